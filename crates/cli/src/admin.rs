@@ -1,0 +1,473 @@
+//! `risala admin …`: tenancy management directly on the database, for operators and scripts.
+
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use clap::Subcommand;
+use risala_core::clock::OffsetClock;
+use risala_core::model::Permission;
+use risala_core::store::Store;
+use risala_core::tenancy::{NewPhoneNumber, TenancyService};
+use risala_server::Config;
+use risala_store::SqlStore;
+use risala_types::admin::*;
+use serde::Serialize;
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCmd {
+    /// Print the demo tenant's ids and app secret (never a token).
+    Demo {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Businesses.
+    #[command(subcommand)]
+    Businesses(BusinessCmd),
+    /// WhatsApp Business Accounts.
+    #[command(subcommand)]
+    Wabas(WabaCmd),
+    /// Business phone numbers.
+    #[command(subcommand)]
+    Numbers(NumberCmd),
+    /// Apps (each has an app secret that signs webhooks).
+    #[command(subcommand)]
+    Apps(AppCmd),
+    /// Access tokens.
+    #[command(subcommand)]
+    Tokens(TokenCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BusinessCmd {
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WabaCmd {
+    Create {
+        #[arg(long)]
+        business: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long)]
+        business: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NumberCmd {
+    Create {
+        #[arg(long)]
+        waba: String,
+        /// The number with country code, e.g. +15550100002.
+        #[arg(long)]
+        number: String,
+        /// Display name (verified name).
+        #[arg(long)]
+        name: String,
+        /// SANDBOX or LIVE.
+        #[arg(long, default_value = "SANDBOX")]
+        mode: String,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long)]
+        business: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppCmd {
+    Create {
+        #[arg(long)]
+        business: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long)]
+        business: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCmd {
+    /// Create a token; its value is printed once and stored only as a hash.
+    Create {
+        #[arg(long)]
+        business: String,
+        #[arg(long, default_value = "system user")]
+        name: String,
+        /// Comma-separated: whatsapp_business_messaging, whatsapp_business_management.
+        #[arg(
+            long,
+            default_value = "whatsapp_business_messaging,whatsapp_business_management"
+        )]
+        permissions: String,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long)]
+        business: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token by id; requests with it then get error 190.
+    Revoke {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Open the store (migrating it) and a tenancy service over it.
+pub async fn open(config: &Config) -> anyhow::Result<TenancyService> {
+    let store = SqlStore::open(
+        config.database_url.as_deref(),
+        &config.sqlite_path(),
+        &config.sqlite_synchronous,
+    )
+    .await
+    .context("opening the database")?;
+    let store: Arc<dyn Store> = Arc::new(store);
+    Ok(TenancyService::new(store, Arc::new(OffsetClock::new(0))))
+}
+
+fn emit<T: Serialize>(json: bool, value: &T, table: impl FnOnce() -> String) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(value)?);
+    } else {
+        print!("{}", table());
+    }
+    Ok(())
+}
+
+fn rows(header: &[&str], rows: Vec<Vec<String>>) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for r in &rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.len());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let mut s = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{:w$}", c, w = widths[i]))
+            .collect::<Vec<_>>()
+            .join("  ");
+        s.truncate(s.trim_end().len());
+        s + "\n"
+    };
+    let mut out = line(header.iter().map(|s| s.to_string()).collect());
+    for r in rows {
+        out.push_str(&line(r));
+    }
+    out
+}
+
+fn api(e: risala_core::ApiError) -> anyhow::Error {
+    anyhow::anyhow!("{}", e.details)
+}
+
+fn business_info(b: &risala_core::model::Business) -> BusinessInfo {
+    BusinessInfo {
+        id: b.id.clone(),
+        name: b.name.clone(),
+        created_at: b.created_at,
+    }
+}
+fn waba_info(w: &risala_core::model::Waba) -> WabaInfo {
+    WabaInfo {
+        id: w.id.clone(),
+        business_id: w.business_id.clone(),
+        name: w.name.clone(),
+        currency: w.currency.clone(),
+        timezone_id: w.timezone_id.clone(),
+        created_at: w.created_at,
+    }
+}
+fn number_info(p: &risala_core::model::PhoneNumber) -> PhoneNumberInfo {
+    PhoneNumberInfo {
+        id: p.id.clone(),
+        waba_id: p.waba_id.clone(),
+        business_id: p.business_id.clone(),
+        phone_number: p.number.clone(),
+        verified_name: p.verified_name.clone(),
+        created_at: p.created_at,
+    }
+}
+fn app_info(a: &risala_core::model::App) -> AppInfo {
+    AppInfo {
+        id: a.id.clone(),
+        business_id: a.business_id.clone(),
+        name: a.name.clone(),
+        app_secret: a.app_secret.clone(),
+        created_at: a.created_at,
+    }
+}
+fn token_info(t: &risala_core::model::TokenRecord, plain: Option<String>) -> TokenInfo {
+    TokenInfo {
+        id: t.id.clone(),
+        business_id: t.business_id.clone(),
+        name: t.name.clone(),
+        permissions: t
+            .permissions
+            .iter()
+            .map(|p| p.as_str().to_string())
+            .collect(),
+        created_at: t.created_at,
+        revoked_at: t.revoked_at,
+        token: plain,
+    }
+}
+
+pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
+    let svc = open(config).await?;
+    let store = svc.store().clone();
+    match cmd {
+        AdminCmd::Demo { json } => {
+            let Some((ids, phone, app)) = svc.demo().await.map_err(api)? else {
+                bail!("there is no demo tenant in this database (start `risala serve` in sandbox mode once)");
+            };
+            let d = DemoTenant {
+                business_id: ids.business_id,
+                waba_id: ids.waba_id,
+                app_id: ids.app_id,
+                phone_number_id: ids.phone_number_id,
+                display_phone_number: phone.number,
+                app_secret: app.app_secret,
+            };
+            emit(json, &d, || {
+                rows(
+                    &["field", "value"],
+                    vec![
+                        vec!["business_id".into(), d.business_id.clone()],
+                        vec!["waba_id".into(), d.waba_id.clone()],
+                        vec!["app_id".into(), d.app_id.clone()],
+                        vec!["phone_number_id".into(), d.phone_number_id.clone()],
+                        vec![
+                            "display_phone_number".into(),
+                            d.display_phone_number.clone(),
+                        ],
+                        vec!["app_secret".into(), d.app_secret.clone()],
+                    ],
+                )
+            })
+        }
+        AdminCmd::Businesses(BusinessCmd::Create { name, json }) => {
+            let b = business_info(&svc.create_business(&name).await.map_err(api)?);
+            emit(json, &b, || {
+                rows(&["id", "name"], vec![vec![b.id.clone(), b.name.clone()]])
+            })
+        }
+        AdminCmd::Businesses(BusinessCmd::List { json }) => {
+            let list: Vec<_> = store
+                .list_businesses()
+                .await?
+                .iter()
+                .map(business_info)
+                .collect();
+            emit(json, &list, || {
+                rows(
+                    &["id", "name"],
+                    list.iter()
+                        .map(|b| vec![b.id.clone(), b.name.clone()])
+                        .collect(),
+                )
+            })
+        }
+        AdminCmd::Wabas(WabaCmd::Create {
+            business,
+            name,
+            json,
+        }) => {
+            let w = waba_info(&svc.create_waba(&business, &name).await.map_err(api)?);
+            emit(json, &w, || {
+                rows(
+                    &["id", "business_id", "name"],
+                    vec![vec![w.id.clone(), w.business_id.clone(), w.name.clone()]],
+                )
+            })
+        }
+        AdminCmd::Wabas(WabaCmd::List { business, json }) => {
+            let list: Vec<_> = store
+                .list_wabas(business.as_deref())
+                .await?
+                .iter()
+                .map(waba_info)
+                .collect();
+            emit(json, &list, || {
+                rows(
+                    &["id", "business_id", "name"],
+                    list.iter()
+                        .map(|w| vec![w.id.clone(), w.business_id.clone(), w.name.clone()])
+                        .collect(),
+                )
+            })
+        }
+        AdminCmd::Numbers(NumberCmd::Create {
+            waba,
+            number,
+            name,
+            mode,
+            json,
+        }) => {
+            let p = svc
+                .create_phone_number(NewPhoneNumber {
+                    waba_id: &waba,
+                    number: &number,
+                    verified_name: &name,
+                    account_mode: &mode,
+                })
+                .await
+                .map_err(api)?;
+            let p = number_info(&p);
+            emit(json, &p, || {
+                rows(
+                    &["id", "waba_id", "number", "name"],
+                    vec![vec![
+                        p.id.clone(),
+                        p.waba_id.clone(),
+                        p.phone_number.clone(),
+                        p.verified_name.clone(),
+                    ]],
+                )
+            })
+        }
+        AdminCmd::Numbers(NumberCmd::List { business, json }) => {
+            let list: Vec<_> = store
+                .list_phone_numbers(business.as_deref())
+                .await?
+                .iter()
+                .map(number_info)
+                .collect();
+            emit(json, &list, || {
+                rows(
+                    &["id", "waba_id", "number", "name"],
+                    list.iter()
+                        .map(|p| {
+                            vec![
+                                p.id.clone(),
+                                p.waba_id.clone(),
+                                p.phone_number.clone(),
+                                p.verified_name.clone(),
+                            ]
+                        })
+                        .collect(),
+                )
+            })
+        }
+        AdminCmd::Apps(AppCmd::Create {
+            business,
+            name,
+            json,
+        }) => {
+            let a = app_info(&svc.create_app(&business, &name).await.map_err(api)?);
+            emit(json, &a, || {
+                rows(
+                    &["id", "name", "app_secret"],
+                    vec![vec![a.id.clone(), a.name.clone(), a.app_secret.clone()]],
+                )
+            })
+        }
+        AdminCmd::Apps(AppCmd::List { business, json }) => {
+            let list: Vec<_> = store
+                .list_apps(business.as_deref())
+                .await?
+                .iter()
+                .map(app_info)
+                .collect();
+            emit(json, &list, || {
+                rows(
+                    &["id", "name", "app_secret"],
+                    list.iter()
+                        .map(|a| vec![a.id.clone(), a.name.clone(), a.app_secret.clone()])
+                        .collect(),
+                )
+            })
+        }
+        AdminCmd::Tokens(TokenCmd::Create {
+            business,
+            name,
+            permissions,
+            json,
+        }) => {
+            let perms = Permission::parse_list(&permissions).map_err(|e| anyhow::anyhow!(e))?;
+            let (t, plain) = svc
+                .create_token(&business, &name, &perms, None)
+                .await
+                .map_err(api)?;
+            let t = token_info(&t, Some(plain));
+            emit(json, &t, || {
+                rows(
+                    &["id", "permissions", "token (shown once)"],
+                    vec![vec![
+                        t.id.clone(),
+                        t.permissions.join(","),
+                        t.token.clone().unwrap_or_default(),
+                    ]],
+                )
+            })
+        }
+        AdminCmd::Tokens(TokenCmd::List { business, json }) => {
+            let list: Vec<_> = store
+                .list_tokens(business.as_deref())
+                .await?
+                .iter()
+                .map(|t| token_info(t, None))
+                .collect();
+            emit(json, &list, || {
+                rows(
+                    &["id", "business_id", "name", "permissions", "revoked"],
+                    list.iter()
+                        .map(|t| {
+                            vec![
+                                t.id.clone(),
+                                t.business_id.clone(),
+                                t.name.clone(),
+                                t.permissions.join(","),
+                                if t.revoked_at.is_some() {
+                                    "yes".into()
+                                } else {
+                                    "no".into()
+                                },
+                            ]
+                        })
+                        .collect(),
+                )
+            })
+        }
+        AdminCmd::Tokens(TokenCmd::Revoke { id, json }) => {
+            if !svc.revoke_token(&id).await.map_err(api)? {
+                bail!("no active token with id {id}");
+            }
+            emit(json, &serde_json::json!({"revoked": id}), || {
+                format!("revoked {id}\n")
+            })
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! `risala`: the one binary. With no subcommand it serves a sandbox.
+
+mod admin;
+mod serve;
+mod settings;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "risala",
+    version,
+    about = "A self-hosted WhatsApp Cloud API: sandbox and platform"
+)]
+struct Cli {
+    /// TOML configuration file (see `risala config print-default`).
+    #[arg(long, global = true, env = "RISALA_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    overrides: settings::Overrides,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage tenants directly on the database.
+    #[command(subcommand)]
+    Admin(admin::AdminCmd),
+    /// Exit 0 when the server answers /readyz.
+    Healthcheck {
+        /// Server URL; default http://<listen>.
+        #[arg(long)]
+        url: Option<String>,
+    },
+    /// Configuration helpers.
+    #[command(subcommand)]
+    Config(ConfigCmd),
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCmd {
+    /// Print the default configuration as a commented TOML file.
+    PrintDefault,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    if let Some(Command::Config(ConfigCmd::PrintDefault)) = cli.command {
+        print!("{}", risala_server::config::DEFAULT_TOML);
+        return ExitCode::SUCCESS;
+    }
+    let config = match settings::load(cli.config.as_ref(), &cli.overrides) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("risala: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("risala: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = rt.block_on(async move {
+        match cli.command {
+            None | Some(Command::Serve) => serve::run(config).await,
+            Some(Command::Migrate) => {
+                admin::open(&config).await?;
+                println!(
+                    "migrations applied (schema version {})",
+                    risala_store::migrate::latest_version()
+                );
+                Ok(())
+            }
+            Some(Command::Admin(cmd)) => admin::run(cmd, &config).await,
+            Some(Command::Healthcheck { url }) => {
+                healthcheck(url.unwrap_or_else(|| format!("http://{}", config.listen))).await
+            }
+            Some(Command::Config(_)) => Ok(()),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("risala: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn healthcheck(url: String) -> anyhow::Result<()> {
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .build()?;
+    let resp = client
+        .get(format!("{}/readyz", url.trim_end_matches('/')))
+        .send()
+        .await?;
+    let status = resp.status();
+    let body = resp.text().await.unwrap_or_default();
+    anyhow::ensure!(status.is_success(), "not ready ({status}): {body}");
+    println!("{body}");
+    Ok(())
+}

@@ -1,0 +1,114 @@
+//! `risala serve`: open the store, seed the sandbox, print what a user needs, serve until
+//! SIGTERM or Ctrl-C (in-flight requests finish).
+
+use anyhow::Context;
+use risala_server::config::{LogFormat, Mode};
+use risala_server::Config;
+use tokio::net::TcpListener;
+
+fn init_logs(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log_level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match config.log_format {
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    init_logs(&config);
+    let listener = TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let bound = listener.local_addr()?.to_string();
+    let state = risala_server::build_state(config.clone())
+        .await
+        .context("opening the database")?;
+    let demo = if config.mode == Mode::Sandbox && config.seed_demo {
+        Some(
+            state
+                .tenancy
+                .ensure_demo(config.demo_token.as_deref())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+        )
+    } else {
+        None
+    };
+    let base = config.public_url(&bound);
+    print_banner(&config, &base, demo.as_ref());
+    tracing::info!(
+        listen = %bound,
+        engine = state.store.engine(),
+        mode = ?config.mode,
+        startup_ms = started.elapsed().as_millis() as u64,
+        "risala is ready"
+    );
+    risala_server::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn print_banner(config: &Config, base: &str, demo: Option<&risala_core::tenancy::DemoTenant>) {
+    let engine = match &config.database_url {
+        Some(_) => "PostgreSQL".to_string(),
+        None => format!("SQLite at {}", config.sqlite_path().display()),
+    };
+    let mode = match config.mode {
+        Mode::Sandbox => "sandbox",
+        Mode::Platform => "platform",
+    };
+    let mut out = format!(
+        "\nRisala {} ({mode}) listening on {base}\nStorage: {engine}\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    if let Some(d) = demo {
+        let token_line = match &d.token {
+            Some(t) if d.created && config.demo_token.is_none() => format!("{t}\n                  (shown once: it is stored only as a hash)"),
+            Some(t) => t.clone(),
+            None => "(shown at the first start only; make another: risala admin tokens create --business BUSINESS_ID)".into(),
+        };
+        let token_var = d.token.clone().unwrap_or_else(|| "$RISALA_TOKEN".into());
+        out.push_str(&format!(
+            "\nDemo tenant{}:\n  access token    {token_line}\n  phone number id {}\n  display number  +{}\n  WABA id         {}\n  business id     {}\n  app id          {}\n  app secret      {}\n",
+            if d.created { " (created now)" } else { "" },
+            d.ids.phone_number_id,
+            d.phone.number,
+            d.ids.waba_id,
+            d.ids.business_id,
+            d.ids.app_id,
+            d.app.app_secret,
+        ));
+        out.push_str(&format!(
+            "\nSend a text message:\n  curl -s {base}/v23.0/{}/messages \\\n    -H 'Authorization: Bearer {token_var}' -H 'Content-Type: application/json' \\\n    -d '{{\"messaging_product\":\"whatsapp\",\"to\":\"15550001111\",\"type\":\"text\",\"text\":{{\"body\":\"Hello from Risala\"}}}}'\n",
+            d.ids.phone_number_id
+        ));
+    }
+    println!("{out}");
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

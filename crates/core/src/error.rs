@@ -1,0 +1,246 @@
+//! The one error-code table (name → HTTP status → Graph code, subcode, type, title) and the
+//! error type every service returns. The server writes it as the Graph envelope.
+
+use std::fmt;
+
+/// One row of the error-code table: what the client sees for a kind of failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorRow {
+    pub http_status: u16,
+    pub code: i64,
+    pub subcode: Option<i64>,
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub transient: bool,
+}
+
+const fn row(http_status: u16, code: i64, subcode: Option<i64>, title: &'static str) -> ErrorRow {
+    ErrorRow {
+        http_status,
+        code,
+        subcode,
+        kind: "OAuthException",
+        title,
+        transient: false,
+    }
+}
+
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $name:ident => $row:expr;)*) => {
+        /// Every error Risala answers with, named. The name doubles as a log and metrics label.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode { $($(#[$doc])* $name,)* }
+
+        impl ErrorCode {
+            /// All codes, for documentation and tests.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$name,)*];
+
+            /// The row of the table for this code.
+            pub const fn row(self) -> ErrorRow {
+                match self { $(ErrorCode::$name => $row,)* }
+            }
+
+            /// The name, as a label.
+            pub const fn name(self) -> &'static str {
+                match self { $(ErrorCode::$name => stringify!($name),)* }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// 0: cannot authenticate the app user.
+    AuthException => row(401, 0, None, "AuthException");
+    /// 1: unknown error.
+    Unknown => ErrorRow { transient: true, ..row(500, 1, None, "An unknown error occurred") };
+    /// 2: service temporarily unavailable.
+    ServiceUnavailable => ErrorRow { transient: true, ..row(503, 2, None, "Service temporarily unavailable") };
+    /// 4: application request limit reached.
+    AppRateLimit => ErrorRow { transient: true, ..row(400, 4, None, "Application request limit reached") };
+    /// 10: permission not granted.
+    PermissionDenied => row(403, 10, None, "Application does not have permission for this action");
+    /// 100: invalid parameter.
+    InvalidParameter => row(400, 100, None, "Invalid parameter");
+    /// 100/33: the object does not exist, or this token cannot see it.
+    ObjectNotFound => ErrorRow { kind: "GraphMethodException", ..row(400, 100, Some(33), "Unsupported request - method type or object not supported") };
+    /// 100: unknown path component.
+    UnknownPath => row(400, 100, None, "Unknown path components");
+    /// 803: a path component that is neither an object id nor a known alias.
+    AliasNotFound => row(404, 803, None, "Some of the aliases you requested do not exist");
+    /// 104: no access token.
+    TokenMissing => row(400, 104, None, "An access token is required to request this resource.");
+    /// 190: the access token is invalid or revoked.
+    TokenInvalid => row(401, 190, Some(467), "Invalid OAuth access token - Cannot parse access token");
+    /// 190/460: the access token was revoked.
+    TokenRevoked => row(401, 190, Some(460), "Error validating access token: The session has been invalidated");
+    /// 200: the token lacks the permission this call needs.
+    MissingPermission => row(403, 200, None, "Requires permission");
+    /// 130429: throughput exceeded.
+    RateLimitHit => row(429, 130429, None, "Rate limit hit");
+    /// 131000: generic failure.
+    SomethingWentWrong => ErrorRow { transient: true, ..row(500, 131000, None, "Something went wrong") };
+    /// 131005: access denied.
+    AccessDenied => row(403, 131005, None, "Access denied");
+    /// 131008: a required parameter is missing.
+    RequiredParameterMissing => row(400, 131008, None, "Required parameter is missing");
+    /// 131009: a parameter value is not valid.
+    ParameterValueInvalid => row(400, 131009, None, "Parameter value is not valid");
+    /// 131021: sender and recipient are the same number.
+    RecipientIsSender => row(400, 131021, None, "Recipient cannot be sender");
+    /// 131026: message undeliverable.
+    Undeliverable => row(400, 131026, None, "Message undeliverable");
+    /// 131047: more than 24 hours since the customer last replied.
+    ReEngagement => row(400, 131047, None, "Re-engagement message");
+    /// 131048: spam rate limit.
+    SpamRateLimit => row(400, 131048, None, "Spam rate limit hit");
+    /// 131050: the customer stopped marketing messages.
+    MarketingStopped => row(400, 131050, None, "User has stopped marketing messages from this business");
+    /// 131051: unsupported message type.
+    UnsupportedMessageType => row(400, 131051, None, "Unsupported message type");
+    /// 131052: media download error.
+    MediaDownloadError => row(400, 131052, None, "Media download error");
+    /// 131053: media upload error.
+    MediaUploadError => row(400, 131053, None, "Media upload error");
+    /// 131056: too many messages to the same customer.
+    PairRateLimit => row(400, 131056, None, "(Business Account, Consumer Account) pair rate limit hit");
+    /// 132000: template parameter count mismatch.
+    TemplateParamCount => row(400, 132000, None, "Number of parameters does not match the expected number of params");
+    /// 132001: template does not exist.
+    TemplateMissing => row(404, 132001, None, "Template name does not exist in the translation");
+    /// 132005: hydrated template text too long.
+    TemplateTextTooLong => row(400, 132005, None, "Translated text too long");
+    /// 132007: template content policy.
+    TemplatePolicy => row(400, 132007, None, "Template Format Character Policy Violated");
+    /// 132012: template parameter format mismatch.
+    TemplateParamFormat => row(400, 132012, None, "Parameter format does not match format in the created template");
+    /// 132015: template paused.
+    TemplatePaused => row(400, 132015, None, "Template is Paused");
+    /// 132016: template disabled.
+    TemplateDisabled => row(400, 132016, None, "Template is Disabled");
+}
+
+/// An error a service returns: a row of the table plus the precise reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    /// `error_data.details`: the precise reason, naming the field where there is one.
+    pub details: String,
+    /// Overrides the title in `message` where Meta words it per case.
+    pub message: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, details: impl Into<String>) -> Self {
+        ApiError {
+            code,
+            details: details.into(),
+            message: None,
+        }
+    }
+
+    /// Replace the title used in `message`.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+
+    pub fn invalid(details: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidParameter, details)
+    }
+
+    pub fn missing(field: &str) -> Self {
+        Self::new(
+            ErrorCode::RequiredParameterMissing,
+            format!("The parameter {field} is required."),
+        )
+    }
+
+    pub fn bad_value(details: impl Into<String>) -> Self {
+        Self::new(ErrorCode::ParameterValueInvalid, details)
+    }
+
+    /// Graph's answer for an id that does not exist or is not visible to this token.
+    pub fn object_not_found(id: &str) -> Self {
+        Self::new(
+            ErrorCode::ObjectNotFound,
+            format!(
+                "Unsupported get request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation."
+            ),
+        )
+        .with_message(format!(
+            "Unsupported request - method type or object not supported. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation"
+        ))
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            ErrorCode::Unknown,
+            "An unexpected error occurred. Please retry your request later.",
+        )
+    }
+
+    /// The `message` field: `"(#code) title"`.
+    pub fn graph_message(&self) -> String {
+        let row = self.code.row();
+        let title = self.message.as_deref().unwrap_or(row.title);
+        format!("(#{}) {}", row.code, title)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.graph_message(), self.details)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Errors from storage, seen by services.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Database(String),
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(_) => ApiError::new(
+                ErrorCode::ServiceUnavailable,
+                "The service is temporarily unavailable. Please retry your request later.",
+            ),
+            _ => ApiError::internal(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_per_name_and_statuses_plausible() {
+        for c in ErrorCode::ALL {
+            let r = c.row();
+            assert!((400..=503).contains(&r.http_status), "{c:?}");
+            assert!(!r.title.is_empty());
+        }
+        let mut names: Vec<_> = ErrorCode::ALL.iter().map(|c| c.name()).collect();
+        names.dedup();
+        assert_eq!(names.len(), ErrorCode::ALL.len());
+    }
+
+    #[test]
+    fn message_has_code_prefix() {
+        let e = ApiError::new(ErrorCode::ReEngagement, "x");
+        assert_eq!(e.graph_message(), "(#131047) Re-engagement message");
+        let e = ApiError::object_not_found("12");
+        assert!(e.graph_message().starts_with("(#100) Unsupported request"));
+    }
+}

@@ -1,0 +1,71 @@
+//! Identifiers: Graph object ids (numeric strings), message ids (`wamid.…`), access tokens.
+
+use rand::{distributions::Alphanumeric, Rng};
+use sha2::{Digest, Sha256};
+
+/// A new Graph object id: a 15-digit numeric string, like Meta's.
+pub fn new_object_id() -> String {
+    let n: u64 = rand::thread_rng().gen_range(100_000_000_000_000..1_000_000_000_000_000);
+    n.to_string()
+}
+
+/// True when `s` looks like a Graph object id (non-empty, ASCII digits only).
+pub fn is_object_id(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A new secret of `len` alphanumeric characters.
+pub fn new_secret(len: usize) -> String {
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
+}
+
+/// A new access token, shaped like Meta's (`EAA…`).
+pub fn new_access_token() -> String {
+    format!("EAAR{}", new_secret(60))
+}
+
+/// A new app secret: 32 hex characters, like Meta's.
+pub fn new_app_secret() -> String {
+    let bytes: [u8; 16] = rand::thread_rng().gen();
+    hex::encode(bytes)
+}
+
+/// The stored form of a token: hex SHA-256. Tokens are long random strings, so a fast hash
+/// is enough; what matters is that the database never holds the token itself.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A request id, used as `fbtrace_id` in errors and logs.
+pub fn new_trace_id() -> String {
+    format!("A{}", new_secret(22))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn object_ids_are_numeric_and_15_digits() {
+        for _ in 0..100 {
+            let id = new_object_id();
+            assert_eq!(id.len(), 15);
+            assert!(is_object_id(&id));
+        }
+        assert!(!is_object_id(""));
+        assert!(!is_object_id("12a"));
+    }
+
+    #[test]
+    fn token_hash_is_stable_and_not_the_token() {
+        let t = new_access_token();
+        assert!(t.starts_with("EAAR") && t.len() == 64);
+        assert_eq!(hash_token(&t), hash_token(&t));
+        assert_ne!(hash_token(&t), t);
+        assert_ne!(hash_token(&t), hash_token(&new_access_token()));
+    }
+}

@@ -1,0 +1,14 @@
+//! Risala's domain: ids, phone numbers, the error-code table, time, the tenancy model, the
+//! storage traits and the services that hold the rules. No HTTP and no SQL here.
+
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod graph;
+pub mod ids;
+pub mod model;
+pub mod phone;
+pub mod store;
+pub mod tenancy;
+
+pub use error::{ApiError, ErrorCode, StoreError};

@@ -1,0 +1,206 @@
+//! Phone numbers: parsing what clients write into WhatsApp ids (digits with country code),
+//! display formatting and the country a number belongs to.
+
+use std::fmt;
+
+/// A phone number as WhatsApp keys it: digits only, country code first (a `wa_id`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct WaId(String);
+
+/// Why a number could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhoneError {
+    Empty,
+    BadCharacter(char),
+    Length(usize),
+}
+
+impl fmt::Display for PhoneError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PhoneError::Empty => write!(f, "the phone number is empty"),
+            PhoneError::BadCharacter(c) => {
+                write!(f, "the phone number contains the character '{c}'")
+            }
+            PhoneError::Length(n) => {
+                write!(f, "the phone number has {n} digits; 7 to 15 are allowed")
+            }
+        }
+    }
+}
+
+impl WaId {
+    /// Read a number as clients write it: `+`, spaces, dashes, dots and parentheses are
+    /// dropped. A number written without `+` is taken as already carrying its country code
+    /// unless it is shorter than a full number, in which case `default_cc` (the sender's
+    /// country calling code) is put in front, as Meta does.
+    pub fn parse(input: &str, default_cc: Option<&str>) -> Result<WaId, PhoneError> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(PhoneError::Empty);
+        }
+        let has_plus = trimmed.starts_with('+');
+        let mut digits = String::with_capacity(trimmed.len());
+        for c in trimmed.chars() {
+            match c {
+                '0'..='9' => digits.push(c),
+                '+' | ' ' | '-' | '(' | ')' | '.' => {}
+                other => return Err(PhoneError::BadCharacter(other)),
+            }
+        }
+        if trimmed.matches('+').count() > 1 || (trimmed.contains('+') && !has_plus) {
+            return Err(PhoneError::BadCharacter('+'));
+        }
+        // Without `+`, a number written with its national trunk prefix (`0…`) is national:
+        // the sender's country code goes in front. Anything else already carries its
+        // country code, as SDKs send `wa_id` digits.
+        if !has_plus && digits.starts_with('0') {
+            if let Some(cc) = default_cc {
+                let national = digits.trim_start_matches('0');
+                digits = format!("{cc}{national}");
+            }
+        }
+        if !(7..=15).contains(&digits.len()) {
+            return Err(PhoneError::Length(digits.len()));
+        }
+        Ok(WaId(digits))
+    }
+
+    /// Wrap digits that are already known to be a valid id (read back from storage).
+    pub fn from_trusted(digits: String) -> WaId {
+        WaId(digits)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    fn parsed(&self) -> Option<phonenumber::PhoneNumber> {
+        phonenumber::parse(None, format!("+{}", self.0)).ok()
+    }
+
+    /// The country calling code (`1`, `44`, `91`, …).
+    pub fn calling_code(&self) -> String {
+        match self.parsed() {
+            Some(p) => p.code().value().to_string(),
+            None => self.0.chars().take(1).collect(),
+        }
+    }
+
+    /// The ISO country (`US`, `GB`, `CA`, …) the number belongs to, if known.
+    pub fn country(&self) -> Option<String> {
+        let p = self.parsed()?;
+        if let Some(id) = p.country().id() {
+            return Some(format!("{id:?}"));
+        }
+        // Numbers in reserved or fictional ranges have no region of their own: take the main
+        // country of their calling code.
+        let entries = phonenumber::metadata::DATABASE.by_code(&p.code().value())?;
+        let main = entries
+            .iter()
+            .find(|m| m.is_main_country_for_code())
+            .or(entries.first())?;
+        Some(main.id().to_string())
+    }
+
+    /// International display form, as Meta shows `display_phone_number` (`+1 631-555-5555`).
+    pub fn display(&self) -> String {
+        match self.parsed() {
+            Some(p) => {
+                let f = p
+                    .format()
+                    .mode(phonenumber::Mode::International)
+                    .to_string();
+                if f.len() > 1 {
+                    f
+                } else {
+                    format!("+{}", self.0)
+                }
+            }
+            None => format!("+{}", self.0),
+        }
+    }
+}
+
+impl fmt::Display for WaId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_what_clients_write() {
+        for s in [
+            "+1 (650) 555-1234",
+            "1-650-555-1234",
+            "+16505551234",
+            " 1.650.555.1234 ",
+        ] {
+            assert_eq!(WaId::parse(s, None).unwrap().as_str(), "16505551234", "{s}");
+        }
+    }
+
+    #[test]
+    fn prepends_sender_country_code_for_short_numbers() {
+        assert_eq!(
+            WaId::parse("07700 900123", Some("44")).unwrap().as_str(),
+            "447700900123"
+        );
+        assert_eq!(
+            WaId::parse("+447700900123", Some("1")).unwrap().as_str(),
+            "447700900123"
+        );
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        assert_eq!(WaId::parse("", None), Err(PhoneError::Empty));
+        assert_eq!(
+            WaId::parse("12ab", None),
+            Err(PhoneError::BadCharacter('a'))
+        );
+        assert_eq!(WaId::parse("+123", None), Err(PhoneError::Length(3)));
+        assert!(WaId::parse("1+2345678", None).is_err());
+    }
+
+    #[test]
+    fn countries_and_display() {
+        assert_eq!(
+            WaId::parse("+447700900123", None)
+                .unwrap()
+                .country()
+                .as_deref(),
+            Some("GB")
+        );
+        assert_eq!(
+            WaId::parse("+14165550199", None)
+                .unwrap()
+                .country()
+                .as_deref(),
+            Some("CA")
+        );
+        assert_eq!(
+            WaId::parse("+12125550199", None)
+                .unwrap()
+                .country()
+                .as_deref(),
+            Some("US")
+        );
+        assert_eq!(
+            WaId::parse("+16315555555", None).unwrap().display(),
+            "+1 631-555-5555"
+        );
+        assert_eq!(
+            WaId::parse("+447700900123", None).unwrap().calling_code(),
+            "44"
+        );
+    }
+}

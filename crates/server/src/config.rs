@@ -1,0 +1,115 @@
+//! Server configuration. Every field has a documented default; `risala config print-default`
+//! prints [`DEFAULT_TOML`], and a test checks it parses to `Config::default()`.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// Sandbox (a developer's local stand-in for Meta) or platform (production).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Sandbox,
+    Platform,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `sandbox` or `platform`. Default `sandbox`.
+    pub mode: Mode,
+    /// Address to listen on. Default `127.0.0.1:8080`.
+    pub listen: String,
+    /// Directory for the SQLite database and media. Default `./risala-data`.
+    pub data_dir: PathBuf,
+    /// `postgres://…` to use PostgreSQL; unset = SQLite in `data_dir`. Default unset.
+    pub database_url: Option<String>,
+    /// SQLite `synchronous` mode: `FULL` (durable against power loss), `NORMAL`. Default `FULL`.
+    pub sqlite_synchronous: String,
+    /// Fixed value for the demo token (scripts, CI). Default unset: a random token is made
+    /// on the first start and printed once.
+    pub demo_token: Option<String>,
+    /// Create the demo tenant on the first start. Default `true` in sandbox mode.
+    pub seed_demo: bool,
+    /// `text` or `json`. Default `text`.
+    pub log_format: LogFormat,
+    /// Log filter (`info`, `risala=debug,info`, …). Default `info`.
+    pub log_level: String,
+    /// Base URL clients reach this server at, used in links the server hands out. Default
+    /// unset: `http://` + `listen`.
+    pub public_url: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            mode: Mode::Sandbox,
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./risala-data"),
+            database_url: None,
+            sqlite_synchronous: "FULL".into(),
+            demo_token: None,
+            seed_demo: true,
+            log_format: LogFormat::Text,
+            log_level: "info".into(),
+            public_url: None,
+        }
+    }
+}
+
+impl Config {
+    pub fn sqlite_path(&self) -> PathBuf {
+        self.data_dir.join("risala.db")
+    }
+
+    pub fn public_url(&self, bound: &str) -> String {
+        match &self.public_url {
+            Some(u) if !u.is_empty() => u.trim_end_matches('/').to_string(),
+            _ => format!("http://{bound}"),
+        }
+    }
+}
+
+/// The default configuration as a commented TOML file.
+pub const DEFAULT_TOML: &str = r#"# Risala configuration. Every value shown is the default.
+# Layers: these defaults < this file (--config) < RISALA_* environment variables
+# (RISALA_LISTEN, RISALA_DATA_DIR, RISALA_DATABASE_URL, …; "__" nests) < command-line flags.
+
+# sandbox: a local stand-in for Meta's Cloud API (demo tenant, sandbox clock, loopback
+# webhooks allowed). platform: production rules.
+mode = "sandbox"
+
+# Address to listen on.
+listen = "127.0.0.1:8080"
+
+# Directory for the SQLite database and stored media.
+data_dir = "./risala-data"
+
+# PostgreSQL instead of SQLite, e.g. "postgres://risala@127.0.0.1/risala".
+# database_url = ""
+
+# SQLite synchronous mode: FULL is durable against power loss; writes share commits either way.
+sqlite_synchronous = "FULL"
+
+# Fixed demo token (at least 16 characters), for scripts and CI. Unset: random, printed once.
+# demo_token = ""
+
+# Create the demo business, WABA, app, number and token on the first start.
+seed_demo = true
+
+# Log format: text or json.
+log_format = "text"
+
+# Log filter, as in RUST_LOG.
+log_level = "info"
+
+# Base URL clients use to reach this server (for links it hands out). Unset: http://<listen>.
+# public_url = ""
+"#;

@@ -1,0 +1,79 @@
+//! The one writer of the Graph error envelope. Every rejection — handler errors, extractor
+//! rejections, unknown routes, caught panics — goes through [`GraphError`].
+
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use risala_core::{ApiError, ErrorCode};
+use risala_types::graph::{GraphErrorData, GraphErrorEnvelope};
+
+tokio::task_local! {
+    /// The request id of the request being served: `fbtrace_id` in errors, `x-fb-trace-id`.
+    pub static TRACE_ID: String;
+}
+
+/// The current request id, or a fresh one outside a request.
+pub fn trace_id() -> String {
+    TRACE_ID
+        .try_with(|t| t.clone())
+        .unwrap_or_else(|_| risala_core::ids::new_trace_id())
+}
+
+/// A Graph error response.
+#[derive(Debug)]
+pub struct GraphError(pub ApiError);
+
+impl From<ApiError> for GraphError {
+    fn from(e: ApiError) -> Self {
+        GraphError(e)
+    }
+}
+
+impl From<risala_core::StoreError> for GraphError {
+    fn from(e: risala_core::StoreError) -> Self {
+        tracing::error!(error = %e, "storage error");
+        GraphError(e.into())
+    }
+}
+
+/// The envelope body for an error.
+pub fn envelope(e: &ApiError, fbtrace_id: String) -> GraphErrorEnvelope {
+    let row = e.code.row();
+    GraphErrorEnvelope {
+        error: risala_types::graph::GraphError {
+            message: e.graph_message(),
+            kind: row.kind.to_string(),
+            code: row.code,
+            error_subcode: row.subcode,
+            error_data: Some(GraphErrorData {
+                messaging_product: "whatsapp".into(),
+                details: e.details.clone(),
+            }),
+            error_user_title: None,
+            error_user_msg: None,
+            is_transient: Some(row.transient),
+            fbtrace_id,
+        },
+    }
+}
+
+impl IntoResponse for GraphError {
+    fn into_response(self) -> Response {
+        let row = self.0.code.row();
+        if self.0.code == ErrorCode::Unknown {
+            tracing::warn!(details = %self.0.details, "internal error answered");
+        }
+        let status = StatusCode::from_u16(row.http_status).unwrap_or(StatusCode::BAD_REQUEST);
+        let body = envelope(&self.0, trace_id());
+        let mut resp = (status, axum::Json(body)).into_response();
+        if row.http_status == 401 {
+            resp.headers_mut().insert(
+                "www-authenticate",
+                HeaderValue::from_static("OAuth \"Facebook Platform\" \"invalid_token\""),
+            );
+        }
+        resp.extensions_mut().insert(self.0.code);
+        resp
+    }
+}
+
+pub type GraphResult<T> = Result<T, GraphError>;

@@ -1,0 +1,198 @@
+//! Extractors that reject with the Graph envelope: the caller's token, query parameters, and
+//! bodies that may be JSON or form-encoded (Graph accepts both), chunked or not.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::request::Parts;
+use risala_core::model::{Permission, Principal};
+use risala_core::{ApiError, ErrorCode};
+use serde_json::{Map, Value};
+
+use crate::error::GraphError;
+use crate::state::AppState;
+
+/// Largest JSON or form body accepted (media uploads have their own limit).
+pub const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// Query parameters as a map (the last value wins for a repeated key).
+#[derive(Debug, Clone, Default)]
+pub struct GraphQuery(pub HashMap<String, String>);
+
+impl GraphQuery {
+    pub fn get(&self, k: &str) -> Option<&str> {
+        self.0.get(k).map(String::as_str)
+    }
+}
+
+fn parse_query(q: Option<&str>) -> Result<HashMap<String, String>, ApiError> {
+    let Some(q) = q else {
+        return Ok(HashMap::new());
+    };
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(q)
+        .map_err(|e| ApiError::invalid(format!("The query string could not be parsed: {e}")))?;
+    Ok(pairs.into_iter().collect())
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for GraphQuery {
+    type Rejection = GraphError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(GraphQuery(parse_query(parts.uri.query())?))
+    }
+}
+
+/// The authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Principal);
+
+impl Caller {
+    /// Error 200 unless the token carries `p`.
+    pub fn require(&self, p: Permission) -> Result<(), GraphError> {
+        if self.0.has(p) {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                ErrorCode::MissingPermission,
+                format!("This call requires the {} permission.", p.as_str()),
+            )
+            .with_message(format!("Requires {} permission", p.as_str()))
+            .into())
+        }
+    }
+}
+
+/// The bearer token from `Authorization: Bearer …` (or `OAuth …`), else `?access_token=`.
+pub fn bearer_token(parts: &Parts) -> Result<Option<String>, ApiError> {
+    if let Some(h) = parts.headers.get(AUTHORIZATION) {
+        let h = h.to_str().map_err(|_| {
+            ApiError::new(ErrorCode::TokenInvalid, "Malformed Authorization header.")
+        })?;
+        let mut it = h.trim().splitn(2, ' ');
+        let scheme = it.next().unwrap_or("");
+        let value = it.next().unwrap_or("").trim();
+        if (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("oauth"))
+            && !value.is_empty()
+        {
+            return Ok(Some(value.to_string()));
+        }
+        return Err(ApiError::new(
+            ErrorCode::TokenInvalid,
+            "The Authorization header must be 'Bearer <access token>'.",
+        ));
+    }
+    let q = parse_query(parts.uri.query())?;
+    Ok(q.get("access_token").filter(|t| !t.is_empty()).cloned())
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = GraphError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(token) = bearer_token(parts)? else {
+            return Err(ApiError::new(
+                ErrorCode::TokenMissing,
+                "An access token is required to request this resource.",
+            )
+            .into());
+        };
+        Ok(Caller(state.auth.authenticate(&token).await?))
+    }
+}
+
+/// A request body as a JSON object: from JSON, or from form fields (values that look like
+/// JSON objects or arrays are parsed, as Graph does for `components=[…]`). An empty body is
+/// an empty object.
+#[derive(Debug, Clone, Default)]
+pub struct GraphBody(pub Map<String, Value>);
+
+impl<S: Send + Sync> FromRequest<S> for GraphBody {
+    type Rejection = GraphError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let ct = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            GraphError(ApiError::invalid(format!(
+                "The request body could not be read: {}",
+                e.body_text()
+            )))
+        })?;
+        if bytes.len() > MAX_BODY {
+            return Err(ApiError::invalid(format!(
+                "The request body is larger than {MAX_BODY} bytes."
+            ))
+            .into());
+        }
+        parse_body(&ct, &bytes).map(GraphBody).map_err(GraphError)
+    }
+}
+
+fn parse_body(content_type: &str, bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    let trimmed = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map(|i| &bytes[i..])
+        .unwrap_or(&[]);
+    if trimmed.is_empty() {
+        return Ok(Map::new());
+    }
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded")
+        || (!content_type.contains("json") && trimmed[0] != b'{' && trimmed[0] != b'[');
+    if is_form {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes)
+            .map_err(|e| ApiError::invalid(format!("The form body could not be parsed: {e}")))?;
+        let mut m = Map::new();
+        for (k, v) in pairs {
+            let t = v.trim_start();
+            let val = if t.starts_with('{') || t.starts_with('[') {
+                serde_json::from_str(&v).unwrap_or(Value::String(v))
+            } else {
+                Value::String(v)
+            };
+            m.insert(k, val);
+        }
+        return Ok(m);
+    }
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(ApiError::invalid("The request body must be a JSON object.")),
+        Err(e) => Err(ApiError::invalid(format!(
+            "The request body is not valid JSON: {e} (line {}, column {}).",
+            e.line(),
+            e.column()
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies() {
+        assert_eq!(parse_body("application/json", b"").unwrap().len(), 0);
+        let m = parse_body("application/json", br#"{"a":1}"#).unwrap();
+        assert_eq!(m["a"], 1);
+        let m = parse_body(
+            "application/x-www-form-urlencoded",
+            b"name=x&components=%5B%7B%22type%22%3A%22BODY%22%7D%5D",
+        )
+        .unwrap();
+        assert_eq!(m["name"], "x");
+        assert_eq!(m["components"][0]["type"], "BODY");
+        let e = parse_body("application/json", b"{\"a\":").unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidParameter);
+        assert!(e.details.contains("not valid JSON"));
+        assert!(parse_body("application/json", b"[1]").is_err());
+    }
+}

@@ -1,0 +1,61 @@
+//! Risala's HTTP server: the Graph API, operations endpoints, and (as they land) the customer,
+//! admin and sandbox APIs.
+
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod metrics;
+pub mod middleware;
+pub mod routes;
+pub mod state;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::Request;
+use axum::ServiceExt;
+use risala_core::clock::OffsetClock;
+use risala_core::store::Store;
+use risala_store::SqlStore;
+use tokio::net::TcpListener;
+use tower::Layer;
+
+pub use config::{Config, Mode};
+pub use state::AppState;
+
+/// Setting key of the persisted sandbox clock offset.
+pub const CLOCK_SETTING: &str = "sandbox_clock_offset_ms";
+
+/// Open the configured store (migrating it) and build the app state.
+pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
+    let store = SqlStore::open(
+        config.database_url.as_deref(),
+        &config.sqlite_path(),
+        &config.sqlite_synchronous,
+    )
+    .await?;
+    let store: Arc<dyn Store> = Arc::new(store);
+    let offset = match store.setting(CLOCK_SETTING).await? {
+        Some(v) => v.parse().unwrap_or(0),
+        None => 0,
+    };
+    let clock = Arc::new(OffsetClock::new(offset));
+    Ok(AppState::new(config, store, clock))
+}
+
+/// Serve until `shutdown` resolves; in-flight requests finish first.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let router = routes::router(state);
+    let app = tower::util::MapRequestLayer::new(middleware::strip_version).layer(router);
+    axum::serve(
+        listener,
+        ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -1,0 +1,134 @@
+//! Prometheus metrics, kept in the app state (no global recorder, so tests can run many
+//! servers in one process). Requests and latency by operation (method + route pattern).
+
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::sync::Mutex;
+
+/// Latency bucket bounds in seconds.
+const BUCKETS: [f64; 12] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
+];
+
+#[derive(Default)]
+struct Histogram {
+    counts: [u64; BUCKETS.len()],
+    sum: f64,
+    count: u64,
+}
+
+#[derive(Default)]
+pub struct Metrics {
+    requests: Mutex<HashMap<(String, u16), u64>>,
+    latency: Mutex<HashMap<String, Histogram>>,
+    gauges: Mutex<HashMap<&'static str, (String, f64)>>,
+}
+
+impl Metrics {
+    pub fn observe_request(&self, operation: &str, status: u16, seconds: f64) {
+        if let Ok(mut m) = self.requests.lock() {
+            *m.entry((operation.to_string(), status)).or_default() += 1;
+        }
+        if let Ok(mut m) = self.latency.lock() {
+            let h = m.entry(operation.to_string()).or_default();
+            for (i, b) in BUCKETS.iter().enumerate() {
+                if seconds <= *b {
+                    h.counts[i] += 1;
+                }
+            }
+            h.sum += seconds;
+            h.count += 1;
+        }
+    }
+
+    /// Set a gauge (name, help, value).
+    pub fn set_gauge(&self, name: &'static str, help: &str, value: f64) {
+        if let Ok(mut g) = self.gauges.lock() {
+            g.insert(name, (help.to_string(), value));
+        }
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        out.push_str("# HELP risala_http_requests_total HTTP requests by operation and status.\n");
+        out.push_str("# TYPE risala_http_requests_total counter\n");
+        if let Ok(m) = self.requests.lock() {
+            let mut rows: Vec<_> = m.iter().collect();
+            rows.sort();
+            for ((op, status), n) in rows {
+                let _ = writeln!(
+                    out,
+                    "risala_http_requests_total{{operation=\"{}\",status=\"{status}\"}} {n}",
+                    esc(op)
+                );
+            }
+        }
+        out.push_str("# HELP risala_http_request_duration_seconds Request latency by operation.\n");
+        out.push_str("# TYPE risala_http_request_duration_seconds histogram\n");
+        if let Ok(m) = self.latency.lock() {
+            let mut rows: Vec<_> = m.iter().collect();
+            rows.sort_by(|a, b| a.0.cmp(b.0));
+            for (op, h) in rows {
+                let op = esc(op);
+                for (i, b) in BUCKETS.iter().enumerate() {
+                    let _ = writeln!(
+                        out,
+                        "risala_http_request_duration_seconds_bucket{{operation=\"{op}\",le=\"{b}\"}} {}",
+                        h.counts[i]
+                    );
+                }
+                let _ = writeln!(
+                    out,
+                    "risala_http_request_duration_seconds_bucket{{operation=\"{op}\",le=\"+Inf\"}} {}",
+                    h.count
+                );
+                let _ = writeln!(
+                    out,
+                    "risala_http_request_duration_seconds_sum{{operation=\"{op}\"}} {}",
+                    h.sum
+                );
+                let _ = writeln!(
+                    out,
+                    "risala_http_request_duration_seconds_count{{operation=\"{op}\"}} {}",
+                    h.count
+                );
+            }
+        }
+        if let Ok(g) = self.gauges.lock() {
+            let mut rows: Vec<_> = g.iter().collect();
+            rows.sort_by(|a, b| a.0.cmp(b.0));
+            for (name, (help, v)) in rows {
+                let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
+            }
+        }
+        out
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_counters_and_histograms() {
+        let m = Metrics::default();
+        m.observe_request("GET /{id}", 200, 0.002);
+        m.observe_request("GET /{id}", 200, 0.2);
+        m.observe_request("GET /{id}", 404, 0.001);
+        let text = m.render();
+        assert!(
+            text.contains("risala_http_requests_total{operation=\"GET /{id}\",status=\"200\"} 2")
+        );
+        assert!(text.contains(
+            "risala_http_request_duration_seconds_bucket{operation=\"GET /{id}\",le=\"0.0025\"} 2"
+        ));
+        assert!(
+            text.contains("risala_http_request_duration_seconds_count{operation=\"GET /{id}\"} 3")
+        );
+    }
+}

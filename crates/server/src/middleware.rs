@@ -1,0 +1,153 @@
+//! Request plumbing: Graph version prefixes, request ids, access logs, metrics, panics.
+
+use std::panic::AssertUnwindSafe;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, Uri};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use futures_util::FutureExt;
+use risala_core::ApiError;
+
+use crate::error::{GraphError, TRACE_ID};
+use crate::state::AppState;
+
+/// Graph version used when a path has none (the oldest we claim to support, as Graph does).
+pub const DEFAULT_VERSION: &str = "v23.0";
+
+/// The Graph version a request named (`v23.0`), or the default.
+#[derive(Debug, Clone)]
+pub struct ApiVersion(pub String);
+
+fn is_version(seg: &str) -> bool {
+    let Some(rest) = seg.strip_prefix('v') else {
+        return false;
+    };
+    let mut parts = rest.splitn(2, '.');
+    let major = parts.next().unwrap_or("");
+    let minor = parts.next().unwrap_or("");
+    !major.is_empty()
+        && major.len() <= 3
+        && major.bytes().all(|b| b.is_ascii_digit())
+        && !minor.is_empty()
+        && minor.len() <= 3
+        && minor.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Strip a leading `/vNN.N` so one route table serves versioned and unversioned paths.
+/// Runs before routing.
+pub fn strip_version(mut req: Request) -> Request {
+    let path = req.uri().path();
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    let version = if is_version(first) {
+        let rest = &path[1 + first.len()..];
+        let new_path = if rest.is_empty() { "/" } else { rest };
+        let pq = match req.uri().query() {
+            Some(q) => format!("{new_path}?{q}"),
+            None => new_path.to_string(),
+        };
+        let version = first.to_string();
+        let mut parts = req.uri().clone().into_parts();
+        if let Ok(pq) = pq.parse() {
+            parts.path_and_query = Some(pq);
+            if let Ok(uri) = Uri::from_parts(parts) {
+                *req.uri_mut() = uri;
+            }
+        }
+        version
+    } else {
+        DEFAULT_VERSION.to_string()
+    };
+    req.extensions_mut().insert(ApiVersion(version));
+    req
+}
+
+/// Request id, panic guard, access log, metrics and Graph response headers.
+pub async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let trace = risala_core::ids::new_trace_id();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let operation = match req.extensions().get::<MatchedPath>() {
+        Some(m) => format!("{} {}", method, m.as_str()),
+        None => format!("{method} unmatched"),
+    };
+    let version = req
+        .extensions()
+        .get::<ApiVersion>()
+        .map(|v| v.0.clone())
+        .unwrap_or_else(|| DEFAULT_VERSION.into());
+    let fut = TRACE_ID.scope(
+        trace.clone(),
+        AssertUnwindSafe(next.run(req)).catch_unwind(),
+    );
+    let mut resp = match fut.await {
+        Ok(r) => r,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown".into());
+            tracing::error!(fbtrace_id = %trace, panic = %what, "handler panicked");
+            TRACE_ID.sync_scope(trace.clone(), || {
+                GraphError(ApiError::internal()).into_response()
+            })
+        }
+    };
+    let status = resp.status().as_u16();
+    let elapsed = started.elapsed();
+    state
+        .metrics
+        .observe_request(&operation, status, elapsed.as_secs_f64());
+    if let Ok(v) = HeaderValue::from_str(&trace) {
+        resp.headers_mut().insert("x-fb-trace-id", v.clone());
+        resp.headers_mut().insert("x-fb-request-id", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&version) {
+        resp.headers_mut().insert("facebook-api-version", v);
+    }
+    tracing::info!(
+        fbtrace_id = %trace,
+        method = %method,
+        path = %path,
+        operation = %operation,
+        status,
+        latency_us = elapsed.as_micros() as u64,
+        "request"
+    );
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions() {
+        for v in ["v23.0", "v15.0", "v25.0", "v1.0"] {
+            assert!(is_version(v), "{v}");
+        }
+        for v in ["23.0", "v23", "vx.0", "v23.", "healthz", ""] {
+            assert!(!is_version(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn strips_prefix_and_keeps_query() {
+        let req = Request::builder()
+            .uri("/v21.0/123/phone_numbers?limit=2")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let req = strip_version(req);
+        assert_eq!(req.uri().path(), "/123/phone_numbers");
+        assert_eq!(req.uri().query(), Some("limit=2"));
+        assert_eq!(req.extensions().get::<ApiVersion>().unwrap().0, "v21.0");
+        let req = Request::builder()
+            .uri("/123")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        assert_eq!(strip_version(req).uri().path(), "/123");
+    }
+}

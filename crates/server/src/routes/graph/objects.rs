@@ -1,0 +1,60 @@
+//! `GET /{id}`: a WABA, phone number, business or app, with `fields=`.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use risala_core::graph::{parse_fields, project};
+use risala_core::model::{ObjectKind, Permission};
+use risala_core::ApiError;
+use serde_json::Value;
+
+use super::{repr, resolve};
+use crate::error::GraphResult;
+use crate::extract::{Caller, GraphQuery};
+use crate::state::AppState;
+
+pub async fn get_object(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    q: GraphQuery,
+) -> GraphResult<Json<Value>> {
+    let fields = q.get("fields").map(parse_fields).transpose()?;
+    let obj = resolve(&state, &caller, &id, &[]).await?;
+    let missing = || ApiError::object_not_found(&id);
+    let v = match obj.kind {
+        ObjectKind::PhoneNumber => {
+            // Reading a number is allowed with either permission: senders look theirs up.
+            let p = state.store.phone_number(&id).await?.ok_or_else(missing)?;
+            project(
+                &repr::phone_number(&p),
+                fields.as_deref(),
+                repr::PHONE_DEFAULT,
+                "WhatsAppBusinessPhoneNumber",
+            )?
+        }
+        ObjectKind::Waba => {
+            caller.require(Permission::Management)?;
+            let w = state.store.waba(&id).await?.ok_or_else(missing)?;
+            project(
+                &repr::waba(&w),
+                fields.as_deref(),
+                repr::WABA_DEFAULT,
+                "WhatsAppBusinessAccount",
+            )?
+        }
+        ObjectKind::Business => {
+            let b = state.store.business(&id).await?.ok_or_else(missing)?;
+            project(
+                &repr::business(&b),
+                fields.as_deref(),
+                &["name"],
+                "Business",
+            )?
+        }
+        ObjectKind::App => {
+            let a = state.store.app(&id).await?.ok_or_else(missing)?;
+            project(&repr::app(&a), fields.as_deref(), &["name"], "Application")?
+        }
+    };
+    Ok(Json(v))
+}

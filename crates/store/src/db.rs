@@ -1,0 +1,118 @@
+//! The database handle both engines share: reads, and writes as plans that a batching writer
+//! commits together (group commit), acknowledging each plan only after its commit.
+
+use risala_core::StoreError;
+
+use crate::postgres::PgDb;
+use crate::sqlite::SqliteDb;
+use crate::value::{Row, Value};
+
+/// One statement of a write plan.
+#[derive(Debug, Clone)]
+pub struct Stmt {
+    pub sql: &'static str,
+    pub params: Vec<Value>,
+    /// Collect the rows a `RETURNING` clause gives.
+    pub returning: bool,
+}
+
+impl Stmt {
+    pub fn new(sql: &'static str, params: Vec<Value>) -> Self {
+        Stmt {
+            sql,
+            params,
+            returning: false,
+        }
+    }
+
+    pub fn returning(sql: &'static str, params: Vec<Value>) -> Self {
+        Stmt {
+            sql,
+            params,
+            returning: true,
+        }
+    }
+}
+
+/// What one statement did.
+#[derive(Debug, Clone, Default)]
+pub struct StmtOutcome {
+    pub affected: u64,
+    pub rows: Vec<Row>,
+}
+
+/// Statements that commit or fail together. Plans from concurrent requests share one
+/// transaction; a failing plan is rolled back alone and the others still commit.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub stmts: Vec<Stmt>,
+}
+
+impl Plan {
+    pub fn new() -> Self {
+        Plan::default()
+    }
+
+    pub fn one(sql: &'static str, params: Vec<Value>) -> Self {
+        Plan {
+            stmts: vec![Stmt::new(sql, params)],
+        }
+    }
+
+    pub fn push(&mut self, sql: &'static str, params: Vec<Value>) -> &mut Self {
+        self.stmts.push(Stmt::new(sql, params));
+        self
+    }
+
+    pub fn push_returning(&mut self, sql: &'static str, params: Vec<Value>) -> &mut Self {
+        self.stmts.push(Stmt::returning(sql, params));
+        self
+    }
+}
+
+/// The engine behind a store.
+#[derive(Clone)]
+pub enum Db {
+    Sqlite(SqliteDb),
+    Postgres(PgDb),
+}
+
+impl Db {
+    pub async fn query(
+        &self,
+        sql: &'static str,
+        params: Vec<Value>,
+    ) -> Result<Vec<Row>, StoreError> {
+        match self {
+            Db::Sqlite(d) => d.query(sql, params).await,
+            Db::Postgres(d) => d.query(sql, params).await,
+        }
+    }
+
+    pub async fn query_opt(
+        &self,
+        sql: &'static str,
+        params: Vec<Value>,
+    ) -> Result<Option<Row>, StoreError> {
+        Ok(self.query(sql, params).await?.into_iter().next())
+    }
+
+    /// Commit a plan; returns once it is durable.
+    pub async fn write(&self, plan: Plan) -> Result<Vec<StmtOutcome>, StoreError> {
+        match self {
+            Db::Sqlite(d) => d.write(plan).await,
+            Db::Postgres(d) => d.write(plan).await,
+        }
+    }
+
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.query("SELECT 1", vec![]).await.map(|_| ())
+    }
+
+    pub fn engine(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! SQLite and PostgreSQL storage behind the `risala-core` store traits. Store methods are
+//! written once over [`db::Db`]; each engine supplies reads and a group-commit writer.
+
+pub mod db;
+pub mod migrate;
+pub mod postgres;
+pub mod sqlite;
+mod tenancy;
+pub mod value;
+
+use std::path::Path;
+
+use async_trait::async_trait;
+use risala_core::store::{Store, StoreResult};
+use risala_core::StoreError;
+
+pub use db::{Db, Plan};
+
+/// The one store implementation.
+#[derive(Clone)]
+pub struct SqlStore {
+    pub(crate) db: Db,
+}
+
+impl SqlStore {
+    /// Open SQLite at `path` (WAL; `synchronous` is FULL, NORMAL or OFF).
+    pub fn sqlite(path: &Path, synchronous: &str) -> Result<SqlStore, StoreError> {
+        Ok(SqlStore {
+            db: Db::Sqlite(sqlite::SqliteDb::open(path, synchronous)?),
+        })
+    }
+
+    /// Connect to PostgreSQL (`postgres://…`).
+    pub async fn postgres(url: &str) -> Result<SqlStore, StoreError> {
+        Ok(SqlStore {
+            db: Db::Postgres(postgres::PgDb::connect(url).await?),
+        })
+    }
+
+    /// Open whichever engine the configuration names: a PostgreSQL URL, or else SQLite at
+    /// `sqlite_path`.
+    pub async fn open(
+        database_url: Option<&str>,
+        sqlite_path: &Path,
+        synchronous: &str,
+    ) -> Result<SqlStore, StoreError> {
+        match database_url {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Self::postgres(url).await
+            }
+            Some(url) if url.starts_with("sqlite:") => {
+                let p = url
+                    .trim_start_matches("sqlite://")
+                    .trim_start_matches("sqlite:");
+                Self::sqlite(Path::new(p), synchronous)
+            }
+            Some(other) => Err(StoreError::Database(format!(
+                "unsupported database URL '{other}': use postgres://… or sqlite:PATH"
+            ))),
+            None => Self::sqlite(sqlite_path, synchronous),
+        }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    async fn ping(&self) -> StoreResult<()> {
+        self.db.ping().await
+    }
+
+    fn engine(&self) -> &'static str {
+        self.db.engine()
+    }
+}

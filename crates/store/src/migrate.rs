@@ -1,0 +1,106 @@
+//! Embedded migrations, one folder per engine, applied in order and recorded in
+//! `schema_migrations`. Run at start and by `risala migrate`.
+
+use risala_core::StoreError;
+
+/// (version, name, sql) for each engine. Versions match across engines.
+const SQLITE: &[(i64, &str, &str)] = &[(
+    1,
+    "tenancy",
+    include_str!("../migrations/sqlite/0001_tenancy.sql"),
+)];
+const POSTGRES: &[(i64, &str, &str)] = &[(
+    1,
+    "tenancy",
+    include_str!("../migrations/postgres/0001_tenancy.sql"),
+)];
+
+/// The highest migration version this build knows.
+pub fn latest_version() -> i64 {
+    SQLITE.last().map(|m| m.0).unwrap_or(0)
+}
+
+const CREATE_TABLE: &str =
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+
+fn now() -> i64 {
+    risala_core::clock::system_now_ms()
+}
+
+pub(crate) fn sqlite(conn: &mut rusqlite::Connection) -> Result<Vec<i64>, StoreError> {
+    let err = |e: rusqlite::Error| StoreError::Database(format!("migration: {e}"));
+    conn.execute_batch(CREATE_TABLE).map_err(err)?;
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)
+        .map_err(err)?;
+    let mut applied = Vec::new();
+    for (version, name, sql) in SQLITE {
+        let done: i64 = tx
+            .query_row(
+                "SELECT count(*) FROM schema_migrations WHERE version = ?1",
+                [version],
+                |r| r.get(0),
+            )
+            .map_err(err)?;
+        if done > 0 {
+            continue;
+        }
+        tx.execute_batch(sql).map_err(err)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            rusqlite::params![version, name, now()],
+        )
+        .map_err(err)?;
+        applied.push(*version);
+    }
+    tx.commit().map_err(err)?;
+    Ok(applied)
+}
+
+pub(crate) async fn postgres(
+    client: &mut deadpool_postgres::Client,
+) -> Result<Vec<i64>, StoreError> {
+    let err = |e: tokio_postgres::Error| StoreError::Database(format!("migration: {e}"));
+    let tx = client.transaction().await.map_err(err)?;
+    // Several nodes may start at once: one migrates, the others wait and then find it done.
+    tx.batch_execute("SELECT pg_advisory_xact_lock(7436151)")
+        .await
+        .map_err(err)?;
+    tx.batch_execute(CREATE_TABLE).await.map_err(err)?;
+    let mut applied = Vec::new();
+    for (version, name, sql) in POSTGRES {
+        let row = tx
+            .query_one(
+                "SELECT count(*) FROM schema_migrations WHERE version = $1",
+                &[version],
+            )
+            .await
+            .map_err(err)?;
+        let done: i64 = row.get(0);
+        if done > 0 {
+            continue;
+        }
+        tx.batch_execute(sql).await.map_err(err)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            &[version, name, &now()],
+        )
+        .await
+        .map_err(err)?;
+        applied.push(*version);
+    }
+    tx.commit().await.map_err(err)?;
+    Ok(applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engines_have_the_same_versions() {
+        let a: Vec<_> = SQLITE.iter().map(|m| (m.0, m.1)).collect();
+        let b: Vec<_> = POSTGRES.iter().map(|m| (m.0, m.1)).collect();
+        assert_eq!(a, b);
+    }
+}

@@ -1,0 +1,242 @@
+//! SQLite: one writer thread that commits plans in shared transactions (one fsync per batch,
+//! not per request), and a small pool of reader connections (WAL lets them read while the
+//! writer writes).
+
+use std::path::Path;
+use std::sync::{mpsc, Arc, Mutex};
+
+use risala_core::StoreError;
+use rusqlite::{Connection, OpenFlags};
+use tokio::sync::{oneshot, Semaphore};
+
+use crate::db::{Plan, StmtOutcome};
+use crate::migrate;
+use crate::value::{Row, Value};
+
+/// Most plans committed in one transaction.
+const MAX_BATCH: usize = 1024;
+const READERS: usize = 4;
+
+type Reply = oneshot::Sender<Result<Vec<StmtOutcome>, StoreError>>;
+
+#[derive(Clone)]
+pub struct SqliteDb {
+    writer: mpsc::Sender<(Plan, Reply)>,
+    readers: Arc<Mutex<Vec<Connection>>>,
+    permits: Arc<Semaphore>,
+}
+
+fn map_err(e: rusqlite::Error) -> StoreError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            StoreError::Conflict(e.to_string())
+        }
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(
+                f.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            ) =>
+        {
+            StoreError::Unavailable(e.to_string())
+        }
+        _ => StoreError::Database(e.to_string()),
+    }
+}
+
+fn open(path: &Path, synchronous: &str) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(map_err)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .map_err(map_err)?;
+    conn.execute_batch(&format!(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+    ))
+    .map_err(map_err)?;
+    conn.set_prepared_statement_cache_capacity(256);
+    Ok(conn)
+}
+
+fn run_query(conn: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql).map_err(map_err)?;
+    let n = stmt.column_count();
+    let mut rows = stmt
+        .query(rusqlite::params_from_iter(params.iter()))
+        .map_err(map_err)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(map_err)? {
+        let mut vals = Vec::with_capacity(n);
+        for i in 0..n {
+            vals.push(Value::from_sqlite(r.get_ref(i).map_err(map_err)?));
+        }
+        out.push(Row(vals));
+    }
+    Ok(out)
+}
+
+fn run_plan(conn: &Connection, plan: &Plan) -> Result<Vec<StmtOutcome>, StoreError> {
+    let mut out = Vec::with_capacity(plan.stmts.len());
+    for s in &plan.stmts {
+        if s.returning {
+            let rows = run_query(conn, s.sql, &s.params)?;
+            out.push(StmtOutcome {
+                affected: rows.len() as u64,
+                rows,
+            });
+        } else {
+            let mut stmt = conn.prepare_cached(s.sql).map_err(map_err)?;
+            let n = stmt
+                .execute(rusqlite::params_from_iter(s.params.iter()))
+                .map_err(map_err)?;
+            out.push(StmtOutcome {
+                affected: n as u64,
+                rows: Vec::new(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Commit a batch: each plan in its own savepoint, so one failing plan does not sink the rest.
+fn commit_batch(conn: &Connection, batch: Vec<(Plan, Reply)>) {
+    let mut results = Vec::with_capacity(batch.len());
+    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+        let e = map_err(e);
+        for (_, reply) in batch {
+            let _ = reply.send(Err(clone_err(&e)));
+        }
+        return;
+    }
+    for (plan, reply) in batch {
+        let single = plan.stmts.len() == 1;
+        let res = if single {
+            // A single statement is atomic by itself: no savepoint needed.
+            run_plan(conn, &plan)
+        } else {
+            let _ = conn.execute_batch("SAVEPOINT p");
+            let r = run_plan(conn, &plan);
+            if r.is_err() {
+                let _ = conn.execute_batch("ROLLBACK TO p");
+            }
+            let _ = conn.execute_batch("RELEASE p");
+            r
+        };
+        results.push((res, reply));
+    }
+    match conn.execute_batch("COMMIT") {
+        Ok(()) => {
+            for (res, reply) in results {
+                let _ = reply.send(res);
+            }
+        }
+        Err(e) => {
+            let e = map_err(e);
+            let _ = conn.execute_batch("ROLLBACK");
+            for (_, reply) in results {
+                let _ = reply.send(Err(clone_err(&e)));
+            }
+        }
+    }
+}
+
+fn clone_err(e: &StoreError) -> StoreError {
+    match e {
+        StoreError::NotFound => StoreError::NotFound,
+        StoreError::Conflict(s) => StoreError::Conflict(s.clone()),
+        StoreError::Database(s) => StoreError::Database(s.clone()),
+        StoreError::Unavailable(s) => StoreError::Unavailable(s.clone()),
+    }
+}
+
+impl SqliteDb {
+    /// Open (creating if needed) the database file, run migrations, start the writer.
+    pub fn open(path: &Path, synchronous: &str) -> Result<SqliteDb, StoreError> {
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| StoreError::Unavailable(format!("{}: {e}", dir.display())))?;
+            }
+        }
+        let synchronous = match synchronous.to_ascii_uppercase().as_str() {
+            s @ ("OFF" | "NORMAL" | "FULL" | "EXTRA") => s.to_string(),
+            other => {
+                return Err(StoreError::Database(format!(
+                    "unknown SQLite synchronous mode {other}"
+                )))
+            }
+        };
+        let mut writer = open(path, &synchronous)?;
+        migrate::sqlite(&mut writer)?;
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let c = open(path, &synchronous)?;
+            c.execute_batch("PRAGMA query_only=1").map_err(map_err)?;
+            readers.push(c);
+        }
+        let (tx, rx) = mpsc::channel::<(Plan, Reply)>();
+        std::thread::Builder::new()
+            .name("risala-sqlite-writer".into())
+            .spawn(move || {
+                while let Ok(first) = rx.recv() {
+                    let mut batch = Vec::with_capacity(64);
+                    batch.push(first);
+                    while batch.len() < MAX_BATCH {
+                        match rx.try_recv() {
+                            Ok(item) => batch.push(item),
+                            Err(_) => break,
+                        }
+                    }
+                    commit_batch(&writer, batch);
+                }
+                // All senders gone: checkpoint so the WAL does not linger.
+                let _ = writer.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+            })
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        Ok(SqliteDb {
+            writer: tx,
+            readers: Arc::new(Mutex::new(readers)),
+            permits: Arc::new(Semaphore::new(READERS)),
+        })
+    }
+
+    pub async fn write(&self, plan: Plan) -> Result<Vec<StmtOutcome>, StoreError> {
+        let (tx, rx) = oneshot::channel();
+        self.writer
+            .send((plan, tx))
+            .map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?;
+        rx.await
+            .map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?
+    }
+
+    pub async fn query(
+        &self,
+        sql: &'static str,
+        params: Vec<Value>,
+    ) -> Result<Vec<Row>, StoreError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| StoreError::Unavailable("closed".into()))?;
+        let readers = self.readers.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = readers.lock().ok().and_then(|mut v| v.pop());
+            let Some(conn) = conn else {
+                return Err(StoreError::Unavailable("no reader connection".into()));
+            };
+            let res = run_query(&conn, sql, &params);
+            if let Ok(mut v) = readers.lock() {
+                v.push(conn);
+            }
+            res
+        })
+        .await
+        .map_err(|e| StoreError::Database(e.to_string()))?
+    }
+}
