@@ -68,7 +68,7 @@ pub fn load(file: Option<&PathBuf>, overrides: &Overrides) -> anyhow::Result<Con
         .merge(
             Env::prefixed("RISALA_")
                 .split("__")
-                .filter(|k| ENV_KEYS.contains(&k.as_str())),
+                .filter(|k| ENV_KEYS.iter().any(|e| k == *e)),
         )
         .merge(Serialized::defaults(overrides));
     let mut config: Config = fig.extract().context("invalid configuration")?;
