@@ -1,0 +1,1 @@
+//! Inbound (customer → business) messages and the webhook payloads built from them.

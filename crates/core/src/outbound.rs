@@ -1,0 +1,1 @@
+//! Outbound (business → customer) message requests: parsing and validation.
