@@ -82,7 +82,7 @@ pub enum NumberCmd {
         name: String,
         /// SANDBOX or LIVE.
         #[arg(long, default_value = "SANDBOX")]
-        mode: String,
+        account_mode: String,
         #[arg(long)]
         json: bool,
     },
@@ -121,10 +121,7 @@ pub enum TokenCmd {
         #[arg(long, default_value = "system user")]
         name: String,
         /// Comma-separated: whatsapp_business_messaging, whatsapp_business_management.
-        #[arg(
-            long,
-            default_value = "whatsapp_business_messaging,whatsapp_business_management"
-        )]
+        #[arg(long, default_value = "whatsapp_business_messaging,whatsapp_business_management")]
         permissions: String,
         #[arg(long)]
         json: bool,
@@ -145,13 +142,9 @@ pub enum TokenCmd {
 
 /// Open the store (migrating it) and a tenancy service over it.
 pub async fn open(config: &Config) -> anyhow::Result<TenancyService> {
-    let store = SqlStore::open(
-        config.database_url.as_deref(),
-        &config.sqlite_path(),
-        &config.sqlite_synchronous,
-    )
-    .await
-    .context("opening the database")?;
+    let store = SqlStore::open(config.database_url.as_deref(), &config.sqlite_path(), &config.sqlite_synchronous)
+        .await
+        .context("opening the database")?;
     let store: Arc<dyn Store> = Arc::new(store);
     Ok(TenancyService::new(store, Arc::new(OffsetClock::new(0))))
 }
@@ -173,12 +166,8 @@ fn rows(header: &[&str], rows: Vec<Vec<String>>) -> String {
         }
     }
     let line = |cells: Vec<String>| {
-        let mut s = cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{:w$}", c, w = widths[i]))
-            .collect::<Vec<_>>()
-            .join("  ");
+        let mut s =
+            cells.iter().enumerate().map(|(i, c)| format!("{:w$}", c, w = widths[i])).collect::<Vec<_>>().join("  ");
         s.truncate(s.trim_end().len());
         s + "\n"
     };
@@ -194,11 +183,7 @@ fn api(e: risala_core::ApiError) -> anyhow::Error {
 }
 
 fn business_info(b: &risala_core::model::Business) -> BusinessInfo {
-    BusinessInfo {
-        id: b.id.clone(),
-        name: b.name.clone(),
-        created_at: b.created_at,
-    }
+    BusinessInfo { id: b.id.clone(), name: b.name.clone(), created_at: b.created_at }
 }
 fn waba_info(w: &risala_core::model::Waba) -> WabaInfo {
     WabaInfo {
@@ -234,11 +219,7 @@ fn token_info(t: &risala_core::model::TokenRecord, plain: Option<String>) -> Tok
         id: t.id.clone(),
         business_id: t.business_id.clone(),
         name: t.name.clone(),
-        permissions: t
-            .permissions
-            .iter()
-            .map(|p| p.as_str().to_string())
-            .collect(),
+        permissions: t.permissions.iter().map(|p| p.as_str().to_string()).collect(),
         created_at: t.created_at,
         revoked_at: t.revoked_at,
         token: plain,
@@ -269,10 +250,7 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
                         vec!["waba_id".into(), d.waba_id.clone()],
                         vec!["app_id".into(), d.app_id.clone()],
                         vec!["phone_number_id".into(), d.phone_number_id.clone()],
-                        vec![
-                            "display_phone_number".into(),
-                            d.display_phone_number.clone(),
-                        ],
+                        vec!["display_phone_number".into(), d.display_phone_number.clone()],
                         vec!["app_secret".into(), d.app_secret.clone()],
                     ],
                 )
@@ -280,68 +258,36 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
         }
         AdminCmd::Businesses(BusinessCmd::Create { name, json }) => {
             let b = business_info(&svc.create_business(&name).await.map_err(api)?);
-            emit(json, &b, || {
-                rows(&["id", "name"], vec![vec![b.id.clone(), b.name.clone()]])
-            })
+            emit(json, &b, || rows(&["id", "name"], vec![vec![b.id.clone(), b.name.clone()]]))
         }
         AdminCmd::Businesses(BusinessCmd::List { json }) => {
-            let list: Vec<_> = store
-                .list_businesses()
-                .await?
-                .iter()
-                .map(business_info)
-                .collect();
+            let list: Vec<_> = store.list_businesses().await?.iter().map(business_info).collect();
             emit(json, &list, || {
-                rows(
-                    &["id", "name"],
-                    list.iter()
-                        .map(|b| vec![b.id.clone(), b.name.clone()])
-                        .collect(),
-                )
+                rows(&["id", "name"], list.iter().map(|b| vec![b.id.clone(), b.name.clone()]).collect())
             })
         }
-        AdminCmd::Wabas(WabaCmd::Create {
-            business,
-            name,
-            json,
-        }) => {
+        AdminCmd::Wabas(WabaCmd::Create { business, name, json }) => {
             let w = waba_info(&svc.create_waba(&business, &name).await.map_err(api)?);
             emit(json, &w, || {
-                rows(
-                    &["id", "business_id", "name"],
-                    vec![vec![w.id.clone(), w.business_id.clone(), w.name.clone()]],
-                )
+                rows(&["id", "business_id", "name"], vec![vec![w.id.clone(), w.business_id.clone(), w.name.clone()]])
             })
         }
         AdminCmd::Wabas(WabaCmd::List { business, json }) => {
-            let list: Vec<_> = store
-                .list_wabas(business.as_deref())
-                .await?
-                .iter()
-                .map(waba_info)
-                .collect();
+            let list: Vec<_> = store.list_wabas(business.as_deref()).await?.iter().map(waba_info).collect();
             emit(json, &list, || {
                 rows(
                     &["id", "business_id", "name"],
-                    list.iter()
-                        .map(|w| vec![w.id.clone(), w.business_id.clone(), w.name.clone()])
-                        .collect(),
+                    list.iter().map(|w| vec![w.id.clone(), w.business_id.clone(), w.name.clone()]).collect(),
                 )
             })
         }
-        AdminCmd::Numbers(NumberCmd::Create {
-            waba,
-            number,
-            name,
-            mode,
-            json,
-        }) => {
+        AdminCmd::Numbers(NumberCmd::Create { waba, number, name, account_mode, json }) => {
             let p = svc
                 .create_phone_number(NewPhoneNumber {
                     waba_id: &waba,
                     number: &number,
                     verified_name: &name,
-                    account_mode: &mode,
+                    account_mode: &account_mode,
                 })
                 .await
                 .map_err(api)?;
@@ -349,97 +295,50 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
             emit(json, &p, || {
                 rows(
                     &["id", "waba_id", "number", "name"],
-                    vec![vec![
-                        p.id.clone(),
-                        p.waba_id.clone(),
-                        p.phone_number.clone(),
-                        p.verified_name.clone(),
-                    ]],
+                    vec![vec![p.id.clone(), p.waba_id.clone(), p.phone_number.clone(), p.verified_name.clone()]],
                 )
             })
         }
         AdminCmd::Numbers(NumberCmd::List { business, json }) => {
-            let list: Vec<_> = store
-                .list_phone_numbers(business.as_deref())
-                .await?
-                .iter()
-                .map(number_info)
-                .collect();
+            let list: Vec<_> = store.list_phone_numbers(business.as_deref()).await?.iter().map(number_info).collect();
             emit(json, &list, || {
                 rows(
                     &["id", "waba_id", "number", "name"],
                     list.iter()
-                        .map(|p| {
-                            vec![
-                                p.id.clone(),
-                                p.waba_id.clone(),
-                                p.phone_number.clone(),
-                                p.verified_name.clone(),
-                            ]
-                        })
+                        .map(|p| vec![p.id.clone(), p.waba_id.clone(), p.phone_number.clone(), p.verified_name.clone()])
                         .collect(),
                 )
             })
         }
-        AdminCmd::Apps(AppCmd::Create {
-            business,
-            name,
-            json,
-        }) => {
+        AdminCmd::Apps(AppCmd::Create { business, name, json }) => {
             let a = app_info(&svc.create_app(&business, &name).await.map_err(api)?);
             emit(json, &a, || {
-                rows(
-                    &["id", "name", "app_secret"],
-                    vec![vec![a.id.clone(), a.name.clone(), a.app_secret.clone()]],
-                )
+                rows(&["id", "name", "app_secret"], vec![vec![a.id.clone(), a.name.clone(), a.app_secret.clone()]])
             })
         }
         AdminCmd::Apps(AppCmd::List { business, json }) => {
-            let list: Vec<_> = store
-                .list_apps(business.as_deref())
-                .await?
-                .iter()
-                .map(app_info)
-                .collect();
+            let list: Vec<_> = store.list_apps(business.as_deref()).await?.iter().map(app_info).collect();
             emit(json, &list, || {
                 rows(
                     &["id", "name", "app_secret"],
-                    list.iter()
-                        .map(|a| vec![a.id.clone(), a.name.clone(), a.app_secret.clone()])
-                        .collect(),
+                    list.iter().map(|a| vec![a.id.clone(), a.name.clone(), a.app_secret.clone()]).collect(),
                 )
             })
         }
-        AdminCmd::Tokens(TokenCmd::Create {
-            business,
-            name,
-            permissions,
-            json,
-        }) => {
+        AdminCmd::Tokens(TokenCmd::Create { business, name, permissions, json }) => {
             let perms = Permission::parse_list(&permissions).map_err(|e| anyhow::anyhow!(e))?;
-            let (t, plain) = svc
-                .create_token(&business, &name, &perms, None)
-                .await
-                .map_err(api)?;
+            let (t, plain) = svc.create_token(&business, &name, &perms, None).await.map_err(api)?;
             let t = token_info(&t, Some(plain));
             emit(json, &t, || {
                 rows(
                     &["id", "permissions", "token (shown once)"],
-                    vec![vec![
-                        t.id.clone(),
-                        t.permissions.join(","),
-                        t.token.clone().unwrap_or_default(),
-                    ]],
+                    vec![vec![t.id.clone(), t.permissions.join(","), t.token.clone().unwrap_or_default()]],
                 )
             })
         }
         AdminCmd::Tokens(TokenCmd::List { business, json }) => {
-            let list: Vec<_> = store
-                .list_tokens(business.as_deref())
-                .await?
-                .iter()
-                .map(|t| token_info(t, None))
-                .collect();
+            let list: Vec<_> =
+                store.list_tokens(business.as_deref()).await?.iter().map(|t| token_info(t, None)).collect();
             emit(json, &list, || {
                 rows(
                     &["id", "business_id", "name", "permissions", "revoked"],
@@ -450,11 +349,7 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
                                 t.business_id.clone(),
                                 t.name.clone(),
                                 t.permissions.join(","),
-                                if t.revoked_at.is_some() {
-                                    "yes".into()
-                                } else {
-                                    "no".into()
-                                },
+                                if t.revoked_at.is_some() { "yes".into() } else { "no".into() },
                             ]
                         })
                         .collect(),
@@ -465,9 +360,7 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
             if !svc.revoke_token(&id).await.map_err(api)? {
                 bail!("no active token with id {id}");
             }
-            emit(json, &serde_json::json!({"revoked": id}), || {
-                format!("revoked {id}\n")
-            })
+            emit(json, &serde_json::json!({"revoked": id}), || format!("revoked {id}\n"))
         }
     }
 }

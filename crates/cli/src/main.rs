@@ -10,11 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "risala",
-    version,
-    about = "A self-hosted WhatsApp Cloud API: sandbox and platform"
-)]
+#[command(name = "risala", version, about = "A self-hosted WhatsApp Cloud API: sandbox and platform")]
 struct Cli {
     /// TOML configuration file (see `risala config print-default`).
     #[arg(long, global = true, env = "RISALA_CONFIG")]
@@ -65,10 +61,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("risala: cannot start the runtime: {e}");
@@ -80,10 +73,7 @@ fn main() -> ExitCode {
             None | Some(Command::Serve) => serve::run(config).await,
             Some(Command::Migrate) => {
                 admin::open(&config).await?;
-                println!(
-                    "migrations applied (schema version {})",
-                    risala_store::migrate::latest_version()
-                );
+                println!("migrations applied (schema version {})", risala_store::migrate::latest_version());
                 Ok(())
             }
             Some(Command::Admin(cmd)) => admin::run(cmd, &config).await,
@@ -103,13 +93,8 @@ fn main() -> ExitCode {
 }
 
 async fn healthcheck(url: String) -> anyhow::Result<()> {
-    let client = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(5))
-        .build()?;
-    let resp = client
-        .get(format!("{}/readyz", url.trim_end_matches('/')))
-        .send()
-        .await?;
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build()?;
+    let resp = client.get(format!("{}/readyz", url.trim_end_matches('/'))).send().await?;
     let status = resp.status();
     let body = resp.text().await.unwrap_or_default();
     anyhow::ensure!(status.is_success(), "not ready ({status}): {body}");

@@ -9,9 +9,7 @@ use tokio::net::TcpListener;
 fn init_logs(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log_level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = match config.log_format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
         LogFormat::Text => builder.try_init(),
@@ -21,21 +19,12 @@ fn init_logs(config: &Config) {
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     init_logs(&config);
-    let listener = TcpListener::bind(&config.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let listener =
+        TcpListener::bind(&config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
     let bound = listener.local_addr()?.to_string();
-    let state = risala_server::build_state(config.clone())
-        .await
-        .context("opening the database")?;
+    let state = risala_server::build_state(config.clone()).await.context("opening the database")?;
     let demo = if config.mode == Mode::Sandbox && config.seed_demo {
-        Some(
-            state
-                .tenancy
-                .ensure_demo(config.demo_token.as_deref())
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?,
-        )
+        Some(state.tenancy.ensure_demo(config.demo_token.as_deref()).await.map_err(|e| anyhow::anyhow!("{e}"))?)
     } else {
         None
     };
@@ -62,15 +51,15 @@ fn print_banner(config: &Config, base: &str, demo: Option<&risala_core::tenancy:
         Mode::Sandbox => "sandbox",
         Mode::Platform => "platform",
     };
-    let mut out = format!(
-        "\nRisala {} ({mode}) listening on {base}\nStorage: {engine}\n",
-        env!("CARGO_PKG_VERSION")
-    );
+    let mut out = format!("\nRisala {} ({mode}) listening on {base}\nStorage: {engine}\n", env!("CARGO_PKG_VERSION"));
     if let Some(d) = demo {
         let token_line = match &d.token {
-            Some(t) if d.created && config.demo_token.is_none() => format!("{t}\n                  (shown once: it is stored only as a hash)"),
+            Some(t) if d.created && config.demo_token.is_none() => {
+                format!("{t}\n                  (shown once: it is stored only as a hash)")
+            }
             Some(t) => t.clone(),
-            None => "(shown at the first start only; make another: risala admin tokens create --business BUSINESS_ID)".into(),
+            None => "(shown at the first start only; make another: risala admin tokens create --business BUSINESS_ID)"
+                .into(),
         };
         let token_var = d.token.clone().unwrap_or_else(|| "$RISALA_TOKEN".into());
         out.push_str(&format!(

@@ -57,19 +57,11 @@ pub struct Overrides {
 pub fn load(file: Option<&PathBuf>, overrides: &Overrides) -> anyhow::Result<Config> {
     let mut fig = Figment::from(Serialized::defaults(Config::default()));
     if let Some(path) = file {
-        anyhow::ensure!(
-            path.exists(),
-            "config file {} does not exist",
-            path.display()
-        );
+        anyhow::ensure!(path.exists(), "config file {} does not exist", path.display());
         fig = fig.merge(Toml::file(path));
     }
     fig = fig
-        .merge(
-            Env::prefixed("RISALA_")
-                .split("__")
-                .filter(|k| ENV_KEYS.iter().any(|e| k == *e)),
-        )
+        .merge(Env::prefixed("RISALA_").split("__").filter(|k| ENV_KEYS.iter().any(|e| k == *e)))
         .merge(Serialized::defaults(overrides));
     let mut config: Config = fig.extract().context("invalid configuration")?;
     if config.database_url.as_deref() == Some("") {
@@ -95,19 +87,13 @@ mod tests {
     #[test]
     fn layers_apply_in_order() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file(
-                "r.toml",
-                "listen = \"127.0.0.1:9000\"\nlog_level = \"debug\"\n",
-            )?;
+            jail.create_file("r.toml", "listen = \"127.0.0.1:9000\"\nlog_level = \"debug\"\n")?;
             jail.set_env("RISALA_LISTEN", "127.0.0.1:9001");
             jail.set_env("RISALA_TEST_POSTGRES_URL", "postgres://ignored");
             let c = load(Some(&PathBuf::from("r.toml")), &Overrides::default()).unwrap();
             assert_eq!(c.listen, "127.0.0.1:9001");
             assert_eq!(c.log_level, "debug");
-            let o = Overrides {
-                listen: Some("127.0.0.1:9002".into()),
-                ..Default::default()
-            };
+            let o = Overrides { listen: Some("127.0.0.1:9002".into()), ..Default::default() };
             let c = load(Some(&PathBuf::from("r.toml")), &o).unwrap();
             assert_eq!(c.listen, "127.0.0.1:9002");
             jail.create_file("bad.toml", "nonsense = 1\n")?;

@@ -14,18 +14,18 @@ use crate::store::Store;
 const CACHE_TTL: Duration = Duration::from_secs(5);
 const CACHE_MAX: usize = 100_000;
 
+/// Token hash → when it was looked up, and what it resolved to.
+type TokenCache = HashMap<String, (Instant, Result<Principal, ErrorCode>)>;
+
 #[derive(Clone)]
 pub struct AuthService {
     store: Arc<dyn Store>,
-    cache: Arc<RwLock<HashMap<String, (Instant, Result<Principal, ErrorCode>)>>>,
+    cache: Arc<RwLock<TokenCache>>,
 }
 
 impl AuthService {
     pub fn new(store: Arc<dyn Store>) -> Self {
-        AuthService {
-            store,
-            cache: Arc::new(RwLock::new(HashMap::new())),
-        }
+        AuthService { store, cache: Arc::new(RwLock::new(HashMap::new())) }
     }
 
     /// Resolve a bearer token to its principal, or the Graph error for a bad one.
@@ -41,11 +41,7 @@ impl AuthService {
         let res = match self.store.token_by_hash(&hash).await? {
             None => Err(ErrorCode::TokenInvalid),
             Some(t) if t.revoked_at.is_some() => Err(ErrorCode::TokenRevoked),
-            Some(t) => Ok(Principal {
-                token_id: t.id,
-                business_id: t.business_id,
-                permissions: t.permissions,
-            }),
+            Some(t) => Ok(Principal { token_id: t.id, business_id: t.business_id, permissions: t.permissions }),
         };
         if let Ok(mut cache) = self.cache.write() {
             if cache.len() >= CACHE_MAX {
@@ -67,9 +63,6 @@ impl AuthService {
 fn token_error(code: ErrorCode) -> ApiError {
     match code {
         ErrorCode::TokenRevoked => ApiError::new(code, "The access token has been revoked."),
-        _ => ApiError::new(
-            ErrorCode::TokenInvalid,
-            "The access token could not be decrypted or is not valid.",
-        ),
+        _ => ApiError::new(ErrorCode::TokenInvalid, "The access token could not be decrypted or is not valid."),
     }
 }

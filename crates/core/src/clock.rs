@@ -14,10 +14,7 @@ pub trait Clock: Send + Sync + 'static {
 
 /// Wall-clock milliseconds.
 pub fn system_now_ms() -> Millis {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 /// The system clock plus an offset. With offset 0 it is the plain system clock.
@@ -28,9 +25,7 @@ pub struct OffsetClock {
 
 impl OffsetClock {
     pub fn new(offset_ms: Millis) -> Self {
-        OffsetClock {
-            offset_ms: AtomicI64::new(offset_ms),
-        }
+        OffsetClock { offset_ms: AtomicI64::new(offset_ms) }
     }
 
     pub fn offset_ms(&self) -> Millis {
@@ -93,12 +88,7 @@ pub fn iso_time(ms: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+0000",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+0000", rem / 3600, (rem % 3600) / 60, rem % 60)
 }
 
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).

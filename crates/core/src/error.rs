@@ -15,14 +15,7 @@ pub struct ErrorRow {
 }
 
 const fn row(http_status: u16, code: i64, subcode: Option<i64>, title: &'static str) -> ErrorRow {
-    ErrorRow {
-        http_status,
-        code,
-        subcode,
-        kind: "OAuthException",
-        title,
-        transient: false,
-    }
+    ErrorRow { http_status, code, subcode, kind: "OAuthException", title, transient: false }
 }
 
 macro_rules! error_codes {
@@ -131,11 +124,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, details: impl Into<String>) -> Self {
-        ApiError {
-            code,
-            details: details.into(),
-            message: None,
-        }
+        ApiError { code, details: details.into(), message: None }
     }
 
     /// Replace the title used in `message`.
@@ -149,10 +138,7 @@ impl ApiError {
     }
 
     pub fn missing(field: &str) -> Self {
-        Self::new(
-            ErrorCode::RequiredParameterMissing,
-            format!("The parameter {field} is required."),
-        )
+        Self::new(ErrorCode::RequiredParameterMissing, format!("The parameter {field} is required."))
     }
 
     pub fn bad_value(details: impl Into<String>) -> Self {
@@ -173,10 +159,7 @@ impl ApiError {
     }
 
     pub fn internal() -> Self {
-        Self::new(
-            ErrorCode::Unknown,
-            "An unexpected error occurred. Please retry your request later.",
-        )
+        Self::new(ErrorCode::Unknown, "An unexpected error occurred. Please retry your request later.")
     }
 
     /// The `message` field: `"(#code) title"`.

@@ -26,10 +26,7 @@ pub fn parse_fields(s: &str) -> Result<Vec<FieldSel>, ApiError> {
             b')' | b'}' | b']' => {
                 depth -= 1;
                 if depth < 0 {
-                    return Err(ApiError::invalid(format!(
-                        "Syntax error in fields: unbalanced '{}'",
-                        b as char
-                    )));
+                    return Err(ApiError::invalid(format!("Syntax error in fields: unbalanced '{}'", b as char)));
                 }
             }
             b',' if depth == 0 => {
@@ -40,9 +37,7 @@ pub fn parse_fields(s: &str) -> Result<Vec<FieldSel>, ApiError> {
         }
     }
     if depth != 0 {
-        return Err(ApiError::invalid(
-            "Syntax error in fields: unbalanced brackets",
-        ));
+        return Err(ApiError::invalid("Syntax error in fields: unbalanced brackets"));
     }
     push_field(&s[start..], &mut out)?;
     Ok(out)
@@ -56,14 +51,9 @@ fn push_field(part: &str, out: &mut Vec<FieldSel>) -> Result<(), ApiError> {
     let end = part.find(['.', '{', '(']).unwrap_or(part.len());
     let name = &part[..end];
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        return Err(ApiError::invalid(format!(
-            "Syntax error \"Expected name.\" in fields: {part}"
-        )));
+        return Err(ApiError::invalid(format!("Syntax error \"Expected name.\" in fields: {part}")));
     }
-    out.push(FieldSel {
-        name: name.to_string(),
-        modifiers: part[end..].to_string(),
-    });
+    out.push(FieldSel { name: name.to_string(), modifiers: part[end..].to_string() });
     Ok(())
 }
 
@@ -128,36 +118,18 @@ pub fn decode_cursor(c: &str) -> Result<String, ApiError> {
 }
 
 /// Build a page request from the `limit`, `after` and `before` query values.
-pub fn page_request(
-    limit: Option<&str>,
-    after: Option<&str>,
-    before: Option<&str>,
-) -> Result<PageRequest, ApiError> {
+pub fn page_request(limit: Option<&str>, after: Option<&str>, before: Option<&str>) -> Result<PageRequest, ApiError> {
     let limit = match limit {
         None | Some("") => DEFAULT_LIMIT,
         Some(l) => match l.parse::<i64>() {
             Ok(n) if n >= 1 => (n as usize).min(MAX_LIMIT),
             Ok(_) => DEFAULT_LIMIT,
-            Err(_) => {
-                return Err(ApiError::invalid(format!(
-                    "(#100) Param limit must be an integer, got '{l}'"
-                )))
-            }
+            Err(_) => return Err(ApiError::invalid(format!("(#100) Param limit must be an integer, got '{l}'"))),
         },
     };
-    let after = after
-        .filter(|s| !s.is_empty())
-        .map(decode_cursor)
-        .transpose()?;
-    let before = before
-        .filter(|s| !s.is_empty())
-        .map(decode_cursor)
-        .transpose()?;
-    Ok(PageRequest {
-        after,
-        before,
-        limit,
-    })
+    let after = after.filter(|s| !s.is_empty()).map(decode_cursor).transpose()?;
+    let before = before.filter(|s| !s.is_empty()).map(decode_cursor).transpose()?;
+    Ok(PageRequest { after, before, limit })
 }
 
 #[cfg(test)]
@@ -167,15 +139,10 @@ mod tests {
 
     #[test]
     fn parses_nested_fields() {
-        let f =
-            parse_fields("id,name,analytics.start(1).end(2).phone_numbers([\"1\",\"2\"]),x{a,b}")
-                .unwrap();
+        let f = parse_fields("id,name,analytics.start(1).end(2).phone_numbers([\"1\",\"2\"]),x{a,b}").unwrap();
         let names: Vec<_> = f.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["id", "name", "analytics", "x"]);
-        assert_eq!(
-            f[2].modifiers,
-            ".start(1).end(2).phone_numbers([\"1\",\"2\"])"
-        );
+        assert_eq!(f[2].modifiers, ".start(1).end(2).phone_numbers([\"1\",\"2\"])");
         assert!(parse_fields("a,(b").is_err());
         assert!(parse_fields("a)").is_err());
         assert!(parse_fields("a,-b").is_err());
@@ -187,10 +154,7 @@ mod tests {
         let v = project(&all, None, &["a"], "X").unwrap();
         assert_eq!(v, json!({"id":"1","a":1}));
         let sel = parse_fields("b").unwrap();
-        assert_eq!(
-            project(&all, Some(&sel), &["a"], "X").unwrap(),
-            json!({"id":"1","b":2})
-        );
+        assert_eq!(project(&all, Some(&sel), &["a"], "X").unwrap(), json!({"id":"1","b":2}));
         let sel = parse_fields("zz").unwrap();
         let e = project(&all, Some(&sel), &["a"], "X").unwrap_err();
         assert!(e.details.contains("(zz)"));
@@ -205,9 +169,6 @@ mod tests {
         assert_eq!(p.limit, 5);
         assert_eq!(p.after.as_deref(), Some("123456"));
         assert!(page_request(Some("x"), None, None).is_err());
-        assert_eq!(
-            page_request(Some("100000"), None, None).unwrap().limit,
-            MAX_LIMIT
-        );
+        assert_eq!(page_request(Some("100000"), None, None).unwrap().limit, MAX_LIMIT);
     }
 }

@@ -16,11 +16,7 @@ pub fn is_object_id(s: &str) -> bool {
 
 /// A new secret of `len` alphanumeric characters.
 pub fn new_secret(len: usize) -> String {
-    rand::thread_rng()
-        .sample_iter(&Alphanumeric)
-        .take(len)
-        .map(char::from)
-        .collect()
+    rand::thread_rng().sample_iter(&Alphanumeric).take(len).map(char::from).collect()
 }
 
 /// A new access token, shaped like Meta's (`EAA…`).

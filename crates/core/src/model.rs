@@ -33,8 +33,7 @@ impl Permission {
     pub fn parse_list(s: &str) -> Result<Vec<Permission>, String> {
         let mut out = Vec::new();
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let p =
-                Permission::parse(part).ok_or_else(|| format!("unknown permission '{part}'"))?;
+            let p = Permission::parse(part).ok_or_else(|| format!("unknown permission '{part}'"))?;
             if !out.contains(&p) {
                 out.push(p);
             }
@@ -43,11 +42,7 @@ impl Permission {
     }
 
     pub fn join(perms: &[Permission]) -> String {
-        perms
-            .iter()
-            .map(|p| p.as_str())
-            .collect::<Vec<_>>()
-            .join(",")
+        perms.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(",")
     }
 }
 

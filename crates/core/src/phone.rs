@@ -100,10 +100,7 @@ impl WaId {
         // Numbers in reserved or fictional ranges have no region of their own: take the main
         // country of their calling code.
         let entries = phonenumber::metadata::DATABASE.by_code(&p.code().value())?;
-        let main = entries
-            .iter()
-            .find(|m| m.is_main_country_for_code())
-            .or(entries.first())?;
+        let main = entries.iter().find(|m| m.is_main_country_for_code()).or(entries.first())?;
         Some(main.id().to_string())
     }
 
@@ -111,10 +108,7 @@ impl WaId {
     pub fn display(&self) -> String {
         match self.parsed() {
             Some(p) => {
-                let f = p
-                    .format()
-                    .mode(phonenumber::Mode::International)
-                    .to_string();
+                let f = p.format().mode(phonenumber::Mode::International).to_string();
                 if f.len() > 1 {
                     f
                 } else {
@@ -138,69 +132,31 @@ mod tests {
 
     #[test]
     fn normalises_what_clients_write() {
-        for s in [
-            "+1 (650) 555-1234",
-            "1-650-555-1234",
-            "+16505551234",
-            " 1.650.555.1234 ",
-        ] {
+        for s in ["+1 (650) 555-1234", "1-650-555-1234", "+16505551234", " 1.650.555.1234 "] {
             assert_eq!(WaId::parse(s, None).unwrap().as_str(), "16505551234", "{s}");
         }
     }
 
     #[test]
     fn prepends_sender_country_code_for_short_numbers() {
-        assert_eq!(
-            WaId::parse("07700 900123", Some("44")).unwrap().as_str(),
-            "447700900123"
-        );
-        assert_eq!(
-            WaId::parse("+447700900123", Some("1")).unwrap().as_str(),
-            "447700900123"
-        );
+        assert_eq!(WaId::parse("07700 900123", Some("44")).unwrap().as_str(), "447700900123");
+        assert_eq!(WaId::parse("+447700900123", Some("1")).unwrap().as_str(), "447700900123");
     }
 
     #[test]
     fn rejects_garbage() {
         assert_eq!(WaId::parse("", None), Err(PhoneError::Empty));
-        assert_eq!(
-            WaId::parse("12ab", None),
-            Err(PhoneError::BadCharacter('a'))
-        );
+        assert_eq!(WaId::parse("12ab", None), Err(PhoneError::BadCharacter('a')));
         assert_eq!(WaId::parse("+123", None), Err(PhoneError::Length(3)));
         assert!(WaId::parse("1+2345678", None).is_err());
     }
 
     #[test]
     fn countries_and_display() {
-        assert_eq!(
-            WaId::parse("+447700900123", None)
-                .unwrap()
-                .country()
-                .as_deref(),
-            Some("GB")
-        );
-        assert_eq!(
-            WaId::parse("+14165550199", None)
-                .unwrap()
-                .country()
-                .as_deref(),
-            Some("CA")
-        );
-        assert_eq!(
-            WaId::parse("+12125550199", None)
-                .unwrap()
-                .country()
-                .as_deref(),
-            Some("US")
-        );
-        assert_eq!(
-            WaId::parse("+16315555555", None).unwrap().display(),
-            "+1 631-555-5555"
-        );
-        assert_eq!(
-            WaId::parse("+447700900123", None).unwrap().calling_code(),
-            "44"
-        );
+        assert_eq!(WaId::parse("+447700900123", None).unwrap().country().as_deref(), Some("GB"));
+        assert_eq!(WaId::parse("+14165550199", None).unwrap().country().as_deref(), Some("CA"));
+        assert_eq!(WaId::parse("+12125550199", None).unwrap().country().as_deref(), Some("US"));
+        assert_eq!(WaId::parse("+16315555555", None).unwrap().display(), "+1 631-555-5555");
+        assert_eq!(WaId::parse("+447700900123", None).unwrap().calling_code(), "44");
     }
 }

@@ -21,11 +21,7 @@ pub trait TenancyStore: Send + Sync {
     async fn list_wabas(&self, business_id: Option<&str>) -> StoreResult<Vec<Waba>>;
     async fn list_apps(&self, business_id: Option<&str>) -> StoreResult<Vec<App>>;
     async fn list_tokens(&self, business_id: Option<&str>) -> StoreResult<Vec<TokenRecord>>;
-    async fn page_phone_numbers(
-        &self,
-        waba_id: &str,
-        page: &PageRequest,
-    ) -> StoreResult<Page<PhoneNumber>>;
+    async fn page_phone_numbers(&self, waba_id: &str, page: &PageRequest) -> StoreResult<Page<PhoneNumber>>;
     async fn list_phone_numbers(&self, business_id: Option<&str>) -> StoreResult<Vec<PhoneNumber>>;
 
     async fn object(&self, id: &str) -> StoreResult<Option<ObjectRef>>;

@@ -72,11 +72,7 @@ impl TenancyService {
 
     pub async fn create_business(&self, name: &str) -> Result<Business, ApiError> {
         let name = non_empty(name, "name")?;
-        let b = Business {
-            id: ids::new_object_id(),
-            name,
-            created_at: self.clock.now_ms(),
-        };
+        let b = Business { id: ids::new_object_id(), name, created_at: self.clock.now_ms() };
         self.store.create_business(&b).await?;
         Ok(b)
     }
@@ -99,25 +95,13 @@ impl TenancyService {
         Ok(w)
     }
 
-    pub async fn create_phone_number(
-        &self,
-        new: NewPhoneNumber<'_>,
-    ) -> Result<PhoneNumber, ApiError> {
-        let waba = self
-            .store
-            .waba(new.waba_id)
-            .await?
-            .ok_or_else(|| ApiError::object_not_found(new.waba_id))?;
-        let number = WaId::parse(new.number, None)
-            .map_err(|e| ApiError::bad_value(format!("phone number: {e}")))?;
+    pub async fn create_phone_number(&self, new: NewPhoneNumber<'_>) -> Result<PhoneNumber, ApiError> {
+        let waba = self.store.waba(new.waba_id).await?.ok_or_else(|| ApiError::object_not_found(new.waba_id))?;
+        let number = WaId::parse(new.number, None).map_err(|e| ApiError::bad_value(format!("phone number: {e}")))?;
         let verified_name = non_empty(new.verified_name, "verified_name")?;
         let mode = match new.account_mode {
             "SANDBOX" | "LIVE" => new.account_mode.to_string(),
-            other => {
-                return Err(ApiError::bad_value(format!(
-                    "account_mode must be SANDBOX or LIVE, not {other}"
-                )))
-            }
+            other => return Err(ApiError::bad_value(format!("account_mode must be SANDBOX or LIVE, not {other}"))),
         };
         let p = PhoneNumber {
             id: ids::new_object_id(),
@@ -134,10 +118,7 @@ impl TenancyService {
             account_mode: mode,
             created_at: self.clock.now_ms(),
         };
-        self.store
-            .create_phone_number(&p)
-            .await
-            .map_err(|e| conflict_or(e, "this phone number"))?;
+        self.store.create_phone_number(&p).await.map_err(|e| conflict_or(e, "this phone number"))?;
         Ok(p)
     }
 
@@ -174,9 +155,7 @@ impl TenancyService {
         }
         let plain = match fixed {
             Some(t) if t.len() < 16 || t.chars().any(|c| !c.is_ascii_graphic()) => {
-                return Err(ApiError::bad_value(
-                    "a fixed token must be at least 16 printable ASCII characters",
-                ))
+                return Err(ApiError::bad_value("a fixed token must be at least 16 printable ASCII characters"))
             }
             Some(t) => t.to_string(),
             None => ids::new_access_token(),
@@ -190,10 +169,7 @@ impl TenancyService {
             created_at: self.clock.now_ms(),
             revoked_at: None,
         };
-        self.store
-            .create_token(&t)
-            .await
-            .map_err(|e| conflict_or(e, "a token with this value"))?;
+        self.store.create_token(&t).await.map_err(|e| conflict_or(e, "a token with this value"))?;
         Ok((t, plain))
     }
 
@@ -207,16 +183,8 @@ impl TenancyService {
             return Ok(None);
         };
         let ids: DemoIds = serde_json::from_str(&raw).map_err(|_| ApiError::internal())?;
-        let phone = self
-            .store
-            .phone_number(&ids.phone_number_id)
-            .await?
-            .ok_or_else(ApiError::internal)?;
-        let app = self
-            .store
-            .app(&ids.app_id)
-            .await?
-            .ok_or_else(ApiError::internal)?;
+        let phone = self.store.phone_number(&ids.phone_number_id).await?.ok_or_else(ApiError::internal)?;
+        let app = self.store.app(&ids.app_id).await?.ok_or_else(ApiError::internal)?;
         Ok(Some((ids, phone, app)))
     }
 
@@ -226,29 +194,12 @@ impl TenancyService {
         if let Some((ids, phone, app)) = self.demo().await? {
             let mut token = None;
             if let Some(fixed) = fixed_token {
-                if self
-                    .store
-                    .token_by_hash(&ids::hash_token(fixed))
-                    .await?
-                    .is_none()
-                {
-                    self.create_token(
-                        &ids.business_id,
-                        "demo (fixed)",
-                        &Permission::ALL,
-                        Some(fixed),
-                    )
-                    .await?;
+                if self.store.token_by_hash(&ids::hash_token(fixed)).await?.is_none() {
+                    self.create_token(&ids.business_id, "demo (fixed)", &Permission::ALL, Some(fixed)).await?;
                 }
                 token = Some(fixed.to_string());
             }
-            return Ok(DemoTenant {
-                ids,
-                phone,
-                app,
-                token,
-                created: false,
-            });
+            return Ok(DemoTenant { ids, phone, app, token, created: false });
         }
         let business = self.create_business("Risala Demo Business").await?;
         let waba = self.create_waba(&business.id, "Risala Demo WABA").await?;
@@ -261,9 +212,7 @@ impl TenancyService {
                 account_mode: "SANDBOX",
             })
             .await?;
-        let (token, plain) = self
-            .create_token(&business.id, "demo", &Permission::ALL, fixed_token)
-            .await?;
+        let (token, plain) = self.create_token(&business.id, "demo", &Permission::ALL, fixed_token).await?;
         let ids = DemoIds {
             business_id: business.id,
             waba_id: waba.id,
@@ -273,13 +222,7 @@ impl TenancyService {
         };
         let raw = serde_json::to_string(&ids).map_err(|_| ApiError::internal())?;
         self.store.set_setting(DEMO_SETTING, &raw).await?;
-        Ok(DemoTenant {
-            ids,
-            phone,
-            app,
-            token: Some(plain),
-            created: true,
-        })
+        Ok(DemoTenant { ids, phone, app, token: Some(plain), created: true })
     }
 }
 

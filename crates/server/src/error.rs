@@ -13,9 +13,7 @@ tokio::task_local! {
 
 /// The current request id, or a fresh one outside a request.
 pub fn trace_id() -> String {
-    TRACE_ID
-        .try_with(|t| t.clone())
-        .unwrap_or_else(|_| risala_core::ids::new_trace_id())
+    TRACE_ID.try_with(|t| t.clone()).unwrap_or_else(|_| risala_core::ids::new_trace_id())
 }
 
 /// A Graph error response.
@@ -44,10 +42,7 @@ pub fn envelope(e: &ApiError, fbtrace_id: String) -> GraphErrorEnvelope {
             kind: row.kind.to_string(),
             code: row.code,
             error_subcode: row.subcode,
-            error_data: Some(GraphErrorData {
-                messaging_product: "whatsapp".into(),
-                details: e.details.clone(),
-            }),
+            error_data: Some(GraphErrorData { messaging_product: "whatsapp".into(), details: e.details.clone() }),
             error_user_title: None,
             error_user_msg: None,
             is_transient: Some(row.transient),
@@ -66,10 +61,8 @@ impl IntoResponse for GraphError {
         let body = envelope(&self.0, trace_id());
         let mut resp = (status, axum::Json(body)).into_response();
         if row.http_status == 401 {
-            resp.headers_mut().insert(
-                "www-authenticate",
-                HeaderValue::from_static("OAuth \"Facebook Platform\" \"invalid_token\""),
-            );
+            resp.headers_mut()
+                .insert("www-authenticate", HeaderValue::from_static("OAuth \"Facebook Platform\" \"invalid_token\""));
         }
         resp.extensions_mut().insert(self.0.code);
         resp

@@ -67,15 +67,11 @@ impl Caller {
 /// The bearer token from `Authorization: Bearer …` (or `OAuth …`), else `?access_token=`.
 pub fn bearer_token(parts: &Parts) -> Result<Option<String>, ApiError> {
     if let Some(h) = parts.headers.get(AUTHORIZATION) {
-        let h = h.to_str().map_err(|_| {
-            ApiError::new(ErrorCode::TokenInvalid, "Malformed Authorization header.")
-        })?;
+        let h = h.to_str().map_err(|_| ApiError::new(ErrorCode::TokenInvalid, "Malformed Authorization header."))?;
         let mut it = h.trim().splitn(2, ' ');
         let scheme = it.next().unwrap_or("");
         let value = it.next().unwrap_or("").trim();
-        if (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("oauth"))
-            && !value.is_empty()
-        {
+        if (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("oauth")) && !value.is_empty() {
             return Ok(Some(value.to_string()));
         }
         return Err(ApiError::new(
@@ -90,10 +86,7 @@ pub fn bearer_token(parts: &Parts) -> Result<Option<String>, ApiError> {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = GraphError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let Some(token) = bearer_token(parts)? else {
             return Err(ApiError::new(
                 ErrorCode::TokenMissing,
@@ -115,34 +108,19 @@ impl<S: Send + Sync> FromRequest<S> for GraphBody {
     type Rejection = GraphError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let ct = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let ct = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            GraphError(ApiError::invalid(format!(
-                "The request body could not be read: {}",
-                e.body_text()
-            )))
+            GraphError(ApiError::invalid(format!("The request body could not be read: {}", e.body_text())))
         })?;
         if bytes.len() > MAX_BODY {
-            return Err(ApiError::invalid(format!(
-                "The request body is larger than {MAX_BODY} bytes."
-            ))
-            .into());
+            return Err(ApiError::invalid(format!("The request body is larger than {MAX_BODY} bytes.")).into());
         }
         parse_body(&ct, &bytes).map(GraphBody).map_err(GraphError)
     }
 }
 
 fn parse_body(content_type: &str, bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
-    let trimmed = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .map(|i| &bytes[i..])
-        .unwrap_or(&[]);
+    let trimmed = bytes.iter().position(|b| !b.is_ascii_whitespace()).map(|i| &bytes[i..]).unwrap_or(&[]);
     if trimmed.is_empty() {
         return Ok(Map::new());
     }
@@ -183,11 +161,9 @@ mod tests {
         assert_eq!(parse_body("application/json", b"").unwrap().len(), 0);
         let m = parse_body("application/json", br#"{"a":1}"#).unwrap();
         assert_eq!(m["a"], 1);
-        let m = parse_body(
-            "application/x-www-form-urlencoded",
-            b"name=x&components=%5B%7B%22type%22%3A%22BODY%22%7D%5D",
-        )
-        .unwrap();
+        let m =
+            parse_body("application/x-www-form-urlencoded", b"name=x&components=%5B%7B%22type%22%3A%22BODY%22%7D%5D")
+                .unwrap();
         assert_eq!(m["name"], "x");
         assert_eq!(m["components"][0]["type"], "BODY");
         let e = parse_body("application/json", b"{\"a\":").unwrap_err();

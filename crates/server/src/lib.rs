@@ -29,12 +29,8 @@ pub const CLOCK_SETTING: &str = "sandbox_clock_offset_ms";
 
 /// Open the configured store (migrating it) and build the app state.
 pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
-    let store = SqlStore::open(
-        config.database_url.as_deref(),
-        &config.sqlite_path(),
-        &config.sqlite_synchronous,
-    )
-    .await?;
+    let store =
+        SqlStore::open(config.database_url.as_deref(), &config.sqlite_path(), &config.sqlite_synchronous).await?;
     let store: Arc<dyn Store> = Arc::new(store);
     let offset = match store.setting(CLOCK_SETTING).await? {
         Some(v) => v.parse().unwrap_or(0),
@@ -52,10 +48,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let router = routes::router(state);
     let app = tower::util::MapRequestLayer::new(middleware::strip_version).layer(router);
-    axum::serve(
-        listener,
-        ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    axum::serve(listener, ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app))
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -6,9 +6,7 @@ use std::fmt::Write;
 use std::sync::Mutex;
 
 /// Latency bucket bounds in seconds.
-const BUCKETS: [f64; 12] = [
-    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
-];
+const BUCKETS: [f64; 12] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0];
 
 #[derive(Default)]
 struct Histogram {
@@ -57,11 +55,8 @@ impl Metrics {
             let mut rows: Vec<_> = m.iter().collect();
             rows.sort();
             for ((op, status), n) in rows {
-                let _ = writeln!(
-                    out,
-                    "risala_http_requests_total{{operation=\"{}\",status=\"{status}\"}} {n}",
-                    esc(op)
-                );
+                let _ =
+                    writeln!(out, "risala_http_requests_total{{operation=\"{}\",status=\"{status}\"}} {n}", esc(op));
             }
         }
         out.push_str("# HELP risala_http_request_duration_seconds Request latency by operation.\n");
@@ -83,16 +78,8 @@ impl Metrics {
                     "risala_http_request_duration_seconds_bucket{{operation=\"{op}\",le=\"+Inf\"}} {}",
                     h.count
                 );
-                let _ = writeln!(
-                    out,
-                    "risala_http_request_duration_seconds_sum{{operation=\"{op}\"}} {}",
-                    h.sum
-                );
-                let _ = writeln!(
-                    out,
-                    "risala_http_request_duration_seconds_count{{operation=\"{op}\"}} {}",
-                    h.count
-                );
+                let _ = writeln!(out, "risala_http_request_duration_seconds_sum{{operation=\"{op}\"}} {}", h.sum);
+                let _ = writeln!(out, "risala_http_request_duration_seconds_count{{operation=\"{op}\"}} {}", h.count);
             }
         }
         if let Ok(g) = self.gauges.lock() {
@@ -121,14 +108,8 @@ mod tests {
         m.observe_request("GET /{id}", 200, 0.2);
         m.observe_request("GET /{id}", 404, 0.001);
         let text = m.render();
-        assert!(
-            text.contains("risala_http_requests_total{operation=\"GET /{id}\",status=\"200\"} 2")
-        );
-        assert!(text.contains(
-            "risala_http_request_duration_seconds_bucket{operation=\"GET /{id}\",le=\"0.0025\"} 2"
-        ));
-        assert!(
-            text.contains("risala_http_request_duration_seconds_count{operation=\"GET /{id}\"} 3")
-        );
+        assert!(text.contains("risala_http_requests_total{operation=\"GET /{id}\",status=\"200\"} 2"));
+        assert!(text.contains("risala_http_request_duration_seconds_bucket{operation=\"GET /{id}\",le=\"0.0025\"} 2"));
+        assert!(text.contains("risala_http_request_duration_seconds_count{operation=\"GET /{id}\"} 3"));
     }
 }

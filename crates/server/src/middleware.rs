@@ -73,15 +73,8 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
         Some(m) => format!("{} {}", method, m.as_str()),
         None => format!("{method} unmatched"),
     };
-    let version = req
-        .extensions()
-        .get::<ApiVersion>()
-        .map(|v| v.0.clone())
-        .unwrap_or_else(|| DEFAULT_VERSION.into());
-    let fut = TRACE_ID.scope(
-        trace.clone(),
-        AssertUnwindSafe(next.run(req)).catch_unwind(),
-    );
+    let version = req.extensions().get::<ApiVersion>().map(|v| v.0.clone()).unwrap_or_else(|| DEFAULT_VERSION.into());
+    let fut = TRACE_ID.scope(trace.clone(), AssertUnwindSafe(next.run(req)).catch_unwind());
     let mut resp = match fut.await {
         Ok(r) => r,
         Err(panic) => {
@@ -91,16 +84,12 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown".into());
             tracing::error!(fbtrace_id = %trace, panic = %what, "handler panicked");
-            TRACE_ID.sync_scope(trace.clone(), || {
-                GraphError(ApiError::internal()).into_response()
-            })
+            TRACE_ID.sync_scope(trace.clone(), || GraphError(ApiError::internal()).into_response())
         }
     };
     let status = resp.status().as_u16();
     let elapsed = started.elapsed();
-    state
-        .metrics
-        .observe_request(&operation, status, elapsed.as_secs_f64());
+    state.metrics.observe_request(&operation, status, elapsed.as_secs_f64());
     if let Ok(v) = HeaderValue::from_str(&trace) {
         resp.headers_mut().insert("x-fb-trace-id", v.clone());
         resp.headers_mut().insert("x-fb-request-id", v);
@@ -136,18 +125,12 @@ mod tests {
 
     #[test]
     fn strips_prefix_and_keeps_query() {
-        let req = Request::builder()
-            .uri("/v21.0/123/phone_numbers?limit=2")
-            .body(axum::body::Body::empty())
-            .unwrap();
+        let req = Request::builder().uri("/v21.0/123/phone_numbers?limit=2").body(axum::body::Body::empty()).unwrap();
         let req = strip_version(req);
         assert_eq!(req.uri().path(), "/123/phone_numbers");
         assert_eq!(req.uri().query(), Some("limit=2"));
         assert_eq!(req.extensions().get::<ApiVersion>().unwrap().0, "v21.0");
-        let req = Request::builder()
-            .uri("/123")
-            .body(axum::body::Body::empty())
-            .unwrap();
+        let req = Request::builder().uri("/123").body(axum::body::Body::empty()).unwrap();
         assert_eq!(strip_version(req).uri().path(), "/123");
     }
 }

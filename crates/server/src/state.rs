@@ -28,16 +28,7 @@ impl AppState {
     pub fn new(config: Config, store: Arc<dyn Store>, clock: Arc<OffsetClock>) -> Self {
         let auth = AuthService::new(store.clone());
         let tenancy = TenancyService::new(store.clone(), clock.clone());
-        AppState {
-            inner: Arc::new(Inner {
-                config,
-                store,
-                clock,
-                auth,
-                tenancy,
-                metrics: Metrics::default(),
-            }),
-        }
+        AppState { inner: Arc::new(Inner { config, store, clock, auth, tenancy, metrics: Metrics::default() }) }
     }
 }
 

@@ -18,19 +18,11 @@ pub struct Stmt {
 
 impl Stmt {
     pub fn new(sql: &'static str, params: Vec<Value>) -> Self {
-        Stmt {
-            sql,
-            params,
-            returning: false,
-        }
+        Stmt { sql, params, returning: false }
     }
 
     pub fn returning(sql: &'static str, params: Vec<Value>) -> Self {
-        Stmt {
-            sql,
-            params,
-            returning: true,
-        }
+        Stmt { sql, params, returning: true }
     }
 }
 
@@ -54,9 +46,7 @@ impl Plan {
     }
 
     pub fn one(sql: &'static str, params: Vec<Value>) -> Self {
-        Plan {
-            stmts: vec![Stmt::new(sql, params)],
-        }
+        Plan { stmts: vec![Stmt::new(sql, params)] }
     }
 
     pub fn push(&mut self, sql: &'static str, params: Vec<Value>) -> &mut Self {
@@ -78,22 +68,14 @@ pub enum Db {
 }
 
 impl Db {
-    pub async fn query(
-        &self,
-        sql: &'static str,
-        params: Vec<Value>,
-    ) -> Result<Vec<Row>, StoreError> {
+    pub async fn query(&self, sql: &'static str, params: Vec<Value>) -> Result<Vec<Row>, StoreError> {
         match self {
             Db::Sqlite(d) => d.query(sql, params).await,
             Db::Postgres(d) => d.query(sql, params).await,
         }
     }
 
-    pub async fn query_opt(
-        &self,
-        sql: &'static str,
-        params: Vec<Value>,
-    ) -> Result<Option<Row>, StoreError> {
+    pub async fn query_opt(&self, sql: &'static str, params: Vec<Value>) -> Result<Option<Row>, StoreError> {
         Ok(self.query(sql, params).await?.into_iter().next())
     }
 

@@ -25,16 +25,12 @@ pub struct SqlStore {
 impl SqlStore {
     /// Open SQLite at `path` (WAL; `synchronous` is FULL, NORMAL or OFF).
     pub fn sqlite(path: &Path, synchronous: &str) -> Result<SqlStore, StoreError> {
-        Ok(SqlStore {
-            db: Db::Sqlite(sqlite::SqliteDb::open(path, synchronous)?),
-        })
+        Ok(SqlStore { db: Db::Sqlite(sqlite::SqliteDb::open(path, synchronous)?) })
     }
 
     /// Connect to PostgreSQL (`postgres://…`).
     pub async fn postgres(url: &str) -> Result<SqlStore, StoreError> {
-        Ok(SqlStore {
-            db: Db::Postgres(postgres::PgDb::connect(url).await?),
-        })
+        Ok(SqlStore { db: Db::Postgres(postgres::PgDb::connect(url).await?) })
     }
 
     /// Open whichever engine the configuration names: a PostgreSQL URL, or else SQLite at
@@ -49,9 +45,7 @@ impl SqlStore {
                 Self::postgres(url).await
             }
             Some(url) if url.starts_with("sqlite:") => {
-                let p = url
-                    .trim_start_matches("sqlite://")
-                    .trim_start_matches("sqlite:");
+                let p = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
                 Self::sqlite(Path::new(p), synchronous)
             }
             Some(other) => Err(StoreError::Database(format!(

@@ -4,16 +4,8 @@
 use risala_core::StoreError;
 
 /// (version, name, sql) for each engine. Versions match across engines.
-const SQLITE: &[(i64, &str, &str)] = &[(
-    1,
-    "tenancy",
-    include_str!("../migrations/sqlite/0001_tenancy.sql"),
-)];
-const POSTGRES: &[(i64, &str, &str)] = &[(
-    1,
-    "tenancy",
-    include_str!("../migrations/postgres/0001_tenancy.sql"),
-)];
+const SQLITE: &[(i64, &str, &str)] = &[(1, "tenancy", include_str!("../migrations/sqlite/0001_tenancy.sql"))];
+const POSTGRES: &[(i64, &str, &str)] = &[(1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql"))];
 
 /// The highest migration version this build knows.
 pub fn latest_version() -> i64 {
@@ -30,17 +22,11 @@ fn now() -> i64 {
 pub(crate) fn sqlite(conn: &mut rusqlite::Connection) -> Result<Vec<i64>, StoreError> {
     let err = |e: rusqlite::Error| StoreError::Database(format!("migration: {e}"));
     conn.execute_batch(CREATE_TABLE).map_err(err)?;
-    let tx = conn
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)
-        .map_err(err)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive).map_err(err)?;
     let mut applied = Vec::new();
     for (version, name, sql) in SQLITE {
         let done: i64 = tx
-            .query_row(
-                "SELECT count(*) FROM schema_migrations WHERE version = ?1",
-                [version],
-                |r| r.get(0),
-            )
+            .query_row("SELECT count(*) FROM schema_migrations WHERE version = ?1", [version], |r| r.get(0))
             .map_err(err)?;
         if done > 0 {
             continue;
@@ -57,25 +43,16 @@ pub(crate) fn sqlite(conn: &mut rusqlite::Connection) -> Result<Vec<i64>, StoreE
     Ok(applied)
 }
 
-pub(crate) async fn postgres(
-    client: &mut deadpool_postgres::Client,
-) -> Result<Vec<i64>, StoreError> {
+pub(crate) async fn postgres(client: &mut deadpool_postgres::Client) -> Result<Vec<i64>, StoreError> {
     let err = |e: tokio_postgres::Error| StoreError::Database(format!("migration: {e}"));
     let tx = client.transaction().await.map_err(err)?;
     // Several nodes may start at once: one migrates, the others wait and then find it done.
-    tx.batch_execute("SELECT pg_advisory_xact_lock(7436151)")
-        .await
-        .map_err(err)?;
+    tx.batch_execute("SELECT pg_advisory_xact_lock(7436151)").await.map_err(err)?;
     tx.batch_execute(CREATE_TABLE).await.map_err(err)?;
     let mut applied = Vec::new();
     for (version, name, sql) in POSTGRES {
-        let row = tx
-            .query_one(
-                "SELECT count(*) FROM schema_migrations WHERE version = $1",
-                &[version],
-            )
-            .await
-            .map_err(err)?;
+        let row =
+            tx.query_one("SELECT count(*) FROM schema_migrations WHERE version = $1", &[version]).await.map_err(err)?;
         let done: i64 = row.get(0);
         if done > 0 {
             continue;

@@ -51,16 +51,9 @@ fn params_ref(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
     params.iter().map(|v| v as &(dyn ToSql + Sync)).collect()
 }
 
-async fn run_query(
-    client: &deadpool_postgres::Client,
-    sql: &str,
-    params: &[Value],
-) -> Result<Vec<Row>, StoreError> {
+async fn run_query(client: &deadpool_postgres::Client, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
     let stmt = client.prepare_cached(sql).await.map_err(map_err)?;
-    let rows = client
-        .query(&stmt, &params_ref(params))
-        .await
-        .map_err(map_err)?;
+    let rows = client.query(&stmt, &params_ref(params)).await.map_err(map_err)?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let mut vals = Vec::with_capacity(r.len());
@@ -72,37 +65,22 @@ async fn run_query(
     Ok(out)
 }
 
-async fn run_plan(
-    client: &deadpool_postgres::Client,
-    plan: &Plan,
-) -> Result<Vec<StmtOutcome>, StoreError> {
+async fn run_plan(client: &deadpool_postgres::Client, plan: &Plan) -> Result<Vec<StmtOutcome>, StoreError> {
     let mut out = Vec::with_capacity(plan.stmts.len());
     for s in &plan.stmts {
         if s.returning {
             let rows = run_query(client, s.sql, &s.params).await?;
-            out.push(StmtOutcome {
-                affected: rows.len() as u64,
-                rows,
-            });
+            out.push(StmtOutcome { affected: rows.len() as u64, rows });
         } else {
             let stmt = client.prepare_cached(s.sql).await.map_err(map_err)?;
-            let n = client
-                .execute(&stmt, &params_ref(&s.params))
-                .await
-                .map_err(map_err)?;
-            out.push(StmtOutcome {
-                affected: n,
-                rows: Vec::new(),
-            });
+            let n = client.execute(&stmt, &params_ref(&s.params)).await.map_err(map_err)?;
+            out.push(StmtOutcome { affected: n, rows: Vec::new() });
         }
     }
     Ok(out)
 }
 
-async fn one_transaction(
-    client: &deadpool_postgres::Client,
-    plan: &Plan,
-) -> Result<Vec<StmtOutcome>, StoreError> {
+async fn one_transaction(client: &deadpool_postgres::Client, plan: &Plan) -> Result<Vec<StmtOutcome>, StoreError> {
     client.batch_execute("BEGIN").await.map_err(map_err)?;
     match run_plan(client, plan).await {
         Ok(r) => {
@@ -172,13 +150,7 @@ impl PgDb {
     pub async fn connect(url: &str) -> Result<PgDb, StoreError> {
         let cfg = tokio_postgres::Config::from_str(url)
             .map_err(|e| StoreError::Database(format!("bad database URL: {e}")))?;
-        let mgr = Manager::from_config(
-            cfg,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
+        let mgr = Manager::from_config(cfg, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
         let pool = Pool::builder(mgr)
             .max_size(POOL_SIZE)
             .runtime(deadpool_postgres::Runtime::Tokio1)
@@ -216,18 +188,11 @@ impl PgDb {
 
     pub async fn write(&self, plan: Plan) -> Result<Vec<StmtOutcome>, StoreError> {
         let (tx, rx) = oneshot::channel();
-        self.writer
-            .send((plan, tx))
-            .map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?;
-        rx.await
-            .map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?
+        self.writer.send((plan, tx)).map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?;
+        rx.await.map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?
     }
 
-    pub async fn query(
-        &self,
-        sql: &'static str,
-        params: Vec<Value>,
-    ) -> Result<Vec<Row>, StoreError> {
+    pub async fn query(&self, sql: &'static str, params: Vec<Value>) -> Result<Vec<Row>, StoreError> {
         let client = self.pool.get().await.map_err(pool_err)?;
         run_query(&client, sql, &params).await
     }

@@ -28,16 +28,11 @@ pub struct SqliteDb {
 
 fn map_err(e: rusqlite::Error) -> StoreError {
     match &e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
             StoreError::Conflict(e.to_string())
         }
         rusqlite::Error::SqliteFailure(f, _)
-            if matches!(
-                f.code,
-                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-            ) =>
+            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) =>
         {
             StoreError::Unavailable(e.to_string())
         }
@@ -48,13 +43,10 @@ fn map_err(e: rusqlite::Error) -> StoreError {
 fn open(path: &Path, synchronous: &str) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(map_err)?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))
-        .map_err(map_err)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(map_err)?;
     conn.execute_batch(&format!(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
     ))
@@ -66,9 +58,7 @@ fn open(path: &Path, synchronous: &str) -> Result<Connection, StoreError> {
 fn run_query(conn: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
     let mut stmt = conn.prepare_cached(sql).map_err(map_err)?;
     let n = stmt.column_count();
-    let mut rows = stmt
-        .query(rusqlite::params_from_iter(params.iter()))
-        .map_err(map_err)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params.iter())).map_err(map_err)?;
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(map_err)? {
         let mut vals = Vec::with_capacity(n);
@@ -85,19 +75,11 @@ fn run_plan(conn: &Connection, plan: &Plan) -> Result<Vec<StmtOutcome>, StoreErr
     for s in &plan.stmts {
         if s.returning {
             let rows = run_query(conn, s.sql, &s.params)?;
-            out.push(StmtOutcome {
-                affected: rows.len() as u64,
-                rows,
-            });
+            out.push(StmtOutcome { affected: rows.len() as u64, rows });
         } else {
             let mut stmt = conn.prepare_cached(s.sql).map_err(map_err)?;
-            let n = stmt
-                .execute(rusqlite::params_from_iter(s.params.iter()))
-                .map_err(map_err)?;
-            out.push(StmtOutcome {
-                affected: n as u64,
-                rows: Vec::new(),
-            });
+            let n = stmt.execute(rusqlite::params_from_iter(s.params.iter())).map_err(map_err)?;
+            out.push(StmtOutcome { affected: n as u64, rows: Vec::new() });
         }
     }
     Ok(out)
@@ -159,17 +141,12 @@ impl SqliteDb {
     pub fn open(path: &Path, synchronous: &str) -> Result<SqliteDb, StoreError> {
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| StoreError::Unavailable(format!("{}: {e}", dir.display())))?;
+                std::fs::create_dir_all(dir).map_err(|e| StoreError::Unavailable(format!("{}: {e}", dir.display())))?;
             }
         }
         let synchronous = match synchronous.to_ascii_uppercase().as_str() {
             s @ ("OFF" | "NORMAL" | "FULL" | "EXTRA") => s.to_string(),
-            other => {
-                return Err(StoreError::Database(format!(
-                    "unknown SQLite synchronous mode {other}"
-                )))
-            }
+            other => return Err(StoreError::Database(format!("unknown SQLite synchronous mode {other}"))),
         };
         let mut writer = open(path, &synchronous)?;
         migrate::sqlite(&mut writer)?;
@@ -198,32 +175,17 @@ impl SqliteDb {
                 let _ = writer.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
             })
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        Ok(SqliteDb {
-            writer: tx,
-            readers: Arc::new(Mutex::new(readers)),
-            permits: Arc::new(Semaphore::new(READERS)),
-        })
+        Ok(SqliteDb { writer: tx, readers: Arc::new(Mutex::new(readers)), permits: Arc::new(Semaphore::new(READERS)) })
     }
 
     pub async fn write(&self, plan: Plan) -> Result<Vec<StmtOutcome>, StoreError> {
         let (tx, rx) = oneshot::channel();
-        self.writer
-            .send((plan, tx))
-            .map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?;
-        rx.await
-            .map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?
+        self.writer.send((plan, tx)).map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?;
+        rx.await.map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?
     }
 
-    pub async fn query(
-        &self,
-        sql: &'static str,
-        params: Vec<Value>,
-    ) -> Result<Vec<Row>, StoreError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| StoreError::Unavailable("closed".into()))?;
+    pub async fn query(&self, sql: &'static str, params: Vec<Value>) -> Result<Vec<Row>, StoreError> {
+        let _permit = self.permits.acquire().await.map_err(|_| StoreError::Unavailable("closed".into()))?;
         let readers = self.readers.clone();
         tokio::task::spawn_blocking(move || {
             let conn = readers.lock().ok().and_then(|mut v| v.pop());

@@ -17,11 +17,7 @@ fn object_plan(id: &str, kind: ObjectKind, business_id: &str) -> Plan {
 }
 
 fn business(r: &Row) -> StoreResult<Business> {
-    Ok(Business {
-        id: r.text(0)?,
-        name: r.text(1)?,
-        created_at: r.i64(2)?,
-    })
+    Ok(Business { id: r.text(0)?, name: r.text(1)?, created_at: r.i64(2)? })
 }
 
 fn waba(r: &Row) -> StoreResult<Waba> {
@@ -55,13 +51,7 @@ fn phone(r: &Row) -> StoreResult<PhoneNumber> {
 }
 
 fn app(r: &Row) -> StoreResult<App> {
-    Ok(App {
-        id: r.text(0)?,
-        business_id: r.text(1)?,
-        name: r.text(2)?,
-        app_secret: r.text(3)?,
-        created_at: r.i64(4)?,
-    })
+    Ok(App { id: r.text(0)?, business_id: r.text(1)?, name: r.text(2)?, app_secret: r.text(3)?, created_at: r.i64(4)? })
 }
 
 fn token(r: &Row) -> StoreResult<TokenRecord> {
@@ -127,11 +117,7 @@ impl TenancyStore for SqlStore {
     async fn create_waba(&self, w: &Waba) -> StoreResult<()> {
         let mut plan = object_plan(&w.id, ObjectKind::Waba, &w.business_id);
         plan.push(
-            concat!(
-                "INSERT INTO wabas (",
-                waba_cols!(),
-                ") VALUES ($1, $2, $3, $4, $5, $6, $7)"
-            ),
+            concat!("INSERT INTO wabas (", waba_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7)"),
             params![
                 &w.id,
                 &w.business_id,
@@ -175,11 +161,7 @@ impl TenancyStore for SqlStore {
     async fn create_app(&self, a: &App) -> StoreResult<()> {
         let mut plan = object_plan(&a.id, ObjectKind::App, &a.business_id);
         plan.push(
-            concat!(
-                "INSERT INTO apps (",
-                app_cols!(),
-                ") VALUES ($1, $2, $3, $4, $5)"
-            ),
+            concat!("INSERT INTO apps (", app_cols!(), ") VALUES ($1, $2, $3, $4, $5)"),
             params![&a.id, &a.business_id, &a.name, &a.app_secret, a.created_at],
         );
         self.db.write(plan).await.map(|_| ())
@@ -187,11 +169,7 @@ impl TenancyStore for SqlStore {
 
     async fn create_token(&self, t: &TokenRecord) -> StoreResult<()> {
         let plan = Plan::one(
-            concat!(
-                "INSERT INTO tokens (",
-                token_cols!(),
-                ") VALUES ($1, $2, $3, $4, $5, $6, $7)"
-            ),
+            concat!("INSERT INTO tokens (", token_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7)"),
             params![
                 &t.id,
                 &t.business_id,
@@ -206,15 +184,7 @@ impl TenancyStore for SqlStore {
     }
 
     async fn list_businesses(&self) -> StoreResult<Vec<Business>> {
-        all(
-            self.db
-                .query(
-                    sel!(business_cols!(), "FROM businesses ORDER BY created_at, id"),
-                    vec![],
-                )
-                .await?,
-            business,
-        )
+        all(self.db.query(sel!(business_cols!(), "FROM businesses ORDER BY created_at, id"), vec![]).await?, business)
     }
 
     async fn list_wabas(&self, business_id: Option<&str>) -> StoreResult<Vec<Waba>> {
@@ -223,7 +193,7 @@ impl TenancyStore for SqlStore {
             .query(
                 sel!(
                     waba_cols!(),
-                    "FROM wabas WHERE ($1 IS NULL OR business_id = $1) ORDER BY created_at, id"
+                    "FROM wabas WHERE (CAST($1 AS TEXT) IS NULL OR business_id = $1) ORDER BY created_at, id"
                 ),
                 params![business_id],
             )
@@ -237,7 +207,7 @@ impl TenancyStore for SqlStore {
             .query(
                 sel!(
                     app_cols!(),
-                    "FROM apps WHERE ($1 IS NULL OR business_id = $1) ORDER BY created_at, id"
+                    "FROM apps WHERE (CAST($1 AS TEXT) IS NULL OR business_id = $1) ORDER BY created_at, id"
                 ),
                 params![business_id],
             )
@@ -251,7 +221,7 @@ impl TenancyStore for SqlStore {
             .query(
                 sel!(
                     token_cols!(),
-                    "FROM tokens WHERE ($1 IS NULL OR business_id = $1) ORDER BY created_at, id"
+                    "FROM tokens WHERE (CAST($1 AS TEXT) IS NULL OR business_id = $1) ORDER BY created_at, id"
                 ),
                 params![business_id],
             )
@@ -263,18 +233,17 @@ impl TenancyStore for SqlStore {
         let rows = self
             .db
             .query(
-                sel!(phone_cols!(), "FROM phone_numbers WHERE ($1 IS NULL OR business_id = $1) ORDER BY created_at, id"),
+                sel!(
+                    phone_cols!(),
+                    "FROM phone_numbers WHERE (CAST($1 AS TEXT) IS NULL OR business_id = $1) ORDER BY created_at, id"
+                ),
                 params![business_id],
             )
             .await?;
         all(rows, phone)
     }
 
-    async fn page_phone_numbers(
-        &self,
-        waba_id: &str,
-        page: &PageRequest,
-    ) -> StoreResult<Page<PhoneNumber>> {
+    async fn page_phone_numbers(&self, waba_id: &str, page: &PageRequest) -> StoreResult<Page<PhoneNumber>> {
         let limit = page.limit as i64 + 1;
         let backwards = page.before.is_some() && page.after.is_none();
         let mut rows = if backwards {
@@ -289,7 +258,7 @@ impl TenancyStore for SqlStore {
                 .query(
                     sel!(
                         phone_cols!(),
-                        "FROM phone_numbers WHERE waba_id = $1 AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
+                        "FROM phone_numbers WHERE waba_id = $1 AND (CAST($2 AS TEXT) IS NULL OR id > $2) ORDER BY id LIMIT $3"
                     ),
                     params![waba_id, page.after.as_deref(), limit],
                 )
@@ -302,113 +271,50 @@ impl TenancyStore for SqlStore {
         }
         let items = all(rows, phone)?;
         Ok(if backwards {
-            Page {
-                items,
-                has_more_before: more,
-                has_more_after: true,
-            }
+            Page { items, has_more_before: more, has_more_after: true }
         } else {
-            Page {
-                items,
-                has_more_after: more,
-                has_more_before: page.after.is_some(),
-            }
+            Page { items, has_more_after: more, has_more_before: page.after.is_some() }
         })
     }
 
     async fn object(&self, id: &str) -> StoreResult<Option<ObjectRef>> {
-        let row = self
-            .db
-            .query_opt(
-                "SELECT id, kind, business_id FROM objects WHERE id = $1",
-                params![id],
-            )
-            .await?;
+        let row = self.db.query_opt("SELECT id, kind, business_id FROM objects WHERE id = $1", params![id]).await?;
         row.map(|r| {
             let kind = ObjectKind::parse(&r.text(1)?)
                 .ok_or_else(|| StoreError::Database(format!("unknown object kind for {id}")))?;
-            Ok(ObjectRef {
-                id: r.text(0)?,
-                kind,
-                business_id: r.text(2)?,
-            })
+            Ok(ObjectRef { id: r.text(0)?, kind, business_id: r.text(2)? })
         })
         .transpose()
     }
 
     async fn business(&self, id: &str) -> StoreResult<Option<Business>> {
-        first(
-            self.db
-                .query(
-                    sel!(business_cols!(), "FROM businesses WHERE id = $1"),
-                    params![id],
-                )
-                .await?,
-            business,
-        )
+        first(self.db.query(sel!(business_cols!(), "FROM businesses WHERE id = $1"), params![id]).await?, business)
     }
 
     async fn waba(&self, id: &str) -> StoreResult<Option<Waba>> {
-        first(
-            self.db
-                .query(sel!(waba_cols!(), "FROM wabas WHERE id = $1"), params![id])
-                .await?,
-            waba,
-        )
+        first(self.db.query(sel!(waba_cols!(), "FROM wabas WHERE id = $1"), params![id]).await?, waba)
     }
 
     async fn phone_number(&self, id: &str) -> StoreResult<Option<PhoneNumber>> {
-        first(
-            self.db
-                .query(
-                    sel!(phone_cols!(), "FROM phone_numbers WHERE id = $1"),
-                    params![id],
-                )
-                .await?,
-            phone,
-        )
+        first(self.db.query(sel!(phone_cols!(), "FROM phone_numbers WHERE id = $1"), params![id]).await?, phone)
     }
 
     async fn phone_number_by_number(&self, number: &str) -> StoreResult<Option<PhoneNumber>> {
-        first(
-            self.db
-                .query(
-                    sel!(phone_cols!(), "FROM phone_numbers WHERE number = $1"),
-                    params![number],
-                )
-                .await?,
-            phone,
-        )
+        first(self.db.query(sel!(phone_cols!(), "FROM phone_numbers WHERE number = $1"), params![number]).await?, phone)
     }
 
     async fn app(&self, id: &str) -> StoreResult<Option<App>> {
-        first(
-            self.db
-                .query(sel!(app_cols!(), "FROM apps WHERE id = $1"), params![id])
-                .await?,
-            app,
-        )
+        first(self.db.query(sel!(app_cols!(), "FROM apps WHERE id = $1"), params![id]).await?, app)
     }
 
     async fn token_by_hash(&self, hash: &str) -> StoreResult<Option<TokenRecord>> {
-        first(
-            self.db
-                .query(
-                    sel!(token_cols!(), "FROM tokens WHERE token_hash = $1"),
-                    params![hash],
-                )
-                .await?,
-            token,
-        )
+        first(self.db.query(sel!(token_cols!(), "FROM tokens WHERE token_hash = $1"), params![hash]).await?, token)
     }
 
     async fn revoke_token(&self, id: &str, at: i64) -> StoreResult<bool> {
         let out = self
             .db
-            .write(Plan::one(
-                "UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-                params![at, id],
-            ))
+            .write(Plan::one("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", params![at, id]))
             .await?;
         Ok(out.first().map(|o| o.affected > 0).unwrap_or(false))
     }
@@ -417,10 +323,7 @@ impl TenancyStore for SqlStore {
 #[async_trait]
 impl SettingsStore for SqlStore {
     async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
-        let row = self
-            .db
-            .query_opt("SELECT value FROM settings WHERE key = $1", params![key])
-            .await?;
+        let row = self.db.query_opt("SELECT value FROM settings WHERE key = $1", params![key]).await?;
         row.map(|r| r.text(0)).transpose()
     }
 

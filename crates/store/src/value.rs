@@ -151,26 +151,15 @@ impl Value {
         }
     }
 
-    pub(crate) fn from_pg(
-        row: &tokio_postgres::Row,
-        i: usize,
-    ) -> Result<Value, tokio_postgres::Error> {
+    pub(crate) fn from_pg(row: &tokio_postgres::Row, i: usize) -> Result<Value, tokio_postgres::Error> {
         let ty = row.columns()[i].type_();
         Ok(match *ty {
             Type::INT8 => row.try_get::<_, Option<i64>>(i)?.map(Value::I64),
-            Type::INT4 => row
-                .try_get::<_, Option<i32>>(i)?
-                .map(|v| Value::I64(v as i64)),
-            Type::INT2 => row
-                .try_get::<_, Option<i16>>(i)?
-                .map(|v| Value::I64(v as i64)),
-            Type::BOOL => row
-                .try_get::<_, Option<bool>>(i)?
-                .map(|v| Value::I64(v as i64)),
+            Type::INT4 => row.try_get::<_, Option<i32>>(i)?.map(|v| Value::I64(v as i64)),
+            Type::INT2 => row.try_get::<_, Option<i16>>(i)?.map(|v| Value::I64(v as i64)),
+            Type::BOOL => row.try_get::<_, Option<bool>>(i)?.map(|v| Value::I64(v as i64)),
             Type::FLOAT8 => row.try_get::<_, Option<f64>>(i)?.map(Value::F64),
-            Type::FLOAT4 => row
-                .try_get::<_, Option<f32>>(i)?
-                .map(|v| Value::F64(v as f64)),
+            Type::FLOAT4 => row.try_get::<_, Option<f32>>(i)?.map(|v| Value::F64(v as f64)),
             Type::BYTEA => row.try_get::<_, Option<Vec<u8>>>(i)?.map(Value::Blob),
             _ => row.try_get::<_, Option<String>>(i)?.map(Value::Text),
         }

@@ -1,1 +1,261 @@
+//! Test-only helpers: start the real server on port 0 with a fresh database (SQLite in a
+//! temporary directory, or a fresh PostgreSQL schema when `RISALA_TEST_POSTGRES_URL` is set),
+//! and talk HTTP to it.
 
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use rand::Rng;
+use risala_core::tenancy::DemoTenant;
+use risala_server::{AppState, Config};
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+/// The fixed demo token every test server uses.
+pub const DEMO_TOKEN: &str = "EAARtestdemotoken0123456789abcdefghijklmnop";
+
+/// Which database engine a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server for tests, if configured.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("RISALA_TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())
+}
+
+/// A temporary directory removed on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new() -> TempDir {
+        let n: u64 = rand::thread_rng().gen();
+        let p = std::env::temp_dir().join(format!("risala-test-{n:016x}"));
+        std::fs::create_dir_all(&p).expect("create temp dir");
+        TempDir(p)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Default for TempDir {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Where a test server keeps its data; reused to restart a server on the same data.
+pub struct Database {
+    pub engine: Engine,
+    pub dir: TempDir,
+    pub url: Option<String>,
+    schema: Option<String>,
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        // Drop the PostgreSQL schema so test runs leave nothing behind.
+        let (Some(schema), Some(base)) = (self.schema.take(), postgres_url()) else { return };
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            rt.block_on(async {
+                if let Ok((client, conn)) = tokio_postgres::connect(&base, tokio_postgres::NoTls).await {
+                    tokio::spawn(conn);
+                    let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+impl Database {
+    /// A fresh, empty database on `engine`. For PostgreSQL a new schema is created and the
+    /// URL selects it through `search_path`.
+    pub async fn fresh(engine: Engine) -> anyhow::Result<Database> {
+        let dir = TempDir::new();
+        let mut schema_name = None;
+        let url = match engine {
+            Engine::Sqlite => None,
+            Engine::Postgres => {
+                let base = postgres_url().ok_or_else(|| anyhow::anyhow!("RISALA_TEST_POSTGRES_URL is not set"))?;
+                let schema = format!("t_{:016x}", rand::thread_rng().gen::<u64>());
+                let (client, conn) = tokio_postgres::connect(&base, tokio_postgres::NoTls).await?;
+                tokio::spawn(conn);
+                client.batch_execute(&format!("CREATE SCHEMA {schema}")).await?;
+                let sep = if base.contains('?') { '&' } else { '?' };
+                let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+                schema_name = Some(schema);
+                Some(url)
+            }
+        };
+        Ok(Database { engine, dir, url, schema: schema_name })
+    }
+
+    /// The configuration of a sandbox server on this database, on a free port.
+    pub fn config(&self) -> Config {
+        Config {
+            listen: "127.0.0.1:0".into(),
+            data_dir: self.dir.path().to_path_buf(),
+            database_url: self.url.clone(),
+            demo_token: Some(DEMO_TOKEN.into()),
+            sqlite_synchronous: "NORMAL".into(),
+            ..Config::default()
+        }
+    }
+}
+
+/// A running server.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub state: AppState,
+    pub demo: DemoTenant,
+    pub client: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    done: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestApp {
+    /// Start a server with the default sandbox configuration on `db`.
+    pub async fn start(db: &Database) -> anyhow::Result<TestApp> {
+        Self::start_with(db.config()).await
+    }
+
+    /// Start a server with this configuration.
+    pub async fn start_with(config: Config) -> anyhow::Result<TestApp> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let listener = tokio::net::TcpListener::bind(&config.listen).await?;
+        let addr = listener.local_addr()?;
+        let state = risala_server::build_state(config.clone()).await?;
+        let demo = state.tenancy.ensure_demo(config.demo_token.as_deref()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let (tx, rx) = oneshot::channel::<()>();
+        let serve_state = state.clone();
+        let done = tokio::spawn(async move {
+            let _ = risala_server::serve(listener, serve_state, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        Ok(TestApp {
+            addr,
+            base: format!("http://{addr}"),
+            state,
+            demo,
+            client: reqwest::Client::new(),
+            stop: Some(tx),
+            done: Some(done),
+        })
+    }
+
+    /// Stop serving and wait until the server has finished.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(done) = self.done.take() {
+            let _ = done.await;
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn phone_number_id(&self) -> &str {
+        &self.demo.ids.phone_number_id
+    }
+
+    pub fn waba_id(&self) -> &str {
+        &self.demo.ids.waba_id
+    }
+
+    /// GET with the demo token; returns status and JSON body.
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        self.get_as(path, Some(DEMO_TOKEN)).await
+    }
+
+    pub async fn get_as(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        let mut req = self.client.get(self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        json_response(req.send().await.expect("request")).await
+    }
+
+    /// POST JSON with the demo token.
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        self.post_as(path, body, Some(DEMO_TOKEN)).await
+    }
+
+    pub async fn post_as(&self, path: &str, body: &Value, token: Option<&str>) -> (u16, Value) {
+        let mut req = self.client.post(self.url(path)).json(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        json_response(req.send().await.expect("request")).await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Status and JSON body (or the text as a JSON string when it is not JSON).
+pub async fn json_response(resp: reqwest::Response) -> (u16, Value) {
+    let status = resp.status().as_u16();
+    let text = resp.text().await.unwrap_or_default();
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, body)
+}
+
+/// Assert a Graph error envelope with this HTTP status and code; returns the `error` object.
+#[track_caller]
+pub fn assert_graph_error(resp: &(u16, Value), status: u16, code: i64) -> Value {
+    let (s, body) = resp;
+    assert_eq!(*s, status, "status for {body}");
+    let e = body.get("error").unwrap_or_else(|| panic!("no error envelope in {body}"));
+    assert_eq!(e["code"], code, "code in {body}");
+    let msg = e["message"].as_str().expect("message");
+    assert!(msg.starts_with(&format!("(#{code})")), "message {msg}");
+    assert!(e["type"].is_string(), "type in {body}");
+    assert!(e["fbtrace_id"].as_str().is_some_and(|t| !t.is_empty()), "fbtrace_id in {body}");
+    e.clone()
+}
+
+/// Run a test body on SQLite, and on PostgreSQL when `RISALA_TEST_POSTGRES_URL` is set.
+/// Generates `mod $name { sqlite(), postgres() }`.
+#[macro_export]
+macro_rules! engine_test {
+    ($name:ident, $body:path) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                $body($crate::Engine::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if $crate::postgres_url().is_none() {
+                    eprintln!("RISALA_TEST_POSTGRES_URL is not set: the PostgreSQL run of this test is skipped");
+                    return;
+                }
+                $body($crate::Engine::Postgres).await;
+            }
+        }
+    };
+}

@@ -18,9 +18,6 @@ pub fn router(state: AppState) -> Router {
         .route("/{id}/phone_numbers", get(graph::phone_numbers::list))
         .fallback(graph::unknown_path)
         .method_not_allowed_fallback(graph::unsupported_method)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::observe,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))
         .with_state(state)
 }

@@ -15,35 +15,20 @@ use crate::state::AppState;
 
 /// Look up `id` for the caller. An id that does not exist and an id of another business get
 /// the same answer, so ids of other tenants cannot be probed.
-pub async fn resolve(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-    kinds: &[ObjectKind],
-) -> GraphResult<ObjectRef> {
+pub async fn resolve(state: &AppState, caller: &Caller, id: &str, kinds: &[ObjectKind]) -> GraphResult<ObjectRef> {
     if !risala_core::ids::is_object_id(id) {
         return Err(alias_not_found(id));
     }
     match state.store.object(id).await? {
-        Some(o)
-            if o.business_id == caller.0.business_id
-                && (kinds.is_empty() || kinds.contains(&o.kind)) =>
-        {
-            Ok(o)
-        }
+        Some(o) if o.business_id == caller.0.business_id && (kinds.is_empty() || kinds.contains(&o.kind)) => Ok(o),
         _ => Err(ApiError::object_not_found(id).into()),
     }
 }
 
 fn alias_not_found(alias: &str) -> GraphError {
-    ApiError::new(
-        ErrorCode::AliasNotFound,
-        format!("Some of the aliases you requested do not exist: {alias}"),
-    )
-    .with_message(format!(
-        "Some of the aliases you requested do not exist: {alias}"
-    ))
-    .into()
+    ApiError::new(ErrorCode::AliasNotFound, format!("Some of the aliases you requested do not exist: {alias}"))
+        .with_message(format!("Some of the aliases you requested do not exist: {alias}"))
+        .into()
 }
 
 /// No route: an unknown edge on an object, or a path that names no object.
@@ -61,12 +46,9 @@ pub async fn unknown_path(State(state): State<AppState>, req: Request) -> GraphE
     }
     let rest: Vec<&str> = segs.collect();
     match state.store.object(first).await {
-        Ok(Some(_)) => ApiError::new(
-            ErrorCode::UnknownPath,
-            format!("Unknown path components: /{}", rest.join("/")),
-        )
-        .with_message(format!("Unknown path components: /{}", rest.join("/")))
-        .into(),
+        Ok(Some(_)) => ApiError::new(ErrorCode::UnknownPath, format!("Unknown path components: /{}", rest.join("/")))
+            .with_message(format!("Unknown path components: /{}", rest.join("/")))
+            .into(),
         Ok(None) => ApiError::object_not_found(first).into(),
         Err(e) => e.into(),
     }
@@ -74,14 +56,7 @@ pub async fn unknown_path(State(state): State<AppState>, req: Request) -> GraphE
 
 /// A known path with a method it does not support.
 pub async fn unsupported_method(method: Method, req: Request) -> GraphError {
-    let id = req
-        .uri()
-        .path()
-        .trim_matches('/')
-        .split('/')
-        .next()
-        .unwrap_or("")
-        .to_string();
+    let id = req.uri().path().trim_matches('/').split('/').next().unwrap_or("").to_string();
     let verb = method.as_str().to_ascii_lowercase();
     ApiError::new(ErrorCode::ObjectNotFound, format!("Unsupported {verb} request on this path."))
         .with_message(format!(

@@ -25,31 +25,16 @@ pub async fn get_object(
         ObjectKind::PhoneNumber => {
             // Reading a number is allowed with either permission: senders look theirs up.
             let p = state.store.phone_number(&id).await?.ok_or_else(missing)?;
-            project(
-                &repr::phone_number(&p),
-                fields.as_deref(),
-                repr::PHONE_DEFAULT,
-                "WhatsAppBusinessPhoneNumber",
-            )?
+            project(&repr::phone_number(&p), fields.as_deref(), repr::PHONE_DEFAULT, "WhatsAppBusinessPhoneNumber")?
         }
         ObjectKind::Waba => {
             caller.require(Permission::Management)?;
             let w = state.store.waba(&id).await?.ok_or_else(missing)?;
-            project(
-                &repr::waba(&w),
-                fields.as_deref(),
-                repr::WABA_DEFAULT,
-                "WhatsAppBusinessAccount",
-            )?
+            project(&repr::waba(&w), fields.as_deref(), repr::WABA_DEFAULT, "WhatsAppBusinessAccount")?
         }
         ObjectKind::Business => {
             let b = state.store.business(&id).await?.ok_or_else(missing)?;
-            project(
-                &repr::business(&b),
-                fields.as_deref(),
-                &["name"],
-                "Business",
-            )?
+            project(&repr::business(&b), fields.as_deref(), &["name"], "Business")?
         }
         ObjectKind::App => {
             let a = state.store.app(&id).await?.ok_or_else(missing)?;

@@ -30,24 +30,11 @@ pub async fn list(
         .items
         .iter()
         .map(|p| {
-            project(
-                &repr::phone_number(p),
-                fields.as_deref(),
-                repr::PHONE_LIST_DEFAULT,
-                "WhatsAppBusinessPhoneNumber",
-            )
+            project(&repr::phone_number(p), fields.as_deref(), repr::PHONE_LIST_DEFAULT, "WhatsAppBusinessPhoneNumber")
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(GraphList {
-        paging: paging(
-            &result.items,
-            |p| &p.id,
-            result.has_more_after,
-            result.has_more_before,
-            &q,
-            &uri,
-            &headers,
-        ),
+        paging: paging(&result.items, |p| &p.id, result.has_more_after, result.has_more_before, &q, &uri, &headers),
         data,
     }))
 }
@@ -66,16 +53,10 @@ pub fn paging<T>(
     let (first, last) = (items.first()?, items.last()?);
     let before = encode_cursor(id(first));
     let after = encode_cursor(id(last));
-    let host = headers
-        .get("host")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
+    let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     let link = |key: &str, cursor: &str| {
         let mut pairs: Vec<(String, String)> =
-            q.0.iter()
-                .filter(|(k, _)| *k != "after" && *k != "before")
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
+            q.0.iter().filter(|(k, _)| *k != "after" && *k != "before").map(|(k, v)| (k.clone(), v.clone())).collect();
         pairs.sort();
         pairs.push((key.to_string(), cursor.to_string()));
         let qs = serde_urlencoded::to_string(&pairs).unwrap_or_default();

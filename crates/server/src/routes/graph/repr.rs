@@ -68,9 +68,7 @@ pub fn waba(w: &Waba) -> Map<String, Value> {
 }
 
 pub fn business(b: &Business) -> Map<String, Value> {
-    obj(
-        json!({"id": b.id, "name": b.name, "verification_status": "verified", "created_time": iso_time(b.created_at)}),
-    )
+    obj(json!({"id": b.id, "name": b.name, "verification_status": "verified", "created_time": iso_time(b.created_at)}))
 }
 
 pub fn app(a: &App) -> Map<String, Value> {
