@@ -1,6 +1,7 @@
 //! `risala`: the one binary. With no subcommand it serves a sandbox.
 
 mod admin;
+mod client;
 mod serve;
 mod settings;
 
@@ -30,6 +31,14 @@ enum Command {
     /// Manage tenants directly on the database.
     #[command(subcommand)]
     Admin(admin::AdminCmd),
+    /// Act as a customer's device: send messages, listen for the business's.
+    #[command(subcommand)]
+    Customer(client::CustomerCmd),
+    /// Send a message as the business (the Graph API).
+    Send(client::SendCmd),
+    /// Sandbox controls: the clock.
+    #[command(subcommand)]
+    Sandbox(client::SandboxCmd),
     /// Exit 0 when the server answers /readyz.
     Healthcheck {
         /// Server URL; default http://<listen>.
@@ -77,6 +86,9 @@ fn main() -> ExitCode {
                 Ok(())
             }
             Some(Command::Admin(cmd)) => admin::run(cmd, &config).await,
+            Some(Command::Customer(cmd)) => client::customer(cmd).await,
+            Some(Command::Send(cmd)) => client::send(cmd).await,
+            Some(Command::Sandbox(cmd)) => client::sandbox(cmd).await,
             Some(Command::Healthcheck { url }) => {
                 healthcheck(url.unwrap_or_else(|| format!("http://{}", config.listen))).await
             }

@@ -22,6 +22,7 @@ const ENV_KEYS: &[&str] = &[
     "log_format",
     "log_level",
     "public_url",
+    "auto_create_customers",
 ];
 
 /// Flags that override everything else when given.

@@ -7,10 +7,12 @@ pub mod error;
 pub mod graph;
 pub mod ids;
 pub mod inbound;
+pub mod messaging;
 pub mod model;
 pub mod outbound;
 pub mod phone;
 pub mod store;
 pub mod tenancy;
+pub mod webhooks;
 
 pub use error::{ApiError, ErrorCode, StoreError};

@@ -125,6 +125,7 @@ pub enum ObjectKind {
     Waba,
     PhoneNumber,
     App,
+    Media,
 }
 
 impl ObjectKind {
@@ -134,6 +135,7 @@ impl ObjectKind {
             ObjectKind::Waba => "waba",
             ObjectKind::PhoneNumber => "phone_number",
             ObjectKind::App => "app",
+            ObjectKind::Media => "media",
         }
     }
 
@@ -143,6 +145,7 @@ impl ObjectKind {
             "waba" => ObjectKind::Waba,
             "phone_number" => ObjectKind::PhoneNumber,
             "app" => ObjectKind::App,
+            "media" => ObjectKind::Media,
             _ => return None,
         })
     }

@@ -42,6 +42,9 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Log filter (`info`, `risala=debug,info`, …). Default `info`.
     pub log_level: String,
+    /// Sandbox: a message to a number that is not yet a customer creates that customer.
+    /// Off: such a send fails with 131026. Default `true`.
+    pub auto_create_customers: bool,
     /// Base URL clients reach this server at, used in links the server hands out. Default
     /// unset: `http://` + `listen`.
     pub public_url: Option<String>,
@@ -59,6 +62,7 @@ impl Default for Config {
             seed_demo: true,
             log_format: LogFormat::Text,
             log_level: "info".into(),
+            auto_create_customers: true,
             public_url: None,
         }
     }
@@ -109,6 +113,9 @@ log_format = "text"
 
 # Log filter, as in RUST_LOG.
 log_level = "info"
+
+# Sandbox: a message to an unknown number creates that customer (off: the send fails with 131026).
+auto_create_customers = true
 
 # Base URL clients use to reach this server (for links it hands out). Unset: http://<listen>.
 # public_url = ""

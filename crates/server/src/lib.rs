@@ -4,6 +4,8 @@
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod hub;
+pub mod media;
 pub mod metrics;
 pub mod middleware;
 pub mod routes;
@@ -27,6 +29,9 @@ pub use state::AppState;
 /// Setting key of the persisted sandbox clock offset.
 pub const CLOCK_SETTING: &str = "sandbox_clock_offset_ms";
 
+/// Setting key of the key that signs media download URLs.
+pub const URL_SECRET_SETTING: &str = "media_url_secret";
+
 /// Open the configured store (migrating it) and build the app state.
 pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let store =
@@ -37,7 +42,15 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         None => 0,
     };
     let clock = Arc::new(OffsetClock::new(offset));
-    Ok(AppState::new(config, store, clock))
+    let url_secret = match store.setting(URL_SECRET_SETTING).await? {
+        Some(s) => s,
+        None => {
+            let s = risala_core::ids::new_secret(40);
+            store.set_setting(URL_SECRET_SETTING, &s).await?;
+            s
+        }
+    };
+    Ok(AppState::new(config, store, clock, url_secret))
 }
 
 /// Serve until `shutdown` resolves; in-flight requests finish first.

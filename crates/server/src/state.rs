@@ -4,10 +4,12 @@ use std::sync::Arc;
 
 use risala_core::auth::AuthService;
 use risala_core::clock::OffsetClock;
+use risala_core::messaging::{MessagingConfig, MessagingService};
 use risala_core::store::Store;
 use risala_core::tenancy::TenancyService;
 
-use crate::config::Config;
+use crate::config::{Config, Mode};
+use crate::hub::Hub;
 use crate::metrics::Metrics;
 
 #[derive(Clone)]
@@ -22,13 +24,50 @@ pub struct Inner {
     pub auth: AuthService,
     pub tenancy: TenancyService,
     pub metrics: Metrics,
+    pub messaging: MessagingService,
+    pub hub: Arc<Hub>,
+    /// Delivers customers' one-time sign-in codes (platform mode).
+    pub code_sender: Arc<dyn CodeSender>,
+    /// Key that signs media download URLs (persisted, so links survive restarts).
+    pub url_secret: String,
 }
 
 impl AppState {
-    pub fn new(config: Config, store: Arc<dyn Store>, clock: Arc<OffsetClock>) -> Self {
+    pub fn new(config: Config, store: Arc<dyn Store>, clock: Arc<OffsetClock>, url_secret: String) -> Self {
         let auth = AuthService::new(store.clone());
         let tenancy = TenancyService::new(store.clone(), clock.clone());
-        AppState { inner: Arc::new(Inner { config, store, clock, auth, tenancy, metrics: Metrics::default() }) }
+        let hub = Arc::new(Hub::default());
+        let messaging = MessagingService::new(
+            store.clone(),
+            clock.clone(),
+            hub.clone(),
+            MessagingConfig {
+                auto_create_customers: config.mode == Mode::Sandbox && config.auto_create_customers,
+                ..MessagingConfig::default()
+            },
+        );
+        AppState {
+            inner: Arc::new(Inner { config, store, clock, auth, tenancy, metrics: Metrics::default(),
+                messaging,
+                hub,
+                code_sender: Arc::new(ConsoleCodeSender),
+                url_secret,
+            }),
+        }
+    }
+}
+
+/// Sends a customer a one-time sign-in code. Pluggable: an SMS gateway in production.
+pub trait CodeSender: Send + Sync {
+    fn send(&self, wa_id: &str, code: &str);
+}
+
+/// Writes codes to the log: the default, and what a sandbox needs.
+pub struct ConsoleCodeSender;
+
+impl CodeSender for ConsoleCodeSender {
+    fn send(&self, wa_id: &str, code: &str) {
+        tracing::info!(wa_id, code, "customer sign-in code");
     }
 }
 

@@ -2,10 +2,12 @@
 //! written once over [`db::Db`]; each engine supplies reads and a group-commit writer.
 
 pub mod db;
+pub mod messages;
 pub mod migrate;
 pub mod postgres;
 pub mod sqlite;
 mod tenancy;
+pub mod webhooks;
 pub mod value;
 
 use std::path::Path;

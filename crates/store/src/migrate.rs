@@ -4,8 +4,16 @@
 use risala_core::StoreError;
 
 /// (version, name, sql) for each engine. Versions match across engines.
-const SQLITE: &[(i64, &str, &str)] = &[(1, "tenancy", include_str!("../migrations/sqlite/0001_tenancy.sql"))];
-const POSTGRES: &[(i64, &str, &str)] = &[(1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql"))];
+const SQLITE: &[(i64, &str, &str)] = &[
+    (1, "tenancy", include_str!("../migrations/sqlite/0001_tenancy.sql")),
+    (2, "messaging", include_str!("../migrations/sqlite/0002_messaging.sql")),
+    (3, "webhooks", include_str!("../migrations/sqlite/0003_webhooks.sql")),
+];
+const POSTGRES: &[(i64, &str, &str)] = &[
+    (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
+    (2, "messaging", include_str!("../migrations/postgres/0002_messaging.sql")),
+    (3, "webhooks", include_str!("../migrations/postgres/0003_webhooks.sql")),
+];
 
 /// The highest migration version this build knows.
 pub fn latest_version() -> i64 {

@@ -1,9 +1,12 @@
 //! The route table. Graph paths are matched after the version prefix is stripped.
 
+pub mod customer;
 pub mod graph;
 pub mod ops;
+pub mod sandbox;
 
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::middleware;
@@ -14,8 +17,26 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
-        .route("/{id}", get(graph::objects::get_object))
+        .route("/{id}", get(graph::objects::get_object).delete(graph::objects::delete_object))
         .route("/{id}/phone_numbers", get(graph::phone_numbers::list))
+        .route("/{id}/messages", post(graph::messages::send))
+        .route("/{id}/media", post(graph::media::upload).layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 1024 * 1024)))
+        .route("/media-download/{id}", get(graph::media::download))
+        .route("/customer/v1/session", post(customer::open_session))
+        .route("/customer/v1/session/code", post(customer::request_code))
+        .route("/customer/v1/me", get(customer::me))
+        .route("/customer/v1/chats", get(customer::chats))
+        .route("/customer/v1/chats/{number}/messages", get(customer::history))
+        .route("/customer/v1/messages", post(customer::send))
+        .route("/customer/v1/messages/{id}/status", post(customer::ack))
+        .route(
+            "/customer/v1/media",
+            post(customer::upload).layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 1024 * 1024)),
+        )
+        .route("/customer/v1/media/{id}", get(customer::download))
+        .route("/customer/v1/stream", get(customer::stream::stream))
+        .route("/sandbox/v1/clock", get(sandbox::clock))
+        .route("/sandbox/v1/clock/advance", post(sandbox::advance))
         .fallback(graph::unknown_path)
         .method_not_allowed_fallback(graph::unsupported_method)
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))

@@ -1,5 +1,7 @@
 //! Graph API: objects addressed by numeric id, with edges.
 
+pub mod media;
+pub mod messages;
 pub mod objects;
 pub mod phone_numbers;
 pub mod repr;
@@ -57,10 +59,13 @@ pub async fn unknown_path(State(state): State<AppState>, req: Request) -> GraphE
 /// A known path with a method it does not support.
 pub async fn unsupported_method(method: Method, req: Request) -> GraphError {
     let id = req.uri().path().trim_matches('/').split('/').next().unwrap_or("").to_string();
-    let verb = method.as_str().to_ascii_lowercase();
+    unsupported(&id, &method.as_str().to_ascii_lowercase()).into()
+}
+
+/// Graph's answer to a method an object does not support.
+pub fn unsupported(id: &str, verb: &str) -> ApiError {
     ApiError::new(ErrorCode::ObjectNotFound, format!("Unsupported {verb} request on this path."))
         .with_message(format!(
             "Unsupported {verb} request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation"
         ))
-        .into()
 }

@@ -1,6 +1,7 @@
 //! `GET /{id}`: a WABA, phone number, business or app, with `fields=`.
 
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::Json;
 use risala_core::graph::{parse_fields, project};
 use risala_core::model::{ObjectKind, Permission};
@@ -17,6 +18,7 @@ pub async fn get_object(
     caller: Caller,
     Path(id): Path<String>,
     q: GraphQuery,
+    headers: HeaderMap,
 ) -> GraphResult<Json<Value>> {
     let fields = q.get("fields").map(parse_fields).transpose()?;
     let obj = resolve(&state, &caller, &id, &[]).await?;
@@ -40,6 +42,30 @@ pub async fn get_object(
             let a = state.store.app(&id).await?.ok_or_else(missing)?;
             project(&repr::app(&a), fields.as_deref(), &["name"], "Application")?
         }
+        ObjectKind::Media => super::media::info(&state, &caller, &id, &q, &base_url(&state, &headers)).await?,
     };
     Ok(Json(v))
+}
+
+/// `DELETE /{id}`: media.
+pub async fn delete_object(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    q: GraphQuery,
+) -> GraphResult<Json<Value>> {
+    let obj = resolve(&state, &caller, &id, &[]).await?;
+    match obj.kind {
+        ObjectKind::Media => Ok(Json(super::media::delete(&state, &caller, &id, &q).await?)),
+        _ => Err(super::unsupported(&id, "delete").into()),
+    }
+}
+
+/// The base URL links should use: the configured public URL, else the request's host.
+pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(u) = state.config.public_url.as_deref().filter(|u| !u.is_empty()) {
+        return u.trim_end_matches('/').to_string();
+    }
+    let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    format!("http://{host}")
 }

@@ -1,0 +1,409 @@
+//! The messaging service: business sends, customer sends, delivery and read receipts, the
+//! customer service window, media. Every accepted change commits together with its webhook
+//! changes in the outbox.
+
+pub mod model;
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use rand::RngCore;
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::clock::{Clock, Millis};
+use crate::error::{ApiError, ErrorCode};
+use crate::inbound::{self, InboundMessage, MediaInfo, StatusUpdate, WebhookError};
+use crate::model::PhoneNumber;
+use crate::outbound::{self, MediaRef, OutboundMessage, SendRequest};
+use crate::phone::WaId;
+use crate::store::{MediaCopy, NewMessage, StatusChange, Store};
+use model::*;
+
+/// The customer service window: 24 hours from the customer's last message.
+pub const SERVICE_WINDOW_MS: Millis = 24 * 3_600_000;
+/// Uploaded media live 30 days; inbound media 7 days would do, we keep both 30.
+pub const MEDIA_RETENTION_MS: Millis = 30 * 86_400_000;
+
+#[derive(Debug, Clone)]
+pub struct MessagingConfig {
+    /// A message to an unknown number creates that customer (sandbox). Off: 131026.
+    pub auto_create_customers: bool,
+    pub media_retention_ms: Millis,
+}
+
+impl Default for MessagingConfig {
+    fn default() -> Self {
+        MessagingConfig { auto_create_customers: true, media_retention_ms: MEDIA_RETENTION_MS }
+    }
+}
+
+#[derive(Clone)]
+pub struct MessagingService {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    notifier: Arc<dyn Notifier>,
+    config: MessagingConfig,
+    last_seq: Arc<AtomicI64>,
+}
+
+/// A new `wamid.…`: base64 of random bytes, like Meta's opaque ids.
+pub fn new_wamid() -> String {
+    let mut b = [0u8; 30];
+    rand::thread_rng().fill_bytes(&mut b);
+    format!("wamid.{}", STANDARD.encode(b))
+}
+
+fn ordering_key(phone_number_id: &str, wa_id: &str) -> String {
+    format!("{phone_number_id}:{wa_id}")
+}
+
+/// The answer to a send request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SendOutcome {
+    /// `{messaging_product, contacts, messages}`.
+    Accepted { input: String, wa_id: String, message_id: String },
+    /// `{"success":true}` for mark-as-read / typing.
+    Success,
+}
+
+impl SendOutcome {
+    pub fn to_json(&self) -> Value {
+        match self {
+            SendOutcome::Accepted { input, wa_id, message_id } => json!({
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": input, "wa_id": wa_id}],
+                "messages": [{"id": message_id}],
+            }),
+            SendOutcome::Success => json!({"success": true}),
+        }
+    }
+}
+
+impl MessagingService {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, notifier: Arc<dyn Notifier>, config: MessagingConfig) -> Self {
+        MessagingService { store, clock, notifier, config, last_seq: Arc::new(AtomicI64::new(0)) }
+    }
+
+    pub fn now(&self) -> Millis {
+        self.clock.now_ms()
+    }
+
+    /// Strictly increasing sequence numbers, close to wall-clock microseconds.
+    fn next_seq(&self) -> i64 {
+        let now_us = crate::clock::system_now_ms() * 1000;
+        let mut last = self.last_seq.load(Ordering::Relaxed);
+        loop {
+            let next = now_us.max(last + 1);
+            match self.last_seq.compare_exchange_weak(last, next, Ordering::Relaxed, Ordering::Relaxed) {
+                Ok(_) => return next,
+                Err(actual) => last = actual,
+            }
+        }
+    }
+
+    fn outbox(&self, phone: &PhoneNumber, wa_id: &str, field: &str, value: Value, now: Millis) -> OutboxRow {
+        OutboxRow {
+            business_id: phone.business_id.clone(),
+            waba_id: phone.waba_id.clone(),
+            phone_number_id: Some(phone.id.clone()),
+            ordering_key: ordering_key(&phone.id, wa_id),
+            field: field.to_string(),
+            value,
+            created_at: now,
+        }
+    }
+
+    fn status_row(&self, phone: &PhoneNumber, m: &Message, status: &str, error: Option<&ApiError>, now: Millis) -> OutboxRow {
+        let pricing = (status == status::SENT).then(|| {
+            json!({"billable": false, "pricing_model": "PMP", "type": "free_customer_service", "category": "service"})
+        });
+        let update = StatusUpdate {
+            wamid: m.id.clone(),
+            status: status.to_string(),
+            timestamp_ms: now,
+            recipient_id: m.wa_id.clone(),
+            biz_opaque_callback_data: m.biz_opaque.clone(),
+            conversation: None,
+            pricing,
+            errors: error.map(|e| vec![WebhookError::from_api(e)]).unwrap_or_default(),
+        };
+        let value = inbound::statuses_value(&phone.id, &phone.number, vec![inbound::status_json(&update)]);
+        self.outbox(phone, &m.wa_id, "messages", value, now)
+    }
+
+    /// `POST /{phone-number-id}/messages`.
+    pub async fn send(&self, phone: &PhoneNumber, body: &Map<String, Value>) -> Result<SendOutcome, ApiError> {
+        let cc = WaId::from_trusted(phone.number.clone()).calling_code();
+        match outbound::parse_send(body, &cc)? {
+            SendRequest::MarkRead { message_id, typing_indicator } => {
+                self.mark_read(phone, &message_id, typing_indicator).await?;
+                Ok(SendOutcome::Success)
+            }
+            SendRequest::Message(msg) => self.send_message(phone, msg).await,
+        }
+    }
+
+    async fn mark_read(&self, phone: &PhoneNumber, message_id: &str, typing: bool) -> Result<(), ApiError> {
+        let m = self.store.message(message_id).await?;
+        let m = match m {
+            Some(m) if m.phone_number_id == phone.id => m,
+            _ => {
+                return Err(ApiError::bad_value(format!("message_id: no message {message_id} was received by this number")))
+            }
+        };
+        if m.direction != Direction::Inbound {
+            return Err(ApiError::bad_value("message_id: only messages received from a customer can be marked as read"));
+        }
+        let now = self.now();
+        let change = StatusChange {
+            message_id: m.id.clone(),
+            from: &[status::RECEIVED],
+            to: status::READ.to_string(),
+            error: None,
+            at: now,
+        };
+        if self.store.change_status(&change, &[]).await? {
+            self.notifier.customer_event(&m.wa_id, CustomerEvent::Read { message_id: m.id.clone(), from: phone.number.clone() });
+        }
+        if typing {
+            self.notifier.customer_event(
+                &m.wa_id,
+                CustomerEvent::Typing { from: phone.number.clone(), phone_number_id: phone.id.clone() },
+            );
+        }
+        Ok(())
+    }
+
+    async fn send_message(&self, phone: &PhoneNumber, msg: OutboundMessage) -> Result<SendOutcome, ApiError> {
+        let wa_id = msg.to.as_str().to_string();
+        if wa_id == phone.number {
+            return Err(ApiError::new(ErrorCode::RecipientIsSender, "to: the recipient is this business phone number."));
+        }
+        if msg.kind == outbound::MessageKind::Template {
+            // Templates arrive with the templates feature; until then none exists.
+            let name = msg.content.get("name").and_then(Value::as_str).unwrap_or_default();
+            return Err(ApiError::new(
+                ErrorCode::TemplateMissing,
+                format!("template name ({name}) does not exist in the requested language"),
+            ));
+        }
+        let now = self.now();
+        let mut content = msg.content.clone();
+        let mut media_copy = None;
+        if let Some(MediaRef::Id(media_id)) = msg.media_ref() {
+            let media = self.store.media(&media_id).await?;
+            let media = match media {
+                Some(m) if m.business_id == phone.business_id && m.owner_wa_id.is_none() && m.expires_at > now => m,
+                _ => {
+                    return Err(ApiError::bad_value(format!(
+                        "{}.id: no media with id {media_id} was uploaded by this business",
+                        msg.kind.as_str()
+                    )))
+                }
+            };
+            let kind = inbound::InboundKind::parse(msg.kind.as_str());
+            if let Some(k) = kind {
+                if !k.accepts_mime(&media.mime_type) {
+                    return Err(ApiError::new(
+                        ErrorCode::MediaUploadError,
+                        format!("{}.id: media of type {} cannot be sent as {}", msg.kind.as_str(), media.mime_type, msg.kind.as_str()),
+                    ));
+                }
+            }
+            // The customer gets their own copy, under a new id they may download.
+            let copy_id = crate::ids::new_object_id();
+            if let Some(obj) = content.as_object_mut() {
+                obj.insert("id".into(), Value::String(copy_id.clone()));
+                obj.insert("mime_type".into(), Value::String(media.mime_type.clone()));
+                obj.insert("sha256".into(), Value::String(media.sha256.clone()));
+                if msg.kind == outbound::MessageKind::Document && !obj.contains_key("filename") {
+                    if let Some(f) = &media.filename {
+                        obj.insert("filename".into(), Value::String(f.clone()));
+                    }
+                }
+            }
+            media_copy = Some(MediaCopy {
+                new_id: copy_id,
+                source_id: media.id,
+                business_id: phone.business_id.clone(),
+                owner_wa_id: Some(wa_id.clone()),
+                phone_number_id: None,
+                created_at: now,
+                expires_at: now + self.config.media_retention_ms,
+            });
+        }
+
+        let customer = self.store.customer(&wa_id).await?;
+        let mut new_customer = None;
+        let mut failure: Option<ApiError> = None;
+        if customer.is_none() {
+            if self.config.auto_create_customers {
+                new_customer = Some(Customer { wa_id: wa_id.clone(), profile_name: format!("+{wa_id}"), created_at: now });
+            } else {
+                failure = Some(ApiError::new(
+                    ErrorCode::Undeliverable,
+                    format!("to: {wa_id} is not a customer of this platform."),
+                ));
+            }
+        }
+        if failure.is_none() {
+            let conv = self.store.conversation(&phone.id, &wa_id).await?;
+            let open = conv.and_then(|c| c.last_inbound_at).is_some_and(|t| now - t < SERVICE_WINDOW_MS);
+            if !open {
+                failure = Some(ApiError::new(
+                    ErrorCode::ReEngagement,
+                    "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+                ));
+            }
+        }
+        let status = if failure.is_some() { status::FAILED } else { status::SENT };
+        let message = Message {
+            id: new_wamid(),
+            seq: self.next_seq(),
+            phone_number_id: phone.id.clone(),
+            business_id: phone.business_id.clone(),
+            wa_id: wa_id.clone(),
+            direction: Direction::Outbound,
+            kind: msg.kind.as_str().to_string(),
+            content,
+            context_id: msg.context_message_id.clone(),
+            biz_opaque: msg.biz_opaque_callback_data.clone(),
+            status: status.to_string(),
+            error: failure.as_ref().map(|e| WebhookError::from_api(e).to_json()),
+            created_at: now,
+            updated_at: now,
+        };
+        let outbox = [self.status_row(phone, &message, status, failure.as_ref(), now)];
+        let media_copy = if failure.is_none() { media_copy } else { None };
+        self.store
+            .record_message(&NewMessage { message: &message, new_customer: new_customer.as_ref(), outbox: &outbox, media_copy })
+            .await?;
+        if failure.is_none() {
+            self.notifier.customer_event(&wa_id, CustomerEvent::Message(Box::new(message.clone())));
+        }
+        Ok(SendOutcome::Accepted { input: msg.to_input, wa_id, message_id: message.id })
+    }
+
+    /// A customer sends a message to a business number.
+    pub async fn customer_send(&self, wa_id: &str, to: &str, body: &Value) -> Result<Message, ApiError> {
+        let to = WaId::parse(to, None).map_err(|e| ApiError::bad_value(format!("to: {e}")))?;
+        let phone = self
+            .store
+            .phone_number_by_number(to.as_str())
+            .await?
+            .ok_or_else(|| ApiError::new(ErrorCode::Undeliverable, format!("to: {to} is not a business number here")))?;
+        let customer =
+            self.store.customer(wa_id).await?.ok_or_else(|| ApiError::new(ErrorCode::AccessDenied, "unknown customer"))?;
+        let msg: InboundMessage = inbound::parse_customer_message(body)?;
+        let now = self.now();
+        let id = new_wamid();
+        let mut media_copy = None;
+        let mut media_info = None;
+        if let Some(media_id) = &msg.media_id {
+            let media = self.store.media(media_id).await?;
+            let media = match media {
+                Some(m) if m.owner_wa_id.as_deref() == Some(wa_id) && m.expires_at > now => m,
+                _ => return Err(ApiError::bad_value(format!("{}.media_id: no media {media_id} uploaded by you", msg.kind.as_str()))),
+            };
+            if !msg.kind.accepts_mime(&media.mime_type) {
+                return Err(ApiError::new(
+                    ErrorCode::MediaUploadError,
+                    format!("{}.media_id: media of type {} cannot be sent as {}", msg.kind.as_str(), media.mime_type, msg.kind.as_str()),
+                ));
+            }
+            let copy_id = crate::ids::new_object_id();
+            media_info = Some(MediaInfo { id: copy_id.clone(), mime_type: media.mime_type.clone(), sha256: media.sha256.clone(), url: None });
+            media_copy = Some(MediaCopy {
+                new_id: copy_id,
+                source_id: media.id,
+                business_id: phone.business_id.clone(),
+                owner_wa_id: None,
+                phone_number_id: Some(phone.id.clone()),
+                created_at: now,
+                expires_at: now + self.config.media_retention_ms,
+            });
+        }
+        let element = inbound::webhook_message(&msg, wa_id, &id, now, &phone.number, media_info.as_ref());
+        let value = inbound::messages_value(&phone.id, &phone.number, &customer.profile_name, wa_id, vec![element.clone()]);
+        let message = Message {
+            id: id.clone(),
+            seq: self.next_seq(),
+            phone_number_id: phone.id.clone(),
+            business_id: phone.business_id.clone(),
+            wa_id: wa_id.to_string(),
+            direction: Direction::Inbound,
+            kind: msg.kind.as_str().to_string(),
+            content: element,
+            context_id: msg.context_id.clone(),
+            biz_opaque: None,
+            status: status::RECEIVED.to_string(),
+            error: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let outbox = [self.outbox(&phone, wa_id, "messages", value, now)];
+        self.store.record_message(&NewMessage { message: &message, new_customer: None, outbox: &outbox, media_copy }).await?;
+        Ok(message)
+    }
+
+    /// A customer device acknowledges a business message: `delivered` or `read`.
+    pub async fn customer_ack(&self, wa_id: &str, message_id: &str, to: &str) -> Result<bool, ApiError> {
+        let (from, to): (&'static [&'static str], &str) = match to {
+            status::DELIVERED => (&[status::SENT], status::DELIVERED),
+            status::READ => (&[status::SENT, status::DELIVERED], status::READ),
+            other => return Err(ApiError::bad_value(format!("status: must be delivered or read, not {other}"))),
+        };
+        let m = match self.store.message(message_id).await? {
+            Some(m) if m.wa_id == wa_id && m.direction == Direction::Outbound => m,
+            _ => return Err(ApiError::bad_value(format!("id: no message {message_id} was sent to you"))),
+        };
+        if status::rank(&m.status) >= status::rank(to) {
+            return Ok(false);
+        }
+        let phone = self.store.phone_number(&m.phone_number_id).await?.ok_or_else(ApiError::internal)?;
+        let now = self.now();
+        let mut rows = Vec::new();
+        // A read straight from sent also reports delivered first, as a device would.
+        if to == status::READ && m.status == status::SENT {
+            rows.push(self.status_row(&phone, &m, status::DELIVERED, None, now));
+        }
+        rows.push(self.status_row(&phone, &m, to, None, now));
+        let change = StatusChange { message_id: m.id.clone(), from, to: to.to_string(), error: None, at: now };
+        Ok(self.store.change_status(&change, &rows).await?)
+    }
+
+    /// Outbound messages waiting for this customer's device.
+    pub async fn undelivered(&self, wa_id: &str) -> Result<Vec<Message>, ApiError> {
+        Ok(self.store.undelivered(wa_id, 1000).await?)
+    }
+
+    /// Store uploaded bytes. `owner` is the business number or the customer that uploads.
+    pub async fn store_media(
+        &self,
+        business_id: &str,
+        phone_number_id: Option<&str>,
+        owner_wa_id: Option<&str>,
+        mime_type: &str,
+        filename: Option<&str>,
+        data: &[u8],
+    ) -> Result<Media, ApiError> {
+        let now = self.now();
+        let m = Media {
+            id: crate::ids::new_object_id(),
+            business_id: business_id.to_string(),
+            phone_number_id: phone_number_id.map(str::to_string),
+            owner_wa_id: owner_wa_id.map(str::to_string),
+            mime_type: mime_type.to_string(),
+            sha256: STANDARD.encode(Sha256::digest(data)),
+            file_size: data.len() as i64,
+            filename: filename.map(str::to_string),
+            created_at: now,
+            expires_at: now + self.config.media_retention_ms,
+        };
+        self.store.insert_media(&m, data).await?;
+        Ok(m)
+    }
+}

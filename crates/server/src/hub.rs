@@ -1,0 +1,68 @@
+//! The customer hub: which customer devices are connected to this node, and a channel to
+//! each. Services tell it about events (a business message, typing, read receipts); a
+//! device that is not connected gets its messages from the store when it connects.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use risala_core::messaging::model::{CustomerEvent, Notifier};
+use tokio::sync::mpsc;
+
+/// Frames queued per device before the slowest device starts losing live pushes (it still
+/// gets every message from the store on reconnect).
+const DEVICE_QUEUE: usize = 1024;
+
+#[derive(Default)]
+pub struct Hub {
+    devices: RwLock<HashMap<String, Vec<(u64, mpsc::Sender<CustomerEvent>)>>>,
+    next_id: AtomicU64,
+}
+
+/// A connected device; unregisters itself on drop.
+pub struct Device {
+    hub: Arc<Hub>,
+    wa_id: String,
+    id: u64,
+    pub events: mpsc::Receiver<CustomerEvent>,
+}
+
+impl Hub {
+    pub fn connect(self: &Arc<Self>, wa_id: &str) -> Device {
+        let (tx, rx) = mpsc::channel(DEVICE_QUEUE);
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut d) = self.devices.write() {
+            d.entry(wa_id.to_string()).or_default().push((id, tx));
+        }
+        Device { hub: self.clone(), wa_id: wa_id.to_string(), id, events: rx }
+    }
+
+    /// Number of connected devices.
+    pub fn connections(&self) -> usize {
+        self.devices.read().map(|d| d.values().map(Vec::len).sum()).unwrap_or(0)
+    }
+}
+
+impl Drop for Device {
+    fn drop(&mut self) {
+        if let Ok(mut d) = self.hub.devices.write() {
+            if let Some(list) = d.get_mut(&self.wa_id) {
+                list.retain(|(id, _)| *id != self.id);
+                if list.is_empty() {
+                    d.remove(&self.wa_id);
+                }
+            }
+        }
+    }
+}
+
+impl Notifier for Hub {
+    fn customer_event(&self, wa_id: &str, event: CustomerEvent) {
+        let Ok(d) = self.devices.read() else { return };
+        if let Some(list) = d.get(wa_id) {
+            for (_, tx) in list {
+                let _ = tx.try_send(event.clone());
+            }
+        }
+    }
+}

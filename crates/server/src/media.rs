@@ -1,0 +1,90 @@
+//! Media rules that need server state: upload limits per type (CLOUD_API.md §3) and signed,
+//! short-lived download URLs.
+
+use risala_core::clock::Clock;
+use hmac::{Hmac, Mac};
+use risala_core::{ApiError, ErrorCode};
+use sha2::Sha256;
+
+use crate::state::AppState;
+
+/// Download URLs are valid this long, as Meta's.
+pub const URL_TTL_MS: i64 = 5 * 60_000;
+
+const MB: usize = 1024 * 1024;
+
+/// The largest upload accepted at all (documents).
+pub const MAX_UPLOAD: usize = 100 * MB;
+
+/// Check a business upload against Meta's per-type MIME list and size limits; returns the
+/// normalised MIME type or 131053.
+pub fn check_upload(mime: &str, size: usize) -> Result<String, ApiError> {
+    let essence = mime.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let limit = match essence.as_str() {
+        "audio/aac" | "audio/amr" | "audio/mpeg" | "audio/mp4" | "audio/ogg" => 16 * MB,
+        "image/jpeg" | "image/png" => 5 * MB,
+        "image/webp" => 500 * 1024,
+        "video/mp4" | "video/3gpp" => 16 * MB,
+        "text/plain"
+        | "application/pdf"
+        | "application/msword"
+        | "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        | "application/vnd.ms-excel"
+        | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        | "application/vnd.ms-powerpoint"
+        | "application/vnd.openxmlformats-officedocument.presentationml.presentation" => 100 * MB,
+        _ => {
+            return Err(ApiError::new(
+                ErrorCode::MediaUploadError,
+                format!("type: {essence} is not a supported media type"),
+            ))
+        }
+    };
+    if size == 0 {
+        return Err(ApiError::new(ErrorCode::MediaUploadError, "file: the file is empty"));
+    }
+    if size > limit {
+        return Err(ApiError::new(
+            ErrorCode::MediaUploadError,
+            format!("file: {size} bytes is over the {limit}-byte limit for {essence}"),
+        ));
+    }
+    Ok(essence)
+}
+
+fn signature(state: &AppState, id: &str, exp: i64) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(state.url_secret.as_bytes()).expect("any key length");
+    mac.update(format!("{id}:{exp}").as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// A signed download URL valid for five minutes.
+pub fn download_url(state: &AppState, base: &str, id: &str) -> String {
+    let exp = state.clock.now_ms() + URL_TTL_MS;
+    format!("{base}/media-download/{id}?exp={exp}&sig={}", signature(state, id, exp))
+}
+
+/// Check a download URL's expiry and signature.
+pub fn verify_download(state: &AppState, id: &str, exp: Option<&str>, sig: Option<&str>) -> Result<(), ApiError> {
+    let bad = || crate::routes::graph::media::expired_link(id);
+    let exp: i64 = exp.and_then(|e| e.parse().ok()).ok_or_else(bad)?;
+    let sig = sig.ok_or_else(bad)?;
+    if exp < state.clock.now_ms() || signature(state, id, exp) != sig {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upload_limits() {
+        assert_eq!(check_upload("image/jpeg", 10).unwrap(), "image/jpeg");
+        assert_eq!(check_upload("audio/ogg; codecs=opus", 10).unwrap(), "audio/ogg");
+        assert_eq!(check_upload("image/gif", 10).unwrap_err().code, ErrorCode::MediaUploadError);
+        assert!(check_upload("image/png", 5 * MB + 1).is_err());
+        assert!(check_upload("application/pdf", 0).is_err());
+    }
+}

@@ -1,0 +1,137 @@
+//! `GET /customer/v1/stream`: the customer's device over WebSocket.
+//!
+//! Server → device frames (JSON text):
+//! `{"event":"message","message":{…}}`, `{"event":"typing","from":"<business number>"}`,
+//! `{"event":"read","id":"wamid…","from":"<business number>"}`, and
+//! `{"event":"error","error":{…Graph error…}}` for a bad device frame.
+//! Device → server frames: `{"action":"ack","id":"wamid…","status":"delivered"|"read"}` and
+//! `{"action":"send","to":"<business number>", …message…}` (answered by `{"event":"sent","id":…}`).
+//!
+//! On connect the device first receives every business message still waiting for it, so a
+//! customer who was offline gets them on reconnect.
+
+use std::collections::HashMap;
+
+use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::response::Response;
+use risala_core::messaging::model::{CustomerEvent, Message};
+use risala_core::ApiError;
+use serde_json::{json, Value};
+
+use super::{customer_view, CustomerCaller};
+use crate::error::envelope;
+use crate::state::AppState;
+
+pub async fn stream(State(state): State<AppState>, CustomerCaller(wa_id): CustomerCaller, ws: WebSocketUpgrade) -> Response {
+    ws.on_upgrade(move |socket| run(state, wa_id, socket))
+}
+
+/// Business numbers by phone-number id, looked up once per connection.
+struct Numbers(HashMap<String, String>);
+
+impl Numbers {
+    async fn get(&mut self, state: &AppState, phone_number_id: &str) -> String {
+        if let Some(n) = self.0.get(phone_number_id) {
+            return n.clone();
+        }
+        let n = match state.store.phone_number(phone_number_id).await {
+            Ok(Some(p)) => p.number,
+            _ => String::new(),
+        };
+        self.0.insert(phone_number_id.to_string(), n.clone());
+        n
+    }
+}
+
+async fn message_frame(state: &AppState, numbers: &mut Numbers, m: &Message) -> String {
+    let number = numbers.get(state, &m.phone_number_id).await;
+    json!({"event": "message", "message": customer_view(m, &number)}).to_string()
+}
+
+fn error_frame(e: &ApiError) -> String {
+    json!({"event": "error", "error": envelope(e, crate::error::trace_id()).error}).to_string()
+}
+
+async fn run(state: AppState, wa_id: String, mut socket: WebSocket) {
+    // Register before loading the backlog, so nothing sent in between is missed (a message
+    // may then arrive twice; devices de-duplicate by id).
+    let mut device = state.hub.connect(&wa_id);
+    let mut numbers = Numbers(HashMap::new());
+    match state.messaging.undelivered(&wa_id).await {
+        Ok(backlog) => {
+            for m in &backlog {
+                let frame = message_frame(&state, &mut numbers, m).await;
+                if socket.send(WsMessage::Text(frame.into())).await.is_err() {
+                    return;
+                }
+            }
+        }
+        Err(e) => {
+            let _ = socket.send(WsMessage::Text(error_frame(&e).into())).await;
+            return;
+        }
+    }
+    loop {
+        tokio::select! {
+            event = device.events.recv() => {
+                let Some(event) = event else { return };
+                let frame = match event {
+                    CustomerEvent::Message(m) => message_frame(&state, &mut numbers, &m).await,
+                    CustomerEvent::Typing { from, .. } => json!({"event": "typing", "from": from}).to_string(),
+                    CustomerEvent::Read { message_id, from } => json!({"event": "read", "id": message_id, "from": from}).to_string(),
+                };
+                if socket.send(WsMessage::Text(frame.into())).await.is_err() {
+                    return;
+                }
+            }
+            incoming = socket.recv() => {
+                let text = match incoming {
+                    Some(Ok(WsMessage::Text(t))) => t.to_string(),
+                    Some(Ok(WsMessage::Close(_))) | None | Some(Err(_)) => return,
+                    Some(Ok(_)) => continue,
+                };
+                let reply = handle_frame(&state, &wa_id, &text).await;
+                if let Some(reply) = reply {
+                    if socket.send(WsMessage::Text(reply.into())).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn handle_frame(state: &AppState, wa_id: &str, text: &str) -> Option<String> {
+    let v: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => return Some(error_frame(&ApiError::invalid(format!("frame is not valid JSON: {e}")))),
+    };
+    let result: Result<Option<String>, ApiError> = async {
+        match v.get("action").and_then(Value::as_str) {
+            Some("ack") => {
+                let id = v.get("id").and_then(Value::as_str).ok_or_else(|| ApiError::missing("id"))?;
+                let status = v.get("status").and_then(Value::as_str).ok_or_else(|| ApiError::missing("status"))?;
+                state.messaging.customer_ack(wa_id, id, status).await?;
+                Ok(None)
+            }
+            Some("send") => {
+                let mut body = v.as_object().cloned().unwrap_or_default();
+                body.remove("action");
+                let to = match body.remove("to") {
+                    Some(Value::String(s)) => s,
+                    _ => return Err(ApiError::missing("to")),
+                };
+                let m = state.messaging.customer_send(wa_id, &to, &Value::Object(body)).await?;
+                Ok(Some(json!({"event": "sent", "id": m.id, "timestamp": (m.created_at / 1000).to_string()}).to_string()))
+            }
+            Some(other) => Err(ApiError::bad_value(format!("action: unknown action {other}"))),
+            None => Err(ApiError::missing("action")),
+        }
+    }
+    .await;
+    match result {
+        Ok(reply) => reply,
+        Err(e) => Some(error_frame(&e)),
+    }
+}

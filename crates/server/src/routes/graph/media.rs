@@ -1,0 +1,138 @@
+//! Media: `POST /{phone-number-id}/media` (multipart upload), `GET /{media-id}` (metadata and
+//! a short-lived download URL), `DELETE /{media-id}`, and the authenticated download.
+
+use risala_core::clock::Clock;
+use axum::body::Body;
+use axum::extract::{Multipart, Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use risala_core::messaging::model::Media;
+use risala_core::model::{ObjectKind, Permission};
+use risala_core::{ApiError, ErrorCode};
+use serde_json::{json, Value};
+
+use super::resolve;
+use crate::error::{GraphError, GraphResult};
+use crate::extract::{Caller, GraphQuery};
+use crate::media::{check_upload, download_url, verify_download};
+use crate::state::AppState;
+
+/// Read a multipart upload: `file` (with its content type), `type`, `messaging_product`.
+pub async fn read_upload(mut mp: Multipart) -> Result<(String, Option<String>, Vec<u8>), ApiError> {
+    let mut file: Option<(Option<String>, Option<String>, Vec<u8>)> = None;
+    let mut declared_type = None;
+    let mut product = None;
+    loop {
+        let field = mp.next_field().await.map_err(|e| ApiError::invalid(format!("multipart body: {}", e.body_text())))?;
+        let Some(field) = field else { break };
+        let name = field.name().unwrap_or("").to_string();
+        match name.as_str() {
+            "file" => {
+                let ct = field.content_type().map(str::to_string);
+                let fname = field.file_name().map(str::to_string);
+                let bytes = field.bytes().await.map_err(|e| ApiError::invalid(format!("file: {}", e.body_text())))?;
+                file = Some((ct, fname, bytes.to_vec()));
+            }
+            "type" => declared_type = Some(field.text().await.unwrap_or_default()),
+            "messaging_product" => product = Some(field.text().await.unwrap_or_default()),
+            _ => {}
+        }
+    }
+    match product.as_deref() {
+        Some("whatsapp") => {}
+        Some(other) => return Err(ApiError::invalid(format!("messaging_product must be whatsapp, not {other}"))),
+        None => return Err(ApiError::missing("messaging_product")),
+    }
+    let (ct, fname, data) = file.ok_or_else(|| ApiError::missing("file"))?;
+    let mime = declared_type.filter(|t| !t.is_empty()).or(ct).ok_or_else(|| ApiError::missing("type"))?;
+    Ok((mime, fname, data))
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    mp: Multipart,
+) -> GraphResult<Json<Value>> {
+    resolve(&state, &caller, &id, &[ObjectKind::PhoneNumber]).await?;
+    caller.require(Permission::Messaging)?;
+    let (mime, fname, data) = read_upload(mp).await?;
+    let mime = check_upload(&mime, data.len())?;
+    let m = state
+        .messaging
+        .store_media(&caller.0.business_id, Some(&id), None, &mime, fname.as_deref(), &data)
+        .await?;
+    Ok(Json(json!({"id": m.id})))
+}
+
+/// `phone_number_id` guard: when given, the media must have been uploaded by that number.
+fn check_phone_guard(m: &Media, q: &GraphQuery) -> GraphResult<()> {
+    if let Some(p) = q.get("phone_number_id") {
+        if m.phone_number_id.as_deref() != Some(p) {
+            return Err(ApiError::object_not_found(&m.id).into());
+        }
+    }
+    Ok(())
+}
+
+pub async fn load(state: &AppState, caller: &Caller, id: &str) -> GraphResult<Media> {
+    resolve(state, caller, id, &[ObjectKind::Media]).await?;
+    caller.require(Permission::Messaging)?;
+    let now = state.clock.now_ms();
+    match state.store.media(id).await? {
+        Some(m) if m.expires_at > now && m.owner_wa_id.is_none() => Ok(m),
+        _ => Err(ApiError::object_not_found(id).into()),
+    }
+}
+
+pub async fn info(state: &AppState, caller: &Caller, id: &str, q: &GraphQuery, base: &str) -> GraphResult<Value> {
+    let m = load(state, caller, id).await?;
+    check_phone_guard(&m, q)?;
+    Ok(json!({
+        "messaging_product": "whatsapp",
+        "url": download_url(state, base, &m.id),
+        "mime_type": m.mime_type,
+        "sha256": m.sha256,
+        "file_size": m.file_size.to_string(),
+        "id": m.id,
+    }))
+}
+
+pub async fn delete(state: &AppState, caller: &Caller, id: &str, q: &GraphQuery) -> GraphResult<Value> {
+    let m = load(state, caller, id).await?;
+    check_phone_guard(&m, q)?;
+    state.store.delete_media(&m.id).await?;
+    Ok(json!({"success": true}))
+}
+
+/// `GET /media-download/{id}?exp=…&sig=…` with the same bearer token: the bytes.
+pub async fn download(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    q: GraphQuery,
+) -> Result<Response, GraphError> {
+    verify_download(&state, &id, q.get("exp"), q.get("sig"))?;
+    let m = load(&state, &caller, &id).await?;
+    let data = state.store.media_data(&m.id).await?.ok_or_else(|| ApiError::object_not_found(&id))?;
+    Ok(bytes_response(&m, data))
+}
+
+pub fn bytes_response(m: &Media, data: Vec<u8>) -> Response {
+    let mut resp = Body::from(data).into_response();
+    if let Ok(v) = m.mime_type.parse() {
+        resp.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    if let Some(f) = &m.filename {
+        if let Ok(v) = format!("attachment; filename=\"{}\"", f.replace('"', "")).parse() {
+            resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+        }
+    }
+    resp
+}
+
+/// A download link that expired or was tampered with.
+pub fn expired_link(id: &str) -> ApiError {
+    ApiError::new(ErrorCode::ObjectNotFound, format!("The download URL for media {id} has expired or is not valid."))
+}

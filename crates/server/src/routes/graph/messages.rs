@@ -1,0 +1,25 @@
+//! `POST /{phone-number-id}/messages`: send any message type, mark as read, typing.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use risala_core::model::{ObjectKind, Permission};
+use risala_core::ApiError;
+use serde_json::Value;
+
+use super::resolve;
+use crate::error::GraphResult;
+use crate::extract::{Caller, GraphBody};
+use crate::state::AppState;
+
+pub async fn send(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    GraphBody(body): GraphBody,
+) -> GraphResult<Json<Value>> {
+    resolve(&state, &caller, &id, &[ObjectKind::PhoneNumber]).await?;
+    caller.require(Permission::Messaging)?;
+    let phone = state.store.phone_number(&id).await?.ok_or_else(|| ApiError::object_not_found(&id))?;
+    let outcome = state.messaging.send(&phone, &body).await?;
+    Ok(Json(outcome.to_json()))
+}

@@ -1,0 +1,378 @@
+//! Messaging storage, written once for both engines.
+
+use async_trait::async_trait;
+use risala_core::messaging::model::*;
+use risala_core::model::ObjectKind;
+use risala_core::store::{MessageStore, NewMessage, StatusChange, StoreResult};
+use risala_core::StoreError;
+use serde_json::Value;
+
+use crate::db::{Plan, Stmt};
+use crate::params;
+use crate::value::Row;
+use crate::SqlStore;
+
+/// The outbox insert, for producers to put in their own plan.
+pub fn outbox_stmt(r: &OutboxRow) -> Stmt {
+    Stmt::new(
+        "INSERT INTO outbox (business_id, waba_id, phone_number_id, ordering_key, field, value, created_at, state, attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $7)",
+        params![
+            &r.business_id,
+            &r.waba_id,
+            r.phone_number_id.as_deref(),
+            &r.ordering_key,
+            &r.field,
+            r.value.to_string(),
+            r.created_at
+        ],
+    )
+}
+
+macro_rules! message_cols {
+    () => {
+        "id, seq, phone_number_id, business_id, wa_id, direction, type, content, context_id, biz_opaque, status, error, created_at, updated_at"
+    };
+}
+macro_rules! media_cols {
+    () => {
+        "id, business_id, phone_number_id, owner_wa_id, mime_type, sha256, file_size, filename, created_at, expires_at"
+    };
+}
+macro_rules! conversation_cols {
+    () => {
+        "phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at"
+    };
+}
+
+fn json(r: &Row, i: usize) -> StoreResult<Value> {
+    serde_json::from_str(&r.text(i)?).map_err(|e| StoreError::Database(format!("column {i}: bad JSON: {e}")))
+}
+
+fn message(r: &Row) -> StoreResult<Message> {
+    Ok(Message {
+        id: r.text(0)?,
+        seq: r.i64(1)?,
+        phone_number_id: r.text(2)?,
+        business_id: r.text(3)?,
+        wa_id: r.text(4)?,
+        direction: Direction::parse(&r.text(5)?).ok_or_else(|| StoreError::Database("bad direction".into()))?,
+        kind: r.text(6)?,
+        content: json(r, 7)?,
+        context_id: r.opt_text(8)?,
+        biz_opaque: r.opt_text(9)?,
+        status: r.text(10)?,
+        error: r.opt_text(11)?.map(|s| serde_json::from_str(&s)).transpose().map_err(|e| StoreError::Database(e.to_string()))?,
+        created_at: r.i64(12)?,
+        updated_at: r.i64(13)?,
+    })
+}
+
+fn media(r: &Row) -> StoreResult<Media> {
+    Ok(Media {
+        id: r.text(0)?,
+        business_id: r.text(1)?,
+        phone_number_id: r.opt_text(2)?,
+        owner_wa_id: r.opt_text(3)?,
+        mime_type: r.text(4)?,
+        sha256: r.text(5)?,
+        file_size: r.i64(6)?,
+        filename: r.opt_text(7)?,
+        created_at: r.i64(8)?,
+        expires_at: r.i64(9)?,
+    })
+}
+
+fn conversation(r: &Row) -> StoreResult<Conversation> {
+    Ok(Conversation {
+        phone_number_id: r.text(0)?,
+        wa_id: r.text(1)?,
+        business_id: r.text(2)?,
+        last_inbound_at: r.opt_i64(3)?,
+        last_outbound_at: r.opt_i64(4)?,
+        last_message_at: r.i64(5)?,
+        created_at: r.i64(6)?,
+    })
+}
+
+fn customer(r: &Row) -> StoreResult<Customer> {
+    Ok(Customer { wa_id: r.text(0)?, profile_name: r.text(1)?, created_at: r.i64(2)? })
+}
+
+#[async_trait]
+impl MessageStore for SqlStore {
+    async fn customer(&self, wa_id: &str) -> StoreResult<Option<Customer>> {
+        let row = self.db.query_opt("SELECT wa_id, profile_name, created_at FROM customers WHERE wa_id = $1", params![wa_id]).await?;
+        row.as_ref().map(customer).transpose()
+    }
+
+    async fn upsert_customer(&self, c: &Customer, rename: bool) -> StoreResult<()> {
+        let sql = if rename {
+            "INSERT INTO customers (wa_id, profile_name, created_at) VALUES ($1, $2, $3) ON CONFLICT (wa_id) DO UPDATE SET profile_name = excluded.profile_name"
+        } else {
+            "INSERT INTO customers (wa_id, profile_name, created_at) VALUES ($1, $2, $3) ON CONFLICT (wa_id) DO NOTHING"
+        };
+        self.db.write(Plan::one(sql, params![&c.wa_id, &c.profile_name, c.created_at])).await.map(|_| ())
+    }
+
+    async fn conversation(&self, phone_number_id: &str, wa_id: &str) -> StoreResult<Option<Conversation>> {
+        let row = self
+            .db
+            .query_opt(
+                concat!("SELECT ", conversation_cols!(), " FROM conversations WHERE phone_number_id = $1 AND wa_id = $2"),
+                params![phone_number_id, wa_id],
+            )
+            .await?;
+        row.as_ref().map(conversation).transpose()
+    }
+
+    async fn customer_conversations(&self, wa_id: &str) -> StoreResult<Vec<Conversation>> {
+        let rows = self
+            .db
+            .query(
+                concat!("SELECT ", conversation_cols!(), " FROM conversations WHERE wa_id = $1 ORDER BY last_message_at DESC"),
+                params![wa_id],
+            )
+            .await?;
+        rows.iter().map(conversation).collect()
+    }
+
+    async fn record_message(&self, new: &NewMessage<'_>) -> StoreResult<()> {
+        let m = new.message;
+        let mut plan = Plan::new();
+        if let Some(c) = new.new_customer {
+            plan.push(
+                "INSERT INTO customers (wa_id, profile_name, created_at) VALUES ($1, $2, $3) ON CONFLICT (wa_id) DO NOTHING",
+                params![&c.wa_id, &c.profile_name, c.created_at],
+            );
+        }
+        if let Some(copy) = &new.media_copy {
+            plan.push(
+                "INSERT INTO objects (id, kind, business_id) VALUES ($1, $2, $3)",
+                params![&copy.new_id, ObjectKind::Media.as_str(), &copy.business_id],
+            );
+            plan.push(
+                concat!(
+                    "INSERT INTO media (",
+                    media_cols!(),
+                    ", data) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT), mime_type, sha256, file_size, filename, CAST($5 AS BIGINT), CAST($6 AS BIGINT), data FROM media WHERE id = $7"
+                ),
+                params![
+                    &copy.new_id,
+                    &copy.business_id,
+                    copy.phone_number_id.as_deref(),
+                    copy.owner_wa_id.as_deref(),
+                    copy.created_at,
+                    copy.expires_at,
+                    &copy.source_id
+                ],
+            );
+        }
+        plan.push(
+            concat!(
+                "INSERT INTO messages (",
+                message_cols!(),
+                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+            ),
+            params![
+                &m.id,
+                m.seq,
+                &m.phone_number_id,
+                &m.business_id,
+                &m.wa_id,
+                m.direction.as_str(),
+                &m.kind,
+                m.content.to_string(),
+                m.context_id.as_deref(),
+                m.biz_opaque.as_deref(),
+                &m.status,
+                m.error.as_ref().map(|e| e.to_string()),
+                m.created_at,
+                m.updated_at
+            ],
+        );
+        let inbound = (m.direction == Direction::Inbound).then_some(m.created_at);
+        let outbound = (m.direction == Direction::Outbound).then_some(m.created_at);
+        plan.push(
+            "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_inbound_at = COALESCE(excluded.last_inbound_at, conversations.last_inbound_at), last_outbound_at = COALESCE(excluded.last_outbound_at, conversations.last_outbound_at), last_message_at = excluded.last_message_at",
+            params![&m.phone_number_id, &m.wa_id, &m.business_id, inbound, outbound, m.created_at],
+        );
+        for r in new.outbox {
+            plan.stmts.push(outbox_stmt(r));
+        }
+        self.db.write(plan).await.map(|_| ())
+    }
+
+    async fn message(&self, id: &str) -> StoreResult<Option<Message>> {
+        let row = self.db.query_opt(concat!("SELECT ", message_cols!(), " FROM messages WHERE id = $1"), params![id]).await?;
+        row.as_ref().map(message).transpose()
+    }
+
+    async fn change_status(&self, change: &StatusChange, outbox: &[OutboxRow]) -> StoreResult<bool> {
+        // The allowed previous statuses are spelled out as up to three parameters.
+        let mut from = change.from.iter().map(|s| Some(s.to_string())).collect::<Vec<_>>();
+        from.resize(3, None);
+        let mut plan = Plan::new();
+        plan.push(
+            "UPDATE messages SET status = $1, error = COALESCE($2, error), updated_at = $3 WHERE id = $4 AND status IN ($5, $6, $7)",
+            params![
+                &change.to,
+                change.error.as_ref().map(|e| e.to_string()),
+                change.at,
+                &change.message_id,
+                from[0].clone(),
+                from[1].clone(),
+                from[2].clone()
+            ],
+        );
+        // Queue the webhooks only if the update applied: a guarded insert per row keeps it
+        // one commit without a read-then-write race.
+        for r in outbox {
+            plan.push(
+                "INSERT INTO outbox (business_id, waba_id, phone_number_id, ordering_key, field, value, created_at, state, attempts, next_attempt_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS TEXT), CAST($6 AS TEXT), CAST($7 AS BIGINT), 'pending', 0, CAST($7 AS BIGINT) WHERE EXISTS (SELECT 1 FROM messages WHERE id = $8 AND status = $9 AND updated_at = CAST($10 AS BIGINT))",
+                params![
+                    &r.business_id,
+                    &r.waba_id,
+                    r.phone_number_id.as_deref(),
+                    &r.ordering_key,
+                    &r.field,
+                    r.value.to_string(),
+                    r.created_at,
+                    &change.message_id,
+                    &change.to,
+                    change.at
+                ],
+            );
+        }
+        let out = self.db.write(plan).await?;
+        Ok(out.first().is_some_and(|o| o.affected > 0))
+    }
+
+    async fn undelivered(&self, wa_id: &str, limit: usize) -> StoreResult<Vec<Message>> {
+        let rows = self
+            .db
+            .query(
+                concat!(
+                    "SELECT ",
+                    message_cols!(),
+                    " FROM messages WHERE wa_id = $1 AND direction = 'out' AND status = 'sent' ORDER BY seq LIMIT $2"
+                ),
+                params![wa_id, limit as i64],
+            )
+            .await?;
+        rows.iter().map(message).collect()
+    }
+
+    async fn chat_history(
+        &self,
+        phone_number_id: &str,
+        wa_id: &str,
+        before: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<Message>> {
+        let rows = self
+            .db
+            .query(
+                concat!(
+                    "SELECT ",
+                    message_cols!(),
+                    " FROM messages WHERE phone_number_id = $1 AND wa_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4"
+                ),
+                params![phone_number_id, wa_id, before.unwrap_or(i64::MAX), limit as i64],
+            )
+            .await?;
+        rows.iter().map(message).collect()
+    }
+
+    async fn insert_media(&self, m: &Media, data: &[u8]) -> StoreResult<()> {
+        let mut plan = Plan::one(
+            "INSERT INTO objects (id, kind, business_id) VALUES ($1, $2, $3)",
+            params![&m.id, ObjectKind::Media.as_str(), &m.business_id],
+        );
+        plan.push(
+            concat!("INSERT INTO media (", media_cols!(), ", data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"),
+            params![
+                &m.id,
+                &m.business_id,
+                m.phone_number_id.as_deref(),
+                m.owner_wa_id.as_deref(),
+                &m.mime_type,
+                &m.sha256,
+                m.file_size,
+                m.filename.as_deref(),
+                m.created_at,
+                m.expires_at,
+                data.to_vec()
+            ],
+        );
+        self.db.write(plan).await.map(|_| ())
+    }
+
+    async fn media(&self, id: &str) -> StoreResult<Option<Media>> {
+        let row = self.db.query_opt(concat!("SELECT ", media_cols!(), " FROM media WHERE id = $1"), params![id]).await?;
+        row.as_ref().map(media).transpose()
+    }
+
+    async fn media_data(&self, id: &str) -> StoreResult<Option<Vec<u8>>> {
+        let row = self.db.query_opt("SELECT data FROM media WHERE id = $1", params![id]).await?;
+        row.map(|r| r.blob(0)).transpose()
+    }
+
+    async fn delete_media(&self, id: &str) -> StoreResult<bool> {
+        let mut plan = Plan::one("DELETE FROM media WHERE id = $1", params![id]);
+        plan.push("DELETE FROM objects WHERE id = $1 AND kind = 'media'", params![id]);
+        let out = self.db.write(plan).await?;
+        Ok(out.first().is_some_and(|o| o.affected > 0))
+    }
+
+    async fn expire_media(&self, now: i64) -> StoreResult<u64> {
+        let mut plan = Plan::one(
+            "DELETE FROM objects WHERE kind = 'media' AND id IN (SELECT id FROM media WHERE expires_at <= $1)",
+            params![now],
+        );
+        plan.push("DELETE FROM media WHERE expires_at <= $1", params![now]);
+        let out = self.db.write(plan).await?;
+        Ok(out.get(1).map(|o| o.affected).unwrap_or(0))
+    }
+
+    async fn create_customer_session(&self, token_hash: &str, wa_id: &str, now: i64, expires_at: i64) -> StoreResult<()> {
+        self.db
+            .write(Plan::one(
+                "INSERT INTO customer_sessions (token_hash, wa_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+                params![token_hash, wa_id, now, expires_at],
+            ))
+            .await
+            .map(|_| ())
+    }
+
+    async fn customer_session(&self, token_hash: &str, now: i64) -> StoreResult<Option<String>> {
+        let row = self
+            .db
+            .query_opt(
+                "SELECT wa_id FROM customer_sessions WHERE token_hash = $1 AND expires_at > $2",
+                params![token_hash, now],
+            )
+            .await?;
+        row.map(|r| r.text(0)).transpose()
+    }
+
+    async fn set_customer_code(&self, wa_id: &str, code_hash: &str, expires_at: i64) -> StoreResult<()> {
+        self.db
+            .write(Plan::one(
+                "INSERT INTO customer_codes (wa_id, code_hash, expires_at, attempts) VALUES ($1, $2, $3, 0) ON CONFLICT (wa_id) DO UPDATE SET code_hash = excluded.code_hash, expires_at = excluded.expires_at, attempts = 0",
+                params![wa_id, code_hash, expires_at],
+            ))
+            .await
+            .map(|_| ())
+    }
+
+    async fn check_customer_code(&self, wa_id: &str, code_hash: &str, now: i64) -> StoreResult<bool> {
+        let mut plan = Plan::new();
+        plan.push(
+            "DELETE FROM customer_codes WHERE wa_id = $1 AND code_hash = $2 AND expires_at > $3 AND attempts < 5",
+            params![wa_id, code_hash, now],
+        );
+        plan.push("UPDATE customer_codes SET attempts = attempts + 1 WHERE wa_id = $1", params![wa_id]);
+        let out = self.db.write(plan).await?;
+        Ok(out.first().is_some_and(|o| o.affected > 0))
+    }
+}
