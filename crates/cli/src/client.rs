@@ -233,7 +233,12 @@ fn message_body(c: &Content, media: Option<(&str, String)>, customer: bool) -> a
     Ok(v)
 }
 
-async fn open_session(http: &reqwest::Client, server: &str, number: &str, name: Option<&str>) -> anyhow::Result<String> {
+async fn open_session(
+    http: &reqwest::Client,
+    server: &str,
+    number: &str,
+    name: Option<&str>,
+) -> anyhow::Result<String> {
     let mut body = json!({"phone": number});
     if let Some(n) = name {
         body["name"] = json!(n);
@@ -251,15 +256,24 @@ pub async fn customer(cmd: CustomerCmd) -> anyhow::Result<()> {
             let media = match media_choice(&content) {
                 Some((kind, path)) => {
                     let form = upload_part(path, &[]).await?;
-                    let v = answer(http.post(format!("{server}/customer/v1/media")).bearer_auth(&token).multipart(form).send().await?)
-                        .await?;
+                    let v = answer(
+                        http.post(format!("{server}/customer/v1/media"))
+                            .bearer_auth(&token)
+                            .multipart(form)
+                            .send()
+                            .await?,
+                    )
+                    .await?;
                     Some((kind, v["id"].as_str().context("no media id")?.to_string()))
                 }
                 None => None,
             };
             let mut body = message_body(&content, media, true)?;
             body["to"] = json!(to);
-            let v = answer(http.post(format!("{server}/customer/v1/messages")).bearer_auth(&token).json(&body).send().await?).await?;
+            let v = answer(
+                http.post(format!("{server}/customer/v1/messages")).bearer_auth(&token).json(&body).send().await?,
+            )
+            .await?;
             println!("{v}");
         }
         CustomerCmd::Listen { as_number, name, read, for_, server } => {
@@ -272,7 +286,8 @@ pub async fn customer(cmd: CustomerCmd) -> anyhow::Result<()> {
                 None => None,
             };
             let ws_url = format!("{}/customer/v1/stream?token={token}", server.replacen("http", "ws", 1));
-            let (mut ws, _) = tokio_tungstenite::connect_async(ws_url.as_str()).await.context("connecting the stream")?;
+            let (mut ws, _) =
+                tokio_tungstenite::connect_async(ws_url.as_str()).await.context("connecting the stream")?;
             let deadline = limit.map(|l| tokio::time::Instant::now() + l);
             loop {
                 let next = match deadline {
@@ -289,9 +304,11 @@ pub async fn customer(cmd: CustomerCmd) -> anyhow::Result<()> {
                 if v["event"] == "message" {
                     let id = v["message"]["id"].as_str().unwrap_or_default().to_string();
                     if v["message"]["from"] != json!(as_number.trim_start_matches('+')) {
-                        ws.send(Ws::Text(json!({"action": "ack", "id": id, "status": "delivered"}).to_string().into())).await?;
+                        ws.send(Ws::Text(json!({"action": "ack", "id": id, "status": "delivered"}).to_string().into()))
+                            .await?;
                         if read {
-                            ws.send(Ws::Text(json!({"action": "ack", "id": id, "status": "read"}).to_string().into())).await?;
+                            ws.send(Ws::Text(json!({"action": "ack", "id": id, "status": "read"}).to_string().into()))
+                                .await?;
                         }
                     }
                 }
@@ -324,7 +341,11 @@ pub async fn send(cmd: SendCmd) -> anyhow::Result<()> {
     body["messaging_product"] = json!("whatsapp");
     body["to"] = json!(cmd.to);
     let v = answer(
-        http.post(format!("{server}/v23.0/{}/messages", cmd.phone_number_id)).bearer_auth(&cmd.token).json(&body).send().await?,
+        http.post(format!("{server}/v23.0/{}/messages", cmd.phone_number_id))
+            .bearer_auth(&cmd.token)
+            .json(&body)
+            .send()
+            .await?,
     )
     .await?;
     println!("{v}");

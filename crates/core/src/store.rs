@@ -94,8 +94,13 @@ pub trait MessageStore: Send + Sync {
     /// Outbound messages to `wa_id` still waiting for a device (status `sent`), oldest first.
     async fn undelivered(&self, wa_id: &str, limit: usize) -> StoreResult<Vec<Message>>;
     /// Messages of one chat, newest first, with `seq < before`.
-    async fn chat_history(&self, phone_number_id: &str, wa_id: &str, before: Option<i64>, limit: usize)
-        -> StoreResult<Vec<Message>>;
+    async fn chat_history(
+        &self,
+        phone_number_id: &str,
+        wa_id: &str,
+        before: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<Message>>;
 
     async fn insert_media(&self, m: &Media, data: &[u8]) -> StoreResult<()>;
     async fn media(&self, id: &str) -> StoreResult<Option<Media>>;
@@ -104,7 +109,13 @@ pub trait MessageStore: Send + Sync {
     /// Remove media whose retention ended before `now`; returns how many.
     async fn expire_media(&self, now: i64) -> StoreResult<u64>;
 
-    async fn create_customer_session(&self, token_hash: &str, wa_id: &str, now: i64, expires_at: i64) -> StoreResult<()>;
+    async fn create_customer_session(
+        &self,
+        token_hash: &str,
+        wa_id: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> StoreResult<()>;
     /// The customer a live session token belongs to.
     async fn customer_session(&self, token_hash: &str, now: i64) -> StoreResult<Option<String>>;
     async fn set_customer_code(&self, wa_id: &str, code_hash: &str, expires_at: i64) -> StoreResult<()>;
@@ -114,7 +125,9 @@ pub trait MessageStore: Send + Sync {
 
 /// Everything the server needs from storage.
 #[async_trait]
-pub trait Store: TenancyStore + SettingsStore + MessageStore + crate::webhooks::WebhookStore + Send + Sync + 'static {
+pub trait Store:
+    TenancyStore + SettingsStore + MessageStore + crate::webhooks::WebhookStore + Send + Sync + 'static
+{
     /// Cheap round trip to the database, for `/readyz`.
     async fn ping(&self) -> StoreResult<()>;
     /// Which engine this is (`sqlite` / `postgres`).

@@ -1,8 +1,8 @@
 //! Media rules that need server state: upload limits per type (CLOUD_API.md §3) and signed,
 //! short-lived download URLs.
 
-use risala_core::clock::Clock;
 use hmac::{Hmac, Mac};
+use risala_core::clock::Clock;
 use risala_core::{ApiError, ErrorCode};
 use sha2::Sha256;
 

@@ -47,7 +47,13 @@ impl AppState {
             },
         );
         AppState {
-            inner: Arc::new(Inner { config, store, clock, auth, tenancy, metrics: Metrics::default(),
+            inner: Arc::new(Inner {
+                config,
+                store,
+                clock,
+                auth,
+                tenancy,
+                metrics: Metrics::default(),
                 messaging,
                 hub,
                 code_sender: Arc::new(ConsoleCodeSender),

@@ -7,8 +7,8 @@ pub mod migrate;
 pub mod postgres;
 pub mod sqlite;
 mod tenancy;
-pub mod webhooks;
 pub mod value;
+pub mod webhooks;
 
 use std::path::Path;
 

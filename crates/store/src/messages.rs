@@ -61,7 +61,11 @@ fn message(r: &Row) -> StoreResult<Message> {
         context_id: r.opt_text(8)?,
         biz_opaque: r.opt_text(9)?,
         status: r.text(10)?,
-        error: r.opt_text(11)?.map(|s| serde_json::from_str(&s)).transpose().map_err(|e| StoreError::Database(e.to_string()))?,
+        error: r
+            .opt_text(11)?
+            .map(|s| serde_json::from_str(&s))
+            .transpose()
+            .map_err(|e| StoreError::Database(e.to_string()))?,
         created_at: r.i64(12)?,
         updated_at: r.i64(13)?,
     })
@@ -101,7 +105,10 @@ fn customer(r: &Row) -> StoreResult<Customer> {
 #[async_trait]
 impl MessageStore for SqlStore {
     async fn customer(&self, wa_id: &str) -> StoreResult<Option<Customer>> {
-        let row = self.db.query_opt("SELECT wa_id, profile_name, created_at FROM customers WHERE wa_id = $1", params![wa_id]).await?;
+        let row = self
+            .db
+            .query_opt("SELECT wa_id, profile_name, created_at FROM customers WHERE wa_id = $1", params![wa_id])
+            .await?;
         row.as_ref().map(customer).transpose()
     }
 
@@ -118,7 +125,11 @@ impl MessageStore for SqlStore {
         let row = self
             .db
             .query_opt(
-                concat!("SELECT ", conversation_cols!(), " FROM conversations WHERE phone_number_id = $1 AND wa_id = $2"),
+                concat!(
+                    "SELECT ",
+                    conversation_cols!(),
+                    " FROM conversations WHERE phone_number_id = $1 AND wa_id = $2"
+                ),
                 params![phone_number_id, wa_id],
             )
             .await?;
@@ -129,7 +140,11 @@ impl MessageStore for SqlStore {
         let rows = self
             .db
             .query(
-                concat!("SELECT ", conversation_cols!(), " FROM conversations WHERE wa_id = $1 ORDER BY last_message_at DESC"),
+                concat!(
+                    "SELECT ",
+                    conversation_cols!(),
+                    " FROM conversations WHERE wa_id = $1 ORDER BY last_message_at DESC"
+                ),
                 params![wa_id],
             )
             .await?;
@@ -190,10 +205,11 @@ impl MessageStore for SqlStore {
                 m.updated_at
             ],
         );
+        // A message to a number that is not a customer (a failed send) opens no conversation.
         let inbound = (m.direction == Direction::Inbound).then_some(m.created_at);
         let outbound = (m.direction == Direction::Outbound).then_some(m.created_at);
         plan.push(
-            "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_inbound_at = COALESCE(excluded.last_inbound_at, conversations.last_inbound_at), last_outbound_at = COALESCE(excluded.last_outbound_at, conversations.last_outbound_at), last_message_at = excluded.last_message_at",
+            "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS BIGINT), CAST($5 AS BIGINT), CAST($6 AS BIGINT), CAST($6 AS BIGINT) WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2) ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_inbound_at = COALESCE(excluded.last_inbound_at, conversations.last_inbound_at), last_outbound_at = COALESCE(excluded.last_outbound_at, conversations.last_outbound_at), last_message_at = excluded.last_message_at",
             params![&m.phone_number_id, &m.wa_id, &m.business_id, inbound, outbound, m.created_at],
         );
         for r in new.outbox {
@@ -203,7 +219,8 @@ impl MessageStore for SqlStore {
     }
 
     async fn message(&self, id: &str) -> StoreResult<Option<Message>> {
-        let row = self.db.query_opt(concat!("SELECT ", message_cols!(), " FROM messages WHERE id = $1"), params![id]).await?;
+        let row =
+            self.db.query_opt(concat!("SELECT ", message_cols!(), " FROM messages WHERE id = $1"), params![id]).await?;
         row.as_ref().map(message).transpose()
     }
 
@@ -289,7 +306,11 @@ impl MessageStore for SqlStore {
             params![&m.id, ObjectKind::Media.as_str(), &m.business_id],
         );
         plan.push(
-            concat!("INSERT INTO media (", media_cols!(), ", data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"),
+            concat!(
+                "INSERT INTO media (",
+                media_cols!(),
+                ", data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+            ),
             params![
                 &m.id,
                 &m.business_id,
@@ -308,7 +329,8 @@ impl MessageStore for SqlStore {
     }
 
     async fn media(&self, id: &str) -> StoreResult<Option<Media>> {
-        let row = self.db.query_opt(concat!("SELECT ", media_cols!(), " FROM media WHERE id = $1"), params![id]).await?;
+        let row =
+            self.db.query_opt(concat!("SELECT ", media_cols!(), " FROM media WHERE id = $1"), params![id]).await?;
         row.as_ref().map(media).transpose()
     }
 
@@ -334,7 +356,13 @@ impl MessageStore for SqlStore {
         Ok(out.get(1).map(|o| o.affected).unwrap_or(0))
     }
 
-    async fn create_customer_session(&self, token_hash: &str, wa_id: &str, now: i64, expires_at: i64) -> StoreResult<()> {
+    async fn create_customer_session(
+        &self,
+        token_hash: &str,
+        wa_id: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> StoreResult<()> {
         self.db
             .write(Plan::one(
                 "INSERT INTO customer_sessions (token_hash, wa_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",

@@ -2,6 +2,8 @@
 //! temporary directory, or a fresh PostgreSQL schema when `RISALA_TEST_POSTGRES_URL` is set),
 //! and talk HTTP to it.
 
+pub mod customer;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -117,6 +119,7 @@ impl Database {
 
 /// A running server.
 pub struct TestApp {
+    pub config: Config,
     pub addr: SocketAddr,
     pub base: String,
     pub state: AppState,
@@ -148,6 +151,7 @@ impl TestApp {
             .await;
         });
         Ok(TestApp {
+            config,
             addr,
             base: format!("http://{addr}"),
             state,
@@ -178,6 +182,41 @@ impl TestApp {
 
     pub fn waba_id(&self) -> &str {
         &self.demo.ids.waba_id
+    }
+
+    /// The demo business number's digits.
+    pub fn business_number(&self) -> &str {
+        &self.demo.phone.number
+    }
+
+    /// Every outbox row as `(field, value)`, oldest first.
+    pub async fn outbox(&self) -> Vec<(String, Value)> {
+        let store =
+            risala_store::SqlStore::open(self.config.database_url.as_deref(), &self.config.sqlite_path(), "NORMAL")
+                .await
+                .expect("open store");
+        let rows = store.db().query("SELECT field, value FROM outbox ORDER BY id", vec![]).await.expect("outbox");
+        rows.iter().map(|r| (r.text(0).unwrap(), serde_json::from_str(&r.text(1).unwrap()).unwrap())).collect()
+    }
+
+    /// The `statuses[]` entries queued for webhooks, in order.
+    pub async fn queued_statuses(&self) -> Vec<Value> {
+        self.outbox()
+            .await
+            .into_iter()
+            .filter_map(|(f, v)| (f == "messages").then(|| v["statuses"].as_array().cloned()).flatten())
+            .flatten()
+            .collect()
+    }
+
+    /// The `messages[]` webhook values (whole `value` objects) queued, in order.
+    pub async fn queued_inbound(&self) -> Vec<Value> {
+        self.outbox()
+            .await
+            .into_iter()
+            .filter(|(f, v)| f == "messages" && v.get("messages").is_some())
+            .map(|(_, v)| v)
+            .collect()
     }
 
     /// GET with the demo token; returns status and JSON body.

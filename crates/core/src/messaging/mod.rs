@@ -7,7 +7,7 @@ pub mod model;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE};
 use base64::Engine;
 use rand::RngCore;
 use serde_json::{json, Map, Value};
@@ -49,11 +49,12 @@ pub struct MessagingService {
     last_seq: Arc<AtomicI64>,
 }
 
-/// A new `wamid.…`: base64 of random bytes, like Meta's opaque ids.
+/// A new `wamid.…`: base64 of random bytes, like Meta's opaque ids (URL-safe alphabet, so
+/// ids can appear in paths).
 pub fn new_wamid() -> String {
     let mut b = [0u8; 30];
     rand::thread_rng().fill_bytes(&mut b);
-    format!("wamid.{}", STANDARD.encode(b))
+    format!("wamid.{}", URL_SAFE.encode(b))
 }
 
 fn ordering_key(phone_number_id: &str, wa_id: &str) -> String {
@@ -83,7 +84,12 @@ impl SendOutcome {
 }
 
 impl MessagingService {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, notifier: Arc<dyn Notifier>, config: MessagingConfig) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        notifier: Arc<dyn Notifier>,
+        config: MessagingConfig,
+    ) -> Self {
         MessagingService { store, clock, notifier, config, last_seq: Arc::new(AtomicI64::new(0)) }
     }
 
@@ -116,7 +122,14 @@ impl MessagingService {
         }
     }
 
-    fn status_row(&self, phone: &PhoneNumber, m: &Message, status: &str, error: Option<&ApiError>, now: Millis) -> OutboxRow {
+    fn status_row(
+        &self,
+        phone: &PhoneNumber,
+        m: &Message,
+        status: &str,
+        error: Option<&ApiError>,
+        now: Millis,
+    ) -> OutboxRow {
         let pricing = (status == status::SENT).then(|| {
             json!({"billable": false, "pricing_model": "PMP", "type": "free_customer_service", "category": "service"})
         });
@@ -151,11 +164,15 @@ impl MessagingService {
         let m = match m {
             Some(m) if m.phone_number_id == phone.id => m,
             _ => {
-                return Err(ApiError::bad_value(format!("message_id: no message {message_id} was received by this number")))
+                return Err(ApiError::bad_value(format!(
+                    "message_id: no message {message_id} was received by this number"
+                )))
             }
         };
         if m.direction != Direction::Inbound {
-            return Err(ApiError::bad_value("message_id: only messages received from a customer can be marked as read"));
+            return Err(ApiError::bad_value(
+                "message_id: only messages received from a customer can be marked as read",
+            ));
         }
         let now = self.now();
         let change = StatusChange {
@@ -166,7 +183,8 @@ impl MessagingService {
             at: now,
         };
         if self.store.change_status(&change, &[]).await? {
-            self.notifier.customer_event(&m.wa_id, CustomerEvent::Read { message_id: m.id.clone(), from: phone.number.clone() });
+            self.notifier
+                .customer_event(&m.wa_id, CustomerEvent::Read { message_id: m.id.clone(), from: phone.number.clone() });
         }
         if typing {
             self.notifier.customer_event(
@@ -180,7 +198,10 @@ impl MessagingService {
     async fn send_message(&self, phone: &PhoneNumber, msg: OutboundMessage) -> Result<SendOutcome, ApiError> {
         let wa_id = msg.to.as_str().to_string();
         if wa_id == phone.number {
-            return Err(ApiError::new(ErrorCode::RecipientIsSender, "to: the recipient is this business phone number."));
+            return Err(ApiError::new(
+                ErrorCode::RecipientIsSender,
+                "to: the recipient is this business phone number.",
+            ));
         }
         if msg.kind == outbound::MessageKind::Template {
             // Templates arrive with the templates feature; until then none exists.
@@ -209,7 +230,12 @@ impl MessagingService {
                 if !k.accepts_mime(&media.mime_type) {
                     return Err(ApiError::new(
                         ErrorCode::MediaUploadError,
-                        format!("{}.id: media of type {} cannot be sent as {}", msg.kind.as_str(), media.mime_type, msg.kind.as_str()),
+                        format!(
+                            "{}.id: media of type {} cannot be sent as {}",
+                            msg.kind.as_str(),
+                            media.mime_type,
+                            msg.kind.as_str()
+                        ),
                     ));
                 }
             }
@@ -241,7 +267,8 @@ impl MessagingService {
         let mut failure: Option<ApiError> = None;
         if customer.is_none() {
             if self.config.auto_create_customers {
-                new_customer = Some(Customer { wa_id: wa_id.clone(), profile_name: format!("+{wa_id}"), created_at: now });
+                new_customer =
+                    Some(Customer { wa_id: wa_id.clone(), profile_name: format!("+{wa_id}"), created_at: now });
             } else {
                 failure = Some(ApiError::new(
                     ErrorCode::Undeliverable,
@@ -279,7 +306,12 @@ impl MessagingService {
         let outbox = [self.status_row(phone, &message, status, failure.as_ref(), now)];
         let media_copy = if failure.is_none() { media_copy } else { None };
         self.store
-            .record_message(&NewMessage { message: &message, new_customer: new_customer.as_ref(), outbox: &outbox, media_copy })
+            .record_message(&NewMessage {
+                message: &message,
+                new_customer: new_customer.as_ref(),
+                outbox: &outbox,
+                media_copy,
+            })
             .await?;
         if failure.is_none() {
             self.notifier.customer_event(&wa_id, CustomerEvent::Message(Box::new(message.clone())));
@@ -290,13 +322,14 @@ impl MessagingService {
     /// A customer sends a message to a business number.
     pub async fn customer_send(&self, wa_id: &str, to: &str, body: &Value) -> Result<Message, ApiError> {
         let to = WaId::parse(to, None).map_err(|e| ApiError::bad_value(format!("to: {e}")))?;
-        let phone = self
+        let phone = self.store.phone_number_by_number(to.as_str()).await?.ok_or_else(|| {
+            ApiError::new(ErrorCode::Undeliverable, format!("to: {to} is not a business number here"))
+        })?;
+        let customer = self
             .store
-            .phone_number_by_number(to.as_str())
+            .customer(wa_id)
             .await?
-            .ok_or_else(|| ApiError::new(ErrorCode::Undeliverable, format!("to: {to} is not a business number here")))?;
-        let customer =
-            self.store.customer(wa_id).await?.ok_or_else(|| ApiError::new(ErrorCode::AccessDenied, "unknown customer"))?;
+            .ok_or_else(|| ApiError::new(ErrorCode::AccessDenied, "unknown customer"))?;
         let msg: InboundMessage = inbound::parse_customer_message(body)?;
         let now = self.now();
         let id = new_wamid();
@@ -306,16 +339,31 @@ impl MessagingService {
             let media = self.store.media(media_id).await?;
             let media = match media {
                 Some(m) if m.owner_wa_id.as_deref() == Some(wa_id) && m.expires_at > now => m,
-                _ => return Err(ApiError::bad_value(format!("{}.media_id: no media {media_id} uploaded by you", msg.kind.as_str()))),
+                _ => {
+                    return Err(ApiError::bad_value(format!(
+                        "{}.media_id: no media {media_id} uploaded by you",
+                        msg.kind.as_str()
+                    )))
+                }
             };
             if !msg.kind.accepts_mime(&media.mime_type) {
                 return Err(ApiError::new(
                     ErrorCode::MediaUploadError,
-                    format!("{}.media_id: media of type {} cannot be sent as {}", msg.kind.as_str(), media.mime_type, msg.kind.as_str()),
+                    format!(
+                        "{}.media_id: media of type {} cannot be sent as {}",
+                        msg.kind.as_str(),
+                        media.mime_type,
+                        msg.kind.as_str()
+                    ),
                 ));
             }
             let copy_id = crate::ids::new_object_id();
-            media_info = Some(MediaInfo { id: copy_id.clone(), mime_type: media.mime_type.clone(), sha256: media.sha256.clone(), url: None });
+            media_info = Some(MediaInfo {
+                id: copy_id.clone(),
+                mime_type: media.mime_type.clone(),
+                sha256: media.sha256.clone(),
+                url: None,
+            });
             media_copy = Some(MediaCopy {
                 new_id: copy_id,
                 source_id: media.id,
@@ -327,7 +375,8 @@ impl MessagingService {
             });
         }
         let element = inbound::webhook_message(&msg, wa_id, &id, now, &phone.number, media_info.as_ref());
-        let value = inbound::messages_value(&phone.id, &phone.number, &customer.profile_name, wa_id, vec![element.clone()]);
+        let value =
+            inbound::messages_value(&phone.id, &phone.number, &customer.profile_name, wa_id, vec![element.clone()]);
         let message = Message {
             id: id.clone(),
             seq: self.next_seq(),
@@ -345,7 +394,9 @@ impl MessagingService {
             updated_at: now,
         };
         let outbox = [self.outbox(&phone, wa_id, "messages", value, now)];
-        self.store.record_message(&NewMessage { message: &message, new_customer: None, outbox: &outbox, media_copy }).await?;
+        self.store
+            .record_message(&NewMessage { message: &message, new_customer: None, outbox: &outbox, media_copy })
+            .await?;
         Ok(message)
     }
 

@@ -20,7 +20,10 @@ pub fn router(state: AppState) -> Router {
         .route("/{id}", get(graph::objects::get_object).delete(graph::objects::delete_object))
         .route("/{id}/phone_numbers", get(graph::phone_numbers::list))
         .route("/{id}/messages", post(graph::messages::send))
-        .route("/{id}/media", post(graph::media::upload).layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 1024 * 1024)))
+        .route(
+            "/{id}/media",
+            post(graph::media::upload).layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 1024 * 1024)),
+        )
         .route("/media-download/{id}", get(graph::media::download))
         .route("/customer/v1/session", post(customer::open_session))
         .route("/customer/v1/session/code", post(customer::request_code))

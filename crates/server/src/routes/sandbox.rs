@@ -1,9 +1,9 @@
 //! Sandbox controls (`/sandbox/v1/…`, sandbox mode only): the clock every time-based rule
 //! reads. Moving it forward makes a customer service window expire without waiting a day.
 
-use risala_core::clock::Clock;
 use axum::extract::State;
 use axum::Json;
+use risala_core::clock::Clock;
 use risala_core::clock::{iso_time, parse_duration_ms};
 use risala_core::{ApiError, ErrorCode};
 use serde_json::{json, Value};
@@ -36,9 +36,8 @@ pub async fn clock(State(state): State<AppState>) -> GraphResult<Json<Value>> {
 pub async fn advance(State(state): State<AppState>, GraphBody(body): GraphBody) -> GraphResult<Json<Value>> {
     sandbox_only(&state)?;
     let ms = match (body.get("by"), body.get("ms")) {
-        (Some(Value::String(s)), _) => {
-            parse_duration_ms(s).ok_or_else(|| ApiError::bad_value(format!("by: '{s}' is not a duration like 25h, 90m, 1h30m")))?
-        }
+        (Some(Value::String(s)), _) => parse_duration_ms(s)
+            .ok_or_else(|| ApiError::bad_value(format!("by: '{s}' is not a duration like 25h, 90m, 1h30m")))?,
         (_, Some(Value::Number(n))) => n.as_i64().ok_or_else(|| ApiError::bad_value("ms must be an integer"))?,
         (Some(_), _) | (_, Some(_)) => return Err(ApiError::invalid("by must be a string, ms a number").into()),
         (None, None) => return Err(ApiError::missing("by").into()),

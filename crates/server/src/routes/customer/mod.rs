@@ -4,11 +4,11 @@
 
 pub mod stream;
 
-use risala_core::clock::Clock;
 use axum::extract::{FromRequestParts, Multipart, Path, State};
 use axum::http::request::Parts;
 use axum::response::Response;
 use axum::Json;
+use risala_core::clock::Clock;
 use risala_core::messaging::model::{Customer, Direction, Message};
 use risala_core::messaging::SERVICE_WINDOW_MS;
 use risala_core::phone::WaId;
@@ -44,7 +44,9 @@ impl FromRequestParts<AppState> for CustomerCaller {
         let hash = risala_core::ids::hash_token(&token);
         match state.store.customer_session(&hash, state.clock.now_ms()).await? {
             Some(wa_id) => Ok(CustomerCaller(wa_id)),
-            None => Err(ApiError::new(ErrorCode::TokenInvalid, "The customer session is not valid or has expired.").into()),
+            None => {
+                Err(ApiError::new(ErrorCode::TokenInvalid, "The customer session is not valid or has expired.").into())
+            }
         }
     }
 }
@@ -88,11 +90,17 @@ pub async fn open_session(State(state): State<AppState>, GraphBody(body): GraphB
     if name.is_some_and(|n| n.chars().count() > 100) {
         return Err(ApiError::bad_value("name: at most 100 characters").into());
     }
-    let customer =
-        Customer { wa_id: wa.as_str().to_string(), profile_name: name.unwrap_or(wa.as_str()).to_string(), created_at: now };
+    let customer = Customer {
+        wa_id: wa.as_str().to_string(),
+        profile_name: name.unwrap_or(wa.as_str()).to_string(),
+        created_at: now,
+    };
     state.store.upsert_customer(&customer, name.is_some()).await?;
     let token = format!("cs_{}", risala_core::ids::new_secret(40));
-    state.store.create_customer_session(&risala_core::ids::hash_token(&token), wa.as_str(), now, now + SESSION_TTL_MS).await?;
+    state
+        .store
+        .create_customer_session(&risala_core::ids::hash_token(&token), wa.as_str(), now, now + SESSION_TTL_MS)
+        .await?;
     let c = state.store.customer(wa.as_str()).await?.ok_or_else(ApiError::internal)?;
     Ok(Json(json!({"token": token, "wa_id": c.wa_id, "profile_name": c.profile_name})))
 }
@@ -167,7 +175,11 @@ pub async fn history(
         .await?
         .ok_or_else(|| ApiError::bad_value(format!("{number} is not a business number here")))?;
     let limit = q.get("limit").and_then(|l| l.parse::<usize>().ok()).unwrap_or(50).clamp(1, 500);
-    let before = q.get("before").map(|b| b.parse::<i64>()).transpose().map_err(|_| ApiError::invalid("before must be an integer"))?;
+    let before = q
+        .get("before")
+        .map(|b| b.parse::<i64>())
+        .transpose()
+        .map_err(|_| ApiError::invalid("before must be an integer"))?;
     let msgs = state.store.chat_history(&phone.id, &wa_id, before, limit).await?;
     let data: Vec<Value> = msgs.iter().map(|m| customer_view(m, &phone.number)).collect();
     let next = msgs.last().map(|m| m.seq);
@@ -208,7 +220,9 @@ pub async fn upload(
     mut mp: Multipart,
 ) -> GraphResult<Json<Value>> {
     let mut file = None;
-    while let Some(field) = mp.next_field().await.map_err(|e| ApiError::invalid(format!("multipart body: {}", e.body_text())))? {
+    while let Some(field) =
+        mp.next_field().await.map_err(|e| ApiError::invalid(format!("multipart body: {}", e.body_text())))?
+    {
         if field.name() == Some("file") {
             let ct = field.content_type().map(str::to_string);
             let name = field.file_name().map(str::to_string);

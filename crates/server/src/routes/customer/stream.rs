@@ -23,7 +23,11 @@ use super::{customer_view, CustomerCaller};
 use crate::error::envelope;
 use crate::state::AppState;
 
-pub async fn stream(State(state): State<AppState>, CustomerCaller(wa_id): CustomerCaller, ws: WebSocketUpgrade) -> Response {
+pub async fn stream(
+    State(state): State<AppState>,
+    CustomerCaller(wa_id): CustomerCaller,
+    ws: WebSocketUpgrade,
+) -> Response {
     ws.on_upgrade(move |socket| run(state, wa_id, socket))
 }
 
@@ -123,7 +127,9 @@ async fn handle_frame(state: &AppState, wa_id: &str, text: &str) -> Option<Strin
                     _ => return Err(ApiError::missing("to")),
                 };
                 let m = state.messaging.customer_send(wa_id, &to, &Value::Object(body)).await?;
-                Ok(Some(json!({"event": "sent", "id": m.id, "timestamp": (m.created_at / 1000).to_string()}).to_string()))
+                Ok(Some(
+                    json!({"event": "sent", "id": m.id, "timestamp": (m.created_at / 1000).to_string()}).to_string(),
+                ))
             }
             Some(other) => Err(ApiError::bad_value(format!("action: unknown action {other}"))),
             None => Err(ApiError::missing("action")),

@@ -1,12 +1,12 @@
 //! Media: `POST /{phone-number-id}/media` (multipart upload), `GET /{media-id}` (metadata and
 //! a short-lived download URL), `DELETE /{media-id}`, and the authenticated download.
 
-use risala_core::clock::Clock;
 use axum::body::Body;
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use risala_core::clock::Clock;
 use risala_core::messaging::model::Media;
 use risala_core::model::{ObjectKind, Permission};
 use risala_core::{ApiError, ErrorCode};
@@ -24,7 +24,8 @@ pub async fn read_upload(mut mp: Multipart) -> Result<(String, Option<String>, V
     let mut declared_type = None;
     let mut product = None;
     loop {
-        let field = mp.next_field().await.map_err(|e| ApiError::invalid(format!("multipart body: {}", e.body_text())))?;
+        let field =
+            mp.next_field().await.map_err(|e| ApiError::invalid(format!("multipart body: {}", e.body_text())))?;
         let Some(field) = field else { break };
         let name = field.name().unwrap_or("").to_string();
         match name.as_str() {
@@ -59,10 +60,7 @@ pub async fn upload(
     caller.require(Permission::Messaging)?;
     let (mime, fname, data) = read_upload(mp).await?;
     let mime = check_upload(&mime, data.len())?;
-    let m = state
-        .messaging
-        .store_media(&caller.0.business_id, Some(&id), None, &mime, fname.as_deref(), &data)
-        .await?;
+    let m = state.messaging.store_media(&caller.0.business_id, Some(&id), None, &mime, fname.as_deref(), &data).await?;
     Ok(Json(json!({"id": m.id})))
 }
 
