@@ -1,0 +1,293 @@
+//! The delivery engine: shared HTTP client, callback resolution (number > WABA > app), the
+//! verification handshake, fault settings, and the handle the server keeps in its state.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use rand::Rng;
+use risala_core::clock::Clock;
+use risala_core::store::{Store, StoreResult};
+use risala_core::webhooks::{WebhookWaker, WABA_OBJECT};
+use tokio::sync::{Notify, Semaphore};
+
+use crate::config::{DeliveryConfig, Faults};
+use crate::guard::{Guard, GuardedResolver};
+use crate::stats::DeliveryStats;
+
+/// How long a resolved callback is reused before it is looked up again.
+const TARGET_TTL: Duration = Duration::from_secs(5);
+/// Most POSTs in flight from one node across all endpoints.
+pub(crate) const MAX_IN_FLIGHT: usize = 256;
+
+/// Where one change goes, and the app secret that signs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub url: String,
+    pub app_id: String,
+    pub app_secret: String,
+}
+
+/// The result of resolving a change's callback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    To(Target),
+    /// Nowhere to deliver, and why.
+    Nowhere(String),
+}
+
+type TargetKey = (String, Option<String>, String);
+
+pub struct Engine {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) cfg: DeliveryConfig,
+    pub(crate) sandbox: bool,
+    pub(crate) client: reqwest::Client,
+    pub(crate) guard: Arc<Guard>,
+    pub(crate) notify: Notify,
+    pub stats: Arc<DeliveryStats>,
+    faults: RwLock<Faults>,
+    /// Lease owner name of this node.
+    pub(crate) owner: String,
+    endpoints: Mutex<HashMap<String, Arc<Semaphore>>>,
+    targets: Mutex<HashMap<TargetKey, (Instant, Resolved)>>,
+    pub(crate) paused: RwLock<HashSet<String>>,
+    pub(crate) inflight: Arc<Semaphore>,
+    pub(crate) stopping: AtomicBool,
+}
+
+impl Engine {
+    /// Build the engine (not yet running: see [`Engine::start`]). `sandbox` relaxes the URL guard
+    /// and enables fault injection.
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        cfg: DeliveryConfig,
+        sandbox: bool,
+        stats: Arc<DeliveryStats>,
+    ) -> Result<Arc<Engine>, String> {
+        cfg.validate()?;
+        let guard = Arc::new(Guard::new(sandbox, &cfg.allow_private)?);
+        let client = reqwest::Client::builder()
+            .timeout(cfg.timeout.as_std())
+            .connect_timeout(cfg.timeout.as_std().min(Duration::from_secs(5)))
+            .pool_max_idle_per_host(cfg.max_in_flight_per_endpoint * 2)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .user_agent("facebookexternalua")
+            .dns_resolver(Arc::new(GuardedResolver(guard.clone())))
+            .build()
+            .map_err(|e| format!("cannot build the webhook HTTP client: {e}"))?;
+        let owner = format!("node-{:016x}", rand::thread_rng().gen::<u64>());
+        Ok(Arc::new(Engine {
+            store,
+            clock,
+            faults: RwLock::new(cfg.faults.clone()),
+            cfg,
+            sandbox,
+            client,
+            guard,
+            notify: Notify::new(),
+            stats,
+            owner,
+            endpoints: Mutex::new(HashMap::new()),
+            targets: Mutex::new(HashMap::new()),
+            paused: RwLock::new(HashSet::new()),
+            inflight: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
+            stopping: AtomicBool::new(false),
+        }))
+    }
+
+    pub fn config(&self) -> &DeliveryConfig {
+        &self.cfg
+    }
+
+    pub fn sandbox(&self) -> bool {
+        self.sandbox
+    }
+
+    /// Wake the worker now (after a commit that queued changes, after the clock moved, after a
+    /// replay or a resume) instead of at its next poll.
+    pub fn wake(&self) {
+        self.notify.notify_one();
+    }
+
+    /// Forget cached callbacks (after a subscription change on this node; other nodes notice
+    /// within a few seconds).
+    pub fn invalidate_targets(&self) {
+        if let Ok(mut t) = self.targets.lock() {
+            t.clear();
+        }
+    }
+
+    pub fn faults(&self) -> Faults {
+        self.faults.read().map(|f| f.clone()).unwrap_or_default()
+    }
+
+    /// Replace the fault settings (sandbox only; they last until the server restarts).
+    pub fn set_faults(&self, f: Faults) -> Result<(), String> {
+        if !self.sandbox {
+            return Err("fault injection is available in sandbox mode only".into());
+        }
+        f.validate()?;
+        if let Ok(mut cur) = self.faults.write() {
+            *cur = f;
+        }
+        Ok(())
+    }
+
+    /// Check a callback URL against the address policy (scheme, DNS).
+    pub async fn check_url(&self, url: &str) -> Result<(), String> {
+        self.guard.check(url).await
+    }
+
+    /// Meta's verification request: `GET <url>?hub.mode=subscribe&hub.challenge=…&hub.verify_token=…`;
+    /// the receiver must answer 2xx with the challenge as the body. Errors are worded like Meta's.
+    pub async fn handshake(&self, url: &str, verify_token: &str) -> Result<(), String> {
+        self.guard.check(url).await?;
+        let challenge = rand::thread_rng().gen_range(100_000_000u64..10_000_000_000).to_string();
+        let resp = self
+            .client
+            .get(url)
+            .query(&[
+                ("hub.mode", "subscribe"),
+                ("hub.challenge", challenge.as_str()),
+                ("hub.verify_token", verify_token),
+            ])
+            .send()
+            .await
+            .map_err(|e| {
+                let what = if e.is_timeout() { "Operation timed out" } else { "Couldn't connect to server" };
+                format!("Callback verification failed with the following errors: {what} ({})", error_chain(&e))
+            })?;
+        let status = resp.status();
+        let body = resp.text().await.unwrap_or_default();
+        if !status.is_success() {
+            return Err(format!(
+                "Callback verification failed with the following errors: HTTP Status Code = {}; HTTP Message = {}",
+                status.as_u16(),
+                status.canonical_reason().unwrap_or("")
+            ));
+        }
+        if body.trim() != challenge {
+            return Err("The URL couldn't be validated. Response does not match challenge, expected value=\""
+                .to_string()
+                + &challenge
+                + "\", received=\""
+                + &body.chars().take(64).collect::<String>()
+                + "\"");
+        }
+        Ok(())
+    }
+
+    pub(crate) fn endpoint_slots(&self, url: &str) -> Arc<Semaphore> {
+        let mut m = match self.endpoints.lock() {
+            Ok(m) => m,
+            Err(p) => p.into_inner(),
+        };
+        m.entry(url.to_string())
+            .or_insert_with(|| Arc::new(Semaphore::new(self.cfg.max_in_flight_per_endpoint)))
+            .clone()
+    }
+
+    pub(crate) fn is_paused(&self, url: &str) -> bool {
+        self.paused.read().map(|p| p.contains(url)).unwrap_or(false)
+    }
+
+    /// Where a change of `field` for this WABA / number goes: the number's override, else the
+    /// WABA's override, else the app's callback. The signing app is the app subscribed to the
+    /// WABA (the first, when several are), else the business's first app.
+    pub async fn resolve(
+        &self,
+        business_id: &str,
+        waba_id: &str,
+        phone_number_id: Option<&str>,
+        field: &str,
+    ) -> StoreResult<Resolved> {
+        let key = (waba_id.to_string(), phone_number_id.map(str::to_string), field.to_string());
+        if let Ok(t) = self.targets.lock() {
+            if let Some((at, r)) = t.get(&key) {
+                if at.elapsed() < TARGET_TTL {
+                    return Ok(r.clone());
+                }
+            }
+        }
+        let r = self.resolve_uncached(business_id, waba_id, phone_number_id, field).await?;
+        if let Ok(mut t) = self.targets.lock() {
+            if t.len() > 10_000 {
+                t.clear();
+            }
+            t.insert(key, (Instant::now(), r.clone()));
+        }
+        Ok(r)
+    }
+
+    async fn resolve_uncached(
+        &self,
+        business_id: &str,
+        waba_id: &str,
+        phone_number_id: Option<&str>,
+        field: &str,
+    ) -> StoreResult<Resolved> {
+        let subs = self.store.waba_subscriptions(waba_id).await?;
+        let app = match subs.first() {
+            Some(s) => self.store.app(&s.app_id).await?,
+            None => self.store.list_apps(Some(business_id)).await?.into_iter().next(),
+        };
+        let Some(app) = app else {
+            return Ok(Resolved::Nowhere("the business has no app to sign webhooks with".into()));
+        };
+        let app_sub =
+            self.store.app_subscriptions(Some(&app.id), None).await?.into_iter().find(|s| s.object == WABA_OBJECT);
+        if let Some(s) = &app_sub {
+            if !s.wants(field) {
+                return Ok(Resolved::Nowhere(format!("app {} is not subscribed to the field '{field}'", app.id)));
+            }
+        }
+        let target =
+            |url: String| Resolved::To(Target { url, app_id: app.id.clone(), app_secret: app.app_secret.clone() });
+        if let Some(p) = phone_number_id {
+            if let Some(o) = self.store.number_override(p).await? {
+                return Ok(target(o.callback_url));
+            }
+        }
+        if let Some(url) = subs.iter().find(|s| s.app_id == app.id).and_then(|s| s.override_callback_uri.clone()) {
+            return Ok(target(url));
+        }
+        Ok(match app_sub {
+            Some(s) => target(s.callback_url),
+            None => Resolved::Nowhere("no webhook callback URL is configured for this WABA".into()),
+        })
+    }
+}
+
+impl WebhookWaker for Engine {
+    fn wake(&self) {
+        Engine::wake(self);
+    }
+}
+
+/// An error and its causes on one line.
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let m = c.to_string();
+        if !s.contains(&m) {
+            s.push_str(": ");
+            s.push_str(&m);
+        }
+        cur = c.source();
+    }
+    s
+}
+
+/// Stop flag helper for the worker.
+impl Engine {
+    pub(crate) fn stopped(&self) -> bool {
+        self.stopping.load(Ordering::Relaxed)
+    }
+}

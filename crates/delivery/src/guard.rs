@@ -1,0 +1,224 @@
+//! Which callback URLs may be called. Outside sandbox mode a callback must be `https` and must
+//! not resolve to loopback, private, link-local or otherwise internal addresses (so a tenant
+//! cannot make the server probe its own network), unless the operator allow-lists them. In
+//! sandbox mode `http` and loopback are allowed: the developer's receiver runs on their machine.
+//!
+//! The check runs when a callback is set and again on every connection: the HTTP client resolves
+//! names through [`GuardedResolver`], so a name that later resolves elsewhere is still refused.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use reqwest::Url;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Allow {
+    Host(String),
+    Net(IpAddr, u8),
+}
+
+/// The callback address policy.
+#[derive(Debug, Clone)]
+pub struct Guard {
+    sandbox: bool,
+    allow: Vec<Allow>,
+}
+
+fn parse_allow(s: &str) -> Result<Allow, String> {
+    let s = s.trim();
+    if let Some((ip, bits)) = s.split_once('/') {
+        let ip: IpAddr = ip.parse().map_err(|_| format!("'{s}' is not a network such as 10.0.0.0/8"))?;
+        let bits: u8 = bits.parse().map_err(|_| format!("'{s}' has a bad prefix length"))?;
+        let max = if ip.is_ipv4() { 32 } else { 128 };
+        if bits > max {
+            return Err(format!("'{s}' has a bad prefix length"));
+        }
+        return Ok(Allow::Net(ip, bits));
+    }
+    if let Ok(ip) = s.parse::<IpAddr>() {
+        return Ok(Allow::Net(ip, if ip.is_ipv4() { 32 } else { 128 }));
+    }
+    if s.is_empty() {
+        return Err("empty entry in webhooks.allow_private".into());
+    }
+    Ok(Allow::Host(s.to_ascii_lowercase()))
+}
+
+fn in_net(ip: IpAddr, net: IpAddr, bits: u8) -> bool {
+    match (ip, net) {
+        (IpAddr::V4(a), IpAddr::V4(n)) => {
+            let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits as u32) };
+            u32::from(a) & mask == u32::from(n) & mask
+        }
+        (IpAddr::V6(a), IpAddr::V6(n)) => {
+            let mask = if bits == 0 { 0 } else { u128::MAX << (128 - bits as u32) };
+            u128::from(a) & mask == u128::from(n) & mask
+        }
+        _ => false,
+    }
+}
+
+fn internal_v4(ip: Ipv4Addr) -> bool {
+    ip.is_loopback()
+        || ip.is_private()
+        || ip.is_link_local()
+        || ip.is_unspecified()
+        || ip.is_broadcast()
+        || ip.is_multicast()
+        || in_net(IpAddr::V4(ip), IpAddr::V4(Ipv4Addr::new(100, 64, 0, 0)), 10) // carrier-grade NAT
+        || in_net(IpAddr::V4(ip), IpAddr::V4(Ipv4Addr::new(0, 0, 0, 0)), 8)
+}
+
+/// Loopback, private, link-local, unspecified, multicast and similar non-public addresses.
+pub fn is_internal(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => internal_v4(v4),
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return internal_v4(v4);
+            }
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || in_net(ip, IpAddr::V6(Ipv6Addr::new(0xfc00, 0, 0, 0, 0, 0, 0, 0)), 7) // unique local
+                || in_net(ip, IpAddr::V6(Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 0)), 10)
+            // link-local
+        }
+    }
+}
+
+impl Guard {
+    /// `allow`: entries of `webhooks.allow_private`.
+    pub fn new(sandbox: bool, allow: &[String]) -> Result<Guard, String> {
+        Ok(Guard { sandbox, allow: allow.iter().map(|s| parse_allow(s)).collect::<Result<_, _>>()? })
+    }
+
+    /// May a connection to `ip` (reached through host name `host`) be made?
+    pub fn allows(&self, host: &str, ip: IpAddr) -> bool {
+        if !is_internal(ip) || (self.sandbox && ip.is_loopback()) {
+            return true;
+        }
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        self.allow.iter().any(|a| match a {
+            Allow::Host(h) => *h == host,
+            Allow::Net(n, bits) => in_net(ip, *n, *bits),
+        })
+    }
+
+    /// Scheme and host checks that need no DNS; returns the parsed URL.
+    pub fn check_static(&self, url: &str) -> Result<Url, String> {
+        let u = Url::parse(url).map_err(|e| format!("'{url}' is not a valid URL: {e}"))?;
+        match u.scheme() {
+            "https" => {}
+            "http" if self.sandbox => {}
+            "http" => return Err("the callback URL must use https".into()),
+            other => return Err(format!("unsupported URL scheme '{other}': use https")),
+        }
+        if !u.username().is_empty() || u.password().is_some() {
+            return Err("the callback URL must not carry credentials".into());
+        }
+        let host = u.host_str().ok_or_else(|| "the callback URL has no host".to_string())?;
+        if let Some(ip) = literal_ip(host) {
+            if !self.allows(host, ip) {
+                return Err(format!("the callback URL points at a non-public address ({ip})"));
+            }
+        }
+        Ok(u)
+    }
+
+    /// The full check: scheme, and every address the host resolves to.
+    pub async fn check(&self, url: &str) -> Result<(), String> {
+        let u = self.check_static(url)?;
+        let host = u.host_str().unwrap_or_default().to_string();
+        if literal_ip(&host).is_some() {
+            return Ok(());
+        }
+        let port = u.port_or_known_default().unwrap_or(443);
+        let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
+            .await
+            .map_err(|e| format!("the callback host '{host}' does not resolve: {e}"))?
+            .collect();
+        if addrs.is_empty() {
+            return Err(format!("the callback host '{host}' does not resolve"));
+        }
+        if let Some(bad) = addrs.iter().find(|a| !self.allows(&host, a.ip())) {
+            return Err(format!("the callback host '{host}' resolves to a non-public address ({})", bad.ip()));
+        }
+        Ok(())
+    }
+}
+
+fn literal_ip(host: &str) -> Option<IpAddr> {
+    host.trim_start_matches('[').trim_end_matches(']').parse().ok()
+}
+
+/// DNS for the webhook client: resolves with the system resolver, then drops addresses the
+/// guard refuses; a name left with none fails to connect.
+pub struct GuardedResolver(pub Arc<Guard>);
+
+impl Resolve for GuardedResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let guard = self.0.clone();
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let allowed: Vec<SocketAddr> = addrs.into_iter().filter(|a| guard.allows(&host, a.ip())).collect();
+            if allowed.is_empty() {
+                return Err(format!("'{host}' resolves only to non-public addresses").into());
+            }
+            let it: Addrs = Box::new(allowed.into_iter());
+            Ok(it)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_addresses() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "100.64.0.1",
+        ] {
+            assert!(is_internal(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["8.8.8.8", "157.240.1.35", "2a03:2880::1"] {
+            assert!(!is_internal(ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    #[test]
+    fn platform_needs_https_and_public_addresses() {
+        let g = Guard::new(false, &[]).unwrap();
+        assert!(g.check_static("http://example.com/hook").is_err());
+        assert!(g.check_static("https://example.com/hook").is_ok());
+        assert!(g.check_static("https://127.0.0.1/hook").is_err());
+        assert!(g.check_static("https://[::1]/hook").is_err());
+        assert!(g.check_static("https://169.254.169.254/").is_err());
+        assert!(g.check_static("ftp://example.com/").is_err());
+        let g = Guard::new(false, &["10.0.0.0/8".into(), "hooks.internal".into()]).unwrap();
+        assert!(g.check_static("https://10.9.8.7/hook").is_ok());
+        assert!(g.allows("hooks.internal", "192.168.0.4".parse().unwrap()));
+        assert!(!g.allows("other.internal", "192.168.0.4".parse().unwrap()));
+    }
+
+    #[test]
+    fn sandbox_allows_http_and_loopback_only() {
+        let g = Guard::new(true, &[]).unwrap();
+        assert!(g.check_static("http://127.0.0.1:9000/hook").is_ok());
+        assert!(g.check_static("http://192.168.1.1/hook").is_err());
+        assert!(Guard::new(true, &["10.0.0.0/33".into()]).is_err());
+    }
+}

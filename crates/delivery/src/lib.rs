@@ -1,0 +1,20 @@
+//! Webhook delivery: the outbox worker and what it needs — Meta's envelope and batching,
+//! `X-Hub-Signature-256` signing, the retry schedule, the callback URL guard, a pooled HTTP
+//! client, delivery metrics.
+//!
+//! Guarantees: at least once (rows leave the outbox only after a 2xx), in order per ordering key
+//! (a conversation's later event waits until the earlier one was acknowledged or gave up).
+
+pub mod batch;
+pub mod config;
+pub mod engine;
+pub mod guard;
+pub mod retry;
+pub mod signature;
+pub mod stats;
+pub mod worker;
+
+pub use config::{DeliveryConfig, Faults};
+pub use engine::{Engine, Resolved, Target};
+pub use stats::DeliveryStats;
+pub use worker::WorkerHandle;

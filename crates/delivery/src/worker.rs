@@ -1,0 +1,350 @@
+//! The outbox worker: claim due rows in batches, resolve their callbacks, pack them into POSTs,
+//! send (bounded per endpoint), and record each attempt. It sleeps until woken (a producer's
+//! commit, a finished POST, a clock move) or until its fallback poll, never in a hot loop.
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rand::Rng;
+use risala_core::webhooks::{AttemptResult, Delivery, Outcome};
+use tokio::sync::OwnedSemaphorePermit;
+use tokio::task::JoinSet;
+
+use crate::batch;
+use crate::engine::{error_chain, Engine, Resolved, Target};
+use crate::retry;
+use crate::signature::signature_header;
+use crate::stats::FailureKind;
+
+/// How long a change for a paused endpoint waits before it is looked at again (a resume makes
+/// it due at once).
+const PAUSE_RECHECK_MS: i64 = 60_000;
+const HOUSEKEEPING: Duration = Duration::from_secs(1);
+const PURGE_EVERY: Duration = Duration::from_secs(60);
+
+/// The running worker; stop it to finish in-flight POSTs and end the loop.
+pub struct WorkerHandle {
+    engine: Arc<Engine>,
+    join: tokio::task::JoinHandle<()>,
+}
+
+impl WorkerHandle {
+    /// Stop claiming, wait for in-flight POSTs (up to the POST timeout), then return.
+    pub async fn stop(self) {
+        self.engine.stopping.store(true, Ordering::Relaxed);
+        self.engine.wake();
+        let _ = self.join.await;
+    }
+}
+
+/// How one POST went.
+enum Attempt {
+    Ok(u16),
+    Failed { kind: FailureKind, status: Option<u16>, error: String },
+}
+
+impl Engine {
+    /// Start the worker loop on the current runtime.
+    pub fn start(self: &Arc<Self>) -> WorkerHandle {
+        self.stopping.store(false, Ordering::Relaxed);
+        let engine = self.clone();
+        let join = tokio::spawn(async move { engine.run().await });
+        WorkerHandle { engine: self.clone(), join }
+    }
+
+    async fn run(self: Arc<Self>) {
+        if self.store.engine() == "sqlite" {
+            // One node: leases left by a previous process (killed mid-POST) are void.
+            match self.store.release_all_leases().await {
+                Ok(n) if n > 0 => tracing::info!(rows = n, "released webhook leases of a previous run"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not release old webhook leases"),
+            }
+        }
+        let mut tasks: JoinSet<()> = JoinSet::new();
+        let mut last_housekeeping: Option<Instant> = None;
+        let mut last_purge = Instant::now();
+        while !self.stopped() {
+            while tasks.try_join_next().is_some() {}
+            if last_housekeeping.is_none_or(|t| t.elapsed() >= HOUSEKEEPING) {
+                self.housekeeping().await;
+                last_housekeeping = Some(Instant::now());
+            }
+            if last_purge.elapsed() >= PURGE_EVERY {
+                last_purge = Instant::now();
+                let before = self.clock.now_ms() - self.cfg.retention.0;
+                if let Err(e) = self.store.purge_delivered(before, 10_000).await {
+                    tracing::warn!(error = %e, "purging delivered webhooks failed");
+                }
+            }
+            let free = self.inflight.available_permits();
+            if free == 0 {
+                tokio::select! {
+                    _ = tasks.join_next() => {}
+                    _ = self.notify.notified() => {}
+                }
+                continue;
+            }
+            let now = self.clock.now_ms();
+            let limit = self.cfg.claim_limit.min(free * self.cfg.batch_max_count).max(1);
+            let rows = match self.store.claim_due(now, &self.owner, now + self.cfg.lease.0, limit).await {
+                Ok(rows) => rows,
+                Err(e) => {
+                    tracing::warn!(error = %e, "claiming webhook deliveries failed");
+                    self.idle(self.cfg.poll_interval.as_std()).await;
+                    continue;
+                }
+            };
+            if rows.is_empty() {
+                let wait = match self.store.next_due_at().await {
+                    Ok(Some(due)) => Duration::from_millis((due - now).clamp(5, self.cfg.poll_interval.0) as u64),
+                    _ => self.cfg.poll_interval.as_std(),
+                };
+                self.idle(wait).await;
+                continue;
+            }
+            self.dispatch(rows, &mut tasks).await;
+        }
+        // Let in-flight POSTs finish and record their outcome.
+        let deadline = self.cfg.timeout.as_std() + Duration::from_secs(1);
+        if tokio::time::timeout(deadline, async { while tasks.join_next().await.is_some() {} }).await.is_err() {
+            tasks.abort_all();
+        }
+    }
+
+    async fn idle(&self, wait: Duration) {
+        tokio::select! {
+            _ = self.notify.notified() => {}
+            _ = tokio::time::sleep(wait) => {}
+        }
+    }
+
+    /// Refresh paused endpoints and the queue gauges.
+    async fn housekeeping(&self) {
+        if let Ok(eps) = self.store.endpoints().await {
+            if let Ok(mut p) = self.paused.write() {
+                *p = eps.into_iter().filter(|e| e.paused).map(|e| e.url).collect();
+            }
+        }
+        if let Ok(s) = self.store.outbox_stats().await {
+            self.stats.queue_pending.store(s.pending, Ordering::Relaxed);
+            self.stats.queue_dead.store(s.dead, Ordering::Relaxed);
+            let age = s.oldest_pending_at.map(|t| (self.clock.now_ms() - t).max(0)).unwrap_or(0);
+            self.stats.oldest_pending_age_ms.store(age, Ordering::Relaxed);
+        }
+    }
+
+    async fn dispatch(self: &Arc<Self>, rows: Vec<Delivery>, tasks: &mut JoinSet<()>) {
+        let now = self.clock.now_ms();
+        let mut decided: Vec<AttemptResult> = Vec::new();
+        let mut release = Vec::new();
+        let mut groups: Vec<(Target, Vec<Delivery>)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for row in rows {
+            let resolved =
+                self.resolve(&row.business_id, &row.waba_id, row.phone_number_id.as_deref(), &row.field).await;
+            match resolved {
+                Err(e) => {
+                    tracing::warn!(error = %e, "resolving a webhook callback failed");
+                    release.push(row.id);
+                }
+                Ok(Resolved::Nowhere(why)) => {
+                    self.stats.events_dead.fetch_add(1, Ordering::Relaxed);
+                    push_result(&mut decided, row.id, Outcome::Dead { counted: false }, None, Some(why), None, now);
+                }
+                Ok(Resolved::To(t)) if self.is_paused(&t.url) => push_result(
+                    &mut decided,
+                    row.id,
+                    Outcome::Defer { next_attempt_at: now + PAUSE_RECHECK_MS },
+                    None,
+                    Some("the endpoint is paused".into()),
+                    Some(t.url),
+                    now,
+                ),
+                Ok(Resolved::To(t)) => match index.get(&t.url) {
+                    Some(&i) => groups[i].1.push(row),
+                    None => {
+                        index.insert(t.url.clone(), groups.len());
+                        groups.push((t, vec![row]));
+                    }
+                },
+            }
+        }
+        if !decided.is_empty() {
+            if let Err(e) = self.store.record_attempts(&self.owner, &decided).await {
+                tracing::warn!(error = %e, "recording webhook decisions failed");
+            }
+            // Later events of those conversations may now go.
+            self.wake();
+        }
+        for (target, rows) in groups {
+            let (chunks, overflow) = batch::chunk(rows, self.cfg.batch_max_count, self.cfg.batch_max_bytes);
+            release.extend(overflow);
+            for chunk in chunks {
+                let Ok(permit) = self.inflight.clone().acquire_owned().await else { return };
+                let engine = self.clone();
+                let target = target.clone();
+                tasks.spawn(async move { engine.send_chunk(target, chunk, permit).await });
+            }
+        }
+        if !release.is_empty() {
+            if let Err(e) = self.store.release(&self.owner, &release).await {
+                tracing::warn!(error = %e, "releasing webhook rows failed");
+            }
+        }
+    }
+
+    async fn send_chunk(self: Arc<Self>, target: Target, rows: Vec<Delivery>, _permit: OwnedSemaphorePermit) {
+        let slots = self.endpoint_slots(&target.url);
+        let Ok(_slot) = slots.acquire_owned().await else { return };
+        let body = batch::envelope(&rows);
+        let started = Instant::now();
+        let attempt = self.post(&target, body).await;
+        self.stats.observe_attempt(started.elapsed().as_secs_f64());
+        let at = self.clock.now_ms();
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut results = Vec::new();
+        match attempt {
+            Attempt::Ok(status) => {
+                self.stats.posts_ok.fetch_add(1, Ordering::Relaxed);
+                self.stats.events_delivered.fetch_add(rows.len() as u64, Ordering::Relaxed);
+                results.push(AttemptResult {
+                    ids,
+                    outcome: Outcome::Delivered,
+                    status: Some(status as i64),
+                    error: None,
+                    endpoint: Some(target.url.clone()),
+                    at,
+                });
+            }
+            Attempt::Failed { kind, status, error } => {
+                self.stats.failed(kind);
+                tracing::debug!(url = %target.url, error = %error, rows = rows.len(), "webhook attempt failed");
+                let mut rng = rand::thread_rng();
+                let mut dead = Vec::new();
+                for r in &rows {
+                    match retry::next_attempt(&self.cfg, r.attempts + 1, at, r.retry_from, &mut rng) {
+                        Some(next) => results.push(AttemptResult {
+                            ids: vec![r.id],
+                            outcome: Outcome::Retry { next_attempt_at: next },
+                            status: status.map(i64::from),
+                            error: Some(error.clone()),
+                            endpoint: Some(target.url.clone()),
+                            at,
+                        }),
+                        None => dead.push(r.id),
+                    }
+                }
+                if !dead.is_empty() {
+                    self.stats.events_dead.fetch_add(dead.len() as u64, Ordering::Relaxed);
+                    results.push(AttemptResult {
+                        ids: dead,
+                        outcome: Outcome::Dead { counted: true },
+                        status: status.map(i64::from),
+                        error: Some(error),
+                        endpoint: Some(target.url.clone()),
+                        at,
+                    });
+                }
+            }
+        }
+        if let Err(e) = self.store.record_attempts(&self.owner, &results).await {
+            // The rows stay leased and are tried again when the lease ends.
+            tracing::warn!(error = %e, "recording a webhook attempt failed");
+        }
+        self.wake();
+    }
+
+    async fn post(&self, target: &Target, body: String) -> Attempt {
+        if let Err(e) = self.guard.check_static(&target.url) {
+            return Attempt::Failed { kind: FailureKind::Connect, status: None, error: e };
+        }
+        let mut force_timeout = false;
+        if self.sandbox {
+            let f = self.faults();
+            if f.any() {
+                let (fail, delay, timeout) = {
+                    let mut rng = rand::thread_rng();
+                    (rng.gen_bool(f.fail_rate), rng.gen_bool(f.delay_rate), rng.gen_bool(f.timeout_rate))
+                };
+                if fail {
+                    return Attempt::Failed {
+                        kind: FailureKind::Injected,
+                        status: Some(f.fail_status),
+                        error: format!("sandbox fault injection: simulated HTTP {}", f.fail_status),
+                    };
+                }
+                if delay {
+                    tokio::time::sleep(f.delay.as_std()).await;
+                }
+                force_timeout = timeout;
+            }
+        }
+        let signature = signature_header(&target.app_secret, body.as_bytes());
+        let resp = self
+            .client
+            .post(&target.url)
+            .header("content-type", "application/json")
+            .header("x-hub-signature-256", signature)
+            .body(body)
+            .send()
+            .await;
+        let attempt = match resp {
+            Ok(r) => {
+                let status = r.status();
+                // Read (and drop) the body so the connection goes back to the pool.
+                let text = r.text().await.unwrap_or_default();
+                if status.is_success() {
+                    Attempt::Ok(status.as_u16())
+                } else {
+                    let snippet: String = text.chars().take(200).collect();
+                    Attempt::Failed {
+                        kind: FailureKind::Status,
+                        status: Some(status.as_u16()),
+                        error: format!(
+                            "HTTP {}{}",
+                            status,
+                            if snippet.is_empty() { String::new() } else { format!(": {snippet}") }
+                        ),
+                    }
+                }
+            }
+            Err(e) if e.is_timeout() => Attempt::Failed {
+                kind: FailureKind::Timeout,
+                status: None,
+                error: format!("timed out after {}", self.cfg.timeout),
+            },
+            Err(e) => Attempt::Failed { kind: FailureKind::Connect, status: None, error: error_chain(&e) },
+        };
+        if force_timeout {
+            return Attempt::Failed {
+                kind: FailureKind::Injected,
+                status: None,
+                error: "sandbox fault injection: the answer was treated as a timeout".into(),
+            };
+        }
+        attempt
+    }
+}
+
+fn push_result(
+    out: &mut Vec<AttemptResult>,
+    id: i64,
+    outcome: Outcome,
+    status: Option<i64>,
+    error: Option<String>,
+    endpoint: Option<String>,
+    at: i64,
+) {
+    // Merge with an earlier result of the same kind, so one statement covers many rows.
+    if let Some(r) = out
+        .iter_mut()
+        .find(|r| r.outcome == outcome && r.error == error && r.endpoint == endpoint && r.status == status)
+    {
+        r.ids.push(id);
+        return;
+    }
+    out.push(AttemptResult { ids: vec![id], outcome, status, error, endpoint, at });
+}
