@@ -59,9 +59,26 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let janitor = tokio::spawn(expire_media(state.clone()));
     let router = routes::router(state);
     let app = tower::util::MapRequestLayer::new(middleware::strip_version).layer(router);
     axum::serve(listener, ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app))
         .with_graceful_shutdown(shutdown)
         .await
+        .inspect(|_| janitor.abort())
+}
+
+/// Media past its retention is refused at once (reads check `expires_at`); this task
+/// reclaims its storage every minute.
+async fn expire_media(state: AppState) {
+    use risala_core::clock::Clock;
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        match state.store.expire_media(state.clock.now_ms()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "expired media removed"),
+            Err(e) => tracing::warn!(error = %e, "media expiry failed"),
+        }
+    }
 }
