@@ -62,6 +62,8 @@ pub struct Content {
     pub context: Option<String>,
 }
 
+// Parsed once per process: the size difference between variants does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum CustomerCmd {
     /// Send a message to a business number as a customer.

@@ -23,6 +23,24 @@ const ENV_KEYS: &[&str] = &[
     "log_level",
     "public_url",
     "auto_create_customers",
+    "admin_token",
+    "webhooks.timeout",
+    "webhooks.max_retry_age",
+    "webhooks.backoff_initial",
+    "webhooks.backoff_max",
+    "webhooks.batch_max_count",
+    "webhooks.batch_max_bytes",
+    "webhooks.max_in_flight_per_endpoint",
+    "webhooks.poll_interval",
+    "webhooks.claim_limit",
+    "webhooks.lease",
+    "webhooks.retention",
+    "webhooks.allow_private",
+    "webhooks.faults.fail_rate",
+    "webhooks.faults.fail_status",
+    "webhooks.faults.delay_rate",
+    "webhooks.faults.delay",
+    "webhooks.faults.timeout_rate",
 ];
 
 /// Flags that override everything else when given.
@@ -71,6 +89,10 @@ pub fn load(file: Option<&PathBuf>, overrides: &Overrides) -> anyhow::Result<Con
     if config.demo_token.as_deref() == Some("") {
         config.demo_token = None;
     }
+    if config.admin_token.as_deref() == Some("") {
+        config.admin_token = None;
+    }
+    config.webhooks.validate().map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
     Ok(config)
 }
 
@@ -86,6 +108,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail API returns its own large error
     fn layers_apply_in_order() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("r.toml", "listen = \"127.0.0.1:9000\"\nlog_level = \"debug\"\n")?;

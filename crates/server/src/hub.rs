@@ -13,9 +13,12 @@ use tokio::sync::mpsc;
 /// gets every message from the store on reconnect).
 const DEVICE_QUEUE: usize = 1024;
 
+/// A device's id on this node and its event channel.
+type DeviceSlot = (u64, mpsc::Sender<CustomerEvent>);
+
 #[derive(Default)]
 pub struct Hub {
-    devices: RwLock<HashMap<String, Vec<(u64, mpsc::Sender<CustomerEvent>)>>>,
+    devices: RwLock<HashMap<String, Vec<DeviceSlot>>>,
     next_id: AtomicU64,
 }
 

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod fetch;
 pub mod hub;
 pub mod media;
 pub mod metrics;
@@ -34,6 +35,7 @@ pub const URL_SECRET_SETTING: &str = "media_url_secret";
 
 /// Open the configured store (migrating it) and build the app state.
 pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
+    config.webhooks.validate().map_err(|e| anyhow::anyhow!("invalid webhook settings: {e}"))?;
     let store =
         SqlStore::open(config.database_url.as_deref(), &config.sqlite_path(), &config.sqlite_synchronous).await?;
     let store: Arc<dyn Store> = Arc::new(store);
@@ -60,6 +62,13 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let janitor = tokio::spawn(expire_media(state.clone()));
+    // The webhook worker runs while the server serves; it stops (finishing in-flight POSTs)
+    // when shutdown begins.
+    let worker = state.webhooks.start();
+    let shutdown = async move {
+        shutdown.await;
+        worker.stop().await;
+    };
     let router = routes::router(state);
     let app = tower::util::MapRequestLayer::new(middleware::strip_version).layer(router);
     axum::serve(listener, ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app))

@@ -30,6 +30,8 @@ pub struct Inner {
     pub code_sender: Arc<dyn CodeSender>,
     /// Key that signs media download URLs (persisted, so links survive restarts).
     pub url_secret: String,
+    /// Webhook delivery: the outbox worker's engine (HTTP client, callbacks, faults).
+    pub webhooks: Arc<risala_delivery::Engine>,
 }
 
 impl AppState {
@@ -43,9 +45,23 @@ impl AppState {
             hub.clone(),
             MessagingConfig {
                 auto_create_customers: config.mode == Mode::Sandbox && config.auto_create_customers,
+                fetcher: crate::fetch::LinkFetcher::new(config.mode == Mode::Sandbox)
+                    .map(|f| Arc::new(f) as Arc<dyn risala_core::messaging::model::MediaFetcher>)
+                    .map_err(|e| tracing::error!(error = %e, "link media fetching is off"))
+                    .ok(),
                 ..MessagingConfig::default()
             },
         );
+        let metrics = Metrics::default();
+        // `build_state` validated the webhook settings; only a broken TLS setup fails here.
+        let webhooks = risala_delivery::Engine::new(
+            store.clone(),
+            clock.clone(),
+            config.webhooks.clone(),
+            config.mode == Mode::Sandbox,
+            metrics.webhooks.clone(),
+        )
+        .unwrap_or_else(|e| panic!("webhook delivery cannot start: {e}"));
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -53,11 +69,12 @@ impl AppState {
                 clock,
                 auth,
                 tenancy,
-                metrics: Metrics::default(),
+                metrics,
                 messaging,
                 hub,
                 code_sender: Arc::new(ConsoleCodeSender),
                 url_secret,
+                webhooks,
             }),
         }
     }

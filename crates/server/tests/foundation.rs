@@ -167,7 +167,7 @@ async fn paging(engine: Engine) {
     let mut seen = Vec::new();
     let mut path = format!("{base}?limit=3&fields=id,verified_name");
     let mut pages = 0;
-    let mut last_page = serde_json::Value::Null;
+    let mut last_page;
     loop {
         let (s, body) = app.get(&path).await;
         assert_eq!(s, 200, "{body}");

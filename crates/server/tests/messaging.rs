@@ -53,6 +53,7 @@ async fn every_outbound_type(engine: Engine) {
     let mut device = customer.connect().await;
     customer.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
 
+    let files = file_server().await;
     let image = upload(&app, "image/png", b"\x89PNG fake image").await;
     let doc = upload(&app, "application/pdf", b"%PDF-1.4 fake").await;
     let audio = upload(&app, "audio/ogg", b"OggS fake").await;
@@ -62,7 +63,7 @@ async fn every_outbound_type(engine: Engine) {
     let cases: Vec<Value> = vec![
         json!({"type": "text", "text": {"body": "Hello https://example.com", "preview_url": true}}),
         json!({"type": "image", "image": {"id": image, "caption": "a picture"}}),
-        json!({"type": "image", "image": {"link": "https://example.com/cat.png"}}),
+        json!({"type": "image", "image": {"link": format!("{files}/cat.png")}}),
         json!({"type": "document", "document": {"id": doc, "filename": "invoice.pdf"}}),
         json!({"type": "audio", "audio": {"id": audio}}),
         json!({"type": "video", "video": {"id": video, "caption": "clip"}}),
@@ -547,3 +548,72 @@ async fn platform_sign_in(engine: Engine) {
     app.stop().await;
 }
 engine_test!(platform_mode_signs_customers_in_with_a_code, super::platform_sign_in);
+
+/// A local file server for `link` media.
+async fn file_server() -> String {
+    use axum::routing::get;
+    let app = axum::Router::new()
+        .route("/cat.png", get(|| async { ([("content-type", "image/png")], b"\x89PNG linked".to_vec()) }))
+        .route("/page.html", get(|| async { ([("content-type", "text/html")], "<html></html>") }))
+        .route("/moved.png", get(|| async { (axum::http::StatusCode::FOUND, [("location", "/cat.png")]) }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+async fn link_media(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let files = file_server().await;
+    let c = app.customer(CUSTOMER, "Alice").await;
+    c.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
+    let mut device = c.connect().await;
+    // Fetched by the server (sandbox mode allows loopback), stored, handed to the device.
+    for path in ["/cat.png", "/moved.png"] {
+        let link = format!("{files}{path}");
+        let id = send_ok(&app, json!({"type": "image", "image": {"link": link, "caption": "cat"}})).await;
+        let m = device.next_message().await;
+        assert_eq!(m["id"], id.as_str());
+        assert_eq!(m["image"]["mime_type"], "image/png");
+        assert_eq!(m["image"]["link"], link.as_str());
+        let media = m["image"]["id"].as_str().unwrap();
+        let r =
+            app.client.get(app.url(&format!("/customer/v1/media/{media}"))).bearer_auth(&c.token).send().await.unwrap();
+        assert_eq!(r.bytes().await.unwrap().as_ref(), b"\x89PNG linked");
+    }
+    // Unreachable or wrong type: accepted, then failed with 131053.
+    let missing = send_ok(&app, json!({"type": "image", "image": {"link": format!("{files}/nope.png")}})).await;
+    let html = send_ok(&app, json!({"type": "image", "image": {"link": format!("{files}/page.html")}})).await;
+    let statuses = app.queued_statuses().await;
+    for id in [&missing, &html] {
+        let s: Vec<_> = statuses.iter().filter(|s| s["id"] == id.as_str()).collect();
+        assert_eq!(s.len(), 1, "{statuses:?}");
+        assert_eq!(s[0]["status"], "failed");
+        assert_eq!(s[0]["errors"][0]["code"], 131053);
+    }
+    app.stop().await;
+
+    // Platform mode: a link to a loopback address is refused.
+    let mut config = db.config();
+    config.mode = risala_server::Mode::Platform;
+    let app = TestApp::start_with(config).await.unwrap();
+    app.state
+        .store
+        .upsert_customer(
+            &risala_core::messaging::model::Customer {
+                wa_id: CUSTOMER.into(),
+                profile_name: "A".into(),
+                created_at: 0,
+            },
+            false,
+        )
+        .await
+        .unwrap();
+    let id = send_ok(&app, json!({"type": "image", "image": {"link": format!("{files}/cat.png")}})).await;
+    let s: Vec<_> = app.queued_statuses().await.into_iter().filter(|s| s["id"] == id.as_str()).collect();
+    assert_eq!(s[0]["status"], "failed");
+    assert_eq!(s[0]["errors"][0]["code"], 131053, "{s:?}");
+    app.stop().await;
+}
+engine_test!(link_media_is_fetched_with_the_guard, super::link_media);

@@ -27,16 +27,24 @@ pub const SERVICE_WINDOW_MS: Millis = 24 * 3_600_000;
 /// Uploaded media live 30 days; inbound media 7 days would do, we keep both 30.
 pub const MEDIA_RETENTION_MS: Millis = 30 * 86_400_000;
 
-#[derive(Debug, Clone)]
+/// (business, URL) → (media id, fetched at).
+type LinkCache = std::collections::HashMap<(String, String), (String, Millis)>;
+
+/// Media fetched by link is reused for the same URL this long, as Meta caches it.
+pub const LINK_CACHE_MS: Millis = 10 * 60_000;
+
+#[derive(Clone)]
 pub struct MessagingConfig {
     /// A message to an unknown number creates that customer (sandbox). Off: 131026.
     pub auto_create_customers: bool,
     pub media_retention_ms: Millis,
+    /// Fetches `link` media; without one, links are handed to the customer as they are.
+    pub fetcher: Option<Arc<dyn MediaFetcher>>,
 }
 
 impl Default for MessagingConfig {
     fn default() -> Self {
-        MessagingConfig { auto_create_customers: true, media_retention_ms: MEDIA_RETENTION_MS }
+        MessagingConfig { auto_create_customers: true, media_retention_ms: MEDIA_RETENTION_MS, fetcher: None }
     }
 }
 
@@ -47,6 +55,7 @@ pub struct MessagingService {
     notifier: Arc<dyn Notifier>,
     config: MessagingConfig,
     last_seq: Arc<AtomicI64>,
+    link_cache: Arc<std::sync::Mutex<LinkCache>>,
 }
 
 /// A new `wamid.…`: base64 of random bytes, like Meta's opaque ids (URL-safe alphabet, so
@@ -90,7 +99,14 @@ impl MessagingService {
         notifier: Arc<dyn Notifier>,
         config: MessagingConfig,
     ) -> Self {
-        MessagingService { store, clock, notifier, config, last_seq: Arc::new(AtomicI64::new(0)) }
+        MessagingService {
+            store,
+            clock,
+            notifier,
+            config,
+            last_seq: Arc::new(AtomicI64::new(0)),
+            link_cache: Arc::default(),
+        }
     }
 
     pub fn now(&self) -> Millis {
@@ -214,7 +230,19 @@ impl MessagingService {
         let now = self.now();
         let mut content = msg.content.clone();
         let mut media_copy = None;
-        if let Some(MediaRef::Id(media_id)) = msg.media_ref() {
+        let mut failure: Option<ApiError> = None;
+        let media_ref = match msg.media_ref() {
+            Some(MediaRef::Link(url)) => match self.fetch_link(phone, msg.kind.as_str(), &url).await {
+                Ok(Some(id)) => Some(MediaRef::Id(id)),
+                Ok(None) => None,
+                Err(e) => {
+                    failure = Some(e);
+                    None
+                }
+            },
+            other => other,
+        };
+        if let Some(MediaRef::Id(media_id)) = media_ref {
             let media = self.store.media(&media_id).await?;
             let media = match media {
                 Some(m) if m.business_id == phone.business_id && m.owner_wa_id.is_none() && m.expires_at > now => m,
@@ -264,8 +292,7 @@ impl MessagingService {
 
         let customer = self.store.customer(&wa_id).await?;
         let mut new_customer = None;
-        let mut failure: Option<ApiError> = None;
-        if customer.is_none() {
+        if failure.is_none() && customer.is_none() {
             if self.config.auto_create_customers {
                 new_customer =
                     Some(Customer { wa_id: wa_id.clone(), profile_name: format!("+{wa_id}"), created_at: now });
@@ -317,6 +344,34 @@ impl MessagingService {
             self.notifier.customer_event(&wa_id, CustomerEvent::Message(Box::new(message.clone())));
         }
         Ok(SendOutcome::Accepted { input: msg.to_input, wa_id, message_id: message.id })
+    }
+
+    /// Fetch `link` media once per URL and business (cached ten minutes) and store it as the
+    /// business's media. `Ok(None)` when no fetcher is configured; a fetch failure is 131053.
+    async fn fetch_link(&self, phone: &PhoneNumber, kind: &str, url: &str) -> Result<Option<String>, ApiError> {
+        let Some(fetcher) = &self.config.fetcher else { return Ok(None) };
+        let now = self.now();
+        let key = (phone.business_id.clone(), url.to_string());
+        if let Ok(cache) = self.link_cache.lock() {
+            if let Some((id, at)) = cache.get(&key) {
+                if now - at < LINK_CACHE_MS {
+                    return Ok(Some(id.clone()));
+                }
+            }
+        }
+        let fail = |why: String| ApiError::new(ErrorCode::MediaUploadError, format!("{kind}.link: {why}"));
+        let (mime, data) = fetcher.fetch(url).await.map_err(fail)?;
+        let k = inbound::InboundKind::parse(kind);
+        if k.is_some_and(|k| !k.accepts_mime(&mime)) {
+            return Err(fail(format!("the link serves {mime}, which cannot be sent as {kind}")));
+        }
+        let name = url.rsplit('/').next().filter(|n| !n.is_empty() && kind == "document");
+        let m = self.store_media(&phone.business_id, Some(&phone.id), None, &mime, name, &data).await?;
+        if let Ok(mut cache) = self.link_cache.lock() {
+            cache.retain(|_, (_, at)| now - *at < LINK_CACHE_MS);
+            cache.insert(key, (m.id.clone(), now));
+        }
+        Ok(Some(m.id))
     }
 
     /// A customer sends a message to a business number.

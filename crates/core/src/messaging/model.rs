@@ -148,3 +148,11 @@ pub struct NoNotifier;
 impl Notifier for NoNotifier {
     fn customer_event(&self, _: &str, _: CustomerEvent) {}
 }
+
+/// Fetches media a business sends by `link`. The server implements it over HTTP with the
+/// address guard; a failure becomes a `failed` status with 131053, as on Meta's platform.
+#[async_trait::async_trait]
+pub trait MediaFetcher: Send + Sync + 'static {
+    /// The bytes and their MIME type, or why they could not be fetched.
+    async fn fetch(&self, url: &str) -> Result<(String, Vec<u8>), String>;
+}
