@@ -96,6 +96,8 @@ error_codes! {
     MediaUploadError => row(400, 131053, None, "Media upload error");
     /// 131056: too many messages to the same customer.
     PairRateLimit => row(400, 131056, None, "(Business Account, Consumer Account) pair rate limit hit");
+    /// 100/2388024: a template with this name already has content in this language.
+    TemplateExists => row(400, 100, Some(2388024), "Message template already exists");
     /// 132000: template parameter count mismatch.
     TemplateParamCount => row(400, 132000, None, "Number of parameters does not match the expected number of params");
     /// 132001: template does not exist.

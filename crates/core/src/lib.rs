@@ -12,6 +12,7 @@ pub mod model;
 pub mod outbound;
 pub mod phone;
 pub mod store;
+pub mod templates;
 pub mod tenancy;
 pub mod webhooks;
 

@@ -126,6 +126,8 @@ pub enum ObjectKind {
     PhoneNumber,
     App,
     Media,
+    /// A message template (`GET /{template-id}`).
+    Template,
 }
 
 impl ObjectKind {
@@ -136,6 +138,7 @@ impl ObjectKind {
             ObjectKind::PhoneNumber => "phone_number",
             ObjectKind::App => "app",
             ObjectKind::Media => "media",
+            ObjectKind::Template => "template",
         }
     }
 
@@ -146,6 +149,7 @@ impl ObjectKind {
             "phone_number" => ObjectKind::PhoneNumber,
             "app" => ObjectKind::App,
             "media" => ObjectKind::Media,
+            "template" => ObjectKind::Template,
             _ => return None,
         })
     }

@@ -126,7 +126,14 @@ pub trait MessageStore: Send + Sync {
 /// Everything the server needs from storage.
 #[async_trait]
 pub trait Store:
-    TenancyStore + SettingsStore + MessageStore + crate::webhooks::WebhookStore + Send + Sync + 'static
+    TenancyStore
+    + SettingsStore
+    + MessageStore
+    + crate::webhooks::WebhookStore
+    + crate::templates::TemplateStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Cheap round trip to the database, for `/readyz`.
     async fn ping(&self) -> StoreResult<()>;

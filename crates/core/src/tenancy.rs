@@ -203,6 +203,7 @@ impl TenancyService {
         }
         let business = self.create_business("Risala Demo Business").await?;
         let waba = self.create_waba(&business.id, "Risala Demo WABA").await?;
+        crate::templates::service::seed_hello_world(&*self.store, &waba, self.clock.now_ms()).await?;
         let app = self.create_app(&business.id, "Risala Demo App").await?;
         let phone = self
             .create_phone_number(NewPhoneNumber {

@@ -97,15 +97,15 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
     if let Ok(v) = HeaderValue::from_str(&version) {
         resp.headers_mut().insert("facebook-api-version", v);
     }
-    tracing::info!(
-        fbtrace_id = %trace,
-        method = %method,
-        path = %path,
-        operation = %operation,
-        status,
-        latency_us = elapsed.as_micros() as u64,
-        "request"
-    );
+    // One line per request: at debug level for answers, warn for server errors, so a busy
+    // server does not spend its time writing logs (`log_level = "risala_server=debug"` shows
+    // them all).
+    let latency_us = elapsed.as_micros() as u64;
+    if status >= 500 {
+        tracing::warn!(fbtrace_id = %trace, method = %method, path = %path, operation = %operation, status, latency_us, "request");
+    } else {
+        tracing::debug!(fbtrace_id = %trace, method = %method, path = %path, operation = %operation, status, latency_us, "request");
+    }
     resp
 }
 

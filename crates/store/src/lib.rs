@@ -6,6 +6,7 @@ pub mod messages;
 pub mod migrate;
 pub mod postgres;
 pub mod sqlite;
+mod templates;
 mod tenancy;
 pub mod value;
 pub mod webhooks;

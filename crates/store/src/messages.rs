@@ -102,6 +102,74 @@ fn customer(r: &Row) -> StoreResult<Customer> {
     Ok(Customer { wa_id: r.text(0)?, profile_name: r.text(1)?, created_at: r.i64(2)? })
 }
 
+/// Everything one accepted message writes, as one plan (also used by template sends).
+pub(crate) fn record_plan(new: &NewMessage<'_>) -> Plan {
+    let m = new.message;
+    let mut plan = Plan::new();
+    if let Some(c) = new.new_customer {
+        plan.push(
+            "INSERT INTO customers (wa_id, profile_name, created_at) VALUES ($1, $2, $3) ON CONFLICT (wa_id) DO NOTHING",
+            params![&c.wa_id, &c.profile_name, c.created_at],
+        );
+    }
+    if let Some(copy) = &new.media_copy {
+        plan.push(
+            "INSERT INTO objects (id, kind, business_id) VALUES ($1, $2, $3)",
+            params![&copy.new_id, ObjectKind::Media.as_str(), &copy.business_id],
+        );
+        plan.push(
+            concat!(
+                "INSERT INTO media (",
+                media_cols!(),
+                ", data) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT), mime_type, sha256, file_size, filename, CAST($5 AS BIGINT), CAST($6 AS BIGINT), data FROM media WHERE id = $7"
+            ),
+            params![
+                &copy.new_id,
+                &copy.business_id,
+                copy.phone_number_id.as_deref(),
+                copy.owner_wa_id.as_deref(),
+                copy.created_at,
+                copy.expires_at,
+                &copy.source_id
+            ],
+        );
+    }
+    plan.push(
+        concat!(
+            "INSERT INTO messages (",
+            message_cols!(),
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        ),
+        params![
+            &m.id,
+            m.seq,
+            &m.phone_number_id,
+            &m.business_id,
+            &m.wa_id,
+            m.direction.as_str(),
+            &m.kind,
+            m.content.to_string(),
+            m.context_id.as_deref(),
+            m.biz_opaque.as_deref(),
+            &m.status,
+            m.error.as_ref().map(|e| e.to_string()),
+            m.created_at,
+            m.updated_at
+        ],
+    );
+    // A message to a number that is not a customer (a failed send) opens no conversation.
+    let inbound = (m.direction == Direction::Inbound).then_some(m.created_at);
+    let outbound = (m.direction == Direction::Outbound).then_some(m.created_at);
+    plan.push(
+            "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS BIGINT), CAST($5 AS BIGINT), CAST($6 AS BIGINT), CAST($6 AS BIGINT) WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2) ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_inbound_at = COALESCE(excluded.last_inbound_at, conversations.last_inbound_at), last_outbound_at = COALESCE(excluded.last_outbound_at, conversations.last_outbound_at), last_message_at = excluded.last_message_at",
+            params![&m.phone_number_id, &m.wa_id, &m.business_id, inbound, outbound, m.created_at],
+        );
+    for r in new.outbox {
+        plan.stmts.push(outbox_stmt(r));
+    }
+    plan
+}
+
 #[async_trait]
 impl MessageStore for SqlStore {
     async fn customer(&self, wa_id: &str) -> StoreResult<Option<Customer>> {
@@ -152,70 +220,7 @@ impl MessageStore for SqlStore {
     }
 
     async fn record_message(&self, new: &NewMessage<'_>) -> StoreResult<()> {
-        let m = new.message;
-        let mut plan = Plan::new();
-        if let Some(c) = new.new_customer {
-            plan.push(
-                "INSERT INTO customers (wa_id, profile_name, created_at) VALUES ($1, $2, $3) ON CONFLICT (wa_id) DO NOTHING",
-                params![&c.wa_id, &c.profile_name, c.created_at],
-            );
-        }
-        if let Some(copy) = &new.media_copy {
-            plan.push(
-                "INSERT INTO objects (id, kind, business_id) VALUES ($1, $2, $3)",
-                params![&copy.new_id, ObjectKind::Media.as_str(), &copy.business_id],
-            );
-            plan.push(
-                concat!(
-                    "INSERT INTO media (",
-                    media_cols!(),
-                    ", data) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT), mime_type, sha256, file_size, filename, CAST($5 AS BIGINT), CAST($6 AS BIGINT), data FROM media WHERE id = $7"
-                ),
-                params![
-                    &copy.new_id,
-                    &copy.business_id,
-                    copy.phone_number_id.as_deref(),
-                    copy.owner_wa_id.as_deref(),
-                    copy.created_at,
-                    copy.expires_at,
-                    &copy.source_id
-                ],
-            );
-        }
-        plan.push(
-            concat!(
-                "INSERT INTO messages (",
-                message_cols!(),
-                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-            ),
-            params![
-                &m.id,
-                m.seq,
-                &m.phone_number_id,
-                &m.business_id,
-                &m.wa_id,
-                m.direction.as_str(),
-                &m.kind,
-                m.content.to_string(),
-                m.context_id.as_deref(),
-                m.biz_opaque.as_deref(),
-                &m.status,
-                m.error.as_ref().map(|e| e.to_string()),
-                m.created_at,
-                m.updated_at
-            ],
-        );
-        // A message to a number that is not a customer (a failed send) opens no conversation.
-        let inbound = (m.direction == Direction::Inbound).then_some(m.created_at);
-        let outbound = (m.direction == Direction::Outbound).then_some(m.created_at);
-        plan.push(
-            "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS BIGINT), CAST($5 AS BIGINT), CAST($6 AS BIGINT), CAST($6 AS BIGINT) WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2) ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_inbound_at = COALESCE(excluded.last_inbound_at, conversations.last_inbound_at), last_outbound_at = COALESCE(excluded.last_outbound_at, conversations.last_outbound_at), last_message_at = excluded.last_message_at",
-            params![&m.phone_number_id, &m.wa_id, &m.business_id, inbound, outbound, m.created_at],
-        );
-        for r in new.outbox {
-            plan.stmts.push(outbox_stmt(r));
-        }
-        self.db.write(plan).await.map(|_| ())
+        self.db.write(record_plan(new)).await.map(|_| ())
     }
 
     async fn message(&self, id: &str) -> StoreResult<Option<Message>> {

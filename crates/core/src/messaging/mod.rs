@@ -219,17 +219,22 @@ impl MessagingService {
                 "to: the recipient is this business phone number.",
             ));
         }
-        if msg.kind == outbound::MessageKind::Template {
-            // Templates arrive with the templates feature; until then none exists.
-            let name = msg.content.get("name").and_then(Value::as_str).unwrap_or_default();
-            return Err(ApiError::new(
-                ErrorCode::TemplateMissing,
-                format!("template name ({name}) does not exist in the requested language"),
-            ));
-        }
         let now = self.now();
         let mut content = msg.content.clone();
         let mut media_copy = None;
+        // A template is looked up, checked and rendered: the customer receives the rendering.
+        let mut template_id = None;
+        if msg.kind == outbound::MessageKind::Template {
+            let templates = crate::templates::TemplateService::new(
+                self.store.clone(),
+                self.clock.clone(),
+                crate::templates::TemplateConfig::default(),
+            );
+            let prepared = templates.prepare_send(phone, &wa_id, &msg.content).await?;
+            content = prepared.content;
+            media_copy = prepared.media_copy;
+            template_id = Some(prepared.template_id);
+        }
         let mut failure: Option<ApiError> = None;
         let media_ref = match msg.media_ref() {
             Some(MediaRef::Link(url)) => match self.fetch_link(phone, msg.kind.as_str(), &url).await {
@@ -306,7 +311,8 @@ impl MessagingService {
         if failure.is_none() {
             let conv = self.store.conversation(&phone.id, &wa_id).await?;
             let open = conv.and_then(|c| c.last_inbound_at).is_some_and(|t| now - t < SERVICE_WINDOW_MS);
-            if !open {
+            // Templates are how a business reaches a customer outside the window.
+            if !open && template_id.is_none() {
                 failure = Some(ApiError::new(
                     ErrorCode::ReEngagement,
                     "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
@@ -332,14 +338,11 @@ impl MessagingService {
         };
         let outbox = [self.status_row(phone, &message, status, failure.as_ref(), now)];
         let media_copy = if failure.is_none() { media_copy } else { None };
-        self.store
-            .record_message(&NewMessage {
-                message: &message,
-                new_customer: new_customer.as_ref(),
-                outbox: &outbox,
-                media_copy,
-            })
-            .await?;
+        let new = NewMessage { message: &message, new_customer: new_customer.as_ref(), outbox: &outbox, media_copy };
+        match &template_id {
+            Some(t) => self.store.record_template_message(&new, t).await?,
+            None => self.store.record_message(&new).await?,
+        }
         if failure.is_none() {
             self.notifier.customer_event(&wa_id, CustomerEvent::Message(Box::new(message.clone())));
         }

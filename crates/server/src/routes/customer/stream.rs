@@ -28,7 +28,8 @@ pub async fn stream(
     CustomerCaller(wa_id): CustomerCaller,
     ws: WebSocketUpgrade,
 ) -> Response {
-    ws.on_upgrade(move |socket| run(state, wa_id, socket))
+    // Small buffers: an idle device should cost kilobytes, not the 128 KiB default.
+    ws.read_buffer_size(4 * 1024).write_buffer_size(4 * 1024).on_upgrade(move |socket| run(state, wa_id, socket))
 }
 
 /// Business numbers by phone-number id, looked up once per connection.

@@ -43,6 +43,7 @@ pub async fn get_object(
             project(&repr::app(&a), fields.as_deref(), &["name"], "Application")?
         }
         ObjectKind::Media => super::media::info(&state, &caller, &id, &q, &base_url(&state, &headers)).await?,
+        ObjectKind::Template => return Err(missing().into()),
     };
     Ok(Json(v))
 }

@@ -1,0 +1,61 @@
+//! A minimal HTTP/1.1 client: one keep-alive connection per load task, no pool, so the
+//! client costs as little as possible and the baseline and scenarios pay the same.
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
+
+pub struct Conn {
+    sender: SendRequest<Full<Bytes>>,
+    host: String,
+}
+
+pub struct Answer {
+    pub status: u16,
+    pub body: Bytes,
+}
+
+impl Conn {
+    pub async fn open(base: &str) -> anyhow::Result<Conn> {
+        let host = base.trim_start_matches("http://").trim_end_matches('/').to_string();
+        let stream = tokio::net::TcpStream::connect(&host).await?;
+        stream.set_nodelay(true)?;
+        let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+        Ok(Conn { sender, host })
+    }
+
+    pub async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Bytes>,
+    ) -> anyhow::Result<Answer> {
+        self.sender.ready().await?;
+        let mut b = hyper::Request::builder().method(method).uri(path).header("host", &self.host);
+        if let Some(t) = token {
+            b = b.header("authorization", format!("Bearer {t}"));
+        }
+        if body.is_some() {
+            b = b.header("content-type", "application/json");
+        }
+        let req = b.body(Full::new(body.unwrap_or_default()))?;
+        let resp = self.sender.send_request(req).await?;
+        let status = resp.status().as_u16();
+        let body = resp.into_body().collect().await?.to_bytes();
+        Ok(Answer { status, body })
+    }
+}
+
+/// The Graph error code in an error body, as a label.
+pub fn error_label(a: &Answer) -> String {
+    serde_json::from_slice::<serde_json::Value>(&a.body)
+        .ok()
+        .and_then(|v| v["error"]["code"].as_i64())
+        .map(|c| format!("{}#{c}", a.status))
+        .unwrap_or_else(|| format!("http{}", a.status))
+}

@@ -1,0 +1,137 @@
+//! `risala-bench`: load scenarios against a Risala server it starts itself (or `--server`),
+//! with a built-in webhook sink that checks every signature. Prints a table, or `--json`.
+
+mod http;
+mod scenarios;
+mod server;
+mod sink;
+mod stats;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "risala-bench", about = "Measure Risala: send, inbound, connections, baseline")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+    /// Print one JSON object per scenario instead of a table.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Run against PostgreSQL at this URL (the bench's own server uses it).
+    #[arg(long, global = true, env = "RISALA_BENCH_DATABASE_URL")]
+    database_url: Option<String>,
+    /// An already running server, described by a JSON file with the fields the bench's own
+    /// server prints (base, token, phone_number_id, business_number, app_id, app_secret, engine).
+    #[arg(long, global = true)]
+    server: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Concurrent connections send text messages to customers; webhooks are timed.
+    Send {
+        #[arg(long, default_value = "30s")]
+        duration: String,
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        #[arg(long, default_value_t = 1000)]
+        customers: usize,
+        /// A fixed offered rate (messages per second) instead of as fast as possible.
+        #[arg(long)]
+        rate: Option<f64>,
+        /// Kill the server with SIGKILL halfway, restart it, and check that every
+        /// acknowledged message is in the store.
+        #[arg(long)]
+        kill_check: bool,
+    },
+    /// Customers send over WebSocket; customer → webhook throughput and latency.
+    Inbound {
+        #[arg(long, default_value = "30s")]
+        duration: String,
+        #[arg(long, default_value_t = 200)]
+        customers: usize,
+    },
+    /// Hold idle customer WebSockets; server memory per connection.
+    Connections {
+        #[arg(default_value_t = 20000)]
+        count: usize,
+        /// How long to hold them.
+        #[arg(long, default_value = "5s")]
+        hold: String,
+    },
+    /// The same client against a trivial endpoint: the machine's HTTP ceiling.
+    Baseline {
+        #[arg(long, default_value = "10s")]
+        duration: String,
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+    },
+    /// A short run of every scenario (CI's smoke test): figures are printed, not asserted.
+    Smoke {
+        #[arg(long, default_value = "5s")]
+        duration: String,
+    },
+    #[command(hide = true, name = "__serve")]
+    Serve {
+        #[arg(long)]
+        data_dir: PathBuf,
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+}
+
+fn duration(s: &str) -> anyhow::Result<Duration> {
+    let ms = risala_core::clock::parse_duration_ms(s).with_context(|| format!("'{s}' is not a duration like 30s"))?;
+    Ok(Duration::from_millis(ms as u64))
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    // Many sockets: raise the open-file limit for this process and the server it starts.
+    let _ = rlimit::increase_nofile_limit(65_536);
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        if let Cmd::Serve { data_dir, database_url } = cli.cmd {
+            return server::serve(data_dir, database_url).await;
+        }
+        let mut env = scenarios::Env::new(cli.server.as_deref(), cli.database_url.as_deref())?;
+        let reports = match cli.cmd {
+            Cmd::Send { duration: d, connections, customers, rate, kill_check } => {
+                vec![scenarios::send(&mut env, duration(&d)?, connections, customers, rate, kill_check).await?]
+            }
+            Cmd::Inbound { duration: d, customers } => {
+                vec![scenarios::inbound(&mut env, duration(&d)?, customers).await?]
+            }
+            Cmd::Connections { count, hold } => vec![scenarios::connections(&mut env, count, duration(&hold)?).await?],
+            Cmd::Baseline { duration: d, connections } => {
+                vec![scenarios::baseline_report(&mut env, duration(&d)?, connections).await?]
+            }
+            Cmd::Smoke { duration: d } => {
+                let d = duration(&d)?;
+                vec![
+                    scenarios::baseline_report(&mut env, d, 32).await?,
+                    scenarios::send(&mut env, d, 32, 200, None, false).await?,
+                    scenarios::send(&mut env, d, 16, 200, Some(500.0), false).await?,
+                    scenarios::inbound(&mut env, d, 50).await?,
+                    scenarios::connections(&mut env, 500, Duration::from_secs(1)).await?,
+                    scenarios::send(&mut env, d, 16, 100, None, true).await?,
+                ]
+            }
+            Cmd::Serve { .. } => unreachable!("handled above"),
+        };
+        env.finish();
+        if cli.json {
+            for r in &reports {
+                println!("{}", serde_json::to_string(r)?);
+            }
+        } else {
+            print!("{}", stats::table(&reports));
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,530 @@
+//! The scenarios. Each returns a [`Report`] carrying the baseline measured in the same run.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::Message as Ws;
+
+use crate::http::{error_label, Conn};
+use crate::server::{rss_bytes, Spawned, Target};
+use crate::sink::{self, Sink};
+use crate::stats::{Report, Samples};
+
+pub struct Env {
+    pub target: Target,
+    spawned: Option<Spawned>,
+    sink: Option<(Arc<Sink>, String)>,
+    /// Customers whose window is open, by number, with their session tokens.
+    customers: Vec<(String, String)>,
+    dir: Option<PathBuf>,
+}
+
+impl Env {
+    pub fn new(server: Option<&Path>, database_url: Option<&str>) -> anyhow::Result<Env> {
+        if let Some(file) = server {
+            let target: Target = serde_json::from_str(&std::fs::read_to_string(file)?)?;
+            return Ok(Env { target, spawned: None, sink: None, customers: Vec::new(), dir: None });
+        }
+        let dir = std::env::temp_dir().join(format!("risala-bench-{:016x}", rand::random::<u64>()));
+        std::fs::create_dir_all(&dir)?;
+        let spawned = Spawned::start(&dir, database_url)?;
+        Ok(Env {
+            target: spawned.target.clone(),
+            spawned: Some(spawned),
+            sink: None,
+            customers: Vec::new(),
+            dir: Some(dir),
+        })
+    }
+
+    pub fn finish(&mut self) {
+        if let Some(s) = self.spawned.take() {
+            s.stop();
+        }
+        if let Some(d) = self.dir.take() {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
+
+    /// The webhook sink, subscribed as the app's callback.
+    async fn sink(&mut self) -> anyhow::Result<Arc<Sink>> {
+        if let Some((s, _)) = &self.sink {
+            return Ok(s.clone());
+        }
+        let (sink, url) = sink::start().await?;
+        sink.set_secret(&self.target.app_secret);
+        let mut c = Conn::open(&self.target.base).await?;
+        let body = json!({"object": "whatsapp_business_account", "callback_url": url, "verify_token": sink::VERIFY_TOKEN, "fields": "messages"});
+        let a = c
+            .request(
+                "POST",
+                &format!("/v23.0/{}/subscriptions", self.target.app_id),
+                Some(&self.target.token),
+                Some(Bytes::from(body.to_string())),
+            )
+            .await?;
+        if a.status != 200 {
+            bail!("subscribing the webhook sink failed: {} {}", a.status, String::from_utf8_lossy(&a.body));
+        }
+        self.sink = Some((sink.clone(), url));
+        Ok(sink)
+    }
+
+    /// At least `n` customers with an open service window.
+    async fn customers(&mut self, n: usize) -> anyhow::Result<Vec<(String, String)>> {
+        let have = self.customers.len();
+        if have < n {
+            let target = self.target.clone();
+            let numbers: Vec<String> = (have..n).map(|i| format!("1555{:07}", 2_000_000 + i)).collect();
+            let chunks: Vec<Vec<String>> =
+                numbers.chunks(numbers.len().div_ceil(16).max(1)).map(|c| c.to_vec()).collect();
+            let mut tasks = Vec::new();
+            for chunk in chunks {
+                let target = target.clone();
+                tasks.push(tokio::spawn(async move {
+                    let mut c = Conn::open(&target.base).await?;
+                    let mut out = Vec::new();
+                    for number in chunk {
+                        let a = c
+                            .request(
+                                "POST",
+                                "/customer/v1/session",
+                                None,
+                                Some(Bytes::from(json!({"phone": number, "name": "Bench"}).to_string())),
+                            )
+                            .await?;
+                        let v: Value = serde_json::from_slice(&a.body)?;
+                        let token = v["token"].as_str().context("no session token")?.to_string();
+                        let hello = json!({"to": target.business_number, "type": "text", "text": {"body": "hello"}});
+                        let a = c
+                            .request(
+                                "POST",
+                                "/customer/v1/messages",
+                                Some(&token),
+                                Some(Bytes::from(hello.to_string())),
+                            )
+                            .await?;
+                        if a.status != 200 {
+                            bail!("customer message failed: {}", String::from_utf8_lossy(&a.body));
+                        }
+                        out.push((number, token));
+                    }
+                    Ok::<_, anyhow::Error>(out)
+                }));
+            }
+            for t in tasks {
+                self.customers.extend(t.await??);
+            }
+        }
+        Ok(self.customers[..n].to_vec())
+    }
+}
+
+/// Requests per second of `GET /healthz` over `connections` keep-alive connections.
+async fn baseline(target: &Target, duration: Duration, connections: usize) -> anyhow::Result<(f64, Samples)> {
+    let deadline = Instant::now() + duration;
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let base = target.base.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut c = Conn::open(&base).await?;
+            let mut n = 0u64;
+            let mut lat = Samples::default();
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                c.request("GET", "/healthz", None, None).await?;
+                lat.push(t.elapsed().as_micros());
+                n += 1;
+            }
+            Ok::<_, anyhow::Error>((n, lat))
+        }));
+    }
+    let mut total = 0;
+    let mut lat = Samples::default();
+    for t in tasks {
+        let (n, l) = t.await??;
+        total += n;
+        lat.extend(l);
+    }
+    Ok((total as f64 / start.elapsed().as_secs_f64(), lat))
+}
+
+/// Baseline alone, as its own report.
+pub async fn baseline_report(env: &mut Env, duration: Duration, connections: usize) -> anyhow::Result<Report> {
+    let (rps, mut lat) = baseline(&env.target, duration, connections).await?;
+    Ok(Report {
+        scenario: format!("baseline c={connections}"),
+        engine: env.target.engine.clone(),
+        duration_s: duration.as_secs_f64(),
+        msg_per_s: rps,
+        baseline_rps: rps,
+        ratio: 1.0,
+        accept_p50_ms: lat.quantile_ms(0.5),
+        accept_p99_ms: lat.quantile_ms(0.99),
+        ..Report::default()
+    })
+}
+
+/// The baseline duration that goes with a scenario.
+fn baseline_for(duration: Duration) -> Duration {
+    duration.min(Duration::from_secs(5))
+}
+
+struct SendOutcome {
+    accepted: Vec<(String, Instant)>,
+    latency: Samples,
+    errors: BTreeMap<String, u64>,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn send_task(
+    base: String,
+    token: String,
+    path: String,
+    customers: Vec<String>,
+    deadline: Instant,
+    start: Instant,
+    interval: Option<Duration>,
+    offset: usize,
+) -> SendOutcome {
+    let mut out = SendOutcome { accepted: Vec::new(), latency: Samples::default(), errors: BTreeMap::new() };
+    let mut conn = match Conn::open(&base).await {
+        Ok(c) => c,
+        Err(_) => {
+            *out.errors.entry("connect".into()).or_default() += 1;
+            return out;
+        }
+    };
+    let mut k: u64 = 0;
+    loop {
+        let scheduled = match interval {
+            Some(iv) => {
+                let at = start + iv * (k as u32);
+                if at >= deadline {
+                    break;
+                }
+                tokio::time::sleep_until(at.into()).await;
+                at
+            }
+            None => {
+                let now = Instant::now();
+                if now >= deadline {
+                    break;
+                }
+                now
+            }
+        };
+        let to = &customers[(offset + k as usize) % customers.len()];
+        let body = format!(
+            "{{\"messaging_product\":\"whatsapp\",\"to\":\"{to}\",\"type\":\"text\",\"text\":{{\"body\":\"bench message {k}\"}}}}"
+        );
+        k += 1;
+        match conn.request("POST", &path, Some(&token), Some(Bytes::from(body))).await {
+            Ok(a) if a.status == 200 => {
+                let done = Instant::now();
+                out.latency.push((done - scheduled).as_micros());
+                let id = serde_json::from_slice::<Value>(&a.body)
+                    .ok()
+                    .and_then(|v| v["messages"][0]["id"].as_str().map(str::to_string));
+                match id {
+                    Some(id) => out.accepted.push((id, done)),
+                    None => *out.errors.entry("no id".into()).or_default() += 1,
+                }
+            }
+            Ok(a) => *out.errors.entry(error_label(&a)).or_default() += 1,
+            Err(_) => {
+                *out.errors.entry("connection".into()).or_default() += 1;
+                // The server went away (kill check) or the connection broke: reconnect once.
+                match Conn::open(&base).await {
+                    Ok(c) => conn = c,
+                    Err(_) => break,
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Wait until the sink saw every id (or `timeout`), then compute webhook latencies.
+async fn webhook_latency(
+    seen: &std::sync::Mutex<HashMap<String, Instant>>,
+    sent: &[(String, Instant)],
+    timeout: Duration,
+) -> (Samples, u64, Option<Instant>) {
+    let until = Instant::now() + timeout;
+    loop {
+        let missing = {
+            let g = seen.lock().expect("sink map");
+            sent.iter().filter(|(id, _)| !g.contains_key(id)).count()
+        };
+        if missing == 0 || Instant::now() > until {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let g = seen.lock().expect("sink map");
+    let mut lat = Samples::default();
+    let mut missing = 0;
+    let mut last = None;
+    for (id, at) in sent {
+        match g.get(id) {
+            Some(w) => {
+                lat.push(w.saturating_duration_since(*at).as_micros());
+                last = Some(last.map_or(*w, |l: Instant| l.max(*w)));
+            }
+            None => missing += 1,
+        }
+    }
+    (lat, missing, last)
+}
+
+pub async fn send(
+    env: &mut Env,
+    duration: Duration,
+    connections: usize,
+    customers: usize,
+    rate: Option<f64>,
+    kill_check: bool,
+) -> anyhow::Result<Report> {
+    if kill_check && env.spawned.is_none() {
+        bail!("--kill-check needs the bench's own server (no --server)");
+    }
+    let sink = env.sink().await?;
+    let numbers: Vec<String> = env.customers(customers).await?.into_iter().map(|(n, _)| n).collect();
+    let (baseline_rps, _) = baseline(&env.target, baseline_for(duration), connections).await?;
+    let start = Instant::now();
+    let deadline = start + duration;
+    let interval = rate.map(|r| Duration::from_secs_f64(connections as f64 / r.max(1.0)));
+    let path = format!("/v23.0/{}/messages", env.target.phone_number_id);
+    let mut tasks = Vec::new();
+    for i in 0..connections {
+        let stagger = interval.map(|iv| iv.mul_f64(i as f64 / connections as f64)).unwrap_or_default();
+        tasks.push(tokio::spawn(send_task(
+            env.target.base.clone(),
+            env.target.token.clone(),
+            path.clone(),
+            numbers.clone(),
+            deadline,
+            start + stagger,
+            interval,
+            i * 7,
+        )));
+    }
+    let mut extra = BTreeMap::new();
+    if kill_check {
+        tokio::time::sleep(duration / 2).await;
+        if let Some(s) = env.spawned.as_mut() {
+            s.kill9();
+        }
+    }
+    let mut accepted = Vec::new();
+    let mut latency = Samples::default();
+    let mut errors = BTreeMap::new();
+    for t in tasks {
+        let o = t.await?;
+        accepted.extend(o.accepted);
+        latency.extend(o.latency);
+        for (k, v) in o.errors {
+            *errors.entry(k).or_default() += v;
+        }
+    }
+    let elapsed = if kill_check { duration / 2 } else { duration };
+    let (mut wl, missing, last) = if kill_check {
+        // Restart on the same data and check every acknowledged id is there.
+        let (dir, url) = {
+            let s = env.spawned.as_ref().context("server")?;
+            (s.data_dir.clone(), s.database_url.clone())
+        };
+        let restarted = Spawned::start(&dir, url.as_deref())?;
+        env.target = restarted.target.clone();
+        env.spawned = Some(restarted);
+        let store = risala_store::SqlStore::open(url.as_deref(), &dir.join("risala.db"), "NORMAL").await?;
+        let mut lost = 0u64;
+        for (id, _) in &accepted {
+            use risala_core::store::MessageStore;
+            if store.message(id).await?.is_none() {
+                lost += 1;
+            }
+        }
+        extra.insert("acknowledged".into(), json!(accepted.len()));
+        extra.insert("lost_after_kill9".into(), json!(lost));
+        env.sink = None; // the new process needs the sink subscribed again (same database, so it is)
+        (Samples::default(), 0, None)
+    } else {
+        webhook_latency(&sink.sent, &accepted, Duration::from_secs(30)).await
+    };
+    if missing > 0 {
+        errors.insert("webhook missing".into(), missing);
+    }
+    let bad = sink.bad_signatures.swap(0, Ordering::Relaxed);
+    if bad > 0 {
+        errors.insert("bad signature".into(), bad);
+    }
+    let msg_per_s = accepted.len() as f64 / elapsed.as_secs_f64();
+    let webhooks_per_s = match last {
+        Some(l) => (accepted.len() as u64 - missing) as f64 / (l - start).as_secs_f64().max(0.001),
+        None => 0.0,
+    };
+    let scenario = match (rate, kill_check) {
+        (_, true) => format!("send kill-9 c={connections}"),
+        (Some(r), _) => format!("send rate={r} c={connections}"),
+        (None, _) => format!("send c={connections}"),
+    };
+    Ok(Report {
+        scenario,
+        engine: env.target.engine.clone(),
+        duration_s: elapsed.as_secs_f64(),
+        msg_per_s,
+        baseline_rps,
+        ratio: msg_per_s / baseline_rps.max(1.0),
+        accept_p50_ms: latency.quantile_ms(0.5),
+        accept_p99_ms: latency.quantile_ms(0.99),
+        webhook_p50_ms: wl.quantile_ms(0.5),
+        webhook_p99_ms: wl.quantile_ms(0.99),
+        webhook_max_ms: wl.max_ms(),
+        webhooks_per_s,
+        errors,
+        extra,
+    })
+}
+
+fn ws_url(target: &Target, token: &str) -> String {
+    format!("{}/customer/v1/stream?token={token}", target.base.replacen("http", "ws", 1))
+}
+
+pub async fn inbound(env: &mut Env, duration: Duration, customers: usize) -> anyhow::Result<Report> {
+    let sink = env.sink().await?;
+    let people = env.customers(customers).await?;
+    let (baseline_rps, _) = baseline(&env.target, baseline_for(duration), customers.min(64)).await?;
+    let start = Instant::now();
+    let deadline = start + duration;
+    let mut tasks = Vec::new();
+    for (_, token) in people {
+        let url = ws_url(&env.target, &token);
+        let to = env.target.business_number.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut sent = Vec::new();
+            let mut errors: BTreeMap<String, u64> = BTreeMap::new();
+            let Ok((mut ws, _)) = tokio_tungstenite::connect_async(url.as_str()).await else {
+                errors.insert("connect".into(), 1);
+                return (sent, errors);
+            };
+            let mut k = 0u64;
+            while Instant::now() < deadline {
+                let frame =
+                    json!({"action": "send", "to": to, "type": "text", "text": {"body": format!("inbound {k}")}});
+                k += 1;
+                let t = Instant::now();
+                if ws.send(Ws::Text(frame.to_string().into())).await.is_err() {
+                    *errors.entry("connection".into()).or_default() += 1;
+                    break;
+                }
+                // Wait for this send's answer, skipping any other frames.
+                loop {
+                    match ws.next().await {
+                        Some(Ok(Ws::Text(text))) => {
+                            let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                            match v["event"].as_str() {
+                                Some("sent") => {
+                                    if let Some(id) = v["id"].as_str() {
+                                        sent.push((id.to_string(), t));
+                                    }
+                                    break;
+                                }
+                                Some("error") => {
+                                    *errors.entry(format!("ws#{}", v["error"]["code"])).or_default() += 1;
+                                    break;
+                                }
+                                _ => {}
+                            }
+                        }
+                        Some(Ok(_)) => {}
+                        _ => return (sent, errors),
+                    }
+                }
+            }
+            let _ = ws.close(None).await;
+            (sent, errors)
+        }));
+    }
+    let mut sent = Vec::new();
+    let mut errors = BTreeMap::new();
+    for t in tasks {
+        let (s, e) = t.await?;
+        sent.extend(s);
+        for (k, v) in e {
+            *errors.entry(k).or_default() += v;
+        }
+    }
+    let (mut wl, missing, last) = webhook_latency(&sink.inbound, &sent, Duration::from_secs(30)).await;
+    if missing > 0 {
+        errors.insert("webhook missing".into(), missing);
+    }
+    let delivered = sent.len() as u64 - missing;
+    let webhooks_per_s = last.map(|l| delivered as f64 / (l - start).as_secs_f64().max(0.001)).unwrap_or(0.0);
+    let msg_per_s = sent.len() as f64 / duration.as_secs_f64();
+    Ok(Report {
+        scenario: format!("inbound customers={customers}"),
+        engine: env.target.engine.clone(),
+        duration_s: duration.as_secs_f64(),
+        msg_per_s,
+        baseline_rps,
+        ratio: msg_per_s / baseline_rps.max(1.0),
+        webhook_p50_ms: wl.quantile_ms(0.5),
+        webhook_p99_ms: wl.quantile_ms(0.99),
+        webhook_max_ms: wl.max_ms(),
+        webhooks_per_s,
+        errors,
+        ..Report::default()
+    })
+}
+
+pub async fn connections(env: &mut Env, count: usize, hold: Duration) -> anyhow::Result<Report> {
+    let pid =
+        env.spawned.as_ref().map(|s| s.pid()).context("connections needs the bench's own server to read its memory")?;
+    let people = env.customers(count).await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = rss_bytes(pid).unwrap_or(0);
+    let mut sockets = Vec::with_capacity(count);
+    let mut errors = BTreeMap::new();
+    let started = Instant::now();
+    for chunk in people.chunks(256) {
+        let mut opening = Vec::new();
+        for (_, token) in chunk {
+            let url = ws_url(&env.target, token);
+            opening.push(tokio::spawn(async move { tokio_tungstenite::connect_async(url.as_str()).await }));
+        }
+        for o in opening {
+            match o.await? {
+                Ok((ws, _)) => sockets.push(ws),
+                Err(_) => *errors.entry("connect".to_string()).or_default() += 1,
+            }
+        }
+    }
+    let connect_s = started.elapsed().as_secs_f64();
+    tokio::time::sleep(hold).await;
+    let after = rss_bytes(pid).unwrap_or(0);
+    let held = sockets.len();
+    drop(sockets);
+    let mut extra = BTreeMap::new();
+    extra.insert("connections".into(), json!(held));
+    extra.insert("server_rss_mb".into(), json!((after as f64 / 1_048_576.0 * 10.0).round() / 10.0));
+    extra.insert("bytes_per_connection".into(), json!(after.saturating_sub(before) / held.max(1) as u64));
+    extra.insert("connect_s".into(), json!((connect_s * 100.0).round() / 100.0));
+    Ok(Report {
+        scenario: format!("connections {count}"),
+        engine: env.target.engine.clone(),
+        duration_s: hold.as_secs_f64(),
+        errors,
+        extra,
+        ..Report::default()
+    })
+}

@@ -1,0 +1,130 @@
+//! The server under test: by default this binary starts Risala itself, as a separate process
+//! (the hidden `__serve` subcommand runs the real server code), on a fresh data directory.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use serde::{Deserialize, Serialize};
+
+pub const TOKEN: &str = "EAARbench-demo-token-0123456789abcdef";
+
+/// What the bench needs to know about the tenant it drives.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Target {
+    pub base: String,
+    pub token: String,
+    pub phone_number_id: String,
+    pub business_number: String,
+    pub app_id: String,
+    pub app_secret: String,
+    pub engine: String,
+}
+
+pub struct Spawned {
+    pub child: Child,
+    pub target: Target,
+    pub data_dir: PathBuf,
+    pub database_url: Option<String>,
+}
+
+impl Spawned {
+    /// Start a server process on `data_dir` (created if needed) or PostgreSQL.
+    pub fn start(data_dir: &PathBuf, database_url: Option<&str>) -> anyhow::Result<Spawned> {
+        let exe = std::env::current_exe()?;
+        let mut cmd = Command::new(exe);
+        cmd.arg("__serve").arg("--data-dir").arg(data_dir);
+        if let Some(url) = database_url {
+            cmd.arg("--database-url").arg(url);
+        }
+        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn()?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            if let Some(Ok(line)) = lines.next() {
+                let _ = tx.send(line);
+            }
+            for _ in lines {}
+        });
+        let line = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(l) => l,
+            Err(_) => {
+                let _ = child.kill();
+                bail!("the server did not start within 60 s");
+            }
+        };
+        let target: Target = serde_json::from_str(&line).with_context(|| format!("server said: {line}"))?;
+        Ok(Spawned { child, target, data_dir: data_dir.clone(), database_url: database_url.map(str::to_string) })
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// SIGKILL: no chance to flush anything.
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    pub fn stop(mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        for _ in 0..100 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.kill9();
+    }
+}
+
+/// Resident set size of a process, in bytes.
+pub fn rss_bytes(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// `__serve`: run the real server (sandbox mode, durable SQLite or PostgreSQL) and print the
+/// target as one JSON line once it listens.
+pub async fn serve(data_dir: PathBuf, database_url: Option<String>) -> anyhow::Result<()> {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
+        .with_writer(std::io::stderr)
+        .try_init();
+    let config = risala_server::Config {
+        listen: "127.0.0.1:0".into(),
+        data_dir,
+        database_url: database_url.clone(),
+        demo_token: Some(TOKEN.into()),
+        ..risala_server::Config::default()
+    };
+    let listener = tokio::net::TcpListener::bind(&config.listen).await?;
+    let addr = listener.local_addr()?;
+    let state = risala_server::build_state(config.clone()).await?;
+    let demo = state.tenancy.ensure_demo(Some(TOKEN)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let target = Target {
+        base: format!("http://{addr}"),
+        token: TOKEN.into(),
+        phone_number_id: demo.ids.phone_number_id.clone(),
+        business_number: demo.phone.number.clone(),
+        app_id: demo.ids.app_id.clone(),
+        app_secret: demo.app.app_secret.clone(),
+        engine: if database_url.is_some() { "postgres".into() } else { "sqlite".into() },
+    };
+    println!("{}", serde_json::to_string(&target)?);
+    let shutdown = async {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {},
+            _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending::<()>().await } } => {},
+        }
+    };
+    risala_server::serve(listener, state, shutdown).await?;
+    Ok(())
+}

@@ -1,0 +1,563 @@
+//! The template service: create, list, edit, delete, review (automatic after a delay, or by an
+//! operator), quality (negative feedback pauses and disables), and what a template send needs.
+//! Every change commits with its webhook rows; concurrent changes to one template are
+//! serialised by its version.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::review::{review, Decision};
+use super::validate::{self, parse_category, parse_components};
+use super::{events, quality, render, status, Template, TemplateFilter, TemplateUpdate, REJECTION_REASONS};
+use super::{MAX_CREATIONS_PER_HOUR, MAX_TEMPLATES_PER_WABA};
+use crate::clock::{Clock, Millis};
+use crate::error::{ApiError, ErrorCode, StoreError};
+use crate::messaging::model::OutboxRow;
+use crate::model::{Page, PageRequest, PhoneNumber, Waba};
+use crate::store::{MediaCopy, Store};
+
+/// How new and edited templates are reviewed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewMode {
+    /// The rule set decides, `review_delay_ms` after submission.
+    Auto,
+    /// Templates stay PENDING until an operator approves or rejects them.
+    Manual,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateConfig {
+    pub review: ReviewMode,
+    /// Delay of an automatic decision; 0 decides at once, in the create request.
+    pub review_delay_ms: Millis,
+    /// Length of the first, second, … pause; one more pause than listed disables the template.
+    pub pause_ms: Vec<Millis>,
+    /// Negative feedback events that turn a template RED and pause it (YELLOW at half).
+    pub pause_after_feedback: i64,
+}
+
+impl Default for TemplateConfig {
+    fn default() -> Self {
+        TemplateConfig {
+            review: ReviewMode::Auto,
+            review_delay_ms: 0,
+            pause_ms: vec![3 * 3_600_000, 6 * 3_600_000],
+            pause_after_feedback: 3,
+        }
+    }
+}
+
+/// Kinds of negative feedback a customer gives after a template message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedbackKind {
+    Block,
+    Report,
+}
+
+/// What a template send hands to the messaging service.
+#[derive(Debug, Clone)]
+pub struct PreparedSend {
+    pub template_id: String,
+    /// The rendered template: the message content.
+    pub content: Value,
+    /// A copy of a header image/video/document sent by id, for the customer.
+    pub media_copy: Option<MediaCopy>,
+}
+
+#[derive(Clone)]
+pub struct TemplateService {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    config: TemplateConfig,
+}
+
+type Change = Option<(Template, Vec<OutboxRow>, bool)>;
+
+/// Apply a review decision.
+fn decided(t: &Template, d: Decision, now: Millis) -> (Template, Vec<OutboxRow>) {
+    let mut n = t.clone();
+    n.review_due_at = None;
+    let mut rows = Vec::new();
+    match d {
+        Decision::Approve { category } => {
+            if category != t.category {
+                n.previous_category = Some(t.category.clone());
+                n.category = category;
+                rows.push(events::category_changed(&n, &t.category, &n.category, now));
+            }
+            n.status = status::APPROVED.into();
+            n.rejected_reason = "NONE".into();
+            rows.push(events::approved(&n, now));
+        }
+        Decision::Reject { reason, details } => {
+            n.status = status::REJECTED.into();
+            n.rejected_reason = reason.into();
+            rows.push(events::rejected(&n, reason, &details, now));
+        }
+    }
+    (n, rows)
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::object_not_found(id)
+}
+
+impl TemplateService {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: TemplateConfig) -> Self {
+        TemplateService { store, clock, config }
+    }
+
+    pub fn config(&self) -> &TemplateConfig {
+        &self.config
+    }
+
+    fn now(&self) -> Millis {
+        self.clock.now_ms()
+    }
+
+    fn due_at(&self, now: Millis) -> Option<Millis> {
+        match self.config.review {
+            ReviewMode::Auto => Some(now + self.config.review_delay_ms.max(0)),
+            ReviewMode::Manual => None,
+        }
+    }
+
+    /// Review at once when automatic review has no delay.
+    fn review_now(&self, t: Template, now: Millis) -> (Template, Vec<OutboxRow>) {
+        if self.config.review == ReviewMode::Auto && self.config.review_delay_ms <= 0 {
+            decided(&t, review(&t), now)
+        } else {
+            (t, Vec::new())
+        }
+    }
+
+    /// Load, change and store one template, retrying when it changed meanwhile. `f` returns
+    /// the new state, its webhook rows and whether the id leaves the object index, or None
+    /// for no change. Returns the template as it is afterwards (None: no such template).
+    async fn transition<F>(&self, id: &str, mut f: F) -> Result<Option<Template>, ApiError>
+    where
+        F: FnMut(&Template, Millis) -> Result<Change, ApiError>,
+    {
+        for _ in 0..8 {
+            let Some(t) = self.store.template(id).await? else { return Ok(None) };
+            let now = self.now();
+            let Some((mut n, rows, remove)) = f(&t, now)? else { return Ok(Some(t)) };
+            n.version = t.version + 1;
+            n.updated_at = now;
+            let u = TemplateUpdate { template: &n, expected_version: t.version, outbox: &rows, remove_object: remove };
+            if self.store.update_template(&u).await? {
+                return Ok(Some(n));
+            }
+        }
+        Err(ApiError::new(ErrorCode::ServiceUnavailable, "The template is changing too often; retry."))
+    }
+
+    /// A change that time has made due: a delayed review, or the end of a pause.
+    fn due_change(&self, t: &Template, now: Millis) -> Change {
+        if t.status == status::PENDING && t.review_due_at.is_some_and(|d| d <= now) {
+            let (n, rows) = decided(t, review(t), now);
+            return Some((n, rows, false));
+        }
+        if t.status == status::PAUSED && t.paused_until.is_some_and(|u| u <= now) {
+            let mut n = t.clone();
+            n.status = status::APPROVED.into();
+            n.paused_until = None;
+            n.negative_feedback = 0;
+            n.quality_score = quality::GREEN.into();
+            let mut rows = Vec::new();
+            if t.quality_score != quality::GREEN {
+                rows.push(events::quality_changed(&n, &t.quality_score, quality::GREEN, now));
+            }
+            rows.push(events::unpaused(&n, now));
+            return Some((n, rows, false));
+        }
+        None
+    }
+
+    /// A live template by id, with due changes applied.
+    pub async fn get(&self, id: &str) -> Result<Option<Template>, ApiError> {
+        let t = self.transition(id, |t, now| Ok(self.due_change(t, now))).await?;
+        Ok(t.filter(|t| t.status != status::DELETED))
+    }
+
+    /// Apply every due decision and unpause; returns how many templates changed.
+    pub async fn apply_due(&self) -> Result<usize, ApiError> {
+        let due = self.store.due_templates(self.now(), 200).await?;
+        let mut n = 0;
+        for t in due {
+            let before = t.version;
+            if let Some(after) = self.transition(&t.id, |t, now| Ok(self.due_change(t, now))).await? {
+                n += usize::from(after.version != before);
+            }
+        }
+        Ok(n)
+    }
+
+    /// `POST /{waba-id}/message_templates`.
+    pub async fn create(&self, waba: &Waba, body: &Map<String, Value>) -> Result<Template, ApiError> {
+        let spec = validate::parse_create(body)?;
+        let now = self.now();
+        if self.store.count_templates(&waba.id).await? >= MAX_TEMPLATES_PER_WABA {
+            return Err(ApiError::invalid(format!(
+                "Message template limit reached: a WhatsApp Business Account can have at most {MAX_TEMPLATES_PER_WABA} message templates. Delete templates you no longer use."
+            ))
+            .with_message("Message template limit exceeded"));
+        }
+        if self.store.count_created_since(&waba.id, now - 3_600_000).await? >= MAX_CREATIONS_PER_HOUR {
+            return Err(ApiError::invalid(format!(
+                "Template creation rate limit: at most {MAX_CREATIONS_PER_HOUR} message templates can be created per WhatsApp Business Account per hour."
+            ))
+            .with_message("Message template creation limit per hour reached"));
+        }
+        let t = Template {
+            id: crate::ids::new_object_id(),
+            business_id: waba.business_id.clone(),
+            waba_id: waba.id.clone(),
+            name: spec.name,
+            language: spec.language,
+            category: spec.category,
+            previous_category: None,
+            parameter_format: spec.parameter_format,
+            components: spec.components,
+            status: status::PENDING.into(),
+            rejected_reason: "NONE".into(),
+            quality_score: quality::UNKNOWN.into(),
+            negative_feedback: 0,
+            pause_count: 0,
+            paused_until: None,
+            review_due_at: self.due_at(now),
+            allow_category_change: spec.allow_category_change,
+            last_edited_at: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let (t, rows) = self.review_now(t, now);
+        match self.store.insert_template(&t, &rows).await {
+            Ok(()) => Ok(t),
+            Err(StoreError::Conflict(_)) => Err(ApiError::new(
+                ErrorCode::TemplateExists,
+                format!(
+                    "Content in this language already exists: the template {} already has {} content. Edit it, or use another name.",
+                    t.name, t.language
+                ),
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// `GET /{waba-id}/message_templates`: live templates, due changes applied first.
+    pub async fn list(
+        &self,
+        waba_id: &str,
+        filter: &TemplateFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Template>, ApiError> {
+        self.apply_due().await?;
+        Ok(self.store.page_templates(waba_id, filter, page).await?)
+    }
+
+    /// `POST /{template-id}` with `components` and/or `category`.
+    pub async fn edit(&self, id: &str, body: &Map<String, Value>) -> Result<Template, ApiError> {
+        let category = match body.get("category") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(parse_category(s)?),
+            Some(_) => return Err(ApiError::invalid("category: must be a string.")),
+        };
+        let components = body.get("components").filter(|v| !v.is_null());
+        if category.is_none() && components.is_none() {
+            return Err(ApiError::invalid("Give components and/or category to edit a template."));
+        }
+        let once_per_ms = 86_400_000;
+        let t = self
+            .transition(id, |t, now| {
+                if let Some(n) = self.due_change(t, now) {
+                    return Ok(Some(n));
+                }
+                for (key, have) in [("name", &t.name), ("language", &t.language)] {
+                    if let Some(v) = body.get(key).and_then(Value::as_str) {
+                        if v != have {
+                            return Err(ApiError::invalid(format!(
+                                "{key}: a template's {key} cannot be edited ('{have}', not '{v}')."
+                            )));
+                        }
+                    }
+                }
+                match t.status.as_str() {
+                    status::APPROVED | status::REJECTED | status::PAUSED => {}
+                    other => {
+                        return Err(ApiError::invalid(format!(
+                            "A template with status {other} cannot be edited; only APPROVED, REJECTED or PAUSED templates can."
+                        )))
+                    }
+                }
+                let new_category = category.clone().unwrap_or_else(|| t.category.clone());
+                if t.status == status::APPROVED {
+                    if new_category != t.category {
+                        return Err(ApiError::invalid(
+                            "category: the category of an approved template cannot be changed.",
+                        ));
+                    }
+                    if t.last_edited_at.is_some_and(|e| now - e < once_per_ms) {
+                        return Err(ApiError::invalid(
+                            "An approved template can be edited once in 24 hours; try again later.",
+                        ));
+                    }
+                }
+                let comps = match components {
+                    Some(c) => parse_components(&new_category, &t.parameter_format, c)?,
+                    None if (new_category == "AUTHENTICATION") != (t.category == "AUTHENTICATION") => {
+                        return Err(ApiError::invalid(
+                            "components: changing to or from AUTHENTICATION needs new components.",
+                        ))
+                    }
+                    None => t.components.clone(),
+                };
+                let mut n = t.clone();
+                n.category = new_category;
+                n.previous_category = None;
+                n.components = comps;
+                n.status = status::PENDING.into();
+                n.rejected_reason = "NONE".into();
+                n.paused_until = None;
+                n.review_due_at = self.due_at(now);
+                n.last_edited_at = Some(now);
+                let (n, rows) = self.review_now(n, now);
+                Ok(Some((n, rows, false)))
+            })
+            .await?;
+        t.filter(|t| t.status != status::DELETED).ok_or_else(|| not_found(id))
+    }
+
+    /// `DELETE /{waba-id}/message_templates?name=…[&hsm_id=…]`: every language of a name, or
+    /// the one template `hsm_id`. Returns how many were deleted.
+    pub async fn delete(&self, waba: &Waba, name: Option<&str>, hsm_id: Option<&str>) -> Result<usize, ApiError> {
+        let name =
+            name.filter(|n| !n.is_empty()).ok_or_else(|| ApiError::invalid("The parameter name is required."))?;
+        let targets: Vec<Template> = match hsm_id.filter(|h| !h.is_empty()) {
+            Some(h) => match self.store.template(h).await? {
+                Some(t) if t.waba_id == waba.id && t.status != status::DELETED && t.name == name => vec![t],
+                _ => {
+                    return Err(ApiError::invalid(format!(
+                        "Message template not found: no template {h} named '{name}' in this account."
+                    )))
+                }
+            },
+            None => self.store.templates_named(&waba.id, name).await?,
+        };
+        if targets.is_empty() {
+            return Err(ApiError::invalid(format!("Message template not found: no template named '{name}'.")));
+        }
+        let mut n = 0;
+        for t in targets {
+            let done = self
+                .transition(&t.id, |t, now| {
+                    if t.status == status::DELETED {
+                        return Ok(None);
+                    }
+                    let mut n = t.clone();
+                    n.status = status::DELETED.into();
+                    n.review_due_at = None;
+                    n.paused_until = None;
+                    let rows = vec![events::deleted(&n, now)];
+                    Ok(Some((n, rows, true)))
+                })
+                .await?;
+            n += usize::from(done.is_some());
+        }
+        Ok(n)
+    }
+
+    /// An operator's decision on a pending template (manual review, or ahead of a delayed
+    /// automatic one). `reason` is required to reject.
+    pub async fn decide(&self, id: &str, approve: bool, reason: Option<&str>) -> Result<Template, ApiError> {
+        let reason: Option<&'static str> = match (approve, reason) {
+            (true, _) => None,
+            (false, Some(r)) => Some(
+                REJECTION_REASONS
+                    .iter()
+                    .copied()
+                    .find(|x| x.eq_ignore_ascii_case(r) && *x != "NONE")
+                    .ok_or_else(|| {
+                        ApiError::bad_value(format!(
+                            "reason: '{r}' is not one of ABUSIVE_CONTENT, INCORRECT_CATEGORY, INVALID_FORMAT, PROMOTIONAL, SCAM, TAG_CONTENT_MISMATCH"
+                        ))
+                    })?,
+            ),
+            (false, None) => return Err(ApiError::missing("reason")),
+        };
+        let t = self
+            .transition(id, |t, now| {
+                if t.status != status::PENDING {
+                    return Err(ApiError::bad_value(format!(
+                        "template {id} is {}, not PENDING: only pending templates are reviewed",
+                        t.status
+                    )));
+                }
+                let d = match reason {
+                    None => Decision::Approve { category: t.category.clone() },
+                    Some(r) => Decision::Reject { reason: r, details: "Rejected in manual review.".into() },
+                };
+                let (n, rows) = decided(t, d, now);
+                Ok(Some((n, rows, false)))
+            })
+            .await?;
+        t.filter(|t| t.status != status::DELETED).ok_or_else(|| not_found(id))
+    }
+
+    /// A customer blocked or reported the business after a message from this template. Enough
+    /// feedback turns the template YELLOW, then RED and pauses it; one pause more than
+    /// configured disables it. Returns the template as it is afterwards.
+    pub async fn record_negative_feedback(
+        &self,
+        template_id: &str,
+        _kind: FeedbackKind,
+    ) -> Result<Option<Template>, ApiError> {
+        let cfg = &self.config;
+        let red_at = cfg.pause_after_feedback.max(1);
+        let yellow_at = ((red_at + 1) / 2).max(1);
+        self.transition(template_id, |t, now| {
+            if let Some(n) = self.due_change(t, now) {
+                return Ok(Some(n));
+            }
+            if t.status != status::APPROVED {
+                return Ok(None);
+            }
+            let mut n = t.clone();
+            n.negative_feedback += 1;
+            let score = if n.negative_feedback >= red_at {
+                quality::RED
+            } else if n.negative_feedback >= yellow_at {
+                quality::YELLOW
+            } else {
+                t.quality_score.as_str()
+            };
+            n.quality_score = score.to_string();
+            let mut rows = Vec::new();
+            if n.quality_score != t.quality_score {
+                rows.push(events::quality_changed(&n, &t.quality_score, &n.quality_score, now));
+            }
+            if n.negative_feedback >= red_at {
+                n.pause_count += 1;
+                match cfg.pause_ms.get((n.pause_count - 1) as usize) {
+                    Some(ms) => {
+                        n.status = status::PAUSED.into();
+                        n.paused_until = Some(now + ms);
+                        rows.push(events::paused(&n, n.pause_count, now + ms, now));
+                    }
+                    None => {
+                        n.status = status::DISABLED.into();
+                        n.paused_until = None;
+                        rows.push(events::disabled(&n, now));
+                    }
+                }
+            }
+            Ok(Some((n, rows, false)))
+        })
+        .await
+    }
+
+    /// Find the approved template a send names in the number's WABA, render it, and copy a
+    /// header media sent by id for the customer.
+    pub async fn prepare_send(&self, phone: &PhoneNumber, wa_id: &str, send: &Value) -> Result<PreparedSend, ApiError> {
+        let name = send["name"].as_str().unwrap_or_default();
+        let code = send["language"]["code"].as_str().unwrap_or_default();
+        let missing =
+            || ApiError::new(ErrorCode::TemplateMissing, format!("template name ({name}) does not exist in {code}"));
+        let found = self.store.template_by_name(&phone.waba_id, name, code).await?.ok_or_else(missing)?;
+        let t = self.get(&found.id).await?.ok_or_else(missing)?;
+        match t.status.as_str() {
+            status::APPROVED => {}
+            status::PAUSED => {
+                return Err(ApiError::new(
+                    ErrorCode::TemplatePaused,
+                    format!(
+                    "template {name} ({code}) is paused because of low quality; it can be sent again after the pause"
+                ),
+                ))
+            }
+            status::DISABLED => {
+                return Err(ApiError::new(
+                    ErrorCode::TemplateDisabled,
+                    format!("template {name} ({code}) is disabled because of repeated low quality"),
+                ))
+            }
+            other => {
+                return Err(ApiError::new(
+                    ErrorCode::TemplateMissing,
+                    format!("template name ({name}) in {code} is not approved (status {other})"),
+                ))
+            }
+        }
+        let rendered = render(&t, send)?;
+        let mut content = rendered.to_json();
+        let mut media_copy = None;
+        if let Some((kind, media_id)) = rendered.header_media_id() {
+            let now = self.now();
+            let media = match self.store.media(media_id).await? {
+                Some(m) if m.business_id == phone.business_id && m.owner_wa_id.is_none() && m.expires_at > now => m,
+                _ => {
+                    return Err(ApiError::bad_value(format!(
+                        "header.parameters[0].{kind}.id: no media with id {media_id} was uploaded by this business"
+                    )))
+                }
+            };
+            if let Some(k) = crate::inbound::InboundKind::parse(kind) {
+                if !k.accepts_mime(&media.mime_type) {
+                    return Err(ApiError::new(
+                        ErrorCode::TemplateParamFormat,
+                        format!("header: media of type {} cannot be a {} header", media.mime_type, kind.to_uppercase()),
+                    ));
+                }
+            }
+            let copy_id = crate::ids::new_object_id();
+            content["header"][kind]["id"] = Value::String(copy_id.clone());
+            content["header"][kind]["mime_type"] = Value::String(media.mime_type.clone());
+            media_copy = Some(MediaCopy {
+                new_id: copy_id,
+                source_id: media.id,
+                business_id: phone.business_id.clone(),
+                owner_wa_id: Some(wa_id.to_string()),
+                phone_number_id: None,
+                created_at: now,
+                expires_at: media.expires_at,
+            });
+        }
+        Ok(PreparedSend { template_id: t.id, content, media_copy })
+    }
+}
+
+/// The sandbox's sample template: `hello_world` (en_US, UTILITY, approved), as on a new WABA.
+pub async fn seed_hello_world(store: &dyn Store, waba: &Waba, now: Millis) -> Result<Template, ApiError> {
+    let components = serde_json::json!([
+        {"type": "HEADER", "format": "TEXT", "text": "Hello World"},
+        {"type": "BODY", "text": "Hello World"},
+        {"type": "FOOTER", "text": "WhatsApp Business Platform sample message"},
+    ]);
+    let t = Template {
+        id: crate::ids::new_object_id(),
+        business_id: waba.business_id.clone(),
+        waba_id: waba.id.clone(),
+        name: "hello_world".into(),
+        language: "en_US".into(),
+        category: "UTILITY".into(),
+        previous_category: None,
+        parameter_format: "POSITIONAL".into(),
+        components,
+        status: status::APPROVED.into(),
+        rejected_reason: "NONE".into(),
+        quality_score: quality::GREEN.into(),
+        negative_feedback: 0,
+        pause_count: 0,
+        paused_until: None,
+        review_due_at: None,
+        allow_category_change: true,
+        last_edited_at: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    store.insert_template(&t, &[]).await?;
+    Ok(t)
+}

@@ -1,0 +1,300 @@
+//! Template storage, written once for both engines. Every change is an update guarded by the
+//! template's version; its webhook rows are inserted in the same plan, guarded by the change's
+//! token so they are queued only when the update applied.
+
+use async_trait::async_trait;
+use risala_core::clock::Millis;
+use risala_core::messaging::model::OutboxRow;
+use risala_core::model::{ObjectKind, Page, PageRequest};
+use risala_core::store::{NewMessage, StoreResult};
+use risala_core::templates::{Template, TemplateFilter, TemplateStore, TemplateUpdate};
+use risala_core::StoreError;
+
+use crate::db::Plan;
+use crate::messages::{outbox_stmt, record_plan};
+use crate::params;
+use crate::value::Row;
+use crate::SqlStore;
+
+macro_rules! cols {
+    () => {
+        "id, business_id, waba_id, name, language, category, previous_category, parameter_format, components, status, rejected_reason, quality_score, negative_feedback, pause_count, paused_until, review_due_at, allow_category_change, last_edited_at, version, created_at, updated_at"
+    };
+}
+
+fn template(r: &Row) -> StoreResult<Template> {
+    Ok(Template {
+        id: r.text(0)?,
+        business_id: r.text(1)?,
+        waba_id: r.text(2)?,
+        name: r.text(3)?,
+        language: r.text(4)?,
+        category: r.text(5)?,
+        previous_category: r.opt_text(6)?,
+        parameter_format: r.text(7)?,
+        components: serde_json::from_str(&r.text(8)?)
+            .map_err(|e| StoreError::Database(format!("template components: {e}")))?,
+        status: r.text(9)?,
+        rejected_reason: r.text(10)?,
+        quality_score: r.text(11)?,
+        negative_feedback: r.i64(12)?,
+        pause_count: r.i64(13)?,
+        paused_until: r.opt_i64(14)?,
+        review_due_at: r.opt_i64(15)?,
+        allow_category_change: r.bool(16)?,
+        last_edited_at: r.opt_i64(17)?,
+        version: r.i64(18)?,
+        created_at: r.i64(19)?,
+        updated_at: r.i64(20)?,
+    })
+}
+
+fn all(rows: Vec<Row>) -> StoreResult<Vec<Template>> {
+    rows.iter().map(template).collect()
+}
+
+fn new_token() -> String {
+    risala_core::ids::new_secret(24)
+}
+
+/// The outbox insert, applied only if the template carries `token` (the change applied).
+fn guarded_outbox(plan: &mut Plan, r: &OutboxRow, template_id: &str, token: &str) {
+    plan.push(
+        "INSERT INTO outbox (business_id, waba_id, phone_number_id, ordering_key, field, value, created_at, state, attempts, next_attempt_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS TEXT), CAST($6 AS TEXT), CAST($7 AS BIGINT), 'pending', 0, CAST($7 AS BIGINT) WHERE EXISTS (SELECT 1 FROM templates WHERE id = $8 AND change_token = $9)",
+        params![
+            &r.business_id,
+            &r.waba_id,
+            r.phone_number_id.as_deref(),
+            &r.ordering_key,
+            &r.field,
+            r.value.to_string(),
+            r.created_at,
+            template_id,
+            token
+        ],
+    );
+}
+
+#[async_trait]
+impl TemplateStore for SqlStore {
+    async fn insert_template(&self, t: &Template, outbox: &[OutboxRow]) -> StoreResult<()> {
+        let mut plan = Plan::one(
+            "INSERT INTO objects (id, kind, business_id) VALUES ($1, $2, $3)",
+            params![&t.id, ObjectKind::Template.as_str(), &t.business_id],
+        );
+        plan.push(
+            concat!(
+                "INSERT INTO templates (",
+                cols!(),
+                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+            ),
+            params![
+                &t.id,
+                &t.business_id,
+                &t.waba_id,
+                &t.name,
+                &t.language,
+                &t.category,
+                t.previous_category.as_deref(),
+                &t.parameter_format,
+                t.components.to_string(),
+                &t.status,
+                &t.rejected_reason,
+                &t.quality_score,
+                t.negative_feedback,
+                t.pause_count,
+                t.paused_until,
+                t.review_due_at,
+                t.allow_category_change,
+                t.last_edited_at,
+                t.version,
+                t.created_at,
+                t.updated_at
+            ],
+        );
+        for r in outbox {
+            plan.stmts.push(outbox_stmt(r));
+        }
+        self.db.write(plan).await.map(|_| ())
+    }
+
+    async fn update_template(&self, u: &TemplateUpdate<'_>) -> StoreResult<bool> {
+        let t = u.template;
+        let token = new_token();
+        let mut plan = Plan::one(
+            "UPDATE templates SET category = $1, previous_category = $2, components = $3, status = $4, rejected_reason = $5, quality_score = $6, negative_feedback = $7, pause_count = $8, paused_until = $9, review_due_at = $10, last_edited_at = $11, version = $12, change_token = $13, updated_at = $14 WHERE id = $15 AND version = $16",
+            params![
+                &t.category,
+                t.previous_category.as_deref(),
+                t.components.to_string(),
+                &t.status,
+                &t.rejected_reason,
+                &t.quality_score,
+                t.negative_feedback,
+                t.pause_count,
+                t.paused_until,
+                t.review_due_at,
+                t.last_edited_at,
+                t.version,
+                &token,
+                t.updated_at,
+                &t.id,
+                u.expected_version
+            ],
+        );
+        for r in u.outbox {
+            guarded_outbox(&mut plan, r, &t.id, &token);
+        }
+        if u.remove_object {
+            plan.push(
+                "DELETE FROM objects WHERE id = $1 AND EXISTS (SELECT 1 FROM templates WHERE id = $1 AND change_token = $2)",
+                params![&t.id, &token],
+            );
+        }
+        let out = self.db.write(plan).await?;
+        Ok(out.first().is_some_and(|o| o.affected > 0))
+    }
+
+    async fn template(&self, id: &str) -> StoreResult<Option<Template>> {
+        let row = self.db.query_opt(concat!("SELECT ", cols!(), " FROM templates WHERE id = $1"), params![id]).await?;
+        row.as_ref().map(template).transpose()
+    }
+
+    async fn template_by_name(&self, waba_id: &str, name: &str, language: &str) -> StoreResult<Option<Template>> {
+        let row = self
+            .db
+            .query_opt(
+                concat!(
+                    "SELECT ",
+                    cols!(),
+                    " FROM templates WHERE waba_id = $1 AND name = $2 AND language = $3 AND status <> 'DELETED'"
+                ),
+                params![waba_id, name, language],
+            )
+            .await?;
+        row.as_ref().map(template).transpose()
+    }
+
+    async fn templates_named(&self, waba_id: &str, name: &str) -> StoreResult<Vec<Template>> {
+        all(self
+            .db
+            .query(
+                concat!(
+                    "SELECT ",
+                    cols!(),
+                    " FROM templates WHERE waba_id = $1 AND name = $2 AND status <> 'DELETED' ORDER BY id"
+                ),
+                params![waba_id, name],
+            )
+            .await?)
+    }
+
+    async fn page_templates(
+        &self,
+        waba_id: &str,
+        filter: &TemplateFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Template>> {
+        let limit = page.limit as i64 + 1;
+        let backwards = page.before.is_some() && page.after.is_none();
+        let statuses = (!filter.statuses.is_empty()).then(|| filter.statuses.join(","));
+        // $2 name, $3 category, $4 language, $5 comma-separated statuses; $6 cursor; $7 limit.
+        let mut rows = if backwards {
+            self.db
+                .query(
+                    concat!(
+                        "SELECT ",
+                        cols!(),
+                        " FROM templates WHERE waba_id = $1 AND status <> 'DELETED' AND (CAST($2 AS TEXT) IS NULL OR name = $2) AND (CAST($3 AS TEXT) IS NULL OR category = $3) AND (CAST($4 AS TEXT) IS NULL OR language = $4) AND (CAST($5 AS TEXT) IS NULL OR ',' || $5 || ',' LIKE '%,' || status || ',%') AND id < $6 ORDER BY id DESC LIMIT $7"
+                    ),
+                    params![
+                        waba_id,
+                        filter.name.as_deref(),
+                        filter.category.as_deref(),
+                        filter.language.as_deref(),
+                        statuses,
+                        page.before.as_deref(),
+                        limit
+                    ],
+                )
+                .await?
+        } else {
+            self.db
+                .query(
+                    concat!(
+                        "SELECT ",
+                        cols!(),
+                        " FROM templates WHERE waba_id = $1 AND status <> 'DELETED' AND (CAST($2 AS TEXT) IS NULL OR name = $2) AND (CAST($3 AS TEXT) IS NULL OR category = $3) AND (CAST($4 AS TEXT) IS NULL OR language = $4) AND (CAST($5 AS TEXT) IS NULL OR ',' || $5 || ',' LIKE '%,' || status || ',%') AND (CAST($6 AS TEXT) IS NULL OR id > $6) ORDER BY id LIMIT $7"
+                    ),
+                    params![
+                        waba_id,
+                        filter.name.as_deref(),
+                        filter.category.as_deref(),
+                        filter.language.as_deref(),
+                        statuses,
+                        page.after.as_deref(),
+                        limit
+                    ],
+                )
+                .await?
+        };
+        let more = rows.len() > page.limit;
+        rows.truncate(page.limit);
+        if backwards {
+            rows.reverse();
+        }
+        let items = all(rows)?;
+        Ok(if backwards {
+            Page { items, has_more_before: more, has_more_after: true }
+        } else {
+            Page { items, has_more_after: more, has_more_before: page.after.is_some() }
+        })
+    }
+
+    async fn count_templates(&self, waba_id: &str) -> StoreResult<i64> {
+        let row = self
+            .db
+            .query_opt("SELECT count(*) FROM templates WHERE waba_id = $1 AND status <> 'DELETED'", params![waba_id])
+            .await?;
+        row.map(|r| r.i64(0)).transpose().map(|n| n.unwrap_or(0))
+    }
+
+    async fn count_created_since(&self, waba_id: &str, since: Millis) -> StoreResult<i64> {
+        let row = self
+            .db
+            .query_opt("SELECT count(*) FROM templates WHERE waba_id = $1 AND created_at > $2", params![waba_id, since])
+            .await?;
+        row.map(|r| r.i64(0)).transpose().map(|n| n.unwrap_or(0))
+    }
+
+    async fn due_templates(&self, now: Millis, limit: usize) -> StoreResult<Vec<Template>> {
+        all(self
+            .db
+            .query(
+                concat!(
+                    "SELECT ",
+                    cols!(),
+                    " FROM templates WHERE (status = 'PENDING' AND review_due_at <= $1) OR (status = 'PAUSED' AND paused_until <= $1) ORDER BY id LIMIT $2"
+                ),
+                params![now, limit as i64],
+            )
+            .await?)
+    }
+
+    async fn last_template_sent(&self, phone_number_id: &str, wa_id: &str) -> StoreResult<Option<String>> {
+        let row = self
+            .db
+            .query_opt(
+                "SELECT template_id FROM messages WHERE phone_number_id = $1 AND wa_id = $2 AND template_id IS NOT NULL AND direction = 'out' ORDER BY seq DESC LIMIT 1",
+                params![phone_number_id, wa_id],
+            )
+            .await?;
+        row.map(|r| r.text(0)).transpose()
+    }
+
+    async fn record_template_message(&self, new: &NewMessage<'_>, template_id: &str) -> StoreResult<()> {
+        let mut plan = record_plan(new);
+        plan.push("UPDATE messages SET template_id = $1 WHERE id = $2", params![template_id, &new.message.id]);
+        self.db.write(plan).await.map(|_| ())
+    }
+}
