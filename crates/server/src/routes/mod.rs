@@ -17,6 +17,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
+        .route("/openapi.json", get(crate::openapi::openapi))
         .route("/{id}", get(graph::objects::get_object).delete(graph::objects::delete_object))
         .route("/{id}/phone_numbers", get(graph::phone_numbers::list))
         .route("/{id}/messages", post(graph::messages::send))
