@@ -4,6 +4,7 @@ mod admin;
 mod client;
 mod serve;
 mod settings;
+mod webhooks;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,6 +40,8 @@ enum Command {
     /// Sandbox controls: the clock.
     #[command(subcommand)]
     Sandbox(client::SandboxCmd),
+    /// Webhook deliveries of a running server: list, tail, replay, pause/resume, faults.
+    Webhooks(webhooks::WebhooksCmd),
     /// Exit 0 when the server answers /readyz.
     Healthcheck {
         /// Server URL; default http://<listen>.
@@ -89,6 +92,7 @@ fn main() -> ExitCode {
             Some(Command::Customer(cmd)) => client::customer(cmd).await,
             Some(Command::Send(cmd)) => client::send(cmd).await,
             Some(Command::Sandbox(cmd)) => client::sandbox(cmd).await,
+            Some(Command::Webhooks(cmd)) => webhooks::run(cmd).await,
             Some(Command::Healthcheck { url }) => {
                 healthcheck(url.unwrap_or_else(|| format!("http://{}", config.listen))).await
             }

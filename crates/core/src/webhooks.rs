@@ -219,8 +219,8 @@ pub trait WebhookStore: Send + Sync {
     async fn enqueue(&self, events: &[NewOutboxEvent]) -> StoreResult<Vec<i64>>;
 
     /// Lease up to `limit` due rows to `owner` until `lease_until`, oldest first. A row is due
-    /// when it is pending, `next_attempt_at <= now`, not leased, and no earlier pending row of its
-    /// ordering key is waiting (for a retry or under another lease).
+    /// when it is pending, `next_attempt_at <= now`, not leased (or its lease ended), and no earlier
+    /// pending row of its ordering key is waiting for a retry or holds a lease.
     async fn claim_due(
         &self,
         now: Millis,

@@ -193,6 +193,17 @@ impl Engine {
             .clone()
     }
 
+    /// Apply a pause or resume on this node at once (other nodes read it within a second).
+    pub fn set_paused_local(&self, url: &str, paused: bool) {
+        if let Ok(mut p) = self.paused.write() {
+            if paused {
+                p.insert(url.to_string());
+            } else {
+                p.remove(url);
+            }
+        }
+    }
+
     pub(crate) fn is_paused(&self, url: &str) -> bool {
         self.paused.read().map(|p| p.contains(url)).unwrap_or(false)
     }

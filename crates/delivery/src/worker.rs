@@ -19,8 +19,8 @@ use crate::signature::signature_header;
 use crate::stats::FailureKind;
 
 /// How long a change for a paused endpoint waits before it is looked at again (a resume makes
-/// it due at once).
-const PAUSE_RECHECK_MS: i64 = 60_000;
+/// it due at once; this bounds the delay when another node resumed it).
+const PAUSE_RECHECK_MS: i64 = 10_000;
 const HOUSEKEEPING: Duration = Duration::from_secs(1);
 const PURGE_EVERY: Duration = Duration::from_secs(60);
 

@@ -48,6 +48,12 @@ pub struct Config {
     /// Base URL clients reach this server at, used in links the server hands out. Default
     /// unset: `http://` + `listen`.
     pub public_url: Option<String>,
+    /// Operator token for the admin API (`/admin/v1/…`, `risala webhooks`), sent as
+    /// `Authorization: Bearer …`. Default unset: in sandbox mode a business's Graph token may then
+    /// use the webhook inspector for its own deliveries; in platform mode the admin API is closed.
+    pub admin_token: Option<String>,
+    /// Webhook delivery: timeouts, retries, batching, the callback URL guard, sandbox faults.
+    pub webhooks: risala_delivery::DeliveryConfig,
 }
 
 impl Default for Config {
@@ -64,6 +70,8 @@ impl Default for Config {
             log_level: "info".into(),
             auto_create_customers: true,
             public_url: None,
+            admin_token: None,
+            webhooks: risala_delivery::DeliveryConfig::default(),
         }
     }
 }
@@ -119,4 +127,48 @@ auto_create_customers = true
 
 # Base URL clients use to reach this server (for links it hands out). Unset: http://<listen>.
 # public_url = ""
+
+# Operator token for the admin API (/admin/v1/...) and `risala webhooks` (env RISALA_ADMIN_TOKEN).
+# Unset: in sandbox mode a Graph token may inspect its own business's webhook deliveries; in
+# platform mode the admin API is closed.
+# admin_token = ""
+
+# Webhook delivery (env RISALA_WEBHOOKS__<KEY>, e.g. RISALA_WEBHOOKS__TIMEOUT=5s). Tables such as
+# this one come after all top-level keys.
+[webhooks]
+# Time limit of one POST (connect + answer).
+timeout = "10s"
+# How long a change is retried before it becomes a dead letter.
+max_retry_age = "7d"
+# Delay before the first retry; it doubles per failed attempt (with +-20% jitter) up to backoff_max.
+backoff_initial = "2s"
+backoff_max = "1h"
+# Most changes, and most bytes of changes, in one POST (bytes at most 3 MB, Meta's limit).
+batch_max_count = 100
+batch_max_bytes = 1000000
+# Most POSTs in flight to one callback URL (connections are kept alive and reused).
+max_in_flight_per_endpoint = 4
+# Fallback poll of the outbox when nothing wakes the worker.
+poll_interval = "1s"
+# Most outbox rows claimed at once.
+claim_limit = 500
+# How long claimed rows stay reserved for one node (must exceed timeout).
+lease = "2m"
+# How long delivered rows are kept for the inspector.
+retention = "7d"
+# Hosts, addresses or networks (e.g. "10.0.0.0/8") a callback may resolve to although they are
+# private, loopback or link-local. Outside sandbox mode callbacks must be https and public.
+allow_private = []
+
+# Sandbox fault injection (ignored in platform mode; also settable at runtime through
+# /admin/v1/webhooks/faults): shares between 0 and 1 of POST attempts.
+[webhooks.faults]
+# Fail before reaching the receiver, recorded as fail_status, retried later.
+fail_rate = 0.0
+fail_status = 500
+# Hold back by `delay` before sending.
+delay_rate = 0.0
+delay = "2s"
+# Send, but treat the answer as a timeout: the receiver gets the events again on the retry.
+timeout_rate = 0.0
 "#;

@@ -3,7 +3,11 @@
 
 use std::collections::HashMap;
 use std::fmt::Write;
-use std::sync::Mutex;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+
+use risala_delivery::stats::LATENCY_BUCKETS;
+use risala_delivery::DeliveryStats;
 
 /// Latency bucket bounds in seconds.
 const BUCKETS: [f64; 12] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0];
@@ -20,6 +24,8 @@ pub struct Metrics {
     requests: Mutex<HashMap<(String, u16), u64>>,
     latency: Mutex<HashMap<String, Histogram>>,
     gauges: Mutex<HashMap<&'static str, (String, f64)>>,
+    /// Webhook delivery figures, shared with the delivery worker.
+    pub webhooks: Arc<DeliveryStats>,
 }
 
 impl Metrics {
@@ -82,6 +88,7 @@ impl Metrics {
                 let _ = writeln!(out, "risala_http_request_duration_seconds_count{{operation=\"{op}\"}} {}", h.count);
             }
         }
+        render_webhooks(&mut out, &self.webhooks);
         if let Ok(g) = self.gauges.lock() {
             let mut rows: Vec<_> = g.iter().collect();
             rows.sort_by(|a, b| a.0.cmp(b.0));
@@ -91,6 +98,50 @@ impl Metrics {
         }
         out
     }
+}
+
+/// Webhook delivery: queue depth, dead letters, oldest undelivered age, deliveries, failures by
+/// kind, attempt latency.
+fn render_webhooks(out: &mut String, w: &DeliveryStats) {
+    let pending = w.queue_pending.load(Ordering::Relaxed) as f64;
+    let dead = w.queue_dead.load(Ordering::Relaxed) as f64;
+    let age = w.oldest_pending_age_ms.load(Ordering::Relaxed) as f64 / 1000.0;
+    for (name, help, v) in [
+        ("risala_webhook_queue_depth", "Webhook changes waiting for delivery.", pending),
+        ("risala_webhook_dead_letters", "Webhook changes that gave up (replayable).", dead),
+        ("risala_webhook_oldest_undelivered_seconds", "Age of the oldest webhook change not yet delivered.", age),
+    ] {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
+    }
+    for (name, help, v) in [
+        ("risala_webhook_posts_total", "Webhook POSTs answered 2xx.", DeliveryStats::get(&w.posts_ok)),
+        (
+            "risala_webhook_events_delivered_total",
+            "Webhook changes acknowledged.",
+            DeliveryStats::get(&w.events_delivered),
+        ),
+        (
+            "risala_webhook_events_dead_total",
+            "Webhook changes parked as dead letters.",
+            DeliveryStats::get(&w.events_dead),
+        ),
+    ] {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}");
+    }
+    out.push_str("# HELP risala_webhook_failures_total Failed webhook POST attempts by kind.\n");
+    out.push_str("# TYPE risala_webhook_failures_total counter\n");
+    for (kind, n) in w.failures() {
+        let _ = writeln!(out, "risala_webhook_failures_total{{kind=\"{}\"}} {n}", kind.as_str());
+    }
+    let h = w.latency();
+    out.push_str("# HELP risala_webhook_attempt_duration_seconds Webhook POST latency.\n");
+    out.push_str("# TYPE risala_webhook_attempt_duration_seconds histogram\n");
+    for (i, b) in LATENCY_BUCKETS.iter().enumerate() {
+        let _ = writeln!(out, "risala_webhook_attempt_duration_seconds_bucket{{le=\"{b}\"}} {}", h.counts[i]);
+    }
+    let _ = writeln!(out, "risala_webhook_attempt_duration_seconds_bucket{{le=\"+Inf\"}} {}", h.count);
+    let _ = writeln!(out, "risala_webhook_attempt_duration_seconds_sum {}", h.sum);
+    let _ = writeln!(out, "risala_webhook_attempt_duration_seconds_count {}", h.count);
 }
 
 fn esc(s: &str) -> String {

@@ -35,14 +35,18 @@ macro_rules! delivery_cols {
     };
 }
 
-/// A statement over a JSON array of row ids bound as `$1`, in each engine's dialect.
+/// A statement over a JSON array of row ids bound as parameter `$p`, in each engine's dialect.
+/// SQLite numbers `$N` parameters in order of first appearance, so every statement here uses
+/// its parameters in ascending order.
 macro_rules! by_ids {
-    ($head:literal, $tail:literal) => {
+    ($head:literal, $p:literal, $tail:literal) => {
         (
-            concat!($head, " id IN (SELECT value FROM json_each($1)) ", $tail),
+            concat!($head, " id IN (SELECT value FROM json_each(", $p, ")) ", $tail),
             concat!(
                 $head,
-                " id IN (SELECT CAST(jsonb_array_elements_text(CAST(CAST($1 AS TEXT) AS jsonb)) AS BIGINT)) ",
+                " id IN (SELECT CAST(jsonb_array_elements_text(CAST(CAST(",
+                $p,
+                " AS TEXT) AS jsonb)) AS BIGINT)) ",
                 $tail
             ),
         )
@@ -56,7 +60,7 @@ macro_rules! claim_sql {
             "SELECT o.id FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= $3 ",
             "AND (o.lease_until IS NULL OR o.lease_until < $3) ",
             "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.ordering_key = o.ordering_key AND p.state = 'pending' ",
-            "AND p.id < o.id AND (p.next_attempt_at > $3 OR (p.lease_until IS NOT NULL AND p.lease_until >= $3))) ",
+            "AND p.id < o.id AND (p.next_attempt_at > $3 OR p.lease_owner IS NOT NULL)) ",
             "ORDER BY o.id LIMIT $4",
             $lock,
             ") RETURNING ",
@@ -64,32 +68,45 @@ macro_rules! claim_sql {
         )
     };
 }
+// An earlier pending row of the same key blocks while it waits for a retry or holds a lease,
+// even an expired one: an expired lease is first re-claimed (the earlier row is itself due),
+// and only its recorded outcome clears it. (On PostgreSQL a row being recorded right now is
+// skipped by SKIP LOCKED, and the statement's snapshot still shows its lease.)
 const CLAIM_SQLITE: &str = claim_sql!("");
 const CLAIM_PG: &str = claim_sql!(" FOR UPDATE SKIP LOCKED");
 /// Serialises claims across nodes for the length of one claim transaction, so two nodes never
 /// lease two events of one conversation at once.
 const PG_CLAIM_LOCK: &str = "SELECT pg_advisory_xact_lock(7436152)";
 
+/// Params: at, status, endpoint, ids, owner.
 const DELIVERED: (&str, &str) = by_ids!(
-    "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = $2, updated_at = $2, last_status = $3, last_error = NULL, endpoint = $4, lease_until = NULL, lease_owner = NULL WHERE",
+    "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = $1, updated_at = $1, last_status = $2, last_error = NULL, endpoint = $3, lease_until = NULL, lease_owner = NULL WHERE",
+    "$4",
     "AND lease_owner = $5"
 );
+/// Params (here and the next two): next_attempt_at / counted, at, status, error, endpoint, ids, owner.
 const RETRY: (&str, &str) = by_ids!(
-    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $6, updated_at = $2, last_status = $3, last_error = $7, endpoint = $4, lease_until = NULL, lease_owner = NULL WHERE",
-    "AND lease_owner = $5"
+    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, updated_at = $2, last_status = $3, last_error = $4, endpoint = $5, lease_until = NULL, lease_owner = NULL WHERE",
+    "$6",
+    "AND lease_owner = $7"
 );
 const DEAD: (&str, &str) = by_ids!(
-    "UPDATE outbox SET state = 'dead', attempts = attempts + $6, updated_at = $2, last_status = $3, last_error = $7, endpoint = $4, lease_until = NULL, lease_owner = NULL WHERE",
-    "AND lease_owner = $5"
+    "UPDATE outbox SET state = 'dead', attempts = attempts + $1, updated_at = $2, last_status = $3, last_error = $4, endpoint = $5, lease_until = NULL, lease_owner = NULL WHERE",
+    "$6",
+    "AND lease_owner = $7"
 );
 const DEFER: (&str, &str) = by_ids!(
-    "UPDATE outbox SET next_attempt_at = $6, updated_at = $2, last_status = $3, last_error = $7, endpoint = $4, lease_until = NULL, lease_owner = NULL WHERE",
-    "AND lease_owner = $5"
+    "UPDATE outbox SET next_attempt_at = $1, updated_at = $2, last_status = $3, last_error = $4, endpoint = $5, lease_until = NULL, lease_owner = NULL WHERE",
+    "$6",
+    "AND lease_owner = $7"
 );
+/// Params: ids, owner.
 const RELEASE: (&str, &str) =
-    by_ids!("UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE", "AND lease_owner = $2");
+    by_ids!("UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE", "$1", "AND lease_owner = $2");
+/// Params: now, ids, business (optional).
 const REPLAY_IDS: (&str, &str) = by_ids!(
-    "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = $2, retry_from = $2, updated_at = $2, delivered_at = NULL, lease_until = NULL, lease_owner = NULL WHERE",
+    "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = $1, retry_from = $1, updated_at = $1, delivered_at = NULL, lease_until = NULL, lease_owner = NULL WHERE",
+    "$2",
     "AND state <> 'pending' AND (CAST($3 AS TEXT) IS NULL OR business_id = $3)"
 );
 
@@ -329,23 +346,18 @@ impl WebhookStore for SqlStore {
                 continue;
             }
             let ids = ids_json(&r.ids);
-            let common = |extra: Vec<Value>| {
-                let mut p = params![ids.clone(), r.at, r.status, r.endpoint.as_deref(), owner];
-                p.extend(extra);
-                p
+            let endpoint = r.endpoint.as_deref();
+            let error = r.error.as_deref();
+            let (sql, first) = match &r.outcome {
+                Outcome::Delivered => {
+                    plan.push(self.pick(DELIVERED), params![r.at, r.status, endpoint, ids, owner]);
+                    continue;
+                }
+                Outcome::Retry { next_attempt_at } => (RETRY, *next_attempt_at),
+                Outcome::Dead { counted } => (DEAD, *counted as i64),
+                Outcome::Defer { next_attempt_at } => (DEFER, *next_attempt_at),
             };
-            match &r.outcome {
-                Outcome::Delivered => plan.push(self.pick(DELIVERED), common(vec![])),
-                Outcome::Retry { next_attempt_at } => {
-                    plan.push(self.pick(RETRY), common(params![*next_attempt_at, r.error.as_deref()]))
-                }
-                Outcome::Dead { counted } => {
-                    plan.push(self.pick(DEAD), common(params![*counted as i64, r.error.as_deref()]))
-                }
-                Outcome::Defer { next_attempt_at } => {
-                    plan.push(self.pick(DEFER), common(params![*next_attempt_at, r.error.as_deref()]))
-                }
-            };
+            plan.push(self.pick(sql), params![first, r.at, r.status, error, endpoint, ids, owner]);
         }
         if plan.stmts.is_empty() {
             return Ok(());
@@ -423,7 +435,7 @@ impl WebhookStore for SqlStore {
                 ))
                 .await?
         } else {
-            self.db.write(Plan::one(self.pick(REPLAY_IDS), params![ids_json(ids), now, business_id])).await?
+            self.db.write(Plan::one(self.pick(REPLAY_IDS), params![now, ids_json(ids), business_id])).await?
         };
         Ok(affected(&out))
     }

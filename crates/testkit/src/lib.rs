@@ -3,6 +3,7 @@
 //! and talk HTTP to it.
 
 pub mod customer;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,6 @@
 //! The route table. Graph paths are matched after the version prefix is stripped.
 
+pub mod admin;
 pub mod customer;
 pub mod graph;
 pub mod ops;
@@ -18,8 +19,26 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .route("/openapi.json", get(crate::openapi::openapi))
-        .route("/{id}", get(graph::objects::get_object).delete(graph::objects::delete_object))
+        .route(
+            "/{id}",
+            get(graph::objects::get_object)
+                .delete(graph::objects::delete_object)
+                .post(graph::subscriptions::post_object),
+        )
         .route("/{id}/phone_numbers", get(graph::phone_numbers::list))
+        .route(
+            "/{id}/subscriptions",
+            get(graph::subscriptions::get_app_subscriptions)
+                .post(graph::subscriptions::post_app_subscription)
+                .delete(graph::subscriptions::delete_app_subscription),
+        )
+        .route(
+            "/{id}/subscribed_apps",
+            get(graph::subscriptions::get_subscribed_apps)
+                .post(graph::subscriptions::post_subscribed_apps)
+                .delete(graph::subscriptions::delete_subscribed_apps),
+        )
+        .merge(admin::routes())
         .route("/{id}/messages", post(graph::messages::send))
         .route(
             "/{id}/media",

@@ -5,6 +5,7 @@ pub mod messages;
 pub mod objects;
 pub mod phone_numbers;
 pub mod repr;
+pub mod subscriptions;
 
 use axum::extract::{Request, State};
 use axum::http::Method;

@@ -1,0 +1,90 @@
+//! The admin API (`/admin/v1/…`): operator tools over HTTP, used by `risala webhooks`.
+//!
+//! Authentication: `Authorization: Bearer <admin_token>` (config `admin_token`, env
+//! `RISALA_ADMIN_TOKEN`) gives the operator every tenant. When `admin_token` is unset and the
+//! server runs in sandbox mode, a business's Graph token (with `whatsapp_business_management`)
+//! may use the same API, limited to its own business. In platform mode without `admin_token`
+//! the admin API is closed. Errors use the Graph envelope like every other API.
+
+pub mod webhooks;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::routing::{get, post};
+use axum::Router;
+use risala_core::model::Permission;
+use risala_core::{ApiError, ErrorCode};
+
+use crate::config::Mode;
+use crate::error::GraphError;
+use crate::extract::{bearer_token, Caller};
+use crate::state::AppState;
+
+/// Who calls the admin API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Admin {
+    /// The operator (admin token): every business.
+    Operator,
+    /// A business through its Graph token (sandbox, no admin token configured).
+    Business(String),
+}
+
+impl Admin {
+    /// The business the caller is limited to, if any.
+    pub fn scope(&self) -> Option<&str> {
+        match self {
+            Admin::Operator => None,
+            Admin::Business(b) => Some(b),
+        }
+    }
+
+    /// True when the caller may see rows of `business_id`.
+    pub fn sees(&self, business_id: &str) -> bool {
+        self.scope().is_none_or(|b| b == business_id)
+    }
+}
+
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = GraphError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(token) = bearer_token(parts)? else {
+            return Err(
+                ApiError::new(ErrorCode::TokenMissing, "An admin token is required to use the admin API.").into()
+            );
+        };
+        match &state.config.admin_token {
+            Some(admin) if same(&token, admin) => Ok(Admin::Operator),
+            Some(_) => Err(ApiError::new(ErrorCode::TokenInvalid, "The admin token is not valid.").into()),
+            None if state.config.mode == Mode::Sandbox => {
+                let caller = Caller(state.auth.authenticate(&token).await?);
+                caller.require(Permission::Management)?;
+                Ok(Admin::Business(caller.0.business_id))
+            }
+            None => Err(ApiError::new(
+                ErrorCode::PermissionDenied,
+                "The admin API is disabled: set admin_token (RISALA_ADMIN_TOKEN) to use it.",
+            )
+            .into()),
+        }
+    }
+}
+
+/// Routes under `/admin/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/v1/webhooks/deliveries", get(webhooks::list))
+        .route("/admin/v1/webhooks/deliveries/{id}", get(webhooks::show))
+        .route("/admin/v1/webhooks/deliveries/{id}/replay", post(webhooks::replay))
+        .route("/admin/v1/webhooks/dead-letters/replay", post(webhooks::replay_dead))
+        .route("/admin/v1/webhooks/endpoints", get(webhooks::endpoints))
+        .route("/admin/v1/webhooks/endpoints/pause", post(webhooks::pause))
+        .route("/admin/v1/webhooks/endpoints/resume", post(webhooks::resume))
+        .route("/admin/v1/webhooks/faults", get(webhooks::faults).put(webhooks::set_faults).post(webhooks::set_faults))
+        .route("/admin/v1/webhooks/subscriptions", get(webhooks::subscriptions).post(webhooks::subscribe))
+        .route("/admin/v1/webhooks/stats", get(webhooks::stats))
+}
