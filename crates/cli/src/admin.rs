@@ -35,6 +35,9 @@ pub enum AdminCmd {
     /// Access tokens.
     #[command(subcommand)]
     Tokens(TokenCmd),
+    /// Message templates: manual review.
+    #[command(subcommand)]
+    Templates(crate::admin_templates::TemplateCmd),
 }
 
 #[derive(Debug, Subcommand)]
@@ -362,5 +365,6 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
             }
             emit(json, &serde_json::json!({"revoked": id}), || format!("revoked {id}\n"))
         }
+        AdminCmd::Templates(cmd) => crate::admin_templates::run(cmd, config).await,
     }
 }

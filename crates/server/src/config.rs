@@ -3,7 +3,17 @@
 
 use std::path::PathBuf;
 
+use risala_core::clock::parse_duration_ms;
+use risala_core::templates::{ReviewMode, TemplateConfig};
 use serde::{Deserialize, Serialize};
+
+/// How message templates are reviewed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TemplateReview {
+    Auto,
+    Manual,
+}
 
 /// Sandbox (a developer's local stand-in for Meta) or platform (production).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +55,19 @@ pub struct Config {
     /// Sandbox: a message to a number that is not yet a customer creates that customer.
     /// Off: such a send fails with 131026. Default `true`.
     pub auto_create_customers: bool,
+    /// How new and edited message templates are reviewed: `auto` (the rule set decides after
+    /// `template_review_delay`) or `manual` (PENDING until an operator approves or rejects).
+    /// Default `auto`.
+    pub template_review: TemplateReview,
+    /// Delay of an automatic template review decision; `0s` decides at once, in the create
+    /// request. Default `0s`.
+    pub template_review_delay: String,
+    /// Lengths of a template's first and second pause for low quality; the pause after the last
+    /// one listed disables the template. Default `["3h", "6h"]`.
+    pub template_pauses: Vec<String>,
+    /// Negative feedback events (blocks, reports) that make a template RED and pause it (it is
+    /// YELLOW from half of them). Default `3`.
+    pub template_pause_after_feedback: i64,
     /// Base URL clients reach this server at, used in links the server hands out. Default
     /// unset: `http://` + `listen`.
     pub public_url: Option<String>,
@@ -69,6 +92,10 @@ impl Default for Config {
             log_format: LogFormat::Text,
             log_level: "info".into(),
             auto_create_customers: true,
+            template_review: TemplateReview::Auto,
+            template_review_delay: "0s".into(),
+            template_pauses: vec!["3h".into(), "6h".into()],
+            template_pause_after_feedback: 3,
             public_url: None,
             admin_token: None,
             webhooks: risala_delivery::DeliveryConfig::default(),
@@ -77,6 +104,27 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The template settings for the template service; an unreadable duration is an error
+    /// naming the key.
+    pub fn template_config(&self) -> Result<TemplateConfig, String> {
+        let dur = |key: &str, v: &str| {
+            parse_duration_ms(v).ok_or_else(|| format!("{key}: '{v}' is not a duration like 0s, 90m, 3h"))
+        };
+        let pause_ms = self.template_pauses.iter().map(|p| dur("template_pauses", p)).collect::<Result<Vec<_>, _>>()?;
+        if self.template_pause_after_feedback < 1 {
+            return Err("template_pause_after_feedback: must be at least 1".into());
+        }
+        Ok(TemplateConfig {
+            review: match self.template_review {
+                TemplateReview::Auto => ReviewMode::Auto,
+                TemplateReview::Manual => ReviewMode::Manual,
+            },
+            review_delay_ms: dur("template_review_delay", &self.template_review_delay)?,
+            pause_ms,
+            pause_after_feedback: self.template_pause_after_feedback,
+        })
+    }
+
     pub fn sqlite_path(&self) -> PathBuf {
         self.data_dir.join("risala.db")
     }
@@ -124,6 +172,20 @@ log_level = "info"
 
 # Sandbox: a message to an unknown number creates that customer (off: the send fails with 131026).
 auto_create_customers = true
+
+# Message template review: "auto" (the rule set in the README decides after
+# template_review_delay) or "manual" (templates stay PENDING until
+# `risala admin templates review` or POST /admin/v1/templates/{id}/review decides).
+template_review = "auto"
+
+# Delay of an automatic review decision ("0s": at once, in the create request; e.g. "1h").
+template_review_delay = "0s"
+
+# Lengths of a template's first and second pause for low quality; one more pause disables it.
+template_pauses = ["3h", "6h"]
+
+# Blocks and reports after a template's messages that make it RED and pause it (YELLOW at half).
+template_pause_after_feedback = 3
 
 # Base URL clients use to reach this server (for links it hands out). Unset: http://<listen>.
 # public_url = ""

@@ -12,6 +12,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod routes;
 pub mod state;
+pub mod templates;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -37,6 +38,7 @@ pub const URL_SECRET_SETTING: &str = "media_url_secret";
 /// Open the configured store (migrating it) and build the app state.
 pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     config.webhooks.validate().map_err(|e| anyhow::anyhow!("invalid webhook settings: {e}"))?;
+    config.template_config().map_err(anyhow::Error::msg)?;
     let store =
         SqlStore::open(config.database_url.as_deref(), &config.sqlite_path(), &config.sqlite_synchronous).await?;
     let store: Arc<dyn Store> = Arc::new(store);
@@ -63,6 +65,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let janitor = tokio::spawn(expire_media(state.clone()));
+    let template_clock = tokio::spawn(templates::sweep(state.clone()));
     // The webhook worker runs while the server serves; it stops (finishing in-flight POSTs)
     // when shutdown begins.
     let worker = state.webhooks.start();
@@ -75,7 +78,10 @@ pub async fn serve(
     axum::serve(listener, ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app))
         .with_graceful_shutdown(shutdown)
         .await
-        .inspect(|_| janitor.abort())
+        .inspect(|_| {
+            janitor.abort();
+            template_clock.abort();
+        })
 }
 
 /// Media past its retention is refused at once (reads check `expires_at`); this task

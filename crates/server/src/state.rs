@@ -6,6 +6,7 @@ use risala_core::auth::AuthService;
 use risala_core::clock::OffsetClock;
 use risala_core::messaging::{MessagingConfig, MessagingService};
 use risala_core::store::Store;
+use risala_core::templates::TemplateService;
 use risala_core::tenancy::TenancyService;
 
 use crate::config::{Config, Mode};
@@ -32,6 +33,8 @@ pub struct Inner {
     pub url_secret: String,
     /// Webhook delivery: the outbox worker's engine (HTTP client, callbacks, faults).
     pub webhooks: Arc<risala_delivery::Engine>,
+    /// Message templates: management, review, quality.
+    pub templates: TemplateService,
 }
 
 impl AppState {
@@ -62,6 +65,9 @@ impl AppState {
             metrics.webhooks.clone(),
         )
         .unwrap_or_else(|e| panic!("webhook delivery cannot start: {e}"));
+        // `build_state` validated the template settings.
+        let templates =
+            TemplateService::new(store.clone(), clock.clone(), config.template_config().unwrap_or_default());
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -75,6 +81,7 @@ impl AppState {
                 code_sender: Arc::new(ConsoleCodeSender),
                 url_secret,
                 webhooks,
+                templates,
             }),
         }
     }

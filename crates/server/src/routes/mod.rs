@@ -5,6 +5,8 @@ pub mod customer;
 pub mod graph;
 pub mod ops;
 pub mod sandbox;
+pub mod template_feedback;
+pub mod template_review;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -21,11 +23,13 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(crate::openapi::openapi))
         .route(
             "/{id}",
-            get(graph::objects::get_object)
-                .delete(graph::objects::delete_object)
-                .post(graph::subscriptions::post_object),
+            get(graph::objects::get_object).delete(graph::objects::delete_object).post(graph::templates::post_object),
         )
         .route("/{id}/phone_numbers", get(graph::phone_numbers::list))
+        .route(
+            "/{id}/message_templates",
+            get(graph::templates::list).post(graph::templates::create).delete(graph::templates::delete),
+        )
         .route(
             "/{id}/subscriptions",
             get(graph::subscriptions::get_app_subscriptions)
@@ -50,6 +54,9 @@ pub fn router(state: AppState) -> Router {
         .route("/customer/v1/me", get(customer::me))
         .route("/customer/v1/chats", get(customer::chats))
         .route("/customer/v1/chats/{number}/messages", get(customer::history))
+        .route("/customer/v1/chats/{number}/block", post(template_feedback::block))
+        .route("/customer/v1/chats/{number}/report", post(template_feedback::report))
+        .route("/admin/v1/templates/{id}/review", post(template_review::review))
         .route("/customer/v1/messages", post(customer::send))
         .route("/customer/v1/messages/{id}/status", post(customer::ack))
         .route(

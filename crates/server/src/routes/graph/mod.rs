@@ -6,6 +6,7 @@ pub mod objects;
 pub mod phone_numbers;
 pub mod repr;
 pub mod subscriptions;
+pub mod templates;
 
 use axum::extract::{Request, State};
 use axum::http::Method;

@@ -43,7 +43,7 @@ pub async fn get_object(
             project(&repr::app(&a), fields.as_deref(), &["name"], "Application")?
         }
         ObjectKind::Media => super::media::info(&state, &caller, &id, &q, &base_url(&state, &headers)).await?,
-        ObjectKind::Template => return Err(missing().into()),
+        ObjectKind::Template => super::templates::get(&state, &caller, &id, fields.as_deref()).await?,
     };
     Ok(Json(v))
 }
@@ -58,6 +58,7 @@ pub async fn delete_object(
     let obj = resolve(&state, &caller, &id, &[]).await?;
     match obj.kind {
         ObjectKind::Media => Ok(Json(super::media::delete(&state, &caller, &id, &q).await?)),
+        ObjectKind::Template => Ok(Json(super::templates::delete_by_id(&state, &caller, &id).await?)),
         _ => Err(super::unsupported(&id, "delete").into()),
     }
 }
