@@ -2,6 +2,7 @@
 //! storage traits and the services that hold the rules. No HTTP and no SQL here.
 
 pub mod auth;
+pub mod cache;
 pub mod clock;
 pub mod error;
 pub mod graph;

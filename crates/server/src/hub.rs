@@ -69,3 +69,20 @@ impl Notifier for Hub {
         }
     }
 }
+
+/// What the messaging service tells: customer devices through the hub, and the webhook worker
+/// that new outbox rows are committed.
+pub struct ServerNotifier {
+    pub hub: Arc<Hub>,
+    pub webhooks: Arc<risala_delivery::Engine>,
+}
+
+impl Notifier for ServerNotifier {
+    fn customer_event(&self, wa_id: &str, event: CustomerEvent) {
+        self.hub.customer_event(wa_id, event)
+    }
+
+    fn outbox_written(&self) {
+        self.webhooks.wake();
+    }
+}

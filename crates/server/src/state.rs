@@ -31,6 +31,8 @@ pub struct Inner {
     pub code_sender: Arc<dyn CodeSender>,
     /// Key that signs media download URLs (persisted, so links survive restarts).
     pub url_secret: String,
+    /// Graph object index entries (kind and owner of an id never change), a minute at most.
+    pub objects: risala_core::cache::TtlCache<String, risala_core::model::ObjectRef>,
     /// Webhook delivery: the outbox worker's engine (HTTP client, callbacks, faults).
     pub webhooks: Arc<risala_delivery::Engine>,
     /// Message templates: management, review, quality.
@@ -42,19 +44,6 @@ impl AppState {
         let auth = AuthService::new(store.clone());
         let tenancy = TenancyService::new(store.clone(), clock.clone());
         let hub = Arc::new(Hub::default());
-        let messaging = MessagingService::new(
-            store.clone(),
-            clock.clone(),
-            hub.clone(),
-            MessagingConfig {
-                auto_create_customers: config.mode == Mode::Sandbox && config.auto_create_customers,
-                fetcher: crate::fetch::LinkFetcher::new(config.mode == Mode::Sandbox)
-                    .map(|f| Arc::new(f) as Arc<dyn risala_core::messaging::model::MediaFetcher>)
-                    .map_err(|e| tracing::error!(error = %e, "link media fetching is off"))
-                    .ok(),
-                ..MessagingConfig::default()
-            },
-        );
         let metrics = Metrics::default();
         // `build_state` validated the webhook settings; only a broken TLS setup fails here.
         let webhooks = risala_delivery::Engine::new(
@@ -65,6 +54,19 @@ impl AppState {
             metrics.webhooks.clone(),
         )
         .unwrap_or_else(|e| panic!("webhook delivery cannot start: {e}"));
+        let messaging = MessagingService::new(
+            store.clone(),
+            clock.clone(),
+            Arc::new(crate::hub::ServerNotifier { hub: hub.clone(), webhooks: webhooks.clone() }),
+            MessagingConfig {
+                auto_create_customers: config.mode == Mode::Sandbox && config.auto_create_customers,
+                fetcher: crate::fetch::LinkFetcher::new(config.mode == Mode::Sandbox)
+                    .map(|f| Arc::new(f) as Arc<dyn risala_core::messaging::model::MediaFetcher>)
+                    .map_err(|e| tracing::error!(error = %e, "link media fetching is off"))
+                    .ok(),
+                ..MessagingConfig::default()
+            },
+        );
         // `build_state` validated the template settings.
         let templates =
             TemplateService::new(store.clone(), clock.clone(), config.template_config().unwrap_or_default());
@@ -80,6 +82,7 @@ impl AppState {
                 hub,
                 code_sender: Arc::new(ConsoleCodeSender),
                 url_secret,
+                objects: risala_core::cache::TtlCache::new(std::time::Duration::from_secs(60), 100_000),
                 webhooks,
                 templates,
             }),

@@ -9,12 +9,14 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (2, "messaging", include_str!("../migrations/sqlite/0002_messaging.sql")),
     (3, "webhooks", include_str!("../migrations/sqlite/0003_webhooks.sql")),
     (4, "templates", include_str!("../migrations/sqlite/0004_templates.sql")),
+    (5, "outbox_claim_index", include_str!("../migrations/sqlite/0005_outbox_claim_index.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
     (2, "messaging", include_str!("../migrations/postgres/0002_messaging.sql")),
     (3, "webhooks", include_str!("../migrations/postgres/0003_webhooks.sql")),
     (4, "templates", include_str!("../migrations/postgres/0004_templates.sql")),
+    (5, "outbox_claim_index", include_str!("../migrations/postgres/0005_outbox_claim_index.sql")),
 ];
 
 /// The highest migration version this build knows.

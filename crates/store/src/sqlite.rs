@@ -48,7 +48,8 @@ fn open(path: &Path, synchronous: &str) -> Result<Connection, StoreError> {
     .map_err(map_err)?;
     conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(map_err)?;
     conn.execute_batch(&format!(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; \
+         PRAGMA cache_size=-32768; PRAGMA mmap_size=268435456;"
     ))
     .map_err(map_err)?;
     conn.set_prepared_statement_cache_capacity(256);

@@ -13,6 +13,9 @@ use rand::RngCore;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
+use std::time::Duration;
+
+use crate::cache::TtlCache;
 use crate::clock::{Clock, Millis};
 use crate::error::{ApiError, ErrorCode};
 use crate::inbound::{self, InboundMessage, MediaInfo, StatusUpdate, WebhookError};
@@ -56,6 +59,12 @@ pub struct MessagingService {
     config: MessagingConfig,
     last_seq: Arc<AtomicI64>,
     link_cache: Arc<std::sync::Mutex<LinkCache>>,
+    /// Hot lookups kept off the database: business numbers by id and by digits (5 s), and the
+    /// last inbound message time per (number, customer), which only ever moves forward, so a
+    /// cached open window is never wrong; a miss reads the store.
+    phones_by_id: Arc<TtlCache<String, PhoneNumber>>,
+    phones_by_number: Arc<TtlCache<String, PhoneNumber>>,
+    windows: Arc<TtlCache<(String, String), Millis>>,
 }
 
 /// A new `wamid.…`: base64 of random bytes, like Meta's opaque ids (URL-safe alphabet, so
@@ -106,11 +115,54 @@ impl MessagingService {
             config,
             last_seq: Arc::new(AtomicI64::new(0)),
             link_cache: Arc::default(),
+            phones_by_id: Arc::new(TtlCache::new(Duration::from_secs(5), 100_000)),
+            phones_by_number: Arc::new(TtlCache::new(Duration::from_secs(5), 100_000)),
+            windows: Arc::new(TtlCache::new(Duration::from_secs(3600), 1_000_000)),
         }
     }
 
     pub fn now(&self) -> Millis {
         self.clock.now_ms()
+    }
+
+    /// A business number by id, cached for a few seconds.
+    pub async fn phone(&self, id: &str) -> Result<Option<PhoneNumber>, ApiError> {
+        if let Some(p) = self.phones_by_id.get(&id.to_string()) {
+            return Ok(Some(p));
+        }
+        let p = self.store.phone_number(id).await?;
+        if let Some(p) = &p {
+            self.phones_by_id.insert(id.to_string(), p.clone());
+        }
+        Ok(p)
+    }
+
+    /// A business number by its digits, cached for a few seconds.
+    pub async fn phone_by_number(&self, number: &str) -> Result<Option<PhoneNumber>, ApiError> {
+        if let Some(p) = self.phones_by_number.get(&number.to_string()) {
+            return Ok(Some(p));
+        }
+        let p = self.store.phone_number_by_number(number).await?;
+        if let Some(p) = &p {
+            self.phones_by_number.insert(number.to_string(), p.clone());
+        }
+        Ok(p)
+    }
+
+    /// When the customer last wrote to this number, if ever: from the cache when it shows an
+    /// open window, else from the store.
+    async fn last_inbound(&self, phone_number_id: &str, wa_id: &str, now: Millis) -> Result<Option<Millis>, ApiError> {
+        let key = (phone_number_id.to_string(), wa_id.to_string());
+        if let Some(t) = self.windows.get(&key) {
+            if now - t < SERVICE_WINDOW_MS {
+                return Ok(Some(t));
+            }
+        }
+        let t = self.store.conversation(phone_number_id, wa_id).await?.and_then(|c| c.last_inbound_at);
+        if let Some(t) = t {
+            self.windows.insert(key, t);
+        }
+        Ok(t)
     }
 
     /// Strictly increasing sequence numbers, close to wall-clock microseconds.
@@ -295,9 +347,11 @@ impl MessagingService {
             });
         }
 
-        let customer = self.store.customer(&wa_id).await?;
+        // An open window means the customer exists: the common case needs no reads at all.
+        let last_inbound = if failure.is_none() { self.last_inbound(&phone.id, &wa_id, now).await? } else { None };
+        let customer_known = last_inbound.is_some() || self.store.customer(&wa_id).await?.is_some();
         let mut new_customer = None;
-        if failure.is_none() && customer.is_none() {
+        if failure.is_none() && !customer_known {
             if self.config.auto_create_customers {
                 new_customer =
                     Some(Customer { wa_id: wa_id.clone(), profile_name: format!("+{wa_id}"), created_at: now });
@@ -309,8 +363,7 @@ impl MessagingService {
             }
         }
         if failure.is_none() {
-            let conv = self.store.conversation(&phone.id, &wa_id).await?;
-            let open = conv.and_then(|c| c.last_inbound_at).is_some_and(|t| now - t < SERVICE_WINDOW_MS);
+            let open = last_inbound.is_some_and(|t| now - t < SERVICE_WINDOW_MS);
             // Templates are how a business reaches a customer outside the window.
             if !open && template_id.is_none() {
                 failure = Some(ApiError::new(
@@ -343,6 +396,7 @@ impl MessagingService {
             Some(t) => self.store.record_template_message(&new, t).await?,
             None => self.store.record_message(&new).await?,
         }
+        self.notifier.outbox_written();
         if failure.is_none() {
             self.notifier.customer_event(&wa_id, CustomerEvent::Message(Box::new(message.clone())));
         }
@@ -380,7 +434,7 @@ impl MessagingService {
     /// A customer sends a message to a business number.
     pub async fn customer_send(&self, wa_id: &str, to: &str, body: &Value) -> Result<Message, ApiError> {
         let to = WaId::parse(to, None).map_err(|e| ApiError::bad_value(format!("to: {e}")))?;
-        let phone = self.store.phone_number_by_number(to.as_str()).await?.ok_or_else(|| {
+        let phone = self.phone_by_number(to.as_str()).await?.ok_or_else(|| {
             ApiError::new(ErrorCode::Undeliverable, format!("to: {to} is not a business number here"))
         })?;
         let customer = self
@@ -455,6 +509,8 @@ impl MessagingService {
         self.store
             .record_message(&NewMessage { message: &message, new_customer: None, outbox: &outbox, media_copy })
             .await?;
+        self.windows.insert((phone.id.clone(), wa_id.to_string()), now);
+        self.notifier.outbox_written();
         Ok(message)
     }
 
@@ -472,7 +528,7 @@ impl MessagingService {
         if status::rank(&m.status) >= status::rank(to) {
             return Ok(false);
         }
-        let phone = self.store.phone_number(&m.phone_number_id).await?.ok_or_else(ApiError::internal)?;
+        let phone = self.phone(&m.phone_number_id).await?.ok_or_else(ApiError::internal)?;
         let now = self.now();
         let mut rows = Vec::new();
         // A read straight from sent also reports delivered first, as a device would.
@@ -481,7 +537,11 @@ impl MessagingService {
         }
         rows.push(self.status_row(&phone, &m, to, None, now));
         let change = StatusChange { message_id: m.id.clone(), from, to: to.to_string(), error: None, at: now };
-        Ok(self.store.change_status(&change, &rows).await?)
+        let changed = self.store.change_status(&change, &rows).await?;
+        if changed {
+            self.notifier.outbox_written();
+        }
+        Ok(changed)
     }
 
     /// Outbound messages waiting for this customer's device.

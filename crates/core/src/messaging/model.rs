@@ -140,6 +140,8 @@ pub enum CustomerEvent {
 /// Tells connected customer devices about events. The server implements it over WebSockets.
 pub trait Notifier: Send + Sync + 'static {
     fn customer_event(&self, wa_id: &str, event: CustomerEvent);
+    /// Webhook changes were committed to the outbox: the delivery worker may start at once.
+    fn outbox_written(&self) {}
 }
 
 /// A notifier that tells nobody (CLI tools, tests of services).

@@ -47,5 +47,7 @@ pub async fn advance(State(state): State<AppState>, GraphBody(body): GraphBody) 
     }
     let offset = state.clock.advance(ms);
     state.store.set_setting(CLOCK_SETTING, &offset.to_string()).await?;
+    // Retries and timed decisions may have come due.
+    state.webhooks.wake();
     Ok(Json(clock_json(&state)))
 }

@@ -19,7 +19,7 @@ pub async fn send(
 ) -> GraphResult<Json<Value>> {
     resolve(&state, &caller, &id, &[ObjectKind::PhoneNumber]).await?;
     caller.require(Permission::Messaging)?;
-    let phone = state.store.phone_number(&id).await?.ok_or_else(|| ApiError::object_not_found(&id))?;
+    let phone = state.messaging.phone(&id).await?.ok_or_else(|| ApiError::object_not_found(&id))?;
     let outcome = state.messaging.send(&phone, &body).await?;
     Ok(Json(outcome.to_json()))
 }

@@ -23,7 +23,17 @@ pub async fn resolve(state: &AppState, caller: &Caller, id: &str, kinds: &[Objec
     if !risala_core::ids::is_object_id(id) {
         return Err(alias_not_found(id));
     }
-    match state.store.object(id).await? {
+    let found = match state.objects.get(&id.to_string()) {
+        Some(o) => Some(o),
+        None => {
+            let o = state.store.object(id).await?;
+            if let Some(o) = &o {
+                state.objects.insert(id.to_string(), o.clone());
+            }
+            o
+        }
+    };
+    match found {
         Some(o) if o.business_id == caller.0.business_id && (kinds.is_empty() || kinds.contains(&o.kind)) => Ok(o),
         _ => Err(ApiError::object_not_found(id).into()),
     }

@@ -1,0 +1,71 @@
+//! A small map whose entries expire, for hot lookups that would otherwise hit the database on
+//! every request (tokens, objects, phone numbers). Entries live a few seconds so changes made
+//! by other nodes are seen soon; changes made on this node remove the entry at once.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+pub struct TtlCache<K, V> {
+    ttl: Duration,
+    max: usize,
+    map: RwLock<HashMap<K, (Instant, V)>>,
+}
+
+impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
+    pub fn new(ttl: Duration, max: usize) -> Self {
+        TtlCache { ttl, max, map: RwLock::new(HashMap::new()) }
+    }
+
+    pub fn get(&self, k: &K) -> Option<V> {
+        let map = self.map.read().ok()?;
+        let (at, v) = map.get(k)?;
+        (at.elapsed() < self.ttl).then(|| v.clone())
+    }
+
+    pub fn insert(&self, k: K, v: V) {
+        if let Ok(mut map) = self.map.write() {
+            if map.len() >= self.max {
+                let ttl = self.ttl;
+                map.retain(|_, (at, _)| at.elapsed() < ttl);
+                if map.len() >= self.max {
+                    map.clear();
+                }
+            }
+            map.insert(k, (Instant::now(), v));
+        }
+    }
+
+    pub fn remove(&self, k: &K) {
+        if let Ok(mut map) = self.map.write() {
+            map.remove(k);
+        }
+    }
+
+    pub fn clear(&self) {
+        if let Ok(mut map) = self.map.write() {
+            map.clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_expire_and_are_bounded() {
+        let c = TtlCache::new(Duration::from_millis(30), 2);
+        c.insert(1, "a");
+        assert_eq!(c.get(&1), Some("a"));
+        std::thread::sleep(Duration::from_millis(40));
+        assert_eq!(c.get(&1), None);
+        c.insert(2, "b");
+        c.insert(3, "c");
+        c.insert(4, "d");
+        assert_eq!(c.get(&4), Some("d"));
+        c.remove(&4);
+        assert_eq!(c.get(&4), None);
+    }
+}
