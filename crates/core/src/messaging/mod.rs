@@ -67,12 +67,14 @@ pub struct MessagingService {
     windows: Arc<TtlCache<(String, String), Millis>>,
 }
 
-/// A new `wamid.…`: base64 of random bytes, like Meta's opaque ids (URL-safe alphabet, so
-/// ids can appear in paths).
+/// A new `wamid.…`: opaque to clients, like Meta's, but time-ordered (16 hex digits of
+/// microseconds, then URL-safe base64 of random bytes), so new ids land at the end of the
+/// index instead of on a random page: far fewer pages written per commit.
 pub fn new_wamid() -> String {
-    let mut b = [0u8; 30];
+    let mut b = [0u8; 18];
     rand::thread_rng().fill_bytes(&mut b);
-    format!("wamid.{}", URL_SAFE.encode(b))
+    let micros = crate::clock::system_now_ms() as u64 * 1000 + (b[0] as u64 % 1000);
+    format!("wamid.{micros:016x}{}", URL_SAFE.encode(b))
 }
 
 fn ordering_key(phone_number_id: &str, wa_id: &str) -> String {
