@@ -132,6 +132,9 @@ fn main() -> anyhow::Result<()> {
         } else {
             print!("{}", stats::table(&reports));
         }
+        // Figures are not judged; lost messages and bad signatures are bugs.
+        let broken = stats::correctness_failures(&reports);
+        anyhow::ensure!(broken.is_empty(), "correctness failures: {}", broken.join("; "));
         Ok(())
     })
 }

@@ -117,6 +117,25 @@ pub fn table(reports: &[Report]) -> String {
     out
 }
 
+/// What must never happen whatever the load: an acknowledged message lost across `kill -9`,
+/// a webhook with a bad signature, or an accepted message whose webhook never came.
+pub fn correctness_failures(reports: &[Report]) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in reports {
+        if let Some(lost) = r.extra.get("lost_after_kill9").and_then(|v| v.as_u64()) {
+            if lost > 0 {
+                out.push(format!("{}: {lost} acknowledged messages lost", r.scenario));
+            }
+        }
+        for key in ["bad signature", "webhook missing"] {
+            if let Some(n) = r.errors.get(key) {
+                out.push(format!("{}: {n} × {key}", r.scenario));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +150,14 @@ mod tests {
         assert_eq!(s.quantile_ms(0.99), 99.0);
         assert_eq!(s.max_ms(), 100.0);
         assert_eq!(Samples::default().quantile_ms(0.5), 0.0);
+    }
+
+    #[test]
+    fn lost_messages_are_failures() {
+        let mut r = Report { scenario: "send".into(), ..Report::default() };
+        assert!(correctness_failures(std::slice::from_ref(&r)).is_empty());
+        r.extra.insert("lost_after_kill9".into(), serde_json::json!(2));
+        r.errors.insert("bad signature".into(), 1);
+        assert_eq!(correctness_failures(&[r]).len(), 2);
     }
 }
