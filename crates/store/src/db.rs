@@ -38,6 +38,10 @@ pub struct StmtOutcome {
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
     pub stmts: Vec<Stmt>,
+    /// Plans that lock the same rows (one conversation) carry the same key, so an engine that
+    /// commits several batches at once (PostgreSQL) keeps them in one lane: batches in
+    /// different lanes never wait on each other's row locks or deadlock.
+    pub lane: Option<u64>,
 }
 
 impl Plan {
@@ -46,7 +50,16 @@ impl Plan {
     }
 
     pub fn one(sql: &'static str, params: Vec<Value>) -> Self {
-        Plan { stmts: vec![Stmt::new(sql, params)] }
+        Plan { stmts: vec![Stmt::new(sql, params)], lane: None }
+    }
+
+    /// Put this plan in the lane of `key` (see [`Plan::lane`]).
+    pub fn in_lane_of(mut self, key: &str) -> Self {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        key.hash(&mut h);
+        self.lane = Some(h.finish());
+        self
     }
 
     pub fn push(&mut self, sql: &'static str, params: Vec<Value>) -> &mut Self {

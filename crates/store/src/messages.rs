@@ -105,7 +105,8 @@ fn customer(r: &Row) -> StoreResult<Customer> {
 /// Everything one accepted message writes, as one plan (also used by template sends).
 pub(crate) fn record_plan(new: &NewMessage<'_>) -> Plan {
     let m = new.message;
-    let mut plan = Plan::new();
+    // The conversation row is what concurrent plans contend for.
+    let mut plan = Plan::new().in_lane_of(&format!("{}:{}", m.phone_number_id, m.wa_id));
     if let Some(c) = new.new_customer {
         plan.push(
             "INSERT INTO customers (wa_id, profile_name, created_at) VALUES ($1, $2, $3) ON CONFLICT (wa_id) DO NOTHING",

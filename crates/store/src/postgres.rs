@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use risala_core::StoreError;
-use tokio::sync::{mpsc, oneshot, Semaphore};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::NoTls;
 
@@ -17,7 +19,7 @@ use crate::migrate;
 use crate::value::{Row, Value};
 
 const MAX_BATCH: usize = 512;
-/// Batches in flight at once (each on its own connection).
+/// Writer lanes: batches in flight at once, each on its own connection.
 const WRITERS: usize = 4;
 const POOL_SIZE: usize = 16;
 
@@ -26,7 +28,9 @@ type Reply = oneshot::Sender<Result<Vec<StmtOutcome>, StoreError>>;
 #[derive(Clone)]
 pub struct PgDb {
     pool: Pool,
-    writer: mpsc::UnboundedSender<(Plan, Reply)>,
+    lanes: Arc<Vec<mpsc::UnboundedSender<(Plan, Reply)>>>,
+    /// Round robin for plans without a lane key.
+    next: Arc<AtomicUsize>,
 }
 
 fn map_err(e: tokio_postgres::Error) -> StoreError {
@@ -65,19 +69,55 @@ async fn run_query(client: &deadpool_postgres::Client, sql: &str, params: &[Valu
     Ok(out)
 }
 
-async fn run_plan(client: &deadpool_postgres::Client, plan: &Plan) -> Result<Vec<StmtOutcome>, StoreError> {
-    let mut out = Vec::with_capacity(plan.stmts.len());
-    for s in &plan.stmts {
-        if s.returning {
-            let rows = run_query(client, s.sql, &s.params).await?;
-            out.push(StmtOutcome { affected: rows.len() as u64, rows });
-        } else {
-            let stmt = client.prepare_cached(s.sql).await.map_err(map_err)?;
-            let n = client.execute(&stmt, &params_ref(&s.params)).await.map_err(map_err)?;
-            out.push(StmtOutcome { affected: n, rows: Vec::new() });
+async fn run_stmt(
+    client: &deadpool_postgres::Client,
+    stmt: tokio_postgres::Statement,
+    s: &crate::db::Stmt,
+) -> Result<StmtOutcome, StoreError> {
+    let params = params_ref(&s.params);
+    if s.returning {
+        let rows = client.query(&stmt, &params).await.map_err(map_err)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let mut vals = Vec::with_capacity(r.len());
+            for i in 0..r.len() {
+                vals.push(Value::from_pg(r, i).map_err(map_err)?);
+            }
+            out.push(Row(vals));
+        }
+        Ok(StmtOutcome { affected: out.len() as u64, rows: out })
+    } else {
+        let n = client.execute(&stmt, &params).await.map_err(map_err)?;
+        Ok(StmtOutcome { affected: n, rows: Vec::new() })
+    }
+}
+
+/// Run the plans' statements pipelined: all are sent at once and PostgreSQL executes them in
+/// order, so a batch costs about one round trip instead of one per statement. Outcomes come
+/// back per plan; any failure fails the whole call (the transaction is then aborted anyway).
+async fn run_plans(client: &deadpool_postgres::Client, plans: &[&Plan]) -> Result<Vec<Vec<StmtOutcome>>, StoreError> {
+    let mut prepared = Vec::new();
+    for plan in plans {
+        for s in &plan.stmts {
+            prepared.push((client.prepare_cached(s.sql).await.map_err(map_err)?, s));
         }
     }
+    let results =
+        futures_util::future::join_all(prepared.into_iter().map(|(stmt, s)| run_stmt(client, stmt, s))).await;
+    let mut it = results.into_iter();
+    let mut out = Vec::with_capacity(plans.len());
+    for plan in plans {
+        let mut r = Vec::with_capacity(plan.stmts.len());
+        for _ in &plan.stmts {
+            r.push(it.next().ok_or_else(|| StoreError::Database("missing statement result".into()))??);
+        }
+        out.push(r);
+    }
     Ok(out)
+}
+
+async fn run_plan(client: &deadpool_postgres::Client, plan: &Plan) -> Result<Vec<StmtOutcome>, StoreError> {
+    Ok(run_plans(client, &[plan]).await?.pop().unwrap_or_default())
 }
 
 async fn one_transaction(client: &deadpool_postgres::Client, plan: &Plan) -> Result<Vec<StmtOutcome>, StoreError> {
@@ -112,18 +152,17 @@ async fn commit_batch(pool: Pool, batch: Vec<(Plan, Reply)>) {
     }
     let shared = async {
         client.batch_execute("BEGIN").await.map_err(map_err)?;
-        let mut results = Vec::with_capacity(batch.len());
-        for (plan, _) in &batch {
-            match run_plan(&client, plan).await {
-                Ok(r) => results.push(r),
-                Err(e) => {
-                    let _ = client.batch_execute("ROLLBACK").await;
-                    return Err(e);
-                }
+        let plans: Vec<&Plan> = batch.iter().map(|(p, _)| p).collect();
+        match run_plans(&client, &plans).await {
+            Ok(results) => {
+                client.batch_execute("COMMIT").await.map_err(map_err)?;
+                Ok(results)
+            }
+            Err(e) => {
+                let _ = client.batch_execute("ROLLBACK").await;
+                Err(e)
             }
         }
-        client.batch_execute("COMMIT").await.map_err(map_err)?;
-        Ok(results)
     }
     .await;
     match shared {
@@ -160,35 +199,37 @@ impl PgDb {
             let mut client = pool.get().await.map_err(pool_err)?;
             migrate::postgres(&mut client).await?;
         }
-        let (tx, mut rx) = mpsc::unbounded_channel::<(Plan, Reply)>();
-        let wpool = pool.clone();
-        tokio::spawn(async move {
-            let slots = Arc::new(Semaphore::new(WRITERS));
-            while let Some(first) = rx.recv().await {
-                let Ok(permit) = slots.clone().acquire_owned().await else {
-                    break;
-                };
-                // Gather what queued up while we waited for a free slot.
-                let mut batch = vec![first];
-                while batch.len() < MAX_BATCH {
-                    match rx.try_recv() {
-                        Ok(item) => batch.push(item),
-                        Err(_) => break,
+        // One serial writer per lane; a plan's lane comes from its key (same conversation,
+        // same lane), so concurrent batches never contend for the same rows.
+        let mut lanes = Vec::with_capacity(WRITERS);
+        for _ in 0..WRITERS {
+            let (tx, mut rx) = mpsc::unbounded_channel::<(Plan, Reply)>();
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                while let Some(first) = rx.recv().await {
+                    // Gather what queued up while the previous batch committed.
+                    let mut batch = vec![first];
+                    while batch.len() < MAX_BATCH {
+                        match rx.try_recv() {
+                            Ok(item) => batch.push(item),
+                            Err(_) => break,
+                        }
                     }
+                    commit_batch(pool.clone(), batch).await;
                 }
-                let pool = wpool.clone();
-                tokio::spawn(async move {
-                    commit_batch(pool, batch).await;
-                    drop(permit);
-                });
-            }
-        });
-        Ok(PgDb { pool, writer: tx })
+            });
+            lanes.push(tx);
+        }
+        Ok(PgDb { pool, lanes: Arc::new(lanes), next: Arc::new(AtomicUsize::new(0)) })
     }
 
     pub async fn write(&self, plan: Plan) -> Result<Vec<StmtOutcome>, StoreError> {
+        let lane = match plan.lane {
+            Some(h) => (h % self.lanes.len() as u64) as usize,
+            None => self.next.fetch_add(1, Ordering::Relaxed) % self.lanes.len(),
+        };
         let (tx, rx) = oneshot::channel();
-        self.writer.send((plan, tx)).map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?;
+        self.lanes[lane].send((plan, tx)).map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?;
         rx.await.map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?
     }
 
