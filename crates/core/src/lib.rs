@@ -12,6 +12,7 @@ pub mod messaging;
 pub mod model;
 pub mod outbound;
 pub mod phone;
+pub mod pricing;
 pub mod store;
 pub mod templates;
 pub mod tenancy;

@@ -73,6 +73,8 @@ pub struct NewMessage<'a> {
     pub new_customer: Option<&'a Customer>,
     pub outbox: &'a [OutboxRow],
     pub media_copy: Option<MediaCopy>,
+    /// The pricing decided at send (outbound messages that were sent, not failed).
+    pub pricing: Option<&'a crate::pricing::MessagePricing>,
 }
 
 /// Messaging: customers, conversations, messages, media, customer sessions.
@@ -131,6 +133,7 @@ pub trait Store:
     + MessageStore
     + crate::webhooks::WebhookStore
     + crate::templates::TemplateStore
+    + crate::pricing::BillingStore
     + Send
     + Sync
     + 'static

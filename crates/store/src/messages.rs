@@ -165,6 +165,9 @@ pub(crate) fn record_plan(new: &NewMessage<'_>) -> Plan {
             "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS BIGINT), CAST($5 AS BIGINT), CAST($6 AS BIGINT), CAST($6 AS BIGINT) WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2) ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_inbound_at = COALESCE(excluded.last_inbound_at, conversations.last_inbound_at), last_outbound_at = COALESCE(excluded.last_outbound_at, conversations.last_outbound_at), last_message_at = excluded.last_message_at",
             params![&m.phone_number_id, &m.wa_id, &m.business_id, inbound, outbound, m.created_at],
         );
+    if let Some(p) = new.pricing {
+        plan.stmts.push(crate::billing::pricing_stmt(m, p));
+    }
     for r in new.outbox {
         plan.stmts.push(outbox_stmt(r));
     }
@@ -247,6 +250,8 @@ impl MessageStore for SqlStore {
                 from[2].clone()
             ],
         );
+        // A delivery charges the message in the same commit (guarded the same way).
+        plan.stmts.extend(crate::billing::charge_stmt(change));
         // Queue the webhooks only if the update applied: a guarded insert per row keeps it
         // one commit without a read-then-write race.
         for r in outbox {

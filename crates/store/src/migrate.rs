@@ -10,6 +10,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (3, "webhooks", include_str!("../migrations/sqlite/0003_webhooks.sql")),
     (4, "templates", include_str!("../migrations/sqlite/0004_templates.sql")),
     (5, "outbox_claim_index", include_str!("../migrations/sqlite/0005_outbox_claim_index.sql")),
+    (6, "billing", include_str!("../migrations/sqlite/0006_billing.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -17,6 +18,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (3, "webhooks", include_str!("../migrations/postgres/0003_webhooks.sql")),
     (4, "templates", include_str!("../migrations/postgres/0004_templates.sql")),
     (5, "outbox_claim_index", include_str!("../migrations/postgres/0005_outbox_claim_index.sql")),
+    (6, "billing", include_str!("../migrations/postgres/0006_billing.sql")),
 ];
 
 /// The highest migration version this build knows.

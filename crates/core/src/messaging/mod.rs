@@ -22,6 +22,7 @@ use crate::inbound::{self, InboundMessage, MediaInfo, StatusUpdate, WebhookError
 use crate::model::PhoneNumber;
 use crate::outbound::{self, MediaRef, OutboundMessage, SendRequest};
 use crate::phone::WaId;
+use crate::pricing::{Category, MessagePricing, Windows};
 use crate::store::{MediaCopy, NewMessage, StatusChange, Store};
 use model::*;
 
@@ -200,9 +201,21 @@ impl MessagingService {
         error: Option<&ApiError>,
         now: Millis,
     ) -> OutboxRow {
-        let pricing = (status == status::SENT).then(|| {
-            json!({"billable": false, "pricing_model": "PMP", "type": "free_customer_service", "category": "service"})
-        });
+        self.status_row_priced(phone, m, status, error, now, None)
+    }
+
+    /// A status webhook row; `pricing` goes on the `sent` status (Meta puts it on one of
+    /// sent/delivered only).
+    fn status_row_priced(
+        &self,
+        phone: &PhoneNumber,
+        m: &Message,
+        status: &str,
+        error: Option<&ApiError>,
+        now: Millis,
+        pricing: Option<&MessagePricing>,
+    ) -> OutboxRow {
+        let pricing = pricing.filter(|_| status == status::SENT).map(MessagePricing::to_json);
         let update = StatusUpdate {
             wamid: m.id.clone(),
             status: status.to_string(),
@@ -278,6 +291,7 @@ impl MessagingService {
         let mut media_copy = None;
         // A template is looked up, checked and rendered: the customer receives the rendering.
         let mut template_id = None;
+        let mut template_category = None;
         if msg.kind == outbound::MessageKind::Template {
             let templates = crate::templates::TemplateService::new(
                 self.store.clone(),
@@ -286,6 +300,7 @@ impl MessagingService {
             );
             let prepared = templates.prepare_send(phone, &wa_id, &msg.content).await?;
             content = prepared.content;
+            template_category = content["category"].as_str().map(str::to_string);
             media_copy = prepared.media_copy;
             template_id = Some(prepared.template_id);
         }
@@ -391,9 +406,19 @@ impl MessagingService {
             created_at: now,
             updated_at: now,
         };
-        let outbox = [self.status_row(phone, &message, status, failure.as_ref(), now)];
+        let pricing = match failure {
+            None => Some(self.price(phone, &wa_id, template_category.as_deref(), last_inbound, now).await?),
+            Some(_) => None,
+        };
+        let outbox = [self.status_row_priced(phone, &message, status, failure.as_ref(), now, pricing.as_ref())];
         let media_copy = if failure.is_none() { media_copy } else { None };
-        let new = NewMessage { message: &message, new_customer: new_customer.as_ref(), outbox: &outbox, media_copy };
+        let new = NewMessage {
+            message: &message,
+            new_customer: new_customer.as_ref(),
+            outbox: &outbox,
+            media_copy,
+            pricing: pricing.as_ref(),
+        };
         match &template_id {
             Some(t) => self.store.record_template_message(&new, t).await?,
             None => self.store.record_message(&new).await?,
@@ -403,6 +428,33 @@ impl MessagingService {
             self.notifier.customer_event(&wa_id, CustomerEvent::Message(Box::new(message.clone())));
         }
         Ok(SendOutcome::Accepted { input: msg.to_input, wa_id, message_id: message.id })
+    }
+
+    /// The PMP decision for a message about to be sent: category × recipient country, free
+    /// inside the windows the rules name, the rate from the card in effect now.
+    async fn price(
+        &self,
+        phone: &PhoneNumber,
+        wa_id: &str,
+        template_category: Option<&str>,
+        last_inbound: Option<Millis>,
+        now: Millis,
+    ) -> Result<MessagePricing, ApiError> {
+        let country = WaId::from_trusted(wa_id.to_string()).country().unwrap_or_else(|| "ZZ".to_string());
+        let windows =
+            Windows { service: last_inbound.is_some_and(|t| now - t < SERVICE_WINDOW_MS), entry_point: false };
+        // Authentication to a country other than the business's own is priced at the
+        // authentication-international rate where the card has one for that country.
+        let foreign_auth = template_category.is_some_and(|c| c.eq_ignore_ascii_case("authentication"))
+            && WaId::from_trusted(phone.number.clone()).country().as_deref() != Some(country.as_str());
+        let international =
+            foreign_auth && self.store.rate(&country, Category::AuthenticationInternational, now).await?.is_some();
+        let (category, kind) = crate::pricing::classify(template_category, windows, international);
+        let mut pricing = MessagePricing { category, kind, country, amount_micros: 0 };
+        if pricing.billable() {
+            pricing.amount_micros = self.store.rate(&pricing.country, category, now).await?.unwrap_or(0);
+        }
+        Ok(pricing)
     }
 
     /// Fetch `link` media once per URL and business (cached ten minutes) and store it as the
@@ -509,7 +561,13 @@ impl MessagingService {
         };
         let outbox = [self.outbox(&phone, wa_id, "messages", value, now)];
         self.store
-            .record_message(&NewMessage { message: &message, new_customer: None, outbox: &outbox, media_copy })
+            .record_message(&NewMessage {
+                message: &message,
+                new_customer: None,
+                outbox: &outbox,
+                media_copy,
+                pricing: None,
+            })
             .await?;
         self.windows.insert((phone.id.clone(), wa_id.to_string()), now);
         self.notifier.outbox_written();

@@ -1,0 +1,265 @@
+//! Per-message pricing (PMP): which messages are charged, in which category and at what rate.
+//! Rate cards are data (see [`card`]); money is integer micro-units of the card's currency
+//! (1 USD = 1,000,000), never floats. Charges are recorded in a ledger when a message is
+//! delivered, as Meta charges PMP on delivery.
+
+pub mod card;
+pub mod dates;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::clock::Millis;
+use crate::store::StoreResult;
+
+pub use card::{RateCard, RateCardError};
+
+/// The pricing category of a message (`pricing.category` on status webhooks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Category {
+    Marketing,
+    Utility,
+    Authentication,
+    AuthenticationInternational,
+    Service,
+}
+
+impl Category {
+    /// Every category, in rate-card column order (service last: it is never charged).
+    pub const ALL: [Category; 5] = [
+        Category::Marketing,
+        Category::Utility,
+        Category::Authentication,
+        Category::AuthenticationInternational,
+        Category::Service,
+    ];
+
+    /// The wire spelling in `pricing.category` (`authentication-international` with a dash).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Marketing => "marketing",
+            Category::Utility => "utility",
+            Category::Authentication => "authentication",
+            Category::AuthenticationInternational => "authentication-international",
+            Category::Service => "service",
+        }
+    }
+
+    /// Parses either spelling (`authentication_international` too), any case.
+    pub fn parse(s: &str) -> Option<Category> {
+        match s.to_ascii_lowercase().replace('_', "-").as_str() {
+            "marketing" => Some(Category::Marketing),
+            "utility" => Some(Category::Utility),
+            "authentication" => Some(Category::Authentication),
+            "authentication-international" => Some(Category::AuthenticationInternational),
+            "service" => Some(Category::Service),
+            _ => None,
+        }
+    }
+}
+
+/// `pricing.type` on status webhooks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum PricingType {
+    Regular,
+    FreeCustomerService,
+    FreeEntryPoint,
+}
+
+impl PricingType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PricingType::Regular => "regular",
+            PricingType::FreeCustomerService => "free_customer_service",
+            PricingType::FreeEntryPoint => "free_entry_point",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PricingType> {
+        match s.to_ascii_lowercase().as_str() {
+            "regular" => Some(PricingType::Regular),
+            "free_customer_service" => Some(PricingType::FreeCustomerService),
+            "free_entry_point" => Some(PricingType::FreeEntryPoint),
+            _ => None,
+        }
+    }
+}
+
+/// What the pricing rules say about one outbound message, decided when it is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessagePricing {
+    pub category: Category,
+    pub kind: PricingType,
+    /// ISO country of the recipient (`ZZ` when unknown).
+    pub country: String,
+    /// The amount charged on delivery, in micro-units; 0 when not billable.
+    pub amount_micros: i64,
+}
+
+impl MessagePricing {
+    /// Charged at all: a regular (not free) template message.
+    pub fn billable(&self) -> bool {
+        self.kind == PricingType::Regular && self.category != Category::Service
+    }
+
+    /// The `pricing` object of a status webhook.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "billable": self.billable(),
+            "pricing_model": "PMP",
+            "type": self.kind.as_str(),
+            "category": self.category.as_str(),
+        })
+    }
+}
+
+/// The windows a message is sent in.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Windows {
+    /// The customer service window (24 h from the customer's last message) is open.
+    pub service: bool,
+    /// A free entry point window (72 h) is open.
+    pub entry_point: bool,
+}
+
+/// The PMP rules: the category and pricing type of a message.
+///
+/// - a non-template message is `service`, free (`free_customer_service`);
+/// - inside a free entry point window everything is free (`free_entry_point`);
+/// - a utility template inside an open service window is free (`free_customer_service`);
+/// - an authentication template to a country other than the business's own is priced as
+///   `authentication-international` when the card has such a rate for the country;
+/// - any other template is `regular`, charged by category × country.
+pub fn classify(
+    template_category: Option<&str>,
+    windows: Windows,
+    international_auth: bool,
+) -> (Category, PricingType) {
+    let category = match template_category.and_then(Category::parse) {
+        None => Category::Service,
+        Some(Category::Authentication) if international_auth => Category::AuthenticationInternational,
+        Some(c) => c,
+    };
+    let kind = if windows.entry_point {
+        PricingType::FreeEntryPoint
+    } else if category == Category::Service || (category == Category::Utility && windows.service) {
+        PricingType::FreeCustomerService
+    } else {
+        PricingType::Regular
+    };
+    (category, kind)
+}
+
+/// A loaded rate card's header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateCardInfo {
+    pub id: String,
+    pub name: String,
+    pub currency: String,
+    pub effective_from: Millis,
+    pub loaded_at: Millis,
+    pub rates: i64,
+}
+
+/// One line of an invoice: charges of one category, country and pricing type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceLine {
+    pub category: String,
+    pub country: String,
+    pub pricing_type: String,
+    pub messages: i64,
+    pub amount_micros: i64,
+}
+
+/// One ledger row: a delivered message and what it cost (0 when free).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerEntry {
+    pub message_id: String,
+    pub waba_id: String,
+    pub phone_number_id: String,
+    pub country: String,
+    pub category: String,
+    pub pricing_type: String,
+    pub amount_micros: i64,
+    pub charged_at: Millis,
+}
+
+/// Storage for rate cards and the ledger.
+#[async_trait]
+pub trait BillingStore: Send + Sync {
+    /// Store a rate card effective from `effective_from`; returns its id.
+    async fn load_rate_card(&self, card: &RateCard, effective_from: Millis, loaded_at: Millis) -> StoreResult<String>;
+    async fn rate_cards(&self) -> StoreResult<Vec<RateCardInfo>>;
+    /// The rate for a country (or the card's default row `*`) and category, from the latest
+    /// card effective at `at`; `None` when no card or no such rate.
+    async fn rate(&self, country: &str, category: Category, at: Millis) -> StoreResult<Option<i64>>;
+    /// Ledger rows of a WABA charged in `[from, to)`, oldest first.
+    async fn ledger(&self, waba_id: &str, from: Millis, to: Millis) -> StoreResult<Vec<LedgerEntry>>;
+}
+
+/// Group ledger rows into invoice lines (by category, country, pricing type), sorted.
+pub fn invoice_lines(entries: &[LedgerEntry]) -> Vec<InvoiceLine> {
+    let mut map: std::collections::BTreeMap<(String, String, String), (i64, i64)> = Default::default();
+    for e in entries {
+        let v = map.entry((e.category.clone(), e.country.clone(), e.pricing_type.clone())).or_default();
+        v.0 += 1;
+        v.1 += e.amount_micros;
+    }
+    map.into_iter()
+        .map(|((category, country, pricing_type), (messages, amount_micros))| InvoiceLine {
+            category,
+            country,
+            pricing_type,
+            messages,
+            amount_micros,
+        })
+        .collect()
+}
+
+/// `12345678` micro-units → `"12.345678"`.
+pub fn format_micros(m: i64) -> String {
+    let sign = if m < 0 { "-" } else { "" };
+    let a = m.unsigned_abs();
+    format!("{sign}{}.{:06}", a / 1_000_000, a % 1_000_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pmp_rules() {
+        let none = Windows::default();
+        let csw = Windows { service: true, entry_point: false };
+        let fep = Windows { service: true, entry_point: true };
+        assert_eq!(classify(None, csw, false), (Category::Service, PricingType::FreeCustomerService));
+        assert_eq!(classify(Some("UTILITY"), csw, false), (Category::Utility, PricingType::FreeCustomerService));
+        assert_eq!(classify(Some("UTILITY"), none, false), (Category::Utility, PricingType::Regular));
+        assert_eq!(classify(Some("MARKETING"), csw, false), (Category::Marketing, PricingType::Regular));
+        assert_eq!(classify(Some("MARKETING"), fep, false), (Category::Marketing, PricingType::FreeEntryPoint));
+        assert_eq!(
+            classify(Some("AUTHENTICATION"), none, true),
+            (Category::AuthenticationInternational, PricingType::Regular)
+        );
+        assert_eq!(classify(Some("authentication"), none, false), (Category::Authentication, PricingType::Regular));
+    }
+
+    #[test]
+    fn pricing_json_and_money() {
+        let p = MessagePricing {
+            category: Category::AuthenticationInternational,
+            kind: PricingType::Regular,
+            country: "IN".into(),
+            amount_micros: 28_000,
+        };
+        assert_eq!(
+            p.to_json(),
+            json!({"billable": true, "pricing_model": "PMP", "type": "regular", "category": "authentication-international"})
+        );
+        assert_eq!(format_micros(28_000), "0.028000");
+        assert_eq!(format_micros(12_345_678), "12.345678");
+        assert_eq!(format_micros(-5), "-0.000005");
+        assert_eq!(Category::parse("authentication_international"), Some(Category::AuthenticationInternational));
+    }
+}

@@ -1,0 +1,294 @@
+//! Per-message pricing, the ledger and invoices, on SQLite and PostgreSQL: service replies and
+//! utility templates inside the window are free, templates are charged the card's rate for the
+//! recipient's country (a +1 number by its real region) when delivered, once, never when
+//! failed; and a seeded randomized run whose ledger total equals the sum computed
+//! independently from the rate card.
+
+use std::collections::HashMap;
+
+use risala_core::clock::Clock;
+use risala_core::pricing::{invoice_lines, Category, RateCard};
+use risala_testkit::customer::TestCustomer;
+use risala_testkit::{engine_test, Database, Engine, TestApp};
+use serde_json::{json, Value};
+
+const SAMPLE: &str = include_str!("../../../rates/sample.csv");
+const US: &str = "15550001111";
+const GB: &str = "447700900123";
+const CA: &str = "14165550199";
+const IN: &str = "919876543210";
+
+async fn load_sample(app: &TestApp) -> RateCard {
+    let card = RateCard::parse_csv(SAMPLE, "sample").unwrap();
+    app.state.store.load_rate_card(&card, 0, app.state.clock.now_ms()).await.unwrap();
+    card
+}
+
+async fn create_templates(app: &TestApp) {
+    let path = format!("/v23.0/{}/message_templates", app.waba_id());
+    for t in [
+        json!({"name": "news", "language": "en_US", "category": "MARKETING", "components": [
+            {"type": "BODY", "text": "Hello {{1}}, new arrivals are waiting for you in our store this week.", "example": {"body_text": [["Ann"]]}}]}),
+        json!({"name": "shipped", "language": "en_US", "category": "UTILITY", "components": [
+            {"type": "BODY", "text": "Hello {{1}}, your order has shipped and is on its way to you.", "example": {"body_text": [["Ann"]]}}]}),
+        json!({"name": "login", "language": "en_US", "category": "AUTHENTICATION", "components": [
+            {"type": "BODY", "add_security_recommendation": true}, {"type": "FOOTER", "code_expiration_minutes": 10},
+            {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE", "text": "Copy code"}]}]}),
+    ] {
+        let (s, v) = app.post(&path, &t).await;
+        assert_eq!(s, 200, "{t}: {v}");
+        assert_eq!(v["status"], "APPROVED", "{t}: {v}");
+    }
+}
+
+fn template_body(to: &str, name: &str) -> Value {
+    let components = match name {
+        "login" => json!([{"type": "body", "parameters": [{"type": "text", "text": "123456"}]},
+            {"type": "button", "sub_type": "url", "index": "0", "parameters": [{"type": "text", "text": "123456"}]}]),
+        _ => json!([{"type": "body", "parameters": [{"type": "text", "text": "Ann"}]}]),
+    };
+    json!({"messaging_product": "whatsapp", "to": to, "type": "template",
+           "template": {"name": name, "language": {"code": "en_US"}, "components": components}})
+}
+
+fn text_body(to: &str) -> Value {
+    json!({"messaging_product": "whatsapp", "to": to, "type": "text", "text": {"body": "Thanks!"}})
+}
+
+async fn send(app: &TestApp, body: &Value) -> String {
+    let (s, v) = app.post(&format!("/v23.0/{}/messages", app.phone_number_id()), body).await;
+    assert_eq!(s, 200, "send {body}: {v}");
+    v["messages"][0]["id"].as_str().unwrap().to_string()
+}
+
+/// The statuses queued for one message, in order.
+async fn statuses(app: &TestApp, id: &str) -> Vec<Value> {
+    app.queued_statuses().await.into_iter().filter(|s| s["id"] == id).collect()
+}
+
+async fn sent_pricing(app: &TestApp, id: &str) -> Value {
+    let s = statuses(app, id).await;
+    assert_eq!(s[0]["status"], "sent", "{s:?}");
+    s[0]["pricing"].clone()
+}
+
+async fn advance(app: &TestApp, by: &str) {
+    let (s, v) = app.post_as("/sandbox/v1/clock/advance", &json!({"by": by}), None).await;
+    assert_eq!(s, 200, "{v}");
+}
+
+async fn ledger_total(app: &TestApp) -> (i64, usize) {
+    let rows = app.state.store.ledger(app.waba_id(), 0, i64::MAX).await.unwrap();
+    (rows.iter().map(|r| r.amount_micros).sum(), rows.len())
+}
+
+async fn pmp_pricing_and_invoice(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let card = load_sample(&app).await;
+    create_templates(&app).await;
+    let biz = app.business_number().to_string();
+    let us = app.customer(US, "Una").await;
+    let gb = app.customer(GB, "Gil").await;
+    let ca = app.customer(CA, "Cam").await;
+    let inn = app.customer(IN, "Ina").await;
+
+    // A reply inside the window: service, free.
+    us.send(&biz, json!({"type": "text", "text": {"body": "hi"}})).await;
+    let reply = send(&app, &text_body(US)).await;
+    assert_eq!(
+        sent_pricing(&app, &reply).await,
+        json!({"billable": false, "pricing_model": "PMP", "type": "free_customer_service", "category": "service"})
+    );
+    // A utility template inside the window: free.
+    let utility_in = send(&app, &template_body(US, "shipped")).await;
+    assert_eq!(
+        sent_pricing(&app, &utility_in).await,
+        json!({"billable": false, "pricing_model": "PMP", "type": "free_customer_service", "category": "utility"})
+    );
+    // A marketing template inside the window is charged all the same.
+    let marketing_us = send(&app, &template_body(US, "news")).await;
+    assert_eq!(
+        sent_pricing(&app, &marketing_us).await,
+        json!({"billable": true, "pricing_model": "PMP", "type": "regular", "category": "marketing"})
+    );
+    // Outside any window: marketing to +44 at the GB rate, to a Toronto number at the CA rate,
+    // utility charged, authentication to India at the international rate.
+    let marketing_gb = send(&app, &template_body(GB, "news")).await;
+    let marketing_ca = send(&app, &template_body(CA, "news")).await;
+    let utility_gb = send(&app, &template_body(GB, "shipped")).await;
+    let auth_in = send(&app, &template_body(IN, "login")).await;
+    let auth_gb = send(&app, &template_body(GB, "login")).await;
+    assert_eq!(
+        sent_pricing(&app, &auth_in).await,
+        json!({"billable": true, "pricing_model": "PMP", "type": "regular", "category": "authentication-international"})
+    );
+    assert_eq!(sent_pricing(&app, &auth_gb).await["category"], "authentication");
+    // A text outside the window fails (131047) and carries no pricing.
+    let failed = send(&app, &text_body(GB)).await;
+    let s = statuses(&app, &failed).await;
+    assert_eq!(s[0]["status"], "failed");
+    assert!(s[0].get("pricing").is_none(), "{s:?}");
+
+    // Nothing is charged before delivery.
+    assert_eq!(ledger_total(&app).await, (0, 0));
+    let acks: [(&TestCustomer, &str); 8] = [
+        (&us, &reply),
+        (&us, &utility_in),
+        (&us, &marketing_us),
+        (&gb, &marketing_gb),
+        (&ca, &marketing_ca),
+        (&gb, &utility_gb),
+        (&inn, &auth_in),
+        (&gb, &auth_gb),
+    ];
+    for (c, id) in acks {
+        assert_eq!(c.ack(id, "delivered").await.0, 200);
+    }
+    // Read after delivered, a second delivered, and a read straight from sent charge nothing more.
+    assert_eq!(gb.ack(&marketing_gb, "read").await.0, 200);
+    gb.ack(&marketing_gb, "delivered").await;
+    // The failed message cannot be delivered, so is never charged.
+    gb.ack(&failed, "delivered").await;
+
+    let rate = |c: &str, cat: Category| card.rate(c, cat).unwrap();
+    assert_eq!(rate("GB", Category::Marketing), 52_900);
+    assert_ne!(rate("CA", Category::Marketing), rate("US", Category::Marketing));
+    let expected = rate("US", Category::Marketing)
+        + rate("GB", Category::Marketing)
+        + rate("CA", Category::Marketing)
+        + rate("GB", Category::Utility)
+        + rate("IN", Category::AuthenticationInternational)
+        + rate("GB", Category::Authentication);
+    assert_eq!(ledger_total(&app).await, (expected, 8));
+
+    let rows = app.state.store.ledger(app.waba_id(), 0, i64::MAX).await.unwrap();
+    let lines = invoice_lines(&rows);
+    let gb_marketing = lines.iter().find(|l| l.country == "GB" && l.category == "marketing").unwrap();
+    assert_eq!(
+        (gb_marketing.messages, gb_marketing.amount_micros, gb_marketing.pricing_type.as_str()),
+        (1, 52_900, "regular")
+    );
+    let free: i64 = lines.iter().filter(|l| l.pricing_type != "regular").map(|l| l.messages).sum();
+    assert_eq!(free, 2);
+
+    // A read straight from sent charges too (delivered is implied), once.
+    let later = send(&app, &template_body(GB, "news")).await;
+    assert_eq!(gb.ack(&later, "read").await.0, 200);
+    assert_eq!(ledger_total(&app).await, (expected + 52_900, 9));
+
+    // A later card applies from its date on; messages sent before keep their price.
+    let pending = send(&app, &template_body(GB, "news")).await;
+    let newer = RateCard::parse_csv("country,marketing\nGB,0.06\n", "q1").unwrap();
+    let from = app.state.clock.now_ms() + 3_600_000;
+    app.state.store.load_rate_card(&newer, from, app.state.clock.now_ms()).await.unwrap();
+    advance(&app, "2h").await;
+    let repriced = send(&app, &template_body(GB, "news")).await;
+    gb.ack(&pending, "delivered").await;
+    gb.ack(&repriced, "delivered").await;
+    assert_eq!(ledger_total(&app).await, (expected + 52_900 * 2 + 60_000, 11));
+}
+engine_test!(pmp_pricing_and_invoice_works, super::pmp_pricing_and_invoice);
+
+/// A small deterministic generator (xorshift64*), so a failing seed can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+async fn exact_ledger(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let card = load_sample(&app).await;
+    create_templates(&app).await;
+    let biz = app.business_number().to_string();
+    // (number, country as the test knows it, independently of the server's phone library).
+    let people = [
+        (US, "US"),
+        (GB, "GB"),
+        (CA, "CA"),
+        (IN, "IN"),
+        ("5511987654321", "BR"),
+        ("4915123456789", "DE"),
+        ("33612345678", "FR"),
+        ("12125550199", "US"),
+    ];
+    let mut customers = Vec::new();
+    for (n, _) in people {
+        customers.push(app.customer(n, "C").await);
+    }
+    let seed = std::env::var("RISALA_BILLING_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_2026_u64);
+    let mut rng = Rng(seed);
+    // The test's own model: the time in hours since start, when each customer last wrote.
+    let mut now_h: i64 = 0;
+    let mut wrote: HashMap<usize, i64> = HashMap::new();
+    // Messages sent: (customer, expected charge when delivered), and which were charged.
+    let mut sent: Vec<(usize, String, i64)> = Vec::new();
+    let mut charged: HashMap<String, i64> = HashMap::new();
+    let mut failures = 0;
+    let ops = 2000;
+    for _ in 0..ops {
+        let c = rng.below(people.len());
+        let (number, country) = people[c];
+        let window = wrote.get(&c).is_some_and(|t| now_h - t < 24);
+        match rng.below(20) {
+            0 => {
+                advance(&app, "5h").await;
+                now_h += 5;
+            }
+            1..=3 => {
+                customers[c].send(&biz, json!({"type": "text", "text": {"body": "hello"}})).await;
+                wrote.insert(c, now_h);
+            }
+            4..=10 => {
+                let (name, price) = match rng.below(4) {
+                    0 => ("news", card.rate(country, Category::Marketing).unwrap()),
+                    1 => ("shipped", if window { 0 } else { card.rate(country, Category::Utility).unwrap() }),
+                    2 => {
+                        let intl =
+                            country != "US" && card.rate(country, Category::AuthenticationInternational).is_some();
+                        let cat = if intl { Category::AuthenticationInternational } else { Category::Authentication };
+                        ("login", card.rate(country, cat).unwrap())
+                    }
+                    _ => ("text", 0),
+                };
+                let body = if name == "text" { text_body(number) } else { template_body(number, name) };
+                let id = send(&app, &body).await;
+                if name == "text" && !window {
+                    failures += 1;
+                    sent.push((c, id, -1));
+                } else {
+                    sent.push((c, id, price));
+                }
+            }
+            _ if !sent.is_empty() => {
+                let (c, id, price) = sent[rng.below(sent.len())].clone();
+                let status = if rng.below(3) == 0 { "read" } else { "delivered" };
+                customers[c].ack(&id, status).await;
+                if price >= 0 {
+                    charged.insert(id, price);
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(failures > 0 && charged.len() > 100, "the run exercises failures ({failures}) and deliveries");
+    let expected: i64 = charged.values().sum();
+    let rows = app.state.store.ledger(app.waba_id(), 0, i64::MAX).await.unwrap();
+    assert_eq!(rows.len(), charged.len(), "seed {seed}: one ledger row per delivered message");
+    let lines = invoice_lines(&rows);
+    let invoiced: i64 = lines.iter().map(|l| l.amount_micros).sum();
+    assert_eq!(invoiced, expected, "seed {seed}: invoice total equals the rate-card sum");
+    assert!(expected > 0);
+}
+engine_test!(exact_ledger_randomized, super::exact_ledger);

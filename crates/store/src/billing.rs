@@ -1,0 +1,124 @@
+//! Rate cards, per-message pricing and the ledger, written once for both engines.
+//!
+//! The pricing a message gets is stored in the message's own plan ([`pricing_stmt`]); the
+//! charge is copied into the ledger in the plan of the status change that delivers it
+//! ([`charge_stmt`]), guarded so it applies only if that change did, and keyed by the message id
+//! so a message is charged at most once. A failed message has no pricing row: never charged.
+
+use async_trait::async_trait;
+use risala_core::clock::Millis;
+use risala_core::messaging::model::Message;
+use risala_core::pricing::{BillingStore, Category, LedgerEntry, MessagePricing, RateCard, RateCardInfo};
+use risala_core::store::{StatusChange, StoreResult};
+
+use crate::db::{Plan, Stmt};
+use crate::params;
+use crate::SqlStore;
+
+/// The pricing row of a message that was sent, for the message's own plan.
+pub fn pricing_stmt(m: &Message, p: &MessagePricing) -> Stmt {
+    Stmt::new(
+        "INSERT INTO message_pricing (message_id, business_id, waba_id, phone_number_id, wa_id, country, category, pricing_type, amount_micros, created_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), waba_id, CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS TEXT), CAST($6 AS TEXT), CAST($7 AS TEXT), CAST($8 AS BIGINT), CAST($9 AS BIGINT) FROM phone_numbers WHERE id = $3",
+        params![
+            &m.id,
+            &m.business_id,
+            &m.phone_number_id,
+            &m.wa_id,
+            &p.country,
+            p.category.as_str(),
+            p.kind.as_str(),
+            p.amount_micros,
+            m.created_at
+        ],
+    )
+}
+
+/// The ledger row of a message this status change delivers (or reads straight from sent),
+/// for the change's own plan; nothing when the change did not apply or it was charged before.
+pub fn charge_stmt(change: &StatusChange) -> Option<Stmt> {
+    if change.to != "delivered" && change.to != "read" {
+        return None;
+    }
+    Some(Stmt::new(
+        "INSERT INTO ledger (message_id, business_id, waba_id, phone_number_id, wa_id, country, category, pricing_type, amount_micros, charged_at) SELECT p.message_id, p.business_id, p.waba_id, p.phone_number_id, p.wa_id, p.country, p.category, p.pricing_type, p.amount_micros, CAST($1 AS BIGINT) FROM message_pricing p JOIN messages m ON m.id = p.message_id WHERE p.message_id = $2 AND m.status = $3 AND m.updated_at = CAST($1 AS BIGINT) ON CONFLICT (message_id) DO NOTHING",
+        params![change.at, &change.message_id, &change.to],
+    ))
+}
+
+#[async_trait]
+impl BillingStore for SqlStore {
+    async fn load_rate_card(&self, card: &RateCard, effective_from: Millis, loaded_at: Millis) -> StoreResult<String> {
+        let id = risala_core::ids::new_object_id();
+        let mut plan = Plan::one(
+            "INSERT INTO rate_cards (id, name, currency, effective_from, loaded_at) VALUES ($1, $2, $3, $4, $5)",
+            params![&id, &card.name, &card.currency, effective_from, loaded_at],
+        );
+        for ((country, category), micros) in &card.rates {
+            plan.push(
+                "INSERT INTO rates (card_id, country, category, amount_micros) VALUES ($1, $2, $3, $4)",
+                params![&id, country, category.as_str(), *micros],
+            );
+        }
+        self.db.write(plan).await?;
+        Ok(id)
+    }
+
+    async fn rate_cards(&self) -> StoreResult<Vec<RateCardInfo>> {
+        let rows = self
+            .db
+            .query(
+                "SELECT c.id, c.name, c.currency, c.effective_from, c.loaded_at, (SELECT count(*) FROM rates r WHERE r.card_id = c.id) FROM rate_cards c ORDER BY c.effective_from, c.loaded_at",
+                vec![],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RateCardInfo {
+                    id: r.text(0)?,
+                    name: r.text(1)?,
+                    currency: r.text(2)?,
+                    effective_from: r.i64(3)?,
+                    loaded_at: r.i64(4)?,
+                    rates: r.i64(5)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn rate(&self, country: &str, category: Category, at: Millis) -> StoreResult<Option<i64>> {
+        // The latest card in effect (a card loaded later for the same date replaces the earlier);
+        // the country's own row before the default row `*`.
+        let row = self
+            .db
+            .query_opt(
+                "SELECT r.amount_micros FROM rates r WHERE r.card_id = (SELECT id FROM rate_cards WHERE effective_from <= $1 ORDER BY effective_from DESC, loaded_at DESC, id DESC LIMIT 1) AND r.category = $2 AND r.country IN ($3, '*') ORDER BY CASE WHEN r.country = '*' THEN 1 ELSE 0 END LIMIT 1",
+                params![at, category.as_str(), country],
+            )
+            .await?;
+        row.map(|r| r.i64(0)).transpose()
+    }
+
+    async fn ledger(&self, waba_id: &str, from: Millis, to: Millis) -> StoreResult<Vec<LedgerEntry>> {
+        let rows = self
+            .db
+            .query(
+                "SELECT message_id, waba_id, phone_number_id, country, category, pricing_type, amount_micros, charged_at FROM ledger WHERE waba_id = $1 AND charged_at >= $2 AND charged_at < $3 ORDER BY charged_at, message_id",
+                params![waba_id, from, to],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(LedgerEntry {
+                    message_id: r.text(0)?,
+                    waba_id: r.text(1)?,
+                    phone_number_id: r.text(2)?,
+                    country: r.text(3)?,
+                    category: r.text(4)?,
+                    pricing_type: r.text(5)?,
+                    amount_micros: r.i64(6)?,
+                    charged_at: r.i64(7)?,
+                })
+            })
+            .collect()
+    }
+}
