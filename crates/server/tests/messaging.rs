@@ -30,22 +30,6 @@ async fn send_ok(app: &TestApp, mut body: Value) -> String {
     v["messages"][0]["id"].as_str().unwrap().to_string()
 }
 
-async fn upload(app: &TestApp, mime: &str, bytes: &[u8]) -> String {
-    let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("file.bin").mime_str(mime).unwrap();
-    let form = reqwest::multipart::Form::new().text("messaging_product", "whatsapp").part("file", part);
-    let r = app
-        .client
-        .post(app.url(&format!("/v23.0/{}/media", app.phone_number_id())))
-        .bearer_auth(DEMO_TOKEN)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let (s, v) = json_response(r).await;
-    assert_eq!(s, 200, "upload: {v}");
-    v["id"].as_str().unwrap().to_string()
-}
-
 async fn every_outbound_type(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
@@ -54,11 +38,11 @@ async fn every_outbound_type(engine: Engine) {
     customer.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
 
     let files = file_server().await;
-    let image = upload(&app, "image/png", b"\x89PNG fake image").await;
-    let doc = upload(&app, "application/pdf", b"%PDF-1.4 fake").await;
-    let audio = upload(&app, "audio/ogg", b"OggS fake").await;
-    let video = upload(&app, "video/mp4", b"fake mp4").await;
-    let sticker = upload(&app, "image/webp", b"RIFF fake webp").await;
+    let image = app.upload("image/png", b"\x89PNG fake image").await;
+    let doc = app.upload("application/pdf", b"%PDF-1.4 fake").await;
+    let audio = app.upload("audio/ogg", b"OggS fake").await;
+    let video = app.upload("video/mp4", b"fake mp4").await;
+    let sticker = app.upload("image/webp", b"RIFF fake webp").await;
     let interactive = |i: Value| json!({"type": "interactive", "interactive": i});
     let cases: Vec<Value> = vec![
         json!({"type": "text", "text": {"body": "Hello https://example.com", "preview_url": true}}),
@@ -188,7 +172,8 @@ async fn every_inbound_type(engine: Engine) {
         first_value,
         json!({"messaging_product": "whatsapp",
                "metadata": {"display_phone_number": "15550100001", "phone_number_id": "<redacted>"},
-               "contacts": [{"profile": {"name": "Sheena Nelson"}, "wa_id": "16505551234"}],
+               "contacts": [{"profile": {"name": "Sheena Nelson"}, "wa_id": "16505551234",
+                             "user_id": risala_core::inbound::business_scoped_user_id("16505551234")}],
                "messages": [{"from": "16505551234", "id": "<redacted>", "timestamp": "<redacted>", "type": "text", "text": {"body": "Hi"}}]})
     );
     let msgs: Vec<Value> = values.iter().map(|v| v["messages"][0].clone()).collect();
@@ -432,7 +417,7 @@ engine_test!(mark_read_and_typing_reach_the_device, super::read_and_typing);
 async fn media(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
-    let id = upload(&app, "image/jpeg", b"some jpeg").await;
+    let id = app.upload("image/jpeg", b"some jpeg").await;
     let (s, info) = app.get(&format!("/v23.0/{id}")).await;
     assert_eq!(s, 200, "{info}");
     assert_eq!(info["mime_type"], "image/jpeg");
@@ -456,37 +441,14 @@ async fn media(engine: Engine) {
         100,
     );
     // Limits: MIME type and size, 131053.
-    let part = reqwest::multipart::Part::bytes(vec![0u8; 10]).file_name("x.gif").mime_str("image/gif").unwrap();
-    let form = reqwest::multipart::Form::new().text("messaging_product", "whatsapp").part("file", part);
-    let r = app
-        .client
-        .post(app.url(&format!("/v23.0/{}/media", app.phone_number_id())))
-        .bearer_auth(DEMO_TOKEN)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_graph_error(&json_response(r).await, 400, 131053);
-    let part = reqwest::multipart::Part::bytes(vec![0u8; 5 * 1024 * 1024 + 1])
-        .file_name("x.png")
-        .mime_str("image/png")
-        .unwrap();
-    let form = reqwest::multipart::Form::new().text("messaging_product", "whatsapp").part("file", part);
-    let r = app
-        .client
-        .post(app.url(&format!("/v23.0/{}/media", app.phone_number_id())))
-        .bearer_auth(DEMO_TOKEN)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_graph_error(&json_response(r).await, 400, 131053);
+    assert_graph_error(&app.upload_raw("image/gif", "x.gif", vec![0u8; 10]).await, 400, 131053);
+    assert_graph_error(&app.upload_raw("image/png", "x.png", vec![0u8; 5 * 1024 * 1024 + 1]).await, 400, 131053);
     // Delete, then it is gone.
     let r = app.client.delete(app.url(&format!("/v23.0/{id}"))).bearer_auth(DEMO_TOKEN).send().await.unwrap();
     assert_eq!(json_response(r).await, (200, json!({"success": true})));
     assert_graph_error(&app.get(&format!("/v23.0/{id}")).await, 400, 100);
     // Retention: 30 days after upload the media is gone.
-    let kept = upload(&app, "image/png", b"png").await;
+    let kept = app.upload("image/png", b"png").await;
     assert_eq!(app.get(&format!("/v23.0/{kept}")).await.0, 200);
     app.post_as("/sandbox/v1/clock/advance", &json!({"by": "31d"}), None).await;
     assert_graph_error(&app.get(&format!("/v23.0/{kept}")).await, 400, 100);

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use risala_testkit::{assert_graph_error, engine_test, json_response, Database, Engine, TestApp, DEMO_TOKEN};
+use risala_testkit::{assert_graph_error, engine_test, Database, Engine, TestApp};
 use serde_json::{json, Value};
 
 const CUSTOMER: &str = "15550001111";
@@ -30,22 +30,6 @@ async fn send_ok(app: &TestApp, name: &str, components: Value) -> String {
     let (s, v) = send(app, &send_body(name, "en_US", components)).await;
     assert_eq!(s, 200, "send {name}: {v}");
     v["messages"][0]["id"].as_str().unwrap().to_string()
-}
-
-async fn upload(app: &TestApp, mime: &str, bytes: &[u8]) -> String {
-    let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("receipt.pdf").mime_str(mime).unwrap();
-    let form = reqwest::multipart::Form::new().text("messaging_product", "whatsapp").part("file", part);
-    let r = app
-        .client
-        .post(app.url(&format!("/v23.0/{}/media", app.phone_number_id())))
-        .bearer_auth(DEMO_TOKEN)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let (s, v) = json_response(r).await;
-    assert_eq!(s, 200, "upload: {v}");
-    v["id"].as_str().unwrap().to_string()
 }
 
 fn order_template(name: &str, header: Value) -> Value {
@@ -122,7 +106,7 @@ async fn every_parameter_kind(engine: Engine) {
     let m = device.next_message().await;
     assert_eq!(m["template"]["header"], json!({"type": "image", "image": {"link": "https://example.com/a.jpg"}}));
     assert_eq!(m["template"]["body"], "Hello Ann, your order A-7 has shipped and is on its way.");
-    let pdf = upload(&app, "application/pdf", b"%PDF-1.4 receipt").await;
+    let pdf = app.upload("application/pdf", b"%PDF-1.4 receipt").await;
     send_ok(&app, "doc_order", json!([{"type": "header", "parameters": [{"type": "document", "document": {"id": pdf, "filename": "receipt.pdf"}}]}, order_params()])).await;
     let m = device.next_message().await;
     let doc = &m["template"]["header"]["document"];

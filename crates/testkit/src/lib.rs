@@ -185,6 +185,28 @@ impl TestApp {
         &self.demo.ids.waba_id
     }
 
+    /// Upload media as the demo business (`POST /{phone-number-id}/media`): status and body.
+    pub async fn upload_raw(&self, mime: &str, filename: &str, bytes: Vec<u8>) -> (u16, Value) {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string()).mime_str(mime).expect("mime");
+        let form = reqwest::multipart::Form::new().text("messaging_product", "whatsapp").part("file", part);
+        let r = self
+            .client
+            .post(self.url(&format!("/v23.0/{}/media", self.phone_number_id())))
+            .bearer_auth(DEMO_TOKEN)
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload request");
+        json_response(r).await
+    }
+
+    /// Upload media as the demo business; returns the media id.
+    pub async fn upload(&self, mime: &str, bytes: &[u8]) -> String {
+        let (s, v) = self.upload_raw(mime, "file.bin", bytes.to_vec()).await;
+        assert_eq!(s, 200, "upload: {v}");
+        v["id"].as_str().expect("media id").to_string()
+    }
+
     /// The demo business number's digits.
     pub fn business_number(&self) -> &str {
         &self.demo.phone.number
