@@ -141,6 +141,14 @@ async fn handshake(engine: Engine) {
     let (s, b) = app.post(&num, &good).await;
     assert_eq!(s, 200, "{b}");
     assert!(app.state.store.number_override(app.phone_number_id()).await.unwrap().is_some());
+    // The number reports every level's callback.
+    let (s, b) = app.get(&format!("{num}?fields=webhook_configuration")).await;
+    assert_eq!(s, 200, "{b}");
+    let url = rcv.url();
+    assert_eq!(
+        b["webhook_configuration"],
+        json!({"application": url, "whatsapp_business_account": url, "phone_number": url})
+    );
 
     // Not a URL; and another business's app is not visible.
     let e = assert_graph_error(

@@ -27,7 +27,11 @@ pub async fn get_object(
         ObjectKind::PhoneNumber => {
             // Reading a number is allowed with either permission: senders look theirs up.
             let p = state.store.phone_number(&id).await?.ok_or_else(missing)?;
-            project(&repr::phone_number(&p), fields.as_deref(), repr::PHONE_DEFAULT, "WhatsAppBusinessPhoneNumber")?
+            let mut all = repr::phone_number(&p);
+            if fields.as_deref().is_some_and(|f| f.iter().any(|f| f.name == "webhook_configuration")) {
+                all.insert("webhook_configuration".into(), webhook_configuration(&state, &p).await?);
+            }
+            project(&all, fields.as_deref(), repr::PHONE_DEFAULT, "WhatsAppBusinessPhoneNumber")?
         }
         ObjectKind::Waba => {
             caller.require(Permission::Management)?;
@@ -46,6 +50,24 @@ pub async fn get_object(
         ObjectKind::Template => super::templates::get(&state, &caller, &id, fields.as_deref()).await?,
     };
     Ok(Json(v))
+}
+
+/// `webhook_configuration` of a number, as Meta reports it: the callback at each level that
+/// has one (`phone_number` override > `whatsapp_business_account` override > `application`).
+async fn webhook_configuration(state: &AppState, p: &risala_core::model::PhoneNumber) -> GraphResult<Value> {
+    let mut out = serde_json::Map::new();
+    let apps = state.store.app_subscriptions(None, Some(&p.business_id)).await?;
+    if let Some(a) = apps.iter().find(|a| a.object == "whatsapp_business_account") {
+        out.insert("application".into(), Value::String(a.callback_url.clone()));
+    }
+    let wabas = state.store.waba_subscriptions(&p.waba_id).await?;
+    if let Some(uri) = wabas.iter().find_map(|w| w.override_callback_uri.clone()) {
+        out.insert("whatsapp_business_account".into(), Value::String(uri));
+    }
+    if let Some(o) = state.store.number_override(&p.id).await? {
+        out.insert("phone_number".into(), Value::String(o.callback_url));
+    }
+    Ok(Value::Object(out))
 }
 
 /// `DELETE /{id}`: media.
