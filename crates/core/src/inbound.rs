@@ -22,8 +22,8 @@ use crate::error::{ApiError, ErrorCode};
 pub mod webhook;
 
 pub use webhook::{
-    envelope, envelope_at, messages_value, status_json, statuses_value, unsupported_message, webhook_message,
-    MediaInfo, StatusUpdate, WebhookError, ERROR_CODES_HREF,
+    business_scoped_user_id, envelope, envelope_at, messages_value, status_json, statuses_value, unsupported_message,
+    webhook_message, MediaInfo, StatusUpdate, WebhookError, ERROR_CODES_HREF,
 };
 
 /// Longest text body a customer can send (the WhatsApp client's limit).

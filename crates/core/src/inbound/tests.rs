@@ -446,7 +446,7 @@ fn meta_example(waba: &str, message: Value) -> Value {
                 "value": {
                     "messaging_product": "whatsapp",
                     "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
-                    "contacts": [{"profile": {"name": "Sheena Nelson"}, "wa_id": "16505551234"}],
+                    "contacts": [{"profile": {"name": "Sheena Nelson"}, "wa_id": "16505551234", "user_id": business_scoped_user_id("16505551234")}],
                     "messages": [message]
                 },
                 "field": "messages"
@@ -473,7 +473,7 @@ fn spec_text_message() {
           "value": {
             "messaging_product": "whatsapp",
             "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
-            "contacts": [{"profile": {"name": "Sheena Nelson"}, "wa_id": "16505551234"}],
+            "contacts": [{"profile": {"name": "Sheena Nelson"}, "wa_id": "16505551234", "user_id": business_scoped_user_id("16505551234")}],
             "messages": [{
               "from": "16505551234",
               "id": "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=",
@@ -898,13 +898,14 @@ fn statuses_match_the_reference_shape() {
           "value": {
             "messaging_product": "whatsapp",
             "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
+            "contacts": [{"wa_id": "16505551234", "user_id": business_scoped_user_id("16505551234")}],
             "statuses": [
-              {"id": "wamid.S", "status": "sent", "timestamp": "1750030073", "recipient_id": "16505551234",
+              {"id": "wamid.S", "status": "sent", "timestamp": "1750030073", "recipient_id": "16505551234", "recipient_user_id": business_scoped_user_id("16505551234"),
                "biz_opaque_callback_data": "order-42",
                "conversation": {"id": "72b1", "expiration_timestamp": "1750116480", "origin": {"type": "marketing"}},
                "pricing": {"billable": true, "pricing_model": "PMP", "type": "regular", "category": "marketing"}},
-              {"id": "wamid.S", "status": "delivered", "timestamp": "1750030073", "recipient_id": "16505551234"},
-              {"id": "wamid.F", "status": "failed", "timestamp": "1750030080", "recipient_id": "16505551234",
+              {"id": "wamid.S", "status": "delivered", "timestamp": "1750030073", "recipient_id": "16505551234", "recipient_user_id": business_scoped_user_id("16505551234")},
+              {"id": "wamid.F", "status": "failed", "timestamp": "1750030080", "recipient_id": "16505551234", "recipient_user_id": business_scoped_user_id("16505551234"),
                "errors": [{"code": 131047, "title": "Re-engagement message", "message": "Re-engagement message",
                  "error_data": {"details": "Message failed to send because more than 24 hours have passed since the customer last replied to this number."},
                  "href": "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/"}]}
@@ -943,4 +944,15 @@ fn several_messages_share_one_value() {
     assert_eq!(v["messages"][0]["timestamp"], "0");
     assert_eq!(v["messages"][1]["timestamp"], "-1");
     assert_eq!(v["contacts"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn business_scoped_user_ids_are_stable_and_shaped_like_meta() {
+    let a = business_scoped_user_id("16505551234");
+    assert_eq!(a, business_scoped_user_id("+1 650-555-1234"));
+    assert_ne!(a, business_scoped_user_id("16505551235"));
+    let (country, rest) = a.split_once('.').unwrap();
+    assert_eq!(country, "US");
+    assert!(!rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()), "{a}");
+    assert!(business_scoped_user_id("447700900123").starts_with("GB."));
 }

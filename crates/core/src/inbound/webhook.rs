@@ -121,6 +121,19 @@ pub fn unsupported_message(from_wa_id: &str, wamid: &str, timestamp_ms: Millis) 
     Value::Object(m)
 }
 
+/// A business-scoped user id (BSUID) for a customer, as Meta's 2026 payloads carry it in
+/// `contacts[].user_id`: `<ISO country>.<digits>` (e.g. `US.13491208655302741918`). Derived
+/// deterministically from the number (FNV-1a), so it is stable across restarts and nodes.
+pub fn business_scoped_user_id(wa_id: &str) -> String {
+    let country = crate::phone::WaId::from_trusted(digits(wa_id)).country().unwrap_or_else(|| "US".to_owned());
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in "risala-bsuid:".bytes().chain(digits(wa_id).bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{country}.{h}")
+}
+
 fn metadata(phone_number_id: &str, display_phone_number: &str) -> Value {
     json!({
         "display_phone_number": digits(display_phone_number),
@@ -129,7 +142,7 @@ fn metadata(phone_number_id: &str, display_phone_number: &str) -> Value {
 }
 
 /// The `value` of a `messages` change carrying customer messages:
-/// `{"messaging_product":"whatsapp","metadata":{…},"contacts":[{"profile":{"name"},"wa_id"}],
+/// `{"messaging_product":"whatsapp","metadata":{…},"contacts":[{"profile":{"name"},"wa_id","user_id"}],
 /// "messages":[…]}`. Wrap it with [`envelope`].
 pub fn messages_value(
     phone_number_id: &str,
@@ -141,7 +154,7 @@ pub fn messages_value(
     json!({
         "messaging_product": "whatsapp",
         "metadata": metadata(phone_number_id, display_phone_number),
-        "contacts": [{"profile": {"name": contact_name}, "wa_id": wa_id}],
+        "contacts": [{"profile": {"name": contact_name}, "wa_id": wa_id, "user_id": business_scoped_user_id(wa_id)}],
         "messages": messages,
     })
 }
@@ -208,6 +221,7 @@ pub fn status_json(s: &StatusUpdate) -> Value {
     m.insert("status".into(), Value::from(s.status.as_str()));
     m.insert("timestamp".into(), Value::from(secs_string(s.timestamp_ms)));
     m.insert("recipient_id".into(), Value::from(s.recipient_id.as_str()));
+    m.insert("recipient_user_id".into(), Value::from(business_scoped_user_id(&s.recipient_id)));
     if let Some(d) = &s.biz_opaque_callback_data {
         m.insert("biz_opaque_callback_data".into(), Value::from(d.as_str()));
     }
@@ -223,11 +237,21 @@ pub fn status_json(s: &StatusUpdate) -> Value {
     Value::Object(m)
 }
 
-/// The `value` of a `messages` change carrying statuses (no `contacts`).
+/// The `value` of a `messages` change carrying statuses, with one `contacts` entry
+/// (`{"wa_id","user_id"}`) per recipient, as Meta's payloads carry since business-scoped user ids.
 pub fn statuses_value(phone_number_id: &str, display_phone_number: &str, statuses: Vec<Value>) -> Value {
+    let mut contacts: Vec<Value> = Vec::new();
+    for s in &statuses {
+        if let Some(r) = s.get("recipient_id").and_then(Value::as_str) {
+            if !contacts.iter().any(|c| c["wa_id"] == r) {
+                contacts.push(json!({"wa_id": r, "user_id": business_scoped_user_id(r)}));
+            }
+        }
+    }
     json!({
         "messaging_product": "whatsapp",
         "metadata": metadata(phone_number_id, display_phone_number),
+        "contacts": contacts,
         "statuses": statuses,
     })
 }
