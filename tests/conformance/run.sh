@@ -31,8 +31,8 @@ echo "== conformance: clients (pinned)"
 if [ ! -x "$HERE/.venv/bin/python" ]; then
   python3 -m venv "$HERE/.venv"
 fi
-"$HERE/.venv/bin/pip" install -q --disable-pip-version-check -r "$HERE/requirements.txt"
-(cd "$HERE/node" && npm ci --silent --no-audit --no-fund >/dev/null)
+timeout 300 "$HERE/.venv/bin/pip" install -q --disable-pip-version-check -r "$HERE/requirements.txt"
+(cd "$HERE/node" && timeout 180 npm ci --silent --no-audit --no-fund >/dev/null)
 
 PORT="$("$HERE/.venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 echo "== conformance: start risala on 127.0.0.1:$PORT (data in $WORK/data)"
