@@ -322,6 +322,14 @@ with check(C, "msg.reply_text (reply through pywa's update object)"):
     r = m.reply_text("Replying via the update")
     assert r.id.startswith("wamid."), r
 
+with check(C, "msg.reply_text with user_identifier_priority=(WA_ID, …)"):
+    # pywa's documented constructor option, set here on the live client: reply by phone number.
+    from pywa.utils import UserIdentifier
+
+    wa._user_identifier_priority = (UserIdentifier.WA_ID, UserIdentifier.BSUID, UserIdentifier.PARENT_BSUID)
+    r = msg_where(lambda m: m.id == first_inbound).reply_text("Replying via the update, by wa_id")
+    assert r.id.startswith("wamid."), r
+
 # ---------------------------------------------------------------- statuses
 with check(C, "status sent (MessageStatus)"):
     for op, wid in sent.items():

@@ -82,7 +82,7 @@ async def _run(alice, receiver) -> None:
         await _check("templates.delete", c.templates.delete(business_account_id=WABA_ID, name="kapso_py_note"))
 
     ok = [verify_signature(app_secret=APP_SECRET, raw_body=d["body"], signature_header=d["headers"].get("x-hub-signature-256")) for d in receiver.deliveries]
-    record(K, f"verify_signature on every captured webhook ({len(ok)})", bool(ok) and all(ok), f"{ok.count(False)} rejected")
+    record(K, "verify_signature on every captured webhook", len(ok) > 10 and all(ok), f"{ok.count(False)} of {len(ok)} rejected")
     try:
         n = 0
         for d in receiver.bodies():
