@@ -38,6 +38,12 @@ pub enum AdminCmd {
     /// Message templates: manual review.
     #[command(subcommand)]
     Templates(crate::admin_templates::TemplateCmd),
+    /// Rate cards for per-message pricing.
+    #[command(subcommand)]
+    Rates(crate::billing::RatesCmd),
+    /// Billing: invoices from the ledger.
+    #[command(subcommand)]
+    Billing(crate::billing::BillingCmd),
 }
 
 #[derive(Debug, Subcommand)]
@@ -366,5 +372,7 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
             emit(json, &serde_json::json!({"revoked": id}), || format!("revoked {id}\n"))
         }
         AdminCmd::Templates(cmd) => crate::admin_templates::run(cmd, config).await,
+        AdminCmd::Rates(cmd) => crate::billing::rates(cmd, config).await,
+        AdminCmd::Billing(cmd) => crate::billing::billing(cmd, config).await,
     }
 }

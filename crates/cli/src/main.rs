@@ -2,6 +2,7 @@
 
 mod admin;
 mod admin_templates;
+mod billing;
 mod client;
 mod serve;
 mod settings;
