@@ -172,6 +172,31 @@ async fn pmp_pricing_and_invoice(engine: Engine) {
     let free: i64 = lines.iter().filter(|l| l.pricing_type != "regular").map(|l| l.messages).sum();
     assert_eq!(free, 2);
 
+    // The same ledger in pricing_analytics.
+    let end = app.state.clock.now_ms() / 1000 + 86_400;
+    let (s, v) = app
+        .get(&format!(
+            "/v23.0/{}?fields=pricing_analytics.start(0).end({end}).granularity(MONTHLY).dimensions([COUNTRY,PRICING_CATEGORY,PRICING_TYPE])",
+            app.waba_id()
+        ))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["id"], app.waba_id());
+    let points = v["pricing_analytics"]["data"][0]["data_points"].as_array().unwrap().clone();
+    let gb_point = points.iter().find(|p| p["country"] == "GB" && p["pricing_category"] == "MARKETING").unwrap();
+    assert_eq!(
+        (gb_point["volume"].clone(), gb_point["cost"].clone(), gb_point["pricing_type"].clone()),
+        (json!(1), json!(0.0529), json!("REGULAR"))
+    );
+    let ca = points.iter().find(|p| p["country"] == "CA").unwrap();
+    assert_eq!(ca["cost"], json!(0.026));
+    let volume: i64 = points.iter().map(|p| p["volume"].as_i64().unwrap()).sum();
+    assert_eq!(volume, 8);
+    let (s, v) = app
+        .get(&format!("/v23.0/{}?fields=pricing_analytics.start(0).end({end}).granularity(WEEKLY)", app.waba_id()))
+        .await;
+    assert_eq!((s, v["error"]["code"].clone()), (400, json!(100)), "{v}");
+
     // A read straight from sent charges too (delivered is implied), once.
     let later = send(&app, &template_body(GB, "news")).await;
     assert_eq!(gb.ack(&later, "read").await.0, 200);

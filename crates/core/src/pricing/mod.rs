@@ -3,6 +3,7 @@
 //! (1 USD = 1,000,000), never floats. Charges are recorded in a ledger when a message is
 //! delivered, as Meta charges PMP on delivery.
 
+pub mod analytics;
 pub mod card;
 pub mod dates;
 

@@ -1,5 +1,6 @@
 //! Graph API: objects addressed by numeric id, with edges.
 
+pub mod analytics;
 pub mod media;
 pub mod messages;
 pub mod objects;

@@ -36,7 +36,11 @@ pub async fn get_object(
         ObjectKind::Waba => {
             caller.require(Permission::Management)?;
             let w = state.store.waba(&id).await?.ok_or_else(missing)?;
-            project(&repr::waba(&w), fields.as_deref(), repr::WABA_DEFAULT, "WhatsAppBusinessAccount")?
+            let mut all = repr::waba(&w);
+            if let Some(sel) = fields.as_deref().and_then(|f| f.iter().find(|f| f.name == "pricing_analytics")) {
+                all.insert("pricing_analytics".into(), super::analytics::pricing(&state, &w.id, &sel.modifiers).await?);
+            }
+            project(&all, fields.as_deref(), repr::WABA_DEFAULT, "WhatsAppBusinessAccount")?
         }
         ObjectKind::Business => {
             let b = state.store.business(&id).await?.ok_or_else(missing)?;
