@@ -14,7 +14,7 @@ START=$(date +%s)
 
 echo "== conformance: build risala (dev profile)"
 cargo build -q -p risala
-BIN="$ROOT/target/debug/risala"
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/risala"
 
 WORK="$(mktemp -d)"
 SERVER_PID=""
