@@ -102,8 +102,7 @@ async fn run_plans(client: &deadpool_postgres::Client, plans: &[&Plan]) -> Resul
             prepared.push((client.prepare_cached(s.sql).await.map_err(map_err)?, s));
         }
     }
-    let results =
-        futures_util::future::join_all(prepared.into_iter().map(|(stmt, s)| run_stmt(client, stmt, s))).await;
+    let results = futures_util::future::join_all(prepared.into_iter().map(|(stmt, s)| run_stmt(client, stmt, s))).await;
     let mut it = results.into_iter();
     let mut out = Vec::with_capacity(plans.len());
     for plan in plans {
