@@ -240,7 +240,7 @@ fn customer_listen_and_send_talk_through_a_running_server() {
     let s = Server::start(&dir, &["--demo-token", token]);
     let base = s.base();
     let phone_id = s.field("phone number id");
-    let mut listen = Command::new(BIN)
+    let listen = Command::new(BIN)
         .args([
             "customer",
             "listen",
