@@ -215,6 +215,84 @@ async fn pmp_pricing_and_invoice(engine: Engine) {
 }
 engine_test!(pmp_pricing_and_invoice_works, super::pmp_pricing_and_invoice);
 
+fn referral() -> Value {
+    json!({"source_url": "https://fb.me/ad1", "source_id": "120200000001", "source_type": "ad",
+           "headline": "Spring sale", "body": "Tap to chat", "ctwa_clid": "ARAkLkA8r"})
+}
+
+async fn free_entry_point(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let card = load_sample(&app).await;
+    create_templates(&app).await;
+    let biz = app.business_number().to_string();
+    let br = "5511987654321";
+    let de = "4915123456789";
+    let brc = app.customer(br, "Bia").await;
+    let dec = app.customer(de, "Dirk").await;
+    let conversations = |wa: &str| format!("/v23.0/{}/conversations?wa_id={wa}", app.phone_number_id());
+
+    // The customer arrives through an ad: the business has 24 hours to answer.
+    brc.send(&biz, json!({"type": "text", "text": {"body": "Is this still on sale?"}, "referral": referral()})).await;
+    let (s, v) = app.get(&conversations(br)).await;
+    assert_eq!(s, 200, "{v}");
+    let w = &v["data"][0];
+    assert_eq!(w["wa_id"], br);
+    assert_eq!(w["customer_service_window"]["open"], true);
+    assert_eq!(w["free_entry_point_window"]["open"], false);
+    assert!(w["free_entry_point_window"]["pending_until"].is_i64(), "{v}");
+
+    // The answer opens the 72-hour window: free, with the conversation object.
+    advance(&app, "2h").await;
+    let answered_at = app.state.clock.now_ms();
+    let answer = send(&app, &text_body(br)).await;
+    let sent = statuses(&app, &answer).await.remove(0);
+    assert_eq!(
+        sent["pricing"],
+        json!({"billable": false, "pricing_model": "PMP", "type": "free_entry_point", "category": "referral_conversion"})
+    );
+    let (_, v) = app.get(&conversations(br)).await;
+    assert_eq!(v["data"][0]["free_entry_point_window"]["open"], true);
+    // The sandbox clock runs on from the answer: allow for the request's own time.
+    let expires_at = v["data"][0]["free_entry_point_window"]["expires_at"].as_i64().unwrap();
+    assert!((0..5_000).contains(&(expires_at - answered_at - 72 * 3_600_000)), "{v}");
+    assert_eq!(sent["conversation"]["expiration_timestamp"], (expires_at / 1000).to_string());
+    assert_eq!(sent["conversation"]["origin"]["type"], "referral_conversion");
+    assert!(sent["conversation"]["id"].as_str().is_some_and(|i| i.len() == 32));
+    // The customer's chat list shows it too.
+    let (_, chats) = brc.get("/customer/v1/chats").await;
+    assert_eq!(chats["data"][0]["free_entry_point_window"]["open"], true, "{chats}");
+
+    // After the service window closed, a marketing template is still free inside the FEP...
+    advance(&app, "30h").await;
+    let inside = send(&app, &template_body(br, "news")).await;
+    assert_eq!(statuses(&app, &inside).await[0]["pricing"]["type"], "free_entry_point");
+    // ...and charged once the 72 hours are over.
+    advance(&app, "43h").await;
+    let after = send(&app, &template_body(br, "news")).await;
+    assert_eq!(statuses(&app, &after).await[0]["pricing"]["type"], "regular");
+    assert!(statuses(&app, &after).await[0].get("conversation").is_none());
+    for id in [&answer, &inside, &after] {
+        assert_eq!(brc.ack(id, "delivered").await.0, 200);
+    }
+
+    // An answer more than 24 hours after the ad opens no window.
+    dec.send(&biz, json!({"type": "text", "text": {"body": "hi"}, "referral": referral()})).await;
+    advance(&app, "25h").await;
+    let late = send(&app, &template_body(de, "news")).await;
+    assert_eq!(statuses(&app, &late).await[0]["pricing"]["type"], "regular");
+    assert_eq!(dec.ack(&late, "delivered").await.0, 200);
+
+    let expected = card.rate("BR", Category::Marketing).unwrap() + card.rate("DE", Category::Marketing).unwrap();
+    assert_eq!(ledger_total(&app).await, (expected, 4));
+
+    // The operator's view of the same windows (sandbox: the business's token works).
+    let (s, v) = app.get(&format!("/admin/v1/phone_numbers/{}/conversations", app.phone_number_id())).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["data"].as_array().unwrap().len(), 2, "{v}");
+}
+engine_test!(free_entry_point_window, super::free_entry_point);
+
 /// A small deterministic generator (xorshift64*), so a failing seed can be replayed.
 struct Rng(u64);
 

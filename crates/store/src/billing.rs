@@ -7,16 +7,43 @@
 
 use async_trait::async_trait;
 use risala_core::clock::Millis;
-use risala_core::messaging::model::Message;
-use risala_core::pricing::{BillingStore, Category, LedgerEntry, MessagePricing, RateCard, RateCardInfo};
+use risala_core::messaging::model::{Direction, Message};
+use risala_core::pricing::{
+    is_entry_point, BillingStore, Category, ConversationWindows, EntryPoint, LedgerEntry, MessagePricing, RateCard,
+    RateCardInfo,
+};
 use risala_core::store::{StatusChange, StoreResult};
 
 use crate::db::{Plan, Stmt};
 use crate::params;
 use crate::SqlStore;
 
-/// The pricing row of a message that was sent, for the message's own plan.
-pub fn pricing_stmt(m: &Message, p: &MessagePricing) -> Stmt {
+/// The pricing row of a message that was sent, and the free entry point window it opens, for
+/// the message's own plan.
+pub fn pricing_stmts(m: &Message, p: &MessagePricing) -> Vec<Stmt> {
+    let mut out = vec![pricing_stmt(m, p)];
+    if let Some(w) = p.entry_point.filter(|w| w.opens) {
+        out.push(Stmt::new(
+            "UPDATE entry_points SET opened_at = $1, expires_at = $2 WHERE phone_number_id = $3 AND wa_id = $4 AND opened_at IS NULL",
+            params![w.opened_at, w.expires_at, &m.phone_number_id, &m.wa_id],
+        ));
+    }
+    out
+}
+
+/// A customer message that arrives through an ad records the entry point (a new arrival
+/// replaces an earlier one whose window is not open).
+pub fn referral_stmt(m: &Message) -> Option<Stmt> {
+    if m.direction != Direction::Inbound || !is_entry_point(&m.content) {
+        return None;
+    }
+    Some(Stmt::new(
+        "INSERT INTO entry_points (phone_number_id, wa_id, referral_at, opened_at, expires_at) VALUES ($1, $2, $3, NULL, NULL) ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET referral_at = CASE WHEN entry_points.expires_at > excluded.referral_at THEN entry_points.referral_at ELSE excluded.referral_at END, opened_at = CASE WHEN entry_points.expires_at > excluded.referral_at THEN entry_points.opened_at ELSE NULL END, expires_at = CASE WHEN entry_points.expires_at > excluded.referral_at THEN entry_points.expires_at ELSE NULL END",
+        params![&m.phone_number_id, &m.wa_id, m.created_at],
+    ))
+}
+
+fn pricing_stmt(m: &Message, p: &MessagePricing) -> Stmt {
     Stmt::new(
         "INSERT INTO message_pricing (message_id, business_id, waba_id, phone_number_id, wa_id, country, category, pricing_type, amount_micros, created_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), waba_id, CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS TEXT), CAST($6 AS TEXT), CAST($7 AS TEXT), CAST($8 AS BIGINT), CAST($9 AS BIGINT) FROM phone_numbers WHERE id = $3",
         params![
@@ -96,6 +123,50 @@ impl BillingStore for SqlStore {
             )
             .await?;
         row.map(|r| r.i64(0)).transpose()
+    }
+
+    async fn entry_point(&self, phone_number_id: &str, wa_id: &str) -> StoreResult<Option<EntryPoint>> {
+        let row = self
+            .db
+            .query_opt(
+                "SELECT referral_at, opened_at, expires_at FROM entry_points WHERE phone_number_id = $1 AND wa_id = $2",
+                params![phone_number_id, wa_id],
+            )
+            .await?;
+        row.map(|r| Ok(EntryPoint { referral_at: r.i64(0)?, opened_at: r.opt_i64(1)?, expires_at: r.opt_i64(2)? }))
+            .transpose()
+    }
+
+    async fn conversation_windows(
+        &self,
+        phone_number_id: &str,
+        wa_id: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<ConversationWindows>> {
+        let rows = self
+            .db
+            .query(
+                "SELECT c.phone_number_id, c.wa_id, c.last_inbound_at, c.last_message_at, e.referral_at, e.opened_at, e.expires_at FROM conversations c LEFT JOIN entry_points e ON e.phone_number_id = c.phone_number_id AND e.wa_id = c.wa_id WHERE c.phone_number_id = $1 AND ($2 = '' OR c.wa_id = $2) ORDER BY c.last_message_at DESC LIMIT $3",
+                params![phone_number_id, wa_id.unwrap_or(""), limit as i64],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let entry_point = match r.opt_i64(4)? {
+                    Some(referral_at) => {
+                        Some(EntryPoint { referral_at, opened_at: r.opt_i64(5)?, expires_at: r.opt_i64(6)? })
+                    }
+                    None => None,
+                };
+                Ok(ConversationWindows {
+                    phone_number_id: r.text(0)?,
+                    wa_id: r.text(1)?,
+                    last_inbound_at: r.opt_i64(2)?,
+                    last_message_at: r.i64(3)?,
+                    entry_point,
+                })
+            })
+            .collect()
     }
 
     async fn ledger(&self, waba_id: &str, from: Millis, to: Millis) -> StoreResult<Vec<LedgerEntry>> {

@@ -166,8 +166,9 @@ pub(crate) fn record_plan(new: &NewMessage<'_>) -> Plan {
             params![&m.phone_number_id, &m.wa_id, &m.business_id, inbound, outbound, m.created_at],
         );
     if let Some(p) = new.pricing {
-        plan.stmts.push(crate::billing::pricing_stmt(m, p));
+        plan.stmts.extend(crate::billing::pricing_stmts(m, p));
     }
+    plan.stmts.extend(crate::billing::referral_stmt(m));
     for r in new.outbox {
         plan.stmts.push(outbox_stmt(r));
     }

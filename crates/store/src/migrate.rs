@@ -11,6 +11,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (4, "templates", include_str!("../migrations/sqlite/0004_templates.sql")),
     (5, "outbox_claim_index", include_str!("../migrations/sqlite/0005_outbox_claim_index.sql")),
     (6, "billing", include_str!("../migrations/sqlite/0006_billing.sql")),
+    (7, "entry_points", include_str!("../migrations/sqlite/0007_entry_points.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -19,6 +20,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (4, "templates", include_str!("../migrations/postgres/0004_templates.sql")),
     (5, "outbox_claim_index", include_str!("../migrations/postgres/0005_outbox_claim_index.sql")),
     (6, "billing", include_str!("../migrations/postgres/0006_billing.sql")),
+    (7, "entry_points", include_str!("../migrations/postgres/0007_entry_points.sql")),
 ];
 
 /// The highest migration version this build knows.

@@ -215,14 +215,16 @@ impl MessagingService {
         now: Millis,
         pricing: Option<&MessagePricing>,
     ) -> OutboxRow {
-        let pricing = pricing.filter(|_| status == status::SENT).map(MessagePricing::to_json);
+        let pricing = pricing.filter(|_| status == status::SENT);
+        let conversation = pricing.and_then(|p| p.conversation_json(&phone.id, &m.wa_id));
+        let pricing = pricing.map(MessagePricing::to_json);
         let update = StatusUpdate {
             wamid: m.id.clone(),
             status: status.to_string(),
             timestamp_ms: now,
             recipient_id: m.wa_id.clone(),
             biz_opaque_callback_data: m.biz_opaque.clone(),
-            conversation: None,
+            conversation,
             pricing,
             errors: error.map(|e| vec![WebhookError::from_api(e)]).unwrap_or_default(),
         };
@@ -441,8 +443,12 @@ impl MessagingService {
         now: Millis,
     ) -> Result<MessagePricing, ApiError> {
         let country = WaId::from_trusted(wa_id.to_string()).country().unwrap_or_else(|| "ZZ".to_string());
-        let windows =
-            Windows { service: last_inbound.is_some_and(|t| now - t < SERVICE_WINDOW_MS), entry_point: false };
+        // Inside a free entry point window (or the answer that opens one) everything is free.
+        let entry_point = self.store.entry_point(&phone.id, wa_id).await?.and_then(|e| e.window_at(now));
+        let windows = Windows {
+            service: last_inbound.is_some_and(|t| now - t < SERVICE_WINDOW_MS),
+            entry_point: entry_point.is_some(),
+        };
         // Authentication to a country other than the business's own is priced at the
         // authentication-international rate where the card has one for that country.
         let foreign_auth = template_category.is_some_and(|c| c.eq_ignore_ascii_case("authentication"))
@@ -450,7 +456,7 @@ impl MessagingService {
         let international =
             foreign_auth && self.store.rate(&country, Category::AuthenticationInternational, now).await?.is_some();
         let (category, kind) = crate::pricing::classify(template_category, windows, international);
-        let mut pricing = MessagePricing { category, kind, country, amount_micros: 0 };
+        let mut pricing = MessagePricing { category, kind, country, amount_micros: 0, entry_point };
         if pricing.billable() {
             pricing.amount_micros = self.store.rate(&pricing.country, category, now).await?.unwrap_or(0);
         }

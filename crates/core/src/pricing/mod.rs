@@ -24,16 +24,19 @@ pub enum Category {
     Authentication,
     AuthenticationInternational,
     Service,
+    /// Any message inside a free entry point window.
+    ReferralConversion,
 }
 
 impl Category {
     /// Every category, in rate-card column order (service last: it is never charged).
-    pub const ALL: [Category; 5] = [
+    pub const ALL: [Category; 6] = [
         Category::Marketing,
         Category::Utility,
         Category::Authentication,
         Category::AuthenticationInternational,
         Category::Service,
+        Category::ReferralConversion,
     ];
 
     /// The wire spelling in `pricing.category` (`authentication-international` with a dash).
@@ -44,6 +47,7 @@ impl Category {
             Category::Authentication => "authentication",
             Category::AuthenticationInternational => "authentication-international",
             Category::Service => "service",
+            Category::ReferralConversion => "referral_conversion",
         }
     }
 
@@ -55,6 +59,7 @@ impl Category {
             "authentication" => Some(Category::Authentication),
             "authentication-international" => Some(Category::AuthenticationInternational),
             "service" => Some(Category::Service),
+            "referral-conversion" => Some(Category::ReferralConversion),
             _ => None,
         }
     }
@@ -96,12 +101,121 @@ pub struct MessagePricing {
     pub country: String,
     /// The amount charged on delivery, in micro-units; 0 when not billable.
     pub amount_micros: i64,
+    /// Inside a free entry point window: when it ends, and whether this message opens it.
+    pub entry_point: Option<EntryPointWindow>,
+}
+
+/// The free entry point window a message is sent in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryPointWindow {
+    pub opened_at: Millis,
+    pub expires_at: Millis,
+    /// This message is the business's answer that opens the window.
+    pub opens: bool,
+}
+
+/// The free entry point window lasts 72 hours from the business's answer.
+pub const ENTRY_POINT_WINDOW_MS: Millis = 72 * 3_600_000;
+/// The business must answer within 24 hours of the customer's arrival through an ad.
+pub const ENTRY_POINT_ANSWER_MS: Millis = 24 * 3_600_000;
+
+/// A customer's arrival through a click-to-WhatsApp ad (or Page call-to-action) on one
+/// business number, and the free entry point window it opened, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryPoint {
+    pub referral_at: Millis,
+    pub opened_at: Option<Millis>,
+    pub expires_at: Option<Millis>,
+}
+
+impl EntryPoint {
+    /// The window a business message sent `now` falls in: an open one, or one it opens (the
+    /// first answer within 24 hours of the referral).
+    pub fn window_at(&self, now: Millis) -> Option<EntryPointWindow> {
+        match (self.opened_at, self.expires_at) {
+            (Some(opened_at), Some(expires_at)) if now < expires_at => {
+                Some(EntryPointWindow { opened_at, expires_at, opens: false })
+            }
+            (None, _) if now - self.referral_at < ENTRY_POINT_ANSWER_MS => {
+                Some(EntryPointWindow { opened_at: now, expires_at: now + ENTRY_POINT_WINDOW_MS, opens: true })
+            }
+            _ => None,
+        }
+    }
+
+    /// The window is open at `now` (already opened by an answer, not yet expired).
+    pub fn open_at(&self, now: Millis) -> bool {
+        self.expires_at.is_some_and(|e| now < e)
+    }
+}
+
+/// One conversation and its windows' inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationWindows {
+    pub phone_number_id: String,
+    pub wa_id: String,
+    pub last_inbound_at: Option<Millis>,
+    pub last_message_at: Millis,
+    pub entry_point: Option<EntryPoint>,
+}
+
+impl ConversationWindows {
+    /// `{wa_id, last_message_at, customer_service_window, free_entry_point_window}` at `now`.
+    pub fn to_json(&self, now: Millis) -> Value {
+        let mut v = windows_json(self.last_inbound_at, self.entry_point.as_ref(), now);
+        v["wa_id"] = json!(self.wa_id);
+        v["phone_number_id"] = json!(self.phone_number_id);
+        v["last_message_at"] = json!(self.last_message_at);
+        v
+    }
+}
+
+/// Both windows of a conversation at `now`: the customer service window (24 h from the
+/// customer's last message) and the free entry point window (72 h from the business's answer to
+/// a customer who came through an ad; `pending_until` while that answer may still open it).
+pub fn windows_json(last_inbound_at: Option<Millis>, entry: Option<&EntryPoint>, now: Millis) -> Value {
+    let csw = last_inbound_at.map(|t| t + crate::messaging::SERVICE_WINDOW_MS);
+    let fep_expires = entry.and_then(|e| e.expires_at);
+    let pending = entry
+        .filter(|e| e.opened_at.is_none() && now - e.referral_at < ENTRY_POINT_ANSWER_MS)
+        .map(|e| e.referral_at + ENTRY_POINT_ANSWER_MS);
+    json!({
+        "customer_service_window": {"open": csw.is_some_and(|e| e > now), "expires_at": csw},
+        "free_entry_point_window": {
+            "open": entry.is_some_and(|e| e.open_at(now)),
+            "opened_at": entry.and_then(|e| e.opened_at),
+            "expires_at": fep_expires,
+            "pending_until": pending,
+        },
+    })
+}
+
+/// A customer message opens the way to a free entry point window when it carries a
+/// click-to-WhatsApp `referral` (ad, or Page post call-to-action).
+pub fn is_entry_point(inbound_content: &Value) -> bool {
+    inbound_content.get("referral").is_some_and(|r| r.is_object())
 }
 
 impl MessagePricing {
     /// Charged at all: a regular (not free) template message.
     pub fn billable(&self) -> bool {
         self.kind == PricingType::Regular && self.category != Category::Service
+    }
+
+    /// The `conversation` object of a sent status: since v24 Meta sends it only inside a free
+    /// entry point window, with the window's id and end.
+    pub fn conversation_json(&self, phone_number_id: &str, wa_id: &str) -> Option<Value> {
+        let w = self.entry_point?;
+        let id = {
+            use sha2::Digest;
+            let d = sha2::Sha256::digest(format!("{phone_number_id}:{wa_id}:{}", w.opened_at));
+            hex::encode(&d[..16])
+        };
+        Some(json!({
+            "id": id,
+            "expiration_timestamp": (w.expires_at / 1000).to_string(),
+            "origin": {"type": "referral_conversion"},
+        }))
     }
 
     /// The `pricing` object of a status webhook.
@@ -127,7 +241,8 @@ pub struct Windows {
 /// The PMP rules: the category and pricing type of a message.
 ///
 /// - a non-template message is `service`, free (`free_customer_service`);
-/// - inside a free entry point window everything is free (`free_entry_point`);
+/// - inside a free entry point window everything is free (`free_entry_point`, category
+///   `referral_conversion`);
 /// - a utility template inside an open service window is free (`free_customer_service`);
 /// - an authentication template to a country other than the business's own is priced as
 ///   `authentication-international` when the card has such a rate for the country;
@@ -142,9 +257,10 @@ pub fn classify(
         Some(Category::Authentication) if international_auth => Category::AuthenticationInternational,
         Some(c) => c,
     };
-    let kind = if windows.entry_point {
-        PricingType::FreeEntryPoint
-    } else if category == Category::Service || (category == Category::Utility && windows.service) {
+    if windows.entry_point {
+        return (Category::ReferralConversion, PricingType::FreeEntryPoint);
+    }
+    let kind = if category == Category::Service || (category == Category::Utility && windows.service) {
         PricingType::FreeCustomerService
     } else {
         PricingType::Regular
@@ -195,6 +311,16 @@ pub trait BillingStore: Send + Sync {
     /// The rate for a country (or the card's default row `*`) and category, from the latest
     /// card effective at `at`; `None` when no card or no such rate.
     async fn rate(&self, country: &str, category: Category, at: Millis) -> StoreResult<Option<i64>>;
+    /// The entry point of a customer on a business number, if they ever arrived through an ad.
+    async fn entry_point(&self, phone_number_id: &str, wa_id: &str) -> StoreResult<Option<EntryPoint>>;
+    /// Conversations of a business number (one customer's when `wa_id` is given), most recent
+    /// first, with what their windows need.
+    async fn conversation_windows(
+        &self,
+        phone_number_id: &str,
+        wa_id: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<ConversationWindows>>;
     /// Ledger rows of a WABA charged in `[from, to)`, oldest first.
     async fn ledger(&self, waba_id: &str, from: Millis, to: Millis) -> StoreResult<Vec<LedgerEntry>>;
 }
@@ -238,7 +364,11 @@ mod tests {
         assert_eq!(classify(Some("UTILITY"), csw, false), (Category::Utility, PricingType::FreeCustomerService));
         assert_eq!(classify(Some("UTILITY"), none, false), (Category::Utility, PricingType::Regular));
         assert_eq!(classify(Some("MARKETING"), csw, false), (Category::Marketing, PricingType::Regular));
-        assert_eq!(classify(Some("MARKETING"), fep, false), (Category::Marketing, PricingType::FreeEntryPoint));
+        assert_eq!(
+            classify(Some("MARKETING"), fep, false),
+            (Category::ReferralConversion, PricingType::FreeEntryPoint)
+        );
+        assert_eq!(classify(None, fep, false), (Category::ReferralConversion, PricingType::FreeEntryPoint));
         assert_eq!(
             classify(Some("AUTHENTICATION"), none, true),
             (Category::AuthenticationInternational, PricingType::Regular)
@@ -253,6 +383,7 @@ mod tests {
             kind: PricingType::Regular,
             country: "IN".into(),
             amount_micros: 28_000,
+            entry_point: None,
         };
         assert_eq!(
             p.to_json(),

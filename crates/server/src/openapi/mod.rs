@@ -8,6 +8,7 @@
 //! subscriptions and the admin API's webhook inspector in [`webhooks`]. `tests/openapi.rs` checks that every route
 //! of the route table is described and that every `$ref` resolves.
 
+mod billing;
 mod customer;
 mod graph;
 mod templates;
@@ -30,6 +31,7 @@ pub fn document() -> Value {
     paths.extend(obj(graph::paths()));
     paths.extend(obj(templates::paths()));
     paths.extend(obj(webhooks::paths()));
+    paths.extend(obj(billing::paths()));
     let mut schemas = obj(common_schemas());
     schemas.extend(obj(customer::schemas()));
     schemas.extend(obj(graph::schemas()));

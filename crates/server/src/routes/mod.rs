@@ -1,6 +1,7 @@
 //! The route table. Graph paths are matched after the version prefix is stripped.
 
 pub mod admin;
+pub mod conversations;
 pub mod customer;
 pub mod graph;
 pub mod ops;
@@ -26,6 +27,8 @@ pub fn router(state: AppState) -> Router {
             get(graph::objects::get_object).delete(graph::objects::delete_object).post(graph::templates::post_object),
         )
         .route("/{id}/phone_numbers", get(graph::phone_numbers::list))
+        .route("/{id}/conversations", get(conversations::graph))
+        .route("/admin/v1/phone_numbers/{id}/conversations", get(conversations::admin))
         .route(
             "/{id}/message_templates",
             get(graph::templates::list).post(graph::templates::create).delete(graph::templates::delete),

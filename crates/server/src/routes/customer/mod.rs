@@ -147,6 +147,8 @@ pub async fn chats(State(state): State<AppState>, CustomerCaller(wa_id): Custome
     for c in state.store.customer_conversations(&wa_id).await? {
         let Some(p) = state.store.phone_number(&c.phone_number_id).await? else { continue };
         let window_expires = c.last_inbound_at.map(|t| t + SERVICE_WINDOW_MS);
+        let entry = state.store.entry_point(&c.phone_number_id, &wa_id).await?;
+        let windows = risala_core::pricing::windows_json(c.last_inbound_at, entry.as_ref(), now);
         out.push(json!({
             "business_number": p.number,
             "display_phone_number": WaId::from_trusted(p.number.clone()).display(),
@@ -156,6 +158,7 @@ pub async fn chats(State(state): State<AppState>, CustomerCaller(wa_id): Custome
                 "open": window_expires.is_some_and(|e| e > now),
                 "expires_at": window_expires,
             },
+            "free_entry_point_window": windows["free_entry_point_window"],
         }));
     }
     Ok(Json(json!({"data": out})))

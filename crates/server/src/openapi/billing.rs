@@ -1,0 +1,71 @@
+//! Conversation windows (customer service and free entry point), as the Graph-style read and the
+//! admin API answer them. Pricing analytics are a `fields=` value of the WABA read ([`super::graph`]).
+
+use serde_json::{json, Value};
+
+use super::{json_response, responses};
+
+fn param(name: &str) -> Value {
+    json!({"$ref": format!("#/components/parameters/{name}")})
+}
+
+fn windows_list() -> Value {
+    let window = json!({"type": "object", "properties": {
+        "open": {"type": "boolean"},
+        "expires_at": {"type": ["integer", "null"], "description": "Milliseconds since the epoch."},
+    }});
+    json!({
+        "type": "object",
+        "required": ["data"],
+        "properties": {"data": {"type": "array", "items": {
+            "type": "object",
+            "properties": {
+                "wa_id": {"type": "string"},
+                "phone_number_id": {"type": "string"},
+                "last_message_at": {"type": "integer"},
+                "customer_service_window": window,
+                "free_entry_point_window": {"type": "object", "properties": {
+                    "open": {"type": "boolean"},
+                    "opened_at": {"type": ["integer", "null"]},
+                    "expires_at": {"type": ["integer", "null"]},
+                    "pending_until": {"type": ["integer", "null"], "description":
+                        "While the business may still open the window by answering (24 h from the ad referral)."},
+                }},
+            },
+        }}},
+    })
+}
+
+fn query() -> Value {
+    json!([
+        {"name": "wa_id", "in": "query", "description": "Only this customer's conversation.", "schema": {"type": "string"}},
+        {"name": "limit", "in": "query", "description": "At most this many (1–1000, default 100), most recent first.",
+            "schema": {"type": "integer"}},
+    ])
+}
+
+pub(super) fn paths() -> Value {
+    json!({
+        "/{Version}/{Phone-Number-ID}/conversations": {
+            "parameters": [param("Version"), param("PhoneNumberId")],
+            "get": {
+                "tags": ["Graph: messages"],
+                "operationId": "listConversationWindows",
+                "summary": "A business number's conversations with their service and free entry point windows",
+                "description": "Risala's own read (Meta reports windows only through status webhooks).",
+                "security": [{"graphToken": []}, {"graphTokenQuery": []}],
+                "parameters": query(),
+                "responses": responses(&[("200", json_response("The conversations.", windows_list()))], &[400, 401, 403]),
+            },
+        },
+        "/admin/v1/phone_numbers/{id}/conversations": {"get": {
+            "tags": ["Admin"],
+            "operationId": "adminConversationWindows",
+            "summary": "A business number's conversations with their windows (operator)",
+            "security": [{"adminToken": []}],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"},
+                "description": "The phone number id."}, query()[0].clone(), query()[1].clone()],
+            "responses": responses(&[("200", json_response("The conversations.", windows_list()))], &[400, 401, 403]),
+        }},
+    })
+}
