@@ -293,6 +293,55 @@ async fn free_entry_point(engine: Engine) {
 }
 engine_test!(free_entry_point_window, super::free_entry_point);
 
+async fn stop_marketing(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let card = load_sample(&app).await;
+    create_templates(&app).await;
+    let biz = app.business_number().to_string();
+    let gb = app.customer(GB, "Gil").await;
+    let path = format!("/customer/v1/chats/{biz}/marketing");
+
+    let (s, v) = gb.post(&path, &json!({"value": "stop"})).await;
+    assert_eq!(s, 200, "{v}");
+    let prefs: Vec<Value> =
+        app.outbox().await.into_iter().filter(|(f, _)| f == "user_preferences").map(|(_, v)| v).collect();
+    assert_eq!(prefs.len(), 1);
+    let p = &prefs[0]["user_preferences"][0];
+    assert_eq!(
+        (p["wa_id"].as_str(), p["category"].as_str(), p["value"].as_str()),
+        (Some(GB), Some("marketing_messages"), Some("stop"))
+    );
+    assert!(p["timestamp"].is_string() && prefs[0]["metadata"]["phone_number_id"] == app.phone_number_id());
+
+    // Marketing fails with 131050 and is never charged; utility still goes out.
+    let stopped = send(&app, &template_body(GB, "news")).await;
+    let st = statuses(&app, &stopped).await;
+    assert_eq!(
+        (st[0]["status"].as_str(), st[0]["errors"][0]["code"].as_i64()),
+        (Some("failed"), Some(131050)),
+        "{st:?}"
+    );
+    assert!(st[0].get("pricing").is_none());
+    gb.ack(&stopped, "delivered").await;
+    let utility = send(&app, &template_body(GB, "shipped")).await;
+    assert_eq!(statuses(&app, &utility).await[0]["status"], "sent");
+    gb.ack(&utility, "delivered").await;
+
+    // After resume, marketing is sent and charged again.
+    let (s, _) = gb.post(&path, &json!({"value": "resume"})).await;
+    assert_eq!(s, 200);
+    let again = send(&app, &template_body(GB, "news")).await;
+    assert_eq!(statuses(&app, &again).await[0]["status"], "sent");
+    gb.ack(&again, "delivered").await;
+    let expected = card.rate("GB", Category::Utility).unwrap() + card.rate("GB", Category::Marketing).unwrap();
+    assert_eq!(ledger_total(&app).await, (expected, 2));
+
+    let (s, v) = gb.post(&path, &json!({"value": "maybe"})).await;
+    assert_eq!((s, v["error"]["code"].clone()), (400, json!(131009)), "{v}");
+}
+engine_test!(stop_marketing_fails_131050, super::stop_marketing);
+
 /// A small deterministic generator (xorshift64*), so a failing seed can be replayed.
 struct Rng(u64);
 

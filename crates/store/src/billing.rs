@@ -7,7 +7,7 @@
 
 use async_trait::async_trait;
 use risala_core::clock::Millis;
-use risala_core::messaging::model::{Direction, Message};
+use risala_core::messaging::model::{Direction, Message, OutboxRow};
 use risala_core::pricing::{
     is_entry_point, BillingStore, Category, ConversationWindows, EntryPoint, LedgerEntry, MessagePricing, RateCard,
     RateCardInfo,
@@ -167,6 +167,35 @@ impl BillingStore for SqlStore {
                 })
             })
             .collect()
+    }
+
+    async fn set_marketing_preference(
+        &self,
+        business_id: &str,
+        wa_id: &str,
+        stop: bool,
+        at: Millis,
+        outbox: &[OutboxRow],
+    ) -> StoreResult<()> {
+        let mut plan = Plan::one(
+            "INSERT INTO marketing_preferences (business_id, wa_id, value, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (business_id, wa_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            params![business_id, wa_id, if stop { "stop" } else { "resume" }, at],
+        );
+        for r in outbox {
+            plan.stmts.push(crate::messages::outbox_stmt(r));
+        }
+        self.db.write(plan).await.map(|_| ())
+    }
+
+    async fn marketing_stopped(&self, business_id: &str, wa_id: &str) -> StoreResult<bool> {
+        let row = self
+            .db
+            .query_opt(
+                "SELECT value FROM marketing_preferences WHERE business_id = $1 AND wa_id = $2",
+                params![business_id, wa_id],
+            )
+            .await?;
+        Ok(row.map(|r| r.text(0)).transpose()?.as_deref() == Some("stop"))
     }
 
     async fn ledger(&self, waba_id: &str, from: Millis, to: Millis) -> StoreResult<Vec<LedgerEntry>> {

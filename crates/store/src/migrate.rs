@@ -12,6 +12,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (5, "outbox_claim_index", include_str!("../migrations/sqlite/0005_outbox_claim_index.sql")),
     (6, "billing", include_str!("../migrations/sqlite/0006_billing.sql")),
     (7, "entry_points", include_str!("../migrations/sqlite/0007_entry_points.sql")),
+    (8, "marketing_preferences", include_str!("../migrations/sqlite/0008_marketing_preferences.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -21,6 +22,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (5, "outbox_claim_index", include_str!("../migrations/postgres/0005_outbox_claim_index.sql")),
     (6, "billing", include_str!("../migrations/postgres/0006_billing.sql")),
     (7, "entry_points", include_str!("../migrations/postgres/0007_entry_points.sql")),
+    (8, "marketing_preferences", include_str!("../migrations/postgres/0008_marketing_preferences.sql")),
 ];
 
 /// The highest migration version this build knows.

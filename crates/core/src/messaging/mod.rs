@@ -307,6 +307,15 @@ impl MessagingService {
             template_id = Some(prepared.template_id);
         }
         let mut failure: Option<ApiError> = None;
+        // A customer who stopped marketing messages does not get them: a failed status, not charged.
+        if template_category.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("marketing"))
+            && self.store.marketing_stopped(&phone.business_id, &wa_id).await?
+        {
+            failure = Some(ApiError::new(
+                ErrorCode::MarketingStopped,
+                "Unable to deliver the marketing message: the user has stopped marketing messages from this business.",
+            ));
+        }
         let media_ref = match msg.media_ref() {
             Some(MediaRef::Link(url)) => match self.fetch_link(phone, msg.kind.as_str(), &url).await {
                 Ok(Some(id)) => Some(MediaRef::Id(id)),
@@ -578,6 +587,40 @@ impl MessagingService {
         self.windows.insert((phone.id.clone(), wa_id.to_string()), now);
         self.notifier.outbox_written();
         Ok(message)
+    }
+
+    /// A customer stops (`stop = true`) or resumes marketing messages from the business behind
+    /// `to` (a business number): `user_preferences` webhook on that number.
+    pub async fn customer_marketing_preference(&self, wa_id: &str, to: &str, stop: bool) -> Result<(), ApiError> {
+        let to = WaId::parse(to, None).map_err(|e| ApiError::bad_value(format!("business number: {e}")))?;
+        let phone = self
+            .phone_by_number(to.as_str())
+            .await?
+            .ok_or_else(|| ApiError::bad_value(format!("{to} is not a business number here")))?;
+        let customer = self
+            .store
+            .customer(wa_id)
+            .await?
+            .ok_or_else(|| ApiError::new(ErrorCode::AccessDenied, "unknown customer"))?;
+        let now = self.now();
+        let (value, detail) = if stop {
+            ("stop", "User requested to stop marketing messages")
+        } else {
+            ("resume", "User requested to resume marketing messages")
+        };
+        let mut v = inbound::messages_value(&phone.id, &phone.number, &customer.profile_name, wa_id, vec![]);
+        if let Some(o) = v.as_object_mut() {
+            o.remove("messages");
+            o.insert(
+                "user_preferences".into(),
+                json!([{"wa_id": wa_id, "detail": detail, "category": "marketing_messages", "value": value,
+                        "timestamp": (now / 1000).to_string()}]),
+            );
+        }
+        let row = self.outbox(&phone, wa_id, "user_preferences", v, now);
+        self.store.set_marketing_preference(&phone.business_id, wa_id, stop, now, &[row]).await?;
+        self.notifier.outbox_written();
+        Ok(())
     }
 
     /// A customer device acknowledges a business message: `delivered` or `read`.

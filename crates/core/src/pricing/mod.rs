@@ -321,6 +321,18 @@ pub trait BillingStore: Send + Sync {
         wa_id: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<ConversationWindows>>;
+    /// Record a customer's stop (`stop = true`) or resume of marketing messages from a
+    /// business, with its webhook rows, in one commit.
+    async fn set_marketing_preference(
+        &self,
+        business_id: &str,
+        wa_id: &str,
+        stop: bool,
+        at: Millis,
+        outbox: &[crate::messaging::model::OutboxRow],
+    ) -> StoreResult<()>;
+    /// The customer stopped marketing messages from this business (and did not resume).
+    async fn marketing_stopped(&self, business_id: &str, wa_id: &str) -> StoreResult<bool>;
     /// Ledger rows of a WABA charged in `[from, to)`, oldest first.
     async fn ledger(&self, waba_id: &str, from: Millis, to: Millis) -> StoreResult<Vec<LedgerEntry>>;
 }

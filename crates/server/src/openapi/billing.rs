@@ -58,6 +58,21 @@ pub(super) fn paths() -> Value {
                 "responses": responses(&[("200", json_response("The conversations.", windows_list()))], &[400, 401, 403]),
             },
         },
+        "/customer/v1/chats/{business_number}/marketing": {"post": {
+            "tags": ["Customer"],
+            "operationId": "customerMarketingPreference",
+            "summary": "Stop or resume marketing messages from a business",
+            "description": "The business receives a `user_preferences` webhook; marketing templates sent while \
+                stopped fail with 131050 and are not charged.",
+            "security": [{"customerSession": []}, {"customerSessionQuery": []}],
+            "parameters": [{"name": "business_number", "in": "path", "required": true, "schema": {"type": "string"},
+                "description": "The business phone number."}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["value"],
+                "properties": {"value": {"type": "string", "enum": ["stop", "resume"]}}}}}},
+            "responses": responses(&[("200", json_response("Recorded.", json!({"type": "object", "properties": {
+                "success": {"type": "boolean"}, "marketing_messages": {"type": "string"}}})))], &[400, 401]),
+        }},
         "/admin/v1/phone_numbers/{id}/conversations": {"get": {
             "tags": ["Admin"],
             "operationId": "adminConversationWindows",

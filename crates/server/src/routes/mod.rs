@@ -5,6 +5,7 @@ pub mod conversations;
 pub mod customer;
 pub mod graph;
 pub mod ops;
+pub mod preferences;
 pub mod sandbox;
 pub mod template_feedback;
 pub mod template_review;
@@ -59,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/customer/v1/chats/{number}/messages", get(customer::history))
         .route("/customer/v1/chats/{number}/block", post(template_feedback::block))
         .route("/customer/v1/chats/{number}/report", post(template_feedback::report))
+        .route("/customer/v1/chats/{number}/marketing", post(preferences::marketing))
         .route("/admin/v1/templates/{id}/review", post(template_review::review))
         .route("/customer/v1/messages", post(customer::send))
         .route("/customer/v1/messages/{id}/status", post(customer::ack))
