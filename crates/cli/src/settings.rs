@@ -27,6 +27,8 @@ const ENV_KEYS: &[&str] = &[
     "template_review_delay",
     "template_pauses",
     "template_pause_after_feedback",
+    "throughput_mps",
+    "pair_rate_limit",
     "admin_token",
     "webhooks.timeout",
     "webhooks.max_retry_age",

@@ -8,6 +8,7 @@ pub mod error;
 pub mod graph;
 pub mod ids;
 pub mod inbound;
+pub mod limits;
 pub mod messaging;
 pub mod model;
 pub mod outbound;

@@ -68,6 +68,12 @@ pub struct Config {
     /// Negative feedback events (blocks, reports) that make a template RED and pause it (it is
     /// YELLOW from half of them). Default `3`.
     pub template_pause_after_feedback: i64,
+    /// Messages per second one business number may send; above it a send fails with 130429.
+    /// Meta's default is 80. Default `0`: no limit (so load tests measure the server).
+    pub throughput_mps: u32,
+    /// Enforce Meta's pair rate limit (about one message every 6 s to the same customer after a
+    /// burst of 45): 131056. Default `false`.
+    pub pair_rate_limit: bool,
     /// Base URL clients reach this server at, used in links the server hands out. Default
     /// unset: `http://` + `listen`.
     pub public_url: Option<String>,
@@ -96,6 +102,8 @@ impl Default for Config {
             template_review_delay: "0s".into(),
             template_pauses: vec!["3h".into(), "6h".into()],
             template_pause_after_feedback: 3,
+            throughput_mps: 0,
+            pair_rate_limit: false,
             public_url: None,
             admin_token: None,
             webhooks: risala_delivery::DeliveryConfig::default(),
@@ -186,6 +194,14 @@ template_pauses = ["3h", "6h"]
 
 # Blocks and reports after a template's messages that make it RED and pause it (YELLOW at half).
 template_pause_after_feedback = 3
+
+# Messages per second one business number may send (above: 130429). Meta's default is 80;
+# 0 = no limit.
+throughput_mps = 0
+
+# Meta's pair rate limit: after a burst of 45, about one message every 6 s to the same
+# customer (above: 131056).
+pair_rate_limit = false
 
 # Base URL clients use to reach this server (for links it hands out). Unset: http://<listen>.
 # public_url = ""

@@ -60,6 +60,8 @@ impl AppState {
             Arc::new(crate::hub::ServerNotifier { hub: hub.clone(), webhooks: webhooks.clone() }),
             MessagingConfig {
                 auto_create_customers: config.mode == Mode::Sandbox && config.auto_create_customers,
+                throughput_mps: config.throughput_mps,
+                pair_rate_limit: config.pair_rate_limit,
                 fetcher: crate::fetch::LinkFetcher::new(config.mode == Mode::Sandbox)
                     .map(|f| Arc::new(f) as Arc<dyn risala_core::messaging::model::MediaFetcher>)
                     .map_err(|e| tracing::error!(error = %e, "link media fetching is off"))

@@ -342,6 +342,58 @@ async fn stop_marketing(engine: Engine) {
 }
 engine_test!(stop_marketing_fails_131050, super::stop_marketing);
 
+async fn throughput_and_pair_rate(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let mut config = db.config();
+    config.throughput_mps = 5;
+    let app = TestApp::start_with(config).await.unwrap();
+    // A burst far above 5 per second: some sends are refused synchronously with 130429.
+    let mut tasks = Vec::new();
+    for i in 0..30 {
+        let (client, url) = (app.client.clone(), app.url(&format!("/v23.0/{}/messages", app.phone_number_id())));
+        tasks.push(tokio::spawn(async move {
+            let r = client
+                .post(url)
+                .bearer_auth(risala_testkit::DEMO_TOKEN)
+                .json(&text_body(&format!("4477009001{i:02}")))
+                .send()
+                .await
+                .unwrap();
+            risala_testkit::json_response(r).await
+        }));
+    }
+    let mut limited = 0;
+    for t in tasks {
+        let (s, v) = t.await.unwrap();
+        if s == 429 {
+            assert_eq!(v["error"]["code"], 130429, "{v}");
+            assert!(v["error"]["error_data"]["details"].as_str().is_some_and(|d| d.contains("5 messages per second")));
+            limited += 1;
+        } else {
+            assert_eq!(s, 200, "{v}");
+        }
+    }
+    assert!(limited >= 10, "{limited} of 30 were limited");
+    app.stop().await;
+
+    let mut config = db.config();
+    config.pair_rate_limit = true;
+    let app = TestApp::start_with(config).await.unwrap();
+    let us = app.customer(US, "Una").await;
+    us.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
+    for _ in 0..45 {
+        send(&app, &text_body(US)).await;
+    }
+    let path = format!("/v23.0/{}/messages", app.phone_number_id());
+    let (s, v) = app.post(&path, &text_body(US)).await;
+    assert_eq!((s, v["error"]["code"].clone()), (400, json!(131056)), "{v}");
+    // Another customer is not affected; time refills the pair's bucket.
+    send(&app, &text_body(GB)).await;
+    advance(&app, "7s").await;
+    send(&app, &text_body(US)).await;
+}
+engine_test!(throughput_130429_and_pair_rate_131056, super::throughput_and_pair_rate);
+
 /// A small deterministic generator (xorshift64*), so a failing seed can be replayed.
 struct Rng(u64);
 

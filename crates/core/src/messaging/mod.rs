@@ -19,6 +19,7 @@ use crate::cache::TtlCache;
 use crate::clock::{Clock, Millis};
 use crate::error::{ApiError, ErrorCode};
 use crate::inbound::{self, InboundMessage, MediaInfo, StatusUpdate, WebhookError};
+use crate::limits::RateLimiter;
 use crate::model::PhoneNumber;
 use crate::outbound::{self, MediaRef, OutboundMessage, SendRequest};
 use crate::phone::WaId;
@@ -44,11 +45,23 @@ pub struct MessagingConfig {
     pub media_retention_ms: Millis,
     /// Fetches `link` media; without one, links are handed to the customer as they are.
     pub fetcher: Option<Arc<dyn MediaFetcher>>,
+    /// Messages per second one business number may send (130429 above); 0: no limit. Meta's
+    /// default is 80 ([`crate::limits::DEFAULT_THROUGHPUT_MPS`]); Risala's default is 0 so that
+    /// load tests measure the server.
+    pub throughput_mps: u32,
+    /// Enforce the pair rate limit (131056). Default off.
+    pub pair_rate_limit: bool,
 }
 
 impl Default for MessagingConfig {
     fn default() -> Self {
-        MessagingConfig { auto_create_customers: true, media_retention_ms: MEDIA_RETENTION_MS, fetcher: None }
+        MessagingConfig {
+            auto_create_customers: true,
+            media_retention_ms: MEDIA_RETENTION_MS,
+            fetcher: None,
+            throughput_mps: 0,
+            pair_rate_limit: false,
+        }
     }
 }
 
@@ -66,6 +79,8 @@ pub struct MessagingService {
     phones_by_id: Arc<TtlCache<String, PhoneNumber>>,
     phones_by_number: Arc<TtlCache<String, PhoneNumber>>,
     windows: Arc<TtlCache<(String, String), Millis>>,
+    throughput: Arc<RateLimiter<String>>,
+    pair_rate: Arc<RateLimiter<(String, String)>>,
 }
 
 /// A new `wamid.…`: opaque to clients, like Meta's, but time-ordered (16 hex digits of
@@ -115,12 +130,14 @@ impl MessagingService {
             store,
             clock,
             notifier,
-            config,
             last_seq: Arc::new(AtomicI64::new(0)),
             link_cache: Arc::default(),
             phones_by_id: Arc::new(TtlCache::new(Duration::from_secs(5), 100_000)),
             phones_by_number: Arc::new(TtlCache::new(Duration::from_secs(5), 100_000)),
             windows: Arc::new(TtlCache::new(Duration::from_secs(3600), 1_000_000)),
+            throughput: Arc::new(RateLimiter::new(config.throughput_mps.max(1), config.throughput_mps.max(1) * 60)),
+            pair_rate: Arc::new(RateLimiter::new(crate::limits::PAIR_BURST, crate::limits::PAIR_PER_MINUTE)),
+            config,
         }
     }
 
@@ -240,7 +257,27 @@ impl MessagingService {
                 self.mark_read(phone, &message_id, typing_indicator).await?;
                 Ok(SendOutcome::Success)
             }
-            SendRequest::Message(msg) => self.send_message(phone, msg).await,
+            SendRequest::Message(msg) => {
+                let now = self.now();
+                if self.config.throughput_mps > 0 && !self.throughput.take(&phone.id, now) {
+                    return Err(ApiError::new(
+                        ErrorCode::RateLimitHit,
+                        format!(
+                            "Message throughput of {} messages per second for this phone number was exceeded.",
+                            self.config.throughput_mps
+                        ),
+                    ));
+                }
+                if self.config.pair_rate_limit
+                    && !self.pair_rate.take(&(phone.id.clone(), msg.to.as_str().to_string()), now)
+                {
+                    return Err(ApiError::new(
+                        ErrorCode::PairRateLimit,
+                        "Too many messages sent to this customer in a short time; wait and try again.",
+                    ));
+                }
+                self.send_message(phone, msg).await
+            }
         }
     }
 
