@@ -394,6 +394,31 @@ async fn throughput_and_pair_rate(engine: Engine) {
 }
 engine_test!(throughput_130429_and_pair_rate_131056, super::throughput_and_pair_rate);
 
+async fn volume_tiers(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    create_templates(&app).await;
+    let card = RateCard::parse_csv(
+        "country,marketing,utility,authentication\nGB,0.0529,0.022,0.0358\ntier,GB,utility,3,0.015\ntier,GB,utility,5,0.01\n",
+        "tiers",
+    )
+    .unwrap();
+    app.state.store.load_rate_card(&card, 0, app.state.clock.now_ms()).await.unwrap();
+    let gb = app.customer(GB, "Gil").await;
+    // The n-th charged utility message of the month (counted on delivery) gets the n-th price.
+    for _ in 0..6 {
+        let id = send(&app, &template_body(GB, "shipped")).await;
+        assert_eq!(gb.ack(&id, "delivered").await.0, 200);
+    }
+    // Marketing has no tiers; free messages do not count.
+    let m = send(&app, &template_body(GB, "news")).await;
+    gb.ack(&m, "delivered").await;
+    let rows = app.state.store.ledger(app.waba_id(), 0, i64::MAX).await.unwrap();
+    let amounts: Vec<i64> = rows.iter().map(|r| r.amount_micros).collect();
+    assert_eq!(amounts, [22_000, 22_000, 15_000, 15_000, 10_000, 10_000, 52_900]);
+}
+engine_test!(volume_tiers_per_business_month, super::volume_tiers);
+
 /// A small deterministic generator (xorshift64*), so a failing seed can be replayed.
 struct Rng(u64);
 

@@ -80,6 +80,14 @@ impl BillingStore for SqlStore {
             "INSERT INTO rate_cards (id, name, currency, effective_from, loaded_at) VALUES ($1, $2, $3, $4, $5)",
             params![&id, &card.name, &card.currency, effective_from, loaded_at],
         );
+        for ((country, category), list) in &card.tiers {
+            for (from, micros) in list {
+                plan.push(
+                    "INSERT INTO rate_tiers (card_id, country, category, from_volume, amount_micros) VALUES ($1, $2, $3, $4, $5)",
+                    params![&id, country, category.as_str(), *from, *micros],
+                );
+            }
+        }
         for ((country, category), micros) in &card.rates {
             plan.push(
                 "INSERT INTO rates (card_id, country, category, amount_micros) VALUES ($1, $2, $3, $4)",
@@ -196,6 +204,34 @@ impl BillingStore for SqlStore {
             )
             .await?;
         Ok(row.map(|r| r.text(0)).transpose()?.as_deref() == Some("stop"))
+    }
+
+    async fn rate_tiers(&self, country: &str, category: Category, at: Millis) -> StoreResult<Vec<(i64, i64)>> {
+        let rows = self
+            .db
+            .query(
+                "SELECT t.from_volume, t.amount_micros FROM rate_tiers t WHERE t.card_id = (SELECT id FROM rate_cards WHERE effective_from <= $1 ORDER BY effective_from DESC, loaded_at DESC, id DESC LIMIT 1) AND t.category = $2 AND t.country = CASE WHEN EXISTS (SELECT 1 FROM rates r WHERE r.card_id = t.card_id AND r.country = $3 AND r.category = $2) THEN $3 ELSE '*' END ORDER BY t.from_volume",
+                params![at, category.as_str(), country],
+            )
+            .await?;
+        rows.iter().map(|r| Ok((r.i64(0)?, r.i64(1)?))).collect()
+    }
+
+    async fn month_volume(
+        &self,
+        business_id: &str,
+        category: Category,
+        country: &str,
+        from: Millis,
+    ) -> StoreResult<i64> {
+        let row = self
+            .db
+            .query_opt(
+                "SELECT count(*) FROM ledger WHERE business_id = $1 AND category = $2 AND country = $3 AND charged_at >= $4 AND pricing_type = 'regular'",
+                params![business_id, category.as_str(), country, from],
+            )
+            .await?;
+        row.map(|r| r.i64(0)).transpose().map(|n| n.unwrap_or(0))
     }
 
     async fn ledger(&self, waba_id: &str, from: Millis, to: Millis) -> StoreResult<Vec<LedgerEntry>> {

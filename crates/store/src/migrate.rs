@@ -13,6 +13,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (6, "billing", include_str!("../migrations/sqlite/0006_billing.sql")),
     (7, "entry_points", include_str!("../migrations/sqlite/0007_entry_points.sql")),
     (8, "marketing_preferences", include_str!("../migrations/sqlite/0008_marketing_preferences.sql")),
+    (9, "rate_tiers", include_str!("../migrations/sqlite/0009_rate_tiers.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -23,6 +24,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (6, "billing", include_str!("../migrations/postgres/0006_billing.sql")),
     (7, "entry_points", include_str!("../migrations/postgres/0007_entry_points.sql")),
     (8, "marketing_preferences", include_str!("../migrations/postgres/0008_marketing_preferences.sql")),
+    (9, "rate_tiers", include_str!("../migrations/postgres/0009_rate_tiers.sql")),
 ];
 
 /// The highest migration version this build knows.

@@ -505,6 +505,20 @@ impl MessagingService {
         let mut pricing = MessagePricing { category, kind, country, amount_micros: 0, entry_point };
         if pricing.billable() {
             pricing.amount_micros = self.store.rate(&pricing.country, category, now).await?.unwrap_or(0);
+            // Monthly volume tiers (utility, authentication): the price of the business's n-th
+            // charged message of the month in this category and country.
+            if matches!(category, Category::Utility | Category::Authentication | Category::AuthenticationInternational)
+            {
+                let tiers = self.store.rate_tiers(&pricing.country, category, now).await?;
+                if !tiers.is_empty() {
+                    let (month_start, _) = crate::pricing::dates::month_bounds(now);
+                    let n =
+                        self.store.month_volume(&phone.business_id, category, &pricing.country, month_start).await? + 1;
+                    if let Some((_, micros)) = tiers.iter().rev().find(|(from, _)| n >= *from) {
+                        pricing.amount_micros = *micros;
+                    }
+                }
+            }
         }
         Ok(pricing)
     }

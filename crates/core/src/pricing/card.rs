@@ -2,6 +2,10 @@
 //! one column per category, prices as decimals of the currency (at most six decimals), an empty
 //! cell for "no such rate". `# name:` and `# currency:` comment lines name the card.
 //!
+//! Monthly volume tiers (utility and authentication) are rows `tier,COUNTRY,category,FROM,PRICE`:
+//! from the FROM-th message of that category and country a business has had delivered in the
+//! month (UTC), the price is PRICE.
+//!
 //! ```text
 //! # name: sample-2026-q4
 //! # currency: USD
@@ -22,6 +26,9 @@ pub struct RateCard {
     pub name: String,
     pub currency: String,
     pub rates: BTreeMap<(String, Category), i64>,
+    /// Volume tiers: `(country, category)` → `(from volume, micro-units)`, ascending.
+    #[serde(default)]
+    pub tiers: BTreeMap<(String, Category), Vec<(i64, i64)>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -53,6 +60,7 @@ impl RateCard {
         let mut currency = "USD".to_string();
         let mut columns: Option<Vec<Category>> = None;
         let mut rates = BTreeMap::new();
+        let mut tiers: BTreeMap<(String, Category), Vec<(i64, i64)>> = BTreeMap::new();
         for (i, raw) in text.lines().enumerate() {
             let line = i + 1;
             let err = |message: String| RateCardError { line, message };
@@ -70,6 +78,25 @@ impl RateCard {
                 continue;
             }
             let cells: Vec<&str> = l.split(',').map(str::trim).collect();
+            if cells[0].eq_ignore_ascii_case("tier") {
+                let [_, country, category, from, price] = cells[..] else {
+                    return Err(err("a tier row is `tier,COUNTRY,category,FROM,PRICE`".into()));
+                };
+                let country = country.to_ascii_uppercase();
+                let category = Category::parse(category)
+                    .filter(|c| matches!(c, Category::Utility | Category::Authentication))
+                    .ok_or_else(|| err(format!("`{category}`: volume tiers are for utility and authentication")))?;
+                let from: i64 = from
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 1)
+                    .ok_or_else(|| err(format!("`{from}` is not a volume above 1")))?;
+                let micros = parse_amount(price).ok_or_else(|| err(format!("`{price}` is not an amount")))?;
+                let list = tiers.entry((country, category)).or_default();
+                list.push((from, micros));
+                list.sort();
+                continue;
+            }
             let Some(cols) = &columns else {
                 if !cells[0].eq_ignore_ascii_case("country") {
                     return Err(err("the header must start with `country`".into()));
@@ -106,7 +133,29 @@ impl RateCard {
         if columns.is_none() {
             return Err(RateCardError { line: 0, message: "no header line".into() });
         }
-        Ok(RateCard { name, currency, rates })
+        for ((country, category), list) in &tiers {
+            if country != "*" && !rates.contains_key(&(country.clone(), *category)) {
+                return Err(RateCardError {
+                    line: 0,
+                    message: format!("tiers for {country} {} without a base rate", category.as_str()),
+                });
+            }
+            if list.windows(2).any(|w| w[0].0 == w[1].0) {
+                return Err(RateCardError {
+                    line: 0,
+                    message: format!("{country} {}: a tier is given twice", category.as_str()),
+                });
+            }
+        }
+        Ok(RateCard { name, currency, rates, tiers })
+    }
+
+    /// The price of the `n`-th message (1-based) of a month at a country's rate and tiers.
+    pub fn rate_at_volume(&self, country: &str, category: Category, n: i64) -> Option<i64> {
+        let base = self.rate(country, category)?;
+        let key = if self.rates.contains_key(&(country.to_string(), category)) { country } else { "*" };
+        let tiers = self.tiers.get(&(key.to_string(), category));
+        Some(tiers.and_then(|t| t.iter().rev().find(|(from, _)| n >= *from).map(|(_, m)| *m)).unwrap_or(base))
     }
 
     /// The rate for a country, else the default row `*`.
@@ -145,6 +194,22 @@ mod tests {
         }
         assert_eq!(card.rate("FR", Category::Marketing), card.rate("*", Category::Marketing));
         assert_eq!(card.rate("GB", Category::Service), None);
+    }
+
+    #[test]
+    fn volume_tiers() {
+        let card = RateCard::parse_csv(
+            "country,utility,marketing\nGB,0.02,0.05\n*,0.01,0.07\ntier,GB,utility,3,0.015\ntier,GB,utility,5,0.01\n",
+            "x",
+        )
+        .unwrap();
+        let prices: Vec<_> = (1..=6).map(|n| card.rate_at_volume("GB", Category::Utility, n).unwrap()).collect();
+        assert_eq!(prices, [20_000, 20_000, 15_000, 15_000, 10_000, 10_000]);
+        assert_eq!(card.rate_at_volume("FR", Category::Utility, 10), Some(10_000));
+        assert_eq!(card.rate_at_volume("GB", Category::Marketing, 10), Some(50_000));
+        assert!(RateCard::parse_csv("country,utility\ntier,GB,marketing,3,0.01\n", "x").is_err());
+        assert!(RateCard::parse_csv("country,utility\nGB,0.02\ntier,GB,utility,1,0.01\n", "x").is_err());
+        assert!(RateCard::parse_csv("country,utility\ntier,DE,utility,3,0.01\n", "x").is_err());
     }
 
     #[test]

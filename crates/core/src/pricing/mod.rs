@@ -333,6 +333,17 @@ pub trait BillingStore: Send + Sync {
     ) -> StoreResult<()>;
     /// The customer stopped marketing messages from this business (and did not resume).
     async fn marketing_stopped(&self, business_id: &str, wa_id: &str) -> StoreResult<bool>;
+    /// The volume tiers of a country (or of the default row when the card has no row for the
+    /// country) and category, from the latest card effective at `at`, ascending.
+    async fn rate_tiers(&self, country: &str, category: Category, at: Millis) -> StoreResult<Vec<(i64, i64)>>;
+    /// Regular (charged) messages of a category and country delivered for a business since `from`.
+    async fn month_volume(
+        &self,
+        business_id: &str,
+        category: Category,
+        country: &str,
+        from: Millis,
+    ) -> StoreResult<i64>;
     /// Ledger rows of a WABA charged in `[from, to)`, oldest first.
     async fn ledger(&self, waba_id: &str, from: Millis, to: Millis) -> StoreResult<Vec<LedgerEntry>>;
 }
