@@ -23,7 +23,7 @@ use crate::limits::RateLimiter;
 use crate::model::PhoneNumber;
 use crate::outbound::{self, MediaRef, OutboundMessage, SendRequest};
 use crate::phone::WaId;
-use crate::pricing::{Category, MessagePricing, Windows};
+use crate::pricing::{Category, EntryPoint, MessagePricing, Windows};
 use crate::store::{MediaCopy, NewMessage, StatusChange, Store};
 use model::*;
 
@@ -80,6 +80,10 @@ pub struct MessagingService {
     phones_by_number: Arc<TtlCache<String, PhoneNumber>>,
     windows: Arc<TtlCache<(String, String), Millis>>,
     throughput: Arc<RateLimiter<String>>,
+    /// Entry points (ad arrivals) per (number, customer), mostly none: kept 5 s so a send
+    /// needs no extra read. This process's own changes drop the entry at once; another node's
+    /// show within the 5 s.
+    entry_points: Arc<TtlCache<(String, String), Option<EntryPoint>>>,
     pair_rate: Arc<RateLimiter<(String, String)>>,
 }
 
@@ -137,6 +141,7 @@ impl MessagingService {
             windows: Arc::new(TtlCache::new(Duration::from_secs(3600), 1_000_000)),
             throughput: Arc::new(RateLimiter::new(config.throughput_mps.max(1), config.throughput_mps.max(1) * 60)),
             pair_rate: Arc::new(RateLimiter::new(crate::limits::PAIR_BURST, crate::limits::PAIR_PER_MINUTE)),
+            entry_points: Arc::new(TtlCache::new(Duration::from_secs(5), 1_000_000)),
             config,
         }
     }
@@ -471,6 +476,9 @@ impl MessagingService {
             Some(t) => self.store.record_template_message(&new, t).await?,
             None => self.store.record_message(&new).await?,
         }
+        if pricing.as_ref().is_some_and(|p| p.entry_point.is_some_and(|w| w.opens)) {
+            self.entry_points.remove(&(phone.id.clone(), wa_id.clone()));
+        }
         self.notifier.outbox_written();
         if failure.is_none() {
             self.notifier.customer_event(&wa_id, CustomerEvent::Message(Box::new(message.clone())));
@@ -490,7 +498,16 @@ impl MessagingService {
     ) -> Result<MessagePricing, ApiError> {
         let country = WaId::from_trusted(wa_id.to_string()).country().unwrap_or_else(|| "ZZ".to_string());
         // Inside a free entry point window (or the answer that opens one) everything is free.
-        let entry_point = self.store.entry_point(&phone.id, wa_id).await?.and_then(|e| e.window_at(now));
+        let key = (phone.id.clone(), wa_id.to_string());
+        let entry = match self.entry_points.get(&key) {
+            Some(e) => e,
+            None => {
+                let e = self.store.entry_point(&phone.id, wa_id).await?;
+                self.entry_points.insert(key, e);
+                e
+            }
+        };
+        let entry_point = entry.and_then(|e| e.window_at(now));
         let windows = Windows {
             service: last_inbound.is_some_and(|t| now - t < SERVICE_WINDOW_MS),
             entry_point: entry_point.is_some(),
@@ -636,6 +653,9 @@ impl MessagingService {
             })
             .await?;
         self.windows.insert((phone.id.clone(), wa_id.to_string()), now);
+        if crate::pricing::is_entry_point(&message.content) {
+            self.entry_points.remove(&(phone.id.clone(), wa_id.to_string()));
+        }
         self.notifier.outbox_written();
         Ok(message)
     }
