@@ -197,6 +197,18 @@ async fn pmp_pricing_and_invoice(engine: Engine) {
         .await;
     assert_eq!((s, v["error"]["code"].clone()), (400, json!(100)), "{v}");
 
+    // Messaging analytics: sent (not failed) and delivered per day; the failed one is not sent.
+    let (s, v) =
+        app.get(&format!("/v23.0/{}?fields=analytics.start(0).end({end}).granularity(MONTH)", app.waba_id())).await;
+    assert_eq!(s, 200, "{v}");
+    let points = v["analytics"]["data_points"].as_array().unwrap();
+    let total = |k: &str| points.iter().map(|p| p[k].as_i64().unwrap()).sum::<i64>();
+    assert_eq!((total("sent"), total("delivered")), (8, 8), "{v}");
+    let (_, v) =
+        app.get(&format!("/v23.0/{}?fields=analytics.start(0).end({end}).country_codes([GB])", app.waba_id())).await;
+    let points = v["analytics"]["data_points"].as_array().unwrap();
+    assert_eq!(points.iter().map(|p| p["sent"].as_i64().unwrap()).sum::<i64>(), 3, "{v}");
+
     // A read straight from sent charges too (delivered is implied), once.
     let later = send(&app, &template_body(GB, "news")).await;
     assert_eq!(gb.ack(&later, "read").await.0, 200);

@@ -8,6 +8,7 @@
 use async_trait::async_trait;
 use risala_core::clock::Millis;
 use risala_core::messaging::model::{Direction, Message, OutboxRow};
+use risala_core::pricing::analytics::OutboundStat;
 use risala_core::pricing::{
     is_entry_point, BillingStore, Category, ConversationWindows, EntryPoint, LedgerEntry, MessagePricing, RateCard,
     RateCardInfo,
@@ -232,6 +233,29 @@ impl BillingStore for SqlStore {
             )
             .await?;
         row.map(|r| r.i64(0)).transpose().map(|n| n.unwrap_or(0))
+    }
+
+    async fn outbound_stats(&self, waba_id: &str, from: Millis, to: Millis) -> StoreResult<Vec<OutboundStat>> {
+        let rows = self
+            .db
+            .query(
+                "SELECT p.number, m.wa_id, m.created_at, m.status FROM messages m JOIN phone_numbers p ON p.id = m.phone_number_id WHERE p.waba_id = $1 AND m.direction = 'out' AND m.created_at >= $2 AND m.created_at < $3",
+                params![waba_id, from, to],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let status = r.text(3)?;
+                let wa_id = risala_core::phone::WaId::from_trusted(r.text(1)?);
+                Ok(OutboundStat {
+                    phone_number: r.text(0)?,
+                    country: wa_id.country().unwrap_or_else(|| "ZZ".into()),
+                    created_at: r.i64(2)?,
+                    sent: status != "failed",
+                    delivered: status == "delivered" || status == "read",
+                })
+            })
+            .collect()
     }
 
     async fn ledger(&self, waba_id: &str, from: Millis, to: Millis) -> StoreResult<Vec<LedgerEntry>> {

@@ -187,6 +187,99 @@ impl PricingQuery {
     }
 }
 
+/// One outbound message, for `analytics`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboundStat {
+    /// The business number's digits.
+    pub phone_number: String,
+    /// The recipient's ISO country.
+    pub country: String,
+    pub created_at: Millis,
+    /// Sent (not failed).
+    pub sent: bool,
+    /// Delivered (or read).
+    pub delivered: bool,
+}
+
+/// `analytics.start(…).end(…).granularity(HALF_HOUR|DAY|MONTH).phone_numbers([…]).country_codes([…])`:
+/// sent and delivered counts per time bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessagingQuery {
+    pub start: i64,
+    pub end: i64,
+    pub granularity: String,
+    pub phone_numbers: Vec<String>,
+    pub country_codes: Vec<String>,
+}
+
+impl MessagingQuery {
+    pub fn parse(mods: &str) -> Result<MessagingQuery, ApiError> {
+        let m = modifiers(mods)?;
+        let num = |k: &str| -> Result<i64, ApiError> {
+            m.get(k)
+                .ok_or_else(|| ApiError::invalid(format!("analytics: the {k} parameter is required")))?
+                .trim()
+                .parse()
+                .map_err(|_| ApiError::invalid(format!("analytics: {k} must be a Unix timestamp")))
+        };
+        let q = MessagingQuery {
+            start: num("start")?,
+            end: num("end")?,
+            granularity: m.get("granularity").map(|g| g.trim().to_ascii_uppercase()).unwrap_or_else(|| "DAY".into()),
+            phone_numbers: m.get("phone_numbers").map(|v| list(v)).unwrap_or_default(),
+            country_codes: m.get("country_codes").map(|v| list(v)).unwrap_or_default(),
+        };
+        check("granularity", std::slice::from_ref(&q.granularity), &["HALF_HOUR", "DAY", "MONTH"])?;
+        if q.end <= q.start {
+            return Err(ApiError::invalid("analytics: end must be after start"));
+        }
+        Ok(q)
+    }
+
+    pub fn range_ms(&self) -> (Millis, Millis) {
+        (self.start.saturating_mul(1000), self.end.saturating_mul(1000))
+    }
+
+    /// The answer's `analytics` value: non-empty buckets, oldest first.
+    pub fn answer(&self, stats: &[OutboundStat]) -> Value {
+        let granularity = match self.granularity.as_str() {
+            "HALF_HOUR" => "HALF_HOUR",
+            "MONTH" => "MONTHLY",
+            _ => "DAILY",
+        };
+        let p = PricingQuery {
+            start: self.start,
+            end: self.end,
+            granularity: granularity.into(),
+            metric_types: vec![],
+            dimensions: vec![],
+            pricing_types: vec![],
+            pricing_categories: vec![],
+            country_codes: vec![],
+            phone_numbers: vec![],
+        };
+        let mut points: BTreeMap<(i64, i64), (i64, i64)> = BTreeMap::new();
+        for s in stats {
+            if (!self.phone_numbers.is_empty() && !self.phone_numbers.contains(&s.phone_number))
+                || (!self.country_codes.is_empty() && !self.country_codes.contains(&s.country))
+            {
+                continue;
+            }
+            let e = points.entry(p.bucket(s.created_at)).or_default();
+            e.0 += s.sent as i64;
+            e.1 += s.delivered as i64;
+        }
+        json!({
+            "phone_numbers": self.phone_numbers,
+            "country_codes": self.country_codes,
+            "granularity": self.granularity,
+            "data_points": points.into_iter().map(|((start, end), (sent, delivered))| json!({
+                "start": start, "end": end, "sent": sent, "delivered": delivered,
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,6 +295,32 @@ mod tests {
             amount_micros: micros,
             charged_at: at,
         }
+    }
+
+    #[test]
+    fn messaging_analytics() {
+        let q = MessagingQuery::parse(".start(0).end(172800).granularity(DAY).country_codes([GB])").unwrap();
+        let stat = |country: &str, at: Millis, sent: bool, delivered: bool| OutboundStat {
+            phone_number: "15550100001".into(),
+            country: country.into(),
+            created_at: at,
+            sent,
+            delivered,
+        };
+        let v = q.answer(&[
+            stat("GB", 5, true, true),
+            stat("GB", 6, true, false),
+            stat("GB", 7, false, false),
+            stat("US", 8, true, true),
+            stat("GB", 86_400_001, true, true),
+        ]);
+        assert_eq!(v["granularity"], "DAY");
+        assert_eq!(
+            v["data_points"],
+            json!([{"start": 0, "end": 86400, "sent": 2, "delivered": 1},
+            {"start": 86400, "end": 172800, "sent": 1, "delivered": 1}])
+        );
+        assert!(MessagingQuery::parse(".start(0).end(1).granularity(DAILY)").is_err());
     }
 
     #[test]

@@ -344,6 +344,13 @@ pub trait BillingStore: Send + Sync {
         country: &str,
         from: Millis,
     ) -> StoreResult<i64>;
+    /// A WABA's outbound messages created in `[from, to)`, for `analytics`.
+    async fn outbound_stats(
+        &self,
+        waba_id: &str,
+        from: Millis,
+        to: Millis,
+    ) -> StoreResult<Vec<analytics::OutboundStat>>;
     /// Ledger rows of a WABA charged in `[from, to)`, oldest first.
     async fn ledger(&self, waba_id: &str, from: Millis, to: Millis) -> StoreResult<Vec<LedgerEntry>>;
 }

@@ -2,11 +2,18 @@
 
 use std::collections::HashMap;
 
-use risala_core::pricing::analytics::PricingQuery;
+use risala_core::pricing::analytics::{MessagingQuery, PricingQuery};
 use serde_json::Value;
 
 use crate::error::GraphResult;
 use crate::state::AppState;
+
+/// `analytics.start(…).end(…).granularity(…)…` of one WABA: sent and delivered messages.
+pub async fn messaging(state: &AppState, waba_id: &str, modifiers: &str) -> GraphResult<Value> {
+    let q = MessagingQuery::parse(modifiers)?;
+    let (from, to) = q.range_ms();
+    Ok(q.answer(&state.store.outbound_stats(waba_id, from, to).await?))
+}
 
 /// `pricing_analytics.start(…).end(…).granularity(…)…` of one WABA.
 pub async fn pricing(state: &AppState, waba_id: &str, modifiers: &str) -> GraphResult<Value> {

@@ -40,6 +40,9 @@ pub async fn get_object(
             if let Some(sel) = fields.as_deref().and_then(|f| f.iter().find(|f| f.name == "pricing_analytics")) {
                 all.insert("pricing_analytics".into(), super::analytics::pricing(&state, &w.id, &sel.modifiers).await?);
             }
+            if let Some(sel) = fields.as_deref().and_then(|f| f.iter().find(|f| f.name == "analytics")) {
+                all.insert("analytics".into(), super::analytics::messaging(&state, &w.id, &sel.modifiers).await?);
+            }
             project(&all, fields.as_deref(), repr::WABA_DEFAULT, "WhatsAppBusinessAccount")?
         }
         ObjectKind::Business => {
