@@ -28,6 +28,22 @@ pub fn outbox_stmt(r: &OutboxRow) -> Stmt {
     )
 }
 
+/// An outbox insert that applies only if a guard holds. `sql` takes the row as `$1`–`$7` and
+/// the guard's own parameters from `$8` on, given in `guard`.
+pub(crate) fn guarded_outbox_stmt(sql: &'static str, r: &OutboxRow, guard: Vec<crate::value::Value>) -> Stmt {
+    let mut p = params![
+        &r.business_id,
+        &r.waba_id,
+        r.phone_number_id.as_deref(),
+        &r.ordering_key,
+        &r.field,
+        r.value.to_string(),
+        r.created_at
+    ];
+    p.extend(guard);
+    Stmt::new(sql, p)
+}
+
 macro_rules! message_cols {
     () => {
         "id, seq, phone_number_id, business_id, wa_id, direction, type, content, context_id, biz_opaque, status, error, created_at, updated_at"
@@ -256,21 +272,11 @@ impl MessageStore for SqlStore {
         // Queue the webhooks only if the update applied: a guarded insert per row keeps it
         // one commit without a read-then-write race.
         for r in outbox {
-            plan.push(
+            plan.stmts.push(guarded_outbox_stmt(
                 "INSERT INTO outbox (business_id, waba_id, phone_number_id, ordering_key, field, value, created_at, state, attempts, next_attempt_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS TEXT), CAST($6 AS TEXT), CAST($7 AS BIGINT), 'pending', 0, CAST($7 AS BIGINT) WHERE EXISTS (SELECT 1 FROM messages WHERE id = $8 AND status = $9 AND updated_at = CAST($10 AS BIGINT))",
-                params![
-                    &r.business_id,
-                    &r.waba_id,
-                    r.phone_number_id.as_deref(),
-                    &r.ordering_key,
-                    &r.field,
-                    r.value.to_string(),
-                    r.created_at,
-                    &change.message_id,
-                    &change.to,
-                    change.at
-                ],
-            );
+                r,
+                params![&change.message_id, &change.to, change.at],
+            ));
         }
         let out = self.db.write(plan).await?;
         Ok(out.first().is_some_and(|o| o.affected > 0))

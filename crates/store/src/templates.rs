@@ -59,20 +59,11 @@ fn new_token() -> String {
 
 /// The outbox insert, applied only if the template carries `token` (the change applied).
 fn guarded_outbox(plan: &mut Plan, r: &OutboxRow, template_id: &str, token: &str) {
-    plan.push(
+    plan.stmts.push(crate::messages::guarded_outbox_stmt(
         "INSERT INTO outbox (business_id, waba_id, phone_number_id, ordering_key, field, value, created_at, state, attempts, next_attempt_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS TEXT), CAST($6 AS TEXT), CAST($7 AS BIGINT), 'pending', 0, CAST($7 AS BIGINT) WHERE EXISTS (SELECT 1 FROM templates WHERE id = $8 AND change_token = $9)",
-        params![
-            &r.business_id,
-            &r.waba_id,
-            r.phone_number_id.as_deref(),
-            &r.ordering_key,
-            &r.field,
-            r.value.to_string(),
-            r.created_at,
-            template_id,
-            token
-        ],
-    );
+        r,
+        params![template_id, token],
+    ));
 }
 
 #[async_trait]

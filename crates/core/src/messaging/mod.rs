@@ -2,16 +2,16 @@
 //! customer service window, media. Every accepted change commits together with its webhook
 //! changes in the outbox.
 
+mod media;
 pub mod model;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
-use base64::engine::general_purpose::{STANDARD, URL_SAFE};
+use base64::engine::general_purpose::URL_SAFE;
 use base64::Engine;
 use rand::RngCore;
 use serde_json::{json, Map, Value};
-use sha2::{Digest, Sha256};
 
 use std::time::Duration;
 
@@ -540,34 +540,6 @@ impl MessagingService {
         Ok(pricing)
     }
 
-    /// Fetch `link` media once per URL and business (cached ten minutes) and store it as the
-    /// business's media. `Ok(None)` when no fetcher is configured; a fetch failure is 131053.
-    async fn fetch_link(&self, phone: &PhoneNumber, kind: &str, url: &str) -> Result<Option<String>, ApiError> {
-        let Some(fetcher) = &self.config.fetcher else { return Ok(None) };
-        let now = self.now();
-        let key = (phone.business_id.clone(), url.to_string());
-        if let Ok(cache) = self.link_cache.lock() {
-            if let Some((id, at)) = cache.get(&key) {
-                if now - at < LINK_CACHE_MS {
-                    return Ok(Some(id.clone()));
-                }
-            }
-        }
-        let fail = |why: String| ApiError::new(ErrorCode::MediaUploadError, format!("{kind}.link: {why}"));
-        let (mime, data) = fetcher.fetch(url).await.map_err(fail)?;
-        let k = inbound::InboundKind::parse(kind);
-        if k.is_some_and(|k| !k.accepts_mime(&mime)) {
-            return Err(fail(format!("the link serves {mime}, which cannot be sent as {kind}")));
-        }
-        let name = url.rsplit('/').next().filter(|n| !n.is_empty() && kind == "document");
-        let m = self.store_media(&phone.business_id, Some(&phone.id), None, &mime, name, &data).await?;
-        if let Ok(mut cache) = self.link_cache.lock() {
-            cache.retain(|_, (_, at)| now - *at < LINK_CACHE_MS);
-            cache.insert(key, (m.id.clone(), now));
-        }
-        Ok(Some(m.id))
-    }
-
     /// A customer sends a message to a business number.
     pub async fn customer_send(&self, wa_id: &str, to: &str, body: &Value) -> Result<Message, ApiError> {
         let to = WaId::parse(to, None).map_err(|e| ApiError::bad_value(format!("to: {e}")))?;
@@ -727,32 +699,5 @@ impl MessagingService {
     /// Outbound messages waiting for this customer's device.
     pub async fn undelivered(&self, wa_id: &str) -> Result<Vec<Message>, ApiError> {
         Ok(self.store.undelivered(wa_id, 1000).await?)
-    }
-
-    /// Store uploaded bytes. `owner` is the business number or the customer that uploads.
-    pub async fn store_media(
-        &self,
-        business_id: &str,
-        phone_number_id: Option<&str>,
-        owner_wa_id: Option<&str>,
-        mime_type: &str,
-        filename: Option<&str>,
-        data: &[u8],
-    ) -> Result<Media, ApiError> {
-        let now = self.now();
-        let m = Media {
-            id: crate::ids::new_object_id(),
-            business_id: business_id.to_string(),
-            phone_number_id: phone_number_id.map(str::to_string),
-            owner_wa_id: owner_wa_id.map(str::to_string),
-            mime_type: mime_type.to_string(),
-            sha256: STANDARD.encode(Sha256::digest(data)),
-            file_size: data.len() as i64,
-            filename: filename.map(str::to_string),
-            created_at: now,
-            expires_at: now + self.config.media_retention_ms,
-        };
-        self.store.insert_media(&m, data).await?;
-        Ok(m)
     }
 }
