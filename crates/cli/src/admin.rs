@@ -35,7 +35,7 @@ pub enum AdminCmd {
     /// Access tokens.
     #[command(subcommand)]
     Tokens(TokenCmd),
-    /// Message templates: manual review.
+    /// Message templates: manual review, appeals, archiving.
     #[command(subcommand)]
     Templates(crate::admin_templates::TemplateCmd),
     /// Rate cards for per-message pricing.
@@ -44,6 +44,9 @@ pub enum AdminCmd {
     /// Billing: invoices from the ledger.
     #[command(subcommand)]
     Billing(crate::billing::BillingCmd),
+    /// Messaging limits (tiers) and the numbers' quality rating.
+    #[command(subcommand)]
+    Limits(crate::admin_limits::LimitsCmd),
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,6 +76,19 @@ pub enum WabaCmd {
     List {
         #[arg(long)]
         business: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show or change a WABA's settings: pricing model and verified portfolio.
+    Settings {
+        /// WABA id.
+        waba: String,
+        /// PMP (per-message, the default) or CBP (conversation-based).
+        #[arg(long, value_name = "MODEL")]
+        pricing_model: Option<String>,
+        /// The business portfolio is verified: 6,000 templates instead of 250.
+        #[arg(long, value_name = "BOOL")]
+        verified: Option<bool>,
         #[arg(long)]
         json: bool,
     },
@@ -290,6 +306,9 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
                 )
             })
         }
+        AdminCmd::Wabas(WabaCmd::Settings { waba, pricing_model, verified, json }) => {
+            crate::admin_templates::waba_settings(config, &waba, pricing_model, verified, json).await
+        }
         AdminCmd::Numbers(NumberCmd::Create { waba, number, name, account_mode, json }) => {
             let p = svc
                 .create_phone_number(NewPhoneNumber {
@@ -374,5 +393,6 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
         AdminCmd::Templates(cmd) => crate::admin_templates::run(cmd, config).await,
         AdminCmd::Rates(cmd) => crate::billing::rates(cmd, config).await,
         AdminCmd::Billing(cmd) => crate::billing::billing(cmd, config).await,
+        AdminCmd::Limits(cmd) => crate::admin_limits::run(cmd, config).await,
     }
 }

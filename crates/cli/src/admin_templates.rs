@@ -1,5 +1,6 @@
-//! `risala admin templates …`: manual template review and a listing, directly on the database
-//! (the server may be running; its clock task and requests see the change at once).
+//! `risala admin templates …`: manual template review, appeals, archiving and a listing, and
+//! `risala admin wabas settings`, directly on the database (the server may be running; its
+//! clock task and requests see template changes at once, a new pricing model within 5 s).
 
 use std::sync::Arc;
 
@@ -27,6 +28,25 @@ pub enum TemplateCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Appeal a REJECTED template: IN_APPEAL until reviewed again (by the rules, or with
+    /// `review` under manual review).
+    Appeal {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Archive a template (it cannot be sent until unarchived).
+    Archive {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Unarchive a template: back to the status it was archived from.
+    Unarchive {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// List a WABA's templates.
     List {
         #[arg(long)]
@@ -50,7 +70,17 @@ fn line(t: &Template) -> String {
     format!("{}  {}  {}  {}  {}  {}\n", t.id, t.name, t.language, t.category, t.status, t.rejected_reason)
 }
 
-pub async fn run(cmd: TemplateCmd, config: &Config) -> anyhow::Result<()> {
+fn print(t: &Template, json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(&info(t))?);
+    } else {
+        print!("{}", line(t));
+    }
+    Ok(())
+}
+
+/// The store and a template service on the server's clock.
+async fn service(config: &Config) -> anyhow::Result<(Arc<dyn Store>, TemplateService)> {
     let store = SqlStore::open(config.database_url.as_deref(), &config.sqlite_path(), &config.sqlite_synchronous)
         .await
         .context("opening the database")?;
@@ -59,25 +89,64 @@ pub async fn run(cmd: TemplateCmd, config: &Config) -> anyhow::Result<()> {
     let offset = store.setting(risala_server::CLOCK_SETTING).await?.and_then(|v| v.parse().ok()).unwrap_or(0);
     let cfg = config.template_config().map_err(anyhow::Error::msg)?;
     let svc = TemplateService::new(store.clone(), Arc::new(OffsetClock::new(offset)), cfg);
+    Ok((store, svc))
+}
+
+/// `risala admin wabas settings <waba> [--pricing-model PMP|CBP] [--verified true|false]`:
+/// change and print a WABA's settings, holding its templates to the new limit.
+pub async fn waba_settings(
+    config: &Config,
+    waba: &str,
+    pricing_model: Option<String>,
+    verified: Option<bool>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let (store, svc) = service(config).await?;
+    if store.waba(waba).await?.is_none() {
+        bail!("no WABA {waba}");
+    }
+    let mut body = serde_json::Map::new();
+    if let Some(m) = pricing_model {
+        body.insert("pricing_model".into(), m.into());
+    }
+    if let Some(v) = verified {
+        body.insert("verified".into(), v.into());
+    }
+    let s = store.waba_settings(waba).await?.apply(&body).map_err(|e| anyhow::anyhow!("{}", e.details))?;
+    if !body.is_empty() {
+        store.set_waba_settings(waba, &s, risala_core::clock::system_now_ms()).await?;
+        svc.enforce_limit(waba, s.template_limit()).await.map_err(|e| anyhow::anyhow!("{}", e.details))?;
+    }
+    let v = s.to_json(waba);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        println!("waba_id  pricing_model  verified  template_limit");
+        println!("{waba}  {}  {}  {}", s.pricing_model.as_str(), s.verified, s.template_limit());
+    }
+    Ok(())
+}
+
+pub async fn run(cmd: TemplateCmd, config: &Config) -> anyhow::Result<()> {
+    let (_, svc) = service(config).await?;
+    let err = |e: risala_core::ApiError| anyhow::anyhow!("{}", e.details);
     match cmd {
         TemplateCmd::Review { id, approve, reject, json } => {
             if !approve && reject.is_none() {
                 bail!("give --approve or --reject REASON");
             }
-            let t = svc.decide(&id, approve, reject.as_deref()).await.map_err(|e| anyhow::anyhow!("{}", e.details))?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&info(&t))?);
-            } else {
-                print!("{}", line(&t));
-            }
+            print(&svc.decide(&id, approve, reject.as_deref()).await.map_err(err)?, json)?;
         }
+        TemplateCmd::Appeal { id, json } => print(&svc.appeal(&id).await.map_err(err)?, json)?,
+        TemplateCmd::Archive { id, json } => print(&svc.archive(&id).await.map_err(err)?, json)?,
+        TemplateCmd::Unarchive { id, json } => print(&svc.unarchive(&id).await.map_err(err)?, json)?,
         TemplateCmd::List { waba, status, json } => {
             let filter = TemplateFilter {
                 statuses: status.into_iter().map(|s| s.to_uppercase()).collect(),
                 ..Default::default()
             };
             let page = PageRequest { limit: 1000, ..Default::default() };
-            let list = svc.list(&waba, &filter, &page).await.map_err(|e| anyhow::anyhow!("{}", e.details))?;
+            let list = svc.list(&waba, &filter, &page).await.map_err(err)?;
             if json {
                 let v: Vec<_> = list.items.iter().map(info).collect();
                 println!("{}", serde_json::to_string_pretty(&v)?);

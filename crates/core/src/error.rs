@@ -98,6 +98,11 @@ error_codes! {
     PairRateLimit => row(400, 131056, None, "(Business Account, Consumer Account) pair rate limit hit");
     /// 100/2388024: a template with this name already has content in this language.
     TemplateExists => row(400, 100, Some(2388024), "Message template already exists");
+    /// 100: an APPROVED template was already edited in the last 24 hours. Meta publishes no
+    /// subcode for this rule; 2388301 is Risala's.
+    TemplateEditDaily => row(400, 100, Some(2388301), "Message template edit limit reached");
+    /// 100: an APPROVED template was already edited 10 times in 30 days (Risala's subcode).
+    TemplateEditMonthly => row(400, 100, Some(2388302), "Message template edit limit reached");
     /// 132000: template parameter count mismatch.
     TemplateParamCount => row(400, 132000, None, "Number of parameters does not match the expected number of params");
     /// 132001: template does not exist.
@@ -112,6 +117,10 @@ error_codes! {
     TemplatePaused => row(400, 132015, None, "Template is Paused");
     /// 132016: template disabled.
     TemplateDisabled => row(400, 132016, None, "Template is Disabled");
+    /// 139100: some users of a `block_users` request could not be blocked or unblocked.
+    BlockUsersFailed => row(400, 139100, None, "Failed to block/unblock users");
+    /// 139101: the number's blocklist is full (64,000 users).
+    BlocklistLimit => row(400, 139101, None, "Blocklist limit reached");
 }
 
 /// An error a service returns: a row of the table plus the precise reason.
@@ -122,11 +131,21 @@ pub struct ApiError {
     pub details: String,
     /// Overrides the title in `message` where Meta words it per case.
     pub message: Option<String>,
+    /// `error_user_title` and `error_user_msg`: the rule in words an end user can read.
+    pub user_title: Option<String>,
+    pub user_msg: Option<String>,
 }
 
 impl ApiError {
     pub fn new(code: ErrorCode, details: impl Into<String>) -> Self {
-        ApiError { code, details: details.into(), message: None }
+        ApiError { code, details: details.into(), message: None, user_title: None, user_msg: None }
+    }
+
+    /// Add `error_user_title` and `error_user_msg`.
+    pub fn with_user_message(mut self, title: impl Into<String>, msg: impl Into<String>) -> Self {
+        self.user_title = Some(title.into());
+        self.user_msg = Some(msg.into());
+        self
     }
 
     /// Replace the title used in `message`.

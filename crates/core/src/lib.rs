@@ -14,9 +14,11 @@ pub mod model;
 pub mod outbound;
 pub mod phone;
 pub mod pricing;
+pub mod quality;
 pub mod store;
 pub mod templates;
 pub mod tenancy;
+pub mod waba_settings;
 pub mod webhooks;
 
 pub use error::{ApiError, ErrorCode, StoreError};

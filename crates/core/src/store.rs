@@ -75,6 +75,8 @@ pub struct NewMessage<'a> {
     pub media_copy: Option<MediaCopy>,
     /// The pricing decided at send (outbound messages that were sent, not failed).
     pub pricing: Option<&'a crate::pricing::MessagePricing>,
+    /// A business-initiated message's count toward the messaging limit.
+    pub reach: Option<&'a crate::quality::Reach>,
 }
 
 /// Messaging: customers, conversations, messages, media, customer sessions.
@@ -134,6 +136,9 @@ pub trait Store:
     + crate::webhooks::WebhookStore
     + crate::templates::TemplateStore
     + crate::pricing::BillingStore
+    + crate::quality::QualityStore
+    + crate::pricing::cbp::CbpStore
+    + crate::waba_settings::WabaSettingsStore
     + Send
     + Sync
     + 'static

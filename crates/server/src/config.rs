@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use risala_core::clock::parse_duration_ms;
+use risala_core::quality::{QualityConfig, RatingConfig, Tier};
 use risala_core::templates::{ReviewMode, TemplateConfig};
 use serde::{Deserialize, Serialize};
 
@@ -74,6 +75,26 @@ pub struct Config {
     /// Enforce Meta's pair rate limit (about one message every 6 s to the same customer after a
     /// burst of 45): 131056. Default `false`.
     pub pair_rate_limit: bool,
+    /// Messaging limit tier of a business that has none yet (`TIER_250`, `TIER_2K`, `TIER_10K`,
+    /// `TIER_100K`, `TIER_UNLIMITED`): unique customers reached with business-initiated
+    /// templates in a moving 24 hours. Default `TIER_250` (Meta's).
+    pub messaging_limit_tier: String,
+    /// Upgrade to the next tier automatically once half the limit was used in the last 7 days,
+    /// while every number of the business is GREEN. Default `true`.
+    pub messaging_limit_upgrades: bool,
+    /// How long after half the limit was first used the upgrade happens. Default `6h`.
+    pub messaging_limit_upgrade_delay: String,
+    /// Quality rating thresholds, in recency-weighted blocks and spam reports per 1,000
+    /// messages sent in 7 days: YELLOW from `quality_yellow_per_1000` (default `20`), RED from
+    /// `quality_red_per_1000` (default `40`), and from `quality_restrict_per_1000` (default
+    /// `80`) business-initiated sends fail with 131048.
+    pub quality_yellow_per_1000: f64,
+    pub quality_red_per_1000: f64,
+    pub quality_restrict_per_1000: f64,
+    /// The rating divides by at least this many messages. Default `250`.
+    pub quality_min_messages: i64,
+    /// Weight of a spam report (a block weighs 1). Default `2.0`.
+    pub quality_report_weight: f64,
     /// Base URL clients reach this server at, used in links the server hands out. Default
     /// unset: `http://` + `listen`.
     pub public_url: Option<String>,
@@ -104,6 +125,14 @@ impl Default for Config {
             template_pause_after_feedback: 3,
             throughput_mps: 0,
             pair_rate_limit: false,
+            messaging_limit_tier: "TIER_250".into(),
+            messaging_limit_upgrades: true,
+            messaging_limit_upgrade_delay: "6h".into(),
+            quality_yellow_per_1000: 20.0,
+            quality_red_per_1000: 40.0,
+            quality_restrict_per_1000: 80.0,
+            quality_min_messages: 250,
+            quality_report_weight: 2.0,
             public_url: None,
             admin_token: None,
             webhooks: risala_delivery::DeliveryConfig::default(),
@@ -130,6 +159,38 @@ impl Config {
             review_delay_ms: dur("template_review_delay", &self.template_review_delay)?,
             pause_ms,
             pause_after_feedback: self.template_pause_after_feedback,
+        })
+    }
+
+    /// The messaging limit and quality settings; a bad value is an error naming the key.
+    pub fn quality_config(&self) -> Result<QualityConfig, String> {
+        let start_tier = Tier::parse(&self.messaging_limit_tier).ok_or_else(|| {
+            format!(
+                "messaging_limit_tier: '{}' is not one of TIER_250, TIER_2K, TIER_10K, TIER_100K, TIER_UNLIMITED",
+                self.messaging_limit_tier
+            )
+        })?;
+        let delay = parse_duration_ms(&self.messaging_limit_upgrade_delay).ok_or_else(|| {
+            format!("messaging_limit_upgrade_delay: '{}' is not a duration like 6h", self.messaging_limit_upgrade_delay)
+        })?;
+        let (y, r, x) = (self.quality_yellow_per_1000, self.quality_red_per_1000, self.quality_restrict_per_1000);
+        if !(y > 0.0 && y <= r && r <= x) {
+            return Err("quality thresholds: need 0 < quality_yellow_per_1000 <= quality_red_per_1000 <= quality_restrict_per_1000".into());
+        }
+        if self.quality_min_messages < 1 || self.quality_report_weight.is_nan() || self.quality_report_weight < 0.0 {
+            return Err("quality_min_messages must be at least 1 and quality_report_weight not negative".into());
+        }
+        Ok(QualityConfig {
+            start_tier,
+            upgrades: self.messaging_limit_upgrades,
+            upgrade_delay_ms: delay,
+            rating: RatingConfig {
+                yellow_per_1000: y,
+                red_per_1000: r,
+                restrict_per_1000: x,
+                min_messages: self.quality_min_messages,
+                report_weight: self.quality_report_weight,
+            },
         })
     }
 
@@ -202,6 +263,26 @@ throughput_mps = 0
 # Meta's pair rate limit: after a burst of 45, about one message every 6 s to the same
 # customer (above: 131056).
 pair_rate_limit = false
+
+# Messaging limit tier of a business that has none yet: TIER_250 (Meta's), TIER_2K, TIER_10K,
+# TIER_100K or TIER_UNLIMITED. A business-initiated template (outside the 24-hour window) to a
+# customer not reached in the last 24 hours beyond the limit fails with 131048.
+messaging_limit_tier = "TIER_250"
+
+# Upgrade to the next tier once half the limit was used in the last 7 days, this long after that
+# first happened, while every number of the business is GREEN.
+messaging_limit_upgrades = true
+messaging_limit_upgrade_delay = "6h"
+
+# Quality rating of a number: recency-weighted blocks and spam reports (a report weighs
+# quality_report_weight blocks) per 1,000 messages sent in 7 days (at least quality_min_messages):
+# YELLOW, RED (webhook FLAGGED), and from quality_restrict_per_1000 business-initiated sends fail
+# with 131048.
+quality_yellow_per_1000 = 20.0
+quality_red_per_1000 = 40.0
+quality_restrict_per_1000 = 80.0
+quality_min_messages = 250
+quality_report_weight = 2.0
 
 # Base URL clients use to reach this server (for links it hands out). Unset: http://<listen>.
 # public_url = ""

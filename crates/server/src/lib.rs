@@ -39,6 +39,7 @@ pub const URL_SECRET_SETTING: &str = "media_url_secret";
 pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     config.webhooks.validate().map_err(|e| anyhow::anyhow!("invalid webhook settings: {e}"))?;
     config.template_config().map_err(anyhow::Error::msg)?;
+    config.quality_config().map_err(anyhow::Error::msg)?;
     let store =
         SqlStore::open(config.database_url.as_deref(), &config.sqlite_path(), &config.sqlite_synchronous).await?;
     let store: Arc<dyn Store> = Arc::new(store);
@@ -66,6 +67,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let janitor = tokio::spawn(expire_media(state.clone()));
     let template_clock = tokio::spawn(templates::sweep(state.clone()));
+    let quality_clock = tokio::spawn(quality_sweep(state.clone()));
     // The webhook worker runs while the server serves; it stops (finishing in-flight POSTs)
     // when shutdown begins.
     let worker = state.webhooks.start();
@@ -81,7 +83,21 @@ pub async fn serve(
         .inspect(|_| {
             janitor.abort();
             template_clock.abort();
+            quality_clock.abort();
         })
+}
+
+/// Due messaging limit upgrades, and ratings that recover as blocks and reports age, every
+/// minute (reads of a number and sends at the limit apply them at once too).
+async fn quality_sweep(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = state.messaging.quality().sweep().await {
+            tracing::warn!(error = %e, "quality sweep failed");
+        }
+    }
 }
 
 /// Media past its retention is refused at once (reads check `expires_at`); this task

@@ -62,6 +62,8 @@ impl AppState {
                 auto_create_customers: config.mode == Mode::Sandbox && config.auto_create_customers,
                 throughput_mps: config.throughput_mps,
                 pair_rate_limit: config.pair_rate_limit,
+                // `build_state` validated the quality settings.
+                quality: config.quality_config().unwrap_or_default(),
                 fetcher: crate::fetch::LinkFetcher::new(config.mode == Mode::Sandbox)
                     .map(|f| Arc::new(f) as Arc<dyn risala_core::messaging::model::MediaFetcher>)
                     .map_err(|e| tracing::error!(error = %e, "link media fetching is off"))

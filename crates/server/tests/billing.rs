@@ -428,6 +428,26 @@ async fn volume_tiers(engine: Engine) {
     let rows = app.state.store.ledger(app.waba_id(), 0, i64::MAX).await.unwrap();
     let amounts: Vec<i64> = rows.iter().map(|r| r.amount_micros).collect();
     assert_eq!(amounts, [22_000, 22_000, 15_000, 15_000, 10_000, 10_000, 52_900]);
+    // pricing_analytics' TIER dimension names each price's tier.
+    let end = app.state.clock.now_ms() / 1000 + 3600;
+    let (s, v) = app
+        .get(&format!(
+            "/v23.0/{}?fields=pricing_analytics.start(0).end({end}).granularity(MONTHLY).metric_types([VOLUME]).dimensions([TIER,PRICING_CATEGORY])",
+            app.waba_id()
+        ))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let mut tiers: HashMap<(String, String), i64> = HashMap::new();
+    for p in v["pricing_analytics"]["data"][0]["data_points"].as_array().unwrap() {
+        let key = (p["pricing_category"].as_str().unwrap().to_string(), p["tier"].as_str().unwrap().to_string());
+        *tiers.entry(key).or_default() += p["volume"].as_i64().unwrap();
+    }
+    let want: HashMap<(String, String), i64> =
+        [(("UTILITY", "0:2"), 2), (("UTILITY", "3:4"), 2), (("UTILITY", "5:MAX"), 2), (("MARKETING", "0:MAX"), 1)]
+            .into_iter()
+            .map(|((c, t), n)| ((c.to_string(), t.to_string()), n))
+            .collect();
+    assert_eq!(tiers, want, "{v}");
 }
 engine_test!(volume_tiers_per_business_month, super::volume_tiers);
 

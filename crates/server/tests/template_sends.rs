@@ -271,7 +271,9 @@ fn promo_to(to: &str, params: &Value) -> Value {
     b
 }
 
-/// Each customer gets the template, then blocks (or reports and blocks) the business.
+/// Each customer gets the template, then blocks (or reports and blocks) the business. Blocks
+/// are real: each customer unblocks first, so every round's block is a new one (and the
+/// template message is delivered, not failed).
 async fn feedback(
     app: &TestApp,
     customers: &[risala_testkit::customer::TestCustomer],
@@ -280,6 +282,8 @@ async fn feedback(
     round: usize,
 ) {
     for (i, c) in customers.iter().enumerate() {
+        let (s, v) = c.post(&format!("/customer/v1/chats/{}/unblock", app.business_number()), &json!({})).await;
+        assert_eq!(s, 200, "{v}");
         let (s, v) = send(app, &promo_to(&c.wa_id, params)).await;
         assert_eq!(s, 200, "round {round}: {v}");
         let kind = if i % 2 == 0 { "block" } else { "report" };

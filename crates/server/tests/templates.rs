@@ -469,9 +469,12 @@ async fn edit_and_delete(engine: Engine) {
     assert_eq!(t["components"][0]["text"], "Hello {{1}}, your order has shipped and is on its way.");
     let ev: Vec<_> = status_events(&app, &id).await.iter().map(|e| e["event"].clone()).collect();
     assert_eq!(ev, [json!("REJECTED"), json!("APPROVED")]);
-    // An approved template: once per 24 hours, and not into another category.
-    let (s, _) = app.post(&format!("/v23.0/{id}"), &json!({"components": good})).await;
-    assert_eq!(s, 400);
+    // An approved template: once per 24 hours (edits while REJECTED do not count), and not
+    // into another category.
+    let (s, v) = app.post(&format!("/v23.0/{id}"), &json!({"components": good})).await;
+    assert_eq!(s, 200, "{v}");
+    let e = assert_graph_error(&app.post(&format!("/v23.0/{id}"), &json!({"components": good})).await, 400, 100);
+    assert_eq!(e["error_subcode"], 2388301);
     let e = assert_graph_error(&app.post(&format!("/v23.0/{id}"), &json!({"category": "MARKETING"})).await, 400, 100);
     assert!(e["error_data"]["details"].as_str().unwrap().contains("category"));
     assert_graph_error(

@@ -23,6 +23,7 @@ use crate::SqlStore;
 /// the message's own plan.
 pub fn pricing_stmts(m: &Message, p: &MessagePricing) -> Vec<Stmt> {
     let mut out = vec![pricing_stmt(m, p)];
+    out.extend(crate::cbp::open_stmt(m, p));
     if let Some(w) = p.entry_point.filter(|w| w.opens) {
         out.push(Stmt::new(
             "UPDATE entry_points SET opened_at = $1, expires_at = $2 WHERE phone_number_id = $3 AND wa_id = $4 AND opened_at IS NULL",
@@ -46,7 +47,7 @@ pub fn referral_stmt(m: &Message) -> Option<Stmt> {
 
 fn pricing_stmt(m: &Message, p: &MessagePricing) -> Stmt {
     Stmt::new(
-        "INSERT INTO message_pricing (message_id, business_id, waba_id, phone_number_id, wa_id, country, category, pricing_type, amount_micros, created_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), waba_id, CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS TEXT), CAST($6 AS TEXT), CAST($7 AS TEXT), CAST($8 AS BIGINT), CAST($9 AS BIGINT) FROM phone_numbers WHERE id = $3",
+        "INSERT INTO message_pricing (message_id, business_id, waba_id, phone_number_id, wa_id, country, category, pricing_type, amount_micros, created_at, tier, conversation_id) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), waba_id, CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS TEXT), CAST($6 AS TEXT), CAST($7 AS TEXT), CAST($8 AS BIGINT), CAST($9 AS BIGINT), CAST($10 AS TEXT), CAST($11 AS TEXT) FROM phone_numbers WHERE id = $3",
         params![
             &m.id,
             &m.business_id,
@@ -56,21 +57,28 @@ fn pricing_stmt(m: &Message, p: &MessagePricing) -> Stmt {
             p.category.as_str(),
             p.kind.as_str(),
             p.amount_micros,
-            m.created_at
+            m.created_at,
+            &p.tier,
+            p.cbp.as_ref().map(|c| c.id.as_str())
         ],
     )
 }
 
 /// The ledger row of a message this status change delivers (or reads straight from sent),
 /// for the change's own plan; nothing when the change did not apply or it was charged before.
-pub fn charge_stmt(change: &StatusChange) -> Option<Stmt> {
+/// A message in a CBP conversation carries the conversation's charge if it is the first of it
+/// delivered (0 otherwise), and marks the conversation delivered.
+pub fn charge_stmt(change: &StatusChange) -> Vec<Stmt> {
     if change.to != "delivered" && change.to != "read" {
-        return None;
+        return Vec::new();
     }
-    Some(Stmt::new(
-        "INSERT INTO ledger (message_id, business_id, waba_id, phone_number_id, wa_id, country, category, pricing_type, amount_micros, charged_at) SELECT p.message_id, p.business_id, p.waba_id, p.phone_number_id, p.wa_id, p.country, p.category, p.pricing_type, p.amount_micros, CAST($1 AS BIGINT) FROM message_pricing p JOIN messages m ON m.id = p.message_id WHERE p.message_id = $2 AND m.status = $3 AND m.updated_at = CAST($1 AS BIGINT) ON CONFLICT (message_id) DO NOTHING",
-        params![change.at, &change.message_id, &change.to],
-    ))
+    vec![
+        Stmt::new(
+            "INSERT INTO ledger (message_id, business_id, waba_id, phone_number_id, wa_id, country, category, pricing_type, amount_micros, charged_at, tier, conversation_id) SELECT p.message_id, p.business_id, p.waba_id, p.phone_number_id, p.wa_id, p.country, p.category, p.pricing_type, CASE WHEN p.conversation_id IS NULL THEN p.amount_micros ELSE COALESCE((SELECT c.amount_micros FROM cbp_conversations c WHERE c.id = p.conversation_id AND c.delivered_at IS NULL), 0) END, CAST($1 AS BIGINT), p.tier, p.conversation_id FROM message_pricing p JOIN messages m ON m.id = p.message_id WHERE p.message_id = $2 AND m.status = $3 AND m.updated_at = CAST($1 AS BIGINT) ON CONFLICT (message_id) DO NOTHING",
+            params![change.at, &change.message_id, &change.to],
+        ),
+        crate::cbp::delivered_stmt(change),
+    ]
 }
 
 #[async_trait]
@@ -262,7 +270,7 @@ impl BillingStore for SqlStore {
         let rows = self
             .db
             .query(
-                "SELECT message_id, waba_id, phone_number_id, country, category, pricing_type, amount_micros, charged_at FROM ledger WHERE waba_id = $1 AND charged_at >= $2 AND charged_at < $3 ORDER BY charged_at, message_id",
+                "SELECT message_id, waba_id, phone_number_id, country, category, pricing_type, amount_micros, charged_at, tier FROM ledger WHERE waba_id = $1 AND charged_at >= $2 AND charged_at < $3 ORDER BY charged_at, message_id",
                 params![waba_id, from, to],
             )
             .await?;
@@ -277,6 +285,7 @@ impl BillingStore for SqlStore {
                     pricing_type: r.text(5)?,
                     amount_micros: r.i64(6)?,
                     charged_at: r.i64(7)?,
+                    tier: r.text(8)?,
                 })
             })
             .collect()

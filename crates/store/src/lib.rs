@@ -2,10 +2,12 @@
 //! written once over [`db::Db`]; each engine supplies reads and a group-commit writer.
 
 pub mod billing;
+mod cbp;
 pub mod db;
 pub mod messages;
 pub mod migrate;
 pub mod postgres;
+pub mod quality;
 pub mod sqlite;
 mod templates;
 mod tenancy;

@@ -185,6 +185,9 @@ pub(crate) fn record_plan(new: &NewMessage<'_>) -> Plan {
         plan.stmts.extend(crate::billing::pricing_stmts(m, p));
     }
     plan.stmts.extend(crate::billing::referral_stmt(m));
+    if let Some(r) = new.reach {
+        plan.stmts.extend(crate::quality::reach_stmts(r));
+    }
     for r in new.outbox {
         plan.stmts.push(outbox_stmt(r));
     }

@@ -14,6 +14,9 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (7, "entry_points", include_str!("../migrations/sqlite/0007_entry_points.sql")),
     (8, "marketing_preferences", include_str!("../migrations/sqlite/0008_marketing_preferences.sql")),
     (9, "rate_tiers", include_str!("../migrations/sqlite/0009_rate_tiers.sql")),
+    (10, "quality", include_str!("../migrations/sqlite/0010_quality.sql")),
+    (11, "template_lifecycle", include_str!("../migrations/sqlite/0011_template_lifecycle.sql")),
+    (12, "cbp", include_str!("../migrations/sqlite/0012_cbp.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -25,6 +28,9 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (7, "entry_points", include_str!("../migrations/postgres/0007_entry_points.sql")),
     (8, "marketing_preferences", include_str!("../migrations/postgres/0008_marketing_preferences.sql")),
     (9, "rate_tiers", include_str!("../migrations/postgres/0009_rate_tiers.sql")),
+    (10, "quality", include_str!("../migrations/postgres/0010_quality.sql")),
+    (11, "template_lifecycle", include_str!("../migrations/postgres/0011_template_lifecycle.sql")),
+    (12, "cbp", include_str!("../migrations/postgres/0012_cbp.sql")),
 ];
 
 /// The highest migration version this build knows.

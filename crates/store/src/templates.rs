@@ -18,7 +18,7 @@ use crate::SqlStore;
 
 macro_rules! cols {
     () => {
-        "id, business_id, waba_id, name, language, category, previous_category, parameter_format, components, status, rejected_reason, quality_score, negative_feedback, pause_count, paused_until, review_due_at, allow_category_change, last_edited_at, version, created_at, updated_at"
+        "id, business_id, waba_id, name, language, category, previous_category, parameter_format, components, status, rejected_reason, quality_score, negative_feedback, pause_count, paused_until, review_due_at, allow_category_change, last_edited_at, version, created_at, updated_at, approved_edits, status_before"
     };
 }
 
@@ -46,7 +46,14 @@ fn template(r: &Row) -> StoreResult<Template> {
         version: r.i64(18)?,
         created_at: r.i64(19)?,
         updated_at: r.i64(20)?,
+        approved_edits: serde_json::from_str(&r.text(21)?)
+            .map_err(|e| StoreError::Database(format!("template approved_edits: {e}")))?,
+        status_before: r.opt_text(22)?,
     })
+}
+
+fn edits_json(edits: &[Millis]) -> String {
+    serde_json::Value::from(edits.to_vec()).to_string()
 }
 
 fn all(rows: Vec<Row>) -> StoreResult<Vec<Template>> {
@@ -77,7 +84,7 @@ impl TemplateStore for SqlStore {
             concat!(
                 "INSERT INTO templates (",
                 cols!(),
-                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)"
             ),
             params![
                 &t.id,
@@ -100,7 +107,9 @@ impl TemplateStore for SqlStore {
                 t.last_edited_at,
                 t.version,
                 t.created_at,
-                t.updated_at
+                t.updated_at,
+                edits_json(&t.approved_edits),
+                t.status_before.as_deref()
             ],
         );
         for r in outbox {
@@ -113,7 +122,7 @@ impl TemplateStore for SqlStore {
         let t = u.template;
         let token = new_token();
         let mut plan = Plan::one(
-            "UPDATE templates SET category = $1, previous_category = $2, components = $3, status = $4, rejected_reason = $5, quality_score = $6, negative_feedback = $7, pause_count = $8, paused_until = $9, review_due_at = $10, last_edited_at = $11, version = $12, change_token = $13, updated_at = $14 WHERE id = $15 AND version = $16",
+            "UPDATE templates SET category = $1, previous_category = $2, components = $3, status = $4, rejected_reason = $5, quality_score = $6, negative_feedback = $7, pause_count = $8, paused_until = $9, review_due_at = $10, last_edited_at = $11, version = $12, change_token = $13, updated_at = $14, approved_edits = $15, status_before = $16 WHERE id = $17 AND version = $18",
             params![
                 &t.category,
                 t.previous_category.as_deref(),
@@ -129,6 +138,8 @@ impl TemplateStore for SqlStore {
                 t.version,
                 &token,
                 t.updated_at,
+                edits_json(&t.approved_edits),
+                t.status_before.as_deref(),
                 &t.id,
                 u.expected_version
             ],
@@ -265,7 +276,7 @@ impl TemplateStore for SqlStore {
                 concat!(
                     "SELECT ",
                     cols!(),
-                    " FROM templates WHERE (status = 'PENDING' AND review_due_at <= $1) OR (status = 'PAUSED' AND paused_until <= $1) ORDER BY id LIMIT $2"
+                    " FROM templates WHERE (status IN ('PENDING', 'IN_APPEAL') AND review_due_at <= $1) OR (status = 'PAUSED' AND paused_until <= $1) ORDER BY id LIMIT $2"
                 ),
                 params![now, limit as i64],
             )

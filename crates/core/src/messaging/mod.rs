@@ -51,6 +51,8 @@ pub struct MessagingConfig {
     pub throughput_mps: u32,
     /// Enforce the pair rate limit (131056). Default off.
     pub pair_rate_limit: bool,
+    /// Messaging limits, quality rating and blocks ([`crate::quality`]).
+    pub quality: crate::quality::QualityConfig,
 }
 
 impl Default for MessagingConfig {
@@ -61,6 +63,7 @@ impl Default for MessagingConfig {
             fetcher: None,
             throughput_mps: 0,
             pair_rate_limit: false,
+            quality: crate::quality::QualityConfig::default(),
         }
     }
 }
@@ -85,6 +88,10 @@ pub struct MessagingService {
     /// show within the 5 s.
     entry_points: Arc<TtlCache<(String, String), Option<EntryPoint>>>,
     pair_rate: Arc<RateLimiter<(String, String)>>,
+    /// Blocks, the RED restriction and the messaging limit at send.
+    quality: crate::quality::QualityService,
+    /// Conversation-based pricing for WABAs that use it (pricing model cached per WABA).
+    cbp: Arc<crate::pricing::cbp::CbpPricer>,
 }
 
 /// A new `wamid.…`: opaque to clients, like Meta's, but time-ordered (16 hex digits of
@@ -131,6 +138,8 @@ impl MessagingService {
         config: MessagingConfig,
     ) -> Self {
         MessagingService {
+            cbp: Arc::new(crate::pricing::cbp::CbpPricer::new(store.clone())),
+            quality: crate::quality::QualityService::new(store.clone(), clock.clone(), config.quality.clone()),
             store,
             clock,
             notifier,
@@ -148,6 +157,16 @@ impl MessagingService {
 
     pub fn now(&self) -> Millis {
         self.clock.now_ms()
+    }
+
+    /// The CBP pricer: WABA settings changes go through it so sends see them at once.
+    pub fn cbp(&self) -> &crate::pricing::cbp::CbpPricer {
+        &self.cbp
+    }
+
+    /// Messaging limits, quality and blocks: the same service (and caches) the send path uses.
+    pub fn quality(&self) -> &crate::quality::QualityService {
+        &self.quality
     }
 
     /// A business number by id, cached for a few seconds.
@@ -442,6 +461,14 @@ impl MessagingService {
                 ));
             }
         }
+        let mut reach = None;
+        if failure.is_none() {
+            // Blocks, the RED restriction and the messaging limit (business-initiated: a
+            // template outside the window).
+            let open = last_inbound.is_some_and(|t| now - t < SERVICE_WINDOW_MS);
+            let check = self.quality.check_send(phone, &wa_id, template_id.is_some() && !open, now).await?;
+            (failure, reach) = (check.failure, check.reach);
+        }
         let status = if failure.is_some() { status::FAILED } else { status::SENT };
         let message = Message {
             id: new_wamid(),
@@ -471,6 +498,7 @@ impl MessagingService {
             outbox: &outbox,
             media_copy,
             pricing: pricing.as_ref(),
+            reach: reach.as_ref(),
         };
         match &template_id {
             Some(t) => self.store.record_template_message(&new, t).await?,
@@ -519,7 +547,8 @@ impl MessagingService {
         let international =
             foreign_auth && self.store.rate(&country, Category::AuthenticationInternational, now).await?.is_some();
         let (category, kind) = crate::pricing::classify(template_category, windows, international);
-        let mut pricing = MessagePricing { category, kind, country, amount_micros: 0, entry_point };
+        let tier = crate::pricing::BASE_TIER.to_string();
+        let mut pricing = MessagePricing { category, kind, country, amount_micros: 0, entry_point, tier, cbp: None };
         if pricing.billable() {
             pricing.amount_micros = self.store.rate(&pricing.country, category, now).await?.unwrap_or(0);
             // Monthly volume tiers (utility, authentication): the price of the business's n-th
@@ -531,12 +560,13 @@ impl MessagingService {
                     let (month_start, _) = crate::pricing::dates::month_bounds(now);
                     let n =
                         self.store.month_volume(&phone.business_id, category, &pricing.country, month_start).await? + 1;
-                    if let Some((_, micros)) = tiers.iter().rev().find(|(from, _)| n >= *from) {
-                        pricing.amount_micros = *micros;
-                    }
+                    let (micros, tier) = crate::pricing::volume_tier(&tiers, n);
+                    pricing.amount_micros = micros.unwrap_or(pricing.amount_micros);
+                    pricing.tier = tier;
                 }
             }
         }
+        self.cbp.apply(phone, wa_id, &mut pricing, now).await?;
         Ok(pricing)
     }
 
@@ -551,6 +581,7 @@ impl MessagingService {
             .customer(wa_id)
             .await?
             .ok_or_else(|| ApiError::new(ErrorCode::AccessDenied, "unknown customer"))?;
+        self.quality.check_inbound(&phone, wa_id).await?;
         let msg: InboundMessage = inbound::parse_customer_message(body)?;
         let now = self.now();
         let id = new_wamid();
@@ -622,6 +653,7 @@ impl MessagingService {
                 outbox: &outbox,
                 media_copy,
                 pricing: None,
+                reach: None,
             })
             .await?;
         self.windows.insert((phone.id.clone(), wa_id.to_string()), now);

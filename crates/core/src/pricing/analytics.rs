@@ -26,7 +26,7 @@ pub struct PricingQuery {
 }
 
 /// Split `.start(1).end(2).granularity(DAILY).dimensions([COUNTRY,PHONE])` into name → argument.
-fn modifiers(s: &str) -> Result<HashMap<String, String>, ApiError> {
+pub(super) fn modifiers(s: &str) -> Result<HashMap<String, String>, ApiError> {
     let mut out = HashMap::new();
     let mut rest = s.trim();
     while let Some(r) = rest.strip_prefix('.') {
@@ -42,7 +42,7 @@ fn modifiers(s: &str) -> Result<HashMap<String, String>, ApiError> {
 }
 
 /// `[A,"B", c]` → `["A","B","C"]` (upper-cased).
-fn list(s: &str) -> Vec<String> {
+pub(super) fn list(s: &str) -> Vec<String> {
     s.trim()
         .trim_start_matches('[')
         .trim_end_matches(']')
@@ -52,7 +52,50 @@ fn list(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn check(kind: &str, values: &[String], allowed: &[&str]) -> Result<(), ApiError> {
+/// The Unix timestamp modifier `k` of the analytics field `field`, required.
+pub(super) fn timestamp(m: &HashMap<String, String>, field: &str, k: &str) -> Result<i64, ApiError> {
+    m.get(k)
+        .ok_or_else(|| ApiError::invalid(format!("{field}: the {k} parameter is required")))?
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::invalid(format!("{field}: {k} must be a Unix timestamp")))
+}
+
+/// `{"data":[{"data_points":[…]}]}` from sums per key: the key's fields (`start` and `end` as
+/// numbers), then the count under `count_name` (metric `count_metric`) and `cost` (metric
+/// `COST`, a number of the currency; the ledger stays exact), each when `metrics` is empty or
+/// names it.
+pub(super) fn data_points(
+    points: BTreeMap<Vec<(String, String)>, (i64, i64)>,
+    metrics: &[String],
+    count_metric: &str,
+    count_name: &str,
+) -> Value {
+    let want = |m: &str| metrics.is_empty() || metrics.iter().any(|x| x == m);
+    let data_points: Vec<Value> = points
+        .into_iter()
+        .map(|(key, (count, micros))| {
+            let mut o = Map::new();
+            for (k, v) in key {
+                let v = match k.as_str() {
+                    "start" | "end" => json!(v.parse::<i64>().unwrap_or_default()),
+                    _ => json!(v),
+                };
+                o.insert(k, v);
+            }
+            if want(count_metric) {
+                o.insert(count_name.into(), json!(count));
+            }
+            if want("COST") {
+                o.insert("cost".into(), json!(micros as f64 / 1_000_000.0));
+            }
+            Value::Object(o)
+        })
+        .collect();
+    json!({"data": [{"data_points": data_points}]})
+}
+
+pub(super) fn check(kind: &str, values: &[String], allowed: &[&str]) -> Result<(), ApiError> {
     match values.iter().find(|v| !allowed.contains(&v.as_str())) {
         Some(v) => Err(ApiError::invalid(format!("{kind}: {v} is not one of {}", allowed.join(", ")))),
         None => Ok(()),
@@ -62,13 +105,7 @@ fn check(kind: &str, values: &[String], allowed: &[&str]) -> Result<(), ApiError
 impl PricingQuery {
     pub fn parse(mods: &str) -> Result<PricingQuery, ApiError> {
         let m = modifiers(mods)?;
-        let num = |k: &str| -> Result<i64, ApiError> {
-            m.get(k)
-                .ok_or_else(|| ApiError::invalid(format!("pricing_analytics: the {k} parameter is required")))?
-                .trim()
-                .parse()
-                .map_err(|_| ApiError::invalid(format!("pricing_analytics: {k} must be a Unix timestamp")))
-        };
+        let num = |k: &str| timestamp(&m, "pricing_analytics", k);
         let q = PricingQuery {
             start: num("start")?,
             end: num("end")?,
@@ -108,7 +145,7 @@ impl PricingQuery {
         (self.start.saturating_mul(1000), self.end.saturating_mul(1000))
     }
 
-    fn bucket(&self, at: Millis) -> (i64, i64) {
+    pub(super) fn bucket(&self, at: Millis) -> (i64, i64) {
         let (s, e) = match self.granularity.as_str() {
             "HALF_HOUR" => {
                 let s = at.div_euclid(1_800_000) * 1_800_000;
@@ -154,36 +191,13 @@ impl PricingQuery {
                 key.push(("pricing_type".into(), kind(e)));
             }
             if has("TIER") {
-                // No volume tiers yet: every message is in the first, unbounded tier.
-                key.push(("tier".into(), "0:MAX".into()));
+                key.push(("tier".into(), e.tier.clone()));
             }
             let p = points.entry(key).or_default();
             p.0 += 1;
             p.1 += e.amount_micros;
         }
-        let want = |m: &str| self.metric_types.is_empty() || self.metric_types.iter().any(|x| x == m);
-        let data_points: Vec<Value> = points
-            .into_iter()
-            .map(|(key, (volume, micros))| {
-                let mut o = Map::new();
-                for (k, v) in key {
-                    let v = match k.as_str() {
-                        "start" | "end" => json!(v.parse::<i64>().unwrap_or_default()),
-                        _ => json!(v),
-                    };
-                    o.insert(k, v);
-                }
-                if want("VOLUME") {
-                    o.insert("volume".into(), json!(volume));
-                }
-                if want("COST") {
-                    // Graph reports cost as a number of the currency; the ledger stays exact.
-                    o.insert("cost".into(), json!(micros as f64 / 1_000_000.0));
-                }
-                Value::Object(o)
-            })
-            .collect();
-        json!({"data": [{"data_points": data_points}]})
+        data_points(points, &self.metric_types, "VOLUME", "volume")
     }
 }
 
@@ -215,13 +229,7 @@ pub struct MessagingQuery {
 impl MessagingQuery {
     pub fn parse(mods: &str) -> Result<MessagingQuery, ApiError> {
         let m = modifiers(mods)?;
-        let num = |k: &str| -> Result<i64, ApiError> {
-            m.get(k)
-                .ok_or_else(|| ApiError::invalid(format!("analytics: the {k} parameter is required")))?
-                .trim()
-                .parse()
-                .map_err(|_| ApiError::invalid(format!("analytics: {k} must be a Unix timestamp")))
-        };
+        let num = |k: &str| timestamp(&m, "analytics", k);
         let q = MessagingQuery {
             start: num("start")?,
             end: num("end")?,
@@ -294,6 +302,7 @@ mod tests {
             pricing_type: kind.into(),
             amount_micros: micros,
             charged_at: at,
+            tier: crate::pricing::BASE_TIER.into(),
         }
     }
 

@@ -5,6 +5,8 @@
 
 pub mod analytics;
 pub mod card;
+pub mod cbp;
+pub mod conversation_analytics;
 pub mod dates;
 
 use async_trait::async_trait;
@@ -15,6 +17,26 @@ use crate::clock::Millis;
 use crate::store::StoreResult;
 
 pub use card::{RateCard, RateCardError};
+pub use cbp::PricingModel;
+
+/// The volume tier of a price without tiers: the first, unbounded one.
+pub const BASE_TIER: &str = "0:MAX";
+
+fn default_tier() -> String {
+    BASE_TIER.to_string()
+}
+
+/// The price and tier of the `n`-th charged message of a month, given a card's volume tiers
+/// (`(from, price)` ascending: from the `from`-th message on, the price is `price`). Below
+/// the first tier the card's rate applies (`None`). Tiers are named as Meta does,
+/// `"lower:upper"` with `MAX` for the last (`"0:99999"`, `"100000:999999"`, `"1000000:MAX"`).
+pub fn volume_tier(tiers: &[(i64, i64)], n: i64) -> (Option<i64>, String) {
+    let upper = |i: usize| tiers.get(i).map(|(from, _)| (from - 1).to_string()).unwrap_or_else(|| "MAX".into());
+    match tiers.iter().rposition(|(from, _)| n >= *from) {
+        Some(i) => (Some(tiers[i].1), format!("{}:{}", tiers[i].0, upper(i + 1))),
+        None => (None, format!("0:{}", upper(0))),
+    }
+}
 
 /// The pricing category of a message (`pricing.category` on status webhooks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -103,6 +125,12 @@ pub struct MessagePricing {
     pub amount_micros: i64,
     /// Inside a free entry point window: when it ends, and whether this message opens it.
     pub entry_point: Option<EntryPointWindow>,
+    /// The monthly volume tier the price comes from (`pricing_analytics`' `TIER`).
+    #[serde(default = "default_tier")]
+    pub tier: String,
+    /// Under conversation-based pricing: the conversation the message is in.
+    #[serde(default)]
+    pub cbp: Option<cbp::ConversationRef>,
 }
 
 /// The free entry point window a message is sent in.
@@ -204,13 +232,13 @@ impl MessagePricing {
 
     /// The `conversation` object of a sent status: since v24 Meta sends it only inside a free
     /// entry point window, with the window's id and end.
+    /// Under CBP every message is in a conversation.
     pub fn conversation_json(&self, phone_number_id: &str, wa_id: &str) -> Option<Value> {
+        if let Some(c) = &self.cbp {
+            return Some(c.to_json());
+        }
         let w = self.entry_point?;
-        let id = {
-            use sha2::Digest;
-            let d = sha2::Sha256::digest(format!("{phone_number_id}:{wa_id}:{}", w.opened_at));
-            hex::encode(&d[..16])
-        };
+        let id = cbp::entry_point_conversation_id(phone_number_id, wa_id, w.opened_at);
         Some(json!({
             "id": id,
             "expiration_timestamp": (w.expires_at / 1000).to_string(),
@@ -218,8 +246,11 @@ impl MessagePricing {
         }))
     }
 
-    /// The `pricing` object of a status webhook.
+    /// The `pricing` object of a status webhook (CBP: no `type`, the conversation's category).
     pub fn to_json(&self) -> Value {
+        if self.cbp.is_some() {
+            return json!({"billable": self.billable(), "pricing_model": "CBP", "category": self.category.as_str()});
+        }
         json!({
             "billable": self.billable(),
             "pricing_model": "PMP",
@@ -300,6 +331,8 @@ pub struct LedgerEntry {
     pub pricing_type: String,
     pub amount_micros: i64,
     pub charged_at: Millis,
+    /// The monthly volume tier of the price (`0:MAX` without tiers).
+    pub tier: String,
 }
 
 /// Storage for rate cards and the ledger.
@@ -414,6 +447,8 @@ mod tests {
             country: "IN".into(),
             amount_micros: 28_000,
             entry_point: None,
+            tier: BASE_TIER.into(),
+            cbp: None,
         };
         assert_eq!(
             p.to_json(),
@@ -423,5 +458,14 @@ mod tests {
         assert_eq!(format_micros(12_345_678), "12.345678");
         assert_eq!(format_micros(-5), "-0.000005");
         assert_eq!(Category::parse("authentication_international"), Some(Category::AuthenticationInternational));
+    }
+
+    #[test]
+    fn volume_tiers() {
+        let tiers = [(100_000, 1_200), (1_000_000, 1_000)];
+        assert_eq!(volume_tier(&tiers, 1), (None, "0:99999".into()));
+        assert_eq!(volume_tier(&tiers, 100_000), (Some(1_200), "100000:999999".into()));
+        assert_eq!(volume_tier(&tiers, 5_000_000), (Some(1_000), "1000000:MAX".into()));
+        assert_eq!(volume_tier(&[], 7), (None, "0:MAX".into()));
     }
 }

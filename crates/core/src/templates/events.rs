@@ -85,6 +85,11 @@ pub fn disabled(t: &Template, now: Millis) -> OutboxRow {
     row(t, STATUS_FIELD, v, now)
 }
 
+/// A lifecycle event without details: `ARCHIVED`, `UNARCHIVED`.
+pub fn lifecycle(t: &Template, event: &str, now: Millis) -> OutboxRow {
+    row(t, STATUS_FIELD, base(t, event, "NONE"), now)
+}
+
 /// `PENDING_DELETION` when a template is deleted.
 pub fn deleted(t: &Template, now: Millis) -> OutboxRow {
     row(t, STATUS_FIELD, base(t, "PENDING_DELETION", "NONE"), now)

@@ -3,6 +3,7 @@
 //! service that ties them to storage and time ([`service`]).
 
 pub mod events;
+pub mod lifecycle;
 pub mod render;
 pub mod review;
 pub mod service;
@@ -82,6 +83,14 @@ pub fn is_language(code: &str) -> bool {
 
 /// Most templates a WABA may hold (Meta: 250 for a portfolio that is not verified).
 pub const MAX_TEMPLATES_PER_WABA: i64 = 250;
+/// Most templates a WABA of a verified business portfolio may hold.
+pub const MAX_TEMPLATES_VERIFIED: i64 = 6_000;
+/// Edits of an APPROVED template: at most one per 24 hours…
+pub const EDIT_INTERVAL_MS: Millis = 86_400_000;
+/// …and at most this many in 30 days.
+pub const MAX_EDITS_PER_30_DAYS: usize = 10;
+/// The window of [`MAX_EDITS_PER_30_DAYS`].
+pub const EDIT_WINDOW_MS: Millis = 30 * 86_400_000;
 /// Most template creations per WABA in a moving hour.
 pub const MAX_CREATIONS_PER_HOUR: i64 = 100;
 
@@ -115,6 +124,10 @@ pub struct Template {
     /// The create request's `allow_category_change` (default true).
     pub allow_category_change: bool,
     pub last_edited_at: Option<Millis>,
+    /// When this template was edited while APPROVED, within the last 30 days (the edit limits).
+    pub approved_edits: Vec<Millis>,
+    /// The status an ARCHIVED or LIMIT_EXCEEDED template returns to.
+    pub status_before: Option<String>,
     /// Bumped by every change; updates are applied only over the version they were made from.
     pub version: i64,
     pub created_at: Millis,

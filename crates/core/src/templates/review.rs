@@ -259,6 +259,8 @@ pub(crate) mod tests_support {
             review_due_at: None,
             allow_category_change: true,
             last_edited_at: None,
+            approved_edits: Vec::new(),
+            status_before: None,
             version: 1,
             created_at: 0,
             updated_at: 0,

@@ -9,8 +9,8 @@ use serde_json::{Map, Value};
 
 use super::review::{review, Decision};
 use super::validate::{self, parse_category, parse_components};
+use super::MAX_CREATIONS_PER_HOUR;
 use super::{events, quality, render, status, Template, TemplateFilter, TemplateUpdate, REJECTION_REASONS};
-use super::{MAX_CREATIONS_PER_HOUR, MAX_TEMPLATES_PER_WABA};
 use crate::clock::{Clock, Millis};
 use crate::error::{ApiError, ErrorCode, StoreError};
 use crate::messaging::model::OutboxRow;
@@ -72,7 +72,7 @@ pub struct TemplateService {
     config: TemplateConfig,
 }
 
-type Change = Option<(Template, Vec<OutboxRow>, bool)>;
+pub(super) type Change = Option<(Template, Vec<OutboxRow>, bool)>;
 
 /// Apply a review decision.
 fn decided(t: &Template, d: Decision, now: Millis) -> (Template, Vec<OutboxRow>) {
@@ -116,7 +116,11 @@ impl TemplateService {
         self.clock.now_ms()
     }
 
-    fn due_at(&self, now: Millis) -> Option<Millis> {
+    pub(super) fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    pub(super) fn due_at(&self, now: Millis) -> Option<Millis> {
         match self.config.review {
             ReviewMode::Auto => Some(now + self.config.review_delay_ms.max(0)),
             ReviewMode::Manual => None,
@@ -124,7 +128,7 @@ impl TemplateService {
     }
 
     /// Review at once when automatic review has no delay.
-    fn review_now(&self, t: Template, now: Millis) -> (Template, Vec<OutboxRow>) {
+    pub(super) fn review_now(&self, t: Template, now: Millis) -> (Template, Vec<OutboxRow>) {
         if self.config.review == ReviewMode::Auto && self.config.review_delay_ms <= 0 {
             decided(&t, review(&t), now)
         } else {
@@ -135,7 +139,7 @@ impl TemplateService {
     /// Load, change and store one template, retrying when it changed meanwhile. `f` returns
     /// the new state, its webhook rows and whether the id leaves the object index, or None
     /// for no change. Returns the template as it is afterwards (None: no such template).
-    async fn transition<F>(&self, id: &str, mut f: F) -> Result<Option<Template>, ApiError>
+    pub(super) async fn transition<F>(&self, id: &str, mut f: F) -> Result<Option<Template>, ApiError>
     where
         F: FnMut(&Template, Millis) -> Result<Change, ApiError>,
     {
@@ -155,7 +159,8 @@ impl TemplateService {
 
     /// A change that time has made due: a delayed review, or the end of a pause.
     fn due_change(&self, t: &Template, now: Millis) -> Change {
-        if t.status == status::PENDING && t.review_due_at.is_some_and(|d| d <= now) {
+        let reviewed = t.status == status::PENDING || t.status == status::IN_APPEAL;
+        if reviewed && t.review_due_at.is_some_and(|d| d <= now) {
             let (n, rows) = decided(t, review(t), now);
             return Some((n, rows, false));
         }
@@ -198,9 +203,10 @@ impl TemplateService {
     pub async fn create(&self, waba: &Waba, body: &Map<String, Value>) -> Result<Template, ApiError> {
         let spec = validate::parse_create(body)?;
         let now = self.now();
-        if self.store.count_templates(&waba.id).await? >= MAX_TEMPLATES_PER_WABA {
+        let limit = self.store.waba_settings(&waba.id).await?.template_limit();
+        if self.store.count_templates(&waba.id).await? >= limit {
             return Err(ApiError::invalid(format!(
-                "Message template limit reached: a WhatsApp Business Account can have at most {MAX_TEMPLATES_PER_WABA} message templates. Delete templates you no longer use."
+                "Message template limit reached: this WhatsApp Business Account can have at most {limit} message templates. Delete templates you no longer use."
             ))
             .with_message("Message template limit exceeded"));
         }
@@ -229,6 +235,8 @@ impl TemplateService {
             review_due_at: self.due_at(now),
             allow_category_change: spec.allow_category_change,
             last_edited_at: None,
+            approved_edits: Vec::new(),
+            status_before: None,
             version: 1,
             created_at: now,
             updated_at: now,
@@ -269,7 +277,6 @@ impl TemplateService {
         if category.is_none() && components.is_none() {
             return Err(ApiError::invalid("Give components and/or category to edit a template."));
         }
-        let once_per_ms = 86_400_000;
         let t = self
             .transition(id, |t, now| {
                 if let Some(n) = self.due_change(t, now) {
@@ -293,17 +300,15 @@ impl TemplateService {
                     }
                 }
                 let new_category = category.clone().unwrap_or_else(|| t.category.clone());
+                // Only edits of APPROVED templates are limited (REJECTED and PAUSED: any number).
+                let mut approved_edits = t.approved_edits.clone();
                 if t.status == status::APPROVED {
                     if new_category != t.category {
                         return Err(ApiError::invalid(
                             "category: the category of an approved template cannot be changed.",
                         ));
                     }
-                    if t.last_edited_at.is_some_and(|e| now - e < once_per_ms) {
-                        return Err(ApiError::invalid(
-                            "An approved template can be edited once in 24 hours; try again later.",
-                        ));
-                    }
+                    approved_edits = super::lifecycle::approved_edit(t, now)?;
                 }
                 let comps = match components {
                     Some(c) => parse_components(&new_category, &t.parameter_format, c)?,
@@ -323,6 +328,7 @@ impl TemplateService {
                 n.paused_until = None;
                 n.review_due_at = self.due_at(now);
                 n.last_edited_at = Some(now);
+                n.approved_edits = approved_edits;
                 let (n, rows) = self.review_now(n, now);
                 Ok(Some((n, rows, false)))
             })
@@ -366,6 +372,11 @@ impl TemplateService {
                 .await?;
             n += usize::from(done.is_some());
         }
+        // Room again: templates held as LIMIT_EXCEEDED return.
+        let limit = self.store.waba_settings(&waba.id).await?.template_limit();
+        if self.store.count_templates(&waba.id).await? + n as i64 > limit {
+            self.enforce_limit(&waba.id, limit).await?;
+        }
         Ok(n)
     }
 
@@ -389,9 +400,9 @@ impl TemplateService {
         };
         let t = self
             .transition(id, |t, now| {
-                if t.status != status::PENDING {
+                if t.status != status::PENDING && t.status != status::IN_APPEAL {
                     return Err(ApiError::bad_value(format!(
-                        "template {id} is {}, not PENDING: only pending templates are reviewed",
+                        "template {id} is {}, not PENDING or IN_APPEAL: only pending and appealed templates are reviewed",
                         t.status
                     )));
                 }
@@ -554,6 +565,8 @@ pub async fn seed_hello_world(store: &dyn Store, waba: &Waba, now: Millis) -> Re
         review_due_at: None,
         allow_category_change: true,
         last_edited_at: None,
+        approved_edits: Vec::new(),
+        status_before: None,
         version: 1,
         created_at: now,
         updated_at: now,

@@ -44,6 +44,34 @@ fn query() -> Value {
     ])
 }
 
+/// `GET|POST /admin/v1/wabas/{id}/settings`.
+fn settings(id: &str, summary: &str, example: Option<Value>) -> Value {
+    let mut op = json!({
+        "tags": ["Admin"],
+        "operationId": id,
+        "summary": summary,
+        "description": "`pricing_model` PMP (default) or CBP (conversation-based, for messages sent from then \
+            on); `verified` (default false) sets the template limit, 6,000 or 250: templates beyond it become \
+            LIMIT_EXCEEDED, and return when there is room. A change answers `templates_changed`.",
+        "security": [{"adminToken": []}],
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"},
+            "description": "The WABA id."}],
+        "responses": responses(&[("200", json_response("The settings.", json!({"type": "object", "properties": {
+            "waba_id": {"type": "string"},
+            "pricing_model": {"type": "string", "enum": ["PMP", "CBP"]},
+            "verified": {"type": "boolean"},
+            "template_limit": {"type": "integer"},
+            "templates_changed": {"type": "integer"},
+        }})))], &[400, 401, 403]),
+    });
+    if let Some(ex) = example {
+        op["requestBody"] = json!({"required": true, "content": {"application/json": {"example": ex, "schema": {
+            "type": "object", "properties": {
+                "pricing_model": {"type": "string", "enum": ["PMP", "CBP"]}, "verified": {"type": "boolean"}}}}}});
+    }
+    op
+}
+
 pub(super) fn paths() -> Value {
     json!({
         "/{Version}/{Phone-Number-ID}/conversations": {
@@ -73,6 +101,11 @@ pub(super) fn paths() -> Value {
             "responses": responses(&[("200", json_response("Recorded.", json!({"type": "object", "properties": {
                 "success": {"type": "boolean"}, "marketing_messages": {"type": "string"}}})))], &[400, 401]),
         }},
+        "/admin/v1/wabas/{id}/settings": {
+            "get": settings("getWabaSettings", "A WABA's pricing model and template limit", None),
+            "post": settings("setWabaSettings", "Change a WABA's pricing model or verified portfolio",
+                Some(json!({"pricing_model": "CBP", "verified": true}))),
+        },
         "/admin/v1/phone_numbers/{id}/conversations": {"get": {
             "tags": ["Admin"],
             "operationId": "adminConversationWindows",

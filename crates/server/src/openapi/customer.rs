@@ -71,7 +71,8 @@ pub(super) fn paths() -> Value {
             "operationId": "customerChats",
             "summary": "The customer's chats",
             "description": "One entry per business number the customer has exchanged messages with, with the state \
-                of the customer service window (24 hours from the customer's last message).",
+                of the customer service window (24 hours from the customer's last message) and whether the \
+                customer blocked it.",
             "security": session(),
             "responses": responses(&[("200", json_response("The chats.", schema_ref("CustomerChatList")))],
                 &[400, 401]),
@@ -95,19 +96,38 @@ pub(super) fn paths() -> Value {
             "tags": ["Customer"],
             "operationId": "customerBlock",
             "summary": "Block a business",
-            "description": "Counts as negative feedback against the business's latest template message to this \
-                customer, lowering that template's quality as blocks do on WhatsApp.",
+            "description": "The business's messages to this customer are then accepted but fail with 131026 in a \
+                `failed` status (never charged), and the customer cannot write to it until they unblock. A new \
+                block is a quality signal of the number (its `quality_rating`) and counts as negative feedback \
+                against the business's latest template message to this customer, lowering that template's \
+                quality as blocks do on WhatsApp. Blocking a chat already blocked counts nothing.",
             "security": session(),
             "parameters": [path_param("number", "The business phone number.")],
             "responses": responses(&[("200", json_response("Recorded.", schema_ref("CustomerFeedbackResult")))],
                 &[400, 401]),
         }},
+        "/customer/v1/chats/{number}/unblock": {"post": {
+            "tags": ["Customer"],
+            "operationId": "customerUnblock",
+            "summary": "Unblock a business",
+            "description": "The business can message the customer again. An earlier block still counts in the \
+                number's quality rating until it is 7 days old.",
+            "security": session(),
+            "parameters": [path_param("number", "The business phone number.")],
+            "responses": responses(&[("200", json_response("Unblocked.", json!({"type": "object",
+                "required": ["success", "blocked", "was_blocked"], "properties": {
+                    "success": {"const": true},
+                    "blocked": {"const": false},
+                    "was_blocked": {"type": "boolean", "description": "Whether the chat was blocked."},
+                }})))], &[400, 401]),
+        }},
         "/customer/v1/chats/{number}/report": {"post": {
             "tags": ["Customer"],
             "operationId": "customerReport",
             "summary": "Report a business (optionally blocking it too)",
-            "description": "One feedback event against the business's latest template message to this customer, \
-                with or without `block`.",
+            "description": "A spam report: a quality signal of the number (weighing more than a block) and one \
+                feedback event against the business's latest template message to this customer, with or without \
+                `block`; with `{\"block\":true}` the chat is blocked as by `/block`.",
             "security": session(),
             "parameters": [path_param("number", "The business phone number.")],
             "requestBody": {"required": false, "content": {"application/json": {
@@ -505,6 +525,7 @@ pub(super) fn schemas() -> Value {
                 "expires_at": {"type": ["integer", "null"], "description": "Unix milliseconds; null when the \
                     customer never wrote."},
             }},
+            "blocked": {"type": "boolean", "description": "The customer blocked this business number."},
         }},
         "CustomerHistory": {"type": "object", "required": ["data"], "properties": {
             "data": {"type": "array", "items": schema_ref("CustomerMessage")},

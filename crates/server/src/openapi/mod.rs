@@ -11,6 +11,7 @@
 mod billing;
 mod customer;
 mod graph;
+mod limits;
 mod templates;
 mod webhooks;
 
@@ -32,11 +33,13 @@ pub fn document() -> Value {
     paths.extend(obj(templates::paths()));
     paths.extend(obj(webhooks::paths()));
     paths.extend(obj(billing::paths()));
+    paths.extend(obj(limits::paths()));
     let mut schemas = obj(common_schemas());
     schemas.extend(obj(customer::schemas()));
     schemas.extend(obj(graph::schemas()));
     schemas.extend(obj(templates::schemas()));
     schemas.extend(obj(webhooks::schemas()));
+    schemas.extend(obj(limits::schemas()));
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -290,6 +293,7 @@ fn error_responses() -> Value {
             1,
             "An unknown error occurred",
         ),
+        (429, "The number's throughput was exceeded (130429); retry later.", 130429, "Rate limit hit"),
         (503, "The database is unavailable (2); retry later.", 2, "Service temporarily unavailable"),
     ];
     let mut m = Map::new();

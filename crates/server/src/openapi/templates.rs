@@ -93,16 +93,44 @@ pub(super) fn paths() -> Value {
                 "description": "The template id."}],
             "requestBody": json_body(schema_ref("TemplateReviewRequest"),
                 json!({"decision": "reject", "reason": "INVALID_FORMAT"})),
-            "responses": responses(&[("200", json_response("The template after the decision.", json!({
-                "type": "object",
-                "properties": {
-                    "id": {"type": "string"}, "name": {"type": "string"}, "language": {"type": "string"},
-                    "status": {"type": "string"}, "category": {"type": "string"},
-                    "rejected_reason": {"type": "string"},
-                },
-            })))], &[400, 401, 403]),
+            "responses": responses(&[("200", json_response("The template after the decision.", template_summary()))], &[400, 401, 403]),
         }},
+        "/admin/v1/templates/{id}/appeal": lifecycle("appealTemplate", "Appeal a REJECTED template",
+            "The template goes IN_APPEAL and is reviewed again: by the rules after the review delay, or by an \
+            operator (`…/review`). The decision sends the usual status webhook. Meta has no Graph call for appeals."),
+        "/admin/v1/templates/{id}/archive": lifecycle("archiveTemplate", "Archive a template",
+            "APPROVED, REJECTED, PAUSED or DISABLED → ARCHIVED (webhook event `ARCHIVED`): it cannot be sent \
+            (132001) or edited."),
+        "/admin/v1/templates/{id}/unarchive": lifecycle("unarchiveTemplate", "Unarchive a template",
+            "Back to the status it was archived from (webhook event `UNARCHIVED`)."),
     })
+}
+
+/// What the admin template endpoints answer.
+fn template_summary() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"}, "name": {"type": "string"}, "language": {"type": "string"},
+            "status": {"type": "string"}, "category": {"type": "string"},
+            "rejected_reason": {"type": "string"},
+        },
+    })
+}
+
+/// An admin lifecycle action on one template, answering the template's summary.
+fn lifecycle(id: &str, summary: &str, description: &str) -> Value {
+    json!({"post": {
+        "tags": ["Admin"],
+        "operationId": id,
+        "summary": summary,
+        "description": format!("{description} The operator acts on any template; in sandbox mode without an \
+            admin token a business token on its own."),
+        "security": [{"adminToken": []}],
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"},
+            "description": "The template id."}],
+        "responses": responses(&[("200", json_response("The template afterwards.", template_summary()))], &[400, 401, 403]),
+    }})
 }
 
 pub(super) fn schemas() -> Value {

@@ -1,14 +1,16 @@
 //! The route table. Graph paths are matched after the version prefix is stripped.
 
 pub mod admin;
+pub mod chat_controls;
 pub mod conversations;
 pub mod customer;
 pub mod graph;
 pub mod ops;
 pub mod preferences;
 pub mod sandbox;
-pub mod template_feedback;
+pub mod template_lifecycle;
 pub mod template_review;
+pub mod waba_settings;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -49,6 +51,10 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes())
         .route("/{id}/messages", post(graph::messages::send))
         .route(
+            "/{id}/block_users",
+            get(graph::block_users::list).post(graph::block_users::block).delete(graph::block_users::unblock),
+        )
+        .route(
             "/{id}/media",
             post(graph::media::upload).layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 1024 * 1024)),
         )
@@ -58,10 +64,15 @@ pub fn router(state: AppState) -> Router {
         .route("/customer/v1/me", get(customer::me))
         .route("/customer/v1/chats", get(customer::chats))
         .route("/customer/v1/chats/{number}/messages", get(customer::history))
-        .route("/customer/v1/chats/{number}/block", post(template_feedback::block))
-        .route("/customer/v1/chats/{number}/report", post(template_feedback::report))
+        .route("/customer/v1/chats/{number}/block", post(chat_controls::block))
+        .route("/customer/v1/chats/{number}/unblock", post(chat_controls::unblock))
+        .route("/customer/v1/chats/{number}/report", post(chat_controls::report))
         .route("/customer/v1/chats/{number}/marketing", post(preferences::marketing))
         .route("/admin/v1/templates/{id}/review", post(template_review::review))
+        .route("/admin/v1/templates/{id}/appeal", post(template_lifecycle::appeal))
+        .route("/admin/v1/templates/{id}/archive", post(template_lifecycle::archive))
+        .route("/admin/v1/templates/{id}/unarchive", post(template_lifecycle::unarchive))
+        .route("/admin/v1/wabas/{id}/settings", get(waba_settings::get).post(waba_settings::set))
         .route("/customer/v1/messages", post(customer::send))
         .route("/customer/v1/messages/{id}/status", post(customer::ack))
         .route(

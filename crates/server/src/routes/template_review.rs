@@ -6,7 +6,7 @@
 use axum::extract::{Path, State};
 use axum::Json;
 use risala_core::ApiError;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::error::GraphResult;
 use crate::extract::GraphBody;
@@ -19,10 +19,7 @@ pub async fn review(
     Path(id): Path<String>,
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
-    let t = state.store.template(&id).await?.filter(|t| admin.sees(&t.business_id));
-    if t.is_none() {
-        return Err(ApiError::object_not_found(&id).into());
-    }
+    crate::routes::template_lifecycle::visible(&state, &admin, &id).await?;
     let approve = match body.get("decision").and_then(Value::as_str) {
         Some("approve") => true,
         Some("reject") => false,
@@ -31,12 +28,5 @@ pub async fn review(
     };
     let reason = body.get("reason").and_then(Value::as_str);
     let t = state.templates.decide(&id, approve, reason).await?;
-    Ok(Json(json!({
-        "id": t.id,
-        "name": t.name,
-        "language": t.language,
-        "status": t.status,
-        "category": t.category,
-        "rejected_reason": t.rejected_reason,
-    })))
+    Ok(Json(crate::routes::template_lifecycle::summary(&t)))
 }

@@ -6,6 +6,7 @@
 //! may use the same API, limited to its own business. In platform mode without `admin_token`
 //! the admin API is closed. Errors use the Graph envelope like every other API.
 
+pub mod limits;
 pub mod webhooks;
 
 use axum::extract::FromRequestParts;
@@ -87,4 +88,5 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/v1/webhooks/faults", get(webhooks::faults).put(webhooks::set_faults).post(webhooks::set_faults))
         .route("/admin/v1/webhooks/subscriptions", get(webhooks::subscriptions).post(webhooks::subscribe))
         .route("/admin/v1/webhooks/stats", get(webhooks::stats))
+        .route("/admin/v1/businesses/{id}/messaging_limit", get(limits::show).post(limits::set))
 }

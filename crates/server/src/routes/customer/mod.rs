@@ -140,10 +140,12 @@ pub fn customer_view(m: &Message, business_number: &str) -> Value {
     v
 }
 
-/// `GET /customer/v1/chats`: one entry per business number, with the service window.
+/// `GET /customer/v1/chats`: one entry per business number, with the service window and
+/// whether the customer blocked it.
 pub async fn chats(State(state): State<AppState>, CustomerCaller(wa_id): CustomerCaller) -> GraphResult<Json<Value>> {
     let now = state.clock.now_ms();
     let mut out = Vec::new();
+    let blocked = state.messaging.quality().blocked_by_customer(&wa_id).await?;
     for c in state.store.customer_conversations(&wa_id).await? {
         let Some(p) = state.store.phone_number(&c.phone_number_id).await? else { continue };
         let window_expires = c.last_inbound_at.map(|t| t + SERVICE_WINDOW_MS);
@@ -159,6 +161,7 @@ pub async fn chats(State(state): State<AppState>, CustomerCaller(wa_id): Custome
                 "expires_at": window_expires,
             },
             "free_entry_point_window": windows["free_entry_point_window"],
+            "blocked": blocked.contains(&c.phone_number_id),
         }));
     }
     Ok(Json(json!({"data": out})))

@@ -1,6 +1,7 @@
 //! Graph API: objects addressed by numeric id, with edges.
 
 pub mod analytics;
+pub mod block_users;
 pub mod media;
 pub mod messages;
 pub mod objects;

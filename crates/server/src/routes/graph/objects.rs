@@ -26,7 +26,9 @@ pub async fn get_object(
     let v = match obj.kind {
         ObjectKind::PhoneNumber => {
             // Reading a number is allowed with either permission: senders look theirs up.
-            let p = state.store.phone_number(&id).await?.ok_or_else(missing)?;
+            let mut p = state.store.phone_number(&id).await?.ok_or_else(missing)?;
+            // The tier after a due upgrade, and a rating that recovered as signals aged.
+            state.messaging.quality().refresh(&mut p).await?;
             let mut all = repr::phone_number(&p);
             if fields.as_deref().is_some_and(|f| f.iter().any(|f| f.name == "webhook_configuration")) {
                 all.insert("webhook_configuration".into(), webhook_configuration(&state, &p).await?);
@@ -39,6 +41,10 @@ pub async fn get_object(
             let mut all = repr::waba(&w);
             if let Some(sel) = fields.as_deref().and_then(|f| f.iter().find(|f| f.name == "pricing_analytics")) {
                 all.insert("pricing_analytics".into(), super::analytics::pricing(&state, &w.id, &sel.modifiers).await?);
+            }
+            if let Some(sel) = fields.as_deref().and_then(|f| f.iter().find(|f| f.name == "conversation_analytics")) {
+                let v = super::analytics::conversations(&state, &w.id, &sel.modifiers).await?;
+                all.insert("conversation_analytics".into(), v);
             }
             if let Some(sel) = fields.as_deref().and_then(|f| f.iter().find(|f| f.name == "analytics")) {
                 all.insert("analytics".into(), super::analytics::messaging(&state, &w.id, &sel.modifiers).await?);

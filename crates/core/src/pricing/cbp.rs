@@ -1,0 +1,357 @@
+//! Conversation-based pricing (CBP), Meta's model until 30 June 2025, as a per-WABA option.
+//!
+//! A 24-hour *conversation* between a business number and a customer opens with the first
+//! business message outside an open conversation of its category: a MARKETING, UTILITY or
+//! AUTHENTICATION template opens one of that category; any other message (only possible in
+//! the customer service window) opens a `service` conversation unless a conversation of any
+//! category is open, which it joins. Since 1 November 2024 service conversations are free, and
+//! so are utility templates sent inside the service window (they count as service). A
+//! conversation in a free entry point window is free (`FREE_ENTRY`) for its 72 hours.
+//!
+//! The conversation is decided when the message is sent (the `sent` status carries its id and
+//! expiry) and charged once, at the rate card's category × country rate, in the plan of the
+//! first delivery of any of its messages (`cbp_conversations.delivered_at`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::{Category, MessagePricing, PricingType};
+use crate::cache::TtlCache;
+use crate::clock::Millis;
+use crate::error::ApiError;
+use crate::model::PhoneNumber;
+use crate::store::{Store, StoreResult};
+use crate::waba_settings::WabaSettings;
+
+/// A CBP conversation lasts 24 hours from its first message.
+pub const CONVERSATION_MS: Millis = 24 * 3_600_000;
+
+/// How a WABA is charged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum PricingModel {
+    /// Per-message pricing (Meta's model since 1 July 2025), the default.
+    #[default]
+    Pmp,
+    /// Conversation-based pricing.
+    Cbp,
+}
+
+impl PricingModel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PricingModel::Pmp => "PMP",
+            PricingModel::Cbp => "CBP",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PricingModel> {
+        match s.to_ascii_uppercase().as_str() {
+            "PMP" => Some(PricingModel::Pmp),
+            "CBP" => Some(PricingModel::Cbp),
+            _ => None,
+        }
+    }
+}
+
+/// `conversation_type` in `conversation_analytics`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ConversationType {
+    Regular,
+    /// In a free entry point window.
+    FreeEntry,
+    /// Free service conversations (all of them since November 2024).
+    FreeTier,
+}
+
+impl ConversationType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConversationType::Regular => "REGULAR",
+            ConversationType::FreeEntry => "FREE_ENTRY",
+            ConversationType::FreeTier => "FREE_TIER",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ConversationType> {
+        match s {
+            "REGULAR" => Some(ConversationType::Regular),
+            "FREE_ENTRY" => Some(ConversationType::FreeEntry),
+            "FREE_TIER" => Some(ConversationType::FreeTier),
+            _ => None,
+        }
+    }
+}
+
+/// The CBP conversation a message is sent in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationRef {
+    pub id: String,
+    /// The conversation's category (`origin.type`).
+    pub category: Category,
+    pub kind: ConversationType,
+    pub opened_at: Millis,
+    pub expires_at: Millis,
+    /// This message opens the conversation (stored with it; its `sent` status carries
+    /// `expiration_timestamp`).
+    pub opens: bool,
+    /// The conversation's charge, in micro-units (0 when free).
+    pub amount_micros: i64,
+}
+
+impl ConversationRef {
+    /// `origin.type`: the category, `authentication_international` with an underscore.
+    pub fn origin(&self) -> String {
+        self.category.as_str().replace('-', "_")
+    }
+
+    /// The `conversation` object of a status: `expiration_timestamp` only on the message that
+    /// opened it.
+    pub fn to_json(&self) -> Value {
+        let mut v = json!({"id": self.id, "origin": {"type": self.origin()}});
+        if self.opens {
+            v["expiration_timestamp"] = json!((self.expires_at / 1000).to_string());
+        }
+        v
+    }
+
+    fn open(&self) -> OpenConversation {
+        OpenConversation {
+            id: self.id.clone(),
+            category: self.category,
+            kind: self.kind,
+            opened_at: self.opened_at,
+            expires_at: self.expires_at,
+        }
+    }
+}
+
+/// A conversation that is open, as the send path needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenConversation {
+    pub id: String,
+    pub category: Category,
+    pub kind: ConversationType,
+    pub opened_at: Millis,
+    pub expires_at: Millis,
+}
+
+/// A delivered conversation, for `conversation_analytics`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationRecord {
+    pub id: String,
+    pub phone_number_id: String,
+    pub country: String,
+    pub category: Category,
+    pub kind: ConversationType,
+    pub opened_at: Millis,
+    /// What it was charged (0 when free).
+    pub amount_micros: i64,
+}
+
+/// Storage of CBP conversations (they are written with the message that opens them, and
+/// charged in the plan of their first delivery: see `risala-store`'s billing module).
+#[async_trait]
+pub trait CbpStore: Send + Sync {
+    /// Conversations of a business number with a customer still open at `now`.
+    async fn open_conversations(
+        &self,
+        phone_number_id: &str,
+        wa_id: &str,
+        now: Millis,
+    ) -> StoreResult<Vec<OpenConversation>>;
+    /// Delivered (so charged) conversations of a WABA opened in `[from, to)`, oldest first.
+    async fn conversations(&self, waba_id: &str, from: Millis, to: Millis) -> StoreResult<Vec<ConversationRecord>>;
+}
+
+/// The category of the conversation a message needs: utility templates inside the service
+/// window count as service (free since November 2024).
+pub fn conversation_category(p: &MessagePricing) -> Category {
+    match (p.category, p.kind) {
+        (Category::Utility, PricingType::FreeCustomerService) => Category::Service,
+        (c, _) => c,
+    }
+}
+
+/// The open conversation a message of `category` joins: one of its category, or for a
+/// service message any open conversation; the most recent when several are open.
+pub fn joinable(category: Category, open: &[OpenConversation], now: Millis) -> Option<&OpenConversation> {
+    open.iter()
+        .filter(|c| c.expires_at > now && (category == Category::Service || c.category == category))
+        .max_by_key(|c| c.opened_at)
+}
+
+/// The id of the conversation of a free entry point window (the same id PMP statuses carry).
+pub fn entry_point_conversation_id(phone_number_id: &str, wa_id: &str, opened_at: Millis) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(format!("{phone_number_id}:{wa_id}:{opened_at}"));
+    hex::encode(&d[..16])
+}
+
+/// The CBP side of the send path: each WABA's pricing model and each pair's open
+/// conversations, cached 5 s so a PMP send costs a cache hit and a CBP send usually no read.
+/// This process's own changes update the caches at once; another node's show within 5 s (its
+/// conversations cannot be charged twice: the store opens one per category at a time).
+pub struct CbpPricer {
+    store: Arc<dyn Store>,
+    models: TtlCache<String, PricingModel>,
+    open: TtlCache<(String, String), Vec<OpenConversation>>,
+}
+
+impl CbpPricer {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        CbpPricer {
+            store,
+            models: TtlCache::new(Duration::from_secs(5), 100_000),
+            open: TtlCache::new(Duration::from_secs(5), 1_000_000),
+        }
+    }
+
+    /// A WABA's pricing model.
+    pub async fn model(&self, waba_id: &str) -> Result<PricingModel, ApiError> {
+        if let Some(m) = self.models.get(&waba_id.to_string()) {
+            return Ok(m);
+        }
+        let m = self.store.waba_settings(waba_id).await?.pricing_model;
+        self.models.insert(waba_id.to_string(), m);
+        Ok(m)
+    }
+
+    /// Store a WABA's settings; sends see a new pricing model at once.
+    pub async fn set_settings(&self, waba_id: &str, s: &WabaSettings, at: Millis) -> Result<(), ApiError> {
+        self.store.set_waba_settings(waba_id, s, at).await?;
+        self.models.insert(waba_id.to_string(), s.pricing_model);
+        Ok(())
+    }
+
+    /// Under CBP, put a message decided by the PMP rules into its conversation: join an open
+    /// one or open a new one. Nothing changes for a PMP WABA.
+    pub async fn apply(
+        &self,
+        phone: &PhoneNumber,
+        wa_id: &str,
+        pricing: &mut MessagePricing,
+        now: Millis,
+    ) -> Result<(), ApiError> {
+        if self.model(&phone.waba_id).await? != PricingModel::Cbp {
+            return Ok(());
+        }
+        pricing.tier = super::BASE_TIER.into();
+        if let Some(w) = pricing.entry_point {
+            pricing.amount_micros = 0;
+            pricing.cbp = Some(ConversationRef {
+                id: entry_point_conversation_id(&phone.id, wa_id, w.opened_at),
+                category: Category::ReferralConversion,
+                kind: ConversationType::FreeEntry,
+                opened_at: w.opened_at,
+                expires_at: w.expires_at,
+                opens: w.opens,
+                amount_micros: 0,
+            });
+            return Ok(());
+        }
+        let category = conversation_category(pricing);
+        let key = (phone.id.clone(), wa_id.to_string());
+        let mut open = match self.open.get(&key) {
+            Some(o) => o,
+            None => self.store.open_conversations(&phone.id, wa_id, now).await?,
+        };
+        let conv = match joinable(category, &open, now) {
+            Some(c) => ConversationRef {
+                id: c.id.clone(),
+                category: c.category,
+                kind: c.kind,
+                opened_at: c.opened_at,
+                expires_at: c.expires_at,
+                opens: false,
+                amount_micros: 0,
+            },
+            None => {
+                let (kind, amount_micros) = if category == Category::Service {
+                    (ConversationType::FreeTier, 0)
+                } else {
+                    (ConversationType::Regular, self.store.rate(&pricing.country, category, now).await?.unwrap_or(0))
+                };
+                let c = ConversationRef {
+                    id: crate::ids::new_secret(32).to_ascii_lowercase(),
+                    category,
+                    kind,
+                    opened_at: now,
+                    expires_at: now + CONVERSATION_MS,
+                    opens: true,
+                    amount_micros,
+                };
+                open.retain(|o| o.expires_at > now);
+                open.push(c.open());
+                c
+            }
+        };
+        self.open.insert(key, open);
+        pricing.category = conv.category;
+        pricing.kind = match conv.kind {
+            ConversationType::Regular => PricingType::Regular,
+            ConversationType::FreeEntry => PricingType::FreeEntryPoint,
+            ConversationType::FreeTier => PricingType::FreeCustomerService,
+        };
+        pricing.amount_micros = if conv.opens { conv.amount_micros } else { 0 };
+        pricing.cbp = Some(conv);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(id: &str, category: Category, opened_at: Millis) -> OpenConversation {
+        OpenConversation {
+            id: id.into(),
+            category,
+            kind: ConversationType::Regular,
+            opened_at,
+            expires_at: opened_at + CONVERSATION_MS,
+        }
+    }
+
+    #[test]
+    fn which_conversation_a_message_joins() {
+        let list = [open("m", Category::Marketing, 10), open("u", Category::Utility, 20)];
+        assert_eq!(joinable(Category::Marketing, &list, 30).map(|c| c.id.as_str()), Some("m"));
+        assert_eq!(joinable(Category::Service, &list, 30).map(|c| c.id.as_str()), Some("u"));
+        assert!(joinable(Category::Authentication, &list, 30).is_none());
+        assert!(joinable(Category::Marketing, &list, 10 + CONVERSATION_MS).is_none());
+        let p = MessagePricing {
+            category: Category::Utility,
+            kind: PricingType::FreeCustomerService,
+            country: "GB".into(),
+            amount_micros: 0,
+            entry_point: None,
+            tier: super::super::BASE_TIER.into(),
+            cbp: None,
+        };
+        assert_eq!(conversation_category(&p), Category::Service);
+    }
+
+    #[test]
+    fn conversation_json() {
+        let mut c = ConversationRef {
+            id: "abc".into(),
+            category: Category::AuthenticationInternational,
+            kind: ConversationType::Regular,
+            opened_at: 0,
+            expires_at: 86_400_000,
+            opens: true,
+            amount_micros: 1,
+        };
+        assert_eq!(
+            c.to_json(),
+            json!({"id": "abc", "expiration_timestamp": "86400", "origin": {"type": "authentication_international"}})
+        );
+        c.opens = false;
+        assert_eq!(c.to_json(), json!({"id": "abc", "origin": {"type": "authentication_international"}}));
+        assert_eq!(PricingModel::parse("cbp"), Some(PricingModel::Cbp));
+    }
+}
