@@ -154,6 +154,12 @@ fn fill(text: &str, given: &[Value], named: bool, what: &str) -> Result<String, 
             if !names.iter().any(|x| x == n) {
                 return Err(count(format!("{where_}: the template has no parameter named '{n}'")));
             }
+            if values.iter().any(|(k, _)| k == n) {
+                return Err(count(format!(
+                    "{where_}: parameter '{n}' is given more than once; the template's parameters are {}",
+                    names.join(", ")
+                )));
+            }
             n.to_string()
         } else {
             names[i].clone()

@@ -1,0 +1,225 @@
+//! The operator's template review, rate card and invoice commands of the real `risala` binary,
+//! against a running server on the same database: `risala admin templates list|review` decide
+//! a PENDING template the server then sends, `risala admin rates load|list` set the prices the
+//! server charges, and `risala admin billing invoice` prints those charges as JSON, CSV and a
+//! table.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use risala_testkit::TempDir;
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_risala");
+const TOKEN: &str = "EAARaudit-admin-cli-token-0001";
+const GB: &str = "447700900123";
+const US: &str = "12125550199";
+
+struct Server {
+    child: Child,
+    banner: String,
+}
+
+impl Server {
+    /// Start `risala` on a free port with manual template review.
+    fn start(dir: &TempDir) -> Server {
+        let mut child = Command::new(BIN)
+            .args(["--listen", "127.0.0.1:0", "--demo-token", TOKEN, "--data-dir"])
+            .arg(dir.path())
+            .env_remove("RISALA_DATABASE_URL")
+            .env("RISALA_TEMPLATE_REVIEW", "manual")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn risala");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut banner = String::new();
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                banner.push_str(&line);
+                banner.push('\n');
+                if line.contains("-d '{") {
+                    let _ = tx.send(banner.clone());
+                }
+            }
+        });
+        let banner = rx.recv_timeout(Duration::from_secs(20)).expect("banner");
+        Server { child, banner }
+    }
+
+    fn field(&self, label: &str) -> String {
+        self.banner
+            .lines()
+            .find_map(|l| l.trim_start().strip_prefix(label).map(|v| v.trim().to_string()))
+            .unwrap_or_else(|| panic!("{label} not in banner:\n{}", self.banner))
+    }
+
+    fn base(&self) -> String {
+        let line = self.banner.lines().find(|l| l.contains("listening on")).unwrap();
+        line.split("listening on ").nth(1).unwrap().trim().to_string()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+    }
+}
+
+/// `risala --data-dir DIR admin ARGS…`: success and stdout (stderr appended).
+fn admin(dir: &TempDir, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("admin")
+        .args(args)
+        .env_remove("RISALA_DATABASE_URL")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+fn admin_json(dir: &TempDir, args: &[&str]) -> Value {
+    let (ok, out, err) = admin(dir, args);
+    assert!(ok, "admin {args:?}: {out}{err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("admin {args:?}: {e}: {out}"))
+}
+
+struct Http {
+    rt: tokio::runtime::Runtime,
+    client: reqwest::Client,
+    base: String,
+}
+
+impl Http {
+    fn new(base: String) -> Http {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        Http { rt, client: reqwest::Client::new(), base }
+    }
+
+    fn post(&self, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
+        self.rt.block_on(async {
+            let mut req = self.client.post(format!("{}{path}", self.base)).json(body);
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            risala_testkit::json_response(req.send().await.unwrap()).await
+        })
+    }
+}
+
+#[test]
+fn operator_reviews_prices_and_invoices_with_the_cli() {
+    let dir = TempDir::new();
+    let s = Server::start(&dir);
+    let http = Http::new(s.base());
+    let waba = s.field("WABA id");
+    let phone = s.field("phone number id");
+
+    // The sample card, effective long before today: the running server prices with it.
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../../rates/sample.csv");
+    let loaded = admin_json(&dir, &["rates", "load", sample, "--effective", "2020-01-01", "--json"]);
+    assert_eq!(
+        (loaded["name"].as_str(), loaded["currency"].as_str(), loaded["effective_from"].as_str()),
+        (Some("sample-2026-q4"), Some("USD"), Some("2020-01-01")),
+        "{loaded}"
+    );
+    let cards = admin_json(&dir, &["rates", "list", "--json"]);
+    assert_eq!(cards.as_array().unwrap().len(), 1, "{cards}");
+    let (ok, _, err) = admin(&dir, &["rates", "load", sample, "--effective", "2020-13-01"]);
+    assert!(!ok && err.contains("YYYY-MM-DD"), "{err}");
+
+    // Manual review: the template waits for the operator's CLI decision.
+    let create = |name: &str| {
+        let t = json!({"name": name, "language": "en_US", "category": "MARKETING", "components": [{"type": "BODY",
+            "text": "Hello {{1}}, new arrivals are waiting for you in our store this week.", "example": {"body_text": [["Ann"]]}}]});
+        let (st, v) = http.post(&format!("/v23.0/{waba}/message_templates"), Some(TOKEN), &t);
+        assert_eq!((st, v["status"].as_str()), (200, Some("PENDING")), "{v}");
+        v["id"].as_str().unwrap().to_string()
+    };
+    let news = create("news");
+    let scam = create("scam");
+    let send = |to: &str, name: &str| {
+        let b = json!({"messaging_product": "whatsapp", "to": to, "type": "template", "template": {"name": name,
+            "language": {"code": "en_US"}, "components": [{"type": "body", "parameters": [{"type": "text", "text": "Ann"}]}]}});
+        http.post(&format!("/v23.0/{phone}/messages"), Some(TOKEN), &b)
+    };
+    assert_eq!(send(GB, "news").1["error"]["code"], 132001, "not sendable while PENDING");
+    let pending = admin_json(&dir, &["templates", "list", "--waba", &waba, "--status", "PENDING", "--json"]);
+    let mut ids: Vec<&str> = pending.as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
+    ids.sort();
+    let mut want = vec![news.as_str(), scam.as_str()];
+    want.sort();
+    assert_eq!(ids, want, "{pending}");
+    let v = admin_json(&dir, &["templates", "review", &news, "--approve", "--json"]);
+    assert_eq!(v["status"], "APPROVED", "{v}");
+    let v = admin_json(&dir, &["templates", "review", &scam, "--reject", "SCAM", "--json"]);
+    assert_eq!((v["status"].as_str(), v["rejected_reason"].as_str()), (Some("REJECTED"), Some("SCAM")), "{v}");
+    let (ok, out, err) = admin(&dir, &["templates", "review", &news, "--reject", "SCAM"]);
+    assert!(!ok, "only a pending template is reviewed: {out}");
+    assert!(!err.is_empty());
+    assert_eq!(send(GB, "scam").1["error"]["code"], 132001);
+
+    // Two charged deliveries: marketing to +44 and to New York.
+    let mut ids = Vec::new();
+    for to in [GB, US] {
+        let (st, v) = send(to, "news");
+        assert_eq!(st, 200, "{v}");
+        let id = v["messages"][0]["id"].as_str().unwrap().to_string();
+        let (_, session) = http.post("/customer/v1/session", None, &json!({"phone": to}));
+        let ctoken = session["token"].as_str().unwrap().to_string();
+        let (st, v) =
+            http.post(&format!("/customer/v1/messages/{id}/status"), Some(&ctoken), &json!({"status": "delivered"}));
+        assert_eq!(st, 200, "{v}");
+        ids.push(id);
+    }
+
+    // The invoice of this month (UTC) in the three formats.
+    let month = risala_core::pricing::dates::format_date(risala_core::clock::system_now_ms())[..7].to_string();
+    let inv = admin_json(&dir, &["billing", "invoice", "--waba", &waba, "--month", &month, "--format", "json"]);
+    assert_eq!((inv["total_micros"].as_i64(), inv["total"].as_str()), (Some(77_900), Some("0.077900")), "{inv}");
+    assert_eq!((inv["messages"].as_i64(), inv["billable_messages"].as_i64()), (Some(2), Some(2)), "{inv}");
+    let gb_line = inv["lines"].as_array().unwrap().iter().find(|l| l["country"] == "GB").unwrap();
+    assert_eq!(
+        *gb_line,
+        json!({"category": "marketing", "country": "GB", "pricing_type": "regular", "messages": 1,
+               "amount_micros": 52_900, "amount": "0.052900"})
+    );
+    let (ok, csv, err) = admin(&dir, &["billing", "invoice", "--waba", &waba, "--month", &month, "--format", "csv"]);
+    assert!(ok, "{err}");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "category,country,pricing_type,messages,amount");
+    assert!(
+        lines.contains(&"marketing,GB,regular,1,0.052900") && lines.contains(&"marketing,US,regular,1,0.025000"),
+        "{csv}"
+    );
+    assert_eq!(*lines.last().unwrap(), "total,,,2,0.077900");
+    let (ok, table, err) = admin(&dir, &["billing", "invoice", "--waba", &waba, "--month", &month]);
+    assert!(ok, "{err}");
+    assert!(table.contains(&format!("Invoice for WABA {waba}, {month}")), "{table}");
+    let total = table.lines().find(|l| l.starts_with("TOTAL")).unwrap_or_else(|| panic!("{table}"));
+    assert!(total.contains(" 2 ") && total.ends_with("0.077900"), "{total}");
+    // Another month has nothing; bad arguments are errors.
+    let old = admin_json(&dir, &["billing", "invoice", "--waba", &waba, "--month", "2020-01", "--format", "json"]);
+    assert_eq!(old["total_micros"], 0, "{old}");
+    let (ok, _, err) = admin(&dir, &["billing", "invoice", "--waba", &waba, "--month", "2026-13"]);
+    assert!(!ok && err.contains("YYYY-MM"), "{err}");
+    let (ok, _, err) = admin(&dir, &["billing", "invoice", "--waba", "999", "--month", &month]);
+    assert!(!ok && err.contains("no WABA"), "{err}");
+    drop(s);
+}
