@@ -147,4 +147,9 @@ pub trait Store:
     async fn ping(&self) -> StoreResult<()>;
     /// Which engine this is (`sqlite` / `postgres`).
     fn engine(&self) -> &'static str;
+    /// At a clean shutdown: fold the engine's log into the database (SQLite: copy the WAL in
+    /// and truncate it), so the next start does not read it back.
+    async fn checkpoint(&self) -> StoreResult<()> {
+        Ok(())
+    }
 }

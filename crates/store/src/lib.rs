@@ -26,17 +26,23 @@ pub use db::{Db, Plan};
 #[derive(Clone)]
 pub struct SqlStore {
     pub(crate) db: Db,
+    /// Webhook leases of this process (SQLite only; PostgreSQL keeps them in the rows).
+    pub(crate) leases: std::sync::Arc<webhooks::Leases>,
 }
 
 impl SqlStore {
+    fn over(db: Db) -> SqlStore {
+        SqlStore { db, leases: Default::default() }
+    }
+
     /// Open SQLite at `path` (WAL; `synchronous` is FULL, NORMAL or OFF).
     pub fn sqlite(path: &Path, synchronous: &str) -> Result<SqlStore, StoreError> {
-        Ok(SqlStore { db: Db::Sqlite(sqlite::SqliteDb::open(path, synchronous)?) })
+        Ok(SqlStore::over(Db::Sqlite(sqlite::SqliteDb::open(path, synchronous)?)))
     }
 
     /// Connect to PostgreSQL (`postgres://…`).
     pub async fn postgres(url: &str) -> Result<SqlStore, StoreError> {
-        Ok(SqlStore { db: Db::Postgres(postgres::PgDb::connect(url).await?) })
+        Ok(SqlStore::over(Db::Postgres(postgres::PgDb::connect(url).await?)))
     }
 
     /// Open whichever engine the configuration names: a PostgreSQL URL, or else SQLite at
@@ -74,5 +80,12 @@ impl Store for SqlStore {
 
     fn engine(&self) -> &'static str {
         self.db.engine()
+    }
+
+    async fn checkpoint(&self) -> StoreResult<()> {
+        match &self.db {
+            Db::Sqlite(d) => d.checkpoint().await,
+            Db::Postgres(_) => Ok(()),
+        }
     }
 }

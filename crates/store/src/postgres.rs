@@ -95,13 +95,27 @@ async fn run_stmt(
 /// Run the plans' statements pipelined: all are sent at once and PostgreSQL executes them in
 /// order, so a batch costs about one round trip instead of one per statement. Outcomes come
 /// back per plan; any failure fails the whole call (the transaction is then aborted anyway).
-async fn run_plans(client: &deadpool_postgres::Client, plans: &[&Plan]) -> Result<Vec<Vec<StmtOutcome>>, StoreError> {
+/// Prepare (or take from the cache) every statement of these plans.
+async fn prepare_plans<'a>(
+    client: &deadpool_postgres::Client,
+    plans: &[&'a Plan],
+) -> Result<Vec<(tokio_postgres::Statement, &'a crate::db::Stmt)>, StoreError> {
     let mut prepared = Vec::new();
     for plan in plans {
         for s in &plan.stmts {
             prepared.push((client.prepare_cached(s.sql).await.map_err(map_err)?, s));
         }
     }
+    Ok(prepared)
+}
+
+/// Run prepared statements pipelined (each request goes out when its future is first
+/// polled), and regroup the outcomes by plan.
+async fn execute_plans(
+    client: &deadpool_postgres::Client,
+    prepared: Vec<(tokio_postgres::Statement, &crate::db::Stmt)>,
+    plans: &[&Plan],
+) -> Result<Vec<Vec<StmtOutcome>>, StoreError> {
     let results = futures_util::future::join_all(prepared.into_iter().map(|(stmt, s)| run_stmt(client, stmt, s))).await;
     let mut it = results.into_iter();
     let mut out = Vec::with_capacity(plans.len());
@@ -113,6 +127,11 @@ async fn run_plans(client: &deadpool_postgres::Client, plans: &[&Plan]) -> Resul
         out.push(r);
     }
     Ok(out)
+}
+
+async fn run_plans(client: &deadpool_postgres::Client, plans: &[&Plan]) -> Result<Vec<Vec<StmtOutcome>>, StoreError> {
+    let prepared = prepare_plans(client, plans).await?;
+    execute_plans(client, prepared, plans).await
 }
 
 async fn run_plan(client: &deadpool_postgres::Client, plan: &Plan) -> Result<Vec<StmtOutcome>, StoreError> {
@@ -144,23 +163,28 @@ async fn commit_batch(pool: Pool, batch: Vec<(Plan, Reply)>) {
             return;
         }
     };
-    if batch.len() == 1 {
-        let (plan, reply) = batch.into_iter().next().expect("one");
-        let _ = reply.send(one_transaction(&client, &plan).await);
-        return;
-    }
+    // BEGIN, every statement and COMMIT go out in one pipeline: one round trip per batch. If
+    // a statement fails, PostgreSQL aborts the transaction and answers the COMMIT by rolling
+    // back, and each plan is then run in a transaction of its own.
     let shared = async {
-        client.batch_execute("BEGIN").await.map_err(map_err)?;
         let plans: Vec<&Plan> = batch.iter().map(|(p, _)| p).collect();
-        match run_plans(&client, &plans).await {
+        // Prepared first: a statement still to prepare would take a round trip of its own,
+        // and the COMMIT must not go out before the statements.
+        let prepared = prepare_plans(&client, &plans).await?;
+        // `join3` polls its futures in order: BEGIN, the statements, COMMIT.
+        let (begun, results, committed) = futures_util::future::join3(
+            client.batch_execute("BEGIN"),
+            execute_plans(&client, prepared, &plans),
+            client.batch_execute("COMMIT"),
+        )
+        .await;
+        begun.map_err(map_err)?;
+        match results {
             Ok(results) => {
-                client.batch_execute("COMMIT").await.map_err(map_err)?;
+                committed.map_err(map_err)?;
                 Ok(results)
             }
-            Err(e) => {
-                let _ = client.batch_execute("ROLLBACK").await;
-                Err(e)
-            }
+            Err(e) => Err(e),
         }
     }
     .await;

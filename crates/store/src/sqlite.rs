@@ -3,9 +3,11 @@
 //! writer writes).
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 
 use risala_core::StoreError;
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{oneshot, Semaphore};
 
@@ -16,11 +18,14 @@ use crate::value::{Row, Value};
 /// Most plans committed in one transaction.
 const MAX_BATCH: usize = 1024;
 const READERS: usize = 4;
+/// How often the checkpoint thread copies committed log frames into the database file.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
 
 type Reply = oneshot::Sender<Result<Vec<StmtOutcome>, StoreError>>;
 
 #[derive(Clone)]
 pub struct SqliteDb {
+    path: Arc<std::path::PathBuf>,
     writer: mpsc::Sender<(Plan, Reply)>,
     readers: Arc<Mutex<Vec<Connection>>>,
     permits: Arc<Semaphore>,
@@ -53,6 +58,9 @@ fn open(path: &Path, synchronous: &str) -> Result<Connection, StoreError> {
     ))
     .map_err(map_err)?;
     conn.set_prepared_statement_cache_capacity(256);
+    // Keep each prepared statement's plan: with STAT4 statistics SQLite would otherwise
+    // re-prepare statements whose bound parameters meet a range condition, on every run.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true).map_err(map_err)?;
     Ok(conn)
 }
 
@@ -86,46 +94,75 @@ fn run_plan(conn: &Connection, plan: &Plan) -> Result<Vec<StmtOutcome>, StoreErr
     Ok(out)
 }
 
-/// Commit a batch: each plan in its own savepoint, so one failing plan does not sink the rest.
+/// Commit a batch in one transaction. Plans run back to back; only if one fails is the batch
+/// rolled back and run again with each plan in its own savepoint, so one failing plan does not
+/// sink the rest (savepoints cost a journal frame each, and failures are rare).
 fn commit_batch(conn: &Connection, batch: Vec<(Plan, Reply)>) {
-    let mut results = Vec::with_capacity(batch.len());
-    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
-        let e = map_err(e);
-        for (_, reply) in batch {
-            let _ = reply.send(Err(clone_err(&e)));
+    let results = match run_batch(conn, &batch, false) {
+        Ok(results) => Ok(results),
+        Err(BatchError::PlanFailed) => run_batch(conn, &batch, true),
+        Err(e) => Err(e),
+    };
+    let results = results.and_then(|results| match conn.execute_batch("COMMIT") {
+        Ok(()) => Ok(results),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(BatchError::Store(map_err(e)))
         }
-        return;
+    });
+    match results {
+        Ok(results) => {
+            for ((_, reply), res) in batch.into_iter().zip(results) {
+                let _ = reply.send(res);
+            }
+        }
+        Err(e) => {
+            let e = match e {
+                BatchError::Store(e) => e,
+                BatchError::PlanFailed => StoreError::Database("a plan failed without savepoints".into()),
+            };
+            for (_, reply) in batch {
+                let _ = reply.send(Err(clone_err(&e)));
+            }
+        }
     }
-    for (plan, reply) in batch {
-        let single = plan.stmts.len() == 1;
-        let res = if single {
-            // A single statement is atomic by itself: no savepoint needed.
-            run_plan(conn, &plan)
+}
+
+enum BatchError {
+    /// A plan failed in a run without savepoints; the transaction was rolled back.
+    PlanFailed,
+    /// The transaction could not begin.
+    Store(StoreError),
+}
+
+/// Run every plan of a batch inside `BEGIN IMMEDIATE`, leaving the transaction open.
+fn run_batch(
+    conn: &Connection,
+    batch: &[(Plan, Reply)],
+    savepoints: bool,
+) -> Result<Vec<Result<Vec<StmtOutcome>, StoreError>>, BatchError> {
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| BatchError::Store(map_err(e)))?;
+    let mut results = Vec::with_capacity(batch.len());
+    for (plan, _) in batch {
+        // A single statement is atomic by itself: it needs no savepoint.
+        let res = if !savepoints || plan.stmts.len() == 1 {
+            run_plan(conn, plan)
         } else {
             let _ = conn.execute_batch("SAVEPOINT p");
-            let r = run_plan(conn, &plan);
+            let r = run_plan(conn, plan);
             if r.is_err() {
                 let _ = conn.execute_batch("ROLLBACK TO p");
             }
             let _ = conn.execute_batch("RELEASE p");
             r
         };
-        results.push((res, reply));
-    }
-    match conn.execute_batch("COMMIT") {
-        Ok(()) => {
-            for (res, reply) in results {
-                let _ = reply.send(res);
-            }
-        }
-        Err(e) => {
-            let e = map_err(e);
+        if res.is_err() && !savepoints && plan.stmts.len() > 1 {
             let _ = conn.execute_batch("ROLLBACK");
-            for (_, reply) in results {
-                let _ = reply.send(Err(clone_err(&e)));
-            }
+            return Err(BatchError::PlanFailed);
         }
+        results.push(res);
     }
+    Ok(results)
 }
 
 fn clone_err(e: &StoreError) -> StoreError {
@@ -157,6 +194,26 @@ impl SqliteDb {
             c.execute_batch("PRAGMA query_only=1").map_err(map_err)?;
             readers.push(c);
         }
+        // A thread of its own copies the log into the database on the other core while the
+        // writer goes on committing. Under steady load its checkpoints never catch up with the
+        // last frame, and only a checkpoint that does lets the log start over: the writer
+        // itself finishes one when the log passes 64 MiB (by then little is left to copy), and
+        // the file is cut back to that size when the log restarts.
+        writer.execute_batch("PRAGMA wal_autocheckpoint=16384; PRAGMA journal_size_limit=67108864").map_err(map_err)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let checkpointer = open(path, &synchronous)?;
+        let stop_checkpoints = stop.clone();
+        std::thread::Builder::new()
+            .name("risala-sqlite-checkpoint".into())
+            .spawn(move || {
+                while !stop_checkpoints.load(Ordering::Relaxed) {
+                    std::thread::sleep(CHECKPOINT_EVERY);
+                    if let Err(e) = checkpointer.execute_batch("PRAGMA wal_checkpoint(PASSIVE)") {
+                        tracing::warn!(error = %e, "SQLite checkpoint failed");
+                    }
+                }
+            })
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let (tx, rx) = mpsc::channel::<(Plan, Reply)>();
         std::thread::Builder::new()
             .name("risala-sqlite-writer".into())
@@ -173,10 +230,29 @@ impl SqliteDb {
                     commit_batch(&writer, batch);
                 }
                 // All senders gone: checkpoint so the WAL does not linger.
+                stop.store(true, Ordering::Relaxed);
                 let _ = writer.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
             })
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        Ok(SqliteDb { writer: tx, readers: Arc::new(Mutex::new(readers)), permits: Arc::new(Semaphore::new(READERS)) })
+        Ok(SqliteDb {
+            path: Arc::new(path.to_path_buf()),
+            writer: tx,
+            readers: Arc::new(Mutex::new(readers)),
+            permits: Arc::new(Semaphore::new(READERS)),
+        })
+    }
+
+    /// Copy the whole log into the database and truncate it (at a clean shutdown, when
+    /// nothing else writes).
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = Connection::open(path.as_path()).map_err(map_err)?;
+            conn.busy_timeout(std::time::Duration::from_secs(2)).map_err(map_err)?;
+            conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").map_err(map_err)
+        })
+        .await
+        .map_err(|e| StoreError::Database(e.to_string()))?
     }
 
     pub async fn write(&self, plan: Plan) -> Result<Vec<StmtOutcome>, StoreError> {

@@ -53,56 +53,84 @@ macro_rules! by_ids {
     };
 }
 
-macro_rules! claim_sql {
-    ($lock:literal) => {
-        concat!(
-            "UPDATE outbox SET lease_until = $1, lease_owner = $2 WHERE id IN (",
-            "SELECT o.id FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= $3 ",
-            "AND (o.lease_until IS NULL OR o.lease_until < $3) ",
-            "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.ordering_key = o.ordering_key AND p.state = 'pending' ",
-            "AND p.id < o.id AND (p.next_attempt_at > $3 OR p.lease_owner IS NOT NULL)) ",
-            "ORDER BY o.id LIMIT $4",
-            $lock,
-            ") RETURNING ",
-            delivery_cols!()
+/// A statement that ends a lease: over a JSON array of row ids bound as `$ids`, and on
+/// PostgreSQL only while the lease is still `$owner`'s. SQLite keeps leases in memory (one
+/// process owns the database), so its statements take no owner parameter: the owner is always
+/// the last parameter, and [`SqlStore::lease_params`] drops it there.
+macro_rules! leased {
+    ($head:literal, $ids:literal, $owner:literal) => {
+        (
+            concat!($head, " id IN (SELECT value FROM json_each(", $ids, "))"),
+            concat!(
+                $head,
+                " id IN (SELECT CAST(jsonb_array_elements_text(CAST(CAST(",
+                $ids,
+                " AS TEXT) AS jsonb)) AS BIGINT)) AND lease_owner = ",
+                $owner
+            ),
         )
     };
 }
+
 // An earlier pending row of the same key blocks while it waits for a retry or holds a lease,
 // even an expired one: an expired lease is first re-claimed (the earlier row is itself due),
 // and only its recorded outcome clears it. (On PostgreSQL a row being recorded right now is
 // skipped by SKIP LOCKED, and the statement's snapshot still shows its lease.)
-const CLAIM_SQLITE: &str = claim_sql!("");
-const CLAIM_PG: &str = claim_sql!(" FOR UPDATE SKIP LOCKED");
+/// PostgreSQL: lease due rows in the rows themselves, so several nodes can share the outbox.
+const CLAIM_PG: &str = concat!(
+    "UPDATE outbox SET lease_until = $1, lease_owner = $2 WHERE id IN (",
+    "SELECT o.id FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= $3 ",
+    "AND (o.lease_until IS NULL OR o.lease_until < $3) ",
+    "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.ordering_key = o.ordering_key AND p.state = 'pending' ",
+    "AND p.id < o.id AND (p.next_attempt_at > $3 OR p.lease_owner IS NOT NULL)) ",
+    "ORDER BY o.id LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING ",
+    delivery_cols!()
+);
+/// SQLite: the same question as a read, with the leases this process holds as parameters
+/// (`$2` live leases, `$3` every lease, expired or not), so a claim writes nothing.
+const CLAIM_SQLITE: &str = concat!(
+    "SELECT ",
+    delivery_cols!(),
+    " FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= $1 ",
+    "AND o.id NOT IN (SELECT value FROM json_each($2)) ",
+    "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.ordering_key = o.ordering_key AND p.state = 'pending' ",
+    "AND p.id < o.id AND (p.next_attempt_at > $1 OR p.id IN (SELECT value FROM json_each($3)))) ",
+    "ORDER BY o.id LIMIT $4"
+);
 /// Serialises claims across nodes for the length of one claim transaction, so two nodes never
 /// lease two events of one conversation at once.
 const PG_CLAIM_LOCK: &str = "SELECT pg_advisory_xact_lock(7436152)";
 
+/// Outbox rows leased to this process's delivery worker, by id, with the lease's end (SQLite).
+/// The lock is held from a claim's query until its rows are recorded here, so two claims never
+/// take one row.
+#[derive(Default)]
+pub(crate) struct Leases(tokio::sync::Mutex<std::collections::HashMap<i64, i64>>);
+
 /// Params: at, status, endpoint, ids, owner.
-const DELIVERED: (&str, &str) = by_ids!(
+const DELIVERED: (&str, &str) = leased!(
     "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = $1, updated_at = $1, last_status = $2, last_error = NULL, endpoint = $3, lease_until = NULL, lease_owner = NULL WHERE",
     "$4",
-    "AND lease_owner = $5"
+    "$5"
 );
 /// Params (here and the next two): next_attempt_at / counted, at, status, error, endpoint, ids, owner.
-const RETRY: (&str, &str) = by_ids!(
+const RETRY: (&str, &str) = leased!(
     "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, updated_at = $2, last_status = $3, last_error = $4, endpoint = $5, lease_until = NULL, lease_owner = NULL WHERE",
     "$6",
-    "AND lease_owner = $7"
+    "$7"
 );
-const DEAD: (&str, &str) = by_ids!(
+const DEAD: (&str, &str) = leased!(
     "UPDATE outbox SET state = 'dead', attempts = attempts + $1, updated_at = $2, last_status = $3, last_error = $4, endpoint = $5, lease_until = NULL, lease_owner = NULL WHERE",
     "$6",
-    "AND lease_owner = $7"
+    "$7"
 );
-const DEFER: (&str, &str) = by_ids!(
+const DEFER: (&str, &str) = leased!(
     "UPDATE outbox SET next_attempt_at = $1, updated_at = $2, last_status = $3, last_error = $4, endpoint = $5, lease_until = NULL, lease_owner = NULL WHERE",
     "$6",
-    "AND lease_owner = $7"
+    "$7"
 );
 /// Params: ids, owner.
-const RELEASE: (&str, &str) =
-    by_ids!("UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE", "$1", "AND lease_owner = $2");
+const RELEASE_PG: &str = leased!("UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE", "$1", "$2").1;
 /// Params: now, ids, business (optional).
 const REPLAY_IDS: (&str, &str) = by_ids!(
     "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = $1, retry_from = $1, updated_at = $1, delivered_at = NULL, lease_until = NULL, lease_owner = NULL WHERE",
@@ -179,6 +207,24 @@ fn affected(out: &[crate::db::StmtOutcome]) -> u64 {
 impl SqlStore {
     fn pg(&self) -> bool {
         self.db.engine() == "postgres"
+    }
+
+    /// The parameters of a [`leased!`] statement for this engine: SQLite's take no owner.
+    fn lease_params(&self, mut params: Vec<Value>) -> Vec<Value> {
+        if !self.pg() {
+            params.pop();
+        }
+        params
+    }
+
+    /// Forget this process's leases of these rows (SQLite; a no-op on PostgreSQL).
+    async fn end_leases(&self, ids: impl Iterator<Item = &i64>) {
+        if !self.pg() {
+            let mut leases = self.leases.0.lock().await;
+            for id in ids {
+                leases.remove(id);
+            }
+        }
     }
 
     fn pick(&self, sql: (&'static str, &'static str)) -> &'static str {
@@ -325,16 +371,27 @@ impl WebhookStore for SqlStore {
     }
 
     async fn claim_due(&self, now: i64, owner: &str, lease_until: i64, limit: usize) -> StoreResult<Vec<Delivery>> {
-        let mut plan = Plan::new();
-        let sql = if self.pg() {
-            plan.push(PG_CLAIM_LOCK, vec![]);
-            CLAIM_PG
+        let mut rows = if self.pg() {
+            let mut plan = Plan::one(PG_CLAIM_LOCK, vec![]);
+            plan.push_returning(CLAIM_PG, params![lease_until, owner, now, limit as i64]);
+            let out = self.db.write(plan).await?;
+            out.last().map(|o| o.rows.iter().map(delivery).collect()).unwrap_or(Ok(Vec::new()))?
         } else {
-            CLAIM_SQLITE
+            let mut leases = self.leases.0.lock().await;
+            let live: Vec<i64> = leases.iter().filter(|(_, until)| **until >= now).map(|(id, _)| *id).collect();
+            let all: Vec<i64> = leases.keys().copied().collect();
+            let rows = self
+                .db
+                .query(CLAIM_SQLITE, params![now, ids_json(&live), ids_json(&all), limit as i64])
+                .await?
+                .iter()
+                .map(delivery)
+                .collect::<StoreResult<Vec<_>>>()?;
+            for d in &rows {
+                leases.insert(d.id, lease_until);
+            }
+            rows
         };
-        plan.push_returning(sql, params![lease_until, owner, now, limit as i64]);
-        let out = self.db.write(plan).await?;
-        let mut rows = out.last().map(|o| o.rows.iter().map(delivery).collect()).unwrap_or(Ok(Vec::new()))?;
         rows.sort_by_key(|d: &Delivery| d.id);
         Ok(rows)
     }
@@ -350,29 +407,43 @@ impl WebhookStore for SqlStore {
             let error = r.error.as_deref();
             let (sql, first) = match &r.outcome {
                 Outcome::Delivered => {
-                    plan.push(self.pick(DELIVERED), params![r.at, r.status, endpoint, ids, owner]);
+                    plan.push(self.pick(DELIVERED), self.lease_params(params![r.at, r.status, endpoint, ids, owner]));
                     continue;
                 }
                 Outcome::Retry { next_attempt_at } => (RETRY, *next_attempt_at),
                 Outcome::Dead { counted } => (DEAD, *counted as i64),
                 Outcome::Defer { next_attempt_at } => (DEFER, *next_attempt_at),
             };
-            plan.push(self.pick(sql), params![first, r.at, r.status, error, endpoint, ids, owner]);
+            plan.push(self.pick(sql), self.lease_params(params![first, r.at, r.status, error, endpoint, ids, owner]));
         }
         if plan.stmts.is_empty() {
             return Ok(());
         }
-        self.db.write(plan).await.map(|_| ())
+        self.db.write(plan).await?;
+        self.end_leases(results.iter().flat_map(|r| r.ids.iter())).await;
+        Ok(())
     }
 
     async fn release(&self, owner: &str, ids: &[i64]) -> StoreResult<()> {
         if ids.is_empty() {
             return Ok(());
         }
-        self.db.write(Plan::one(self.pick(RELEASE), params![ids_json(ids), owner])).await.map(|_| ())
+        if self.pg() {
+            self.db.write(Plan::one(RELEASE_PG, params![ids_json(ids), owner])).await?;
+        }
+        self.end_leases(ids.iter()).await;
+        Ok(())
     }
 
     async fn release_all_leases(&self) -> StoreResult<u64> {
+        let held = {
+            let mut leases = self.leases.0.lock().await;
+            let n = leases.len() as u64;
+            leases.clear();
+            n
+        };
+        // Rows leased in the table: every lease on PostgreSQL, and on SQLite those left by
+        // versions that leased there.
         let out = self
             .db
             .write(Plan::one(
@@ -380,7 +451,7 @@ impl WebhookStore for SqlStore {
                 vec![],
             ))
             .await?;
-        Ok(affected(&out))
+        Ok(held + affected(&out))
     }
 
     async fn next_due_at(&self) -> StoreResult<Option<i64>> {
