@@ -85,23 +85,51 @@ impl WaId {
 
     /// The country calling code (`1`, `44`, `91`, …).
     pub fn calling_code(&self) -> String {
-        match self.parsed() {
-            Some(p) => p.code().value().to_string(),
-            None => self.0.chars().take(1).collect(),
-        }
+        self.region().0
     }
 
     /// The ISO country (`US`, `GB`, `CA`, …) the number belongs to, if known.
     pub fn country(&self) -> Option<String> {
-        let p = self.parsed()?;
+        self.region().1
+    }
+
+    /// Calling code and country, remembered per number: parsing with the full metadata costs
+    /// tens of microseconds, and every send and status prices by country.
+    fn region(&self) -> (String, Option<String>) {
+        use std::collections::HashMap;
+        use std::sync::{OnceLock, RwLock};
+        type Regions = RwLock<HashMap<String, (String, Option<String>)>>;
+        /// Beyond this many numbers the memory starts over (each entry is a few dozen bytes).
+        const MAX: usize = 200_000;
+        static REGIONS: OnceLock<Regions> = OnceLock::new();
+        let regions = REGIONS.get_or_init(Default::default);
+        if let Some(r) = regions.read().ok().and_then(|m| m.get(&self.0).cloned()) {
+            return r;
+        }
+        let r = self.parse_region();
+        if let Ok(mut m) = regions.write() {
+            if m.len() >= MAX {
+                m.clear();
+            }
+            m.insert(self.0.clone(), r.clone());
+        }
+        r
+    }
+
+    fn parse_region(&self) -> (String, Option<String>) {
+        let Some(p) = self.parsed() else {
+            return (self.0.chars().take(1).collect(), None);
+        };
+        let code = p.code().value().to_string();
         if let Some(id) = p.country().id() {
-            return Some(format!("{id:?}"));
+            return (code, Some(format!("{id:?}")));
         }
         // Numbers in reserved or fictional ranges have no region of their own: take the main
         // country of their calling code.
-        let entries = phonenumber::metadata::DATABASE.by_code(&p.code().value())?;
-        let main = entries.iter().find(|m| m.is_main_country_for_code()).or(entries.first())?;
-        Some(main.id().to_string())
+        let main = phonenumber::metadata::DATABASE.by_code(&p.code().value()).and_then(|entries| {
+            entries.iter().find(|m| m.is_main_country_for_code()).or(entries.first()).map(|m| m.id().to_string())
+        });
+        (code, main)
     }
 
     /// International display form, as Meta shows `display_phone_number` (`+1 631-555-5555`).

@@ -82,6 +82,9 @@ pub struct MessagingService {
     phones_by_id: Arc<TtlCache<String, PhoneNumber>>,
     phones_by_number: Arc<TtlCache<String, PhoneNumber>>,
     windows: Arc<TtlCache<(String, String), Millis>>,
+    /// Customers by `wa_id` (5 s) for their messages' webhooks; a rename through this process
+    /// drops the entry at once ([`MessagingService::forget_customer`]).
+    customers: Arc<TtlCache<String, Customer>>,
     throughput: Arc<RateLimiter<String>>,
     /// Entry points (ad arrivals) per (number, customer), mostly none: kept 5 s so a send
     /// needs no extra read. This process's own changes drop the entry at once; another node's
@@ -148,6 +151,7 @@ impl MessagingService {
             phones_by_id: Arc::new(TtlCache::new(Duration::from_secs(5), 100_000)),
             phones_by_number: Arc::new(TtlCache::new(Duration::from_secs(5), 100_000)),
             windows: Arc::new(TtlCache::new(Duration::from_secs(3600), 1_000_000)),
+            customers: Arc::new(TtlCache::new(Duration::from_secs(5), 100_000)),
             throughput: Arc::new(RateLimiter::new(config.throughput_mps.max(1), config.throughput_mps.max(1) * 60)),
             pair_rate: Arc::new(RateLimiter::new(crate::limits::PAIR_BURST, crate::limits::PAIR_PER_MINUTE)),
             entry_points: Arc::new(TtlCache::new(Duration::from_secs(5), 1_000_000)),
@@ -191,6 +195,25 @@ impl MessagingService {
             self.phones_by_number.insert(number.to_string(), p.clone());
         }
         Ok(p)
+    }
+
+    /// A customer who is writing (their session is valid): from the cache, else the store.
+    async fn known_customer(&self, wa_id: &str) -> Result<Customer, ApiError> {
+        if let Some(c) = self.customers.get(&wa_id.to_string()) {
+            return Ok(c);
+        }
+        let c = self
+            .store
+            .customer(wa_id)
+            .await?
+            .ok_or_else(|| ApiError::new(ErrorCode::AccessDenied, "unknown customer"))?;
+        self.customers.insert(wa_id.to_string(), c.clone());
+        Ok(c)
+    }
+
+    /// Drop a customer's cached profile after it changed.
+    pub fn forget_customer(&self, wa_id: &str) {
+        self.customers.remove(&wa_id.to_string());
     }
 
     /// When the customer last wrote to this number, if ever: from the cache when it shows an
@@ -576,11 +599,7 @@ impl MessagingService {
         let phone = self.phone_by_number(to.as_str()).await?.ok_or_else(|| {
             ApiError::new(ErrorCode::Undeliverable, format!("to: {to} is not a business number here"))
         })?;
-        let customer = self
-            .store
-            .customer(wa_id)
-            .await?
-            .ok_or_else(|| ApiError::new(ErrorCode::AccessDenied, "unknown customer"))?;
+        let customer = self.known_customer(wa_id).await?;
         self.quality.check_inbound(&phone, wa_id).await?;
         let msg: InboundMessage = inbound::parse_customer_message(body)?;
         let now = self.now();
@@ -672,11 +691,7 @@ impl MessagingService {
             .phone_by_number(to.as_str())
             .await?
             .ok_or_else(|| ApiError::bad_value(format!("{to} is not a business number here")))?;
-        let customer = self
-            .store
-            .customer(wa_id)
-            .await?
-            .ok_or_else(|| ApiError::new(ErrorCode::AccessDenied, "unknown customer"))?;
+        let customer = self.known_customer(wa_id).await?;
         let now = self.now();
         let (value, detail) = if stop {
             ("stop", "User requested to stop marketing messages")

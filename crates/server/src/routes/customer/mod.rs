@@ -96,6 +96,7 @@ pub async fn open_session(State(state): State<AppState>, GraphBody(body): GraphB
         created_at: now,
     };
     state.store.upsert_customer(&customer, name.is_some()).await?;
+    state.messaging.forget_customer(wa.as_str());
     let token = format!("cs_{}", risala_core::ids::new_secret(40));
     state
         .store
