@@ -70,6 +70,14 @@ enum Cmd {
         #[arg(long, default_value_t = 64)]
         connections: usize,
     },
+    /// Cold start: restart the server on an existing database, time start to healthy.
+    Startup {
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Send messages for this long first, so the database holds data.
+        #[arg(long, default_value = "3s")]
+        fill: String,
+    },
     /// A short run of every scenario (CI's smoke test): figures are printed, not asserted.
     Smoke {
         #[arg(long, default_value = "5s")]
@@ -92,8 +100,13 @@ fn duration(s: &str) -> anyhow::Result<Duration> {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let _ = rustls::crypto::ring::default_provider().install_default();
-    // Many sockets: raise the open-file limit for this process and the server it starts.
-    let _ = rlimit::increase_nofile_limit(65_536);
+    // Many sockets: raise the open-file limit for this process and the server it starts (the
+    // hard limit too where allowed, as for root: 20,000 connections need more than 20,000
+    // descriptors on each side).
+    const FILES: u64 = 65_536;
+    if rlimit::setrlimit(rlimit::Resource::NOFILE, FILES, FILES).is_err() {
+        let _ = rlimit::increase_nofile_limit(FILES);
+    }
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
         if let Cmd::Serve { data_dir, database_url } = cli.cmd {
@@ -111,6 +124,7 @@ fn main() -> anyhow::Result<()> {
             Cmd::Baseline { duration: d, connections } => {
                 vec![scenarios::baseline_report(&mut env, duration(&d)?, connections).await?]
             }
+            Cmd::Startup { runs, fill } => vec![scenarios::startup(&mut env, runs, duration(&fill)?).await?],
             Cmd::Smoke { duration: d } => {
                 let d = duration(&d)?;
                 vec![
@@ -120,6 +134,7 @@ fn main() -> anyhow::Result<()> {
                     scenarios::inbound(&mut env, d, 50).await?,
                     scenarios::connections(&mut env, 500, Duration::from_secs(1)).await?,
                     scenarios::send(&mut env, d, 16, 100, None, true).await?,
+                    scenarios::startup(&mut env, 3, Duration::ZERO).await?,
                 ]
             }
             Cmd::Serve { .. } => unreachable!("handled above"),

@@ -4,7 +4,6 @@
 use anyhow::Context;
 use risala_server::config::{LogFormat, Mode};
 use risala_server::Config;
-use tokio::net::TcpListener;
 
 fn init_logs(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log_level)
@@ -20,7 +19,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     init_logs(&config);
     let listener =
-        TcpListener::bind(&config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
+        risala_server::listen(&config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
     let bound = listener.local_addr()?.to_string();
     let state = risala_server::build_state(config.clone()).await.context("opening the database")?;
     let demo = if config.mode == Mode::Sandbox && config.seed_demo {

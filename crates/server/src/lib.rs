@@ -35,6 +35,22 @@ pub const CLOCK_SETTING: &str = "sandbox_clock_offset_ms";
 /// Setting key of the key that signs media download URLs.
 pub const URL_SECRET_SETTING: &str = "media_url_secret";
 
+/// Listen on `addr` (`host:port`, port 0 for any) with a deep accept queue: a burst of
+/// thousands of devices connecting at once must not overflow the default queue of 128, where
+/// the kernel drops connection attempts and clients retry only after a second.
+pub async fn listen(addr: &str) -> std::io::Result<tokio::net::TcpListener> {
+    let mut last = None;
+    for a in tokio::net::lookup_host(addr).await? {
+        let socket = if a.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+        socket.set_reuseaddr(true)?;
+        match socket.bind(a).and_then(|()| socket.listen(4096)) {
+            Ok(l) => return Ok(l),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("no address in {addr}"))))
+}
+
 /// Open the configured store (migrating it) and build the app state.
 pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     config.webhooks.validate().map_err(|e| anyhow::anyhow!("invalid webhook settings: {e}"))?;
@@ -75,16 +91,19 @@ pub async fn serve(
         shutdown.await;
         worker.stop().await;
     };
+    let store = state.store.clone();
     let router = routes::router(state);
     let app = tower::util::MapRequestLayer::new(middleware::strip_version).layer(router);
-    axum::serve(listener, ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app))
+    let served = axum::serve(listener, ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app))
         .with_graceful_shutdown(shutdown)
-        .await
-        .inspect(|_| {
-            janitor.abort();
-            template_clock.abort();
-            quality_clock.abort();
-        })
+        .await;
+    janitor.abort();
+    template_clock.abort();
+    quality_clock.abort();
+    if let Err(e) = store.checkpoint().await {
+        tracing::warn!(error = %e, "checkpoint at shutdown failed");
+    }
+    served
 }
 
 /// Due messaging limit upgrades, and ratings that recover as blocks and reports age, every
