@@ -70,7 +70,7 @@ pub struct Config {
     /// YELLOW from half of them). Default `3`.
     pub template_pause_after_feedback: i64,
     /// Messages per second one business number may send; above it a send fails with 130429.
-    /// Meta's default is 80. Default `0`: no limit (so load tests measure the server).
+    /// Default `80`, Meta's; `0`: no limit.
     pub throughput_mps: u32,
     /// Enforce Meta's pair rate limit (about one message every 6 s to the same customer after a
     /// burst of 45): 131056. Default `false`.
@@ -123,7 +123,7 @@ impl Default for Config {
             template_review_delay: "0s".into(),
             template_pauses: vec!["3h".into(), "6h".into()],
             template_pause_after_feedback: 3,
-            throughput_mps: 0,
+            throughput_mps: 80,
             pair_rate_limit: false,
             messaging_limit_tier: "TIER_250".into(),
             messaging_limit_upgrades: true,
@@ -256,9 +256,9 @@ template_pauses = ["3h", "6h"]
 # Blocks and reports after a template's messages that make it RED and pause it (YELLOW at half).
 template_pause_after_feedback = 3
 
-# Messages per second one business number may send (above: 130429). Meta's default is 80;
+# Messages per second one business number may send (above: 130429), as Meta's default;
 # 0 = no limit.
-throughput_mps = 0
+throughput_mps = 80
 
 # Meta's pair rate limit: after a burst of 45, about one message every 6 s to the same
 # customer (above: 131056).

@@ -113,6 +113,8 @@ impl Database {
             database_url: self.url.clone(),
             demo_token: Some(DEMO_TOKEN.into()),
             sqlite_synchronous: "NORMAL".into(),
+            // Tests send bursts to one number; the throughput test sets its own limit.
+            throughput_mps: 0,
             ..Config::default()
         }
     }
