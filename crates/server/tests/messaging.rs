@@ -304,6 +304,31 @@ async fn window(engine: Engine) {
 }
 engine_test!(window_expiry_gives_131047, super::window);
 
+/// The chat list and the conversations read show the time of the last message, inbound or
+/// outbound (outbound messages do not rewrite the conversation row).
+async fn last_message_time(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let c = app.customer(CUSTOMER, "Alice").await;
+    c.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
+    let wrote_at = app.state.clock.now_ms();
+    let (s, v) = app.post_as("/sandbox/v1/clock/advance", &json!({"by": "1h"}), None).await;
+    assert_eq!(s, 200, "{v}");
+    let (_, chats) = c.get("/customer/v1/chats").await;
+    let at = chats["data"][0]["last_message_at"].as_i64().unwrap();
+    assert!((wrote_at - 1000..=wrote_at).contains(&at), "{chats}");
+    send_ok(&app, json!({"type": "text", "text": {"body": "an hour later"}})).await;
+    let answered_at = app.state.clock.now_ms();
+    let (_, chats) = c.get("/customer/v1/chats").await;
+    let at = chats["data"][0]["last_message_at"].as_i64().unwrap();
+    assert!((answered_at - 1000..=answered_at).contains(&at), "{chats}");
+    let (s, v) = app.get(&format!("/v23.0/{}/conversations?wa_id={CUSTOMER}", app.phone_number_id())).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["data"][0]["last_message_at"], at, "{v}");
+    app.stop().await;
+}
+engine_test!(chats_show_the_last_message_time, super::last_message_time);
+
 async fn validation(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();

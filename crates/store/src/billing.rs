@@ -163,7 +163,11 @@ impl BillingStore for SqlStore {
         let rows = self
             .db
             .query(
-                "SELECT c.phone_number_id, c.wa_id, c.last_inbound_at, c.last_message_at, e.referral_at, e.opened_at, e.expires_at FROM conversations c LEFT JOIN entry_points e ON e.phone_number_id = c.phone_number_id AND e.wa_id = c.wa_id WHERE c.phone_number_id = $1 AND ($2 = '' OR c.wa_id = $2) ORDER BY c.last_message_at DESC LIMIT $3",
+                concat!(
+                    "SELECT * FROM (SELECT c.phone_number_id, c.wa_id, c.last_inbound_at, ",
+                    crate::messages::last_message_at!(),
+                    " AS last_message_at, e.referral_at, e.opened_at, e.expires_at FROM conversations c LEFT JOIN entry_points e ON e.phone_number_id = c.phone_number_id AND e.wa_id = c.wa_id WHERE c.phone_number_id = $1 AND ($2 = '' OR c.wa_id = $2)) t ORDER BY last_message_at DESC LIMIT $3"
+                ),
                 params![phone_number_id, wa_id.unwrap_or(""), limit as i64],
             )
             .await?;

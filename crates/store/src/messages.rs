@@ -54,11 +54,26 @@ macro_rules! media_cols {
         "id, business_id, phone_number_id, owner_wa_id, mime_type, sha256, file_size, filename, created_at, expires_at"
     };
 }
+/// A conversation's columns, read from `conversations c`. Outbound messages do not write the
+/// conversation row (only the first one creates it): the times of the last message and of the
+/// last outbound one come from the chat index of `messages`.
 macro_rules! conversation_cols {
     () => {
-        "phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at"
+        concat!(
+            "c.phone_number_id, c.wa_id, c.business_id, c.last_inbound_at, ",
+            "(SELECT m.created_at FROM messages m WHERE m.phone_number_id = c.phone_number_id AND m.wa_id = c.wa_id AND m.direction = 'out' ORDER BY m.seq DESC LIMIT 1) AS last_outbound_at, ",
+            last_message_at!(),
+            " AS last_message_at, c.created_at"
+        )
     };
 }
+/// The time of a conversation's (`c`) last message.
+macro_rules! last_message_at {
+    () => {
+        "COALESCE((SELECT m.created_at FROM messages m WHERE m.phone_number_id = c.phone_number_id AND m.wa_id = c.wa_id ORDER BY m.seq DESC LIMIT 1), c.last_message_at)"
+    };
+}
+pub(crate) use last_message_at;
 
 fn json(r: &Row, i: usize) -> StoreResult<Value> {
     serde_json::from_str(&r.text(i)?).map_err(|e| StoreError::Database(format!("column {i}: bad JSON: {e}")))
@@ -174,13 +189,20 @@ pub(crate) fn record_plan(new: &NewMessage<'_>) -> Plan {
             m.updated_at
         ],
     );
-    // A message to a number that is not a customer (a failed send) opens no conversation.
-    let inbound = (m.direction == Direction::Inbound).then_some(m.created_at);
-    let outbound = (m.direction == Direction::Outbound).then_some(m.created_at);
-    plan.push(
-            "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS BIGINT), CAST($5 AS BIGINT), CAST($6 AS BIGINT), CAST($6 AS BIGINT) WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2) ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_inbound_at = COALESCE(excluded.last_inbound_at, conversations.last_inbound_at), last_outbound_at = COALESCE(excluded.last_outbound_at, conversations.last_outbound_at), last_message_at = excluded.last_message_at",
-            params![&m.phone_number_id, &m.wa_id, &m.business_id, inbound, outbound, m.created_at],
-        );
+    // A message to a number that is not a customer (a failed send) opens no conversation. An
+    // inbound message moves the window; an outbound one only creates the row (its time is read
+    // from the messages), so a send writes no conversation page.
+    let sql = match m.direction {
+        Direction::Inbound => concat!(
+            "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS BIGINT), CAST(NULL AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT) WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2)",
+            " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, last_message_at = excluded.last_message_at"
+        ),
+        Direction::Outbound => concat!(
+            "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST(NULL AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT) WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2)",
+            " ON CONFLICT (phone_number_id, wa_id) DO NOTHING"
+        ),
+    };
+    plan.push(sql, params![&m.phone_number_id, &m.wa_id, &m.business_id, m.created_at]);
     if let Some(p) = new.pricing {
         plan.stmts.extend(crate::billing::pricing_stmts(m, p));
     }
@@ -220,7 +242,7 @@ impl MessageStore for SqlStore {
                 concat!(
                     "SELECT ",
                     conversation_cols!(),
-                    " FROM conversations WHERE phone_number_id = $1 AND wa_id = $2"
+                    " FROM conversations c WHERE c.phone_number_id = $1 AND c.wa_id = $2"
                 ),
                 params![phone_number_id, wa_id],
             )
@@ -233,9 +255,9 @@ impl MessageStore for SqlStore {
             .db
             .query(
                 concat!(
-                    "SELECT ",
+                    "SELECT * FROM (SELECT ",
                     conversation_cols!(),
-                    " FROM conversations WHERE wa_id = $1 ORDER BY last_message_at DESC"
+                    " FROM conversations c WHERE c.wa_id = $1) t ORDER BY last_message_at DESC"
                 ),
                 params![wa_id],
             )
