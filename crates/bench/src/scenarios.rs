@@ -26,6 +26,13 @@ pub struct Env {
     dir: Option<PathBuf>,
 }
 
+/// A scenario that fails still stops the server it started and removes its data.
+impl Drop for Env {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
 impl Env {
     pub fn new(server: Option<&Path>, database_url: Option<&str>) -> anyhow::Result<Env> {
         if let Some(file) = server {
@@ -490,6 +497,18 @@ pub async fn inbound(env: &mut Env, duration: Duration, customers: usize) -> any
 pub async fn connections(env: &mut Env, count: usize, hold: Duration) -> anyhow::Result<Report> {
     let pid =
         env.spawned.as_ref().map(|s| s.pid()).context("connections needs the bench's own server to read its memory")?;
+    // Each side holds one descriptor per connection plus its own files and sockets: fail at
+    // once rather than let connections hang on a full descriptor table.
+    let (files, _) = rlimit::getrlimit(rlimit::Resource::NOFILE)?;
+    const MARGIN: u64 = 64;
+    if count as u64 + MARGIN > files {
+        bail!(
+            "connections {count} needs about {} open files in the bench and in the server; the limit here is {files} \
+             (raise the hard limit, or hold at most {})",
+            count as u64 + MARGIN,
+            files.saturating_sub(MARGIN)
+        );
+    }
     let people = env.customers(count).await?;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let before = rss_bytes(pid).unwrap_or(0);
