@@ -219,12 +219,16 @@ pub trait WebhookStore: Send + Sync {
     async fn enqueue(&self, events: &[NewOutboxEvent]) -> StoreResult<Vec<i64>>;
 
     /// Lease up to `limit` due rows to `owner` until `lease_until`, oldest first. A row is due
-    /// when it is pending, `next_attempt_at <= now`, not leased (or its lease ended), and no earlier
-    /// pending row of its ordering key is waiting for a retry or holds a lease.
+    /// when it is pending, `next_attempt_at <= now`, not leased (or its lease ended before
+    /// `lease_now`), and no earlier pending row of its ordering key is waiting for a retry or
+    /// holds a lease. `now` is the service clock (the sandbox clock moves it); leases are in
+    /// wall-clock milliseconds (`lease_now`, `lease_until`), so moving the sandbox clock never
+    /// ends a lease while its POST is in flight.
     async fn claim_due(
         &self,
         now: Millis,
         owner: &str,
+        lease_now: Millis,
         lease_until: Millis,
         limit: usize,
     ) -> StoreResult<Vec<Delivery>>;

@@ -91,7 +91,10 @@ impl Engine {
             }
             let now = self.clock.now_ms();
             let limit = self.cfg.claim_limit.min(free * self.cfg.batch_max_count).max(1);
-            let rows = match self.store.claim_due(now, &self.owner, now + self.cfg.lease.0, limit).await {
+            // Leases run on the wall clock: a sandbox clock moved forward must not end the
+            // lease of a POST in flight (the change would be sent twice).
+            let wall = wall_clock_ms();
+            let rows = match self.store.claim_due(now, &self.owner, wall, wall + self.cfg.lease.0, limit).await {
                 Ok(rows) => rows,
                 Err(e) => {
                     tracing::warn!(error = %e, "claiming webhook deliveries failed");
@@ -353,4 +356,9 @@ fn push_result(
         return;
     }
     out.push(AttemptResult { ids: vec![id], outcome, status, error, endpoint, at });
+}
+
+/// Milliseconds since the Unix epoch on the system clock.
+fn wall_clock_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }

@@ -320,6 +320,27 @@ async fn order(engine: Engine) {
 }
 engine_test!(per_conversation_order_holds_with_many_conversations, super::order);
 
+/// Moving the sandbox clock while a POST is in flight does not end its lease: the change is
+/// not sent a second time.
+async fn clock_jump_mid_post(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start_with(config(&db)).await.unwrap();
+    let rcv = WebhookReceiver::start(TOKEN).await.unwrap();
+    subscribe(&app, &rcv).await;
+    rcv.delay(Duration::from_millis(800));
+    enqueue(&app, vec![event(&app, "jump", 0)]).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for _ in 0..3 {
+        advance(&app, 3 * HOUR);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(rcv.wait_accepted(1, Duration::from_secs(5)).await);
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(rcv.posts().len(), 1, "the change was posted again while its first POST was in flight");
+    app.stop().await;
+}
+engine_test!(a_clock_jump_does_not_resend_a_change_in_flight, super::clock_jump_mid_post);
+
 async fn dead_letters(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let mut c = config(&db);

@@ -80,7 +80,7 @@ macro_rules! leased {
 const CLAIM_PG: &str = concat!(
     "UPDATE outbox SET lease_until = $1, lease_owner = $2 WHERE id IN (",
     "SELECT o.id FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= $3 ",
-    "AND (o.lease_until IS NULL OR o.lease_until < $3) ",
+    "AND (o.lease_until IS NULL OR o.lease_until < $5) ",
     "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.ordering_key = o.ordering_key AND p.state = 'pending' ",
     "AND p.id < o.id AND (p.next_attempt_at > $3 OR p.lease_owner IS NOT NULL)) ",
     "ORDER BY o.id LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING ",
@@ -370,15 +370,22 @@ impl WebhookStore for SqlStore {
         out.iter().map(|o| o.rows.first().ok_or(StoreError::NotFound).and_then(|r| r.i64(0))).collect()
     }
 
-    async fn claim_due(&self, now: i64, owner: &str, lease_until: i64, limit: usize) -> StoreResult<Vec<Delivery>> {
+    async fn claim_due(
+        &self,
+        now: i64,
+        owner: &str,
+        lease_now: i64,
+        lease_until: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<Delivery>> {
         let mut rows = if self.pg() {
             let mut plan = Plan::one(PG_CLAIM_LOCK, vec![]);
-            plan.push_returning(CLAIM_PG, params![lease_until, owner, now, limit as i64]);
+            plan.push_returning(CLAIM_PG, params![lease_until, owner, now, limit as i64, lease_now]);
             let out = self.db.write(plan).await?;
             out.last().map(|o| o.rows.iter().map(delivery).collect()).unwrap_or(Ok(Vec::new()))?
         } else {
             let mut leases = self.leases.0.lock().await;
-            let live: Vec<i64> = leases.iter().filter(|(_, until)| **until >= now).map(|(id, _)| *id).collect();
+            let live: Vec<i64> = leases.iter().filter(|(_, until)| **until >= lease_now).map(|(id, _)| *id).collect();
             let all: Vec<i64> = leases.keys().copied().collect();
             let rows = self
                 .db

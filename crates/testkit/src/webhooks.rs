@@ -52,6 +52,8 @@ struct Shared {
     fail_status: AtomicU16,
     fail_every: AtomicUsize,
     received: AtomicUsize,
+    /// Milliseconds each POST waits before it is answered.
+    delay_ms: std::sync::atomic::AtomicU64,
     posts: Mutex<Vec<Post>>,
     handshakes: AtomicUsize,
     notify: Notify,
@@ -86,6 +88,10 @@ async fn verify(State(s): State<Arc<Shared>>, Query(q): Query<Vec<(String, Strin
 }
 
 async fn receive(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    let delay = s.delay_ms.load(Ordering::SeqCst);
+    if delay > 0 {
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+    }
     let signature = headers.get("x-hub-signature-256").and_then(|v| v.to_str().ok()).map(str::to_string);
     let secret = s.app_secret.lock().ok().and_then(|g| g.clone());
     let signature_valid = secret.map(|sec| signature.as_deref().is_some_and(|h| signature_matches(&sec, &body, h)));
@@ -154,6 +160,11 @@ impl WebhookReceiver {
     pub fn fail_next(&self, n: usize, status: u16) {
         self.shared.fail_status.store(status, Ordering::SeqCst);
         self.shared.fail_next.store(n, Ordering::SeqCst);
+    }
+
+    /// Take this long to answer each POST (a slow receiver).
+    pub fn delay(&self, d: Duration) {
+        self.shared.delay_ms.store(d.as_millis() as u64, Ordering::SeqCst);
     }
 
     /// Answer every `n`-th POST with 500 (0 turns it off).
