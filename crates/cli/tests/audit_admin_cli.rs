@@ -4,77 +4,18 @@
 //! server charges, and `risala admin billing invoice` prints those charges as JSON, CSV and a
 //! table.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use risala_testkit::TempDir;
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_risala");
+mod common;
+
+use common::{Server, BIN};
+
 const TOKEN: &str = "EAARaudit-admin-cli-token-0001";
 const GB: &str = "447700900123";
 const US: &str = "12125550199";
-
-struct Server {
-    child: Child,
-    banner: String,
-}
-
-impl Server {
-    /// Start `risala` on a free port with manual template review.
-    fn start(dir: &TempDir) -> Server {
-        let mut child = Command::new(BIN)
-            .args(["--listen", "127.0.0.1:0", "--demo-token", TOKEN, "--data-dir"])
-            .arg(dir.path())
-            .env_remove("RISALA_DATABASE_URL")
-            .env("RISALA_TEMPLATE_REVIEW", "manual")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn risala");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut banner = String::new();
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                banner.push_str(&line);
-                banner.push('\n');
-                if line.contains("-d '{") {
-                    let _ = tx.send(banner.clone());
-                }
-            }
-        });
-        let banner = rx.recv_timeout(Duration::from_secs(20)).expect("banner");
-        Server { child, banner }
-    }
-
-    fn field(&self, label: &str) -> String {
-        self.banner
-            .lines()
-            .find_map(|l| l.trim_start().strip_prefix(label).map(|v| v.trim().to_string()))
-            .unwrap_or_else(|| panic!("{label} not in banner:\n{}", self.banner))
-    }
-
-    fn base(&self) -> String {
-        let line = self.banner.lines().find(|l| l.contains("listening on")).unwrap();
-        line.split("listening on ").nth(1).unwrap().trim().to_string()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-    }
-}
 
 /// `risala --data-dir DIR admin ARGS…`: success and stdout (stderr appended).
 fn admin(dir: &TempDir, args: &[&str]) -> (bool, String, String) {
@@ -126,7 +67,7 @@ impl Http {
 #[test]
 fn operator_reviews_prices_and_invoices_with_the_cli() {
     let dir = TempDir::new();
-    let s = Server::start(&dir);
+    let s = Server::start(&dir, &["--demo-token", TOKEN], &[("RISALA_TEMPLATE_REVIEW", "manual")]);
     let http = Http::new(s.base());
     let waba = s.field("WABA id");
     let phone = s.field("phone number id");

@@ -1,73 +1,15 @@
 //! The real `risala` binary: first start prints a working sandbox, a restart re-creates
 //! nothing, SIGTERM stops it cleanly, and the admin commands work on the database.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use risala_testkit::TempDir;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_risala");
+mod common;
 
-struct Server {
-    child: Child,
-    banner: String,
-}
-
-impl Server {
-    fn start(dir: &TempDir, extra: &[&str]) -> Server {
-        let mut child = Command::new(BIN)
-            .args(["--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(dir.path())
-            .args(extra)
-            .env_remove("RISALA_DEMO_TOKEN")
-            .env_remove("RISALA_DATABASE_URL")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn risala");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut banner = String::new();
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                banner.push_str(&line);
-                banner.push('\n');
-                if line.contains("-d '{") {
-                    let _ = tx.send(banner.clone());
-                }
-            }
-        });
-        let banner = rx.recv_timeout(Duration::from_secs(20)).expect("banner");
-        Server { child, banner }
-    }
-
-    fn field(&self, label: &str) -> String {
-        self.banner
-            .lines()
-            .find_map(|l| l.trim_start().strip_prefix(label).map(|v| v.trim().to_string()))
-            .unwrap_or_else(|| panic!("{label} not in banner:\n{}", self.banner))
-    }
-
-    fn base(&self) -> String {
-        let line = self.banner.lines().find(|l| l.contains("listening on")).unwrap();
-        line.split("listening on ").nth(1).unwrap().trim().to_string()
-    }
-
-    fn terminate(mut self) -> std::process::ExitStatus {
-        let pid = self.child.id().to_string();
-        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(st) = self.child.try_wait().unwrap() {
-                return st;
-            }
-            assert!(Instant::now() < deadline, "risala did not stop on SIGTERM");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
+use common::{Server, BIN};
 
 fn admin(dir: &TempDir, args: &[&str]) -> (bool, String) {
     let out = Command::new(BIN)
@@ -93,7 +35,7 @@ fn get(url: &str, token: &str) -> (u16, Value) {
 #[test]
 fn first_start_prints_a_working_sandbox_and_restart_keeps_it() {
     let dir = TempDir::new();
-    let s = Server::start(&dir, &[]);
+    let s = Server::start(&dir, &[], &[]);
     assert!(s.banner.contains("Demo tenant (created now)"), "{}", s.banner);
     let token = s.field("access token").split_whitespace().next().unwrap().to_string();
     let phone_id = s.field("phone number id");
@@ -115,7 +57,7 @@ fn first_start_prints_a_working_sandbox_and_restart_keeps_it() {
     let status = s.terminate();
     assert!(status.success(), "SIGTERM should be a clean stop: {status:?}");
 
-    let s = Server::start(&dir, &[]);
+    let s = Server::start(&dir, &[], &[]);
     assert!(!s.banner.contains("created now"), "{}", s.banner);
     assert_eq!(s.field("phone number id"), phone_id);
     assert_eq!(s.field("WABA id"), waba_id);
@@ -138,7 +80,7 @@ fn first_start_prints_a_working_sandbox_and_restart_keeps_it() {
 fn fixed_demo_token_and_admin_commands() {
     let dir = TempDir::new();
     let fixed = "EAARfixed-demo-token-for-scripts-0001";
-    let s = Server::start(&dir, &["--demo-token", fixed]);
+    let s = Server::start(&dir, &["--demo-token", fixed], &[]);
     assert!(s.banner.contains(fixed));
     let phone_id = s.field("phone number id");
     let base = s.base();
@@ -190,7 +132,7 @@ fn fixed_demo_token_and_admin_commands() {
     assert!(!ok && out.contains("does not exist"), "{out}");
 
     // The new token works against a restarted server; revoked, it gets 190.
-    let s = Server::start(&dir, &["--demo-token", fixed]);
+    let s = Server::start(&dir, &["--demo-token", fixed], &[]);
     let base2 = s.base();
     assert_ne!(base, "");
     let (status, _) = get(&format!("{base2}/{}", n["id"].as_str().unwrap()), &token);
@@ -237,7 +179,7 @@ fn config_print_default_and_migrate() {
 fn customer_listen_and_send_talk_through_a_running_server() {
     let dir = TempDir::new();
     let token = "EAARcli-test-token-0123456789";
-    let s = Server::start(&dir, &["--demo-token", token]);
+    let s = Server::start(&dir, &["--demo-token", token], &[]);
     let base = s.base();
     let phone_id = s.field("phone number id");
     let listen = Command::new(BIN)
