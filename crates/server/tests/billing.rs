@@ -52,13 +52,11 @@ fn template_body(to: &str, name: &str) -> Value {
 }
 
 fn text_body(to: &str) -> Value {
-    json!({"messaging_product": "whatsapp", "to": to, "type": "text", "text": {"body": "Thanks!"}})
+    risala_testkit::text_message(to, "Thanks!")
 }
 
 async fn send(app: &TestApp, body: &Value) -> String {
-    let (s, v) = app.post(&format!("/v23.0/{}/messages", app.phone_number_id()), body).await;
-    assert_eq!(s, 200, "send {body}: {v}");
-    v["messages"][0]["id"].as_str().unwrap().to_string()
+    app.send_accepted(body).await
 }
 
 /// The statuses queued for one message, in order.

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use risala_core::clock::Clock;
 use risala_core::pricing::{invoice_lines, Category, RateCard};
-use risala_testkit::{assert_graph_error, engine_test, Database, Engine, TestApp};
+use risala_testkit::{assert_graph_error, engine_test, template_message, text_message, Database, Engine, TestApp};
 use serde_json::{json, Value};
 
 const SAMPLE: &str = include_str!("../../../rates/sample.csv");
@@ -18,28 +18,20 @@ const BR: &str = "5511987654321";
 const DAY_MS: i64 = 86_400_000;
 
 async fn create_templates(app: &TestApp) {
-    let path = format!("/v23.0/{}/message_templates", app.waba_id());
-    for (name, category, text) in [
+    app.create_approved_templates(&[
         ("news", "MARKETING", "Hello {{1}}, new arrivals are waiting for you in our store this week."),
         ("more_news", "MARKETING", "Hello {{1}}, our autumn collection has arrived in every store now."),
         ("shipped", "UTILITY", "Hello {{1}}, your order has shipped and is on its way to you."),
-    ] {
-        let t = json!({"name": name, "language": "en_US", "category": category, "components": [
-            {"type": "BODY", "text": text, "example": {"body_text": [["Ann"]]}}]});
-        let (s, v) = app.post(&path, &t).await;
-        assert_eq!((s, v["status"].as_str()), (200, Some("APPROVED")), "{t}: {v}");
-    }
+    ])
+    .await;
 }
 
 async fn send(app: &TestApp, to: &str, template: Option<&str>) -> String {
     let body = match template {
-        Some(name) => json!({"messaging_product": "whatsapp", "to": to, "type": "template", "template": {"name": name,
-            "language": {"code": "en_US"}, "components": [{"type": "body", "parameters": [{"type": "text", "text": "Ann"}]}]}}),
-        None => json!({"messaging_product": "whatsapp", "to": to, "type": "text", "text": {"body": "Thanks!"}}),
+        Some(name) => template_message(to, name, "Ann"),
+        None => text_message(to, "Thanks!"),
     };
-    let (s, v) = app.post(&format!("/v23.0/{}/messages", app.phone_number_id()), &body).await;
-    assert_eq!(s, 200, "send {body}: {v}");
-    v["messages"][0]["id"].as_str().unwrap().to_string()
+    app.send_accepted(&body).await
 }
 
 /// The `sent` status of a message.

@@ -269,6 +269,36 @@ impl TestApp {
         }
         json_response(req.send().await.expect("request")).await
     }
+
+    /// Send a message from the demo number; asserts it is accepted and returns its wamid.
+    pub async fn send_accepted(&self, body: &Value) -> String {
+        let (s, v) = self.post(&format!("/v23.0/{}/messages", self.phone_number_id()), body).await;
+        assert_eq!(s, 200, "send {body}: {v}");
+        v["messages"][0]["id"].as_str().unwrap().to_string()
+    }
+
+    /// Create en_US templates of one BODY (`(name, category, text)`, the text with one
+    /// positional variable whose example is "Ann") and assert each is APPROVED.
+    pub async fn create_approved_templates(&self, templates: &[(&str, &str, &str)]) {
+        let path = format!("/v23.0/{}/message_templates", self.waba_id());
+        for (name, category, text) in templates {
+            let t = serde_json::json!({"name": name, "language": "en_US", "category": category, "components": [
+                {"type": "BODY", "text": text, "example": {"body_text": [["Ann"]]}}]});
+            let (s, v) = self.post(&path, &t).await;
+            assert_eq!((s, v["status"].as_str()), (200, Some("APPROVED")), "{t}: {v}");
+        }
+    }
+}
+
+/// A text message to `to`.
+pub fn text_message(to: &str, body: &str) -> Value {
+    serde_json::json!({"messaging_product": "whatsapp", "to": to, "type": "text", "text": {"body": body}})
+}
+
+/// A template message to `to` (en_US) with one text parameter in its body.
+pub fn template_message(to: &str, name: &str, parameter: &str) -> Value {
+    serde_json::json!({"messaging_product": "whatsapp", "to": to, "type": "template", "template": {"name": name,
+        "language": {"code": "en_US"}, "components": [{"type": "body", "parameters": [{"type": "text", "text": parameter}]}]}})
 }
 
 impl Drop for TestApp {
