@@ -1,0 +1,164 @@
+//! The customer's side of a chat: a customer writes to a business number, stops or resumes
+//! its marketing, acknowledges what the device received, and loads what it has yet to receive.
+
+use serde_json::{json, Value};
+
+use super::model::*;
+use super::*;
+
+impl MessagingService {
+    /// A customer sends a message to a business number.
+    pub async fn customer_send(&self, wa_id: &str, to: &str, body: &Value) -> Result<Message, ApiError> {
+        let to = WaId::parse(to, None).map_err(|e| ApiError::bad_value(format!("to: {e}")))?;
+        let phone = self.phone_by_number(to.as_str()).await?.ok_or_else(|| {
+            ApiError::new(ErrorCode::Undeliverable, format!("to: {to} is not a business number here"))
+        })?;
+        let customer = self.known_customer(wa_id).await?;
+        self.quality.check_inbound(&phone, wa_id).await?;
+        let msg: InboundMessage = inbound::parse_customer_message(body)?;
+        let now = self.now();
+        let id = new_wamid();
+        let mut media_copy = None;
+        let mut media_info = None;
+        if let Some(media_id) = &msg.media_id {
+            let media = self.store.media(media_id).await?;
+            let media = match media {
+                Some(m) if m.owner_wa_id.as_deref() == Some(wa_id) && m.expires_at > now => m,
+                _ => {
+                    return Err(ApiError::bad_value(format!(
+                        "{}.media_id: no media {media_id} uploaded by you",
+                        msg.kind.as_str()
+                    )))
+                }
+            };
+            if !msg.kind.accepts_mime(&media.mime_type) {
+                return Err(ApiError::new(
+                    ErrorCode::MediaUploadError,
+                    format!(
+                        "{}.media_id: media of type {} cannot be sent as {}",
+                        msg.kind.as_str(),
+                        media.mime_type,
+                        msg.kind.as_str()
+                    ),
+                ));
+            }
+            let copy_id = crate::ids::new_object_id();
+            media_info = Some(MediaInfo {
+                id: copy_id.clone(),
+                mime_type: media.mime_type.clone(),
+                sha256: media.sha256.clone(),
+                url: None,
+            });
+            media_copy = Some(MediaCopy {
+                new_id: copy_id,
+                source_id: media.id,
+                business_id: phone.business_id.clone(),
+                owner_wa_id: None,
+                phone_number_id: Some(phone.id.clone()),
+                created_at: now,
+                expires_at: now + self.config.media_retention_ms,
+            });
+        }
+        let element = inbound::webhook_message(&msg, wa_id, &id, now, &phone.number, media_info.as_ref());
+        let value =
+            inbound::messages_value(&phone.id, &phone.number, &customer.profile_name, wa_id, vec![element.clone()]);
+        let message = Message {
+            id: id.clone(),
+            seq: self.next_seq(),
+            phone_number_id: phone.id.clone(),
+            business_id: phone.business_id.clone(),
+            wa_id: wa_id.to_string(),
+            direction: Direction::Inbound,
+            kind: msg.kind.as_str().to_string(),
+            content: element,
+            context_id: msg.context_id.clone(),
+            biz_opaque: None,
+            status: status::RECEIVED.to_string(),
+            error: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let outbox = [self.outbox(&phone, wa_id, "messages", value, now)];
+        self.store
+            .record_message(&NewMessage {
+                message: &message,
+                new_customer: None,
+                outbox: &outbox,
+                media_copy,
+                pricing: None,
+                reach: None,
+            })
+            .await?;
+        self.windows.insert((phone.id.clone(), wa_id.to_string()), now);
+        if crate::pricing::is_entry_point(&message.content) {
+            self.entry_points.remove(&(phone.id.clone(), wa_id.to_string()));
+        }
+        self.notifier.outbox_written();
+        Ok(message)
+    }
+
+    /// A customer stops (`stop = true`) or resumes marketing messages from the business behind
+    /// `to` (a business number): `user_preferences` webhook on that number.
+    pub async fn customer_marketing_preference(&self, wa_id: &str, to: &str, stop: bool) -> Result<(), ApiError> {
+        let to = WaId::parse(to, None).map_err(|e| ApiError::bad_value(format!("business number: {e}")))?;
+        let phone = self
+            .phone_by_number(to.as_str())
+            .await?
+            .ok_or_else(|| ApiError::bad_value(format!("{to} is not a business number here")))?;
+        let customer = self.known_customer(wa_id).await?;
+        let now = self.now();
+        let (value, detail) = if stop {
+            ("stop", "User requested to stop marketing messages")
+        } else {
+            ("resume", "User requested to resume marketing messages")
+        };
+        let mut v = inbound::messages_value(&phone.id, &phone.number, &customer.profile_name, wa_id, vec![]);
+        if let Some(o) = v.as_object_mut() {
+            o.remove("messages");
+            o.insert(
+                "user_preferences".into(),
+                json!([{"wa_id": wa_id, "detail": detail, "category": "marketing_messages", "value": value,
+                        "timestamp": (now / 1000).to_string()}]),
+            );
+        }
+        let row = self.outbox(&phone, wa_id, "user_preferences", v, now);
+        self.store.set_marketing_preference(&phone.business_id, wa_id, stop, now, &[row]).await?;
+        self.notifier.outbox_written();
+        Ok(())
+    }
+
+    /// A customer device acknowledges a business message: `delivered` or `read`.
+    pub async fn customer_ack(&self, wa_id: &str, message_id: &str, to: &str) -> Result<bool, ApiError> {
+        let (from, to): (&'static [&'static str], &str) = match to {
+            status::DELIVERED => (&[status::SENT], status::DELIVERED),
+            status::READ => (&[status::SENT, status::DELIVERED], status::READ),
+            other => return Err(ApiError::bad_value(format!("status: must be delivered or read, not {other}"))),
+        };
+        let m = match self.store.message(message_id).await? {
+            Some(m) if m.wa_id == wa_id && m.direction == Direction::Outbound => m,
+            _ => return Err(ApiError::bad_value(format!("id: no message {message_id} was sent to you"))),
+        };
+        if status::rank(&m.status) >= status::rank(to) {
+            return Ok(false);
+        }
+        let phone = self.phone(&m.phone_number_id).await?.ok_or_else(ApiError::internal)?;
+        let now = self.now();
+        let mut rows = Vec::new();
+        // A read straight from sent also reports delivered first, as a device would.
+        if to == status::READ && m.status == status::SENT {
+            rows.push(self.status_row(&phone, &m, status::DELIVERED, None, now));
+        }
+        rows.push(self.status_row(&phone, &m, to, None, now));
+        let change = StatusChange { message_id: m.id.clone(), from, to: to.to_string(), error: None, at: now };
+        let changed = self.store.change_status(&change, &rows).await?;
+        if changed {
+            self.notifier.outbox_written();
+        }
+        Ok(changed)
+    }
+
+    /// Outbound messages waiting for this customer's device.
+    pub async fn undelivered(&self, wa_id: &str) -> Result<Vec<Message>, ApiError> {
+        Ok(self.store.undelivered(wa_id, 1000).await?)
+    }
+}
