@@ -73,6 +73,32 @@ impl Plan {
     }
 }
 
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    /// Both engines, for tests and checks that run over each.
+    pub const ALL: [Engine; 2] = [Engine::Sqlite, Engine::Postgres];
+
+    /// The engine's name (`sqlite` / `postgres`), as `/readyz` and the logs show it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
+        }
+    }
+}
+
+impl std::fmt::Display for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The engine behind a store.
 #[derive(Clone)]
 pub enum Db {
@@ -104,10 +130,10 @@ impl Db {
         self.query("SELECT 1", vec![]).await.map(|_| ())
     }
 
-    pub fn engine(&self) -> &'static str {
+    pub fn engine(&self) -> Engine {
         match self {
-            Db::Sqlite(_) => "sqlite",
-            Db::Postgres(_) => "postgres",
+            Db::Sqlite(_) => Engine::Sqlite,
+            Db::Postgres(_) => Engine::Postgres,
         }
     }
 }

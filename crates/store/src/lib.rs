@@ -20,7 +20,7 @@ use async_trait::async_trait;
 use risala_core::store::{Store, StoreResult};
 use risala_core::StoreError;
 
-pub use db::{Db, Plan};
+pub use db::{Db, Engine, Plan};
 
 /// The one store implementation.
 #[derive(Clone)]
@@ -79,7 +79,7 @@ impl Store for SqlStore {
     }
 
     fn engine(&self) -> &'static str {
-        self.db.engine()
+        self.db.engine().as_str()
     }
 
     async fn checkpoint(&self) -> StoreResult<()> {

@@ -8,7 +8,7 @@ use risala_core::store::StoreResult;
 use risala_core::webhooks::*;
 use risala_core::StoreError;
 
-use crate::db::{Plan, Stmt};
+use crate::db::{Engine, Plan, Stmt};
 use crate::params;
 use crate::value::{Row, Value};
 use crate::SqlStore;
@@ -205,33 +205,35 @@ fn affected(out: &[crate::db::StmtOutcome]) -> u64 {
 }
 
 impl SqlStore {
-    fn pg(&self) -> bool {
-        self.db.engine() == "postgres"
-    }
-
     /// The parameters of a [`leased!`] statement for this engine: SQLite's take no owner.
     fn lease_params(&self, mut params: Vec<Value>) -> Vec<Value> {
-        if !self.pg() {
-            params.pop();
+        match self.db.engine() {
+            Engine::Sqlite => {
+                params.pop();
+            }
+            Engine::Postgres => {}
         }
         params
     }
 
-    /// Forget this process's leases of these rows (SQLite; a no-op on PostgreSQL).
+    /// Forget this process's leases of these rows (SQLite; PostgreSQL keeps them in the rows).
     async fn end_leases(&self, ids: impl Iterator<Item = &i64>) {
-        if !self.pg() {
-            let mut leases = self.leases.0.lock().await;
-            for id in ids {
-                leases.remove(id);
+        match self.db.engine() {
+            Engine::Sqlite => {
+                let mut leases = self.leases.0.lock().await;
+                for id in ids {
+                    leases.remove(id);
+                }
             }
+            Engine::Postgres => {}
         }
     }
 
+    /// This engine's statement of a (SQLite, PostgreSQL) pair.
     fn pick(&self, sql: (&'static str, &'static str)) -> &'static str {
-        if self.pg() {
-            sql.1
-        } else {
-            sql.0
+        match self.db.engine() {
+            Engine::Sqlite => sql.0,
+            Engine::Postgres => sql.1,
         }
     }
 }
@@ -378,26 +380,30 @@ impl WebhookStore for SqlStore {
         lease_until: i64,
         limit: usize,
     ) -> StoreResult<Vec<Delivery>> {
-        let mut rows = if self.pg() {
-            let mut plan = Plan::one(PG_CLAIM_LOCK, vec![]);
-            plan.push_returning(CLAIM_PG, params![lease_until, owner, now, limit as i64, lease_now]);
-            let out = self.db.write(plan).await?;
-            out.last().map(|o| o.rows.iter().map(delivery).collect()).unwrap_or(Ok(Vec::new()))?
-        } else {
-            let mut leases = self.leases.0.lock().await;
-            let live: Vec<i64> = leases.iter().filter(|(_, until)| **until >= lease_now).map(|(id, _)| *id).collect();
-            let all: Vec<i64> = leases.keys().copied().collect();
-            let rows = self
-                .db
-                .query(CLAIM_SQLITE, params![now, ids_json(&live), ids_json(&all), limit as i64])
-                .await?
-                .iter()
-                .map(delivery)
-                .collect::<StoreResult<Vec<_>>>()?;
-            for d in &rows {
-                leases.insert(d.id, lease_until);
+        let mut rows = match self.db.engine() {
+            Engine::Postgres => {
+                let mut plan = Plan::one(PG_CLAIM_LOCK, vec![]);
+                plan.push_returning(CLAIM_PG, params![lease_until, owner, now, limit as i64, lease_now]);
+                let out = self.db.write(plan).await?;
+                out.last().map(|o| o.rows.iter().map(delivery).collect()).unwrap_or(Ok(Vec::new()))?
             }
-            rows
+            Engine::Sqlite => {
+                let mut leases = self.leases.0.lock().await;
+                let live: Vec<i64> =
+                    leases.iter().filter(|(_, until)| **until >= lease_now).map(|(id, _)| *id).collect();
+                let all: Vec<i64> = leases.keys().copied().collect();
+                let rows = self
+                    .db
+                    .query(CLAIM_SQLITE, params![now, ids_json(&live), ids_json(&all), limit as i64])
+                    .await?
+                    .iter()
+                    .map(delivery)
+                    .collect::<StoreResult<Vec<_>>>()?;
+                for d in &rows {
+                    leases.insert(d.id, lease_until);
+                }
+                rows
+            }
         };
         rows.sort_by_key(|d: &Delivery| d.id);
         Ok(rows)
@@ -435,8 +441,11 @@ impl WebhookStore for SqlStore {
         if ids.is_empty() {
             return Ok(());
         }
-        if self.pg() {
-            self.db.write(Plan::one(RELEASE_PG, params![ids_json(ids), owner])).await?;
+        match self.db.engine() {
+            Engine::Postgres => {
+                self.db.write(Plan::one(RELEASE_PG, params![ids_json(ids), owner])).await?;
+            }
+            Engine::Sqlite => {}
         }
         self.end_leases(ids.iter()).await;
         Ok(())
