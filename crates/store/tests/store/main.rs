@@ -1,0 +1,16 @@
+//! The store's own tests, one binary. Every store test runs on SQLite and on PostgreSQL (see
+//! `harness`): the same suite over both engines, so a statement that one dialect reads
+//! differently shows up here rather than in production.
+
+mod harness;
+
+mod fixtures;
+
+mod billing;
+mod cbp;
+mod media;
+mod messages;
+mod quality;
+mod templates;
+mod tenancy;
+mod webhooks;

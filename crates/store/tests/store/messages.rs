@@ -1,0 +1,196 @@
+//! Recording messages, changing their status, chat history, customers and their sessions.
+
+use risala_core::messaging::model::Direction;
+use risala_core::store::{MessageStore, NewMessage, StatusChange};
+use risala_core::webhooks::{DeliveryFilter, WebhookStore};
+use risala_core::StoreError;
+use serde_json::json;
+
+use crate::fixtures::*;
+use crate::harness::{engine_tests, TestStore};
+
+engine_tests!(
+    record_message_with_new_customer_and_outbox,
+    record_message_is_one_commit,
+    message_to_a_stranger_opens_no_conversation,
+    change_status_applies_only_from_allowed_statuses,
+    chat_history_pages_newest_first,
+    customers_and_conversations,
+    customer_sessions_and_codes,
+);
+
+async fn outbox_values(db: &TestStore) -> Vec<serde_json::Value> {
+    let rows = db.deliveries(&DeliveryFilter { limit: 100, ..Default::default() }).await.unwrap();
+    // Newest first from the store; oldest first here.
+    rows.iter().rev().map(|d| serde_json::from_str(&d.value).unwrap()).collect()
+}
+
+async fn record_message_with_new_customer_and_outbox(db: TestStore) {
+    let t = tenant(&db, 1).await;
+    let c = customer("31612345678");
+    let m = message(&t, &c.wa_id, 1, Direction::Inbound);
+    let outbox = [
+        outbox_row(&t, &c.wa_id, m.created_at, json!({"n": 1})),
+        outbox_row(&t, &c.wa_id, m.created_at, json!({"n": 2})),
+    ];
+    db.record_message(&NewMessage { new_customer: Some(&c), outbox: &outbox, ..plain(&m) }).await.unwrap();
+
+    assert_eq!(db.customer(&c.wa_id).await.unwrap(), Some(c.clone()));
+    assert_eq!(db.message(&m.id).await.unwrap(), Some(m.clone()));
+    let conv = db.conversation("p1", &c.wa_id).await.unwrap().expect("conversation");
+    assert_eq!(conv.business_id, "b1");
+    assert_eq!(conv.last_inbound_at, Some(m.created_at));
+    assert_eq!(conv.last_outbound_at, None);
+    assert_eq!(conv.last_message_at, m.created_at);
+    assert_eq!(outbox_values(&db).await, [json!({"n": 1}), json!({"n": 2})]);
+
+    // The business answers: the conversation's outbound and last times follow the messages.
+    let reply = message(&t, &c.wa_id, 2, Direction::Outbound);
+    record(&db, &reply).await;
+    let conv = db.conversation("p1", &c.wa_id).await.unwrap().unwrap();
+    assert_eq!(conv.last_inbound_at, Some(m.created_at));
+    assert_eq!(conv.last_outbound_at, Some(reply.created_at));
+    assert_eq!(conv.last_message_at, reply.created_at);
+    assert_eq!(db.message(&reply.id).await.unwrap().unwrap().direction, Direction::Outbound);
+}
+
+async fn record_message_is_one_commit(db: TestStore) {
+    let t = tenant(&db, 1).await;
+    let m = message(&t, "31600000001", 1, Direction::Inbound);
+    let c = customer("31600000001");
+    db.record_message(&NewMessage { new_customer: Some(&c), ..plain(&m) }).await.unwrap();
+
+    // The same message id again, with a new customer and a webhook row: all or nothing.
+    let c2 = customer("31600000002");
+    let again = message(&t, "31600000002", 2, Direction::Inbound);
+    let again = risala_core::messaging::model::Message { id: m.id.clone(), ..again };
+    let outbox = [outbox_row(&t, &c2.wa_id, again.created_at, json!({"dup": true}))];
+    let err = db.record_message(&NewMessage { new_customer: Some(&c2), outbox: &outbox, ..plain(&again) }).await;
+    assert!(matches!(err, Err(StoreError::Conflict(_))), "{err:?}");
+    assert_eq!(db.customer(&c2.wa_id).await.unwrap(), None, "the customer of the failed plan was not created");
+    assert!(outbox_values(&db).await.is_empty(), "the failed plan queued no webhook");
+    assert!(db.conversation("p1", &c2.wa_id).await.unwrap().is_none());
+}
+
+async fn message_to_a_stranger_opens_no_conversation(db: TestStore) {
+    let t = tenant(&db, 1).await;
+    let mut m = message(&t, "31699999999", 1, Direction::Outbound);
+    m.status = "failed".into();
+    m.error = Some(json!({"code": 131026, "title": "Message undeliverable"}));
+    record(&db, &m).await;
+    assert_eq!(db.message(&m.id).await.unwrap(), Some(m.clone()));
+    assert!(db.conversation("p1", "31699999999").await.unwrap().is_none());
+    assert!(db.customer_conversations("31699999999").await.unwrap().is_empty());
+}
+
+fn change(id: &str, from: &'static [&'static str], to: &str, at: i64) -> StatusChange {
+    StatusChange { message_id: id.into(), from, to: to.into(), error: None, at }
+}
+
+async fn change_status_applies_only_from_allowed_statuses(db: TestStore) {
+    let t = tenant(&db, 1).await;
+    let wa = "31612345678";
+    db.upsert_customer(&customer(wa), false).await.unwrap();
+    let m = message(&t, wa, 1, Direction::Outbound);
+    record(&db, &m).await;
+
+    let at = m.created_at + 500;
+    let delivered = [outbox_row(&t, wa, at, json!({"status": "delivered"}))];
+    assert!(db.change_status(&change(&m.id, &["sent"], "delivered", at), &delivered).await.unwrap());
+    let stored = db.message(&m.id).await.unwrap().unwrap();
+    assert_eq!((stored.status.as_str(), stored.updated_at), ("delivered", at));
+
+    // Backwards is refused, and its webhook row is not queued.
+    let back = [outbox_row(&t, wa, at + 1, json!({"status": "sent"}))];
+    assert!(!db.change_status(&change(&m.id, &["sent"], "sent", at + 1), &back).await.unwrap());
+    assert_eq!(db.message(&m.id).await.unwrap().unwrap().status, "delivered");
+
+    // Any of up to three allowed statuses.
+    let read = [outbox_row(&t, wa, at + 2, json!({"status": "read"}))];
+    assert!(db.change_status(&change(&m.id, &["sent", "delivered", "failed"], "read", at + 2), &read).await.unwrap());
+    assert!(!db.change_status(&change("wamid.none", &["sent"], "read", at + 3), &[]).await.unwrap());
+
+    assert_eq!(outbox_values(&db).await, [json!({"status": "delivered"}), json!({"status": "read"})]);
+
+    // A failure keeps its error; a later change without one leaves it.
+    let m2 = message(&t, wa, 2, Direction::Outbound);
+    record(&db, &m2).await;
+    let err = json!({"code": 131047, "title": "Re-engagement message"});
+    let failed = StatusChange { error: Some(err.clone()), ..change(&m2.id, &["sent"], "failed", at) };
+    assert!(db.change_status(&failed, &[]).await.unwrap());
+    assert!(db.change_status(&change(&m2.id, &["failed"], "failed", at + 1), &[]).await.unwrap());
+    let stored = db.message(&m2.id).await.unwrap().unwrap();
+    assert_eq!((stored.status.as_str(), stored.error), ("failed", Some(err)));
+}
+
+async fn chat_history_pages_newest_first(db: TestStore) {
+    let t = tenant(&db, 1).await;
+    let (wa, other) = ("31611111111", "31622222222");
+    for w in [wa, other] {
+        db.upsert_customer(&customer(w), false).await.unwrap();
+    }
+    for seq in 1..=5 {
+        let dir = if seq % 2 == 0 { Direction::Inbound } else { Direction::Outbound };
+        record(&db, &message(&t, wa, seq, dir)).await;
+    }
+    record(&db, &message(&t, other, 6, Direction::Outbound)).await;
+
+    let seqs = |v: Vec<risala_core::messaging::model::Message>| v.iter().map(|m| m.seq).collect::<Vec<_>>();
+    assert_eq!(seqs(db.chat_history("p1", wa, None, 2).await.unwrap()), [5, 4]);
+    assert_eq!(seqs(db.chat_history("p1", wa, Some(4), 2).await.unwrap()), [3, 2]);
+    assert_eq!(seqs(db.chat_history("p1", wa, Some(2), 2).await.unwrap()), [1]);
+    assert_eq!(seqs(db.chat_history("p1", other, None, 10).await.unwrap()), [6]);
+
+    // Outbound messages still `sent`, oldest first.
+    assert_eq!(seqs(db.undelivered(wa, 10).await.unwrap()), [1, 3, 5]);
+    assert_eq!(seqs(db.undelivered(wa, 2).await.unwrap()), [1, 3]);
+    let first = message(&t, wa, 1, Direction::Outbound);
+    assert!(db.change_status(&change(&first.id, &["sent"], "delivered", T0 + 9000), &[]).await.unwrap());
+    assert_eq!(seqs(db.undelivered(wa, 10).await.unwrap()), [3, 5]);
+}
+
+async fn customers_and_conversations(db: TestStore) {
+    let t1 = tenant(&db, 1).await;
+    let t2 = tenant(&db, 2).await;
+    let wa = "31633333333";
+    db.upsert_customer(&customer(wa), false).await.unwrap();
+    let renamed = risala_core::messaging::model::Customer { profile_name: "New name".into(), ..customer(wa) };
+    db.upsert_customer(&renamed, false).await.unwrap();
+    assert_eq!(db.customer(wa).await.unwrap().unwrap().profile_name, customer(wa).profile_name, "kept without rename");
+    db.upsert_customer(&renamed, true).await.unwrap();
+    assert_eq!(db.customer(wa).await.unwrap(), Some(renamed));
+
+    record(&db, &message(&t1, wa, 1, Direction::Inbound)).await;
+    record(&db, &message(&t2, wa, 2, Direction::Inbound)).await;
+    record(&db, &message(&t1, wa, 3, Direction::Outbound)).await;
+    // Most recent first: t1's conversation has the last message.
+    let convs = db.customer_conversations(wa).await.unwrap();
+    let order: Vec<_> = convs.iter().map(|c| (c.phone_number_id.as_str(), c.last_message_at)).collect();
+    assert_eq!(order, [("p1", T0 + 3000), ("p2", T0 + 2000)]);
+}
+
+async fn customer_sessions_and_codes(db: TestStore) {
+    let wa = "31644444444";
+    db.upsert_customer(&customer(wa), false).await.unwrap();
+    db.create_customer_session("session-hash", wa, T0, T0 + 1000).await.unwrap();
+    assert_eq!(db.customer_session("session-hash", T0 + 999).await.unwrap().as_deref(), Some(wa));
+    assert_eq!(db.customer_session("session-hash", T0 + 1000).await.unwrap(), None, "expired");
+    assert_eq!(db.customer_session("other", T0).await.unwrap(), None);
+
+    db.set_customer_code(wa, "right", T0 + 60_000).await.unwrap();
+    assert!(!db.check_customer_code(wa, "wrong", T0).await.unwrap());
+    assert!(db.check_customer_code(wa, "right", T0).await.unwrap());
+    assert!(!db.check_customer_code(wa, "right", T0).await.unwrap(), "a code is used once");
+
+    // Five wrong attempts lock the code, right or not.
+    db.set_customer_code(wa, "right", T0 + 60_000).await.unwrap();
+    for _ in 0..5 {
+        assert!(!db.check_customer_code(wa, "wrong", T0).await.unwrap());
+    }
+    assert!(!db.check_customer_code(wa, "right", T0).await.unwrap());
+    // A new code starts over; an expired one never passes.
+    db.set_customer_code(wa, "again", T0 + 60_000).await.unwrap();
+    assert!(db.check_customer_code(wa, "again", T0).await.unwrap());
+    db.set_customer_code(wa, "late", T0 + 10).await.unwrap();
+    assert!(!db.check_customer_code(wa, "late", T0 + 10).await.unwrap());
+}

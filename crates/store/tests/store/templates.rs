@@ -1,0 +1,162 @@
+//! Message templates: versioned updates with their webhook rows, lookups and pages.
+
+use risala_core::messaging::model::Direction;
+use risala_core::model::PageRequest;
+use risala_core::store::TenancyStore;
+use risala_core::templates::{Template, TemplateFilter, TemplateStore, TemplateUpdate};
+use risala_core::webhooks::WebhookStore;
+use risala_core::StoreError;
+use serde_json::json;
+
+use crate::fixtures::*;
+use crate::harness::{engine_tests, TestStore};
+
+engine_tests!(template_versions, template_lookups_and_pages, templates_sent);
+
+fn template(id: &str, name: &str, language: &str, category: &str, status: &str) -> Template {
+    Template {
+        id: id.into(),
+        business_id: "b1".into(),
+        waba_id: "w1".into(),
+        name: name.into(),
+        language: language.into(),
+        category: category.into(),
+        previous_category: None,
+        parameter_format: "POSITIONAL".into(),
+        components: json!([{"type": "BODY", "text": "Hello {{1}}"}]),
+        status: status.into(),
+        rejected_reason: "NONE".into(),
+        quality_score: "UNKNOWN".into(),
+        negative_feedback: 0,
+        pause_count: 0,
+        paused_until: None,
+        review_due_at: None,
+        allow_category_change: true,
+        last_edited_at: None,
+        approved_edits: vec![],
+        status_before: None,
+        version: 1,
+        created_at: T0,
+        updated_at: T0,
+    }
+}
+
+async fn template_versions(db: TestStore) {
+    let t = tenant(&db, 1).await;
+    let tpl = template("100", "welcome", "en_US", "MARKETING", "PENDING");
+    let created = outbox_row(&t, "w1", T0, json!({"event": "PENDING"}));
+    db.insert_template(&tpl, std::slice::from_ref(&created)).await.unwrap();
+    assert_eq!(db.template("100").await.unwrap(), Some(tpl.clone()));
+    assert!(db.object("100").await.unwrap().is_some());
+
+    // One live template per name and language.
+    let dup = db.insert_template(&template("101", "welcome", "en_US", "UTILITY", "PENDING"), &[]).await;
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+
+    let approved = Template {
+        status: "APPROVED".into(),
+        previous_category: Some("MARKETING".into()),
+        category: "UTILITY".into(),
+        approved_edits: vec![T0 + 1, T0 + 2],
+        paused_until: Some(T0 + 9),
+        status_before: Some("PAUSED".into()),
+        version: 2,
+        updated_at: T0 + 10,
+        ..tpl.clone()
+    };
+    let row = outbox_row(&t, "w1", T0 + 10, json!({"event": "APPROVED"}));
+    let update = TemplateUpdate {
+        template: &approved,
+        expected_version: 1,
+        outbox: std::slice::from_ref(&row),
+        remove_object: false,
+    };
+    assert!(db.update_template(&update).await.unwrap());
+    assert_eq!(db.template("100").await.unwrap(), Some(approved.clone()));
+    // The same update again is made from a version that is gone: nothing is written.
+    assert!(!db.update_template(&update).await.unwrap());
+    assert_eq!(db.outbox_stats().await.unwrap().pending, 2, "the stale update queued no webhook");
+
+    // Deleting keeps the row (creations are counted) but frees the name and the id.
+    let deleted = Template { status: "DELETED".into(), version: 3, ..approved.clone() };
+    let delete = TemplateUpdate { template: &deleted, expected_version: 2, outbox: &[], remove_object: true };
+    assert!(db.update_template(&delete).await.unwrap());
+    assert!(db.object("100").await.unwrap().is_none());
+    assert_eq!(db.template("100").await.unwrap().map(|t| t.status), Some("DELETED".into()));
+    assert_eq!(db.template_by_name("w1", "welcome", "en_US").await.unwrap(), None);
+    db.insert_template(&template("102", "welcome", "en_US", "MARKETING", "PENDING"), &[]).await.unwrap();
+    assert_eq!(db.count_templates("w1").await.unwrap(), 1);
+    assert_eq!(db.count_created_since("w1", T0 - 1).await.unwrap(), 2, "deleted ones count");
+    assert_eq!(db.count_created_since("w1", T0).await.unwrap(), 0);
+}
+
+async fn template_lookups_and_pages(db: TestStore) {
+    tenant(&db, 1).await;
+    let rows = [
+        template("201", "alpha", "en_US", "MARKETING", "APPROVED"),
+        template("202", "alpha", "ar", "MARKETING", "REJECTED"),
+        template("203", "beta", "en_US", "UTILITY", "APPROVED"),
+        template("204", "gamma", "en_US", "UTILITY", "PAUSED"),
+        template("205", "old", "en_US", "UTILITY", "DELETED"),
+    ];
+    for r in &rows {
+        db.insert_template(r, &[]).await.unwrap();
+    }
+    assert_eq!(db.template_by_name("w1", "alpha", "ar").await.unwrap().map(|t| t.id), Some("202".into()));
+    let named: Vec<_> = db.templates_named("w1", "alpha").await.unwrap().into_iter().map(|t| t.id).collect();
+    assert_eq!(named, ["201", "202"]);
+
+    let ids = |p: risala_core::model::Page<Template>| p.items.into_iter().map(|t| t.id).collect::<Vec<_>>();
+    let page = |limit, after: Option<&str>, before: Option<&str>| PageRequest {
+        limit,
+        after: after.map(Into::into),
+        before: before.map(Into::into),
+    };
+    let all = TemplateFilter::default();
+    assert_eq!(ids(db.page_templates("w1", &all, &page(10, None, None)).await.unwrap()), ["201", "202", "203", "204"]);
+    let first = db.page_templates("w1", &all, &page(2, None, None)).await.unwrap();
+    assert!(first.has_more_after);
+    assert_eq!(ids(db.page_templates("w1", &all, &page(2, Some("202"), None)).await.unwrap()), ["203", "204"]);
+    assert_eq!(ids(db.page_templates("w1", &all, &page(2, None, Some("204"))).await.unwrap()), ["202", "203"]);
+
+    let filtered = |f: TemplateFilter| {
+        let db = &db;
+        async move { ids(db.page_templates("w1", &f, &page(10, None, None)).await.unwrap()) }
+    };
+    assert_eq!(filtered(TemplateFilter { name: Some("alpha".into()), ..Default::default() }).await, ["201", "202"]);
+    assert_eq!(
+        filtered(TemplateFilter { category: Some("UTILITY".into()), ..Default::default() }).await,
+        ["203", "204"]
+    );
+    assert_eq!(filtered(TemplateFilter { language: Some("ar".into()), ..Default::default() }).await, ["202"]);
+    let statuses = TemplateFilter { statuses: vec!["APPROVED".into(), "PAUSED".into()], ..Default::default() };
+    assert_eq!(filtered(statuses).await, ["201", "203", "204"]);
+    // A status is matched whole, not as part of another.
+    let part = TemplateFilter { statuses: vec!["APPROVE".into()], ..Default::default() };
+    assert!(filtered(part).await.is_empty());
+
+    // Due: a pending review whose time came, a pause that ended.
+    let due_review =
+        Template { review_due_at: Some(T0 + 50), ..template("206", "delta", "en_US", "UTILITY", "PENDING") };
+    let unpause = Template { paused_until: Some(T0 + 60), ..template("207", "eps", "en_US", "UTILITY", "PAUSED") };
+    db.insert_template(&due_review, &[]).await.unwrap();
+    db.insert_template(&unpause, &[]).await.unwrap();
+    let due = |now| db.due_templates(now, 10);
+    assert!(due(T0 + 49).await.unwrap().is_empty());
+    let ids: Vec<_> = due(T0 + 60).await.unwrap().into_iter().map(|t| t.id).collect();
+    assert_eq!(ids, ["206", "207"]);
+}
+
+async fn templates_sent(db: TestStore) {
+    let t = tenant(&db, 1).await;
+    let wa = "31612345678";
+    assert_eq!(db.last_template_sent("p1", wa).await.unwrap(), None);
+    let m1 = message(&t, wa, 1, Direction::Outbound);
+    db.record_template_message(&plain(&m1), "301").await.unwrap();
+    record(&db, &message(&t, wa, 2, Direction::Outbound)).await;
+    let m3 = message(&t, wa, 3, Direction::Outbound);
+    db.record_template_message(&plain(&m3), "302").await.unwrap();
+    record(&db, &message(&t, wa, 4, Direction::Inbound)).await;
+    assert_eq!(db.last_template_sent("p1", wa).await.unwrap().as_deref(), Some("302"));
+    assert_eq!(db.last_template_sent("p1", "other").await.unwrap(), None);
+}
