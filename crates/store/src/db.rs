@@ -127,7 +127,7 @@ impl Db {
     }
 
     pub async fn ping(&self) -> Result<(), StoreError> {
-        self.query("SELECT 1", vec![]).await.map(|_| ())
+        self.query(crate::sql::engine::PING, vec![]).await.map(|_| ())
     }
 
     pub fn engine(&self) -> Engine {

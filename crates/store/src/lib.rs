@@ -8,6 +8,8 @@ pub mod messages;
 pub mod migrate;
 pub mod postgres;
 pub mod quality;
+#[doc(hidden)]
+pub mod sql;
 pub mod sqlite;
 mod templates;
 mod tenancy;

@@ -9,13 +9,16 @@ use serde_json::Value;
 
 use crate::db::{Plan, Stmt};
 use crate::params;
+use crate::sql::messages::*;
+use crate::sql::tenancy::INSERT_OBJECT;
+use crate::sql::webhooks::INSERT_OUTBOX;
 use crate::value::Row;
 use crate::SqlStore;
 
 /// The outbox insert, for producers to put in their own plan.
 pub fn outbox_stmt(r: &OutboxRow) -> Stmt {
     Stmt::new(
-        "INSERT INTO outbox (business_id, waba_id, phone_number_id, ordering_key, field, value, created_at, state, attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $7)",
+        INSERT_OUTBOX,
         params![
             &r.business_id,
             &r.waba_id,
@@ -43,37 +46,6 @@ pub(crate) fn guarded_outbox_stmt(sql: &'static str, r: &OutboxRow, guard: Vec<c
     p.extend(guard);
     Stmt::new(sql, p)
 }
-
-macro_rules! message_cols {
-    () => {
-        "id, seq, phone_number_id, business_id, wa_id, direction, type, content, context_id, biz_opaque, status, error, created_at, updated_at"
-    };
-}
-macro_rules! media_cols {
-    () => {
-        "id, business_id, phone_number_id, owner_wa_id, mime_type, sha256, file_size, filename, created_at, expires_at"
-    };
-}
-/// A conversation's columns, read from `conversations c`. Outbound messages do not write the
-/// conversation row (only the first one creates it): the times of the last message and of the
-/// last outbound one come from the chat index of `messages`.
-macro_rules! conversation_cols {
-    () => {
-        concat!(
-            "c.phone_number_id, c.wa_id, c.business_id, c.last_inbound_at, ",
-            "(SELECT m.created_at FROM messages m WHERE m.phone_number_id = c.phone_number_id AND m.wa_id = c.wa_id AND m.direction = 'out' ORDER BY m.seq DESC LIMIT 1) AS last_outbound_at, ",
-            last_message_at!(),
-            " AS last_message_at, c.created_at"
-        )
-    };
-}
-/// The time of a conversation's (`c`) last message.
-macro_rules! last_message_at {
-    () => {
-        "COALESCE((SELECT m.created_at FROM messages m WHERE m.phone_number_id = c.phone_number_id AND m.wa_id = c.wa_id ORDER BY m.seq DESC LIMIT 1), c.last_message_at)"
-    };
-}
-pub(crate) use last_message_at;
 
 fn json(r: &Row, i: usize) -> StoreResult<Value> {
     serde_json::from_str(&r.text(i)?).map_err(|e| StoreError::Database(format!("column {i}: bad JSON: {e}")))
@@ -139,22 +111,12 @@ pub(crate) fn record_plan(new: &NewMessage<'_>) -> Plan {
     // The conversation row is what concurrent plans contend for.
     let mut plan = Plan::new().in_lane_of(&format!("{}:{}", m.phone_number_id, m.wa_id));
     if let Some(c) = new.new_customer {
-        plan.push(
-            "INSERT INTO customers (wa_id, profile_name, created_at) VALUES ($1, $2, $3) ON CONFLICT (wa_id) DO NOTHING",
-            params![&c.wa_id, &c.profile_name, c.created_at],
-        );
+        plan.push(INSERT_CUSTOMER, params![&c.wa_id, &c.profile_name, c.created_at]);
     }
     if let Some(copy) = &new.media_copy {
+        plan.push(INSERT_OBJECT, params![&copy.new_id, ObjectKind::Media.as_str(), &copy.business_id]);
         plan.push(
-            "INSERT INTO objects (id, kind, business_id) VALUES ($1, $2, $3)",
-            params![&copy.new_id, ObjectKind::Media.as_str(), &copy.business_id],
-        );
-        plan.push(
-            concat!(
-                "INSERT INTO media (",
-                media_cols!(),
-                ", data) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT), mime_type, sha256, file_size, filename, CAST($5 AS BIGINT), CAST($6 AS BIGINT), data FROM media WHERE id = $7"
-            ),
+            COPY_MEDIA,
             params![
                 &copy.new_id,
                 &copy.business_id,
@@ -167,11 +129,7 @@ pub(crate) fn record_plan(new: &NewMessage<'_>) -> Plan {
         );
     }
     plan.push(
-        concat!(
-            "INSERT INTO messages (",
-            message_cols!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-        ),
+        INSERT_MESSAGE,
         params![
             &m.id,
             m.seq,
@@ -189,18 +147,9 @@ pub(crate) fn record_plan(new: &NewMessage<'_>) -> Plan {
             m.updated_at
         ],
     );
-    // A message to a number that is not a customer (a failed send) opens no conversation. An
-    // inbound message moves the window; an outbound one only creates the row (its time is read
-    // from the messages), so a send writes no conversation page.
     let sql = match m.direction {
-        Direction::Inbound => concat!(
-            "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS BIGINT), CAST(NULL AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT) WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2)",
-            " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, last_message_at = excluded.last_message_at"
-        ),
-        Direction::Outbound => concat!(
-            "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST(NULL AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT) WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2)",
-            " ON CONFLICT (phone_number_id, wa_id) DO NOTHING"
-        ),
+        Direction::Inbound => TOUCH_CONVERSATION_INBOUND,
+        Direction::Outbound => OPEN_CONVERSATION_OUTBOUND,
     };
     plan.push(sql, params![&m.phone_number_id, &m.wa_id, &m.business_id, m.created_at]);
     if let Some(p) = new.pricing {
@@ -219,49 +168,22 @@ pub(crate) fn record_plan(new: &NewMessage<'_>) -> Plan {
 #[async_trait]
 impl MessageStore for SqlStore {
     async fn customer(&self, wa_id: &str) -> StoreResult<Option<Customer>> {
-        let row = self
-            .db
-            .query_opt("SELECT wa_id, profile_name, created_at FROM customers WHERE wa_id = $1", params![wa_id])
-            .await?;
+        let row = self.db.query_opt(CUSTOMER, params![wa_id]).await?;
         row.as_ref().map(customer).transpose()
     }
 
     async fn upsert_customer(&self, c: &Customer, rename: bool) -> StoreResult<()> {
-        let sql = if rename {
-            "INSERT INTO customers (wa_id, profile_name, created_at) VALUES ($1, $2, $3) ON CONFLICT (wa_id) DO UPDATE SET profile_name = excluded.profile_name"
-        } else {
-            "INSERT INTO customers (wa_id, profile_name, created_at) VALUES ($1, $2, $3) ON CONFLICT (wa_id) DO NOTHING"
-        };
+        let sql = if rename { UPSERT_CUSTOMER } else { INSERT_CUSTOMER };
         self.db.write(Plan::one(sql, params![&c.wa_id, &c.profile_name, c.created_at])).await.map(|_| ())
     }
 
     async fn conversation(&self, phone_number_id: &str, wa_id: &str) -> StoreResult<Option<Conversation>> {
-        let row = self
-            .db
-            .query_opt(
-                concat!(
-                    "SELECT ",
-                    conversation_cols!(),
-                    " FROM conversations c WHERE c.phone_number_id = $1 AND c.wa_id = $2"
-                ),
-                params![phone_number_id, wa_id],
-            )
-            .await?;
+        let row = self.db.query_opt(CONVERSATION, params![phone_number_id, wa_id]).await?;
         row.as_ref().map(conversation).transpose()
     }
 
     async fn customer_conversations(&self, wa_id: &str) -> StoreResult<Vec<Conversation>> {
-        let rows = self
-            .db
-            .query(
-                concat!(
-                    "SELECT * FROM (SELECT ",
-                    conversation_cols!(),
-                    " FROM conversations c WHERE c.wa_id = $1) t ORDER BY last_message_at DESC"
-                ),
-                params![wa_id],
-            )
-            .await?;
+        let rows = self.db.query(CUSTOMER_CONVERSATIONS, params![wa_id]).await?;
         rows.iter().map(conversation).collect()
     }
 
@@ -270,18 +192,16 @@ impl MessageStore for SqlStore {
     }
 
     async fn message(&self, id: &str) -> StoreResult<Option<Message>> {
-        let row =
-            self.db.query_opt(concat!("SELECT ", message_cols!(), " FROM messages WHERE id = $1"), params![id]).await?;
+        let row = self.db.query_opt(MESSAGE, params![id]).await?;
         row.as_ref().map(message).transpose()
     }
 
     async fn change_status(&self, change: &StatusChange, outbox: &[OutboxRow]) -> StoreResult<bool> {
-        // The allowed previous statuses are spelled out as up to three parameters.
         let mut from = change.from.iter().map(|s| Some(s.to_string())).collect::<Vec<_>>();
         from.resize(3, None);
         let mut plan = Plan::new();
         plan.push(
-            "UPDATE messages SET status = $1, error = COALESCE($2, error), updated_at = $3 WHERE id = $4 AND status IN ($5, $6, $7)",
+            CHANGE_STATUS,
             params![
                 &change.to,
                 change.error.as_ref().map(|e| e.to_string()),
@@ -298,7 +218,7 @@ impl MessageStore for SqlStore {
         // one commit without a read-then-write race.
         for r in outbox {
             plan.stmts.push(guarded_outbox_stmt(
-                "INSERT INTO outbox (business_id, waba_id, phone_number_id, ordering_key, field, value, created_at, state, attempts, next_attempt_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS TEXT), CAST($6 AS TEXT), CAST($7 AS BIGINT), 'pending', 0, CAST($7 AS BIGINT) WHERE EXISTS (SELECT 1 FROM messages WHERE id = $8 AND status = $9 AND updated_at = CAST($10 AS BIGINT))",
+                OUTBOX_IF_STATUS,
                 r,
                 params![&change.message_id, &change.to, change.at],
             ));
@@ -308,17 +228,7 @@ impl MessageStore for SqlStore {
     }
 
     async fn undelivered(&self, wa_id: &str, limit: usize) -> StoreResult<Vec<Message>> {
-        let rows = self
-            .db
-            .query(
-                concat!(
-                    "SELECT ",
-                    message_cols!(),
-                    " FROM messages WHERE wa_id = $1 AND direction = 'out' AND status = 'sent' ORDER BY seq LIMIT $2"
-                ),
-                params![wa_id, limit as i64],
-            )
-            .await?;
+        let rows = self.db.query(UNDELIVERED, params![wa_id, limit as i64]).await?;
         rows.iter().map(message).collect()
     }
 
@@ -331,29 +241,15 @@ impl MessageStore for SqlStore {
     ) -> StoreResult<Vec<Message>> {
         let rows = self
             .db
-            .query(
-                concat!(
-                    "SELECT ",
-                    message_cols!(),
-                    " FROM messages WHERE phone_number_id = $1 AND wa_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4"
-                ),
-                params![phone_number_id, wa_id, before.unwrap_or(i64::MAX), limit as i64],
-            )
+            .query(CHAT_HISTORY, params![phone_number_id, wa_id, before.unwrap_or(i64::MAX), limit as i64])
             .await?;
         rows.iter().map(message).collect()
     }
 
     async fn insert_media(&self, m: &Media, data: &[u8]) -> StoreResult<()> {
-        let mut plan = Plan::one(
-            "INSERT INTO objects (id, kind, business_id) VALUES ($1, $2, $3)",
-            params![&m.id, ObjectKind::Media.as_str(), &m.business_id],
-        );
+        let mut plan = Plan::one(INSERT_OBJECT, params![&m.id, ObjectKind::Media.as_str(), &m.business_id]);
         plan.push(
-            concat!(
-                "INSERT INTO media (",
-                media_cols!(),
-                ", data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-            ),
+            INSERT_MEDIA,
             params![
                 &m.id,
                 &m.business_id,
@@ -372,29 +268,25 @@ impl MessageStore for SqlStore {
     }
 
     async fn media(&self, id: &str) -> StoreResult<Option<Media>> {
-        let row =
-            self.db.query_opt(concat!("SELECT ", media_cols!(), " FROM media WHERE id = $1"), params![id]).await?;
+        let row = self.db.query_opt(MEDIA, params![id]).await?;
         row.as_ref().map(media).transpose()
     }
 
     async fn media_data(&self, id: &str) -> StoreResult<Option<Vec<u8>>> {
-        let row = self.db.query_opt("SELECT data FROM media WHERE id = $1", params![id]).await?;
+        let row = self.db.query_opt(MEDIA_DATA, params![id]).await?;
         row.map(|r| r.blob(0)).transpose()
     }
 
     async fn delete_media(&self, id: &str) -> StoreResult<bool> {
-        let mut plan = Plan::one("DELETE FROM media WHERE id = $1", params![id]);
-        plan.push("DELETE FROM objects WHERE id = $1 AND kind = 'media'", params![id]);
+        let mut plan = Plan::one(DELETE_MEDIA, params![id]);
+        plan.push(DELETE_MEDIA_OBJECT, params![id]);
         let out = self.db.write(plan).await?;
         Ok(out.first().is_some_and(|o| o.affected > 0))
     }
 
     async fn expire_media(&self, now: i64) -> StoreResult<u64> {
-        let mut plan = Plan::one(
-            "DELETE FROM objects WHERE kind = 'media' AND id IN (SELECT id FROM media WHERE expires_at <= $1)",
-            params![now],
-        );
-        plan.push("DELETE FROM media WHERE expires_at <= $1", params![now]);
+        let mut plan = Plan::one(EXPIRE_MEDIA_OBJECTS, params![now]);
+        plan.push(EXPIRE_MEDIA, params![now]);
         let out = self.db.write(plan).await?;
         Ok(out.get(1).map(|o| o.affected).unwrap_or(0))
     }
@@ -406,43 +298,22 @@ impl MessageStore for SqlStore {
         now: i64,
         expires_at: i64,
     ) -> StoreResult<()> {
-        self.db
-            .write(Plan::one(
-                "INSERT INTO customer_sessions (token_hash, wa_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-                params![token_hash, wa_id, now, expires_at],
-            ))
-            .await
-            .map(|_| ())
+        self.db.write(Plan::one(INSERT_CUSTOMER_SESSION, params![token_hash, wa_id, now, expires_at])).await.map(|_| ())
     }
 
     async fn customer_session(&self, token_hash: &str, now: i64) -> StoreResult<Option<String>> {
-        let row = self
-            .db
-            .query_opt(
-                "SELECT wa_id FROM customer_sessions WHERE token_hash = $1 AND expires_at > $2",
-                params![token_hash, now],
-            )
-            .await?;
+        let row = self.db.query_opt(CUSTOMER_SESSION, params![token_hash, now]).await?;
         row.map(|r| r.text(0)).transpose()
     }
 
     async fn set_customer_code(&self, wa_id: &str, code_hash: &str, expires_at: i64) -> StoreResult<()> {
-        self.db
-            .write(Plan::one(
-                "INSERT INTO customer_codes (wa_id, code_hash, expires_at, attempts) VALUES ($1, $2, $3, 0) ON CONFLICT (wa_id) DO UPDATE SET code_hash = excluded.code_hash, expires_at = excluded.expires_at, attempts = 0",
-                params![wa_id, code_hash, expires_at],
-            ))
-            .await
-            .map(|_| ())
+        self.db.write(Plan::one(SET_CUSTOMER_CODE, params![wa_id, code_hash, expires_at])).await.map(|_| ())
     }
 
     async fn check_customer_code(&self, wa_id: &str, code_hash: &str, now: i64) -> StoreResult<bool> {
         let mut plan = Plan::new();
-        plan.push(
-            "DELETE FROM customer_codes WHERE wa_id = $1 AND code_hash = $2 AND expires_at > $3 AND attempts < 5",
-            params![wa_id, code_hash, now],
-        );
-        plan.push("UPDATE customer_codes SET attempts = attempts + 1 WHERE wa_id = $1", params![wa_id]);
+        plan.push(CONSUME_CUSTOMER_CODE, params![wa_id, code_hash, now]);
+        plan.push(COUNT_CUSTOMER_CODE_ATTEMPT, params![wa_id]);
         let out = self.db.write(plan).await?;
         Ok(out.first().is_some_and(|o| o.affected > 0))
     }

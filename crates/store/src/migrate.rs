@@ -3,6 +3,8 @@
 
 use risala_core::StoreError;
 
+use crate::sql::engine::{CREATE_MIGRATIONS_TABLE, MIGRATION_APPLIED, MIGRATION_LOCK, RECORD_MIGRATION};
+
 /// (version, name, sql) for each engine. Versions match across engines.
 const SQLITE: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/sqlite/0001_tenancy.sql")),
@@ -40,31 +42,22 @@ pub fn latest_version() -> i64 {
     SQLITE.last().map(|m| m.0).unwrap_or(0)
 }
 
-const CREATE_TABLE: &str =
-    "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
-
 fn now() -> i64 {
     risala_core::clock::system_now_ms()
 }
 
 pub(crate) fn sqlite(conn: &mut rusqlite::Connection) -> Result<Vec<i64>, StoreError> {
     let err = |e: rusqlite::Error| StoreError::Database(format!("migration: {e}"));
-    conn.execute_batch(CREATE_TABLE).map_err(err)?;
+    conn.execute_batch(CREATE_MIGRATIONS_TABLE).map_err(err)?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive).map_err(err)?;
     let mut applied = Vec::new();
     for (version, name, sql) in SQLITE {
-        let done: i64 = tx
-            .query_row("SELECT count(*) FROM schema_migrations WHERE version = ?1", [version], |r| r.get(0))
-            .map_err(err)?;
+        let done: i64 = tx.query_row(MIGRATION_APPLIED, [version], |r| r.get(0)).map_err(err)?;
         if done > 0 {
             continue;
         }
         tx.execute_batch(sql).map_err(err)?;
-        tx.execute(
-            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
-            rusqlite::params![version, name, now()],
-        )
-        .map_err(err)?;
+        tx.execute(RECORD_MIGRATION, rusqlite::params![version, name, now()]).map_err(err)?;
         applied.push(*version);
     }
     tx.commit().map_err(err)?;
@@ -74,24 +67,17 @@ pub(crate) fn sqlite(conn: &mut rusqlite::Connection) -> Result<Vec<i64>, StoreE
 pub(crate) async fn postgres(client: &mut deadpool_postgres::Client) -> Result<Vec<i64>, StoreError> {
     let err = |e: tokio_postgres::Error| StoreError::Database(format!("migration: {e}"));
     let tx = client.transaction().await.map_err(err)?;
-    // Several nodes may start at once: one migrates, the others wait and then find it done.
-    tx.batch_execute("SELECT pg_advisory_xact_lock(7436151)").await.map_err(err)?;
-    tx.batch_execute(CREATE_TABLE).await.map_err(err)?;
+    tx.batch_execute(MIGRATION_LOCK).await.map_err(err)?;
+    tx.batch_execute(CREATE_MIGRATIONS_TABLE).await.map_err(err)?;
     let mut applied = Vec::new();
     for (version, name, sql) in POSTGRES {
-        let row =
-            tx.query_one("SELECT count(*) FROM schema_migrations WHERE version = $1", &[version]).await.map_err(err)?;
+        let row = tx.query_one(MIGRATION_APPLIED, &[version]).await.map_err(err)?;
         let done: i64 = row.get(0);
         if done > 0 {
             continue;
         }
         tx.batch_execute(sql).await.map_err(err)?;
-        tx.execute(
-            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-            &[version, name, &now()],
-        )
-        .await
-        .map_err(err)?;
+        tx.execute(RECORD_MIGRATION, &[version, name, &now()]).await.map_err(err)?;
         applied.push(*version);
     }
     tx.commit().await.map_err(err)?;

@@ -13,14 +13,10 @@ use risala_core::StoreError;
 use crate::db::Plan;
 use crate::messages::{outbox_stmt, record_plan};
 use crate::params;
+use crate::sql::templates::*;
+use crate::sql::tenancy::INSERT_OBJECT;
 use crate::value::Row;
 use crate::SqlStore;
-
-macro_rules! cols {
-    () => {
-        "id, business_id, waba_id, name, language, category, previous_category, parameter_format, components, status, rejected_reason, quality_score, negative_feedback, pause_count, paused_until, review_due_at, allow_category_change, last_edited_at, version, created_at, updated_at, approved_edits, status_before"
-    };
-}
 
 fn template(r: &Row) -> StoreResult<Template> {
     Ok(Template {
@@ -66,26 +62,15 @@ fn new_token() -> String {
 
 /// The outbox insert, applied only if the template carries `token` (the change applied).
 fn guarded_outbox(plan: &mut Plan, r: &OutboxRow, template_id: &str, token: &str) {
-    plan.stmts.push(crate::messages::guarded_outbox_stmt(
-        "INSERT INTO outbox (business_id, waba_id, phone_number_id, ordering_key, field, value, created_at, state, attempts, next_attempt_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS TEXT), CAST($6 AS TEXT), CAST($7 AS BIGINT), 'pending', 0, CAST($7 AS BIGINT) WHERE EXISTS (SELECT 1 FROM templates WHERE id = $8 AND change_token = $9)",
-        r,
-        params![template_id, token],
-    ));
+    plan.stmts.push(crate::messages::guarded_outbox_stmt(OUTBOX_IF_TEMPLATE_CHANGED, r, params![template_id, token]));
 }
 
 #[async_trait]
 impl TemplateStore for SqlStore {
     async fn insert_template(&self, t: &Template, outbox: &[OutboxRow]) -> StoreResult<()> {
-        let mut plan = Plan::one(
-            "INSERT INTO objects (id, kind, business_id) VALUES ($1, $2, $3)",
-            params![&t.id, ObjectKind::Template.as_str(), &t.business_id],
-        );
+        let mut plan = Plan::one(INSERT_OBJECT, params![&t.id, ObjectKind::Template.as_str(), &t.business_id]);
         plan.push(
-            concat!(
-                "INSERT INTO templates (",
-                cols!(),
-                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)"
-            ),
+            INSERT_TEMPLATE,
             params![
                 &t.id,
                 &t.business_id,
@@ -122,7 +107,7 @@ impl TemplateStore for SqlStore {
         let t = u.template;
         let token = new_token();
         let mut plan = Plan::one(
-            "UPDATE templates SET category = $1, previous_category = $2, components = $3, status = $4, rejected_reason = $5, quality_score = $6, negative_feedback = $7, pause_count = $8, paused_until = $9, review_due_at = $10, last_edited_at = $11, version = $12, change_token = $13, updated_at = $14, approved_edits = $15, status_before = $16 WHERE id = $17 AND version = $18",
+            UPDATE_TEMPLATE,
             params![
                 &t.category,
                 t.previous_category.as_deref(),
@@ -148,47 +133,24 @@ impl TemplateStore for SqlStore {
             guarded_outbox(&mut plan, r, &t.id, &token);
         }
         if u.remove_object {
-            plan.push(
-                "DELETE FROM objects WHERE id = $1 AND EXISTS (SELECT 1 FROM templates WHERE id = $1 AND change_token = $2)",
-                params![&t.id, &token],
-            );
+            plan.push(DELETE_TEMPLATE_OBJECT, params![&t.id, &token]);
         }
         let out = self.db.write(plan).await?;
         Ok(out.first().is_some_and(|o| o.affected > 0))
     }
 
     async fn template(&self, id: &str) -> StoreResult<Option<Template>> {
-        let row = self.db.query_opt(concat!("SELECT ", cols!(), " FROM templates WHERE id = $1"), params![id]).await?;
+        let row = self.db.query_opt(TEMPLATE, params![id]).await?;
         row.as_ref().map(template).transpose()
     }
 
     async fn template_by_name(&self, waba_id: &str, name: &str, language: &str) -> StoreResult<Option<Template>> {
-        let row = self
-            .db
-            .query_opt(
-                concat!(
-                    "SELECT ",
-                    cols!(),
-                    " FROM templates WHERE waba_id = $1 AND name = $2 AND language = $3 AND status <> 'DELETED'"
-                ),
-                params![waba_id, name, language],
-            )
-            .await?;
+        let row = self.db.query_opt(TEMPLATE_BY_NAME, params![waba_id, name, language]).await?;
         row.as_ref().map(template).transpose()
     }
 
     async fn templates_named(&self, waba_id: &str, name: &str) -> StoreResult<Vec<Template>> {
-        all(self
-            .db
-            .query(
-                concat!(
-                    "SELECT ",
-                    cols!(),
-                    " FROM templates WHERE waba_id = $1 AND name = $2 AND status <> 'DELETED' ORDER BY id"
-                ),
-                params![waba_id, name],
-            )
-            .await?)
+        all(self.db.query(TEMPLATES_NAMED, params![waba_id, name]).await?)
     }
 
     async fn page_templates(
@@ -204,11 +166,7 @@ impl TemplateStore for SqlStore {
         let mut rows = if backwards {
             self.db
                 .query(
-                    concat!(
-                        "SELECT ",
-                        cols!(),
-                        " FROM templates WHERE waba_id = $1 AND status <> 'DELETED' AND (CAST($2 AS TEXT) IS NULL OR name = $2) AND (CAST($3 AS TEXT) IS NULL OR category = $3) AND (CAST($4 AS TEXT) IS NULL OR language = $4) AND (CAST($5 AS TEXT) IS NULL OR ',' || $5 || ',' LIKE '%,' || status || ',%') AND id < $6 ORDER BY id DESC LIMIT $7"
-                    ),
+                    TEMPLATES_BEFORE,
                     params![
                         waba_id,
                         filter.name.as_deref(),
@@ -223,11 +181,7 @@ impl TemplateStore for SqlStore {
         } else {
             self.db
                 .query(
-                    concat!(
-                        "SELECT ",
-                        cols!(),
-                        " FROM templates WHERE waba_id = $1 AND status <> 'DELETED' AND (CAST($2 AS TEXT) IS NULL OR name = $2) AND (CAST($3 AS TEXT) IS NULL OR category = $3) AND (CAST($4 AS TEXT) IS NULL OR language = $4) AND (CAST($5 AS TEXT) IS NULL OR ',' || $5 || ',' LIKE '%,' || status || ',%') AND (CAST($6 AS TEXT) IS NULL OR id > $6) ORDER BY id LIMIT $7"
-                    ),
+                    TEMPLATES_AFTER,
                     params![
                         waba_id,
                         filter.name.as_deref(),
@@ -254,49 +208,27 @@ impl TemplateStore for SqlStore {
     }
 
     async fn count_templates(&self, waba_id: &str) -> StoreResult<i64> {
-        let row = self
-            .db
-            .query_opt("SELECT count(*) FROM templates WHERE waba_id = $1 AND status <> 'DELETED'", params![waba_id])
-            .await?;
+        let row = self.db.query_opt(COUNT_TEMPLATES, params![waba_id]).await?;
         row.map(|r| r.i64(0)).transpose().map(|n| n.unwrap_or(0))
     }
 
     async fn count_created_since(&self, waba_id: &str, since: Millis) -> StoreResult<i64> {
-        let row = self
-            .db
-            .query_opt("SELECT count(*) FROM templates WHERE waba_id = $1 AND created_at > $2", params![waba_id, since])
-            .await?;
+        let row = self.db.query_opt(COUNT_CREATED_SINCE, params![waba_id, since]).await?;
         row.map(|r| r.i64(0)).transpose().map(|n| n.unwrap_or(0))
     }
 
     async fn due_templates(&self, now: Millis, limit: usize) -> StoreResult<Vec<Template>> {
-        all(self
-            .db
-            .query(
-                concat!(
-                    "SELECT ",
-                    cols!(),
-                    " FROM templates WHERE (status IN ('PENDING', 'IN_APPEAL') AND review_due_at <= $1) OR (status = 'PAUSED' AND paused_until <= $1) ORDER BY id LIMIT $2"
-                ),
-                params![now, limit as i64],
-            )
-            .await?)
+        all(self.db.query(DUE_TEMPLATES, params![now, limit as i64]).await?)
     }
 
     async fn last_template_sent(&self, phone_number_id: &str, wa_id: &str) -> StoreResult<Option<String>> {
-        let row = self
-            .db
-            .query_opt(
-                "SELECT template_id FROM messages WHERE phone_number_id = $1 AND wa_id = $2 AND template_id IS NOT NULL AND direction = 'out' ORDER BY seq DESC LIMIT 1",
-                params![phone_number_id, wa_id],
-            )
-            .await?;
+        let row = self.db.query_opt(LAST_TEMPLATE_SENT, params![phone_number_id, wa_id]).await?;
         row.map(|r| r.text(0)).transpose()
     }
 
     async fn record_template_message(&self, new: &NewMessage<'_>, template_id: &str) -> StoreResult<()> {
         let mut plan = record_plan(new);
-        plan.push("UPDATE messages SET template_id = $1 WHERE id = $2", params![template_id, &new.message.id]);
+        plan.push(SET_MESSAGE_TEMPLATE, params![template_id, &new.message.id]);
         self.db.write(plan).await.map(|_| ())
     }
 }

@@ -7,10 +7,9 @@ use risala_core::StoreError;
 
 use crate::db::Plan;
 use crate::params;
+use crate::sql::tenancy::*;
 use crate::value::Row;
 use crate::SqlStore;
-
-const INSERT_OBJECT: &str = "INSERT INTO objects (id, kind, business_id) VALUES ($1, $2, $3)";
 
 fn object_plan(id: &str, kind: ObjectKind, business_id: &str) -> Plan {
     Plan::one(INSERT_OBJECT, params![id, kind.as_str(), business_id])
@@ -74,50 +73,18 @@ fn first<T>(rows: Vec<Row>, f: fn(&Row) -> StoreResult<T>) -> StoreResult<Option
     rows.first().map(f).transpose()
 }
 
-macro_rules! sel {
-    ($cols:expr, $rest:literal) => {
-        concat!("SELECT ", $cols, " ", $rest)
-    };
-}
-
-// Column lists as macros, because `concat!` needs literals.
-macro_rules! waba_cols {
-    () => {
-        "id, business_id, name, currency, timezone_id, message_template_namespace, created_at"
-    };
-}
-macro_rules! phone_cols { () => { "id, waba_id, business_id, number, verified_name, quality_rating, code_verification_status, name_status, status, throughput_level, messaging_limit_tier, account_mode, created_at" } }
-macro_rules! app_cols {
-    () => {
-        "id, business_id, name, app_secret, created_at"
-    };
-}
-macro_rules! token_cols {
-    () => {
-        "id, business_id, name, token_hash, permissions, created_at, revoked_at"
-    };
-}
-macro_rules! business_cols {
-    () => {
-        "id, name, created_at"
-    };
-}
-
 #[async_trait]
 impl TenancyStore for SqlStore {
     async fn create_business(&self, b: &Business) -> StoreResult<()> {
         let mut plan = object_plan(&b.id, ObjectKind::Business, &b.id);
-        plan.push(
-            "INSERT INTO businesses (id, name, created_at) VALUES ($1, $2, $3)",
-            params![&b.id, &b.name, b.created_at],
-        );
+        plan.push(INSERT_BUSINESS, params![&b.id, &b.name, b.created_at]);
         self.db.write(plan).await.map(|_| ())
     }
 
     async fn create_waba(&self, w: &Waba) -> StoreResult<()> {
         let mut plan = object_plan(&w.id, ObjectKind::Waba, &w.business_id);
         plan.push(
-            concat!("INSERT INTO wabas (", waba_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7)"),
+            INSERT_WABA,
             params![
                 &w.id,
                 &w.business_id,
@@ -134,11 +101,7 @@ impl TenancyStore for SqlStore {
     async fn create_phone_number(&self, p: &PhoneNumber) -> StoreResult<()> {
         let mut plan = object_plan(&p.id, ObjectKind::PhoneNumber, &p.business_id);
         plan.push(
-            concat!(
-                "INSERT INTO phone_numbers (",
-                phone_cols!(),
-                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
-            ),
+            INSERT_PHONE_NUMBER,
             params![
                 &p.id,
                 &p.waba_id,
@@ -160,16 +123,13 @@ impl TenancyStore for SqlStore {
 
     async fn create_app(&self, a: &App) -> StoreResult<()> {
         let mut plan = object_plan(&a.id, ObjectKind::App, &a.business_id);
-        plan.push(
-            concat!("INSERT INTO apps (", app_cols!(), ") VALUES ($1, $2, $3, $4, $5)"),
-            params![&a.id, &a.business_id, &a.name, &a.app_secret, a.created_at],
-        );
+        plan.push(INSERT_APP, params![&a.id, &a.business_id, &a.name, &a.app_secret, a.created_at]);
         self.db.write(plan).await.map(|_| ())
     }
 
     async fn create_token(&self, t: &TokenRecord) -> StoreResult<()> {
         let plan = Plan::one(
-            concat!("INSERT INTO tokens (", token_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7)"),
+            INSERT_TOKEN,
             params![
                 &t.id,
                 &t.business_id,
@@ -184,62 +144,26 @@ impl TenancyStore for SqlStore {
     }
 
     async fn list_businesses(&self) -> StoreResult<Vec<Business>> {
-        all(self.db.query(sel!(business_cols!(), "FROM businesses ORDER BY created_at, id"), vec![]).await?, business)
+        all(self.db.query(BUSINESSES, vec![]).await?, business)
     }
 
     async fn list_wabas(&self, business_id: Option<&str>) -> StoreResult<Vec<Waba>> {
-        let rows = self
-            .db
-            .query(
-                sel!(
-                    waba_cols!(),
-                    "FROM wabas WHERE (CAST($1 AS TEXT) IS NULL OR business_id = $1) ORDER BY created_at, id"
-                ),
-                params![business_id],
-            )
-            .await?;
+        let rows = self.db.query(WABAS, params![business_id]).await?;
         all(rows, waba)
     }
 
     async fn list_apps(&self, business_id: Option<&str>) -> StoreResult<Vec<App>> {
-        let rows = self
-            .db
-            .query(
-                sel!(
-                    app_cols!(),
-                    "FROM apps WHERE (CAST($1 AS TEXT) IS NULL OR business_id = $1) ORDER BY created_at, id"
-                ),
-                params![business_id],
-            )
-            .await?;
+        let rows = self.db.query(APPS, params![business_id]).await?;
         all(rows, app)
     }
 
     async fn list_tokens(&self, business_id: Option<&str>) -> StoreResult<Vec<TokenRecord>> {
-        let rows = self
-            .db
-            .query(
-                sel!(
-                    token_cols!(),
-                    "FROM tokens WHERE (CAST($1 AS TEXT) IS NULL OR business_id = $1) ORDER BY created_at, id"
-                ),
-                params![business_id],
-            )
-            .await?;
+        let rows = self.db.query(TOKENS, params![business_id]).await?;
         all(rows, token)
     }
 
     async fn list_phone_numbers(&self, business_id: Option<&str>) -> StoreResult<Vec<PhoneNumber>> {
-        let rows = self
-            .db
-            .query(
-                sel!(
-                    phone_cols!(),
-                    "FROM phone_numbers WHERE (CAST($1 AS TEXT) IS NULL OR business_id = $1) ORDER BY created_at, id"
-                ),
-                params![business_id],
-            )
-            .await?;
+        let rows = self.db.query(PHONE_NUMBERS, params![business_id]).await?;
         all(rows, phone)
     }
 
@@ -247,22 +171,9 @@ impl TenancyStore for SqlStore {
         let limit = page.limit as i64 + 1;
         let backwards = page.before.is_some() && page.after.is_none();
         let mut rows = if backwards {
-            self.db
-                .query(
-                    sel!(phone_cols!(), "FROM phone_numbers WHERE waba_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"),
-                    params![waba_id, page.before.as_deref(), limit],
-                )
-                .await?
+            self.db.query(PHONE_NUMBERS_BEFORE, params![waba_id, page.before.as_deref(), limit]).await?
         } else {
-            self.db
-                .query(
-                    sel!(
-                        phone_cols!(),
-                        "FROM phone_numbers WHERE waba_id = $1 AND (CAST($2 AS TEXT) IS NULL OR id > $2) ORDER BY id LIMIT $3"
-                    ),
-                    params![waba_id, page.after.as_deref(), limit],
-                )
-                .await?
+            self.db.query(PHONE_NUMBERS_AFTER, params![waba_id, page.after.as_deref(), limit]).await?
         };
         let more = rows.len() > page.limit;
         rows.truncate(page.limit);
@@ -278,7 +189,7 @@ impl TenancyStore for SqlStore {
     }
 
     async fn object(&self, id: &str) -> StoreResult<Option<ObjectRef>> {
-        let row = self.db.query_opt("SELECT id, kind, business_id FROM objects WHERE id = $1", params![id]).await?;
+        let row = self.db.query_opt(OBJECT, params![id]).await?;
         row.map(|r| {
             let kind = ObjectKind::parse(&r.text(1)?)
                 .ok_or_else(|| StoreError::Database(format!("unknown object kind for {id}")))?;
@@ -288,34 +199,31 @@ impl TenancyStore for SqlStore {
     }
 
     async fn business(&self, id: &str) -> StoreResult<Option<Business>> {
-        first(self.db.query(sel!(business_cols!(), "FROM businesses WHERE id = $1"), params![id]).await?, business)
+        first(self.db.query(BUSINESS, params![id]).await?, business)
     }
 
     async fn waba(&self, id: &str) -> StoreResult<Option<Waba>> {
-        first(self.db.query(sel!(waba_cols!(), "FROM wabas WHERE id = $1"), params![id]).await?, waba)
+        first(self.db.query(WABA, params![id]).await?, waba)
     }
 
     async fn phone_number(&self, id: &str) -> StoreResult<Option<PhoneNumber>> {
-        first(self.db.query(sel!(phone_cols!(), "FROM phone_numbers WHERE id = $1"), params![id]).await?, phone)
+        first(self.db.query(PHONE_NUMBER, params![id]).await?, phone)
     }
 
     async fn phone_number_by_number(&self, number: &str) -> StoreResult<Option<PhoneNumber>> {
-        first(self.db.query(sel!(phone_cols!(), "FROM phone_numbers WHERE number = $1"), params![number]).await?, phone)
+        first(self.db.query(PHONE_NUMBER_BY_NUMBER, params![number]).await?, phone)
     }
 
     async fn app(&self, id: &str) -> StoreResult<Option<App>> {
-        first(self.db.query(sel!(app_cols!(), "FROM apps WHERE id = $1"), params![id]).await?, app)
+        first(self.db.query(APP, params![id]).await?, app)
     }
 
     async fn token_by_hash(&self, hash: &str) -> StoreResult<Option<TokenRecord>> {
-        first(self.db.query(sel!(token_cols!(), "FROM tokens WHERE token_hash = $1"), params![hash]).await?, token)
+        first(self.db.query(TOKEN_BY_HASH, params![hash]).await?, token)
     }
 
     async fn revoke_token(&self, id: &str, at: i64) -> StoreResult<bool> {
-        let out = self
-            .db
-            .write(Plan::one("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", params![at, id]))
-            .await?;
+        let out = self.db.write(Plan::one(REVOKE_TOKEN, params![at, id])).await?;
         Ok(out.first().map(|o| o.affected > 0).unwrap_or(false))
     }
 }
@@ -323,17 +231,11 @@ impl TenancyStore for SqlStore {
 #[async_trait]
 impl SettingsStore for SqlStore {
     async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
-        let row = self.db.query_opt("SELECT value FROM settings WHERE key = $1", params![key]).await?;
+        let row = self.db.query_opt(SETTING, params![key]).await?;
         row.map(|r| r.text(0)).transpose()
     }
 
     async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
-        self.db
-            .write(Plan::one(
-                "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![key, value],
-            ))
-            .await
-            .map(|_| ())
+        self.db.write(Plan::one(SET_SETTING, params![key, value])).await.map(|_| ())
     }
 }

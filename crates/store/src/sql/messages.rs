@@ -1,0 +1,106 @@
+//! Customers, conversations, messages, media and customer sessions.
+
+macro_rules! message_cols {
+    () => {
+        "id, seq, phone_number_id, business_id, wa_id, direction, type, content, context_id, biz_opaque, status, error, created_at, updated_at"
+    };
+}
+macro_rules! media_cols {
+    () => {
+        "id, business_id, phone_number_id, owner_wa_id, mime_type, sha256, file_size, filename, created_at, expires_at"
+    };
+}
+/// A conversation's columns, read from `conversations c`. Outbound messages do not write the
+/// conversation row (only the first one creates it): the times of the last message and of the
+/// last outbound one come from the chat index of `messages`.
+macro_rules! conversation_cols {
+    () => {
+        concat!(
+            "c.phone_number_id, c.wa_id, c.business_id, c.last_inbound_at, ",
+            "(SELECT m.created_at FROM messages m WHERE m.phone_number_id = c.phone_number_id AND m.wa_id = c.wa_id AND m.direction = 'out' ORDER BY m.seq DESC LIMIT 1) AS last_outbound_at, ",
+            last_message_at!(),
+            " AS last_message_at, c.created_at"
+        )
+    };
+}
+/// The time of a conversation's (`c`) last message.
+macro_rules! last_message_at {
+    () => {
+        "COALESCE((SELECT m.created_at FROM messages m WHERE m.phone_number_id = c.phone_number_id AND m.wa_id = c.wa_id ORDER BY m.seq DESC LIMIT 1), c.last_message_at)"
+    };
+}
+pub(crate) use last_message_at;
+
+super::statements! {
+    both CUSTOMER = "SELECT wa_id, profile_name, created_at FROM customers WHERE wa_id = $1";
+    both INSERT_CUSTOMER = "INSERT INTO customers (wa_id, profile_name, created_at) VALUES ($1, $2, $3) ON CONFLICT (wa_id) DO NOTHING";
+    /// Create the customer, or rename an existing one.
+    both UPSERT_CUSTOMER = "INSERT INTO customers (wa_id, profile_name, created_at) VALUES ($1, $2, $3) ON CONFLICT (wa_id) DO UPDATE SET profile_name = excluded.profile_name";
+    both CONVERSATION = concat!(
+        "SELECT ",
+        conversation_cols!(),
+        " FROM conversations c WHERE c.phone_number_id = $1 AND c.wa_id = $2"
+    );
+    both CUSTOMER_CONVERSATIONS = concat!(
+        "SELECT * FROM (SELECT ",
+        conversation_cols!(),
+        " FROM conversations c WHERE c.wa_id = $1) t ORDER BY last_message_at DESC"
+    );
+    both INSERT_MESSAGE = concat!(
+        "INSERT INTO messages (",
+        message_cols!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+    );
+    /// A copy of stored media under a new id (`$7` is the source).
+    both COPY_MEDIA = concat!(
+        "INSERT INTO media (",
+        media_cols!(),
+        ", data) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT), mime_type, sha256, file_size, filename, CAST($5 AS BIGINT), CAST($6 AS BIGINT), data FROM media WHERE id = $7"
+    );
+    /// An inbound message moves the window; a message to a number that is not a customer (a
+    /// failed send) opens no conversation.
+    both TOUCH_CONVERSATION_INBOUND = concat!(
+        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS BIGINT), CAST(NULL AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT) WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2)",
+        " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, last_message_at = excluded.last_message_at"
+    );
+    /// An outbound message only creates the row (its time is read from the messages), so a
+    /// send writes no conversation page.
+    both OPEN_CONVERSATION_OUTBOUND = concat!(
+        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST(NULL AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT) WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2)",
+        " ON CONFLICT (phone_number_id, wa_id) DO NOTHING"
+    );
+    both MESSAGE = concat!("SELECT ", message_cols!(), " FROM messages WHERE id = $1");
+    /// The allowed previous statuses are spelled out as up to three parameters (`$5`–`$7`).
+    both CHANGE_STATUS = "UPDATE messages SET status = $1, error = COALESCE($2, error), updated_at = $3 WHERE id = $4 AND status IN ($5, $6, $7)";
+    /// A status change's webhook row, queued only if the change applied.
+    both OUTBOX_IF_STATUS = super::webhooks::outbox_insert_where!(
+        "SELECT 1 FROM messages WHERE id = $8 AND status = $9 AND updated_at = CAST($10 AS BIGINT)"
+    );
+    both UNDELIVERED = concat!(
+        "SELECT ",
+        message_cols!(),
+        " FROM messages WHERE wa_id = $1 AND direction = 'out' AND status = 'sent' ORDER BY seq LIMIT $2"
+    );
+    both CHAT_HISTORY = concat!(
+        "SELECT ",
+        message_cols!(),
+        " FROM messages WHERE phone_number_id = $1 AND wa_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4"
+    );
+    both INSERT_MEDIA = concat!(
+        "INSERT INTO media (",
+        media_cols!(),
+        ", data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+    );
+    both MEDIA = concat!("SELECT ", media_cols!(), " FROM media WHERE id = $1");
+    both MEDIA_DATA = "SELECT data FROM media WHERE id = $1";
+    both DELETE_MEDIA = "DELETE FROM media WHERE id = $1";
+    both DELETE_MEDIA_OBJECT = "DELETE FROM objects WHERE id = $1 AND kind = 'media'";
+    both EXPIRE_MEDIA_OBJECTS = "DELETE FROM objects WHERE kind = 'media' AND id IN (SELECT id FROM media WHERE expires_at <= $1)";
+    both EXPIRE_MEDIA = "DELETE FROM media WHERE expires_at <= $1";
+    both INSERT_CUSTOMER_SESSION = "INSERT INTO customer_sessions (token_hash, wa_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+    both CUSTOMER_SESSION = "SELECT wa_id FROM customer_sessions WHERE token_hash = $1 AND expires_at > $2";
+    both SET_CUSTOMER_CODE = "INSERT INTO customer_codes (wa_id, code_hash, expires_at, attempts) VALUES ($1, $2, $3, 0) ON CONFLICT (wa_id) DO UPDATE SET code_hash = excluded.code_hash, expires_at = excluded.expires_at, attempts = 0";
+    /// A right code, still valid, within five attempts: consumed.
+    both CONSUME_CUSTOMER_CODE = "DELETE FROM customer_codes WHERE wa_id = $1 AND code_hash = $2 AND expires_at > $3 AND attempts < 5";
+    both COUNT_CUSTOMER_CODE_ATTEMPT = "UPDATE customer_codes SET attempts = attempts + 1 WHERE wa_id = $1";
+}
