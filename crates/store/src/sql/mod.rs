@@ -25,7 +25,8 @@ pub(crate) mod webhooks;
 pub enum Sql {
     /// The same text on both engines (SQLite accepts `$1` placeholders).
     Both(&'static str),
-    /// One statement in each engine's dialect, taking the same parameters.
+    /// One statement in each engine's dialect (the lease statements of `webhooks` take no
+    /// owner on SQLite, which keeps its leases in memory: one parameter fewer there).
     Pair { sqlite: &'static str, postgres: &'static str },
     /// Run by SQLite only.
     Sqlite(&'static str),

@@ -11,6 +11,7 @@ mod cbp;
 mod media;
 mod messages;
 mod quality;
+mod statements;
 mod templates;
 mod tenancy;
 mod webhooks;
