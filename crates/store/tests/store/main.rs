@@ -11,6 +11,7 @@ mod cbp;
 mod media;
 mod messages;
 mod quality;
+mod schema;
 mod statements;
 mod templates;
 mod tenancy;
