@@ -20,6 +20,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (11, "template_lifecycle", include_str!("../migrations/sqlite/0011_template_lifecycle.sql")),
     (12, "cbp", include_str!("../migrations/sqlite/0012_cbp.sql")),
     (13, "hot_path_indexes", include_str!("../migrations/sqlite/0013_hot_path_indexes.sql")),
+    (14, "rating_change_token", include_str!("../migrations/sqlite/0014_rating_change_token.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -35,6 +36,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (11, "template_lifecycle", include_str!("../migrations/postgres/0011_template_lifecycle.sql")),
     (12, "cbp", include_str!("../migrations/postgres/0012_cbp.sql")),
     (13, "hot_path_indexes", include_str!("../migrations/postgres/0013_hot_path_indexes.sql")),
+    (14, "rating_change_token", include_str!("../migrations/postgres/0014_rating_change_token.sql")),
 ];
 
 /// The highest migration version this build knows.

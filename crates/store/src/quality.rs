@@ -168,11 +168,14 @@ impl QualityStore for SqlStore {
     }
 
     async fn change_rating(&self, c: &RatingChange<'_>) -> StoreResult<bool> {
+        // The webhook rows are guarded by this change's own token: a guard on the new rating
+        // would also pass for a concurrent change to the same rating that did not apply.
+        let token = risala_core::ids::new_secret(24);
         let mut plan = Plan::one(
             CHANGE_RATING,
-            params![c.rating, c.status, c.phone_number_id, c.expected_rating, c.expected_status],
+            params![c.rating, c.status, &token, c.phone_number_id, c.expected_rating, c.expected_status],
         );
-        guarded(&mut plan, OUTBOX_IF_RATING, c.outbox, || params![c.phone_number_id, c.rating, c.status]);
+        guarded(&mut plan, OUTBOX_IF_RATING, c.outbox, || params![c.phone_number_id, &token]);
         Ok(self.db.write(plan).await?.first().is_some_and(|o| o.affected == 1))
     }
 

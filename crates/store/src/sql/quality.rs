@@ -35,10 +35,11 @@ super::statements! {
     both SIGNALS = "SELECT kind, at FROM quality_signals WHERE phone_number_id = $1 AND at > $2";
     /// Sent (not failed) messages since `$2`, counted up to `$3`.
     both COUNT_SENT = "SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE phone_number_id = $1 AND direction = 'out' AND status <> 'failed' AND created_at > $2 LIMIT $3) t";
-    both CHANGE_RATING = "UPDATE phone_numbers SET quality_rating = $1, status = $2 WHERE id = $3 AND quality_rating = $4 AND status = $5";
-    both OUTBOX_IF_RATING = outbox_insert_where!(
-        "SELECT 1 FROM phone_numbers WHERE id = $8 AND quality_rating = $9 AND status = $10"
-    );
+    /// A new rating and status over the expected ones (`$5`, `$6`), marked with this change's
+    /// token (`$3`).
+    both CHANGE_RATING = "UPDATE phone_numbers SET quality_rating = $1, status = $2, rating_change_token = $3 WHERE id = $4 AND quality_rating = $5 AND status = $6";
+    /// A rating change's webhook row, queued only if the number carries the change's token.
+    both OUTBOX_IF_RATING = outbox_insert_where!("SELECT 1 FROM phone_numbers WHERE id = $8 AND rating_change_token = $9");
     both NUMBERS_NOT_GREEN = "SELECT id FROM phone_numbers WHERE quality_rating IN ('YELLOW', 'RED') OR status IN ('FLAGGED', 'RESTRICTED') ORDER BY id LIMIT $1";
     both PRUNE_REACH = "DELETE FROM limit_reach WHERE reached_at < $1";
     both PRUNE_SIGNALS = "DELETE FROM quality_signals WHERE at < $1";

@@ -151,6 +151,9 @@ async fn feedback_signals_and_ratings(db: TestStore) {
     assert!(db.change_rating(&c).await.unwrap());
     let yellow = RatingChange { rating: "YELLOW", status: "CONNECTED", ..c.clone() };
     assert!(!db.change_rating(&yellow).await.unwrap(), "no longer GREEN");
+    // Another node decided the same change from the same old rating: it finds the row
+    // changed, and must not queue the webhook a second time.
+    assert!(!db.change_rating(&c).await.unwrap());
     let p = db.phone_number("p1").await.unwrap().unwrap();
     assert_eq!((p.quality_rating.as_str(), p.status.as_str()), ("RED", "FLAGGED"));
     assert_eq!(db.outbox_stats().await.unwrap().pending, 1);
