@@ -4,6 +4,8 @@
 //! server charges, and `risala admin billing invoice` prints those charges as JSON, CSV and a
 //! table.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
+
 use std::process::Command;
 
 use risala_testkit::TempDir;

@@ -1,6 +1,8 @@
 //! The real `risala` binary: first start prints a working sandbox, a restart re-creates
 //! nothing, SIGTERM stops it cleanly, and the admin commands work on the database.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
+
 use std::process::{Command, Stdio};
 use std::time::Duration;
 

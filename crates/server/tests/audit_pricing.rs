@@ -4,11 +4,13 @@
 //! closing in the Graph-style conversations read, and status webhooks with `pricing` delivered
 //! by the delivery engine to a subscribed receiver.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
+
 use std::collections::HashMap;
 use std::time::Duration;
 
 use risala_core::clock::Clock;
-use risala_core::pricing::{Category, RateCard};
+use risala_core::model::{Category, RateCard};
 use risala_testkit::webhooks::WebhookReceiver;
 use risala_testkit::{assert_graph_error, engine_test, template_message, text_message, Database, Engine, TestApp};
 use serde_json::{json, Value};

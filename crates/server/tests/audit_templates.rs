@@ -4,6 +4,8 @@
 //! configuration, named-parameter send errors, and the button kinds and counts not covered in
 //! `templates.rs`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
+
 use std::time::Duration;
 
 use risala_testkit::webhooks::WebhookReceiver;

@@ -4,10 +4,13 @@
 //! failed; and a seeded randomized run whose ledger total equals the sum computed
 //! independently from the rate card.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
+
 use std::collections::HashMap;
 
 use risala_core::clock::Clock;
-use risala_core::pricing::{invoice_lines, Category, RateCard};
+use risala_core::model::{Category, RateCard};
+use risala_core::pricing::invoice_lines;
 use risala_testkit::customer::TestCustomer;
 use risala_testkit::{engine_test, Database, Engine, TestApp};
 use serde_json::{json, Value};

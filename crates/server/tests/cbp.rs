@@ -4,10 +4,13 @@
 //! conversations, the `conversation` and `pricing` objects of status webhooks, the ledger and
 //! invoice, and `conversation_analytics` with dimensions and filters.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
+
 use std::collections::HashMap;
 
 use risala_core::clock::Clock;
-use risala_core::pricing::{invoice_lines, Category, RateCard};
+use risala_core::model::{Category, RateCard};
+use risala_core::pricing::invoice_lines;
 use risala_testkit::{assert_graph_error, engine_test, template_message, text_message, Database, Engine, TestApp};
 use serde_json::{json, Value};
 

@@ -1,6 +1,8 @@
 //! Foundation: seeding, restart persistence, tokens, tenancy isolation, Graph routing,
 //! `fields=`, paging, errors, operations endpoints. Each test runs on SQLite and PostgreSQL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
+
 use risala_core::model::Permission;
 use risala_core::tenancy::NewPhoneNumber;
 use risala_testkit::{assert_graph_error, engine_test, Database, Engine, TestApp, DEMO_TOKEN};

@@ -5,6 +5,8 @@
 //! restricted (131048) and recovering, customers blocking a business (131026, not charged),
 //! and the business's `block_users`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
+
 use std::time::Duration;
 
 use risala_testkit::webhooks::WebhookReceiver;

@@ -3,6 +3,8 @@
 //! change in Meta's shape; statuses move sent → delivered → read; offline customers get their
 //! messages on reconnect; the 24-hour window; validation errors; mark-as-read and typing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
+
 use std::time::Duration;
 
 use risala_core::clock::Clock;
@@ -588,11 +590,7 @@ async fn link_media(engine: Engine) {
     app.state
         .store
         .upsert_customer(
-            &risala_core::messaging::model::Customer {
-                wa_id: CUSTOMER.into(),
-                profile_name: "A".into(),
-                created_at: 0,
-            },
+            &risala_core::model::Customer { wa_id: CUSTOMER.into(), profile_name: "A".into(), created_at: 0 },
             false,
         )
         .await

@@ -3,6 +3,8 @@
 //! time, so a new route without documentation fails here), with every `$ref` resolving and
 //! every path parameter declared.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -63,7 +65,8 @@ fn routes() -> BTreeMap<String, BTreeSet<String>> {
         let end = piece.find('"').expect("closing quote of a route path");
         let path = piece[..end].to_string();
         let mut args = &piece[end..];
-        for stop in [".fallback(", ".method_not_allowed_fallback(", ".with_state("] {
+        // The route's arguments end at the next route, a fallback, or the end of `routes()`.
+        for stop in [".fallback(", ".method_not_allowed_fallback(", ".with_state(", "\n}"] {
             if let Some(i) = args.find(stop) {
                 args = &args[..i];
             }

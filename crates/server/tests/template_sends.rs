@@ -3,6 +3,8 @@
 //! back to the business, templates as the only thing that can be sent outside the window, and
 //! quality: blocks and reports pause a template (3 h, 6 h), then disable it, with webhooks.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
+
 use std::time::Duration;
 
 use risala_testkit::{assert_graph_error, engine_test, Database, Engine, TestApp};

@@ -3,6 +3,8 @@
 //! delayed across a restart, manual), the status and category webhooks, listing, editing,
 //! deleting, and Meta's own request examples. Sends and quality: `template_sends.rs`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
+
 use std::time::Duration;
 
 use risala_core::model::Permission;

@@ -3,6 +3,8 @@
 //! by an operator or the rules), archiving (ARCHIVED, not sendable, unarchive) and
 //! LIMIT_EXCEEDED when a WABA's template limit drops below what it holds.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
+
 use risala_server::config::TemplateReview;
 use risala_testkit::{assert_graph_error, engine_test, Database, Engine, TestApp};
 use serde_json::{json, Value};

@@ -6,11 +6,14 @@
 //! Retries are scheduled an hour out (`backoff_initial = 1h`), so only moving the server's clock
 //! makes them due: nothing here waits for a retry in real time.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
+
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use risala_core::clock::Clock;
-use risala_core::webhooks::{DeliveryFilter, DeliveryState, NewOutboxEvent};
+use risala_core::model::{DeliveryState, NewOutboxEvent};
+use risala_core::store::DeliveryFilter;
 use risala_delivery::config::Duration as Dur;
 use risala_server::Config;
 use risala_testkit::webhooks::WebhookReceiver;
@@ -34,7 +37,7 @@ async fn start(db: &Database) -> TestApp {
 /// Move the server's clock and wake the worker (as the sandbox clock endpoint would).
 fn advance(app: &TestApp, ms: i64) {
     app.state.clock.advance(ms);
-    app.state.webhooks.wake();
+    app.state.delivery.wake();
 }
 
 fn event(app: &TestApp, key: &str, seq: usize) -> NewOutboxEvent {
@@ -52,7 +55,7 @@ fn event(app: &TestApp, key: &str, seq: usize) -> NewOutboxEvent {
 
 async fn enqueue(app: &TestApp, events: Vec<NewOutboxEvent>) -> Vec<i64> {
     let ids = app.state.store.enqueue(&events).await.unwrap();
-    app.state.webhooks.wake();
+    app.state.delivery.wake();
     ids
 }
 
@@ -78,7 +81,7 @@ async fn drive(app: &TestApp, rcv: &WebhookReceiver, rounds: usize, pred: impl F
     panic!("condition not reached after {rounds} clock moves; {} posts", rcv.posts().len());
 }
 
-async fn wait_store(app: &TestApp, what: &str, pred: impl Fn(&[risala_core::webhooks::Delivery]) -> bool) {
+async fn wait_store(app: &TestApp, what: &str, pred: impl Fn(&[risala_core::model::Delivery]) -> bool) {
     let filter = DeliveryFilter { limit: 1000, ..Default::default() };
     for _ in 0..300 {
         let rows = app.state.store.deliveries(&filter).await.unwrap();
@@ -494,12 +497,12 @@ async fn two_nodes(engine: Engine) {
     let b = TestApp::start_with(c).await.unwrap();
     let rcv = WebhookReceiver::start(TOKEN).await.unwrap();
     subscribe(&a, &rcv).await;
-    b.state.webhooks.invalidate_targets();
+    b.state.delivery.invalidate_targets();
     for chunk in 0..10 {
         let evs: Vec<_> = (0..60).map(|i| event(&a, &format!("k{}", i % 25), chunk * 60 + i)).collect();
         a.state.store.enqueue(&evs).await.unwrap();
-        a.state.webhooks.wake();
-        b.state.webhooks.wake();
+        a.state.delivery.wake();
+        b.state.delivery.wake();
     }
     assert!(rcv.wait_accepted(600, Duration::from_secs(30)).await, "{} accepted", rcv.accepted().len());
     tokio::time::sleep(Duration::from_millis(300)).await;

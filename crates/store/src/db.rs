@@ -1,6 +1,7 @@
 //! The database handle both engines share: reads, and writes as plans that a batching writer
 //! commits together (group commit), acknowledging each plan only after its commit.
 
+use risala_core::store::Engine;
 use risala_core::StoreError;
 
 use crate::postgres::PgDb;
@@ -104,10 +105,10 @@ impl Db {
         self.query("SELECT 1", vec![]).await.map(|_| ())
     }
 
-    pub fn engine(&self) -> &'static str {
+    pub fn engine(&self) -> Engine {
         match self {
-            Db::Sqlite(_) => "sqlite",
-            Db::Postgres(_) => "postgres",
+            Db::Sqlite(_) => Engine::Sqlite,
+            Db::Postgres(_) => Engine::Postgres,
         }
     }
 }

@@ -17,7 +17,7 @@ pub mod webhooks;
 use std::path::Path;
 
 use async_trait::async_trait;
-use risala_core::store::{Store, StoreResult};
+use risala_core::store::*;
 use risala_core::StoreError;
 
 pub use db::{Db, Plan};
@@ -78,7 +78,7 @@ impl Store for SqlStore {
         self.db.ping().await
     }
 
-    fn engine(&self) -> &'static str {
+    fn engine(&self) -> Engine {
         self.db.engine()
     }
 

@@ -2,6 +2,9 @@
 //! temporary directory, or a fresh PostgreSQL schema when `RISALA_TEST_POSTGRES_URL` is set),
 //! and talk HTTP to it.
 
+// Only tests link this crate: a failed step should stop the test with its message, as in tests.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod customer;
 pub mod webhooks;
 

@@ -1,8 +1,13 @@
 //! Tenancy service: creating businesses, WABAs, numbers, apps and tokens, and the demo tenant
 //! a fresh sandbox starts with.
 
+mod lookup;
+
+pub use lookup::alias_not_found;
+
 use std::sync::Arc;
 
+use crate::cache::TtlCache;
 use crate::clock::Clock;
 use crate::error::{ApiError, StoreError};
 use crate::ids;
@@ -52,6 +57,8 @@ pub struct NewPhoneNumber<'a> {
 pub struct TenancyService {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    /// Graph object index entries: the kind and owner of an id never change, so a minute is safe.
+    objects: Arc<TtlCache<String, ObjectRef>>,
 }
 
 fn conflict_or(e: StoreError, what: &str) -> ApiError {
@@ -63,7 +70,7 @@ fn conflict_or(e: StoreError, what: &str) -> ApiError {
 
 impl TenancyService {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        TenancyService { store, clock }
+        TenancyService { store, clock, objects: Arc::new(TtlCache::new(std::time::Duration::from_secs(60), 100_000)) }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -182,7 +189,7 @@ impl TenancyService {
         let Some(raw) = self.store.setting(DEMO_SETTING).await? else {
             return Ok(None);
         };
-        let ids: DemoIds = serde_json::from_str(&raw).map_err(|_| ApiError::internal())?;
+        let ids: DemoIds = serde_json::from_str(&raw).map_err(|e| ApiError::internal().with_cause(e))?;
         let phone = self.store.phone_number(&ids.phone_number_id).await?.ok_or_else(ApiError::internal)?;
         let app = self.store.app(&ids.app_id).await?.ok_or_else(ApiError::internal)?;
         Ok(Some((ids, phone, app)))
@@ -221,7 +228,7 @@ impl TenancyService {
             phone_number_id: phone.id.clone(),
             token_id: token.id,
         };
-        let raw = serde_json::to_string(&ids).map_err(|_| ApiError::internal())?;
+        let raw = serde_json::to_string(&ids).map_err(|e| ApiError::internal().with_cause(e))?;
         self.store.set_setting(DEMO_SETTING, &raw).await?;
         Ok(DemoTenant { ids, phone, app, token: Some(plain), created: true })
     }

@@ -1,14 +1,11 @@
 //! What an operator sets per WABA: the pricing model (PMP, or conversation-based CBP) and
 //! whether the business portfolio is verified (6,000 templates instead of 250).
 
-use async_trait::async_trait;
 use serde_json::{json, Value};
 
-use crate::clock::Millis;
+use super::pricing::PricingModel;
+use super::templates::{MAX_TEMPLATES_PER_WABA, MAX_TEMPLATES_VERIFIED};
 use crate::error::ApiError;
-use crate::pricing::PricingModel;
-use crate::store::StoreResult;
-use crate::templates::{MAX_TEMPLATES_PER_WABA, MAX_TEMPLATES_VERIFIED};
 
 /// A WABA's settings; a WABA nobody configured is PMP and not verified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -55,14 +52,6 @@ impl WabaSettings {
         }
         Ok(self)
     }
-}
-
-/// Storage of WABA settings.
-#[async_trait]
-pub trait WabaSettingsStore: Send + Sync {
-    /// The settings of a WABA (the defaults when never set).
-    async fn waba_settings(&self, waba_id: &str) -> StoreResult<WabaSettings>;
-    async fn set_waba_settings(&self, waba_id: &str, settings: &WabaSettings, at: Millis) -> StoreResult<()>;
 }
 
 #[cfg(test)]

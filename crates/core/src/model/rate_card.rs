@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::Category;
+use super::pricing::Category;
 
 /// A parsed rate card: `(country, category)` → micro-units.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,9 +6,6 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use risala_core::clock::Clock;
-use risala_core::model::Waba;
-use risala_core::ApiError;
 use serde_json::Value;
 
 use crate::error::GraphResult;
@@ -16,14 +13,9 @@ use crate::extract::GraphBody;
 use crate::routes::admin::Admin;
 use crate::state::AppState;
 
-async fn waba(state: &AppState, admin: &Admin, id: &str) -> GraphResult<Waba> {
-    let w = state.store.waba(id).await?.filter(|w| admin.sees(&w.business_id));
-    w.ok_or_else(|| ApiError::object_not_found(id).into())
-}
-
 pub async fn get(State(state): State<AppState>, admin: Admin, Path(id): Path<String>) -> GraphResult<Json<Value>> {
-    let w = waba(&state, &admin, &id).await?;
-    Ok(Json(state.store.waba_settings(&w.id).await?.to_json(&w.id)))
+    let w = state.tenancy.waba(&id, admin.scope()).await?;
+    Ok(Json(state.messaging.waba_settings(&w.id).await?.to_json(&w.id)))
 }
 
 pub async fn set(
@@ -32,10 +24,8 @@ pub async fn set(
     Path(id): Path<String>,
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
-    let w = waba(&state, &admin, &id).await?;
-    let s = state.store.waba_settings(&w.id).await?.apply(&body)?;
-    state.messaging.cbp().set_settings(&w.id, &s, state.clock.now_ms()).await?;
-    let changed = state.templates.enforce_limit(&w.id, s.template_limit()).await?;
+    let w = state.tenancy.waba(&id, admin.scope()).await?;
+    let (s, changed) = state.messaging.update_waba_settings(&state.templates, &w.id, &body).await?;
     let mut v = s.to_json(&w.id);
     v["templates_changed"] = changed.into();
     Ok(Json(v))

@@ -2,8 +2,8 @@
 //! reads. Moving it forward makes a customer service window expire without waiting a day.
 
 use axum::extract::State;
-use axum::Json;
-use risala_core::clock::Clock;
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use risala_core::clock::{iso_time, parse_duration_ms};
 use risala_core::{ApiError, ErrorCode};
 use serde_json::{json, Value};
@@ -12,7 +12,11 @@ use crate::config::Mode;
 use crate::error::GraphResult;
 use crate::extract::GraphBody;
 use crate::state::AppState;
-use crate::CLOCK_SETTING;
+
+/// Routes under `/sandbox/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/sandbox/v1/clock", get(clock)).route("/sandbox/v1/clock/advance", post(advance))
+}
 
 fn sandbox_only(state: &AppState) -> GraphResult<()> {
     if state.config.mode != Mode::Sandbox {
@@ -22,8 +26,8 @@ fn sandbox_only(state: &AppState) -> GraphResult<()> {
 }
 
 fn clock_json(state: &AppState) -> Value {
-    let now = state.clock.now_ms();
-    json!({"now_ms": now, "now": iso_time(now), "offset_ms": state.clock.offset_ms()})
+    let (now, offset) = state.sandbox.now();
+    json!({"now_ms": now, "now": iso_time(now), "offset_ms": offset})
 }
 
 /// `GET /sandbox/v1/clock`.
@@ -42,12 +46,6 @@ pub async fn advance(State(state): State<AppState>, GraphBody(body): GraphBody) 
         (Some(_), _) | (_, Some(_)) => return Err(ApiError::invalid("by must be a string, ms a number").into()),
         (None, None) => return Err(ApiError::missing("by").into()),
     };
-    if ms <= 0 {
-        return Err(ApiError::bad_value("the clock only moves forward: give a positive duration").into());
-    }
-    let offset = state.clock.advance(ms);
-    state.store.set_setting(CLOCK_SETTING, &offset.to_string()).await?;
-    // Retries and timed decisions may have come due.
-    state.webhooks.wake();
+    state.sandbox.advance(ms).await?;
     Ok(Json(clock_json(&state)))
 }

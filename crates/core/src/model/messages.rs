@@ -1,4 +1,5 @@
-//! Messaging model: customers, conversations, messages, media, outbox rows, customer events.
+//! Messaging as data: customers, conversations, messages and their statuses, media, outbox rows,
+//! customer events.
 
 use serde_json::Value;
 
@@ -50,22 +51,26 @@ impl Direction {
     }
 }
 
-/// Message statuses. Outbound: sent → delivered → read, or failed. Inbound: received → read
-/// (the business marked it read).
-pub mod status {
-    pub const SENT: &str = "sent";
-    pub const DELIVERED: &str = "delivered";
-    pub const READ: &str = "read";
-    pub const FAILED: &str = "failed";
-    pub const RECEIVED: &str = "received";
+wire_enum! {
+    /// A message's status. Outbound: sent → delivered → read, or failed. Inbound: received →
+    /// read (the business marked it read).
+    MessageStatus {
+        Sent => "sent",
+        Delivered => "delivered",
+        Read => "read",
+        Failed => "failed",
+        Received => "received",
+    }
+}
 
+impl MessageStatus {
     /// Position in the outbound progression; a status never moves backwards.
-    pub fn rank(s: &str) -> u8 {
-        match s {
-            SENT => 1,
-            DELIVERED => 2,
-            READ => 3,
-            _ => 0,
+    pub fn rank(self) -> u8 {
+        match self {
+            MessageStatus::Sent => 1,
+            MessageStatus::Delivered => 2,
+            MessageStatus::Read => 3,
+            MessageStatus::Failed | MessageStatus::Received => 0,
         }
     }
 }
@@ -87,7 +92,7 @@ pub struct Message {
     pub content: Value,
     pub context_id: Option<String>,
     pub biz_opaque: Option<String>,
-    pub status: String,
+    pub status: MessageStatus,
     /// For failed messages: `{code,title,message,error_data:{details}}`.
     pub error: Option<Value>,
     pub created_at: Millis,
@@ -135,26 +140,4 @@ pub enum CustomerEvent {
     Typing { from: String, phone_number_id: String },
     /// The business read the customer's message.
     Read { message_id: String, from: String },
-}
-
-/// Tells connected customer devices about events. The server implements it over WebSockets.
-pub trait Notifier: Send + Sync + 'static {
-    fn customer_event(&self, wa_id: &str, event: CustomerEvent);
-    /// Webhook changes were committed to the outbox: the delivery worker may start at once.
-    fn outbox_written(&self) {}
-}
-
-/// A notifier that tells nobody (CLI tools, tests of services).
-pub struct NoNotifier;
-
-impl Notifier for NoNotifier {
-    fn customer_event(&self, _: &str, _: CustomerEvent) {}
-}
-
-/// Fetches media a business sends by `link`. The server implements it over HTTP with the
-/// address guard; a failure becomes a `failed` status with 131053, as on Meta's platform.
-#[async_trait::async_trait]
-pub trait MediaFetcher: Send + Sync + 'static {
-    /// The bytes and their MIME type, or why they could not be fetched.
-    async fn fetch(&self, url: &str) -> Result<(String, Vec<u8>), String>;
 }

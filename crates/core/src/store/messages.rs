@@ -1,54 +1,16 @@
-//! What services need from storage. Implemented once over SQLite and PostgreSQL in
-//! `risala-store`; the rules live in services, not here.
+//! Customers, conversations, messages, media and customer sessions.
 
 use async_trait::async_trait;
 
-use crate::error::StoreError;
-use crate::messaging::model::{Conversation, Customer, Media, Message, OutboxRow};
+use super::StoreResult;
 use crate::model::*;
-
-pub type StoreResult<T> = Result<T, StoreError>;
-
-/// Tenancy: businesses, WABAs, numbers, apps, tokens, and the global object index.
-#[async_trait]
-pub trait TenancyStore: Send + Sync {
-    async fn create_business(&self, b: &Business) -> StoreResult<()>;
-    async fn create_waba(&self, w: &Waba) -> StoreResult<()>;
-    async fn create_phone_number(&self, p: &PhoneNumber) -> StoreResult<()>;
-    async fn create_app(&self, a: &App) -> StoreResult<()>;
-    async fn create_token(&self, t: &TokenRecord) -> StoreResult<()>;
-
-    async fn list_businesses(&self) -> StoreResult<Vec<Business>>;
-    async fn list_wabas(&self, business_id: Option<&str>) -> StoreResult<Vec<Waba>>;
-    async fn list_apps(&self, business_id: Option<&str>) -> StoreResult<Vec<App>>;
-    async fn list_tokens(&self, business_id: Option<&str>) -> StoreResult<Vec<TokenRecord>>;
-    async fn page_phone_numbers(&self, waba_id: &str, page: &PageRequest) -> StoreResult<Page<PhoneNumber>>;
-    async fn list_phone_numbers(&self, business_id: Option<&str>) -> StoreResult<Vec<PhoneNumber>>;
-
-    async fn object(&self, id: &str) -> StoreResult<Option<ObjectRef>>;
-    async fn business(&self, id: &str) -> StoreResult<Option<Business>>;
-    async fn waba(&self, id: &str) -> StoreResult<Option<Waba>>;
-    async fn phone_number(&self, id: &str) -> StoreResult<Option<PhoneNumber>>;
-    async fn phone_number_by_number(&self, number: &str) -> StoreResult<Option<PhoneNumber>>;
-    async fn app(&self, id: &str) -> StoreResult<Option<App>>;
-    async fn token_by_hash(&self, hash: &str) -> StoreResult<Option<TokenRecord>>;
-    /// Marks a token revoked; false when no such (unrevoked) token exists.
-    async fn revoke_token(&self, id: &str, at: i64) -> StoreResult<bool>;
-}
-
-/// Small key/value settings (demo tenant ids, sandbox clock offset).
-#[async_trait]
-pub trait SettingsStore: Send + Sync {
-    async fn setting(&self, key: &str) -> StoreResult<Option<String>>;
-    async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()>;
-}
 
 /// A status change of one message, applied only if the message is in one of `from`.
 #[derive(Debug, Clone)]
 pub struct StatusChange {
     pub message_id: String,
-    pub from: &'static [&'static str],
-    pub to: String,
+    pub from: &'static [MessageStatus],
+    pub to: MessageStatus,
     pub error: Option<serde_json::Value>,
     pub at: i64,
 }
@@ -74,9 +36,9 @@ pub struct NewMessage<'a> {
     pub outbox: &'a [OutboxRow],
     pub media_copy: Option<MediaCopy>,
     /// The pricing decided at send (outbound messages that were sent, not failed).
-    pub pricing: Option<&'a crate::pricing::MessagePricing>,
+    pub pricing: Option<&'a MessagePricing>,
     /// A business-initiated message's count toward the messaging limit.
-    pub reach: Option<&'a crate::quality::Reach>,
+    pub reach: Option<&'a Reach>,
 }
 
 /// Messaging: customers, conversations, messages, media, customer sessions.
@@ -125,31 +87,4 @@ pub trait MessageStore: Send + Sync {
     async fn set_customer_code(&self, wa_id: &str, code_hash: &str, expires_at: i64) -> StoreResult<()>;
     /// Check a one-time code; consumes it on success, counts a failed attempt otherwise.
     async fn check_customer_code(&self, wa_id: &str, code_hash: &str, now: i64) -> StoreResult<bool>;
-}
-
-/// Everything the server needs from storage.
-#[async_trait]
-pub trait Store:
-    TenancyStore
-    + SettingsStore
-    + MessageStore
-    + crate::webhooks::WebhookStore
-    + crate::templates::TemplateStore
-    + crate::pricing::BillingStore
-    + crate::quality::QualityStore
-    + crate::pricing::cbp::CbpStore
-    + crate::waba_settings::WabaSettingsStore
-    + Send
-    + Sync
-    + 'static
-{
-    /// Cheap round trip to the database, for `/readyz`.
-    async fn ping(&self) -> StoreResult<()>;
-    /// Which engine this is (`sqlite` / `postgres`).
-    fn engine(&self) -> &'static str;
-    /// At a clean shutdown: fold the engine's log into the database (SQLite: copy the WAL in
-    /// and truncate it), so the next start does not read it back.
-    async fn checkpoint(&self) -> StoreResult<()> {
-        Ok(())
-    }
 }
