@@ -9,9 +9,7 @@ use std::process::Command;
 use risala_testkit::TempDir;
 use serde_json::{json, Value};
 
-mod common;
-
-use common::{Server, BIN};
+use crate::support::{Server, BIN};
 
 const TOKEN: &str = "EAARaudit-admin-cli-token-0001";
 const GB: &str = "447700900123";

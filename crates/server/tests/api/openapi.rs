@@ -9,7 +9,7 @@ use std::path::Path;
 use risala_testkit::{engine_test, Database, Engine, TestApp};
 use serde_json::Value;
 
-const ROUTE_TABLE: &str = include_str!("../src/routes/mod.rs");
+const ROUTE_TABLE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/routes/mod.rs"));
 const METHODS: &[&str] = &["get", "post", "put", "patch", "delete"];
 
 /// `{anything}` → `{}`.

@@ -11,7 +11,7 @@ use risala_core::pricing::{invoice_lines, Category, RateCard};
 use risala_testkit::{assert_graph_error, engine_test, template_message, text_message, Database, Engine, TestApp};
 use serde_json::{json, Value};
 
-const SAMPLE: &str = include_str!("../../../rates/sample.csv");
+const SAMPLE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../rates/sample.csv"));
 const GB: &str = "447700900123";
 const US: &str = "15550001111";
 const BR: &str = "5511987654321";

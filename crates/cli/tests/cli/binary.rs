@@ -7,9 +7,7 @@ use std::time::Duration;
 use risala_testkit::TempDir;
 use serde_json::Value;
 
-mod common;
-
-use common::{Server, BIN};
+use crate::support::{Server, BIN};
 
 fn admin(dir: &TempDir, args: &[&str]) -> (bool, String) {
     let out = Command::new(BIN)

@@ -13,7 +13,7 @@ use risala_testkit::webhooks::WebhookReceiver;
 use risala_testkit::{assert_graph_error, engine_test, template_message, text_message, Database, Engine, TestApp};
 use serde_json::{json, Value};
 
-const SAMPLE: &str = include_str!("../../../rates/sample.csv");
+const SAMPLE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../rates/sample.csv"));
 const GB: &str = "447700900123";
 /// San Juan, Puerto Rico: +1 like the US, its own region.
 const PR: &str = "17872345678";

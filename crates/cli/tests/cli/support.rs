@@ -1,5 +1,4 @@
 //! The real `risala` binary as a running server, for the binary's end-to-end tests.
-#![allow(dead_code)] // each test binary uses part of it
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

@@ -12,7 +12,7 @@ use risala_testkit::customer::TestCustomer;
 use risala_testkit::{engine_test, Database, Engine, TestApp};
 use serde_json::{json, Value};
 
-const SAMPLE: &str = include_str!("../../../rates/sample.csv");
+const SAMPLE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../rates/sample.csv"));
 const US: &str = "15550001111";
 const GB: &str = "447700900123";
 const CA: &str = "14165550199";
