@@ -270,6 +270,13 @@ impl TestApp {
         json_response(req.send().await.expect("request")).await
     }
 
+    /// Move the sandbox clock through the API (`POST /sandbox/v1/clock/advance`), by a
+    /// duration such as `"25h"` or `"2h59m"`; asserts it moved.
+    pub async fn advance_clock(&self, by: &str) {
+        let (s, v) = self.post_as("/sandbox/v1/clock/advance", &serde_json::json!({"by": by}), None).await;
+        assert_eq!(s, 200, "advance the clock by {by}: {v}");
+    }
+
     /// Send a message from the demo number; asserts it is accepted and returns its wamid.
     pub async fn send_accepted(&self, body: &Value) -> String {
         let (s, v) = self.post(&format!("/v23.0/{}/messages", self.phone_number_id()), body).await;

@@ -2,16 +2,15 @@
 //! port 0 with a fresh database (SQLite, and PostgreSQL when `RISALA_TEST_POSTGRES_URL` is
 //! set) and speaks HTTP and WebSocket to it. One module per behaviour.
 
-mod audit_pricing;
-mod audit_templates;
-mod billing;
-mod cbp;
-mod foundation;
+mod graph;
 mod limits;
+mod media;
 mod messaging;
 mod openapi;
+mod operations;
 mod panics;
-mod template_sends;
+mod pricing;
+mod support;
 mod templates;
-mod templates_lifecycle;
+mod tenancy;
 mod webhooks;
