@@ -338,8 +338,25 @@ pub fn assert_graph_error(resp: &(u16, Value), status: u16, code: i64) -> Value 
     e.clone()
 }
 
-/// Run a test body on SQLite, and on PostgreSQL when `RISALA_TEST_POSTGRES_URL` is set.
-/// Generates `mod $name { sqlite(), postgres() }`.
+/// Whether the PostgreSQL run of a test goes ahead. Without `RISALA_TEST_POSTGRES_URL` it is
+/// skipped with a note on a developer's machine; in CI (`CI` set and not empty) it panics
+/// instead, so a runner that lost its database URL fails rather than passing every PostgreSQL
+/// test without running it.
+pub fn postgres_or_skip() -> bool {
+    if postgres_url().is_some() {
+        return true;
+    }
+    if std::env::var("CI").is_ok_and(|v| !v.is_empty()) {
+        panic!(
+            "CI is set but RISALA_TEST_POSTGRES_URL is not: the PostgreSQL run of this test cannot be skipped in CI"
+        );
+    }
+    eprintln!("RISALA_TEST_POSTGRES_URL is not set: the PostgreSQL run of this test is skipped");
+    false
+}
+
+/// Run a test body on SQLite, and on PostgreSQL when `RISALA_TEST_POSTGRES_URL` is set (in CI
+/// it must be: see [`postgres_or_skip`]). Generates `mod $name { sqlite(), postgres() }`.
 #[macro_export]
 macro_rules! engine_test {
     ($name:ident, $body:path) => {
@@ -351,8 +368,7 @@ macro_rules! engine_test {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if $crate::postgres_url().is_none() {
-                    eprintln!("RISALA_TEST_POSTGRES_URL is not set: the PostgreSQL run of this test is skipped");
+                if !$crate::postgres_or_skip() {
                     return;
                 }
                 $body($crate::Engine::Postgres).await;
