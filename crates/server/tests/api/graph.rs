@@ -49,7 +49,6 @@ async fn versions_and_fields(engine: Engine) {
     assert_graph_error(&resp, 400, 100);
     app.stop().await;
 }
-
 engine_test!(version_prefixes_and_fields, super::versions_and_fields);
 
 async fn paging(engine: Engine) {
@@ -119,5 +118,4 @@ async fn paging(engine: Engine) {
     assert_graph_error(&app.get(&format!("{base}?limit=abc")).await, 400, 100);
     app.stop().await;
 }
-
 engine_test!(cursor_paging, super::paging);

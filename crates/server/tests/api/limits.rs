@@ -447,5 +447,4 @@ async fn throughput_and_pair_rate(engine: Engine) {
     app.advance_clock("7s").await;
     app.send_accepted(&text_message(US, "Thanks!")).await;
 }
-
 engine_test!(throughput_130429_and_pair_rate_131056, super::throughput_and_pair_rate);

@@ -59,7 +59,6 @@ async fn media(engine: Engine) {
     assert!(e["error_data"]["details"].as_str().unwrap().contains("image.id"));
     app.stop().await;
 }
-
 engine_test!(media_upload_info_download_delete, super::media);
 
 async fn link_media(engine: Engine) {
@@ -116,5 +115,4 @@ async fn link_media(engine: Engine) {
     assert_eq!(s[0]["errors"][0]["code"], 131053, "{s:?}");
     app.stop().await;
 }
-
 engine_test!(link_media_is_fetched_with_the_guard, super::link_media);

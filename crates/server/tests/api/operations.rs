@@ -17,5 +17,4 @@ async fn operations(engine: Engine) {
     assert!(text.contains("risala_http_request_duration_seconds_bucket"));
     app.stop().await;
 }
-
 engine_test!(operations_endpoints, super::operations);

@@ -26,7 +26,6 @@ async fn seeding_and_restart(engine: Engine) {
     assert_eq!(body["id"], ids.waba_id.as_str());
     app.stop().await;
 }
-
 engine_test!(seeding_and_restart_keeps_ids, super::seeding_and_restart);
 
 async fn token_failures(engine: Engine) {
@@ -59,7 +58,6 @@ async fn token_failures(engine: Engine) {
     assert_eq!(resp.status(), 401);
     app.stop().await;
 }
-
 engine_test!(token_failures_use_the_graph_envelope, super::token_failures);
 
 async fn tenant_isolation(engine: Engine) {
@@ -102,5 +100,4 @@ async fn tenant_isolation(engine: Engine) {
     assert_graph_error(&app.get_as(&format!("/{}", w.id), Some(&msg_only)).await, 403, 200);
     app.stop().await;
 }
-
 engine_test!(tenants_see_only_their_own_objects, super::tenant_isolation);

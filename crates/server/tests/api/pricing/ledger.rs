@@ -111,5 +111,4 @@ async fn exact_ledger(engine: Engine) {
     assert_eq!(invoiced, expected, "seed {seed}: invoice total equals the rate-card sum");
     assert!(expected > 0);
 }
-
 engine_test!(exact_ledger_randomized, super::exact_ledger);

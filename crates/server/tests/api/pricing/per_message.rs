@@ -172,7 +172,6 @@ async fn pmp_pricing_and_invoice(engine: Engine) {
     gb.ack(&repriced, "delivered").await;
     assert_eq!(ledger_total(&app).await, (expected + 52_900 * 2 + 60_000, 11));
 }
-
 engine_test!(pmp_pricing_and_invoice_works, super::pmp_pricing_and_invoice);
 
 fn referral() -> Value {
@@ -251,7 +250,6 @@ async fn free_entry_point(engine: Engine) {
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["data"].as_array().unwrap().len(), 2, "{v}");
 }
-
 engine_test!(free_entry_point_window, super::free_entry_point);
 
 async fn stop_marketing(engine: Engine) {
@@ -301,7 +299,6 @@ async fn stop_marketing(engine: Engine) {
     let (s, v) = gb.post(&path, &json!({"value": "maybe"})).await;
     assert_eq!((s, v["error"]["code"].clone()), (400, json!(131009)), "{v}");
 }
-
 engine_test!(stop_marketing_fails_131050, super::stop_marketing);
 
 async fn volume_tiers(engine: Engine) {
@@ -347,5 +344,4 @@ async fn volume_tiers(engine: Engine) {
             .collect();
     assert_eq!(tiers, want, "{v}");
 }
-
 engine_test!(volume_tiers_per_business_month, super::volume_tiers);

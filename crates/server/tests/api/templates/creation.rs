@@ -105,7 +105,6 @@ async fn every_category_and_header(engine: Engine) {
     assert_graph_error(&app.get(&format!("{}?fields=nope", path(&app))).await, 400, 100);
     app.stop().await;
 }
-
 engine_test!(every_category_and_header_kind_is_created_and_approved, super::every_category_and_header);
 
 async fn creation_rules(engine: Engine) {
@@ -257,7 +256,6 @@ async fn creation_rules(engine: Engine) {
     );
     app.stop().await;
 }
-
 engine_test!(each_creation_rule_gives_code_and_details, super::creation_rules);
 
 async fn button_kinds(engine: Engine) {
@@ -347,7 +345,6 @@ async fn button_kinds(engine: Engine) {
     }
     app.stop().await;
 }
-
 engine_test!(button_kinds_and_counts, super::button_kinds);
 
 async fn limits(engine: Engine) {
@@ -365,7 +362,6 @@ async fn limits(engine: Engine) {
     create_ok(&app, simple("t100", "UTILITY", b.clone())).await;
     app.stop().await;
 }
-
 engine_test!(creations_per_hour_are_limited, super::limits);
 
 /// Meta's request examples (`/{WABA-ID}/message_templates` POST and `/{TEMPLATE_ID}` POST in
@@ -461,5 +457,4 @@ async fn spec_examples(engine: Engine) {
     assert_eq!(t["components"], edit["components"]);
     app.stop().await;
 }
-
 engine_test!(meta_spec_request_examples_are_accepted, super::spec_examples);

@@ -118,7 +118,6 @@ async fn edit_and_delete(engine: Engine) {
     create_ok(&app, simple("fixme", "UTILITY", good)).await;
     app.stop().await;
 }
-
 engine_test!(edit_and_delete_templates, super::edit_and_delete);
 
 async fn edit_limits(engine: Engine) {
@@ -164,7 +163,6 @@ async fn edit_limits(engine: Engine) {
     assert_eq!(edit(&app, &r, GOOD).await.0, 400);
     app.stop().await;
 }
-
 engine_test!(approved_templates_have_edit_limits, super::edit_limits);
 
 async fn appeals(engine: Engine) {
@@ -219,7 +217,6 @@ async fn appeals(engine: Engine) {
     assert_eq!(events(&app, &id).await, ["REJECTED", "REJECTED"]);
     app.stop().await;
 }
-
 engine_test!(rejected_templates_can_be_appealed, super::appeals);
 
 async fn archiving(engine: Engine) {
@@ -250,7 +247,6 @@ async fn archiving(engine: Engine) {
     assert_graph_error(&app.post_as(&format!("/admin/v1/templates/{r}/archive"), &json!({}), None).await, 400, 104);
     app.stop().await;
 }
-
 engine_test!(templates_can_be_archived_and_unarchived, super::archiving);
 
 async fn limit_exceeded(engine: Engine) {
@@ -297,5 +293,4 @@ async fn limit_exceeded(engine: Engine) {
     assert_graph_error(&app.post(&settings, &json!({"verified": "yes"})).await, 400, 100);
     app.stop().await;
 }
-
 engine_test!(templates_beyond_the_limit_are_limit_exceeded, super::limit_exceeded);

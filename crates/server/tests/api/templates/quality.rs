@@ -118,7 +118,6 @@ async fn quality(engine: Engine) {
     assert_eq!(events, ["", "FIRST_PAUSE", "UNPAUSE", "SECOND_PAUSE", "UNPAUSE", "DISABLED"]);
     app.stop().await;
 }
-
 engine_test!(negative_feedback_pauses_then_disables, super::quality);
 
 async fn configured_pauses(engine: Engine) {
@@ -171,5 +170,4 @@ async fn configured_pauses(engine: Engine) {
     config.template_pauses = vec!["soon".into()];
     assert!(TestApp::start_with(config).await.is_err());
 }
-
 engine_test!(template_pauses_follow_the_configuration, super::configured_pauses);

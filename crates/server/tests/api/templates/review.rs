@@ -78,7 +78,6 @@ async fn review_rules(engine: Engine) {
     assert_eq!(status_events(&app, v["id"].as_str().unwrap()).await[0]["reason"], "PROMOTIONAL");
     app.stop().await;
 }
-
 engine_test!(review_rules_reject_or_reclassify_with_webhooks, super::review_rules);
 
 fn config_with(db: &Database, review: TemplateReview, delay: &str) -> risala_server::Config {
@@ -117,7 +116,6 @@ async fn manual_review(engine: Engine) {
     assert_eq!(s, 200, "{v}");
     app.stop().await;
 }
-
 engine_test!(manual_review_through_the_admin_endpoint, super::manual_review);
 
 async fn delayed_review(engine: Engine) {
@@ -151,5 +149,4 @@ async fn delayed_review(engine: Engine) {
     assert_eq!((t["status"].as_str(), t["rejected_reason"].as_str()), (Some("REJECTED"), Some("INVALID_FORMAT")));
     app.stop().await;
 }
-
 engine_test!(delayed_review_survives_a_restart, super::delayed_review);

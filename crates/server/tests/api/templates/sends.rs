@@ -149,7 +149,6 @@ async fn every_parameter_kind(engine: Engine) {
     assert_eq!(t["footer"], "WhatsApp Business Platform sample message");
     app.stop().await;
 }
-
 engine_test!(every_parameter_kind_renders_on_the_device, super::every_parameter_kind);
 
 async fn send_errors(engine: Engine) {
@@ -221,7 +220,6 @@ async fn send_errors(engine: Engine) {
     assert!(app.queued_statuses().await.is_empty(), "rejected sends store nothing");
     app.stop().await;
 }
-
 engine_test!(each_send_time_error_code, super::send_errors);
 
 async fn window(engine: Engine) {
@@ -254,7 +252,6 @@ async fn window(engine: Engine) {
     assert!(device.next_within(Duration::from_millis(300)).await.is_none(), "the failed text never arrives");
     app.stop().await;
 }
-
 engine_test!(only_a_template_can_be_sent_after_the_window, super::window);
 
 async fn named_send_errors(engine: Engine) {
@@ -308,7 +305,6 @@ async fn named_send_errors(engine: Engine) {
     assert!(device.next_within(Duration::from_millis(300)).await.is_none(), "no refused send reaches the device");
     app.stop().await;
 }
-
 engine_test!(named_parameter_send_errors, super::named_send_errors);
 
 /// Meta's template send examples (`/{Phone-Number-ID}/messages` POST in the v23.0 OpenAPI
@@ -420,5 +416,4 @@ async fn spec_send_examples(engine: Engine) {
     );
     app.stop().await;
 }
-
 engine_test!(meta_spec_send_examples_are_accepted, super::spec_send_examples);

@@ -91,5 +91,4 @@ async fn template_webhooks_delivered(engine: Engine) {
     assert_eq!((got[3].1["event"].as_str(), got[3].1["reason"].as_str()), (Some("REJECTED"), Some("INVALID_FORMAT")));
     app.stop().await;
 }
-
 engine_test!(template_webhooks_reach_a_subscribed_receiver, super::template_webhooks_delivered);
