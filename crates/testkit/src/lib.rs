@@ -3,16 +3,21 @@
 //! and talk HTTP to it.
 
 pub mod customer;
+pub mod wait;
 pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use rand::Rng;
 use risala_core::tenancy::DemoTenant;
+use risala_core::webhooks::{Delivery, DeliveryFilter};
 use risala_server::{AppState, Config};
 use serde_json::Value;
 use tokio::sync::oneshot;
+
+pub use wait::{eventually, eventually_blocking};
 
 /// The fixed demo token every test server uses.
 pub const DEMO_TOKEN: &str = "EAARtestdemotoken0123456789abcdefghijklmnop";
@@ -242,6 +247,18 @@ impl TestApp {
             .filter(|(f, v)| f == "messages" && v.get("messages").is_some())
             .map(|(_, v)| v)
             .collect()
+    }
+
+    /// Every webhook delivery row (up to 1000), as the delivery worker left them.
+    pub async fn deliveries(&self) -> Vec<Delivery> {
+        let filter = DeliveryFilter { limit: 1000, ..Default::default() };
+        self.state.store.deliveries(&filter).await.expect("webhook deliveries")
+    }
+
+    /// Wait until the webhook delivery rows satisfy `pred` (the worker recorded an attempt, a
+    /// dead letter, a delivery…); panics naming `what` after 10 s.
+    pub async fn wait_deliveries(&self, what: &str, pred: impl Fn(&[Delivery]) -> bool) {
+        eventually(what, Duration::from_secs(10), async || pred(&self.deliveries().await)).await.unwrap();
     }
 
     /// GET with the demo token; returns status and JSON body.

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use risala_server::config::TemplateReview;
-use risala_testkit::{assert_graph_error, engine_test, Database, Engine, TestApp};
+use risala_testkit::{assert_graph_error, engine_test, eventually, Database, Engine, TestApp};
 use serde_json::{json, Value};
 
 use super::{body, create_ok, events, simple, status_events};
@@ -134,15 +134,11 @@ async fn delayed_review(engine: Engine) {
     assert_eq!(t["status"], "PENDING");
     app.post_as("/sandbox/v1/clock/advance", &json!({"by": "61m"}), None).await;
     // The server's clock task applies both without any request touching them.
-    let mut done = false;
-    for _ in 0..100 {
-        if !status_events(&app, &a).await.is_empty() && !status_events(&app, &r).await.is_empty() {
-            done = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(done, "due decisions applied by the background task");
+    eventually("due decisions applied by the background task", Duration::from_secs(10), async || {
+        !status_events(&app, &a).await.is_empty() && !status_events(&app, &r).await.is_empty()
+    })
+    .await
+    .unwrap();
     assert_eq!(status_events(&app, &a).await[0]["event"], "APPROVED");
     assert_eq!(status_events(&app, &r).await[0]["event"], "REJECTED");
     let (_, t) = app.get(&format!("/v23.0/{r}?fields=status,rejected_reason")).await;

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use risala_core::webhooks::DeliveryState;
 use risala_testkit::webhooks::WebhookReceiver;
 use risala_testkit::{engine_test, Database, Engine, TestApp};
 use serde_json::{json, Value};
@@ -62,7 +63,12 @@ async fn template_webhooks_delivered(engine: Engine) {
         rcv.accepted().len(),
         queued.len()
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Every change has its outcome (delivered, or dead for an unsubscribed field): no POST is
+    // still to come.
+    app.wait_deliveries("every change delivered or dead", |rows| {
+        rows.iter().all(|d| d.state != DeliveryState::Pending)
+    })
+    .await;
     let got: Vec<(String, Value)> = rcv.accepted().into_iter().map(|(_, f, v)| (f, v)).collect();
     assert_eq!(got, queued, "the receiver gets exactly the queued template changes");
     for p in rcv.posts() {
