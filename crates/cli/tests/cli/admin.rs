@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use risala_testkit::TempDir;
+use risala_testkit::{eventually_blocking, TempDir};
 use serde_json::{json, Value};
 
 use crate::support::{admin, admin_combined, get, Server};
@@ -211,7 +211,13 @@ fn fixed_demo_token_and_admin_commands() {
     assert_eq!(status, 200);
     let (ok, out) = admin_combined(&dir, &["tokens", "revoke", t["id"].as_str().unwrap()]);
     assert!(ok, "{out}");
-    std::thread::sleep(Duration::from_millis(5100)); // the other process's auth cache lifetime
+    // The server is another process: it refuses the token once its auth cache has let go of it
+    // (at most 5 s today).
+    let revoked = format!("{base2}/{}", n["id"].as_str().unwrap());
+    eventually_blocking("the server refuses the revoked token", Duration::from_secs(7), || {
+        get(&revoked, &token).0 == 401
+    })
+    .unwrap();
     let (status, body) = get(&format!("{base2}/{}", n["id"].as_str().unwrap()), &token);
     assert_eq!(status, 401, "{body}");
     assert_eq!(body["error"]["code"], 190);

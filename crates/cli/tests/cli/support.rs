@@ -3,9 +3,9 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use risala_testkit::TempDir;
+use risala_testkit::{eventually_blocking, TempDir};
 use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_risala");
@@ -72,14 +72,12 @@ impl Server {
             return Some(st);
         }
         let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(st)) = self.child.try_wait() {
-                return Some(st);
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        None
+        let mut status = None;
+        let exited = eventually_blocking("risala exits after SIGTERM", Duration::from_secs(10), || {
+            status = self.child.try_wait().ok().flatten();
+            status.is_some()
+        });
+        exited.ok().and(status)
     }
 }
 
