@@ -2,8 +2,6 @@
 //! 500) and nothing of the cause, while the log gets the cause chain once, under the request's
 //! `fbtrace_id`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
-
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 

@@ -1,8 +1,6 @@
 //! A handler that panics answers with the Graph envelope (code 1, HTTP 500), not a dropped
 //! connection, and the server keeps serving.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
-
 use axum::routing::get;
 use axum::Router;
 use risala_server::middleware::observe;

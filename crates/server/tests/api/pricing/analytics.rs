@@ -1,26 +1,25 @@
-//! Pricing behaviour the other billing tests leave out, through HTTP on SQLite and PostgreSQL
-//! with the sandbox clock: a +1 number outside the US and Canada priced by its own region, the
-//! filters and granularities of `pricing_analytics` and `analytics`, the service window
-//! closing in the Graph-style conversations read, and status webhooks with `pricing` delivered
-//! by the delivery engine to a subscribed receiver.
-
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
+//! Pricing analytics and regions through HTTP on SQLite and PostgreSQL with the sandbox clock:
+//! a +1 number outside the US and Canada priced by its own region, the filters and
+//! granularities of `pricing_analytics` and `analytics`, the service window closing in the
+//! Graph-style conversations read, and status webhooks with `pricing` delivered by the delivery
+//! engine to a subscribed receiver.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use risala_core::clock::Clock;
-use risala_core::model::{Category, RateCard};
+use risala_core::model::Category;
 use risala_testkit::webhooks::WebhookReceiver;
 use risala_testkit::{assert_graph_error, engine_test, template_message, text_message, Database, Engine, TestApp};
 use serde_json::{json, Value};
 
-const SAMPLE: &str = include_str!("../../../rates/sample.csv");
+use super::load_sample;
+
 const GB: &str = "447700900123";
 /// San Juan, Puerto Rico: +1 like the US, its own region.
 const PR: &str = "17872345678";
 const US: &str = "12125550199";
-const VERIFY: &str = "audit-pricing-verify";
+const VERIFY: &str = "pricing-analytics-verify";
 
 async fn create_templates(app: &TestApp) {
     app.create_approved_templates(&[
@@ -36,11 +35,6 @@ async fn send(app: &TestApp, to: &str, template: Option<&str>) -> String {
         None => text_message(to, "Thanks!"),
     };
     app.send_accepted(&body).await
-}
-
-async fn advance(app: &TestApp, by: &str) {
-    let (s, v) = app.post_as("/sandbox/v1/clock/advance", &json!({"by": by}), None).await;
-    assert_eq!(s, 200, "{v}");
 }
 
 /// `pricing_analytics` data points for the given extra modifiers, over everything so far.
@@ -76,8 +70,7 @@ async fn window_open(app: &TestApp, wa_id: &str) -> Value {
 async fn analytics_and_regions(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
-    let card = RateCard::parse_csv(SAMPLE, "sample").unwrap();
-    app.state.store.load_rate_card(&card, 0, app.state.clock.now_ms()).await.unwrap();
+    let card = load_sample(&app).await;
     create_templates(&app).await;
     let rcv = WebhookReceiver::start(VERIFY).await.unwrap();
     rcv.set_app_secret(&app.demo.app.app_secret);
@@ -104,7 +97,7 @@ async fn analytics_and_regions(engine: Engine) {
         assert_eq!(c.ack(id, "delivered").await.0, 200);
     }
     // Day two: the window has closed, in the Graph-style read too; utility is charged.
-    advance(&app, "25h").await;
+    app.advance_clock("25h").await;
     assert_eq!(window_open(&app, GB).await["open"], false);
     let u_gb = send(&app, GB, Some("shipped")).await;
     let m_gb2 = send(&app, GB, Some("news")).await;

@@ -1,11 +1,12 @@
-//! The real `risala` binary as a running server, for the binary's end-to-end tests.
-#![allow(dead_code)] // each test binary uses part of it
+//! The real `risala` binary as a running server, its admin commands, and a blocking HTTP GET,
+//! for the binary's end-to-end tests.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use risala_testkit::TempDir;
+use risala_testkit::{eventually_blocking, TempDir};
+use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_risala");
 
@@ -71,14 +72,12 @@ impl Server {
             return Some(st);
         }
         let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(st)) = self.child.try_wait() {
-                return Some(st);
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        None
+        let mut status = None;
+        let exited = eventually_blocking("risala exits after SIGTERM", Duration::from_secs(10), || {
+            status = self.child.try_wait().ok().flatten();
+            status.is_some()
+        });
+        exited.ok().and(status)
     }
 }
 
@@ -88,4 +87,37 @@ impl Drop for Server {
             let _ = self.child.kill();
         }
     }
+}
+
+/// `risala --data-dir DIR admin ARGS…`: success and stdout (stderr appended).
+pub fn admin(dir: &TempDir, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("admin")
+        .args(args)
+        .env_remove("RISALA_DATABASE_URL")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+/// [`admin`] with stderr appended to stdout.
+pub fn admin_combined(dir: &TempDir, args: &[&str]) -> (bool, String) {
+    let (ok, out, err) = admin(dir, args);
+    (ok, out + &err)
+}
+
+/// GET `url` with a bearer token from a plain thread: status and JSON body.
+pub fn get(url: &str, token: &str) -> (u16, Value) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let r = reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap();
+        risala_testkit::json_response(r).await
+    })
 }

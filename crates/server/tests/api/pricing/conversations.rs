@@ -4,17 +4,16 @@
 //! conversations, the `conversation` and `pricing` objects of status webhooks, the ledger and
 //! invoice, and `conversation_analytics` with dimensions and filters.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
-
 use std::collections::HashMap;
 
 use risala_core::clock::Clock;
-use risala_core::model::{Category, RateCard};
+use risala_core::model::Category;
 use risala_core::pricing::invoice_lines;
 use risala_testkit::{assert_graph_error, engine_test, template_message, text_message, Database, Engine, TestApp};
 use serde_json::{json, Value};
 
-const SAMPLE: &str = include_str!("../../../rates/sample.csv");
+use super::load_sample;
+
 const GB: &str = "447700900123";
 const US: &str = "15550001111";
 const BR: &str = "5511987654321";
@@ -48,11 +47,6 @@ fn cbp(billable: bool, category: &str) -> Value {
     json!({"billable": billable, "pricing_model": "CBP", "category": category})
 }
 
-async fn advance(app: &TestApp, by: &str) {
-    let (s, v) = app.post_as("/sandbox/v1/clock/advance", &json!({"by": by}), None).await;
-    assert_eq!(s, 200, "{v}");
-}
-
 async fn analytics(app: &TestApp, modifiers: &str) -> (u16, Value) {
     app.get(&format!("/v23.0/{}?fields=conversation_analytics{modifiers}", app.waba_id())).await
 }
@@ -72,8 +66,7 @@ fn totals(v: &Value, keys: &[&str]) -> HashMap<String, (i64, f64)> {
 async fn conversation_pricing(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
-    let card = RateCard::parse_csv(SAMPLE, "sample").unwrap();
-    app.state.store.load_rate_card(&card, 0, app.state.clock.now_ms()).await.unwrap();
+    let card = load_sample(&app).await;
     create_templates(&app).await;
     let (s, v) =
         app.post(&format!("/admin/v1/wabas/{}/settings", app.waba_id()), &json!({"pricing_model": "CBP"})).await;
@@ -94,9 +87,9 @@ async fn conversation_pricing(engine: Engine) {
     assert_eq!(first["conversation"]["origin"], json!({"type": "marketing"}));
     let expires: i64 = first["conversation"]["expiration_timestamp"].as_str().unwrap().parse().unwrap();
     assert!((0..5).contains(&(expires - (start + DAY_MS) / 1000)), "{first}");
-    advance(&app, "3h").await;
+    app.advance_clock("3h").await;
     let m2 = send(&app, GB, Some("more_news")).await;
-    advance(&app, "20h").await;
+    app.advance_clock("20h").await;
     let m3 = send(&app, GB, Some("news")).await;
     for id in [&m2, &m3] {
         let s = sent(&app, id).await;
@@ -114,7 +107,7 @@ async fn conversation_pricing(engine: Engine) {
         assert_eq!(gb.ack(id, "delivered").await.0, 200);
     }
     // Past 24 hours a new marketing conversation opens and is charged again.
-    advance(&app, "2h").await;
+    app.advance_clock("2h").await;
     let m4 = send(&app, GB, Some("news")).await;
     let s4 = sent(&app, &m4).await;
     assert_ne!(s4["conversation"]["id"], conv);
@@ -155,7 +148,7 @@ async fn conversation_pricing(engine: Engine) {
     assert_eq!(s["conversation"]["origin"]["type"], "referral_conversion");
     let fep_expires: i64 = s["conversation"]["expiration_timestamp"].as_str().unwrap().parse().unwrap();
     assert!((fep_expires - app.state.clock.now_ms() / 1000 - 72 * 3600).abs() < 5, "{s}");
-    advance(&app, "30h").await;
+    app.advance_clock("30h").await;
     let f2 = send(&app, BR, Some("news")).await;
     let s2 = sent(&app, &f2).await;
     assert_eq!(

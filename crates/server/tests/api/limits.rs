@@ -5,15 +5,15 @@
 //! restricted (131048) and recovering, customers blocking a business (131026, not charged),
 //! and the business's `block_users`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
-
 use std::time::Duration;
 
 use risala_testkit::webhooks::WebhookReceiver;
-use risala_testkit::{assert_graph_error, engine_test, Database, Engine, TestApp};
+use risala_testkit::{assert_graph_error, engine_test, text_message, Database, Engine, TestApp};
 use serde_json::{json, Value};
 
 const TOKEN: &str = "limits-verify-token";
+const US: &str = "15550001111";
+const GB: &str = "447700900123";
 
 async fn start(engine: Engine, tweak: impl FnOnce(&mut risala_server::Config)) -> (Database, TestApp) {
     let db = Database::fresh(engine).await.unwrap();
@@ -51,11 +51,6 @@ async fn template_ok(app: &TestApp, to: &str) -> String {
 /// The n-th made-up customer number.
 fn customer(n: usize) -> String {
     format!("1555200{n:04}")
-}
-
-async fn advance(app: &TestApp, by: &str) {
-    let (s, v) = app.post_as("/sandbox/v1/clock/advance", &json!({"by": by}), None).await;
-    assert_eq!(s, 200, "{v}");
 }
 
 async fn number_fields(app: &TestApp) -> Value {
@@ -117,7 +112,7 @@ async fn tier_counts_unique_customers(engine: Engine) {
     for n in 1..200 {
         template_ok(&app, &customer(n)).await;
     }
-    advance(&app, "12h").await;
+    app.advance_clock("12h").await;
     for n in 200..250 {
         template_ok(&app, &customer(n)).await;
     }
@@ -134,7 +129,7 @@ async fn tier_counts_unique_customers(engine: Engine) {
     assert_eq!(s, 200, "{v}");
 
     // 12 h later only the 50 reached at 12 h and customer 3 (reached again) are in the window.
-    advance(&app, "12h1m").await;
+    app.advance_clock("12h1m").await;
     assert_eq!(limit_view(&app).await["unique_customers_24h"], 51);
     template_ok(&app, &customer(250)).await;
     assert_eq!(tier(&app).await, "TIER_250", "upgrades are off in this test");
@@ -148,15 +143,15 @@ async fn upgrade_after_half_used(engine: Engine) {
     for n in 0..124 {
         template_ok(&app, &customer(n)).await;
     }
-    advance(&app, "7h").await;
+    app.advance_clock("7h").await;
     assert_eq!(tier(&app).await, "TIER_250", "124 of 250 is less than half");
     // The 125th unique customer makes half; the upgrade comes 6 hours later.
     template_ok(&app, &customer(124)).await;
     let view = limit_view(&app).await;
     assert!(view["upgrade_due_at"].is_i64(), "{view}");
-    advance(&app, "5h59m").await;
+    app.advance_clock("5h59m").await;
     assert_eq!(tier(&app).await, "TIER_250");
-    advance(&app, "2m").await;
+    app.advance_clock("2m").await;
     assert_eq!(tier(&app).await, "TIER_2K");
     let got = wait_for(&rcv, 2).await;
     assert_eq!(
@@ -262,12 +257,12 @@ async fn blocks_lower_quality(engine: Engine) {
     talker.send(app.business_number(), json!({"type": "text", "text": {"body": "are you open?"}})).await;
     assert_eq!(text_to(&app, &talker.wa_id).await.0, 200);
     // Signals fade over 7 days: YELLOW (no webhook) half-way through, then GREEN.
-    advance(&app, "4d").await;
+    app.advance_clock("4d").await;
     let v = number_fields(&app).await;
     assert_eq!((v["quality_rating"].as_str(), v["status"].as_str()), (Some("YELLOW"), Some("CONNECTED")), "{v}");
     let got = wait_for(&rcv, 2).await;
     assert_eq!(got[1].1["event"], "UNFLAGGED");
-    advance(&app, "3d").await;
+    app.advance_clock("3d").await;
     assert_eq!(number_fields(&app).await["quality_rating"], "GREEN");
     template_ok(&app, &customer(101)).await;
     assert_eq!(received(&rcv).len(), 2);
@@ -401,3 +396,55 @@ async fn business_block_users(engine: Engine) {
     app.stop().await;
 }
 engine_test!(business_blocks_users, super::business_block_users);
+
+async fn throughput_and_pair_rate(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let mut config = db.config();
+    config.throughput_mps = 5;
+    let app = TestApp::start_with(config).await.unwrap();
+    // A burst far above 5 per second: some sends are refused synchronously with 130429.
+    let mut tasks = Vec::new();
+    for i in 0..30 {
+        let (client, url) = (app.client.clone(), app.url(&format!("/v23.0/{}/messages", app.phone_number_id())));
+        tasks.push(tokio::spawn(async move {
+            let r = client
+                .post(url)
+                .bearer_auth(risala_testkit::DEMO_TOKEN)
+                .json(&text_message(&format!("4477009001{i:02}"), "Thanks!"))
+                .send()
+                .await
+                .unwrap();
+            risala_testkit::json_response(r).await
+        }));
+    }
+    let mut limited = 0;
+    for t in tasks {
+        let (s, v) = t.await.unwrap();
+        if s == 429 {
+            assert_eq!(v["error"]["code"], 130429, "{v}");
+            assert!(v["error"]["error_data"]["details"].as_str().is_some_and(|d| d.contains("5 messages per second")));
+            limited += 1;
+        } else {
+            assert_eq!(s, 200, "{v}");
+        }
+    }
+    assert!(limited >= 10, "{limited} of 30 were limited");
+    app.stop().await;
+
+    let mut config = db.config();
+    config.pair_rate_limit = true;
+    let app = TestApp::start_with(config).await.unwrap();
+    let us = app.customer(US, "Una").await;
+    us.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
+    for _ in 0..45 {
+        app.send_accepted(&text_message(US, "Thanks!")).await;
+    }
+    let path = format!("/v23.0/{}/messages", app.phone_number_id());
+    let (s, v) = app.post(&path, &text_message(US, "Thanks!")).await;
+    assert_eq!((s, v["error"]["code"].clone()), (400, json!(131056)), "{v}");
+    // Another customer is not affected; time refills the pair's bucket.
+    app.send_accepted(&text_message(GB, "Thanks!")).await;
+    app.advance_clock("7s").await;
+    app.send_accepted(&text_message(US, "Thanks!")).await;
+}
+engine_test!(throughput_130429_and_pair_rate_131056, super::throughput_and_pair_rate);

@@ -1,10 +1,7 @@
 //! Per-message pricing, the ledger and invoices, on SQLite and PostgreSQL: service replies and
 //! utility templates inside the window are free, templates are charged the card's rate for the
 //! recipient's country (a +1 number by its real region) when delivered, once, never when
-//! failed; and a seeded randomized run whose ledger total equals the sum computed
-//! independently from the rate card.
-
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
+//! failed; free entry point windows; a customer's stop of marketing; volume tiers.
 
 use std::collections::HashMap;
 
@@ -15,52 +12,7 @@ use risala_testkit::customer::TestCustomer;
 use risala_testkit::{engine_test, Database, Engine, TestApp};
 use serde_json::{json, Value};
 
-const SAMPLE: &str = include_str!("../../../rates/sample.csv");
-const US: &str = "15550001111";
-const GB: &str = "447700900123";
-const CA: &str = "14165550199";
-const IN: &str = "919876543210";
-
-async fn load_sample(app: &TestApp) -> RateCard {
-    let card = RateCard::parse_csv(SAMPLE, "sample").unwrap();
-    app.state.store.load_rate_card(&card, 0, app.state.clock.now_ms()).await.unwrap();
-    card
-}
-
-async fn create_templates(app: &TestApp) {
-    let path = format!("/v23.0/{}/message_templates", app.waba_id());
-    for t in [
-        json!({"name": "news", "language": "en_US", "category": "MARKETING", "components": [
-            {"type": "BODY", "text": "Hello {{1}}, new arrivals are waiting for you in our store this week.", "example": {"body_text": [["Ann"]]}}]}),
-        json!({"name": "shipped", "language": "en_US", "category": "UTILITY", "components": [
-            {"type": "BODY", "text": "Hello {{1}}, your order has shipped and is on its way to you.", "example": {"body_text": [["Ann"]]}}]}),
-        json!({"name": "login", "language": "en_US", "category": "AUTHENTICATION", "components": [
-            {"type": "BODY", "add_security_recommendation": true}, {"type": "FOOTER", "code_expiration_minutes": 10},
-            {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE", "text": "Copy code"}]}]}),
-    ] {
-        let (s, v) = app.post(&path, &t).await;
-        assert_eq!(s, 200, "{t}: {v}");
-        assert_eq!(v["status"], "APPROVED", "{t}: {v}");
-    }
-}
-
-fn template_body(to: &str, name: &str) -> Value {
-    let components = match name {
-        "login" => json!([{"type": "body", "parameters": [{"type": "text", "text": "123456"}]},
-            {"type": "button", "sub_type": "url", "index": "0", "parameters": [{"type": "text", "text": "123456"}]}]),
-        _ => json!([{"type": "body", "parameters": [{"type": "text", "text": "Ann"}]}]),
-    };
-    json!({"messaging_product": "whatsapp", "to": to, "type": "template",
-           "template": {"name": name, "language": {"code": "en_US"}, "components": components}})
-}
-
-fn text_body(to: &str) -> Value {
-    risala_testkit::text_message(to, "Thanks!")
-}
-
-async fn send(app: &TestApp, body: &Value) -> String {
-    app.send_accepted(body).await
-}
+use super::{create_templates, load_sample, send, template_body, text_body, CA, GB, IN, US};
 
 /// The statuses queued for one message, in order.
 async fn statuses(app: &TestApp, id: &str) -> Vec<Value> {
@@ -71,11 +23,6 @@ async fn sent_pricing(app: &TestApp, id: &str) -> Value {
     let s = statuses(app, id).await;
     assert_eq!(s[0]["status"], "sent", "{s:?}");
     s[0]["pricing"].clone()
-}
-
-async fn advance(app: &TestApp, by: &str) {
-    let (s, v) = app.post_as("/sandbox/v1/clock/advance", &json!({"by": by}), None).await;
-    assert_eq!(s, 200, "{v}");
 }
 
 async fn ledger_total(app: &TestApp) -> (i64, usize) {
@@ -220,7 +167,7 @@ async fn pmp_pricing_and_invoice(engine: Engine) {
     let newer = RateCard::parse_csv("country,marketing\nGB,0.06\n", "q1").unwrap();
     let from = app.state.clock.now_ms() + 3_600_000;
     app.state.store.load_rate_card(&newer, from, app.state.clock.now_ms()).await.unwrap();
-    advance(&app, "2h").await;
+    app.advance_clock("2h").await;
     let repriced = send(&app, &template_body(GB, "news")).await;
     gb.ack(&pending, "delivered").await;
     gb.ack(&repriced, "delivered").await;
@@ -256,7 +203,7 @@ async fn free_entry_point(engine: Engine) {
     assert!(w["free_entry_point_window"]["pending_until"].is_i64(), "{v}");
 
     // The answer opens the 72-hour window: free, with the conversation object.
-    advance(&app, "2h").await;
+    app.advance_clock("2h").await;
     let answered_at = app.state.clock.now_ms();
     let answer = send(&app, &text_body(br)).await;
     let sent = statuses(&app, &answer).await.remove(0);
@@ -277,11 +224,11 @@ async fn free_entry_point(engine: Engine) {
     assert_eq!(chats["data"][0]["free_entry_point_window"]["open"], true, "{chats}");
 
     // After the service window closed, a marketing template is still free inside the FEP...
-    advance(&app, "30h").await;
+    app.advance_clock("30h").await;
     let inside = send(&app, &template_body(br, "news")).await;
     assert_eq!(statuses(&app, &inside).await[0]["pricing"]["type"], "free_entry_point");
     // ...and charged once the 72 hours are over.
-    advance(&app, "43h").await;
+    app.advance_clock("43h").await;
     let after = send(&app, &template_body(br, "news")).await;
     assert_eq!(statuses(&app, &after).await[0]["pricing"]["type"], "regular");
     assert!(statuses(&app, &after).await[0].get("conversation").is_none());
@@ -291,7 +238,7 @@ async fn free_entry_point(engine: Engine) {
 
     // An answer more than 24 hours after the ad opens no window.
     dec.send(&biz, json!({"type": "text", "text": {"body": "hi"}, "referral": referral()})).await;
-    advance(&app, "25h").await;
+    app.advance_clock("25h").await;
     let late = send(&app, &template_body(de, "news")).await;
     assert_eq!(statuses(&app, &late).await[0]["pricing"]["type"], "regular");
     assert_eq!(dec.ack(&late, "delivered").await.0, 200);
@@ -355,58 +302,6 @@ async fn stop_marketing(engine: Engine) {
 }
 engine_test!(stop_marketing_fails_131050, super::stop_marketing);
 
-async fn throughput_and_pair_rate(engine: Engine) {
-    let db = Database::fresh(engine).await.unwrap();
-    let mut config = db.config();
-    config.throughput_mps = 5;
-    let app = TestApp::start_with(config).await.unwrap();
-    // A burst far above 5 per second: some sends are refused synchronously with 130429.
-    let mut tasks = Vec::new();
-    for i in 0..30 {
-        let (client, url) = (app.client.clone(), app.url(&format!("/v23.0/{}/messages", app.phone_number_id())));
-        tasks.push(tokio::spawn(async move {
-            let r = client
-                .post(url)
-                .bearer_auth(risala_testkit::DEMO_TOKEN)
-                .json(&text_body(&format!("4477009001{i:02}")))
-                .send()
-                .await
-                .unwrap();
-            risala_testkit::json_response(r).await
-        }));
-    }
-    let mut limited = 0;
-    for t in tasks {
-        let (s, v) = t.await.unwrap();
-        if s == 429 {
-            assert_eq!(v["error"]["code"], 130429, "{v}");
-            assert!(v["error"]["error_data"]["details"].as_str().is_some_and(|d| d.contains("5 messages per second")));
-            limited += 1;
-        } else {
-            assert_eq!(s, 200, "{v}");
-        }
-    }
-    assert!(limited >= 10, "{limited} of 30 were limited");
-    app.stop().await;
-
-    let mut config = db.config();
-    config.pair_rate_limit = true;
-    let app = TestApp::start_with(config).await.unwrap();
-    let us = app.customer(US, "Una").await;
-    us.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
-    for _ in 0..45 {
-        send(&app, &text_body(US)).await;
-    }
-    let path = format!("/v23.0/{}/messages", app.phone_number_id());
-    let (s, v) = app.post(&path, &text_body(US)).await;
-    assert_eq!((s, v["error"]["code"].clone()), (400, json!(131056)), "{v}");
-    // Another customer is not affected; time refills the pair's bucket.
-    send(&app, &text_body(GB)).await;
-    advance(&app, "7s").await;
-    send(&app, &text_body(US)).await;
-}
-engine_test!(throughput_130429_and_pair_rate_131056, super::throughput_and_pair_rate);
-
 async fn volume_tiers(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
@@ -451,106 +346,3 @@ async fn volume_tiers(engine: Engine) {
     assert_eq!(tiers, want, "{v}");
 }
 engine_test!(volume_tiers_per_business_month, super::volume_tiers);
-
-/// A small deterministic generator (xorshift64*), so a failing seed can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-async fn exact_ledger(engine: Engine) {
-    let db = Database::fresh(engine).await.unwrap();
-    let app = TestApp::start(&db).await.unwrap();
-    let card = load_sample(&app).await;
-    create_templates(&app).await;
-    let biz = app.business_number().to_string();
-    // (number, country as the test knows it, independently of the server's phone library).
-    let people = [
-        (US, "US"),
-        (GB, "GB"),
-        (CA, "CA"),
-        (IN, "IN"),
-        ("5511987654321", "BR"),
-        ("4915123456789", "DE"),
-        ("33612345678", "FR"),
-        ("12125550199", "US"),
-    ];
-    let mut customers = Vec::new();
-    for (n, _) in people {
-        customers.push(app.customer(n, "C").await);
-    }
-    let seed = std::env::var("RISALA_BILLING_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_2026_u64);
-    let mut rng = Rng(seed);
-    // The test's own model: the time in hours since start, when each customer last wrote.
-    let mut now_h: i64 = 0;
-    let mut wrote: HashMap<usize, i64> = HashMap::new();
-    // Messages sent: (customer, expected charge when delivered), and which were charged.
-    let mut sent: Vec<(usize, String, i64)> = Vec::new();
-    let mut charged: HashMap<String, i64> = HashMap::new();
-    let mut failures = 0;
-    let ops = 2000;
-    for _ in 0..ops {
-        let c = rng.below(people.len());
-        let (number, country) = people[c];
-        let window = wrote.get(&c).is_some_and(|t| now_h - t < 24);
-        match rng.below(20) {
-            0 => {
-                advance(&app, "5h").await;
-                now_h += 5;
-            }
-            1..=3 => {
-                customers[c].send(&biz, json!({"type": "text", "text": {"body": "hello"}})).await;
-                wrote.insert(c, now_h);
-            }
-            4..=10 => {
-                let (name, price) = match rng.below(4) {
-                    0 => ("news", card.rate(country, Category::Marketing).unwrap()),
-                    1 => ("shipped", if window { 0 } else { card.rate(country, Category::Utility).unwrap() }),
-                    2 => {
-                        let intl =
-                            country != "US" && card.rate(country, Category::AuthenticationInternational).is_some();
-                        let cat = if intl { Category::AuthenticationInternational } else { Category::Authentication };
-                        ("login", card.rate(country, cat).unwrap())
-                    }
-                    _ => ("text", 0),
-                };
-                let body = if name == "text" { text_body(number) } else { template_body(number, name) };
-                let id = send(&app, &body).await;
-                if name == "text" && !window {
-                    failures += 1;
-                    sent.push((c, id, -1));
-                } else {
-                    sent.push((c, id, price));
-                }
-            }
-            _ if !sent.is_empty() => {
-                let (c, id, price) = sent[rng.below(sent.len())].clone();
-                let status = if rng.below(3) == 0 { "read" } else { "delivered" };
-                customers[c].ack(&id, status).await;
-                if price >= 0 {
-                    charged.insert(id, price);
-                }
-            }
-            _ => {}
-        }
-    }
-    assert!(failures > 0 && charged.len() > 100, "the run exercises failures ({failures}) and deliveries");
-    let expected: i64 = charged.values().sum();
-    let rows = app.state.store.ledger(app.waba_id(), 0, i64::MAX).await.unwrap();
-    assert_eq!(rows.len(), charged.len(), "seed {seed}: one ledger row per delivered message");
-    let lines = invoice_lines(&rows);
-    let invoiced: i64 = lines.iter().map(|l| l.amount_micros).sum();
-    assert_eq!(invoiced, expected, "seed {seed}: invoice total equals the rate-card sum");
-    assert!(expected > 0);
-}
-engine_test!(exact_ledger_randomized, super::exact_ledger);

@@ -1,40 +1,19 @@
-//! The operator's template review, rate card and invoice commands of the real `risala` binary,
-//! against a running server on the same database: `risala admin templates list|review` decide
-//! a PENDING template the server then sends, `risala admin rates load|list` set the prices the
-//! server charges, and `risala admin billing invoice` prints those charges as JSON, CSV and a
-//! table.
+//! `risala admin` against the database of a running server: businesses, WABAs, numbers, apps
+//! and tokens (a revoked token is refused by the server); the operator's template review, rate
+//! card and invoice commands: `risala admin templates list|review` decide a PENDING template
+//! the server then sends, `risala admin rates load|list` set the prices the server charges, and
+//! `risala admin billing invoice` prints those charges as JSON, CSV and a table.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
+use std::time::Duration;
 
-use std::process::Command;
-
-use risala_testkit::TempDir;
+use risala_testkit::{eventually_blocking, TempDir};
 use serde_json::{json, Value};
 
-mod common;
+use crate::support::{admin, admin_combined, get, Server};
 
-use common::{Server, BIN};
-
-const TOKEN: &str = "EAARaudit-admin-cli-token-0001";
+const TOKEN: &str = "EAARoperator-cli-token-0001";
 const GB: &str = "447700900123";
 const US: &str = "12125550199";
-
-/// `risala --data-dir DIR admin ARGS…`: success and stdout (stderr appended).
-fn admin(dir: &TempDir, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .arg("admin")
-        .args(args)
-        .env_remove("RISALA_DATABASE_URL")
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
-}
 
 fn admin_json(dir: &TempDir, args: &[&str]) -> Value {
     let (ok, out, err) = admin(dir, args);
@@ -165,4 +144,82 @@ fn operator_reviews_prices_and_invoices_with_the_cli() {
     let (ok, _, err) = admin(&dir, &["billing", "invoice", "--waba", "999", "--month", &month]);
     assert!(!ok && err.contains("no WABA"), "{err}");
     drop(s);
+}
+
+#[test]
+fn fixed_demo_token_and_admin_commands() {
+    let dir = TempDir::new();
+    let fixed = "EAARfixed-demo-token-for-scripts-0001";
+    let s = Server::start(&dir, &["--demo-token", fixed], &[]);
+    assert!(s.banner.contains(fixed));
+    let phone_id = s.field("phone number id");
+    let base = s.base();
+    s.terminate();
+
+    let (ok, out) = admin_combined(&dir, &["businesses", "create", "--name", "Acme", "--json"]);
+    assert!(ok, "{out}");
+    let b: Value = serde_json::from_str(&out).unwrap();
+    let bid = b["id"].as_str().unwrap().to_string();
+    let (ok, out) = admin_combined(&dir, &["wabas", "create", "--business", &bid, "--name", "Acme WABA", "--json"]);
+    assert!(ok, "{out}");
+    let w: Value = serde_json::from_str(&out).unwrap();
+    let (ok, out) = admin_combined(
+        &dir,
+        &[
+            "numbers",
+            "create",
+            "--waba",
+            w["id"].as_str().unwrap(),
+            "--number",
+            "+44 7700 900123",
+            "--name",
+            "Acme",
+            "--json",
+        ],
+    );
+    assert!(ok, "{out}");
+    let n: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(n["phone_number"], "447700900123");
+    let (ok, out) = admin_combined(&dir, &["apps", "create", "--business", &bid, "--name", "Acme app", "--json"]);
+    assert!(ok, "{out}");
+    let (ok, out) = admin_combined(&dir, &["tokens", "create", "--business", &bid, "--json"]);
+    assert!(ok, "{out}");
+    let t: Value = serde_json::from_str(&out).unwrap();
+    let token = t["token"].as_str().unwrap().to_string();
+    let (ok, out) = admin_combined(&dir, &["tokens", "list", "--json"]);
+    assert!(ok);
+    assert!(!out.contains(&token), "listing never shows token values");
+    let (ok, out) = admin_combined(&dir, &["numbers", "list"]);
+    assert!(ok && out.contains("447700900123") && out.contains("15550100001"), "{out}");
+
+    // Duplicate number and unknown WABA are clear errors, not panics.
+    let (ok, out) = admin_combined(
+        &dir,
+        &["numbers", "create", "--waba", w["id"].as_str().unwrap(), "--number", "+447700900123", "--name", "Dup"],
+    );
+    assert!(!ok && out.contains("already exists"), "{out}");
+    let (ok, out) = admin_combined(&dir, &["wabas", "create", "--business", "123", "--name", "x"]);
+    assert!(!ok && out.contains("does not exist"), "{out}");
+
+    // The new token works against a restarted server; revoked, it gets 190.
+    let s = Server::start(&dir, &["--demo-token", fixed], &[]);
+    let base2 = s.base();
+    assert_ne!(base, "");
+    let (status, _) = get(&format!("{base2}/{}", n["id"].as_str().unwrap()), &token);
+    assert_eq!(status, 200);
+    let (status, _) = get(&format!("{base2}/{phone_id}"), fixed);
+    assert_eq!(status, 200);
+    let (ok, out) = admin_combined(&dir, &["tokens", "revoke", t["id"].as_str().unwrap()]);
+    assert!(ok, "{out}");
+    // The server is another process: it refuses the token once its auth cache has let go of it
+    // (at most 5 s today).
+    let revoked = format!("{base2}/{}", n["id"].as_str().unwrap());
+    eventually_blocking("the server refuses the revoked token", Duration::from_secs(7), || {
+        get(&revoked, &token).0 == 401
+    })
+    .unwrap();
+    let (status, body) = get(&format!("{base2}/{}", n["id"].as_str().unwrap()), &token);
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(body["error"]["code"], 190);
+    s.terminate();
 }

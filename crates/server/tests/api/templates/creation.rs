@@ -1,52 +1,12 @@
-//! Message templates through HTTP on SQLite and PostgreSQL: creation of every category and
-//! header kind, each creation rule's error, the review rules and state machine (automatic,
-//! delayed across a restart, manual), the status and category webhooks, listing, editing,
-//! deleting, and Meta's own request examples. Sends and quality: `template_sends.rs`.
-
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
-
-use std::time::Duration;
+//! Creating templates: every category and header kind, each creation rule's error (and the
+//! button kinds and counts), the hourly creation limit, listing, and Meta's own request
+//! examples.
 
 use risala_core::model::Permission;
-use risala_server::config::TemplateReview;
 use risala_testkit::{assert_graph_error, engine_test, Database, Engine, TestApp};
 use serde_json::{json, Value};
 
-fn path(app: &TestApp) -> String {
-    format!("/v23.0/{}/message_templates", app.waba_id())
-}
-
-async fn create(app: &TestApp, body: &Value) -> (u16, Value) {
-    app.post(&path(app), body).await
-}
-
-async fn create_ok(app: &TestApp, body: Value) -> Value {
-    let (s, v) = create(app, &body).await;
-    assert_eq!(s, 200, "create {body}: {v}");
-    assert!(v["id"].as_str().is_some_and(|i| i.bytes().all(|b| b.is_ascii_digit())), "{v}");
-    v
-}
-
-/// `changes[].value`s of one webhook field, oldest first.
-async fn events(app: &TestApp, field: &str) -> Vec<Value> {
-    app.outbox().await.into_iter().filter(|(f, _)| f == field).map(|(_, v)| v).collect()
-}
-
-async fn status_events(app: &TestApp, id: &str) -> Vec<Value> {
-    events(app, "message_template_status_update")
-        .await
-        .into_iter()
-        .filter(|v| v["message_template_id"].as_u64().map(|n| n.to_string()).as_deref() == Some(id))
-        .collect()
-}
-
-fn body(text: &str, example: Value) -> Value {
-    json!({"type": "BODY", "text": text, "example": {"body_text": [example]}})
-}
-
-fn simple(name: &str, category: &str, components: Value) -> Value {
-    json!({"name": name, "language": "en_US", "category": category, "components": components})
-}
+use super::{body, create, create_ok, path, simple, status_events};
 
 async fn every_category_and_header(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
@@ -298,6 +258,95 @@ async fn creation_rules(engine: Engine) {
 }
 engine_test!(each_creation_rule_gives_code_and_details, super::creation_rules);
 
+async fn button_kinds(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let body = json!({"type": "BODY", "text": "Hello {{1}}, take a look at our new catalog this week.", "example": {"body_text": [["Ann"]]}});
+    let marketing = |name: &str, extra: Value| json!({"name": name, "language": "en_US", "category": "MARKETING", "components": [body.clone(), extra]});
+    let buttons = |b: Value| json!({"type": "BUTTONS", "buttons": b});
+    let auth = |name: &str, button: Value| {
+        json!({"name": name, "language": "en_US", "category": "AUTHENTICATION", "components": [
+            {"type": "BODY", "add_security_recommendation": true}, {"type": "BUTTONS", "buttons": [button]}]})
+    };
+    // The kinds not created elsewhere, and a GIF header.
+    let accepted = vec![
+        marketing("with_catalog", buttons(json!([{"type": "CATALOG", "text": "View catalog"}]))),
+        marketing("with_spm", buttons(json!([{"type": "SPM", "text": "View"}]))),
+        marketing("with_call", buttons(json!([{"type": "VOICE_CALL", "text": "Call us"}]))),
+        json!({"name": "with_gif", "language": "en_US", "category": "MARKETING", "components": [
+            {"type": "HEADER", "format": "GIF", "example": {"header_handle": ["4::aGFuZGxl"]}}, body.clone()]}),
+        auth(
+            "zero_tap",
+            json!({"type": "OTP", "otp_type": "ZERO_TAP", "package_name": "com.example.app", "signature_hash": "K8a/AINcGX7",
+                   "zero_tap_terms_accepted": true}),
+        ),
+        auth(
+            "one_tap_apps",
+            json!({"type": "OTP", "otp_type": "ONE_TAP", "supported_apps": [{"package_name": "com.example.app", "signature_hash": "K8a/AINcGX7"}]}),
+        ),
+    ];
+    for t in accepted {
+        let v = create_ok(&app, t.clone()).await;
+        assert_eq!(v["status"], "APPROVED", "{t}: {v}");
+    }
+    let (_, l) = app.get(&format!("{}?name=with_catalog&fields=components", path(&app))).await;
+    assert_eq!(l["data"][0]["components"][1]["buttons"][0]["type"], "CATALOG", "{l}");
+
+    let phone = json!({"type": "PHONE_NUMBER", "text": "Call", "phone_number": "15550100001"});
+    let code = json!({"type": "COPY_CODE", "example": "SAVE10"});
+    let call = json!({"type": "VOICE_CALL", "text": "Call us"});
+    let flow = json!({"type": "FLOW", "text": "Open", "flow_id": "1"});
+    let refused: Vec<(Value, &str)> = vec![
+        (marketing("x", buttons(json!([phone, phone]))), "at most 1 PHONE_NUMBER"),
+        (marketing("x", buttons(json!([code, code]))), "at most 1 COPY_CODE"),
+        (marketing("x", buttons(json!([call, call]))), "at most 1 VOICE_CALL"),
+        (marketing("x", buttons(json!([flow, flow]))), "at most 1 FLOW"),
+        (
+            marketing("x", buttons(json!([{"type": "CATALOG", "text": "A"}, {"type": "CATALOG", "text": "B"}]))),
+            "at most 1 CATALOG",
+        ),
+        (marketing("x", buttons(json!([{"type": "WEBVIEW", "text": "Go"}]))), "is not one of"),
+        (marketing("x", buttons(json!([{"type": "SPM"}]))), "text"),
+        (marketing("x", buttons(json!([{"type": "QUICK_REPLY", "text": "Hi {{1}}"}]))), "cannot contain variables"),
+        (marketing("x", buttons(json!([{"type": "FLOW", "text": "Open"}]))), "flow_id, flow_name, flow_json"),
+        (
+            marketing("x", buttons(json!([{"type": "FLOW", "text": "Open", "flow_id": "1", "flow_name": "n"}]))),
+            "one of flow_id",
+        ),
+        (
+            marketing("x", buttons(json!([{"type": "FLOW", "text": "Open", "flow_id": "1", "flow_action": "jump"}]))),
+            "navigate, data_exchange",
+        ),
+        (
+            marketing("x", buttons(json!([{"type": "PHONE_NUMBER", "text": "Call", "phone_number": "call-me"}]))),
+            "digits only",
+        ),
+        (marketing("x", buttons(json!([{"type": "URL", "text": "Go", "url": "ftp://x.com"}]))), "http"),
+        (
+            auth(
+                "x",
+                json!({"type": "OTP", "otp_type": "ZERO_TAP", "package_name": "com.example.app", "signature_hash": "K8a"}),
+            ),
+            "zero_tap_terms_accepted",
+        ),
+        (auth("x", json!({"type": "OTP", "otp_type": "TWO_TAP"})), "otp_type"),
+        (auth("x", json!({"type": "QUICK_REPLY", "text": "Hi"})), "only an OTP button"),
+        (
+            json!({"name": "x", "language": "en_US", "category": "AUTHENTICATION", "components": [
+                {"type": "BODY", "add_security_recommendation": true},
+                {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE"}, {"type": "OTP", "otp_type": "COPY_CODE"}]}]}),
+            "at most 1 OTP",
+        ),
+    ];
+    for (t, needle) in refused {
+        let e = assert_graph_error(&create(&app, &t).await, 400, 100);
+        let d = e["error_data"]["details"].as_str().unwrap();
+        assert!(d.contains(needle), "{t}: {d:?} should mention {needle:?}");
+    }
+    app.stop().await;
+}
+engine_test!(button_kinds_and_counts, super::button_kinds);
+
 async fn limits(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
@@ -314,204 +363,6 @@ async fn limits(engine: Engine) {
     app.stop().await;
 }
 engine_test!(creations_per_hour_are_limited, super::limits);
-
-async fn review_rules(engine: Engine) {
-    let db = Database::fresh(engine).await.unwrap();
-    let app = TestApp::start(&db).await.unwrap();
-    let cases: Vec<(&str, Value, &str)> = vec![
-        ("starts", json!([body("{{1}}, your order has shipped and is on its way.", json!(["Ann"]))]), "INVALID_FORMAT"),
-        ("ends", json!([body("Your order has shipped and is on its way {{1}}", json!(["Ann"]))]), "INVALID_FORMAT"),
-        (
-            "adjacent",
-            json!([body("Hello {{1}} {{2}}, your order has shipped today.", json!(["a", "b"]))]),
-            "INVALID_FORMAT",
-        ),
-        ("dense", json!([body("Hi {{1}} and {{2}} ok.", json!(["a", "b"]))]), "INVALID_FORMAT"),
-        (
-            "no_example",
-            json!([{"type": "BODY", "text": "Hello {{1}}, your order has shipped today."}]),
-            "INVALID_FORMAT",
-        ),
-        (
-            "few_examples",
-            json!([body("Hello {{1}}, your order {{2}} has shipped today.", json!(["a"]))]),
-            "INVALID_FORMAT",
-        ),
-        (
-            "header_example",
-            json!([{"type": "HEADER", "format": "TEXT", "text": "Order {{1}}"},
-            body("Hello {{1}}, your order has shipped today.", json!(["a"]))]),
-            "INVALID_FORMAT",
-        ),
-        (
-            "otp_words",
-            json!([{"type": "BODY", "text": "Your verification code for the shop is below."}]),
-            "TAG_CONTENT_MISMATCH",
-        ),
-    ];
-    for (name, comps, reason) in &cases {
-        let v = create_ok(&app, simple(name, "UTILITY", comps.clone())).await;
-        assert_eq!(v["status"], "REJECTED", "{name}: {v}");
-        let id = v["id"].as_str().unwrap();
-        let (_, t) = app.get(&format!("/v23.0/{id}?fields=status,rejected_reason")).await;
-        assert_eq!(t["rejected_reason"], *reason, "{name}");
-        let ev = status_events(&app, id).await;
-        assert_eq!((ev[0]["event"].as_str(), ev[0]["reason"].as_str()), (Some("REJECTED"), Some(*reason)), "{name}");
-        if *reason == "INVALID_FORMAT" {
-            assert!(ev[0]["rejection_info"]["reason"].is_string(), "{ev:?}");
-        }
-    }
-    // Promotional wording in a UTILITY template: reclassified to MARKETING, with webhooks.
-    let promo = json!([body("Hello {{1}}, our summer sale starts today in every store.", json!(["Ann"]))]);
-    let v = create_ok(&app, simple("promo", "UTILITY", promo.clone())).await;
-    assert_eq!((v["status"].as_str(), v["category"].as_str()), (Some("APPROVED"), Some("MARKETING")));
-    let id = v["id"].as_str().unwrap();
-    let cat = events(&app, "template_category_update").await;
-    assert_eq!(
-        cat,
-        vec![json!({"message_template_id": id.parse::<u64>().unwrap(), "message_template_name": "promo",
-                    "message_template_language": "en_US", "previous_category": "UTILITY", "new_category": "MARKETING"})]
-    );
-    assert_eq!(status_events(&app, id).await[0]["message_template_category"], "MARKETING");
-    let (_, t) = app.get(&format!("/v23.0/{id}")).await;
-    assert_eq!((t["category"].as_str(), t["previous_category"].as_str()), (Some("MARKETING"), Some("UTILITY")));
-    // … or rejected when the category may not change.
-    let mut strict = simple("promo_strict", "UTILITY", promo);
-    strict["allow_category_change"] = json!(false);
-    let v = create_ok(&app, strict).await;
-    assert_eq!(v["status"], "REJECTED");
-    assert_eq!(status_events(&app, v["id"].as_str().unwrap()).await[0]["reason"], "PROMOTIONAL");
-    app.stop().await;
-}
-engine_test!(review_rules_reject_or_reclassify_with_webhooks, super::review_rules);
-
-fn config_with(db: &Database, review: TemplateReview, delay: &str) -> risala_server::Config {
-    risala_server::Config { template_review: review, template_review_delay: delay.into(), ..db.config() }
-}
-
-async fn manual_review(engine: Engine) {
-    let db = Database::fresh(engine).await.unwrap();
-    let app = TestApp::start_with(config_with(&db, TemplateReview::Manual, "0s")).await.unwrap();
-    let b = json!([body("Hello {{1}}, your order has shipped and is on its way.", json!(["Ann"]))]);
-    let a = create_ok(&app, simple("to_approve", "UTILITY", b.clone())).await;
-    let r = create_ok(&app, simple("to_reject", "UTILITY", b.clone())).await;
-    assert_eq!(a["status"], "PENDING");
-    let (a, r) = (a["id"].as_str().unwrap().to_string(), r["id"].as_str().unwrap().to_string());
-    assert!(status_events(&app, &a).await.is_empty(), "no webhook while pending");
-    // A pending template cannot be sent.
-    let send = json!({"messaging_product": "whatsapp", "to": "15550001111", "type": "template",
-        "template": {"name": "to_approve", "language": {"code": "en_US"},
-                     "components": [{"type": "body", "parameters": [{"type": "text", "text": "Jo"}]}]}});
-    let e =
-        assert_graph_error(&app.post(&format!("/v23.0/{}/messages", app.phone_number_id()), &send).await, 404, 132001);
-    assert!(e["error_data"]["details"].as_str().unwrap().contains("not approved"));
-    // The admin endpoint decides.
-    let review = |id: &str| format!("/admin/v1/templates/{id}/review");
-    let (s, v) = app.post(&review(&a), &json!({"decision": "approve"})).await;
-    assert_eq!((s, v["status"].as_str()), (200, Some("APPROVED")), "{v}");
-    let (s, v) = app.post(&review(&r), &json!({"decision": "reject"})).await;
-    assert_eq!(s, 400, "a rejection needs a reason: {v}");
-    let (s, v) = app.post(&review(&r), &json!({"decision": "reject", "reason": "SCAM"})).await;
-    assert_eq!((s, v["status"].as_str(), v["rejected_reason"].as_str()), (200, Some("REJECTED"), Some("SCAM")), "{v}");
-    let (s, _) = app.post(&review(&a), &json!({"decision": "reject", "reason": "SCAM"})).await;
-    assert_eq!(s, 400, "only pending templates are reviewed");
-    assert_eq!(status_events(&app, &a).await[0]["event"], "APPROVED");
-    assert_eq!(status_events(&app, &r).await[0]["reason"], "SCAM");
-    let (s, v) = app.post(&format!("/v23.0/{}/messages", app.phone_number_id()), &send).await;
-    assert_eq!(s, 200, "{v}");
-    app.stop().await;
-}
-engine_test!(manual_review_through_the_admin_endpoint, super::manual_review);
-
-async fn delayed_review(engine: Engine) {
-    let db = Database::fresh(engine).await.unwrap();
-    let app = TestApp::start_with(config_with(&db, TemplateReview::Auto, "1h")).await.unwrap();
-    let ok = json!([body("Hello {{1}}, your order has shipped and is on its way.", json!(["Ann"]))]);
-    let bad = json!([body("{{1}}, your order has shipped and is on its way.", json!(["Ann"]))]);
-    let a = create_ok(&app, simple("later_ok", "UTILITY", ok)).await;
-    let r = create_ok(&app, simple("later_bad", "UTILITY", bad)).await;
-    assert_eq!((a["status"].as_str(), r["status"].as_str()), (Some("PENDING"), Some("PENDING")));
-    let (a, r) = (a["id"].as_str().unwrap().to_string(), r["id"].as_str().unwrap().to_string());
-    // The decision is stored with its due time and survives a restart.
-    app.stop().await;
-    let app = TestApp::start_with(config_with(&db, TemplateReview::Auto, "1h")).await.unwrap();
-    let (_, t) = app.get(&format!("/v23.0/{a}?fields=status")).await;
-    assert_eq!(t["status"], "PENDING");
-    app.post_as("/sandbox/v1/clock/advance", &json!({"by": "61m"}), None).await;
-    // The server's clock task applies both without any request touching them.
-    let mut done = false;
-    for _ in 0..100 {
-        if !status_events(&app, &a).await.is_empty() && !status_events(&app, &r).await.is_empty() {
-            done = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(done, "due decisions applied by the background task");
-    assert_eq!(status_events(&app, &a).await[0]["event"], "APPROVED");
-    assert_eq!(status_events(&app, &r).await[0]["event"], "REJECTED");
-    let (_, t) = app.get(&format!("/v23.0/{r}?fields=status,rejected_reason")).await;
-    assert_eq!((t["status"].as_str(), t["rejected_reason"].as_str()), (Some("REJECTED"), Some("INVALID_FORMAT")));
-    app.stop().await;
-}
-engine_test!(delayed_review_survives_a_restart, super::delayed_review);
-
-async fn edit_and_delete(engine: Engine) {
-    let db = Database::fresh(engine).await.unwrap();
-    let app = TestApp::start(&db).await.unwrap();
-    let bad = json!([body("{{1}}, your order has shipped and is on its way.", json!(["Ann"]))]);
-    let v = create_ok(&app, simple("fixme", "UTILITY", bad)).await;
-    let id = v["id"].as_str().unwrap().to_string();
-    assert_eq!(v["status"], "REJECTED");
-    let good = json!([body("Hello {{1}}, your order has shipped and is on its way.", json!(["Ann"]))]);
-    let (s, v) = app.post(&format!("/v23.0/{id}"), &json!({"components": good})).await;
-    assert_eq!((s, v.clone()), (200, json!({"success": true})), "{v}");
-    let (_, t) = app.get(&format!("/v23.0/{id}")).await;
-    assert_eq!(t["status"], "APPROVED");
-    assert_eq!(t["components"][0]["text"], "Hello {{1}}, your order has shipped and is on its way.");
-    let ev: Vec<_> = status_events(&app, &id).await.iter().map(|e| e["event"].clone()).collect();
-    assert_eq!(ev, [json!("REJECTED"), json!("APPROVED")]);
-    // An approved template: once per 24 hours (edits while REJECTED do not count), and not
-    // into another category.
-    let (s, v) = app.post(&format!("/v23.0/{id}"), &json!({"components": good})).await;
-    assert_eq!(s, 200, "{v}");
-    let e = assert_graph_error(&app.post(&format!("/v23.0/{id}"), &json!({"components": good})).await, 400, 100);
-    assert_eq!(e["error_subcode"], 2388301);
-    let e = assert_graph_error(&app.post(&format!("/v23.0/{id}"), &json!({"category": "MARKETING"})).await, 400, 100);
-    assert!(e["error_data"]["details"].as_str().unwrap().contains("category"));
-    assert_graph_error(
-        &app.post(&format!("/v23.0/{id}"), &json!({"name": "other", "components": good})).await,
-        400,
-        100,
-    );
-    // Delete one language by hsm_id, then every language by name.
-    let mut es = simple("fixme", "UTILITY", good.clone());
-    es["language"] = json!("es");
-    let es_id = create_ok(&app, es).await["id"].as_str().unwrap().to_string();
-    let mut fr = simple("fixme", "UTILITY", good.clone());
-    fr["language"] = json!("fr");
-    create_ok(&app, fr).await;
-    let del = |q: &str| {
-        let url = app.url(&format!("{}?{q}", path(&app)));
-        let req = app.client.delete(url).bearer_auth(risala_testkit::DEMO_TOKEN);
-        async move { risala_testkit::json_response(req.send().await.unwrap()).await }
-    };
-    assert_eq!(del(&format!("name=fixme&hsm_id={es_id}")).await, (200, json!({"success": true})));
-    assert_graph_error(&app.get(&format!("/v23.0/{es_id}")).await, 400, 100);
-    let (_, l) = app.get(&format!("{}?name=fixme", path(&app))).await;
-    assert_eq!(l["data"].as_array().unwrap().len(), 2);
-    assert_eq!(del("name=fixme").await, (200, json!({"success": true})));
-    let (_, l) = app.get(&format!("{}?name=fixme", path(&app))).await;
-    assert_eq!(l["data"], json!([]));
-    assert_graph_error(&app.get(&format!("/v23.0/{id}")).await, 400, 100);
-    assert_graph_error(&del("name=fixme").await, 400, 100);
-    assert_graph_error(&del("").await, 400, 100);
-    assert_eq!(status_events(&app, &id).await.last().unwrap()["event"], "PENDING_DELETION");
-    // The name can be used again.
-    create_ok(&app, simple("fixme", "UTILITY", good)).await;
-    app.stop().await;
-}
-engine_test!(edit_and_delete_templates, super::edit_and_delete);
 
 /// Meta's request examples (`/{WABA-ID}/message_templates` POST and `/{TEMPLATE_ID}` POST in
 /// the v23.0 OpenAPI file), hand-copied. The flow examples name their template

@@ -1,21 +1,21 @@
-//! The template lifecycle through HTTP on SQLite and PostgreSQL: the edit limits of approved
-//! templates (1 in 24 h, 10 in 30 days; rejected ones unlimited), appeals (IN_APPEAL, decided
-//! by an operator or the rules), archiving (ARCHIVED, not sendable, unarchive) and
-//! LIMIT_EXCEEDED when a WABA's template limit drops below what it holds.
-
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops at the first failed step
+//! The template lifecycle after creation, through HTTP on SQLite and PostgreSQL: editing and
+//! deleting, the edit limits of approved templates (1 in 24 h, 10 in 30 days; rejected ones
+//! unlimited), appeals (IN_APPEAL, decided by an operator or the rules), archiving (ARCHIVED,
+//! not sendable, unarchive) and LIMIT_EXCEEDED when a WABA's template limit drops below what it
+//! holds.
 
 use risala_server::config::TemplateReview;
 use risala_testkit::{assert_graph_error, engine_test, Database, Engine, TestApp};
 use serde_json::{json, Value};
 
-const CUSTOMER: &str = "15550001111";
+use super::{create_ok, path, simple, status_events, CUSTOMER};
 
 fn body(text: &str) -> Value {
     json!({"type": "BODY", "text": text, "example": {"body_text": [["Ann"]]}})
 }
 
 const GOOD: &str = "Hello {{1}}, your order has shipped and is on its way.";
+
 const BAD: &str = "{{1}}, your order has shipped and is on its way.";
 
 fn template(name: &str, text: &str) -> Value {
@@ -32,11 +32,6 @@ async fn status(app: &TestApp, id: &str) -> String {
     let (s, v) = app.get(&format!("/v23.0/{id}?fields=status")).await;
     assert_eq!(s, 200, "{v}");
     v["status"].as_str().unwrap().to_string()
-}
-
-async fn advance(app: &TestApp, by: &str) {
-    let (s, v) = app.post_as("/sandbox/v1/clock/advance", &json!({"by": by}), None).await;
-    assert_eq!(s, 200, "{v}");
 }
 
 async fn edit(app: &TestApp, id: &str, text: &str) -> (u16, Value) {
@@ -68,6 +63,63 @@ async fn listed(app: &TestApp, status: &str) -> Vec<String> {
     v["data"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_string()).collect()
 }
 
+async fn edit_and_delete(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let bad = json!([body(BAD)]);
+    let v = create_ok(&app, simple("fixme", "UTILITY", bad)).await;
+    let id = v["id"].as_str().unwrap().to_string();
+    assert_eq!(v["status"], "REJECTED");
+    let good = json!([body(GOOD)]);
+    let (s, v) = app.post(&format!("/v23.0/{id}"), &json!({"components": good})).await;
+    assert_eq!((s, v.clone()), (200, json!({"success": true})), "{v}");
+    let (_, t) = app.get(&format!("/v23.0/{id}")).await;
+    assert_eq!(t["status"], "APPROVED");
+    assert_eq!(t["components"][0]["text"], "Hello {{1}}, your order has shipped and is on its way.");
+    let ev: Vec<_> = status_events(&app, &id).await.iter().map(|e| e["event"].clone()).collect();
+    assert_eq!(ev, [json!("REJECTED"), json!("APPROVED")]);
+    // An approved template: once per 24 hours (edits while REJECTED do not count), and not
+    // into another category.
+    let (s, v) = app.post(&format!("/v23.0/{id}"), &json!({"components": good})).await;
+    assert_eq!(s, 200, "{v}");
+    let e = assert_graph_error(&app.post(&format!("/v23.0/{id}"), &json!({"components": good})).await, 400, 100);
+    assert_eq!(e["error_subcode"], 2388301);
+    let e = assert_graph_error(&app.post(&format!("/v23.0/{id}"), &json!({"category": "MARKETING"})).await, 400, 100);
+    assert!(e["error_data"]["details"].as_str().unwrap().contains("category"));
+    assert_graph_error(
+        &app.post(&format!("/v23.0/{id}"), &json!({"name": "other", "components": good})).await,
+        400,
+        100,
+    );
+    // Delete one language by hsm_id, then every language by name.
+    let mut es = simple("fixme", "UTILITY", good.clone());
+    es["language"] = json!("es");
+    let es_id = create_ok(&app, es).await["id"].as_str().unwrap().to_string();
+    let mut fr = simple("fixme", "UTILITY", good.clone());
+    fr["language"] = json!("fr");
+    create_ok(&app, fr).await;
+    let del = |q: &str| {
+        let url = app.url(&format!("{}?{q}", path(&app)));
+        let req = app.client.delete(url).bearer_auth(risala_testkit::DEMO_TOKEN);
+        async move { risala_testkit::json_response(req.send().await.unwrap()).await }
+    };
+    assert_eq!(del(&format!("name=fixme&hsm_id={es_id}")).await, (200, json!({"success": true})));
+    assert_graph_error(&app.get(&format!("/v23.0/{es_id}")).await, 400, 100);
+    let (_, l) = app.get(&format!("{}?name=fixme", path(&app))).await;
+    assert_eq!(l["data"].as_array().unwrap().len(), 2);
+    assert_eq!(del("name=fixme").await, (200, json!({"success": true})));
+    let (_, l) = app.get(&format!("{}?name=fixme", path(&app))).await;
+    assert_eq!(l["data"], json!([]));
+    assert_graph_error(&app.get(&format!("/v23.0/{id}")).await, 400, 100);
+    assert_graph_error(&del("name=fixme").await, 400, 100);
+    assert_graph_error(&del("").await, 400, 100);
+    assert_eq!(status_events(&app, &id).await.last().unwrap()["event"], "PENDING_DELETION");
+    // The name can be used again.
+    create_ok(&app, simple("fixme", "UTILITY", good)).await;
+    app.stop().await;
+}
+engine_test!(edit_and_delete_templates, super::edit_and_delete);
+
 async fn edit_limits(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
@@ -80,20 +132,20 @@ async fn edit_limits(engine: Engine) {
     assert!(e["error_data"]["details"].as_str().unwrap().contains("once in 24 hours"), "{e}");
     assert!(e["error_user_msg"].as_str().unwrap().contains("24 hours"), "{e}");
     assert!(e["error_user_title"].is_string(), "{e}");
-    advance(&app, "23h").await;
+    app.advance_clock("23h").await;
     assert_eq!(edit(&app, &id, GOOD).await.0, 400);
     // Ten in 30 days: nine more a day apart, then the eleventh is refused even a day later.
     for _ in 0..9 {
-        advance(&app, "25h").await;
+        app.advance_clock("25h").await;
         let (s, v) = edit(&app, &id, GOOD).await;
         assert_eq!(s, 200, "{v}");
     }
-    advance(&app, "25h").await;
+    app.advance_clock("25h").await;
     let e = assert_graph_error(&edit(&app, &id, GOOD).await, 400, 100);
     assert_eq!(e["error_subcode"], 2388302);
     assert!(e["error_data"]["details"].as_str().unwrap().contains("10 times in 30 days"), "{e}");
     // Once the first edits are 30 days old, edits are possible again.
-    advance(&app, "20d").await;
+    app.advance_clock("20d").await;
     assert_eq!(edit(&app, &id, GOOD).await.0, 200);
 
     // A rejected template may be edited any number of times.
@@ -156,11 +208,11 @@ async fn appeals(engine: Engine) {
     };
     let app = TestApp::start_with(config).await.unwrap();
     let (id, _) = create(&app, "auto_appeal", BAD).await;
-    advance(&app, "61m").await;
+    app.advance_clock("61m").await;
     assert_eq!(status(&app, &id).await, "REJECTED");
     let (_, v) = app.post(&format!("/admin/v1/templates/{id}/appeal"), &json!({})).await;
     assert_eq!(v["status"], "IN_APPEAL");
-    advance(&app, "61m").await;
+    app.advance_clock("61m").await;
     assert_eq!(status(&app, &id).await, "REJECTED", "the rules still reject a variable at the start");
     assert_eq!(events(&app, &id).await, ["REJECTED", "REJECTED"]);
     app.stop().await;
@@ -209,7 +261,7 @@ async fn limit_exceeded(engine: Engine) {
     // The sandbox WABA holds hello_world; 259 more make 260 (100 creations an hour, hello_world included).
     for i in 0..259 {
         if i > 0 && i % 99 == 0 {
-            advance(&app, "61m").await;
+            app.advance_clock("61m").await;
         }
         create(&app, &format!("t{i:03}"), GOOD).await;
     }
@@ -221,7 +273,7 @@ async fn limit_exceeded(engine: Engine) {
     assert_eq!(over, (249..259).map(|i| format!("t{i:03}")).collect::<Vec<_>>());
     assert_graph_error(&send(&app, "t258").await, 404, 132001);
     assert_eq!(send(&app, "t248").await.0, 200);
-    advance(&app, "61m").await;
+    app.advance_clock("61m").await;
     let (s, v) = app.post(&format!("/v23.0/{}/message_templates", app.waba_id()), &template("one_more", GOOD)).await;
     let e = assert_graph_error(&(s, v), 400, 100);
     assert!(e["error_data"]["details"].as_str().unwrap().contains("at most 250"), "{e}");
