@@ -1,7 +1,9 @@
-"""Turn the suite's results into tests/conformance/coverage.md and the README's Compatibility table.
+"""Turn the suite's results into tests/conformance/coverage.md and the table of the book's
+Compatibility chapter (docs/src/compatibility.md, between the coverage markers).
 
-Exit status: 1 when a check fails that unsupported.json does not list (with its reason), or when a
-listed check now passes (remove it from the list: the list only shrinks as features land).
+Exit status: 1 when a check fails that unsupported.json does not list (with its reason), when a
+listed check now passes (remove it from the list: the list only shrinks as features land), or when
+the chapter has lost its markers (the table would silently go stale).
 """
 
 from __future__ import annotations
@@ -12,7 +14,19 @@ import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
+CHAPTER = ROOT / "docs" / "src" / "compatibility.md"
 START, END = "<!-- coverage:start -->", "<!-- coverage:end -->"
+
+
+def write_between_markers(path: pathlib.Path, table: str) -> bool:
+    """Replace what stands between START and END in `path` with `table`, keeping the rest of the
+    file. False (and the file untouched) when the markers are missing or out of order."""
+    text = path.read_text() if path.exists() else ""
+    start, end = text.find(START), text.find(END)
+    if start < 0 or end < start:
+        return False
+    path.write_text(text[: start + len(START)] + "\n" + table + text[end:])
+    return True
 
 
 def main(results_path: str) -> int:
@@ -71,12 +85,9 @@ def main(results_path: str) -> int:
     table = "\n".join(lines).rstrip() + "\n"
 
     (HERE / "coverage.md").write_text("# Conformance coverage\n\n" + table)
-    readme = ROOT / "README.md"
-    text = readme.read_text()
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        _, tail = rest.split(END, 1)
-        readme.write_text(head + START + "\n" + table + END + tail)
+    chapter_written = write_between_markers(CHAPTER, table)
+    if not chapter_written:
+        print(f"  {CHAPTER.relative_to(ROOT)} has no {START} ... {END} markers: its table was not written")
 
     total = len(rows)
     print(
@@ -89,7 +100,7 @@ def main(results_path: str) -> int:
         print(f"  NOW PASSING (remove from unsupported.json): {p}")
     for m in missing:
         print(f"  listed in unsupported.json but not run: {m}")
-    return 1 if unexpected or now_passing else 0
+    return 1 if unexpected or now_passing or not chapter_written else 0
 
 
 if __name__ == "__main__":

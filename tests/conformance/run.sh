@@ -2,7 +2,8 @@
 # Conformance suite: real, unmodified clients (pywa, the Kapso SDK for Python and Node) and Meta's
 # own OpenAPI examples against a running risala. Called by .ci/run; runnable alone:
 #   bash tests/conformance/run.sh
-# Writes tests/conformance/coverage.md and updates the README's "Compatibility" table.
+# Writes tests/conformance/coverage.md and the table of the book's Compatibility chapter
+# (docs/src/compatibility.md).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -37,7 +38,7 @@ timeout 300 "$HERE/.venv/bin/pip" install -q --disable-pip-version-check -r "$HE
 PORT="$("$HERE/.venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 echo "== conformance: start risala on 127.0.0.1:$PORT (data in $WORK/data)"
 # pywa (4.5.0) reads only the first change of each webhook POST, so deliveries are not batched here
-# (README, "Compatibility").
+# (docs/src/compatibility.md, "Notes for client authors").
 RISALA_LOG_LEVEL=warn RISALA_WEBHOOKS__BATCH_MAX_COUNT=1 "$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$WORK/data" \
   --demo-token "$TOKEN" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!

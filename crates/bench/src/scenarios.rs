@@ -269,7 +269,7 @@ async fn webhook_latency(
     let until = Instant::now() + timeout;
     loop {
         let missing = {
-            let g = seen.lock().expect("sink map");
+            let g = seen.lock().unwrap_or_else(|e| e.into_inner());
             sent.iter().filter(|(id, _)| !g.contains_key(id)).count()
         };
         if missing == 0 || Instant::now() > until {
@@ -277,7 +277,7 @@ async fn webhook_latency(
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let g = seen.lock().expect("sink map");
+    let g = seen.lock().unwrap_or_else(|e| e.into_inner());
     let mut lat = Samples::default();
     let mut missing = 0;
     let mut last = None;

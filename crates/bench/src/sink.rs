@@ -13,9 +13,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::get;
 use axum::Router;
-use hmac::{Hmac, Mac};
 use serde_json::Value;
-use sha2::Sha256;
 
 pub const VERIFY_TOKEN: &str = "risala-bench-verify";
 
@@ -52,10 +50,7 @@ async fn receive(State(sink): State<Arc<Sink>>, headers: HeaderMap, body: Bytes)
     sink.posts.fetch_add(1, Ordering::Relaxed);
     let secret = sink.secret.lock().map(|s| s.clone()).unwrap_or_default();
     let sig = headers.get("x-hub-signature-256").and_then(|v| v.to_str().ok()).unwrap_or("");
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(&body);
-    let want = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
-    if sig != want {
+    if !risala_delivery::signature::verify(&secret, &body, sig) {
         sink.bad_signatures.fetch_add(1, Ordering::Relaxed);
         return StatusCode::UNAUTHORIZED;
     }

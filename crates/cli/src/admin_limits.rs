@@ -7,7 +7,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Subcommand;
 use risala_core::clock::OffsetClock;
-use risala_core::quality::{QualityService, Tier};
+use risala_core::model::Tier;
+use risala_core::quality::QualityService;
 use risala_core::store::Store;
 use risala_server::Config;
 use risala_store::SqlStore;
@@ -39,7 +40,7 @@ async fn service(config: &Config) -> anyhow::Result<QualityService> {
         .await
         .context("opening the database")?;
     let store: Arc<dyn Store> = Arc::new(store);
-    let offset = store.setting(risala_server::CLOCK_SETTING).await?.and_then(|s| s.parse().ok()).unwrap_or(0);
+    let offset = risala_core::sandbox::stored_offset(&*store).await?;
     let quality = config.quality_config().map_err(anyhow::Error::msg)?;
     Ok(QualityService::new(store, Arc::new(OffsetClock::new(offset)), quality))
 }

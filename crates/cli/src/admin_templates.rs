@@ -8,8 +8,10 @@ use anyhow::{bail, Context};
 use clap::Subcommand;
 use risala_core::clock::OffsetClock;
 use risala_core::model::PageRequest;
+use risala_core::model::{Template, TemplateStatus};
 use risala_core::store::Store;
-use risala_core::templates::{Template, TemplateFilter, TemplateService};
+use risala_core::store::TemplateFilter;
+use risala_core::templates::TemplateService;
 use risala_server::Config;
 use risala_store::SqlStore;
 
@@ -86,7 +88,7 @@ async fn service(config: &Config) -> anyhow::Result<(Arc<dyn Store>, TemplateSer
         .context("opening the database")?;
     let store: Arc<dyn Store> = Arc::new(store);
     // The sandbox clock's offset, so times match the server's.
-    let offset = store.setting(risala_server::CLOCK_SETTING).await?.and_then(|v| v.parse().ok()).unwrap_or(0);
+    let offset = risala_core::sandbox::stored_offset(&*store).await?;
     let cfg = config.template_config().map_err(anyhow::Error::msg)?;
     let svc = TemplateService::new(store.clone(), Arc::new(OffsetClock::new(offset)), cfg);
     Ok((store, svc))
@@ -142,7 +144,13 @@ pub async fn run(cmd: TemplateCmd, config: &Config) -> anyhow::Result<()> {
         TemplateCmd::Unarchive { id, json } => print(&svc.unarchive(&id).await.map_err(err)?, json)?,
         TemplateCmd::List { waba, status, json } => {
             let filter = TemplateFilter {
-                statuses: status.into_iter().map(|s| s.to_uppercase()).collect(),
+                statuses: status
+                    .into_iter()
+                    .map(|s| {
+                        TemplateStatus::parse(&s.to_uppercase())
+                            .ok_or_else(|| anyhow::anyhow!("--status {s}: not a template status"))
+                    })
+                    .collect::<anyhow::Result<_>>()?,
                 ..Default::default()
             };
             let page = PageRequest { limit: 1000, ..Default::default() };

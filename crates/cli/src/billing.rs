@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use clap::{Subcommand, ValueEnum};
+use risala_core::model::{InvoiceLine, RateCard};
 use risala_core::pricing::dates::{format_date, parse_date, parse_month};
-use risala_core::pricing::{format_micros, invoice_lines, InvoiceLine, RateCard};
+use risala_core::pricing::{format_micros, invoice_lines};
 use risala_core::store::Store;
 use risala_server::Config;
 use risala_store::SqlStore;

@@ -31,7 +31,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     print_banner(&config, &base, demo.as_ref());
     tracing::info!(
         listen = %bound,
-        engine = state.store.engine(),
+        engine = state.store.engine().as_str(),
         mode = ?config.mode,
         startup_ms = started.elapsed().as_millis() as u64,
         "risala is ready"

@@ -2,6 +2,7 @@
 //! error type every service returns. The server writes it as the Graph envelope.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// One row of the error-code table: what the client sees for a kind of failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,8 +124,9 @@ error_codes! {
     BlocklistLimit => row(400, 139101, None, "Blocklist limit reached");
 }
 
-/// An error a service returns: a row of the table plus the precise reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An error a service returns: a row of the table plus the precise reason, and for internal
+/// errors the cause, which is logged (with the request's trace id) but never sent.
+#[derive(Debug, Clone)]
 pub struct ApiError {
     pub code: ErrorCode,
     /// `error_data.details`: the precise reason, naming the field where there is one.
@@ -134,11 +136,44 @@ pub struct ApiError {
     /// `error_user_title` and `error_user_msg`: the rule in words an end user can read.
     pub user_title: Option<String>,
     pub user_msg: Option<String>,
+    /// What went wrong underneath (a failed SQL statement): for the log, not for the client.
+    pub cause: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
+
+/// Two errors are equal when clients see the same thing; the cause is not compared.
+impl PartialEq for ApiError {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code
+            && self.details == other.details
+            && self.message == other.message
+            && self.user_title == other.user_title
+            && self.user_msg == other.user_msg
+    }
+}
+
+impl Eq for ApiError {}
 
 impl ApiError {
     pub fn new(code: ErrorCode, details: impl Into<String>) -> Self {
-        ApiError { code, details: details.into(), message: None, user_title: None, user_msg: None }
+        ApiError { code, details: details.into(), message: None, user_title: None, user_msg: None, cause: None }
+    }
+
+    /// Keep `cause` for the log.
+    pub fn with_cause(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.cause = Some(Arc::new(cause));
+        self
+    }
+
+    /// The cause and its sources, outermost first, joined with `: `.
+    pub fn cause_chain(&self) -> Option<String> {
+        let mut e: &(dyn std::error::Error + 'static) = self.cause.as_deref()?;
+        let mut out = e.to_string();
+        while let Some(next) = e.source() {
+            out.push_str(": ");
+            out.push_str(&next.to_string());
+            e = next;
+        }
+        Some(out)
     }
 
     /// Add `error_user_title` and `error_user_msg`.
@@ -197,7 +232,11 @@ impl fmt::Display for ApiError {
     }
 }
 
-impl std::error::Error for ApiError {}
+impl std::error::Error for ApiError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause.as_deref().map(|c| c as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// Errors from storage, seen by services.
 #[derive(Debug, thiserror::Error)]
@@ -214,13 +253,14 @@ pub enum StoreError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        match e {
+        let answer = match e {
             StoreError::Unavailable(_) => ApiError::new(
                 ErrorCode::ServiceUnavailable,
                 "The service is temporarily unavailable. Please retry your request later.",
             ),
             _ => ApiError::internal(),
-        }
+        };
+        answer.with_cause(e)
     }
 }
 
@@ -238,6 +278,17 @@ mod tests {
         let mut names: Vec<_> = ErrorCode::ALL.iter().map(|c| c.name()).collect();
         names.dedup();
         assert_eq!(names.len(), ErrorCode::ALL.len());
+    }
+
+    #[test]
+    fn a_store_error_keeps_its_cause_but_not_in_what_clients_see() {
+        let e: ApiError = StoreError::Database("no such table: media".into()).into();
+        assert_eq!(e.code, ErrorCode::Unknown);
+        assert!(!e.details.contains("media"), "{}", e.details);
+        assert_eq!(e.cause_chain().as_deref(), Some("database error: no such table: media"));
+        assert!(std::error::Error::source(&e).is_some());
+        assert_eq!(e, ApiError::internal());
+        assert_eq!(ApiError::internal().cause_chain(), None);
     }
 
     #[test]

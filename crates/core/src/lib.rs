@@ -1,24 +1,38 @@
-//! Risala's domain: ids, phone numbers, the error-code table, time, the tenancy model, the
-//! storage traits and the services that hold the rules. No HTTP and no SQL here.
+//! Risala's domain, in layers that import one way (checked by `tests/layers.rs`):
+//!
+//! 1. foundation: [`clock`], [`ids`], [`phone`], [`error`] (the error-code table), [`cache`],
+//!    [`limits`] (token buckets), [`graph`] (`fields=` and paging);
+//! 2. [`model`]: plain data and status enums, and the wire codecs [`inbound`] and [`outbound`]
+//!    that parse and validate payloads into it;
+//! 3. [`store`]: the storage traits, and [`ports`]: what else services need from outside;
+//! 4. services, each importing only lower ones: [`pricing`] → [`quality`] → [`templates`] →
+//!    [`messaging`] → [`tenancy`], [`auth`], [`customers`], [`sandbox`] → [`webhooks`].
+//!
+//! No HTTP and no SQL here.
 
-pub mod auth;
 pub mod cache;
 pub mod clock;
 pub mod error;
 pub mod graph;
 pub mod ids;
-pub mod inbound;
 pub mod limits;
-pub mod messaging;
+pub mod phone;
+
+pub mod inbound;
 pub mod model;
 pub mod outbound;
-pub mod phone;
+
+pub mod ports;
+pub mod store;
+
+pub mod auth;
+pub mod customers;
+pub mod messaging;
 pub mod pricing;
 pub mod quality;
-pub mod store;
+pub mod sandbox;
 pub mod templates;
 pub mod tenancy;
-pub mod waba_settings;
 pub mod webhooks;
 
 pub use error::{ApiError, ErrorCode, StoreError};

@@ -25,7 +25,9 @@ impl<K: Eq + Hash + Clone> RateLimiter<K> {
 
     /// Take one token for `key` at `now`; false when the bucket is empty.
     pub fn take(&self, key: &K, now: Millis) -> bool {
-        let Ok(mut buckets) = self.buckets.lock() else { return true };
+        // A panic while the buckets were held leaves counts nobody can trust: refuse rather
+        // than let a limit go unenforced.
+        let Ok(mut buckets) = self.buckets.lock() else { return false };
         if buckets.len() >= MAX_KEYS && !buckets.contains_key(key) {
             // Forget buckets that have refilled: they hold no information.
             let (cap, rate) = (self.capacity, self.per_minute);
@@ -54,6 +56,20 @@ pub const PAIR_PER_MINUTE: u32 = 10;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_poisoned_lock_refuses() {
+        let l = std::sync::Arc::new(RateLimiter::<u8>::new(10, 60));
+        assert!(l.take(&1, 0));
+        let held = l.clone();
+        let _ = std::thread::spawn(move || {
+            let _guard = held.buckets.lock();
+            panic!("poison the lock");
+        })
+        .join();
+        assert!(l.buckets.is_poisoned());
+        assert!(!l.take(&1, 0));
+    }
 
     #[test]
     fn buckets_empty_and_refill() {

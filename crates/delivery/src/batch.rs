@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use risala_core::webhooks::{Delivery, WABA_OBJECT};
+use risala_core::model::{Delivery, WABA_OBJECT};
 
 /// Bytes a change adds to a body beyond its value and field name.
 const CHANGE_OVERHEAD: usize = 24;
@@ -127,7 +127,7 @@ pub fn envelope(rows: &[Delivery]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use risala_core::webhooks::DeliveryState;
+    use risala_core::model::DeliveryState;
     use serde_json::json;
 
     fn row(id: i64, key: &str, waba: &str, field: &str, value: &str) -> Delivery {

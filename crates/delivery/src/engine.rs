@@ -8,8 +8,10 @@ use std::time::{Duration, Instant};
 
 use rand::Rng;
 use risala_core::clock::Clock;
+use risala_core::model::WABA_OBJECT;
+use risala_core::ports::{WebhookControl, WebhookWaker};
 use risala_core::store::{Store, StoreResult};
-use risala_core::webhooks::{WebhookWaker, WABA_OBJECT};
+use risala_core::ApiError;
 use tokio::sync::{Notify, Semaphore};
 
 use crate::config::{DeliveryConfig, Faults};
@@ -300,5 +302,32 @@ pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
 impl Engine {
     pub(crate) fn stopped(&self) -> bool {
         self.stopping.load(Ordering::Relaxed)
+    }
+}
+
+#[async_trait::async_trait]
+impl WebhookControl for Engine {
+    async fn verify_callback(&self, url: &str, verify_token: &str) -> Result<(), ApiError> {
+        if url.len() > 2048 {
+            return Err(ApiError::invalid("The callback URL is longer than 2048 characters."));
+        }
+        self.check_url(url).await.map_err(|e| ApiError::invalid(format!("callback_url: {e}")))?;
+        self.handshake(url, verify_token).await.map_err(|e| {
+            // Meta's title for a failed handshake, unless the URL itself could not be reached.
+            let title = if e.starts_with("The URL couldn't be validated") {
+                e.clone()
+            } else {
+                "Callback verification failed".to_string()
+            };
+            ApiError::invalid(e).with_message(title)
+        })
+    }
+
+    fn targets_changed(&self) {
+        self.invalidate_targets();
+    }
+
+    fn endpoint_paused(&self, url: &str, paused: bool) {
+        self.set_paused_local(url, paused);
     }
 }

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rand::Rng;
-use risala_core::webhooks::{AttemptResult, Delivery, Outcome};
+use risala_core::model::{AttemptResult, Delivery, Outcome};
+use risala_core::store::Engine as StoreEngine;
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::task::JoinSet;
 
@@ -57,7 +58,7 @@ impl Engine {
     }
 
     async fn run(self: Arc<Self>) {
-        if self.store.engine() == "sqlite" {
+        if let StoreEngine::Sqlite = self.store.engine() {
             // One node: leases left by a previous process (killed mid-POST) are void.
             match self.store.release_all_leases().await {
                 Ok(n) if n > 0 => tracing::info!(rows = n, "released webhook leases of a previous run"),

@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use risala_core::clock::parse_duration_ms;
-use risala_core::quality::{QualityConfig, RatingConfig, Tier};
+use risala_core::model::Tier;
+use risala_core::quality::{QualityConfig, RatingConfig};
 use risala_core::templates::{ReviewMode, TemplateConfig};
 use serde::{Deserialize, Serialize};
 

@@ -28,7 +28,6 @@ impl From<ApiError> for GraphError {
 
 impl From<risala_core::StoreError> for GraphError {
     fn from(e: risala_core::StoreError) -> Self {
-        tracing::error!(error = %e, "storage error");
         GraphError(e.into())
     }
 }
@@ -54,11 +53,18 @@ pub fn envelope(e: &ApiError, fbtrace_id: String) -> GraphErrorEnvelope {
 impl IntoResponse for GraphError {
     fn into_response(self) -> Response {
         let row = self.0.code.row();
-        if self.0.code == ErrorCode::Unknown {
-            tracing::warn!(details = %self.0.details, "internal error answered");
+        let fbtrace_id = trace_id();
+        // The one place an error's cause is logged: the client gets Meta's generic envelope and
+        // the trace id, the log gets the cause chain under the same id.
+        match self.0.cause_chain() {
+            Some(cause) => tracing::error!(fbtrace_id = %fbtrace_id, code = row.code, cause = %cause, "request failed"),
+            None if self.0.code == ErrorCode::Unknown => {
+                tracing::warn!(fbtrace_id = %fbtrace_id, details = %self.0.details, "internal error answered")
+            }
+            None => {}
         }
         let status = StatusCode::from_u16(row.http_status).unwrap_or(StatusCode::BAD_REQUEST);
-        let body = envelope(&self.0, trace_id());
+        let body = envelope(&self.0, fbtrace_id);
         let mut resp = (status, axum::Json(body)).into_response();
         if row.http_status == 401 {
             resp.headers_mut()

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use risala_core::messaging::model::MediaFetcher;
+use risala_core::ports::MediaFetcher;
 use risala_delivery::guard::{Guard, GuardedResolver};
 
 use crate::media::MAX_UPLOAD;

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
-use risala_core::messaging::model::{CustomerEvent, Notifier};
+use risala_core::model::CustomerEvent;
+use risala_core::ports::Notifier;
 use tokio::sync::mpsc;
 
 /// Frames queued per device before the slowest device starts losing live pushes (it still

@@ -29,9 +29,6 @@ use tower::Layer;
 pub use config::{Config, Mode};
 pub use state::AppState;
 
-/// Setting key of the persisted sandbox clock offset.
-pub const CLOCK_SETTING: &str = "sandbox_clock_offset_ms";
-
 /// Setting key of the key that signs media download URLs.
 pub const URL_SECRET_SETTING: &str = "media_url_secret";
 
@@ -59,11 +56,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let store =
         SqlStore::open(config.database_url.as_deref(), &config.sqlite_path(), &config.sqlite_synchronous).await?;
     let store: Arc<dyn Store> = Arc::new(store);
-    let offset = match store.setting(CLOCK_SETTING).await? {
-        Some(v) => v.parse().unwrap_or(0),
-        None => 0,
-    };
-    let clock = Arc::new(OffsetClock::new(offset));
+    let clock = Arc::new(OffsetClock::new(risala_core::sandbox::stored_offset(&*store).await?));
     let url_secret = match store.setting(URL_SECRET_SETTING).await? {
         Some(s) => s,
         None => {
@@ -86,7 +79,7 @@ pub async fn serve(
     let quality_clock = tokio::spawn(quality_sweep(state.clone()));
     // The webhook worker runs while the server serves; it stops (finishing in-flight POSTs)
     // when shutdown begins.
-    let worker = state.webhooks.start();
+    let worker = state.delivery.start();
     let shutdown = async move {
         shutdown.await;
         worker.stop().await;

@@ -1,10 +1,8 @@
 //! Media rules that need server state: upload limits per type (CLOUD_API.md §3) and signed,
 //! short-lived download URLs.
 
-use hmac::{Hmac, Mac};
 use risala_core::clock::Clock;
 use risala_core::{ApiError, ErrorCode};
-use sha2::Sha256;
 
 use crate::state::AppState;
 
@@ -53,9 +51,8 @@ pub fn check_upload(mime: &str, size: usize) -> Result<String, ApiError> {
 }
 
 fn signature(state: &AppState, id: &str, exp: i64) -> String {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(state.url_secret.as_bytes()).expect("any key length");
-    mac.update(format!("{id}:{exp}").as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    let mac = risala_delivery::signature::hmac_sha256(state.url_secret.as_bytes(), format!("{id}:{exp}").as_bytes());
+    hex::encode(mac)
 }
 
 /// A signed download URL valid for five minutes.

@@ -83,8 +83,9 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown".into());
-            tracing::error!(fbtrace_id = %trace, panic = %what, "handler panicked");
-            TRACE_ID.sync_scope(trace.clone(), || GraphError(ApiError::internal()).into_response())
+            // Logged once, with the trace id, by the error response.
+            let cause = std::io::Error::other(format!("handler panicked: {what}"));
+            TRACE_ID.sync_scope(trace.clone(), || GraphError(ApiError::internal().with_cause(cause)).into_response())
         }
     };
     let status = resp.status().as_u16();

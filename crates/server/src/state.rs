@@ -4,10 +4,15 @@ use std::sync::Arc;
 
 use risala_core::auth::AuthService;
 use risala_core::clock::OffsetClock;
+use risala_core::customers::CustomerService;
 use risala_core::messaging::{MessagingConfig, MessagingService};
+use risala_core::ports::CodeSender;
+use risala_core::pricing::reports::ReportService;
+use risala_core::sandbox::SandboxService;
 use risala_core::store::Store;
 use risala_core::templates::TemplateService;
 use risala_core::tenancy::TenancyService;
+use risala_core::webhooks::WebhookService;
 
 use crate::config::{Config, Mode};
 use crate::hub::Hub;
@@ -18,23 +23,31 @@ pub struct AppState {
     pub inner: Arc<Inner>,
 }
 
+/// The services handlers call, and what the server itself runs (the store for health checks and
+/// background sweeps, the hub of customer connections, the webhook worker's engine).
 pub struct Inner {
     pub config: Config,
     pub store: Arc<dyn Store>,
     pub clock: Arc<OffsetClock>,
     pub auth: AuthService,
+    /// Businesses, numbers, apps, tokens, and the Graph object index.
     pub tenancy: TenancyService,
     pub metrics: Metrics,
+    /// Sending and receiving, media, WABA settings.
     pub messaging: MessagingService,
+    /// The customer's side: sessions, chats, the chat menu.
+    pub customers: CustomerService,
+    /// Analytics and conversation windows.
+    pub reports: ReportService,
+    /// The sandbox clock.
+    pub sandbox: SandboxService,
+    /// Subscriptions, callbacks and the operator's view of deliveries.
+    pub webhooks: WebhookService,
     pub hub: Arc<Hub>,
-    /// Delivers customers' one-time sign-in codes (platform mode).
-    pub code_sender: Arc<dyn CodeSender>,
     /// Key that signs media download URLs (persisted, so links survive restarts).
     pub url_secret: String,
-    /// Graph object index entries (kind and owner of an id never change), a minute at most.
-    pub objects: risala_core::cache::TtlCache<String, risala_core::model::ObjectRef>,
     /// Webhook delivery: the outbox worker's engine (HTTP client, callbacks, faults).
-    pub webhooks: Arc<risala_delivery::Engine>,
+    pub delivery: Arc<risala_delivery::Engine>,
     /// Message templates: management, review, quality.
     pub templates: TemplateService,
 }
@@ -46,7 +59,7 @@ impl AppState {
         let hub = Arc::new(Hub::default());
         let metrics = Metrics::default();
         // `build_state` validated the webhook settings; only a broken TLS setup fails here.
-        let webhooks = risala_delivery::Engine::new(
+        let delivery = risala_delivery::Engine::new(
             store.clone(),
             clock.clone(),
             config.webhooks.clone(),
@@ -57,7 +70,7 @@ impl AppState {
         let messaging = MessagingService::new(
             store.clone(),
             clock.clone(),
-            Arc::new(crate::hub::ServerNotifier { hub: hub.clone(), webhooks: webhooks.clone() }),
+            Arc::new(crate::hub::ServerNotifier { hub: hub.clone(), webhooks: delivery.clone() }),
             MessagingConfig {
                 auto_create_customers: config.mode == Mode::Sandbox && config.auto_create_customers,
                 throughput_mps: config.throughput_mps,
@@ -65,7 +78,7 @@ impl AppState {
                 // `build_state` validated the quality settings.
                 quality: config.quality_config().unwrap_or_default(),
                 fetcher: crate::fetch::LinkFetcher::new(config.mode == Mode::Sandbox)
-                    .map(|f| Arc::new(f) as Arc<dyn risala_core::messaging::model::MediaFetcher>)
+                    .map(|f| Arc::new(f) as Arc<dyn risala_core::ports::MediaFetcher>)
                     .map_err(|e| tracing::error!(error = %e, "link media fetching is off"))
                     .ok(),
                 ..MessagingConfig::default()
@@ -74,6 +87,15 @@ impl AppState {
         // `build_state` validated the template settings.
         let templates =
             TemplateService::new(store.clone(), clock.clone(), config.template_config().unwrap_or_default());
+        let customers = CustomerService::new(
+            messaging.clone(),
+            templates.clone(),
+            Arc::new(ConsoleCodeSender),
+            config.mode == Mode::Platform,
+        );
+        let reports = ReportService::new(store.clone(), clock.clone());
+        let sandbox = SandboxService::new(store.clone(), clock.clone(), delivery.clone());
+        let webhooks = WebhookService::new(store.clone(), clock.clone(), delivery.clone());
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -83,20 +105,17 @@ impl AppState {
                 tenancy,
                 metrics,
                 messaging,
-                hub,
-                code_sender: Arc::new(ConsoleCodeSender),
-                url_secret,
-                objects: risala_core::cache::TtlCache::new(std::time::Duration::from_secs(60), 100_000),
+                customers,
+                reports,
+                sandbox,
                 webhooks,
+                hub,
+                url_secret,
+                delivery,
                 templates,
             }),
         }
     }
-}
-
-/// Sends a customer a one-time sign-in code. Pluggable: an SMS gateway in production.
-pub trait CodeSender: Send + Sync {
-    fn send(&self, wa_id: &str, code: &str);
 }
 
 /// Writes codes to the log: the default, and what a sandbox needs.

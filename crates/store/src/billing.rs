@@ -7,13 +7,8 @@
 
 use async_trait::async_trait;
 use risala_core::clock::Millis;
-use risala_core::messaging::model::{Direction, Message, OutboxRow};
-use risala_core::pricing::analytics::OutboundStat;
-use risala_core::pricing::{
-    is_entry_point, BillingStore, Category, ConversationWindows, EntryPoint, LedgerEntry, MessagePricing, RateCard,
-    RateCardInfo,
-};
-use risala_core::store::{StatusChange, StoreResult};
+use risala_core::model::*;
+use risala_core::store::*;
 
 use crate::db::{Plan, Stmt};
 use crate::params;
@@ -64,7 +59,7 @@ fn pricing_stmt(m: &Message, p: &MessagePricing) -> Stmt {
 /// A message in a CBP conversation carries the conversation's charge if it is the first of it
 /// delivered (0 otherwise), and marks the conversation delivered.
 pub fn charge_stmt(change: &StatusChange) -> Vec<Stmt> {
-    if change.to != "delivered" && change.to != "read" {
+    if change.to != MessageStatus::Delivered && change.to != MessageStatus::Read {
         return Vec::new();
     }
     vec![Stmt::new(CHARGE, params![change.at, &change.message_id, &change.to]), crate::cbp::delivered_stmt(change)]

@@ -8,11 +8,8 @@
 
 use async_trait::async_trait;
 use risala_core::clock::Millis;
-use risala_core::messaging::model::Message;
-use risala_core::pricing::cbp::{CbpStore, ConversationRecord, ConversationType, OpenConversation};
-use risala_core::pricing::{Category, MessagePricing, PricingModel};
-use risala_core::store::{StatusChange, StoreResult};
-use risala_core::waba_settings::{WabaSettings, WabaSettingsStore};
+use risala_core::model::*;
+use risala_core::store::*;
 use risala_core::StoreError;
 
 use crate::db::{Plan, Stmt};

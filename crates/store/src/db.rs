@@ -1,6 +1,7 @@
 //! The database handle both engines share: reads, and writes as plans that a batching writer
 //! commits together (group commit), acknowledging each plan only after its commit.
 
+pub use risala_core::store::Engine;
 use risala_core::StoreError;
 
 use crate::postgres::PgDb;
@@ -70,32 +71,6 @@ impl Plan {
     pub fn push_returning(&mut self, sql: &'static str, params: Vec<Value>) -> &mut Self {
         self.stmts.push(Stmt::returning(sql, params));
         self
-    }
-}
-
-/// Which database engine a store runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Engine {
-    Sqlite,
-    Postgres,
-}
-
-impl Engine {
-    /// Both engines, for tests and checks that run over each.
-    pub const ALL: [Engine; 2] = [Engine::Sqlite, Engine::Postgres];
-
-    /// The engine's name (`sqlite` / `postgres`), as `/readyz` and the logs show it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Engine::Sqlite => "sqlite",
-            Engine::Postgres => "postgres",
-        }
-    }
-}
-
-impl std::fmt::Display for Engine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -19,7 +19,7 @@ pub mod webhooks;
 use std::path::Path;
 
 use async_trait::async_trait;
-use risala_core::store::{Store, StoreResult};
+use risala_core::store::*;
 use risala_core::StoreError;
 
 pub use db::{Db, Engine, Plan};
@@ -80,8 +80,8 @@ impl Store for SqlStore {
         self.db.ping().await
     }
 
-    fn engine(&self) -> &'static str {
-        self.db.engine().as_str()
+    fn engine(&self) -> Engine {
+        self.db.engine()
     }
 
     async fn checkpoint(&self) -> StoreResult<()> {

@@ -1,9 +1,8 @@
 //! Messaging storage, written once for both engines.
 
 use async_trait::async_trait;
-use risala_core::messaging::model::*;
-use risala_core::model::ObjectKind;
-use risala_core::store::{MessageStore, NewMessage, StatusChange, StoreResult};
+use risala_core::model::*;
+use risala_core::store::*;
 use risala_core::StoreError;
 use serde_json::Value;
 
@@ -63,7 +62,7 @@ fn message(r: &Row) -> StoreResult<Message> {
         content: json(r, 7)?,
         context_id: r.opt_text(8)?,
         biz_opaque: r.opt_text(9)?,
-        status: r.text(10)?,
+        status: r.wire(10)?,
         error: r
             .opt_text(11)?
             .map(|s| serde_json::from_str(&s))

@@ -2,13 +2,8 @@
 
 use async_trait::async_trait;
 use risala_core::clock::Millis;
-use risala_core::messaging::model::OutboxRow;
-use risala_core::model::{Page, PageRequest};
-use risala_core::quality::{
-    BlockSide, BusinessLimit, Feedback, LimitUsage, QualityStore, RatingChange, Reach, Signal, SignalKind, Tier,
-    TierChange,
-};
-use risala_core::store::StoreResult;
+use risala_core::model::*;
+use risala_core::store::*;
 use risala_core::StoreError;
 
 use crate::db::{Plan, Stmt};

@@ -4,10 +4,8 @@
 
 use async_trait::async_trait;
 use risala_core::clock::Millis;
-use risala_core::messaging::model::OutboxRow;
-use risala_core::model::{ObjectKind, Page, PageRequest};
-use risala_core::store::{NewMessage, StoreResult};
-use risala_core::templates::{Template, TemplateFilter, TemplateStore, TemplateUpdate};
+use risala_core::model::*;
+use risala_core::store::*;
 use risala_core::StoreError;
 
 use crate::db::Plan;
@@ -30,9 +28,9 @@ fn template(r: &Row) -> StoreResult<Template> {
         parameter_format: r.text(7)?,
         components: serde_json::from_str(&r.text(8)?)
             .map_err(|e| StoreError::Database(format!("template components: {e}")))?,
-        status: r.text(9)?,
+        status: r.wire(9)?,
         rejected_reason: r.text(10)?,
-        quality_score: r.text(11)?,
+        quality_score: r.wire(11)?,
         negative_feedback: r.i64(12)?,
         pause_count: r.i64(13)?,
         paused_until: r.opt_i64(14)?,
@@ -44,7 +42,7 @@ fn template(r: &Row) -> StoreResult<Template> {
         updated_at: r.i64(20)?,
         approved_edits: serde_json::from_str(&r.text(21)?)
             .map_err(|e| StoreError::Database(format!("template approved_edits: {e}")))?,
-        status_before: r.opt_text(22)?,
+        status_before: r.opt_wire(22)?,
     })
 }
 
@@ -94,7 +92,7 @@ impl TemplateStore for SqlStore {
                 t.created_at,
                 t.updated_at,
                 edits_json(&t.approved_edits),
-                t.status_before.as_deref()
+                t.status_before
             ],
         );
         for r in outbox {
@@ -124,7 +122,7 @@ impl TemplateStore for SqlStore {
                 &token,
                 t.updated_at,
                 edits_json(&t.approved_edits),
-                t.status_before.as_deref(),
+                t.status_before,
                 &t.id,
                 u.expected_version
             ],
@@ -161,7 +159,8 @@ impl TemplateStore for SqlStore {
     ) -> StoreResult<Page<Template>> {
         let limit = page.limit as i64 + 1;
         let backwards = page.before.is_some() && page.after.is_none();
-        let statuses = (!filter.statuses.is_empty()).then(|| filter.statuses.join(","));
+        let statuses = (!filter.statuses.is_empty())
+            .then(|| filter.statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(","));
         // $2 name, $3 category, $4 language, $5 comma-separated statuses; $6 cursor; $7 limit.
         let mut rows = if backwards {
             self.db

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use risala_core::model::*;
-use risala_core::store::{SettingsStore, StoreResult, TenancyStore};
+use risala_core::store::*;
 use risala_core::StoreError;
 
 use crate::db::Plan;

@@ -3,6 +3,7 @@
 use std::error::Error;
 
 use bytes::BytesMut;
+use risala_core::model::{MessageStatus, TemplateQuality, TemplateStatus, WireName};
 use risala_core::StoreError;
 use tokio_postgres::types::{to_sql_checked, IsNull, ToSql, Type};
 
@@ -57,6 +58,23 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
+/// Core's wire enums are stored by their Meta name.
+macro_rules! wire_names {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Self {
+                Value::Text(WireName::as_str(v).to_string())
+            }
+        }
+        impl From<&$t> for Value {
+            fn from(v: &$t) -> Self {
+                Value::Text(WireName::as_str(*v).to_string())
+            }
+        }
+    )*};
+}
+wire_names!(MessageStatus, TemplateStatus, TemplateQuality);
+
 /// Build a `Vec<Value>` from mixed arguments.
 #[macro_export]
 macro_rules! params {
@@ -81,6 +99,22 @@ impl Row {
             Value::Text(s) => Ok(s.clone()),
             Value::I64(n) => Ok(n.to_string()),
             other => Err(col_err(i, "text", other)),
+        }
+    }
+
+    /// A column holding a wire enum by its Meta name.
+    pub fn wire<T: WireName>(&self, i: usize) -> Result<T, StoreError> {
+        let s = self.text(i)?;
+        T::parse(&s).ok_or_else(|| StoreError::Database(format!("column {i}: unknown value '{s}'")))
+    }
+
+    /// A nullable column holding a wire enum.
+    pub fn opt_wire<T: WireName>(&self, i: usize) -> Result<Option<T>, StoreError> {
+        match self.opt_text(i)? {
+            None => Ok(None),
+            Some(s) => {
+                T::parse(&s).map(Some).ok_or_else(|| StoreError::Database(format!("column {i}: unknown value '{s}'")))
+            }
         }
     }
 

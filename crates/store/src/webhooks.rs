@@ -2,8 +2,8 @@
 //! differ per engine are pairs in `sql::webhooks`.
 
 use async_trait::async_trait;
-use risala_core::store::StoreResult;
-use risala_core::webhooks::*;
+use risala_core::model::*;
+use risala_core::store::*;
 use risala_core::StoreError;
 
 use crate::db::{Engine, Plan, Stmt};
@@ -19,7 +19,7 @@ fn outbox_params(e: &NewOutboxEvent) -> Vec<Value> {
 /// The statement that queues one webhook change, for producers to put in the same [`Plan`] as
 /// the change it reports (a message, a status, a template decision), so the event exists if and
 /// only if the change committed. After the plan commits, wake the delivery worker
-/// (`risala_core::webhooks::WebhookWaker::wake`); otherwise it finds the row within its
+/// (`risala_core::ports::WebhookWaker::wake`); otherwise it finds the row within its
 /// fallback poll interval (1 s by default). `e.value` must be JSON text.
 pub fn outbox_insert_stmt(e: &NewOutboxEvent) -> Stmt {
     Stmt::new(INSERT_OUTBOX, outbox_params(e))

@@ -112,6 +112,23 @@ impl Device {
         }
     }
 
+    /// The frames the server sends before it answers a frame of ours. It sends a device its
+    /// backlog of undelivered messages before it reads any frame from it, so once the answer
+    /// is in, nothing of the backlog is still to come: an empty result proves nothing else was
+    /// waiting, with no fixed wait. The frame is an unknown action; its answer is the error
+    /// event. (Messages pushed live after the connection are not ordered with the answer.)
+    pub async fn frames_before_reply(&mut self) -> Vec<Value> {
+        self.send(json!({"action": "risala_testkit_fence"})).await;
+        let mut before = Vec::new();
+        loop {
+            let f = self.next().await;
+            if f["event"] == "error" && f["error"].to_string().contains("risala_testkit_fence") {
+                return before;
+            }
+            before.push(f);
+        }
+    }
+
     pub async fn send(&mut self, frame: Value) {
         self.ws.send(Ws::Text(frame.to_string().into())).await.unwrap();
     }

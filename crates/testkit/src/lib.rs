@@ -2,17 +2,26 @@
 //! temporary directory, or a fresh PostgreSQL schema when `RISALA_TEST_POSTGRES_URL` is set),
 //! and talk HTTP to it.
 
+// Only tests link this crate: a failed step should stop the test with its message, as in tests.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod customer;
+pub mod wait;
 pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use rand::Rng;
+use risala_core::model::Delivery;
+use risala_core::store::DeliveryFilter;
 use risala_core::tenancy::DemoTenant;
 use risala_server::{AppState, Config};
 use serde_json::Value;
 use tokio::sync::oneshot;
+
+pub use wait::{eventually, eventually_blocking};
 
 /// The fixed demo token every test server uses.
 pub const DEMO_TOKEN: &str = "EAARtestdemotoken0123456789abcdefghijklmnop";
@@ -244,6 +253,18 @@ impl TestApp {
             .collect()
     }
 
+    /// Every webhook delivery row (up to 1000), as the delivery worker left them.
+    pub async fn deliveries(&self) -> Vec<Delivery> {
+        let filter = DeliveryFilter { limit: 1000, ..Default::default() };
+        self.state.store.deliveries(&filter).await.expect("webhook deliveries")
+    }
+
+    /// Wait until the webhook delivery rows satisfy `pred` (the worker recorded an attempt, a
+    /// dead letter, a delivery…); panics naming `what` after 10 s.
+    pub async fn wait_deliveries(&self, what: &str, pred: impl Fn(&[Delivery]) -> bool) {
+        eventually(what, Duration::from_secs(10), async || pred(&self.deliveries().await)).await.unwrap();
+    }
+
     /// GET with the demo token; returns status and JSON body.
     pub async fn get(&self, path: &str) -> (u16, Value) {
         self.get_as(path, Some(DEMO_TOKEN)).await
@@ -268,6 +289,13 @@ impl TestApp {
             req = req.bearer_auth(t);
         }
         json_response(req.send().await.expect("request")).await
+    }
+
+    /// Move the sandbox clock through the API (`POST /sandbox/v1/clock/advance`), by a
+    /// duration such as `"25h"` or `"2h59m"`; asserts it moved.
+    pub async fn advance_clock(&self, by: &str) {
+        let (s, v) = self.post_as("/sandbox/v1/clock/advance", &serde_json::json!({"by": by}), None).await;
+        assert_eq!(s, 200, "advance the clock by {by}: {v}");
     }
 
     /// Send a message from the demo number; asserts it is accepted and returns its wamid.
@@ -331,8 +359,25 @@ pub fn assert_graph_error(resp: &(u16, Value), status: u16, code: i64) -> Value 
     e.clone()
 }
 
-/// Run a test body on SQLite, and on PostgreSQL when `RISALA_TEST_POSTGRES_URL` is set.
-/// Generates `mod $name { sqlite(), postgres() }`.
+/// Whether the PostgreSQL run of a test goes ahead. Without `RISALA_TEST_POSTGRES_URL` it is
+/// skipped with a note on a developer's machine; in CI (`CI` set and not empty) it panics
+/// instead, so a runner that lost its database URL fails rather than passing every PostgreSQL
+/// test without running it.
+pub fn postgres_or_skip() -> bool {
+    if postgres_url().is_some() {
+        return true;
+    }
+    if std::env::var("CI").is_ok_and(|v| !v.is_empty()) {
+        panic!(
+            "CI is set but RISALA_TEST_POSTGRES_URL is not: the PostgreSQL run of this test cannot be skipped in CI"
+        );
+    }
+    eprintln!("RISALA_TEST_POSTGRES_URL is not set: the PostgreSQL run of this test is skipped");
+    false
+}
+
+/// Run a test body on SQLite, and on PostgreSQL when `RISALA_TEST_POSTGRES_URL` is set (in CI
+/// it must be: see [`postgres_or_skip`]). Generates `mod $name { sqlite(), postgres() }`.
 #[macro_export]
 macro_rules! engine_test {
     ($name:ident, $body:path) => {
@@ -344,8 +389,7 @@ macro_rules! engine_test {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if $crate::postgres_url().is_none() {
-                    eprintln!("RISALA_TEST_POSTGRES_URL is not set: the PostgreSQL run of this test is skipped");
+                if !$crate::postgres_or_skip() {
                     return;
                 }
                 $body($crate::Engine::Postgres).await;

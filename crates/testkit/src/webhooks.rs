@@ -52,6 +52,8 @@ struct Shared {
     fail_status: AtomicU16,
     fail_every: AtomicUsize,
     received: AtomicUsize,
+    /// POSTs that reached the receiver, counted on arrival (before any delay).
+    arrived: AtomicUsize,
     /// Milliseconds each POST waits before it is answered.
     delay_ms: std::sync::atomic::AtomicU64,
     posts: Mutex<Vec<Post>>,
@@ -88,6 +90,8 @@ async fn verify(State(s): State<Arc<Shared>>, Query(q): Query<Vec<(String, Strin
 }
 
 async fn receive(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    s.arrived.fetch_add(1, Ordering::SeqCst);
+    s.notify.notify_waiters();
     let delay = s.delay_ms.load(Ordering::SeqCst);
     if delay > 0 {
         tokio::time::sleep(Duration::from_millis(delay)).await;
@@ -170,6 +174,11 @@ impl WebhookReceiver {
     /// Answer every `n`-th POST with 500 (0 turns it off).
     pub fn fail_every(&self, n: usize) {
         self.shared.fail_every.store(n, Ordering::SeqCst);
+    }
+
+    /// POSTs that have arrived, answered or not (a slow receiver answers them later).
+    pub fn arrived(&self) -> usize {
+        self.shared.arrived.load(Ordering::SeqCst)
     }
 
     pub fn handshakes(&self) -> usize {

@@ -3,7 +3,6 @@
 
 use serde_json::{json, Value};
 
-use super::model::*;
 use super::*;
 
 impl MessagingService {
@@ -73,7 +72,7 @@ impl MessagingService {
             content: element,
             context_id: msg.context_id.clone(),
             biz_opaque: None,
-            status: status::RECEIVED.to_string(),
+            status: MessageStatus::Received,
             error: None,
             created_at: now,
             updated_at: now,
@@ -90,7 +89,7 @@ impl MessagingService {
             })
             .await?;
         self.windows.insert((phone.id.clone(), wa_id.to_string()), now);
-        if crate::pricing::is_entry_point(&message.content) {
+        if crate::model::is_entry_point(&message.content) {
             self.entry_points.remove(&(phone.id.clone(), wa_id.to_string()));
         }
         self.notifier.outbox_written();
@@ -129,27 +128,27 @@ impl MessagingService {
 
     /// A customer device acknowledges a business message: `delivered` or `read`.
     pub async fn customer_ack(&self, wa_id: &str, message_id: &str, to: &str) -> Result<bool, ApiError> {
-        let (from, to): (&'static [&'static str], &str) = match to {
-            status::DELIVERED => (&[status::SENT], status::DELIVERED),
-            status::READ => (&[status::SENT, status::DELIVERED], status::READ),
-            other => return Err(ApiError::bad_value(format!("status: must be delivered or read, not {other}"))),
+        let (from, to): (&'static [MessageStatus], MessageStatus) = match MessageStatus::parse(to) {
+            Some(MessageStatus::Delivered) => (&[MessageStatus::Sent], MessageStatus::Delivered),
+            Some(MessageStatus::Read) => (&[MessageStatus::Sent, MessageStatus::Delivered], MessageStatus::Read),
+            _ => return Err(ApiError::bad_value(format!("status: must be delivered or read, not {to}"))),
         };
         let m = match self.store.message(message_id).await? {
             Some(m) if m.wa_id == wa_id && m.direction == Direction::Outbound => m,
             _ => return Err(ApiError::bad_value(format!("id: no message {message_id} was sent to you"))),
         };
-        if status::rank(&m.status) >= status::rank(to) {
+        if m.status.rank() >= to.rank() {
             return Ok(false);
         }
         let phone = self.phone(&m.phone_number_id).await?.ok_or_else(ApiError::internal)?;
         let now = self.now();
         let mut rows = Vec::new();
         // A read straight from sent also reports delivered first, as a device would.
-        if to == status::READ && m.status == status::SENT {
-            rows.push(self.status_row(&phone, &m, status::DELIVERED, None, now));
+        if to == MessageStatus::Read && m.status == MessageStatus::Sent {
+            rows.push(self.status_row(&phone, &m, MessageStatus::Delivered, None, now));
         }
         rows.push(self.status_row(&phone, &m, to, None, now));
-        let change = StatusChange { message_id: m.id.clone(), from, to: to.to_string(), error: None, at: now };
+        let change = StatusChange { message_id: m.id.clone(), from, to, error: None, at: now };
         let changed = self.store.change_status(&change, &rows).await?;
         if changed {
             self.notifier.outbox_written();

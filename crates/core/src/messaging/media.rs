@@ -4,10 +4,10 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use super::model::Media;
 use super::{MessagingService, LINK_CACHE_MS};
 use crate::error::{ApiError, ErrorCode};
 use crate::inbound;
+use crate::model::Media;
 use crate::model::PhoneNumber;
 
 impl MessagingService {
@@ -69,5 +69,25 @@ impl MessagingService {
         };
         self.store.insert_media(&m, data).await?;
         Ok(m)
+    }
+}
+
+impl MessagingService {
+    /// Media a business uploaded (or received as a copy), while it is kept.
+    pub async fn business_media(&self, id: &str) -> Result<Media, ApiError> {
+        match self.store.media(id).await? {
+            Some(m) if m.expires_at > self.now() && m.owner_wa_id.is_none() => Ok(m),
+            _ => Err(ApiError::object_not_found(id)),
+        }
+    }
+
+    /// The bytes of stored media.
+    pub async fn media_bytes(&self, m: &Media) -> Result<Vec<u8>, ApiError> {
+        self.store.media_data(&m.id).await?.ok_or_else(|| ApiError::object_not_found(&m.id))
+    }
+
+    pub async fn delete_media(&self, m: &Media) -> Result<(), ApiError> {
+        self.store.delete_media(&m.id).await?;
+        Ok(())
     }
 }

@@ -4,7 +4,7 @@
 
 mod customer;
 mod media;
-pub mod model;
+mod settings;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -22,11 +22,11 @@ use crate::error::{ApiError, ErrorCode};
 use crate::inbound::{self, InboundMessage, MediaInfo, StatusUpdate, WebhookError};
 use crate::limits::RateLimiter;
 use crate::model::PhoneNumber;
+use crate::model::*;
 use crate::outbound::{self, MediaRef, OutboundMessage, SendRequest};
 use crate::phone::WaId;
-use crate::pricing::{Category, EntryPoint, MessagePricing, Windows};
+use crate::ports::*;
 use crate::store::{MediaCopy, NewMessage, StatusChange, Store};
-use model::*;
 
 /// The customer service window: 24 hours from the customer's last message.
 pub const SERVICE_WINDOW_MS: Millis = 24 * 3_600_000;
@@ -164,6 +164,14 @@ impl MessagingService {
         self.clock.now_ms()
     }
 
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
     /// The CBP pricer: WABA settings changes go through it so sends see them at once.
     pub fn cbp(&self) -> &crate::pricing::cbp::CbpPricer {
         &self.cbp
@@ -262,7 +270,7 @@ impl MessagingService {
         &self,
         phone: &PhoneNumber,
         m: &Message,
-        status: &str,
+        status: MessageStatus,
         error: Option<&ApiError>,
         now: Millis,
     ) -> OutboxRow {
@@ -275,17 +283,17 @@ impl MessagingService {
         &self,
         phone: &PhoneNumber,
         m: &Message,
-        status: &str,
+        status: MessageStatus,
         error: Option<&ApiError>,
         now: Millis,
         pricing: Option<&MessagePricing>,
     ) -> OutboxRow {
-        let pricing = pricing.filter(|_| status == status::SENT);
+        let pricing = pricing.filter(|_| status == MessageStatus::Sent);
         let conversation = pricing.and_then(|p| p.conversation_json(&phone.id, &m.wa_id));
         let pricing = pricing.map(MessagePricing::to_json);
         let update = StatusUpdate {
             wamid: m.id.clone(),
-            status: status.to_string(),
+            status: status.as_str().to_string(),
             timestamp_ms: now,
             recipient_id: m.wa_id.clone(),
             biz_opaque_callback_data: m.biz_opaque.clone(),
@@ -347,8 +355,8 @@ impl MessagingService {
         let now = self.now();
         let change = StatusChange {
             message_id: m.id.clone(),
-            from: &[status::RECEIVED],
-            to: status::READ.to_string(),
+            from: &[MessageStatus::Received],
+            to: MessageStatus::Read,
             error: None,
             at: now,
         };
@@ -493,7 +501,7 @@ impl MessagingService {
             let check = self.quality.check_send(phone, &wa_id, template_id.is_some() && !open, now).await?;
             (failure, reach) = (check.failure, check.reach);
         }
-        let status = if failure.is_some() { status::FAILED } else { status::SENT };
+        let status = if failure.is_some() { MessageStatus::Failed } else { MessageStatus::Sent };
         let message = Message {
             id: new_wamid(),
             seq: self.next_seq(),
@@ -505,7 +513,7 @@ impl MessagingService {
             content,
             context_id: msg.context_message_id.clone(),
             biz_opaque: msg.biz_opaque_callback_data.clone(),
-            status: status.to_string(),
+            status,
             error: failure.as_ref().map(|e| WebhookError::from_api(e).to_json()),
             created_at: now,
             updated_at: now,
@@ -571,7 +579,7 @@ impl MessagingService {
         let international =
             foreign_auth && self.store.rate(&country, Category::AuthenticationInternational, now).await?.is_some();
         let (category, kind) = crate::pricing::classify(template_category, windows, international);
-        let tier = crate::pricing::BASE_TIER.to_string();
+        let tier = crate::model::BASE_TIER.to_string();
         let mut pricing = MessagePricing { category, kind, country, amount_micros: 0, entry_point, tier, cbp: None };
         if pricing.billable() {
             pricing.amount_micros = self.store.rate(&pricing.country, category, now).await?.unwrap_or(0);

@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{json, Map, Value};
 
 use super::dates::{day_start, month_bounds};
-use super::LedgerEntry;
 use crate::clock::Millis;
 use crate::error::ApiError;
+use crate::model::{LedgerEntry, OutboundStat};
 
 /// The parsed modifiers of a `pricing_analytics` field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,20 +199,6 @@ impl PricingQuery {
         }
         data_points(points, &self.metric_types, "VOLUME", "volume")
     }
-}
-
-/// One outbound message, for `analytics`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutboundStat {
-    /// The business number's digits.
-    pub phone_number: String,
-    /// The recipient's ISO country.
-    pub country: String,
-    pub created_at: Millis,
-    /// Sent (not failed).
-    pub sent: bool,
-    /// Delivered (or read).
-    pub delivered: bool,
 }
 
 /// `analytics.start(…).end(…).granularity(HALF_HOUR|DAY|MONTH).phone_numbers([…]).country_codes([…])`:

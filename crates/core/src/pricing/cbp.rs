@@ -15,157 +15,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
-
-use super::{Category, MessagePricing, PricingType};
 use crate::cache::TtlCache;
 use crate::clock::Millis;
 use crate::error::ApiError;
-use crate::model::PhoneNumber;
-use crate::store::{Store, StoreResult};
-use crate::waba_settings::WabaSettings;
-
-/// A CBP conversation lasts 24 hours from its first message.
-pub const CONVERSATION_MS: Millis = 24 * 3_600_000;
-
-/// How a WABA is charged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum PricingModel {
-    /// Per-message pricing (Meta's model since 1 July 2025), the default.
-    #[default]
-    Pmp,
-    /// Conversation-based pricing.
-    Cbp,
-}
-
-impl PricingModel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PricingModel::Pmp => "PMP",
-            PricingModel::Cbp => "CBP",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<PricingModel> {
-        match s.to_ascii_uppercase().as_str() {
-            "PMP" => Some(PricingModel::Pmp),
-            "CBP" => Some(PricingModel::Cbp),
-            _ => None,
-        }
-    }
-}
-
-/// `conversation_type` in `conversation_analytics`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum ConversationType {
-    Regular,
-    /// In a free entry point window.
-    FreeEntry,
-    /// Free service conversations (all of them since November 2024).
-    FreeTier,
-}
-
-impl ConversationType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConversationType::Regular => "REGULAR",
-            ConversationType::FreeEntry => "FREE_ENTRY",
-            ConversationType::FreeTier => "FREE_TIER",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ConversationType> {
-        match s {
-            "REGULAR" => Some(ConversationType::Regular),
-            "FREE_ENTRY" => Some(ConversationType::FreeEntry),
-            "FREE_TIER" => Some(ConversationType::FreeTier),
-            _ => None,
-        }
-    }
-}
-
-/// The CBP conversation a message is sent in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConversationRef {
-    pub id: String,
-    /// The conversation's category (`origin.type`).
-    pub category: Category,
-    pub kind: ConversationType,
-    pub opened_at: Millis,
-    pub expires_at: Millis,
-    /// This message opens the conversation (stored with it; its `sent` status carries
-    /// `expiration_timestamp`).
-    pub opens: bool,
-    /// The conversation's charge, in micro-units (0 when free).
-    pub amount_micros: i64,
-}
-
-impl ConversationRef {
-    /// `origin.type`: the category, `authentication_international` with an underscore.
-    pub fn origin(&self) -> String {
-        self.category.as_str().replace('-', "_")
-    }
-
-    /// The `conversation` object of a status: `expiration_timestamp` only on the message that
-    /// opened it.
-    pub fn to_json(&self) -> Value {
-        let mut v = json!({"id": self.id, "origin": {"type": self.origin()}});
-        if self.opens {
-            v["expiration_timestamp"] = json!((self.expires_at / 1000).to_string());
-        }
-        v
-    }
-
-    fn open(&self) -> OpenConversation {
-        OpenConversation {
-            id: self.id.clone(),
-            category: self.category,
-            kind: self.kind,
-            opened_at: self.opened_at,
-            expires_at: self.expires_at,
-        }
-    }
-}
-
-/// A conversation that is open, as the send path needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OpenConversation {
-    pub id: String,
-    pub category: Category,
-    pub kind: ConversationType,
-    pub opened_at: Millis,
-    pub expires_at: Millis,
-}
-
-/// A delivered conversation, for `conversation_analytics`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConversationRecord {
-    pub id: String,
-    pub phone_number_id: String,
-    pub country: String,
-    pub category: Category,
-    pub kind: ConversationType,
-    pub opened_at: Millis,
-    /// What it was charged (0 when free).
-    pub amount_micros: i64,
-}
-
-/// Storage of CBP conversations (they are written with the message that opens them, and
-/// charged in the plan of their first delivery: see `risala-store`'s billing module).
-#[async_trait]
-pub trait CbpStore: Send + Sync {
-    /// Conversations of a business number with a customer still open at `now`.
-    async fn open_conversations(
-        &self,
-        phone_number_id: &str,
-        wa_id: &str,
-        now: Millis,
-    ) -> StoreResult<Vec<OpenConversation>>;
-    /// Delivered (so charged) conversations of a WABA opened in `[from, to)`, oldest first.
-    async fn conversations(&self, waba_id: &str, from: Millis, to: Millis) -> StoreResult<Vec<ConversationRecord>>;
-}
+use crate::model::{
+    entry_point_conversation_id, ConversationRef, ConversationType, OpenConversation, PricingModel, CONVERSATION_MS,
+};
+use crate::model::{Category, MessagePricing, PhoneNumber, PricingType, WabaSettings};
+use crate::store::Store;
 
 /// The category of the conversation a message needs: utility templates inside the service
 /// window count as service (free since November 2024).
@@ -182,13 +39,6 @@ pub fn joinable(category: Category, open: &[OpenConversation], now: Millis) -> O
     open.iter()
         .filter(|c| c.expires_at > now && (category == Category::Service || c.category == category))
         .max_by_key(|c| c.opened_at)
-}
-
-/// The id of the conversation of a free entry point window (the same id PMP statuses carry).
-pub fn entry_point_conversation_id(phone_number_id: &str, wa_id: &str, opened_at: Millis) -> String {
-    use sha2::Digest;
-    let d = sha2::Sha256::digest(format!("{phone_number_id}:{wa_id}:{opened_at}"));
-    hex::encode(&d[..16])
 }
 
 /// The CBP side of the send path: each WABA's pricing model and each pair's open
@@ -305,6 +155,8 @@ impl CbpPricer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ConversationRef;
+    use serde_json::json;
 
     fn open(id: &str, category: Category, opened_at: Millis) -> OpenConversation {
         OpenConversation {

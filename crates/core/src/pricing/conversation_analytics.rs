@@ -7,10 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::Value;
 
 use super::analytics::{check, data_points, list, modifiers, timestamp, PricingQuery};
-use super::cbp::ConversationRecord;
-use super::Category;
 use crate::clock::Millis;
 use crate::error::ApiError;
+use crate::model::{Category, ConversationRecord};
 
 const CATEGORIES: &[&str] =
     &["AUTHENTICATION", "AUTHENTICATION_INTERNATIONAL", "MARKETING", "UTILITY", "SERVICE", "REFERRAL_CONVERSION"];
@@ -158,7 +157,7 @@ impl ConversationQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pricing::cbp::ConversationType;
+    use crate::model::ConversationType;
     use serde_json::json;
 
     fn conv(category: Category, kind: ConversationType, country: &str, micros: i64, at: Millis) -> ConversationRecord {

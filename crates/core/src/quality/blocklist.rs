@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 use super::service::QualityService;
 use super::BlockSide;
 use crate::error::{ApiError, ErrorCode};
-use crate::messaging::SERVICE_WINDOW_MS;
+use crate::model::SERVICE_WINDOW_MS;
 use crate::model::{Page, PageRequest, PhoneNumber};
 use crate::phone::WaId;
 

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::Tier;
 use crate::clock::Millis;
-use crate::messaging::model::OutboxRow;
+use crate::model::OutboxRow;
 use crate::model::PhoneNumber;
 
 pub const QUALITY_FIELD: &str = "phone_number_quality_update";

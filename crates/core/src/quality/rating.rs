@@ -12,67 +12,10 @@
 //! one customer cannot sink a number alone.
 
 use crate::clock::Millis;
+use crate::model::{Rating, Score, Signal, SignalKind};
 
 /// The signals' look-back: 7 days.
 pub const WINDOW_MS: Millis = 7 * 86_400_000;
-
-/// A number's quality rating, Meta's names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Rating {
-    Green,
-    Yellow,
-    Red,
-}
-
-impl Rating {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Rating::Green => "GREEN",
-            Rating::Yellow => "YELLOW",
-            Rating::Red => "RED",
-        }
-    }
-
-    /// A stored rating; anything unknown (`NA`, `UNKNOWN`) reads as GREEN.
-    pub fn parse(s: &str) -> Rating {
-        match s {
-            "YELLOW" => Rating::Yellow,
-            "RED" => Rating::Red,
-            _ => Rating::Green,
-        }
-    }
-}
-
-/// What a customer did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignalKind {
-    Block,
-    Report,
-}
-
-impl SignalKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SignalKind::Block => "block",
-            SignalKind::Report => "report",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<SignalKind> {
-        match s {
-            "block" => Some(SignalKind::Block),
-            "report" => Some(SignalKind::Report),
-            _ => None,
-        }
-    }
-}
-
-/// One customer's latest signal of a kind against a number.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Signal {
-    pub kind: SignalKind,
-    pub at: Millis,
-}
 
 /// Thresholds of the rating, in weighted signals per 1,000 messages sent.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,19 +39,6 @@ impl Default for RatingConfig {
             report_weight: 2.0,
         }
     }
-}
-
-/// The rating and what it was computed from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Score {
-    pub rating: Rating,
-    pub restricted: bool,
-    /// Weighted signals per 1,000 messages.
-    pub per_1000: f64,
-    pub blocks: i64,
-    pub reports: i64,
-    /// Messages sent in the window (counted up to what can still change the rating).
-    pub sent: i64,
 }
 
 /// Recency weight: 1 during a signal's first hour, then 1/168 less each full hour, 0 at 7 days.

@@ -11,16 +11,16 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::rating::{self, Rating, Score, SignalKind};
-use super::{
-    events, BlockSide, BusinessLimit, Feedback, QualityConfig, RatingChange, Reach, Tier, TierChange, LIMIT_WINDOW_MS,
-    UPGRADE_LOOKBACK_MS,
-};
+use super::rating;
+use super::{events, QualityConfig};
 use crate::cache::TtlCache;
 use crate::clock::{Clock, Millis};
 use crate::error::{ApiError, ErrorCode};
-use crate::model::PhoneNumber;
-use crate::store::Store;
+use crate::model::{
+    BlockSide, BusinessLimit, Feedback, PhoneNumber, Rating, Reach, Score, SignalKind, Tier, LIMIT_WINDOW_MS,
+    UPGRADE_LOOKBACK_MS,
+};
+use crate::store::{RatingChange, Store, TierChange};
 
 /// Number statuses the rating sets; others (set by an operator) are left alone.
 const CONNECTED: &str = "CONNECTED";

@@ -4,9 +4,8 @@
 
 use serde_json::{json, Value};
 
-use super::Template;
 use crate::clock::{iso_time, Millis};
-use crate::messaging::model::OutboxRow;
+use crate::model::{OutboxRow, Template, TemplateQuality};
 
 pub const STATUS_FIELD: &str = "message_template_status_update";
 pub const CATEGORY_FIELD: &str = "template_category_update";
@@ -108,7 +107,7 @@ pub fn category_changed(t: &Template, previous: &str, new: &str, now: Millis) ->
 }
 
 /// The quality score changed.
-pub fn quality_changed(t: &Template, previous: &str, new: &str, now: Millis) -> OutboxRow {
+pub fn quality_changed(t: &Template, previous: TemplateQuality, new: TemplateQuality, now: Millis) -> OutboxRow {
     let v = json!({
         "previous_quality_score": previous,
         "new_quality_score": new,

@@ -3,12 +3,11 @@
 //! a WABA's template limit.
 
 use super::service::Change;
-use super::{events, status, Template, TemplateService};
-use super::{EDIT_INTERVAL_MS, EDIT_WINDOW_MS, MAX_EDITS_PER_30_DAYS};
+use super::{events, TemplateService};
 use crate::clock::{iso_time, Millis};
 use crate::error::{ApiError, ErrorCode};
-use crate::model::PageRequest;
-use crate::templates::TemplateFilter;
+use crate::model::{PageRequest, Template, TemplateStatus, EDIT_INTERVAL_MS, EDIT_WINDOW_MS, MAX_EDITS_PER_30_DAYS};
+use crate::store::TemplateFilter;
 
 /// The edit limits of an APPROVED template (Meta: one edit in 24 hours, ten in 30 days;
 /// REJECTED and PAUSED templates are not limited). Returns the approved-edit times to keep,
@@ -56,7 +55,8 @@ pub fn approved_edit(t: &Template, now: Millis) -> Result<Vec<Millis>, ApiError>
 }
 
 /// Statuses a template can be archived from.
-const ARCHIVABLE: &[&str] = &[status::APPROVED, status::REJECTED, status::PAUSED, status::DISABLED];
+const ARCHIVABLE: &[TemplateStatus] =
+    &[TemplateStatus::Approved, TemplateStatus::Rejected, TemplateStatus::Paused, TemplateStatus::Disabled];
 
 impl TemplateService {
     /// Change one live template with `f`; the template afterwards, or object-not-found.
@@ -66,7 +66,7 @@ impl TemplateService {
         f: impl FnMut(&Template, Millis) -> Result<Change, ApiError>,
     ) -> Result<Template, ApiError> {
         let t = self.transition(id, f).await?;
-        t.filter(|t| t.status != status::DELETED).ok_or_else(|| ApiError::object_not_found(id))
+        t.filter(|t| t.status != TemplateStatus::Deleted).ok_or_else(|| ApiError::object_not_found(id))
     }
 
     /// Appeal a REJECTED template: `IN_APPEAL` until it is reviewed again, by the rules after
@@ -75,14 +75,14 @@ impl TemplateService {
     /// made in WhatsApp Manager), so this is the admin API's.
     pub async fn appeal(&self, id: &str) -> Result<Template, ApiError> {
         self.change(id, |t, now| {
-            if t.status != status::REJECTED {
+            if t.status != TemplateStatus::Rejected {
                 return Err(ApiError::bad_value(format!(
                     "template {} is {}: only REJECTED templates can be appealed",
                     t.id, t.status
                 )));
             }
             let mut n = t.clone();
-            n.status = status::IN_APPEAL.into();
+            n.status = TemplateStatus::InAppeal;
             n.review_due_at = self.due_at(now);
             let (n, rows) = self.review_now(n, now);
             Ok(Some((n, rows, false)))
@@ -93,15 +93,15 @@ impl TemplateService {
     /// Archive a template: it cannot be sent (132001) until unarchived; webhook `ARCHIVED`.
     pub async fn archive(&self, id: &str) -> Result<Template, ApiError> {
         self.change(id, |t, now| {
-            if !ARCHIVABLE.contains(&t.status.as_str()) {
+            if !ARCHIVABLE.contains(&t.status) {
                 return Err(ApiError::bad_value(format!(
                     "template {} is {}: only APPROVED, REJECTED, PAUSED or DISABLED templates can be archived",
                     t.id, t.status
                 )));
             }
             let mut n = t.clone();
-            n.status_before = Some(t.status.clone());
-            n.status = status::ARCHIVED.into();
+            n.status_before = Some(t.status);
+            n.status = TemplateStatus::Archived;
             let rows = vec![events::lifecycle(&n, "ARCHIVED", now)];
             Ok(Some((n, rows, false)))
         })
@@ -111,11 +111,11 @@ impl TemplateService {
     /// Unarchive a template: back to the status it was archived from; webhook `UNARCHIVED`.
     pub async fn unarchive(&self, id: &str) -> Result<Template, ApiError> {
         self.change(id, |t, now| {
-            if t.status != status::ARCHIVED {
+            if t.status != TemplateStatus::Archived {
                 return Err(ApiError::bad_value(format!("template {} is {}, not ARCHIVED", t.id, t.status)));
             }
             let mut n = t.clone();
-            n.status = t.status_before.clone().unwrap_or_else(|| status::APPROVED.into());
+            n.status = t.status_before.unwrap_or(TemplateStatus::Approved);
             n.status_before = None;
             let rows = vec![events::lifecycle(&n, "UNARCHIVED", now)];
             Ok(Some((n, rows, false)))
@@ -142,17 +142,17 @@ impl TemplateService {
         let mut changed = 0;
         for (i, t) in live.iter().enumerate() {
             let over = i as i64 >= limit;
-            if over == (t.status == status::LIMIT_EXCEEDED) {
+            if over == (t.status == TemplateStatus::LimitExceeded) {
                 continue;
             }
             let done = self
                 .transition(&t.id, |t, _now| {
                     let mut n = t.clone();
-                    if over && t.status != status::LIMIT_EXCEEDED && t.status != status::DELETED {
-                        n.status_before = Some(t.status.clone());
-                        n.status = status::LIMIT_EXCEEDED.into();
-                    } else if !over && t.status == status::LIMIT_EXCEEDED {
-                        n.status = t.status_before.clone().unwrap_or_else(|| status::APPROVED.into());
+                    if over && t.status != TemplateStatus::LimitExceeded && t.status != TemplateStatus::Deleted {
+                        n.status_before = Some(t.status);
+                        n.status = TemplateStatus::LimitExceeded;
+                    } else if !over && t.status == TemplateStatus::LimitExceeded {
+                        n.status = t.status_before.unwrap_or(TemplateStatus::Approved);
                         n.status_before = None;
                     } else {
                         return Ok(None);
@@ -176,7 +176,7 @@ mod tests {
     fn edit_limits() {
         let day = EDIT_INTERVAL_MS;
         let mut t = template("UTILITY", "POSITIONAL", json!([]));
-        t.status = status::APPROVED.into();
+        t.status = TemplateStatus::Approved;
         let mut now = 100 * day;
         for _ in 0..MAX_EDITS_PER_30_DAYS {
             t.approved_edits = approved_edit(&t, now).unwrap();

@@ -9,13 +9,14 @@ use serde_json::{Map, Value};
 
 use super::review::{review, Decision};
 use super::validate::{self, parse_category, parse_components};
-use super::MAX_CREATIONS_PER_HOUR;
-use super::{events, quality, render, status, Template, TemplateFilter, TemplateUpdate, REJECTION_REASONS};
+use super::{events, render};
 use crate::clock::{Clock, Millis};
 use crate::error::{ApiError, ErrorCode, StoreError};
-use crate::messaging::model::OutboxRow;
-use crate::model::{Page, PageRequest, PhoneNumber, Waba};
-use crate::store::{MediaCopy, Store};
+use crate::model::{
+    OutboxRow, Page, PageRequest, PhoneNumber, Template, TemplateQuality, TemplateStatus, Waba, MAX_CREATIONS_PER_HOUR,
+    REJECTION_REASONS,
+};
+use crate::store::{MediaCopy, Store, TemplateFilter, TemplateUpdate};
 
 /// How new and edited templates are reviewed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,12 +87,12 @@ fn decided(t: &Template, d: Decision, now: Millis) -> (Template, Vec<OutboxRow>)
                 n.category = category;
                 rows.push(events::category_changed(&n, &t.category, &n.category, now));
             }
-            n.status = status::APPROVED.into();
+            n.status = TemplateStatus::Approved;
             n.rejected_reason = "NONE".into();
             rows.push(events::approved(&n, now));
         }
         Decision::Reject { reason, details } => {
-            n.status = status::REJECTED.into();
+            n.status = TemplateStatus::Rejected;
             n.rejected_reason = reason.into();
             rows.push(events::rejected(&n, reason, &details, now));
         }
@@ -159,20 +160,20 @@ impl TemplateService {
 
     /// A change that time has made due: a delayed review, or the end of a pause.
     fn due_change(&self, t: &Template, now: Millis) -> Change {
-        let reviewed = t.status == status::PENDING || t.status == status::IN_APPEAL;
+        let reviewed = t.status == TemplateStatus::Pending || t.status == TemplateStatus::InAppeal;
         if reviewed && t.review_due_at.is_some_and(|d| d <= now) {
             let (n, rows) = decided(t, review(t), now);
             return Some((n, rows, false));
         }
-        if t.status == status::PAUSED && t.paused_until.is_some_and(|u| u <= now) {
+        if t.status == TemplateStatus::Paused && t.paused_until.is_some_and(|u| u <= now) {
             let mut n = t.clone();
-            n.status = status::APPROVED.into();
+            n.status = TemplateStatus::Approved;
             n.paused_until = None;
             n.negative_feedback = 0;
-            n.quality_score = quality::GREEN.into();
+            n.quality_score = TemplateQuality::Green;
             let mut rows = Vec::new();
-            if t.quality_score != quality::GREEN {
-                rows.push(events::quality_changed(&n, &t.quality_score, quality::GREEN, now));
+            if t.quality_score != TemplateQuality::Green {
+                rows.push(events::quality_changed(&n, t.quality_score, TemplateQuality::Green, now));
             }
             rows.push(events::unpaused(&n, now));
             return Some((n, rows, false));
@@ -183,7 +184,14 @@ impl TemplateService {
     /// A live template by id, with due changes applied.
     pub async fn get(&self, id: &str) -> Result<Option<Template>, ApiError> {
         let t = self.transition(id, |t, now| Ok(self.due_change(t, now))).await?;
-        Ok(t.filter(|t| t.status != status::DELETED))
+        Ok(t.filter(|t| t.status != TemplateStatus::Deleted))
+    }
+
+    /// A template (not deleted) that a caller limited to `scope` may act on.
+    pub async fn visible(&self, id: &str, scope: Option<&str>) -> Result<Template, ApiError> {
+        let t = self.store.template(id).await?;
+        t.filter(|t| scope.is_none_or(|b| b == t.business_id) && t.status != TemplateStatus::Deleted)
+            .ok_or_else(|| ApiError::object_not_found(id))
     }
 
     /// Apply every due decision and unpause; returns how many templates changed.
@@ -226,9 +234,9 @@ impl TemplateService {
             previous_category: None,
             parameter_format: spec.parameter_format,
             components: spec.components,
-            status: status::PENDING.into(),
+            status: TemplateStatus::Pending,
             rejected_reason: "NONE".into(),
-            quality_score: quality::UNKNOWN.into(),
+            quality_score: TemplateQuality::Unknown,
             negative_feedback: 0,
             pause_count: 0,
             paused_until: None,
@@ -291,8 +299,8 @@ impl TemplateService {
                         }
                     }
                 }
-                match t.status.as_str() {
-                    status::APPROVED | status::REJECTED | status::PAUSED => {}
+                match t.status {
+                    TemplateStatus::Approved | TemplateStatus::Rejected | TemplateStatus::Paused => {}
                     other => {
                         return Err(ApiError::invalid(format!(
                             "A template with status {other} cannot be edited; only APPROVED, REJECTED or PAUSED templates can."
@@ -302,7 +310,7 @@ impl TemplateService {
                 let new_category = category.clone().unwrap_or_else(|| t.category.clone());
                 // Only edits of APPROVED templates are limited (REJECTED and PAUSED: any number).
                 let mut approved_edits = t.approved_edits.clone();
-                if t.status == status::APPROVED {
+                if t.status == TemplateStatus::Approved {
                     if new_category != t.category {
                         return Err(ApiError::invalid(
                             "category: the category of an approved template cannot be changed.",
@@ -323,7 +331,7 @@ impl TemplateService {
                 n.category = new_category;
                 n.previous_category = None;
                 n.components = comps;
-                n.status = status::PENDING.into();
+                n.status = TemplateStatus::Pending;
                 n.rejected_reason = "NONE".into();
                 n.paused_until = None;
                 n.review_due_at = self.due_at(now);
@@ -333,7 +341,7 @@ impl TemplateService {
                 Ok(Some((n, rows, false)))
             })
             .await?;
-        t.filter(|t| t.status != status::DELETED).ok_or_else(|| not_found(id))
+        t.filter(|t| t.status != TemplateStatus::Deleted).ok_or_else(|| not_found(id))
     }
 
     /// `DELETE /{waba-id}/message_templates?name=…[&hsm_id=…]`: every language of a name, or
@@ -343,7 +351,7 @@ impl TemplateService {
             name.filter(|n| !n.is_empty()).ok_or_else(|| ApiError::invalid("The parameter name is required."))?;
         let targets: Vec<Template> = match hsm_id.filter(|h| !h.is_empty()) {
             Some(h) => match self.store.template(h).await? {
-                Some(t) if t.waba_id == waba.id && t.status != status::DELETED && t.name == name => vec![t],
+                Some(t) if t.waba_id == waba.id && t.status != TemplateStatus::Deleted && t.name == name => vec![t],
                 _ => {
                     return Err(ApiError::invalid(format!(
                         "Message template not found: no template {h} named '{name}' in this account."
@@ -359,11 +367,11 @@ impl TemplateService {
         for t in targets {
             let done = self
                 .transition(&t.id, |t, now| {
-                    if t.status == status::DELETED {
+                    if t.status == TemplateStatus::Deleted {
                         return Ok(None);
                     }
                     let mut n = t.clone();
-                    n.status = status::DELETED.into();
+                    n.status = TemplateStatus::Deleted;
                     n.review_due_at = None;
                     n.paused_until = None;
                     let rows = vec![events::deleted(&n, now)];
@@ -400,7 +408,7 @@ impl TemplateService {
         };
         let t = self
             .transition(id, |t, now| {
-                if t.status != status::PENDING && t.status != status::IN_APPEAL {
+                if t.status != TemplateStatus::Pending && t.status != TemplateStatus::InAppeal {
                     return Err(ApiError::bad_value(format!(
                         "template {id} is {}, not PENDING or IN_APPEAL: only pending and appealed templates are reviewed",
                         t.status
@@ -414,7 +422,7 @@ impl TemplateService {
                 Ok(Some((n, rows, false)))
             })
             .await?;
-        t.filter(|t| t.status != status::DELETED).ok_or_else(|| not_found(id))
+        t.filter(|t| t.status != TemplateStatus::Deleted).ok_or_else(|| not_found(id))
     }
 
     /// A customer blocked or reported the business after a message from this template. Enough
@@ -432,33 +440,33 @@ impl TemplateService {
             if let Some(n) = self.due_change(t, now) {
                 return Ok(Some(n));
             }
-            if t.status != status::APPROVED {
+            if t.status != TemplateStatus::Approved {
                 return Ok(None);
             }
             let mut n = t.clone();
             n.negative_feedback += 1;
             let score = if n.negative_feedback >= red_at {
-                quality::RED
+                TemplateQuality::Red
             } else if n.negative_feedback >= yellow_at {
-                quality::YELLOW
+                TemplateQuality::Yellow
             } else {
-                t.quality_score.as_str()
+                t.quality_score
             };
-            n.quality_score = score.to_string();
+            n.quality_score = score;
             let mut rows = Vec::new();
             if n.quality_score != t.quality_score {
-                rows.push(events::quality_changed(&n, &t.quality_score, &n.quality_score, now));
+                rows.push(events::quality_changed(&n, t.quality_score, n.quality_score, now));
             }
             if n.negative_feedback >= red_at {
                 n.pause_count += 1;
                 match cfg.pause_ms.get((n.pause_count - 1) as usize) {
                     Some(ms) => {
-                        n.status = status::PAUSED.into();
+                        n.status = TemplateStatus::Paused;
                         n.paused_until = Some(now + ms);
                         rows.push(events::paused(&n, n.pause_count, now + ms, now));
                     }
                     None => {
-                        n.status = status::DISABLED.into();
+                        n.status = TemplateStatus::Disabled;
                         n.paused_until = None;
                         rows.push(events::disabled(&n, now));
                     }
@@ -478,9 +486,9 @@ impl TemplateService {
             || ApiError::new(ErrorCode::TemplateMissing, format!("template name ({name}) does not exist in {code}"));
         let found = self.store.template_by_name(&phone.waba_id, name, code).await?.ok_or_else(missing)?;
         let t = self.get(&found.id).await?.ok_or_else(missing)?;
-        match t.status.as_str() {
-            status::APPROVED => {}
-            status::PAUSED => {
+        match t.status {
+            TemplateStatus::Approved => {}
+            TemplateStatus::Paused => {
                 return Err(ApiError::new(
                     ErrorCode::TemplatePaused,
                     format!(
@@ -488,7 +496,7 @@ impl TemplateService {
                 ),
                 ))
             }
-            status::DISABLED => {
+            TemplateStatus::Disabled => {
                 return Err(ApiError::new(
                     ErrorCode::TemplateDisabled,
                     format!("template {name} ({code}) is disabled because of repeated low quality"),
@@ -556,9 +564,9 @@ pub async fn seed_hello_world(store: &dyn Store, waba: &Waba, now: Millis) -> Re
         previous_category: None,
         parameter_format: "POSITIONAL".into(),
         components,
-        status: status::APPROVED.into(),
+        status: TemplateStatus::Approved,
         rejected_reason: "NONE".into(),
-        quality_score: quality::GREEN.into(),
+        quality_score: TemplateQuality::Green,
         negative_feedback: 0,
         pause_count: 0,
         paused_until: None,

@@ -2,13 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use risala_core::messaging::model::{Direction, Message};
-use risala_core::pricing::{
-    invoice_lines, BillingStore, Category, EntryPoint, EntryPointWindow, InvoiceLine, MessagePricing, PricingType,
-    RateCard,
-};
-use risala_core::store::{MessageStore, NewMessage, StatusChange};
-use risala_core::webhooks::{DeliveryFilter, WebhookStore};
+use risala_core::model::*;
+use risala_core::pricing::invoice_lines;
+use risala_core::store::*;
 use serde_json::json;
 
 use crate::fixtures::*;
@@ -36,7 +32,11 @@ pub async fn send_priced(db: &TestStore, m: &Message, p: &MessagePricing) {
 }
 
 pub async fn deliver(db: &TestStore, id: &str, from: &'static [&'static str], to: &str, at: i64) -> bool {
-    let change = StatusChange { message_id: id.into(), from, to: to.into(), error: None, at };
+    let from: &'static [MessageStatus] = Box::leak(
+        from.iter().map(|s| MessageStatus::parse(s).expect("a status")).collect::<Vec<_>>().into_boxed_slice(),
+    );
+    let to = MessageStatus::parse(to).expect("a status");
+    let change = StatusChange { message_id: id.into(), from, to, error: None, at };
     db.change_status(&change, &[]).await.expect("change status")
 }
 
@@ -88,7 +88,7 @@ async fn delivery_charges_once(db: TestStore) {
     send_priced(&db, &m1, &pricing(Category::Marketing, PricingType::Regular, 52_900)).await;
     send_priced(&db, &m2, &pricing(Category::Service, PricingType::FreeCustomerService, 0)).await;
     // A failed message is stored without pricing; so is one sent before pricing existed.
-    m3.status = "failed".into();
+    m3.status = MessageStatus::Failed;
     record(&db, &m3).await;
     record(&db, &m4).await;
     assert!(db.ledger("w1", T0, FAR).await.unwrap().is_empty(), "nothing is charged before delivery");

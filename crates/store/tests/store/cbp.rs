@@ -1,11 +1,8 @@
 //! Conversation-based pricing: a conversation opened with its first message, charged once on
 //! its first delivery; and the WABA settings that choose the pricing model.
 
-use risala_core::messaging::model::Direction;
-use risala_core::pricing::cbp::{CbpStore, ConversationRecord, ConversationRef, ConversationType, OpenConversation};
-use risala_core::pricing::{BillingStore, Category, MessagePricing, PricingModel, PricingType};
-use risala_core::store::MessageStore;
-use risala_core::waba_settings::{WabaSettings, WabaSettingsStore};
+use risala_core::model::*;
+use risala_core::store::*;
 
 use crate::billing::{deliver, pricing, send_priced};
 use crate::fixtures::*;

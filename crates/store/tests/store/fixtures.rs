@@ -1,8 +1,7 @@
 //! Rows the tests build on: a tenant (business, WABA, number, app), messages, outbox rows.
 
-use risala_core::messaging::model::{Customer, Direction, Message, OutboxRow};
-use risala_core::model::{App, Business, PhoneNumber, Waba};
-use risala_core::store::{MessageStore, NewMessage, TenancyStore};
+use risala_core::model::*;
+use risala_core::store::*;
 use risala_store::SqlStore;
 use serde_json::json;
 
@@ -92,7 +91,7 @@ pub fn message(t: &Tenant, wa_id: &str, seq: i64, direction: Direction) -> Messa
         content: json!({"body": format!("message {seq}")}),
         context_id: None,
         biz_opaque: None,
-        status: status.into(),
+        status: MessageStatus::parse(status).expect("a message status"),
         error: None,
         created_at: T0 + seq * 1000,
         updated_at: T0 + seq * 1000,

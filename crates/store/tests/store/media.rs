@@ -1,8 +1,7 @@
 //! Media: insert, read, copy into a chat, delete, expiry.
 
-use risala_core::messaging::model::{Direction, Media};
-use risala_core::model::ObjectKind;
-use risala_core::store::{MediaCopy, MessageStore, NewMessage, TenancyStore};
+use risala_core::model::*;
+use risala_core::store::*;
 
 use crate::fixtures::*;
 use crate::harness::{engine_tests, TestStore};

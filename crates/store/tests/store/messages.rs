@@ -1,8 +1,7 @@
 //! Recording messages, changing their status, chat history, customers and their sessions.
 
-use risala_core::messaging::model::Direction;
-use risala_core::store::{MessageStore, NewMessage, StatusChange};
-use risala_core::webhooks::{DeliveryFilter, WebhookStore};
+use risala_core::model::*;
+use risala_core::store::*;
 use risala_core::StoreError;
 use serde_json::json;
 
@@ -63,7 +62,7 @@ async fn record_message_is_one_commit(db: TestStore) {
     // The same message id again, with a new customer and a webhook row: all or nothing.
     let c2 = customer("31600000002");
     let again = message(&t, "31600000002", 2, Direction::Inbound);
-    let again = risala_core::messaging::model::Message { id: m.id.clone(), ..again };
+    let again = risala_core::model::Message { id: m.id.clone(), ..again };
     let outbox = [outbox_row(&t, &c2.wa_id, again.created_at, json!({"dup": true}))];
     let err = db.record_message(&NewMessage { new_customer: Some(&c2), outbox: &outbox, ..plain(&again) }).await;
     assert!(matches!(err, Err(StoreError::Conflict(_))), "{err:?}");
@@ -75,7 +74,7 @@ async fn record_message_is_one_commit(db: TestStore) {
 async fn message_to_a_stranger_opens_no_conversation(db: TestStore) {
     let t = tenant(&db, 1).await;
     let mut m = message(&t, "31699999999", 1, Direction::Outbound);
-    m.status = "failed".into();
+    m.status = MessageStatus::Failed;
     m.error = Some(json!({"code": 131026, "title": "Message undeliverable"}));
     record(&db, &m).await;
     assert_eq!(db.message(&m.id).await.unwrap(), Some(m.clone()));
@@ -84,7 +83,10 @@ async fn message_to_a_stranger_opens_no_conversation(db: TestStore) {
 }
 
 fn change(id: &str, from: &'static [&'static str], to: &str, at: i64) -> StatusChange {
-    StatusChange { message_id: id.into(), from, to: to.into(), error: None, at }
+    let from: &'static [MessageStatus] = Box::leak(
+        from.iter().map(|s| MessageStatus::parse(s).expect("a status")).collect::<Vec<_>>().into_boxed_slice(),
+    );
+    StatusChange { message_id: id.into(), from, to: MessageStatus::parse(to).expect("a status"), error: None, at }
 }
 
 async fn change_status_applies_only_from_allowed_statuses(db: TestStore) {
@@ -103,7 +105,7 @@ async fn change_status_applies_only_from_allowed_statuses(db: TestStore) {
     // Backwards is refused, and its webhook row is not queued.
     let back = [outbox_row(&t, wa, at + 1, json!({"status": "sent"}))];
     assert!(!db.change_status(&change(&m.id, &["sent"], "sent", at + 1), &back).await.unwrap());
-    assert_eq!(db.message(&m.id).await.unwrap().unwrap().status, "delivered");
+    assert_eq!(db.message(&m.id).await.unwrap().unwrap().status, MessageStatus::Delivered);
 
     // Any of up to three allowed statuses.
     let read = [outbox_row(&t, wa, at + 2, json!({"status": "read"}))];
@@ -135,7 +137,7 @@ async fn chat_history_pages_newest_first(db: TestStore) {
     }
     record(&db, &message(&t, other, 6, Direction::Outbound)).await;
 
-    let seqs = |v: Vec<risala_core::messaging::model::Message>| v.iter().map(|m| m.seq).collect::<Vec<_>>();
+    let seqs = |v: Vec<risala_core::model::Message>| v.iter().map(|m| m.seq).collect::<Vec<_>>();
     assert_eq!(seqs(db.chat_history("p1", wa, None, 2).await.unwrap()), [5, 4]);
     assert_eq!(seqs(db.chat_history("p1", wa, Some(4), 2).await.unwrap()), [3, 2]);
     assert_eq!(seqs(db.chat_history("p1", wa, Some(2), 2).await.unwrap()), [1]);
@@ -154,7 +156,7 @@ async fn customers_and_conversations(db: TestStore) {
     let t2 = tenant(&db, 2).await;
     let wa = "31633333333";
     db.upsert_customer(&customer(wa), false).await.unwrap();
-    let renamed = risala_core::messaging::model::Customer { profile_name: "New name".into(), ..customer(wa) };
+    let renamed = risala_core::model::Customer { profile_name: "New name".into(), ..customer(wa) };
     db.upsert_customer(&renamed, false).await.unwrap();
     assert_eq!(db.customer(wa).await.unwrap().unwrap().profile_name, customer(wa).profile_name, "kept without rename");
     db.upsert_customer(&renamed, true).await.unwrap();

@@ -1,12 +1,7 @@
 //! Messaging limits, blocks, quality signals and ratings.
 
-use risala_core::messaging::model::Direction;
-use risala_core::model::PageRequest;
-use risala_core::quality::{
-    BlockSide, BusinessLimit, Feedback, QualityStore, RatingChange, Reach, SignalKind, Tier, TierChange,
-};
-use risala_core::store::{MessageStore, NewMessage, TenancyStore};
-use risala_core::webhooks::WebhookStore;
+use risala_core::model::*;
+use risala_core::store::*;
 use serde_json::json;
 
 use crate::fixtures::*;
@@ -130,7 +125,7 @@ async fn feedback_signals_and_ratings(db: TestStore) {
     for seq in 1..=3 {
         let mut m = message(&t, "31601", seq, Direction::Outbound);
         if seq == 3 {
-            m.status = "failed".into();
+            m.status = MessageStatus::Failed;
         }
         record(&db, &m).await;
     }

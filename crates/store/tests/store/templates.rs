@@ -1,10 +1,7 @@
 //! Message templates: versioned updates with their webhook rows, lookups and pages.
 
-use risala_core::messaging::model::Direction;
-use risala_core::model::PageRequest;
-use risala_core::store::TenancyStore;
-use risala_core::templates::{Template, TemplateFilter, TemplateStore, TemplateUpdate};
-use risala_core::webhooks::WebhookStore;
+use risala_core::model::*;
+use risala_core::store::*;
 use risala_core::StoreError;
 use serde_json::json;
 
@@ -24,9 +21,9 @@ fn template(id: &str, name: &str, language: &str, category: &str, status: &str) 
         previous_category: None,
         parameter_format: "POSITIONAL".into(),
         components: json!([{"type": "BODY", "text": "Hello {{1}}"}]),
-        status: status.into(),
+        status: TemplateStatus::parse(status).expect("a template status"),
         rejected_reason: "NONE".into(),
-        quality_score: "UNKNOWN".into(),
+        quality_score: TemplateQuality::Unknown,
         negative_feedback: 0,
         pause_count: 0,
         paused_until: None,
@@ -54,12 +51,12 @@ async fn template_versions(db: TestStore) {
     assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
 
     let approved = Template {
-        status: "APPROVED".into(),
+        status: TemplateStatus::Approved,
         previous_category: Some("MARKETING".into()),
         category: "UTILITY".into(),
         approved_edits: vec![T0 + 1, T0 + 2],
         paused_until: Some(T0 + 9),
-        status_before: Some("PAUSED".into()),
+        status_before: Some(TemplateStatus::Paused),
         version: 2,
         updated_at: T0 + 10,
         ..tpl.clone()
@@ -78,11 +75,11 @@ async fn template_versions(db: TestStore) {
     assert_eq!(db.outbox_stats().await.unwrap().pending, 2, "the stale update queued no webhook");
 
     // Deleting keeps the row (creations are counted) but frees the name and the id.
-    let deleted = Template { status: "DELETED".into(), version: 3, ..approved.clone() };
+    let deleted = Template { status: TemplateStatus::Deleted, version: 3, ..approved.clone() };
     let delete = TemplateUpdate { template: &deleted, expected_version: 2, outbox: &[], remove_object: true };
     assert!(db.update_template(&delete).await.unwrap());
     assert!(db.object("100").await.unwrap().is_none());
-    assert_eq!(db.template("100").await.unwrap().map(|t| t.status), Some("DELETED".into()));
+    assert_eq!(db.template("100").await.unwrap().map(|t| t.status), Some(TemplateStatus::Deleted));
     assert_eq!(db.template_by_name("w1", "welcome", "en_US").await.unwrap(), None);
     db.insert_template(&template("102", "welcome", "en_US", "MARKETING", "PENDING"), &[]).await.unwrap();
     assert_eq!(db.count_templates("w1").await.unwrap(), 1);
@@ -129,11 +126,15 @@ async fn template_lookups_and_pages(db: TestStore) {
         ["203", "204"]
     );
     assert_eq!(filtered(TemplateFilter { language: Some("ar".into()), ..Default::default() }).await, ["202"]);
-    let statuses = TemplateFilter { statuses: vec!["APPROVED".into(), "PAUSED".into()], ..Default::default() };
+    let statuses =
+        TemplateFilter { statuses: vec![TemplateStatus::Approved, TemplateStatus::Paused], ..Default::default() };
     assert_eq!(filtered(statuses).await, ["201", "203", "204"]);
-    // A status is matched whole, not as part of another.
-    let part = TemplateFilter { statuses: vec!["APPROVE".into()], ..Default::default() };
+    // A status is matched whole, not as part of another: PENDING is not PENDING_DELETION.
+    db.insert_template(&template("208", "zeta", "en_US", "UTILITY", "PENDING_DELETION"), &[]).await.unwrap();
+    let part = TemplateFilter { statuses: vec![TemplateStatus::Pending], ..Default::default() };
     assert!(filtered(part).await.is_empty());
+    let whole = TemplateFilter { statuses: vec![TemplateStatus::PendingDeletion], ..Default::default() };
+    assert_eq!(filtered(whole).await, ["208"]);
 
     // Due: a pending review whose time came, a pause that ended.
     let due_review =

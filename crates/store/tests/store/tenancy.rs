@@ -1,7 +1,7 @@
 //! Tenancy, the object index, tokens and settings.
 
-use risala_core::model::{ObjectKind, PageRequest, Permission, TokenRecord};
-use risala_core::store::{SettingsStore, TenancyStore};
+use risala_core::model::*;
+use risala_core::store::*;
 use risala_core::StoreError;
 
 use crate::fixtures::*;

@@ -1,6 +1,7 @@
 //! Webhook subscriptions and the outbox: claim, lease, attempt results, retry, replay.
 
-use risala_core::webhooks::*;
+use risala_core::model::*;
+use risala_core::store::*;
 use risala_store::Engine;
 
 use crate::fixtures::*;

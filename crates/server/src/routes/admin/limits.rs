@@ -5,7 +5,7 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use risala_core::quality::Tier;
+use risala_core::model::Tier;
 use risala_core::ApiError;
 use serde_json::Value;
 

@@ -6,7 +6,10 @@
 //! may use the same API, limited to its own business. In platform mode without `admin_token`
 //! the admin API is closed. Errors use the Graph envelope like every other API.
 
+pub mod conversations;
 pub mod limits;
+pub mod templates;
+pub mod wabas;
 pub mod webhooks;
 
 use axum::extract::FromRequestParts;
@@ -89,4 +92,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/v1/webhooks/subscriptions", get(webhooks::subscriptions).post(webhooks::subscribe))
         .route("/admin/v1/webhooks/stats", get(webhooks::stats))
         .route("/admin/v1/businesses/{id}/messaging_limit", get(limits::show).post(limits::set))
+        .route("/admin/v1/phone_numbers/{id}/conversations", get(conversations::list))
+        .route("/admin/v1/templates/{id}/review", post(templates::review))
+        .route("/admin/v1/templates/{id}/appeal", post(templates::appeal))
+        .route("/admin/v1/templates/{id}/archive", post(templates::archive))
+        .route("/admin/v1/templates/{id}/unarchive", post(templates::unarchive))
+        .route("/admin/v1/wabas/{id}/settings", get(wabas::get).post(wabas::set))
 }

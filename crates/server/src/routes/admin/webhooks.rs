@@ -2,12 +2,10 @@
 //! error, body), follow changes (`changed_after`, for `risala webhooks tail`), replay one delivery
 //! or every dead letter, pause and resume an endpoint, sandbox fault injection, and app callbacks.
 
-use std::collections::BTreeMap;
-
 use axum::extract::{Path, State};
 use axum::Json;
-use risala_core::clock::Clock;
-use risala_core::webhooks::{Delivery, DeliveryFilter, DeliveryState};
+use risala_core::model::{Delivery, DeliveryState};
+use risala_core::store::DeliveryFilter;
 use risala_core::{ApiError, ErrorCode};
 use risala_delivery::Faults;
 use serde_json::{json, Value};
@@ -16,7 +14,6 @@ use super::Admin;
 use crate::config::Mode;
 use crate::error::GraphResult;
 use crate::extract::{GraphBody, GraphQuery};
-use crate::routes::graph::subscriptions::subscribe_app;
 use crate::state::AppState;
 
 /// A delivery as the inspector shows it; `value` is the change (`changes[].value`).
@@ -79,7 +76,7 @@ pub async fn list(State(state): State<AppState>, admin: Admin, q: GraphQuery) ->
         changed_after,
         limit,
     };
-    let rows = state.store.deliveries(&filter).await?;
+    let rows = state.webhooks.deliveries(&filter).await?;
     let paging = match (changed_after, rows.last()) {
         (Some(c), None) => json!({"changed_after": format!("{}:{}", c.0, c.1)}),
         (Some(_), Some(last)) => json!({"changed_after": format!("{}:{}", last.updated_at.unwrap_or(0), last.id)}),
@@ -89,19 +86,10 @@ pub async fn list(State(state): State<AppState>, admin: Admin, q: GraphQuery) ->
     Ok(Json(json!({"data": rows.iter().map(delivery_json).collect::<Vec<_>>(), "paging": paging})))
 }
 
-async fn visible(state: &AppState, admin: &Admin, id: &str) -> GraphResult<Delivery> {
-    let not_found = || ApiError::new(ErrorCode::ObjectNotFound, format!("No webhook delivery {id}."));
-    let n: i64 = id.parse().map_err(|_| not_found())?;
-    match state.store.delivery(n).await? {
-        Some(d) if admin.sees(&d.business_id) => Ok(d),
-        _ => Err(not_found().into()),
-    }
-}
-
 /// `GET /admin/v1/webhooks/deliveries/{id}`: the row, plus `body` — the envelope as it is sent
 /// when this change goes alone.
 pub async fn show(State(state): State<AppState>, admin: Admin, Path(id): Path<String>) -> GraphResult<Json<Value>> {
-    let d = visible(&state, &admin, &id).await?;
+    let d = state.webhooks.delivery(&id, admin.scope()).await?;
     let mut v = delivery_json(&d);
     let body = risala_delivery::batch::envelope(std::slice::from_ref(&d));
     v["body"] = serde_json::from_str(&body).unwrap_or(Value::String(body));
@@ -110,56 +98,25 @@ pub async fn show(State(state): State<AppState>, admin: Admin, Path(id): Path<St
 
 /// `POST /admin/v1/webhooks/deliveries/{id}/replay`: deliver a delivered or dead change again.
 pub async fn replay(State(state): State<AppState>, admin: Admin, Path(id): Path<String>) -> GraphResult<Json<Value>> {
-    let d = visible(&state, &admin, &id).await?;
-    let n = state.store.replay(&[d.id], admin.scope(), state.clock.now_ms()).await?;
-    state.webhooks.wake();
+    let n = state.webhooks.replay(&id, admin.scope()).await?;
     Ok(Json(json!({"replayed": n})))
 }
 
 /// `POST /admin/v1/webhooks/dead-letters/replay`: every dead letter (of the caller's business).
 pub async fn replay_dead(State(state): State<AppState>, admin: Admin) -> GraphResult<Json<Value>> {
-    let n = state.store.replay(&[], admin.scope(), state.clock.now_ms()).await?;
-    state.webhooks.wake();
+    let n = state.webhooks.replay_dead(admin.scope()).await?;
     Ok(Json(json!({"replayed": n})))
-}
-
-/// Callback URLs configured for a business (app callbacks, WABA and number overrides).
-async fn business_urls(state: &AppState, business_id: Option<&str>) -> GraphResult<BTreeMap<String, &'static str>> {
-    let mut out = BTreeMap::new();
-    for s in state.store.app_subscriptions(None, business_id).await? {
-        out.insert(s.callback_url, "app");
-    }
-    for w in state.store.list_wabas(business_id).await? {
-        for s in state.store.waba_subscriptions(&w.id).await? {
-            if let Some(u) = s.override_callback_uri {
-                out.insert(u, "waba");
-            }
-        }
-    }
-    for p in state.store.list_phone_numbers(business_id).await? {
-        if let Some(o) = state.store.number_override(&p.id).await? {
-            out.insert(o.callback_url, "phone_number");
-        }
-    }
-    Ok(out)
 }
 
 /// `GET /admin/v1/webhooks/endpoints`: configured callback URLs and whether each is paused.
 pub async fn endpoints(State(state): State<AppState>, admin: Admin) -> GraphResult<Json<Value>> {
-    let urls = business_urls(&state, admin.scope()).await?;
-    let states = state.store.endpoints().await?;
-    let mut data: Vec<Value> = urls
+    let data: Vec<Value> = state
+        .webhooks
+        .endpoints(admin.scope())
+        .await?
         .iter()
-        .map(|(url, level)| {
-            let paused = states.iter().any(|e| &e.url == url && e.paused);
-            json!({"url": url, "level": level, "paused": paused})
-        })
+        .map(|e| json!({"url": e.url, "level": e.level.map(|l| l.as_str()), "paused": e.paused}))
         .collect();
-    if admin.scope().is_none() {
-        for e in states.iter().filter(|e| e.paused && !urls.contains_key(&e.url)) {
-            data.push(json!({"url": e.url, "level": Value::Null, "paused": true}));
-        }
-    }
     Ok(Json(json!({"data": data})))
 }
 
@@ -173,14 +130,7 @@ async fn set_paused(
         Some(Value::String(u)) if !u.is_empty() => u.clone(),
         _ => return Err(ApiError::invalid("The parameter url is required").into()),
     };
-    if let Some(b) = admin.scope() {
-        if !business_urls(state, Some(b)).await?.contains_key(&url) {
-            return Err(ApiError::invalid(format!("{url} is not a callback URL of this business")).into());
-        }
-    }
-    state.store.set_endpoint_paused(&url, paused, state.clock.now_ms()).await?;
-    state.webhooks.set_paused_local(&url, paused);
-    state.webhooks.wake();
+    state.webhooks.set_paused(&url, paused, admin.scope()).await?;
     Ok(json!({"url": url, "paused": paused}))
 }
 
@@ -217,7 +167,7 @@ fn sandbox_only(state: &AppState) -> GraphResult<()> {
 /// `GET /admin/v1/webhooks/faults`.
 pub async fn faults(State(state): State<AppState>, _admin: Admin) -> GraphResult<Json<Value>> {
     sandbox_only(&state)?;
-    Ok(Json(faults_json(&state.webhooks.faults())))
+    Ok(Json(faults_json(&state.delivery.faults())))
 }
 
 /// `PUT /admin/v1/webhooks/faults {"fail_rate":0.3,"timeout_rate":0.1,"delay_rate":0,"delay":"2s"}`:
@@ -228,7 +178,7 @@ pub async fn set_faults(
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
     sandbox_only(&state)?;
-    let mut merged = faults_json(&state.webhooks.faults());
+    let mut merged = faults_json(&state.delivery.faults());
     if let Value::Object(m) = &mut merged {
         for (k, v) in body {
             if k != "access_token" {
@@ -237,13 +187,13 @@ pub async fn set_faults(
         }
     }
     let f: Faults = serde_json::from_value(merged).map_err(|e| ApiError::invalid(format!("faults: {e}")))?;
-    state.webhooks.set_faults(f.clone()).map_err(ApiError::invalid)?;
+    state.delivery.set_faults(f.clone()).map_err(ApiError::invalid)?;
     Ok(Json(faults_json(&f)))
 }
 
 /// `GET /admin/v1/webhooks/subscriptions`: app callbacks (of the caller's business).
 pub async fn subscriptions(State(state): State<AppState>, admin: Admin) -> GraphResult<Json<Value>> {
-    let subs = state.store.app_subscriptions(None, admin.scope()).await?;
+    let subs = state.webhooks.app_subscriptions(None, admin.scope()).await?;
     let data: Vec<Value> = subs
         .iter()
         .map(|s| {
@@ -270,18 +220,14 @@ pub async fn subscribe(
         Some(Value::String(f)) => f.split(',').map(str::trim).filter(|f| !f.is_empty()).map(str::to_string).collect(),
         _ => Vec::new(),
     };
-    let app = match state.store.app(&app_id).await? {
-        Some(a) if admin.sees(&a.business_id) => a,
-        _ => return Err(ApiError::object_not_found(&app_id).into()),
-    };
-    let sub = subscribe_app(&state, &app, &url, &token, fields).await?;
+    let app = state.tenancy.app(&app_id, admin.scope()).await?;
+    let sub = state.webhooks.subscribe_app(&app, &url, &token, fields).await?;
     Ok(Json(json!({"success": true, "app_id": sub.app_id, "callback_url": sub.callback_url, "fields": sub.fields})))
 }
 
 /// `GET /admin/v1/webhooks/stats`: queue figures (all businesses).
 pub async fn stats(State(state): State<AppState>, _admin: Admin) -> GraphResult<Json<Value>> {
-    let s = state.store.outbox_stats().await?;
-    let now = state.clock.now_ms();
+    let (s, now) = state.webhooks.stats().await?;
     Ok(Json(json!({
         "now_ms": now,
         "pending": s.pending,

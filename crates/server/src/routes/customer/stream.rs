@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
-use risala_core::messaging::model::{CustomerEvent, Message};
+use risala_core::model::{CustomerEvent, Message};
 use risala_core::ApiError;
 use serde_json::{json, Value};
 
@@ -40,7 +40,7 @@ impl Numbers {
         if let Some(n) = self.0.get(phone_number_id) {
             return n.clone();
         }
-        let n = match state.store.phone_number(phone_number_id).await {
+        let n = match state.messaging.phone(phone_number_id).await {
             Ok(Some(p)) => p.number,
             _ => String::new(),
         };

@@ -22,9 +22,9 @@ use crate::extract::{Caller, GraphBody, GraphQuery};
 use crate::state::AppState;
 
 async fn number(state: &AppState, caller: &Caller, id: &str) -> GraphResult<PhoneNumber> {
-    resolve(state, caller, id, &[ObjectKind::PhoneNumber]).await?;
+    let obj = resolve(state, caller, id, &[ObjectKind::PhoneNumber]).await?;
     caller.require(Permission::Messaging)?;
-    Ok(state.store.phone_number(id).await?.ok_or_else(|| ApiError::object_not_found(id))?)
+    Ok(state.tenancy.phone_number(&obj.id, Some(&caller.0.business_id)).await?)
 }
 
 async fn change(

@@ -6,8 +6,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use risala_core::clock::Clock;
-use risala_core::messaging::model::Media;
+use risala_core::model::Media;
 use risala_core::model::{ObjectKind, Permission};
 use risala_core::{ApiError, ErrorCode};
 use serde_json::{json, Value};
@@ -77,11 +76,7 @@ fn check_phone_guard(m: &Media, q: &GraphQuery) -> GraphResult<()> {
 pub async fn load(state: &AppState, caller: &Caller, id: &str) -> GraphResult<Media> {
     resolve(state, caller, id, &[ObjectKind::Media]).await?;
     caller.require(Permission::Messaging)?;
-    let now = state.clock.now_ms();
-    match state.store.media(id).await? {
-        Some(m) if m.expires_at > now && m.owner_wa_id.is_none() => Ok(m),
-        _ => Err(ApiError::object_not_found(id).into()),
-    }
+    Ok(state.messaging.business_media(id).await?)
 }
 
 pub async fn info(state: &AppState, caller: &Caller, id: &str, q: &GraphQuery, base: &str) -> GraphResult<Value> {
@@ -100,7 +95,7 @@ pub async fn info(state: &AppState, caller: &Caller, id: &str, q: &GraphQuery, b
 pub async fn delete(state: &AppState, caller: &Caller, id: &str, q: &GraphQuery) -> GraphResult<Value> {
     let m = load(state, caller, id).await?;
     check_phone_guard(&m, q)?;
-    state.store.delete_media(&m.id).await?;
+    state.messaging.delete_media(&m).await?;
     Ok(json!({"success": true}))
 }
 
@@ -113,7 +108,7 @@ pub async fn download(
 ) -> Result<Response, GraphError> {
     verify_download(&state, &id, q.get("exp"), q.get("sig"))?;
     let m = load(&state, &caller, &id).await?;
-    let data = state.store.media_data(&m.id).await?.ok_or_else(|| ApiError::object_not_found(&id))?;
+    let data = state.messaging.media_bytes(&m).await?;
     Ok(bytes_response(&m, data))
 }
 

@@ -1,7 +1,7 @@
 //! Graph API: objects addressed by numeric id, with edges.
 
-pub mod analytics;
 pub mod block_users;
+pub mod conversations;
 pub mod media;
 pub mod messages;
 pub mod objects;
@@ -10,41 +10,54 @@ pub mod repr;
 pub mod subscriptions;
 pub mod templates;
 
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::Method;
-use risala_core::model::{ObjectKind, ObjectRef};
+use axum::routing::{get, post};
+use axum::Router;
+use risala_core::model::{ObjectKind, ObjectRef, Permission, Waba};
+use risala_core::tenancy::alias_not_found;
 use risala_core::{ApiError, ErrorCode};
 
 use crate::error::{GraphError, GraphResult};
 use crate::extract::Caller;
 use crate::state::AppState;
 
+/// Graph paths (matched after the version prefix is stripped).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/{id}", get(objects::get_object).delete(objects::delete_object).post(templates::post_object))
+        .route("/{id}/phone_numbers", get(phone_numbers::list))
+        .route("/{id}/conversations", get(conversations::list))
+        .route("/{id}/message_templates", get(templates::list).post(templates::create).delete(templates::delete))
+        .route(
+            "/{id}/subscriptions",
+            get(subscriptions::get_app_subscriptions)
+                .post(subscriptions::post_app_subscription)
+                .delete(subscriptions::delete_app_subscription),
+        )
+        .route(
+            "/{id}/subscribed_apps",
+            get(subscriptions::get_subscribed_apps)
+                .post(subscriptions::post_subscribed_apps)
+                .delete(subscriptions::delete_subscribed_apps),
+        )
+        .route("/{id}/messages", post(messages::send))
+        .route("/{id}/block_users", get(block_users::list).post(block_users::block).delete(block_users::unblock))
+        .route("/{id}/media", post(media::upload).layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 1024 * 1024)))
+        .route("/media-download/{id}", get(media::download))
+}
+
 /// Look up `id` for the caller. An id that does not exist and an id of another business get
 /// the same answer, so ids of other tenants cannot be probed.
 pub async fn resolve(state: &AppState, caller: &Caller, id: &str, kinds: &[ObjectKind]) -> GraphResult<ObjectRef> {
-    if !risala_core::ids::is_object_id(id) {
-        return Err(alias_not_found(id));
-    }
-    let found = match state.objects.get(&id.to_string()) {
-        Some(o) => Some(o),
-        None => {
-            let o = state.store.object(id).await?;
-            if let Some(o) = &o {
-                state.objects.insert(id.to_string(), o.clone());
-            }
-            o
-        }
-    };
-    match found {
-        Some(o) if o.business_id == caller.0.business_id && (kinds.is_empty() || kinds.contains(&o.kind)) => Ok(o),
-        _ => Err(ApiError::object_not_found(id).into()),
-    }
+    Ok(state.tenancy.resolve(&caller.0.business_id, id, kinds).await?)
 }
 
-fn alias_not_found(alias: &str) -> GraphError {
-    ApiError::new(ErrorCode::AliasNotFound, format!("Some of the aliases you requested do not exist: {alias}"))
-        .with_message(format!("Some of the aliases you requested do not exist: {alias}"))
-        .into()
+/// A WABA of the caller's business, for an edge that needs `whatsapp_business_management`.
+pub async fn waba_for(state: &AppState, caller: &Caller, id: &str) -> GraphResult<Waba> {
+    let obj = resolve(state, caller, id, &[ObjectKind::Waba]).await?;
+    caller.require(Permission::Management)?;
+    Ok(state.tenancy.waba(&obj.id, Some(&caller.0.business_id)).await?)
 }
 
 /// No route: an unknown edge on an object, or a path that names no object.
@@ -58,14 +71,14 @@ pub async fn unknown_path(State(state): State<AppState>, req: Request) -> GraphE
             .into();
     }
     if !risala_core::ids::is_object_id(first) {
-        return alias_not_found(first);
+        return alias_not_found(first).into();
     }
     let rest: Vec<&str> = segs.collect();
-    match state.store.object(first).await {
-        Ok(Some(_)) => ApiError::new(ErrorCode::UnknownPath, format!("Unknown path components: /{}", rest.join("/")))
+    match state.tenancy.exists(first).await {
+        Ok(true) => ApiError::new(ErrorCode::UnknownPath, format!("Unknown path components: /{}", rest.join("/")))
             .with_message(format!("Unknown path components: /{}", rest.join("/")))
             .into(),
-        Ok(None) => ApiError::object_not_found(first).into(),
+        Ok(false) => ApiError::object_not_found(first).into(),
         Err(e) => e.into(),
     }
 }

@@ -5,7 +5,6 @@ use axum::http::HeaderMap;
 use axum::Json;
 use risala_core::graph::{parse_fields, project};
 use risala_core::model::{ObjectKind, Permission};
-use risala_core::ApiError;
 use serde_json::Value;
 
 use super::{repr, resolve};
@@ -22,11 +21,11 @@ pub async fn get_object(
 ) -> GraphResult<Json<Value>> {
     let fields = q.get("fields").map(parse_fields).transpose()?;
     let obj = resolve(&state, &caller, &id, &[]).await?;
-    let missing = || ApiError::object_not_found(&id);
+    let scope = Some(caller.0.business_id.as_str());
     let v = match obj.kind {
         ObjectKind::PhoneNumber => {
             // Reading a number is allowed with either permission: senders look theirs up.
-            let mut p = state.store.phone_number(&id).await?.ok_or_else(missing)?;
+            let mut p = state.tenancy.phone_number(&id, scope).await?;
             // The tier after a due upgrade, and a rating that recovered as signals aged.
             state.messaging.quality().refresh(&mut p).await?;
             let mut all = repr::phone_number(&p);
@@ -37,26 +36,26 @@ pub async fn get_object(
         }
         ObjectKind::Waba => {
             caller.require(Permission::Management)?;
-            let w = state.store.waba(&id).await?.ok_or_else(missing)?;
+            let w = state.tenancy.waba(&id, scope).await?;
             let mut all = repr::waba(&w);
             if let Some(sel) = fields.as_deref().and_then(|f| f.iter().find(|f| f.name == "pricing_analytics")) {
-                all.insert("pricing_analytics".into(), super::analytics::pricing(&state, &w.id, &sel.modifiers).await?);
+                all.insert("pricing_analytics".into(), state.reports.pricing_analytics(&w.id, &sel.modifiers).await?);
             }
             if let Some(sel) = fields.as_deref().and_then(|f| f.iter().find(|f| f.name == "conversation_analytics")) {
-                let v = super::analytics::conversations(&state, &w.id, &sel.modifiers).await?;
+                let v = state.reports.conversation_analytics(&w.id, &sel.modifiers).await?;
                 all.insert("conversation_analytics".into(), v);
             }
             if let Some(sel) = fields.as_deref().and_then(|f| f.iter().find(|f| f.name == "analytics")) {
-                all.insert("analytics".into(), super::analytics::messaging(&state, &w.id, &sel.modifiers).await?);
+                all.insert("analytics".into(), state.reports.messaging_analytics(&w.id, &sel.modifiers).await?);
             }
             project(&all, fields.as_deref(), repr::WABA_DEFAULT, "WhatsAppBusinessAccount")?
         }
         ObjectKind::Business => {
-            let b = state.store.business(&id).await?.ok_or_else(missing)?;
+            let b = state.tenancy.business(&id, scope).await?;
             project(&repr::business(&b), fields.as_deref(), &["name"], "Business")?
         }
         ObjectKind::App => {
-            let a = state.store.app(&id).await?.ok_or_else(missing)?;
+            let a = state.tenancy.app(&id, scope).await?;
             project(&repr::app(&a), fields.as_deref(), &["name"], "Application")?
         }
         ObjectKind::Media => super::media::info(&state, &caller, &id, &q, &base_url(&state, &headers)).await?,
@@ -68,17 +67,16 @@ pub async fn get_object(
 /// `webhook_configuration` of a number, as Meta reports it: the callback at each level that
 /// has one (`phone_number` override > `whatsapp_business_account` override > `application`).
 async fn webhook_configuration(state: &AppState, p: &risala_core::model::PhoneNumber) -> GraphResult<Value> {
+    let levels = state.webhooks.callback_levels(p).await?;
     let mut out = serde_json::Map::new();
-    let apps = state.store.app_subscriptions(None, Some(&p.business_id)).await?;
-    if let Some(a) = apps.iter().find(|a| a.object == "whatsapp_business_account") {
-        out.insert("application".into(), Value::String(a.callback_url.clone()));
-    }
-    let wabas = state.store.waba_subscriptions(&p.waba_id).await?;
-    if let Some(uri) = wabas.iter().find_map(|w| w.override_callback_uri.clone()) {
-        out.insert("whatsapp_business_account".into(), Value::String(uri));
-    }
-    if let Some(o) = state.store.number_override(&p.id).await? {
-        out.insert("phone_number".into(), Value::String(o.callback_url));
+    for (key, url) in [
+        ("application", levels.application),
+        ("whatsapp_business_account", levels.whatsapp_business_account),
+        ("phone_number", levels.phone_number),
+    ] {
+        if let Some(url) = url {
+            out.insert(key.into(), Value::String(url));
+        }
     }
     Ok(Value::Object(out))
 }

@@ -25,7 +25,7 @@ pub async fn list(
     caller.require(Permission::Management)?;
     let fields = q.get("fields").map(parse_fields).transpose()?;
     let page = page_request(q.get("limit"), q.get("after"), q.get("before"))?;
-    let mut result = state.store.page_phone_numbers(&waba.id, &page).await?;
+    let mut result = state.tenancy.phone_numbers(&waba.id, &page).await?;
     for p in &mut result.items {
         state.messaging.quality().refresh(p).await?;
     }

@@ -11,14 +11,12 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use risala_core::clock::Clock;
-use risala_core::model::{App, ObjectKind, Permission};
-use risala_core::webhooks::{AppSubscription, NumberOverride, WabaSubscription, WABA_OBJECT};
+use risala_core::model::{App, ObjectKind, Permission, WABA_OBJECT};
 use risala_core::ApiError;
 use serde_json::{json, Map, Value};
 
-use super::resolve;
-use crate::error::{GraphError, GraphResult};
+use super::{resolve, waba_for};
+use crate::error::GraphResult;
 use crate::extract::{Caller, GraphBody, GraphQuery};
 use crate::middleware::DEFAULT_VERSION;
 use crate::state::AppState;
@@ -63,50 +61,6 @@ fn parse_fields(v: Option<&Value>) -> GraphResult<Vec<String>> {
     Ok(out)
 }
 
-/// Check the URL against the address policy and run Meta's verification handshake.
-pub async fn verify_callback(state: &AppState, url: &str, verify_token: &str) -> GraphResult<()> {
-    if url.len() > 2048 {
-        return Err(ApiError::invalid("The callback URL is longer than 2048 characters.").into());
-    }
-    state.webhooks.check_url(url).await.map_err(|e| ApiError::invalid(format!("callback_url: {e}")))?;
-    state.webhooks.handshake(url, verify_token).await.map_err(|e| {
-        let title = if e.starts_with("The URL couldn't be validated") {
-            e.clone()
-        } else {
-            "Callback verification failed".to_string()
-        };
-        GraphError(ApiError::invalid(e).with_message(title))
-    })
-}
-
-/// Subscribe `app` to `whatsapp_business_account` changes at `url` (handshake first).
-pub async fn subscribe_app(
-    state: &AppState,
-    app: &App,
-    url: &str,
-    verify_token: &str,
-    fields: Vec<String>,
-) -> GraphResult<AppSubscription> {
-    verify_callback(state, url, verify_token).await?;
-    let now = state.clock.now_ms();
-    let existing = state.store.app_subscriptions(Some(&app.id), None).await?;
-    let created_at = existing.iter().find(|s| s.object == WABA_OBJECT).map(|s| s.created_at).unwrap_or(now);
-    let sub = AppSubscription {
-        app_id: app.id.clone(),
-        business_id: app.business_id.clone(),
-        object: WABA_OBJECT.into(),
-        callback_url: url.to_string(),
-        verify_token: verify_token.to_string(),
-        fields,
-        created_at,
-        updated_at: now,
-    };
-    state.store.put_app_subscription(&sub).await?;
-    state.webhooks.invalidate_targets();
-    state.webhooks.wake();
-    Ok(sub)
-}
-
 fn object_param(body: &Map<String, Value>, q: &GraphQuery) -> GraphResult<()> {
     let object = text(body, "object")?.or(q.get("object")).unwrap_or(WABA_OBJECT);
     if object != WABA_OBJECT {
@@ -121,7 +75,7 @@ fn object_param(body: &Map<String, Value>, q: &GraphQuery) -> GraphResult<()> {
 async fn app_of(state: &AppState, caller: &Caller, id: &str) -> GraphResult<App> {
     let obj = resolve(state, caller, id, &[ObjectKind::App]).await?;
     caller.require(Permission::Management)?;
-    Ok(state.store.app(&obj.id).await?.ok_or_else(|| ApiError::object_not_found(id))?)
+    Ok(state.tenancy.app(&obj.id, Some(&caller.0.business_id)).await?)
 }
 
 /// `POST /{app-id}/subscriptions`.
@@ -137,7 +91,7 @@ pub async fn post_app_subscription(
     let url = required(&body, "callback_url")?;
     let token = required(&body, "verify_token")?;
     let fields = parse_fields(body.get("fields"))?;
-    subscribe_app(&state, &app, url, token, fields).await?;
+    state.webhooks.subscribe_app(&app, url, token, fields).await?;
     Ok(Json(json!({"success": true})))
 }
 
@@ -148,7 +102,7 @@ pub async fn get_app_subscriptions(
     Path(id): Path<String>,
 ) -> GraphResult<Json<Value>> {
     let app = app_of(&state, &caller, &id).await?;
-    let subs = state.store.app_subscriptions(Some(&app.id), None).await?;
+    let subs = state.webhooks.app_subscriptions(Some(&app.id), None).await?;
     let data: Vec<Value> = subs
         .iter()
         .map(|s| {
@@ -173,8 +127,7 @@ pub async fn delete_app_subscription(
 ) -> GraphResult<Json<Value>> {
     let app = app_of(&state, &caller, &id).await?;
     object_param(&body, &q)?;
-    state.store.delete_app_subscription(&app.id, WABA_OBJECT).await?;
-    state.webhooks.invalidate_targets();
+    state.webhooks.unsubscribe_app(&app).await?;
     Ok(Json(json!({"success": true})))
 }
 
@@ -190,11 +143,9 @@ async fn subscribing_app(
         return app_of(state, caller, id).await;
     }
     state
-        .store
-        .list_apps(Some(&caller.0.business_id))
+        .tenancy
+        .first_app(&caller.0.business_id)
         .await?
-        .into_iter()
-        .next()
         .ok_or_else(|| ApiError::invalid("The business has no app to subscribe; create one first.").into())
 }
 
@@ -206,33 +157,20 @@ pub async fn post_subscribed_apps(
     q: GraphQuery,
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
-    let waba = resolve(&state, &caller, &id, &[ObjectKind::Waba]).await?;
-    caller.require(Permission::Management)?;
+    let waba = waba_for(&state, &caller, &id).await?;
     let app = subscribing_app(&state, &caller, &body, &q).await?;
     let url = text(&body, "override_callback_uri")?.filter(|u| !u.trim().is_empty());
     let token = text(&body, "verify_token")?;
-    if let Some(url) = url {
-        let token = token
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::invalid("The parameter verify_token is required with override_callback_uri"))?;
-        verify_callback(&state, url, token).await?;
-    }
-    let existing = state.store.waba_subscriptions(&waba.id).await?;
-    let created_at =
-        existing.iter().find(|s| s.app_id == app.id).map(|s| s.created_at).unwrap_or_else(|| state.clock.now_ms());
-    state
-        .store
-        .put_waba_subscription(&WabaSubscription {
-            waba_id: waba.id.clone(),
-            app_id: app.id.clone(),
-            business_id: waba.business_id.clone(),
-            override_callback_uri: url.map(str::to_string),
-            verify_token: url.and(token).map(str::to_string),
-            created_at,
-        })
-        .await?;
-    state.webhooks.invalidate_targets();
-    state.webhooks.wake();
+    let override_callback = match url {
+        Some(url) => Some((
+            url,
+            token.filter(|t| !t.is_empty()).ok_or_else(|| {
+                ApiError::invalid("The parameter verify_token is required with override_callback_uri")
+            })?,
+        )),
+        None => None,
+    };
+    state.webhooks.subscribe_waba(&waba, &app, override_callback).await?;
     Ok(Json(json!({"success": true})))
 }
 
@@ -242,14 +180,13 @@ pub async fn get_subscribed_apps(
     caller: Caller,
     Path(id): Path<String>,
 ) -> GraphResult<Json<Value>> {
-    let waba = resolve(&state, &caller, &id, &[ObjectKind::Waba]).await?;
-    caller.require(Permission::Management)?;
+    let waba = waba_for(&state, &caller, &id).await?;
     let mut data = Vec::new();
-    for s in state.store.waba_subscriptions(&waba.id).await? {
-        let name = state.store.app(&s.app_id).await?.map(|a| a.name).unwrap_or_default();
+    for a in state.webhooks.subscribed_apps(&waba).await? {
+        let s = a.subscription;
         let mut v = json!({"whatsapp_business_api_data": {
             "link": format!("https://www.facebook.com/games/?app_id={}", s.app_id),
-            "name": name,
+            "name": a.app_name,
             "id": s.app_id,
         }});
         if let Some(u) = s.override_callback_uri {
@@ -268,11 +205,9 @@ pub async fn delete_subscribed_apps(
     q: GraphQuery,
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
-    let waba = resolve(&state, &caller, &id, &[ObjectKind::Waba]).await?;
-    caller.require(Permission::Management)?;
+    let waba = waba_for(&state, &caller, &id).await?;
     let app = subscribing_app(&state, &caller, &body, &q).await?;
-    state.store.delete_waba_subscription(&waba.id, &app.id).await?;
-    state.webhooks.invalidate_targets();
+    state.webhooks.unsubscribe_waba(&waba, &app).await?;
     Ok(Json(json!({"success": true})))
 }
 
@@ -296,29 +231,12 @@ pub async fn post_object(
     let Value::Object(cfg) = cfg else {
         return Err(ApiError::invalid("Param webhook_configuration must be an object").into());
     };
-    let phone = state.store.phone_number(&obj.id).await?.ok_or_else(|| ApiError::object_not_found(&id))?;
-    match text(cfg, "override_callback_uri")?.filter(|u| !u.trim().is_empty()) {
-        None => {
-            state.store.delete_number_override(&phone.id).await?;
-        }
-        Some(url) => {
-            let token = required(cfg, "verify_token")?;
-            verify_callback(&state, url, token).await?;
-            state
-                .store
-                .put_number_override(&NumberOverride {
-                    phone_number_id: phone.id.clone(),
-                    waba_id: phone.waba_id.clone(),
-                    business_id: phone.business_id.clone(),
-                    callback_url: url.to_string(),
-                    verify_token: token.to_string(),
-                    created_at: state.clock.now_ms(),
-                })
-                .await?;
-        }
-    }
-    state.webhooks.invalidate_targets();
-    state.webhooks.wake();
+    let phone = state.tenancy.phone_number(&obj.id, Some(&caller.0.business_id)).await?;
+    let override_callback = match text(cfg, "override_callback_uri")?.filter(|u| !u.trim().is_empty()) {
+        None => None,
+        Some(url) => Some((url, required(cfg, "verify_token")?)),
+    };
+    state.webhooks.set_number_override(&phone, override_callback).await?;
     Ok(Json(json!({"success": true})))
 }
 

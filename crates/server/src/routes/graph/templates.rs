@@ -6,13 +6,15 @@ use axum::http::HeaderMap;
 use axum::Json;
 use risala_core::graph::{page_request, parse_fields, project, FieldSel};
 use risala_core::model::{ObjectKind, Permission};
-use risala_core::templates::{status, validate, Template, TemplateFilter};
+use risala_core::model::{Template, TemplateStatus};
+use risala_core::store::TemplateFilter;
+use risala_core::templates::validate;
 use risala_core::ApiError;
 use risala_types::graph::GraphList;
 use serde_json::{json, Map, Value};
 
 use super::phone_numbers::paging;
-use super::resolve;
+use super::{resolve, waba_for};
 use crate::error::GraphResult;
 use crate::extract::{Caller, GraphBody, GraphQuery};
 use crate::state::AppState;
@@ -41,12 +43,14 @@ pub fn template_json(t: &Template) -> Map<String, Value> {
 }
 
 fn filter(q: &GraphQuery) -> GraphResult<TemplateFilter> {
-    let statuses: Vec<String> = q
-        .get("status")
-        .map(|s| s.split(',').map(|x| x.trim().to_ascii_uppercase()).filter(|x| !x.is_empty()).collect())
-        .unwrap_or_default();
-    if let Some(bad) = statuses.iter().find(|s| !status::ALL.contains(&s.as_str())) {
-        return Err(ApiError::invalid(format!("status: '{bad}' is not a template status")).into());
+    let mut statuses = Vec::new();
+    for s in q.get("status").unwrap_or_default().split(',').map(|x| x.trim().to_ascii_uppercase()) {
+        if s.is_empty() {
+            continue;
+        }
+        let status = TemplateStatus::parse(&s)
+            .ok_or_else(|| ApiError::invalid(format!("status: '{s}' is not a template status")))?;
+        statuses.push(status);
     }
     let category = q.get("category").filter(|c| !c.is_empty()).map(validate::parse_category).transpose()?;
     Ok(TemplateFilter {
@@ -89,9 +93,7 @@ pub async fn create(
     Path(id): Path<String>,
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
-    resolve(&state, &caller, &id, &[ObjectKind::Waba]).await?;
-    caller.require(Permission::Management)?;
-    let waba = state.store.waba(&id).await?.ok_or_else(|| ApiError::object_not_found(&id))?;
+    let waba = waba_for(&state, &caller, &id).await?;
     let t = state.templates.create(&waba, &body).await?;
     Ok(Json(json!({"id": t.id, "status": t.status, "category": t.category})))
 }
@@ -103,9 +105,7 @@ pub async fn delete(
     Path(id): Path<String>,
     q: GraphQuery,
 ) -> GraphResult<Json<Value>> {
-    resolve(&state, &caller, &id, &[ObjectKind::Waba]).await?;
-    caller.require(Permission::Management)?;
-    let waba = state.store.waba(&id).await?.ok_or_else(|| ApiError::object_not_found(&id))?;
+    let waba = waba_for(&state, &caller, &id).await?;
     state.templates.delete(&waba, q.get("name"), q.get("hsm_id")).await?;
     Ok(Json(json!({"success": true})))
 }
@@ -121,7 +121,7 @@ pub async fn get(state: &AppState, caller: &Caller, id: &str, fields: Option<&[F
 pub async fn delete_by_id(state: &AppState, caller: &Caller, id: &str) -> GraphResult<Value> {
     caller.require(Permission::Management)?;
     let t = state.templates.get(id).await?.ok_or_else(|| ApiError::object_not_found(id))?;
-    let waba = state.store.waba(&t.waba_id).await?.ok_or_else(|| ApiError::object_not_found(id))?;
+    let waba = state.tenancy.waba(&t.waba_id, Some(&caller.0.business_id)).await?;
     state.templates.delete(&waba, Some(&t.name), Some(id)).await?;
     Ok(json!({"success": true}))
 }
@@ -135,7 +135,7 @@ pub async fn post_object(
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
     if risala_core::ids::is_object_id(&id) {
-        if let Some(o) = state.store.object(&id).await? {
+        if let Some(o) = state.tenancy.object(&id).await? {
             if o.kind == ObjectKind::Template && o.business_id == caller.0.business_id {
                 caller.require(Permission::Management)?;
                 state.templates.edit(&id, &body).await?;

@@ -1,0 +1,11 @@
+//! The real `risala` binary end to end, in one test binary: servers started as child
+//! processes on port 0, and the admin, customer and config commands run against them.
+
+// A test stops at the first failed step, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod admin;
+mod config;
+mod customer;
+mod serve;
+mod support;

@@ -1,0 +1,143 @@
+//! Messaging as data: customers, conversations, messages and their statuses, media, outbox rows,
+//! customer events.
+
+use serde_json::Value;
+
+use crate::clock::Millis;
+
+/// A WhatsApp user: keyed by phone number digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Customer {
+    pub wa_id: String,
+    pub profile_name: String,
+    pub created_at: Millis,
+}
+
+/// One business number talking with one customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conversation {
+    pub phone_number_id: String,
+    pub wa_id: String,
+    pub business_id: String,
+    pub last_inbound_at: Option<Millis>,
+    pub last_outbound_at: Option<Millis>,
+    pub last_message_at: Millis,
+    pub created_at: Millis,
+}
+
+/// Who sent a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Business → customer.
+    Outbound,
+    /// Customer → business.
+    Inbound,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Outbound => "out",
+            Direction::Inbound => "in",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Direction> {
+        match s {
+            "out" => Some(Direction::Outbound),
+            "in" => Some(Direction::Inbound),
+            _ => None,
+        }
+    }
+}
+
+wire_enum! {
+    /// A message's status. Outbound: sent → delivered → read, or failed. Inbound: received →
+    /// read (the business marked it read).
+    MessageStatus {
+        Sent => "sent",
+        Delivered => "delivered",
+        Read => "read",
+        Failed => "failed",
+        Received => "received",
+    }
+}
+
+impl MessageStatus {
+    /// Position in the outbound progression; a status never moves backwards.
+    pub fn rank(self) -> u8 {
+        match self {
+            MessageStatus::Sent => 1,
+            MessageStatus::Delivered => 2,
+            MessageStatus::Read => 3,
+            MessageStatus::Failed | MessageStatus::Received => 0,
+        }
+    }
+}
+
+/// A stored message, either direction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    /// `wamid.…`
+    pub id: String,
+    /// Monotonic order of messages (microseconds-based).
+    pub seq: i64,
+    pub phone_number_id: String,
+    pub business_id: String,
+    pub wa_id: String,
+    pub direction: Direction,
+    /// Meta's type name (`text`, `image`, `interactive`, …).
+    pub kind: String,
+    /// The type object: what the customer sees (outbound) or what the customer sent (inbound).
+    pub content: Value,
+    pub context_id: Option<String>,
+    pub biz_opaque: Option<String>,
+    pub status: MessageStatus,
+    /// For failed messages: `{code,title,message,error_data:{details}}`.
+    pub error: Option<Value>,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+/// Stored media metadata (the bytes are fetched separately).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Media {
+    pub id: String,
+    pub business_id: String,
+    /// Uploading business number, when a business uploaded it.
+    pub phone_number_id: Option<String>,
+    /// Uploading customer, when a customer uploaded it.
+    pub owner_wa_id: Option<String>,
+    pub mime_type: String,
+    pub sha256: String,
+    pub file_size: i64,
+    pub filename: Option<String>,
+    pub created_at: Millis,
+    pub expires_at: Millis,
+}
+
+/// A webhook change waiting in the outbox: written in the same commit as what it reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxRow {
+    pub business_id: String,
+    pub waba_id: String,
+    pub phone_number_id: Option<String>,
+    /// Events with the same key are delivered in order (a conversation, or a WABA).
+    pub ordering_key: String,
+    /// `changes[].field`.
+    pub field: String,
+    /// `changes[].value`.
+    pub value: Value,
+    pub created_at: Millis,
+}
+
+/// What a customer's devices are told in real time.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CustomerEvent {
+    /// A business message for the customer.
+    Message(Box<Message>),
+    /// The business is typing.
+    Typing { from: String, phone_number_id: String },
+    /// The business read the customer's message.
+    Read { message_id: String, from: String },
+}

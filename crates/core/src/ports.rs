@@ -1,0 +1,51 @@
+//! What services need from the world outside storage, implemented by the server: telling
+//! connected devices about events, fetching media by link, waking the webhook worker.
+
+use crate::model::CustomerEvent;
+
+/// Tells connected customer devices about events. The server implements it over WebSockets.
+pub trait Notifier: Send + Sync + 'static {
+    fn customer_event(&self, wa_id: &str, event: CustomerEvent);
+    /// Webhook changes were committed to the outbox: the delivery worker may start at once.
+    fn outbox_written(&self) {}
+}
+
+/// A notifier that tells nobody (CLI tools, tests of services).
+pub struct NoNotifier;
+
+impl Notifier for NoNotifier {
+    fn customer_event(&self, _: &str, _: CustomerEvent) {}
+}
+
+/// Fetches media a business sends by `link`. The server implements it over HTTP with the
+/// address guard; a failure becomes a `failed` status with 131053, as on Meta's platform.
+#[async_trait::async_trait]
+pub trait MediaFetcher: Send + Sync + 'static {
+    /// The bytes and their MIME type, or why they could not be fetched.
+    async fn fetch(&self, url: &str) -> Result<(String, Vec<u8>), String>;
+}
+
+/// Wakes the delivery worker after a commit that queued webhook changes, so it does not wait
+/// for its fallback poll. Producers that hold one call [`WebhookWaker::wake`] after `write`.
+pub trait WebhookWaker: Send + Sync {
+    fn wake(&self);
+}
+
+/// The webhook delivery engine, as the webhook service drives it: checks callbacks before they
+/// are saved and learns of changes at once. The delivery crate implements it.
+#[async_trait::async_trait]
+pub trait WebhookControl: WebhookWaker {
+    /// Check a callback URL against the address policy and run Meta's verification GET
+    /// (`hub.mode=subscribe`, `hub.verify_token`, `hub.challenge`); an error says why it failed.
+    async fn verify_callback(&self, url: &str, verify_token: &str) -> Result<(), crate::error::ApiError>;
+    /// Subscriptions or overrides changed: where events go must be looked up again.
+    fn targets_changed(&self);
+    /// An endpoint was paused or resumed through this process.
+    fn endpoint_paused(&self, url: &str, paused: bool);
+}
+
+/// Sends a customer a one-time sign-in code. Pluggable: an SMS gateway in production; the
+/// server's default writes it to the log.
+pub trait CodeSender: Send + Sync {
+    fn send(&self, wa_id: &str, code: &str);
+}

@@ -1,0 +1,90 @@
+//! Customers, conversations, messages, media and customer sessions.
+
+use async_trait::async_trait;
+
+use super::StoreResult;
+use crate::model::*;
+
+/// A status change of one message, applied only if the message is in one of `from`.
+#[derive(Debug, Clone)]
+pub struct StatusChange {
+    pub message_id: String,
+    pub from: &'static [MessageStatus],
+    pub to: MessageStatus,
+    pub error: Option<serde_json::Value>,
+    pub at: i64,
+}
+
+/// A copy of stored media made visible to the other side of a chat under a new id.
+#[derive(Debug, Clone)]
+pub struct MediaCopy {
+    pub new_id: String,
+    pub source_id: String,
+    pub business_id: String,
+    pub owner_wa_id: Option<String>,
+    pub phone_number_id: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// Everything one accepted message writes, committed together.
+#[derive(Debug, Clone)]
+pub struct NewMessage<'a> {
+    pub message: &'a Message,
+    /// Create this customer first (sandbox: a message to an unknown number).
+    pub new_customer: Option<&'a Customer>,
+    pub outbox: &'a [OutboxRow],
+    pub media_copy: Option<MediaCopy>,
+    /// The pricing decided at send (outbound messages that were sent, not failed).
+    pub pricing: Option<&'a MessagePricing>,
+    /// A business-initiated message's count toward the messaging limit.
+    pub reach: Option<&'a Reach>,
+}
+
+/// Messaging: customers, conversations, messages, media, customer sessions.
+#[async_trait]
+pub trait MessageStore: Send + Sync {
+    async fn customer(&self, wa_id: &str) -> StoreResult<Option<Customer>>;
+    /// Create the customer, or update the profile name when `rename` is set.
+    async fn upsert_customer(&self, c: &Customer, rename: bool) -> StoreResult<()>;
+    async fn conversation(&self, phone_number_id: &str, wa_id: &str) -> StoreResult<Option<Conversation>>;
+    /// A customer's conversations, most recent first.
+    async fn customer_conversations(&self, wa_id: &str) -> StoreResult<Vec<Conversation>>;
+    /// Store a message, touch its conversation (creating the customer first when given),
+    /// and queue its webhook changes: one commit.
+    async fn record_message(&self, new: &NewMessage<'_>) -> StoreResult<()>;
+    async fn message(&self, id: &str) -> StoreResult<Option<Message>>;
+    /// Apply a status change and queue its webhooks; false (and nothing queued) when the
+    /// message was not in an allowed state.
+    async fn change_status(&self, change: &StatusChange, outbox: &[OutboxRow]) -> StoreResult<bool>;
+    /// Outbound messages to `wa_id` still waiting for a device (status `sent`), oldest first.
+    async fn undelivered(&self, wa_id: &str, limit: usize) -> StoreResult<Vec<Message>>;
+    /// Messages of one chat, newest first, with `seq < before`.
+    async fn chat_history(
+        &self,
+        phone_number_id: &str,
+        wa_id: &str,
+        before: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<Message>>;
+
+    async fn insert_media(&self, m: &Media, data: &[u8]) -> StoreResult<()>;
+    async fn media(&self, id: &str) -> StoreResult<Option<Media>>;
+    async fn media_data(&self, id: &str) -> StoreResult<Option<Vec<u8>>>;
+    async fn delete_media(&self, id: &str) -> StoreResult<bool>;
+    /// Remove media whose retention ended before `now`; returns how many.
+    async fn expire_media(&self, now: i64) -> StoreResult<u64>;
+
+    async fn create_customer_session(
+        &self,
+        token_hash: &str,
+        wa_id: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> StoreResult<()>;
+    /// The customer a live session token belongs to.
+    async fn customer_session(&self, token_hash: &str, now: i64) -> StoreResult<Option<String>>;
+    async fn set_customer_code(&self, wa_id: &str, code_hash: &str, expires_at: i64) -> StoreResult<()>;
+    /// Check a one-time code; consumes it on success, counts a failed attempt otherwise.
+    async fn check_customer_code(&self, wa_id: &str, code_hash: &str, now: i64) -> StoreResult<bool>;
+}

@@ -1,0 +1,80 @@
+//! What services need from storage: one trait per area, each in the file named like the
+//! `risala-store` module that implements it over SQLite and PostgreSQL. Stores map rows to
+//! [`crate::model`] types and hold no rules; the rules live in the services.
+
+mod billing;
+mod cbp;
+mod messages;
+mod quality;
+mod templates;
+mod tenancy;
+mod webhooks;
+
+use async_trait::async_trait;
+
+pub use billing::BillingStore;
+pub use cbp::{CbpStore, WabaSettingsStore};
+pub use messages::{MediaCopy, MessageStore, NewMessage, StatusChange};
+pub use quality::{QualityStore, RatingChange, TierChange};
+pub use templates::{TemplateFilter, TemplateStore, TemplateUpdate};
+pub use tenancy::{SettingsStore, TenancyStore};
+pub use webhooks::{DeliveryFilter, WebhookStore};
+
+use crate::error::StoreError;
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The database engine behind a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Engine {
+    /// Embedded SQLite: one node.
+    Sqlite,
+    /// PostgreSQL: one node or many.
+    Postgres,
+}
+
+impl Engine {
+    /// Both engines, for tests and checks that run over each.
+    pub const ALL: [Engine; 2] = [Engine::Sqlite, Engine::Postgres];
+
+    /// `sqlite` / `postgres`, as `/readyz` and the logs show it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
+        }
+    }
+}
+
+impl std::fmt::Display for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Everything the server needs from storage.
+#[async_trait]
+pub trait Store:
+    TenancyStore
+    + SettingsStore
+    + MessageStore
+    + WebhookStore
+    + TemplateStore
+    + BillingStore
+    + QualityStore
+    + CbpStore
+    + WabaSettingsStore
+    + Send
+    + Sync
+    + 'static
+{
+    /// Cheap round trip to the database, for `/readyz`.
+    async fn ping(&self) -> StoreResult<()>;
+    /// Which engine this is.
+    fn engine(&self) -> Engine;
+    /// At a clean shutdown: fold the engine's log into the database (SQLite: copy the WAL in
+    /// and truncate it), so the next start does not read it back.
+    async fn checkpoint(&self) -> StoreResult<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,51 @@
+//! Media from the customer's side: upload (`POST /customer/v1/media`, multipart `file`) and
+//! download of media this customer sent or was sent.
+
+use axum::extract::{Multipart, Path, State};
+use axum::response::Response;
+use axum::Json;
+use risala_core::{ApiError, ErrorCode};
+use serde_json::{json, Value};
+
+use super::CustomerCaller;
+use crate::error::{GraphError, GraphResult};
+use crate::state::AppState;
+
+/// `POST /customer/v1/media` (multipart `file`) → `{id, mime_type, sha256, file_size}`.
+pub async fn upload(
+    State(state): State<AppState>,
+    CustomerCaller(wa_id): CustomerCaller,
+    mut mp: Multipart,
+) -> GraphResult<Json<Value>> {
+    let mut file = None;
+    while let Some(field) =
+        mp.next_field().await.map_err(|e| ApiError::invalid(format!("multipart body: {}", e.body_text())))?
+    {
+        if field.name() == Some("file") {
+            let ct = field.content_type().map(str::to_string);
+            let name = field.file_name().map(str::to_string);
+            let bytes = field.bytes().await.map_err(|e| ApiError::invalid(format!("file: {}", e.body_text())))?;
+            file = Some((ct, name, bytes));
+        }
+    }
+    let (ct, name, bytes) = file.ok_or_else(|| ApiError::missing("file"))?;
+    let mime = ct.filter(|c| c.contains('/')).ok_or_else(|| ApiError::missing("file content type"))?;
+    if bytes.is_empty() {
+        return Err(ApiError::new(ErrorCode::MediaUploadError, "file: the file is empty").into());
+    }
+    if bytes.len() > crate::media::MAX_UPLOAD {
+        return Err(ApiError::new(ErrorCode::MediaDownloadError, "file: inbound media is limited to 100 MB").into());
+    }
+    let m = state.messaging.store_media("", None, Some(&wa_id), &mime, name.as_deref(), &bytes).await?;
+    Ok(Json(json!({"id": m.id, "mime_type": m.mime_type, "sha256": m.sha256, "file_size": m.file_size})))
+}
+
+/// `GET /customer/v1/media/{id}`: media this customer sent or was sent.
+pub async fn download(
+    State(state): State<AppState>,
+    CustomerCaller(wa_id): CustomerCaller,
+    Path(id): Path<String>,
+) -> Result<Response, GraphError> {
+    let (m, data) = state.customers.media(&wa_id, &id).await?;
+    Ok(crate::routes::graph::media::bytes_response(&m, data))
+}

@@ -1,0 +1,73 @@
+//! A request that fails inside the store answers with Meta's generic envelope (code 1, HTTP
+//! 500) and nothing of the cause, while the log gets the cause chain once, under the request's
+//! `fbtrace_id`.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use risala_store::db::Plan;
+use risala_testkit::{assert_graph_error, engine_test, json_response, Database, Engine, TestApp, DEMO_TOKEN};
+
+/// Everything the server logs during this test binary.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn captured() -> &'static Captured {
+    static LOG: OnceLock<Captured> = OnceLock::new();
+    LOG.get_or_init(|| {
+        let log = Captured::default();
+        let writer = log.clone();
+        tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_max_level(tracing::Level::WARN)
+            .with_writer(move || writer.clone())
+            .init();
+        log
+    })
+}
+
+fn lines_with(needle: &str) -> Vec<String> {
+    let bytes = captured().0.lock().expect("log").clone();
+    String::from_utf8_lossy(&bytes).lines().filter(|l| l.contains(needle)).map(str::to_string).collect()
+}
+
+async fn a_failed_statement_is_logged_with_its_cause_and_trace_id(engine: Engine) {
+    captured();
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let media_id = app.upload("image/png", b"\x89PNG\r\n\x1a\nfake").await;
+
+    // Break the media table under the running server, as a failed disk or a bad migration would.
+    let store = risala_store::SqlStore::open(app.config.database_url.as_deref(), &app.config.sqlite_path(), "NORMAL")
+        .await
+        .unwrap();
+    store.db().write(Plan::one("ALTER TABLE media RENAME TO media_gone", vec![])).await.unwrap();
+
+    let resp = app.client.get(app.url(&format!("/v23.0/{media_id}"))).bearer_auth(DEMO_TOKEN).send().await.unwrap();
+    let resp = json_response(resp).await;
+    let e = assert_graph_error(&resp, 500, 1);
+    let details = e["error_data"]["details"].as_str().unwrap();
+    assert!(!details.contains("media"), "the cause must not reach the client: {details}");
+    let trace = e["fbtrace_id"].as_str().unwrap().to_string();
+
+    // The request line names the trace id too; the cause is logged once, in one line.
+    let lines: Vec<String> = lines_with(&trace).into_iter().filter(|l| l.contains("cause=")).collect();
+    assert_eq!(lines.len(), 1, "the cause logged once under its trace id: {lines:?}");
+    let line = &lines[0];
+    assert!(line.contains("ERROR") && line.contains("request failed"), "{line}");
+    // SQLite: "no such table: media"; PostgreSQL: relation "media" does not exist.
+    assert!(line.contains("media") && line.contains("database error"), "the cause in the log: {line}");
+    app.stop().await;
+}
+
+engine_test!(failed_statement_logged, super::a_failed_statement_is_logged_with_its_cause_and_trace_id);

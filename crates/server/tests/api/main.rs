@@ -1,0 +1,20 @@
+//! The server's HTTP API end to end, in one test binary: each test starts the real server on
+//! port 0 with a fresh database (SQLite, and PostgreSQL when `RISALA_TEST_POSTGRES_URL` is
+//! set) and speaks HTTP and WebSocket to it. One module per behaviour.
+
+// A test stops at the first failed step, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod errors;
+mod graph;
+mod limits;
+mod media;
+mod messaging;
+mod openapi;
+mod operations;
+mod panics;
+mod pricing;
+mod support;
+mod templates;
+mod tenancy;
+mod webhooks;

@@ -1,0 +1,44 @@
+//! Helpers several API test modules share: sends from the demo number to one customer, and a
+//! local file server for media sent by `link`.
+
+use risala_testkit::TestApp;
+use serde_json::{json, Value};
+
+/// A local file server for `link` media.
+pub async fn file_server() -> String {
+    use axum::routing::get;
+    let app = axum::Router::new()
+        .route("/cat.png", get(|| async { ([("content-type", "image/png")], b"\x89PNG linked".to_vec()) }))
+        .route("/page.html", get(|| async { ([("content-type", "text/html")], "<html></html>") }))
+        .route("/moved.png", get(|| async { (axum::http::StatusCode::FOUND, [("location", "/cat.png")]) }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+/// The customer the messaging and media tests talk to.
+pub const CUSTOMER: &str = "15550001111";
+
+/// `/{phone-number-id}/messages` of the demo number.
+pub fn send_path(app: &TestApp) -> String {
+    format!("/v23.0/{}/messages", app.phone_number_id())
+}
+
+/// Send from the demo number: status and body.
+pub async fn send(app: &TestApp, body: Value) -> (u16, Value) {
+    app.post(&send_path(app), &body).await
+}
+
+/// Send from the demo number (to [`CUSTOMER`] unless the body names `to`); asserts it is
+/// accepted and returns the wamid.
+pub async fn send_ok(app: &TestApp, mut body: Value) -> String {
+    body["messaging_product"] = json!("whatsapp");
+    if body.get("to").is_none() {
+        body["to"] = json!(CUSTOMER);
+    }
+    let (s, v) = send(app, body.clone()).await;
+    assert_eq!(s, 200, "send {body}: {v}");
+    assert_eq!(v["messaging_product"], "whatsapp");
+    v["messages"][0]["id"].as_str().unwrap().to_string()
+}

@@ -1,0 +1,517 @@
+//! Webhook delivery end to end, against a local receiver: handshake, retries driven by the
+//! clock, restart durability, independent signature checks, per-conversation order, dead
+//! letters and replay, the inspector, pause/resume, fault injection, several PostgreSQL nodes.
+//! Each test runs on SQLite and PostgreSQL.
+//!
+//! Retries are scheduled an hour out (`backoff_initial = 1h`), so only moving the server's clock
+//! makes them due: nothing here waits for a retry in real time.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use risala_core::clock::Clock;
+use risala_core::model::{DeliveryState, NewOutboxEvent};
+use risala_delivery::config::Duration as Dur;
+use risala_server::Config;
+use risala_testkit::webhooks::WebhookReceiver;
+use risala_testkit::{assert_graph_error, engine_test, Database, Engine, TestApp, DEMO_TOKEN};
+use serde_json::{json, Value};
+
+const HOUR: i64 = 3_600_000;
+const TOKEN: &str = "verify-me-please";
+
+fn config(db: &Database) -> Config {
+    let mut c = db.config();
+    c.webhooks.backoff_initial = Dur::secs(3600);
+    c.webhooks.backoff_max = Dur::secs(3600);
+    c
+}
+
+async fn start(db: &Database) -> TestApp {
+    TestApp::start_with(config(db)).await.unwrap()
+}
+
+/// Move the server's clock and wake the worker (as the sandbox clock endpoint would).
+fn advance(app: &TestApp, ms: i64) {
+    app.state.clock.advance(ms);
+    app.state.delivery.wake();
+}
+
+fn event(app: &TestApp, key: &str, seq: usize) -> NewOutboxEvent {
+    NewOutboxEvent {
+        business_id: app.demo.ids.business_id.clone(),
+        waba_id: app.waba_id().to_string(),
+        phone_number_id: Some(app.phone_number_id().to_string()),
+        ordering_key: key.to_string(),
+        field: "messages".into(),
+        value: json!({"messaging_product": "whatsapp", "test_id": format!("{key}/{seq}"), "key": key, "seq": seq})
+            .to_string(),
+        created_at: app.state.clock.now_ms(),
+    }
+}
+
+async fn enqueue(app: &TestApp, events: Vec<NewOutboxEvent>) -> Vec<i64> {
+    let ids = app.state.store.enqueue(&events).await.unwrap();
+    app.state.delivery.wake();
+    ids
+}
+
+fn test_id(v: &Value) -> String {
+    v["test_id"].as_str().unwrap_or_default().to_string()
+}
+
+async fn subscribe(app: &TestApp, rcv: &WebhookReceiver) {
+    let body = json!({"object": "whatsapp_business_account", "callback_url": rcv.url(), "verify_token": TOKEN, "fields": "messages"});
+    let (s, b) = app.post(&format!("/v23.0/{}/subscriptions", app.demo.ids.app_id), &body).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b, json!({"success": true}));
+}
+
+/// Wait for `pred`; whenever nothing happens for a while, move the clock an hour and a half on.
+async fn drive(app: &TestApp, rcv: &WebhookReceiver, rounds: usize, pred: impl Fn(&WebhookReceiver) -> bool) {
+    for _ in 0..rounds {
+        if rcv.wait_until(Duration::from_millis(400), &pred).await {
+            return;
+        }
+        advance(app, HOUR + HOUR / 2);
+    }
+    panic!("condition not reached after {rounds} clock moves; {} posts", rcv.posts().len());
+}
+
+async fn handshake(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = start(&db).await;
+    let rcv = WebhookReceiver::start(TOKEN).await.unwrap();
+    let path = format!("/v23.0/{}/subscriptions", app.demo.ids.app_id);
+
+    // A wrong verify token: the receiver answers 403, the Graph call fails, nothing is saved.
+    let wrong = json!({"object": "whatsapp_business_account", "callback_url": rcv.url(), "verify_token": "nope", "fields": "messages"});
+    let e = assert_graph_error(&app.post(&path, &wrong).await, 400, 100);
+    assert!(e["message"].as_str().unwrap().contains("Callback verification failed"), "{e}");
+    assert!(e["error_data"]["details"].as_str().unwrap().contains("HTTP Status Code = 403"), "{e}");
+    assert_eq!(rcv.handshakes(), 1);
+    let (s, list) = app.get(&path).await;
+    assert_eq!(s, 200);
+    assert_eq!(list, json!({"data": []}));
+
+    // An unreachable callback is refused too.
+    let down = json!({"object": "whatsapp_business_account", "callback_url": "http://127.0.0.1:9/webhook", "verify_token": TOKEN});
+    assert_graph_error(&app.post(&path, &down).await, 400, 100);
+
+    subscribe(&app, &rcv).await;
+    let (_, list) = app.get(&path).await;
+    assert_eq!(
+        list,
+        json!({"data": [{"object": "whatsapp_business_account", "callback_url": rcv.url(), "active": true,
+                          "fields": [{"name": "messages", "version": "v23.0"}]}]})
+    );
+
+    // WABA override: handshake checked the same way; GET shows it.
+    let waba_path = format!("/v23.0/{}/subscribed_apps", app.waba_id());
+    let e = assert_graph_error(
+        &app.post(&waba_path, &json!({"override_callback_uri": rcv.url(), "verify_token": "nope"})).await,
+        400,
+        100,
+    );
+    assert!(e["message"].as_str().unwrap().contains("Callback verification failed"));
+    let (s, b) = app.post(&waba_path, &json!({"override_callback_uri": rcv.url(), "verify_token": TOKEN})).await;
+    assert_eq!(s, 200, "{b}");
+    let (_, b) = app.get(&waba_path).await;
+    assert_eq!(b["data"][0]["whatsapp_business_api_data"]["id"], app.demo.ids.app_id.as_str());
+    assert_eq!(b["data"][0]["override_callback_uri"], rcv.url());
+
+    // Phone-number override.
+    let num = format!("/v23.0/{}", app.phone_number_id());
+    let bad = json!({"webhook_configuration": {"override_callback_uri": rcv.url(), "verify_token": "nope"}});
+    assert_graph_error(&app.post(&num, &bad).await, 400, 100);
+    assert!(app.state.store.number_override(app.phone_number_id()).await.unwrap().is_none());
+    let good = json!({"webhook_configuration": {"override_callback_uri": rcv.url(), "verify_token": TOKEN}});
+    let (s, b) = app.post(&num, &good).await;
+    assert_eq!(s, 200, "{b}");
+    assert!(app.state.store.number_override(app.phone_number_id()).await.unwrap().is_some());
+    // The number reports every level's callback.
+    let (s, b) = app.get(&format!("{num}?fields=webhook_configuration")).await;
+    assert_eq!(s, 200, "{b}");
+    let url = rcv.url();
+    assert_eq!(
+        b["webhook_configuration"],
+        json!({"application": url, "whatsapp_business_account": url, "phone_number": url})
+    );
+
+    // Not a URL; and another business's app is not visible.
+    let e = assert_graph_error(
+        &app.post(
+            &path,
+            &json!({"object": "whatsapp_business_account", "callback_url": "not a url", "verify_token": "x"}),
+        )
+        .await,
+        400,
+        100,
+    );
+    assert!(e["error_data"]["details"].as_str().unwrap().contains("callback_url"));
+    app.stop().await;
+}
+engine_test!(handshake_rejects_a_wrong_verify_token, super::handshake);
+
+async fn platform_guard(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let mut c = config(&db);
+    c.mode = risala_server::Mode::Platform;
+    let app = TestApp::start_with(c).await.unwrap();
+    let rcv = WebhookReceiver::start(TOKEN).await.unwrap();
+    let path = format!("/v23.0/{}/subscriptions", app.demo.ids.app_id);
+    let body = json!({"object": "whatsapp_business_account", "callback_url": rcv.url(), "verify_token": TOKEN});
+    let e = assert_graph_error(&app.post(&path, &body).await, 400, 100);
+    assert!(e["error_data"]["details"].as_str().unwrap().contains("https"), "{e}");
+    let https_loopback = body_with(&body, "https://127.0.0.1:1/webhook");
+    let e = assert_graph_error(&app.post(&path, &https_loopback).await, 400, 100);
+    assert!(e["error_data"]["details"].as_str().unwrap().contains("non-public"), "{e}");
+    let https_private = body_with(&body, "https://10.1.2.3/webhook");
+    assert_graph_error(&app.post(&path, &https_private).await, 400, 100);
+    assert_eq!(rcv.handshakes(), 0, "no request may reach a refused address");
+    app.stop().await;
+
+    // An allow-listed network is reachable (the handshake then fails on TLS, not on the guard).
+    let mut c = config(&db);
+    c.mode = risala_server::Mode::Platform;
+    c.webhooks.allow_private = vec!["127.0.0.0/8".into()];
+    let app = TestApp::start_with(c).await.unwrap();
+    let e = assert_graph_error(
+        &app.post(&path, &body_with(&body, &format!("https://{}/webhook", rcv.addr))).await,
+        400,
+        100,
+    );
+    assert!(e["message"].as_str().unwrap().contains("Callback verification failed"), "{e}");
+    app.stop().await;
+}
+engine_test!(platform_mode_refuses_http_and_private_callbacks, super::platform_guard);
+
+fn body_with(body: &Value, url: &str) -> Value {
+    let mut b = body.clone();
+    b["callback_url"] = Value::String(url.into());
+    b
+}
+
+async fn retries(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = start(&db).await;
+    let rcv = WebhookReceiver::start(TOKEN).await.unwrap();
+    rcv.set_app_secret(&app.demo.app.app_secret);
+    subscribe(&app, &rcv).await;
+    rcv.fail_next(3, 503);
+    let ids = enqueue(&app, (0..5).map(|i| event(&app, "conv-a", i)).collect()).await;
+
+    // First attempt fails; the retry is scheduled about an hour out and does not happen before.
+    assert!(rcv.wait_until(Duration::from_secs(10), |r| !r.posts().is_empty()).await);
+    app.wait_deliveries("first attempt recorded", |rows| rows.iter().all(|d| d.attempts == 1)).await;
+    let d = app.state.store.delivery(ids[0]).await.unwrap().unwrap();
+    assert_eq!(d.state, DeliveryState::Pending);
+    assert_eq!(d.last_status, Some(503));
+    let now = app.state.clock.now_ms();
+    assert!(d.next_attempt_at > now + HOUR / 2 && d.next_attempt_at <= now + HOUR * 6 / 5 + 1000, "{d:?}");
+    assert_eq!(rcv.posts().len(), 1);
+
+    drive(&app, &rcv, 10, |r| r.accepted().len() >= 5).await;
+    assert_eq!(rcv.posts().len(), 4, "three failures, then one POST with all five changes");
+    let got: Vec<String> = rcv.accepted_once(test_id).iter().map(test_id).collect();
+    assert_eq!(got, (0..5).map(|i| format!("conv-a/{i}")).collect::<Vec<_>>());
+    assert!(rcv.posts().iter().all(|p| p.signature_valid == Some(true)));
+    app.wait_deliveries("delivered", |rows| rows.iter().all(|d| d.state == DeliveryState::Delivered)).await;
+    let d = app.state.store.delivery(ids[4]).await.unwrap().unwrap();
+    assert_eq!((d.attempts, d.last_status, d.endpoint.as_deref()), (4, Some(200), Some(rcv.url().as_str())));
+    app.stop().await;
+}
+engine_test!(failing_receiver_gets_each_event_after_retries, super::retries);
+
+async fn restart(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = start(&db).await;
+    let mut rcv = WebhookReceiver::start(TOKEN).await.unwrap();
+    subscribe(&app, &rcv).await;
+    rcv.stop().await;
+    enqueue(&app, (0..20).map(|i| event(&app, &format!("c{}", i % 4), i)).collect()).await;
+    app.wait_deliveries("attempts against the down receiver", |rows| {
+        rows.len() == 20 && rows.iter().all(|d| d.attempts >= 1 && d.last_status.is_none())
+    })
+    .await;
+    app.stop().await;
+
+    // Both come back: the server on the same database, the receiver on the same port.
+    let app = start(&db).await;
+    rcv.restart().await.unwrap();
+    drive(&app, &rcv, 10, |r| r.accepted_once(test_id).len() >= 20).await;
+    let got: HashSet<String> = rcv.accepted_once(test_id).iter().map(test_id).collect();
+    assert_eq!(got.len(), 20);
+    app.wait_deliveries("delivered", |rows| rows.iter().all(|d| d.state == DeliveryState::Delivered)).await;
+    app.stop().await;
+}
+engine_test!(receiver_down_across_a_restart_gets_everything, super::restart);
+
+async fn signatures(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let mut c = config(&db);
+    c.webhooks.batch_max_count = 40;
+    let app = TestApp::start_with(c).await.unwrap();
+    let rcv = WebhookReceiver::start(TOKEN).await.unwrap();
+    rcv.set_app_secret(&app.demo.app.app_secret);
+    subscribe(&app, &rcv).await;
+    let mut events: Vec<NewOutboxEvent> = (0..150).map(|i| event(&app, &format!("s{i}"), i)).collect();
+    // Non-ASCII and escapes: the signature covers the exact bytes sent.
+    events[7].value = json!({"test_id": "s7/7", "text": "مرحبا \"quoted\" \\ 🎉"}).to_string();
+    enqueue(&app, events).await;
+    assert!(rcv.wait_accepted(150, Duration::from_secs(20)).await, "{} accepted", rcv.accepted().len());
+    let posts = rcv.posts();
+    assert!(posts.len() >= 4, "batches of at most 40: {} posts", posts.len());
+    for p in &posts {
+        assert_eq!(p.signature_valid, Some(true), "signature {:?}", p.signature);
+        assert!(p.changes().len() <= 40);
+        assert_eq!(p.json["object"], "whatsapp_business_account");
+        assert_eq!(p.json["entry"][0]["id"], app.waba_id());
+    }
+    // The same receiver with another secret refuses (401): the check can fail.
+    assert!(!risala_testkit::webhooks::signature_matches(
+        "0123",
+        &posts[0].body,
+        posts[0].signature.as_deref().unwrap()
+    ));
+    app.stop().await;
+}
+engine_test!(receiver_verifying_signatures_accepts_every_delivery, super::signatures);
+
+async fn order(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let mut c = config(&db);
+    c.webhooks.batch_max_count = 7;
+    let app = TestApp::start_with(c).await.unwrap();
+    let rcv = WebhookReceiver::start(TOKEN).await.unwrap();
+    subscribe(&app, &rcv).await;
+    rcv.fail_every(4);
+    const CONVS: usize = 40;
+    const PER: usize = 15;
+    // Interleaved across conversations, one commit per step of every conversation.
+    for seq in 0..PER {
+        enqueue(&app, (0..CONVS).map(|c| event(&app, &format!("conv{c}"), seq)).collect()).await;
+    }
+    drive(&app, &rcv, 60, |r| r.accepted_once(test_id).len() >= CONVS * PER).await;
+    let mut seen: HashMap<String, Vec<u64>> = HashMap::new();
+    for v in rcv.accepted_once(test_id) {
+        seen.entry(v["key"].as_str().unwrap().to_string()).or_default().push(v["seq"].as_u64().unwrap());
+    }
+    assert_eq!(seen.len(), CONVS);
+    for (k, seqs) in seen {
+        assert_eq!(seqs, (0..PER as u64).collect::<Vec<_>>(), "order of {k}");
+    }
+    // With failures injected the receiver also saw each accepted change exactly once: a failed
+    // POST is not accepted, and a change is only resent after its POST failed.
+    assert_eq!(rcv.accepted().len(), CONVS * PER);
+    app.stop().await;
+}
+engine_test!(per_conversation_order_holds_with_many_conversations, super::order);
+
+/// Moving the sandbox clock while a POST is in flight does not end its lease: the change is
+/// not sent a second time.
+async fn clock_jump_mid_post(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start_with(config(&db)).await.unwrap();
+    let rcv = WebhookReceiver::start(TOKEN).await.unwrap();
+    subscribe(&app, &rcv).await;
+    rcv.delay(Duration::from_millis(800));
+    enqueue(&app, vec![event(&app, "jump", 0)]).await;
+    // The POST has reached the receiver, which takes 800 ms to answer it: jump meanwhile.
+    assert!(rcv.wait_until(Duration::from_secs(5), |r| r.arrived() >= 1).await, "the first POST never arrived");
+    for _ in 0..3 {
+        advance(&app, 3 * HOUR);
+    }
+    assert!(rcv.wait_accepted(1, Duration::from_secs(5)).await);
+    // A second claim would follow a jump's wake-up at once, long before the first POST is
+    // answered; stopping the server waits for every POST it started, so after it the receiver
+    // has seen all there will be.
+    app.stop().await;
+    assert_eq!(rcv.posts().len(), 1, "the change was posted again while its first POST was in flight");
+}
+engine_test!(a_clock_jump_does_not_resend_a_change_in_flight, super::clock_jump_mid_post);
+
+async fn dead_letters(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let mut c = config(&db);
+    c.webhooks.max_retry_age = Dur::secs(2 * 3600);
+    let app = TestApp::start_with(c).await.unwrap();
+    let rcv = WebhookReceiver::start(TOKEN).await.unwrap();
+    subscribe(&app, &rcv).await;
+    rcv.fail_next(usize::MAX, 500);
+    let ids = enqueue(&app, vec![event(&app, "d1", 0), event(&app, "d2", 0)]).await;
+    for _ in 0..10 {
+        // Each change was attempted and its outcome recorded: dead, or a retry in the future
+        // that only a clock move makes due.
+        app.wait_deliveries("each attempt recorded", |rows| {
+            let now = app.state.clock.now_ms();
+            rows.iter().all(|d| d.state == DeliveryState::Dead || (d.attempts >= 1 && d.next_attempt_at > now))
+        })
+        .await;
+        if app.deliveries().await.iter().all(|d| d.state == DeliveryState::Dead) {
+            break;
+        }
+        advance(&app, HOUR + HOUR / 2);
+    }
+    app.wait_deliveries("dead letters", |rows| rows.iter().all(|d| d.state == DeliveryState::Dead)).await;
+
+    // The inspector shows them (sandbox: the Graph token sees its own business).
+    let (s, b) = app.get("/admin/v1/webhooks/deliveries?state=dead").await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["data"].as_array().unwrap().len(), 2);
+    assert_eq!(b["data"][0]["last_status"], 500);
+    assert!(b["data"][0]["attempts"].as_i64().unwrap() >= 2);
+    assert!(b["data"][0]["next_attempt_at"].is_null());
+    assert_eq!(b["data"][0]["value"]["test_id"], "d2/0");
+
+    rcv.fail_next(0, 500);
+    let (s, b) = app.post("/admin/v1/webhooks/dead-letters/replay", &json!({})).await;
+    assert_eq!((s, b), (200, json!({"replayed": 2})));
+    assert!(rcv.wait_accepted(2, Duration::from_secs(10)).await);
+    app.wait_deliveries("delivered after replay", |rows| rows.iter().all(|d| d.state == DeliveryState::Delivered))
+        .await;
+
+    // One delivery replayed again on request.
+    let (s, b) = app.post(&format!("/admin/v1/webhooks/deliveries/{}/replay", ids[0]), &json!({})).await;
+    assert_eq!((s, b), (200, json!({"replayed": 1})));
+    assert!(rcv.wait_accepted(3, Duration::from_secs(10)).await);
+    app.stop().await;
+}
+engine_test!(dead_letters_replay, super::dead_letters);
+
+async fn inspector(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let mut c = config(&db);
+    c.admin_token = Some("operator-secret-token".into());
+    let app = TestApp::start_with(c).await.unwrap();
+    let rcv = WebhookReceiver::start(TOKEN).await.unwrap();
+    let admin = Some("operator-secret-token");
+
+    // Admin subscription (what `risala webhooks subscribe` calls).
+    let (s, b) = app
+        .post_as(
+            "/admin/v1/webhooks/subscriptions",
+            &json!({"app_id": app.demo.ids.app_id, "callback_url": rcv.url(), "verify_token": TOKEN}),
+            admin,
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    // With an admin token configured, Graph tokens are not admin credentials.
+    assert_graph_error(&app.get_as("/admin/v1/webhooks/deliveries", Some(DEMO_TOKEN)).await, 401, 190);
+    assert_graph_error(&app.get_as("/admin/v1/webhooks/deliveries", None).await, 400, 104);
+
+    // Pause: changes wait (in order) and are not attempted; resume delivers them.
+    let (s, _) = app.post_as("/admin/v1/webhooks/endpoints/pause", &json!({"url": rcv.url()}), admin).await;
+    assert_eq!(s, 200);
+    // Kept as a bounded wait: the pause applies to this node's worker at once, but a refresh of
+    // paused endpoints (about once a second) that read the store just before the pause can
+    // still write its older list back, and nothing outside the worker shows when such a
+    // refresh has finished. 1.2 s outlasts it.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let ids = enqueue(&app, vec![event(&app, "p", 0), event(&app, "p", 1)]).await;
+    app.wait_deliveries("deferred while paused", |rows| {
+        rows.iter().any(|d| d.id == ids[0] && d.last_error.as_deref() == Some("the endpoint is paused"))
+    })
+    .await;
+    assert!(rcv.posts().is_empty());
+    let (_, eps) = app.get_as("/admin/v1/webhooks/endpoints", admin).await;
+    assert_eq!(eps["data"][0]["paused"], true, "{eps}");
+    let (s, _) = app.post_as("/admin/v1/webhooks/endpoints/resume", &json!({"url": rcv.url()}), admin).await;
+    assert_eq!(s, 200);
+    assert!(rcv.wait_accepted(2, Duration::from_secs(10)).await);
+
+    // Fault injection: every attempt fails before reaching the receiver, then recovers.
+    let (s, f) = app.post_as("/admin/v1/webhooks/faults", &json!({"fail_rate": 1.0, "fail_status": 502}), admin).await;
+    assert_eq!(s, 200, "{f}");
+    assert_eq!(f["fail_rate"], 1.0);
+    let id = enqueue(&app, vec![event(&app, "f", 0)]).await[0];
+    app.wait_deliveries("injected failure", |rows| rows.iter().any(|d| d.id == id && d.attempts == 1)).await;
+    let (_, d) = app.get_as(&format!("/admin/v1/webhooks/deliveries/{id}"), admin).await;
+    assert_eq!(d["last_status"], 502);
+    assert!(d["last_error"].as_str().unwrap().contains("fault injection"), "{d}");
+    assert!(d["next_attempt_at"].is_i64());
+    assert_eq!(d["body"]["entry"][0]["changes"][0]["value"]["test_id"], "f/0");
+    assert_eq!(rcv.posts().len(), 1);
+    let (s, _) = app.post_as("/admin/v1/webhooks/faults", &json!({"fail_rate": 0.0}), admin).await;
+    assert_eq!(s, 200);
+    assert_graph_error(&app.post_as("/admin/v1/webhooks/faults", &json!({"fail_rate": 2}), admin).await, 400, 100);
+    drive(&app, &rcv, 5, |r| r.accepted().len() >= 3).await;
+    app.wait_deliveries("all delivered", |rows| rows.iter().all(|d| d.state == DeliveryState::Delivered)).await;
+
+    // Tail: changes after a cursor, oldest first.
+    let (_, t) = app.get_as("/admin/v1/webhooks/deliveries?changed_after=0&limit=100", admin).await;
+    let tail = t["data"].as_array().unwrap();
+    assert_eq!(tail.len(), 3);
+    assert_eq!(tail.last().unwrap()["id"], id);
+    let cursor = t["paging"]["changed_after"].as_str().unwrap().to_string();
+    let (_, t2) = app.get_as(&format!("/admin/v1/webhooks/deliveries?changed_after={cursor}"), admin).await;
+    assert_eq!(t2["data"], json!([]));
+
+    // Metrics.
+    let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(text.contains("risala_webhook_events_delivered_total 3"), "{text}");
+    assert!(text.contains("risala_webhook_failures_total{kind=\"injected\"} 1"), "{text}");
+    assert!(text.contains("risala_webhook_queue_depth"));
+    assert!(text.contains("risala_webhook_attempt_duration_seconds_count"));
+    app.stop().await;
+}
+engine_test!(inspector_pause_resume_faults_and_metrics, super::inspector);
+
+async fn no_callback(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = start(&db).await;
+    let id = enqueue(&app, vec![event(&app, "n", 0)]).await[0];
+    app.wait_deliveries("dead without a callback", |rows| {
+        rows.iter().any(|d| d.id == id && d.state == DeliveryState::Dead)
+    })
+    .await;
+    let d = app.state.store.delivery(id).await.unwrap().unwrap();
+    assert_eq!(d.attempts, 0);
+    assert!(d.last_error.unwrap().contains("no webhook callback"));
+    // Configure one, replay: delivered.
+    let rcv = WebhookReceiver::start(TOKEN).await.unwrap();
+    subscribe(&app, &rcv).await;
+    let (s, b) = app.post("/admin/v1/webhooks/dead-letters/replay", &json!({})).await;
+    assert_eq!((s, b), (200, json!({"replayed": 1})));
+    assert!(rcv.wait_accepted(1, Duration::from_secs(10)).await);
+    app.stop().await;
+}
+engine_test!(changes_without_a_callback_are_dead_letters_until_replayed, super::no_callback);
+
+/// Two PostgreSQL nodes drain one outbox: every change arrives exactly once.
+async fn two_nodes(engine: Engine) {
+    if engine != Engine::Postgres {
+        return; // SQLite is single-node by design.
+    }
+    let db = Database::fresh(engine).await.unwrap();
+    let mut c = config(&db);
+    c.webhooks.batch_max_count = 10;
+    c.webhooks.claim_limit = 30;
+    let a = TestApp::start_with(c.clone()).await.unwrap();
+    let b = TestApp::start_with(c).await.unwrap();
+    let rcv = WebhookReceiver::start(TOKEN).await.unwrap();
+    subscribe(&a, &rcv).await;
+    b.state.delivery.invalidate_targets();
+    for chunk in 0..10 {
+        let evs: Vec<_> = (0..60).map(|i| event(&a, &format!("k{}", i % 25), chunk * 60 + i)).collect();
+        a.state.store.enqueue(&evs).await.unwrap();
+        a.state.delivery.wake();
+        b.state.delivery.wake();
+    }
+    assert!(rcv.wait_accepted(600, Duration::from_secs(30)).await, "{} accepted", rcv.accepted().len());
+    // A change claimed by both nodes would be in flight on the other: stopping both waits for
+    // every POST they started, so the receiver then has all there will be.
+    a.stop().await;
+    b.stop().await;
+    let all = rcv.accepted();
+    assert_eq!(all.len(), 600, "no change delivered twice");
+    let mut last: HashMap<String, u64> = HashMap::new();
+    for (_, _, v) in all {
+        let k = v["key"].as_str().unwrap().to_string();
+        let seq = v["seq"].as_u64().unwrap();
+        if let Some(prev) = last.insert(k.clone(), seq) {
+            assert!(seq > prev, "order of {k}");
+        }
+    }
+}
+engine_test!(two_postgres_nodes_deliver_each_change_once, super::two_nodes);
