@@ -47,7 +47,7 @@ enum Command {
     Webhooks(webhooks::WebhooksCmd),
     /// Exit 0 when the server answers /readyz.
     Healthcheck {
-        /// Server URL; default http://<listen>.
+        /// Server URL; default `http://<listen>`.
         #[arg(long)]
         url: Option<String>,
     },

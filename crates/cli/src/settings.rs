@@ -9,45 +9,28 @@ use figment::Figment;
 use risala_server::config::Config;
 use serde::Serialize;
 
-/// Keys the environment may set (`RISALA_<KEY>`). Other `RISALA_*` variables, such as the
-/// test suite's `RISALA_TEST_POSTGRES_URL`, are not configuration.
-const ENV_KEYS: &[&str] = &[
-    "mode",
-    "listen",
-    "data_dir",
-    "database_url",
-    "sqlite_synchronous",
-    "demo_token",
-    "seed_demo",
-    "log_format",
-    "log_level",
-    "public_url",
-    "auto_create_customers",
-    "template_review",
-    "template_review_delay",
-    "template_pauses",
-    "template_pause_after_feedback",
-    "throughput_mps",
-    "pair_rate_limit",
-    "admin_token",
-    "webhooks.timeout",
-    "webhooks.max_retry_age",
-    "webhooks.backoff_initial",
-    "webhooks.backoff_max",
-    "webhooks.batch_max_count",
-    "webhooks.batch_max_bytes",
-    "webhooks.max_in_flight_per_endpoint",
-    "webhooks.poll_interval",
-    "webhooks.claim_limit",
-    "webhooks.lease",
-    "webhooks.retention",
-    "webhooks.allow_private",
-    "webhooks.faults.fail_rate",
-    "webhooks.faults.fail_status",
-    "webhooks.faults.delay_rate",
-    "webhooks.faults.delay",
-    "webhooks.faults.timeout_rate",
-];
+/// The keys the environment may set (`RISALA_<KEY>`, nested keys with `__`): every key of the
+/// configuration, read from its serialized defaults so that a new field is settable at once.
+/// Other `RISALA_*` variables, such as the test suite's `RISALA_TEST_POSTGRES_URL`, are not
+/// configuration.
+fn env_keys() -> Vec<String> {
+    fn walk(prefix: &str, v: &serde_json::Value, out: &mut Vec<String>) {
+        let serde_json::Value::Object(m) = v else { return };
+        for (k, child) in m {
+            let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+            if child.is_object() {
+                walk(&key, child, out);
+            } else {
+                out.push(key);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(v) = serde_json::to_value(Config::default()) {
+        walk("", &v, &mut out);
+    }
+    out
+}
 
 /// Flags that override everything else when given.
 #[derive(Debug, Default, Clone, Serialize, clap::Args)]
@@ -56,7 +39,7 @@ pub struct Overrides {
     #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub listen: Option<String>,
-    /// Data directory for SQLite and media [env: RISALA_DATA_DIR] [default: ./risala-data]
+    /// Data directory of the SQLite database [env: RISALA_DATA_DIR] [default: ./risala-data]
     #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_dir: Option<PathBuf>,
@@ -85,8 +68,9 @@ pub fn load(file: Option<&PathBuf>, overrides: &Overrides) -> anyhow::Result<Con
         anyhow::ensure!(path.exists(), "config file {} does not exist", path.display());
         fig = fig.merge(Toml::file(path));
     }
+    let keys = env_keys();
     fig = fig
-        .merge(Env::prefixed("RISALA_").split("__").filter(|k| ENV_KEYS.iter().any(|e| k == *e)))
+        .merge(Env::prefixed("RISALA_").split("__").filter(move |k| keys.iter().any(|e| k == e.as_str())))
         .merge(Serialized::defaults(overrides));
     let mut config: Config = fig.extract().context("invalid configuration")?;
     if config.database_url.as_deref() == Some("") {
@@ -120,9 +104,14 @@ mod tests {
             jail.create_file("r.toml", "listen = \"127.0.0.1:9000\"\nlog_level = \"debug\"\n")?;
             jail.set_env("RISALA_LISTEN", "127.0.0.1:9001");
             jail.set_env("RISALA_TEST_POSTGRES_URL", "postgres://ignored");
+            // Every configuration key, nested ones too, can be set from the environment.
+            jail.set_env("RISALA_MESSAGING_LIMIT_TIER", "TIER_10K");
+            jail.set_env("RISALA_WEBHOOKS__BATCH_MAX_COUNT", "1");
             let c = load(Some(&PathBuf::from("r.toml")), &Overrides::default()).unwrap();
             assert_eq!(c.listen, "127.0.0.1:9001");
             assert_eq!(c.log_level, "debug");
+            assert_eq!(c.messaging_limit_tier, "TIER_10K");
+            assert_eq!(c.webhooks.batch_max_count, 1);
             let o = Overrides { listen: Some("127.0.0.1:9002".into()), ..Default::default() };
             let c = load(Some(&PathBuf::from("r.toml")), &o).unwrap();
             assert_eq!(c.listen, "127.0.0.1:9002");

@@ -39,7 +39,8 @@ pub struct Config {
     pub mode: Mode,
     /// Address to listen on. Default `127.0.0.1:8080`.
     pub listen: String,
-    /// Directory for the SQLite database and media. Default `./risala-data`.
+    /// Directory of the SQLite database (media are stored in the database, on either engine);
+    /// unused with PostgreSQL. Default `./risala-data`.
     pub data_dir: PathBuf,
     /// `postgres://…` to use PostgreSQL; unset = SQLite in `data_dir`. Default unset.
     pub database_url: Option<String>,
@@ -243,7 +244,7 @@ log_level = "info"
 # Sandbox: a message to an unknown number creates that customer (off: the send fails with 131026).
 auto_create_customers = true
 
-# Message template review: "auto" (the rule set in the README decides after
+# Message template review: "auto" (the rules of the book's Templates chapter decide after
 # template_review_delay) or "manual" (templates stay PENDING until
 # `risala admin templates review` or POST /admin/v1/templates/{id}/review decides).
 template_review = "auto"

@@ -1,8 +1,8 @@
 //! Rate cards, per-message pricing and the ledger, written once for both engines.
 //!
-//! The pricing a message gets is stored in the message's own plan ([`pricing_stmt`]); the
+//! The pricing a message gets is stored in the message's own plan (`pricing_stmt`); the
 //! charge is copied into the ledger in the plan of the status change that delivers it
-//! ([`charge_stmt`]), guarded so it applies only if that change did, and keyed by the message id
+//! (`charge_stmt`), guarded so it applies only if that change did, and keyed by the message id
 //! so a message is charged at most once. A failed message has no pricing row: never charged.
 
 use async_trait::async_trait;

@@ -6,7 +6,7 @@ use risala_core::model::*;
 use risala_core::store::*;
 use risala_core::StoreError;
 
-use crate::db::{Engine, Plan, Stmt};
+use crate::db::{Engine, Plan};
 use crate::params;
 use crate::sql::webhooks::*;
 use crate::value::{Row, Value};
@@ -14,15 +14,6 @@ use crate::SqlStore;
 
 fn outbox_params(e: &NewOutboxEvent) -> Vec<Value> {
     params![&e.business_id, &e.waba_id, e.phone_number_id.as_deref(), &e.ordering_key, &e.field, &e.value, e.created_at]
-}
-
-/// The statement that queues one webhook change, for producers to put in the same [`Plan`] as
-/// the change it reports (a message, a status, a template decision), so the event exists if and
-/// only if the change committed. After the plan commits, wake the delivery worker
-/// (`risala_core::ports::WebhookWaker::wake`); otherwise it finds the row within its
-/// fallback poll interval (1 s by default). `e.value` must be JSON text.
-pub fn outbox_insert_stmt(e: &NewOutboxEvent) -> Stmt {
-    Stmt::new(INSERT_OUTBOX, outbox_params(e))
 }
 
 /// Outbox rows leased to this process's delivery worker, by id, with the lease's end (SQLite).

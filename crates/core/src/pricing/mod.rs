@@ -1,5 +1,5 @@
 //! Per-message pricing (PMP): which messages are charged, in which category and at what rate.
-//! Rate cards are data (see [`card`]); money is integer micro-units of the card's currency
+//! Rate cards are data (see [`crate::model::rate_card`]); money is integer micro-units of the card's currency
 //! (1 USD = 1,000,000), never floats. Charges are recorded in a ledger when a message is
 //! delivered, as Meta charges PMP on delivery.
 

@@ -1,6 +1,6 @@
 //! Messaging limits, the quality rating and blocks.
 //!
-//! - [`tier`]: the portfolio's messaging limit tiers; a business-initiated template (outside a
+//! - [`crate::model::tier`]: the portfolio's messaging limit tiers; a business-initiated template (outside a
 //!   customer service window) to a customer not reached in the last 24 hours counts one unique
 //!   customer; beyond the tier's limit the send fails with 131048. Automatic upgrade to the
 //!   next tier once at least half the limit was used in the last 7 days, `check_interval`
@@ -9,7 +9,7 @@
 //! - Blocks both ways: a customer blocks a business number (the business's messages then fail
 //!   with 131026, uncharged); a business blocks users (`block_users`, [`blocklist`]).
 //! - [`events`]: `phone_number_quality_update` and `business_capability_update`.
-//! - [`service`]: the rules over storage and the clock; [`QualityStore`]: what it stores.
+//! - [`service`]: the rules over storage and the clock; [`crate::store::QualityStore`]: what it stores.
 
 pub mod blocklist;
 pub mod events;

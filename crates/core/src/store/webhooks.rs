@@ -43,8 +43,9 @@ pub trait WebhookStore: Send + Sync {
     async fn number_override(&self, phone_number_id: &str) -> StoreResult<Option<NumberOverride>>;
     async fn delete_number_override(&self, phone_number_id: &str) -> StoreResult<bool>;
 
-    /// Queue changes (state `pending`, due at `created_at`); returns their ids. Producers that
-    /// write their own plan use `risala_store::webhooks::outbox_insert_stmt` instead.
+    /// Queue changes (state `pending`, due at `created_at`); returns their ids. A change that
+    /// reports another write is queued in that write's own plan instead (each store area adds
+    /// its outbox insert to the plan), so the two commit together.
     async fn enqueue(&self, events: &[NewOutboxEvent]) -> StoreResult<Vec<i64>>;
 
     /// Lease up to `limit` due rows to `owner` until `lease_until`, oldest first. A row is due

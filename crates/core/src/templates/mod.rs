@@ -1,5 +1,5 @@
 //! Message templates: the model, the creation rules ([`validate`]), the review engine
-//! ([`review`]), send-time rendering ([`render`]), the webhook values ([`events`]) and the
+//! ([`review`]), send-time rendering ([`mod@render`]), the webhook values ([`events`]) and the
 //! service that ties them to storage and time ([`service`]).
 
 pub mod events;

@@ -1,6 +1,6 @@
 //! The review engine: the rules a new or edited template is judged by, in order. The first
 //! rule that fails decides; a template that passes them all is approved (possibly in another
-//! category). The rules are listed in the README ("Templates").
+//! category). The rules are listed in the book (`docs/src/templates.md`).
 
 use serde_json::Value;
 

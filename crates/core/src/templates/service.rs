@@ -71,6 +71,9 @@ pub struct TemplateService {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     config: TemplateConfig,
+    /// The last creation time handed out: templates created in one millisecond still get
+    /// distinct, increasing times, so "oldest first" (the template limit) is creation order.
+    last_created: Arc<std::sync::atomic::AtomicI64>,
 }
 
 pub(super) type Change = Option<(Template, Vec<OutboxRow>, bool)>;
@@ -106,7 +109,7 @@ fn not_found(id: &str) -> ApiError {
 
 impl TemplateService {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: TemplateConfig) -> Self {
-        TemplateService { store, clock, config }
+        TemplateService { store, clock, config, last_created: Arc::default() }
     }
 
     pub fn config(&self) -> &TemplateConfig {
@@ -207,6 +210,15 @@ impl TemplateService {
         Ok(n)
     }
 
+    /// `now`, or just after the last creation through this service when that was in the same
+    /// millisecond.
+    fn creation_time(&self, now: Millis) -> Millis {
+        use std::sync::atomic::Ordering;
+        let prev = self.last_created.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| Some(now.max(last + 1)));
+        let prev = prev.unwrap_or(now);
+        now.max(prev + 1)
+    }
+
     /// `POST /{waba-id}/message_templates`.
     pub async fn create(&self, waba: &Waba, body: &Map<String, Value>) -> Result<Template, ApiError> {
         let spec = validate::parse_create(body)?;
@@ -246,7 +258,7 @@ impl TemplateService {
             approved_edits: Vec::new(),
             status_before: None,
             version: 1,
-            created_at: now,
+            created_at: self.creation_time(now),
             updated_at: now,
         };
         let (t, rows) = self.review_now(t, now);

@@ -4,9 +4,10 @@
 //!
 //! The document is plain JSON built with `serde_json::json!`: shared pieces (error envelope,
 //! error responses, security schemes, small builders) live here, the customer API in
-//! [`customer`], the Graph endpoints in [`graph`], message templates in [`templates`], webhook
-//! subscriptions and the admin API's webhook inspector in [`webhooks`]. `tests/openapi.rs` checks that every route
-//! of the route table is described and that every `$ref` resolves.
+//! `customer.rs`, the Graph endpoints in `graph.rs`, message templates in `templates.rs`, webhook
+//! subscriptions and the admin API's webhook inspector in `webhooks.rs`. The API tests'
+//! `openapi` module (`tests/api/openapi.rs`) checks that every route of the route table is
+//! described and that every `$ref` resolves.
 
 mod billing;
 mod customer;
