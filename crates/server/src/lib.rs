@@ -1,5 +1,6 @@
-//! Risala's HTTP server: the Graph API, operations endpoints, and (as they land) the customer,
-//! admin and sandbox APIs.
+//! Risala's HTTP server (axum): the Graph API, the customer API and its WebSocket, the admin and
+//! sandbox APIs, and the operations endpoints, one folder per surface under [`routes`]; the one
+//! Graph error response ([`error`]); the background sweeps and the webhook worker it runs.
 
 pub mod config;
 pub mod error;
