@@ -2,6 +2,9 @@
 //! `harness`): the same suite over both engines, so a statement that one dialect reads
 //! differently shows up here rather than in production.
 
+// A test stops at the first failed step, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod harness;
 
 mod fixtures;
