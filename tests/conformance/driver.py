@@ -105,6 +105,17 @@ alice = Customer("15550001111", "Alice")
 bob = Customer("15550002222", "Bob")
 
 # ---------------------------------------------------------------- inbound: every type, parsed by pywa
+with check("webhooks", "non-ASCII escaped as Meta does: re-escaping the parsed body gives the signed bytes"):
+    text = "مرحبا، هل طلبي جاهز؟ Café ✓ 👍🏽"
+    wid = alice.send("text", {"body": text})
+    m = wait_for(lambda: msg_where(lambda m: m.id == wid), what="inbound Arabic text")
+    assert m.text == text, m.text
+    raw = next(d["body"] for d in list(receiver.deliveries) if wid in d["body"])
+    assert raw.isascii(), raw
+    assert "\\u0645\\u0631" in raw and "\\ud83d\\udc4d" in raw, raw
+    # What a client that re-encodes the parsed body before checking the signature computes.
+    assert json.dumps(json.loads(raw), separators=(",", ":")) == raw, raw
+
 with check(C, "receive text (types.Message)"):
     wid = alice.send("text", {"body": "Hi, is my order ready?"})
     m = wait_for(lambda: msg_where(lambda m: m.id == wid), what="inbound text")

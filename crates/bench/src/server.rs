@@ -104,6 +104,9 @@ pub async fn serve(data_dir: PathBuf, database_url: Option<String>) -> anyhow::R
         demo_token: Some(TOKEN.into()),
         // The bench measures the server, not the per-number policy (80/s by default).
         throughput_mps: 0,
+        // Its figures are for batched webhooks (up to 100 changes per POST; the server's default
+        // is one change per POST): its receiver reads every change of a POST.
+        webhooks: risala_delivery::DeliveryConfig { batch_max_count: 100, ..Default::default() },
         ..risala_server::Config::default()
     };
     let listener = risala_server::listen(&config.listen).await?;

@@ -4,6 +4,7 @@
 //! with the changes of one WABA sharing an entry.
 
 use std::collections::HashMap;
+use std::fmt::Write;
 
 use risala_core::model::{Delivery, WABA_OBJECT};
 
@@ -52,15 +53,18 @@ pub fn chunk(rows: Vec<Delivery>, max_count: usize, max_bytes: usize) -> (Vec<Ve
             cur = g;
             continue;
         }
-        // Larger than one POST: the prefix that fits (at least one change) goes alone.
+        // Larger than one POST: the prefix that fits (at least one change) goes alone, and the
+        // rest of this conversation waits for it.
         let mut part = Vec::new();
         let mut bytes = 0usize;
+        let mut full = false;
         for r in g {
             let size = change_size(&r);
-            if overflow.is_empty() && (part.is_empty() || (part.len() < max_count && bytes + size <= max_bytes)) {
+            if !full && (part.is_empty() || (part.len() < max_count && bytes + size <= max_bytes)) {
                 bytes += size;
                 part.push(r);
             } else {
+                full = true;
                 overflow.push(r.id);
             }
         }
@@ -70,6 +74,28 @@ pub fn chunk(rows: Vec<Delivery>, max_count: usize, max_bytes: usize) -> (Vec<Ve
         chunks.push(cur);
     }
     (chunks, overflow)
+}
+
+/// Append JSON text with every non-ASCII character written as `\uXXXX` (lowercase hex, a
+/// surrogate pair beyond the BMP), as Meta writes webhook bodies: the signature is over these
+/// bytes, and clients that re-escape the parsed body before checking it get the same bytes.
+/// JSON's structure is ASCII, so non-ASCII only occurs inside strings, where the escape means
+/// the same character.
+pub fn push_ascii_json(out: &mut String, json: &str) {
+    if json.is_ascii() {
+        out.push_str(json);
+        return;
+    }
+    let mut units = [0u16; 2];
+    for c in json.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            for u in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{u:04x}");
+            }
+        }
+    }
 }
 
 fn json_str(s: &str) -> String {
@@ -102,7 +128,7 @@ pub fn envelope(rows: &[Delivery]) -> String {
             out.push(',');
         }
         out.push_str("{\"id\":");
-        out.push_str(&json_str(waba));
+        push_ascii_json(&mut out, &json_str(waba));
         if !messages {
             let t = changes.iter().map(|c| c.created_at).min().unwrap_or(0).div_euclid(1000);
             out.push_str(&format!(",\"time\":{t}"));
@@ -113,9 +139,9 @@ pub fn envelope(rows: &[Delivery]) -> String {
                 out.push(',');
             }
             out.push_str("{\"value\":");
-            out.push_str(if c.value.trim().is_empty() { "{}" } else { &c.value });
+            push_ascii_json(&mut out, if c.value.trim().is_empty() { "{}" } else { &c.value });
             out.push_str(",\"field\":");
-            out.push_str(&json_str(&c.field));
+            push_ascii_json(&mut out, &json_str(&c.field));
             out.push('}');
         }
         out.push_str("]}");
@@ -129,6 +155,32 @@ mod tests {
     use super::*;
     use risala_core::model::DeliveryState;
     use serde_json::json;
+
+    #[test]
+    fn every_oversized_conversation_sends_its_head() {
+        // One change per POST, two conversations of three: each sends its first change, the
+        // rest wait; no empty POST.
+        let rows: Vec<Delivery> =
+            (0..6).map(|i| row(i, if i % 2 == 0 { "a" } else { "b" }, "w", "messages", "{}")).collect();
+        let (chunks, overflow) = chunk(rows, 1, 1_000_000);
+        let ids: Vec<Vec<i64>> = chunks.iter().map(|c| c.iter().map(|r| r.id).collect()).collect();
+        assert_eq!(ids, vec![vec![0], vec![1]]);
+        assert_eq!(overflow, vec![2, 4, 3, 5]);
+    }
+
+    #[test]
+    fn non_ascii_is_escaped_as_meta_does() {
+        let mut out = String::new();
+        push_ascii_json(&mut out, r#"{"body":"مرحبا é 👍 \"x\""}"#);
+        assert_eq!(out, r#"{"body":"\u0645\u0631\u062d\u0628\u0627 \u00e9 \ud83d\udc4d \"x\""}"#);
+        assert!(out.is_ascii());
+        // The same text once parsed.
+        let a: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(a["body"], "مرحبا é 👍 \"x\"");
+        let mut plain = String::new();
+        push_ascii_json(&mut plain, r#"{"a":1}"#);
+        assert_eq!(plain, r#"{"a":1}"#);
+    }
 
     fn row(id: i64, key: &str, waba: &str, field: &str, value: &str) -> Delivery {
         Delivery {

@@ -117,7 +117,8 @@ pub struct DeliveryConfig {
     pub backoff_initial: Duration,
     /// Longest delay between two attempts. Default `1h`.
     pub backoff_max: Duration,
-    /// Most changes in one POST. Default 100.
+    /// Most changes in one POST. Default 1: many client libraries read only
+    /// `entry[0].changes[0]` and would silently drop the rest of a batch.
     pub batch_max_count: usize,
     /// Most bytes of changes in one POST (at most 3 MB, Meta's limit). Default 1000000.
     pub batch_max_bytes: usize,
@@ -145,7 +146,7 @@ impl Default for DeliveryConfig {
             max_retry_age: Duration::secs(7 * 86_400),
             backoff_initial: Duration::secs(2),
             backoff_max: Duration::secs(3600),
-            batch_max_count: 100,
+            batch_max_count: 1,
             batch_max_bytes: 1_000_000,
             max_in_flight_per_endpoint: 4,
             poll_interval: Duration::secs(1),

@@ -305,7 +305,10 @@ max_retry_age = "7d"
 backoff_initial = "2s"
 backoff_max = "1h"
 # Most changes, and most bytes of changes, in one POST (bytes at most 3 MB, Meta's limit).
-batch_max_count = 100
+# One change per POST by default, as Meta mostly sends them: many client libraries read only
+# entry[0].changes[0] and would drop the rest. Batching (e.g. 100) needs a receiver that reads
+# every entry and change; it saves a POST per change.
+batch_max_count = 1
 batch_max_bytes = 1000000
 # Most POSTs in flight to one callback URL (connections are kept alive and reused).
 max_in_flight_per_endpoint = 4

@@ -20,10 +20,13 @@ use serde_json::{json, Value};
 const HOUR: i64 = 3_600_000;
 const TOKEN: &str = "verify-me-please";
 
+/// Retries an hour apart, and batched delivery (up to 100 changes per POST): most tests here
+/// exercise batching; `one_change_per_post_by_default` checks the default.
 fn config(db: &Database) -> Config {
     let mut c = db.config();
     c.webhooks.backoff_initial = Dur::secs(3600);
     c.webhooks.backoff_max = Dur::secs(3600);
+    c.webhooks.batch_max_count = 100;
     c
 }
 
@@ -247,6 +250,35 @@ async fn restart(engine: Engine) {
 }
 engine_test!(receiver_down_across_a_restart_gets_everything, super::restart);
 
+async fn one_change_per_post(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    assert_eq!(app.config.webhooks.batch_max_count, 1, "the default");
+    let rcv = WebhookReceiver::start(TOKEN).await.unwrap();
+    rcv.set_app_secret(&app.demo.app.app_secret);
+    subscribe(&app, &rcv).await;
+    // Two conversations: each change goes alone, and each conversation's order holds.
+    let events: Vec<NewOutboxEvent> = (0..12).map(|i| event(&app, &format!("k{}", i % 2), i)).collect();
+    enqueue(&app, events).await;
+    assert!(rcv.wait_accepted(12, Duration::from_secs(20)).await, "{} accepted", rcv.accepted().len());
+    let posts = rcv.posts();
+    assert_eq!(posts.len(), 12, "one POST per change");
+    for p in &posts {
+        assert_eq!(p.changes().len(), 1, "{}", p.json);
+        assert_eq!(p.json["entry"].as_array().map(Vec::len), Some(1));
+        assert_eq!(p.signature_valid, Some(true));
+    }
+    for k in ["k0", "k1"] {
+        let seq: Vec<i64> =
+            rcv.accepted_once(test_id).iter().filter(|v| v["key"] == k).filter_map(|v| v["seq"].as_i64()).collect();
+        let mut sorted = seq.clone();
+        sorted.sort();
+        assert_eq!(seq, sorted, "order of {k}");
+    }
+    app.stop().await;
+}
+engine_test!(one_change_per_post_by_default, super::one_change_per_post);
+
 async fn signatures(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let mut c = config(&db);
@@ -268,6 +300,14 @@ async fn signatures(engine: Engine) {
         assert_eq!(p.json["object"], "whatsapp_business_account");
         assert_eq!(p.json["entry"][0]["id"], app.waba_id());
     }
+    // Meta's bytes: every non-ASCII character escaped as lowercase \uXXXX (a surrogate pair
+    // beyond the BMP), signed as sent, and the same text once parsed.
+    let p7 = posts.iter().find(|p| p.changes().iter().any(|(_, _, v)| v["test_id"] == "s7/7")).unwrap();
+    let raw = std::str::from_utf8(&p7.body).unwrap();
+    assert!(raw.is_ascii(), "{raw}");
+    assert!(raw.contains(r"\u0645\u0631\u062d\u0628\u0627") && raw.contains(r"\ud83c\udf89"), "{raw}");
+    let v7 = p7.changes().into_iter().find(|(_, _, v)| v["test_id"] == "s7/7").unwrap().2;
+    assert_eq!(v7["text"], "مرحبا \"quoted\" \\ 🎉");
     // The same receiver with another secret refuses (401): the check can fail.
     assert!(!risala_testkit::webhooks::signature_matches(
         "0123",
