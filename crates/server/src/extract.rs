@@ -100,7 +100,8 @@ impl FromRequestParts<AppState> for Caller {
 
 /// A request body as a JSON object: from JSON, or from form fields (values that look like
 /// JSON objects or arrays are parsed, as Graph does for `components=[…]`). An empty body is
-/// an empty object.
+/// an empty object. Parameters in the query string are merged in, as Graph merges them on
+/// POST (`POST /{id}/messages?messaging_product=whatsapp`); the body wins on a conflict.
 #[derive(Debug, Clone, Default)]
 pub struct GraphBody(pub Map<String, Value>);
 
@@ -109,13 +110,34 @@ impl<S: Send + Sync> FromRequest<S> for GraphBody {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let ct = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+        let query = parse_query(req.uri().query())?;
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             GraphError(ApiError::invalid(format!("The request body could not be read: {}", e.body_text())))
         })?;
         if bytes.len() > MAX_BODY {
             return Err(ApiError::invalid(format!("The request body is larger than {MAX_BODY} bytes.")).into());
         }
-        parse_body(&ct, &bytes).map(GraphBody).map_err(GraphError)
+        let mut body = parse_body(&ct, &bytes)?;
+        for (k, v) in query {
+            // Graph's request-level parameters authenticate the call; they are not part of it.
+            if !GRAPH_REQUEST_PARAMS.contains(&k.as_str()) {
+                body.entry(k).or_insert_with(|| form_value(v));
+            }
+        }
+        Ok(GraphBody(body))
+    }
+}
+
+/// Query parameters that belong to the request, not to the object it writes.
+const GRAPH_REQUEST_PARAMS: &[&str] = &["access_token", "appsecret_proof", "appsecret_time"];
+
+/// A form or query value: JSON objects and arrays are parsed, anything else is a string.
+fn form_value(v: String) -> Value {
+    let t = v.trim_start();
+    if t.starts_with('{') || t.starts_with('[') {
+        serde_json::from_str(&v).unwrap_or(Value::String(v))
+    } else {
+        Value::String(v)
     }
 }
 
@@ -131,13 +153,7 @@ fn parse_body(content_type: &str, bytes: &[u8]) -> Result<Map<String, Value>, Ap
             .map_err(|e| ApiError::invalid(format!("The form body could not be parsed: {e}")))?;
         let mut m = Map::new();
         for (k, v) in pairs {
-            let t = v.trim_start();
-            let val = if t.starts_with('{') || t.starts_with('[') {
-                serde_json::from_str(&v).unwrap_or(Value::String(v))
-            } else {
-                Value::String(v)
-            };
-            m.insert(k, val);
+            m.insert(k, form_value(v));
         }
         return Ok(m);
     }

@@ -469,3 +469,29 @@ async fn platform_sign_in(engine: Engine) {
     app.stop().await;
 }
 engine_test!(platform_mode_signs_customers_in_with_a_code, super::platform_sign_in);
+
+/// Graph merges query-string parameters with the body of a POST; the body wins on a conflict,
+/// and the token in the query authenticates without becoming part of the message.
+async fn query_parameters(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let other = "15550009999";
+    let url = app.url(&format!(
+        "/v23.0/{}/messages?messaging_product=whatsapp&to={other}&access_token={DEMO_TOKEN}",
+        app.phone_number_id()
+    ));
+    let body = json!({"to": CUSTOMER, "type": "text", "text": {"body": "from the query"}});
+    let r = json_response(app.client.post(&url).json(&body).send().await.unwrap()).await;
+    assert_eq!(r.0, 200, "{}", r.1);
+    assert_eq!(r.1["contacts"][0]["wa_id"], CUSTOMER, "the body's `to` wins: {}", r.1);
+    // A form body works the same way.
+    let form = [("to", CUSTOMER), ("type", "text"), ("text", r#"{"body":"form"}"#)];
+    let r = json_response(app.client.post(&url).form(&form).send().await.unwrap()).await;
+    assert_eq!(r.0, 200, "{}", r.1);
+    // Without it anywhere, messaging_product is still required.
+    let bare = app.url(&format!("/v23.0/{}/messages", app.phone_number_id()));
+    let r = json_response(app.client.post(&bare).bearer_auth(DEMO_TOKEN).json(&body).send().await.unwrap()).await;
+    assert_graph_error(&r, 400, 131008);
+    app.stop().await;
+}
+engine_test!(post_parameters_in_the_query_string_are_merged, super::query_parameters);
