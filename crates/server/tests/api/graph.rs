@@ -119,3 +119,18 @@ async fn paging(engine: Engine) {
     app.stop().await;
 }
 engine_test!(cursor_paging, super::paging);
+
+/// `business_verification_status` shows the operator's setting of the WABA, not a constant.
+async fn verification_status(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let path = format!("/v23.0/{}?fields=business_verification_status", app.waba_id());
+    let (s, v) = app.get(&path).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["business_verification_status"], "not_verified", "{v}");
+    let (s, v) = app.post(&format!("/admin/v1/wabas/{}/settings", app.waba_id()), &json!({"verified": true})).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(app.get(&path).await.1["business_verification_status"], "verified");
+    app.stop().await;
+}
+engine_test!(business_verification_follows_the_operator, super::verification_status);

@@ -37,7 +37,8 @@ pub async fn get_object(
         ObjectKind::Waba => {
             caller.require(Permission::Management)?;
             let w = state.tenancy.waba(&id, scope).await?;
-            let mut all = repr::waba(&w);
+            let verified = state.messaging.waba_settings(&w.id).await?.verified;
+            let mut all = repr::waba(&w, verified);
             if let Some(sel) = fields.as_deref().and_then(|f| f.iter().find(|f| f.name == "pricing_analytics")) {
                 all.insert("pricing_analytics".into(), state.reports.pricing_analytics(&w.id, &sel.modifiers).await?);
             }

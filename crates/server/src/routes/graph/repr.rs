@@ -52,7 +52,10 @@ pub fn phone_number(p: &PhoneNumber) -> Map<String, Value> {
     }))
 }
 
-pub fn waba(w: &Waba) -> Map<String, Value> {
+/// A WABA; `verified` is the operator's setting (`POST /admin/v1/wabas/{id}/settings`), shown
+/// as Meta's `business_verification_status` (`verified` / `not_verified`, lowercase as the live
+/// API answers).
+pub fn waba(w: &Waba, verified: bool) -> Map<String, Value> {
     obj(json!({
         "id": w.id,
         "name": w.name,
@@ -60,7 +63,7 @@ pub fn waba(w: &Waba) -> Map<String, Value> {
         "message_template_namespace": w.message_template_namespace,
         "currency": w.currency,
         "account_review_status": "APPROVED",
-        "business_verification_status": "verified",
+        "business_verification_status": if verified { "verified" } else { "not_verified" },
         "ownership_type": "SELF",
         "country": "US",
         "health_status": {"can_send_message": "AVAILABLE"},
