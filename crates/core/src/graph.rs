@@ -132,10 +132,171 @@ pub fn page_request(limit: Option<&str>, after: Option<&str>, before: Option<&st
     Ok(PageRequest { after, before, limit })
 }
 
+/// How a `filtering` condition compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterOp {
+    Equal,
+    NotEqual,
+    In,
+    NotIn,
+}
+
+/// One condition of Graph's `filtering=[{"field":…,"operator":…,"value":…}]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    pub field: String,
+    pub op: FilterOp,
+    /// The value, or the values of `IN` / `NOT_IN`, as text (`true`, `LIVE`, `TIER_2K`).
+    pub values: Vec<String>,
+}
+
+impl Filter {
+    /// Whether `value` (the field's value of one item) passes this condition.
+    pub fn passes(&self, value: &str) -> bool {
+        let hit = self.values.iter().any(|v| v.eq_ignore_ascii_case(value));
+        match self.op {
+            FilterOp::Equal | FilterOp::In => hit,
+            FilterOp::NotEqual | FilterOp::NotIn => !hit,
+        }
+    }
+}
+
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Parse `filtering` (a JSON array of conditions) over the fields a list supports; anything
+/// else is error 100 naming what is wrong.
+pub fn parse_filtering(raw: &str, fields: &[&str]) -> Result<Vec<Filter>, ApiError> {
+    let bad = |why: String| ApiError::invalid(format!("Invalid parameter: filtering {why}"));
+    let v: Value = serde_json::from_str(raw).map_err(|_| bad("must be valid JSON".into()))?;
+    let Value::Array(conds) = v else { return Err(bad("must be a JSON array of conditions".into())) };
+    let mut out = Vec::new();
+    for (i, c) in conds.iter().enumerate() {
+        let field = c["field"].as_str().ok_or_else(|| bad(format!("[{i}].field is required")))?;
+        if !fields.contains(&field) {
+            return Err(bad(format!("[{i}].field: '{field}' is not one of {}", fields.join(", "))));
+        }
+        let op = match c["operator"].as_str().map(str::to_ascii_uppercase).as_deref() {
+            Some("EQUAL") => FilterOp::Equal,
+            Some("NOT_EQUAL") => FilterOp::NotEqual,
+            Some("IN") => FilterOp::In,
+            Some("NOT_IN") => FilterOp::NotIn,
+            Some(o) => return Err(bad(format!("[{i}].operator: '{o}' is not EQUAL, NOT_EQUAL, IN or NOT_IN"))),
+            None => return Err(bad(format!("[{i}].operator is required"))),
+        };
+        let values = match (op, &c["value"]) {
+            (FilterOp::In | FilterOp::NotIn, Value::Array(a)) => {
+                a.iter().map(scalar_text).collect::<Option<Vec<_>>>().filter(|v| !v.is_empty())
+            }
+            (FilterOp::Equal | FilterOp::NotEqual, v) => scalar_text(v).map(|s| vec![s]),
+            _ => None,
+        }
+        .ok_or_else(|| bad(format!("[{i}].value must be a string, number or boolean (an array for IN and NOT_IN)")))?;
+        out.push(Filter { field: field.to_string(), op, values });
+    }
+    Ok(out)
+}
+
+/// Parse `sort=field.asc|field.desc` over the fields a list supports: the field and whether
+/// descending.
+pub fn parse_sort(raw: &str, fields: &[&str]) -> Result<(String, bool), ApiError> {
+    let (field, dir) = raw.rsplit_once('.').unwrap_or((raw, "asc"));
+    let desc = match dir {
+        "asc" => false,
+        "desc" => true,
+        _ => return Err(ApiError::invalid(format!("Invalid parameter: sort '{raw}' must end in .asc or .desc"))),
+    };
+    if !fields.contains(&field) {
+        return Err(ApiError::invalid(format!(
+            "Invalid parameter: sort '{raw}': '{field}' is not one of {}",
+            fields.join(", ")
+        )));
+    }
+    Ok((field.to_string(), desc))
+}
+
+/// Parse `summary=`: `total_count` (or `true`) asks for the total count; anything else is an
+/// error rather than ignored.
+pub fn parse_summary(raw: &str) -> Result<bool, ApiError> {
+    let mut total = false;
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match part {
+            "total_count" | "true" => total = true,
+            "false" => {}
+            other => {
+                return Err(ApiError::invalid(format!(
+                    "Invalid parameter: summary '{other}' is not supported (total_count is)"
+                )))
+            }
+        }
+    }
+    Ok(total)
+}
+
+/// A page of `items` (in their order, ids unique) for a page request, cursors being ids: for
+/// lists filtered or sorted in memory.
+pub fn page_in_memory<T: Clone>(items: &[T], id: impl Fn(&T) -> &str, page: &PageRequest) -> crate::model::Page<T> {
+    let pos = |c: &str| items.iter().position(|t| id(t) == c);
+    let limit = page.limit.max(1);
+    let (start, end) = match (&page.after, &page.before) {
+        (Some(a), _) => {
+            let s = pos(a).map(|i| i + 1).unwrap_or(items.len());
+            (s, (s + limit).min(items.len()))
+        }
+        (None, Some(b)) => {
+            let e = pos(b).unwrap_or(0);
+            (e.saturating_sub(limit), e)
+        }
+        (None, None) => (0, limit.min(items.len())),
+    };
+    crate::model::Page {
+        items: items[start..end].to_vec(),
+        has_more_after: end < items.len(),
+        has_more_before: start > 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn filtering_sort_and_summary() {
+        let f = parse_filtering(r#"[{"field":"account_mode","operator":"EQUAL","value":"LIVE"}]"#, &["account_mode"])
+            .unwrap();
+        assert!(f[0].passes("LIVE") && !f[0].passes("SANDBOX"));
+        let f =
+            parse_filtering(r#"[{"field":"account_mode","operator":"NOT_IN","value":["LIVE"]}]"#, &["account_mode"])
+                .unwrap();
+        assert!(f[0].passes("SANDBOX"));
+        for bad in [
+            "nope",
+            "{}",
+            r#"[{"field":"x","operator":"EQUAL","value":1}]"#,
+            r#"[{"field":"account_mode","operator":"LIKE","value":1}]"#,
+            r#"[{"field":"account_mode","operator":"IN","value":"LIVE"}]"#,
+        ] {
+            let e = parse_filtering(bad, &["account_mode"]).unwrap_err();
+            assert_eq!(e.code, crate::ErrorCode::InvalidParameter, "{bad}");
+        }
+        assert_eq!(parse_sort("creation_time.desc", &["creation_time"]).unwrap(), ("creation_time".into(), true));
+        assert!(parse_sort("name.desc", &["creation_time"]).is_err());
+        assert!(parse_sort("creation_time.up", &["creation_time"]).is_err());
+        assert!(parse_summary("total_count").unwrap());
+        assert!(parse_summary("nonsense").is_err());
+        let items = vec!["a", "b", "c", "d"];
+        let p = page_in_memory(&items, |s| s, &PageRequest { after: Some("a".into()), before: None, limit: 2 });
+        assert_eq!((p.items, p.has_more_before, p.has_more_after), (vec!["b", "c"], true, true));
+        let p = page_in_memory(&items, |s| s, &PageRequest { after: None, before: Some("c".into()), limit: 5 });
+        assert_eq!((p.items, p.has_more_before, p.has_more_after), (vec!["a", "b"], false, true));
+    }
 
     #[test]
     fn parses_nested_fields() {

@@ -60,6 +60,9 @@ pub struct GraphList<T> {
     pub data: Vec<T>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,
+    /// `summary` when the request asked for one (`summary=total_count`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<serde_json::Value>,
 }
 
 /// `{"success":true}`.

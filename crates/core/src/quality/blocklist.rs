@@ -150,6 +150,11 @@ impl QualityService {
     pub async fn blocked_users(&self, phone: &PhoneNumber, page: &PageRequest) -> Result<Page<String>, ApiError> {
         Ok(self.store().page_blocks(&phone.id, BlockSide::Business, page).await?)
     }
+
+    /// How many users a business number blocked.
+    pub async fn blocked_users_count(&self, phone: &PhoneNumber) -> Result<i64, ApiError> {
+        Ok(self.store().count_blocks(&phone.id, BlockSide::Business).await?)
+    }
 }
 
 #[cfg(test)]

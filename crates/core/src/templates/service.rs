@@ -286,6 +286,28 @@ impl TemplateService {
         Ok(self.store.page_templates(waba_id, filter, page).await?)
     }
 
+    /// The `summary` of a template list: how many templates pass `filter`, how many live
+    /// templates the WABA holds, and its limit.
+    pub async fn summary(&self, waba_id: &str, filter: &TemplateFilter) -> Result<Value, ApiError> {
+        let mut total = 0usize;
+        let mut page = PageRequest { limit: 1000, ..Default::default() };
+        loop {
+            let p = self.store.page_templates(waba_id, filter, &page).await?;
+            total += p.items.len();
+            page.after = p.items.last().map(|t| t.id.clone());
+            if !p.has_more_after || page.after.is_none() {
+                break;
+            }
+        }
+        let live = self.store.count_templates(waba_id).await?;
+        let limit = self.store.waba_settings(waba_id).await?.template_limit();
+        Ok(serde_json::json!({
+            "total_count": total,
+            "message_template_count": live,
+            "message_template_limit": limit,
+        }))
+    }
+
     /// `POST /{template-id}` with `components` and/or `category`.
     pub async fn edit(&self, id: &str, body: &Map<String, Value>) -> Result<Template, ApiError> {
         let category = match body.get("category") {

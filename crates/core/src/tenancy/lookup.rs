@@ -7,12 +7,29 @@
 
 use super::TenancyService;
 use crate::error::{ApiError, ErrorCode};
+use crate::graph::{page_in_memory, Filter};
 use crate::model::{App, Business, ObjectKind, ObjectRef, Page, PageRequest, PhoneNumber, Waba};
 
 /// Graph's answer to an id that is not a number (a username or alias it does not know).
 pub fn alias_not_found(alias: &str) -> ApiError {
     ApiError::new(ErrorCode::AliasNotFound, format!("Some of the aliases you requested do not exist: {alias}"))
         .with_message(format!("Some of the aliases you requested do not exist: {alias}"))
+}
+
+/// Fields `filtering=` supports on a WABA's numbers (Meta's list).
+pub const NUMBER_FILTERS: &[&str] = &["account_mode", "messaging_limit_tier", "is_official_business_account"];
+/// Fields `sort=` supports on a WABA's numbers.
+pub const NUMBER_SORTS: &[&str] = &["creation_time", "last_onboarded_time"];
+
+/// A number's value of a filterable field, as text.
+fn number_field(n: &PhoneNumber, field: &str) -> String {
+    match field {
+        "account_mode" => n.account_mode.clone(),
+        "messaging_limit_tier" => n.messaging_limit_tier.clone(),
+        // No number is an official business account yet.
+        "is_official_business_account" => "false".into(),
+        _ => String::new(),
+    }
 }
 
 fn sees(scope: Option<&str>, business_id: &str) -> bool {
@@ -73,9 +90,36 @@ impl TenancyService {
         Ok(self.store.list_apps(Some(business_id)).await?.into_iter().next())
     }
 
-    /// A page of a WABA's numbers.
-    pub async fn phone_numbers(&self, waba_id: &str, page: &PageRequest) -> Result<Page<PhoneNumber>, ApiError> {
-        Ok(self.store.page_phone_numbers(waba_id, page).await?)
+    /// A page of a WABA's numbers that pass `filters`, in id order or by `sort` (a field of
+    /// [`NUMBER_SORTS`] and whether descending), and how many pass in all. A WABA holds a handful
+    /// of numbers (Meta allows 2 to 20 a portfolio), so they are filtered and paged in memory.
+    pub async fn phone_numbers(
+        &self,
+        waba_id: &str,
+        filters: &[Filter],
+        sort: Option<&(String, bool)>,
+        page: &PageRequest,
+    ) -> Result<(Page<PhoneNumber>, usize), ApiError> {
+        let mut all = Vec::new();
+        let mut req = PageRequest { limit: 1000, ..Default::default() };
+        loop {
+            let p = self.store.page_phone_numbers(waba_id, &req).await?;
+            req.after = p.items.last().map(|n| n.id.clone());
+            all.extend(p.items);
+            if !p.has_more_after || req.after.is_none() {
+                break;
+            }
+        }
+        all.retain(|n| filters.iter().all(|f| f.passes(&number_field(n, &f.field))));
+        if let Some((_, desc)) = sort {
+            // Both sortable times are the number's onboarding here; ties keep id order.
+            all.sort_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| a.id.cmp(&b.id)));
+            if *desc {
+                all.reverse();
+            }
+        }
+        let total = all.len();
+        Ok((page_in_memory(&all, |n| n.id.as_str(), page), total))
     }
 
     /// A business number by its digits (what a customer addresses).

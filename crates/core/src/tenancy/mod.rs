@@ -3,7 +3,7 @@
 
 mod lookup;
 
-pub use lookup::alias_not_found;
+pub use lookup::{alias_not_found, NUMBER_FILTERS, NUMBER_SORTS};
 
 use std::sync::Arc;
 

@@ -1,6 +1,7 @@
 //! Graph API routing through HTTP on SQLite and PostgreSQL: version prefixes, `fields=`,
 //! unknown edges and methods as Graph errors, and cursor paging.
 
+use risala_core::clock::Clock;
 use risala_core::tenancy::NewPhoneNumber;
 use risala_testkit::{assert_graph_error, engine_test, Database, Engine, TestApp, DEMO_TOKEN};
 use serde_json::json;
@@ -134,3 +135,68 @@ async fn verification_status(engine: Engine) {
     app.stop().await;
 }
 engine_test!(business_verification_follows_the_operator, super::verification_status);
+
+/// `filtering=`, `sort=` and `summary=total_count` work on the list edges, and a value they do
+/// not understand is an error, never silently ignored.
+async fn list_parameters(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    for (i, mode) in ["LIVE", "LIVE", "SANDBOX"].iter().enumerate() {
+        // A second apart, so creation_time orders them.
+        app.state.clock.advance(1000);
+        app.state
+            .tenancy
+            .create_phone_number(NewPhoneNumber {
+                waba_id: app.waba_id(),
+                number: &format!("+1555010030{i}"),
+                verified_name: &format!("Extra {i}"),
+                account_mode: mode,
+            })
+            .await
+            .unwrap();
+    }
+    let base = format!("/v23.0/{}/phone_numbers", app.waba_id());
+    let live = r#"[{"field":"account_mode","operator":"EQUAL","value":"LIVE"}]"#;
+    let (s, body) = app.get(&format!("{base}?fields=account_mode&summary=total_count&filtering={live}")).await;
+    assert_eq!(s, 200, "{body}");
+    let modes: Vec<_> = body["data"].as_array().unwrap().iter().map(|d| d["account_mode"].clone()).collect();
+    assert_eq!(modes, vec![json!("LIVE"), json!("LIVE")], "{body}");
+    assert_eq!(body["summary"], json!({"total_count": 2}));
+    // Paged: one at a time, the summary still counts them all.
+    let (_, page1) = app.get(&format!("{base}?limit=1&summary=total_count&filtering={live}")).await;
+    assert_eq!(page1["data"].as_array().unwrap().len(), 1);
+    assert_eq!(page1["summary"]["total_count"], 2);
+    assert!(page1["paging"]["next"].is_string(), "{page1}");
+    // Sorted newest first: the last number created comes first.
+    let (_, sorted) = app.get(&format!("{base}?fields=verified_name&sort=creation_time.desc")).await;
+    assert_eq!(sorted["data"][0]["verified_name"], "Extra 2", "{sorted}");
+    assert_eq!(sorted["data"].as_array().unwrap().len(), 4);
+    // Without summary=, no summary.
+    assert!(app.get(&base).await.1.get("summary").is_none());
+    for bad in [
+        "filtering=nope",
+        "filtering=[{\"field\":\"name\",\"operator\":\"EQUAL\",\"value\":\"x\"}]",
+        "sort=name.asc",
+        "summary=everything",
+    ] {
+        let e = assert_graph_error(&app.get(&format!("{base}?{bad}")).await, 400, 100);
+        assert!(e["message"].as_str().unwrap().starts_with("(#100)"), "{bad}: {e}");
+    }
+    let e = assert_graph_error(&app.get(&format!("{base}?filtering=nope")).await, 400, 100);
+    assert!(e["error_data"]["details"].as_str().unwrap().contains("filtering must be valid JSON"), "{e}");
+
+    // Templates: the total of the filtered list, the WABA's live templates and its limit.
+    let (s, t) =
+        app.get(&format!("/v23.0/{}/message_templates?summary=total_count&name=hello_world", app.waba_id())).await;
+    assert_eq!(s, 200, "{t}");
+    assert_eq!(t["summary"]["total_count"], 1, "{t}");
+    assert_eq!(t["summary"]["message_template_limit"], 250, "{t}");
+    assert!(t["summary"]["message_template_count"].as_i64().unwrap() >= 1, "{t}");
+    assert_graph_error(&app.get(&format!("/v23.0/{}/message_templates?summary=x", app.waba_id())).await, 400, 100);
+    // Blocked users.
+    let (s, b) = app.get(&format!("/v23.0/{}/block_users?summary=total_count", app.phone_number_id())).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["summary"], json!({"total_count": 0}));
+    app.stop().await;
+}
+engine_test!(list_edges_filter_sort_and_summarise, super::list_parameters);

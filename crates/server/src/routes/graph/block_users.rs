@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use risala_core::clock::Clock;
-use risala_core::graph::page_request;
+use risala_core::graph::{page_request, parse_summary};
 use risala_core::model::{ObjectKind, Permission, PhoneNumber};
 use risala_core::quality::blocklist;
 use risala_core::{ApiError, ErrorCode};
@@ -85,8 +85,15 @@ pub async fn list(
 ) -> GraphResult<Json<GraphList<Value>>> {
     let phone = number(&state, &caller, &id).await?;
     let page = page_request(q.get("limit"), q.get("after"), q.get("before"))?;
-    let result = state.messaging.quality().blocked_users(&phone, &page).await?;
+    let summary = q.get("summary").map(parse_summary).transpose()?.unwrap_or(false);
+    let quality = state.messaging.quality();
+    let result = quality.blocked_users(&phone, &page).await?;
+    let summary = match summary {
+        true => Some(json!({"total_count": quality.blocked_users_count(&phone).await?})),
+        false => None,
+    };
     Ok(Json(GraphList {
+        summary,
         paging: paging(&result.items, |w| w, result.has_more_after, result.has_more_before, &q, &uri, &headers),
         data: result.items.iter().map(|w| json!({"messaging_product": "whatsapp", "wa_id": w})).collect(),
     }))

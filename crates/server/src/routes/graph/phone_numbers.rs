@@ -1,12 +1,17 @@
-//! `GET /{waba-id}/phone_numbers`: cursor-paged, with `fields=`.
+//! `GET /{waba-id}/phone_numbers`: cursor-paged, with `fields=`, `filtering=` (account_mode,
+//! messaging_limit_tier, is_official_business_account), `sort=` (creation_time or
+//! last_onboarded_time, `.asc`/`.desc`) and `summary=total_count`.
 
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use risala_core::graph::{encode_cursor, page_request, parse_fields, project};
+use risala_core::graph::{
+    encode_cursor, page_request, parse_fields, parse_filtering, parse_sort, parse_summary, project,
+};
 use risala_core::model::{ObjectKind, Permission};
+use risala_core::tenancy::{NUMBER_FILTERS, NUMBER_SORTS};
 use risala_types::graph::{Cursors, GraphList, Paging};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::{repr, resolve};
 use crate::error::GraphResult;
@@ -25,7 +30,10 @@ pub async fn list(
     caller.require(Permission::Management)?;
     let fields = q.get("fields").map(parse_fields).transpose()?;
     let page = page_request(q.get("limit"), q.get("after"), q.get("before"))?;
-    let mut result = state.tenancy.phone_numbers(&waba.id, &page).await?;
+    let filters = q.get("filtering").map(|f| parse_filtering(f, NUMBER_FILTERS)).transpose()?.unwrap_or_default();
+    let sort = q.get("sort").map(|s| parse_sort(s, NUMBER_SORTS)).transpose()?;
+    let summary = q.get("summary").map(parse_summary).transpose()?.unwrap_or(false);
+    let (mut result, total) = state.tenancy.phone_numbers(&waba.id, &filters, sort.as_ref(), &page).await?;
     for p in &mut result.items {
         state.messaging.quality().refresh(p).await?;
     }
@@ -39,6 +47,7 @@ pub async fn list(
     Ok(Json(GraphList {
         paging: paging(&result.items, |p| &p.id, result.has_more_after, result.has_more_before, &q, &uri, &headers),
         data,
+        summary: summary.then(|| json!({"total_count": total})),
     }))
 }
 

@@ -4,7 +4,7 @@
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use risala_core::graph::{page_request, parse_fields, project, FieldSel};
+use risala_core::graph::{page_request, parse_fields, parse_summary, project, FieldSel};
 use risala_core::model::{ObjectKind, Permission};
 use risala_core::model::{Template, TemplateStatus};
 use risala_core::store::TemplateFilter;
@@ -74,7 +74,10 @@ pub async fn list(
     caller.require(Permission::Management)?;
     let fields = q.get("fields").map(parse_fields).transpose()?;
     let page = page_request(q.get("limit"), q.get("after"), q.get("before"))?;
-    let result = state.templates.list(&waba.id, &filter(&q)?, &page).await?;
+    let filter = filter(&q)?;
+    let summary = q.get("summary").map(parse_summary).transpose()?.unwrap_or(false);
+    let result = state.templates.list(&waba.id, &filter, &page).await?;
+    let summary = if summary { Some(state.templates.summary(&waba.id, &filter).await?) } else { None };
     let data = result
         .items
         .iter()
@@ -83,6 +86,7 @@ pub async fn list(
     Ok(Json(GraphList {
         paging: paging(&result.items, |t| &t.id, result.has_more_after, result.has_more_before, &q, &uri, &headers),
         data,
+        summary,
     }))
 }
 
