@@ -1,7 +1,6 @@
 //! Graph API routing through HTTP on SQLite and PostgreSQL: version prefixes, `fields=`,
 //! unknown edges and methods as Graph errors, and cursor paging.
 
-use risala_core::clock::Clock;
 use risala_core::tenancy::NewPhoneNumber;
 use risala_testkit::{assert_graph_error, engine_test, Database, Engine, TestApp, DEMO_TOKEN};
 use serde_json::json;
