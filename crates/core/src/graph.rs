@@ -221,22 +221,23 @@ pub fn parse_sort(raw: &str, fields: &[&str]) -> Result<(String, bool), ApiError
     Ok((field.to_string(), desc))
 }
 
-/// Parse `summary=`: `total_count` (or `true`) asks for the total count; anything else is an
-/// error rather than ignored.
-pub fn parse_summary(raw: &str) -> Result<bool, ApiError> {
-    let mut total = false;
-    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        match part {
-            "total_count" | "true" => total = true,
-            "false" => {}
-            other => {
-                return Err(ApiError::invalid(format!(
-                    "Invalid parameter: summary '{other}' is not supported (total_count is)"
-                )))
-            }
+/// Parse `summary=`: the names a list supports (`true` means `total_count`), or an error
+/// naming one it does not — never ignored. Empty when no summary is asked for.
+pub fn parse_summary(raw: &str, supported: &[&str]) -> Result<Vec<String>, ApiError> {
+    let mut out: Vec<String> = Vec::new();
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty() && *p != "false") {
+        let name = if part == "true" { "total_count" } else { part };
+        if !supported.contains(&name) {
+            return Err(ApiError::invalid(format!(
+                "Invalid parameter: summary '{part}' is not supported here ({} are)",
+                supported.join(", ")
+            )));
+        }
+        if !out.iter().any(|n| n == name) {
+            out.push(name.to_string());
         }
     }
-    Ok(total)
+    Ok(out)
 }
 
 /// A page of `items` (in their order, ids unique) for a page request, cursors being ids: for
@@ -289,8 +290,10 @@ mod tests {
         assert_eq!(parse_sort("creation_time.desc", &["creation_time"]).unwrap(), ("creation_time".into(), true));
         assert!(parse_sort("name.desc", &["creation_time"]).is_err());
         assert!(parse_sort("creation_time.up", &["creation_time"]).is_err());
-        assert!(parse_summary("total_count").unwrap());
-        assert!(parse_summary("nonsense").is_err());
+        assert_eq!(parse_summary("total_count", &["total_count"]).unwrap(), ["total_count"]);
+        assert_eq!(parse_summary("true,false", &["total_count"]).unwrap(), ["total_count"]);
+        assert!(parse_summary("", &["total_count"]).unwrap().is_empty());
+        assert!(parse_summary("nonsense", &["total_count"]).is_err());
         let items = vec!["a", "b", "c", "d"];
         let p = page_in_memory(&items, |s| s, &PageRequest { after: Some("a".into()), before: None, limit: 2 });
         assert_eq!((p.items, p.has_more_before, p.has_more_after), (vec!["b", "c"], true, true));

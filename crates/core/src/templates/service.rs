@@ -78,6 +78,10 @@ pub struct TemplateService {
 
 pub(super) type Change = Option<(Template, Vec<OutboxRow>, bool)>;
 
+/// What `summary=` may ask of a template list (Meta also has `are_translations_complete`,
+/// which Risala does not compute: asking for it is an error, not a made-up answer).
+pub const SUMMARY_FIELDS: &[&str] = &["total_count", "message_template_count", "message_template_limit"];
+
 /// Apply a review decision.
 fn decided(t: &Template, d: Decision, now: Millis) -> (Template, Vec<OutboxRow>) {
     let mut n = t.clone();
@@ -286,9 +290,10 @@ impl TemplateService {
         Ok(self.store.page_templates(waba_id, filter, page).await?)
     }
 
-    /// The `summary` of a template list: how many templates pass `filter`, how many live
-    /// templates the WABA holds, and its limit.
-    pub async fn summary(&self, waba_id: &str, filter: &TemplateFilter) -> Result<Value, ApiError> {
+    /// The `summary` fields of a template list that `names` asks for (of [`SUMMARY_FIELDS`]):
+    /// how many templates pass `filter` (`total_count`), how many live templates the WABA holds
+    /// (`message_template_count`), and its limit (`message_template_limit`).
+    pub async fn summary(&self, waba_id: &str, filter: &TemplateFilter, names: &[String]) -> Result<Value, ApiError> {
         let mut total = 0usize;
         let mut page = PageRequest { limit: 1000, ..Default::default() };
         loop {
@@ -301,11 +306,12 @@ impl TemplateService {
         }
         let live = self.store.count_templates(waba_id).await?;
         let limit = self.store.waba_settings(waba_id).await?.template_limit();
-        Ok(serde_json::json!({
+        let all = serde_json::json!({
             "total_count": total,
             "message_template_count": live,
             "message_template_limit": limit,
-        }))
+        });
+        Ok(Value::Object(names.iter().filter_map(|n| Some((n.clone(), all.get(n)?.clone()))).collect()))
     }
 
     /// `POST /{template-id}` with `components` and/or `category`.

@@ -186,12 +186,14 @@ async fn list_parameters(engine: Engine) {
 
     // Templates: the total of the filtered list, the WABA's live templates and its limit.
     let (s, t) =
-        app.get(&format!("/v23.0/{}/message_templates?summary=total_count&name=hello_world", app.waba_id())).await;
+        app.get(&format!("/v23.0/{}/message_templates?summary=total_count,message_template_count,message_template_limit&name=hello_world", app.waba_id())).await;
     assert_eq!(s, 200, "{t}");
     assert_eq!(t["summary"]["total_count"], 1, "{t}");
     assert_eq!(t["summary"]["message_template_limit"], 250, "{t}");
     assert!(t["summary"]["message_template_count"].as_i64().unwrap() >= 1, "{t}");
     assert_graph_error(&app.get(&format!("/v23.0/{}/message_templates?summary=x", app.waba_id())).await, 400, 100);
+    let (_, only) = app.get(&format!("/v23.0/{}/message_templates?summary=total_count", app.waba_id())).await;
+    assert_eq!(only["summary"].as_object().unwrap().len(), 1, "only what was asked: {only}");
     // Blocked users.
     let (s, b) = app.get(&format!("/v23.0/{}/block_users?summary=total_count", app.phone_number_id())).await;
     assert_eq!(s, 200, "{b}");

@@ -85,7 +85,7 @@ pub async fn list(
 ) -> GraphResult<Json<GraphList<Value>>> {
     let phone = number(&state, &caller, &id).await?;
     let page = page_request(q.get("limit"), q.get("after"), q.get("before"))?;
-    let summary = q.get("summary").map(parse_summary).transpose()?.unwrap_or(false);
+    let summary = !parse_summary(q.get("summary").unwrap_or(""), &["total_count"])?.is_empty();
     let quality = state.messaging.quality();
     let result = quality.blocked_users(&phone, &page).await?;
     let summary = match summary {

@@ -32,7 +32,7 @@ pub async fn list(
     let page = page_request(q.get("limit"), q.get("after"), q.get("before"))?;
     let filters = q.get("filtering").map(|f| parse_filtering(f, NUMBER_FILTERS)).transpose()?.unwrap_or_default();
     let sort = q.get("sort").map(|s| parse_sort(s, NUMBER_SORTS)).transpose()?;
-    let summary = q.get("summary").map(parse_summary).transpose()?.unwrap_or(false);
+    let summary = !parse_summary(q.get("summary").unwrap_or(""), &["total_count"])?.is_empty();
     let (mut result, total) = state.tenancy.phone_numbers(&waba.id, &filters, sort.as_ref(), &page).await?;
     for p in &mut result.items {
         state.messaging.quality().refresh(p).await?;

@@ -8,6 +8,7 @@ use risala_core::graph::{page_request, parse_fields, parse_summary, project, Fie
 use risala_core::model::{ObjectKind, Permission};
 use risala_core::model::{Template, TemplateStatus};
 use risala_core::store::TemplateFilter;
+use risala_core::templates::service::SUMMARY_FIELDS;
 use risala_core::templates::validate;
 use risala_core::ApiError;
 use risala_types::graph::GraphList;
@@ -75,9 +76,12 @@ pub async fn list(
     let fields = q.get("fields").map(parse_fields).transpose()?;
     let page = page_request(q.get("limit"), q.get("after"), q.get("before"))?;
     let filter = filter(&q)?;
-    let summary = q.get("summary").map(parse_summary).transpose()?.unwrap_or(false);
+    let summary = parse_summary(q.get("summary").unwrap_or(""), SUMMARY_FIELDS)?;
     let result = state.templates.list(&waba.id, &filter, &page).await?;
-    let summary = if summary { Some(state.templates.summary(&waba.id, &filter).await?) } else { None };
+    let summary = match summary.is_empty() {
+        true => None,
+        false => Some(state.templates.summary(&waba.id, &filter, &summary).await?),
+    };
     let data = result
         .items
         .iter()
