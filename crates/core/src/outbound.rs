@@ -483,4 +483,6 @@ fn parse_template(v: &Value) -> Res<Value> {
 }
 
 #[cfg(test)]
+pub(crate) mod props;
+#[cfg(test)]
 mod tests;
