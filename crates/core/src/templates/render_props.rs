@@ -6,6 +6,7 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 use super::render::render;
+use super::render::tests::every_kind;
 use super::review::tests_support::template;
 use crate::model::Template;
 use crate::outbound::props::{arb_json, arb_mutations, assert_client_error, mutate, CASES};
@@ -13,30 +14,7 @@ use crate::outbound::props::{arb_json, arb_mutations, assert_client_error, mutat
 /// Templates and a send each accepts.
 fn cases() -> Vec<(Template, Value)> {
     vec![
-        (
-            template(
-                "MARKETING",
-                "POSITIONAL",
-                json!([
-                    {"type": "HEADER", "format": "TEXT", "text": "Hi {{1}}"},
-                    {"type": "BODY", "text": "Pay {{1}} by {{2}} please, {{3}}."},
-                    {"type": "FOOTER", "text": "Thanks"},
-                    {"type": "BUTTONS", "buttons": [
-                        {"type": "QUICK_REPLY", "text": "Stop"},
-                        {"type": "URL", "text": "Track", "url": "https://x.com/t/{{1}}"},
-                        {"type": "COPY_CODE", "text": "Copy offer code", "example": "A1"}]}
-                ]),
-            ),
-            json!({"name": "n", "language": {"code": "en_US"}, "components": [
-                {"type": "header", "parameters": [{"type": "text", "text": "Ann"}]},
-                {"type": "body", "parameters": [
-                    {"type": "currency", "currency": {"fallback_value": "$100.99", "code": "USD", "amount_1000": 100990}},
-                    {"type": "date_time", "date_time": {"fallback_value": "February 25, 1977"}},
-                    {"type": "text", "text": "Ann"}]},
-                {"type": "button", "sub_type": "quick_reply", "index": "0", "parameters": [{"type": "payload", "payload": "STOP"}]},
-                {"type": "button", "sub_type": "url", "index": 1, "parameters": [{"type": "text", "text": "abc"}]},
-                {"type": "button", "sub_type": "copy_code", "index": 2, "parameters": [{"type": "coupon_code", "coupon_code": "SAVE"}]}]}),
-        ),
+        every_kind(),
         (
             template(
                 "UTILITY",
