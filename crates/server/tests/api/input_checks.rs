@@ -32,6 +32,20 @@ async fn path_like_file_names(engine: Engine) {
 }
 engine_test!(path_like_file_names_are_refused, super::path_like_file_names);
 
+/// POST `body` as it is, with this content type and token.
+async fn post_raw(app: &TestApp, path: &str, token: &str, content_type: &str, body: &str) -> (u16, serde_json::Value) {
+    let r = app
+        .client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .header("content-type", content_type)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    json_response(r).await
+}
+
 /// Multipart bodies that cannot be read, for `path` with `token`.
 async fn malformed_uploads(app: &TestApp, path: &str, token: &str) {
     let truncated = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\
@@ -44,17 +58,7 @@ async fn malformed_uploads(app: &TestApp, path: &str, token: &str) {
         ("text/plain", "file=@cat.png"),
     ];
     for (ct, body) in cases {
-        let r = app
-            .client
-            .post(app.url(path))
-            .bearer_auth(token)
-            .header("content-type", ct)
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap();
-        let r = json_response(r).await;
-        let e = assert_graph_error(&r, 400, 100);
+        let e = assert_graph_error(&post_raw(app, path, token, ct, body).await, 400, 100);
         assert!(e["error_data"]["details"].as_str().is_some_and(|d| d.contains("multipart")), "{ct}: {e}");
     }
 }
@@ -97,16 +101,7 @@ async fn block_bodies(engine: Engine) {
             ("application/json", "{not json"),
             ("text/plain", "garbage"),
         ] {
-            let r = app
-                .client
-                .post(app.url(&path))
-                .bearer_auth(&customer.token)
-                .header("content-type", ct)
-                .body(body)
-                .send()
-                .await
-                .unwrap();
-            assert_graph_error(&json_response(r).await, 400, 100);
+            assert_graph_error(&post_raw(&app, &path, &customer.token, ct, body).await, 400, 100);
         }
         let r = app.client.post(app.url(&path)).bearer_auth(&customer.token).send().await.unwrap();
         assert_eq!(json_response(r).await.0, 200, "{action} with an empty body");
