@@ -11,6 +11,7 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 cd "$ROOT"
 
 TOKEN="fuzz-demo-token-0123456789abcdefghij"
+ADMIN_TOKEN="fuzz-admin-token-0123456789abcdefghij"
 SEED="${FUZZ_SEED:-20261203}"
 MAX_TIME="${FUZZ_MAX_TIME:-150}"
 START=$(date +%s)
@@ -28,8 +29,22 @@ echo "== fuzz: start risala (sandbox mode, data in $WORK/data)"
 # Throughput and pair-rate limits off: the fuzzer sends bursts, and 429s would hide the
 # handlers behind them.
 risala_start "$WORK/server.log" RISALA_MODE=sandbox RISALA_LOG_LEVEL=warn RISALA_THROUGHPUT_MPS=0 \
-  RISALA_PAIR_RATE_LIMIT=false -- --data-dir "$WORK/data" --demo-token "$TOKEN"
+  RISALA_PAIR_RATE_LIMIT=false RISALA_ADMIN_TOKEN="$ADMIN_TOKEN" -- --data-dir "$WORK/data" --demo-token "$TOKEN"
 echo "== fuzz: risala on 127.0.0.1:$PORT"
+
+# Each surface's own credential, by the document's security schemes, so that requests get past
+# authentication into the handlers: the demo business token (Graph), the operator token
+# (admin) and a customer session (customer API).
+CUSTOMER_TOKEN="$(curl -fs "http://127.0.0.1:$PORT/customer/v1/session" -H 'content-type: application/json' \
+  -d '{"phone": "+15550001111", "name": "Fuzz"}' | "$HERE/.venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+cat >"$WORK/schemathesis.toml" <<TOML
+[auth.openapi.graphToken]
+bearer = "$TOKEN"
+[auth.openapi.adminToken]
+bearer = "$ADMIN_TOKEN"
+[auth.openapi.customerSession]
+bearer = "$CUSTOMER_TOKEN"
+TOML
 
 # The document as served, less `unevaluatedProperties` (used to close allOf compositions such as
 # CustomerSendRequest), which schemathesis 4.32 cannot generate from ("Schema Error"). Dropping
@@ -53,9 +68,8 @@ rc=0
 # Run from the temporary directory: schemathesis keeps its example database in the working
 # directory, and a run must not depend on an earlier one.
 cd "$WORK"
-timeout $((MAX_TIME + 60)) "$HERE/.venv/bin/schemathesis" --no-color run "$WORK/openapi.json" \
+timeout $((MAX_TIME + 60)) "$HERE/.venv/bin/schemathesis" --no-color --config-file "$WORK/schemathesis.toml" run "$WORK/openapi.json" \
   --url "http://127.0.0.1:$PORT" \
-  --header "Authorization: Bearer $TOKEN" \
   --checks not_a_server_error \
   --seed "$SEED" \
   --max-time "$MAX_TIME" \
