@@ -13,40 +13,22 @@ SPEC="${RISALA_SPEC:-$ROOT/../shared/specs/business-messaging-api_v23.0.yaml}"
 TOKEN="conformance-demo-token-0123456789"
 START=$(date +%s)
 
-echo "== conformance: build risala (dev profile)"
-cargo build -q -p risala
-BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/risala"
+# shellcheck source=../server.sh
+. "$ROOT/tests/server.sh"
 
-WORK="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
+echo "== conformance: build risala (dev profile)"
+risala_build
 
 echo "== conformance: clients (pinned)"
-if [ ! -x "$HERE/.venv/bin/python" ]; then
-  python3 -m venv "$HERE/.venv"
-fi
-timeout 300 "$HERE/.venv/bin/pip" install -q --disable-pip-version-check -r "$HERE/requirements.txt"
+suite_venv "$HERE/requirements.txt"
 (cd "$HERE/node" && timeout 180 npm ci --silent --no-audit --no-fund >/dev/null)
 
-PORT="$("$HERE/.venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-echo "== conformance: start risala on 127.0.0.1:$PORT (data in $WORK/data)"
+echo "== conformance: start risala (data in $WORK/data)"
 # The server's defaults: one change per webhook POST (pywa 4.5.0 reads only the first change of a
 # POST; docs/src/webhooks.md).
-RISALA_LOG_LEVEL=warn "$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$WORK/data" \
-  --demo-token "$TOKEN" >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log"; exit 1; }
-  sleep 0.2
-done
+risala_start "$WORK/server.log" RISALA_LOG_LEVEL=warn -- \
+  --data-dir "$WORK/data" --demo-token "$TOKEN"
+echo "== conformance: risala on 127.0.0.1:$PORT"
 "$BIN" admin demo --json --data-dir "$WORK/data" >"$WORK/demo.json"
 
 export PYTHONDONTWRITEBYTECODE=1

@@ -119,12 +119,19 @@ pub fn decode_cursor(c: &str) -> Result<String, ApiError> {
 
 /// Build a page request from the `limit`, `after` and `before` query values.
 pub fn page_request(limit: Option<&str>, after: Option<&str>, before: Option<&str>) -> Result<PageRequest, ApiError> {
+    // Graph refuses a page size it cannot serve rather than guessing: "(#100) The 'limit'
+    // parameter should not exceed N" for too large a value, and 100 for one that is not a
+    // positive integer. Nothing is silently replaced.
     let limit = match limit {
+        // An empty value is an absent one, as for `after=` and `before=`.
         None | Some("") => DEFAULT_LIMIT,
-        Some(l) => match l.parse::<i64>() {
-            Ok(n) if n >= 1 => (n as usize).min(MAX_LIMIT),
-            Ok(_) => DEFAULT_LIMIT,
-            Err(_) => return Err(ApiError::invalid(format!("(#100) Param limit must be an integer, got '{l}'"))),
+        Some(l) => match l.trim().parse::<u64>() {
+            Ok(n) if (1..=MAX_LIMIT as u64).contains(&n) => n as usize,
+            Ok(0) => return Err(ApiError::invalid("Param limit must be a positive integer, got '0'")),
+            Ok(_) => return Err(ApiError::invalid(format!("The 'limit' parameter should not exceed {MAX_LIMIT}"))),
+            Err(_) => {
+                return Err(ApiError::invalid(format!("Param limit must be a positive integer, got '{l}'")));
+            }
         },
     };
     let after = after.filter(|s| !s.is_empty()).map(decode_cursor).transpose()?;
@@ -332,7 +339,17 @@ mod tests {
         let p = page_request(Some("5"), Some(&c), None).unwrap();
         assert_eq!(p.limit, 5);
         assert_eq!(p.after.as_deref(), Some("123456"));
-        assert!(page_request(Some("x"), None, None).is_err());
-        assert_eq!(page_request(Some("100000"), None, None).unwrap().limit, MAX_LIMIT);
+        assert_eq!(page_request(Some("1000"), None, None).unwrap().limit, MAX_LIMIT);
+        assert_eq!(page_request(None, None, None).unwrap().limit, DEFAULT_LIMIT);
+        assert_eq!(page_request(Some(""), None, None).unwrap().limit, DEFAULT_LIMIT);
+    }
+
+    #[test]
+    fn limits_outside_one_to_max_are_refused() {
+        for bad in ["x", "-1", "0", " ", "1.5", "1001", "100000", "99999999999999999999999", "1e3"] {
+            let e = page_request(Some(bad), None, None).unwrap_err();
+            assert_eq!(e.code, crate::error::ErrorCode::InvalidParameter, "limit={bad}");
+            assert!(e.details.contains("limit"), "limit={bad}: {}", e.details);
+        }
     }
 }

@@ -18,6 +18,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, ErrorCode};
+use crate::filename::check_filename;
 
 pub mod webhook;
 
@@ -345,16 +346,7 @@ fn parse_media(kind: InboundKind, raw: &Value) -> Result<(Value, Option<String>)
         }
     }
     if let Some(name) = opt_str(m, key, "filename")? {
-        let path = join(key, "filename");
-        if name.trim().is_empty() {
-            return Err(empty(&path));
-        }
-        max_chars(name, &path, 255)?;
-        if name.contains(['/', '\\']) || name.chars().any(char::is_control) {
-            return Err(ApiError::bad_value(format!(
-                "Param {path} must be a file name, without path separators or control characters."
-            )));
-        }
+        check_filename(name, &join(key, "filename"))?;
     }
     for flag in ["voice", "animated"] {
         if allowed.contains(&flag) {

@@ -18,6 +18,7 @@ use std::fmt;
 use serde_json::{json, Map, Value};
 
 use crate::error::{ApiError, ErrorCode};
+use crate::filename::check_filename;
 use crate::phone::WaId;
 
 use fields::{as_obj, check_len, clean, is_http_url, missing_one_of, unexpected, wrong_type};
@@ -365,6 +366,8 @@ pub(crate) fn parse_media(path: &str, v: &Value, caption: bool, filename: bool) 
     }
     if filename {
         if let Some(f) = o.opt_str("filename")? {
+            // The same rule as a customer's file names: no paths reach the other side.
+            check_filename(f, &o.field("filename"))?;
             out.insert("filename".into(), Value::String(f.to_string()));
         }
     }
@@ -479,5 +482,7 @@ fn parse_template(v: &Value) -> Res<Value> {
     Ok(clean(v))
 }
 
+#[cfg(test)]
+pub(crate) mod props;
 #[cfg(test)]
 mod tests;

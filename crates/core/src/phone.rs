@@ -13,6 +13,8 @@ pub enum PhoneError {
     Empty,
     BadCharacter(char),
     Length(usize),
+    /// The digits start with 0, where the country calling code goes: no code starts with 0.
+    NoCountryCode,
 }
 
 impl fmt::Display for PhoneError {
@@ -24,6 +26,9 @@ impl fmt::Display for PhoneError {
             }
             PhoneError::Length(n) => {
                 write!(f, "the phone number has {n} digits; 7 to 15 are allowed")
+            }
+            PhoneError::NoCountryCode => {
+                write!(f, "the phone number must start with a country calling code, and none starts with 0")
             }
         }
     }
@@ -62,6 +67,11 @@ impl WaId {
         }
         if !(7..=15).contains(&digits.len()) {
             return Err(PhoneError::Length(digits.len()));
+        }
+        // `+00…`, `+0…`, or a national number with no sender's code to put in front: E.164
+        // numbers begin with the country calling code, and every code starts with 1 to 9.
+        if digits.starts_with('0') {
+            return Err(PhoneError::NoCountryCode);
         }
         Ok(WaId(digits))
     }
@@ -177,6 +187,16 @@ mod tests {
         assert_eq!(WaId::parse("12ab", None), Err(PhoneError::BadCharacter('a')));
         assert_eq!(WaId::parse("+123", None), Err(PhoneError::Length(3)));
         assert!(WaId::parse("1+2345678", None).is_err());
+        assert_eq!(WaId::parse("+1234567890123456", None), Err(PhoneError::Length(16)));
+    }
+
+    #[test]
+    fn refuses_numbers_no_country_code_starts() {
+        for s in ["+0016505551234", "+00 44 7700 900123", "+07700900123", "0016505551234", "07700900123"] {
+            assert_eq!(WaId::parse(s, None), Err(PhoneError::NoCountryCode), "{s}");
+        }
+        // With the sender's code, a national number is still read as national.
+        assert_eq!(WaId::parse("07700900123", Some("44")).unwrap().as_str(), "447700900123");
     }
 
     #[test]

@@ -15,6 +15,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("cache", 0),
     ("clock", 0),
     ("error", 0),
+    ("filename", 0),
     ("ids", 0),
     ("limits", 0),
     ("phone", 0),

@@ -70,20 +70,55 @@ fn internal_v4(ip: Ipv4Addr) -> bool {
         || in_net(IpAddr::V4(ip), IpAddr::V4(Ipv4Addr::new(0, 0, 0, 0)), 8)
 }
 
-/// Loopback, private, link-local, unspecified, multicast and similar non-public addresses.
+/// The IPv4 addresses an IPv6 address carries, for the forms that reach an IPv4 host:
+/// IPv4-mapped (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`, deprecated but still routed by
+/// some stacks), NAT64 with the well-known prefix (`64:ff9b::a.b.c.d`, RFC 6052), 6to4
+/// (`2002:AABB:CCDD::/48`, RFC 3056) and Teredo (`2001:0::/32`, RFC 4380: the server's
+/// address and the client's, stored inverted). A guard that looked only at the IPv6 form would
+/// let `::127.0.0.1` or `64:ff9b::10.0.0.1` through to the host behind it.
+fn embedded_v4(v6: Ipv6Addr) -> Vec<Ipv4Addr> {
+    let bits = u128::from(v6);
+    let low32 = Ipv4Addr::from((bits & 0xffff_ffff) as u32);
+    let seg = v6.segments();
+    if let Some(v4) = v6.to_ipv4_mapped() {
+        return vec![v4];
+    }
+    // IPv4-compatible: the high 96 bits are zero (`::` and `::1` are handled as IPv6).
+    if bits >> 32 == 0 && bits > 1 {
+        return vec![low32];
+    }
+    if in_net(IpAddr::V6(v6), IpAddr::V6(Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, 0, 0)), 96) {
+        return vec![low32];
+    }
+    if seg[0] == 0x2002 {
+        return vec![Ipv4Addr::from(((seg[1] as u32) << 16) | seg[2] as u32)];
+    }
+    if seg[0] == 0x2001 && seg[1] == 0 {
+        let server = Ipv4Addr::from(((seg[2] as u32) << 16) | seg[3] as u32);
+        let client = Ipv4Addr::from(!((bits & 0xffff_ffff) as u32));
+        return vec![server, client];
+    }
+    Vec::new()
+}
+
+/// Loopback, private, link-local, unspecified, multicast and similar non-public addresses,
+/// IPv4 addresses carried inside IPv6 ones (see [`embedded_v4`]) judged as the IPv4 address.
 pub fn is_internal(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => internal_v4(v4),
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return internal_v4(v4);
+            let carried = embedded_v4(v6);
+            if !carried.is_empty() {
+                return carried.into_iter().any(internal_v4);
             }
             v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
                 || in_net(ip, IpAddr::V6(Ipv6Addr::new(0xfc00, 0, 0, 0, 0, 0, 0, 0)), 7) // unique local
-                || in_net(ip, IpAddr::V6(Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 0)), 10)
-            // link-local
+                || in_net(ip, IpAddr::V6(Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 0)), 10) // link-local
+                // NAT64 local-use prefix (RFC 8215): where the IPv4 address sits depends on the
+                // operator's prefix length, and it only ever leads into a local network.
+                || in_net(ip, IpAddr::V6(Ipv6Addr::new(0x64, 0xff9b, 1, 0, 0, 0, 0, 0)), 48)
         }
     }
 }
@@ -197,6 +232,49 @@ mod tests {
         for ip in ["8.8.8.8", "157.240.1.35", "2a03:2880::1"] {
             assert!(!is_internal(ip.parse().unwrap()), "{ip}");
         }
+    }
+
+    #[test]
+    fn ipv4_inside_ipv6_is_judged_as_ipv4() {
+        for ip in [
+            // IPv4-compatible
+            "::127.0.0.1",
+            "::10.0.0.1",
+            "::169.254.169.254",
+            // IPv4-mapped
+            "::ffff:10.0.0.1",
+            "::ffff:169.254.169.254",
+            // NAT64, well-known prefix, and the local-use prefix as a whole
+            "64:ff9b::127.0.0.1",
+            "64:ff9b::10.1.2.3",
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b:1::8.8.8.8",
+            "64:ff9b:1:ffff::1",
+            // 6to4
+            "2002:7f00:1::1",
+            "2002:a00:1::",
+            "2002:c0a8:101::42",
+            // Teredo: server 127.0.0.1, or client 10.0.0.1 (stored inverted)
+            "2001:0:7f00:1::1",
+            "2001:0:808:808::f5ff:fffe",
+        ] {
+            assert!(is_internal(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in [
+            "::8.8.8.8",
+            "::ffff:8.8.8.8",
+            "64:ff9b::8.8.8.8",
+            "64:ff9b::9df0:123",
+            "2002:808:808::1",
+            // Teredo with public server 8.8.8.8 and public client 1.2.3.4 (inverted: fefd:fcfb)
+            "2001:0:808:808::fefd:fcfb",
+        ] {
+            assert!(!is_internal(ip.parse().unwrap()), "{ip}");
+        }
+        let g = Guard::new(false, &[]).unwrap();
+        assert!(g.check_static("https://[::127.0.0.1]/hook").is_err());
+        assert!(g.check_static("https://[64:ff9b::a00:1]/hook").is_err());
+        assert!(g.check_static("https://[2002:a9fe:a9fe::1]/latest/meta-data").is_err());
     }
 
     #[test]

@@ -27,7 +27,7 @@ impl GraphQuery {
     }
 }
 
-fn parse_query(q: Option<&str>) -> Result<HashMap<String, String>, ApiError> {
+pub(crate) fn parse_query(q: Option<&str>) -> Result<HashMap<String, String>, ApiError> {
     let Some(q) = q else {
         return Ok(HashMap::new());
     };
@@ -129,7 +129,7 @@ impl<S: Send + Sync> FromRequest<S> for GraphBody {
 }
 
 /// Query parameters that belong to the request, not to the object it writes.
-const GRAPH_REQUEST_PARAMS: &[&str] = &["access_token", "appsecret_proof", "appsecret_time"];
+pub(crate) const GRAPH_REQUEST_PARAMS: &[&str] = &["access_token", "appsecret_proof", "appsecret_time"];
 
 /// A form or query value: JSON objects and arrays are parsed, anything else is a string.
 fn form_value(v: String) -> Value {

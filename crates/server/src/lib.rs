@@ -10,6 +10,7 @@ pub mod hub;
 pub mod media;
 pub mod metrics;
 pub mod middleware;
+pub mod multipart;
 pub mod openapi;
 pub mod routes;
 pub mod state;

@@ -4,6 +4,7 @@
 
 mod customer;
 mod media;
+mod references;
 mod settings;
 
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -381,6 +382,7 @@ impl MessagingService {
                 "to: the recipient is this business phone number.",
             ));
         }
+        self.check_references(phone, &wa_id, &msg).await?;
         let now = self.now();
         let mut content = msg.content.clone();
         let mut media_copy = None;

@@ -5,6 +5,8 @@
 pub mod events;
 pub mod lifecycle;
 pub mod render;
+#[cfg(test)]
+mod render_props;
 pub mod review;
 pub mod service;
 pub mod validate;

@@ -400,12 +400,13 @@ pub fn render(template: &Template, send: &Value) -> Result<RenderedTemplate, Api
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::templates::review::tests_support::template;
 
-    #[test]
-    fn renders_every_kind() {
+    /// A template with every kind of component and parameter, and a send it accepts (also the
+    /// seed of the renderer's property tests).
+    pub(crate) fn every_kind() -> (Template, Value) {
         let t = template(
             "MARKETING",
             "POSITIONAL",
@@ -428,6 +429,12 @@ mod tests {
             {"type": "button", "sub_type": "quick_reply", "index": "0", "parameters": [{"type": "payload", "payload": "STOP"}]},
             {"type": "button", "sub_type": "url", "index": 1, "parameters": [{"type": "text", "text": "abc"}]},
             {"type": "button", "sub_type": "copy_code", "index": 2, "parameters": [{"type": "coupon_code", "coupon_code": "SAVE"}]}]});
+        (t, send)
+    }
+
+    #[test]
+    fn renders_every_kind() {
+        let (t, send) = every_kind();
         let r = render(&t, &send).unwrap();
         assert_eq!(r.header, Some(json!({"type": "text", "text": "Hi Ann"})));
         assert_eq!(r.body, "Pay $100.99 by February 25, 1977 please, Ann.");

@@ -7,6 +7,7 @@
 
 mod errors;
 mod graph;
+mod input_checks;
 mod limits;
 mod media;
 mod messaging;

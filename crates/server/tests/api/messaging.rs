@@ -488,6 +488,14 @@ async fn query_parameters(engine: Engine) {
     let form = [("to", CUSTOMER), ("type", "text"), ("text", r#"{"body":"form"}"#)];
     let r = json_response(app.client.post(&url).form(&form).send().await.unwrap()).await;
     assert_eq!(r.0, 200, "{}", r.1);
+    // A media upload with only `file` in the form and messaging_product in the query.
+    let part =
+        reqwest::multipart::Part::bytes(b"\x89PNG fake".to_vec()).file_name("a.png").mime_str("image/png").unwrap();
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let media = app.url(&format!("/v23.0/{}/media?messaging_product=whatsapp", app.phone_number_id()));
+    let r = json_response(app.client.post(&media).bearer_auth(DEMO_TOKEN).multipart(form).send().await.unwrap()).await;
+    assert_eq!(r.0, 200, "{}", r.1);
+    assert!(r.1["id"].is_string(), "{}", r.1);
     // Without it anywhere, messaging_product is still required.
     let bare = app.url(&format!("/v23.0/{}/messages", app.phone_number_id()));
     let r = json_response(app.client.post(&bare).bearer_auth(DEMO_TOKEN).json(&body).send().await.unwrap()).await;

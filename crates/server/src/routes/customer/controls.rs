@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::Json;
 use risala_core::customers::FeedbackOutcome;
 use risala_core::ApiError;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::error::GraphResult;
 use crate::extract::GraphBody;
@@ -30,13 +30,24 @@ fn answer(o: &FeedbackOutcome) -> Value {
     })
 }
 
+/// Block and unblock take no parameters: an empty body or `{}`. Anything else (a body that is
+/// not a JSON object, or a key) is refused rather than ignored.
+fn no_parameters(body: &Map<String, Value>, what: &str) -> GraphResult<()> {
+    match body.keys().next() {
+        None => Ok(()),
+        Some(k) => Err(ApiError::invalid(format!("{what} takes no parameters; unexpected key \"{k}\"")).into()),
+    }
+}
+
 /// `POST /customer/v1/chats/{business_number}/block`. Blocking a chat already blocked changes
 /// nothing and counts nothing.
 pub async fn block(
     State(state): State<AppState>,
     CustomerCaller(wa_id): CustomerCaller,
     Path(number): Path<String>,
+    GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
+    no_parameters(&body, "block")?;
     Ok(Json(answer(&state.customers.block(&wa_id, &number).await?)))
 }
 
@@ -46,7 +57,9 @@ pub async fn unblock(
     State(state): State<AppState>,
     CustomerCaller(wa_id): CustomerCaller,
     Path(number): Path<String>,
+    GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
+    no_parameters(&body, "unblock")?;
     let was = state.customers.unblock(&wa_id, &number).await?;
     Ok(Json(json!({"success": true, "blocked": false, "was_blocked": was})))
 }
@@ -59,6 +72,9 @@ pub async fn report(
     Path(number): Path<String>,
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
+    if let Some(k) = body.keys().find(|k| k.as_str() != "block") {
+        return Err(ApiError::invalid(format!("report takes only \"block\"; unexpected key \"{k}\"")).into());
+    }
     let block = match body.get("block") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,

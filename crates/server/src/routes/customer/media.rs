@@ -1,7 +1,7 @@
 //! Media from the customer's side: upload (`POST /customer/v1/media`, multipart `file`) and
 //! download of media this customer sent or was sent.
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
 use risala_core::{ApiError, ErrorCode};
@@ -9,26 +9,18 @@ use serde_json::{json, Value};
 
 use super::CustomerCaller;
 use crate::error::{GraphError, GraphResult};
+use crate::multipart::MediaUpload;
 use crate::state::AppState;
 
 /// `POST /customer/v1/media` (multipart `file`) → `{id, mime_type, sha256, file_size}`.
 pub async fn upload(
     State(state): State<AppState>,
     CustomerCaller(wa_id): CustomerCaller,
-    mut mp: Multipart,
+    upload: MediaUpload,
 ) -> GraphResult<Json<Value>> {
-    let mut file = None;
-    while let Some(field) =
-        mp.next_field().await.map_err(|e| ApiError::invalid(format!("multipart body: {}", e.body_text())))?
-    {
-        if field.name() == Some("file") {
-            let ct = field.content_type().map(str::to_string);
-            let name = field.file_name().map(str::to_string);
-            let bytes = field.bytes().await.map_err(|e| ApiError::invalid(format!("file: {}", e.body_text())))?;
-            file = Some((ct, name, bytes));
-        }
-    }
-    let (ct, name, bytes) = file.ok_or_else(|| ApiError::missing("file"))?;
+    upload.only_fields(&[])?;
+    let file = upload.file.ok_or_else(|| ApiError::missing("file"))?;
+    let (ct, name, bytes) = (file.content_type, file.file_name, file.bytes);
     let mime = ct.filter(|c| c.contains('/')).ok_or_else(|| ApiError::missing("file content type"))?;
     if bytes.is_empty() {
         return Err(ApiError::new(ErrorCode::MediaUploadError, "file: the file is empty").into());

@@ -2,7 +2,7 @@
 //! a short-lived download URL), `DELETE /{media-id}`, and the authenticated download.
 
 use axum::body::Body;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -15,49 +15,32 @@ use super::resolve;
 use crate::error::{GraphError, GraphResult};
 use crate::extract::{Caller, GraphQuery};
 use crate::media::{check_upload, download_url, verify_download};
+use crate::multipart::MediaUpload;
 use crate::state::AppState;
 
 /// Read a multipart upload: `file` (with its content type), `type`, `messaging_product`.
-pub async fn read_upload(mut mp: Multipart) -> Result<(String, Option<String>, Vec<u8>), ApiError> {
-    let mut file: Option<(Option<String>, Option<String>, Vec<u8>)> = None;
-    let mut declared_type = None;
-    let mut product = None;
-    loop {
-        let field =
-            mp.next_field().await.map_err(|e| ApiError::invalid(format!("multipart body: {}", e.body_text())))?;
-        let Some(field) = field else { break };
-        let name = field.name().unwrap_or("").to_string();
-        match name.as_str() {
-            "file" => {
-                let ct = field.content_type().map(str::to_string);
-                let fname = field.file_name().map(str::to_string);
-                let bytes = field.bytes().await.map_err(|e| ApiError::invalid(format!("file: {}", e.body_text())))?;
-                file = Some((ct, fname, bytes.to_vec()));
-            }
-            "type" => declared_type = Some(field.text().await.unwrap_or_default()),
-            "messaging_product" => product = Some(field.text().await.unwrap_or_default()),
-            _ => {}
-        }
-    }
-    match product.as_deref() {
+pub fn read_upload(up: MediaUpload) -> Result<(String, Option<String>, Vec<u8>), ApiError> {
+    up.only_fields(&["messaging_product", "type"])?;
+    match up.fields.get("messaging_product").map(String::as_str) {
         Some("whatsapp") => {}
         Some(other) => return Err(ApiError::invalid(format!("messaging_product must be whatsapp, not {other}"))),
         None => return Err(ApiError::missing("messaging_product")),
     }
-    let (ct, fname, data) = file.ok_or_else(|| ApiError::missing("file"))?;
-    let mime = declared_type.filter(|t| !t.is_empty()).or(ct).ok_or_else(|| ApiError::missing("type"))?;
-    Ok((mime, fname, data))
+    let file = up.file.ok_or_else(|| ApiError::missing("file"))?;
+    let declared = up.fields.get("type").filter(|t| !t.is_empty()).cloned();
+    let mime = declared.or(file.content_type).ok_or_else(|| ApiError::missing("type"))?;
+    Ok((mime, file.file_name, file.bytes.to_vec()))
 }
 
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    mp: Multipart,
+    upload: MediaUpload,
 ) -> GraphResult<Json<Value>> {
     resolve(&state, &caller, &id, &[ObjectKind::PhoneNumber]).await?;
     caller.require(Permission::Messaging)?;
-    let (mime, fname, data) = read_upload(mp).await?;
+    let (mime, fname, data) = read_upload(upload)?;
     let mime = check_upload(&mime, data.len())?;
     let m = state.messaging.store_media(&caller.0.business_id, Some(&id), None, &mime, fname.as_deref(), &data).await?;
     Ok(Json(json!({"id": m.id})))

@@ -1,0 +1,49 @@
+//! File names that travel with media (a document's `filename`, the name of an uploaded file):
+//! one check for names from businesses and from customers, so that a name such as `../../x`
+//! never reaches the other side, whose client may save the file under it.
+
+use crate::error::ApiError;
+
+/// The longest file name accepted, in characters (the common file-system limit).
+pub const MAX_FILENAME: usize = 255;
+
+/// `name` must be a plain file name: not blank, at most [`MAX_FILENAME`] characters, without
+/// path separators or control characters, and not only dots (`.`, `..`). `path` names the
+/// parameter in the error (`document.filename`); a bad name is error 131009.
+pub fn check_filename(name: &str, path: &str) -> Result<(), ApiError> {
+    if name.trim().is_empty() {
+        return Err(ApiError::bad_value(format!("Param {path} must not be empty.")));
+    }
+    if name.chars().count() > MAX_FILENAME {
+        return Err(ApiError::bad_value(format!("Param {path} must be at most {MAX_FILENAME} characters long.")));
+    }
+    if name.contains(['/', '\\']) || name.chars().any(char::is_control) || name.chars().all(|c| c == '.') {
+        return Err(ApiError::bad_value(format!(
+            "Param {path} must be a file name, without path separators or control characters."
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    #[test]
+    fn plain_names_pass() {
+        for ok in ["receipt.pdf", "Rechnung März 2026.pdf", "فاتورة.pdf", ".hidden", "a..b"] {
+            assert!(check_filename(ok, "document.filename").is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn paths_and_control_characters_are_refused() {
+        let long = "a".repeat(MAX_FILENAME + 1);
+        for bad in ["../../x", "..\\x", "/etc/passwd", "a/b", "a\nb", "a\u{0}b", "", "  ", ".", "..", long.as_str()] {
+            let e = check_filename(bad, "document.filename").unwrap_err();
+            assert_eq!(e.code, ErrorCode::ParameterValueInvalid, "{bad:?}");
+            assert!(e.details.contains("document.filename"), "{bad:?}: {}", e.details);
+        }
+    }
+}
