@@ -86,7 +86,7 @@ pub async fn unknown_path(State(state): State<AppState>, req: Request) -> GraphE
         Ok(_) => ApiError::new(ErrorCode::UnknownPath, format!("Unknown path components: /{}", rest.join("/")))
             .with_message(format!("Unknown path components: /{}", rest.join("/")))
             .into(),
-        Err(e) => e.into(),
+        Err(e) => e,
     }
 }
 
