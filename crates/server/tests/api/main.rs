@@ -8,6 +8,7 @@
 mod errors;
 mod graph;
 mod limits;
+mod log_capture;
 mod media;
 mod messaging;
 mod openapi;
@@ -15,6 +16,7 @@ mod operations;
 mod panics;
 mod pricing;
 mod sandbox;
+mod sign_in;
 mod support;
 mod templates;
 mod tenancy;
