@@ -91,6 +91,11 @@ fn limiter<K: Eq + std::hash::Hash + Clone>((burst, refill, period): (u32, u32, 
     RateLimiter::per_period(burst, refill, period)
 }
 
+/// `code` with `details` and when to retry, `wait` ms from now (also in `Retry-After`).
+fn retry_later(code: ErrorCode, details: &str, wait: Millis) -> ApiError {
+    ApiError::new(code, format!("{details}; try again in {} s", (wait + 999) / 1000)).with_retry_after(wait)
+}
+
 fn parse_number(raw: &str, what: &str) -> Result<WaId, ApiError> {
     WaId::parse(raw, None).map_err(|e| ApiError::bad_value(format!("{what}: {e}")))
 }
@@ -128,11 +133,9 @@ impl CustomerService {
     /// 133008 while `wa_id` is locked after too many wrong codes.
     async fn refuse_if_locked(&self, wa_id: &str, now: Millis) -> Result<(), ApiError> {
         match self.store.customer_code_state(wa_id).await? {
-            Some((_, until)) if until > now => Err(ApiError::new(
-                ErrorCode::CodeGuessLimit,
-                format!("code: too many wrong codes for this number; try again in {} s", (until - now + 999) / 1000),
-            )
-            .with_retry_after(until - now)),
+            Some((_, until)) if until > now => {
+                Err(retry_later(ErrorCode::CodeGuessLimit, "code: too many wrong codes for this number", until - now))
+            }
             _ => Ok(()),
         }
     }
@@ -144,11 +147,7 @@ impl CustomerService {
         let wa = parse_number(phone, "phone")?;
         let now = self.clock.now_ms();
         let too_many = |who: &str, wait: Millis| {
-            ApiError::new(
-                ErrorCode::RateLimitHit,
-                format!("phone: too many sign-in codes requested {who}; try again in {} s", (wait + 999) / 1000),
-            )
-            .with_retry_after(wait)
+            retry_later(ErrorCode::RateLimitHit, &format!("phone: too many sign-in codes requested {who}"), wait)
         };
         self.limits.codes_per_address.try_take(&client, now).map_err(|w| too_many("from this address", w))?;
         self.refuse_if_locked(wa.as_str(), now).await?;
@@ -183,11 +182,7 @@ impl CustomerService {
                     .with_message("A one-time code is required: POST /customer/v1/session/code first")
             })?;
             self.limits.guesses_per_address.try_take(&client, now).map_err(|wait| {
-                ApiError::new(
-                    ErrorCode::CodeGuessTooFast,
-                    format!("code: too many codes tried from this address; try again in {} s", (wait + 999) / 1000),
-                )
-                .with_retry_after(wait)
+                retry_later(ErrorCode::CodeGuessTooFast, "code: too many codes tried from this address", wait)
             })?;
             self.refuse_if_locked(wa.as_str(), now).await?;
             let hash = self.code_hash(wa.as_str(), code);
