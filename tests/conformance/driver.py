@@ -360,7 +360,8 @@ with check(C, "status read (customer reads)"):
     wait_for(lambda: status_of(target, "read"), what="read")
 
 with check(C, "status failed 131026/131047 outside the window (clock +25h)"):
-    r = httpx.post(f"{URL}/sandbox/v1/clock/advance", json={"by": "25h"}, timeout=20)
+    r = httpx.post(f"{URL}/sandbox/v1/clock/advance", json={"by": "25h"},
+                   headers={"Authorization": f"Bearer {TOKEN}"}, timeout=20)
     assert r.status_code == 200, r.text
     wid = wa.send_message(bob.wa_id, "Bob never wrote").id
     s = wait_for(lambda: status_of(wid, "failed"), what="failed (bob)")

@@ -133,6 +133,10 @@ pub enum ClockCmd {
     /// Move the sandbox clock forward, e.g. `25h`, `90m`, `1h30m`.
     Advance {
         by: String,
+        /// A business's access token with whatsapp_business_management, or the admin token
+        /// [env: RISALA_TOKEN].
+        #[arg(long, env = "RISALA_TOKEN")]
+        token: String,
         #[command(flatten)]
         server: ServerArg,
     },
@@ -360,9 +364,10 @@ pub async fn sandbox(cmd: SandboxCmd) -> anyhow::Result<()> {
         SandboxCmd::Clock(ClockCmd::Show { server }) => {
             answer(http.get(format!("{}/sandbox/v1/clock", server.server.trim_end_matches('/'))).send().await?).await?
         }
-        SandboxCmd::Clock(ClockCmd::Advance { by, server }) => {
+        SandboxCmd::Clock(ClockCmd::Advance { by, token, server }) => {
             answer(
                 http.post(format!("{}/sandbox/v1/clock/advance", server.server.trim_end_matches('/')))
+                    .bearer_auth(&token)
                     .json(&json!({"by": by}))
                     .send()
                     .await?,

@@ -82,6 +82,9 @@ pub fn load(file: Option<&PathBuf>, overrides: &Overrides) -> anyhow::Result<Con
     if config.admin_token.as_deref() == Some("") {
         config.admin_token = None;
     }
+    if config.sign_in_code_file.as_ref().is_some_and(|p| p.as_os_str().is_empty()) {
+        config.sign_in_code_file = None;
+    }
     config.webhooks.validate().map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
     Ok(config)
 }

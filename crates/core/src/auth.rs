@@ -1,6 +1,8 @@
 //! Access-token authentication with a short-lived cache, so the hot path does not hit the
-//! database on every request. A local revoke clears the cache at once; other nodes see it
-//! within the cache lifetime.
+//! database on every request. A revoke through this process clears the cache at once
+//! ([`AuthService::invalidate`]); other nodes and processes (`risala admin tokens revoke` works
+//! on the database) see it within the cache lifetime, one second: a busy token costs one read
+//! of the tokens table per second and node.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +14,8 @@ use crate::ids::hash_token;
 use crate::model::Principal;
 use crate::store::Store;
 
-const CACHE_TTL: Duration = Duration::from_secs(5);
+/// How long an answer is reused: the most a revoke elsewhere takes to bite here.
+pub const CACHE_TTL: Duration = Duration::from_secs(1);
 const CACHE_MAX: usize = 100_000;
 
 #[derive(Clone)]

@@ -32,11 +32,14 @@ impl OffsetClock {
         self.offset_ms.load(Ordering::Relaxed)
     }
 
-    /// Move time forward by `by_ms` (negative values are ignored: time never goes back).
-    /// Returns the new offset.
-    pub fn advance(&self, by_ms: Millis) -> Millis {
+    /// Move time forward by `by_ms` (negative values are ignored: time never goes back), as
+    /// long as the offset stays at most `max_offset_ms`. Returns the new offset, or `None`
+    /// (and the clock unmoved) when the move would pass that bound or overflow.
+    pub fn advance(&self, by_ms: Millis, max_offset_ms: Millis) -> Option<Millis> {
         let by = by_ms.max(0);
-        self.offset_ms.fetch_add(by, Ordering::Relaxed) + by
+        let moved = |o: Millis| o.checked_add(by).filter(|n| *n <= max_offset_ms);
+        let before = self.offset_ms.fetch_update(Ordering::Relaxed, Ordering::Relaxed, moved).ok()?;
+        moved(before)
     }
 
     /// Set the offset (used when loading a persisted offset).
@@ -125,8 +128,12 @@ mod tests {
     fn offset_clock_only_moves_forward() {
         let c = OffsetClock::new(0);
         let t0 = c.now_ms();
-        assert_eq!(c.advance(3_600_000), 3_600_000);
-        assert_eq!(c.advance(-5), 3_600_000);
+        assert_eq!(c.advance(3_600_000, Millis::MAX), Some(3_600_000));
+        assert_eq!(c.advance(-5, Millis::MAX), Some(3_600_000));
+        // Past the bound or past i64: refused, and the clock does not move (nor wrap back).
+        assert_eq!(c.advance(1, 3_600_000), None);
+        assert_eq!(c.advance(Millis::MAX, Millis::MAX), None);
+        assert_eq!(c.offset_ms(), 3_600_000);
         assert!(c.now_ms() >= t0 + 3_600_000);
     }
 

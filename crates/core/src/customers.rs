@@ -6,11 +6,13 @@
 //! A new block and every report are quality signals of the number and negative feedback on the
 //! template of the business's most recent template message to this customer, which may pause it.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use crate::clock::{Clock, Millis};
 use crate::error::{ApiError, ErrorCode};
 use crate::ids;
+use crate::limits::RateLimiter;
 use crate::messaging::MessagingService;
 use crate::model::{Conversation, Customer, EntryPoint, Media, Message, PhoneNumber, Template};
 use crate::phone::WaId;
@@ -24,6 +26,17 @@ pub const SESSION_TTL_MS: Millis = 30 * 86_400_000;
 pub const CODE_TTL_MS: Millis = 10 * 60_000;
 /// Most characters of a profile name.
 pub const MAX_PROFILE_NAME: usize = 100;
+/// Wrong codes for one number, across re-issued codes, before it is locked for
+/// [`LOCKOUT_MS`]. They count until a sign-in succeeds: once locked, each lock allows one guess.
+pub const MAX_CODE_FAILURES: i64 = 10;
+/// How long a number stays locked after too many wrong codes: an hour.
+pub const LOCKOUT_MS: Millis = 60 * 60_000;
+/// Codes one number may be sent: a burst of 5, then 5 an hour.
+pub const CODES_PER_NUMBER: (u32, u32, Millis) = (5, 5, 60 * 60_000);
+/// Code requests from one client address: a burst of 20, then 20 an hour.
+pub const CODES_PER_ADDRESS: (u32, u32, Millis) = (20, 20, 60 * 60_000);
+/// Codes tried from one client address: a burst of 20, then 20 an hour.
+pub const GUESSES_PER_ADDRESS: (u32, u32, Millis) = (20, 20, 60 * 60_000);
 
 /// An open session: its token (shown once) and the customer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +74,26 @@ pub struct CustomerService {
     code_sender: Arc<dyn CodeSender>,
     /// Platform mode: a session needs a one-time code (sandbox: the number alone).
     require_code: bool,
+    /// Key of the stored form of codes (HMAC-SHA256): six digits under a bare hash would be
+    /// read back from a copy of the database in a million tries.
+    code_key: Arc<str>,
+    /// Kept in memory, per node.
+    limits: Arc<SignInLimits>,
+}
+
+struct SignInLimits {
+    codes_per_number: RateLimiter<String>,
+    codes_per_address: RateLimiter<IpAddr>,
+    guesses_per_address: RateLimiter<IpAddr>,
+}
+
+fn limiter<K: Eq + std::hash::Hash + Clone>((burst, refill, period): (u32, u32, Millis)) -> RateLimiter<K> {
+    RateLimiter::per_period(burst, refill, period)
+}
+
+/// `code` with `details` and when to retry, `wait` ms from now (also in `Retry-After`).
+fn retry_later(code: ErrorCode, details: &str, wait: Millis) -> ApiError {
+    ApiError::new(code, format!("{details}; try again in {} s", (wait + 999) / 1000)).with_retry_after(wait)
 }
 
 fn parse_number(raw: &str, what: &str) -> Result<WaId, ApiError> {
@@ -68,11 +101,13 @@ fn parse_number(raw: &str, what: &str) -> Result<WaId, ApiError> {
 }
 
 impl CustomerService {
+    /// `code_key`: the server's secret for the stored form of one-time codes.
     pub fn new(
         messaging: MessagingService,
         templates: TemplateService,
         code_sender: Arc<dyn CodeSender>,
         require_code: bool,
+        code_key: &str,
     ) -> Self {
         CustomerService {
             store: messaging.store().clone(),
@@ -81,22 +116,64 @@ impl CustomerService {
             templates,
             code_sender,
             require_code,
+            code_key: code_key.into(),
+            limits: Arc::new(SignInLimits {
+                codes_per_number: limiter(CODES_PER_NUMBER),
+                codes_per_address: limiter(CODES_PER_ADDRESS),
+                guesses_per_address: limiter(GUESSES_PER_ADDRESS),
+            }),
         }
     }
 
-    /// Send a one-time sign-in code to `phone`.
-    pub async fn request_code(&self, phone: &str) -> Result<(), ApiError> {
+    /// The stored form of `code` for `wa_id`: hex HMAC-SHA256 under the server's key.
+    pub fn code_hash(&self, wa_id: &str, code: &str) -> String {
+        hex::encode(ids::hmac_sha256(self.code_key.as_bytes(), format!("{wa_id}:{code}").as_bytes()))
+    }
+
+    /// 133008 while `wa_id` is locked after too many wrong codes.
+    async fn refuse_if_locked(&self, wa_id: &str, now: Millis) -> Result<(), ApiError> {
+        match self.store.customer_code_state(wa_id).await? {
+            Some((_, until)) if until > now => {
+                Err(retry_later(ErrorCode::CodeGuessLimit, "code: too many wrong codes for this number", until - now))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Send a one-time sign-in code to `phone`, asked from `client` (its address). Limited per
+    /// number and per address (130429 with `Retry-After`), refused while the number is locked
+    /// (133008).
+    pub async fn request_code(&self, phone: &str, client: IpAddr) -> Result<(), ApiError> {
         let wa = parse_number(phone, "phone")?;
+        let now = self.clock.now_ms();
+        let too_many = |who: &str, wait: Millis| {
+            retry_later(ErrorCode::RateLimitHit, &format!("phone: too many sign-in codes requested {who}"), wait)
+        };
+        self.limits.codes_per_address.try_take(&client, now).map_err(|w| too_many("from this address", w))?;
+        self.refuse_if_locked(wa.as_str(), now).await?;
+        self.limits
+            .codes_per_number
+            .try_take(&wa.as_str().to_string(), now)
+            .map_err(|w| too_many("for this number", w))?;
         let code = format!("{:06}", rand::random::<u32>() % 1_000_000);
-        let expires = self.clock.now_ms() + CODE_TTL_MS;
-        self.store.set_customer_code(wa.as_str(), &ids::hash_token(&code), expires).await?;
-        self.code_sender.send(wa.as_str(), &code);
-        Ok(())
+        let expires = now + CODE_TTL_MS;
+        self.store.set_customer_code(wa.as_str(), &self.code_hash(wa.as_str(), &code), expires).await?;
+        self.code_sender
+            .send(wa.as_str(), &code)
+            .map_err(|e| ApiError::internal().with_cause(std::io::Error::other(format!("sending a sign-in code: {e}"))))
     }
 
     /// Open a session for `phone` (creating the customer, or renaming them when `name` is
-    /// given); in platform mode only with a valid one-time `code`.
-    pub async fn open_session(&self, phone: &str, name: Option<&str>, code: Option<&str>) -> Result<Session, ApiError> {
+    /// given); in platform mode only with a valid one-time `code`, tried from `client` (its
+    /// address): limited per address (133009), and a number is locked after
+    /// [`MAX_CODE_FAILURES`] wrong codes (133008), both with `Retry-After`.
+    pub async fn open_session(
+        &self,
+        phone: &str,
+        name: Option<&str>,
+        code: Option<&str>,
+        client: IpAddr,
+    ) -> Result<Session, ApiError> {
         let wa = parse_number(phone, "phone")?;
         let now = self.clock.now_ms();
         if self.require_code {
@@ -104,7 +181,15 @@ impl CustomerService {
                 ApiError::missing("code")
                     .with_message("A one-time code is required: POST /customer/v1/session/code first")
             })?;
-            if !self.store.check_customer_code(wa.as_str(), &ids::hash_token(code), now).await? {
+            self.limits.guesses_per_address.try_take(&client, now).map_err(|wait| {
+                retry_later(ErrorCode::CodeGuessTooFast, "code: too many codes tried from this address", wait)
+            })?;
+            self.refuse_if_locked(wa.as_str(), now).await?;
+            let hash = self.code_hash(wa.as_str(), code);
+            let lock_until = now + LOCKOUT_MS;
+            if !self.store.check_customer_code(wa.as_str(), &hash, now, MAX_CODE_FAILURES, lock_until).await? {
+                // This attempt may have been the one that locked the number.
+                self.refuse_if_locked(wa.as_str(), now).await?;
                 return Err(ApiError::new(ErrorCode::AccessDenied, "code: the code is wrong or has expired"));
             }
         }

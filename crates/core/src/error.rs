@@ -118,6 +118,12 @@ error_codes! {
     TemplatePaused => row(400, 132015, None, "Template is Paused");
     /// 132016: template disabled.
     TemplateDisabled => row(400, 132016, None, "Template is Disabled");
+    /// 133008: too many wrong one-time codes for this number; locked for a while. Meta's code
+    /// for too many two-step PIN guesses; Risala answers 429 with `Retry-After` (Meta: 400).
+    CodeGuessLimit => row(429, 133008, None, "Too many two step verification PIN guesses for this phone number");
+    /// 133009: codes tried too fast from one client address. Meta's code for PIN guesses too
+    /// fast; Risala answers 429 with `Retry-After` (Meta: 400).
+    CodeGuessTooFast => row(429, 133009, None, "Two step verification PIN was entered too quickly");
     /// 139100: some users of a `block_users` request could not be blocked or unblocked.
     BlockUsersFailed => row(400, 139100, None, "Failed to block/unblock users");
     /// 139101: the number's blocklist is full (64,000 users).
@@ -138,6 +144,9 @@ pub struct ApiError {
     pub user_msg: Option<String>,
     /// What went wrong underneath (a failed SQL statement): for the log, not for the client.
     pub cause: Option<Arc<dyn std::error::Error + Send + Sync>>,
+    /// Seconds before a retry can succeed (a rate limit or lock): the `Retry-After` header.
+    /// (Non-zero, so the error stays small enough to return by value.)
+    pub retry_after_s: Option<std::num::NonZeroU32>,
 }
 
 /// Two errors are equal when clients see the same thing; the cause is not compared.
@@ -155,7 +164,15 @@ impl Eq for ApiError {}
 
 impl ApiError {
     pub fn new(code: ErrorCode, details: impl Into<String>) -> Self {
-        ApiError { code, details: details.into(), message: None, user_title: None, user_msg: None, cause: None }
+        ApiError {
+            code,
+            details: details.into(),
+            message: None,
+            user_title: None,
+            user_msg: None,
+            cause: None,
+            retry_after_s: None,
+        }
     }
 
     /// Keep `cause` for the log.
@@ -180,6 +197,13 @@ impl ApiError {
     pub fn with_user_message(mut self, title: impl Into<String>, msg: impl Into<String>) -> Self {
         self.user_title = Some(title.into());
         self.user_msg = Some(msg.into());
+        self
+    }
+
+    /// Say when a retry can succeed, `ms` from now (rounded up to whole seconds, at least 1).
+    pub fn with_retry_after(mut self, ms: i64) -> Self {
+        let secs = (ms.clamp(1, u32::MAX as i64 * 1000) + 999) / 1000;
+        self.retry_after_s = u32::try_from(secs).ok().and_then(std::num::NonZeroU32::new);
         self
     }
 

@@ -30,6 +30,27 @@ pub fn new_app_secret() -> String {
     hex::encode(bytes)
 }
 
+const HMAC_BLOCK: usize = 64;
+
+/// HMAC-SHA256 of `msg` under `key` (RFC 2104, written out over `sha2` to avoid another
+/// dependency): webhook signatures, media URL signatures, the stored form of sign-in codes.
+pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    let mut k = [0u8; HMAC_BLOCK];
+    if key.len() > HMAC_BLOCK {
+        k[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let mut ipad = [0x36u8; HMAC_BLOCK];
+    let mut opad = [0x5cu8; HMAC_BLOCK];
+    for i in 0..HMAC_BLOCK {
+        ipad[i] ^= k[i];
+        opad[i] ^= k[i];
+    }
+    let inner = Sha256::new().chain_update(ipad).chain_update(msg).finalize();
+    Sha256::new().chain_update(opad).chain_update(inner).finalize().into()
+}
+
 /// The stored form of a token: hex SHA-256. Tokens are long random strings, so a fast hash
 /// is enough; what matters is that the database never holds the token itself.
 pub fn hash_token(token: &str) -> String {

@@ -9,10 +9,11 @@ use std::sync::Mutex;
 
 use crate::clock::Millis;
 
-/// A token bucket per key: `capacity` tokens, refilled at `per_minute` tokens a minute.
+/// A token bucket per key: `capacity` tokens, refilled at `refill` tokens per `period_ms`.
 pub struct RateLimiter<K> {
     capacity: i64,
-    per_minute: i64,
+    refill: i64,
+    period_ms: i64,
     buckets: Mutex<HashMap<K, (i64, Millis)>>,
 }
 
@@ -20,28 +21,51 @@ const MAX_KEYS: usize = 100_000;
 
 impl<K: Eq + Hash + Clone> RateLimiter<K> {
     pub fn new(capacity: u32, per_minute: u32) -> Self {
-        RateLimiter { capacity: capacity as i64 * 1000, per_minute: per_minute as i64, buckets: Mutex::default() }
+        Self::per_period(capacity, per_minute, 60_000)
+    }
+
+    /// `capacity` tokens, refilled at `refill` tokens every `period_ms` (at least 1 ms).
+    pub fn per_period(capacity: u32, refill: u32, period_ms: Millis) -> Self {
+        RateLimiter {
+            capacity: capacity as i64 * 1000,
+            refill: refill as i64,
+            period_ms: period_ms.max(1),
+            buckets: Mutex::default(),
+        }
+    }
+
+    /// Milli-tokens gained in `elapsed` ms.
+    fn gained(&self, elapsed: Millis) -> i64 {
+        elapsed.max(0).saturating_mul(self.refill).saturating_mul(1000) / self.period_ms
     }
 
     /// Take one token for `key` at `now`; false when the bucket is empty.
     pub fn take(&self, key: &K, now: Millis) -> bool {
+        self.try_take(key, now).is_ok()
+    }
+
+    /// Take one token for `key` at `now`; when the bucket is empty, how many milliseconds until
+    /// it holds one again (for `Retry-After`).
+    pub fn try_take(&self, key: &K, now: Millis) -> Result<(), Millis> {
         // A panic while the buckets were held leaves counts nobody can trust: refuse rather
         // than let a limit go unenforced.
-        let Ok(mut buckets) = self.buckets.lock() else { return false };
+        let Ok(mut buckets) = self.buckets.lock() else { return Err(self.period_ms) };
         if buckets.len() >= MAX_KEYS && !buckets.contains_key(key) {
             // Forget buckets that have refilled: they hold no information.
-            let (cap, rate) = (self.capacity, self.per_minute);
-            buckets.retain(|_, (tokens, at)| *tokens + (now - *at).max(0) * rate / 60 < cap);
+            buckets.retain(|_, (tokens, at)| *tokens + self.gained(now - *at) < self.capacity);
         }
         let (tokens, at) = buckets.entry(key.clone()).or_insert((self.capacity, now));
-        let refill = (now - *at).max(0).saturating_mul(self.per_minute) / 60;
-        *tokens = (*tokens + refill).min(self.capacity);
+        *tokens = (*tokens + self.gained(now - *at)).min(self.capacity);
         *at = now.max(*at);
         if *tokens >= 1000 {
             *tokens -= 1000;
-            true
+            Ok(())
+        } else if self.refill == 0 {
+            Err(self.period_ms)
         } else {
-            false
+            // Ceiling of the time the missing milli-tokens take.
+            let missing = 1000 - *tokens;
+            Err((missing * self.period_ms + self.refill * 1000 - 1) / (self.refill * 1000))
         }
     }
 }
@@ -83,5 +107,16 @@ mod tests {
         // A long pause refills up to the capacity, not beyond.
         assert!(l.take(&"a", 100_000) && l.take(&"a", 100_000) && l.take(&"a", 100_000));
         assert!(!l.take(&"a", 100_000));
+    }
+
+    #[test]
+    fn an_empty_bucket_says_when_it_refills() {
+        let l = RateLimiter::per_period(2, 2, 3_600_000); // two an hour: one per 30 minutes
+        assert_eq!(l.try_take(&"a", 0), Ok(()));
+        assert_eq!(l.try_take(&"a", 0), Ok(()));
+        assert_eq!(l.try_take(&"a", 0), Err(1_800_000));
+        // 555 of 1000 milli-tokens back: the rest takes 801 s more.
+        assert_eq!(l.try_take(&"a", 1_000_000), Err(801_000));
+        assert_eq!(l.try_take(&"a", 1_801_000), Ok(()));
     }
 }

@@ -44,8 +44,9 @@ pub trait WebhookControl: WebhookWaker {
     fn endpoint_paused(&self, url: &str, paused: bool);
 }
 
-/// Sends a customer a one-time sign-in code. Pluggable: an SMS gateway in production; the
-/// server's default writes it to the log.
+/// Sends a customer a one-time sign-in code. Pluggable: the server writes it to the log in
+/// sandbox mode and to a file only the operator reads in platform mode.
 pub trait CodeSender: Send + Sync {
-    fn send(&self, wa_id: &str, code: &str);
+    /// Hand `code` on for `wa_id`; an error when it could not be (the client is told so).
+    fn send(&self, wa_id: &str, code: &str) -> Result<(), String>;
 }

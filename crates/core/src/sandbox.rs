@@ -12,6 +12,11 @@ use crate::store::Store;
 /// Setting key of the sandbox clock's offset from the system clock, in milliseconds.
 pub const CLOCK_SETTING: &str = "sandbox_clock_offset_ms";
 
+/// The furthest the sandbox clock may run ahead of the system clock: ten years (365-day years).
+/// Far beyond any rule's period (the longest, media retention and retry ages, are days), and far
+/// from the overflow of millisecond arithmetic.
+pub const MAX_OFFSET_MS: Millis = 10 * 365 * 86_400_000;
+
 /// The stored clock offset (0 when never moved).
 pub async fn stored_offset(store: &dyn Store) -> Result<Millis, ApiError> {
     Ok(store.setting(CLOCK_SETTING).await?.and_then(|s| s.parse().ok()).unwrap_or(0))
@@ -34,12 +39,18 @@ impl SandboxService {
         (self.clock.now_ms(), self.clock.offset_ms())
     }
 
-    /// Move the clock forward by `ms` (> 0) and keep the new offset.
+    /// Move the clock forward by `ms` (> 0) and keep the new offset; refused (the clock unmoved)
+    /// past [`MAX_OFFSET_MS`] ahead of the system clock.
     pub async fn advance(&self, ms: Millis) -> Result<(), ApiError> {
         if ms <= 0 {
             return Err(ApiError::bad_value("the clock only moves forward: give a positive duration"));
         }
-        let offset = self.clock.advance(ms);
+        let Some(offset) = self.clock.advance(ms, MAX_OFFSET_MS) else {
+            return Err(ApiError::bad_value(format!(
+                "the sandbox clock runs at most {MAX_OFFSET_MS} ms (10 years) ahead of the system clock; it is {} ms ahead",
+                self.clock.offset_ms()
+            )));
+        };
         self.store.set_setting(CLOCK_SETTING, &offset.to_string()).await?;
         // Retries and timed decisions may have come due.
         self.waker.wake();

@@ -50,7 +50,11 @@ pub struct Engine {
     pub(crate) guard: Arc<Guard>,
     pub(crate) notify: Notify,
     pub stats: Arc<DeliveryStats>,
+    /// The operator's fault settings (config, or the admin API with the admin token): every
+    /// business without settings of its own.
     faults: RwLock<Faults>,
+    /// Fault settings a business set for its own deliveries (sandbox, through its Graph token).
+    business_faults: RwLock<HashMap<String, Faults>>,
     /// Lease owner name of this node.
     pub(crate) owner: String,
     endpoints: Mutex<HashMap<String, Arc<Semaphore>>>,
@@ -88,6 +92,7 @@ impl Engine {
             store,
             clock,
             faults: RwLock::new(cfg.faults.clone()),
+            business_faults: RwLock::new(HashMap::new()),
             cfg,
             sandbox,
             client,
@@ -125,18 +130,32 @@ impl Engine {
         }
     }
 
-    pub fn faults(&self) -> Faults {
-        self.faults.read().map(|f| f.clone()).unwrap_or_default()
+    /// The fault settings that apply to `business`'s deliveries: its own when it set some, else
+    /// the operator's; `None`: the operator's.
+    pub fn faults(&self, business: Option<&str>) -> Faults {
+        let own = business.and_then(|b| self.business_faults.read().ok()?.get(b).cloned());
+        own.unwrap_or_else(|| self.faults.read().map(|f| f.clone()).unwrap_or_default())
     }
 
-    /// Replace the fault settings (sandbox only; they last until the server restarts).
-    pub fn set_faults(&self, f: Faults) -> Result<(), String> {
+    /// Replace the fault settings of `business` (its own deliveries only), or with `None` the
+    /// operator's (every business without settings of its own). Sandbox only; they last until
+    /// the server restarts.
+    pub fn set_faults(&self, business: Option<&str>, f: Faults) -> Result<(), String> {
         if !self.sandbox {
             return Err("fault injection is available in sandbox mode only".into());
         }
         f.validate()?;
-        if let Ok(mut cur) = self.faults.write() {
-            *cur = f;
+        match business {
+            Some(b) => {
+                if let Ok(mut all) = self.business_faults.write() {
+                    all.insert(b.to_string(), f);
+                }
+            }
+            None => {
+                if let Ok(mut cur) = self.faults.write() {
+                    *cur = f;
+                }
+            }
         }
         Ok(())
     }

@@ -1,28 +1,8 @@
 //! `X-Hub-Signature-256`: `sha256=` + hex HMAC-SHA256 of the exact body bytes, keyed with the
-//! app secret, as Meta signs its webhook POSTs. HMAC (RFC 2104) is written out over `sha2` to
-//! avoid another dependency.
+//! app secret, as Meta signs its webhook POSTs.
 
-use sha2::{Digest, Sha256};
-
-const BLOCK: usize = 64;
-
-/// HMAC-SHA256 of `msg` under `key`.
-pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
-    let mut k = [0u8; BLOCK];
-    if key.len() > BLOCK {
-        k[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        k[..key.len()].copy_from_slice(key);
-    }
-    let mut ipad = [0x36u8; BLOCK];
-    let mut opad = [0x5cu8; BLOCK];
-    for i in 0..BLOCK {
-        ipad[i] ^= k[i];
-        opad[i] ^= k[i];
-    }
-    let inner = Sha256::new().chain_update(ipad).chain_update(msg).finalize();
-    Sha256::new().chain_update(opad).chain_update(inner).finalize().into()
-}
+/// HMAC-SHA256 of `msg` under `key` (core's, shared with the keyed hashes of sign-in codes).
+pub use risala_core::ids::hmac_sha256;
 
 /// The `X-Hub-Signature-256` header value for `body`.
 pub fn signature_header(app_secret: &str, body: &[u8]) -> String {

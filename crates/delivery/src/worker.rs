@@ -151,7 +151,7 @@ impl Engine {
         let mut decided: Vec<AttemptResult> = Vec::new();
         let mut release = Vec::new();
         let mut groups: Vec<(Target, Vec<Delivery>)> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index: HashMap<(String, String), usize> = HashMap::new();
         for row in rows {
             let resolved =
                 self.resolve(&row.business_id, &row.waba_id, row.phone_number_id.as_deref(), &row.field).await;
@@ -173,10 +173,12 @@ impl Engine {
                     Some(t.url),
                     now,
                 ),
-                Ok(Resolved::To(t)) => match index.get(&t.url) {
+                // One group per business and URL: a POST carries one business's changes,
+                // signed with its app's secret, under its fault settings.
+                Ok(Resolved::To(t)) => match index.get(&(row.business_id.clone(), t.url.clone())) {
                     Some(&i) => groups[i].1.push(row),
                     None => {
-                        index.insert(t.url.clone(), groups.len());
+                        index.insert((row.business_id.clone(), t.url.clone()), groups.len());
                         groups.push((t, vec![row]));
                     }
                 },
@@ -211,7 +213,9 @@ impl Engine {
         let Ok(_slot) = slots.acquire_owned().await else { return };
         let body = batch::envelope(&rows);
         let started = Instant::now();
-        let attempt = self.post(&target, body).await;
+        // A chunk holds the changes of one business (its target is resolved per business).
+        let business = rows.first().map(|d| d.business_id.as_str());
+        let attempt = self.post(&target, business, body).await;
         self.stats.observe_attempt(started.elapsed().as_secs_f64());
         let at = self.clock.now_ms();
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
@@ -267,13 +271,13 @@ impl Engine {
         self.wake();
     }
 
-    async fn post(&self, target: &Target, body: String) -> Attempt {
+    async fn post(&self, target: &Target, business: Option<&str>, body: String) -> Attempt {
         if let Err(e) = self.guard.check_static(&target.url) {
             return Attempt::Failed { kind: FailureKind::Connect, status: None, error: e };
         }
         let mut force_timeout = false;
         if self.sandbox {
-            let f = self.faults();
+            let f = self.faults(business);
             if f.any() {
                 let (fail, delay, timeout) = {
                     let mut rng = rand::thread_rng();

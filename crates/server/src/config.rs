@@ -104,6 +104,10 @@ pub struct Config {
     /// `Authorization: Bearer …`. Default unset: in sandbox mode a business's Graph token may then
     /// use the webhook inspector for its own deliveries; in platform mode the admin API is closed.
     pub admin_token: Option<String>,
+    /// File that customers' one-time sign-in codes are appended to (created readable by its
+    /// owner only). Default unset: the log in sandbox mode, `data_dir/sign-in-codes.log` in
+    /// platform mode (codes never go to the log there).
+    pub sign_in_code_file: Option<PathBuf>,
     /// Webhook delivery: timeouts, retries, batching, the callback URL guard, sandbox faults.
     pub webhooks: risala_delivery::DeliveryConfig,
 }
@@ -137,6 +141,7 @@ impl Default for Config {
             quality_report_weight: 2.0,
             public_url: None,
             admin_token: None,
+            sign_in_code_file: None,
             webhooks: risala_delivery::DeliveryConfig::default(),
         }
     }
@@ -293,6 +298,11 @@ quality_report_weight = 2.0
 # Unset: in sandbox mode a Graph token may inspect its own business's webhook deliveries; in
 # platform mode the admin API is closed.
 # admin_token = ""
+
+# File that customers' one-time sign-in codes are appended to ("<ms> <wa_id> <code>" lines; the
+# file is created readable by its owner only). Unset: the log in sandbox mode, and in platform
+# mode data_dir/sign-in-codes.log (codes never go to the log there).
+# sign_in_code_file = ""
 
 # Webhook delivery (env RISALA_WEBHOOKS__<KEY>, e.g. RISALA_WEBHOOKS__TIMEOUT=5s). Tables such as
 # this one come after all top-level keys.

@@ -70,6 +70,9 @@ impl IntoResponse for GraphError {
             resp.headers_mut()
                 .insert("www-authenticate", HeaderValue::from_static("OAuth \"Facebook Platform\" \"invalid_token\""));
         }
+        if let Some(s) = self.0.retry_after_s {
+            resp.headers_mut().insert("retry-after", HeaderValue::from(s.get()));
+        }
         resp.extensions_mut().insert(self.0.code);
         resp
     }

@@ -33,6 +33,8 @@ pub use state::AppState;
 
 /// Setting key of the key that signs media download URLs.
 pub const URL_SECRET_SETTING: &str = "media_url_secret";
+/// Setting key of the key of the stored form of customers' sign-in codes (HMAC-SHA256).
+pub const CODE_SECRET_SETTING: &str = "customer_code_secret";
 
 /// Listen on `addr` (`host:port`, port 0 for any) with a deep accept queue: a burst of
 /// thousands of devices connecting at once must not overflow the default queue of 128, where
@@ -59,15 +61,20 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         SqlStore::open(config.database_url.as_deref(), &config.sqlite_path(), &config.sqlite_synchronous).await?;
     let store: Arc<dyn Store> = Arc::new(store);
     let clock = Arc::new(OffsetClock::new(risala_core::sandbox::stored_offset(&*store).await?));
-    let url_secret = match store.setting(URL_SECRET_SETTING).await? {
-        Some(s) => s,
-        None => {
-            let s = risala_core::ids::new_secret(40);
-            store.set_setting(URL_SECRET_SETTING, &s).await?;
-            s
-        }
-    };
-    Ok(AppState::new(config, store, clock, url_secret))
+    let url_secret = stored_secret(&*store, URL_SECRET_SETTING).await?;
+    let code_secret = stored_secret(&*store, CODE_SECRET_SETTING).await?;
+    Ok(AppState::new(config, store, clock, url_secret, &code_secret))
+}
+
+/// The secret kept in the settings under `key`, made on the first start (persisted, so what it
+/// signs survives restarts).
+async fn stored_secret(store: &dyn Store, key: &str) -> anyhow::Result<String> {
+    if let Some(s) = store.setting(key).await? {
+        return Ok(s);
+    }
+    let s = risala_core::ids::new_secret(40);
+    store.set_setting(key, &s).await?;
+    Ok(s)
 }
 
 /// Serve until `shutdown` resolves; in-flight requests finish first.

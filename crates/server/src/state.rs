@@ -53,7 +53,15 @@ pub struct Inner {
 }
 
 impl AppState {
-    pub fn new(config: Config, store: Arc<dyn Store>, clock: Arc<OffsetClock>, url_secret: String) -> Self {
+    /// `url_secret` signs media download URLs, `code_secret` keys the stored form of customers'
+    /// sign-in codes.
+    pub fn new(
+        config: Config,
+        store: Arc<dyn Store>,
+        clock: Arc<OffsetClock>,
+        url_secret: String,
+        code_secret: &str,
+    ) -> Self {
         let auth = AuthService::new(store.clone());
         let tenancy = TenancyService::new(store.clone(), clock.clone());
         let hub = Arc::new(Hub::default());
@@ -90,8 +98,9 @@ impl AppState {
         let customers = CustomerService::new(
             messaging.clone(),
             templates.clone(),
-            Arc::new(ConsoleCodeSender),
+            code_sender(&config),
             config.mode == Mode::Platform,
+            code_secret,
         );
         let reports = ReportService::new(store.clone(), clock.clone());
         let sandbox = SandboxService::new(store.clone(), clock.clone(), delivery.clone());
@@ -118,12 +127,46 @@ impl AppState {
     }
 }
 
-/// Writes codes to the log: the default, and what a sandbox needs.
-pub struct ConsoleCodeSender;
+/// Where sign-in codes go: `sign_in_code_file` when set; else the log in sandbox mode, and in
+/// platform mode `sign-in-codes.log` in `data_dir` (never the log, which is often shipped to
+/// places an operator does not control).
+fn code_sender(config: &Config) -> Arc<dyn CodeSender> {
+    match (&config.sign_in_code_file, config.mode) {
+        (Some(path), _) => Arc::new(FileCodeSender { path: path.clone() }),
+        (None, Mode::Sandbox) => Arc::new(LogCodeSender),
+        (None, Mode::Platform) => Arc::new(FileCodeSender { path: config.data_dir.join("sign-in-codes.log") }),
+    }
+}
 
-impl CodeSender for ConsoleCodeSender {
-    fn send(&self, wa_id: &str, code: &str) {
-        tracing::info!(wa_id, code, "customer sign-in code");
+/// Writes codes to the log: what a sandbox needs.
+pub struct LogCodeSender;
+
+impl CodeSender for LogCodeSender {
+    fn send(&self, wa_id: &str, code: &str) -> Result<(), String> {
+        tracing::info!(wa_id, code, "customer sign-in code (sandbox)");
+        Ok(())
+    }
+}
+
+/// Appends `<ms since epoch> <wa_id> <code>` lines to a file created readable by its owner only,
+/// for the operator (or a script that texts the codes on) to read.
+pub struct FileCodeSender {
+    pub path: std::path::PathBuf,
+}
+
+impl CodeSender for FileCodeSender {
+    fn send(&self, wa_id: &str, code: &str) -> Result<(), String> {
+        use std::io::Write;
+        let mut open = std::fs::OpenOptions::new();
+        open.create(true).append(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+        let line = format!("{} {wa_id} {code}\n", risala_core::clock::system_now_ms());
+        open.open(&self.path)
+            .and_then(|mut f| f.write_all(line.as_bytes()))
+            .map_err(|e| format!("{}: {e}", self.path.display()))?;
+        tracing::info!(wa_id, file = %self.path.display(), "customer sign-in code written");
+        Ok(())
     }
 }
 

@@ -309,11 +309,26 @@ impl MessageStore for SqlStore {
         self.db.write(Plan::one(SET_CUSTOMER_CODE, params![wa_id, code_hash, expires_at])).await.map(|_| ())
     }
 
-    async fn check_customer_code(&self, wa_id: &str, code_hash: &str, now: i64) -> StoreResult<bool> {
+    async fn check_customer_code(
+        &self,
+        wa_id: &str,
+        code_hash: &str,
+        now: i64,
+        max_failures: i64,
+        lock_until: i64,
+    ) -> StoreResult<bool> {
+        // One plan: concurrent guesses are checked and counted one after the other, so no more
+        // than `max_failures` get past the count before the lock.
         let mut plan = Plan::new();
         plan.push(CONSUME_CUSTOMER_CODE, params![wa_id, code_hash, now]);
-        plan.push(COUNT_CUSTOMER_CODE_ATTEMPT, params![wa_id]);
+        // After a consumed code the row is gone and this counts nothing.
+        plan.push(COUNT_CUSTOMER_CODE_ATTEMPT, params![max_failures, lock_until, wa_id, now]);
         let out = self.db.write(plan).await?;
         Ok(out.first().is_some_and(|o| o.affected > 0))
+    }
+
+    async fn customer_code_state(&self, wa_id: &str) -> StoreResult<Option<(i64, i64)>> {
+        let row = self.db.query_opt(CUSTOMER_CODE_STATE, params![wa_id]).await?;
+        row.map(|r| Ok((r.i64(0)?, r.i64(1)?))).transpose()
     }
 }

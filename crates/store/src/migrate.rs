@@ -21,6 +21,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (12, "cbp", include_str!("../migrations/sqlite/0012_cbp.sql")),
     (13, "hot_path_indexes", include_str!("../migrations/sqlite/0013_hot_path_indexes.sql")),
     (14, "rating_change_token", include_str!("../migrations/sqlite/0014_rating_change_token.sql")),
+    (15, "sign_in_lockout", include_str!("../migrations/sqlite/0015_sign_in_lockout.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -37,6 +38,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (12, "cbp", include_str!("../migrations/postgres/0012_cbp.sql")),
     (13, "hot_path_indexes", include_str!("../migrations/postgres/0013_hot_path_indexes.sql")),
     (14, "rating_change_token", include_str!("../migrations/postgres/0014_rating_change_token.sql")),
+    (15, "sign_in_lockout", include_str!("../migrations/postgres/0015_sign_in_lockout.sql")),
 ];
 
 /// The highest migration version this build knows.

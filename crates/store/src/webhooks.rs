@@ -84,6 +84,12 @@ fn ids_json(ids: &[i64]) -> String {
     s
 }
 
+/// Queue figures from the row of `OUTBOX_STATS` or `BUSINESS_OUTBOX_STATS`.
+fn stats_row(row: Option<Row>) -> StoreResult<OutboxStats> {
+    let Some(r) = row else { return Ok(OutboxStats::default()) };
+    Ok(OutboxStats { pending: r.i64(0)?, dead: r.i64(1)?, oldest_pending_at: r.opt_i64(2)? })
+}
+
 fn affected(out: &[crate::db::StmtOutcome]) -> u64 {
     out.iter().map(|o| o.affected).sum()
 }
@@ -367,9 +373,11 @@ impl WebhookStore for SqlStore {
     }
 
     async fn outbox_stats(&self) -> StoreResult<OutboxStats> {
-        let row = self.db.query_opt(OUTBOX_STATS, vec![]).await?;
-        let Some(r) = row else { return Ok(OutboxStats::default()) };
-        Ok(OutboxStats { pending: r.i64(0)?, dead: r.i64(1)?, oldest_pending_at: r.opt_i64(2)? })
+        stats_row(self.db.query_opt(OUTBOX_STATS, vec![]).await?)
+    }
+
+    async fn business_outbox_stats(&self, business_id: &str) -> StoreResult<OutboxStats> {
+        stats_row(self.db.query_opt(BUSINESS_OUTBOX_STATS, params![business_id]).await?)
     }
 
     async fn purge_delivered(&self, before: i64, limit: usize) -> StoreResult<u64> {

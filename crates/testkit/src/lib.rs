@@ -294,7 +294,7 @@ impl TestApp {
     /// Move the sandbox clock through the API (`POST /sandbox/v1/clock/advance`), by a
     /// duration such as `"25h"` or `"2h59m"`; asserts it moved.
     pub async fn advance_clock(&self, by: &str) {
-        let (s, v) = self.post_as("/sandbox/v1/clock/advance", &serde_json::json!({"by": by}), None).await;
+        let (s, v) = self.post("/sandbox/v1/clock/advance", &serde_json::json!({"by": by})).await;
         assert_eq!(s, 200, "advance the clock by {by}: {v}");
     }
 

@@ -84,7 +84,20 @@ pub trait MessageStore: Send + Sync {
     ) -> StoreResult<()>;
     /// The customer a live session token belongs to.
     async fn customer_session(&self, token_hash: &str, now: i64) -> StoreResult<Option<String>>;
+    /// Store a number's one-time code, replacing the one before; its failed attempts and lock
+    /// stay.
     async fn set_customer_code(&self, wa_id: &str, code_hash: &str, expires_at: i64) -> StoreResult<()>;
-    /// Check a one-time code; consumes it on success, counts a failed attempt otherwise.
-    async fn check_customer_code(&self, wa_id: &str, code_hash: &str, now: i64) -> StoreResult<bool>;
+    /// Check a one-time code at `now`: a right, live code of a number not locked is consumed
+    /// (true). Otherwise, unless the number is locked, a failed attempt counts, and the one that
+    /// makes `max_failures` locks the number until `lock_until`.
+    async fn check_customer_code(
+        &self,
+        wa_id: &str,
+        code_hash: &str,
+        now: i64,
+        max_failures: i64,
+        lock_until: i64,
+    ) -> StoreResult<bool>;
+    /// A number's failed attempts since its last sign-in and the end of its lock (0: none).
+    async fn customer_code_state(&self, wa_id: &str) -> StoreResult<Option<(i64, i64)>>;
 }

@@ -80,6 +80,8 @@ pub trait WebhookStore: Send + Sync {
     async fn set_endpoint_paused(&self, url: &str, paused: bool, now: Millis) -> StoreResult<()>;
     async fn endpoints(&self) -> StoreResult<Vec<EndpointState>>;
     async fn outbox_stats(&self) -> StoreResult<OutboxStats>;
+    /// [`Self::outbox_stats`] of one business's changes.
+    async fn business_outbox_stats(&self, business_id: &str) -> StoreResult<OutboxStats>;
     /// Delete delivered rows delivered before `before`; returns how many.
     async fn purge_delivered(&self, before: Millis, limit: usize) -> StoreResult<u64>;
 }

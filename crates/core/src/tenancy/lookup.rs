@@ -60,11 +60,6 @@ impl TenancyService {
         }
     }
 
-    /// Whether an id exists at all (for the answer to a path with an unknown edge).
-    pub async fn exists(&self, id: &str) -> Result<bool, ApiError> {
-        Ok(self.object(id).await?.is_some())
-    }
-
     pub async fn phone_number(&self, id: &str, scope: Option<&str>) -> Result<PhoneNumber, ApiError> {
         let p = self.store.phone_number(id).await?.filter(|p| sees(scope, &p.business_id));
         p.ok_or_else(|| ApiError::object_not_found(id))

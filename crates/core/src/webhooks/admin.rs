@@ -124,8 +124,13 @@ impl WebhookService {
         Ok(())
     }
 
-    /// Queue figures (every business) and the service clock's now.
-    pub async fn stats(&self) -> Result<(OutboxStats, crate::clock::Millis), ApiError> {
-        Ok((self.store.outbox_stats().await?, self.clock.now_ms()))
+    /// Queue figures (of `scope`'s business, or every business for the operator) and the
+    /// service clock's now.
+    pub async fn stats(&self, scope: Option<&str>) -> Result<(OutboxStats, crate::clock::Millis), ApiError> {
+        let stats = match scope {
+            Some(b) => self.store.business_outbox_stats(b).await?,
+            None => self.store.outbox_stats().await?,
+        };
+        Ok((stats, self.clock.now_ms()))
     }
 }

@@ -38,12 +38,15 @@ pub(super) fn paths() -> Value {
             "tags": ["Customer"],
             "operationId": "customerRequestCode",
             "summary": "Send a one-time sign-in code",
-            "description": "Platform mode: sends a six-digit code, valid 10 minutes, to the phone number (the \
-                default sender writes it to the server log). Sandbox mode does not need codes.",
+            "description": "Platform mode: sends a six-digit code, valid 10 minutes, to the phone number (written \
+                to the operator's `sign_in_code_file`, never to the log; a sandbox logs it). Sandbox mode does not \
+                need codes. At most 5 codes an hour per number and 20 requests an hour per client address \
+                (429, code 130429); none while the number is locked after wrong codes (429, code 133008); both \
+                with `Retry-After`.",
             "security": [],
             "requestBody": json_body(schema_ref("CustomerCodeRequest"), json!({"phone": "+44 7700 900123"})),
             "responses": responses(&[("200", json_response("The code was sent.",
-                json!({"type": "object", "required": ["sent"], "properties": {"sent": {"const": true}}})))], &[400]),
+                json!({"type": "object", "required": ["sent"], "properties": {"sent": {"const": true}}})))], &[400, 429]),
         }},
         "/customer/v1/session": {"post": {
             "tags": ["Customer"],
@@ -51,12 +54,15 @@ pub(super) fn paths() -> Value {
             "summary": "Open a customer session",
             "description": "Sandbox mode: the phone number alone opens a session (the customer is created on first \
                 use). Platform mode: `code` from `POST /customer/v1/session/code` is required too; a wrong or \
-                expired code is 403 with code 131005. A `name` sets the customer's WhatsApp profile name.",
+                expired code is 403 with code 131005. Ten wrong codes since the number's last sign-in (however \
+                many codes were sent) lock it for an hour (429, code 133008), and one client address may try 20 \
+                codes an hour (429, code 133009), both with `Retry-After`. A `name` sets the customer's \
+                WhatsApp profile name.",
             "security": [],
             "requestBody": json_body(schema_ref("CustomerSessionRequest"),
                 json!({"phone": "+1 555 000 1111", "name": "Alex"})),
             "responses": responses(&[("200", json_response("The session.", schema_ref("CustomerSession")))],
-                &[400, 403]),
+                &[400, 403, 429]),
         }},
         "/customer/v1/me": {"get": {
             "tags": ["Customer"],

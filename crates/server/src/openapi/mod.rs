@@ -378,10 +378,13 @@ fn sandbox_paths() -> Value {
             "description": format!("Moves the clock forward (never back) and persists the offset across \
                 restarts, so a customer service window can be made to expire without waiting a day. \
                 Errors: 131008 when neither `by` nor `ms` is given, 131009 for an unreadable or non-positive \
-                amount, 100 for a value of the wrong JSON type. {sandbox_note}"),
-            "security": [],
+                amount or one that would put the clock more than ten years ahead of the system clock, 100 \
+                for a value of the wrong JSON type; 104 without a token, 190 for a bad one, 200 for a token \
+                without whatsapp_business_management. The clock is shared by every business of the sandbox: \
+                it takes a business's management token or the admin token. {sandbox_note}"),
+            "security": [{"graphToken": []}, {"graphTokenQuery": []}, {"adminToken": []}],
             "requestBody": json_body(schema_ref("SandboxAdvance"), json!({"by": "25h"})),
-            "responses": responses(&[("200", clock)], &[400, 403]),
+            "responses": responses(&[("200", clock)], &[400, 401, 403]),
         }},
     })
 }

@@ -2,44 +2,9 @@
 //! 500) and nothing of the cause, while the log gets the cause chain once, under the request's
 //! `fbtrace_id`.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
-
+use crate::log_capture::{captured, lines_with};
 use risala_store::db::Plan;
 use risala_testkit::{assert_graph_error, engine_test, json_response, Database, Engine, TestApp, DEMO_TOKEN};
-
-/// Everything the server logs during this test binary.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn captured() -> &'static Captured {
-    static LOG: OnceLock<Captured> = OnceLock::new();
-    LOG.get_or_init(|| {
-        let log = Captured::default();
-        let writer = log.clone();
-        tracing_subscriber::fmt()
-            .with_ansi(false)
-            .with_max_level(tracing::Level::WARN)
-            .with_writer(move || writer.clone())
-            .init();
-        log
-    })
-}
-
-fn lines_with(needle: &str) -> Vec<String> {
-    let bytes = captured().0.lock().expect("log").clone();
-    String::from_utf8_lossy(&bytes).lines().filter(|l| l.contains(needle)).map(str::to_string).collect()
-}
 
 async fn a_failed_statement_is_logged_with_its_cause_and_trace_id(engine: Engine) {
     captured();

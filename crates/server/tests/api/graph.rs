@@ -142,7 +142,7 @@ async fn list_parameters(engine: Engine) {
     let app = TestApp::start(&db).await.unwrap();
     for (i, mode) in ["LIVE", "LIVE", "SANDBOX"].iter().enumerate() {
         // A second apart, so creation_time orders them.
-        app.state.clock.advance(1000);
+        app.state.clock.advance(1000, i64::MAX);
         app.state
             .tenancy
             .create_phone_number(NewPhoneNumber {
@@ -201,3 +201,28 @@ async fn list_parameters(engine: Engine) {
     app.stop().await;
 }
 engine_test!(list_edges_filter_sort_and_summarise, super::list_parameters);
+
+/// An unknown edge must not tell who may not see an id whether it exists: the token is checked
+/// first, and another business's id answers like a missing one.
+async fn unknown_edges_hide_ids(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let t = &app.state.tenancy;
+    let b = t.create_business("Other Co").await.unwrap();
+    let (_, token_b) = t.create_token(&b.id, "b", &risala_core::model::Permission::ALL, None).await.unwrap();
+    let existing = format!("/v23.0/{}/no_such_edge", app.phone_number_id());
+    let missing = "/v23.0/999999999999999/no_such_edge";
+    for path in [existing.as_str(), missing] {
+        // No token: 104, as on every Graph route; a token that is not valid: 190.
+        assert_graph_error(&app.get_as(path, None).await, 400, 104);
+        assert_graph_error(&app.get_as(path, Some("EAAnotatoken")).await, 401, 190);
+        // Another business's token: the same answer for A's id as for an id that does not exist.
+        let e = assert_graph_error(&app.get_as(path, Some(&token_b)).await, 400, 100);
+        assert_eq!(e["error_subcode"], 33, "{path}: {e}");
+    }
+    // The owner still learns that the edge is unknown.
+    let e = assert_graph_error(&app.get(&existing).await, 400, 100);
+    assert!(e["message"].as_str().unwrap().contains("Unknown path components"), "{e}");
+    app.stop().await;
+}
+engine_test!(unknown_edges_do_not_reveal_which_ids_exist, super::unknown_edges_hide_ids);

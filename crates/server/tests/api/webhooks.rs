@@ -36,7 +36,7 @@ async fn start(db: &Database) -> TestApp {
 
 /// Move the server's clock and wake the worker (as the sandbox clock endpoint would).
 fn advance(app: &TestApp, ms: i64) {
-    app.state.clock.advance(ms);
+    app.state.clock.advance(ms, i64::MAX).unwrap();
     app.state.delivery.wake();
 }
 

@@ -99,8 +99,11 @@ super::statements! {
     both EXPIRE_MEDIA = "DELETE FROM media WHERE expires_at <= $1";
     both INSERT_CUSTOMER_SESSION = "INSERT INTO customer_sessions (token_hash, wa_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
     both CUSTOMER_SESSION = "SELECT wa_id FROM customer_sessions WHERE token_hash = $1 AND expires_at > $2";
-    both SET_CUSTOMER_CODE = "INSERT INTO customer_codes (wa_id, code_hash, expires_at, attempts) VALUES ($1, $2, $3, 0) ON CONFLICT (wa_id) DO UPDATE SET code_hash = excluded.code_hash, expires_at = excluded.expires_at, attempts = 0";
-    /// A right code, still valid, within five attempts: consumed.
-    both CONSUME_CUSTOMER_CODE = "DELETE FROM customer_codes WHERE wa_id = $1 AND code_hash = $2 AND expires_at > $3 AND attempts < 5";
-    both COUNT_CUSTOMER_CODE_ATTEMPT = "UPDATE customer_codes SET attempts = attempts + 1 WHERE wa_id = $1";
+    /// A new code replaces the old one; the failed attempts and the lock stay.
+    both SET_CUSTOMER_CODE = "INSERT INTO customer_codes (wa_id, code_hash, expires_at, attempts, locked_until) VALUES ($1, $2, $3, 0, 0) ON CONFLICT (wa_id) DO UPDATE SET code_hash = excluded.code_hash, expires_at = excluded.expires_at";
+    /// A right code, still valid, the number not locked: consumed (with its failed attempts).
+    both CONSUME_CUSTOMER_CODE = "DELETE FROM customer_codes WHERE wa_id = $1 AND code_hash = $2 AND expires_at > $3 AND locked_until <= $3";
+    /// Otherwise a failed attempt, unless locked; the one that reaches $1 locks until $2.
+    both COUNT_CUSTOMER_CODE_ATTEMPT = "UPDATE customer_codes SET attempts = attempts + 1, locked_until = CASE WHEN attempts + 1 >= $1 THEN $2 ELSE locked_until END WHERE wa_id = $3 AND locked_until <= $4";
+    both CUSTOMER_CODE_STATE = "SELECT attempts, locked_until FROM customer_codes WHERE wa_id = $1";
 }

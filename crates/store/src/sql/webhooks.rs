@@ -165,5 +165,6 @@ super::statements! {
     both UNDEFER_ENDPOINT = "UPDATE outbox SET next_attempt_at = $1 WHERE state = 'pending' AND endpoint = $2 AND next_attempt_at > $1";
     both ENDPOINTS = "SELECT url, paused, updated_at FROM webhook_endpoints ORDER BY url";
     both OUTBOX_STATS = "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending'), (SELECT count(*) FROM outbox WHERE state = 'dead'), (SELECT MIN(created_at) FROM outbox WHERE state = 'pending')";
+    both BUSINESS_OUTBOX_STATS = "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending' AND business_id = $1), (SELECT count(*) FROM outbox WHERE state = 'dead' AND business_id = $1), (SELECT MIN(created_at) FROM outbox WHERE state = 'pending' AND business_id = $1)";
     both PURGE_DELIVERED = "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE state = 'delivered' AND delivered_at < $1 ORDER BY id LIMIT $2)";
 }

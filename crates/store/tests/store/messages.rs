@@ -179,20 +179,29 @@ async fn customer_sessions_and_codes(db: TestStore) {
     assert_eq!(db.customer_session("session-hash", T0 + 1000).await.unwrap(), None, "expired");
     assert_eq!(db.customer_session("other", T0).await.unwrap(), None);
 
+    // (max failures 3, locked until T0 + 500 once reached)
+    let check = |hash: &'static str, at: i64| db.check_customer_code(wa, hash, at, 3, at + 500);
     db.set_customer_code(wa, "right", T0 + 60_000).await.unwrap();
-    assert!(!db.check_customer_code(wa, "wrong", T0).await.unwrap());
-    assert!(db.check_customer_code(wa, "right", T0).await.unwrap());
-    assert!(!db.check_customer_code(wa, "right", T0).await.unwrap(), "a code is used once");
+    assert_eq!(db.customer_code_state(wa).await.unwrap(), Some((0, 0)));
+    assert!(!check("wrong", T0).await.unwrap());
+    assert_eq!(db.customer_code_state(wa).await.unwrap(), Some((1, 0)));
+    assert!(check("right", T0).await.unwrap());
+    assert!(!check("right", T0).await.unwrap(), "a code is used once");
+    assert_eq!(db.customer_code_state(wa).await.unwrap(), None, "a sign-in clears the failures");
 
-    // Five wrong attempts lock the code, right or not.
+    // Failures count across new codes; the one that reaches the limit locks the number.
     db.set_customer_code(wa, "right", T0 + 60_000).await.unwrap();
-    for _ in 0..5 {
-        assert!(!db.check_customer_code(wa, "wrong", T0).await.unwrap());
-    }
-    assert!(!db.check_customer_code(wa, "right", T0).await.unwrap());
-    // A new code starts over; an expired one never passes.
+    assert!(!check("wrong", T0).await.unwrap());
+    assert!(!check("wrong", T0).await.unwrap());
     db.set_customer_code(wa, "again", T0 + 60_000).await.unwrap();
-    assert!(db.check_customer_code(wa, "again", T0).await.unwrap());
+    assert_eq!(db.customer_code_state(wa).await.unwrap(), Some((2, 0)), "a new code keeps the count");
+    assert!(!check("wrong", T0 + 1).await.unwrap());
+    assert_eq!(db.customer_code_state(wa).await.unwrap(), Some((3, T0 + 501)));
+    // Locked: the right code does not pass, and tries are not counted.
+    assert!(!check("again", T0 + 2).await.unwrap());
+    assert_eq!(db.customer_code_state(wa).await.unwrap(), Some((3, T0 + 501)));
+    // After the lock the right code passes; an expired one never does.
+    assert!(check("again", T0 + 501).await.unwrap());
     db.set_customer_code(wa, "late", T0 + 10).await.unwrap();
-    assert!(!db.check_customer_code(wa, "late", T0 + 10).await.unwrap());
+    assert!(!check("late", T0 + 10).await.unwrap());
 }

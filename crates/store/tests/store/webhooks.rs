@@ -218,6 +218,12 @@ async fn listing_stats_and_purge(db: TestStore) {
     db.release("w", &[q[2]]).await.unwrap();
     let stats = db.outbox_stats().await.unwrap();
     assert_eq!(stats, OutboxStats { pending: 1, dead: 1, oldest_pending_at: Some(T0 + 2) });
+    // One business's figures count its own rows only.
+    let b1 = db.business_outbox_stats("b1").await.unwrap();
+    assert_eq!(b1, OutboxStats { pending: 1, dead: 0, oldest_pending_at: Some(T0 + 2) });
+    let b2 = db.business_outbox_stats("b2").await.unwrap();
+    assert_eq!(b2, OutboxStats { pending: 0, dead: 1, oldest_pending_at: None });
+    assert_eq!(db.business_outbox_stats("b3").await.unwrap(), OutboxStats::default());
 
     let db = &db;
     let list =

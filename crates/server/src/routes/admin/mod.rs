@@ -48,7 +48,8 @@ impl Admin {
     }
 }
 
-fn same(a: &str, b: &str) -> bool {
+/// `a == b` in time that does not depend on where they differ (for tokens).
+pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

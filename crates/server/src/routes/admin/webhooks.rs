@@ -164,21 +164,24 @@ fn sandbox_only(state: &AppState) -> GraphResult<()> {
     Ok(())
 }
 
-/// `GET /admin/v1/webhooks/faults`.
-pub async fn faults(State(state): State<AppState>, _admin: Admin) -> GraphResult<Json<Value>> {
+/// `GET /admin/v1/webhooks/faults`: the settings that apply to the caller's deliveries (the
+/// operator: the settings of every business without its own).
+pub async fn faults(State(state): State<AppState>, admin: Admin) -> GraphResult<Json<Value>> {
     sandbox_only(&state)?;
-    Ok(Json(faults_json(&state.delivery.faults())))
+    Ok(Json(faults_json(&state.delivery.faults(admin.scope()))))
 }
 
 /// `PUT /admin/v1/webhooks/faults {"fail_rate":0.3,"timeout_rate":0.1,"delay_rate":0,"delay":"2s"}`:
-/// fields not given keep their value. Lasts until the server restarts (then the config applies).
+/// fields not given keep their value. A business sets faults for its own deliveries only; the
+/// operator for every business without settings of its own. Lasts until the server restarts
+/// (then the config applies).
 pub async fn set_faults(
     State(state): State<AppState>,
-    _admin: Admin,
+    admin: Admin,
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
     sandbox_only(&state)?;
-    let mut merged = faults_json(&state.delivery.faults());
+    let mut merged = faults_json(&state.delivery.faults(admin.scope()));
     if let Value::Object(m) = &mut merged {
         for (k, v) in body {
             if k != "access_token" {
@@ -187,7 +190,7 @@ pub async fn set_faults(
         }
     }
     let f: Faults = serde_json::from_value(merged).map_err(|e| ApiError::invalid(format!("faults: {e}")))?;
-    state.delivery.set_faults(f.clone()).map_err(ApiError::invalid)?;
+    state.delivery.set_faults(admin.scope(), f.clone()).map_err(ApiError::invalid)?;
     Ok(Json(faults_json(&f)))
 }
 
@@ -225,9 +228,10 @@ pub async fn subscribe(
     Ok(Json(json!({"success": true, "app_id": sub.app_id, "callback_url": sub.callback_url, "fields": sub.fields})))
 }
 
-/// `GET /admin/v1/webhooks/stats`: queue figures (all businesses).
-pub async fn stats(State(state): State<AppState>, _admin: Admin) -> GraphResult<Json<Value>> {
-    let (s, now) = state.webhooks.stats().await?;
+/// `GET /admin/v1/webhooks/stats`: queue figures (the operator: all businesses; a business:
+/// its own).
+pub async fn stats(State(state): State<AppState>, admin: Admin) -> GraphResult<Json<Value>> {
+    let (s, now) = state.webhooks.stats(admin.scope()).await?;
     Ok(Json(json!({
         "now_ms": now,
         "pending": s.pending,

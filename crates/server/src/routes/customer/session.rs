@@ -2,7 +2,9 @@
 //! `POST /customer/v1/session {phone, name?, code?}` → `{token, wa_id, profile_name}` (sandbox:
 //! the phone number alone opens a session), and `GET /customer/v1/me`.
 
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use axum::Json;
 use risala_core::ApiError;
 use serde_json::{json, Value};
@@ -12,17 +14,27 @@ use crate::error::GraphResult;
 use crate::extract::GraphBody;
 use crate::state::AppState;
 
-pub async fn request_code(State(state): State<AppState>, GraphBody(body): GraphBody) -> GraphResult<Json<Value>> {
+// The client address is the peer of the connection: behind a reverse proxy every client shares
+// the proxy's address and its limits (see the book's Security chapter).
+pub async fn request_code(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    GraphBody(body): GraphBody,
+) -> GraphResult<Json<Value>> {
     let phone = str_field(&body, "phone")?.ok_or_else(|| ApiError::missing("phone"))?;
-    state.customers.request_code(phone).await?;
+    state.customers.request_code(phone, peer.ip()).await?;
     Ok(Json(json!({"sent": true})))
 }
 
-pub async fn open(State(state): State<AppState>, GraphBody(body): GraphBody) -> GraphResult<Json<Value>> {
+pub async fn open(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    GraphBody(body): GraphBody,
+) -> GraphResult<Json<Value>> {
     let phone = str_field(&body, "phone")?.ok_or_else(|| ApiError::missing("phone"))?;
     let code = str_field(&body, "code")?;
     let name = str_field(&body, "name")?;
-    let s = state.customers.open_session(phone, name, code).await?;
+    let s = state.customers.open_session(phone, name, code, peer.ip()).await?;
     Ok(Json(json!({"token": s.token, "wa_id": s.customer.wa_id, "profile_name": s.customer.profile_name})))
 }
 

@@ -10,7 +10,7 @@ pub mod repr;
 pub mod subscriptions;
 pub mod templates;
 
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Request, State};
 use axum::http::Method;
 use axum::routing::{get, post};
 use axum::Router;
@@ -60,9 +60,13 @@ pub async fn waba_for(state: &AppState, caller: &Caller, id: &str) -> GraphResul
     Ok(state.tenancy.waba(&obj.id, Some(&caller.0.business_id)).await?)
 }
 
-/// No route: an unknown edge on an object, or a path that names no object.
+/// No route: an unknown edge on an object, or a path that names no object. A path that names
+/// an object id is answered only to an authenticated caller (the same token errors as every
+/// Graph route), and another business's id like a missing one: otherwise the difference
+/// between "unknown edge" and "no such object" would tell anyone which ids exist.
 pub async fn unknown_path(State(state): State<AppState>, req: Request) -> GraphError {
-    let path = req.uri().path().trim_matches('/').to_string();
+    let (mut parts, _) = req.into_parts();
+    let path = parts.uri.path().trim_matches('/').to_string();
     let mut segs = path.split('/');
     let first = segs.next().unwrap_or("");
     if first.is_empty() {
@@ -73,13 +77,16 @@ pub async fn unknown_path(State(state): State<AppState>, req: Request) -> GraphE
     if !risala_core::ids::is_object_id(first) {
         return alias_not_found(first).into();
     }
+    let caller = match Caller::from_request_parts(&mut parts, &state).await {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
     let rest: Vec<&str> = segs.collect();
-    match state.tenancy.exists(first).await {
-        Ok(true) => ApiError::new(ErrorCode::UnknownPath, format!("Unknown path components: /{}", rest.join("/")))
+    match resolve(&state, &caller, first, &[]).await {
+        Ok(_) => ApiError::new(ErrorCode::UnknownPath, format!("Unknown path components: /{}", rest.join("/")))
             .with_message(format!("Unknown path components: /{}", rest.join("/")))
             .into(),
-        Ok(false) => ApiError::object_not_found(first).into(),
-        Err(e) => e.into(),
+        Err(e) => e,
     }
 }
 

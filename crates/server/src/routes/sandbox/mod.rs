@@ -1,16 +1,20 @@
 //! Sandbox controls (`/sandbox/v1/…`, sandbox mode only): the clock every time-based rule
 //! reads. Moving it forward makes a customer service window expire without waiting a day.
+//! Reading the clock is open; moving it (for every tenant of the sandbox) takes the admin
+//! token or a business's token with `whatsapp_business_management`.
 
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use risala_core::clock::{iso_time, parse_duration_ms};
+use risala_core::model::Permission;
 use risala_core::{ApiError, ErrorCode};
 use serde_json::{json, Value};
 
 use crate::config::Mode;
-use crate::error::GraphResult;
-use crate::extract::GraphBody;
+use crate::error::{GraphError, GraphResult};
+use crate::extract::{bearer_token, Caller, GraphBody};
 use crate::state::AppState;
 
 /// Routes under `/sandbox/v1`.
@@ -25,6 +29,29 @@ fn sandbox_only(state: &AppState) -> GraphResult<()> {
     Ok(())
 }
 
+/// Who may move the sandbox clock: the operator (admin token) or a business's token with
+/// `whatsapp_business_management`.
+pub struct ClockMover;
+
+impl FromRequestParts<AppState> for ClockMover {
+    type Rejection = GraphError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(token) = bearer_token(parts)? else {
+            return Err(ApiError::new(
+                ErrorCode::TokenMissing,
+                "An access token is required to move the sandbox clock.",
+            )
+            .into());
+        };
+        if state.config.admin_token.as_deref().is_some_and(|admin| super::admin::same(&token, admin)) {
+            return Ok(ClockMover);
+        }
+        Caller(state.auth.authenticate(&token).await?).require(Permission::Management)?;
+        Ok(ClockMover)
+    }
+}
+
 fn clock_json(state: &AppState) -> Value {
     let (now, offset) = state.sandbox.now();
     json!({"now_ms": now, "now": iso_time(now), "offset_ms": offset})
@@ -37,7 +64,11 @@ pub async fn clock(State(state): State<AppState>) -> GraphResult<Json<Value>> {
 }
 
 /// `POST /sandbox/v1/clock/advance {"by":"25h"}` (or `{"ms": 90000000}`).
-pub async fn advance(State(state): State<AppState>, GraphBody(body): GraphBody) -> GraphResult<Json<Value>> {
+pub async fn advance(
+    State(state): State<AppState>,
+    _mover: ClockMover,
+    GraphBody(body): GraphBody,
+) -> GraphResult<Json<Value>> {
     sandbox_only(&state)?;
     let ms = match (body.get("by"), body.get("ms")) {
         (Some(Value::String(s)), _) => parse_duration_ms(s)

@@ -358,7 +358,7 @@ async fn limits(engine: Engine) {
     }
     let e = assert_graph_error(&create(&app, &simple("t100", "UTILITY", b.clone())).await, 400, 100);
     assert!(e["error_data"]["details"].as_str().unwrap().contains("per hour"), "{e}");
-    app.post_as("/sandbox/v1/clock/advance", &json!({"by": "61m"}), None).await;
+    app.post("/sandbox/v1/clock/advance", &json!({"by": "61m"})).await;
     create_ok(&app, simple("t100", "UTILITY", b.clone())).await;
     app.stop().await;
 }
@@ -446,7 +446,7 @@ async fn spec_examples(engine: Engine) {
         json!([body("Hi {{1}}, our sale is on! Use promo code {{2}} today in store.", json!(["a", "b"]))]);
     let id = create_ok(&app, original).await["id"].as_str().unwrap().to_string();
     // An approved template waits a day between edits.
-    app.post_as("/sandbox/v1/clock/advance", &json!({"by": "1h"}), None).await;
+    app.post("/sandbox/v1/clock/advance", &json!({"by": "1h"})).await;
     let (s, v) = app.post(&format!("/v23.0/{id}"), &edit).await;
     assert_eq!((s, v.clone()), (200, json!({"success": true})), "{v}");
     // The "Get template by ID" example response's shape.

@@ -80,9 +80,9 @@ async fn quality(engine: Engine) {
     assert_eq!((t["status"].as_str(), t["quality_score"]["score"].as_str()), (Some("PAUSED"), Some("RED")));
 
     // The first pause lasts 3 hours: still paused at 2h59m, unpaused (with a webhook) after.
-    app.post_as("/sandbox/v1/clock/advance", &json!({"by": "2h59m"}), None).await;
+    app.post("/sandbox/v1/clock/advance", &json!({"by": "2h59m"})).await;
     assert_graph_error(&send(&app, &send_to(CUSTOMER)).await, 400, 132015);
-    app.post_as("/sandbox/v1/clock/advance", &json!({"by": "2m"}), None).await;
+    app.post("/sandbox/v1/clock/advance", &json!({"by": "2m"})).await;
     let (s, v) = send(&app, &send_to(CUSTOMER)).await;
     assert_eq!(s, 200, "{v}");
     let ev = quality_events(&app, &id).await;
@@ -96,9 +96,9 @@ async fn quality(engine: Engine) {
     feedback(&app, &customers, &id, &params, 2).await;
     let ev = quality_events(&app, &id).await;
     assert_eq!(ev.last().unwrap().1["other_info"]["title"], "SECOND_PAUSE");
-    app.post_as("/sandbox/v1/clock/advance", &json!({"by": "5h"}), None).await;
+    app.post("/sandbox/v1/clock/advance", &json!({"by": "5h"})).await;
     assert_graph_error(&send(&app, &send_to(CUSTOMER)).await, 400, 132015);
-    app.post_as("/sandbox/v1/clock/advance", &json!({"by": "61m"}), None).await;
+    app.post("/sandbox/v1/clock/advance", &json!({"by": "61m"})).await;
     // Third time: disabled for good.
     feedback(&app, &customers, &id, &params, 3).await;
     let ev = quality_events(&app, &id).await;
@@ -107,7 +107,7 @@ async fn quality(engine: Engine) {
     assert!(last["disable_info"]["disable_date"].is_i64());
     let e = assert_graph_error(&send(&app, &send_to(CUSTOMER)).await, 400, 132016);
     assert!(e["error_data"]["details"].as_str().unwrap().contains("disabled"));
-    app.post_as("/sandbox/v1/clock/advance", &json!({"by": "30d"}), None).await;
+    app.post("/sandbox/v1/clock/advance", &json!({"by": "30d"})).await;
     assert_graph_error(&send(&app, &send_to(CUSTOMER)).await, 400, 132016);
     let events: Vec<_> = quality_events(&app, &id)
         .await

@@ -225,7 +225,7 @@ async fn window(engine: Engine) {
     let app = TestApp::start(&db).await.unwrap();
     let c = app.customer(CUSTOMER, "Alice").await;
     c.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
-    app.post_as("/sandbox/v1/clock/advance", &json!({"by": "25h"}), None).await;
+    app.post("/sandbox/v1/clock/advance", &json!({"by": "25h"})).await;
     let text = json!({"messaging_product": "whatsapp", "to": CUSTOMER, "type": "text", "text": {"body": "late"}});
     let (s, v) = send(&app, &text).await;
     assert_eq!(s, 200);
