@@ -3,6 +3,7 @@
 
 pub mod billing;
 mod cbp;
+pub mod datadir;
 pub mod db;
 pub mod messages;
 pub mod migrate;
@@ -16,13 +17,28 @@ mod tenancy;
 pub mod value;
 pub mod webhooks;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 use risala_core::store::*;
 use risala_core::StoreError;
 
 pub use db::{Db, Engine, Plan};
+
+/// The SQLite database file the configuration names (`sqlite:PATH`, or else `sqlite_path`),
+/// or `None` for PostgreSQL.
+pub fn sqlite_file(database_url: Option<&str>, sqlite_path: &Path) -> Result<Option<PathBuf>, StoreError> {
+    match database_url {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Ok(None),
+        Some(url) if url.starts_with("sqlite:") => {
+            Ok(Some(PathBuf::from(url.trim_start_matches("sqlite://").trim_start_matches("sqlite:"))))
+        }
+        Some(other) => {
+            Err(StoreError::Database(format!("unsupported database URL '{other}': use postgres://… or sqlite:PATH")))
+        }
+        None => Ok(Some(sqlite_path.to_path_buf())),
+    }
+}
 
 /// The one store implementation.
 #[derive(Clone)]
@@ -54,18 +70,9 @@ impl SqlStore {
         sqlite_path: &Path,
         synchronous: &str,
     ) -> Result<SqlStore, StoreError> {
-        match database_url {
-            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-                Self::postgres(url).await
-            }
-            Some(url) if url.starts_with("sqlite:") => {
-                let p = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-                Self::sqlite(Path::new(p), synchronous)
-            }
-            Some(other) => Err(StoreError::Database(format!(
-                "unsupported database URL '{other}': use postgres://… or sqlite:PATH"
-            ))),
-            None => Self::sqlite(sqlite_path, synchronous),
+        match sqlite_file(database_url, sqlite_path)? {
+            Some(path) => Self::sqlite(&path, synchronous),
+            None => Self::postgres(database_url.unwrap_or_default()).await,
         }
     }
 

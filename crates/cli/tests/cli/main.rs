@@ -7,5 +7,6 @@
 mod admin;
 mod config;
 mod customer;
+mod datadir;
 mod serve;
 mod support;
