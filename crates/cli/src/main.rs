@@ -1,6 +1,7 @@
 //! `risala`: the one binary. With no subcommand it serves a sandbox.
 
 mod admin;
+mod admin_keys;
 mod admin_limits;
 mod admin_templates;
 mod billing;

@@ -5,10 +5,12 @@ pub mod billing;
 mod cbp;
 pub mod datadir;
 pub mod db;
+pub mod keyring;
 pub mod messages;
 pub mod migrate;
 pub mod postgres;
 pub mod quality;
+mod secrets;
 #[doc(hidden)]
 pub mod sql;
 pub mod sqlite;
@@ -24,6 +26,7 @@ use risala_core::store::*;
 use risala_core::StoreError;
 
 pub use db::{Db, Engine, Plan};
+pub use keyring::Keyring;
 
 /// The SQLite database file the configuration names (`sqlite:PATH`, or else `sqlite_path`),
 /// or `None` for PostgreSQL.
@@ -46,34 +49,45 @@ pub struct SqlStore {
     pub(crate) db: Db,
     /// Webhook leases of this process (SQLite only; PostgreSQL keeps them in the rows).
     pub(crate) leases: std::sync::Arc<webhooks::Leases>,
+    /// Encrypts the secrets columns before binding and decrypts them after reading.
+    pub(crate) keys: Keyring,
 }
 
 impl SqlStore {
-    fn over(db: Db) -> SqlStore {
-        SqlStore { db, leases: Default::default() }
+    /// The store over `db`, once `keys` proved to be the keys its secrets are encrypted with.
+    async fn over(db: Db, keys: Keyring) -> Result<SqlStore, StoreError> {
+        let store = SqlStore { db, leases: Default::default(), keys };
+        store.check_keys().await?;
+        Ok(store)
     }
 
     /// Open SQLite at `path` (WAL; `synchronous` is FULL, NORMAL or OFF).
-    pub fn sqlite(path: &Path, synchronous: &str) -> Result<SqlStore, StoreError> {
-        Ok(SqlStore::over(Db::Sqlite(sqlite::SqliteDb::open(path, synchronous)?)))
+    pub async fn sqlite(path: &Path, synchronous: &str, keys: Keyring) -> Result<SqlStore, StoreError> {
+        SqlStore::over(Db::Sqlite(sqlite::SqliteDb::open(path, synchronous)?), keys).await
     }
 
     /// Connect to PostgreSQL (`postgres://…`).
-    pub async fn postgres(url: &str) -> Result<SqlStore, StoreError> {
-        Ok(SqlStore::over(Db::Postgres(postgres::PgDb::connect(url).await?)))
+    pub async fn postgres(url: &str, keys: Keyring) -> Result<SqlStore, StoreError> {
+        SqlStore::over(Db::Postgres(postgres::PgDb::connect(url).await?), keys).await
     }
 
     /// Open whichever engine the configuration names: a PostgreSQL URL, or else SQLite at
-    /// `sqlite_path`.
+    /// `sqlite_path`; secrets are encrypted with `keys`.
     pub async fn open(
         database_url: Option<&str>,
         sqlite_path: &Path,
         synchronous: &str,
+        keys: Keyring,
     ) -> Result<SqlStore, StoreError> {
         match sqlite_file(database_url, sqlite_path)? {
-            Some(path) => Self::sqlite(&path, synchronous),
-            None => Self::postgres(database_url.unwrap_or_default()).await,
+            Some(path) => Self::sqlite(&path, synchronous, keys).await,
+            None => Self::postgres(database_url.unwrap_or_default(), keys).await,
         }
+    }
+
+    /// The keys that encrypt this store's secrets.
+    pub fn keyring(&self) -> &Keyring {
+        &self.keys
     }
 
     pub fn db(&self) -> &Db {

@@ -225,10 +225,7 @@ impl TestApp {
 
     /// Every outbox row as `(field, value)`, oldest first.
     pub async fn outbox(&self) -> Vec<(String, Value)> {
-        let store =
-            risala_store::SqlStore::open(self.config.database_url.as_deref(), &self.config.sqlite_path(), "NORMAL")
-                .await
-                .expect("open store");
+        let store = risala_server::open_store(&self.config).await.expect("open store");
         let rows = store.db().query("SELECT field, value FROM outbox ORDER BY id", vec![]).await.expect("outbox");
         rows.iter().map(|r| (r.text(0).unwrap(), serde_json::from_str(&r.text(1).unwrap()).unwrap())).collect()
     }

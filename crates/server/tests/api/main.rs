@@ -14,6 +14,7 @@ mod openapi;
 mod operations;
 mod panics;
 mod pricing;
+mod secrets;
 mod support;
 mod templates;
 mod tenancy;
