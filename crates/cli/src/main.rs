@@ -92,6 +92,8 @@ fn main() -> ExitCode {
                 println!("migrations applied (schema version {})", risala_store::migrate::latest_version());
                 Ok(())
             }
+            // Before the other admin commands: `keys generate` must not open (or create) a database.
+            Some(Command::Admin(admin::AdminCmd::Keys(cmd))) => admin_keys::run(cmd, &config).await,
             Some(Command::Admin(cmd)) => admin::run(cmd, &config).await,
             Some(Command::Customer(cmd)) => client::customer(cmd).await,
             Some(Command::Send(cmd)) => client::send(cmd).await,

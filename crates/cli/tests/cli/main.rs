@@ -8,5 +8,6 @@ mod admin;
 mod config;
 mod customer;
 mod datadir;
+mod keys;
 mod serve;
 mod support;
