@@ -46,6 +46,18 @@ pub enum AdminCmd {
     /// Messaging limits (tiers) and the numbers' quality rating.
     #[command(subcommand)]
     Limits(crate::admin_limits::LimitsCmd),
+    /// Copy the SQLite database, consistently, while the server serves (media included).
+    Backup {
+        /// The backup file to create.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Replace the SQLite database with a backup; refused while a server runs on it.
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
     /// The keys that encrypt secrets at rest: rotate, generate.
     #[command(subcommand)]
     Keys(crate::admin_keys::KeysCmd),
@@ -395,5 +407,7 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
         AdminCmd::Billing(cmd) => crate::billing::billing(cmd, config).await,
         AdminCmd::Limits(cmd) => crate::admin_limits::run(cmd, config).await,
         AdminCmd::Keys(cmd) => crate::admin_keys::run(cmd, config).await,
+        AdminCmd::Backup { to } => crate::admin_backup::backup(config, &to),
+        AdminCmd::Restore { from } => crate::admin_backup::restore(config, &from),
     }
 }

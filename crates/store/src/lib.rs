@@ -1,6 +1,7 @@
 //! SQLite and PostgreSQL storage behind the `risala-core` store traits. Store methods are
 //! written once over [`db::Db`]; each engine supplies reads and a group-commit writer.
 
+pub mod backup;
 pub mod billing;
 mod cbp;
 pub mod datadir;

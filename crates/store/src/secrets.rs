@@ -22,7 +22,7 @@ pub(crate) const SETTING_VALUE: &str = "settings.value";
 
 /// The setting whose value proves, at open, that the keys are the ones the database's secrets
 /// were encrypted with.
-const KEY_CHECK_SETTING: &str = "keyring_check";
+pub(crate) const KEY_CHECK_SETTING: &str = "keyring_check";
 const KEY_CHECK_VALUE: &str = "risala";
 
 /// One encrypted column: the statement that reads its rows (key columns, then the value) and
