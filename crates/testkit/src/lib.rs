@@ -122,6 +122,8 @@ impl Database {
             database_url: self.url.clone(),
             demo_token: Some(DEMO_TOKEN.into()),
             sqlite_synchronous: "NORMAL".into(),
+            // A key file of its own, so that platform-mode tests start too.
+            key_file: Some(self.dir.path().join("risala.key")),
             // Tests send bursts to one number; the throughput test sets its own limit.
             throughput_mps: 0,
             ..Config::default()

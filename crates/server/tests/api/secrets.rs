@@ -96,7 +96,7 @@ engine_test!(secrets_are_encrypted_at_rest_and_survive_a_rotation, super::secret
 
 async fn platform_without_keys(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
-    let config = Config { mode: Mode::Platform, seed_demo: false, ..db.config() };
+    let config = Config { mode: Mode::Platform, seed_demo: false, key_file: None, ..db.config() };
     let e = TestApp::start_with(config.clone()).await.err().expect("platform mode without keys must not start");
     assert!(e.to_string().contains("platform mode needs keys to encrypt secrets at rest"), "{e}");
     // With keys from the environment-style setting it starts.
