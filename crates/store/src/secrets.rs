@@ -72,6 +72,20 @@ impl SqlStore {
         }
     }
 
+    /// Every stored secret as it is in its row (encrypted, or plain if written before
+    /// encryption), with its column: what a rotation goes through, and what tests check.
+    pub async fn stored_secrets(&self) -> Result<Vec<(&'static str, String)>, StoreError> {
+        let mut out = Vec::new();
+        for c in COLUMNS {
+            for row in self.db.query(c.read, vec![]).await? {
+                if let Some(Value::Text(stored)) = row.0.last() {
+                    out.push((c.name, stored.clone()));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Encrypt every stored secret with the newest key: values under an older key and values
     /// written before encryption. Returns how many were rewritten.
     pub async fn reencrypt_secrets(&self) -> Result<usize, StoreError> {

@@ -10,21 +10,10 @@ use crate::harness::{available, Scratch};
 
 const APP_SECRET: &str = "0123456789abcdef0123456789abcdef";
 
-/// Every secret column of the database, raw.
+/// Every secret of the database as stored in its row.
 async fn raw_secrets(store: &SqlStore) -> Vec<String> {
-    let mut out = Vec::new();
-    for sql in [
-        "SELECT app_secret FROM apps",
-        "SELECT verify_token FROM webhook_app_subscriptions",
-        "SELECT verify_token FROM webhook_waba_subscriptions",
-        "SELECT verify_token FROM webhook_number_overrides",
-        "SELECT value FROM settings WHERE key <> 'sandbox_clock_offset_ms'",
-    ] {
-        for r in store.db().query(sql, vec![]).await.unwrap() {
-            out.push(r.text(0).unwrap());
-        }
-    }
-    out
+    let all = store.stored_secrets().await.unwrap();
+    all.into_iter().map(|(_, v)| v).collect()
 }
 
 async fn write_secrets(store: &SqlStore) {
