@@ -353,7 +353,9 @@ pub async fn send(
         let restarted = Spawned::start(&dir, url.as_deref())?;
         env.target = restarted.target.clone();
         env.spawned = Some(restarted);
-        let store = risala_store::SqlStore::open(url.as_deref(), &dir.join("risala.db"), "NORMAL").await?;
+        // The spawned sandbox server's key file, in its data directory.
+        let keys = risala_store::Keyring::file(&dir.join("risala.key"), false)?;
+        let store = risala_store::SqlStore::open(url.as_deref(), &dir.join("risala.db"), "NORMAL", keys).await?;
         let mut lost = 0u64;
         for (id, _) in &accepted {
             use risala_core::store::MessageStore;

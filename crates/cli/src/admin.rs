@@ -9,7 +9,6 @@ use risala_core::model::Permission;
 use risala_core::store::Store;
 use risala_core::tenancy::{NewPhoneNumber, TenancyService};
 use risala_server::Config;
-use risala_store::SqlStore;
 use risala_types::admin::*;
 use serde::Serialize;
 
@@ -47,6 +46,21 @@ pub enum AdminCmd {
     /// Messaging limits (tiers) and the numbers' quality rating.
     #[command(subcommand)]
     Limits(crate::admin_limits::LimitsCmd),
+    /// Copy the SQLite database, consistently, while the server serves (media included).
+    Backup {
+        /// The backup file to create.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Replace the SQLite database with a backup; refused while a server runs on it.
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
+    /// The keys that encrypt secrets at rest: rotate, generate.
+    #[command(subcommand)]
+    Keys(crate::admin_keys::KeysCmd),
 }
 
 #[derive(Debug, Subcommand)]
@@ -167,9 +181,7 @@ pub enum TokenCmd {
 
 /// Open the store (migrating it) and a tenancy service over it.
 pub async fn open(config: &Config) -> anyhow::Result<TenancyService> {
-    let store = SqlStore::open(config.database_url.as_deref(), &config.sqlite_path(), &config.sqlite_synchronous)
-        .await
-        .context("opening the database")?;
+    let store = risala_server::open_store(config).await.context("opening the database")?;
     let store: Arc<dyn Store> = Arc::new(store);
     Ok(TenancyService::new(store, Arc::new(OffsetClock::new(0))))
 }
@@ -394,5 +406,8 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
         AdminCmd::Rates(cmd) => crate::billing::rates(cmd, config).await,
         AdminCmd::Billing(cmd) => crate::billing::billing(cmd, config).await,
         AdminCmd::Limits(cmd) => crate::admin_limits::run(cmd, config).await,
+        AdminCmd::Keys(cmd) => crate::admin_keys::run(cmd, config).await,
+        AdminCmd::Backup { to } => crate::admin_backup::backup(config, &to),
+        AdminCmd::Restore { from } => crate::admin_backup::restore(config, &from),
     }
 }

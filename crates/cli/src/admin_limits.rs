@@ -11,7 +11,6 @@ use risala_core::model::Tier;
 use risala_core::quality::QualityService;
 use risala_core::store::Store;
 use risala_server::Config;
-use risala_store::SqlStore;
 
 #[derive(Debug, Subcommand)]
 pub enum LimitsCmd {
@@ -36,9 +35,7 @@ pub enum LimitsCmd {
 }
 
 async fn service(config: &Config) -> anyhow::Result<QualityService> {
-    let store = SqlStore::open(config.database_url.as_deref(), &config.sqlite_path(), &config.sqlite_synchronous)
-        .await
-        .context("opening the database")?;
+    let store = risala_server::open_store(config).await.context("opening the database")?;
     let store: Arc<dyn Store> = Arc::new(store);
     let offset = risala_core::sandbox::stored_offset(&*store).await?;
     let quality = config.quality_config().map_err(anyhow::Error::msg)?;

@@ -13,7 +13,6 @@ use risala_core::store::Store;
 use risala_core::store::TemplateFilter;
 use risala_core::templates::TemplateService;
 use risala_server::Config;
-use risala_store::SqlStore;
 
 #[derive(Debug, Subcommand)]
 pub enum TemplateCmd {
@@ -83,9 +82,7 @@ fn print(t: &Template, json: bool) -> anyhow::Result<()> {
 
 /// The store and a template service on the server's clock.
 async fn service(config: &Config) -> anyhow::Result<(Arc<dyn Store>, TemplateService)> {
-    let store = SqlStore::open(config.database_url.as_deref(), &config.sqlite_path(), &config.sqlite_synchronous)
-        .await
-        .context("opening the database")?;
+    let store = risala_server::open_store(config).await.context("opening the database")?;
     let store: Arc<dyn Store> = Arc::new(store);
     // The sandbox clock's offset, so times match the server's.
     let offset = risala_core::sandbox::stored_offset(&*store).await?;

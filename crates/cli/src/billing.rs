@@ -10,7 +10,6 @@ use risala_core::pricing::dates::{format_date, parse_date, parse_month};
 use risala_core::pricing::{format_micros, invoice_lines};
 use risala_core::store::Store;
 use risala_server::Config;
-use risala_store::SqlStore;
 use serde_json::json;
 
 #[derive(Debug, Subcommand)]
@@ -54,9 +53,7 @@ pub enum BillingCmd {
 }
 
 async fn open(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
-    let store = SqlStore::open(config.database_url.as_deref(), &config.sqlite_path(), &config.sqlite_synchronous)
-        .await
-        .context("opening the database")?;
+    let store = risala_server::open_store(config).await.context("opening the database")?;
     Ok(Arc::new(store))
 }
 

@@ -1,6 +1,8 @@
 //! `risala`: the one binary. With no subcommand it serves a sandbox.
 
 mod admin;
+mod admin_backup;
+mod admin_keys;
 mod admin_limits;
 mod admin_templates;
 mod billing;
@@ -91,6 +93,11 @@ fn main() -> ExitCode {
                 println!("migrations applied (schema version {})", risala_store::migrate::latest_version());
                 Ok(())
             }
+            // Before the other admin commands, which open the database first: `keys generate`
+            // must not create one, and a restore must find the data directory unlocked.
+            Some(Command::Admin(admin::AdminCmd::Keys(cmd))) => admin_keys::run(cmd, &config).await,
+            Some(Command::Admin(admin::AdminCmd::Backup { to })) => admin_backup::backup(&config, &to),
+            Some(Command::Admin(admin::AdminCmd::Restore { from })) => admin_backup::restore(&config, &from),
             Some(Command::Admin(cmd)) => admin::run(cmd, &config).await,
             Some(Command::Customer(cmd)) => client::customer(cmd).await,
             Some(Command::Send(cmd)) => client::send(cmd).await,

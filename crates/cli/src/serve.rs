@@ -18,6 +18,12 @@ fn init_logs(config: &Config) {
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     init_logs(&config);
+    // One server per SQLite data directory: a second would claim the same webhook outbox and
+    // deliver every event twice. Held until this function returns (the process ends).
+    let _lock = match risala_store::sqlite_file(config.database_url.as_deref(), &config.sqlite_path())? {
+        Some(db) => Some(risala_store::datadir::DataDirLock::acquire(&db)?),
+        None => None,
+    };
     let listener =
         risala_server::listen(&config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
     let bound = listener.local_addr()?.to_string();
@@ -27,6 +33,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     } else {
         None
     };
+    // Listen for SIGTERM before the banner says the server is up: a SIGTERM sent right after
+    // it must stop the server cleanly, not kill it with the default action.
+    let shutdown = shutdown_signal();
     let base = config.public_url(&bound);
     print_banner(&config, &base, demo.as_ref());
     tracing::info!(
@@ -36,7 +45,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         startup_ms = started.elapsed().as_millis() as u64,
         "risala is ready"
     );
-    risala_server::serve(listener, state, shutdown_signal()).await?;
+    risala_server::serve(listener, state, shutdown).await?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -79,24 +88,30 @@ fn print_banner(config: &Config, base: &str, demo: Option<&risala_core::tenancy:
     println!("{out}");
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves at SIGTERM or Ctrl-C. The SIGTERM handler is installed when this is called, not
+/// when the future is first polled.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
+    async move {
+        let ctrl_c = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        #[cfg(unix)]
+        let term = async move {
+            match term {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term => {},
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+        tracing::info!("shutting down: finishing in-flight requests");
     }
-    tracing::info!("shutting down: finishing in-flight requests");
 }

@@ -108,6 +108,14 @@ pub struct Config {
     /// owner only). Default unset: the log in sandbox mode, `data_dir/sign-in-codes.log` in
     /// platform mode (codes never go to the log there).
     pub sign_in_code_file: Option<PathBuf>,
+    /// The key file that encrypts secrets at rest (app secrets, verify tokens, settings):
+    /// created (0600, one new key) when missing. Default unset: in sandbox mode
+    /// `<data_dir>/risala.key`; platform mode refuses to start without it or `encryption_keys`.
+    pub key_file: Option<PathBuf>,
+    /// The keys themselves instead of a key file, `<id>:<base64 of 32 bytes>` separated by
+    /// commas (for a secret store's environment variable, `RISALA_ENCRYPTION_KEYS`); the highest
+    /// id encrypts new writes. Default unset.
+    pub encryption_keys: Option<String>,
     /// Webhook delivery: timeouts, retries, batching, the callback URL guard, sandbox faults.
     pub webhooks: risala_delivery::DeliveryConfig,
 }
@@ -142,6 +150,8 @@ impl Default for Config {
             public_url: None,
             admin_token: None,
             sign_in_code_file: None,
+            key_file: None,
+            encryption_keys: None,
             webhooks: risala_delivery::DeliveryConfig::default(),
         }
     }
@@ -199,6 +209,15 @@ impl Config {
                 report_weight: self.quality_report_weight,
             },
         })
+    }
+
+    /// The key file in use: `key_file`, or in sandbox mode `<data_dir>/risala.key`.
+    pub fn key_path(&self) -> Option<PathBuf> {
+        match (&self.key_file, self.mode) {
+            (Some(p), _) if !p.as_os_str().is_empty() => Some(p.clone()),
+            (_, Mode::Sandbox) => Some(self.data_dir.join("risala.key")),
+            (_, Mode::Platform) => None,
+        }
     }
 
     pub fn sqlite_path(&self) -> PathBuf {
@@ -303,6 +322,15 @@ quality_report_weight = 2.0
 # file is created readable by its owner only). Unset: the log in sandbox mode, and in platform
 # mode data_dir/sign-in-codes.log (codes never go to the log there).
 # sign_in_code_file = ""
+
+# Key file of the keys that encrypt secrets at rest (app secrets, webhook verify tokens,
+# settings), created 0600 with a new key when missing. Unset: <data_dir>/risala.key in sandbox
+# mode; platform mode refuses to start without key_file or encryption_keys.
+# key_file = ""
+
+# The keys themselves instead of a file: "<id>:<base64 of 32 bytes>" separated by commas, e.g.
+# from a secret store through RISALA_ENCRYPTION_KEYS. The highest id encrypts new writes.
+# encryption_keys = ""
 
 # Webhook delivery (env RISALA_WEBHOOKS__<KEY>, e.g. RISALA_WEBHOOKS__TIMEOUT=5s). Tables such as
 # this one come after all top-level keys.

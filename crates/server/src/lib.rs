@@ -24,7 +24,7 @@ use axum::extract::Request;
 use axum::ServiceExt;
 use risala_core::clock::OffsetClock;
 use risala_core::store::Store;
-use risala_store::SqlStore;
+use risala_store::{Keyring, SqlStore};
 use tokio::net::TcpListener;
 use tower::Layer;
 
@@ -52,14 +52,35 @@ pub async fn listen(addr: &str) -> std::io::Result<tokio::net::TcpListener> {
     Err(last.unwrap_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("no address in {addr}"))))
 }
 
+/// The keys that encrypt secrets at rest, as the configuration names them: `encryption_keys`,
+/// else the key file (`key_file`, or `<data_dir>/risala.key` in sandbox mode), created when
+/// missing. Platform mode without either is an error: its secrets must not sit in a key the
+/// operator never chose to keep.
+pub fn keyring(config: &Config) -> anyhow::Result<Keyring> {
+    if let Some(keys) = config.encryption_keys.as_deref().filter(|k| !k.trim().is_empty()) {
+        return Ok(Keyring::parse(keys, "encryption_keys")?);
+    }
+    match config.key_path() {
+        Some(path) => Ok(Keyring::file(&path, true)?),
+        None => anyhow::bail!(
+            "platform mode needs keys to encrypt secrets at rest: set key_file (RISALA_KEY_FILE) to a key file \
+             (created on the first start) or encryption_keys (RISALA_ENCRYPTION_KEYS)"
+        ),
+    }
+}
+
+/// Open the configured store (migrating it) with the configured keys.
+pub async fn open_store(config: &Config) -> anyhow::Result<SqlStore> {
+    let keys = keyring(config)?;
+    Ok(SqlStore::open(config.database_url.as_deref(), &config.sqlite_path(), &config.sqlite_synchronous, keys).await?)
+}
+
 /// Open the configured store (migrating it) and build the app state.
 pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     config.webhooks.validate().map_err(|e| anyhow::anyhow!("invalid webhook settings: {e}"))?;
     config.template_config().map_err(anyhow::Error::msg)?;
     config.quality_config().map_err(anyhow::Error::msg)?;
-    let store =
-        SqlStore::open(config.database_url.as_deref(), &config.sqlite_path(), &config.sqlite_synchronous).await?;
-    let store: Arc<dyn Store> = Arc::new(store);
+    let store: Arc<dyn Store> = Arc::new(open_store(&config).await?);
     let clock = Arc::new(OffsetClock::new(risala_core::sandbox::stored_offset(&*store).await?));
     let url_secret = stored_secret(&*store, URL_SECRET_SETTING).await?;
     let code_secret = stored_secret(&*store, CODE_SECRET_SETTING).await?;

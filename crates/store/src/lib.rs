@@ -1,13 +1,17 @@
 //! SQLite and PostgreSQL storage behind the `risala-core` store traits. Store methods are
 //! written once over [`db::Db`]; each engine supplies reads and a group-commit writer.
 
+pub mod backup;
 pub mod billing;
 mod cbp;
+pub mod datadir;
 pub mod db;
+pub mod keyring;
 pub mod messages;
 pub mod migrate;
 pub mod postgres;
 pub mod quality;
+mod secrets;
 #[doc(hidden)]
 pub mod sql;
 pub mod sqlite;
@@ -16,13 +20,29 @@ mod tenancy;
 pub mod value;
 pub mod webhooks;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 use risala_core::store::*;
 use risala_core::StoreError;
 
 pub use db::{Db, Engine, Plan};
+pub use keyring::Keyring;
+
+/// The SQLite database file the configuration names (`sqlite:PATH`, or else `sqlite_path`),
+/// or `None` for PostgreSQL.
+pub fn sqlite_file(database_url: Option<&str>, sqlite_path: &Path) -> Result<Option<PathBuf>, StoreError> {
+    match database_url {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Ok(None),
+        Some(url) if url.starts_with("sqlite:") => {
+            Ok(Some(PathBuf::from(url.trim_start_matches("sqlite://").trim_start_matches("sqlite:"))))
+        }
+        Some(other) => {
+            Err(StoreError::Database(format!("unsupported database URL '{other}': use postgres://… or sqlite:PATH")))
+        }
+        None => Ok(Some(sqlite_path.to_path_buf())),
+    }
+}
 
 /// The one store implementation.
 #[derive(Clone)]
@@ -30,43 +50,45 @@ pub struct SqlStore {
     pub(crate) db: Db,
     /// Webhook leases of this process (SQLite only; PostgreSQL keeps them in the rows).
     pub(crate) leases: std::sync::Arc<webhooks::Leases>,
+    /// Encrypts the secrets columns before binding and decrypts them after reading.
+    pub(crate) keys: Keyring,
 }
 
 impl SqlStore {
-    fn over(db: Db) -> SqlStore {
-        SqlStore { db, leases: Default::default() }
+    /// The store over `db`, once `keys` proved to be the keys its secrets are encrypted with.
+    async fn over(db: Db, keys: Keyring) -> Result<SqlStore, StoreError> {
+        let store = SqlStore { db, leases: Default::default(), keys };
+        store.check_keys().await?;
+        Ok(store)
     }
 
     /// Open SQLite at `path` (WAL; `synchronous` is FULL, NORMAL or OFF).
-    pub fn sqlite(path: &Path, synchronous: &str) -> Result<SqlStore, StoreError> {
-        Ok(SqlStore::over(Db::Sqlite(sqlite::SqliteDb::open(path, synchronous)?)))
+    pub async fn sqlite(path: &Path, synchronous: &str, keys: Keyring) -> Result<SqlStore, StoreError> {
+        SqlStore::over(Db::Sqlite(sqlite::SqliteDb::open(path, synchronous)?), keys).await
     }
 
     /// Connect to PostgreSQL (`postgres://…`).
-    pub async fn postgres(url: &str) -> Result<SqlStore, StoreError> {
-        Ok(SqlStore::over(Db::Postgres(postgres::PgDb::connect(url).await?)))
+    pub async fn postgres(url: &str, keys: Keyring) -> Result<SqlStore, StoreError> {
+        SqlStore::over(Db::Postgres(postgres::PgDb::connect(url).await?), keys).await
     }
 
     /// Open whichever engine the configuration names: a PostgreSQL URL, or else SQLite at
-    /// `sqlite_path`.
+    /// `sqlite_path`; secrets are encrypted with `keys`.
     pub async fn open(
         database_url: Option<&str>,
         sqlite_path: &Path,
         synchronous: &str,
+        keys: Keyring,
     ) -> Result<SqlStore, StoreError> {
-        match database_url {
-            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-                Self::postgres(url).await
-            }
-            Some(url) if url.starts_with("sqlite:") => {
-                let p = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-                Self::sqlite(Path::new(p), synchronous)
-            }
-            Some(other) => Err(StoreError::Database(format!(
-                "unsupported database URL '{other}': use postgres://… or sqlite:PATH"
-            ))),
-            None => Self::sqlite(sqlite_path, synchronous),
+        match sqlite_file(database_url, sqlite_path)? {
+            Some(path) => Self::sqlite(&path, synchronous, keys).await,
+            None => Self::postgres(database_url.unwrap_or_default(), keys).await,
         }
+    }
+
+    /// The keys that encrypt this store's secrets.
+    pub fn keyring(&self) -> &Keyring {
+        &self.keys
     }
 
     pub fn db(&self) -> &Db {

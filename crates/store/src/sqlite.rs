@@ -177,11 +177,7 @@ fn clone_err(e: &StoreError) -> StoreError {
 impl SqliteDb {
     /// Open (creating if needed) the database file, run migrations, start the writer.
     pub fn open(path: &Path, synchronous: &str) -> Result<SqliteDb, StoreError> {
-        if let Some(dir) = path.parent() {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(|e| StoreError::Unavailable(format!("{}: {e}", dir.display())))?;
-            }
-        }
+        crate::datadir::prepare(path)?;
         let synchronous = match synchronous.to_ascii_uppercase().as_str() {
             s @ ("OFF" | "NORMAL" | "FULL" | "EXTRA") => s.to_string(),
             other => return Err(StoreError::Database(format!("unknown SQLite synchronous mode {other}"))),

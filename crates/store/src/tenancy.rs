@@ -73,6 +73,13 @@ fn first<T>(rows: Vec<Row>, f: fn(&Row) -> StoreResult<T>) -> StoreResult<Option
     rows.first().map(f).transpose()
 }
 
+impl SqlStore {
+    fn reveal_app(&self, mut a: App) -> StoreResult<App> {
+        a.app_secret = self.reveal(crate::secrets::APP_SECRET, a.app_secret)?;
+        Ok(a)
+    }
+}
+
 #[async_trait]
 impl TenancyStore for SqlStore {
     async fn create_business(&self, b: &Business) -> StoreResult<()> {
@@ -123,7 +130,8 @@ impl TenancyStore for SqlStore {
 
     async fn create_app(&self, a: &App) -> StoreResult<()> {
         let mut plan = object_plan(&a.id, ObjectKind::App, &a.business_id);
-        plan.push(INSERT_APP, params![&a.id, &a.business_id, &a.name, &a.app_secret, a.created_at]);
+        let secret = self.seal(crate::secrets::APP_SECRET, &a.app_secret)?;
+        plan.push(INSERT_APP, params![&a.id, &a.business_id, &a.name, secret, a.created_at]);
         self.db.write(plan).await.map(|_| ())
     }
 
@@ -154,7 +162,7 @@ impl TenancyStore for SqlStore {
 
     async fn list_apps(&self, business_id: Option<&str>) -> StoreResult<Vec<App>> {
         let rows = self.db.query(APPS, params![business_id]).await?;
-        all(rows, app)
+        all(rows, app)?.into_iter().map(|a| self.reveal_app(a)).collect()
     }
 
     async fn list_tokens(&self, business_id: Option<&str>) -> StoreResult<Vec<TokenRecord>> {
@@ -215,7 +223,7 @@ impl TenancyStore for SqlStore {
     }
 
     async fn app(&self, id: &str) -> StoreResult<Option<App>> {
-        first(self.db.query(APP, params![id]).await?, app)
+        first(self.db.query(APP, params![id]).await?, app)?.map(|a| self.reveal_app(a)).transpose()
     }
 
     async fn token_by_hash(&self, hash: &str) -> StoreResult<Option<TokenRecord>> {
@@ -232,10 +240,12 @@ impl TenancyStore for SqlStore {
 impl SettingsStore for SqlStore {
     async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
         let row = self.db.query_opt(SETTING, params![key]).await?;
-        row.map(|r| r.text(0)).transpose()
+        let stored = row.map(|r| r.text(0)).transpose()?;
+        self.reveal_opt(crate::secrets::SETTING_VALUE, stored)
     }
 
     async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
+        let value = self.seal(crate::secrets::SETTING_VALUE, value)?;
         self.db.write(Plan::one(SET_SETTING, params![key, value])).await.map(|_| ())
     }
 }

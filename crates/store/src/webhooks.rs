@@ -8,6 +8,7 @@ use risala_core::StoreError;
 
 use crate::db::{Engine, Plan};
 use crate::params;
+use crate::secrets::{APP_SUBSCRIPTION_TOKEN, NUMBER_OVERRIDE_TOKEN, WABA_SUBSCRIPTION_TOKEN};
 use crate::sql::webhooks::*;
 use crate::value::{Row, Value};
 use crate::SqlStore;
@@ -138,7 +139,7 @@ impl WebhookStore for SqlStore {
                 &s.object,
                 &s.business_id,
                 &s.callback_url,
-                &s.verify_token,
+                self.seal(APP_SUBSCRIPTION_TOKEN, &s.verify_token)?,
                 s.fields.join(","),
                 s.created_at,
                 s.updated_at
@@ -153,7 +154,13 @@ impl WebhookStore for SqlStore {
         business_id: Option<&str>,
     ) -> StoreResult<Vec<AppSubscription>> {
         let rows = self.db.query(APP_SUBSCRIPTIONS, params![app_id, business_id]).await?;
-        rows.iter().map(app_sub).collect()
+        rows.iter()
+            .map(|r| {
+                let mut s = app_sub(r)?;
+                s.verify_token = self.reveal(APP_SUBSCRIPTION_TOKEN, s.verify_token)?;
+                Ok(s)
+            })
+            .collect()
     }
 
     async fn delete_app_subscription(&self, app_id: &str, object: &str) -> StoreResult<bool> {
@@ -169,7 +176,7 @@ impl WebhookStore for SqlStore {
                 &s.app_id,
                 &s.business_id,
                 s.override_callback_uri.as_deref(),
-                s.verify_token.as_deref(),
+                self.seal_opt(WABA_SUBSCRIPTION_TOKEN, s.verify_token.as_deref())?,
                 s.created_at
             ],
         );
@@ -178,7 +185,13 @@ impl WebhookStore for SqlStore {
 
     async fn waba_subscriptions(&self, waba_id: &str) -> StoreResult<Vec<WabaSubscription>> {
         let rows = self.db.query(WABA_SUBSCRIPTIONS, params![waba_id]).await?;
-        rows.iter().map(waba_sub).collect()
+        rows.iter()
+            .map(|r| {
+                let mut s = waba_sub(r)?;
+                s.verify_token = self.reveal_opt(WABA_SUBSCRIPTION_TOKEN, s.verify_token)?;
+                Ok(s)
+            })
+            .collect()
     }
 
     async fn delete_waba_subscription(&self, waba_id: &str, app_id: &str) -> StoreResult<bool> {
@@ -189,7 +202,14 @@ impl WebhookStore for SqlStore {
     async fn put_number_override(&self, o: &NumberOverride) -> StoreResult<()> {
         let plan = Plan::one(
             PUT_NUMBER_OVERRIDE,
-            params![&o.phone_number_id, &o.waba_id, &o.business_id, &o.callback_url, &o.verify_token, o.created_at],
+            params![
+                &o.phone_number_id,
+                &o.waba_id,
+                &o.business_id,
+                &o.callback_url,
+                self.seal(NUMBER_OVERRIDE_TOKEN, &o.verify_token)?,
+                o.created_at
+            ],
         );
         self.db.write(plan).await.map(|_| ())
     }
@@ -202,7 +222,7 @@ impl WebhookStore for SqlStore {
                 waba_id: r.text(1)?,
                 business_id: r.text(2)?,
                 callback_url: r.text(3)?,
-                verify_token: r.text(4)?,
+                verify_token: self.reveal(NUMBER_OVERRIDE_TOKEN, r.text(4)?)?,
                 created_at: r.i64(5)?,
             })
         })

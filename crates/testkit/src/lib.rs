@@ -122,6 +122,8 @@ impl Database {
             database_url: self.url.clone(),
             demo_token: Some(DEMO_TOKEN.into()),
             sqlite_synchronous: "NORMAL".into(),
+            // A key file of its own, so that platform-mode tests start too.
+            key_file: Some(self.dir.path().join("risala.key")),
             // Tests send bursts to one number; the throughput test sets its own limit.
             throughput_mps: 0,
             ..Config::default()
@@ -225,10 +227,7 @@ impl TestApp {
 
     /// Every outbox row as `(field, value)`, oldest first.
     pub async fn outbox(&self) -> Vec<(String, Value)> {
-        let store =
-            risala_store::SqlStore::open(self.config.database_url.as_deref(), &self.config.sqlite_path(), "NORMAL")
-                .await
-                .expect("open store");
+        let store = risala_server::open_store(&self.config).await.expect("open store");
         let rows = store.db().query("SELECT field, value FROM outbox ORDER BY id", vec![]).await.expect("outbox");
         rows.iter().map(|r| (r.text(0).unwrap(), serde_json::from_str(&r.text(1).unwrap()).unwrap())).collect()
     }

@@ -5,7 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod admin;
+mod backup;
 mod config;
 mod customer;
+mod datadir;
+mod keys;
 mod serve;
 mod support;

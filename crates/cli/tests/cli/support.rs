@@ -21,9 +21,14 @@ impl Server {
     /// variables (and no database URL or demo token from the caller's environment); returns
     /// once the banner is printed.
     pub fn start(dir: &TempDir, args: &[&str], envs: &[(&str, &str)]) -> Server {
+        Self::start_in(dir.path(), args, envs)
+    }
+
+    /// [`Server::start`] with a data directory that may not exist yet.
+    pub fn start_in(dir: &std::path::Path, args: &[&str], envs: &[(&str, &str)]) -> Server {
         let mut child = Command::new(BIN)
             .args(["--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(dir.path())
+            .arg(dir)
             .args(args)
             .env_remove("RISALA_DEMO_TOKEN")
             .env_remove("RISALA_DATABASE_URL")

@@ -13,9 +13,7 @@ async fn a_failed_statement_is_logged_with_its_cause_and_trace_id(engine: Engine
     let media_id = app.upload("image/png", b"\x89PNG\r\n\x1a\nfake").await;
 
     // Break the media table under the running server, as a failed disk or a bad migration would.
-    let store = risala_store::SqlStore::open(app.config.database_url.as_deref(), &app.config.sqlite_path(), "NORMAL")
-        .await
-        .unwrap();
+    let store = risala_server::open_store(&app.config).await.unwrap();
     store.db().write(Plan::one("ALTER TABLE media RENAME TO media_gone", vec![])).await.unwrap();
 
     let resp = app.client.get(app.url(&format!("/v23.0/{media_id}"))).bearer_auth(DEMO_TOKEN).send().await.unwrap();

@@ -17,6 +17,7 @@ mod operations;
 mod panics;
 mod pricing;
 mod sandbox;
+mod secrets;
 mod sign_in;
 mod support;
 mod templates;

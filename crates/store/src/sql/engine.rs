@@ -8,4 +8,8 @@ super::statements! {
     both RECORD_MIGRATION = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
     /// Several nodes may start at once: one migrates, the others wait and then find it done.
     postgres MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(7436151)";
+    /// A consistent copy of the whole database (one read transaction) into an empty file.
+    sqlite BACKUP_INTO = "VACUUM INTO $1";
+    /// Whether a file is a sound SQLite database, before it replaces the live one.
+    sqlite QUICK_CHECK = "PRAGMA quick_check";
 }

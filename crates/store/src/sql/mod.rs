@@ -16,6 +16,7 @@ pub(crate) mod cbp;
 pub(crate) mod engine;
 pub(crate) mod messages;
 pub(crate) mod quality;
+pub(crate) mod secrets;
 pub(crate) mod templates;
 pub(crate) mod tenancy;
 pub(crate) mod webhooks;
@@ -93,6 +94,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("billing", billing::STATEMENTS),
         ("cbp", cbp::STATEMENTS),
         ("quality", quality::STATEMENTS),
+        ("secrets", secrets::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))

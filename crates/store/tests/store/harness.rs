@@ -7,7 +7,7 @@ use std::future::Future;
 use std::path::PathBuf;
 
 use rand::Rng;
-use risala_store::{Engine, SqlStore};
+use risala_store::{Engine, Keyring, SqlStore};
 
 /// The PostgreSQL server for tests, if configured.
 pub fn postgres_url() -> Option<String> {
@@ -37,6 +37,8 @@ pub struct Scratch {
     dir: PathBuf,
     pub url: Option<String>,
     schema: Option<String>,
+    /// The keys of this database's secrets, the same at every open.
+    pub keys: Keyring,
 }
 
 impl Scratch {
@@ -56,7 +58,7 @@ impl Scratch {
                 (Some(format!("{base}{sep}options=-csearch_path%3D{schema}")), Some(schema))
             }
         };
-        Scratch { engine, dir, url, schema }
+        Scratch { engine, dir, url, schema, keys: Keyring::ephemeral().expect("keys") }
     }
 
     pub fn sqlite_path(&self) -> PathBuf {
@@ -66,8 +68,12 @@ impl Scratch {
     /// Open the store here (migrating the empty database).
     pub async fn open(&self) -> SqlStore {
         match self.engine {
-            Engine::Sqlite => SqlStore::sqlite(&self.sqlite_path(), "NORMAL").expect("open SQLite"),
-            Engine::Postgres => SqlStore::postgres(self.url.as_deref().expect("url")).await.expect("open PostgreSQL"),
+            Engine::Sqlite => {
+                SqlStore::sqlite(&self.sqlite_path(), "NORMAL", self.keys.clone()).await.expect("open SQLite")
+            }
+            Engine::Postgres => {
+                SqlStore::postgres(self.url.as_deref().expect("url"), self.keys.clone()).await.expect("open PostgreSQL")
+            }
         }
     }
 }

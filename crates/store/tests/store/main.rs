@@ -15,6 +15,7 @@ mod media;
 mod messages;
 mod quality;
 mod schema;
+mod secrets;
 mod statements;
 mod templates;
 mod tenancy;

@@ -1,0 +1,267 @@
+//! The keys that encrypt secrets at rest (app secrets, webhook verify tokens, settings) with
+//! AES-256-GCM. They live outside the database: in a key file or in the configuration. Each key
+//! has a number; the highest is the newest and encrypts new writes, older ones still decrypt.
+//!
+//! A stored secret reads `v1:<key id>:<base64 of nonce, ciphertext and tag>`; the column it
+//! belongs to is bound as associated data, so a value copied into another column does not
+//! decrypt. A value without that form is a row written before encryption: it reads as it is,
+//! and `risala admin keys rotate` encrypts it.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
+use ring::rand::{SecureRandom, SystemRandom};
+use risala_core::StoreError;
+
+const PREFIX: &str = "v1:";
+const KEY_LEN: usize = 32;
+
+struct Key {
+    id: u32,
+    key: LessSafeKey,
+}
+
+/// The keys, shared by every clone; a keyring read from a file reads it again when it meets a
+/// key it does not have (another process rotated).
+#[derive(Clone)]
+pub struct Keyring {
+    keys: Arc<RwLock<Vec<Key>>>,
+    file: Option<PathBuf>,
+    source: Arc<str>,
+}
+
+impl std::fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keyring").field("source", &self.source).field("newest", &self.newest_id()).finish()
+    }
+}
+
+fn err(msg: impl Into<String>) -> StoreError {
+    StoreError::Database(msg.into())
+}
+
+fn random(buf: &mut [u8]) -> Result<(), StoreError> {
+    SystemRandom::new().fill(buf).map_err(|_| err("the system random generator failed"))
+}
+
+/// A new key line, `<id>:<base64 of 32 random bytes>`.
+pub fn new_key_line(id: u32) -> Result<String, StoreError> {
+    let mut bytes = [0u8; KEY_LEN];
+    random(&mut bytes)?;
+    Ok(format!("{id}:{}", URL_SAFE_NO_PAD.encode(bytes)))
+}
+
+fn parse(text: &str, source: &str) -> Result<Vec<Key>, StoreError> {
+    let mut keys: Vec<Key> = Vec::new();
+    for entry in text.split(['\n', ',']).map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let bad = |why: &str| err(format!("{source}: a key must read <number>:<base64 of 32 bytes> ({why})"));
+        let (id, b64) = entry.split_once(':').ok_or_else(|| bad("no ':'"))?;
+        let id: u32 = id.trim().parse().map_err(|_| bad("the id is not a number"))?;
+        let bytes =
+            URL_SAFE_NO_PAD.decode(b64.trim().trim_end_matches('=')).map_err(|_| bad("the key is not base64"))?;
+        if bytes.len() != KEY_LEN {
+            return Err(bad("the key is not 32 bytes long"));
+        }
+        if keys.iter().any(|k| k.id == id) {
+            return Err(err(format!("{source}: key {id} is given twice")));
+        }
+        let unbound = UnboundKey::new(&AES_256_GCM, &bytes).map_err(|_| bad("unusable key"))?;
+        keys.push(Key { id, key: LessSafeKey::new(unbound) });
+    }
+    if keys.is_empty() {
+        return Err(err(format!("{source}: no key")));
+    }
+    keys.sort_by_key(|k| k.id);
+    Ok(keys)
+}
+
+fn read_file(path: &Path) -> Result<String, StoreError> {
+    std::fs::read_to_string(path).map_err(|e| err(format!("cannot read the key file {}: {e}", path.display())))
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), StoreError> {
+    use std::io::Write;
+    let fail = |e: std::io::Error| err(format!("cannot write the key file {}: {e}", path.display()));
+    if let Some(dir) = path.parent() {
+        crate::datadir::create_private_dir(dir).map_err(fail)?;
+    }
+    // Written beside and renamed over, so a crash never leaves half a key file.
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".new");
+    let tmp = PathBuf::from(tmp);
+    let _ = std::fs::remove_file(&tmp);
+    let mut f = crate::datadir::private_file(&tmp).map_err(fail)?;
+    f.write_all(text.as_bytes()).and_then(|()| f.sync_all()).map_err(fail)?;
+    std::fs::rename(&tmp, path).map_err(fail)
+}
+
+impl Keyring {
+    fn over(keys: Vec<Key>, file: Option<PathBuf>, source: String) -> Keyring {
+        Keyring { keys: Arc::new(RwLock::new(keys)), file, source: source.into() }
+    }
+
+    /// Keys given as text: `<id>:<base64>` entries separated by commas or new lines.
+    pub fn parse(text: &str, source: &str) -> Result<Keyring, StoreError> {
+        Ok(Self::over(parse(text, source)?, None, source.to_string()))
+    }
+
+    /// The keys of the key file at `path`; with `create`, a missing file is created (0600)
+    /// with one new key.
+    pub fn file(path: &Path, create: bool) -> Result<Keyring, StoreError> {
+        let source = format!("the key file {}", path.display());
+        if create && !path.exists() {
+            write_file(path, &format!("{}\n", new_key_line(1)?))?;
+        }
+        crate::datadir::restrict(path).map_err(|e| err(format!("{}: {e}", path.display())))?;
+        Ok(Self::over(parse(&read_file(path)?, &source)?, Some(path.to_path_buf()), source))
+    }
+
+    /// A keyring of one new key that lives in memory only (tests, throwaway databases).
+    pub fn ephemeral() -> Result<Keyring, StoreError> {
+        Self::parse(&new_key_line(1)?, "an in-memory key")
+    }
+
+    /// Where the keys come from, for messages.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The id of the key that encrypts new writes.
+    pub fn newest_id(&self) -> u32 {
+        self.keys.read().map(|k| k.last().map(|k| k.id).unwrap_or(0)).unwrap_or(0)
+    }
+
+    /// Add a new key (the newest) to the key file, and use it from now on.
+    pub fn add_key_to_file(&self) -> Result<u32, StoreError> {
+        let Some(path) = &self.file else {
+            return Err(err(format!(
+                "the keys come from {}, not a key file: add a key with a higher number there, then run \
+                 `risala admin keys rotate` again",
+                self.source
+            )));
+        };
+        let text = read_file(path)?;
+        let id = parse(&text, &self.source)?.last().map(|k| k.id + 1).unwrap_or(1);
+        let mut text = text;
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&new_key_line(id)?);
+        text.push('\n');
+        write_file(path, &text)?;
+        self.reload()?;
+        Ok(id)
+    }
+
+    fn reload(&self) -> Result<bool, StoreError> {
+        let Some(path) = &self.file else { return Ok(false) };
+        let keys = parse(&read_file(path)?, &self.source)?;
+        let mut guard = self.keys.write().map_err(|_| err("the keyring lock is poisoned"))?;
+        *guard = keys;
+        Ok(true)
+    }
+
+    /// Encrypt `plain` for the column `column` with the newest key.
+    pub fn seal(&self, column: &str, plain: &str) -> Result<String, StoreError> {
+        let keys = self.keys.read().map_err(|_| err("the keyring lock is poisoned"))?;
+        let key = keys.last().ok_or_else(|| err("the keyring is empty"))?;
+        let mut nonce = [0u8; NONCE_LEN];
+        random(&mut nonce)?;
+        let mut buf = plain.as_bytes().to_vec();
+        key.key
+            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(column.as_bytes()), &mut buf)
+            .map_err(|_| err("encryption failed"))?;
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&buf);
+        Ok(format!("{PREFIX}{}:{}", key.id, URL_SAFE_NO_PAD.encode(out)))
+    }
+
+    /// The key id and bytes of a stored value in the encrypted form, or `None` for a value
+    /// written before encryption.
+    fn sealed(stored: &str) -> Option<(u32, Vec<u8>)> {
+        let rest = stored.strip_prefix(PREFIX)?;
+        let (id, b64) = rest.split_once(':')?;
+        let id = id.parse().ok()?;
+        let bytes = URL_SAFE_NO_PAD.decode(b64).ok()?;
+        (bytes.len() >= NONCE_LEN + AES_256_GCM.tag_len()).then_some((id, bytes))
+    }
+
+    /// Whether `stored` is encrypted with the newest key (a rotation leaves it alone).
+    pub fn is_current(&self, stored: &str) -> bool {
+        Self::sealed(stored).is_some_and(|(id, _)| id == self.newest_id())
+    }
+
+    /// The plain value of a stored value of `column`.
+    pub fn open(&self, column: &str, stored: &str) -> Result<String, StoreError> {
+        let Some((id, bytes)) = Self::sealed(stored) else {
+            return Ok(stored.to_string());
+        };
+        match self.open_with(column, id, &bytes)? {
+            Some(plain) => Ok(plain),
+            // Another process may have added the key to the file since this one read it.
+            None if self.reload()? => self.open_with(column, id, &bytes)?.ok_or_else(|| self.unknown(id, column)),
+            None => Err(self.unknown(id, column)),
+        }
+    }
+
+    fn unknown(&self, id: u32, column: &str) -> StoreError {
+        err(format!(
+            "a stored secret ({column}) is encrypted with key {id}, which {} does not hold: \
+             give the server the key file or keys the database was written with",
+            self.source
+        ))
+    }
+
+    fn open_with(&self, column: &str, id: u32, bytes: &[u8]) -> Result<Option<String>, StoreError> {
+        let keys = self.keys.read().map_err(|_| err("the keyring lock is poisoned"))?;
+        let Some(key) = keys.iter().find(|k| k.id == id) else { return Ok(None) };
+        let (nonce, ct) = bytes.split_at(NONCE_LEN);
+        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| err("bad nonce"))?;
+        let mut buf = ct.to_vec();
+        let plain = key.key.open_in_place(nonce, Aad::from(column.as_bytes()), &mut buf).map_err(|_| {
+            err(format!(
+                "a stored secret ({column}) does not decrypt with key {id} of {}: it is not the key the \
+                 database was written with",
+                self.source
+            ))
+        })?;
+        String::from_utf8(plain.to_vec()).map(Some).map_err(|_| err(format!("a stored secret ({column}) is not text")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seals_and_opens_with_old_and_new_keys() {
+        let one = new_key_line(1).unwrap();
+        let old = Keyring::parse(&one, "test").unwrap();
+        let sealed = old.seal("apps.app_secret", "s3cret").unwrap();
+        assert!(sealed.starts_with("v1:1:"), "{sealed}");
+        assert!(!sealed.contains("s3cret"));
+        assert_eq!(old.open("apps.app_secret", &sealed).unwrap(), "s3cret");
+        // Another column's associated data does not decrypt it.
+        assert!(old.open("settings.value", &sealed).is_err());
+        // Legacy plain values read as they are.
+        assert_eq!(old.open("apps.app_secret", "plain").unwrap(), "plain");
+        assert_eq!(old.open("apps.app_secret", "v1:abc").unwrap(), "v1:abc");
+
+        let both = Keyring::parse(&format!("{one},{}", new_key_line(2).unwrap()), "test").unwrap();
+        assert_eq!(both.newest_id(), 2);
+        assert_eq!(both.open("apps.app_secret", &sealed).unwrap(), "s3cret");
+        assert!(!both.is_current(&sealed));
+        assert!(both.is_current(&both.seal("c", "x").unwrap()));
+
+        let other = Keyring::parse(&new_key_line(1).unwrap(), "the other file").unwrap();
+        let e = other.open("apps.app_secret", &sealed).unwrap_err().to_string();
+        assert!(e.contains("does not decrypt with key 1 of the other file"), "{e}");
+        let e = Keyring::parse(&new_key_line(3).unwrap(), "k").unwrap().open("apps.app_secret", &sealed);
+        assert!(e.unwrap_err().to_string().contains("encrypted with key 1, which k does not hold"));
+        assert!(Keyring::parse("1:short", "k").is_err());
+        assert!(Keyring::parse("", "k").is_err());
+    }
+}
