@@ -104,6 +104,11 @@ pub async fn serve(data_dir: PathBuf, database_url: Option<String>) -> anyhow::R
         demo_token: Some(TOKEN.into()),
         // The bench measures the server, not the per-number policy (80/s by default).
         throughput_mps: 0,
+        // The `connections` scenario opens ~20,000 WebSockets from 127.0.0.1: one address.
+        connections: risala_server::config::ConnectionConfig {
+            max_per_address: 0,
+            ..risala_server::config::ConnectionConfig::default()
+        },
         ..risala_server::Config::default()
     };
     let listener = risala_server::listen(&config.listen).await?;

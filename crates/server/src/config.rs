@@ -104,8 +104,44 @@ pub struct Config {
     /// `Authorization: Bearer …`. Default unset: in sandbox mode a business's Graph token may then
     /// use the webhook inspector for its own deliveries; in platform mode the admin API is closed.
     pub admin_token: Option<String>,
+    /// PEM file of the TLS certificate chain; with `tls_key`, the listener serves HTTPS (and
+    /// rereads both files on SIGHUP). Both or neither. Default unset: plain HTTP.
+    pub tls_cert: Option<PathBuf>,
+    /// PEM file of the TLS private key (PKCS#8, PKCS#1 or SEC1). Default unset.
+    pub tls_key: Option<PathBuf>,
+    /// Timeouts of client connections and the cap on connections per client address.
+    pub connections: ConnectionConfig,
     /// Webhook delivery: timeouts, retries, batching, the callback URL guard, sandbox faults.
     pub webhooks: risala_delivery::DeliveryConfig,
+}
+
+/// Limits on client connections (`[connections]`), so that slow or idle clients cannot hold the
+/// server's connections and file descriptors. A duration of `0s` turns that timeout off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConnectionConfig {
+    /// Time from the first byte of a request (or from the start of a TLS handshake) until its
+    /// headers are complete. Default `10s`.
+    pub header_timeout: String,
+    /// Time from the end of a request's headers until its whole body has arrived. Default `30s`.
+    pub body_timeout: String,
+    /// How long a keep-alive connection may wait for its next request, and how long a response
+    /// may wait for a client that does not read it. WebSockets are exempt. Default `60s`.
+    pub idle_timeout: String,
+    /// Most open connections (WebSockets included) from one client IP address; the next one is
+    /// closed at once. Default `256`; `0`: no cap.
+    pub max_per_address: u32,
+}
+
+impl Default for ConnectionConfig {
+    fn default() -> Self {
+        ConnectionConfig {
+            header_timeout: "10s".into(),
+            body_timeout: "30s".into(),
+            idle_timeout: "60s".into(),
+            max_per_address: 256,
+        }
+    }
 }
 
 impl Default for Config {
@@ -137,6 +173,9 @@ impl Default for Config {
             quality_report_weight: 2.0,
             public_url: None,
             admin_token: None,
+            tls_cert: None,
+            tls_key: None,
+            connections: ConnectionConfig::default(),
             webhooks: risala_delivery::DeliveryConfig::default(),
         }
     }
@@ -196,6 +235,35 @@ impl Config {
         })
     }
 
+    /// The connection limits for the listener; an unreadable duration, or only one of
+    /// `tls_cert` and `tls_key`, is an error naming the key.
+    pub fn listener_limits(&self) -> Result<crate::net::Limits, String> {
+        let c = &self.connections;
+        let dur = |key: &str, v: &str| match parse_duration_ms(v) {
+            Some(0) => Ok(None),
+            Some(ms) if ms > 0 => Ok(Some(std::time::Duration::from_millis(ms as u64))),
+            _ => Err(format!("connections.{key}: '{v}' is not a duration like 10s, 1m (0s: off)")),
+        };
+        if self.tls_cert.is_some() != self.tls_key.is_some() {
+            return Err("tls_cert and tls_key: set both (HTTPS) or neither (HTTP)".into());
+        }
+        Ok(crate::net::Limits {
+            header_timeout: dur("header_timeout", &c.header_timeout)?,
+            body_timeout: dur("body_timeout", &c.body_timeout)?,
+            idle_timeout: dur("idle_timeout", &c.idle_timeout)?,
+            max_per_address: c.max_per_address,
+        })
+    }
+
+    /// `https` when the listener serves TLS, else `http`.
+    pub fn scheme(&self) -> &'static str {
+        if self.tls_cert.is_some() {
+            "https"
+        } else {
+            "http"
+        }
+    }
+
     pub fn sqlite_path(&self) -> PathBuf {
         self.data_dir.join("risala.db")
     }
@@ -203,7 +271,7 @@ impl Config {
     pub fn public_url(&self, bound: &str) -> String {
         match &self.public_url {
             Some(u) if !u.is_empty() => u.trim_end_matches('/').to_string(),
-            _ => format!("http://{bound}"),
+            _ => format!("{}://{bound}", self.scheme()),
         }
     }
 }
@@ -293,6 +361,24 @@ quality_report_weight = 2.0
 # Unset: in sandbox mode a Graph token may inspect its own business's webhook deliveries; in
 # platform mode the admin API is closed.
 # admin_token = ""
+
+# HTTPS: PEM files of the certificate chain and of its private key (both or neither). The files
+# are read again on SIGHUP: new connections get the new certificate, open ones stay.
+# tls_cert = ""
+# tls_key = ""
+
+# Client connections (env RISALA_CONNECTIONS__<KEY>). "0s" turns a timeout off.
+[connections]
+# From a request's first byte (or a TLS handshake's start) until its headers are complete.
+header_timeout = "10s"
+# From the end of a request's headers until its whole body has arrived.
+body_timeout = "30s"
+# A keep-alive connection waiting for its next request, or a response the client does not
+# read, is closed after this long. WebSockets (customer devices) are exempt.
+idle_timeout = "60s"
+# Most open connections (WebSockets included) from one client IP address; the next is closed at
+# once. 0 = no cap. Behind a reverse proxy or a NAT every client shares one address: raise it.
+max_per_address = 256
 
 # Webhook delivery (env RISALA_WEBHOOKS__<KEY>, e.g. RISALA_WEBHOOKS__TIMEOUT=5s). Tables such as
 # this one come after all top-level keys.

@@ -10,17 +10,15 @@ pub mod hub;
 pub mod media;
 pub mod metrics;
 pub mod middleware;
+pub mod net;
 pub mod openapi;
 pub mod routes;
 pub mod state;
 pub mod templates;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::Request;
-use axum::ServiceExt;
 use risala_core::clock::OffsetClock;
 use risala_core::store::Store;
 use risala_store::SqlStore;
@@ -54,6 +52,10 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     config.webhooks.validate().map_err(|e| anyhow::anyhow!("invalid webhook settings: {e}"))?;
     config.template_config().map_err(anyhow::Error::msg)?;
     config.quality_config().map_err(anyhow::Error::msg)?;
+    config.listener_limits().map_err(anyhow::Error::msg)?;
+    if let (Some(cert), Some(key)) = (&config.tls_cert, &config.tls_key) {
+        net::tls::Tls::new(cert, key).map_err(anyhow::Error::msg)?;
+    }
     let store =
         SqlStore::open(config.database_url.as_deref(), &config.sqlite_path(), &config.sqlite_synchronous).await?;
     let store: Arc<dyn Store> = Arc::new(store);
@@ -69,12 +71,20 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     Ok(AppState::new(config, store, clock, url_secret))
 }
 
-/// Serve until `shutdown` resolves; in-flight requests finish first.
+/// Serve until `shutdown` resolves; in-flight requests finish first. HTTPS when `tls_cert`
+/// and `tls_key` are set (reloaded on SIGHUP); the `[connections]` timeouts and per-address
+/// cap apply to every connection.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let limits = state.config.listener_limits().map_err(std::io::Error::other)?;
+    let tls = match (&state.config.tls_cert, &state.config.tls_key) {
+        (Some(cert), Some(key)) => Some(net::tls::Tls::new(cert, key).map_err(std::io::Error::other)?),
+        _ => None,
+    };
+    let reloader = tls.clone().map(|t| tokio::spawn(t.reload_on_sighup()));
     let janitor = tokio::spawn(expire_media(state.clone()));
     let template_clock = tokio::spawn(templates::sweep(state.clone()));
     let quality_clock = tokio::spawn(quality_sweep(state.clone()));
@@ -88,9 +98,10 @@ pub async fn serve(
     let store = state.store.clone();
     let router = routes::router(state);
     let app = tower::util::MapRequestLayer::new(middleware::strip_version).layer(router);
-    let served = axum::serve(listener, ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let served = net::serve(listener, app, limits, tls, shutdown).await;
+    if let Some(r) = reloader {
+        r.abort();
+    }
     janitor.abort();
     template_clock.abort();
     quality_clock.abort();
