@@ -9,3 +9,4 @@ mod config;
 mod customer;
 mod serve;
 mod support;
+mod tls;
