@@ -125,6 +125,10 @@ pub struct ConnectionConfig {
     pub header_timeout: String,
     /// Time from the end of a request's headers until its whole body has arrived. Default `30s`.
     pub body_timeout: String,
+    /// Bytes a second that extend `body_timeout`: every byte received moves the body's deadline
+    /// later by 1/`min_body_rate` s, so a large upload arriving at least this fast is not cut.
+    /// Default `65536` (64 KiB/s); `0`: the deadline is fixed.
+    pub min_body_rate: u32,
     /// How long a keep-alive connection may wait for its next request, and how long a response
     /// may wait for a client that does not read it. WebSockets are exempt. Default `60s`.
     pub idle_timeout: String,
@@ -138,6 +142,7 @@ impl Default for ConnectionConfig {
         ConnectionConfig {
             header_timeout: "10s".into(),
             body_timeout: "30s".into(),
+            min_body_rate: 65536,
             idle_timeout: "60s".into(),
             max_per_address: 256,
         }
@@ -251,6 +256,7 @@ impl Config {
             header_timeout: dur("header_timeout", &c.header_timeout)?,
             body_timeout: dur("body_timeout", &c.body_timeout)?,
             idle_timeout: dur("idle_timeout", &c.idle_timeout)?,
+            min_body_rate: c.min_body_rate,
             max_per_address: c.max_per_address,
         })
     }
@@ -373,6 +379,9 @@ quality_report_weight = 2.0
 header_timeout = "10s"
 # From the end of a request's headers until its whole body has arrived.
 body_timeout = "30s"
+# Bytes a second that extend body_timeout: each byte received moves the deadline later by
+# 1/min_body_rate s, so a large upload arriving at least this fast is not cut. 0 = fixed deadline.
+min_body_rate = 65536
 # A keep-alive connection waiting for its next request, or a response the client does not
 # read, is closed after this long. WebSockets (customer devices) are exempt.
 idle_timeout = "60s"

@@ -30,6 +30,8 @@ pub struct Limits {
     pub header_timeout: Option<Duration>,
     pub body_timeout: Option<Duration>,
     pub idle_timeout: Option<Duration>,
+    /// Bytes a second that extend a body's deadline (`0`: the deadline is fixed).
+    pub min_body_rate: u32,
     pub max_per_address: u32,
 }
 
@@ -153,7 +155,7 @@ where
         service_activity.request_started();
         let mut req = match limits.body_timeout {
             Some(t) if !hyper::body::Body::is_end_stream(req.body()) => {
-                req.map(|b| axum::body::Body::new(TimedBody::new(b, t)))
+                req.map(|b| axum::body::Body::new(TimedBody::new(b, t, limits.min_body_rate)))
             }
             _ => req.map(axum::body::Body::new),
         };

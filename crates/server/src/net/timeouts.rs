@@ -179,17 +179,31 @@ impl std::fmt::Display for BodyTimeout {
 impl std::error::Error for BodyTimeout {}
 
 /// A request body that fails with [`BodyTimeout`] when it is still incomplete at its deadline.
-/// The timer is only made when the body first has to wait, so a body that arrives with its
-/// headers (nearly every request) costs no timer.
+/// Each chunk received moves the deadline later by its length at `min_rate` bytes a second, so a
+/// large upload that keeps arriving at that rate is not cut. The timer is only made when the
+/// body first has to wait, so a body that arrives with its headers (nearly every request) costs
+/// no timer.
 pub struct TimedBody<B> {
     inner: B,
     deadline: tokio::time::Instant,
+    min_rate: u32,
     sleep: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 impl<B> TimedBody<B> {
-    pub fn new(inner: B, timeout: Duration) -> TimedBody<B> {
-        TimedBody { inner, deadline: tokio::time::Instant::now() + timeout, sleep: None }
+    pub fn new(inner: B, timeout: Duration, min_rate: u32) -> TimedBody<B> {
+        TimedBody { inner, deadline: tokio::time::Instant::now() + timeout, min_rate, sleep: None }
+    }
+
+    fn received(&mut self, bytes: usize) {
+        if self.min_rate == 0 || bytes == 0 {
+            return;
+        }
+        self.deadline += Duration::from_secs_f64(bytes as f64 / f64::from(self.min_rate));
+        let deadline = self.deadline;
+        if let Some(sleep) = self.sleep.as_mut() {
+            sleep.as_mut().reset(deadline);
+        }
     }
 }
 
@@ -203,7 +217,13 @@ where
 
     fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
         match Pin::new(&mut self.inner).poll_frame(cx) {
-            Poll::Ready(r) => Poll::Ready(r.map(|f| f.map_err(Into::into))),
+            Poll::Ready(r) => {
+                if let Some(Ok(frame)) = &r {
+                    let n = frame.data_ref().map_or(0, |d| d.len());
+                    self.received(n);
+                }
+                Poll::Ready(r.map(|f| f.map_err(Into::into)))
+            }
             Poll::Pending => {
                 let deadline = self.deadline;
                 let sleep = self.sleep.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));

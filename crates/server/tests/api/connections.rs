@@ -21,6 +21,7 @@ fn limits(header: &str, body: &str, idle: &str, max: u32) -> ConnectionConfig {
     ConnectionConfig {
         header_timeout: header.into(),
         body_timeout: body.into(),
+        min_body_rate: 65536,
         idle_timeout: idle.into(),
         max_per_address: max,
     }
@@ -120,6 +121,38 @@ async fn a_slow_body_is_cut_at_the_body_timeout() {
     assert!(took < Duration::from_secs(5), "cut late: {took:?}");
     assert!(text.starts_with("HTTP/1.1 400"), "{text}");
     assert!(text.contains("\"fbtrace_id\"") && text.contains("did not arrive in time"), "{text}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_arriving_faster_than_the_minimum_rate_outlives_the_body_timeout() {
+    // 1 s for the body, extended by every byte at 100 bytes a second; the client sends 20
+    // bytes every 100 ms (200 bytes a second) for about 3 s.
+    let db = Database::fresh(Engine::Sqlite).await.unwrap();
+    let mut connections = limits("10s", "1s", "60s", 256);
+    connections.min_body_rate = 100;
+    let app = TestApp::start_with(risala_server::Config { connections, ..db.config() }).await.unwrap();
+    let body = json!({"messaging_product": "whatsapp", "to": "15550001111", "type": "text",
+        "text": {"body": "x".repeat(520)}})
+    .to_string();
+    let mut stream = TcpStream::connect(app.addr).await.unwrap();
+    let head = format!(
+        "POST /v23.0/{}/messages HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        app.phone_number_id(),
+        risala_testkit::DEMO_TOKEN,
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let started = Instant::now();
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    for chunk in body.as_bytes().chunks(20) {
+        tick.tick().await;
+        stream.write_all(chunk).await.unwrap();
+    }
+    assert!(started.elapsed() > Duration::from_secs(2), "the body must take longer than the body timeout");
+    let got = read_until_closed(&mut stream, Duration::from_secs(10)).await.expect("no answer");
+    let text = String::from_utf8_lossy(&got);
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
     app.stop().await;
 }
 
