@@ -120,8 +120,8 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ConnectionConfig {
-    /// Time from the first byte of a request (or from the start of a TLS handshake) until its
-    /// headers are complete. Default `10s`.
+    /// Time from the opening of a connection (TLS handshake included), or from the first byte of
+    /// a later request on it, until the request's headers are complete. Default `10s`.
     pub header_timeout: String,
     /// Time from the end of a request's headers until its whole body has arrived. Default `30s`.
     pub body_timeout: String,
@@ -375,7 +375,8 @@ quality_report_weight = 2.0
 
 # Client connections (env RISALA_CONNECTIONS__<KEY>). "0s" turns a timeout off.
 [connections]
-# From a request's first byte (or a TLS handshake's start) until its headers are complete.
+# From a connection's opening (TLS handshake included), or a later request's first byte, until
+# the request's headers are complete.
 header_timeout = "10s"
 # From the end of a request's headers until its whole body has arrived.
 body_timeout = "30s"

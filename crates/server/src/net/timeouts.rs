@@ -1,7 +1,8 @@
 //! The timeouts of a connection, enforced by a watchdog next to hyper's connection future:
 //!
-//! - **header**: from the first byte of a request until its headers are parsed (a slowloris
-//!   client sending a byte a second is closed after it);
+//! - **header**: from the opening of the connection, or the first byte of a later request,
+//!   until its headers are parsed (a slowloris client sending a byte a second, or a client that
+//!   connects and sends nothing, is closed after it);
 //! - **idle**: a keep-alive connection with no request being handled, that neither sends nor
 //!   receives, is closed; and a response the client does not read (writes blocked) is cut;
 //! - **body**: the request body is wrapped ([`TimedBody`]) and fails once its deadline passes,
@@ -44,7 +45,9 @@ impl Activity {
             in_flight: AtomicU32::new(0),
             idle_since: AtomicU64::new(1),
             last_write: AtomicU64::new(0),
-            head_since: AtomicU64::new(0),
+            // The first request's headers are due from the moment the connection opens: a
+            // client that connects and sends nothing is a slow client, not an idle one.
+            head_since: AtomicU64::new(1),
             write_blocked_since: AtomicU64::new(0),
         })
     }

@@ -83,6 +83,18 @@ async fn a_slowloris_client_is_dropped_at_the_header_timeout() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_that_sends_nothing_is_closed_at_the_header_timeout() {
+    let (_db, app) = start(limits("1s", "30s", "60s", 256)).await;
+    let mut stream = TcpStream::connect(app.addr).await.unwrap();
+    let started = Instant::now();
+    let got = read_until_closed(&mut stream, Duration::from_secs(10)).await.expect("still open after 10 s");
+    assert!(got.is_empty());
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(900) && took < Duration::from_secs(4), "closed after {took:?}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
     // Idle (3 s) longer than the header timeout (1 s): an idle connection outlives the header
     // timeout, and goes at the idle timeout.
