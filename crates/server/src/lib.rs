@@ -97,7 +97,8 @@ pub async fn serve(
     };
     let store = state.store.clone();
     let router = routes::router(state);
-    let app = tower::util::MapRequestLayer::new(middleware::strip_version).layer(router);
+    let strip: fn(axum::extract::Request) -> axum::extract::Request = middleware::strip_version;
+    let app: net::App = tower::util::MapRequestLayer::new(strip).layer(router);
     let served = net::serve(listener, app, limits, tls, shutdown).await;
     if let Some(r) = reloader {
         r.abort();

@@ -12,7 +12,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ConnectInfo;
-use axum::response::Response;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -23,6 +22,10 @@ use tower::ServiceExt;
 use self::address_limit::{AddressLimit, Permit};
 use self::timeouts::{Activity, TimedBody, TimedIo};
 use self::tls::Tls;
+
+/// The application every request goes to: the router behind the Graph version prefix
+/// stripper.
+pub type App = tower::util::MapRequest<axum::Router, fn(axum::extract::Request) -> axum::extract::Request>;
 
 /// The connection limits (`[connections]` of the configuration); `None`: that timeout is off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,8 +40,8 @@ pub struct Limits {
 
 /// What the accept loop hands to every connection.
 #[derive(Clone)]
-struct Shared<S> {
-    app: S,
+struct Shared {
+    app: App,
     limits: Limits,
     tls: Option<Tls>,
     /// Becomes "changed" when shutdown begins.
@@ -50,21 +53,13 @@ struct Shared<S> {
 /// Accept and serve until `shutdown` resolves; then stop accepting, let in-flight requests
 /// finish, and return once every connection has closed. Upgraded connections (WebSockets) are
 /// not waited for, as with `axum::serve`.
-pub async fn serve<S>(
+pub async fn serve(
     listener: TcpListener,
-    app: S,
+    app: App,
     limits: Limits,
     tls: Option<Tls>,
     shutdown: impl Future<Output = ()>,
-) -> std::io::Result<()>
-where
-    S: tower::Service<http::Request<axum::body::Body>, Response = Response, Error = std::convert::Infallible>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-    S::Future: Send,
-{
+) -> std::io::Result<()> {
     let (shutdown_tx, shutdown_rx) = watch::channel(());
     let (alive_tx, alive_rx) = watch::channel(());
     let cap = AddressLimit::new(limits.max_per_address);
@@ -107,15 +102,7 @@ async fn accept_error(e: std::io::Error) {
     tokio::time::sleep(Duration::from_secs(1)).await;
 }
 
-async fn connection<S>(stream: tokio::net::TcpStream, remote: SocketAddr, permit: Permit, shared: Shared<S>)
-where
-    S: tower::Service<http::Request<axum::body::Body>, Response = Response, Error = std::convert::Infallible>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-    S::Future: Send,
-{
+async fn connection(stream: tokio::net::TcpStream, remote: SocketAddr, permit: Permit, shared: Shared) {
     let activity = Activity::new();
     match shared.tls.clone() {
         None => http(TimedIo::new(stream, activity.clone(), permit), remote, activity, shared).await,
@@ -138,14 +125,8 @@ where
 }
 
 /// Serve HTTP/1.1 on one connection, with the watchdog that closes it when a timeout passes.
-async fn http<S, IO>(io: TimedIo<IO>, remote: SocketAddr, activity: Arc<Activity>, mut shared: Shared<S>)
+async fn http<IO>(io: TimedIo<IO>, remote: SocketAddr, activity: Arc<Activity>, mut shared: Shared)
 where
-    S: tower::Service<http::Request<axum::body::Body>, Response = Response, Error = std::convert::Infallible>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-    S::Future: Send,
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let limits = shared.limits;
