@@ -107,6 +107,11 @@ pub async fn serve(data_dir: PathBuf, database_url: Option<String>) -> anyhow::R
         // Its figures are for batched webhooks (up to 100 changes per POST; the server's default
         // is one change per POST): its receiver reads every change of a POST.
         webhooks: risala_delivery::DeliveryConfig { batch_max_count: 100, ..Default::default() },
+        // The `connections` scenario opens ~20,000 WebSockets from 127.0.0.1: one address.
+        connections: risala_server::config::ConnectionConfig {
+            max_per_address: 0,
+            ..risala_server::config::ConnectionConfig::default()
+        },
         ..risala_server::Config::default()
     };
     let listener = risala_server::listen(&config.listen).await?;

@@ -116,8 +116,49 @@ pub struct Config {
     /// commas (for a secret store's environment variable, `RISALA_ENCRYPTION_KEYS`); the highest
     /// id encrypts new writes. Default unset.
     pub encryption_keys: Option<String>,
+    /// PEM file of the TLS certificate chain; with `tls_key`, the listener serves HTTPS (and
+    /// rereads both files on SIGHUP). Both or neither. Default unset: plain HTTP.
+    pub tls_cert: Option<PathBuf>,
+    /// PEM file of the TLS private key (PKCS#8, PKCS#1 or SEC1). Default unset.
+    pub tls_key: Option<PathBuf>,
+    /// Timeouts of client connections and the cap on connections per client address.
+    pub connections: ConnectionConfig,
     /// Webhook delivery: timeouts, retries, batching, the callback URL guard, sandbox faults.
     pub webhooks: risala_delivery::DeliveryConfig,
+}
+
+/// Limits on client connections (`[connections]`), so that slow or idle clients cannot hold the
+/// server's connections and file descriptors. A duration of `0s` turns that timeout off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConnectionConfig {
+    /// Time from the opening of a connection (TLS handshake included), or from the first byte of
+    /// a later request on it, until the request's headers are complete. Default `10s`.
+    pub header_timeout: String,
+    /// Time from the end of a request's headers until its whole body has arrived. Default `30s`.
+    pub body_timeout: String,
+    /// Bytes a second that extend `body_timeout`: every byte received moves the body's deadline
+    /// later by 1/`min_body_rate` s, so a large upload arriving at least this fast is not cut.
+    /// Default `65536` (64 KiB/s); `0`: the deadline is fixed.
+    pub min_body_rate: u32,
+    /// How long a keep-alive connection may wait for its next request, and how long a response
+    /// may wait for a client that does not read it. WebSockets are exempt. Default `60s`.
+    pub idle_timeout: String,
+    /// Most open connections (WebSockets included) from one client IP address; the next one is
+    /// closed at once. Default `256`; `0`: no cap.
+    pub max_per_address: u32,
+}
+
+impl Default for ConnectionConfig {
+    fn default() -> Self {
+        ConnectionConfig {
+            header_timeout: "10s".into(),
+            body_timeout: "30s".into(),
+            min_body_rate: 65536,
+            idle_timeout: "60s".into(),
+            max_per_address: 256,
+        }
+    }
 }
 
 impl Default for Config {
@@ -152,6 +193,9 @@ impl Default for Config {
             sign_in_code_file: None,
             key_file: None,
             encryption_keys: None,
+            tls_cert: None,
+            tls_key: None,
+            connections: ConnectionConfig::default(),
             webhooks: risala_delivery::DeliveryConfig::default(),
         }
     }
@@ -220,6 +264,36 @@ impl Config {
         }
     }
 
+    /// The connection limits for the listener; an unreadable duration, or only one of
+    /// `tls_cert` and `tls_key`, is an error naming the key.
+    pub fn listener_limits(&self) -> Result<crate::net::Limits, String> {
+        let c = &self.connections;
+        let dur = |key: &str, v: &str| match parse_duration_ms(v) {
+            Some(0) => Ok(None),
+            Some(ms) if ms > 0 => Ok(Some(std::time::Duration::from_millis(ms as u64))),
+            _ => Err(format!("connections.{key}: '{v}' is not a duration like 10s, 1m (0s: off)")),
+        };
+        if self.tls_cert.is_some() != self.tls_key.is_some() {
+            return Err("tls_cert and tls_key: set both (HTTPS) or neither (HTTP)".into());
+        }
+        Ok(crate::net::Limits {
+            header_timeout: dur("header_timeout", &c.header_timeout)?,
+            body_timeout: dur("body_timeout", &c.body_timeout)?,
+            idle_timeout: dur("idle_timeout", &c.idle_timeout)?,
+            min_body_rate: c.min_body_rate,
+            max_per_address: c.max_per_address,
+        })
+    }
+
+    /// `https` when the listener serves TLS, else `http`.
+    pub fn scheme(&self) -> &'static str {
+        if self.tls_cert.is_some() {
+            "https"
+        } else {
+            "http"
+        }
+    }
+
     pub fn sqlite_path(&self) -> PathBuf {
         self.data_dir.join("risala.db")
     }
@@ -227,7 +301,7 @@ impl Config {
     pub fn public_url(&self, bound: &str) -> String {
         match &self.public_url {
             Some(u) if !u.is_empty() => u.trim_end_matches('/').to_string(),
-            _ => format!("http://{bound}"),
+            _ => format!("{}://{bound}", self.scheme()),
         }
     }
 }
@@ -331,6 +405,28 @@ quality_report_weight = 2.0
 # The keys themselves instead of a file: "<id>:<base64 of 32 bytes>" separated by commas, e.g.
 # from a secret store through RISALA_ENCRYPTION_KEYS. The highest id encrypts new writes.
 # encryption_keys = ""
+
+# HTTPS: PEM files of the certificate chain and of its private key (both or neither). The files
+# are read again on SIGHUP: new connections get the new certificate, open ones stay.
+# tls_cert = ""
+# tls_key = ""
+
+# Client connections (env RISALA_CONNECTIONS__<KEY>). "0s" turns a timeout off.
+[connections]
+# From a connection's opening (TLS handshake included), or a later request's first byte, until
+# the request's headers are complete.
+header_timeout = "10s"
+# From the end of a request's headers until its whole body has arrived.
+body_timeout = "30s"
+# Bytes a second that extend body_timeout: each byte received moves the deadline later by
+# 1/min_body_rate s, so a large upload arriving at least this fast is not cut. 0 = fixed deadline.
+min_body_rate = 65536
+# A keep-alive connection waiting for its next request, or a response the client does not
+# read, is closed after this long. WebSockets (customer devices) are exempt.
+idle_timeout = "60s"
+# Most open connections (WebSockets included) from one client IP address; the next is closed at
+# once. 0 = no cap. Behind a reverse proxy or a NAT every client shares one address: raise it.
+max_per_address = 256
 
 # Webhook delivery (env RISALA_WEBHOOKS__<KEY>, e.g. RISALA_WEBHOOKS__TIMEOUT=5s). Tables such as
 # this one come after all top-level keys.

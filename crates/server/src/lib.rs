@@ -11,17 +11,15 @@ pub mod media;
 pub mod metrics;
 pub mod middleware;
 pub mod multipart;
+pub mod net;
 pub mod openapi;
 pub mod routes;
 pub mod state;
 pub mod templates;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::Request;
-use axum::ServiceExt;
 use risala_core::clock::OffsetClock;
 use risala_core::store::Store;
 use risala_store::{Keyring, SqlStore};
@@ -80,6 +78,10 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     config.webhooks.validate().map_err(|e| anyhow::anyhow!("invalid webhook settings: {e}"))?;
     config.template_config().map_err(anyhow::Error::msg)?;
     config.quality_config().map_err(anyhow::Error::msg)?;
+    config.listener_limits().map_err(anyhow::Error::msg)?;
+    if let (Some(cert), Some(key)) = (&config.tls_cert, &config.tls_key) {
+        net::tls::Tls::new(cert, key).map_err(anyhow::Error::msg)?;
+    }
     let store: Arc<dyn Store> = Arc::new(open_store(&config).await?);
     let clock = Arc::new(OffsetClock::new(risala_core::sandbox::stored_offset(&*store).await?));
     let url_secret = stored_secret(&*store, URL_SECRET_SETTING).await?;
@@ -98,12 +100,20 @@ async fn stored_secret(store: &dyn Store, key: &str) -> anyhow::Result<String> {
     Ok(s)
 }
 
-/// Serve until `shutdown` resolves; in-flight requests finish first.
+/// Serve until `shutdown` resolves; in-flight requests finish first. HTTPS when `tls_cert`
+/// and `tls_key` are set (reloaded on SIGHUP); the `[connections]` timeouts and per-address
+/// cap apply to every connection.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let limits = state.config.listener_limits().map_err(std::io::Error::other)?;
+    let tls = match (&state.config.tls_cert, &state.config.tls_key) {
+        (Some(cert), Some(key)) => Some(net::tls::Tls::new(cert, key).map_err(std::io::Error::other)?),
+        _ => None,
+    };
+    let reloader = tls.clone().map(|t| tokio::spawn(t.reload_on_sighup()));
     let janitor = tokio::spawn(expire_media(state.clone()));
     let template_clock = tokio::spawn(templates::sweep(state.clone()));
     let quality_clock = tokio::spawn(quality_sweep(state.clone()));
@@ -116,10 +126,12 @@ pub async fn serve(
     };
     let store = state.store.clone();
     let router = routes::router(state);
-    let app = tower::util::MapRequestLayer::new(middleware::strip_version).layer(router);
-    let served = axum::serve(listener, ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let strip: fn(axum::extract::Request) -> axum::extract::Request = middleware::strip_version;
+    let app: net::App = tower::util::MapRequestLayer::new(strip).layer(router);
+    let served = net::serve(listener, app, limits, tls, shutdown).await;
+    if let Some(r) = reloader {
+        r.abort();
+    }
     janitor.abort();
     template_clock.abort();
     quality_clock.abort();

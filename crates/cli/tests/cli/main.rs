@@ -12,3 +12,4 @@ mod datadir;
 mod keys;
 mod serve;
 mod support;
+mod tls;

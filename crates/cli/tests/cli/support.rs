@@ -67,6 +67,12 @@ impl Server {
         line.split("listening on ").nth(1).unwrap().trim().to_string()
     }
 
+    /// Send a signal (`HUP`, `TERM`, …) to the server.
+    pub fn signal(&self, name: &str) {
+        let status = Command::new("kill").arg(format!("-{name}")).arg(self.child.id().to_string()).status().unwrap();
+        assert!(status.success(), "kill -{name} failed");
+    }
+
     /// SIGTERM, then wait (at most 10 s) for the exit status.
     pub fn terminate(mut self) -> std::process::ExitStatus {
         self.stop().expect("risala did not stop on SIGTERM")

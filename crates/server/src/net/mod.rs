@@ -1,0 +1,198 @@
+//! The listener: accepts TCP connections (TLS when configured), applies the per-address cap,
+//! serves HTTP/1.1 with hyper (WebSocket upgrades included) under the connection timeouts, and
+//! shuts down gracefully (in-flight requests finish).
+
+pub mod address_limit;
+pub mod timeouts;
+pub mod tls;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ConnectInfo;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tower::ServiceExt;
+
+use self::address_limit::{AddressLimit, Permit};
+use self::timeouts::{Activity, TimedBody, TimedIo};
+use self::tls::Tls;
+
+/// The application every request goes to: the router behind the Graph version prefix
+/// stripper.
+pub type App = tower::util::MapRequest<axum::Router, fn(axum::extract::Request) -> axum::extract::Request>;
+
+/// The connection limits (`[connections]` of the configuration); `None`: that timeout is off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub header_timeout: Option<Duration>,
+    pub body_timeout: Option<Duration>,
+    pub idle_timeout: Option<Duration>,
+    /// Bytes a second that extend a body's deadline (`0`: the deadline is fixed).
+    pub min_body_rate: u32,
+    pub max_per_address: u32,
+}
+
+/// What the accept loop hands to every connection.
+#[derive(Clone)]
+struct Shared {
+    app: App,
+    limits: Limits,
+    tls: Option<Tls>,
+    /// Becomes "changed" when shutdown begins.
+    shutdown: watch::Receiver<()>,
+    /// Held by every connection task: the server waits until all are gone.
+    _alive: watch::Receiver<()>,
+}
+
+/// Accept and serve until `shutdown` resolves; then stop accepting, let in-flight requests
+/// finish, and return once every connection has closed. Upgraded connections (WebSockets) are
+/// not waited for, as with `axum::serve`.
+pub async fn serve(
+    listener: TcpListener,
+    app: App,
+    limits: Limits,
+    tls: Option<Tls>,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let (shutdown_tx, shutdown_rx) = watch::channel(());
+    let (alive_tx, alive_rx) = watch::channel(());
+    let cap = AddressLimit::new(limits.max_per_address);
+    let shared = Shared { app, limits, tls, shutdown: shutdown_rx, _alive: alive_rx };
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    accept_error(e).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Some(permit) = cap.acquire(remote.ip()) else {
+            // Closed at once: the client sees the connection end before any request.
+            tracing::debug!(%remote, "connection refused: too many open from this address");
+            drop(stream);
+            continue;
+        };
+        tokio::spawn(connection(stream, remote, permit, shared.clone()));
+    }
+    drop(listener);
+    let _ = shutdown_tx.send(());
+    drop(shared);
+    alive_tx.closed().await;
+    Ok(())
+}
+
+/// As `axum::serve`: errors of one connection are ignored; others (such as too many open
+/// files) are logged and accepting pauses for a second.
+async fn accept_error(e: std::io::Error) {
+    use std::io::ErrorKind::*;
+    if matches!(e.kind(), ConnectionRefused | ConnectionAborted | ConnectionReset) {
+        return;
+    }
+    tracing::error!(error = %e, "accept error");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+}
+
+async fn connection(stream: tokio::net::TcpStream, remote: SocketAddr, permit: Permit, shared: Shared) {
+    let activity = Activity::new();
+    match shared.tls.clone() {
+        None => http(TimedIo::new(stream, activity.clone(), permit), remote, activity, shared).await,
+        Some(tls) => {
+            // A TLS handshake is bounded like a request's headers.
+            let handshake = tls.acceptor().accept(stream);
+            let done = match shared.limits.header_timeout.or(shared.limits.idle_timeout) {
+                Some(t) => tokio::time::timeout(t, handshake).await.ok(),
+                None => Some(handshake.await),
+            };
+            match done {
+                Some(Ok(stream)) => {
+                    http(TimedIo::new(stream, activity.clone(), permit), remote, activity, shared).await
+                }
+                Some(Err(e)) => tracing::debug!(%remote, error = %e, "TLS handshake failed"),
+                None => tracing::debug!(%remote, "TLS handshake timed out"),
+            }
+        }
+    }
+}
+
+/// Serve HTTP/1.1 on one connection, with the watchdog that closes it when a timeout passes.
+async fn http<IO>(io: TimedIo<IO>, remote: SocketAddr, activity: Arc<Activity>, mut shared: Shared)
+where
+    IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let limits = shared.limits;
+    let app = shared.app.clone();
+    let service_activity = activity.clone();
+    let service = hyper::service::service_fn(move |req: http::Request<Incoming>| {
+        service_activity.request_started();
+        let mut req = match limits.body_timeout {
+            Some(t) if !hyper::body::Body::is_end_stream(req.body()) => {
+                req.map(|b| axum::body::Body::new(TimedBody::new(b, t, limits.min_body_rate)))
+            }
+            _ => req.map(axum::body::Body::new),
+        };
+        req.extensions_mut().insert(ConnectInfo(remote));
+        let app = app.clone();
+        let activity = service_activity.clone();
+        async move {
+            let response = app.oneshot(req).await;
+            activity.request_finished();
+            response
+        }
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    // Our watchdog times headers: hyper's own header timer also runs while a keep-alive
+    // connection waits, which would make the idle timeout the header timeout.
+    builder.header_read_timeout(None);
+    let conn = builder.serve_connection(TokioIo::new(io), service).with_upgrades();
+    tokio::pin!(conn);
+    let mut draining = false;
+    // The watchdog wakes at least this often: a deadline can move earlier (the first byte of a
+    // request's headers starts the shorter header timeout) without waking it.
+    let tick = match (limits.header_timeout, limits.idle_timeout) {
+        (Some(h), Some(i)) => Some(h.min(i)),
+        (h, i) => h.or(i),
+    };
+    loop {
+        let wait = match (activity.remaining(&limits), tick) {
+            (Some(r), Some(t)) => Some(r.min(t)),
+            (r, t) => r.or(t),
+        };
+        tokio::select! {
+            result = conn.as_mut() => {
+                if let Err(e) = result {
+                    tracing::debug!(%remote, error = %e, "connection ended with an error");
+                }
+                return;
+            }
+            () = sleep_or_pending(wait) => {
+                if activity.remaining(&limits).is_some_and(|r| r.is_zero()) {
+                    tracing::debug!(%remote, "connection closed: timeout");
+                    return;
+                }
+            }
+            changed = shared.shutdown.changed(), if !draining => {
+                let _ = changed;
+                draining = true;
+                conn.as_mut().graceful_shutdown();
+            }
+        }
+    }
+}
+
+/// Sleep for `d`, or forever when no timeout is configured.
+async fn sleep_or_pending(d: Option<Duration>) {
+    match d {
+        Some(d) => tokio::time::sleep(d).await,
+        None => std::future::pending().await,
+    }
+}
