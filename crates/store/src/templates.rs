@@ -23,9 +23,9 @@ fn template(r: &Row) -> StoreResult<Template> {
         waba_id: r.text(2)?,
         name: r.text(3)?,
         language: r.text(4)?,
-        category: r.text(5)?,
-        previous_category: r.opt_text(6)?,
-        parameter_format: r.text(7)?,
+        category: r.wire(5)?,
+        previous_category: r.opt_wire(6)?,
+        parameter_format: r.wire(7)?,
         components: serde_json::from_str(&r.text(8)?)
             .map_err(|e| StoreError::Database(format!("template components: {e}")))?,
         status: r.wire(9)?,
@@ -76,7 +76,7 @@ impl TemplateStore for SqlStore {
                 &t.name,
                 &t.language,
                 &t.category,
-                t.previous_category.as_deref(),
+                t.previous_category,
                 &t.parameter_format,
                 t.components.to_string(),
                 &t.status,
@@ -108,7 +108,7 @@ impl TemplateStore for SqlStore {
             UPDATE_TEMPLATE,
             params![
                 &t.category,
-                t.previous_category.as_deref(),
+                t.previous_category,
                 t.components.to_string(),
                 &t.status,
                 &t.rejected_reason,
@@ -169,7 +169,7 @@ impl TemplateStore for SqlStore {
                     params![
                         waba_id,
                         filter.name.as_deref(),
-                        filter.category.as_deref(),
+                        filter.category,
                         filter.language.as_deref(),
                         statuses,
                         page.before.as_deref(),
@@ -184,7 +184,7 @@ impl TemplateStore for SqlStore {
                     params![
                         waba_id,
                         filter.name.as_deref(),
-                        filter.category.as_deref(),
+                        filter.category,
                         filter.language.as_deref(),
                         statuses,
                         page.after.as_deref(),

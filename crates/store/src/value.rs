@@ -3,7 +3,7 @@
 use std::error::Error;
 
 use bytes::BytesMut;
-use risala_core::model::{MessageStatus, TemplateQuality, TemplateStatus, WireName};
+use risala_core::model::{MessageStatus, ParameterFormat, TemplateCategory, TemplateQuality, TemplateStatus, WireName};
 use risala_core::StoreError;
 use tokio_postgres::types::{to_sql_checked, IsNull, ToSql, Type};
 
@@ -73,7 +73,7 @@ macro_rules! wire_names {
         }
     )*};
 }
-wire_names!(MessageStatus, TemplateStatus, TemplateQuality);
+wire_names!(MessageStatus, TemplateStatus, TemplateQuality, TemplateCategory, ParameterFormat);
 
 /// Build a `Vec<Value>` from mixed arguments.
 #[macro_export]

@@ -22,6 +22,23 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// A template's category.
+    TemplateCategory {
+        Marketing => "MARKETING",
+        Utility => "UTILITY",
+        Authentication => "AUTHENTICATION",
+    }
+}
+
+wire_enum! {
+    /// How a template's variables are named: `{{1}}` (positional) or `{{order_id}}` (named).
+    ParameterFormat {
+        Positional => "POSITIONAL",
+        Named => "NAMED",
+    }
+}
+
+wire_enum! {
     /// A template's quality score (`quality_score.score`).
     TemplateQuality {
         Unknown => "UNKNOWN",
@@ -30,9 +47,6 @@ wire_enum! {
         Red => "RED",
     }
 }
-
-/// Template categories.
-pub const CATEGORIES: &[&str] = &["MARKETING", "UTILITY", "AUTHENTICATION"];
 
 /// Rejection reasons Meta reports (`rejected_reason`, webhook `reason`).
 pub const REJECTION_REASONS: &[&str] =
@@ -76,11 +90,11 @@ pub struct Template {
     pub waba_id: String,
     pub name: String,
     pub language: String,
-    pub category: String,
+    pub category: TemplateCategory,
     /// The category before Meta's review changed it.
-    pub previous_category: Option<String>,
+    pub previous_category: Option<TemplateCategory>,
     /// `POSITIONAL` or `NAMED`.
-    pub parameter_format: String,
+    pub parameter_format: ParameterFormat,
     /// The components as created, normalised (upper-case `type` and `format`; authentication
     /// templates carry their generated text).
     pub components: Value,
@@ -123,7 +137,7 @@ impl Template {
     }
 
     pub fn is_named(&self) -> bool {
-        self.parameter_format == "NAMED"
+        self.parameter_format == ParameterFormat::Named
     }
 
     /// The id as a number, as webhooks carry it.

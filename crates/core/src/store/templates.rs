@@ -12,7 +12,7 @@ use crate::model::*;
 pub struct TemplateFilter {
     pub name: Option<String>,
     pub statuses: Vec<TemplateStatus>,
-    pub category: Option<String>,
+    pub category: Option<TemplateCategory>,
     pub language: Option<String>,
 }
 

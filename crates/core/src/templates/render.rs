@@ -391,7 +391,7 @@ pub fn render(template: &Template, send: &Value) -> Result<RenderedTemplate, Api
     Ok(RenderedTemplate {
         name: template.name.clone(),
         language: template.language.clone(),
-        category: template.category.clone(),
+        category: template.category.as_str().to_string(),
         header,
         body,
         footer,

@@ -5,12 +5,13 @@
 use serde_json::Value;
 
 use super::{distinct_names, placeholders, Template};
+use crate::model::TemplateCategory;
 
 /// What review decided.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     /// Approved in `category` (different from the requested one when reclassified).
-    Approve { category: String },
+    Approve { category: TemplateCategory },
     /// Rejected with one of Meta's reasons; `details` says which rule and what to do.
     Reject { reason: &'static str, details: String },
 }
@@ -84,9 +85,9 @@ fn words(s: &str) -> usize {
 
 /// Review one template.
 pub fn review(t: &Template) -> Decision {
-    if t.category == "AUTHENTICATION" {
+    if t.category == TemplateCategory::Authentication {
         // Authentication text is preset by the platform; only the button was chosen.
-        return Decision::Approve { category: t.category.clone() };
+        return Decision::Approve { category: t.category };
     }
     let text = visible_text(t);
     if let Some(w) = find_phrase(&text, AUTH_WORDS) {
@@ -101,10 +102,10 @@ pub fn review(t: &Template) -> Decision {
     if let Some(d) = examples(t) {
         return d;
     }
-    if t.category == "UTILITY" {
+    if t.category == TemplateCategory::Utility {
         if let Some(w) = find_phrase(&text, PROMOTIONAL) {
             if t.allow_category_change {
-                return Decision::Approve { category: "MARKETING".into() };
+                return Decision::Approve { category: TemplateCategory::Marketing };
             }
             return reject(
                 "PROMOTIONAL",
@@ -114,7 +115,7 @@ pub fn review(t: &Template) -> Decision {
             );
         }
     }
-    Decision::Approve { category: t.category.clone() }
+    Decision::Approve { category: t.category }
 }
 
 /// Variable placement in the body: not at the very start or end, never two side by side,
@@ -246,9 +247,9 @@ pub(crate) mod tests_support {
             waba_id: "w".into(),
             name: "n".into(),
             language: "en_US".into(),
-            category: category.into(),
+            category: crate::model::TemplateCategory::parse(category).expect("a category"),
             previous_category: None,
-            parameter_format: format.into(),
+            parameter_format: crate::model::ParameterFormat::parse(format).expect("a parameter format"),
             components,
             status: crate::model::TemplateStatus::Pending,
             rejected_reason: "NONE".into(),
@@ -291,7 +292,7 @@ mod tests {
     #[test]
     fn rules() {
         let ok = t("UTILITY", body("Hello {{1}}, your order has shipped today.", json!(["Ann"])));
-        assert_eq!(review(&ok), Decision::Approve { category: "UTILITY".into() });
+        assert_eq!(review(&ok), Decision::Approve { category: TemplateCategory::Utility });
         let start = t("UTILITY", body("{{1}}, your order has shipped today.", json!(["Ann"])));
         assert_eq!(reason(review(&start)), "INVALID_FORMAT");
         let end = t("UTILITY", body("Your order has shipped today {{1}}", json!(["Ann"])));
@@ -303,7 +304,7 @@ mod tests {
         let noex = t("UTILITY", json!([{"type": "BODY", "text": "Hello {{1}}, your order has shipped."}]));
         assert_eq!(reason(review(&noex)), "INVALID_FORMAT");
         let promo = t("UTILITY", body("Hello {{1}}, our summer sale starts today.", json!(["Ann"])));
-        assert_eq!(review(&promo), Decision::Approve { category: "MARKETING".into() });
+        assert_eq!(review(&promo), Decision::Approve { category: TemplateCategory::Marketing });
         let mut strict = promo.clone();
         strict.allow_category_change = false;
         assert_eq!(reason(review(&strict)), "PROMOTIONAL");

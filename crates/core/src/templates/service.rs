@@ -13,8 +13,8 @@ use super::{events, render};
 use crate::clock::{Clock, Millis};
 use crate::error::{ApiError, ErrorCode, StoreError};
 use crate::model::{
-    OutboxRow, Page, PageRequest, PhoneNumber, Template, TemplateQuality, TemplateStatus, Waba, MAX_CREATIONS_PER_HOUR,
-    REJECTION_REASONS,
+    OutboxRow, Page, PageRequest, ParameterFormat, PhoneNumber, Template, TemplateCategory, TemplateQuality,
+    TemplateStatus, Waba, MAX_CREATIONS_PER_HOUR, REJECTION_REASONS,
 };
 use crate::store::{MediaCopy, Store, TemplateFilter, TemplateUpdate};
 
@@ -90,9 +90,9 @@ fn decided(t: &Template, d: Decision, now: Millis) -> (Template, Vec<OutboxRow>)
     match d {
         Decision::Approve { category } => {
             if category != t.category {
-                n.previous_category = Some(t.category.clone());
+                n.previous_category = Some(t.category);
                 n.category = category;
-                rows.push(events::category_changed(&n, &t.category, &n.category, now));
+                rows.push(events::category_changed(&n, t.category.as_str(), n.category.as_str(), now));
             }
             n.status = TemplateStatus::Approved;
             n.rejected_reason = "NONE".into();
@@ -347,7 +347,7 @@ impl TemplateService {
                         )))
                     }
                 }
-                let new_category = category.clone().unwrap_or_else(|| t.category.clone());
+                let new_category = category.unwrap_or(t.category);
                 // Only edits of APPROVED templates are limited (REJECTED and PAUSED: any number).
                 let mut approved_edits = t.approved_edits.clone();
                 if t.status == TemplateStatus::Approved {
@@ -359,8 +359,8 @@ impl TemplateService {
                     approved_edits = super::lifecycle::approved_edit(t, now)?;
                 }
                 let comps = match components {
-                    Some(c) => parse_components(&new_category, &t.parameter_format, c)?,
-                    None if (new_category == "AUTHENTICATION") != (t.category == "AUTHENTICATION") => {
+                    Some(c) => parse_components(new_category.as_str(), t.parameter_format.as_str(), c)?,
+                    None if (new_category == TemplateCategory::Authentication) != (t.category == TemplateCategory::Authentication) => {
                         return Err(ApiError::invalid(
                             "components: changing to or from AUTHENTICATION needs new components.",
                         ))
@@ -455,7 +455,7 @@ impl TemplateService {
                     )));
                 }
                 let d = match reason {
-                    None => Decision::Approve { category: t.category.clone() },
+                    None => Decision::Approve { category: t.category },
                     Some(r) => Decision::Reject { reason: r, details: "Rejected in manual review.".into() },
                 };
                 let (n, rows) = decided(t, d, now);
@@ -600,9 +600,9 @@ pub async fn seed_hello_world(store: &dyn Store, waba: &Waba, now: Millis) -> Re
         waba_id: waba.id.clone(),
         name: "hello_world".into(),
         language: "en_US".into(),
-        category: "UTILITY".into(),
+        category: TemplateCategory::Utility,
         previous_category: None,
-        parameter_format: "POSITIONAL".into(),
+        parameter_format: ParameterFormat::Positional,
         components,
         status: TemplateStatus::Approved,
         rejected_reason: "NONE".into(),

@@ -5,16 +5,17 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{distinct_names, invalid, is_language, placeholders, CATEGORIES};
+use super::{distinct_names, invalid, is_language, placeholders};
 use crate::error::ApiError;
+use crate::model::{ParameterFormat, TemplateCategory};
 
 /// A parsed create request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewTemplate {
     pub name: String,
     pub language: String,
-    pub category: String,
-    pub parameter_format: String,
+    pub category: TemplateCategory,
+    pub parameter_format: ParameterFormat,
     pub components: Value,
     pub allow_category_change: bool,
 }
@@ -91,20 +92,16 @@ pub fn check_language(code: &str) -> Res<()> {
     Ok(())
 }
 
-pub fn parse_category(s: &str) -> Res<String> {
-    let up = s.trim().to_ascii_uppercase();
-    if CATEGORIES.contains(&up.as_str()) {
-        Ok(up)
-    } else {
-        Err(invalid(format!("category: '{s}' is not one of MARKETING, UTILITY, AUTHENTICATION.")))
-    }
+pub fn parse_category(s: &str) -> Res<TemplateCategory> {
+    TemplateCategory::parse(&s.trim().to_ascii_uppercase())
+        .ok_or_else(|| invalid(format!("category: '{s}' is not one of MARKETING, UTILITY, AUTHENTICATION.")))
 }
 
-pub fn parse_parameter_format(v: Option<&Value>) -> Res<String> {
+pub fn parse_parameter_format(v: Option<&Value>) -> Res<ParameterFormat> {
     match v {
-        None | Some(Value::Null) => Ok("POSITIONAL".into()),
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("positional") => Ok("POSITIONAL".into()),
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("named") => Ok("NAMED".into()),
+        None | Some(Value::Null) => Ok(ParameterFormat::Positional),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("positional") => Ok(ParameterFormat::Positional),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("named") => Ok(ParameterFormat::Named),
         Some(other) => Err(invalid(format!("parameter_format: {other} is not one of positional, named."))),
     }
 }
@@ -119,7 +116,7 @@ pub fn parse_create(body: &Map<String, Value>) -> Res<NewTemplate> {
     let parameter_format = parse_parameter_format(body.get("parameter_format"))?;
     let allow_category_change = opt_bool(body, "allow_category_change", "")?.unwrap_or(true);
     let components = body.get("components").ok_or_else(|| invalid("The parameter components is required."))?;
-    let components = parse_components(&category, &parameter_format, components)?;
+    let components = parse_components(category.as_str(), parameter_format.as_str(), components)?;
     Ok(NewTemplate {
         name: name.to_string(),
         language: language.to_string(),

@@ -17,9 +17,9 @@ fn template(id: &str, name: &str, language: &str, category: &str, status: &str) 
         waba_id: "w1".into(),
         name: name.into(),
         language: language.into(),
-        category: category.into(),
+        category: TemplateCategory::parse(category).expect("a category"),
         previous_category: None,
-        parameter_format: "POSITIONAL".into(),
+        parameter_format: ParameterFormat::Positional,
         components: json!([{"type": "BODY", "text": "Hello {{1}}"}]),
         status: TemplateStatus::parse(status).expect("a template status"),
         rejected_reason: "NONE".into(),
@@ -52,8 +52,8 @@ async fn template_versions(db: TestStore) {
 
     let approved = Template {
         status: TemplateStatus::Approved,
-        previous_category: Some("MARKETING".into()),
-        category: "UTILITY".into(),
+        previous_category: Some(TemplateCategory::Marketing),
+        category: TemplateCategory::Utility,
         approved_edits: vec![T0 + 1, T0 + 2],
         paused_until: Some(T0 + 9),
         status_before: Some(TemplateStatus::Paused),
@@ -122,7 +122,7 @@ async fn template_lookups_and_pages(db: TestStore) {
     };
     assert_eq!(filtered(TemplateFilter { name: Some("alpha".into()), ..Default::default() }).await, ["201", "202"]);
     assert_eq!(
-        filtered(TemplateFilter { category: Some("UTILITY".into()), ..Default::default() }).await,
+        filtered(TemplateFilter { category: Some(TemplateCategory::Utility), ..Default::default() }).await,
         ["203", "204"]
     );
     assert_eq!(filtered(TemplateFilter { language: Some("ar".into()), ..Default::default() }).await, ["202"]);
