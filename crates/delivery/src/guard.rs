@@ -102,7 +102,7 @@ fn embedded_v4(v6: Ipv6Addr) -> Vec<Ipv4Addr> {
 }
 
 /// Loopback, private, link-local, unspecified, multicast and similar non-public addresses,
-/// IPv4 addresses carried inside IPv6 ones (see [`embedded_v4`]) judged as the IPv4 address.
+/// IPv4 addresses carried inside IPv6 ones (see `embedded_v4`) judged as the IPv4 address.
 pub fn is_internal(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => internal_v4(v4),
