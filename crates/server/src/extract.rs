@@ -27,7 +27,7 @@ impl GraphQuery {
     }
 }
 
-pub(crate) fn parse_query(q: Option<&str>) -> Result<HashMap<String, String>, ApiError> {
+fn parse_query(q: Option<&str>) -> Result<HashMap<String, String>, ApiError> {
     let Some(q) = q else {
         return Ok(HashMap::new());
     };
@@ -110,7 +110,7 @@ impl<S: Send + Sync> FromRequest<S> for GraphBody {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let ct = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
-        let query = parse_query(req.uri().query())?;
+        let query = body_params_in_query(req.uri().query())?;
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             GraphError(ApiError::invalid(format!("The request body could not be read: {}", e.body_text())))
         })?;
@@ -119,17 +119,23 @@ impl<S: Send + Sync> FromRequest<S> for GraphBody {
         }
         let mut body = parse_body(&ct, &bytes)?;
         for (k, v) in query {
-            // Graph's request-level parameters authenticate the call; they are not part of it.
-            if !GRAPH_REQUEST_PARAMS.contains(&k.as_str()) {
-                body.entry(k).or_insert_with(|| form_value(v));
-            }
+            body.entry(k).or_insert_with(|| form_value(v));
         }
         Ok(GraphBody(body))
     }
 }
 
-/// Query parameters that belong to the request, not to the object it writes.
-pub(crate) const GRAPH_REQUEST_PARAMS: &[&str] = &["access_token", "appsecret_proof", "appsecret_time"];
+/// Query parameters that belong to the request, not to the object it writes: they authenticate
+/// the call.
+const GRAPH_REQUEST_PARAMS: &[&str] = &["access_token", "appsecret_proof", "appsecret_time"];
+
+/// The query-string parameters Graph merges into a POST or DELETE body (a body's own value wins
+/// over them): all but the request-level ones.
+pub(crate) fn body_params_in_query(q: Option<&str>) -> Result<HashMap<String, String>, ApiError> {
+    let mut params = parse_query(q)?;
+    params.retain(|k, _| !GRAPH_REQUEST_PARAMS.contains(&k.as_str()));
+    Ok(params)
+}
 
 /// A form or query value: JSON objects and arrays are parsed, anything else is a string.
 fn form_value(v: String) -> Value {

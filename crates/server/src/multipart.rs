@@ -11,7 +11,7 @@ use risala_core::filename::check_filename;
 use risala_core::ApiError;
 
 use crate::error::GraphError;
-use crate::extract::{parse_query, GRAPH_REQUEST_PARAMS};
+use crate::extract::body_params_in_query;
 
 /// The uploaded file: its part's content type and file name, and its bytes.
 #[derive(Debug)]
@@ -36,7 +36,7 @@ impl<S: Send + Sync> FromRequest<S> for MediaUpload {
     type Rejection = GraphError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let query = parse_query(req.uri().query())?;
+        let query = body_params_in_query(req.uri().query())?;
         let mut mp = Multipart::from_request(req, state).await.map_err(|e| unreadable("request", &e.body_text()))?;
         let mut upload = MediaUpload { file: None, fields: BTreeMap::new() };
         while let Some(field) = mp.next_field().await.map_err(|e| unreadable("next part", &e.body_text()))? {
@@ -65,9 +65,7 @@ impl<S: Send + Sync> FromRequest<S> for MediaUpload {
         // Graph merges query-string parameters with the body (`?messaging_product=whatsapp`
         // beside a form holding only `file`); the body wins.
         for (k, v) in query {
-            if !GRAPH_REQUEST_PARAMS.contains(&k.as_str()) {
-                upload.fields.entry(k).or_insert(v);
-            }
+            upload.fields.entry(k).or_insert(v);
         }
         Ok(upload)
     }

@@ -173,11 +173,6 @@ impl MessagingService {
         &self.clock
     }
 
-    /// The CBP pricer: WABA settings changes go through it so sends see them at once.
-    pub fn cbp(&self) -> &crate::pricing::cbp::CbpPricer {
-        &self.cbp
-    }
-
     /// Messaging limits, quality and blocks: the same service (and caches) the send path uses.
     pub fn quality(&self) -> &crate::quality::QualityService {
         &self.quality

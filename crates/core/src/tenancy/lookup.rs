@@ -116,9 +116,4 @@ impl TenancyService {
         let total = all.len();
         Ok((page_in_memory(&all, |n| n.id.as_str(), page), total))
     }
-
-    /// A business number by its digits (what a customer addresses).
-    pub async fn phone_by_number(&self, number: &str) -> Result<Option<PhoneNumber>, ApiError> {
-        Ok(self.store.phone_number_by_number(number).await?)
-    }
 }
