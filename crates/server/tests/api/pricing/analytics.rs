@@ -10,10 +10,10 @@ use std::time::Duration;
 use risala_core::clock::Clock;
 use risala_core::model::Category;
 use risala_testkit::webhooks::WebhookReceiver;
-use risala_testkit::{assert_graph_error, engine_test, template_message, text_message, Database, Engine, TestApp};
+use risala_testkit::{assert_graph_error, engine_test, Database, Engine, TestApp};
 use serde_json::{json, Value};
 
-use super::load_sample;
+use super::{load_sample, send_to};
 
 const GB: &str = "447700900123";
 /// San Juan, Puerto Rico: +1 like the US, its own region.
@@ -27,14 +27,6 @@ async fn create_templates(app: &TestApp) {
         ("shipped", "UTILITY", "Hello {{1}}, your order has shipped and is on its way to you."),
     ])
     .await;
-}
-
-async fn send(app: &TestApp, to: &str, template: Option<&str>) -> String {
-    let body = match template {
-        Some(name) => template_message(to, name, "Ann"),
-        None => text_message(to, "Thanks!"),
-    };
-    app.send_accepted(&body).await
 }
 
 /// `pricing_analytics` data points for the given extra modifiers, over everything so far.
@@ -89,18 +81,18 @@ async fn analytics_and_regions(engine: Engine) {
     assert_eq!(w["open"], true, "{w}");
     let expires = w["expires_at"].as_i64().unwrap();
     assert!((0..5_000).contains(&(expires - wrote_at - 24 * 3_600_000)), "{w}");
-    let reply = send(&app, GB, None).await;
-    let m_gb = send(&app, GB, Some("news")).await;
-    let m_pr = send(&app, PR, Some("news")).await;
-    let m_us = send(&app, US, Some("news")).await;
+    let reply = send_to(&app, GB, None).await;
+    let m_gb = send_to(&app, GB, Some("news")).await;
+    let m_pr = send_to(&app, PR, Some("news")).await;
+    let m_us = send_to(&app, US, Some("news")).await;
     for (c, id) in [(&gb, &reply), (&gb, &m_gb), (&pr, &m_pr), (&us, &m_us)] {
         assert_eq!(c.ack(id, "delivered").await.0, 200);
     }
     // Day two: the window has closed, in the Graph-style read too; utility is charged.
     app.advance_clock("25h").await;
     assert_eq!(window_open(&app, GB).await["open"], false);
-    let u_gb = send(&app, GB, Some("shipped")).await;
-    let m_gb2 = send(&app, GB, Some("news")).await;
+    let u_gb = send_to(&app, GB, Some("shipped")).await;
+    let m_gb2 = send_to(&app, GB, Some("news")).await;
     for id in [&u_gb, &m_gb2] {
         assert_eq!(gb.ack(id, "delivered").await.0, 200);
     }

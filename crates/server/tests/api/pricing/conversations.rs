@@ -9,10 +9,10 @@ use std::collections::HashMap;
 use risala_core::clock::Clock;
 use risala_core::model::Category;
 use risala_core::pricing::invoice_lines;
-use risala_testkit::{assert_graph_error, engine_test, template_message, text_message, Database, Engine, TestApp};
+use risala_testkit::{assert_graph_error, engine_test, Database, Engine, TestApp};
 use serde_json::{json, Value};
 
-use super::load_sample;
+use super::{load_sample, send_to};
 
 const GB: &str = "447700900123";
 const US: &str = "15550001111";
@@ -26,14 +26,6 @@ async fn create_templates(app: &TestApp) {
         ("shipped", "UTILITY", "Hello {{1}}, your order has shipped and is on its way to you."),
     ])
     .await;
-}
-
-async fn send(app: &TestApp, to: &str, template: Option<&str>) -> String {
-    let body = match template {
-        Some(name) => template_message(to, name, "Ann"),
-        None => text_message(to, "Thanks!"),
-    };
-    app.send_accepted(&body).await
 }
 
 /// The `sent` status of a message.
@@ -79,7 +71,7 @@ async fn conversation_pricing(engine: Engine) {
 
     // Three marketing templates in 24 hours: one marketing conversation. The first sent
     // status carries its expiry, the others only its id and origin.
-    let m1 = send(&app, GB, Some("news")).await;
+    let m1 = send_to(&app, GB, Some("news")).await;
     let first = sent(&app, &m1).await;
     assert_eq!(first["pricing"], cbp(true, "marketing"));
     let conv = first["conversation"]["id"].as_str().unwrap().to_string();
@@ -88,16 +80,16 @@ async fn conversation_pricing(engine: Engine) {
     let expires: i64 = first["conversation"]["expiration_timestamp"].as_str().unwrap().parse().unwrap();
     assert!((0..5).contains(&(expires - (start + DAY_MS) / 1000)), "{first}");
     app.advance_clock("3h").await;
-    let m2 = send(&app, GB, Some("more_news")).await;
+    let m2 = send_to(&app, GB, Some("more_news")).await;
     app.advance_clock("20h").await;
-    let m3 = send(&app, GB, Some("news")).await;
+    let m3 = send_to(&app, GB, Some("news")).await;
     for id in [&m2, &m3] {
         let s = sent(&app, id).await;
         assert_eq!(s["pricing"], cbp(true, "marketing"));
         assert_eq!(s["conversation"], json!({"id": conv, "origin": {"type": "marketing"}}));
     }
     // A utility template opens its own conversation.
-    let u1 = send(&app, GB, Some("shipped")).await;
+    let u1 = send_to(&app, GB, Some("shipped")).await;
     let u = sent(&app, &u1).await;
     assert_eq!(u["pricing"], cbp(true, "utility"));
     assert_ne!(u["conversation"]["id"], conv);
@@ -108,7 +100,7 @@ async fn conversation_pricing(engine: Engine) {
     }
     // Past 24 hours a new marketing conversation opens and is charged again.
     app.advance_clock("2h").await;
-    let m4 = send(&app, GB, Some("news")).await;
+    let m4 = send_to(&app, GB, Some("news")).await;
     let s4 = sent(&app, &m4).await;
     assert_ne!(s4["conversation"]["id"], conv);
     assert!(s4["conversation"]["expiration_timestamp"].is_string());
@@ -117,18 +109,18 @@ async fn conversation_pricing(engine: Engine) {
     // A customer writes: the reply opens a free service conversation; a utility template in
     // the window joins it; a marketing template opens a charged one, which later replies join.
     us.send(&biz, json!({"type": "text", "text": {"body": "hi"}})).await;
-    let r1 = send(&app, US, None).await;
+    let r1 = send_to(&app, US, None).await;
     let s = sent(&app, &r1).await;
     assert_eq!(s["pricing"], cbp(false, "service"));
     assert_eq!(s["conversation"]["origin"]["type"], "service");
     let service_conv = s["conversation"]["id"].clone();
-    let u2 = send(&app, US, Some("shipped")).await;
+    let u2 = send_to(&app, US, Some("shipped")).await;
     let s = sent(&app, &u2).await;
     assert_eq!((s["pricing"].clone(), s["conversation"]["id"].clone()), (cbp(false, "service"), service_conv));
-    let m5 = send(&app, US, Some("news")).await;
+    let m5 = send_to(&app, US, Some("news")).await;
     let s = sent(&app, &m5).await;
     assert_eq!(s["pricing"], cbp(true, "marketing"));
-    let r2 = send(&app, US, None).await;
+    let r2 = send_to(&app, US, None).await;
     assert_eq!(sent(&app, &r2).await["conversation"]["id"], s["conversation"]["id"]);
     for id in [&r1, &u2, &m5, &r2] {
         assert_eq!(us.ack(id, "delivered").await.0, 200);
@@ -142,14 +134,14 @@ async fn conversation_pricing(engine: Engine) {
         "referral": {"source_url": "https://fb.me/ad1", "source_id": "1202", "source_type": "ad", "ctwa_clid": "AR"}}),
     )
     .await;
-    let f1 = send(&app, BR, None).await;
+    let f1 = send_to(&app, BR, None).await;
     let s = sent(&app, &f1).await;
     assert_eq!(s["pricing"], cbp(false, "referral_conversion"));
     assert_eq!(s["conversation"]["origin"]["type"], "referral_conversion");
     let fep_expires: i64 = s["conversation"]["expiration_timestamp"].as_str().unwrap().parse().unwrap();
     assert!((fep_expires - app.state.clock.now_ms() / 1000 - 72 * 3600).abs() < 5, "{s}");
     app.advance_clock("30h").await;
-    let f2 = send(&app, BR, Some("news")).await;
+    let f2 = send_to(&app, BR, Some("news")).await;
     let s2 = sent(&app, &f2).await;
     assert_eq!(
         (s2["pricing"].clone(), s2["conversation"]["id"].clone()),
@@ -232,7 +224,7 @@ async fn conversation_pricing(engine: Engine) {
 
     // Back to per-message pricing: the next template is priced per message.
     app.post(&format!("/admin/v1/wabas/{}/settings", app.waba_id()), &json!({"pricing_model": "PMP"})).await;
-    let p = send(&app, GB, Some("news")).await;
+    let p = send_to(&app, GB, Some("news")).await;
     let s = sent(&app, &p).await;
     assert_eq!(s["pricing"]["pricing_model"], "PMP");
     assert!(s.get("conversation").is_none(), "{s}");

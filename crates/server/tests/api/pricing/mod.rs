@@ -60,3 +60,12 @@ fn text_body(to: &str) -> Value {
 async fn send(app: &TestApp, body: &Value) -> String {
     app.send_accepted(body).await
 }
+
+/// Send the template `name` (its body parameter `Ann`), or a text when `None`; the message id.
+async fn send_to(app: &TestApp, to: &str, template: Option<&str>) -> String {
+    let body = match template {
+        Some(name) => template_body(to, name),
+        None => text_body(to),
+    };
+    send(app, &body).await
+}
