@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use risala_testkit::TempDir;
 use serde_json::Value;
 
-use crate::support::{Server, BIN};
+use crate::support::{run_json, Server, BIN};
 
 #[test]
 fn customer_listen_and_send_talk_through_a_running_server() {
@@ -35,42 +35,32 @@ fn customer_listen_and_send_talk_through_a_running_server() {
         .unwrap();
     // Nothing to wait for: whether the listener connects before or after the business's message,
     // it gets it (a device receives its undelivered messages when it connects).
-    let out = Command::new(BIN)
-        .args([
-            "customer",
-            "send",
-            "--as",
-            "15550007777",
-            "--to",
-            "15550100001",
-            "--text",
-            "hi from the cli",
-            "--server",
-            &base,
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let sent: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sent = run_json(&[
+        "customer",
+        "send",
+        "--as",
+        "15550007777",
+        "--to",
+        "15550100001",
+        "--text",
+        "hi from the cli",
+        "--server",
+        &base,
+    ]);
     assert!(sent["id"].as_str().unwrap().starts_with("wamid."));
-    let out = Command::new(BIN)
-        .args([
-            "send",
-            "--token",
-            token,
-            "--phone-number-id",
-            &phone_id,
-            "--to",
-            "15550007777",
-            "--text",
-            "hello Cleo",
-            "--server",
-            &base,
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let accepted: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let accepted = run_json(&[
+        "send",
+        "--token",
+        token,
+        "--phone-number-id",
+        &phone_id,
+        "--to",
+        "15550007777",
+        "--text",
+        "hello Cleo",
+        "--server",
+        &base,
+    ]);
     let id = accepted["messages"][0]["id"].as_str().unwrap().to_string();
     let listened = listen.wait_with_output().unwrap();
     assert!(listened.status.success(), "{}", String::from_utf8_lossy(&listened.stderr));

@@ -117,6 +117,13 @@ pub fn admin(dir: &TempDir, args: &[&str]) -> (bool, String, String) {
     )
 }
 
+/// Run the binary with `args`; it must succeed and print one JSON document, which is returned.
+pub fn run_json(args: &[&str]) -> Value {
+    let out = Command::new(BIN).args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// [`admin`] with stderr appended to stdout.
 pub fn admin_combined(dir: &TempDir, args: &[&str]) -> (bool, String) {
     let (ok, out, err) = admin(dir, args);
