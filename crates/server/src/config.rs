@@ -116,6 +116,9 @@ pub struct Config {
     /// commas (for a secret store's environment variable, `RISALA_ENCRYPTION_KEYS`); the highest
     /// id encrypts new writes. Default unset.
     pub encryption_keys: Option<String>,
+    /// Encrypt message bodies, the webhook payloads waiting in the outbox and media at rest with
+    /// the newest key of the key ring. Default unset: on in platform mode, off in sandbox mode.
+    pub encrypt_at_rest: Option<bool>,
     /// PEM file of the TLS certificate chain; with `tls_key`, the listener serves HTTPS (and
     /// rereads both files on SIGHUP). Both or neither. Default unset: plain HTTP.
     pub tls_cert: Option<PathBuf>,
@@ -193,6 +196,7 @@ impl Default for Config {
             sign_in_code_file: None,
             key_file: None,
             encryption_keys: None,
+            encrypt_at_rest: None,
             tls_cert: None,
             tls_key: None,
             connections: ConnectionConfig::default(),
@@ -283,6 +287,12 @@ impl Config {
             min_body_rate: c.min_body_rate,
             max_per_address: c.max_per_address,
         })
+    }
+
+    /// Whether message bodies, outbox payloads and media are encrypted at rest:
+    /// `encrypt_at_rest`, or by default on in platform mode only.
+    pub fn encrypt_at_rest(&self) -> bool {
+        self.encrypt_at_rest.unwrap_or(self.mode == Mode::Platform)
     }
 
     /// `https` when the listener serves TLS, else `http`.
@@ -405,6 +415,10 @@ quality_report_weight = 2.0
 # The keys themselves instead of a file: "<id>:<base64 of 32 bytes>" separated by commas, e.g.
 # from a secret store through RISALA_ENCRYPTION_KEYS. The highest id encrypts new writes.
 # encryption_keys = ""
+
+# Encrypt message bodies, webhook payloads waiting in the outbox and media at rest (AES-256-GCM
+# with the newest key). Unset: on in platform mode, off in sandbox mode.
+# encrypt_at_rest = true
 
 # HTTPS: PEM files of the certificate chain and of its private key (both or neither). The files
 # are read again on SIGHUP: new connections get the new certificate, open ones stay.
