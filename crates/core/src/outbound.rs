@@ -282,6 +282,10 @@ fn parse_mark_read(top: &Obj<'_>) -> Res<SendRequest> {
     let message_id = top.req_str("message_id")?.to_string();
     let typing_indicator = match top.get("typing_indicator") {
         None => false,
+        // Meta documents `{"type": "text"}`; SDKs in use send a boolean (`true`), which the
+        // Cloud API takes as the same text indicator (and `false` as none).
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) if s == "true" || s == "false" => s == "true",
         Some(v) => {
             let v = decode_form_json(v);
             let t = as_obj("typing_indicator", &v)?;

@@ -82,8 +82,14 @@ pub(crate) fn parse_interactive(v: &Value) -> Res<Value> {
         "catalog_message" => catalog(&action)?,
         "cta_url" => cta_url(&action)?,
         "location_request_message" => {
-            action.allow(&["name"])?;
+            // SDKs send `parameters.request_message` beside the documented name; it travels to
+            // the customer with the rest of the message.
+            action.allow(&["name", "parameters"])?;
             action.req_enum("name", &["send_location"])?;
+            if let Some(p) = action.opt_obj("parameters")? {
+                p.allow(&["request_message"])?;
+                p.opt_str_max("request_message", BODY_MAX)?;
+            }
         }
         _ => flow(&action)?,
     }

@@ -570,7 +570,14 @@ fn catalog_cta_location_rules() {
         json!({"type": "location_request_message", "body": {"text": "Where?"}, "action": {"name": "send_location"}});
     err(set(l.clone(), "/action/name", json!("location")), ErrorCode::ParameterValueInvalid, "interactive.action.name");
     err(without(l.clone(), "", "body"), ErrorCode::RequiredParameterMissing, "interactive.body");
-    err(with(l, "/action", "parameters", json!({})), ErrorCode::InvalidParameter, "\"parameters\"");
+    // `parameters.request_message` (sent by SDKs) is taken; anything else in it is not.
+    ok(with(l.clone(), "/action", "parameters", json!({"request_message": "Send your location"})));
+    err(
+        with(l.clone(), "/action", "parameters", json!({"request_message": "x".repeat(1025)})),
+        ErrorCode::ParameterValueInvalid,
+        "request_message",
+    );
+    err(with(l, "/action", "parameters", json!({"x": 1})), ErrorCode::InvalidParameter, "\"x\"");
 }
 
 #[test]

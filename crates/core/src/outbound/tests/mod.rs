@@ -535,7 +535,13 @@ fn mark_read() {
         ErrorCode::RequiredParameterMissing,
         "typing_indicator.type",
     );
-    err(with(base.clone(), "typing_indicator", json!(true)), ErrorCode::InvalidParameter, "typing_indicator");
+    // The boolean SDKs send: `true` is the text indicator, `false` none; other scalars fail.
+    for (v, on) in [(json!(true), true), (json!(false), false), (json!("true"), true)] {
+        let r = parse(with(base.clone(), "typing_indicator", v)).unwrap();
+        assert_eq!(r, SendRequest::MarkRead { message_id: "wamid.X".into(), typing_indicator: on });
+    }
+    err(with(base.clone(), "typing_indicator", json!(1)), ErrorCode::InvalidParameter, "typing_indicator");
+    err(with(base.clone(), "typing_indicator", json!("yes")), ErrorCode::InvalidParameter, "typing_indicator");
     err(
         with(base.clone(), "typing_indicator", json!({"type": "text", "for": 5})),
         ErrorCode::InvalidParameter,

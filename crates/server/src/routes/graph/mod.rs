@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{id}/phone_numbers", get(phone_numbers::list))
         .route("/{id}/conversations", get(conversations::list))
         .route("/{id}/message_templates", get(templates::list).post(templates::create).delete(templates::delete))
+        .route("/{id}/message_templates/{template_id}", get(templates::get_in_waba))
         .route(
             "/{id}/subscriptions",
             get(subscriptions::get_app_subscriptions)

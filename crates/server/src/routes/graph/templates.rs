@@ -1,5 +1,6 @@
 //! Message templates on the Graph API: `GET|POST|DELETE /{waba-id}/message_templates`,
-//! `GET /{template-id}`, `POST /{template-id}` (edit). Management permission throughout.
+//! `GET /{template-id}` (also as `GET /{waba-id}/message_templates/{template-id}`),
+//! `POST /{template-id}` (edit). Management permission throughout.
 
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
@@ -123,6 +124,26 @@ pub async fn get(state: &AppState, caller: &Caller, id: &str, fields: Option<&[F
     caller.require(Permission::Management)?;
     let t = state.templates.get(id).await?.ok_or_else(|| ApiError::object_not_found(id))?;
     Ok(project(&template_json(&t), fields, TEMPLATE_DEFAULT, NODE)?)
+}
+
+/// `GET /{waba-id}/message_templates/{template-id}[?fields=]`: one template read through its
+/// WABA, as SDKs do; the same answer as `GET /{template-id}`. A template of another WABA is
+/// not found here.
+pub async fn get_in_waba(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((waba_id, template_id)): Path<(String, String)>,
+    q: GraphQuery,
+) -> GraphResult<Json<Value>> {
+    let waba = waba_for(&state, &caller, &waba_id).await?;
+    let fields = q.get("fields").map(parse_fields).transpose()?;
+    let t = state
+        .templates
+        .get(&template_id)
+        .await?
+        .filter(|t| t.waba_id == waba.id)
+        .ok_or_else(|| ApiError::object_not_found(&template_id))?;
+    Ok(Json(project(&template_json(&t), fields.as_deref(), TEMPLATE_DEFAULT, NODE)?))
 }
 
 /// `DELETE /{template-id}`: delete this one template (as `hsm_id` does).

@@ -76,6 +76,13 @@ async fn edit_and_delete(engine: Engine) {
     let (_, t) = app.get(&format!("/v23.0/{id}")).await;
     assert_eq!(t["status"], "APPROVED");
     assert_eq!(t["components"][0]["text"], "Hello {{1}}, your order has shipped and is on its way.");
+    // Read through its WABA, as SDKs do: the same answer, `fields=` too; an id that is not a
+    // template of this WABA is not found there.
+    assert_eq!(app.get(&format!("{}/{id}", path(&app))).await, (200, t.clone()));
+    let (s, f) = app.get(&format!("{}/{id}?fields=status,parameter_format", path(&app))).await;
+    assert_eq!((s, f), (200, json!({"status": "APPROVED", "parameter_format": "POSITIONAL", "id": id})));
+    assert_graph_error(&app.get(&format!("{}/{}", path(&app), app.phone_number_id())).await, 400, 100);
+    assert_graph_error(&app.get(&format!("{}/9{id}", path(&app))).await, 400, 100);
     let ev: Vec<_> = status_events(&app, &id).await.iter().map(|e| e["event"].clone()).collect();
     assert_eq!(ev, [json!("REJECTED"), json!("APPROVED")]);
     // An approved template: once per 24 hours (edits while REJECTED do not count), and not
