@@ -162,6 +162,9 @@ pub enum TokenCmd {
         /// Comma-separated: whatsapp_business_messaging, whatsapp_business_management.
         #[arg(long, default_value = "whatsapp_business_messaging,whatsapp_business_management")]
         permissions: String,
+        /// Lifetime, e.g. `60d`; after it requests fail with 190/463. Default: never expires.
+        #[arg(long)]
+        expires_in: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -171,12 +174,30 @@ pub enum TokenCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Revoke a token by id; requests with it then get error 190.
+    /// Revoke a token by id; requests with it then get error 190 (subcode 467).
     Revoke {
         id: String,
         #[arg(long)]
         json: bool,
     },
+    /// Make a token expire: now, after `--in`, or never again (`--never`); requests with an
+    /// expired token get error 190 (subcode 463).
+    Expire {
+        id: String,
+        /// How long from now, e.g. `10m`. Default `0s`: at once.
+        #[arg(long = "in", default_value = "0s", conflicts_with = "never")]
+        in_: String,
+        /// Lift the expiry.
+        #[arg(long)]
+        never: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn duration_arg(flag: &str, v: &str) -> anyhow::Result<i64> {
+    risala_core::clock::parse_duration_ms(v)
+        .ok_or_else(|| anyhow::anyhow!("{flag}: '{v}' is not a duration like 10m, 60d"))
 }
 
 /// Open the store (migrating it) and a tenancy service over it.
@@ -259,6 +280,7 @@ fn token_info(t: &risala_core::model::TokenRecord, plain: Option<String>) -> Tok
         permissions: t.permissions.iter().map(|p| p.as_str().to_string()).collect(),
         created_at: t.created_at,
         revoked_at: t.revoked_at,
+        expires_at: t.expires_at,
         token: plain,
     }
 }
@@ -365,9 +387,14 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
                 )
             })
         }
-        AdminCmd::Tokens(TokenCmd::Create { business, name, permissions, json }) => {
+        AdminCmd::Tokens(TokenCmd::Create { business, name, permissions, expires_in, json }) => {
             let perms = Permission::parse_list(&permissions).map_err(|e| anyhow::anyhow!(e))?;
-            let (t, plain) = svc.create_token(&business, &name, &perms, None).await.map_err(api)?;
+            let lifetime = expires_in.as_deref().map(|v| duration_arg("--expires-in", v)).transpose()?;
+            let (mut t, plain) = svc.create_token(&business, &name, &perms, None).await.map_err(api)?;
+            if lifetime.is_some() {
+                svc.expire_token(&t.id, lifetime).await.map_err(api)?;
+                t = svc.token(None, &t.id).await.map_err(api)?.unwrap_or(t);
+            }
             let t = token_info(&t, Some(plain));
             emit(json, &t, || {
                 rows(
@@ -381,7 +408,7 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
                 store.list_tokens(business.as_deref()).await?.iter().map(|t| token_info(t, None)).collect();
             emit(json, &list, || {
                 rows(
-                    &["id", "business_id", "name", "permissions", "revoked"],
+                    &["id", "business_id", "name", "permissions", "revoked", "expires"],
                     list.iter()
                         .map(|t| {
                             vec![
@@ -390,6 +417,7 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
                                 t.name.clone(),
                                 t.permissions.join(","),
                                 if t.revoked_at.is_some() { "yes".into() } else { "no".into() },
+                                t.expires_at.map(risala_core::clock::iso_time).unwrap_or_else(|| "never".into()),
                             ]
                         })
                         .collect(),
@@ -401,6 +429,18 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
                 bail!("no active token with id {id}");
             }
             emit(json, &serde_json::json!({"revoked": id}), || format!("revoked {id}\n"))
+        }
+        AdminCmd::Tokens(TokenCmd::Expire { id, in_, never, json }) => {
+            let in_ms = if never { None } else { Some(duration_arg("--in", &in_)?) };
+            if !svc.expire_token(&id, in_ms).await.map_err(api)? {
+                bail!("no active token with id {id}");
+            }
+            let t = svc.token(None, &id).await.map_err(api)?;
+            let at = t.and_then(|t| t.expires_at);
+            emit(json, &serde_json::json!({"id": id, "expires_at": at}), || match at {
+                Some(ms) => format!("{id} expires at {}\n", risala_core::clock::iso_time(ms)),
+                None => format!("{id} does not expire\n"),
+            })
         }
         AdminCmd::Templates(cmd) => crate::admin_templates::run(cmd, config).await,
         AdminCmd::Rates(cmd) => crate::billing::rates(cmd, config).await,

@@ -62,11 +62,15 @@ error_codes! {
     /// 803: a path component that is neither an object id nor a known alias.
     AliasNotFound => row(404, 803, None, "Some of the aliases you requested do not exist");
     /// 104: no access token.
-    TokenMissing => row(400, 104, None, "An access token is required to request this resource.");
-    /// 190: the access token is invalid or revoked.
-    TokenInvalid => row(401, 190, Some(467), "Invalid OAuth access token - Cannot parse access token");
-    /// 190/460: the access token was revoked.
-    TokenRevoked => row(401, 190, Some(460), "Error validating access token: The session has been invalidated");
+    TokenMissing => row(400, 104, None, "An access token is required to request this resource");
+    /// 190 without a subcode: not an access token this server issued (Meta's answer to a token
+    /// it cannot parse).
+    TokenInvalid => row(401, 190, None, "Invalid OAuth access token - Cannot parse access token");
+    /// 190/467: the access token was revoked (Meta's subcode for a token that has "expired, been
+    /// revoked, or is otherwise invalid").
+    TokenRevoked => row(401, 190, Some(467), "Error validating access token: The session has been invalidated");
+    /// 190/463: the access token has expired.
+    TokenExpired => row(401, 190, Some(463), "Error validating access token: Session has expired");
     /// 200: the token lacks the permission this call needs.
     MissingPermission => row(403, 200, None, "Requires permission");
     /// 130429: throughput exceeded.
@@ -242,11 +246,15 @@ impl ApiError {
         Self::new(ErrorCode::Unknown, "An unexpected error occurred. Please retry your request later.")
     }
 
-    /// The `message` field: `"(#code) title"`.
+    /// The `message` field: `"(#code) title"`, except for the access-token errors 104 and 190,
+    /// whose message Meta writes without the code (`Error validating access token: …`).
     pub fn graph_message(&self) -> String {
         let row = self.code.row();
         let title = self.message.as_deref().unwrap_or(row.title);
-        format!("(#{}) {}", row.code, title)
+        match row.code {
+            104 | 190 => title.to_string(),
+            code => format!("(#{code}) {title}"),
+        }
     }
 }
 
@@ -321,5 +329,14 @@ mod tests {
         assert_eq!(e.graph_message(), "(#131047) Re-engagement message");
         let e = ApiError::object_not_found("12");
         assert!(e.graph_message().starts_with("(#100) Unsupported request"));
+        // Access-token errors read as Meta writes them, without the code.
+        assert_eq!(
+            ApiError::new(ErrorCode::TokenExpired, "x").graph_message(),
+            "Error validating access token: Session has expired"
+        );
+        assert_eq!(
+            ApiError::new(ErrorCode::TokenMissing, "x").graph_message(),
+            "An access token is required to request this resource"
+        );
     }
 }

@@ -62,7 +62,7 @@ impl AppState {
         url_secret: String,
         code_secret: &str,
     ) -> Self {
-        let auth = AuthService::new(store.clone());
+        let auth = AuthService::new(store.clone(), clock.clone());
         let tenancy = TenancyService::new(store.clone(), clock.clone());
         let hub = Arc::new(Hub::default());
         let metrics = Metrics::default();

@@ -62,6 +62,7 @@ fn token(r: &Row) -> StoreResult<TokenRecord> {
         permissions: Permission::parse_list(&r.text(4)?).map_err(StoreError::Database)?,
         created_at: r.i64(5)?,
         revoked_at: r.opt_i64(6)?,
+        expires_at: r.opt_i64(7)?,
     })
 }
 
@@ -145,7 +146,8 @@ impl TenancyStore for SqlStore {
                 &t.token_hash,
                 Permission::join(&t.permissions),
                 t.created_at,
-                t.revoked_at
+                t.revoked_at,
+                t.expires_at
             ],
         );
         self.db.write(plan).await.map(|_| ())
@@ -232,6 +234,11 @@ impl TenancyStore for SqlStore {
 
     async fn revoke_token(&self, id: &str, at: i64) -> StoreResult<bool> {
         let out = self.db.write(Plan::one(REVOKE_TOKEN, params![at, id])).await?;
+        Ok(out.first().map(|o| o.affected > 0).unwrap_or(false))
+    }
+
+    async fn expire_token(&self, id: &str, at: Option<i64>) -> StoreResult<bool> {
+        let out = self.db.write(Plan::one(EXPIRE_TOKEN, params![at, id])).await?;
         Ok(out.first().map(|o| o.affected > 0).unwrap_or(false))
     }
 }

@@ -209,6 +209,32 @@ fn fixed_demo_token_and_admin_commands() {
     assert_eq!(status, 200);
     let (status, _) = get(&format!("{base2}/{phone_id}"), fixed);
     assert_eq!(status, 200);
+    // A second token with a lifetime, then expired from the command line: 190/463 from the
+    // running server once its auth cache lets go (within a second).
+    let (ok, out) = admin_combined(&dir, &["tokens", "create", "--business", &bid, "--expires-in", "30d", "--json"]);
+    assert!(ok, "{out}");
+    let t2: Value = serde_json::from_str(&out).unwrap();
+    assert!(t2["expires_at"].as_i64().is_some(), "{t2}");
+    let token2 = t2["token"].as_str().unwrap().to_string();
+    let node = format!("{base2}/{}", n["id"].as_str().unwrap());
+    assert_eq!(get(&node, &token2).0, 200);
+    let (ok, out) = admin_combined(&dir, &["tokens", "expire", t2["id"].as_str().unwrap(), "--json"]);
+    assert!(ok, "{out}");
+    eventually_blocking("the server refuses the expired token", Duration::from_millis(1500), || {
+        get(&node, &token2).0 == 401
+    })
+    .unwrap();
+    let (_, body) = get(&node, &token2);
+    assert_eq!(
+        (body["error"]["code"].clone(), body["error"]["error_subcode"].clone()),
+        (json!(190), json!(463)),
+        "{body}"
+    );
+    let (ok, out) = admin_combined(&dir, &["tokens", "expire", t2["id"].as_str().unwrap(), "--in", "soon"]);
+    assert!(!ok && out.contains("not a duration"), "{out}");
+    let (ok, out) = admin_combined(&dir, &["tokens", "expire", "123"]);
+    assert!(!ok && out.contains("no active token"), "{out}");
+
     let (ok, out) = admin_combined(&dir, &["tokens", "revoke", t["id"].as_str().unwrap()]);
     assert!(ok, "{out}");
     // The server is another process: it refuses the token once its auth cache has let go of it,

@@ -116,6 +116,8 @@ pub struct TokenRecord {
     pub permissions: Vec<Permission>,
     pub created_at: Millis,
     pub revoked_at: Option<Millis>,
+    /// From this time on the token fails with 190/463.
+    pub expires_at: Option<Millis>,
 }
 
 /// The kinds of Graph object an id can name.

@@ -30,6 +30,8 @@ pub trait TenancyStore: Send + Sync {
     async fn token_by_hash(&self, hash: &str) -> StoreResult<Option<TokenRecord>>;
     /// Marks a token revoked; false when no such (unrevoked) token exists.
     async fn revoke_token(&self, id: &str, at: i64) -> StoreResult<bool>;
+    /// Set (or clear, `None`) when an active token expires; false when no active token has `id`.
+    async fn expire_token(&self, id: &str, at: Option<i64>) -> StoreResult<bool>;
 }
 
 /// Small key/value settings (demo tenant ids, sandbox clock offset).

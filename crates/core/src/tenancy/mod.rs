@@ -8,7 +8,7 @@ pub use lookup::{alias_not_found, NUMBER_FILTERS, NUMBER_SORTS};
 use std::sync::Arc;
 
 use crate::cache::TtlCache;
-use crate::clock::Clock;
+use crate::clock::{Clock, Millis};
 use crate::error::{ApiError, StoreError};
 use crate::ids;
 use crate::model::*;
@@ -175,6 +175,7 @@ impl TenancyService {
             permissions: permissions.to_vec(),
             created_at: self.clock.now_ms(),
             revoked_at: None,
+            expires_at: None,
         };
         self.store.create_token(&t).await.map_err(|e| conflict_or(e, "a token with this value"))?;
         Ok((t, plain))
@@ -182,6 +183,22 @@ impl TenancyService {
 
     pub async fn revoke_token(&self, id: &str) -> Result<bool, ApiError> {
         Ok(self.store.revoke_token(id, self.clock.now_ms()).await?)
+    }
+
+    /// Make an active token expire `in_ms` from now (0: at once; the next request with it
+    /// fails with 190/463), or never (`None`). False when no active token has `id`.
+    pub async fn expire_token(&self, id: &str, in_ms: Option<Millis>) -> Result<bool, ApiError> {
+        let at = match in_ms {
+            Some(ms) if ms < 0 => return Err(ApiError::bad_value("a token cannot expire in the past")),
+            Some(ms) => Some(self.clock.now_ms().saturating_add(ms)),
+            None => None,
+        };
+        Ok(self.store.expire_token(id, at).await?)
+    }
+
+    /// A token by id, if it belongs to `business_id` (`None`: any business, the operator's view).
+    pub async fn token(&self, business_id: Option<&str>, id: &str) -> Result<Option<TokenRecord>, ApiError> {
+        Ok(self.store.list_tokens(business_id).await?.into_iter().find(|t| t.id == id))
     }
 
     /// The demo tenant, if one was created.

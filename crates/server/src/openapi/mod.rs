@@ -386,5 +386,30 @@ fn sandbox_paths() -> Value {
             "requestBody": json_body(schema_ref("SandboxAdvance"), json!({"by": "25h"})),
             "responses": responses(&[("200", clock)], &[400, 401, 403]),
         }},
+        "/sandbox/v1/tokens/{id}/expire": {"post": {
+            "tags": ["Sandbox"],
+            "operationId": "sandboxExpireToken",
+            "summary": "Expire an access token",
+            "description": "The token expires now, after `in` (a duration; the sandbox clock counts), or never again \
+                (`never: true`); requests with an expired token answer 190 with subcode 463. A business's token with \
+                whatsapp_business_management expires its own business's tokens, the admin token any. Errors: 100 for a \
+                token of another business, an unknown id or a value of the wrong JSON type, 131009 for an unreadable \
+                duration; 104 without a token. Sandbox mode only (403, code 10, otherwise).",
+            "security": [{"graphToken": []}, {"graphTokenQuery": []}, {"adminToken": []}],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"},
+                "description": "The token's id (`risala admin tokens list`)."}],
+            "requestBody": {"required": false, "content": {"application/json": {
+                "schema": {"type": "object", "properties": {
+                    "in": {"type": "string", "description": "How long from now, e.g. `10m`. Default: now."},
+                    "never": {"type": "boolean", "description": "Lift the expiry."},
+                }},
+                "example": {"in": "10m"},
+            }}},
+            "responses": responses(&[("200", json_response("When the token expires.", json!({
+                "type": "object",
+                "required": ["id", "expires_at"],
+                "properties": {"id": {"type": "string"}, "expires_at": {"type": ["string", "null"]}},
+            })))], &[400, 401, 403]),
+        }},
     })
 }

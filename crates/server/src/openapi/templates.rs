@@ -82,6 +82,22 @@ pub(super) fn paths() -> Value {
                     &[400, 401, 403, 404]),
             },
         },
+        "/{Version}/{WABA-ID}/message_templates/{TEMPLATE-ID}": {
+            "parameters": [param("Version"), param("WabaId"),
+                {"name": "TEMPLATE-ID", "in": "path", "required": true, "schema": {"type": "string"},
+                    "description": "The template's id."}],
+            "get": {
+                "tags": ["Graph: templates"],
+                "operationId": "getTemplateInWaba",
+                "summary": "One template, read through its WABA",
+                "description": "The same answer as `GET /{TEMPLATE-ID}` (as SDKs call it); `fields=` selects. A template \
+                    of another WABA, or an id that is not a template, is code 100. Needs `whatsapp_business_management`.",
+                "security": business(),
+                "parameters": [param("Fields")],
+                "responses": responses(&[("200", json_response("The template.", schema_ref("Template")))],
+                    &[400, 401, 403, 404]),
+            },
+        },
         "/admin/v1/templates/{id}/review": {"post": {
             "tags": ["Admin"],
             "operationId": "reviewTemplate",

@@ -14,7 +14,7 @@ macro_rules! app_cols {
 }
 macro_rules! token_cols {
     () => {
-        "id, business_id, name, token_hash, permissions, created_at, revoked_at"
+        "id, business_id, name, token_hash, permissions, created_at, revoked_at, expires_at"
     };
 }
 macro_rules! business_cols {
@@ -33,7 +33,7 @@ super::statements! {
         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
     );
     both INSERT_APP = concat!("INSERT INTO apps (", app_cols!(), ") VALUES ($1, $2, $3, $4, $5)");
-    both INSERT_TOKEN = concat!("INSERT INTO tokens (", token_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7)");
+    both INSERT_TOKEN = concat!("INSERT INTO tokens (", token_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
     both BUSINESSES = concat!("SELECT ", business_cols!(), " FROM businesses ORDER BY created_at, id");
     /// `$1`: the business, or NULL for every business (here and in the next three).
     both WABAS = concat!(
@@ -76,6 +76,7 @@ super::statements! {
     both APP = concat!("SELECT ", app_cols!(), " FROM apps WHERE id = $1");
     both TOKEN_BY_HASH = concat!("SELECT ", token_cols!(), " FROM tokens WHERE token_hash = $1");
     both REVOKE_TOKEN = "UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL";
+    both EXPIRE_TOKEN = "UPDATE tokens SET expires_at = $1 WHERE id = $2 AND revoked_at IS NULL";
     both SETTING = "SELECT value FROM settings WHERE key = $1";
     both SET_SETTING = "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 }

@@ -94,13 +94,22 @@ async fn tokens(db: TestStore) {
         permissions: vec![Permission::Messaging, Permission::Management],
         created_at: T0,
         revoked_at: None,
+        expires_at: Some(T0 + 100),
     };
     db.create_token(&token).await.unwrap();
     assert_eq!(db.token_by_hash("hash1").await.unwrap(), Some(token.clone()));
     assert_eq!(db.list_tokens(Some("b1")).await.unwrap(), vec![token.clone()]);
     assert!(db.list_tokens(Some("b2")).await.unwrap().is_empty());
 
+    // Expiry is set and lifted on an active token only.
+    assert!(db.expire_token("t1", Some(T0 + 50)).await.unwrap());
+    assert_eq!(db.token_by_hash("hash1").await.unwrap().unwrap().expires_at, Some(T0 + 50));
+    assert!(db.expire_token("t1", None).await.unwrap());
+    assert_eq!(db.token_by_hash("hash1").await.unwrap().unwrap().expires_at, None);
+    assert!(!db.expire_token("t9", None).await.unwrap());
+
     assert!(db.revoke_token("t1", T0 + 5).await.unwrap());
+    assert!(!db.expire_token("t1", Some(T0)).await.unwrap(), "a revoked token stays revoked");
     assert!(!db.revoke_token("t1", T0 + 6).await.unwrap(), "a revoked token is revoked once");
     assert!(!db.revoke_token("t9", T0 + 6).await.unwrap());
     assert_eq!(db.token_by_hash("hash1").await.unwrap().unwrap().revoked_at, Some(T0 + 5));

@@ -1,9 +1,10 @@
 //! Sandbox controls (`/sandbox/v1/…`, sandbox mode only): the clock every time-based rule
-//! reads. Moving it forward makes a customer service window expire without waiting a day.
+//! reads (moving it forward makes a customer service window expire without waiting a day), and
+//! access tokens expired on demand.
 //! Reading the clock is open; moving it (for every tenant of the sandbox) takes the admin
 //! token or a business's token with `whatsapp_business_management`.
 
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -19,7 +20,10 @@ use crate::state::AppState;
 
 /// Routes under `/sandbox/v1`.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/sandbox/v1/clock", get(clock)).route("/sandbox/v1/clock/advance", post(advance))
+    Router::new()
+        .route("/sandbox/v1/clock", get(clock))
+        .route("/sandbox/v1/clock/advance", post(advance))
+        .route("/sandbox/v1/tokens/{id}/expire", post(expire_token))
 }
 
 fn sandbox_only(state: &AppState) -> GraphResult<()> {
@@ -30,8 +34,10 @@ fn sandbox_only(state: &AppState) -> GraphResult<()> {
 }
 
 /// Who may move the sandbox clock: the operator (admin token) or a business's token with
-/// `whatsapp_business_management`.
-pub struct ClockMover;
+/// `whatsapp_business_management`. `business` is the token's business (`None`: the operator).
+pub struct ClockMover {
+    business: Option<String>,
+}
 
 impl FromRequestParts<AppState> for ClockMover {
     type Rejection = GraphError;
@@ -45,10 +51,11 @@ impl FromRequestParts<AppState> for ClockMover {
             .into());
         };
         if state.config.admin_token.as_deref().is_some_and(|admin| super::admin::same(&token, admin)) {
-            return Ok(ClockMover);
+            return Ok(ClockMover { business: None });
         }
-        Caller(state.auth.authenticate(&token).await?).require(Permission::Management)?;
-        Ok(ClockMover)
+        let caller = Caller(state.auth.authenticate(&token).await?);
+        caller.require(Permission::Management)?;
+        Ok(ClockMover { business: Some(caller.0.business_id) })
     }
 }
 
@@ -79,4 +86,34 @@ pub async fn advance(
     };
     state.sandbox.advance(ms).await?;
     Ok(Json(clock_json(&state)))
+}
+
+/// `POST /sandbox/v1/tokens/{token-id}/expire [{"in":"10m"}]`: the token expires now (or after
+/// `in`), so a client's handling of 190/463 can be tried; `{"never":true}` lifts the expiry. A
+/// business may expire its own tokens (the one it calls with too); the operator any.
+pub async fn expire_token(
+    State(state): State<AppState>,
+    mover: ClockMover,
+    Path(id): Path<String>,
+    GraphBody(body): GraphBody,
+) -> GraphResult<Json<Value>> {
+    sandbox_only(&state)?;
+    let in_ms = match (body.get("in"), body.get("never")) {
+        (_, Some(Value::Bool(true))) => None,
+        (Some(Value::String(s)), _) => Some(
+            parse_duration_ms(s)
+                .ok_or_else(|| ApiError::bad_value(format!("in: '{s}' is not a duration like 0s, 10m")))?,
+        ),
+        (None, None | Some(Value::Bool(false))) => Some(0),
+        _ => return Err(ApiError::invalid("in must be a duration string, never a boolean").into()),
+    };
+    let token = state.tenancy.token(mover.business.as_deref(), &id).await?;
+    let token = token.filter(|t| t.revoked_at.is_none()).ok_or_else(|| ApiError::object_not_found(&id))?;
+    state.tenancy.expire_token(&token.id, in_ms).await?;
+    state.auth.invalidate();
+    let at = match in_ms {
+        Some(ms) => json!(iso_time(state.sandbox.now().0.saturating_add(ms))),
+        None => Value::Null,
+    };
+    Ok(Json(json!({"id": token.id, "expires_at": at})))
 }
