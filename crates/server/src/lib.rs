@@ -183,10 +183,11 @@ async fn quality_sweep(state: AppState) {
     }
 }
 
-/// Message bodies past `[retention] message_bodies` become tombstones, every minute (the
-/// sandbox clock moves it: the next tick applies the new time).
+/// Message bodies past `[retention] message_bodies` become tombstones, looked for every second
+/// like the template clock (by the service clock: the sandbox clock moves it). With retention
+/// unset it reads nothing; with it set, one look is a range of the partial index of kept bodies.
 async fn retention_sweep(state: AppState) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
