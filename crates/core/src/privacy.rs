@@ -115,6 +115,9 @@ impl PrivacyService {
             at: now,
         };
         let mut erased = self.store.erase_customer(&erasure).await?;
+        // SQLite: the log still holds the pages as they were before; fold it in and truncate it.
+        // Best effort: under load it may not finish, and the writer's own checkpoints follow.
+        let _ = self.store.checkpoint().await;
         erased.code_file_lines = self.codes.forget(wa_id).map_err(|e| {
             ApiError::new(crate::ErrorCode::Unknown, format!("the sign-in code file could not be rewritten: {e}"))
         })?;
