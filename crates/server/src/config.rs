@@ -538,3 +538,23 @@ delay = "2s"
 # Send, but treat the answer as a timeout: the receiver gets the events again on the retry.
 timeout_rate = 0.0
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::RetentionConfig;
+
+    #[test]
+    fn retention_durations() {
+        let r = |bodies: Option<&str>, media: &str| {
+            RetentionConfig { message_bodies: bodies.map(str::to_string), media_after_expiry: media.into() }.durations()
+        };
+        assert_eq!(RetentionConfig::default().durations(), Ok((None, 0)), "bodies forever, media at expiry");
+        assert_eq!(r(Some("90d"), "1d"), Ok((Some(90 * 86_400_000), 86_400_000)));
+        assert_eq!(r(Some(" "), "0s"), Ok((None, 0)), "blank: forever");
+        for bad in ["0s", "soon", "-1d"] {
+            let e = r(Some(bad), "0s").unwrap_err();
+            assert!(e.contains("retention.message_bodies"), "{e}");
+        }
+        assert!(r(None, "later").unwrap_err().contains("retention.media_after_expiry"));
+    }
+}
