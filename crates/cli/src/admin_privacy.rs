@@ -39,10 +39,19 @@ pub fn cli_actor() -> Actor {
 }
 
 /// Record a change the CLI made.
-pub async fn record(config: &Config, action: &str, business_id: Option<&str>, id: &str, detail: &str) -> anyhow::Result<()> {
+pub async fn record(
+    config: &Config,
+    action: &str,
+    business_id: Option<&str>,
+    id: &str,
+    detail: &str,
+) -> anyhow::Result<()> {
     let (store, clock) = open(config).await?;
     let target = Target { business_id: business_id.map(str::to_string), id: id.to_string() };
-    AuditService::new(store, clock).record(&cli_actor(), action, &target, detail).await.map_err(|e| anyhow::anyhow!("{e}"))
+    AuditService::new(store, clock)
+        .record(&cli_actor(), action, &target, detail)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 pub async fn customers(cmd: CustomerCmd, config: &Config) -> anyhow::Result<()> {

@@ -65,7 +65,8 @@ impl PrivacyStore for SqlStore {
             .push(ERASE_ENTRY_POINTS, params![wa]) // 8
             .push(ERASE_CONVERSATIONS, params![wa]) // 9
             .push(ERASE_CUSTOMER, params![wa]); // 10
-        for sql in [PSEUDONYMIZE_PRICING, PSEUDONYMIZE_LEDGER, PSEUDONYMIZE_CBP, PSEUDONYMIZE_REACH, PSEUDONYMIZE_SIGNALS]
+        for sql in
+            [PSEUDONYMIZE_PRICING, PSEUDONYMIZE_LEDGER, PSEUDONYMIZE_CBP, PSEUDONYMIZE_REACH, PSEUDONYMIZE_SIGNALS]
         {
             plan.push(sql, params![ps, wa]); // 11–15
         }

@@ -49,7 +49,11 @@ fn operator_erases_a_customer_and_reads_the_audit_log_with_the_cli() {
     assert_eq!(st, 200, "{v}");
 
     let first: Value = serde_json::from_str(&admin_ok(&dir, &["customers", "erase", &format!("+{WA}")])).unwrap();
-    assert_eq!((first["erased"]["messages"].as_u64(), first["erased"]["profiles"].as_u64()), (Some(1), Some(1)), "{first}");
+    assert_eq!(
+        (first["erased"]["messages"].as_u64(), first["erased"]["profiles"].as_u64()),
+        (Some(1), Some(1)),
+        "{first}"
+    );
     let (st, v) = post(&format!("{base}/customer/v1/messages"), Some(customer), &message);
     assert_eq!(st, 401, "the erased customer's session is gone: {v}");
     let second: Value = serde_json::from_str(&admin_ok(&dir, &["customers", "erase", WA])).unwrap();
@@ -58,7 +62,8 @@ fn operator_erases_a_customer_and_reads_the_audit_log_with_the_cli() {
     let (ok, out, err) = admin(&dir, &["customers", "erase", "x1"]);
     assert!(!ok && err.contains("wa_id"), "{out}{err}");
 
-    let b: Value = serde_json::from_str(&admin_ok(&dir, &["businesses", "create", "--name", "Audited", "--json"])).unwrap();
+    let b: Value =
+        serde_json::from_str(&admin_ok(&dir, &["businesses", "create", "--name", "Audited", "--json"])).unwrap();
     let created = audit(&dir, &["--action", "business.create"]);
     assert_eq!(created.len(), 1, "{created:?}");
     assert_eq!((created[0]["actor"].as_str(), created[0]["address"].as_str()), (Some("operator"), Some("cli")));

@@ -9,8 +9,8 @@
 use std::time::Duration;
 
 use risala_core::store::DeliveryFilter;
-use risala_testkit::wait::eventually;
 use risala_testkit::customer::TestCustomer;
+use risala_testkit::wait::eventually;
 use risala_testkit::{assert_graph_error, engine_test, text_message, Database, Engine, TestApp};
 use serde_json::{json, Value};
 
@@ -46,10 +46,8 @@ async fn retention(engine: Engine) {
     let said = alice.send(app.business_number(), json!({"type": "text", "text": {"body": "an old secret"}})).await;
     let media = alice.upload("image/png", b"old png".to_vec()).await;
     let image = alice.send(app.business_number(), json!({"type": "image", "image": {"media_id": media}})).await;
-    let business_copy = app.state.store.message(&image).await.unwrap().unwrap().content["image"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let business_copy =
+        app.state.store.message(&image).await.unwrap().unwrap().content["image"]["id"].as_str().unwrap().to_string();
     assert!(app.state.store.media(&business_copy).await.unwrap().is_some());
     let reply = send_ok(&app, text_message(ALICE, "an old reply")).await;
     let (s, v) = alice.ack(&reply, "read").await;
@@ -139,7 +137,8 @@ async fn erasure(engine: Engine) {
         .await;
     assert_eq!(s, 200, "{v}");
     let before = raw_database(&app).await;
-    for trace in ["Marmalade-Lighthouse-7731", "Reply-Tangerine-8842", "Zephyrine Quillfeather", "Bob-keeps-this-5519"] {
+    for trace in ["Marmalade-Lighthouse-7731", "Reply-Tangerine-8842", "Zephyrine Quillfeather", "Bob-keeps-this-5519"]
+    {
         assert!(contains(&before, trace), "{trace} is stored before the erasure");
     }
 
@@ -241,7 +240,8 @@ async fn audit(engine: Engine) {
     assert_eq!(only["data"].as_array().unwrap().len(), 1, "{only}");
     let (_, page) = app.get_as("/admin/v1/audit?limit=1", Some(ADMIN)).await;
     assert_eq!(page["data"][0]["id"], admin["id"]);
-    let (_, next) = app.get_as(&format!("/admin/v1/audit?limit=1&before={}", page["paging"]["before"]), Some(ADMIN)).await;
+    let (_, next) =
+        app.get_as(&format!("/admin/v1/audit?limit=1&before={}", page["paging"]["before"]), Some(ADMIN)).await;
     assert_eq!(next["data"][0]["id"], owner["id"], "{next}");
     let (_, none) = app.get_as(&format!("/admin/v1/audit?since={}", i64::MAX), Some(ADMIN)).await;
     assert_eq!(none["data"], json!([]));

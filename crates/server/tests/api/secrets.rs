@@ -59,7 +59,11 @@ async fn secrets_at_rest(engine: Engine) {
     assert_eq!(s, 200, "{b}");
 
     let raw = raw_secrets(&app.config).await;
-    assert_eq!(raw.len(), 9, "app secret, 3 verify tokens, 5 settings (the pseudonym key of erasures among them): {raw:?}");
+    assert_eq!(
+        raw.len(),
+        9,
+        "app secret, 3 verify tokens, 5 settings (the pseudonym key of erasures among them): {raw:?}"
+    );
     for v in &raw {
         assert!(v.starts_with("v1:1:"), "stored in plain text: {v}");
         assert!(!v.contains(TOKEN) && !v.contains(&app.demo.app.app_secret), "{v}");

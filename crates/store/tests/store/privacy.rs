@@ -69,8 +69,12 @@ async fn erasure_removes_one_customer(db: TestStore) {
         let mut inbound = message(&t, wa, 2, Direction::Inbound);
         inbound.kind = "image".into();
         inbound.content = json!({"from": wa, "type": "image", "image": {"id": format!("copy-{wa}")}});
-        send_priced(&db, &message(&t, wa, 3, Direction::Outbound), &pricing(Category::Marketing, PricingType::Regular, 500))
-            .await;
+        send_priced(
+            &db,
+            &message(&t, wa, 3, Direction::Outbound),
+            &pricing(Category::Marketing, PricingType::Regular, 500),
+        )
+        .await;
         assert!(deliver(&db, &message(&t, wa, 3, Direction::Outbound).id, &["sent"], "delivered", T0 + 4000).await);
         record(&db, &inbound).await;
         db.insert_media(&owned_media(&format!("own-{wa}"), Some(wa)), b"data").await.unwrap();
@@ -152,10 +156,19 @@ async fn audit_log_filters_and_pages(db: TestStore) {
     assert!(ids[0] < ids[1] && ids[1] < ids[2], "ids increase: {ids:?}");
     let all = db.audit_entries(&AuditFilter { limit: 10, ..Default::default() }).await.unwrap();
     assert_eq!(all.iter().map(|e| e.id).collect::<Vec<_>>(), vec![ids[2], ids[1], ids[0]], "newest first");
-    assert_eq!(all[2], AuditEntry { id: ids[0], ..entry(T0, Some("b1"), "operator", "POST /admin/v1/templates/{id}/review") });
+    assert_eq!(
+        all[2],
+        AuditEntry { id: ids[0], ..entry(T0, Some("b1"), "operator", "POST /admin/v1/templates/{id}/review") }
+    );
     assert_eq!(ids_of(&db, AuditFilter { business_id: Some("b2".into()), ..Default::default() }).await, vec![ids[1]]);
-    assert_eq!(ids_of(&db, AuditFilter { actor: Some("operator".into()), ..Default::default() }).await, vec![ids[2], ids[0]]);
-    assert_eq!(ids_of(&db, AuditFilter { action: Some("customer.erase".into()), ..Default::default() }).await, vec![ids[2]]);
+    assert_eq!(
+        ids_of(&db, AuditFilter { actor: Some("operator".into()), ..Default::default() }).await,
+        vec![ids[2], ids[0]]
+    );
+    assert_eq!(
+        ids_of(&db, AuditFilter { action: Some("customer.erase".into()), ..Default::default() }).await,
+        vec![ids[2]]
+    );
     assert_eq!(ids_of(&db, AuditFilter { since: Some(T0 + 1), ..Default::default() }).await, vec![ids[2], ids[1]]);
     assert_eq!(ids_of(&db, AuditFilter { before_id: Some(ids[1]), ..Default::default() }).await, vec![ids[0]]);
     let first = db.audit_entries(&AuditFilter { limit: 1, ..Default::default() }).await.unwrap();
