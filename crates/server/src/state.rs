@@ -163,6 +163,11 @@ impl CodeSender for LogCodeSender {
     }
 }
 
+/// Held while the code file is appended to or rewritten, so an erasure's rewrite never drops a
+/// line written meanwhile by this process (another process, such as the CLI's erasure, is not
+/// covered: erase through the admin API while the server runs).
+static CODE_FILE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Appends `<ms since epoch> <wa_id> <code>` lines to a file created readable by its owner only,
 /// for the operator (or a script that texts the codes on) to read.
 pub struct FileCodeSender {
@@ -177,6 +182,7 @@ impl CodeSender for FileCodeSender {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
         let line = format!("{} {wa_id} {code}\n", risala_core::clock::system_now_ms());
+        let _held = CODE_FILE.lock().unwrap_or_else(|e| e.into_inner());
         open.open(&self.path)
             .and_then(|mut f| f.write_all(line.as_bytes()))
             .map_err(|e| format!("{}: {e}", self.path.display()))?;
@@ -189,6 +195,7 @@ impl CodeSender for FileCodeSender {
     fn forget(&self, wa_id: &str) -> Result<u64, String> {
         use std::io::Write;
         let err = |e: std::io::Error| format!("{}: {e}", self.path.display());
+        let _held = CODE_FILE.lock().unwrap_or_else(|e| e.into_inner());
         let text = match std::fs::read_to_string(&self.path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
