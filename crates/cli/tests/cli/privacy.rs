@@ -71,6 +71,14 @@ fn operator_erases_a_customer_and_reads_the_audit_log_with_the_cli() {
     let erasures = audit(&dir, &["--action", "customer.erase"]);
     assert_eq!(erasures.len(), 2, "{erasures:?}");
     assert!(erasures.iter().all(|e| e["target"] == first["pseudonym"] && !e.to_string().contains(WA)), "{erasures:?}");
+    let business = s.field("business id");
+    admin_ok(&dir, &["limits", "set", &business, "--tier", "TIER_10K", "--json"]);
+    let tier = audit(&dir, &["--business", &business]);
+    assert_eq!(tier.len(), 1, "{tier:?}");
+    assert_eq!(
+        (tier[0]["action"].as_str(), tier[0]["detail"].as_str()),
+        (Some("messaging_limit.set"), Some("tier=TIER_250->TIER_10K"))
+    );
     assert_eq!(audit(&dir, &["--limit", "1"]).len(), 1);
     let (ok, _, err) = admin(&dir, &["audit", "--limit", "0"]);
     assert!(!ok && err.contains("limit"), "{err}");
