@@ -5,12 +5,14 @@ use std::sync::Arc;
 use anyhow::{bail, Context};
 use clap::Subcommand;
 use risala_core::clock::OffsetClock;
-use risala_core::model::Permission;
+use risala_core::model::{AuditFilter, Permission};
 use risala_core::store::Store;
 use risala_core::tenancy::{NewPhoneNumber, TenancyService};
 use risala_server::Config;
 use risala_types::admin::*;
 use serde::Serialize;
+
+use crate::admin_privacy::record;
 
 #[derive(Debug, Subcommand)]
 pub enum AdminCmd {
@@ -61,6 +63,30 @@ pub enum AdminCmd {
     /// The keys that encrypt secrets at rest: rotate, generate.
     #[command(subcommand)]
     Keys(crate::admin_keys::KeysCmd),
+    /// Customers: erase one customer's data on request.
+    #[command(subcommand)]
+    Customers(crate::admin_privacy::CustomerCmd),
+    /// The audit log of operator and owner actions, newest first, one JSON entry a line.
+    Audit {
+        /// Only this business's entries.
+        #[arg(long)]
+        business: Option<String>,
+        /// Only this actor's (`operator`, `token:<id>`).
+        #[arg(long)]
+        actor: Option<String>,
+        /// Only this action (`customer.erase`, `POST /{id}/subscribed_apps`, …).
+        #[arg(long)]
+        action: Option<String>,
+        /// Only entries at or after this time (ms since the epoch).
+        #[arg(long)]
+        since: Option<i64>,
+        /// Only entries with an id below this (the next page).
+        #[arg(long)]
+        before: Option<i64>,
+        /// Most entries (1–1000).
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        limit: u16,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -317,6 +343,7 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
         }
         AdminCmd::Businesses(BusinessCmd::Create { name, json }) => {
             let b = business_info(&svc.create_business(&name).await.map_err(api)?);
+            record(config, "business.create", Some(&b.id), &b.id, "").await?;
             emit(json, &b, || rows(&["id", "name"], vec![vec![b.id.clone(), b.name.clone()]]))
         }
         AdminCmd::Businesses(BusinessCmd::List { json }) => {
@@ -327,6 +354,7 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
         }
         AdminCmd::Wabas(WabaCmd::Create { business, name, json }) => {
             let w = waba_info(&svc.create_waba(&business, &name).await.map_err(api)?);
+            record(config, "waba.create", Some(&w.business_id), &w.id, "").await?;
             emit(json, &w, || {
                 rows(&["id", "business_id", "name"], vec![vec![w.id.clone(), w.business_id.clone(), w.name.clone()]])
             })
@@ -353,6 +381,7 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
                 })
                 .await
                 .map_err(api)?;
+            record(config, "phone_number.create", Some(&p.business_id), &p.id, "").await?;
             let p = number_info(&p);
             emit(json, &p, || {
                 rows(
@@ -374,6 +403,7 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
         }
         AdminCmd::Apps(AppCmd::Create { business, name, json }) => {
             let a = app_info(&svc.create_app(&business, &name).await.map_err(api)?);
+            record(config, "app.create", Some(&business), &a.id, "").await?;
             emit(json, &a, || {
                 rows(&["id", "name", "app_secret"], vec![vec![a.id.clone(), a.name.clone(), a.app_secret.clone()]])
             })
@@ -391,6 +421,7 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
             let perms = Permission::parse_list(&permissions).map_err(|e| anyhow::anyhow!(e))?;
             let lifetime = expires_in.as_deref().map(|v| duration_arg("--expires-in", v)).transpose()?;
             let (mut t, plain) = svc.create_token(&business, &name, &perms, None).await.map_err(api)?;
+            record(config, "token.create", Some(&business), &t.id, &format!("permissions={permissions}")).await?;
             if lifetime.is_some() {
                 svc.expire_token(&t.id, lifetime).await.map_err(api)?;
                 t = svc.token(None, &t.id).await.map_err(api)?.unwrap_or(t);
@@ -428,6 +459,7 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
             if !svc.revoke_token(&id).await.map_err(api)? {
                 bail!("no active token with id {id}");
             }
+            record(config, "token.revoke", None, &id, "").await?;
             emit(json, &serde_json::json!({"revoked": id}), || format!("revoked {id}\n"))
         }
         AdminCmd::Tokens(TokenCmd::Expire { id, in_, never, json }) => {
@@ -435,6 +467,8 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
             if !svc.expire_token(&id, in_ms).await.map_err(api)? {
                 bail!("no active token with id {id}");
             }
+            let detail = if never { "never".to_string() } else { format!("in={in_}") };
+            record(config, "token.expire", None, &id, &detail).await?;
             let t = svc.token(None, &id).await.map_err(api)?;
             let at = t.and_then(|t| t.expires_at);
             emit(json, &serde_json::json!({"id": id, "expires_at": at}), || match at {
@@ -447,6 +481,12 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
         AdminCmd::Billing(cmd) => crate::billing::billing(cmd, config).await,
         AdminCmd::Limits(cmd) => crate::admin_limits::run(cmd, config).await,
         AdminCmd::Keys(cmd) => crate::admin_keys::run(cmd, config).await,
+        AdminCmd::Customers(cmd) => crate::admin_privacy::customers(cmd, config).await,
+        AdminCmd::Audit { business, actor, action, since, before, limit } => {
+            let filter =
+                AuditFilter { business_id: business, actor, action, since, before_id: before, limit: limit as usize };
+            crate::admin_privacy::audit(config, filter).await
+        }
         AdminCmd::Backup { to } => crate::admin_backup::backup(config, &to),
         AdminCmd::Restore { from } => crate::admin_backup::restore(config, &from),
     }

@@ -31,6 +31,7 @@ pub async fn run(cmd: KeysCmd, config: &Config) -> anyhow::Result<()> {
             let from_file = config.encryption_keys.as_deref().is_none_or(|k| k.trim().is_empty());
             let id = if from_file { keys.add_key_to_file()? } else { keys.newest_id() };
             let n = store.reencrypt_secrets().await?;
+            crate::admin_privacy::record(config, "keys.rotate", None, &id.to_string(), &format!("secrets={n}")).await?;
             println!("{n} secrets encrypted with key {id} ({})", keys.source());
             Ok(())
         }

@@ -76,6 +76,8 @@ pub async fn run(cmd: LimitsCmd, config: &Config) -> anyhow::Result<()> {
                 format!("--tier {tier}: expected TIER_250, TIER_2K, TIER_10K, TIER_100K or TIER_UNLIMITED")
             })?;
             let (old, _) = quality.set_tier(&business, t).await.map_err(api)?;
+            let detail = format!("tier={old}->{t}");
+            crate::admin_privacy::record(config, "messaging_limit.set", Some(&business), &business, &detail).await?;
             let mut v = quality.view(&business).await.map_err(api)?.to_json();
             v["previous_tier"] = serde_json::Value::String(old.as_str().into());
             if !json {

@@ -115,6 +115,16 @@ pub async fn waba_settings(
     if !body.is_empty() {
         store.set_waba_settings(waba, &s, risala_core::clock::system_now_ms()).await?;
         svc.enforce_limit(waba, s.template_limit()).await.map_err(|e| anyhow::anyhow!("{}", e.details))?;
+        let business = store.waba(waba).await?.map(|w| w.business_id);
+        let fields = body.keys().cloned().collect::<Vec<_>>().join(",");
+        crate::admin_privacy::record(
+            config,
+            "waba_settings.set",
+            business.as_deref(),
+            waba,
+            &format!("fields={fields}"),
+        )
+        .await?;
     }
     let v = s.to_json(waba);
     if json {
@@ -126,6 +136,12 @@ pub async fn waba_settings(
     Ok(())
 }
 
+/// Record an operator's decision on a template in the audit log.
+async fn changed(config: &Config, action: &str, t: &Template) -> anyhow::Result<()> {
+    crate::admin_privacy::record(config, action, Some(&t.business_id), &t.id, &format!("status={}", t.status.as_str()))
+        .await
+}
+
 pub async fn run(cmd: TemplateCmd, config: &Config) -> anyhow::Result<()> {
     let (_, svc) = service(config).await?;
     let err = |e: risala_core::ApiError| anyhow::anyhow!("{}", e.details);
@@ -134,11 +150,25 @@ pub async fn run(cmd: TemplateCmd, config: &Config) -> anyhow::Result<()> {
             if !approve && reject.is_none() {
                 bail!("give --approve or --reject REASON");
             }
-            print(&svc.decide(&id, approve, reject.as_deref()).await.map_err(err)?, json)?;
+            let t = svc.decide(&id, approve, reject.as_deref()).await.map_err(err)?;
+            changed(config, "template.review", &t).await?;
+            print(&t, json)?;
         }
-        TemplateCmd::Appeal { id, json } => print(&svc.appeal(&id).await.map_err(err)?, json)?,
-        TemplateCmd::Archive { id, json } => print(&svc.archive(&id).await.map_err(err)?, json)?,
-        TemplateCmd::Unarchive { id, json } => print(&svc.unarchive(&id).await.map_err(err)?, json)?,
+        TemplateCmd::Appeal { id, json } => {
+            let t = svc.appeal(&id).await.map_err(err)?;
+            changed(config, "template.appeal", &t).await?;
+            print(&t, json)?
+        }
+        TemplateCmd::Archive { id, json } => {
+            let t = svc.archive(&id).await.map_err(err)?;
+            changed(config, "template.archive", &t).await?;
+            print(&t, json)?
+        }
+        TemplateCmd::Unarchive { id, json } => {
+            let t = svc.unarchive(&id).await.map_err(err)?;
+            changed(config, "template.unarchive", &t).await?;
+            print(&t, json)?
+        }
         TemplateCmd::List { waba, status, json } => {
             let filter = TemplateFilter {
                 statuses: status

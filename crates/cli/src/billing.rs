@@ -68,6 +68,8 @@ pub async fn rates(cmd: RatesCmd, config: &Config) -> anyhow::Result<()> {
             let card =
                 RateCard::parse_csv(&text, &default_name).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let id = store.load_rate_card(&card, from, risala_core::clock::system_now_ms()).await?;
+            let detail = format!("rates={} effective_from={}", card.rates.len(), format_date(from));
+            crate::admin_privacy::record(config, "rate_card.load", None, &id, &detail).await?;
             if json {
                 let v = json!({"id": id, "name": card.name, "currency": card.currency, "effective_from": format_date(from), "rates": card.rates.len()});
                 println!("{}", serde_json::to_string_pretty(&v)?);

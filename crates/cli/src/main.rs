@@ -4,6 +4,7 @@ mod admin;
 mod admin_backup;
 mod admin_keys;
 mod admin_limits;
+mod admin_privacy;
 mod admin_templates;
 mod billing;
 mod client;

@@ -110,11 +110,13 @@ mod tests {
             // Every configuration key, nested ones too, can be set from the environment.
             jail.set_env("RISALA_MESSAGING_LIMIT_TIER", "TIER_10K");
             jail.set_env("RISALA_WEBHOOKS__BATCH_MAX_COUNT", "1");
+            jail.set_env("RISALA_RETENTION__MESSAGE_BODIES", "90d");
             let c = load(Some(&PathBuf::from("r.toml")), &Overrides::default()).unwrap();
             assert_eq!(c.listen, "127.0.0.1:9001");
             assert_eq!(c.log_level, "debug");
             assert_eq!(c.messaging_limit_tier, "TIER_10K");
             assert_eq!(c.webhooks.batch_max_count, 1);
+            assert_eq!(c.retention.message_bodies.as_deref(), Some("90d"));
             let o = Overrides { listen: Some("127.0.0.1:9002".into()), ..Default::default() };
             let c = load(Some(&PathBuf::from("r.toml")), &o).unwrap();
             assert_eq!(c.listen, "127.0.0.1:9002");

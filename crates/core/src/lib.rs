@@ -5,8 +5,8 @@
 //! 2. [`model`]: plain data and status enums, and the wire codecs [`inbound`] and [`outbound`]
 //!    that parse and validate payloads into it;
 //! 3. [`store`]: the storage traits, and [`ports`]: what else services need from outside;
-//! 4. services, each importing only lower ones: [`pricing`] → [`quality`] → [`templates`] →
-//!    [`messaging`] → [`tenancy`], [`auth`], [`customers`], [`sandbox`] → [`webhooks`].
+//! 4. services, each importing only lower ones: [`audit`], [`pricing`] → [`quality`] → [`templates`] →
+//!    [`messaging`] → [`tenancy`], [`auth`], [`customers`], [`sandbox`], [`privacy`] → [`webhooks`].
 //!
 //! No HTTP and no SQL here.
 
@@ -26,10 +26,12 @@ pub mod outbound;
 pub mod ports;
 pub mod store;
 
+pub mod audit;
 pub mod auth;
 pub mod customers;
 pub mod messaging;
 pub mod pricing;
+pub mod privacy;
 pub mod quality;
 pub mod sandbox;
 pub mod templates;

@@ -29,6 +29,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("store", 3),
     ("ports", 3),
     // services, lowest first
+    ("audit", 10),
     ("pricing", 10),
     ("quality", 11),
     ("templates", 12),
@@ -37,6 +38,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("auth", 14),
     ("customers", 14),
     ("sandbox", 14),
+    ("privacy", 14),
     ("webhooks", 15),
 ];
 

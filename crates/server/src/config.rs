@@ -126,6 +126,8 @@ pub struct Config {
     pub tls_key: Option<PathBuf>,
     /// Timeouts of client connections and the cap on connections per client address.
     pub connections: ConnectionConfig,
+    /// How long message bodies and media are kept.
+    pub retention: RetentionConfig,
     /// Webhook delivery: timeouts, retries, batching, the callback URL guard, sandbox faults.
     pub webhooks: risala_delivery::DeliveryConfig,
 }
@@ -150,6 +152,46 @@ pub struct ConnectionConfig {
     /// Most open connections (WebSockets included) from one client IP address; the next one is
     /// closed at once. Default `256`; `0`: no cap.
     pub max_per_address: u32,
+}
+
+/// How long message bodies and media are kept (`[retention]`). A sweep every minute applies it;
+/// it reads the service clock, so moving the sandbox clock applies it too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionConfig {
+    /// How long a message's body (text, caption, media, location, contacts…) is kept; after it
+    /// the body becomes a tombstone (`"deleted": {"reason": "retention"}`) and its media are
+    /// deleted, while the message's id, type, status, times and pricing stay. A duration like
+    /// `90d`. Default unset: bodies are kept forever.
+    pub message_bodies: Option<String>,
+    /// How long media bytes are kept after they expire (inbound media 7 days, uploads 30 days,
+    /// as Meta): the APIs refuse expired media at once, the bytes stay this long (for an
+    /// operator's backups or a legal hold) before the sweep deletes them. Default `0s`.
+    pub media_after_expiry: String,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        RetentionConfig { message_bodies: None, media_after_expiry: "0s".into() }
+    }
+}
+
+impl RetentionConfig {
+    /// Body retention (`None`: forever) and the media grace, in milliseconds; an unreadable or
+    /// zero body retention is an error naming the key.
+    pub fn durations(&self) -> Result<(Option<i64>, i64), String> {
+        let bodies = match self.message_bodies.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(v) => match parse_duration_ms(v) {
+                Some(ms) if ms > 0 => Some(ms),
+                _ => return Err(format!("retention.message_bodies: '{v}' is not a positive duration like 90d, 12h")),
+            },
+        };
+        let media = parse_duration_ms(&self.media_after_expiry).ok_or_else(|| {
+            format!("retention.media_after_expiry: '{}' is not a duration like 0s, 7d", self.media_after_expiry)
+        })?;
+        Ok((bodies, media))
+    }
 }
 
 impl Default for ConnectionConfig {
@@ -200,6 +242,7 @@ impl Default for Config {
             tls_cert: None,
             tls_key: None,
             connections: ConnectionConfig::default(),
+            retention: RetentionConfig::default(),
             webhooks: risala_delivery::DeliveryConfig::default(),
         }
     }
@@ -442,6 +485,17 @@ idle_timeout = "60s"
 # once. 0 = no cap. Behind a reverse proxy or a NAT every client shares one address: raise it.
 max_per_address = 256
 
+# How long message bodies and media are kept (env RISALA_RETENTION__<KEY>). A sweep applies it
+# every minute.
+[retention]
+# After this long a message's body (text, caption, media, location…) becomes a tombstone
+# ("deleted": {"reason": "retention"}) and its media are deleted; the message's id, type, status,
+# times and pricing stay. A duration such as "90d". Unset: bodies are kept forever.
+# message_bodies = "90d"
+# Media expire as at Meta (received 7 days, uploaded 30 days) and are refused at once; their
+# bytes are deleted this long after that.
+media_after_expiry = "0s"
+
 # Webhook delivery (env RISALA_WEBHOOKS__<KEY>, e.g. RISALA_WEBHOOKS__TIMEOUT=5s). Tables such as
 # this one come after all top-level keys.
 [webhooks]
@@ -484,3 +538,23 @@ delay = "2s"
 # Send, but treat the answer as a timeout: the receiver gets the events again on the retry.
 timeout_rate = 0.0
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::RetentionConfig;
+
+    #[test]
+    fn retention_durations() {
+        let r = |bodies: Option<&str>, media: &str| {
+            RetentionConfig { message_bodies: bodies.map(str::to_string), media_after_expiry: media.into() }.durations()
+        };
+        assert_eq!(RetentionConfig::default().durations(), Ok((None, 0)), "bodies forever, media at expiry");
+        assert_eq!(r(Some("90d"), "1d"), Ok((Some(90 * 86_400_000), 86_400_000)));
+        assert_eq!(r(Some(" "), "0s"), Ok((None, 0)), "blank: forever");
+        for bad in ["0s", "soon", "-1d"] {
+            let e = r(Some(bad), "0s").unwrap_err();
+            assert!(e.contains("retention.message_bodies"), "{e}");
+        }
+        assert!(r(None, "later").unwrap_err().contains("retention.media_after_expiry"));
+    }
+}

@@ -2,6 +2,7 @@
 //! sandbox APIs, and the operations endpoints, one folder per surface under [`routes`]; the one
 //! Graph error response ([`error`]); the background sweeps and the webhook worker it runs.
 
+pub mod audit;
 pub mod config;
 pub mod error;
 pub mod extract;
@@ -20,7 +21,9 @@ pub mod templates;
 use std::future::Future;
 use std::sync::Arc;
 
+use risala_core::audit::AuditService;
 use risala_core::clock::OffsetClock;
+use risala_core::privacy::{PrivacyService, RetentionConfig};
 use risala_core::store::Store;
 use risala_store::{Keyring, SqlStore};
 use tokio::net::TcpListener;
@@ -33,6 +36,8 @@ pub use state::AppState;
 pub const URL_SECRET_SETTING: &str = "media_url_secret";
 /// Setting key of the key of the stored form of customers' sign-in codes (HMAC-SHA256).
 pub const CODE_SECRET_SETTING: &str = "customer_code_secret";
+/// Setting key of the key of the pseudonyms that replace an erased customer's number.
+pub const PSEUDONYM_SECRET_SETTING: &str = "erasure_pseudonym_secret";
 
 /// Listen on `addr` (`host:port`, port 0 for any) with a deep accept queue: a burst of
 /// thousands of devices connecting at once must not overflow the default queue of 128, where
@@ -79,6 +84,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     config.template_config().map_err(anyhow::Error::msg)?;
     config.quality_config().map_err(anyhow::Error::msg)?;
     config.listener_limits().map_err(anyhow::Error::msg)?;
+    config.retention.durations().map_err(anyhow::Error::msg)?;
     if let (Some(cert), Some(key)) = (&config.tls_cert, &config.tls_key) {
         net::tls::Tls::new(cert, key).map_err(anyhow::Error::msg)?;
     }
@@ -86,7 +92,28 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let clock = Arc::new(OffsetClock::new(risala_core::sandbox::stored_offset(&*store).await?));
     let url_secret = stored_secret(&*store, URL_SECRET_SETTING).await?;
     let code_secret = stored_secret(&*store, CODE_SECRET_SETTING).await?;
-    Ok(AppState::new(config, store, clock, url_secret, &code_secret))
+    let privacy = privacy_service(&config, store.clone(), clock.clone()).await?;
+    Ok(AppState::new(config, store, clock, url_secret, &code_secret, privacy))
+}
+
+/// Retention and erasure over `store`, as the server and the CLI build it: the configured
+/// retention, the stored pseudonym key, and the configured sign-in code destination.
+pub async fn privacy_service(
+    config: &Config,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn risala_core::clock::Clock>,
+) -> anyhow::Result<PrivacyService> {
+    let (message_bodies_ms, _) = config.retention.durations().map_err(anyhow::Error::msg)?;
+    let key = stored_secret(&*store, PSEUDONYM_SECRET_SETTING).await?;
+    let audit = AuditService::new(store.clone(), clock.clone());
+    Ok(PrivacyService::new(
+        store,
+        clock,
+        audit,
+        state::code_sender(config),
+        &key,
+        RetentionConfig { message_bodies_ms },
+    ))
 }
 
 /// The secret kept in the settings under `key`, made on the first start (persisted, so what it
@@ -117,6 +144,7 @@ pub async fn serve(
     let janitor = tokio::spawn(expire_media(state.clone()));
     let template_clock = tokio::spawn(templates::sweep(state.clone()));
     let quality_clock = tokio::spawn(quality_sweep(state.clone()));
+    let retention = tokio::spawn(retention_sweep(state.clone()));
     // The webhook worker runs while the server serves; it stops (finishing in-flight POSTs)
     // when shutdown begins.
     let worker = state.delivery.start();
@@ -135,6 +163,7 @@ pub async fn serve(
     janitor.abort();
     template_clock.abort();
     quality_clock.abort();
+    retention.abort();
     if let Err(e) = store.checkpoint().await {
         tracing::warn!(error = %e, "checkpoint at shutdown failed");
     }
@@ -154,14 +183,31 @@ async fn quality_sweep(state: AppState) {
     }
 }
 
+/// Message bodies past `[retention] message_bodies` become tombstones, looked for every second
+/// like the template clock (by the service clock: the sandbox clock moves it). With retention
+/// unset it reads nothing; with it set, one look is a range of the partial index of kept bodies.
+async fn retention_sweep(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match state.privacy.sweep().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(bodies = n, "message bodies past their retention removed"),
+            Err(e) => tracing::warn!(error = %e, "retention sweep failed"),
+        }
+    }
+}
+
 /// Media past its retention is refused at once (reads check `expires_at`); this task
-/// reclaims its storage every minute.
+/// reclaims its storage every minute, `[retention] media_after_expiry` later.
 async fn expire_media(state: AppState) {
     use risala_core::clock::Clock;
+    let grace = state.config.retention.durations().map(|d| d.1).unwrap_or(0);
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
-        match state.store.expire_media(state.clock.now_ms()).await {
+        match state.store.expire_media(state.clock.now_ms().saturating_sub(grace)).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(removed = n, "expired media removed"),
             Err(e) => tracing::warn!(error = %e, "media expiry failed"),

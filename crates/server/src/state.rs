@@ -2,12 +2,14 @@
 
 use std::sync::Arc;
 
+use risala_core::audit::AuditService;
 use risala_core::auth::AuthService;
 use risala_core::clock::OffsetClock;
 use risala_core::customers::CustomerService;
 use risala_core::messaging::{MessagingConfig, MessagingService};
 use risala_core::ports::CodeSender;
 use risala_core::pricing::reports::ReportService;
+use risala_core::privacy::PrivacyService;
 use risala_core::sandbox::SandboxService;
 use risala_core::store::Store;
 use risala_core::templates::TemplateService;
@@ -50,17 +52,22 @@ pub struct Inner {
     pub delivery: Arc<risala_delivery::Engine>,
     /// Message templates: management, review, quality.
     pub templates: TemplateService,
+    /// The audit log of operator and owner actions.
+    pub audit: AuditService,
+    /// Retention of message bodies and customer erasure.
+    pub privacy: PrivacyService,
 }
 
 impl AppState {
     /// `url_secret` signs media download URLs, `code_secret` keys the stored form of customers'
-    /// sign-in codes.
+    /// sign-in codes; `privacy` is built by [`crate::privacy_service`].
     pub fn new(
         config: Config,
         store: Arc<dyn Store>,
         clock: Arc<OffsetClock>,
         url_secret: String,
         code_secret: &str,
+        privacy: PrivacyService,
     ) -> Self {
         let auth = AuthService::new(store.clone(), clock.clone());
         let tenancy = TenancyService::new(store.clone(), clock.clone());
@@ -105,6 +112,7 @@ impl AppState {
         let reports = ReportService::new(store.clone(), clock.clone());
         let sandbox = SandboxService::new(store.clone(), clock.clone(), delivery.clone());
         let webhooks = WebhookService::new(store.clone(), clock.clone(), delivery.clone());
+        let audit = AuditService::new(store.clone(), clock.clone());
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -122,6 +130,8 @@ impl AppState {
                 url_secret,
                 delivery,
                 templates,
+                audit,
+                privacy,
             }),
         }
     }
@@ -130,7 +140,7 @@ impl AppState {
 /// Where sign-in codes go: `sign_in_code_file` when set; else the log in sandbox mode, and in
 /// platform mode `sign-in-codes.log` in `data_dir` (never the log, which is often shipped to
 /// places an operator does not control).
-fn code_sender(config: &Config) -> Arc<dyn CodeSender> {
+pub fn code_sender(config: &Config) -> Arc<dyn CodeSender> {
     match (&config.sign_in_code_file, config.mode) {
         (Some(path), _) => Arc::new(FileCodeSender { path: path.clone() }),
         (None, Mode::Sandbox) => Arc::new(LogCodeSender),
@@ -146,7 +156,17 @@ impl CodeSender for LogCodeSender {
         tracing::info!(wa_id, code, "customer sign-in code (sandbox)");
         Ok(())
     }
+
+    /// Lines already written to the log are the log's own retention's to remove.
+    fn forget(&self, _wa_id: &str) -> Result<u64, String> {
+        Ok(0)
+    }
 }
+
+/// Held while the code file is appended to or rewritten, so an erasure's rewrite never drops a
+/// line written meanwhile by this process (another process, such as the CLI's erasure, is not
+/// covered: erase through the admin API while the server runs).
+static CODE_FILE: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Appends `<ms since epoch> <wa_id> <code>` lines to a file created readable by its owner only,
 /// for the operator (or a script that texts the codes on) to read.
@@ -162,11 +182,42 @@ impl CodeSender for FileCodeSender {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
         let line = format!("{} {wa_id} {code}\n", risala_core::clock::system_now_ms());
+        let _held = CODE_FILE.lock().unwrap_or_else(|e| e.into_inner());
         open.open(&self.path)
             .and_then(|mut f| f.write_all(line.as_bytes()))
             .map_err(|e| format!("{}: {e}", self.path.display()))?;
         tracing::info!(wa_id, file = %self.path.display(), "customer sign-in code written");
         Ok(())
+    }
+
+    /// Rewrite the file without `wa_id`'s lines (through a temporary file renamed over it, so a
+    /// reader never sees half a file); returns how many lines went.
+    fn forget(&self, wa_id: &str) -> Result<u64, String> {
+        use std::io::Write;
+        let err = |e: std::io::Error| format!("{}: {e}", self.path.display());
+        let _held = CODE_FILE.lock().unwrap_or_else(|e| e.into_inner());
+        let text = match std::fs::read_to_string(&self.path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(err(e)),
+        };
+        let (gone, kept): (Vec<&str>, Vec<&str>) =
+            text.lines().partition(|l| l.split_whitespace().nth(1) == Some(wa_id));
+        if gone.is_empty() {
+            return Ok(0);
+        }
+        let tmp = self.path.with_extension("erasing");
+        let mut open = std::fs::OpenOptions::new();
+        open.create(true).write(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+        let mut f = open.open(&tmp).map_err(err)?;
+        for l in kept {
+            writeln!(f, "{l}").map_err(err)?;
+        }
+        f.sync_all().map_err(err)?;
+        std::fs::rename(&tmp, &self.path).map_err(err)?;
+        Ok(gone.len() as u64)
     }
 }
 

@@ -10,6 +10,7 @@ pub mod keyring;
 pub mod messages;
 pub mod migrate;
 pub mod postgres;
+mod privacy;
 pub mod quality;
 mod secrets;
 #[doc(hidden)]

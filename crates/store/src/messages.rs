@@ -50,7 +50,7 @@ fn json(r: &Row, i: usize) -> StoreResult<Value> {
     serde_json::from_str(&r.text(i)?).map_err(|e| StoreError::Database(format!("column {i}: bad JSON: {e}")))
 }
 
-fn message(r: &Row) -> StoreResult<Message> {
+pub(crate) fn message(r: &Row) -> StoreResult<Message> {
     Ok(Message {
         id: r.text(0)?,
         seq: r.i64(1)?,

@@ -52,9 +52,11 @@ fn open(path: &Path, synchronous: &str) -> Result<Connection, StoreError> {
     )
     .map_err(map_err)?;
     conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(map_err)?;
+    // secure_delete: deleted and overwritten content (an erased customer's messages, expired
+    // bodies and media) is zeroed in the file instead of lingering in free space.
     conn.execute_batch(&format!(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; \
-         PRAGMA cache_size=-32768; PRAGMA mmap_size=268435456;"
+         PRAGMA cache_size=-32768; PRAGMA mmap_size=268435456; PRAGMA secure_delete=ON;"
     ))
     .map_err(map_err)?;
     conn.set_prepared_statement_cache_capacity(256);

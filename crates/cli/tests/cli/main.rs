@@ -10,6 +10,7 @@ mod config;
 mod customer;
 mod datadir;
 mod keys;
+mod privacy;
 mod serve;
 mod support;
 mod tls;

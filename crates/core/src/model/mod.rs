@@ -63,6 +63,7 @@ pub trait WireName: Copy + Sized + 'static {
 
 pub mod messages;
 pub mod pricing;
+pub mod privacy;
 pub mod quality;
 pub mod rate_card;
 pub mod settings;
@@ -73,6 +74,7 @@ pub mod webhooks;
 
 pub use messages::*;
 pub use pricing::*;
+pub use privacy::*;
 pub use quality::*;
 pub use rate_card::{RateCard, RateCardError};
 pub use settings::WabaSettings;

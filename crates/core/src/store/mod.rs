@@ -5,6 +5,7 @@
 mod billing;
 mod cbp;
 mod messages;
+mod privacy;
 mod quality;
 mod templates;
 mod tenancy;
@@ -15,6 +16,7 @@ use async_trait::async_trait;
 pub use billing::BillingStore;
 pub use cbp::{CbpStore, WabaSettingsStore};
 pub use messages::{MediaCopy, MessageStore, NewMessage, StatusChange};
+pub use privacy::PrivacyStore;
 pub use quality::{QualityStore, RatingChange, TierChange};
 pub use templates::{TemplateFilter, TemplateStore, TemplateUpdate};
 pub use tenancy::{SettingsStore, TenancyStore};
@@ -64,6 +66,7 @@ pub trait Store:
     + QualityStore
     + CbpStore
     + WabaSettingsStore
+    + PrivacyStore
     + Send
     + Sync
     + 'static

@@ -543,7 +543,8 @@ pub(super) fn schemas() -> Value {
             "description": "A message as the customer's device shows it, either direction. Besides the listed \
                 members it has one member named by `type`: for a business message the type object as the business \
                 sent it (media carry `id`, the customer's own copy, with `mime_type` and `sha256`); for the \
-                customer's own message the type object as the business's webhook shows it.",
+                customer's own message the type object as the business's webhook shows it. A message whose body \
+                was removed (retention or erasure) has `deleted` instead of that member.",
             "required": ["id", "chat", "from", "to", "timestamp", "type", "status"],
             "properties": {
                 "id": string("`wamid.…`"),
@@ -555,6 +556,10 @@ pub(super) fn schemas() -> Value {
                 "status": {"enum": ["sent", "delivered", "read", "failed", "received"], "description": "Business \
                     messages: sent → delivered → read (or failed). The customer's own: received → read."},
                 "context": {"type": "object", "properties": {"id": string("The quoted message.")}},
+                "deleted": {"type": "object", "description": "This message was deleted: its body is gone, its \
+                    id, type, status and time stay.", "required": ["reason", "at"], "properties": {
+                    "reason": {"enum": ["retention", "erasure"]},
+                    "at": {"type": "integer", "description": "When, in ms since the epoch."}}},
             },
             "additionalProperties": true,
         },

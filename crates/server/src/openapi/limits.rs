@@ -52,6 +52,49 @@ pub fn paths() -> Value {
                 "The same body; unblocking a user who is not blocked succeeds. Invalid numbers fail with 100 \
                  per user."),
         },
+        "/admin/v1/customers/{wa_id}/erase": {
+            "parameters": [{"name": "wa_id", "in": "path", "required": true, "schema": {"type": "string"},
+                "description": "The customer's number (digits, `+` allowed)."}],
+            "post": {
+                "tags": ["Admin"],
+                "operationId": "adminEraseCustomer",
+                "summary": "Erase one customer's data across every business",
+                "description": "Message bodies become tombstones; media, profile, sessions, sign-in codes, blocks, \
+                    marketing preferences, entry points and webhook deliveries about the customer (pending ones \
+                    are dropped) are deleted; billing, limit and quality rows keep a pseudonym for the number. \
+                    Idempotent: a second call counts zeros. Writes an audit record (`customer.erase`, target the \
+                    pseudonym). The admin token only.",
+                "security": [{"adminToken": []}],
+                "responses": responses(&[("200", json_response("What was erased.", schema_ref("Erasure")))],
+                    &[400, 401, 403]),
+            },
+        },
+        "/admin/v1/audit": {
+            "get": {
+                "tags": ["Admin"],
+                "operationId": "adminAudit",
+                "summary": "The audit log, newest first",
+                "description": "Every state change through the admin API and the Graph API's configuration \
+                    edges, the CLI's and erasures. The admin token only.",
+                "security": [{"adminToken": []}],
+                "parameters": [
+                    {"name": "business_id", "in": "query", "schema": {"type": "string"}},
+                    {"name": "actor", "in": "query", "schema": {"type": "string"},
+                        "description": "`operator` or `token:<id>`."},
+                    {"name": "action", "in": "query", "schema": {"type": "string"}},
+                    {"name": "since", "in": "query", "schema": {"type": "integer"},
+                        "description": "Entries at or after this time (ms)."},
+                    {"name": "before", "in": "query", "schema": {"type": "integer"},
+                        "description": "Entries with an id below this (`paging.before`)."},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
+                ],
+                "responses": responses(&[("200", json_response("A page.", json!({"type": "object",
+                    "required": ["data", "paging"], "properties": {
+                        "data": {"type": "array", "items": schema_ref("AuditEntry")},
+                        "paging": {"type": "object", "properties": {"before": {"type": "integer"}}}}})))],
+                    &[400, 401, 403]),
+            },
+        },
         "/admin/v1/businesses/{id}/messaging_limit": {
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"},
                 "description": "The business id."}],
@@ -106,6 +149,21 @@ pub fn schemas() -> Value {
             }},
             "error": {"type": "object", "description": "With failed users: the 139100 error."},
         }},
+        "Erasure": {"type": "object", "required": ["pseudonym", "erased"], "properties": {
+            "pseudonym": {"type": "string", "description": "What the rows that stay carry instead of the number."},
+            "erased": {"type": "object", "properties": {
+                "messages": {"type": "integer"}, "media": {"type": "integer"},
+                "conversations": {"type": "integer"}, "profiles": {"type": "integer"},
+                "sessions": {"type": "integer"}, "sign_in_codes": {"type": "integer"},
+                "contacts": {"type": "integer"}, "webhook_deliveries": {"type": "integer"},
+                "pseudonymized": {"type": "integer"}, "code_file_lines": {"type": "integer"}}},
+        }},
+        "AuditEntry": {"type": "object", "required": ["id", "at", "actor", "action", "target", "detail"],
+            "properties": {
+                "id": {"type": "integer"}, "at": {"type": "integer"},
+                "business_id": {"type": ["string", "null"]}, "actor": {"type": "string"},
+                "action": {"type": "string"}, "target": {"type": "string"}, "detail": {"type": "string"},
+                "address": {"type": ["string", "null"]}}},
         "MessagingLimit": {"type": "object", "properties": {
             "business_id": {"type": "string"},
             "tier": schema_ref("Tier"),

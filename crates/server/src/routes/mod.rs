@@ -23,9 +23,9 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(ops::routes())
-        .merge(graph::routes())
+        .merge(graph::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::graph)))
         .merge(customer::routes())
-        .merge(admin::routes())
+        .merge(admin::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::admin)))
         .merge(sandbox::routes())
         .fallback(graph::unknown_path)
         .method_not_allowed_fallback(graph::unsupported_method)

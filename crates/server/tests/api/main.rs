@@ -17,6 +17,7 @@ mod openapi;
 mod operations;
 mod panics;
 mod pricing;
+mod privacy;
 mod sandbox;
 mod secrets;
 mod sign_in;

@@ -59,7 +59,11 @@ async fn secrets_at_rest(engine: Engine) {
     assert_eq!(s, 200, "{b}");
 
     let raw = raw_secrets(&app.config).await;
-    assert_eq!(raw.len(), 8, "app secret, 3 verify tokens, 4 settings: {raw:?}");
+    assert_eq!(
+        raw.len(),
+        9,
+        "app secret, 3 verify tokens, 5 settings (the pseudonym key of erasures among them): {raw:?}"
+    );
     for v in &raw {
         assert!(v.starts_with("v1:1:"), "stored in plain text: {v}");
         assert!(!v.contains(TOKEN) && !v.contains(&app.demo.app.app_secret), "{v}");
@@ -70,7 +74,7 @@ async fn secrets_at_rest(engine: Engine) {
     // again when it meets the new key, and still signs with the app secret.
     let other = risala_server::open_store(&app.config).await.unwrap();
     assert_eq!(other.keyring().add_key_to_file().unwrap(), 2);
-    assert_eq!(other.reencrypt_secrets().await.unwrap(), 8, "app secret, 3 tokens, 4 settings");
+    assert_eq!(other.reencrypt_secrets().await.unwrap(), 9, "app secret, 3 tokens, 5 settings");
     assert!(raw_secrets(&app.config).await.iter().all(|v| v.starts_with("v1:2:")));
     delivered_signed(&app, &rcv, 2).await;
 

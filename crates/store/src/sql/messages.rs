@@ -30,6 +30,7 @@ macro_rules! last_message_at {
     };
 }
 pub(crate) use last_message_at;
+pub(crate) use message_cols;
 
 super::statements! {
     both CUSTOMER = "SELECT wa_id, profile_name, created_at FROM customers WHERE wa_id = $1";

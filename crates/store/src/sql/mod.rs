@@ -15,6 +15,7 @@ pub(crate) mod billing;
 pub(crate) mod cbp;
 pub(crate) mod engine;
 pub(crate) mod messages;
+pub(crate) mod privacy;
 pub(crate) mod quality;
 pub(crate) mod secrets;
 pub(crate) mod templates;
@@ -89,6 +90,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("engine", engine::STATEMENTS),
         ("tenancy", tenancy::STATEMENTS),
         ("messages", messages::STATEMENTS),
+        ("privacy", privacy::STATEMENTS),
         ("webhooks", webhooks::STATEMENTS),
         ("templates", templates::STATEMENTS),
         ("billing", billing::STATEMENTS),

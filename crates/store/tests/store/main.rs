@@ -13,6 +13,7 @@ mod billing;
 mod cbp;
 mod media;
 mod messages;
+mod privacy;
 mod quality;
 mod schema;
 mod secrets;

@@ -8,6 +8,7 @@
 
 pub mod conversations;
 pub mod limits;
+pub mod privacy;
 pub mod templates;
 pub mod wabas;
 pub mod webhooks;
@@ -99,4 +100,6 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/v1/templates/{id}/archive", post(templates::archive))
         .route("/admin/v1/templates/{id}/unarchive", post(templates::unarchive))
         .route("/admin/v1/wabas/{id}/settings", get(wabas::get).post(wabas::set))
+        .route("/admin/v1/customers/{wa_id}/erase", post(privacy::erase))
+        .route("/admin/v1/audit", get(privacy::audit))
 }

@@ -39,7 +39,7 @@ pub fn delivery_json(d: &Delivery) -> Value {
     })
 }
 
-fn parse_i64(q: &GraphQuery, key: &str) -> GraphResult<Option<i64>> {
+pub(super) fn parse_i64(q: &GraphQuery, key: &str) -> GraphResult<Option<i64>> {
     q.get(key)
         .map(|v| v.parse::<i64>().map_err(|_| ApiError::invalid(format!("{key} must be an integer")).into()))
         .transpose()

@@ -95,7 +95,12 @@ pub fn customer_view(m: &Message, business_number: &str) -> Value {
         "status": m.status,
     });
     if let Some(o) = v.as_object_mut() {
-        o.insert(m.kind.clone(), body);
+        // A body removed by retention or erasure: the message stays in the history, marked
+        // deleted, without its type object.
+        match risala_core::model::tombstone_of(&m.content) {
+            Some(t) => o.insert("deleted".into(), t.clone()),
+            None => o.insert(m.kind.clone(), body),
+        };
         if let Some(c) = &m.context_id {
             o.insert("context".into(), json!({"id": c}));
         }

@@ -1,0 +1,145 @@
+//! Retention, erasure and the audit log, written once for both engines.
+
+use async_trait::async_trait;
+use risala_core::clock::Millis;
+use risala_core::model::*;
+use risala_core::store::*;
+use risala_core::StoreError;
+use serde_json::Value;
+
+use crate::db::Plan;
+use crate::messages::message;
+use crate::params;
+use crate::sql::messages::{DELETE_MEDIA, DELETE_MEDIA_OBJECT};
+use crate::sql::privacy::*;
+use crate::SqlStore;
+
+/// Delete media by id, with its entry in the object index.
+fn delete_media(plan: &mut Plan, ids: &[String]) {
+    for id in ids {
+        plan.push(DELETE_MEDIA_OBJECT, params![id.as_str()]);
+        plan.push(DELETE_MEDIA, params![id.as_str()]);
+    }
+}
+
+#[async_trait]
+impl PrivacyStore for SqlStore {
+    async fn bodies_before(&self, before: Millis, limit: usize) -> StoreResult<Vec<Message>> {
+        let rows = self.db.query(BODIES_BEFORE, params![before, limit.clamp(1, 10_000) as i64]).await?;
+        rows.iter().map(message).collect()
+    }
+
+    async fn customer_bodies(&self, wa_id: &str) -> StoreResult<Vec<Message>> {
+        let rows = self.db.query(CUSTOMER_BODIES, params![wa_id]).await?;
+        rows.iter().map(message).collect()
+    }
+
+    async fn tombstone(&self, ids: &[String], tombstone: &Value, media: &[String], at: Millis) -> StoreResult<u64> {
+        if ids.is_empty() && media.is_empty() {
+            return Ok(0);
+        }
+        let body = tombstone.to_string();
+        let mut plan = Plan::new();
+        for id in ids {
+            plan.push(TOMBSTONE_MESSAGE, params![body.as_str(), at, id.as_str()]);
+        }
+        delete_media(&mut plan, media);
+        let out = self.db.write(plan).await?;
+        Ok(out.iter().take(ids.len()).map(|o| o.affected).sum())
+    }
+
+    async fn erase_customer(&self, e: &Erasure) -> StoreResult<ErasureCounts> {
+        let wa = e.wa_id.as_str();
+        let ps = e.pseudonym.as_str();
+        let mut plan = Plan::new();
+        // Order matters: the index rows before the media they name, children before the
+        // customer row; each count below reads its statement by position.
+        plan.push(ERASE_OUTBOX, params![wa]) // 0
+            .push(ERASE_OWNED_MEDIA_OBJECTS, params![wa]) // 1
+            .push(ERASE_OWNED_MEDIA, params![wa]) // 2
+            .push(ERASE_MESSAGES, params![e.tombstone.to_string(), e.at, ps, wa]) // 3
+            .push(ERASE_SESSIONS, params![wa]) // 4
+            .push(ERASE_CODES, params![wa]) // 5
+            .push(ERASE_BLOCKS, params![wa]) // 6
+            .push(ERASE_PREFERENCES, params![wa]) // 7
+            .push(ERASE_ENTRY_POINTS, params![wa]) // 8
+            .push(ERASE_CONVERSATIONS, params![wa]) // 9
+            .push(ERASE_CUSTOMER, params![wa]); // 10
+        for sql in
+            [PSEUDONYMIZE_PRICING, PSEUDONYMIZE_LEDGER, PSEUDONYMIZE_CBP, PSEUDONYMIZE_REACH, PSEUDONYMIZE_SIGNALS]
+        {
+            plan.push(sql, params![ps, wa]); // 11–15
+        }
+        let pairs = plan.stmts.len();
+        delete_media(&mut plan, &e.media_ids); // pairs from 16: object, media
+        let out = self.db.write(plan).await?;
+        let n = |i: usize| out.get(i).map(|o| o.affected).unwrap_or(0);
+        let sum = |r: std::ops::Range<usize>| r.map(n).sum::<u64>();
+        let copies: u64 = (pairs..out.len()).skip(1).step_by(2).map(n).sum();
+        Ok(ErasureCounts {
+            messages: n(3),
+            media: n(2) + copies,
+            conversations: n(9),
+            profiles: n(10),
+            sessions: n(4),
+            sign_in_codes: n(5),
+            contacts: sum(6..9),
+            webhook_deliveries: n(0),
+            pseudonymized: sum(11..16),
+            code_file_lines: 0,
+        })
+    }
+
+    async fn record_audit(&self, e: &AuditEntry) -> StoreResult<i64> {
+        let plan = {
+            let mut p = Plan::new();
+            p.push_returning(
+                INSERT_AUDIT,
+                params![
+                    e.at,
+                    e.business_id.as_deref(),
+                    e.actor.as_str(),
+                    e.action.as_str(),
+                    e.target.as_str(),
+                    e.detail.as_str(),
+                    e.address.as_deref()
+                ],
+            );
+            p
+        };
+        let out = self.db.write(plan).await?;
+        let row = out.first().and_then(|o| o.rows.first()).ok_or(StoreError::NotFound)?;
+        row.i64(0)
+    }
+
+    async fn audit_entries(&self, f: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
+        let rows = self
+            .db
+            .query(
+                AUDIT_ENTRIES,
+                params![
+                    f.business_id.as_deref(),
+                    f.actor.as_deref(),
+                    f.action.as_deref(),
+                    f.since,
+                    f.before_id,
+                    f.limit.clamp(1, 1000) as i64
+                ],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    id: r.i64(0)?,
+                    at: r.i64(1)?,
+                    business_id: r.opt_text(2)?,
+                    actor: r.text(3)?,
+                    action: r.text(4)?,
+                    target: r.text(5)?,
+                    detail: r.text(6)?,
+                    address: r.opt_text(7)?,
+                })
+            })
+            .collect()
+    }
+}
