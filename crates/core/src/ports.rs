@@ -50,3 +50,11 @@ pub trait CodeSender: Send + Sync {
     /// Hand `code` on for `wa_id`; an error when it could not be (the client is told so).
     fn send(&self, wa_id: &str, code: &str) -> Result<(), String>;
 }
+
+/// Hands a person of a business a one-time link (a password reset, an invitation) by email.
+/// Pluggable like [`CodeSender`]: the server writes it to the log in sandbox mode and to the
+/// operator's file in platform mode.
+pub trait LinkSender: Send + Sync {
+    /// Hand `link` on to `email`; `purpose` says what it is for (`password reset`, `invitation`).
+    fn send_link(&self, email: &str, purpose: &str, link: &str) -> Result<(), String>;
+}

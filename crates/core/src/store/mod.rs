@@ -2,8 +2,10 @@
 //! `risala-store` module that implements it over SQLite and PostgreSQL. Stores map rows to
 //! [`crate::model`] types and hold no rules; the rules live in the services.
 
+mod accounts;
 mod billing;
 mod cbp;
+mod inbox;
 mod messages;
 mod quality;
 mod templates;
@@ -12,8 +14,10 @@ mod webhooks;
 
 use async_trait::async_trait;
 
+pub use accounts::{AccountStore, UserSession};
 pub use billing::BillingStore;
 pub use cbp::{CbpStore, WabaSettingsStore};
+pub use inbox::{ChatRow, InboxStore};
 pub use messages::{MediaCopy, MessageStore, NewMessage, StatusChange};
 pub use quality::{QualityStore, RatingChange, TierChange};
 pub use templates::{TemplateFilter, TemplateStore, TemplateUpdate};
@@ -64,6 +68,8 @@ pub trait Store:
     + QualityStore
     + CbpStore
     + WabaSettingsStore
+    + AccountStore
+    + InboxStore
     + Send
     + Sync
     + 'static
