@@ -61,6 +61,9 @@ pub enum AdminCmd {
     /// The keys that encrypt secrets at rest: rotate, generate.
     #[command(subcommand)]
     Keys(crate::admin_keys::KeysCmd),
+    /// People of a business who sign in to the web app.
+    #[command(subcommand)]
+    Users(crate::admin_users::UsersCmd),
 }
 
 #[derive(Debug, Subcommand)]
@@ -186,7 +189,7 @@ pub async fn open(config: &Config) -> anyhow::Result<TenancyService> {
     Ok(TenancyService::new(store, Arc::new(OffsetClock::new(0))))
 }
 
-fn emit<T: Serialize>(json: bool, value: &T, table: impl FnOnce() -> String) -> anyhow::Result<()> {
+pub(crate) fn emit<T: Serialize>(json: bool, value: &T, table: impl FnOnce() -> String) -> anyhow::Result<()> {
     if json {
         println!("{}", serde_json::to_string_pretty(value)?);
     } else {
@@ -195,7 +198,7 @@ fn emit<T: Serialize>(json: bool, value: &T, table: impl FnOnce() -> String) -> 
     Ok(())
 }
 
-fn rows(header: &[&str], rows: Vec<Vec<String>>) -> String {
+pub(crate) fn rows(header: &[&str], rows: Vec<Vec<String>>) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
     for r in &rows {
         for (i, c) in r.iter().enumerate() {
@@ -407,6 +410,7 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
         AdminCmd::Billing(cmd) => crate::billing::billing(cmd, config).await,
         AdminCmd::Limits(cmd) => crate::admin_limits::run(cmd, config).await,
         AdminCmd::Keys(cmd) => crate::admin_keys::run(cmd, config).await,
+        AdminCmd::Users(cmd) => crate::admin_users::run(cmd, config).await,
         AdminCmd::Backup { to } => crate::admin_backup::backup(config, &to),
         AdminCmd::Restore { from } => crate::admin_backup::restore(config, &from),
     }

@@ -5,6 +5,7 @@ mod admin_backup;
 mod admin_keys;
 mod admin_limits;
 mod admin_templates;
+mod admin_users;
 mod billing;
 mod client;
 mod serve;

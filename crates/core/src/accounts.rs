@@ -343,6 +343,11 @@ impl AccountService {
         self.store.invitation(&ids::hash_token(token), now).await?.ok_or(AccountError::LinkExpired)
     }
 
+    /// The name of a business, for the invitation page.
+    pub async fn business_name(&self, id: &str) -> AccountResult<String> {
+        self.store.business(id).await?.map(|b| b.name).ok_or(AccountError::NotFound)
+    }
+
     /// Accept an invitation: the invitee's account, with the name and password they chose,
     /// signed in.
     pub async fn accept(&self, token: &str, name: &str, password: &str) -> AccountResult<NewSession> {
