@@ -85,7 +85,7 @@ impl AccountStore for SqlStore {
     }
 
     async fn set_password(&self, id: &str, hash: &str, reset_hash: Option<&str>, now: i64) -> StoreResult<bool> {
-        let mut plan = Plan::one(SET_PASSWORD, params![id, hash, reset_hash, now]);
+        let mut plan = Plan::one(SET_PASSWORD, params![hash, id, reset_hash, now]);
         if let Some(reset) = reset_hash {
             plan.push(USE_PASSWORD_RESET, params![now, reset]);
         }

@@ -5,6 +5,7 @@
 // Only tests link this crate: a failed step should stop the test with its message, as in tests.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod browser;
 pub mod customer;
 pub mod wait;
 pub mod webhooks;

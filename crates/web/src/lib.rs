@@ -76,7 +76,9 @@ async fn shell(req: Request, next: Next) -> Response {
     );
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    // Reset and invitation links carry their token in the path: never send it on.
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // Reset and invitation links carry their token in the path: never send it to another
+    // site. (Not `no-referrer`: with it browsers send `Origin: null` on form posts, which the
+    // same-origin check must refuse.)
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     resp
 }

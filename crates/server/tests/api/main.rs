@@ -23,4 +23,5 @@ mod sign_in;
 mod support;
 mod templates;
 mod tenancy;
+mod web;
 mod webhooks;

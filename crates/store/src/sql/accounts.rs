@@ -18,9 +18,9 @@ super::statements! {
     both USERS = concat!("SELECT ", user_cols!(), " FROM users WHERE business_id = $1 ORDER BY created_at, id");
     both SET_USER_ROLE = "UPDATE users SET role = $1 WHERE business_id = $2 AND id = $3";
     both SET_USER_DISABLED = "UPDATE users SET disabled_at = $1 WHERE business_id = $2 AND id = $3";
-    /// `$1` the user, `$2` the new hash, `$3` the reset token's hash or NULL, `$4` now: only
+    /// `$1` the new hash, `$2` the user, `$3` the reset token's hash or NULL, `$4` now: only
     /// with an unused, unexpired token when one is named.
-    both SET_PASSWORD = "UPDATE users SET password_hash = $2 WHERE id = $1 AND (CAST($3 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM password_resets WHERE token_hash = $3 AND user_id = $1 AND used_at IS NULL AND expires_at > $4))";
+    both SET_PASSWORD = "UPDATE users SET password_hash = $1 WHERE id = $2 AND (CAST($3 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM password_resets WHERE token_hash = $3 AND user_id = $2 AND used_at IS NULL AND expires_at > $4))";
     both USE_PASSWORD_RESET = "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL";
     /// After [`SET_PASSWORD`]: end the user's sessions if the password is now `$2`.
     both END_SESSIONS_AFTER_PASSWORD = "DELETE FROM user_sessions WHERE user_id = $1 AND EXISTS (SELECT 1 FROM users WHERE id = $1 AND password_hash = $2)";
@@ -46,5 +46,5 @@ super::statements! {
     both ACCEPT_INVITATION = "UPDATE invitations SET accepted_at = $1 WHERE token_hash = $2 AND accepted_at IS NULL AND expires_at > $1";
     /// After [`ACCEPT_INVITATION`]: the user, with the business, email and role the invitation
     /// names, if it was accepted now (`$4`).
-    both INSERT_INVITED_USER = "INSERT INTO users (id, business_id, email, name, password_hash, role, created_at) SELECT CAST($1 AS TEXT), business_id, email, CAST($2 AS TEXT), CAST($3 AS TEXT), role, accepted_at FROM invitations WHERE token_hash = $5 AND accepted_at = $4";
+    both INSERT_INVITED_USER = "INSERT INTO users (id, business_id, email, name, password_hash, role, created_at) SELECT CAST($1 AS TEXT), business_id, email, CAST($2 AS TEXT), CAST($3 AS TEXT), role, accepted_at FROM invitations WHERE accepted_at = $4 AND token_hash = $5";
 }
