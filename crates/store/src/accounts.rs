@@ -85,12 +85,13 @@ impl AccountStore for SqlStore {
     }
 
     async fn set_password(&self, id: &str, hash: &str, reset_hash: Option<&str>, now: i64) -> StoreResult<bool> {
-        let mut plan = Plan::one(SET_PASSWORD, params![hash, id, reset_hash, now]);
+        let mut plan = Plan::new();
         if let Some(reset) = reset_hash {
-            plan.push(USE_PASSWORD_RESET, params![now, reset]);
+            plan.push(USE_PASSWORD_RESET, params![now, reset, id]);
         }
+        plan.push(SET_PASSWORD, params![hash, id, reset_hash, now]);
         plan.push(END_SESSIONS_AFTER_PASSWORD, params![id, hash]);
-        self.changed(plan, 0).await
+        self.changed(plan, usize::from(reset_hash.is_some())).await
     }
 
     async fn create_user_session(

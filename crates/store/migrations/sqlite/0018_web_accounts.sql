@@ -43,5 +43,3 @@ CREATE TABLE invitations (
 );
 CREATE INDEX invitations_business ON invitations(business_id, email);
 
--- The web app lists a business's conversations, most recent first.
-CREATE INDEX conversations_business_recent ON conversations(business_id, last_message_at);

@@ -18,10 +18,11 @@ super::statements! {
     both USERS = concat!("SELECT ", user_cols!(), " FROM users WHERE business_id = $1 ORDER BY created_at, id");
     both SET_USER_ROLE = "UPDATE users SET role = $1 WHERE business_id = $2 AND id = $3";
     both SET_USER_DISABLED = "UPDATE users SET disabled_at = $1 WHERE business_id = $2 AND id = $3";
-    /// `$1` the new hash, `$2` the user, `$3` the reset token's hash or NULL, `$4` now: only
-    /// with an unused, unexpired token when one is named.
-    both SET_PASSWORD = "UPDATE users SET password_hash = $1 WHERE id = $2 AND (CAST($3 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM password_resets WHERE token_hash = $3 AND user_id = $2 AND used_at IS NULL AND expires_at > $4))";
-    both USE_PASSWORD_RESET = "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL";
+    /// `$1` now, `$2` the token's hash, `$3` its user: uses up an unused, unexpired token.
+    both USE_PASSWORD_RESET = "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND user_id = $3 AND used_at IS NULL AND expires_at > $1";
+    /// `$1` the new hash, `$2` the user, `$3` the reset token's hash or NULL, `$4` now: with a
+    /// token, only when [`USE_PASSWORD_RESET`] used it up now.
+    both SET_PASSWORD = "UPDATE users SET password_hash = $1 WHERE id = $2 AND (CAST($3 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM password_resets WHERE token_hash = $3 AND user_id = $2 AND used_at = $4))";
     /// After [`SET_PASSWORD`]: end the user's sessions if the password is now `$2`.
     both END_SESSIONS_AFTER_PASSWORD = "DELETE FROM user_sessions WHERE user_id = $1 AND EXISTS (SELECT 1 FROM users WHERE id = $1 AND password_hash = $2)";
     both INSERT_USER_SESSION = "INSERT INTO user_sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $3)";

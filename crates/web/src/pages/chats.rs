@@ -23,8 +23,9 @@ fn number(lang: Lang, digits: &str) -> Markup {
     html! { bdi dir="ltr" { "+" (lang.digits(digits)) } }
 }
 
+/// The first letter or digit of a name, for its avatar.
 fn initial(name: &str) -> String {
-    name.chars().next().map(|c| c.to_uppercase().collect()).unwrap_or_default()
+    name.chars().find(|c| c.is_alphanumeric()).map(|c| c.to_uppercase().collect()).unwrap_or_default()
 }
 
 fn chat_item(lang: Lang, c: &ChatRow) -> Markup {
@@ -34,7 +35,7 @@ fn chat_item(lang: Lang, c: &ChatRow) -> Markup {
             a href=(format!("{}/{}/{}", routes::CHATS, conv.phone_number_id, conv.wa_id)) {
                 span.avatar aria-hidden="true" { (initial(&c.profile_name)) }
                 span.chat-main {
-                    span.chat-name { (c.profile_name) }
+                    span.chat-name { bdi { (c.profile_name) } }
                     span.chat-meta { (number(lang, &conv.wa_id)) " → " (number(lang, &c.business_number)) }
                 }
                 span.chat-meta { (time(lang, conv.last_message_at)) }
