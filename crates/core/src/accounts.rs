@@ -57,7 +57,7 @@ pub enum AccountError {
     EmailTaken,
     #[error("your role does not allow this")]
     NotAllowed,
-    #[error("no such person in this business")]
+    #[error("no such business or person")]
     NotFound,
     #[error("the link is not valid or has expired")]
     LinkExpired,

@@ -13,3 +13,4 @@ mod keys;
 mod serve;
 mod support;
 mod tls;
+mod users;
