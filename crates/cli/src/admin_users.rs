@@ -56,8 +56,11 @@ pub async fn run(cmd: UsersCmd, config: &Config) -> anyhow::Result<()> {
     let store = risala_server::open_store(config).await.context("opening the database")?;
     let store: Arc<dyn Store> = Arc::new(store);
     // This command sends no links; the sandbox's log sender stands in for the server's.
-    let accounts =
-        AccountService::new(store.clone(), Arc::new(OffsetClock::new(0)), Arc::new(risala_server::state::LogCodeSender));
+    let accounts = AccountService::new(
+        store.clone(),
+        Arc::new(OffsetClock::new(0)),
+        Arc::new(risala_server::state::LogCodeSender),
+    );
     match cmd {
         UsersCmd::Create { business, email, name, role, password_stdin, json } => {
             let role = Role::parse(&role).with_context(|| format!("--role: '{role}' is not owner, admin or agent"))?;
@@ -77,7 +80,10 @@ pub async fn run(cmd: UsersCmd, config: &Config) -> anyhow::Result<()> {
             let mut value = user_json(&user);
             value["password"] = json!(shown);
             emit(json, &value, || {
-                let mut out = format!("user {} ({}, {}) created in business {}\n", user.id, user.email, user.role, user.business_id);
+                let mut out = format!(
+                    "user {} ({}, {}) created in business {}\n",
+                    user.id, user.email, user.role, user.business_id
+                );
                 if let Some(p) = &shown {
                     out.push_str(&format!("password: {p}\n(shown once: it is stored only as a hash)\n"));
                 }

@@ -455,7 +455,8 @@ mod tests {
     #[test]
     fn emails_are_normalized_and_checked() {
         assert_eq!(normalize_email("  Ana@Example.COM ").unwrap(), "ana@example.com");
-        for bad in ["", "ana", "@example.com", "ana@", "ana@example", "a b@example.com", "a@b@example.com", "ana@.com"] {
+        for bad in ["", "ana", "@example.com", "ana@", "ana@example", "a b@example.com", "a@b@example.com", "ana@.com"]
+        {
             assert_eq!(normalize_email(bad), Err(AccountError::InvalidEmail), "{bad}");
         }
     }

@@ -53,7 +53,10 @@ const CRATES: &[(&str, &[&str])] = &[
     ("risala-server", &["risala-types", "risala-core", "risala-store", "risala-delivery", "risala-web"]),
     ("risala", &["risala-types", "risala-core", "risala-store", "risala-delivery", "risala-server", "risala-web"]),
     ("risala-bench", &["risala-types", "risala-core", "risala-store", "risala-delivery", "risala-server"]),
-    ("risala-testkit", &["risala-types", "risala-core", "risala-store", "risala-delivery", "risala-server", "risala-web"]),
+    (
+        "risala-testkit",
+        &["risala-types", "risala-core", "risala-store", "risala-delivery", "risala-server", "risala-web"],
+    ),
 ];
 
 fn rank(module: &str) -> Option<u32> {

@@ -1,8 +1,8 @@
 //! The web app's people, written once for both engines.
 
 use async_trait::async_trait;
-use risala_core::model::{Invitation, User};
 use risala_core::model::Role;
+use risala_core::model::{Invitation, User};
 use risala_core::store::*;
 
 use crate::db::Plan;
@@ -55,7 +55,16 @@ impl AccountStore for SqlStore {
     async fn create_user(&self, u: &User) -> StoreResult<()> {
         let plan = Plan::one(
             INSERT_USER,
-            params![&u.id, &u.business_id, &u.email, &u.name, &u.password_hash, u.role.as_str(), u.created_at, u.disabled_at],
+            params![
+                &u.id,
+                &u.business_id,
+                &u.email,
+                &u.name,
+                &u.password_hash,
+                u.role.as_str(),
+                u.created_at,
+                u.disabled_at
+            ],
         );
         self.db.write(plan).await.map(|_| ())
     }
@@ -94,13 +103,7 @@ impl AccountStore for SqlStore {
         self.changed(plan, usize::from(reset_hash.is_some())).await
     }
 
-    async fn create_user_session(
-        &self,
-        token_hash: &str,
-        user_id: &str,
-        now: i64,
-        expires_at: i64,
-    ) -> StoreResult<()> {
+    async fn create_user_session(&self, token_hash: &str, user_id: &str, now: i64, expires_at: i64) -> StoreResult<()> {
         let plan = Plan::one(INSERT_USER_SESSION, params![token_hash, user_id, now, expires_at]);
         self.db.write(plan).await.map(|_| ())
     }

@@ -129,7 +129,8 @@ impl Session {
             )
             .await;
         let (fw, fh) = (frame[0].as_u64().unwrap_or(0) as u32, frame[1].as_u64().unwrap_or(0) as u32);
-        self.call(reqwest::Method::POST, "/window/rect", Some(json!({"width": width + fw, "height": height + fh}))).await;
+        self.call(reqwest::Method::POST, "/window/rect", Some(json!({"width": width + fw, "height": height + fh})))
+            .await;
     }
 
     pub async fn goto(&self, url: &str) {
@@ -147,13 +148,15 @@ impl Session {
 
     /// The first element matching a CSS selector; panics when there is none.
     pub async fn find(&self, css: &str) -> Element<'_> {
-        let v = self.call(reqwest::Method::POST, "/element", Some(json!({"using": "css selector", "value": css}))).await;
+        let v =
+            self.call(reqwest::Method::POST, "/element", Some(json!({"using": "css selector", "value": css}))).await;
         Element { session: self, id: v[ELEMENT].as_str().unwrap_or_else(|| panic!("no element {css}")).to_string() }
     }
 
     /// How many elements match a CSS selector.
     pub async fn count(&self, css: &str) -> usize {
-        let v = self.call(reqwest::Method::POST, "/elements", Some(json!({"using": "css selector", "value": css}))).await;
+        let v =
+            self.call(reqwest::Method::POST, "/elements", Some(json!({"using": "css selector", "value": css}))).await;
         v.as_array().map(Vec::len).unwrap_or(0)
     }
 
@@ -204,7 +207,12 @@ impl Element<'_> {
     }
 
     pub async fn text(&self) -> String {
-        self.session.call(reqwest::Method::GET, &self.path("/text"), None).await.as_str().unwrap_or_default().to_string()
+        self.session
+            .call(reqwest::Method::GET, &self.path("/text"), None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     pub async fn attr(&self, name: &str) -> Option<String> {

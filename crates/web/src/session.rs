@@ -51,7 +51,13 @@ impl FromRequestParts<WebState> for Viewer {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, WebError> {
-        let refuse = || if matches!(parts.method, Method::GET | Method::HEAD) { WebError::SignIn } else { WebError::Unauthorized };
+        let refuse = || {
+            if matches!(parts.method, Method::GET | Method::HEAD) {
+                WebError::SignIn
+            } else {
+                WebError::Unauthorized
+            }
+        };
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE).filter(|t| !t.is_empty()) else {
             return Err(refuse());
         };
@@ -102,7 +108,8 @@ fn same_origin(headers: &HeaderMap) -> bool {
 
 async fn form_body(req: Request) -> Result<(Parts, axum::body::Bytes), WebError> {
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_FORM).await.map_err(|_| WebError::Refused(StatusCode::PAYLOAD_TOO_LARGE))?;
+    let bytes =
+        axum::body::to_bytes(body, MAX_FORM).await.map_err(|_| WebError::Refused(StatusCode::PAYLOAD_TOO_LARGE))?;
     Ok((parts, bytes))
 }
 

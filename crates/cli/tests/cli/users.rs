@@ -52,7 +52,8 @@ fn the_banner_names_the_web_app_and_admin_users_create_makes_an_owner() {
     assert!(ok && out.contains("owner@demo.test") && out.contains("boss@shop.example"), "{out}");
     let (ok, out, err) = admin(&dir, &["users", "create", "--business", &business, "--email", "boss@shop.example"]);
     assert!(!ok && err.contains("already has an account"), "{out}{err}");
-    let (ok, _, err) = admin(&dir, &["users", "create", "--business", &business, "--email", "x@shop.example", "--role", "boss"]);
+    let (ok, _, err) =
+        admin(&dir, &["users", "create", "--business", &business, "--email", "x@shop.example", "--role", "boss"]);
     assert!(!ok && err.contains("is not owner, admin or agent"), "{err}");
     let (ok, _, err) = admin(&dir, &["users", "create", "--business", "404", "--email", "x@shop.example"]);
     assert!(!ok && err.contains("no such"), "{err}");

@@ -30,8 +30,7 @@ pub trait AccountStore: Send + Sync {
     /// `reset_hash` when given, in one commit. False when the token was used or expired.
     async fn set_password(&self, id: &str, hash: &str, reset_hash: Option<&str>, now: i64) -> StoreResult<bool>;
 
-    async fn create_user_session(&self, token_hash: &str, user_id: &str, now: i64, expires_at: i64)
-        -> StoreResult<()>;
+    async fn create_user_session(&self, token_hash: &str, user_id: &str, now: i64, expires_at: i64) -> StoreResult<()>;
     /// The unexpired session with this token hash.
     async fn user_session(&self, token_hash: &str, now: i64) -> StoreResult<Option<UserSession>>;
     async fn touch_user_session(&self, token_hash: &str, now: i64) -> StoreResult<()>;
@@ -39,8 +38,13 @@ pub trait AccountStore: Send + Sync {
     /// Ends every session of the user; how many there were.
     async fn delete_user_sessions(&self, user_id: &str) -> StoreResult<u64>;
 
-    async fn create_password_reset(&self, token_hash: &str, user_id: &str, now: i64, expires_at: i64)
-        -> StoreResult<()>;
+    async fn create_password_reset(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> StoreResult<()>;
     /// The user of an unused, unexpired reset token.
     async fn password_reset(&self, token_hash: &str, now: i64) -> StoreResult<Option<String>>;
 

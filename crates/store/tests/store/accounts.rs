@@ -120,7 +120,9 @@ async fn business_chats(db: TestStore) {
     let t1 = tenant(&db, 1).await;
     let t2 = tenant(&db, 2).await;
     for (wa, name) in [("15550001", "Layla"), ("15550002", "Omar")] {
-        db.upsert_customer(&Customer { wa_id: wa.into(), profile_name: name.into(), created_at: T0 }, true).await.unwrap();
+        db.upsert_customer(&Customer { wa_id: wa.into(), profile_name: name.into(), created_at: T0 }, true)
+            .await
+            .unwrap();
     }
     // Layla wrote first, the business answered Omar later: Omar's chat is the most recent.
     record(&db, &message(&t1, "15550001", 1, Direction::Inbound)).await;

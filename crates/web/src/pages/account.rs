@@ -87,7 +87,14 @@ pub async fn reset_request(
     Ok(reset_page(lang, true))
 }
 
-fn password_form(lang: Lang, action: &str, title: &str, intro: Markup, with_name: bool, error: Option<&str>) -> Response {
+fn password_form(
+    lang: Lang,
+    action: &str,
+    title: &str,
+    intro: Markup,
+    with_name: bool,
+    error: Option<&str>,
+) -> Response {
     let t = lang.t();
     let body = html! {
         div.card.narrow {
@@ -105,7 +112,11 @@ fn password_form(lang: Lang, action: &str, title: &str, intro: Markup, with_name
 }
 
 /// `GET /app/reset/{token}`: the new-password form while the link is good.
-pub async fn new_password_form(State(state): State<WebState>, lang: Lang, Path(token): Path<String>) -> WebResult<Response> {
+pub async fn new_password_form(
+    State(state): State<WebState>,
+    lang: Lang,
+    Path(token): Path<String>,
+) -> WebResult<Response> {
     let user = state.accounts.reset_user(&token).await?;
     let intro = html! { p.muted { (user.email) } };
     Ok(password_form(lang, &format!("{}/{token}", routes::RESET), lang.t().reset_title, intro, false, None))
@@ -137,7 +148,8 @@ async fn invitation_page(state: &WebState, lang: Lang, token: &str, error: Optio
     let inv = state.accounts.invitation(token).await?;
     let business = state.accounts.business_name(&inv.business_id).await?;
     let title = t.invite_title.replace("{business}", &business);
-    let intro = html! { p { (t.invite_intro.replace("{role}", role_name(t, inv.role)).replace("{email}", &inv.email)) } };
+    let intro =
+        html! { p { (t.invite_intro.replace("{role}", role_name(t, inv.role)).replace("{email}", &inv.email)) } };
     Ok(password_form(lang, &format!("{}/{token}", routes::INVITE), &title, intro, true, error))
 }
 

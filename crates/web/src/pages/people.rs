@@ -20,7 +20,8 @@ use crate::WebState;
 async fn render(state: &WebState, v: &Viewer, notice: Option<(bool, String)>) -> WebResult<Response> {
     let (lang, t) = (v.lang, v.lang.t());
     let (users, invitations) = state.accounts.people(&v.user).await?;
-    let grantable: Vec<Role> = Role::ALL.iter().copied().filter(|r| v.user.role == Role::Owner || *r != Role::Owner).collect();
+    let grantable: Vec<Role> =
+        Role::ALL.iter().copied().filter(|r| v.user.role == Role::Owner || *r != Role::Owner).collect();
     let body = html! {
         section.card {
             h1 { (t.people) }
@@ -133,7 +134,11 @@ pub struct RoleForm {
 }
 
 /// `POST /app/people/{id}/role`.
-pub async fn set_role(State(state): State<WebState>, Path(id): Path<String>, a: Action<RoleForm>) -> WebResult<Response> {
+pub async fn set_role(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    a: Action<RoleForm>,
+) -> WebResult<Response> {
     let role = parse_role(&a.form.role)?;
     state.accounts.set_role(&a.viewer.user, &id, role).await?;
     Ok(done(a.fetch))

@@ -50,7 +50,10 @@ async fn password_reset(engine: Engine) {
     assert_eq!(old.get("/app/").await.status, 303, "the reset ended the old sessions");
     assert_eq!(web.get(&path).await.status, 404, "the link works once");
     assert_eq!(web.post(&path, &[("password", "another new password")]).await.status, 404);
-    assert_eq!(Web::new(&app).post("/app/sign-in", &[("email", OWNER), ("password", DEMO_OWNER_PASSWORD)]).await.status, 401);
+    assert_eq!(
+        Web::new(&app).post("/app/sign-in", &[("email", OWNER), ("password", DEMO_OWNER_PASSWORD)]).await.status,
+        401
+    );
     Web::signed_in(&app, OWNER, "a brand new password").await;
     // An expired link is refused too.
     web.post("/app/reset", &[("email", OWNER)]).await;
@@ -91,7 +94,8 @@ async fn roles_decide_who_manages_whom() {
     assert_eq!(admin_web.get("/app/people").await.status, 200);
     let p = admin_web.post(&format!("/app/people/{}/disable", owner.id), &[("csrf", &csrf)]).await;
     assert_eq!(p.status, 403, "an admin cannot disable an owner");
-    let p = admin_web.post("/app/people/invite", &[("email", "new@demo.test"), ("role", "owner"), ("csrf", &csrf)]).await;
+    let p =
+        admin_web.post("/app/people/invite", &[("email", "new@demo.test"), ("role", "owner"), ("csrf", &csrf)]).await;
     assert_eq!(p.status, 400, "nor invite one");
     assert!(p.body.contains("Your role does not allow this"));
     let p = admin_web.post(&format!("/app/people/{}/role", admin.id), &[("role", "agent"), ("csrf", &csrf)]).await;
@@ -101,7 +105,8 @@ async fn roles_decide_who_manages_whom() {
     let p = admin_web.post(&format!("/app/people/{}/disable", agent.id), &[("csrf", &csrf)]).await;
     assert_eq!((p.status, p.location()), (303, "/app/people"));
     assert_eq!(agent_web.get("/app/").await.status, 303);
-    let p = Web::new(&app).post("/app/sign-in", &[("email", "agent@demo.test"), ("password", "agent-password-1")]).await;
+    let p =
+        Web::new(&app).post("/app/sign-in", &[("email", "agent@demo.test"), ("password", "agent-password-1")]).await;
     assert_eq!(p.status, 401);
     assert!(p.body.contains("This account is disabled"));
     admin_web.post(&format!("/app/people/{}/enable", agent.id), &[("csrf", &csrf)]).await;

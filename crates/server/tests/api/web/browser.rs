@@ -36,7 +36,8 @@ async fn conversations(app: &TestApp) {
         let c = Customer { wa_id: wa_id.into(), profile_name: name.into(), created_at: 0 };
         app.state.store.upsert_customer(&c, true).await.unwrap();
     }
-    for (to, body) in [("15550001111", "Your order #1042 is ready"), ("15550003333", "مرحبا، طلبك جاهز")] {
+    for (to, body) in [("15550001111", "Your order #1042 is ready"), ("15550003333", "مرحبا، طلبك جاهز")]
+    {
         let (s, v) = app.post(&format!("/v23.0/{}/messages", app.phone_number_id()), &text_message(to, body)).await;
         assert_eq!(s, 200, "{v}");
     }

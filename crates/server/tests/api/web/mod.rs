@@ -83,7 +83,13 @@ impl Web {
     }
 
     /// POST a form as if from `origin`, with `X-CSRF-Token: csrf_header` when given.
-    pub async fn post_from(&mut self, path: &str, form: &[(&str, &str)], origin: &str, csrf_header: Option<&str>) -> Page {
+    pub async fn post_from(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        origin: &str,
+        csrf_header: Option<&str>,
+    ) -> Page {
         let mut req = self.http.post(format!("{}{path}", self.base)).header("origin", origin).form(form);
         if let Some(h) = csrf_header {
             req = req.header("x-csrf-token", h);
@@ -103,7 +109,8 @@ pub fn last_link(app: &TestApp, email: &str, purpose: &str) -> String {
     let file = app.config.sign_in_code_file.clone().expect("tests set sign_in_code_file");
     let text = std::fs::read_to_string(file).unwrap();
     let prefix = format!(" {email} {purpose}: ");
-    let line = text.lines().rev().find(|l| l.contains(&prefix)).unwrap_or_else(|| panic!("no {purpose} link for {email}"));
+    let line =
+        text.lines().rev().find(|l| l.contains(&prefix)).unwrap_or_else(|| panic!("no {purpose} link for {email}"));
     line.split(&prefix).nth(1).unwrap().to_string()
 }
 

@@ -56,14 +56,21 @@ async fn state_changes_need_the_csrf_token_and_the_same_origin() {
     let p = owner.post("/app/people/invite", &[("email", "a@shop.example"), ("role", "agent"), ("csrf", &wrong)]).await;
     assert_eq!(p.status, 403, "with a wrong token");
     let p = owner
-        .post_from("/app/people/invite", &[("email", "a@shop.example"), ("role", "agent"), ("csrf", &csrf)], "http://evil.example", None)
+        .post_from(
+            "/app/people/invite",
+            &[("email", "a@shop.example"), ("role", "agent"), ("csrf", &csrf)],
+            "http://evil.example",
+            None,
+        )
         .await;
     assert_eq!(p.status, 403, "from another origin");
     // Another session's token is a wrong token.
     let mut other = Web::owner(&app).await;
     let other_csrf = other.csrf().await;
     assert_ne!(other_csrf, csrf);
-    let p = owner.post("/app/people/invite", &[("email", "a@shop.example"), ("role", "agent"), ("csrf", &other_csrf)]).await;
+    let p = owner
+        .post("/app/people/invite", &[("email", "a@shop.example"), ("role", "agent"), ("csrf", &other_csrf)])
+        .await;
     assert_eq!(p.status, 403, "with another session's token");
     assert!(app.state.accounts.people(&owner_user(&app).await).await.unwrap().1.is_empty(), "nothing was invited");
 
@@ -104,11 +111,18 @@ async fn another_business(engine: Engine) {
     let b = tenancy.create_business("Other Shop").await.unwrap();
     let waba = tenancy.create_waba(&b.id, "Other WABA").await.unwrap();
     let phone = tenancy
-        .create_phone_number(NewPhoneNumber { waba_id: &waba.id, number: "15550109999", verified_name: "Other", account_mode: "SANDBOX" })
+        .create_phone_number(NewPhoneNumber {
+            waba_id: &waba.id,
+            number: "15550109999",
+            verified_name: "Other",
+            account_mode: "SANDBOX",
+        })
         .await
         .unwrap();
     let (_, token) = tenancy.create_token(&b.id, "b", &Permission::ALL, None).await.unwrap();
-    let (s, v) = app.post_as(&format!("/v23.0/{}/messages", phone.id), &text_message("15550002222", "secret of B"), Some(&token)).await;
+    let (s, v) = app
+        .post_as(&format!("/v23.0/{}/messages", phone.id), &text_message("15550002222", "secret of B"), Some(&token))
+        .await;
     assert_eq!(s, 200, "{v}");
     app.state.accounts.create_user(&b.id, "owner@b.example", "Owner B", "owner-b-password", Role::Owner).await.unwrap();
 
@@ -160,7 +174,10 @@ async fn pages_carry_security_headers_and_errors_render_a_page() {
     let p = web.get("/app/sign-in").await;
     assert_eq!(p.status, 200);
     let csp = p.headers["content-security-policy"].to_str().unwrap();
-    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
     assert_eq!(p.headers["x-content-type-options"], "nosniff");
     assert_eq!(p.headers["referrer-policy"], "same-origin");
     assert!(!p.body.contains("<script>") && !p.body.contains(" style="), "no inline script or style");
