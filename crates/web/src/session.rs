@@ -133,6 +133,10 @@ impl<T: DeserializeOwned> FromRequest<WebState> for PublicForm<T> {
     }
 }
 
+/// The form of an action that takes nothing but its CSRF token (sign out, disable).
+#[derive(Deserialize)]
+pub struct NoFields {}
+
 #[derive(Deserialize)]
 struct CsrfField {
     csrf: Option<String>,

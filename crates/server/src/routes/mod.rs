@@ -6,7 +6,7 @@
 //! - [`sandbox`]: sandbox controls (`/sandbox/v1/…`);
 //! - [`ops`]: health, readiness, metrics, OpenAPI;
 //! - the web app's pages under `/app/…` (the `risala-web` crate), and `GET /`, which sends a
-//!   browser there ([`root`]).
+//!   browser there ([`fallback`]).
 //!
 //! Handlers extract and authorise, call a service, and serialise; the rules live in
 //! `risala-core`'s services.
@@ -20,7 +20,6 @@ pub mod sandbox;
 use axum::extract::{Request, State};
 use axum::http::{header, Method};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::any;
 use axum::Router;
 
 use crate::config::Mode;
@@ -45,32 +44,32 @@ fn web_state(state: &AppState) -> risala_web::WebState {
     }
 }
 
-/// `/`: a browser goes to the web app (303 to `/app/`); an API client (a bearer token, or
-/// `Accept: application/json`, or another method than GET) keeps Graph's answer for a path
-/// with no object.
-pub async fn root(State(state): State<AppState>, req: Request) -> Response {
+/// A path no route matched. `/` from a browser goes to the web app (303 to `/app/`); an API
+/// client (a bearer token, `Accept: application/json` or no `text/html` in `Accept`, another
+/// method than GET) and every other path get Graph's answer ([`graph::unknown_path`]).
+pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
     let headers = req.headers();
-    let api_client = req.method() != Method::GET
-        || headers.contains_key(header::AUTHORIZATION)
-        || headers
+    let browser = req.uri().path() == "/"
+        && req.method() == Method::GET
+        && !headers.contains_key(header::AUTHORIZATION)
+        && headers
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.contains("application/json") || !a.contains("text/html"));
-    if api_client {
-        return graph::unknown_path(State(state), req).await.into_response();
+            .is_some_and(|a| a.contains("text/html") && !a.contains("application/json"));
+    if browser {
+        return Redirect::to(risala_web::routes::HOME).into_response();
     }
-    Redirect::to(risala_web::routes::HOME).into_response()
+    graph::unknown_path(State(state), req).await.into_response()
 }
 
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", any(root))
         .merge(ops::routes())
         .merge(graph::routes())
         .merge(customer::routes())
         .merge(admin::routes())
         .merge(sandbox::routes())
-        .fallback(graph::unknown_path)
+        .fallback(fallback)
         .method_not_allowed_fallback(graph::unsupported_method)
         .with_state(state.clone())
         .merge(risala_web::router(web_state(&state)))

@@ -13,7 +13,7 @@ use crate::layout::{alert, csrf, field, page};
 use crate::pages::account::{form_error, role_name};
 use crate::pages::link_base;
 use crate::routes;
-use crate::session::{Action, Viewer};
+use crate::session::{Action, NoFields, Viewer};
 use crate::WebState;
 
 /// The page, with a confirmation or an error of the last action.
@@ -144,17 +144,18 @@ pub async fn set_role(
     Ok(done(a.fetch))
 }
 
-#[derive(Deserialize)]
-pub struct Nothing {}
-
 /// `POST /app/people/{id}/disable`: signed out everywhere too.
-pub async fn disable(State(state): State<WebState>, Path(id): Path<String>, a: Action<Nothing>) -> WebResult<Response> {
+pub async fn disable(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    a: Action<NoFields>,
+) -> WebResult<Response> {
     state.accounts.set_disabled(&a.viewer.user, &id, true).await?;
     Ok(done(a.fetch))
 }
 
 /// `POST /app/people/{id}/enable`.
-pub async fn enable(State(state): State<WebState>, Path(id): Path<String>, a: Action<Nothing>) -> WebResult<Response> {
+pub async fn enable(State(state): State<WebState>, Path(id): Path<String>, a: Action<NoFields>) -> WebResult<Response> {
     state.accounts.set_disabled(&a.viewer.user, &id, false).await?;
     Ok(done(a.fetch))
 }

@@ -11,7 +11,7 @@ use crate::error::WebResult;
 use crate::i18n::{cookie, Lang};
 use crate::layout::{alert, field, page};
 use crate::routes;
-use crate::session::{session_cookie, Action, ClientAddr, PublicForm, SESSION_COOKIE};
+use crate::session::{session_cookie, Action, ClientAddr, NoFields, PublicForm, SESSION_COOKIE};
 use crate::WebState;
 
 #[derive(Deserialize)]
@@ -92,21 +92,18 @@ pub async fn submit(
     }
 }
 
-#[derive(Deserialize)]
-pub struct Nothing {}
-
 fn signed_out(state: &WebState) -> Response {
     ([(header::SET_COOKIE, session_cookie(None, state.secure_cookies))], Redirect::to(routes::SIGN_IN)).into_response()
 }
 
 /// `POST /app/sign-out`: end this session.
-pub async fn sign_out(State(state): State<WebState>, a: Action<Nothing>) -> WebResult<Response> {
+pub async fn sign_out(State(state): State<WebState>, a: Action<NoFields>) -> WebResult<Response> {
     state.accounts.sign_out(&a.viewer.token).await?;
     Ok(signed_out(&state))
 }
 
 /// `POST /app/sign-out-everywhere`: end every session of the person, on every device.
-pub async fn sign_out_everywhere(State(state): State<WebState>, a: Action<Nothing>) -> WebResult<Response> {
+pub async fn sign_out_everywhere(State(state): State<WebState>, a: Action<NoFields>) -> WebResult<Response> {
     state.accounts.sign_out_everywhere(&a.viewer.user).await?;
     Ok(signed_out(&state))
 }

@@ -198,3 +198,25 @@ async fn pages_carry_security_headers_and_errors_render_a_page() {
     assert!(p.headers["set-cookie"].to_str().unwrap().starts_with("risala_lang=ar;"));
     assert_eq!(web.get("/app/lang/ar?back=//evil.example/").await.location(), "/app/");
 }
+
+/// A failure inside the store renders the 500 page with the request id (the response's
+/// `x-fb-trace-id`), not the cause, which the log gets once under that id.
+#[tokio::test]
+async fn a_server_error_renders_a_page_with_the_request_id() {
+    crate::log_capture::captured();
+    let (_db, app) = app(Engine::Sqlite).await;
+    let mut owner = Web::owner(&app).await;
+    let store = risala_server::open_store(&app.config).await.unwrap();
+    let plan = risala_store::db::Plan::one("ALTER TABLE conversations RENAME TO conversations_gone", vec![]);
+    store.db().write(plan).await.unwrap();
+    let p = owner.get("/app/").await;
+    assert_eq!(p.status, 500);
+    let trace = p.headers["x-fb-trace-id"].to_str().unwrap().to_string();
+    assert!(p.body.contains("Something went wrong") && p.body.contains(&format!("<code>{trace}</code>")), "{}", p.body);
+    assert!(!p.body.contains("conversations"), "the cause stays in the log: {}", p.body);
+    assert!(p.headers["content-type"].to_str().unwrap().starts_with("text/html"));
+    let lines: Vec<String> =
+        crate::log_capture::lines_with(&trace).into_iter().filter(|l| l.contains("cause=")).collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("conversations"), "{}", lines[0]);
+}
