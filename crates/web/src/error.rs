@@ -1,6 +1,6 @@
 //! What a page answers when it cannot show what was asked: a status and which page to show.
 //! The page itself (in the reader's language, with the request id) is rendered once, by
-//! [`crate::shell`], so a handler only says what went wrong.
+//! the shell of [`crate::router`], so a handler only says what went wrong.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};

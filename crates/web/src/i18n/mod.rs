@@ -1,4 +1,4 @@
-//! Languages: one catalogue of strings per language ([`en`], [`ar`]), chosen by the `lang`
+//! Languages: one catalogue of strings per language (`en.rs`, `ar.rs`), chosen by the `lang`
 //! cookie, else the browser's `Accept-Language`; numbers and dates formatted for it, and the
 //! text direction the page is laid out in.
 
