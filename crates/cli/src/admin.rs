@@ -87,6 +87,9 @@ pub enum AdminCmd {
         #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u16).range(1..=1000))]
         limit: u16,
     },
+    /// People of a business who sign in to the web app.
+    #[command(subcommand)]
+    Users(crate::admin_users::UsersCmd),
 }
 
 #[derive(Debug, Subcommand)]
@@ -233,7 +236,7 @@ pub async fn open(config: &Config) -> anyhow::Result<TenancyService> {
     Ok(TenancyService::new(store, Arc::new(OffsetClock::new(0))))
 }
 
-fn emit<T: Serialize>(json: bool, value: &T, table: impl FnOnce() -> String) -> anyhow::Result<()> {
+pub(crate) fn emit<T: Serialize>(json: bool, value: &T, table: impl FnOnce() -> String) -> anyhow::Result<()> {
     if json {
         println!("{}", serde_json::to_string_pretty(value)?);
     } else {
@@ -242,7 +245,7 @@ fn emit<T: Serialize>(json: bool, value: &T, table: impl FnOnce() -> String) -> 
     Ok(())
 }
 
-fn rows(header: &[&str], rows: Vec<Vec<String>>) -> String {
+pub(crate) fn rows(header: &[&str], rows: Vec<Vec<String>>) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
     for r in &rows {
         for (i, c) in r.iter().enumerate() {
@@ -487,6 +490,7 @@ pub async fn run(cmd: AdminCmd, config: &Config) -> anyhow::Result<()> {
                 AuditFilter { business_id: business, actor, action, since, before_id: before, limit: limit as usize };
             crate::admin_privacy::audit(config, filter).await
         }
+        AdminCmd::Users(cmd) => crate::admin_users::run(cmd, config).await,
         AdminCmd::Backup { to } => crate::admin_backup::backup(config, &to),
         AdminCmd::Restore { from } => crate::admin_backup::restore(config, &from),
     }

@@ -6,6 +6,7 @@ mod admin_keys;
 mod admin_limits;
 mod admin_privacy;
 mod admin_templates;
+mod admin_users;
 mod billing;
 mod client;
 mod serve;

@@ -29,7 +29,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let bound = listener.local_addr()?.to_string();
     let state = risala_server::build_state(config.clone()).await.context("opening the database")?;
     let demo = if config.mode == Mode::Sandbox && config.seed_demo {
-        Some(state.tenancy.ensure_demo(config.demo_token.as_deref()).await.map_err(|e| anyhow::anyhow!("{e}"))?)
+        Some(risala_server::seed_demo(&state).await?)
     } else {
         None
     };
@@ -50,7 +50,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_banner(config: &Config, base: &str, demo: Option<&risala_core::tenancy::DemoTenant>) {
+fn print_banner(config: &Config, base: &str, demo: Option<&risala_server::Demo>) {
     let engine = match &config.database_url {
         Some(_) => "PostgreSQL".to_string(),
         None => format!("SQLite at {}", config.sqlite_path().display()),
@@ -59,8 +59,12 @@ fn print_banner(config: &Config, base: &str, demo: Option<&risala_core::tenancy:
         Mode::Sandbox => "sandbox",
         Mode::Platform => "platform",
     };
-    let mut out = format!("\nRisala {} ({mode}) listening on {base}\nStorage: {engine}\n", env!("CARGO_PKG_VERSION"));
-    if let Some(d) = demo {
+    let mut out = format!(
+        "\nRisala {} ({mode}) listening on {base}\nWeb app: {base}/app/\nStorage: {engine}\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    if let Some(demo) = demo {
+        let d = &demo.tenant;
         let token_line = match &d.token {
             Some(t) if d.created && config.demo_token.is_none() => {
                 format!("{t}\n                  (shown once: it is stored only as a hash)")
@@ -79,6 +83,17 @@ fn print_banner(config: &Config, base: &str, demo: Option<&risala_core::tenancy:
             d.ids.business_id,
             d.ids.app_id,
             d.app.app_secret,
+        ));
+        let password = match &demo.owner_password {
+            Some(p) if config.demo_owner_password.is_none() => {
+                format!("{p}\n                  (shown once: it is stored only as a hash)")
+            }
+            Some(p) => p.clone(),
+            None => "(shown at the first start only; \"Forgot your password?\" sends a link to the log)".into(),
+        };
+        out.push_str(&format!(
+            "\nWeb app sign-in ({base}/app/):\n  email           {}\n  password        {password}\n",
+            risala_core::accounts::DEMO_OWNER_EMAIL
         ));
         out.push_str(&format!(
             "\nSend a text message:\n  curl -s {base}/v23.0/{}/messages \\\n    -H 'Authorization: Bearer {token_var}' -H 'Content-Type: application/json' \\\n    -d '{{\"messaging_product\":\"whatsapp\",\"to\":\"15550001111\",\"type\":\"text\",\"text\":{{\"body\":\"Hello from Risala\"}}}}'\n",

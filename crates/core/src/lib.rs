@@ -6,7 +6,8 @@
 //!    that parse and validate payloads into it;
 //! 3. [`store`]: the storage traits, and [`ports`]: what else services need from outside;
 //! 4. services, each importing only lower ones: [`audit`], [`pricing`] → [`quality`] → [`templates`] →
-//!    [`messaging`] → [`tenancy`], [`auth`], [`customers`], [`sandbox`], [`privacy`] → [`webhooks`].
+//!    [`messaging`] → [`tenancy`], [`auth`], [`accounts`], [`inbox`], [`customers`], [`sandbox`],
+//!    [`privacy`] → [`webhooks`].
 //!
 //! No HTTP and no SQL here.
 
@@ -26,9 +27,11 @@ pub mod outbound;
 pub mod ports;
 pub mod store;
 
+pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod customers;
+pub mod inbox;
 pub mod messaging;
 pub mod pricing;
 pub mod privacy;

@@ -47,6 +47,16 @@ impl<K: Eq + Hash + Clone> RateLimiter<K> {
     /// Take one token for `key` at `now`; when the bucket is empty, how many milliseconds until
     /// it holds one again (for `Retry-After`).
     pub fn try_take(&self, key: &K, now: Millis) -> Result<(), Millis> {
+        self.bucket(key, now, true)
+    }
+
+    /// Whether a token for `key` is there at `now`, without taking it: a limit on failures
+    /// checks before the attempt and takes only when it failed.
+    pub fn check(&self, key: &K, now: Millis) -> Result<(), Millis> {
+        self.bucket(key, now, false)
+    }
+
+    fn bucket(&self, key: &K, now: Millis, take: bool) -> Result<(), Millis> {
         // A panic while the buckets were held leaves counts nobody can trust: refuse rather
         // than let a limit go unenforced.
         let Ok(mut buckets) = self.buckets.lock() else { return Err(self.period_ms) };
@@ -58,7 +68,9 @@ impl<K: Eq + Hash + Clone> RateLimiter<K> {
         *tokens = (*tokens + self.gained(now - *at)).min(self.capacity);
         *at = now.max(*at);
         if *tokens >= 1000 {
-            *tokens -= 1000;
+            if take {
+                *tokens -= 1000;
+            }
             Ok(())
         } else if self.refill == 0 {
             Err(self.period_ms)

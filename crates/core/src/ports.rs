@@ -53,3 +53,11 @@ pub trait CodeSender: Send + Sync {
     /// went. A sender that keeps nothing it can rewrite answers 0.
     fn forget(&self, wa_id: &str) -> Result<u64, String>;
 }
+
+/// Hands a person of a business a one-time link (a password reset, an invitation) by email.
+/// Pluggable like [`CodeSender`]: the server writes it to the log in sandbox mode and to the
+/// operator's file in platform mode.
+pub trait LinkSender: Send + Sync {
+    /// Hand `link` on to `email`; `purpose` says what it is for (`password reset`, `invitation`).
+    fn send_link(&self, email: &str, purpose: &str, link: &str) -> Result<(), String>;
+}

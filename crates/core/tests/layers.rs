@@ -36,6 +36,8 @@ const LAYERS: &[(&str, u32)] = &[
     ("messaging", 13),
     ("tenancy", 14),
     ("auth", 14),
+    ("accounts", 14),
+    ("inbox", 14),
     ("customers", 14),
     ("sandbox", 14),
     ("privacy", 14),
@@ -49,10 +51,14 @@ const CRATES: &[(&str, &[&str])] = &[
     ("risala-core", &["risala-types"]),
     ("risala-store", &["risala-types", "risala-core"]),
     ("risala-delivery", &["risala-types", "risala-core"]),
-    ("risala-server", &["risala-types", "risala-core", "risala-store", "risala-delivery"]),
-    ("risala", &["risala-types", "risala-core", "risala-store", "risala-delivery", "risala-server"]),
+    ("risala-web", &["risala-types", "risala-core"]),
+    ("risala-server", &["risala-types", "risala-core", "risala-store", "risala-delivery", "risala-web"]),
+    ("risala", &["risala-types", "risala-core", "risala-store", "risala-delivery", "risala-server", "risala-web"]),
     ("risala-bench", &["risala-types", "risala-core", "risala-store", "risala-delivery", "risala-server"]),
-    ("risala-testkit", &["risala-types", "risala-core", "risala-store", "risala-delivery", "risala-server"]),
+    (
+        "risala-testkit",
+        &["risala-types", "risala-core", "risala-store", "risala-delivery", "risala-server", "risala-web"],
+    ),
 ];
 
 fn rank(module: &str) -> Option<u32> {

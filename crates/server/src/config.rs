@@ -49,6 +49,10 @@ pub struct Config {
     /// Fixed value for the demo token (scripts, CI). Default unset: a random token is made
     /// on the first start and printed once.
     pub demo_token: Option<String>,
+    /// Fixed password of the sandbox's demo owner (`owner@demo.test`) of the web app, for
+    /// scripts and CI (at least 10 characters). Default unset: a random password is made when
+    /// the owner is created and printed once.
+    pub demo_owner_password: Option<String>,
     /// Create the demo tenant on the first start. Default `true` in sandbox mode.
     pub seed_demo: bool,
     /// `text` or `json`. Default `text`.
@@ -97,16 +101,18 @@ pub struct Config {
     pub quality_min_messages: i64,
     /// Weight of a spam report (a block weighs 1). Default `2.0`.
     pub quality_report_weight: f64,
-    /// Base URL clients reach this server at, used in links the server hands out. Default
-    /// unset: `http://` + `listen`.
+    /// Base URL clients reach this server at, used in links the server hands out (media, the
+    /// web app's reset and invitation links). Default unset: `http://` + `listen` (the web
+    /// app's links: the host the browser used in sandbox mode; set it in platform mode).
     pub public_url: Option<String>,
     /// Operator token for the admin API (`/admin/v1/…`, `risala webhooks`), sent as
     /// `Authorization: Bearer …`. Default unset: in sandbox mode a business's Graph token may then
     /// use the webhook inspector for its own deliveries; in platform mode the admin API is closed.
     pub admin_token: Option<String>,
-    /// File that customers' one-time sign-in codes are appended to (created readable by its
-    /// owner only). Default unset: the log in sandbox mode, `data_dir/sign-in-codes.log` in
-    /// platform mode (codes never go to the log there).
+    /// File that customers' one-time sign-in codes, and the web app's password-reset and
+    /// invitation links, are appended to (created readable by its owner only). Default unset:
+    /// the log in sandbox mode, `data_dir/sign-in-codes.log` in platform mode (codes and links
+    /// never go to the log there).
     pub sign_in_code_file: Option<PathBuf>,
     /// The key file that encrypts secrets at rest (app secrets, verify tokens, settings):
     /// created (0600, one new key) when missing. Default unset: in sandbox mode
@@ -215,6 +221,7 @@ impl Default for Config {
             database_url: None,
             sqlite_synchronous: "FULL".into(),
             demo_token: None,
+            demo_owner_password: None,
             seed_demo: true,
             log_format: LogFormat::Text,
             log_level: "info".into(),
@@ -351,6 +358,12 @@ impl Config {
         self.data_dir.join("risala.db")
     }
 
+    /// The web app's cookies are `Secure`: the server speaks HTTPS, or `public_url` is https
+    /// (TLS ends at a proxy in front).
+    pub fn secure_cookies(&self) -> bool {
+        self.tls_cert.is_some() || self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
+
     pub fn public_url(&self, bound: &str) -> String {
         match &self.public_url {
             Some(u) if !u.is_empty() => u.trim_end_matches('/').to_string(),
@@ -382,6 +395,10 @@ sqlite_synchronous = "FULL"
 
 # Fixed demo token (at least 16 characters), for scripts and CI. Unset: random, printed once.
 # demo_token = ""
+
+# Fixed password of the web app's demo owner (owner@demo.test; at least 10 characters), for
+# scripts and CI. Unset: random, printed once when the owner is created.
+# demo_owner_password = ""
 
 # Create the demo business, WABA, app, number and token on the first start.
 seed_demo = true
@@ -445,7 +462,8 @@ quality_report_weight = 2.0
 # platform mode the admin API is closed.
 # admin_token = ""
 
-# File that customers' one-time sign-in codes are appended to ("<ms> <wa_id> <code>" lines; the
+# File that customers' one-time sign-in codes ("<ms> <wa_id> <code>" lines) and the web app's
+# password-reset and invitation links ("<ms> <email> <purpose>: <link>") are appended to (the
 # file is created readable by its owner only). Unset: the log in sandbox mode, and in platform
 # mode data_dir/sign-in-codes.log (codes never go to the log there).
 # sign_in_code_file = ""

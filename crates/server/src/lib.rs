@@ -110,10 +110,31 @@ pub async fn privacy_service(
         store,
         clock,
         audit,
-        state::code_sender(config),
+        state::sender(config),
         &key,
         RetentionConfig { message_bodies_ms },
     ))
+}
+
+/// The sandbox's demo tenant, and the owner who signs in to its web app.
+pub struct Demo {
+    pub tenant: risala_core::tenancy::DemoTenant,
+    /// The owner's password when it is known now: `demo_owner_password`, or made at this start
+    /// (shown once; only its hash is kept).
+    pub owner_password: Option<String>,
+}
+
+/// Create the demo tenant and its web app owner when missing (`demo_token` and
+/// `demo_owner_password` fix their secrets).
+pub async fn seed_demo(state: &AppState) -> anyhow::Result<Demo> {
+    let config = &state.config;
+    let tenant = state.tenancy.ensure_demo(config.demo_token.as_deref()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let owner_password = state
+        .accounts
+        .ensure_demo_owner(&tenant.ids.business_id, config.demo_owner_password.as_deref())
+        .await
+        .map_err(|e| anyhow::anyhow!("demo owner: {e}"))?;
+    Ok(Demo { tenant, owner_password })
 }
 
 /// The secret kept in the settings under `key`, made on the first start (persisted, so what it

@@ -64,9 +64,11 @@ pub fn strip_version(mut req: Request) -> Request {
 }
 
 /// Request id, panic guard, access log, metrics and Graph response headers.
-pub async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let started = Instant::now();
     let trace = risala_core::ids::new_trace_id();
+    // The web app's error pages show it.
+    req.extensions_mut().insert(risala_web::RequestId(trace.clone()));
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let operation = match req.extensions().get::<MatchedPath>() {

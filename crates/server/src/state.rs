@@ -3,11 +3,13 @@
 use std::sync::Arc;
 
 use risala_core::audit::AuditService;
+use risala_core::accounts::AccountService;
 use risala_core::auth::AuthService;
 use risala_core::clock::OffsetClock;
 use risala_core::customers::CustomerService;
+use risala_core::inbox::InboxService;
 use risala_core::messaging::{MessagingConfig, MessagingService};
-use risala_core::ports::CodeSender;
+use risala_core::ports::{CodeSender, LinkSender};
 use risala_core::pricing::reports::ReportService;
 use risala_core::privacy::PrivacyService;
 use risala_core::sandbox::SandboxService;
@@ -56,6 +58,10 @@ pub struct Inner {
     pub audit: AuditService,
     /// Retention of message bodies and customer erasure.
     pub privacy: PrivacyService,
+    /// The web app's people: users, sessions, resets, invitations.
+    pub accounts: AccountService,
+    /// What the web app shows of a business's conversations.
+    pub inbox: InboxService,
 }
 
 impl AppState {
@@ -102,10 +108,13 @@ impl AppState {
         // `build_state` validated the template settings.
         let templates =
             TemplateService::new(store.clone(), clock.clone(), config.template_config().unwrap_or_default());
+        let sender = sender(&config);
+        let accounts = AccountService::new(store.clone(), clock.clone(), sender.clone());
+        let inbox = InboxService::new(store.clone());
         let customers = CustomerService::new(
             messaging.clone(),
             templates.clone(),
-            code_sender(&config),
+            sender,
             config.mode == Mode::Platform,
             code_secret,
         );
@@ -132,15 +141,21 @@ impl AppState {
                 templates,
                 audit,
                 privacy,
+                accounts,
+                inbox,
             }),
         }
     }
 }
 
-/// Where sign-in codes go: `sign_in_code_file` when set; else the log in sandbox mode, and in
-/// platform mode `sign-in-codes.log` in `data_dir` (never the log, which is often shipped to
-/// places an operator does not control).
-pub fn code_sender(config: &Config) -> Arc<dyn CodeSender> {
+/// Both senders: of customers' sign-in codes and of the web app's links.
+pub trait Sender: CodeSender + LinkSender {}
+impl<T: CodeSender + LinkSender> Sender for T {}
+
+/// Where sign-in codes and web links go: `sign_in_code_file` when set; else the log in sandbox
+/// mode, and in platform mode `sign-in-codes.log` in `data_dir` (never the log, which is often
+/// shipped to places an operator does not control).
+pub fn sender(config: &Config) -> Arc<dyn Sender> {
     match (&config.sign_in_code_file, config.mode) {
         (Some(path), _) => Arc::new(FileCodeSender { path: path.clone() }),
         (None, Mode::Sandbox) => Arc::new(LogCodeSender),
@@ -168,24 +183,38 @@ impl CodeSender for LogCodeSender {
 /// covered: erase through the admin API while the server runs).
 static CODE_FILE: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+impl LinkSender for LogCodeSender {
+    fn send_link(&self, email: &str, purpose: &str, link: &str) -> Result<(), String> {
+        tracing::info!(email, purpose, link, "web app link (sandbox)");
+        Ok(())
+    }
+}
+
 /// Appends `<ms since epoch> <wa_id> <code>` lines to a file created readable by its owner only,
 /// for the operator (or a script that texts the codes on) to read.
 pub struct FileCodeSender {
     pub path: std::path::PathBuf,
 }
 
-impl CodeSender for FileCodeSender {
-    fn send(&self, wa_id: &str, code: &str) -> Result<(), String> {
+impl FileCodeSender {
+    /// Append `<ms since epoch> <rest>` as a line.
+    fn append(&self, rest: &str) -> Result<(), String> {
         use std::io::Write;
         let mut open = std::fs::OpenOptions::new();
         open.create(true).append(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
-        let line = format!("{} {wa_id} {code}\n", risala_core::clock::system_now_ms());
+        let line = format!("{} {rest}\n", risala_core::clock::system_now_ms());
         let _held = CODE_FILE.lock().unwrap_or_else(|e| e.into_inner());
         open.open(&self.path)
             .and_then(|mut f| f.write_all(line.as_bytes()))
-            .map_err(|e| format!("{}: {e}", self.path.display()))?;
+            .map_err(|e| format!("{}: {e}", self.path.display()))
+    }
+}
+
+impl CodeSender for FileCodeSender {
+    fn send(&self, wa_id: &str, code: &str) -> Result<(), String> {
+        self.append(&format!("{wa_id} {code}"))?;
         tracing::info!(wa_id, file = %self.path.display(), "customer sign-in code written");
         Ok(())
     }
@@ -218,6 +247,14 @@ impl CodeSender for FileCodeSender {
         f.sync_all().map_err(err)?;
         std::fs::rename(&tmp, &self.path).map_err(err)?;
         Ok(gone.len() as u64)
+    }
+}
+
+impl LinkSender for FileCodeSender {
+    fn send_link(&self, email: &str, purpose: &str, link: &str) -> Result<(), String> {
+        self.append(&format!("{email} {purpose}: {link}"))?;
+        tracing::info!(email, purpose, file = %self.path.display(), "web app link written");
+        Ok(())
     }
 }
 

@@ -1,11 +1,13 @@
 //! SQLite and PostgreSQL storage behind the `risala-core` store traits. Store methods are
 //! written once over [`db::Db`]; each engine supplies reads and a group-commit writer.
 
+mod accounts;
 pub mod backup;
 pub mod billing;
 mod cbp;
 pub mod datadir;
 pub mod db;
+mod inbox;
 pub mod keyring;
 pub mod messages;
 pub mod migrate;

@@ -23,6 +23,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (14, "rating_change_token", include_str!("../migrations/sqlite/0014_rating_change_token.sql")),
     (15, "sign_in_lockout", include_str!("../migrations/sqlite/0015_sign_in_lockout.sql")),
     (17, "retention_audit", include_str!("../migrations/sqlite/0017_retention_audit.sql")),
+    (18, "web_accounts", include_str!("../migrations/sqlite/0018_web_accounts.sql")),
     (20, "token_expiry", include_str!("../migrations/sqlite/0020_token_expiry.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -42,6 +43,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (14, "rating_change_token", include_str!("../migrations/postgres/0014_rating_change_token.sql")),
     (15, "sign_in_lockout", include_str!("../migrations/postgres/0015_sign_in_lockout.sql")),
     (17, "retention_audit", include_str!("../migrations/postgres/0017_retention_audit.sql")),
+    (18, "web_accounts", include_str!("../migrations/postgres/0018_web_accounts.sql")),
     (20, "token_expiry", include_str!("../migrations/postgres/0020_token_expiry.sql")),
 ];
 

@@ -5,6 +5,7 @@
 // Only tests link this crate: a failed step should stop the test with its message, as in tests.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod browser;
 pub mod customer;
 pub mod wait;
 pub mod webhooks;
@@ -25,6 +26,9 @@ pub use wait::{eventually, eventually_blocking};
 
 /// The fixed demo token every test server uses.
 pub const DEMO_TOKEN: &str = "EAARtestdemotoken0123456789abcdefghijklmnop";
+
+/// The fixed password of the demo owner (`owner@demo.test`) every test server uses.
+pub const DEMO_OWNER_PASSWORD: &str = "demo-owner-password-0123";
 
 /// Which database engine a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +125,7 @@ impl Database {
             data_dir: self.dir.path().to_path_buf(),
             database_url: self.url.clone(),
             demo_token: Some(DEMO_TOKEN.into()),
+            demo_owner_password: Some(DEMO_OWNER_PASSWORD.into()),
             sqlite_synchronous: "NORMAL".into(),
             // A key file of its own, so that platform-mode tests start too.
             key_file: Some(self.dir.path().join("risala.key")),
@@ -155,7 +160,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind(&config.listen).await?;
         let addr = listener.local_addr()?;
         let state = risala_server::build_state(config.clone()).await?;
-        let demo = state.tenancy.ensure_demo(config.demo_token.as_deref()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let demo = risala_server::seed_demo(&state).await?.tenant;
         let (tx, rx) = oneshot::channel::<()>();
         let serve_state = state.clone();
         let done = tokio::spawn(async move {

@@ -14,3 +14,4 @@ mod privacy;
 mod serve;
 mod support;
 mod tls;
+mod users;

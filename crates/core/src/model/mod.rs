@@ -61,6 +61,7 @@ pub trait WireName: Copy + Sized + 'static {
     fn parse(s: &str) -> Option<Self>;
 }
 
+pub mod accounts;
 pub mod messages;
 pub mod pricing;
 pub mod privacy;
@@ -72,6 +73,7 @@ pub mod tenancy;
 pub mod tier;
 pub mod webhooks;
 
+pub use accounts::*;
 pub use messages::*;
 pub use pricing::*;
 pub use privacy::*;

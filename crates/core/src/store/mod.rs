@@ -2,8 +2,10 @@
 //! `risala-store` module that implements it over SQLite and PostgreSQL. Stores map rows to
 //! [`crate::model`] types and hold no rules; the rules live in the services.
 
+mod accounts;
 mod billing;
 mod cbp;
+mod inbox;
 mod messages;
 mod privacy;
 mod quality;
@@ -13,8 +15,10 @@ mod webhooks;
 
 use async_trait::async_trait;
 
+pub use accounts::{AccountStore, UserSession};
 pub use billing::BillingStore;
 pub use cbp::{CbpStore, WabaSettingsStore};
+pub use inbox::{ChatRow, InboxStore};
 pub use messages::{MediaCopy, MessageStore, NewMessage, StatusChange};
 pub use privacy::PrivacyStore;
 pub use quality::{QualityStore, RatingChange, TierChange};
@@ -67,6 +71,8 @@ pub trait Store:
     + CbpStore
     + WabaSettingsStore
     + PrivacyStore
+    + AccountStore
+    + InboxStore
     + Send
     + Sync
     + 'static

@@ -4,7 +4,9 @@
 //! - [`customer`]: what a WhatsApp user's device does (`/customer/v1/…`);
 //! - [`admin`]: the operator's tools (`/admin/v1/…`);
 //! - [`sandbox`]: sandbox controls (`/sandbox/v1/…`);
-//! - [`ops`]: health, readiness, metrics, OpenAPI.
+//! - [`ops`]: health, readiness, metrics, OpenAPI;
+//! - the web app's pages under `/app/…` (the `risala-web` crate), and `GET /`, which sends a
+//!   browser there ([`fallback`]).
 //!
 //! Handlers extract and authorise, call a service, and serialise; the rules live in
 //! `risala-core`'s services.
@@ -15,10 +17,50 @@ pub mod graph;
 pub mod ops;
 pub mod sandbox;
 
+use axum::extract::{Request, State};
+use axum::http::{header, Method};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::Router;
 
+use crate::config::Mode;
 use crate::middleware;
 use crate::state::AppState;
+
+/// What the web app's pages need, from the server's state.
+fn web_state(state: &AppState) -> risala_web::WebState {
+    let config = &state.config;
+    let link_base = match (&config.public_url, config.mode) {
+        (Some(u), _) if !u.is_empty() => Some(u.trim_end_matches('/').to_string()),
+        // Platform mode never builds a link from a request's Host header (a reset link
+        // pointing at another site would hand its token over).
+        (_, Mode::Platform) => Some(config.public_url(&config.listen)),
+        (_, Mode::Sandbox) => None,
+    };
+    risala_web::WebState {
+        accounts: state.accounts.clone(),
+        inbox: state.inbox.clone(),
+        link_base,
+        secure_cookies: config.secure_cookies(),
+    }
+}
+
+/// A path no route matched. `/` from a browser goes to the web app (303 to `/app/`); an API
+/// client (a bearer token, `Accept: application/json` or no `text/html` in `Accept`, another
+/// method than GET) and every other path get Graph's answer ([`graph::unknown_path`]).
+pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
+    let headers = req.headers();
+    let browser = req.uri().path() == "/"
+        && req.method() == Method::GET
+        && !headers.contains_key(header::AUTHORIZATION)
+        && headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/html") && !a.contains("application/json"));
+    if browser {
+        return Redirect::to(risala_web::routes::HOME).into_response();
+    }
+    graph::unknown_path(State(state), req).await.into_response()
+}
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -27,8 +69,9 @@ pub fn router(state: AppState) -> Router {
         .merge(customer::routes())
         .merge(admin::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::admin)))
         .merge(sandbox::routes())
-        .fallback(graph::unknown_path)
+        .fallback(fallback)
         .method_not_allowed_fallback(graph::unsupported_method)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))
-        .with_state(state)
+        .with_state(state.clone())
+        .merge(risala_web::router(web_state(&state)))
+        .layer(axum::middleware::from_fn_with_state(state, middleware::observe))
 }

@@ -24,4 +24,5 @@ mod sign_in;
 mod support;
 mod templates;
 mod tenancy;
+mod web;
 mod webhooks;

@@ -29,6 +29,7 @@ macro_rules! last_message_at {
         "COALESCE((SELECT m.created_at FROM messages m WHERE m.phone_number_id = c.phone_number_id AND m.wa_id = c.wa_id ORDER BY m.seq DESC LIMIT 1), c.last_message_at)"
     };
 }
+pub(crate) use conversation_cols;
 pub(crate) use last_message_at;
 pub(crate) use message_cols;
 

@@ -11,9 +11,11 @@
 
 use crate::db::Engine;
 
+pub(crate) mod accounts;
 pub(crate) mod billing;
 pub(crate) mod cbp;
 pub(crate) mod engine;
+pub(crate) mod inbox;
 pub(crate) mod messages;
 pub(crate) mod privacy;
 pub(crate) mod quality;
@@ -97,6 +99,8 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("cbp", cbp::STATEMENTS),
         ("quality", quality::STATEMENTS),
         ("secrets", secrets::STATEMENTS),
+        ("accounts", accounts::STATEMENTS),
+        ("inbox", inbox::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))

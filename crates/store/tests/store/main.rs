@@ -9,6 +9,7 @@ mod harness;
 
 mod fixtures;
 
+mod accounts;
 mod billing;
 mod cbp;
 mod media;

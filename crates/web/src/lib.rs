@@ -1,0 +1,84 @@
+//! Risala's web app for the people of a business: pages rendered on the server from maud
+//! templates (compile-time, escaped by default), one small stylesheet and script embedded in
+//! the binary, strings in one catalogue per language (English, Arabic). Pages live under
+//! `/app/…`, which no Graph id can collide with; the server mounts [`router`].
+//!
+//! Handlers call `risala-core`'s services ([`AccountService`], [`InboxService`]) like the API
+//! handlers do; every read is scoped to the session's business.
+
+pub mod assets;
+pub mod error;
+pub mod i18n;
+pub mod layout;
+pub mod pages;
+pub mod routes;
+pub mod session;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::Router;
+use risala_core::accounts::AccountService;
+use risala_core::inbox::InboxService;
+
+pub use error::{WebError, WebResult};
+pub use i18n::Lang;
+
+/// What the pages need from the server.
+#[derive(Clone)]
+pub struct WebState {
+    pub accounts: AccountService,
+    pub inbox: InboxService,
+    /// Base of the links sent by email (`https://risala.example`). `None` (sandbox without
+    /// `public_url`): the `Host` the request was sent to.
+    pub link_base: Option<String>,
+    /// Mark the session cookie `Secure` (the server speaks HTTPS or `public_url` is https).
+    pub secure_cookies: bool,
+}
+
+/// The request id the server gave a request (its `fbtrace_id`), shown on a 500 page.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// The web app's routes, with its state, to merge into the server's router.
+pub fn router(state: WebState) -> Router {
+    routes::routes().layer(axum::middleware::from_fn(shell)).with_state(state)
+}
+
+/// Security headers on every answer under `/app`, and an error status turned into its page in
+/// the reader's language (a 500 with the request id, its cause logged once).
+async fn shell(req: Request, next: Next) -> Response {
+    let lang = Lang::of(req.headers());
+    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    let mut resp = next.run(req).await;
+    if let Some(e) = resp.extensions_mut().remove::<error::ErrorPage>() {
+        let status = resp.status();
+        if let Some(cause) = &e.cause {
+            tracing::error!(fbtrace_id = %request_id, cause = %cause, "web page failed");
+        }
+        let kept: Vec<_> = resp.headers().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        resp = layout::error_page(lang, status.as_u16(), e.refused, &request_id);
+        *resp.status_mut() = status;
+        for (k, v) in kept {
+            if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+                resp.headers_mut().insert(k, v);
+            }
+        }
+    }
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Reset and invitation links carry their token in the path: never send it to another
+    // site. (Not `no-referrer`: with it browsers send `Origin: null` on form posts, which the
+    // same-origin check must refuse.)
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    resp
+}

@@ -1,0 +1,38 @@
+//! The web app's paths, all under `/app`.
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::pages::{account, chats, errors, people, sign_in};
+use crate::WebState;
+
+pub const HOME: &str = "/app/";
+pub const SIGN_IN: &str = "/app/sign-in";
+pub const SIGN_OUT: &str = "/app/sign-out";
+pub const SIGN_OUT_EVERYWHERE: &str = "/app/sign-out-everywhere";
+pub const RESET: &str = "/app/reset";
+pub const INVITE: &str = "/app/invite";
+pub const PEOPLE: &str = "/app/people";
+pub const CHATS: &str = "/app/chats";
+pub const LANG: &str = "/app/lang";
+
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/app", get(|| async { axum::response::Redirect::permanent(HOME) }))
+        .route(HOME, get(chats::home))
+        .route("/app/chats/{phone_number_id}/{wa_id}", get(chats::chat))
+        .route(SIGN_IN, get(sign_in::form).post(sign_in::submit))
+        .route(SIGN_OUT, post(sign_in::sign_out))
+        .route(SIGN_OUT_EVERYWHERE, post(sign_in::sign_out_everywhere))
+        .route(RESET, get(account::reset_form).post(account::reset_request))
+        .route("/app/reset/{token}", get(account::new_password_form).post(account::new_password))
+        .route("/app/invite/{token}", get(account::invitation).post(account::accept))
+        .route(PEOPLE, get(people::list))
+        .route("/app/people/invite", post(people::invite))
+        .route("/app/people/{id}/role", post(people::set_role))
+        .route("/app/people/{id}/disable", post(people::disable))
+        .route("/app/people/{id}/enable", post(people::enable))
+        .route("/app/lang/{code}", get(errors::switch_language))
+        .route("/app/assets/{file}", get(crate::assets::serve))
+        .route("/app/{*rest}", get(errors::not_found).post(errors::not_found))
+}
