@@ -9,11 +9,12 @@ use std::sync::Arc;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
+use crate::audit::AuditService;
 use crate::clock::{Clock, Millis};
 use crate::error::{ApiError, ErrorCode};
 use crate::ids;
 use crate::limits::RateLimiter;
-use crate::model::{Invitation, Role, User};
+use crate::model::{Actor, Invitation, Role, Target, User};
 use crate::ports::LinkSender;
 use crate::store::Store;
 
@@ -166,6 +167,8 @@ pub struct AccountService {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     sender: Arc<dyn LinkSender>,
+    /// Owners' and admins' changes to the people of their business are recorded here.
+    audit: AuditService,
     limits: Arc<Limits>,
     /// Verified against when the email is unknown, so that the answer takes as long.
     dummy_hash: Arc<str>,
@@ -174,6 +177,7 @@ pub struct AccountService {
 impl AccountService {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, sender: Arc<dyn LinkSender>) -> Self {
         AccountService {
+            audit: AuditService::new(store.clone(), clock.clone()),
             store,
             clock,
             sender,
@@ -334,6 +338,7 @@ impl AccountService {
         };
         self.store.create_invitation(&inv).await?;
         self.send(&inv.email, "invitation", &format!("{link_base}{token}"))?;
+        self.record(actor, "user.invite", &inv.invited_by, &format!("role={}", role.as_str())).await?;
         Ok(inv)
     }
 
@@ -386,6 +391,7 @@ impl AccountService {
             self.keep_an_owner(&target).await?;
         }
         self.store.set_user_role(&actor.business_id, &target.id, role).await?;
+        self.record(actor, "user.role", &target.id, &format!("role={}", role.as_str())).await?;
         Ok(User { role, ..target })
     }
 
@@ -397,7 +403,17 @@ impl AccountService {
         }
         let at = disabled.then(|| self.clock.now_ms());
         self.store.set_user_disabled(&actor.business_id, &target.id, at).await?;
+        let action = if disabled { "user.disable" } else { "user.enable" };
+        self.record(actor, action, &target.id, "").await?;
         Ok(User { disabled_at: at, ..target })
+    }
+
+    /// An owner's or admin's change in the audit log: actor `user:<id>`, ids only (an
+    /// invitation is recorded on its inviter, never with the invitee's email).
+    async fn record(&self, actor: &User, action: &str, target: &str, detail: &str) -> AccountResult<()> {
+        let who = Actor { id: format!("user:{}", actor.id), address: None };
+        let what = Target { business_id: Some(actor.business_id.clone()), id: target.to_string() };
+        Ok(self.audit.record(&who, action, &what, detail).await?)
     }
 
     /// Another person of `actor`'s business whom `actor` may manage: an id of another business

@@ -106,14 +106,7 @@ pub async fn privacy_service(
     let (message_bodies_ms, _) = config.retention.durations().map_err(anyhow::Error::msg)?;
     let key = stored_secret(&*store, PSEUDONYM_SECRET_SETTING).await?;
     let audit = AuditService::new(store.clone(), clock.clone());
-    Ok(PrivacyService::new(
-        store,
-        clock,
-        audit,
-        state::sender(config),
-        &key,
-        RetentionConfig { message_bodies_ms },
-    ))
+    Ok(PrivacyService::new(store, clock, audit, state::sender(config), &key, RetentionConfig { message_bodies_ms }))
 }
 
 /// The sandbox's demo tenant, and the owner who signs in to its web app.

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use risala_core::audit::AuditService;
 use risala_core::accounts::AccountService;
+use risala_core::audit::AuditService;
 use risala_core::auth::AuthService;
 use risala_core::clock::OffsetClock;
 use risala_core::customers::CustomerService;

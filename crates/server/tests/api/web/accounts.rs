@@ -118,4 +118,18 @@ async fn roles_decide_who_manages_whom() {
     let p = owner_web.post(&format!("/app/people/{}/role", owner.id), &[("role", "agent"), ("csrf", &csrf)]).await;
     assert_eq!(p.status, 403);
     assert_eq!(app.state.store.user(&owner.id).await.unwrap().unwrap().role, Role::Owner);
+
+    // What owners and admins changed is in the audit log, under `user:<id>`, ids only; refused
+    // attempts are not.
+    let filter = risala_core::model::AuditFilter {
+        business_id: Some(biz.clone()),
+        actor: Some(format!("user:{}", admin.id)),
+        action: None,
+        since: None,
+        before_id: None,
+        limit: 100,
+    };
+    let entries = app.state.audit.list(&filter).await.unwrap();
+    let actions: Vec<_> = entries.iter().map(|e| (e.action.as_str(), e.target.as_str())).collect();
+    assert_eq!(actions, [("user.enable", agent.id.as_str()), ("user.disable", agent.id.as_str())], "{entries:?}");
 }
