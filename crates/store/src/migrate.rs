@@ -22,6 +22,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (13, "hot_path_indexes", include_str!("../migrations/sqlite/0013_hot_path_indexes.sql")),
     (14, "rating_change_token", include_str!("../migrations/sqlite/0014_rating_change_token.sql")),
     (15, "sign_in_lockout", include_str!("../migrations/sqlite/0015_sign_in_lockout.sql")),
+    (16, "media_chunks", include_str!("../migrations/sqlite/0016_media_chunks.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -39,6 +40,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (13, "hot_path_indexes", include_str!("../migrations/postgres/0013_hot_path_indexes.sql")),
     (14, "rating_change_token", include_str!("../migrations/postgres/0014_rating_change_token.sql")),
     (15, "sign_in_lockout", include_str!("../migrations/postgres/0015_sign_in_lockout.sql")),
+    (16, "media_chunks", include_str!("../migrations/postgres/0016_media_chunks.sql")),
 ];
 
 /// The highest migration version this build knows.
