@@ -38,9 +38,9 @@ pub enum FetchError {
     /// The link failed (unreachable, an error status, too large, …): the message fails with
     /// 131053 and this reason, as on Meta's platform.
     Failed(String),
-    /// Too many uploads and fetches in flight: the request itself is refused with this error
-    /// (throttling), and may be retried.
-    Busy(crate::error::ApiError),
+    /// The request itself is refused with this error: too many uploads and fetches in flight
+    /// (throttling, worth a retry), or the server could not receive the file.
+    Refused(crate::error::ApiError),
 }
 
 /// Fetches media a business sends by `link`. The server implements it over HTTP with the

@@ -67,14 +67,14 @@ pub fn sniff(head: &[u8]) -> Option<Family> {
     None
 }
 
-/// Check content starting with `head` against the declared MIME type `mime` (its essence,
-/// lowercase). Images, PDFs and videos must show their own signature (every such file starts
+/// Check content starting with `head` against the declared MIME type `mime`. Images, PDFs and videos must show their own signature (every such file starts
 /// with one); audio, office documents and text must not show another family's. The error says
 /// what the content looks like, for `error_data.details`.
 pub fn check_content(mime: &str, head: &[u8]) -> Result<(), String> {
     let found = sniff(head);
-    let declared = mime.split('/').next().unwrap_or("");
-    let fits = match (declared, mime, found) {
+    let essence = mime.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let declared = essence.split('/').next().unwrap_or("");
+    let fits = match (declared, essence.as_str(), found) {
         (_, _, Some(Family::Executable)) => false,
         ("image", _, f) => f == Some(Family::Image),
         (_, "application/pdf", f) => f == Some(Family::Pdf),
@@ -175,6 +175,7 @@ mod tests {
             // Audio and documents without a signature we know are given the benefit of the doubt.
             ("audio/aac", b"\0\0raw"),
             ("application/vnd.ms-excel", TEXT),
+            ("Audio/OGG; codecs=opus", OGG),
         ] {
             assert_eq!(check_content(mime, head), Ok(()), "{mime}");
         }

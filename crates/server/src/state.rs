@@ -50,6 +50,8 @@ pub struct Inner {
     pub delivery: Arc<risala_delivery::Engine>,
     /// Message templates: management, review, quality.
     pub templates: TemplateService,
+    /// Where media uploads and link fetches are received, and the cap on them in flight.
+    pub intake: Arc<crate::spool::MediaIntake>,
 }
 
 impl AppState {
@@ -66,6 +68,10 @@ impl AppState {
         let tenancy = TenancyService::new(store.clone(), clock.clone());
         let hub = Arc::new(Hub::default());
         let metrics = Metrics::default();
+        // `build_state` validated the media settings.
+        let intake = Arc::new(config.media_intake().unwrap_or_else(|_| {
+            crate::spool::MediaIntake::new(None, 1, std::time::Duration::ZERO)
+        }));
         // `build_state` validated the webhook settings; only a broken TLS setup fails here.
         let delivery = risala_delivery::Engine::new(
             store.clone(),
@@ -85,7 +91,7 @@ impl AppState {
                 pair_rate_limit: config.pair_rate_limit,
                 // `build_state` validated the quality settings.
                 quality: config.quality_config().unwrap_or_default(),
-                fetcher: crate::fetch::LinkFetcher::new(config.mode == Mode::Sandbox)
+                fetcher: crate::fetch::LinkFetcher::new(config.mode == Mode::Sandbox, intake.clone())
                     .map(|f| Arc::new(f) as Arc<dyn risala_core::ports::MediaFetcher>)
                     .map_err(|e| tracing::error!(error = %e, "link media fetching is off"))
                     .ok(),
@@ -122,6 +128,7 @@ impl AppState {
                 url_secret,
                 delivery,
                 templates,
+                intake,
             }),
         }
     }

@@ -44,7 +44,7 @@ impl MessagingService {
         let mut body = match fetcher.fetch(url).await {
             Ok(body) => body,
             Err(FetchError::Failed(why)) => return Ok(Err(fail(why))),
-            Err(FetchError::Busy(e)) => return Err(e),
+            Err(FetchError::Refused(e)) => return Err(e),
         };
         let mime = body.mime_type().to_string();
         let k = inbound::InboundKind::parse(kind);
