@@ -323,11 +323,7 @@ impl Config {
             return Err("media.max_in_flight: must be at least 1".into());
         }
         let dir = self.database_url.as_deref().is_none_or(str::is_empty).then(|| self.data_dir.join("tmp"));
-        Ok(crate::spool::MediaIntake::new(
-            dir,
-            m.max_in_flight as usize,
-            std::time::Duration::from_millis(wait as u64),
-        ))
+        Ok(crate::spool::MediaIntake::new(dir, m.max_in_flight as usize, std::time::Duration::from_millis(wait as u64)))
     }
 
     /// Whether message bodies, outbox payloads and media are encrypted at rest:

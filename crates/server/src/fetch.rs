@@ -46,7 +46,8 @@ impl MediaFetcher for LinkFetcher {
         self.guard.check_static(url).map_err(FetchError::Failed)?;
         let permit = self.intake.admit().await.map_err(FetchError::Refused)?;
         let failed = |e: String| FetchError::Failed(e);
-        let mut resp = self.client.get(url).send().await.map_err(|e| failed(format!("could not fetch the link: {e}")))?;
+        let mut resp =
+            self.client.get(url).send().await.map_err(|e| failed(format!("could not fetch the link: {e}")))?;
         if !resp.status().is_success() {
             return Err(failed(format!("the link answered HTTP {}", resp.status().as_u16())));
         }

@@ -49,7 +49,10 @@ pub fn over_limit(essence: &str, limit: usize) -> ApiError {
 pub fn check_upload(mime: &str, size: u64) -> Result<String, ApiError> {
     let essence = essence(mime);
     let Some(limit) = upload_limit(&essence) else {
-        return Err(ApiError::new(ErrorCode::MediaUploadError, format!("type: {essence} is not a supported media type")));
+        return Err(ApiError::new(
+            ErrorCode::MediaUploadError,
+            format!("type: {essence} is not a supported media type"),
+        ));
     };
     if size == 0 {
         return Err(ApiError::new(ErrorCode::MediaUploadError, "file: the file is empty"));

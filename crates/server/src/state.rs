@@ -69,9 +69,11 @@ impl AppState {
         let hub = Arc::new(Hub::default());
         let metrics = Metrics::default();
         // `build_state` validated the media settings.
-        let intake = Arc::new(config.media_intake().unwrap_or_else(|_| {
-            crate::spool::MediaIntake::new(None, 1, std::time::Duration::ZERO)
-        }));
+        let intake = Arc::new(
+            config
+                .media_intake()
+                .unwrap_or_else(|_| crate::spool::MediaIntake::new(None, 1, std::time::Duration::ZERO)),
+        );
         // `build_state` validated the webhook settings; only a broken TLS setup fails here.
         let delivery = risala_delivery::Engine::new(
             store.clone(),

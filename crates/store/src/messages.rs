@@ -280,7 +280,11 @@ impl MessageStore for SqlStore {
 
     async fn insert_media_chunk(&self, id: &str, seq: i64, data: Vec<u8>) -> StoreResult<()> {
         if data.len() > risala_core::model::MEDIA_CHUNK {
-            return Err(StoreError::Database(format!("media chunk of {} bytes (at most {})", data.len(), risala_core::model::MEDIA_CHUNK)));
+            return Err(StoreError::Database(format!(
+                "media chunk of {} bytes (at most {})",
+                data.len(),
+                risala_core::model::MEDIA_CHUNK
+            )));
         }
         let stored = chunk_to_store(id, seq, data)?;
         self.db.write(Plan::one(INSERT_MEDIA_CHUNK, params![id, seq, stored])).await.map(|_| ())

@@ -488,8 +488,10 @@ async fn query_parameters(engine: Engine) {
     let r = json_response(app.client.post(&url).form(&form).send().await.unwrap()).await;
     assert_eq!(r.0, 200, "{}", r.1);
     // A media upload with only `file` in the form and messaging_product in the query.
-    let part =
-        reqwest::multipart::Part::bytes(b"\x89PNG fake".to_vec()).file_name("a.png").mime_str("image/png").unwrap();
+    let part = reqwest::multipart::Part::bytes(b"\x89PNG\r\n\x1a\n fake".to_vec())
+        .file_name("a.png")
+        .mime_str("image/png")
+        .unwrap();
     let form = reqwest::multipart::Form::new().part("file", part);
     let media = app.url(&format!("/v23.0/{}/media?messaging_product=whatsapp", app.phone_number_id()));
     let r = json_response(app.client.post(&media).bearer_auth(DEMO_TOKEN).multipart(form).send().await.unwrap()).await;
