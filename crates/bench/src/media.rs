@@ -1,6 +1,7 @@
 //! The `media` scenario: the server's memory (peak RSS, sampled every 5 ms) while it receives
 //! one large upload, fetches one large `link` and serves one large download, against its idle
-//! RSS. Uploads and fetches stream to a temporary file and are stored in 1 MiB chunks, so the
+//! RSS. Two figures each: the whole RSS, and its anonymous part (the process's own memory,
+//! without the pages of the SQLite file it maps, `mmap_size`, which the kernel reclaims at will). Uploads and fetches stream to a temporary file and are stored in 1 MiB chunks, so the
 //! peaks should stay a small multiple of the chunk size above idle whatever the file's size.
 
 use std::collections::BTreeMap;
@@ -16,21 +17,41 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::http::Conn;
 use crate::scenarios::Env;
-use crate::server::{rss_bytes, Target};
+use crate::server::{status_bytes, Target};
+
+/// Peak RSS and peak anonymous RSS, in bytes.
+#[derive(Default, Clone, Copy)]
+struct Peak {
+    rss: u64,
+    anon: u64,
+}
+
+fn sample(pid: u32) -> Peak {
+    Peak { rss: status_bytes(pid, "VmRSS:").unwrap_or(0), anon: status_bytes(pid, "RssAnon:").unwrap_or(0) }
+}
 use crate::stats::Report;
 
 fn mb(bytes: u64) -> Value {
     json!((bytes as f64 / 1_048_576.0 * 10.0).round() / 10.0)
 }
 
-/// Run `work` while sampling the RSS of `pid`: its output, the peak RSS, and the seconds taken.
-async fn peak_while<T>(pid: u32, work: impl Future<Output = T>) -> (T, u64, f64) {
-    let (peak, stop) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicBool::new(false)));
+/// Run `work` while sampling the memory of `pid`: its output, the peaks, and the seconds taken.
+async fn peak_while<T>(pid: u32, work: impl Future<Output = T>) -> (T, Peak, f64) {
+    let (rss, anon, stop) =
+        (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)), Arc::new(AtomicBool::new(false)));
+    let record = {
+        let (rss, anon) = (rss.clone(), anon.clone());
+        move || {
+            let now = sample(pid);
+            rss.fetch_max(now.rss, Ordering::Relaxed);
+            anon.fetch_max(now.anon, Ordering::Relaxed);
+        }
+    };
     let sampler = {
-        let (peak, stop) = (peak.clone(), stop.clone());
+        let (record, stop) = (record.clone(), stop.clone());
         tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
-                peak.fetch_max(rss_bytes(pid).unwrap_or(0), Ordering::Relaxed);
+                record();
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
         })
@@ -40,8 +61,8 @@ async fn peak_while<T>(pid: u32, work: impl Future<Output = T>) -> (T, u64, f64)
     let took = started.elapsed().as_secs_f64();
     stop.store(true, Ordering::Relaxed);
     let _ = sampler.await;
-    peak.fetch_max(rss_bytes(pid).unwrap_or(0), Ordering::Relaxed);
-    (out, peak.load(Ordering::Relaxed), took)
+    record();
+    (out, Peak { rss: rss.load(Ordering::Relaxed), anon: anon.load(Ordering::Relaxed) }, took)
 }
 
 /// `POST /{phone-number-id}/media` of `file` as a PDF, streamed over one connection: the
@@ -95,7 +116,7 @@ pub async fn media(env: &mut Env, size_mb: usize) -> anyhow::Result<Report> {
     data.extend((0..size_mb * 1024 * 1024 - 9).map(|i| (i * 31 % 251) as u8));
     let file = Bytes::from(data);
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let idle = rss_bytes(pid).unwrap_or(0);
+    let idle = sample(pid);
     let target = env.target.clone();
 
     let (id, upload_peak, upload_s) = peak_while(pid, upload(&target, &file)).await;
@@ -129,15 +150,16 @@ pub async fn media(env: &mut Env, size_mb: usize) -> anyhow::Result<Report> {
         bail!("the download was not the size of the upload");
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let after = rss_bytes(pid).unwrap_or(0);
+    let after = sample(pid);
 
     let mut extra = BTreeMap::new();
     extra.insert("file_mb".into(), json!(size_mb));
-    extra.insert("idle_rss_mb".into(), mb(idle));
-    extra.insert("upload_peak_above_idle_mb".into(), mb(upload_peak.saturating_sub(idle)));
-    extra.insert("link_peak_above_idle_mb".into(), mb(link_peak.saturating_sub(idle)));
-    extra.insert("download_peak_above_idle_mb".into(), mb(download_peak.saturating_sub(idle)));
-    extra.insert("kept_above_idle_mb".into(), mb(after.saturating_sub(idle)));
+    extra.insert("idle_rss_mb".into(), mb(idle.rss));
+    extra.insert("idle_anon_mb".into(), mb(idle.anon));
+    for (name, peak) in [("upload", upload_peak), ("link", link_peak), ("download", download_peak), ("kept", after)] {
+        extra.insert(format!("{name}_rss_above_idle_mb"), mb(peak.rss.saturating_sub(idle.rss)));
+        extra.insert(format!("{name}_anon_above_idle_mb"), mb(peak.anon.saturating_sub(idle.anon)));
+    }
     extra.insert("upload_s".into(), json!((upload_s * 100.0).round() / 100.0));
     extra.insert("link_s".into(), json!((link_s * 100.0).round() / 100.0));
     extra.insert("download_s".into(), json!((download_s * 100.0).round() / 100.0));

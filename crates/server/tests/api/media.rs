@@ -6,7 +6,7 @@ use risala_core::clock::Clock;
 use risala_testkit::{assert_graph_error, engine_test, json_response, Database, Engine, TestApp, DEMO_TOKEN};
 use serde_json::json;
 
-use crate::support::{file_server, send, send_ok, CUSTOMER, LINKED_PNG};
+use crate::support::{customer_in_window, file_server, send, send_ok, CUSTOMER, LINKED_PNG};
 
 async fn media(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
@@ -66,8 +66,7 @@ async fn link_media(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
     let files = file_server().await;
-    let c = app.customer(CUSTOMER, "Alice").await;
-    c.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
+    let c = customer_in_window(&app).await;
     let mut device = c.connect().await;
     // Fetched by the server (sandbox mode allows loopback), stored, handed to the device.
     for path in ["/cat.png", "/moved.png"] {

@@ -15,7 +15,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
-use crate::support::{big_pdf, file_server, send, send_ok, CUSTOMER};
+use crate::support::{big_pdf, customer_in_window, file_server, send, send_ok, CUSTOMER};
 
 fn sha256_b64(data: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(Sha256::digest(data))
@@ -94,8 +94,7 @@ async fn large_link(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
     let files = file_server().await;
-    let c = app.customer(CUSTOMER, "Alice").await;
-    c.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
+    let c = customer_in_window(&app).await;
     let mut device = c.connect().await;
     let link = format!("{files}/big.pdf");
     send_ok(&app, json!({"type": "document", "document": {"link": link}})).await;
@@ -213,22 +212,12 @@ async fn uploads_and_fetches_beyond_the_cap_are_throttled() {
     config.media.max_wait = "300ms".into();
     let app = TestApp::start_with(config).await.unwrap();
     let files = file_server().await;
-    let c = app.customer(CUSTOMER, "Alice").await;
-    c.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
+    customer_in_window(&app).await;
 
     // One upload in flight takes the only place.
     let conn = stalled_upload(&app, 1000).await;
     wait_temp_files(&app, 1).await;
-    let part = reqwest::multipart::Part::bytes(b"%PDF-1.4".to_vec()).file_name("f.pdf").mime_str("application/pdf");
-    let form = reqwest::multipart::Form::new().text("messaging_product", "whatsapp").part("file", part.unwrap());
-    let r = app
-        .client
-        .post(app.url(&format!("/v23.0/{}/media", app.phone_number_id())))
-        .bearer_auth(DEMO_TOKEN)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let r = app.upload_request("application/pdf", "f.pdf", b"%PDF-1.4".to_vec()).await;
     assert_eq!(r.headers()["retry-after"], "1");
     let e = assert_graph_error(&json_response(r).await, 400, 4);
     assert_eq!(e["is_transient"], true, "{e}");

@@ -33,6 +33,13 @@ pub fn big_pdf() -> Vec<u8> {
 /// The customer the messaging and media tests talk to.
 pub const CUSTOMER: &str = "15550001111";
 
+/// [`CUSTOMER`], who has just written to the demo number: the service window is open.
+pub async fn customer_in_window(app: &TestApp) -> risala_testkit::customer::TestCustomer {
+    let c = app.customer(CUSTOMER, "Alice").await;
+    c.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
+    c
+}
+
 /// `/{phone-number-id}/messages` of the demo number.
 pub fn send_path(app: &TestApp) -> String {
     format!("/v23.0/{}/messages", app.phone_number_id())
