@@ -2,6 +2,7 @@
 //! with a built-in webhook sink that checks every signature. Prints a table, or `--json`.
 
 mod http;
+mod media;
 mod scenarios;
 mod server;
 mod sink;
@@ -14,7 +15,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "risala-bench", about = "Measure Risala: send, inbound, connections, baseline")]
+#[command(name = "risala-bench", about = "Measure Risala: send, inbound, connections, baseline, media")]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -78,6 +79,12 @@ enum Cmd {
         #[arg(long, default_value = "3s")]
         fill: String,
     },
+    /// One large upload, link fetch and download: the server's peak memory above idle.
+    Media {
+        /// The file's size in MiB (Meta's largest document is 100 MB).
+        #[arg(long, default_value_t = 95)]
+        size_mb: usize,
+    },
     /// A short run of every scenario (CI's smoke test): figures are printed, not asserted.
     Smoke {
         #[arg(long, default_value = "5s")]
@@ -125,6 +132,7 @@ fn main() -> anyhow::Result<()> {
                 vec![scenarios::baseline_report(&mut env, duration(&d)?, connections).await?]
             }
             Cmd::Startup { runs, fill } => vec![scenarios::startup(&mut env, runs, duration(&fill)?).await?],
+            Cmd::Media { size_mb } => vec![media::media(&mut env, size_mb).await?],
             Cmd::Smoke { duration: d } => {
                 let d = duration(&d)?;
                 vec![

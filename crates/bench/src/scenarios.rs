@@ -51,6 +51,11 @@ impl Env {
         })
     }
 
+    /// The process id of the bench's own server (none with `--server`).
+    pub fn pid(&self) -> Option<u32> {
+        self.spawned.as_ref().map(|s| s.pid())
+    }
+
     pub fn finish(&mut self) {
         if let Some(s) = self.spawned.take() {
             s.stop();
@@ -497,8 +502,7 @@ pub async fn inbound(env: &mut Env, duration: Duration, customers: usize) -> any
 }
 
 pub async fn connections(env: &mut Env, count: usize, hold: Duration) -> anyhow::Result<Report> {
-    let pid =
-        env.spawned.as_ref().map(|s| s.pid()).context("connections needs the bench's own server to read its memory")?;
+    let pid = env.pid().context("connections needs the bench's own server to read its memory")?;
     // Each side holds one descriptor per connection plus its own files and sockets: fail at
     // once rather than let connections hang on a full descriptor table.
     let (files, _) = rlimit::getrlimit(rlimit::Resource::NOFILE)?;

@@ -258,15 +258,14 @@ impl CustomerService {
         Ok((phone, messages))
     }
 
-    /// Media this customer sent or was sent, while it is kept, with its bytes.
-    pub async fn media(&self, wa_id: &str, id: &str) -> Result<(Media, Vec<u8>), ApiError> {
+    /// Media this customer sent or was sent, while it is kept (its bytes through
+    /// [`MessagingService::media_chunk`]).
+    pub async fn media(&self, wa_id: &str, id: &str) -> Result<Media, ApiError> {
         let now = self.clock.now_ms();
-        let m = match self.store.media(id).await? {
-            Some(m) if m.owner_wa_id.as_deref() == Some(wa_id) && m.expires_at > now => m,
-            _ => return Err(ApiError::object_not_found(id)),
-        };
-        let data = self.store.media_data(id).await?.ok_or_else(|| ApiError::object_not_found(id))?;
-        Ok((m, data))
+        match self.store.media(id).await? {
+            Some(m) if m.owner_wa_id.as_deref() == Some(wa_id) && m.expires_at > now => Ok(m),
+            _ => Err(ApiError::object_not_found(id)),
+        }
     }
 
     /// Block a business number. Blocking a chat already blocked changes nothing and counts

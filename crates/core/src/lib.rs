@@ -1,7 +1,8 @@
 //! Risala's domain, in layers that import one way (checked by `tests/layers.rs`):
 //!
 //! 1. foundation: [`clock`], [`ids`], [`phone`], [`error`] (the error-code table), [`cache`],
-//!    [`limits`] (token buckets), [`filename`] (file names that travel with media), [`graph`] (`fields=` and paging);
+//!    [`limits`] (token buckets), [`filename`] (file names that travel with media), [`sniff`] (what a file is by its first
+//!    bytes), [`graph`] (`fields=` and paging);
 //! 2. [`model`]: plain data and status enums, and the wire codecs [`inbound`] and [`outbound`]
 //!    that parse and validate payloads into it;
 //! 3. [`store`]: the storage traits, and [`ports`]: what else services need from outside;
@@ -19,6 +20,7 @@ pub mod graph;
 pub mod ids;
 pub mod limits;
 pub mod phone;
+pub mod sniff;
 
 pub mod inbound;
 pub mod model;

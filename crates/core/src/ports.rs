@@ -17,12 +17,38 @@ impl Notifier for NoNotifier {
     fn customer_event(&self, _: &str, _: CustomerEvent) {}
 }
 
+/// Media received whole before it is stored: a temporary file the server wrote while it
+/// arrived, with its size and SHA-256 computed on the way and its first bytes kept for
+/// [`crate::sniff`]. Read back chunk by chunk, so no path holds a whole file in memory.
+#[async_trait::async_trait]
+pub trait MediaBody: Send {
+    /// The MIME type the file was declared (or served) with, lowercase, without parameters.
+    fn mime_type(&self) -> &str;
+    fn size(&self) -> u64;
+    fn sha256(&self) -> [u8; 32];
+    /// The first bytes of the file (up to [`crate::sniff::HEAD_LEN`]).
+    fn head(&self) -> &[u8];
+    /// The next at most `max` bytes, in order from the start; empty at the end.
+    async fn next_chunk(&mut self, max: usize) -> std::io::Result<Vec<u8>>;
+}
+
+/// Why link media could not be fetched.
+#[derive(Debug)]
+pub enum FetchError {
+    /// The link failed (unreachable, an error status, too large, …): the message fails with
+    /// 131053 and this reason, as on Meta's platform.
+    Failed(String),
+    /// The request itself is refused with this error: too many uploads and fetches in flight
+    /// (throttling, worth a retry), or the server could not receive the file.
+    Refused(crate::error::ApiError),
+}
+
 /// Fetches media a business sends by `link`. The server implements it over HTTP with the
 /// address guard; a failure becomes a `failed` status with 131053, as on Meta's platform.
 #[async_trait::async_trait]
 pub trait MediaFetcher: Send + Sync + 'static {
-    /// The bytes and their MIME type, or why they could not be fetched.
-    async fn fetch(&self, url: &str) -> Result<(String, Vec<u8>), String>;
+    /// The file, received whole, with its MIME type from the link's `Content-Type`.
+    async fn fetch(&self, url: &str) -> Result<Box<dyn MediaBody>, FetchError>;
 }
 
 /// Wakes the delivery worker after a commit that queued webhook changes, so it does not wait

@@ -134,6 +134,8 @@ pub struct Config {
     pub connections: ConnectionConfig,
     /// How long message bodies and media are kept.
     pub retention: RetentionConfig,
+    /// Media uploads and link fetches: how many may be received at once.
+    pub media: MediaConfig,
     /// Webhook delivery: timeouts, retries, batching, the callback URL guard, sandbox faults.
     pub webhooks: risala_delivery::DeliveryConfig,
 }
@@ -200,6 +202,26 @@ impl RetentionConfig {
     }
 }
 
+/// Media uploads and link fetches (`[media]`). Each streams to a temporary file (in
+/// `<data_dir>/tmp` with SQLite, the system's temporary directory with PostgreSQL) and is
+/// stored in chunks of 1 MiB, so one in flight holds a few MiB of memory whatever its size.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MediaConfig {
+    /// Most uploads (`POST /{phone-number-id}/media`, `POST /customer/v1/media`) and link
+    /// fetches in flight at once, together. Default `8`; at least 1.
+    pub max_in_flight: u32,
+    /// How long one more waits for room before it is refused with Graph's throttling error
+    /// (code 4, `Retry-After: 1`). Default `10s`; `0s`: refused at once.
+    pub max_wait: String,
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        MediaConfig { max_in_flight: 8, max_wait: "10s".into() }
+    }
+}
+
 impl Default for ConnectionConfig {
     fn default() -> Self {
         ConnectionConfig {
@@ -250,6 +272,7 @@ impl Default for Config {
             tls_key: None,
             connections: ConnectionConfig::default(),
             retention: RetentionConfig::default(),
+            media: MediaConfig::default(),
             webhooks: risala_delivery::DeliveryConfig::default(),
         }
     }
@@ -337,6 +360,20 @@ impl Config {
             min_body_rate: c.min_body_rate,
             max_per_address: c.max_per_address,
         })
+    }
+
+    /// Where media are received and how many at once; an unreadable `max_wait` or a
+    /// `max_in_flight` of 0 is an error naming the key.
+    pub fn media_intake(&self) -> Result<crate::spool::MediaIntake, String> {
+        let m = &self.media;
+        let wait = parse_duration_ms(&m.max_wait)
+            .filter(|ms| *ms >= 0)
+            .ok_or_else(|| format!("media.max_wait: '{}' is not a duration like 10s, 1m", m.max_wait))?;
+        if m.max_in_flight == 0 {
+            return Err("media.max_in_flight: must be at least 1".into());
+        }
+        let dir = self.database_url.as_deref().is_none_or(str::is_empty).then(|| self.data_dir.join("tmp"));
+        Ok(crate::spool::MediaIntake::new(dir, m.max_in_flight as usize, std::time::Duration::from_millis(wait as u64)))
     }
 
     /// Whether message bodies, outbox payloads and media are encrypted at rest:
@@ -513,6 +550,16 @@ max_per_address = 256
 # Media expire as at Meta (received 7 days, uploaded 30 days) and are refused at once; their
 # bytes are deleted this long after that.
 media_after_expiry = "0s"
+
+# Media uploads and link fetches (env RISALA_MEDIA__<KEY>). Each streams to a temporary file
+# (<data_dir>/tmp with SQLite, the system's temporary directory with PostgreSQL) and is stored in
+# chunks of 1 MiB, so one in flight holds a few MiB of memory whatever the file's size.
+[media]
+# Most uploads (business and customer) and link fetches in flight at once, together; at least 1.
+max_in_flight = 8
+# How long one more waits for room before it is refused with Graph's throttling error (code 4,
+# Retry-After: 1). "0s": refused at once.
+max_wait = "10s"
 
 # Webhook delivery (env RISALA_WEBHOOKS__<KEY>, e.g. RISALA_WEBHOOKS__TIMEOUT=5s). Tables such as
 # this one come after all top-level keys.

@@ -15,6 +15,7 @@ pub mod multipart;
 pub mod net;
 pub mod openapi;
 pub mod routes;
+pub mod spool;
 pub mod state;
 pub mod templates;
 
@@ -85,6 +86,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     config.quality_config().map_err(anyhow::Error::msg)?;
     config.listener_limits().map_err(anyhow::Error::msg)?;
     config.retention.durations().map_err(anyhow::Error::msg)?;
+    config.media_intake().map_err(anyhow::Error::msg)?.prepare()?;
     if let (Some(cert), Some(key)) = (&config.tls_cert, &config.tls_key) {
         net::tls::Tls::new(cert, key).map_err(anyhow::Error::msg)?;
     }

@@ -14,11 +14,15 @@ const MB: usize = 1024 * 1024;
 /// The largest upload accepted at all (documents).
 pub const MAX_UPLOAD: usize = 100 * MB;
 
-/// Check a business upload against Meta's per-type MIME list and size limits; returns the
-/// normalised MIME type or 131053.
-pub fn check_upload(mime: &str, size: usize) -> Result<String, ApiError> {
-    let essence = mime.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let limit = match essence.as_str() {
+/// A MIME type's essence: lowercase, without parameters.
+pub fn essence(mime: &str) -> String {
+    mime.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+/// Meta's size limit for a business upload of this type (its essence), when the type is one
+/// Meta accepts.
+pub fn upload_limit(essence: &str) -> Option<usize> {
+    Some(match essence {
         "audio/aac" | "audio/amr" | "audio/mpeg" | "audio/mp4" | "audio/ogg" => 16 * MB,
         "image/jpeg" | "image/png" => 5 * MB,
         "image/webp" => 500 * 1024,
@@ -31,21 +35,30 @@ pub fn check_upload(mime: &str, size: usize) -> Result<String, ApiError> {
         | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         | "application/vnd.ms-powerpoint"
         | "application/vnd.openxmlformats-officedocument.presentationml.presentation" => 100 * MB,
-        _ => {
-            return Err(ApiError::new(
-                ErrorCode::MediaUploadError,
-                format!("type: {essence} is not a supported media type"),
-            ))
-        }
+        _ => return None,
+    })
+}
+
+/// 131053 for a file over `limit` bytes of type `essence`.
+pub fn over_limit(essence: &str, limit: usize) -> ApiError {
+    ApiError::new(ErrorCode::MediaUploadError, format!("file: the file is over the {limit}-byte limit for {essence}"))
+}
+
+/// Check a business upload against Meta's per-type MIME list and size limits; returns the
+/// normalised MIME type or 131053.
+pub fn check_upload(mime: &str, size: u64) -> Result<String, ApiError> {
+    let essence = essence(mime);
+    let Some(limit) = upload_limit(&essence) else {
+        return Err(ApiError::new(
+            ErrorCode::MediaUploadError,
+            format!("type: {essence} is not a supported media type"),
+        ));
     };
     if size == 0 {
         return Err(ApiError::new(ErrorCode::MediaUploadError, "file: the file is empty"));
     }
-    if size > limit {
-        return Err(ApiError::new(
-            ErrorCode::MediaUploadError,
-            format!("file: {size} bytes is over the {limit}-byte limit for {essence}"),
-        ));
+    if size > limit as u64 {
+        return Err(over_limit(&essence, limit));
     }
     Ok(essence)
 }
@@ -81,7 +94,7 @@ mod tests {
         assert_eq!(check_upload("image/jpeg", 10).unwrap(), "image/jpeg");
         assert_eq!(check_upload("audio/ogg; codecs=opus", 10).unwrap(), "audio/ogg");
         assert_eq!(check_upload("image/gif", 10).unwrap_err().code, ErrorCode::MediaUploadError);
-        assert!(check_upload("image/png", 5 * MB + 1).is_err());
+        assert!(check_upload("image/png", 5 * MB as u64 + 1).is_err());
         assert!(check_upload("application/pdf", 0).is_err());
     }
 }

@@ -62,6 +62,8 @@ pub struct Inner {
     pub accounts: AccountService,
     /// What the web app shows of a business's conversations.
     pub inbox: InboxService,
+    /// Where media uploads and link fetches are received, and the cap on them in flight.
+    pub intake: Arc<crate::spool::MediaIntake>,
 }
 
 impl AppState {
@@ -79,6 +81,12 @@ impl AppState {
         let tenancy = TenancyService::new(store.clone(), clock.clone());
         let hub = Arc::new(Hub::default());
         let metrics = Metrics::default();
+        // `build_state` validated the media settings.
+        let intake = Arc::new(
+            config
+                .media_intake()
+                .unwrap_or_else(|_| crate::spool::MediaIntake::new(None, 1, std::time::Duration::ZERO)),
+        );
         // `build_state` validated the webhook settings; only a broken TLS setup fails here.
         let delivery = risala_delivery::Engine::new(
             store.clone(),
@@ -98,7 +106,7 @@ impl AppState {
                 pair_rate_limit: config.pair_rate_limit,
                 // `build_state` validated the quality settings.
                 quality: config.quality_config().unwrap_or_default(),
-                fetcher: crate::fetch::LinkFetcher::new(config.mode == Mode::Sandbox)
+                fetcher: crate::fetch::LinkFetcher::new(config.mode == Mode::Sandbox, intake.clone())
                     .map(|f| Arc::new(f) as Arc<dyn risala_core::ports::MediaFetcher>)
                     .map_err(|e| tracing::error!(error = %e, "link media fetching is off"))
                     .ok(),
@@ -143,6 +151,7 @@ impl AppState {
                 privacy,
                 accounts,
                 inbox,
+                intake,
             }),
         }
     }

@@ -100,6 +100,18 @@ fn conversation(r: &Row) -> StoreResult<Conversation> {
     })
 }
 
+/// The one way every media chunk goes into the database: the place for a per-chunk transform
+/// (sealing each chunk for encryption at rest, with its media id and `seq` as associated data).
+/// Today the bytes are stored as they are.
+fn chunk_to_store(_media_id: &str, _seq: i64, data: Vec<u8>) -> StoreResult<Vec<u8>> {
+    Ok(data)
+}
+
+/// The one way every media chunk comes out of the database: the inverse of [`chunk_to_store`].
+fn chunk_from_store(_media_id: &str, _seq: i64, stored: Vec<u8>) -> StoreResult<Vec<u8>> {
+    Ok(stored)
+}
+
 fn customer(r: &Row) -> StoreResult<Customer> {
     Ok(Customer { wa_id: r.text(0)?, profile_name: r.text(1)?, created_at: r.i64(2)? })
 }
@@ -126,6 +138,7 @@ pub(crate) fn record_plan(new: &NewMessage<'_>) -> Plan {
                 &copy.source_id
             ],
         );
+        plan.push(COPY_MEDIA_CHUNKS, params![&copy.new_id, &copy.source_id]);
     }
     plan.push(
         INSERT_MESSAGE,
@@ -245,7 +258,7 @@ impl MessageStore for SqlStore {
         rows.iter().map(message).collect()
     }
 
-    async fn insert_media(&self, m: &Media, data: &[u8]) -> StoreResult<()> {
+    async fn insert_media(&self, m: &Media) -> StoreResult<()> {
         let mut plan = Plan::one(INSERT_OBJECT, params![&m.id, ObjectKind::Media.as_str(), &m.business_id]);
         plan.push(
             INSERT_MEDIA,
@@ -259,11 +272,26 @@ impl MessageStore for SqlStore {
                 m.file_size,
                 m.filename.as_deref(),
                 m.created_at,
-                m.expires_at,
-                data.to_vec()
+                m.expires_at
             ],
         );
         self.db.write(plan).await.map(|_| ())
+    }
+
+    async fn insert_media_chunk(&self, id: &str, seq: i64, data: Vec<u8>) -> StoreResult<()> {
+        if data.len() > risala_core::model::MEDIA_CHUNK {
+            return Err(StoreError::Database(format!(
+                "media chunk of {} bytes (at most {})",
+                data.len(),
+                risala_core::model::MEDIA_CHUNK
+            )));
+        }
+        let stored = chunk_to_store(id, seq, data)?;
+        self.db.write(Plan::one(INSERT_MEDIA_CHUNK, params![id, seq, stored])).await.map(|_| ())
+    }
+
+    async fn set_media_expiry(&self, id: &str, expires_at: i64) -> StoreResult<()> {
+        self.db.write(Plan::one(SET_MEDIA_EXPIRY, params![expires_at, id])).await.map(|_| ())
     }
 
     async fn media(&self, id: &str) -> StoreResult<Option<Media>> {
@@ -271,23 +299,25 @@ impl MessageStore for SqlStore {
         row.as_ref().map(media).transpose()
     }
 
-    async fn media_data(&self, id: &str) -> StoreResult<Option<Vec<u8>>> {
-        let row = self.db.query_opt(MEDIA_DATA, params![id]).await?;
-        row.map(|r| r.blob(0)).transpose()
+    async fn media_chunk(&self, id: &str, seq: i64) -> StoreResult<Option<Vec<u8>>> {
+        let row = self.db.query_opt(MEDIA_CHUNK_DATA, params![id, seq]).await?;
+        row.map(|r| chunk_from_store(id, seq, r.blob(0)?)).transpose()
     }
 
     async fn delete_media(&self, id: &str) -> StoreResult<bool> {
-        let mut plan = Plan::one(DELETE_MEDIA, params![id]);
+        let mut plan = Plan::one(DELETE_MEDIA_CHUNKS, params![id]);
+        plan.push(DELETE_MEDIA, params![id]);
         plan.push(DELETE_MEDIA_OBJECT, params![id]);
         let out = self.db.write(plan).await?;
-        Ok(out.first().is_some_and(|o| o.affected > 0))
+        Ok(out.get(1).is_some_and(|o| o.affected > 0))
     }
 
     async fn expire_media(&self, now: i64) -> StoreResult<u64> {
         let mut plan = Plan::one(EXPIRE_MEDIA_OBJECTS, params![now]);
+        plan.push(EXPIRE_MEDIA_CHUNKS, params![now]);
         plan.push(EXPIRE_MEDIA, params![now]);
         let out = self.db.write(plan).await?;
-        Ok(out.get(1).map(|o| o.affected).unwrap_or(0))
+        Ok(out.get(2).map(|o| o.affected).unwrap_or(0))
     }
 
     async fn create_customer_session(

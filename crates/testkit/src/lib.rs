@@ -203,19 +203,22 @@ impl TestApp {
         &self.demo.ids.waba_id
     }
 
-    /// Upload media as the demo business (`POST /{phone-number-id}/media`): status and body.
-    pub async fn upload_raw(&self, mime: &str, filename: &str, bytes: Vec<u8>) -> (u16, Value) {
+    /// Upload media as the demo business (`POST /{phone-number-id}/media`): the response.
+    pub async fn upload_request(&self, mime: &str, filename: &str, bytes: Vec<u8>) -> reqwest::Response {
         let part = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string()).mime_str(mime).expect("mime");
         let form = reqwest::multipart::Form::new().text("messaging_product", "whatsapp").part("file", part);
-        let r = self
-            .client
+        self.client
             .post(self.url(&format!("/v23.0/{}/media", self.phone_number_id())))
             .bearer_auth(DEMO_TOKEN)
             .multipart(form)
             .send()
             .await
-            .expect("upload request");
-        json_response(r).await
+            .expect("upload request")
+    }
+
+    /// Upload media as the demo business (`POST /{phone-number-id}/media`): status and body.
+    pub async fn upload_raw(&self, mime: &str, filename: &str, bytes: Vec<u8>) -> (u16, Value) {
+        json_response(self.upload_request(mime, filename, bytes).await).await
     }
 
     /// Upload media as the demo business; returns the media id.

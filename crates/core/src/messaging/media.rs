@@ -2,73 +2,119 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use sha2::{Digest, Sha256};
 
 use super::{MessagingService, LINK_CACHE_MS};
 use crate::error::{ApiError, ErrorCode};
 use crate::inbound;
-use crate::model::Media;
-use crate::model::PhoneNumber;
+use crate::model::{Media, PhoneNumber, MEDIA_CHUNK};
+use crate::ports::{FetchError, MediaBody};
+
+/// How long a media row being written stays before expiry removes it: the chunks are written
+/// after the row, and a crash before the last one must not leave them behind for good.
+const WRITING_MS: i64 = 60 * 60_000;
+
+/// A file whose first bytes do not match its declared type (or that is a program) is 131053.
+fn check_content(what: &str, body: &dyn MediaBody) -> Result<(), ApiError> {
+    crate::sniff::check_content(body.mime_type(), body.head())
+        .map_err(|e| ApiError::new(ErrorCode::MediaUploadError, format!("{what}: {e}")))
+}
 
 impl MessagingService {
     /// Fetch `link` media once per URL and business (cached ten minutes) and store it as the
-    /// business's media. `Ok(None)` when no fetcher is configured; a fetch failure is 131053.
+    /// business's media. `Ok(Ok(None))` when no fetcher is configured; a fetch failure is
+    /// `Ok(Err(131053))` (the message fails); `Err` refuses the request itself (too many
+    /// fetches in flight, or storage failed).
     pub(super) async fn fetch_link(
         &self,
         phone: &PhoneNumber,
         kind: &str,
         url: &str,
-    ) -> Result<Option<String>, ApiError> {
-        let Some(fetcher) = &self.config.fetcher else { return Ok(None) };
+    ) -> Result<Result<Option<String>, ApiError>, ApiError> {
+        let Some(fetcher) = &self.config.fetcher else { return Ok(Ok(None)) };
         let now = self.now();
         let key = (phone.business_id.clone(), url.to_string());
         if let Ok(cache) = self.link_cache.lock() {
             if let Some((id, at)) = cache.get(&key) {
                 if now - at < LINK_CACHE_MS {
-                    return Ok(Some(id.clone()));
+                    return Ok(Ok(Some(id.clone())));
                 }
             }
         }
         let fail = |why: String| ApiError::new(ErrorCode::MediaUploadError, format!("{kind}.link: {why}"));
-        let (mime, data) = fetcher.fetch(url).await.map_err(fail)?;
+        let mut body = match fetcher.fetch(url).await {
+            Ok(body) => body,
+            Err(FetchError::Failed(why)) => return Ok(Err(fail(why))),
+            Err(FetchError::Refused(e)) => return Err(e),
+        };
+        let mime = body.mime_type().to_string();
         let k = inbound::InboundKind::parse(kind);
         if k.is_some_and(|k| !k.accepts_mime(&mime)) {
-            return Err(fail(format!("the link serves {mime}, which cannot be sent as {kind}")));
+            return Ok(Err(fail(format!("the link serves {mime}, which cannot be sent as {kind}"))));
+        }
+        if let Err(e) = check_content(&format!("{kind}.link"), &*body) {
+            return Ok(Err(e));
         }
         let name = url.rsplit('/').next().filter(|n| !n.is_empty() && kind == "document");
-        let m = self.store_media(&phone.business_id, Some(&phone.id), None, &mime, name, &data).await?;
+        let m = self.store_media(&phone.business_id, Some(&phone.id), None, name, &mut *body).await?;
         if let Ok(mut cache) = self.link_cache.lock() {
             cache.retain(|_, (_, at)| now - *at < LINK_CACHE_MS);
             cache.insert(key, (m.id.clone(), now));
         }
-        Ok(Some(m.id))
+        Ok(Ok(Some(m.id)))
     }
 
-    /// Store uploaded bytes. `owner` is the business number or the customer that uploads.
+    /// Store a received file, chunk by chunk. `owner` is the business number or the customer
+    /// that uploads. Content that does not match its declared type is 131053.
     pub async fn store_media(
         &self,
         business_id: &str,
         phone_number_id: Option<&str>,
         owner_wa_id: Option<&str>,
-        mime_type: &str,
         filename: Option<&str>,
-        data: &[u8],
+        body: &mut dyn MediaBody,
     ) -> Result<Media, ApiError> {
+        check_content("file", body)?;
         let now = self.now();
-        let m = Media {
+        let mut m = Media {
             id: crate::ids::new_object_id(),
             business_id: business_id.to_string(),
             phone_number_id: phone_number_id.map(str::to_string),
             owner_wa_id: owner_wa_id.map(str::to_string),
-            mime_type: mime_type.to_string(),
-            sha256: STANDARD.encode(Sha256::digest(data)),
-            file_size: data.len() as i64,
+            mime_type: body.mime_type().to_string(),
+            sha256: STANDARD.encode(body.sha256()),
+            file_size: i64::try_from(body.size()).map_err(|_| ApiError::internal())?,
             filename: filename.map(str::to_string),
             created_at: now,
-            expires_at: now + self.config.media_retention_ms,
+            expires_at: now + WRITING_MS,
         };
-        self.store.insert_media(&m, data).await?;
+        self.store.insert_media(&m).await?;
+        if let Err(e) = self.write_chunks(&m, body).await {
+            // The row is still short-lived: should this delete fail too, expiry removes it.
+            let _ = self.store.delete_media(&m.id).await;
+            return Err(e);
+        }
+        m.expires_at = now + self.config.media_retention_ms;
+        self.store.set_media_expiry(&m.id, m.expires_at).await?;
         Ok(m)
+    }
+
+    async fn write_chunks(&self, m: &Media, body: &mut dyn MediaBody) -> Result<(), ApiError> {
+        let read_failed = |e: std::io::Error| ApiError::internal().with_cause(e);
+        let (mut seq, mut written) = (0i64, 0u64);
+        loop {
+            let chunk = body.next_chunk(MEDIA_CHUNK).await.map_err(read_failed)?;
+            if chunk.is_empty() {
+                break;
+            }
+            written += chunk.len() as u64;
+            self.store.insert_media_chunk(&m.id, seq, chunk).await?;
+            seq += 1;
+        }
+        if written != body.size() || seq != m.chunk_count() {
+            let e = std::io::Error::other(format!("read {written} bytes back of {}", body.size()));
+            return Err(read_failed(e));
+        }
+        Ok(())
     }
 }
 
@@ -81,9 +127,10 @@ impl MessagingService {
         }
     }
 
-    /// The bytes of stored media.
-    pub async fn media_bytes(&self, m: &Media) -> Result<Vec<u8>, ApiError> {
-        self.store.media_data(&m.id).await?.ok_or_else(|| ApiError::object_not_found(&m.id))
+    /// Chunk `seq` of stored media (see [`Media::chunk_count`]); a chunk that is missing (the
+    /// media was deleted while being read) is "not found".
+    pub async fn media_chunk(&self, m: &Media, seq: i64) -> Result<Vec<u8>, ApiError> {
+        self.store.media_chunk(&m.id, seq).await?.ok_or_else(|| ApiError::object_not_found(&m.id))
     }
 
     pub async fn delete_media(&self, m: &Media) -> Result<(), ApiError> {

@@ -407,7 +407,7 @@ impl MessagingService {
             ));
         }
         let media_ref = match msg.media_ref() {
-            Some(MediaRef::Link(url)) => match self.fetch_link(phone, msg.kind.as_str(), &url).await {
+            Some(MediaRef::Link(url)) => match self.fetch_link(phone, msg.kind.as_str(), &url).await? {
                 Ok(Some(id)) => Some(MediaRef::Id(id)),
                 Ok(None) => None,
                 Err(e) => {

@@ -99,7 +99,12 @@ pub struct Message {
     pub updated_at: Millis,
 }
 
-/// Stored media metadata (the bytes are fetched separately).
+/// Media bytes are stored in chunks of this size (the last one shorter), written and read one
+/// at a time.
+pub const MEDIA_CHUNK: usize = 1024 * 1024;
+
+/// Stored media metadata (the bytes are stored in chunks of [`MEDIA_CHUNK`], fetched
+/// separately).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Media {
     pub id: String,
@@ -114,6 +119,14 @@ pub struct Media {
     pub filename: Option<String>,
     pub created_at: Millis,
     pub expires_at: Millis,
+}
+
+impl Media {
+    /// How many chunks hold the bytes: `seq` runs from 0 to this, exclusive.
+    pub fn chunk_count(&self) -> i64 {
+        let chunk = MEDIA_CHUNK as i64;
+        (self.file_size.max(0) + chunk - 1) / chunk
+    }
 }
 
 /// A webhook change waiting in the outbox: written in the same commit as what it reports.

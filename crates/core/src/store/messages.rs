@@ -68,11 +68,20 @@ pub trait MessageStore: Send + Sync {
         limit: usize,
     ) -> StoreResult<Vec<Message>>;
 
-    async fn insert_media(&self, m: &Media, data: &[u8]) -> StoreResult<()>;
+    /// Store media's row (and its object index row). Its bytes follow with
+    /// [`MessageStore::insert_media_chunk`]; a service writes the row with a short
+    /// `expires_at` first and extends it with [`MessageStore::set_media_expiry`] once every chunk
+    /// is in, so media left half-written (a crash) expire with their chunks.
+    async fn insert_media(&self, m: &Media) -> StoreResult<()>;
+    /// Store chunk `seq` (from 0) of media `id`: at most [`MEDIA_CHUNK`] bytes.
+    async fn insert_media_chunk(&self, id: &str, seq: i64, data: Vec<u8>) -> StoreResult<()>;
+    async fn set_media_expiry(&self, id: &str, expires_at: i64) -> StoreResult<()>;
     async fn media(&self, id: &str) -> StoreResult<Option<Media>>;
-    async fn media_data(&self, id: &str) -> StoreResult<Option<Vec<u8>>>;
+    /// Chunk `seq` of media `id`, or `None` when there is no such chunk.
+    async fn media_chunk(&self, id: &str, seq: i64) -> StoreResult<Option<Vec<u8>>>;
+    /// Delete media and its chunks; false when there was none.
     async fn delete_media(&self, id: &str) -> StoreResult<bool>;
-    /// Remove media whose retention ended before `now`; returns how many.
+    /// Remove media (and chunks) whose retention ended before `now`; returns how many.
     async fn expire_media(&self, now: i64) -> StoreResult<u64>;
 
     async fn create_customer_session(

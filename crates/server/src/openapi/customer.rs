@@ -175,7 +175,8 @@ pub(super) fn paths() -> Value {
             "operationId": "customerUpload",
             "summary": "Upload media to send",
             "description": "A multipart form with one `file` part carrying its content type. At most 100 MB; \
-                an empty file is 131053, a larger one 131052, a part without a content type 131008. The id goes \
+                an empty file or content that does not match its type is 131053, a larger one 131052, a part \
+                without a content type 131008, too many uploads at once 4. The id goes \
                 into `media_id` of an image, video, audio, document or sticker message.",
             "security": session(),
             "requestBody": {"required": true, "content": {"multipart/form-data": {

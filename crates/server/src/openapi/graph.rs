@@ -83,8 +83,10 @@ pub(super) fn paths() -> Value {
                 "description": "Types and limits: audio (`audio/aac`, `audio/amr`, `audio/mpeg`, `audio/mp4`, \
                     `audio/ogg`) 16 MB; images (`image/jpeg`, `image/png`) 5 MB; stickers (`image/webp`) 500 KB; \
                     video (`video/mp4`, `video/3gpp`) 16 MB; documents (`text/plain`, `application/pdf`, Word, Excel \
-                    and PowerPoint formats) 100 MB. Anything else, or an empty or oversized file, is 131053. Media \
-                    is kept 30 days. Needs `whatsapp_business_messaging`.",
+                    and PowerPoint formats) 100 MB. Anything else, an empty or oversized file, or content that does not \
+                    match its declared type (a PDF declared `image/jpeg`) is 131053. Beyond `[media] max_in_flight` \
+                    uploads and link fetches at once: 4 with `Retry-After`. Media is kept 30 days. Needs \
+                    `whatsapp_business_messaging`.",
                 "security": business(),
                 "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {
                     "type": "object",

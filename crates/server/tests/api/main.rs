@@ -12,6 +12,7 @@ mod input_checks;
 mod limits;
 mod log_capture;
 mod media;
+mod media_streaming;
 mod messaging;
 mod openapi;
 mod operations;

@@ -6,21 +6,22 @@ use risala_core::clock::Clock;
 use risala_testkit::{assert_graph_error, engine_test, json_response, Database, Engine, TestApp, DEMO_TOKEN};
 use serde_json::json;
 
-use crate::support::{file_server, send, send_ok, CUSTOMER};
+use crate::support::{customer_in_window, file_server, send, send_ok, CUSTOMER, LINKED_PNG};
 
 async fn media(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
-    let id = app.upload("image/jpeg", b"some jpeg").await;
+    let id = app.upload("image/jpeg", b"\xFF\xD8\xFFjpeg").await;
     let (s, info) = app.get(&format!("/v23.0/{id}")).await;
     assert_eq!(s, 200, "{info}");
     assert_eq!(info["mime_type"], "image/jpeg");
-    assert_eq!(info["file_size"], "9");
+    assert_eq!(info["file_size"], "7");
     assert_eq!(info["messaging_product"], "whatsapp");
     let url = info["url"].as_str().unwrap().to_string();
     let r = app.client.get(&url).bearer_auth(DEMO_TOKEN).send().await.unwrap();
     assert_eq!(r.headers()["content-type"], "image/jpeg");
-    assert_eq!(r.bytes().await.unwrap().as_ref(), b"some jpeg");
+    assert_eq!(r.headers()["content-length"], "7");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"\xFF\xD8\xFFjpeg");
     // No token: Graph error 104.
     assert_graph_error(&json_response(app.client.get(&url).send().await.unwrap()).await, 400, 104);
     // The phone_number_id guard.
@@ -42,7 +43,7 @@ async fn media(engine: Engine) {
     assert_eq!(json_response(r).await, (200, json!({"success": true})));
     assert_graph_error(&app.get(&format!("/v23.0/{id}")).await, 400, 100);
     // Retention: 30 days after upload the media is gone.
-    let kept = app.upload("image/png", b"png").await;
+    let kept = app.upload("image/png", b"\x89PNG\r\n\x1a\n").await;
     assert_eq!(app.get(&format!("/v23.0/{kept}")).await.0, 200);
     app.post("/sandbox/v1/clock/advance", &json!({"by": "31d"})).await;
     assert_graph_error(&app.get(&format!("/v23.0/{kept}")).await, 400, 100);
@@ -65,8 +66,7 @@ async fn link_media(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
     let files = file_server().await;
-    let c = app.customer(CUSTOMER, "Alice").await;
-    c.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
+    let c = customer_in_window(&app).await;
     let mut device = c.connect().await;
     // Fetched by the server (sandbox mode allows loopback), stored, handed to the device.
     for path in ["/cat.png", "/moved.png"] {
@@ -79,7 +79,7 @@ async fn link_media(engine: Engine) {
         let media = m["image"]["id"].as_str().unwrap();
         let r =
             app.client.get(app.url(&format!("/customer/v1/media/{media}"))).bearer_auth(&c.token).send().await.unwrap();
-        assert_eq!(r.bytes().await.unwrap().as_ref(), b"\x89PNG linked");
+        assert_eq!(r.bytes().await.unwrap().as_ref(), LINKED_PNG);
     }
     // Unreachable or wrong type: accepted, then failed with 131053.
     let missing = send_ok(&app, json!({"type": "image", "image": {"link": format!("{files}/nope.png")}})).await;

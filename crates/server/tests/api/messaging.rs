@@ -21,11 +21,11 @@ async fn every_outbound_type(engine: Engine) {
     customer.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
 
     let files = file_server().await;
-    let image = app.upload("image/png", b"\x89PNG fake image").await;
+    let image = app.upload("image/png", b"\x89PNG\r\n\x1a\n fake image").await;
     let doc = app.upload("application/pdf", b"%PDF-1.4 fake").await;
     let audio = app.upload("audio/ogg", b"OggS fake").await;
-    let video = app.upload("video/mp4", b"fake mp4").await;
-    let sticker = app.upload("image/webp", b"RIFF fake webp").await;
+    let video = app.upload("video/mp4", b"\0\0\0\x18ftypmp42 fake mp4").await;
+    let sticker = app.upload("image/webp", b"RIFF\0\0\0\0WEBP fake webp").await;
     let interactive = |i: Value| json!({"type": "interactive", "interactive": i});
     let cases: Vec<Value> = vec![
         json!({"type": "text", "text": {"body": "Hello https://example.com", "preview_url": true}}),
@@ -131,7 +131,7 @@ async fn every_inbound_type(engine: Engine) {
         "action": {"buttons": [{"type": "reply", "reply": {"id": "b1", "title": "Yes"}}]}}}),
     )
     .await;
-    let media = c.upload("image/jpeg", b"jpeg bytes".to_vec()).await;
+    let media = c.upload("image/jpeg", b"\xFF\xD8\xFF jpeg bytes".to_vec()).await;
     c.send(&to, json!({"type": "image", "image": {"media_id": media, "caption": "look"}})).await;
     c.send(&to, json!({"type": "location", "location": {"latitude": 1.5, "longitude": 2.5, "name": "Home", "address": "Street"}})).await;
     c.send(&to, json!({"type": "contacts", "contacts": [{"name": {"formatted_name": "Bob", "first_name": "Bob"}, "phones": [{"phone": "+1 555 0100", "type": "HOME"}]}]})).await;
@@ -174,7 +174,7 @@ async fn every_inbound_type(engine: Engine) {
     assert_eq!(s, 200, "{info}");
     let bytes = app.client.get(info["url"].as_str().unwrap()).bearer_auth(DEMO_TOKEN).send().await.unwrap();
     assert_eq!(bytes.status(), 200);
-    assert_eq!(bytes.bytes().await.unwrap().as_ref(), b"jpeg bytes");
+    assert_eq!(bytes.bytes().await.unwrap().as_ref(), b"\xFF\xD8\xFF jpeg bytes");
 
     assert_eq!(msgs[2]["location"], json!({"latitude": 1.5, "longitude": 2.5, "name": "Home", "address": "Street"}));
     assert_eq!(msgs[3]["contacts"][0]["name"]["formatted_name"], "Bob");
@@ -488,8 +488,10 @@ async fn query_parameters(engine: Engine) {
     let r = json_response(app.client.post(&url).form(&form).send().await.unwrap()).await;
     assert_eq!(r.0, 200, "{}", r.1);
     // A media upload with only `file` in the form and messaging_product in the query.
-    let part =
-        reqwest::multipart::Part::bytes(b"\x89PNG fake".to_vec()).file_name("a.png").mime_str("image/png").unwrap();
+    let part = reqwest::multipart::Part::bytes(b"\x89PNG\r\n\x1a\n fake".to_vec())
+        .file_name("a.png")
+        .mime_str("image/png")
+        .unwrap();
     let form = reqwest::multipart::Form::new().part("file", part);
     let media = app.url(&format!("/v23.0/{}/media?messaging_product=whatsapp", app.phone_number_id()));
     let r = json_response(app.client.post(&media).bearer_auth(DEMO_TOKEN).multipart(form).send().await.unwrap()).await;

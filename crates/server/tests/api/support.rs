@@ -8,7 +8,9 @@ use serde_json::{json, Value};
 pub async fn file_server() -> String {
     use axum::routing::get;
     let app = axum::Router::new()
-        .route("/cat.png", get(|| async { ([("content-type", "image/png")], b"\x89PNG linked".to_vec()) }))
+        .route("/cat.png", get(|| async { ([("content-type", "image/png")], LINKED_PNG.to_vec()) }))
+        .route("/big.pdf", get(|| async { ([("content-type", "application/pdf")], big_pdf()) }))
+        .route("/pdf.jpg", get(|| async { ([("content-type", "image/jpeg")], b"%PDF-1.4 not an image".to_vec()) }))
         .route("/page.html", get(|| async { ([("content-type", "text/html")], "<html></html>") }))
         .route("/moved.png", get(|| async { (axum::http::StatusCode::FOUND, [("location", "/cat.png")]) }));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -17,8 +19,26 @@ pub async fn file_server() -> String {
     format!("http://{addr}")
 }
 
+/// What [`file_server`] serves at `/cat.png`.
+pub const LINKED_PNG: &[u8] = b"\x89PNG\r\n\x1a\n linked";
+
+/// What [`file_server`] serves at `/big.pdf`: a PDF of several media chunks and a bit, every
+/// byte value in it.
+pub fn big_pdf() -> Vec<u8> {
+    let mut data = b"%PDF-1.7\n".to_vec();
+    data.extend((0..6 * 1024 * 1024 + 12345).map(|i: usize| (i * 31 % 256) as u8));
+    data
+}
+
 /// The customer the messaging and media tests talk to.
 pub const CUSTOMER: &str = "15550001111";
+
+/// [`CUSTOMER`], who has just written to the demo number: the service window is open.
+pub async fn customer_in_window(app: &TestApp) -> risala_testkit::customer::TestCustomer {
+    let c = app.customer(CUSTOMER, "Alice").await;
+    c.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
+    c
+}
 
 /// `/{phone-number-id}/messages` of the demo number.
 pub fn send_path(app: &TestApp) -> String {

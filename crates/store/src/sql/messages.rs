@@ -53,12 +53,14 @@ super::statements! {
         message_cols!(),
         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
     );
-    /// A copy of stored media under a new id (`$7` is the source).
+    /// A copy of stored media under a new id (`$7` is the source); its chunks follow.
     both COPY_MEDIA = concat!(
         "INSERT INTO media (",
         media_cols!(),
-        ", data) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT), mime_type, sha256, file_size, filename, CAST($5 AS BIGINT), CAST($6 AS BIGINT), data FROM media WHERE id = $7"
+        ") SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT), mime_type, sha256, file_size, filename, CAST($5 AS BIGINT), CAST($6 AS BIGINT) FROM media WHERE id = $7"
     );
+    /// The chunks of media `$2` copied under id `$1`, inside the database.
+    both COPY_MEDIA_CHUNKS = "INSERT INTO media_chunks (media_id, seq, data) SELECT CAST($1 AS TEXT), seq, data FROM media_chunks WHERE media_id = $2";
     /// An inbound message moves the window; a message to a number that is not a customer (a
     /// failed send) opens no conversation.
     both TOUCH_CONVERSATION_INBOUND = concat!(
@@ -91,13 +93,17 @@ super::statements! {
     both INSERT_MEDIA = concat!(
         "INSERT INTO media (",
         media_cols!(),
-        ", data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
     );
+    both INSERT_MEDIA_CHUNK = "INSERT INTO media_chunks (media_id, seq, data) VALUES ($1, $2, $3)";
+    both SET_MEDIA_EXPIRY = "UPDATE media SET expires_at = $1 WHERE id = $2";
     both MEDIA = concat!("SELECT ", media_cols!(), " FROM media WHERE id = $1");
-    both MEDIA_DATA = "SELECT data FROM media WHERE id = $1";
+    both MEDIA_CHUNK_DATA = "SELECT data FROM media_chunks WHERE media_id = $1 AND seq = $2";
+    both DELETE_MEDIA_CHUNKS = "DELETE FROM media_chunks WHERE media_id = $1";
     both DELETE_MEDIA = "DELETE FROM media WHERE id = $1";
     both DELETE_MEDIA_OBJECT = "DELETE FROM objects WHERE id = $1 AND kind = 'media'";
     both EXPIRE_MEDIA_OBJECTS = "DELETE FROM objects WHERE kind = 'media' AND id IN (SELECT id FROM media WHERE expires_at <= $1)";
+    both EXPIRE_MEDIA_CHUNKS = "DELETE FROM media_chunks WHERE media_id IN (SELECT id FROM media WHERE expires_at <= $1)";
     both EXPIRE_MEDIA = "DELETE FROM media WHERE expires_at <= $1";
     both INSERT_CUSTOMER_SESSION = "INSERT INTO customer_sessions (token_hash, wa_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
     both CUSTOMER_SESSION = "SELECT wa_id FROM customer_sessions WHERE token_hash = $1 AND expires_at > $2";

@@ -110,6 +110,18 @@ impl std::ops::Deref for TestStore {
     }
 }
 
+impl TestStore {
+    /// The SQLite database file, on SQLite.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        (self.engine == Engine::Sqlite).then(|| self._scratch.sqlite_path())
+    }
+
+    /// The URL that selects this test's schema, on PostgreSQL.
+    pub fn schema_url(&self) -> Option<String> {
+        self._scratch.url.clone()
+    }
+}
+
 /// Run `body` on a fresh store on `engine`, if that engine is available here.
 pub async fn run<F, Fut>(engine: Engine, body: F)
 where

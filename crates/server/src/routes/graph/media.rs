@@ -1,13 +1,14 @@
 //! Media: `POST /{phone-number-id}/media` (multipart upload), `GET /{media-id}` (metadata and
 //! a short-lived download URL), `DELETE /{media-id}`, and the authenticated download.
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use risala_core::model::Media;
 use risala_core::model::{ObjectKind, Permission};
+use risala_core::ports::MediaBody;
 use risala_core::{ApiError, ErrorCode};
 use serde_json::{json, Value};
 
@@ -16,10 +17,11 @@ use crate::error::{GraphError, GraphResult};
 use crate::extract::{Caller, GraphQuery};
 use crate::media::{check_upload, download_url, verify_download};
 use crate::multipart::MediaUpload;
+use crate::spool::Spooled;
 use crate::state::AppState;
 
 /// Read a multipart upload: `file` (with its content type), `type`, `messaging_product`.
-pub fn read_upload(up: MediaUpload) -> Result<(String, Option<String>, Vec<u8>), ApiError> {
+pub fn read_upload(up: MediaUpload) -> Result<(String, Option<String>, Spooled), ApiError> {
     up.only_fields(&["messaging_product", "type"])?;
     match up.fields.get("messaging_product").map(String::as_str) {
         Some("whatsapp") => {}
@@ -29,7 +31,7 @@ pub fn read_upload(up: MediaUpload) -> Result<(String, Option<String>, Vec<u8>),
     let file = up.file.ok_or_else(|| ApiError::missing("file"))?;
     let declared = up.fields.get("type").filter(|t| !t.is_empty()).cloned();
     let mime = declared.or(file.content_type).ok_or_else(|| ApiError::missing("type"))?;
-    Ok((mime, file.file_name, file.bytes.to_vec()))
+    Ok((mime, file.file_name, file.body))
 }
 
 pub async fn upload(
@@ -40,9 +42,9 @@ pub async fn upload(
 ) -> GraphResult<Json<Value>> {
     resolve(&state, &caller, &id, &[ObjectKind::PhoneNumber]).await?;
     caller.require(Permission::Messaging)?;
-    let (mime, fname, data) = read_upload(upload)?;
-    let mime = check_upload(&mime, data.len())?;
-    let m = state.messaging.store_media(&caller.0.business_id, Some(&id), None, &mime, fname.as_deref(), &data).await?;
+    let (mime, fname, mut body) = read_upload(upload)?;
+    body.set_mime_type(check_upload(&mime, body.size())?);
+    let m = state.messaging.store_media(&caller.0.business_id, Some(&id), None, fname.as_deref(), &mut body).await?;
     Ok(Json(json!({"id": m.id})))
 }
 
@@ -91,16 +93,29 @@ pub async fn download(
 ) -> Result<Response, GraphError> {
     verify_download(&state, &id, q.get("exp"), q.get("sig"))?;
     let m = load(&state, &caller, &id).await?;
-    let data = state.messaging.media_bytes(&m).await?;
-    Ok(bytes_response(&m, data))
+    Ok(media_response(&state, m))
 }
 
-pub fn bytes_response(m: &Media, data: Vec<u8>) -> Response {
-    let mut resp = Body::from(data).into_response();
-    if let Ok(v) = m.mime_type.parse() {
+/// Stored media as a response: its chunks streamed one at a time, with its length and type.
+pub fn media_response(state: &AppState, m: Media) -> Response {
+    let (messaging, count, length) = (state.messaging.clone(), m.chunk_count(), m.file_size);
+    let (mime, filename) = (m.mime_type.clone(), m.filename.clone());
+    let chunks = futures_util::stream::try_unfold((m, 0), move |(m, seq)| {
+        let messaging = messaging.clone();
+        async move {
+            if seq >= count {
+                return Ok(None);
+            }
+            let chunk = messaging.media_chunk(&m, seq).await?;
+            Ok::<_, ApiError>(Some((Bytes::from(chunk), (m, seq + 1))))
+        }
+    });
+    let mut resp = Body::from_stream(chunks).into_response();
+    resp.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    if let Ok(v) = mime.parse() {
         resp.headers_mut().insert(header::CONTENT_TYPE, v);
     }
-    if let Some(f) = &m.filename {
+    if let Some(f) = &filename {
         if let Ok(v) = format!("attachment; filename=\"{}\"", f.replace('"', "")).parse() {
             resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
         }
