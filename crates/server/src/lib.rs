@@ -117,6 +117,7 @@ pub async fn serve(
     let janitor = tokio::spawn(expire_media(state.clone()));
     let template_clock = tokio::spawn(templates::sweep(state.clone()));
     let quality_clock = tokio::spawn(quality_sweep(state.clone()));
+    let ttl_clock = tokio::spawn(expire_undelivered(state.clone()));
     // The webhook worker runs while the server serves; it stops (finishing in-flight POSTs)
     // when shutdown begins.
     let worker = state.delivery.start();
@@ -135,6 +136,7 @@ pub async fn serve(
     janitor.abort();
     template_clock.abort();
     quality_clock.abort();
+    ttl_clock.abort();
     if let Err(e) = store.checkpoint().await {
         tracing::warn!(error = %e, "checkpoint at shutdown failed");
     }
@@ -150,6 +152,22 @@ async fn quality_sweep(state: AppState) {
         tick.tick().await;
         if let Err(e) = state.messaging.quality().sweep().await {
             tracing::warn!(error = %e, "quality sweep failed");
+        }
+    }
+}
+
+/// Messages still undelivered when their time-to-live ends are dropped (a failed status
+/// webhook), checked as often as due template changes, by the server's clock (the sandbox clock
+/// included). A device that connects meanwhile is not given them (its backlog checks the TTL).
+async fn expire_undelivered(state: AppState) {
+    let mut tick = tokio::time::interval(templates::SWEEP_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match state.messaging.expire_undelivered().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(dropped = n, "undelivered messages past their time-to-live dropped"),
+            Err(e) => tracing::warn!(error = %e, "dropping expired undelivered messages failed"),
         }
     }
 }

@@ -23,6 +23,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (14, "rating_change_token", include_str!("../migrations/sqlite/0014_rating_change_token.sql")),
     (15, "sign_in_lockout", include_str!("../migrations/sqlite/0015_sign_in_lockout.sql")),
     (20, "token_expiry", include_str!("../migrations/sqlite/0020_token_expiry.sql")),
+    (21, "template_ttl", include_str!("../migrations/sqlite/0021_template_ttl.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -41,6 +42,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (14, "rating_change_token", include_str!("../migrations/postgres/0014_rating_change_token.sql")),
     (15, "sign_in_lockout", include_str!("../migrations/postgres/0015_sign_in_lockout.sql")),
     (20, "token_expiry", include_str!("../migrations/postgres/0020_token_expiry.sql")),
+    (21, "template_ttl", include_str!("../migrations/postgres/0021_template_ttl.sql")),
 ];
 
 /// The highest migration version this build knows.
