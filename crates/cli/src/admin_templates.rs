@@ -181,7 +181,7 @@ pub async fn run(cmd: TemplateCmd, config: &Config) -> anyhow::Result<()> {
                 ..Default::default()
             };
             let page = PageRequest { limit: 1000, ..Default::default() };
-            let list = svc.list(&waba, &filter, &page).await.map_err(err)?;
+            let list = svc.list(&waba, &filter, &Default::default(), &page).await.map_err(err)?;
             if json {
                 let v: Vec<_> = list.items.iter().map(info).collect();
                 println!("{}", serde_json::to_string_pretty(&v)?);

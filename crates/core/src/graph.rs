@@ -65,6 +65,23 @@ pub fn project(
     default: &[&str],
     node_type: &str,
 ) -> Result<Value, ApiError> {
+    project_node(all, fields, &Node { name: node_type, default, optional: &[] })
+}
+
+/// A node type as `fields=` sees it: its name (in errors), the fields answered without
+/// `fields=`, and the fields it knows that a node may lack. Graph omits a known field that
+/// has no value on a node instead of failing; only a field the type does not have is 100.
+#[derive(Debug, Clone, Copy)]
+pub struct Node<'a> {
+    pub name: &'a str,
+    pub default: &'a [&'a str],
+    pub optional: &'a [&'a str],
+}
+
+/// [`project`] for a [`Node`]: a requested field of `node.optional` that `all` lacks is left
+/// out.
+pub fn project_node(all: &Map<String, Value>, fields: Option<&[FieldSel]>, node: &Node) -> Result<Value, ApiError> {
+    let (default, node_type) = (node.default, node.name);
     let mut out = Map::new();
     if let Some(id) = all.get("id") {
         out.insert("id".into(), id.clone());
@@ -83,6 +100,7 @@ pub fn project(
                     Some(v) => {
                         out.insert(f.name.clone(), v.clone());
                     }
+                    None if node.optional.contains(&f.name.as_str()) => {}
                     None => {
                         return Err(ApiError::invalid(format!(
                             "Tried accessing nonexisting field ({}) on node type ({node_type})",
@@ -317,6 +335,16 @@ mod tests {
         assert!(parse_fields("a,(b").is_err());
         assert!(parse_fields("a)").is_err());
         assert!(parse_fields("a,-b").is_err());
+    }
+
+    #[test]
+    fn projection_leaves_out_known_absent_fields() {
+        let all = json!({"id": "1", "a": 1}).as_object().unwrap().clone();
+        let node = Node { name: "T", default: &["a"], optional: &["b"] };
+        let sel = parse_fields("a,b").unwrap();
+        assert_eq!(project_node(&all, Some(&sel), &node).unwrap(), json!({"id": "1", "a": 1}));
+        let sel = parse_fields("a,c").unwrap();
+        assert!(project_node(&all, Some(&sel), &node).unwrap_err().details.contains("(c)"));
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub mod openapi;
 pub mod routes;
 pub mod spool;
 pub mod state;
-pub mod templates;
+pub mod sweeps;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -157,10 +157,13 @@ pub async fn serve(
         _ => None,
     };
     let reloader = tls.clone().map(|t| tokio::spawn(t.reload_on_sighup()));
-    let janitor = tokio::spawn(expire_media(state.clone()));
-    let template_clock = tokio::spawn(templates::sweep(state.clone()));
-    let quality_clock = tokio::spawn(quality_sweep(state.clone()));
-    let retention = tokio::spawn(retention_sweep(state.clone()));
+    let sweeps = [
+        tokio::spawn(sweeps::media(state.clone())),
+        tokio::spawn(sweeps::templates(state.clone())),
+        tokio::spawn(sweeps::quality(state.clone())),
+        tokio::spawn(sweeps::retention(state.clone())),
+        tokio::spawn(sweeps::undelivered(state.clone())),
+    ];
     // The webhook worker runs while the server serves; it stops (finishing in-flight POSTs)
     // when shutdown begins.
     let worker = state.delivery.start();
@@ -176,57 +179,11 @@ pub async fn serve(
     if let Some(r) = reloader {
         r.abort();
     }
-    janitor.abort();
-    template_clock.abort();
-    quality_clock.abort();
-    retention.abort();
+    for sweep in sweeps {
+        sweep.abort();
+    }
     if let Err(e) = store.checkpoint().await {
         tracing::warn!(error = %e, "checkpoint at shutdown failed");
     }
     served
-}
-
-/// Due messaging limit upgrades, and ratings that recover as blocks and reports age, every
-/// minute (reads of a number and sends at the limit apply them at once too).
-async fn quality_sweep(state: AppState) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        if let Err(e) = state.messaging.quality().sweep().await {
-            tracing::warn!(error = %e, "quality sweep failed");
-        }
-    }
-}
-
-/// Message bodies past `[retention] message_bodies` become tombstones, looked for every second
-/// like the template clock (by the service clock: the sandbox clock moves it). With retention
-/// unset it reads nothing; with it set, one look is a range of the partial index of kept bodies.
-async fn retention_sweep(state: AppState) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        match state.privacy.sweep().await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(bodies = n, "message bodies past their retention removed"),
-            Err(e) => tracing::warn!(error = %e, "retention sweep failed"),
-        }
-    }
-}
-
-/// Media past its retention is refused at once (reads check `expires_at`); this task
-/// reclaims its storage every minute, `[retention] media_after_expiry` later.
-async fn expire_media(state: AppState) {
-    use risala_core::clock::Clock;
-    let grace = state.config.retention.durations().map(|d| d.1).unwrap_or(0);
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-    loop {
-        tick.tick().await;
-        match state.store.expire_media(state.clock.now_ms().saturating_sub(grace)).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(removed = n, "expired media removed"),
-            Err(e) => tracing::warn!(error = %e, "media expiry failed"),
-        }
-    }
 }

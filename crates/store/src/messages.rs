@@ -70,6 +70,7 @@ pub(crate) fn message(r: &Row) -> StoreResult<Message> {
             .map_err(|e| StoreError::Database(e.to_string()))?,
         created_at: r.i64(12)?,
         updated_at: r.i64(13)?,
+        expires_at: r.opt_i64(14)?,
     })
 }
 
@@ -156,7 +157,8 @@ pub(crate) fn record_plan(new: &NewMessage<'_>) -> Plan {
             &m.status,
             m.error.as_ref().map(|e| e.to_string()),
             m.created_at,
-            m.updated_at
+            m.updated_at,
+            m.expires_at
         ],
     );
     let sql = match m.direction {
@@ -239,8 +241,13 @@ impl MessageStore for SqlStore {
         Ok(out.first().is_some_and(|o| o.affected > 0))
     }
 
-    async fn undelivered(&self, wa_id: &str, limit: usize) -> StoreResult<Vec<Message>> {
-        let rows = self.db.query(UNDELIVERED, params![wa_id, limit as i64]).await?;
+    async fn undelivered(&self, wa_id: &str, now: i64, limit: usize) -> StoreResult<Vec<Message>> {
+        let rows = self.db.query(UNDELIVERED, params![wa_id, now, limit as i64]).await?;
+        rows.iter().map(message).collect()
+    }
+
+    async fn expired_undelivered(&self, now: i64, limit: usize) -> StoreResult<Vec<Message>> {
+        let rows = self.db.query(EXPIRED_UNDELIVERED, params![now, limit as i64]).await?;
         rows.iter().map(message).collect()
     }
 

@@ -43,6 +43,9 @@ fn template(r: &Row) -> StoreResult<Template> {
         approved_edits: serde_json::from_str(&r.text(21)?)
             .map_err(|e| StoreError::Database(format!("template approved_edits: {e}")))?,
         status_before: r.opt_wire(22)?,
+        message_send_ttl_seconds: r.opt_i64(23)?,
+        sub_category: r.opt_wire(24)?,
+        cta_url_link_tracking_opted_out: r.opt_bool(25)?,
     })
 }
 
@@ -92,7 +95,10 @@ impl TemplateStore for SqlStore {
                 t.created_at,
                 t.updated_at,
                 edits_json(&t.approved_edits),
-                t.status_before
+                t.status_before,
+                t.message_send_ttl_seconds,
+                t.sub_category,
+                t.cta_url_link_tracking_opted_out
             ],
         );
         for r in outbox {
@@ -123,6 +129,8 @@ impl TemplateStore for SqlStore {
                 t.updated_at,
                 edits_json(&t.approved_edits),
                 t.status_before,
+                t.message_send_ttl_seconds,
+                t.cta_url_link_tracking_opted_out,
                 &t.id,
                 u.expected_version
             ],

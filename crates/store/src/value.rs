@@ -3,7 +3,9 @@
 use std::error::Error;
 
 use bytes::BytesMut;
-use risala_core::model::{MessageStatus, ParameterFormat, TemplateCategory, TemplateQuality, TemplateStatus, WireName};
+use risala_core::model::{
+    MessageStatus, ParameterFormat, TemplateCategory, TemplateQuality, TemplateStatus, TemplateSubCategory, WireName,
+};
 use risala_core::StoreError;
 use tokio_postgres::types::{to_sql_checked, IsNull, ToSql, Type};
 
@@ -73,7 +75,7 @@ macro_rules! wire_names {
         }
     )*};
 }
-wire_names!(MessageStatus, TemplateStatus, TemplateQuality, TemplateCategory, ParameterFormat);
+wire_names!(MessageStatus, TemplateStatus, TemplateQuality, TemplateCategory, ParameterFormat, TemplateSubCategory);
 
 /// Build a `Vec<Value>` from mixed arguments.
 #[macro_export]
@@ -149,6 +151,10 @@ impl Row {
 
     pub fn bool(&self, i: usize) -> Result<bool, StoreError> {
         Ok(self.i64(i)? != 0)
+    }
+
+    pub fn opt_bool(&self, i: usize) -> Result<Option<bool>, StoreError> {
+        Ok(self.opt_i64(i)?.map(|n| n != 0))
     }
 
     pub fn blob(&self, i: usize) -> Result<Vec<u8>, StoreError> {

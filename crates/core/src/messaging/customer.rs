@@ -76,6 +76,7 @@ impl MessagingService {
             error: None,
             created_at: now,
             updated_at: now,
+            expires_at: None,
         };
         let outbox = [self.outbox(&phone, wa_id, "messages", value, now)];
         self.store
@@ -142,6 +143,12 @@ impl MessagingService {
         }
         let phone = self.phone(&m.phone_number_id).await?.ok_or_else(ApiError::internal)?;
         let now = self.now();
+        // Too late: the message's time-to-live ended before the device acknowledged it, so it
+        // was dropped (the sweep may not have run yet).
+        if m.status == MessageStatus::Sent && m.expires_at.is_some_and(|e| e <= now) {
+            self.drop_expired(&phone, &m, now).await?;
+            return Ok(false);
+        }
         let mut rows = Vec::new();
         // A read straight from sent also reports delivered first, as a device would.
         if to == MessageStatus::Read && m.status == MessageStatus::Sent {
@@ -156,8 +163,45 @@ impl MessagingService {
         Ok(changed)
     }
 
-    /// Outbound messages waiting for this customer's device.
+    /// Outbound messages waiting for this customer's device (not those whose time-to-live
+    /// ended).
     pub async fn undelivered(&self, wa_id: &str) -> Result<Vec<Message>, ApiError> {
-        Ok(self.store.undelivered(wa_id, 1000).await?)
+        Ok(self.store.undelivered(wa_id, self.now(), 1000).await?)
+    }
+
+    /// Drop every message still undelivered when its time-to-live ended (Meta: "undelivered
+    /// within TTL → dropped"): each fails with 131026 in a `failed` status webhook, is never
+    /// delivered afterwards, and is not charged (charges are made on delivery). Returns how
+    /// many were dropped.
+    pub async fn expire_undelivered(&self) -> Result<usize, ApiError> {
+        let now = self.now();
+        let mut dropped = 0;
+        for m in self.store.expired_undelivered(now, 500).await? {
+            let Some(phone) = self.phone(&m.phone_number_id).await? else { continue };
+            dropped += usize::from(self.drop_expired(&phone, &m, now).await?);
+        }
+        Ok(dropped)
+    }
+
+    /// Fail one message whose time-to-live ended while it waited for the device.
+    async fn drop_expired(&self, phone: &PhoneNumber, m: &Message, now: Millis) -> Result<bool, ApiError> {
+        let ttl_s = m.expires_at.map(|e| (e - m.created_at) / 1000).unwrap_or_default();
+        let error = ApiError::new(
+            ErrorCode::Undeliverable,
+            format!("Message undeliverable: it was not delivered to the user's device within its time-to-live of {ttl_s} seconds, so it was dropped."),
+        );
+        let row = self.status_row(phone, m, MessageStatus::Failed, Some(&error), now);
+        let change = StatusChange {
+            message_id: m.id.clone(),
+            from: &[MessageStatus::Sent],
+            to: MessageStatus::Failed,
+            error: Some(WebhookError::from_api(&error).to_json()),
+            at: now,
+        };
+        let changed = self.store.change_status(&change, &[row]).await?;
+        if changed {
+            self.notifier.outbox_written();
+        }
+        Ok(changed)
     }
 }

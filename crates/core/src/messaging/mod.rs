@@ -384,6 +384,8 @@ impl MessagingService {
         // A template is looked up, checked and rendered: the customer receives the rendering.
         let mut template_id = None;
         let mut template_category = None;
+        // Meta's default time-to-live of a message; a template's own TTL replaces it.
+        let mut ttl_ms = crate::model::THIRTY_DAYS_MS;
         if msg.kind == outbound::MessageKind::Template {
             let templates = crate::templates::TemplateService::new(
                 self.store.clone(),
@@ -394,6 +396,7 @@ impl MessagingService {
             content = prepared.content;
             template_category = content["category"].as_str().map(str::to_string);
             media_copy = prepared.media_copy;
+            ttl_ms = prepared.ttl_ms;
             template_id = Some(prepared.template_id);
         }
         let mut failure: Option<ApiError> = None;
@@ -514,6 +517,7 @@ impl MessagingService {
             error: failure.as_ref().map(|e| WebhookError::from_api(e).to_json()),
             created_at: now,
             updated_at: now,
+            expires_at: Some(now + ttl_ms),
         };
         let pricing = match failure {
             None => Some(self.price(phone, &wa_id, template_category.as_deref(), last_inbound, now).await?),

@@ -97,6 +97,9 @@ pub struct Message {
     pub error: Option<Value>,
     pub created_at: Millis,
     pub updated_at: Millis,
+    /// Outbound: when an undelivered message is dropped (its time-to-live ends); `None` for
+    /// inbound messages.
+    pub expires_at: Option<Millis>,
 }
 
 /// Media bytes are stored in chunks of this size (the last one shorter), written and read one

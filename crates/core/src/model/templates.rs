@@ -39,6 +39,15 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// A template's sub-category (`sub_category` on create): Meta's payment templates, both
+    /// UTILITY.
+    TemplateSubCategory {
+        OrderDetails => "ORDER_DETAILS",
+        OrderStatus => "ORDER_STATUS",
+    }
+}
+
+wire_enum! {
     /// A template's quality score (`quality_score.score`).
     TemplateQuality {
         Unknown => "UNKNOWN",
@@ -82,6 +91,23 @@ pub const EDIT_WINDOW_MS: Millis = 30 * 86_400_000;
 /// Most template creations per WABA in a moving hour.
 pub const MAX_CREATIONS_PER_HOUR: i64 = 100;
 
+/// Meta's limits of `message_send_ttl_seconds` per category, in seconds (inclusive).
+pub fn ttl_range(category: TemplateCategory) -> (i64, i64) {
+    match category {
+        TemplateCategory::Authentication => (30, 900),
+        TemplateCategory::Utility => (30, 43_200),
+        TemplateCategory::Marketing => (43_200, 2_592_000),
+    }
+}
+
+/// `message_send_ttl_seconds = -1`: the 30-day TTL (authentication and utility only).
+pub const TTL_THIRTY_DAYS: i64 = -1;
+/// Default delivery TTL of a template message without `message_send_ttl_seconds`: 10 minutes
+/// for authentication templates, 30 days otherwise.
+pub const DEFAULT_AUTH_TTL_MS: Millis = 600_000;
+/// 30 days, the TTL of every other message.
+pub const THIRTY_DAYS_MS: Millis = 30 * 86_400_000;
+
 /// A message template: one name in one language.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
@@ -109,6 +135,13 @@ pub struct Template {
     pub paused_until: Option<Millis>,
     /// When a pending automatic review is decided (`None`: waits for an operator).
     pub review_due_at: Option<Millis>,
+    /// `message_send_ttl_seconds` (create or edit): how long a message from this template may
+    /// wait for the customer's device; `-1` is 30 days.
+    pub message_send_ttl_seconds: Option<i64>,
+    /// `sub_category` given at creation.
+    pub sub_category: Option<TemplateSubCategory>,
+    /// `cta_url_link_tracking_opted_out` (create or edit).
+    pub cta_url_link_tracking_opted_out: Option<bool>,
     /// The create request's `allow_category_change` (default true).
     pub allow_category_change: bool,
     pub last_edited_at: Option<Millis>,
@@ -138,6 +171,17 @@ impl Template {
 
     pub fn is_named(&self) -> bool {
         self.parameter_format == ParameterFormat::Named
+    }
+
+    /// How long a message from this template may wait for delivery before it is dropped:
+    /// its `message_send_ttl_seconds`, else Meta's default for the category.
+    pub fn delivery_ttl_ms(&self) -> Millis {
+        match self.message_send_ttl_seconds {
+            Some(TTL_THIRTY_DAYS) => THIRTY_DAYS_MS,
+            Some(s) => s * 1000,
+            None if self.category == TemplateCategory::Authentication => DEFAULT_AUTH_TTL_MS,
+            None => THIRTY_DAYS_MS,
+        }
     }
 
     /// The id as a number, as webhooks carry it.

@@ -57,8 +57,12 @@ pub trait MessageStore: Send + Sync {
     /// Apply a status change and queue its webhooks; false (and nothing queued) when the
     /// message was not in an allowed state.
     async fn change_status(&self, change: &StatusChange, outbox: &[OutboxRow]) -> StoreResult<bool>;
-    /// Outbound messages to `wa_id` still waiting for a device (status `sent`), oldest first.
-    async fn undelivered(&self, wa_id: &str, limit: usize) -> StoreResult<Vec<Message>>;
+    /// Outbound messages to `wa_id` still waiting for a device (status `sent`) whose
+    /// time-to-live has not ended at `now`, oldest first.
+    async fn undelivered(&self, wa_id: &str, now: i64, limit: usize) -> StoreResult<Vec<Message>>;
+    /// Outbound messages still waiting for a device whose time-to-live ended at `now`, the
+    /// longest expired first.
+    async fn expired_undelivered(&self, now: i64, limit: usize) -> StoreResult<Vec<Message>>;
     /// Messages of one chat, newest first, with `seq < before`.
     async fn chat_history(
         &self,

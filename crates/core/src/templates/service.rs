@@ -64,6 +64,8 @@ pub struct PreparedSend {
     pub content: Value,
     /// A copy of a header image/video/document sent by id, for the customer.
     pub media_copy: Option<MediaCopy>,
+    /// How long the message may wait for the customer's device ([`Template::delivery_ttl_ms`]).
+    pub ttl_ms: Millis,
 }
 
 #[derive(Clone)]
@@ -78,9 +80,44 @@ pub struct TemplateService {
 
 pub(super) type Change = Option<(Template, Vec<OutboxRow>, bool)>;
 
-/// What `summary=` may ask of a template list (Meta also has `are_translations_complete`,
-/// which Risala does not compute: asking for it is an error, not a made-up answer).
-pub const SUMMARY_FIELDS: &[&str] = &["total_count", "message_template_count", "message_template_limit"];
+/// What `summary=` may ask of a template list.
+pub const SUMMARY_FIELDS: &[&str] =
+    &["total_count", "message_template_count", "message_template_limit", "are_translations_complete"];
+
+/// The list filters over a template's content and quality: `content` (a case-insensitive
+/// substring of the body text), `name_or_content` (of the name or the body text) and
+/// `quality_score` (any of these scores). Empty: every template.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TemplateSearch {
+    pub content: Option<String>,
+    pub name_or_content: Option<String>,
+    pub quality_scores: Vec<TemplateQuality>,
+}
+
+impl TemplateSearch {
+    pub fn is_empty(&self) -> bool {
+        self.content.is_none() && self.name_or_content.is_none() && self.quality_scores.is_empty()
+    }
+
+    pub fn matches(&self, t: &Template) -> bool {
+        let has = |hay: &str, needle: &str| hay.to_lowercase().contains(&needle.to_lowercase());
+        self.content.as_deref().is_none_or(|c| has(t.body_text(), c))
+            && self.name_or_content.as_deref().is_none_or(|c| has(&t.name, c) || has(t.body_text(), c))
+            && (self.quality_scores.is_empty() || self.quality_scores.contains(&t.quality_score))
+    }
+}
+
+/// `are_translations_complete`: every template name of the WABA exists in every language the
+/// WABA's templates use (true for a WABA without templates).
+pub fn translations_complete(templates: &[Template]) -> bool {
+    use std::collections::{BTreeMap, BTreeSet};
+    let languages: BTreeSet<&str> = templates.iter().map(|t| t.language.as_str()).collect();
+    let mut by_name: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for t in templates {
+        by_name.entry(t.name.as_str()).or_default().insert(t.language.as_str());
+    }
+    by_name.values().all(|l| *l == languages)
+}
 
 /// Apply a review decision.
 fn decided(t: &Template, d: Decision, now: Millis) -> (Template, Vec<OutboxRow>) {
@@ -257,6 +294,9 @@ impl TemplateService {
             pause_count: 0,
             paused_until: None,
             review_due_at: self.due_at(now),
+            message_send_ttl_seconds: spec.message_send_ttl_seconds,
+            sub_category: spec.sub_category,
+            cta_url_link_tracking_opted_out: spec.cta_url_link_tracking_opted_out,
             allow_category_change: spec.allow_category_change,
             last_edited_at: None,
             approved_edits: Vec::new(),
@@ -279,52 +319,93 @@ impl TemplateService {
         }
     }
 
-    /// `GET /{waba-id}/message_templates`: live templates, due changes applied first.
+    /// `GET /{waba-id}/message_templates`: live templates, due changes applied first. The
+    /// store filters by `filter`; a `search` is applied here, over every template that passes.
     pub async fn list(
         &self,
         waba_id: &str,
         filter: &TemplateFilter,
+        search: &TemplateSearch,
         page: &PageRequest,
     ) -> Result<Page<Template>, ApiError> {
         self.apply_due().await?;
-        Ok(self.store.page_templates(waba_id, filter, page).await?)
+        if search.is_empty() {
+            return Ok(self.store.page_templates(waba_id, filter, page).await?);
+        }
+        let found = self.all_templates(waba_id, filter, search).await?;
+        Ok(crate::graph::page_in_memory(&found, |t| &t.id, page))
     }
 
-    /// The `summary` fields of a template list that `names` asks for (of [`SUMMARY_FIELDS`]):
-    /// how many templates pass `filter` (`total_count`), how many live templates the WABA holds
-    /// (`message_template_count`), and its limit (`message_template_limit`).
-    pub async fn summary(&self, waba_id: &str, filter: &TemplateFilter, names: &[String]) -> Result<Value, ApiError> {
-        let mut total = 0usize;
+    /// Every live template of a WABA that passes `filter` and `search`, in id order.
+    async fn all_templates(
+        &self,
+        waba_id: &str,
+        filter: &TemplateFilter,
+        search: &TemplateSearch,
+    ) -> Result<Vec<Template>, ApiError> {
+        let mut out = Vec::new();
         let mut page = PageRequest { limit: 1000, ..Default::default() };
         loop {
             let p = self.store.page_templates(waba_id, filter, &page).await?;
-            total += p.items.len();
             page.after = p.items.last().map(|t| t.id.clone());
+            out.extend(p.items.into_iter().filter(|t| search.matches(t)));
             if !p.has_more_after || page.after.is_none() {
                 break;
             }
         }
+        Ok(out)
+    }
+
+    /// The `summary` fields of a template list that `names` asks for (of [`SUMMARY_FIELDS`]):
+    /// how many templates pass the filters (`total_count`), how many live templates the WABA
+    /// holds (`message_template_count`), its limit (`message_template_limit`), and whether
+    /// every name exists in every language (`are_translations_complete`, over the whole WABA:
+    /// [`translations_complete`]).
+    pub async fn summary(
+        &self,
+        waba_id: &str,
+        filter: &TemplateFilter,
+        search: &TemplateSearch,
+        names: &[String],
+    ) -> Result<Value, ApiError> {
+        let total = self.all_templates(waba_id, filter, search).await?.len();
         let live = self.store.count_templates(waba_id).await?;
         let limit = self.store.waba_settings(waba_id).await?.template_limit();
+        let complete = match names.iter().any(|n| n == "are_translations_complete") {
+            true => {
+                let every = self.all_templates(waba_id, &TemplateFilter::default(), &TemplateSearch::default()).await?;
+                translations_complete(&every)
+            }
+            false => true,
+        };
         let all = serde_json::json!({
             "total_count": total,
             "message_template_count": live,
             "message_template_limit": limit,
+            "are_translations_complete": complete,
         });
         Ok(Value::Object(names.iter().filter_map(|n| Some((n.clone(), all.get(n)?.clone()))).collect()))
     }
 
-    /// `POST /{template-id}` with `components` and/or `category`.
+    /// `POST /{template-id}` with `components` and/or `category` (content: reviewed again), and/or
+    /// the settings `message_send_ttl_seconds` and `cta_url_link_tracking_opted_out` (applied
+    /// at once, no review: they do not change what the customer reads).
     pub async fn edit(&self, id: &str, body: &Map<String, Value>) -> Result<Template, ApiError> {
+        validate::only_keys(body, validate::EDIT_KEYS)?;
         let category = match body.get("category") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(parse_category(s)?),
             Some(_) => return Err(ApiError::invalid("category: must be a string.")),
         };
         let components = body.get("components").filter(|v| !v.is_null());
-        if category.is_none() && components.is_none() {
-            return Err(ApiError::invalid("Give components and/or category to edit a template."));
+        let ttl = body.get("message_send_ttl_seconds").filter(|v| !v.is_null());
+        let link_tracking = validate::parse_link_tracking(body)?;
+        if category.is_none() && components.is_none() && ttl.is_none() && link_tracking.is_none() {
+            return Err(ApiError::invalid(
+                "Give components, category, message_send_ttl_seconds and/or cta_url_link_tracking_opted_out to edit a template.",
+            ));
         }
+        let content = category.is_some() || components.is_some();
         let t = self
             .transition(id, |t, now| {
                 if let Some(n) = self.due_change(t, now) {
@@ -339,6 +420,19 @@ impl TemplateService {
                         }
                     }
                 }
+                let new_category = category.unwrap_or(t.category);
+                // The TTL is checked against the category the template will have; a kept TTL
+                // must still fit a new category.
+                let new_ttl = match ttl {
+                    Some(v) => validate::parse_ttl(Some(v), new_category)?,
+                    None => validate::parse_ttl(t.message_send_ttl_seconds.map(Value::from).as_ref(), new_category)?,
+                };
+                if !content {
+                    let mut n = t.clone();
+                    n.message_send_ttl_seconds = new_ttl;
+                    n.cta_url_link_tracking_opted_out = link_tracking.or(t.cta_url_link_tracking_opted_out);
+                    return Ok(Some((n, Vec::new(), false)));
+                }
                 match t.status {
                     TemplateStatus::Approved | TemplateStatus::Rejected | TemplateStatus::Paused => {}
                     other => {
@@ -347,7 +441,6 @@ impl TemplateService {
                         )))
                     }
                 }
-                let new_category = category.unwrap_or(t.category);
                 // Only edits of APPROVED templates are limited (REJECTED and PAUSED: any number).
                 let mut approved_edits = t.approved_edits.clone();
                 if t.status == TemplateStatus::Approved {
@@ -369,6 +462,8 @@ impl TemplateService {
                 };
                 let mut n = t.clone();
                 n.category = new_category;
+                n.message_send_ttl_seconds = new_ttl;
+                n.cta_url_link_tracking_opted_out = link_tracking.or(t.cta_url_link_tracking_opted_out);
                 n.previous_category = None;
                 n.components = comps;
                 n.status = TemplateStatus::Pending;
@@ -583,7 +678,7 @@ impl TemplateService {
                 expires_at: media.expires_at,
             });
         }
-        Ok(PreparedSend { template_id: t.id, content, media_copy })
+        Ok(PreparedSend { ttl_ms: t.delivery_ttl_ms(), template_id: t.id, content, media_copy })
     }
 }
 
@@ -611,6 +706,9 @@ pub async fn seed_hello_world(store: &dyn Store, waba: &Waba, now: Millis) -> Re
         pause_count: 0,
         paused_until: None,
         review_due_at: None,
+        message_send_ttl_seconds: None,
+        sub_category: None,
+        cta_url_link_tracking_opted_out: None,
         allow_category_change: true,
         last_edited_at: None,
         approved_edits: Vec::new(),

@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 
 use super::{distinct_names, invalid, is_language, placeholders};
 use crate::error::ApiError;
-use crate::model::{ParameterFormat, TemplateCategory};
+use crate::model::{ttl_range, ParameterFormat, TemplateCategory, TemplateSubCategory, TTL_THIRTY_DAYS};
 
 /// A parsed create request.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,6 +18,85 @@ pub struct NewTemplate {
     pub parameter_format: ParameterFormat,
     pub components: Value,
     pub allow_category_change: bool,
+    pub message_send_ttl_seconds: Option<i64>,
+    pub sub_category: Option<TemplateSubCategory>,
+    pub cta_url_link_tracking_opted_out: Option<bool>,
+}
+
+/// The top-level keys of a create request; any other is an error naming it.
+pub const CREATE_KEYS: &[&str] = &[
+    "name",
+    "language",
+    "category",
+    "parameter_format",
+    "allow_category_change",
+    "components",
+    "message_send_ttl_seconds",
+    "sub_category",
+    "cta_url_link_tracking_opted_out",
+];
+
+/// The top-level keys of an edit (`POST /{template-id}`); `name` and `language` only when
+/// unchanged.
+pub const EDIT_KEYS: &[&str] =
+    &["name", "language", "category", "components", "message_send_ttl_seconds", "cta_url_link_tracking_opted_out"];
+
+/// Error 100 for the first key of `body` that is not in `known`.
+pub fn only_keys(body: &Map<String, Value>, known: &[&str]) -> Res<()> {
+    match body.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(k) => {
+            Err(invalid(format!("Unexpected key \"{k}\" in the request body: it is not one of {}.", known.join(", "))))
+        }
+        None => Ok(()),
+    }
+}
+
+/// `message_send_ttl_seconds` for a template of `category`: an integer in Meta's range for the
+/// category, or -1 (30 days) for authentication and utility templates.
+pub fn parse_ttl(v: Option<&Value>, category: TemplateCategory) -> Res<Option<i64>> {
+    let v = match v {
+        None | Some(Value::Null) => return Ok(None),
+        Some(v) => v,
+    };
+    let n = match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse::<i64>().ok(),
+        _ => None,
+    }
+    .ok_or_else(|| invalid(format!("message_send_ttl_seconds: {v} is not a whole number of seconds.")))?;
+    let (min, max) = ttl_range(category);
+    let thirty_days = n == TTL_THIRTY_DAYS && category != TemplateCategory::Marketing;
+    if !thirty_days && !(min..=max).contains(&n) {
+        let minus_one = match category {
+            TemplateCategory::Marketing => "",
+            _ => ", or -1 for 30 days",
+        };
+        return Err(invalid(format!(
+            "message_send_ttl_seconds: {n} is out of range for a {category} template: use {min} to {max} seconds{minus_one}."
+        )));
+    }
+    Ok(Some(n))
+}
+
+/// `sub_category`: Meta's payment sub-categories, for UTILITY templates.
+pub fn parse_sub_category(v: Option<&Value>, category: TemplateCategory) -> Res<Option<TemplateSubCategory>> {
+    let s = match v {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(s)) => s,
+        Some(other) => return Err(invalid(format!("sub_category: {other} must be a string."))),
+    };
+    let names = || TemplateSubCategory::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ");
+    let sub = TemplateSubCategory::parse(&s.trim().to_ascii_uppercase())
+        .ok_or_else(|| invalid(format!("sub_category: '{s}' is not one of {}.", names())))?;
+    if category != TemplateCategory::Utility {
+        return Err(invalid(format!("sub_category: {sub} is a sub-category of UTILITY templates, not {category}.")));
+    }
+    Ok(Some(sub))
+}
+
+/// `cta_url_link_tracking_opted_out`: a boolean.
+pub fn parse_link_tracking(body: &Map<String, Value>) -> Res<Option<bool>> {
+    opt_bool(body, "cta_url_link_tracking_opted_out", "")
 }
 
 pub const MAX_NAME: usize = 512;
@@ -108,6 +187,7 @@ pub fn parse_parameter_format(v: Option<&Value>) -> Res<ParameterFormat> {
 
 /// `POST /{waba-id}/message_templates`.
 pub fn parse_create(body: &Map<String, Value>) -> Res<NewTemplate> {
+    only_keys(body, CREATE_KEYS)?;
     let name = req_str(body, "name", "")?;
     check_name(name)?;
     let language = req_str(body, "language", "")?;
@@ -117,6 +197,9 @@ pub fn parse_create(body: &Map<String, Value>) -> Res<NewTemplate> {
     let allow_category_change = opt_bool(body, "allow_category_change", "")?.unwrap_or(true);
     let components = body.get("components").ok_or_else(|| invalid("The parameter components is required."))?;
     let components = parse_components(category.as_str(), parameter_format.as_str(), components)?;
+    let message_send_ttl_seconds = parse_ttl(body.get("message_send_ttl_seconds"), category)?;
+    let sub_category = parse_sub_category(body.get("sub_category"), category)?;
+    let cta_url_link_tracking_opted_out = parse_link_tracking(body)?;
     Ok(NewTemplate {
         name: name.to_string(),
         language: language.to_string(),
@@ -124,6 +207,9 @@ pub fn parse_create(body: &Map<String, Value>) -> Res<NewTemplate> {
         parameter_format,
         components,
         allow_category_change,
+        message_send_ttl_seconds,
+        sub_category,
+        cta_url_link_tracking_opted_out,
     })
 }
 

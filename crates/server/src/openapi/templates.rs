@@ -33,6 +33,12 @@ pub(super) fn paths() -> Value {
                     query("status", "Comma-separated statuses, e.g. `APPROVED,PENDING`."),
                     query("category", "`MARKETING`, `UTILITY` or `AUTHENTICATION`."),
                     query("language", "A language code, e.g. `en_US`."),
+                    query("content", "A case-insensitive substring of the body text."),
+                    query("name_or_content", "A case-insensitive substring of the name or the body text."),
+                    query("quality_score", "Comma-separated scores: `GREEN`, `YELLOW`, `RED`, `UNKNOWN`."),
+                    query("summary", "Comma-separated: `total_count`, `message_template_count`, \
+                        `message_template_limit`, `are_translations_complete` (every name in every language \
+                        the WABA uses)."),
                 ],
                 "responses": responses(&[("200", json_response("A page.", json!({
                     "type": "object",
@@ -172,6 +178,9 @@ pub(super) fn schemas() -> Value {
                     "date": {"type": "integer", "description": "Unix seconds."},
                 }},
                 "rejected_reason": {"type": "string", "examples": ["NONE", "INVALID_FORMAT"]},
+                "message_send_ttl_seconds": {"type": "integer", "description": "Only when set."},
+                "sub_category": {"enum": ["ORDER_DETAILS", "ORDER_STATUS"], "description": "Only when set."},
+                "cta_url_link_tracking_opted_out": {"type": "boolean", "description": "Only when set."},
             },
         },
         "TemplateCreateRequest": {
@@ -185,6 +194,12 @@ pub(super) fn schemas() -> Value {
                 "parameter_format": {"enum": ["positional", "named"], "default": "positional",
                     "description": "Variables as `{{1}}` or as `{{name}}`."},
                 "allow_category_change": {"type": "boolean", "default": true},
+                "message_send_ttl_seconds": {"type": "integer", "description": "Seconds an undelivered message \
+                    from this template is retried before it fails with 131026: AUTHENTICATION 30–900, UTILITY \
+                    30–43200 (both: -1 for 30 days), MARKETING 43200–2592000. Default 600 for AUTHENTICATION, \
+                    30 days otherwise."},
+                "sub_category": {"enum": ["ORDER_DETAILS", "ORDER_STATUS"], "description": "UTILITY only."},
+                "cta_url_link_tracking_opted_out": {"type": "boolean"},
                 "components": {"type": "array", "minItems": 1, "items": schema_ref("TemplateComponent"),
                     "description": "At most one of each type; `BODY` is required. `AUTHENTICATION` templates have \
                         no `HEADER` and need `BUTTONS` with one `OTP` button."},
@@ -212,10 +227,13 @@ pub(super) fn schemas() -> Value {
         },
         "TemplateEditRequest": {
             "type": "object",
-            "description": "Edit a template: `components` and/or `category` (at most once a day).",
+            "description": "Edit a template: `components` and/or `category` (at most once a day), and/or the \
+                settings `message_send_ttl_seconds` and `cta_url_link_tracking_opted_out` (applied at once).",
             "properties": {
                 "components": {"type": "array", "items": schema_ref("TemplateComponent")},
                 "category": {"enum": ["MARKETING", "UTILITY", "AUTHENTICATION"]},
+                "message_send_ttl_seconds": {"type": "integer"},
+                "cta_url_link_tracking_opted_out": {"type": "boolean"},
             },
             "minProperties": 1,
         },

@@ -2,7 +2,7 @@
 
 macro_rules! message_cols {
     () => {
-        "id, seq, phone_number_id, business_id, wa_id, direction, type, content, context_id, biz_opaque, status, error, created_at, updated_at"
+        "id, seq, phone_number_id, business_id, wa_id, direction, type, content, context_id, biz_opaque, status, error, created_at, updated_at, expires_at"
     };
 }
 macro_rules! media_cols {
@@ -51,7 +51,7 @@ super::statements! {
     both INSERT_MESSAGE = concat!(
         "INSERT INTO messages (",
         message_cols!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
     );
     /// A copy of stored media under a new id (`$7` is the source); its chunks follow.
     both COPY_MEDIA = concat!(
@@ -83,7 +83,13 @@ super::statements! {
     both UNDELIVERED = concat!(
         "SELECT ",
         message_cols!(),
-        " FROM messages WHERE wa_id = $1 AND direction = 'out' AND status = 'sent' ORDER BY seq LIMIT $2"
+        " FROM messages WHERE wa_id = $1 AND direction = 'out' AND status = 'sent' AND (expires_at IS NULL OR expires_at > $2) ORDER BY seq LIMIT $3"
+    );
+    /// Outbound messages still waiting for a device whose time-to-live ended at `$1`.
+    both EXPIRED_UNDELIVERED = concat!(
+        "SELECT ",
+        message_cols!(),
+        " FROM messages WHERE status = 'sent' AND expires_at <= $1 ORDER BY expires_at LIMIT $2"
     );
     both CHAT_HISTORY = concat!(
         "SELECT ",

@@ -95,6 +95,7 @@ pub fn message(t: &Tenant, wa_id: &str, seq: i64, direction: Direction) -> Messa
         error: None,
         created_at: T0 + seq * 1000,
         updated_at: T0 + seq * 1000,
+        expires_at: None,
     }
 }
 

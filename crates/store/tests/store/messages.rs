@@ -14,6 +14,7 @@ engine_tests!(
     message_to_a_stranger_opens_no_conversation,
     change_status_applies_only_from_allowed_statuses,
     chat_history_pages_newest_first,
+    undelivered_messages_past_their_ttl,
     customers_and_conversations,
     customer_sessions_and_codes,
 );
@@ -144,11 +145,39 @@ async fn chat_history_pages_newest_first(db: TestStore) {
     assert_eq!(seqs(db.chat_history("p1", other, None, 10).await.unwrap()), [6]);
 
     // Outbound messages still `sent`, oldest first.
-    assert_eq!(seqs(db.undelivered(wa, 10).await.unwrap()), [1, 3, 5]);
-    assert_eq!(seqs(db.undelivered(wa, 2).await.unwrap()), [1, 3]);
+    let now = T0 + 9000;
+    assert_eq!(seqs(db.undelivered(wa, now, 10).await.unwrap()), [1, 3, 5]);
+    assert_eq!(seqs(db.undelivered(wa, now, 2).await.unwrap()), [1, 3]);
     let first = message(&t, wa, 1, Direction::Outbound);
-    assert!(db.change_status(&change(&first.id, &["sent"], "delivered", T0 + 9000), &[]).await.unwrap());
-    assert_eq!(seqs(db.undelivered(wa, 10).await.unwrap()), [3, 5]);
+    assert!(db.change_status(&change(&first.id, &["sent"], "delivered", now), &[]).await.unwrap());
+    assert_eq!(seqs(db.undelivered(wa, now, 10).await.unwrap()), [3, 5]);
+}
+
+async fn undelivered_messages_past_their_ttl(db: TestStore) {
+    let t = tenant(&db, 1).await;
+    let wa = "31644444444";
+    db.upsert_customer(&customer(wa), false).await.unwrap();
+    // Seq n expires at T0 + n * 10 s; seq 4 never; seq 2 is inbound.
+    for seq in 1..=4 {
+        let dir = if seq == 2 { Direction::Inbound } else { Direction::Outbound };
+        let m = message(&t, wa, seq, dir);
+        let expires_at = (seq != 4 && dir == Direction::Outbound).then_some(T0 + seq * 10_000);
+        record(&db, &risala_core::model::Message { expires_at, ..m }).await;
+    }
+    let seqs = |v: Vec<risala_core::model::Message>| v.iter().map(|m| m.seq).collect::<Vec<_>>();
+    assert_eq!(seqs(db.expired_undelivered(T0 + 9_999, 10).await.unwrap()), Vec::<i64>::new());
+    assert_eq!(seqs(db.expired_undelivered(T0 + 10_000, 10).await.unwrap()), [1]);
+    assert_eq!(seqs(db.expired_undelivered(T0 + 40_000, 10).await.unwrap()), [1, 3]);
+    assert_eq!(seqs(db.expired_undelivered(T0 + 40_000, 1).await.unwrap()), [1]);
+    // A device is not given what expired, even before it is failed.
+    assert_eq!(seqs(db.undelivered(wa, T0 + 10_000, 10).await.unwrap()), [3, 4]);
+    assert_eq!(seqs(db.undelivered(wa, T0 + 30_000, 10).await.unwrap()), [4]);
+    let got = db.message(&message(&t, wa, 3, Direction::Outbound).id).await.unwrap().unwrap();
+    assert_eq!(got.expires_at, Some(T0 + 30_000));
+    // Failed (or delivered) messages are no longer expiring.
+    let first = message(&t, wa, 1, Direction::Outbound);
+    assert!(db.change_status(&change(&first.id, &["sent"], "failed", T0 + 10_000), &[]).await.unwrap());
+    assert_eq!(seqs(db.expired_undelivered(T0 + 40_000, 10).await.unwrap()), [3]);
 }
 
 async fn customers_and_conversations(db: TestStore) {

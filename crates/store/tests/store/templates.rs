@@ -28,6 +28,9 @@ fn template(id: &str, name: &str, language: &str, category: &str, status: &str) 
         pause_count: 0,
         paused_until: None,
         review_due_at: None,
+        message_send_ttl_seconds: None,
+        sub_category: None,
+        cta_url_link_tracking_opted_out: None,
         allow_category_change: true,
         last_edited_at: None,
         approved_edits: vec![],
@@ -40,7 +43,12 @@ fn template(id: &str, name: &str, language: &str, category: &str, status: &str) 
 
 async fn template_versions(db: TestStore) {
     let t = tenant(&db, 1).await;
-    let tpl = template("100", "welcome", "en_US", "MARKETING", "PENDING");
+    let tpl = Template {
+        message_send_ttl_seconds: Some(-1),
+        sub_category: Some(TemplateSubCategory::OrderStatus),
+        cta_url_link_tracking_opted_out: Some(false),
+        ..template("100", "welcome", "en_US", "MARKETING", "PENDING")
+    };
     let created = outbox_row(&t, "w1", T0, json!({"event": "PENDING"}));
     db.insert_template(&tpl, std::slice::from_ref(&created)).await.unwrap();
     assert_eq!(db.template("100").await.unwrap(), Some(tpl.clone()));
@@ -55,6 +63,8 @@ async fn template_versions(db: TestStore) {
         previous_category: Some(TemplateCategory::Marketing),
         category: TemplateCategory::Utility,
         approved_edits: vec![T0 + 1, T0 + 2],
+        message_send_ttl_seconds: Some(600),
+        cta_url_link_tracking_opted_out: Some(true),
         paused_until: Some(T0 + 9),
         status_before: Some(TemplateStatus::Paused),
         version: 2,

@@ -5,11 +5,11 @@
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use risala_core::graph::{page_request, parse_fields, parse_summary, project, FieldSel};
+use risala_core::graph::{page_request, parse_fields, parse_summary, project_node, FieldSel, Node};
 use risala_core::model::{ObjectKind, Permission};
-use risala_core::model::{Template, TemplateStatus};
+use risala_core::model::{Template, TemplateQuality, TemplateStatus};
 use risala_core::store::TemplateFilter;
-use risala_core::templates::service::SUMMARY_FIELDS;
+use risala_core::templates::service::{TemplateSearch, SUMMARY_FIELDS};
 use risala_core::templates::validate;
 use risala_core::ApiError;
 use risala_types::graph::GraphList;
@@ -24,7 +24,21 @@ use crate::state::AppState;
 /// Default fields of a template (list entries and `GET /{template-id}`), as Meta answers.
 pub const TEMPLATE_DEFAULT: &[&str] = &["name", "components", "language", "status", "category", "previous_category"];
 
-const NODE: &str = "WhatsAppBusinessHSM";
+/// The template node: its default fields, and the fields Meta omits when a template has no
+/// value for them (asking for them is not an error).
+const NODE: Node = Node {
+    name: "WhatsAppBusinessHSM",
+    default: TEMPLATE_DEFAULT,
+    optional: &[
+        "previous_category",
+        "correct_category",
+        "library_template_name",
+        "degrees_of_freedom_spec",
+        "message_send_ttl_seconds",
+        "sub_category",
+        "cta_url_link_tracking_opted_out",
+    ],
+};
 
 /// Every field a template has, for `fields=`.
 pub fn template_json(t: &Template) -> Map<String, Value> {
@@ -41,7 +55,33 @@ pub fn template_json(t: &Template) -> Map<String, Value> {
     m.insert("parameter_format".into(), json!(t.parameter_format));
     m.insert("quality_score".into(), json!({"score": t.quality_score, "date": t.updated_at / 1000}));
     m.insert("rejected_reason".into(), json!(t.rejected_reason));
+    if let Some(ttl) = t.message_send_ttl_seconds {
+        m.insert("message_send_ttl_seconds".into(), json!(ttl));
+    }
+    if let Some(sub) = t.sub_category {
+        m.insert("sub_category".into(), json!(sub));
+    }
+    if let Some(opted_out) = t.cta_url_link_tracking_opted_out {
+        m.insert("cta_url_link_tracking_opted_out".into(), json!(opted_out));
+    }
     m
+}
+
+/// The filters applied over a template's content and quality: `content` (body text),
+/// `name_or_content`, `quality_score` (comma-separated scores).
+fn search(q: &GraphQuery) -> GraphResult<TemplateSearch> {
+    let mut quality_scores = Vec::new();
+    for s in q.get("quality_score").unwrap_or_default().split(',').map(|x| x.trim().to_ascii_uppercase()) {
+        if s.is_empty() {
+            continue;
+        }
+        let score = TemplateQuality::parse(&s).ok_or_else(|| {
+            ApiError::invalid(format!("quality_score: '{s}' is not one of GREEN, YELLOW, RED, UNKNOWN"))
+        })?;
+        quality_scores.push(score);
+    }
+    let text = |key| q.get(key).filter(|v| !v.is_empty()).map(str::to_string);
+    Ok(TemplateSearch { content: text("content"), name_or_content: text("name_or_content"), quality_scores })
 }
 
 fn filter(q: &GraphQuery) -> GraphResult<TemplateFilter> {
@@ -63,7 +103,7 @@ fn filter(q: &GraphQuery) -> GraphResult<TemplateFilter> {
     })
 }
 
-/// `GET /{waba-id}/message_templates?name=&status=&category=&language=&fields=&limit=&after=&before=`.
+/// `GET /{waba-id}/message_templates?name=&status=&category=&language=&content=&name_or_content=&quality_score=&fields=&summary=&limit=&after=&before=`.
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -77,16 +117,17 @@ pub async fn list(
     let fields = q.get("fields").map(parse_fields).transpose()?;
     let page = page_request(q.get("limit"), q.get("after"), q.get("before"))?;
     let filter = filter(&q)?;
+    let search = search(&q)?;
     let summary = parse_summary(q.get("summary").unwrap_or(""), SUMMARY_FIELDS)?;
-    let result = state.templates.list(&waba.id, &filter, &page).await?;
+    let result = state.templates.list(&waba.id, &filter, &search, &page).await?;
     let summary = match summary.is_empty() {
         true => None,
-        false => Some(state.templates.summary(&waba.id, &filter, &summary).await?),
+        false => Some(state.templates.summary(&waba.id, &filter, &search, &summary).await?),
     };
     let data = result
         .items
         .iter()
-        .map(|t| project(&template_json(t), fields.as_deref(), TEMPLATE_DEFAULT, NODE))
+        .map(|t| project_node(&template_json(t), fields.as_deref(), &NODE))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(GraphList {
         paging: paging(&result.items, |t| &t.id, result.has_more_after, result.has_more_before, &q, &uri, &headers),
@@ -123,7 +164,7 @@ pub async fn delete(
 pub async fn get(state: &AppState, caller: &Caller, id: &str, fields: Option<&[FieldSel]>) -> GraphResult<Value> {
     caller.require(Permission::Management)?;
     let t = state.templates.get(id).await?.ok_or_else(|| ApiError::object_not_found(id))?;
-    Ok(project(&template_json(&t), fields, TEMPLATE_DEFAULT, NODE)?)
+    Ok(project_node(&template_json(&t), fields, &NODE)?)
 }
 
 /// `GET /{waba-id}/message_templates/{template-id}[?fields=]`: one template read through its
@@ -143,7 +184,7 @@ pub async fn get_in_waba(
         .await?
         .filter(|t| t.waba_id == waba.id)
         .ok_or_else(|| ApiError::object_not_found(&template_id))?;
-    Ok(Json(project(&template_json(&t), fields.as_deref(), TEMPLATE_DEFAULT, NODE)?))
+    Ok(Json(project_node(&template_json(&t), fields.as_deref(), &NODE)?))
 }
 
 /// `DELETE /{template-id}`: delete this one template (as `hsm_id` does).

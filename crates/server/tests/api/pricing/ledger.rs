@@ -1,6 +1,8 @@
 //! The ledger is exact: a seeded randomized run of sends, replies, deliveries, reads and clock
 //! moves whose ledger and invoice total equal the sum computed independently from the rate
-//! card (`RISALA_BILLING_SEED` replays a seed), on SQLite and PostgreSQL.
+//! card (`RISALA_BILLING_SEED` replays a seed), on SQLite and PostgreSQL. A message acknowledged
+//! after its time-to-live (10 minutes for the authentication template, 30 days otherwise) was
+//! dropped undelivered and is never charged.
 
 use std::collections::HashMap;
 
@@ -53,8 +55,9 @@ async fn exact_ledger(engine: Engine) {
     // The test's own model: the time in hours since start, when each customer last wrote.
     let mut now_h: i64 = 0;
     let mut wrote: HashMap<usize, i64> = HashMap::new();
-    // Messages sent: (customer, expected charge when delivered), and which were charged.
-    let mut sent: Vec<(usize, String, i64)> = Vec::new();
+    // Messages sent: (customer, id, expected charge when delivered, hour sent, TTL in hours),
+    // and which were charged.
+    let mut sent: Vec<(usize, String, i64, i64, f64)> = Vec::new();
     let mut charged: HashMap<String, i64> = HashMap::new();
     let mut failures = 0;
     let ops = 2000;
@@ -85,18 +88,19 @@ async fn exact_ledger(engine: Engine) {
                 };
                 let body = if name == "text" { text_body(number) } else { template_body(number, name) };
                 let id = send(&app, &body).await;
+                let ttl_h = if name == "login" { 10.0 / 60.0 } else { 720.0 };
                 if name == "text" && !window {
                     failures += 1;
-                    sent.push((c, id, -1));
+                    sent.push((c, id, -1, now_h, ttl_h));
                 } else {
-                    sent.push((c, id, price));
+                    sent.push((c, id, price, now_h, ttl_h));
                 }
             }
             _ if !sent.is_empty() => {
-                let (c, id, price) = sent[rng.below(sent.len())].clone();
+                let (c, id, price, sent_h, ttl_h) = sent[rng.below(sent.len())].clone();
                 let status = if rng.below(3) == 0 { "read" } else { "delivered" };
                 customers[c].ack(&id, status).await;
-                if price >= 0 {
+                if price >= 0 && ((now_h - sent_h) as f64) < ttl_h {
                     charged.insert(id, price);
                 }
             }

@@ -6,7 +6,9 @@ mod creation;
 mod lifecycle;
 mod quality;
 mod review;
+mod sdk_fields;
 mod sends;
+mod ttl;
 mod webhooks;
 
 use risala_testkit::customer::TestCustomer;
