@@ -1,6 +1,7 @@
 //! SQLite and PostgreSQL storage behind the `risala-core` store traits. Store methods are
 //! written once over [`db::Db`]; each engine supplies reads and a group-commit writer.
 
+mod at_rest;
 pub mod backup;
 pub mod billing;
 mod cbp;
@@ -53,12 +54,14 @@ pub struct SqlStore {
     pub(crate) leases: std::sync::Arc<webhooks::Leases>,
     /// Encrypts the secrets columns before binding and decrypts them after reading.
     pub(crate) keys: Keyring,
+    /// Whether new message bodies and webhook payloads are encrypted too (`encrypt_at_rest`).
+    pub(crate) seal_bodies: bool,
 }
 
 impl SqlStore {
     /// The store over `db`, once `keys` proved to be the keys its secrets are encrypted with.
     async fn over(db: Db, keys: Keyring) -> Result<SqlStore, StoreError> {
-        let store = SqlStore { db, leases: Default::default(), keys };
+        let store = SqlStore { db, leases: Default::default(), keys, seal_bodies: false };
         store.check_keys().await?;
         Ok(store)
     }

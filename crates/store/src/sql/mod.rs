@@ -11,6 +11,7 @@
 
 use crate::db::Engine;
 
+pub(crate) mod at_rest;
 pub(crate) mod billing;
 pub(crate) mod cbp;
 pub(crate) mod engine;
@@ -97,6 +98,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("cbp", cbp::STATEMENTS),
         ("quality", quality::STATEMENTS),
         ("secrets", secrets::STATEMENTS),
+        ("at_rest", at_rest::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))

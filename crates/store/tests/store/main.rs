@@ -9,6 +9,7 @@ mod harness;
 
 mod fixtures;
 
+mod at_rest;
 mod billing;
 mod cbp;
 mod media;
