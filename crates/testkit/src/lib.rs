@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use rand::Rng;
 use risala_core::model::Delivery;
-use risala_core::store::DeliveryFilter;
+use risala_core::store::{DeliveryFilter, WebhookStore};
 use risala_core::tenancy::DemoTenant;
 use risala_server::{AppState, Config};
 use serde_json::Value;
