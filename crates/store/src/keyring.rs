@@ -1,11 +1,12 @@
-//! The keys that encrypt secrets at rest (app secrets, webhook verify tokens, settings) with
-//! AES-256-GCM. They live outside the database: in a key file or in the configuration. Each key
-//! has a number; the highest is the newest and encrypts new writes, older ones still decrypt.
+//! The keys that encrypt secrets at rest (app secrets, webhook verify tokens, settings), and
+//! with `encrypt_at_rest` message bodies and webhook payloads, with AES-256-GCM. They live
+//! outside the database: in a key file or in the configuration. Each key has a number; the
+//! highest is the newest and encrypts new writes, older ones still decrypt.
 //!
-//! A stored secret reads `v1:<key id>:<base64 of nonce, ciphertext and tag>`; the column it
-//! belongs to is bound as associated data, so a value copied into another column does not
-//! decrypt. A value without that form is a row written before encryption: it reads as it is,
-//! and `risala admin keys rotate` encrypts it.
+//! A stored value reads `v1:<key id>:<base64 of nonce, ciphertext and tag>`; the column it
+//! belongs to (for a body, the column and the row's identity) is bound as associated data, so a
+//! value copied into another column or row does not decrypt. A value without that form is a
+//! row written before encryption: it reads as it is, and `risala admin keys rotate` encrypts it.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
