@@ -29,6 +29,11 @@ struct Cli {
     /// server prints (base, token, phone_number_id, business_number, app_id, app_secret, engine).
     #[arg(long, global = true)]
     server: Option<PathBuf>,
+    /// Start the bench's own server with `encrypt_at_rest` on: message bodies and webhook
+    /// payloads encrypted at rest (reports name the engine `…+encrypted`). Default off, as in
+    /// sandbox mode.
+    #[arg(long, global = true, env = "RISALA_BENCH_ENCRYPT_AT_REST")]
+    encrypt_at_rest: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -117,9 +122,9 @@ fn main() -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
         if let Cmd::Serve { data_dir, database_url } = cli.cmd {
-            return server::serve(data_dir, database_url).await;
+            return server::serve(data_dir, database_url, cli.encrypt_at_rest).await;
         }
-        let mut env = scenarios::Env::new(cli.server.as_deref(), cli.database_url.as_deref())?;
+        let mut env = scenarios::Env::new(cli.server.as_deref(), cli.database_url.as_deref(), cli.encrypt_at_rest)?;
         let reports = match cli.cmd {
             Cmd::Send { duration: d, connections, customers, rate, kill_check } => {
                 vec![scenarios::send(&mut env, duration(&d)?, connections, customers, rate, kill_check).await?]

@@ -34,14 +34,19 @@ impl Drop for Env {
 }
 
 impl Env {
-    pub fn new(server: Option<&Path>, database_url: Option<&str>) -> anyhow::Result<Env> {
+    pub fn new(server: Option<&Path>, database_url: Option<&str>, encrypt_at_rest: bool) -> anyhow::Result<Env> {
         if let Some(file) = server {
+            anyhow::ensure!(
+                !encrypt_at_rest,
+                "--encrypt-at-rest applies to the server the bench starts: set encrypt_at_rest in the configuration of \
+                 the server given with --server instead"
+            );
             let target: Target = serde_json::from_str(&std::fs::read_to_string(file)?)?;
             return Ok(Env { target, spawned: None, sink: None, customers: Vec::new(), dir: None });
         }
         let dir = std::env::temp_dir().join(format!("risala-bench-{:016x}", rand::random::<u64>()));
         std::fs::create_dir_all(&dir)?;
-        let spawned = Spawned::start(&dir, database_url)?;
+        let spawned = Spawned::start(&dir, database_url, encrypt_at_rest)?;
         Ok(Env {
             target: spawned.target.clone(),
             spawned: Some(spawned),
@@ -351,11 +356,11 @@ pub async fn send(
     let elapsed = if kill_check { duration / 2 } else { duration };
     let (mut wl, missing, last) = if kill_check {
         // Restart on the same data and check every acknowledged id is there.
-        let (dir, url) = {
+        let (dir, url, encrypt) = {
             let s = env.spawned.as_ref().context("server")?;
-            (s.data_dir.clone(), s.database_url.clone())
+            (s.data_dir.clone(), s.database_url.clone(), s.encrypt_at_rest)
         };
-        let restarted = Spawned::start(&dir, url.as_deref())?;
+        let restarted = Spawned::start(&dir, url.as_deref(), encrypt)?;
         env.target = restarted.target.clone();
         env.spawned = Some(restarted);
         // The spawned sandbox server's key file, in its data directory.
@@ -566,9 +571,9 @@ pub async fn startup(env: &mut Env, runs: usize, fill: Duration) -> anyhow::Resu
         let filled = send(env, fill, 32, 200, None, false).await?;
         extra.insert("messages_before".into(), json!((filled.msg_per_s * fill.as_secs_f64()).round()));
     }
-    let (dir, url) = {
+    let (dir, url, encrypt) = {
         let s = env.spawned.as_ref().context("server")?;
-        (s.data_dir.clone(), s.database_url.clone())
+        (s.data_dir.clone(), s.database_url.clone(), s.encrypt_at_rest)
     };
     let mut times = Samples::default();
     let mut errors = BTreeMap::new();
@@ -577,7 +582,7 @@ pub async fn startup(env: &mut Env, runs: usize, fill: Duration) -> anyhow::Resu
             s.stop();
         }
         let started = Instant::now();
-        let spawned = Spawned::start(&dir, url.as_deref())?;
+        let spawned = Spawned::start(&dir, url.as_deref(), encrypt)?;
         let mut conn = Conn::open(&spawned.target.base).await?;
         let answer = conn.request("GET", "/healthz", None, None).await?;
         if answer.status == 200 {

@@ -28,17 +28,22 @@ pub struct Spawned {
     pub target: Target,
     pub data_dir: PathBuf,
     pub database_url: Option<String>,
+    /// Whether the server encrypts message bodies and webhook payloads at rest.
+    pub encrypt_at_rest: bool,
 }
 
 impl Spawned {
-    /// Start a server process on `data_dir` (created if needed) or PostgreSQL.
-    pub fn start(data_dir: &PathBuf, database_url: Option<&str>) -> anyhow::Result<Spawned> {
+    /// Start a server process on `data_dir` (created if needed) or PostgreSQL, with
+    /// `encrypt_at_rest` on or off.
+    pub fn start(data_dir: &PathBuf, database_url: Option<&str>, encrypt_at_rest: bool) -> anyhow::Result<Spawned> {
         let exe = std::env::current_exe()?;
         let mut cmd = Command::new(exe);
         cmd.arg("__serve").arg("--data-dir").arg(data_dir);
         if let Some(url) = database_url {
             cmd.arg("--database-url").arg(url);
         }
+        // Said either way, so an inherited RISALA_BENCH_ENCRYPT_AT_REST cannot change it.
+        cmd.env("RISALA_BENCH_ENCRYPT_AT_REST", encrypt_at_rest.to_string());
         let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn()?;
         let stdout = child.stdout.take().context("no stdout")?;
         let (tx, rx) = std::sync::mpsc::channel();
@@ -57,7 +62,13 @@ impl Spawned {
             }
         };
         let target: Target = serde_json::from_str(&line).with_context(|| format!("server said: {line}"))?;
-        Ok(Spawned { child, target, data_dir: data_dir.clone(), database_url: database_url.map(str::to_string) })
+        Ok(Spawned {
+            child,
+            target,
+            data_dir: data_dir.clone(),
+            database_url: database_url.map(str::to_string),
+            encrypt_at_rest,
+        })
     }
 
     pub fn pid(&self) -> u32 {
@@ -95,9 +106,9 @@ pub fn status_bytes(pid: u32, field: &str) -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// `__serve`: run the real server (sandbox mode, durable SQLite or PostgreSQL) and print the
-/// target as one JSON line once it listens.
-pub async fn serve(data_dir: PathBuf, database_url: Option<String>) -> anyhow::Result<()> {
+/// `__serve`: run the real server (sandbox mode, durable SQLite or PostgreSQL, bodies
+/// encrypted at rest or not) and print the target as one JSON line once it listens.
+pub async fn serve(data_dir: PathBuf, database_url: Option<String>, encrypt_at_rest: bool) -> anyhow::Result<()> {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
         .with_writer(std::io::stderr)
@@ -107,6 +118,8 @@ pub async fn serve(data_dir: PathBuf, database_url: Option<String>) -> anyhow::R
         data_dir,
         database_url: database_url.clone(),
         demo_token: Some(TOKEN.into()),
+        // Sandbox mode leaves it off by default; the bench measures either, as asked.
+        encrypt_at_rest: Some(encrypt_at_rest),
         // The bench measures the server, not the per-number policy (80/s by default).
         throughput_mps: 0,
         // Its figures are for batched webhooks (up to 100 changes per POST; the server's default
@@ -130,7 +143,11 @@ pub async fn serve(data_dir: PathBuf, database_url: Option<String>) -> anyhow::R
         business_number: demo.phone.number.clone(),
         app_id: demo.ids.app_id.clone(),
         app_secret: demo.app.app_secret.clone(),
-        engine: if database_url.is_some() { "postgres".into() } else { "sqlite".into() },
+        engine: format!(
+            "{}{}",
+            if database_url.is_some() { "postgres" } else { "sqlite" },
+            if encrypt_at_rest { "+encrypted" } else { "" }
+        ),
     };
     println!("{}", serde_json::to_string(&target)?);
     let shutdown = async {

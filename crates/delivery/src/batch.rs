@@ -139,6 +139,8 @@ pub fn envelope(rows: &[Delivery]) -> String {
                 out.push(',');
             }
             out.push_str("{\"value\":");
+            // The payload in plain text: the store opens payloads encrypted at rest when it reads
+            // them, so what is signed and sent does not depend on `encrypt_at_rest`.
             push_ascii_json(&mut out, if c.value.trim().is_empty() { "{}" } else { &c.value });
             out.push_str(",\"field\":");
             push_ascii_json(&mut out, &json_str(&c.field));

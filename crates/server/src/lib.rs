@@ -73,10 +73,13 @@ pub fn keyring(config: &Config) -> anyhow::Result<Keyring> {
     }
 }
 
-/// Open the configured store (migrating it) with the configured keys.
+/// Open the configured store (migrating it) with the configured keys, encrypting message
+/// bodies and webhook payloads at rest when `encrypt_at_rest` says so.
 pub async fn open_store(config: &Config) -> anyhow::Result<SqlStore> {
     let keys = keyring(config)?;
-    Ok(SqlStore::open(config.database_url.as_deref(), &config.sqlite_path(), &config.sqlite_synchronous, keys).await?)
+    let store =
+        SqlStore::open(config.database_url.as_deref(), &config.sqlite_path(), &config.sqlite_synchronous, keys).await?;
+    Ok(store.encrypt_at_rest(config.encrypt_at_rest()))
 }
 
 /// Open the configured store (migrating it) and build the app state.

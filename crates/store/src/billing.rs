@@ -146,9 +146,7 @@ impl BillingStore for SqlStore {
     ) -> StoreResult<()> {
         let mut plan =
             Plan::one(SET_MARKETING_PREFERENCE, params![business_id, wa_id, if stop { "stop" } else { "resume" }, at]);
-        for r in outbox {
-            plan.stmts.push(crate::messages::outbox_stmt(r));
-        }
+        self.push_outbox(&mut plan, outbox)?;
         self.db.write(plan).await.map(|_| ())
     }
 

@@ -1,11 +1,12 @@
-//! The keys that encrypt secrets at rest (app secrets, webhook verify tokens, settings) with
-//! AES-256-GCM. They live outside the database: in a key file or in the configuration. Each key
-//! has a number; the highest is the newest and encrypts new writes, older ones still decrypt.
+//! The keys that encrypt secrets at rest (app secrets, webhook verify tokens, settings), and
+//! with `encrypt_at_rest` message bodies and webhook payloads, with AES-256-GCM. They live
+//! outside the database: in a key file or in the configuration. Each key has a number; the
+//! highest is the newest and encrypts new writes, older ones still decrypt.
 //!
-//! A stored secret reads `v1:<key id>:<base64 of nonce, ciphertext and tag>`; the column it
-//! belongs to is bound as associated data, so a value copied into another column does not
-//! decrypt. A value without that form is a row written before encryption: it reads as it is,
-//! and `risala admin keys rotate` encrypts it.
+//! A stored value reads `v1:<key id>:<base64 of nonce, ciphertext and tag>`; the column it
+//! belongs to (for a body, the column and the row's identity) is bound as associated data, so a
+//! value copied into another column or row does not decrypt. A value without that form is a
+//! row written before encryption: it reads as it is, and `risala admin keys rotate` encrypts it.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -166,17 +167,46 @@ impl Keyring {
 
     /// Encrypt `plain` for the column `column` with the newest key.
     pub fn seal(&self, column: &str, plain: &str) -> Result<String, StoreError> {
+        self.seal_text(&Bound::Column(column), plain)
+    }
+
+    /// Encrypt `plain` for the column `column` of the row `row` (its identity, e.g. the
+    /// message id) with the newest key: the value opens only in that row.
+    pub fn seal_row(&self, column: &str, row: &str, plain: &str) -> Result<String, StoreError> {
+        self.seal_text(&Bound::Row(column, row), plain)
+    }
+
+    fn seal_text(&self, bound: &Bound<'_>, plain: &str) -> Result<String, StoreError> {
+        let (id, bytes) = self.seal_bytes(bound, plain.as_bytes())?;
+        let mut out = String::with_capacity(PREFIX.len() + 12 + bytes.len() * 4 / 3 + 4);
+        out.push_str(PREFIX);
+        out.push_str(&id.to_string());
+        out.push(':');
+        URL_SAFE_NO_PAD.encode_string(bytes, &mut out);
+        Ok(out)
+    }
+
+    /// The one sealing function: nonce, ciphertext and tag of `plain` under the newest key
+    /// (whose id it returns), bound to `bound`. The key is set up once, when the keyring is
+    /// read; a call costs a random nonce and the AES-GCM pass.
+    fn seal_bytes(&self, bound: &Bound<'_>, plain: &[u8]) -> Result<(u32, Vec<u8>), StoreError> {
         let keys = self.keys.read().map_err(|_| err("the keyring lock is poisoned"))?;
         let key = keys.last().ok_or_else(|| err("the keyring is empty"))?;
         let mut nonce = [0u8; NONCE_LEN];
         random(&mut nonce)?;
-        let mut buf = plain.as_bytes().to_vec();
-        key.key
-            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(column.as_bytes()), &mut buf)
+        let mut buf = Vec::with_capacity(NONCE_LEN + plain.len() + AES_256_GCM.tag_len());
+        buf.extend_from_slice(&nonce);
+        buf.extend_from_slice(plain);
+        let tag = key
+            .key
+            .seal_in_place_separate_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(bound.bytes().as_ref()),
+                &mut buf[NONCE_LEN..],
+            )
             .map_err(|_| err("encryption failed"))?;
-        let mut out = nonce.to_vec();
-        out.extend_from_slice(&buf);
-        Ok(format!("{PREFIX}{}:{}", key.id, URL_SAFE_NO_PAD.encode(out)))
+        buf.extend_from_slice(tag.as_ref());
+        Ok((key.id, buf))
     }
 
     /// The key id and bytes of a stored value in the encrypted form, or `None` for a value
@@ -189,6 +219,16 @@ impl Keyring {
         (bytes.len() >= NONCE_LEN + AES_256_GCM.tag_len()).then_some((id, bytes))
     }
 
+    /// Whether `stored` reads as an encrypted value (of any key).
+    pub fn is_sealed(stored: &str) -> bool {
+        Self::sealed(stored).is_some()
+    }
+
+    /// How every value encrypted with the newest key begins (`v1:<id>:`).
+    pub fn newest_prefix(&self) -> String {
+        format!("{PREFIX}{}:", self.newest_id())
+    }
+
     /// Whether `stored` is encrypted with the newest key (a rotation leaves it alone).
     pub fn is_current(&self, stored: &str) -> bool {
         Self::sealed(stored).is_some_and(|(id, _)| id == self.newest_id())
@@ -196,39 +236,89 @@ impl Keyring {
 
     /// The plain value of a stored value of `column`.
     pub fn open(&self, column: &str, stored: &str) -> Result<String, StoreError> {
-        let Some((id, bytes)) = Self::sealed(stored) else {
-            return Ok(stored.to_string());
-        };
-        match self.open_with(column, id, &bytes)? {
-            Some(plain) => Ok(plain),
-            // Another process may have added the key to the file since this one read it.
-            None if self.reload()? => self.open_with(column, id, &bytes)?.ok_or_else(|| self.unknown(id, column)),
-            None => Err(self.unknown(id, column)),
-        }
+        Ok(self.open_text(&Bound::Column(column), stored)?.unwrap_or_else(|| stored.to_string()))
     }
 
-    fn unknown(&self, id: u32, column: &str) -> StoreError {
+    /// The plain value of a stored value of `column` in the row `row` (see [`Keyring::seal_row`]);
+    /// a value written before encryption is returned as it is.
+    pub fn open_row(&self, column: &str, row: &str, stored: String) -> Result<String, StoreError> {
+        Ok(self.open_text(&Bound::Row(column, row), &stored)?.unwrap_or(stored))
+    }
+
+    /// The plain text of a sealed value, or `None` when `stored` is not sealed.
+    fn open_text(&self, bound: &Bound<'_>, stored: &str) -> Result<Option<String>, StoreError> {
+        let Some((id, bytes)) = Self::sealed(stored) else {
+            return Ok(None);
+        };
+        let plain = match self.open_with(bound, id, &bytes)? {
+            Some(plain) => plain,
+            // Another process may have added the key to the file since this one read it.
+            None if self.reload()? => self.open_with(bound, id, &bytes)?.ok_or_else(|| self.unknown(id, bound))?,
+            None => return Err(self.unknown(id, bound)),
+        };
+        String::from_utf8(plain).map(Some).map_err(|_| err(format!("a stored value ({}) is not text", bound.column())))
+    }
+
+    fn unknown(&self, id: u32, bound: &Bound<'_>) -> StoreError {
         err(format!(
-            "a stored secret ({column}) is encrypted with key {id}, which {} does not hold: \
+            "a stored value ({}) is encrypted with key {id}, which {} does not hold: \
              give the server the key file or keys the database was written with",
+            bound.column(),
             self.source
         ))
     }
 
-    fn open_with(&self, column: &str, id: u32, bytes: &[u8]) -> Result<Option<String>, StoreError> {
+    fn open_with(&self, bound: &Bound<'_>, id: u32, bytes: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         let keys = self.keys.read().map_err(|_| err("the keyring lock is poisoned"))?;
         let Some(key) = keys.iter().find(|k| k.id == id) else { return Ok(None) };
         let (nonce, ct) = bytes.split_at(NONCE_LEN);
         let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| err("bad nonce"))?;
         let mut buf = ct.to_vec();
-        let plain = key.key.open_in_place(nonce, Aad::from(column.as_bytes()), &mut buf).map_err(|_| {
-            err(format!(
-                "a stored secret ({column}) does not decrypt with key {id} of {}: it is not the key the \
-                 database was written with",
-                self.source
-            ))
-        })?;
-        String::from_utf8(plain.to_vec()).map(Some).map_err(|_| err(format!("a stored secret ({column}) is not text")))
+        let len = key
+            .key
+            .open_in_place(nonce, Aad::from(bound.bytes().as_ref()), &mut buf)
+            .map_err(|_| {
+                err(format!(
+                    "a stored value ({}) does not decrypt with key {id} of {}: it is not the key the database \
+                     was written with, or the value was copied from another {}",
+                    bound.column(),
+                    self.source,
+                    bound.place()
+                ))
+            })?
+            .len();
+        buf.truncate(len);
+        Ok(Some(buf))
+    }
+}
+
+/// What a sealed value is bound to (its associated data): a column, or a column of one row.
+enum Bound<'a> {
+    Column(&'a str),
+    Row(&'a str, &'a str),
+}
+
+impl Bound<'_> {
+    fn column(&self) -> &str {
+        match self {
+            Bound::Column(c) | Bound::Row(c, _) => c,
+        }
+    }
+
+    fn place(&self) -> &'static str {
+        match self {
+            Bound::Column(_) => "column",
+            Bound::Row(..) => "row",
+        }
+    }
+
+    /// The associated data: the column name, and for a row a NUL and the row's identity (no
+    /// column name holds a NUL, so no column-bound value opens as a row-bound one).
+    fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        match self {
+            Bound::Column(c) => c.as_bytes().into(),
+            Bound::Row(c, row) => [c.as_bytes(), b"\0", row.as_bytes()].concat().into(),
+        }
     }
 }
 
@@ -261,6 +351,14 @@ mod tests {
         assert!(e.contains("does not decrypt with key 1 of the other file"), "{e}");
         let e = Keyring::parse(&new_key_line(3).unwrap(), "k").unwrap().open("apps.app_secret", &sealed);
         assert!(e.unwrap_err().to_string().contains("encrypted with key 1, which k does not hold"));
+        // A row-bound value opens in its row only, and never as a column-bound one.
+        let body = both.seal_row("messages.content", "wamid.A", "{\"body\":\"hi\"}").unwrap();
+        assert!(both.is_current(&body) && Keyring::is_sealed(&body));
+        assert_eq!(both.open_row("messages.content", "wamid.A", body.clone()).unwrap(), "{\"body\":\"hi\"}");
+        let e = both.open_row("messages.content", "wamid.B", body.clone()).unwrap_err().to_string();
+        assert!(e.contains("copied from another row"), "{e}");
+        assert!(both.open("messages.content", &body).is_err());
+        assert_eq!(both.open_row("messages.content", "wamid.B", "plain".into()).unwrap(), "plain");
         assert!(Keyring::parse("1:short", "k").is_err());
         assert!(Keyring::parse("", "k").is_err());
     }

@@ -2,6 +2,7 @@
 //! written once over [`db::Db`]; each engine supplies reads and a group-commit writer.
 
 mod accounts;
+mod at_rest;
 pub mod backup;
 pub mod billing;
 mod cbp;
@@ -55,12 +56,14 @@ pub struct SqlStore {
     pub(crate) leases: std::sync::Arc<webhooks::Leases>,
     /// Encrypts the secrets columns before binding and decrypts them after reading.
     pub(crate) keys: Keyring,
+    /// Whether new message bodies and webhook payloads are encrypted too (`encrypt_at_rest`).
+    pub(crate) seal_bodies: bool,
 }
 
 impl SqlStore {
     /// The store over `db`, once `keys` proved to be the keys its secrets are encrypted with.
     async fn over(db: Db, keys: Keyring) -> Result<SqlStore, StoreError> {
-        let store = SqlStore { db, leases: Default::default(), keys };
+        let store = SqlStore { db, leases: Default::default(), keys, seal_bodies: false };
         store.check_keys().await?;
         Ok(store)
     }

@@ -6,6 +6,7 @@ use risala_core::store::*;
 use risala_core::StoreError;
 use serde_json::Value;
 
+use crate::at_rest::{outbox_row, MESSAGE_BIZ_OPAQUE, MESSAGE_CONTENT, MESSAGE_ERROR, OUTBOX_VALUE};
 use crate::db::{Plan, Stmt};
 use crate::params;
 use crate::sql::messages::*;
@@ -14,64 +15,85 @@ use crate::sql::webhooks::INSERT_OUTBOX;
 use crate::value::Row;
 use crate::SqlStore;
 
-/// The outbox insert, for producers to put in their own plan.
-pub fn outbox_stmt(r: &OutboxRow) -> Stmt {
-    Stmt::new(
-        INSERT_OUTBOX,
-        params![
-            &r.business_id,
-            &r.waba_id,
-            r.phone_number_id.as_deref(),
-            &r.ordering_key,
-            &r.field,
-            r.value.to_string(),
-            r.created_at
-        ],
-    )
+impl SqlStore {
+    /// The outbox inserts of `rows`, for producers to put in their own plan (the payloads
+    /// encrypted at rest when the store does).
+    pub(crate) fn push_outbox(&self, plan: &mut Plan, rows: &[OutboxRow]) -> StoreResult<()> {
+        self.push_guarded_outbox(plan, INSERT_OUTBOX, rows, Vec::new)
+    }
+
+    /// An outbox insert per row of `rows`, each applied only if a guard holds. `sql` takes
+    /// the row as `$1`–`$7` and the guard's own parameters from `$8` on, made by `guard`.
+    pub(crate) fn push_guarded_outbox(
+        &self,
+        plan: &mut Plan,
+        sql: &'static str,
+        rows: &[OutboxRow],
+        guard: impl Fn() -> Vec<crate::value::Value>,
+    ) -> StoreResult<()> {
+        for r in rows {
+            let mut p = self.outbox_params(
+                &r.business_id,
+                &r.waba_id,
+                r.phone_number_id.as_deref(),
+                &r.ordering_key,
+                &r.field,
+                r.value.to_string(),
+                r.created_at,
+            )?;
+            p.extend(guard());
+            plan.stmts.push(Stmt::new(sql, p));
+        }
+        Ok(())
+    }
+
+    /// The parameters `$1`–`$7` of an outbox insert.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn outbox_params(
+        &self,
+        business_id: &str,
+        waba_id: &str,
+        phone_number_id: Option<&str>,
+        ordering_key: &str,
+        field: &str,
+        value: String,
+        created_at: i64,
+    ) -> StoreResult<Vec<crate::value::Value>> {
+        let value = self.seal_body(OUTBOX_VALUE, &outbox_row(business_id, ordering_key, created_at), value)?;
+        Ok(params![business_id, waba_id, phone_number_id, ordering_key, field, value, created_at])
+    }
+
+    /// A message from its row, its bodies opened.
+    pub(crate) fn message(&self, r: &Row) -> StoreResult<Message> {
+        let id = r.text(0)?;
+        let content = self.open_body(MESSAGE_CONTENT, &id, r.text(7)?)?;
+        let error = self.open_body_opt(MESSAGE_ERROR, &id, r.opt_text(11)?)?;
+        Ok(Message {
+            seq: r.i64(1)?,
+            phone_number_id: r.text(2)?,
+            business_id: r.text(3)?,
+            wa_id: r.text(4)?,
+            direction: Direction::parse(&r.text(5)?).ok_or_else(|| StoreError::Database("bad direction".into()))?,
+            kind: r.text(6)?,
+            content: json(&content, 7)?,
+            context_id: r.opt_text(8)?,
+            biz_opaque: self.open_body_opt(MESSAGE_BIZ_OPAQUE, &id, r.opt_text(9)?)?,
+            status: r.wire(10)?,
+            error: error.map(|e| json(&e, 11)).transpose()?,
+            created_at: r.i64(12)?,
+            updated_at: r.i64(13)?,
+            expires_at: r.opt_i64(14)?,
+            id,
+        })
+    }
+
+    pub(crate) fn messages(&self, rows: &[Row]) -> StoreResult<Vec<Message>> {
+        rows.iter().map(|r| self.message(r)).collect()
+    }
 }
 
-/// An outbox insert that applies only if a guard holds. `sql` takes the row as `$1`–`$7` and
-/// the guard's own parameters from `$8` on, given in `guard`.
-pub(crate) fn guarded_outbox_stmt(sql: &'static str, r: &OutboxRow, guard: Vec<crate::value::Value>) -> Stmt {
-    let mut p = params![
-        &r.business_id,
-        &r.waba_id,
-        r.phone_number_id.as_deref(),
-        &r.ordering_key,
-        &r.field,
-        r.value.to_string(),
-        r.created_at
-    ];
-    p.extend(guard);
-    Stmt::new(sql, p)
-}
-
-fn json(r: &Row, i: usize) -> StoreResult<Value> {
-    serde_json::from_str(&r.text(i)?).map_err(|e| StoreError::Database(format!("column {i}: bad JSON: {e}")))
-}
-
-pub(crate) fn message(r: &Row) -> StoreResult<Message> {
-    Ok(Message {
-        id: r.text(0)?,
-        seq: r.i64(1)?,
-        phone_number_id: r.text(2)?,
-        business_id: r.text(3)?,
-        wa_id: r.text(4)?,
-        direction: Direction::parse(&r.text(5)?).ok_or_else(|| StoreError::Database("bad direction".into()))?,
-        kind: r.text(6)?,
-        content: json(r, 7)?,
-        context_id: r.opt_text(8)?,
-        biz_opaque: r.opt_text(9)?,
-        status: r.wire(10)?,
-        error: r
-            .opt_text(11)?
-            .map(|s| serde_json::from_str(&s))
-            .transpose()
-            .map_err(|e| StoreError::Database(e.to_string()))?,
-        created_at: r.i64(12)?,
-        updated_at: r.i64(13)?,
-        expires_at: r.opt_i64(14)?,
-    })
+fn json(text: &str, column: usize) -> StoreResult<Value> {
+    serde_json::from_str(text).map_err(|e| StoreError::Database(format!("column {column}: bad JSON: {e}")))
 }
 
 fn media(r: &Row) -> StoreResult<Media> {
@@ -117,66 +139,66 @@ fn customer(r: &Row) -> StoreResult<Customer> {
     Ok(Customer { wa_id: r.text(0)?, profile_name: r.text(1)?, created_at: r.i64(2)? })
 }
 
-/// Everything one accepted message writes, as one plan (also used by template sends).
-pub(crate) fn record_plan(new: &NewMessage<'_>) -> Plan {
-    let m = new.message;
-    // The conversation row is what concurrent plans contend for.
-    let mut plan = Plan::new().in_lane_of(&format!("{}:{}", m.phone_number_id, m.wa_id));
-    if let Some(c) = new.new_customer {
-        plan.push(INSERT_CUSTOMER, params![&c.wa_id, &c.profile_name, c.created_at]);
-    }
-    if let Some(copy) = &new.media_copy {
-        plan.push(INSERT_OBJECT, params![&copy.new_id, ObjectKind::Media.as_str(), &copy.business_id]);
+impl SqlStore {
+    /// Everything one accepted message writes, as one plan (also used by template sends).
+    pub(crate) fn record_plan(&self, new: &NewMessage<'_>) -> StoreResult<Plan> {
+        let m = new.message;
+        // The conversation row is what concurrent plans contend for.
+        let mut plan = Plan::new().in_lane_of(&format!("{}:{}", m.phone_number_id, m.wa_id));
+        if let Some(c) = new.new_customer {
+            plan.push(INSERT_CUSTOMER, params![&c.wa_id, &c.profile_name, c.created_at]);
+        }
+        if let Some(copy) = &new.media_copy {
+            plan.push(INSERT_OBJECT, params![&copy.new_id, ObjectKind::Media.as_str(), &copy.business_id]);
+            plan.push(
+                COPY_MEDIA,
+                params![
+                    &copy.new_id,
+                    &copy.business_id,
+                    copy.phone_number_id.as_deref(),
+                    copy.owner_wa_id.as_deref(),
+                    copy.created_at,
+                    copy.expires_at,
+                    &copy.source_id
+                ],
+            );
+            plan.push(COPY_MEDIA_CHUNKS, params![&copy.new_id, &copy.source_id]);
+        }
         plan.push(
-            COPY_MEDIA,
+            INSERT_MESSAGE,
             params![
-                &copy.new_id,
-                &copy.business_id,
-                copy.phone_number_id.as_deref(),
-                copy.owner_wa_id.as_deref(),
-                copy.created_at,
-                copy.expires_at,
-                &copy.source_id
+                &m.id,
+                m.seq,
+                &m.phone_number_id,
+                &m.business_id,
+                &m.wa_id,
+                m.direction.as_str(),
+                &m.kind,
+                self.seal_body(MESSAGE_CONTENT, &m.id, m.content.to_string())?,
+                m.context_id.as_deref(),
+                self.seal_body_opt(MESSAGE_BIZ_OPAQUE, &m.id, m.biz_opaque.clone())?,
+                &m.status,
+                self.seal_body_opt(MESSAGE_ERROR, &m.id, m.error.as_ref().map(|e| e.to_string()))?,
+                m.created_at,
+                m.updated_at,
+                m.expires_at
             ],
         );
-        plan.push(COPY_MEDIA_CHUNKS, params![&copy.new_id, &copy.source_id]);
+        let sql = match m.direction {
+            Direction::Inbound => TOUCH_CONVERSATION_INBOUND,
+            Direction::Outbound => OPEN_CONVERSATION_OUTBOUND,
+        };
+        plan.push(sql, params![&m.phone_number_id, &m.wa_id, &m.business_id, m.created_at]);
+        if let Some(p) = new.pricing {
+            plan.stmts.extend(crate::billing::pricing_stmts(m, p));
+        }
+        plan.stmts.extend(crate::billing::referral_stmt(m));
+        if let Some(r) = new.reach {
+            plan.stmts.extend(crate::quality::reach_stmts(r));
+        }
+        self.push_outbox(&mut plan, new.outbox)?;
+        Ok(plan)
     }
-    plan.push(
-        INSERT_MESSAGE,
-        params![
-            &m.id,
-            m.seq,
-            &m.phone_number_id,
-            &m.business_id,
-            &m.wa_id,
-            m.direction.as_str(),
-            &m.kind,
-            m.content.to_string(),
-            m.context_id.as_deref(),
-            m.biz_opaque.as_deref(),
-            &m.status,
-            m.error.as_ref().map(|e| e.to_string()),
-            m.created_at,
-            m.updated_at,
-            m.expires_at
-        ],
-    );
-    let sql = match m.direction {
-        Direction::Inbound => TOUCH_CONVERSATION_INBOUND,
-        Direction::Outbound => OPEN_CONVERSATION_OUTBOUND,
-    };
-    plan.push(sql, params![&m.phone_number_id, &m.wa_id, &m.business_id, m.created_at]);
-    if let Some(p) = new.pricing {
-        plan.stmts.extend(crate::billing::pricing_stmts(m, p));
-    }
-    plan.stmts.extend(crate::billing::referral_stmt(m));
-    if let Some(r) = new.reach {
-        plan.stmts.extend(crate::quality::reach_stmts(r));
-    }
-    for r in new.outbox {
-        plan.stmts.push(outbox_stmt(r));
-    }
-    plan
 }
 
 #[async_trait]
@@ -202,12 +224,12 @@ impl MessageStore for SqlStore {
     }
 
     async fn record_message(&self, new: &NewMessage<'_>) -> StoreResult<()> {
-        self.db.write(record_plan(new)).await.map(|_| ())
+        self.db.write(self.record_plan(new)?).await.map(|_| ())
     }
 
     async fn message(&self, id: &str) -> StoreResult<Option<Message>> {
         let row = self.db.query_opt(MESSAGE, params![id]).await?;
-        row.as_ref().map(message).transpose()
+        row.as_ref().map(|r| self.message(r)).transpose()
     }
 
     async fn change_status(&self, change: &StatusChange, outbox: &[OutboxRow]) -> StoreResult<bool> {
@@ -218,7 +240,7 @@ impl MessageStore for SqlStore {
             CHANGE_STATUS,
             params![
                 &change.to,
-                change.error.as_ref().map(|e| e.to_string()),
+                self.seal_body_opt(MESSAGE_ERROR, &change.message_id, change.error.as_ref().map(|e| e.to_string()))?,
                 change.at,
                 &change.message_id,
                 from[0].clone(),
@@ -230,25 +252,21 @@ impl MessageStore for SqlStore {
         plan.stmts.extend(crate::billing::charge_stmt(change));
         // Queue the webhooks only if the update applied: a guarded insert per row keeps it
         // one commit without a read-then-write race.
-        for r in outbox {
-            plan.stmts.push(guarded_outbox_stmt(
-                OUTBOX_IF_STATUS,
-                r,
-                params![&change.message_id, &change.to, change.at],
-            ));
-        }
+        self.push_guarded_outbox(&mut plan, OUTBOX_IF_STATUS, outbox, || {
+            params![&change.message_id, &change.to, change.at]
+        })?;
         let out = self.db.write(plan).await?;
         Ok(out.first().is_some_and(|o| o.affected > 0))
     }
 
     async fn undelivered(&self, wa_id: &str, now: i64, limit: usize) -> StoreResult<Vec<Message>> {
         let rows = self.db.query(UNDELIVERED, params![wa_id, now, limit as i64]).await?;
-        rows.iter().map(message).collect()
+        self.messages(&rows)
     }
 
     async fn expired_undelivered(&self, now: i64, limit: usize) -> StoreResult<Vec<Message>> {
         let rows = self.db.query(EXPIRED_UNDELIVERED, params![now, limit as i64]).await?;
-        rows.iter().map(message).collect()
+        self.messages(&rows)
     }
 
     async fn chat_history(
@@ -262,7 +280,7 @@ impl MessageStore for SqlStore {
             .db
             .query(CHAT_HISTORY, params![phone_number_id, wa_id, before.unwrap_or(i64::MAX), limit as i64])
             .await?;
-        rows.iter().map(message).collect()
+        self.messages(&rows)
     }
 
     async fn insert_media(&self, m: &Media) -> StoreResult<()> {

@@ -8,7 +8,6 @@ use risala_core::StoreError;
 use serde_json::Value;
 
 use crate::db::Plan;
-use crate::messages::message;
 use crate::params;
 use crate::sql::messages::{DELETE_MEDIA, DELETE_MEDIA_OBJECT};
 use crate::sql::privacy::*;
@@ -26,12 +25,12 @@ fn delete_media(plan: &mut Plan, ids: &[String]) {
 impl PrivacyStore for SqlStore {
     async fn bodies_before(&self, before: Millis, limit: usize) -> StoreResult<Vec<Message>> {
         let rows = self.db.query(BODIES_BEFORE, params![before, limit.clamp(1, 10_000) as i64]).await?;
-        rows.iter().map(message).collect()
+        self.messages(&rows)
     }
 
     async fn customer_bodies(&self, wa_id: &str) -> StoreResult<Vec<Message>> {
         let rows = self.db.query(CUSTOMER_BODIES, params![wa_id]).await?;
-        rows.iter().map(message).collect()
+        self.messages(&rows)
     }
 
     async fn tombstone(&self, ids: &[String], tombstone: &Value, media: &[String], at: Millis) -> StoreResult<u64> {

@@ -36,13 +36,6 @@ fn limit(r: &Row, from: usize) -> StoreResult<Option<BusinessLimit>> {
     }))
 }
 
-/// An outbox insert applied only if `sql`'s guard (from `$8`) holds.
-fn guarded(plan: &mut Plan, sql: &'static str, rows: &[OutboxRow], guard: impl Fn() -> Vec<crate::value::Value>) {
-    for r in rows {
-        plan.stmts.push(crate::messages::guarded_outbox_stmt(sql, r, guard()));
-    }
-}
-
 #[async_trait]
 impl QualityStore for SqlStore {
     async fn limit_usage(&self, business_id: &str, wa_id: &str, since: Millis) -> StoreResult<LimitUsage> {
@@ -66,7 +59,7 @@ impl QualityStore for SqlStore {
             None => Plan::one(INSERT_TIER, params![c.business_id, tier, c.at]),
         };
         plan.push(SET_NUMBERS_TIER, params![tier, c.business_id, c.at]);
-        guarded(&mut plan, OUTBOX_IF_TIER, c.outbox, || params![c.business_id, tier, c.at]);
+        self.push_guarded_outbox(&mut plan, OUTBOX_IF_TIER, c.outbox, || params![c.business_id, tier, c.at])?;
         Ok(self.db.write(plan).await?.first().is_some_and(|o| o.affected == 1))
     }
 
@@ -170,7 +163,7 @@ impl QualityStore for SqlStore {
             CHANGE_RATING,
             params![c.rating, c.status, &token, c.phone_number_id, c.expected_rating, c.expected_status],
         );
-        guarded(&mut plan, OUTBOX_IF_RATING, c.outbox, || params![c.phone_number_id, &token]);
+        self.push_guarded_outbox(&mut plan, OUTBOX_IF_RATING, c.outbox, || params![c.phone_number_id, &token])?;
         Ok(self.db.write(plan).await?.first().is_some_and(|o| o.affected == 1))
     }
 

@@ -9,7 +9,6 @@ use risala_core::store::*;
 use risala_core::StoreError;
 
 use crate::db::Plan;
-use crate::messages::{outbox_stmt, record_plan};
 use crate::params;
 use crate::sql::templates::*;
 use crate::sql::tenancy::INSERT_OBJECT;
@@ -61,11 +60,6 @@ fn new_token() -> String {
     risala_core::ids::new_secret(24)
 }
 
-/// The outbox insert, applied only if the template carries `token` (the change applied).
-fn guarded_outbox(plan: &mut Plan, r: &OutboxRow, template_id: &str, token: &str) {
-    plan.stmts.push(crate::messages::guarded_outbox_stmt(OUTBOX_IF_TEMPLATE_CHANGED, r, params![template_id, token]));
-}
-
 #[async_trait]
 impl TemplateStore for SqlStore {
     async fn insert_template(&self, t: &Template, outbox: &[OutboxRow]) -> StoreResult<()> {
@@ -101,9 +95,7 @@ impl TemplateStore for SqlStore {
                 t.cta_url_link_tracking_opted_out
             ],
         );
-        for r in outbox {
-            plan.stmts.push(outbox_stmt(r));
-        }
+        self.push_outbox(&mut plan, outbox)?;
         self.db.write(plan).await.map(|_| ())
     }
 
@@ -135,9 +127,7 @@ impl TemplateStore for SqlStore {
                 u.expected_version
             ],
         );
-        for r in u.outbox {
-            guarded_outbox(&mut plan, r, &t.id, &token);
-        }
+        self.push_guarded_outbox(&mut plan, OUTBOX_IF_TEMPLATE_CHANGED, u.outbox, || params![&t.id, &token])?;
         if u.remove_object {
             plan.push(DELETE_TEMPLATE_OBJECT, params![&t.id, &token]);
         }
@@ -234,7 +224,7 @@ impl TemplateStore for SqlStore {
     }
 
     async fn record_template_message(&self, new: &NewMessage<'_>, template_id: &str) -> StoreResult<()> {
-        let mut plan = record_plan(new);
+        let mut plan = self.record_plan(new)?;
         plan.push(SET_MESSAGE_TEMPLATE, params![template_id, &new.message.id]);
         self.db.write(plan).await.map(|_| ())
     }

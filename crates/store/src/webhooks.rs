@@ -6,6 +6,7 @@ use risala_core::model::*;
 use risala_core::store::*;
 use risala_core::StoreError;
 
+use crate::at_rest::{outbox_row, OUTBOX_VALUE};
 use crate::db::{Engine, Plan};
 use crate::params;
 use crate::secrets::{APP_SUBSCRIPTION_TOKEN, NUMBER_OVERRIDE_TOKEN, WABA_SUBSCRIPTION_TOKEN};
@@ -13,27 +14,26 @@ use crate::sql::webhooks::*;
 use crate::value::{Row, Value};
 use crate::SqlStore;
 
-fn outbox_params(e: &NewOutboxEvent) -> Vec<Value> {
-    params![&e.business_id, &e.waba_id, e.phone_number_id.as_deref(), &e.ordering_key, &e.field, &e.value, e.created_at]
-}
-
 /// Outbox rows leased to this process's delivery worker, by id, with the lease's end (SQLite).
 /// The lock is held from a claim's query until its rows are recorded here, so two claims never
 /// take one row.
 #[derive(Default)]
 pub(crate) struct Leases(tokio::sync::Mutex<std::collections::HashMap<i64, i64>>);
 
-fn delivery(r: &Row) -> StoreResult<Delivery> {
+/// A delivery from its row, its payload opened.
+fn delivery(store: &SqlStore, r: &Row) -> StoreResult<Delivery> {
     let state = r.text(8)?;
+    let (business_id, ordering_key, created_at) = (r.text(1)?, r.text(4)?, r.i64(7)?);
+    let value = store.open_body(OUTBOX_VALUE, &outbox_row(&business_id, &ordering_key, created_at), r.text(6)?)?;
     Ok(Delivery {
         id: r.i64(0)?,
-        business_id: r.text(1)?,
+        business_id,
         waba_id: r.text(2)?,
         phone_number_id: r.opt_text(3)?,
-        ordering_key: r.text(4)?,
+        ordering_key,
         field: r.text(5)?,
-        value: r.text(6)?,
-        created_at: r.i64(7)?,
+        value,
+        created_at,
         state: DeliveryState::parse(&state)
             .ok_or_else(|| StoreError::Database(format!("unknown outbox state '{state}'")))?,
         attempts: r.i64(9)?,
@@ -240,7 +240,16 @@ impl WebhookStore for SqlStore {
         }
         let mut plan = Plan::new();
         for e in events {
-            plan.push_returning(INSERT_OUTBOX_RETURNING, outbox_params(e));
+            let params = self.outbox_params(
+                &e.business_id,
+                &e.waba_id,
+                e.phone_number_id.as_deref(),
+                &e.ordering_key,
+                &e.field,
+                e.value.clone(),
+                e.created_at,
+            )?;
+            plan.push_returning(INSERT_OUTBOX_RETURNING, params);
         }
         let out = self.db.write(plan).await?;
         out.iter().map(|o| o.rows.first().ok_or(StoreError::NotFound).and_then(|r| r.i64(0))).collect()
@@ -259,7 +268,7 @@ impl WebhookStore for SqlStore {
                 let mut plan = Plan::one(PG_CLAIM_LOCK, vec![]);
                 plan.push_returning(CLAIM_PG, params![lease_until, owner, now, lease_now, limit as i64]);
                 let out = self.db.write(plan).await?;
-                out.last().map(|o| o.rows.iter().map(delivery).collect()).unwrap_or(Ok(Vec::new()))?
+                out.last().map(|o| o.rows.iter().map(|r| delivery(self, r)).collect()).unwrap_or(Ok(Vec::new()))?
             }
             Engine::Sqlite => {
                 let mut leases = self.leases.0.lock().await;
@@ -271,7 +280,7 @@ impl WebhookStore for SqlStore {
                     .query(CLAIM_SQLITE, params![now, ids_json(&live), ids_json(&all), limit as i64])
                     .await?
                     .iter()
-                    .map(delivery)
+                    .map(|r| delivery(self, r))
                     .collect::<StoreResult<Vec<_>>>()?;
                 for d in &rows {
                     leases.insert(d.id, lease_until);
@@ -362,12 +371,12 @@ impl WebhookStore for SqlStore {
                     .await?
             }
         };
-        rows.iter().map(delivery).collect()
+        rows.iter().map(|r| delivery(self, r)).collect()
     }
 
     async fn delivery(&self, id: i64) -> StoreResult<Option<Delivery>> {
         let row = self.db.query_opt(DELIVERY, params![id]).await?;
-        row.as_ref().map(delivery).transpose()
+        row.as_ref().map(|r| delivery(self, r)).transpose()
     }
 
     async fn replay(&self, ids: &[i64], business_id: Option<&str>, now: i64) -> StoreResult<u64> {

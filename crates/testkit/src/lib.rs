@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use rand::Rng;
 use risala_core::model::Delivery;
-use risala_core::store::DeliveryFilter;
+use risala_core::store::{DeliveryFilter, WebhookStore};
 use risala_core::tenancy::DemoTenant;
 use risala_server::{AppState, Config};
 use serde_json::Value;
@@ -236,8 +236,14 @@ impl TestApp {
     /// Every outbox row as `(field, value)`, oldest first.
     pub async fn outbox(&self) -> Vec<(String, Value)> {
         let store = risala_server::open_store(&self.config).await.expect("open store");
-        let rows = store.db().query("SELECT field, value FROM outbox ORDER BY id", vec![]).await.expect("outbox");
-        rows.iter().map(|r| (r.text(0).unwrap(), serde_json::from_str(&r.text(1).unwrap()).unwrap())).collect()
+        let rows = store.db().query("SELECT id FROM outbox ORDER BY id", vec![]).await.expect("outbox");
+        let mut out = Vec::new();
+        for r in rows {
+            // Through the store, which opens payloads encrypted at rest.
+            let d = store.delivery(r.i64(0).unwrap()).await.expect("outbox row").expect("row");
+            out.push((d.field, serde_json::from_str(&d.value).unwrap()));
+        }
+        out
     }
 
     /// The `statuses[]` entries queued for webhooks, in order.

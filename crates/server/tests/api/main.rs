@@ -5,6 +5,7 @@
 // A test stops at the first failed step, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod at_rest;
 mod connections;
 mod errors;
 mod graph;

@@ -12,6 +12,7 @@
 use crate::db::Engine;
 
 pub(crate) mod accounts;
+pub(crate) mod at_rest;
 pub(crate) mod billing;
 pub(crate) mod cbp;
 pub(crate) mod engine;
@@ -101,6 +102,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("secrets", secrets::STATEMENTS),
         ("accounts", accounts::STATEMENTS),
         ("inbox", inbox::STATEMENTS),
+        ("at_rest", at_rest::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))

@@ -10,6 +10,7 @@ mod harness;
 mod fixtures;
 
 mod accounts;
+mod at_rest;
 mod billing;
 mod cbp;
 mod media;
