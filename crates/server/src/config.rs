@@ -122,9 +122,9 @@ pub struct Config {
     /// commas (for a secret store's environment variable, `RISALA_ENCRYPTION_KEYS`); the highest
     /// id encrypts new writes. Default unset.
     pub encryption_keys: Option<String>,
-    /// Encrypt message bodies (`content`, `biz_opaque_callback_data`, errors) and the webhook
-    /// payloads of the outbox at rest with the newest key of the key ring, each bound to its
-    /// row; rows stored either way always read, and `risala admin keys rotate` encrypts those
+    /// Encrypt message bodies (`content`, `biz_opaque_callback_data`, errors), the webhook
+    /// payloads of the outbox and media (each chunk) at rest with the newest key of the key
+    /// ring, each bound to its row; rows stored either way always read, and `risala admin keys rotate` encrypts those
     /// stored before. Default unset: on in platform mode, off in sandbox mode.
     pub encrypt_at_rest: Option<bool>,
     /// PEM file of the TLS certificate chain; with `tls_key`, the listener serves HTTPS (and
@@ -516,8 +516,8 @@ quality_report_weight = 2.0
 # from a secret store through RISALA_ENCRYPTION_KEYS. The highest id encrypts new writes.
 # encryption_keys = ""
 
-# Encrypt message bodies (content, biz_opaque_callback_data, errors) and the webhook payloads of
-# the outbox at rest (AES-256-GCM with the newest key, bound to the row). Rows stored either way
+# Encrypt message bodies (content, biz_opaque_callback_data, errors), the webhook payloads of the
+# outbox and media chunks at rest (AES-256-GCM with the newest key, bound to the row). Rows stored either way
 # always read; `risala admin keys rotate` encrypts those stored before. Unset: on in platform
 # mode, off in sandbox mode.
 # encrypt_at_rest = true

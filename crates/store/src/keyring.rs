@@ -18,6 +18,8 @@ use ring::rand::{SecureRandom, SystemRandom};
 use risala_core::StoreError;
 
 const PREFIX: &str = "v1:";
+/// How encrypted bytes (media chunks) begin; bytes without it were stored in plain.
+pub const BYTES_MAGIC: &[u8; 6] = b"\0RSv1\0";
 const KEY_LEN: usize = 32;
 
 struct Key {
@@ -209,6 +211,38 @@ impl Keyring {
         Ok((key.id, buf))
     }
 
+    /// Encrypt the bytes `plain` for the column `column` of the row `row` with the newest key:
+    /// [`BYTES_MAGIC`], the key id (4 bytes, big-endian), then nonce, ciphertext and tag.
+    pub fn seal_row_bytes(&self, column: &str, row: &str, plain: &[u8]) -> Result<Vec<u8>, StoreError> {
+        let (id, bytes) = self.seal_bytes(&Bound::Row(column, row), plain)?;
+        let mut out = Vec::with_capacity(BYTES_MAGIC.len() + 4 + bytes.len());
+        out.extend_from_slice(BYTES_MAGIC);
+        out.extend_from_slice(&id.to_be_bytes());
+        out.extend_from_slice(&bytes);
+        Ok(out)
+    }
+
+    /// The key id and sealed part of stored bytes in the encrypted form, or `None`.
+    fn sealed_bytes(stored: &[u8]) -> Option<(u32, &[u8])> {
+        let rest = stored.strip_prefix(BYTES_MAGIC.as_slice())?;
+        let (id, sealed) = rest.split_first_chunk::<4>()?;
+        (sealed.len() >= NONCE_LEN + AES_256_GCM.tag_len()).then_some((u32::from_be_bytes(*id), sealed))
+    }
+
+    /// Whether stored bytes read as encrypted ones (of any key).
+    pub fn is_sealed_bytes(stored: &[u8]) -> bool {
+        Self::sealed_bytes(stored).is_some()
+    }
+
+    /// The plain bytes of stored bytes of `column` in the row `row` (see
+    /// [`Keyring::seal_row_bytes`]); bytes written before encryption are returned as they are.
+    pub fn open_row_bytes(&self, column: &str, row: &str, stored: Vec<u8>) -> Result<Vec<u8>, StoreError> {
+        match Self::sealed_bytes(&stored) {
+            Some((id, sealed)) => self.open_sealed(&Bound::Row(column, row), id, sealed),
+            None => Ok(stored),
+        }
+    }
+
     /// The key id and bytes of a stored value in the encrypted form, or `None` for a value
     /// written before encryption.
     fn sealed(stored: &str) -> Option<(u32, Vec<u8>)> {
@@ -250,13 +284,18 @@ impl Keyring {
         let Some((id, bytes)) = Self::sealed(stored) else {
             return Ok(None);
         };
-        let plain = match self.open_with(bound, id, &bytes)? {
-            Some(plain) => plain,
-            // Another process may have added the key to the file since this one read it.
-            None if self.reload()? => self.open_with(bound, id, &bytes)?.ok_or_else(|| self.unknown(id, bound))?,
-            None => return Err(self.unknown(id, bound)),
-        };
+        let plain = self.open_sealed(bound, id, &bytes)?;
         String::from_utf8(plain).map(Some).map_err(|_| err(format!("a stored value ({}) is not text", bound.column())))
+    }
+
+    /// Open what key `id` sealed, reading the key file again once if the key is new to it.
+    fn open_sealed(&self, bound: &Bound<'_>, id: u32, bytes: &[u8]) -> Result<Vec<u8>, StoreError> {
+        match self.open_with(bound, id, bytes)? {
+            Some(plain) => Ok(plain),
+            // Another process may have added the key to the file since this one read it.
+            None if self.reload()? => self.open_with(bound, id, bytes)?.ok_or_else(|| self.unknown(id, bound)),
+            None => Err(self.unknown(id, bound)),
+        }
     }
 
     fn unknown(&self, id: u32, bound: &Bound<'_>) -> StoreError {

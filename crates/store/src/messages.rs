@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::at_rest::{outbox_row, MESSAGE_BIZ_OPAQUE, MESSAGE_CONTENT, MESSAGE_ERROR, OUTBOX_VALUE};
 use crate::db::{Plan, Stmt};
+use crate::keyring::Keyring;
 use crate::params;
 use crate::sql::messages::*;
 use crate::sql::tenancy::INSERT_OBJECT;
@@ -123,17 +124,33 @@ fn conversation(r: &Row) -> StoreResult<Conversation> {
     })
 }
 
-/// The one way every media chunk goes into the database: the place for a per-chunk transform
-/// (sealing each chunk for encryption at rest, with its media id and `seq` as associated data).
-/// Today the bytes are stored as they are.
-fn chunk_to_store(_media_id: &str, _seq: i64, data: Vec<u8>) -> StoreResult<Vec<u8>> {
-    Ok(data)
+/// What a media chunk is bound to when encrypted: its file's SHA-256 and its place in it. Not
+/// the media id: a copy of a file (the media a send makes for the customer) shares its chunks'
+/// stored bytes, while a chunk moved to another file, or to another place, does not open.
+fn chunk_row(sha256: &str, seq: i64) -> String {
+    format!("{sha256}\n{seq}")
 }
 
-/// The one way every media chunk comes out of the database: the inverse of [`chunk_to_store`].
-fn chunk_from_store(_media_id: &str, _seq: i64, stored: Vec<u8>) -> StoreResult<Vec<u8>> {
-    Ok(stored)
+impl SqlStore {
+    /// The one way every media chunk goes into the database: encrypted with the newest key when
+    /// `encrypt_at_rest` is on (and always when its plain bytes look encrypted, so they read
+    /// back as themselves), else as it is.
+    fn chunk_to_store(&self, sha256: &str, seq: i64, data: Vec<u8>) -> StoreResult<Vec<u8>> {
+        if self.seal_bodies || Keyring::is_sealed_bytes(&data) {
+            return self.keys.seal_row_bytes(MEDIA_CHUNK_DATA_COLUMN, &chunk_row(sha256, seq), &data);
+        }
+        Ok(data)
+    }
+
+    /// The one way every media chunk comes out of the database: the inverse of
+    /// [`SqlStore::chunk_to_store`], whatever the switch.
+    fn chunk_from_store(&self, sha256: &str, seq: i64, stored: Vec<u8>) -> StoreResult<Vec<u8>> {
+        self.keys.open_row_bytes(MEDIA_CHUNK_DATA_COLUMN, &chunk_row(sha256, seq), stored)
+    }
 }
+
+/// The associated data's column name of encrypted media chunks.
+const MEDIA_CHUNK_DATA_COLUMN: &str = "media_chunks.data";
 
 fn customer(r: &Row) -> StoreResult<Customer> {
     Ok(Customer { wa_id: r.text(0)?, profile_name: r.text(1)?, created_at: r.i64(2)? })
@@ -311,7 +328,12 @@ impl MessageStore for SqlStore {
                 risala_core::model::MEDIA_CHUNK
             )));
         }
-        let stored = chunk_to_store(id, seq, data)?;
+        let sha256 = self
+            .media(id)
+            .await?
+            .map(|m| m.sha256)
+            .ok_or_else(|| StoreError::Database(format!("a chunk of media {id}, which is not stored")))?;
+        let stored = self.chunk_to_store(&sha256, seq, data)?;
         self.db.write(Plan::one(INSERT_MEDIA_CHUNK, params![id, seq, stored])).await.map(|_| ())
     }
 
@@ -326,7 +348,7 @@ impl MessageStore for SqlStore {
 
     async fn media_chunk(&self, id: &str, seq: i64) -> StoreResult<Option<Vec<u8>>> {
         let row = self.db.query_opt(MEDIA_CHUNK_DATA, params![id, seq]).await?;
-        row.map(|r| chunk_from_store(id, seq, r.blob(0)?)).transpose()
+        row.map(|r| self.chunk_from_store(&r.text(1)?, seq, r.blob(0)?)).transpose()
     }
 
     async fn delete_media(&self, id: &str) -> StoreResult<bool> {

@@ -9,13 +9,15 @@ use serde_json::Value;
 
 use crate::db::Plan;
 use crate::params;
-use crate::sql::messages::{DELETE_MEDIA, DELETE_MEDIA_OBJECT};
+use crate::sql::messages::{DELETE_MEDIA, DELETE_MEDIA_CHUNKS, DELETE_MEDIA_OBJECT};
 use crate::sql::privacy::*;
 use crate::SqlStore;
 
-/// Delete media by id, with its entry in the object index.
+/// Delete media by id, with its chunks and its entry in the object index: three statements
+/// each, the media row's last.
 fn delete_media(plan: &mut Plan, ids: &[String]) {
     for id in ids {
+        plan.push(DELETE_MEDIA_CHUNKS, params![id.as_str()]);
         plan.push(DELETE_MEDIA_OBJECT, params![id.as_str()]);
         plan.push(DELETE_MEDIA, params![id.as_str()]);
     }
@@ -54,37 +56,38 @@ impl PrivacyStore for SqlStore {
         // Order matters: the index rows before the media they name, children before the
         // customer row; each count below reads its statement by position.
         plan.push(ERASE_OUTBOX, params![wa]) // 0
-            .push(ERASE_OWNED_MEDIA_OBJECTS, params![wa]) // 1
-            .push(ERASE_OWNED_MEDIA, params![wa]) // 2
-            .push(ERASE_MESSAGES, params![e.tombstone.to_string(), e.at, ps, wa]) // 3
-            .push(ERASE_SESSIONS, params![wa]) // 4
-            .push(ERASE_CODES, params![wa]) // 5
-            .push(ERASE_BLOCKS, params![wa]) // 6
-            .push(ERASE_PREFERENCES, params![wa]) // 7
-            .push(ERASE_ENTRY_POINTS, params![wa]) // 8
-            .push(ERASE_CONVERSATIONS, params![wa]) // 9
-            .push(ERASE_CUSTOMER, params![wa]); // 10
+            .push(ERASE_OWNED_MEDIA_CHUNKS, params![wa]) // 1
+            .push(ERASE_OWNED_MEDIA_OBJECTS, params![wa]) // 2
+            .push(ERASE_OWNED_MEDIA, params![wa]) // 3
+            .push(ERASE_MESSAGES, params![e.tombstone.to_string(), e.at, ps, wa]) // 4
+            .push(ERASE_SESSIONS, params![wa]) // 5
+            .push(ERASE_CODES, params![wa]) // 6
+            .push(ERASE_BLOCKS, params![wa]) // 7
+            .push(ERASE_PREFERENCES, params![wa]) // 8
+            .push(ERASE_ENTRY_POINTS, params![wa]) // 9
+            .push(ERASE_CONVERSATIONS, params![wa]) // 10
+            .push(ERASE_CUSTOMER, params![wa]); // 11
         for sql in
             [PSEUDONYMIZE_PRICING, PSEUDONYMIZE_LEDGER, PSEUDONYMIZE_CBP, PSEUDONYMIZE_REACH, PSEUDONYMIZE_SIGNALS]
         {
-            plan.push(sql, params![ps, wa]); // 11–15
+            plan.push(sql, params![ps, wa]); // 12–16
         }
-        let pairs = plan.stmts.len();
-        delete_media(&mut plan, &e.media_ids); // pairs from 16: object, media
+        let triples = plan.stmts.len();
+        delete_media(&mut plan, &e.media_ids); // triples from 17: chunks, object, media
         let out = self.db.write(plan).await?;
         let n = |i: usize| out.get(i).map(|o| o.affected).unwrap_or(0);
         let sum = |r: std::ops::Range<usize>| r.map(n).sum::<u64>();
-        let copies: u64 = (pairs..out.len()).skip(1).step_by(2).map(n).sum();
+        let copies: u64 = (triples..out.len()).skip(2).step_by(3).map(n).sum();
         Ok(ErasureCounts {
-            messages: n(3),
-            media: n(2) + copies,
-            conversations: n(9),
-            profiles: n(10),
-            sessions: n(4),
-            sign_in_codes: n(5),
-            contacts: sum(6..9),
+            messages: n(4),
+            media: n(3) + copies,
+            conversations: n(10),
+            profiles: n(11),
+            sessions: n(5),
+            sign_in_codes: n(6),
+            contacts: sum(7..10),
             webhook_deliveries: n(0),
-            pseudonymized: sum(11..16),
+            pseudonymized: sum(12..17),
             code_file_lines: 0,
         })
     }

@@ -18,6 +18,7 @@ const CUSTOMER: &str = "16505551234";
 const INBOUND: &str = "inbound text Zanzibar-4217";
 const OUTBOUND: &str = "outbound text Quixotic-7731";
 const OPAQUE: &str = "opaque Marmalade-9902";
+const MEDIA_TEXT: &str = "Quarzwald media secret 5521";
 
 fn config(db: &Database, encrypt: bool) -> Config {
     Config { encrypt_at_rest: Some(encrypt), ..db.config() }
@@ -54,6 +55,9 @@ async fn stored_in_plain(app: &TestApp, texts: &[&str]) -> bool {
                 for r in store.db().query(sql, vec![]).await.unwrap() {
                     haystacks.push(r.text(0).unwrap().into_bytes());
                 }
+            }
+            for r in store.db().query("SELECT data FROM media_chunks", vec![]).await.unwrap() {
+                haystacks.push(r.blob(0).unwrap());
             }
         }
     }
@@ -103,7 +107,17 @@ async fn flow(engine: Engine, encrypt: bool) {
     let rcv = WebhookReceiver::start(TOKEN).await.unwrap();
     subscribe(&app, &rcv).await;
     conversation(&app, &rcv).await;
-    assert_eq!(stored_in_plain(&app, &[INBOUND, OUTBOUND, OPAQUE]).await, !encrypt);
+    // A file the business uploads is stored in chunks, encrypted as the bodies are, and comes
+    // back byte for byte.
+    let file = format!("%PDF-1.4\n{MEDIA_TEXT}\n").into_bytes();
+    let (s, v) = app.upload_raw("application/pdf", "terms.pdf", file.clone()).await;
+    assert_eq!(s, 200, "{v}");
+    let (s, info) = app.get(&format!("/v23.0/{}", v["id"].as_str().unwrap())).await;
+    assert_eq!(s, 200, "{info}");
+    let got =
+        app.client.get(info["url"].as_str().unwrap()).bearer_auth(risala_testkit::DEMO_TOKEN).send().await.unwrap();
+    assert_eq!(got.bytes().await.unwrap().to_vec(), file);
+    assert_eq!(stored_in_plain(&app, &[INBOUND, OUTBOUND, OPAQUE, MEDIA_TEXT]).await, !encrypt);
     app.stop().await;
 }
 

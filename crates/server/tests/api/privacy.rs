@@ -44,7 +44,7 @@ async fn retention(engine: Engine) {
     let app = start(&db, Some("30d")).await;
     let alice = app.customer(ALICE, "Alice").await;
     let said = alice.send(app.business_number(), json!({"type": "text", "text": {"body": "an old secret"}})).await;
-    let media = alice.upload("image/png", b"old png".to_vec()).await;
+    let media = alice.upload("image/png", b"\x89PNG\r\n\x1a\nold png".to_vec()).await;
     let image = alice.send(app.business_number(), json!({"type": "image", "image": {"media_id": media}})).await;
     let business_copy =
         app.state.store.message(&image).await.unwrap().unwrap().content["image"]["id"].as_str().unwrap().to_string();
@@ -136,7 +136,7 @@ async fn erasure(engine: Engine) {
     let (s, v) = app.post_as("/customer/v1/session/code", &json!({"phone": ALICE}), None).await;
     assert_eq!(s, 200, "{v}");
     alice.send(app.business_number(), json!({"type": "text", "text": {"body": "Marmalade-Lighthouse-7731"}})).await;
-    let photo = alice.upload("image/png", b"alice png".to_vec()).await;
+    let photo = alice.upload("image/png", b"\x89PNG\r\n\x1a\nalice png".to_vec()).await;
     alice.send(app.business_number(), json!({"type": "image", "image": {"media_id": photo}})).await;
     send_ok(&app, text_message(ALICE, "Reply-Tangerine-8842")).await;
     bob.send(app.business_number(), json!({"type": "text", "text": {"body": "Bob-keeps-this-5519"}})).await;

@@ -104,7 +104,7 @@ super::statements! {
     both INSERT_MEDIA_CHUNK = "INSERT INTO media_chunks (media_id, seq, data) VALUES ($1, $2, $3)";
     both SET_MEDIA_EXPIRY = "UPDATE media SET expires_at = $1 WHERE id = $2";
     both MEDIA = concat!("SELECT ", media_cols!(), " FROM media WHERE id = $1");
-    both MEDIA_CHUNK_DATA = "SELECT data FROM media_chunks WHERE media_id = $1 AND seq = $2";
+    both MEDIA_CHUNK_DATA = "SELECT c.data, m.sha256 FROM media_chunks c JOIN media m ON m.id = c.media_id WHERE c.media_id = $1 AND c.seq = $2";
     both DELETE_MEDIA_CHUNKS = "DELETE FROM media_chunks WHERE media_id = $1";
     both DELETE_MEDIA = "DELETE FROM media WHERE id = $1";
     both DELETE_MEDIA_OBJECT = "DELETE FROM objects WHERE id = $1 AND kind = 'media'";

@@ -17,6 +17,7 @@ super::statements! {
     // about them (delivered or not) are found by their ordering key `<phone_number_id>:<wa_id>`.
     both ERASE_OUTBOX = "DELETE FROM outbox WHERE ordering_key LIKE '%:' || CAST($1 AS TEXT)";
     both ERASE_OWNED_MEDIA_OBJECTS = "DELETE FROM objects WHERE kind = 'media' AND id IN (SELECT id FROM media WHERE owner_wa_id = $1)";
+    both ERASE_OWNED_MEDIA_CHUNKS = "DELETE FROM media_chunks WHERE media_id IN (SELECT id FROM media WHERE owner_wa_id = $1)";
     both ERASE_OWNED_MEDIA = "DELETE FROM media WHERE owner_wa_id = $1";
     /// Every body becomes the tombstone (`$1`), expired ones too; the number becomes the
     /// pseudonym (`$3`).

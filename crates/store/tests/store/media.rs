@@ -13,7 +13,8 @@ engine_tests!(
     media_chunks_round_trip_and_go_with_their_media,
     media_copy_rides_with_its_message,
     media_expiry,
-    migration_cuts_stored_media_into_chunks
+    migration_cuts_stored_media_into_chunks,
+    media_chunks_are_encrypted_at_rest
 );
 
 /// Store `data` as media `id`, chunk by chunk, as the messaging service does.
@@ -180,4 +181,62 @@ async fn migration_cuts_stored_media_into_chunks(db: TestStore) {
     assert_eq!(shape, [("a", 0, MEDIA_CHUNK), ("a", 1, 5), ("b", 0, 5)]);
     assert!(chunks[0].2.iter().chain(&chunks[1].2).copied().eq(big.iter().copied()), "bytes kept in order");
     assert_eq!(chunks[2].2, b"small");
+}
+
+/// With `encrypt_at_rest`, chunks are stored encrypted (bound to their file's SHA-256 and their
+/// place in it) and read back plain whatever the switch; a copy's chunks open, a chunk moved to
+/// another file does not.
+async fn media_chunks_are_encrypted_at_rest(db: TestStore) {
+    let t = tenant(&db, 1).await;
+    let sealed = db.store.clone().encrypt_at_rest(true);
+    let secret = b"%PDF-1.4 the distinctive media secret".to_vec();
+    let m = media("sec", T0 + 1000);
+    sealed.insert_media(&m).await.unwrap();
+    sealed.insert_media_chunk("sec", 0, secret.clone()).await.unwrap();
+    let rows = db.db().query("SELECT data FROM media_chunks WHERE media_id = 'sec'", vec![]).await.unwrap();
+    let raw = rows[0].blob(0).unwrap();
+    assert!(risala_store::Keyring::is_sealed_bytes(&raw), "stored encrypted");
+    assert!(!raw.windows(11).any(|w| w == b"distinctive"), "no plain text in the row");
+    assert_eq!(sealed.media_chunk("sec", 0).await.unwrap(), Some(secret.clone()));
+    assert_eq!(db.media_chunk("sec", 0).await.unwrap(), Some(secret.clone()), "reads whatever the switch");
+
+    // The copy a send makes shares the stored bytes, and opens.
+    let wa = "31655555555";
+    db.upsert_customer(&customer(wa), false).await.unwrap();
+    let msg = message(&t, wa, 1, Direction::Outbound);
+    let copy = MediaCopy {
+        new_id: "sec-copy".into(),
+        source_id: "sec".into(),
+        business_id: "b1".into(),
+        owner_wa_id: Some(wa.into()),
+        phone_number_id: None,
+        created_at: T0 + 5,
+        expires_at: T0 + 5000,
+    };
+    sealed.record_message(&NewMessage { media_copy: Some(copy), ..plain(&msg) }).await.unwrap();
+    assert_eq!(sealed.media_chunk("sec-copy", 0).await.unwrap(), Some(secret.clone()));
+
+    // The same bytes as another file's chunk: refused, not read as that file.
+    let other = Media { sha256: "sha-other".into(), ..media("other", T0 + 1000) };
+    sealed.insert_media(&other).await.unwrap();
+    sealed.insert_media_chunk("other", 0, b"%PDF-1.4 other".to_vec()).await.unwrap();
+    let swap = risala_store::Plan::one(
+        "UPDATE media_chunks SET data = (SELECT data FROM media_chunks WHERE media_id = 'sec' AND seq = 0) WHERE media_id = 'other'",
+        vec![],
+    );
+    db.db().write(swap).await.unwrap();
+    assert!(sealed.media_chunk("other", 0).await.is_err(), "a chunk of another file does not open");
+
+    // Switch off: written plain, except bytes that would read as encrypted.
+    let plain_media = media("plain", T0 + 1000);
+    db.insert_media(&plain_media).await.unwrap();
+    db.insert_media_chunk("plain", 0, b"plain bytes".to_vec()).await.unwrap();
+    let rows = db.db().query("SELECT data FROM media_chunks WHERE media_id = 'plain'", vec![]).await.unwrap();
+    assert_eq!(rows[0].blob(0).unwrap(), b"plain bytes");
+    let mut look_alike = risala_store::keyring::BYTES_MAGIC.to_vec();
+    look_alike.extend_from_slice(&[0u8; 64]);
+    let m2 = media("alike", T0 + 1000);
+    db.insert_media(&m2).await.unwrap();
+    db.insert_media_chunk("alike", 0, look_alike.clone()).await.unwrap();
+    assert_eq!(db.media_chunk("alike", 0).await.unwrap(), Some(look_alike));
 }

@@ -28,6 +28,12 @@ fn owned_media(id: &str, owner: Option<&str>) -> Media {
     }
 }
 
+/// Media `m` with four bytes in one chunk.
+async fn store_media(db: &TestStore, m: &Media) {
+    db.insert_media(m).await.unwrap();
+    db.insert_media_chunk(&m.id, 0, b"data".to_vec()).await.unwrap();
+}
+
 async fn retention_tombstones_old_bodies(db: TestStore) {
     let t = tenant(&db, 1).await;
     db.upsert_customer(&customer(WA), false).await.unwrap();
@@ -37,7 +43,7 @@ async fn retention_tombstones_old_bodies(db: TestStore) {
     for m in [image.clone(), message(&t, WA, 2, Direction::Inbound), message(&t, WA, 3, Direction::Inbound)] {
         record(&db, &m).await;
     }
-    db.insert_media(&owned_media("m-old", Some(WA)), b"data").await.unwrap();
+    store_media(&db, &owned_media("m-old", Some(WA))).await;
 
     // Created before T0 + 2.5 s: the first two.
     let due = db.bodies_before(T0 + 2500, 10).await.unwrap();
@@ -77,8 +83,8 @@ async fn erasure_removes_one_customer(db: TestStore) {
         .await;
         assert!(deliver(&db, &message(&t, wa, 3, Direction::Outbound).id, &["sent"], "delivered", T0 + 4000).await);
         record(&db, &inbound).await;
-        db.insert_media(&owned_media(&format!("own-{wa}"), Some(wa)), b"data").await.unwrap();
-        db.insert_media(&owned_media(&format!("copy-{wa}"), None), b"data").await.unwrap();
+        store_media(&db, &owned_media(&format!("own-{wa}"), Some(wa))).await;
+        store_media(&db, &owned_media(&format!("copy-{wa}"), None)).await;
         db.create_customer_session(&format!("session-{wa}"), wa, T0, T0 + 1_000_000).await.unwrap();
         db.set_customer_code(wa, "hash", T0 + 1_000_000).await.unwrap();
         db.set_marketing_preference(&t.business.id, wa, true, T0, &[]).await.unwrap();
