@@ -1,6 +1,6 @@
 //! The server's background sweeps: work that comes due by the clock (the service clock, so the
 //! sandbox clock moves it too) without a request touching it. Each runs on one schedule through
-//! [`every`]; a failed round is logged and the next one tries again.
+//! `every`; a failed round is logged and the next one tries again.
 
 use std::fmt::Display;
 use std::future::Future;
