@@ -59,11 +59,14 @@ fn the_data_directory_and_its_files_are_private() {
     let mut seen = Vec::new();
     for entry in std::fs::read_dir(&data).unwrap() {
         let p = entry.unwrap().path();
-        assert_eq!(mode(&p), 0o600, "{}", p.display());
+        // Files are the owner's to read; directories (`tmp`, where uploads are received) the
+        // owner's to enter.
+        let private = if p.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode(&p), private, "{}", p.display());
         seen.push(p.file_name().unwrap().to_string_lossy().to_string());
     }
     seen.sort();
-    for f in ["risala.db", "risala.db-shm", "risala.db-wal", "risala.db.lock"] {
+    for f in ["risala.db", "risala.db-shm", "risala.db-wal", "risala.db.lock", "tmp"] {
         assert!(seen.iter().any(|s| s == f), "{f} in {seen:?}");
     }
     assert!(s.terminate().success());
