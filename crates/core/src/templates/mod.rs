@@ -1,9 +1,11 @@
 //! Message templates: the model, the creation rules ([`validate`]), the review engine
-//! ([`review`]), send-time rendering ([`mod@render`]), the webhook values ([`events`]) and the
-//! service that ties them to storage and time ([`service`]).
+//! ([`review`]), send-time rendering ([`mod@render`]), the webhook values ([`events`]), the
+//! service that ties them to storage and time ([`service`]) and its reads of a WABA's list
+//! ([`listing`]).
 
 pub mod events;
 pub mod lifecycle;
+pub mod listing;
 pub mod render;
 #[cfg(test)]
 mod render_props;
