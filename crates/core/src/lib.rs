@@ -32,6 +32,7 @@ pub mod store;
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod console;
 pub mod customers;
 pub mod inbox;
 pub mod messaging;

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod at_rest;
+mod compatibility;
 mod connections;
 mod errors;
 mod graph;
@@ -20,6 +21,7 @@ mod operations;
 mod panics;
 mod pricing;
 mod privacy;
+mod route_table;
 mod sandbox;
 mod secrets;
 mod sign_in;
