@@ -12,8 +12,7 @@ use serde_json::{json, Map, Value};
 use crate::audit::AuditService;
 use crate::clock::Clock;
 use crate::error::{ApiError, ErrorCode};
-use crate::graph::PageRequest;
-use crate::model::{Actor, Delivery, DeliveryState, InvoiceLine, Role, Target, Template, User, Waba};
+use crate::model::{Actor, Delivery, DeliveryState, InvoiceLine, PageRequest, Role, Target, Template, User, Waba};
 use crate::pricing::dates::parse_month;
 use crate::pricing::invoice_lines;
 use crate::quality::service::LimitView;
@@ -168,7 +167,8 @@ impl ConsoleService {
         for w in self.wabas(user).await? {
             let mut page = PageRequest { limit: 1000, ..Default::default() };
             loop {
-                let p = self.templates.list(&w.id, &TemplateFilter::default(), &TemplateSearch::default(), &page).await?;
+                let p =
+                    self.templates.list(&w.id, &TemplateFilter::default(), &TemplateSearch::default(), &page).await?;
                 page.after = p.items.last().map(|t| t.id.clone());
                 out.extend(p.items);
                 if !p.has_more_after || page.after.is_none() {
@@ -223,7 +223,8 @@ impl ConsoleService {
         Self::allowed(user)?;
         let (from, to) =
             parse_month(month).ok_or_else(|| ApiError::bad_value(format!("month: '{month}' is not YYYY-MM")))?;
-        let currency = self.store.rate_cards().await?.last().map(|c| c.currency.clone()).unwrap_or_else(|| "USD".into());
+        let currency =
+            self.store.rate_cards().await?.last().map(|c| c.currency.clone()).unwrap_or_else(|| "USD".into());
         let mut out = Vec::new();
         for waba in self.wabas(user).await? {
             let lines = invoice_lines(&self.store.ledger(&waba.id, from, to).await?);

@@ -57,6 +57,7 @@ impl From<ApiError> for WebError {
     fn from(e: ApiError) -> Self {
         match e.code {
             ErrorCode::ObjectNotFound | ErrorCode::AliasNotFound => WebError::NotFound,
+            ErrorCode::PermissionDenied => WebError::Forbidden,
             _ => WebError::Internal(e),
         }
     }

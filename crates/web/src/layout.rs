@@ -33,6 +33,7 @@ pub fn page(lang: Lang, viewer: Option<&Viewer>, title: &str, body: Markup) -> R
                         @if let Some(v) = viewer {
                             a href=(routes::HOME) { (t.chats) }
                             @if v.user.role.manages_people() { a href=(routes::PEOPLE) { (t.people) } }
+                            @if v.user.role.manages_people() { a href=(routes::CONSOLE) { (lang.c().console) } }
                         }
                         a.lang href=(format!("{}/{}", routes::LANG, other.code())) lang=(other.code()) hreflang=(other.code()) { (other.t().lang_name) }
                         @if let Some(v) = viewer {

@@ -20,6 +20,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use axum::Router;
 use risala_core::accounts::AccountService;
+use risala_core::console::ConsoleService;
 use risala_core::inbox::InboxService;
 
 pub use error::{WebError, WebResult};
@@ -30,6 +31,8 @@ pub use i18n::Lang;
 pub struct WebState {
     pub accounts: AccountService,
     pub inbox: InboxService,
+    /// The owners' console.
+    pub console: ConsoleService,
     /// Base of the links sent by email (`https://risala.example`). `None` (sandbox without
     /// `public_url`): the `Host` the request was sent to.
     pub link_base: Option<String>,

@@ -3,7 +3,7 @@
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::pages::{account, chats, errors, people, sign_in};
+use crate::pages::{account, chats, console, errors, people, sign_in};
 use crate::WebState;
 
 pub const HOME: &str = "/app/";
@@ -15,6 +15,10 @@ pub const INVITE: &str = "/app/invite";
 pub const PEOPLE: &str = "/app/people";
 pub const CHATS: &str = "/app/chats";
 pub const LANG: &str = "/app/lang";
+pub const CONSOLE: &str = "/app/console";
+pub const CONSOLE_TEMPLATES: &str = "/app/console/templates";
+pub const CONSOLE_WEBHOOKS: &str = "/app/console/webhooks";
+pub const CONSOLE_USAGE: &str = "/app/console/usage";
 
 pub fn routes() -> Router<WebState> {
     Router::new()
@@ -32,6 +36,12 @@ pub fn routes() -> Router<WebState> {
         .route("/app/people/{id}/role", post(people::set_role))
         .route("/app/people/{id}/disable", post(people::disable))
         .route("/app/people/{id}/enable", post(people::enable))
+        .route(CONSOLE, get(console::numbers))
+        .route(CONSOLE_TEMPLATES, get(console::templates::list).post(console::templates::create))
+        .route(CONSOLE_WEBHOOKS, get(console::webhooks::list))
+        .route("/app/console/webhooks/{id}/replay", post(console::webhooks::replay))
+        .route("/app/console/webhooks/replay-dead", post(console::webhooks::replay_dead))
+        .route(CONSOLE_USAGE, get(console::billing::show))
         .route("/app/lang/{code}", get(errors::switch_language))
         .route("/app/assets/{file}", get(crate::assets::serve))
         .route("/app/{*rest}", get(errors::not_found).post(errors::not_found))

@@ -39,6 +39,14 @@ fn web_state(state: &AppState) -> risala_web::WebState {
     risala_web::WebState {
         accounts: state.accounts.clone(),
         inbox: state.inbox.clone(),
+        console: risala_core::console::ConsoleService::new(
+            state.store.clone(),
+            state.clock.clone(),
+            state.messaging.quality().clone(),
+            state.templates.clone(),
+            state.webhooks.clone(),
+            state.audit.clone(),
+        ),
         link_base,
         secure_cookies: config.secure_cookies(),
     }

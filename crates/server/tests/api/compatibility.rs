@@ -242,7 +242,7 @@ async fn every_supported_row_is_served(engine: Engine) {
                 }
                 Some(p) => match KINDS.iter().find(|(k, _)| *k == p) {
                     Some((_, kind)) => path.push_str(&ids[kind]),
-                    None => path.push_str("0"),
+                    None => path.push('0'),
                 },
                 None => path.push_str(seg),
             }

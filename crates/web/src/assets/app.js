@@ -1,6 +1,7 @@
 // Risala web app: a little plain JavaScript on top of pages that work without it.
 // - forms with data-confirm ask before they submit;
-// - role selects save at once with fetch, sending the session's CSRF token in X-CSRF-Token.
+// - role selects save at once with fetch, sending the session's CSRF token in X-CSRF-Token;
+// - a template form's preview follows its body and examples as they are typed.
 (function () {
   "use strict";
   var meta = document.querySelector('meta[name="csrf-token"]');
@@ -28,5 +29,19 @@
         if (status) { status.textContent = r.ok ? status.getAttribute("data-ok") : r.status + ""; }
       });
     });
+  });
+
+  document.querySelectorAll("form.template-form").forEach(function (form) {
+    var source = form.querySelector("[data-preview-source]");
+    var target = form.querySelector("[data-preview]");
+    if (!source || !target) { return; }
+    function update() {
+      var text = source.value;
+      form.querySelectorAll("input[data-var]").forEach(function (input) {
+        if (input.value) { text = text.split(input.getAttribute("data-var")).join(input.value); }
+      });
+      target.textContent = text;
+    }
+    form.addEventListener("input", update);
   });
 })();

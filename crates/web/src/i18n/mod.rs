@@ -3,6 +3,7 @@
 //! text direction the page is laid out in.
 
 mod ar;
+pub mod console;
 mod en;
 
 use axum::http::HeaderMap;

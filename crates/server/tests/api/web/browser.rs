@@ -13,7 +13,7 @@ use risala_testkit::{text_message, Engine, TestApp, DEMO_OWNER_PASSWORD};
 use super::{app, last_link, OWNER};
 
 /// Wait until the browser is at a URL ending with `suffix`.
-async fn wait_url(s: &Session, suffix: &str) {
+pub async fn wait_url(s: &Session, suffix: &str) {
     for _ in 0..100 {
         if s.url().await.ends_with(suffix) {
             return;
@@ -23,7 +23,7 @@ async fn wait_url(s: &Session, suffix: &str) {
     panic!("the browser is at {}, not …{suffix}", s.url().await);
 }
 
-async fn sign_in(app: &TestApp, s: &Session, email: &str, password: &str) {
+pub async fn sign_in(app: &TestApp, s: &Session, email: &str, password: &str) {
     s.goto(&app.url("/app/sign-in")).await;
     s.fill("email", email).await;
     s.fill("password", password).await;

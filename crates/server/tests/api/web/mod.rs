@@ -3,6 +3,7 @@
 
 mod accounts;
 mod browser;
+mod console;
 mod security;
 
 use risala_testkit::{Database, Engine, TestApp, DEMO_OWNER_PASSWORD};

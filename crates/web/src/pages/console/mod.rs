@@ -1,0 +1,91 @@
+//! The owners' console (owners and admins; an agent gets 403): the business's numbers with
+//! their quality, limit and throughput; its templates; its webhook deliveries; its usage and
+//! invoices. Every page reads through `ConsoleService`, scoped to the session's business.
+
+pub mod billing;
+pub mod templates;
+pub mod webhooks;
+
+use axum::extract::State;
+use axum::response::Response;
+use maud::{html, Markup};
+use risala_core::console::ConsoleService;
+
+use crate::error::{WebError, WebResult};
+use crate::i18n::Lang;
+use crate::layout::page;
+use crate::routes;
+use crate::session::Viewer;
+use crate::WebState;
+
+/// The console's sections: path and title.
+fn sections(lang: Lang) -> [(&'static str, &'static str); 4] {
+    let c = lang.c();
+    [
+        (routes::CONSOLE, c.numbers),
+        (routes::CONSOLE_TEMPLATES, c.templates),
+        (routes::CONSOLE_WEBHOOKS, c.webhooks),
+        (routes::CONSOLE_USAGE, c.usage),
+    ]
+}
+
+/// A console page: the section tabs, then `body`.
+pub fn console_page(v: &Viewer, current: &str, title: &str, body: Markup) -> Response {
+    let lang = v.lang;
+    let tabs = html! {
+        nav.tabs aria-label=(lang.c().console) {
+            @for (path, name) in sections(lang) {
+                a href=(path) aria-current=[(path == current).then_some("page")] { (name) }
+            }
+        }
+        (body)
+    };
+    page(lang, Some(v), title, tabs)
+}
+
+/// Owners and admins only.
+pub fn allowed(v: &Viewer) -> WebResult<()> {
+    ConsoleService::allowed(&v.user).map_err(|_| WebError::Forbidden)
+}
+
+/// `+` and the digits, kept left to right in an Arabic page.
+pub fn phone(lang: Lang, digits: &str) -> Markup {
+    html! { bdi dir="ltr" { "+" (lang.digits(digits)) } }
+}
+
+/// `GET /app/console`: numbers, quality, the messaging limit and throughput.
+pub async fn numbers(State(state): State<WebState>, v: Viewer) -> WebResult<Response> {
+    allowed(&v)?;
+    let (lang, c) = (v.lang, v.lang.c());
+    let view = state.console.numbers(&v.user).await?;
+    let body = html! {
+        section.card aria-labelledby="limit-h" {
+            h1 id="limit-h" { (c.messaging_limit) ": " span.badge { (view.tier.as_str()) } }
+            p { (c.unique_customers) ": " strong { (lang.number(view.unique_customers_24h)) } }
+            @if let Some(at) = view.upgrade_due_at { p { (c.upgrade_due) ": " (lang.datetime(at)) } }
+        }
+        section.card aria-labelledby="numbers-h" {
+            h2 id="numbers-h" { (c.numbers) }
+            div.table-wrap { table {
+                thead { tr {
+                    th { (c.number) } th { (c.verified_name) } th { (c.quality) } th { (c.status) }
+                    th { (c.throughput) } th { (c.signals) } th { (c.sent_7d) }
+                } }
+                tbody {
+                    @for (p, score) in &view.numbers {
+                        tr {
+                            td { (phone(lang, &p.number)) }
+                            td { bdi { (p.verified_name) } }
+                            td { span class=(format!("badge {}", p.quality_rating)) { (p.quality_rating) } }
+                            td { (p.status) }
+                            td { (p.throughput_level) }
+                            td { (lang.digits(&format!("{:.2}", score.per_1000))) }
+                            td { (lang.number(score.sent)) }
+                        }
+                    }
+                }
+            } }
+        }
+    };
+    Ok(console_page(&v, routes::CONSOLE, c.numbers, body))
+}
