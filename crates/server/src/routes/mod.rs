@@ -39,6 +39,7 @@ fn web_state(state: &AppState) -> risala_web::WebState {
     risala_web::WebState {
         accounts: state.accounts.clone(),
         inbox: state.inbox.clone(),
+        feed: state.inbox_feed.clone(),
         link_base,
         secure_cookies: config.secure_cookies(),
     }

@@ -4,10 +4,12 @@
 
 mod ar;
 mod en;
+mod inbox;
 
 use axum::http::HeaderMap;
 
 pub use en::Strings;
+pub use inbox::InboxStrings;
 
 /// A language of the web app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

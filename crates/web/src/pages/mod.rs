@@ -3,6 +3,7 @@
 pub mod account;
 pub mod chats;
 pub mod errors;
+pub mod inbox;
 pub mod people;
 pub mod sign_in;
 
