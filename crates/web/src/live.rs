@@ -86,6 +86,14 @@ impl Feed {
         c.entry(business_id.to_string()).or_insert_with(|| broadcast::channel(QUEUE).0).subscribe()
     }
 
+    /// The server is stopping: every stream ends (a page reconnects to another node or when the
+    /// server is back), so no open page holds the graceful shutdown up.
+    pub fn close(&self) {
+        if let Ok(mut c) = self.channels.lock() {
+            c.clear();
+        }
+    }
+
     /// Pages listening, for every business.
     pub fn listeners(&self) -> usize {
         self.channels.lock().map(|c| c.values().map(|t| t.receiver_count()).sum()).unwrap_or(0)
@@ -171,18 +179,16 @@ pub enum PresenceState {
 pub async fn events(State(state): State<WebState>, v: Viewer) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let rx = state.feed.subscribe(&v.user.business_id);
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(e) => {
-                    let data = serde_json::to_string(&e).unwrap_or_default();
-                    return Some((Ok(Event::default().data(data)), rx));
-                }
-                // Missed some: the page reloads its list.
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    return Some((Ok(Event::default().data(r#"{"kind":"labels"}"#)), rx));
-                }
-                Err(broadcast::error::RecvError::Closed) => return None,
+        match rx.recv().await {
+            Ok(e) => {
+                let data = serde_json::to_string(&e).unwrap_or_default();
+                Some((Ok(Event::default().data(data)), rx))
             }
+            // Missed some: the page reloads what it shows.
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                Some((Ok(Event::default().data(r#"{"kind":"labels"}"#)), rx))
+            }
+            Err(broadcast::error::RecvError::Closed) => None,
         }
     });
     Sse::new(stream).keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15)))
