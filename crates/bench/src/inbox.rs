@@ -53,7 +53,7 @@ async fn seed(store: Arc<dyn Store>, env: &Env, conversations: usize, messages: 
         tasks.spawn(async move {
             for n in from..to {
                 let customer = wa(n % conversations);
-                let direction = if (n / conversations) % 2 == 0 { Direction::Inbound } else { Direction::Outbound };
+                let direction = if (n / conversations).is_multiple_of(2) { Direction::Inbound } else { Direction::Outbound };
                 let at = start + n as i64 * 1000;
                 let id = format!("wamid.bench.{n}");
                 let body = format!("Message {n}: is order {} ready for pickup?", 1000 + n % 977);

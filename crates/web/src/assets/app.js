@@ -96,7 +96,7 @@
     if (viewing.length) {
       var v = document.createElement("span");
       v.className = "viewing";
-      v.textContent = "👁 " + presenceBox.getAttribute("data-viewing").replace("{names}", viewing.join(", "));
+      v.textContent = presenceBox.getAttribute("data-viewing").replace("{names}", viewing.join(", "));
       presenceBox.appendChild(v);
     }
   }

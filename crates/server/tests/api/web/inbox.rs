@@ -45,7 +45,7 @@ async fn list(engine: Engine) {
     assert!(only(&owner.get("/app/?q=ALI").await.body, "Alice", "Bob"), "by name");
     assert!(only(&owner.get("/app/?q=%2B1+555+000+2222").await.body, "Bob", "Alice"), "by number");
     assert!(only(&owner.get("/app/?q=order+1042").await.body, "Alice", "Bob"), "by an earlier message's text");
-    assert!(owner.get("/app/?q=nothing+like+this").await.body.contains("No chats yet"));
+    assert!(owner.get("/app/?q=nothing+like+this").await.body.contains("No conversations yet"));
     let other_number = owner.get("/app/?number=123").await;
     assert!(!other_number.body.contains("Alice") && !other_number.body.contains("Bob"));
 
@@ -78,7 +78,7 @@ async fn team(engine: Engine) {
     assert!(agent.get("/app/?assigned=mine").await.body.contains("Alice"));
     assert!(!owner.get("/app/?assigned=mine").await.body.contains("Alice"));
     assert!(!owner.get("/app/?assigned=unassigned").await.body.contains("Alice"));
-    assert!(owner.get(&path).await.body.contains("👤 <bdi>Sara</bdi>"));
+    assert!(owner.get(&path).await.body.contains(r#"<p class="assignee-now"><strong><bdi>Sara</bdi>"#));
     // Nobody of another business can be assigned; the owner gives it back to nobody.
     let other = app.state.tenancy.create_business("Other Shop").await.unwrap();
     let stranger = accounts.create_user(&other.id, "x@other.test", "X", "x-password-1", Role::Agent).await.unwrap();

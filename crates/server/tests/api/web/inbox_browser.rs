@@ -53,6 +53,20 @@ async fn live(s: &Session) {
     panic!("the page did not connect to /app/events");
 }
 
+/// Click a form's button and wait for the page it leads to (a new document, listening again).
+async fn submit(s: &Session, css: &str) {
+    s.eval("window.__before_submit = true", json!([])).await;
+    s.find(css).await.click().await;
+    for _ in 0..100 {
+        let old = s.eval("return window.__before_submit === true", json!([])).await;
+        if old == json!(false) && s.count(".inbox[data-live-connected]").await == 1 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("submitting {css} led nowhere");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_agents_work_one_conversation_live_in_english_and_arabic() {
     let (_db, app) = app(Engine::Sqlite).await;
@@ -89,15 +103,19 @@ async fn two_agents_work_one_conversation_live_in_english_and_arabic() {
     b.goto(&app.url(&path)).await;
     live(&b).await;
     wait_text(&b, "Demo Owner viewing", true).await;
-    a.find("form[action$='/take'] button").await.click().await;
-    wait_text(&b, "👤 Demo Owner", true).await;
+    submit(&a, "form[action$='/take'] button").await;
+    for _ in 0..100 {
+        if b.find(".assignee-now").await.text().await == "Demo Owner" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(b.find(".assignee-now").await.text().await, "Demo Owner", "assigned, live");
 
     // A adds a label and a note; B sees both.
-    live(&a).await;
-    a.find("form[action$='/labels'] button").await.click().await;
-    live(&a).await;
+    submit(&a, "form[action$='/labels'] button").await;
     a.fill("note", "Call back after 5").await;
-    a.find("form[action$='/notes'] button").await.click().await;
+    submit(&a, "form[action$='/notes'] button").await;
     wait_text(&b, "Call back after 5", true).await;
     assert_eq!(b.count("#chat-state .chip").await, 1, "the label, live");
     assert!(b.find("#chat-state").await.text().await.contains("VIP"));
@@ -105,8 +123,7 @@ async fn two_agents_work_one_conversation_live_in_english_and_arabic() {
     b.screenshot("inbox-chat-agent-en", false).await;
 
     // Closing: out of the open list, in the closed one.
-    live(&a).await;
-    a.find("form[action$='/close'] button").await.click().await;
+    submit(&a, "form[action$='/close'] button").await;
     for _ in 0..100 {
         if b.count("#chat-state .badge").await == 1 {
             break;

@@ -30,7 +30,7 @@ pub fn presence(lang: Lang, people: &[Present], me: &str) -> Markup {
     let viewing: Vec<&str> = others.iter().filter(|p| !p.typing).map(|p| p.name.as_str()).collect();
     html! {
         @if !typing.is_empty() { span.typing { (ti.typing.replace("{names}", &typing.join("، "))) } " " }
-        @if !viewing.is_empty() { span.viewing { "👁 " (ti.viewing.replace("{names}", &viewing.join(", "))) } }
+        @if !viewing.is_empty() { span.viewing { (ti.viewing.replace("{names}", &viewing.join(", "))) } }
     }
 }
 
@@ -67,7 +67,7 @@ fn team(lang: Lang, viewer: &Viewer, v: &ChatView) -> Markup {
     html! {
         section id="panel-team" data-live aria-labelledby="team-h" {
             h3 id="team-h" { (ti.assigned_to) }
-            p.assignee-now { @match assignee { Some(u) => { "👤 " bdi { (u.name) } }, None => { span.muted { (ti.nobody) } } } }
+            p.assignee-now { @match assignee { Some(u) => { strong { bdi { (u.name) } } }, None => { span.muted { (ti.nobody) } } } }
             form.inline method="post" action=(action(v, "assign")) {
                 (csrf(viewer))
                 label.visually-hidden for="assignee" { (ti.assigned_to) }
