@@ -51,6 +51,22 @@ impl Conn {
     }
 }
 
+impl Conn {
+    /// Send a request the caller built (with its own headers; `host` is added): status,
+    /// headers and body.
+    pub async fn send(
+        &mut self,
+        b: hyper::http::request::Builder,
+        body: Bytes,
+    ) -> anyhow::Result<(u16, hyper::HeaderMap, Bytes)> {
+        self.sender.ready().await?;
+        let req = b.header("host", &self.host).body(Full::new(body))?;
+        let resp = self.sender.send_request(req).await?;
+        let (parts, body) = resp.into_parts();
+        Ok((parts.status.as_u16(), parts.headers, body.collect().await?.to_bytes()))
+    }
+}
+
 /// The Graph error code in an error body, as a label.
 pub fn error_label(a: &Answer) -> String {
     serde_json::from_slice::<serde_json::Value>(&a.body)

@@ -2,6 +2,7 @@
 //! with a built-in webhook sink that checks every signature. Prints a table, or `--json`.
 
 mod http;
+mod inbox;
 mod media;
 mod scenarios;
 mod server;
@@ -15,7 +16,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "risala-bench", about = "Measure Risala: send, inbound, connections, baseline, media")]
+#[command(name = "risala-bench", about = "Measure Risala: send, inbound, connections, baseline, media, inbox")]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -90,6 +91,16 @@ enum Cmd {
         #[arg(long, default_value_t = 95)]
         size_mb: usize,
     },
+    /// The team inbox's list page (`GET /app/`, signed in) with a large business: seeded
+    /// through the store, then loaded `loads` times; median and p99.
+    Inbox {
+        #[arg(long, default_value_t = 10_000)]
+        conversations: usize,
+        #[arg(long, default_value_t = 100_000)]
+        messages: usize,
+        #[arg(long, default_value_t = 200)]
+        loads: usize,
+    },
     /// A short run of every scenario (CI's smoke test): figures are printed, not asserted.
     Smoke {
         #[arg(long, default_value = "5s")]
@@ -138,6 +149,9 @@ fn main() -> anyhow::Result<()> {
             }
             Cmd::Startup { runs, fill } => vec![scenarios::startup(&mut env, runs, duration(&fill)?).await?],
             Cmd::Media { size_mb } => vec![media::media(&mut env, size_mb).await?],
+            Cmd::Inbox { conversations, messages, loads } => {
+                vec![inbox::inbox(&mut env, conversations, messages, loads).await?]
+            }
             Cmd::Smoke { duration: d } => {
                 let d = duration(&d)?;
                 vec![

@@ -56,6 +56,12 @@ impl Env {
         })
     }
 
+    /// The bench's own server: its data directory, database URL and encryption switch (none
+    /// with `--server`).
+    pub fn spawned_store(&self) -> Option<(PathBuf, Option<String>, bool)> {
+        self.spawned.as_ref().map(|s| (s.data_dir.clone(), s.database_url.clone(), s.encrypt_at_rest))
+    }
+
     /// The process id of the bench's own server (none with `--server`).
     pub fn pid(&self) -> Option<u32> {
         self.spawned.as_ref().map(|s| s.pid())

@@ -20,6 +20,9 @@ pub struct Target {
     pub business_number: String,
     pub app_id: String,
     pub app_secret: String,
+    /// The demo business (`inbox` seeds its conversations).
+    #[serde(default)]
+    pub business_id: String,
     pub engine: String,
 }
 
@@ -106,18 +109,18 @@ pub fn status_bytes(pid: u32, field: &str) -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// `__serve`: run the real server (sandbox mode, durable SQLite or PostgreSQL, bodies
-/// encrypted at rest or not) and print the target as one JSON line once it listens.
-pub async fn serve(data_dir: PathBuf, database_url: Option<String>, encrypt_at_rest: bool) -> anyhow::Result<()> {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
-        .with_writer(std::io::stderr)
-        .try_init();
-    let config = risala_server::Config {
+/// The password of the demo owner of the bench's server, who signs in to the web app.
+pub const OWNER_PASSWORD: &str = "bench-owner-password";
+
+/// The configuration of the bench's server on `data_dir` (or PostgreSQL); the `inbox`
+/// scenario opens its store with it too.
+pub fn config(data_dir: PathBuf, database_url: Option<String>, encrypt_at_rest: bool) -> risala_server::Config {
+    risala_server::Config {
         listen: "127.0.0.1:0".into(),
         data_dir,
-        database_url: database_url.clone(),
+        database_url,
         demo_token: Some(TOKEN.into()),
+        demo_owner_password: Some(OWNER_PASSWORD.into()),
         // Sandbox mode leaves it off by default; the bench measures either, as asked.
         encrypt_at_rest: Some(encrypt_at_rest),
         // The bench measures the server, not the per-number policy (80/s by default).
@@ -131,11 +134,21 @@ pub async fn serve(data_dir: PathBuf, database_url: Option<String>, encrypt_at_r
             ..risala_server::config::ConnectionConfig::default()
         },
         ..risala_server::Config::default()
-    };
+    }
+}
+
+/// `__serve`: run the real server (sandbox mode, durable SQLite or PostgreSQL, bodies
+/// encrypted at rest or not) and print the target as one JSON line once it listens.
+pub async fn serve(data_dir: PathBuf, database_url: Option<String>, encrypt_at_rest: bool) -> anyhow::Result<()> {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
+        .with_writer(std::io::stderr)
+        .try_init();
+    let config = config(data_dir, database_url.clone(), encrypt_at_rest);
     let listener = risala_server::listen(&config.listen).await?;
     let addr = listener.local_addr()?;
     let state = risala_server::build_state(config.clone()).await?;
-    let demo = state.tenancy.ensure_demo(Some(TOKEN)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let demo = risala_server::seed_demo(&state).await?.tenant;
     let target = Target {
         base: format!("http://{addr}"),
         token: TOKEN.into(),
@@ -143,6 +156,7 @@ pub async fn serve(data_dir: PathBuf, database_url: Option<String>, encrypt_at_r
         business_number: demo.phone.number.clone(),
         app_id: demo.ids.app_id.clone(),
         app_secret: demo.app.app_secret.clone(),
+        business_id: demo.ids.business_id.clone(),
         engine: format!(
             "{}{}",
             if database_url.is_some() { "postgres" } else { "sqlite" },

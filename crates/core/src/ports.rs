@@ -8,6 +8,9 @@ pub trait Notifier: Send + Sync + 'static {
     fn customer_event(&self, wa_id: &str, event: CustomerEvent);
     /// Webhook changes were committed to the outbox: the delivery worker may start at once.
     fn outbox_written(&self) {}
+    /// A conversation of `business_id` changed (a message was written, a status moved): the
+    /// team inbox's open pages are told.
+    fn chat_changed(&self, _business_id: &str, _phone_number_id: &str, _wa_id: &str) {}
 }
 
 /// A notifier that tells nobody (CLI tools, tests of services).

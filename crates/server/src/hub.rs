@@ -71,11 +71,13 @@ impl Notifier for Hub {
     }
 }
 
-/// What the messaging service tells: customer devices through the hub, and the webhook worker
-/// that new outbox rows are committed.
+/// What the messaging service tells: customer devices through the hub, the webhook worker
+/// that new outbox rows are committed, and the team inbox's open pages that a conversation
+/// changed.
 pub struct ServerNotifier {
     pub hub: Arc<Hub>,
     pub webhooks: Arc<risala_delivery::Engine>,
+    pub inbox: Arc<risala_web::live::Feed>,
 }
 
 impl Notifier for ServerNotifier {
@@ -85,5 +87,9 @@ impl Notifier for ServerNotifier {
 
     fn outbox_written(&self) {
         self.webhooks.wake();
+    }
+
+    fn chat_changed(&self, business_id: &str, phone_number_id: &str, wa_id: &str) {
+        self.inbox.chat_changed(business_id, phone_number_id, wa_id);
     }
 }

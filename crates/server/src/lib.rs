@@ -170,8 +170,11 @@ pub async fn serve(
     // The webhook worker runs while the server serves; it stops (finishing in-flight POSTs)
     // when shutdown begins.
     let worker = state.delivery.start();
+    let feed = state.inbox_feed.clone();
     let shutdown = async move {
         shutdown.await;
+        // Open inbox pages' event streams end, so they do not hold the drain up.
+        feed.close();
         worker.stop().await;
     };
     let store = state.store.clone();

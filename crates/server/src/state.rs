@@ -48,6 +48,8 @@ pub struct Inner {
     /// Subscriptions, callbacks and the operator's view of deliveries.
     pub webhooks: WebhookService,
     pub hub: Arc<Hub>,
+    /// Live updates of the team inbox's pages on this node.
+    pub inbox_feed: Arc<risala_web::live::Feed>,
     /// Key that signs media download URLs (persisted, so links survive restarts).
     pub url_secret: String,
     /// Webhook delivery: the outbox worker's engine (HTTP client, callbacks, faults).
@@ -80,6 +82,7 @@ impl AppState {
         let auth = AuthService::new(store.clone(), clock.clone());
         let tenancy = TenancyService::new(store.clone(), clock.clone());
         let hub = Arc::new(Hub::default());
+        let inbox_feed = Arc::new(risala_web::live::Feed::default());
         let metrics = Metrics::default();
         // `build_state` validated the media settings.
         let intake = Arc::new(
@@ -99,7 +102,11 @@ impl AppState {
         let messaging = MessagingService::new(
             store.clone(),
             clock.clone(),
-            Arc::new(crate::hub::ServerNotifier { hub: hub.clone(), webhooks: delivery.clone() }),
+            Arc::new(crate::hub::ServerNotifier {
+                hub: hub.clone(),
+                webhooks: delivery.clone(),
+                inbox: inbox_feed.clone(),
+            }),
             MessagingConfig {
                 auto_create_customers: config.mode == Mode::Sandbox && config.auto_create_customers,
                 throughput_mps: config.throughput_mps,
@@ -118,7 +125,7 @@ impl AppState {
             TemplateService::new(store.clone(), clock.clone(), config.template_config().unwrap_or_default());
         let sender = sender(&config);
         let accounts = AccountService::new(store.clone(), clock.clone(), sender.clone());
-        let inbox = InboxService::new(store.clone());
+        let inbox = InboxService::new(store.clone(), clock.clone());
         let customers = CustomerService::new(
             messaging.clone(),
             templates.clone(),
@@ -144,6 +151,7 @@ impl AppState {
                 sandbox,
                 webhooks,
                 hub,
+                inbox_feed,
                 url_secret,
                 delivery,
                 templates,

@@ -44,7 +44,7 @@ fn invitation(r: &Row) -> StoreResult<Invitation> {
 
 impl SqlStore {
     /// Run `plan`; whether its statement number `i` changed a row.
-    async fn changed(&self, plan: Plan, i: usize) -> StoreResult<bool> {
+    pub(crate) async fn changed(&self, plan: Plan, i: usize) -> StoreResult<bool> {
         let out = self.db.write(plan).await?;
         Ok(out.get(i).is_some_and(|o| o.affected > 0))
     }

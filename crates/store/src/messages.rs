@@ -203,9 +203,9 @@ impl SqlStore {
         );
         let sql = match m.direction {
             Direction::Inbound => TOUCH_CONVERSATION_INBOUND,
-            Direction::Outbound => OPEN_CONVERSATION_OUTBOUND,
+            Direction::Outbound => TOUCH_CONVERSATION_OUTBOUND,
         };
-        plan.push(sql, params![&m.phone_number_id, &m.wa_id, &m.business_id, m.created_at]);
+        plan.push(sql, params![&m.phone_number_id, &m.wa_id, &m.business_id, m.created_at, &m.id]);
         if let Some(p) = new.pricing {
             plan.stmts.extend(crate::billing::pricing_stmts(m, p));
         }

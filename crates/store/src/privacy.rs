@@ -72,6 +72,8 @@ impl PrivacyStore for SqlStore {
         {
             plan.push(sql, params![ps, wa]); // 12–16
         }
+        // The inbox's notes on their conversations and the labels on them go with them.
+        plan.push(crate::sql::inbox::ERASE_NOTES, params![wa]).push(crate::sql::inbox::ERASE_CHAT_LABELS, params![wa]);
         let triples = plan.stmts.len();
         delete_media(&mut plan, &e.media_ids); // triples from 17: chunks, object, media
         let out = self.db.write(plan).await?;

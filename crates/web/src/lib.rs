@@ -10,6 +10,7 @@ pub mod assets;
 pub mod error;
 pub mod i18n;
 pub mod layout;
+pub mod live;
 pub mod pages;
 pub mod routes;
 pub mod session;
@@ -33,6 +34,8 @@ pub struct WebState {
     pub inbox: InboxService,
     /// The owners' console.
     pub console: ConsoleService,
+    /// Live updates of the inbox's pages, shared with the server's notifier.
+    pub feed: live::SharedFeed,
     /// Base of the links sent by email (`https://risala.example`). `None` (sandbox without
     /// `public_url`): the `Host` the request was sent to.
     pub link_base: Option<String>,

@@ -3,6 +3,7 @@
 use axum::routing::{get, post};
 use axum::Router;
 
+use crate::pages::inbox::{actions, labels};
 use crate::pages::{account, chats, console, errors, people, sign_in};
 use crate::WebState;
 
@@ -19,12 +20,25 @@ pub const CONSOLE: &str = "/app/console";
 pub const CONSOLE_TEMPLATES: &str = "/app/console/templates";
 pub const CONSOLE_WEBHOOKS: &str = "/app/console/webhooks";
 pub const CONSOLE_USAGE: &str = "/app/console/usage";
+pub const LABELS: &str = "/app/labels";
+pub const EVENTS: &str = "/app/events";
 
 pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/app", get(|| async { axum::response::Redirect::permanent(HOME) }))
         .route(HOME, get(chats::home))
         .route("/app/chats/{phone_number_id}/{wa_id}", get(chats::chat))
+        .route("/app/chats/{phone_number_id}/{wa_id}/assign", post(actions::assign))
+        .route("/app/chats/{phone_number_id}/{wa_id}/take", post(actions::take))
+        .route("/app/chats/{phone_number_id}/{wa_id}/close", post(actions::close))
+        .route("/app/chats/{phone_number_id}/{wa_id}/reopen", post(actions::reopen))
+        .route("/app/chats/{phone_number_id}/{wa_id}/notes", post(actions::note))
+        .route("/app/chats/{phone_number_id}/{wa_id}/labels", post(actions::label))
+        .route("/app/chats/{phone_number_id}/{wa_id}/presence", post(actions::presence))
+        .route("/app/media/{id}", get(actions::media))
+        .route(LABELS, get(labels::list).post(labels::create))
+        .route("/app/labels/{id}/delete", post(labels::delete))
+        .route(EVENTS, get(crate::live::events))
         .route(SIGN_IN, get(sign_in::form).post(sign_in::submit))
         .route(SIGN_OUT, post(sign_in::sign_out))
         .route(SIGN_OUT_EVERYWHERE, post(sign_in::sign_out_everywhere))

@@ -94,6 +94,7 @@ impl MessagingService {
             self.entry_points.remove(&(phone.id.clone(), wa_id.to_string()));
         }
         self.notifier.outbox_written();
+        self.notifier.chat_changed(&message.business_id, &message.phone_number_id, wa_id);
         Ok(message)
     }
 
@@ -159,6 +160,7 @@ impl MessagingService {
         let changed = self.store.change_status(&change, &rows).await?;
         if changed {
             self.notifier.outbox_written();
+            self.notifier.chat_changed(&m.business_id, &m.phone_number_id, &m.wa_id);
         }
         Ok(changed)
     }
@@ -201,6 +203,7 @@ impl MessagingService {
         let changed = self.store.change_status(&change, &[row]).await?;
         if changed {
             self.notifier.outbox_written();
+            self.notifier.chat_changed(&m.business_id, &m.phone_number_id, &m.wa_id);
         }
         Ok(changed)
     }

@@ -357,6 +357,7 @@ impl MessagingService {
             at: now,
         };
         if self.store.change_status(&change, &[]).await? {
+            self.notifier.chat_changed(&m.business_id, &m.phone_number_id, &m.wa_id);
             self.notifier
                 .customer_event(&m.wa_id, CustomerEvent::Read { message_id: m.id.clone(), from: phone.number.clone() });
         }
@@ -541,6 +542,7 @@ impl MessagingService {
             self.entry_points.remove(&(phone.id.clone(), wa_id.clone()));
         }
         self.notifier.outbox_written();
+        self.notifier.chat_changed(&message.business_id, &message.phone_number_id, &wa_id);
         if failure.is_none() {
             self.notifier.customer_event(&wa_id, CustomerEvent::Message(Box::new(message.clone())));
         }

@@ -47,6 +47,7 @@ fn web_state(state: &AppState) -> risala_web::WebState {
             state.webhooks.clone(),
             state.audit.clone(),
         ),
+        feed: state.inbox_feed.clone(),
         link_base,
         secure_cookies: config.secure_cookies(),
     }

@@ -30,9 +30,8 @@ super::statements! {
     both ENTRY_POINT = "SELECT referral_at, opened_at, expires_at FROM entry_points WHERE phone_number_id = $1 AND wa_id = $2";
     /// `$2` is one customer, or `''` for every customer of the number.
     both CONVERSATION_WINDOWS = concat!(
-        "SELECT * FROM (SELECT c.phone_number_id, c.wa_id, c.last_inbound_at, ",
-        super::messages::last_message_at!(),
-        " AS last_message_at, e.referral_at, e.opened_at, e.expires_at FROM conversations c LEFT JOIN entry_points e ON e.phone_number_id = c.phone_number_id AND e.wa_id = c.wa_id WHERE c.phone_number_id = $1 AND ($2 = '' OR c.wa_id = $2)) t ORDER BY last_message_at DESC LIMIT $3"
+        "SELECT * FROM (SELECT c.phone_number_id, c.wa_id, c.last_inbound_at, c.last_message_at",
+        ", e.referral_at, e.opened_at, e.expires_at FROM conversations c LEFT JOIN entry_points e ON e.phone_number_id = c.phone_number_id AND e.wa_id = c.wa_id WHERE c.phone_number_id = $1 AND ($2 = '' OR c.wa_id = $2)) t ORDER BY last_message_at DESC LIMIT $3"
     );
     both SET_MARKETING_PREFERENCE = "INSERT INTO marketing_preferences (business_id, wa_id, value, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (business_id, wa_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
     both MARKETING_PREFERENCE = "SELECT value FROM marketing_preferences WHERE business_id = $1 AND wa_id = $2";

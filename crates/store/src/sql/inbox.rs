@@ -1,16 +1,69 @@
-//! What the web app's pages read of a business's conversations.
+//! The team inbox: the list of a business's conversations (read from the conversation rows,
+//! which every message keeps up to date), their labels, notes, assignment and state.
 
-// `conversation_cols!` expands to `last_message_at!`.
-use super::messages::last_message_at;
+/// The columns of a chat row, from `conversations c`, `customers cu`, `phone_numbers p` and the
+/// last message `m` (NULLs when it is gone); `$agg` aggregates the conversation's label ids
+/// into one comma-separated text (`group_concat` on SQLite, `string_agg` on PostgreSQL).
+macro_rules! chat_select {
+    ($agg:literal) => {
+        concat!(
+            "SELECT m.id, m.seq, m.phone_number_id, m.business_id, m.wa_id, m.direction, m.type, m.content, m.context_id, m.biz_opaque, m.status, m.error, m.created_at, m.updated_at, m.expires_at, ",
+            "c.phone_number_id, c.wa_id, c.business_id, c.last_inbound_at, c.last_outbound_at, c.last_message_at, c.created_at, ",
+            "cu.profile_name, p.number, c.unread, c.assignee_id, c.closed_at, ",
+            "(SELECT ",
+            $agg,
+            " FROM conversation_labels cl WHERE cl.phone_number_id = c.phone_number_id AND cl.wa_id = c.wa_id) AS labels",
+            " FROM conversations c JOIN customers cu ON cu.wa_id = c.wa_id JOIN phone_numbers p ON p.id = c.phone_number_id",
+            " LEFT JOIN messages m ON m.id = c.last_message_id"
+        )
+    };
+}
+
+/// The list's filters, each parameter NULL (or `'all'`) for any: `$1` the business, `$2`
+/// `'mine'` (assigned to the agent `$3`), `'unassigned'` or `'all'`, `$4` `'open'`/`'closed'`/`'all'`, `$5`
+/// a business number, `$6` a label, `$7` a `LIKE` pattern (lower case) on the name, the
+/// number and the messages' text, `$8`–`$10` the cursor (the last row of the page before), `$11`
+/// how many.
+macro_rules! chat_list {
+    ($agg:literal) => {
+        concat!(
+            chat_select!($agg),
+            " WHERE c.business_id = $1",
+            " AND ($2 = 'all' OR ($2 = 'mine' AND c.assignee_id = $3) OR ($2 = 'unassigned' AND c.assignee_id IS NULL))",
+            " AND ($4 = 'all' OR ($4 = 'open' AND c.closed_at IS NULL) OR ($4 = 'closed' AND c.closed_at IS NOT NULL))",
+            " AND (CAST($5 AS TEXT) IS NULL OR c.phone_number_id = $5)",
+            " AND (CAST($6 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM conversation_labels f WHERE f.phone_number_id = c.phone_number_id AND f.wa_id = c.wa_id AND f.label_id = $6))",
+            " AND (CAST($7 AS TEXT) IS NULL OR lower(cu.profile_name) LIKE $7 ESCAPE '\\' OR c.wa_id LIKE $7 ESCAPE '\\'",
+            " OR EXISTS (SELECT 1 FROM messages s WHERE s.phone_number_id = c.phone_number_id AND s.wa_id = c.wa_id AND s.erased_at IS NULL AND lower(s.content) LIKE $7 ESCAPE '\\'))",
+            " AND (CAST($8 AS BIGINT) IS NULL OR c.last_message_at < $8 OR (c.last_message_at = $8 AND (c.phone_number_id > $9 OR (c.phone_number_id = $9 AND c.wa_id > $10))))",
+            " ORDER BY c.last_message_at DESC, c.phone_number_id, c.wa_id LIMIT $11"
+        )
+    };
+}
+
+/// One chat: `$1` the number, `$2` the customer.
+macro_rules! chat_one {
+    ($agg:literal) => {
+        concat!(chat_select!($agg), " WHERE c.phone_number_id = $1 AND c.wa_id = $2")
+    };
+}
 
 super::statements! {
-    /// `$1` the business, `$2` how many: most recent first. The time of the last message comes
-    /// from the messages (outbound ones do not write the conversation row).
-    both BUSINESS_CHATS = concat!(
-        "SELECT ",
-        super::messages::conversation_cols!(),
-        ", cu.profile_name, p.number FROM conversations c JOIN customers cu ON cu.wa_id = c.wa_id",
-        " JOIN phone_numbers p ON p.id = c.phone_number_id WHERE c.business_id = $1",
-        " ORDER BY last_message_at DESC, c.wa_id LIMIT $2"
-    );
+    pair BUSINESS_CHATS = (chat_list!("group_concat(cl.label_id, ',')"), chat_list!("string_agg(cl.label_id, ',')"));
+    pair CHAT_ROW = (chat_one!("group_concat(cl.label_id, ',')"), chat_one!("string_agg(cl.label_id, ',')"));
+    /// An agent of the business read the conversation.
+    both MARK_CHAT_READ = "UPDATE conversations SET unread = 0 WHERE phone_number_id = $1 AND wa_id = $2 AND unread <> 0";
+    both ASSIGN_CHAT = "UPDATE conversations SET assignee_id = $1 WHERE business_id = $2 AND phone_number_id = $3 AND wa_id = $4";
+    both CLOSE_CHAT = "UPDATE conversations SET closed_at = $1 WHERE business_id = $2 AND phone_number_id = $3 AND wa_id = $4";
+    both LABELS = "SELECT id, business_id, name, colour, created_at FROM inbox_labels WHERE business_id = $1 ORDER BY name";
+    both INSERT_LABEL = "INSERT INTO inbox_labels (id, business_id, name, colour, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (business_id, name) DO NOTHING";
+    both UNLABEL_ALL = "DELETE FROM conversation_labels WHERE label_id IN (SELECT id FROM inbox_labels WHERE id = $1 AND business_id = $2)";
+    both DELETE_LABEL = "DELETE FROM inbox_labels WHERE id = $1 AND business_id = $2";
+    both ADD_CHAT_LABEL = "INSERT INTO conversation_labels (phone_number_id, wa_id, label_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+    both REMOVE_CHAT_LABEL = "DELETE FROM conversation_labels WHERE phone_number_id = $1 AND wa_id = $2 AND label_id = $3";
+    both INSERT_NOTE = "INSERT INTO conversation_notes (id, business_id, phone_number_id, wa_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    both CHAT_NOTES = "SELECT n.id, n.business_id, n.phone_number_id, n.wa_id, n.author_id, u.name, n.body, n.created_at FROM conversation_notes n JOIN users u ON u.id = n.author_id WHERE n.phone_number_id = $1 AND n.wa_id = $2 ORDER BY n.created_at, n.id";
+    /// Erasure of a customer (`$1`): their notes and their conversations' labels.
+    both ERASE_NOTES = "DELETE FROM conversation_notes WHERE wa_id = $1";
+    both ERASE_CHAT_LABELS = "DELETE FROM conversation_labels WHERE wa_id = $1";
 }

@@ -10,27 +10,13 @@ macro_rules! media_cols {
         "id, business_id, phone_number_id, owner_wa_id, mime_type, sha256, file_size, filename, created_at, expires_at"
     };
 }
-/// A conversation's columns, read from `conversations c`. Outbound messages do not write the
-/// conversation row (only the first one creates it): the times of the last message and of the
-/// last outbound one come from the chat index of `messages`.
+/// A conversation's columns, read from `conversations c`. Every message writes the row (the
+/// times of the last message and of the last outbound one, since migration 0028).
 macro_rules! conversation_cols {
     () => {
-        concat!(
-            "c.phone_number_id, c.wa_id, c.business_id, c.last_inbound_at, ",
-            "(SELECT m.created_at FROM messages m WHERE m.phone_number_id = c.phone_number_id AND m.wa_id = c.wa_id AND m.direction = 'out' ORDER BY m.seq DESC LIMIT 1) AS last_outbound_at, ",
-            last_message_at!(),
-            " AS last_message_at, c.created_at"
-        )
+        "c.phone_number_id, c.wa_id, c.business_id, c.last_inbound_at, c.last_outbound_at, c.last_message_at, c.created_at"
     };
 }
-/// The time of a conversation's (`c`) last message.
-macro_rules! last_message_at {
-    () => {
-        "COALESCE((SELECT m.created_at FROM messages m WHERE m.phone_number_id = c.phone_number_id AND m.wa_id = c.wa_id ORDER BY m.seq DESC LIMIT 1), c.last_message_at)"
-    };
-}
-pub(crate) use conversation_cols;
-pub(crate) use last_message_at;
 pub(crate) use message_cols;
 
 super::statements! {
@@ -61,17 +47,18 @@ super::statements! {
     );
     /// The chunks of media `$2` copied under id `$1`, inside the database.
     both COPY_MEDIA_CHUNKS = "INSERT INTO media_chunks (media_id, seq, data) SELECT CAST($1 AS TEXT), seq, data FROM media_chunks WHERE media_id = $2";
-    /// An inbound message moves the window; a message to a number that is not a customer (a
-    /// failed send) opens no conversation.
+    /// An inbound message moves the window and the inbox: the conversation's last message, one
+    /// more unread, and a closed conversation opens again (as in Chatwoot). A message to a number
+    /// that is not a customer (a failed send) opens no conversation.
     both TOUCH_CONVERSATION_INBOUND = concat!(
-        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS BIGINT), CAST(NULL AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT) WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2)",
-        " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, last_message_at = excluded.last_message_at"
+        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS BIGINT), CAST(NULL AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT), CAST($5 AS TEXT), 1 WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2)",
+        " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, last_message_at = excluded.last_message_at, last_message_id = excluded.last_message_id, unread = conversations.unread + 1, closed_at = NULL"
     );
-    /// An outbound message only creates the row (its time is read from the messages), so a
-    /// send writes no conversation page.
-    both OPEN_CONVERSATION_OUTBOUND = concat!(
-        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST(NULL AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT) WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2)",
-        " ON CONFLICT (phone_number_id, wa_id) DO NOTHING"
+    /// An outbound message creates the row or moves the inbox's last message (the list reads
+    /// the row, never the messages).
+    both TOUCH_CONVERSATION_OUTBOUND = concat!(
+        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST(NULL AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT), CAST($5 AS TEXT), 0 WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2)",
+        " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_outbound_at = excluded.last_outbound_at, last_message_at = excluded.last_message_at, last_message_id = excluded.last_message_id"
     );
     both MESSAGE = concat!("SELECT ", message_cols!(), " FROM messages WHERE id = $1");
     /// The allowed previous statuses are spelled out as up to three parameters (`$5`–`$7`).

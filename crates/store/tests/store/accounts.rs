@@ -1,5 +1,5 @@
 //! The web app's people: users (email unique), sessions by token hash, one-time reset tokens,
-//! invitations accepted once; and a business's chats, most recent first, of that business only.
+//! invitations accepted once.
 
 use risala_core::model::*;
 use risala_core::store::*;
@@ -8,7 +8,7 @@ use risala_core::StoreError;
 use crate::fixtures::*;
 use crate::harness::{engine_tests, TestStore};
 
-engine_tests!(users_and_sessions, resets_are_one_time, invitations_are_accepted_once, business_chats);
+engine_tests!(users_and_sessions, resets_are_one_time, invitations_are_accepted_once);
 
 fn user(id: &str, business_id: &str, email: &str, role: Role) -> User {
     User {
@@ -114,25 +114,4 @@ async fn invitations_are_accepted_once(db: TestStore) {
     assert!(!db.accept_invitation("i2", &user("u3", "b1", "x@b1.example", Role::Agent), T0 + 51).await.unwrap());
     assert_eq!(db.user("u3").await.unwrap(), None);
     assert!(db.invitations("b1", T0 + 52).await.unwrap().is_empty());
-}
-
-async fn business_chats(db: TestStore) {
-    let t1 = tenant(&db, 1).await;
-    let t2 = tenant(&db, 2).await;
-    for (wa, name) in [("15550001", "Layla"), ("15550002", "Omar")] {
-        db.upsert_customer(&Customer { wa_id: wa.into(), profile_name: name.into(), created_at: T0 }, true)
-            .await
-            .unwrap();
-    }
-    // Layla wrote first, the business answered Omar later: Omar's chat is the most recent.
-    record(&db, &message(&t1, "15550001", 1, Direction::Inbound)).await;
-    record(&db, &message(&t1, "15550002", 2, Direction::Outbound)).await;
-    record(&db, &message(&t2, "15550001", 3, Direction::Outbound)).await;
-
-    let chats = db.business_chats("b1", 10).await.unwrap();
-    let seen: Vec<_> = chats.iter().map(|c| (c.profile_name.as_str(), c.business_number.as_str())).collect();
-    assert_eq!(seen, [("Omar", t1.phone.number.as_str()), ("Layla", t1.phone.number.as_str())], "newest first");
-    assert!(chats.iter().all(|c| c.conversation.business_id == "b1"));
-    assert_eq!(db.business_chats("b1", 1).await.unwrap().len(), 1);
-    assert_eq!(db.business_chats("b2", 10).await.unwrap().len(), 1);
 }

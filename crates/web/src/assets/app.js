@@ -45,3 +45,111 @@
     form.addEventListener("input", update);
   });
 })();
+
+// The team inbox, live: the page listens to /app/events (server-sent events). When a
+// conversation changes it fetches the page again and swaps the parts marked data-live (the
+// list, the open conversation, its panel), leaving forms being written in alone. It tells the
+// server that its person is viewing the open conversation (every 10 s) or typing in it, and
+// shows who else is.
+(function () {
+  "use strict";
+  var inbox = document.querySelector(".inbox[data-events]");
+  if (!inbox) { return; }
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  var csrf = meta ? meta.getAttribute("content") : "";
+  var conv = document.getElementById("conversation");
+  var chat = conv ? conv.getAttribute("data-chat") : null;
+  var me = conv ? conv.getAttribute("data-me") : null;
+  var thread = document.getElementById("thread");
+  var presenceBox = document.getElementById("presence");
+  var refreshes = 0;
+  var timer = null;
+
+  function atBottom(el) { return el.scrollHeight - el.scrollTop - el.clientHeight < 40; }
+  function toBottom() { if (thread) { thread.scrollTop = thread.scrollHeight; } }
+  toBottom();
+
+  function refresh() {
+    if (timer) { return; }
+    timer = setTimeout(function () {
+      timer = null;
+      var stick = thread ? atBottom(thread) : false;
+      fetch(location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          if (!html) { return; }
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          document.querySelectorAll("[data-live]").forEach(function (el) {
+            var fresh = doc.getElementById(el.id);
+            if (fresh && fresh.innerHTML !== el.innerHTML) {
+              el.innerHTML = fresh.innerHTML;
+              if (fresh.className !== el.className) { el.className = fresh.className; }
+            }
+          });
+          if (stick) { toBottom(); }
+          refreshes += 1;
+          inbox.setAttribute("data-refreshes", String(refreshes));
+        });
+    }, 120);
+  }
+
+  function showPresence(people) {
+    if (!presenceBox) { return; }
+    var typing = [], viewing = [];
+    people.forEach(function (p) {
+      if (p.user_id === me) { return; }
+      (p.typing ? typing : viewing).push(p.name);
+    });
+    presenceBox.textContent = "";
+    if (typing.length) {
+      var t = document.createElement("span");
+      t.className = "typing";
+      t.textContent = presenceBox.getAttribute("data-typing").replace("{names}", typing.join(", "));
+      presenceBox.appendChild(t);
+      presenceBox.appendChild(document.createTextNode(" "));
+    }
+    if (viewing.length) {
+      var v = document.createElement("span");
+      v.className = "viewing";
+      v.textContent = presenceBox.getAttribute("data-viewing").replace("{names}", viewing.join(", "));
+      presenceBox.appendChild(v);
+    }
+  }
+
+  if (window.EventSource) {
+    var events = new EventSource(inbox.getAttribute("data-events"));
+    events.onmessage = function (e) {
+      var ev;
+      try { ev = JSON.parse(e.data); } catch (_) { return; }
+      if (ev.kind === "presence") {
+        if (chat && ev.phone_number_id + "/" + ev.wa_id === chat) { showPresence(ev.people); }
+      } else {
+        refresh();
+      }
+    };
+    events.onopen = function () { inbox.setAttribute("data-live-connected", "1"); };
+  }
+
+  if (chat && conv) {
+    var presenceUrl = conv.getAttribute("data-presence");
+    var say = function (state, keepalive) {
+      fetch(presenceUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        keepalive: !!keepalive,
+        headers: { "X-CSRF-Token": csrf, "Content-Type": "application/x-www-form-urlencoded" },
+        body: "state=" + state
+      }).catch(function () {});
+    };
+    say("viewing");
+    setInterval(function () { if (!document.hidden) { say("viewing"); } }, 10000);
+    var lastTyping = 0;
+    document.addEventListener("input", function (e) {
+      var t = e.target;
+      if (!t || t.tagName !== "TEXTAREA") { return; }
+      var now = Date.now();
+      if (now - lastTyping > 3000) { lastTyping = now; say("typing"); }
+    });
+    window.addEventListener("pagehide", function () { say("leave", true); });
+  }
+})();

@@ -5,10 +5,12 @@
 mod ar;
 pub mod console;
 mod en;
+mod inbox;
 
 use axum::http::HeaderMap;
 
 pub use en::Strings;
+pub use inbox::InboxStrings;
 
 /// A language of the web app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,112 +1,97 @@
-//! The first page after signing in: the business's numbers and its chats, newest first; and
-//! one chat with its latest messages.
+//! The inbox's pages, laid out like WhatsApp Web: the conversation list on the start side
+//! (`GET /app/`), and one conversation beside it with its contact panel
+//! (`GET /app/chats/{phone_number_id}/{wa_id}`). Both keep the list's filters in the query
+//! string; the page's script reloads the parts marked `data-live` when the server says a
+//! conversation changed.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use maud::{html, Markup};
-use risala_core::model::{Direction, Message};
-use risala_core::store::ChatRow;
 
 use crate::error::WebResult;
-use crate::i18n::{iso, Lang};
 use crate::layout::{csrf, page};
+use crate::pages::inbox::list::{pane, ListQuery};
+use crate::pages::inbox::{message, number, panel};
 use crate::routes;
 use crate::session::Viewer;
 use crate::WebState;
 
-fn time(lang: Lang, ms: i64) -> Markup {
-    html! { time datetime=(iso(ms)) { (lang.datetime(ms)) } }
+/// The list pane and what it needs, for `viewer` with the filters `q`.
+async fn list_pane(state: &WebState, v: &Viewer, q: &ListQuery, current: Option<(&str, &str)>) -> WebResult<Markup> {
+    let business = &v.user.business_id;
+    let numbers = state.inbox.numbers(business).await?;
+    let labels = state.inbox.labels(business).await?;
+    let agents = state.inbox.agents(business).await?;
+    let chats = state.inbox.chats(&v.user, &q.filter()).await?;
+    Ok(pane(v.lang, q, &numbers, &labels, &agents, &chats, current))
 }
 
-/// `+` and the digits, in the language's digits, kept left to right.
-fn number(lang: Lang, digits: &str) -> Markup {
-    html! { bdi dir="ltr" { "+" (lang.digits(digits)) } }
-}
-
-/// The first letter or digit of a name, for its avatar.
-fn initial(name: &str) -> String {
-    name.chars().find(|c| c.is_alphanumeric()).map(|c| c.to_uppercase().collect()).unwrap_or_default()
-}
-
-fn chat_item(lang: Lang, c: &ChatRow) -> Markup {
-    let conv = &c.conversation;
-    html! {
-        li {
-            a href=(format!("{}/{}/{}", routes::CHATS, conv.phone_number_id, conv.wa_id)) {
-                span.avatar aria-hidden="true" { (initial(&c.profile_name)) }
-                span.chat-main {
-                    span.chat-name { bdi { (c.profile_name) } }
-                    span.chat-meta { (number(lang, &conv.wa_id)) " → " (number(lang, &c.business_number)) }
-                }
-                span.chat-meta { (time(lang, conv.last_message_at)) }
-            }
-        }
-    }
-}
-
-/// `GET /app/`.
-pub async fn home(State(state): State<WebState>, v: Viewer) -> WebResult<Response> {
-    let (lang, t) = (v.lang, v.lang.t());
+/// `GET /app/`: the list, and the business's numbers where a conversation would be.
+pub async fn home(State(state): State<WebState>, v: Viewer, Query(q): Query<ListQuery>) -> WebResult<Response> {
+    let (lang, t, ti) = (v.lang, v.lang.t(), v.lang.inbox());
+    let list = list_pane(&state, &v, &q, None).await?;
     let numbers = state.inbox.numbers(&v.user.business_id).await?;
-    let chats = state.inbox.chats(&v.user.business_id).await?;
     let body = html! {
-        section.card aria-labelledby="numbers-h" {
-            h2 id="numbers-h" { (t.numbers) }
-            @if numbers.is_empty() { p.muted { (t.no_numbers) } }
-            div.numbers {
-                @for n in &numbers {
-                    div.number {
-                        strong { (n.verified_name) } br;
-                        (number(lang, &n.number)) " "
-                        span class=(format!("badge {}", n.quality_rating)) title=(t.quality) { (n.quality_rating) }
+        div.inbox data-events=(routes::EVENTS) {
+            (list)
+            section.conversation.empty aria-labelledby="numbers-h" {
+                p.pick { (ti.pick_chat) }
+                div.card {
+                    h2 id="numbers-h" { (t.numbers) }
+                    @if numbers.is_empty() { p.muted { (t.no_numbers) } }
+                    div.numbers {
+                        @for n in &numbers {
+                            div.number {
+                                strong { (n.verified_name) } br;
+                                (number(lang, &n.number)) " "
+                                span class=(format!("badge {}", n.quality_rating)) title=(t.quality) { (n.quality_rating) }
+                            }
+                        }
+                    }
+                    form method="post" action=(routes::SIGN_OUT_EVERYWHERE) {
+                        (csrf(&v))
+                        button.small type="submit" { (t.sign_out_everywhere) }
                     }
                 }
-            }
-        }
-        section.card aria-labelledby="chats-h" {
-            h1 id="chats-h" { (t.chats) " " span.muted { "(" (lang.number(chats.len() as i64)) ")" } }
-            @if chats.is_empty() { p.muted { (t.no_chats) } }
-            ul.chats { @for c in &chats { (chat_item(lang, c)) } }
-        }
-        section.card {
-            form method="post" action=(routes::SIGN_OUT_EVERYWHERE) {
-                (csrf(&v))
-                button.small type="submit" { (t.sign_out_everywhere) }
             }
         }
     };
     Ok(page(lang, Some(&v), t.chats, body))
 }
 
-/// What a bubble says: a text's body, else the message's type.
-fn summary(m: &Message) -> String {
-    match m.content.get("body").and_then(|b| b.as_str()) {
-        Some(body) => body.to_string(),
-        None => format!("[{}]", m.kind),
-    }
-}
-
-/// `GET /app/chats/{phone_number_id}/{wa_id}`: 404 unless the chat is the business's.
+/// `GET /app/chats/{phone_number_id}/{wa_id}`: 404 unless the conversation is the business's.
+/// Opening it reads it: nothing is unread any more, for the whole team.
 pub async fn chat(
     State(state): State<WebState>,
     v: Viewer,
     Path((phone_number_id, wa_id)): Path<(String, String)>,
+    Query(q): Query<ListQuery>,
 ) -> WebResult<Response> {
-    let (lang, t) = (v.lang, v.lang.t());
-    let view = state.inbox.chat(&v.user.business_id, &phone_number_id, &wa_id).await?;
+    let lang = v.lang;
+    let (view, was_unread) = state.inbox.open(&v.user, &phone_number_id, &wa_id).await?;
+    if was_unread {
+        state.feed.chat_changed(&v.user.business_id, &phone_number_id, &wa_id);
+    }
+    let list = list_pane(&state, &v, &q, Some((&phone_number_id, &wa_id))).await?;
+    let now = state.inbox.now();
+    let people = state.feed.present(&v.user.business_id, &phone_number_id, &wa_id, now);
     let body = html! {
-        section.card {
-            h1 { (view.chat.profile_name) }
-            p.muted { (t.customer) " " (number(lang, &wa_id)) " · " (t.business_number) " " (number(lang, &view.chat.business_number)) }
-            div.thread {
-                @if view.messages.is_empty() { p.muted { (t.no_messages) } }
-                @for m in &view.messages {
-                    div class=(if m.direction == Direction::Outbound { "bubble out" } else { "bubble" }) {
-                        (summary(m))
-                        (time(lang, m.created_at))
-                    }
+        div.inbox.has-chat data-events=(routes::EVENTS) {
+            (list)
+            section.conversation id="conversation" aria-label=(view.chat.profile_name)
+                data-chat=(format!("{phone_number_id}/{wa_id}")) data-me=(v.user.id)
+                data-presence=(format!("{}/{phone_number_id}/{wa_id}/presence", routes::CHATS)) {
+                (panel::head(lang, &view, &people, &v.user.id))
+                div.thread id="thread" data-live {
+                    @if view.messages.is_empty() { p.muted { (lang.t().no_messages) } }
+                    (message::thread(lang, &view.messages, &view.quoted))
+                }
+                // The composer's place (branch `composer` renders its panel here).
+                div id="composer" {
+                    p.muted { (lang.inbox().composer_here) }
                 }
             }
+            (panel::panel(lang, &v, &view, now))
         }
     };
     Ok(page(lang, Some(&v), &view.chat.profile_name, body))

@@ -4,6 +4,7 @@ pub mod account;
 pub mod chats;
 pub mod console;
 pub mod errors;
+pub mod inbox;
 pub mod people;
 pub mod sign_in;
 

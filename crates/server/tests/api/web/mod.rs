@@ -4,6 +4,9 @@
 mod accounts;
 mod browser;
 mod console;
+mod inbox;
+mod inbox_browser;
+mod inbox_messages;
 mod security;
 
 use risala_testkit::{Database, Engine, TestApp, DEMO_OWNER_PASSWORD};

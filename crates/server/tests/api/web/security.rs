@@ -9,7 +9,8 @@ use risala_testkit::{engine_test, text_message, Engine, DEMO_TOKEN};
 
 use super::{app, Web};
 
-const PAGES: &[&str] = &["/app/", "/app/people", "/app/chats/123/15550001111"];
+const PAGES: &[&str] =
+    &["/app/", "/app/people", "/app/chats/123/15550001111", "/app/labels", "/app/events", "/app/media/123"];
 const ACTIONS: &[&str] = &[
     "/app/sign-out",
     "/app/sign-out-everywhere",
@@ -17,7 +18,18 @@ const ACTIONS: &[&str] = &[
     "/app/people/123/role",
     "/app/people/123/disable",
     "/app/people/123/enable",
+    "/app/chats/123/15550001111/assign",
+    "/app/chats/123/15550001111/take",
+    "/app/chats/123/15550001111/close",
+    "/app/chats/123/15550001111/reopen",
+    "/app/chats/123/15550001111/notes",
+    "/app/chats/123/15550001111/labels",
+    "/app/chats/123/15550001111/presence",
+    "/app/labels",
+    "/app/labels/123/delete",
 ];
+/// The inbox's actions, each refused without the CSRF token.
+const INBOX_ACTIONS: &[&str] = &["assign", "take", "close", "reopen", "notes", "labels", "presence"];
 
 #[tokio::test]
 async fn nothing_answers_without_a_session() {
@@ -51,6 +63,18 @@ async fn state_changes_need_the_csrf_token_and_the_same_origin() {
     let invite = |email: &'static str| [("email", email), ("role", "agent")];
     let p = owner.post("/app/people/invite", &invite("a@shop.example")).await;
     assert_eq!(p.status, 403, "without a token");
+    let chat = format!("/app/chats/{}/15550001111", app.phone_number_id());
+    for action in INBOX_ACTIONS {
+        let form = [("assignee", ""), ("body", "x"), ("label", "x"), ("on", "1"), ("state", "viewing")];
+        let p = owner.post(&format!("{chat}/{action}"), &form).await;
+        assert_eq!(p.status, 403, "{action} without a token");
+        let (base, zeros) = (app.base.clone(), "0".repeat(64));
+        let p = owner.post_from(&format!("{chat}/{action}"), &form, &base, Some(zeros.as_str())).await;
+        assert_eq!(p.status, 403, "{action} with a wrong token");
+    }
+    for path in ["/app/labels", "/app/labels/123/delete"] {
+        assert_eq!(owner.post(path, &[("name", "x"), ("colour", "#1f7a5c")]).await.status, 403, "{path}");
+    }
     assert!(p.body.contains("The request was refused"), "{}", p.body);
     let wrong = "0".repeat(64);
     let p = owner.post("/app/people/invite", &[("email", "a@shop.example"), ("role", "agent"), ("csrf", &wrong)]).await;
@@ -139,9 +163,29 @@ async fn another_business(engine: Engine) {
     assert_eq!(p.status, 200);
     assert!(p.body.contains("secret of B"));
     assert!(b_owner.get("/app/").await.body.contains(&path), "B's list links the chat");
-    // B's people are not A's to manage either.
+    // Nothing of B's conversation is A's to change, nor B's labels.
     let csrf = a.csrf().await;
     let b_user = app.state.store.user_by_email("owner@b.example").await.unwrap().unwrap();
+    let label = app.state.inbox.create_label(&b_user, "B only", "#1f7a5c").await.unwrap();
+    for (action, form) in [
+        ("assign", vec![("assignee", b_user.id.as_str())]),
+        ("take", vec![]),
+        ("close", vec![]),
+        ("reopen", vec![]),
+        ("notes", vec![("body", "from A")]),
+        ("labels", vec![("label", label.id.as_str()), ("on", "1")]),
+        ("presence", vec![("state", "viewing")]),
+    ] {
+        let mut form = form;
+        form.push(("csrf", csrf.as_str()));
+        assert_eq!(a.post(&format!("{path}/{action}"), &form).await.status, 404, "{action}");
+    }
+    assert_eq!(a.post(&format!("/app/labels/{}/delete", label.id), &[("csrf", &csrf)]).await.status, 404);
+    assert!(!a.get("/app/labels").await.body.contains("B only"));
+    let row = app.state.store.chat_row(&phone.id, "15550002222").await.unwrap().unwrap();
+    assert!(row.assignee_id.is_none() && row.closed_at.is_none() && row.label_ids.is_empty());
+    assert!(app.state.store.notes(&phone.id, "15550002222").await.unwrap().is_empty());
+    // B's people are not A's to manage either.
     let p = a.post(&format!("/app/people/{}/disable", b_user.id), &[("csrf", &csrf)]).await;
     assert_eq!(p.status, 404);
     assert!(app.state.store.user(&b_user.id).await.unwrap().unwrap().disabled_at.is_none());

@@ -1,0 +1,182 @@
+//! The team inbox's storage: the list read from the conversation rows, which every message
+//! keeps up to date (last message, unread inbound count, a closed conversation reopened by the
+//! customer), its filters and paging; assignment, closing, labels, notes, and what erasure
+//! takes of them.
+
+use risala_core::model::*;
+use risala_core::store::*;
+
+use crate::fixtures::*;
+use crate::harness::{engine_tests, TestStore};
+
+engine_tests!(the_list_follows_every_message, filters_and_paging, labels_and_notes);
+
+fn user(id: &str, business_id: &str) -> User {
+    User {
+        id: id.into(),
+        business_id: business_id.into(),
+        email: format!("{id}@example.test"),
+        name: format!("Name {id}"),
+        password_hash: "h".into(),
+        role: Role::Agent,
+        created_at: T0,
+        disabled_at: None,
+    }
+}
+
+fn query(business_id: &str) -> ChatQuery {
+    ChatQuery {
+        business_id: business_id.into(),
+        assigned: Assigned::Anyone,
+        state: ChatState::Any,
+        phone_number_id: None,
+        label_id: None,
+        search: None,
+        after: None,
+        limit: 50,
+    }
+}
+
+async fn names(db: &TestStore, q: &ChatQuery) -> Vec<String> {
+    db.business_chats(q).await.unwrap().into_iter().map(|c| c.profile_name).collect()
+}
+
+async fn customers(db: &TestStore) {
+    for (wa, name) in [("15550001", "Layla"), ("15550002", "Omar"), ("15550003", "Zaid_50%")] {
+        db.upsert_customer(&Customer { wa_id: wa.into(), profile_name: name.into(), created_at: T0 }, true)
+            .await
+            .unwrap();
+    }
+}
+
+async fn the_list_follows_every_message(db: TestStore) {
+    let t1 = tenant(&db, 1).await;
+    let t2 = tenant(&db, 2).await;
+    customers(&db).await;
+    // Layla wrote twice, the business answered Omar later: Omar's chat is the most recent.
+    record(&db, &message(&t1, "15550001", 1, Direction::Inbound)).await;
+    record(&db, &message(&t1, "15550001", 2, Direction::Inbound)).await;
+    record(&db, &message(&t1, "15550002", 3, Direction::Outbound)).await;
+    record(&db, &message(&t2, "15550001", 4, Direction::Outbound)).await;
+
+    let chats = db.business_chats(&query("b1")).await.unwrap();
+    let seen: Vec<_> = chats.iter().map(|c| (c.profile_name.as_str(), c.unread)).collect();
+    assert_eq!(seen, [("Omar", 0), ("Layla", 2)], "newest first, inbound messages unread");
+    assert!(chats.iter().all(|c| c.conversation.business_id == "b1" && c.business_number == t1.phone.number));
+    let omar = &chats[0];
+    let last = omar.last.as_ref().unwrap();
+    assert_eq!((last.id.as_str(), last.content["body"].as_str()), ("wamid.p1.15550002.3", Some("message 3")));
+    assert_eq!(omar.conversation.last_message_at, T0 + 3000);
+    assert_eq!(omar.conversation.last_outbound_at, Some(T0 + 3000));
+    assert_eq!(names(&db, &query("b2")).await, ["Layla"]);
+
+    // The business answers Layla: her chat moves up, still unread until someone reads it.
+    record(&db, &message(&t1, "15550001", 5, Direction::Outbound)).await;
+    let layla = db.chat_row(&t1.phone.id, "15550001").await.unwrap().unwrap();
+    assert_eq!((layla.unread, layla.conversation.last_message_at), (2, T0 + 5000));
+    assert_eq!(layla.conversation.last_inbound_at, Some(T0 + 2000));
+    assert_eq!(names(&db, &query("b1")).await, ["Layla", "Omar"]);
+    assert!(db.mark_chat_read(&t1.phone.id, "15550001").await.unwrap());
+    assert!(!db.mark_chat_read(&t1.phone.id, "15550001").await.unwrap(), "nothing unread");
+    assert_eq!(db.chat_row(&t1.phone.id, "15550001").await.unwrap().unwrap().unread, 0);
+
+    // Closed, then the customer writes again: open, one unread.
+    assert!(db.close_chat("b1", &t1.phone.id, "15550001", Some(T0 + 6000)).await.unwrap());
+    assert!(!db.close_chat("b2", &t1.phone.id, "15550001", Some(T0)).await.unwrap(), "another business's");
+    assert_eq!(db.chat_row(&t1.phone.id, "15550001").await.unwrap().unwrap().closed_at, Some(T0 + 6000));
+    record(&db, &message(&t1, "15550001", 7, Direction::Inbound)).await;
+    let layla = db.chat_row(&t1.phone.id, "15550001").await.unwrap().unwrap();
+    assert_eq!((layla.closed_at, layla.unread), (None, 1));
+    assert_eq!(db.chat_row(&t1.phone.id, "15550009").await.unwrap(), None);
+}
+
+async fn filters_and_paging(db: TestStore) {
+    let t1 = tenant(&db, 1).await;
+    customers(&db).await;
+    db.create_user(&user("u1", "b1")).await.unwrap();
+    for (i, wa) in ["15550001", "15550002", "15550003"].iter().enumerate() {
+        let mut m = message(&t1, wa, i as i64 + 1, Direction::Inbound);
+        m.content = serde_json::json!({"type": "text", "text": {"body": format!("Order #{} ready", 40 + i)}});
+        record(&db, &m).await;
+    }
+    assert!(db.assign_chat("b1", &t1.phone.id, "15550001", Some("u1")).await.unwrap());
+    assert!(!db.assign_chat("b2", &t1.phone.id, "15550002", Some("u1")).await.unwrap(), "another business's");
+    db.close_chat("b1", &t1.phone.id, "15550002", Some(T0)).await.unwrap();
+
+    let q = |f: fn(&mut ChatQuery)| {
+        let mut q = query("b1");
+        f(&mut q);
+        q
+    };
+    assert_eq!(names(&db, &q(|q| q.assigned = Assigned::To("u1".into()))).await, ["Layla"]);
+    assert_eq!(names(&db, &q(|q| q.assigned = Assigned::Nobody)).await, ["Zaid_50%", "Omar"]);
+    assert_eq!(names(&db, &q(|q| q.state = ChatState::Open)).await, ["Zaid_50%", "Layla"]);
+    assert_eq!(names(&db, &q(|q| q.state = ChatState::Closed)).await, ["Omar"]);
+    assert_eq!(names(&db, &q(|q| q.phone_number_id = Some("p1".into()))).await.len(), 3);
+    assert!(names(&db, &q(|q| q.phone_number_id = Some("p2".into()))).await.is_empty());
+    // Search: a name (any case), a number, a message's text; wildcards are plain characters.
+    assert_eq!(names(&db, &q(|q| q.search = Some("LAY".into()))).await, ["Layla"]);
+    assert_eq!(names(&db, &q(|q| q.search = Some("0002".into()))).await, ["Omar"]);
+    assert_eq!(names(&db, &q(|q| q.search = Some("order #41".into()))).await, ["Omar"]);
+    assert_eq!(names(&db, &q(|q| q.search = Some("_50%".into()))).await, ["Zaid_50%"]);
+    assert!(names(&db, &q(|q| q.search = Some("%".into()))).await.len() == 1, "% is a character, not any text");
+    // Pages of two: the second starts after the first's last row.
+    let first = db.business_chats(&ChatQuery { limit: 2, ..query("b1") }).await.unwrap();
+    let last = &first[1].conversation;
+    let after = ChatCursor {
+        last_message_at: last.last_message_at,
+        phone_number_id: last.phone_number_id.clone(),
+        wa_id: last.wa_id.clone(),
+    };
+    let rest = names(&db, &ChatQuery { limit: 2, after: Some(after), ..query("b1") }).await;
+    assert_eq!(rest, ["Layla"]);
+}
+
+async fn labels_and_notes(db: TestStore) {
+    let t1 = tenant(&db, 1).await;
+    tenant(&db, 2).await;
+    customers(&db).await;
+    db.create_user(&user("u1", "b1")).await.unwrap();
+    record(&db, &message(&t1, "15550001", 1, Direction::Inbound)).await;
+    record(&db, &message(&t1, "15550002", 2, Direction::Inbound)).await;
+    let label = |id: &str, business: &str, name: &str| Label {
+        id: id.into(),
+        business_id: business.into(),
+        name: name.into(),
+        colour: "#1f7a5c".into(),
+        created_at: T0,
+    };
+    assert!(db.create_label(&label("l1", "b1", "VIP")).await.unwrap());
+    assert!(db.create_label(&label("l2", "b1", "Billing")).await.unwrap());
+    assert!(!db.create_label(&label("l3", "b1", "VIP")).await.unwrap(), "one name per business");
+    assert!(db.create_label(&label("l4", "b2", "VIP")).await.unwrap(), "another business may");
+    let names_b1: Vec<_> = db.labels("b1").await.unwrap().into_iter().map(|l| l.name).collect();
+    assert_eq!(names_b1, ["Billing", "VIP"]);
+
+    assert!(db.set_chat_label(&t1.phone.id, "15550001", "l1", true).await.unwrap());
+    assert!(db.set_chat_label(&t1.phone.id, "15550001", "l2", true).await.unwrap());
+    assert!(!db.set_chat_label(&t1.phone.id, "15550001", "l2", true).await.unwrap(), "already on");
+    let row = db.chat_row(&t1.phone.id, "15550001").await.unwrap().unwrap();
+    assert_eq!(row.label_ids, ["l1", "l2"]);
+    let by_label = names(&db, &ChatQuery { label_id: Some("l1".into()), ..query("b1") }).await;
+    assert_eq!(by_label, ["Layla"]);
+    assert!(db.set_chat_label(&t1.phone.id, "15550001", "l2", false).await.unwrap());
+    assert!(!db.delete_label("b2", "l1").await.unwrap(), "another business's");
+    assert!(db.delete_label("b1", "l1").await.unwrap());
+    assert!(db.chat_row(&t1.phone.id, "15550001").await.unwrap().unwrap().label_ids.is_empty());
+
+    let note = Note {
+        id: "n1".into(),
+        business_id: "b1".into(),
+        phone_number_id: t1.phone.id.clone(),
+        wa_id: "15550001".into(),
+        author_id: "u1".into(),
+        author_name: String::new(),
+        body: "Called her back".into(),
+        created_at: T0 + 5,
+    };
+    db.add_note(&note).await.unwrap();
+    let notes = db.notes(&t1.phone.id, "15550001").await.unwrap();
+    assert_eq!(notes, [Note { author_name: "Name u1".into(), ..note }]);
+    assert!(db.notes(&t1.phone.id, "15550002").await.unwrap().is_empty());
+}

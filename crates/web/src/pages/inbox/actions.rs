@@ -1,0 +1,183 @@
+//! What agents do to a conversation (assign, take, close, reopen, notes, labels), and what the
+//! page tells the server (who is viewing or typing); each a POST with the session's CSRF token,
+//! answered with a redirect back to the conversation (a form) or 204 (a script). Every change
+//! is told to the business's other pages. And the business's media, streamed.
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use risala_core::inbox::InboxError;
+use serde::Deserialize;
+
+use super::chat_path;
+use crate::error::{WebError, WebResult};
+use crate::live::PresenceState;
+use crate::session::{Action, NoFields, Viewer};
+use crate::WebState;
+
+/// After an action: back to the conversation, or 204 for a script.
+fn done(fetch: bool, phone_number_id: &str, wa_id: &str) -> Response {
+    if fetch {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        Redirect::to(&chat_path(phone_number_id, wa_id)).into_response()
+    }
+}
+
+type ChatPath = Path<(String, String)>;
+
+#[derive(Deserialize)]
+pub struct AssignForm {
+    /// A user id, or empty for nobody.
+    #[serde(default)]
+    assignee: String,
+}
+
+/// `POST /app/chats/{p}/{w}/assign`.
+pub async fn assign(
+    State(state): State<WebState>,
+    Path((p, w)): ChatPath,
+    a: Action<AssignForm>,
+) -> WebResult<Response> {
+    let assignee = Some(a.form.assignee.trim()).filter(|s| !s.is_empty());
+    state.inbox.assign(&a.viewer.user, &p, &w, assignee).await?;
+    state.feed.chat_changed(&a.viewer.user.business_id, &p, &w);
+    Ok(done(a.fetch, &p, &w))
+}
+
+/// `POST /app/chats/{p}/{w}/take`: assigned to the person who asks.
+pub async fn take(State(state): State<WebState>, Path((p, w)): ChatPath, a: Action<NoFields>) -> WebResult<Response> {
+    state.inbox.assign(&a.viewer.user, &p, &w, Some(&a.viewer.user.id)).await?;
+    state.feed.chat_changed(&a.viewer.user.business_id, &p, &w);
+    Ok(done(a.fetch, &p, &w))
+}
+
+async fn set_closed(state: WebState, p: String, w: String, a: Action<NoFields>, closed: bool) -> WebResult<Response> {
+    state.inbox.set_closed(&a.viewer.user, &p, &w, closed).await?;
+    state.feed.chat_changed(&a.viewer.user.business_id, &p, &w);
+    Ok(done(a.fetch, &p, &w))
+}
+
+/// `POST /app/chats/{p}/{w}/close`.
+pub async fn close(State(state): State<WebState>, Path((p, w)): ChatPath, a: Action<NoFields>) -> WebResult<Response> {
+    set_closed(state, p, w, a, true).await
+}
+
+/// `POST /app/chats/{p}/{w}/reopen`.
+pub async fn reopen(State(state): State<WebState>, Path((p, w)): ChatPath, a: Action<NoFields>) -> WebResult<Response> {
+    set_closed(state, p, w, a, false).await
+}
+
+#[derive(Deserialize)]
+pub struct NoteForm {
+    body: String,
+}
+
+/// `POST /app/chats/{p}/{w}/notes`.
+pub async fn note(State(state): State<WebState>, Path((p, w)): ChatPath, a: Action<NoteForm>) -> WebResult<Response> {
+    state.inbox.add_note(&a.viewer.user, &p, &w, &a.form.body).await?;
+    state.feed.chat_changed(&a.viewer.user.business_id, &p, &w);
+    Ok(done(a.fetch, &p, &w))
+}
+
+#[derive(Deserialize)]
+pub struct LabelForm {
+    label: String,
+    /// `1` puts the label on, `0` takes it off.
+    on: String,
+}
+
+/// `POST /app/chats/{p}/{w}/labels`.
+pub async fn label(State(state): State<WebState>, Path((p, w)): ChatPath, a: Action<LabelForm>) -> WebResult<Response> {
+    let on = match a.form.on.as_str() {
+        "1" => true,
+        "0" => false,
+        _ => return Err(WebError::Refused(StatusCode::BAD_REQUEST)),
+    };
+    state.inbox.set_label(&a.viewer.user, &p, &w, &a.form.label, on).await?;
+    state.feed.chat_changed(&a.viewer.user.business_id, &p, &w);
+    Ok(done(a.fetch, &p, &w))
+}
+
+#[derive(Deserialize)]
+pub struct PresenceForm {
+    /// `viewing`, `typing` or `leave`.
+    state: String,
+}
+
+/// `POST /app/chats/{p}/{w}/presence` (from the page's script): who is here, told to the
+/// business's other pages; 204.
+pub async fn presence(
+    State(state): State<WebState>,
+    Path((p, w)): ChatPath,
+    a: Action<PresenceForm>,
+) -> WebResult<Response> {
+    let what = match a.form.state.as_str() {
+        "viewing" => PresenceState::Viewing,
+        "typing" => PresenceState::Typing,
+        "leave" => PresenceState::Leave,
+        _ => return Err(WebError::Refused(StatusCode::BAD_REQUEST)),
+    };
+    // Only a conversation of the business.
+    state.inbox.chat(&a.viewer.user.business_id, &p, &w).await?;
+    state.feed.presence(&a.viewer, &p, &w, what, state.inbox.now());
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct MediaQuery {
+    download: Option<String>,
+}
+
+/// `GET /app/media/{id}`: media of a message of the business, streamed chunk by chunk; 404
+/// for anything else (another business's media included). `?download=1` saves it under its
+/// file name.
+pub async fn media(
+    State(state): State<WebState>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<MediaQuery>,
+) -> WebResult<Response> {
+    let m = state.inbox.media(&v.user.business_id, &id).await?;
+    let chunks = m.chunk_count();
+    let inbox = state.inbox.clone();
+    let media_id = m.id.clone();
+    let stream = futures_util::stream::unfold(0i64, move |seq| {
+        let (inbox, media_id) = (inbox.clone(), media_id.clone());
+        async move {
+            if seq >= chunks {
+                return None;
+            }
+            let chunk = inbox.media_chunk(&media_id, seq).await.map_err(|e| std::io::Error::other(e.to_string()));
+            Some((chunk, seq + 1))
+        }
+    });
+    let filename = m.filename.clone().unwrap_or_else(|| m.id.clone()).replace(['"', '\\', '\r', '\n'], "_");
+    let disposition =
+        if q.download.is_some() { format!("attachment; filename=\"{filename}\"") } else { "inline".to_string() };
+    let mut resp = Body::from_stream(stream).into_response();
+    let h = resp.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_TYPE, m.mime_type.as_str()),
+        (header::CACHE_CONTROL, "private, max-age=3600"),
+        (header::CONTENT_DISPOSITION, disposition.as_str()),
+    ] {
+        if let Ok(v) = value.parse() {
+            h.insert(name, v);
+        }
+    }
+    h.insert(header::CONTENT_LENGTH, m.file_size.into());
+    Ok(resp)
+}
+
+impl From<InboxError> for WebError {
+    fn from(e: InboxError) -> Self {
+        match e {
+            InboxError::NotFound => WebError::NotFound,
+            InboxError::NotAllowed => WebError::Forbidden,
+            InboxError::Invalid(_) => WebError::Refused(StatusCode::BAD_REQUEST),
+            InboxError::Internal(e) => e.into(),
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! The team inbox's pieces: the list ([`list`]), every message type ([`message`]), the
+//! conversation's header and contact panel ([`panel`]), the team's actions ([`actions`]) and
+//! the labels page ([`labels`]). The pages themselves are in [`super::chats`].
+
+pub mod actions;
+pub mod labels;
+pub mod list;
+pub mod message;
+pub mod panel;
+
+use maud::{html, Markup};
+use risala_core::inbox::team::LABEL_COLOURS;
+use risala_core::store::Label;
+
+use crate::i18n::{iso, Lang};
+use crate::routes;
+
+/// `/app/chats/{phone_number_id}/{wa_id}`.
+pub fn chat_path(phone_number_id: &str, wa_id: &str) -> String {
+    format!("{}/{phone_number_id}/{wa_id}", routes::CHATS)
+}
+
+/// `+` and the digits, in the language's digits, kept left to right.
+pub fn number(lang: Lang, digits: &str) -> Markup {
+    html! { bdi dir="ltr" { "+" (lang.digits(digits)) } }
+}
+
+/// A moment, in the language.
+pub fn when(lang: Lang, ms: i64) -> Markup {
+    html! { time datetime=(iso(ms)) { (lang.datetime(ms)) } }
+}
+
+/// The first letter or digit of a name, for its avatar.
+pub fn initial(name: &str) -> String {
+    name.chars().find(|c| c.is_alphanumeric()).map(|c| c.to_uppercase().collect()).unwrap_or_default()
+}
+
+pub fn avatar(name: &str) -> Markup {
+    html! { span.avatar aria-hidden="true" { (initial(name)) } }
+}
+
+/// The stylesheet's class of a label colour (`lc-0` … `lc-7`).
+pub fn colour_class(colour: &str) -> String {
+    format!("lc-{}", LABEL_COLOURS.iter().position(|c| *c == colour).unwrap_or(6))
+}
+
+/// A label as a coloured chip.
+pub fn label_chip(l: &Label) -> Markup {
+    html! { span class=(format!("chip {}", colour_class(&l.colour))) data-label=(l.id) { (l.name) } }
+}

@@ -1,0 +1,166 @@
+//! The conversation's header and the contact panel beside it: the customer (name, number,
+//! the service window and its time left), the team's work (assignee, take, close or reopen,
+//! labels), internal notes, and the customer's other conversations with the business.
+
+use maud::{html, Markup};
+use risala_core::inbox::ChatView;
+use risala_core::model::User;
+
+use super::{avatar, chat_path, label_chip, number, when};
+use crate::i18n::Lang;
+use crate::layout::csrf;
+use crate::live::Present;
+use crate::session::Viewer;
+
+/// `2 h 5 min` of a span of milliseconds, in the language's digits.
+fn span(lang: Lang, ms: i64) -> String {
+    let mins = (ms / 60_000).max(0);
+    let text = if mins >= 60 { format!("{} h {} min", mins / 60, mins % 60) } else { format!("{mins} min") };
+    match lang {
+        Lang::En => text,
+        Lang::Ar => lang.digits(&text.replace(" h ", " س ").replace(" min", " د")),
+    }
+}
+
+/// Who else is viewing or typing (without `me`).
+pub fn presence(lang: Lang, people: &[Present], me: &str) -> Markup {
+    let ti = lang.inbox();
+    let others: Vec<&Present> = people.iter().filter(|p| p.user_id != me).collect();
+    let typing: Vec<&str> = others.iter().filter(|p| p.typing).map(|p| p.name.as_str()).collect();
+    let viewing: Vec<&str> = others.iter().filter(|p| !p.typing).map(|p| p.name.as_str()).collect();
+    html! {
+        @if !typing.is_empty() { span.typing { (ti.typing.replace("{names}", &typing.join("، "))) } " " }
+        @if !viewing.is_empty() { span.viewing { (ti.viewing.replace("{names}", &viewing.join(", "))) } }
+    }
+}
+
+/// The conversation's header: the customer, its state, who else is here.
+pub fn head(lang: Lang, v: &ChatView, people: &[Present], me: &str) -> Markup {
+    let (t, ti) = (lang.t(), lang.inbox());
+    let c = &v.chat;
+    html! {
+        header.chat-head {
+            a.back href=(crate::routes::HOME) { "‹ " (ti.back_to_list) }
+            (avatar(&c.profile_name))
+            div.chat-main {
+                h2 { bdi { (c.profile_name) } }
+                span.chat-meta { (t.customer) " " (number(lang, &c.conversation.wa_id)) " · " (t.business_number) " " (number(lang, &c.business_number)) }
+                div id="chat-state" data-live {
+                    @if c.closed_at.is_some() { span.badge { (ti.closed_badge) } " " }
+                    @for id in &c.label_ids { @if let Some(l) = v.labels.iter().find(|l| &l.id == id) { (label_chip(l)) " " } }
+                }
+                div id="presence" aria-live="polite" data-viewing=(ti.viewing) data-typing=(ti.typing) { (presence(lang, people, me)) }
+            }
+        }
+    }
+}
+
+fn action(v: &ChatView, what: &str) -> String {
+    format!("{}/{what}", chat_path(&v.chat.conversation.phone_number_id, &v.chat.conversation.wa_id))
+}
+
+/// The team's part: assignment, state, labels.
+fn team(lang: Lang, viewer: &Viewer, v: &ChatView) -> Markup {
+    let ti = lang.inbox();
+    let c = &v.chat;
+    let assignee: Option<&User> = c.assignee_id.as_deref().and_then(|id| v.agents.iter().find(|u| u.id == id));
+    html! {
+        section id="panel-team" data-live aria-labelledby="team-h" {
+            h3 id="team-h" { (ti.assigned_to) }
+            p.assignee-now { @match assignee { Some(u) => { strong { bdi { (u.name) } } }, None => { span.muted { (ti.nobody) } } } }
+            form.inline method="post" action=(action(v, "assign")) {
+                (csrf(viewer))
+                label.visually-hidden for="assignee" { (ti.assigned_to) }
+                select id="assignee" name="assignee" {
+                    option value="" { (ti.nobody) }
+                    @for u in &v.agents {
+                        option value=(u.id) selected[c.assignee_id.as_deref() == Some(u.id.as_str())] { (u.name) }
+                    }
+                }
+                button.small type="submit" { (ti.assign) }
+            }
+            div.actions {
+                @if c.assignee_id.as_deref() != Some(viewer.user.id.as_str()) {
+                    form method="post" action=(action(v, "take")) { (csrf(viewer)) button.small type="submit" { (ti.take) } }
+                }
+                @if c.closed_at.is_some() {
+                    form method="post" action=(action(v, "reopen")) { (csrf(viewer)) button.small type="submit" { (ti.reopen) } }
+                } @else {
+                    form method="post" action=(action(v, "close")) { (csrf(viewer)) button.small.secondary type="submit" { (ti.close) } }
+                }
+            }
+            h3 { (ti.labels) }
+            div.labels {
+                @if c.label_ids.is_empty() { span.muted { (ti.no_labels) } }
+                @for l in v.labels.iter().filter(|l| c.label_ids.contains(&l.id)) {
+                    form.chip-form method="post" action=(action(v, "labels")) {
+                        (csrf(viewer))
+                        input type="hidden" name="label" value=(l.id);
+                        input type="hidden" name="on" value="0";
+                        (label_chip(l))
+                        button.chip-x type="submit" aria-label=(ti.remove_label.replace("{name}", &l.name)) { "×" }
+                    }
+                }
+            }
+            @let free: Vec<_> = v.labels.iter().filter(|l| !c.label_ids.contains(&l.id)).collect();
+            @if !free.is_empty() {
+                form.inline method="post" action=(action(v, "labels")) {
+                    (csrf(viewer))
+                    input type="hidden" name="on" value="1";
+                    label.visually-hidden for="add-label" { (ti.add_label) }
+                    select id="add-label" name="label" { @for l in &free { option value=(l.id) { (l.name) } } }
+                    button.small type="submit" { (ti.add_label) }
+                }
+            }
+            @if viewer.user.role.manages_people() { p { a href=(crate::routes::LABELS) { (ti.manage_labels) " →" } } }
+        }
+    }
+}
+
+/// The contact panel.
+pub fn panel(lang: Lang, viewer: &Viewer, v: &ChatView, now: i64) -> Markup {
+    let ti = lang.inbox();
+    let c = &v.chat;
+    html! {
+        aside.panel aria-labelledby="contact-h" {
+            section {
+                h3 id="contact-h" { (ti.contact) }
+                p { strong { bdi { (c.profile_name) } } br; (number(lang, &c.conversation.wa_id)) }
+                p id="window" data-live class=(if v.window_ends_at.is_some() { "window open" } else { "window" }) {
+                    @match v.window_ends_at {
+                        Some(end) => { (ti.window_open.replace("{time}", &span(lang, end - now))) },
+                        None => { (ti.window_closed) },
+                    }
+                }
+            }
+            (team(lang, viewer, v))
+            section aria-labelledby="notes-h" {
+                h3 id="notes-h" { (ti.notes) }
+                ul.notes id="notes-list" data-live {
+                    @if v.notes.is_empty() { li.muted { (ti.no_notes) } }
+                    @for n in &v.notes {
+                        li.note { p.note-body dir="auto" { (n.body) } span.chat-meta { bdi { (n.author_name) } " · " (when(lang, n.created_at)) } }
+                    }
+                }
+                form method="post" action=(action(v, "notes")) {
+                    (csrf(viewer))
+                    label for="note" { (ti.add_note) }
+                    textarea id="note" name="body" rows="3" maxlength="4000" required aria-describedby="note-hint" {}
+                    p.hint id="note-hint" { (ti.note_hint) }
+                    button.small type="submit" { (ti.add_note) }
+                }
+            }
+            section aria-labelledby="earlier-h" {
+                h3 id="earlier-h" { (ti.earlier) }
+                @if v.other_chats.is_empty() { p.muted { (ti.none_earlier) } }
+                ul.other {
+                    @for o in &v.other_chats {
+                        li { a href=(chat_path(&o.conversation.phone_number_id, &o.conversation.wa_id)) {
+                            (number(lang, &o.business_number)) " · " (when(lang, o.conversation.last_message_at))
+                        } }
+                    }
+                }
+            }
+        }
+    }
+}
