@@ -20,6 +20,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use axum::Router;
 use risala_core::accounts::AccountService;
+use risala_core::compose::ComposeService;
 use risala_core::inbox::InboxService;
 
 pub use error::{WebError, WebResult};
@@ -30,6 +31,10 @@ pub use i18n::Lang;
 pub struct WebState {
     pub accounts: AccountService,
     pub inbox: InboxService,
+    /// Answering from a chat: the composer's sends, read receipts, typing.
+    pub compose: ComposeService,
+    /// Receives a file attached in the composer, as `POST /{phone-number-id}/media` does.
+    pub attachments: pages::composer::AttachmentIntake,
     /// Base of the links sent by email (`https://risala.example`). `None` (sandbox without
     /// `public_url`): the `Host` the request was sent to.
     pub link_base: Option<String>,

@@ -1,9 +1,10 @@
 //! The web app's paths, all under `/app`.
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::pages::{account, chats, errors, people, sign_in};
+use crate::pages::{account, chats, composer, errors, people, sign_in};
 use crate::WebState;
 
 pub const HOME: &str = "/app/";
@@ -21,6 +22,7 @@ pub fn routes() -> Router<WebState> {
         .route("/app", get(|| async { axum::response::Redirect::permanent(HOME) }))
         .route(HOME, get(chats::home))
         .route("/app/chats/{phone_number_id}/{wa_id}", get(chats::chat))
+        .merge(composer_routes())
         .route(SIGN_IN, get(sign_in::form).post(sign_in::submit))
         .route(SIGN_OUT, post(sign_in::sign_out))
         .route(SIGN_OUT_EVERYWHERE, post(sign_in::sign_out_everywhere))
@@ -35,4 +37,18 @@ pub fn routes() -> Router<WebState> {
         .route("/app/lang/{code}", get(errors::switch_language))
         .route("/app/assets/{file}", get(crate::assets::serve))
         .route("/app/{*rest}", get(errors::not_found).post(errors::not_found))
+}
+
+/// The composer's actions on one chat.
+fn composer_routes() -> Router<WebState> {
+    const CHAT: &str = "/app/chats/{phone_number_id}/{wa_id}";
+    Router::new()
+        .route(&format!("{CHAT}/send"), post(composer::send_text))
+        .route(&format!("{CHAT}/react"), post(composer::react))
+        // The file's size is limited by its type while it streams in, as for `POST /{id}/media`.
+        .route(&format!("{CHAT}/attach"), post(composer::attach).layer(DefaultBodyLimit::disable()))
+        .route(&format!("{CHAT}/read"), post(composer::read))
+        .route(&format!("{CHAT}/typing"), post(composer::typing))
+        .route(&format!("{CHAT}/templates/{{template_id}}"), get(composer::template).post(composer::send_template))
+        .route(&format!("{CHAT}/templates/{{template_id}}/preview"), post(composer::preview))
 }

@@ -262,6 +262,14 @@ impl MessagingService {
         }
     }
 
+    /// The `smb_message_echoes` row of a message sent from the web app: the message as the
+    /// send request gave it (media by the business's own id, a template by name and parameters).
+    fn echo_row(&self, phone: &PhoneNumber, m: &Message, msg: &OutboundMessage, now: Millis) -> OutboxRow {
+        let kind = msg.kind.as_str();
+        let value = inbound::echoes_value(&phone.id, &phone.number, &m.id, &m.wa_id, now, kind, &msg.content);
+        self.outbox(phone, &m.wa_id, inbound::ECHOES_FIELD, value, now)
+    }
+
     fn status_row(
         &self,
         phone: &PhoneNumber,
@@ -303,6 +311,24 @@ impl MessagingService {
 
     /// `POST /{phone-number-id}/messages`.
     pub async fn send(&self, phone: &PhoneNumber, body: &Map<String, Value>) -> Result<SendOutcome, ApiError> {
+        self.send_as(phone, body, false).await
+    }
+
+    /// A send request made by a person of the business in the web app: the same path as
+    /// [`Self::send`] (window, pricing, limits, quality, status webhooks), and the message is
+    /// also echoed to the business's webhook as an `smb_message_echoes` change, as Meta echoes
+    /// what a business sends from the WhatsApp Business app, so its backend's records stay
+    /// complete.
+    pub async fn send_from_app(&self, phone: &PhoneNumber, body: &Map<String, Value>) -> Result<SendOutcome, ApiError> {
+        self.send_as(phone, body, true).await
+    }
+
+    async fn send_as(
+        &self,
+        phone: &PhoneNumber,
+        body: &Map<String, Value>,
+        echo: bool,
+    ) -> Result<SendOutcome, ApiError> {
         let cc = WaId::from_trusted(phone.number.clone()).calling_code();
         match outbound::parse_send(body, &cc)? {
             SendRequest::MarkRead { message_id, typing_indicator } => {
@@ -328,7 +354,7 @@ impl MessagingService {
                         "Too many messages sent to this customer in a short time; wait and try again.",
                     ));
                 }
-                self.send_message(phone, msg).await
+                self.send_message(phone, msg, echo).await
             }
         }
     }
@@ -369,7 +395,12 @@ impl MessagingService {
         Ok(())
     }
 
-    async fn send_message(&self, phone: &PhoneNumber, msg: OutboundMessage) -> Result<SendOutcome, ApiError> {
+    async fn send_message(
+        &self,
+        phone: &PhoneNumber,
+        msg: OutboundMessage,
+        echo: bool,
+    ) -> Result<SendOutcome, ApiError> {
         let wa_id = msg.to.as_str().to_string();
         if wa_id == phone.number {
             return Err(ApiError::new(
@@ -523,7 +554,12 @@ impl MessagingService {
             None => Some(self.price(phone, &wa_id, template_category.as_deref(), last_inbound, now).await?),
             Some(_) => None,
         };
-        let outbox = [self.status_row_priced(phone, &message, status, failure.as_ref(), now, pricing.as_ref())];
+        let status_row = self.status_row_priced(phone, &message, status, failure.as_ref(), now, pricing.as_ref());
+        // The echo goes first, so the business knows the message its status is about.
+        let outbox = match echo {
+            true => vec![self.echo_row(phone, &message, &msg, now), status_row],
+            false => vec![status_row],
+        };
         let media_copy = if failure.is_none() { media_copy } else { None };
         let new = NewMessage {
             message: &message,

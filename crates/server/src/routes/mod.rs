@@ -39,6 +39,8 @@ fn web_state(state: &AppState) -> risala_web::WebState {
     risala_web::WebState {
         accounts: state.accounts.clone(),
         inbox: state.inbox.clone(),
+        compose: risala_core::compose::ComposeService::new(state.messaging.clone()),
+        attachments: crate::composer_intake::intake(state),
         link_base,
         secure_cookies: config.secure_cookies(),
     }

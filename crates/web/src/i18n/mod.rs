@@ -3,10 +3,12 @@
 //! text direction the page is laid out in.
 
 mod ar;
+mod compose;
 mod en;
 
 use axum::http::HeaderMap;
 
+pub use compose::ComposeStrings;
 pub use en::Strings;
 
 /// A language of the web app.

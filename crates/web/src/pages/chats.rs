@@ -94,6 +94,7 @@ pub async fn chat(
 ) -> WebResult<Response> {
     let (lang, t) = (v.lang, v.lang.t());
     let view = state.inbox.chat(&v.user.business_id, &phone_number_id, &wa_id).await?;
+    let composer = super::composer::panel(&state, &v, &view).await?;
     let body = html! {
         section.card {
             h1 { (view.chat.profile_name) }
@@ -108,6 +109,7 @@ pub async fn chat(
                 }
             }
         }
+        (composer)
     };
     Ok(page(lang, Some(&v), &view.chat.profile_name, body))
 }

@@ -3,6 +3,8 @@
 
 mod accounts;
 mod browser;
+mod composer;
+mod composer_browser;
 mod security;
 
 use risala_testkit::{Database, Engine, TestApp, DEMO_OWNER_PASSWORD};
