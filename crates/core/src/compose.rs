@@ -449,6 +449,29 @@ mod tests {
     }
 
     #[test]
+    fn a_media_header_takes_a_link_and_a_location_header_is_not_offered() {
+        let t = template(
+            "MARKETING",
+            "POSITIONAL",
+            json!([{"type": "HEADER", "format": "IMAGE"}, {"type": "BODY", "text": "New in store"}]),
+        );
+        let fields = template_fields(&t);
+        assert_eq!((fields.len(), fields[0].key.as_str(), fields[0].slot), (1, "header.media", Slot::HeaderMedia));
+        let mut values = BTreeMap::new();
+        values.insert("header.media".to_string(), "https://shop.example/new.png".to_string());
+        let r = render(&t, &template_request(&t, &values, false)).unwrap();
+        assert_eq!(r.header, Some(json!({"type": "image", "image": {"link": "https://shop.example/new.png"}})));
+        assert!(ComposeService::preview(&t, &BTreeMap::new()).is_ok(), "an empty link still previews");
+        let loc = template(
+            "MARKETING",
+            "POSITIONAL",
+            json!([{"type": "HEADER", "format": "LOCATION"}, {"type": "BODY", "text": "x"}]),
+        );
+        assert_eq!(unsupported(&loc), Some("location header"));
+        assert_eq!(unsupported(&t), None);
+    }
+
+    #[test]
     fn media_kinds() {
         assert_eq!(media_kind("image/png"), "image");
         assert_eq!(media_kind("image/webp"), "sticker");
