@@ -3,6 +3,7 @@
 //! changes in the outbox.
 
 mod customer;
+mod echo;
 mod media;
 mod references;
 mod settings;
@@ -250,7 +251,7 @@ impl MessagingService {
         }
     }
 
-    fn outbox(&self, phone: &PhoneNumber, wa_id: &str, field: &str, value: Value, now: Millis) -> OutboxRow {
+    pub(super) fn outbox(&self, phone: &PhoneNumber, wa_id: &str, field: &str, value: Value, now: Millis) -> OutboxRow {
         OutboxRow {
             business_id: phone.business_id.clone(),
             waba_id: phone.waba_id.clone(),
@@ -260,14 +261,6 @@ impl MessagingService {
             value,
             created_at: now,
         }
-    }
-
-    /// The `smb_message_echoes` row of a message sent from the web app: the message as the
-    /// send request gave it (media by the business's own id, a template by name and parameters).
-    fn echo_row(&self, phone: &PhoneNumber, m: &Message, msg: &OutboundMessage, now: Millis) -> OutboxRow {
-        let kind = msg.kind.as_str();
-        let value = inbound::echoes_value(&phone.id, &phone.number, &m.id, &m.wa_id, now, kind, &msg.content);
-        self.outbox(phone, &m.wa_id, inbound::ECHOES_FIELD, value, now)
     }
 
     fn status_row(
@@ -314,16 +307,7 @@ impl MessagingService {
         self.send_as(phone, body, false).await
     }
 
-    /// A send request made by a person of the business in the web app: the same path as
-    /// [`Self::send`] (window, pricing, limits, quality, status webhooks), and the message is
-    /// also echoed to the business's webhook as an `smb_message_echoes` change, as Meta echoes
-    /// what a business sends from the WhatsApp Business app, so its backend's records stay
-    /// complete.
-    pub async fn send_from_app(&self, phone: &PhoneNumber, body: &Map<String, Value>) -> Result<SendOutcome, ApiError> {
-        self.send_as(phone, body, true).await
-    }
-
-    async fn send_as(
+    pub(super) async fn send_as(
         &self,
         phone: &PhoneNumber,
         body: &Map<String, Value>,
