@@ -23,8 +23,8 @@ use crate::filename::check_filename;
 pub mod webhook;
 
 pub use webhook::{
-    business_scoped_user_id, envelope, envelope_at, messages_value, status_json, statuses_value, unsupported_message,
-    webhook_message, MediaInfo, StatusUpdate, WebhookError, ERROR_CODES_HREF,
+    business_scoped_user_id, echoes_value, envelope, envelope_at, messages_value, status_json, statuses_value,
+    unsupported_message, webhook_message, MediaInfo, StatusUpdate, WebhookError, ECHOES_FIELD, ERROR_CODES_HREF,
 };
 
 /// Longest text body a customer can send (the WhatsApp client's limit).

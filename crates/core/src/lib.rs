@@ -7,7 +7,7 @@
 //!    that parse and validate payloads into it;
 //! 3. [`store`]: the storage traits, and [`ports`]: what else services need from outside;
 //! 4. services, each importing only lower ones: [`audit`], [`pricing`] → [`quality`] → [`templates`] →
-//!    [`messaging`] → [`tenancy`], [`auth`], [`accounts`], [`inbox`], [`customers`], [`sandbox`],
+//!    [`messaging`] → [`tenancy`], [`auth`], [`accounts`], [`inbox`], [`compose`], [`customers`], [`sandbox`],
 //!    [`privacy`] → [`webhooks`].
 //!
 //! No HTTP and no SQL here.
@@ -32,6 +32,7 @@ pub mod store;
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod compose;
 pub mod console;
 pub mod customers;
 pub mod inbox;

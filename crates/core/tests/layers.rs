@@ -39,6 +39,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("auth", 14),
     ("accounts", 14),
     ("inbox", 14),
+    ("compose", 14),
     ("customers", 14),
     ("sandbox", 14),
     ("privacy", 14),

@@ -3,6 +3,7 @@
 //! Graph error response ([`error`]); the background sweeps and the webhook worker it runs.
 
 pub mod audit;
+mod composer_intake;
 pub mod config;
 pub mod error;
 pub mod extract;

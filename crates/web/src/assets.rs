@@ -17,9 +17,14 @@ struct Asset {
     body: &'static str,
 }
 
-const ASSETS: [Asset; 2] = [
+const ASSETS: [Asset; 3] = [
     Asset { name: "app.css", content_type: "text/css; charset=utf-8", body: include_str!("assets/app.css") },
     Asset { name: "app.js", content_type: "text/javascript; charset=utf-8", body: include_str!("assets/app.js") },
+    Asset {
+        name: "composer.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("assets/composer.js"),
+    },
 ];
 
 /// Each asset's URL path, with the first 12 hex digits of its SHA-256 in the name.
@@ -34,7 +39,7 @@ static HASHED: LazyLock<Vec<String>> = LazyLock::new(|| {
         .collect()
 });
 
-/// The URL of asset `name` (`app.css`, `app.js`).
+/// The URL of asset `name` (`app.css`, `app.js`, `composer.js`).
 pub fn url(name: &str) -> String {
     let i = ASSETS.iter().position(|a| a.name == name).unwrap_or(0);
     format!("/app/assets/{}", HASHED[i])

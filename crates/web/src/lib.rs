@@ -21,6 +21,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use axum::Router;
 use risala_core::accounts::AccountService;
+use risala_core::compose::ComposeService;
 use risala_core::console::ConsoleService;
 use risala_core::inbox::InboxService;
 
@@ -36,6 +37,10 @@ pub struct WebState {
     pub console: ConsoleService,
     /// Live updates of the inbox's pages, shared with the server's notifier.
     pub feed: live::SharedFeed,
+    /// Answering from a chat: the composer's sends, read receipts, typing.
+    pub compose: ComposeService,
+    /// Receives a file attached in the composer, as `POST /{phone-number-id}/media` does.
+    pub attachments: pages::composer::AttachmentIntake,
     /// Base of the links sent by email (`https://risala.example`). `None` (sandbox without
     /// `public_url`): the `Host` the request was sent to.
     pub link_base: Option<String>,

@@ -1,10 +1,11 @@
 //! The web app's paths, all under `/app`.
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
 use crate::pages::inbox::{actions, labels};
-use crate::pages::{account, chats, console, errors, people, sign_in};
+use crate::pages::{account, chats, composer, console, errors, people, sign_in};
 use crate::WebState;
 
 pub const HOME: &str = "/app/";
@@ -39,6 +40,7 @@ pub fn routes() -> Router<WebState> {
         .route(LABELS, get(labels::list).post(labels::create))
         .route("/app/labels/{id}/delete", post(labels::delete))
         .route(EVENTS, get(crate::live::events))
+        .merge(composer_routes())
         .route(SIGN_IN, get(sign_in::form).post(sign_in::submit))
         .route(SIGN_OUT, post(sign_in::sign_out))
         .route(SIGN_OUT_EVERYWHERE, post(sign_in::sign_out_everywhere))
@@ -59,4 +61,18 @@ pub fn routes() -> Router<WebState> {
         .route("/app/lang/{code}", get(errors::switch_language))
         .route("/app/assets/{file}", get(crate::assets::serve))
         .route("/app/{*rest}", get(errors::not_found).post(errors::not_found))
+}
+
+/// The composer's actions on one chat.
+fn composer_routes() -> Router<WebState> {
+    const CHAT: &str = "/app/chats/{phone_number_id}/{wa_id}";
+    Router::new()
+        .route(&format!("{CHAT}/send"), post(composer::send_text))
+        .route(&format!("{CHAT}/react"), post(composer::react))
+        // The file's size is limited by its type while it streams in, as for `POST /{id}/media`.
+        .route(&format!("{CHAT}/attach"), post(composer::attach).layer(DefaultBodyLimit::disable()))
+        .route(&format!("{CHAT}/read"), post(composer::read))
+        .route(&format!("{CHAT}/typing"), post(composer::typing))
+        .route(&format!("{CHAT}/templates/{{template_id}}"), get(composer::template).post(composer::send_template))
+        .route(&format!("{CHAT}/templates/{{template_id}}/preview"), post(composer::preview))
 }

@@ -43,7 +43,7 @@ fn csrf_for(token: &str) -> String {
 }
 
 /// Equal without an early exit, so that the time taken says nothing about the token.
-fn same_secret(a: &str, b: &str) -> bool {
+pub(crate) fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -96,7 +96,7 @@ fn authority(url: &str) -> Option<&str> {
 
 /// The request comes from a page of this server: its `Origin` (else `Referer`) names the host
 /// it was sent to. Browsers send `Origin` with every form POST and `fetch`.
-fn same_origin(headers: &HeaderMap) -> bool {
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
     let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else { return false };
     let named = headers
         .get(header::ORIGIN)

@@ -256,6 +256,35 @@ pub fn statuses_value(phone_number_id: &str, display_phone_number: &str, statuse
     })
 }
 
+/// The webhook field of messages a person of the business sent from an app rather than the API.
+pub const ECHOES_FIELD: &str = "smb_message_echoes";
+
+/// The `value` of an `smb_message_echoes` change: a message the business sent from an app (for
+/// Meta, the WhatsApp Business app; for Risala, the web app), echoed so the business's backend
+/// keeps every message. `content` is the message as a send request carries it under `kind`.
+pub fn echoes_value(
+    phone_number_id: &str,
+    display_phone_number: &str,
+    wamid: &str,
+    to: &str,
+    timestamp_ms: Millis,
+    kind: &str,
+    content: &Value,
+) -> Value {
+    json!({
+        "messaging_product": "whatsapp",
+        "metadata": metadata(phone_number_id, display_phone_number),
+        "message_echoes": [{
+            "from": digits(display_phone_number),
+            "to": to,
+            "id": wamid,
+            "timestamp": secs_string(timestamp_ms),
+            "type": kind,
+            kind: content,
+        }],
+    })
+}
+
 fn changes_json(changes: Vec<(String, Value)>) -> Value {
     Value::Array(changes.into_iter().map(|(field, value)| json!({"value": value, "field": field})).collect())
 }

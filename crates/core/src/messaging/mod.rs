@@ -3,6 +3,7 @@
 //! changes in the outbox.
 
 mod customer;
+mod echo;
 mod media;
 mod references;
 mod settings;
@@ -250,7 +251,7 @@ impl MessagingService {
         }
     }
 
-    fn outbox(&self, phone: &PhoneNumber, wa_id: &str, field: &str, value: Value, now: Millis) -> OutboxRow {
+    pub(super) fn outbox(&self, phone: &PhoneNumber, wa_id: &str, field: &str, value: Value, now: Millis) -> OutboxRow {
         OutboxRow {
             business_id: phone.business_id.clone(),
             waba_id: phone.waba_id.clone(),
@@ -303,6 +304,15 @@ impl MessagingService {
 
     /// `POST /{phone-number-id}/messages`.
     pub async fn send(&self, phone: &PhoneNumber, body: &Map<String, Value>) -> Result<SendOutcome, ApiError> {
+        self.send_as(phone, body, false).await
+    }
+
+    pub(super) async fn send_as(
+        &self,
+        phone: &PhoneNumber,
+        body: &Map<String, Value>,
+        echo: bool,
+    ) -> Result<SendOutcome, ApiError> {
         let cc = WaId::from_trusted(phone.number.clone()).calling_code();
         match outbound::parse_send(body, &cc)? {
             SendRequest::MarkRead { message_id, typing_indicator } => {
@@ -328,7 +338,7 @@ impl MessagingService {
                         "Too many messages sent to this customer in a short time; wait and try again.",
                     ));
                 }
-                self.send_message(phone, msg).await
+                self.send_message(phone, msg, echo).await
             }
         }
     }
@@ -370,7 +380,12 @@ impl MessagingService {
         Ok(())
     }
 
-    async fn send_message(&self, phone: &PhoneNumber, msg: OutboundMessage) -> Result<SendOutcome, ApiError> {
+    async fn send_message(
+        &self,
+        phone: &PhoneNumber,
+        msg: OutboundMessage,
+        echo: bool,
+    ) -> Result<SendOutcome, ApiError> {
         let wa_id = msg.to.as_str().to_string();
         if wa_id == phone.number {
             return Err(ApiError::new(
@@ -524,7 +539,12 @@ impl MessagingService {
             None => Some(self.price(phone, &wa_id, template_category.as_deref(), last_inbound, now).await?),
             Some(_) => None,
         };
-        let outbox = [self.status_row_priced(phone, &message, status, failure.as_ref(), now, pricing.as_ref())];
+        let status_row = self.status_row_priced(phone, &message, status, failure.as_ref(), now, pricing.as_ref());
+        // The echo goes first, so the business knows the message its status is about.
+        let outbox = match echo {
+            true => vec![self.echo_row(phone, &message, &msg, now), status_row],
+            false => vec![status_row],
+        };
         let media_copy = if failure.is_none() { media_copy } else { None };
         let new = NewMessage {
             message: &message,

@@ -48,6 +48,8 @@ fn web_state(state: &AppState) -> risala_web::WebState {
             state.audit.clone(),
         ),
         feed: state.inbox_feed.clone(),
+        compose: risala_core::compose::ComposeService::new(state.messaging.clone()),
+        attachments: crate::composer_intake::intake(state),
         link_base,
         secure_cookies: config.secure_cookies(),
     }

@@ -3,12 +3,14 @@
 //! text direction the page is laid out in.
 
 mod ar;
+mod compose;
 pub mod console;
 mod en;
 mod inbox;
 
 use axum::http::HeaderMap;
 
+pub use compose::ComposeStrings;
 pub use en::Strings;
 pub use inbox::InboxStrings;
 

@@ -75,6 +75,7 @@ pub async fn chat(
     let list = list_pane(&state, &v, &q, Some((&phone_number_id, &wa_id))).await?;
     let now = state.inbox.now();
     let people = state.feed.present(&v.user.business_id, &phone_number_id, &wa_id, now);
+    let composer = super::composer::panel(&state, &v, &view).await?;
     let body = html! {
         div.inbox.has-chat data-events=(routes::EVENTS) {
             (list)
@@ -86,10 +87,7 @@ pub async fn chat(
                     @if view.messages.is_empty() { p.muted { (lang.t().no_messages) } }
                     (message::thread(lang, &view.messages, &view.quoted))
                 }
-                // The composer's place (branch `composer` renders its panel here).
-                div id="composer" {
-                    p.muted { (lang.inbox().composer_here) }
-                }
+                (composer)
             }
             (panel::panel(lang, &v, &view, now))
         }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod chats;
+pub mod composer;
 pub mod console;
 pub mod errors;
 pub mod inbox;

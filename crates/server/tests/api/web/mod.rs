@@ -3,6 +3,8 @@
 
 mod accounts;
 mod browser;
+mod composer;
+mod composer_browser;
 mod console;
 mod inbox;
 mod inbox_browser;
