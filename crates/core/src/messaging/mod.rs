@@ -2,6 +2,7 @@
 //! customer service window, media. Every accepted change commits together with its webhook
 //! changes in the outbox.
 
+mod commerce;
 mod customer;
 mod media;
 mod references;
@@ -28,6 +29,8 @@ use crate::outbound::{self, MediaRef, OutboundMessage, SendRequest};
 use crate::phone::WaId;
 use crate::ports::*;
 use crate::store::{MediaCopy, NewMessage, StatusChange, Store};
+
+pub use commerce::CommerceSettings;
 
 /// The customer service window: 24 hours from the customer's last message.
 pub const SERVICE_WINDOW_MS: Millis = 24 * 3_600_000;
@@ -111,6 +114,15 @@ pub fn new_wamid() -> String {
 
 fn ordering_key(phone_number_id: &str, wa_id: &str) -> String {
     format!("{phone_number_id}:{wa_id}")
+}
+
+/// The endpoint a message was sent through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Endpoint {
+    /// `POST /{phone-number-id}/messages`.
+    Messages,
+    /// `POST /{phone-number-id}/marketing_messages` (Marketing Messages Lite API).
+    MarketingMessages,
 }
 
 /// The answer to a send request.
@@ -303,6 +315,31 @@ impl MessagingService {
 
     /// `POST /{phone-number-id}/messages`.
     pub async fn send(&self, phone: &PhoneNumber, body: &Map<String, Value>) -> Result<SendOutcome, ApiError> {
+        self.send_via(phone, body, Endpoint::Messages).await
+    }
+
+    /// `POST /{phone-number-id}/marketing_messages` (the Marketing Messages Lite API): the
+    /// body of `/messages`, but only a MARKETING template is accepted. Anything that is not a
+    /// template is `100` ("Message must be a template message."), as Meta answers; a template
+    /// of another category is `131055`. The message is priced `marketing_lite`.
+    pub async fn send_marketing(
+        &self,
+        phone: &PhoneNumber,
+        body: &Map<String, Value>,
+    ) -> Result<SendOutcome, ApiError> {
+        let ty = body.get("type").and_then(Value::as_str);
+        if body.contains_key("status") || ty != Some("template") {
+            return Err(ApiError::invalid("Message must be a template message."));
+        }
+        self.send_via(phone, body, Endpoint::MarketingMessages).await
+    }
+
+    async fn send_via(
+        &self,
+        phone: &PhoneNumber,
+        body: &Map<String, Value>,
+        endpoint: Endpoint,
+    ) -> Result<SendOutcome, ApiError> {
         let cc = WaId::from_trusted(phone.number.clone()).calling_code();
         match outbound::parse_send(body, &cc)? {
             SendRequest::MarkRead { message_id, typing_indicator } => {
@@ -328,7 +365,7 @@ impl MessagingService {
                         "Too many messages sent to this customer in a short time; wait and try again.",
                     ));
                 }
-                self.send_message(phone, msg).await
+                self.send_message(phone, msg, endpoint).await
             }
         }
     }
@@ -369,7 +406,12 @@ impl MessagingService {
         Ok(())
     }
 
-    async fn send_message(&self, phone: &PhoneNumber, msg: OutboundMessage) -> Result<SendOutcome, ApiError> {
+    async fn send_message(
+        &self,
+        phone: &PhoneNumber,
+        msg: OutboundMessage,
+        endpoint: Endpoint,
+    ) -> Result<SendOutcome, ApiError> {
         let wa_id = msg.to.as_str().to_string();
         if wa_id == phone.number {
             return Err(ApiError::new(
@@ -399,11 +441,20 @@ impl MessagingService {
             ttl_ms = prepared.ttl_ms;
             template_id = Some(prepared.template_id);
         }
+        let marketing = template_category.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("marketing"));
+        if endpoint == Endpoint::MarketingMessages && !marketing {
+            return Err(ApiError::new(
+                ErrorCode::MethodNotAllowed,
+                format!(
+                    "Only MARKETING templates can be sent with the Marketing Messages Lite API; template {} is {}: send it with /messages.",
+                    msg.content["name"].as_str().unwrap_or_default(),
+                    template_category.as_deref().unwrap_or("not a template"),
+                ),
+            ));
+        }
         let mut failure: Option<ApiError> = None;
         // A customer who stopped marketing messages does not get them: a failed status, not charged.
-        if template_category.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("marketing"))
-            && self.store.marketing_stopped(&phone.business_id, &wa_id).await?
-        {
+        if marketing && self.store.marketing_stopped(&phone.business_id, &wa_id).await? {
             failure = Some(ApiError::new(
                 ErrorCode::MarketingStopped,
                 "Unable to deliver the marketing message: the user has stopped marketing messages from this business.",
@@ -520,7 +571,7 @@ impl MessagingService {
             expires_at: Some(now + ttl_ms),
         };
         let pricing = match failure {
-            None => Some(self.price(phone, &wa_id, template_category.as_deref(), last_inbound, now).await?),
+            None => Some(self.price(phone, &wa_id, template_category.as_deref(), endpoint, last_inbound, now).await?),
             Some(_) => None,
         };
         let outbox = [self.status_row_priced(phone, &message, status, failure.as_ref(), now, pricing.as_ref())];
@@ -554,6 +605,7 @@ impl MessagingService {
         phone: &PhoneNumber,
         wa_id: &str,
         template_category: Option<&str>,
+        endpoint: Endpoint,
         last_inbound: Option<Millis>,
         now: Millis,
     ) -> Result<MessagePricing, ApiError> {
@@ -579,11 +631,15 @@ impl MessagingService {
             && WaId::from_trusted(phone.number.clone()).country().as_deref() != Some(country.as_str());
         let international =
             foreign_auth && self.store.rate(&country, Category::AuthenticationInternational, now).await?.is_some();
-        let (category, kind) = crate::pricing::classify(template_category, windows, international);
+        let (mut category, kind) = crate::pricing::classify(template_category, windows, international);
+        if endpoint == Endpoint::MarketingMessages && category == Category::Marketing {
+            category = Category::MarketingLite;
+        }
         let tier = crate::model::BASE_TIER.to_string();
         let mut pricing = MessagePricing { category, kind, country, amount_micros: 0, entry_point, tier, cbp: None };
         if pricing.billable() {
-            pricing.amount_micros = self.store.rate(&pricing.country, category, now).await?.unwrap_or(0);
+            pricing.amount_micros =
+                crate::pricing::category_rate(&*self.store, &pricing.country, category, now).await?.unwrap_or(0);
             // Monthly volume tiers (utility, authentication): the price of the business's n-th
             // charged message of the month in this category and country.
             if matches!(category, Category::Utility | Category::Authentication | Category::AuthenticationInternational)
