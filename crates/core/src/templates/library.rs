@@ -172,10 +172,18 @@ fn decoded(v: &Value) -> Value {
     }
 }
 
+/// A create request from the library, as the ordinary create request it stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LibraryRequest {
+    /// `name`, `language`, `category`, `components` and the settings.
+    pub request: Map<String, Value>,
+    /// The library template it comes from.
+    pub library_template_name: String,
+}
+
 /// A create request that names `library_template_name`, as the ordinary create request it
-/// stands for (`name`, `language`, `category`, `components` and the settings), and the
-/// library template's name. `None` when the request does not use the library.
-pub fn create_request(body: &Map<String, Value>) -> Result<Option<(Map<String, Value>, String)>, ApiError> {
+/// stands for. `None` when the request does not use the library.
+pub fn create_request(body: &Map<String, Value>) -> Result<Option<LibraryRequest>, ApiError> {
     let Some(lib) = body.get("library_template_name").filter(|v| !v.is_null()) else {
         return Ok(None);
     };
@@ -241,7 +249,7 @@ pub fn create_request(body: &Map<String, Value>) -> Result<Option<(Map<String, V
     out.insert("category".into(), json!(t.category));
     out.insert("allow_category_change".into(), json!(false));
     out.insert("components".into(), Value::Array(components));
-    Ok(Some((out, t.name.clone())))
+    Ok(Some(LibraryRequest { request: out, library_template_name: t.name.clone() }))
 }
 
 /// The buttons of a utility template with the business's inputs: each URL and phone button
@@ -359,9 +367,9 @@ mod tests {
                 .collect();
             let req = body(json!({"name": "x", "language": "en_US", "category": t.category,
                 "library_template_name": t.name, "library_template_button_inputs": inputs}));
-            let (create, lib) = create_request(&req).unwrap().unwrap();
-            assert_eq!(lib, t.name);
-            super::super::validate::parse_create(&create).unwrap_or_else(|e| panic!("{}: {e:?}", t.name));
+            let lib = create_request(&req).unwrap().unwrap();
+            assert_eq!(lib.library_template_name, t.name);
+            super::super::validate::parse_create(&lib.request).unwrap_or_else(|e| panic!("{}: {e:?}", t.name));
         }
     }
 

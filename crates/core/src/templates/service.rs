@@ -228,10 +228,10 @@ impl TemplateService {
         // A template from the Template Library is the library's content with the business's inputs.
         let library = super::library::create_request(body)?;
         let spec = match &library {
-            Some((request, _)) => validate::parse_create(request)?,
+            Some(lib) => validate::parse_create(&lib.request)?,
             None => validate::parse_create(body)?,
         };
-        let library_template_name = library.map(|(_, name)| name);
+        let library_template_name = library.map(|lib| lib.library_template_name);
         let now = self.now();
         let limit = self.store.waba_settings(&waba.id).await?.template_limit();
         if self.store.count_templates(&waba.id).await? >= limit {
