@@ -4,7 +4,7 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use risala_core::graph::{parse_fields, project};
+use risala_core::graph::{parse_fields, project_node, Node};
 use risala_core::model::{ObjectKind, Permission};
 use serde_json::{json, Value};
 
@@ -13,7 +13,13 @@ use crate::error::GraphResult;
 use crate::extract::{Caller, GraphBody, GraphQuery};
 use crate::state::AppState;
 
-const DEFAULT: &[&str] = &["is_cart_enabled", "is_catalog_visible"];
+/// The settings node. `catalog_id` (which pywa asks for) is a field of Meta's node that a
+/// number without a linked catalog lacks; Risala links no catalogs, so it is always omitted.
+const NODE: Node = Node {
+    name: "WhatsAppCommerceSettings",
+    default: &["is_cart_enabled", "is_catalog_visible"],
+    optional: &["catalog_id"],
+};
 
 pub async fn get(
     State(state): State<AppState>,
@@ -25,7 +31,7 @@ pub async fn get(
     resolve(&state, &caller, &id, &[ObjectKind::PhoneNumber]).await?;
     let s = state.messaging.commerce_settings(&id).await?;
     let all = s.to_json(&id).as_object().cloned().unwrap_or_default();
-    let entry = project(&all, fields.as_deref(), DEFAULT, "WhatsAppCommerceSettings")?;
+    let entry = project_node(&all, fields.as_deref(), &NODE)?;
     Ok(Json(json!({"data": [entry]})))
 }
 

@@ -34,6 +34,10 @@ async fn commerce_settings(engine: Engine) {
     assert_eq!(s, 200);
     let (_, v) = app.get(&format!("{path}?fields=is_catalog_visible")).await;
     assert_eq!(v, json!({"data": [{"is_catalog_visible": false, "id": id}]}));
+    // pywa asks for catalog_id too: known, absent without a linked catalog.
+    let (s, v) = app.get(&format!("{path}?fields=catalog_id,is_catalog_visible,is_cart_enabled")).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v, json!({"data": [{"is_cart_enabled": false, "is_catalog_visible": false, "id": id}]}));
 
     // Bad input: 100, nothing changes.
     for body in [json!({}), json!({"is_cart_enabled": "sometimes"}), json!({"is_cart_enabled": true, "cart": 1})] {
