@@ -220,6 +220,27 @@ send(
 )
 send("send reaction", lambda: wa.send_reaction(alice.wa_id, "👍", first_inbound))
 send("remove reaction", lambda: wa.remove_reaction(alice.wa_id, first_inbound))
+send(
+    "send carousel (image cards with URL buttons)",
+    lambda: wa.send_carousel(
+        alice.wa_id,
+        body="This week's deals",
+        cards=[
+            types.ImageCarouselCard(
+                image=f"{files.base}/image.png",
+                body=f"Deal {i}",
+                buttons=types.URLButton(title="Buy", url=f"https://example.com/d/{i}"),
+            )
+            for i in range(2)
+        ],
+    ),
+)
+
+with check(C, "update_commerce_settings + get_commerce_settings"):
+    assert wa.update_commerce_settings(is_cart_enabled=False).success
+    cs = wa.get_commerce_settings()
+    assert cs.is_cart_enabled is False and cs.is_catalog_visible is True, cs
+    assert wa.update_commerce_settings(is_cart_enabled=True, is_catalog_visible=True).success
 
 uploaded: dict[str, str] = {}
 for kind, fname in [("image", "image.png"), ("video", "video.mp4"), ("audio", "audio.mp3"), ("document", "doc.pdf"), ("sticker", "sticker.webp")]:

@@ -99,6 +99,9 @@ error_codes! {
     MediaDownloadError => row(400, 131052, None, "Media download error");
     /// 131053: media upload error.
     MediaUploadError => row(400, 131053, None, "Media upload error");
+    /// 131055: the method is not allowed for this message, e.g. a UTILITY or AUTHENTICATION
+    /// template sent through the Marketing Messages Lite API (`/marketing_messages`).
+    MethodNotAllowed => row(400, 131055, None, "Method not allowed");
     /// 131056: too many messages to the same customer.
     PairRateLimit => row(400, 131056, None, "(Business Account, Consumer Account) pair rate limit hit");
     /// 100/2388024: a template with this name already has content in this language.

@@ -27,6 +27,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (18, "web_accounts", include_str!("../migrations/sqlite/0018_web_accounts.sql")),
     (20, "token_expiry", include_str!("../migrations/sqlite/0020_token_expiry.sql")),
     (21, "template_ttl", include_str!("../migrations/sqlite/0021_template_ttl.sql")),
+    (25, "library_template", include_str!("../migrations/sqlite/0025_library_template.sql")),
     (28, "inbox", include_str!("../migrations/sqlite/0028_inbox.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -50,6 +51,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (18, "web_accounts", include_str!("../migrations/postgres/0018_web_accounts.sql")),
     (20, "token_expiry", include_str!("../migrations/postgres/0020_token_expiry.sql")),
     (21, "template_ttl", include_str!("../migrations/postgres/0021_template_ttl.sql")),
+    (25, "library_template", include_str!("../migrations/postgres/0025_library_template.sql")),
     (28, "inbox", include_str!("../migrations/postgres/0028_inbox.sql")),
 ];
 

@@ -45,6 +45,7 @@ fn template(r: &Row) -> StoreResult<Template> {
         message_send_ttl_seconds: r.opt_i64(23)?,
         sub_category: r.opt_wire(24)?,
         cta_url_link_tracking_opted_out: r.opt_bool(25)?,
+        library_template_name: r.opt_text(26)?,
     })
 }
 
@@ -92,7 +93,8 @@ impl TemplateStore for SqlStore {
                 t.status_before,
                 t.message_send_ttl_seconds,
                 t.sub_category,
-                t.cta_url_link_tracking_opted_out
+                t.cta_url_link_tracking_opted_out,
+                t.library_template_name.as_deref()
             ],
         );
         self.push_outbox(&mut plan, outbox)?;

@@ -15,6 +15,13 @@ impl MessagingService {
         let customer = self.known_customer(wa_id).await?;
         self.quality.check_inbound(&phone, wa_id).await?;
         let msg: InboundMessage = inbound::parse_customer_message(body)?;
+        // With the cart turned off WhatsApp shows no cart: there is no order to send.
+        if msg.kind == inbound::InboundKind::Order && !self.commerce_settings(&phone.id).await?.is_cart_enabled {
+            return Err(ApiError::bad_value(format!(
+                "order: {} has turned off the cart (whatsapp_commerce_settings is_cart_enabled is false)",
+                phone.number
+            )));
+        }
         let now = self.now();
         let id = new_wamid();
         let mut media_copy = None;

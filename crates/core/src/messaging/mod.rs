@@ -2,6 +2,7 @@
 //! customer service window, media. Every accepted change commits together with its webhook
 //! changes in the outbox.
 
+mod commerce;
 mod customer;
 mod echo;
 mod media;
@@ -29,6 +30,8 @@ use crate::outbound::{self, MediaRef, OutboundMessage, SendRequest};
 use crate::phone::WaId;
 use crate::ports::*;
 use crate::store::{MediaCopy, NewMessage, StatusChange, Store};
+
+pub use commerce::CommerceSettings;
 
 /// The customer service window: 24 hours from the customer's last message.
 pub const SERVICE_WINDOW_MS: Millis = 24 * 3_600_000;
@@ -112,6 +115,15 @@ pub fn new_wamid() -> String {
 
 fn ordering_key(phone_number_id: &str, wa_id: &str) -> String {
     format!("{phone_number_id}:{wa_id}")
+}
+
+/// The endpoint a message was sent through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Endpoint {
+    /// `POST /{phone-number-id}/messages`.
+    Messages,
+    /// `POST /{phone-number-id}/marketing_messages` (Marketing Messages Lite API).
+    MarketingMessages,
 }
 
 /// The answer to a send request.
@@ -304,13 +316,31 @@ impl MessagingService {
 
     /// `POST /{phone-number-id}/messages`.
     pub async fn send(&self, phone: &PhoneNumber, body: &Map<String, Value>) -> Result<SendOutcome, ApiError> {
-        self.send_as(phone, body, false).await
+        self.send_via(phone, body, Endpoint::Messages, false).await
     }
 
-    pub(super) async fn send_as(
+    /// `POST /{phone-number-id}/marketing_messages` (the Marketing Messages Lite API): the
+    /// body of `/messages`, but only a MARKETING template is accepted. Anything that is not a
+    /// template is `100` ("Message must be a template message."), as Meta answers; a template
+    /// of another category is `131055`. The message is priced `marketing_lite`.
+    pub async fn send_marketing(
         &self,
         phone: &PhoneNumber,
         body: &Map<String, Value>,
+    ) -> Result<SendOutcome, ApiError> {
+        let ty = body.get("type").and_then(Value::as_str);
+        if body.contains_key("status") || ty != Some("template") {
+            return Err(ApiError::invalid("Message must be a template message."));
+        }
+        self.send_via(phone, body, Endpoint::MarketingMessages, false).await
+    }
+
+    /// `echo`: a message a person sent from the web app, echoed to the business's webhook.
+    async fn send_via(
+        &self,
+        phone: &PhoneNumber,
+        body: &Map<String, Value>,
+        endpoint: Endpoint,
         echo: bool,
     ) -> Result<SendOutcome, ApiError> {
         let cc = WaId::from_trusted(phone.number.clone()).calling_code();
@@ -338,7 +368,7 @@ impl MessagingService {
                         "Too many messages sent to this customer in a short time; wait and try again.",
                     ));
                 }
-                self.send_message(phone, msg, echo).await
+                self.send_message(phone, msg, endpoint, echo).await
             }
         }
     }
@@ -384,6 +414,7 @@ impl MessagingService {
         &self,
         phone: &PhoneNumber,
         msg: OutboundMessage,
+        endpoint: Endpoint,
         echo: bool,
     ) -> Result<SendOutcome, ApiError> {
         let wa_id = msg.to.as_str().to_string();
@@ -415,11 +446,20 @@ impl MessagingService {
             ttl_ms = prepared.ttl_ms;
             template_id = Some(prepared.template_id);
         }
+        let marketing = template_category.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("marketing"));
+        if endpoint == Endpoint::MarketingMessages && !marketing {
+            return Err(ApiError::new(
+                ErrorCode::MethodNotAllowed,
+                format!(
+                    "Only MARKETING templates can be sent with the Marketing Messages Lite API; template {} is {}: send it with /messages.",
+                    msg.content["name"].as_str().unwrap_or_default(),
+                    template_category.as_deref().unwrap_or("not a template"),
+                ),
+            ));
+        }
         let mut failure: Option<ApiError> = None;
         // A customer who stopped marketing messages does not get them: a failed status, not charged.
-        if template_category.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("marketing"))
-            && self.store.marketing_stopped(&phone.business_id, &wa_id).await?
-        {
+        if marketing && self.store.marketing_stopped(&phone.business_id, &wa_id).await? {
             failure = Some(ApiError::new(
                 ErrorCode::MarketingStopped,
                 "Unable to deliver the marketing message: the user has stopped marketing messages from this business.",
@@ -536,7 +576,7 @@ impl MessagingService {
             expires_at: Some(now + ttl_ms),
         };
         let pricing = match failure {
-            None => Some(self.price(phone, &wa_id, template_category.as_deref(), last_inbound, now).await?),
+            None => Some(self.price(phone, &wa_id, template_category.as_deref(), endpoint, last_inbound, now).await?),
             Some(_) => None,
         };
         let status_row = self.status_row_priced(phone, &message, status, failure.as_ref(), now, pricing.as_ref());
@@ -576,6 +616,7 @@ impl MessagingService {
         phone: &PhoneNumber,
         wa_id: &str,
         template_category: Option<&str>,
+        endpoint: Endpoint,
         last_inbound: Option<Millis>,
         now: Millis,
     ) -> Result<MessagePricing, ApiError> {
@@ -601,11 +642,15 @@ impl MessagingService {
             && WaId::from_trusted(phone.number.clone()).country().as_deref() != Some(country.as_str());
         let international =
             foreign_auth && self.store.rate(&country, Category::AuthenticationInternational, now).await?.is_some();
-        let (category, kind) = crate::pricing::classify(template_category, windows, international);
+        let (mut category, kind) = crate::pricing::classify(template_category, windows, international);
+        if endpoint == Endpoint::MarketingMessages && category == Category::Marketing {
+            category = Category::MarketingLite;
+        }
         let tier = crate::model::BASE_TIER.to_string();
         let mut pricing = MessagePricing { category, kind, country, amount_micros: 0, entry_point, tier, cbp: None };
         if pricing.billable() {
-            pricing.amount_micros = self.store.rate(&pricing.country, category, now).await?.unwrap_or(0);
+            pricing.amount_micros =
+                crate::pricing::category_rate(&*self.store, &pricing.country, category, now).await?.unwrap_or(0);
             // Monthly volume tiers (utility, authentication): the price of the business's n-th
             // charged message of the month in this category and country.
             if matches!(category, Category::Utility | Category::Authentication | Category::AuthenticationInternational)

@@ -27,17 +27,22 @@ pub enum Category {
     Service,
     /// Any message inside a free entry point window.
     ReferralConversion,
+    /// A marketing template sent through the Marketing Messages Lite API
+    /// (`POST /{phone-number-id}/marketing_messages`). Meta prices it as marketing; a rate card
+    /// may name its own `marketing_lite` rate.
+    MarketingLite,
 }
 
 impl Category {
     /// Every category, in rate-card column order (service last: it is never charged).
-    pub const ALL: [Category; 6] = [
+    pub const ALL: [Category; 7] = [
         Category::Marketing,
         Category::Utility,
         Category::Authentication,
         Category::AuthenticationInternational,
         Category::Service,
         Category::ReferralConversion,
+        Category::MarketingLite,
     ];
 
     /// The wire spelling in `pricing.category` (`authentication-international` with a dash).
@@ -49,6 +54,7 @@ impl Category {
             Category::AuthenticationInternational => "authentication-international",
             Category::Service => "service",
             Category::ReferralConversion => "referral_conversion",
+            Category::MarketingLite => "marketing_lite",
         }
     }
 
@@ -61,6 +67,7 @@ impl Category {
             "authentication-international" => Some(Category::AuthenticationInternational),
             "service" => Some(Category::Service),
             "referral-conversion" => Some(Category::ReferralConversion),
+            "marketing-lite" => Some(Category::MarketingLite),
             _ => None,
         }
     }

@@ -142,6 +142,8 @@ pub struct Template {
     pub sub_category: Option<TemplateSubCategory>,
     /// `cta_url_link_tracking_opted_out` (create or edit).
     pub cta_url_link_tracking_opted_out: Option<bool>,
+    /// The Template Library template this one was created from (`library_template_name`).
+    pub library_template_name: Option<String>,
     /// The create request's `allow_category_change` (default true).
     pub allow_category_change: bool,
     pub last_edited_at: Option<Millis>,

@@ -123,7 +123,10 @@ impl CbpPricer {
                 let (kind, amount_micros) = if category == Category::Service {
                     (ConversationType::FreeTier, 0)
                 } else {
-                    (ConversationType::Regular, self.store.rate(&pricing.country, category, now).await?.unwrap_or(0))
+                    (
+                        ConversationType::Regular,
+                        super::category_rate(&*self.store, &pricing.country, category, now).await?.unwrap_or(0),
+                    )
                 };
                 let c = ConversationRef {
                     id: crate::ids::new_secret(32).to_ascii_lowercase(),

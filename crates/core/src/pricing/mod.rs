@@ -23,6 +23,22 @@ pub fn volume_tier(tiers: &[(i64, i64)], n: i64) -> (Option<i64>, String) {
     }
 }
 
+/// The card's rate in micro-units for `category` in `country` at `at`. Marketing Messages Lite
+/// is charged at the marketing rate (Meta: "rates for marketing messages across Cloud API and
+/// MM Lite API are consistent") unless the card names a `marketing_lite` rate of its own.
+pub async fn category_rate(
+    store: &dyn crate::store::Store,
+    country: &str,
+    category: Category,
+    at: crate::clock::Millis,
+) -> Result<Option<i64>, crate::error::ApiError> {
+    let rate = store.rate(country, category, at).await?;
+    if rate.is_none() && category == Category::MarketingLite {
+        return Ok(store.rate(country, Category::Marketing, at).await?);
+    }
+    Ok(rate)
+}
+
 /// The PMP rules: the category and pricing type of a message.
 ///
 /// - a non-template message is `service`, free (`free_customer_service`);

@@ -1,9 +1,10 @@
 //! Message templates: the model, the creation rules ([`validate`]), the review engine
 //! ([`review`]), send-time rendering ([`mod@render`]), the webhook values ([`events`]), the
 //! service that ties them to storage and time ([`service`]) and its reads of a WABA's list
-//! ([`listing`]).
+//! ([`listing`]), and the built-in Template Library ([`library`]).
 
 pub mod events;
+pub mod library;
 pub mod lifecycle;
 pub mod listing;
 pub mod render;

@@ -261,6 +261,7 @@ pub(crate) mod tests_support {
             message_send_ttl_seconds: None,
             sub_category: None,
             cta_url_link_tracking_opted_out: None,
+            library_template_name: None,
             allow_category_change: true,
             last_edited_at: None,
             approved_edits: Vec::new(),

@@ -225,7 +225,13 @@ impl TemplateService {
 
     /// `POST /{waba-id}/message_templates`.
     pub async fn create(&self, waba: &Waba, body: &Map<String, Value>) -> Result<Template, ApiError> {
-        let spec = validate::parse_create(body)?;
+        // A template from the Template Library is the library's content with the business's inputs.
+        let library = super::library::create_request(body)?;
+        let spec = match &library {
+            Some(lib) => validate::parse_create(&lib.request)?,
+            None => validate::parse_create(body)?,
+        };
+        let library_template_name = library.map(|lib| lib.library_template_name);
         let now = self.now();
         let limit = self.store.waba_settings(&waba.id).await?.template_limit();
         if self.store.count_templates(&waba.id).await? >= limit {
@@ -260,6 +266,7 @@ impl TemplateService {
             message_send_ttl_seconds: spec.message_send_ttl_seconds,
             sub_category: spec.sub_category,
             cta_url_link_tracking_opted_out: spec.cta_url_link_tracking_opted_out,
+            library_template_name,
             allow_category_change: spec.allow_category_change,
             last_edited_at: None,
             approved_edits: Vec::new(),
@@ -268,7 +275,11 @@ impl TemplateService {
             created_at: self.creation_time(now),
             updated_at: now,
         };
-        let (t, rows) = self.review_now(t, now);
+        // Library content was reviewed when it entered the library: approved at once.
+        let (t, rows) = match t.library_template_name {
+            Some(_) => decided(&t, Decision::Approve { category: t.category }, now),
+            None => self.review_now(t, now),
+        };
         match self.store.insert_template(&t, &rows).await {
             Ok(()) => Ok(t),
             Err(StoreError::Conflict(_)) => Err(ApiError::new(
@@ -604,6 +615,7 @@ pub async fn seed_hello_world(store: &dyn Store, waba: &Waba, now: Millis) -> Re
         message_send_ttl_seconds: None,
         sub_category: None,
         cta_url_link_tracking_opted_out: None,
+        library_template_name: None,
         allow_category_change: true,
         last_edited_at: None,
         approved_edits: Vec::new(),

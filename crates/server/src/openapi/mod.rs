@@ -13,6 +13,7 @@ mod billing;
 mod customer;
 mod graph;
 mod limits;
+mod surfaces;
 mod templates;
 mod webhooks;
 
@@ -35,12 +36,14 @@ pub fn document() -> Value {
     paths.extend(obj(webhooks::paths()));
     paths.extend(obj(billing::paths()));
     paths.extend(obj(limits::paths()));
+    paths.extend(obj(surfaces::paths()));
     let mut schemas = obj(common_schemas());
     schemas.extend(obj(customer::schemas()));
     schemas.extend(obj(graph::schemas()));
     schemas.extend(obj(templates::schemas()));
     schemas.extend(obj(webhooks::schemas()));
     schemas.extend(obj(limits::schemas()));
+    schemas.extend(obj(surfaces::schemas()));
     json!({
         "openapi": "3.1.0",
         "info": {

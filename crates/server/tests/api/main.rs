@@ -26,6 +26,7 @@ mod sandbox;
 mod secrets;
 mod sign_in;
 mod support;
+mod surfaces;
 mod templates;
 mod tenancy;
 mod web;

@@ -2,7 +2,7 @@
 
 macro_rules! cols {
     () => {
-        "id, business_id, waba_id, name, language, category, previous_category, parameter_format, components, status, rejected_reason, quality_score, negative_feedback, pause_count, paused_until, review_due_at, allow_category_change, last_edited_at, version, created_at, updated_at, approved_edits, status_before, message_send_ttl_seconds, sub_category, cta_url_link_tracking_opted_out"
+        "id, business_id, waba_id, name, language, category, previous_category, parameter_format, components, status, rejected_reason, quality_score, negative_feedback, pause_count, paused_until, review_due_at, allow_category_change, last_edited_at, version, created_at, updated_at, approved_edits, status_before, message_send_ttl_seconds, sub_category, cta_url_link_tracking_opted_out, library_template_name"
     };
 }
 
@@ -18,7 +18,7 @@ super::statements! {
     both INSERT_TEMPLATE = concat!(
         "INSERT INTO templates (",
         cols!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)"
     );
     /// Applied only over the version the change was made from (`$20`); `$13` marks the change.
     both UPDATE_TEMPLATE = "UPDATE templates SET category = $1, previous_category = $2, components = $3, status = $4, rejected_reason = $5, quality_score = $6, negative_feedback = $7, pause_count = $8, paused_until = $9, review_due_at = $10, last_edited_at = $11, version = $12, change_token = $13, updated_at = $14, approved_edits = $15, status_before = $16, message_send_ttl_seconds = $17, cta_url_link_tracking_opted_out = $18 WHERE id = $19 AND version = $20";

@@ -31,6 +31,7 @@ fn template(id: &str, name: &str, language: &str, category: &str, status: &str) 
         message_send_ttl_seconds: None,
         sub_category: None,
         cta_url_link_tracking_opted_out: None,
+        library_template_name: None,
         allow_category_change: true,
         last_edited_at: None,
         approved_edits: vec![],
@@ -47,6 +48,7 @@ async fn template_versions(db: TestStore) {
         message_send_ttl_seconds: Some(-1),
         sub_category: Some(TemplateSubCategory::OrderStatus),
         cta_url_link_tracking_opted_out: Some(false),
+        library_template_name: Some("delivery_update_1".into()),
         ..template("100", "welcome", "en_US", "MARKETING", "PENDING")
     };
     let created = outbox_row(&t, "w1", T0, json!({"event": "PENDING"}));

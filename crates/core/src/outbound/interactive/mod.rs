@@ -1,5 +1,7 @@
 //! `type: "interactive"`: reply buttons, lists, product messages, catalog, CTA URL,
-//! location request and Flow messages.
+//! location request, Flow and media carousel messages.
+
+mod carousel;
 
 use std::collections::HashSet;
 
@@ -11,15 +13,24 @@ use super::parse_media;
 use crate::error::{ApiError, ErrorCode};
 
 /// The interactive types this server sends.
-pub(crate) const SUPPORTED: &[&str] =
-    &["button", "list", "product", "product_list", "catalog_message", "cta_url", "location_request_message", "flow"];
+pub(crate) const SUPPORTED: &[&str] = &[
+    "button",
+    "list",
+    "product",
+    "product_list",
+    "catalog_message",
+    "cta_url",
+    "location_request_message",
+    "flow",
+    "carousel",
+];
 
 const BODY_MAX: usize = 1024;
 const FOOTER_MAX: usize = 60;
 const HEADER_TEXT_MAX: usize = 60;
 const BUTTONS_MAX: usize = 3;
-const BUTTON_ID_MAX: usize = 256;
-const BUTTON_TITLE_MAX: usize = 20;
+pub(super) const BUTTON_ID_MAX: usize = 256;
+pub(super) const BUTTON_TITLE_MAX: usize = 20;
 const LIST_BUTTON_MAX: usize = 20;
 const SECTIONS_MAX: usize = 10;
 const SECTION_TITLE_MAX: usize = 24;
@@ -45,7 +56,7 @@ pub(crate) fn parse_interactive(v: &Value) -> Res<Value> {
 
     let header = o.opt_obj("header")?;
     match (&header, ty) {
-        (Some(_), "product" | "catalog_message" | "location_request_message") => {
+        (Some(_), "product" | "catalog_message" | "location_request_message" | "carousel") => {
             return Err(ApiError::bad_value(format!("interactive.header is not allowed for interactive type {ty}")))
         }
         (None, "product_list") => return Err(ApiError::missing("interactive.header")),
@@ -68,6 +79,9 @@ pub(crate) fn parse_interactive(v: &Value) -> Res<Value> {
         None if ty != "product" => return Err(ApiError::missing("interactive.body")),
         None => {}
     }
+    if ty == "carousel" && o.get("footer").is_some() {
+        return Err(ApiError::bad_value("interactive.footer is not allowed for interactive type carousel"));
+    }
     if let Some(footer) = o.opt_obj("footer")? {
         footer.allow(&["text"])?;
         footer.req_str_max("text", FOOTER_MAX)?;
@@ -81,6 +95,7 @@ pub(crate) fn parse_interactive(v: &Value) -> Res<Value> {
         "product_list" => product_list(&action)?,
         "catalog_message" => catalog(&action)?,
         "cta_url" => cta_url(&action)?,
+        "carousel" => carousel::carousel(&action)?,
         "location_request_message" => {
             // SDKs send `parameters.request_message` beside the documented name; it travels to
             // the customer with the rest of the message.
@@ -112,7 +127,7 @@ fn parse_header<'a>(h: &Obj<'a>) -> Res<&'a str> {
 }
 
 /// `131009` naming the field when `value` was seen before in `seen`.
-fn unique<'a>(seen: &mut HashSet<&'a str>, path: &str, value: &'a str) -> Res<()> {
+pub(super) fn unique<'a>(seen: &mut HashSet<&'a str>, path: &str, value: &'a str) -> Res<()> {
     if !seen.insert(value) {
         return Err(ApiError::bad_value(format!("{path} must be unique - \"{value}\" is used more than once")));
     }
@@ -220,7 +235,7 @@ fn catalog(a: &Obj<'_>) -> Res<()> {
     Ok(())
 }
 
-fn cta_url(a: &Obj<'_>) -> Res<()> {
+pub(super) fn cta_url(a: &Obj<'_>) -> Res<()> {
     a.allow(&["name", "parameters"])?;
     a.req_enum("name", &["cta_url"])?;
     let p = a.req_obj("parameters")?;

@@ -1,5 +1,5 @@
 //! `GET /customer/v1/chats` (one entry per business number, with its windows and whether the
-//! customer blocked it) and `GET /customer/v1/chats/{business_number}/messages?before=&limit=`
+//! customer blocked it, and whether it shows a cart and its catalog) and `GET /customer/v1/chats/{business_number}/messages?before=&limit=`
 //! (newest first).
 
 use axum::extract::{Path, State};
@@ -18,9 +18,14 @@ use crate::state::AppState;
 pub async fn list(State(state): State<AppState>, CustomerCaller(wa_id): CustomerCaller) -> GraphResult<Json<Value>> {
     let now = state.clock.now_ms();
     let chats = state.customers.chats(&wa_id).await?;
+    let mut commerce = Vec::with_capacity(chats.len());
+    for chat in &chats {
+        commerce.push(state.messaging.commerce_settings(&chat.phone.id).await?);
+    }
     let data: Vec<Value> = chats
         .iter()
-        .map(|chat| {
+        .zip(commerce)
+        .map(|(chat, commerce)| {
             let c = &chat.conversation;
             let window_expires = c.last_inbound_at.map(|t| t + SERVICE_WINDOW_MS);
             let windows = windows_json(c.last_inbound_at, chat.entry_point.as_ref(), now);
@@ -35,6 +40,8 @@ pub async fn list(State(state): State<AppState>, CustomerCaller(wa_id): Customer
                 },
                 "free_entry_point_window": windows["free_entry_point_window"],
                 "blocked": chat.blocked,
+                // What WhatsApp shows in the chat: the cart and the catalog storefront.
+                "commerce": {"cart_enabled": commerce.is_cart_enabled, "catalog_visible": commerce.is_catalog_visible},
             })
         })
         .collect();

@@ -1,8 +1,10 @@
-//! `POST /{phone-number-id}/messages`: send any message type, mark as read, typing.
+//! `POST /{phone-number-id}/messages`: send any message type, mark as read, typing; and
+//! `POST /{phone-number-id}/marketing_messages` (Marketing Messages Lite API): marketing
+//! templates only.
 
 use axum::extract::{Path, State};
 use axum::Json;
-use risala_core::model::{ObjectKind, Permission};
+use risala_core::model::{ObjectKind, Permission, PhoneNumber};
 use risala_core::ApiError;
 use serde_json::Value;
 
@@ -17,9 +19,25 @@ pub async fn send(
     Path(id): Path<String>,
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
-    resolve(&state, &caller, &id, &[ObjectKind::PhoneNumber]).await?;
-    caller.require(Permission::Messaging)?;
-    let phone = state.messaging.phone(&id).await?.ok_or_else(|| ApiError::object_not_found(&id))?;
+    let phone = sender(&state, &caller, &id).await?;
     let outcome = state.messaging.send(&phone, &body).await?;
     Ok(Json(outcome.to_json()))
+}
+
+pub async fn send_marketing(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    GraphBody(body): GraphBody,
+) -> GraphResult<Json<Value>> {
+    let phone = sender(&state, &caller, &id).await?;
+    let outcome = state.messaging.send_marketing(&phone, &body).await?;
+    Ok(Json(outcome.to_json()))
+}
+
+/// The caller's business number `id`, for a caller with the messaging permission.
+async fn sender(state: &AppState, caller: &Caller, id: &str) -> GraphResult<PhoneNumber> {
+    resolve(state, caller, id, &[ObjectKind::PhoneNumber]).await?;
+    caller.require(Permission::Messaging)?;
+    Ok(state.messaging.phone(id).await?.ok_or_else(|| ApiError::object_not_found(id))?)
 }

@@ -1,7 +1,9 @@
 //! Graph API: objects addressed by numeric id, with edges.
 
 pub mod block_users;
+pub mod commerce;
 pub mod conversations;
+pub mod library;
 pub mod media;
 pub mod messages;
 pub mod objects;
@@ -26,6 +28,7 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/{id}", get(objects::get_object).delete(objects::delete_object).post(templates::post_object))
+        .route("/message_template_library", get(library::list))
         .route("/{id}/phone_numbers", get(phone_numbers::list))
         .route("/{id}/conversations", get(conversations::list))
         .route("/{id}/message_templates", get(templates::list).post(templates::create).delete(templates::delete))
@@ -43,6 +46,8 @@ pub fn routes() -> Router<AppState> {
                 .delete(subscriptions::delete_subscribed_apps),
         )
         .route("/{id}/messages", post(messages::send))
+        .route("/{id}/marketing_messages", post(messages::send_marketing))
+        .route("/{id}/whatsapp_commerce_settings", get(commerce::get).post(commerce::update))
         .route("/{id}/block_users", get(block_users::list).post(block_users::block).delete(block_users::unblock))
         .route("/{id}/media", post(media::upload).layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 1024 * 1024)))
         .route("/media-download/{id}", get(media::download))

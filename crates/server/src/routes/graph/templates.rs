@@ -64,6 +64,9 @@ pub fn template_json(t: &Template) -> Map<String, Value> {
     if let Some(opted_out) = t.cta_url_link_tracking_opted_out {
         m.insert("cta_url_link_tracking_opted_out".into(), json!(opted_out));
     }
+    if let Some(name) = &t.library_template_name {
+        m.insert("library_template_name".into(), json!(name));
+    }
     m
 }
 

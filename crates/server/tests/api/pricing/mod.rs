@@ -5,6 +5,7 @@
 mod analytics;
 mod conversations;
 mod ledger;
+mod marketing_messages;
 mod per_message;
 
 use risala_core::clock::Clock;
