@@ -16,8 +16,9 @@ UPDATE conversations SET
     last_message_at = COALESCE((SELECT m.created_at FROM messages m WHERE m.phone_number_id = conversations.phone_number_id AND m.wa_id = conversations.wa_id ORDER BY m.seq DESC LIMIT 1), last_message_at),
     last_message_id = (SELECT m.id FROM messages m WHERE m.phone_number_id = conversations.phone_number_id AND m.wa_id = conversations.wa_id ORDER BY m.seq DESC LIMIT 1);
 
--- The list: a business's conversations, newest first.
-CREATE INDEX conversations_inbox ON conversations(business_id, last_message_at);
+-- The list: a business's conversations, newest first (read backwards; the number and the
+-- customer order conversations of the same millisecond, and the page cursor).
+CREATE INDEX conversations_inbox ON conversations(business_id, last_message_at, phone_number_id, wa_id);
 
 CREATE TABLE inbox_labels (
     id          TEXT PRIMARY KEY,

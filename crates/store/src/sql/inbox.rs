@@ -4,7 +4,7 @@
 /// The columns of a chat row, from `conversations c`, `customers cu`, `phone_numbers p` and the
 /// last message `m` (NULLs when it is gone); `$agg` aggregates the conversation's label ids
 /// into one comma-separated text (`group_concat` on SQLite, `string_agg` on PostgreSQL).
-macro_rules! chat_select {
+macro_rules! chat_cols {
     ($agg:literal) => {
         concat!(
             "SELECT m.id, m.seq, m.phone_number_id, m.business_id, m.wa_id, m.direction, m.type, m.content, m.context_id, m.biz_opaque, m.status, m.error, m.created_at, m.updated_at, m.expires_at, ",
@@ -12,8 +12,16 @@ macro_rules! chat_select {
             "cu.profile_name, p.number, c.unread, c.assignee_id, c.closed_at, ",
             "(SELECT ",
             $agg,
-            " FROM conversation_labels cl WHERE cl.phone_number_id = c.phone_number_id AND cl.wa_id = c.wa_id) AS labels",
-            " FROM conversations c JOIN customers cu ON cu.wa_id = c.wa_id JOIN phone_numbers p ON p.id = c.phone_number_id",
+            " FROM conversation_labels cl WHERE cl.phone_number_id = c.phone_number_id AND cl.wa_id = c.wa_id) AS labels"
+        )
+    };
+}
+
+/// What a chat row joins, by primary key.
+macro_rules! chat_joins {
+    () => {
+        concat!(
+            " JOIN customers cu ON cu.wa_id = c.wa_id JOIN phone_numbers p ON p.id = c.phone_number_id",
             " LEFT JOIN messages m ON m.id = c.last_message_id"
         )
     };
@@ -23,20 +31,25 @@ macro_rules! chat_select {
 /// `'mine'` (assigned to the agent `$3`), `'unassigned'` or `'all'`, `$4` `'open'`/`'closed'`/`'all'`, `$5`
 /// a business number, `$6` a label, `$7` a `LIKE` pattern (lower case) on the name, the
 /// number and the messages' text, `$8`–`$10` the cursor (the last row of the page before), `$11`
-/// how many.
+/// how many. The page's conversations are taken first, newest first along the index
+/// `conversations_inbox` (every key descending, so it is read backwards and stops at the
+/// page's end), and only they are joined: the time does not grow with the business's
+/// conversations, whatever the planner's statistics say.
 macro_rules! chat_list {
     ($agg:literal) => {
         concat!(
-            chat_select!($agg),
-            " WHERE c.business_id = $1",
+            chat_cols!($agg),
+            " FROM (SELECT c.* FROM conversations c WHERE c.business_id = $1",
             " AND ($2 = 'all' OR ($2 = 'mine' AND c.assignee_id = $3) OR ($2 = 'unassigned' AND c.assignee_id IS NULL))",
             " AND ($4 = 'all' OR ($4 = 'open' AND c.closed_at IS NULL) OR ($4 = 'closed' AND c.closed_at IS NOT NULL))",
             " AND (CAST($5 AS TEXT) IS NULL OR c.phone_number_id = $5)",
             " AND (CAST($6 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM conversation_labels f WHERE f.phone_number_id = c.phone_number_id AND f.wa_id = c.wa_id AND f.label_id = $6))",
-            " AND (CAST($7 AS TEXT) IS NULL OR lower(cu.profile_name) LIKE $7 ESCAPE '\\' OR c.wa_id LIKE $7 ESCAPE '\\'",
+            " AND (CAST($7 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM customers n WHERE n.wa_id = c.wa_id AND lower(n.profile_name) LIKE $7 ESCAPE '\\') OR c.wa_id LIKE $7 ESCAPE '\\'",
             " OR EXISTS (SELECT 1 FROM messages s WHERE s.phone_number_id = c.phone_number_id AND s.wa_id = c.wa_id AND s.erased_at IS NULL AND lower(s.content) LIKE $7 ESCAPE '\\'))",
-            " AND (CAST($8 AS BIGINT) IS NULL OR c.last_message_at < $8 OR (c.last_message_at = $8 AND (c.phone_number_id > $9 OR (c.phone_number_id = $9 AND c.wa_id > $10))))",
-            " ORDER BY c.last_message_at DESC, c.phone_number_id, c.wa_id LIMIT $11"
+            " AND (CAST($8 AS BIGINT) IS NULL OR c.last_message_at < $8 OR (c.last_message_at = $8 AND (c.phone_number_id < $9 OR (c.phone_number_id = $9 AND c.wa_id < $10))))",
+            " ORDER BY c.last_message_at DESC, c.phone_number_id DESC, c.wa_id DESC LIMIT $11) c",
+            chat_joins!(),
+            " ORDER BY c.last_message_at DESC, c.phone_number_id DESC, c.wa_id DESC"
         )
     };
 }
@@ -44,7 +57,12 @@ macro_rules! chat_list {
 /// One chat: `$1` the number, `$2` the customer.
 macro_rules! chat_one {
     ($agg:literal) => {
-        concat!(chat_select!($agg), " WHERE c.phone_number_id = $1 AND c.wa_id = $2")
+        concat!(
+            chat_cols!($agg),
+            " FROM conversations c",
+            chat_joins!(),
+            " WHERE c.phone_number_id = $1 AND c.wa_id = $2"
+        )
     };
 }
 

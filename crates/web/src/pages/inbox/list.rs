@@ -130,7 +130,7 @@ fn item(lang: Lang, c: &ChatRow, q: &ListQuery, labels: &[Label], agents: &[User
                         }
                     }
                     span.chat-tags {
-                        span.chat-meta { (number(lang, &conv.wa_id)) " → " (number(lang, &c.business_number)) }
+                        span.chat-meta { (number(lang, &conv.wa_id)) (if lang == Lang::Ar { " ← " } else { " → " }) (number(lang, &c.business_number)) }
                         @if c.closed_at.is_some() { span.badge { (ti.closed_badge) } }
                         @if let Some(u) = assignee { span.assignee title=(ti.assigned_to) { bdi { (u.name) } } }
                         @for id in &c.label_ids {
