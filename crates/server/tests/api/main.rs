@@ -26,5 +26,6 @@ mod sign_in;
 mod support;
 mod templates;
 mod tenancy;
+mod user_ids;
 mod web;
 mod webhooks;
