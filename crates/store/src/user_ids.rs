@@ -7,6 +7,7 @@ use risala_core::store::*;
 
 use crate::db::Plan;
 use crate::params;
+use crate::sql::privacy::{ERASE_CODES, ERASE_CUSTOMER, PSEUDONYMIZE_REACH, PSEUDONYMIZE_SIGNALS};
 use crate::sql::user_ids::*;
 use crate::SqlStore;
 
@@ -73,19 +74,21 @@ impl UserIdStore for SqlStore {
             MOVE_BLOCKS,
             MOVE_PREFERENCES,
             MOVE_ENTRY_POINTS,
-            MOVE_REACH,
-            MOVE_SIGNALS,
+            PSEUDONYMIZE_REACH,
+            PSEUDONYMIZE_SIGNALS,
             MOVE_USERNAME,
         ] {
             plan.push(sql, params![new, old]);
         }
-        plan.push(DROP_USER_IDS, params![old]);
+        // The old number's BSUIDs go; the new number gets new ones.
+        plan.push(ERASE_USER_IDS, params![old]);
         for (business_id, user_id) in &c.new_user_ids {
             plan.push(INSERT_USER_ID, params![business_id.as_str(), new, user_id.as_str(), c.at]);
         }
-        plan.push(DROP_CODES, params![old])
-            .push(DROP_CODES, params![new])
-            .push(DROP_CUSTOMER, params![old])
+        // Sign-in codes of either number go: the one the new number used is spent.
+        plan.push(ERASE_CODES, params![old])
+            .push(ERASE_CODES, params![new])
+            .push(ERASE_CUSTOMER, params![old])
             .push(CLEAR_NUMBER_CHANGE, params![new])
             .push(RECORD_NUMBER_CHANGE, params![old, new, c.at]);
         self.push_outbox(&mut plan, &c.outbox)?;

@@ -436,7 +436,9 @@ impl MessagingService {
             ttl_ms = prepared.ttl_ms;
             template_id = Some(prepared.template_id);
             // One-tap, zero-tap and copy-code authentication templates still need a number.
-            if by_user_id.is_some() && template_category.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("authentication")) {
+            if by_user_id.is_some()
+                && template_category.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("authentication"))
+            {
                 return Err(ApiError::new(
                     ErrorCode::UserIdRecipientUnsupported,
                     "recipient: authentication templates can only be sent to a phone number (to), not to a business-scoped user ID.",

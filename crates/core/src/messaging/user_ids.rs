@@ -99,7 +99,7 @@ impl MessagingService {
         now: Millis,
     ) -> Result<Option<WebhookContact>, ApiError> {
         let Some(mut row) = self.contact_row(&phone.business_id, wa_id).await? else { return Ok(None) };
-        if by_number && row.hide_number && !row.number_shared_at.is_some_and(|t| now - t < SHARE_RENEW_MS) {
+        if by_number && row.hide_number && row.number_shared_at.is_none_or(|t| now - t >= SHARE_RENEW_MS) {
             self.store.share_number(&phone.business_id, wa_id, now).await?;
             row.number_shared_at = Some(now);
             self.contacts.insert((phone.business_id.clone(), wa_id.to_string()), row.clone());

@@ -77,9 +77,11 @@ async fn recipient_sends(engine: Engine) {
     }
 
     // With both `to` and `recipient`, `to` wins, and the answer follows the number.
-    let (s, v) =
-        send(&app, json!({"messaging_product": "whatsapp", "to": CUSTOMER, "recipient": "US.1", "text": {"body": "x"}}))
-            .await;
+    let (s, v) = send(
+        &app,
+        json!({"messaging_product": "whatsapp", "to": CUSTOMER, "recipient": "US.1", "text": {"body": "x"}}),
+    )
+    .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["contacts"], json!([{"input": CUSTOMER, "wa_id": CUSTOMER}]));
 
@@ -171,7 +173,8 @@ async fn the_same_id_everywhere(engine: Engine) {
     assert_eq!(inbound[0]["contacts"][0]["wa_id"], CUSTOMER);
 
     // A send by number and one by BSUID: their answers, and every status of each.
-    let (s, by_number) = send(&app, json!({"messaging_product": "whatsapp", "to": CUSTOMER, "text": {"body": "a"}})).await;
+    let (s, by_number) =
+        send(&app, json!({"messaging_product": "whatsapp", "to": CUSTOMER, "text": {"body": "a"}})).await;
     assert_eq!(s, 200, "{by_number}");
     let (s, by_id) = send(&app, to_user(&user_id, json!({"text": {"body": "b"}}))).await;
     assert_eq!(s, 200, "{by_id}");
@@ -199,9 +202,12 @@ async fn the_same_id_everywhere(engine: Engine) {
     assert_eq!(failed[0]["contacts"][0]["user_id"], user_id.as_str());
 
     // The marketing preference webhook too.
-    let (s, v) = customer.post(&format!("/customer/v1/chats/{}/marketing", app.business_number()), &json!({"value": "stop"})).await;
+    let (s, v) = customer
+        .post(&format!("/customer/v1/chats/{}/marketing", app.business_number()), &json!({"value": "stop"}))
+        .await;
     assert_eq!(s, 200, "{v}");
-    let prefs: Vec<Value> = app.outbox().await.into_iter().filter(|(f, _)| f == "user_preferences").map(|(_, v)| v).collect();
+    let prefs: Vec<Value> =
+        app.outbox().await.into_iter().filter(|(f, _)| f == "user_preferences").map(|(_, v)| v).collect();
     assert_eq!(prefs[0]["contacts"][0]["user_id"], user_id.as_str());
     assert_eq!(prefs[0]["user_preferences"][0]["user_id"], user_id.as_str());
     assert_eq!(prefs[0]["user_preferences"][0]["wa_id"], CUSTOMER);
@@ -253,7 +259,8 @@ async fn hidden_number(engine: Engine) {
 
     // A business that knows the number may still send to it (Meta: sending to a phone number
     // keeps working); then it sees the number for 30 days.
-    let (s, v) = send(&app, json!({"messaging_product": "whatsapp", "to": CUSTOMER, "text": {"body": "by number"}})).await;
+    let (s, v) =
+        send(&app, json!({"messaging_product": "whatsapp", "to": CUSTOMER, "text": {"body": "by number"}})).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["contacts"], json!([{"input": CUSTOMER, "wa_id": CUSTOMER}]));
     let sent = status_values(&app, v["messages"][0]["id"].as_str().unwrap()).await;
@@ -286,7 +293,12 @@ engine_test!(a_customer_hides_their_number_behind_a_username, super::hidden_numb
 async fn number_change(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
-    app.create_approved_templates(&[("promo", "MARKETING", "Hello {{1}}, new arrivals are waiting for you in our store this week.")]).await;
+    app.create_approved_templates(&[(
+        "promo",
+        "MARKETING",
+        "Hello {{1}}, new arrivals are waiting for you in our store this week.",
+    )])
+    .await;
     let customer = app.customer(CUSTOMER, "Alice").await;
     let _other = app.customer("15550003333", "Carol").await;
     customer_writes(&app, &customer, "hi").await;
@@ -329,7 +341,8 @@ async fn number_change(engine: Engine) {
     assert!(h.to_string().contains("before"), "{h}");
     let (s, chats) = customer.get("/customer/v1/chats").await;
     assert_eq!((s, chats["data"].as_array().map(Vec::len)), (200, Some(1)), "{chats}");
-    let (s, v) = send(&app, json!({"messaging_product": "whatsapp", "to": NEW_NUMBER, "text": {"body": "in window"}})).await;
+    let (s, v) =
+        send(&app, json!({"messaging_product": "whatsapp", "to": NEW_NUMBER, "text": {"body": "in window"}})).await;
     assert_eq!(s, 200, "{v}");
     let sent = status_values(&app, v["messages"][0]["id"].as_str().unwrap()).await;
     assert_eq!(sent[0]["statuses"][0]["status"], "sent", "the window followed: {sent:?}");
@@ -345,7 +358,8 @@ async fn number_change(engine: Engine) {
     let (s, v) = send(&app, to_user(&new_user_id, json!({"text": {"body": "new id"}}))).await;
     assert_eq!(s, 200, "{v}");
     assert_graph_error(&send(&app, to_user(&old_user_id, json!({"text": {"body": "old id"}}))).await, 400, 131009);
-    let (s, v) = send(&app, json!({"messaging_product": "whatsapp", "to": CUSTOMER, "text": {"body": "old number"}})).await;
+    let (s, v) =
+        send(&app, json!({"messaging_product": "whatsapp", "to": CUSTOMER, "text": {"body": "old number"}})).await;
     assert_eq!(s, 200, "{v}");
     let st = status_values(&app, v["messages"][0]["id"].as_str().unwrap()).await;
     assert_eq!(st[0]["statuses"][0]["status"], "failed");
@@ -391,4 +405,7 @@ async fn number_change_needs_a_code_in_platform_mode(engine: Engine) {
     assert_eq!(v["wa_id"], NEW_NUMBER);
     app.stop().await;
 }
-engine_test!(a_number_change_needs_the_new_numbers_code_in_platform_mode, super::number_change_needs_a_code_in_platform_mode);
+engine_test!(
+    a_number_change_needs_the_new_numbers_code_in_platform_mode,
+    super::number_change_needs_a_code_in_platform_mode
+);

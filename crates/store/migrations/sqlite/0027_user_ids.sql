@@ -16,7 +16,7 @@ CREATE TABLE user_ids (
 
 -- A customer's username (unique when set) and whether they hide their number from businesses.
 CREATE TABLE customer_usernames (
-    wa_id       TEXT PRIMARY KEY REFERENCES customers(wa_id),
+    wa_id       TEXT PRIMARY KEY,
     username    TEXT UNIQUE,
     hide_number INTEGER NOT NULL DEFAULT 0,
     updated_at  INTEGER NOT NULL

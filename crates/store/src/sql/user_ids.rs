@@ -13,7 +13,8 @@ super::statements! {
     both MOVED_TO = "SELECT new_wa_id FROM number_changes WHERE old_wa_id = $1";
 
     // A number change: `$1` the new number, `$2` the old one, unless said otherwise. The new
-    // customer row first, the old one last, children in between.
+    // customer row first, the old one last, children in between (with the statements erasure
+    // shares: `privacy::{PSEUDONYMIZE_REACH, PSEUDONYMIZE_SIGNALS, ERASE_CODES, ERASE_CUSTOMER}`).
     both MOVE_CUSTOMER = "INSERT INTO customers (wa_id, profile_name, created_at) SELECT CAST($1 AS TEXT), profile_name, created_at FROM customers WHERE wa_id = $2";
     both MOVE_SESSIONS = "UPDATE customer_sessions SET wa_id = $1 WHERE wa_id = $2";
     both MOVE_CONVERSATIONS = "UPDATE conversations SET wa_id = $1 WHERE wa_id = $2";
@@ -22,16 +23,13 @@ super::statements! {
     both MOVE_BLOCKS = "UPDATE chat_blocks SET wa_id = $1 WHERE wa_id = $2";
     both MOVE_PREFERENCES = "UPDATE marketing_preferences SET wa_id = $1 WHERE wa_id = $2";
     both MOVE_ENTRY_POINTS = "UPDATE entry_points SET wa_id = $1 WHERE wa_id = $2";
-    both MOVE_REACH = "UPDATE limit_reach SET wa_id = $1 WHERE wa_id = $2";
-    both MOVE_SIGNALS = "UPDATE quality_signals SET wa_id = $1 WHERE wa_id = $2";
     both MOVE_USERNAME = "UPDATE customer_usernames SET wa_id = $1 WHERE wa_id = $2";
-    /// `$1` the old number: its BSUIDs go (new ones are inserted for the new number).
-    both DROP_USER_IDS = "DELETE FROM user_ids WHERE wa_id = $1";
-    /// `$1` either number: a sign-in code of the old number, the one the new number used.
-    both DROP_CODES = "DELETE FROM customer_codes WHERE wa_id = $1";
-    both DROP_CUSTOMER = "DELETE FROM customers WHERE wa_id = $1";
     /// `$1` the old number, `$2` the new one, `$3` when.
     both RECORD_NUMBER_CHANGE = "INSERT INTO number_changes (old_wa_id, new_wa_id, changed_at) VALUES ($1, $2, $3) ON CONFLICT (old_wa_id) DO UPDATE SET new_wa_id = excluded.new_wa_id, changed_at = excluded.changed_at";
+    // Erasure of a customer (`$1` the number): their username, BSUIDs and number changes.
+    both ERASE_USERNAME = "DELETE FROM customer_usernames WHERE wa_id = $1";
+    both ERASE_USER_IDS = "DELETE FROM user_ids WHERE wa_id = $1";
+    both ERASE_NUMBER_CHANGES = "DELETE FROM number_changes WHERE old_wa_id = $1 OR new_wa_id = $1";
     /// `$1` the new number: it is in use again.
     both CLEAR_NUMBER_CHANGE = "DELETE FROM number_changes WHERE old_wa_id = $1";
 }

@@ -472,7 +472,11 @@ fn statuses_match_the_reference_shape() {
                 PHONE_ID,
                 "+1 555-078-3881",
                 &contact(),
-                vec![status_json(&sent, &contact()), status_json(&delivered, &contact()), status_json(&failed, &contact())],
+                vec![
+                    status_json(&sent, &contact()),
+                    status_json(&delivered, &contact()),
+                    status_json(&failed, &contact()),
+                ],
             ),
         )],
     );
