@@ -20,6 +20,10 @@ use crate::ports::CodeSender;
 use crate::store::Store;
 use crate::templates::{FeedbackKind, TemplateService};
 
+mod identity;
+
+pub use identity::Identity;
+
 /// Customer sessions last 30 days.
 pub const SESSION_TTL_MS: Millis = 30 * 86_400_000;
 /// One-time codes last 10 minutes.
@@ -176,23 +180,7 @@ impl CustomerService {
     ) -> Result<Session, ApiError> {
         let wa = parse_number(phone, "phone")?;
         let now = self.clock.now_ms();
-        if self.require_code {
-            let code = code.ok_or_else(|| {
-                ApiError::missing("code")
-                    .with_message("A one-time code is required: POST /customer/v1/session/code first")
-            })?;
-            self.limits.guesses_per_address.try_take(&client, now).map_err(|wait| {
-                retry_later(ErrorCode::CodeGuessTooFast, "code: too many codes tried from this address", wait)
-            })?;
-            self.refuse_if_locked(wa.as_str(), now).await?;
-            let hash = self.code_hash(wa.as_str(), code);
-            let lock_until = now + LOCKOUT_MS;
-            if !self.store.check_customer_code(wa.as_str(), &hash, now, MAX_CODE_FAILURES, lock_until).await? {
-                // This attempt may have been the one that locked the number.
-                self.refuse_if_locked(wa.as_str(), now).await?;
-                return Err(ApiError::new(ErrorCode::AccessDenied, "code: the code is wrong or has expired"));
-            }
-        }
+        self.verify_code(&wa, code, client, now).await?;
         let name = name.map(str::trim).filter(|n| !n.is_empty());
         if name.is_some_and(|n| n.chars().count() > MAX_PROFILE_NAME) {
             return Err(ApiError::bad_value(format!("name: at most {MAX_PROFILE_NAME} characters")));
@@ -208,6 +196,30 @@ impl CustomerService {
         self.store.create_customer_session(&ids::hash_token(&token), wa.as_str(), now, now + SESSION_TTL_MS).await?;
         let customer = self.profile(wa.as_str()).await?;
         Ok(Session { token, customer })
+    }
+
+    /// In platform mode, check the one-time `code` sent to `wa`, tried from `client`: limited
+    /// per address (133009), the number locked after [`MAX_CODE_FAILURES`] wrong codes
+    /// (133008). Sandbox mode needs no code.
+    async fn verify_code(&self, wa: &WaId, code: Option<&str>, client: IpAddr, now: Millis) -> Result<(), ApiError> {
+        if !self.require_code {
+            return Ok(());
+        }
+        let code = code.ok_or_else(|| {
+            ApiError::missing("code").with_message("A one-time code is required: POST /customer/v1/session/code first")
+        })?;
+        self.limits.guesses_per_address.try_take(&client, now).map_err(|wait| {
+            retry_later(ErrorCode::CodeGuessTooFast, "code: too many codes tried from this address", wait)
+        })?;
+        self.refuse_if_locked(wa.as_str(), now).await?;
+        let hash = self.code_hash(wa.as_str(), code);
+        let lock_until = now + LOCKOUT_MS;
+        if !self.store.check_customer_code(wa.as_str(), &hash, now, MAX_CODE_FAILURES, lock_until).await? {
+            // This attempt may have been the one that locked the number.
+            self.refuse_if_locked(wa.as_str(), now).await?;
+            return Err(ApiError::new(ErrorCode::AccessDenied, "code: the code is wrong or has expired"));
+        }
+        Ok(())
     }
 
     /// The customer a session token belongs to.

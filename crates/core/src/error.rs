@@ -104,6 +104,9 @@ error_codes! {
     MethodNotAllowed => row(400, 131055, None, "Method not allowed");
     /// 131056: too many messages to the same customer.
     PairRateLimit => row(400, 131056, None, "(Business Account, Consumer Account) pair rate limit hit");
+    /// 131062: this message cannot be sent to a business-scoped user ID (authentication
+    /// templates need a phone number).
+    UserIdRecipientUnsupported => row(400, 131062, None, "Business-scoped User ID (BSUID) recipients are not supported for this message");
     /// 100/2388024: a template with this name already has content in this language.
     TemplateExists => row(400, 100, Some(2388024), "Message template already exists");
     /// 100: an APPROVED template was already edited in the last 24 hours. Meta publishes no

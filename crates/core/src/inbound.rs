@@ -23,8 +23,9 @@ use crate::filename::check_filename;
 pub mod webhook;
 
 pub use webhook::{
-    business_scoped_user_id, echoes_value, envelope, envelope_at, messages_value, status_json, statuses_value,
-    unsupported_message, webhook_message, MediaInfo, StatusUpdate, WebhookError, ECHOES_FIELD, ERROR_CODES_HREF,
+    address_sender, echoes_value, envelope, envelope_at, is_business_scoped_user_id, messages_value,
+    new_business_scoped_user_id, status_json, statuses_value, system_value, unsupported_message, webhook_message,
+    MediaInfo, StatusUpdate, WebhookContact, WebhookError, ECHOES_FIELD, ERROR_CODES_HREF,
 };
 
 /// Longest text body a customer can send (the WhatsApp client's limit).

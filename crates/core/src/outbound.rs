@@ -150,6 +150,7 @@ const MESSAGE_KEYS: &[&str] = &[
     "messaging_product",
     "recipient_type",
     "to",
+    "recipient",
     "type",
     "context",
     "biz_opaque_callback_data",
@@ -158,11 +159,27 @@ const MESSAGE_KEYS: &[&str] = &[
 
 /// Top-level keys of a mark-read body.
 const MARK_READ_KEYS: &[&str] =
-    &["messaging_product", "status", "message_id", "typing_indicator", "recipient_type", "to", "type"];
+    &["messaging_product", "status", "message_id", "typing_indicator", "recipient_type", "to", "recipient", "type"];
 
 const BIZ_OPAQUE_MAX: usize = 512;
 const TEXT_BODY_MAX: usize = 4096;
 const CAPTION_MAX: usize = 1024;
+
+/// The business-scoped user id a message body is addressed to with `recipient`, when it has no
+/// `to` (with both, `to` wins, as Meta documents) and is not a mark-read. Resolve it to the
+/// customer's number and put that in `to` before [`parse_send`].
+pub fn recipient_only(body: &Map<String, Value>) -> Result<Option<String>, ApiError> {
+    let recipient = match body.get("recipient") {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(s)) => s.trim(),
+        Some(_) => return Err(wrong_type("recipient", "a string")),
+    };
+    let has = |k: &str| body.get(k).is_some_and(|v| !v.is_null() && v.as_str().is_none_or(|s| !s.trim().is_empty()));
+    if recipient.is_empty() || has("to") || has("status") {
+        return Ok(None);
+    }
+    Ok(Some(recipient.to_string()))
+}
 
 /// Parse and validate the body of `POST /{phone-number-id}/messages`.
 /// `sender_calling_code` is the sending number's country calling code (`"1"`, `"44"`),
@@ -222,6 +239,9 @@ pub fn parse_send(body: &Map<String, Value>, sender_calling_code: &str) -> Resul
         }
     };
 
+    // A `recipient` without `to` was resolved to `to` by the caller; one beside `to` is only
+    // checked to be a string (`to` wins).
+    top.opt_str("recipient")?;
     let to_input = match top.get("to") {
         None => return Err(ApiError::missing("to")),
         Some(Value::String(s)) => s.clone(),

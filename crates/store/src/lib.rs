@@ -21,6 +21,7 @@ pub mod sql;
 pub mod sqlite;
 mod templates;
 mod tenancy;
+mod user_ids;
 pub mod value;
 pub mod webhooks;
 

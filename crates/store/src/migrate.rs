@@ -28,6 +28,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (20, "token_expiry", include_str!("../migrations/sqlite/0020_token_expiry.sql")),
     (21, "template_ttl", include_str!("../migrations/sqlite/0021_template_ttl.sql")),
     (25, "library_template", include_str!("../migrations/sqlite/0025_library_template.sql")),
+    (27, "user_ids", include_str!("../migrations/sqlite/0027_user_ids.sql")),
     (28, "inbox", include_str!("../migrations/sqlite/0028_inbox.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -52,6 +53,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (20, "token_expiry", include_str!("../migrations/postgres/0020_token_expiry.sql")),
     (21, "template_ttl", include_str!("../migrations/postgres/0021_template_ttl.sql")),
     (25, "library_template", include_str!("../migrations/postgres/0025_library_template.sql")),
+    (27, "user_ids", include_str!("../migrations/postgres/0027_user_ids.sql")),
     (28, "inbox", include_str!("../migrations/postgres/0028_inbox.sql")),
 ];
 

@@ -11,6 +11,7 @@ use crate::db::Plan;
 use crate::params;
 use crate::sql::messages::{DELETE_MEDIA, DELETE_MEDIA_CHUNKS, DELETE_MEDIA_OBJECT};
 use crate::sql::privacy::*;
+use crate::sql::user_ids::{ERASE_NUMBER_CHANGES, ERASE_USERNAME, ERASE_USER_IDS};
 use crate::SqlStore;
 
 /// Delete media by id, with its chunks and its entry in the object index: three statements
@@ -74,8 +75,12 @@ impl PrivacyStore for SqlStore {
         }
         // The inbox's notes on their conversations and the labels on them go with them.
         plan.push(crate::sql::inbox::ERASE_NOTES, params![wa]).push(crate::sql::inbox::ERASE_CHAT_LABELS, params![wa]);
+        // Their username, business-scoped user ids and number changes (not counted).
+        for sql in [ERASE_USERNAME, ERASE_USER_IDS, ERASE_NUMBER_CHANGES] {
+            plan.push(sql, params![wa]);
+        }
         let triples = plan.stmts.len();
-        delete_media(&mut plan, &e.media_ids); // triples from 17: chunks, object, media
+        delete_media(&mut plan, &e.media_ids); // then triples: chunks, object, media
         let out = self.db.write(plan).await?;
         let n = |i: usize| out.get(i).map(|o| o.affected).unwrap_or(0);
         let sum = |r: std::ops::Range<usize>| r.map(n).sum::<u64>();

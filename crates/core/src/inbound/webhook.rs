@@ -121,17 +121,94 @@ pub fn unsupported_message(from_wa_id: &str, wamid: &str, timestamp_ms: Millis) 
     Value::Object(m)
 }
 
-/// A business-scoped user id (BSUID) for a customer, as Meta's 2026 payloads carry it in
-/// `contacts[].user_id`: `<ISO country>.<digits>` (e.g. `US.13491208655302741918`). Derived
-/// deterministically from the number (FNV-1a), so it is stable across restarts and nodes.
-pub fn business_scoped_user_id(wa_id: &str) -> String {
+/// A new business-scoped user id (BSUID) for a customer number: `<ISO country>.<digits>` like
+/// Meta's (`US.13491208655302741918`), the country the number's, the digits random, so the id
+/// tells nothing of the number and a business cannot work the number out of it.
+pub fn new_business_scoped_user_id(wa_id: &str) -> String {
     let country = crate::phone::WaId::from_trusted(digits(wa_id)).country().unwrap_or_else(|| "US".to_owned());
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in "risala-bsuid:".bytes().chain(digits(wa_id).bytes()) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+    let n = 1_000_000_000_000_000_000u64 + rand::random::<u64>() % 8_000_000_000_000_000_000;
+    format!("{country}.{n}")
+}
+
+/// Whether `s` has the shape of a BSUID or a parent BSUID: two capital letters, a dot,
+/// optionally `ENT.`, then 1–128 letters and digits.
+pub fn is_business_scoped_user_id(s: &str) -> bool {
+    let Some((country, rest)) = s.split_once('.') else { return false };
+    let rest = rest.strip_prefix("ENT.").unwrap_or(rest);
+    country.len() == 2
+        && country.chars().all(|c| c.is_ascii_uppercase())
+        && (1..=128).contains(&rest.len())
+        && rest.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// The customer as one business's webhooks show them: their business-scoped user id (BSUID,
+/// `US.13491208655302741918`-like, one per business), profile name and username, and their
+/// number unless they hide it from this business.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookContact {
+    pub wa_id: String,
+    pub user_id: String,
+    pub name: String,
+    pub username: Option<String>,
+    /// The business may see the number: the customer does not hide it, or the business
+    /// messaged it lately.
+    pub show_number: bool,
+}
+
+impl WebhookContact {
+    /// The `contacts[]` entry of messages webhooks: `{"profile":{"name","username"?},
+    /// "wa_id"?, "user_id"}` (no `wa_id` when the number is hidden from the business).
+    pub fn message_contact(&self) -> Value {
+        let mut profile = Map::new();
+        profile.insert("name".into(), Value::from(self.name.as_str()));
+        if let Some(u) = &self.username {
+            profile.insert("username".into(), Value::from(u.as_str()));
+        }
+        let mut m = Map::new();
+        m.insert("profile".into(), Value::Object(profile));
+        if self.show_number {
+            m.insert("wa_id".into(), Value::from(self.wa_id.as_str()));
+        }
+        m.insert("user_id".into(), Value::from(self.user_id.as_str()));
+        Value::Object(m)
     }
-    format!("{country}.{h}")
+
+    /// The `contacts[]` entry of statuses webhooks: `{"wa_id"?, "user_id"}`, and
+    /// `profile.username` on delivered and read statuses of a customer with a username.
+    pub fn status_contact(&self, status: &str) -> Value {
+        let mut m = Map::new();
+        if let Some(u) = self.username.as_deref().filter(|_| matches!(status, "delivered" | "read" | "played")) {
+            m.insert("profile".into(), json!({"username": u}));
+        }
+        if self.show_number {
+            m.insert("wa_id".into(), Value::from(self.wa_id.as_str()));
+        }
+        m.insert("user_id".into(), Value::from(self.user_id.as_str()));
+        Value::Object(m)
+    }
+
+    /// How the customer is named in `from` / `recipient_id`: the number, or their BSUID when
+    /// the number is hidden from the business.
+    pub fn address(&self) -> &str {
+        if self.show_number {
+            &self.wa_id
+        } else {
+            &self.user_id
+        }
+    }
+}
+
+/// Address a `messages[]` element from the customer: `from_user_id` (their BSUID) always, and
+/// `from` (their number) only when the business may see it.
+pub fn address_sender(element: &mut Value, contact: &WebhookContact) {
+    if let Some(m) = element.as_object_mut() {
+        if contact.show_number {
+            m.insert("from".into(), Value::from(contact.wa_id.as_str()));
+        } else {
+            m.remove("from");
+        }
+        m.insert("from_user_id".into(), Value::from(contact.user_id.as_str()));
+    }
 }
 
 fn metadata(phone_number_id: &str, display_phone_number: &str) -> Value {
@@ -142,20 +219,29 @@ fn metadata(phone_number_id: &str, display_phone_number: &str) -> Value {
 }
 
 /// The `value` of a `messages` change carrying customer messages:
-/// `{"messaging_product":"whatsapp","metadata":{…},"contacts":[{"profile":{"name"},"wa_id","user_id"}],
-/// "messages":[…]}`. Wrap it with [`envelope`].
+/// `{"messaging_product":"whatsapp","metadata":{…},"contacts":[{"profile":{"name","username"?},
+/// "wa_id"?,"user_id"}],"messages":[…]}`. Wrap it with [`envelope`].
 pub fn messages_value(
     phone_number_id: &str,
     display_phone_number: &str,
-    contact_name: &str,
-    wa_id: &str,
+    contact: &WebhookContact,
     messages: Vec<Value>,
 ) -> Value {
     json!({
         "messaging_product": "whatsapp",
         "metadata": metadata(phone_number_id, display_phone_number),
-        "contacts": [{"profile": {"name": contact_name}, "wa_id": wa_id, "user_id": business_scoped_user_id(wa_id)}],
+        "contacts": [contact.message_contact()],
         "messages": messages,
+    })
+}
+
+/// The `value` of a `messages` change carrying a system message (no `contacts`, as Meta sends
+/// them).
+pub fn system_value(phone_number_id: &str, display_phone_number: &str, message: Value) -> Value {
+    json!({
+        "messaging_product": "whatsapp",
+        "metadata": metadata(phone_number_id, display_phone_number),
+        "messages": [message],
     })
 }
 
@@ -204,7 +290,6 @@ pub struct StatusUpdate {
     /// `sent` | `delivered` | `read` | `failed` (also `played` for voice).
     pub status: String,
     pub timestamp_ms: Millis,
-    pub recipient_id: String,
     pub biz_opaque_callback_data: Option<String>,
     /// `{"id","expiration_timestamp"?,"origin":{"type"}}`, as built by the caller.
     pub conversation: Option<Value>,
@@ -215,13 +300,15 @@ pub struct StatusUpdate {
 }
 
 /// One `statuses[]` element; absent optional fields are omitted (`errors` when empty).
-pub fn status_json(s: &StatusUpdate) -> Value {
+/// `recipient_id` is the customer's number, or their BSUID when the number is hidden from the
+/// business; `recipient_user_id` their BSUID.
+pub fn status_json(s: &StatusUpdate, contact: &WebhookContact) -> Value {
     let mut m = Map::new();
     m.insert("id".into(), Value::from(s.wamid.as_str()));
     m.insert("status".into(), Value::from(s.status.as_str()));
     m.insert("timestamp".into(), Value::from(secs_string(s.timestamp_ms)));
-    m.insert("recipient_id".into(), Value::from(s.recipient_id.as_str()));
-    m.insert("recipient_user_id".into(), Value::from(business_scoped_user_id(&s.recipient_id)));
+    m.insert("recipient_id".into(), Value::from(contact.address()));
+    m.insert("recipient_user_id".into(), Value::from(contact.user_id.as_str()));
     if let Some(d) = &s.biz_opaque_callback_data {
         m.insert("biz_opaque_callback_data".into(), Value::from(d.as_str()));
     }
@@ -237,21 +324,20 @@ pub fn status_json(s: &StatusUpdate) -> Value {
     Value::Object(m)
 }
 
-/// The `value` of a `messages` change carrying statuses, with one `contacts` entry
-/// (`{"wa_id","user_id"}`) per recipient, as Meta's payloads carry since business-scoped user ids.
-pub fn statuses_value(phone_number_id: &str, display_phone_number: &str, statuses: Vec<Value>) -> Value {
-    let mut contacts: Vec<Value> = Vec::new();
-    for s in &statuses {
-        if let Some(r) = s.get("recipient_id").and_then(Value::as_str) {
-            if !contacts.iter().any(|c| c["wa_id"] == r) {
-                contacts.push(json!({"wa_id": r, "user_id": business_scoped_user_id(r)}));
-            }
-        }
-    }
+/// The `value` of a `messages` change carrying one recipient's statuses, with their `contacts`
+/// entry ([`WebhookContact::status_contact`] of the first status), as Meta's payloads carry
+/// since business-scoped user ids.
+pub fn statuses_value(
+    phone_number_id: &str,
+    display_phone_number: &str,
+    contact: &WebhookContact,
+    statuses: Vec<Value>,
+) -> Value {
+    let first = statuses.first().and_then(|s| s.get("status")).and_then(Value::as_str).unwrap_or("sent");
     json!({
         "messaging_product": "whatsapp",
         "metadata": metadata(phone_number_id, display_phone_number),
-        "contacts": contacts,
+        "contacts": [contact.status_contact(first)],
         "statuses": statuses,
     })
 }

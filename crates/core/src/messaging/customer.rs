@@ -12,7 +12,7 @@ impl MessagingService {
         let phone = self.phone_by_number(to.as_str()).await?.ok_or_else(|| {
             ApiError::new(ErrorCode::Undeliverable, format!("to: {to} is not a business number here"))
         })?;
-        let customer = self.known_customer(wa_id).await?;
+        self.known_customer(wa_id).await?;
         self.quality.check_inbound(&phone, wa_id).await?;
         let msg: InboundMessage = inbound::parse_customer_message(body)?;
         // With the cart turned off WhatsApp shows no cart: there is no order to send.
@@ -65,9 +65,10 @@ impl MessagingService {
                 expires_at: now + self.config.media_retention_ms,
             });
         }
-        let element = inbound::webhook_message(&msg, wa_id, &id, now, &phone.number, media_info.as_ref());
-        let value =
-            inbound::messages_value(&phone.id, &phone.number, &customer.profile_name, wa_id, vec![element.clone()]);
+        let contact = self.webhook_contact(&phone.business_id, wa_id).await?;
+        let mut element = inbound::webhook_message(&msg, wa_id, &id, now, &phone.number, media_info.as_ref());
+        inbound::address_sender(&mut element, &contact);
+        let value = inbound::messages_value(&phone.id, &phone.number, &contact, vec![element.clone()]);
         let message = Message {
             id: id.clone(),
             seq: self.next_seq(),
@@ -113,21 +114,24 @@ impl MessagingService {
             .phone_by_number(to.as_str())
             .await?
             .ok_or_else(|| ApiError::bad_value(format!("{to} is not a business number here")))?;
-        let customer = self.known_customer(wa_id).await?;
+        self.known_customer(wa_id).await?;
+        let contact = self.webhook_contact(&phone.business_id, wa_id).await?;
         let now = self.now();
         let (value, detail) = if stop {
             ("stop", "User requested to stop marketing messages")
         } else {
             ("resume", "User requested to resume marketing messages")
         };
-        let mut v = inbound::messages_value(&phone.id, &phone.number, &customer.profile_name, wa_id, vec![]);
+        let mut v = inbound::messages_value(&phone.id, &phone.number, &contact, vec![]);
         if let Some(o) = v.as_object_mut() {
             o.remove("messages");
-            o.insert(
-                "user_preferences".into(),
-                json!([{"wa_id": wa_id, "detail": detail, "category": "marketing_messages", "value": value,
-                        "timestamp": (now / 1000).to_string()}]),
-            );
+            let mut pref = json!({"detail": detail, "category": "marketing_messages", "value": value,
+                                  "timestamp": (now / 1000).to_string()});
+            if contact.show_number {
+                pref["wa_id"] = json!(wa_id);
+            }
+            pref["user_id"] = json!(contact.user_id);
+            o.insert("user_preferences".into(), json!([pref]));
         }
         let row = self.outbox(&phone, wa_id, "user_preferences", v, now);
         self.store.set_marketing_preference(&phone.business_id, wa_id, stop, now, &[row]).await?;
@@ -157,12 +161,13 @@ impl MessagingService {
             self.drop_expired(&phone, &m, now).await?;
             return Ok(false);
         }
+        let contact = self.webhook_contact(&phone.business_id, wa_id).await?;
         let mut rows = Vec::new();
         // A read straight from sent also reports delivered first, as a device would.
         if to == MessageStatus::Read && m.status == MessageStatus::Sent {
-            rows.push(self.status_row(&phone, &m, MessageStatus::Delivered, None, now));
+            rows.push(self.status_row(&phone, &m, &contact, MessageStatus::Delivered, None, now));
         }
-        rows.push(self.status_row(&phone, &m, to, None, now));
+        rows.push(self.status_row(&phone, &m, &contact, to, None, now));
         let change = StatusChange { message_id: m.id.clone(), from, to, error: None, at: now };
         let changed = self.store.change_status(&change, &rows).await?;
         if changed {
@@ -199,7 +204,8 @@ impl MessagingService {
             ErrorCode::Undeliverable,
             format!("Message undeliverable: it was not delivered to the user's device within its time-to-live of {ttl_s} seconds, so it was dropped."),
         );
-        let row = self.status_row(phone, m, MessageStatus::Failed, Some(&error), now);
+        let contact = self.webhook_contact(&phone.business_id, &m.wa_id).await?;
+        let row = self.status_row(phone, m, &contact, MessageStatus::Failed, Some(&error), now);
         let change = StatusChange {
             message_id: m.id.clone(),
             from: &[MessageStatus::Sent],

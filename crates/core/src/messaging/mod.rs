@@ -8,6 +8,9 @@ mod echo;
 mod media;
 mod references;
 mod settings;
+mod user_ids;
+
+pub use user_ids::{normalize_username, USERNAME_LEN};
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -22,7 +25,7 @@ use std::time::Duration;
 use crate::cache::TtlCache;
 use crate::clock::{Clock, Millis};
 use crate::error::{ApiError, ErrorCode};
-use crate::inbound::{self, InboundMessage, MediaInfo, StatusUpdate, WebhookError};
+use crate::inbound::{self, InboundMessage, MediaInfo, StatusUpdate, WebhookContact, WebhookError};
 use crate::limits::RateLimiter;
 use crate::model::PhoneNumber;
 use crate::model::*;
@@ -91,6 +94,9 @@ pub struct MessagingService {
     /// Customers by `wa_id` (5 s) for their messages' webhooks; a rename through this process
     /// drops the entry at once ([`MessagingService::forget_customer`]).
     customers: Arc<TtlCache<String, Customer>>,
+    /// Customers as each business sees them (BSUID, username, hidden number) by (business,
+    /// number), 5 s; dropped at once when this process changes one.
+    contacts: Arc<TtlCache<(String, String), crate::model::ContactRow>>,
     throughput: Arc<RateLimiter<String>>,
     /// Entry points (ad arrivals) per (number, customer), mostly none: kept 5 s so a send
     /// needs no extra read. This process's own changes drop the entry at once; another node's
@@ -129,8 +135,9 @@ enum Endpoint {
 /// The answer to a send request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SendOutcome {
-    /// `{messaging_product, contacts, messages}`.
-    Accepted { input: String, wa_id: String, message_id: String },
+    /// `{messaging_product, contacts, messages}`: `contacts[]` is `{input, wa_id}` for a send
+    /// `to` a number, `{input, user_id}` for one to a `recipient` BSUID (`user_id` set).
+    Accepted { input: String, wa_id: String, user_id: Option<String>, message_id: String },
     /// `{"success":true}` for mark-as-read / typing.
     Success,
 }
@@ -138,11 +145,17 @@ pub enum SendOutcome {
 impl SendOutcome {
     pub fn to_json(&self) -> Value {
         match self {
-            SendOutcome::Accepted { input, wa_id, message_id } => json!({
-                "messaging_product": "whatsapp",
-                "contacts": [{"input": input, "wa_id": wa_id}],
-                "messages": [{"id": message_id}],
-            }),
+            SendOutcome::Accepted { input, wa_id, user_id, message_id } => {
+                let contact = match user_id {
+                    Some(u) => json!({"input": input, "user_id": u}),
+                    None => json!({"input": input, "wa_id": wa_id}),
+                };
+                json!({
+                    "messaging_product": "whatsapp",
+                    "contacts": [contact],
+                    "messages": [{"id": message_id}],
+                })
+            }
             SendOutcome::Success => json!({"success": true}),
         }
     }
@@ -167,6 +180,7 @@ impl MessagingService {
             phones_by_number: Arc::new(TtlCache::new(Duration::from_secs(5), 100_000)),
             windows: Arc::new(TtlCache::new(Duration::from_secs(3600), 1_000_000)),
             customers: Arc::new(TtlCache::new(Duration::from_secs(5), 100_000)),
+            contacts: Arc::new(TtlCache::new(Duration::from_secs(5), 100_000)),
             throughput: Arc::new(RateLimiter::new(config.throughput_mps.max(1), config.throughput_mps.max(1) * 60)),
             pair_rate: Arc::new(RateLimiter::new(crate::limits::PAIR_BURST, crate::limits::PAIR_PER_MINUTE)),
             entry_points: Arc::new(TtlCache::new(Duration::from_secs(5), 1_000_000)),
@@ -232,6 +246,8 @@ impl MessagingService {
     /// Drop a customer's cached profile after it changed.
     pub fn forget_customer(&self, wa_id: &str) {
         self.customers.remove(&wa_id.to_string());
+        // How businesses see them is cached by business too: rare enough to drop it all.
+        self.contacts.clear();
     }
 
     /// When the customer last wrote to this number, if ever: from the cache when it shows an
@@ -279,19 +295,22 @@ impl MessagingService {
         &self,
         phone: &PhoneNumber,
         m: &Message,
+        contact: &WebhookContact,
         status: MessageStatus,
         error: Option<&ApiError>,
         now: Millis,
     ) -> OutboxRow {
-        self.status_row_priced(phone, m, status, error, now, None)
+        self.status_row_priced(phone, m, contact, status, error, now, None)
     }
 
     /// A status webhook row; `pricing` goes on the `sent` status (Meta puts it on one of
     /// sent/delivered only).
+    #[allow(clippy::too_many_arguments)]
     fn status_row_priced(
         &self,
         phone: &PhoneNumber,
         m: &Message,
+        contact: &WebhookContact,
         status: MessageStatus,
         error: Option<&ApiError>,
         now: Millis,
@@ -304,13 +323,13 @@ impl MessagingService {
             wamid: m.id.clone(),
             status: status.as_str().to_string(),
             timestamp_ms: now,
-            recipient_id: m.wa_id.clone(),
             biz_opaque_callback_data: m.biz_opaque.clone(),
             conversation,
             pricing,
             errors: error.map(|e| vec![WebhookError::from_api(e)]).unwrap_or_default(),
         };
-        let value = inbound::statuses_value(&phone.id, &phone.number, vec![inbound::status_json(&update)]);
+        let value =
+            inbound::statuses_value(&phone.id, &phone.number, contact, vec![inbound::status_json(&update, contact)]);
         self.outbox(phone, &m.wa_id, "messages", value, now)
     }
 
@@ -344,6 +363,18 @@ impl MessagingService {
         echo: bool,
     ) -> Result<SendOutcome, ApiError> {
         let cc = WaId::from_trusted(phone.number.clone()).calling_code();
+        // `recipient` (a business-scoped user id) addresses the customer when there is no `to`;
+        // with both, `to` wins, as Meta documents.
+        let mut by_user_id = None;
+        let mut addressed;
+        let mut body = body;
+        if let Some(user_id) = outbound::recipient_only(body)? {
+            let wa_id = self.resolve_recipient(phone, &user_id).await?;
+            addressed = body.clone();
+            addressed.insert("to".into(), Value::String(wa_id));
+            body = &addressed;
+            by_user_id = Some(user_id);
+        }
         match outbound::parse_send(body, &cc)? {
             SendRequest::MarkRead { message_id, typing_indicator } => {
                 self.mark_read(phone, &message_id, typing_indicator).await?;
@@ -368,7 +399,7 @@ impl MessagingService {
                         "Too many messages sent to this customer in a short time; wait and try again.",
                     ));
                 }
-                self.send_message(phone, msg, endpoint, echo).await
+                self.send_message(phone, msg, endpoint, echo, by_user_id).await
             }
         }
     }
@@ -410,12 +441,15 @@ impl MessagingService {
         Ok(())
     }
 
+    /// Send `msg`; `by_user_id` is the `recipient` BSUID it was addressed to, if it was;
+    /// `echo`: sent by a person in the web app, echoed to the business's webhook.
     async fn send_message(
         &self,
         phone: &PhoneNumber,
         msg: OutboundMessage,
         endpoint: Endpoint,
         echo: bool,
+        by_user_id: Option<String>,
     ) -> Result<SendOutcome, ApiError> {
         let wa_id = msg.to.as_str().to_string();
         if wa_id == phone.number {
@@ -445,6 +479,15 @@ impl MessagingService {
             media_copy = prepared.media_copy;
             ttl_ms = prepared.ttl_ms;
             template_id = Some(prepared.template_id);
+            // One-tap, zero-tap and copy-code authentication templates still need a number.
+            if by_user_id.is_some()
+                && template_category.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("authentication"))
+            {
+                return Err(ApiError::new(
+                    ErrorCode::UserIdRecipientUnsupported,
+                    "recipient: authentication templates can only be sent to a phone number (to), not to a business-scoped user ID.",
+                ));
+            }
         }
         let marketing = template_category.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("marketing"));
         if endpoint == Endpoint::MarketingMessages && !marketing {
@@ -524,12 +567,19 @@ impl MessagingService {
             });
         }
 
-        // An open window means the customer exists: the common case needs no reads at all.
         let last_inbound = if failure.is_none() { self.last_inbound(&phone.id, &wa_id, now).await? } else { None };
-        let customer_known = last_inbound.is_some() || self.store.customer(&wa_id).await?.is_some();
+        // The customer as this business sees them (cached): `None` for no customer.
+        let contact = self.recipient_contact(phone, &wa_id, by_user_id.is_none(), now).await?;
+        let customer_known = contact.is_some();
         let mut new_customer = None;
         if failure.is_none() && !customer_known {
-            if self.config.auto_create_customers {
+            if self.moved_to(&wa_id).await?.is_some() {
+                // Meta: the old number of a user who changed number is no longer theirs.
+                failure = Some(ApiError::new(
+                    ErrorCode::Undeliverable,
+                    format!("to: the WhatsApp user of {wa_id} changed their number; messages to it are not delivered."),
+                ));
+            } else if self.config.auto_create_customers {
                 new_customer =
                     Some(Customer { wa_id: wa_id.clone(), profile_name: format!("+{wa_id}"), created_at: now });
             } else {
@@ -579,7 +629,12 @@ impl MessagingService {
             None => Some(self.price(phone, &wa_id, template_category.as_deref(), endpoint, last_inbound, now).await?),
             Some(_) => None,
         };
-        let status_row = self.status_row_priced(phone, &message, status, failure.as_ref(), now, pricing.as_ref());
+        let contact = match contact {
+            Some(c) => c,
+            None => self.webhook_contact(&phone.business_id, &wa_id).await?,
+        };
+        let status_row =
+            self.status_row_priced(phone, &message, &contact, status, failure.as_ref(), now, pricing.as_ref());
         // The echo goes first, so the business knows the message its status is about.
         let outbox = match echo {
             true => vec![self.echo_row(phone, &message, &msg, now), status_row],
@@ -606,7 +661,8 @@ impl MessagingService {
         if failure.is_none() {
             self.notifier.customer_event(&wa_id, CustomerEvent::Message(Box::new(message.clone())));
         }
-        Ok(SendOutcome::Accepted { input: msg.to_input, wa_id, message_id: message.id })
+        let input = by_user_id.clone().unwrap_or(msg.to_input);
+        Ok(SendOutcome::Accepted { input, wa_id, user_id: by_user_id, message_id: message.id })
     }
 
     /// The PMP decision for a message about to be sent: category × recipient country, free

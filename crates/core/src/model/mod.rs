@@ -71,6 +71,7 @@ pub mod settings;
 pub mod templates;
 pub mod tenancy;
 pub mod tier;
+pub mod user_ids;
 pub mod webhooks;
 
 pub use accounts::*;
@@ -83,4 +84,5 @@ pub use settings::WabaSettings;
 pub use templates::*;
 pub use tenancy::*;
 pub use tier::Tier;
+pub use user_ids::*;
 pub use webhooks::*;

@@ -11,6 +11,7 @@ mod privacy;
 mod quality;
 mod templates;
 mod tenancy;
+mod user_ids;
 mod webhooks;
 
 use async_trait::async_trait;
@@ -24,6 +25,7 @@ pub use privacy::PrivacyStore;
 pub use quality::{QualityStore, RatingChange, TierChange};
 pub use templates::{TemplateFilter, TemplateStore, TemplateUpdate};
 pub use tenancy::{SettingsStore, TenancyStore};
+pub use user_ids::UserIdStore;
 pub use webhooks::{DeliveryFilter, WebhookStore};
 
 use crate::error::StoreError;
@@ -73,6 +75,7 @@ pub trait Store:
     + PrivacyStore
     + AccountStore
     + InboxStore
+    + UserIdStore
     + Send
     + Sync
     + 'static

@@ -71,6 +71,36 @@ pub(super) fn paths() -> Value {
             "security": session(),
             "responses": responses(&[("200", json_response("The customer.", schema_ref("CustomerProfile")))],
                 &[400, 401]),
+        }, "post": {
+            "tags": ["Customer"],
+            "operationId": "customerUpdateMe",
+            "summary": "Change the profile name, the username, or hide the number",
+            "description": "Members not given stay as they are; `\"username\": null` removes the username (and \
+                shows the number again). A username is 3 to 35 characters of a-z, 0-9, `.` and `_` (stored \
+                lowercase), with a letter, no leading, trailing or double dot, not starting with `www`, and \
+                unique (131009 otherwise). Hiding the number needs a username (131009): businesses then see \
+                the username and the business-scoped user id but not the number, unless they sent a message \
+                to the number in the last 30 days.",
+            "security": session(),
+            "requestBody": json_body(schema_ref("CustomerProfileUpdate"), json!({"username": "alice.w", "hide_number": true})),
+            "responses": responses(&[("200", json_response("The customer.", schema_ref("CustomerProfile")))],
+                &[400, 401]),
+        }},
+        "/customer/v1/me/change_number": {"post": {
+            "tags": ["Customer"],
+            "operationId": "customerChangeNumber",
+            "summary": "Move to a new number",
+            "description": "In platform mode with the one-time `code` sent to the new number \
+                (`POST /customer/v1/session/code`), checked as at sign-in. Sessions, chats, history, blocks and \
+                marketing preferences follow; each business that had a conversation gets a \
+                `user_changed_number` system message (`user_changed_user_id` when the number is hidden from it) \
+                with the customer's new business-scoped user id and the previous one; messages to the old \
+                number fail with 131026. 131009 when the new number is the same, a customer's, or a business \
+                number.",
+            "security": session(),
+            "requestBody": json_body(schema_ref("CustomerChangeNumber"), json!({"phone": "+15550002222"})),
+            "responses": responses(&[("200", json_response("The customer, at the new number.", schema_ref("CustomerProfile")))],
+                &[400, 401, 403, 429]),
         }},
         "/customer/v1/chats": {"get": {
             "tags": ["Customer"],
@@ -516,9 +546,19 @@ pub(super) fn schemas() -> Value {
             "wa_id": string("The customer's WhatsApp id: the number's digits."),
             "profile_name": string("The profile name (the number when no name was ever given)."),
         }},
-        "CustomerProfile": {"type": "object", "required": ["wa_id", "profile_name"], "properties": {
+        "CustomerProfile": {"type": "object", "required": ["wa_id", "profile_name", "username", "hide_number"], "properties": {
             "wa_id": {"type": "string"}, "profile_name": {"type": "string"},
+            "username": {"type": ["string", "null"]}, "hide_number": {"type": "boolean"},
         }},
+        "CustomerProfileUpdate": closed(&[], json!({
+            "name": {"type": "string", "minLength": 1, "maxLength": 100},
+            "username": {"type": ["string", "null"], "minLength": 3, "maxLength": 35},
+            "hide_number": {"type": "boolean"},
+        })),
+        "CustomerChangeNumber": closed(&["phone"], json!({
+            "phone": string("The new number, international form."),
+            "code": string("Platform mode: the one-time code sent to the new number."),
+        })),
         "CustomerChatList": {"type": "object", "required": ["data"], "properties": {
             "data": {"type": "array", "items": schema_ref("CustomerChat")},
         }},

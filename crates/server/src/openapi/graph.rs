@@ -238,7 +238,8 @@ pub(super) fn schemas() -> Value {
                 Errors: 131008 for a missing value, 131009 for a value that breaks a rule, 100 for an unknown \
                 key or a wrong JSON type, 131051 for an unsupported type, 131021 when `to` is the sending number \
                 itself. `null` members count as absent.",
-            "required": ["messaging_product", "to"],
+            "required": ["messaging_product"],
+            "anyOf": [{"required": ["to"]}, {"required": ["recipient"]}],
             "additionalProperties": false,
             "properties": {
                 "messaging_product": {"enum": ["whatsapp"]},
@@ -246,6 +247,10 @@ pub(super) fn schemas() -> Value {
                     "description": "`group` is answered with 131009."},
                 "to": {"type": ["string", "integer"], "description": "The customer's number, international form, \
                     or national form of the sender's country."},
+                "recipient": {"type": "string", "examples": ["US.13491208655302741918"],
+                    "description": "Instead of `to`: the customer's business-scoped user id (`contacts[].user_id` \
+                    of the webhooks). With both, `to` wins. One this business was not given is 131009; an \
+                    authentication template to one is 131062."},
                 "type": {"enum": ["text", "image", "video", "audio", "document", "sticker", "location", "contacts",
                     "reaction", "interactive", "template"], "default": "text"},
                 "context": {"type": "object", "required": ["message_id"], "additionalProperties": false,
@@ -342,6 +347,7 @@ pub(super) fn schemas() -> Value {
                     "properties": {"type": {"enum": ["text"]}}},
                 "recipient_type": {"type": "string"},
                 "to": {"type": "string"},
+                "recipient": {"type": "string"},
                 "type": {"type": "string"},
             },
         },
@@ -352,8 +358,9 @@ pub(super) fn schemas() -> Value {
             "properties": {
                 "messaging_product": {"const": "whatsapp"},
                 "contacts": {"type": "array", "items": {"type": "object", "properties": {
-                    "input": string("`to` exactly as sent."),
-                    "wa_id": string("The normalised WhatsApp id."),
+                    "input": string("`to` (or `recipient`) exactly as sent."),
+                    "wa_id": string("The normalised WhatsApp id (a send `to` a number)."),
+                    "user_id": string("The business-scoped user id (a send to a `recipient`)."),
                 }}},
                 "messages": {"type": "array", "items": {"type": "object", "properties": {
                     "id": string("The message id (`wamid.…`)."),

@@ -29,5 +29,6 @@ mod support;
 mod surfaces;
 mod templates;
 mod tenancy;
+mod user_ids;
 mod web;
 mod webhooks;

@@ -149,15 +149,17 @@ async fn every_inbound_type(engine: Engine) {
     assert_eq!(values.len(), 9);
     let mut first_value = values[0].clone();
     assert_eq!(first_value["messages"][0]["id"], first.as_str());
+    // The customer's business-scoped user id: random, the same in `contacts` and `from_user_id`.
+    let user_id = first_value["contacts"][0]["user_id"].as_str().unwrap().to_string();
+    assert!(risala_core::inbound::is_business_scoped_user_id(&user_id) && user_id.starts_with("US."), "{user_id}");
     redact(&mut first_value);
     // Meta's text example (spec: webhook example "text message"), ids and times redacted.
     assert_eq!(
         first_value,
         json!({"messaging_product": "whatsapp",
                "metadata": {"display_phone_number": "15550100001", "phone_number_id": "<redacted>"},
-               "contacts": [{"profile": {"name": "Sheena Nelson"}, "wa_id": "16505551234",
-                             "user_id": risala_core::inbound::business_scoped_user_id("16505551234")}],
-               "messages": [{"from": "16505551234", "id": "<redacted>", "timestamp": "<redacted>", "type": "text", "text": {"body": "Hi"}}]})
+               "contacts": [{"profile": {"name": "Sheena Nelson"}, "wa_id": "16505551234", "user_id": user_id}],
+               "messages": [{"from": "16505551234", "from_user_id": user_id, "id": "<redacted>", "timestamp": "<redacted>", "type": "text", "text": {"body": "Hi"}}]})
     );
     let msgs: Vec<Value> = values.iter().map(|v| v["messages"][0].clone()).collect();
     for m in &msgs {

@@ -23,6 +23,7 @@ pub(crate) mod quality;
 pub(crate) mod secrets;
 pub(crate) mod templates;
 pub(crate) mod tenancy;
+pub(crate) mod user_ids;
 pub(crate) mod webhooks;
 
 /// The text of a statement, per engine that runs it.
@@ -103,6 +104,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("accounts", accounts::STATEMENTS),
         ("inbox", inbox::STATEMENTS),
         ("at_rest", at_rest::STATEMENTS),
+        ("user_ids", user_ids::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))

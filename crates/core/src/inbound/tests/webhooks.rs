@@ -9,6 +9,18 @@ const NAME: &str = "Sheena Nelson";
 const PHONE_ID: &str = "106540352242922";
 const BIZ: &str = "15550783881";
 const WABA: &str = "419561257915477";
+const USER_ID: &str = "US.13491208655302741918";
+
+/// The customer of the examples, their number shown.
+fn contact() -> WebhookContact {
+    WebhookContact {
+        wa_id: WA_ID.into(),
+        user_id: USER_ID.into(),
+        name: NAME.into(),
+        username: None,
+        show_number: true,
+    }
+}
 
 /// Meta's example envelope around one `messages[]` element (the wrapper every spec example
 /// shares, copied from the spec; the text example below is copied whole).
@@ -21,7 +33,7 @@ fn meta_example(waba: &str, message: Value) -> Value {
                 "value": {
                     "messaging_product": "whatsapp",
                     "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
-                    "contacts": [{"profile": {"name": "Sheena Nelson"}, "wa_id": "16505551234", "user_id": business_scoped_user_id("16505551234")}],
+                    "contacts": [{"profile": {"name": "Sheena Nelson"}, "wa_id": "16505551234", "user_id": USER_ID}],
                     "messages": [message]
                 },
                 "field": "messages"
@@ -35,7 +47,7 @@ fn ours(waba: &str, input: Value, wamid: &str, ts: i64, media: Option<&MediaInfo
     let msg = ok(input);
     // The business number in any notation: builders write its digits.
     let m = webhook_message(&msg, WA_ID, wamid, ts * 1000 + 999, "+1 555-078-3881", media);
-    envelope(waba, vec![("messages".to_owned(), messages_value(PHONE_ID, "+1 555-078-3881", NAME, WA_ID, vec![m]))])
+    envelope(waba, vec![("messages".to_owned(), messages_value(PHONE_ID, "+1 555-078-3881", &contact(), vec![m]))])
 }
 
 #[test]
@@ -48,7 +60,7 @@ fn spec_text_message() {
           "value": {
             "messaging_product": "whatsapp",
             "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
-            "contacts": [{"profile": {"name": "Sheena Nelson"}, "wa_id": "16505551234", "user_id": business_scoped_user_id("16505551234")}],
+            "contacts": [{"profile": {"name": "Sheena Nelson"}, "wa_id": "16505551234", "user_id": USER_ID}],
             "messages": [{
               "from": "16505551234",
               "id": "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=",
@@ -426,7 +438,6 @@ fn statuses_match_the_reference_shape() {
         wamid: "wamid.S".into(),
         status: "sent".into(),
         timestamp_ms: 1_750_030_073_500,
-        recipient_id: WA_ID.into(),
         biz_opaque_callback_data: Some("order-42".into()),
         conversation: Some(json!({"id": "72b1", "expiration_timestamp": "1750116480",
             "origin": {"type": "marketing"}})),
@@ -438,7 +449,6 @@ fn statuses_match_the_reference_shape() {
         wamid: "wamid.F".into(),
         status: "failed".into(),
         timestamp_ms: 1_750_030_080_000,
-        recipient_id: WA_ID.into(),
         biz_opaque_callback_data: None,
         conversation: None,
         pricing: None,
@@ -461,7 +471,12 @@ fn statuses_match_the_reference_shape() {
             statuses_value(
                 PHONE_ID,
                 "+1 555-078-3881",
-                vec![status_json(&sent), status_json(&delivered), status_json(&failed)],
+                &contact(),
+                vec![
+                    status_json(&sent, &contact()),
+                    status_json(&delivered, &contact()),
+                    status_json(&failed, &contact()),
+                ],
             ),
         )],
     );
@@ -473,14 +488,14 @@ fn statuses_match_the_reference_shape() {
           "value": {
             "messaging_product": "whatsapp",
             "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
-            "contacts": [{"wa_id": "16505551234", "user_id": business_scoped_user_id("16505551234")}],
+            "contacts": [{"wa_id": "16505551234", "user_id": USER_ID}],
             "statuses": [
-              {"id": "wamid.S", "status": "sent", "timestamp": "1750030073", "recipient_id": "16505551234", "recipient_user_id": business_scoped_user_id("16505551234"),
+              {"id": "wamid.S", "status": "sent", "timestamp": "1750030073", "recipient_id": "16505551234", "recipient_user_id": USER_ID,
                "biz_opaque_callback_data": "order-42",
                "conversation": {"id": "72b1", "expiration_timestamp": "1750116480", "origin": {"type": "marketing"}},
                "pricing": {"billable": true, "pricing_model": "PMP", "type": "regular", "category": "marketing"}},
-              {"id": "wamid.S", "status": "delivered", "timestamp": "1750030073", "recipient_id": "16505551234", "recipient_user_id": business_scoped_user_id("16505551234")},
-              {"id": "wamid.F", "status": "failed", "timestamp": "1750030080", "recipient_id": "16505551234", "recipient_user_id": business_scoped_user_id("16505551234"),
+              {"id": "wamid.S", "status": "delivered", "timestamp": "1750030073", "recipient_id": "16505551234", "recipient_user_id": USER_ID},
+              {"id": "wamid.F", "status": "failed", "timestamp": "1750030080", "recipient_id": "16505551234", "recipient_user_id": USER_ID,
                "errors": [{"code": 131047, "title": "Re-engagement message", "message": "Re-engagement message",
                  "error_data": {"details": "Message failed to send because more than 24 hours have passed since the customer last replied to this number."},
                  "href": "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/"}]}
@@ -514,7 +529,7 @@ fn webhook_error_without_href_and_envelope_with_time() {
 fn several_messages_share_one_value() {
     let a = webhook_message(&ok(json!({"type": "text", "text": {"body": "a"}})), WA_ID, "wamid.A", 0, BIZ, None);
     let b = webhook_message(&ok(json!({"type": "text", "text": {"body": "b"}})), WA_ID, "wamid.B", -1, BIZ, None);
-    let v = messages_value(PHONE_ID, BIZ, NAME, WA_ID, vec![a, b]);
+    let v = messages_value(PHONE_ID, BIZ, &contact(), vec![a, b]);
     assert_eq!(v["messages"].as_array().unwrap().len(), 2);
     assert_eq!(v["messages"][0]["timestamp"], "0");
     assert_eq!(v["messages"][1]["timestamp"], "-1");
@@ -522,12 +537,33 @@ fn several_messages_share_one_value() {
 }
 
 #[test]
-fn business_scoped_user_ids_are_stable_and_shaped_like_meta() {
-    let a = business_scoped_user_id("16505551234");
-    assert_eq!(a, business_scoped_user_id("+1 650-555-1234"));
-    assert_ne!(a, business_scoped_user_id("16505551235"));
+fn new_business_scoped_user_ids_are_shaped_like_meta_and_random() {
+    let a = new_business_scoped_user_id("16505551234");
+    assert_ne!(a, new_business_scoped_user_id("16505551234"), "nothing of the number can be read back");
     let (country, rest) = a.split_once('.').unwrap();
     assert_eq!(country, "US");
-    assert!(!rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()), "{a}");
-    assert!(business_scoped_user_id("447700900123").starts_with("GB."));
+    assert!(rest.len() >= 19 && rest.chars().all(|c| c.is_ascii_digit()), "{a}");
+    assert!(new_business_scoped_user_id("447700900123").starts_with("GB."));
+    assert!(is_business_scoped_user_id(&a));
+    assert!(is_business_scoped_user_id("US.ENT.11815799212886844830"));
+    for bad in ["16505551234", "us.123", "USA.123", "US.", "US.12-3", &format!("US.{}", "1".repeat(129))] {
+        assert!(!is_business_scoped_user_id(bad), "{bad}");
+    }
+}
+
+#[test]
+fn a_hidden_number_leaves_only_the_business_scoped_user_id() {
+    let hidden = WebhookContact { username: Some("sheena.n".into()), show_number: false, ..contact() };
+    assert_eq!(
+        hidden.message_contact(),
+        json!({"profile": {"name": NAME, "username": "sheena.n"}, "user_id": USER_ID})
+    );
+    assert_eq!(hidden.status_contact("sent"), json!({"user_id": USER_ID}));
+    assert_eq!(hidden.status_contact("read"), json!({"profile": {"username": "sheena.n"}, "user_id": USER_ID}));
+    let mut m = webhook_message(&ok(json!({"type": "text", "text": {"body": "a"}})), WA_ID, "wamid.A", 0, BIZ, None);
+    address_sender(&mut m, &hidden);
+    assert_eq!(m["from_user_id"], USER_ID);
+    assert!(m.get("from").is_none(), "{m}");
+    address_sender(&mut m, &contact());
+    assert_eq!((&m["from"], &m["from_user_id"]), (&json!(WA_ID), &json!(USER_ID)));
 }
