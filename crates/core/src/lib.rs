@@ -35,6 +35,7 @@ pub mod auth;
 pub mod customers;
 pub mod inbox;
 pub mod messaging;
+pub mod numbers;
 pub mod pricing;
 pub mod privacy;
 pub mod quality;

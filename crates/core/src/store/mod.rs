@@ -7,6 +7,7 @@ mod billing;
 mod cbp;
 mod inbox;
 mod messages;
+mod numbers;
 mod privacy;
 mod quality;
 mod templates;
@@ -20,6 +21,7 @@ pub use billing::BillingStore;
 pub use cbp::{CbpStore, WabaSettingsStore};
 pub use inbox::{ChatRow, InboxStore};
 pub use messages::{MediaCopy, MessageStore, NewMessage, StatusChange};
+pub use numbers::{NumberStore, NumberUpdate};
 pub use privacy::PrivacyStore;
 pub use quality::{QualityStore, RatingChange, TierChange};
 pub use templates::{TemplateFilter, TemplateStore, TemplateUpdate};
@@ -73,6 +75,7 @@ pub trait Store:
     + PrivacyStore
     + AccountStore
     + InboxStore
+    + NumberStore
     + Send
     + Sync
     + 'static

@@ -13,6 +13,7 @@ mod billing;
 mod customer;
 mod graph;
 mod limits;
+mod numbers;
 mod templates;
 mod webhooks;
 
@@ -35,6 +36,7 @@ pub fn document() -> Value {
     paths.extend(obj(webhooks::paths()));
     paths.extend(obj(billing::paths()));
     paths.extend(obj(limits::paths()));
+    paths.extend(obj(numbers::paths()));
     let mut schemas = obj(common_schemas());
     schemas.extend(obj(customer::schemas()));
     schemas.extend(obj(graph::schemas()));
@@ -70,6 +72,8 @@ pub fn document() -> Value {
             {"name": "Graph: objects",
                 "description": "WABAs, phone numbers, templates, businesses, apps and media by id."},
             {"name": "Graph: templates", "description": "Message templates (Cloud API compatible)."},
+            {"name": "Graph: phone numbers",
+                "description": "A number's life (add, verify, register, PIN, display name), QR codes and short links."},
             {"name": "Webhooks", "description": "Where a business's webhooks go (Cloud API compatible)."},
             {"name": "Admin", "description": "Operator tools: the webhook inspector, template review."},
             {"name": "Sandbox", "description": "Controls that exist only in sandbox mode."},
