@@ -103,6 +103,18 @@ async fn qr_codes(engine: Engine) {
     assert_eq!(fetch(&app, svg_url, None).await.0, 200);
     assert_graph_error(&app.get(&format!("{path}?fields=qr_image_url.format(GIF)")).await, 400, 100);
 
+    // Paged as Graph pages: limit, and the cursors of paging.
+    let (s, first) = app.get(&format!("{path}?limit=2")).await;
+    assert_eq!(s, 200, "{first}");
+    assert_eq!(first["data"].as_array().unwrap().len(), 2);
+    assert!(first["paging"]["next"].is_string(), "{first}");
+    let after = first["paging"]["cursors"]["after"].as_str().unwrap();
+    let (_, rest) = app.get(&format!("{path}?limit=2&after={after}")).await;
+    assert_eq!(rest["data"].as_array().unwrap().len(), 1, "{rest}");
+    assert_eq!(rest["data"][0]["code"], code.as_str());
+    assert!(rest["paging"].get("next").is_none(), "{rest}");
+    assert_graph_error(&app.get(&format!("{path}?limit=0")).await, 400, 100);
+
     // One code: in a data array, as Meta answers.
     let (s, one) = app.get(&format!("{path}/{code}")).await;
     assert_eq!(s, 200, "{one}");
