@@ -404,6 +404,33 @@ with check(C, "every webhook signature accepted (validate_updates=True)"):
     assert not rejected, rejected
     assert len(receiver.deliveries) > 10, len(receiver.deliveries)
 
+# ---------------------------------------------------------------- phone number, QR codes
+with check(C, "deregister_phone_number + register_phone_number (two-step PIN)"):
+    assert wa.deregister_phone_number().success
+    assert wa.register_phone_number(pin="135790").success
+    f = graph.get(f"/v23.0/{PHONE_ID}", params={"fields": "status,platform_type,is_pin_enabled"}).json()
+    assert (f["status"], f["platform_type"], f["is_pin_enabled"]) == ("CONNECTED", "CLOUD_API", True), f
+
+with check(C, "update_display_name"):
+    assert wa.update_display_name("Risala Demo Shop").success
+    f = graph.get(f"/v23.0/{PHONE_ID}", params={"fields": "verified_name,new_name_status"}).json()
+    assert f["verified_name"] == "Risala Demo Shop", f
+
+with check(C, "create_qr_code + get_qr_code + get_qr_codes + update_qr_code + delete_qr_code"):
+    qr = wa.create_qr_code("Hello from the conformance suite", image_type="PNG")
+    assert qr.code and qr.deep_link_url and qr.qr_image_url, qr
+    img = httpx.get(qr.qr_image_url, timeout=20)
+    assert img.status_code == 200 and img.headers["content-type"] == "image/png", img
+    assert img.content.startswith(b"\x89PNG"), img.content[:8]
+    got = wa.get_qr_code(qr.code, image_type="SVG")
+    assert got and got.prefilled_message == "Hello from the conformance suite", got
+    assert got.qr_image_url and got.qr_image_url.endswith(".svg"), got
+    assert any(q.code == qr.code for q in wa.get_qr_codes())
+    assert wa.update_qr_code(qr.code, "Changed text").prefilled_message == "Changed text"
+    assert wa.delete_qr_code(qr.code).success
+    gone = graph.get(f"/v23.0/{PHONE_ID}/message_qrdls/{qr.code}")
+    assert gone.status_code == 404 and gone.json()["error"]["code"] == 803, gone.text
+
 # ---------------------------------------------------------------- the rest
 # The customer writes again, so Meta's examples run inside an open window.
 alice.send("text", {"body": "Back again"})

@@ -134,6 +134,17 @@ error_codes! {
     /// 133009: codes tried too fast from one client address. Meta's code for PIN guesses too
     /// fast; Risala answers 429 with `Retry-After` (Meta: 400).
     CodeGuessTooFast => row(429, 133009, None, "Two step verification PIN was entered too quickly");
+    /// 133005: the two-step verification PIN given does not match the number's.
+    PinMismatch => row(400, 133005, None, "Two step verification PIN Mismatch");
+    /// 133006: the number must be verified (`request_code` / `verify_code`) before it is
+    /// registered.
+    VerificationNeeded => row(400, 133006, None, "Phone number re-verification needed");
+    /// 133010: the number is not registered (send, deregister).
+    NotRegistered => row(400, 133010, None, "Phone number Not Registered");
+    /// 133016: more than 10 register and deregister calls for one number in 72 hours.
+    RegisterRateLimit => row(400, 133016, None, "Account register deregister rate limit exceeded");
+    /// 136025: the verification code is wrong, expired, or was never requested.
+    VerificationCodeError => row(400, 136025, None, "Verification code error");
     /// 139100: some users of a `block_users` request could not be blocked or unblocked.
     BlockUsersFailed => row(400, 139100, None, "Failed to block/unblock users");
     /// 139101: the number's blocklist is full (64,000 users).

@@ -37,6 +37,7 @@ pub mod console;
 pub mod customers;
 pub mod inbox;
 pub mod messaging;
+pub mod numbers;
 pub mod pricing;
 pub mod privacy;
 pub mod quality;

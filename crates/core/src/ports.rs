@@ -78,6 +78,9 @@ pub trait WebhookControl: WebhookWaker {
 pub trait CodeSender: Send + Sync {
     /// Hand `code` on for `wa_id`; an error when it could not be (the client is told so).
     fn send(&self, wa_id: &str, code: &str) -> Result<(), String>;
+    /// Hand on the code that proves a business owns `number` (`POST /{phone-number-id}/request_code`):
+    /// the operator reads it where sign-in codes go and passes it to the business.
+    fn send_number_code(&self, number: &str, method: &str, code: &str) -> Result<(), String>;
     /// Remove what was kept of `wa_id`'s codes (customer erasure); returns how many records
     /// went. A sender that keeps nothing it can rewrite answers 0.
     fn forget(&self, wa_id: &str) -> Result<u64, String>;

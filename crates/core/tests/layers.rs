@@ -31,6 +31,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("ports", 3),
     // services, lowest first
     ("audit", 10),
+    ("numbers", 10),
     ("pricing", 10),
     ("quality", 11),
     ("templates", 12),

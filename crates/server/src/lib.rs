@@ -15,6 +15,7 @@ pub mod middleware;
 pub mod multipart;
 pub mod net;
 pub mod openapi;
+pub mod qr;
 pub mod routes;
 pub mod spool;
 pub mod state;

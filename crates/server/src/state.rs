@@ -9,6 +9,7 @@ use risala_core::clock::OffsetClock;
 use risala_core::customers::CustomerService;
 use risala_core::inbox::InboxService;
 use risala_core::messaging::{MessagingConfig, MessagingService};
+use risala_core::numbers::NumberService;
 use risala_core::ports::{CodeSender, LinkSender};
 use risala_core::pricing::reports::ReportService;
 use risala_core::privacy::PrivacyService;
@@ -66,6 +67,8 @@ pub struct Inner {
     pub inbox: InboxService,
     /// Where media uploads and link fetches are received, and the cap on them in flight.
     pub intake: Arc<crate::spool::MediaIntake>,
+    /// Numbers' lifecycle (verification, registration, PIN, display name) and QR codes.
+    pub numbers: NumberService,
 }
 
 impl AppState {
@@ -126,6 +129,7 @@ impl AppState {
         let sender = sender(&config);
         let accounts = AccountService::new(store.clone(), clock.clone(), sender.clone());
         let inbox = InboxService::new(store.clone(), clock.clone());
+        let numbers = NumberService::new(store.clone(), clock.clone(), sender.clone(), code_secret);
         let customers = CustomerService::new(
             messaging.clone(),
             templates.clone(),
@@ -160,6 +164,7 @@ impl AppState {
                 accounts,
                 inbox,
                 intake,
+                numbers,
             }),
         }
     }
@@ -186,6 +191,11 @@ pub struct LogCodeSender;
 impl CodeSender for LogCodeSender {
     fn send(&self, wa_id: &str, code: &str) -> Result<(), String> {
         tracing::info!(wa_id, code, "customer sign-in code (sandbox)");
+        Ok(())
+    }
+
+    fn send_number_code(&self, number: &str, method: &str, code: &str) -> Result<(), String> {
+        tracing::info!(number, method, code, "phone number verification code (sandbox)");
         Ok(())
     }
 
@@ -233,6 +243,14 @@ impl CodeSender for FileCodeSender {
     fn send(&self, wa_id: &str, code: &str) -> Result<(), String> {
         self.append(&format!("{wa_id} {code}"))?;
         tracing::info!(wa_id, file = %self.path.display(), "customer sign-in code written");
+        Ok(())
+    }
+
+    /// `<ms> <number> <code> number-verification <SMS|VOICE>`: the same first three columns
+    /// as a sign-in code, so a script that forwards codes reads both.
+    fn send_number_code(&self, number: &str, method: &str, code: &str) -> Result<(), String> {
+        self.append(&format!("{number} {code} number-verification {method}"))?;
+        tracing::info!(number, file = %self.path.display(), "phone number verification code written");
         Ok(())
     }
 

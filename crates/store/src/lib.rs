@@ -12,6 +12,7 @@ mod inbox;
 pub mod keyring;
 pub mod messages;
 pub mod migrate;
+mod numbers;
 pub mod postgres;
 mod privacy;
 pub mod quality;

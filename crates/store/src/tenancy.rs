@@ -46,6 +46,10 @@ fn phone(r: &Row) -> StoreResult<PhoneNumber> {
         messaging_limit_tier: r.text(10)?,
         account_mode: r.text(11)?,
         created_at: r.i64(12)?,
+        registered: r.bool(13)?,
+        pin_enabled: r.bool(14)?,
+        new_name_status: r.text(15)?,
+        requested_name: r.opt_text(16)?,
     })
 }
 
@@ -123,7 +127,11 @@ impl TenancyStore for SqlStore {
                 &p.throughput_level,
                 &p.messaging_limit_tier,
                 &p.account_mode,
-                p.created_at
+                p.created_at,
+                p.registered,
+                p.pin_enabled,
+                &p.new_name_status,
+                p.requested_name.as_deref()
             ],
         );
         self.db.write(plan).await.map(|_| ())

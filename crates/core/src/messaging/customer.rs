@@ -12,6 +12,9 @@ impl MessagingService {
         let phone = self.phone_by_number(to.as_str()).await?.ok_or_else(|| {
             ApiError::new(ErrorCode::Undeliverable, format!("to: {to} is not a business number here"))
         })?;
+        if !phone.registered {
+            return Err(ApiError::new(ErrorCode::Undeliverable, format!("to: {to} is not registered on WhatsApp")));
+        }
         self.known_customer(wa_id).await?;
         self.quality.check_inbound(&phone, wa_id).await?;
         let msg: InboundMessage = inbound::parse_customer_message(body)?;

@@ -229,6 +229,13 @@ impl MessagingService {
         Ok(p)
     }
 
+    /// Drop a number from the caches after its lifecycle changed (registration, name), so this
+    /// process sees the change at once (other nodes within the caches' 5 s).
+    pub fn forget_phone(&self, p: &PhoneNumber) {
+        self.phones_by_id.remove(&p.id);
+        self.phones_by_number.remove(&p.number);
+    }
+
     /// A customer who is writing (their session is valid): from the cache, else the store.
     async fn known_customer(&self, wa_id: &str) -> Result<Customer, ApiError> {
         if let Some(c) = self.customers.get(&wa_id.to_string()) {
@@ -362,6 +369,16 @@ impl MessagingService {
         endpoint: Endpoint,
         echo: bool,
     ) -> Result<SendOutcome, ApiError> {
+        // Meta answers 133010 to any send from a number that is not registered.
+        if !phone.registered {
+            return Err(ApiError::new(
+                ErrorCode::NotRegistered,
+                format!(
+                    "+{} is not registered: register it (POST /{}/register) before sending.",
+                    phone.number, phone.id
+                ),
+            ));
+        }
         let cc = WaId::from_trusted(phone.number.clone()).calling_code();
         // `recipient` (a business-scoped user id) addresses the customer when there is no `to`;
         // with both, `to` wins, as Meta documents.

@@ -63,6 +63,7 @@ pub trait WireName: Copy + Sized + 'static {
 
 pub mod accounts;
 pub mod messages;
+pub mod numbers;
 pub mod pricing;
 pub mod privacy;
 pub mod quality;
@@ -76,6 +77,7 @@ pub mod webhooks;
 
 pub use accounts::*;
 pub use messages::*;
+pub use numbers::{NumberState, QrCode};
 pub use pricing::*;
 pub use privacy::*;
 pub use quality::*;

@@ -95,6 +95,15 @@ pub struct PhoneNumber {
     pub messaging_limit_tier: String,
     pub account_mode: String,
     pub created_at: Millis,
+    /// Registered for the Cloud API (`POST /{id}/register`): only a registered number sends.
+    pub registered: bool,
+    /// A two-step verification PIN is set (Meta's `is_pin_enabled`).
+    pub pin_enabled: bool,
+    /// Review of a requested display name (`new_name_status`): `NONE`, `PENDING_REVIEW`,
+    /// `APPROVED`, `DECLINED`.
+    pub new_name_status: String,
+    /// The display name asked for with `new_display_name` while it is reviewed.
+    pub requested_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,6 +7,7 @@ mod billing;
 mod cbp;
 mod inbox;
 mod messages;
+mod numbers;
 mod privacy;
 mod quality;
 mod templates;
@@ -21,6 +22,7 @@ pub use billing::BillingStore;
 pub use cbp::{CbpStore, WabaSettingsStore};
 pub use inbox::{Assigned, ChatCursor, ChatQuery, ChatRow, ChatState, InboxStore, Label, Note};
 pub use messages::{MediaCopy, MessageStore, NewMessage, StatusChange};
+pub use numbers::{NumberStore, NumberUpdate};
 pub use privacy::PrivacyStore;
 pub use quality::{QualityStore, RatingChange, TierChange};
 pub use templates::{TemplateFilter, TemplateStore, TemplateUpdate};
@@ -76,6 +78,7 @@ pub trait Store:
     + AccountStore
     + InboxStore
     + UserIdStore
+    + NumberStore
     + Send
     + Sync
     + 'static

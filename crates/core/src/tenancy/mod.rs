@@ -124,6 +124,12 @@ impl TenancyService {
             messaging_limit_tier: "TIER_250".into(),
             account_mode: mode,
             created_at: self.clock.now_ms(),
+            // Numbers the operator adds are ready at once (the demo number among them); a
+            // business adds its own through `POST /{waba-id}/phone_numbers` and registers it.
+            registered: true,
+            pin_enabled: false,
+            new_name_status: "NONE".into(),
+            requested_name: None,
         };
         self.store.create_phone_number(&p).await.map_err(|e| conflict_or(e, "this phone number"))?;
         Ok(p)

@@ -153,6 +153,7 @@ pub(super) fn paths() -> Value {
                     },
                 })))], &[400, 401, 403, 404]),
             },
+            "post": super::numbers::add_number(),
         },
         "/media-download/{Media-ID}": {
             "parameters": [param("MediaId")],
@@ -188,11 +189,15 @@ fn update_object() -> Value {
         "description": format!("For a template id: `components` and/or `category` (`TemplateEditRequest`). For \
             a phone number id: `webhook_configuration.override_callback_uri` sends this number's events to its \
             own URL (precedence: number override > WABA override > app callback), and an empty \
-            `override_callback_uri` removes the override; other fields are not supported yet (code 100). Needs \
-            `whatsapp_business_management`. {}", super::webhooks::HANDSHAKE),
+            `override_callback_uri` removes the override; `pin` sets or changes the two-step verification PIN \
+            (a `security` webhook, PIN_CHANGED); `new_display_name` asks for a new display name, reviewed at once \
+            (`phone_number_name_update`); other fields are code 100. Needs `whatsapp_business_management`. {}",
+            super::webhooks::HANDSHAKE),
         "security": business(),
         "requestBody": {"required": true, "content": {"application/json": {
-            "schema": {"anyOf": [schema_ref("TemplateEditRequest"), schema_ref("NumberWebhookConfiguration")]},
+            "schema": {"anyOf": [schema_ref("TemplateEditRequest"), schema_ref("NumberWebhookConfiguration"),
+                json!({"type": "object", "properties": {"pin": {"type": "string", "pattern": "^[0-9]{6}$"},
+                    "new_display_name": {"type": "string", "minLength": 2, "maxLength": 75}}})]},
             "examples": {
                 "template": {"value": {"components": [{"type": "BODY", "text": "Your order {{1}} is ready."}]}},
                 "number": {"value": {"webhook_configuration": {

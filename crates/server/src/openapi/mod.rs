@@ -13,6 +13,7 @@ mod billing;
 mod customer;
 mod graph;
 mod limits;
+mod numbers;
 mod surfaces;
 mod templates;
 mod webhooks;
@@ -37,6 +38,7 @@ pub fn document() -> Value {
     paths.extend(obj(billing::paths()));
     paths.extend(obj(limits::paths()));
     paths.extend(obj(surfaces::paths()));
+    paths.extend(obj(numbers::paths()));
     let mut schemas = obj(common_schemas());
     schemas.extend(obj(customer::schemas()));
     schemas.extend(obj(graph::schemas()));
@@ -73,6 +75,8 @@ pub fn document() -> Value {
             {"name": "Graph: objects",
                 "description": "WABAs, phone numbers, templates, businesses, apps and media by id."},
             {"name": "Graph: templates", "description": "Message templates (Cloud API compatible)."},
+            {"name": "Graph: phone numbers",
+                "description": "A number's life (add, verify, register, PIN, display name), QR codes and short links."},
             {"name": "Webhooks", "description": "Where a business's webhooks go (Cloud API compatible)."},
             {"name": "Admin", "description": "Operator tools: the webhook inspector, template review."},
             {"name": "Sandbox", "description": "Controls that exist only in sandbox mode."},

@@ -4,6 +4,7 @@
 //! - [`customer`]: what a WhatsApp user's device does (`/customer/v1/…`);
 //! - [`admin`]: the operator's tools (`/admin/v1/…`);
 //! - [`sandbox`]: sandbox controls (`/sandbox/v1/…`);
+//! - [`links`]: QR code images and short links (`/wa/…`), public;
 //! - [`ops`]: health, readiness, metrics, OpenAPI;
 //! - the web app's pages under `/app/…` (the `risala-web` crate), and `GET /`, which sends a
 //!   browser there ([`fallback`]).
@@ -14,6 +15,7 @@
 pub mod admin;
 pub mod customer;
 pub mod graph;
+pub mod links;
 pub mod ops;
 pub mod sandbox;
 
@@ -78,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::routes())
         .merge(graph::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::graph)))
         .merge(customer::routes())
+        .merge(links::routes())
         .merge(admin::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::admin)))
         .merge(sandbox::routes())
         .fallback(fallback)

@@ -18,6 +18,7 @@ pub(crate) mod cbp;
 pub(crate) mod engine;
 pub(crate) mod inbox;
 pub(crate) mod messages;
+pub(crate) mod numbers;
 pub(crate) mod privacy;
 pub(crate) mod quality;
 pub(crate) mod secrets;
@@ -94,6 +95,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("engine", engine::STATEMENTS),
         ("tenancy", tenancy::STATEMENTS),
         ("messages", messages::STATEMENTS),
+        ("numbers", numbers::STATEMENTS),
         ("privacy", privacy::STATEMENTS),
         ("webhooks", webhooks::STATEMENTS),
         ("templates", templates::STATEMENTS),

@@ -48,6 +48,10 @@ pub fn phone(id: &str, waba_id: &str, business_id: &str, number: &str) -> PhoneN
         messaging_limit_tier: "TIER_250".into(),
         account_mode: "SANDBOX".into(),
         created_at: T0,
+        registered: true,
+        pin_enabled: false,
+        new_name_status: "NONE".into(),
+        requested_name: None,
     }
 }
 

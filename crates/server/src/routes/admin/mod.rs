@@ -8,6 +8,7 @@
 
 pub mod conversations;
 pub mod limits;
+pub mod numbers;
 pub mod privacy;
 pub mod templates;
 pub mod wabas;
@@ -95,6 +96,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/v1/webhooks/stats", get(webhooks::stats))
         .route("/admin/v1/businesses/{id}/messaging_limit", get(limits::show).post(limits::set))
         .route("/admin/v1/phone_numbers/{id}/conversations", get(conversations::list))
+        .route("/admin/v1/phone_numbers/{id}/display_name/review", post(numbers::review_name))
         .route("/admin/v1/templates/{id}/review", post(templates::review))
         .route("/admin/v1/templates/{id}/appeal", post(templates::appeal))
         .route("/admin/v1/templates/{id}/archive", post(templates::archive))

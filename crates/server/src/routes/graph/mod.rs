@@ -6,8 +6,10 @@ pub mod conversations;
 pub mod library;
 pub mod media;
 pub mod messages;
+pub mod numbers;
 pub mod objects;
 pub mod phone_numbers;
+pub mod qr_codes;
 pub mod repr;
 pub mod subscriptions;
 pub mod templates;
@@ -29,7 +31,13 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/{id}", get(objects::get_object).delete(objects::delete_object).post(templates::post_object))
         .route("/message_template_library", get(library::list))
-        .route("/{id}/phone_numbers", get(phone_numbers::list))
+        .route("/{id}/phone_numbers", get(phone_numbers::list).post(numbers::add))
+        .route("/{id}/request_code", post(numbers::request_code))
+        .route("/{id}/verify_code", post(numbers::verify_code))
+        .route("/{id}/register", post(numbers::register))
+        .route("/{id}/deregister", post(numbers::deregister))
+        .route("/{id}/message_qrdls", get(qr_codes::list).post(qr_codes::save))
+        .route("/{id}/message_qrdls/{code}", get(qr_codes::get).delete(qr_codes::delete))
         .route("/{id}/conversations", get(conversations::list))
         .route("/{id}/message_templates", get(templates::list).post(templates::create).delete(templates::delete))
         .route("/{id}/message_templates/{template_id}", get(templates::get_in_waba))

@@ -28,6 +28,8 @@ pub const WABA_DEFAULT: &[&str] = &["name", "timezone_id", "message_template_nam
 
 pub fn phone_number(p: &PhoneNumber) -> Map<String, Value> {
     let wa = WaId::from_trusted(p.number.clone());
+    // Meta's platform of a number that is not registered on any: NOT_APPLICABLE.
+    let platform = if p.registered { "CLOUD_API" } else { "NOT_APPLICABLE" };
     obj(json!({
         "id": p.id,
         "display_phone_number": wa.display(),
@@ -35,14 +37,14 @@ pub fn phone_number(p: &PhoneNumber) -> Map<String, Value> {
         "quality_rating": p.quality_rating,
         "code_verification_status": p.code_verification_status,
         "name_status": p.name_status,
-        "new_name_status": "NONE",
+        "new_name_status": p.new_name_status,
         "status": p.status,
-        "platform_type": "CLOUD_API",
-        "host_platform": "CLOUD_API",
+        "platform_type": platform,
+        "host_platform": platform,
         "throughput": {"level": p.throughput_level},
         "account_mode": p.account_mode,
         "is_official_business_account": false,
-        "is_pin_enabled": false,
+        "is_pin_enabled": p.pin_enabled,
         "whatsapp_business_manager_messaging_limit": p.messaging_limit_tier,
         "messaging_limit_tier": p.messaging_limit_tier,
         "country_code": wa.country().unwrap_or_default(),

@@ -216,5 +216,5 @@ pub async fn post_object(
             }
         }
     }
-    super::subscriptions::post_object(State(state), caller, Path(id), GraphBody(body)).await
+    super::numbers::post_object(State(state), caller, Path(id), GraphBody(body)).await
 }
