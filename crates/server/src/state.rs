@@ -12,6 +12,7 @@ use risala_core::messaging::{MessagingConfig, MessagingService};
 use risala_core::ports::{CodeSender, LinkSender};
 use risala_core::pricing::reports::ReportService;
 use risala_core::privacy::PrivacyService;
+use risala_core::sandbox::faults::FaultService;
 use risala_core::sandbox::SandboxService;
 use risala_core::store::Store;
 use risala_core::templates::TemplateService;
@@ -45,6 +46,8 @@ pub struct Inner {
     pub reports: ReportService,
     /// The sandbox clock.
     pub sandbox: SandboxService,
+    /// Sandbox error-injection rules.
+    pub faults: FaultService,
     /// Subscriptions, callbacks and the operator's view of deliveries.
     pub webhooks: WebhookService,
     pub hub: Arc<Hub>,
@@ -128,6 +131,7 @@ impl AppState {
         );
         let reports = ReportService::new(store.clone(), clock.clone());
         let sandbox = SandboxService::new(store.clone(), clock.clone(), delivery.clone());
+        let faults = FaultService::new(store.clone(), clock.clone());
         let webhooks = WebhookService::new(store.clone(), clock.clone(), delivery.clone());
         let audit = AuditService::new(store.clone(), clock.clone());
         AppState {
@@ -142,6 +146,7 @@ impl AppState {
                 customers,
                 reports,
                 sandbox,
+                faults,
                 webhooks,
                 hub,
                 url_secret,

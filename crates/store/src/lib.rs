@@ -15,6 +15,7 @@ pub mod migrate;
 pub mod postgres;
 mod privacy;
 pub mod quality;
+mod sandbox;
 mod secrets;
 #[doc(hidden)]
 pub mod sql;

@@ -303,6 +303,18 @@ impl MessagingService {
 
     /// `POST /{phone-number-id}/messages`.
     pub async fn send(&self, phone: &PhoneNumber, body: &Map<String, Value>) -> Result<SendOutcome, ApiError> {
+        self.send_failing(phone, body, None).await
+    }
+
+    /// A send whose message, once accepted, fails with `failure` (a sandbox fault rule's
+    /// `status_error`): answered 200 with its id, then a `failed` status webhook carrying the
+    /// error, as Meta reports 131026 and the like. A mark-as-read request is unaffected.
+    pub async fn send_failing(
+        &self,
+        phone: &PhoneNumber,
+        body: &Map<String, Value>,
+        failure: Option<ApiError>,
+    ) -> Result<SendOutcome, ApiError> {
         let cc = WaId::from_trusted(phone.number.clone()).calling_code();
         match outbound::parse_send(body, &cc)? {
             SendRequest::MarkRead { message_id, typing_indicator } => {
@@ -328,7 +340,7 @@ impl MessagingService {
                         "Too many messages sent to this customer in a short time; wait and try again.",
                     ));
                 }
-                self.send_message(phone, msg).await
+                self.send_message(phone, msg, failure).await
             }
         }
     }
@@ -369,7 +381,12 @@ impl MessagingService {
         Ok(())
     }
 
-    async fn send_message(&self, phone: &PhoneNumber, msg: OutboundMessage) -> Result<SendOutcome, ApiError> {
+    async fn send_message(
+        &self,
+        phone: &PhoneNumber,
+        msg: OutboundMessage,
+        forced: Option<ApiError>,
+    ) -> Result<SendOutcome, ApiError> {
         let wa_id = msg.to.as_str().to_string();
         if wa_id == phone.number {
             return Err(ApiError::new(
@@ -399,9 +416,10 @@ impl MessagingService {
             ttl_ms = prepared.ttl_ms;
             template_id = Some(prepared.template_id);
         }
-        let mut failure: Option<ApiError> = None;
+        let mut failure: Option<ApiError> = forced;
         // A customer who stopped marketing messages does not get them: a failed status, not charged.
-        if template_category.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("marketing"))
+        if failure.is_none()
+            && template_category.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("marketing"))
             && self.store.marketing_stopped(&phone.business_id, &wa_id).await?
         {
             failure = Some(ApiError::new(

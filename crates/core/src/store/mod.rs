@@ -9,6 +9,7 @@ mod inbox;
 mod messages;
 mod privacy;
 mod quality;
+mod sandbox;
 mod templates;
 mod tenancy;
 mod webhooks;
@@ -22,6 +23,7 @@ pub use inbox::{ChatRow, InboxStore};
 pub use messages::{MediaCopy, MessageStore, NewMessage, StatusChange};
 pub use privacy::PrivacyStore;
 pub use quality::{QualityStore, RatingChange, TierChange};
+pub use sandbox::{FaultStore, StoredFault};
 pub use templates::{TemplateFilter, TemplateStore, TemplateUpdate};
 pub use tenancy::{SettingsStore, TenancyStore};
 pub use webhooks::{DeliveryFilter, WebhookStore};
@@ -73,6 +75,7 @@ pub trait Store:
     + PrivacyStore
     + AccountStore
     + InboxStore
+    + FaultStore
     + Send
     + Sync
     + 'static

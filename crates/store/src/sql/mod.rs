@@ -20,6 +20,7 @@ pub(crate) mod inbox;
 pub(crate) mod messages;
 pub(crate) mod privacy;
 pub(crate) mod quality;
+pub(crate) mod sandbox;
 pub(crate) mod secrets;
 pub(crate) mod templates;
 pub(crate) mod tenancy;
@@ -103,6 +104,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("accounts", accounts::STATEMENTS),
         ("inbox", inbox::STATEMENTS),
         ("at_rest", at_rest::STATEMENTS),
+        ("sandbox", sandbox::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))
