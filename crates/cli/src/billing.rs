@@ -114,16 +114,32 @@ pub async fn billing(cmd: BillingCmd, config: &Config) -> anyhow::Result<()> {
             if store.waba(&waba).await?.is_none() {
                 bail!("no WABA with id {waba}");
             }
-            let currency = store.rate_cards().await?.last().map(|c| c.currency.clone()).unwrap_or_else(|| "USD".into());
+            let cards = store.rate_cards().await?;
+            let currency = cards.last().map(|c| c.currency.clone()).unwrap_or_else(|| "USD".into());
+            let note = cards.is_empty().then_some(NO_RATE_CARD);
+            if note.is_some() && matches!(format, Format::Csv) {
+                eprintln!("{NO_RATE_CARD}");
+            }
             let lines = invoice_lines(&store.ledger(&waba, from, to).await?);
-            print!("{}", render(&waba, &month, &currency, &lines, format));
+            print!("{}", render(&waba, &month, &currency, &lines, format, note));
         }
     }
     Ok(())
 }
 
-/// The invoice as a table, JSON or CSV. Amounts are exact decimals of micro-units.
-pub fn render(waba: &str, month: &str, currency: &str, lines: &[InvoiceLine], format: Format) -> String {
+/// What an invoice says when the server has no rate card.
+pub const NO_RATE_CARD: &str = "no rate card: prices are zero";
+
+/// The invoice as a table, JSON or CSV, with `note` (a table's first line, JSON's `note`; the
+/// caller writes it to stderr for CSV). Amounts are exact decimals of micro-units.
+pub fn render(
+    waba: &str,
+    month: &str,
+    currency: &str,
+    lines: &[InvoiceLine],
+    format: Format,
+    note: Option<&str>,
+) -> String {
     let total: i64 = lines.iter().map(|l| l.amount_micros).sum();
     let messages: i64 = lines.iter().map(|l| l.messages).sum();
     let billable: i64 = lines.iter().filter(|l| l.pricing_type == "regular").map(|l| l.messages).sum();
@@ -150,6 +166,7 @@ pub fn render(waba: &str, month: &str, currency: &str, lines: &[InvoiceLine], fo
                 "billable_messages": billable,
                 "total_micros": total,
                 "total": format_micros(total),
+                "note": note,
             });
             format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
         }
@@ -169,7 +186,8 @@ pub fn render(waba: &str, month: &str, currency: &str, lines: &[InvoiceLine], fo
             out
         }
         Format::Table => {
-            let mut out = format!("Invoice for WABA {waba}, {month} (amounts in {currency})\n\n");
+            let mut out = note.map(|n| format!("NOTE: {n}\n")).unwrap_or_default();
+            out.push_str(&format!("Invoice for WABA {waba}, {month} (amounts in {currency})\n\n"));
             out.push_str(&format!(
                 "{:<30} {:<8} {:<22} {:>9} {:>14}\n",
                 "category", "country", "type", "messages", "amount"
@@ -222,12 +240,13 @@ mod tests {
             line("service", "US", "free_customer_service", 3, 0),
             line("utility", "IN", "regular", 1, 1_400),
         ];
-        let csv = render("1", "2026-11", "USD", &lines, Format::Csv);
+        let csv = render("1", "2026-11", "USD", &lines, Format::Csv, None);
         assert_eq!(
             csv,
             "category,country,pricing_type,messages,amount\nmarketing,GB,regular,2,0.105800\nservice,US,free_customer_service,3,0.000000\nutility,IN,regular,1,0.001400\ntotal,,,6,0.107200\n"
         );
-        let v: serde_json::Value = serde_json::from_str(&render("1", "2026-11", "USD", &lines, Format::Json)).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&render("1", "2026-11", "USD", &lines, Format::Json, None)).unwrap();
         assert_eq!(v["total_micros"], 107_200);
         assert_eq!(v["total"], "0.107200");
         assert_eq!(v["billable_messages"], 3);
@@ -235,7 +254,13 @@ mod tests {
             v["categories"][0],
             json!({"category": "marketing", "messages": 2, "amount_micros": 105_800, "amount": "0.105800"})
         );
-        let table = render("1", "2026-11", "USD", &lines, Format::Table);
+        let table = render("1", "2026-11", "USD", &lines, Format::Table, None);
         assert!(table.contains("TOTAL") && table.contains("0.107200") && table.contains("subtotal"), "{table}");
+        assert!(!table.contains("NOTE"), "{table}");
+        let table = render("1", "2026-11", "USD", &[], Format::Table, Some(NO_RATE_CARD));
+        assert!(table.starts_with("NOTE: no rate card: prices are zero\n"), "{table}");
+        let v: serde_json::Value =
+            serde_json::from_str(&render("1", "2026-11", "USD", &[], Format::Json, Some(NO_RATE_CARD))).unwrap();
+        assert_eq!(v["note"], NO_RATE_CARD);
     }
 }

@@ -1,5 +1,5 @@
 //! Commands that talk HTTP to a running server: `risala customer …` (a simulated customer's
-//! device), `risala send` (the business side) and `risala sandbox clock …`.
+//! device), `risala send` (the business side).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -116,37 +116,11 @@ pub struct SendCmd {
     pub server: ServerArg,
 }
 
-#[derive(Debug, Subcommand)]
-pub enum SandboxCmd {
-    /// The sandbox clock.
-    #[command(subcommand)]
-    Clock(ClockCmd),
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ClockCmd {
-    /// Show the sandbox clock.
-    Show {
-        #[command(flatten)]
-        server: ServerArg,
-    },
-    /// Move the sandbox clock forward, e.g. `25h`, `90m`, `1h30m`.
-    Advance {
-        by: String,
-        /// A business's access token with whatsapp_business_management, or the admin token
-        /// [env: RISALA_TOKEN].
-        #[arg(long, env = "RISALA_TOKEN")]
-        token: String,
-        #[command(flatten)]
-        server: ServerArg,
-    },
-}
-
-fn client() -> anyhow::Result<reqwest::Client> {
+pub(crate) fn client() -> anyhow::Result<reqwest::Client> {
     Ok(reqwest::Client::builder().timeout(Duration::from_secs(60)).build()?)
 }
 
-async fn answer(resp: reqwest::Response) -> anyhow::Result<Value> {
+pub(crate) async fn answer(resp: reqwest::Response) -> anyhow::Result<Value> {
     let status = resp.status();
     let text = resp.text().await?;
     let v: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
@@ -354,27 +328,6 @@ pub async fn send(cmd: SendCmd) -> anyhow::Result<()> {
             .await?,
     )
     .await?;
-    println!("{v}");
-    Ok(())
-}
-
-pub async fn sandbox(cmd: SandboxCmd) -> anyhow::Result<()> {
-    let http = client()?;
-    let v = match cmd {
-        SandboxCmd::Clock(ClockCmd::Show { server }) => {
-            answer(http.get(format!("{}/sandbox/v1/clock", server.server.trim_end_matches('/'))).send().await?).await?
-        }
-        SandboxCmd::Clock(ClockCmd::Advance { by, token, server }) => {
-            answer(
-                http.post(format!("{}/sandbox/v1/clock/advance", server.server.trim_end_matches('/')))
-                    .bearer_auth(&token)
-                    .json(&json!({"by": by}))
-                    .send()
-                    .await?,
-            )
-            .await?
-        }
-    };
     println!("{v}");
     Ok(())
 }

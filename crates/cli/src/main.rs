@@ -9,6 +9,7 @@ mod admin_templates;
 mod admin_users;
 mod billing;
 mod client;
+mod sandbox;
 mod serve;
 mod settings;
 mod webhooks;
@@ -44,9 +45,9 @@ enum Command {
     Customer(client::CustomerCmd),
     /// Send a message as the business (the Graph API).
     Send(client::SendCmd),
-    /// Sandbox controls: the clock.
+    /// Sandbox controls: the clock, error injection.
     #[command(subcommand)]
-    Sandbox(client::SandboxCmd),
+    Sandbox(sandbox::SandboxCmd),
     /// Webhook deliveries of a running server: list, tail, replay, pause/resume, faults.
     Webhooks(webhooks::WebhooksCmd),
     /// Exit 0 when the server answers /readyz.
@@ -103,7 +104,7 @@ fn main() -> ExitCode {
             Some(Command::Admin(cmd)) => admin::run(cmd, &config).await,
             Some(Command::Customer(cmd)) => client::customer(cmd).await,
             Some(Command::Send(cmd)) => client::send(cmd).await,
-            Some(Command::Sandbox(cmd)) => client::sandbox(cmd).await,
+            Some(Command::Sandbox(cmd)) => sandbox::run(cmd).await,
             Some(Command::Webhooks(cmd)) => webhooks::run(cmd).await,
             Some(Command::Healthcheck { url }) => {
                 healthcheck(url.unwrap_or_else(|| format!("http://{}", config.listen))).await

@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use risala_server::config::{LogFormat, Mode};
-use risala_server::Config;
+use risala_server::{Config, RateCardStart};
 
 fn init_logs(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log_level)
@@ -33,11 +33,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     } else {
         None
     };
+    let rates = risala_server::seed_rate_card(&state).await.context("the starting rate card")?;
     // Listen for SIGTERM before the banner says the server is up: a SIGTERM sent right after
     // it must stop the server cleanly, not kill it with the default action.
     let shutdown = shutdown_signal();
     let base = config.public_url(&bound);
-    print_banner(&config, &base, demo.as_ref());
+    print_banner(&config, &base, demo.as_ref(), &rates);
     tracing::info!(
         listen = %bound,
         engine = state.store.engine().as_str(),
@@ -50,7 +51,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_banner(config: &Config, base: &str, demo: Option<&risala_server::Demo>) {
+fn print_banner(config: &Config, base: &str, demo: Option<&risala_server::Demo>, rates: &risala_server::RateCardStart) {
     let engine = match &config.database_url {
         Some(_) => "PostgreSQL".to_string(),
         None => format!("SQLite at {}", config.sqlite_path().display()),
@@ -63,6 +64,13 @@ fn print_banner(config: &Config, base: &str, demo: Option<&risala_server::Demo>)
         "\nRisala {} ({mode}) listening on {base}\nWeb app: {base}/app/\nStorage: {engine}\n",
         env!("CARGO_PKG_VERSION")
     );
+    out.push_str(&match rates {
+        RateCardStart::Loaded(name) => format!(
+            "Rate card: {name} (the built-in starting card, loaded now: sample figures, not Meta's prices;\n           load your own with `risala admin rates load FILE --effective YYYY-MM-DD`)\n"
+        ),
+        RateCardStart::Present(name) => format!("Rate card: {name}\n"),
+        RateCardStart::Missing => "WARNING: no rate card: template messages are priced at zero\n         (load one with `risala admin rates load FILE --effective YYYY-MM-DD`)\n".to_string(),
+    });
     if let Some(demo) = demo {
         let d = &demo.tenant;
         let token_line = match &d.token {

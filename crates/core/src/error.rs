@@ -53,6 +53,10 @@ error_codes! {
     AppRateLimit => ErrorRow { transient: true, ..row(400, 4, None, "Application request limit reached") };
     /// 10: permission not granted.
     PermissionDenied => row(403, 10, None, "Application does not have permission for this action");
+    /// 17: the user's request limit reached (sandbox fault injection answers it).
+    UserRateLimit => ErrorRow { transient: true, ..row(400, 17, None, "User request limit reached") };
+    /// 368: temporarily blocked for policy violations (sandbox fault injection answers it).
+    PolicyBlocked => row(403, 368, None, "Temporarily blocked for policies violations");
     /// 100: invalid parameter.
     InvalidParameter => row(400, 100, None, "Invalid parameter");
     /// 100/33: the object does not exist, or this token cannot see it.
@@ -75,6 +79,10 @@ error_codes! {
     MissingPermission => row(403, 200, None, "Requires permission");
     /// 130429: throughput exceeded.
     RateLimitHit => row(429, 130429, None, "Rate limit hit");
+    /// 80007: the WhatsApp Business Account's (business use case) rate limit.
+    WabaRateLimit => ErrorRow { transient: true, ..row(400, 80007, None, "Rate limit issues") };
+    /// 130472: the recipient is part of a marketing-message experiment.
+    ExperimentGroup => row(400, 130472, None, "User's number is part of an experiment");
     /// 131000: generic failure.
     SomethingWentWrong => ErrorRow { transient: true, ..row(500, 131000, None, "Something went wrong") };
     /// 131005: access denied.
@@ -83,14 +91,24 @@ error_codes! {
     RequiredParameterMissing => row(400, 131008, None, "Required parameter is missing");
     /// 131009: a parameter value is not valid.
     ParameterValueInvalid => row(400, 131009, None, "Parameter value is not valid");
+    /// 131016: the service is unavailable.
+    MessagingUnavailable => ErrorRow { transient: true, ..row(500, 131016, None, "Service unavailable") };
     /// 131021: sender and recipient are the same number.
     RecipientIsSender => row(400, 131021, None, "Recipient cannot be sender");
     /// 131026: message undeliverable.
     Undeliverable => row(400, 131026, None, "Message undeliverable");
+    /// 131030: the recipient is not in the allowed list (test numbers).
+    NotAllowedRecipient => row(400, 131030, None, "Recipient phone number not in allowed list");
+    /// 131031: the business account is locked.
+    AccountLocked => row(403, 131031, None, "Business Account locked");
+    /// 131042: a payment problem with the business account.
+    PaymentIssue => row(400, 131042, None, "Business eligibility payment issue");
     /// 131047: more than 24 hours since the customer last replied.
     ReEngagement => row(400, 131047, None, "Re-engagement message");
     /// 131048: spam rate limit.
     SpamRateLimit => row(400, 131048, None, "Spam rate limit hit");
+    /// 131049: not delivered, to maintain healthy ecosystem engagement.
+    EcosystemEngagement => row(400, 131049, None, "This message was not delivered to maintain healthy ecosystem engagement");
     /// 131050: the customer stopped marketing messages.
     MarketingStopped => row(400, 131050, None, "User has stopped marketing messages from this business");
     /// 131051: unsupported message type.
@@ -107,6 +125,8 @@ error_codes! {
     /// 131062: this message cannot be sent to a business-scoped user ID (authentication
     /// templates need a phone number).
     UserIdRecipientUnsupported => row(400, 131062, None, "Business-scoped User ID (BSUID) recipients are not supported for this message");
+    /// 131057: the business account is in maintenance mode.
+    AccountMaintenance => ErrorRow { transient: true, ..row(500, 131057, None, "Account in maintenance mode") };
     /// 100/2388024: a template with this name already has content in this language.
     TemplateExists => row(400, 100, Some(2388024), "Message template already exists");
     /// 100: an APPROVED template was already edited in the last 24 hours. Meta publishes no

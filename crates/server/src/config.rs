@@ -55,6 +55,10 @@ pub struct Config {
     pub demo_owner_password: Option<String>,
     /// Create the demo tenant on the first start. Default `true` in sandbox mode.
     pub seed_demo: bool,
+    /// Sandbox: load the built-in starting rate card (`rates/sample.csv`: sample figures, not
+    /// Meta's prices) at a start that finds no rate card, so template messages are not priced
+    /// at zero. Platform mode never loads it. Default `true`.
+    pub starting_rate_card: bool,
     /// `text` or `json`. Default `text`.
     pub log_format: LogFormat,
     /// Log filter (`info`, `risala=debug,info`, …). Default `info`.
@@ -247,6 +251,7 @@ impl Default for Config {
             demo_token: None,
             demo_owner_password: None,
             seed_demo: true,
+            starting_rate_card: true,
             log_format: LogFormat::Text,
             log_level: "info".into(),
             auto_create_customers: true,
@@ -441,6 +446,11 @@ sqlite_synchronous = "FULL"
 
 # Create the demo business, WABA, app, number and token on the first start.
 seed_demo = true
+
+# Sandbox: load the built-in starting rate card (rates/sample.csv: sample figures, not Meta's
+# prices) at a start that finds no rate card. Platform mode never loads it: load your own with
+# `risala admin rates load`.
+starting_rate_card = true
 
 # Log format: text or json.
 log_format = "text"

@@ -53,29 +53,37 @@ pub fn envelope(e: &ApiError, fbtrace_id: String) -> GraphErrorEnvelope {
 impl IntoResponse for GraphError {
     fn into_response(self) -> Response {
         let row = self.0.code.row();
-        let fbtrace_id = trace_id();
-        // The one place an error's cause is logged: the client gets Meta's generic envelope and
-        // the trace id, the log gets the cause chain under the same id.
-        match self.0.cause_chain() {
-            Some(cause) => tracing::error!(fbtrace_id = %fbtrace_id, code = row.code, cause = %cause, "request failed"),
-            None if self.0.code == ErrorCode::Unknown => {
-                tracing::warn!(fbtrace_id = %fbtrace_id, details = %self.0.details, "internal error answered")
-            }
-            None => {}
-        }
-        let status = StatusCode::from_u16(row.http_status).unwrap_or(StatusCode::BAD_REQUEST);
-        let body = envelope(&self.0, fbtrace_id);
-        let mut resp = (status, axum::Json(body)).into_response();
-        if row.http_status == 401 {
-            resp.headers_mut()
-                .insert("www-authenticate", HeaderValue::from_static("OAuth \"Facebook Platform\" \"invalid_token\""));
-        }
-        if let Some(s) = self.0.retry_after_s {
-            resp.headers_mut().insert("retry-after", HeaderValue::from(s.get()));
-        }
-        resp.extensions_mut().insert(self.0.code);
-        resp
+        respond(&self.0, row.http_status, row.subcode)
     }
+}
+
+/// The Graph error response for `e`, with its HTTP status and `error_subcode` given (a sandbox
+/// fault rule may answer another than the table's); [`GraphError`] gives the table's.
+pub fn respond(e: &ApiError, http_status: u16, subcode: Option<i64>) -> Response {
+    let row = e.code.row();
+    let fbtrace_id = trace_id();
+    // The one place an error's cause is logged: the client gets Meta's generic envelope and
+    // the trace id, the log gets the cause chain under the same id.
+    match e.cause_chain() {
+        Some(cause) => tracing::error!(fbtrace_id = %fbtrace_id, code = row.code, cause = %cause, "request failed"),
+        None if e.code == ErrorCode::Unknown => {
+            tracing::warn!(fbtrace_id = %fbtrace_id, details = %e.details, "internal error answered")
+        }
+        None => {}
+    }
+    let status = StatusCode::from_u16(http_status).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut body = envelope(e, fbtrace_id);
+    body.error.error_subcode = subcode;
+    let mut resp = (status, axum::Json(body)).into_response();
+    if http_status == 401 {
+        resp.headers_mut()
+            .insert("www-authenticate", HeaderValue::from_static("OAuth \"Facebook Platform\" \"invalid_token\""));
+    }
+    if let Some(s) = e.retry_after_s {
+        resp.headers_mut().insert("retry-after", HeaderValue::from(s.get()));
+    }
+    resp.extensions_mut().insert(e.code);
+    resp
 }
 
 pub type GraphResult<T> = Result<T, GraphError>;

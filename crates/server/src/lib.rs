@@ -137,6 +137,38 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<Demo> {
     Ok(Demo { tenant, owner_password })
 }
 
+/// The rate card a sandbox starts with: `rates/sample.csv`, sample figures (not Meta's prices).
+pub const STARTING_RATE_CARD: &str = include_str!("../../../rates/sample.csv");
+
+/// The rate card situation at a start, for the banner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RateCardStart {
+    /// The built-in starting card was loaded now (its name).
+    Loaded(String),
+    /// Cards were loaded before: the newest's name.
+    Present(String),
+    /// No card: template messages are priced at zero.
+    Missing,
+}
+
+/// Load the built-in starting rate card when the store has none, in sandbox mode with
+/// `starting_rate_card` on. It applies to every message (effective from 1970-01-01) until a
+/// card with a later date is loaded.
+pub async fn seed_rate_card(state: &AppState) -> anyhow::Result<RateCardStart> {
+    let cards = state.store.rate_cards().await?;
+    if let Some(newest) = cards.iter().max_by_key(|c| (c.effective_from, c.loaded_at)) {
+        return Ok(RateCardStart::Present(newest.name.clone()));
+    }
+    if state.config.mode != Mode::Sandbox || !state.config.starting_rate_card {
+        return Ok(RateCardStart::Missing);
+    }
+    let card = risala_core::model::RateCard::parse_csv(STARTING_RATE_CARD, "sample")
+        .map_err(|e| anyhow::anyhow!("the built-in rate card: {e}"))?;
+    let now = risala_core::clock::Clock::now_ms(&*state.clock);
+    state.store.load_rate_card(&card, 0, now).await?;
+    Ok(RateCardStart::Loaded(card.name))
+}
+
 /// The secret kept in the settings under `key`, made on the first start (persisted, so what it
 /// signs survives restarts).
 async fn stored_secret(store: &dyn Store, key: &str) -> anyhow::Result<String> {

@@ -13,6 +13,7 @@ use risala_core::numbers::NumberService;
 use risala_core::ports::{CodeSender, LinkSender};
 use risala_core::pricing::reports::ReportService;
 use risala_core::privacy::PrivacyService;
+use risala_core::sandbox::faults::FaultService;
 use risala_core::sandbox::SandboxService;
 use risala_core::store::Store;
 use risala_core::templates::TemplateService;
@@ -46,6 +47,8 @@ pub struct Inner {
     pub reports: ReportService,
     /// The sandbox clock.
     pub sandbox: SandboxService,
+    /// Sandbox error-injection rules.
+    pub faults: FaultService,
     /// Subscriptions, callbacks and the operator's view of deliveries.
     pub webhooks: WebhookService,
     pub hub: Arc<Hub>,
@@ -139,6 +142,7 @@ impl AppState {
         );
         let reports = ReportService::new(store.clone(), clock.clone());
         let sandbox = SandboxService::new(store.clone(), clock.clone(), delivery.clone());
+        let faults = FaultService::new(store.clone(), clock.clone());
         let webhooks = WebhookService::new(store.clone(), clock.clone(), delivery.clone());
         let audit = AuditService::new(store.clone(), clock.clone());
         AppState {
@@ -153,6 +157,7 @@ impl AppState {
                 customers,
                 reports,
                 sandbox,
+                faults,
                 webhooks,
                 hub,
                 inbox_feed,

@@ -16,6 +16,7 @@ mod numbers;
 pub mod postgres;
 mod privacy;
 pub mod quality;
+mod sandbox;
 mod secrets;
 #[doc(hidden)]
 pub mod sql;

@@ -29,6 +29,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (21, "template_ttl", include_str!("../migrations/sqlite/0021_template_ttl.sql")),
     (22, "number_lifecycle", include_str!("../migrations/sqlite/0022_number_lifecycle.sql")),
     (25, "library_template", include_str!("../migrations/sqlite/0025_library_template.sql")),
+    (26, "sandbox_tools", include_str!("../migrations/sqlite/0026_sandbox_tools.sql")),
     (27, "user_ids", include_str!("../migrations/sqlite/0027_user_ids.sql")),
     (28, "inbox", include_str!("../migrations/sqlite/0028_inbox.sql")),
 ];
@@ -55,6 +56,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (21, "template_ttl", include_str!("../migrations/postgres/0021_template_ttl.sql")),
     (22, "number_lifecycle", include_str!("../migrations/postgres/0022_number_lifecycle.sql")),
     (25, "library_template", include_str!("../migrations/postgres/0025_library_template.sql")),
+    (26, "sandbox_tools", include_str!("../migrations/postgres/0026_sandbox_tools.sql")),
     (27, "user_ids", include_str!("../migrations/postgres/0027_user_ids.sql")),
     (28, "inbox", include_str!("../migrations/postgres/0028_inbox.sql")),
 ];

@@ -61,8 +61,9 @@ fn operator_reviews_prices_and_invoices_with_the_cli() {
         (Some("sample-2026-q4"), Some("USD"), Some("2020-01-01")),
         "{loaded}"
     );
+    // The sandbox's built-in starting card (loaded at the first start, from 1970-01-01), then this one.
     let cards = admin_json(&dir, &["rates", "list", "--json"]);
-    assert_eq!(cards.as_array().unwrap().len(), 1, "{cards}");
+    assert_eq!(cards.as_array().unwrap().len(), 2, "{cards}");
     let (ok, _, err) = admin(&dir, &["rates", "load", sample, "--effective", "2020-13-01"]);
     assert!(!ok && err.contains("YYYY-MM-DD"), "{err}");
 

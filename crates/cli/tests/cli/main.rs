@@ -11,6 +11,7 @@ mod customer;
 mod datadir;
 mod keys;
 mod privacy;
+mod sandbox_tools;
 mod serve;
 mod support;
 mod tls;

@@ -17,7 +17,7 @@ impl MessagingService {
     /// what a business sends from the WhatsApp Business app, so its backend's records stay
     /// complete.
     pub async fn send_from_app(&self, phone: &PhoneNumber, body: &Map<String, Value>) -> Result<SendOutcome, ApiError> {
-        self.send_via(phone, body, super::Endpoint::Messages, true).await
+        self.send_via(phone, body, super::SendOptions { echo: true, ..Default::default() }).await
     }
 
     /// The `smb_message_echoes` row of a message sent from the web app: the message as the

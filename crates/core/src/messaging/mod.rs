@@ -123,10 +123,20 @@ fn ordering_key(phone_number_id: &str, wa_id: &str) -> String {
     format!("{phone_number_id}:{wa_id}")
 }
 
+/// How a message is sent: the endpoint, whether a person sent it from the web app (it is
+/// echoed to the business's webhook), and a failure a sandbox fault rule forces on it.
+#[derive(Debug, Default)]
+struct SendOptions {
+    endpoint: Endpoint,
+    echo: bool,
+    forced: Option<ApiError>,
+}
+
 /// The endpoint a message was sent through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 enum Endpoint {
     /// `POST /{phone-number-id}/messages`.
+    #[default]
     Messages,
     /// `POST /{phone-number-id}/marketing_messages` (Marketing Messages Lite API).
     MarketingMessages,
@@ -342,7 +352,19 @@ impl MessagingService {
 
     /// `POST /{phone-number-id}/messages`.
     pub async fn send(&self, phone: &PhoneNumber, body: &Map<String, Value>) -> Result<SendOutcome, ApiError> {
-        self.send_via(phone, body, Endpoint::Messages, false).await
+        self.send_via(phone, body, SendOptions::default()).await
+    }
+
+    /// A send whose message, once accepted, fails with `failure` (a sandbox fault rule's
+    /// `status_error`): answered 200 with its id, then a `failed` status webhook carrying the
+    /// error, as Meta reports 131026 and the like. A mark-as-read request is unaffected.
+    pub async fn send_failing(
+        &self,
+        phone: &PhoneNumber,
+        body: &Map<String, Value>,
+        failure: Option<ApiError>,
+    ) -> Result<SendOutcome, ApiError> {
+        self.send_via(phone, body, SendOptions { forced: failure, ..Default::default() }).await
     }
 
     /// `POST /{phone-number-id}/marketing_messages` (the Marketing Messages Lite API): the
@@ -358,16 +380,14 @@ impl MessagingService {
         if body.contains_key("status") || ty != Some("template") {
             return Err(ApiError::invalid("Message must be a template message."));
         }
-        self.send_via(phone, body, Endpoint::MarketingMessages, false).await
+        self.send_via(phone, body, SendOptions { endpoint: Endpoint::MarketingMessages, ..Default::default() }).await
     }
 
-    /// `echo`: a message a person sent from the web app, echoed to the business's webhook.
     async fn send_via(
         &self,
         phone: &PhoneNumber,
         body: &Map<String, Value>,
-        endpoint: Endpoint,
-        echo: bool,
+        opts: SendOptions,
     ) -> Result<SendOutcome, ApiError> {
         // Meta answers 133010 to any send from a number that is not registered.
         if !phone.registered {
@@ -416,7 +436,7 @@ impl MessagingService {
                         "Too many messages sent to this customer in a short time; wait and try again.",
                     ));
                 }
-                self.send_message(phone, msg, endpoint, echo, by_user_id).await
+                self.send_message(phone, msg, opts, by_user_id).await
             }
         }
     }
@@ -458,16 +478,15 @@ impl MessagingService {
         Ok(())
     }
 
-    /// Send `msg`; `by_user_id` is the `recipient` BSUID it was addressed to, if it was;
-    /// `echo`: sent by a person in the web app, echoed to the business's webhook.
+    /// Send `msg` as `opts` says; `by_user_id` is the `recipient` BSUID it was addressed to, if it was.
     async fn send_message(
         &self,
         phone: &PhoneNumber,
         msg: OutboundMessage,
-        endpoint: Endpoint,
-        echo: bool,
+        opts: SendOptions,
         by_user_id: Option<String>,
     ) -> Result<SendOutcome, ApiError> {
+        let SendOptions { endpoint, echo, forced } = opts;
         let wa_id = msg.to.as_str().to_string();
         if wa_id == phone.number {
             return Err(ApiError::new(
@@ -517,9 +536,9 @@ impl MessagingService {
                 ),
             ));
         }
-        let mut failure: Option<ApiError> = None;
+        let mut failure: Option<ApiError> = forced;
         // A customer who stopped marketing messages does not get them: a failed status, not charged.
-        if marketing && self.store.marketing_stopped(&phone.business_id, &wa_id).await? {
+        if failure.is_none() && marketing && self.store.marketing_stopped(&phone.business_id, &wa_id).await? {
             failure = Some(ApiError::new(
                 ErrorCode::MarketingStopped,
                 "Unable to deliver the marketing message: the user has stopped marketing messages from this business.",

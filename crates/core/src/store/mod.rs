@@ -10,6 +10,7 @@ mod messages;
 mod numbers;
 mod privacy;
 mod quality;
+mod sandbox;
 mod templates;
 mod tenancy;
 mod user_ids;
@@ -25,6 +26,7 @@ pub use messages::{MediaCopy, MessageStore, NewMessage, StatusChange};
 pub use numbers::{NumberStore, NumberUpdate};
 pub use privacy::PrivacyStore;
 pub use quality::{QualityStore, RatingChange, TierChange};
+pub use sandbox::{FaultStore, StoredFault};
 pub use templates::{TemplateFilter, TemplateStore, TemplateUpdate};
 pub use tenancy::{SettingsStore, TenancyStore};
 pub use user_ids::UserIdStore;
@@ -79,6 +81,7 @@ pub trait Store:
     + InboxStore
     + UserIdStore
     + NumberStore
+    + FaultStore
     + Send
     + Sync
     + 'static

@@ -11,6 +11,7 @@
 
 mod billing;
 mod customer;
+mod faults;
 mod graph;
 mod limits;
 mod numbers;
@@ -31,6 +32,7 @@ pub fn document() -> Value {
     let mut paths = Map::new();
     paths.extend(obj(operations_paths()));
     paths.extend(obj(sandbox_paths()));
+    paths.extend(obj(faults::paths()));
     paths.extend(obj(customer::paths()));
     paths.extend(obj(graph::paths()));
     paths.extend(obj(templates::paths()));

@@ -78,7 +78,11 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(ops::routes())
-        .merge(graph::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::graph)))
+        .merge(
+            graph::routes()
+                .route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::graph))
+                .route_layer(axum::middleware::from_fn_with_state(state.clone(), sandbox::faults::inject)),
+        )
         .merge(customer::routes())
         .merge(links::routes())
         .merge(admin::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::admin)))

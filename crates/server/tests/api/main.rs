@@ -9,6 +9,7 @@ mod at_rest;
 mod compatibility;
 mod connections;
 mod errors;
+mod faults;
 mod graph;
 mod input_checks;
 mod limits;

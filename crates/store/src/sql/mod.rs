@@ -21,6 +21,7 @@ pub(crate) mod messages;
 pub(crate) mod numbers;
 pub(crate) mod privacy;
 pub(crate) mod quality;
+pub(crate) mod sandbox;
 pub(crate) mod secrets;
 pub(crate) mod templates;
 pub(crate) mod tenancy;
@@ -107,6 +108,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("inbox", inbox::STATEMENTS),
         ("at_rest", at_rest::STATEMENTS),
         ("user_ids", user_ids::STATEMENTS),
+        ("sandbox", sandbox::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))

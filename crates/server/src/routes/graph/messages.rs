@@ -3,6 +3,7 @@
 //! templates only.
 
 use axum::extract::{Path, State};
+use axum::Extension;
 use axum::Json;
 use risala_core::model::{ObjectKind, Permission, PhoneNumber};
 use risala_core::ApiError;
@@ -11,16 +12,20 @@ use serde_json::Value;
 use super::resolve;
 use crate::error::GraphResult;
 use crate::extract::{Caller, GraphBody};
+use crate::routes::sandbox::faults::InjectedStatus;
 use crate::state::AppState;
 
 pub async fn send(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    injected: Option<Extension<InjectedStatus>>,
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
     let phone = sender(&state, &caller, &id).await?;
-    let outcome = state.messaging.send(&phone, &body).await?;
+    // A sandbox fault rule's `status_error`: accepted, then a failed status.
+    let failure = injected.map(|Extension(InjectedStatus(e))| e);
+    let outcome = state.messaging.send_failing(&phone, &body, failure).await?;
     Ok(Json(outcome.to_json()))
 }
 

@@ -2,11 +2,14 @@
 //! reads (moving it forward makes a customer service window expire without waiting a day), and
 //! access tokens expired on demand.
 //! Reading the clock is open; moving it (for every tenant of the sandbox) takes the admin
-//! token or a business's token with `whatsapp_business_management`.
+//! token or a business's token with `whatsapp_business_management`, as do the error-injection
+//! rules ([`faults`]).
+
+pub mod faults;
 
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use risala_core::clock::{iso_time, parse_duration_ms};
 use risala_core::model::Permission;
@@ -24,6 +27,8 @@ pub fn routes() -> Router<AppState> {
         .route("/sandbox/v1/clock", get(clock))
         .route("/sandbox/v1/clock/advance", post(advance))
         .route("/sandbox/v1/tokens/{id}/expire", post(expire_token))
+        .route("/sandbox/v1/faults", get(faults::list).post(faults::create).delete(faults::clear))
+        .route("/sandbox/v1/faults/{id}", delete(faults::delete))
 }
 
 fn sandbox_only(state: &AppState) -> GraphResult<()> {

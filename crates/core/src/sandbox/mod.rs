@@ -2,6 +2,8 @@
 //! forward makes a customer service window expire without waiting a day; the offset is kept in
 //! the store so a restart keeps the sandbox's time.
 
+pub mod faults;
+
 use std::sync::Arc;
 
 use crate::clock::{Clock, Millis, OffsetClock};
