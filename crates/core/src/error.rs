@@ -83,6 +83,9 @@ error_codes! {
     RequiredParameterMissing => row(400, 131008, None, "Required parameter is missing");
     /// 131009: a parameter value is not valid.
     ParameterValueInvalid => row(400, 131009, None, "Parameter value is not valid");
+    /// 131009/2494102: a media handle that is not one of the business's Resumable Upload API
+    /// handles (Meta's answer to a template `header_handle` it did not issue).
+    InvalidMediaHandle => row(400, 131009, Some(2494102), "Invalid media handle");
     /// 131021: sender and recipient are the same number.
     RecipientIsSender => row(400, 131021, None, "Recipient cannot be sender");
     /// 131026: message undeliverable.

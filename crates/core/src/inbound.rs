@@ -23,8 +23,9 @@ use crate::filename::check_filename;
 pub mod webhook;
 
 pub use webhook::{
-    business_scoped_user_id, envelope, envelope_at, messages_value, status_json, statuses_value, unsupported_message,
-    webhook_message, MediaInfo, StatusUpdate, WebhookError, ERROR_CODES_HREF,
+    business_scoped_user_id, envelope, envelope_at, messages_value, request_welcome_message, status_json,
+    statuses_value, unsupported_message, webhook_message, MediaInfo, StatusUpdate, WebhookError, ERROR_CODES_HREF,
+    REQUEST_WELCOME,
 };
 
 /// Longest text body a customer can send (the WhatsApp client's limit).

@@ -37,6 +37,7 @@ pub mod inbox;
 pub mod messaging;
 pub mod pricing;
 pub mod privacy;
+pub mod profile;
 pub mod quality;
 pub mod sandbox;
 pub mod templates;

@@ -12,6 +12,7 @@ use risala_core::messaging::{MessagingConfig, MessagingService};
 use risala_core::ports::{CodeSender, LinkSender};
 use risala_core::pricing::reports::ReportService;
 use risala_core::privacy::PrivacyService;
+use risala_core::profile::ProfileService;
 use risala_core::sandbox::SandboxService;
 use risala_core::store::Store;
 use risala_core::templates::TemplateService;
@@ -64,6 +65,8 @@ pub struct Inner {
     pub inbox: InboxService,
     /// Where media uploads and link fetches are received, and the cap on them in flight.
     pub intake: Arc<crate::spool::MediaIntake>,
+    /// Business profiles, conversational components, resumable uploads.
+    pub profile: ProfileService,
 }
 
 impl AppState {
@@ -130,6 +133,7 @@ impl AppState {
         let sandbox = SandboxService::new(store.clone(), clock.clone(), delivery.clone());
         let webhooks = WebhookService::new(store.clone(), clock.clone(), delivery.clone());
         let audit = AuditService::new(store.clone(), clock.clone());
+        let profile = ProfileService::new(store.clone(), clock.clone(), messaging.clone());
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -152,6 +156,7 @@ impl AppState {
                 accounts,
                 inbox,
                 intake,
+                profile,
             }),
         }
     }

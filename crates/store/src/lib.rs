@@ -14,6 +14,7 @@ pub mod messages;
 pub mod migrate;
 pub mod postgres;
 mod privacy;
+mod profile;
 pub mod quality;
 mod secrets;
 #[doc(hidden)]

@@ -8,6 +8,7 @@ mod cbp;
 mod inbox;
 mod messages;
 mod privacy;
+mod profile;
 mod quality;
 mod templates;
 mod tenancy;
@@ -21,6 +22,7 @@ pub use cbp::{CbpStore, WabaSettingsStore};
 pub use inbox::{ChatRow, InboxStore};
 pub use messages::{MediaCopy, MessageStore, NewMessage, StatusChange};
 pub use privacy::PrivacyStore;
+pub use profile::{PictureCopy, ProfileStore};
 pub use quality::{QualityStore, RatingChange, TierChange};
 pub use templates::{TemplateFilter, TemplateStore, TemplateUpdate};
 pub use tenancy::{SettingsStore, TenancyStore};
@@ -71,6 +73,7 @@ pub trait Store:
     + CbpStore
     + WabaSettingsStore
     + PrivacyStore
+    + ProfileStore
     + AccountStore
     + InboxStore
     + Send

@@ -4,6 +4,7 @@
 //! ([`listing`]).
 
 pub mod events;
+mod handles;
 pub mod lifecycle;
 pub mod listing;
 pub mod render;

@@ -19,6 +19,7 @@ pub(crate) mod engine;
 pub(crate) mod inbox;
 pub(crate) mod messages;
 pub(crate) mod privacy;
+pub(crate) mod profile;
 pub(crate) mod quality;
 pub(crate) mod secrets;
 pub(crate) mod templates;
@@ -94,6 +95,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("tenancy", tenancy::STATEMENTS),
         ("messages", messages::STATEMENTS),
         ("privacy", privacy::STATEMENTS),
+        ("profile", profile::STATEMENTS),
         ("webhooks", webhooks::STATEMENTS),
         ("templates", templates::STATEMENTS),
         ("billing", billing::STATEMENTS),

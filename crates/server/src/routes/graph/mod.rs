@@ -6,9 +6,11 @@ pub mod media;
 pub mod messages;
 pub mod objects;
 pub mod phone_numbers;
+pub mod profile;
 pub mod repr;
 pub mod subscriptions;
 pub mod templates;
+pub mod uploads;
 
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Request, State};
 use axum::http::Method;
@@ -25,7 +27,7 @@ use crate::state::AppState;
 /// Graph paths (matched after the version prefix is stripped).
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/{id}", get(objects::get_object).delete(objects::delete_object).post(templates::post_object))
+        .route("/{id}", get(objects::get_object).delete(objects::delete_object).post(objects::post_object))
         .route("/{id}/phone_numbers", get(phone_numbers::list))
         .route("/{id}/conversations", get(conversations::list))
         .route("/{id}/message_templates", get(templates::list).post(templates::create).delete(templates::delete))
@@ -42,6 +44,10 @@ pub fn routes() -> Router<AppState> {
                 .post(subscriptions::post_subscribed_apps)
                 .delete(subscriptions::delete_subscribed_apps),
         )
+        .route("/{id}/whatsapp_business_profile", get(profile::get).post(profile::update))
+        .route("/{id}/conversational_automation", post(profile::update_automation))
+        .route("/{id}/uploads", post(uploads::start))
+        .route("/profile-picture/{phone_number_id}/{media_id}", get(profile::picture))
         .route("/{id}/messages", post(messages::send))
         .route("/{id}/block_users", get(block_users::list).post(block_users::block).delete(block_users::unblock))
         .route("/{id}/media", post(media::upload).layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 1024 * 1024)))
