@@ -185,7 +185,7 @@ impl ProfileStore for SqlStore {
 
     async fn add_upload_part(&self, part: &UploadPart) -> StoreResult<bool> {
         let end = part.file_offset + part.size;
-        let mut plan = Plan::one(ADVANCE_UPLOAD, params![&part.session_id, part.file_offset, end]);
+        let mut plan = Plan::one(ADVANCE_UPLOAD, params![end, &part.session_id, part.file_offset]);
         plan.push(INSERT_UPLOAD_PART, params![&part.session_id, part.file_offset, part.size, &part.media_id, end]);
         let out = self.db.write(plan).await?;
         Ok(out.first().map(|o| o.affected).unwrap_or(0) == 1)
@@ -193,7 +193,7 @@ impl ProfileStore for SqlStore {
 
     async fn complete_upload(&self, session_id: &str, media_id: &str, handle: &str) -> StoreResult<()> {
         let parts = self.upload_parts(session_id).await?;
-        let mut plan = Plan::one(COMPLETE_UPLOAD, params![session_id, media_id, handle]);
+        let mut plan = Plan::one(COMPLETE_UPLOAD, params![media_id, handle, session_id]);
         plan.push(DELETE_UPLOAD_PARTS, params![session_id]);
         for p in &parts {
             delete_media(&mut plan, &p.media_id);

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod at_rest;
+mod business_profile;
 mod connections;
 mod errors;
 mod graph;
@@ -26,5 +27,6 @@ mod sign_in;
 mod support;
 mod templates;
 mod tenancy;
+mod uploads;
 mod web;
 mod webhooks;

@@ -17,10 +17,10 @@ super::statements! {
     both UPLOAD_SESSION = concat!("SELECT ", upload_cols!(), " FROM upload_sessions WHERE id = $1");
     both UPLOAD_BY_HANDLE = concat!("SELECT ", upload_cols!(), " FROM upload_sessions WHERE handle = $1");
     both UPLOAD_PARTS = "SELECT session_id, file_offset, size, media_id FROM upload_parts WHERE session_id = $1 ORDER BY file_offset";
-    /// Moves the offset only from where the part starts (`$2`) and only before the file is whole.
-    both ADVANCE_UPLOAD = "UPDATE upload_sessions SET file_offset = $3 WHERE id = $1 AND file_offset = $2 AND media_id IS NULL";
+    /// Moves the offset to `$1` only from where the part starts (`$3`) and only before the file is whole.
+    both ADVANCE_UPLOAD = "UPDATE upload_sessions SET file_offset = $1 WHERE id = $2 AND file_offset = $3 AND media_id IS NULL";
     /// Recorded only when [`ADVANCE_UPLOAD`] moved the offset to the part's end (`$5`).
     both INSERT_UPLOAD_PART = "INSERT INTO upload_parts (session_id, file_offset, size, media_id) SELECT CAST($1 AS TEXT), CAST($2 AS BIGINT), CAST($3 AS BIGINT), CAST($4 AS TEXT) WHERE EXISTS (SELECT 1 FROM upload_sessions WHERE id = $1 AND file_offset = $5) ON CONFLICT (session_id, file_offset) DO NOTHING";
-    both COMPLETE_UPLOAD = "UPDATE upload_sessions SET media_id = $2, handle = $3 WHERE id = $1";
+    both COMPLETE_UPLOAD = "UPDATE upload_sessions SET media_id = $1, handle = $2 WHERE id = $3";
     both DELETE_UPLOAD_PARTS = "DELETE FROM upload_parts WHERE session_id = $1";
 }

@@ -19,7 +19,7 @@ use risala_core::ApiError;
 use serde_json::{json, Map, Value};
 
 use super::subscriptions::app_of;
-use crate::error::{GraphError, GraphResult};
+use crate::error::GraphResult;
 use crate::extract::{Caller, GraphBody};
 use crate::state::AppState;
 
@@ -81,8 +81,14 @@ pub async fn status(state: &AppState, caller: &Caller, wire_id: &str) -> GraphRe
 }
 
 /// `POST /upload:<id>`: the body is the file's bytes from `file_offset` on, read as they
-/// arrive (never more than the declared length).
+/// arrive (never more than the declared length). Handled in a task of its own from the start:
+/// when the client goes away mid-body the connection drops this handler, but the task still
+/// stores what arrived.
 pub async fn receive(state: AppState, wire_id: String, req: Request) -> GraphResult<Json<Value>> {
+    tokio::spawn(receive_task(state, wire_id, req)).await.map_err(|e| ApiError::internal().with_cause(e))?
+}
+
+async fn receive_task(state: AppState, wire_id: String, req: Request) -> GraphResult<Json<Value>> {
     let (mut parts, body) = req.into_parts();
     let caller = Caller::from_request_parts(&mut parts, &state).await?;
     let s = session(&state, &caller, &wire_id).await?;
@@ -96,6 +102,29 @@ pub async fn receive(state: AppState, wire_id: String, req: Request) -> GraphRes
         .filter(|o| *o >= 0)
         .ok_or_else(|| ApiError::invalid("The header file_offset must be a non-negative integer"))?;
     risala_core::profile::check_upload_offset(&s, offset)?;
+    let (s, cut_off) = receive_bytes(&state, &s, offset, body).await?;
+    if let Some(e) = cut_off {
+        // The client is most likely gone; what arrived is kept and GET tells where to resume.
+        return Err(ApiError::invalid(format!(
+            "The upload was cut off ({e}); {} bytes are held: resume from file_offset {}",
+            s.file_offset, s.file_offset
+        ))
+        .into());
+    }
+    Ok(Json(match &s.handle {
+        Some(h) => json!({"h": h}),
+        None => progress(&s),
+    }))
+}
+
+/// Read the bytes from `offset` into a temporary file (at most what the file still lacks) and
+/// store them; a body that breaks off is stored up to where it broke, with the reason.
+async fn receive_bytes(
+    state: &AppState,
+    s: &UploadSession,
+    offset: i64,
+    body: axum::body::Body,
+) -> GraphResult<(UploadSession, Option<axum::Error>)> {
     let room = u64::try_from(s.file_length - offset).map_err(|_| ApiError::internal())?;
     let permit = state.intake.admit().await?;
     let mut spool = state.intake.spool(permit).await?;
@@ -120,16 +149,5 @@ pub async fn receive(state: AppState, wire_id: String, req: Request) -> GraphRes
         }
     }
     let mut received = spool.finish("application/octet-stream".into()).await?;
-    let s = state.profile.append_upload(&s, offset, &mut received).await?;
-    if let Some(e) = cut_off {
-        // The client is most likely gone; what arrived is kept and GET tells where to resume.
-        return Err(GraphError(ApiError::invalid(format!(
-            "The upload was cut off ({e}); {} bytes are held: resume from file_offset {}",
-            s.file_offset, s.file_offset
-        ))));
-    }
-    Ok(Json(match &s.handle {
-        Some(h) => json!({"h": h}),
-        None => progress(&s),
-    }))
+    Ok((state.profile.append_upload(s, offset, &mut received).await?, cut_off))
 }
