@@ -13,6 +13,7 @@ mod billing;
 mod customer;
 mod graph;
 mod limits;
+mod profile;
 mod templates;
 mod webhooks;
 
@@ -35,6 +36,7 @@ pub fn document() -> Value {
     paths.extend(obj(webhooks::paths()));
     paths.extend(obj(billing::paths()));
     paths.extend(obj(limits::paths()));
+    paths.extend(obj(profile::paths()));
     let mut schemas = obj(common_schemas());
     schemas.extend(obj(customer::schemas()));
     schemas.extend(obj(graph::schemas()));
