@@ -68,7 +68,7 @@ impl MessagingService {
         let element = inbound::webhook_message(&msg, wa_id, &id, now, &phone.number, media_info.as_ref());
         let kind = msg.kind.as_str();
         let message =
-            self.record_inbound(&phone, &customer, (&id, now), kind, element, msg.context_id, media_copy).await?;
+            self.record_inbound(&phone, &customer, (&id, now), (kind, element), msg.context_id, media_copy).await?;
         if crate::model::is_entry_point(&message.content) {
             self.entry_points.remove(&(phone.id.clone(), wa_id.to_string()));
         }
@@ -82,8 +82,7 @@ impl MessagingService {
         phone: &PhoneNumber,
         customer: &Customer,
         (id, now): (&str, Millis),
-        kind: &str,
-        element: Value,
+        (kind, element): (&str, Value),
         context_id: Option<String>,
         media_copy: Option<MediaCopy>,
     ) -> Result<Message, ApiError> {
@@ -139,7 +138,7 @@ impl MessagingService {
         let (id, now) = (new_wamid(), self.now());
         let element = inbound::request_welcome_message(wa_id, &id, now);
         let kind = inbound::REQUEST_WELCOME;
-        Ok(Some(self.record_inbound(&phone, &customer, (&id, now), kind, element, None, None).await?))
+        Ok(Some(self.record_inbound(&phone, &customer, (&id, now), (kind, element), None, None).await?))
     }
 
     /// A customer stops (`stop = true`) or resumes marketing messages from the business behind
