@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import re
 import sys
 import tempfile
 
@@ -18,6 +19,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from common import (  # noqa: E402
     APP_ID,
     APP_SECRET,
+    BUSINESS_NUMBER,
     MEDIA,
     PHONE_ID,
     TOKEN,
@@ -399,6 +401,54 @@ with check(C, "delete_template"):
     assert wa.delete_template(tname).success
     left = graph.get(f"/v23.0/{WABA_ID}/message_templates", params={"name": tname}).json()["data"]
     assert not [t for t in left if t["name"] == tname and t["status"] != "PENDING_DELETION"], left
+
+# ---------------------------------------------------------------- business profile, uploads, conversational components
+from pywa.types.others import Command, ConversationalAutomation, Industry  # noqa: E402
+
+picture = MEDIA["image.png"][0]
+with check(C, "update_business_profile (profile picture through the Resumable Upload API)"):
+    assert wa.update_business_profile(
+        about="Risala conformance",
+        address="1 Test Street",
+        description="A business that tests",
+        email="hello@example.com",
+        websites=["https://example.com"],
+        industry=Industry.RETAIL,
+        profile_picture=picture,
+    )
+
+with check(C, "get_business_profile"):
+    p = wa.get_business_profile()
+    assert (p.about, p.email, p.industry, p.websites) == (
+        "Risala conformance",
+        "hello@example.com",
+        Industry.RETAIL,
+        ("https://example.com",),
+    ), p
+    assert httpx.get(p.profile_picture_url, timeout=20).content == picture, p.profile_picture_url
+
+with check(C, "update_conversational_automation (ice breakers, commands)"):
+    assert wa.update_conversational_automation(
+        ice_breakers=["Plan a trip", "Track my order"],
+        commands=[Command(name="help", description="Get help")],
+    )
+
+with check(C, "get_business_phone_number fields=conversational_automation"):
+    raw = wa.api.get_business_phone_number(PHONE_ID, fields=("conversational_automation",))
+    ca = ConversationalAutomation.from_dict(raw["conversational_automation"])
+    assert ca.ice_breakers == ("Plan a trip", "Track my order"), ca
+    assert [(c.name, c.description) for c in ca.commands or ()] == [("help", "Get help")], ca
+
+with check(C, "receive request_welcome (a customer opens the chat the first time)"):
+    r = graph.post(f"/v23.0/{PHONE_ID}/conversational_automation", json={"enable_welcome_message": True})
+    assert r.status_code == 200, r.text
+    bob = Customer("15550007777", "Bob")
+    r = bob.http.post(f"/customer/v1/chats/{re.sub(r'[^0-9]', '', BUSINESS_NUMBER)}/open", json={})
+    assert r.status_code == 200 and r.json()["request_welcome"] is True, r.text
+    m = wait_for(
+        lambda: msg_where(lambda m: m.type == types.MessageType.REQUEST_WELCOME and m.from_user.wa_id == bob.wa_id),
+        what="request_welcome",
+    )
 
 with check(C, "every webhook signature accepted (validate_updates=True)"):
     assert not rejected, rejected

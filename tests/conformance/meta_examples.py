@@ -16,7 +16,9 @@ import re
 import jsonschema
 import yaml
 
-from common import MEDIA, PHONE_ID, WABA_ID, Customer, check, graph, record
+import base64
+
+from common import APP_ID, MEDIA, PHONE_ID, TOKEN, WABA_ID, Customer, check, graph, record
 
 M = "Meta OpenAPI examples"
 SPEC_PATH = os.environ["RISALA_SPEC"]
@@ -40,7 +42,9 @@ BODY3 = {
     "text": "Your order {{1}} costs {{2}} and arrives on {{3}} at the latest.",
     "example": {"body_text": [["A-1", "$10", "Monday"]]},
 }
-IMAGE_HEADER = {"type": "HEADER", "format": "IMAGE", "example": {"header_handle": ["4::aW1hZ2UvcG5n:conformance"]}}
+# Header samples are handles of the Resumable Upload API: `run` uploads the sample first and puts
+# its handle here, as a user does (this server refuses handles it did not issue, as Meta does).
+IMAGE_HEADER = {"type": "HEADER", "format": "IMAGE", "example": {"header_handle": ["<uploaded by run>"]}}
 FIXTURES = {
     "conf_text": [BODY3],
     "conf_media": [IMAGE_HEADER, BODY3],
@@ -96,9 +100,33 @@ def _response_schema(path: str, method: str) -> dict:
     return spec["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]
 
 
+def upload_handle(fname: str) -> str:
+    """A header sample's handle, the way a user gets one: a Resumable Upload API session, then the
+    bytes (`Authorization: OAuth`, as Meta's guide shows)."""
+    data, mime = MEDIA[fname]
+    r = graph.post(f"/v23.0/{APP_ID}/uploads", params={"file_name": fname, "file_length": len(data), "file_type": mime})
+    r.raise_for_status()
+    r = graph.post(
+        f"/v23.0/{r.json()['id']}",
+        content=data,
+        headers={"Authorization": f"OAuth {TOKEN}", "file_offset": "0"},
+    )
+    r.raise_for_status()
+    return r.json()["h"]
+
+
+def _handle_type(handle: str) -> str:
+    """The MIME type a Meta handle names (`4::<base64 type>:…`), or ''."""
+    try:
+        return base64.b64decode(handle.split(":")[2] + "==").decode()
+    except (IndexError, ValueError):
+        return ""
+
+
 class Subst:
-    def __init__(self, to: str, media_ids: dict, files_base: str, inbound: str):
+    def __init__(self, to: str, media_ids: dict, files_base: str, inbound: str, handles: dict | None = None):
         self.to, self.media_ids, self.files_base, self.inbound = to, media_ids, files_base, inbound
+        self.handles = handles or {}
 
     def __call__(self, v, kind=None, key=None):
         if isinstance(v, dict):
@@ -111,6 +139,9 @@ class Subst:
             return [self(x, kind, key) for x in v]
         if not isinstance(v, str):
             return v
+        if key == "header_handle" and self.handles:
+            t = _handle_type(v)
+            return self.handles["document" if "pdf" in t else "video" if t.startswith("video") else "image"]
         if key == "link" and kind in MEDIA_FILES:
             return f"{self.files_base}/{MEDIA_FILES[kind]}"
         if key == "link":
@@ -160,6 +191,8 @@ def run(alice: Customer, files, inbound: str, receiver) -> None:
         r.raise_for_status()
         media_ids[kind] = r.json()["id"]
     media_ids["media"] = media_ids["image"]
+    handles = {kind: upload_handle(MEDIA_FILES[kind]) for kind in ("image", "video", "document")}
+    IMAGE_HEADER["example"]["header_handle"] = [handles["image"]]
     for tname, comps in FIXTURES.items():
         r = graph.post(
             f"/v23.0/{WABA_ID}/message_templates",
@@ -168,7 +201,7 @@ def run(alice: Customer, files, inbound: str, receiver) -> None:
         if r.status_code != 200 or r.json().get("status") != "APPROVED":
             record(M, f"fixture template {tname}", False, f"{r.status_code} {r.text[:300]}")
 
-    sub = Subst(alice.wa_id, media_ids, files.base, inbound)
+    sub = Subst(alice.wa_id, media_ids, files.base, inbound, handles)
 
     for name, body in sorted(_examples(MSG_PATH).items()):
         with check(M, f"messages: {name}"):

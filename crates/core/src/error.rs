@@ -93,6 +93,9 @@ error_codes! {
     ParameterValueInvalid => row(400, 131009, None, "Parameter value is not valid");
     /// 131016: the service is unavailable.
     MessagingUnavailable => ErrorRow { transient: true, ..row(500, 131016, None, "Service unavailable") };
+    /// 131009/2494102: a media handle that is not one of the business's Resumable Upload API
+    /// handles (Meta's answer to a template `header_handle` it did not issue).
+    InvalidMediaHandle => row(400, 131009, Some(2494102), "Invalid media handle");
     /// 131021: sender and recipient are the same number.
     RecipientIsSender => row(400, 131021, None, "Recipient cannot be sender");
     /// 131026: message undeliverable.

@@ -40,6 +40,7 @@ pub mod messaging;
 pub mod numbers;
 pub mod pricing;
 pub mod privacy;
+pub mod profile;
 pub mod quality;
 pub mod sandbox;
 pub mod templates;

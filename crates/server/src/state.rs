@@ -13,6 +13,7 @@ use risala_core::numbers::NumberService;
 use risala_core::ports::{CodeSender, LinkSender};
 use risala_core::pricing::reports::ReportService;
 use risala_core::privacy::PrivacyService;
+use risala_core::profile::ProfileService;
 use risala_core::sandbox::faults::FaultService;
 use risala_core::sandbox::SandboxService;
 use risala_core::store::Store;
@@ -72,6 +73,8 @@ pub struct Inner {
     pub intake: Arc<crate::spool::MediaIntake>,
     /// Numbers' lifecycle (verification, registration, PIN, display name) and QR codes.
     pub numbers: NumberService,
+    /// Business profiles, conversational components, resumable uploads.
+    pub profile: ProfileService,
 }
 
 impl AppState {
@@ -145,6 +148,7 @@ impl AppState {
         let faults = FaultService::new(store.clone(), clock.clone());
         let webhooks = WebhookService::new(store.clone(), clock.clone(), delivery.clone());
         let audit = AuditService::new(store.clone(), clock.clone());
+        let profile = ProfileService::new(store.clone(), clock.clone(), messaging.clone());
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -170,6 +174,7 @@ impl AppState {
                 inbox,
                 intake,
                 numbers,
+                profile,
             }),
         }
     }

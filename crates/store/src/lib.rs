@@ -15,6 +15,7 @@ pub mod migrate;
 mod numbers;
 pub mod postgres;
 mod privacy;
+mod profile;
 pub mod quality;
 mod sandbox;
 mod secrets;

@@ -45,6 +45,15 @@ fn message_head(from_wa_id: &str, wamid: &str, timestamp_ms: Millis, kind: &str)
     m
 }
 
+/// The `messages[]` element of a `request_welcome`: a customer opened a chat with the number
+/// for the first time while its welcome message is on. Only `from`, `id`, `timestamp`, `type`.
+pub fn request_welcome_message(from_wa_id: &str, wamid: &str, timestamp_ms: Millis) -> Value {
+    Value::Object(message_head(from_wa_id, wamid, timestamp_ms, REQUEST_WELCOME))
+}
+
+/// The message type of [`request_welcome_message`].
+pub const REQUEST_WELCOME: &str = "request_welcome";
+
 /// One `messages[]` element: `from`, `id`, `timestamp` (string seconds), `type`, the type
 /// object, `context {from, id}` when replying (`from` = the business number's digits), and
 /// `referral` when present.

@@ -6,8 +6,9 @@ use serde_json::{json, Value};
 use super::*;
 
 impl MessagingService {
-    /// A customer sends a message to a business number.
-    pub async fn customer_send(&self, wa_id: &str, to: &str, body: &Value) -> Result<Message, ApiError> {
+    /// The business number `to` a customer addresses, and the customer, when the customer may
+    /// write to it (not blocked by it).
+    async fn chat_target(&self, wa_id: &str, to: &str) -> Result<(PhoneNumber, Customer), ApiError> {
         let to = WaId::parse(to, None).map_err(|e| ApiError::bad_value(format!("to: {e}")))?;
         let phone = self.phone_by_number(to.as_str()).await?.ok_or_else(|| {
             ApiError::new(ErrorCode::Undeliverable, format!("to: {to} is not a business number here"))
@@ -15,8 +16,14 @@ impl MessagingService {
         if !phone.registered {
             return Err(ApiError::new(ErrorCode::Undeliverable, format!("to: {to} is not registered on WhatsApp")));
         }
-        self.known_customer(wa_id).await?;
+        let customer = self.known_customer(wa_id).await?;
         self.quality.check_inbound(&phone, wa_id).await?;
+        Ok((phone, customer))
+    }
+
+    /// A customer sends a message to a business number.
+    pub async fn customer_send(&self, wa_id: &str, to: &str, body: &Value) -> Result<Message, ApiError> {
+        let (phone, customer) = self.chat_target(wa_id, to).await?;
         let msg: InboundMessage = inbound::parse_customer_message(body)?;
         // With the cart turned off WhatsApp shows no cart: there is no order to send.
         if msg.kind == inbound::InboundKind::Order && !self.commerce_settings(&phone.id).await?.is_cart_enabled {
@@ -68,20 +75,42 @@ impl MessagingService {
                 expires_at: now + self.config.media_retention_ms,
             });
         }
+        let element = inbound::webhook_message(&msg, wa_id, &id, now, &phone.number, media_info.as_ref());
+        let kind = msg.kind.as_str();
+        let message =
+            self.record_inbound(&phone, &customer, (&id, now), (kind, element), msg.context_id, media_copy).await?;
+        if crate::model::is_entry_point(&message.content) {
+            self.entry_points.remove(&(phone.id.clone(), wa_id.to_string()));
+        }
+        Ok(message)
+    }
+
+    /// Store an inbound message of `customer` to `phone` and queue its `messages` webhook, in
+    /// one commit; the customer service window opens.
+    async fn record_inbound(
+        &self,
+        phone: &PhoneNumber,
+        customer: &Customer,
+        (id, now): (&str, Millis),
+        (kind, element): (&str, Value),
+        context_id: Option<String>,
+        media_copy: Option<MediaCopy>,
+    ) -> Result<Message, ApiError> {
+        let wa_id = customer.wa_id.as_str();
         let contact = self.webhook_contact(&phone.business_id, wa_id).await?;
-        let mut element = inbound::webhook_message(&msg, wa_id, &id, now, &phone.number, media_info.as_ref());
+        let mut element = element;
         inbound::address_sender(&mut element, &contact);
         let value = inbound::messages_value(&phone.id, &phone.number, &contact, vec![element.clone()]);
         let message = Message {
-            id: id.clone(),
+            id: id.to_string(),
             seq: self.next_seq(),
             phone_number_id: phone.id.clone(),
             business_id: phone.business_id.clone(),
             wa_id: wa_id.to_string(),
             direction: Direction::Inbound,
-            kind: msg.kind.as_str().to_string(),
+            kind: kind.to_string(),
             content: element,
-            context_id: msg.context_id.clone(),
+            context_id,
             biz_opaque: None,
             status: MessageStatus::Received,
             error: None,
@@ -89,7 +118,7 @@ impl MessagingService {
             updated_at: now,
             expires_at: None,
         };
-        let outbox = [self.outbox(&phone, wa_id, "messages", value, now)];
+        let outbox = [self.outbox(phone, wa_id, "messages", value, now)];
         self.store
             .record_message(&NewMessage {
                 message: &message,
@@ -101,12 +130,28 @@ impl MessagingService {
             })
             .await?;
         self.windows.insert((phone.id.clone(), wa_id.to_string()), now);
-        if crate::model::is_entry_point(&message.content) {
-            self.entry_points.remove(&(phone.id.clone(), wa_id.to_string()));
-        }
         self.notifier.outbox_written();
         self.notifier.chat_changed(&message.business_id, &message.phone_number_id, wa_id);
         Ok(message)
+    }
+
+    /// A customer opens the chat with business number `to` (without writing). The first time
+    /// (no message either way yet) while the number's welcome message is on, the business
+    /// receives a `request_welcome` message, which opens the customer service window as any
+    /// inbound message does. Returns that message, or `None` when the open asked for nothing.
+    pub async fn customer_open(&self, wa_id: &str, to: &str) -> Result<Option<Message>, ApiError> {
+        let (phone, customer) = self.chat_target(wa_id, to).await?;
+        if self.store.conversation(&phone.id, wa_id).await?.is_some() {
+            return Ok(None);
+        }
+        let welcome = self.store.conversational_automation(&phone.id).await?.is_some_and(|a| a.enable_welcome_message);
+        if !welcome {
+            return Ok(None);
+        }
+        let (id, now) = (new_wamid(), self.now());
+        let element = inbound::request_welcome_message(wa_id, &id, now);
+        let kind = inbound::REQUEST_WELCOME;
+        Ok(Some(self.record_inbound(&phone, &customer, (&id, now), (kind, element), None, None).await?))
     }
 
     /// A customer stops (`stop = true`) or resumes marketing messages from the business behind

@@ -74,6 +74,19 @@ impl MessagingService {
         body: &mut dyn MediaBody,
     ) -> Result<Media, ApiError> {
         check_content("file", body)?;
+        self.store_file(business_id, phone_number_id, owner_wa_id, filename, body).await
+    }
+
+    /// Store a received file, chunk by chunk, without looking at its content: a part of a
+    /// resumable upload, whose type only the whole file shows.
+    pub(crate) async fn store_file(
+        &self,
+        business_id: &str,
+        phone_number_id: Option<&str>,
+        owner_wa_id: Option<&str>,
+        filename: Option<&str>,
+        body: &mut dyn MediaBody,
+    ) -> Result<Media, ApiError> {
         let now = self.now();
         let mut m = Media {
             id: crate::ids::new_object_id(),

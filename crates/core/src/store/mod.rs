@@ -9,6 +9,7 @@ mod inbox;
 mod messages;
 mod numbers;
 mod privacy;
+mod profile;
 mod quality;
 mod sandbox;
 mod templates;
@@ -25,6 +26,7 @@ pub use inbox::{Assigned, ChatCursor, ChatQuery, ChatRow, ChatState, InboxStore,
 pub use messages::{MediaCopy, MessageStore, NewMessage, StatusChange};
 pub use numbers::{NumberStore, NumberUpdate};
 pub use privacy::PrivacyStore;
+pub use profile::{PictureCopy, ProfileStore};
 pub use quality::{QualityStore, RatingChange, TierChange};
 pub use sandbox::{FaultStore, StoredFault};
 pub use templates::{TemplateFilter, TemplateStore, TemplateUpdate};
@@ -77,6 +79,7 @@ pub trait Store:
     + CbpStore
     + WabaSettingsStore
     + PrivacyStore
+    + ProfileStore
     + AccountStore
     + InboxStore
     + UserIdStore

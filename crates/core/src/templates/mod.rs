@@ -4,6 +4,7 @@
 //! ([`listing`]), and the built-in Template Library ([`library`]).
 
 pub mod events;
+mod handles;
 pub mod library;
 pub mod lifecycle;
 pub mod listing;

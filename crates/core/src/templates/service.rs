@@ -120,7 +120,7 @@ impl TemplateService {
         &self.config
     }
 
-    fn now(&self) -> Millis {
+    pub(super) fn now(&self) -> Millis {
         self.clock.now_ms()
     }
 
@@ -232,6 +232,7 @@ impl TemplateService {
             None => validate::parse_create(body)?,
         };
         let library_template_name = library.map(|lib| lib.library_template_name);
+        self.check_header_handles(&waba.business_id, &spec.components).await?;
         let now = self.now();
         let limit = self.store.waba_settings(&waba.id).await?.template_limit();
         if self.store.count_templates(&waba.id).await? >= limit {
@@ -312,6 +313,11 @@ impl TemplateService {
             ));
         }
         let content = category.is_some() || components.is_some();
+        if let Some(c) = components {
+            if let Some(t) = self.store.template(id).await? {
+                self.check_header_handles(&t.business_id, c).await?;
+            }
+        }
         let t = self
             .transition(id, |t, now| {
                 if let Some(n) = self.due_change(t, now) {

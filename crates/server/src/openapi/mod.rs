@@ -15,6 +15,7 @@ mod faults;
 mod graph;
 mod limits;
 mod numbers;
+mod profile;
 mod surfaces;
 mod templates;
 mod webhooks;
@@ -41,6 +42,7 @@ pub fn document() -> Value {
     paths.extend(obj(limits::paths()));
     paths.extend(obj(surfaces::paths()));
     paths.extend(obj(numbers::paths()));
+    paths.extend(obj(profile::paths()));
     let mut schemas = obj(common_schemas());
     schemas.extend(obj(customer::schemas()));
     schemas.extend(obj(graph::schemas()));

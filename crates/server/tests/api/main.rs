@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod at_rest;
+mod business_profile;
 mod compatibility;
 mod connections;
 mod errors;
@@ -32,6 +33,7 @@ mod support;
 mod surfaces;
 mod templates;
 mod tenancy;
+mod uploads;
 mod user_ids;
 mod web;
 mod webhooks;

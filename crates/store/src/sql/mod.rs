@@ -20,6 +20,7 @@ pub(crate) mod inbox;
 pub(crate) mod messages;
 pub(crate) mod numbers;
 pub(crate) mod privacy;
+pub(crate) mod profile;
 pub(crate) mod quality;
 pub(crate) mod sandbox;
 pub(crate) mod secrets;
@@ -98,6 +99,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("messages", messages::STATEMENTS),
         ("numbers", numbers::STATEMENTS),
         ("privacy", privacy::STATEMENTS),
+        ("profile", profile::STATEMENTS),
         ("webhooks", webhooks::STATEMENTS),
         ("templates", templates::STATEMENTS),
         ("billing", billing::STATEMENTS),

@@ -8,6 +8,7 @@ pub mod controls;
 pub mod media;
 pub mod messages;
 pub mod preferences;
+pub mod profile;
 pub mod session;
 pub mod stream;
 
@@ -36,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .route("/customer/v1/chats/{number}/unblock", post(controls::unblock))
         .route("/customer/v1/chats/{number}/report", post(controls::report))
         .route("/customer/v1/chats/{number}/marketing", post(preferences::marketing))
+        .route("/customer/v1/chats/{number}/profile", get(profile::profile))
+        .route("/customer/v1/chats/{number}/open", post(profile::open))
         .route("/customer/v1/messages", post(messages::send))
         .route("/customer/v1/messages/{id}/status", post(messages::ack))
         .route(

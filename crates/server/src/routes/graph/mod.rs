@@ -9,10 +9,12 @@ pub mod messages;
 pub mod numbers;
 pub mod objects;
 pub mod phone_numbers;
+pub mod profile;
 pub mod qr_codes;
 pub mod repr;
 pub mod subscriptions;
 pub mod templates;
+pub mod uploads;
 
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Request, State};
 use axum::http::Method;
@@ -29,7 +31,7 @@ use crate::state::AppState;
 /// Graph paths (matched after the version prefix is stripped).
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/{id}", get(objects::get_object).delete(objects::delete_object).post(templates::post_object))
+        .route("/{id}", get(objects::get_object).delete(objects::delete_object).post(objects::post_object))
         .route("/message_template_library", get(library::list))
         .route("/{id}/phone_numbers", get(phone_numbers::list).post(numbers::add))
         .route("/{id}/request_code", post(numbers::request_code))
@@ -53,6 +55,10 @@ pub fn routes() -> Router<AppState> {
                 .post(subscriptions::post_subscribed_apps)
                 .delete(subscriptions::delete_subscribed_apps),
         )
+        .route("/{id}/whatsapp_business_profile", get(profile::get).post(profile::update))
+        .route("/{id}/conversational_automation", post(profile::update_automation))
+        .route("/{id}/uploads", post(uploads::start))
+        .route("/profile-picture/{phone_number_id}/{media_id}", get(profile::picture))
         .route("/{id}/messages", post(messages::send))
         .route("/{id}/marketing_messages", post(messages::send_marketing))
         .route("/{id}/whatsapp_commerce_settings", get(commerce::get).post(commerce::update))

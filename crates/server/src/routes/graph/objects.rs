@@ -1,15 +1,15 @@
 //! `GET /{id}`: a WABA, phone number, business or app, with `fields=`.
 
-use axum::extract::{Path, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::HeaderMap;
 use axum::Json;
 use risala_core::graph::{parse_fields, project};
-use risala_core::model::{ObjectKind, Permission};
+use risala_core::model::{ObjectKind, Permission, UPLOAD_PREFIX};
 use serde_json::Value;
 
 use super::{repr, resolve};
 use crate::error::GraphResult;
-use crate::extract::{Caller, GraphQuery};
+use crate::extract::{Caller, GraphBody, GraphQuery};
 use crate::state::AppState;
 
 pub async fn get_object(
@@ -19,6 +19,9 @@ pub async fn get_object(
     q: GraphQuery,
     headers: HeaderMap,
 ) -> GraphResult<Json<Value>> {
+    if id.starts_with(UPLOAD_PREFIX) {
+        return Ok(Json(super::uploads::status(&state, &caller, &id).await?));
+    }
     let fields = q.get("fields").map(parse_fields).transpose()?;
     let obj = resolve(&state, &caller, &id, &[]).await?;
     let scope = Some(caller.0.business_id.as_str());
@@ -31,6 +34,10 @@ pub async fn get_object(
             let mut all = repr::phone_number(&p);
             if fields.as_deref().is_some_and(|f| f.iter().any(|f| f.name == "webhook_configuration")) {
                 all.insert("webhook_configuration".into(), webhook_configuration(&state, &p).await?);
+            }
+            if fields.as_deref().is_some_and(|f| f.iter().any(|f| f.name == "conversational_automation")) {
+                let a = state.profile.conversational_automation(&p.id).await?;
+                all.insert("conversational_automation".into(), super::profile::automation_json(&a));
             }
             project(&all, fields.as_deref(), repr::PHONE_DEFAULT, "WhatsAppBusinessPhoneNumber")?
         }
@@ -63,6 +70,22 @@ pub async fn get_object(
         ObjectKind::Template => super::templates::get(&state, &caller, &id, fields.as_deref()).await?,
     };
     Ok(Json(v))
+}
+
+/// `POST /{id}`: the bytes of a resumable upload (`upload:<id>`), streamed; otherwise a
+/// template edit or number settings, from a Graph body.
+pub async fn post_object(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: Request,
+) -> GraphResult<Json<Value>> {
+    if id.starts_with(UPLOAD_PREFIX) {
+        return super::uploads::receive(state, id, req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let caller = Caller::from_request_parts(&mut parts, &state).await?;
+    let body = GraphBody::from_request(Request::from_parts(parts, body), &state).await?;
+    super::templates::post_object(State(state), caller, Path(id), body).await
 }
 
 /// `webhook_configuration` of a number, as Meta reports it: the callback at each level that

@@ -72,7 +72,7 @@ fn object_param(body: &Map<String, Value>, q: &GraphQuery) -> GraphResult<()> {
     Ok(())
 }
 
-async fn app_of(state: &AppState, caller: &Caller, id: &str) -> GraphResult<App> {
+pub(super) async fn app_of(state: &AppState, caller: &Caller, id: &str) -> GraphResult<App> {
     let obj = resolve(state, caller, id, &[ObjectKind::App]).await?;
     caller.require(Permission::Management)?;
     Ok(state.tenancy.app(&obj.id, Some(&caller.0.business_id)).await?)

@@ -7,11 +7,13 @@ use risala_testkit::{assert_graph_error, engine_test, Database, Engine, TestApp}
 use serde_json::{json, Value};
 
 use super::{body, create, create_ok, path, simple, status_events};
+use crate::uploads::{jpeg, pdf, png, upload_handle};
 
 async fn every_category_and_header(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
-    let handle = json!({"header_handle": ["4::aW1hZ2UvanBn:ARZ"]});
+    // Header samples are handles of files uploaded with the Resumable Upload API.
+    let handle = json!({"header_handle": [upload_handle(&app, "image/png", png(64)).await]});
     let order = body("Hello {{1}}, your order {{2}} has shipped and is on its way.", json!(["Ann", "A-1"]));
     let cases = vec![
         simple(
@@ -261,6 +263,7 @@ engine_test!(each_creation_rule_gives_code_and_details, super::creation_rules);
 async fn button_kinds(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
+    let gif_sample = upload_handle(&app, "image/png", png(64)).await;
     let body = json!({"type": "BODY", "text": "Hello {{1}}, take a look at our new catalog this week.", "example": {"body_text": [["Ann"]]}});
     let marketing = |name: &str, extra: Value| json!({"name": name, "language": "en_US", "category": "MARKETING", "components": [body.clone(), extra]});
     let buttons = |b: Value| json!({"type": "BUTTONS", "buttons": b});
@@ -274,7 +277,7 @@ async fn button_kinds(engine: Engine) {
         marketing("with_spm", buttons(json!([{"type": "SPM", "text": "View"}]))),
         marketing("with_call", buttons(json!([{"type": "VOICE_CALL", "text": "Call us"}]))),
         json!({"name": "with_gif", "language": "en_US", "category": "MARKETING", "components": [
-            {"type": "HEADER", "format": "GIF", "example": {"header_handle": ["4::aGFuZGxl"]}}, body.clone()]}),
+            {"type": "HEADER", "format": "GIF", "example": {"header_handle": [gif_sample]}}, body.clone()]}),
         auth(
             "zero_tap",
             json!({"type": "OTP", "otp_type": "ZERO_TAP", "package_name": "com.example.app", "signature_hash": "K8a/AINcGX7",
@@ -370,6 +373,10 @@ engine_test!(creations_per_hour_are_limited, super::limits);
 async fn spec_examples(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
+    // Meta's examples carry handles Meta issued; a user uploads the sample here first and uses
+    // the handle this server issued (Meta's own strings are refused: see `uploads`).
+    let pdf_sample = upload_handle(&app, "application/pdf", pdf(64)).await;
+    let jpg_sample = upload_handle(&app, "image/jpeg", jpeg(64)).await;
     let flow = |name: &str, button: Value| {
         json!({"category": "MARKETING", "language": "en_US", "name": name, "components": [
             {"text": "Check out this new offer", "type": "body"}, {"buttons": [button], "type": "BUTTONS"}]})
@@ -402,13 +409,13 @@ async fn spec_examples(engine: Engine) {
             {"example": {"body_text": [["10OFF"]]}, "text": "Looks like you left some items in your cart! Use code {{1}} and you can get 10% off of all of them!", "type": "BODY"},
             {"buttons": [{"text": "View items", "type": "MPM"}], "type": "BUTTONS"}], "language": "en_US", "name": "abandoned_cart"}),
         json!({"category": "UTILITY", "components": [
-            {"example": {"header_handle": ["4::YXBwbGljYXRpb24vcGRm:ARZVv4zuogJMxmAdS3_6T4o_K4ll2806avA7rWpikisTzYPsXXUeKk0REjS-hIM1rYrizHD7rQXj951TKgUFblgd_BDWVROCwRkg9Vhjj-cHNQ:e:1681237341:634974688087057:100089620928913:ARa1ZDhwbLZM3EENeeg"]}, "format": "DOCUMENT", "type": "HEADER"},
+            {"example": {"header_handle": [pdf_sample]}, "format": "DOCUMENT", "type": "HEADER"},
             {"example": {"body_text": [["Mark", "860198-230332"]]}, "text": "Thank you for your order, {{1}}! Your order number is {{2}}. Tap the PDF linked above to view your receipt. If you have any questions, please use the buttons below to contact support. Thanks again!", "type": "BODY"},
             {"buttons": [{"phone_number": "16467043595", "text": "Call", "type": "PHONE_NUMBER"},
                          {"text": "Contact Support", "type": "URL", "url": "https://www.examplesite.com/support"}], "type": "BUTTONS"}],
             "language": "en_US", "name": "order_confirmation"}),
         json!({"category": "MARKETING", "components": [
-            {"example": {"header_handle": ["4::aW1hZ2UvanBn:ARYytyb0kLp5htbBB8vWlclG5M9gMBxiEyt4FNCvrueWBOmFmRAztEuNtPGUnEC22Etc_SAAVU0YJOk3B7A-JuR1241_nq7gfITFxXKdDGnfvw:e:1681000441:634974688087057:100089620928913:ARbB4l0IPRncfMF-1sE"]}, "format": "IMAGE", "type": "HEADER"},
+            {"example": {"header_handle": [jpg_sample]}, "format": "IMAGE", "type": "HEADER"},
             {"example": {"body_text": [["Mark", "Tuscan Getaway package", "800"]]}, "text": "Hi {{1}}! For a limited time only you can get our {{2}} for as low as {{3}}. Tap the Offer Details button for more information.", "type": "BODY"},
             {"text": "Offer valid until May 31, 2023", "type": "FOOTER"},
             {"buttons": [{"phone_number": "16467043595", "text": "Call", "type": "PHONE_NUMBER"},

@@ -7,6 +7,7 @@ use risala_testkit::{assert_graph_error, engine_test, Database, Engine, TestApp}
 use serde_json::{json, Value};
 
 use super::{create_approved, create_ok, send, send_body, template_send, CUSTOMER};
+use crate::uploads::{png, upload_handle};
 
 async fn send_ok(app: &TestApp, name: &str, components: Value) -> String {
     let (s, v) = send(app, &send_body(name, "en_US", components)).await;
@@ -28,7 +29,7 @@ async fn every_parameter_kind(engine: Engine) {
     let app = TestApp::start(&db).await.unwrap();
     let c = app.customer(CUSTOMER, "Alice").await;
     let mut device = c.connect().await;
-    let handle = json!({"header_handle": ["4::aGFuZGxl"]});
+    let handle = json!({"header_handle": [upload_handle(&app, "image/png", png(64)).await]});
 
     // Positional: text header, currency, date_time, quick reply payload, URL suffix, coupon.
     create_approved(&app, json!({"name": "order_confirmation", "language": "en_US", "category": "MARKETING", "components": [
@@ -152,7 +153,7 @@ engine_test!(every_parameter_kind_renders_on_the_device, super::every_parameter_
 async fn send_errors(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
-    let handle = json!({"header_handle": ["4::aGFuZGxl"]});
+    let handle = json!({"header_handle": [upload_handle(&app, "image/png", png(64)).await]});
     create_approved(
         &app,
         order_template("image_order", json!({"type": "HEADER", "format": "IMAGE", "example": handle})),
@@ -322,7 +323,8 @@ async fn spec_send_examples(engine: Engine) {
     let three = "Your order of {{1}} items ships on {{2}} and arrives by {{3}} at your door.";
     let ex3 = json!({"body_text": [["2", "Monday", "Friday"]]});
     let qr = json!({"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "Yes"}, {"type": "QUICK_REPLY", "text": "No"}]});
-    let image = json!({"type": "HEADER", "format": "IMAGE", "example": {"header_handle": ["4::aGFuZGxl"]}});
+    let sample = upload_handle(&app, "image/png", png(64)).await;
+    let image = json!({"type": "HEADER", "format": "IMAGE", "example": {"header_handle": [sample]}});
     for t in [
         json!({"name": "intro_catalog_offer", "language": "en_US", "category": "MARKETING", "components": [
             {"type": "BODY", "text": "Now shop for your favourite products right here on WhatsApp! Get Rs {{1}} off on all orders above {{2}}Rs! Valid for your first {{3}} orders placed on WhatsApp!",
