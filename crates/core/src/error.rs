@@ -128,6 +128,14 @@ error_codes! {
     /// 133009: codes tried too fast from one client address. Meta's code for PIN guesses too
     /// fast; Risala answers 429 with `Retry-After` (Meta: 400).
     CodeGuessTooFast => row(429, 133009, None, "Two step verification PIN was entered too quickly");
+    /// 139001: a flow cannot be updated (its Flow JSON once published, anything once deprecated).
+    FlowUpdate => row(400, 139001, None, "Flow can't be updated");
+    /// 139002: a flow cannot be published (state, validation errors, endpoint, key).
+    FlowPublish => row(400, 139002, None, "Publishing Flow failed");
+    /// 139003: a flow cannot be deprecated (not published, or already deprecated).
+    FlowDeprecate => row(400, 139003, None, "Can't deprecate unpublished flow");
+    /// 139004: a flow cannot be deleted (only a DRAFT can).
+    FlowDelete => row(400, 139004, None, "Can't delete published Flow");
     /// 139100: some users of a `block_users` request could not be blocked or unblocked.
     BlockUsersFailed => row(400, 139100, None, "Failed to block/unblock users");
     /// 139101: the number's blocklist is full (64,000 users).

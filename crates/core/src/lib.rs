@@ -33,6 +33,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod customers;
+pub mod flows;
 pub mod inbox;
 pub mod messaging;
 pub mod pricing;

@@ -27,6 +27,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (18, "web_accounts", include_str!("../migrations/sqlite/0018_web_accounts.sql")),
     (20, "token_expiry", include_str!("../migrations/sqlite/0020_token_expiry.sql")),
     (21, "template_ttl", include_str!("../migrations/sqlite/0021_template_ttl.sql")),
+    (24, "flows", include_str!("../migrations/sqlite/0024_flows.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -49,6 +50,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (18, "web_accounts", include_str!("../migrations/postgres/0018_web_accounts.sql")),
     (20, "token_expiry", include_str!("../migrations/postgres/0020_token_expiry.sql")),
     (21, "template_ttl", include_str!("../migrations/postgres/0021_template_ttl.sql")),
+    (24, "flows", include_str!("../migrations/postgres/0024_flows.sql")),
 ];
 
 /// The highest migration version this build knows.

@@ -1,6 +1,6 @@
 //! What a send may point at: the message a reply quotes (`context.message_id`) and the
 //! message a reaction is for (`reaction.message_id`) must belong to the conversation the send
-//! goes to.
+//! goes to. A flow message names a flow of the sender's WABA that may be sent.
 
 use serde_json::Value;
 
@@ -35,6 +35,9 @@ impl MessagingService {
                     )))
                 }
             }
+        }
+        if msg.kind == outbound::MessageKind::Interactive {
+            crate::flows::check_sendable(self.store.as_ref(), phone, &msg.content).await?;
         }
         Ok(())
     }

@@ -62,6 +62,7 @@ pub trait WireName: Copy + Sized + 'static {
 }
 
 pub mod accounts;
+pub mod flows;
 pub mod messages;
 pub mod pricing;
 pub mod privacy;
@@ -74,6 +75,7 @@ pub mod tier;
 pub mod webhooks;
 
 pub use accounts::*;
+pub use flows::*;
 pub use messages::*;
 pub use pricing::*;
 pub use privacy::*;

@@ -130,6 +130,8 @@ pub enum ObjectKind {
     Media,
     /// A message template (`GET /{template-id}`).
     Template,
+    /// A WhatsApp Flow (`GET /{flow-id}`).
+    Flow,
 }
 
 impl ObjectKind {
@@ -141,6 +143,7 @@ impl ObjectKind {
             ObjectKind::App => "app",
             ObjectKind::Media => "media",
             ObjectKind::Template => "template",
+            ObjectKind::Flow => "flow",
         }
     }
 
@@ -152,6 +155,7 @@ impl ObjectKind {
             "app" => ObjectKind::App,
             "media" => ObjectKind::Media,
             "template" => ObjectKind::Template,
+            "flow" => ObjectKind::Flow,
             _ => return None,
         })
     }

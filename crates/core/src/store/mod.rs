@@ -5,6 +5,7 @@
 mod accounts;
 mod billing;
 mod cbp;
+mod flows;
 mod inbox;
 mod messages;
 mod privacy;
@@ -18,6 +19,7 @@ use async_trait::async_trait;
 pub use accounts::{AccountStore, UserSession};
 pub use billing::BillingStore;
 pub use cbp::{CbpStore, WabaSettingsStore};
+pub use flows::FlowStore;
 pub use inbox::{ChatRow, InboxStore};
 pub use messages::{MediaCopy, MessageStore, NewMessage, StatusChange};
 pub use privacy::PrivacyStore;
@@ -73,6 +75,7 @@ pub trait Store:
     + PrivacyStore
     + AccountStore
     + InboxStore
+    + FlowStore
     + Send
     + Sync
     + 'static

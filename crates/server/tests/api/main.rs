@@ -8,6 +8,7 @@
 mod at_rest;
 mod connections;
 mod errors;
+mod flows;
 mod graph;
 mod input_checks;
 mod limits;

@@ -16,6 +16,7 @@ pub(crate) mod at_rest;
 pub(crate) mod billing;
 pub(crate) mod cbp;
 pub(crate) mod engine;
+pub(crate) mod flows;
 pub(crate) mod inbox;
 pub(crate) mod messages;
 pub(crate) mod privacy;
@@ -103,6 +104,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("accounts", accounts::STATEMENTS),
         ("inbox", inbox::STATEMENTS),
         ("at_rest", at_rest::STATEMENTS),
+        ("flows", flows::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))

@@ -5,6 +5,7 @@
 
 pub mod chats;
 pub mod controls;
+pub mod flows;
 pub mod media;
 pub mod messages;
 pub mod preferences;
@@ -35,6 +36,9 @@ pub fn routes() -> Router<AppState> {
         .route("/customer/v1/chats/{number}/unblock", post(controls::unblock))
         .route("/customer/v1/chats/{number}/report", post(controls::report))
         .route("/customer/v1/chats/{number}/marketing", post(preferences::marketing))
+        .route("/customer/v1/flows/{message_id}", get(flows::open))
+        .route("/customer/v1/flows/{message_id}/data_exchange", post(flows::exchange))
+        .route("/customer/v1/flows/{message_id}/complete", post(flows::complete))
         .route("/customer/v1/messages", post(messages::send))
         .route("/customer/v1/messages/{id}/status", post(messages::ack))
         .route(

@@ -2,6 +2,7 @@
 
 pub mod block_users;
 pub mod conversations;
+pub mod flows;
 pub mod media;
 pub mod messages;
 pub mod objects;
@@ -42,6 +43,16 @@ pub fn routes() -> Router<AppState> {
                 .post(subscriptions::post_subscribed_apps)
                 .delete(subscriptions::delete_subscribed_apps),
         )
+        .route("/{id}/flows", get(flows::list).post(flows::create))
+        .route(
+            "/{id}/assets",
+            get(flows::list_assets).post(flows::upload_asset).layer(DefaultBodyLimit::max(11 * 1024 * 1024)),
+        )
+        .route("/{id}/publish", post(flows::publish))
+        .route("/{id}/deprecate", post(flows::deprecate))
+        .route("/{id}/whatsapp_business_encryption", get(flows::get_encryption).post(flows::set_encryption))
+        .route("/flow-assets/{id}/flow.json", get(flows::download_asset))
+        .route("/flow-preview/{id}", get(flows::preview_page))
         .route("/{id}/messages", post(messages::send))
         .route("/{id}/block_users", get(block_users::list).post(block_users::block).delete(block_users::unblock))
         .route("/{id}/media", post(media::upload).layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 1024 * 1024)))
