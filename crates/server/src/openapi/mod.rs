@@ -11,6 +11,7 @@
 
 mod billing;
 mod customer;
+mod flows;
 mod graph;
 mod limits;
 mod templates;
@@ -32,6 +33,7 @@ pub fn document() -> Value {
     paths.extend(obj(customer::paths()));
     paths.extend(obj(graph::paths()));
     paths.extend(obj(templates::paths()));
+    paths.extend(obj(flows::paths()));
     paths.extend(obj(webhooks::paths()));
     paths.extend(obj(billing::paths()));
     paths.extend(obj(limits::paths()));
@@ -70,6 +72,7 @@ pub fn document() -> Value {
             {"name": "Graph: objects",
                 "description": "WABAs, phone numbers, templates, businesses, apps and media by id."},
             {"name": "Graph: templates", "description": "Message templates (Cloud API compatible)."},
+            {"name": "Graph: flows", "description": "WhatsApp Flows and their data endpoint keys (Cloud API compatible)."},
             {"name": "Webhooks", "description": "Where a business's webhooks go (Cloud API compatible)."},
             {"name": "Admin", "description": "Operator tools: the webhook inspector, template review."},
             {"name": "Sandbox", "description": "Controls that exist only in sandbox mode."},
