@@ -388,7 +388,10 @@ with check(C, "every webhook signature accepted (validate_updates=True)"):
 alice.send("text", {"body": "Back again"})
 
 import meta_examples  # noqa: E402
+import pywa_flows  # noqa: E402
 import quirks  # noqa: E402
+
+pywa_flows.run(wa, alice)
 
 quirks.run()
 meta_examples.run(alice=alice, files=files, inbound=first_inbound, receiver=receiver)

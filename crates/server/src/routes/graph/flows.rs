@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use risala_core::flows::{parse_categories, FlowInput};
 use risala_core::graph::{page_request, parse_fields, project_node, FieldSel, Node};
-use risala_core::model::{Flow, FlowStatus, ObjectKind, Permission};
+use risala_core::model::{Flow, FlowStatus, ObjectKind, Permission, Waba};
 use risala_core::ports::MediaBody;
 use risala_core::ApiError;
 use risala_types::graph::GraphList;
@@ -26,7 +26,7 @@ use crate::state::AppState;
 const NODE: Node = Node {
     name: "WhatsAppFlow",
     default: &["id", "name", "status", "categories", "validation_errors"],
-    optional: &["json_version", "data_api_version", "endpoint_uri", "data_channel_uri"],
+    optional: &["json_version", "data_api_version", "endpoint_uri", "data_channel_uri", "application"],
 };
 
 /// A body of form fields: JSON, urlencoded, or multipart/form-data (Meta's documented form).
@@ -88,7 +88,7 @@ fn input(body: &Map<String, Value>, allowed: &[&str]) -> GraphResult<FlowInput> 
 }
 
 /// Every field of a flow, for `fields=`.
-fn flow_fields(f: &Flow, base: &str) -> Map<String, Value> {
+fn flow_fields(f: &Flow, waba: &Waba, base: &str) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("id".into(), json!(f.id));
     m.insert("name".into(), json!(f.name));
@@ -110,7 +110,12 @@ fn flow_fields(f: &Flow, base: &str) -> Map<String, Value> {
         json!({"preview_url": format!("{base}/flow-preview/{}?token={}", f.id, f.preview_token),
                "expires_at": risala_core::clock::iso_time(f.preview_expires_at)}),
     );
-    m.insert("whatsapp_business_account".into(), json!({"id": f.waba_id}));
+    m.insert("updated_at".into(), json!(risala_core::clock::iso_time(f.updated_at)));
+    m.insert(
+        "whatsapp_business_account".into(),
+        json!({"id": waba.id, "name": waba.name, "timezone_id": waba.timezone_id,
+               "message_template_namespace": waba.message_template_namespace, "currency": waba.currency}),
+    );
     // A flow can be sent once published (a DRAFT only in draft mode).
     let can_send = if f.status == FlowStatus::Published { "AVAILABLE" } else { "BLOCKED" };
     m.insert(
@@ -138,7 +143,7 @@ pub async fn list(
     let data = result
         .items
         .iter()
-        .map(|f| project_node(&flow_fields(f, &base), fields.as_deref(), &NODE))
+        .map(|f| project_node(&flow_fields(f, &waba, &base), fields.as_deref(), &NODE))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(GraphList {
         paging: paging(&result.items, |f| &f.id, result.has_more_after, result.has_more_before, &q, &uri, &headers),
@@ -173,7 +178,8 @@ pub async fn get(
         .and_then(|f| f.iter().find(|s| s.name == "preview"))
         .is_some_and(|s| s.modifiers.replace(' ', "").contains("invalidate(true)"));
     let f = state.flows.preview(id, &caller.0.business_id, invalidate).await?;
-    Ok(project_node(&flow_fields(&f, base), fields, &NODE)?)
+    let waba = state.tenancy.waba(&f.waba_id, Some(&caller.0.business_id)).await?;
+    Ok(project_node(&flow_fields(&f, &waba, base), fields, &NODE)?)
 }
 
 /// `POST /{flow-id}`: update metadata → `{"success":true}`.
