@@ -40,6 +40,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("accounts", 14),
     ("inbox", 14),
     ("customers", 14),
+    ("flows", 14),
     ("sandbox", 14),
     ("privacy", 14),
     ("webhooks", 15),

@@ -1,6 +1,6 @@
 //! WhatsApp Flows: the Flows API a business manages its forms with (create, Flow JSON upload
 //! and validation, publish, deprecate, delete, preview), the rule that a flow message names a
-//! flow of the sender's WABA that may be sent, and the customer's side of a flow
+//! flow of the sender's WABA that may be sent (checked by `messaging`), and the customer's side of a flow
 //! ([`session`]): opening it from the message, the data exchange with the business's endpoint,
 //! and the `nfm_reply` that completes it.
 
@@ -10,7 +10,7 @@ pub mod validate;
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::clock::{Clock, Millis};
 use crate::error::{ApiError, ErrorCode, StoreError};
@@ -382,47 +382,4 @@ impl FlowService {
     pub async fn public_key(&self, phone_number_id: &str) -> Result<Option<String>, ApiError> {
         Ok(self.store.business_public_key(phone_number_id).await?)
     }
-}
-
-/// A flow message (`interactive.type = "flow"`) must name a flow of the sender's WABA, by
-/// `flow_id` or `flow_name`, that may be sent: PUBLISHED, or DRAFT with `mode: "draft"` (how
-/// Meta lets a business test a flow). Else 131009, like any other parameter value that is
-/// not valid. Returns the flow.
-pub async fn check_sendable(
-    store: &dyn Store,
-    phone: &PhoneNumber,
-    interactive: &Value,
-) -> Result<Option<Flow>, ApiError> {
-    if interactive.get("type").and_then(Value::as_str) != Some("flow") {
-        return Ok(None);
-    }
-    let empty = Map::new();
-    let p = interactive.pointer("/action/parameters").and_then(Value::as_object).unwrap_or(&empty);
-    let text = |k: &str| p.get(k).and_then(Value::as_str).filter(|s| !s.trim().is_empty());
-    let (field, flow) = match (text("flow_id"), text("flow_name")) {
-        (Some(id), _) => ("flow_id", store.flow(id).await?.filter(|f| f.waba_id == phone.waba_id)),
-        (None, Some(name)) => ("flow_name", store.flow_by_name(&phone.waba_id, name).await?),
-        (None, None) => return Ok(None),
-    };
-    let value = text(field).unwrap_or_default();
-    let Some(f) = flow else {
-        return Err(ApiError::bad_value(format!(
-            "interactive.action.parameters.{field}: no flow '{value}' in this number's WhatsApp Business Account"
-        )));
-    };
-    let draft_mode = text("mode") == Some("draft");
-    let ok = match f.status {
-        FlowStatus::Published => true,
-        FlowStatus::Draft => draft_mode,
-        FlowStatus::Deprecated => false,
-    };
-    if !ok {
-        let how =
-            if f.status == FlowStatus::Draft { "; send it with mode \"draft\" to test it, or publish it" } else { "" };
-        return Err(ApiError::bad_value(format!(
-            "interactive.action.parameters.{field}: flow '{value}' is {}{how}",
-            f.status
-        )));
-    }
-    Ok(Some(f))
 }
