@@ -486,7 +486,10 @@ with check(C, "create_qr_code + get_qr_code + get_qr_codes + update_qr_code + de
 alice.send("text", {"body": "Back again"})
 
 import meta_examples  # noqa: E402
+import pywa_flows  # noqa: E402
 import quirks  # noqa: E402
+
+pywa_flows.run(wa, alice)
 
 quirks.run()
 meta_examples.run(alice=alice, files=files, inbound=first_inbound, receiver=receiver)

@@ -100,6 +100,26 @@ def _response_schema(path: str, method: str) -> dict:
     return spec["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]
 
 
+# A one-screen flow for the examples that send a flow message.
+FLOW_FIXTURE = {
+    "version": "7.1",
+    "screens": [
+        {
+            "id": "WELCOME",
+            "title": "Welcome",
+            "terminal": True,
+            "layout": {
+                "type": "SingleColumnLayout",
+                "children": [
+                    {"type": "TextBody", "text": "Hello"},
+                    {"type": "Footer", "label": "Done", "on-click-action": {"name": "complete", "payload": {}}},
+                ],
+            },
+        }
+    ],
+}
+
+
 def upload_handle(fname: str) -> str:
     """A header sample's handle, the way a user gets one: a Resumable Upload API session, then the
     bytes (`Authorization: OAuth`, as Meta's guide shows)."""
@@ -124,8 +144,9 @@ def _handle_type(handle: str) -> str:
 
 
 class Subst:
-    def __init__(self, to: str, media_ids: dict, files_base: str, inbound: str, handles: dict | None = None):
+    def __init__(self, to: str, media_ids: dict, files_base: str, inbound: str, flow_id: str, handles: dict | None = None):
         self.to, self.media_ids, self.files_base, self.inbound = to, media_ids, files_base, inbound
+        self.flow_id = flow_id
         self.handles = handles or {}
 
     def __call__(self, v, kind=None, key=None):
@@ -151,7 +172,7 @@ class Subst:
         if v.startswith("wamid.") or v.startswith("<MSGID"):
             return self.inbound
         if v == "{{Flow-ID}}":
-            return "1234567890123456"
+            return self.flow_id
         if v == "{{Flow-Name}}":
             return "conformance_flow"
         if v == "<HEADER_TYPE>":
@@ -201,7 +222,18 @@ def run(alice: Customer, files, inbound: str, receiver) -> None:
         if r.status_code != 200 or r.json().get("status") != "APPROVED":
             record(M, f"fixture template {tname}", False, f"{r.status_code} {r.text[:300]}")
 
-    sub = Subst(alice.wa_id, media_ids, files.base, inbound, handles)
+    # The flow the flow examples name, created and published through the API as a user would.
+    flow_id = "0"
+    r = graph.post(
+        f"/v23.0/{WABA_ID}/flows",
+        json={"name": "conformance_flow", "categories": ["OTHER"], "flow_json": json.dumps(FLOW_FIXTURE), "publish": True},
+    )
+    if r.status_code == 200:
+        flow_id = r.json()["id"]
+    else:
+        record(M, "fixture flow conformance_flow", False, f"{r.status_code} {r.text[:300]}")
+
+    sub = Subst(alice.wa_id, media_ids, files.base, inbound, flow_id, handles)
 
     for name, body in sorted(_examples(MSG_PATH).items()):
         with check(M, f"messages: {name}"):

@@ -168,6 +168,14 @@ error_codes! {
     RegisterRateLimit => row(400, 133016, None, "Account register deregister rate limit exceeded");
     /// 136025: the verification code is wrong, expired, or was never requested.
     VerificationCodeError => row(400, 136025, None, "Verification code error");
+    /// 139001: a flow cannot be updated (its Flow JSON once published, anything once deprecated).
+    FlowUpdate => row(400, 139001, None, "Flow can't be updated");
+    /// 139002: a flow cannot be published (state, validation errors, endpoint, key).
+    FlowPublish => row(400, 139002, None, "Publishing Flow failed");
+    /// 139003: a flow cannot be deprecated (not published, or already deprecated).
+    FlowDeprecate => row(400, 139003, None, "Can't deprecate unpublished flow");
+    /// 139004: a flow cannot be deleted (only a DRAFT can).
+    FlowDelete => row(400, 139004, None, "Can't delete published Flow");
     /// 139100: some users of a `block_users` request could not be blocked or unblocked.
     BlockUsersFailed => row(400, 139100, None, "Failed to block/unblock users");
     /// 139101: the number's blocklist is full (64,000 users).

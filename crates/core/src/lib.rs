@@ -35,6 +35,7 @@ pub mod auth;
 pub mod compose;
 pub mod console;
 pub mod customers;
+pub mod flows;
 pub mod inbox;
 pub mod messaging;
 pub mod numbers;

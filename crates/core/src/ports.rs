@@ -93,3 +93,19 @@ pub trait LinkSender: Send + Sync {
     /// Hand `link` on to `email`; `purpose` says what it is for (`password reset`, `invitation`).
     fn send_link(&self, email: &str, purpose: &str, link: &str) -> Result<(), String>;
 }
+
+/// Calls a flow's data endpoint as WhatsApp does: the request encrypted for the business's
+/// public key (an AES-128-GCM key wrapped with RSA-OAEP-SHA256), the answer decrypted with the
+/// same key and the bit-flipped IV. The server implements it over HTTP.
+#[async_trait::async_trait]
+pub trait FlowEndpoint: Send + Sync + 'static {
+    /// Send `payload` to `url`; the decrypted answer, or why there is none.
+    async fn exchange(
+        &self,
+        url: &str,
+        public_key_pem: &str,
+        payload: &serde_json::Value,
+    ) -> Result<serde_json::Value, String>;
+    /// Whether `pem` is an RSA public key requests can be encrypted for.
+    fn check_key(&self, pem: &str) -> Result<(), String>;
+}

@@ -42,6 +42,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("inbox", 14),
     ("compose", 14),
     ("customers", 14),
+    ("flows", 14),
     ("sandbox", 14),
     ("privacy", 14),
     ("webhooks", 15),

@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod fetch;
+pub mod flow_endpoint;
 pub mod hub;
 pub mod media;
 pub mod metrics;

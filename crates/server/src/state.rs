@@ -61,6 +61,8 @@ pub struct Inner {
     pub delivery: Arc<risala_delivery::Engine>,
     /// Message templates: management, review, quality.
     pub templates: TemplateService,
+    /// WhatsApp Flows: the Flows API and the customer's side of flows.
+    pub flows: risala_core::flows::FlowService,
     /// The audit log of operator and owner actions.
     pub audit: AuditService,
     /// Retention of message bodies and customer erasure.
@@ -132,6 +134,15 @@ impl AppState {
         // `build_state` validated the template settings.
         let templates =
             TemplateService::new(store.clone(), clock.clone(), config.template_config().unwrap_or_default());
+        // Only a broken TLS setup fails here, as for webhook delivery.
+        let flow_endpoint = crate::flow_endpoint::HttpFlowEndpoint::new(config.mode == Mode::Sandbox)
+            .unwrap_or_else(|e| panic!("flow endpoint client cannot start: {e}"));
+        let flows = risala_core::flows::FlowService::new(
+            store.clone(),
+            clock.clone(),
+            messaging.clone(),
+            Arc::new(flow_endpoint),
+        );
         let sender = sender(&config);
         let accounts = AccountService::new(store.clone(), clock.clone(), sender.clone());
         let inbox = InboxService::new(store.clone(), clock.clone());
@@ -168,6 +179,7 @@ impl AppState {
                 url_secret,
                 delivery,
                 templates,
+                flows,
                 audit,
                 privacy,
                 accounts,

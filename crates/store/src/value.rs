@@ -4,7 +4,8 @@ use std::error::Error;
 
 use bytes::BytesMut;
 use risala_core::model::{
-    MessageStatus, ParameterFormat, TemplateCategory, TemplateQuality, TemplateStatus, TemplateSubCategory, WireName,
+    FlowStatus, MessageStatus, ParameterFormat, TemplateCategory, TemplateQuality, TemplateStatus, TemplateSubCategory,
+    WireName,
 };
 use risala_core::StoreError;
 use tokio_postgres::types::{to_sql_checked, IsNull, ToSql, Type};
@@ -75,7 +76,15 @@ macro_rules! wire_names {
         }
     )*};
 }
-wire_names!(MessageStatus, TemplateStatus, TemplateQuality, TemplateCategory, ParameterFormat, TemplateSubCategory);
+wire_names!(
+    MessageStatus,
+    TemplateStatus,
+    TemplateQuality,
+    TemplateCategory,
+    ParameterFormat,
+    TemplateSubCategory,
+    FlowStatus
+);
 
 /// Build a `Vec<Value>` from mixed arguments.
 #[macro_export]

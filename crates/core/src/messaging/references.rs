@@ -1,8 +1,11 @@
 //! What a send may point at: the message a reply quotes (`context.message_id`) and the
 //! message a reaction is for (`reaction.message_id`) must belong to the conversation the send
-//! goes to.
+//! goes to. A flow message names a flow of the sender's WABA that may be sent.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
+
+use crate::model::{Flow, FlowStatus};
+use crate::store::Store;
 
 use super::MessagingService;
 use crate::error::ApiError;
@@ -36,6 +39,48 @@ impl MessagingService {
                 }
             }
         }
+        if msg.kind == outbound::MessageKind::Interactive {
+            check_sendable(self.store.as_ref(), phone, &msg.content).await?;
+        }
         Ok(())
     }
+}
+
+/// A flow message (`interactive.type = "flow"`) must name a flow of the sender's WABA, by
+/// `flow_id` or `flow_name`, that may be sent: PUBLISHED, or DRAFT with `mode: "draft"` (how
+/// Meta lets a business test a flow). Else 131009, like any other parameter value that is
+/// not valid. Returns the flow.
+async fn check_sendable(store: &dyn Store, phone: &PhoneNumber, interactive: &Value) -> Result<Option<Flow>, ApiError> {
+    if interactive.get("type").and_then(Value::as_str) != Some("flow") {
+        return Ok(None);
+    }
+    let empty = Map::new();
+    let p = interactive.pointer("/action/parameters").and_then(Value::as_object).unwrap_or(&empty);
+    let text = |k: &str| p.get(k).and_then(Value::as_str).filter(|s| !s.trim().is_empty());
+    let (field, flow) = match (text("flow_id"), text("flow_name")) {
+        (Some(id), _) => ("flow_id", store.flow(id).await?.filter(|f| f.waba_id == phone.waba_id)),
+        (None, Some(name)) => ("flow_name", store.flow_by_name(&phone.waba_id, name).await?),
+        (None, None) => return Ok(None),
+    };
+    let value = text(field).unwrap_or_default();
+    let Some(f) = flow else {
+        return Err(ApiError::bad_value(format!(
+            "interactive.action.parameters.{field}: no flow '{value}' in this number's WhatsApp Business Account"
+        )));
+    };
+    let draft_mode = text("mode") == Some("draft");
+    let ok = match f.status {
+        FlowStatus::Published => true,
+        FlowStatus::Draft => draft_mode,
+        FlowStatus::Deprecated => false,
+    };
+    if !ok {
+        let how =
+            if f.status == FlowStatus::Draft { "; send it with mode \"draft\" to test it, or publish it" } else { "" };
+        return Err(ApiError::bad_value(format!(
+            "interactive.action.parameters.{field}: flow '{value}' is {}{how}",
+            f.status
+        )));
+    }
+    Ok(Some(f))
 }

@@ -62,6 +62,7 @@ pub trait WireName: Copy + Sized + 'static {
 }
 
 pub mod accounts;
+pub mod flows;
 pub mod messages;
 pub mod numbers;
 pub mod pricing;
@@ -77,6 +78,7 @@ pub mod user_ids;
 pub mod webhooks;
 
 pub use accounts::*;
+pub use flows::*;
 pub use messages::*;
 pub use numbers::{NumberState, QrCode};
 pub use pricing::*;

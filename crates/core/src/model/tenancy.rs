@@ -139,6 +139,8 @@ pub enum ObjectKind {
     Media,
     /// A message template (`GET /{template-id}`).
     Template,
+    /// A WhatsApp Flow (`GET /{flow-id}`).
+    Flow,
 }
 
 impl ObjectKind {
@@ -150,6 +152,7 @@ impl ObjectKind {
             ObjectKind::App => "app",
             ObjectKind::Media => "media",
             ObjectKind::Template => "template",
+            ObjectKind::Flow => "flow",
         }
     }
 
@@ -161,6 +164,7 @@ impl ObjectKind {
             "app" => ObjectKind::App,
             "media" => ObjectKind::Media,
             "template" => ObjectKind::Template,
+            "flow" => ObjectKind::Flow,
             _ => return None,
         })
     }

@@ -5,6 +5,7 @@
 mod accounts;
 mod billing;
 mod cbp;
+mod flows;
 mod inbox;
 mod messages;
 mod numbers;
@@ -22,6 +23,7 @@ use async_trait::async_trait;
 pub use accounts::{AccountStore, UserSession};
 pub use billing::BillingStore;
 pub use cbp::{CbpStore, WabaSettingsStore};
+pub use flows::FlowStore;
 pub use inbox::{Assigned, ChatCursor, ChatQuery, ChatRow, ChatState, InboxStore, Label, Note};
 pub use messages::{MediaCopy, MessageStore, NewMessage, StatusChange};
 pub use numbers::{NumberStore, NumberUpdate};
@@ -85,6 +87,7 @@ pub trait Store:
     + UserIdStore
     + NumberStore
     + FaultStore
+    + FlowStore
     + Send
     + Sync
     + 'static

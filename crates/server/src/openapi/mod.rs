@@ -12,6 +12,7 @@
 mod billing;
 mod customer;
 mod faults;
+mod flows;
 mod graph;
 mod limits;
 mod numbers;
@@ -37,6 +38,7 @@ pub fn document() -> Value {
     paths.extend(obj(customer::paths()));
     paths.extend(obj(graph::paths()));
     paths.extend(obj(templates::paths()));
+    paths.extend(obj(flows::paths()));
     paths.extend(obj(webhooks::paths()));
     paths.extend(obj(billing::paths()));
     paths.extend(obj(limits::paths()));
@@ -81,6 +83,7 @@ pub fn document() -> Value {
             {"name": "Graph: templates", "description": "Message templates (Cloud API compatible)."},
             {"name": "Graph: phone numbers",
                 "description": "A number's life (add, verify, register, PIN, display name), QR codes and short links."},
+            {"name": "Graph: flows", "description": "WhatsApp Flows and their data endpoint keys (Cloud API compatible)."},
             {"name": "Webhooks", "description": "Where a business's webhooks go (Cloud API compatible)."},
             {"name": "Admin", "description": "Operator tools: the webhook inspector, template review."},
             {"name": "Sandbox", "description": "Controls that exist only in sandbox mode."},

@@ -11,6 +11,7 @@ mod compatibility;
 mod connections;
 mod errors;
 mod faults;
+mod flows;
 mod graph;
 mod input_checks;
 mod limits;

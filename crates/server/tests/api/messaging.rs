@@ -27,6 +27,8 @@ async fn every_outbound_type(engine: Engine) {
     let video = app.upload("video/mp4", b"\0\0\0\x18ftypmp42 fake mp4").await;
     let sticker = app.upload("image/webp", b"RIFF\0\0\0\0WEBP fake webp").await;
     let interactive = |i: Value| json!({"type": "interactive", "interactive": i});
+    // A flow message names a published flow of the WABA.
+    let flow_id = crate::flows::published(&app, "signup").await;
     let cases: Vec<Value> = vec![
         json!({"type": "text", "text": {"body": "Hello https://example.com", "preview_url": true}}),
         json!({"type": "image", "image": {"id": image, "caption": "a picture"}}),
@@ -57,7 +59,7 @@ async fn every_outbound_type(engine: Engine) {
             "action": {"catalog_id": "123", "sections": [{"title": "All", "product_items": [{"product_retailer_id": "sku-1"}]}]}}),
         ),
         interactive(json!({"type": "flow", "body": {"text": "Sign up"}, "action": {"name": "flow", "parameters": {
-            "flow_message_version": "3", "flow_id": "1234", "flow_cta": "Start", "flow_token": "tok", "mode": "published",
+            "flow_message_version": "3", "flow_id": flow_id, "flow_cta": "Start", "flow_token": "tok", "mode": "published",
             "flow_action": "navigate", "flow_action_payload": {"screen": "WELCOME", "data": {"x": 1}}}}})),
     ];
     for case in cases {

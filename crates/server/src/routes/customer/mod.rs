@@ -5,6 +5,7 @@
 
 pub mod chats;
 pub mod controls;
+pub mod flows;
 pub mod media;
 pub mod messages;
 pub mod preferences;
@@ -39,6 +40,9 @@ pub fn routes() -> Router<AppState> {
         .route("/customer/v1/chats/{number}/marketing", post(preferences::marketing))
         .route("/customer/v1/chats/{number}/profile", get(profile::profile))
         .route("/customer/v1/chats/{number}/open", post(profile::open))
+        .route("/customer/v1/flows/{message_id}", get(flows::open))
+        .route("/customer/v1/flows/{message_id}/data_exchange", post(flows::exchange))
+        .route("/customer/v1/flows/{message_id}/complete", post(flows::complete))
         .route("/customer/v1/messages", post(messages::send))
         .route("/customer/v1/messages/{id}/status", post(messages::ack))
         .route(

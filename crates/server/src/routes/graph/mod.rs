@@ -3,6 +3,7 @@
 pub mod block_users;
 pub mod commerce;
 pub mod conversations;
+pub mod flows;
 pub mod library;
 pub mod media;
 pub mod messages;
@@ -59,6 +60,16 @@ pub fn routes() -> Router<AppState> {
         .route("/{id}/conversational_automation", post(profile::update_automation))
         .route("/{id}/uploads", post(uploads::start))
         .route("/profile-picture/{phone_number_id}/{media_id}", get(profile::picture))
+        .route("/{id}/flows", get(flows::list).post(flows::create))
+        .route(
+            "/{id}/assets",
+            get(flows::list_assets).post(flows::upload_asset).layer(DefaultBodyLimit::max(11 * 1024 * 1024)),
+        )
+        .route("/{id}/publish", post(flows::publish))
+        .route("/{id}/deprecate", post(flows::deprecate))
+        .route("/{id}/whatsapp_business_encryption", get(flows::get_encryption).post(flows::set_encryption))
+        .route("/flow-assets/{id}/flow.json", get(flows::download_asset))
+        .route("/flow-preview/{id}", get(flows::preview_page))
         .route("/{id}/messages", post(messages::send))
         .route("/{id}/marketing_messages", post(messages::send_marketing))
         .route("/{id}/whatsapp_commerce_settings", get(commerce::get).post(commerce::update))

@@ -1,4 +1,4 @@
-//! `GET /{id}`: a WABA, phone number, business or app, with `fields=`.
+//! `GET /{id}`: a WABA, phone number, business, app, media, template or flow, with `fields=`.
 
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::HeaderMap;
@@ -68,6 +68,9 @@ pub async fn get_object(
         }
         ObjectKind::Media => super::media::info(&state, &caller, &id, &q, &base_url(&state, &headers)).await?,
         ObjectKind::Template => super::templates::get(&state, &caller, &id, fields.as_deref()).await?,
+        ObjectKind::Flow => {
+            super::flows::get(&state, &caller, &id, fields.as_deref(), &base_url(&state, &headers)).await?
+        }
     };
     Ok(Json(v))
 }
@@ -116,6 +119,7 @@ pub async fn delete_object(
     match obj.kind {
         ObjectKind::Media => Ok(Json(super::media::delete(&state, &caller, &id, &q).await?)),
         ObjectKind::Template => Ok(Json(super::templates::delete_by_id(&state, &caller, &id).await?)),
+        ObjectKind::Flow => Ok(Json(super::flows::delete(&state, &caller, &id).await?)),
         _ => Err(super::unsupported(&id, "delete").into()),
     }
 }

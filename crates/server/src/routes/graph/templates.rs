@@ -214,6 +214,9 @@ pub async fn post_object(
                 state.templates.edit(&id, &body).await?;
                 return Ok(Json(json!({"success": true})));
             }
+            if o.kind == ObjectKind::Flow && o.business_id == caller.0.business_id {
+                return Ok(Json(super::flows::update(&state, &caller, &id, &body).await?));
+            }
         }
     }
     super::numbers::post_object(State(state), caller, Path(id), GraphBody(body)).await
