@@ -4,7 +4,7 @@
 //! ([`MessagingService::send_from_app`]), so the business's webhook also gets it as an
 //! `smb_message_echoes` change. Outside the window only an approved template reaches the
 //! customer; the template picker's form and preview are built here from the template itself,
-//! and the preview is rendered by the same renderer a send uses ([`crate::templates::render`]).
+//! and the preview is rendered by the same renderer a send uses ([`crate::templates::render()`]).
 //! Read receipts and the typing indicator take the API's mark-as-read path.
 
 use std::collections::BTreeMap;

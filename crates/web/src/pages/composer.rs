@@ -2,10 +2,9 @@
 //! Inside the customer service window: free text (optionally a reply to a message), a
 //! reaction, an attachment; outside it, only the template picker, whose form has a field per
 //! variable and a preview rendered on the server by the renderer a send uses. Every send goes
-//! through [`ComposeService`](risala_core::compose::ComposeService), that is the API's send
-//! path; a refusal is shown with Meta's code and reason. Opening a chat marks the customer's
-//! messages read and typing shows the customer the typing indicator (both with a little
-//! script, `composer.js`, so a GET changes nothing).
+//! through [`ComposeService`], that is the API's send path; a refusal is shown with Meta's code
+//! and reason. Opening a chat marks the customer's messages read and typing shows the customer
+//! the typing indicator (both with a little script, `composer.js`, so a GET changes nothing).
 
 use std::collections::BTreeMap;
 use std::future::Future;
