@@ -43,9 +43,12 @@ const LAYERS: &[(&str, u32)] = &[
     ("compose", 14),
     ("customers", 14),
     ("flows", 14),
+    ("profile", 14),
     ("sandbox", 14),
     ("privacy", 14),
     ("webhooks", 15),
+    // the owners' console reads through most services
+    ("console", 16),
 ];
 
 /// Which workspace crates each crate may depend on (normal and dev dependencies alike, except

@@ -12,7 +12,6 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use super::ProfileService;
-use crate::clock::Millis;
 use crate::error::{ApiError, ErrorCode};
 use crate::messaging::MEDIA_RETENTION_MS;
 use crate::model::{UploadPart, UploadSession, UPLOAD_PREFIX};
@@ -151,30 +150,7 @@ impl ProfileService {
     }
 }
 
-/// The upload behind `handle` at `now`: a whole file business `business_id` uploaded with the
-/// Resumable Upload API, whose session lasts. Anything else is 131009/2494102, naming `field`.
-pub async fn uploaded_file(
-    store: &dyn Store,
-    now: Millis,
-    business_id: &str,
-    handle: &str,
-    field: &str,
-) -> Result<UploadSession, ApiError> {
-    match store.upload_by_handle(handle).await? {
-        Some(s) if s.business_id == business_id && s.expires_at > now && s.media_id.is_some() => Ok(s),
-        _ => Err(ApiError::new(
-            ErrorCode::InvalidMediaHandle,
-            format!(
-                "{field}: '{handle}' is not a handle of a file this business uploaded with the Resumable Upload API \
-                 (POST /{{app-id}}/uploads, then POST /upload:<id>)"
-            ),
-        )
-        .with_user_message(
-            "Invalid media handle",
-            "The uploaded media handle is not valid. Upload the file again and use the new handle.",
-        )),
-    }
-}
+pub use crate::templates::uploaded_file;
 
 /// Bytes from `offset` may be sent to session `s`: it is not whole yet and holds exactly
 /// `offset` bytes.

@@ -18,6 +18,7 @@ pub mod validate;
 use crate::error::ApiError;
 use crate::model::templates::*;
 
+pub use handles::uploaded_file;
 pub use render::{render, RenderedTemplate};
 pub use service::{FeedbackKind, ReviewMode, TemplateConfig, TemplateService};
 
