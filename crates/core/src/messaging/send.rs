@@ -1,0 +1,419 @@
+//! The business's side of the send path: `POST /{phone-number-id}/messages` (and the
+//! Marketing Messages Lite endpoint, and the web app's sends that are echoed), mark-as-read and
+//! the typing indicator, the checks a message passes before it is stored, and its price.
+
+use super::*;
+
+impl MessagingService {
+    /// `POST /{phone-number-id}/messages`.
+    pub async fn send(&self, phone: &PhoneNumber, body: &Map<String, Value>) -> Result<SendOutcome, ApiError> {
+        self.send_via(phone, body, SendOptions::default()).await
+    }
+
+    /// A send whose message, once accepted, fails with `failure` (a sandbox fault rule's
+    /// `status_error`): answered 200 with its id, then a `failed` status webhook carrying the
+    /// error, as Meta reports 131026 and the like. A mark-as-read request is unaffected.
+    pub async fn send_failing(
+        &self,
+        phone: &PhoneNumber,
+        body: &Map<String, Value>,
+        failure: Option<ApiError>,
+    ) -> Result<SendOutcome, ApiError> {
+        self.send_via(phone, body, SendOptions { forced: failure, ..Default::default() }).await
+    }
+
+    /// `POST /{phone-number-id}/marketing_messages` (the Marketing Messages Lite API): the
+    /// body of `/messages`, but only a MARKETING template is accepted. Anything that is not a
+    /// template is `100` ("Message must be a template message."), as Meta answers; a template
+    /// of another category is `131055`. The message is priced `marketing_lite`.
+    pub async fn send_marketing(
+        &self,
+        phone: &PhoneNumber,
+        body: &Map<String, Value>,
+    ) -> Result<SendOutcome, ApiError> {
+        let ty = body.get("type").and_then(Value::as_str);
+        if body.contains_key("status") || ty != Some("template") {
+            return Err(ApiError::invalid("Message must be a template message."));
+        }
+        self.send_via(phone, body, SendOptions { endpoint: Endpoint::MarketingMessages, ..Default::default() }).await
+    }
+
+    pub(super) async fn send_via(
+        &self,
+        phone: &PhoneNumber,
+        body: &Map<String, Value>,
+        opts: SendOptions,
+    ) -> Result<SendOutcome, ApiError> {
+        // Meta answers 133010 to any send from a number that is not registered.
+        if !phone.registered {
+            return Err(ApiError::new(
+                ErrorCode::NotRegistered,
+                format!(
+                    "+{} is not registered: register it (POST /{}/register) before sending.",
+                    phone.number, phone.id
+                ),
+            ));
+        }
+        let cc = WaId::from_trusted(phone.number.clone()).calling_code();
+        // `recipient` (a business-scoped user id) addresses the customer when there is no `to`;
+        // with both, `to` wins, as Meta documents.
+        let mut by_user_id = None;
+        let mut addressed;
+        let mut body = body;
+        if let Some(user_id) = outbound::recipient_only(body)? {
+            let wa_id = self.resolve_recipient(phone, &user_id).await?;
+            addressed = body.clone();
+            addressed.insert("to".into(), Value::String(wa_id));
+            body = &addressed;
+            by_user_id = Some(user_id);
+        }
+        match outbound::parse_send(body, &cc)? {
+            SendRequest::MarkRead { message_id, typing_indicator } => {
+                self.mark_read(phone, &message_id, typing_indicator).await?;
+                Ok(SendOutcome::Success)
+            }
+            SendRequest::Message(msg) => {
+                let now = self.now();
+                if self.config.throughput_mps > 0 && !self.throughput.take(&phone.id, now) {
+                    return Err(ApiError::new(
+                        ErrorCode::RateLimitHit,
+                        format!(
+                            "Message throughput of {} messages per second for this phone number was exceeded.",
+                            self.config.throughput_mps
+                        ),
+                    ));
+                }
+                if self.config.pair_rate_limit
+                    && !self.pair_rate.take(&(phone.id.clone(), msg.to.as_str().to_string()), now)
+                {
+                    return Err(ApiError::new(
+                        ErrorCode::PairRateLimit,
+                        "Too many messages sent to this customer in a short time; wait and try again.",
+                    ));
+                }
+                self.send_message(phone, msg, opts, by_user_id).await
+            }
+        }
+    }
+
+    pub(super) async fn mark_read(&self, phone: &PhoneNumber, message_id: &str, typing: bool) -> Result<(), ApiError> {
+        let m = self.store.message(message_id).await?;
+        let m = match m {
+            Some(m) if m.phone_number_id == phone.id => m,
+            _ => {
+                return Err(ApiError::bad_value(format!(
+                    "message_id: no message {message_id} was received by this number"
+                )))
+            }
+        };
+        if m.direction != Direction::Inbound {
+            return Err(ApiError::bad_value(
+                "message_id: only messages received from a customer can be marked as read",
+            ));
+        }
+        let now = self.now();
+        let change = StatusChange {
+            message_id: m.id.clone(),
+            from: &[MessageStatus::Received],
+            to: MessageStatus::Read,
+            error: None,
+            at: now,
+        };
+        if self.store.change_status(&change, &[]).await? {
+            self.notifier.chat_changed(&m.business_id, &m.phone_number_id, &m.wa_id);
+            self.notifier
+                .customer_event(&m.wa_id, CustomerEvent::Read { message_id: m.id.clone(), from: phone.number.clone() });
+        }
+        if typing {
+            self.notifier.customer_event(
+                &m.wa_id,
+                CustomerEvent::Typing { from: phone.number.clone(), phone_number_id: phone.id.clone() },
+            );
+        }
+        Ok(())
+    }
+
+    /// Send `msg` as `opts` says; `by_user_id` is the `recipient` BSUID it was addressed to, if it was.
+    pub(super) async fn send_message(
+        &self,
+        phone: &PhoneNumber,
+        msg: OutboundMessage,
+        opts: SendOptions,
+        by_user_id: Option<String>,
+    ) -> Result<SendOutcome, ApiError> {
+        let SendOptions { endpoint, echo, forced } = opts;
+        let wa_id = msg.to.as_str().to_string();
+        if wa_id == phone.number {
+            return Err(ApiError::new(
+                ErrorCode::RecipientIsSender,
+                "to: the recipient is this business phone number.",
+            ));
+        }
+        self.check_references(phone, &wa_id, &msg).await?;
+        let now = self.now();
+        let mut content = msg.content.clone();
+        let mut media_copy = None;
+        // A template is looked up, checked and rendered: the customer receives the rendering.
+        let mut template_id = None;
+        let mut template_category = None;
+        // Meta's default time-to-live of a message; a template's own TTL replaces it.
+        let mut ttl_ms = crate::model::THIRTY_DAYS_MS;
+        if msg.kind == outbound::MessageKind::Template {
+            let templates = crate::templates::TemplateService::new(
+                self.store.clone(),
+                self.clock.clone(),
+                crate::templates::TemplateConfig::default(),
+            );
+            let prepared = templates.prepare_send(phone, &wa_id, &msg.content).await?;
+            content = prepared.content;
+            template_category = content["category"].as_str().map(str::to_string);
+            media_copy = prepared.media_copy;
+            ttl_ms = prepared.ttl_ms;
+            template_id = Some(prepared.template_id);
+            // One-tap, zero-tap and copy-code authentication templates still need a number.
+            if by_user_id.is_some()
+                && template_category.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("authentication"))
+            {
+                return Err(ApiError::new(
+                    ErrorCode::UserIdRecipientUnsupported,
+                    "recipient: authentication templates can only be sent to a phone number (to), not to a business-scoped user ID.",
+                ));
+            }
+        }
+        let marketing = template_category.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("marketing"));
+        if endpoint == Endpoint::MarketingMessages && !marketing {
+            return Err(ApiError::new(
+                ErrorCode::MethodNotAllowed,
+                format!(
+                    "Only MARKETING templates can be sent with the Marketing Messages Lite API; template {} is {}: send it with /messages.",
+                    msg.content["name"].as_str().unwrap_or_default(),
+                    template_category.as_deref().unwrap_or("not a template"),
+                ),
+            ));
+        }
+        let mut failure: Option<ApiError> = forced;
+        // A customer who stopped marketing messages does not get them: a failed status, not charged.
+        if failure.is_none() && marketing && self.store.marketing_stopped(&phone.business_id, &wa_id).await? {
+            failure = Some(ApiError::new(
+                ErrorCode::MarketingStopped,
+                "Unable to deliver the marketing message: the user has stopped marketing messages from this business.",
+            ));
+        }
+        let media_ref = match msg.media_ref() {
+            Some(MediaRef::Link(url)) => match self.fetch_link(phone, msg.kind.as_str(), &url).await? {
+                Ok(Some(id)) => Some(MediaRef::Id(id)),
+                Ok(None) => None,
+                Err(e) => {
+                    failure = Some(e);
+                    None
+                }
+            },
+            other => other,
+        };
+        if let Some(MediaRef::Id(media_id)) = media_ref {
+            let media = self.store.media(&media_id).await?;
+            let media = match media {
+                Some(m) if m.business_id == phone.business_id && m.owner_wa_id.is_none() && m.expires_at > now => m,
+                _ => {
+                    return Err(ApiError::bad_value(format!(
+                        "{}.id: no media with id {media_id} was uploaded by this business",
+                        msg.kind.as_str()
+                    )))
+                }
+            };
+            let kind = inbound::InboundKind::parse(msg.kind.as_str());
+            if let Some(k) = kind {
+                if !k.accepts_mime(&media.mime_type) {
+                    return Err(ApiError::new(
+                        ErrorCode::MediaUploadError,
+                        format!(
+                            "{}.id: media of type {} cannot be sent as {}",
+                            msg.kind.as_str(),
+                            media.mime_type,
+                            msg.kind.as_str()
+                        ),
+                    ));
+                }
+            }
+            // The customer gets their own copy, under a new id they may download.
+            let copy_id = crate::ids::new_object_id();
+            if let Some(obj) = content.as_object_mut() {
+                obj.insert("id".into(), Value::String(copy_id.clone()));
+                obj.insert("mime_type".into(), Value::String(media.mime_type.clone()));
+                obj.insert("sha256".into(), Value::String(media.sha256.clone()));
+                if msg.kind == outbound::MessageKind::Document && !obj.contains_key("filename") {
+                    if let Some(f) = &media.filename {
+                        obj.insert("filename".into(), Value::String(f.clone()));
+                    }
+                }
+            }
+            media_copy = Some(MediaCopy {
+                new_id: copy_id,
+                source_id: media.id,
+                business_id: phone.business_id.clone(),
+                owner_wa_id: Some(wa_id.clone()),
+                phone_number_id: None,
+                created_at: now,
+                expires_at: now + self.config.media_retention_ms,
+            });
+        }
+
+        let last_inbound = if failure.is_none() { self.last_inbound(&phone.id, &wa_id, now).await? } else { None };
+        // The customer as this business sees them (cached): `None` for no customer.
+        let contact = self.recipient_contact(phone, &wa_id, by_user_id.is_none(), now).await?;
+        let customer_known = contact.is_some();
+        let mut new_customer = None;
+        if failure.is_none() && !customer_known {
+            if self.moved_to(&wa_id).await?.is_some() {
+                // Meta: the old number of a user who changed number is no longer theirs.
+                failure = Some(ApiError::new(
+                    ErrorCode::Undeliverable,
+                    format!("to: the WhatsApp user of {wa_id} changed their number; messages to it are not delivered."),
+                ));
+            } else if self.config.auto_create_customers {
+                new_customer =
+                    Some(Customer { wa_id: wa_id.clone(), profile_name: format!("+{wa_id}"), created_at: now });
+            } else {
+                failure = Some(ApiError::new(
+                    ErrorCode::Undeliverable,
+                    format!("to: {wa_id} is not a customer of this platform."),
+                ));
+            }
+        }
+        if failure.is_none() {
+            let open = last_inbound.is_some_and(|t| now - t < SERVICE_WINDOW_MS);
+            // Templates are how a business reaches a customer outside the window.
+            if !open && template_id.is_none() {
+                failure = Some(ApiError::new(
+                    ErrorCode::ReEngagement,
+                    "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+                ));
+            }
+        }
+        let mut reach = None;
+        if failure.is_none() {
+            // Blocks, the RED restriction and the messaging limit (business-initiated: a
+            // template outside the window).
+            let open = last_inbound.is_some_and(|t| now - t < SERVICE_WINDOW_MS);
+            let check = self.quality.check_send(phone, &wa_id, template_id.is_some() && !open, now).await?;
+            (failure, reach) = (check.failure, check.reach);
+        }
+        let status = if failure.is_some() { MessageStatus::Failed } else { MessageStatus::Sent };
+        let message = Message {
+            id: new_wamid(),
+            seq: self.next_seq(),
+            phone_number_id: phone.id.clone(),
+            business_id: phone.business_id.clone(),
+            wa_id: wa_id.clone(),
+            direction: Direction::Outbound,
+            kind: msg.kind.as_str().to_string(),
+            content,
+            context_id: msg.context_message_id.clone(),
+            biz_opaque: msg.biz_opaque_callback_data.clone(),
+            status,
+            error: failure.as_ref().map(|e| WebhookError::from_api(e).to_json()),
+            created_at: now,
+            updated_at: now,
+            expires_at: Some(now + ttl_ms),
+        };
+        let pricing = match failure {
+            None => Some(self.price(phone, &wa_id, template_category.as_deref(), endpoint, last_inbound, now).await?),
+            Some(_) => None,
+        };
+        let contact = match contact {
+            Some(c) => c,
+            None => self.webhook_contact(&phone.business_id, &wa_id).await?,
+        };
+        let status_row =
+            self.status_row_priced(phone, &message, &contact, status, failure.as_ref(), now, pricing.as_ref());
+        // The echo goes first, so the business knows the message its status is about.
+        let outbox = match echo {
+            true => vec![self.echo_row(phone, &message, &msg, now), status_row],
+            false => vec![status_row],
+        };
+        let media_copy = if failure.is_none() { media_copy } else { None };
+        let new = NewMessage {
+            message: &message,
+            new_customer: new_customer.as_ref(),
+            outbox: &outbox,
+            media_copy,
+            pricing: pricing.as_ref(),
+            reach: reach.as_ref(),
+        };
+        match &template_id {
+            Some(t) => self.store.record_template_message(&new, t).await?,
+            None => self.store.record_message(&new).await?,
+        }
+        if pricing.as_ref().is_some_and(|p| p.entry_point.is_some_and(|w| w.opens)) {
+            self.entry_points.remove(&(phone.id.clone(), wa_id.clone()));
+        }
+        self.notifier.outbox_written();
+        self.notifier.chat_changed(&message.business_id, &message.phone_number_id, &wa_id);
+        if failure.is_none() {
+            self.notifier.customer_event(&wa_id, CustomerEvent::Message(Box::new(message.clone())));
+        }
+        let input = by_user_id.clone().unwrap_or(msg.to_input);
+        Ok(SendOutcome::Accepted { input, wa_id, user_id: by_user_id, message_id: message.id })
+    }
+
+    /// The PMP decision for a message about to be sent: category × recipient country, free
+    /// inside the windows the rules name, the rate from the card in effect now.
+    pub(super) async fn price(
+        &self,
+        phone: &PhoneNumber,
+        wa_id: &str,
+        template_category: Option<&str>,
+        endpoint: Endpoint,
+        last_inbound: Option<Millis>,
+        now: Millis,
+    ) -> Result<MessagePricing, ApiError> {
+        let country = WaId::from_trusted(wa_id.to_string()).country().unwrap_or_else(|| "ZZ".to_string());
+        // Inside a free entry point window (or the answer that opens one) everything is free.
+        let key = (phone.id.clone(), wa_id.to_string());
+        let entry = match self.entry_points.get(&key) {
+            Some(e) => e,
+            None => {
+                let e = self.store.entry_point(&phone.id, wa_id).await?;
+                self.entry_points.insert(key, e);
+                e
+            }
+        };
+        let entry_point = entry.and_then(|e| e.window_at(now));
+        let windows = Windows {
+            service: last_inbound.is_some_and(|t| now - t < SERVICE_WINDOW_MS),
+            entry_point: entry_point.is_some(),
+        };
+        // Authentication to a country other than the business's own is priced at the
+        // authentication-international rate where the card has one for that country.
+        let foreign_auth = template_category.is_some_and(|c| c.eq_ignore_ascii_case("authentication"))
+            && WaId::from_trusted(phone.number.clone()).country().as_deref() != Some(country.as_str());
+        let international =
+            foreign_auth && self.store.rate(&country, Category::AuthenticationInternational, now).await?.is_some();
+        let (mut category, kind) = crate::pricing::classify(template_category, windows, international);
+        if endpoint == Endpoint::MarketingMessages && category == Category::Marketing {
+            category = Category::MarketingLite;
+        }
+        let tier = crate::model::BASE_TIER.to_string();
+        let mut pricing = MessagePricing { category, kind, country, amount_micros: 0, entry_point, tier, cbp: None };
+        if pricing.billable() {
+            pricing.amount_micros =
+                crate::pricing::category_rate(&*self.store, &pricing.country, category, now).await?.unwrap_or(0);
+            // Monthly volume tiers (utility, authentication): the price of the business's n-th
+            // charged message of the month in this category and country.
+            if matches!(category, Category::Utility | Category::Authentication | Category::AuthenticationInternational)
+            {
+                let tiers = self.store.rate_tiers(&pricing.country, category, now).await?;
+                if !tiers.is_empty() {
+                    let (month_start, _) = crate::pricing::dates::month_bounds(now);
+                    let n =
+                        self.store.month_volume(&phone.business_id, category, &pricing.country, month_start).await? + 1;
+                    let (micros, tier) = crate::pricing::volume_tier(&tiers, n);
+                    pricing.amount_micros = micros.unwrap_or(pricing.amount_micros);
+                    pricing.tier = tier;
+                }
+            }
+        }
+        self.cbp.apply(phone, wa_id, &mut pricing, now).await?;
+        Ok(pricing)
+    }
+}
