@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 use crate::audit::AuditService;
 use crate::clock::Clock;
 use crate::error::{ApiError, ErrorCode};
-use crate::model::{Actor, Delivery, DeliveryState, InvoiceLine, PageRequest, Role, Target, Template, User, Waba};
+use crate::model::{Actor, Delivery, DeliveryState, InvoiceLine, Role, Target, Template, User, Waba};
 use crate::pricing::dates::parse_month;
 use crate::pricing::invoice_lines;
 use crate::quality::service::LimitView;
@@ -164,17 +164,12 @@ impl ConsoleService {
     /// Every live template of the business's WABAs, newest first.
     pub async fn templates(&self, user: &User) -> Result<Vec<Template>, ApiError> {
         let mut out = Vec::new();
+        // Reviews and pauses that are due show as they would through the Graph list.
+        self.templates.apply_due().await?;
         for w in self.wabas(user).await? {
-            let mut page = PageRequest { limit: 1000, ..Default::default() };
-            loop {
-                let p =
-                    self.templates.list(&w.id, &TemplateFilter::default(), &TemplateSearch::default(), &page).await?;
-                page.after = p.items.last().map(|t| t.id.clone());
-                out.extend(p.items);
-                if !p.has_more_after || page.after.is_none() {
-                    break;
-                }
-            }
+            out.extend(
+                self.templates.all_templates(&w.id, &TemplateFilter::default(), &TemplateSearch::default()).await?,
+            );
         }
         out.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.id.cmp(&a.id)));
         Ok(out)

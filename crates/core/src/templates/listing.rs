@@ -66,7 +66,7 @@ impl TemplateService {
     }
 
     /// Every live template of a WABA that passes `filter` and `search`, in id order.
-    async fn all_templates(
+    pub(crate) async fn all_templates(
         &self,
         waba_id: &str,
         filter: &TemplateFilter,
