@@ -145,12 +145,16 @@ pub async fn inbox(env: &mut Env, conversations: usize, messages: usize, loads: 
     let mut times = Samples::default();
     let mut errors = BTreeMap::new();
     let mut bytes = 0;
+    let mut meter = None;
     // The first load warms the server's caches; it is not counted.
     for i in 0..=loads {
         let b = hyper::Request::builder().method("GET").uri("/app/").header("cookie", &cookie);
         let t0 = Instant::now();
         let (status, _, body) = conn.send(b, Bytes::new()).await?;
         let took = t0.elapsed().as_micros();
+        if i == 0 {
+            meter = Some(env.cpu_meter());
+        }
         if status != 200 {
             *errors.entry(format!("http{status}")).or_default() += 1;
         } else if i > 0 {
@@ -167,5 +171,15 @@ pub async fn inbox(env: &mut Env, conversations: usize, messages: usize, loads: 
     extra.insert("page_p99_ms".into(), json!((times.quantile_ms(0.99) * 100.0).round() / 100.0));
     extra.insert("page_max_ms".into(), json!((times.max_ms() * 100.0).round() / 100.0));
     extra.insert("page_kb".into(), json!(bytes / 1024));
-    Ok(Report { scenario: "inbox".into(), engine: env.target.engine.clone(), errors, extra, ..Report::default() })
+    // CPU per page load (the unit of this scenario), the warm-up load excluded.
+    let cpu = meter.map(|m| m.per_unit(loads as u64)).unwrap_or_default();
+    Ok(Report {
+        scenario: "inbox".into(),
+        engine: env.target.engine.clone(),
+        server_us_per_msg: cpu.server_us,
+        bench_us_per_msg: cpu.bench_us,
+        errors,
+        extra,
+        ..Report::default()
+    })
 }

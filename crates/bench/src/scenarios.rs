@@ -12,6 +12,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message as Ws;
 
+use crate::cpu::Meter;
 use crate::http::{error_label, Conn};
 use crate::server::{rss_bytes, Spawned, Target};
 use crate::sink::{self, Sink};
@@ -65,6 +66,12 @@ impl Env {
     /// The process id of the bench's own server (none with `--server`).
     pub fn pid(&self) -> Option<u32> {
         self.spawned.as_ref().map(|s| s.pid())
+    }
+
+    /// A CPU meter on the server (the bench's own, or a `--server` that named its `pid`) and
+    /// on the bench itself, started now.
+    pub fn cpu_meter(&self) -> Meter {
+        Meter::start(self.pid().or(self.target.pid))
     }
 
     pub fn finish(&mut self) {
@@ -182,9 +189,13 @@ async fn baseline(target: &Target, duration: Duration, connections: usize) -> an
 
 /// Baseline alone, as its own report.
 pub async fn baseline_report(env: &mut Env, duration: Duration, connections: usize) -> anyhow::Result<Report> {
+    let meter = env.cpu_meter();
     let (rps, mut lat) = baseline(&env.target, duration, connections).await?;
+    let cpu = meter.per_unit((rps * duration.as_secs_f64()) as u64);
     Ok(Report {
         scenario: format!("baseline c={connections}"),
+        server_us_per_msg: cpu.server_us,
+        bench_us_per_msg: cpu.bench_us,
         engine: env.target.engine.clone(),
         duration_s: duration.as_secs_f64(),
         msg_per_s: rps,
@@ -323,6 +334,7 @@ pub async fn send(
     let sink = env.sink().await?;
     let numbers: Vec<String> = env.customers(customers).await?.into_iter().map(|(n, _)| n).collect();
     let (baseline_rps, _) = baseline(&env.target, baseline_for(duration), connections).await?;
+    let meter = env.cpu_meter();
     let start = Instant::now();
     let deadline = start + duration;
     let interval = rate.map(|r| Duration::from_secs_f64(connections as f64 / r.max(1.0)));
@@ -386,6 +398,9 @@ pub async fn send(
     } else {
         webhook_latency(&sink.sent, &accepted, Duration::from_secs(30)).await
     };
+    // Until every webhook arrived: a message's CPU includes its delivery. After a kill the
+    // server process is a new one, so there is no figure.
+    let cpu = if kill_check { Default::default() } else { meter.per_unit(accepted.len() as u64) };
     if missing > 0 {
         errors.insert("webhook missing".into(), missing);
     }
@@ -416,6 +431,8 @@ pub async fn send(
         webhook_p99_ms: wl.quantile_ms(0.99),
         webhook_max_ms: wl.max_ms(),
         webhooks_per_s,
+        server_us_per_msg: cpu.server_us,
+        bench_us_per_msg: cpu.bench_us,
         errors,
         extra,
     })
@@ -429,6 +446,7 @@ pub async fn inbound(env: &mut Env, duration: Duration, customers: usize) -> any
     let sink = env.sink().await?;
     let people = env.customers(customers).await?;
     let (baseline_rps, _) = baseline(&env.target, baseline_for(duration), customers.min(64)).await?;
+    let meter = env.cpu_meter();
     let start = Instant::now();
     let deadline = start + duration;
     let mut tasks = Vec::new();
@@ -490,6 +508,7 @@ pub async fn inbound(env: &mut Env, duration: Duration, customers: usize) -> any
         }
     }
     let (mut wl, missing, last) = webhook_latency(&sink.inbound, &sent, Duration::from_secs(30)).await;
+    let cpu = meter.per_unit(sent.len() as u64);
     if missing > 0 {
         errors.insert("webhook missing".into(), missing);
     }
@@ -507,6 +526,8 @@ pub async fn inbound(env: &mut Env, duration: Duration, customers: usize) -> any
         webhook_p99_ms: wl.quantile_ms(0.99),
         webhook_max_ms: wl.max_ms(),
         webhooks_per_s,
+        server_us_per_msg: cpu.server_us,
+        bench_us_per_msg: cpu.bench_us,
         errors,
         ..Report::default()
     })
@@ -531,6 +552,7 @@ pub async fn connections(env: &mut Env, count: usize, hold: Duration) -> anyhow:
     let before = rss_bytes(pid).unwrap_or(0);
     let mut sockets = Vec::with_capacity(count);
     let mut errors = BTreeMap::new();
+    let meter = env.cpu_meter();
     let started = Instant::now();
     for chunk in people.chunks(256) {
         let mut opening = Vec::new();
@@ -546,6 +568,8 @@ pub async fn connections(env: &mut Env, count: usize, hold: Duration) -> anyhow:
         }
     }
     let connect_s = started.elapsed().as_secs_f64();
+    // CPU per connection opened (the WebSocket upgrade and the session check).
+    let cpu = meter.per_unit(sockets.len() as u64);
     tokio::time::sleep(hold).await;
     let after = rss_bytes(pid).unwrap_or(0);
     let held = sockets.len();
@@ -559,6 +583,8 @@ pub async fn connections(env: &mut Env, count: usize, hold: Duration) -> anyhow:
         scenario: format!("connections {count}"),
         engine: env.target.engine.clone(),
         duration_s: hold.as_secs_f64(),
+        server_us_per_msg: cpu.server_us,
+        bench_us_per_msg: cpu.bench_us,
         errors,
         extra,
         ..Report::default()

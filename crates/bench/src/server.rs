@@ -24,6 +24,10 @@ pub struct Target {
     #[serde(default)]
     pub business_id: String,
     pub engine: String,
+    /// The server's process id when it runs on this machine: the bench reads its CPU time
+    /// (optional in a `--server` file; without it the server's CPU per message is not shown).
+    #[serde(default)]
+    pub pid: Option<u32>,
 }
 
 pub struct Spawned {
@@ -162,6 +166,7 @@ pub async fn serve(data_dir: PathBuf, database_url: Option<String>, encrypt_at_r
             if database_url.is_some() { "postgres" } else { "sqlite" },
             if encrypt_at_rest { "+encrypted" } else { "" }
         ),
+        pid: Some(std::process::id()),
     };
     println!("{}", serde_json::to_string(&target)?);
     let shutdown = async {

@@ -47,6 +47,11 @@ pub struct Report {
     pub webhook_p99_ms: f64,
     pub webhook_max_ms: f64,
     pub webhooks_per_s: f64,
+    /// The server's CPU time per message (per request or page load where that is the unit),
+    /// in microseconds; 0 when the server's process is not known.
+    pub server_us_per_msg: f64,
+    /// The bench's own CPU time per message, in microseconds.
+    pub bench_us_per_msg: f64,
     pub errors: BTreeMap<String, u64>,
     /// Scenario-specific figures (RSS, bytes per connection, lost messages, …).
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -57,6 +62,15 @@ fn fmt(v: f64) -> String {
         format!("{v:.0}")
     } else {
         format!("{v:.2}")
+    }
+}
+
+/// A CPU figure, or "-" for a scenario that has no unit of work to divide by.
+fn cpu(us: f64) -> String {
+    if us > 0.0 {
+        format!("{us:.0}")
+    } else {
+        "-".into()
     }
 }
 
@@ -74,6 +88,8 @@ pub fn table(reports: &[Report]) -> String {
         "webhook p99",
         "webhook max",
         "webhooks/s",
+        "server µs/msg",
+        "bench µs/msg",
         "errors",
     ];
     let mut rows: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
@@ -95,10 +111,13 @@ pub fn table(reports: &[Report]) -> String {
             format!("{} ms", fmt(r.webhook_p99_ms)),
             format!("{} ms", fmt(r.webhook_max_ms)),
             fmt(r.webhooks_per_s),
+            cpu(r.server_us_per_msg),
+            cpu(r.bench_us_per_msg),
             errors,
         ]);
     }
-    let widths: Vec<usize> = (0..header.len()).map(|i| rows.iter().map(|r| r[i].len()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> =
+        (0..header.len()).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
     let mut out = String::new();
     for (n, r) in rows.iter().enumerate() {
         let line: Vec<String> = r.iter().enumerate().map(|(i, c)| format!("{c:>w$}", w = widths[i])).collect();

@@ -1,0 +1,98 @@
+//! CPU time per unit of work: the server's and the bench's own, read from `/proc/<pid>/stat`
+//! before and after a scenario's measured window. Throughput moves with whatever else the
+//! machine runs; CPU per message moves much less, so every change on the hot paths is judged on
+//! these figures.
+
+use std::time::Duration;
+
+/// Linux reports `utime` and `stime` in USER_HZ ticks, which the kernel ABI fixes at 100 per
+/// second for user space on every architecture Risala builds for.
+const USER_HZ: u64 = 100;
+
+/// User + system CPU time of a whole process (every thread, living or exited and joined), or
+/// `None` when `/proc` cannot tell (no such process, not Linux).
+pub fn process_cpu(pid: u32) -> Option<Duration> {
+    parse_stat(&std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
+}
+
+/// The bench's own CPU time.
+pub fn own_cpu() -> Option<Duration> {
+    process_cpu(std::process::id())
+}
+
+/// `utime` and `stime` (fields 14 and 15) of a `/proc/<pid>/stat` line. The command name (field
+/// 2) is in parentheses and may hold spaces or parentheses itself, so fields are counted from
+/// the last `)`.
+fn parse_stat(stat: &str) -> Option<Duration> {
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace();
+    // `rest` starts at field 3 (state): utime is the 12th field after it.
+    let utime: u64 = fields.nth(11)?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis((utime + stime) * 1000 / USER_HZ))
+}
+
+/// A scenario's CPU clock: started before the measured window, read after it.
+pub struct Meter {
+    server_pid: Option<u32>,
+    server: Option<Duration>,
+    bench: Option<Duration>,
+}
+
+/// Microseconds of CPU per unit of work, for the server and for the bench (0 when unknown).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PerUnit {
+    pub server_us: f64,
+    pub bench_us: f64,
+}
+
+impl Meter {
+    /// Start measuring the server process `server_pid` (if known) and the bench itself.
+    pub fn start(server_pid: Option<u32>) -> Meter {
+        Meter { server_pid, server: server_pid.and_then(process_cpu), bench: own_cpu() }
+    }
+
+    /// CPU spent since `start`, divided by `units` (messages, requests, page loads).
+    pub fn per_unit(&self, units: u64) -> PerUnit {
+        let spent = |before: Option<Duration>, now: Option<Duration>| match (before, now) {
+            (Some(b), Some(n)) if units > 0 => n.saturating_sub(b).as_secs_f64() * 1e6 / units as f64,
+            _ => 0.0,
+        };
+        PerUnit {
+            server_us: spent(self.server, self.server_pid.and_then(process_cpu)),
+            bench_us: spent(self.bench, own_cpu()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stat_fields_after_the_command_name() {
+        // A command name with a space and a parenthesis must not shift the fields.
+        let line = "4242 (risala (x) y) S 1 4242 4242 0 -1 4194560 500 0 0 0 250 75 0 0 20 0 9 0 100 0 0";
+        assert_eq!(parse_stat(line), Some(Duration::from_millis(3250)));
+        assert_eq!(parse_stat("garbage"), None);
+    }
+
+    #[test]
+    fn own_process_is_readable_and_counts_work() {
+        let meter = Meter::start(Some(std::process::id()));
+        let before = own_cpu().expect("own /proc/self/stat");
+        // Spin until the kernel has counted some CPU (a few ticks), bounded in time.
+        let mut x = 0u64;
+        let until = std::time::Instant::now() + Duration::from_secs(10);
+        while own_cpu().is_some_and(|now| now < before + Duration::from_millis(50)) && std::time::Instant::now() < until
+        {
+            for _ in 0..100_000 {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            }
+        }
+        std::hint::black_box(x);
+        let per = meter.per_unit(2);
+        assert!(per.server_us >= 25_000.0 && per.bench_us >= 25_000.0, "{per:?}");
+        assert_eq!(meter.per_unit(0), PerUnit::default());
+    }
+}
