@@ -36,6 +36,11 @@ struct Cli {
     /// sandbox mode.
     #[arg(long, global = true, env = "RISALA_BENCH_ENCRYPT_AT_REST")]
     encrypt_at_rest: bool,
+    /// The most changes in one webhook POST for the bench's own server. 100 (the default here)
+    /// batches; 1 is the server's own default, Meta's one change per POST (reports name the
+    /// engine `…+1/POST`).
+    #[arg(long, global = true, env = "RISALA_BENCH_WEBHOOK_BATCH", default_value_t = 100)]
+    webhook_batch: usize,
 }
 
 #[derive(Debug, Subcommand)]
@@ -133,10 +138,17 @@ fn main() -> anyhow::Result<()> {
     }
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
+        anyhow::ensure!(cli.webhook_batch >= 1, "--webhook-batch is at least 1 (one change per POST)");
+        let options = server::ServerOptions { encrypt_at_rest: cli.encrypt_at_rest, webhook_batch: cli.webhook_batch };
         if let Cmd::Serve { data_dir, database_url } = cli.cmd {
-            return server::serve(data_dir, database_url, cli.encrypt_at_rest).await;
+            return server::serve(data_dir, database_url, options).await;
         }
-        let mut env = scenarios::Env::new(cli.server.as_deref(), cli.database_url.as_deref(), cli.encrypt_at_rest)?;
+        anyhow::ensure!(
+            cli.server.is_none() || cli.webhook_batch == 100,
+            "--webhook-batch applies to the server the bench starts: set webhooks.batch_max_count in the configuration \
+             of the server given with --server instead"
+        );
+        let mut env = scenarios::Env::new(cli.server.as_deref(), cli.database_url.as_deref(), options)?;
         let reports = match cli.cmd {
             Cmd::Send { duration: d, connections, customers, rate, kill_check } => {
                 vec![scenarios::send(&mut env, duration(&d)?, connections, customers, rate, kill_check).await?]

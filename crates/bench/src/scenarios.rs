@@ -14,7 +14,7 @@ use tokio_tungstenite::tungstenite::Message as Ws;
 
 use crate::cpu::Meter;
 use crate::http::{error_label, Conn};
-use crate::server::{rss_bytes, Spawned, Target};
+use crate::server::{rss_bytes, ServerOptions, Spawned, Target};
 use crate::sink::{self, Sink};
 use crate::stats::{Report, Samples};
 
@@ -35,10 +35,10 @@ impl Drop for Env {
 }
 
 impl Env {
-    pub fn new(server: Option<&Path>, database_url: Option<&str>, encrypt_at_rest: bool) -> anyhow::Result<Env> {
+    pub fn new(server: Option<&Path>, database_url: Option<&str>, options: ServerOptions) -> anyhow::Result<Env> {
         if let Some(file) = server {
             anyhow::ensure!(
-                !encrypt_at_rest,
+                !options.encrypt_at_rest,
                 "--encrypt-at-rest applies to the server the bench starts: set encrypt_at_rest in the configuration of \
                  the server given with --server instead"
             );
@@ -47,7 +47,7 @@ impl Env {
         }
         let dir = std::env::temp_dir().join(format!("risala-bench-{:016x}", rand::random::<u64>()));
         std::fs::create_dir_all(&dir)?;
-        let spawned = Spawned::start(&dir, database_url, encrypt_at_rest)?;
+        let spawned = Spawned::start(&dir, database_url, options)?;
         Ok(Env {
             target: spawned.target.clone(),
             spawned: Some(spawned),
@@ -57,10 +57,10 @@ impl Env {
         })
     }
 
-    /// The bench's own server: its data directory, database URL and encryption switch (none
-    /// with `--server`).
-    pub fn spawned_store(&self) -> Option<(PathBuf, Option<String>, bool)> {
-        self.spawned.as_ref().map(|s| (s.data_dir.clone(), s.database_url.clone(), s.encrypt_at_rest))
+    /// The bench's own server: its data directory, database URL and options (none with
+    /// `--server`).
+    pub fn spawned_store(&self) -> Option<(PathBuf, Option<String>, ServerOptions)> {
+        self.spawned.as_ref().map(|s| (s.data_dir.clone(), s.database_url.clone(), s.options))
     }
 
     /// The process id of the bench's own server (none with `--server`).
@@ -376,7 +376,7 @@ pub async fn send(
         // Restart on the same data and check every acknowledged id is there.
         let (dir, url, encrypt) = {
             let s = env.spawned.as_ref().context("server")?;
-            (s.data_dir.clone(), s.database_url.clone(), s.encrypt_at_rest)
+            (s.data_dir.clone(), s.database_url.clone(), s.options)
         };
         let restarted = Spawned::start(&dir, url.as_deref(), encrypt)?;
         env.target = restarted.target.clone();
@@ -605,7 +605,7 @@ pub async fn startup(env: &mut Env, runs: usize, fill: Duration) -> anyhow::Resu
     }
     let (dir, url, encrypt) = {
         let s = env.spawned.as_ref().context("server")?;
-        (s.data_dir.clone(), s.database_url.clone(), s.encrypt_at_rest)
+        (s.data_dir.clone(), s.database_url.clone(), s.options)
     };
     let mut times = Samples::default();
     let mut errors = BTreeMap::new();

@@ -30,27 +30,48 @@ pub struct Target {
     pub pid: Option<u32>,
 }
 
+/// How the bench's own server is configured beyond its storage.
+#[derive(Debug, Clone, Copy)]
+pub struct ServerOptions {
+    /// Whether the server encrypts message bodies and webhook payloads at rest.
+    pub encrypt_at_rest: bool,
+    /// The most changes in one webhook POST (`webhooks.batch_max_count`): 1 is the server's
+    /// default (Meta's one change per POST), the bench's default is 100.
+    pub webhook_batch: usize,
+}
+
+impl ServerOptions {
+    /// The engine's name in reports, with what differs from the plain configuration.
+    fn label(&self, engine: &str) -> String {
+        format!(
+            "{engine}{}{}",
+            if self.encrypt_at_rest { "+encrypted" } else { "" },
+            if self.webhook_batch == 1 { "+1/POST" } else { "" }
+        )
+    }
+}
+
 pub struct Spawned {
     pub child: Child,
     pub target: Target,
     pub data_dir: PathBuf,
     pub database_url: Option<String>,
-    /// Whether the server encrypts message bodies and webhook payloads at rest.
-    pub encrypt_at_rest: bool,
+    pub options: ServerOptions,
 }
 
 impl Spawned {
-    /// Start a server process on `data_dir` (created if needed) or PostgreSQL, with
-    /// `encrypt_at_rest` on or off.
-    pub fn start(data_dir: &PathBuf, database_url: Option<&str>, encrypt_at_rest: bool) -> anyhow::Result<Spawned> {
+    /// Start a server process on `data_dir` (created if needed) or PostgreSQL, configured with
+    /// `options`.
+    pub fn start(data_dir: &PathBuf, database_url: Option<&str>, options: ServerOptions) -> anyhow::Result<Spawned> {
         let exe = std::env::current_exe()?;
         let mut cmd = Command::new(exe);
         cmd.arg("__serve").arg("--data-dir").arg(data_dir);
         if let Some(url) = database_url {
             cmd.arg("--database-url").arg(url);
         }
-        // Said either way, so an inherited RISALA_BENCH_ENCRYPT_AT_REST cannot change it.
-        cmd.env("RISALA_BENCH_ENCRYPT_AT_REST", encrypt_at_rest.to_string());
+        // Said either way, so inherited RISALA_BENCH_* variables cannot change them.
+        cmd.env("RISALA_BENCH_ENCRYPT_AT_REST", options.encrypt_at_rest.to_string());
+        cmd.env("RISALA_BENCH_WEBHOOK_BATCH", options.webhook_batch.to_string());
         let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn()?;
         let stdout = child.stdout.take().context("no stdout")?;
         let (tx, rx) = std::sync::mpsc::channel();
@@ -74,7 +95,7 @@ impl Spawned {
             target,
             data_dir: data_dir.clone(),
             database_url: database_url.map(str::to_string),
-            encrypt_at_rest,
+            options,
         })
     }
 
@@ -118,7 +139,7 @@ pub const OWNER_PASSWORD: &str = "bench-owner-password";
 
 /// The configuration of the bench's server on `data_dir` (or PostgreSQL); the `inbox`
 /// scenario opens its store with it too.
-pub fn config(data_dir: PathBuf, database_url: Option<String>, encrypt_at_rest: bool) -> risala_server::Config {
+pub fn config(data_dir: PathBuf, database_url: Option<String>, options: ServerOptions) -> risala_server::Config {
     risala_server::Config {
         listen: "127.0.0.1:0".into(),
         data_dir,
@@ -126,12 +147,16 @@ pub fn config(data_dir: PathBuf, database_url: Option<String>, encrypt_at_rest: 
         demo_token: Some(TOKEN.into()),
         demo_owner_password: Some(OWNER_PASSWORD.into()),
         // Sandbox mode leaves it off by default; the bench measures either, as asked.
-        encrypt_at_rest: Some(encrypt_at_rest),
+        encrypt_at_rest: Some(options.encrypt_at_rest),
         // The bench measures the server, not the per-number policy (80/s by default).
         throughput_mps: 0,
-        // Its figures are for batched webhooks (up to 100 changes per POST; the server's default
-        // is one change per POST): its receiver reads every change of a POST.
-        webhooks: risala_delivery::DeliveryConfig { batch_max_count: 100, ..Default::default() },
+        // Its figures are for batched webhooks by default (up to 100 changes per POST; the
+        // server's default is one change per POST, `--webhook-batch 1`): its receiver reads
+        // every change of a POST.
+        webhooks: risala_delivery::DeliveryConfig {
+            batch_max_count: options.webhook_batch.max(1),
+            ..Default::default()
+        },
         // The `connections` scenario opens ~20,000 WebSockets from 127.0.0.1: one address.
         connections: risala_server::config::ConnectionConfig {
             max_per_address: 0,
@@ -143,12 +168,12 @@ pub fn config(data_dir: PathBuf, database_url: Option<String>, encrypt_at_rest: 
 
 /// `__serve`: run the real server (sandbox mode, durable SQLite or PostgreSQL, bodies
 /// encrypted at rest or not) and print the target as one JSON line once it listens.
-pub async fn serve(data_dir: PathBuf, database_url: Option<String>, encrypt_at_rest: bool) -> anyhow::Result<()> {
+pub async fn serve(data_dir: PathBuf, database_url: Option<String>, options: ServerOptions) -> anyhow::Result<()> {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
         .with_writer(std::io::stderr)
         .try_init();
-    let config = config(data_dir, database_url.clone(), encrypt_at_rest);
+    let config = config(data_dir, database_url.clone(), options);
     let listener = risala_server::listen(&config.listen).await?;
     let addr = listener.local_addr()?;
     let state = risala_server::build_state(config.clone()).await?;
@@ -161,11 +186,7 @@ pub async fn serve(data_dir: PathBuf, database_url: Option<String>, encrypt_at_r
         app_id: demo.ids.app_id.clone(),
         app_secret: demo.app.app_secret.clone(),
         business_id: demo.ids.business_id.clone(),
-        engine: format!(
-            "{}{}",
-            if database_url.is_some() { "postgres" } else { "sqlite" },
-            if encrypt_at_rest { "+encrypted" } else { "" }
-        ),
+        engine: options.label(if database_url.is_some() { "postgres" } else { "sqlite" }),
         pid: Some(std::process::id()),
     };
     println!("{}", serde_json::to_string(&target)?);
