@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use rand::Rng;
 use risala_core::model::{AttemptResult, Delivery, Outcome};
 use risala_core::store::Engine as StoreEngine;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::task::JoinSet;
 
@@ -42,6 +43,12 @@ impl WorkerHandle {
     }
 }
 
+/// Where finished POSTs send what must be recorded: one recorder writes everything that
+/// queued up while its previous write committed, so one commit covers many POSTs (with one
+/// change per POST, one commit per POST would put the writer — and with `synchronous=FULL` an
+/// fsync — on every webhook's path).
+type Recorder = UnboundedSender<Vec<AttemptResult>>;
+
 /// How one POST went.
 enum Attempt {
     Ok(u16),
@@ -67,6 +74,8 @@ impl Engine {
             }
         }
         let mut tasks: JoinSet<()> = JoinSet::new();
+        let (recorder, results) = unbounded_channel();
+        let recording = tokio::spawn(self.clone().record_loop(results));
         let mut last_housekeeping: Option<Instant> = None;
         let mut last_purge = Instant::now();
         while !self.stopped() {
@@ -111,12 +120,29 @@ impl Engine {
                 self.idle(wait).await;
                 continue;
             }
-            self.dispatch(rows, &mut tasks).await;
+            self.dispatch(rows, &mut tasks, &recorder).await;
         }
-        // Let in-flight POSTs finish and record their outcome.
+        // Let in-flight POSTs finish, then record every outcome before returning.
         let deadline = self.cfg.timeout.as_std() + Duration::from_secs(1);
         if tokio::time::timeout(deadline, async { while tasks.join_next().await.is_some() {} }).await.is_err() {
             tasks.abort_all();
+        }
+        drop(recorder);
+        let _ = recording.await;
+    }
+
+    /// Write the outcomes of finished POSTs: each write takes everything queued meanwhile.
+    async fn record_loop(self: Arc<Self>, mut results: UnboundedReceiver<Vec<AttemptResult>>) {
+        while let Some(mut batch) = results.recv().await {
+            while let Ok(more) = results.try_recv() {
+                batch.extend(more);
+            }
+            if let Err(e) = self.store.record_attempts(&self.owner, &batch).await {
+                // The rows stay leased and are tried again when the lease ends.
+                tracing::warn!(error = %e, rows = batch.len(), "recording webhook attempts failed");
+            }
+            // Later events of those conversations may now go.
+            self.wake();
         }
     }
 
@@ -146,7 +172,7 @@ impl Engine {
         }
     }
 
-    async fn dispatch(self: &Arc<Self>, rows: Vec<Delivery>, tasks: &mut JoinSet<()>) {
+    async fn dispatch(self: &Arc<Self>, rows: Vec<Delivery>, tasks: &mut JoinSet<()>, recorder: &Recorder) {
         let now = self.clock.now_ms();
         let mut decided: Vec<AttemptResult> = Vec::new();
         let mut release = Vec::new();
@@ -198,7 +224,8 @@ impl Engine {
                 let Ok(permit) = self.inflight.clone().acquire_owned().await else { return };
                 let engine = self.clone();
                 let target = target.clone();
-                tasks.spawn(async move { engine.send_chunk(target, chunk, permit).await });
+                let recorder = recorder.clone();
+                tasks.spawn(async move { engine.send_chunk(target, chunk, permit, recorder).await });
             }
         }
         if !release.is_empty() {
@@ -208,14 +235,23 @@ impl Engine {
         }
     }
 
-    async fn send_chunk(self: Arc<Self>, target: Target, rows: Vec<Delivery>, _permit: OwnedSemaphorePermit) {
+    async fn send_chunk(
+        self: Arc<Self>,
+        target: Target,
+        rows: Vec<Delivery>,
+        permit: OwnedSemaphorePermit,
+        recorder: Recorder,
+    ) {
         let slots = self.endpoint_slots(&target.url);
-        let Ok(_slot) = slots.acquire_owned().await else { return };
+        let Ok(slot) = slots.acquire_owned().await else { return };
         let body = batch::envelope(&rows);
         let started = Instant::now();
         // A chunk holds the changes of one business (its target is resolved per business).
         let business = rows.first().map(|d| d.business_id.as_str());
         let attempt = self.post(&target, business, body).await;
+        // The endpoint's next POST may start while this one's outcome is being recorded.
+        drop(slot);
+        drop(permit);
         self.stats.observe_attempt(started.elapsed().as_secs_f64());
         let at = self.clock.now_ms();
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
@@ -264,11 +300,11 @@ impl Engine {
                 }
             }
         }
-        if let Err(e) = self.store.record_attempts(&self.owner, &results).await {
-            // The rows stay leased and are tried again when the lease ends.
-            tracing::warn!(error = %e, "recording a webhook attempt failed");
+        if recorder.send(results).is_err() {
+            // Only when the worker is gone: the rows stay leased and are tried again when the
+            // lease ends.
+            tracing::warn!("the webhook recorder has stopped; an attempt's outcome was not recorded");
         }
-        self.wake();
     }
 
     async fn post(&self, target: &Target, business: Option<&str>, body: String) -> Attempt {
