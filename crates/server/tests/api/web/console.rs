@@ -178,7 +178,8 @@ async fn the_console_needs_a_session_and_is_scoped_to_the_business() {
 async fn the_console_in_a_browser_in_english_and_arabic() {
     use risala_testkit::browser::Session;
 
-    use super::browser::{sign_in, wait_url};
+    use super::browser::sign_in;
+    use super::steps::wait_url;
     use risala_testkit::DEMO_OWNER_PASSWORD;
 
     let (_db, app) = app(Engine::Sqlite).await;

@@ -9,7 +9,9 @@ mod console;
 mod inbox;
 mod inbox_browser;
 mod inbox_messages;
+mod journey_browser;
 mod security;
+mod steps;
 
 use risala_testkit::{Database, Engine, TestApp, DEMO_OWNER_PASSWORD};
 
