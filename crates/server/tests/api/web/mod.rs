@@ -10,6 +10,7 @@ mod inbox;
 mod inbox_browser;
 mod inbox_messages;
 mod journey_browser;
+mod route_walk;
 mod security;
 mod steps;
 
