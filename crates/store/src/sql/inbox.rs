@@ -1,9 +1,12 @@
 //! The team inbox: the list of a business's conversations (read from the conversation rows,
 //! which every message keeps up to date), their labels, notes, assignment and state.
 
-/// The columns of a chat row, from `conversations c`, `customers cu`, `phone_numbers p` and the
-/// last message `m` (NULLs when it is gone); `$agg` aggregates the conversation's label ids
-/// into one comma-separated text (`group_concat` on SQLite, `string_agg` on PostgreSQL).
+use super::messages::message_cols;
+
+/// The columns of a chat row, from `conversations c`, `customers cu`, `phone_numbers p`, the
+/// last message `m` (NULLs when it is gone), the customer's username `un` and their BSUID at
+/// the business `ui` (NULLs when none); `$agg` aggregates the conversation's label ids into one
+/// comma-separated text (`group_concat` on SQLite, `string_agg` on PostgreSQL).
 macro_rules! chat_cols {
     ($agg:literal) => {
         concat!(
@@ -12,7 +15,8 @@ macro_rules! chat_cols {
             "cu.profile_name, p.number, c.unread, c.assignee_id, c.closed_at, ",
             "(SELECT ",
             $agg,
-            " FROM conversation_labels cl WHERE cl.phone_number_id = c.phone_number_id AND cl.wa_id = c.wa_id) AS labels"
+            " FROM conversation_labels cl WHERE cl.phone_number_id = c.phone_number_id AND cl.wa_id = c.wa_id) AS labels, ",
+            "un.username, un.hide_number, ui.user_id, ui.number_shared_at"
         )
     };
 }
@@ -22,7 +26,9 @@ macro_rules! chat_joins {
     () => {
         concat!(
             " JOIN customers cu ON cu.wa_id = c.wa_id JOIN phone_numbers p ON p.id = c.phone_number_id",
-            " LEFT JOIN messages m ON m.id = c.last_message_id"
+            " LEFT JOIN messages m ON m.id = c.last_message_id",
+            " LEFT JOIN customer_usernames un ON un.wa_id = c.wa_id",
+            " LEFT JOIN user_ids ui ON ui.business_id = c.business_id AND ui.wa_id = c.wa_id"
         )
     };
 }
@@ -30,8 +36,11 @@ macro_rules! chat_joins {
 /// The list's filters, each parameter NULL (or `'all'`) for any: `$1` the business, `$2`
 /// `'mine'` (assigned to the agent `$3`), `'unassigned'` or `'all'`, `$4` `'open'`/`'closed'`/`'all'`, `$5`
 /// a business number, `$6` a label, `$7` a `LIKE` pattern (lower case) on the name, the
-/// number and the messages' text, `$8`–`$10` the cursor (the last row of the page before), `$11`
-/// how many. The page's conversations are taken first, newest first along the index
+/// username, the BSUID and the number (the number only when the customer shows it: they do not
+/// hide it, or the business sent to it since `$9`), `$8` the conversations whose messages'
+/// text matched (`phone_number_id:wa_id,…`, found by the service, which reads the text
+/// whether or not it is encrypted at rest), `$10`–`$12` the cursor (the last row of the page
+/// before), `$13` how many. The page's conversations are taken first, newest first along the index
 /// `conversations_inbox` (every key descending, so it is read backwards and stops at the
 /// page's end), and only they are joined: the time does not grow with the business's
 /// conversations, whatever the planner's statistics say.
@@ -44,10 +53,14 @@ macro_rules! chat_list {
             " AND ($4 = 'all' OR ($4 = 'open' AND c.closed_at IS NULL) OR ($4 = 'closed' AND c.closed_at IS NOT NULL))",
             " AND (CAST($5 AS TEXT) IS NULL OR c.phone_number_id = $5)",
             " AND (CAST($6 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM conversation_labels f WHERE f.phone_number_id = c.phone_number_id AND f.wa_id = c.wa_id AND f.label_id = $6))",
-            " AND (CAST($7 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM customers n WHERE n.wa_id = c.wa_id AND lower(n.profile_name) LIKE $7 ESCAPE '\\') OR c.wa_id LIKE $7 ESCAPE '\\'",
-            " OR EXISTS (SELECT 1 FROM messages s WHERE s.phone_number_id = c.phone_number_id AND s.wa_id = c.wa_id AND s.erased_at IS NULL AND lower(s.content) LIKE $7 ESCAPE '\\'))",
-            " AND (CAST($8 AS BIGINT) IS NULL OR c.last_message_at < $8 OR (c.last_message_at = $8 AND (c.phone_number_id < $9 OR (c.phone_number_id = $9 AND c.wa_id < $10))))",
-            " ORDER BY c.last_message_at DESC, c.phone_number_id DESC, c.wa_id DESC LIMIT $11) c",
+            " AND (CAST($7 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM customers n WHERE n.wa_id = c.wa_id AND lower(n.profile_name) LIKE $7 ESCAPE '\\')",
+            " OR EXISTS (SELECT 1 FROM customer_usernames u WHERE u.wa_id = c.wa_id AND u.username LIKE $7 ESCAPE '\\')",
+            " OR EXISTS (SELECT 1 FROM user_ids i WHERE i.business_id = c.business_id AND i.wa_id = c.wa_id AND lower(i.user_id) LIKE $7 ESCAPE '\\')",
+            " OR (',' || CAST($8 AS TEXT) || ',') LIKE ('%,' || c.phone_number_id || ':' || c.wa_id || ',%')",
+            " OR (c.wa_id LIKE $7 ESCAPE '\\' AND NOT EXISTS (SELECT 1 FROM customer_usernames h WHERE h.wa_id = c.wa_id AND h.hide_number <> 0",
+            " AND NOT EXISTS (SELECT 1 FROM user_ids sh WHERE sh.business_id = c.business_id AND sh.wa_id = c.wa_id AND sh.number_shared_at >= $9))))",
+            " AND (CAST($10 AS BIGINT) IS NULL OR c.last_message_at < $10 OR (c.last_message_at = $10 AND (c.phone_number_id < $11 OR (c.phone_number_id = $11 AND c.wa_id < $12))))",
+            " ORDER BY c.last_message_at DESC, c.phone_number_id DESC, c.wa_id DESC LIMIT $13) c",
             chat_joins!(),
             " ORDER BY c.last_message_at DESC, c.phone_number_id DESC, c.wa_id DESC"
         )
@@ -79,6 +92,9 @@ super::statements! {
     both DELETE_LABEL = "DELETE FROM inbox_labels WHERE id = $1 AND business_id = $2";
     both ADD_CHAT_LABEL = "INSERT INTO conversation_labels (phone_number_id, wa_id, label_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
     both REMOVE_CHAT_LABEL = "DELETE FROM conversation_labels WHERE phone_number_id = $1 AND wa_id = $2 AND label_id = $3";
+    /// The messages of the business's latest conversations (`$1` the business, `$2` how many
+    /// conversations), the latest `$3`: what a search reads the text of.
+    both RECENT_MESSAGES = concat!("SELECT ", message_cols!(), " FROM messages WHERE erased_at IS NULL AND EXISTS (SELECT 1 FROM (SELECT phone_number_id, wa_id FROM conversations WHERE business_id = $1 ORDER BY last_message_at DESC LIMIT $2) r WHERE r.phone_number_id = messages.phone_number_id AND r.wa_id = messages.wa_id) ORDER BY created_at DESC LIMIT $3");
     both INSERT_NOTE = "INSERT INTO conversation_notes (id, business_id, phone_number_id, wa_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
     both CHAT_NOTES = "SELECT n.id, n.business_id, n.phone_number_id, n.wa_id, n.author_id, u.name, n.body, n.created_at FROM conversation_notes n JOIN users u ON u.id = n.author_id WHERE n.phone_number_id = $1 AND n.wa_id = $2 ORDER BY n.created_at, n.id";
     /// Erasure of a customer (`$1`): their notes and their conversations' labels.
