@@ -9,6 +9,7 @@ mod console;
 mod inbox;
 mod inbox_browser;
 mod inbox_messages;
+mod inbox_privacy;
 mod journey_browser;
 mod route_walk;
 mod security;
