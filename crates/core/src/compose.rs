@@ -271,7 +271,8 @@ impl ComposeService {
     ) -> Result<(PhoneNumber, Option<Millis>, String), ApiError> {
         let not_found = || ApiError::object_not_found(phone_number_id);
         let store = self.messaging.store();
-        let wa_id = crate::messaging::customer_number(store.as_ref(), business_id, customer).await?.ok_or_else(not_found)?;
+        let wa_id =
+            crate::messaging::customer_number(store.as_ref(), business_id, customer).await?.ok_or_else(not_found)?;
         let conversation = store
             .conversation(phone_number_id, &wa_id)
             .await?

@@ -97,7 +97,9 @@ impl InboxService {
     /// number, or their BSUID or username at the business when they hide their number: see
     /// [`ChatRow::customer_key`]), when it is the business's.
     pub async fn chat(&self, business_id: &str, phone_number_id: &str, customer: &str) -> InboxResult<ChatRow> {
-        let wa_id = crate::messaging::customer_number(self.store.as_ref(), business_id, customer).await?.ok_or(InboxError::NotFound)?;
+        let wa_id = crate::messaging::customer_number(self.store.as_ref(), business_id, customer)
+            .await?
+            .ok_or(InboxError::NotFound)?;
         self.store
             .chat_row(phone_number_id, &wa_id)
             .await?
@@ -162,4 +164,3 @@ impl InboxService {
         self.store.media_chunk(id, seq).await?.ok_or(InboxError::NotFound)
     }
 }
-

@@ -73,7 +73,7 @@ pub async fn chat(
     let now = state.inbox.now();
     let wa_id = view.chat.customer_key(now).to_string();
     if was_unread {
-        state.feed.chat_changed(&v.user.business_id, &phone_number_id, &wa_id);
+        state.feed.chat_changed(&v.user.business_id, &phone_number_id);
     }
     let list = list_pane(&state, &v, &q, Some((&phone_number_id, &wa_id))).await?;
     let people = state.feed.present(&v.user.business_id, &phone_number_id, &wa_id, now);

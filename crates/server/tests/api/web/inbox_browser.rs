@@ -1,8 +1,9 @@
 //! The team's work in a real Chromium, beyond the journey of `journey_browser`: two people in
 //! two browsers on one conversation. The agent sees who else is viewing; the owner adds a label
 //! and a note and the agent sees both without reloading; closing, live, and the "closed"
-//! filter; the same conversation in Arabic (right to left, numbers kept left to right) on a
-//! phone-sized screen. Screenshots: `inbox-team-en`, `inbox-team-ar`.
+//! filter; a customer who hides their number listed by username and BSUID; the same
+//! conversation in Arabic (right to left, numbers kept left to right) on a phone-sized screen.
+//! Screenshots: `inbox-team-en`, `inbox-team-ar`.
 
 use risala_core::model::Role;
 use risala_testkit::browser::Session;
@@ -26,6 +27,9 @@ async fn labels_notes_and_closing_reach_the_other_agent_live() {
     let num = app.business_number().to_string();
     alice.send(&num, json!({"type": "text", "text": {"body": "Hello, is my order ready?"}})).await;
     let bob = app.customer("15550002222", "Omar").await;
+    // Omar hides his number: the list names him by username and BSUID.
+    let (s, v) = bob.post("/customer/v1/me", &json!({"username": "omar.k", "hide_number": true})).await;
+    assert_eq!(s, 200, "{v}");
     bob.send(
         &num,
         json!({"type": "location", "location": {"latitude": 24.7136, "longitude": 46.6753, "name": "Riyadh office"}}),
@@ -38,6 +42,9 @@ async fn labels_notes_and_closing_reach_the_other_agent_live() {
     let b = Session::start("en-US", 1280, 800).await;
     sign_in(&app, &b, "sara@demo.test", "sara-password-1").await;
     open(&app, &a, &path).await;
+
+    let omar = a.find("#chat-list li:first-child").await.text().await;
+    assert!(omar.contains("Omar") && omar.contains("@omar.k") && !omar.contains("15550002222"), "{omar}");
 
     // B opens it and sees A there.
     open(&app, &b, &path).await;

@@ -141,7 +141,7 @@ fn item(cx: &Context, c: &ChatRow, current: bool) -> Markup {
                         }
                     }
                     span.chat-tags {
-                        span.chat-meta { (customer_id(lang, c, cx.now)) (if lang == Lang::Ar { " ← " } else { " → " }) (number(lang, &c.business_number)) }
+                        span.chat-meta { (customer_id(lang, c, cx.now, true)) (if lang == Lang::Ar { " ← " } else { " → " }) (number(lang, &c.business_number)) }
                         @if c.closed_at.is_some() { span.badge { (ti.closed_badge) } }
                         @if let Some(u) = assignee { span.assignee title=(ti.assigned_to) { bdi { (u.name) } } }
                         @for id in &c.label_ids {

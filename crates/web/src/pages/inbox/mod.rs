@@ -26,17 +26,19 @@ pub fn number(lang: Lang, digits: &str) -> Markup {
 }
 
 /// The customer of `c` as the business may know them at `now`: their number, or, when they
-/// hide it, their `@username` and their business-scoped user id (never the number).
-pub fn customer_id(lang: Lang, c: &ChatRow, now: i64) -> Markup {
+/// hide it, their `@username` and their business-scoped user id (never the number). `short`
+/// (the list): the username alone when there is one, the BSUID in its tooltip.
+pub fn customer_id(lang: Lang, c: &ChatRow, now: i64, short: bool) -> Markup {
     let ti = lang.inbox();
     if c.shows_number(now) {
         return number(lang, &c.conversation.wa_id);
     }
+    let bsuid = c.user_id.as_deref().filter(|_| !short || c.username.is_none());
     html! {
-        span.hidden-number title=(ti.number_hidden) {
+        span.hidden-number title=(c.user_id.as_deref().filter(|_| short).unwrap_or(ti.number_hidden)) {
             @if let Some(u) = &c.username { bdi.username dir="ltr" { "@" (u) } }
-            @if let (Some(_), Some(_)) = (&c.username, &c.user_id) { " · " }
-            @if let Some(id) = &c.user_id { bdi.bsuid dir="ltr" title=(ti.bsuid) { (id) } }
+            @if let (Some(_), Some(_)) = (&c.username, bsuid) { " · " }
+            @if let Some(id) = bsuid { bdi.bsuid dir="ltr" title=(ti.bsuid) { (id) } }
         }
     }
 }

@@ -44,7 +44,7 @@ pub fn head(lang: Lang, v: &ChatView, people: &[Present], me: &str, now: i64) ->
             (avatar(&c.profile_name))
             div.chat-main {
                 h2 { bdi { (c.profile_name) } }
-                span.chat-meta { (t.customer) " " (customer_id(lang, c, now)) " · " (t.business_number) " " (number(lang, &c.business_number)) }
+                span.chat-meta { (t.customer) " " (customer_id(lang, c, now, false)) " · " (t.business_number) " " (number(lang, &c.business_number)) }
                 div id="chat-state" data-live {
                     @if c.closed_at.is_some() { span.badge { (ti.closed_badge) } " " }
                     @for id in &c.label_ids { @if let Some(l) = v.labels.iter().find(|l| &l.id == id) { (label_chip(l)) " " } }
@@ -125,7 +125,7 @@ pub fn panel(lang: Lang, viewer: &Viewer, v: &ChatView, now: i64) -> Markup {
         aside.panel aria-labelledby="contact-h" {
             section {
                 h3 id="contact-h" { (ti.contact) }
-                p { strong { bdi { (c.profile_name) } } br; (customer_id(lang, c, now)) }
+                p { strong { bdi { (c.profile_name) } } br; (customer_id(lang, c, now, false)) }
                 p id="window" data-live class=(if v.window_ends_at.is_some() { "window open" } else { "window" }) {
                     @match v.window_ends_at {
                         Some(end) => { (ti.window_open.replace("{time}", &span(lang, end - now))) },
