@@ -68,9 +68,9 @@ fn contains_pattern(text: &str) -> String {
     p
 }
 
-/// Conversations as the list's `$8` names them: `phone_number_id:wa_id,…`.
+/// Conversations as the list's `$8` names them: a JSON array of `phone_number_id:wa_id`.
 fn keys(chats: &[(String, String)]) -> String {
-    chats.iter().map(|(p, w)| format!("{p}:{w}")).collect::<Vec<_>>().join(",")
+    serde_json::Value::from(chats.iter().map(|(p, w)| format!("{p}:{w}")).collect::<Vec<_>>()).to_string()
 }
 
 fn label(r: &Row) -> StoreResult<Label> {
