@@ -260,28 +260,31 @@ impl ComposeService {
         ComposeService { messaging }
     }
 
-    /// The business number of a chat of `business_id`, and when the customer last wrote; not
-    /// found unless the chat is the business's.
+    /// The business number of a chat of `business_id` with the customer `customer` names (their
+    /// number, or their BSUID or username when they hide it), when the customer last wrote, and
+    /// the customer's number; not found unless the chat is the business's.
     async fn chat(
         &self,
         business_id: &str,
         phone_number_id: &str,
-        wa_id: &str,
-    ) -> Result<(PhoneNumber, Option<Millis>), ApiError> {
+        customer: &str,
+    ) -> Result<(PhoneNumber, Option<Millis>, String), ApiError> {
         let not_found = || ApiError::object_not_found(phone_number_id);
         let store = self.messaging.store();
+        let wa_id =
+            crate::messaging::customer_number(store.as_ref(), business_id, customer).await?.ok_or_else(not_found)?;
         let conversation = store
-            .conversation(phone_number_id, wa_id)
+            .conversation(phone_number_id, &wa_id)
             .await?
             .filter(|c| c.business_id == business_id)
             .ok_or_else(not_found)?;
         let phone = self.messaging.phone(phone_number_id).await?.ok_or_else(not_found)?;
-        Ok((phone, conversation.last_inbound_at))
+        Ok((phone, conversation.last_inbound_at, wa_id))
     }
 
     /// The composer of a chat: its window and the templates it may offer.
     pub async fn state(&self, business_id: &str, phone_number_id: &str, wa_id: &str) -> Result<ComposeState, ApiError> {
-        let (phone, last_inbound_at) = self.chat(business_id, phone_number_id, wa_id).await?;
+        let (phone, last_inbound_at, _) = self.chat(business_id, phone_number_id, wa_id).await?;
         let now = self.messaging.now();
         let closes_at = last_inbound_at.map(|t| t + SERVICE_WINDOW_MS);
         let window = Window { last_inbound_at, closes_at, open: closes_at.is_some_and(|c| now < c) };
@@ -300,7 +303,7 @@ impl ComposeService {
         wa_id: &str,
         template_id: &str,
     ) -> Result<Template, ApiError> {
-        let (phone, _) = self.chat(business_id, phone_number_id, wa_id).await?;
+        let (phone, _, _) = self.chat(business_id, phone_number_id, wa_id).await?;
         match self.messaging.store().template(template_id).await? {
             Some(t) if t.waba_id == phone.waba_id && t.status == TemplateStatus::Approved => Ok(t),
             _ => Err(ApiError::object_not_found(template_id)),
@@ -322,11 +325,19 @@ impl ComposeService {
         wa_id: &str,
         draft: Draft,
     ) -> Result<Result<String, Refusal>, ApiError> {
-        let (phone, _) = self.chat(business_id, phone_number_id, wa_id).await?;
+        let (phone, _, number) = self.chat(business_id, phone_number_id, wa_id).await?;
         let mut body = Map::new();
         body.insert("messaging_product".into(), json!("whatsapp"));
         body.insert("recipient_type".into(), json!("individual"));
-        body.insert("to".into(), json!(wa_id));
+        if number == wa_id {
+            body.insert("to".into(), json!(number));
+        } else {
+            // The person knows the customer by their BSUID only (the customer hides their
+            // number): the send names them so, as an API client would, which does not share
+            // the number with the business.
+            let user_id = self.messaging.webhook_contact(business_id, &number).await?.user_id;
+            body.insert("recipient".into(), json!(user_id));
+        }
         let context = |reply_to: &Option<String>| reply_to.as_ref().map(|id| json!({"message_id": id}));
         let (kind, content, reply) = match &draft {
             Draft::Text { body, reply_to } => ("text", json!({"body": body}), context(reply_to)),
@@ -376,8 +387,8 @@ impl ComposeService {
         wa_id: &str,
         typing: bool,
     ) -> Result<(), ApiError> {
-        let (phone, _) = self.chat(business_id, phone_number_id, wa_id).await?;
-        let history = self.messaging.store().chat_history(phone_number_id, wa_id, None, 50).await?;
+        let (phone, _, number) = self.chat(business_id, phone_number_id, wa_id).await?;
+        let history = self.messaging.store().chat_history(phone_number_id, &number, None, 50).await?;
         let Some(last) = history.iter().find(|m| m.direction == Direction::Inbound) else { return Ok(()) };
         let mut body = Map::new();
         body.insert("messaging_product".into(), json!("whatsapp"));

@@ -89,7 +89,8 @@ impl Notifier for ServerNotifier {
         self.webhooks.wake();
     }
 
-    fn chat_changed(&self, business_id: &str, phone_number_id: &str, wa_id: &str) {
-        self.inbox.chat_changed(business_id, phone_number_id, wa_id);
+    fn chat_changed(&self, business_id: &str, phone_number_id: &str, _wa_id: &str) {
+        // The pages are told the number only: a customer may hide theirs from the business.
+        self.inbox.chat_changed(business_id, phone_number_id);
     }
 }

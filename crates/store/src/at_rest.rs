@@ -1,6 +1,7 @@
 //! Message bodies and webhook payloads at rest: with `encrypt_at_rest` on, the columns that
-//! hold what a customer or a business wrote (`messages.content`, `biz_opaque`, `error`) and the
-//! payloads waiting in the outbox (`outbox.value`) are encrypted with the newest key of the
+//! hold what a customer or a business wrote (`messages.content`, `biz_opaque`, `error`, and the
+//! team's notes, `conversation_notes.body`) and the payloads waiting in the outbox
+//! (`outbox.value`) are encrypted with the newest key of the
 //! store's [`Keyring`] just before binding, bound to their row, and opened just after reading,
 //! whatever the switch (rows written before, or while it was off, read as they are).
 
@@ -17,6 +18,8 @@ pub(crate) const MESSAGE_CONTENT: &str = "messages.content";
 pub(crate) const MESSAGE_BIZ_OPAQUE: &str = "messages.biz_opaque";
 pub(crate) const MESSAGE_ERROR: &str = "messages.error";
 pub(crate) const OUTBOX_VALUE: &str = "outbox.value";
+/// An internal note of the team inbox: what an agent wrote about a customer.
+pub(crate) const NOTE_BODY: &str = "conversation_notes.body";
 
 /// The identity an outbox payload is bound to. The row id is not known before the insert (it
 /// is the engine's sequence), so the payload is bound to what the row is known by when it is
@@ -25,6 +28,7 @@ pub(crate) fn outbox_row(business_id: &str, ordering_key: &str, created_at: i64)
     format!("{business_id}\n{ordering_key}\n{created_at}")
 }
 
+/// The id of a message's or a note's row (the first column).
 fn message_row(r: &Row) -> Result<String, StoreError> {
     r.text(0)
 }
@@ -62,6 +66,7 @@ const COLUMNS: &[Column] = &[
     },
     Column { name: MESSAGE_ERROR, read: BODY_ERROR, reseal: RESEAL_ERROR, start: text_start, row: message_row },
     Column { name: OUTBOX_VALUE, read: BODY_OUTBOX, reseal: RESEAL_OUTBOX, start: id_start, row: outbox_row_of },
+    Column { name: NOTE_BODY, read: BODY_NOTE, reseal: RESEAL_NOTE, start: text_start, row: message_row },
 ];
 
 impl SqlStore {

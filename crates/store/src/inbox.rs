@@ -1,9 +1,10 @@
 //! The team inbox's storage, written once for both engines.
 
 use async_trait::async_trait;
-use risala_core::model::Conversation;
+use risala_core::model::{Conversation, Message};
 use risala_core::store::*;
 
+use crate::at_rest::NOTE_BODY;
 use crate::db::Plan;
 use crate::params;
 use crate::sql::inbox::*;
@@ -39,6 +40,10 @@ impl SqlStore {
             closed_at: r.opt_i64(CHAT + 11)?,
             label_ids,
             last,
+            username: r.opt_text(CHAT + 13)?,
+            hide_number: r.opt_i64(CHAT + 14)?.unwrap_or(0) != 0,
+            user_id: r.opt_text(CHAT + 15)?,
+            number_shared_at: r.opt_i64(CHAT + 16)?,
         })
     }
 
@@ -63,21 +68,30 @@ fn contains_pattern(text: &str) -> String {
     p
 }
 
+/// Conversations as the list's `$8` names them: a JSON array of `phone_number_id:wa_id`.
+fn keys(chats: &[(String, String)]) -> String {
+    serde_json::Value::from(chats.iter().map(|(p, w)| format!("{p}:{w}")).collect::<Vec<_>>()).to_string()
+}
+
 fn label(r: &Row) -> StoreResult<Label> {
     Ok(Label { id: r.text(0)?, business_id: r.text(1)?, name: r.text(2)?, colour: r.text(3)?, created_at: r.i64(4)? })
 }
 
-fn note(r: &Row) -> StoreResult<Note> {
-    Ok(Note {
-        id: r.text(0)?,
-        business_id: r.text(1)?,
-        phone_number_id: r.text(2)?,
-        wa_id: r.text(3)?,
-        author_id: r.text(4)?,
-        author_name: r.text(5)?,
-        body: r.text(6)?,
-        created_at: r.i64(7)?,
-    })
+impl SqlStore {
+    /// A note from its row, its body opened (encrypted at rest as message bodies are).
+    fn note(&self, r: &Row) -> StoreResult<Note> {
+        let id = r.text(0)?;
+        Ok(Note {
+            body: self.open_body(NOTE_BODY, &id, r.text(6)?)?,
+            id,
+            business_id: r.text(1)?,
+            phone_number_id: r.text(2)?,
+            wa_id: r.text(3)?,
+            author_id: r.text(4)?,
+            author_name: r.text(5)?,
+            created_at: r.i64(7)?,
+        })
+    }
 }
 
 #[async_trait]
@@ -105,6 +119,8 @@ impl InboxStore for SqlStore {
                     q.phone_number_id.as_deref(),
                     q.label_id.as_deref(),
                     search.as_deref(),
+                    (!q.text_matches.is_empty()).then(|| keys(&q.text_matches)).as_deref(),
+                    q.number_shared_since,
                     at,
                     phone,
                     wa,
@@ -167,16 +183,22 @@ impl InboxStore for SqlStore {
         self.changed(Plan::one(sql, params![phone_number_id, wa_id, label_id]), 0).await
     }
 
+    async fn recent_messages(&self, business_id: &str, limit: usize) -> StoreResult<Vec<Message>> {
+        let rows = self.db.query(RECENT_MESSAGES, params![business_id, limit as i64, limit as i64]).await?;
+        rows.iter().map(|r| self.message(r)).collect()
+    }
+
     async fn add_note(&self, n: &Note) -> StoreResult<()> {
+        let body = self.seal_body(NOTE_BODY, &n.id, n.body.clone())?;
         let plan = Plan::one(
             INSERT_NOTE,
-            params![&n.id, &n.business_id, &n.phone_number_id, &n.wa_id, &n.author_id, &n.body, n.created_at],
+            params![&n.id, &n.business_id, &n.phone_number_id, &n.wa_id, &n.author_id, &body, n.created_at],
         );
         self.db.write(plan).await.map(|_| ())
     }
 
     async fn notes(&self, phone_number_id: &str, wa_id: &str) -> StoreResult<Vec<Note>> {
         let rows = self.db.query(CHAT_NOTES, params![phone_number_id, wa_id]).await?;
-        rows.iter().map(note).collect()
+        rows.iter().map(|r| self.note(r)).collect()
     }
 }

@@ -29,8 +29,10 @@ pub const TYPING_MS: i64 = 6_000;
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum LiveEvent {
-    /// The conversation changed: the list and, when it is open, the conversation reload.
-    Chat { phone_number_id: String, wa_id: String },
+    /// A conversation of the number changed: the list and, when it is open, the conversation
+    /// reload. The customer is not named: one who hides their number from the business must
+    /// not find it in the business's pages, and a page reloads what it shows anyway.
+    Chat { phone_number_id: String },
     /// The business's labels changed.
     Labels,
     /// Who is in the conversation now (each page leaves itself out).
@@ -74,9 +76,9 @@ impl Feed {
         }
     }
 
-    /// A conversation changed.
-    pub fn chat_changed(&self, business_id: &str, phone_number_id: &str, wa_id: &str) {
-        let event = LiveEvent::Chat { phone_number_id: phone_number_id.into(), wa_id: wa_id.into() };
+    /// A conversation of the number changed.
+    pub fn chat_changed(&self, business_id: &str, phone_number_id: &str) {
+        let event = LiveEvent::Chat { phone_number_id: phone_number_id.into() };
         self.publish(business_id, event);
     }
 

@@ -1,7 +1,7 @@
 //! The web app's paths, all under `/app`.
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 
 use crate::pages::inbox::{actions, labels};
@@ -24,8 +24,43 @@ pub const CONSOLE_USAGE: &str = "/app/console/usage";
 pub const LABELS: &str = "/app/labels";
 pub const EVENTS: &str = "/app/events";
 
+/// The router and every path it routes, in the order they were added: the security tests walk
+/// the paths, so a new page or action is checked (a session, the CSRF token, the business's
+/// own ids) without anyone listing it again.
+pub struct Table {
+    router: Router<WebState>,
+    paths: Vec<String>,
+}
+
+impl Table {
+    fn new() -> Table {
+        Table { router: Router::new(), paths: Vec::new() }
+    }
+
+    fn route(mut self, path: &str, method_router: MethodRouter<WebState>) -> Table {
+        self.router = self.router.route(path, method_router);
+        self.paths.push(path.to_string());
+        self
+    }
+
+    fn merge(mut self, other: Table) -> Table {
+        self.router = self.router.merge(other.router);
+        self.paths.extend(other.paths);
+        self
+    }
+}
+
 pub fn routes() -> Router<WebState> {
-    Router::new()
+    table().router
+}
+
+/// Every path of the web app, as its router has it (`/app/chats/{phone_number_id}/{wa_id}`).
+pub fn paths() -> Vec<String> {
+    table().paths
+}
+
+fn table() -> Table {
+    Table::new()
         .route("/app", get(|| async { axum::response::Redirect::permanent(HOME) }))
         .route(HOME, get(chats::home))
         .route("/app/chats/{phone_number_id}/{wa_id}", get(chats::chat))
@@ -64,9 +99,9 @@ pub fn routes() -> Router<WebState> {
 }
 
 /// The composer's actions on one chat.
-fn composer_routes() -> Router<WebState> {
+fn composer_routes() -> Table {
     const CHAT: &str = "/app/chats/{phone_number_id}/{wa_id}";
-    Router::new()
+    Table::new()
         .route(&format!("{CHAT}/send"), post(composer::send_text))
         .route(&format!("{CHAT}/react"), post(composer::react))
         // The file's size is limited by its type while it streams in, as for `POST /{id}/media`.

@@ -93,10 +93,15 @@ impl InboxService {
         Ok(self.store.labels(business_id).await?)
     }
 
-    /// The conversation of number `phone_number_id` with `wa_id`, when it is the business's.
-    pub async fn chat(&self, business_id: &str, phone_number_id: &str, wa_id: &str) -> InboxResult<ChatRow> {
+    /// The conversation of number `phone_number_id` with the customer `customer` names (their
+    /// number, or their BSUID or username at the business when they hide their number: see
+    /// [`ChatRow::customer_key`]), when it is the business's.
+    pub async fn chat(&self, business_id: &str, phone_number_id: &str, customer: &str) -> InboxResult<ChatRow> {
+        let wa_id = crate::messaging::customer_number(self.store.as_ref(), business_id, customer)
+            .await?
+            .ok_or(InboxError::NotFound)?;
         self.store
-            .chat_row(phone_number_id, wa_id)
+            .chat_row(phone_number_id, &wa_id)
             .await?
             .filter(|c| c.conversation.business_id == business_id)
             .ok_or(InboxError::NotFound)
@@ -108,6 +113,8 @@ impl InboxService {
     pub async fn open(&self, viewer: &User, phone_number_id: &str, wa_id: &str) -> InboxResult<(ChatView, bool)> {
         let business_id = &viewer.business_id;
         let mut chat = self.chat(business_id, phone_number_id, wa_id).await?;
+        let wa_id = chat.conversation.wa_id.clone();
+        let wa_id = wa_id.as_str();
         let was_unread = chat.unread > 0 && self.store.mark_chat_read(phone_number_id, wa_id).await?;
         chat.unread = 0;
         let mut messages = self.store.chat_history(phone_number_id, wa_id, None, CHAT_MESSAGES).await?;

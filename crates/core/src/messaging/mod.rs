@@ -11,7 +11,7 @@ mod send;
 mod settings;
 mod user_ids;
 
-pub use user_ids::{normalize_username, USERNAME_LEN};
+pub use user_ids::{customer_number, normalize_username, USERNAME_LEN};
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;

@@ -51,6 +51,23 @@ pub fn normalize_username(raw: &str) -> Result<String, ApiError> {
     Ok(u)
 }
 
+/// The number of the customer `customer` names at `business_id`: a number names itself, else
+/// a BSUID the business was given, else a username; `None` when nobody. The inbox names a
+/// customer who hides their number by their BSUID.
+pub async fn customer_number(
+    store: &dyn crate::store::Store,
+    business_id: &str,
+    customer: &str,
+) -> Result<Option<String>, StoreError> {
+    if !customer.is_empty() && customer.chars().all(|c| c.is_ascii_digit()) {
+        return Ok(Some(customer.to_string()));
+    }
+    if let Some(wa_id) = store.user_id_owner(business_id, customer).await? {
+        return Ok(Some(wa_id));
+    }
+    store.username_owner(&customer.to_ascii_lowercase()).await
+}
+
 impl MessagingService {
     /// What the store holds about customer `wa_id` at business `business_id` (cached a few
     /// seconds), their BSUID given when they had none; `None` when no such customer.

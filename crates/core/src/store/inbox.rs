@@ -24,6 +24,35 @@ pub struct ChatRow {
     pub label_ids: Vec<String>,
     /// Its last message (`None` when there is none any more).
     pub last: Option<Message>,
+    /// The customer's username, if they set one.
+    pub username: Option<String>,
+    /// The customer hides their number from businesses (they have a username).
+    pub hide_number: bool,
+    /// The customer's business-scoped user id at this business, once given.
+    pub user_id: Option<String>,
+    /// When the business last sent `to` the customer's number (which shows it a hidden number
+    /// for [`NUMBER_SHARED_MS`](crate::model::NUMBER_SHARED_MS)).
+    pub number_shared_at: Option<Millis>,
+}
+
+impl ChatRow {
+    /// Whether the business may see the customer's number at `now`: Meta's rule for webhooks
+    /// (the customer does not hide it, or the business sent to it in the last 30 days), which
+    /// the inbox follows too.
+    pub fn shows_number(&self, now: Millis) -> bool {
+        !self.hide_number || self.number_shared_at.is_some_and(|t| now - t < crate::model::NUMBER_SHARED_MS)
+    }
+
+    /// What names the customer in the inbox's paths: their number when the business may see
+    /// it, else their BSUID (their username until they have one).
+    pub fn customer_key(&self, now: Millis) -> &str {
+        match (self.shows_number(now), &self.user_id, &self.username) {
+            (true, _, _) => &self.conversation.wa_id,
+            (false, Some(id), _) => id,
+            (false, None, Some(u)) => u,
+            (false, None, None) => &self.conversation.wa_id,
+        }
+    }
 }
 
 /// Which conversations by assignment.
@@ -72,8 +101,14 @@ pub struct ChatQuery {
     pub phone_number_id: Option<String>,
     /// One label.
     pub label_id: Option<String>,
-    /// Text found, case-insensitively, in the customer's name, number, or a message's text.
+    /// Text found, case-insensitively, in the customer's name, username, BSUID or number (the
+    /// number only when the business may see it, see `number_shared_since`).
     pub search: Option<String>,
+    /// Conversations (`(phone_number_id, wa_id)`) whose messages' text matched the search, as
+    /// the service found them (the store cannot read text encrypted at rest).
+    pub text_matches: Vec<(String, String)>,
+    /// A hidden number is the business's to search when it sent to it since this time.
+    pub number_shared_since: Millis,
     pub after: Option<ChatCursor>,
     pub limit: usize,
 }
@@ -107,6 +142,9 @@ pub struct Note {
 pub trait InboxStore: Send + Sync {
     /// A page of the business's conversations matching `q`, most recent first.
     async fn business_chats(&self, q: &ChatQuery) -> StoreResult<Vec<ChatRow>>;
+    /// The messages of the business's latest `limit` conversations, the latest `limit`, their
+    /// bodies opened: what the inbox's search reads.
+    async fn recent_messages(&self, business_id: &str, limit: usize) -> StoreResult<Vec<Message>>;
     /// One conversation as the inbox shows it.
     async fn chat_row(&self, phone_number_id: &str, wa_id: &str) -> StoreResult<Option<ChatRow>>;
     /// Nothing unread any more; whether something was.

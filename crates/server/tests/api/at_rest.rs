@@ -32,8 +32,8 @@ async fn subscribe(app: &TestApp, rcv: &WebhookReceiver) {
 }
 
 /// Whether any of `texts` is stored in the database in plain text: the SQLite files' bytes
-/// after a checkpoint, or PostgreSQL's body columns.
-async fn stored_in_plain(app: &TestApp, texts: &[&str]) -> bool {
+/// after a checkpoint, or PostgreSQL's body columns (the inbox's notes among them).
+pub async fn stored_in_plain(app: &TestApp, texts: &[&str]) -> bool {
     app.state.store.checkpoint().await.unwrap();
     let mut haystacks: Vec<Vec<u8>> = Vec::new();
     match app.config.database_url {
@@ -51,6 +51,7 @@ async fn stored_in_plain(app: &TestApp, texts: &[&str]) -> bool {
             for sql in [
                 "SELECT content || coalesce(biz_opaque, '') || coalesce(error, '') FROM messages",
                 "SELECT value FROM outbox",
+                "SELECT body FROM conversation_notes",
             ] {
                 for r in store.db().query(sql, vec![]).await.unwrap() {
                     haystacks.push(r.text(0).unwrap().into_bytes());

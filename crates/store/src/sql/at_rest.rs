@@ -15,4 +15,6 @@ statements! {
     both RESEAL_ERROR = "UPDATE messages SET error = $1 WHERE id = $2 AND error = $3";
     both BODY_OUTBOX = "SELECT id, business_id, ordering_key, created_at, value FROM outbox WHERE id > $1 AND value NOT LIKE $2 ORDER BY id LIMIT $3";
     both RESEAL_OUTBOX = "UPDATE outbox SET value = $1 WHERE id = $2 AND value = $3";
+    both BODY_NOTE = "SELECT id, body FROM conversation_notes WHERE id > $1 AND body NOT LIKE $2 ORDER BY id LIMIT $3";
+    both RESEAL_NOTE = "UPDATE conversation_notes SET body = $1 WHERE id = $2 AND body = $3";
 }

@@ -32,6 +32,8 @@ fn query(business_id: &str) -> ChatQuery {
         phone_number_id: None,
         label_id: None,
         search: None,
+        text_matches: Vec::new(),
+        number_shared_since: 0,
         after: None,
         limit: 50,
     }
@@ -117,9 +119,39 @@ async fn filters_and_paging(db: TestStore) {
     // Search: a name (any case), a number, a message's text; wildcards are plain characters.
     assert_eq!(names(&db, &q(|q| q.search = Some("LAY".into()))).await, ["Layla"]);
     assert_eq!(names(&db, &q(|q| q.search = Some("0002".into()))).await, ["Omar"]);
-    assert_eq!(names(&db, &q(|q| q.search = Some("order #41".into()))).await, ["Omar"]);
+    // A message's text is the service's to find (the store may hold it encrypted): the
+    // conversations it found match, and the store reads no message text itself.
+    let found = |q: &mut ChatQuery| {
+        q.search = Some("order #41".into());
+        q.text_matches = vec![("p1".into(), "15550002".into())];
+    };
+    assert_eq!(names(&db, &q(found)).await, ["Omar"]);
+    assert!(names(&db, &q(|q| q.search = Some("order #41".into()))).await.is_empty());
+    let recent = db.recent_messages("b1", 2).await.unwrap();
+    let bodies: Vec<&str> = recent.iter().map(|m| m.content["text"]["body"].as_str().unwrap()).collect();
+    assert_eq!(bodies, ["Order #42 ready", "Order #41 ready"], "the latest, opened");
+    assert!(db.recent_messages("b2", 10).await.unwrap().is_empty(), "another business's");
     assert_eq!(names(&db, &q(|q| q.search = Some("_50%".into()))).await, ["Zaid_50%"]);
     assert!(names(&db, &q(|q| q.search = Some("%".into()))).await.len() == 1, "% is a character, not any text");
+    // A customer who hides their number: found by username and BSUID, by number only once
+    // the business may see it (it sent to it since `number_shared_since`).
+    let hide = UsernameSetting { wa_id: "15550003".into(), username: Some("zaid.k".into()), hide_number: true, at: T0 };
+    db.set_username(&hide).await.unwrap();
+    db.ensure_user_id("b1", "15550003", "US.1234567", T0).await.unwrap();
+    assert_eq!(names(&db, &q(|q| q.search = Some("zaid.k".into()))).await, ["Zaid_50%"]);
+    assert_eq!(names(&db, &q(|q| q.search = Some("us.1234".into()))).await, ["Zaid_50%"]);
+    assert!(names(&db, &q(|q| q.search = Some("0003".into()))).await.is_empty(), "a hidden number");
+    db.share_number("b1", "15550003", T0 + 10).await.unwrap();
+    assert_eq!(names(&db, &q(|q| q.search = Some("0003".into()))).await, ["Zaid_50%"], "shared since 0");
+    assert!(names(&db, &q(|q| (q.search, q.number_shared_since) = (Some("0003".into()), T0 + 11))).await.is_empty());
+    let row = db.chat_row("p1", "15550003").await.unwrap().unwrap();
+    assert_eq!(
+        (row.username.as_deref(), row.hide_number, row.user_id.as_deref(), row.number_shared_at),
+        (Some("zaid.k"), true, Some("US.1234567"), Some(T0 + 10))
+    );
+    let row = db.chat_row("p1", "15550001").await.unwrap().unwrap();
+    assert_eq!((row.username, row.hide_number, row.user_id), (None, false, None));
+
     // Pages of two: the second starts after the first's last row.
     let first = db.business_chats(&ChatQuery { limit: 2, ..query("b1") }).await.unwrap();
     let last = &first[1].conversation;

@@ -17,6 +17,10 @@ pub struct InboxStrings {
     pub all_labels: &'static str,
     pub search: &'static str,
     pub search_hint: &'static str,
+    /// Where a customer who hides their number would show it: their username and BSUID instead.
+    pub number_hidden: &'static str,
+    /// The business-scoped user id's label.
+    pub bsuid: &'static str,
     pub apply: &'static str,
     pub older: &'static str,
     pub unread: &'static str,
@@ -80,6 +84,8 @@ pub const EN: InboxStrings = InboxStrings {
     all_labels: "Every label",
     search: "Search",
     search_hint: "Name, number or text",
+    number_hidden: "The customer hides their number",
+    bsuid: "Business-scoped user ID",
     apply: "Show",
     older: "Older conversations",
     unread: "{n} unread",
@@ -142,6 +148,8 @@ pub const AR: InboxStrings = InboxStrings {
     all_labels: "كل التصنيفات",
     search: "بحث",
     search_hint: "الاسم أو الرقم أو النص",
+    number_hidden: "يخفي العميل رقمه",
+    bsuid: "معرّف المستخدم لدى النشاط",
     apply: "عرض",
     older: "محادثات أقدم",
     unread: "{n} غير مقروءة",

@@ -23,7 +23,7 @@ async fn list_pane(state: &WebState, v: &Viewer, q: &ListQuery, current: Option<
     let labels = state.inbox.labels(business).await?;
     let agents = state.inbox.agents(business).await?;
     let chats = state.inbox.chats(&v.user, &q.filter()).await?;
-    Ok(pane(v.lang, q, &numbers, &labels, &agents, &chats, current))
+    Ok(pane(v.lang, q, &numbers, &labels, &agents, &chats, current, state.inbox.now()))
 }
 
 /// `GET /app/`: the list, and the business's numbers where a conversation would be.
@@ -69,11 +69,13 @@ pub async fn chat(
 ) -> WebResult<Response> {
     let lang = v.lang;
     let (view, was_unread) = state.inbox.open(&v.user, &phone_number_id, &wa_id).await?;
+    // The customer as the pages name them: their number, or their BSUID when they hide it.
+    let now = state.inbox.now();
+    let wa_id = view.chat.customer_key(now).to_string();
     if was_unread {
-        state.feed.chat_changed(&v.user.business_id, &phone_number_id, &wa_id);
+        state.feed.chat_changed(&v.user.business_id, &phone_number_id);
     }
     let list = list_pane(&state, &v, &q, Some((&phone_number_id, &wa_id))).await?;
-    let now = state.inbox.now();
     let people = state.feed.present(&v.user.business_id, &phone_number_id, &wa_id, now);
     let composer = super::composer::panel(&state, &v, &view).await?;
     let body = html! {
@@ -82,7 +84,7 @@ pub async fn chat(
             section.conversation id="conversation" aria-label=(view.chat.profile_name)
                 data-chat=(format!("{phone_number_id}/{wa_id}")) data-me=(v.user.id)
                 data-presence=(format!("{}/{phone_number_id}/{wa_id}/presence", routes::CHATS)) {
-                (panel::head(lang, &view, &people, &v.user.id))
+                (panel::head(lang, &view, &people, &v.user.id, now))
                 div.thread id="thread" data-live {
                     @if view.messages.is_empty() { p.muted { (lang.t().no_messages) } }
                     (message::thread(lang, &view.messages, &view.quoted))

@@ -101,7 +101,7 @@ fn message_options(lang: Lang, view: &ChatView, empty: Option<&str>) -> Markup {
 pub async fn panel(state: &WebState, v: &Viewer, view: &ChatView) -> WebResult<Markup> {
     let (lang, c) = (v.lang, v.lang.compose());
     let conv = &view.chat.conversation;
-    let (p, w) = (conv.phone_number_id.as_str(), conv.wa_id.as_str());
+    let (p, w) = (conv.phone_number_id.as_str(), view.chat.customer_key(state.inbox.now()));
     let s = state.compose.state(&v.user.business_id, p, w).await?;
     let when = |ms: i64| lang.datetime(ms);
     let csrf_q = format!("?csrf={}", v.csrf());

@@ -4,25 +4,14 @@
 //! not open. Screenshots go to `target/screenshots/` (and the book's with
 //! `RISALA_WRITE_SCREENSHOTS=1`).
 
-use std::time::Duration;
-
 use risala_core::model::Customer;
 use risala_testkit::browser::Session;
 use risala_testkit::{text_message, Engine, TestApp, DEMO_OWNER_PASSWORD};
 
+use super::steps::wait_url;
 use super::{app, last_link, OWNER};
 
-/// Wait until the browser is at a URL ending with `suffix`.
-pub async fn wait_url(s: &Session, suffix: &str) {
-    for _ in 0..100 {
-        if s.url().await.ends_with(suffix) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the browser is at {}, not …{suffix}", s.url().await);
-}
-
+/// Fill in and send the sign-in form (whatever comes of it).
 pub async fn sign_in(app: &TestApp, s: &Session, email: &str, password: &str) {
     s.goto(&app.url("/app/sign-in")).await;
     s.fill("email", email).await;

@@ -178,7 +178,8 @@ async fn the_console_needs_a_session_and_is_scoped_to_the_business() {
 async fn the_console_in_a_browser_in_english_and_arabic() {
     use risala_testkit::browser::Session;
 
-    use super::browser::{sign_in, wait_url};
+    use super::browser::sign_in;
+    use super::steps::{submit, wait_for, wait_text_in, wait_url};
     use risala_testkit::DEMO_OWNER_PASSWORD;
 
     let (_db, app) = app(Engine::Sqlite).await;
@@ -186,7 +187,7 @@ async fn the_console_in_a_browser_in_english_and_arabic() {
     let en = Session::start("en-US", 1280, 900).await;
     sign_in(&app, &en, super::OWNER, DEMO_OWNER_PASSWORD).await;
     wait_url(&en, "/app/").await;
-    en.find("a[href='/app/console']").await.click().await;
+    submit(&en, "a[href='/app/console']").await;
     let text = en.text().await;
     assert!(text.contains("Messaging limit") && text.contains("GREEN"), "{text}");
     en.screenshot("console-numbers-en", true).await;
@@ -194,18 +195,14 @@ async fn the_console_in_a_browser_in_english_and_arabic() {
     en.goto(&app.url("/app/console/templates")).await;
     en.fill("name", "pickup_ready").await;
     en.fill("body", "Hi {{1}}, your device is ready for pickup.").await;
-    en.find("button[value=preview]").await.click().await;
+    submit(&en, "button[value=preview]").await;
     en.fill("example_1", "Layla").await;
-    let preview = en.find("[data-preview]").await.text().await;
-    assert_eq!(preview, "Hi Layla, your device is ready for pickup.", "the preview follows the typing");
+    // The preview follows the typing.
+    wait_text_in(&en, "[data-preview]", "Hi Layla, your device is ready for pickup.").await;
+    assert_eq!(en.find("[data-preview]").await.text().await, "Hi Layla, your device is ready for pickup.");
     en.screenshot("console-template-form-en", true).await;
     en.find("button[value=create]").await.click().await;
-    for _ in 0..100 {
-        if en.count("tr[data-template=pickup_ready]").await == 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_for(&en, "the template listed", "return !!document.querySelector('tr[data-template=pickup_ready]')").await;
     assert!(en.url().await.contains("/app/console/templates?created="), "{}", en.url().await);
     assert!(en.text().await.contains("Template pickup_ready was submitted"));
     en.goto(&app.url("/app/console/usage")).await;

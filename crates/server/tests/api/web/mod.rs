@@ -9,7 +9,11 @@ mod console;
 mod inbox;
 mod inbox_browser;
 mod inbox_messages;
+mod inbox_privacy;
+mod journey_browser;
+mod route_walk;
 mod security;
+mod steps;
 
 use risala_testkit::{Database, Engine, TestApp, DEMO_OWNER_PASSWORD};
 

@@ -42,20 +42,20 @@ pub async fn assign(
 ) -> WebResult<Response> {
     let assignee = Some(a.form.assignee.trim()).filter(|s| !s.is_empty());
     state.inbox.assign(&a.viewer.user, &p, &w, assignee).await?;
-    state.feed.chat_changed(&a.viewer.user.business_id, &p, &w);
+    state.feed.chat_changed(&a.viewer.user.business_id, &p);
     Ok(done(a.fetch, &p, &w))
 }
 
 /// `POST /app/chats/{p}/{w}/take`: assigned to the person who asks.
 pub async fn take(State(state): State<WebState>, Path((p, w)): ChatPath, a: Action<NoFields>) -> WebResult<Response> {
     state.inbox.assign(&a.viewer.user, &p, &w, Some(&a.viewer.user.id)).await?;
-    state.feed.chat_changed(&a.viewer.user.business_id, &p, &w);
+    state.feed.chat_changed(&a.viewer.user.business_id, &p);
     Ok(done(a.fetch, &p, &w))
 }
 
 async fn set_closed(state: WebState, p: String, w: String, a: Action<NoFields>, closed: bool) -> WebResult<Response> {
     state.inbox.set_closed(&a.viewer.user, &p, &w, closed).await?;
-    state.feed.chat_changed(&a.viewer.user.business_id, &p, &w);
+    state.feed.chat_changed(&a.viewer.user.business_id, &p);
     Ok(done(a.fetch, &p, &w))
 }
 
@@ -77,7 +77,7 @@ pub struct NoteForm {
 /// `POST /app/chats/{p}/{w}/notes`.
 pub async fn note(State(state): State<WebState>, Path((p, w)): ChatPath, a: Action<NoteForm>) -> WebResult<Response> {
     state.inbox.add_note(&a.viewer.user, &p, &w, &a.form.body).await?;
-    state.feed.chat_changed(&a.viewer.user.business_id, &p, &w);
+    state.feed.chat_changed(&a.viewer.user.business_id, &p);
     Ok(done(a.fetch, &p, &w))
 }
 
@@ -96,7 +96,7 @@ pub async fn label(State(state): State<WebState>, Path((p, w)): ChatPath, a: Act
         _ => return Err(WebError::Refused(StatusCode::BAD_REQUEST)),
     };
     state.inbox.set_label(&a.viewer.user, &p, &w, &a.form.label, on).await?;
-    state.feed.chat_changed(&a.viewer.user.business_id, &p, &w);
+    state.feed.chat_changed(&a.viewer.user.business_id, &p);
     Ok(done(a.fetch, &p, &w))
 }
 

@@ -10,7 +10,7 @@ use risala_core::store::{ChatRow, Label};
 use serde::{Deserialize, Serialize};
 
 use super::message::summary;
-use super::{avatar, chat_path, label_chip, number, when};
+use super::{avatar, chat_path, customer_id, label_chip, number, when};
 use crate::i18n::Lang;
 use crate::routes;
 
@@ -102,15 +102,26 @@ fn filters(lang: Lang, q: &ListQuery, numbers: &[PhoneNumber], labels: &[Label])
     }
 }
 
+/// The list's parts that do not change from one conversation to the next.
+struct Context<'a> {
+    lang: Lang,
+    q: &'a ListQuery,
+    labels: &'a [Label],
+    agents: &'a [User],
+    now: i64,
+}
+
 /// One conversation of the list.
-fn item(lang: Lang, c: &ChatRow, q: &ListQuery, labels: &[Label], agents: &[User], current: bool) -> Markup {
+fn item(cx: &Context, c: &ChatRow, current: bool) -> Markup {
+    let (lang, q, labels, agents) = (cx.lang, cx.q, cx.labels, cx.agents);
     let ti = lang.inbox();
     let conv = &c.conversation;
+    let key = c.customer_key(cx.now);
     let assignee = c.assignee_id.as_deref().and_then(|id| agents.iter().find(|u| u.id == id));
     let preview = c.last.as_ref().map(|m| (m.direction == Direction::Outbound, summary(lang, m)));
     html! {
-        li data-chat=(format!("{}/{}", conv.phone_number_id, conv.wa_id)) class=[c.closed_at.map(|_| "closed")] {
-            a href=(format!("{}{}", chat_path(&conv.phone_number_id, &conv.wa_id), q.query_string()))
+        li data-chat=(format!("{}/{key}", conv.phone_number_id)) class=[c.closed_at.map(|_| "closed")] {
+            a href=(format!("{}{}", chat_path(&conv.phone_number_id, key), q.query_string()))
                 aria-current=[current.then_some("page")] {
                 (avatar(&c.profile_name))
                 span.chat-main {
@@ -130,7 +141,7 @@ fn item(lang: Lang, c: &ChatRow, q: &ListQuery, labels: &[Label], agents: &[User
                         }
                     }
                     span.chat-tags {
-                        span.chat-meta { (number(lang, &conv.wa_id)) (if lang == Lang::Ar { " ← " } else { " → " }) (number(lang, &c.business_number)) }
+                        span.chat-meta { (customer_id(lang, c, cx.now, true)) (if lang == Lang::Ar { " ← " } else { " → " }) (number(lang, &c.business_number)) }
                         @if c.closed_at.is_some() { span.badge { (ti.closed_badge) } }
                         @if let Some(u) = assignee { span.assignee title=(ti.assigned_to) { bdi { (u.name) } } }
                         @for id in &c.label_ids {
@@ -153,7 +164,9 @@ pub fn pane(
     agents: &[User],
     chats: &[ChatRow],
     current: Option<(&str, &str)>,
+    now: i64,
 ) -> Markup {
+    let cx = Context { lang, q, labels, agents, now };
     let (t, ti) = (lang.t(), lang.inbox());
     let more = next_cursor(chats).map(|after| {
         let q = ListQuery { after: Some(after), ..q.clone() };
@@ -166,7 +179,7 @@ pub fn pane(
             ul.chats id="chat-list" data-live {
                 @for c in chats {
                     @let conv = &c.conversation;
-                    (item(lang, c, q, labels, agents, current == Some((conv.phone_number_id.as_str(), conv.wa_id.as_str()))))
+                    (item(&cx, c, current == Some((conv.phone_number_id.as_str(), c.customer_key(now)))))
                 }
             }
             div id="list-more" data-live {

@@ -10,7 +10,7 @@ pub mod panel;
 
 use maud::{html, Markup};
 use risala_core::inbox::team::LABEL_COLOURS;
-use risala_core::store::Label;
+use risala_core::store::{ChatRow, Label};
 
 use crate::i18n::{iso, Lang};
 use crate::routes;
@@ -23,6 +23,24 @@ pub fn chat_path(phone_number_id: &str, wa_id: &str) -> String {
 /// `+` and the digits, in the language's digits, kept left to right.
 pub fn number(lang: Lang, digits: &str) -> Markup {
     html! { bdi dir="ltr" { "+" (lang.digits(digits)) } }
+}
+
+/// The customer of `c` as the business may know them at `now`: their number, or, when they
+/// hide it, their `@username` and their business-scoped user id (never the number). `short`
+/// (the list): the username alone when there is one, the BSUID in its tooltip.
+pub fn customer_id(lang: Lang, c: &ChatRow, now: i64, short: bool) -> Markup {
+    let ti = lang.inbox();
+    if c.shows_number(now) {
+        return number(lang, &c.conversation.wa_id);
+    }
+    let bsuid = c.user_id.as_deref().filter(|_| !short || c.username.is_none());
+    html! {
+        span.hidden-number title=(c.user_id.as_deref().filter(|_| short).unwrap_or(ti.number_hidden)) {
+            @if let Some(u) = &c.username { bdi.username dir="ltr" { "@" (u) } }
+            @if let (Some(_), Some(_)) = (&c.username, bsuid) { " · " }
+            @if let Some(id) = bsuid { bdi.bsuid dir="ltr" title=(ti.bsuid) { (id) } }
+        }
+    }
 }
 
 /// A moment, in the language.

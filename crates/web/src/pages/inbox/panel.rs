@@ -6,7 +6,7 @@ use maud::{html, Markup};
 use risala_core::inbox::ChatView;
 use risala_core::model::User;
 
-use super::{avatar, chat_path, label_chip, number, when};
+use super::{avatar, chat_path, customer_id, label_chip, number, when};
 use crate::i18n::Lang;
 use crate::layout::csrf;
 use crate::live::Present;
@@ -35,7 +35,7 @@ pub fn presence(lang: Lang, people: &[Present], me: &str) -> Markup {
 }
 
 /// The conversation's header: the customer, its state, who else is here.
-pub fn head(lang: Lang, v: &ChatView, people: &[Present], me: &str) -> Markup {
+pub fn head(lang: Lang, v: &ChatView, people: &[Present], me: &str, now: i64) -> Markup {
     let (t, ti) = (lang.t(), lang.inbox());
     let c = &v.chat;
     html! {
@@ -44,7 +44,7 @@ pub fn head(lang: Lang, v: &ChatView, people: &[Present], me: &str) -> Markup {
             (avatar(&c.profile_name))
             div.chat-main {
                 h2 { bdi { (c.profile_name) } }
-                span.chat-meta { (t.customer) " " (number(lang, &c.conversation.wa_id)) " · " (t.business_number) " " (number(lang, &c.business_number)) }
+                span.chat-meta { (t.customer) " " (customer_id(lang, c, now, false)) " · " (t.business_number) " " (number(lang, &c.business_number)) }
                 div id="chat-state" data-live {
                     @if c.closed_at.is_some() { span.badge { (ti.closed_badge) } " " }
                     @for id in &c.label_ids { @if let Some(l) = v.labels.iter().find(|l| &l.id == id) { (label_chip(l)) " " } }
@@ -55,12 +55,12 @@ pub fn head(lang: Lang, v: &ChatView, people: &[Present], me: &str) -> Markup {
     }
 }
 
-fn action(v: &ChatView, what: &str) -> String {
-    format!("{}/{what}", chat_path(&v.chat.conversation.phone_number_id, &v.chat.conversation.wa_id))
+fn action(v: &ChatView, what: &str, now: i64) -> String {
+    format!("{}/{what}", chat_path(&v.chat.conversation.phone_number_id, v.chat.customer_key(now)))
 }
 
 /// The team's part: assignment, state, labels.
-fn team(lang: Lang, viewer: &Viewer, v: &ChatView) -> Markup {
+fn team(lang: Lang, viewer: &Viewer, v: &ChatView, now: i64) -> Markup {
     let ti = lang.inbox();
     let c = &v.chat;
     let assignee: Option<&User> = c.assignee_id.as_deref().and_then(|id| v.agents.iter().find(|u| u.id == id));
@@ -68,7 +68,7 @@ fn team(lang: Lang, viewer: &Viewer, v: &ChatView) -> Markup {
         section id="panel-team" data-live aria-labelledby="team-h" {
             h3 id="team-h" { (ti.assigned_to) }
             p.assignee-now { @match assignee { Some(u) => { strong { bdi { (u.name) } } }, None => { span.muted { (ti.nobody) } } } }
-            form.inline method="post" action=(action(v, "assign")) {
+            form.inline method="post" action=(action(v, "assign", now)) {
                 (csrf(viewer))
                 label.visually-hidden for="assignee" { (ti.assigned_to) }
                 select id="assignee" name="assignee" {
@@ -81,19 +81,19 @@ fn team(lang: Lang, viewer: &Viewer, v: &ChatView) -> Markup {
             }
             div.actions {
                 @if c.assignee_id.as_deref() != Some(viewer.user.id.as_str()) {
-                    form method="post" action=(action(v, "take")) { (csrf(viewer)) button.small type="submit" { (ti.take) } }
+                    form method="post" action=(action(v, "take", now)) { (csrf(viewer)) button.small type="submit" { (ti.take) } }
                 }
                 @if c.closed_at.is_some() {
-                    form method="post" action=(action(v, "reopen")) { (csrf(viewer)) button.small type="submit" { (ti.reopen) } }
+                    form method="post" action=(action(v, "reopen", now)) { (csrf(viewer)) button.small type="submit" { (ti.reopen) } }
                 } @else {
-                    form method="post" action=(action(v, "close")) { (csrf(viewer)) button.small.secondary type="submit" { (ti.close) } }
+                    form method="post" action=(action(v, "close", now)) { (csrf(viewer)) button.small.secondary type="submit" { (ti.close) } }
                 }
             }
             h3 { (ti.labels) }
             div.labels {
                 @if c.label_ids.is_empty() { span.muted { (ti.no_labels) } }
                 @for l in v.labels.iter().filter(|l| c.label_ids.contains(&l.id)) {
-                    form.chip-form method="post" action=(action(v, "labels")) {
+                    form.chip-form method="post" action=(action(v, "labels", now)) {
                         (csrf(viewer))
                         input type="hidden" name="label" value=(l.id);
                         input type="hidden" name="on" value="0";
@@ -104,7 +104,7 @@ fn team(lang: Lang, viewer: &Viewer, v: &ChatView) -> Markup {
             }
             @let free: Vec<_> = v.labels.iter().filter(|l| !c.label_ids.contains(&l.id)).collect();
             @if !free.is_empty() {
-                form.inline method="post" action=(action(v, "labels")) {
+                form.inline method="post" action=(action(v, "labels", now)) {
                     (csrf(viewer))
                     input type="hidden" name="on" value="1";
                     label.visually-hidden for="add-label" { (ti.add_label) }
@@ -125,7 +125,7 @@ pub fn panel(lang: Lang, viewer: &Viewer, v: &ChatView, now: i64) -> Markup {
         aside.panel aria-labelledby="contact-h" {
             section {
                 h3 id="contact-h" { (ti.contact) }
-                p { strong { bdi { (c.profile_name) } } br; (number(lang, &c.conversation.wa_id)) }
+                p { strong { bdi { (c.profile_name) } } br; (customer_id(lang, c, now, false)) }
                 p id="window" data-live class=(if v.window_ends_at.is_some() { "window open" } else { "window" }) {
                     @match v.window_ends_at {
                         Some(end) => { (ti.window_open.replace("{time}", &span(lang, end - now))) },
@@ -133,7 +133,7 @@ pub fn panel(lang: Lang, viewer: &Viewer, v: &ChatView, now: i64) -> Markup {
                     }
                 }
             }
-            (team(lang, viewer, v))
+            (team(lang, viewer, v, now))
             section aria-labelledby="notes-h" {
                 h3 id="notes-h" { (ti.notes) }
                 ul.notes id="notes-list" data-live {
@@ -142,7 +142,7 @@ pub fn panel(lang: Lang, viewer: &Viewer, v: &ChatView, now: i64) -> Markup {
                         li.note { p.note-body dir="auto" { (n.body) } span.chat-meta { bdi { (n.author_name) } " · " (when(lang, n.created_at)) } }
                     }
                 }
-                form method="post" action=(action(v, "notes")) {
+                form method="post" action=(action(v, "notes", now)) {
                     (csrf(viewer))
                     label for="note" { (ti.add_note) }
                     textarea id="note" name="body" rows="3" maxlength="4000" required aria-describedby="note-hint" {}
@@ -155,7 +155,7 @@ pub fn panel(lang: Lang, viewer: &Viewer, v: &ChatView, now: i64) -> Markup {
                 @if v.other_chats.is_empty() { p.muted { (ti.none_earlier) } }
                 ul.other {
                     @for o in &v.other_chats {
-                        li { a href=(chat_path(&o.conversation.phone_number_id, &o.conversation.wa_id)) {
+                        li { a href=(chat_path(&o.conversation.phone_number_id, o.customer_key(now))) {
                             (number(lang, &o.business_number)) " · " (when(lang, o.conversation.last_message_at))
                         } }
                     }
