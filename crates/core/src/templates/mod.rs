@@ -3,7 +3,9 @@
 //! service that ties them to storage and time ([`service`]) and its reads of a WABA's list
 //! ([`listing`]), and the built-in Template Library ([`library`]).
 
+pub mod carousel;
 pub mod events;
+mod flow_buttons;
 mod handles;
 pub mod library;
 pub mod lifecycle;

@@ -233,6 +233,7 @@ impl TemplateService {
         };
         let library_template_name = library.map(|lib| lib.library_template_name);
         self.check_header_handles(&waba.business_id, &spec.components).await?;
+        self.check_flow_buttons(&waba.id, &spec.components).await?;
         let now = self.now();
         let limit = self.store.waba_settings(&waba.id).await?.template_limit();
         if self.store.count_templates(&waba.id).await? >= limit {
@@ -316,6 +317,7 @@ impl TemplateService {
         if let Some(c) = components {
             if let Some(t) = self.store.template(id).await? {
                 self.check_header_handles(&t.business_id, c).await?;
+                self.check_flow_buttons(&t.waba_id, c).await?;
             }
         }
         let t = self
@@ -556,6 +558,7 @@ impl TemplateService {
                 ))
             }
         }
+        self.check_flows_sendable(&t).await?;
         let rendered = render(&t, send)?;
         let mut content = rendered.to_json();
         let mut media_copy = None;

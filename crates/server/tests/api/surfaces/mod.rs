@@ -1,6 +1,9 @@
 //! The smaller Graph surfaces SDKs call, one module each: interactive media carousels, a
-//! number's commerce settings, the Template Library.
+//! number's commerce settings, the Template Library, media card carousel templates and the
+//! flows behind template FLOW buttons.
 
 mod carousel;
 mod commerce;
 mod library;
+mod template_carousel;
+mod template_flows;
