@@ -3,6 +3,7 @@
 //! service that ties them to storage and time ([`service`]) and its reads of a WABA's list
 //! ([`listing`]), and the built-in Template Library ([`library`]).
 
+pub mod analytics;
 pub mod carousel;
 pub mod events;
 mod flow_buttons;

@@ -14,6 +14,7 @@ pub mod profile;
 pub mod qr_codes;
 pub mod repr;
 pub mod subscriptions;
+pub mod template_analytics;
 pub mod templates;
 pub mod uploads;
 
@@ -44,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{id}/conversations", get(conversations::list))
         .route("/{id}/message_templates", get(templates::list).post(templates::create).delete(templates::delete))
         .route("/{id}/message_templates/{template_id}", get(templates::get_in_waba))
+        .route("/{id}/template_analytics", get(template_analytics::get))
         .route(
             "/{id}/subscriptions",
             get(subscriptions::get_app_subscriptions)
