@@ -13,6 +13,7 @@ pub mod phone_numbers;
 pub mod profile;
 pub mod qr_codes;
 pub mod repr;
+pub mod settings;
 pub mod subscriptions;
 pub mod template_analytics;
 pub mod templates;
@@ -75,6 +76,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{id}/messages", post(messages::send))
         .route("/{id}/marketing_messages", post(messages::send_marketing))
         .route("/{id}/whatsapp_commerce_settings", get(commerce::get).post(commerce::update))
+        .route("/{id}/settings", get(settings::get).post(settings::update))
         .route("/{id}/block_users", get(block_users::list).post(block_users::block).delete(block_users::unblock))
         .route("/{id}/media", post(media::upload).layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 1024 * 1024)))
         .route("/media-download/{id}", get(media::download))

@@ -6,5 +6,6 @@ mod address;
 mod carousel;
 mod commerce;
 mod library;
+mod number_settings;
 mod template_carousel;
 mod template_flows;
