@@ -24,8 +24,8 @@ pub async fn get(
     Ok(Json(state.templates.analytics(&waba, &query).await?))
 }
 
-/// `POST /{waba-id}` with `is_enabled_for_insights` (and nothing else but the token):
-/// `{"id": waba-id}`, as Meta answers.
+/// `POST /{waba-id}`: the one WABA field this server updates is `is_enabled_for_insights`
+/// (with nothing else but the token); `{"id": waba-id}`, as Meta answers.
 pub async fn enable(
     state: &AppState,
     caller: &Caller,
@@ -39,6 +39,11 @@ pub async fn enable(
         ))
         .into());
     }
-    state.templates.enable_insights(&waba, &body["is_enabled_for_insights"]).await?;
+    let value = body.get("is_enabled_for_insights").ok_or_else(|| {
+        risala_core::ApiError::invalid(
+            "The parameter is_enabled_for_insights is required: it is the WhatsApp Business Account field this server updates (other settings change through the admin API).",
+        )
+    })?;
+    state.templates.enable_insights(&waba, value).await?;
     Ok(Json(json!({"id": waba.id})))
 }
