@@ -14,6 +14,8 @@ use super::service::TemplateService;
 use crate::clock::Millis;
 use crate::error::ApiError;
 use crate::model::Waba;
+// `[1,"2", 3]` or `1,2,3` → `["1","2","3"]`, as the analytics fields of a WABA read lists.
+use crate::pricing::analytics::list;
 
 const DAY_MS: Millis = 86_400_000;
 /// The longest range one request may cover.
@@ -48,17 +50,6 @@ fn timestamp(q: &HashMap<String, String>, k: &str) -> Result<i64, ApiError> {
         .ok_or_else(|| ApiError::invalid(format!("Param {k} must be a Unix timestamp in seconds - got '{s}'.")))
 }
 
-/// `[1,"2", 3]` or `1,2,3` → `["1","2","3"]`.
-fn list(s: &str) -> Vec<String> {
-    s.trim()
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .split(',')
-        .map(|p| p.trim().trim_matches('"').trim_matches('\'').to_string())
-        .filter(|p| !p.is_empty())
-        .collect()
-}
-
 /// Parse the query string of a `template_analytics` request. `start` is taken back to its
 /// UTC day's start and `end` forward to the next day's, as Meta does.
 pub fn parse_query(q: &HashMap<String, String>) -> Result<AnalyticsQuery, ApiError> {
@@ -88,7 +79,6 @@ pub fn parse_query(q: &HashMap<String, String>) -> Result<AnalyticsQuery, ApiErr
     }
     let mut metrics = Vec::new();
     for m in list(q.get("metric_types").map(String::as_str).unwrap_or_default()) {
-        let m = m.to_ascii_uppercase();
         if !METRICS.contains(&m.as_str()) {
             let more = if m == "COST" {
                 " (this server does not report template costs here; see pricing_analytics)"

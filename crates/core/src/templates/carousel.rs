@@ -74,6 +74,23 @@ pub(super) fn component(o: &Map<String, Value>, format: &str, path: &str) -> Res
     Ok(json!({"type": "CAROUSEL", "cards": out}))
 }
 
+/// A template with a CAROUSEL (its component kinds `seen`) is MARKETING and has a BODY and the
+/// CAROUSEL only: headers, footers and buttons go on the cards.
+pub(super) fn check_siblings(category: &str, seen: &[String]) -> Res<()> {
+    if !seen.iter().any(|k| k == "CAROUSEL") {
+        return Ok(());
+    }
+    if category != "MARKETING" {
+        return Err(invalid(format!("components: a CAROUSEL is for MARKETING templates, not {category}.")));
+    }
+    if let Some(k) = seen.iter().find(|k| *k != "BODY" && *k != "CAROUSEL") {
+        return Err(invalid(format!(
+            "components: a carousel template has a BODY and a CAROUSEL only; its {k} goes on the cards."
+        )));
+    }
+    Ok(())
+}
+
 fn card_components(card: &Value, format: &str, cp: &str) -> Res<(Vec<Value>, Shape)> {
     let o = card.as_object().ok_or_else(|| invalid(format!("{cp}: a card must be an object with components.")))?;
     if let Some(k) = o.keys().find(|k| *k != "components") {

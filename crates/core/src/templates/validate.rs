@@ -300,16 +300,7 @@ pub fn parse_components(category: &str, format: &str, components: &Value) -> Res
     if !seen.iter().any(|k| k == "BODY") {
         return Err(invalid("components: a BODY component is required."));
     }
-    if seen.iter().any(|k| k == "CAROUSEL") {
-        if category != "MARKETING" {
-            return Err(invalid(format!("components: a CAROUSEL is for MARKETING templates, not {category}.")));
-        }
-        if let Some(k) = seen.iter().find(|k| *k != "BODY" && *k != "CAROUSEL") {
-            return Err(invalid(format!(
-                "components: a carousel template has a BODY and a CAROUSEL only; its {k} goes on the cards."
-            )));
-        }
-    }
+    super::carousel::check_siblings(category, &seen)?;
     if auth && !seen.iter().any(|k| k == "BUTTONS") {
         return Err(invalid("components: AUTHENTICATION templates need a BUTTONS component with one OTP button."));
     }
