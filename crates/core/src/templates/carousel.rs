@@ -224,14 +224,6 @@ pub(super) fn render_cards(t: &Template, given: Option<&Value>) -> Res<Vec<Value
             e
         };
         let r = render(&card_template, &json!({"components": comps})).map_err(prefix)?;
-        if let Some(h) = &r.header {
-            let kind = h["type"].as_str().unwrap_or("");
-            if h[kind].get("id").is_some() {
-                return Err(ApiError::bad_value(format!(
-                    "carousel.cards[{index}] header.parameters[0].{kind}.id: card headers are sent by link on this server; give {kind}.link"
-                )));
-            }
-        }
         if r.body.chars().count() > CARD_BODY_MAX {
             return Err(ApiError::new(
                 ErrorCode::TemplateTextTooLong,

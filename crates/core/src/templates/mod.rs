@@ -15,6 +15,7 @@ pub mod render;
 #[cfg(test)]
 mod render_props;
 pub mod review;
+mod send_media;
 pub mod service;
 pub mod validate;
 

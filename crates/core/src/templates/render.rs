@@ -45,13 +45,6 @@ impl RenderedTemplate {
         }
         v
     }
-
-    /// The media id of a media header sent by id, if any.
-    pub fn header_media_id(&self) -> Option<(&str, &str)> {
-        let h = self.header.as_ref()?;
-        let kind = h["type"].as_str()?;
-        Some((kind, h[kind]["id"].as_str()?))
-    }
 }
 
 fn count(details: impl Into<String>) -> ApiError {

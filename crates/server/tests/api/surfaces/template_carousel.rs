@@ -121,6 +121,19 @@ async fn carousel_templates(engine: Engine) {
     );
     assert_eq!(cards[2]["buttons"][1]["url"], "https://shop.example.org/plums");
 
+    // A card header by uploaded media id: the customer gets a copy of their own to download.
+    let uploaded = app.upload("image/png", &png(64)).await;
+    let mut by_id = send_card(1, "figs");
+    by_id["components"][0]["parameters"][0] = json!({"type": "image", "image": {"id": uploaded}});
+    app.send_accepted(&send(vec![send_card(0, "lemons"), by_id, send_card(2, "plums")])).await;
+    let got = device.next_message().await;
+    let image = &got["template"]["cards"][1]["header"]["image"];
+    assert_eq!(image["mime_type"], "image/png", "{got}");
+    let copy = image["id"].as_str().expect("a media id");
+    assert_ne!(copy, uploaded);
+    let (s, _) = customer.get(&format!("/customer/v1/media/{copy}")).await;
+    assert_eq!(s, 200);
+
     // The sent status is priced as a marketing template.
     let statuses = app.queued_statuses().await;
     let sent = statuses.iter().find(|s| s["id"] == json!(id) && s["status"] == "sent").expect("sent status");
@@ -141,7 +154,7 @@ async fn carousel_templates(engine: Engine) {
         (send(vec![send_card(0, "a"), send_card(0, "b"), send_card(1, "c")]), 131009, "more than once"),
         (send(vec![send_card(0, "a"), send_card(1, "b"), send_card(7, "c")]), 131009, "card_index"),
         (send(vec![send_card(0, "a"), bad_media, send_card(2, "c")]), 132012, "cards[1]"),
-        (send(vec![send_card(0, "a"), by_id, send_card(2, "c")]), 131009, "link"),
+        (send(vec![send_card(0, "a"), by_id, send_card(2, "c")]), 131009, "no media with id 123"),
     ] {
         let e = assert_graph_error(
             &app.post(&format!("/v23.0/{}/messages", app.phone_number_id()), &body).await,
