@@ -85,7 +85,7 @@ async fn seed(store: Arc<dyn Store>, env: &Env, conversations: usize, messages: 
                     message: &m,
                     new_customer: None,
                     outbox: &[],
-                    media_copy: None,
+                    media_copies: Vec::new(),
                     pricing: None,
                     reach: None,
                 };

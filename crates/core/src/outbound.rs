@@ -12,6 +12,8 @@ mod contacts;
 mod fields;
 mod interactive;
 
+pub use interactive::address;
+
 use std::borrow::Cow;
 use std::fmt;
 

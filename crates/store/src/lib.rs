@@ -10,6 +10,7 @@ pub mod datadir;
 pub mod db;
 mod flows;
 mod inbox;
+mod insights;
 pub mod keyring;
 pub mod messages;
 pub mod migrate;

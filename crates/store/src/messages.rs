@@ -165,7 +165,7 @@ impl SqlStore {
         if let Some(c) = new.new_customer {
             plan.push(INSERT_CUSTOMER, params![&c.wa_id, &c.profile_name, c.created_at]);
         }
-        if let Some(copy) = &new.media_copy {
+        for copy in &new.media_copies {
             plan.push(INSERT_OBJECT, params![&copy.new_id, ObjectKind::Media.as_str(), &copy.business_id]);
             plan.push(
                 COPY_MEDIA,

@@ -4,6 +4,7 @@
 //! ([`session`]): opening it from the message, the data exchange with the business's endpoint,
 //! and the `nfm_reply` that completes it.
 
+mod address;
 pub mod locate;
 pub mod session;
 pub mod validate;

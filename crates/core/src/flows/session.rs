@@ -158,18 +158,29 @@ impl FlowService {
         mut answers: Map<String, Value>,
     ) -> Result<Message, ApiError> {
         answers.insert("flow_token".into(), Value::String(flow_token.to_string()));
+        self.nfm_reply(&fm.message, "flow", answers).await
+    }
+
+    /// The customer's `nfm_reply` named `name` (`flow`, `address_message`) to the business's
+    /// `message`, quoting it, with `response_json` the string of `response`.
+    pub(super) async fn nfm_reply(
+        &self,
+        message: &Message,
+        name: &str,
+        response: Map<String, Value>,
+    ) -> Result<Message, ApiError> {
         let phone = self
             .messaging
-            .phone(&fm.message.phone_number_id)
+            .phone(&message.phone_number_id)
             .await?
-            .ok_or_else(|| ApiError::bad_value("This flow is no longer available"))?;
+            .ok_or_else(|| ApiError::bad_value("This business number is no longer available"))?;
         let body = json!({
             "type": "interactive",
             "interactive": {"type": "nfm_reply", "nfm_reply": {
-                "name": "flow", "body": "Sent", "response_json": Value::Object(answers).to_string()}},
-            "context": {"id": fm.message.id},
+                "name": name, "body": "Sent", "response_json": Value::Object(response).to_string()}},
+            "context": {"id": message.id},
         });
-        self.messaging.customer_send(&fm.message.wa_id, &phone.number, &body).await
+        self.messaging.customer_send(&message.wa_id, &phone.number, &body).await
     }
 
     /// One request to the flow's endpoint, encrypted for the sending number's public key.

@@ -124,7 +124,7 @@ impl MessagingService {
                 message: &message,
                 new_customer: None,
                 outbox: &outbox,
-                media_copy,
+                media_copies: media_copy.into_iter().collect(),
                 pricing: None,
                 reach: None,
             })

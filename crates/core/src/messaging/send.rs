@@ -152,7 +152,7 @@ impl MessagingService {
         self.check_references(phone, &wa_id, &msg).await?;
         let now = self.now();
         let mut content = msg.content.clone();
-        let mut media_copy = None;
+        let mut media_copies = Vec::new();
         // A template is looked up, checked and rendered: the customer receives the rendering.
         let mut template_id = None;
         let mut template_category = None;
@@ -167,7 +167,7 @@ impl MessagingService {
             let prepared = templates.prepare_send(phone, &wa_id, &msg.content).await?;
             content = prepared.content;
             template_category = content["category"].as_str().map(str::to_string);
-            media_copy = prepared.media_copy;
+            media_copies = prepared.media_copies;
             ttl_ms = prepared.ttl_ms;
             template_id = Some(prepared.template_id);
             // One-tap, zero-tap and copy-code authentication templates still need a number.
@@ -247,7 +247,7 @@ impl MessagingService {
                     }
                 }
             }
-            media_copy = Some(MediaCopy {
+            media_copies.push(MediaCopy {
                 new_id: copy_id,
                 source_id: media.id,
                 business_id: phone.business_id.clone(),
@@ -331,12 +331,12 @@ impl MessagingService {
             true => vec![self.echo_row(phone, &message, &msg, now), status_row],
             false => vec![status_row],
         };
-        let media_copy = if failure.is_none() { media_copy } else { None };
+        let media_copies = if failure.is_none() { media_copies } else { Vec::new() };
         let new = NewMessage {
             message: &message,
             new_customer: new_customer.as_ref(),
             outbox: &outbox,
-            media_copy,
+            media_copies,
             pricing: pricing.as_ref(),
             reach: reach.as_ref(),
         };

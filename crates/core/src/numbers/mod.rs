@@ -11,6 +11,7 @@
 pub mod lifecycle;
 pub mod names;
 pub mod qr;
+pub mod settings;
 
 use std::sync::Arc;
 

@@ -42,7 +42,7 @@ pub(super) fn modifiers(s: &str) -> Result<HashMap<String, String>, ApiError> {
 }
 
 /// `[A,"B", c]` → `["A","B","C"]` (upper-cased).
-pub(super) fn list(s: &str) -> Vec<String> {
+pub(crate) fn list(s: &str) -> Vec<String> {
     s.trim()
         .trim_start_matches('[')
         .trim_end_matches(']')

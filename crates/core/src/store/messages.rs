@@ -34,7 +34,8 @@ pub struct NewMessage<'a> {
     /// Create this customer first (sandbox: a message to an unknown number).
     pub new_customer: Option<&'a Customer>,
     pub outbox: &'a [OutboxRow],
-    pub media_copy: Option<MediaCopy>,
+    /// Copies of media made the customer's (a media message or template headers sent by id).
+    pub media_copies: Vec<MediaCopy>,
     /// The pricing decided at send (outbound messages that were sent, not failed).
     pub pricing: Option<&'a MessagePricing>,
     /// A business-initiated message's count toward the messaging limit.

@@ -7,6 +7,7 @@ mod billing;
 mod cbp;
 mod flows;
 mod inbox;
+mod insights;
 mod messages;
 mod numbers;
 mod privacy;
@@ -25,6 +26,7 @@ pub use billing::BillingStore;
 pub use cbp::{CbpStore, WabaSettingsStore};
 pub use flows::FlowStore;
 pub use inbox::{Assigned, ChatCursor, ChatQuery, ChatRow, ChatState, InboxStore, Label, Note};
+pub use insights::{InsightsStore, TemplateDayCounts};
 pub use messages::{MediaCopy, MessageStore, NewMessage, StatusChange};
 pub use numbers::{NumberStore, NumberUpdate};
 pub use privacy::PrivacyStore;
@@ -88,6 +90,7 @@ pub trait Store:
     + NumberStore
     + FaultStore
     + FlowStore
+    + InsightsStore
     + Send
     + Sync
     + 'static

@@ -14,6 +14,12 @@ use crate::store::Store;
 fn header_handles(components: &Value) -> Vec<(String, &str)> {
     let mut out = Vec::new();
     for (i, c) in components.as_array().into_iter().flatten().enumerate() {
+        // A carousel's cards each carry a header sample.
+        for (k, card) in c.get("cards").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            for (path, h) in header_handles(&card["components"]) {
+                out.push((format!("components[{i}].cards[{k}].{path}"), h));
+            }
+        }
         let handles = c.get("example").and_then(|e| e.get("header_handle")).and_then(Value::as_array);
         for (j, h) in handles.into_iter().flatten().enumerate() {
             if let Some(h) = h.as_str() {

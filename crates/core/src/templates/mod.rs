@@ -3,7 +3,10 @@
 //! service that ties them to storage and time ([`service`]) and its reads of a WABA's list
 //! ([`listing`]), and the built-in Template Library ([`library`]).
 
+pub mod analytics;
+pub mod carousel;
 pub mod events;
+mod flow_buttons;
 mod handles;
 pub mod library;
 pub mod lifecycle;
@@ -12,6 +15,7 @@ pub mod render;
 #[cfg(test)]
 mod render_props;
 pub mod review;
+mod send_media;
 pub mod service;
 pub mod validate;
 

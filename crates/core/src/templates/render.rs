@@ -24,12 +24,14 @@ pub struct RenderedTemplate {
     pub body: String,
     pub footer: Option<String>,
     pub buttons: Vec<Value>,
+    /// A carousel template's cards, each `{card_index, header, body?, buttons}`.
+    pub cards: Vec<Value>,
 }
 
 impl RenderedTemplate {
     /// The message content: `{name, language, category, header, body, footer, buttons}`.
     pub fn to_json(&self) -> Value {
-        json!({
+        let mut v = json!({
             "name": self.name,
             "language": self.language,
             "category": self.category,
@@ -37,14 +39,11 @@ impl RenderedTemplate {
             "body": self.body,
             "footer": self.footer,
             "buttons": self.buttons,
-        })
-    }
-
-    /// The media id of a media header sent by id, if any.
-    pub fn header_media_id(&self) -> Option<(&str, &str)> {
-        let h = self.header.as_ref()?;
-        let kind = h["type"].as_str()?;
-        Some((kind, h[kind]["id"].as_str()?))
+        });
+        if !self.cards.is_empty() {
+            v["cards"] = json!(self.cards);
+        }
+        v
     }
 }
 
@@ -67,6 +66,8 @@ struct SendParts<'a> {
     body: Option<&'a [Value]>,
     /// (index, sub_type, parameters)
     buttons: Vec<(usize, String, &'a [Value])>,
+    /// The `cards` of a `carousel` component.
+    carousel: Option<&'a Value>,
 }
 
 fn params<'a>(c: &'a Value, path: &str) -> Result<&'a [Value], ApiError> {
@@ -90,7 +91,12 @@ fn parts(send: &Value) -> Result<SendParts<'_>, ApiError> {
         match kind.as_str() {
             "header" if out.header.is_none() => out.header = Some(params(c, &path)?),
             "body" if out.body.is_none() => out.body = Some(params(c, &path)?),
-            "header" | "body" => return Err(ApiError::invalid(format!("{path}: more than one {kind} component"))),
+            "carousel" if out.carousel.is_none() => {
+                out.carousel = Some(c.get("cards").ok_or_else(|| ApiError::missing(&format!("{path}.cards")))?)
+            }
+            "header" | "body" | "carousel" => {
+                return Err(ApiError::invalid(format!("{path}: more than one {kind} component")))
+            }
             "button" => {
                 let index = match &c["index"] {
                     Value::Number(n) => n.as_u64(),
@@ -105,7 +111,9 @@ fn parts(send: &Value) -> Result<SendParts<'_>, ApiError> {
                 out.buttons.push((index as usize, sub.to_ascii_lowercase(), params(c, &path)?));
             }
             other => {
-                return Err(ApiError::invalid(format!("{path}.type: '{other}' is not one of header, body, button")))
+                return Err(ApiError::invalid(format!(
+                    "{path}.type: '{other}' is not one of header, body, button, carousel"
+                )))
             }
         }
     }
@@ -387,6 +395,7 @@ pub fn render(template: &Template, send: &Value) -> Result<RenderedTemplate, Api
         .map(|(i, p)| param_text(p, &format!("body.parameters[{i}]")))
         .collect::<Result<_, _>>()?;
     let buttons = buttons(template, &parts, &body_values)?;
+    let cards = super::carousel::render_cards(template, parts.carousel)?;
     let footer = template.component("FOOTER").and_then(|f| f["text"].as_str()).map(str::to_string);
     Ok(RenderedTemplate {
         name: template.name.clone(),
@@ -396,6 +405,7 @@ pub fn render(template: &Template, send: &Value) -> Result<RenderedTemplate, Api
         body,
         footer,
         buttons,
+        cards,
     })
 }
 

@@ -62,8 +62,9 @@ pub struct PreparedSend {
     pub template_id: String,
     /// The rendered template: the message content.
     pub content: Value,
-    /// A copy of a header image/video/document sent by id, for the customer.
-    pub media_copy: Option<MediaCopy>,
+    /// Copies of header images/videos/documents sent by id (the header, each card's), for the
+    /// customer.
+    pub media_copies: Vec<MediaCopy>,
     /// How long the message may wait for the customer's device ([`Template::delivery_ttl_ms`]).
     pub ttl_ms: Millis,
 }
@@ -233,6 +234,7 @@ impl TemplateService {
         };
         let library_template_name = library.map(|lib| lib.library_template_name);
         self.check_header_handles(&waba.business_id, &spec.components).await?;
+        self.check_flow_buttons(&waba.id, &spec.components).await?;
         let now = self.now();
         let limit = self.store.waba_settings(&waba.id).await?.template_limit();
         if self.store.count_templates(&waba.id).await? >= limit {
@@ -316,6 +318,7 @@ impl TemplateService {
         if let Some(c) = components {
             if let Some(t) = self.store.template(id).await? {
                 self.check_header_handles(&t.business_id, c).await?;
+                self.check_flow_buttons(&t.waba_id, c).await?;
             }
         }
         let t = self
@@ -556,41 +559,20 @@ impl TemplateService {
                 ))
             }
         }
+        self.check_flows_sendable(&t).await?;
         let rendered = render(&t, send)?;
         let mut content = rendered.to_json();
-        let mut media_copy = None;
-        if let Some((kind, media_id)) = rendered.header_media_id() {
-            let now = self.now();
-            let media = match self.store.media(media_id).await? {
-                Some(m) if m.business_id == phone.business_id && m.owner_wa_id.is_none() && m.expires_at > now => m,
-                _ => {
-                    return Err(ApiError::bad_value(format!(
-                        "header.parameters[0].{kind}.id: no media with id {media_id} was uploaded by this business"
-                    )))
-                }
-            };
-            if let Some(k) = crate::inbound::InboundKind::parse(kind) {
-                if !k.accepts_mime(&media.mime_type) {
-                    return Err(ApiError::new(
-                        ErrorCode::TemplateParamFormat,
-                        format!("header: media of type {} cannot be a {} header", media.mime_type, kind.to_uppercase()),
-                    ));
-                }
-            }
-            let copy_id = crate::ids::new_object_id();
-            content["header"][kind]["id"] = Value::String(copy_id.clone());
-            content["header"][kind]["mime_type"] = Value::String(media.mime_type.clone());
-            media_copy = Some(MediaCopy {
-                new_id: copy_id,
-                source_id: media.id,
-                business_id: phone.business_id.clone(),
-                owner_wa_id: Some(wa_id.to_string()),
-                phone_number_id: None,
-                created_at: now,
-                expires_at: media.expires_at,
-            });
+        let mut media_copies = Vec::new();
+        if let Some(h) = content.get_mut("header") {
+            self.copy_header_media(phone, wa_id, h, "header", &mut media_copies).await?;
         }
-        Ok(PreparedSend { ttl_ms: t.delivery_ttl_ms(), template_id: t.id, content, media_copy })
+        for (i, card) in content.get_mut("cards").and_then(Value::as_array_mut).into_iter().flatten().enumerate() {
+            if let Some(h) = card.get_mut("header") {
+                let at = format!("carousel.cards[{i}] header");
+                self.copy_header_media(phone, wa_id, h, &at, &mut media_copies).await?;
+            }
+        }
+        Ok(PreparedSend { ttl_ms: t.delivery_ttl_ms(), template_id: t.id, content, media_copies })
     }
 }
 

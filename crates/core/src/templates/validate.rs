@@ -287,9 +287,10 @@ pub fn parse_components(category: &str, format: &str, components: &Value) -> Res
             },
             "FOOTER" => footer(o)?,
             "BUTTONS" => buttons(o, auth, &path)?,
+            "CAROUSEL" => super::carousel::component(o, format, &path)?,
             other => {
                 return Err(invalid(format!(
-                    "components[{i}].type: '{other}' is not one of HEADER, BODY, FOOTER, BUTTONS."
+                    "components[{i}].type: '{other}' is not one of HEADER, BODY, FOOTER, BUTTONS, CAROUSEL."
                 )))
             }
         };
@@ -299,13 +300,14 @@ pub fn parse_components(category: &str, format: &str, components: &Value) -> Res
     if !seen.iter().any(|k| k == "BODY") {
         return Err(invalid("components: a BODY component is required."));
     }
+    super::carousel::check_siblings(category, &seen)?;
     if auth && !seen.iter().any(|k| k == "BUTTONS") {
         return Err(invalid("components: AUTHENTICATION templates need a BUTTONS component with one OTP button."));
     }
     Ok(Value::Array(out))
 }
 
-fn header(o: &Map<String, Value>, format: &str) -> Res<Value> {
+pub(super) fn header(o: &Map<String, Value>, format: &str) -> Res<Value> {
     let f = req_str(o, "format", "HEADER.")?.to_ascii_uppercase();
     let mut out = Map::new();
     out.insert("type".into(), json!("HEADER"));
@@ -347,7 +349,7 @@ fn header(o: &Map<String, Value>, format: &str) -> Res<Value> {
     Ok(Value::Object(out))
 }
 
-fn body(o: &Map<String, Value>, format: &str) -> Res<Value> {
+pub(super) fn body(o: &Map<String, Value>, format: &str) -> Res<Value> {
     let text = req_str(o, "text", "BODY.")?;
     max_len(text, MAX_BODY_TEXT, "BODY text")?;
     check_variables(text, format, "BODY text", None)?;
@@ -427,7 +429,7 @@ const BUTTON_LIMITS: &[(&str, usize)] = &[
     ("VOICE_CALL", 1),
 ];
 
-fn buttons(o: &Map<String, Value>, auth: bool, path: &str) -> Res<Value> {
+pub(super) fn buttons(o: &Map<String, Value>, auth: bool, path: &str) -> Res<Value> {
     let list = o
         .get("buttons")
         .and_then(Value::as_array)

@@ -194,5 +194,20 @@ pub(super) fn paths() -> Value {
                     "properties": {"id": {"type": "string"}, "timestamp": {"type": "string"}}})))], &[400, 401]),
             },
         },
+        "/customer/v1/addresses/{message_id}": {
+            "parameters": [path_param("message_id", "The address message's id.")],
+            "post": {
+                "tags": ["Customer"], "operationId": "customerAnswerAddress",
+                "summary": "Answer an address message: the business receives an `nfm_reply` named `address_message`",
+                "description": "`values` holds the form's fields of the message's country; `saved_address_id` picks \
+                    one of the message's `saved_addresses` (its fields, corrected by any `values`).",
+                "security": session(),
+                "requestBody": json_body(json!({"type": "object", "properties": {
+                    "values": {"type": "object"}, "saved_address_id": {"type": "string"}}}),
+                    json!({"values": {"name": "Asha", "in_pin_code": "400063", "city": "Mumbai"}})),
+                "responses": responses(&[("200", json_response("The reply message.", json!({"type": "object",
+                    "properties": {"id": {"type": "string"}, "timestamp": {"type": "string"}}})))], &[400, 401]),
+            },
+        },
     })
 }

@@ -1,5 +1,5 @@
 //! The smaller Graph surfaces SDKs call: the Marketing Messages Lite endpoint, the Template
-//! Library and a number's commerce settings.
+//! Library, a number's commerce settings and its feature settings.
 
 use serde_json::{json, Value};
 
@@ -95,6 +95,37 @@ pub fn paths() -> Value {
                 "requestBody": {"required": false, "content": {"application/json": {
                     "schema": schema_ref("CommerceSettings"), "example": {"is_cart_enabled": false}}}},
                 "responses": responses(&[("200", json_response("Changed.", json!({"type": "object",
+                    "properties": {"success": {"const": true}}})))], &[400, 401, 403]),
+            },
+        },
+        "/{Version}/{Phone-Number-ID}/settings": {
+            "parameters": [param("Version"), param("PhoneNumberId")],
+            "get": {
+                "tags": ["Graph: objects"],
+                "operationId": "getPhoneNumberSettings",
+                "summary": "A number's feature settings: calling, payload encryption, data storage",
+                "description": "Risala places no calls, does not encrypt webhook payloads with a client key and \
+                    stores data where its operator runs it: every number reports calling `disabled`, payload \
+                    encryption `disabled` and storage `default`. Either permission.",
+                "security": security(),
+                "parameters": [{"name": "include_sip_credentials", "in": "query", "schema": {"type": "boolean"}}],
+                "responses": responses(&[("200", json_response("The settings.", json!({"type": "object",
+                    "required": ["calling", "storage_configuration"], "properties": {
+                        "calling": {"type": "object"}, "payload_encryption": {"type": "object"},
+                        "storage_configuration": {"type": "object"}}})))], &[400, 401, 403]),
+            },
+            "post": {
+                "tags": ["Graph: objects"],
+                "operationId": "updatePhoneNumberSettings",
+                "summary": "Set one feature: calling, user_identity_change, payload_encryption or storage_configuration",
+                "description": "One feature per request. The state Risala has (calling `disabled`, user identity \
+                    change `enabled: false`, payload encryption `disabled`, storage `enabled: false`) is accepted; \
+                    turning a feature on is refused with code 100 naming it, never stored and ignored. Needs \
+                    `whatsapp_business_management`.",
+                "security": security(),
+                "requestBody": {"required": true, "content": {"application/json": {
+                    "schema": {"type": "object"}, "example": {"calling": {"status": "disabled"}}}}},
+                "responses": responses(&[("200", json_response("Accepted.", json!({"type": "object",
                     "properties": {"success": {"const": true}}})))], &[400, 401, 403]),
             },
         },

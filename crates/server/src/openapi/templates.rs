@@ -104,6 +104,35 @@ pub(super) fn paths() -> Value {
                     &[400, 401, 403, 404]),
             },
         },
+        "/{Version}/{WABA-ID}/template_analytics": {
+            "parameters": [param("Version"), param("WabaId")],
+            "get": {
+                "tags": ["Graph: templates"],
+                "operationId": "templateAnalytics",
+                "summary": "Per-day sent, delivered, read and quick-reply click counts of up to 10 templates",
+                "description": "Computed from the templates' stored messages, per UTC day of sending. The WABA \
+                    confirms analytics first with `POST /{WABA-ID}?is_enabled_for_insights=true`; before that, and \
+                    for a missing `start`, `end` or `template_ids`, a range over 90 days, more than 10 templates or an \
+                    unknown metric, the answer is code 100. Needs `whatsapp_business_management`.",
+                "security": business(),
+                "parameters": [
+                    query("start", "Unix timestamp (seconds); taken back to its UTC day's start."),
+                    query("end", "Unix timestamp (seconds); taken forward to the next UTC day's start."),
+                    query("granularity", "`DAILY`."),
+                    query("template_ids", "A list of 1 to 10 template ids, e.g. `[123,456]`."),
+                    query("metric_types", "A list of `SENT`, `DELIVERED`, `READ`, `CLICKED`; all when absent."),
+                ],
+                "responses": responses(&[("200", json_response("The data points.", json!({
+                    "type": "object",
+                    "properties": {"data": {"type": "array", "items": {"type": "object", "properties": {
+                        "granularity": {"type": "string"}, "product_type": {"type": "string"},
+                        "data_points": {"type": "array", "items": {"type": "object", "properties": {
+                            "template_id": {"type": "string"}, "start": {"type": "integer"}, "end": {"type": "integer"},
+                            "sent": {"type": "integer"}, "delivered": {"type": "integer"}, "read": {"type": "integer"},
+                            "clicked": {"type": "array", "items": {"type": "object"}}}}}}}}},
+                })))], &[400, 401, 403, 404]),
+            },
+        },
         "/admin/v1/templates/{id}/review": {"post": {
             "tags": ["Admin"],
             "operationId": "reviewTemplate",

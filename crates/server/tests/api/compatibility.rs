@@ -38,11 +38,22 @@ const PARTIAL: &[(&str, &str)] = &[
         "`data_localization_region` is refused: one server keeps all its data in one database",
     ),
     ("POST /{Version}/{Flow-ID}", "a JSON or form body; not multipart"),
+    (
+        "POST /{Version}/{WABA-ID}",
+        "only `is_enabled_for_insights=true` (template analytics); a WABA's other settings change through the admin API",
+    ),
+    (
+        "GET /{Version}/{Phone-Number-ID}/settings",
+        "reports calling, payload encryption and in-country storage off: Risala has none of them",
+    ),
+    (
+        "POST /{Version}/{Phone-Number-ID}/settings",
+        "turning calling, payload encryption, the identity-change hold or in-country storage on is refused (100)",
+    ),
 ];
 
 /// Operations whose route exists for other kinds of object but not for this one.
-const NOT_FOR_KIND: &[(&str, &str)] =
-    &[("POST /{Version}/{WABA-ID}", "`POST /{id}` edits templates; a WABA's settings change through the admin API")];
+const NOT_FOR_KIND: &[(&str, &str)] = &[];
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")

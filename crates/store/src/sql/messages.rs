@@ -20,6 +20,12 @@ macro_rules! conversation_cols {
 pub(crate) use message_cols;
 
 super::statements! {
+    /// Template analytics: per UTC day of sending, a template's messages in `[$2, $3)`: sent
+    /// (not failed), delivered (or read) and read.
+    both TEMPLATE_DAY_COUNTS = "SELECT created_at / 86400000, COUNT(*), SUM(CASE WHEN status IN ('delivered', 'read') THEN 1 ELSE 0 END), SUM(CASE WHEN status = 'read' THEN 1 ELSE 0 END) FROM messages WHERE template_id = $1 AND direction = 'out' AND status <> 'failed' AND created_at >= $2 AND created_at < $3 GROUP BY created_at / 86400000 ORDER BY created_at / 86400000";
+    /// Template analytics: the quick-reply button replies to a template's messages received in
+    /// `[$2, $3)`.
+    both TEMPLATE_BUTTON_REPLIES = concat!("SELECT ", message_cols!(), " FROM messages WHERE context_id IN (SELECT id FROM messages WHERE template_id = $1) AND direction = 'in' AND type = 'button' AND created_at >= $2 AND created_at < $3 ORDER BY seq");
     both CUSTOMER = "SELECT wa_id, profile_name, created_at FROM customers WHERE wa_id = $1";
     both INSERT_CUSTOMER = "INSERT INTO customers (wa_id, profile_name, created_at) VALUES ($1, $2, $3) ON CONFLICT (wa_id) DO NOTHING";
     /// Create the customer, or rename an existing one.

@@ -18,6 +18,7 @@ pub(crate) mod cbp;
 pub(crate) mod engine;
 pub(crate) mod flows;
 pub(crate) mod inbox;
+pub(crate) mod insights;
 pub(crate) mod messages;
 pub(crate) mod numbers;
 pub(crate) mod privacy;
@@ -113,6 +114,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("user_ids", user_ids::STATEMENTS),
         ("sandbox", sandbox::STATEMENTS),
         ("flows", flows::STATEMENTS),
+        ("insights", insights::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))

@@ -114,7 +114,7 @@ async fn media_copy_rides_with_its_message(db: TestStore) {
         created_at: T0 + 5,
         expires_at: T0 + 5000,
     };
-    db.record_message(&NewMessage { media_copy: Some(copy), ..plain(&m) }).await.unwrap();
+    db.record_message(&NewMessage { media_copies: vec![copy], ..plain(&m) }).await.unwrap();
     let stored = db.media("m1-copy").await.unwrap().expect("copy");
     assert_eq!(stored.owner_wa_id.as_deref(), Some(wa));
     assert_eq!(stored.phone_number_id, None);
@@ -213,7 +213,7 @@ async fn media_chunks_are_encrypted_at_rest(db: TestStore) {
         created_at: T0 + 5,
         expires_at: T0 + 5000,
     };
-    sealed.record_message(&NewMessage { media_copy: Some(copy), ..plain(&msg) }).await.unwrap();
+    sealed.record_message(&NewMessage { media_copies: vec![copy], ..plain(&msg) }).await.unwrap();
     assert_eq!(sealed.media_chunk("sec-copy", 0).await.unwrap(), Some(secret.clone()));
 
     // The same bytes as another file's chunk: refused, not read as that file.

@@ -1,6 +1,7 @@
 //! `type: "interactive"`: reply buttons, lists, product messages, catalog, CTA URL,
-//! location request, Flow and media carousel messages.
+//! location request, Flow, media carousel and address messages.
 
+pub mod address;
 mod carousel;
 
 use std::collections::HashSet;
@@ -23,6 +24,7 @@ pub(crate) const SUPPORTED: &[&str] = &[
     "location_request_message",
     "flow",
     "carousel",
+    "address_message",
 ];
 
 const BODY_MAX: usize = 1024;
@@ -96,6 +98,7 @@ pub(crate) fn parse_interactive(v: &Value) -> Res<Value> {
         "catalog_message" => catalog(&action)?,
         "cta_url" => cta_url(&action)?,
         "carousel" => carousel::carousel(&action)?,
+        "address_message" => address::address(&action)?,
         "location_request_message" => {
             // SDKs send `parameters.request_message` beside the documented name; it travels to
             // the customer with the rest of the message.

@@ -151,7 +151,7 @@ fn content_is_the_object_without_nulls() {
 #[test]
 fn type_rules() {
     err(without(button_msg(), "", "type"), ErrorCode::RequiredParameterMissing, "interactive.type");
-    for t in ["order_details", "order_status", "address_message", "call_permission_request", "voice_call", "buttons"] {
+    for t in ["order_details", "order_status", "call_permission_request", "voice_call", "buttons"] {
         err(set(button_msg(), "/type", json!(t)), ErrorCode::UnsupportedMessageType, t);
     }
     err(set(button_msg(), "/type", json!(1)), ErrorCode::InvalidParameter, "interactive.type");

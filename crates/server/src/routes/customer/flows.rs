@@ -1,6 +1,7 @@
 //! The customer's side of a flow message: open it (the Flow JSON, the screen to show and its
 //! data), exchange data with the business's endpoint between screens, and complete it, which
-//! sends the business an `interactive` `nfm_reply`.
+//! sends the business an `interactive` `nfm_reply`; and the answer to an address message,
+//! an `nfm_reply` named `address_message`.
 
 use axum::extract::{Path, State};
 use axum::Json;
@@ -65,5 +66,22 @@ pub async fn complete(
     let screen = str_field(&body, "screen")?.ok_or_else(|| ApiError::missing("screen"))?.to_string();
     let response = data_of(&body, "response")?;
     let m = state.flows.complete(&wa_id, &message_id, &screen, response).await?;
+    Ok(Json(json!({"id": m.id, "timestamp": (m.created_at / 1000).to_string()})))
+}
+
+/// `POST /customer/v1/addresses/{message_id} {values?, saved_address_id?}` → `{id, timestamp}`
+/// of the `nfm_reply` answering the address message.
+pub async fn answer_address(
+    State(state): State<AppState>,
+    CustomerCaller(wa_id): CustomerCaller,
+    Path(message_id): Path<String>,
+    GraphBody(body): GraphBody,
+) -> GraphResult<Json<Value>> {
+    if let Some(k) = body.keys().find(|k| *k != "values" && *k != "saved_address_id") {
+        return Err(ApiError::invalid(format!("Unexpected key \"{k}\": give values and/or saved_address_id")).into());
+    }
+    let values = data_of(&body, "values")?;
+    let saved = str_field(&body, "saved_address_id")?;
+    let m = state.flows.answer_address(&wa_id, &message_id, values, saved).await?;
     Ok(Json(json!({"id": m.id, "timestamp": (m.created_at / 1000).to_string()})))
 }

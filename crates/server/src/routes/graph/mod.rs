@@ -13,7 +13,9 @@ pub mod phone_numbers;
 pub mod profile;
 pub mod qr_codes;
 pub mod repr;
+pub mod settings;
 pub mod subscriptions;
+pub mod template_analytics;
 pub mod templates;
 pub mod uploads;
 
@@ -44,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{id}/conversations", get(conversations::list))
         .route("/{id}/message_templates", get(templates::list).post(templates::create).delete(templates::delete))
         .route("/{id}/message_templates/{template_id}", get(templates::get_in_waba))
+        .route("/{id}/template_analytics", get(template_analytics::get))
         .route(
             "/{id}/subscriptions",
             get(subscriptions::get_app_subscriptions)
@@ -73,6 +76,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{id}/messages", post(messages::send))
         .route("/{id}/marketing_messages", post(messages::send_marketing))
         .route("/{id}/whatsapp_commerce_settings", get(commerce::get).post(commerce::update))
+        .route("/{id}/settings", get(settings::get).post(settings::update))
         .route("/{id}/block_users", get(block_users::list).post(block_users::block).delete(block_users::unblock))
         .route("/{id}/media", post(media::upload).layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 1024 * 1024)))
         .route("/media-download/{id}", get(media::download))

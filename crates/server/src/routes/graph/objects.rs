@@ -46,6 +46,9 @@ pub async fn get_object(
             let w = state.tenancy.waba(&id, scope).await?;
             let verified = state.messaging.waba_settings(&w.id).await?.verified;
             let mut all = repr::waba(&w, verified);
+            if fields.as_deref().is_some_and(|f| f.iter().any(|f| f.name == "is_enabled_for_insights")) {
+                all.insert("is_enabled_for_insights".into(), state.templates.insights_enabled(&w.id).await?.into());
+            }
             if let Some(sel) = fields.as_deref().and_then(|f| f.iter().find(|f| f.name == "pricing_analytics")) {
                 all.insert("pricing_analytics".into(), state.reports.pricing_analytics(&w.id, &sel.modifiers).await?);
             }

@@ -209,6 +209,9 @@ pub async fn post_object(
 ) -> GraphResult<Json<Value>> {
     if risala_core::ids::is_object_id(&id) {
         if let Some(o) = state.tenancy.object(&id).await? {
+            if o.kind == ObjectKind::Waba && o.business_id == caller.0.business_id {
+                return super::template_analytics::enable(&state, &caller, &id, &body).await;
+            }
             if o.kind == ObjectKind::Template && o.business_id == caller.0.business_id {
                 caller.require(Permission::Management)?;
                 state.templates.edit(&id, &body).await?;

@@ -369,7 +369,8 @@ engine_test!(creations_per_hour_are_limited, super::limits);
 
 /// Meta's request examples (`/{WABA-ID}/message_templates` POST and `/{TEMPLATE_ID}` POST in
 /// the v23.0 OpenAPI file), hand-copied. The flow examples name their template
-/// `<TEMPLATE_NAME>`; a real name is put in its place.
+/// `<TEMPLATE_NAME>`; a real name is put in its place, and a published flow in place of the
+/// flow placeholders.
 async fn spec_examples(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
@@ -377,6 +378,8 @@ async fn spec_examples(engine: Engine) {
     // the handle this server issued (Meta's own strings are refused: see `uploads`).
     let pdf_sample = upload_handle(&app, "application/pdf", pdf(64)).await;
     let jpg_sample = upload_handle(&app, "image/jpeg", jpeg(64)).await;
+    // Meta's `{{Flow-ID}}` and `{{Flow-Name}}` stand for a published flow of the WABA.
+    let flow_id = crate::flows::published(&app, "offer_flow").await;
     let flow = |name: &str, button: Value| {
         json!({"category": "MARKETING", "language": "en_US", "name": name, "components": [
             {"text": "Check out this new offer", "type": "body"}, {"buttons": [button], "type": "BUTTONS"}]})
@@ -389,11 +392,11 @@ async fn spec_examples(engine: Engine) {
         ),
         flow(
             "flow_by_id",
-            json!({"flow_action": "navigate", "flow_id": "{{Flow-ID}}", "navigate_screen": "<SCREEN_ID>", "text": "Check out this offer!", "type": "FLOW"}),
+            json!({"flow_action": "navigate", "flow_id": flow_id, "navigate_screen": "<SCREEN_ID>", "text": "Check out this offer!", "type": "FLOW"}),
         ),
         flow(
             "flow_by_name",
-            json!({"flow_action": "navigate", "flow_name": "{{Flow-Name}}", "navigate_screen": "<SCREEN_ID>", "text": "Check out this offer!", "type": "FLOW"}),
+            json!({"flow_action": "navigate", "flow_name": "offer_flow", "navigate_screen": "<SCREEN_ID>", "text": "Check out this offer!", "type": "FLOW"}),
         ),
         json!({"category": "AUTHENTICATION", "components": [{"add_security_recommendation": true, "type": "BODY"},
             {"code_expiration_minutes": 10, "type": "FOOTER"},

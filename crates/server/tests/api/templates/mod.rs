@@ -2,6 +2,7 @@
 //! creation, review, the lifecycle after it, sends, quality and the template webhooks. This
 //! file holds the helpers they share.
 
+mod analytics;
 mod creation;
 mod lifecycle;
 mod quality;

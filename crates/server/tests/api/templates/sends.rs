@@ -325,6 +325,7 @@ async fn spec_send_examples(engine: Engine) {
     let qr = json!({"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "Yes"}, {"type": "QUICK_REPLY", "text": "No"}]});
     let sample = upload_handle(&app, "image/png", png(64)).await;
     let image = json!({"type": "HEADER", "format": "IMAGE", "example": {"header_handle": [sample]}});
+    let flow_id = crate::flows::published(&app, "signup").await;
     for t in [
         json!({"name": "intro_catalog_offer", "language": "en_US", "category": "MARKETING", "components": [
             {"type": "BODY", "text": "Now shop for your favourite products right here on WhatsApp! Get Rs {{1}} off on all orders above {{2}}Rs! Valid for your first {{3}} orders placed on WhatsApp!",
@@ -332,7 +333,7 @@ async fn spec_send_examples(engine: Engine) {
             {"type": "BUTTONS", "buttons": [{"type": "CATALOG", "text": "View catalog"}]}]}),
         json!({"name": "flow_signup", "language": "en_US", "category": "MARKETING", "components": [
             {"type": "BODY", "text": "Check out this new offer"},
-            {"type": "BUTTONS", "buttons": [{"type": "FLOW", "text": "Open", "flow_id": "1234", "flow_action": "navigate", "navigate_screen": "WELCOME"}]}]}),
+            {"type": "BUTTONS", "buttons": [{"type": "FLOW", "text": "Open", "flow_id": flow_id, "flow_action": "navigate", "navigate_screen": "WELCOME"}]}]}),
         json!({"name": "order_interactive", "language": "en_US", "category": "UTILITY",
                "components": [image.clone(), {"type": "BODY", "text": three, "example": ex3.clone()}, qr.clone()]}),
         json!({"name": "order_media", "language": "en_US", "category": "UTILITY",
