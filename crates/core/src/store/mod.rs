@@ -6,12 +6,14 @@ mod accounts;
 mod billing;
 mod cbp;
 mod flows;
+mod hours;
 mod inbox;
 mod messages;
 mod numbers;
 mod privacy;
 mod profile;
 mod quality;
+mod quick_replies;
 mod sandbox;
 mod templates;
 mod tenancy;
@@ -24,12 +26,14 @@ pub use accounts::{AccountStore, UserSession};
 pub use billing::BillingStore;
 pub use cbp::{CbpStore, WabaSettingsStore};
 pub use flows::FlowStore;
+pub use hours::{AutoReplyState, HoursRow, HoursStore};
 pub use inbox::{Assigned, ChatCursor, ChatQuery, ChatRow, ChatState, InboxStore, Label, Note};
 pub use messages::{MediaCopy, MessageStore, NewMessage, StatusChange};
 pub use numbers::{NumberStore, NumberUpdate};
 pub use privacy::PrivacyStore;
 pub use profile::{PictureCopy, ProfileStore};
 pub use quality::{QualityStore, RatingChange, TierChange};
+pub use quick_replies::{QuickReply, QuickReplyStore};
 pub use sandbox::{FaultStore, StoredFault};
 pub use templates::{TemplateFilter, TemplateStore, TemplateUpdate};
 pub use tenancy::{SettingsStore, TenancyStore};
@@ -88,6 +92,8 @@ pub trait Store:
     + NumberStore
     + FaultStore
     + FlowStore
+    + HoursStore
+    + QuickReplyStore
     + Send
     + Sync
     + 'static
