@@ -9,6 +9,7 @@ mod cbp;
 pub mod datadir;
 pub mod db;
 mod flows;
+mod hours;
 mod inbox;
 pub mod keyring;
 pub mod messages;
@@ -18,6 +19,7 @@ pub mod postgres;
 mod privacy;
 mod profile;
 pub mod quality;
+mod quick_replies;
 mod sandbox;
 mod secrets;
 #[doc(hidden)]
