@@ -205,6 +205,30 @@ impl QuickReplyService {
         }
     }
 
+    /// The business's quick replies as the composer of a chat offers them: each with its text
+    /// rendered for this customer, by `agent_name`, for number `phone_number_id` (whose display
+    /// name is the business's name). Another business's number offers none.
+    pub async fn for_chat(
+        &self,
+        business_id: &str,
+        phone_number_id: &str,
+        customer_name: &str,
+        agent_name: &str,
+    ) -> Result<Vec<(QuickReply, String)>, ApiError> {
+        let Some(phone) = self.store.phone_number(phone_number_id).await?.filter(|p| p.business_id == business_id)
+        else {
+            return Ok(Vec::new());
+        };
+        let all = self.store.quick_replies(business_id).await?;
+        Ok(all
+            .into_iter()
+            .map(|q| {
+                let text = render(&q.text, customer_name, agent_name, &phone.verified_name);
+                (q, text)
+            })
+            .collect())
+    }
+
     /// A quick reply rendered for customer `wa_id` of `phone` by `agent_name`: `{text, media}`.
     /// The customer must have written to or been written by the number (their name is only
     /// shown to a business they talk with).

@@ -54,6 +54,8 @@ fn web_state(state: &AppState) -> risala_web::WebState {
         feed: state.inbox_feed.clone(),
         compose: risala_core::compose::ComposeService::new(state.messaging.clone()),
         attachments: crate::composer_intake::intake(state),
+        hours: state.hours.clone(),
+        quick_replies: state.quick_replies.clone(),
         link_base,
         secure_cookies: config.secure_cookies(),
     }
