@@ -37,7 +37,16 @@ impl QuickReplyStore for SqlStore {
     async fn create_quick_reply(&self, q: &QuickReply) -> StoreResult<bool> {
         let plan = Plan::one(
             INSERT_QUICK_REPLY,
-            params![&q.id, &q.business_id, &q.shortcut, &q.text, q.media_kind.clone(), q.media_id.clone(), q.created_at, q.updated_at],
+            params![
+                &q.id,
+                &q.business_id,
+                &q.shortcut,
+                &q.text,
+                q.media_kind.clone(),
+                q.media_id.clone(),
+                q.created_at,
+                q.updated_at
+            ],
         );
         self.changed(plan, 0).await
     }
@@ -45,7 +54,15 @@ impl QuickReplyStore for SqlStore {
     async fn update_quick_reply(&self, q: &QuickReply) -> StoreResult<bool> {
         let plan = Plan::one(
             UPDATE_QUICK_REPLY,
-            params![&q.shortcut, &q.text, q.media_kind.clone(), q.media_id.clone(), q.updated_at, &q.id, &q.business_id],
+            params![
+                &q.shortcut,
+                &q.text,
+                q.media_kind.clone(),
+                q.media_id.clone(),
+                q.updated_at,
+                &q.id,
+                &q.business_id
+            ],
         );
         self.changed(plan, 0).await
     }

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value};
 
 use crate::clock::Clock;
+use crate::error::StoreError;
 use crate::error::{ApiError, ErrorCode};
 use crate::model::PhoneNumber;
-use crate::error::StoreError;
 use crate::store::{QuickReply, Store};
 
 /// The variables a quick reply may use.
@@ -136,8 +136,12 @@ impl QuickReplyService {
                 let id = m.get("id").and_then(Value::as_str).ok_or_else(|| ApiError::missing("media.id"))?;
                 let media = self.store.media(id).await?;
                 let now = self.clock.now_ms();
-                if !media.is_some_and(|m| m.business_id == q.business_id && m.owner_wa_id.is_none() && m.expires_at > now) {
-                    return Err(ApiError::bad_value(format!("media.id: no media with id {id} was uploaded by this business")));
+                if !media
+                    .is_some_and(|m| m.business_id == q.business_id && m.owner_wa_id.is_none() && m.expires_at > now)
+                {
+                    return Err(ApiError::bad_value(format!(
+                        "media.id: no media with id {id} was uploaded by this business"
+                    )));
                 }
                 (q.media_kind, q.media_id) = (Some(kind.to_string()), Some(id.to_string()));
             }
@@ -146,7 +150,8 @@ impl QuickReplyService {
         if q.shortcut.is_empty() {
             return Err(ApiError::missing("shortcut"));
         }
-        let max = if q.media_kind.is_some() && q.media_kind.as_deref() != Some("audio") { MAX_CAPTION } else { MAX_TEXT };
+        let max =
+            if q.media_kind.is_some() && q.media_kind.as_deref() != Some("audio") { MAX_CAPTION } else { MAX_TEXT };
         let n = q.text.chars().count();
         if n == 0 && q.media_kind.is_none() {
             return Err(ApiError::missing("text"));

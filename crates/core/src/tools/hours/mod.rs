@@ -117,7 +117,9 @@ impl HoursSettings {
         }
         for (name, part) in [("away_message", &self.away), ("greeting_message", &self.greeting)] {
             if part.enabled && part.message.is_none() {
-                return Err(ApiError::bad_value(format!("{name}.message: give the message to send before enabling it")));
+                return Err(ApiError::bad_value(format!(
+                    "{name}.message: give the message to send before enabling it"
+                )));
             }
         }
         if self.away.enabled && self.schedule.is_none() {
@@ -146,7 +148,8 @@ fn auto_part(
         }
     }
     if let Some(e) = o.get("enabled") {
-        part.enabled = e.as_bool().ok_or_else(|| ApiError::bad_value(format!("{name}.enabled must be true or false")))?;
+        part.enabled =
+            e.as_bool().ok_or_else(|| ApiError::bad_value(format!("{name}.enabled must be true or false")))?;
     }
     if let Some(m) = o.get("message") {
         part.message = if m.is_null() { None } else { Some(check_message(phone, &format!("{name}.message"), m)?) };
@@ -293,7 +296,8 @@ impl HoursService {
         let name = self.store.customer(&m.wa_id).await?.map(|c| c.profile_name).unwrap_or_default();
         if s.greeting.enabled && previous.is_none_or(|t| now - t >= s.inactive_days * DAY_MS) {
             if let Some(msg) = &s.greeting.message {
-                out.greeting = self.send(&phone, &m.wa_id, &personalise(msg, &name, &phone.verified_name), GREETING_TAG).await?;
+                out.greeting =
+                    self.send(&phone, &m.wa_id, &personalise(msg, &name, &phone.verified_name), GREETING_TAG).await?;
                 state.greeted_at = Some(now);
             }
         }
@@ -301,11 +305,13 @@ impl HoursService {
             let due = match state.away_at {
                 None => true,
                 Some(t) => {
-                    hours.opened_between(t, now) || (s.resend_after_hours > 0 && now - t >= s.resend_after_hours * HOUR_MS)
+                    hours.opened_between(t, now)
+                        || (s.resend_after_hours > 0 && now - t >= s.resend_after_hours * HOUR_MS)
                 }
             };
             if !hours.is_open(now) && due {
-                out.away = self.send(&phone, &m.wa_id, &personalise(msg, &name, &phone.verified_name), AWAY_TAG).await?;
+                out.away =
+                    self.send(&phone, &m.wa_id, &personalise(msg, &name, &phone.verified_name), AWAY_TAG).await?;
                 state.away_at = Some(now);
             }
         }
@@ -324,7 +330,13 @@ impl HoursService {
     /// Send an automatic message; the message id when it was accepted. A refused send (the
     /// media was deleted, the customer blocked the number) is not the customer's error: their
     /// message stays received, and nothing is sent.
-    async fn send(&self, phone: &PhoneNumber, wa_id: &str, message: &Value, tag: &str) -> Result<Option<String>, ApiError> {
+    async fn send(
+        &self,
+        phone: &PhoneNumber,
+        wa_id: &str,
+        message: &Value,
+        tag: &str,
+    ) -> Result<Option<String>, ApiError> {
         let body = send_body(phone, wa_id, message, tag);
         match self.messaging.send_from_app(phone, &body).await {
             Ok(crate::messaging::SendOutcome::Accepted { message_id, .. }) => Ok(Some(message_id)),

@@ -122,10 +122,12 @@ impl Schedule {
         if let Some(w) = o.get("weekly") {
             let w = object("weekly", w)?;
             for (day, ranges) in w {
-                let i = DAYS.iter().position(|d| d == day).ok_or_else(|| {
-                    ApiError::bad_value(format!("weekly: unknown day {day} (use monday … sunday)"))
-                })?;
-                let list = ranges.as_array().ok_or_else(|| ApiError::bad_value(format!("weekly.{day} must be a list")))?;
+                let i = DAYS
+                    .iter()
+                    .position(|d| d == day)
+                    .ok_or_else(|| ApiError::bad_value(format!("weekly: unknown day {day} (use monday … sunday)")))?;
+                let list =
+                    ranges.as_array().ok_or_else(|| ApiError::bad_value(format!("weekly.{day} must be a list")))?;
                 if list.len() > MAX_RANGES {
                     return Err(ApiError::bad_value(format!("weekly.{day}: at most {MAX_RANGES} ranges a day")));
                 }

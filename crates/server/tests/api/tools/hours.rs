@@ -62,7 +62,9 @@ async fn automatic(app: &TestApp, wa_id: &str) -> Vec<(String, String)> {
         .filter(|m| m.direction == Direction::Outbound)
         .filter_map(|m| {
             let tag = m.biz_opaque.clone()?;
-            [AWAY_TAG, GREETING_TAG].contains(&tag.as_str()).then(|| (tag, m.content["body"].as_str().unwrap_or("").into()))
+            [AWAY_TAG, GREETING_TAG]
+                .contains(&tag.as_str())
+                .then(|| (tag, m.content["body"].as_str().unwrap_or("").into()))
         })
         .collect()
 }
@@ -111,7 +113,9 @@ async fn away_once_per_closed_period(engine: Engine) {
     assert_eq!((status["status"].as_str(), status["pricing"]["category"].as_str()), (Some("sent"), Some("service")));
     assert_eq!(status["pricing"]["billable"], false, "{status}");
     assert!(
-        outbox.iter().any(|(f, v)| f == "smb_message_echoes" && v["message_echoes"][0]["text"]["body"] == sent[0].1.as_str()),
+        outbox
+            .iter()
+            .any(|(f, v)| f == "smb_message_echoes" && v["message_echoes"][0]["text"]["body"] == sent[0].1.as_str()),
         "no echo of the away message"
     );
 
@@ -240,10 +244,16 @@ async fn refused(engine: Engine) {
     let p = path(&app);
     let bad = [
         (json!({"hours": {"time_zone": "Mars/Olympus"}}), "time_zone"),
-        (json!({"hours": {"time_zone": "UTC", "weekly": {"monday": [{"open": "18:00", "close": "09:00"}]}}}), "weekly.monday[0]"),
+        (
+            json!({"hours": {"time_zone": "UTC", "weekly": {"monday": [{"open": "18:00", "close": "09:00"}]}}}),
+            "weekly.monday[0]",
+        ),
         (json!({"hours": {"time_zone": "UTC", "closures": [{"from": "25/12/2026"}]}}), "closures[0].from"),
         (json!({"greeting_message": {"enabled": true}}), "greeting_message.message"),
-        (json!({"greeting_message": {"message": {"type": "template", "template": {"name": "x"}}}}), "greeting_message.message.type"),
+        (
+            json!({"greeting_message": {"message": {"type": "template", "template": {"name": "x"}}}}),
+            "greeting_message.message.type",
+        ),
         (json!({"greeting_message": {"message": {"type": "text", "text": {}}}}), "greeting_message.message"),
         (json!({"greeting_message": {"inactive_days": 0}}), "inactive_days"),
         (json!({"away_message": {"resend_after_hours": "soon"}}), "resend_after_hours"),

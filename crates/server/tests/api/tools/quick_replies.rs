@@ -34,12 +34,14 @@ async fn crud(engine: Engine) {
     assert_eq!((hello["shortcut"].as_str(), hello["media"].clone()), (Some("/hello"), Value::Null), "{hello}");
     let id = hello["id"].as_str().unwrap().to_string();
     let media_id = app.upload("image/png", b"\x89PNG\r\n\x1a\n menu").await;
-    let menu = create(&app, json!({"shortcut": "menu", "text": "Our menu", "media": {"type": "image", "id": media_id}})).await;
+    let menu =
+        create(&app, json!({"shortcut": "menu", "text": "Our menu", "media": {"type": "image", "id": media_id}})).await;
     assert_eq!(menu["media"], json!({"type": "image", "id": media_id}));
 
     // Listed by shortcut, read one by one.
     let (_, list) = app.get(&b).await;
-    let shortcuts: Vec<&str> = list["data"].as_array().unwrap().iter().map(|q| q["shortcut"].as_str().unwrap()).collect();
+    let shortcuts: Vec<&str> =
+        list["data"].as_array().unwrap().iter().map(|q| q["shortcut"].as_str().unwrap()).collect();
     assert_eq!(shortcuts, ["/hello", "/menu"]);
     let (s, one) = app.get(&format!("{b}/{id}")).await;
     assert_eq!((s, one["text"].as_str()), (200, Some("Hi {{customer_name}}, {{agent_name}} here.")));
@@ -52,7 +54,11 @@ async fn crud(engine: Engine) {
 
     // A change of the fields given.
     let (s, v) = app.post(&format!("{b}/{id}"), &json!({"shortcut": "hi", "text": "Hello {{customer_name}}!"})).await;
-    assert_eq!((s, v["shortcut"].as_str(), v["text"].as_str()), (200, Some("/hi"), Some("Hello {{customer_name}}!")), "{v}");
+    assert_eq!(
+        (s, v["shortcut"].as_str(), v["text"].as_str()),
+        (200, Some("/hi"), Some("Hello {{customer_name}}!")),
+        "{v}"
+    );
     let (_, v) = app.post(&format!("{b}/{}", menu["id"].as_str().unwrap()), &json!({"media": null})).await;
     assert_eq!((v["media"].clone(), v["text"].as_str()), (Value::Null, Some("Our menu")), "{v}");
 
@@ -95,8 +101,11 @@ async fn render_and_tenancy(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
     let b = base(&app);
-    let q = create(&app, json!({"shortcut": "hi", "text": "Hello {{customer_name}}, {{agent_name}} from {{business_name}}."}))
-        .await;
+    let q = create(
+        &app,
+        json!({"shortcut": "hi", "text": "Hello {{customer_name}}, {{agent_name}} from {{business_name}}."}),
+    )
+    .await;
     let id = q["id"].as_str().unwrap();
     let alice = app.customer("15550001111", "Alice").await;
     alice.send(app.business_number(), json!({"type": "text", "text": {"body": "hello"}})).await;
@@ -108,7 +117,8 @@ async fn render_and_tenancy(engine: Engine) {
     let (_, v) = app.post(&format!("{b}/{id}/render"), &json!({"to": "15550001111"})).await;
     assert_eq!(v["text"], format!("Hello Alice, {business} from {business}."));
     // Only for a customer of the number.
-    let e = assert_graph_error(&app.post(&format!("{b}/{id}/render"), &json!({"to": "15550009876"})).await, 400, 131009);
+    let e =
+        assert_graph_error(&app.post(&format!("{b}/{id}/render"), &json!({"to": "15550009876"})).await, 400, 131009);
     assert!(e["error_data"]["details"].as_str().unwrap().contains("no conversation"), "{e}");
     assert_graph_error(&app.post(&format!("{b}/{id}/render"), &json!({})).await, 400, 131008);
 
@@ -129,7 +139,11 @@ async fn render_and_tenancy(engine: Engine) {
     let (_, token) = t.create_token(&other.id, "other", &Permission::ALL, None).await.unwrap();
     assert_graph_error(&app.get_as(&b, Some(&token)).await, 400, 100);
     assert_graph_error(&app.get_as(&format!("{b}/{id}"), Some(&token)).await, 400, 100);
-    assert_graph_error(&app.post_as(&format!("{b}/{id}/render"), &json!({"to": "15550001111"}), Some(&token)).await, 400, 100);
+    assert_graph_error(
+        &app.post_as(&format!("{b}/{id}/render"), &json!({"to": "15550001111"}), Some(&token)).await,
+        400,
+        100,
+    );
     assert_graph_error(&delete(&app, &format!("{b}/{id}"), Some(&token)).await, 400, 100);
     let theirs = format!("/tools/v1/{}/quick_replies", p.id);
     let (s, v) = app.post_as(&theirs, &json!({"shortcut": "hi", "text": "Their hello"}), Some(&token)).await;

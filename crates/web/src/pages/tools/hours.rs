@@ -157,7 +157,11 @@ impl HoursForm {
 }
 
 /// The business's numbers, and the one asked for (else the first).
-async fn numbers(state: &WebState, v: &Viewer, wanted: Option<&str>) -> WebResult<(Vec<PhoneNumber>, Option<PhoneNumber>)> {
+async fn numbers(
+    state: &WebState,
+    v: &Viewer,
+    wanted: Option<&str>,
+) -> WebResult<(Vec<PhoneNumber>, Option<PhoneNumber>)> {
     let view = state.console.numbers(&v.user).await?;
     let list: Vec<PhoneNumber> = view.numbers.into_iter().map(|(p, _)| p).collect();
     let chosen = match wanted {
@@ -167,7 +171,14 @@ async fn numbers(state: &WebState, v: &Viewer, wanted: Option<&str>) -> WebResul
     Ok((list, chosen))
 }
 
-fn render(v: &Viewer, list: &[PhoneNumber], p: &PhoneNumber, f: &HoursForm, open: Option<bool>, note: Markup) -> Response {
+fn render(
+    v: &Viewer,
+    list: &[PhoneNumber],
+    p: &PhoneNumber,
+    f: &HoursForm,
+    open: Option<bool>,
+    note: Markup,
+) -> Response {
     let (lang, t) = (v.lang, v.lang.tools());
     let checked = |o: &Option<String>| o.is_some();
     let body = html! {
@@ -196,8 +207,10 @@ fn render(v: &Viewer, list: &[PhoneNumber], p: &PhoneNumber, f: &HoursForm, open
                     legend { (t.weekly) }
                     p.hint id="ranges-hint" { (t.ranges_hint) }
                     @for ((day, name), value) in DAYS.iter().zip(t.days).zip(f.days()) {
-                        label for=(format!("day-{day}")) { (name) }
-                        input id=(format!("day-{day}")) name=(day) value=(value) dir="ltr" aria-describedby="ranges-hint" placeholder="09:00-17:00";
+                        div.day-row {
+                            label for=(format!("day-{day}")) { (name) }
+                            input id=(format!("day-{day}")) name=(day) value=(value) dir="ltr" aria-describedby="ranges-hint" placeholder="09:00-17:00";
+                        }
                     }
                 }
                 label for="closures" { (t.closures) }
