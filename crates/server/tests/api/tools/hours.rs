@@ -107,7 +107,8 @@ async fn away_once_per_closed_period(engine: Engine) {
     let outbox = app.outbox().await;
     let status = outbox
         .iter()
-        .filter_map(|(f, v)| (f == "messages").then(|| v["statuses"][0].clone()))
+        .filter(|(f, _)| f == "messages")
+        .map(|(_, v)| v["statuses"][0].clone())
         .find(|s| s["biz_opaque_callback_data"] == AWAY_TAG)
         .expect("the away message's status");
     assert_eq!((status["status"].as_str(), status["pricing"]["category"].as_str()), (Some("sent"), Some("service")));
