@@ -5,8 +5,6 @@
 //! Enter, and sends it; the customer receives it. Screenshots: `business-hours-en`,
 //! `quick-replies-en`, `quick-reply-menu-en`, `quick-reply-menu-ar`.
 
-use std::time::Duration;
-
 use risala_core::model::Role;
 use risala_core::tools::hours::GREETING_TAG;
 use risala_testkit::browser::Session;
@@ -15,27 +13,11 @@ use risala_testkit::{Engine, TestApp};
 use serde_json::{json, Value};
 
 use crate::web::app;
+use crate::web::composer_browser::{submit, wait_for};
 
 const DOWN: &str = "\u{E015}";
 const UP: &str = "\u{E013}";
 const ENTER: &str = "\u{E007}";
-
-async fn wait_for(s: &Session, what: &str, check: &str) {
-    for _ in 0..100 {
-        if s.eval(check, json!([])).await.as_bool() == Some(true) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{what}: not within 10 s; the page says {}", s.text().await);
-}
-
-/// Click `css` (a submit button) and wait for the next page.
-async fn submit(s: &Session, css: &str) {
-    s.eval("window.__stale = true", json!([])).await;
-    s.find(css).await.click().await;
-    wait_for(s, "the next page", "return !window.__stale && document.readyState === 'complete'").await;
-}
 
 async fn sign_in(app: &TestApp, lang: &str, email: &str, password: &str, width: u32) -> Session {
     let s = Session::start(lang, width, 900).await;

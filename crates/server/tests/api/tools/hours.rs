@@ -9,7 +9,7 @@
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
-use risala_core::model::{Direction, Permission};
+use risala_core::model::Direction;
 use risala_core::tools::hours::{AWAY_TAG, GREETING_TAG};
 use risala_testkit::{assert_graph_error, engine_test, Database, Engine, TestApp, DEMO_TOKEN};
 use serde_json::{json, Value};
@@ -275,9 +275,7 @@ async fn refused(engine: Engine) {
 
     // No token, and another business's token.
     assert_graph_error(&app.get_as(&p, None).await, 400, 104);
-    let t = &app.state.tenancy;
-    let b = t.create_business("Other Co").await.unwrap();
-    let (_, other) = t.create_token(&b.id, "other", &Permission::ALL, None).await.unwrap();
+    let (_, other) = super::other_business(&app).await;
     assert_graph_error(&app.get_as(&p, Some(&other)).await, 400, 100);
     assert_graph_error(&app.post_as(&p, &json!({"hours": null}), Some(&other)).await, 400, 100);
     assert_eq!(app.get_as(&p, Some(DEMO_TOKEN)).await.0, 200);

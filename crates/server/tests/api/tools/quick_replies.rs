@@ -4,7 +4,6 @@
 //! the agent's and the business's names for a customer of the number; another business's token
 //! is refused.
 
-use risala_core::model::Permission;
 use risala_testkit::{assert_graph_error, engine_test, Database, Engine, TestApp};
 use serde_json::{json, Value};
 
@@ -124,19 +123,7 @@ async fn render_and_tenancy(engine: Engine) {
 
     // Another business: its token reaches neither the number nor the quick replies, and its own
     // quick replies may use the same shortcut.
-    let t = &app.state.tenancy;
-    let other = t.create_business("Other Co").await.unwrap();
-    let w = t.create_waba(&other.id, "Other WABA").await.unwrap();
-    let p = t
-        .create_phone_number(risala_core::tenancy::NewPhoneNumber {
-            waba_id: &w.id,
-            number: "+15550109999",
-            verified_name: "Other",
-            account_mode: "SANDBOX",
-        })
-        .await
-        .unwrap();
-    let (_, token) = t.create_token(&other.id, "other", &Permission::ALL, None).await.unwrap();
+    let (other_number, token) = super::other_business(&app).await;
     assert_graph_error(&app.get_as(&b, Some(&token)).await, 400, 100);
     assert_graph_error(&app.get_as(&format!("{b}/{id}"), Some(&token)).await, 400, 100);
     assert_graph_error(
@@ -145,7 +132,7 @@ async fn render_and_tenancy(engine: Engine) {
         100,
     );
     assert_graph_error(&delete(&app, &format!("{b}/{id}"), Some(&token)).await, 400, 100);
-    let theirs = format!("/tools/v1/{}/quick_replies", p.id);
+    let theirs = format!("/tools/v1/{other_number}/quick_replies");
     let (s, v) = app.post_as(&theirs, &json!({"shortcut": "hi", "text": "Their hello"}), Some(&token)).await;
     assert_eq!(s, 200, "{v}");
     // Our id through their number is not theirs to read.

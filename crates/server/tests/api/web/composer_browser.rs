@@ -21,7 +21,7 @@ use super::composer::{order_template, PNG};
 const CUSTOMER: &str = "15550001111";
 const TOKEN: &str = "composer-verify";
 
-async fn wait_for(s: &Session, what: &str, check: &str) {
+pub(crate) async fn wait_for(s: &Session, what: &str, check: &str) {
     for _ in 0..100 {
         if s.eval(check, json!([])).await.as_bool() == Some(true) {
             return;
@@ -42,7 +42,7 @@ async fn wait_url(s: &Session, suffix: &str) {
 }
 
 /// Click `css` (a form's submit button) and wait until the page it leads to has loaded.
-async fn submit(s: &Session, css: &str) {
+pub(crate) async fn submit(s: &Session, css: &str) {
     s.eval("window.__stale = true", json!([])).await;
     s.find(css).await.click().await;
     wait_for(s, "the next page", "return !window.__stale && document.readyState === 'complete'").await;

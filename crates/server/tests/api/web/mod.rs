@@ -4,7 +4,7 @@
 mod accounts;
 mod browser;
 mod composer;
-mod composer_browser;
+pub(crate) mod composer_browser;
 mod console;
 mod inbox;
 mod inbox_browser;
