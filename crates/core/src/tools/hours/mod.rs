@@ -10,7 +10,8 @@
 
 pub mod schedule;
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{json, Map, Value};
@@ -224,11 +225,30 @@ pub struct HoursService {
     messaging: MessagingService,
     /// Settings per number, kept 5 s: read on every inbound message.
     cache: Arc<TtlCache<String, Arc<HoursSettings>>>,
+    /// (number, customer) pairs whose message is being answered on this node: a message that
+    /// arrives meanwhile (the same instant) is not answered twice.
+    answering: Arc<Mutex<HashSet<(String, String)>>>,
+}
+
+/// Holds a (number, customer) pair in [`HoursService::answering`] until dropped.
+struct Answering<'a>(&'a Mutex<HashSet<(String, String)>>, (String, String));
+
+impl Drop for Answering<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut set) = self.0.lock() {
+            set.remove(&self.1);
+        }
+    }
 }
 
 impl HoursService {
     pub fn new(store: Arc<dyn Store>, messaging: MessagingService) -> Self {
-        HoursService { store, messaging, cache: Arc::new(TtlCache::new(Duration::from_secs(5), 100_000)) }
+        HoursService {
+            store,
+            messaging,
+            cache: Arc::new(TtlCache::new(Duration::from_secs(5), 100_000)),
+            answering: Arc::default(),
+        }
     }
 
     pub fn now(&self) -> Millis {
@@ -286,6 +306,12 @@ impl HoursService {
             return Ok(out);
         }
         let Some(phone) = self.messaging.phone(&m.phone_number_id).await? else { return Ok(out) };
+        let key = (phone.id.clone(), m.wa_id.clone());
+        let fresh = self.answering.lock().map(|mut set| set.insert(key.clone())).unwrap_or(false);
+        if !fresh {
+            return Ok(out);
+        }
+        let _held = Answering(&self.answering, key);
         let now = m.created_at;
         let mut state = match self.store.auto_reply_state(&phone.id, &m.wa_id).await? {
             Some(st) => st,
