@@ -138,4 +138,17 @@ async fn quick_replies_from_the_composer_and_an_automatic_greeting() {
         .map(|m| m.biz_opaque.clone())
         .collect();
     assert_eq!(tags, [None, Some(GREETING_TAG.to_string())]);
+
+    // A media greeting set through the API: the console says so, and saving its form keeps it.
+    let media_id = app.upload("image/png", b"\x89PNG\r\n\x1a\n welcome").await;
+    let hours = format!("/tools/v1/{}/business_hours", app.phone_number_id());
+    let image = json!({"type": "image", "image": {"id": media_id, "caption": "Welcome!"}});
+    let (st, v) = app.post(&hours, &json!({"greeting_message": {"message": image}})).await;
+    assert_eq!(st, 200, "{v}");
+    let s = sign_in(&app, "en", "omar@demo.test", "omar-password-1", 1280).await;
+    s.goto(&app.url("/app/console/hours")).await;
+    assert!(s.text().await.contains("A media message set through the API is sent"), "{}", s.text().await);
+    submit(&s, "form.hours button[type=submit]").await;
+    let (_, v) = app.get(&hours).await;
+    assert_eq!(v["greeting_message"]["message"], image, "{v}");
 }

@@ -171,11 +171,17 @@ async fn numbers(
     Ok((list, chosen))
 }
 
+/// Whether an automatic message is media (set through the API): the form edits text only.
+fn is_media(m: &Option<Value>) -> bool {
+    m.as_ref().is_some_and(|m| m["type"] != "text")
+}
+
+/// The page: `f` as typed (or saved), `s` the saved settings.
 fn render(
     v: &Viewer,
-    list: &[PhoneNumber],
-    p: &PhoneNumber,
+    (list, p): (&[PhoneNumber], &PhoneNumber),
     f: &HoursForm,
+    s: &HoursSettings,
     open: Option<bool>,
     note: Markup,
 ) -> Response {
@@ -216,8 +222,8 @@ fn render(
                 label for="closures" { (t.closures) }
                 textarea id="closures" name="closures" rows="3" dir="ltr" aria-describedby="closures-hint" { (f.closures) }
                 p.hint id="closures-hint" { (t.closures_hint) }
-                (auto_part(t.away, t.away_hint, "away", &f.away_text, checked(&f.away_enabled), ("resend_after_hours", t.resend_after_hours, &f.resend_after_hours), t))
-                (auto_part(t.greeting, t.greeting_hint, "greeting", &f.greeting_text, checked(&f.greeting_enabled), ("inactive_days", t.inactive_days, &f.inactive_days), t))
+                (auto_part(t.away, t.away_hint, "away", &f.away_text, (checked(&f.away_enabled), is_media(&s.away.message)), ("resend_after_hours", t.resend_after_hours, &f.resend_after_hours), t))
+                (auto_part(t.greeting, t.greeting_hint, "greeting", &f.greeting_text, (checked(&f.greeting_enabled), is_media(&s.greeting.message)), ("inactive_days", t.inactive_days, &f.inactive_days), t))
                 button type="submit" { (t.save) }
             }
         }
@@ -230,7 +236,7 @@ fn auto_part(
     hint: &str,
     key: &str,
     text: &str,
-    enabled: bool,
+    (enabled, media): (bool, bool),
     (n_name, n_label, n_value): (&str, &str, &str),
     t: &crate::i18n::tools::ToolsStrings,
 ) -> Markup {
@@ -242,6 +248,7 @@ fn auto_part(
             label for=(format!("{key}-text")) { (t.message_text) }
             textarea id=(format!("{key}-text")) name=(format!("{key}_text")) rows="2" dir="auto" aria-describedby=(format!("{key}-vars")) { (text) }
             p.hint id=(format!("{key}-vars")) { (t.variables_hint) }
+            @if media { p.hint { (t.media_message) } }
             label for=(format!("{key}-n")) { (n_label) }
             input id=(format!("{key}-n")) name=(n_name) value=(n_value) inputmode="numeric" dir="ltr";
         }
@@ -263,11 +270,8 @@ pub async fn show(
     let s = state.hours.settings(&p.id).await?;
     let open = s.schedule.as_ref().map(|h| h.is_open(state.hours.now()));
     let note = html! { @if q.contains_key("saved") { (alert(false, v.lang.tools().saved)) } };
-    let mut f = HoursForm::of(&p.id, &s);
-    if s.away.message.as_ref().is_some_and(|m| m["type"] != "text") {
-        f.away_text.clear();
-    }
-    Ok(render(&v, &list, &p, &f, open, note))
+    let f = HoursForm::of(&p.id, &s);
+    Ok(render(&v, (&list, &p), &f, &s, open, note))
 }
 
 /// `POST /app/console/hours`: saved, or the form again with the reason.
@@ -281,7 +285,7 @@ pub async fn save(State(state): State<WebState>, a: Action<HoursForm>) -> WebRes
         Err(e) if e.code.row().http_status < 500 => {
             let s = state.hours.settings(&p.id).await?;
             let open = s.schedule.as_ref().map(|h| h.is_open(state.hours.now()));
-            let mut resp = render(v, &list, &p, &a.form, open, alert(true, &e.details));
+            let mut resp = render(v, (&list, &p), &a.form, &s, open, alert(true, &e.details));
             *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(resp)
         }
