@@ -77,6 +77,10 @@ pub struct Inner {
     pub numbers: NumberService,
     /// Business profiles, conversational components, resumable uploads.
     pub profile: ProfileService,
+    /// Business hours, the away message and the greeting (issue #17).
+    pub hours: risala_core::tools::hours::HoursService,
+    /// Quick replies (issue #17).
+    pub quick_replies: risala_core::tools::quick_replies::QuickReplyService,
 }
 
 impl AppState {
@@ -160,6 +164,8 @@ impl AppState {
         let webhooks = WebhookService::new(store.clone(), clock.clone(), delivery.clone());
         let audit = AuditService::new(store.clone(), clock.clone());
         let profile = ProfileService::new(store.clone(), clock.clone(), messaging.clone());
+        let hours = risala_core::tools::hours::HoursService::new(store.clone(), messaging.clone());
+        let quick_replies = risala_core::tools::quick_replies::QuickReplyService::new(store.clone(), clock.clone());
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -187,6 +193,8 @@ impl AppState {
                 intake,
                 numbers,
                 profile,
+                hours,
+                quick_replies,
             }),
         }
     }

@@ -9,6 +9,7 @@ mod cbp;
 pub mod datadir;
 pub mod db;
 mod flows;
+mod hours;
 mod inbox;
 mod insights;
 pub mod keyring;
@@ -19,6 +20,7 @@ pub mod postgres;
 mod privacy;
 mod profile;
 pub mod quality;
+mod quick_replies;
 mod sandbox;
 mod secrets;
 #[doc(hidden)]

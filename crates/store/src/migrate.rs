@@ -35,6 +35,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (27, "user_ids", include_str!("../migrations/sqlite/0027_user_ids.sql")),
     (28, "inbox", include_str!("../migrations/sqlite/0028_inbox.sql")),
     (29, "template_insights", include_str!("../migrations/sqlite/0029_template_insights.sql")),
+    (32, "hours_quick_replies", include_str!("../migrations/sqlite/0032_hours_quick_replies.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -65,6 +66,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (27, "user_ids", include_str!("../migrations/postgres/0027_user_ids.sql")),
     (28, "inbox", include_str!("../migrations/postgres/0028_inbox.sql")),
     (29, "template_insights", include_str!("../migrations/postgres/0029_template_insights.sql")),
+    (32, "hours_quick_replies", include_str!("../migrations/postgres/0032_hours_quick_replies.sql")),
 ];
 
 /// The highest migration version this build knows.

@@ -41,6 +41,10 @@ pub struct WebState {
     pub compose: ComposeService,
     /// Receives a file attached in the composer, as `POST /{phone-number-id}/media` does.
     pub attachments: pages::composer::AttachmentIntake,
+    /// Business hours, the away message and the greeting (issue #17).
+    pub hours: risala_core::tools::hours::HoursService,
+    /// Quick replies (issue #17): the console's page and the composer's `/` menu.
+    pub quick_replies: risala_core::tools::quick_replies::QuickReplyService,
     /// Base of the links sent by email (`https://risala.example`). `None` (sandbox without
     /// `public_url`): the `Host` the request was sent to.
     pub link_base: Option<String>,

@@ -5,7 +5,7 @@ use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 
 use crate::pages::inbox::{actions, labels};
-use crate::pages::{account, chats, composer, console, errors, people, sign_in};
+use crate::pages::{account, chats, composer, console, errors, people, sign_in, tools};
 use crate::WebState;
 
 pub const HOME: &str = "/app/";
@@ -21,6 +21,8 @@ pub const CONSOLE: &str = "/app/console";
 pub const CONSOLE_TEMPLATES: &str = "/app/console/templates";
 pub const CONSOLE_WEBHOOKS: &str = "/app/console/webhooks";
 pub const CONSOLE_USAGE: &str = "/app/console/usage";
+pub const CONSOLE_HOURS: &str = "/app/console/hours";
+pub const CONSOLE_QUICK_REPLIES: &str = "/app/console/quick-replies";
 pub const LABELS: &str = "/app/labels";
 pub const EVENTS: &str = "/app/events";
 
@@ -93,6 +95,9 @@ fn table() -> Table {
         .route("/app/console/webhooks/{id}/replay", post(console::webhooks::replay))
         .route("/app/console/webhooks/replay-dead", post(console::webhooks::replay_dead))
         .route(CONSOLE_USAGE, get(console::billing::show))
+        .route(CONSOLE_HOURS, get(tools::hours::show).post(tools::hours::save))
+        .route(CONSOLE_QUICK_REPLIES, get(tools::quick_replies::list).post(tools::quick_replies::create))
+        .route("/app/console/quick-replies/{id}/delete", post(tools::quick_replies::delete))
         .route("/app/lang/{code}", get(errors::switch_language))
         .route("/app/assets/{file}", get(crate::assets::serve))
         .route("/app/{*rest}", get(errors::not_found).post(errors::not_found))

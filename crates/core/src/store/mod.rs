@@ -6,6 +6,7 @@ mod accounts;
 mod billing;
 mod cbp;
 mod flows;
+mod hours;
 mod inbox;
 mod insights;
 mod messages;
@@ -13,6 +14,7 @@ mod numbers;
 mod privacy;
 mod profile;
 mod quality;
+mod quick_replies;
 mod sandbox;
 mod templates;
 mod tenancy;
@@ -25,6 +27,7 @@ pub use accounts::{AccountStore, UserSession};
 pub use billing::BillingStore;
 pub use cbp::{CbpStore, WabaSettingsStore};
 pub use flows::FlowStore;
+pub use hours::{AutoReplyState, HoursRow, HoursStore};
 pub use inbox::{Assigned, ChatCursor, ChatQuery, ChatRow, ChatState, InboxStore, Label, Note};
 pub use insights::{InsightsStore, TemplateDayCounts};
 pub use messages::{MediaCopy, MessageStore, NewMessage, StatusChange};
@@ -32,6 +35,7 @@ pub use numbers::{NumberStore, NumberUpdate};
 pub use privacy::PrivacyStore;
 pub use profile::{PictureCopy, ProfileStore};
 pub use quality::{QualityStore, RatingChange, TierChange};
+pub use quick_replies::{QuickReply, QuickReplyStore};
 pub use sandbox::{FaultStore, StoredFault};
 pub use templates::{TemplateFilter, TemplateStore, TemplateUpdate};
 pub use tenancy::{SettingsStore, TenancyStore};
@@ -91,6 +95,8 @@ pub trait Store:
     + FaultStore
     + FlowStore
     + InsightsStore
+    + HoursStore
+    + QuickReplyStore
     + Send
     + Sync
     + 'static

@@ -4,6 +4,7 @@
 //! - [`customer`]: what a WhatsApp user's device does (`/customer/v1/…`);
 //! - [`admin`]: the operator's tools (`/admin/v1/…`);
 //! - [`sandbox`]: sandbox controls (`/sandbox/v1/…`);
+//! - [`tools`]: the business tools (`/tools/v1/{phone-number-id}/…`), with Graph tokens;
 //! - [`links`]: QR code images and short links (`/wa/…`), public;
 //! - [`ops`]: health, readiness, metrics, OpenAPI;
 //! - the web app's pages under `/app/…` (the `risala-web` crate), and `GET /`, which sends a
@@ -18,6 +19,7 @@ pub mod graph;
 pub mod links;
 pub mod ops;
 pub mod sandbox;
+pub mod tools;
 
 use axum::extract::{Request, State};
 use axum::http::{header, Method};
@@ -52,6 +54,8 @@ fn web_state(state: &AppState) -> risala_web::WebState {
         feed: state.inbox_feed.clone(),
         compose: risala_core::compose::ComposeService::new(state.messaging.clone()),
         attachments: crate::composer_intake::intake(state),
+        hours: state.hours.clone(),
+        quick_replies: state.quick_replies.clone(),
         link_base,
         secure_cookies: config.secure_cookies(),
     }
@@ -83,6 +87,7 @@ pub fn router(state: AppState) -> Router {
                 .route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::graph))
                 .route_layer(axum::middleware::from_fn_with_state(state.clone(), sandbox::faults::inject)),
         )
+        .merge(tools::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::graph)))
         .merge(customer::routes())
         .merge(links::routes())
         .merge(admin::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::admin)))

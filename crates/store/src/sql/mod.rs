@@ -17,6 +17,7 @@ pub(crate) mod billing;
 pub(crate) mod cbp;
 pub(crate) mod engine;
 pub(crate) mod flows;
+pub(crate) mod hours;
 pub(crate) mod inbox;
 pub(crate) mod insights;
 pub(crate) mod messages;
@@ -24,6 +25,7 @@ pub(crate) mod numbers;
 pub(crate) mod privacy;
 pub(crate) mod profile;
 pub(crate) mod quality;
+pub(crate) mod quick_replies;
 pub(crate) mod sandbox;
 pub(crate) mod secrets;
 pub(crate) mod templates;
@@ -115,6 +117,8 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("sandbox", sandbox::STATEMENTS),
         ("flows", flows::STATEMENTS),
         ("insights", insights::STATEMENTS),
+        ("hours", hours::STATEMENTS),
+        ("quick_replies", quick_replies::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))

@@ -2,7 +2,9 @@
 // - opening a chat marks the customer's messages read (POST …/read);
 // - typing shows the customer the typing indicator (POST …/typing, at most every 10 s; the
 //   indicator lasts up to 25 s, as Meta's);
-// - the template form's preview follows the fields (POST …/preview returns the preview alone).
+// - the template form's preview follows the fields (POST …/preview returns the preview alone);
+// - typing / at the start of the message opens the quick replies, filtered by shortcut as one
+//   types; arrow keys choose, Enter or Tab inserts the rendered text, Escape closes.
 // Requests send the session's CSRF token in X-CSRF-Token.
 (function () {
   "use strict";
@@ -32,6 +34,68 @@
         }
       });
     }
+  }
+
+  var menu = document.getElementById("quick-menu");
+  var box = document.getElementById("compose-body");
+  if (menu && box) {
+    var items = Array.prototype.slice.call(menu.querySelectorAll("[role=option]"));
+    var shown = [];
+    var current = -1;
+    var choose = function (i) {
+      current = i;
+      items.forEach(function (li) { li.setAttribute("aria-selected", "false"); });
+      if (i >= 0 && shown[i]) {
+        shown[i].setAttribute("aria-selected", "true");
+        box.setAttribute("aria-activedescendant", shown[i].id);
+        shown[i].scrollIntoView({ block: "nearest" });
+      } else {
+        box.removeAttribute("aria-activedescendant");
+      }
+    };
+    var close = function () {
+      menu.hidden = true;
+      box.setAttribute("aria-expanded", "false");
+      choose(-1);
+    };
+    var filter = function () {
+      var m = /^\/(\S*)$/.exec(box.value);
+      if (!m) { close(); return; }
+      var typed = m[1].toLowerCase();
+      shown = items.filter(function (li) {
+        var hit = li.getAttribute("data-shortcut").indexOf(typed) === 0;
+        li.hidden = !hit;
+        return hit;
+      });
+      if (shown.length === 0) { close(); return; }
+      menu.hidden = false;
+      box.setAttribute("aria-expanded", "true");
+      choose(0);
+    };
+    var insert = function (li) {
+      box.value = li.getAttribute("data-text");
+      close();
+      box.focus();
+      box.setSelectionRange(box.value.length, box.value.length);
+    };
+    box.addEventListener("input", filter);
+    box.addEventListener("keydown", function (e) {
+      if (menu.hidden) { return; }
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        var n = shown.length;
+        choose(((current + (e.key === "ArrowDown" ? 1 : -1)) % n + n) % n);
+      } else if ((e.key === "Enter" || e.key === "Tab") && current >= 0) {
+        e.preventDefault();
+        insert(shown[current]);
+      } else if (e.key === "Escape") {
+        e.preventDefault();
+        close();
+      }
+    });
+    items.forEach(function (li) {
+      li.addEventListener("mousedown", function (e) { e.preventDefault(); insert(li); });
+    });
   }
 
   var form = document.querySelector("form[data-preview]");

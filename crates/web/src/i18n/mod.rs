@@ -7,6 +7,7 @@ mod compose;
 pub mod console;
 mod en;
 mod inbox;
+pub mod tools;
 
 use axum::http::HeaderMap;
 

@@ -97,12 +97,34 @@ fn message_options(lang: Lang, view: &ChatView, empty: Option<&str>) -> Markup {
     }
 }
 
+/// The quick replies a `/` in the message offers (`composer.js` shows, filters and inserts
+/// them; without the script the list stays hidden and the form works as before).
+fn quick_menu(lang: Lang, quick: &[(risala_core::store::QuickReply, String)]) -> Markup {
+    let t = lang.tools();
+    html! {
+        @if !quick.is_empty() {
+            div.quick-menu id="quick-menu" hidden {
+                p.hint id="quick-hint" { (t.menu_hint) }
+                ul id="quick-replies" role="listbox" aria-label=(t.quick_replies) aria-describedby="quick-hint" {
+                    @for (i, (q, text)) in quick.iter().enumerate() {
+                        li role="option" id=(format!("quick-{i}")) aria-selected="false" data-shortcut=(q.shortcut) data-text=(text) {
+                            code dir="auto" { "/" (q.shortcut) } " "
+                            span.muted dir="auto" { (text.chars().take(80).collect::<String>()) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The composer of a chat, for the bottom of the chat page.
 pub async fn panel(state: &WebState, v: &Viewer, view: &ChatView) -> WebResult<Markup> {
     let (lang, c) = (v.lang, v.lang.compose());
     let conv = &view.chat.conversation;
     let (p, w) = (conv.phone_number_id.as_str(), view.chat.customer_key(state.inbox.now()));
     let s = state.compose.state(&v.user.business_id, p, w).await?;
+    let quick = state.quick_replies.for_chat(&v.user.business_id, p, &view.chat.profile_name, &v.user.name).await?;
     let when = |ms: i64| lang.datetime(ms);
     let csrf_q = format!("?csrf={}", v.csrf());
     Ok(html! {
@@ -121,9 +143,12 @@ pub async fn panel(state: &WebState, v: &Viewer, view: &ChatView) -> WebResult<M
                     select id="compose-reply" name="reply_to" { (message_options(lang, view, Some(c.no_reply))) }
                     label for="compose-body" { (c.message) }
                     div.compose-row {
-                        textarea id="compose-body" name="body" rows="2" required dir="auto" {}
+                        textarea id="compose-body" name="body" rows="2" required dir="auto"
+                            aria-controls=[(!quick.is_empty()).then_some("quick-replies")]
+                            aria-autocomplete=[(!quick.is_empty()).then_some("list")] {}
                         button type="submit" { (c.send) }
                     }
+                    (quick_menu(lang, &quick))
                 }
                 details.compose-more {
                     summary { (c.attach) }

@@ -13,7 +13,7 @@ mod inbox_privacy;
 mod journey_browser;
 mod route_walk;
 mod security;
-mod steps;
+pub(crate) mod steps;
 
 use risala_testkit::{Database, Engine, TestApp, DEMO_OWNER_PASSWORD};
 

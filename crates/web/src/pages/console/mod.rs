@@ -19,13 +19,15 @@ use crate::session::Viewer;
 use crate::WebState;
 
 /// The console's sections: path and title.
-fn sections(lang: Lang) -> [(&'static str, &'static str); 4] {
-    let c = lang.c();
+fn sections(lang: Lang) -> [(&'static str, &'static str); 6] {
+    let (c, t) = (lang.c(), lang.tools());
     [
         (routes::CONSOLE, c.numbers),
         (routes::CONSOLE_TEMPLATES, c.templates),
         (routes::CONSOLE_WEBHOOKS, c.webhooks),
         (routes::CONSOLE_USAGE, c.usage),
+        (routes::CONSOLE_HOURS, t.hours),
+        (routes::CONSOLE_QUICK_REPLIES, t.quick_replies),
     ]
 }
 

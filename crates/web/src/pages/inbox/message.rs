@@ -234,6 +234,18 @@ pub fn body(lang: Lang, m: &Message) -> Markup {
     }
 }
 
+/// What sent a message automatically (the away message, the greeting), by the tag its send
+/// carried; `None` for a message a person or the business's backend sent.
+fn automatic(lang: Lang, m: &Message) -> Option<&'static str> {
+    use risala_core::tools::hours::{AWAY_TAG, GREETING_TAG};
+    let t = lang.tools();
+    match (m.direction, m.biz_opaque.as_deref()) {
+        (Direction::Outbound, Some(AWAY_TAG)) => Some(t.automatic_away),
+        (Direction::Outbound, Some(GREETING_TAG)) => Some(t.automatic_greeting),
+        _ => None,
+    }
+}
+
 /// The tick of an outbound message: ✓ sent, ✓✓ delivered, blue ✓✓ read, ⚠ failed.
 fn tick(lang: Lang, status: MessageStatus) -> Markup {
     let t = lang.inbox();
@@ -283,6 +295,7 @@ pub fn thread(lang: Lang, messages: &[Message], quoted: &[Message]) -> Markup {
                     @if let Some(q) = m.context_id.as_deref().and_then(|id| shown.get(id)) {
                         a.quote href=(format!("#m-{}", q.id)) title=(t.reply_to) { (summary(lang, q)) }
                     }
+                    @if let Some(tag) = automatic(lang, m) { span.auto-tag { (tag) } }
                     (body(lang, m))
                     @if let Some(e) = m.error.as_ref().filter(|_| m.status == MessageStatus::Failed) { (failure(e)) }
                     span.meta {

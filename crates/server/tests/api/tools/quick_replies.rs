@@ -1,0 +1,145 @@
+//! Quick replies through the API, on SQLite and PostgreSQL: create, list, read, change and
+//! delete; a shortcut unique per business (another business may use the same one); every
+//! broken rule is a Graph error naming the field; the render endpoint fills in the customer's,
+//! the agent's and the business's names for a customer of the number; another business's token
+//! is refused.
+
+use risala_testkit::{assert_graph_error, engine_test, Database, Engine, TestApp};
+use serde_json::{json, Value};
+
+fn base(app: &TestApp) -> String {
+    format!("/tools/v1/{}/quick_replies", app.phone_number_id())
+}
+
+async fn create(app: &TestApp, body: Value) -> Value {
+    let (s, v) = app.post(&base(app), &body).await;
+    assert_eq!(s, 200, "{body}: {v}");
+    v
+}
+
+async fn delete(app: &TestApp, path: &str, token: Option<&str>) -> (u16, Value) {
+    let mut req = app.client.delete(app.url(path));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    risala_testkit::json_response(req.send().await.unwrap()).await
+}
+
+async fn crud(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let b = base(&app);
+    let hello = create(&app, json!({"shortcut": "/Hello", "text": "Hi {{customer_name}}, {{agent_name}} here."})).await;
+    assert_eq!((hello["shortcut"].as_str(), hello["media"].clone()), (Some("/hello"), Value::Null), "{hello}");
+    let id = hello["id"].as_str().unwrap().to_string();
+    let media_id = app.upload("image/png", b"\x89PNG\r\n\x1a\n menu").await;
+    let menu =
+        create(&app, json!({"shortcut": "menu", "text": "Our menu", "media": {"type": "image", "id": media_id}})).await;
+    assert_eq!(menu["media"], json!({"type": "image", "id": media_id}));
+
+    // Listed by shortcut, read one by one.
+    let (_, list) = app.get(&b).await;
+    let shortcuts: Vec<&str> =
+        list["data"].as_array().unwrap().iter().map(|q| q["shortcut"].as_str().unwrap()).collect();
+    assert_eq!(shortcuts, ["/hello", "/menu"]);
+    let (s, one) = app.get(&format!("{b}/{id}")).await;
+    assert_eq!((s, one["text"].as_str()), (200, Some("Hi {{customer_name}}, {{agent_name}} here.")));
+
+    // One shortcut per business.
+    let e = assert_graph_error(&app.post(&b, &json!({"shortcut": "/HELLO", "text": "again"})).await, 400, 131009);
+    assert!(e["error_data"]["details"].as_str().unwrap().contains("/hello"), "{e}");
+    let e = assert_graph_error(&app.post(&format!("{b}/{id}"), &json!({"shortcut": "menu"})).await, 400, 131009);
+    assert!(e["error_data"]["details"].as_str().unwrap().contains("already used"), "{e}");
+
+    // A change of the fields given.
+    let (s, v) = app.post(&format!("{b}/{id}"), &json!({"shortcut": "hi", "text": "Hello {{customer_name}}!"})).await;
+    assert_eq!(
+        (s, v["shortcut"].as_str(), v["text"].as_str()),
+        (200, Some("/hi"), Some("Hello {{customer_name}}!")),
+        "{v}"
+    );
+    let (_, v) = app.post(&format!("{b}/{}", menu["id"].as_str().unwrap()), &json!({"media": null})).await;
+    assert_eq!((v["media"].clone(), v["text"].as_str()), (Value::Null, Some("Our menu")), "{v}");
+
+    // Deleted: gone, and a second delete is 100.
+    let (s, v) = delete(&app, &format!("{b}/{id}"), Some(risala_testkit::DEMO_TOKEN)).await;
+    assert_eq!((s, v["success"].clone()), (200, json!(true)), "{v}");
+    assert_graph_error(&app.get(&format!("{b}/{id}")).await, 400, 100);
+    assert_graph_error(&delete(&app, &format!("{b}/{id}"), Some(risala_testkit::DEMO_TOKEN)).await, 400, 100);
+    app.stop().await;
+}
+engine_test!(quick_replies_are_created_listed_changed_and_deleted, super::crud);
+
+async fn validation(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let b = base(&app);
+    let cases = [
+        (json!({"text": "no shortcut"}), 131008, "shortcut"),
+        (json!({"shortcut": "two words", "text": "x"}), 131009, "shortcut"),
+        (json!({"shortcut": "/", "text": "x"}), 131009, "shortcut"),
+        (json!({"shortcut": "ok"}), 131008, "text"),
+        (json!({"shortcut": "ok", "text": "Hi {{name}}"}), 131009, "{{name}}"),
+        (json!({"shortcut": "ok", "text": "x".repeat(4097)}), 131009, "text"),
+        (json!({"shortcut": "ok", "text": "x", "media": {"type": "image", "id": "1234567890"}}), 131009, "media.id"),
+        (json!({"shortcut": "ok", "text": "x", "media": {"type": "sticker", "id": "1"}}), 131009, "media.type"),
+        (json!({"shortcut": "ok", "text": "x", "colour": "red"}), 131009, "colour"),
+        (json!({"shortcut": 5, "text": "x"}), 131009, "shortcut"),
+    ];
+    for (body, code, needle) in cases {
+        let e = assert_graph_error(&app.post(&b, &body).await, 400, code);
+        assert!(e["error_data"]["details"].as_str().unwrap().contains(needle), "{body}: {e}");
+    }
+    let (_, list) = app.get(&b).await;
+    assert_eq!(list["data"], json!([]), "nothing refused was saved");
+    app.stop().await;
+}
+engine_test!(broken_quick_replies_are_refused_naming_the_field, super::validation);
+
+async fn render_and_tenancy(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let b = base(&app);
+    let q = create(
+        &app,
+        json!({"shortcut": "hi", "text": "Hello {{customer_name}}, {{agent_name}} from {{business_name}}."}),
+    )
+    .await;
+    let id = q["id"].as_str().unwrap();
+    let alice = app.customer("15550001111", "Alice").await;
+    alice.send(app.business_number(), json!({"type": "text", "text": {"body": "hello"}})).await;
+
+    let (s, v) = app.post(&format!("{b}/{id}/render"), &json!({"to": "+1 555 000 1111", "agent_name": "Sam"})).await;
+    let business = app.demo.phone.verified_name.clone();
+    assert_eq!((s, v["text"].as_str()), (200, Some(format!("Hello Alice, Sam from {business}.").as_str())), "{v}");
+    // Without agent_name the number's name signs.
+    let (_, v) = app.post(&format!("{b}/{id}/render"), &json!({"to": "15550001111"})).await;
+    assert_eq!(v["text"], format!("Hello Alice, {business} from {business}."));
+    // Only for a customer of the number.
+    let e =
+        assert_graph_error(&app.post(&format!("{b}/{id}/render"), &json!({"to": "15550009876"})).await, 400, 131009);
+    assert!(e["error_data"]["details"].as_str().unwrap().contains("no conversation"), "{e}");
+    assert_graph_error(&app.post(&format!("{b}/{id}/render"), &json!({})).await, 400, 131008);
+
+    // Another business: its token reaches neither the number nor the quick replies, and its own
+    // quick replies may use the same shortcut.
+    let (other_number, token) = super::other_business(&app).await;
+    assert_graph_error(&app.get_as(&b, Some(&token)).await, 400, 100);
+    assert_graph_error(&app.get_as(&format!("{b}/{id}"), Some(&token)).await, 400, 100);
+    assert_graph_error(
+        &app.post_as(&format!("{b}/{id}/render"), &json!({"to": "15550001111"}), Some(&token)).await,
+        400,
+        100,
+    );
+    assert_graph_error(&delete(&app, &format!("{b}/{id}"), Some(&token)).await, 400, 100);
+    let theirs = format!("/tools/v1/{other_number}/quick_replies");
+    let (s, v) = app.post_as(&theirs, &json!({"shortcut": "hi", "text": "Their hello"}), Some(&token)).await;
+    assert_eq!(s, 200, "{v}");
+    // Our id through their number is not theirs to read.
+    assert_graph_error(&app.get_as(&format!("{theirs}/{id}"), Some(&token)).await, 400, 100);
+    let (_, ours) = app.get(&b).await;
+    assert_eq!(ours["data"].as_array().unwrap().len(), 1);
+    assert_graph_error(&app.get_as(&b, None).await, 400, 104);
+    app.stop().await;
+}
+engine_test!(quick_replies_render_for_a_customer_and_stay_in_their_business, super::render_and_tenancy);
