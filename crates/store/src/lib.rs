@@ -20,6 +20,7 @@ mod profile;
 pub mod quality;
 mod sandbox;
 mod secrets;
+mod state_file;
 #[doc(hidden)]
 pub mod sql;
 pub mod sqlite;

@@ -30,7 +30,7 @@ pub use numbers::{NumberStore, NumberUpdate};
 pub use privacy::PrivacyStore;
 pub use profile::{PictureCopy, ProfileStore};
 pub use quality::{QualityStore, RatingChange, TierChange};
-pub use sandbox::{FaultStore, StoredFault};
+pub use sandbox::{FaultStore, StateFileStore, StateImportError, StateSummary, StoredFault};
 pub use templates::{TemplateFilter, TemplateStore, TemplateUpdate};
 pub use tenancy::{SettingsStore, TenancyStore};
 pub use user_ids::UserIdStore;
@@ -87,6 +87,7 @@ pub trait Store:
     + UserIdStore
     + NumberStore
     + FaultStore
+    + StateFileStore
     + FlowStore
     + Send
     + Sync

@@ -25,6 +25,7 @@ pub(crate) mod profile;
 pub(crate) mod quality;
 pub(crate) mod sandbox;
 pub(crate) mod secrets;
+pub(crate) mod state_file;
 pub(crate) mod templates;
 pub(crate) mod tenancy;
 pub(crate) mod user_ids;
@@ -113,6 +114,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("user_ids", user_ids::STATEMENTS),
         ("sandbox", sandbox::STATEMENTS),
         ("flows", flows::STATEMENTS),
+        ("state_file", state_file::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))
