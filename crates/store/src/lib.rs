@@ -20,10 +20,10 @@ mod profile;
 pub mod quality;
 mod sandbox;
 mod secrets;
-mod state_file;
 #[doc(hidden)]
 pub mod sql;
 pub mod sqlite;
+mod state_file;
 mod templates;
 mod tenancy;
 mod user_ids;

@@ -24,8 +24,8 @@ pub(crate) type Rows = Vec<Vec<Vec<Value>>>;
 pub(crate) fn parse(file: &[u8], tables: &[Table], version: i64) -> Result<(Header, Rows), StateImportError> {
     let mut lines = file.split(|b| *b == b'\n').enumerate().filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace));
     let (_, first) = lines.next().ok_or_else(|| invalid("the file is empty"))?;
-    let head: serde_json::Value =
-        serde_json::from_slice(first).map_err(|_| invalid("the file is not a Risala state file (no JSON header line)"))?;
+    let head: serde_json::Value = serde_json::from_slice(first)
+        .map_err(|_| invalid("the file is not a Risala state file (no JSON header line)"))?;
     if head.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
         return Err(invalid(format!("the file is not a Risala state file (its header has no format \"{FORMAT}\")")));
     }
@@ -70,9 +70,9 @@ pub(crate) fn parse(file: &[u8], tables: &[Table], version: i64) -> Result<(Head
         let line_no = n + 1;
         let row: RowLine =
             serde_json::from_slice(line).map_err(|e| invalid(format!("line {line_no} is not a row: {e}")))?;
-        let (ti, order) = mapping
-            .get(row.t.as_str())
-            .ok_or_else(|| invalid(format!("line {line_no}: a row of table '{}', which the header does not name", row.t)))?;
+        let (ti, order) = mapping.get(row.t.as_str()).ok_or_else(|| {
+            invalid(format!("line {line_no}: a row of table '{}', which the header does not name", row.t))
+        })?;
         let t = &tables[*ti];
         let at = format!("table {}, row {} (line {line_no})", t.name, rows[*ti].len() + 1);
         if row.r.len() != order.len() {

@@ -30,7 +30,9 @@ fn local_settings<'a>(server_settings: &[&'a str]) -> Vec<&'a str> {
 
 fn is_local_setting(t: &schema::Table, row: &[Value], keep: &[&str]) -> bool {
     t.name == "settings"
-        && t.column("key").and_then(|i| row.get(i)).is_some_and(|k| matches!(k, Value::Text(k) if keep.contains(&k.as_str())))
+        && t.column("key")
+            .and_then(|i| row.get(i))
+            .is_some_and(|k| matches!(k, Value::Text(k) if keep.contains(&k.as_str())))
 }
 
 fn json_err(e: serde_json::Error) -> StoreError {
@@ -59,7 +61,11 @@ impl StateFileStore for SqlStore {
                 body.push(b'\n');
                 n += 1;
             }
-            heads.push(TableHeader { name: t.name.clone(), columns: t.columns.iter().map(|c| c.name.clone()).collect(), rows: n });
+            heads.push(TableHeader {
+                name: t.name.clone(),
+                columns: t.columns.iter().map(|c| c.name.clone()).collect(),
+                rows: n,
+            });
         }
         let now = risala_core::clock::system_now_ms();
         let header = Header {
@@ -116,9 +122,9 @@ impl StateFileStore for SqlStore {
         }
         match self.db.write(plan).await {
             Ok(_) => Ok(StateSummary { tables: tables.len(), rows: total, media: media_count }),
-            Err(StoreError::Conflict(why)) => {
-                Err(StateImportError::Invalid(format!("the file's rows do not fit together ({why}); nothing was changed")))
-            }
+            Err(StoreError::Conflict(why)) => Err(StateImportError::Invalid(format!(
+                "the file's rows do not fit together ({why}); nothing was changed"
+            ))),
             Err(e) => Err(e.into()),
         }
     }

@@ -133,7 +133,11 @@ fn parents_first(mut left: BTreeMap<String, Table>) -> Vec<Table> {
     while !left.is_empty() {
         let ready: Vec<String> = left
             .values()
-            .filter(|t| t.parents.iter().all(|p| p.parent == t.name || placed.contains(&p.parent) || !left.contains_key(&p.parent)))
+            .filter(|t| {
+                t.parents
+                    .iter()
+                    .all(|p| p.parent == t.name || placed.contains(&p.parent) || !left.contains_key(&p.parent))
+            })
             .map(|t| t.name.clone())
             .collect();
         let ready = if ready.is_empty() { left.keys().take(1).cloned().collect() } else { ready };

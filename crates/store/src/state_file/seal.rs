@@ -8,12 +8,15 @@ use risala_core::StoreError;
 
 use super::schema::Table;
 use crate::at_rest::{outbox_row, MESSAGE_BIZ_OPAQUE, MESSAGE_CONTENT, MESSAGE_ERROR, OUTBOX_VALUE};
-use crate::secrets::{APP_SECRET, APP_SUBSCRIPTION_TOKEN, NUMBER_OVERRIDE_TOKEN, SETTING_VALUE, WABA_SUBSCRIPTION_TOKEN};
+use crate::secrets::{
+    APP_SECRET, APP_SUBSCRIPTION_TOKEN, NUMBER_OVERRIDE_TOKEN, SETTING_VALUE, WABA_SUBSCRIPTION_TOKEN,
+};
 use crate::value::Value;
 use crate::SqlStore;
 
 /// Secrets: always encrypted, bound to their column.
-const SECRETS: &[&str] = &[APP_SECRET, APP_SUBSCRIPTION_TOKEN, WABA_SUBSCRIPTION_TOKEN, NUMBER_OVERRIDE_TOKEN, SETTING_VALUE];
+const SECRETS: &[&str] =
+    &[APP_SECRET, APP_SUBSCRIPTION_TOKEN, WABA_SUBSCRIPTION_TOKEN, NUMBER_OVERRIDE_TOKEN, SETTING_VALUE];
 /// Bodies: encrypted with `encrypt_at_rest`, bound to their column and row.
 const BODIES: &[&str] = &[MESSAGE_CONTENT, MESSAGE_BIZ_OPAQUE, MESSAGE_ERROR, OUTBOX_VALUE];
 const MEDIA_CHUNK: &str = "media_chunks.data";
@@ -49,7 +52,8 @@ fn body_row(t: &Table, row: &[Value]) -> Result<String, StoreError> {
 
 fn chunk_place(t: &Table, row: &[Value], media: &MediaHashes) -> Result<(String, i64), StoreError> {
     let id = text(col(t, row, "media_id")?)?;
-    let sha = media.get(&id).cloned().ok_or_else(|| StoreError::Database(format!("media chunk of unknown media {id}")))?;
+    let sha =
+        media.get(&id).cloned().ok_or_else(|| StoreError::Database(format!("media chunk of unknown media {id}")))?;
     match col(t, row, "seq")? {
         Value::I64(seq) => Ok((sha, seq)),
         other => Err(StoreError::Database(format!("media_chunks.seq: {other:?}"))),
@@ -66,7 +70,12 @@ pub(crate) fn note_media(t: &Table, row: &[Value], media: &mut MediaHashes) -> R
 
 impl SqlStore {
     /// `row` of `t` as stored, with its sealed values opened.
-    pub(crate) fn open_state_row(&self, t: &Table, mut row: Vec<Value>, media: &MediaHashes) -> Result<Vec<Value>, StoreError> {
+    pub(crate) fn open_state_row(
+        &self,
+        t: &Table,
+        mut row: Vec<Value>,
+        media: &MediaHashes,
+    ) -> Result<Vec<Value>, StoreError> {
         for i in 0..row.len() {
             let name = format!("{}.{}", t.name, t.columns[i].name);
             let value = std::mem::replace(&mut row[i], Value::Null);
@@ -86,7 +95,12 @@ impl SqlStore {
     }
 
     /// `row` of `t` from a file, with the values this store seals sealed.
-    pub(crate) fn seal_state_row(&self, t: &Table, mut row: Vec<Value>, media: &MediaHashes) -> Result<Vec<Value>, StoreError> {
+    pub(crate) fn seal_state_row(
+        &self,
+        t: &Table,
+        mut row: Vec<Value>,
+        media: &MediaHashes,
+    ) -> Result<Vec<Value>, StoreError> {
         for i in 0..row.len() {
             let name = format!("{}.{}", t.name, t.columns[i].name);
             let value = std::mem::replace(&mut row[i], Value::Null);

@@ -31,10 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sandbox/v1/faults", get(faults::list).post(faults::create).delete(faults::clear))
         .route("/sandbox/v1/faults/{id}", delete(faults::delete))
         .route("/sandbox/v1/export", get(state_file::export))
-        .route(
-            "/sandbox/v1/import",
-            post(state_file::import).layer(DefaultBodyLimit::max(state_file::MAX_STATE_FILE)),
-        )
+        .route("/sandbox/v1/import", post(state_file::import).layer(DefaultBodyLimit::max(state_file::MAX_STATE_FILE)))
 }
 
 fn sandbox_only(state: &AppState) -> GraphResult<()> {
