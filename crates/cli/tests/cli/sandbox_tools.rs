@@ -21,15 +21,19 @@ fn cards(dir: &TempDir) -> Value {
 fn a_fresh_sandbox_starts_with_the_built_in_rate_card_once() {
     let dir = TempDir::new();
     let s = Server::start(&dir, &["--demo-token", TOKEN], &[]);
-    assert!(s.banner.contains("Rate card: sample-2026-q4 (the built-in starting card, loaded now"), "{}", s.banner);
+    assert!(
+        s.banner.contains("Rate card: meta-usd-2026-01-01 (the built-in starting card, loaded now"),
+        "{}",
+        s.banner
+    );
     assert!(!s.banner.contains("no rate card"), "{}", s.banner);
     s.terminate();
     let c = cards(&dir);
     assert_eq!(c.as_array().unwrap().len(), 1, "{c}");
-    assert_eq!((c[0]["name"].as_str(), c[0]["effective_from"].as_i64()), (Some("sample-2026-q4"), Some(0)), "{c}");
+    assert_eq!((c[0]["name"].as_str(), c[0]["effective_from"].as_i64()), (Some("meta-usd-2026-01-01"), Some(0)), "{c}");
     // A restart finds it and loads nothing more.
     let s = Server::start(&dir, &["--demo-token", TOKEN], &[]);
-    assert!(s.banner.contains("Rate card: sample-2026-q4\n"), "{}", s.banner);
+    assert!(s.banner.contains("Rate card: meta-usd-2026-01-01\n"), "{}", s.banner);
     s.terminate();
     assert_eq!(cards(&dir).as_array().unwrap().len(), 1);
 }
