@@ -18,8 +18,9 @@ const MARKETS: &[(&str, &str, i64, i64)] = &[
 async fn starting_card(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
-    let cards = app.state.store.rate_cards().await.unwrap();
-    assert_eq!(cards.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["meta-usd-2026-01-01"]);
+    // What `risala serve` does at a start that finds no card.
+    let start = risala_server::seed_rate_card(&app.state).await.unwrap();
+    assert_eq!(start, risala_server::RateCardStart::Loaded("meta-usd-2026-01-01".into()));
     create_templates(&app).await;
     let mut expected = Vec::new();
     for (number, market, marketing, utility) in MARKETS {
