@@ -162,7 +162,8 @@ pub(crate) fn media(tables: &[Table], rows: &Rows) -> Result<usize, StateImportE
             len += b.len() as i64;
         }
         if r[size] != Value::I64(len) {
-            return Err(invalid(format!("media {media_id}: {len} bytes where its file_size says {:?}", r[size])));
+            let said = key(&r[size]).unwrap_or_default();
+            return Err(invalid(format!("media {media_id}: {len} bytes where its file_size says {said}")));
         }
         if r[sha] != Value::Text(STANDARD.encode(ctx.finish().as_ref())) {
             return Err(invalid(format!("media {media_id}: its bytes do not match its sha256")));
