@@ -10,6 +10,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
 use risala_core::clock::iso_time;
+use risala_core::model::{Actor, Target};
 use risala_core::{ApiError, ErrorCode};
 use serde_json::{json, Value};
 
@@ -57,6 +58,13 @@ pub async fn import(State(state): State<AppState>, admin: Admin, body: Bytes) ->
     operator_only(&admin, "import")?;
     let summary = state.sandbox.import_state(&body, SERVER_SETTINGS).await?;
     state.forget_cached_state();
+    // Recorded after the import (which replaced the audit log with the file's), so the log
+    // says where its state came from.
+    let detail = format!("tables={} rows={} media={}", summary.tables, summary.rows, summary.media);
+    let target = Target { business_id: None, id: String::new() };
+    if let Err(e) = state.audit.record(&Actor::operator(None), "POST /sandbox/v1/import", &target, &detail).await {
+        tracing::error!(error = %e, "the audit record of a state import could not be written");
+    }
     Ok(Json(json!({
         "success": true,
         "tables": summary.tables,
