@@ -1,5 +1,7 @@
-//! `risala sandbox …`: the sandbox controls of a running server (clock, error injection).
+//! `risala sandbox …`: the sandbox controls of a running server (clock, error injection, the
+//! whole state as one file).
 
+use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use serde_json::{json, Map, Value};
 
@@ -13,6 +15,20 @@ pub enum SandboxCmd {
     /// Error injection: make matching Graph requests fail as Meta's do.
     #[command(subcommand)]
     Faults(FaultsCmd),
+    /// Write the whole sandbox (every table and the media) to FILE, e.g. for a bug report.
+    /// The file holds secrets and message bodies in the clear: keep it like a key.
+    Export {
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// Replace the whole sandbox with FILE (made by `export`): the file is checked first and an
+    /// invalid one changes nothing.
+    Import {
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        auth: Auth,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -138,9 +154,30 @@ impl RuleArgs {
     }
 }
 
+/// A client for moving a whole state file: no overall timeout (the file may be large).
+fn file_client() -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder().connect_timeout(std::time::Duration::from_secs(10)).build()?)
+}
+
 pub async fn run(cmd: SandboxCmd) -> anyhow::Result<()> {
     let http = client()?;
     let v = match cmd {
+        SandboxCmd::Export { file, auth } => {
+            let resp = file_client()?.get(auth.url("/sandbox/v1/export")).bearer_auth(&auth.token).send().await?;
+            if !resp.status().is_success() {
+                answer(resp).await?;
+                bail!("the server did not send a state file");
+            }
+            let bytes = resp.bytes().await?;
+            std::fs::write(&file, &bytes).with_context(|| format!("writing {}", file.display()))?;
+            println!("exported the sandbox state to {} ({} bytes)", file.display(), bytes.len());
+            return Ok(());
+        }
+        SandboxCmd::Import { file, auth } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let req = file_client()?.post(auth.url("/sandbox/v1/import")).bearer_auth(&auth.token);
+            answer(req.header("content-type", "application/x-ndjson").body(bytes).send().await?).await?
+        }
         SandboxCmd::Clock(ClockCmd::Show { server }) => {
             answer(http.get(format!("{}/sandbox/v1/clock", server.server.trim_end_matches('/'))).send().await?).await?
         }

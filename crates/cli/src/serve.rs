@@ -66,7 +66,7 @@ fn print_banner(config: &Config, base: &str, demo: Option<&risala_server::Demo>,
     );
     out.push_str(&match rates {
         RateCardStart::Loaded(name) => format!(
-            "Rate card: {name} (the built-in starting card, loaded now: sample figures, not Meta's prices;\n           load your own with `risala admin rates load FILE --effective YYYY-MM-DD`)\n"
+            "Rate card: {name} (the built-in starting card, loaded now: Meta's USD rates as of 2026-01-01;\n           load Meta's current card with `risala admin rates load FILE --effective YYYY-MM-DD`)\n"
         ),
         RateCardStart::Present(name) => format!("Rate card: {name}\n"),
         RateCardStart::Missing => "WARNING: no rate card: template messages are priced at zero\n         (load one with `risala admin rates load FILE --effective YYYY-MM-DD`)\n".to_string(),

@@ -55,8 +55,8 @@ pub struct Config {
     pub demo_owner_password: Option<String>,
     /// Create the demo tenant on the first start. Default `true` in sandbox mode.
     pub seed_demo: bool,
-    /// Sandbox: load the built-in starting rate card (`rates/sample.csv`: sample figures, not
-    /// Meta's prices) at a start that finds no rate card, so template messages are not priced
+    /// Sandbox: load the built-in starting rate card (`rates/meta-2026-01-01.csv`: Meta's
+    /// per-market USD rates as of 2026-01-01) at a start that finds no rate card, so template messages are not priced
     /// at zero. Platform mode never loads it. Default `true`.
     pub starting_rate_card: bool,
     /// `text` or `json`. Default `text`.
@@ -447,8 +447,8 @@ sqlite_synchronous = "FULL"
 # Create the demo business, WABA, app, number and token on the first start.
 seed_demo = true
 
-# Sandbox: load the built-in starting rate card (rates/sample.csv: sample figures, not Meta's
-# prices) at a start that finds no rate card. Platform mode never loads it: load your own with
+# Sandbox: load the built-in starting rate card (rates/meta-2026-01-01.csv: Meta's per-market
+# USD rates as of 2026-01-01) at a start that finds no rate card. Platform mode never loads it: load your own with
 # `risala admin rates load`.
 starting_rate_card = true
 

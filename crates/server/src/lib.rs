@@ -138,8 +138,9 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<Demo> {
     Ok(Demo { tenant, owner_password })
 }
 
-/// The rate card a sandbox starts with: `rates/sample.csv`, sample figures (not Meta's prices).
-pub const STARTING_RATE_CARD: &str = include_str!("../../../rates/sample.csv");
+/// The rate card a sandbox starts with: `rates/meta-2026-01-01.csv`, Meta's per-market USD rates
+/// as of 2026-01-01 (sources and market groups named in the file).
+pub const STARTING_RATE_CARD: &str = include_str!("../../../rates/meta-2026-01-01.csv");
 
 /// The rate card situation at a start, for the banner.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,7 +164,7 @@ pub async fn seed_rate_card(state: &AppState) -> anyhow::Result<RateCardStart> {
     if state.config.mode != Mode::Sandbox || !state.config.starting_rate_card {
         return Ok(RateCardStart::Missing);
     }
-    let card = risala_core::model::RateCard::parse_csv(STARTING_RATE_CARD, "sample")
+    let card = risala_core::model::RateCard::parse_csv(STARTING_RATE_CARD, "meta-usd-2026-01-01")
         .map_err(|e| anyhow::anyhow!("the built-in rate card: {e}"))?;
     let now = risala_core::clock::Clock::now_ms(&*state.clock);
     state.store.load_rate_card(&card, 0, now).await?;

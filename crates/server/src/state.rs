@@ -86,6 +86,15 @@ pub struct Inner {
 impl AppState {
     /// `url_secret` signs media download URLs, `code_secret` keys the stored form of customers'
     /// sign-in codes; `privacy` is built by [`crate::privacy_service`].
+    /// Drop every cache of this process's services (tokens, Graph objects, numbers, windows,
+    /// pricing, quality, error-injection rules), after a state import replaced what they hold.
+    pub fn forget_cached_state(&self) {
+        self.auth.invalidate();
+        self.tenancy.forget_all();
+        self.messaging.forget_all();
+        self.faults.forget_all();
+    }
+
     pub fn new(
         config: Config,
         store: Arc<dyn Store>,

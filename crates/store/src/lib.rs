@@ -26,6 +26,7 @@ mod secrets;
 #[doc(hidden)]
 pub mod sql;
 pub mod sqlite;
+mod state_file;
 mod templates;
 mod tenancy;
 mod user_ids;

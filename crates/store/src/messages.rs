@@ -135,7 +135,7 @@ impl SqlStore {
     /// The one way every media chunk goes into the database: encrypted with the newest key when
     /// `encrypt_at_rest` is on (and always when its plain bytes look encrypted, so they read
     /// back as themselves), else as it is.
-    fn chunk_to_store(&self, sha256: &str, seq: i64, data: Vec<u8>) -> StoreResult<Vec<u8>> {
+    pub(crate) fn chunk_to_store(&self, sha256: &str, seq: i64, data: Vec<u8>) -> StoreResult<Vec<u8>> {
         if self.seal_bodies || Keyring::is_sealed_bytes(&data) {
             return self.keys.seal_row_bytes(MEDIA_CHUNK_DATA_COLUMN, &chunk_row(sha256, seq), &data);
         }
@@ -144,7 +144,7 @@ impl SqlStore {
 
     /// The one way every media chunk comes out of the database: the inverse of
     /// [`SqlStore::chunk_to_store`], whatever the switch.
-    fn chunk_from_store(&self, sha256: &str, seq: i64, stored: Vec<u8>) -> StoreResult<Vec<u8>> {
+    pub(crate) fn chunk_from_store(&self, sha256: &str, seq: i64, stored: Vec<u8>) -> StoreResult<Vec<u8>> {
         self.keys.open_row_bytes(MEDIA_CHUNK_DATA_COLUMN, &chunk_row(sha256, seq), stored)
     }
 }

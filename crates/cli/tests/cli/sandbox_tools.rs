@@ -1,13 +1,14 @@
 //! The sandbox's starting rate card and error-injection commands of the real binary: a fresh
 //! sandbox loads the built-in card once and says so; without one the banner warns and the
-//! invoice says prices are zero; `risala sandbox faults add|list|clear` drive a running server.
+//! invoice says prices are zero; `risala sandbox faults add|list|clear` drive a running server;
+//! `risala sandbox export|import` move the whole state from one server to another.
 
 use std::process::Command;
 
 use risala_testkit::TempDir;
 use serde_json::{json, Value};
 
-use crate::support::{admin, run_json, Server, BIN};
+use crate::support::{admin, get, run_json, Server, BIN};
 
 const TOKEN: &str = "EAARsandbox-tools-token-0001";
 
@@ -21,15 +22,19 @@ fn cards(dir: &TempDir) -> Value {
 fn a_fresh_sandbox_starts_with_the_built_in_rate_card_once() {
     let dir = TempDir::new();
     let s = Server::start(&dir, &["--demo-token", TOKEN], &[]);
-    assert!(s.banner.contains("Rate card: sample-2026-q4 (the built-in starting card, loaded now"), "{}", s.banner);
+    assert!(
+        s.banner.contains("Rate card: meta-usd-2026-01-01 (the built-in starting card, loaded now"),
+        "{}",
+        s.banner
+    );
     assert!(!s.banner.contains("no rate card"), "{}", s.banner);
     s.terminate();
     let c = cards(&dir);
     assert_eq!(c.as_array().unwrap().len(), 1, "{c}");
-    assert_eq!((c[0]["name"].as_str(), c[0]["effective_from"].as_i64()), (Some("sample-2026-q4"), Some(0)), "{c}");
+    assert_eq!((c[0]["name"].as_str(), c[0]["effective_from"].as_i64()), (Some("meta-usd-2026-01-01"), Some(0)), "{c}");
     // A restart finds it and loads nothing more.
     let s = Server::start(&dir, &["--demo-token", TOKEN], &[]);
-    assert!(s.banner.contains("Rate card: sample-2026-q4\n"), "{}", s.banner);
+    assert!(s.banner.contains("Rate card: meta-usd-2026-01-01\n"), "{}", s.banner);
     s.terminate();
     assert_eq!(cards(&dir).as_array().unwrap().len(), 1);
 }
@@ -94,4 +99,41 @@ fn faults_add_list_clear_drive_a_running_server() {
     clear.extend(auth);
     assert_eq!(run_json(&clear)["deleted"], 1);
     assert_eq!(run_json(&list)["data"], json!([]));
+}
+
+#[test]
+fn sandbox_export_and_import_move_the_state_between_servers() {
+    const ADMIN: &str = "operator-token-for-state-files";
+    let env = [("RISALA_ADMIN_TOKEN", ADMIN)];
+    let (da, db) = (TempDir::new(), TempDir::new());
+    let a = Server::start(&da, &["--demo-token", TOKEN], &env);
+    let waba = a.field("WABA id");
+    let file = da.path().join("state.jsonl");
+    let file = file.to_str().unwrap();
+    let out = Command::new(BIN)
+        .args(["sandbox", "export", file, "--token", ADMIN, "--server", a.base().as_str()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("exported the sandbox state"));
+    a.terminate();
+
+    let b = Server::start(&db, &["--demo-token", TOKEN], &env);
+    let base = b.base();
+    let numbers = format!("{base}/v23.0/{waba}/phone_numbers");
+    assert_eq!(get(&numbers, TOKEN).0, 400, "A's WABA is not on B before the import");
+    let imported = run_json(&["sandbox", "import", file, "--token", ADMIN, "--server", base.as_str()]);
+    assert_eq!(imported["success"], true, "{imported}");
+    let (s, v) = get(&numbers, TOKEN);
+    assert_eq!(s, 200, "{v}");
+    // A file that is not a state file: refused with the reason, and B keeps A's state.
+    let junk = db.path().join("junk.jsonl");
+    std::fs::write(&junk, "{\"format\":\"something-else\"}\n").unwrap();
+    let out = Command::new(BIN)
+        .args(["sandbox", "import", junk.to_str().unwrap(), "--token", ADMIN, "--server", base.as_str()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a Risala state file"), "{out:?}");
+    assert_eq!(get(&numbers, TOKEN).0, 200);
 }

@@ -240,6 +240,23 @@ impl MessagingService {
         Ok(p)
     }
 
+    /// Drop every cached row (numbers, windows, customers, contacts, entry points, fetched
+    /// links, quality standings, pricing models): after the whole state was replaced (a state
+    /// file import), what this process serves is read from the store again.
+    pub fn forget_all(&self) {
+        self.phones_by_id.clear();
+        self.phones_by_number.clear();
+        self.windows.clear();
+        self.customers.clear();
+        self.contacts.clear();
+        self.entry_points.clear();
+        if let Ok(mut links) = self.link_cache.lock() {
+            links.clear();
+        }
+        self.quality.forget_all();
+        self.cbp.forget_all();
+    }
+
     /// Drop a number from the caches after its lifecycle changed (registration, name), so this
     /// process sees the change at once (other nodes within the caches' 5 s).
     pub fn forget_phone(&self, p: &PhoneNumber) {

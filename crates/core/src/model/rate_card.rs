@@ -197,6 +197,23 @@ mod tests {
     }
 
     #[test]
+    fn metas_card_parses_with_its_markets() {
+        let card = RateCard::parse_csv(include_str!("../../../../rates/meta-2026-01-01.csv"), "x").unwrap();
+        assert_eq!((card.name.as_str(), card.currency.as_str()), ("meta-usd-2026-01-01", "USD"));
+        let rate = |c: &str, cat| card.rate(c, cat).unwrap();
+        assert_eq!(rate("SA", Category::Marketing), 45_500);
+        assert_eq!(rate("SA", Category::AuthenticationInternational), 59_800);
+        assert_eq!(rate("AE", Category::Utility), 15_700);
+        assert_eq!(rate("EG", Category::Marketing), 64_400);
+        // One rate for every country of a group; a country in none takes Other's.
+        for c in ["BH", "IQ", "JO", "KW", "LB", "OM", "QA", "YE"] {
+            assert_eq!((rate(c, Category::Marketing), rate(c, Category::Utility)), (34_100, 9_100), "{c}");
+        }
+        assert_eq!(rate("FJ", Category::Marketing), rate("*", Category::Marketing));
+        assert_eq!(card.rate("JO", Category::AuthenticationInternational), None);
+    }
+
+    #[test]
     fn volume_tiers() {
         let card = RateCard::parse_csv(
             "country,utility,marketing\nGB,0.02,0.05\n*,0.01,0.07\ntier,GB,utility,3,0.015\ntier,GB,utility,5,0.01\n",

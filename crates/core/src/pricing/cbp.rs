@@ -60,6 +60,12 @@ impl CbpPricer {
         }
     }
 
+    /// Drop the cached models and open conversations (the state was replaced).
+    pub fn forget_all(&self) {
+        self.models.clear();
+        self.open.clear();
+    }
+
     /// A WABA's pricing model.
     pub async fn model(&self, waba_id: &str) -> Result<PricingModel, ApiError> {
         if let Some(m) = self.models.get(&waba_id.to_string()) {

@@ -102,6 +102,11 @@ impl QualityService {
         QualityService { store, clock, config, standing: Arc::new(TtlCache::new(Duration::from_secs(5), 100_000)) }
     }
 
+    /// Drop the cached standings (the state was replaced).
+    pub fn forget_all(&self) {
+        self.standing.clear();
+    }
+
     pub fn config(&self) -> &QualityConfig {
         &self.config
     }

@@ -432,6 +432,13 @@ impl FaultService {
         FaultService { store, clock, cache: Arc::new(Mutex::new(cache)) }
     }
 
+    /// Read the rules from the store again at the next request (the state was replaced).
+    pub fn forget_all(&self) {
+        if let Ok(mut c) = self.cache.lock() {
+            c.loaded_at = Millis::MIN;
+        }
+    }
+
     async fn reload(&self) -> Result<Arc<Vec<Fault>>, ApiError> {
         let mut faults = Vec::new();
         for s in self.store.faults().await? {

@@ -3,6 +3,7 @@
 //! the store so a restart keeps the sandbox's time.
 
 pub mod faults;
+mod state;
 
 use std::sync::Arc;
 

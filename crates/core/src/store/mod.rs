@@ -36,7 +36,7 @@ pub use privacy::PrivacyStore;
 pub use profile::{PictureCopy, ProfileStore};
 pub use quality::{QualityStore, RatingChange, TierChange};
 pub use quick_replies::{QuickReply, QuickReplyStore};
-pub use sandbox::{FaultStore, StoredFault};
+pub use sandbox::{FaultStore, StateFileStore, StateImportError, StateSummary, StoredFault};
 pub use templates::{TemplateFilter, TemplateStore, TemplateUpdate};
 pub use tenancy::{SettingsStore, TenancyStore};
 pub use user_ids::UserIdStore;
@@ -93,6 +93,7 @@ pub trait Store:
     + UserIdStore
     + NumberStore
     + FaultStore
+    + StateFileStore
     + FlowStore
     + InsightsStore
     + HoursStore

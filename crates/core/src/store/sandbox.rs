@@ -32,3 +32,38 @@ pub trait FaultStore: Send + Sync {
     /// Count one more matching request; the new count (`None`: the rule is gone).
     async fn hit_fault(&self, id: &str) -> StoreResult<Option<i64>>;
 }
+
+/// What an import of a state file found: the file's fault (nothing was changed), or the
+/// store's own failure.
+#[derive(Debug)]
+pub enum StateImportError {
+    /// The file is not one this server can import; says what is wrong (which table, which row).
+    Invalid(String),
+    Store(crate::StoreError),
+}
+
+impl From<crate::StoreError> for StateImportError {
+    fn from(e: crate::StoreError) -> Self {
+        StateImportError::Store(e)
+    }
+}
+
+/// What an import replaced the state with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StateSummary {
+    pub tables: usize,
+    pub rows: usize,
+    pub media: usize,
+}
+
+/// The whole state as one file (a sandbox bug report): every table's rows and the media bytes.
+/// `server_settings` are settings that belong to the server rather than to its state (keys
+/// that sign its links): left out of an export and kept as they are by an import.
+#[async_trait]
+pub trait StateFileStore {
+    /// The state file of this store, secrets and bodies opened (so it imports under other keys).
+    async fn export_state(&self, server_settings: &[&str]) -> StoreResult<Vec<u8>>;
+    /// Check everything in `file`, then replace the whole state with it in one transaction;
+    /// an invalid file changes nothing.
+    async fn import_state(&self, file: &[u8], server_settings: &[&str]) -> Result<StateSummary, StateImportError>;
+}

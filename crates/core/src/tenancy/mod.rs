@@ -77,6 +77,11 @@ impl TenancyService {
         &self.store
     }
 
+    /// Drop the cached Graph object index (the state was replaced).
+    pub fn forget_all(&self) {
+        self.objects.clear();
+    }
+
     pub async fn create_business(&self, name: &str) -> Result<Business, ApiError> {
         let name = non_empty(name, "name")?;
         let b = Business { id: ids::new_object_id(), name, created_at: self.clock.now_ms() };

@@ -17,6 +17,7 @@ mod graph;
 mod limits;
 mod numbers;
 mod profile;
+mod state_file;
 mod surfaces;
 mod templates;
 mod tools;
@@ -36,6 +37,7 @@ pub fn document() -> Value {
     paths.extend(obj(operations_paths()));
     paths.extend(obj(sandbox_paths()));
     paths.extend(obj(faults::paths()));
+    paths.extend(obj(state_file::paths()));
     paths.extend(obj(customer::paths()));
     paths.extend(obj(graph::paths()));
     paths.extend(obj(templates::paths()));

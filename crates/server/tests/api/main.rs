@@ -30,6 +30,7 @@ mod route_table;
 mod sandbox;
 mod secrets;
 mod sign_in;
+mod state_file;
 mod support;
 mod surfaces;
 mod templates;

@@ -28,6 +28,7 @@ pub(crate) mod quality;
 pub(crate) mod quick_replies;
 pub(crate) mod sandbox;
 pub(crate) mod secrets;
+pub(crate) mod state_file;
 pub(crate) mod templates;
 pub(crate) mod tenancy;
 pub(crate) mod user_ids;
@@ -119,6 +120,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("insights", insights::STATEMENTS),
         ("hours", hours::STATEMENTS),
         ("quick_replies", quick_replies::STATEMENTS),
+        ("state_file", state_file::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))

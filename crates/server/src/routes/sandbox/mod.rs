@@ -6,8 +6,9 @@
 //! rules ([`faults`]).
 
 pub mod faults;
+pub mod state_file;
 
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
@@ -29,6 +30,8 @@ pub fn routes() -> Router<AppState> {
         .route("/sandbox/v1/tokens/{id}/expire", post(expire_token))
         .route("/sandbox/v1/faults", get(faults::list).post(faults::create).delete(faults::clear))
         .route("/sandbox/v1/faults/{id}", delete(faults::delete))
+        .route("/sandbox/v1/export", get(state_file::export))
+        .route("/sandbox/v1/import", post(state_file::import).layer(DefaultBodyLimit::max(state_file::MAX_STATE_FILE)))
 }
 
 fn sandbox_only(state: &AppState) -> GraphResult<()> {

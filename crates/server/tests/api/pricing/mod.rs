@@ -7,6 +7,7 @@ mod conversations;
 mod ledger;
 mod marketing_messages;
 mod per_message;
+mod starting_card;
 
 use risala_core::clock::Clock;
 use risala_core::model::RateCard;
