@@ -44,6 +44,9 @@ pub struct WebState {
     /// Base of the links sent by email (`https://risala.example`). `None` (sandbox without
     /// `public_url`): the `Host` the request was sent to.
     pub link_base: Option<String>,
+    /// Customers sign in to the web chat with a one-time code (platform mode); in sandbox mode
+    /// the number alone opens a session.
+    pub customer_codes: bool,
     /// Mark the session cookie `Secure` (the server speaks HTTPS or `public_url` is https).
     pub secure_cookies: bool,
 }

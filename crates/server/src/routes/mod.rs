@@ -53,6 +53,7 @@ fn web_state(state: &AppState) -> risala_web::WebState {
         compose: risala_core::compose::ComposeService::new(state.messaging.clone()),
         attachments: crate::composer_intake::intake(state),
         link_base,
+        customer_codes: config.mode == Mode::Platform,
         secure_cookies: config.secure_cookies(),
     }
 }

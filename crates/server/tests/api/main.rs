@@ -37,4 +37,5 @@ mod tenancy;
 mod uploads;
 mod user_ids;
 mod web;
+mod webchat;
 mod webhooks;
