@@ -243,6 +243,8 @@
     var c = chat(current);
     var thread = $("thread");
     var stick = thread.scrollHeight - thread.scrollTop - thread.clientHeight < 60;
+    // Lists being looked at stay open across a redraw.
+    var open = Array.prototype.map.call(thread.querySelectorAll("details[open]"), function (d) { return d.closest(".bubble").id; });
     thread.textContent = "";
     var shown = visible(c);
     var reactions = {};
@@ -256,6 +258,7 @@
       if (r) { b.querySelector(".wc-reactions").textContent = Object.keys(r).map(function (k) { return r[k]; }).filter(Boolean).join(""); }
       thread.appendChild(b);
     });
+    open.forEach(function (id) { var b = document.getElementById(id); var d = b && b.querySelector("details"); if (d) { d.open = true; } });
     var blocked = Boolean(c.info.blocked);
     $("composer").hidden = blocked;
     $("blocked-note").hidden = !blocked;

@@ -3,5 +3,6 @@
 //! receives every type of Meta's example send bodies, answers buttons and lists, sends, reads,
 //! and blocks or stops marketing with their effects on the business's side.
 
+mod browser;
 mod pages;
 mod spec;
