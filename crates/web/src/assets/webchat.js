@@ -123,10 +123,14 @@
   var showArchived = false;
 
   function chat(number) {
-    if (!chats[number]) { chats[number] = { info: { business_number: number, verified_name: "+" + number }, profile: null, messages: [], byId: {} }; }
+    if (!chats[number]) { chats[number] = { info: { business_number: number }, profile: null, messages: [], byId: {} }; }
     return chats[number];
   }
+  // Read receipts of the business can arrive before the answer to the send that made the
+  // message: kept until it is added.
+  var readEarly = {};
   function add(c, m) {
+    if (readEarly[m.id]) { m.status = "read"; }
     if (c.byId[m.id]) { Object.assign(c.byId[m.id], m); return false; }
     c.byId[m.id] = m;
     c.messages.push(m);
@@ -135,7 +139,10 @@
   }
   function visible(c) {
     var cut = pref(c.info.business_number).cleared || 0;
-    return c.messages.filter(function (m) { return Number(m.timestamp) * 1000 > cut || m.__new; });
+    // A business message that failed (blocked, marketing stopped) never reached the customer.
+    return c.messages.filter(function (m) {
+      return (Number(m.timestamp) * 1000 > cut || m.__new) && !(m.from === m.chat && m.status === "failed");
+    });
   }
   function unread(c) {
     return visible(c).filter(function (m) { return m.from === m.chat && m.type !== "reaction" && m.status !== "read" && m.status !== "failed"; }).length;
@@ -488,7 +495,7 @@
         typingTimer = setTimeout(function () { $("chat-status").textContent = "+" + current; }, 25000);
       } else if (f.event === "read") {
         var c = chat(f.from), m = c.byId[f.id];
-        if (m) { m.status = "read"; if (f.from === current) { drawThread(); } }
+        if (m) { m.status = "read"; if (f.from === current) { drawThread(); } } else { readEarly[f.id] = true; }
       }
     };
     ws.onclose = function () {

@@ -69,6 +69,11 @@ fn sign_in(lang: Lang, codes: bool) -> Markup {
     }
 }
 
+/// A 24 × 24 icon drawn from one SVG path (emoji fonts are not everywhere).
+fn icon(path: &str) -> Markup {
+    html! { svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true" focusable="false" { path fill="currentColor" d=(path) {} } }
+}
+
 fn composer(lang: Lang) -> Markup {
     let w = |k| lang.w(k);
     html! {
@@ -103,10 +108,10 @@ fn composer(lang: Lang) -> Markup {
         }
         form #composer .wc-composer {
             button.icon #emoji-button type="button" aria-label=(w("emoji")) title=(w("emoji")) aria-expanded="false" { "😊" }
-            button.icon #attach-button type="button" aria-label=(w("attach")) title=(w("attach")) { "📎" }
+            button.icon #attach-button type="button" aria-label=(w("attach")) title=(w("attach")) { (icon("M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z")) }
             input #file type="file" hidden accept="image/*,video/*,audio/*,application/pdf,text/plain,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.webp";
-            button.icon #location-button type="button" aria-label=(w("location")) title=(w("location")) { "📍" }
-            button.icon #contact-button type="button" aria-label=(w("contact")) title=(w("contact")) { "👤" }
+            button.icon #location-button type="button" aria-label=(w("location")) title=(w("location")) { (icon("M12 2a7 7 0 0 0-7 7c0 5.2 7 13 7 13s7-7.8 7-13a7 7 0 0 0-7-7zm0 9.5A2.5 2.5 0 1 1 12 6.5a2.5 2.5 0 0 1 0 5z")) }
+            button.icon #contact-button type="button" aria-label=(w("contact")) title=(w("contact")) { (icon("M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9zm0 2c-4 0-8 2-8 5v2h16v-2c0-3-4-5-8-5z")) }
             label.visually-hidden for="message" { (w("type_message")) }
             textarea #message rows="1" placeholder=(w("type_message")) dir="auto" {}
             button #send-button type="submit" { (w("send")) }

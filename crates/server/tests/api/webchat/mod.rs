@@ -4,5 +4,6 @@
 //! and blocks or stops marketing with their effects on the business's side.
 
 mod browser;
+mod controls_browser;
 mod pages;
 mod spec;
