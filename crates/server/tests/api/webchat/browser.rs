@@ -260,4 +260,71 @@ async fn every_example_renders_and_buttons_answer() {
     assert_eq!(replies[1]["interactive"]["type"], "list_reply");
     assert_eq!(replies[1]["interactive"]["list_reply"]["id"], row["id"]);
     assert_eq!(replies[1]["context"]["id"], list.1.as_str());
+
+    // Closed and opened again: the tab gets what was sent meanwhile, and the business its read.
+    s.goto("about:blank").await;
+    let (st, v) = app
+        .post(
+            &format!("/v23.0/{}/messages", app.phone_number_id()),
+            &json!({
+        "messaging_product": "whatsapp", "to": CUSTOMER, "type": "text", "text": {"body": "While you were away"}}),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let missed = v["messages"][0]["id"].as_str().unwrap().to_string();
+    s.goto(&app.url(&format!("/chat/?as={CUSTOMER}"))).await;
+    wait_for(&s, "signed in again", "return document.getElementById('content').dataset.ready === '1'", json!([])).await;
+    let unread = "var u = document.querySelector('#chat-list .unread'); return !!u && u.textContent === '1'";
+    wait_for(&s, "one unread", unread, json!([])).await;
+    s.find("#chat-list a[data-chat]").await.click().await;
+    wait_for(&s, "the missed message", "return !!document.querySelector(arguments[0])", json!([bubble(&missed)])).await;
+    let read = |r: &WebhookReceiver| statuses(r).iter().any(|x| x["id"] == missed.as_str() && x["status"] == "read");
+    assert!(rcv.wait_until(Duration::from_secs(10), read).await, "read after reopening");
+}
+
+/// A flow message: the page opens the flow's first screen with its data, walks to the terminal
+/// screen, and completing it sends the business the `nfm_reply` with the answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flow_is_walked_and_completed() {
+    let (_db, app) = app(Engine::Sqlite).await;
+    let rcv = subscribe(&app).await;
+    let flow_id = crate::flows::published(&app, "web_sign_up").await;
+    let s = Session::start("en", 1024, 768).await;
+    sign_in(&s, &app, &format!("/chat/?phone={}&text=Hi", app.business_number()), CUSTOMER, "Mona").await;
+    wait_for(&s, "the chat open", "return !document.getElementById('chat').hidden", json!([])).await;
+    s.find("#send-button").await.click().await;
+    assert!(rcv.wait_until(Duration::from_secs(10), |r| !inbound(r).is_empty()).await, "the customer's text");
+
+    let extra = json!({"flow_action": "navigate", "flow_action_payload": {"screen": "SIGN_UP", "data": {"greeting": "Welcome, Mona"}}});
+    let body = crate::flows::flow_message(CUSTOMER, "flow_id", &flow_id, extra);
+    let (st, v) = app.post(&format!("/v23.0/{}/messages", app.phone_number_id()), &body).await;
+    assert_eq!(st, 200, "{v}");
+    let flow_message = v["messages"][0]["id"].as_str().unwrap().to_string();
+    let button = format!("{} .buttons button.btn", bubble(&flow_message));
+    wait_for(&s, "the flow message", "return !!document.querySelector(arguments[0])", json!([button])).await;
+    s.find(&button).await.click().await;
+    wait_for(&s, "the first screen", "return document.getElementById('flow-dialog').open", json!([])).await;
+    assert_eq!(s.find("#flow-title").await.text().await, "Sign up");
+    assert_eq!(s.find("#flow-body h3").await.text().await, "Welcome, Mona");
+    s.find("#flow-body input").await.send_keys("Mona Zaki").await;
+    s.screenshot("webchat-flow", true).await;
+    s.find("#flow-next").await.click().await;
+    wait_for(
+        &s,
+        "the terminal screen",
+        "return document.getElementById('flow-title').textContent === 'Thanks'",
+        json!([]),
+    )
+    .await;
+    s.find("#flow-body input[type=checkbox]").await.click().await;
+    s.find("#flow-next").await.click().await;
+
+    let replied = |r: &WebhookReceiver| inbound(r).iter().any(|m| m["interactive"]["type"] == "nfm_reply");
+    assert!(rcv.wait_until(Duration::from_secs(10), replied).await, "the nfm_reply");
+    let reply = inbound(&rcv).into_iter().find(|m| m["interactive"]["type"] == "nfm_reply").unwrap();
+    assert_eq!(reply["context"]["id"], flow_message.as_str());
+    let answers: Value =
+        serde_json::from_str(reply["interactive"]["nfm_reply"]["response_json"].as_str().unwrap()).unwrap();
+    assert_eq!((&answers["full_name"], &answers["news"]), (&json!("Mona Zaki"), &json!(true)), "{answers}");
+    wait_for(&s, "the dialog closes", "return !document.getElementById('flow-dialog').open", json!([])).await;
 }

@@ -102,8 +102,13 @@ async fn arabic_phone_controls_have_their_effects() {
 
     // Report (without blocking again), then unblock: the composer is back.
     menu(&s, "report").await;
-    wait_for(&s, "reported", "return document.getElementById('notice').textContent === arguments[0]", json!(["تم الإبلاغ. شكرًا لك."]))
-        .await;
+    wait_for(
+        &s,
+        "reported",
+        "return document.getElementById('notice').textContent === arguments[0]",
+        json!(["تم الإبلاغ. شكرًا لك."]),
+    )
+    .await;
     menu(&s, "unblock").await;
     wait_for(&s, "unblocked", "return !document.getElementById('composer').hidden", json!([])).await;
     let (st, chats) = app.get_as("/customer/v1/chats", Some(&customer_token(&s).await)).await;
