@@ -6,4 +6,5 @@
 mod browser;
 mod controls_browser;
 mod pages;
+mod sending_browser;
 mod spec;
