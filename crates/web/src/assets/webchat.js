@@ -129,8 +129,17 @@
   // Read receipts of the business can arrive before the answer to the send that made the
   // message: kept until it is added.
   var readEarly = {};
+  // The customer's own media: the history names the business's copy, which only the business
+  // may download; this device remembers the upload each message was sent from.
+  function ownMedia(id, mediaId) {
+    var key = "risala.chat.media." + me.wa_id, map = load(key, {});
+    if (mediaId) { map[id] = mediaId; store(key, map); }
+    return map[id];
+  }
   function add(c, m) {
     if (readEarly[m.id]) { m.status = "read"; }
+    var o = m[m.type];
+    if (m.from !== m.chat && o && typeof o === "object" && ownMedia(m.id)) { o.id = ownMedia(m.id); }
     if (c.byId[m.id]) { Object.assign(c.byId[m.id], m); return false; }
     c.byId[m.id] = m;
     c.messages.push(m);
@@ -344,7 +353,8 @@
     return api("POST", "/messages", body).then(function (r) {
       delete body.to;
       var m = { id: r.id, chat: number, from: me.wa_id, to: number, timestamp: r.timestamp, type: body.type, status: "sent", __new: true };
-      m[body.type] = body[body.type];
+      m[body.type] = Object.assign({}, body[body.type]);
+      if (m[body.type].media_id) { ownMedia(r.id, m[body.type].media_id); }
       if (body.context) { m.context = body.context; }
       add(chat(number), m);
       replying = null; $("reply-preview").hidden = true;

@@ -48,6 +48,13 @@ pub async fn sign_in(s: &Session, app: &TestApp, path: &str, phone: &str, name: 
     wait_for(s, "signed in", "return document.getElementById('content').dataset.ready === '1'", json!([])).await;
 }
 
+/// Click `css` in one step (the thread is redrawn as messages and receipts arrive, so an
+/// element found in one WebDriver call may be gone by the next).
+pub async fn tap(s: &Session, css: &str) {
+    let js = "var e = document.querySelector(arguments[0]); if (e) { e.click(); } return !!e";
+    assert_eq!(s.eval(js, json!([css])).await, true, "no {css}");
+}
+
 /// The CSS selector of message `id`'s bubble (a wamid holds dots).
 pub fn bubble(id: &str) -> String {
     format!("[id='m-{id}']")
@@ -241,13 +248,13 @@ async fn every_example_renders_and_buttons_answer() {
     // A reply button and a list row answer their message.
     let button = sent.iter().find(|(n, _, _)| n == "Send Reply Button").expect("the reply-button example");
     let sel = format!("{} .buttons button.btn", bubble(&button.1));
-    s.find(&sel).await.click().await;
+    tap(&s, &sel).await;
     let one = |r: &WebhookReceiver| inbound(r).iter().any(|m| m["type"] == "interactive");
     assert!(rcv.wait_until(Duration::from_secs(10), one).await, "the button's answer");
     let list = sent.iter().find(|(n, _, _)| n == "Send List Message").expect("the list example");
     let list_css = bubble(&list.1);
-    s.find(&format!("{list_css} details summary")).await.click().await;
-    s.find(&format!("{list_css} button.row")).await.click().await;
+    tap(&s, &format!("{list_css} details summary")).await;
+    tap(&s, &format!("{list_css} button.row")).await;
     let answered = |r: &WebhookReceiver| inbound(r).iter().filter(|m| m["type"] == "interactive").count() >= 2;
     assert!(rcv.wait_until(Duration::from_secs(10), answered).await, "both answers");
     let replies: Vec<Value> = inbound(&rcv).into_iter().filter(|m| m["type"] == "interactive").collect();
@@ -302,7 +309,7 @@ async fn a_flow_is_walked_and_completed() {
     let flow_message = v["messages"][0]["id"].as_str().unwrap().to_string();
     let button = format!("{} .buttons button.btn", bubble(&flow_message));
     wait_for(&s, "the flow message", "return !!document.querySelector(arguments[0])", json!([button])).await;
-    s.find(&button).await.click().await;
+    tap(&s, &button).await;
     wait_for(&s, "the first screen", "return document.getElementById('flow-dialog').open", json!([])).await;
     assert_eq!(s.find("#flow-title").await.text().await, "Sign up");
     assert_eq!(s.find("#flow-body h3").await.text().await, "Welcome, Mona");

@@ -10,7 +10,7 @@ use risala_testkit::webhooks::WebhookReceiver;
 use risala_testkit::{text_message, Engine, TempDir};
 use serde_json::{json, Value};
 
-use super::browser::{bubble, inbound, sign_in, subscribe, wait_for, PNG};
+use super::browser::{bubble, inbound, sign_in, subscribe, tap, wait_for, PNG};
 use crate::web::app;
 
 const CUSTOMER: &str = "447700900123";
@@ -49,6 +49,12 @@ async fn every_kind_the_customer_sends_reaches_the_webhook() {
         "{image}"
     );
     assert_eq!(image["image"]["mime_type"], "image/png");
+    // The customer sees their picture, then and after a reload.
+    let drawn = format!("{} img.media", bubble(image["id"].as_str().unwrap()));
+    let loaded = "var i = document.querySelector(arguments[0]); return !!i && i.complete && i.naturalWidth > 0";
+    wait_for(&s, "the picture sent", loaded, json!([drawn])).await;
+    s.goto(&app.url(&format!("/chat/?phone={}", app.business_number()))).await;
+    wait_for(&s, "the picture after a reload", loaded, json!([drawn])).await;
 
     // The business answers; the customer replies to it and reacts to it.
     let (st, v) =
@@ -57,7 +63,7 @@ async fn every_kind_the_customer_sends_reaches_the_webhook() {
     let answer = v["messages"][0]["id"].as_str().unwrap().to_string();
     let tools = format!("{} .bubble-tools .tool", bubble(&answer));
     wait_for(&s, "the answer", "return !!document.querySelector(arguments[0])", json!([tools])).await;
-    s.find(&tools).await.click().await;
+    tap(&s, &tools).await;
     s.fill("message", "Thanks!").await;
     s.find("#send-button").await.click().await;
     let reply = next_inbound(&rcv, 3).await;
@@ -65,7 +71,7 @@ async fn every_kind_the_customer_sends_reaches_the_webhook() {
         (reply["text"]["body"].as_str(), reply["context"]["id"].as_str()),
         (Some("Thanks!"), Some(answer.as_str()))
     );
-    s.find(&format!("{tools}:nth-child(2)")).await.click().await;
+    tap(&s, &format!("{tools}:nth-child(2)")).await;
     s.find("#emoji-panel button:nth-child(2)").await.click().await;
     let reaction = next_inbound(&rcv, 4).await;
     assert_eq!(reaction["reaction"], json!({"message_id": answer, "emoji": "❤️"}));
@@ -91,7 +97,7 @@ async fn every_kind_the_customer_sends_reaches_the_webhook() {
     let share = format!("{} .buttons button.btn", bubble(&asked));
     wait_for(&s, "the location request", "return !!document.querySelector(arguments[0])", json!([share])).await;
     s.screenshot("webchat-sending", false).await;
-    s.find(&share).await.click().await;
+    tap(&s, &share).await;
     s.fill("loc-lat", "30.0444").await;
     s.fill("loc-lng", "31.2357").await;
     s.fill("loc-name", "Home").await;
