@@ -343,9 +343,12 @@
     return span;
   }
 
+  // HH:MM on the 24-hour clock, in the language's digits (Arabic-Indic for Arabic), as the
+  // business's inbox writes times.
   function clock(lang, seconds) {
     var d = new Date(Number(seconds) * 1000);
-    try { return d.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" }); } catch (_) { return d.toISOString().slice(11, 16); }
+    var locale = lang === "ar" ? "ar-EG" : lang;
+    try { return d.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", hour12: false }); } catch (_) { return d.toISOString().slice(11, 16); }
   }
 
   // A whole bubble: the quote it replies to, what it says, time and tick, reactions, and the
@@ -382,5 +385,5 @@
     return b;
   }
 
-  window.WCView = { bubble: bubble, summary: summary, tick: tick, format: format, el: el };
+  window.WCView = { bubble: bubble, summary: summary, tick: tick, format: format, el: el, clock: clock };
 })();

@@ -18,6 +18,8 @@
   var V = window.WCView;
   var $ = function (id) { return document.getElementById(id); };
   var params = new URLSearchParams(location.search);
+  // A phone number reads left to right inside Arabic text too (isolated: LRI … PDI).
+  function tel(n) { return "\u2066+" + n + "\u2069"; }
   var EMOJI = ["👍", "❤️", "😂", "😮", "😢", "🙏", "😊", "🎉", "👋", "✅", "🔥", "😀"];
 
   // ---- storage --------------------------------------------------------------------------
@@ -67,7 +69,7 @@
     list.textContent = "";
     Object.keys(accounts).forEach(function (wa) {
       var li = document.createElement("li");
-      var b = V.el("button", "link", T.continue_as.replace("{name}", (accounts[wa].name || "") + " +" + wa));
+      var b = V.el("button", "link", T.continue_as.replace("{name}", (accounts[wa].name || "") + " " + tel(wa)));
       b.type = "button";
       b.addEventListener("click", function () { resume(wa); });
       li.appendChild(b);
@@ -98,7 +100,7 @@
         codeAsked = true;
         $("code-row").hidden = false;
         $("sign-in-submit").textContent = T.sign_in;
-        var note = $("sign-in-note"); note.textContent = T.code_sent.replace("{text}", "+" + phone); note.hidden = false;
+        var note = $("sign-in-note"); note.textContent = T.code_sent.replace("{text}", tel(phone)); note.hidden = false;
         $("wc-code").focus();
       }, show);
       return;
@@ -156,12 +158,12 @@
   function unread(c) {
     return visible(c).filter(function (m) { return m.from === m.chat && m.type !== "reaction" && m.status !== "read" && m.status !== "failed"; }).length;
   }
-  function name(c) { return c.info.verified_name || (c.profile && c.profile.verified_name) || "+" + c.info.business_number; }
+  function name(c) { return c.info.verified_name || (c.profile && c.profile.verified_name) || tel(c.info.business_number); }
 
   function avatar(node, c) {
     node.textContent = "";
     var url = c.profile && c.profile.profile && c.profile.profile.profile_picture_url;
-    if (url) { var img = V.el("img"); img.src = url; img.alt = ""; node.appendChild(img); } else { node.textContent = name(c).replace(/^\+/, "").charAt(0).toUpperCase(); }
+    if (url) { var img = V.el("img"); img.src = url; img.alt = ""; node.appendChild(img); } else { node.textContent = name(c).replace(/[^\p{L}\p{N}]/gu, "").charAt(0).toUpperCase(); }
   }
 
   function loadChat(number) {
@@ -201,7 +203,7 @@
       var nm = V.el("span", "chat-name", name(c));
       top.appendChild(nm);
       var last = visible(c).filter(function (m) { return m.type !== "reaction"; }).slice(-1)[0];
-      if (last) { top.appendChild(V.el("time", "chat-time", new Date(Number(last.timestamp) * 1000).toLocaleTimeString(LANG, { hour: "2-digit", minute: "2-digit" }))); }
+      if (last) { top.appendChild(V.el("time", "chat-time", V.clock(LANG, last.timestamp))); }
       body.appendChild(top);
       var bottom = V.el("span", "chat-bottom");
       var prev = V.el("span", "preview", last ? (last.from !== last.chat ? T.you + ": " : "") + V.summary(T, last) : "");
@@ -313,7 +315,7 @@
     $("chat-empty").hidden = true;
     $("chat").hidden = false;
     $("chat-name").textContent = name(c);
-    $("chat-status").textContent = "+" + number;
+    $("chat-status").textContent = tel(number);
     avatar($("chat-avatar"), c);
     if (text) { $("message").value = text; }
     drawThread.first = true;
@@ -502,7 +504,7 @@
       else if (f.event === "typing" && f.from === current) {
         $("chat-status").textContent = T.typing;
         clearTimeout(typingTimer);
-        typingTimer = setTimeout(function () { $("chat-status").textContent = "+" + current; }, 25000);
+        typingTimer = setTimeout(function () { $("chat-status").textContent = tel(current); }, 25000);
       } else if (f.event === "read") {
         var c = chat(f.from), m = c.byId[f.id];
         if (m) { m.status = "read"; if (f.from === current) { drawThread(); } } else { readEarly[f.id] = true; }
@@ -522,7 +524,7 @@
     if (m.from === m.chat) {
       if (m.chat === current && !document.hidden) { ack(m.id, "read"); m.status = "read"; }
       else if (m.status === "sent") { ack(m.id, "delivered"); m.status = "delivered"; }
-      if (m.chat === current) { clearTimeout(typingTimer); $("chat-status").textContent = "+" + current; }
+      if (m.chat === current) { clearTimeout(typingTimer); $("chat-status").textContent = tel(current); }
     }
     if (!c.profile) { loadChat(m.chat).then(drawList); }
     if (m.chat === current) { drawThread(); }
@@ -531,7 +533,7 @@
 
   // ---- profile --------------------------------------------------------------------------
   function drawMe() {
-    $("me-name").textContent = me.name || "+" + me.wa_id;
+    $("me-name").textContent = me.name || tel(me.wa_id);
     var pic = load("risala.chat.picture." + me.wa_id, null);
     var av = $("me-avatar");
     av.textContent = "";

@@ -3,6 +3,7 @@
 //! line) and answers, live; then the chat menu: stop marketing (a marketing template fails with
 //! 131050), mute and archive (this device's own), block (the business's next message fails with
 //! 131026 and the composer gives way to a note), report, unblock. Screenshots: `webchat-ar-*`.
+//! And signing in with a one-time code in platform mode.
 
 use std::time::Duration;
 
@@ -119,4 +120,31 @@ async fn arabic_phone_controls_have_their_effects() {
 async fn customer_token(s: &Session) -> String {
     let js = "var a = JSON.parse(localStorage.getItem('risala.chat.accounts')); return a[arguments[0]].token";
     s.eval(js, json!([CUSTOMER])).await.as_str().unwrap().to_string()
+}
+
+/// Platform mode: the page asks for a one-time code, which the operator's file holds here, and
+/// a wrong code is refused on the page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn platform_mode_signs_in_with_a_one_time_code() {
+    let db = risala_testkit::Database::fresh(Engine::Sqlite).await.unwrap();
+    let mut config = db.config();
+    config.mode = risala_server::Mode::Platform;
+    let app = risala_testkit::TestApp::start_with(config).await.unwrap();
+    let s = Session::start("en", 1024, 768).await;
+    s.goto(&app.url("/chat/")).await;
+    s.fill("wc-phone", "447700900555").await;
+    s.find("#sign-in-submit").await.click().await;
+    wait_for(&s, "the code field", "return !document.getElementById('code-row').hidden", json!([])).await;
+    let codes = std::fs::read_to_string(app.config.data_dir.join("sign-in-codes.log")).unwrap();
+    let line = codes.lines().rev().find(|l| l.split(' ').nth(1) == Some("447700900555")).expect("a code");
+    let code = line.split(' ').nth(2).unwrap().to_string();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    s.fill("wc-code", wrong).await;
+    s.find("#sign-in-submit").await.click().await;
+    wait_for(&s, "refused", "return !document.getElementById('sign-in-error').hidden", json!([])).await;
+    s.eval("document.getElementById('wc-code').value = ''", json!([])).await;
+    s.fill("wc-code", &code).await;
+    s.find("#sign-in-submit").await.click().await;
+    wait_for(&s, "signed in", "return document.getElementById('content').dataset.ready === '1'", json!([])).await;
+    assert_eq!(s.eval("return document.getElementById('content').dataset.waId", json!([])).await, "447700900555");
 }
