@@ -1,5 +1,5 @@
 //! Sending from the web chat on a phone-sized screen, each reaching the business's webhook as
-//! a phone's message would: text with an emoji from the picker, a picture from the file picker,
+//! a phone's message would: an ice breaker offered in the new chat, text with an emoji from the picker, a picture from the file picker,
 //! a reply quoting the business's message, a reaction to it, a contact, and a location that
 //! answers the business's location request (with `context`).
 
@@ -24,16 +24,29 @@ async fn next_inbound(rcv: &WebhookReceiver, n: usize) -> Value {
 async fn every_kind_the_customer_sends_reaches_the_webhook() {
     let (_db, app) = app(Engine::Sqlite).await;
     let rcv = subscribe(&app).await;
+    let commands = json!([{"command_name": "hours", "command_description": "Opening hours"}]);
+    let automation = json!({"prompts": ["Track my order"], "commands": commands.to_string()});
+    let (st, v) = app.post(&format!("/v23.0/{}/conversational_automation", app.phone_number_id()), &automation).await;
+    assert_eq!(st, 200, "{v}");
     let s = Session::start("en", 390, 844).await;
     sign_in(&s, &app, &format!("/chat/?phone={}", app.business_number()), CUSTOMER, "Sam").await;
     wait_for(&s, "the chat open", "return !document.getElementById('chat').hidden", json!([])).await;
+
+    // A new chat offers the business's ice breakers and commands; an ice breaker is sent as text.
+    wait_for(&s, "the starters", "return !document.getElementById('starters').hidden", json!([])).await;
+    let starters = s.find("#starters").await.text().await;
+    assert!(starters.contains("Track my order") && starters.contains("/hours · Opening hours"), "{starters}");
+    tap(&s, "#starters button.btn").await;
+    let first = next_inbound(&rcv, 1).await;
+    assert_eq!(first["text"]["body"], "Track my order");
+    wait_for(&s, "the starters gone", "return document.getElementById('starters').hidden", json!([])).await;
 
     // Text with an emoji from the picker.
     s.fill("message", "Hello ").await;
     s.find("#emoji-button").await.click().await;
     s.find("#emoji-panel button").await.click().await;
     s.find("#send-button").await.click().await;
-    let text = next_inbound(&rcv, 1).await;
+    let text = next_inbound(&rcv, 2).await;
     assert_eq!(text["text"]["body"], "Hello 👍");
 
     // A picture from the file picker, with the composer's text as its caption.
@@ -42,7 +55,7 @@ async fn every_kind_the_customer_sends_reaches_the_webhook() {
     std::fs::write(&file, PNG).unwrap();
     s.fill("message", "My receipt").await;
     s.find("#file").await.send_keys(file.to_str().unwrap()).await;
-    let image = next_inbound(&rcv, 2).await;
+    let image = next_inbound(&rcv, 3).await;
     assert_eq!(
         (image["type"].as_str(), image["image"]["caption"].as_str()),
         (Some("image"), Some("My receipt")),
@@ -66,14 +79,14 @@ async fn every_kind_the_customer_sends_reaches_the_webhook() {
     tap(&s, &tools).await;
     s.fill("message", "Thanks!").await;
     s.find("#send-button").await.click().await;
-    let reply = next_inbound(&rcv, 3).await;
+    let reply = next_inbound(&rcv, 4).await;
     assert_eq!(
         (reply["text"]["body"].as_str(), reply["context"]["id"].as_str()),
         (Some("Thanks!"), Some(answer.as_str()))
     );
     tap(&s, &format!("{tools}:nth-child(2)")).await;
     s.find("#emoji-panel button:nth-child(2)").await.click().await;
-    let reaction = next_inbound(&rcv, 4).await;
+    let reaction = next_inbound(&rcv, 5).await;
     assert_eq!(reaction["reaction"], json!({"message_id": answer, "emoji": "❤️"}));
     let shown = format!("{} .wc-reactions", bubble(&answer));
     let js = "var e = document.querySelector(arguments[0]); return !!e && e.textContent === '❤️'";
@@ -84,7 +97,7 @@ async fn every_kind_the_customer_sends_reaches_the_webhook() {
     s.fill("contact-name", "Nour Saleh").await;
     s.fill("contact-phone", "+20 100 555 0199").await;
     s.find("#contact-send").await.click().await;
-    let contact = next_inbound(&rcv, 5).await;
+    let contact = next_inbound(&rcv, 6).await;
     assert_eq!(contact["contacts"][0]["name"]["formatted_name"], "Nour Saleh");
     assert_eq!(contact["contacts"][0]["phones"][0]["phone"], "+20 100 555 0199");
 
@@ -102,7 +115,7 @@ async fn every_kind_the_customer_sends_reaches_the_webhook() {
     s.fill("loc-lng", "31.2357").await;
     s.fill("loc-name", "Home").await;
     s.find("#loc-send").await.click().await;
-    let location = next_inbound(&rcv, 6).await;
+    let location = next_inbound(&rcv, 7).await;
     assert_eq!(location["context"]["id"], asked.as_str(), "{location}");
     assert_eq!(
         (location["location"]["latitude"].as_f64(), location["location"]["name"].as_str()),
