@@ -261,8 +261,13 @@
     var c = chat(current);
     var thread = $("thread");
     var stick = thread.scrollHeight - thread.scrollTop - thread.clientHeight < 60;
-    // Lists being looked at stay open across a redraw.
+    // Lists being looked at stay open across a redraw, and the keyboard's focus stays put.
     var open = Array.prototype.map.call(thread.querySelectorAll("details[open]"), function (d) { return d.closest(".bubble").id; });
+    var focused = null, active = document.activeElement;
+    if (active && thread.contains(active) && active.closest(".bubble")) {
+      var owner = active.closest(".bubble");
+      focused = { id: owner.id, index: Array.prototype.indexOf.call(owner.querySelectorAll("button, a, summary"), active) };
+    }
     thread.textContent = "";
     var shown = visible(c);
     var reactions = {};
@@ -277,6 +282,11 @@
       thread.appendChild(b);
     });
     open.forEach(function (id) { var b = document.getElementById(id); var d = b && b.querySelector("details"); if (d) { d.open = true; } });
+    if (focused) {
+      var again = document.getElementById(focused.id);
+      var target = again && again.querySelectorAll("button, a, summary")[focused.index];
+      if (target) { target.focus({ preventScroll: true }); }
+    }
     var blocked = Boolean(c.info.blocked);
     $("composer").hidden = blocked;
     $("blocked-note").hidden = !blocked;
