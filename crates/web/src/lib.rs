@@ -1,7 +1,8 @@
 //! Risala's web app for the people of a business: pages rendered on the server from maud
 //! templates (compile-time, escaped by default), one small stylesheet and script embedded in
 //! the binary, strings in one catalogue per language (English, Arabic). Pages live under
-//! `/app/…`, which no Graph id can collide with; the server mounts [`router`].
+//! `/app/…`, which no Graph id can collide with, and the customers' web chat at `/chat/`
+//! ([`pages::webchat`]); the server mounts [`router`].
 //!
 //! Handlers call `risala-core`'s services ([`AccountService`], [`InboxService`]) like the API
 //! handlers do; every read is scoped to the session's business.

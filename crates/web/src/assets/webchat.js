@@ -41,6 +41,12 @@
     if (raw) { init.body = raw; } else if (body !== undefined) { headers["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
     return fetch("/customer/v1" + path, init).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (v) {
+        if (r.status === 401 && me) {
+          // The session ended (signed out elsewhere, expired): sign in again.
+          delete accounts[me.wa_id]; store("risala.chat.accounts", accounts);
+          sessionStorage.removeItem("risala.chat.current");
+          location.reload();
+        }
         if (!r.ok) {
           var e = v.error || {};
           var err = new Error((e.error_data && e.error_data.details) || e.message || String(r.status));
