@@ -155,10 +155,11 @@
     return true;
   }
   function visible(c) {
-    var cut = pref(c.info.business_number).cleared || 0;
+    var cleared = {};
+    (pref(c.info.business_number).cleared || []).forEach(function (id) { cleared[id] = true; });
     // A business message that failed (blocked, marketing stopped) never reached the customer.
     return c.messages.filter(function (m) {
-      return (Number(m.timestamp) * 1000 > cut || m.__new) && !(m.from === m.chat && m.status === "failed");
+      return !cleared[m.id] && !(m.from === m.chat && m.status === "failed");
     });
   }
   function unread(c) {
@@ -370,7 +371,7 @@
     body.to = number;
     return api("POST", "/messages", body).then(function (r) {
       delete body.to;
-      var m = { id: r.id, chat: number, from: me.wa_id, to: number, timestamp: r.timestamp, type: body.type, status: "sent", __new: true };
+      var m = { id: r.id, chat: number, from: me.wa_id, to: number, timestamp: r.timestamp, type: body.type, status: "sent" };
       m[body.type] = Object.assign({}, body[body.type]);
       if (m[body.type].media_id) { ownMedia(r.id, m[body.type].media_id); }
       if (body.context) { m.context = body.context; }
@@ -501,8 +502,7 @@
       case "mute": case "unmute": setPref(number, "muted", what === "mute"); after(T[what])(); break;
       case "archive": case "unarchive": setPref(number, "archived", what === "archive"); after(T[what])(); break;
       case "delete_chat":
-        setPref(number, "cleared", Date.now());
-        c.messages.forEach(function (m) { delete m.__new; });
+        setPref(number, "cleared", c.messages.map(function (m) { return m.id; }));
         after(T.delete_chat)(); break;
     }
   });
@@ -535,8 +535,7 @@
   }
   function arrived(m) {
     var c = chat(m.chat);
-    var isNew = add(c, m);
-    if (isNew) { m.__new = true; }
+    add(c, m);
     if (m.from === m.chat) {
       if (m.chat === current && !document.hidden) { ack(m.id, "read"); m.status = "read"; }
       else if (m.status === "sent") { ack(m.id, "delivered"); m.status = "delivered"; }

@@ -2,7 +2,7 @@
 //! the business's number and writes; the business reads (blue ticks) and types (the typing
 //! line) and answers, live; then the chat menu: stop marketing (a marketing template fails with
 //! 131050), mute and archive (this device's own), block (the business's next message fails with
-//! 131026 and the composer gives way to a note), report, unblock. Screenshots: `webchat-ar-*`.
+//! 131026 and the composer gives way to a note), report, unblock, delete on this device. Screenshots: `webchat-ar-*`.
 //! And signing in with a one-time code in platform mode.
 
 use std::time::Duration;
@@ -114,6 +114,14 @@ async fn arabic_phone_controls_have_their_effects() {
     wait_for(&s, "unblocked", "return !document.getElementById('composer').hidden", json!([])).await;
     let (st, chats) = app.get_as("/customer/v1/chats", Some(&customer_token(&s).await)).await;
     assert_eq!((st, &chats["data"][0]["blocked"]), (200, &json!(false)), "{chats}");
+
+    // Delete the chat on this device: its messages go; what comes next shows.
+    menu(&s, "delete_chat").await;
+    wait_for(&s, "cleared", "return document.querySelectorAll('#thread .bubble').length === 0", json!([])).await;
+    let next = send(text_message(CUSTOMER, "أهلًا من جديد")).await;
+    let shown =
+        "return document.querySelectorAll('#thread .bubble').length === 1 && !!document.querySelector(arguments[0])";
+    wait_for(&s, "the next message", shown, json!([bubble(&next)])).await;
 }
 
 /// The page's session token (kept by the tab).
