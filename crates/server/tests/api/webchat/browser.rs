@@ -18,6 +18,8 @@ use crate::web::app;
 
 pub const CUSTOMER: &str = "15550002222";
 const TOKEN: &str = "webchat-verify";
+/// A whole 1 × 1 lossless WebP (a sticker), which a browser draws.
+const WEBP: &[u8] = b"\x52\x49\x46\x46\x1a\x00\x00\x00\x57\x45\x42\x50\x56\x50\x38\x4c\x0d\x00\x00\x00\x2f\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00";
 /// A whole 8 × 8 PNG, which a browser draws.
 pub const PNG: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x08\x00\x00\x00\x08\x08\x02\x00\x00\x00\x4b\x6d\x29\xdc\x00\x00\x00\x10\x49\x44\x41\x54\x78\x9c\x63\x60\xc8\xf0\xc7\x8e\x86\x96\x04\x00\xcd\x07\x2d\xc1\x33\x78\xb2\xd5\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
 
@@ -146,7 +148,7 @@ async fn every_example_renders_and_buttons_answer() {
     let video = app.upload("video/mp4", b"\0\0\0\x18ftypmp42 video").await;
     let audio = app.upload("audio/ogg", b"OggS audio").await;
     let document = app.upload("application/pdf", b"%PDF-1.4 document").await;
-    let sticker = app.upload("image/webp", b"RIFF\0\0\0\0WEBPVP8 sticker").await;
+    let sticker = app.upload("image/webp", WEBP).await;
     let media = |kind: &str| match kind {
         "video" => video.clone(),
         "audio" => audio.clone(),
@@ -229,6 +231,33 @@ async fn every_example_renders_and_buttons_answer() {
             assert!(s.count(&format!("{css} a.quote")).await > 0, "{name}: the quote");
         }
     }
+    // Beyond the spec's examples: a CTA URL message and a media carousel.
+    let cta = json!({"messaging_product": "whatsapp", "to": CUSTOMER, "type": "interactive", "interactive": {
+        "type": "cta_url", "body": {"text": "See the menu"},
+        "action": {"name": "cta_url", "parameters": {"display_text": "Open menu", "url": "https://shop.example.org/menu"}}}});
+    let card = |i: usize| {
+        json!({"card_index": i, "type": "cta_url",
+        "header": {"type": "image", "image": {"id": image}}, "body": {"text": format!("Deal {i}")},
+        "action": {"name": "cta_url", "parameters": {"display_text": "Buy", "url": format!("https://shop.example.org/{i}")}}})
+    };
+    let carousel = json!({"messaging_product": "whatsapp", "to": CUSTOMER, "type": "interactive", "interactive": {
+        "type": "carousel", "body": {"text": "This week's deals"}, "action": {"cards": [card(0), card(1)]}}});
+    for (body, check) in [
+        (cta, "a.btn[href='https://shop.example.org/menu'][target=_blank]"),
+        (carousel, ".carousel-card:nth-child(2) a.btn[href='https://shop.example.org/1']"),
+    ] {
+        let (st, v) = app.post(&format!("/v23.0/{}/messages", app.phone_number_id()), &body).await;
+        assert_eq!(st, 200, "{v}");
+        let id = v["messages"][0]["id"].as_str().unwrap().to_string();
+        let css = format!("{} {check}", bubble(&id));
+        wait_for(&s, check, "return !!document.querySelector(arguments[0])", json!([css])).await;
+        if body["interactive"]["type"] == "carousel" {
+            let cards = s.eval("return Array.from(document.querySelectorAll(arguments[0])).map(function (c) { return c.querySelector('p').textContent; })",
+                json!([format!("{} .carousel-card", bubble(&id))])).await;
+            assert_eq!(cards, json!(["Deal 0", "Deal 1"]));
+        }
+    }
+
     // Media is served through the customer's own media route.
     let src = s.eval("return document.querySelector('img.media').getAttribute('src')", json!([])).await;
     let src = src.as_str().unwrap();
