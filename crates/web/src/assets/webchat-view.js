@@ -97,8 +97,8 @@
         node.appendChild(el("bdi", null, name));
         node.appendChild(document.createTextNode(" · " + ctx.t.download));
       }
-      // Media the customer may not download (a header's picture is not copied to the customer
-      // yet) gives way to a placeholder rather than a broken image.
+      // A picture the customer may not download (not copied to the customer, or expired)
+      // gives way to a placeholder rather than a broken image.
       if (node.tagName === "IMG") {
         node.addEventListener("error", function () {
           if (node.parentNode) { node.parentNode.replaceChild(el("span", "media-missing", "📎 " + (ctx.t[kind] || kind)), node); }
