@@ -1,7 +1,8 @@
 //! Sending from the web chat on a phone-sized screen, each reaching the business's webhook as
-//! a phone's message would: an ice breaker offered in the new chat, text with an emoji from the picker, a picture from the file picker,
-//! a reply quoting the business's message, a reaction to it, a contact, and a location that
-//! answers the business's location request (with `context`).
+//! a phone's message would: an ice breaker offered in the new chat, text with an emoji from the
+//! picker, a picture from the file picker, a reply quoting the business's message, a reaction
+//! to it, a contact, a location that answers the business's location request (with `context`),
+//! and a template's quick-reply button (a `button` message with its payload).
 
 use std::time::Duration;
 
@@ -121,4 +122,24 @@ async fn every_kind_the_customer_sends_reaches_the_webhook() {
         (location["location"]["latitude"].as_f64(), location["location"]["name"].as_str()),
         (Some(30.0444), Some("Home"))
     );
+
+    // A template's quick-reply button answers with a `button` message carrying its payload.
+    let template = json!({"name": "solved_check", "language": "en_US", "category": "UTILITY", "components": [
+        {"type": "BODY", "text": "Did we solve your issue today?"},
+        {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "Yes"}, {"type": "QUICK_REPLY", "text": "No"}]}]});
+    let (st, v) = app.post(&format!("/v23.0/{}/message_templates", app.waba_id()), &template).await;
+    assert_eq!((st, v["status"].as_str()), (200, Some("APPROVED")), "{v}");
+    let send = json!({"messaging_product": "whatsapp", "to": CUSTOMER, "type": "template", "template": {
+        "name": "solved_check", "language": {"code": "en_US"}, "components": [
+            {"type": "button", "sub_type": "quick_reply", "index": "1", "parameters": [{"type": "payload", "payload": "NOT_SOLVED"}]}]}});
+    let (st, v) = app.post(&format!("/v23.0/{}/messages", app.phone_number_id()), &send).await;
+    assert_eq!(st, 200, "{v}");
+    let sent = v["messages"][0]["id"].as_str().unwrap().to_string();
+    let no = format!("{} .template .buttons button.btn:nth-child(2)", bubble(&sent));
+    wait_for(&s, "the template's buttons", "return !!document.querySelector(arguments[0])", json!([no])).await;
+    tap(&s, &no).await;
+    let button = next_inbound(&rcv, 8).await;
+    assert_eq!(button["type"], "button", "{button}");
+    assert_eq!(button["button"], json!({"payload": "NOT_SOLVED", "text": "No"}));
+    assert_eq!(button["context"]["id"], sent.as_str());
 }
