@@ -75,6 +75,23 @@
     return format(span, body);
   }
 
+  // `preview_url`: the first link of the text as a card naming its site (the page fetches
+  // nothing from other sites, so the card holds what the link itself says).
+  function preview(span) {
+    var a = span.querySelector("a[href]");
+    if (!a) { return span; }
+    var box = el("div");
+    box.appendChild(span);
+    var card = el("a", "link-preview");
+    card.href = a.href; card.target = "_blank"; card.rel = "noopener noreferrer nofollow";
+    var host = "";
+    try { host = new URL(a.href).hostname.replace(/^www\./, ""); } catch (_) { host = a.href; }
+    card.appendChild(el("strong", null, host));
+    card.appendChild(el("span", "muted", a.href));
+    box.appendChild(card);
+    return box;
+  }
+
   function media(ctx, kind, o) {
     var box = el("div", "wc-media");
     var id = s(o, "id"), link = s(o, "link"), caption = s(o, "caption");
@@ -306,7 +323,7 @@
     var o = m[m.type] || {};
     var own = m.from !== m.chat;
     switch (m.type) {
-      case "text": return text(s(o, "body"));
+      case "text": return o.preview_url ? preview(text(s(o, "body"))) : text(s(o, "body"));
       case "image": case "video": case "audio": case "document": case "sticker": return media(ctx, m.type, o);
       case "location": return location(ctx, o);
       case "contacts": return contacts(ctx, o, own);

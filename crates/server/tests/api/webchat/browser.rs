@@ -227,6 +227,10 @@ async fn every_example_renders_and_buttons_answer() {
         if let Some(part) = part {
             assert!(s.count(&format!("{css} {part}")).await > 0, "{name}: no {part}");
         }
+        if body["text"]["preview_url"] == true {
+            let card = format!("{css} a.link-preview[href='https://youtu.be/hpltvTEiRrY']");
+            assert!(s.count(&card).await > 0, "{name}: the link's preview card");
+        }
         if body.get("context").is_some() {
             assert!(s.count(&format!("{css} a.quote")).await > 0, "{name}: the quote");
         }
