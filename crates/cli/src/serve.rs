@@ -61,7 +61,7 @@ fn print_banner(config: &Config, base: &str, demo: Option<&risala_server::Demo>,
         Mode::Platform => "platform",
     };
     let mut out = format!(
-        "\nRisala {} ({mode}) listening on {base}\nWeb app: {base}/app/\nStorage: {engine}\n",
+        "\nRisala {} ({mode}) listening on {base}\nWeb app: {base}/app/\nCustomer web chat: {base}/chat/\nStorage: {engine}\n",
         env!("CARGO_PKG_VERSION")
     );
     out.push_str(&match rates {
@@ -102,6 +102,10 @@ fn print_banner(config: &Config, base: &str, demo: Option<&risala_server::Demo>,
         out.push_str(&format!(
             "\nWeb app sign-in ({base}/app/):\n  email           {}\n  password        {password}\n",
             risala_core::accounts::DEMO_OWNER_EMAIL
+        ));
+        out.push_str(&format!(
+            "\nChat as a customer: open {base}/chat/?phone={} , sign in with any number\n  (15550001111 below) and write; answer from the web app or with curl.\n",
+            d.phone.number
         ));
         out.push_str(&format!(
             "\nSend a text message:\n  curl -s {base}/v23.0/{}/messages \\\n    -H 'Authorization: Bearer {token_var}' -H 'Content-Type: application/json' \\\n    -d '{{\"messaging_product\":\"whatsapp\",\"to\":\"15550001111\",\"type\":\"text\",\"text\":{{\"body\":\"Hello from Risala\"}}}}'\n",

@@ -17,13 +17,29 @@ struct Asset {
     body: &'static str,
 }
 
-const ASSETS: [Asset; 3] = [
+const ASSETS: [Asset; 7] = [
     Asset { name: "app.css", content_type: "text/css; charset=utf-8", body: include_str!("assets/app.css") },
     Asset { name: "app.js", content_type: "text/javascript; charset=utf-8", body: include_str!("assets/app.js") },
     Asset {
         name: "composer.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("assets/composer.js"),
+    },
+    Asset { name: "webchat.css", content_type: "text/css; charset=utf-8", body: include_str!("assets/webchat.css") },
+    Asset {
+        name: "webchat.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("assets/webchat.js"),
+    },
+    Asset {
+        name: "webchat-view.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("assets/webchat-view.js"),
+    },
+    Asset {
+        name: "webchat-flow.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("assets/webchat-flow.js"),
     },
 ];
 

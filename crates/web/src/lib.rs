@@ -1,7 +1,8 @@
 //! Risala's web app for the people of a business: pages rendered on the server from maud
 //! templates (compile-time, escaped by default), one small stylesheet and script embedded in
 //! the binary, strings in one catalogue per language (English, Arabic). Pages live under
-//! `/app/…`, which no Graph id can collide with; the server mounts [`router`].
+//! `/app/…`, which no Graph id can collide with, and the customers' web chat at `/chat/`
+//! ([`pages::webchat`]); the server mounts [`router`].
 //!
 //! Handlers call `risala-core`'s services ([`AccountService`], [`InboxService`]) like the API
 //! handlers do; every read is scoped to the session's business.
@@ -48,6 +49,9 @@ pub struct WebState {
     /// Base of the links sent by email (`https://risala.example`). `None` (sandbox without
     /// `public_url`): the `Host` the request was sent to.
     pub link_base: Option<String>,
+    /// Customers sign in to the web chat with a one-time code (platform mode); in sandbox mode
+    /// the number alone opens a session.
+    pub customer_codes: bool,
     /// Mark the session cookie `Secure` (the server speaks HTTPS or `public_url` is https).
     pub secure_cookies: bool,
 }

@@ -1,11 +1,11 @@
-//! The web app's paths, all under `/app`.
+//! The web app's paths, all under `/app`, and the customer web chat at `/chat/`.
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 
 use crate::pages::inbox::{actions, labels};
-use crate::pages::{account, chats, composer, console, errors, people, sign_in, tools};
+use crate::pages::{account, chats, composer, console, errors, people, sign_in, tools, webchat};
 use crate::WebState;
 
 pub const HOME: &str = "/app/";
@@ -101,6 +101,9 @@ fn table() -> Table {
         .route("/app/lang/{code}", get(errors::switch_language))
         .route("/app/assets/{file}", get(crate::assets::serve))
         .route("/app/{*rest}", get(errors::not_found).post(errors::not_found))
+        // The customer web chat: its own prefix, which no Graph id can collide with.
+        .route("/chat", get(|| async { axum::response::Redirect::permanent(webchat::PATH) }))
+        .route(webchat::PATH, get(webchat::page))
 }
 
 /// The composer's actions on one chat.

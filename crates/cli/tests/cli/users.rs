@@ -31,6 +31,7 @@ fn the_banner_names_the_web_app_and_admin_users_create_makes_an_owner() {
     let server = Server::start(&dir, &[], &[]);
     let base = server.base();
     assert!(server.banner.contains(&format!("Web app: {base}/app/")), "{}", server.banner);
+    assert!(server.banner.contains(&format!("Customer web chat: {base}/chat/")), "{}", server.banner);
     assert_eq!(server.field("email"), "owner@demo.test");
     let demo_password = server.field("password");
     assert_eq!(demo_password.len(), 20, "{}", server.banner);

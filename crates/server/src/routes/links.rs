@@ -1,7 +1,8 @@
 //! The public side of QR codes and short links, outside Graph's `/{id}` space (the `wa`
 //! prefix is no Graph id, so nothing collides):
 //! - `GET /wa/message/{code}`: the short link. API clients (JSON) get the number and the
-//!   prefilled text a customer's chat opens with; a browser gets a small page with both.
+//!   prefilled text a customer's chat opens with; a browser gets a small page with both that
+//!   goes on to the web chat (`/chat/?phone=…&text=…`), where the text waits in the composer.
 //! - `GET /wa/qr/{code}/{signature}.png|svg`: the QR code image of the short link, at an
 //!   unguessable address (an HMAC of the code under the server's URL key).
 
@@ -31,6 +32,12 @@ pub fn short_link(base: &str, code: &str) -> String {
 fn signature(state: &AppState, code: &str) -> String {
     let mac = risala_core::ids::hmac_sha256(state.url_secret.as_bytes(), format!("qr-image:{code}").as_bytes());
     hex::encode(&mac[..16])
+}
+
+/// The web chat's address that opens the chat with `number` with `text` ready to send.
+pub fn chat_link(number: &str, text: &str) -> String {
+    let query = serde_urlencoded::to_string([("phone", number), ("text", text)]).unwrap_or_default();
+    format!("/chat/?{query}")
 }
 
 /// Where the QR code image of `code` is served in format `f`.
@@ -67,10 +74,14 @@ pub async fn open(State(state): State<AppState>, Path(code): Path<String>, heade
     let wa = WaId::from_trusted(phone.number.clone());
     let link = short_link(&base_url(&state, &headers), &qr.code);
     if html {
+        // A browser goes on to the web chat, which opens the chat with the text in the composer.
+        let chat = chat_link(&phone.number, &qr.prefilled_message);
         let page = format!(
             "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+             <meta http-equiv=\"refresh\" content=\"0;url={chat}\">\
              <title>Chat with {name}</title><h1>{name}</h1><p>{display}</p><p>Your message: <q>{text}</q></p>\
-             <p>Open this link in a WhatsApp client of this server to start the chat.</p></html>",
+             <p><a href=\"{chat}\">Open the chat</a></p></html>",
+            chat = escape(&chat),
             name = escape(&phone.verified_name),
             display = escape(&wa.display()),
             text = escape(&qr.prefilled_message),

@@ -39,4 +39,5 @@ mod tools;
 mod uploads;
 mod user_ids;
 mod web;
+mod webchat;
 mod webhooks;

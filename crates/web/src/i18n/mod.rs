@@ -8,12 +8,14 @@ pub mod console;
 mod en;
 mod inbox;
 pub mod tools;
+mod webchat;
 
 use axum::http::HeaderMap;
 
 pub use compose::ComposeStrings;
 pub use en::Strings;
 pub use inbox::InboxStrings;
+pub use webchat::WebchatStrings;
 
 /// A language of the web app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,6 +9,7 @@ pub mod inbox;
 pub mod people;
 pub mod sign_in;
 pub mod tools;
+pub mod webchat;
 
 use axum::http::HeaderMap;
 
