@@ -46,6 +46,7 @@ pub mod quality;
 pub mod sandbox;
 pub mod templates;
 pub mod tenancy;
+pub mod tools;
 pub mod webhooks;
 
 pub use error::{ApiError, ErrorCode, StoreError};

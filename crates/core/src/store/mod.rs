@@ -5,6 +5,7 @@
 mod accounts;
 mod billing;
 mod cbp;
+mod faq;
 mod flows;
 mod inbox;
 mod messages;
@@ -23,6 +24,7 @@ use async_trait::async_trait;
 pub use accounts::{AccountStore, UserSession};
 pub use billing::BillingStore;
 pub use cbp::{CbpStore, WabaSettingsStore};
+pub use faq::{FaqEntry, FaqSettings, FaqStore};
 pub use flows::FlowStore;
 pub use inbox::{Assigned, ChatCursor, ChatQuery, ChatRow, ChatState, InboxStore, Label, Note};
 pub use messages::{MediaCopy, MessageStore, NewMessage, StatusChange};

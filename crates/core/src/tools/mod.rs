@@ -1,0 +1,4 @@
+//! The business tools of a number (issue #17): each a service over the store and the send
+//! path, managed from the owners' console and the `/tools/v1/…` API.
+
+pub mod faq;
