@@ -8,6 +8,7 @@ pub mod billing;
 mod cbp;
 pub mod datadir;
 pub mod db;
+mod faq;
 mod flows;
 mod inbox;
 pub mod keyring;

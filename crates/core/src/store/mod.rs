@@ -90,6 +90,7 @@ pub trait Store:
     + NumberStore
     + FaultStore
     + FlowStore
+    + FaqStore
     + Send
     + Sync
     + 'static

@@ -16,6 +16,7 @@ pub(crate) mod at_rest;
 pub(crate) mod billing;
 pub(crate) mod cbp;
 pub(crate) mod engine;
+pub(crate) mod faq;
 pub(crate) mod flows;
 pub(crate) mod inbox;
 pub(crate) mod messages;
@@ -113,6 +114,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("user_ids", user_ids::STATEMENTS),
         ("sandbox", sandbox::STATEMENTS),
         ("flows", flows::STATEMENTS),
+        ("faq", faq::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))
