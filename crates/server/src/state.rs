@@ -77,6 +77,8 @@ pub struct Inner {
     pub numbers: NumberService,
     /// Business profiles, conversational components, resumable uploads.
     pub profile: ProfileService,
+    /// FAQ answers of each number (a business tool).
+    pub faq: risala_core::tools::faq::FaqService,
 }
 
 impl AppState {
@@ -160,6 +162,7 @@ impl AppState {
         let webhooks = WebhookService::new(store.clone(), clock.clone(), delivery.clone());
         let audit = AuditService::new(store.clone(), clock.clone());
         let profile = ProfileService::new(store.clone(), clock.clone(), messaging.clone());
+        let faq = risala_core::tools::faq::FaqService::new(store.clone(), clock.clone(), messaging.clone());
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -187,6 +190,7 @@ impl AppState {
                 intake,
                 numbers,
                 profile,
+                faq,
             }),
         }
     }

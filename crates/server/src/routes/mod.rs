@@ -4,6 +4,7 @@
 //! - [`customer`]: what a WhatsApp user's device does (`/customer/v1/…`);
 //! - [`admin`]: the operator's tools (`/admin/v1/…`);
 //! - [`sandbox`]: sandbox controls (`/sandbox/v1/…`);
+//! - [`tools`]: the business tools of a number (`/tools/v1/{phone-number-id}/…`);
 //! - [`links`]: QR code images and short links (`/wa/…`), public;
 //! - [`ops`]: health, readiness, metrics, OpenAPI;
 //! - the web app's pages under `/app/…` (the `risala-web` crate), and `GET /`, which sends a
@@ -18,6 +19,7 @@ pub mod graph;
 pub mod links;
 pub mod ops;
 pub mod sandbox;
+pub mod tools;
 
 use axum::extract::{Request, State};
 use axum::http::{header, Method};
@@ -87,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .merge(links::routes())
         .merge(admin::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::admin)))
         .merge(sandbox::routes())
+        .merge(tools::routes())
         .fallback(fallback)
         .method_not_allowed_fallback(graph::unsupported_method)
         .with_state(state.clone())

@@ -22,6 +22,7 @@ pub async fn send(
         None => return Err(ApiError::missing("to").into()),
     };
     let m = state.messaging.customer_send(&wa_id, &to, &Value::Object(body)).await?;
+    crate::routes::tools::on_inbound(&state, &m).await;
     Ok(Json(json!({"id": m.id, "timestamp": (m.created_at / 1000).to_string()})))
 }
 

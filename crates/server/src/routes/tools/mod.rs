@@ -1,0 +1,35 @@
+//! The business tools' API (`/tools/v1/{phone-number-id}/…`): each tool of a number managed as
+//! code, with the business's Graph access token (the same checks as the Graph routes: a token
+//! of another business gets the answer for an unknown id) and errors in the Graph envelope.
+//! One file per tool; [`on_inbound`] gives every tool its look at a customer's message.
+
+pub mod faq;
+
+use axum::Router;
+use risala_core::model::{Message, ObjectKind, Permission, PhoneNumber};
+use risala_core::ApiError;
+
+use crate::error::GraphResult;
+use crate::extract::Caller;
+use crate::routes::graph::resolve;
+use crate::state::AppState;
+
+/// Routes under `/tools/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new().merge(faq::routes())
+}
+
+/// The caller's business number `id`, for a token with `whatsapp_business_management`.
+pub async fn number(state: &AppState, caller: &Caller, id: &str) -> GraphResult<PhoneNumber> {
+    resolve(state, caller, id, &[ObjectKind::PhoneNumber]).await?;
+    caller.require(Permission::Management)?;
+    Ok(state.messaging.phone(id).await?.ok_or_else(|| ApiError::object_not_found(id))?)
+}
+
+/// A customer's message was stored: the tools that act on inbound messages act. Their
+/// failures are logged; the customer's message stays accepted.
+pub async fn on_inbound(state: &AppState, m: &Message) {
+    if let Err(e) = state.faq.on_inbound(m).await {
+        tracing::warn!(message_id = %m.id, error = %e.details, "FAQ answer failed");
+    }
+}
