@@ -85,7 +85,14 @@ impl FaqStore for SqlStore {
     async fn put_faq_settings(&self, s: &FaqSettings) -> StoreResult<()> {
         let plan = Plan::one(
             PUT_FAQ_SETTINGS,
-            params![&s.phone_number_id, s.enabled, i64::from(s.threshold), &s.handoff_button, &s.handoff_reply, s.updated_at],
+            params![
+                &s.phone_number_id,
+                s.enabled,
+                i64::from(s.threshold),
+                &s.handoff_button,
+                &s.handoff_reply,
+                s.updated_at
+            ],
         );
         self.db.write(plan).await.map(|_| ())
     }

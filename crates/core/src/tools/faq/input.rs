@@ -84,7 +84,9 @@ fn get_list(body: &Map<String, Value>, field: &str) -> Result<Vec<String>, ApiEr
         Some(Value::Array(a)) => a
             .iter()
             .enumerate()
-            .map(|(i, v)| v.as_str().map(String::from).ok_or_else(|| ApiError::invalid(format!("{field}[{i}]: must be a string"))))
+            .map(|(i, v)| {
+                v.as_str().map(String::from).ok_or_else(|| ApiError::invalid(format!("{field}[{i}]: must be a string")))
+            })
             .collect(),
         Some(_) => Err(ApiError::invalid(format!("{field}: must be an array of strings"))),
     }
@@ -113,7 +115,10 @@ impl FaqInput {
             phrasings: list("phrasings", phrasings, MAX_QUESTION)?,
             enabled,
         };
-        if super::normalize::tokens(&input.question).is_empty() && input.phrasings.is_empty() && input.keywords.is_empty() {
+        if super::normalize::tokens(&input.question).is_empty()
+            && input.phrasings.is_empty()
+            && input.keywords.is_empty()
+        {
             return Err(ApiError::bad_value(
                 "question: has no word to match (only common words, numbers or punctuation); add keywords or phrasings",
             ));
@@ -131,7 +136,13 @@ impl FaqInput {
     }
 
     /// The console's form: keywords separated by commas (or ،), one phrasing per line.
-    pub fn from_form(question: &str, answer: &str, keywords: &str, phrasings: &str, enabled: bool) -> Result<Self, ApiError> {
+    pub fn from_form(
+        question: &str,
+        answer: &str,
+        keywords: &str,
+        phrasings: &str,
+        enabled: bool,
+    ) -> Result<Self, ApiError> {
         let keywords = keywords.split([',', '،', '\n']).map(String::from).collect();
         let phrasings = phrasings.lines().map(String::from).collect();
         FaqInput::new(question, answer, keywords, phrasings, enabled)
@@ -180,7 +191,9 @@ mod tests {
 
     #[test]
     fn entries_are_checked_field_by_field() {
-        let ok = FaqInput::from_json(&obj(json!({"question": " Hours? ", "answer": "9-5", "keywords": ["open", "open", " "]})));
+        let ok = FaqInput::from_json(&obj(
+            json!({"question": " Hours? ", "answer": "9-5", "keywords": ["open", "open", " "]}),
+        ));
         let ok = ok.expect("valid");
         assert_eq!((ok.question.as_str(), ok.keywords.clone(), ok.enabled), ("Hours?", vec!["open".to_string()], true));
         let e = FaqInput::from_json(&obj(json!({"answer": "x"}))).unwrap_err();
@@ -197,7 +210,8 @@ mod tests {
 
     #[test]
     fn the_form_splits_keywords_and_phrasings() {
-        let f = FaqInput::from_form("Hours", "9-5", "open, hours،دوام", "when do you open\nمتى تفتحون\n", true).unwrap();
+        let f =
+            FaqInput::from_form("Hours", "9-5", "open, hours،دوام", "when do you open\nمتى تفتحون\n", true).unwrap();
         assert_eq!(f.keywords, vec!["open", "hours", "دوام"]);
         assert_eq!(f.phrasings, vec!["when do you open", "متى تفتحون"]);
     }

@@ -3,8 +3,8 @@
 //! Texts are reduced to tokens by [`super::normalize::tokens`]. A token weighs what it tells
 //! apart: its BM25 inverse document frequency over the number's entries, `ln(1 + (N − df +
 //! ½) / (df + ½))`, where an entry's "document" is its question, phrasings and keywords
-//! together; a word no entry uses weighs the most, so a question full of unknown words scores
-//! low. A question's token matches an entry's token when they are equal, or, for Arabic words,
+//! together; a word no entry uses weighs as much as the rarest word one does, so a question
+//! full of unknown words scores low. A question's token matches an entry's token when they are equal, or, for Arabic words,
 //! counts 0.8 when one is the other with up to two more letters at the end (suffixes the light
 //! stemmer leaves: طلبكم → طلب).
 //!
@@ -80,7 +80,9 @@ impl<'a> Matcher<'a> {
 
     fn idf(&self, token: &str) -> f64 {
         let n = self.docs.len() as f64;
-        let df = self.df.get(token).copied().unwrap_or(0) as f64;
+        // A word no entry uses weighs as the rarest word that one does (df = 1): more, and with
+        // few entries one unknown word would sink any question.
+        let df = self.df.get(token).copied().unwrap_or(1) as f64;
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
@@ -92,7 +94,10 @@ impl<'a> Matcher<'a> {
         let mut out: Vec<Scored<'a>> = self
             .docs
             .iter()
-            .map(|d| Scored { entry: d.entry, score: if q.is_empty() { 0.0 } else { self.score(d, &q, &weights, q_weight) } })
+            .map(|d| Scored {
+                entry: d.entry,
+                score: if q.is_empty() { 0.0 } else { self.score(d, &q, &weights, q_weight) },
+            })
             .collect();
         out.sort_by(|a, b| b.score.total_cmp(&a.score));
         out
@@ -171,7 +176,12 @@ mod tests {
     fn entries() -> Vec<FaqEntry> {
         vec![
             entry("hours", "What are your opening hours?", &["When do you open?", "متى تفتحون؟"], &["hours", "دوام"]),
-            entry("delivery", "Do you deliver?", &["Is there home delivery?", "هل يوجد توصيل؟"], &["delivery", "توصيل"]),
+            entry(
+                "delivery",
+                "Do you deliver?",
+                &["Is there home delivery?", "هل يوجد توصيل؟"],
+                &["delivery", "توصيل"],
+            ),
             entry("pay", "Which payment methods do you accept?", &["Can I pay by card?"], &["card", "cash"]),
         ]
     }

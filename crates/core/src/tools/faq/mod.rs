@@ -23,7 +23,8 @@ use crate::store::{FaqEntry, FaqSettings, Label, Store};
 pub use input::{FaqInput, SettingsInput};
 
 /// The score (percent) a match needs to be answered automatically, unless the number sets
-/// another: the point where the test corpus keeps precision at 100 % (`tests/faq_corpus.rs`).
+/// another: on the test corpus (`tests/faq_corpus.rs`) precision stays near 98 % in both
+/// languages there, with recall above 90 %; higher trades recall for precision.
 pub const DEFAULT_THRESHOLD: u8 = 50;
 /// The reply button's id under an automatic answer: pressing it asks for a person.
 pub const HANDOFF_BUTTON_ID: &str = "risala_faq_handoff";
@@ -157,7 +158,12 @@ impl FaqService {
     }
 
     /// How the number's entries score `question`, best first (at most `limit`).
-    pub async fn try_question(&self, phone: &PhoneNumber, question: &str, limit: usize) -> Result<Vec<Trial>, ApiError> {
+    pub async fn try_question(
+        &self,
+        phone: &PhoneNumber,
+        question: &str,
+        limit: usize,
+    ) -> Result<Vec<Trial>, ApiError> {
         let threshold = f64::from(self.settings(phone).await?.threshold) / 100.0;
         let entries = self.entries(phone).await?;
         let m = matcher::Matcher::new(&entries);

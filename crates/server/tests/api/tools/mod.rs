@@ -1,0 +1,4 @@
+//! The business tools' API (`/tools/v1/{phone-number-id}/…`) and what the tools do when
+//! customers write.
+
+mod faq;
