@@ -39,6 +39,8 @@ pub struct WebState {
     pub feed: live::SharedFeed,
     /// Answering from a chat: the composer's sends, read receipts, typing.
     pub compose: ComposeService,
+    /// FAQ answers of the business's numbers.
+    pub faq: risala_core::tools::faq::FaqService,
     /// Receives a file attached in the composer, as `POST /{phone-number-id}/media` does.
     pub attachments: pages::composer::AttachmentIntake,
     /// Base of the links sent by email (`https://risala.example`). `None` (sandbox without

@@ -5,7 +5,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::pages::inbox::{actions, labels};
-use crate::pages::{account, chats, composer, console, errors, people, sign_in};
+use crate::pages::{account, chats, composer, console, errors, people, sign_in, tools};
 use crate::WebState;
 
 pub const HOME: &str = "/app/";
@@ -21,6 +21,7 @@ pub const CONSOLE: &str = "/app/console";
 pub const CONSOLE_TEMPLATES: &str = "/app/console/templates";
 pub const CONSOLE_WEBHOOKS: &str = "/app/console/webhooks";
 pub const CONSOLE_USAGE: &str = "/app/console/usage";
+pub const CONSOLE_FAQ: &str = "/app/console/faq";
 pub const LABELS: &str = "/app/labels";
 pub const EVENTS: &str = "/app/events";
 
@@ -58,6 +59,11 @@ pub fn routes() -> Router<WebState> {
         .route("/app/console/webhooks/{id}/replay", post(console::webhooks::replay))
         .route("/app/console/webhooks/replay-dead", post(console::webhooks::replay_dead))
         .route(CONSOLE_USAGE, get(console::billing::show))
+        .route(CONSOLE_FAQ, get(tools::faq::show))
+        .route("/app/console/faq/{phone_number_id}", post(tools::faq::create))
+        .route("/app/console/faq/{phone_number_id}/settings", post(tools::faq::save_settings))
+        .route("/app/console/faq/{phone_number_id}/{entry_id}", post(tools::faq::update))
+        .route("/app/console/faq/{phone_number_id}/{entry_id}/delete", post(tools::faq::delete))
         .route("/app/lang/{code}", get(errors::switch_language))
         .route("/app/assets/{file}", get(crate::assets::serve))
         .route("/app/{*rest}", get(errors::not_found).post(errors::not_found))

@@ -6,6 +6,7 @@ mod ar;
 mod compose;
 pub mod console;
 mod en;
+pub mod faq;
 mod inbox;
 
 use axum::http::HeaderMap;

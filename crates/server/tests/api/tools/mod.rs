@@ -2,3 +2,4 @@
 //! customers write.
 
 mod faq;
+mod faq_browser;
