@@ -6,6 +6,7 @@ mod at_rest;
 pub mod backup;
 pub mod billing;
 mod cbp;
+mod contacts;
 pub mod datadir;
 pub mod db;
 mod faq;

@@ -5,6 +5,7 @@
 mod accounts;
 mod billing;
 mod cbp;
+mod contacts;
 mod faq;
 mod flows;
 mod inbox;
@@ -24,6 +25,7 @@ use async_trait::async_trait;
 pub use accounts::{AccountStore, UserSession};
 pub use billing::BillingStore;
 pub use cbp::{CbpStore, WabaSettingsStore};
+pub use contacts::{Contact, ContactField, ContactStore, OptIn};
 pub use faq::{FaqEntry, FaqSettings, FaqStore};
 pub use flows::FlowStore;
 pub use inbox::{Assigned, ChatCursor, ChatQuery, ChatRow, ChatState, InboxStore, Label, Note};
@@ -91,6 +93,7 @@ pub trait Store:
     + FaultStore
     + FlowStore
     + FaqStore
+    + ContactStore
     + Send
     + Sync
     + 'static

@@ -15,6 +15,7 @@ pub(crate) mod accounts;
 pub(crate) mod at_rest;
 pub(crate) mod billing;
 pub(crate) mod cbp;
+pub(crate) mod contacts;
 pub(crate) mod engine;
 pub(crate) mod faq;
 pub(crate) mod flows;
@@ -115,6 +116,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("sandbox", sandbox::STATEMENTS),
         ("flows", flows::STATEMENTS),
         ("faq", faq::STATEMENTS),
+        ("contacts", contacts::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))
