@@ -79,6 +79,8 @@ pub struct Inner {
     pub profile: ProfileService,
     /// FAQ answers of each number (a business tool).
     pub faq: risala_core::tools::faq::FaqService,
+    /// Contacts as a small CRM (a business tool).
+    pub contacts: risala_core::tools::contacts::ContactService,
 }
 
 impl AppState {
@@ -163,6 +165,15 @@ impl AppState {
         let audit = AuditService::new(store.clone(), clock.clone());
         let profile = ProfileService::new(store.clone(), clock.clone(), messaging.clone());
         let faq = risala_core::tools::faq::FaqService::new(store.clone(), clock.clone(), messaging.clone());
+        let contacts = risala_core::tools::contacts::ContactService::new(
+            store.clone(),
+            clock.clone(),
+            Arc::new(crate::hub::ServerNotifier {
+                hub: hub.clone(),
+                webhooks: delivery.clone(),
+                inbox: inbox_feed.clone(),
+            }),
+        );
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -191,6 +202,7 @@ impl AppState {
                 numbers,
                 profile,
                 faq,
+                contacts,
             }),
         }
     }

@@ -20,6 +20,7 @@ mod profile;
 mod surfaces;
 mod templates;
 mod tools;
+mod tools_contacts;
 mod webhooks;
 
 use axum::Json;
@@ -47,6 +48,7 @@ pub fn document() -> Value {
     paths.extend(obj(numbers::paths()));
     paths.extend(obj(profile::paths()));
     paths.extend(obj(tools::paths()));
+    paths.extend(obj(tools_contacts::paths()));
     let mut schemas = obj(common_schemas());
     schemas.extend(obj(customer::schemas()));
     schemas.extend(obj(graph::schemas()));
@@ -87,7 +89,7 @@ pub fn document() -> Value {
                 "description": "A number's life (add, verify, register, PIN, display name), QR codes and short links."},
             {"name": "Graph: flows", "description": "WhatsApp Flows and their data endpoint keys (Cloud API compatible)."},
             {"name": "Webhooks", "description": "Where a business's webhooks go (Cloud API compatible)."},
-            {"name": "Tools", "description": "A number's business tools, managed as code: FAQ answers."},
+            {"name": "Tools", "description": "A number's business tools, managed as code: FAQ answers, contacts."},
             {"name": "Admin", "description": "Operator tools: the webhook inspector, template review."},
             {"name": "Sandbox", "description": "Controls that exist only in sandbox mode."},
             {"name": "Operations", "description": "Health, readiness, metrics and this document."},

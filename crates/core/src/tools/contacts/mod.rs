@@ -173,7 +173,8 @@ impl ContactService {
 
     /// The contact with its opt-ins, labels and notes.
     pub async fn get(&self, business_id: &str, wa_id: &str) -> Result<ContactView, ApiError> {
-        let contact = self.store.crm_contact(business_id, wa_id).await?.ok_or_else(|| ApiError::object_not_found(wa_id))?;
+        let contact =
+            self.store.crm_contact(business_id, wa_id).await?.ok_or_else(|| ApiError::object_not_found(wa_id))?;
         let all_labels = self.store.labels(business_id).await?;
         let mut labels = Vec::new();
         let mut notes = Vec::new();
@@ -218,13 +219,18 @@ impl ContactService {
         }
         apply(&defs, &mut c.fields, fields).map_err(|(k, e)| ApiError::bad_value(format!("fields.{k}: {e}")))?;
         c.updated_at = now;
-        let outbox = self.webhook_rows(business_id, &wa_id, json!({"event": event, "contact": contact_json(&c)})).await?;
+        let outbox =
+            self.webhook_rows(business_id, &wa_id, json!({"event": event, "contact": contact_json(&c)})).await?;
         self.store.put_crm_contacts(std::slice::from_ref(&c), &outbox).await?;
         self.notifier.outbox_written();
         Ok(c)
     }
 
     pub async fn delete(&self, business_id: &str, wa_id: &str) -> Result<(), ApiError> {
+        // Only a contact that is there is deleted, so no webhook tells of a deletion that was not.
+        if self.store.crm_contact(business_id, wa_id).await?.is_none() {
+            return Err(ApiError::object_not_found(wa_id));
+        }
         let value = json!({"event": "deleted", "contact": {"wa_id": wa_id}});
         let outbox = self.webhook_rows(business_id, wa_id, value).await?;
         if !self.store.delete_crm_contact(business_id, wa_id, &outbox).await? {
@@ -243,7 +249,8 @@ impl ContactService {
         opted_in: bool,
         source: &str,
     ) -> Result<OptIn, ApiError> {
-        let contact = self.store.crm_contact(business_id, wa_id).await?.ok_or_else(|| ApiError::object_not_found(wa_id))?;
+        let contact =
+            self.store.crm_contact(business_id, wa_id).await?.ok_or_else(|| ApiError::object_not_found(wa_id))?;
         let (topic, source) = (limited("topic", topic, MAX_NAME)?, limited("source", source, MAX_NAME)?);
         if topic.is_empty() {
             return Err(ApiError::missing("topic"));
@@ -288,7 +295,8 @@ impl ContactService {
                 )));
             }
         }
-        let wa_col = header.iter().position(|h| h == "wa_id").ok_or_else(|| ApiError::bad_value("csv: no wa_id column"))?;
+        let wa_col =
+            header.iter().position(|h| h == "wa_id").ok_or_else(|| ApiError::bad_value("csv: no wa_id column"))?;
         let name_col = header.iter().position(|h| h == "name");
         let now = self.clock.now_ms();
         let mut report = ImportReport { created: 0, updated: 0, rejected: Vec::new() };
@@ -345,7 +353,12 @@ impl ContactService {
             c.updated_at = now;
             seen.insert(wa_id.clone(), *line);
             let event = if created { "created" } else { "updated" };
-            outbox.extend(self.rows_for(&wabas, business_id, &wa_id, json!({"event": event, "contact": contact_json(&c)})));
+            outbox.extend(self.rows_for(
+                &wabas,
+                business_id,
+                &wa_id,
+                json!({"event": event, "contact": contact_json(&c)}),
+            ));
             if created {
                 report.created += 1;
             } else {
@@ -389,7 +402,8 @@ impl ContactService {
 
     /// The business's WABAs (its numbers' accounts).
     async fn wabas(&self, business_id: &str) -> Result<Vec<String>, ApiError> {
-        let mut wabas: Vec<String> = self.store.list_phone_numbers(Some(business_id)).await?.into_iter().map(|p| p.waba_id).collect();
+        let mut wabas: Vec<String> =
+            self.store.list_phone_numbers(Some(business_id)).await?.into_iter().map(|p| p.waba_id).collect();
         wabas.sort();
         wabas.dedup();
         Ok(wabas)

@@ -3,6 +3,7 @@
 //! of another business gets the answer for an unknown id) and errors in the Graph envelope.
 //! One file per tool; [`on_inbound`] gives every tool its look at a customer's message.
 
+pub mod contacts;
 pub mod faq;
 
 use axum::Router;
@@ -16,7 +17,7 @@ use crate::state::AppState;
 
 /// Routes under `/tools/v1`.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(faq::routes())
+    Router::new().merge(faq::routes()).merge(contacts::routes())
 }
 
 /// The caller's business number `id`, for a token with `whatsapp_business_management`.

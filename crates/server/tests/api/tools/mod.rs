@@ -1,5 +1,6 @@
 //! The business tools' API (`/tools/v1/{phone-number-id}/…`) and what the tools do when
 //! customers write.
 
+mod contacts;
 mod faq;
 mod faq_browser;
