@@ -41,6 +41,8 @@ pub struct WebState {
     pub compose: ComposeService,
     /// FAQ answers of the business's numbers.
     pub faq: risala_core::tools::faq::FaqService,
+    /// Contacts as a small CRM.
+    pub contacts: risala_core::tools::contacts::ContactService,
     /// Receives a file attached in the composer, as `POST /{phone-number-id}/media` does.
     pub attachments: pages::composer::AttachmentIntake,
     /// Base of the links sent by email (`https://risala.example`). `None` (sandbox without

@@ -22,6 +22,7 @@ pub const CONSOLE_TEMPLATES: &str = "/app/console/templates";
 pub const CONSOLE_WEBHOOKS: &str = "/app/console/webhooks";
 pub const CONSOLE_USAGE: &str = "/app/console/usage";
 pub const CONSOLE_FAQ: &str = "/app/console/faq";
+pub const CONSOLE_CONTACTS: &str = "/app/console/contacts";
 pub const LABELS: &str = "/app/labels";
 pub const EVENTS: &str = "/app/events";
 
@@ -60,6 +61,13 @@ pub fn routes() -> Router<WebState> {
         .route("/app/console/webhooks/replay-dead", post(console::webhooks::replay_dead))
         .route(CONSOLE_USAGE, get(console::billing::show))
         .route(CONSOLE_FAQ, get(tools::faq::show))
+        .route(CONSOLE_CONTACTS, get(tools::contacts::list).post(tools::contacts::save))
+        .route("/app/console/contacts/export", get(tools::contacts::export))
+        .route("/app/console/contacts/import", post(tools::contacts::import))
+        .route("/app/console/contacts/fields", post(tools::contacts::create_field))
+        .route("/app/console/contacts/fields/{id}/delete", post(tools::contacts::delete_field))
+        .route("/app/console/contacts/{wa_id}/delete", post(tools::contacts::delete))
+        .route("/app/console/contacts/{wa_id}/opt_ins", post(tools::contacts::opt_in))
         .route("/app/console/faq/{phone_number_id}", post(tools::faq::create))
         .route("/app/console/faq/{phone_number_id}/settings", post(tools::faq::save_settings))
         .route("/app/console/faq/{phone_number_id}/{entry_id}", post(tools::faq::update))

@@ -54,6 +54,7 @@ fn web_state(state: &AppState) -> risala_web::WebState {
         feed: state.inbox_feed.clone(),
         compose: risala_core::compose::ComposeService::new(state.messaging.clone()),
         faq: state.faq.clone(),
+        contacts: state.contacts.clone(),
         attachments: crate::composer_intake::intake(state),
         link_base,
         secure_cookies: config.secure_cookies(),

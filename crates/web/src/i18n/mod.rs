@@ -4,6 +4,7 @@
 
 mod ar;
 mod compose;
+pub mod contacts;
 pub mod console;
 mod en;
 pub mod faq;

@@ -19,7 +19,7 @@ use crate::session::Viewer;
 use crate::WebState;
 
 /// The console's sections: path and title.
-fn sections(lang: Lang) -> [(&'static str, &'static str); 5] {
+fn sections(lang: Lang) -> [(&'static str, &'static str); 6] {
     let c = lang.c();
     [
         (routes::CONSOLE, c.numbers),
@@ -27,6 +27,7 @@ fn sections(lang: Lang) -> [(&'static str, &'static str); 5] {
         (routes::CONSOLE_WEBHOOKS, c.webhooks),
         (routes::CONSOLE_USAGE, c.usage),
         (routes::CONSOLE_FAQ, lang.faq().title),
+        (routes::CONSOLE_CONTACTS, lang.contacts().title),
     ]
 }
 
