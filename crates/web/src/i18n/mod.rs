@@ -4,8 +4,8 @@
 
 mod ar;
 mod compose;
-pub mod contacts;
 pub mod console;
+pub mod contacts;
 mod en;
 pub mod faq;
 mod inbox;

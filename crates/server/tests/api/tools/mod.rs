@@ -2,5 +2,6 @@
 //! customers write.
 
 mod contacts;
+mod contacts_browser;
 mod faq;
 mod faq_browser;

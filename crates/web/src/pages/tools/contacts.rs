@@ -244,7 +244,11 @@ pub async fn opt_in(State(state): State<WebState>, Path(wa_id): Path<String>, a:
     let f = &a.form;
     let field = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
     let business = &a.viewer.user.business_id;
-    match state.contacts.record_opt_in(business, &wa_id, field("topic"), field("opted_in") != "false", field("source")).await {
+    match state
+        .contacts
+        .record_opt_in(business, &wa_id, field("topic"), field("opted_in") != "false", field("source"))
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("{CONSOLE_CONTACTS}?edit={wa_id}&saved=1#contact-h")).into_response()),
         Err(e) => {
             let editing = Some(state.contacts.get(business, &wa_id).await?);
@@ -268,7 +272,10 @@ pub async fn export(State(state): State<WebState>, v: Viewer) -> WebResult<Respo
     allowed(&v)?;
     let csv = state.contacts.export_csv(&v.user.business_id).await?;
     Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"contacts.csv\"")],
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"contacts.csv\""),
+        ],
         csv,
     )
         .into_response())
@@ -280,14 +287,22 @@ pub async fn create_field(State(state): State<WebState>, a: Action<Form>) -> Web
     let f = &a.form;
     let field = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
     let options = field("options").split([',', '،']).map(String::from).collect();
-    match state.contacts.create_field(&a.viewer.user.business_id, field("key"), field("label"), field("kind"), options).await {
+    match state
+        .contacts
+        .create_field(&a.viewer.user.business_id, field("key"), field("label"), field("kind"), options)
+        .await
+    {
         Ok(_) => Ok(saved()),
         Err(e) => refused(&state, &a.viewer, e, View::default()).await,
     }
 }
 
 /// `POST /app/console/contacts/fields/{id}/delete`.
-pub async fn delete_field(State(state): State<WebState>, Path(id): Path<String>, a: Action<Form>) -> WebResult<Response> {
+pub async fn delete_field(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    a: Action<Form>,
+) -> WebResult<Response> {
     allowed(&a.viewer)?;
     state.contacts.delete_field(&a.viewer.user.business_id, &id).await?;
     Ok(saved())
