@@ -10,5 +10,8 @@ crate::sql::statements! {
     both DELETE_CRM_CONTACT = "DELETE FROM crm_contacts WHERE business_id = $1 AND wa_id = $2";
     both DELETE_OPT_INS = "DELETE FROM contact_opt_ins WHERE business_id = $1 AND wa_id = $2";
     both OPT_INS = "SELECT id, business_id, wa_id, topic, opted_in, source, at FROM contact_opt_ins WHERE business_id = $1 AND wa_id = $2 ORDER BY at, id";
+    /// Erasure of a customer (`$1`): their contact rows and opt-ins at every business.
+    both ERASE_CRM_CONTACTS = "DELETE FROM crm_contacts WHERE wa_id = $1";
+    both ERASE_OPT_INS = "DELETE FROM contact_opt_ins WHERE wa_id = $1";
     both INSERT_OPT_IN = "INSERT INTO contact_opt_ins (id, business_id, wa_id, topic, opted_in, source, at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 }

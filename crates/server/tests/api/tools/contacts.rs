@@ -206,6 +206,13 @@ async fn crm(engine: Engine) {
         assert_eq!(assert_graph_error(&resp, 400, 100)["error_subcode"], 33, "{resp:?}");
     }
     assert_eq!(app.get(&path(&app, "/15550001111")).await.1["name"], "Layla");
+
+    // Erasing the customer erases their contact and opt-ins too.
+    let operator = risala_core::model::Actor { id: "operator".into(), address: None };
+    app.state.privacy.erase(&operator, "15550001111").await.unwrap();
+    assert_graph_error(&app.get(&path(&app, "/15550001111")).await, 400, 100);
+    let business = app.state.store.phone_number(app.phone_number_id()).await.unwrap().unwrap().business_id;
+    assert!(app.state.store.opt_ins(&business, "15550001111").await.unwrap().is_empty());
     app.stop().await;
 }
 engine_test!(contacts_fields_opt_ins_csv_and_webhooks, super::crm);
