@@ -122,9 +122,7 @@ fn stem_english(word: &str) -> String {
     } else {
         word.to_string()
     };
-    let cut = if w.len() > 6 && w.ends_with("ion") {
-        3
-    } else if w.len() > 5 && w.ends_with("ing") {
+    let cut = if (w.len() > 6 && w.ends_with("ion")) || (w.len() > 5 && w.ends_with("ing")) {
         3
     } else if w.len() > 4 && w.ends_with("ed") {
         2
