@@ -114,14 +114,15 @@ impl AppState {
             metrics.webhooks.clone(),
         )
         .unwrap_or_else(|e| panic!("webhook delivery cannot start: {e}"));
+        let notifier: Arc<dyn risala_core::ports::Notifier> = Arc::new(crate::hub::ServerNotifier {
+            hub: hub.clone(),
+            webhooks: delivery.clone(),
+            inbox: inbox_feed.clone(),
+        });
         let messaging = MessagingService::new(
             store.clone(),
             clock.clone(),
-            Arc::new(crate::hub::ServerNotifier {
-                hub: hub.clone(),
-                webhooks: delivery.clone(),
-                inbox: inbox_feed.clone(),
-            }),
+            notifier.clone(),
             MessagingConfig {
                 auto_create_customers: config.mode == Mode::Sandbox && config.auto_create_customers,
                 throughput_mps: config.throughput_mps,
@@ -165,15 +166,7 @@ impl AppState {
         let audit = AuditService::new(store.clone(), clock.clone());
         let profile = ProfileService::new(store.clone(), clock.clone(), messaging.clone());
         let faq = risala_core::tools::faq::FaqService::new(store.clone(), clock.clone(), messaging.clone());
-        let contacts = risala_core::tools::contacts::ContactService::new(
-            store.clone(),
-            clock.clone(),
-            Arc::new(crate::hub::ServerNotifier {
-                hub: hub.clone(),
-                webhooks: delivery.clone(),
-                inbox: inbox_feed.clone(),
-            }),
-        );
+        let contacts = risala_core::tools::contacts::ContactService::new(store.clone(), clock.clone(), notifier);
         AppState {
             inner: Arc::new(Inner {
                 config,

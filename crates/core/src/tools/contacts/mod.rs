@@ -206,14 +206,7 @@ impl ContactService {
         let now = self.clock.now_ms();
         let existing = self.store.crm_contact(business_id, &wa_id).await?;
         let event = if existing.is_some() { "updated" } else { "created" };
-        let mut c = existing.unwrap_or_else(|| Contact {
-            business_id: business_id.to_string(),
-            wa_id: wa_id.clone(),
-            name: String::new(),
-            fields: BTreeMap::new(),
-            created_at: now,
-            updated_at: now,
-        });
+        let mut c = existing.unwrap_or_else(|| blank(business_id, &wa_id, now));
         if let Some(n) = name {
             c.name = limited("name", n, MAX_NAME)?;
         }
@@ -335,14 +328,7 @@ impl ContactService {
                 .collect();
             let existing = self.store.crm_contact(business_id, &wa_id).await?;
             let created = existing.is_none();
-            let mut c = existing.unwrap_or_else(|| Contact {
-                business_id: business_id.to_string(),
-                wa_id: wa_id.clone(),
-                name: String::new(),
-                fields: BTreeMap::new(),
-                created_at: now,
-                updated_at: now,
-            });
+            let mut c = existing.unwrap_or_else(|| blank(business_id, &wa_id, now));
             if let Err((k, e)) = apply(&defs, &mut c.fields, &given) {
                 report.rejected.push(reject(format!("{k}: {e}")));
                 continue;
@@ -437,6 +423,18 @@ impl ContactService {
                 created_at: now,
             })
             .collect()
+    }
+}
+
+/// A new contact with no name and no values.
+fn blank(business_id: &str, wa_id: &str, now: crate::clock::Millis) -> Contact {
+    Contact {
+        business_id: business_id.to_string(),
+        wa_id: wa_id.to_string(),
+        name: String::new(),
+        fields: BTreeMap::new(),
+        created_at: now,
+        updated_at: now,
     }
 }
 

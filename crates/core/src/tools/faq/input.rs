@@ -5,6 +5,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
+use crate::tools::body::{get_bool, get_list, get_str, reject_unknown};
 
 /// Longest question or phrasing.
 pub const MAX_QUESTION: usize = 500;
@@ -60,43 +61,6 @@ fn list(field: &str, items: Vec<String>, max: usize) -> Result<Vec<String>, ApiE
         return Err(ApiError::bad_value(format!("{field}: at most {MAX_LIST} items")));
     }
     Ok(out)
-}
-
-fn get_str<'a>(body: &'a Map<String, Value>, field: &str) -> Result<Option<&'a str>, ApiError> {
-    match body.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(ApiError::invalid(format!("{field}: must be a string"))),
-    }
-}
-
-fn get_bool(body: &Map<String, Value>, field: &str) -> Result<Option<bool>, ApiError> {
-    match body.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(_) => Err(ApiError::invalid(format!("{field}: must be true or false"))),
-    }
-}
-
-fn get_list(body: &Map<String, Value>, field: &str) -> Result<Vec<String>, ApiError> {
-    match body.get(field) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(a)) => a
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                v.as_str().map(String::from).ok_or_else(|| ApiError::invalid(format!("{field}[{i}]: must be a string")))
-            })
-            .collect(),
-        Some(_) => Err(ApiError::invalid(format!("{field}: must be an array of strings"))),
-    }
-}
-
-fn reject_unknown(body: &Map<String, Value>, known: &[&str]) -> Result<(), ApiError> {
-    match body.keys().find(|k| !known.contains(&k.as_str())) {
-        Some(k) => Err(ApiError::invalid(format!("{k}: unknown field; known fields are {}", known.join(", ")))),
-        None => Ok(()),
-    }
 }
 
 impl FaqInput {

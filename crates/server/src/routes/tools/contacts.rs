@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use risala_core::store::ContactField;
+use risala_core::tools::body::{get_str, reject_unknown};
 use risala_core::tools::contacts::{contact_json, opt_in_json};
 use risala_core::ApiError;
 use serde_json::{json, Map, Value};
@@ -31,21 +32,6 @@ pub fn routes() -> Router<AppState> {
 
 fn field_json(f: &ContactField) -> Value {
     json!({"id": f.id, "key": f.key, "label": f.label, "kind": f.kind, "options": f.options})
-}
-
-fn string(body: &Map<String, Value>, k: &str) -> Result<Option<String>, ApiError> {
-    match body.get(k) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(ApiError::invalid(format!("{k}: must be a string"))),
-    }
-}
-
-fn known(body: &Map<String, Value>, keys: &[&str]) -> Result<(), ApiError> {
-    match body.keys().find(|k| !keys.contains(&k.as_str())) {
-        Some(k) => Err(ApiError::invalid(format!("{k}: unknown field; known fields are {}", keys.join(", ")))),
-        None => Ok(()),
-    }
 }
 
 /// `fields`: an object of strings, numbers, booleans or null (null clears).
@@ -96,9 +82,9 @@ async fn create(
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
     let phone = number(&state, &caller, &id).await?;
-    known(&body, &["wa_id", "name", "fields"])?;
-    let wa_id = string(&body, "wa_id")?.ok_or_else(|| ApiError::missing("wa_id"))?;
-    let name = string(&body, "name")?;
+    reject_unknown(&body, &["wa_id", "name", "fields"])?;
+    let wa_id = get_str(&body, "wa_id")?.ok_or_else(|| ApiError::missing("wa_id"))?;
+    let name = get_str(&body, "name")?;
     let c = state.contacts.upsert(&phone.business_id, &wa_id, name.as_deref(), &field_values(&body)?).await?;
     Ok(Json(contact_json(&c)))
 }
@@ -128,10 +114,10 @@ async fn update(
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
     let phone = number(&state, &caller, &id).await?;
-    known(&body, &["name", "fields"])?;
+    reject_unknown(&body, &["name", "fields"])?;
     // Changing, not creating: an unknown contact is an unknown id.
     state.contacts.get(&phone.business_id, &wa_id).await?;
-    let name = string(&body, "name")?;
+    let name = get_str(&body, "name")?;
     let c = state.contacts.upsert(&phone.business_id, &wa_id, name.as_deref(), &field_values(&body)?).await?;
     Ok(Json(contact_json(&c)))
 }
@@ -153,9 +139,9 @@ async fn opt_in(
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
     let phone = number(&state, &caller, &id).await?;
-    known(&body, &["topic", "opted_in", "source"])?;
-    let topic = string(&body, "topic")?.ok_or_else(|| ApiError::missing("topic"))?;
-    let source = string(&body, "source")?.ok_or_else(|| ApiError::missing("source"))?;
+    reject_unknown(&body, &["topic", "opted_in", "source"])?;
+    let topic = get_str(&body, "topic")?.ok_or_else(|| ApiError::missing("topic"))?;
+    let source = get_str(&body, "source")?.ok_or_else(|| ApiError::missing("source"))?;
     let opted_in = match body.get("opted_in") {
         None | Some(Value::Null) => true,
         Some(Value::Bool(b)) => *b,
@@ -178,10 +164,10 @@ async fn create_field(
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
     let phone = number(&state, &caller, &id).await?;
-    known(&body, &["key", "label", "kind", "options"])?;
-    let key = string(&body, "key")?.ok_or_else(|| ApiError::missing("key"))?;
-    let kind = string(&body, "kind")?.ok_or_else(|| ApiError::missing("kind"))?;
-    let label = string(&body, "label")?.unwrap_or_default();
+    reject_unknown(&body, &["key", "label", "kind", "options"])?;
+    let key = get_str(&body, "key")?.ok_or_else(|| ApiError::missing("key"))?;
+    let kind = get_str(&body, "kind")?.ok_or_else(|| ApiError::missing("kind"))?;
+    let label = get_str(&body, "label")?.unwrap_or_default();
     let options = match body.get("options") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(a)) => a
@@ -211,8 +197,8 @@ async fn import(
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
     let phone = number(&state, &caller, &id).await?;
-    known(&body, &["csv"])?;
-    let csv = string(&body, "csv")?.ok_or_else(|| ApiError::missing("csv"))?;
+    reject_unknown(&body, &["csv"])?;
+    let csv = get_str(&body, "csv")?.ok_or_else(|| ApiError::missing("csv"))?;
     let report = state.contacts.import_csv(&phone.business_id, &csv).await?;
     Ok(Json(json!(report)))
 }
