@@ -251,6 +251,10 @@ impl ContactService {
         if source.is_empty() {
             return Err(ApiError::missing("source"));
         }
+        // Records of one contact keep their order: a record made in the same millisecond as the
+        // last one is dated a millisecond after it.
+        let last = self.store.opt_ins(business_id, &contact.wa_id).await?.last().map(|o| o.at);
+        let at = last.map_or(self.clock.now_ms(), |l| self.clock.now_ms().max(l + 1));
         let o = OptIn {
             id: crate::ids::new_object_id(),
             business_id: business_id.to_string(),
@@ -258,7 +262,7 @@ impl ContactService {
             topic,
             opted_in,
             source,
-            at: self.clock.now_ms(),
+            at,
         };
         let value = json!({"event": "opt_in", "contact": contact_json(&contact), "opt_in": opt_in_json(&o)});
         let outbox = self.webhook_rows(business_id, &contact.wa_id, value).await?;

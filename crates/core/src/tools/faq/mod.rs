@@ -67,6 +67,10 @@ pub struct FaqService {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     messaging: MessagingService,
+    /// Each number's entries, kept 5 s so an inbound message to a number without FAQ costs no
+    /// read; this process's own changes drop the number's entry at once (another node's show
+    /// within the 5 s).
+    cache: Arc<crate::cache::TtlCache<String, Arc<Vec<FaqEntry>>>>,
 }
 
 fn percent(score: f64) -> u8 {
@@ -75,7 +79,8 @@ fn percent(score: f64) -> u8 {
 
 impl FaqService {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, messaging: MessagingService) -> Self {
-        FaqService { store, clock, messaging }
+        let cache = Arc::new(crate::cache::TtlCache::new(std::time::Duration::from_secs(5), 100_000));
+        FaqService { store, clock, messaging, cache }
     }
 
     /// The number's entries, oldest first.
@@ -90,10 +95,12 @@ impl FaqService {
 
     /// A new entry of the number.
     pub async fn create(&self, phone: &PhoneNumber, input: FaqInput) -> Result<FaqEntry, ApiError> {
-        if self.store.faq_entries(&phone.id).await?.len() >= MAX_ENTRIES {
+        let existing = self.store.faq_entries(&phone.id).await?;
+        if existing.len() >= MAX_ENTRIES {
             return Err(ApiError::bad_value(format!("a number holds at most {MAX_ENTRIES} FAQ entries")));
         }
-        let now = self.clock.now_ms();
+        // Entries list in the order they were added, even when added in the same millisecond.
+        let now = existing.iter().map(|e| e.created_at + 1).fold(self.clock.now_ms(), i64::max);
         let entry = FaqEntry {
             id: crate::ids::new_object_id(),
             business_id: phone.business_id.clone(),
@@ -107,6 +114,7 @@ impl FaqService {
             updated_at: now,
         };
         self.store.put_faq_entry(&entry).await?;
+        self.cache.remove(&phone.id);
         Ok(entry)
     }
 
@@ -120,11 +128,13 @@ impl FaqService {
         entry.enabled = input.enabled;
         entry.updated_at = self.clock.now_ms();
         self.store.put_faq_entry(&entry).await?;
+        self.cache.remove(&phone.id);
         Ok(entry)
     }
 
     pub async fn delete(&self, phone: &PhoneNumber, id: &str) -> Result<(), ApiError> {
         if self.store.delete_faq_entry(&phone.id, id).await? {
+            self.cache.remove(&phone.id);
             Ok(())
         } else {
             Err(ApiError::object_not_found(id))
@@ -202,6 +212,10 @@ impl FaqService {
         let Some(text) = m.content["text"]["body"].as_str().filter(|_| m.kind == "text") else {
             return Ok(Outcome::Ignored);
         };
+        let entries = self.cached_entries(&phone.id).await?;
+        if !entries.iter().any(|e| e.enabled) {
+            return Ok(Outcome::Ignored);
+        }
         let settings = self.settings(&phone).await?;
         if !settings.enabled {
             return Ok(Outcome::Ignored);
@@ -211,12 +225,8 @@ impl FaqService {
         if held {
             return Ok(Outcome::Ignored);
         }
-        let entries = self.entries(&phone).await?;
-        if !entries.iter().any(|e| e.enabled) {
-            return Ok(Outcome::Ignored);
-        }
-        let m_ = matcher::Matcher::new(&entries);
-        let best = m_.rank(text).into_iter().next();
+        let index = matcher::Matcher::new(&entries);
+        let best = index.rank(text).into_iter().next();
         let threshold = f64::from(settings.threshold) / 100.0;
         match best {
             Some(b) if b.score > 0.0 && b.score >= threshold => {
@@ -241,6 +251,16 @@ impl FaqService {
                 Ok(Outcome::Unsure { score: best.map_or(0.0, |b| b.score) })
             }
         }
+    }
+
+    /// The number's entries, from the cache when fresh.
+    async fn cached_entries(&self, phone_number_id: &str) -> Result<Arc<Vec<FaqEntry>>, ApiError> {
+        if let Some(e) = self.cache.get(&phone_number_id.to_string()) {
+            return Ok(e);
+        }
+        let e = Arc::new(self.store.faq_entries(phone_number_id).await?);
+        self.cache.insert(phone_number_id.to_string(), e.clone());
+        Ok(e)
     }
 
     /// Send `body` to the customer of `m`, quoting `m`; the new message's id.

@@ -26,6 +26,7 @@ async fn an_owner_keeps_contacts_in_the_console() {
     s.fill("options", "gold, silver").await;
     s.find("form.field-form button[type=submit]").await.click().await;
     wait_url(&s, "saved=1").await;
+    s.goto(&app.url("/app/console/contacts")).await;
     s.fill("wa_id", "+15550001111").await;
     s.fill("name", "Layla Haddad").await;
     s.eval("document.getElementById('field_tier').value = 'gold'", serde_json::json!([])).await;

@@ -29,6 +29,7 @@ async fn an_owner_builds_the_faq_in_the_console() {
     s.fill("question", "What is it?").await;
     s.fill("answer", "Bread.").await;
     s.find("form.faq-form button[type=submit]").await.click().await;
+    wait_url(&s, &format!("/app/console/faq/{}", app.phone_number_id())).await;
     let text = s.text().await;
     assert!(text.contains("no word to match"), "{text}");
     assert_eq!(s.find("#answer").await.text().await, "Bread.");
@@ -55,6 +56,7 @@ async fn an_owner_builds_the_faq_in_the_console() {
     // Tried, not sent.
     s.fill("q", "متى تفتحون اليوم؟").await;
     s.find("#try-h ~ form button[type=submit]").await.click().await;
+    wait_url(&s, "%9F").await;
     let first = s.find("ol.trials li").await.text().await;
     assert!(first.contains("What are your opening hours?") && first.contains("answered"), "{first}");
 
