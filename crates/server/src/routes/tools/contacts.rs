@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use risala_core::store::ContactField;
-use risala_core::tools::body::{get_str, reject_unknown};
+use risala_core::tools::body::{get_list, get_str, reject_unknown};
 use risala_core::tools::contacts::{contact_json, opt_in_json};
 use risala_core::ApiError;
 use serde_json::{json, Map, Value};
@@ -85,7 +85,7 @@ async fn create(
     reject_unknown(&body, &["wa_id", "name", "fields"])?;
     let wa_id = get_str(&body, "wa_id")?.ok_or_else(|| ApiError::missing("wa_id"))?;
     let name = get_str(&body, "name")?;
-    let c = state.contacts.upsert(&phone.business_id, &wa_id, name.as_deref(), &field_values(&body)?).await?;
+    let c = state.contacts.upsert(&phone.business_id, wa_id, name, &field_values(&body)?).await?;
     Ok(Json(contact_json(&c)))
 }
 
@@ -118,7 +118,7 @@ async fn update(
     // Changing, not creating: an unknown contact is an unknown id.
     state.contacts.get(&phone.business_id, &wa_id).await?;
     let name = get_str(&body, "name")?;
-    let c = state.contacts.upsert(&phone.business_id, &wa_id, name.as_deref(), &field_values(&body)?).await?;
+    let c = state.contacts.upsert(&phone.business_id, &wa_id, name, &field_values(&body)?).await?;
     Ok(Json(contact_json(&c)))
 }
 
@@ -147,7 +147,7 @@ async fn opt_in(
         Some(Value::Bool(b)) => *b,
         Some(_) => return Err(ApiError::invalid("opted_in: must be true or false").into()),
     };
-    let o = state.contacts.record_opt_in(&phone.business_id, &wa_id, &topic, opted_in, &source).await?;
+    let o = state.contacts.record_opt_in(&phone.business_id, &wa_id, topic, opted_in, source).await?;
     Ok(Json(opt_in_json(&o)))
 }
 
@@ -168,15 +168,8 @@ async fn create_field(
     let key = get_str(&body, "key")?.ok_or_else(|| ApiError::missing("key"))?;
     let kind = get_str(&body, "kind")?.ok_or_else(|| ApiError::missing("kind"))?;
     let label = get_str(&body, "label")?.unwrap_or_default();
-    let options = match body.get("options") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|o| o.as_str().map(String::from).ok_or_else(|| ApiError::invalid("options: must be strings")))
-            .collect::<Result<_, _>>()?,
-        Some(_) => return Err(ApiError::invalid("options: must be an array of strings").into()),
-    };
-    let f = state.contacts.create_field(&phone.business_id, &key, &label, &kind, options).await?;
+    let options = get_list(&body, "options")?;
+    let f = state.contacts.create_field(&phone.business_id, key, label, kind, options).await?;
     Ok(Json(field_json(&f)))
 }
 
@@ -199,7 +192,7 @@ async fn import(
     let phone = number(&state, &caller, &id).await?;
     reject_unknown(&body, &["csv"])?;
     let csv = get_str(&body, "csv")?.ok_or_else(|| ApiError::missing("csv"))?;
-    let report = state.contacts.import_csv(&phone.business_id, &csv).await?;
+    let report = state.contacts.import_csv(&phone.business_id, csv).await?;
     Ok(Json(json!(report)))
 }
 

@@ -37,9 +37,10 @@ async fn an_owner_keeps_contacts_in_the_console() {
 
     // An opt-in with its source.
     s.find("tr[data-contact='15550001111'] a").await.click().await;
+    wait_url(&s, "edit=15550001111#contact-h").await;
     s.fill("source", "website_form").await;
     s.find("form.opt-in-form button[type=submit]").await.click().await;
-    wait_url(&s, "#contact-h").await;
+    wait_url(&s, "saved=1#contact-h").await;
     assert!(s.find("ul.opt-ins").await.text().await.contains("website_form"));
 
     // An import: one row created, one rejected with its reason.
