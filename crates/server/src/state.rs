@@ -165,7 +165,8 @@ impl AppState {
         let webhooks = WebhookService::new(store.clone(), clock.clone(), delivery.clone());
         let audit = AuditService::new(store.clone(), clock.clone());
         let profile = ProfileService::new(store.clone(), clock.clone(), messaging.clone());
-        let faq = risala_core::tools::faq::FaqService::new(store.clone(), clock.clone(), messaging.clone());
+        let faq =
+            risala_core::tools::faq::FaqService::new(store.clone(), clock.clone(), messaging.clone(), notifier.clone());
         let contacts = risala_core::tools::contacts::ContactService::new(store.clone(), clock.clone(), notifier);
         AppState {
             inner: Arc::new(Inner {

@@ -67,6 +67,8 @@ pub struct FaqService {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     messaging: MessagingService,
+    /// Tells the inbox's open pages when a conversation is marked.
+    notifier: Arc<dyn crate::ports::Notifier>,
     /// Each number's entries, kept 5 s so an inbound message to a number without FAQ costs no
     /// read; this process's own changes drop the number's entry at once (another node's show
     /// within the 5 s).
@@ -78,9 +80,14 @@ fn percent(score: f64) -> u8 {
 }
 
 impl FaqService {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, messaging: MessagingService) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        messaging: MessagingService,
+        notifier: Arc<dyn crate::ports::Notifier>,
+    ) -> Self {
         let cache = Arc::new(crate::cache::TtlCache::new(std::time::Duration::from_secs(5), 100_000));
-        FaqService { store, clock, messaging, cache }
+        FaqService { store, clock, messaging, notifier, cache }
     }
 
     /// The number's entries, oldest first.
@@ -303,6 +310,7 @@ impl FaqService {
         };
         self.store.set_chat_label(&phone.id, wa_id, &label.id, true).await?;
         self.store.close_chat(business_id, &phone.id, wa_id, None).await?;
+        self.notifier.chat_changed(business_id, &phone.id, wa_id);
         Ok(())
     }
 }

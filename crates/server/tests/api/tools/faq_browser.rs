@@ -43,6 +43,8 @@ async fn an_owner_builds_the_faq_in_the_console() {
         ),
         ("Do you deliver?", "Yes, within the city in 45 minutes.", "delivery, توصيل", "هل يوجد توصيل؟"),
     ] {
+        // From a page without `saved=1`, so that waiting for it waits for this save.
+        s.goto(&app.url("/app/console/faq")).await;
         set(&s, "question", question).await;
         set(&s, "answer", answer).await;
         set(&s, "keywords", keywords).await;
@@ -61,6 +63,7 @@ async fn an_owner_builds_the_faq_in_the_console() {
     assert!(first.contains("What are your opening hours?") && first.contains("answered"), "{first}");
 
     // The settings saved, and read back through the API.
+    s.goto(&app.url("/app/console/faq")).await;
     set(&s, "threshold", "60").await;
     s.fill("handoff_button", "Agent please").await;
     s.find("form.faq-settings button[type=submit]").await.click().await;
