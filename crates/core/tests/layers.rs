@@ -47,7 +47,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("sandbox", 14),
     ("privacy", 14),
     ("webhooks", 15),
-    // the business tools (issue #17) answer through messaging
+    // the business tools (issue #17) read through messaging and the inbox
     ("tools", 15),
     // the owners' console reads through most services
     ("console", 16),

@@ -81,6 +81,10 @@ pub struct Inner {
     pub hours: risala_core::tools::hours::HoursService,
     /// Quick replies (issue #17).
     pub quick_replies: risala_core::tools::quick_replies::QuickReplyService,
+    /// FAQ answers of each number (a business tool).
+    pub faq: risala_core::tools::faq::FaqService,
+    /// Contacts as a small CRM (a business tool).
+    pub contacts: risala_core::tools::contacts::ContactService,
 }
 
 impl AppState {
@@ -123,14 +127,15 @@ impl AppState {
             metrics.webhooks.clone(),
         )
         .unwrap_or_else(|e| panic!("webhook delivery cannot start: {e}"));
+        let notifier: Arc<dyn risala_core::ports::Notifier> = Arc::new(crate::hub::ServerNotifier {
+            hub: hub.clone(),
+            webhooks: delivery.clone(),
+            inbox: inbox_feed.clone(),
+        });
         let messaging = MessagingService::new(
             store.clone(),
             clock.clone(),
-            Arc::new(crate::hub::ServerNotifier {
-                hub: hub.clone(),
-                webhooks: delivery.clone(),
-                inbox: inbox_feed.clone(),
-            }),
+            notifier.clone(),
             MessagingConfig {
                 auto_create_customers: config.mode == Mode::Sandbox && config.auto_create_customers,
                 throughput_mps: config.throughput_mps,
@@ -175,6 +180,9 @@ impl AppState {
         let profile = ProfileService::new(store.clone(), clock.clone(), messaging.clone());
         let hours = risala_core::tools::hours::HoursService::new(store.clone(), messaging.clone());
         let quick_replies = risala_core::tools::quick_replies::QuickReplyService::new(store.clone(), clock.clone());
+        let faq =
+            risala_core::tools::faq::FaqService::new(store.clone(), clock.clone(), messaging.clone(), notifier.clone());
+        let contacts = risala_core::tools::contacts::ContactService::new(store.clone(), clock.clone(), notifier);
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -204,6 +212,8 @@ impl AppState {
                 profile,
                 hours,
                 quick_replies,
+                faq,
+                contacts,
             }),
         }
     }

@@ -77,6 +77,9 @@ impl PrivacyStore for SqlStore {
         plan.push(crate::sql::inbox::ERASE_NOTES, params![wa]).push(crate::sql::inbox::ERASE_CHAT_LABELS, params![wa]);
         // When the away message and the greeting last answered them.
         plan.push(crate::sql::hours::ERASE_AUTO_REPLIES, params![wa]);
+        // Their contact rows and opt-in records in the businesses' CRMs.
+        plan.push(crate::sql::contacts::ERASE_CRM_CONTACTS, params![wa])
+            .push(crate::sql::contacts::ERASE_OPT_INS, params![wa]);
         // Their username, business-scoped user ids and number changes (not counted).
         for sql in [ERASE_USERNAME, ERASE_USER_IDS, ERASE_NUMBER_CHANGES] {
             plan.push(sql, params![wa]);

@@ -40,6 +40,10 @@ pub struct WebState {
     pub feed: live::SharedFeed,
     /// Answering from a chat: the composer's sends, read receipts, typing.
     pub compose: ComposeService,
+    /// FAQ answers of the business's numbers.
+    pub faq: risala_core::tools::faq::FaqService,
+    /// Contacts as a small CRM.
+    pub contacts: risala_core::tools::contacts::ContactService,
     /// Receives a file attached in the composer, as `POST /{phone-number-id}/media` does.
     pub attachments: pages::composer::AttachmentIntake,
     /// Business hours, the away message and the greeting (issue #17).

@@ -23,6 +23,8 @@ pub const CONSOLE_WEBHOOKS: &str = "/app/console/webhooks";
 pub const CONSOLE_USAGE: &str = "/app/console/usage";
 pub const CONSOLE_HOURS: &str = "/app/console/hours";
 pub const CONSOLE_QUICK_REPLIES: &str = "/app/console/quick-replies";
+pub const CONSOLE_FAQ: &str = "/app/console/faq";
+pub const CONSOLE_CONTACTS: &str = "/app/console/contacts";
 pub const LABELS: &str = "/app/labels";
 pub const EVENTS: &str = "/app/events";
 
@@ -98,6 +100,18 @@ fn table() -> Table {
         .route(CONSOLE_HOURS, get(tools::hours::show).post(tools::hours::save))
         .route(CONSOLE_QUICK_REPLIES, get(tools::quick_replies::list).post(tools::quick_replies::create))
         .route("/app/console/quick-replies/{id}/delete", post(tools::quick_replies::delete))
+        .route(CONSOLE_FAQ, get(tools::faq::show))
+        .route(CONSOLE_CONTACTS, get(tools::contacts::list).post(tools::contacts::save))
+        .route("/app/console/contacts/export", get(tools::contacts::export))
+        .route("/app/console/contacts/import", post(tools::contacts::import))
+        .route("/app/console/contacts/fields", post(tools::contacts::create_field))
+        .route("/app/console/contacts/fields/{id}/delete", post(tools::contacts::delete_field))
+        .route("/app/console/contacts/{wa_id}/delete", post(tools::contacts::delete))
+        .route("/app/console/contacts/{wa_id}/opt_ins", post(tools::contacts::opt_in))
+        .route("/app/console/faq/{phone_number_id}", post(tools::faq::create))
+        .route("/app/console/faq/{phone_number_id}/settings", post(tools::faq::save_settings))
+        .route("/app/console/faq/{phone_number_id}/{entry_id}", post(tools::faq::update))
+        .route("/app/console/faq/{phone_number_id}/{entry_id}/delete", post(tools::faq::delete))
         .route("/app/lang/{code}", get(errors::switch_language))
         .route("/app/assets/{file}", get(crate::assets::serve))
         .route("/app/{*rest}", get(errors::not_found).post(errors::not_found))

@@ -5,6 +5,8 @@
 mod accounts;
 mod billing;
 mod cbp;
+mod contacts;
+mod faq;
 mod flows;
 mod hours;
 mod inbox;
@@ -26,6 +28,8 @@ use async_trait::async_trait;
 pub use accounts::{AccountStore, UserSession};
 pub use billing::BillingStore;
 pub use cbp::{CbpStore, WabaSettingsStore};
+pub use contacts::{Contact, ContactField, ContactStore, OptIn};
+pub use faq::{FaqEntry, FaqSettings, FaqStore};
 pub use flows::FlowStore;
 pub use hours::{AutoReplyState, HoursRow, HoursStore};
 pub use inbox::{Assigned, ChatCursor, ChatQuery, ChatRow, ChatState, InboxStore, Label, Note};
@@ -98,6 +102,8 @@ pub trait Store:
     + InsightsStore
     + HoursStore
     + QuickReplyStore
+    + FaqStore
+    + ContactStore
     + Send
     + Sync
     + 'static

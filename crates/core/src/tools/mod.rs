@@ -1,4 +1,8 @@
-//! The business tools of issue #17, one submodule per tool.
+//! The business tools of a number (issue #17): each a service over the store and the send
+//! path, managed from the owners' console and the `/tools/v1/…` API.
 
+pub mod body;
+pub mod contacts;
+pub mod faq;
 pub mod hours;
 pub mod quick_replies;

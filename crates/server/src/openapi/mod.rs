@@ -21,6 +21,8 @@ mod state_file;
 mod surfaces;
 mod templates;
 mod tools;
+mod tools_contacts;
+mod tools_faq;
 mod webhooks;
 
 use axum::Json;
@@ -49,6 +51,8 @@ pub fn document() -> Value {
     paths.extend(obj(numbers::paths()));
     paths.extend(obj(profile::paths()));
     paths.extend(obj(tools::paths()));
+    paths.extend(obj(tools_contacts::paths()));
+    paths.extend(obj(tools_faq::paths()));
     let mut schemas = obj(common_schemas());
     schemas.extend(obj(customer::schemas()));
     schemas.extend(obj(graph::schemas()));
@@ -90,7 +94,7 @@ pub fn document() -> Value {
             {"name": "Graph: flows", "description": "WhatsApp Flows and their data endpoint keys (Cloud API compatible)."},
             {"name": "Webhooks", "description": "Where a business's webhooks go (Cloud API compatible)."},
             {"name": "Business tools",
-                "description": "Business hours, away and greeting messages, quick replies: `/tools/v1/{phone-number-id}/…`."},
+                "description": "A number's business tools, managed as code: business hours, away and greeting messages, quick replies, FAQ answers, contacts (`/tools/v1/{phone-number-id}/…`)."},
             {"name": "Admin", "description": "Operator tools: the webhook inspector, template review."},
             {"name": "Sandbox", "description": "Controls that exist only in sandbox mode."},
             {"name": "Operations", "description": "Health, readiness, metrics and this document."},

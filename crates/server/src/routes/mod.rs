@@ -4,7 +4,7 @@
 //! - [`customer`]: what a WhatsApp user's device does (`/customer/v1/…`);
 //! - [`admin`]: the operator's tools (`/admin/v1/…`);
 //! - [`sandbox`]: sandbox controls (`/sandbox/v1/…`);
-//! - [`tools`]: the business tools (`/tools/v1/{phone-number-id}/…`), with Graph tokens;
+//! - [`tools`]: the business tools of a number (`/tools/v1/{phone-number-id}/…`);
 //! - [`links`]: QR code images and short links (`/wa/…`), public;
 //! - [`ops`]: health, readiness, metrics, OpenAPI;
 //! - the web app's pages under `/app/…` (the `risala-web` crate), and `GET /`, which sends a
@@ -53,6 +53,8 @@ fn web_state(state: &AppState) -> risala_web::WebState {
         ),
         feed: state.inbox_feed.clone(),
         compose: risala_core::compose::ComposeService::new(state.messaging.clone()),
+        faq: state.faq.clone(),
+        contacts: state.contacts.clone(),
         attachments: crate::composer_intake::intake(state),
         hours: state.hours.clone(),
         quick_replies: state.quick_replies.clone(),
@@ -93,6 +95,7 @@ pub fn router(state: AppState) -> Router {
         .merge(links::routes())
         .merge(admin::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::admin)))
         .merge(sandbox::routes())
+        .merge(tools::routes())
         .fallback(fallback)
         .method_not_allowed_fallback(graph::unsupported_method)
         .with_state(state.clone())

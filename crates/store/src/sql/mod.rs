@@ -15,7 +15,9 @@ pub(crate) mod accounts;
 pub(crate) mod at_rest;
 pub(crate) mod billing;
 pub(crate) mod cbp;
+pub(crate) mod contacts;
 pub(crate) mod engine;
+pub(crate) mod faq;
 pub(crate) mod flows;
 pub(crate) mod hours;
 pub(crate) mod inbox;
@@ -121,6 +123,8 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("hours", hours::STATEMENTS),
         ("quick_replies", quick_replies::STATEMENTS),
         ("state_file", state_file::STATEMENTS),
+        ("faq", faq::STATEMENTS),
+        ("contacts", contacts::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))

@@ -5,7 +5,9 @@
 mod ar;
 mod compose;
 pub mod console;
+pub mod contacts;
 mod en;
+pub mod faq;
 mod inbox;
 pub mod tools;
 mod webchat;

@@ -128,7 +128,10 @@ async fn handle_frame(state: &AppState, wa_id: &str, text: &str) -> Option<Strin
                     _ => return Err(ApiError::missing("to")),
                 };
                 let m = state.messaging.customer_send(wa_id, &to, &Value::Object(body)).await?;
-                crate::routes::tools::on_inbound(state, &m).await;
+                // After the `sent` frame, so the device sees its message acknowledged first.
+                let tools_state = state.clone();
+                let inbound = m.clone();
+                tokio::spawn(async move { crate::routes::tools::on_inbound(&tools_state, &inbound).await });
                 Ok(Some(
                     json!({"event": "sent", "id": m.id, "timestamp": (m.created_at / 1000).to_string()}).to_string(),
                 ))

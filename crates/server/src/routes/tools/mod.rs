@@ -1,34 +1,47 @@
-//! The business tools' HTTP API (issue #17): `/tools/v1/{phone-number-id}/…`, JSON,
-//! authenticated with the business's Graph access token exactly like the Graph routes (a token
-//! of one business never reaches another business's number), errors in the Graph envelope.
-//! One file per tool, each with its own router merged here.
+//! The business tools' API (`/tools/v1/{phone-number-id}/…`): each tool of a number managed as
+//! code, with the business's Graph access token (the same checks as the Graph routes: a token
+//! of another business gets the answer for an unknown id) and errors in the Graph envelope.
+//! One file per tool, each with its own router merged here; [`on_inbound`] gives every tool
+//! its look at a customer's message.
 
+pub mod contacts;
+pub mod faq;
 mod hours;
 mod quick_replies;
 
 use axum::Router;
-use risala_core::model::{ObjectKind, Permission, PhoneNumber};
+use risala_core::model::{Message, ObjectKind, Permission, PhoneNumber};
+use risala_core::ApiError;
 
 use crate::error::GraphResult;
 use crate::extract::Caller;
+use crate::routes::graph::resolve;
 use crate::state::AppState;
 
+/// Routes under `/tools/v1`.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(hours::routes()).merge(quick_replies::routes())
+    Router::new()
+        .merge(hours::routes())
+        .merge(quick_replies::routes())
+        .merge(faq::routes())
+        .merge(contacts::routes())
 }
 
-/// The caller's business number `id`, for a token that may send messages (`whatsapp_business_messaging`).
+/// The caller's business number `id`, for a token with `whatsapp_business_management`.
 pub async fn number(state: &AppState, caller: &Caller, id: &str) -> GraphResult<PhoneNumber> {
-    let obj = super::graph::resolve(state, caller, id, &[ObjectKind::PhoneNumber]).await?;
-    caller.require(Permission::Messaging)?;
-    Ok(state.tenancy.phone_number(&obj.id, Some(&caller.0.business_id)).await?)
+    resolve(state, caller, id, &[ObjectKind::PhoneNumber]).await?;
+    caller.require(Permission::Management)?;
+    Ok(state.messaging.phone(id).await?.ok_or_else(|| ApiError::object_not_found(id))?)
 }
 
-/// A customer's message was stored: the tools that answer inbound messages run, in order,
-/// before the customer's request is answered (so their sends follow the message). A tool that
-/// fails is logged; the customer's message stays sent.
-pub async fn on_inbound(state: &AppState, m: &risala_core::model::Message) {
+/// A customer's message was stored: the tools that act on inbound messages act, in order (the
+/// away message or the greeting first, then an FAQ answer). Their failures are logged; the
+/// customer's message stays accepted.
+pub async fn on_inbound(state: &AppState, m: &Message) {
     if let Err(e) = state.hours.on_inbound(m).await {
         tracing::warn!(error = %e, message_id = %m.id, "business hours: the automatic answer failed");
+    }
+    if let Err(e) = state.faq.on_inbound(m).await {
+        tracing::warn!(message_id = %m.id, error = %e.details, "FAQ answer failed");
     }
 }

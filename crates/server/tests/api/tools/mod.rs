@@ -1,6 +1,11 @@
-//! The business tools of issue #17 through `/tools/v1/{phone-number-id}/…`, one file per tool.
+//! The business tools of issue #17 through `/tools/v1/{phone-number-id}/…` and what they do
+//! when customers write, one file per tool.
 
 mod browser;
+mod contacts;
+mod contacts_browser;
+mod faq;
+mod faq_browser;
 mod hours;
 mod quick_replies;
 

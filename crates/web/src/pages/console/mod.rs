@@ -19,7 +19,7 @@ use crate::session::Viewer;
 use crate::WebState;
 
 /// The console's sections: path and title.
-fn sections(lang: Lang) -> [(&'static str, &'static str); 6] {
+fn sections(lang: Lang) -> [(&'static str, &'static str); 8] {
     let (c, t) = (lang.c(), lang.tools());
     [
         (routes::CONSOLE, c.numbers),
@@ -28,6 +28,8 @@ fn sections(lang: Lang) -> [(&'static str, &'static str); 6] {
         (routes::CONSOLE_USAGE, c.usage),
         (routes::CONSOLE_HOURS, t.hours),
         (routes::CONSOLE_QUICK_REPLIES, t.quick_replies),
+        (routes::CONSOLE_FAQ, lang.faq().title),
+        (routes::CONSOLE_CONTACTS, lang.contacts().title),
     ]
 }
 
