@@ -27,6 +27,10 @@ const PUBLIC: &[&str] = &[
     "/app/lang/{code}",
     "/app/assets/{file}",
     "/app/{*rest}",
+    // The customers' web chat: its page signs customers in itself and then speaks the
+    // customer API with the customer's token (tests/api/webchat).
+    "/chat",
+    "/chat/",
 ];
 /// A form with every field an action reads, so that the answer is about the request's right
 /// to it, not a missing field.
@@ -53,6 +57,9 @@ struct Ids {
     person: String,
     media: String,
     delivery: String,
+    quick_reply: String,
+    contact_field: String,
+    faq_entry: String,
 }
 
 /// `path` with its parameters named from `ids`; `None` for a parameter the walk does not know
@@ -66,6 +73,10 @@ fn fill(path: &str, ids: &Ids) -> String {
         &ids.media
     } else if path.starts_with("/app/console/webhooks/") {
         &ids.delivery
+    } else if path.starts_with("/app/console/quick-replies/") {
+        &ids.quick_reply
+    } else if path.starts_with("/app/console/contacts/fields/") {
+        &ids.contact_field
     } else {
         "{id}"
     };
@@ -73,6 +84,7 @@ fn fill(path: &str, ids: &Ids) -> String {
         .replace("{phone_number_id}", &ids.phone_number_id)
         .replace("{wa_id}", CUSTOMER)
         .replace("{template_id}", &ids.template)
+        .replace("{entry_id}", &ids.faq_entry)
         .replace("{id}", id);
     assert!(!filled.contains('{'), "the walk does not know what {path} names: teach `fill`");
     filled
@@ -108,6 +120,20 @@ async fn demo(app: &TestApp) -> Ids {
         .create_user(&app.demo.ids.business_id, "agent@demo.test", "Agent", "agent-password-1", Role::Agent)
         .await
         .unwrap();
+    // One of each business tool's objects: a quick reply, a contact field, the customer as a
+    // contact, an FAQ entry.
+    let tools = format!("/tools/v1/{phone}");
+    let (s, reply) = app.post(&format!("{tools}/quick_replies"), &json!({"shortcut": "/walk", "text": "Hi"})).await;
+    assert_eq!(s, 200, "{reply}");
+    let (s, field) =
+        app.post(&format!("{tools}/contacts/fields"), &json!({"key": "tier", "label": "Tier", "kind": "text"})).await;
+    assert_eq!(s, 200, "{field}");
+    let (s, contact) =
+        app.post(&format!("{tools}/contacts"), &json!({"wa_id": CUSTOMER, "name": "Layla Haddad"})).await;
+    assert_eq!(s, 200, "{contact}");
+    let (s, entry) =
+        app.post(&format!("{tools}/faq"), &json!({"question": "When do you open?", "answer": "At nine."})).await;
+    assert_eq!(s, 200, "{entry}");
     assert!(rcv.wait_accepted(1, Duration::from_secs(20)).await, "a webhook delivered");
     let mut web = Web::owner(app).await;
     let page = web.get("/app/console/webhooks").await;
@@ -119,6 +145,18 @@ async fn demo(app: &TestApp) -> Ids {
         person: agent.id,
         media: v["id"].as_str().unwrap().to_string(),
         delivery: delivery.unwrap_or_else(|| panic!("no delivery: {}", page.body)),
+        quick_reply: id_of(&reply),
+        contact_field: id_of(&field),
+        faq_entry: id_of(&entry),
+    }
+}
+
+/// The `id` of an object in a tools API answer (a string or a number).
+fn id_of(v: &serde_json::Value) -> String {
+    match &v["id"] {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => n.to_string(),
+        other => panic!("no id in {v} ({other})"),
     }
 }
 
