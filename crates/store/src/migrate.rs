@@ -34,6 +34,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (26, "sandbox_tools", include_str!("../migrations/sqlite/0026_sandbox_tools.sql")),
     (27, "user_ids", include_str!("../migrations/sqlite/0027_user_ids.sql")),
     (28, "inbox", include_str!("../migrations/sqlite/0028_inbox.sql")),
+    (34, "broadcasts", include_str!("../migrations/sqlite/0034_broadcasts.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -63,6 +64,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (26, "sandbox_tools", include_str!("../migrations/postgres/0026_sandbox_tools.sql")),
     (27, "user_ids", include_str!("../migrations/postgres/0027_user_ids.sql")),
     (28, "inbox", include_str!("../migrations/postgres/0028_inbox.sql")),
+    (34, "broadcasts", include_str!("../migrations/postgres/0034_broadcasts.sql")),
 ];
 
 /// The highest migration version this build knows.

@@ -75,6 +75,7 @@ impl PrivacyStore for SqlStore {
         }
         // The inbox's notes on their conversations and the labels on them go with them.
         plan.push(crate::sql::inbox::ERASE_NOTES, params![wa]).push(crate::sql::inbox::ERASE_CHAT_LABELS, params![wa]);
+        plan.push(crate::sql::broadcasts::ERASE_BROADCAST_RECIPIENTS, params![wa]);
         // Their username, business-scoped user ids and number changes (not counted).
         for sql in [ERASE_USERNAME, ERASE_USER_IDS, ERASE_NUMBER_CHANGES] {
             plan.push(sql, params![wa]);

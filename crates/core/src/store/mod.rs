@@ -4,6 +4,7 @@
 
 mod accounts;
 mod billing;
+mod broadcasts;
 mod cbp;
 mod flows;
 mod inbox;
@@ -22,6 +23,7 @@ use async_trait::async_trait;
 
 pub use accounts::{AccountStore, UserSession};
 pub use billing::BillingStore;
+pub use broadcasts::{BroadcastRow, BroadcastStore, RecipientCounts, RecipientOutcome, RecipientRow, ReportRow};
 pub use cbp::{CbpStore, WabaSettingsStore};
 pub use flows::FlowStore;
 pub use inbox::{Assigned, ChatCursor, ChatQuery, ChatRow, ChatState, InboxStore, Label, Note};
@@ -88,6 +90,7 @@ pub trait Store:
     + NumberStore
     + FaultStore
     + FlowStore
+    + BroadcastStore
     + Send
     + Sync
     + 'static

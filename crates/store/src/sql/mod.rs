@@ -14,6 +14,7 @@ use crate::db::Engine;
 pub(crate) mod accounts;
 pub(crate) mod at_rest;
 pub(crate) mod billing;
+pub(crate) mod broadcasts;
 pub(crate) mod cbp;
 pub(crate) mod engine;
 pub(crate) mod flows;
@@ -113,6 +114,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("user_ids", user_ids::STATEMENTS),
         ("sandbox", sandbox::STATEMENTS),
         ("flows", flows::STATEMENTS),
+        ("broadcasts", broadcasts::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))
