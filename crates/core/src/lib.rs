@@ -45,6 +45,7 @@ pub mod profile;
 pub mod quality;
 pub mod sandbox;
 pub mod templates;
+pub mod tools;
 pub mod tenancy;
 pub mod webhooks;
 
