@@ -77,6 +77,8 @@ pub struct Inner {
     pub numbers: NumberService,
     /// Business profiles, conversational components, resumable uploads.
     pub profile: ProfileService,
+    /// Broadcasts (business tools): created by the API and the console, sent by the runner.
+    pub broadcasts: risala_core::tools::broadcasts::BroadcastService,
 }
 
 impl AppState {
@@ -160,6 +162,10 @@ impl AppState {
         let webhooks = WebhookService::new(store.clone(), clock.clone(), delivery.clone());
         let audit = AuditService::new(store.clone(), clock.clone());
         let profile = ProfileService::new(store.clone(), clock.clone(), messaging.clone());
+        let broadcasts = risala_core::tools::broadcasts::BroadcastService::new(
+            messaging.clone(),
+            Arc::new(crate::broadcast_runner::FeedWatcher(inbox_feed.clone())),
+        );
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -187,6 +193,7 @@ impl AppState {
                 intake,
                 numbers,
                 profile,
+                broadcasts,
             }),
         }
     }

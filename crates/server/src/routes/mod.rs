@@ -18,6 +18,7 @@ pub mod graph;
 pub mod links;
 pub mod ops;
 pub mod sandbox;
+pub mod tools;
 
 use axum::extract::{Request, State};
 use axum::http::{header, Method};
@@ -87,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .merge(links::routes())
         .merge(admin::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::admin)))
         .merge(sandbox::routes())
+        .merge(tools::routes())
         .fallback(fallback)
         .method_not_allowed_fallback(graph::unsupported_method)
         .with_state(state.clone())
