@@ -45,8 +45,8 @@ pub mod profile;
 pub mod quality;
 pub mod sandbox;
 pub mod templates;
-pub mod tools;
 pub mod tenancy;
+pub mod tools;
 pub mod webhooks;
 
 pub use error::{ApiError, ErrorCode, StoreError};

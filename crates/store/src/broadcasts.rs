@@ -194,12 +194,7 @@ impl BroadcastStore for SqlStore {
                     Some(id) => self.open_body_opt(MESSAGE_ERROR, id, r.opt_text(8)?)?,
                     None => None,
                 };
-                Ok(ReportRow {
-                    recipient,
-                    message_status: r.opt_text(7)?,
-                    message_error,
-                    replied: r.i64(9)? != 0,
-                })
+                Ok(ReportRow { recipient, message_status: r.opt_text(7)?, message_error, replied: r.i64(9)? != 0 })
             })
             .collect()
     }

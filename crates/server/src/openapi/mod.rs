@@ -10,6 +10,7 @@
 //! described and that every `$ref` resolves.
 
 mod billing;
+mod broadcasts;
 mod customer;
 mod faults;
 mod flows;
@@ -45,6 +46,7 @@ pub fn document() -> Value {
     paths.extend(obj(surfaces::paths()));
     paths.extend(obj(numbers::paths()));
     paths.extend(obj(profile::paths()));
+    paths.extend(obj(broadcasts::paths()));
     let mut schemas = obj(common_schemas());
     schemas.extend(obj(customer::schemas()));
     schemas.extend(obj(graph::schemas()));
@@ -86,6 +88,7 @@ pub fn document() -> Value {
             {"name": "Graph: flows", "description": "WhatsApp Flows and their data endpoint keys (Cloud API compatible)."},
             {"name": "Webhooks", "description": "Where a business's webhooks go (Cloud API compatible)."},
             {"name": "Admin", "description": "Operator tools: the webhook inspector, template review."},
+            {"name": "Tools: broadcasts", "description": "Business tools: broadcasts of a template to an audience, paced within the number's limits."},
             {"name": "Sandbox", "description": "Controls that exist only in sandbox mode."},
             {"name": "Operations", "description": "Health, readiness, metrics and this document."},
         ],

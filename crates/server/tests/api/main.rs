@@ -34,6 +34,7 @@ mod support;
 mod surfaces;
 mod templates;
 mod tenancy;
+mod tools;
 mod uploads;
 mod user_ids;
 mod web;

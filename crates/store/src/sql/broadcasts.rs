@@ -29,7 +29,7 @@ super::statements! {
     /// `$1` the new state, `$2` the pause reason, `$3` the next run, `$4` now, `$5` the id,
     /// `$6`–`$8` the states it may be in. Starting stamps `started_at` once; ending stamps
     /// `finished_at`, and anything else clears it (a resumed broadcast is not finished).
-    both SET_BROADCAST_STATE = "UPDATE broadcasts SET state = $1, pause_reason = $2, next_run_at = $3, updated_at = $4, started_at = COALESCE(started_at, CASE WHEN $1 = 'running' THEN $4 END), finished_at = CASE WHEN $1 IN ('completed', 'cancelled') THEN $4 END WHERE id = $5 AND state IN ($6, $7, $8)";
+    both SET_BROADCAST_STATE = "UPDATE broadcasts SET state = $1, pause_reason = $2, next_run_at = $3, updated_at = $4, started_at = COALESCE(started_at, CASE WHEN $1 = 'running' THEN CAST($4 AS BIGINT) END), finished_at = CASE WHEN $1 IN ('completed', 'cancelled') THEN CAST($4 AS BIGINT) END WHERE id = $5 AND state IN ($6, $7, $8)";
     /// Due at `$1`, not leased by another runner than `$2`, at most `$3`.
     both DUE_BROADCASTS = "SELECT id FROM broadcasts WHERE state IN ('scheduled', 'running', 'paused') AND next_run_at <= $1 AND (lease_until IS NULL OR lease_until < $1 OR lease_owner = $2) ORDER BY next_run_at, id LIMIT $3";
     /// `$1` the owner takes the lease until `$2` of broadcast `$3` if it is free at `$4` or

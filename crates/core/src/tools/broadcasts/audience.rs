@@ -204,7 +204,8 @@ mod tests {
 
     #[test]
     fn rows_are_checked_and_duplicates_dropped() {
-        let csv = "phone,country,1\n+15550001111,,Ann\n0501234567,SA,Bo\n+1 555 000 1111,,Again\nnope,,X\n+15550002222\n\n";
+        let csv =
+            "phone,country,1\n+15550001111,,Ann\n0501234567,SA,Bo\n+1 555 000 1111,,Again\nnope,,X\n+15550002222\n\n";
         let (kept, rejected) = read_csv(csv, None).unwrap();
         assert_eq!(kept.iter().map(|c| c.wa_id.as_str()).collect::<Vec<_>>(), ["15550001111", "966501234567"]);
         assert_eq!(kept[1].params["1"], "Bo");

@@ -218,7 +218,11 @@ impl BroadcastService {
     }
 
     /// Everyone the audience names, in order, first occurrence kept, with the rows rejected.
-    async fn audience(&self, phone: &PhoneNumber, n: &NewBroadcast) -> Result<(Vec<Candidate>, Vec<Rejected>), ApiError> {
+    async fn audience(
+        &self,
+        phone: &PhoneNumber,
+        n: &NewBroadcast,
+    ) -> Result<(Vec<Candidate>, Vec<Rejected>), ApiError> {
         let (mut out, mut rejected) = (Vec::new(), Vec::new());
         if !n.label_ids.is_empty() {
             let labels = self.store.labels(&phone.business_id).await?;
@@ -290,7 +294,10 @@ impl BroadcastService {
         let b = self.get(business_id, id).await?.row;
         let from = [state::SCHEDULED, state::RUNNING, state::PAUSED];
         if !self.store.set_broadcast_state(id, &from, state::CANCELLED, None, b.next_run_at, self.now()).await? {
-            return Err(ApiError::bad_value(format!("broadcast {id} is {}: only a broadcast still sending can be cancelled", b.state)));
+            return Err(ApiError::bad_value(format!(
+                "broadcast {id} is {}: only a broadcast still sending can be cancelled",
+                b.state
+            )));
         }
         self.watcher.changed(business_id, id);
         self.get(business_id, id).await
@@ -300,15 +307,28 @@ impl BroadcastService {
     pub async fn resume(&self, business_id: &str, id: &str) -> Result<BroadcastView, ApiError> {
         let b = self.get(business_id, id).await?.row;
         let now = self.now();
-        if !self.store.set_broadcast_state(id, &[state::CANCELLED, state::PAUSED], state::RUNNING, None, now, now).await? {
-            return Err(ApiError::bad_value(format!("broadcast {id} is {}: only a cancelled or paused broadcast can be resumed", b.state)));
+        if !self
+            .store
+            .set_broadcast_state(id, &[state::CANCELLED, state::PAUSED], state::RUNNING, None, now, now)
+            .await?
+        {
+            return Err(ApiError::bad_value(format!(
+                "broadcast {id} is {}: only a cancelled or paused broadcast can be resumed",
+                b.state
+            )));
         }
         self.watcher.changed(business_id, id);
         self.get(business_id, id).await
     }
 
     /// A page of the per-recipient report, after recipient `after`.
-    pub async fn report(&self, business_id: &str, id: &str, after: i64, limit: usize) -> Result<Vec<ReportRow>, ApiError> {
+    pub async fn report(
+        &self,
+        business_id: &str,
+        id: &str,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<ReportRow>, ApiError> {
         self.get(business_id, id).await?;
         Ok(self.store.report(id, after, limit.clamp(1, 10_000)).await?)
     }

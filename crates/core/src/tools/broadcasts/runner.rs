@@ -45,7 +45,11 @@ pub trait Sleeper: Send + Sync {
 
 /// What happens to one recipient.
 enum Step {
-    Done { state: &'static str, reason: Option<String>, message_id: Option<String> },
+    Done {
+        state: &'static str,
+        reason: Option<String>,
+        message_id: Option<String>,
+    },
     /// The broadcast pauses, with this reason.
     Pause(String),
 }
@@ -85,7 +89,9 @@ impl BroadcastService {
 
     async fn pause(&self, b: &BroadcastRow, reason: &str) -> Result<(), ApiError> {
         let now = self.now();
-        self.store.set_broadcast_state(&b.id, &[state::RUNNING], state::PAUSED, Some(reason), now + LIMIT_RETRY_MS, now).await?;
+        self.store
+            .set_broadcast_state(&b.id, &[state::RUNNING], state::PAUSED, Some(reason), now + LIMIT_RETRY_MS, now)
+            .await?;
         self.watcher.changed(&b.business_id, &b.id);
         Ok(())
     }
@@ -138,7 +144,9 @@ impl BroadcastService {
                 }
                 let params = r.params.as_object().cloned().unwrap_or_default();
                 let body = message_body(template.as_ref(), text.as_deref(), &params);
-                let step = self.step(&phone, template.as_ref(), &blocks, &r.wa_id, body, &mut next_slot_us, interval_us, sleeper).await?;
+                let step = self
+                    .step(&phone, template.as_ref(), &blocks, &r.wa_id, body, &mut next_slot_us, interval_us, sleeper)
+                    .await?;
                 match step {
                     Step::Pause(reason) => return self.pause(&b, &reason).await,
                     Step::Done { state, reason, message_id } => {

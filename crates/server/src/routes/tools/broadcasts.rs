@@ -16,16 +16,14 @@ use crate::error::GraphResult;
 use crate::extract::{Caller, GraphBody, GraphQuery};
 use crate::state::AppState;
 
-const BASE: &str = "/tools/v1/{phone_number_id}/broadcasts";
-
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(BASE, get(list).post(create))
-        .route(&format!("{BASE}/{{id}}"), get(show))
-        .route(&format!("{BASE}/{{id}}/cancel"), post(cancel))
-        .route(&format!("{BASE}/{{id}}/resume"), post(resume))
-        .route(&format!("{BASE}/{{id}}/recipients"), get(recipients))
-        // The report can be large: `export` streams nothing but builds it once.
+        .route("/tools/v1/{phone_number_id}/broadcasts", get(list).post(create))
+        .route("/tools/v1/{phone_number_id}/broadcasts/{id}", get(show))
+        .route("/tools/v1/{phone_number_id}/broadcasts/{id}/cancel", post(cancel))
+        .route("/tools/v1/{phone_number_id}/broadcasts/{id}/resume", post(resume))
+        .route("/tools/v1/{phone_number_id}/broadcasts/{id}/recipients", get(recipients))
+        // An imported CSV of up to 100,000 recipients.
         .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024))
 }
 
@@ -34,7 +32,9 @@ fn strings(v: Option<&Value>, field: &str) -> Result<Vec<String>, ApiError> {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(a)) => a
             .iter()
-            .map(|x| x.as_str().map(str::to_string).ok_or_else(|| ApiError::bad_value(format!("{field}: a list of strings"))))
+            .map(|x| {
+                x.as_str().map(str::to_string).ok_or_else(|| ApiError::bad_value(format!("{field}: a list of strings")))
+            })
             .collect(),
         Some(_) => Err(ApiError::bad_value(format!("{field}: a list of strings"))),
     }
@@ -64,7 +64,9 @@ pub fn parse_new(body: &Map<String, Value>) -> Result<NewBroadcast, ApiError> {
     let text = match body.get("text") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Object(o)) => Some(opt_str(o.get("body"), "text.body")?.ok_or_else(|| ApiError::missing("text.body"))?),
+        Some(Value::Object(o)) => {
+            Some(opt_str(o.get("body"), "text.body")?.ok_or_else(|| ApiError::missing("text.body"))?)
+        }
         Some(_) => return Err(ApiError::bad_value("text: {body}")),
     };
     let mut params = Map::new();
@@ -123,7 +125,11 @@ async fn create(
     Ok(Json(state.broadcasts.create(&phone, new).await?.to_json()))
 }
 
-async fn list(State(state): State<AppState>, caller: Caller, Path(phone_number_id): Path<String>) -> GraphResult<Json<Value>> {
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(phone_number_id): Path<String>,
+) -> GraphResult<Json<Value>> {
     let phone = number(&state, &caller, &phone_number_id).await?;
     let all = state.broadcasts.list(&phone.business_id, Some(&phone.id)).await?;
     Ok(Json(json!({"data": all.iter().map(BroadcastView::to_json).collect::<Vec<_>>()})))
@@ -139,16 +145,28 @@ async fn broadcast(state: &AppState, caller: &Caller, phone_number_id: &str, id:
     Ok(b)
 }
 
-async fn show(State(state): State<AppState>, caller: Caller, Path((p, id)): Path<(String, String)>) -> GraphResult<Json<Value>> {
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((p, id)): Path<(String, String)>,
+) -> GraphResult<Json<Value>> {
     Ok(Json(broadcast(&state, &caller, &p, &id).await?.to_json()))
 }
 
-async fn cancel(State(state): State<AppState>, caller: Caller, Path((p, id)): Path<(String, String)>) -> GraphResult<Json<Value>> {
+async fn cancel(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((p, id)): Path<(String, String)>,
+) -> GraphResult<Json<Value>> {
     let b = broadcast(&state, &caller, &p, &id).await?;
     Ok(Json(state.broadcasts.cancel(&b.row.business_id, &id).await?.to_json()))
 }
 
-async fn resume(State(state): State<AppState>, caller: Caller, Path((p, id)): Path<(String, String)>) -> GraphResult<Json<Value>> {
+async fn resume(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((p, id)): Path<(String, String)>,
+) -> GraphResult<Json<Value>> {
     let b = broadcast(&state, &caller, &p, &id).await?;
     Ok(Json(state.broadcasts.resume(&b.row.business_id, &id).await?.to_json()))
 }
@@ -177,7 +195,10 @@ async fn recipients(
                 rows.extend(page);
             }
             let name = format!("attachment; filename=\"broadcast-{id}.csv\"");
-            Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name)], report_csv(&rows))
+            Ok((
+                [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name)],
+                report_csv(&rows),
+            )
                 .into_response())
         }
         None | Some("json") => {
