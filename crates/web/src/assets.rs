@@ -17,13 +17,18 @@ struct Asset {
     body: &'static str,
 }
 
-const ASSETS: [Asset; 3] = [
+const ASSETS: [Asset; 4] = [
     Asset { name: "app.css", content_type: "text/css; charset=utf-8", body: include_str!("assets/app.css") },
     Asset { name: "app.js", content_type: "text/javascript; charset=utf-8", body: include_str!("assets/app.js") },
     Asset {
         name: "composer.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("assets/composer.js"),
+    },
+    Asset {
+        name: "broadcasts.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("assets/broadcasts.js"),
     },
 ];
 

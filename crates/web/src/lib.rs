@@ -39,6 +39,8 @@ pub struct WebState {
     pub feed: live::SharedFeed,
     /// Answering from a chat: the composer's sends, read receipts, typing.
     pub compose: ComposeService,
+    /// Broadcasts (business tools).
+    pub broadcasts: risala_core::tools::broadcasts::BroadcastService,
     /// Receives a file attached in the composer, as `POST /{phone-number-id}/media` does.
     pub attachments: pages::composer::AttachmentIntake,
     /// Base of the links sent by email (`https://risala.example`). `None` (sandbox without

@@ -23,6 +23,7 @@ pub const CONSOLE_WEBHOOKS: &str = "/app/console/webhooks";
 pub const CONSOLE_USAGE: &str = "/app/console/usage";
 pub const LABELS: &str = "/app/labels";
 pub const EVENTS: &str = "/app/events";
+pub const BROADCASTS: &str = "/app/tools/broadcasts";
 
 pub fn routes() -> Router<WebState> {
     Router::new()
@@ -58,9 +59,22 @@ pub fn routes() -> Router<WebState> {
         .route("/app/console/webhooks/{id}/replay", post(console::webhooks::replay))
         .route("/app/console/webhooks/replay-dead", post(console::webhooks::replay_dead))
         .route(CONSOLE_USAGE, get(console::billing::show))
+        .merge(tool_routes())
         .route("/app/lang/{code}", get(errors::switch_language))
         .route("/app/assets/{file}", get(crate::assets::serve))
         .route("/app/{*rest}", get(errors::not_found).post(errors::not_found))
+}
+
+/// The business tools' pages.
+fn tool_routes() -> Router<WebState> {
+    use crate::pages::tools::broadcasts;
+    Router::new()
+        .route(BROADCASTS, get(broadcasts::list).post(broadcasts::create))
+        .route("/app/tools/broadcasts/{id}", get(broadcasts::show))
+        .route("/app/tools/broadcasts/{id}/progress", get(broadcasts::live))
+        .route("/app/tools/broadcasts/{id}/export.csv", get(broadcasts::export))
+        .route("/app/tools/broadcasts/{id}/cancel", post(broadcasts::cancel))
+        .route("/app/tools/broadcasts/{id}/resume", post(broadcasts::resume))
 }
 
 /// The composer's actions on one chat.

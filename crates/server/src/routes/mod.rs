@@ -53,6 +53,7 @@ fn web_state(state: &AppState) -> risala_web::WebState {
         feed: state.inbox_feed.clone(),
         compose: risala_core::compose::ComposeService::new(state.messaging.clone()),
         attachments: crate::composer_intake::intake(state),
+        broadcasts: state.broadcasts.clone(),
         link_base,
         secure_cookies: config.secure_cookies(),
     }

@@ -8,6 +8,7 @@ pub mod errors;
 pub mod inbox;
 pub mod people;
 pub mod sign_in;
+pub mod tools;
 
 use axum::http::HeaderMap;
 

@@ -9,7 +9,7 @@
 
 pub mod audience;
 pub mod runner;
-mod views;
+pub mod views;
 
 use std::collections::HashSet;
 use std::sync::Arc;

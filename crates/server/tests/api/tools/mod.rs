@@ -1,3 +1,5 @@
-//! The business tools of issue #17 through their `/tools/v1/…` API, one file per tool.
+//! The business tools of issue #17 through their `/tools/v1/…` API and console pages, one
+//! file per tool.
 
 mod broadcasts;
+mod broadcasts_browser;

@@ -19,13 +19,14 @@ use crate::session::Viewer;
 use crate::WebState;
 
 /// The console's sections: path and title.
-fn sections(lang: Lang) -> [(&'static str, &'static str); 4] {
+fn sections(lang: Lang) -> [(&'static str, &'static str); 5] {
     let c = lang.c();
     [
         (routes::CONSOLE, c.numbers),
         (routes::CONSOLE_TEMPLATES, c.templates),
         (routes::CONSOLE_WEBHOOKS, c.webhooks),
         (routes::CONSOLE_USAGE, c.usage),
+        (routes::BROADCASTS, lang.bc().broadcasts),
     ]
 }
 
