@@ -125,6 +125,8 @@ pub fn config(data_dir: PathBuf, database_url: Option<String>, encrypt_at_rest: 
         encrypt_at_rest: Some(encrypt_at_rest),
         // The bench measures the server, not the per-number policy (80/s by default).
         throughput_mps: 0,
+        // Nor the messaging limit: the `broadcast` scenario reaches 10,000 new customers.
+        messaging_limit_tier: "TIER_UNLIMITED".into(),
         // Its figures are for batched webhooks (up to 100 changes per POST; the server's default
         // is one change per POST): its receiver reads every change of a POST.
         webhooks: risala_delivery::DeliveryConfig { batch_max_count: 100, ..Default::default() },

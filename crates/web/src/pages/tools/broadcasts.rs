@@ -250,9 +250,13 @@ async fn render_show(state: &WebState, v: &Viewer, id: &str, error: Option<Strin
             div #broadcast-progress aria-live="polite" data-broadcast-progress=(id) data-url=(format!("{base}/progress")) data-events=(routes::EVENTS) {
                 (progress(lang, &b))
             }
-            div.buttons {
-                form method="post" action=(format!("{base}/cancel")) { (csrf(v)) button.secondary type="submit" { (s.cancel) } }
-                form method="post" action=(format!("{base}/resume")) { (csrf(v)) button type="submit" { (s.resume) } }
+            div.broadcast-actions {
+                @if matches!(b.row.state.as_str(), "scheduled" | "running" | "paused") {
+                    form method="post" action=(format!("{base}/cancel")) { (csrf(v)) button.secondary type="submit" { (s.cancel) } }
+                }
+                @if matches!(b.row.state.as_str(), "cancelled" | "paused") {
+                    form method="post" action=(format!("{base}/resume")) { (csrf(v)) button type="submit" { (s.resume) } }
+                }
                 a href=(format!("{base}/export.csv")) download { (s.export) }
             }
         }
