@@ -65,7 +65,8 @@ pub async fn broadcast(env: &mut Env, recipients: usize) -> anyhow::Result<Repor
     let mut statuses: BTreeMap<String, u64> = BTreeMap::new();
     let mut after = 0i64;
     loop {
-        let page = call(&mut conn, "GET", &format!("{base}/{id}/recipients?limit=1000&after={after}"), &t.token, None).await?;
+        let page =
+            call(&mut conn, "GET", &format!("{base}/{id}/recipients?limit=1000&after={after}"), &t.token, None).await?;
         let rows = page["data"].as_array().cloned().unwrap_or_default();
         for r in &rows {
             seen.insert(r["wa_id"].as_str().unwrap_or_default().to_string());

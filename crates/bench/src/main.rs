@@ -17,7 +17,10 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "risala-bench", about = "Measure Risala: send, inbound, connections, baseline, media, inbox, broadcast")]
+#[command(
+    name = "risala-bench",
+    about = "Measure Risala: send, inbound, connections, baseline, media, inbox, broadcast"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,

@@ -180,10 +180,8 @@ fn utc_minute(s: &str) -> Option<i64> {
 
 fn new_broadcast(v: &Viewer, form: &[(String, String)]) -> Result<(String, NewBroadcast), ApiError> {
     let field = |k: &str| form.iter().find(|(f, _)| f == k).map(|(_, x)| x.trim().to_string()).unwrap_or_default();
-    let template = match field("template").split_once('|') {
-        Some((name, code)) => Some(json!({"name": name, "language": {"code": code}})),
-        None => None,
-    };
+    let template =
+        field("template").split_once('|').map(|(name, code)| json!({"name": name, "language": {"code": code}}));
     let mut params = Map::new();
     for line in field("params").lines().filter(|l| !l.trim().is_empty()) {
         let (k, val) =
