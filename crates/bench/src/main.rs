@@ -2,6 +2,7 @@
 //! with a built-in webhook sink that checks every signature. Prints a table, or `--json`.
 
 mod cpu;
+mod broadcast;
 mod http;
 mod inbox;
 mod media;
@@ -17,7 +18,10 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "risala-bench", about = "Measure Risala: send, inbound, connections, baseline, media, inbox")]
+#[command(
+    name = "risala-bench",
+    about = "Measure Risala: send, inbound, connections, baseline, media, inbox, broadcast"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -107,6 +111,12 @@ enum Cmd {
         #[arg(long, default_value_t = 200)]
         loads: usize,
     },
+    /// One broadcast of a template to `recipients` new customers, paced by the server's runner
+    /// at 80 messages a second: its time against the pacing's and every recipient accounted for.
+    Broadcast {
+        #[arg(long, default_value_t = 10_000)]
+        recipients: usize,
+    },
     /// A short run of every scenario (CI's smoke test): figures are printed, not asserted.
     Smoke {
         #[arg(long, default_value = "5s")]
@@ -165,6 +175,7 @@ fn main() -> anyhow::Result<()> {
             Cmd::Inbox { conversations, messages, loads } => {
                 vec![inbox::inbox(&mut env, conversations, messages, loads).await?]
             }
+            Cmd::Broadcast { recipients } => vec![broadcast::broadcast(&mut env, recipients).await?],
             Cmd::Smoke { duration: d } => {
                 let d = duration(&d)?;
                 vec![

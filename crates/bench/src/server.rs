@@ -150,6 +150,8 @@ pub fn config(data_dir: PathBuf, database_url: Option<String>, options: ServerOp
         encrypt_at_rest: Some(options.encrypt_at_rest),
         // The bench measures the server, not the per-number policy (80/s by default).
         throughput_mps: 0,
+        // Nor the messaging limit: the `broadcast` scenario reaches 10,000 new customers.
+        messaging_limit_tier: "TIER_UNLIMITED".into(),
         // Its figures are for batched webhooks by default (up to 100 changes per POST; the
         // server's default is one change per POST, `--webhook-batch 1`): its receiver reads
         // every change of a POST.

@@ -146,7 +146,7 @@ pub fn correctness_failures(reports: &[Report]) -> Vec<String> {
                 out.push(format!("{}: {lost} acknowledged messages lost", r.scenario));
             }
         }
-        for key in ["bad signature", "webhook missing"] {
+        for key in ["bad signature", "webhook missing", "recipients unaccounted", "failed sends"] {
             if let Some(n) = r.errors.get(key) {
                 out.push(format!("{}: {n} × {key}", r.scenario));
             }

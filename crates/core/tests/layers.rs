@@ -51,6 +51,8 @@ const LAYERS: &[(&str, u32)] = &[
     ("tools", 15),
     // the owners' console reads through most services
     ("console", 16),
+    // the business tools (issue #17) send through messaging and read the inbox
+    ("tools", 16),
 ];
 
 /// Which workspace crates each crate may depend on (normal and dev dependencies alike, except

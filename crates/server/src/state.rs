@@ -85,6 +85,8 @@ pub struct Inner {
     pub faq: risala_core::tools::faq::FaqService,
     /// Contacts as a small CRM (a business tool).
     pub contacts: risala_core::tools::contacts::ContactService,
+    /// Broadcasts (business tools): created by the API and the console, sent by the runner.
+    pub broadcasts: risala_core::tools::broadcasts::BroadcastService,
 }
 
 impl AppState {
@@ -183,6 +185,10 @@ impl AppState {
         let faq =
             risala_core::tools::faq::FaqService::new(store.clone(), clock.clone(), messaging.clone(), notifier.clone());
         let contacts = risala_core::tools::contacts::ContactService::new(store.clone(), clock.clone(), notifier);
+        let broadcasts = risala_core::tools::broadcasts::BroadcastService::new(
+            messaging.clone(),
+            Arc::new(crate::broadcast_runner::FeedWatcher(inbox_feed.clone())),
+        );
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -214,6 +220,7 @@ impl AppState {
                 quick_replies,
                 faq,
                 contacts,
+                broadcasts,
             }),
         }
     }

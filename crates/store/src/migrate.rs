@@ -37,6 +37,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (29, "template_insights", include_str!("../migrations/sqlite/0029_template_insights.sql")),
     (32, "hours_quick_replies", include_str!("../migrations/sqlite/0032_hours_quick_replies.sql")),
     (33, "business_tools_faq_contacts", include_str!("../migrations/sqlite/0033_business_tools_faq_contacts.sql")),
+    (34, "broadcasts", include_str!("../migrations/sqlite/0034_broadcasts.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -69,6 +70,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (29, "template_insights", include_str!("../migrations/postgres/0029_template_insights.sql")),
     (32, "hours_quick_replies", include_str!("../migrations/postgres/0032_hours_quick_replies.sql")),
     (33, "business_tools_faq_contacts", include_str!("../migrations/postgres/0033_business_tools_faq_contacts.sql")),
+    (34, "broadcasts", include_str!("../migrations/postgres/0034_broadcasts.sql")),
 ];
 
 /// The highest migration version this build knows.

@@ -80,6 +80,7 @@ impl PrivacyStore for SqlStore {
         // Their contact rows and opt-in records in the businesses' CRMs.
         plan.push(crate::sql::contacts::ERASE_CRM_CONTACTS, params![wa])
             .push(crate::sql::contacts::ERASE_OPT_INS, params![wa]);
+        plan.push(crate::sql::broadcasts::ERASE_BROADCAST_RECIPIENTS, params![wa]);
         // Their username, business-scoped user ids and number changes (not counted).
         for sql in [ERASE_USERNAME, ERASE_USER_IDS, ERASE_NUMBER_CHANGES] {
             plan.push(sql, params![wa]);

@@ -44,6 +44,8 @@ pub struct WebState {
     pub faq: risala_core::tools::faq::FaqService,
     /// Contacts as a small CRM.
     pub contacts: risala_core::tools::contacts::ContactService,
+    /// Broadcasts (business tools).
+    pub broadcasts: risala_core::tools::broadcasts::BroadcastService,
     /// Receives a file attached in the composer, as `POST /{phone-number-id}/media` does.
     pub attachments: pages::composer::AttachmentIntake,
     /// Business hours, the away message and the greeting (issue #17).

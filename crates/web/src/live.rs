@@ -35,6 +35,8 @@ pub enum LiveEvent {
     Chat { phone_number_id: String },
     /// The business's labels changed.
     Labels,
+    /// A broadcast's progress changed: its page reloads the counts.
+    Broadcast { id: String },
     /// Who is in the conversation now (each page leaves itself out).
     Presence { phone_number_id: String, wa_id: String, people: Vec<Present> },
 }

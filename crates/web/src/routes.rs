@@ -27,6 +27,7 @@ pub const CONSOLE_FAQ: &str = "/app/console/faq";
 pub const CONSOLE_CONTACTS: &str = "/app/console/contacts";
 pub const LABELS: &str = "/app/labels";
 pub const EVENTS: &str = "/app/events";
+pub const BROADCASTS: &str = "/app/tools/broadcasts";
 
 /// The router and every path it routes, in the order they were added: the security tests walk
 /// the paths, so a new page or action is checked (a session, the CSRF token, the business's
@@ -112,12 +113,25 @@ fn table() -> Table {
         .route("/app/console/faq/{phone_number_id}/settings", post(tools::faq::save_settings))
         .route("/app/console/faq/{phone_number_id}/{entry_id}", post(tools::faq::update))
         .route("/app/console/faq/{phone_number_id}/{entry_id}/delete", post(tools::faq::delete))
+        .merge(tool_routes())
         .route("/app/lang/{code}", get(errors::switch_language))
         .route("/app/assets/{file}", get(crate::assets::serve))
         .route("/app/{*rest}", get(errors::not_found).post(errors::not_found))
         // The customer web chat: its own prefix, which no Graph id can collide with.
         .route("/chat", get(|| async { axum::response::Redirect::permanent(webchat::PATH) }))
         .route(webchat::PATH, get(webchat::page))
+}
+
+/// The business tools' pages.
+fn tool_routes() -> Table {
+    use crate::pages::tools::broadcasts;
+    Table::new()
+        .route(BROADCASTS, get(broadcasts::list).post(broadcasts::create))
+        .route("/app/tools/broadcasts/{id}", get(broadcasts::show))
+        .route("/app/tools/broadcasts/{id}/progress", get(broadcasts::live))
+        .route("/app/tools/broadcasts/{id}/export.csv", get(broadcasts::export))
+        .route("/app/tools/broadcasts/{id}/cancel", post(broadcasts::cancel))
+        .route("/app/tools/broadcasts/{id}/resume", post(broadcasts::resume))
 }
 
 /// The composer's actions on one chat.

@@ -216,6 +216,24 @@ impl MessagingService {
         &self.quality
     }
 
+    /// The messages per second a business number may send: the configured throughput, or
+    /// Meta's default (80) where none is enforced. Paced senders (broadcasts) keep to it.
+    pub fn throughput_mps(&self) -> u32 {
+        match self.config.throughput_mps {
+            0 => crate::limits::DEFAULT_THROUGHPUT_MPS,
+            n => n,
+        }
+    }
+
+    /// Whether the number's throughput allows a message now, without taking it; when it does
+    /// not, how many milliseconds until it does (a paced sender waits instead of meeting 130429).
+    pub fn throughput_ready(&self, phone_number_id: &str) -> Result<(), Millis> {
+        if self.config.throughput_mps == 0 {
+            return Ok(());
+        }
+        self.throughput.check(&phone_number_id.to_string(), self.now())
+    }
+
     /// A business number by id, cached for a few seconds.
     pub async fn phone(&self, id: &str) -> Result<Option<PhoneNumber>, ApiError> {
         if let Some(p) = self.phones_by_id.get(&id.to_string()) {

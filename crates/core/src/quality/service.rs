@@ -204,6 +204,32 @@ impl QualityService {
         ))
     }
 
+    /// Whether a business-initiated message to `wa_id` fits the messaging limit now, without
+    /// sending one: `Some(reason)` when it would be refused with 131048 (the limit is full and
+    /// the customer was not reached in the last 24 hours, or the number is restricted).
+    pub async fn limit_room(&self, phone: &PhoneNumber, wa_id: &str, now: Millis) -> Result<Option<String>, ApiError> {
+        if self.standing(&phone.id).await?.restricted {
+            return Ok(Some(self.restricted_error(phone, now).await?.details));
+        }
+        if phone.messaging_limit_tier == Tier::Unlimited.as_str() {
+            return Ok(None);
+        }
+        let usage = self.store.limit_usage(&phone.business_id, wa_id, now - LIMIT_WINDOW_MS).await?;
+        let tier = usage.limit.as_ref().map(|l| l.tier).unwrap_or(self.config.start_tier);
+        let Some(max) = tier.limit() else { return Ok(None) };
+        if usage.reached || usage.unique < max {
+            return Ok(None);
+        }
+        let tier = self.evaluate_business(&phone.business_id).await?;
+        match tier.limit() {
+            Some(max) if usage.unique >= max => Ok(Some(format!(
+                "Messaging limit reached: {} unique customers in the last 24 hours, the limit of tier {tier}. Sending resumes as the 24-hour window moves on.",
+                usage.unique
+            ))),
+            _ => Ok(None),
+        }
+    }
+
     /// The messaging limit: a customer not reached in the last 24 hours counts one more unique
     /// customer, refused with 131048 beyond the tier's limit.
     async fn admit(&self, phone: &PhoneNumber, wa_id: &str, now: Millis) -> Result<Option<Reach>, ApiError> {

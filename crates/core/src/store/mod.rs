@@ -4,6 +4,7 @@
 
 mod accounts;
 mod billing;
+mod broadcasts;
 mod cbp;
 mod contacts;
 mod faq;
@@ -27,6 +28,7 @@ use async_trait::async_trait;
 
 pub use accounts::{AccountStore, UserSession};
 pub use billing::BillingStore;
+pub use broadcasts::{BroadcastRow, BroadcastStore, RecipientCounts, RecipientOutcome, RecipientRow, ReportRow};
 pub use cbp::{CbpStore, WabaSettingsStore};
 pub use contacts::{Contact, ContactField, ContactStore, OptIn};
 pub use faq::{FaqEntry, FaqSettings, FaqStore};
@@ -104,6 +106,7 @@ pub trait Store:
     + QuickReplyStore
     + FaqStore
     + ContactStore
+    + BroadcastStore
     + Send
     + Sync
     + 'static

@@ -10,6 +10,7 @@
 //! described and that every `$ref` resolves.
 
 mod billing;
+mod broadcasts;
 mod customer;
 mod faults;
 mod flows;
@@ -53,6 +54,7 @@ pub fn document() -> Value {
     paths.extend(obj(tools::paths()));
     paths.extend(obj(tools_contacts::paths()));
     paths.extend(obj(tools_faq::paths()));
+    paths.extend(obj(broadcasts::paths()));
     let mut schemas = obj(common_schemas());
     schemas.extend(obj(customer::schemas()));
     schemas.extend(obj(graph::schemas()));
@@ -96,6 +98,7 @@ pub fn document() -> Value {
             {"name": "Business tools",
                 "description": "A number's business tools, managed as code: business hours, away and greeting messages, quick replies, FAQ answers, contacts (`/tools/v1/{phone-number-id}/…`)."},
             {"name": "Admin", "description": "Operator tools: the webhook inspector, template review."},
+            {"name": "Tools: broadcasts", "description": "Business tools: broadcasts of a template to an audience, paced within the number's limits."},
             {"name": "Sandbox", "description": "Controls that exist only in sandbox mode."},
             {"name": "Operations", "description": "Health, readiness, metrics and this document."},
         ],

@@ -58,6 +58,7 @@ fn web_state(state: &AppState) -> risala_web::WebState {
         attachments: crate::composer_intake::intake(state),
         hours: state.hours.clone(),
         quick_replies: state.quick_replies.clone(),
+        broadcasts: state.broadcasts.clone(),
         link_base,
         customer_codes: config.mode == Mode::Platform,
         secure_cookies: config.secure_cookies(),
@@ -95,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .merge(links::routes())
         .merge(admin::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::admin)))
         .merge(sandbox::routes())
+        .merge(tools::routes())
         .fallback(fallback)
         .method_not_allowed_fallback(graph::unsupported_method)
         .with_state(state.clone())

@@ -14,6 +14,7 @@ use crate::db::Engine;
 pub(crate) mod accounts;
 pub(crate) mod at_rest;
 pub(crate) mod billing;
+pub(crate) mod broadcasts;
 pub(crate) mod cbp;
 pub(crate) mod contacts;
 pub(crate) mod engine;
@@ -125,6 +126,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("state_file", state_file::STATEMENTS),
         ("faq", faq::STATEMENTS),
         ("contacts", contacts::STATEMENTS),
+        ("broadcasts", broadcasts::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))

@@ -4,6 +4,7 @@
 //! One file per tool, each with its own router merged here; [`on_inbound`] gives every tool
 //! its look at a customer's message.
 
+pub mod broadcasts;
 pub mod contacts;
 pub mod faq;
 mod hours;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .merge(quick_replies::routes())
         .merge(faq::routes())
         .merge(contacts::routes())
+        .merge(broadcasts::routes())
 }
 
 /// The caller's business number `id`, for a token with `whatsapp_business_management`.
@@ -32,6 +34,14 @@ pub async fn number(state: &AppState, caller: &Caller, id: &str) -> GraphResult<
     resolve(state, caller, id, &[ObjectKind::PhoneNumber]).await?;
     caller.require(Permission::Management)?;
     Ok(state.messaging.phone(id).await?.ok_or_else(|| ApiError::object_not_found(id))?)
+}
+
+/// The caller's business number `id`, for a tool that sends messages (broadcasts): the token
+/// needs `whatsapp_business_messaging` too.
+pub async fn sending_number(state: &AppState, caller: &Caller, id: &str) -> GraphResult<PhoneNumber> {
+    let phone = number(state, caller, id).await?;
+    caller.require(Permission::Messaging)?;
+    Ok(phone)
 }
 
 /// A customer's message was stored: the tools that act on inbound messages act, in order (the

@@ -2,7 +2,7 @@
 //! a real browser (signing in in English and Arabic, the rate limit, invitations, roles).
 
 mod accounts;
-pub mod browser;
+pub(crate) mod browser;
 mod composer;
 mod composer_browser;
 mod console;

@@ -60,6 +60,7 @@ struct Ids {
     quick_reply: String,
     contact_field: String,
     faq_entry: String,
+    broadcast: String,
 }
 
 /// `path` with its parameters named from `ids`; `None` for a parameter the walk does not know
@@ -77,6 +78,8 @@ fn fill(path: &str, ids: &Ids) -> String {
         &ids.quick_reply
     } else if path.starts_with("/app/console/contacts/fields/") {
         &ids.contact_field
+    } else if path.starts_with("/app/tools/broadcasts/") {
+        &ids.broadcast
     } else {
         "{id}"
     };
@@ -134,6 +137,11 @@ async fn demo(app: &TestApp) -> Ids {
     let (s, entry) =
         app.post(&format!("{tools}/faq"), &json!({"question": "When do you open?", "answer": "At nine."})).await;
     assert_eq!(s, 200, "{entry}");
+    // A broadcast list scheduled far ahead, so that it sends nothing during the walk.
+    let later = json!({"name": "walk", "mode": "list", "text": "Hi", "audience": {"wa_ids": [CUSTOMER]},
+        "send_at": 4_102_444_800i64});
+    let (s, broadcast) = app.post(&format!("{tools}/broadcasts"), &later).await;
+    assert_eq!(s, 200, "{broadcast}");
     assert!(rcv.wait_accepted(1, Duration::from_secs(20)).await, "a webhook delivered");
     let mut web = Web::owner(app).await;
     let page = web.get("/app/console/webhooks").await;
@@ -148,6 +156,7 @@ async fn demo(app: &TestApp) -> Ids {
         quick_reply: id_of(&reply),
         contact_field: id_of(&field),
         faq_entry: id_of(&entry),
+        broadcast: id_of(&broadcast),
     }
 }
 
