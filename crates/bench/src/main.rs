@@ -1,8 +1,8 @@
 //! `risala-bench`: load scenarios against a Risala server it starts itself (or `--server`),
 //! with a built-in webhook sink that checks every signature. Prints a table, or `--json`.
 
-mod cpu;
 mod broadcast;
+mod cpu;
 mod http;
 mod inbox;
 mod media;

@@ -96,7 +96,6 @@ pub fn router(state: AppState) -> Router {
         .merge(links::routes())
         .merge(admin::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::admin)))
         .merge(sandbox::routes())
-        .merge(tools::routes())
         .fallback(fallback)
         .method_not_allowed_fallback(graph::unsupported_method)
         .with_state(state.clone())

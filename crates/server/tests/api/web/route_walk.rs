@@ -138,8 +138,9 @@ async fn demo(app: &TestApp) -> Ids {
         app.post(&format!("{tools}/faq"), &json!({"question": "When do you open?", "answer": "At nine."})).await;
     assert_eq!(s, 200, "{entry}");
     // A broadcast list scheduled far ahead, so that it sends nothing during the walk.
+    let later = risala_core::clock::Clock::now_ms(app.state.clock.as_ref()) / 1000 + 30 * 86_400;
     let later = json!({"name": "walk", "mode": "list", "text": "Hi", "audience": {"wa_ids": [CUSTOMER]},
-        "send_at": 4_102_444_800i64});
+        "send_at": later});
     let (s, broadcast) = app.post(&format!("{tools}/broadcasts"), &later).await;
     assert_eq!(s, 200, "{broadcast}");
     assert!(rcv.wait_accepted(1, Duration::from_secs(20)).await, "a webhook delivered");
