@@ -47,11 +47,9 @@ const LAYERS: &[(&str, u32)] = &[
     ("sandbox", 14),
     ("privacy", 14),
     ("webhooks", 15),
-    // the business tools (issue #17) read through messaging and the inbox
-    ("tools", 15),
     // the owners' console reads through most services
     ("console", 16),
-    // the business tools (issue #17) send through messaging and read the inbox
+    // the business tools (issue #17) send through messaging, read the inbox and quality
     ("tools", 16),
 ];
 

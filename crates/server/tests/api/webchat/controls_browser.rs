@@ -7,6 +7,8 @@
 
 use std::time::Duration;
 
+use risala_core::model::SignalKind;
+use risala_core::store::QualityStore;
 use risala_testkit::browser::Session;
 use risala_testkit::webhooks::WebhookReceiver;
 use risala_testkit::{template_message, text_message, Engine};
@@ -110,6 +112,10 @@ async fn arabic_phone_controls_have_their_effects() {
         json!(["تم الإبلاغ. شكرًا لك."]),
     )
     .await;
+    // Both reach the number's quality rating as signals: the block and the report.
+    let signals = app.state.store.signals(app.phone_number_id(), 0).await.unwrap();
+    let kinds: Vec<SignalKind> = signals.iter().map(|g| g.kind).collect();
+    assert!(kinds.contains(&SignalKind::Block) && kinds.contains(&SignalKind::Report), "{kinds:?}");
     menu(&s, "unblock").await;
     wait_for(&s, "unblocked", "return !document.getElementById('composer').hidden", json!([])).await;
     let (st, chats) = app.get_as("/customer/v1/chats", Some(&customer_token(&s).await)).await;
