@@ -8,7 +8,7 @@ use risala_core::model::Customer;
 use risala_testkit::browser::Session;
 use risala_testkit::{text_message, Engine, TestApp, DEMO_OWNER_PASSWORD};
 
-use super::steps::wait_url;
+use super::steps::{wait_for, wait_url};
 use super::{app, last_link, OWNER};
 
 /// Fill in and send the sign-in form (whatever comes of it).
@@ -83,8 +83,11 @@ async fn a_wrong_password_is_refused_then_limited_and_signing_out_works() {
     let (_db, app) = app(Engine::Sqlite).await;
     let s = Session::start("en", 1024, 768).await;
     let (burst, _, _) = risala_core::accounts::FAILURES_PER_EMAIL;
+    // `sign_in` opens a fresh form (no alert) first, so an alert means the answer has loaded.
+    let answered = "return !!document.querySelector('[role=alert]')";
     for _ in 0..burst {
         sign_in(&app, &s, OWNER, "not the password").await;
+        wait_for(&s, "the refusal", answered).await;
         wait_url(&s, "/app/sign-in").await;
         let alert = s.find("[role=alert]").await.text().await;
         assert_eq!(alert, "The email or password is wrong.");
@@ -92,6 +95,7 @@ async fn a_wrong_password_is_refused_then_limited_and_signing_out_works() {
     s.screenshot("sign-in-error", false).await;
     // Past the limit even the right password waits.
     sign_in(&app, &s, OWNER, DEMO_OWNER_PASSWORD).await;
+    wait_for(&s, "the refusal", answered).await;
     wait_url(&s, "/app/sign-in").await;
     let alert = s.find("[role=alert]").await.text().await;
     assert!(alert.starts_with("Too many failed sign-ins. Try again in"), "{alert}");
