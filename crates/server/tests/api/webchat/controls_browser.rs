@@ -8,7 +8,6 @@
 use std::time::Duration;
 
 use risala_core::model::SignalKind;
-use risala_core::store::QualityStore;
 use risala_testkit::browser::Session;
 use risala_testkit::webhooks::WebhookReceiver;
 use risala_testkit::{template_message, text_message, Engine};
