@@ -46,8 +46,8 @@ pub fn paths() -> Value {
                 "operationId": "createBroadcast",
                 "summary": "Create a broadcast",
                 "description": "`name`; `template` `{name, language: {code}}` (an approved template of the number) or, \
-                    with `mode: list`, a `text`; `params` for every recipient; `audience` `{labels, csv, \
-                    default_country, wa_ids}` (CSV: a header row with `phone`, optionally `country`, then one \
+                    with `mode: list`, a `text`; `params` for every recipient; `audience` `{labels, fields \
+                    (contact field → value), csv, default_country, wa_ids}` (CSV: a header row with `phone`, optionally `country`, then one \
                     column per template parameter); `send_at` (UNIX seconds) or now. Rows that cannot be used are \
                     reported in `rejected`.",
                 "security": [{"graphToken": []}, {"graphTokenQuery": []}],

@@ -61,6 +61,8 @@ pub struct NewBroadcast {
     /// Parameters every recipient gets (a CSV row's own columns win).
     pub params: Map<String, Value>,
     pub label_ids: Vec<String>,
+    /// Contacts (the business's CRM) whose fields hold all these values, by field key.
+    pub fields: std::collections::BTreeMap<String, String>,
     pub csv: Option<String>,
     pub default_country: Option<String>,
     pub wa_ids: Vec<String>,
@@ -176,6 +178,7 @@ impl BroadcastService {
         };
         let audience = json!({
             "labels": n.label_ids,
+            "fields": n.fields,
             "csv": n.csv.is_some(),
             "wa_ids": n.wa_ids.len(),
             "default_country": n.default_country,
@@ -217,6 +220,44 @@ impl BroadcastService {
         self.view(row).await
     }
 
+    /// The numbers of the business's contacts whose fields hold every value of `wanted` (field
+    /// key → value, compared as the CRM stores values: in their canonical text, ignoring case).
+    /// An unknown field key is an error, not an empty audience.
+    async fn contacts_matching(
+        &self,
+        business_id: &str,
+        wanted: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Vec<String>, ApiError> {
+        let known = self.store.contact_fields(business_id).await?;
+        for key in wanted.keys() {
+            if !known.iter().any(|f| &f.key == key) {
+                return Err(ApiError::bad_value(format!(
+                    "audience.fields.{key}: no contact field {key} in this business"
+                )));
+            }
+        }
+        const PAGE: usize = 1000;
+        let (mut out, mut after) = (Vec::new(), None::<String>);
+        loop {
+            let page = self.store.crm_contacts(business_id, None, after.as_deref(), PAGE).await?;
+            let last = page.last().map(|c| c.wa_id.clone());
+            out.extend(
+                page.into_iter()
+                    .filter(|c| {
+                        wanted.iter().all(|(k, v)| {
+                            c.fields.get(k).is_some_and(|have| have.trim().eq_ignore_ascii_case(v.trim()))
+                        })
+                    })
+                    .map(|c| c.wa_id),
+            );
+            match last {
+                Some(l) if out.len() <= MAX_RECIPIENTS => after = Some(l),
+                _ => break,
+            }
+        }
+        Ok(out)
+    }
+
     /// Everyone the audience names, in order, first occurrence kept, with the rows rejected.
     async fn audience(
         &self,
@@ -235,6 +276,11 @@ impl BroadcastService {
                 out.push(Candidate { row: 0, wa_id, params: Map::new() });
             }
         }
+        if !n.fields.is_empty() {
+            for wa_id in self.contacts_matching(&phone.business_id, &n.fields).await? {
+                out.push(Candidate { row: 0, wa_id, params: Map::new() });
+            }
+        }
         for (i, w) in n.wa_ids.iter().enumerate() {
             match audience::parse_number(w, n.default_country.as_deref()) {
                 Ok(wa_id) => out.push(Candidate { row: 0, wa_id, params: Map::new() }),
@@ -246,7 +292,7 @@ impl BroadcastService {
             rejected.extend(bad);
             out.extend(rows);
         }
-        if n.label_ids.is_empty() && n.wa_ids.is_empty() && n.csv.is_none() {
+        if n.label_ids.is_empty() && n.fields.is_empty() && n.wa_ids.is_empty() && n.csv.is_none() {
             return Err(ApiError::missing("audience"));
         }
         // The same customer from two sources is sent once.

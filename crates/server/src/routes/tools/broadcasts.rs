@@ -40,6 +40,27 @@ fn strings(v: Option<&Value>, field: &str) -> Result<Vec<String>, ApiError> {
     }
 }
 
+/// `audience.fields`: contact field key → the value to match (a string, number or boolean).
+fn field_values(v: Option<&Value>) -> Result<std::collections::BTreeMap<String, String>, ApiError> {
+    let mut out = std::collections::BTreeMap::new();
+    match v {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(o)) => {
+            for (k, v) in o {
+                let s = match v {
+                    Value::String(s) => s.clone(),
+                    Value::Number(n) => n.to_string(),
+                    Value::Bool(b) => b.to_string(),
+                    _ => return Err(ApiError::bad_value(format!("audience.fields.{k}: a string, number or boolean"))),
+                };
+                out.insert(k.clone(), s);
+            }
+        }
+        Some(_) => return Err(ApiError::bad_value("audience.fields: an object of contact field → value")),
+    }
+    Ok(out)
+}
+
 fn opt_str(v: Option<&Value>, field: &str) -> Result<Option<String>, ApiError> {
     match v {
         None | Some(Value::Null) => Ok(None),
@@ -88,7 +109,9 @@ pub fn parse_new(body: &Map<String, Value>) -> Result<NewBroadcast, ApiError> {
     let audience = match body.get("audience") {
         Some(Value::Object(a)) => a,
         None | Some(Value::Null) => &empty,
-        Some(_) => return Err(ApiError::bad_value("audience: an object {labels, csv, wa_ids, default_country}")),
+        Some(_) => {
+            return Err(ApiError::bad_value("audience: an object {labels, fields, csv, wa_ids, default_country}"))
+        }
     };
     let send_at = match body.get("send_at") {
         None | Some(Value::Null) => None,
@@ -106,6 +129,7 @@ pub fn parse_new(body: &Map<String, Value>) -> Result<NewBroadcast, ApiError> {
         text,
         params,
         label_ids: strings(audience.get("labels"), "audience.labels")?,
+        fields: field_values(audience.get("fields"))?,
         csv: opt_str(audience.get("csv"), "audience.csv")?,
         default_country: opt_str(audience.get("default_country"), "audience.default_country")?,
         wa_ids: strings(audience.get("wa_ids"), "audience.wa_ids")?,

@@ -3,7 +3,8 @@
 //! customers' devices acknowledge, replies, the CSV export; pacing within a small throughput
 //! and the messaging limit (never 130429 or 131048; a pause at the tier's limit and a resume
 //! when the 24-hour window moves on); opted-out and blocked customers skipped; cancel and
-//! resume; a scheduled start; broadcast lists; another business's token refused.
+//! resume; a scheduled start; broadcast lists; another business's token refused; an audience by
+//! contact field.
 
 use std::time::{Duration, Instant};
 
@@ -330,3 +331,43 @@ async fn lists_bad_input_and_other_businesses(engine: Engine) {
     app.stop().await;
 }
 engine_test!(lists_bad_input_and_other_businesses, super::lists_bad_input_and_other_businesses);
+
+/// An audience by contact field: the business's CRM contacts whose field holds the value
+/// (ignoring case), together with a label or a list; an unknown field is refused.
+async fn audience_by_contact_field(engine: Engine) {
+    let (_db, app) = start(engine, |_| {}).await;
+    let contacts = format!("/tools/v1/{}/contacts", app.phone_number_id());
+    let (s, v) =
+        app.post(&format!("{contacts}/fields"), &json!({"key": "tier", "label": "Tier", "kind": "text"})).await;
+    assert_eq!(s, 200, "{v}");
+    for (n, tier) in [(1, "gold"), (2, "Gold"), (3, "silver")] {
+        let body = json!({"wa_id": customer(n), "name": format!("C{n}"), "fields": {"tier": tier}});
+        let (s, v) = app.post(&contacts, &body).await;
+        assert_eq!(s, 200, "{v}");
+    }
+    let v = create(
+        &app,
+        json!({"name": "Gold", "template": template("statement"), "params": {"1": "friend"},
+               "audience": {"fields": {"tier": "gold"}, "wa_ids": [format!("+{}", customer(4))]}}),
+    )
+    .await;
+    assert_eq!(v["total"], 3, "{v}");
+    let id = v["id"].as_str().unwrap().to_string();
+    wait_for(&app, &id, 20, |v| v["status"] == "completed").await;
+    let mut to: Vec<String> =
+        report(&app, &id).await.iter().map(|r| r["wa_id"].as_str().unwrap().to_string()).collect();
+    to.sort();
+    assert_eq!(to, vec![customer(1), customer(2), customer(4)]);
+    let e = assert_graph_error(
+        &app.post(
+            &base(&app),
+            &json!({"name": "X", "template": template("statement"),
+            "audience": {"fields": {"vip": "yes"}}}),
+        )
+        .await,
+        400,
+        131009,
+    );
+    assert!(e["error_data"]["details"].as_str().unwrap().contains("audience.fields.vip"), "{e}");
+}
+engine_test!(audience_by_contact_field, super::audience_by_contact_field);

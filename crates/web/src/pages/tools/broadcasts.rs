@@ -200,6 +200,7 @@ fn new_broadcast(v: &Viewer, form: &[(String, String)]) -> Result<(String, NewBr
         text: some(field("text")),
         params,
         label_ids: form.iter().filter(|(k, _)| k == "label").map(|(_, x)| x.clone()).collect(),
+        fields: Default::default(),
         csv: some(field("csv")),
         default_country: some(field("default_country")),
         wa_ids: Vec::new(),
