@@ -63,7 +63,7 @@ FIXTURES = {
     ],
     "conf_flow": [
         {"type": "BODY", "text": "Please fill in the short form today."},
-        {"type": "BUTTONS", "buttons": [{"type": "FLOW", "text": "Open form", "flow_id": "1234567890123456"}]},
+        {"type": "BUTTONS", "buttons": [{"type": "FLOW", "text": "Open form", "flow_id": "set when the flow exists"}]},
     ],
 }
 TEMPLATE_FOR_EXAMPLE = {
@@ -214,15 +214,9 @@ def run(alice: Customer, files, inbound: str, receiver) -> None:
     media_ids["media"] = media_ids["image"]
     handles = {kind: upload_handle(MEDIA_FILES[kind]) for kind in ("image", "video", "document")}
     IMAGE_HEADER["example"]["header_handle"] = [handles["image"]]
-    for tname, comps in FIXTURES.items():
-        r = graph.post(
-            f"/v23.0/{WABA_ID}/message_templates",
-            json={"name": tname, "language": "en_US", "category": "MARKETING", "components": comps},
-        )
-        if r.status_code != 200 or r.json().get("status") != "APPROVED":
-            record(M, f"fixture template {tname}", False, f"{r.status_code} {r.text[:300]}")
-
-    # The flow the flow examples name, created and published through the API as a user would.
+    # The flow the flow examples and the FLOW button fixture name (a template's FLOW button must
+    # name a published flow of the WABA, as on Meta's platform), created and published through
+    # the API as a user would.
     flow_id = "0"
     r = graph.post(
         f"/v23.0/{WABA_ID}/flows",
@@ -232,6 +226,15 @@ def run(alice: Customer, files, inbound: str, receiver) -> None:
         flow_id = r.json()["id"]
     else:
         record(M, "fixture flow conformance_flow", False, f"{r.status_code} {r.text[:300]}")
+
+    FIXTURES["conf_flow"][1]["buttons"][0]["flow_id"] = flow_id
+    for tname, comps in FIXTURES.items():
+        r = graph.post(
+            f"/v23.0/{WABA_ID}/message_templates",
+            json={"name": tname, "language": "en_US", "category": "MARKETING", "components": comps},
+        )
+        if r.status_code != 200 or r.json().get("status") != "APPROVED":
+            record(M, f"fixture template {tname}", False, f"{r.status_code} {r.text[:300]}")
 
     sub = Subst(alice.wa_id, media_ids, files.base, inbound, flow_id, handles)
 
