@@ -108,6 +108,6 @@ impl BotStore for SqlStore {
     }
 
     async fn close_bot_run(&self, phone_number_id: &str, wa_id: &str, at: i64) -> StoreResult<()> {
-        self.db.write(Plan::one(CLOSE_BOT_RUN, params![phone_number_id, wa_id, at])).await.map(|_| ())
+        self.db.write(Plan::one(CLOSE_BOT_RUN, params![at, phone_number_id, wa_id])).await.map(|_| ())
     }
 }

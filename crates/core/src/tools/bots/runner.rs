@@ -186,6 +186,12 @@ impl BotService {
             return Ok(Outcome::Ignored);
         }
         let Some(bot) = self.triggered(m, &rows, run.as_ref()).await? else { return Ok(Outcome::Ignored) };
+        if held {
+            // The team closed the conversation and the bot takes it back: the agent who held it
+            // is done with it (a hand-off assigns again).
+            self.store.assign_chat(&phone.business_id, &phone.id, &m.wa_id, None).await?;
+            self.notifier.chat_changed(&phone.business_id, &phone.id, &m.wa_id);
+        }
         let (text, _) = said(m);
         let start = bot.definition["start"].as_str().unwrap_or_default().to_string();
         let run = BotRun {
