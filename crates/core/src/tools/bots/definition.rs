@@ -210,7 +210,7 @@ fn strings(v: Option<&Value>, at: &str, errors: &mut Vec<String>) -> usize {
         None | Some(Value::Null) => 0,
         Some(Value::Array(a)) => {
             for (i, k) in a.iter().enumerate() {
-                if !k.as_str().is_some_and(|s| !s.trim().is_empty()) {
+                if k.as_str().is_none_or(|s| s.trim().is_empty()) {
                     errors.push(format!("{at}[{i}]: a word or phrase"));
                 }
             }
