@@ -29,3 +29,4 @@ CREATE TABLE bot_runs (
     updated_at      INTEGER NOT NULL,
     PRIMARY KEY (phone_number_id, wa_id)
 );
+CREATE INDEX bot_runs_customer ON bot_runs(wa_id);

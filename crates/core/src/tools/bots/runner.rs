@@ -473,13 +473,20 @@ impl BotService {
         let settings = self.hours.settings(&phone.id).await?;
         let closed = settings.schedule.as_ref().is_some_and(|h| !h.is_open(self.clock.now_ms()));
         let msg = match (&settings.away.message, closed && settings.away.enabled) {
-            (Some(away), true) => away.clone(),
+            (Some(away), true) => {
+                // The hours' own answer to this very message may have been the away message.
+                let state = self.store.auto_reply_state(&phone.id, &m.wa_id).await?;
+                let sent = state.and_then(|s| s.away_at) == Some(m.created_at);
+                (!sent).then(|| away.clone())
+            }
             _ => {
                 let text = step["message"].as_str().unwrap_or(DEFAULT_HANDOFF_MESSAGE);
-                fill(&json!({"type": "text", "text": {"body": text}}), &run.variables)
+                Some(fill(&json!({"type": "text", "text": {"body": text}}), &run.variables))
             }
         };
-        self.send(phone, m, &mut run, &msg).await?;
+        if let Some(msg) = msg {
+            self.send(phone, m, &mut run, &msg).await?;
+        }
         // The note's author is the business's owner (a note needs a person of the business).
         let author = people.iter().find(|u| u.role == Role::Owner).or_else(|| people.first());
         if let Some(author) = author {
