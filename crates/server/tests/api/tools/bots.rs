@@ -227,3 +227,52 @@ async fn run(engine: Engine) {
     app.stop().await;
 }
 engine_test!(a_bot_asks_collects_and_hands_off, super::run);
+
+/// A keyword starts a bot at any time; outside business hours its hand-off leaves the customer
+/// with the away message (sent once, by the hours, for the same message).
+async fn keyword_outside_hours(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let hours = json!({"hours": {"time_zone": "UTC", "weekly": {}},
+        "away_message": {"enabled": true, "message": {"type": "text", "text": {"body": "We are closed now."}}}});
+    let (s, v) = app.post(&format!("/tools/v1/{}/business_hours", app.phone_number_id()), &hours).await;
+    assert_eq!(s, 200, "{v}");
+    let def = json!({
+        "name": "Prices", "trigger": {"on": "keywords", "keywords": ["price", "السعر"]}, "start": "s1",
+        "steps": {
+            "s1": {"type": "send", "message": {"type": "text", "text": {"body": "Bread is 5 SAR."}}, "next": "h"},
+            "h": {"type": "handoff", "message": "Someone will call you."}
+        }
+    });
+    assert_eq!(app.post(&bots_path(&app), &def).await.0, 200);
+    let alice = app.customer(ALICE, "Alice").await;
+    let num = app.business_number().to_string();
+
+    // Not a keyword: no bot.
+    alice.send(&num, json!({"type": "text", "text": {"body": "good morning"}})).await;
+    let bodies = |msgs: &[risala_core::model::Message]| -> Vec<String> {
+        msgs.iter()
+            .map(|m| m.content["body"].as_str().or(m.content["text"]["body"].as_str()).unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(bodies(&history(&app).await), ["good morning", "We are closed now."]);
+
+    // The keyword, in a sentence: the bot sends, hands off; the away message was already sent
+    // for this period, so the hand-off sends it now (once).
+    alice.send(&num, json!({"type": "text", "text": {"body": "What is the price?"}})).await;
+    assert_eq!(
+        bodies(&history(&app).await),
+        ["good morning", "We are closed now.", "What is the price?", "Bread is 5 SAR.", "We are closed now."]
+    );
+    assert_eq!(labels(&app).await, ["Bot: handed off"]);
+
+    // A customer whose first message is the keyword: the hours' away message answers it, and
+    // the hand-off does not send it a second time.
+    let bob = app.customer("15550002222", "Bob").await;
+    bob.send(&num, json!({"type": "text", "text": {"body": "السعر"}})).await;
+    let mut msgs = app.state.store.chat_history(app.phone_number_id(), "15550002222", None, 100).await.unwrap();
+    msgs.reverse();
+    assert_eq!(bodies(&msgs), ["السعر", "We are closed now.", "Bread is 5 SAR."]);
+    app.stop().await;
+}
+engine_test!(a_keyword_starts_a_bot_and_hours_apply_to_its_hand_off, super::keyword_outside_hours);
