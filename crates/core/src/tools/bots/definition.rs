@@ -266,3 +266,62 @@ pub fn validate(def: &Value) -> Vec<String> {
     }
     check.errors
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn bot(steps: Value) -> Value {
+        json!({"name": "B", "trigger": {"on": "new_conversation"}, "start": "a", "steps": steps})
+    }
+
+    #[test]
+    fn a_good_bot_has_no_errors() {
+        let def = bot(json!({
+            "a": {"type": "ask", "style": "list", "button": "Cities", "text": "Where?", "variable": "city",
+                "options": [{"id": "r", "title": "Riyadh", "next": "b"}, {"id": "j", "title": "Jeddah", "next": "b"}]},
+            "b": {"type": "branch", "cases": [{"variable": "city", "equals": "r", "next": "c"},
+                {"label": "VIP", "next": "d"}], "default": "d"},
+            "c": {"type": "set_label", "label": "Riyadh", "next": "d"},
+            "d": {"type": "set_field", "field": "city", "value": "{{city}}", "next": "e"},
+            "e": {"type": "send", "message": {"type": "image", "image": {"link": "https://x.test/a.png"}}, "next": "f"},
+            "f": {"type": "end", "message": "Bye"}
+        }));
+        assert_eq!(validate(&def), Vec::<String>::new());
+    }
+
+    #[test]
+    fn errors_name_the_place() {
+        let def = bot(json!({
+            "a": {"type": "ask", "text": "Pick", "variable": "v", "options": [
+                {"id": "1", "title": "One", "next": "b"}, {"id": "1", "title": "Two", "next": "b"},
+                {"id": "3", "title": "Three", "next": "b"}, {"id": "4", "title": "Four", "next": "b"}]},
+            "b": {"type": "collect", "kind": "phone", "text": "x", "variable": "p", "next": "zz", "retry": 9},
+            "c": {"type": "handoff", "assign": "everyone", "colour": "red"},
+            "d": {"type": "branch", "cases": [{"next": "a"}]},
+            "e": {"type": "send", "message": {"type": "text"}}
+        }));
+        let errors = validate(&def);
+        for e in [
+            "steps.a.options: 1 to 3 options",
+            "steps.b.kind: one of text, number, email, date, location",
+            "steps.b.next: no such step",
+            "steps.b.retry: a whole number from 0 to 5",
+            "steps.c.assign: round_robin, or leave it out (the label only)",
+            "steps.d.cases[0]: give either variable and equals, or label",
+            "steps.d.default: required",
+            "steps.e.message.text: required",
+        ] {
+            assert!(errors.contains(&e.to_string()), "{e} not in {errors:#?}");
+        }
+        assert!(errors.iter().any(|e| e.starts_with("steps.c.colour: unknown field")), "{errors:#?}");
+        let mut three = def.clone();
+        three["steps"]["a"]["options"].as_array_mut().unwrap().truncate(2);
+        assert!(validate(&three).contains(&"steps.a.options[1].id: used by another option".to_string()));
+        assert_eq!(validate(&json!([])), ["the bot must be a JSON object"]);
+        let kw = json!({"name": "K", "trigger": {"on": "keywords", "keywords": []}, "start": "a",
+            "steps": {"a": {"type": "end"}}});
+        assert_eq!(validate(&kw), ["trigger.keywords: give at least one keyword"]);
+    }
+}

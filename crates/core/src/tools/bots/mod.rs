@@ -6,6 +6,7 @@
 //! optionally an agent by round robin, the transcript as an internal note); while a person
 //! holds it the bot is silent, and closing it gives it back to the bot.
 
+mod answers;
 pub mod definition;
 pub mod runner;
 

@@ -4,6 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
+use super::answers::{default_error, fill, said, same, summary, valid};
 use super::definition::DEFAULT_HANDOFF_KEYWORDS;
 use super::BotService;
 use crate::error::ApiError;
@@ -30,114 +31,6 @@ pub enum Outcome {
     Silent,
     /// The bot answered; the run's state after it (`running`, `handed_off`, `ended`).
     Ran { bot_id: String, state: String },
-}
-
-/// What the customer's message says, for matching: its text, or the reply's id and title.
-fn said(m: &Message) -> (String, Option<String>) {
-    let c = &m.content;
-    match m.kind.as_str() {
-        "text" => (c["text"]["body"].as_str().unwrap_or_default().to_string(), None),
-        "interactive" => {
-            let r = if c["interactive"]["button_reply"].is_object() {
-                &c["interactive"]["button_reply"]
-            } else {
-                &c["interactive"]["list_reply"]
-            };
-            (r["title"].as_str().unwrap_or_default().to_string(), r["id"].as_str().map(String::from))
-        }
-        "button" => (c["button"]["text"].as_str().unwrap_or_default().to_string(), None),
-        "location" => {
-            let l = &c["location"];
-            (format!("{},{}", l["latitude"], l["longitude"]), None)
-        }
-        k => (format!("[{k}]"), None),
-    }
-}
-
-fn same(a: &str, b: &str) -> bool {
-    a.trim().to_lowercase() == b.trim().to_lowercase()
-}
-
-/// `{{name}}` in every string of `v` replaced by the variable.
-fn fill(v: &Value, vars: &Map<String, Value>) -> Value {
-    match v {
-        Value::String(s) if s.contains("{{") => {
-            let mut out = s.clone();
-            for (k, val) in vars {
-                let text = val.as_str().map_or_else(|| val.to_string(), String::from);
-                out = out.replace(&format!("{{{{{k}}}}}"), &text);
-            }
-            Value::String(out)
-        }
-        Value::Array(a) => Value::Array(a.iter().map(|x| fill(x, vars)).collect()),
-        Value::Object(o) => Value::Object(o.iter().map(|(k, x)| (k.clone(), fill(x, vars))).collect()),
-        other => other.clone(),
-    }
-}
-
-/// A line of the transcript for a message the bot sends.
-fn summary(msg: &Value) -> String {
-    let t = msg["type"].as_str().unwrap_or_default();
-    msg[t]["body"].as_str().or_else(|| msg[t]["body"]["text"].as_str()).map_or_else(|| format!("[{t}]"), String::from)
-}
-
-/// Whether `value` is a valid answer of `kind`.
-fn valid(kind: &str, m: &Message, value: &str) -> bool {
-    let v = value.trim();
-    match kind {
-        "number" => v.replace(',', ".").parse::<f64>().is_ok_and(f64::is_finite),
-        "email" => {
-            let mut parts = v.splitn(2, '@');
-            let (user, domain) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
-            !user.is_empty()
-                && !v.contains(char::is_whitespace)
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !domain.contains('@')
-        }
-        "date" => {
-            let p: Vec<&str> = v.split('-').collect();
-            let n = |s: &str, len: usize| (s.len() == len).then(|| s.parse::<u32>().ok()).flatten();
-            match (
-                p.len(),
-                p.first().and_then(|y| n(y, 4)),
-                p.get(1).and_then(|x| n(x, 2)),
-                p.get(2).and_then(|x| n(x, 2)),
-            ) {
-                (3, Some(y), Some(mo), Some(d)) => {
-                    let days = [
-                        31,
-                        if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) { 29 } else { 28 },
-                        31,
-                        30,
-                        31,
-                        30,
-                        31,
-                        31,
-                        30,
-                        31,
-                        30,
-                        31,
-                    ];
-                    (1..=12).contains(&mo) && d >= 1 && d <= days[(mo - 1) as usize]
-                }
-                _ => false,
-            }
-        }
-        "location" => m.kind == "location",
-        _ => m.kind == "text" && !v.is_empty(),
-    }
-}
-
-fn default_error(kind: &str) -> &'static str {
-    match kind {
-        "number" => "Please answer with a number.",
-        "email" => "Please answer with an email address, like name@example.com.",
-        "date" => "Please answer with a date as YYYY-MM-DD, like 2026-12-31.",
-        "location" => "Please share a location.",
-        _ => "Please answer in text.",
-    }
 }
 
 /// How the run goes on after a step.
