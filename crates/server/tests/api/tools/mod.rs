@@ -2,6 +2,7 @@
 //! when customers write, one file per tool.
 
 mod bots;
+mod bots_browser;
 mod broadcasts;
 mod broadcasts_browser;
 mod browser;
