@@ -273,6 +273,26 @@ async fn keyword_outside_hours(engine: Engine) {
     let mut msgs = app.state.store.chat_history(app.phone_number_id(), "15550002222", None, 100).await.unwrap();
     msgs.reverse();
     assert_eq!(bodies(&msgs), ["السعر", "We are closed now.", "Bread is 5 SAR."]);
+
+    // A list: sent as an interactive list; the row chosen (here by its number) leads on.
+    let menu = json!({
+        "name": "Menu", "trigger": {"on": "keywords", "keywords": ["menu"]}, "start": "pick", "handoff_keywords": [],
+        "steps": {
+            "pick": {"type": "ask", "style": "list", "button": "Breads", "text": "Which bread?", "variable": "bread",
+                "options": [{"id": "khubz", "title": "Khubz", "next": "done"}, {"id": "samoon", "title": "Samoon", "next": "done"}]},
+            "done": {"type": "end", "message": "{{bread_title}} it is ({{bread}})."}
+        }
+    });
+    assert_eq!(app.post(&bots_path(&app), &menu).await.0, 200);
+    let carol = app.customer("15550003333", "Carol").await;
+    carol.send(&num, json!({"type": "text", "text": {"body": "menu"}})).await;
+    let store = &app.state.store;
+    let list = store.chat_history(app.phone_number_id(), "15550003333", None, 1).await.unwrap().remove(0);
+    assert_eq!((list.kind.as_str(), list.content["type"].as_str()), ("interactive", Some("list")), "{}", list.content);
+    assert_eq!(list.content["action"]["sections"][0]["rows"][1]["id"], "samoon");
+    carol.send(&num, json!({"type": "text", "text": {"body": "2"}})).await;
+    let done = store.chat_history(app.phone_number_id(), "15550003333", None, 1).await.unwrap().remove(0);
+    assert_eq!(done.content["body"], "Samoon it is (samoon).");
     app.stop().await;
 }
 engine_test!(a_keyword_starts_a_bot_and_hours_apply_to_its_hand_off, super::keyword_outside_hours);
