@@ -87,6 +87,8 @@ pub struct Inner {
     pub contacts: risala_core::tools::contacts::ContactService,
     /// Broadcasts (business tools): created by the API and the console, sent by the runner.
     pub broadcasts: risala_core::tools::broadcasts::BroadcastService,
+    /// Chatbots with hand-off (a business tool).
+    pub bots: risala_core::tools::bots::BotService,
 }
 
 impl AppState {
@@ -184,7 +186,16 @@ impl AppState {
         let quick_replies = risala_core::tools::quick_replies::QuickReplyService::new(store.clone(), clock.clone());
         let faq =
             risala_core::tools::faq::FaqService::new(store.clone(), clock.clone(), messaging.clone(), notifier.clone());
-        let contacts = risala_core::tools::contacts::ContactService::new(store.clone(), clock.clone(), notifier);
+        let contacts =
+            risala_core::tools::contacts::ContactService::new(store.clone(), clock.clone(), notifier.clone());
+        let bots = risala_core::tools::bots::BotService::new(
+            store.clone(),
+            clock.clone(),
+            messaging.clone(),
+            contacts.clone(),
+            hours.clone(),
+            notifier,
+        );
         let broadcasts = risala_core::tools::broadcasts::BroadcastService::new(
             messaging.clone(),
             Arc::new(crate::broadcast_runner::FeedWatcher(inbox_feed.clone())),
@@ -219,6 +230,7 @@ impl AppState {
                 hours,
                 quick_replies,
                 faq,
+                bots,
                 contacts,
                 broadcasts,
             }),

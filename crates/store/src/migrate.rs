@@ -38,6 +38,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (32, "hours_quick_replies", include_str!("../migrations/sqlite/0032_hours_quick_replies.sql")),
     (33, "business_tools_faq_contacts", include_str!("../migrations/sqlite/0033_business_tools_faq_contacts.sql")),
     (34, "broadcasts", include_str!("../migrations/sqlite/0034_broadcasts.sql")),
+    (35, "bots", include_str!("../migrations/sqlite/0035_bots.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -71,6 +72,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (32, "hours_quick_replies", include_str!("../migrations/postgres/0032_hours_quick_replies.sql")),
     (33, "business_tools_faq_contacts", include_str!("../migrations/postgres/0033_business_tools_faq_contacts.sql")),
     (34, "broadcasts", include_str!("../migrations/postgres/0034_broadcasts.sql")),
+    (35, "bots", include_str!("../migrations/postgres/0035_bots.sql")),
 ];
 
 /// The highest migration version this build knows.

@@ -81,6 +81,8 @@ impl PrivacyStore for SqlStore {
         plan.push(crate::sql::contacts::ERASE_CRM_CONTACTS, params![wa])
             .push(crate::sql::contacts::ERASE_OPT_INS, params![wa]);
         plan.push(crate::sql::broadcasts::ERASE_BROADCAST_RECIPIENTS, params![wa]);
+        // Their bot runs: the answers they gave and the transcript.
+        plan.push(crate::sql::bots::ERASE_BOT_RUNS, params![wa]);
         // Their username, business-scoped user ids and number changes (not counted).
         for sql in [ERASE_USERNAME, ERASE_USER_IDS, ERASE_NUMBER_CHANGES] {
             plan.push(sql, params![wa]);

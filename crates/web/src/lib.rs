@@ -42,6 +42,8 @@ pub struct WebState {
     pub compose: ComposeService,
     /// FAQ answers of the business's numbers.
     pub faq: risala_core::tools::faq::FaqService,
+    /// Chatbots with hand-off of the business's numbers.
+    pub bots: risala_core::tools::bots::BotService,
     /// Contacts as a small CRM.
     pub contacts: risala_core::tools::contacts::ContactService,
     /// Broadcasts (business tools).

@@ -24,6 +24,7 @@ pub const CONSOLE_USAGE: &str = "/app/console/usage";
 pub const CONSOLE_HOURS: &str = "/app/console/hours";
 pub const CONSOLE_QUICK_REPLIES: &str = "/app/console/quick-replies";
 pub const CONSOLE_FAQ: &str = "/app/console/faq";
+pub const CONSOLE_BOTS: &str = "/app/console/bots";
 pub const CONSOLE_CONTACTS: &str = "/app/console/contacts";
 pub const LABELS: &str = "/app/labels";
 pub const EVENTS: &str = "/app/events";
@@ -113,6 +114,10 @@ fn table() -> Table {
         .route("/app/console/faq/{phone_number_id}/settings", post(tools::faq::save_settings))
         .route("/app/console/faq/{phone_number_id}/{entry_id}", post(tools::faq::update))
         .route("/app/console/faq/{phone_number_id}/{entry_id}/delete", post(tools::faq::delete))
+        .route(CONSOLE_BOTS, get(tools::bots::show))
+        .route("/app/console/bots/{phone_number_id}", post(tools::bots::import))
+        .route("/app/console/bots/{phone_number_id}/{bot_id}/export", get(tools::bots::export))
+        .route("/app/console/bots/{phone_number_id}/{bot_id}/delete", post(tools::bots::delete))
         .merge(tool_routes())
         .route("/app/lang/{code}", get(errors::switch_language))
         .route("/app/assets/{file}", get(crate::assets::serve))

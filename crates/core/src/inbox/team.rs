@@ -57,6 +57,10 @@ impl InboxService {
         let at = closed.then(|| chat.closed_at.unwrap_or_else(|| self.now()));
         let c = &chat.conversation;
         self.store.close_chat(&viewer.business_id, &c.phone_number_id, &c.wa_id, at).await?;
+        if closed {
+            // Closing gives the conversation back to the number's bot: its next message starts over.
+            self.store.close_bot_run(&c.phone_number_id, &c.wa_id, self.now()).await?;
+        }
         Ok(())
     }
 

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod billing;
+mod bots;
 mod broadcasts;
 mod cbp;
 mod contacts;
@@ -28,6 +29,7 @@ use async_trait::async_trait;
 
 pub use accounts::{AccountStore, UserSession};
 pub use billing::BillingStore;
+pub use bots::{BotRow, BotRun, BotStore};
 pub use broadcasts::{BroadcastRow, BroadcastStore, RecipientCounts, RecipientOutcome, RecipientRow, ReportRow};
 pub use cbp::{CbpStore, WabaSettingsStore};
 pub use contacts::{Contact, ContactField, ContactStore, OptIn};
@@ -107,6 +109,7 @@ pub trait Store:
     + FaqStore
     + ContactStore
     + BroadcastStore
+    + BotStore
     + Send
     + Sync
     + 'static

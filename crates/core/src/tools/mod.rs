@@ -2,6 +2,7 @@
 //! path, managed from the owners' console and the `/tools/v1/…` API.
 
 pub mod body;
+pub mod bots;
 pub mod broadcasts;
 pub mod contacts;
 pub mod faq;

@@ -22,6 +22,7 @@ mod state_file;
 mod surfaces;
 mod templates;
 mod tools;
+mod tools_bots;
 mod tools_contacts;
 mod tools_faq;
 mod webhooks;
@@ -54,6 +55,7 @@ pub fn document() -> Value {
     paths.extend(obj(tools::paths()));
     paths.extend(obj(tools_contacts::paths()));
     paths.extend(obj(tools_faq::paths()));
+    paths.extend(obj(tools_bots::paths()));
     paths.extend(obj(broadcasts::paths()));
     let mut schemas = obj(common_schemas());
     schemas.extend(obj(customer::schemas()));

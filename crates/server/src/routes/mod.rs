@@ -54,6 +54,7 @@ fn web_state(state: &AppState) -> risala_web::WebState {
         feed: state.inbox_feed.clone(),
         compose: risala_core::compose::ComposeService::new(state.messaging.clone()),
         faq: state.faq.clone(),
+        bots: state.bots.clone(),
         contacts: state.contacts.clone(),
         attachments: crate::composer_intake::intake(state),
         hours: state.hours.clone(),

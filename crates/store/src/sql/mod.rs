@@ -14,6 +14,7 @@ use crate::db::Engine;
 pub(crate) mod accounts;
 pub(crate) mod at_rest;
 pub(crate) mod billing;
+pub(crate) mod bots;
 pub(crate) mod broadcasts;
 pub(crate) mod cbp;
 pub(crate) mod contacts;
@@ -127,6 +128,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("faq", faq::STATEMENTS),
         ("contacts", contacts::STATEMENTS),
         ("broadcasts", broadcasts::STATEMENTS),
+        ("bots", bots::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))

@@ -3,6 +3,7 @@
 //! text direction the page is laid out in.
 
 mod ar;
+pub mod bots;
 pub mod broadcasts;
 mod compose;
 pub mod console;

@@ -4,6 +4,7 @@
 //! One file per tool, each with its own router merged here; [`on_inbound`] gives every tool
 //! its look at a customer's message.
 
+pub mod bots;
 pub mod broadcasts;
 pub mod contacts;
 pub mod faq;
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .merge(faq::routes())
         .merge(contacts::routes())
         .merge(broadcasts::routes())
+        .merge(bots::routes())
 }
 
 /// The caller's business number `id`, for a token with `whatsapp_business_management`.
@@ -45,11 +47,17 @@ pub async fn sending_number(state: &AppState, caller: &Caller, id: &str) -> Grap
 }
 
 /// A customer's message was stored: the tools that act on inbound messages act, in order (the
-/// away message or the greeting first, then an FAQ answer). Their failures are logged; the
-/// customer's message stays accepted.
+/// away message or the greeting first, then the bot, then an FAQ answer when no bot has the
+/// conversation). Their failures are logged; the customer's message stays accepted.
 pub async fn on_inbound(state: &AppState, m: &Message) {
     if let Err(e) = state.hours.on_inbound(m).await {
         tracing::warn!(error = %e, message_id = %m.id, "business hours: the automatic answer failed");
+    }
+    // A bot running the conversation (or the team it handed it to) answers; the FAQ stays out.
+    match state.bots.on_inbound(m).await {
+        Ok(risala_core::tools::bots::Outcome::Ignored) => {}
+        Ok(_) => return,
+        Err(e) => tracing::warn!(message_id = %m.id, error = %e.details, "bot failed"),
     }
     if let Err(e) = state.faq.on_inbound(m).await {
         tracing::warn!(message_id = %m.id, error = %e.details, "FAQ answer failed");

@@ -60,6 +60,7 @@ struct Ids {
     quick_reply: String,
     contact_field: String,
     faq_entry: String,
+    bot: String,
     broadcast: String,
 }
 
@@ -88,6 +89,7 @@ fn fill(path: &str, ids: &Ids) -> String {
         .replace("{wa_id}", CUSTOMER)
         .replace("{template_id}", &ids.template)
         .replace("{entry_id}", &ids.faq_entry)
+        .replace("{bot_id}", &ids.bot)
         .replace("{id}", id);
     assert!(!filled.contains('{'), "the walk does not know what {path} names: teach `fill`");
     filled
@@ -124,7 +126,7 @@ async fn demo(app: &TestApp) -> Ids {
         .await
         .unwrap();
     // One of each business tool's objects: a quick reply, a contact field, the customer as a
-    // contact, an FAQ entry.
+    // contact, an FAQ entry, a bot.
     let tools = format!("/tools/v1/{phone}");
     let (s, reply) = app.post(&format!("{tools}/quick_replies"), &json!({"shortcut": "/walk", "text": "Hi"})).await;
     assert_eq!(s, 200, "{reply}");
@@ -137,6 +139,11 @@ async fn demo(app: &TestApp) -> Ids {
     let (s, entry) =
         app.post(&format!("{tools}/faq"), &json!({"question": "When do you open?", "answer": "At nine."})).await;
     assert_eq!(s, 200, "{entry}");
+    // A bot that only a keyword nobody writes starts.
+    let bot = json!({"name": "walk", "trigger": {"on": "keywords", "keywords": ["walkbot"]}, "start": "a",
+        "steps": {"a": {"type": "end", "message": "Bye"}}});
+    let (s, bot) = app.post(&format!("{tools}/bots"), &bot).await;
+    assert_eq!(s, 200, "{bot}");
     // A broadcast list scheduled far ahead, so that it sends nothing during the walk.
     let later = risala_core::clock::Clock::now_ms(app.state.clock.as_ref()) / 1000 + 30 * 86_400;
     let later = json!({"name": "walk", "mode": "list", "text": "Hi", "audience": {"wa_ids": [CUSTOMER]},
@@ -157,6 +164,7 @@ async fn demo(app: &TestApp) -> Ids {
         quick_reply: id_of(&reply),
         contact_field: id_of(&field),
         faq_entry: id_of(&entry),
+        bot: id_of(&bot),
         broadcast: id_of(&broadcast),
     }
 }

@@ -19,7 +19,7 @@ use crate::session::Viewer;
 use crate::WebState;
 
 /// The console's sections: path and title.
-fn sections(lang: Lang) -> [(&'static str, &'static str); 9] {
+fn sections(lang: Lang) -> [(&'static str, &'static str); 10] {
     let (c, t) = (lang.c(), lang.tools());
     [
         (routes::CONSOLE, c.numbers),
@@ -29,6 +29,7 @@ fn sections(lang: Lang) -> [(&'static str, &'static str); 9] {
         (routes::CONSOLE_HOURS, t.hours),
         (routes::CONSOLE_QUICK_REPLIES, t.quick_replies),
         (routes::CONSOLE_FAQ, lang.faq().title),
+        (routes::CONSOLE_BOTS, lang.bots().title),
         (routes::CONSOLE_CONTACTS, lang.contacts().title),
         (routes::BROADCASTS, lang.bc().broadcasts),
     ]

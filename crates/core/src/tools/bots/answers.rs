@@ -1,0 +1,183 @@
+//! Reading a customer's answer: what the message says, whether it is a valid answer of a
+//! `collect` step's kind, and `{{variable}}` filled into the bot's texts.
+
+use serde_json::{Map, Value};
+
+use crate::model::Message;
+
+/// What the customer's message says, for matching: its text, or the reply's id and title.
+pub(super) fn said(m: &Message) -> (String, Option<String>) {
+    let c = &m.content;
+    match m.kind.as_str() {
+        "text" => (c["text"]["body"].as_str().unwrap_or_default().to_string(), None),
+        "interactive" => {
+            let r = if c["interactive"]["button_reply"].is_object() {
+                &c["interactive"]["button_reply"]
+            } else {
+                &c["interactive"]["list_reply"]
+            };
+            (r["title"].as_str().unwrap_or_default().to_string(), r["id"].as_str().map(String::from))
+        }
+        "button" => (c["button"]["text"].as_str().unwrap_or_default().to_string(), None),
+        "location" => {
+            let l = &c["location"];
+            (format!("{},{}", l["latitude"], l["longitude"]), None)
+        }
+        k => (format!("[{k}]"), None),
+    }
+}
+
+pub(super) fn same(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+/// `{{name}}` in every string of `v` replaced by the variable.
+pub(super) fn fill(v: &Value, vars: &Map<String, Value>) -> Value {
+    match v {
+        Value::String(s) if s.contains("{{") => {
+            let mut out = s.clone();
+            for (k, val) in vars {
+                let text = val.as_str().map_or_else(|| val.to_string(), String::from);
+                out = out.replace(&format!("{{{{{k}}}}}"), &text);
+            }
+            Value::String(out)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(|x| fill(x, vars)).collect()),
+        Value::Object(o) => Value::Object(o.iter().map(|(k, x)| (k.clone(), fill(x, vars))).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A line of the transcript for a message the bot sends.
+pub(super) fn summary(msg: &Value) -> String {
+    let t = msg["type"].as_str().unwrap_or_default();
+    msg[t]["body"].as_str().or_else(|| msg[t]["body"]["text"].as_str()).map_or_else(|| format!("[{t}]"), String::from)
+}
+
+/// Whether `value` is a valid answer of `kind`.
+pub(super) fn valid(kind: &str, m: &Message, value: &str) -> bool {
+    let v = value.trim();
+    match kind {
+        "number" => v.replace(',', ".").parse::<f64>().is_ok_and(f64::is_finite),
+        "email" => {
+            let mut parts = v.splitn(2, '@');
+            let (user, domain) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+            !user.is_empty()
+                && !v.contains(char::is_whitespace)
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+        }
+        "date" => {
+            let p: Vec<&str> = v.split('-').collect();
+            let n = |s: &str, len: usize| (s.len() == len).then(|| s.parse::<u32>().ok()).flatten();
+            match (
+                p.len(),
+                p.first().and_then(|y| n(y, 4)),
+                p.get(1).and_then(|x| n(x, 2)),
+                p.get(2).and_then(|x| n(x, 2)),
+            ) {
+                (3, Some(y), Some(mo), Some(d)) => {
+                    let days = [
+                        31,
+                        if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) { 29 } else { 28 },
+                        31,
+                        30,
+                        31,
+                        30,
+                        31,
+                        31,
+                        30,
+                        31,
+                        30,
+                        31,
+                    ];
+                    (1..=12).contains(&mo) && d >= 1 && d <= days[(mo - 1) as usize]
+                }
+                _ => false,
+            }
+        }
+        "location" => m.kind == "location",
+        _ => m.kind == "text" && !v.is_empty(),
+    }
+}
+
+pub(super) fn default_error(kind: &str) -> &'static str {
+    match kind {
+        "number" => "Please answer with a number.",
+        "email" => "Please answer with an email address, like name@example.com.",
+        "date" => "Please answer with a date as YYYY-MM-DD, like 2026-12-31.",
+        "location" => "Please share a location.",
+        _ => "Please answer in text.",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn message(kind: &str, content: Value) -> Message {
+        Message {
+            id: "wamid.1".into(),
+            seq: 1,
+            phone_number_id: "1".into(),
+            business_id: "1".into(),
+            wa_id: "15550001111".into(),
+            direction: crate::model::Direction::Inbound,
+            kind: kind.into(),
+            content,
+            context_id: None,
+            biz_opaque: None,
+            status: crate::model::MessageStatus::Received,
+            error: None,
+            created_at: 0,
+            updated_at: 0,
+            expires_at: None,
+        }
+    }
+
+    fn text(body: &str) -> Message {
+        message("text", json!({"type": "text", "text": {"body": body}}))
+    }
+
+    #[test]
+    fn answers_are_checked_by_kind() {
+        let ok = |kind: &str, v: &str| valid(kind, &text(v), v);
+        assert!(ok("email", "alice@example.com") && ok("email", " a.b+c@mail.example.sa "));
+        for bad in ["alice", "alice@", "@example.com", "alice@example", "a b@example.com", "a@b@c.com", "a@.com"] {
+            assert!(!ok("email", bad), "{bad}");
+        }
+        assert!(ok("number", "42") && ok("number", "3,5") && ok("number", "-1.25"));
+        assert!(!ok("number", "forty") && !ok("number", "inf") && !ok("number", ""));
+        assert!(ok("date", "2026-12-31") && ok("date", "2028-02-29"));
+        for bad in ["2026-02-29", "2026-13-01", "2026-1-1", "31/12/2026", "2026-12-32"] {
+            assert!(!ok("date", bad), "{bad}");
+        }
+        assert!(ok("text", "anything") && !ok("text", "   "));
+        assert!(!ok("location", "24.7,46.6"), "a typed location is not a location");
+        let loc = message("location", json!({"type": "location", "location": {"latitude": 24.7, "longitude": 46.6}}));
+        let (said_text, _) = said(&loc);
+        assert_eq!(said_text, "24.7,46.6");
+        assert!(valid("location", &loc, &said_text));
+    }
+
+    #[test]
+    fn replies_and_variables() {
+        let press = message(
+            "interactive",
+            json!({"type": "interactive", "interactive": {"type": "list_reply",
+                "list_reply": {"id": "riyadh", "title": "Riyadh"}}}),
+        );
+        assert_eq!(said(&press), ("Riyadh".to_string(), Some("riyadh".to_string())));
+        let mut vars = Map::new();
+        vars.insert("email".into(), json!("a@b.co"));
+        vars.insert("n".into(), json!(3));
+        let msg = json!({"type": "text", "text": {"body": "Thanks {{email}}, {{n}} items, {{unknown}}"}});
+        assert_eq!(fill(&msg, &vars)["text"]["body"], "Thanks a@b.co, 3 items, {{unknown}}");
+        assert_eq!(summary(&msg), "Thanks {{email}}, {{n}} items, {{unknown}}");
+        assert_eq!(summary(&json!({"type": "image", "image": {"link": "https://x"}})), "[image]");
+        assert!(same(" AGENT ", "agent") && same("موظف", "موظف"));
+    }
+}
