@@ -23,13 +23,17 @@ pub(super) fn paths() -> Value {
         }},
         "/sandbox/v1/import": {"post": {
             "tags": ["Sandbox"], "operationId": "sandboxImport", "summary": "Replace the whole sandbox state",
-            "description": format!("The body is a file from `GET /sandbox/v1/export` (at most 512 MiB) of a server \
+            "description": format!("The body is a file from `GET /sandbox/v1/export` (at most 512 MiB; any content \
+                type, e.g. `application/x-ndjson` or `application/octet-stream`) of a server \
                 at the same schema version. Everything is checked first (format and schema version, every table \
                 and column, row values, row counts, foreign keys, media sizes and SHA-256); a file that fails \
                 answers 100 naming the table and row and changes nothing. Otherwise the state is replaced in one \
                 transaction and the server's caches are dropped. {who}"),
             "security": security,
-            "requestBody": {"required": true, "content": {"application/x-ndjson": {"schema": file}}},
+            // Any content type is read the same way (the CLI sends `application/x-ndjson`); the body
+            // is described as bytes, which is what it is to a client that only forwards a file.
+            "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {
+                "type": "string", "format": "binary", "description": file["description"]}}}},
             "responses": responses(&[("200", json_response("What was imported.", json!({"type": "object",
                 "properties": {"success": {"type": "boolean"}, "tables": {"type": "integer"},
                     "rows": {"type": "integer"}, "media": {"type": "integer"}}})))], &[400, 401, 403]),
