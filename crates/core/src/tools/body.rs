@@ -38,6 +38,17 @@ pub fn get_list(body: &Map<String, Value>, field: &str) -> Result<Vec<String>, A
     }
 }
 
+/// A string, number or boolean as the text a tool stores for it (`true`, `42`, `a`); `None` for
+/// anything else (null, arrays, objects), which each caller answers in its own words.
+pub fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
 /// 100 naming the first field not in `known`.
 pub fn reject_unknown(body: &Map<String, Value>, known: &[&str]) -> Result<(), ApiError> {
     match body.keys().find(|k| !known.contains(&k.as_str())) {

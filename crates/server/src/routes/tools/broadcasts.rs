@@ -7,6 +7,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use risala_core::tools::body::scalar_text;
 use risala_core::tools::broadcasts::{report_csv, report_json, BroadcastView, NewBroadcast};
 use risala_core::ApiError;
 use serde_json::{json, Map, Value};
@@ -47,12 +48,8 @@ fn field_values(v: Option<&Value>) -> Result<std::collections::BTreeMap<String, 
         None | Some(Value::Null) => {}
         Some(Value::Object(o)) => {
             for (k, v) in o {
-                let s = match v {
-                    Value::String(s) => s.clone(),
-                    Value::Number(n) => n.to_string(),
-                    Value::Bool(b) => b.to_string(),
-                    _ => return Err(ApiError::bad_value(format!("audience.fields.{k}: a string, number or boolean"))),
-                };
+                let s = scalar_text(v)
+                    .ok_or_else(|| ApiError::bad_value(format!("audience.fields.{k}: a string, number or boolean")))?;
                 out.insert(k.clone(), s);
             }
         }

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use risala_core::store::ContactField;
-use risala_core::tools::body::{get_list, get_str, reject_unknown};
+use risala_core::tools::body::{get_list, get_str, reject_unknown, scalar_text};
 use risala_core::tools::contacts::{contact_json, opt_in_json};
 use risala_core::ApiError;
 use serde_json::{json, Map, Value};
@@ -41,11 +41,10 @@ fn field_values(body: &Map<String, Value>) -> Result<BTreeMap<String, String>, A
     obj.iter()
         .map(|(k, v)| {
             let s = match v {
-                Value::String(s) => s.clone(),
-                Value::Number(n) => n.to_string(),
-                Value::Bool(b) => b.to_string(),
                 Value::Null => String::new(),
-                _ => return Err(ApiError::invalid(format!("fields.{k}: must be a string, number, boolean or null"))),
+                v => scalar_text(v).ok_or_else(|| {
+                    ApiError::invalid(format!("fields.{k}: must be a string, number, boolean or null"))
+                })?,
             };
             Ok((k.clone(), s))
         })
