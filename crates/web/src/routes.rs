@@ -118,6 +118,14 @@ fn table() -> Table {
         .route("/app/console/bots/{phone_number_id}", post(tools::bots::import))
         .route("/app/console/bots/{phone_number_id}/{bot_id}/export", get(tools::bots::export))
         .route("/app/console/bots/{phone_number_id}/{bot_id}/delete", post(tools::bots::delete))
+        .route(
+            "/app/console/bots/{phone_number_id}/new",
+            get(tools::bot_editor::new_form).post(tools::bot_editor::create),
+        )
+        .route(
+            "/app/console/bots/{phone_number_id}/{bot_id}/edit",
+            get(tools::bot_editor::edit_form).post(tools::bot_editor::save),
+        )
         .merge(tool_routes())
         .route("/app/lang/{code}", get(errors::switch_language))
         .route("/app/assets/{file}", get(crate::assets::serve))

@@ -17,19 +17,22 @@ pub const SEND_TYPES: &[&str] =
 
 const TOP: &[&str] = &["name", "trigger", "start", "steps", "handoff_keywords", "enabled"];
 
-/// The fields each step kind knows (besides `type`).
-fn fields(kind: &str) -> Option<&'static [&'static str]> {
-    Some(match kind {
-        "send" => &["message", "next"],
-        "ask" => &["text", "style", "button", "options", "variable", "retry", "on_fail"],
-        "collect" => &["text", "kind", "variable", "next", "retry", "on_fail", "error"],
-        "branch" => &["cases", "default"],
-        "set_label" => &["label", "next"],
-        "set_field" => &["field", "value", "next"],
-        "handoff" => &["label", "assign", "message"],
-        "end" => &["message"],
-        _ => return None,
-    })
+/// Each step kind and the fields it knows (besides `type`), in the order an editor shows them:
+/// the validator's table, which the console's visual editor also renders from.
+pub const STEP_KINDS: &[(&str, &[&str])] = &[
+    ("send", &["message", "next"]),
+    ("ask", &["text", "style", "button", "options", "variable", "retry", "on_fail"]),
+    ("collect", &["text", "kind", "variable", "next", "retry", "on_fail", "error"]),
+    ("branch", &["cases", "default"]),
+    ("set_label", &["label", "next"]),
+    ("set_field", &["field", "value", "next"]),
+    ("handoff", &["label", "assign", "message"]),
+    ("end", &["message"]),
+];
+
+/// The fields step kind `kind` knows (besides `type`); `None` for an unknown kind.
+pub fn fields(kind: &str) -> Option<&'static [&'static str]> {
+    STEP_KINDS.iter().find(|(k, _)| *k == kind).map(|(_, f)| *f)
 }
 
 struct Check<'a> {
@@ -77,8 +80,8 @@ impl Check<'_> {
         let Some(step) = v.as_object() else { return self.err(&at, "must be an object") };
         let kind = step.get("type").and_then(Value::as_str).unwrap_or_default();
         let Some(known) = fields(kind) else {
-            return self
-                .err(&format!("{at}.type"), "one of send, ask, collect, branch, set_label, set_field, handoff, end");
+            let kinds: Vec<&str> = STEP_KINDS.iter().map(|(k, _)| *k).collect();
+            return self.err(&format!("{at}.type"), &format!("one of {}", kinds.join(", ")));
         };
         if let Some(k) = step.keys().find(|k| *k != "type" && !known.contains(&k.as_str())) {
             self.err(&format!("{at}.{k}"), &format!("unknown field; a {kind} step knows {}", known.join(", ")));

@@ -1,6 +1,6 @@
 //! `/app/console/bots`: a number's bots (name, version, trigger, state, steps), each exported
 //! as JSON or deleted, and a form that imports a definition as a new bot or a new version of
-//! one, showing the errors that name the step. The visual editor is not built yet. Owners and
+//! one, showing the errors that name the step; each bot opens in the visual editor. Owners and
 //! admins; every change goes through the same service and checks as the API.
 
 use std::collections::BTreeMap;
@@ -43,8 +43,9 @@ async fn render(
         section.card aria-labelledby="bots-h" {
             h1 id="bots-h" { (b.title) " " span.muted { bdi dir="ltr" { "+" (lang.digits(&phone.number)) } } }
             p.muted { (b.intro) }
-            p.hint { (b.no_editor) }
+            p.hint { (b.editor_hint) }
             (picker)
+            p { a.button href=(format!("{base}/new")) { (b.new_bot_button) } }
             @if let Some((error, text)) = &notice { (alert(*error, text)) }
         }
         section.card aria-labelledby="list-h" {
@@ -57,7 +58,7 @@ async fn render(
                         @for bot in &bots {
                             @let trigger = &bot.definition["trigger"];
                             tr data-bot=(bot.id) {
-                                td { bdi { (bot.name) } }
+                                td { a href=(format!("{base}/{}/edit", bot.id)) { bdi { (bot.name) } } }
                                 td { (lang.number(bot.version)) }
                                 td {
                                     @if trigger["on"] == "keywords" {
@@ -67,6 +68,7 @@ async fn render(
                                 td { (lang.number(bot.definition["steps"].as_object().map_or(0, |s| s.len()) as i64)) }
                                 td { @if bot.enabled { span.badge.GREEN { (b.on) } } @else { span.badge { (b.off) } } }
                                 td { div.actions {
+                                    a.button.secondary href=(format!("{base}/{}/edit", bot.id)) aria-label=(format!("{} {}", b.edit, bot.name)) { (b.edit) }
                                     a.button.secondary href=(format!("{base}/{}/export", bot.id)) download { (b.export) }
                                     form method="post" action=(format!("{base}/{}/delete", bot.id)) {
                                         (csrf(v))
