@@ -144,7 +144,7 @@
           if (k === "next") { return stepChoice(fid, row.next, function (v) { set(row, "next", v); changed(id); }); }
           var v = row[k];
           return input(fid, typeof v === "string" || v === undefined ? v : JSON.stringify(v), function (t) { set(row, k, t); changed(id); });
-        });
+        }).setAttribute("data-field", k);
       });
       var rm = el("button", { type: "button", "class": "secondary small", text: w("remove"),
         "aria-label": w("remove") + " " + fieldName(key) + " " + (i + 1) });
@@ -162,10 +162,14 @@
     });
     fs.appendChild(add);
     box.appendChild(fs);
+    return fs;
   }
 
   // One field of a step, with the widget its name calls for.
   function widget(box, id, key) {
+    make(box, id, key).setAttribute("data-field", key);
+  }
+  function make(box, id, key) {
     var step = def.steps[id];
     var v = step[key];
     var done = function () { changed(id); };

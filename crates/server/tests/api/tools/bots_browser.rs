@@ -41,7 +41,7 @@ async fn an_owner_imports_a_bot_in_the_console() {
     s.find("nav.tabs a[href='/app/console/bots']").await.click().await;
     wait_url(&s, "/app/console/bots").await;
     let text = s.text().await;
-    assert!(text.contains("No bot yet") && text.contains("visual editor is not built yet"), "{text}");
+    assert!(text.contains("No bot yet") && text.contains("step by step in the editor"), "{text}");
 
     // An error names the step; what was pasted is kept.
     import(&s, &definition("nowhere")).await;

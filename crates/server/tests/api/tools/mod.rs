@@ -1,6 +1,8 @@
 //! The business tools of issue #17 through `/tools/v1/{phone-number-id}/…` and what they do
 //! when customers write, one file per tool.
 
+mod bot_editor;
+mod bot_editor_browser;
 mod bots;
 mod bots_browser;
 mod broadcasts;

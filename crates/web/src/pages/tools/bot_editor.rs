@@ -109,7 +109,7 @@ fn cards(def: &Value, errors: &[String], e: &EditorStrings) -> Markup {
                 p.main { bdi { (main_text(step)) } }
                 ul.links {
                     @for (name, to) in links(step, e) {
-                        li.broken[!steps.contains_key(&to)] { bdi { (name) } " → " bdi dir="ltr" { (to) } }
+                        li class=[(!steps.contains_key(&to)).then_some("broken")] { bdi { (name) } " → " bdi dir="ltr" { (to) } }
                     }
                 }
                 @if !mine.is_empty() {
