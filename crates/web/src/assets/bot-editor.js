@@ -54,13 +54,13 @@
     return wrap;
   }
   function input(id, value, onInput, type) {
-    var i = el("input", { id: id, type: type || "text" });
+    var i = el("input", { id: id, type: type || "text", dir: "auto" });
     i.value = value === undefined || value === null ? "" : value;
     i.addEventListener("input", function () { onInput(i.value, i); });
     return i;
   }
   function area2(id, value, onInput) {
-    var t = el("textarea", { id: id, rows: "2" });
+    var t = el("textarea", { id: id, rows: "2", dir: "auto" });
     t.value = value || "";
     t.addEventListener("input", function () { onInput(t.value, t); });
     return t;
@@ -125,7 +125,7 @@
     var ul = el("ul", { "class": "links" });
     links(step).forEach(function (l) {
       var broken = !Object.prototype.hasOwnProperty.call(def.steps, l[1]);
-      var li = el("li", { "class": broken ? "broken" : "" }, [bdi(l[0]), " → ", bdi(l[1], true)]);
+      var li = el("li", broken ? { "class": "broken" } : {}, [bdi(l[0]), " " + w("arrow") + " ", bdi(l[1], true)]);
       if (broken) { li.appendChild(document.createTextNode(" (" + w("no_such_step") + ")")); }
       ul.appendChild(li);
     });
@@ -200,7 +200,7 @@
         if (key === "assign") {
           return choice(fid, choices, v || "label_only", function (x) { set(step, key, x === "label_only" ? "" : x); done(); });
         }
-        return choice(fid, choices, v, function (x) { set(step, key, x); done(); }, "");
+        return choice(fid, choices, v, function (x) { set(step, key, x); done(); }, "—");
       });
     }
     if (key === "retry") {
@@ -365,6 +365,21 @@
     sync();
   }
 
+  // The steps in the order of the graph: the start, then breadth first along the connections,
+  // then any step nothing leads to.
+  function ordered(steps, start) {
+    var seen = [], queue = [start], out = {};
+    while (queue.length) {
+      var id = queue.shift();
+      if (!Object.prototype.hasOwnProperty.call(steps, id) || seen.indexOf(id) >= 0) { continue; }
+      seen.push(id);
+      links(steps[id]).forEach(function (l) { queue.push(l[1]); });
+    }
+    Object.keys(steps).forEach(function (k) { if (seen.indexOf(k) < 0) { seen.push(k); } });
+    seen.forEach(function (k) { out[k] = steps[k]; });
+    return out;
+  }
+
   function load() {
     var parsed;
     try { parsed = JSON.parse(area.value); } catch (e) { return e.message; }
@@ -373,6 +388,7 @@
     Object.keys(parsed.steps).forEach(function (k) {
       if (!parsed.steps[k] || typeof parsed.steps[k] !== "object") { parsed.steps[k] = { type: "" }; }
     });
+    parsed.steps = ordered(parsed.steps, parsed.start);
     def = parsed;
     jsonDirty = false;
     render();

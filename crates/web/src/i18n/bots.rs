@@ -155,6 +155,7 @@ pub const EDITOR_EN: EditorStrings = EditorStrings {
         ("apply_json", "Apply JSON"),
         ("start", "Start"),
         ("message_json", "Message (JSON, as in /messages)"),
+        ("arrow", "→"),
     ],
     fields: &[
         ("message", "Message"),
@@ -237,6 +238,7 @@ pub const EDITOR_AR: EditorStrings = EditorStrings {
         ("apply_json", "تطبيق JSON"),
         ("start", "البداية"),
         ("message_json", "الرسالة (JSON كما في ‎/messages)"),
+        ("arrow", "←"),
     ],
     fields: &[
         ("message", "الرسالة"),

@@ -153,7 +153,7 @@ async fn an_owner_builds_a_bot_in_the_editor_and_a_customer_runs_it() {
             "human": {"type": "handoff", "message": "A colleague takes it from here."}}})
     );
     assert_eq!(s.find(&card("ask1", "ul.links")).await.text().await, "Bread → human\nCake → human");
-    s.eval("window.scrollTo(0, 0)", json!([])).await;
+    s.eval("document.querySelector('#steps-h').scrollIntoView()", json!([])).await;
     s.screenshot("bot-editor-en", true).await;
 
     // The customer writes from the web chat: greeted, asked with buttons; a button pressed

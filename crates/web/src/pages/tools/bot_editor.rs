@@ -89,14 +89,34 @@ fn links(step: &Map<String, Value>, e: &EditorStrings) -> Vec<(String, String)> 
     out
 }
 
+/// The step ids in the order of the graph: the start, then breadth first along the
+/// connections, then any step nothing leads to.
+fn ordered<'a>(steps: &'a Map<String, Value>, start: &'a str, e: &EditorStrings) -> Vec<&'a String> {
+    let mut seen: Vec<&String> = Vec::new();
+    let mut queue = std::collections::VecDeque::from([start.to_string()]);
+    while let Some(id) = queue.pop_front() {
+        let Some((key, step)) = steps.get_key_value(&id) else { continue };
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        queue.extend(step.as_object().map(|s| links(s, e)).unwrap_or_default().into_iter().map(|(_, to)| to));
+    }
+    let rest: Vec<&String> = steps.keys().filter(|k| !seen.contains(k)).collect();
+    seen.extend(rest);
+    seen
+}
+
 /// The cards, drawn on the server: how the bot reads without JavaScript.
 fn cards(def: &Value, errors: &[String], e: &EditorStrings) -> Markup {
     let empty = Map::new();
     let steps = def["steps"].as_object().unwrap_or(&empty);
     let start = def["start"].as_str().unwrap_or_default();
+    let arrow = word(e.words, "arrow").unwrap_or("→");
     html! {
         @if steps.is_empty() { p.muted { (e.no_steps) } }
-        @for (id, step) in steps {
+        @for id in ordered(steps, start, e) {
+            @let step = &steps[id.as_str()];
             @let step = step.as_object().unwrap_or(&empty);
             @let kind = step.get("type").and_then(Value::as_str).unwrap_or_default();
             @let mine: Vec<&String> = errors.iter().filter(|x| step_of(x) == Some(id.as_str())).collect();
@@ -109,7 +129,7 @@ fn cards(def: &Value, errors: &[String], e: &EditorStrings) -> Markup {
                 p.main { bdi { (main_text(step)) } }
                 ul.links {
                     @for (name, to) in links(step, e) {
-                        li class=[(!steps.contains_key(&to)).then_some("broken")] { bdi { (name) } " → " bdi dir="ltr" { (to) } }
+                        li class=[(!steps.contains_key(&to)).then_some("broken")] { bdi { (name) } " " (arrow) " " bdi dir="ltr" { (to) } }
                     }
                 }
                 @if !mine.is_empty() {
