@@ -19,12 +19,12 @@ use risala_core::tools::bots::BotService;
 use risala_core::ErrorCode;
 use serde_json::{json, Map, Value};
 
-use super::pick_number;
+use super::bots::number;
 use crate::assets;
-use crate::error::{WebError, WebResult};
+use crate::error::WebResult;
 use crate::i18n::bots::EditorStrings;
 use crate::layout::{alert, csrf};
-use crate::pages::console::{allowed, console_page};
+use crate::pages::console::console_page;
 use crate::routes::CONSOLE_BOTS;
 use crate::session::{Action, Viewer};
 use crate::WebState;
@@ -214,11 +214,6 @@ fn render(v: &Viewer, target: &Target<'_>, text: &str, errors: &[String], notice
         script src=(assets::url("bot-editor.js")) defer {}
     };
     Ok(console_page(v, CONSOLE_BOTS, title, body))
-}
-
-async fn number(state: &WebState, v: &Viewer, id: &str) -> WebResult<PhoneNumber> {
-    allowed(v)?;
-    pick_number(state, v, Some(id)).await?.ok_or(WebError::NotFound)
 }
 
 fn pretty(v: &Value) -> String {

@@ -116,7 +116,8 @@ pub async fn show(State(state): State<WebState>, v: Viewer, Query(q): Query<Form
     render(&state, &v, &phone, notice, "").await
 }
 
-async fn number(state: &WebState, v: &Viewer, id: &str) -> WebResult<PhoneNumber> {
+/// The business's number `id`, for an owner or admin.
+pub(super) async fn number(state: &WebState, v: &Viewer, id: &str) -> WebResult<PhoneNumber> {
     allowed(v)?;
     pick_number(state, v, Some(id)).await?.ok_or(WebError::NotFound)
 }
