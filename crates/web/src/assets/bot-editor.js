@@ -401,6 +401,15 @@
   jsonBox.appendChild(apply);
   jsonBox.appendChild(msg);
   area.addEventListener("input", function () { jsonDirty = true; });
+  // Enter in a step's or the bot's field settles it (a new step id renames the step) rather
+  // than saving the whole form.
+  form.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (e.key === "Enter" && t.tagName === "INPUT" && (graph.contains(t) || settings.contains(t) || addBox.contains(t))) {
+      e.preventDefault();
+      t.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
   form.addEventListener("submit", function () { if (def && !jsonDirty) { area.value = JSON.stringify(def, null, 2); } });
   document.querySelectorAll(".no-js").forEach(function (n) { n.hidden = true; });
   var failed = load();

@@ -17,7 +17,7 @@ use crate::webchat::browser as chat;
 
 const CUSTOMER: &str = "447700900777";
 const BACKSPACE: &str = "\u{E003}";
-const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
 
 /// The card of step `id`, and a selector inside it.
 fn card(id: &str, css: &str) -> String {
@@ -37,9 +37,9 @@ async fn add_step(s: &Session, kind: &str) {
         .await;
 }
 
-/// Rename step `from` to `to` by typing over its id.
+/// Rename step `from` to `to` by typing over its id (Enter settles it, without saving).
 async fn rename(s: &Session, from: &str, to: &str) {
-    let keys = format!("{}{to}{TAB}", BACKSPACE.repeat(from.len()));
+    let keys = format!("{}{to}{ENTER}", BACKSPACE.repeat(from.len()));
     s.find(&card(from, ".be-id")).await.send_keys(&keys).await;
     wait_for(s, &format!("step {to}"), &format!("return !!document.querySelector(\"[data-step='{to}']\")")).await;
 }
@@ -153,6 +153,21 @@ async fn an_owner_builds_a_bot_in_the_editor_and_a_customer_runs_it() {
             "human": {"type": "handoff", "message": "A colleague takes it from here."}}})
     );
     assert_eq!(s.find(&card("ask1", "ul.links")).await.text().await, "Bread → human\nCake → human");
+
+    // The JSON view shows what is saved; a definition pasted there and applied is drawn.
+    s.find("#bot-json summary").await.click().await;
+    let shown_json: serde_json::Value = serde_json::from_str(
+        s.eval("return document.getElementById('definition').value", json!([])).await.as_str().unwrap(),
+    )
+    .unwrap();
+    assert_eq!(shown_json["steps"], v["data"][0]["definition"]["steps"]);
+    let mut pasted = shown_json.clone();
+    pasted["steps"]["bye"] = json!({"type": "end", "message": "Bye!"});
+    s.eval("document.getElementById('definition').value = arguments[0]", json!([pasted.to_string()])).await;
+    s.find("#be-apply").await.click().await;
+    assert_eq!(s.find(&card("bye", "p.main")).await.text().await, "Bye!");
+    open(&app, &s, &format!("/app/console/bots/{pid}/{}/edit", v["data"][0]["id"].as_str().unwrap())).await;
+    assert_eq!(s.count("[data-step=bye]").await, 0, "applied, not saved");
     s.eval("document.querySelector('#steps-h').scrollIntoView()", json!([])).await;
     s.screenshot("bot-editor-en", true).await;
 
