@@ -294,12 +294,55 @@
     if (c) { c.focus(); }
   }
 
-  // A field of step `id` changed: its card's top and the JSON follow.
+  // A field of step `id` changed: its card's top, the lines and the JSON follow.
   function changed(id) {
     var c = graph.querySelector("[data-step='" + CSS.escape(id) + "'] .be-summary");
     if (c) { summary(c, id); }
+    lines();
     sync();
   }
+
+  // Each connection drawn as a curve from its line on the card to the card it leads to, when
+  // the cards stand side by side (stacked on a phone, the lists say it alone).
+  var NS = "http://www.w3.org/2000/svg";
+  function lines() {
+    var old = graph.querySelector("svg.be-lines");
+    if (old) { old.remove(); }
+    var cards = graph.querySelectorAll(".step-card");
+    if (cards.length < 2 || cards[0].offsetLeft === cards[1].offsetLeft) { return; }
+    var rtl = getComputedStyle(graph).direction === "rtl";
+    var g = graph.getBoundingClientRect();
+    var svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("class", "be-lines");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("width", g.width);
+    svg.setAttribute("height", g.height);
+    var marker = document.createElementNS(NS, "marker");
+    [["id", "be-arrow"], ["viewBox", "0 0 10 10"], ["refX", "9"], ["refY", "5"], ["markerWidth", "6"],
+      ["markerHeight", "6"], ["orient", "auto-start-reverse"]].forEach(function (a) { marker.setAttribute(a[0], a[1]); });
+    var tip = document.createElementNS(NS, "path");
+    tip.setAttribute("d", "M0 0 L10 5 L0 10 z");
+    marker.appendChild(tip);
+    var defs = document.createElementNS(NS, "defs");
+    defs.appendChild(marker);
+    svg.appendChild(defs);
+    graph.querySelectorAll(".step-card ul.links li bdi[dir=ltr]").forEach(function (to) {
+      var from = to.closest(".step-card");
+      var target = graph.querySelector("[data-step='" + CSS.escape(to.textContent) + "'] header");
+      if (!target || target.closest(".step-card") === from) { return; }
+      var a = from.getBoundingClientRect(), li = to.closest("li").getBoundingClientRect();
+      var b = target.closest(".step-card").getBoundingClientRect(), h = target.getBoundingClientRect();
+      var sx = (rtl ? a.left : a.right) - g.left, sy = li.top + li.height / 2 - g.top;
+      var ex = (rtl ? b.right : b.left) - g.left, ey = h.top + h.height / 2 - g.top;
+      var dx = Math.max(14, Math.abs(ex - sx) / 2) * (rtl ? -1 : 1);
+      var path = document.createElementNS(NS, "path");
+      path.setAttribute("marker-end", "url(#be-arrow)");
+      path.setAttribute("d", "M" + sx + " " + sy + " C" + (sx + dx) + " " + sy + " " + (ex - dx) + " " + ey + " " + ex + " " + ey);
+      svg.appendChild(path);
+    });
+    graph.appendChild(svg);
+  }
+  window.addEventListener("resize", function () { if (def) { lines(); } });
 
   function renderSettings() {
     settings.textContent = "";
@@ -362,6 +405,7 @@
     graph.textContent = "";
     ids().forEach(function (id) { graph.appendChild(card(id)); });
     renderAdd();
+    lines();
     sync();
   }
 

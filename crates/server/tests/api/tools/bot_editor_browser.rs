@@ -168,6 +168,8 @@ async fn an_owner_builds_a_bot_in_the_editor_and_a_customer_runs_it() {
     assert_eq!(s.find(&card("bye", "p.main")).await.text().await, "Bye!");
     open(&app, &s, &format!("/app/console/bots/{pid}/{}/edit", v["data"][0]["id"].as_str().unwrap())).await;
     assert_eq!(s.count("[data-step=bye]").await, 0, "applied, not saved");
+    // Side by side, each connection is also drawn: welcome → ask1, and both options → human.
+    assert_eq!(s.count("#bot-graph svg.be-lines > path").await, 3);
     s.eval("document.querySelector('#steps-h').scrollIntoView()", json!([])).await;
     s.screenshot("bot-editor-en", true).await;
 
@@ -227,6 +229,7 @@ async fn an_owner_builds_a_bot_in_the_editor_and_a_customer_runs_it() {
     let text = ar.text().await;
     assert!(text.contains("تعديل الروبوت") && text.contains("سؤال بأزرار"), "{text}");
     assert_eq!(ar.eval("return document.getElementById('bot-name').value", json!([])).await, "Bakery");
+    assert_eq!(ar.count("#bot-graph svg.be-lines").await, 0, "stacked cards: the lists alone");
     let overflow = ar.eval("return document.documentElement.scrollWidth", json!([])).await;
     assert!(overflow.as_u64().unwrap() <= 375, "the page is {overflow} px wide");
     ar.eval("document.querySelector('#steps-h').scrollIntoView()", json!([])).await;
