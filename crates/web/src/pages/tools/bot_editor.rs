@@ -245,36 +245,32 @@ pub async fn edit_form(
 async fn save_as(state: &WebState, a: Action<Form>, phone: &PhoneNumber, bot_id: Option<&str>) -> WebResult<Response> {
     let typed = a.form.get("definition").cloned().unwrap_or_default();
     let e = a.viewer.lang.bot_editor();
-    let result = match serde_json::from_str::<Value>(&typed) {
-        Err(err) => Err(vec![format!("{}: {err}", e.not_json)]),
-        Ok(def) => {
-            let errors = state.bots.validate(&def);
-            if !errors.is_empty() {
-                Err(errors)
-            } else {
+    let errors = match serde_json::from_str::<Value>(&typed) {
+        Err(err) => vec![format!("{}: {err}", e.not_json)],
+        Ok(def) => match state.bots.validate(&def) {
+            errors if !errors.is_empty() => errors,
+            _ => {
                 let saved = match bot_id {
                     Some(id) => state.bots.new_version(phone, id, def).await,
                     None => state.bots.create(phone, def).await,
                 };
                 match saved {
-                    Ok(row) => Ok(row),
+                    Ok(row) => {
+                        let to = format!("{CONSOLE_BOTS}/{}/{}/edit?saved=1", phone.id, row.id);
+                        return Ok(Redirect::to(&to).into_response());
+                    }
+                    // Refused for the number (too many bots, a version raced): said on the page.
                     Err(err) if err.code.row().http_status == 400 && err.code != ErrorCode::ObjectNotFound => {
-                        Err(vec![err.details])
+                        vec![err.details]
                     }
                     Err(err) => return Err(err.into()),
                 }
             }
-        }
+        },
     };
-    match result {
-        Ok(row) => Ok(Redirect::to(&format!("{CONSOLE_BOTS}/{}/{}/edit?saved=1", phone.id, row.id)).into_response()),
-        Err(errors) => {
-            let target = Target { phone, bot_id };
-            let mut resp = render(&a.viewer, &target, &typed, &errors, None)?;
-            *resp.status_mut() = StatusCode::BAD_REQUEST;
-            Ok(resp)
-        }
-    }
+    let mut resp = render(&a.viewer, &Target { phone, bot_id }, &typed, &errors, None)?;
+    *resp.status_mut() = StatusCode::BAD_REQUEST;
+    Ok(resp)
 }
 
 /// `POST /app/console/bots/{phone_number_id}/new`: create the bot.
