@@ -31,8 +31,11 @@ use crate::WebState;
 
 type Form = BTreeMap<String, String>;
 
-/// The fields that name another step: a card's outgoing connections.
-const LINKS: &[&str] = &["next", "default", "on_fail"];
+/// A field that names another step (a card's outgoing connection): `next`, `default`, and the
+/// `on_…` fields (`on_fail`; a kind added to the table with, say, `on_error` is drawn too).
+fn is_link(field: &str) -> bool {
+    field == "next" || field == "default" || field.starts_with("on_")
+}
 
 /// What the editor is editing: a new bot, or bot `id` of the number.
 struct Target<'a> {
@@ -76,7 +79,7 @@ fn main_text(step: &Map<String, Value>) -> String {
 fn links(step: &Map<String, Value>, e: &EditorStrings) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (key, value) in step {
-        if let (true, Some(to)) = (LINKS.contains(&key.as_str()), value.as_str()) {
+        if let (true, Some(to)) = (is_link(key), value.as_str()) {
             out.push((word(e.fields, key).unwrap_or(key).to_string(), to.to_string()));
         }
         for (i, row) in value.as_array().into_iter().flatten().enumerate() {
@@ -143,7 +146,10 @@ fn cards(def: &Value, errors: &[String], e: &EditorStrings) -> Markup {
 /// What the script renders from: the kinds and their fields, and the choices it offers.
 fn schema() -> Value {
     let kinds: Vec<Value> = STEP_KINDS.iter().map(|(k, f)| json!({"type": k, "fields": f})).collect();
-    json!({"kinds": kinds, "links": LINKS, "choices": {
+    let mut links: Vec<&str> = STEP_KINDS.iter().flat_map(|(_, f)| f.iter().copied()).filter(|f| is_link(f)).collect();
+    links.sort_unstable();
+    links.dedup();
+    json!({"kinds": kinds, "links": links, "choices": {
         "style": ["buttons", "list"], "kind": COLLECT_KINDS, "assign": ["label_only", "round_robin"]}})
 }
 
