@@ -12,6 +12,7 @@ mod faq;
 mod faq_browser;
 mod hours;
 mod quick_replies;
+mod quick_replies_browser;
 
 use risala_core::model::Permission;
 use risala_testkit::TestApp;
