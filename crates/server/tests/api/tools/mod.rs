@@ -8,6 +8,7 @@ mod broadcasts_browser;
 mod browser;
 mod contacts;
 mod contacts_browser;
+mod contacts_read;
 mod faq;
 mod faq_browser;
 mod hours;
