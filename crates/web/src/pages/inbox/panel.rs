@@ -9,7 +9,7 @@ use risala_core::model::User;
 use risala_core::store::ContactField;
 use risala_core::tools::contacts::ContactView;
 
-use super::{avatar, chat_path, customer_id, label_chip, number, when};
+use super::{avatar, chat_path, customer_id, label_chip, label_name, number, when};
 use crate::i18n::Lang;
 use crate::layout::csrf;
 use crate::live::Present;
@@ -50,7 +50,7 @@ pub fn head(lang: Lang, v: &ChatView, people: &[Present], me: &str, now: i64) ->
                 span.chat-meta { (t.customer) " " (customer_id(lang, c, now, false)) " · " (t.business_number) " " (number(lang, &c.business_number)) }
                 div id="chat-state" data-live {
                     @if c.closed_at.is_some() { span.badge { (ti.closed_badge) } " " }
-                    @for id in &c.label_ids { @if let Some(l) = v.labels.iter().find(|l| &l.id == id) { (label_chip(l)) " " } }
+                    @for id in &c.label_ids { @if let Some(l) = v.labels.iter().find(|l| &l.id == id) { (label_chip(lang, l)) " " } }
                 }
                 div id="presence" aria-live="polite" data-viewing=(ti.viewing) data-typing=(ti.typing) { (presence(lang, people, me)) }
             }
@@ -100,8 +100,8 @@ fn team(lang: Lang, viewer: &Viewer, v: &ChatView, now: i64) -> Markup {
                         (csrf(viewer))
                         input type="hidden" name="label" value=(l.id);
                         input type="hidden" name="on" value="0";
-                        (label_chip(l))
-                        button.chip-x type="submit" aria-label=(ti.remove_label.replace("{name}", &l.name)) { "×" }
+                        (label_chip(lang, l))
+                        button.chip-x type="submit" aria-label=(ti.remove_label.replace("{name}", label_name(lang, &l.name))) { "×" }
                     }
                 }
             }
@@ -111,7 +111,7 @@ fn team(lang: Lang, viewer: &Viewer, v: &ChatView, now: i64) -> Markup {
                     (csrf(viewer))
                     input type="hidden" name="on" value="1";
                     label.visually-hidden for="add-label" { (ti.add_label) }
-                    select id="add-label" name="label" { @for l in &free { option value=(l.id) { (l.name) } } }
+                    select id="add-label" name="label" { @for l in &free { option value=(l.id) { (label_name(lang, &l.name)) } } }
                     button.small type="submit" { (ti.add_label) }
                 }
             }
@@ -147,7 +147,7 @@ fn record(lang: Lang, v: &ChatView, r: &Record) -> Markup {
                     @let notes: Vec<_> = e.notes.iter().filter(|n| !v.notes.iter().any(|m| m.id == n.id)).collect();
                     @if !labels.is_empty() || !notes.is_empty() {
                         h4 { (c.elsewhere) }
-                        @if !labels.is_empty() { p.labels { @for l in labels { span.badge { (l) } " " } } }
+                        @if !labels.is_empty() { p.labels { @for l in labels { span.badge { (label_name(lang, l)) } " " } } }
                         ul.notes {
                             @for n in notes {
                                 li.note { p.note-body dir="auto" { (n.body) } span.chat-meta { bdi { (n.author_name) } " · " (when(lang, n.created_at)) } }

@@ -85,7 +85,7 @@ pub fn record(lang: crate::Lang, fields: &[ContactField], e: &ContactView, who: 
 fn history(lang: crate::Lang, e: &ContactView) -> Markup {
     let c = lang.contacts();
     html! {
-        @if !e.labels.is_empty() { p { (c.labels) ": " @for l in &e.labels { span.badge { (l) } " " } } }
+        @if !e.labels.is_empty() { p { (c.labels) ": " @for l in &e.labels { span.badge { (crate::pages::inbox::label_name(lang, l)) } " " } } }
         @if !e.notes.is_empty() {
             h3 { (c.notes) }
             ul { @for n in &e.notes { li { bdi { (n.body) } " — " span.muted { (n.author_name) ", " (lang.datetime(n.created_at)) } } } }
