@@ -147,8 +147,8 @@ engine_test!(quick_replies_render_for_a_customer_and_stay_in_their_business, sup
 /// A quick reply's media from the web composer: the form's `quick_reply` sends the media with
 /// the text as caption (a document keeps its file name); an audio goes first and the text after
 /// it; without `quick_reply` only the text goes; a caption over 1024 characters is refused with
-/// Meta's reason; another business's quick reply is not found. The render endpoint names the
-/// media.
+/// Meta's reason, as is any send once the window has closed (131047); another business's quick
+/// reply is not found. The render endpoint names the media.
 async fn composer_media(engine: Engine) {
     let (_db, app) = crate::web::app(engine).await;
     let b = base(&app);
@@ -229,6 +229,11 @@ async fn composer_media(engine: Engine) {
     assert_eq!(p.status, 404, "{}", p.body);
     let after = app.state.store.chat_history(app.phone_number_id(), "15550001111", None, 20).await.unwrap();
     assert_eq!(after.len(), history.len());
+    // The window rules as for any send: closed, the media is refused with 131047.
+    app.advance_clock("25h").await;
+    let p = web.post(&send, &[("csrf", &csrf), ("body", "Our menu"), ("quick_reply", menu_id)]).await;
+    assert_eq!(p.status, 422, "{}", p.body);
+    assert!(p.body.contains("(#131047) Re-engagement message"), "{}", p.body);
     app.stop().await;
 }
 engine_test!(quick_replies_media_from_the_composer, super::composer_media);
