@@ -34,6 +34,7 @@ pub fn page(lang: Lang, viewer: Option<&Viewer>, title: &str, body: Markup) -> R
                             a href=(routes::HOME) { (t.chats) }
                             @if v.user.role.manages_people() { a href=(routes::PEOPLE) { (t.people) } }
                             @if v.user.role.manages_people() { a href=(routes::CONSOLE) { (lang.c().console) } }
+                            @else { a href=(routes::CONSOLE_CONTACTS) { (lang.contacts().title) } }
                         }
                         a.lang href=(format!("{}/{}", routes::LANG, other.code())) lang=(other.code()) hreflang=(other.code()) { (other.t().lang_name) }
                         @if let Some(v) = viewer {

@@ -25,6 +25,25 @@ pub const MAX_QUICK_REPLIES: usize = 500;
 /// The media a quick reply may carry.
 pub const MEDIA_KINDS: &[&str] = &["image", "video", "audio", "document"];
 
+/// A quick reply as a chat's composer offers it.
+#[derive(Debug, Clone)]
+pub struct Offer {
+    pub reply: QuickReply,
+    /// The text rendered for the chat.
+    pub text: String,
+    /// The file name of its media, when it has media uploaded with one.
+    pub filename: Option<String>,
+}
+
+/// A quick reply's media, as the composer attaches it to a message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attachment {
+    /// `image`, `video`, `audio` or `document`.
+    pub kind: String,
+    pub media_id: String,
+    pub filename: Option<String>,
+}
+
 /// A quick reply's wire shape.
 pub fn to_json(q: &QuickReply) -> Value {
     let media = match (&q.media_kind, &q.media_id) {
@@ -212,26 +231,38 @@ impl QuickReplyService {
 
     /// The business's quick replies as the composer of a chat offers them: each with its text
     /// rendered for this customer, by `agent_name`, for number `phone_number_id` (whose display
-    /// name is the business's name). Another business's number offers none.
+    /// name is the business's name), and its media's file name. Another business's number
+    /// offers none.
     pub async fn for_chat(
         &self,
         business_id: &str,
         phone_number_id: &str,
         customer_name: &str,
         agent_name: &str,
-    ) -> Result<Vec<(QuickReply, String)>, ApiError> {
+    ) -> Result<Vec<Offer>, ApiError> {
         let Some(phone) = self.store.phone_number(phone_number_id).await?.filter(|p| p.business_id == business_id)
         else {
             return Ok(Vec::new());
         };
-        let all = self.store.quick_replies(business_id).await?;
-        Ok(all
-            .into_iter()
-            .map(|q| {
-                let text = render(&q.text, customer_name, agent_name, &phone.verified_name);
-                (q, text)
-            })
-            .collect())
+        let mut offers = Vec::new();
+        for q in self.store.quick_replies(business_id).await? {
+            let text = render(&q.text, customer_name, agent_name, &phone.verified_name);
+            let filename = match &q.media_id {
+                Some(id) => self.store.media(id).await?.and_then(|m| m.filename),
+                None => None,
+            };
+            offers.push(Offer { reply: q, text, filename });
+        }
+        Ok(offers)
+    }
+
+    /// The media of the business's quick reply `id`, as the composer sends it; `None` when the
+    /// quick reply has none.
+    pub async fn attachment(&self, business_id: &str, id: &str) -> Result<Option<Attachment>, ApiError> {
+        let q = self.get(business_id, id).await?;
+        let (Some(kind), Some(media_id)) = (q.media_kind, q.media_id) else { return Ok(None) };
+        let filename = self.store.media(&media_id).await?.and_then(|m| m.filename);
+        Ok(Some(Attachment { kind, media_id, filename }))
     }
 
     /// A quick reply rendered for customer `wa_id` of `phone` by `agent_name`: `{text, media}`.

@@ -49,7 +49,8 @@ fn faq_settings() -> Value {
             "threshold": {"type": "integer", "minimum": 1, "maximum": 100, "default": 50,
                 "description": "The lowest match score (percent) answered automatically."},
             "handoff_button": {"type": "string", "maxLength": 20, "description": "The reply button's title; empty: \
-                \"Talk to a person\", or «التحدث مع موظف» under an Arabic answer."},
+                \"Talk to a person\", or «التحدث مع موظف» under an Arabic answer (under an answer without \
+                letters, in the question's language)."},
             "handoff_reply": {"type": "string", "maxLength": 1024, "description": "Sent when the button is \
                 pressed; empty: nothing."},
         },

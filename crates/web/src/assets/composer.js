@@ -4,7 +4,9 @@
 //   indicator lasts up to 25 s, as Meta's);
 // - the template form's preview follows the fields (POST …/preview returns the preview alone);
 // - typing / at the start of the message opens the quick replies, filtered by shortcut as one
-//   types; arrow keys choose, Enter or Tab inserts the rendered text, Escape closes.
+//   types; arrow keys choose, Enter or Tab inserts the rendered text, Escape closes. A quick
+//   reply with media attaches it too (its id in the form's quick_reply field, shown with a
+//   button that removes it); the text is then the caption, at most 1024 characters.
 // Requests send the session's CSRF token in X-CSRF-Token.
 (function () {
   "use strict";
@@ -72,8 +74,39 @@
       box.setAttribute("aria-expanded", "true");
       choose(0);
     };
+    var attachment = document.getElementById("quick-attachment");
+    var attachedId = document.getElementById("quick-reply-id");
+    var attachedName = document.getElementById("quick-attachment-name");
+    var attachedImg = document.getElementById("quick-attachment-img");
+    var detach = function () {
+      attachedId.value = "";
+      attachedName.textContent = "";
+      attachedImg.hidden = true;
+      attachedImg.removeAttribute("src");
+      attachment.hidden = true;
+      box.required = true;
+      box.removeAttribute("maxlength");
+    };
+    var attach = function (li) {
+      var id = li.getAttribute("data-id");
+      if (!id) { detach(); return; }
+      attachedId.value = id;
+      attachedName.textContent = li.getAttribute("data-attached");
+      var src = li.getAttribute("data-media-src");
+      attachedImg.hidden = !src;
+      if (src) { attachedImg.src = src; } else { attachedImg.removeAttribute("src"); }
+      attachment.hidden = false;
+      // Media goes without text too; an image's, a video's or a document's text is its caption.
+      box.required = false;
+      if (li.getAttribute("data-media-kind") !== "audio") { box.setAttribute("maxlength", "1024"); }
+    };
+    document.getElementById("quick-attachment-remove").addEventListener("click", function () {
+      detach();
+      box.focus();
+    });
     var insert = function (li) {
       box.value = li.getAttribute("data-text");
+      attach(li);
       close();
       box.focus();
       box.setSelectionRange(box.value.length, box.value.length);

@@ -42,6 +42,17 @@ pub struct ContactStrings {
     pub line: &'static str,
     pub reason: &'static str,
     pub export: &'static str,
+    pub view: &'static str,
+    pub the_contact: &'static str,
+    pub read_only: &'static str,
+    pub not_allowed_title: &'static str,
+    pub not_allowed: &'static str,
+    pub back: &'static str,
+    pub record_h: &'static str,
+    pub not_a_contact: &'static str,
+    pub open_contact: &'static str,
+    pub elsewhere: &'static str,
+    pub no_opt_ins: &'static str,
 }
 
 pub const EN: ContactStrings = ContactStrings {
@@ -86,6 +97,17 @@ pub const EN: ContactStrings = ContactStrings {
     line: "Line",
     reason: "Reason",
     export: "Export as CSV",
+    view: "View",
+    the_contact: "The contact",
+    read_only: "You can read the contacts; owners and admins change them.",
+    not_allowed_title: "Contacts are read-only for you",
+    not_allowed: "Only owners and admins change contacts. Nothing was changed.",
+    back: "Back to the contacts",
+    record_h: "Contact record",
+    not_a_contact: "Not in the contacts.",
+    open_contact: "Open in contacts",
+    elsewhere: "On the customer's other conversations",
+    no_opt_ins: "No opt-ins recorded.",
 };
 
 pub const AR: ContactStrings = ContactStrings {
@@ -130,6 +152,17 @@ pub const AR: ContactStrings = ContactStrings {
     line: "السطر",
     reason: "السبب",
     export: "تصدير CSV",
+    view: "عرض",
+    the_contact: "جهة الاتصال",
+    read_only: "يمكنك قراءة جهات الاتصال؛ يعدّلها المالكون والمشرفون.",
+    not_allowed_title: "جهات الاتصال للقراءة فقط لك",
+    not_allowed: "لا يعدّل جهات الاتصال إلا المالكون والمشرفون. لم يتغير شيء.",
+    back: "العودة إلى جهات الاتصال",
+    record_h: "سجل جهة الاتصال",
+    not_a_contact: "ليس في جهات الاتصال.",
+    open_contact: "فتح في جهات الاتصال",
+    elsewhere: "في محادثات العميل الأخرى",
+    no_opt_ins: "لا موافقات مسجلة.",
 };
 
 impl Lang {

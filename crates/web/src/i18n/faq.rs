@@ -56,7 +56,8 @@ pub const EN: FaqStrings = FaqStrings {
     threshold: "Confidence needed (%)",
     threshold_hint: "Lower answers more questions, higher makes fewer mistakes. 50 is the default.",
     button: "Button title",
-    button_hint: "Up to 20 characters. Empty: “Talk to a person”, or in Arabic under an Arabic answer.",
+    button_hint: "Up to 20 characters. Empty: “Talk to a person”, or in Arabic under an Arabic answer \
+        (under an answer without letters, in the customer's language).",
     handoff_reply: "Reply when the button is pressed",
     handoff_hint: "Optional, e.g. “A colleague will answer you shortly.”",
     save: "Save",
@@ -99,7 +100,8 @@ pub const AR: FaqStrings = FaqStrings {
     threshold: "الثقة المطلوبة (٪)",
     threshold_hint: "القيمة الأقل تجيب عن أسئلة أكثر، والأعلى تقلل الأخطاء. القيمة الافتراضية ٥٠.",
     button: "عنوان الزر",
-    button_hint: "حتى ٢٠ حرفاً. إن تُرك فارغاً: «Talk to a person»، أو «التحدث مع موظف» تحت الإجابة العربية.",
+    button_hint: "حتى ٢٠ حرفاً. إن تُرك فارغاً: «Talk to a person»، أو «التحدث مع موظف» تحت الإجابة العربية \
+        (وتحت إجابة بلا حروف، بلغة سؤال العميل).",
     handoff_reply: "الرد عند ضغط الزر",
     handoff_hint: "اختياري، مثل «سيرد عليك أحد زملائنا قريباً».",
     save: "حفظ",

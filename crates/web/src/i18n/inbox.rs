@@ -2,6 +2,9 @@
 //! pages and the rest of the app grow without touching each other's lines. `{name}` marks a
 //! value put in at run time.
 
+use risala_core::tools::bots::runner::DEFAULT_LABEL as BOT_LABEL;
+use risala_core::tools::faq::{LABEL_PERSON, LABEL_UNSURE};
+
 use super::Lang;
 
 /// Every string of the inbox.
@@ -41,6 +44,8 @@ pub struct InboxStrings {
     pub add_label: &'static str,
     pub remove_label: &'static str,
     pub manage_labels: &'static str,
+    /// The labels the automations create (FAQ answers, bots), by their stored name.
+    pub automatic_labels: [(&'static str, &'static str); 3],
     pub new_label: &'static str,
     pub colour: &'static str,
     pub create: &'static str,
@@ -106,6 +111,7 @@ pub const EN: InboxStrings = InboxStrings {
     add_label: "Add label",
     remove_label: "Remove label {name}",
     manage_labels: "Labels",
+    automatic_labels: [(LABEL_UNSURE, LABEL_UNSURE), (LABEL_PERSON, LABEL_PERSON), (BOT_LABEL, BOT_LABEL)],
     new_label: "New label",
     colour: "Colour",
     create: "Create",
@@ -170,6 +176,11 @@ pub const AR: InboxStrings = InboxStrings {
     add_label: "أضف تصنيفًا",
     remove_label: "أزل التصنيف {name}",
     manage_labels: "التصنيفات",
+    automatic_labels: [
+        (LABEL_UNSURE, "الأسئلة الشائعة: لا إجابة واثقة"),
+        (LABEL_PERSON, "الأسئلة الشائعة: طلب موظفًا"),
+        (BOT_LABEL, "البوت: أحال المحادثة إلى الفريق"),
+    ],
     new_label: "تصنيف جديد",
     colour: "اللون",
     create: "إنشاء",

@@ -59,6 +59,17 @@ pub async fn home(State(state): State<WebState>, v: Viewer, Query(q): Query<List
     Ok(page(lang, Some(&v), t.chats, body))
 }
 
+/// The customer's record in the business's contacts, for the panel.
+async fn contact_record(state: &WebState, v: &Viewer, wa_id: &str) -> WebResult<panel::Record> {
+    let business = &v.user.business_id;
+    let contact = match state.contacts.get(business, wa_id).await {
+        Ok(c) => Some(c),
+        Err(e) if e.code == risala_core::ErrorCode::ObjectNotFound => None,
+        Err(e) => return Err(e.into()),
+    };
+    Ok(panel::Record { fields: state.contacts.fields(business).await?, contact })
+}
+
 /// `GET /app/chats/{phone_number_id}/{wa_id}`: 404 unless the conversation is the business's.
 /// Opening it reads it: nothing is unread any more, for the whole team.
 pub async fn chat(
@@ -78,6 +89,10 @@ pub async fn chat(
     let list = list_pane(&state, &v, &q, Some((&phone_number_id, &wa_id))).await?;
     let people = state.feed.present(&v.user.business_id, &phone_number_id, &wa_id, now);
     let composer = super::composer::panel(&state, &v, &view).await?;
+    let record = match view.chat.shows_number(now) {
+        true => Some(contact_record(&state, &v, &view.chat.conversation.wa_id).await?),
+        false => None,
+    };
     let body = html! {
         div.inbox.has-chat data-events=(routes::EVENTS) {
             (list)
@@ -91,7 +106,7 @@ pub async fn chat(
                 }
                 (composer)
             }
-            (panel::panel(lang, &v, &view, now))
+            (panel::panel(lang, &v, &view, record.as_ref(), now))
         }
     };
     Ok(page(lang, Some(&v), &view.chat.profile_name, body))

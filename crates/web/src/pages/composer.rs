@@ -19,6 +19,7 @@ use risala_core::compose::{template_fields, unsupported, ComposeService, Draft, 
 use risala_core::inbox::ChatView;
 use risala_core::model::{Direction, Message, Template};
 use risala_core::templates::RenderedTemplate;
+use risala_core::tools::quick_replies::{Offer, MEDIA_KINDS};
 use risala_core::ApiError;
 use serde::Deserialize;
 
@@ -97,22 +98,48 @@ fn message_options(lang: Lang, view: &ChatView, empty: Option<&str>) -> Markup {
     }
 }
 
+/// What the composer says a quick reply attaches: `Attached: Image (menu.png). …`.
+fn attached_label(lang: Lang, kind: &str, filename: Option<&str>) -> String {
+    let c = lang.compose();
+    let i = MEDIA_KINDS.iter().position(|k| *k == kind).unwrap_or(3);
+    let what = match filename {
+        Some(f) => format!("{} ({f})", c.media_kinds[i]),
+        None => c.media_kinds[i].to_string(),
+    };
+    let sentence = if kind == "audio" { c.attached_audio } else { c.attached };
+    sentence.replace("{what}", &what)
+}
+
 /// The quick replies a `/` in the message offers (`composer.js` shows, filters and inserts
-/// them; without the script the list stays hidden and the form works as before).
-fn quick_menu(lang: Lang, quick: &[(risala_core::store::QuickReply, String)]) -> Markup {
+/// them, and attaches a quick reply's media; without the script the list stays hidden and the
+/// form works as before).
+fn quick_menu(lang: Lang, quick: &[Offer]) -> Markup {
     let t = lang.tools();
     html! {
         @if !quick.is_empty() {
             div.quick-menu id="quick-menu" hidden {
                 p.hint id="quick-hint" { (t.menu_hint) }
                 ul id="quick-replies" role="listbox" aria-label=(t.quick_replies) aria-describedby="quick-hint" {
-                    @for (i, (q, text)) in quick.iter().enumerate() {
-                        li role="option" id=(format!("quick-{i}")) aria-selected="false" data-shortcut=(q.shortcut) data-text=(text) {
-                            code dir="auto" { "/" (q.shortcut) } " "
-                            span.muted dir="auto" { (text.chars().take(80).collect::<String>()) }
+                    @for (i, o) in quick.iter().enumerate() {
+                        @let media = o.reply.media_kind.as_deref().zip(o.reply.media_id.as_deref());
+                        li role="option" id=(format!("quick-{i}")) aria-selected="false" data-shortcut=(o.reply.shortcut) data-text=(o.text)
+                            data-id=[media.map(|_| o.reply.id.as_str())]
+                            data-media-kind=[media.map(|(k, _)| k)]
+                            data-media-src=[media.filter(|(k, _)| *k == "image").map(|(_, id)| format!("/app/media/{id}"))]
+                            data-attached=[media.map(|(k, _)| attached_label(lang, k, o.filename.as_deref()))] {
+                            code dir="auto" { "/" (o.reply.shortcut) } " "
+                            @if let Some((k, _)) = media { span.badge { (lang.compose().media_kinds[MEDIA_KINDS.iter().position(|m| *m == k).unwrap_or(3)]) } " " }
+                            span.muted dir="auto" { (o.text.chars().take(80).collect::<String>()) }
                         }
                     }
                 }
+            }
+            // The media of the quick reply picked, sent with the message; removable.
+            div.quick-attachment id="quick-attachment" hidden {
+                input type="hidden" name="quick_reply" id="quick-reply-id" value="";
+                img id="quick-attachment-img" alt="" hidden;
+                span id="quick-attachment-name" role="status" {}
+                button.chip-x type="button" id="quick-attachment-remove" aria-label=(lang.compose().remove_attachment) title=(lang.compose().remove_attachment) { "×" }
             }
         }
     }
@@ -234,9 +261,13 @@ fn refused_page(v: &Viewer, p: &str, w: &str, r: &Refusal, again: Option<Markup>
 
 #[derive(Deserialize)]
 pub struct TextForm {
+    #[serde(default)]
     body: String,
     #[serde(default)]
     reply_to: String,
+    /// A quick reply picked with `/` whose media goes with the message (`composer.js`).
+    #[serde(default)]
+    quick_reply: String,
 }
 
 fn some(s: String) -> Option<String> {
@@ -244,14 +275,32 @@ fn some(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-/// `POST /app/chats/{p}/{w}/send`: free text, optionally a reply.
+/// `POST /app/chats/{p}/{w}/send`: free text, optionally a reply. With `quick_reply`, that
+/// quick reply's media is sent with the text as its caption (an audio has none: the text
+/// follows it), through the same send path as an attached file.
 pub async fn send_text(
     State(state): State<WebState>,
     Path((p, w)): Path<(String, String)>,
     a: Action<TextForm>,
 ) -> WebResult<Response> {
-    let draft = Draft::Text { body: a.form.body, reply_to: some(a.form.reply_to) };
-    let result = state.compose.send(&a.viewer.user.business_id, &p, &w, draft).await?;
+    let business = &a.viewer.user.business_id;
+    let TextForm { body, reply_to, quick_reply } = a.form;
+    let reply_to = some(reply_to);
+    let attachment = match some(quick_reply) {
+        Some(id) => state.quick_replies.attachment(business, &id).await?,
+        None => None,
+    };
+    let Some(m) = attachment else {
+        let result = state.compose.send(business, &p, &w, Draft::Text { body, reply_to }).await?;
+        return Ok(send_result(&a.viewer, &p, &w, result));
+    };
+    let audio = m.kind == "audio";
+    let (caption, after) = if audio { (None, some(body)) } else { (some(body), None) };
+    let draft = Draft::Media { kind: m.kind, media_id: m.media_id, caption, filename: m.filename, reply_to };
+    let mut result = state.compose.send(business, &p, &w, draft).await?;
+    if let (Ok(_), Some(body)) = (&result, after) {
+        result = state.compose.send(business, &p, &w, Draft::Text { body, reply_to: None }).await?;
+    }
     Ok(send_result(&a.viewer, &p, &w, result))
 }
 

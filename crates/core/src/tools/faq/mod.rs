@@ -75,6 +75,26 @@ pub struct FaqService {
     cache: Arc<crate::cache::TtlCache<String, Arc<Vec<FaqEntry>>>>,
 }
 
+/// Whether `text` is written in Arabic letters (`Some(true)`), in Latin ones (`Some(false)`),
+/// or in neither (digits, emoji, a phone number: `None`); the first letter decides.
+fn arabic_script(text: &str) -> Option<bool> {
+    text.chars().filter(|c| c.is_alphabetic()).find_map(|c| match c {
+        '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}' => Some(true),
+        c if c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c) => Some(false),
+        _ => None,
+    })
+}
+
+/// The button's title when the number sets none, in the language the customer reads: the
+/// answer's, or, when the answer has no letters to tell (a phone number, an address in
+/// digits), the question's; English when neither tells.
+pub fn default_button(answer: &str, question: &str) -> &'static str {
+    match arabic_script(answer).or_else(|| arabic_script(question)) {
+        Some(true) => DEFAULT_BUTTON_AR,
+        _ => DEFAULT_BUTTON_EN,
+    }
+}
+
 fn percent(score: f64) -> u8 {
     (score * 100.0).round().clamp(0.0, 100.0) as u8
 }
@@ -238,8 +258,7 @@ impl FaqService {
         match best {
             Some(b) if b.score > 0.0 && b.score >= threshold => {
                 let title = match settings.handoff_button.as_str() {
-                    "" if b.entry.answer.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) => DEFAULT_BUTTON_AR,
-                    "" => DEFAULT_BUTTON_EN,
+                    "" => default_button(&b.entry.answer, text),
                     t => t,
                 };
                 let body = json!({
@@ -312,5 +331,22 @@ impl FaqService {
         self.store.close_chat(business_id, &phone.id, wa_id, None).await?;
         self.notifier.chat_changed(business_id, &phone.id, wa_id);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_button_is_in_the_language_the_customer_reads() {
+        assert_eq!(default_button("Every day from 7 am.", "متى تفتحون؟"), DEFAULT_BUTTON_EN);
+        assert_eq!(default_button("نفتح يومياً من ٧ صباحاً.", "when do you open?"), DEFAULT_BUTTON_AR);
+        // An answer without letters: the question's language.
+        assert_eq!(default_button("+966 11 000 0000", "ما رقم الهاتف؟"), DEFAULT_BUTTON_AR);
+        assert_eq!(default_button("+966 11 000 0000", "Phone number?"), DEFAULT_BUTTON_EN);
+        assert_eq!(default_button("📞 ٠١١", "١٢٣"), DEFAULT_BUTTON_EN);
+        // Persian/Urdu letters are in the Arabic block too; accented Latin is Latin.
+        assert_eq!(default_button("Ouvert à 7 h", "ساعات؟"), DEFAULT_BUTTON_EN);
     }
 }

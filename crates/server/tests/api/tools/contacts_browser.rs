@@ -67,3 +67,34 @@ async fn an_owner_keeps_contacts_in_the_console() {
     assert!(overflow.as_u64().unwrap() <= 375, "the page is {overflow} px wide");
     ar.screenshot("contacts-ar", true).await;
 }
+
+/// An agent reads Layla's record in the chat's contact panel and opens it on the contacts
+/// page, which offers nothing to change; in English on a wide screen and in Arabic on a phone.
+/// Screenshots `contact-panel-en` and `contact-panel-ar`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_reads_the_contact_in_the_inbox() {
+    let (_db, app) = app(Engine::Sqlite).await;
+    super::contacts_read::layla(&app).await;
+    let business = &app.demo.ids.business_id;
+    let role = risala_core::model::Role::Agent;
+    app.state.accounts.create_user(business, "sara@demo.test", "Sara", "sara-password-1", role).await.unwrap();
+    for (lang, width, record, open) in
+        [("en", 1280, "Contact record", "Open in contacts"), ("ar", 375, "سجل جهة الاتصال", "فتح في جهات الاتصال")]
+    {
+        let s = Session::start(lang, width, 900).await;
+        sign_in(&app, &s, "sara@demo.test", "sara-password-1").await;
+        wait_url(&s, "/app/").await;
+        s.goto(&app.url(&format!("/app/chats/{}/15550001111", app.phone_number_id()))).await;
+        let panel = s.find("#panel-contact").await.text().await;
+        let want = [record, open, "gold", "website_form"];
+        assert!(want.iter().all(|w| panel.contains(w)), "{panel}");
+        s.eval("document.getElementById('panel-contact').scrollIntoView()", serde_json::json!([])).await;
+        s.screenshot(&format!("contact-panel-{lang}"), true).await;
+        let wide = s.eval("return document.documentElement.scrollWidth", serde_json::json!([])).await;
+        assert!(wide.as_u64().unwrap() <= u64::from(width), "the page is {wide} px wide");
+        s.find(&format!("#panel-contact a[href^='{}']", "/app/console/contacts")).await.click().await;
+        wait_url(&s, "edit=15550001111#contact-h").await;
+        assert_eq!(s.count("form[method=post][action^='/app/console/contacts']").await, 0);
+        assert!(s.find("dl.record").await.text().await.contains("Layla Haddad"));
+    }
+}

@@ -236,3 +236,42 @@ async fn answers(engine: Engine) {
     app.stop().await;
 }
 engine_test!(questions_are_answered_or_handed_to_the_team, super::answers);
+
+/// The defaults in the reader's language: the button's title under an answer without letters
+/// follows the customer's question; the labels the FAQ puts on a chat keep their English name
+/// (the API's, and what the FAQ finds them by) and pages show them in the page's language.
+async fn readers_language(engine: Engine) {
+    let (_db, app) = crate::web::app(engine).await;
+    let entry = json!({"question": "What is your phone number?", "answer": "+966 11 000 0000",
+        "keywords": ["phone", "هاتف"], "phrasings": ["ما رقم الهاتف؟"]});
+    let (s, v) = app.post(&faq_path(&app), &entry).await;
+    assert_eq!(s, 200, "{v}");
+    let alice = app.customer(ALICE, "Alice").await;
+    let num = app.business_number().to_string();
+    let mut titles = Vec::new();
+    for q in ["ما رقم الهاتف؟", "What is your phone number?"] {
+        alice.send(&num, json!({"type": "text", "text": {"body": q}})).await;
+        let a = history(&app).await.pop().unwrap();
+        assert_eq!(a.content["body"]["text"], "+966 11 000 0000", "{}", a.content);
+        titles.push(a.content["action"]["buttons"][0]["reply"]["title"].as_str().unwrap().to_string());
+    }
+    assert_eq!(titles, ["التحدث مع موظف", "Talk to a person"]);
+
+    alice.send(&num, json!({"type": "text", "text": {"body": "my cat likes the rain"}})).await;
+    assert_eq!(labels(&app).await, ["FAQ: no confident answer"]);
+    let mut web = crate::web::Web::owner(&app).await;
+    let chat = format!("/app/chats/{}/{ALICE}", app.phone_number_id());
+    for (lang, shown) in [("en", "FAQ: no confident answer"), ("ar", "الأسئلة الشائعة: لا إجابة واثقة")]
+    {
+        web.lang = lang;
+        let page = web.get(&chat).await;
+        let head = page.body.split("class=\"chat-head\"").nth(1).unwrap().split("</header>").next().unwrap();
+        assert!(head.contains(&format!(">{shown}</span>")), "{lang}: {head}");
+        let list = web.get("/app/").await;
+        assert!(list.body.contains(&format!(">{shown}</option>")), "{lang}: the label filter: {}", list.body);
+    }
+    // The Arabic chip keeps the stored name as its title.
+    assert!(web.get(&chat).await.body.contains("title=\"FAQ: no confident answer\""));
+    app.stop().await;
+}
+engine_test!(faq_defaults_in_the_readers_language, super::readers_language);

@@ -10,10 +10,12 @@ mod broadcasts_browser;
 mod browser;
 mod contacts;
 mod contacts_browser;
+mod contacts_read;
 mod faq;
 mod faq_browser;
 mod hours;
 mod quick_replies;
+mod quick_replies_browser;
 
 use risala_core::model::Permission;
 use risala_testkit::TestApp;

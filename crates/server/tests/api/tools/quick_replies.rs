@@ -143,3 +143,97 @@ async fn render_and_tenancy(engine: Engine) {
     app.stop().await;
 }
 engine_test!(quick_replies_render_for_a_customer_and_stay_in_their_business, super::render_and_tenancy);
+
+/// A quick reply's media from the web composer: the form's `quick_reply` sends the media with
+/// the text as caption (a document keeps its file name); an audio goes first and the text after
+/// it; without `quick_reply` only the text goes; a caption over 1024 characters is refused with
+/// Meta's reason, as is any send once the window has closed (131047); another business's quick
+/// reply is not found. The render endpoint names the media.
+async fn composer_media(engine: Engine) {
+    let (_db, app) = crate::web::app(engine).await;
+    let b = base(&app);
+    let (s, v) = app.upload_raw("application/pdf", "menu.pdf", b"%PDF-1.4 menu".to_vec()).await;
+    assert_eq!(s, 200, "{v}");
+    let pdf = v["id"].as_str().unwrap().to_string();
+    let audio = app.upload("audio/ogg", b"OggS hello").await;
+    let menu = create(
+        &app,
+        json!({"shortcut": "menu", "text": "Hi {{customer_name}}, our menu.", "media": {"type": "document", "id": pdf}}),
+    )
+    .await;
+    let voice =
+        create(&app, json!({"shortcut": "voice", "text": "Listen, please.", "media": {"type": "audio", "id": audio}}))
+            .await;
+    let (menu_id, voice_id) = (menu["id"].as_str().unwrap(), voice["id"].as_str().unwrap());
+    let customer = app.customer("15550001111", "Layla Haddad").await;
+    customer.send(app.business_number(), json!({"type": "text", "text": {"body": "Your menu?"}})).await;
+
+    let (s, v) = app.post(&format!("{b}/{menu_id}/render"), &json!({"to": "15550001111"})).await;
+    assert_eq!(
+        (s, v["text"].as_str(), v["media"].clone()),
+        (200, Some("Hi Layla Haddad, our menu."), json!({"type": "document", "id": pdf})),
+        "{v}"
+    );
+
+    let mut web = crate::web::Web::owner(&app).await;
+    let chat = format!("/app/chats/{}/15550001111", app.phone_number_id());
+    let page = web.get(&chat).await;
+    // The menu offers the quick reply with what it attaches.
+    assert!(page.body.contains(&format!("data-id=\"{menu_id}\"")), "{}", page.body);
+    assert!(page.body.contains("data-attached=\"Attached: Document (menu.pdf). The message is sent as its caption.\""));
+    let csrf = page.csrf();
+    let send = format!("{chat}/send");
+    let sent = |p: &crate::web::Page| {
+        assert_eq!((p.status, p.location()), (303, format!("{chat}#composer").as_str()), "{}", p.body)
+    };
+    sent(&web.post(&send, &[("csrf", &csrf), ("body", "Hi Layla Haddad, our menu."), ("quick_reply", menu_id)]).await);
+    sent(&web.post(&send, &[("csrf", &csrf), ("body", "Listen, please."), ("quick_reply", voice_id)]).await);
+    sent(&web.post(&send, &[("csrf", &csrf), ("body", "Just text"), ("quick_reply", "")]).await);
+    let history = app.state.store.chat_history(app.phone_number_id(), "15550001111", None, 20).await.unwrap();
+    // What each message carried (a sent media is the customer's own copy, with a new id).
+    let mut out: Vec<(String, Value)> = history
+        .iter()
+        .filter(|m| m.direction == risala_core::model::Direction::Outbound)
+        .map(|m| {
+            let c = &m.content;
+            let kept = json!({"caption": c["caption"], "filename": c["filename"], "mime_type": c["mime_type"], "body": c["body"]});
+            (m.kind.clone(), kept)
+        })
+        .collect();
+    out.reverse();
+    let shape = |caption: Value, filename: Value, mime: Value, body: Value| json!({"caption": caption, "filename": filename, "mime_type": mime, "body": body});
+    let n = Value::Null;
+    assert_eq!(
+        out,
+        [
+            (
+                "document".to_string(),
+                shape(json!("Hi Layla Haddad, our menu."), json!("menu.pdf"), json!("application/pdf"), n.clone())
+            ),
+            ("audio".to_string(), shape(n.clone(), n.clone(), json!("audio/ogg"), n.clone())),
+            ("text".to_string(), shape(n.clone(), n.clone(), n.clone(), json!("Listen, please."))),
+            ("text".to_string(), shape(n.clone(), n.clone(), n.clone(), json!("Just text"))),
+        ]
+    );
+
+    // A caption is at most 1024 characters: Meta's reason, and nothing sent.
+    let long = "x".repeat(1025);
+    let p = web.post(&send, &[("csrf", &csrf), ("body", &long), ("quick_reply", menu_id)]).await;
+    assert_eq!(p.status, 422, "{}", p.body);
+    assert!(p.body.contains("document.caption must be at most 1024 characters"), "{}", p.body);
+    // Another business's quick reply is not this business's to send.
+    let (other_number, token) = super::other_business(&app).await;
+    let theirs = format!("/tools/v1/{other_number}/quick_replies");
+    let (_, q) = app.post_as(&theirs, &json!({"shortcut": "x", "text": "Theirs"}), Some(&token)).await;
+    let p = web.post(&send, &[("csrf", &csrf), ("body", "x"), ("quick_reply", q["id"].as_str().unwrap())]).await;
+    assert_eq!(p.status, 404, "{}", p.body);
+    let after = app.state.store.chat_history(app.phone_number_id(), "15550001111", None, 20).await.unwrap();
+    assert_eq!(after.len(), history.len());
+    // The window rules as for any send: closed, the media is refused with 131047.
+    app.advance_clock("25h").await;
+    let p = web.post(&send, &[("csrf", &csrf), ("body", "Our menu"), ("quick_reply", menu_id)]).await;
+    assert_eq!(p.status, 422, "{}", p.body);
+    assert!(p.body.contains("(#131047) Re-engagement message"), "{}", p.body);
+    app.stop().await;
+}
+engine_test!(quick_replies_media_from_the_composer, super::composer_media);

@@ -34,6 +34,12 @@ async fn hidden(engine: Engine) {
     let bsuid = app.state.store.contact(&business, LAYLA).await.unwrap().unwrap().user_id.expect("a BSUID");
     let chat = format!("/app/chats/{}/{bsuid}", app.phone_number_id());
 
+    // The business keeps Layla's number among its contacts: the panel shows no record (contacts
+    // are kept by number; showing hers would tell it).
+    let contacts = format!("/tools/v1/{}/contacts", app.phone_number_id());
+    let (s, v) = app.post(&contacts, &json!({"wa_id": LAYLA, "name": "Layla Haddad"})).await;
+    assert_eq!(s, 200, "{v}");
+
     // The list, the conversation (header, panel, composer), in English and in Arabic.
     let mut owner = Web::owner(&app).await;
     for lang in ["en", "ar"] {
@@ -48,6 +54,7 @@ async fn hidden(engine: Engine) {
         assert_eq!(page.status, 200, "{}", page.body);
         assert!(page.body.contains("Where is order 1042?") && page.body.contains("@layla.h"), "{}", page.body);
         assert!(!shows_number(&page), "the conversation shows the hidden number: {}", page.body);
+        assert!(!page.body.contains("id=\"panel-contact\""), "no contact record: {}", page.body);
         let head = page.body.split("class=\"chat-head\"").nth(1).unwrap().split("</header>").next().unwrap();
         assert!(head.contains(&bsuid) && head.contains("@layla.h"), "the header: {head}");
         let panel = page.body.split("id=\"contact-h\"").nth(1).unwrap().split("</section>").next().unwrap();

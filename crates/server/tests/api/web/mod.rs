@@ -10,7 +10,7 @@ mod inbox;
 mod inbox_browser;
 mod inbox_messages;
 mod inbox_privacy;
-mod journey_browser;
+pub(crate) mod journey_browser;
 mod route_walk;
 mod security;
 pub(crate) mod steps;

@@ -35,12 +35,14 @@ fn sections(lang: Lang) -> [(&'static str, &'static str); 10] {
     ]
 }
 
-/// A console page: the section tabs, then `body`.
+/// A console page: the section tabs, then `body`. An agent reads the contacts only, so their
+/// tabs are that one.
 pub fn console_page(v: &Viewer, current: &str, title: &str, body: Markup) -> Response {
     let lang = v.lang;
+    let all = ConsoleService::allowed(&v.user).is_ok();
     let tabs = html! {
         nav.tabs aria-label=(lang.c().console) {
-            @for (path, name) in sections(lang) {
+            @for (path, name) in sections(lang).into_iter().filter(|(p, _)| all || *p == routes::CONSOLE_CONTACTS) {
                 a href=(path) aria-current=[(path == current).then_some("page")] { (name) }
             }
         }

@@ -7,7 +7,7 @@ use maud::html;
 use risala_core::inbox::team::{LABEL_COLOURS, MAX_LABEL};
 use serde::Deserialize;
 
-use super::label_chip;
+use super::{label_chip, label_name};
 use crate::error::{WebError, WebResult};
 use crate::layout::{csrf, page};
 use crate::live::LiveEvent;
@@ -28,11 +28,11 @@ pub async fn list(State(state): State<WebState>, v: Viewer) -> WebResult<Respons
             ul.label-list {
                 @for l in &labels {
                     li {
-                        (label_chip(l))
+                        (label_chip(lang, l))
                         @if manage {
                             form method="post" action=(format!("{}/{}/delete", routes::LABELS, l.id)) {
                                 (csrf(&v))
-                                button.small.danger type="submit" aria-label=(format!("{} {}", ti.delete, l.name)) { (ti.delete) }
+                                button.small.danger type="submit" aria-label=(format!("{} {}", ti.delete, label_name(lang, &l.name))) { (ti.delete) }
                             }
                         }
                     }

@@ -10,7 +10,7 @@ use risala_core::store::{ChatRow, Label};
 use serde::{Deserialize, Serialize};
 
 use super::message::summary;
-use super::{avatar, chat_path, customer_id, label_chip, number, when};
+use super::{avatar, chat_path, customer_id, label_chip, label_name, number, when};
 use crate::i18n::Lang;
 use crate::routes;
 
@@ -93,7 +93,7 @@ fn filters(lang: Lang, q: &ListQuery, numbers: &[PhoneNumber], labels: &[Label])
                     label.visually-hidden for="f-label" { (ti.labels) }
                     select id="f-label" name="label" {
                         option value="" { (ti.all_labels) }
-                        @for l in labels { option value=(l.id) selected[selected(&q.label, &l.id)] { (l.name) } }
+                        @for l in labels { option value=(l.id) selected[selected(&q.label, &l.id)] { (label_name(lang, &l.name)) } }
                     }
                 }
                 button.small type="submit" { (ti.apply) }
@@ -145,7 +145,7 @@ fn item(cx: &Context, c: &ChatRow, current: bool) -> Markup {
                         @if c.closed_at.is_some() { span.badge { (ti.closed_badge) } }
                         @if let Some(u) = assignee { span.assignee title=(ti.assigned_to) { bdi { (u.name) } } }
                         @for id in &c.label_ids {
-                            @if let Some(l) = labels.iter().find(|l| &l.id == id) { (label_chip(l)) }
+                            @if let Some(l) = labels.iter().find(|l| &l.id == id) { (label_chip(lang, l)) }
                         }
                     }
                 }

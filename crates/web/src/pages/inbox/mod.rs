@@ -62,7 +62,14 @@ pub fn colour_class(colour: &str) -> String {
     format!("lc-{}", LABEL_COLOURS.iter().position(|c| *c == colour).unwrap_or(6))
 }
 
+/// A label's name as the reader reads it: the labels the automations create are stored with
+/// their English name (which the API returns and which they find them by) and shown in the
+/// page's language; every other label as the business named it.
+pub fn label_name(lang: Lang, name: &str) -> &str {
+    lang.inbox().automatic_labels.iter().find(|(stored, _)| *stored == name).map_or(name, |(_, shown)| shown)
+}
+
 /// A label as a coloured chip.
-pub fn label_chip(l: &Label) -> Markup {
-    html! { span class=(format!("chip {}", colour_class(&l.colour))) data-label=(l.id) { (l.name) } }
+pub fn label_chip(lang: Lang, l: &Label) -> Markup {
+    html! { span class=(format!("chip {}", colour_class(&l.colour))) data-label=(l.id) title=[(label_name(lang, &l.name) != l.name).then_some(&l.name)] { (label_name(lang, &l.name)) } }
 }

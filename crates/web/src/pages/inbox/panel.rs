@@ -1,12 +1,15 @@
 //! The conversation's header and the contact panel beside it: the customer (name, number,
 //! the service window and its time left), the team's work (assignee, take, close or reopen,
-//! labels), internal notes, and the customer's other conversations with the business.
+//! labels), internal notes, the customer's contact record (read only, for every role), and the
+//! customer's other conversations with the business.
 
 use maud::{html, Markup};
 use risala_core::inbox::ChatView;
 use risala_core::model::User;
+use risala_core::store::ContactField;
+use risala_core::tools::contacts::ContactView;
 
-use super::{avatar, chat_path, customer_id, label_chip, number, when};
+use super::{avatar, chat_path, customer_id, label_chip, label_name, number, when};
 use crate::i18n::Lang;
 use crate::layout::csrf;
 use crate::live::Present;
@@ -47,7 +50,7 @@ pub fn head(lang: Lang, v: &ChatView, people: &[Present], me: &str, now: i64) ->
                 span.chat-meta { (t.customer) " " (customer_id(lang, c, now, false)) " · " (t.business_number) " " (number(lang, &c.business_number)) }
                 div id="chat-state" data-live {
                     @if c.closed_at.is_some() { span.badge { (ti.closed_badge) } " " }
-                    @for id in &c.label_ids { @if let Some(l) = v.labels.iter().find(|l| &l.id == id) { (label_chip(l)) " " } }
+                    @for id in &c.label_ids { @if let Some(l) = v.labels.iter().find(|l| &l.id == id) { (label_chip(lang, l)) " " } }
                 }
                 div id="presence" aria-live="polite" data-viewing=(ti.viewing) data-typing=(ti.typing) { (presence(lang, people, me)) }
             }
@@ -97,8 +100,8 @@ fn team(lang: Lang, viewer: &Viewer, v: &ChatView, now: i64) -> Markup {
                         (csrf(viewer))
                         input type="hidden" name="label" value=(l.id);
                         input type="hidden" name="on" value="0";
-                        (label_chip(l))
-                        button.chip-x type="submit" aria-label=(ti.remove_label.replace("{name}", &l.name)) { "×" }
+                        (label_chip(lang, l))
+                        button.chip-x type="submit" aria-label=(ti.remove_label.replace("{name}", label_name(lang, &l.name))) { "×" }
                     }
                 }
             }
@@ -108,7 +111,7 @@ fn team(lang: Lang, viewer: &Viewer, v: &ChatView, now: i64) -> Markup {
                     (csrf(viewer))
                     input type="hidden" name="on" value="1";
                     label.visually-hidden for="add-label" { (ti.add_label) }
-                    select id="add-label" name="label" { @for l in &free { option value=(l.id) { (l.name) } } }
+                    select id="add-label" name="label" { @for l in &free { option value=(l.id) { (label_name(lang, &l.name)) } } }
                     button.small type="submit" { (ti.add_label) }
                 }
             }
@@ -117,8 +120,50 @@ fn team(lang: Lang, viewer: &Viewer, v: &ChatView, now: i64) -> Markup {
     }
 }
 
-/// The contact panel.
-pub fn panel(lang: Lang, viewer: &Viewer, v: &ChatView, now: i64) -> Markup {
+/// The customer's record in the business's contacts, as the panel shows it.
+pub struct Record {
+    /// The defined fields, in order.
+    pub fields: Vec<ContactField>,
+    /// `None`: the customer is not among the contacts.
+    pub contact: Option<ContactView>,
+}
+
+/// The contact record: fields and opt-ins, and the labels and notes of the customer's other
+/// conversations (this one's are above). Read only; the contacts page changes it.
+fn record(lang: Lang, v: &ChatView, r: &Record) -> Markup {
+    let c = lang.contacts();
+    let here: Vec<&str> =
+        v.labels.iter().filter(|l| v.chat.label_ids.contains(&l.id)).map(|l| l.name.as_str()).collect();
+    html! {
+        section id="panel-contact" aria-labelledby="record-h" {
+            h3 id="record-h" { (c.record_h) }
+            @match &r.contact {
+                None => p.muted { (c.not_a_contact) },
+                Some(e) => {
+                    (crate::pages::tools::contacts::record(lang, &r.fields, e, false))
+                    h4 { (c.opt_ins) }
+                    (crate::pages::tools::contacts::opt_ins(lang, e))
+                    @let labels: Vec<&String> = e.labels.iter().filter(|l| !here.contains(&l.as_str())).collect();
+                    @let notes: Vec<_> = e.notes.iter().filter(|n| !v.notes.iter().any(|m| m.id == n.id)).collect();
+                    @if !labels.is_empty() || !notes.is_empty() {
+                        h4 { (c.elsewhere) }
+                        @if !labels.is_empty() { p.labels { @for l in labels { span.badge { (label_name(lang, l)) } " " } } }
+                        ul.notes {
+                            @for n in notes {
+                                li.note { p.note-body dir="auto" { (n.body) } span.chat-meta { bdi { (n.author_name) } " · " (when(lang, n.created_at)) } }
+                            }
+                        }
+                    }
+                    p { a href=(format!("{}?edit={}#contact-h", crate::routes::CONSOLE_CONTACTS, e.contact.wa_id)) { (c.open_contact) " →" } }
+                }
+            }
+        }
+    }
+}
+
+/// The contact panel. `contact` is `None` when the customer hides their number from the
+/// business (contacts are kept by number: showing one would tell it).
+pub fn panel(lang: Lang, viewer: &Viewer, v: &ChatView, contact: Option<&Record>, now: i64) -> Markup {
     let ti = lang.inbox();
     let c = &v.chat;
     html! {
@@ -134,6 +179,7 @@ pub fn panel(lang: Lang, viewer: &Viewer, v: &ChatView, now: i64) -> Markup {
                 }
             }
             (team(lang, viewer, v, now))
+            @if let Some(r) = contact { (record(lang, v, r)) }
             section aria-labelledby="notes-h" {
                 h3 id="notes-h" { (ti.notes) }
                 ul.notes id="notes-list" data-live {

@@ -133,7 +133,7 @@ async fn render_list(
                 @if !labels.is_empty() {
                     fieldset { legend { (s.labels) }
                         @for l in &labels {
-                            label.check { input type="checkbox" name="label" value=(l.id) checked[form.iter().any(|(k, x)| k == "label" && x == &l.id)]; " " (l.name) }
+                            label.check { input type="checkbox" name="label" value=(l.id) checked[form.iter().any(|(k, x)| k == "label" && x == &l.id)]; " " (crate::pages::inbox::label_name(lang, &l.name)) }
                         }
                     }
                 }

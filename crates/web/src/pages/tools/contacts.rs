@@ -1,7 +1,9 @@
 //! `/app/console/contacts`: the business's contacts. A search, the list with the fields'
 //! values, a form that adds or edits one (`?edit=WA_ID`, with its opt-ins, labels and notes),
 //! the fields the business defines, a CSV import that lists the rejected rows and why, and the
-//! export. Owners and admins; the same service and checks as the API.
+//! export. Owners and admins change them; agents read them (the search, the list and one
+//! contact with its opt-ins, labels and notes), and a change they send is refused with a page
+//! that says so. The same service and checks as the API.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +21,7 @@ use crate::pages::console::{allowed, console_page};
 use crate::routes::CONSOLE_CONTACTS;
 use crate::session::{Action, Viewer};
 use crate::WebState;
+use risala_core::console::ConsoleService;
 
 type Form = BTreeMap<String, String>;
 
@@ -54,12 +57,82 @@ fn input(f: &ContactField, value: &str, lang: crate::Lang) -> Markup {
     }
 }
 
+/// A contact's fields (with its name and number when `who`), read only: for agents here and in
+/// the inbox's panel (whose head names the customer already).
+pub fn record(lang: crate::Lang, fields: &[ContactField], e: &ContactView, who: bool) -> Markup {
+    let c = lang.contacts();
+    let shown = |f: &ContactField, value: &str| match (f.kind.as_str(), value) {
+        ("boolean", "true") => c.yes.to_string(),
+        ("boolean", "false") => c.no.to_string(),
+        _ => value.to_string(),
+    };
+    html! {
+        dl.record {
+            @if who {
+                dt { (c.name) } dd { bdi { (e.contact.name) } }
+                dt { (c.number) } dd { bdi dir="ltr" { "+" (lang.digits(&e.contact.wa_id)) } }
+            }
+            @for f in fields {
+                @if let Some(value) = e.contact.fields.get(&f.key) {
+                    dt { (f.label) } dd { bdi { (shown(f, value)) } }
+                }
+            }
+        }
+    }
+}
+
+/// A contact's labels, notes and opt-ins.
+fn history(lang: crate::Lang, e: &ContactView) -> Markup {
+    let c = lang.contacts();
+    html! {
+        @if !e.labels.is_empty() { p { (c.labels) ": " @for l in &e.labels { span.badge { (crate::pages::inbox::label_name(lang, l)) } " " } } }
+        @if !e.notes.is_empty() {
+            h3 { (c.notes) }
+            ul { @for n in &e.notes { li { bdi { (n.body) } " — " span.muted { (n.author_name) ", " (lang.datetime(n.created_at)) } } } }
+        }
+        h3 { (c.opt_ins) }
+        (opt_ins(lang, e))
+    }
+}
+
+/// A contact's opt-in records.
+pub fn opt_ins(lang: crate::Lang, e: &ContactView) -> Markup {
+    let c = lang.contacts();
+    html! {
+        @if e.opt_ins.is_empty() { p.muted { (c.no_opt_ins) } }
+        ul.opt-ins {
+            @for o in &e.opt_ins {
+                li { strong { (o.topic) } ": " @if o.opted_in { (c.opted_in) } @else { (c.opted_out) } " · " (o.source) " · " (lang.datetime(o.at)) }
+            }
+        }
+    }
+}
+
+/// An agent's change: refused with a page that says contacts are theirs to read only.
+fn read_only(v: &Viewer) -> Option<Response> {
+    if ConsoleService::allowed(&v.user).is_ok() {
+        return None;
+    }
+    let c = v.lang.contacts();
+    let body = html! {
+        section.card {
+            h1 { (c.not_allowed_title) }
+            (alert(true, c.not_allowed))
+            p { a href=(CONSOLE_CONTACTS) { (c.back) } }
+        }
+    };
+    let mut resp = console_page(v, CONSOLE_CONTACTS, c.not_allowed_title, body);
+    *resp.status_mut() = StatusCode::FORBIDDEN;
+    Some(resp)
+}
+
 async fn render(state: &WebState, v: &Viewer, search: Option<&str>, view: View) -> WebResult<Response> {
     let (lang, c) = (v.lang, v.lang.contacts());
     let business = &v.user.business_id;
     let fields = state.contacts.fields(business).await?;
     let contacts = state.contacts.list(business, search, None, 200).await?;
     let editing = view.editing.as_ref();
+    let editor = ConsoleService::allowed(&v.user).is_ok();
     let typed = |k: &str| view.typed.as_ref().and_then(|t| t.get(k)).cloned();
     let value = |key: &str| {
         typed(&format!("field_{key}"))
@@ -70,12 +143,13 @@ async fn render(state: &WebState, v: &Viewer, search: Option<&str>, view: View) 
         section.card aria-labelledby="contacts-h" {
             h1 id="contacts-h" { (c.title) " " span.muted { "(" (lang.number(contacts.len() as i64)) ")" } }
             p.muted { (c.intro) }
+            @if !editor { p.hint { (c.read_only) } }
             @if let Some((error, text)) = &view.notice { (alert(*error, text)) }
             form.inline method="get" action=(CONSOLE_CONTACTS) role="search" {
                 label.visually-hidden for="q" { (c.search) }
                 input id="q" name="q" type="search" value=(search.unwrap_or("")) placeholder=(c.search) autocomplete="off";
                 button type="submit" { (c.search) }
-                a.button.secondary href=(format!("{CONSOLE_CONTACTS}/export")) download="contacts.csv" { (c.export) }
+                @if editor { a.button.secondary href=(format!("{CONSOLE_CONTACTS}/export")) download="contacts.csv" { (c.export) } }
             }
             @if contacts.is_empty() { p.muted { (c.none) } }
             @else {
@@ -87,13 +161,14 @@ async fn render(state: &WebState, v: &Viewer, search: Option<&str>, view: View) 
                                 td { bdi dir="ltr" { "+" (lang.digits(&ct.wa_id)) } }
                                 td { bdi { (ct.name) } }
                                 @for f in &fields { td { bdi { (ct.fields.get(&f.key).map(String::as_str).unwrap_or("")) } } }
-                                td { a href=(format!("{CONSOLE_CONTACTS}?edit={}#contact-h", ct.wa_id)) { (c.edit) } }
+                                td { a href=(format!("{CONSOLE_CONTACTS}?edit={}#contact-h", ct.wa_id)) { @if editor { (c.edit) } @else { (c.view) } } }
                             }
                         }
                     }
                 } }
             }
         }
+        @if editor {
         section.card aria-labelledby="contact-h" {
             h2 id="contact-h" { @if editing.is_some() { (c.edit_contact) } @else { (c.new_contact) } }
             form.contact-form method="post" action=(CONSOLE_CONTACTS) {
@@ -110,17 +185,7 @@ async fn render(state: &WebState, v: &Viewer, search: Option<&str>, view: View) 
                 }
             }
             @if let Some(e) = editing {
-                @if !e.labels.is_empty() { p { (c.labels) ": " @for l in &e.labels { span.badge { (l) } " " } } }
-                @if !e.notes.is_empty() {
-                    h3 { (c.notes) }
-                    ul { @for n in &e.notes { li { bdi { (n.body) } " — " span.muted { (n.author_name) ", " (lang.datetime(n.created_at)) } } } }
-                }
-                h3 { (c.opt_ins) }
-                ul.opt-ins {
-                    @for o in &e.opt_ins {
-                        li { strong { (o.topic) } ": " @if o.opted_in { (c.opted_in) } @else { (c.opted_out) } " · " (o.source) " · " (lang.datetime(o.at)) }
-                    }
-                }
+                (history(lang, e))
                 form.inline.opt-in-form method="post" action=(format!("{CONSOLE_CONTACTS}/{}/opt_ins", e.contact.wa_id)) {
                     (csrf(v))
                     label for="topic" { (c.topic) }
@@ -137,6 +202,15 @@ async fn render(state: &WebState, v: &Viewer, search: Option<&str>, view: View) 
                 }
             }
         }
+        } @else if let Some(e) = editing {
+            section.card aria-labelledby="contact-h" {
+                h2 id="contact-h" { (c.the_contact) }
+                (record(lang, &fields, e, true))
+                (history(lang, e))
+                p { a href=(CONSOLE_CONTACTS) { (c.back) } }
+            }
+        }
+        @if editor {
         section.card aria-labelledby="import-h" {
             h2 id="import-h" { (c.import) }
             @if let Some(r) = &view.report {
@@ -186,6 +260,7 @@ async fn render(state: &WebState, v: &Viewer, search: Option<&str>, view: View) 
                 div.buttons { button type="submit" { (c.add_field) } }
             }
         }
+        }
     };
     Ok(console_page(v, CONSOLE_CONTACTS, c.title, body))
 }
@@ -207,7 +282,6 @@ async fn refused(state: &WebState, v: &Viewer, e: ApiError, view: View) -> WebRe
 
 /// `GET /app/console/contacts[?q=…][&edit=WA_ID][&saved=1]`.
 pub async fn list(State(state): State<WebState>, v: Viewer, Query(q): Query<Form>) -> WebResult<Response> {
-    allowed(&v)?;
     let editing = match q.get("edit") {
         Some(wa_id) => Some(state.contacts.get(&v.user.business_id, wa_id).await?),
         None => None,
@@ -218,7 +292,9 @@ pub async fn list(State(state): State<WebState>, v: Viewer, Query(q): Query<Form
 
 /// `POST /app/console/contacts` (`wa_id`, `name`, `field_<key>`…): create or update.
 pub async fn save(State(state): State<WebState>, a: Action<Form>) -> WebResult<Response> {
-    allowed(&a.viewer)?;
+    if let Some(refused) = read_only(&a.viewer) {
+        return Ok(refused);
+    }
     let business = &a.viewer.user.business_id;
     let f = &a.form;
     let fields: BTreeMap<String, String> =
@@ -233,14 +309,18 @@ pub async fn save(State(state): State<WebState>, a: Action<Form>) -> WebResult<R
 
 /// `POST /app/console/contacts/{wa_id}/delete`.
 pub async fn delete(State(state): State<WebState>, Path(wa_id): Path<String>, a: Action<Form>) -> WebResult<Response> {
-    allowed(&a.viewer)?;
+    if let Some(refused) = read_only(&a.viewer) {
+        return Ok(refused);
+    }
     state.contacts.delete(&a.viewer.user.business_id, &wa_id).await?;
     Ok(saved())
 }
 
 /// `POST /app/console/contacts/{wa_id}/opt_ins` (`topic`, `opted_in`, `source`).
 pub async fn opt_in(State(state): State<WebState>, Path(wa_id): Path<String>, a: Action<Form>) -> WebResult<Response> {
-    allowed(&a.viewer)?;
+    if let Some(refused) = read_only(&a.viewer) {
+        return Ok(refused);
+    }
     let f = &a.form;
     let field = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
     let business = &a.viewer.user.business_id;
@@ -259,7 +339,9 @@ pub async fn opt_in(State(state): State<WebState>, Path(wa_id): Path<String>, a:
 
 /// `POST /app/console/contacts/import` (`csv`): the page with the report.
 pub async fn import(State(state): State<WebState>, a: Action<Form>) -> WebResult<Response> {
-    allowed(&a.viewer)?;
+    if let Some(refused) = read_only(&a.viewer) {
+        return Ok(refused);
+    }
     let csv = a.form.get("csv").map(String::as_str).unwrap_or("");
     match state.contacts.import_csv(&a.viewer.user.business_id, csv).await {
         Ok(report) => render(&state, &a.viewer, None, View { report: Some(report), ..View::default() }).await,
@@ -283,7 +365,9 @@ pub async fn export(State(state): State<WebState>, v: Viewer) -> WebResult<Respo
 
 /// `POST /app/console/contacts/fields` (`key`, `label`, `kind`, `options`).
 pub async fn create_field(State(state): State<WebState>, a: Action<Form>) -> WebResult<Response> {
-    allowed(&a.viewer)?;
+    if let Some(refused) = read_only(&a.viewer) {
+        return Ok(refused);
+    }
     let f = &a.form;
     let field = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
     let options = field("options").split([',', '،']).map(String::from).collect();
@@ -303,7 +387,9 @@ pub async fn delete_field(
     Path(id): Path<String>,
     a: Action<Form>,
 ) -> WebResult<Response> {
-    allowed(&a.viewer)?;
+    if let Some(refused) = read_only(&a.viewer) {
+        return Ok(refused);
+    }
     state.contacts.delete_field(&a.viewer.user.business_id, &id).await?;
     Ok(saved())
 }
