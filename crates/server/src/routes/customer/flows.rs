@@ -66,6 +66,8 @@ pub async fn complete(
     let screen = str_field(&body, "screen")?.ok_or_else(|| ApiError::missing("screen"))?.to_string();
     let response = data_of(&body, "response")?;
     let m = state.flows.complete(&wa_id, &message_id, &screen, response).await?;
+    // The nfm_reply is the customer's message like any other: a bot waiting at a flow step reads it.
+    crate::routes::tools::on_inbound(&state, &m).await;
     Ok(Json(json!({"id": m.id, "timestamp": (m.created_at / 1000).to_string()})))
 }
 
