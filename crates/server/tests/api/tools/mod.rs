@@ -1,6 +1,7 @@
 //! The business tools of issue #17 through `/tools/v1/{phone-number-id}/…` and what they do
 //! when customers write, one file per tool.
 
+mod bot_steps;
 mod bots;
 mod bots_browser;
 mod broadcasts;
