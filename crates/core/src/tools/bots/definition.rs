@@ -164,7 +164,7 @@ impl Check<'_> {
                     self.text(step, &at, "screen", 64);
                 }
                 if let Some(d) = step.get("data") {
-                    if !d.as_object().is_some_and(|o| !o.is_empty()) {
+                    if d.as_object().is_none_or(|o| o.is_empty()) {
                         self.err(&format!("{at}.data"), "a non-empty object (the first screen's data)");
                     }
                 }

@@ -48,8 +48,11 @@ pub struct BotService {
     /// One lock per conversation (`phone_number_id:wa_id`) a message or a wait is handled in.
     locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
     /// Each number's bots (every version) at the bots revision they were read at.
-    cache: Arc<Mutex<HashMap<String, (i64, Arc<Vec<BotRow>>)>>>,
+    cache: Arc<Mutex<HashMap<String, CachedBots>>>,
 }
+
+/// A number's bots (every version) and the bots revision they were read at.
+type CachedBots = (i64, Arc<Vec<BotRow>>);
 
 /// Locks and cached numbers kept before idle ones are dropped.
 const KEPT: usize = 1024;
