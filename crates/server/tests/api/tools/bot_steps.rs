@@ -357,3 +357,59 @@ async fn round_robin(engine: Engine) {
     app.stop().await;
 }
 engine_test!(round_robin_takes_turns_from_the_database, super::round_robin);
+
+/// Two servers on one PostgreSQL database: hand-offs on either take turns from the same count,
+/// and a customer's two messages handled at once on the two servers still advance the run once
+/// each (the second server finds the run advanced and handles its message again).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_share_the_turn_and_the_run() {
+    if !risala_testkit::postgres_or_skip() {
+        return;
+    }
+    let db = Database::fresh(Engine::Postgres).await.unwrap();
+    let one = TestApp::start(&db).await.unwrap();
+    let two = TestApp::start(&db).await.unwrap();
+    let business = one.demo.ids.business_id.clone();
+    let accounts = &one.state.accounts;
+    let a = accounts.create_user(&business, "a@rr.test", "Agent A", "agent-password-0123", Role::Agent).await.unwrap();
+    let b = accounts.create_user(&business, "b@rr.test", "Agent B", "agent-password-0123", Role::Agent).await.unwrap();
+    let (url, _seen) = endpoint().await;
+    let def = json!({"name": "Desk", "trigger": {"on": "new_conversation"}, "start": "first",
+    "steps": {
+        "first": {"type": "collect", "kind": "text", "text": "First?", "variable": "first", "next": "call"},
+        "call": {"type": "http", "url": format!("{url}/slow"), "next": "second"},
+        "second": {"type": "collect", "kind": "text", "text": "Second?", "variable": "second", "next": "h"},
+        "h": {"type": "handoff", "assign": "round_robin", "message": "{{first}} then {{second}}"}
+    }});
+    create_bot(&one, &def).await;
+    let num = one.business_number().to_string();
+    let mut assigned = Vec::new();
+    for (i, (app, wa_id)) in
+        [(&one, "15550002001"), (&two, "15550002002"), (&one, "15550002003")].into_iter().enumerate()
+    {
+        let c = app.customer(wa_id, &format!("Customer {i}")).await;
+        for text in ["hello", "x", "y"] {
+            c.send(&num, json!({"type": "text", "text": {"body": text}})).await;
+        }
+        let row = one.state.store.chat_row(one.phone_number_id(), wa_id).await.unwrap().unwrap();
+        assigned.push(row.assignee_id.unwrap());
+    }
+    assert_eq!(assigned, [a.id.clone(), b.id.clone(), a.id.clone()]);
+
+    // One message on each server at the same instant.
+    let on_one = one.customer(ALICE, "Alice").await;
+    let on_two = two.customer(ALICE, "Alice").await;
+    on_one.send(&num, json!({"type": "text", "text": {"body": "hi"}})).await;
+    tokio::join!(
+        on_one.send(&num, json!({"type": "text", "text": {"body": "one"}})),
+        on_two.send(&num, json!({"type": "text", "text": {"body": "two"}})),
+    );
+    let all = said(&history(&one, ALICE).await);
+    let last = all.last().unwrap().as_str();
+    assert!(last == "one then two" || last == "two then one", "{all:?}");
+    assert_eq!(all.iter().filter(|s| s.contains(" then ")).count(), 1, "{all:?}");
+    let row = one.state.store.chat_row(one.phone_number_id(), ALICE).await.unwrap().unwrap();
+    assert_eq!(row.assignee_id.as_deref(), Some(b.id.as_str()), "the fourth hand-off");
+    one.stop().await;
+    two.stop().await;
+}
