@@ -38,6 +38,8 @@ pub enum Outcome {
 enum Flow {
     Goto(String),
     Stop,
+    /// The step failed without an `on_fail`: a person takes over.
+    Handoff,
 }
 
 /// Why handling a message stopped short.
@@ -307,6 +309,7 @@ impl BotService {
             let step = bot.definition["steps"][&id].clone();
             run.step = id.clone();
             let next = |field: &str| step[field].as_str().map_or(Flow::Stop, |s| Flow::Goto(s.to_string()));
+            let on_fail = || step["on_fail"].as_str().map_or(Flow::Handoff, |s| Flow::Goto(s.to_string()));
             let flow = match step["type"].as_str().unwrap_or_default() {
                 "send" => {
                     let msg = fill(&step["message"], &run.variables);
@@ -318,20 +321,14 @@ impl BotService {
                     if self.question(chat, bot, &mut run, &step).await? || step["type"] != "flow" {
                         return self.park(bot, run).await;
                     }
-                    // A flow that could not be sent: its on_fail, or the team.
-                    match step["on_fail"].as_str() {
-                        Some(n) => Flow::Goto(n.to_string()),
-                        None => return self.handoff(chat, bot, run, &json!({})).await,
-                    }
+                    // A flow that could not be sent.
+                    on_fail()
                 }
                 "http" => {
                     if self.call(chat, bot, &mut run, &step).await? {
                         next("next")
                     } else {
-                        match step["on_fail"].as_str() {
-                            Some(n) => Flow::Goto(n.to_string()),
-                            None => return self.handoff(chat, bot, run, &json!({})).await,
-                        }
+                        on_fail()
                     }
                 }
                 "wait" => {
@@ -382,6 +379,7 @@ impl BotService {
             };
             match flow {
                 Flow::Goto(n) => id = n,
+                Flow::Handoff => return self.handoff(chat, bot, run, &json!({})).await,
                 Flow::Stop => {
                     run.state = "ended".into();
                     self.save(&mut run).await?;
