@@ -52,7 +52,15 @@ pub async fn exchange(
 ) -> GraphResult<Json<Value>> {
     let screen = str_field(&body, "screen")?.ok_or_else(|| ApiError::missing("screen"))?.to_string();
     let data = data_of(&body, "data")?;
-    Ok(Json(state.flows.exchange(&wa_id, &message_id, &screen, Value::Object(data)).await?))
+    let answer = state.flows.exchange(&wa_id, &message_id, &screen, Value::Object(data)).await?;
+    // An exchange that completed the flow sent its nfm_reply: the tools hear of it as of any
+    // customer message (a bot waiting at a flow step reads it).
+    if let Some(reply_id) = answer["reply_id"].as_str() {
+        if let Some(m) = state.store.message(reply_id).await.map_err(ApiError::from)? {
+            crate::routes::tools::on_inbound(&state, &m).await;
+        }
+    }
+    Ok(Json(answer))
 }
 
 /// `POST /customer/v1/flows/{message_id}/complete {screen, response}` → `{id, timestamp}` of
