@@ -109,3 +109,29 @@ pub trait FlowEndpoint: Send + Sync + 'static {
     /// Whether `pem` is an RSA public key requests can be encrypted for.
     fn check_key(&self, pem: &str) -> Result<(), String>;
 }
+
+/// A request a bot's `http` step makes to the business's endpoint: signed by the caller
+/// (`X-Hub-Signature-256`), sent as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BotRequest {
+    /// `GET` or `POST`.
+    pub method: &'static str,
+    pub url: String,
+    /// The exact bytes sent (empty for `GET`).
+    pub body: Vec<u8>,
+    /// The `X-Hub-Signature-256` value, when the number has an app to sign with.
+    pub signature: Option<String>,
+    pub timeout_ms: u64,
+}
+
+/// Makes the requests of bots' `http` steps. The server implements it over one shared HTTP
+/// client with the address guard (outside sandbox mode only public addresses).
+#[async_trait::async_trait]
+pub trait BotCaller: Send + Sync + 'static {
+    /// The answer's status and body (at most [`BOT_ANSWER_MAX`] bytes), or why there is none
+    /// (refused address, unreachable, timed out, too large).
+    async fn call(&self, req: BotRequest) -> Result<(u16, Vec<u8>), String>;
+}
+
+/// The largest answer a bot's `http` step reads.
+pub const BOT_ANSWER_MAX: usize = 64 * 1024;

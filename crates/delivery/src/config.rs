@@ -132,8 +132,9 @@ pub struct DeliveryConfig {
     pub lease: Duration,
     /// How long delivered rows are kept for the inspector. Default `7d`.
     pub retention: Duration,
-    /// Hosts (`hooks.internal`), addresses (`10.1.2.3`) or networks (`10.0.0.0/8`) a callback may
-    /// resolve to although they are private, loopback or link-local. Default empty.
+    /// Hosts (`hooks.internal`), addresses (`10.1.2.3`) or networks (`10.0.0.0/8`) a callback (or
+    /// a bot's `http` step) may resolve to although they are private, loopback or link-local.
+    /// Default empty.
     pub allow_private: Vec<String>,
     /// Sandbox fault injection (see [`Faults`]).
     pub faults: Faults,

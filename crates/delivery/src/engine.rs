@@ -265,10 +265,7 @@ impl Engine {
         field: &str,
     ) -> StoreResult<Resolved> {
         let subs = self.store.waba_subscriptions(waba_id).await?;
-        let app = match subs.first() {
-            Some(s) => self.store.app(&s.app_id).await?,
-            None => self.store.list_apps(Some(business_id)).await?.into_iter().next(),
-        };
+        let app = risala_core::webhooks::signing_app(self.store.as_ref(), business_id, &subs).await?;
         let Some(app) = app else {
             return Ok(Resolved::Nowhere("the business has no app to sign webhooks with".into()));
         };

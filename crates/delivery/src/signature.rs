@@ -3,11 +3,8 @@
 
 /// HMAC-SHA256 of `msg` under `key` (core's, shared with the keyed hashes of sign-in codes).
 pub use risala_core::ids::hmac_sha256;
-
-/// The `X-Hub-Signature-256` header value for `body`.
-pub fn signature_header(app_secret: &str, body: &[u8]) -> String {
-    format!("sha256={}", hex::encode(hmac_sha256(app_secret.as_bytes(), body)))
-}
+/// The `X-Hub-Signature-256` header value for `body` (core's, shared with the bots' calls).
+pub use risala_core::ids::signature_header;
 
 /// Check a received `X-Hub-Signature-256` value in constant time.
 pub fn verify(app_secret: &str, body: &[u8], header: &str) -> bool {

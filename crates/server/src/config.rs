@@ -601,8 +601,9 @@ claim_limit = 500
 lease = "2m"
 # How long delivered rows are kept for the inspector.
 retention = "7d"
-# Hosts, addresses or networks (e.g. "10.0.0.0/8") a callback may resolve to although they are
-# private, loopback or link-local. Outside sandbox mode callbacks must be https and public.
+# Hosts, addresses or networks (e.g. "10.0.0.0/8") a callback (or a bot's http step) may resolve
+# to although they are private, loopback or link-local. Outside sandbox mode they must be https
+# and public.
 allow_private = []
 
 # Sandbox fault injection (ignored in platform mode; also settable at runtime through

@@ -3,6 +3,7 @@
 //! Graph error response ([`error`]); the background sweeps and the webhook worker it runs.
 
 pub mod audit;
+pub mod bot_caller;
 pub mod broadcast_runner;
 mod composer_intake;
 pub mod config;
@@ -203,6 +204,7 @@ pub async fn serve(
         tokio::spawn(sweeps::quality(state.clone())),
         tokio::spawn(sweeps::retention(state.clone())),
         tokio::spawn(sweeps::undelivered(state.clone())),
+        tokio::spawn(sweeps::bot_waits(state.clone())),
         tokio::spawn(broadcast_runner::run(state.clone())),
     ];
     // The webhook worker runs while the server serves; it stops (finishing in-flight POSTs)

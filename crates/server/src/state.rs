@@ -195,6 +195,11 @@ impl AppState {
             contacts.clone(),
             hours.clone(),
             notifier,
+            // Only a broken TLS setup fails here, as for webhook delivery.
+            Arc::new(
+                crate::bot_caller::HttpBotCaller::new(config.mode == Mode::Sandbox, &config.webhooks.allow_private)
+                    .unwrap_or_else(|e| panic!("the bots' HTTP client cannot start: {e}")),
+            ),
         );
         let broadcasts = risala_core::tools::broadcasts::BroadcastService::new(
             messaging.clone(),

@@ -58,6 +58,11 @@ pub async fn retention(state: AppState) {
     every(Duration::from_secs(1), "message bodies past their retention removed", || state.privacy.sweep()).await
 }
 
+/// Bot runs whose `wait` step ended go on (the sandbox clock moved past it, or time passed).
+pub async fn bot_waits(state: AppState) {
+    every(SWEEP_EVERY, "bot runs resumed after a wait", || state.bots.resume_due()).await
+}
+
 /// Due messaging limit upgrades, and ratings that recover as blocks and reports age (reads of a
 /// number and sends at the limit apply them at once too).
 pub async fn quality(state: AppState) {

@@ -40,6 +40,22 @@ pub struct BotRun {
     /// closed the conversation: the next message starts over).
     pub state: String,
     pub updated_at: Millis,
+    /// The revision the run was read at (0: not stored yet). A write stores `revision + 1`
+    /// only when the stored run still has this revision.
+    pub revision: i64,
+    /// A `wait` step resumes the run at this time (the sweep looks for due runs).
+    pub wake_at: Option<Millis>,
+}
+
+/// What a customer's message needs to know of a conversation's bot, read at once.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BotContext {
+    /// The number's bots revision (raised by every upload and delete); `None`: no bot ever.
+    pub bots_revision: Option<i64>,
+    /// The person of the team the conversation is assigned to.
+    pub assignee_id: Option<String>,
+    /// The conversation's run, whatever its state.
+    pub run: Option<BotRun>,
 }
 
 #[async_trait]
@@ -52,10 +68,15 @@ pub trait BotStore: Send + Sync {
     async fn put_bot(&self, b: &BotRow) -> StoreResult<bool>;
     /// Delete every version of the bot and its runs; whether it was there.
     async fn delete_bot(&self, phone_number_id: &str, id: &str) -> StoreResult<bool>;
-    /// The conversation's run, whatever its state.
-    async fn bot_run(&self, phone_number_id: &str, wa_id: &str) -> StoreResult<Option<BotRun>>;
-    /// Write the conversation's run.
-    async fn put_bot_run(&self, r: &BotRun) -> StoreResult<()>;
+    /// The number's bots revision, the conversation's assignee and its run, in one read.
+    async fn bot_context(&self, phone_number_id: &str, wa_id: &str) -> StoreResult<BotContext>;
+    /// Write the conversation's run with revision `r.revision + 1`; `false` (nothing written)
+    /// when the stored run's revision is no longer `r.revision` (another handler advanced it).
+    async fn put_bot_run(&self, r: &BotRun) -> StoreResult<bool>;
     /// The team closed the conversation: its run, if any, is over (state `closed`).
     async fn close_bot_run(&self, phone_number_id: &str, wa_id: &str, at: Millis) -> StoreResult<()>;
+    /// Running runs whose wait ended by `now`, as `(phone_number_id, wa_id)`, at most `limit`.
+    async fn due_bot_runs(&self, now: Millis, limit: i64) -> StoreResult<Vec<(String, String)>>;
+    /// The business's next round-robin turn (0, 1, 2, …), counted in the database.
+    async fn next_bot_turn(&self, business_id: &str) -> StoreResult<i64>;
 }

@@ -29,7 +29,7 @@ use async_trait::async_trait;
 
 pub use accounts::{AccountStore, UserSession};
 pub use billing::BillingStore;
-pub use bots::{BotRow, BotRun, BotStore};
+pub use bots::{BotContext, BotRow, BotRun, BotStore};
 pub use broadcasts::{BroadcastRow, BroadcastStore, RecipientCounts, RecipientOutcome, RecipientRow, ReportRow};
 pub use cbp::{CbpStore, WabaSettingsStore};
 pub use contacts::{Contact, ContactField, ContactStore, OptIn};

@@ -28,6 +28,20 @@ pub struct SubscribedApp {
     pub app_name: String,
 }
 
+/// The app whose secret signs what goes to a WABA's business: the first app subscribed to it
+/// (`subs`, the WABA's subscriptions), else the business's first app. Webhooks and the bots'
+/// calls to the business's endpoint are signed with it.
+pub async fn signing_app(
+    store: &dyn Store,
+    business_id: &str,
+    subs: &[WabaSubscription],
+) -> Result<Option<App>, crate::error::StoreError> {
+    match subs.first() {
+        Some(s) => store.app(&s.app_id).await,
+        None => Ok(store.list_apps(Some(business_id)).await?.into_iter().next()),
+    }
+}
+
 #[derive(Clone)]
 pub struct WebhookService {
     store: Arc<dyn Store>,

@@ -10,6 +10,10 @@ pub(super) fn said(m: &Message) -> (String, Option<String>) {
     let c = &m.content;
     match m.kind.as_str() {
         "text" => (c["text"]["body"].as_str().unwrap_or_default().to_string(), None),
+        "interactive" if c["interactive"]["type"] == "nfm_reply" => {
+            let r = &c["interactive"]["nfm_reply"];
+            (format!("[form] {}", r["response_json"].as_str().unwrap_or_default()), None)
+        }
         "interactive" => {
             let r = if c["interactive"]["button_reply"].is_object() {
                 &c["interactive"]["button_reply"]
@@ -45,6 +49,39 @@ pub(super) fn fill(v: &Value, vars: &Map<String, Value>) -> Value {
         Value::Array(a) => Value::Array(a.iter().map(|x| fill(x, vars)).collect()),
         Value::Object(o) => Value::Object(o.iter().map(|(k, x)| (k.clone(), fill(x, vars))).collect()),
         other => other.clone(),
+    }
+}
+
+/// `{{name}}` in a URL replaced by the variable, percent-encoded (letters, digits and `-._~`
+/// stay as they are), so an answer cannot change the URL's shape.
+pub(super) fn fill_url(url: &str, vars: &Map<String, Value>) -> String {
+    let mut out = url.to_string();
+    for (k, val) in vars {
+        let text = val.as_str().map_or_else(|| val.to_string(), String::from);
+        let encoded: String = text
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        out = out.replace(&format!("{{{{{k}}}}}"), &encoded);
+    }
+    out
+}
+
+/// The answers of a completed flow: the `nfm_reply`'s `response_json` object, when it answers
+/// the flow sent with `token` (a reply to another flow message is not this step's answer).
+pub(super) fn flow_answers(m: &Message, token: &str) -> Option<Map<String, Value>> {
+    let reply = &m.content["interactive"];
+    if m.kind != "interactive" || reply["type"] != "nfm_reply" {
+        return None;
+    }
+    let text = reply["nfm_reply"]["response_json"].as_str()?;
+    let Ok(Value::Object(mut answers)) = serde_json::from_str::<Value>(text) else { return None };
+    match answers.remove("flow_token") {
+        Some(Value::String(t)) if t != token => None,
+        _ => Some(answers),
     }
 }
 
@@ -179,5 +216,25 @@ mod tests {
         assert_eq!(summary(&msg), "Thanks {{email}}, {{n}} items, {{unknown}}");
         assert_eq!(summary(&json!({"type": "image", "image": {"link": "https://x"}})), "[image]");
         assert!(same(" AGENT ", "agent") && same("موظف", "موظف"));
+        vars.insert("q".into(), json!("a b/c&d=é"));
+        assert_eq!(fill_url("https://x.test/o/{{q}}?n={{n}}", &vars), "https://x.test/o/a%20b%2Fc%26d%3D%C3%A9?n=3");
+    }
+
+    #[test]
+    fn a_flow_is_answered_by_its_own_reply() {
+        let reply = |json: &str| {
+            message(
+                "interactive",
+                json!({"type": "interactive", "interactive": {"type": "nfm_reply",
+                    "nfm_reply": {"name": "flow", "body": "Sent", "response_json": json}}}),
+            )
+        };
+        let m = reply(r#"{"flow_token": "T1", "date": "2026-12-31", "people": 2}"#);
+        let answers = flow_answers(&m, "T1").unwrap();
+        assert_eq!(Value::Object(answers), json!({"date": "2026-12-31", "people": 2}));
+        assert_eq!(flow_answers(&m, "T2"), None);
+        assert_eq!(said(&m).0, r#"[form] {"flow_token": "T1", "date": "2026-12-31", "people": 2}"#);
+        assert_eq!(flow_answers(&reply("not json"), "T1"), None);
+        assert_eq!(flow_answers(&text("done"), "T1"), None);
     }
 }

@@ -16,6 +16,13 @@ pub const SEND_TYPES: &[&str] =
     &["text", "image", "video", "audio", "document", "sticker", "interactive", "location", "contacts"];
 
 const TOP: &[&str] = &["name", "trigger", "start", "steps", "handoff_keywords", "enabled"];
+/// An `http` step's timeout when it sets none, and the longest it may set.
+pub const HTTP_TIMEOUT_MS: u64 = 5_000;
+pub const HTTP_TIMEOUT_MAX_MS: u64 = 10_000;
+/// The longest a `wait` step waits (7 days).
+pub const WAIT_MAX_SECONDS: i64 = 7 * 24 * 3600;
+/// The longest `cta` of a `flow` step (Cloud API `flow_cta`).
+const FLOW_CTA_MAX: usize = 30;
 
 /// Each step kind and the fields it knows (besides `type`), in the order an editor shows them:
 /// the validator's table, which the console's visual editor also renders from.
@@ -26,6 +33,9 @@ pub const STEP_KINDS: &[(&str, &[&str])] = &[
     ("branch", &["cases", "default"]),
     ("set_label", &["label", "next"]),
     ("set_field", &["field", "value", "next"]),
+    ("http", &["url", "method", "body", "save", "next", "on_fail", "timeout_ms"]),
+    ("flow", &["flow_id", "cta", "text", "screen", "data", "next", "retry", "on_fail", "error"]),
+    ("wait", &["seconds", "next"]),
     ("handoff", &["label", "assign", "message"]),
     ("end", &["message"]),
 ];
@@ -146,6 +156,34 @@ impl Check<'_> {
                 }
                 self.next(step, &at, "next", false);
             }
+            "http" => self.http(step, &at),
+            "flow" => {
+                self.text(step, &at, "flow_id", 64);
+                self.text(step, &at, "cta", FLOW_CTA_MAX);
+                self.text(step, &at, "text", 1024);
+                if step.contains_key("screen") {
+                    self.text(step, &at, "screen", 64);
+                }
+                if let Some(d) = step.get("data") {
+                    if d.as_object().is_none_or(|o| o.is_empty()) {
+                        self.err(&format!("{at}.data"), "a non-empty object (the first screen's data)");
+                    }
+                }
+                if step.contains_key("error") {
+                    self.text(step, &at, "error", 4096);
+                }
+                self.next(step, &at, "next", true);
+                self.retry(step, &at);
+            }
+            "wait" => {
+                if !step.get("seconds").and_then(Value::as_i64).is_some_and(|n| (1..=WAIT_MAX_SECONDS).contains(&n)) {
+                    self.err(
+                        &format!("{at}.seconds"),
+                        &format!("a whole number from 1 to {WAIT_MAX_SECONDS} (7 days)"),
+                    );
+                }
+                self.next(step, &at, "next", true);
+            }
             "handoff" => {
                 if step.contains_key("label") {
                     self.text(step, &at, "label", 40);
@@ -165,6 +203,47 @@ impl Check<'_> {
                 }
             }
         }
+    }
+
+    fn http(&mut self, step: &Map<String, Value>, at: &str) {
+        match step.get("url").and_then(Value::as_str) {
+            Some(u) if (u.starts_with("https://") || u.starts_with("http://")) && u.len() <= 2000 => {}
+            Some(_) => self.err(&format!("{at}.url"), "an http(s) URL of at most 2000 characters"),
+            None => self.err(&format!("{at}.url"), "required: the endpoint's http(s) URL"),
+        }
+        let get = match step.get("method").map(Value::as_str) {
+            None | Some(Some("POST")) => false,
+            Some(Some("GET")) => true,
+            _ => {
+                self.err(&format!("{at}.method"), "GET or POST");
+                false
+            }
+        };
+        match step.get("body") {
+            None => {}
+            Some(_) if get => self.err(&format!("{at}.body"), "a GET request has no body"),
+            Some(Value::Object(_)) => {}
+            Some(_) => self.err(&format!("{at}.body"), "an object ({{variable}} in its strings is replaced)"),
+        }
+        match step.get("save") {
+            None => {}
+            Some(Value::Object(save)) => {
+                for (var, pointer) in save {
+                    let ok = pointer.as_str().is_some_and(|p| p.is_empty() || p.starts_with('/'));
+                    if var.trim().is_empty() || var.chars().count() > 64 || !ok {
+                        self.err(&format!("{at}.save.{var}"), "a JSON pointer into the answer, like /order/status");
+                    }
+                }
+            }
+            Some(_) => self.err(&format!("{at}.save"), "an object of variable: JSON pointer"),
+        }
+        if let Some(t) = step.get("timeout_ms") {
+            if !t.as_u64().is_some_and(|n| (100..=HTTP_TIMEOUT_MAX_MS).contains(&n)) {
+                self.err(&format!("{at}.timeout_ms"), &format!("a whole number from 100 to {HTTP_TIMEOUT_MAX_MS}"));
+            }
+        }
+        self.next(step, at, "next", false);
+        self.next(step, at, "on_fail", false);
     }
 
     fn ask(&mut self, step: &Map<String, Value>, at: &str) {
@@ -326,5 +405,45 @@ mod tests {
         let kw = json!({"name": "K", "trigger": {"on": "keywords", "keywords": []}, "start": "a",
             "steps": {"a": {"type": "end"}}});
         assert_eq!(validate(&kw), ["trigger.keywords: give at least one keyword"]);
+    }
+
+    #[test]
+    fn http_flow_and_wait_steps_are_checked() {
+        let good = bot(json!({
+            "a": {"type": "http", "url": "https://shop.example/orders/{{order}}", "method": "GET",
+                "save": {"status": "/order/status", "all": ""}, "next": "b", "on_fail": "c", "timeout_ms": 2000},
+            "b": {"type": "flow", "flow_id": "123", "cta": "Book", "text": "Pick a time", "screen": "START",
+                "data": {"x": 1}, "next": "w", "retry": 0, "on_fail": "c"},
+            "w": {"type": "wait", "seconds": 3600, "next": "c"},
+            "c": {"type": "end"}
+        }));
+        assert_eq!(validate(&good), Vec::<String>::new());
+        let bad = bot(json!({
+            "a": {"type": "http", "url": "ftp://x", "method": "PUT", "save": {"v": "order"}, "timeout_ms": 20000},
+            "b": {"type": "http", "url": "https://x.test", "method": "GET", "body": {}},
+            "f": {"type": "flow", "flow_id": "1", "cta": "A very long call to action text here", "text": "t",
+                "data": {}, "next": "nowhere"},
+            "w": {"type": "wait", "seconds": 604801, "next": "a"},
+            "x": {"type": "teleport"}
+        }));
+        let errors = validate(&bad);
+        for e in [
+            "steps.a.url: an http(s) URL of at most 2000 characters",
+            "steps.a.method: GET or POST",
+            "steps.a.save.v: a JSON pointer into the answer, like /order/status",
+            "steps.a.timeout_ms: a whole number from 100 to 10000",
+            "steps.b.body: a GET request has no body",
+            "steps.f.cta: 1 to 30 characters",
+            "steps.f.data: a non-empty object (the first screen's data)",
+            "steps.f.next: no such step",
+            "steps.w.seconds: a whole number from 1 to 604800 (7 days)",
+            "steps.x.type: one of send, ask, collect, branch, set_label, set_field, http, flow, wait, handoff, end",
+        ] {
+            assert!(errors.contains(&e.to_string()), "{e} not in {errors:#?}");
+        }
+        assert_eq!(errors.len(), 10, "{errors:#?}");
+        for kind in STEP_KINDS {
+            assert!(fields(kind).is_some(), "{kind}");
+        }
     }
 }

@@ -5,10 +5,16 @@
 //! `smb_message_echoes` copy). A hand-off puts the conversation before the team (a label,
 //! optionally an agent by round robin, the transcript as an internal note); while a person
 //! holds it the bot is silent, and closing it gives it back to the bot.
+//!
+//! One run at a time per conversation: a customer's messages (and the sweep that ends waits)
+//! take the conversation's lock in this process, and every write of a run expects the revision
+//! it read, so a handler on another node that advanced the run meanwhile makes this one read it
+//! again and handle the message on the new state.
 
 mod answers;
 pub mod definition;
 pub mod runner;
+mod steps;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -18,7 +24,8 @@ use serde_json::{json, Value};
 use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::messaging::MessagingService;
-use crate::model::PhoneNumber;
+use crate::model::{FlowStatus, PhoneNumber};
+use crate::ports::BotCaller;
 use crate::store::{BotRow, Store};
 use crate::tools::contacts::ContactService;
 use crate::tools::hours::HoursService;
@@ -36,9 +43,19 @@ pub struct BotService {
     contacts: ContactService,
     hours: HoursService,
     notifier: Arc<dyn crate::ports::Notifier>,
-    /// The last agent index handed a conversation, per business (round robin, per process).
-    turns: Arc<Mutex<HashMap<String, usize>>>,
+    /// Makes the `http` steps' requests (one shared client).
+    caller: Arc<dyn BotCaller>,
+    /// One lock per conversation (`phone_number_id:wa_id`) a message or a wait is handled in.
+    locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+    /// Each number's bots (every version) at the bots revision they were read at.
+    cache: Arc<Mutex<HashMap<String, CachedBots>>>,
 }
+
+/// A number's bots (every version) and the bots revision they were read at.
+type CachedBots = (i64, Arc<Vec<BotRow>>);
+
+/// Locks and cached numbers kept before idle ones are dropped.
+const KEPT: usize = 1024;
 
 /// `{id, version, name, enabled, created_at, definition}`.
 pub fn bot_json(b: &BotRow) -> Value {
@@ -70,9 +87,78 @@ impl BotService {
         contacts: ContactService,
         hours: HoursService,
         notifier: Arc<dyn crate::ports::Notifier>,
+        caller: Arc<dyn BotCaller>,
     ) -> Self {
-        let turns = Arc::new(Mutex::new(HashMap::new()));
-        BotService { store, clock, messaging, contacts, hours, notifier, turns }
+        BotService {
+            store,
+            clock,
+            messaging,
+            contacts,
+            hours,
+            notifier,
+            caller,
+            locks: Arc::default(),
+            cache: Arc::default(),
+        }
+    }
+
+    /// The conversation's lock: one message (or ended wait) of it is handled at a time here.
+    fn conversation_lock(&self, phone_number_id: &str, wa_id: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let Ok(mut locks) = self.locks.lock() else { return Arc::default() };
+        if locks.len() >= KEPT {
+            // Only this map holds an idle lock.
+            locks.retain(|_, l| Arc::strong_count(l) > 1);
+        }
+        locks.entry(format!("{phone_number_id}:{wa_id}")).or_default().clone()
+    }
+
+    /// Every version of the number's bots as of `revision` (the one the run was read with):
+    /// from this process's cache while the revision holds, else read once and kept.
+    async fn number_bots(&self, phone_number_id: &str, revision: Option<i64>) -> Result<Arc<Vec<BotRow>>, ApiError> {
+        let Some(revision) = revision else { return Ok(Arc::default()) };
+        let cached = self.cache.lock().ok().and_then(|c| c.get(phone_number_id).cloned());
+        if let Some((_, rows)) = cached.filter(|(r, _)| *r == revision) {
+            return Ok(rows);
+        }
+        let rows = Arc::new(self.store.bot_rows(phone_number_id).await?);
+        if let Ok(mut c) = self.cache.lock() {
+            if c.len() >= KEPT {
+                c.clear();
+            }
+            c.insert(phone_number_id.to_string(), (revision, rows.clone()));
+        }
+        Ok(rows)
+    }
+
+    /// A bot changed on this node: its number's bots are read again (other nodes see the new
+    /// revision with their next run read).
+    fn forget_bots(&self, phone_number_id: &str) {
+        if let Ok(mut c) = self.cache.lock() {
+            c.remove(phone_number_id);
+        }
+    }
+
+    /// The `flow` steps name flows of the number's WABA that are published (a draft or a
+    /// deprecated flow cannot be sent).
+    async fn checked_flows(&self, phone: &PhoneNumber, def: &Value) -> Result<(), ApiError> {
+        let mut errors = Vec::new();
+        let steps = def["steps"].as_object().into_iter().flatten();
+        for (id, step) in steps.filter(|(_, s)| s["type"] == "flow") {
+            let flow_id = step["flow_id"].as_str().unwrap_or_default();
+            match self.store.flow(flow_id).await? {
+                Some(f) if f.waba_id == phone.waba_id && f.status == FlowStatus::Published => {}
+                Some(f) if f.waba_id == phone.waba_id => errors.push(format!(
+                    "steps.{id}.flow_id: the flow is {}; a bot sends published flows only",
+                    f.status.as_str()
+                )),
+                _ => errors.push(format!("steps.{id}.flow_id: no flow of this WhatsApp Business Account has this id")),
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::bad_value(errors.join("; ")))
+        }
     }
 
     /// The definition's errors (empty when it can run).
@@ -102,6 +188,7 @@ impl BotService {
     /// A new bot of the number, version 1.
     pub async fn create(&self, phone: &PhoneNumber, def: Value) -> Result<BotRow, ApiError> {
         checked(&def)?;
+        self.checked_flows(phone, &def).await?;
         if self.bots(phone).await?.len() >= MAX_BOTS {
             return Err(ApiError::bad_value(format!("a number holds at most {MAX_BOTS} bots")));
         }
@@ -112,6 +199,7 @@ impl BotService {
     /// runs start on this one.
     pub async fn new_version(&self, phone: &PhoneNumber, id: &str, def: Value) -> Result<BotRow, ApiError> {
         checked(&def)?;
+        self.checked_flows(phone, &def).await?;
         let current = self.bot(phone, id).await?;
         self.write(phone, current.id, current.version + 1, def).await
     }
@@ -128,7 +216,9 @@ impl BotService {
             enabled,
             created_at: self.clock.now_ms(),
         };
-        if !self.store.put_bot(&row).await? {
+        let stored = self.store.put_bot(&row).await?;
+        self.forget_bots(&phone.id);
+        if !stored {
             return Err(ApiError::bad_value("another version of this bot was uploaded at the same time; try again"));
         }
         Ok(row)
@@ -136,7 +226,9 @@ impl BotService {
 
     /// Delete the bot, every version, and its runs.
     pub async fn delete(&self, phone: &PhoneNumber, id: &str) -> Result<(), ApiError> {
-        if self.store.delete_bot(&phone.id, id).await? {
+        let deleted = self.store.delete_bot(&phone.id, id).await?;
+        self.forget_bots(&phone.id);
+        if deleted {
             Ok(())
         } else {
             Err(ApiError::object_not_found(id))

@@ -4,10 +4,11 @@
 
 use serde_json::{json, Map, Value};
 
-use super::answers::{default_error, fill, said, same, summary, valid};
+use super::answers::{default_error, fill, flow_answers, said, same, summary, valid};
 use super::definition::DEFAULT_HANDOFF_KEYWORDS;
 use super::BotService;
-use crate::error::ApiError;
+use crate::clock::Millis;
+use crate::error::{ApiError, StoreError};
 use crate::model::{Direction, Message, PhoneNumber, Role};
 use crate::store::{BotRow, BotRun, Label, Note};
 
@@ -36,43 +37,102 @@ pub enum Outcome {
 /// How the run goes on after a step.
 enum Flow {
     Goto(String),
-    Wait,
     Stop,
+    /// The step failed without an `on_fail`: a person takes over.
+    Handoff,
+}
+
+/// Why handling a message stopped short.
+pub(super) enum Halt {
+    Failed(ApiError),
+    /// Another handler (another node) wrote the run since it was read: read it again.
+    Raced,
+}
+
+impl From<ApiError> for Halt {
+    fn from(e: ApiError) -> Self {
+        Halt::Failed(e)
+    }
+}
+
+impl From<StoreError> for Halt {
+    fn from(e: StoreError) -> Self {
+        Halt::Failed(e.into())
+    }
+}
+
+pub(super) type Handled<T = Outcome> = Result<T, Halt>;
+
+/// Times a message is handled again after another node advanced its run meanwhile.
+pub(super) const RACE_ATTEMPTS: usize = 3;
+
+/// The conversation the bot talks in, and when the customer's message it answers was received
+/// (none when a wait ended).
+pub(super) struct Chat<'a> {
+    pub phone: &'a PhoneNumber,
+    pub wa_id: &'a str,
+    pub message_at: Option<Millis>,
+}
+
+/// The `flow_token` of a bot's flow message: the nfm_reply that carries it answers that step.
+pub(super) fn flow_token(bot: &BotRow, step: &str) -> String {
+    format!("risala-bot:{}:{}", bot.id, step)
 }
 
 impl BotService {
     /// A customer's message to a number was stored: the bot answers it, or stays out. Called
     /// once per inbound message, before the FAQ (which stays silent when the bot answered).
+    /// The conversation's messages are handled one at a time (see the module's comment).
     pub async fn on_inbound(&self, m: &Message) -> Result<Outcome, ApiError> {
         if m.direction != Direction::Inbound || matches!(m.kind.as_str(), "reaction" | "system") {
             return Ok(Outcome::Ignored);
         }
-        let run = self.store.bot_run(&m.phone_number_id, &m.wa_id).await?;
+        let lock = self.conversation_lock(&m.phone_number_id, &m.wa_id);
+        let _one_at_a_time = lock.lock().await;
+        for _ in 0..RACE_ATTEMPTS {
+            match self.inbound(m).await {
+                Ok(o) => return Ok(o),
+                Err(Halt::Failed(e)) => return Err(e),
+                Err(Halt::Raced) => continue,
+            }
+        }
+        Err(ApiError::bad_value(
+            "the conversation's bot run kept changing on another server; the message was not answered",
+        ))
+    }
+
+    /// [`Self::on_inbound`] on the run as read now: one store read in the common case (the
+    /// run, the assignee and the number's bots revision; the bots come from the cache).
+    async fn inbound(&self, m: &Message) -> Handled {
+        let ctx = self.store.bot_context(&m.phone_number_id, &m.wa_id).await?;
+        let run = ctx.run;
         let state = run.as_ref().map(|r| r.state.as_str());
         if state == Some("handed_off") {
             return Ok(Outcome::Silent);
         }
-        let rows = self.store.bot_rows(&m.phone_number_id).await?;
+        let rows = self.number_bots(&m.phone_number_id, ctx.bots_revision).await?;
         if rows.is_empty() && state != Some("running") {
             return Ok(Outcome::Ignored);
         }
         let Some(phone) = self.messaging.phone(&m.phone_number_id).await? else { return Ok(Outcome::Ignored) };
-        let held = self.store.chat_row(&phone.id, &m.wa_id).await?.is_some_and(|c| c.assignee_id.is_some());
+        let chat = Chat { phone: &phone, wa_id: &m.wa_id, message_at: Some(m.created_at) };
+        let held = ctx.assignee_id.is_some();
         if let Some(mut run) = run.clone().filter(|r| r.state == "running") {
             if held {
                 // A person took the conversation while the bot was talking: it steps back.
                 run.state = "handed_off".into();
-                run.updated_at = self.clock.now_ms();
-                self.store.put_bot_run(&run).await?;
+                run.wake_at = None;
+                self.save(&mut run).await?;
                 return Ok(Outcome::Silent);
             }
             let Some(bot) = rows.iter().find(|b| b.id == run.bot_id && b.version == run.version).cloned() else {
                 // The bot was deleted: the run is over.
                 run.state = "ended".into();
-                self.store.put_bot_run(&run).await?;
+                run.wake_at = None;
+                self.save(&mut run).await?;
                 return Ok(Outcome::Ignored);
             };
-            return self.answer(&phone, m, &bot, run).await;
+            return self.answer(&chat, m, &bot, run).await;
         }
         // Closing the conversation gave it back to the bot; otherwise a person holding it answers.
         if held && state != Some("closed") {
@@ -98,8 +158,21 @@ impl BotService {
             transcript: vec![format!("Customer: {text}")],
             state: "running".into(),
             updated_at: self.clock.now_ms(),
+            // The write expects the run as read (or none).
+            revision: run.as_ref().map_or(0, |r| r.revision),
+            wake_at: None,
         };
-        self.go(&phone, m, &bot, run, start).await
+        self.go(&chat, &bot, run, start).await
+    }
+
+    /// Write the run, expecting the revision it was read at.
+    pub(super) async fn save(&self, run: &mut BotRun) -> Handled<()> {
+        run.updated_at = self.clock.now_ms();
+        if !self.store.put_bot_run(run).await? {
+            return Err(Halt::Raced);
+        }
+        run.revision += 1;
+        Ok(())
     }
 
     /// The enabled bot (latest version) the message starts: one whose keyword it is, else one
@@ -145,13 +218,7 @@ impl BotService {
     }
 
     /// The customer answered the step the run waits at.
-    async fn answer(
-        &self,
-        phone: &PhoneNumber,
-        m: &Message,
-        bot: &BotRow,
-        mut run: BotRun,
-    ) -> Result<Outcome, ApiError> {
+    async fn answer(&self, chat: &Chat<'_>, m: &Message, bot: &BotRow, mut run: BotRun) -> Handled {
         let (text, reply_id) = said(m);
         run.transcript.push(format!("Customer: {text}"));
         let def = &bot.definition;
@@ -160,9 +227,14 @@ impl BotService {
             None => DEFAULT_HANDOFF_KEYWORDS.iter().map(|s| s.to_string()).collect(),
         };
         if m.kind == "text" && keywords.iter().any(|k| same(k, &text)) {
-            return self.handoff(phone, m, bot, run, &json!({})).await;
+            return self.handoff(chat, bot, run, &json!({})).await;
         }
         let step = def["steps"][&run.step].clone();
+        if step["type"] == "wait" {
+            // The customer wrote during a wait: kept in the transcript; the wait goes on.
+            self.save(&mut run).await?;
+            return Ok(Outcome::Ran { bot_id: bot.id.clone(), state: run.state });
+        }
         let var = step["variable"].as_str().unwrap_or_default().to_string();
         let chosen = match step["type"].as_str() {
             Some("ask") => {
@@ -189,11 +261,17 @@ impl BotService {
                 valid(kind, m, &text)
                     .then(|| (json!(text.trim()), step["next"].as_str().unwrap_or_default().to_string()))
             }
+            Some("flow") => flow_answers(m, &flow_token(bot, &run.step)).map(|answers| {
+                run.variables.extend(answers);
+                (Value::Null, step["next"].as_str().unwrap_or_default().to_string())
+            }),
             _ => None,
         };
         if let Some((value, next)) = chosen {
-            run.variables.insert(var, value);
-            return self.go(phone, m, bot, run, next).await;
+            if !var.is_empty() {
+                run.variables.insert(var, value);
+            }
+            return self.go(chat, bot, run, next).await;
         }
         if run.retries > 0 {
             run.retries -= 1;
@@ -201,44 +279,66 @@ impl BotService {
             let error = match step["error"].as_str() {
                 Some(e) => e.to_string(),
                 None if step["type"] == "ask" => "Please choose one of the options.".to_string(),
+                None if step["type"] == "flow" => "Please fill in the form.".to_string(),
                 None => default_error(kind).to_string(),
             };
             let msg = json!({"type": "text", "text": {"body": error}});
-            self.send(phone, m, &mut run, &msg).await?;
-            return self.wait(phone, m, bot, run, false).await;
-        }
-        match step["on_fail"].as_str() {
-            Some(next) => {
-                let next = next.to_string();
-                self.go(phone, m, bot, run, next).await
+            self.send(chat, &mut run, &msg).await?;
+            // A question that could not be sent waits all the same, unless it is a flow.
+            if self.question(chat, bot, &mut run, &step).await? || step["type"] != "flow" {
+                return self.park(bot, run).await;
             }
-            None => self.handoff(phone, m, bot, run, &json!({})).await,
+        }
+        self.failed(chat, bot, run, &step).await
+    }
+
+    /// The step failed (its retries are used up, its flow or call failed): on to its `on_fail`,
+    /// or, without one, to the team.
+    async fn failed(&self, chat: &Chat<'_>, bot: &BotRow, run: BotRun, step: &Value) -> Handled {
+        match step["on_fail"].as_str() {
+            Some(next) => self.go(chat, bot, run, next.to_string()).await,
+            None => self.handoff(chat, bot, run, &json!({})).await,
         }
     }
 
     /// Run steps from `id` until one waits, hands off or ends.
-    async fn go(
-        &self,
-        phone: &PhoneNumber,
-        m: &Message,
-        bot: &BotRow,
-        mut run: BotRun,
-        id: String,
-    ) -> Result<Outcome, ApiError> {
+    pub(super) async fn go(&self, chat: &Chat<'_>, bot: &BotRow, mut run: BotRun, id: String) -> Handled {
+        let (phone, wa_id) = (chat.phone, chat.wa_id);
         let mut id = id;
         for _ in 0..MAX_STEPS_PER_MESSAGE {
             let step = bot.definition["steps"][&id].clone();
             run.step = id.clone();
             let next = |field: &str| step[field].as_str().map_or(Flow::Stop, |s| Flow::Goto(s.to_string()));
+            let on_fail = || step["on_fail"].as_str().map_or(Flow::Handoff, |s| Flow::Goto(s.to_string()));
             let flow = match step["type"].as_str().unwrap_or_default() {
                 "send" => {
                     let msg = fill(&step["message"], &run.variables);
-                    self.send(phone, m, &mut run, &msg).await?;
+                    self.send(chat, &mut run, &msg).await?;
                     next("next")
                 }
-                "ask" | "collect" => Flow::Wait,
+                "ask" | "collect" | "flow" => {
+                    run.retries = step["retry"].as_i64().unwrap_or(1);
+                    if self.question(chat, bot, &mut run, &step).await? || step["type"] != "flow" {
+                        return self.park(bot, run).await;
+                    }
+                    // A flow that could not be sent.
+                    on_fail()
+                }
+                "http" => {
+                    if self.call(chat, bot, &mut run, &step).await? {
+                        next("next")
+                    } else {
+                        on_fail()
+                    }
+                }
+                "wait" => {
+                    let seconds = step["seconds"].as_i64().unwrap_or(1);
+                    run.wake_at = Some(self.clock.now_ms() + seconds * 1000);
+                    run.transcript.push(format!("Bot: waits {seconds} s"));
+                    return self.park(bot, run).await;
+                }
                 "branch" => {
-                    let labels = self.chat_labels(phone, &m.wa_id).await?;
+                    let labels = self.chat_labels(phone, wa_id).await?;
                     let case = step["cases"].as_array().into_iter().flatten().find(|c| match c["label"].as_str() {
                         Some(l) => labels.iter().any(|x| same(x, l)),
                         None => {
@@ -252,8 +352,8 @@ impl BotService {
                 }
                 "set_label" => {
                     let label = self.label(phone, step["label"].as_str().unwrap_or(DEFAULT_LABEL)).await?;
-                    self.store.set_chat_label(&phone.id, &m.wa_id, &label.id, true).await?;
-                    self.notifier.chat_changed(&phone.business_id, &phone.id, &m.wa_id);
+                    self.store.set_chat_label(&phone.id, wa_id, &label.id, true).await?;
+                    self.notifier.chat_changed(&phone.business_id, &phone.id, wa_id);
                     next("next")
                 }
                 "set_field" => {
@@ -263,57 +363,46 @@ impl BotService {
                         step["field"].as_str().unwrap_or_default().to_string(),
                         value.as_str().unwrap_or_default().to_string(),
                     );
-                    if let Err(e) = self.contacts.upsert(&phone.business_id, &m.wa_id, None, &fields).await {
+                    if let Err(e) = self.contacts.upsert(&phone.business_id, wa_id, None, &fields).await {
                         run.transcript.push(format!("Bot: could not set the contact field ({})", e.details));
                     }
                     next("next")
                 }
-                "handoff" => return self.handoff(phone, m, bot, run, &step).await,
+                "handoff" => return self.handoff(chat, bot, run, &step).await,
                 _ => {
                     if let Some(text) = step["message"].as_str() {
                         let msg = fill(&json!({"type": "text", "text": {"body": text}}), &run.variables);
-                        self.send(phone, m, &mut run, &msg).await?;
+                        self.send(chat, &mut run, &msg).await?;
                     }
                     Flow::Stop
                 }
             };
             match flow {
                 Flow::Goto(n) => id = n,
-                Flow::Wait => return self.wait(phone, m, bot, run, true).await,
+                Flow::Handoff => return self.handoff(chat, bot, run, &json!({})).await,
                 Flow::Stop => {
                     run.state = "ended".into();
-                    run.updated_at = self.clock.now_ms();
-                    self.store.put_bot_run(&run).await?;
+                    self.save(&mut run).await?;
                     return Ok(Outcome::Ran { bot_id: bot.id.clone(), state: run.state });
                 }
             }
         }
         // Steps that loop without waiting: a person takes over.
-        self.handoff(phone, m, bot, run, &json!({})).await
+        self.handoff(chat, bot, run, &json!({})).await
     }
 
-    /// Ask the question of the run's step and wait for the answer (`fresh`: the step was just
-    /// reached, its retries start over).
-    async fn wait(
-        &self,
-        phone: &PhoneNumber,
-        m: &Message,
-        bot: &BotRow,
-        mut run: BotRun,
-        fresh: bool,
-    ) -> Result<Outcome, ApiError> {
-        let step = bot.definition["steps"][&run.step].clone();
-        if fresh {
-            run.retries = step["retry"].as_i64().unwrap_or(1);
-        }
+    /// Send the question of the run's step (`ask`: buttons or a list; `collect`: its text;
+    /// `flow`: the flow message); whether it was sent.
+    async fn question(&self, chat: &Chat<'_>, bot: &BotRow, run: &mut BotRun, step: &Value) -> Handled<bool> {
         let text = fill(&step["text"], &run.variables);
-        let msg = if step["type"] == "ask" {
-            let options = step["options"].as_array().cloned().unwrap_or_default();
-            if step["style"] == "list" {
+        let options = step["options"].as_array().cloned().unwrap_or_default();
+        let msg = match step["type"].as_str() {
+            Some("ask") if step["style"] == "list" => {
                 let rows: Vec<Value> = options.iter().map(|o| json!({"id": o["id"], "title": o["title"]})).collect();
                 json!({"type": "interactive", "interactive": {"type": "list", "body": {"text": text},
                     "action": {"button": step["button"], "sections": [{"rows": rows}]}}})
-            } else {
+            }
+            Some("ask") => {
                 let buttons: Vec<Value> = options
                     .iter()
                     .map(|o| json!({"type": "reply", "reply": {"id": o["id"], "title": o["title"]}}))
@@ -321,46 +410,53 @@ impl BotService {
                 json!({"type": "interactive", "interactive": {"type": "button", "body": {"text": text},
                     "action": {"buttons": buttons}}})
             }
-        } else {
-            json!({"type": "text", "text": {"body": text}})
+            Some("flow") => {
+                let mut parameters = json!({"flow_message_version": "3", "flow_id": step["flow_id"],
+                    "flow_cta": step["cta"], "flow_token": flow_token(bot, &run.step)});
+                if step.get("screen").is_some() || step.get("data").is_some() {
+                    let mut payload = Map::new();
+                    if let Some(screen) = step.get("screen") {
+                        payload.insert("screen".into(), screen.clone());
+                    }
+                    if let Some(data) = step.get("data") {
+                        payload.insert("data".into(), fill(data, &run.variables));
+                    }
+                    parameters["flow_action"] = json!("navigate");
+                    parameters["flow_action_payload"] = Value::Object(payload);
+                }
+                json!({"type": "interactive", "interactive": {"type": "flow", "body": {"text": text},
+                    "action": {"name": "flow", "parameters": parameters}}})
+            }
+            _ => json!({"type": "text", "text": {"body": text}}),
         };
-        self.send(phone, m, &mut run, &msg).await?;
+        Ok(self.send(chat, run, &msg).await?)
+    }
+
+    /// The run waits (for the customer's answer, or until `wake_at`): stored as `running`.
+    async fn park(&self, bot: &BotRow, mut run: BotRun) -> Handled {
         run.state = "running".into();
-        run.updated_at = self.clock.now_ms();
-        self.store.put_bot_run(&run).await?;
+        self.save(&mut run).await?;
         Ok(Outcome::Ran { bot_id: bot.id.clone(), state: run.state })
     }
 
     /// Put the conversation before the team: the label (the step's, or [`DEFAULT_LABEL`]),
     /// reopened, assigned by round robin when the step says so, the transcript as a note; the
     /// customer is told (outside business hours, with the away message).
-    async fn handoff(
-        &self,
-        phone: &PhoneNumber,
-        m: &Message,
-        bot: &BotRow,
-        mut run: BotRun,
-        step: &Value,
-    ) -> Result<Outcome, ApiError> {
+    async fn handoff(&self, chat: &Chat<'_>, bot: &BotRow, mut run: BotRun, step: &Value) -> Handled {
+        let (phone, wa_id) = (chat.phone, chat.wa_id);
         let business_id = &phone.business_id;
         let label = self.label(phone, step["label"].as_str().unwrap_or(DEFAULT_LABEL)).await?;
-        self.store.set_chat_label(&phone.id, &m.wa_id, &label.id, true).await?;
-        self.store.close_chat(business_id, &phone.id, &m.wa_id, None).await?;
+        self.store.set_chat_label(&phone.id, wa_id, &label.id, true).await?;
+        self.store.close_chat(business_id, &phone.id, wa_id, None).await?;
         let people: Vec<_> =
             self.store.users(business_id).await?.into_iter().filter(|u| u.disabled_at.is_none()).collect();
         if step["assign"] == "round_robin" {
             let agents: Vec<_> = people.iter().filter(|u| u.role == Role::Agent).collect();
             if !agents.is_empty() {
-                let turn = self
-                    .turns
-                    .lock()
-                    .map(|mut t| {
-                        let n = t.entry(business_id.clone()).or_insert(usize::MAX);
-                        *n = n.wrapping_add(1) % agents.len();
-                        *n
-                    })
-                    .unwrap_or(0);
-                self.store.assign_chat(business_id, &phone.id, &m.wa_id, Some(&agents[turn].id)).await?;
+                // The turn is counted in the database, so every node takes the next agent.
+                let turn = self.store.next_bot_turn(business_id).await?;
+                let agent = agents[turn.rem_euclid(agents.len() as i64) as usize];
+                self.store.assign_chat(business_id, &phone.id, wa_id, Some(&agent.id)).await?;
             }
         }
         let settings = self.hours.settings(&phone.id).await?;
@@ -368,8 +464,8 @@ impl BotService {
         let msg = match (&settings.away.message, closed && settings.away.enabled) {
             (Some(away), true) => {
                 // The hours' own answer to this very message may have been the away message.
-                let state = self.store.auto_reply_state(&phone.id, &m.wa_id).await?;
-                let sent = state.and_then(|s| s.away_at) == Some(m.created_at);
+                let state = self.store.auto_reply_state(&phone.id, wa_id).await?;
+                let sent = chat.message_at.is_some() && state.and_then(|s| s.away_at) == chat.message_at;
                 (!sent).then(|| away.clone())
             }
             _ => {
@@ -378,7 +474,7 @@ impl BotService {
             }
         };
         if let Some(msg) = msg {
-            self.send(phone, m, &mut run, &msg).await?;
+            self.send(chat, &mut run, &msg).await?;
         }
         // The note's author is the business's owner (a note needs a person of the business).
         let author = people.iter().find(|u| u.role == Role::Owner).or_else(|| people.first());
@@ -387,7 +483,7 @@ impl BotService {
                 id: crate::ids::new_object_id(),
                 business_id: business_id.clone(),
                 phone_number_id: phone.id.clone(),
-                wa_id: m.wa_id.clone(),
+                wa_id: wa_id.to_string(),
                 author_id: author.id.clone(),
                 author_name: author.name.clone(),
                 body: format!(
@@ -401,29 +497,30 @@ impl BotService {
             self.store.add_note(&note).await?;
         }
         run.state = "handed_off".into();
-        run.updated_at = self.clock.now_ms();
-        self.store.put_bot_run(&run).await?;
-        self.notifier.chat_changed(business_id, &phone.id, &m.wa_id);
+        run.wake_at = None;
+        self.save(&mut run).await?;
+        self.notifier.chat_changed(business_id, &phone.id, wa_id);
         Ok(Outcome::Ran { bot_id: bot.id.clone(), state: run.state })
     }
 
-    /// Send `msg` (a type and its object) to the customer of `m` as the bot. A refused send
-    /// (outside the window, the customer blocked the number) is kept in the transcript, not
-    /// raised: the customer's message stays received.
-    async fn send(&self, phone: &PhoneNumber, m: &Message, run: &mut BotRun, msg: &Value) -> Result<(), ApiError> {
+    /// Send `msg` (a type and its object) to the customer as the bot; whether it was sent. A
+    /// refused send (outside the window, the customer blocked the number, a flow that cannot
+    /// be sent) is kept in the transcript, not raised: the customer's message stays received.
+    async fn send(&self, chat: &Chat<'_>, run: &mut BotRun, msg: &Value) -> Result<bool, ApiError> {
         let mut body: Map<String, Value> = msg.as_object().cloned().unwrap_or_default();
         body.insert("messaging_product".into(), json!("whatsapp"));
         body.insert("recipient_type".into(), json!("individual"));
-        body.insert("to".into(), json!(m.wa_id));
+        body.insert("to".into(), json!(chat.wa_id));
         body.insert("biz_opaque_callback_data".into(), json!(BOT_TAG));
-        match self.messaging.send_from_app(phone, &body).await {
+        match self.messaging.send_from_app(chat.phone, &body).await {
             Ok(_) => run.transcript.push(format!("Bot: {}", summary(msg))),
             Err(e) if e.code.row().http_status < 500 => {
-                run.transcript.push(format!("Bot (not sent: {}): {}", e.details, summary(msg)))
+                run.transcript.push(format!("Bot (not sent: {}): {}", e.details, summary(msg)));
+                return Ok(false);
             }
             Err(e) => return Err(e),
         }
-        Ok(())
+        Ok(true)
     }
 
     /// The names of the conversation's labels.

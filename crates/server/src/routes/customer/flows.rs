@@ -52,7 +52,15 @@ pub async fn exchange(
 ) -> GraphResult<Json<Value>> {
     let screen = str_field(&body, "screen")?.ok_or_else(|| ApiError::missing("screen"))?.to_string();
     let data = data_of(&body, "data")?;
-    Ok(Json(state.flows.exchange(&wa_id, &message_id, &screen, Value::Object(data)).await?))
+    let answer = state.flows.exchange(&wa_id, &message_id, &screen, Value::Object(data)).await?;
+    // An exchange that completed the flow sent its nfm_reply: the tools hear of it as of any
+    // customer message (a bot waiting at a flow step reads it).
+    if let Some(reply_id) = answer["reply_id"].as_str() {
+        if let Some(m) = state.store.message(reply_id).await.map_err(ApiError::from)? {
+            crate::routes::tools::on_inbound(&state, &m).await;
+        }
+    }
+    Ok(Json(answer))
 }
 
 /// `POST /customer/v1/flows/{message_id}/complete {screen, response}` → `{id, timestamp}` of
@@ -66,6 +74,8 @@ pub async fn complete(
     let screen = str_field(&body, "screen")?.ok_or_else(|| ApiError::missing("screen"))?.to_string();
     let response = data_of(&body, "response")?;
     let m = state.flows.complete(&wa_id, &message_id, &screen, response).await?;
+    // The nfm_reply is the customer's message like any other: a bot waiting at a flow step reads it.
+    crate::routes::tools::on_inbound(&state, &m).await;
     Ok(Json(json!({"id": m.id, "timestamp": (m.created_at / 1000).to_string()})))
 }
 

@@ -3,6 +3,7 @@
 
 mod bot_editor;
 mod bot_editor_browser;
+mod bot_steps;
 mod bots;
 mod bots_browser;
 mod broadcasts;
