@@ -47,6 +47,7 @@ pub mod sandbox;
 pub mod templates;
 pub mod tenancy;
 pub mod tools;
+pub mod ads;
 pub mod webhooks;
 
 pub use error::{ApiError, ErrorCode, StoreError};
