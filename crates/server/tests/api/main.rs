@@ -12,6 +12,7 @@ mod connections;
 mod errors;
 mod faults;
 mod flows;
+mod growth;
 mod graph;
 mod input_checks;
 mod limits;

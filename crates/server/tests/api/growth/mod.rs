@@ -1,0 +1,4 @@
+//! Issue #18 "Growth, commerce and trust", one file per part.
+
+mod ads;
+mod status;
