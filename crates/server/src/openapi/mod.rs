@@ -23,6 +23,7 @@ mod surfaces;
 mod templates;
 mod tools;
 mod tools_bots;
+mod ads;
 mod tools_contacts;
 mod tools_faq;
 mod webhooks;
@@ -57,6 +58,7 @@ pub fn document() -> Value {
     paths.extend(obj(tools_faq::paths()));
     paths.extend(obj(tools_bots::paths()));
     paths.extend(obj(broadcasts::paths()));
+    paths.extend(obj(ads::paths()));
     let mut schemas = obj(common_schemas());
     schemas.extend(obj(customer::schemas()));
     schemas.extend(obj(graph::schemas()));
