@@ -1,4 +1,5 @@
 //! Issue #18 "Growth, commerce and trust", one file per part.
 
 mod ads;
+mod ads_browser;
 mod status;
