@@ -49,7 +49,7 @@
       if (poster) { v.poster = poster; }
       return v;
     }
-    var i = el("img", "wc-ad-media"); i.src = url; i.alt = ""; i.loading = "lazy";
+    var i = el("img", "wc-ad-media"); i.src = url; i.alt = "";
     return i;
   }
 
@@ -57,14 +57,15 @@
     var card = el("article", "wc-ad"); card.id = "ad-" + ad.id;
     var head = el("div", "wc-ad-head");
     head.appendChild(el("strong", null, ad.business.name));
-    var where = ad.placement === "status" ? T("updates") : T("on_" + ad.placement);
-    head.appendChild(el("span", "muted", T("sponsored") + " · " + where));
+    var where = ad.placement === "status" ? "" : " · " + T("on_" + ad.placement);
+    head.appendChild(el("span", "muted", T("sponsored") + where));
     card.appendChild(head);
-    if (ad.body) { card.appendChild(el("p", "wc-ad-body", ad.body)); }
+    if (ad.body) { var p = el("p", "wc-ad-body", ad.body); p.dir = "auto"; card.appendChild(p); }
     var m = media(ad.media_type, ad.image_url || ad.video_url, ad.thumbnail_url);
     if (m) { card.appendChild(m); }
     var foot = el("div", "wc-ad-foot");
-    foot.appendChild(el("span", "wc-ad-headline", ad.headline));
+    var headline = el("span", "wc-ad-headline", ad.headline); headline.dir = "auto";
+    foot.appendChild(headline);
     var b = el("button", "btn wc-ad-tap", T("send_message")); b.type = "button";
     b.addEventListener("click", function () { tapAd(ad); });
     foot.appendChild(b);
@@ -83,15 +84,17 @@
   }
 
   function update(biz, u) {
-    var card = el("article", "wc-status wc-status-" + u.type); card.id = "status-" + u.id;
+    var card = el("article", "wc-status"); card.id = "status-" + u.id;
+    card.setAttribute("data-type", u.type);
     var body = u[u.type] || {};
     if (u.type === "text") {
       card.style.background = body.background_color || "#128C7E";
-      card.appendChild(el("p", "wc-status-text", body.body));
+      var t = el("p", "wc-status-text", body.body); t.dir = "auto";
+      card.appendChild(t);
     } else {
       var m = media(u.type, body.url && body.id ? withToken(body.url) : body.url);
       if (m) { card.appendChild(m); }
-      if (body.caption) { card.appendChild(el("p", "wc-status-caption", body.caption)); }
+      if (body.caption) { var c = el("p", "wc-status-caption", body.caption); c.dir = "auto"; card.appendChild(c); }
     }
     var foot = el("div", "wc-status-foot");
     foot.appendChild(el("span", "muted", time(u.created_time)));
