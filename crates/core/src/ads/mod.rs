@@ -29,7 +29,7 @@ use crate::model::{Message, PhoneNumber};
 use crate::phone::WaId;
 use crate::store::{AdRow, AdTap, Store};
 use fields::{integer, join, link, object, only_keys, required_text, text, unix_time};
-pub use views::{ad_view, feed_item, insights, referral, Insights};
+pub use views::{ad_view, effective_status, exponent, feed_item, insights, money, referral, Insights};
 
 /// Where an ad is shown.
 pub const PLACEMENTS: &[&str] = &["facebook", "instagram", "status"];

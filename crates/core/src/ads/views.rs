@@ -160,3 +160,41 @@ pub fn referral(ad: &AdRow, base: &str, ctwa_clid: &str) -> Value {
     }
     Value::Object(o)
 }
+
+/// Digits after the decimal point of `currency` (ISO 4217): 0 for the yen and its kind, 3 for
+/// the dinars of Bahrain, Iraq, Jordan, Kuwait, Libya and Tunisia and the Omani rial, else 2.
+pub fn exponent(currency: &str) -> u32 {
+    match currency {
+        "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX" | "UYI" | "VND"
+        | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+        "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
+        _ => 2,
+    }
+}
+
+/// `amount` minor units of `currency` as `50.00 USD`.
+pub fn money(amount: i64, currency: &str) -> String {
+    let e = exponent(currency);
+    if e == 0 {
+        return format!("{amount} {currency}");
+    }
+    let unit = 10i64.pow(e);
+    let sign = if amount < 0 { "-" } else { "" };
+    let a = amount.unsigned_abs();
+    format!("{sign}{}.{:0width$} {currency}", a / unit as u64, a % unit as u64, width = e as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_uses_the_currency_exponent() {
+        assert_eq!(money(5000, "USD"), "50.00 USD");
+        assert_eq!(money(150, "EGP"), "1.50 EGP");
+        assert_eq!(money(7, "USD"), "0.07 USD");
+        assert_eq!(money(1200, "JPY"), "1200 JPY");
+        assert_eq!(money(1500, "KWD"), "1.500 KWD");
+        assert_eq!(money(-250, "EUR"), "-2.50 EUR");
+    }
+}
