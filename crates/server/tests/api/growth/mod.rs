@@ -2,4 +2,5 @@
 
 mod ads;
 mod ads_browser;
+mod ads_console_browser;
 mod status;
