@@ -30,6 +30,7 @@ pub mod ports;
 pub mod store;
 
 pub mod accounts;
+pub mod ads;
 pub mod audit;
 pub mod auth;
 pub mod compose;
@@ -47,7 +48,6 @@ pub mod sandbox;
 pub mod templates;
 pub mod tenancy;
 pub mod tools;
-pub mod ads;
 pub mod webhooks;
 
 pub use error::{ApiError, ErrorCode, StoreError};

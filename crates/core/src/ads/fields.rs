@@ -22,7 +22,11 @@ pub fn join(path: &str, key: &str) -> String {
 }
 
 /// An object member, if present and not `null`.
-pub fn object<'a>(m: &'a Map<String, Value>, path: &str, key: &str) -> Result<Option<&'a Map<String, Value>>, ApiError> {
+pub fn object<'a>(
+    m: &'a Map<String, Value>,
+    path: &str,
+    key: &str,
+) -> Result<Option<&'a Map<String, Value>>, ApiError> {
     match m.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Object(o)) => Ok(Some(o)),
@@ -55,7 +59,9 @@ pub fn required_text(m: &Map<String, Value>, path: &str, key: &str, max: usize) 
 pub fn integer(m: &Map<String, Value>, path: &str, key: &str) -> Result<Option<i64>, ApiError> {
     match m.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => v.as_i64().map(Some).ok_or_else(|| ApiError::bad_value(format!("{}: a whole number", join(path, key)))),
+        Some(v) => {
+            v.as_i64().map(Some).ok_or_else(|| ApiError::bad_value(format!("{}: a whole number", join(path, key))))
+        }
     }
 }
 

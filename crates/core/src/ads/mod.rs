@@ -322,7 +322,8 @@ impl AdService {
     /// carries (`base` is the server's public address, for the ad's links).
     pub async fn tap(&self, wa_id: &str, id: &str, base: &str) -> Result<Tap, ApiError> {
         let ad = self.shown(wa_id, id).await?;
-        let phone = self.store.phone_number(&ad.phone_number_id).await?.ok_or_else(|| ApiError::object_not_found(id))?;
+        let phone =
+            self.store.phone_number(&ad.phone_number_id).await?.ok_or_else(|| ApiError::object_not_found(id))?;
         let clid = format!("ARA{}", crate::ids::new_secret(60));
         let now = self.now();
         self.store

@@ -124,8 +124,10 @@ impl AdService {
     pub async fn visible_status(&self, wa_id: &str, id: &str) -> Result<StatusRow, ApiError> {
         let now = self.now();
         let s = self.store().status_update(id).await?;
-        let s = s.filter(|s| s.deleted_at.is_none() && s.expires_at > now).ok_or_else(|| ApiError::object_not_found(id))?;
-        let chatted = self.store().customer_conversations(wa_id).await?.iter().any(|c| c.phone_number_id == s.phone_number_id);
+        let s =
+            s.filter(|s| s.deleted_at.is_none() && s.expires_at > now).ok_or_else(|| ApiError::object_not_found(id))?;
+        let chatted =
+            self.store().customer_conversations(wa_id).await?.iter().any(|c| c.phone_number_id == s.phone_number_id);
         if !chatted {
             return Err(ApiError::object_not_found(id));
         }

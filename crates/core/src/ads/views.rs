@@ -93,17 +93,18 @@ pub fn ad_view(ad: &AdRow, base: &str, now: Millis) -> Value {
             "currency": ad.currency,
         },
     });
-    let o = v.as_object_mut().expect("an object");
-    for k in ["body", "welcome_message", "media"] {
-        if let Some(x) = ad.creative.get(k) {
-            o.insert(k.into(), x.clone());
+    if let Some(o) = v.as_object_mut() {
+        for k in ["body", "welcome_message", "media"] {
+            if let Some(x) = ad.creative.get(k) {
+                o.insert(k.into(), x.clone());
+            }
         }
-    }
-    if let Some((_, url)) = media_url(ad, base) {
-        o.insert("media_url".into(), url.into());
-    }
-    if let Some(e) = ad.end_at {
-        o.insert("end_time".into(), secs(e));
+        if let Some((_, url)) = media_url(ad, base) {
+            o.insert("media_url".into(), url.into());
+        }
+        if let Some(e) = ad.end_at {
+            o.insert("end_time".into(), secs(e));
+        }
     }
     v
 }
@@ -118,11 +119,12 @@ pub fn feed_item(ad: &AdRow, phone: &PhoneNumber, base: &str) -> Value {
         "headline": ad.creative["headline"],
         "prefilled_text": ad.creative["prefilled_text"],
     });
-    let o = v.as_object_mut().expect("an object");
-    if let Some(b) = ad.creative.get("body") {
-        o.insert("body".into(), b.clone());
+    if let Some(o) = v.as_object_mut() {
+        if let Some(b) = ad.creative.get("body") {
+            o.insert("body".into(), b.clone());
+        }
+        add_media(o, ad, base);
     }
-    add_media(o, ad, base);
     v
 }
 

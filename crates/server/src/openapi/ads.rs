@@ -31,28 +31,28 @@ fn money() -> Value {
 
 fn new_ad() -> Value {
     json!({"type": "object", "additionalProperties": false,
-        "required": ["name", "placement", "headline", "prefilled_text", "budget", "cost"],
-        "properties": {
-            "name": {"type": "string", "maxLength": 120},
-            "placement": {"type": "string", "enum": ["facebook", "instagram", "status"]},
-            "headline": {"type": "string", "maxLength": 100},
-            "body": {"type": "string", "maxLength": 1024},
-            "media": media(),
-            "product": {"type": "object", "description": "An ad from a catalog item: not available yet (131009).",
-                "properties": {"catalog_id": {"type": "string"}, "product_retailer_id": {"type": "string"}}},
-            "prefilled_text": {"type": "string", "maxLength": 1024,
-                "description": "What the customer's composer holds when the chat opens."},
-            "welcome_message": {"type": "string", "maxLength": 1024},
-            "budget": money(),
-            "cost": {"type": "object", "required": ["per", "amount"], "properties": {
-                "per": {"type": "string", "enum": ["impression", "tap", "conversation"]},
-                "amount": {"type": "integer", "minimum": 1, "description": "Minor units per impression, tap or conversation."}}},
-            "target": {"type": "object", "properties": {"countries": {"type": "array",
-                "items": {"type": "string"}, "description": "Calling codes (`\"44\"`); empty: everyone."}}},
-            "start_time": {"type": "integer", "description": "Unix seconds; default now."},
-            "end_time": {"type": "integer", "description": "Unix seconds."},
-            "status": {"type": "string", "enum": ["ACTIVE", "PAUSED"]},
-        }})
+    "required": ["name", "placement", "headline", "prefilled_text", "budget", "cost"],
+    "properties": {
+        "name": {"type": "string", "maxLength": 120},
+        "placement": {"type": "string", "enum": ["facebook", "instagram", "status"]},
+        "headline": {"type": "string", "maxLength": 100},
+        "body": {"type": "string", "maxLength": 1024},
+        "media": media(),
+        "product": {"type": "object", "description": "An ad from a catalog item: not available yet (131009).",
+            "properties": {"catalog_id": {"type": "string"}, "product_retailer_id": {"type": "string"}}},
+        "prefilled_text": {"type": "string", "maxLength": 1024,
+            "description": "What the customer's composer holds when the chat opens."},
+        "welcome_message": {"type": "string", "maxLength": 1024},
+        "budget": money(),
+        "cost": {"type": "object", "required": ["per", "amount"], "properties": {
+            "per": {"type": "string", "enum": ["impression", "tap", "conversation"]},
+            "amount": {"type": "integer", "minimum": 1, "description": "Minor units per impression, tap or conversation."}}},
+        "target": {"type": "object", "properties": {"countries": {"type": "array",
+            "items": {"type": "string"}, "description": "Calling codes (`\"44\"`); empty: everyone."}}},
+        "start_time": {"type": "integer", "description": "Unix seconds; default now."},
+        "end_time": {"type": "integer", "description": "Unix seconds."},
+        "status": {"type": "string", "enum": ["ACTIVE", "PAUSED"]},
+    }})
 }
 
 fn ad() -> Value {

@@ -9,6 +9,7 @@
 //! `openapi` module (`tests/api/openapi.rs`) checks that every route of the route table is
 //! described and that every `$ref` resolves.
 
+mod ads;
 mod billing;
 mod broadcasts;
 mod customer;
@@ -23,7 +24,6 @@ mod surfaces;
 mod templates;
 mod tools;
 mod tools_bots;
-mod ads;
 mod tools_contacts;
 mod tools_faq;
 mod webhooks;

@@ -104,7 +104,11 @@ async fn status_media(
 }
 
 /// An ad's `source_url`: what it says, for whoever follows the link.
-async fn public_ad(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> GraphResult<Json<Value>> {
+async fn public_ad(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> GraphResult<Json<Value>> {
     let ad = state.ads.public(&id).await?;
     let phone = state.messaging.phone(&ad.phone_number_id).await?.ok_or_else(|| ApiError::object_not_found(&id))?;
     Ok(Json(feed_item(&ad, &phone, &base_url(&state, &headers))))

@@ -7,8 +7,8 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::routing::{delete, get};
 use axum::{Json, Router};
-use risala_core::ads::status::status_view;
 use risala_core::ads::ad_view;
+use risala_core::ads::status::status_view;
 use serde_json::{json, Value};
 
 use super::number;

@@ -68,7 +68,11 @@ async fn manage(engine: Engine) {
         (json!({"end_time": 1}), 131009, "end_time"),
         (json!({"headline": "x".repeat(101)}), 131009, "headline: at most 100 characters"),
         (json!({"colour": "red"}), 100, "colour: unknown field"),
-        (json!({"product": {"catalog_id": "1", "product_retailer_id": "bread"}}), 131009, "product: ads from a catalog item"),
+        (
+            json!({"product": {"catalog_id": "1", "product_retailer_id": "bread"}}),
+            131009,
+            "product: ads from a catalog item",
+        ),
     ];
     for (patch, code, want) in cases {
         let mut body = spring_ad();
@@ -141,7 +145,10 @@ async fn manage(engine: Engine) {
     assert!(details(&e).starts_with("placement: facebook, instagram or status, not tv"), "{e}");
 
     // Deleted: gone from the list, the feed and its link.
-    assert_eq!(delete(&app, &format!("{path}/{id}"), risala_testkit::DEMO_TOKEN).await, (200, json!({"success": true})));
+    assert_eq!(
+        delete(&app, &format!("{path}/{id}"), risala_testkit::DEMO_TOKEN).await,
+        (200, json!({"success": true}))
+    );
     assert_graph_error(&app.get(&format!("{path}/{id}")).await, 400, 100);
     assert_eq!(app.get(&path).await.1["data"].as_array().unwrap().len(), 1);
     assert_eq!(una.get("/customer/v1/ads").await, (200, json!({"data": []})));
@@ -157,11 +164,9 @@ engine_test!(ads_are_managed_with_errors_naming_the_field, super::manage);
 async fn journey(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
-    let card = RateCard::parse_csv(
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../rates/sample.csv")),
-        "sample",
-    )
-    .unwrap();
+    let card =
+        RateCard::parse_csv(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../rates/sample.csv")), "sample")
+            .unwrap();
     app.state.store.load_rate_card(&card, 0, 0).await.unwrap();
     let path = ads_path(&app);
     let base = app.url("");
@@ -312,7 +317,8 @@ async fn budget_and_target(engine: Engine) {
     assert_eq!(una.get("/customer/v1/ads").await, (200, json!({"data": []})));
     assert_graph_error(&una.post(&format!("/customer/v1/ads/{id}/tap"), &json!({})).await, 400, 100);
     // A budget below what was spent is refused; a larger one shows the ad again.
-    let e = assert_graph_error(&app.post(&format!("{path}/{id}"), &json!({"budget": {"amount": 200}})).await, 400, 131009);
+    let e =
+        assert_graph_error(&app.post(&format!("{path}/{id}"), &json!({"budget": {"amount": 200}})).await, 400, 131009);
     assert!(details(&e).contains("at least the 250 spent"), "{e}");
     let (_, v) = app.post(&format!("{path}/{id}"), &json!({"budget": {"amount": 1000}})).await;
     assert_eq!(v["effective_status"], "ACTIVE", "{v}");

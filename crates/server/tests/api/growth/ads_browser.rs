@@ -46,8 +46,15 @@ async fn a_customer_taps_an_ad_and_the_business_answers_free() {
     // The feed shows the ad, counted as an impression.
     tap(&s, "#tab-feed").await;
     let card = format!("#ad-{ad_id}");
-    wait_for(&s, "the ad in the feed", "return !!document.querySelector(arguments[0] + ' img.wc-ad-media')", json!([card])).await;
-    let loaded = "var i = document.querySelector(arguments[0] + ' img'); return !!i && i.complete && i.naturalWidth > 0";
+    wait_for(
+        &s,
+        "the ad in the feed",
+        "return !!document.querySelector(arguments[0] + ' img.wc-ad-media')",
+        json!([card]),
+    )
+    .await;
+    let loaded =
+        "var i = document.querySelector(arguments[0] + ' img'); return !!i && i.complete && i.naturalWidth > 0";
     wait_for(&s, "the ad's picture", loaded, json!([card])).await;
     let shown = s.find(&card).await.text().await;
     assert!(shown.contains("Fresh bread, 20% off") && shown.contains("Sponsored · Facebook"), "{shown}");
@@ -58,7 +65,8 @@ async fn a_customer_taps_an_ad_and_the_business_answers_free() {
 
     // Tapping opens the chat with the prefilled text; sending carries the referral.
     tap(&s, &format!("{card} .wc-ad-tap")).await;
-    let composer = "return !document.getElementById('chat').hidden && document.getElementById('message').value === arguments[0]";
+    let composer =
+        "return !document.getElementById('chat').hidden && document.getElementById('message').value === arguments[0]";
     wait_for(&s, "the chat with the ad's text", composer, json!(["Hi! I saw your spring sale."])).await;
     s.screenshot("ads-chat-opened", true).await;
     s.find("#send-button").await.click().await;
@@ -82,7 +90,9 @@ async fn a_customer_taps_an_ad_and_the_business_answers_free() {
     assert_eq!(inbound(&rcv)[1].get("referral"), None);
 
     // The business answers: free, in the entry point window, once the page received it.
-    let (st, v) = app.post(&format!("/v23.0/{}/messages", app.phone_number_id()), &text_message(CUSTOMER, "Welcome! Ready at 7.")).await;
+    let (st, v) = app
+        .post(&format!("/v23.0/{}/messages", app.phone_number_id()), &text_message(CUSTOMER, "Welcome! Ready at 7."))
+        .await;
     assert_eq!(st, 200, "{v}");
     let answer = v["messages"][0]["id"].as_str().unwrap().to_string();
     let ledger = || async {
@@ -92,20 +102,38 @@ async fn a_customer_taps_an_ad_and_the_business_answers_free() {
     eventually("the answer in the ledger", Duration::from_secs(10), async || !ledger().await.is_empty()).await.unwrap();
     assert_eq!(ledger().await, [(answer, "free_entry_point".to_string(), 0)]);
     let i: Value = insights().await;
-    assert_eq!((i["taps"].as_i64(), i["conversations"].as_i64(), i["spend"].as_i64()), (Some(1), Some(1), Some(150)), "{i}");
+    assert_eq!(
+        (i["taps"].as_i64(), i["conversations"].as_i64(), i["spend"].as_i64()),
+        (Some(1), Some(1), Some(150)),
+        "{i}"
+    );
 
     // The Updates tab: the business's Status (the customer has chatted with it) and a sponsored one.
     tap(&s, "#tab-updates").await;
     let status_card = format!("#status-{status_id}");
     wait_for(&s, "the Status", "return !!document.querySelector(arguments[0])", json!([status_card])).await;
-    wait_for(&s, "the sponsored Status", "return document.querySelectorAll('#sponsored-list .wc-ad').length === 1", json!([])).await;
-    let bg = s.eval("return getComputedStyle(document.querySelector(arguments[0])).backgroundColor", json!([status_card])).await;
+    wait_for(
+        &s,
+        "the sponsored Status",
+        "return document.querySelectorAll('#sponsored-list .wc-ad').length === 1",
+        json!([]),
+    )
+    .await;
+    let bg = s
+        .eval("return getComputedStyle(document.querySelector(arguments[0])).backgroundColor", json!([status_card]))
+        .await;
     assert_eq!(bg, "rgb(126, 87, 194)");
     s.screenshot("status-updates", true).await;
 
     // A reply to the Status reaches the business with context naming it.
     tap(&s, &format!("{status_card} .wc-status-reply")).await;
-    wait_for(&s, "the chat", "return !document.getElementById('chat').hidden && !document.getElementById('reply-preview').hidden", json!([])).await;
+    wait_for(
+        &s,
+        "the chat",
+        "return !document.getElementById('chat').hidden && !document.getElementById('reply-preview').hidden",
+        json!([]),
+    )
+    .await;
     s.fill("message", "Is there rye too?").await;
     s.find("#send-button").await.click().await;
     assert!(rcv.wait_until(Duration::from_secs(10), |r| inbound(r).len() >= 3).await, "the reply");
@@ -120,7 +148,8 @@ async fn a_customer_taps_an_ad_and_the_business_answers_free() {
     sign_in(&ar, &app, "/chat/?lang=ar", CUSTOMER, "Mona").await;
     assert_eq!(ar.html_attr("dir").await, "rtl");
     tap(&ar, "#tab-feed").await;
-    wait_for(&ar, "the ad in the feed", "return document.getElementById('feed-pane').dataset.ready === '1'", json!([])).await;
+    wait_for(&ar, "the ad in the feed", "return document.getElementById('feed-pane').dataset.ready === '1'", json!([]))
+        .await;
     let text = ar.find("#feed-pane").await.text().await;
     assert!(text.contains("ممول · فيسبوك") && text.contains("إرسال رسالة"), "{text}");
     let fits = "return document.documentElement.scrollWidth <= window.innerWidth";

@@ -40,7 +40,11 @@ async fn an_owner_runs_an_ad_and_posts_a_status_in_the_console() {
     let ad = &list["data"][0];
     assert_eq!(
         (&ad["target"], &ad["budget"], &ad["cost"]),
-        (&json!({"countries": ["20", "1"]}), &json!({"amount": 5000, "currency": "EGP"}), &json!({"per": "conversation", "amount": 100}))
+        (
+            &json!({"countries": ["20", "1"]}),
+            &json!({"amount": 5000, "currency": "EGP"}),
+            &json!({"per": "conversation", "amount": 100})
+        )
     );
     let id = ad["id"].as_str().unwrap().to_string();
 

@@ -36,7 +36,9 @@ async fn status(engine: Engine) {
     let e = assert_graph_error(&app.post(&path, &json!({"type": "video", "video": {"id": media}})).await, 400, 131009);
     assert!(details(&e).contains("is image/png, not an video"), "{e}");
 
-    let (s, text) = app.post(&path, &json!({"type": "text", "text": {"body": "Fresh bread at 7!", "background_color": "#ff8800"}})).await;
+    let (s, text) = app
+        .post(&path, &json!({"type": "text", "text": {"body": "Fresh bread at 7!", "background_color": "#ff8800"}}))
+        .await;
     assert_eq!(s, 200, "{text}");
     let text_id = text["id"].as_str().unwrap().to_string();
     let created = text["created_time"].as_i64().unwrap();
@@ -46,7 +48,8 @@ async fn status(engine: Engine) {
                "created_time": created, "expiration_time": created + 86_400})
     );
     app.advance_clock("1h").await;
-    let (s, image) = app.post(&path, &json!({"type": "image", "image": {"id": media, "caption": "Today's loaves"}})).await;
+    let (s, image) =
+        app.post(&path, &json!({"type": "image", "image": {"id": media, "caption": "Today's loaves"}})).await;
     assert_eq!(s, 200, "{image}");
     let image_id = image["id"].as_str().unwrap().to_string();
     let media_url = format!("{base}/customer/v1/status/{image_id}/media");
@@ -78,7 +81,10 @@ async fn status(engine: Engine) {
     let reply = json!({"type": "text", "text": {"body": "Save me two!"}, "context": {"id": image_id}});
     let id = una.send(app.business_number(), reply).await;
     let m = app.queued_inbound().await.last().unwrap()["messages"][0].clone();
-    assert_eq!((m["id"].as_str(), &m["context"]), (Some(id.as_str()), &json!({"from": app.business_number(), "id": image_id})));
+    assert_eq!(
+        (m["id"].as_str(), &m["context"]),
+        (Some(id.as_str()), &json!({"from": app.business_number(), "id": image_id}))
+    );
 
     // 24 hours after posting, each update is gone.
     app.advance_clock("23h").await;

@@ -86,7 +86,8 @@ impl NewAd {
         }
         b.insert("budget".into(), json!({"amount": number(&self.budget), "currency": self.currency.trim()}));
         b.insert("cost".into(), json!({"per": self.cost_per, "amount": number(&self.price)}));
-        let countries: Vec<&str> = self.countries.split([',', '،', ' ']).map(str::trim).filter(|c| !c.is_empty()).collect();
+        let countries: Vec<&str> =
+            self.countries.split([',', '،', ' ']).map(str::trim).filter(|c| !c.is_empty()).collect();
         b.insert("target".into(), json!({"countries": countries}));
         b
     }
@@ -96,7 +97,13 @@ fn page_path(phone: &PhoneNumber) -> String {
     format!("{}?number={}", routes::CONSOLE_ADS, phone.id)
 }
 
-async fn render(state: &WebState, v: &Viewer, phone: Option<PhoneNumber>, form: &NewAd, note: Markup) -> WebResult<Response> {
+async fn render(
+    state: &WebState,
+    v: &Viewer,
+    phone: Option<PhoneNumber>,
+    form: &NewAd,
+    note: Markup,
+) -> WebResult<Response> {
     let (lang, a) = (v.lang, v.lang.ads());
     let Some(phone) = phone else {
         let body = html! { section.card { h1 { (a.title) } p.muted { (a.no_numbers) } } };
@@ -224,7 +231,11 @@ async fn render(state: &WebState, v: &Viewer, phone: Option<PhoneNumber>, form: 
 }
 
 /// `GET /app/console/ads[?number=…][&done=…]`.
-pub async fn show(State(state): State<WebState>, v: Viewer, Query(q): Query<BTreeMap<String, String>>) -> WebResult<Response> {
+pub async fn show(
+    State(state): State<WebState>,
+    v: Viewer,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> WebResult<Response> {
     allowed(&v)?;
     let a = v.lang.ads();
     let phone = pick_number(&state, &v, q.get("number").map(String::as_str)).await?;
@@ -241,7 +252,13 @@ pub async fn show(State(state): State<WebState>, v: Viewer, Query(q): Query<BTre
 }
 
 /// A failure the business can fix: the page again with the reason (422).
-async fn refused(state: &WebState, v: &Viewer, phone: PhoneNumber, form: &NewAd, e: &risala_core::ApiError) -> WebResult<Response> {
+async fn refused(
+    state: &WebState,
+    v: &Viewer,
+    phone: PhoneNumber,
+    form: &NewAd,
+    e: &risala_core::ApiError,
+) -> WebResult<Response> {
     let mut resp = render(state, v, Some(phone), form, alert(true, &e.details)).await?;
     *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(resp)
@@ -275,17 +292,29 @@ async fn set_status(state: &WebState, a: &Action<NoFields>, p: &str, id: &str, s
 }
 
 /// `POST /app/console/ads/{phone_number_id}/{ad_id}/pause`.
-pub async fn pause(State(state): State<WebState>, Path((p, id)): Path<(String, String)>, a: Action<NoFields>) -> WebResult<Response> {
+pub async fn pause(
+    State(state): State<WebState>,
+    Path((p, id)): Path<(String, String)>,
+    a: Action<NoFields>,
+) -> WebResult<Response> {
     set_status(&state, &a, &p, &id, "PAUSED").await
 }
 
 /// `POST /app/console/ads/{phone_number_id}/{ad_id}/resume`.
-pub async fn resume(State(state): State<WebState>, Path((p, id)): Path<(String, String)>, a: Action<NoFields>) -> WebResult<Response> {
+pub async fn resume(
+    State(state): State<WebState>,
+    Path((p, id)): Path<(String, String)>,
+    a: Action<NoFields>,
+) -> WebResult<Response> {
     set_status(&state, &a, &p, &id, "ACTIVE").await
 }
 
 /// `POST /app/console/status/{phone_number_id}`: a text update.
-pub async fn post_status(State(state): State<WebState>, Path(p): Path<String>, a: Action<NewStatus>) -> WebResult<Response> {
+pub async fn post_status(
+    State(state): State<WebState>,
+    Path(p): Path<String>,
+    a: Action<NewStatus>,
+) -> WebResult<Response> {
     allowed(&a.viewer)?;
     let phone = number_of(&state, &a.viewer, &p).await?;
     let mut text = json!({"body": a.form.text});
