@@ -10,6 +10,8 @@ crate::sql::statements! {
     both RECORD_TAP = "INSERT INTO ad_taps (ctwa_clid, ad_id, wa_id, tapped_at, message_id, conversation_at) VALUES ($1, $2, $3, $4, NULL, NULL)";
     both AD_TAP = "SELECT ctwa_clid, ad_id, wa_id, tapped_at, message_id, conversation_at FROM ad_taps WHERE ctwa_clid = $1";
     both RECORD_AD_CONVERSATION = "UPDATE ad_taps SET message_id = $1, conversation_at = $2 WHERE ctwa_clid = $3 AND wa_id = $4 AND conversation_at IS NULL";
+    both PSEUDONYMIZE_AD_IMPRESSIONS = "UPDATE ad_impressions SET wa_id = $1 WHERE wa_id = $2";
+    both PSEUDONYMIZE_AD_TAPS = "UPDATE ad_taps SET wa_id = $1 WHERE wa_id = $2";
     both PUT_STATUS = "INSERT INTO status_updates (id, business_id, phone_number_id, kind, content, created_at, expires_at, deleted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)";
     both STATUS_UPDATE = "SELECT id, business_id, phone_number_id, kind, content, created_at, expires_at, deleted_at FROM status_updates WHERE id = $1";
     both LIVE_STATUSES = "SELECT id, business_id, phone_number_id, kind, content, created_at, expires_at, deleted_at FROM status_updates WHERE phone_number_id = $1 AND deleted_at IS NULL AND expires_at > $2 ORDER BY created_at, id";

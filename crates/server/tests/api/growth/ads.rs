@@ -334,3 +334,34 @@ async fn budget_and_target(engine: Engine) {
     app.stop().await;
 }
 engine_test!(the_budget_stops_an_ad_and_the_target_picks_customers, super::budget_and_target);
+
+/// A customer's erasure keeps the ad's figures (under the pseudonym) but no row names them.
+async fn erasure(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let mut c = db.config();
+    c.admin_token = Some("operator-secret-token".into());
+    let app = TestApp::start_with(c).await.unwrap();
+    let (_, ad) = app.post(&ads_path(&app), &spring_ad()).await;
+    let id = ad["id"].as_str().unwrap().to_string();
+    let una = app.customer(US, "Una").await;
+    una.post(&format!("/customer/v1/ads/{id}/impression"), &json!({})).await;
+    let (_, tap) = una.post(&format!("/customer/v1/ads/{id}/tap"), &json!({})).await;
+    una.send(app.business_number(), json!({"type": "text", "text": {"body": "Hi"}, "referral": tap["referral"]})).await;
+    let (s, v) =
+        app.post_as(&format!("/admin/v1/customers/{US}/erase"), &json!({}), Some("operator-secret-token")).await;
+    assert_eq!(s, 200, "{v}");
+    let (_, v) = app.get(&format!("{}/{id}", ads_path(&app))).await;
+    assert_eq!(
+        (&v["insights"]["impressions"], &v["insights"]["taps"], &v["insights"]["conversations"]),
+        (&json!(1), &json!(1), &json!(1)),
+        "{v}"
+    );
+    let store = risala_server::open_store(&app.config).await.unwrap();
+    for sql in ["SELECT wa_id FROM ad_impressions", "SELECT wa_id FROM ad_taps"] {
+        let rows = store.db().query(sql, vec![]).await.unwrap();
+        let who: Vec<String> = rows.iter().map(|r| r.text(0).unwrap()).collect();
+        assert!(who.len() == 1 && who[0] != US && who[0].starts_with("erased-"), "{sql}: {who:?}");
+    }
+    app.stop().await;
+}
+engine_test!(an_erased_customer_leaves_the_figures_but_not_their_number, super::erasure);
