@@ -30,6 +30,7 @@ pub mod ports;
 pub mod store;
 
 pub mod accounts;
+pub mod ads;
 pub mod audit;
 pub mod auth;
 pub mod compose;

@@ -89,6 +89,8 @@ pub struct Inner {
     pub broadcasts: risala_core::tools::broadcasts::BroadcastService,
     /// Chatbots with hand-off (a business tool).
     pub bots: risala_core::tools::bots::BotService,
+    /// Click-to-WhatsApp ads and Status updates (issue #18).
+    pub ads: risala_core::ads::AdService,
 }
 
 impl AppState {
@@ -205,6 +207,7 @@ impl AppState {
             messaging.clone(),
             Arc::new(crate::broadcast_runner::FeedWatcher(inbox_feed.clone())),
         );
+        let ads = risala_core::ads::AdService::new(store.clone(), clock.clone());
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -238,6 +241,7 @@ impl AppState {
                 bots,
                 contacts,
                 broadcasts,
+                ads,
             }),
         }
     }

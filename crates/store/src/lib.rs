@@ -2,6 +2,7 @@
 //! written once over [`db::Db`]; each engine supplies reads and a group-commit writer.
 
 mod accounts;
+mod ads;
 mod at_rest;
 pub mod backup;
 pub mod billing;

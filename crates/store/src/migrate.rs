@@ -40,6 +40,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (34, "broadcasts", include_str!("../migrations/sqlite/0034_broadcasts.sql")),
     (35, "bots", include_str!("../migrations/sqlite/0035_bots.sql")),
     (36, "bot_steps", include_str!("../migrations/sqlite/0036_bot_steps.sql")),
+    (41, "ads_status", include_str!("../migrations/sqlite/0041_ads_status.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -75,6 +76,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (34, "broadcasts", include_str!("../migrations/postgres/0034_broadcasts.sql")),
     (35, "bots", include_str!("../migrations/postgres/0035_bots.sql")),
     (36, "bot_steps", include_str!("../migrations/postgres/0036_bot_steps.sql")),
+    (41, "ads_status", include_str!("../migrations/postgres/0041_ads_status.sql")),
 ];
 
 /// The highest migration version this build knows.

@@ -17,7 +17,7 @@ struct Asset {
     body: &'static str,
 }
 
-const ASSETS: [Asset; 9] = [
+const ASSETS: [Asset; 11] = [
     Asset { name: "app.css", content_type: "text/css; charset=utf-8", body: include_str!("assets/app.css") },
     Asset { name: "app.js", content_type: "text/javascript; charset=utf-8", body: include_str!("assets/app.js") },
     Asset {
@@ -40,6 +40,16 @@ const ASSETS: [Asset; 9] = [
         name: "webchat-flow.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("assets/webchat-flow.js"),
+    },
+    Asset {
+        name: "webchat-updates.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("assets/webchat-updates.js"),
+    },
+    Asset {
+        name: "webchat-updates.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_str!("assets/webchat-updates.css"),
     },
     Asset {
         name: "broadcasts.js",

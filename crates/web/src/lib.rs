@@ -48,6 +48,8 @@ pub struct WebState {
     pub contacts: risala_core::tools::contacts::ContactService,
     /// Broadcasts (business tools).
     pub broadcasts: risala_core::tools::broadcasts::BroadcastService,
+    /// Click-to-WhatsApp ads and Status updates (issue #18).
+    pub ads: risala_core::ads::AdService,
     /// Receives a file attached in the composer, as `POST /{phone-number-id}/media` does.
     pub attachments: pages::composer::AttachmentIntake,
     /// Business hours, the away message and the greeting (issue #17).

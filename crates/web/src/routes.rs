@@ -29,6 +29,7 @@ pub const CONSOLE_CONTACTS: &str = "/app/console/contacts";
 pub const LABELS: &str = "/app/labels";
 pub const EVENTS: &str = "/app/events";
 pub const BROADCASTS: &str = "/app/tools/broadcasts";
+pub const CONSOLE_ADS: &str = "/app/console/ads";
 
 /// The router and every path it routes, in the order they were added: the security tests walk
 /// the paths, so a new page or action is checked (a session, the CSRF token, the business's
@@ -145,6 +146,12 @@ fn tool_routes() -> Table {
         .route("/app/tools/broadcasts/{id}/export.csv", get(broadcasts::export))
         .route("/app/tools/broadcasts/{id}/cancel", post(broadcasts::cancel))
         .route("/app/tools/broadcasts/{id}/resume", post(broadcasts::resume))
+        .route(CONSOLE_ADS, get(tools::ads::show))
+        .route("/app/console/ads/{phone_number_id}", post(tools::ads::create))
+        .route("/app/console/ads/{phone_number_id}/{ad_id}/pause", post(tools::ads::pause))
+        .route("/app/console/ads/{phone_number_id}/{ad_id}/resume", post(tools::ads::resume))
+        .route("/app/console/status/{phone_number_id}", post(tools::ads::post_status))
+        .route("/app/console/status/{phone_number_id}/{status_id}/delete", post(tools::ads::delete_status))
 }
 
 /// The composer's actions on one chat.

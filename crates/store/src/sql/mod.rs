@@ -12,6 +12,7 @@
 use crate::db::Engine;
 
 pub(crate) mod accounts;
+pub(crate) mod ads;
 pub(crate) mod at_rest;
 pub(crate) mod billing;
 pub(crate) mod bots;
@@ -129,6 +130,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("contacts", contacts::STATEMENTS),
         ("broadcasts", broadcasts::STATEMENTS),
         ("bots", bots::STATEMENTS),
+        ("ads", ads::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))

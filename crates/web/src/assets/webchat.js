@@ -325,8 +325,11 @@
     });
   }
 
-  function openChat(number, text) {
+  // What an ad's tap (its referral) or a Status reply (its context) adds to the chat's next message.
+  var firstExtra = null;
+  function openChat(number, text, extra) {
     current = number;
+    if (extra) { firstExtra = { number: number, fields: extra }; }
     var c = chat(number);
     $("app").classList.add("has-open");
     $("chat-empty").hidden = true;
@@ -368,9 +371,12 @@
     if (!current) { return Promise.resolve(); }
     var number = current;
     if (replying && !body.context && body.type !== "reaction") { body.context = { id: replying.id }; }
+    var extra = firstExtra && firstExtra.number === number && body.type !== "reaction" ? firstExtra : null;
+    if (extra) { Object.assign(body, extra.fields); }
     body.to = number;
     return api("POST", "/messages", body).then(function (r) {
       delete body.to;
+      if (extra && firstExtra === extra) { firstExtra = null; delete body.referral; }
       var m = { id: r.id, chat: number, from: me.wa_id, to: number, timestamp: r.timestamp, type: body.type, status: "sent" };
       m[body.type] = Object.assign({}, body[body.type]);
       if (m[body.type].media_id) { ownMedia(r.id, m[body.type].media_id); }
@@ -590,6 +596,7 @@
       live();
       var to = (params.get("phone") || "").replace(/[^0-9]/g, "");
       if (to) { openChat(to, params.get("text") || ""); }
+      if (window.WCUpdates) { window.WCUpdates.start({ api: api, t: T, token: me.token, openChat: openChat, fail: fail }); }
       main.setAttribute("data-ready", "1");
     }, fail);
   }

@@ -2,6 +2,7 @@
 //! cookie, else the browser's `Accept-Language`; numbers and dates formatted for it, and the
 //! text direction the page is laid out in.
 
+pub mod ads;
 mod ar;
 pub mod bots;
 pub mod broadcasts;

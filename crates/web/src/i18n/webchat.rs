@@ -115,6 +115,17 @@ const EN: &WebchatStrings = &[
     ("template", "Template"),
     ("call", "Call"),
     ("reacted", "Reacted {text}"),
+    ("tabs", "Chats, updates and feed"),
+    ("updates", "Updates"),
+    ("feed", "Feed"),
+    ("sponsored", "Sponsored"),
+    ("no_updates", "No Status updates. Businesses you chat with post them here for 24 hours."),
+    ("no_ads", "No ads to show right now."),
+    ("send_message", "Send message"),
+    ("reply_status", "Reply"),
+    ("status_of", "{name}'s Status"),
+    ("on_facebook", "Facebook"),
+    ("on_instagram", "Instagram"),
 ];
 
 const AR: &WebchatStrings = &[
@@ -224,6 +235,17 @@ const AR: &WebchatStrings = &[
     ("template", "قالب"),
     ("call", "اتصال"),
     ("reacted", "تفاعل بـ {text}"),
+    ("tabs", "الدردشات والتحديثات والمنشورات"),
+    ("updates", "التحديثات"),
+    ("feed", "المنشورات"),
+    ("sponsored", "ممول"),
+    ("no_updates", "لا توجد تحديثات حالة. تنشرها هنا الأنشطة التجارية التي تدردش معها لمدة 24 ساعة."),
+    ("no_ads", "لا توجد إعلانات لعرضها الآن."),
+    ("send_message", "إرسال رسالة"),
+    ("reply_status", "رد"),
+    ("status_of", "حالة {name}"),
+    ("on_facebook", "فيسبوك"),
+    ("on_instagram", "إنستغرام"),
 ];
 
 impl Lang {

@@ -10,6 +10,7 @@ pub mod people;
 pub mod sign_in;
 pub mod tools;
 pub mod webchat;
+pub mod webchat_updates;
 
 use axum::http::HeaderMap;
 

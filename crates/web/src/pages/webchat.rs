@@ -165,6 +165,8 @@ pub async fn page(State(state): State<WebState>, Query(q): Query<ChatQuery>, hea
                 link rel="stylesheet" href=(assets::url("webchat.css"));
                 script src=(assets::url("webchat-view.js")) defer {}
                 script src=(assets::url("webchat-flow.js")) defer {}
+                link rel="stylesheet" href=(assets::url("webchat-updates.css"));
+                script src=(assets::url("webchat-updates.js")) defer {}
                 script src=(assets::url("webchat.js")) defer {}
             }
             body.webchat {
@@ -183,6 +185,7 @@ pub async fn page(State(state): State<WebState>, Query(q): Query<ChatQuery>, hea
                     div #app .inbox.wc hidden {
                         aside #chat-list-pane .inbox-list aria-labelledby="chats-title" {
                             div.wc-me { span #me-avatar .avatar aria-hidden="true" {} span #me-name .chat-name {} }
+                            (super::webchat_updates::tabs(lang))
                             h1 #chats-title { (w("chats")) }
                             p #live-state .chat-meta role="status" {}
                             ul #chat-list .chats {}
@@ -194,6 +197,7 @@ pub async fn page(State(state): State<WebState>, Query(q): Query<ChatQuery>, hea
                                     button.small type="submit" { (w("open")) }
                                 }
                             }
+                            (super::webchat_updates::panes(lang))
                         }
                         (conversation(lang))
                     }

@@ -22,6 +22,10 @@ pub async fn send(
         None => return Err(ApiError::missing("to").into()),
     };
     let m = state.messaging.customer_send(&wa_id, &to, &Value::Object(body)).await?;
+    // A first message from an ad's tap is the ad's conversation.
+    if let Err(e) = state.ads.on_inbound(&m).await {
+        tracing::warn!(message_id = %m.id, error = %e.details, "counting an ad's conversation failed");
+    }
     crate::routes::tools::on_inbound(&state, &m).await;
     Ok(Json(json!({"id": m.id, "timestamp": (m.created_at / 1000).to_string()})))
 }

@@ -3,6 +3,7 @@
 //! controls, and a WebSocket stream of the business's messages, typing indicators and read
 //! receipts.
 
+pub mod ads;
 pub mod chats;
 pub mod controls;
 pub mod flows;
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/customer/v1/media/{id}", get(media::download))
         .route("/customer/v1/stream", get(stream::stream))
+        .merge(ads::routes())
 }
 
 /// The signed-in customer (`Authorization: Bearer <session token>` or `?token=`).

@@ -4,6 +4,7 @@
 //! One file per tool, each with its own router merged here; [`on_inbound`] gives every tool
 //! its look at a customer's message.
 
+pub mod ads;
 pub mod bots;
 pub mod broadcasts;
 pub mod contacts;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .merge(contacts::routes())
         .merge(broadcasts::routes())
         .merge(bots::routes())
+        .merge(ads::routes())
 }
 
 /// The caller's business number `id`, for a token with `whatsapp_business_management`.

@@ -28,7 +28,7 @@ async fn load_sample(app: &TestApp) -> RateCard {
     card
 }
 
-async fn create_templates(app: &TestApp) {
+pub(crate) async fn create_templates(app: &TestApp) {
     let path = format!("/v23.0/{}/message_templates", app.waba_id());
     for t in [
         json!({"name": "news", "language": "en_US", "category": "MARKETING", "components": [
@@ -45,7 +45,7 @@ async fn create_templates(app: &TestApp) {
     }
 }
 
-fn template_body(to: &str, name: &str) -> Value {
+pub(crate) fn template_body(to: &str, name: &str) -> Value {
     let components = match name {
         "login" => json!([{"type": "body", "parameters": [{"type": "text", "text": "123456"}]},
             {"type": "button", "sub_type": "url", "index": "0", "parameters": [{"type": "text", "text": "123456"}]}]),

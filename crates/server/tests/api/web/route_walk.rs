@@ -62,6 +62,8 @@ struct Ids {
     faq_entry: String,
     bot: String,
     broadcast: String,
+    ad: String,
+    status: String,
 }
 
 /// `path` with its parameters named from `ids`; `None` for a parameter the walk does not know
@@ -90,6 +92,8 @@ fn fill(path: &str, ids: &Ids) -> String {
         .replace("{template_id}", &ids.template)
         .replace("{entry_id}", &ids.faq_entry)
         .replace("{bot_id}", &ids.bot)
+        .replace("{ad_id}", &ids.ad)
+        .replace("{status_id}", &ids.status)
         .replace("{id}", id);
     assert!(!filled.contains('{'), "the walk does not know what {path} names: teach `fill`");
     filled
@@ -150,6 +154,13 @@ async fn demo(app: &TestApp) -> Ids {
         "send_at": later});
     let (s, broadcast) = app.post(&format!("{tools}/broadcasts"), &later).await;
     assert_eq!(s, 200, "{broadcast}");
+    // An ad and a Status update (issue #18).
+    let ad = json!({"name": "walk", "placement": "facebook", "headline": "Walk", "prefilled_text": "Hi",
+        "budget": {"amount": 100, "currency": "USD"}, "cost": {"per": "tap", "amount": 1}});
+    let (s, ad) = app.post(&format!("{tools}/ads"), &ad).await;
+    assert_eq!(s, 200, "{ad}");
+    let (s, status) = app.post(&format!("{tools}/status"), &json!({"type": "text", "text": {"body": "walk"}})).await;
+    assert_eq!(s, 200, "{status}");
     assert!(rcv.wait_accepted(1, Duration::from_secs(20)).await, "a webhook delivered");
     let mut web = Web::owner(app).await;
     let page = web.get("/app/console/webhooks").await;
@@ -166,6 +177,8 @@ async fn demo(app: &TestApp) -> Ids {
         faq_entry: id_of(&entry),
         bot: id_of(&bot),
         broadcast: id_of(&broadcast),
+        ad: id_of(&ad),
+        status: id_of(&status),
     }
 }
 

@@ -1,5 +1,6 @@
 //! The business tools' pages in the owners' console, one file per tool.
 
+pub mod ads;
 pub mod bot_editor;
 pub mod bots;
 pub mod broadcasts;

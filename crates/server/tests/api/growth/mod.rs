@@ -1,0 +1,6 @@
+//! Issue #18 "Growth, commerce and trust", one file per part.
+
+mod ads;
+mod ads_browser;
+mod ads_console_browser;
+mod status;
