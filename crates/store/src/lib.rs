@@ -5,6 +5,7 @@ mod accounts;
 mod at_rest;
 pub mod backup;
 pub mod billing;
+mod badges;
 mod bots;
 mod broadcasts;
 mod cbp;

@@ -131,6 +131,7 @@ impl NumberService {
             pin_enabled: false,
             new_name_status: "NONE".into(),
             requested_name: None,
+            official: false,
         };
         self.store.create_phone_number(&p).await.map_err(|e| match e {
             crate::error::StoreError::Conflict(_) => ApiError::invalid(format!(

@@ -3,6 +3,7 @@
 //! [`crate::model`] types and hold no rules; the rules live in the services.
 
 mod accounts;
+mod badges;
 mod billing;
 mod bots;
 mod broadcasts;
@@ -28,6 +29,7 @@ mod webhooks;
 use async_trait::async_trait;
 
 pub use accounts::{AccountStore, UserSession};
+pub use badges::{BadgeStore, ObaDecision, ObaRequest};
 pub use billing::BillingStore;
 pub use bots::{BotRow, BotRun, BotStore};
 pub use broadcasts::{BroadcastRow, BroadcastStore, RecipientCounts, RecipientOutcome, RecipientRow, ReportRow};
@@ -110,6 +112,7 @@ pub trait Store:
     + ContactStore
     + BroadcastStore
     + BotStore
+    + BadgeStore
     + Send
     + Sync
     + 'static

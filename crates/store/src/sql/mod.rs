@@ -13,6 +13,7 @@ use crate::db::Engine;
 
 pub(crate) mod accounts;
 pub(crate) mod at_rest;
+pub(crate) mod badges;
 pub(crate) mod billing;
 pub(crate) mod bots;
 pub(crate) mod broadcasts;
@@ -129,6 +130,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("contacts", contacts::STATEMENTS),
         ("broadcasts", broadcasts::STATEMENTS),
         ("bots", bots::STATEMENTS),
+        ("badges", badges::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))
