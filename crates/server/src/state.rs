@@ -89,6 +89,8 @@ pub struct Inner {
     pub broadcasts: risala_core::tools::broadcasts::BroadcastService,
     /// Chatbots with hand-off (a business tool).
     pub bots: risala_core::tools::bots::BotService,
+    /// The verified badge: official business account requests and their review.
+    pub badges: risala_core::badges::BadgeService,
 }
 
 impl AppState {
@@ -200,6 +202,12 @@ impl AppState {
             messaging.clone(),
             Arc::new(crate::broadcast_runner::FeedWatcher(inbox_feed.clone())),
         );
+        let badges = risala_core::badges::BadgeService::new(
+            store.clone(),
+            clock.clone(),
+            messaging.clone(),
+            config.badge.review_days,
+        );
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -233,6 +241,7 @@ impl AppState {
                 bots,
                 contacts,
                 broadcasts,
+                badges,
             }),
         }
     }

@@ -17,6 +17,7 @@ use serde_json::{json, Map, Value};
 use crate::clock::{iso_time, Clock, Millis};
 use crate::error::ApiError;
 use crate::ids;
+use crate::messaging::MessagingService;
 use crate::model::{OutboxRow, PhoneNumber};
 use crate::store::{ObaDecision, ObaRequest, Store};
 pub use rules::{Check, Criteria};
@@ -117,14 +118,16 @@ fn alert_row(r: &ObaRequest, now: Millis) -> OutboxRow {
 pub struct BadgeService {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    /// Its cache of numbers forgets a number whose badge changed.
+    messaging: MessagingService,
     /// The review delay when the operator never set one (config `[badge] review_days`).
     default_review_days: i64,
 }
 
 impl BadgeService {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, default_review_days: i64) -> Self {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, messaging: MessagingService, default_review_days: i64) -> Self {
         let default_review_days = default_review_days.clamp(rules::MIN_REVIEW_DAYS, rules::MAX_REVIEW_DAYS);
-        BadgeService { store, clock, default_review_days }
+        BadgeService { store, clock, messaging, default_review_days }
     }
 
     /// The criteria in force: the operator's, else Meta's with the configured review delay.
@@ -240,7 +243,12 @@ impl BadgeService {
             ..r.clone()
         };
         let outbox = [alert_row(&decided, now)];
-        Ok(self.store.decide_oba_request(&ObaDecision { request: &decided, official: approve, outbox: &outbox }).await?)
+        let written =
+            self.store.decide_oba_request(&ObaDecision { request: &decided, official: approve, outbox: &outbox }).await?;
+        if let Some(p) = self.store.phone_number(&r.phone_number_id).await?.filter(|_| written) {
+            self.messaging.forget_phone(&p);
+        }
+        Ok(written)
     }
 
     async fn decide_by_rules(&self, r: &ObaRequest) -> Result<bool, ApiError> {
@@ -251,18 +259,13 @@ impl BadgeService {
         self.decide(r, reasons.is_empty(), reasons, Decider::Rules).await
     }
 
-    /// Decide every pending request past its due time by the rules; the numbers whose badge
-    /// a decision set (so that caches forget them).
-    pub async fn apply_due(&self) -> Result<Vec<PhoneNumber>, ApiError> {
-        let mut out = Vec::new();
+    /// Decide every pending request past its due time by the rules; how many it decided.
+    pub async fn apply_due(&self) -> Result<usize, ApiError> {
+        let mut decided = 0;
         for r in self.store.due_oba_requests(self.clock.now_ms(), DUE_BATCH).await? {
-            if self.decide_by_rules(&r).await? {
-                if let Some(p) = self.store.phone_number(&r.phone_number_id).await? {
-                    out.push(p);
-                }
-            }
+            decided += usize::from(self.decide_by_rules(&r).await?);
         }
-        Ok(out)
+        Ok(decided)
     }
 
     /// The operator's decision on the number's pending request: `APPROVED`, or `REJECTED` with

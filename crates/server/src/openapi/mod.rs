@@ -9,6 +9,7 @@
 //! `openapi` module (`tests/api/openapi.rs`) checks that every route of the route table is
 //! described and that every `$ref` resolves.
 
+mod badges;
 mod billing;
 mod broadcasts;
 mod customer;
@@ -57,6 +58,7 @@ pub fn document() -> Value {
     paths.extend(obj(tools_faq::paths()));
     paths.extend(obj(tools_bots::paths()));
     paths.extend(obj(broadcasts::paths()));
+    paths.extend(obj(badges::paths()));
     let mut schemas = obj(common_schemas());
     schemas.extend(obj(customer::schemas()));
     schemas.extend(obj(graph::schemas()));
