@@ -31,8 +31,8 @@ pub mod store;
 
 pub mod accounts;
 pub mod audit;
-pub mod badges;
 pub mod auth;
+pub mod badges;
 pub mod compose;
 pub mod console;
 pub mod customers;

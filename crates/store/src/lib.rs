@@ -4,8 +4,8 @@
 mod accounts;
 mod at_rest;
 pub mod backup;
-pub mod billing;
 mod badges;
+pub mod billing;
 mod bots;
 mod broadcasts;
 mod cbp;

@@ -125,7 +125,12 @@ pub struct BadgeService {
 }
 
 impl BadgeService {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, messaging: MessagingService, default_review_days: i64) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        messaging: MessagingService,
+        default_review_days: i64,
+    ) -> Self {
         let default_review_days = default_review_days.clamp(rules::MIN_REVIEW_DAYS, rules::MAX_REVIEW_DAYS);
         BadgeService { store, clock, messaging, default_review_days }
     }
@@ -243,8 +248,10 @@ impl BadgeService {
             ..r.clone()
         };
         let outbox = [alert_row(&decided, now)];
-        let written =
-            self.store.decide_oba_request(&ObaDecision { request: &decided, official: approve, outbox: &outbox }).await?;
+        let written = self
+            .store
+            .decide_oba_request(&ObaDecision { request: &decided, official: approve, outbox: &outbox })
+            .await?;
         if let Some(p) = self.store.phone_number(&r.phone_number_id).await?.filter(|_| written) {
             self.messaging.forget_phone(&p);
         }
@@ -287,7 +294,10 @@ impl BadgeService {
         }
         let pending = self.latest(p).await?.filter(|r| r.status == "PENDING");
         let Some(r) = pending else {
-            return Err(ApiError::invalid(format!("+{} has no official business account request under review", p.number)));
+            return Err(ApiError::invalid(format!(
+                "+{} has no official business account request under review",
+                p.number
+            )));
         };
         let reasons = if approve { Vec::new() } else { reasons };
         if !self.decide(&r, approve, reasons, Decider::Operator).await? {
@@ -298,10 +308,17 @@ impl BadgeService {
 
     /// Requests for the operator's queue, newest first: of `status` when given, of `scope`'s
     /// business when given.
-    pub async fn queue(&self, status: Option<&str>, scope: Option<&str>, limit: i64) -> Result<Vec<ObaRequest>, ApiError> {
+    pub async fn queue(
+        &self,
+        status: Option<&str>,
+        scope: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<ObaRequest>, ApiError> {
         if let Some(s) = status {
             if !["PENDING", "APPROVED", "REJECTED"].contains(&s) {
-                return Err(ApiError::invalid(format!("Param status must be PENDING, APPROVED or REJECTED, not '{s}'")));
+                return Err(ApiError::invalid(format!(
+                    "Param status must be PENDING, APPROVED or REJECTED, not '{s}'"
+                )));
             }
         }
         Ok(self.store.oba_requests(status, scope, limit.clamp(1, 500)).await?)

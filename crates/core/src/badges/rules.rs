@@ -113,7 +113,9 @@ impl Criteria {
             return Err(ApiError::invalid("Param notable_sources can list at most 100 hosts"));
         }
         if let Some(bad) = self.notable_sources.iter().find(|h| !is_host(h)) {
-            return Err(ApiError::invalid(format!("Param notable_sources: '{bad}' is not a host name such as reuters.com")));
+            return Err(ApiError::invalid(format!(
+                "Param notable_sources: '{bad}' is not a host name such as reuters.com"
+            )));
         }
         Ok(())
     }
@@ -225,8 +227,10 @@ pub struct Facts {
 /// Every criterion against the number and the evidence; the notability check last.
 pub fn checks(c: &Criteria, p: &PhoneNumber, evidence: &Value, facts: &Facts) -> Vec<Check> {
     let days = (facts.now - p.created_at).max(0) / DAY_MS;
-    let links: Vec<&str> =
-        evidence["supporting_links"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let links: Vec<&str> = evidence["supporting_links"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     let notable = links
         .iter()
         .filter(|l| {
@@ -325,15 +329,23 @@ mod tests {
         assert!(e.details.contains("business_website_url"), "{}", e.details);
         let e = evidence(&body(json!({"business_website_url": "https://a.com"})), &c).unwrap_err();
         assert!(e.details.contains("primary_country_of_operation"), "{}", e.details);
-        let six = json!(["https://a.com/1", "https://a.com/2", "https://a.com/3", "https://a.com/4", "https://a.com/5", "https://a.com/6"]);
+        let six = json!([
+            "https://a.com/1",
+            "https://a.com/2",
+            "https://a.com/3",
+            "https://a.com/4",
+            "https://a.com/5",
+            "https://a.com/6"
+        ]);
         let e = evidence(
             &body(json!({"business_website_url": "https://a.com", "primary_country_of_operation": "US", "supporting_links": six})),
             &c,
         )
         .unwrap_err();
         assert!(e.details.contains("at most 5"), "{}", e.details);
-        let e = evidence(&body(json!({"business_website_url": "https://a.com", "primary_country_of_operation": "US"})), &c)
-            .unwrap_err();
+        let e =
+            evidence(&body(json!({"business_website_url": "https://a.com", "primary_country_of_operation": "US"})), &c)
+                .unwrap_err();
         assert!(e.details.contains("supporting_links needs at least 1"), "{}", e.details);
         let e = evidence(&body(json!({"business_website_url": "a.com", "primary_country_of_operation": "US"})), &c)
             .unwrap_err();

@@ -89,7 +89,9 @@ pub async fn set_criteria(
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
     if admin != Admin::Operator {
-        return Err(ApiError::new(ErrorCode::PermissionDenied, "Only the operator (admin token) sets the criteria.").into());
+        return Err(
+            ApiError::new(ErrorCode::PermissionDenied, "Only the operator (admin token) sets the criteria.").into()
+        );
     }
     Ok(Json(json!(state.badges.set_criteria(&body).await?)))
 }

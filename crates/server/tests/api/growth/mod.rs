@@ -1,0 +1,3 @@
+//! Issue #18, growth, commerce and trust: one module per part.
+
+mod badge;
