@@ -13,7 +13,7 @@ CREATE TABLE oba_requests (
     waba_id         TEXT NOT NULL,
     status          TEXT NOT NULL,
     evidence        TEXT NOT NULL,
-    checks          TEXT NOT NULL,
+    criteria_checks TEXT NOT NULL,
     reasons         TEXT NOT NULL,
     submitted_at    INTEGER NOT NULL,
     due_at          INTEGER NOT NULL,

@@ -2,7 +2,7 @@
 
 macro_rules! oba_cols {
     () => {
-        "id, phone_number_id, business_id, waba_id, status, evidence, checks, reasons, submitted_at, due_at, decided_at, decided_by"
+        "id, phone_number_id, business_id, waba_id, status, evidence, criteria_checks, reasons, submitted_at, due_at, decided_at, decided_by"
     };
 }
 
