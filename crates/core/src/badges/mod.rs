@@ -113,6 +113,14 @@ fn alert_row(r: &ObaRequest, now: Millis) -> OutboxRow {
     }
 }
 
+/// A request in the operator's queue, with what it is about.
+#[derive(Debug, Clone)]
+pub struct QueueEntry {
+    pub request: ObaRequest,
+    pub phone: Option<PhoneNumber>,
+    pub business_name: Option<String>,
+}
+
 /// Official business account requests and their review.
 #[derive(Clone)]
 pub struct BadgeService {
@@ -322,6 +330,27 @@ impl BadgeService {
             }
         }
         Ok(self.store.oba_requests(status, scope, limit.clamp(1, 500)).await?)
+    }
+
+    /// [`Self::queue`] with each request's number and business name, as the operator reads it.
+    pub async fn queue_entries(
+        &self,
+        status: Option<&str>,
+        scope: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<QueueEntry>, ApiError> {
+        let mut out = Vec::new();
+        for request in self.queue(status, scope, limit).await? {
+            let phone = self.store.phone_number(&request.phone_number_id).await?;
+            let business_name = self.store.business(&request.business_id).await?.map(|b| b.name);
+            out.push(QueueEntry { request, phone, business_name });
+        }
+        Ok(out)
+    }
+
+    /// A number, for the operator's decisions (any business's).
+    pub async fn phone(&self, id: &str) -> Result<PhoneNumber, ApiError> {
+        self.store.phone_number(id).await?.ok_or_else(|| ApiError::object_not_found(id))
     }
 
     /// One request by its id.

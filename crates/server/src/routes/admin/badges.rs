@@ -48,12 +48,19 @@ pub async fn queue(State(state): State<AppState>, admin: Admin, q: GraphQuery) -
         None => 100,
     };
     let status = q.get("status").map(|s| s.to_ascii_uppercase());
-    let rows = state.badges.queue(status.as_deref(), admin.scope(), limit).await?;
-    let mut data = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let p = state.store.phone_number(&r.phone_number_id).await?;
-        data.push(request_json(r, p.as_ref().map(|p| p.number.as_str()), p.as_ref().map(|p| p.verified_name.as_str())));
-    }
+    let rows = state.badges.queue_entries(status.as_deref(), admin.scope(), limit).await?;
+    let data: Vec<Value> = rows
+        .iter()
+        .map(|e| {
+            let mut v = request_json(
+                &e.request,
+                e.phone.as_ref().map(|p| p.number.as_str()),
+                e.phone.as_ref().map(|p| p.verified_name.as_str()),
+            );
+            v["business_name"] = json!(e.business_name);
+            v
+        })
+        .collect();
     Ok(Json(json!({"data": data})))
 }
 
