@@ -115,6 +115,11 @@ const EN: &WebchatStrings = &[
     ("template", "Template"),
     ("call", "Call"),
     ("reacted", "Reacted {text}"),
+    ("official", "Official business account"),
+    ("business_info", "Business info"),
+    ("close_info", "Close"),
+    ("about", "About"),
+    ("websites", "Websites"),
 ];
 
 const AR: &WebchatStrings = &[
@@ -224,6 +229,11 @@ const AR: &WebchatStrings = &[
     ("template", "قالب"),
     ("call", "اتصال"),
     ("reacted", "تفاعل بـ {text}"),
+    ("official", "حساب تجاري رسمي"),
+    ("business_info", "معلومات النشاط التجاري"),
+    ("close_info", "إغلاق"),
+    ("about", "نبذة"),
+    ("websites", "المواقع الإلكترونية"),
 ];
 
 impl Lang {
