@@ -53,7 +53,9 @@ fn valid(token: &str, value: &str, now: i64) -> bool {
 fn set_cookie(value: Option<&str>, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
     let v = match value {
-        Some(v) => format!("{COOKIE}={v}; HttpOnly; SameSite=Strict; Path=/app/operator; Max-Age={}{secure}", TTL_MS / 1000),
+        Some(v) => {
+            format!("{COOKIE}={v}; HttpOnly; SameSite=Strict; Path=/app/operator; Max-Age={}{secure}", TTL_MS / 1000)
+        }
         None => format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/app/operator; Max-Age=0{secure}"),
     };
     HeaderValue::from_str(&v).unwrap_or(HeaderValue::from_static("risala_operator=; Path=/app/operator; Max-Age=0"))
@@ -310,10 +312,16 @@ fn entry(o: &Operator, e: &QueueEntry) -> Markup {
     }
 }
 
-async fn queue_page(state: &WebState, o: &Operator, status: Option<&str>, notice: Option<(bool, String)>) -> Result<Response, WebError> {
+async fn queue_page(
+    state: &WebState,
+    o: &Operator,
+    status: Option<&str>,
+    notice: Option<(bool, String)>,
+) -> Result<Response, WebError> {
     let t = o.lang.operator();
     let entries = state.badges.queue_entries(status, None, 200).await?;
-    let filters = [(Some("PENDING"), t.pending), (Some("APPROVED"), t.approved), (Some("REJECTED"), t.rejected), (None, t.all)];
+    let filters =
+        [(Some("PENDING"), t.pending), (Some("APPROVED"), t.approved), (Some("REJECTED"), t.rejected), (None, t.all)];
     let body = html! {
         section.card aria-labelledby="badges-h" {
             h1 id="badges-h" { (t.badges) }
@@ -342,7 +350,11 @@ fn status_filter(s: Option<&str>) -> Option<&'static str> {
 }
 
 /// `GET /app/operator/badges?status=PENDING|APPROVED|REJECTED|all`.
-pub async fn badges(State(state): State<WebState>, o: Operator, Query(q): Query<QueueQuery>) -> Result<Response, WebError> {
+pub async fn badges(
+    State(state): State<WebState>,
+    o: Operator,
+    Query(q): Query<QueueQuery>,
+) -> Result<Response, WebError> {
     let notice = q.done.as_deref().map(|_| (false, o.lang.operator().decided_ok.to_string()));
     queue_page(&state, &o, status_filter(q.status.as_deref()), notice).await
 }
@@ -356,7 +368,8 @@ pub async fn review(
 ) -> Result<Response, WebError> {
     let p = state.badges.phone(&phone_number_id).await?;
     let decision = a.form.get("decision").map(String::as_str).unwrap_or("");
-    let reasons: Vec<String> = a.form.get("reasons").map(|r| r.lines().map(str::to_string).collect()).unwrap_or_default();
+    let reasons: Vec<String> =
+        a.form.get("reasons").map(|r| r.lines().map(str::to_string).collect()).unwrap_or_default();
     match state.badges.review(&p, decision, &reasons).await {
         Ok(_) => Ok(Redirect::to(&format!("{OPERATOR_BADGES}?status=all&done=1")).into_response()),
         Err(e) if e.code == risala_core::ErrorCode::InvalidParameter => {
@@ -427,7 +440,8 @@ fn changes(form: &Form) -> Result<Map<String, Value>, ApiError> {
     }
     for k in ["min_days_on_platform", "min_supporting_links", "min_notable_links", "review_days"] {
         let v = form.get(k).map(|v| v.trim()).unwrap_or("");
-        let n: i64 = v.parse().map_err(|_| ApiError::invalid(format!("Param {k} must be a whole number, not '{v}'")))?;
+        let n: i64 =
+            v.parse().map_err(|_| ApiError::invalid(format!("Param {k} must be a whole number, not '{v}'")))?;
         m.insert(k.into(), json!(n));
     }
     let sources: Vec<String> = form
