@@ -58,6 +58,11 @@ fn refused(resp: &(u16, Value), details: &str) {
     assert!(got.contains(details), "expected '{details}' in {e}");
 }
 
+/// The operator's decision on the number's request (admin API).
+async fn review(app: &TestApp, id: &str, body: &Value) -> (u16, Value) {
+    app.post_as(&format!("/admin/v1/phone_numbers/{id}/official_business_account/review"), body, Some(ADMIN)).await
+}
+
 /// The account_alerts rows queued, in order.
 async fn alerts(app: &TestApp) -> Vec<Value> {
     app.outbox().await.into_iter().filter(|(f, _)| f == "account_alerts").map(|(_, v)| v).collect()
@@ -186,31 +191,15 @@ async fn approval(engine: Engine) {
     assert_graph_error(&app.get_as("/admin/v1/official_business_accounts", Some(DEMO_TOKEN)).await, 401, 190);
     // Rejecting needs a reason; an unknown decision is refused.
     refused(
-        &app.post_as(
-            &format!("/admin/v1/phone_numbers/{id}/official_business_account/review"),
-            &json!({"decision": "REJECTED"}),
-            Some(ADMIN),
-        )
-        .await,
+        &review(&app, &id, &json!({"decision": "REJECTED"})).await,
         "Param reasons must give at least one reason to reject",
     );
     refused(
-        &app.post_as(
-            &format!("/admin/v1/phone_numbers/{id}/official_business_account/review"),
-            &json!({"decision": "MAYBE"}),
-            Some(ADMIN),
-        )
-        .await,
+        &review(&app, &id, &json!({"decision": "MAYBE"})).await,
         "Param decision must be APPROVED or REJECTED, not 'MAYBE'",
     );
 
-    let (s, v) = app
-        .post_as(
-            &format!("/admin/v1/phone_numbers/{id}/official_business_account/review"),
-            &json!({"decision": "APPROVED"}),
-            Some(ADMIN),
-        )
-        .await;
+    let (s, v) = review(&app, &id, &json!({"decision": "APPROVED"})).await;
     assert_eq!(
         (s, v["oba_status"].as_str(), v["decided_by"].as_str()),
         (200, Some("APPROVED"), Some("operator")),
@@ -280,12 +269,7 @@ async fn approval(engine: Engine) {
     refused(&app.post(&oba_path(&app), &request(NOTABLE)).await, "is already an official business account");
     // Decided once: a second review finds nothing pending.
     refused(
-        &app.post_as(
-            &format!("/admin/v1/phone_numbers/{id}/official_business_account/review"),
-            &json!({"decision": "APPROVED"}),
-            Some(ADMIN),
-        )
-        .await,
+        &review(&app, &id, &json!({"decision": "APPROVED"})).await,
         "has no official business account request under review",
     );
     app.stop().await;
@@ -307,13 +291,12 @@ async fn rejection(engine: Engine) {
     let id = app.phone_number_id().to_string();
     eligible(&app).await;
     submitted(&app, NOTABLE).await;
-    let (s, v) = app
-        .post_as(
-            &format!("/admin/v1/phone_numbers/{id}/official_business_account/review"),
-            &json!({"decision": "REJECTED", "reasons": ["The brand is not notable enough yet", "Add news coverage"]}),
-            Some(ADMIN),
-        )
-        .await;
+    let (s, v) = review(
+        &app,
+        &id,
+        &json!({"decision": "REJECTED", "reasons": ["The brand is not notable enough yet", "Add news coverage"]}),
+    )
+    .await;
     assert_eq!(
         (s, v["reasons"].clone()),
         (200, json!(["The brand is not notable enough yet", "Add news coverage"])),
