@@ -3,8 +3,8 @@
 //! configurable 3 to 14 days on the service clock (the rules decide a request nobody decided by
 //! then), and the decision: `is_official_business_account`, the `official_business_account`
 //! read, and Meta's `account_alerts` webhook (`OBA_APPROVED`, `OBA_REJECTED`). An approved
-//! number's display name and registration are locked ([`locked`]). A rejected number may ask
-//! again 30 days after the decision.
+//! number's display name and registration are locked ([`crate::numbers::locked`]). A rejected
+//! number may ask again 30 days after the decision.
 //!
 //! - [`rules`]: the criteria the operator adjusts, the request's fields and the checks.
 
@@ -48,20 +48,6 @@ impl Decider {
             Decider::Rules => "rules",
         }
     }
-}
-
-/// The refusal of a change an official business account cannot make (Meta: an OBA's display
-/// name is changed through Direct Support, and a change removes the badge).
-pub fn locked(p: &PhoneNumber, what: &str, field: &str) -> ApiError {
-    ApiError::invalid(format!(
-        "Param {field}: +{} is an official business account; its {what} cannot be changed through the API. \
-         Contact Direct Support to change it: a change removes the green badge and needs a new request.",
-        p.number
-    ))
-    .with_user_message(
-        "Official business account",
-        format!("The {what} of an official business account is locked: contact Direct Support to change it."),
-    )
 }
 
 /// `oba_status` and `status_message` of a number whose latest request is `r`.

@@ -232,7 +232,7 @@ impl NumberService {
         let (p, ()) = self
             .change(id, |p, s, _, now| {
                 if p.official {
-                    return Err(crate::badges::locked(p, "registration", "deregister"));
+                    return Err(super::locked(p, "registration", "deregister"));
                 }
                 count_register_call(p, s, now)?;
                 if !p.registered {

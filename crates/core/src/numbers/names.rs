@@ -168,7 +168,7 @@ impl NumberService {
         let (_, decision) = self
             .change(id, |p, _, outbox, now| {
                 if p.official {
-                    return Err(crate::badges::locked(p, "display name", "new_display_name"));
+                    return Err(super::locked(p, "display name", "new_display_name"));
                 }
                 p.requested_name = Some(name.clone());
                 p.new_name_status = "PENDING_REVIEW".into();
