@@ -33,6 +33,7 @@ pub mod accounts;
 pub mod ads;
 pub mod audit;
 pub mod auth;
+pub mod badges;
 pub mod compose;
 pub mod console;
 pub mod customers;

@@ -46,6 +46,8 @@ const LAYERS: &[(&str, u32)] = &[
     ("profile", 14),
     ("sandbox", 14),
     ("privacy", 14),
+    // the verified badge: its decisions make the send path forget a number
+    ("badges", 14),
     ("webhooks", 15),
     // the owners' console reads through most services
     ("console", 16),

@@ -144,6 +144,26 @@ pub struct Config {
     pub media: MediaConfig,
     /// Webhook delivery: timeouts, retries, batching, the callback URL guard, sandbox faults.
     pub webhooks: risala_delivery::DeliveryConfig,
+    /// The verified badge (official business accounts): the review delay.
+    pub badge: BadgeConfig,
+}
+
+/// The verified badge's review (`[badge]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BadgeConfig {
+    /// Days, on the service clock (the sandbox clock moves it), within which a request for an
+    /// official business account is decided: the operator decides in the console or the admin
+    /// API, and a request nobody decided by then is decided by the criteria (approved when
+    /// every criterion holds, rejected with the failing ones as reasons). 3 to 14. The operator
+    /// can change it at run time with the criteria. Default `5`.
+    pub review_days: i64,
+}
+
+impl Default for BadgeConfig {
+    fn default() -> Self {
+        BadgeConfig { review_days: 5 }
+    }
 }
 
 /// Limits on client connections (`[connections]`), so that slow or idle clients cannot hold the
@@ -281,6 +301,7 @@ impl Default for Config {
             retention: RetentionConfig::default(),
             media: MediaConfig::default(),
             webhooks: risala_delivery::DeliveryConfig::default(),
+            badge: BadgeConfig::default(),
         }
     }
 }
@@ -574,6 +595,15 @@ max_in_flight = 8
 # How long one more waits for room before it is refused with Graph's throttling error (code 4,
 # Retry-After: 1). "0s": refused at once.
 max_wait = "10s"
+
+# The verified badge (env RISALA_BADGE__<KEY>).
+[badge]
+# Days (on the service clock, which the sandbox clock moves) within which a request for an
+# official business account is decided. An operator decides in the operator console or the admin
+# API; a request nobody decided by then is decided by the criteria: approved when every criterion
+# holds, rejected with the failing ones as reasons. 3 to 14; the operator can change it with the
+# criteria at run time.
+review_days = 5
 
 # Webhook delivery (env RISALA_WEBHOOKS__<KEY>, e.g. RISALA_WEBHOOKS__TIMEOUT=5s). Tables such as
 # this one come after all top-level keys.

@@ -94,6 +94,9 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     config.quality_config().map_err(anyhow::Error::msg)?;
     config.listener_limits().map_err(anyhow::Error::msg)?;
     config.retention.durations().map_err(anyhow::Error::msg)?;
+    if !(3..=14).contains(&config.badge.review_days) {
+        anyhow::bail!("badge.review_days: must be 3 to 14 days, not {}", config.badge.review_days);
+    }
     config.media_intake().map_err(anyhow::Error::msg)?.prepare()?;
     if let (Some(cert), Some(key)) = (&config.tls_cert, &config.tls_key) {
         net::tls::Tls::new(cert, key).map_err(anyhow::Error::msg)?;
@@ -205,6 +208,7 @@ pub async fn serve(
         tokio::spawn(sweeps::retention(state.clone())),
         tokio::spawn(sweeps::undelivered(state.clone())),
         tokio::spawn(sweeps::bot_waits(state.clone())),
+        tokio::spawn(sweeps::badges(state.clone())),
         tokio::spawn(broadcast_runner::run(state.clone())),
     ];
     // The webhook worker runs while the server serves; it stops (finishing in-flight POSTs)

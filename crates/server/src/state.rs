@@ -91,6 +91,8 @@ pub struct Inner {
     pub bots: risala_core::tools::bots::BotService,
     /// Click-to-WhatsApp ads and Status updates (issue #18).
     pub ads: risala_core::ads::AdService,
+    /// The verified badge: official business account requests and their review.
+    pub badges: risala_core::badges::BadgeService,
 }
 
 impl AppState {
@@ -208,6 +210,12 @@ impl AppState {
             Arc::new(crate::broadcast_runner::FeedWatcher(inbox_feed.clone())),
         );
         let ads = risala_core::ads::AdService::new(store.clone(), clock.clone());
+        let badges = risala_core::badges::BadgeService::new(
+            store.clone(),
+            clock.clone(),
+            messaging.clone(),
+            config.badge.review_days,
+        );
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -242,6 +250,7 @@ impl AppState {
                 contacts,
                 broadcasts,
                 ads,
+                badges,
             }),
         }
     }

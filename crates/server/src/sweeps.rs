@@ -79,3 +79,12 @@ pub async fn media(state: AppState) {
     })
     .await
 }
+
+/// Official business account requests nobody decided by their due time are decided by the
+/// criteria (reads of a number's status apply a due decision at once too).
+pub async fn badges(state: AppState) {
+    every(SWEEP_EVERY, "due official business account requests decided", || async {
+        state.badges.apply_due().await.map(|n| n as u64)
+    })
+    .await
+}

@@ -5,6 +5,7 @@ mod accounts;
 mod ads;
 mod at_rest;
 pub mod backup;
+mod badges;
 pub mod billing;
 mod bots;
 mod broadcasts;

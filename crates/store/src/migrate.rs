@@ -41,6 +41,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (35, "bots", include_str!("../migrations/sqlite/0035_bots.sql")),
     (36, "bot_steps", include_str!("../migrations/sqlite/0036_bot_steps.sql")),
     (41, "ads_status", include_str!("../migrations/sqlite/0041_ads_status.sql")),
+    (42, "official_business_accounts", include_str!("../migrations/sqlite/0042_official_business_accounts.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -77,6 +78,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (35, "bots", include_str!("../migrations/postgres/0035_bots.sql")),
     (36, "bot_steps", include_str!("../migrations/postgres/0036_bot_steps.sql")),
     (41, "ads_status", include_str!("../migrations/postgres/0041_ads_status.sql")),
+    (42, "official_business_accounts", include_str!("../migrations/postgres/0042_official_business_accounts.sql")),
 ];
 
 /// The highest migration version this build knows.

@@ -50,6 +50,7 @@ fn phone(r: &Row) -> StoreResult<PhoneNumber> {
         pin_enabled: r.bool(14)?,
         new_name_status: r.text(15)?,
         requested_name: r.opt_text(16)?,
+        official: r.bool(17)?,
     })
 }
 
@@ -131,7 +132,8 @@ impl TenancyStore for SqlStore {
                 p.registered,
                 p.pin_enabled,
                 &p.new_name_status,
-                p.requested_name.as_deref()
+                p.requested_name.as_deref(),
+                p.official
             ],
         );
         self.db.write(plan).await.map(|_| ())

@@ -17,7 +17,7 @@ struct Asset {
     body: &'static str,
 }
 
-const ASSETS: [Asset; 11] = [
+const ASSETS: [Asset; 12] = [
     Asset { name: "app.css", content_type: "text/css; charset=utf-8", body: include_str!("assets/app.css") },
     Asset { name: "app.js", content_type: "text/javascript; charset=utf-8", body: include_str!("assets/app.js") },
     Asset {
@@ -50,6 +50,11 @@ const ASSETS: [Asset; 11] = [
         name: "webchat-updates.css",
         content_type: "text/css; charset=utf-8",
         body: include_str!("assets/webchat-updates.css"),
+    },
+    Asset {
+        name: "webchat-badge.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("assets/webchat-badge.js"),
     },
     Asset {
         name: "broadcasts.js",

@@ -64,6 +64,10 @@ pub struct WebState {
     pub customer_codes: bool,
     /// Mark the session cookie `Secure` (the server speaks HTTPS or `public_url` is https).
     pub secure_cookies: bool,
+    /// The verified badge's requests, for the operator console.
+    pub badges: risala_core::badges::BadgeService,
+    /// The admin token, which signs the operator in to the operator console; `None`: closed.
+    pub operator_token: Option<String>,
 }
 
 /// The request id the server gave a request (its `fbtrace_id`), shown on a 500 page.

@@ -30,6 +30,11 @@ pub const LABELS: &str = "/app/labels";
 pub const EVENTS: &str = "/app/events";
 pub const BROADCASTS: &str = "/app/tools/broadcasts";
 pub const CONSOLE_ADS: &str = "/app/console/ads";
+pub const OPERATOR: &str = "/app/operator";
+pub const OPERATOR_SIGN_IN: &str = "/app/operator/sign-in";
+pub const OPERATOR_SIGN_OUT: &str = "/app/operator/sign-out";
+pub const OPERATOR_BADGES: &str = "/app/operator/badges";
+pub const OPERATOR_CRITERIA: &str = "/app/operator/criteria";
 
 /// The router and every path it routes, in the order they were added: the security tests walk
 /// the paths, so a new page or action is checked (a session, the CSRF token, the business's
@@ -128,6 +133,7 @@ fn table() -> Table {
             get(tools::bot_editor::edit_form).post(tools::bot_editor::save),
         )
         .merge(tool_routes())
+        .merge(operator_routes())
         .route("/app/lang/{code}", get(errors::switch_language))
         .route("/app/assets/{file}", get(crate::assets::serve))
         .route("/app/{*rest}", get(errors::not_found).post(errors::not_found))
@@ -152,6 +158,18 @@ fn tool_routes() -> Table {
         .route("/app/console/ads/{phone_number_id}/{ad_id}/resume", post(tools::ads::resume))
         .route("/app/console/status/{phone_number_id}", post(tools::ads::post_status))
         .route("/app/console/status/{phone_number_id}/{status_id}/delete", post(tools::ads::delete_status))
+}
+
+/// The operator console: its own sign-in and session (the admin token).
+fn operator_routes() -> Table {
+    use crate::pages::operator;
+    Table::new()
+        .route(OPERATOR, get(operator::home))
+        .route(OPERATOR_SIGN_IN, get(operator::sign_in_form).post(operator::sign_in))
+        .route(OPERATOR_SIGN_OUT, post(operator::sign_out))
+        .route(OPERATOR_BADGES, get(operator::badges))
+        .route("/app/operator/badges/{phone_number_id}/review", post(operator::review))
+        .route(OPERATOR_CRITERIA, get(operator::criteria).post(operator::save_criteria))
 }
 
 /// The composer's actions on one chat.

@@ -104,6 +104,9 @@ pub struct PhoneNumber {
     pub new_name_status: String,
     /// The display name asked for with `new_display_name` while it is reviewed.
     pub requested_name: Option<String>,
+    /// An official business account (the green badge): an approved `official_business_account`
+    /// request. Locks the display name and the number's registration.
+    pub official: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

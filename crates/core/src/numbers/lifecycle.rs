@@ -226,10 +226,14 @@ impl NumberService {
         Ok(p)
     }
 
-    /// `POST /{phone-number-id}/deregister`: the number stops sending and receiving.
+    /// `POST /{phone-number-id}/deregister`: the number stops sending and receiving. An official
+    /// business account's number is locked (100).
     pub async fn deregister(&self, id: &str) -> Result<PhoneNumber, ApiError> {
         let (p, ()) = self
             .change(id, |p, s, _, now| {
+                if p.official {
+                    return Err(super::locked(p, "registration", "deregister"));
+                }
                 count_register_call(p, s, now)?;
                 if !p.registered {
                     return Err(ApiError::new(

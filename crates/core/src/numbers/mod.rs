@@ -57,6 +57,20 @@ pub(crate) fn required_param(body: &Map<String, Value>, key: &str) -> Result<Str
         .ok_or_else(|| ApiError::invalid(format!("The parameter {key} is required")))
 }
 
+/// The refusal of a change an official business account cannot make (Meta: an OBA's display
+/// name is changed through Direct Support, and a change removes the badge).
+pub fn locked(p: &PhoneNumber, what: &str, field: &str) -> ApiError {
+    ApiError::invalid(format!(
+        "Param {field}: +{} is an official business account; its {what} cannot be changed through the API. \
+         Contact Direct Support to change it: a change removes the green badge and needs a new request.",
+        p.number
+    ))
+    .with_user_message(
+        "Official business account",
+        format!("The {what} of an official business account is locked: contact Direct Support to change it."),
+    )
+}
+
 impl NumberService {
     /// `key`: the server's secret for the stored form of PINs and verification codes.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, sender: Arc<dyn CodeSender>, key: &str) -> Self {
@@ -131,6 +145,7 @@ impl NumberService {
             pin_enabled: false,
             new_name_status: "NONE".into(),
             requested_name: None,
+            official: false,
         };
         self.store.create_phone_number(&p).await.map_err(|e| match e {
             crate::error::StoreError::Conflict(_) => ApiError::invalid(format!(

@@ -161,11 +161,15 @@ pub(crate) fn apply_rules(p: &mut PhoneNumber, outbox: &mut Vec<OutboxRow>, now:
 
 impl NumberService {
     /// `POST /{phone-number-id} {"new_display_name"}`: ask for a new display name, reviewed at
-    /// once by the rules (a deferred name waits for the operator). Answers the decision.
+    /// once by the rules (a deferred name waits for the operator). Answers the decision. An
+    /// official business account's name is locked (100).
     pub async fn request_name(&self, id: &str, name: &str) -> Result<NameDecision, ApiError> {
         let name = check_length("new_display_name", name)?;
         let (_, decision) = self
             .change(id, |p, _, outbox, now| {
+                if p.official {
+                    return Err(super::locked(p, "display name", "new_display_name"));
+                }
                 p.requested_name = Some(name.clone());
                 p.new_name_status = "PENDING_REVIEW".into();
                 Ok(apply_rules(p, outbox, now).unwrap_or(NameDecision::Deferred))

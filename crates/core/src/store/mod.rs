@@ -4,6 +4,7 @@
 
 mod accounts;
 mod ads;
+mod badges;
 mod billing;
 mod bots;
 mod broadcasts;
@@ -30,6 +31,7 @@ use async_trait::async_trait;
 
 pub use accounts::{AccountStore, UserSession};
 pub use ads::{AdRow, AdStore, AdTap, StatusRow};
+pub use badges::{BadgeStore, ObaDecision, ObaRequest};
 pub use billing::BillingStore;
 pub use bots::{BotContext, BotRow, BotRun, BotStore};
 pub use broadcasts::{BroadcastRow, BroadcastStore, RecipientCounts, RecipientOutcome, RecipientRow, ReportRow};
@@ -113,6 +115,7 @@ pub trait Store:
     + BroadcastStore
     + BotStore
     + AdStore
+    + BadgeStore
     + Send
     + Sync
     + 'static

@@ -26,8 +26,7 @@ fn number_field(n: &PhoneNumber, field: &str) -> String {
     match field {
         "account_mode" => n.account_mode.clone(),
         "messaging_limit_tier" => n.messaging_limit_tier.clone(),
-        // No number is an official business account yet.
-        "is_official_business_account" => "false".into(),
+        "is_official_business_account" => n.official.to_string(),
         _ => String::new(),
     }
 }

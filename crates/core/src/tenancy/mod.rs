@@ -135,6 +135,7 @@ impl TenancyService {
             pin_enabled: false,
             new_name_status: "NONE".into(),
             requested_name: None,
+            official: false,
         };
         self.store.create_phone_number(&p).await.map_err(|e| conflict_or(e, "this phone number"))?;
         Ok(p)

@@ -566,6 +566,8 @@ pub(super) fn schemas() -> Value {
             "business_number": string("Digits: the path segment for the chat's messages."),
             "display_phone_number": {"type": "string", "examples": ["+1 555-010-0001"]},
             "verified_name": {"type": "string"},
+            "is_official_business_account": {"type": "boolean", "description": "The number is an official \
+                business account: show the green badge."},
             "last_message_at": {"type": "integer", "description": "Unix milliseconds."},
             "customer_service_window": {"type": "object", "properties": {
                 "open": {"type": "boolean", "description": "Whether the business may send free-form messages."},

@@ -400,6 +400,9 @@ pub(super) fn schemas() -> Value {
                 "throughput": {"type": "object", "properties": {"level": {"type": "string"}}},
                 "account_mode": {"enum": ["SANDBOX", "LIVE"]},
                 "is_official_business_account": {"type": "boolean"},
+                "official_business_account": {"type": "object", "description": "Only with \
+                    `fields=official_business_account`.", "properties": {
+                    "oba_status": {"type": "string"}, "status_message": {"type": "string"}}},
                 "is_pin_enabled": {"type": "boolean"},
                 "whatsapp_business_manager_messaging_limit": {"type": "string"},
                 "messaging_limit_tier": {"type": "string"},

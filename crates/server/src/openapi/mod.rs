@@ -10,6 +10,7 @@
 //! described and that every `$ref` resolves.
 
 mod ads;
+mod badges;
 mod billing;
 mod broadcasts;
 mod customer;
@@ -59,6 +60,7 @@ pub fn document() -> Value {
     paths.extend(obj(tools_bots::paths()));
     paths.extend(obj(broadcasts::paths()));
     paths.extend(obj(ads::paths()));
+    paths.extend(obj(badges::paths()));
     let mut schemas = obj(common_schemas());
     schemas.extend(obj(customer::schemas()));
     schemas.extend(obj(graph::schemas()));

@@ -135,6 +135,7 @@ pub fn paths() -> Value {
                 "properties": {
                     "business_number": {"type": "string"},
                     "verified_name": {"type": "string"},
+                    "is_official_business_account": {"type": "boolean"},
                     "profile": {"type": "object", "properties": profile_fields()},
                     "ice_breakers": {"type": "array", "items": {"type": "string"}},
                     "commands": {"type": "array", "items": command},

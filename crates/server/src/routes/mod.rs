@@ -64,6 +64,8 @@ fn web_state(state: &AppState) -> risala_web::WebState {
         link_base,
         customer_codes: config.mode == Mode::Platform,
         secure_cookies: config.secure_cookies(),
+        badges: state.badges.clone(),
+        operator_token: config.admin_token.clone().filter(|t| !t.is_empty()),
     }
 }
 

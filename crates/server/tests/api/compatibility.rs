@@ -39,6 +39,10 @@ const PARTIAL: &[(&str, &str)] = &[
     ),
     ("POST /{Version}/{Flow-ID}", "a JSON or form body; not multipart"),
     (
+        "POST /{Version}/{Phone-Number-ID}/official_business_account",
+        "the body Meta's guide documents (`business_website_url`, `supporting_links`, …); this file's `action` (`WITHDRAW_APPLICATION`, …) with `application_data` is refused (100)",
+    ),
+    (
         "POST /{Version}/{WABA-ID}",
         "only `is_enabled_for_insights=true` (template analytics); a WABA's other settings change through the admin API",
     ),

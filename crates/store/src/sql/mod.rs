@@ -14,6 +14,7 @@ use crate::db::Engine;
 pub(crate) mod accounts;
 pub(crate) mod ads;
 pub(crate) mod at_rest;
+pub(crate) mod badges;
 pub(crate) mod billing;
 pub(crate) mod bots;
 pub(crate) mod broadcasts;
@@ -131,6 +132,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("broadcasts", broadcasts::STATEMENTS),
         ("bots", bots::STATEMENTS),
         ("ads", ads::STATEMENTS),
+        ("badges", badges::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))

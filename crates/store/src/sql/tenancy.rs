@@ -6,7 +6,7 @@ macro_rules! waba_cols {
         "id, business_id, name, currency, timezone_id, message_template_namespace, created_at"
     };
 }
-macro_rules! phone_cols { () => { "id, waba_id, business_id, number, verified_name, quality_rating, code_verification_status, name_status, status, throughput_level, messaging_limit_tier, account_mode, created_at, registered, pin_enabled, new_name_status, requested_name" } }
+macro_rules! phone_cols { () => { "id, waba_id, business_id, number, verified_name, quality_rating, code_verification_status, name_status, status, throughput_level, messaging_limit_tier, account_mode, created_at, registered, pin_enabled, new_name_status, requested_name, official_business_account" } }
 macro_rules! app_cols {
     () => {
         "id, business_id, name, app_secret, created_at"
@@ -30,7 +30,7 @@ super::statements! {
     both INSERT_PHONE_NUMBER = concat!(
         "INSERT INTO phone_numbers (",
         phone_cols!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
     );
     both INSERT_APP = concat!("INSERT INTO apps (", app_cols!(), ") VALUES ($1, $2, $3, $4, $5)");
     both INSERT_TOKEN = concat!("INSERT INTO tokens (", token_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");

@@ -52,6 +52,7 @@ pub fn phone(id: &str, waba_id: &str, business_id: &str, number: &str) -> PhoneN
         pin_enabled: false,
         new_name_status: "NONE".into(),
         requested_name: None,
+        official: false,
     }
 }
 

@@ -208,6 +208,7 @@
       var body = V.el("span", "chat-main");
       var top = V.el("span", "chat-top");
       var nm = V.el("span", "chat-name", name(c));
+      if (window.WcBadge) { WcBadge.mark(nm, c); }
       top.appendChild(nm);
       var last = visible(c).filter(function (m) { return m.type !== "reaction"; }).slice(-1)[0];
       if (last) { top.appendChild(V.el("time", "chat-time", V.clock(LANG, last.timestamp))); }
@@ -335,6 +336,7 @@
     $("chat-empty").hidden = true;
     $("chat").hidden = false;
     $("chat-name").textContent = name(c);
+    if (window.WcBadge) { WcBadge.mark($("chat-name"), c); WcBadge.current(c); }
     $("chat-status").textContent = tel(number);
     avatar($("chat-avatar"), c);
     if (text) { $("message").value = text; }
@@ -343,6 +345,7 @@
       if (current !== number) { return; }
       drawThread(); drawList(); readAll();
       $("chat-name").textContent = name(c);
+      if (window.WcBadge) { WcBadge.mark($("chat-name"), c); }
       avatar($("chat-avatar"), c);
       api("POST", "/chats/" + number + "/open", {}).catch(function () {});
       $("message").focus();

@@ -12,6 +12,7 @@ pub mod contacts;
 mod en;
 pub mod faq;
 mod inbox;
+pub mod operator;
 pub mod tools;
 mod webchat;
 

@@ -126,6 +126,11 @@ const EN: &WebchatStrings = &[
     ("status_of", "{name}'s Status"),
     ("on_facebook", "Facebook"),
     ("on_instagram", "Instagram"),
+    ("official", "Official business account"),
+    ("business_info", "Business info"),
+    ("close_info", "Close"),
+    ("about", "About"),
+    ("websites", "Websites"),
 ];
 
 const AR: &WebchatStrings = &[
@@ -246,6 +251,11 @@ const AR: &WebchatStrings = &[
     ("status_of", "حالة {name}"),
     ("on_facebook", "فيسبوك"),
     ("on_instagram", "إنستغرام"),
+    ("official", "حساب تجاري رسمي"),
+    ("business_info", "معلومات النشاط التجاري"),
+    ("close_info", "إغلاق"),
+    ("about", "نبذة"),
+    ("websites", "المواقع الإلكترونية"),
 ];
 
 impl Lang {

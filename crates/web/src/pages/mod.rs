@@ -6,6 +6,7 @@ pub mod composer;
 pub mod console;
 pub mod errors;
 pub mod inbox;
+pub mod operator;
 pub mod people;
 pub mod sign_in;
 pub mod tools;

@@ -167,6 +167,7 @@ pub async fn page(State(state): State<WebState>, Query(q): Query<ChatQuery>, hea
                 script src=(assets::url("webchat-flow.js")) defer {}
                 link rel="stylesheet" href=(assets::url("webchat-updates.css"));
                 script src=(assets::url("webchat-updates.js")) defer {}
+                script src=(assets::url("webchat-badge.js")) defer {}
                 script src=(assets::url("webchat.js")) defer {}
             }
             body.webchat {

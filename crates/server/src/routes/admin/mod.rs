@@ -6,6 +6,7 @@
 //! may use the same API, limited to its own business. In platform mode without `admin_token`
 //! the admin API is closed. Errors use the Graph envelope like every other API.
 
+pub mod badges;
 pub mod conversations;
 pub mod limits;
 pub mod numbers;
@@ -97,6 +98,9 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/v1/businesses/{id}/messaging_limit", get(limits::show).post(limits::set))
         .route("/admin/v1/phone_numbers/{id}/conversations", get(conversations::list))
         .route("/admin/v1/phone_numbers/{id}/display_name/review", post(numbers::review_name))
+        .route("/admin/v1/official_business_accounts", get(badges::queue))
+        .route("/admin/v1/official_business_accounts/criteria", get(badges::criteria).post(badges::set_criteria))
+        .route("/admin/v1/phone_numbers/{id}/official_business_account/review", post(badges::review))
         .route("/admin/v1/templates/{id}/review", post(templates::review))
         .route("/admin/v1/templates/{id}/appeal", post(templates::appeal))
         .route("/admin/v1/templates/{id}/archive", post(templates::archive))

@@ -33,6 +33,8 @@ pub async fn list(State(state): State<AppState>, CustomerCaller(wa_id): Customer
                 "business_number": chat.phone.number,
                 "display_phone_number": WaId::from_trusted(chat.phone.number.clone()).display(),
                 "verified_name": chat.phone.verified_name,
+                // The green badge of an official business account.
+                "is_official_business_account": chat.phone.official,
                 "last_message_at": c.last_message_at,
                 "customer_service_window": {
                     "open": window_expires.is_some_and(|e| e > now),

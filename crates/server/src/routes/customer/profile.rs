@@ -33,6 +33,7 @@ pub async fn profile(
         "business_number": phone.number,
         "display_phone_number": WaId::from_trusted(phone.number.clone()).display(),
         "verified_name": phone.verified_name,
+        "is_official_business_account": phone.official,
         "profile": profile,
         "ice_breakers": a.prompts,
         "commands": a.commands.iter().map(|c| json!({

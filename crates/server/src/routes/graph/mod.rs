@@ -1,5 +1,6 @@
 //! Graph API: objects addressed by numeric id, with edges.
 
+pub mod badges;
 pub mod block_users;
 pub mod commerce;
 pub mod conversations;
@@ -77,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{id}/marketing_messages", post(messages::send_marketing))
         .route("/{id}/whatsapp_commerce_settings", get(commerce::get).post(commerce::update))
         .route("/{id}/settings", get(settings::get).post(settings::update))
+        .route("/{id}/official_business_account", get(badges::get).post(badges::submit))
         .route("/{id}/block_users", get(block_users::list).post(block_users::block).delete(block_users::unblock))
         .route("/{id}/media", post(media::upload).layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 1024 * 1024)))
         .route("/media-download/{id}", get(media::download))

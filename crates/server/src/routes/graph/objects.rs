@@ -35,6 +35,11 @@ pub async fn get_object(
             if fields.as_deref().is_some_and(|f| f.iter().any(|f| f.name == "webhook_configuration")) {
                 all.insert("webhook_configuration".into(), webhook_configuration(&state, &p).await?);
             }
+            if fields.as_deref().is_some_and(|f| f.iter().any(|f| f.name == "official_business_account")) {
+                let (oba, official) = super::badges::status(&state, &p).await?;
+                all.insert("official_business_account".into(), oba.into());
+                all.insert("is_official_business_account".into(), official.into());
+            }
             if fields.as_deref().is_some_and(|f| f.iter().any(|f| f.name == "conversational_automation")) {
                 let a = state.profile.conversational_automation(&p.id).await?;
                 all.insert("conversational_automation".into(), super::profile::automation_json(&a));

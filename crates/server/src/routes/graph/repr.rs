@@ -43,7 +43,7 @@ pub fn phone_number(p: &PhoneNumber) -> Map<String, Value> {
         "host_platform": platform,
         "throughput": {"level": p.throughput_level},
         "account_mode": p.account_mode,
-        "is_official_business_account": false,
+        "is_official_business_account": p.official,
         "is_pin_enabled": p.pin_enabled,
         "whatsapp_business_manager_messaging_limit": p.messaging_limit_tier,
         "messaging_limit_tier": p.messaging_limit_tier,

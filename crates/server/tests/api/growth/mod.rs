@@ -3,4 +3,7 @@
 mod ads;
 mod ads_browser;
 mod ads_console_browser;
+mod badge;
+mod badge_browser;
+mod badge_console;
 mod status;
