@@ -31,6 +31,7 @@ pub mod store;
 
 pub mod accounts;
 pub mod audit;
+pub mod commerce;
 pub mod auth;
 pub mod compose;
 pub mod console;

@@ -7,6 +7,7 @@ pub mod backup;
 pub mod billing;
 mod bots;
 mod broadcasts;
+mod catalogs;
 mod cbp;
 mod contacts;
 pub mod datadir;

@@ -141,6 +141,8 @@ pub enum ObjectKind {
     Template,
     /// A WhatsApp Flow (`GET /{flow-id}`).
     Flow,
+    /// A product catalog (`GET /{catalog-id}`).
+    Catalog,
 }
 
 impl ObjectKind {
@@ -153,6 +155,7 @@ impl ObjectKind {
             ObjectKind::Media => "media",
             ObjectKind::Template => "template",
             ObjectKind::Flow => "flow",
+            ObjectKind::Catalog => "catalog",
         }
     }
 
@@ -165,6 +168,7 @@ impl ObjectKind {
             "media" => ObjectKind::Media,
             "template" => ObjectKind::Template,
             "flow" => ObjectKind::Flow,
+            "catalog" => ObjectKind::Catalog,
             _ => return None,
         })
     }

@@ -6,6 +6,7 @@ mod accounts;
 mod billing;
 mod bots;
 mod broadcasts;
+mod catalogs;
 mod cbp;
 mod contacts;
 mod faq;
@@ -31,6 +32,7 @@ pub use accounts::{AccountStore, UserSession};
 pub use billing::BillingStore;
 pub use bots::{BotRow, BotRun, BotStore};
 pub use broadcasts::{BroadcastRow, BroadcastStore, RecipientCounts, RecipientOutcome, RecipientRow, ReportRow};
+pub use catalogs::{Catalog, CatalogStore, Order, OrderItem, Product};
 pub use cbp::{CbpStore, WabaSettingsStore};
 pub use contacts::{Contact, ContactField, ContactStore, OptIn};
 pub use faq::{FaqEntry, FaqSettings, FaqStore};
@@ -110,6 +112,7 @@ pub trait Store:
     + ContactStore
     + BroadcastStore
     + BotStore
+    + CatalogStore
     + Send
     + Sync
     + 'static

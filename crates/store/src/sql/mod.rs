@@ -16,6 +16,7 @@ pub(crate) mod at_rest;
 pub(crate) mod billing;
 pub(crate) mod bots;
 pub(crate) mod broadcasts;
+pub(crate) mod catalogs;
 pub(crate) mod cbp;
 pub(crate) mod contacts;
 pub(crate) mod engine;
@@ -128,6 +129,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("faq", faq::STATEMENTS),
         ("contacts", contacts::STATEMENTS),
         ("broadcasts", broadcasts::STATEMENTS),
+        ("catalogs", catalogs::STATEMENTS),
         ("bots", bots::STATEMENTS),
     ]
     .into_iter()
