@@ -89,6 +89,8 @@ pub struct Inner {
     pub broadcasts: risala_core::tools::broadcasts::BroadcastService,
     /// Chatbots with hand-off (a business tool).
     pub bots: risala_core::tools::bots::BotService,
+    /// Catalogs, products and orders (issue #18).
+    pub catalogs: risala_core::commerce::CatalogService,
 }
 
 impl AppState {
@@ -184,6 +186,7 @@ impl AppState {
         let profile = ProfileService::new(store.clone(), clock.clone(), messaging.clone());
         let hours = risala_core::tools::hours::HoursService::new(store.clone(), messaging.clone());
         let quick_replies = risala_core::tools::quick_replies::QuickReplyService::new(store.clone(), clock.clone());
+        let catalogs = risala_core::commerce::CatalogService::new(store.clone(), clock.clone());
         let faq =
             risala_core::tools::faq::FaqService::new(store.clone(), clock.clone(), messaging.clone(), notifier.clone());
         let contacts =
@@ -233,6 +236,7 @@ impl AppState {
                 bots,
                 contacts,
                 broadcasts,
+                catalogs,
             }),
         }
     }
