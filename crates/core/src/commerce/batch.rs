@@ -84,12 +84,12 @@ pub fn parse_items_batch(body: &Map<String, Value>) -> Result<(Vec<(usize, Chang
     match body.get("item_type").and_then(Value::as_str) {
         Some("PRODUCT_ITEM") => {}
         Some(other) => return Err(ApiError::invalid(format!("Param item_type must be PRODUCT_ITEM (got {other})"))),
-        None => return Err(ApiError::missing("item_type")),
+        None => return Err(super::required("item_type")),
     }
     let reqs = match body.get("requests") {
         Some(Value::Array(a)) => a,
         Some(_) => return Err(ApiError::invalid("Param requests must be an array")),
-        None => return Err(ApiError::missing("requests")),
+        None => return Err(super::required("requests")),
     };
     if reqs.is_empty() || reqs.len() > MAX_REQUESTS {
         return Err(ApiError::invalid(format!("Param requests must have 1 to {MAX_REQUESTS} requests")));

@@ -64,6 +64,12 @@ pub fn order_json(o: &Order) -> Value {
     })
 }
 
+/// A Graph management parameter that is missing: 100 (the messaging API's 131008 is for
+/// message sends).
+pub fn required(field: &str) -> ApiError {
+    ApiError::invalid(format!("The parameter {field} is required."))
+}
+
 fn str_param<'a>(body: &'a Map<String, Value>, k: &str) -> Result<Option<&'a str>, ApiError> {
     match body.get(k) {
         None | Some(Value::Null) => Ok(None),
@@ -114,7 +120,7 @@ impl CatalogService {
         only(body, &["name", "vertical"])?;
         let name = str_param(body, "name")?.map(str::trim).unwrap_or_default();
         if name.is_empty() {
-            return Err(ApiError::missing("name"));
+            return Err(required("name"));
         }
         if name.chars().count() > MAX_CATALOG_NAME {
             return Err(ApiError::invalid(format!("Param name must be at most {MAX_CATALOG_NAME} characters")));
@@ -142,7 +148,7 @@ impl CatalogService {
         only(body, &["name"])?;
         let name = str_param(body, "name")?.map(str::trim).unwrap_or_default();
         if name.is_empty() {
-            return Err(ApiError::missing("name"));
+            return Err(required("name"));
         }
         if name.chars().count() > MAX_CATALOG_NAME {
             return Err(ApiError::invalid(format!("Param name must be at most {MAX_CATALOG_NAME} characters")));
@@ -169,7 +175,7 @@ impl CatalogService {
         only(body, &["catalog_id"])?;
         let id = str_param(body, "catalog_id")?.map(str::trim).unwrap_or_default();
         if id.is_empty() {
-            return Err(ApiError::missing("catalog_id"));
+            return Err(required("catalog_id"));
         }
         match self.store.catalog(id).await? {
             Some(c) if c.business_id == waba.business_id => Ok(c),

@@ -137,7 +137,7 @@ pub fn apply(base: &Product, m: &Map<String, Value>, creating: bool, path: &str)
             ("currency", p.currency.is_empty()),
         ] {
             if missing {
-                return Err(ApiError::missing(&format!("{path}{k}")));
+                return Err(super::required(&format!("{path}{k}")));
             }
         }
     }

@@ -152,7 +152,7 @@ pub async fn items_csv(
     let csv = match body.get("csv") {
         Some(Value::String(s)) => s,
         Some(_) => return Err(ApiError::invalid("Param csv must be a string").into()),
-        None => return Err(ApiError::missing("csv").into()),
+        None => return Err(risala_core::commerce::required("csv").into()),
     };
     let report = state.catalogs.import_csv(&c, csv).await?;
     Ok(Json(report.to_json(&risala_core::ids::new_object_id())))
@@ -206,7 +206,7 @@ pub async fn orders(
     q: GraphQuery,
 ) -> GraphResult<Json<Value>> {
     let obj = resolve(&state, &caller, &id, &[ObjectKind::PhoneNumber]).await?;
-    let wa_id = q.get("wa_id").filter(|w| !w.is_empty()).ok_or_else(|| ApiError::missing("wa_id"))?;
+    let wa_id = q.get("wa_id").filter(|w| !w.is_empty()).ok_or_else(|| risala_core::commerce::required("wa_id"))?;
     let orders = state.catalogs.conversation_orders(&obj.id, wa_id).await?;
     Ok(Json(json!({"data": orders.iter().map(order_json).collect::<Vec<_>>()})))
 }

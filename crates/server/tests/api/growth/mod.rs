@@ -1,0 +1,3 @@
+//! Issue #18 "Growth, commerce and trust": one module per part.
+
+mod catalogs;
