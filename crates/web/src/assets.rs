@@ -46,6 +46,11 @@ const ASSETS: [Asset; 8] = [
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("assets/broadcasts.js"),
     },
+    Asset {
+        name: "webchat-shop.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("assets/webchat-shop.js"),
+    },
 ];
 
 /// Each asset's URL path, with the first 12 hex digits of its SHA-256 in the name.

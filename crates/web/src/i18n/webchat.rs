@@ -115,6 +115,20 @@ const EN: &WebchatStrings = &[
     ("template", "Template"),
     ("call", "Call"),
     ("reacted", "Reacted {text}"),
+    ("add_to_cart", "Add to cart"),
+    ("in_cart", "In cart: {n}"),
+    ("cart", "Cart"),
+    ("cart_empty", "Your cart is empty"),
+    ("send_cart", "Send cart"),
+    ("close", "Close"),
+    ("total", "Total: {text}"),
+    ("order", "Order"),
+    ("order_sent", "Order sent"),
+    ("out_of_stock", "Out of stock"),
+    ("quantity", "Quantity"),
+    ("less", "One less"),
+    ("more", "One more"),
+    ("catalog_unavailable", "This business's catalog is not available"),
 ];
 
 const AR: &WebchatStrings = &[
@@ -224,6 +238,20 @@ const AR: &WebchatStrings = &[
     ("template", "قالب"),
     ("call", "اتصال"),
     ("reacted", "تفاعل بـ {text}"),
+    ("add_to_cart", "أضف إلى السلة"),
+    ("in_cart", "في السلة: {n}"),
+    ("cart", "السلة"),
+    ("cart_empty", "سلتك فارغة"),
+    ("send_cart", "أرسل السلة"),
+    ("close", "إغلاق"),
+    ("total", "المجموع: {text}"),
+    ("order", "طلب"),
+    ("order_sent", "أُرسل الطلب"),
+    ("out_of_stock", "نفد من المخزون"),
+    ("quantity", "الكمية"),
+    ("less", "واحد أقل"),
+    ("more", "واحد أكثر"),
+    ("catalog_unavailable", "كتالوج هذا النشاط التجاري غير متاح"),
 ];
 
 impl Lang {
