@@ -5,6 +5,7 @@
 mod ar;
 pub mod bots;
 pub mod broadcasts;
+pub mod commerce;
 mod compose;
 pub mod console;
 pub mod contacts;

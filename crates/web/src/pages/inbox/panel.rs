@@ -134,6 +134,7 @@ pub fn panel(lang: Lang, viewer: &Viewer, v: &ChatView, now: i64) -> Markup {
                 }
             }
             (team(lang, viewer, v, now))
+            (super::orders::section(lang, &v.orders))
             section aria-labelledby="notes-h" {
                 h3 id="notes-h" { (ti.notes) }
                 ul.notes id="notes-list" data-live {
