@@ -52,8 +52,7 @@
   }
   function orderable(p) { return p && ["in stock", "preorder", "available for order"].indexOf(p.availability) >= 0; }
   function cart(number) {
-    var d = info(number);
-    if (!carts[number]) { carts[number] = { catalog_id: d && d.catalog ? d.catalog.id : "", items: [] }; }
+    if (!carts[number]) { carts[number] = { items: [] }; }
     return carts[number];
   }
   function count(number) { return cart(number).items.reduce(function (a, i) { return a + i.qty; }, 0); }
@@ -221,12 +220,18 @@
       return { product_retailer_id: line.id, quantity: line.qty,
         item_price: p.price / Math.pow(10, exponent(p.currency)), currency: p.currency };
     });
-    host.send({ type: "order", order: { catalog_id: c.catalog_id, text: "", product_items: items } }).then(function () {
+    var data = info(number);
+    var notice = document.getElementById("notice");
+    notice.classList.remove("error");
+    var order = { catalog_id: data && data.catalog ? data.catalog.id : "", text: "", product_items: items };
+    host.send({ type: "order", order: order }).then(function () {
+      // webchat.js shows a refusal itself and resolves: the cart stays for another try.
+      if (notice.classList.contains("error")) { return; }
       delete carts[number];
       dialog().close();
       drawButton();
       host.notice(t("order_sent"));
-    }, host.fail);
+    });
   }
 
   // The cart button in the chat's header: shown when the number has a cart, with a count.

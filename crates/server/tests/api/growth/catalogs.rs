@@ -23,7 +23,7 @@ async fn delete(app: &TestApp, path: &str, body: &Value) -> (u16, Value) {
 
 /// A catalog with three products (tea 12.50 USD, cake 4.00 USD, honey out of stock),
 /// connected to the demo WABA. Returns its id.
-pub async fn shop(app: &TestApp) -> String {
+pub(crate) async fn shop(app: &TestApp) -> String {
     let business = app.demo.ids.business_id.clone();
     let (s, v) = app.post(&format!("/v23.0/{business}/owned_product_catalogs"), &json!({"name": "Souk"})).await;
     assert_eq!(s, 200, "{v}");

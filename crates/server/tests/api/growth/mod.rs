@@ -1,3 +1,4 @@
 //! Issue #18 "Growth, commerce and trust": one module per part.
 
 mod catalogs;
+mod catalogs_browser;
