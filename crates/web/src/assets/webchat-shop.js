@@ -28,6 +28,7 @@
       return f.format(minor / Math.pow(10, digits));
     } catch (_) { return (minor / 100).toFixed(2) + " " + currency; }
   }
+  function num(n) { try { return Number(n).toLocaleString(locale()); } catch (_) { return String(n); } }
   function exponent(currency) {
     try { return new Intl.NumberFormat("en", { style: "currency", currency: currency }).resolvedOptions().maximumFractionDigits; } catch (_) { return 2; }
   }
@@ -97,7 +98,7 @@
       b.setAttribute("data-add", rid);
       b.addEventListener("click", function () {
         add(number, rid);
-        b.textContent = "✓ " + t("in_cart", cartQty(number, rid));
+        b.textContent = "✓ " + t("in_cart", num(cartQty(number, rid)));
       });
       d.appendChild(b);
     }
@@ -119,7 +120,7 @@
     (o.product_items || []).forEach(function (i) {
       var p = product(number, i.product_retailer_id);
       var li = el("li");
-      li.appendChild(el("span", null, (p ? p.name : i.product_retailer_id) + " × " + i.quantity));
+      li.appendChild(el("span", null, (p ? p.name : i.product_retailer_id) + " × " + num(i.quantity)));
       if (i.currency) {
         var minor = Math.round(Number(i.item_price) * Math.pow(10, exponent(i.currency)));
         total += minor * i.quantity; currency = i.currency;
@@ -168,7 +169,7 @@
       li.setAttribute("data-line", line.id);
       li.appendChild(el("span", "shop-name", p ? p.name : line.id));
       var minus = el("button", "icon small", "−"); minus.type = "button"; minus.setAttribute("aria-label", t("less"));
-      var qty = el("output", "shop-qty", String(line.qty)); qty.setAttribute("aria-label", t("quantity"));
+      var qty = el("output", "shop-qty", num(line.qty)); qty.setAttribute("aria-label", t("quantity"));
       var plus = el("button", "icon small", "+"); plus.type = "button"; plus.setAttribute("aria-label", t("more"));
       minus.addEventListener("click", function () {
         line.qty -= 1;
@@ -249,7 +250,7 @@
     var data = number ? info(number) : null;
     b.hidden = !(data && data.catalog && data.cart_enabled);
     var n = number ? count(number) : 0;
-    b.textContent = n ? "🛒 " + n : "🛒";
+    b.textContent = n ? "🛒 " + num(n) : "🛒";
     b.setAttribute("aria-label", t("cart") + (n ? " (" + n + ")" : ""));
     b.title = t("cart");
   }
