@@ -62,6 +62,7 @@ struct Ids {
     faq_entry: String,
     bot: String,
     broadcast: String,
+    catalog: String,
 }
 
 /// `path` with its parameters named from `ids`; `None` for a parameter the walk does not know
@@ -90,6 +91,7 @@ fn fill(path: &str, ids: &Ids) -> String {
         .replace("{template_id}", &ids.template)
         .replace("{entry_id}", &ids.faq_entry)
         .replace("{bot_id}", &ids.bot)
+        .replace("{catalog_id}", &ids.catalog)
         .replace("{id}", id);
     assert!(!filled.contains('{'), "the walk does not know what {path} names: teach `fill`");
     filled
@@ -150,6 +152,10 @@ async fn demo(app: &TestApp) -> Ids {
         "send_at": later});
     let (s, broadcast) = app.post(&format!("{tools}/broadcasts"), &later).await;
     assert_eq!(s, 200, "{broadcast}");
+    let (s, catalog) = app
+        .post(&format!("/v23.0/{}/owned_product_catalogs", app.demo.ids.business_id), &json!({"name": "Walk"}))
+        .await;
+    assert_eq!(s, 200, "{catalog}");
     assert!(rcv.wait_accepted(1, Duration::from_secs(20)).await, "a webhook delivered");
     let mut web = Web::owner(app).await;
     let page = web.get("/app/console/webhooks").await;
@@ -166,6 +172,7 @@ async fn demo(app: &TestApp) -> Ids {
         faq_entry: id_of(&entry),
         bot: id_of(&bot),
         broadcast: id_of(&broadcast),
+        catalog: id_of(&catalog),
     }
 }
 
