@@ -2,3 +2,4 @@
 
 mod catalogs;
 mod catalogs_browser;
+mod catalogs_console;
