@@ -31,8 +31,8 @@ pub mod store;
 
 pub mod accounts;
 pub mod audit;
-pub mod commerce;
 pub mod auth;
+pub mod commerce;
 pub mod compose;
 pub mod console;
 pub mod customers;

@@ -63,7 +63,8 @@ pub enum Change {
 }
 
 /// Meta's feed column names, and the field each means.
-const FEED_NAMES: &[(&str, &str)] = &[("id", "retailer_id"), ("title", "name"), ("link", "url"), ("image_link", "image_url")];
+const FEED_NAMES: &[(&str, &str)] =
+    &[("id", "retailer_id"), ("title", "name"), ("link", "url"), ("image_link", "image_url")];
 
 fn field_name(k: &str) -> String {
     let k = k.trim().to_ascii_lowercase();
@@ -175,7 +176,11 @@ impl CatalogService {
                         written.retain(|w| *w != r);
                         deletes.push(r);
                     } else {
-                        rejected.push(Rejected { index, retailer_id: r.clone(), reason: format!("no product '{r}' to delete") });
+                        rejected.push(Rejected {
+                            index,
+                            retailer_id: r.clone(),
+                            reason: format!("no product '{r}' to delete"),
+                        });
                     }
                     continue;
                 }

@@ -16,8 +16,8 @@ use serde_json::{json, Map, Value};
 use crate::clock::Clock;
 use crate::error::{ApiError, ErrorCode};
 use crate::model::Waba;
-pub use crate::store::{Catalog, Order, OrderItem, Product};
 use crate::store::Store;
+pub use crate::store::{Catalog, Order, OrderItem, Product};
 
 /// Catalog `vertical` values Risala accepts (products of any kind are `commerce`).
 pub const VERTICALS: &[&str] = &["commerce"];

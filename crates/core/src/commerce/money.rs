@@ -29,7 +29,9 @@ pub fn exponent(currency: &str) -> u32 {
 pub fn check_currency(c: &str, field: &str) -> Result<String, ApiError> {
     let c = c.trim().to_ascii_uppercase();
     if c.len() != 3 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(ApiError::invalid(format!("{field} must be a 3-letter ISO 4217 currency code, e.g. USD (got '{c}')")));
+        return Err(ApiError::invalid(format!(
+            "{field} must be a 3-letter ISO 4217 currency code, e.g. USD (got '{c}')"
+        )));
     }
     Ok(c)
 }
@@ -61,7 +63,8 @@ pub fn major_number(minor: i64, currency: &str) -> Value {
 /// currency has is an error.
 pub fn parse_major(text: &str, currency: &str, field: &str) -> Result<i64, ApiError> {
     let e = exponent(currency) as usize;
-    let bad = || ApiError::invalid(format!("{field}: '{text}' is not an amount of {currency} with at most {e} decimals"));
+    let bad =
+        || ApiError::invalid(format!("{field}: '{text}' is not an amount of {currency} with at most {e} decimals"));
     let t = text.trim();
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
     if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
@@ -79,7 +82,8 @@ pub fn parse_major(text: &str, currency: &str, field: &str) -> Result<i64, ApiEr
 /// by 100" for two-decimal currencies), as a JSON number or a text of digits; or Meta's feed
 /// text `"12.50 USD"` in major units, which also gives the currency.
 pub fn parse_price(v: &Value, currency: Option<&str>, field: &str) -> Result<(i64, Option<String>), ApiError> {
-    let bad = || ApiError::invalid(format!("{field} must be an integer of minor units (1250 for 12.50) or \"12.50 USD\""));
+    let bad =
+        || ApiError::invalid(format!("{field} must be an integer of minor units (1250 for 12.50) or \"12.50 USD\""));
     match v {
         Value::Number(n) => match n.as_i64() {
             Some(p) if p >= 0 => Ok((p, None)),

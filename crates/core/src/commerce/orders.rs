@@ -85,12 +85,14 @@ impl MessagingService {
         let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
         match ty {
             "product" => {
-                let c = self.connected_catalog(phone, &s(&action["catalog_id"]), "interactive.action.catalog_id").await?;
+                let c =
+                    self.connected_catalog(phone, &s(&action["catalog_id"]), "interactive.action.catalog_id").await?;
                 let r = s(&action["product_retailer_id"]);
                 self.check_products(&c, &[("interactive.action.product_retailer_id".into(), &r)]).await
             }
             "product_list" => {
-                let c = self.connected_catalog(phone, &s(&action["catalog_id"]), "interactive.action.catalog_id").await?;
+                let c =
+                    self.connected_catalog(phone, &s(&action["catalog_id"]), "interactive.action.catalog_id").await?;
                 let mut items = Vec::new();
                 for (i, sec) in action["sections"].as_array().into_iter().flatten().enumerate() {
                     for (j, it) in sec["product_items"].as_array().into_iter().flatten().enumerate() {
@@ -149,12 +151,17 @@ impl MessagingService {
                 None => return Err(invalid(format!("{field}: no product '{r}' in catalog {}", c.id))),
             };
             if currency.as_deref().is_some_and(|cur| cur != p.currency) {
-                return Err(invalid(format!("{field}: product '{r}' is priced in {}, the cart in another currency", p.currency)));
+                return Err(invalid(format!(
+                    "{field}: product '{r}' is priced in {}, the cart in another currency",
+                    p.currency
+                )));
             }
             currency = Some(p.currency.clone());
             let quantity = item["quantity"].as_i64().unwrap_or(1);
             total = total
-                .checked_add(p.price.checked_mul(quantity).ok_or_else(|| invalid(format!("{field}: quantity too large")))?)
+                .checked_add(
+                    p.price.checked_mul(quantity).ok_or_else(|| invalid(format!("{field}: quantity too large")))?,
+                )
                 .ok_or_else(|| invalid("order.product_items: total too large".into()))?;
             item["item_price"] = major_number(p.price, &p.currency);
             item["currency"] = Value::String(p.currency.clone());
@@ -182,4 +189,3 @@ impl MessagingService {
         Ok(o)
     }
 }
-

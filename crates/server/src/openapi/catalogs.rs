@@ -27,8 +27,11 @@ fn success() -> Value {
 }
 
 fn list(what: &str) -> Value {
-    json_response(what, json!({"type": "object", "required": ["data"],
-        "properties": {"data": {"type": "array", "items": {"type": "object"}}}}))
+    json_response(
+        what,
+        json!({"type": "object", "required": ["data"],
+        "properties": {"data": {"type": "array", "items": {"type": "object"}}}}),
+    )
 }
 
 fn product_schema() -> Value {
@@ -49,14 +52,17 @@ fn product_schema() -> Value {
 }
 
 fn report() -> Value {
-    json_response("The handle and a report of created, updated, deleted and rejected items.", json!({
+    json_response(
+        "The handle and a report of created, updated, deleted and rejected items.",
+        json!({
         "type": "object", "required": ["handles", "validation_status", "report"], "properties": {
             "handles": {"type": "array", "items": {"type": "string"}},
             "validation_status": {"type": "array", "items": {"type": "object"}},
             "report": {"type": "object", "properties": {
                 "created": {"type": "integer"}, "updated": {"type": "integer"}, "deleted": {"type": "integer"},
                 "rejected": {"type": "array", "items": {"type": "object", "properties": {
-                    "index": {"type": "integer"}, "retailer_id": {"type": "string"}, "reason": {"type": "string"}}}}}}}}))
+                    "index": {"type": "integer"}, "retailer_id": {"type": "string"}, "reason": {"type": "string"}}}}}}}}),
+    )
 }
 
 pub fn paths() -> Value {

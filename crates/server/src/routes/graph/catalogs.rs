@@ -47,7 +47,12 @@ pub async fn get(state: &AppState, caller: &Caller, id: &str, fields: Option<&[F
 }
 
 /// `POST /{catalog-id} {name}` (called by `objects::post_object`).
-pub async fn update(state: &AppState, caller: &Caller, id: &str, body: &serde_json::Map<String, Value>) -> GraphResult<Value> {
+pub async fn update(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    body: &serde_json::Map<String, Value>,
+) -> GraphResult<Value> {
     let c = catalog(state, caller, id).await?;
     caller.require(Permission::Management)?;
     state.catalogs.rename(&c, body).await?;

@@ -95,7 +95,10 @@ async fn catalog_api(engine: Engine) {
         (json!({"retailer_id": "fan-1", "name": "Again", "price": 1, "currency": "USD"}), "retailer_id"),
         (json!({"retailer_id": "x", "name": "X", "price": 12.5, "currency": "USD"}), "price"),
         (json!({"retailer_id": "x", "name": "X", "price": 1, "currency": "DOLLARS"}), "currency"),
-        (json!({"retailer_id": "x", "name": "X", "price": 1, "currency": "USD", "availability": "maybe"}), "availability"),
+        (
+            json!({"retailer_id": "x", "name": "X", "price": 1, "currency": "USD", "availability": "maybe"}),
+            "availability",
+        ),
         (json!({"retailer_id": "x", "name": "X", "price": 1, "currency": "USD", "size": "L"}), "item_group_id"),
         (json!({"retailer_id": "x", "name": "X", "currency": "USD"}), "price"),
     ] {
@@ -128,7 +131,10 @@ async fn catalog_api(engine: Engine) {
     assert_eq!(v["validation_status"].as_array().unwrap().len(), 3);
     assert!(v["handles"][0].is_string());
     let (_, v) = app.get(&format!("{products}?retailer_id=fan-1")).await;
-    assert_eq!((v["data"][0]["price"].clone(), v["data"][0]["availability"].clone()), (json!(1999), json!("out of stock")));
+    assert_eq!(
+        (v["data"][0]["price"].clone(), v["data"][0]["availability"].clone()),
+        (json!(1999), json!("out of stock"))
+    );
     assert_eq!(v["data"][0]["id"], fan_id, "an update keeps the product id");
     assert_graph_error(&app.post(&format!("/v23.0/{id}/items_batch"), &json!({"requests": []})).await, 400, 100);
     assert_graph_error(
@@ -144,11 +150,7 @@ async fn catalog_api(engine: Engine) {
                broken,Broken,,ten,in stock,\n";
     let (s, v) = app.post(&format!("/v23.0/{id}/items_csv"), &json!({"csv": csv})).await;
     assert_eq!(s, 200, "{v}");
-    assert_eq!(
-        (v["report"]["created"].clone(), v["report"]["updated"].clone()),
-        (json!(1), json!(1)),
-        "{v}"
-    );
+    assert_eq!((v["report"]["created"].clone(), v["report"]["updated"].clone()), (json!(1), json!(1)), "{v}");
     assert_eq!(v["report"]["rejected"][0]["index"], 4, "{v}");
     assert_eq!(v["report"]["rejected"][0]["retailer_id"], "broken");
     let (_, v) = app.get(&format!("{products}?retailer_id=kettle")).await;
@@ -198,12 +200,17 @@ async fn sends_checked(engine: Engine) {
 
     // Before any catalog exists.
     let e = assert_graph_error(
-        &app.post(&send, &interactive("product", json!({"catalog_id": "123456789", "product_retailer_id": "tea"}))).await,
+        &app.post(&send, &interactive("product", json!({"catalog_id": "123456789", "product_retailer_id": "tea"})))
+            .await,
         400,
         131009,
     );
     assert_eq!(details(&e), "interactive.action.catalog_id: no catalog 123456789");
-    let e = assert_graph_error(&app.post(&send, &interactive("catalog_message", json!({"name": "catalog_message"}))).await, 400, 131009);
+    let e = assert_graph_error(
+        &app.post(&send, &interactive("catalog_message", json!({"name": "catalog_message"}))).await,
+        400,
+        131009,
+    );
     assert!(details(&e).contains("no catalog is connected"), "{e}");
 
     let id = shop(&app).await;
@@ -230,7 +237,10 @@ async fn sends_checked(engine: Engine) {
     let ok = app.post(&send, &list(json!([{"product_retailer_id": "cake"}, {"product_retailer_id": "tea"}]))).await;
     assert_eq!(ok.0, 200, "{}", ok.1);
     let cat = |thumb: &str| {
-        interactive("catalog_message", json!({"name": "catalog_message", "parameters": {"thumbnail_product_retailer_id": thumb}}))
+        interactive(
+            "catalog_message",
+            json!({"name": "catalog_message", "parameters": {"thumbnail_product_retailer_id": thumb}}),
+        )
     };
     assert_eq!(app.post(&send, &cat("tea")).await.0, 200);
     assert_graph_error(&app.post(&send, &cat("coffee")).await, 400, 131009);
@@ -242,7 +252,9 @@ async fn sends_checked(engine: Engine) {
     assert!(details(&e).contains("is_catalog_visible"), "{e}");
 
     // A catalog of the business that is not connected to the WABA.
-    let (_, v) = app.post(&format!("/v23.0/{}/owned_product_catalogs", app.demo.ids.business_id), &json!({"name": "Other"})).await;
+    let (_, v) = app
+        .post(&format!("/v23.0/{}/owned_product_catalogs", app.demo.ids.business_id), &json!({"name": "Other"}))
+        .await;
     let other = v["id"].as_str().unwrap();
     let e = assert_graph_error(
         &app.post(&send, &interactive("product", json!({"catalog_id": other, "product_retailer_id": "tea"}))).await,
@@ -301,14 +313,25 @@ async fn orders(engine: Engine) {
     let mut bad = order(json!([{"product_retailer_id": "coffee", "quantity": 1, "item_price": 1, "currency": "USD"}]));
     bad["to"] = json!(app.business_number());
     let e = assert_graph_error(&customer.post("/customer/v1/messages", &bad).await, 400, 131009);
-    assert_eq!(e["error_data"]["details"], format!("order.product_items[0].product_retailer_id: no product 'coffee' in catalog {id}"));
+    assert_eq!(
+        e["error_data"]["details"],
+        format!("order.product_items[0].product_retailer_id: no product 'coffee' in catalog {id}")
+    );
     bad["order"]["product_items"][0]["product_retailer_id"] = json!("honey");
     let e = assert_graph_error(&customer.post("/customer/v1/messages", &bad).await, 400, 131009);
     assert!(e["error_data"]["details"].as_str().unwrap().contains("out of stock"), "{e}");
     bad["order"]["catalog_id"] = json!("999999999");
     let e = assert_graph_error(&customer.post("/customer/v1/messages", &bad).await, 400, 131009);
     assert_eq!(e["error_data"]["details"], "order.catalog_id: no catalog 999999999");
-    assert_eq!(app.post(&format!("/v23.0/{}/whatsapp_commerce_settings", app.phone_number_id()), &json!({"is_cart_enabled": false})).await.0, 200);
+    assert_eq!(
+        app.post(
+            &format!("/v23.0/{}/whatsapp_commerce_settings", app.phone_number_id()),
+            &json!({"is_cart_enabled": false})
+        )
+        .await
+        .0,
+        200
+    );
     let mut good = order(json!([{"product_retailer_id": "tea", "quantity": 1, "item_price": 1, "currency": "USD"}]));
     good["to"] = json!(app.business_number());
     let e = assert_graph_error(&customer.post("/customer/v1/messages", &good).await, 400, 131009);
@@ -319,7 +342,8 @@ async fn orders(engine: Engine) {
     assert_eq!(s, 200, "{v}");
     assert_eq!((v["cart_enabled"].clone(), v["catalog_visible"].clone()), (json!(false), json!(true)));
     assert_eq!(v["catalog"]["id"], id);
-    let names: Vec<&str> = v["catalog"]["products"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        v["catalog"]["products"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Date cake", "Sidr honey", "Mint tea"]);
     assert_eq!(app.queued_inbound().await.len(), 1, "no refused order reached the business");
 }

@@ -43,9 +43,7 @@ async fn a_customer_buys_two_products_from_a_product_list() {
     let card = "[data-interactive=product_list] .shop-card[data-retailer-id=tea]";
     wait_for(&s, "the tea card", "return !!document.querySelector(arguments[0])", json!([card])).await;
     tap(&s, "[data-interactive=product_list] details summary").await;
-    let text = s
-        .eval("return document.querySelector('[data-interactive=product_list]').innerText", json!([]))
-        .await;
+    let text = s.eval("return document.querySelector('[data-interactive=product_list]').innerText", json!([])).await;
     let text = text.as_str().unwrap();
     for want in ["Mint tea", "$12.50", "Fresh mint", "Date cake", "$4.00", "Drinks", "Sweets"] {
         assert!(text.contains(want), "{want} in {text}");
@@ -77,7 +75,13 @@ async fn a_customer_buys_two_products_from_a_product_list() {
             {"product_retailer_id": "cake", "quantity": 1, "item_price": 4, "currency": "USD"}]})
     );
     let bubble = format!("[id='m-{}']", order["id"].as_str().unwrap());
-    wait_for(&s, "the order in the chat", "return !!document.querySelector(arguments[0] + ' .shop-order')", json!([bubble])).await;
+    wait_for(
+        &s,
+        "the order in the chat",
+        "return !!document.querySelector(arguments[0] + ' .shop-order')",
+        json!([bubble]),
+    )
+    .await;
     let mine = s.eval("return document.querySelector(arguments[0]).innerText", json!([bubble])).await;
     assert!(mine.as_str().unwrap().contains("Total: $29.00"), "{mine}");
     s.screenshot("catalog-order-sent", true).await;
@@ -91,13 +95,17 @@ async fn a_customer_buys_two_products_from_a_product_list() {
     crate::web::steps::wait_text_in(&agent, "#orders-list", "Mint tea × 2").await;
     crate::web::steps::wait_text_in(&agent, ".order-bubble", "Total: 29.00 USD").await;
     agent.screenshot("catalog-inbox-order", true).await;
+    crate::web::steps::open(&app, &agent, &format!("/app/console/catalogs/{catalog}")).await;
+    crate::web::steps::wait_text_in(&agent, "table.products", "Sidr honey").await;
+    agent.screenshot("catalog-console", true).await;
 
     // The same chat in Arabic: Arabic-Indic digits and right to left.
     let ar = Session::start("ar", 390, 844).await;
     sign_in(&ar, &app, &format!("/chat/?lang=ar&phone={}", app.business_number()), CUSTOMER, "Mariam").await;
     wait_for(&ar, "the cards in Arabic", "return !!document.querySelector(arguments[0])", json!([card])).await;
     tap(&ar, "[data-interactive=product_list] details summary").await;
-    let price = ar.eval("return document.querySelector(arguments[0] + ' .shop-price').textContent", json!([card])).await;
+    let price =
+        ar.eval("return document.querySelector(arguments[0] + ' .shop-price').textContent", json!([card])).await;
     assert!(price.as_str().unwrap().contains("١٢٫٥٠"), "{price}");
     tap(&ar, "[data-interactive=product_list] .shop-card[data-retailer-id=cake] .shop-add").await;
     tap(&ar, "#cart-button").await;

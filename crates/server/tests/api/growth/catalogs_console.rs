@@ -27,7 +27,8 @@ async fn console(engine: Engine) {
     assert_eq!(v["data"][0]["name"], "Souk");
 
     // Connect to the WABA.
-    let p = web.post(&format!("/app/console/catalogs/{id}/connect"), &[("csrf", &csrf), ("waba_id", app.waba_id())]).await;
+    let p =
+        web.post(&format!("/app/console/catalogs/{id}/connect"), &[("csrf", &csrf), ("waba_id", app.waba_id())]).await;
     assert_eq!(p.status, 303);
     let (_, v) = app.get(&format!("/v23.0/{}/product_catalogs", app.waba_id())).await;
     assert_eq!(v["data"][0]["id"], id);

@@ -22,7 +22,10 @@ async fn catalog(app: &TestApp) -> String {
     let id = v["id"].as_str().unwrap().to_string();
     let product = json!({"retailer_id": "sku-1", "name": "Tea", "price": 1250, "currency": "USD"});
     assert_eq!(app.post(&format!("/v23.0/{id}/products"), &product).await.0, 200);
-    assert_eq!(app.post(&format!("/v23.0/{}/product_catalogs", app.waba_id()), &json!({"catalog_id": id})).await.0, 200);
+    assert_eq!(
+        app.post(&format!("/v23.0/{}/product_catalogs", app.waba_id()), &json!({"catalog_id": id})).await.0,
+        200
+    );
     id
 }
 

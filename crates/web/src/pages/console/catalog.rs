@@ -165,7 +165,11 @@ pub async fn list(
     Query(q): Query<BTreeMap<String, String>>,
 ) -> WebResult<Response> {
     allowed(&v)?;
-    let note = if q.contains_key("done") { alert(false, v.lang.commerce().saved) } else { html! {} };
+    let note = if q.contains_key("done") {
+        alert(false, v.lang.commerce().saved)
+    } else {
+        html! {}
+    };
     render_list(&state, &v, note).await
 }
 
@@ -191,11 +195,7 @@ pub async fn create(State(state): State<WebState>, a: Action<NewCatalog>) -> Web
 }
 
 /// `POST /app/console/catalogs/{catalog_id}/connect {waba_id}`.
-pub async fn connect(
-    State(state): State<WebState>,
-    Path(id): Path<String>,
-    a: Action<Connect>,
-) -> WebResult<Response> {
+pub async fn connect(State(state): State<WebState>, Path(id): Path<String>, a: Action<Connect>) -> WebResult<Response> {
     allowed(&a.viewer)?;
     let c = catalog(&state, &a.viewer, &id).await?;
     let waba = state
@@ -273,7 +273,13 @@ fn report_view(v: &Viewer, r: &Report) -> Markup {
     }
 }
 
-async fn render_catalog(state: &WebState, v: &Viewer, c: &Catalog, form: &ProductForm, note: Markup) -> WebResult<Response> {
+async fn render_catalog(
+    state: &WebState,
+    v: &Viewer,
+    c: &Catalog,
+    form: &ProductForm,
+    note: Markup,
+) -> WebResult<Response> {
     let t = v.lang.commerce();
     let products = state.catalogs.products(&c.id).await?;
     let action = catalog_path(&c.id);
@@ -346,7 +352,11 @@ pub async fn show(
 ) -> WebResult<Response> {
     allowed(&v)?;
     let c = catalog(&state, &v, &id).await?;
-    let note = if q.contains_key("done") { alert(false, v.lang.commerce().saved) } else { html! {} };
+    let note = if q.contains_key("done") {
+        alert(false, v.lang.commerce().saved)
+    } else {
+        html! {}
+    };
     render_catalog(&state, &v, &c, &ProductForm::default(), note).await
 }
 
@@ -387,11 +397,7 @@ pub async fn save_product(
 
 /// `POST /app/console/catalogs/{catalog_id}/upload {data}`: a CSV, or Meta's `items_batch`
 /// body as JSON; the page shows the report.
-pub async fn upload(
-    State(state): State<WebState>,
-    Path(id): Path<String>,
-    a: Action<Upload>,
-) -> WebResult<Response> {
+pub async fn upload(State(state): State<WebState>, Path(id): Path<String>, a: Action<Upload>) -> WebResult<Response> {
     allowed(&a.viewer)?;
     let c = catalog(&state, &a.viewer, &id).await?;
     let data = a.form.data.trim();
@@ -404,9 +410,12 @@ pub async fn upload(
         state.catalogs.import_csv(&c, data).await
     };
     match result {
-        Ok(report) => render_catalog(&state, &a.viewer, &c, &ProductForm::default(), report_view(&a.viewer, &report)).await,
+        Ok(report) => {
+            render_catalog(&state, &a.viewer, &c, &ProductForm::default(), report_view(&a.viewer, &report)).await
+        }
         Err(e) if refused(&e) => {
-            let mut resp = render_catalog(&state, &a.viewer, &c, &ProductForm::default(), alert(true, &e.details)).await?;
+            let mut resp =
+                render_catalog(&state, &a.viewer, &c, &ProductForm::default(), alert(true, &e.details)).await?;
             *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(resp)
         }

@@ -65,7 +65,9 @@ pub fn summary(lang: Lang, m: &Message) -> String {
         "order" => Some(format!(
             "🛒 {} · {}",
             lang.commerce().order,
-            lang.commerce().items.replace("{n}", &lang.number(o["product_items"].as_array().map_or(0, Vec::len) as i64))
+            lang.commerce()
+                .items
+                .replace("{n}", &lang.number(o["product_items"].as_array().map_or(0, Vec::len) as i64))
         )),
         _ => None,
     };
