@@ -62,6 +62,9 @@ pub enum Change {
     Delete(String),
 }
 
+/// Changes by their index (or CSV line), in order.
+pub type Changes = Vec<(usize, Change)>;
+
 /// Meta's feed column names, and the field each means.
 const FEED_NAMES: &[(&str, &str)] =
     &[("id", "retailer_id"), ("title", "name"), ("link", "url"), ("image_link", "image_url")];
@@ -78,7 +81,7 @@ fn data_fields(data: &Map<String, Value>) -> Map<String, Value> {
 
 /// Parse an `items_batch` body into changes (index order). A malformed envelope is an error
 /// for the whole request; a malformed request is rejected alone.
-pub fn parse_items_batch(body: &Map<String, Value>) -> Result<(Vec<(usize, Change)>, Vec<Rejected>), ApiError> {
+pub fn parse_items_batch(body: &Map<String, Value>) -> Result<(Changes, Vec<Rejected>), ApiError> {
     if let Some(k) = body.keys().find(|k| !["item_type", "requests", "allow_upsert"].contains(&k.as_str())) {
         return Err(ApiError::invalid(format!("Unexpected key \"{k}\" (allowed: item_type, requests, allow_upsert)")));
     }
@@ -122,7 +125,7 @@ pub fn parse_items_batch(body: &Map<String, Value>) -> Result<(Vec<(usize, Chang
 /// Parse a CSV upload: a header row of product fields (API names or Meta's feed names: `id`,
 /// `title`, `link`, `image_link`), then one product per row, created or updated by retailer
 /// id. Empty cells leave a field unset.
-pub fn parse_csv(text: &str) -> Result<Vec<(usize, Change)>, ApiError> {
+pub fn parse_csv(text: &str) -> Result<Changes, ApiError> {
     let rows = crate::tools::broadcasts::audience::csv_rows(text)?;
     let mut rows = rows.into_iter();
     let header: Vec<String> = rows.next().ok_or_else(|| ApiError::invalid("csv: no header row"))?;
@@ -158,7 +161,7 @@ impl CatalogService {
     pub async fn apply_batch(
         &self,
         c: &Catalog,
-        changes: Vec<(usize, Change)>,
+        changes: Changes,
         mut rejected: Vec<Rejected>,
         upsert: bool,
     ) -> Result<Report, ApiError> {

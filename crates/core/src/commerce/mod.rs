@@ -74,7 +74,6 @@ fn str_param<'a>(body: &'a Map<String, Value>, k: &str) -> Result<Option<&'a str
     match body.get(k) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.as_str())),
-        Some(Value::Number(_)) if k == "catalog_id" => Err(ApiError::invalid(format!("Param {k} must be a string"))),
         Some(_) => Err(ApiError::invalid(format!("Param {k} must be a string"))),
     }
 }

@@ -40,7 +40,6 @@ fn text<'a>(m: &'a Map<String, Value>, k: &str, path: &str) -> Result<Option<&'a
     match m.get(k) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.as_str())),
-        Some(Value::Number(_)) if k == "retailer_id" => Err(ApiError::invalid(format!("{path}{k} must be a string"))),
         Some(_) => Err(ApiError::invalid(format!("{path}{k} must be a string"))),
     }
 }
