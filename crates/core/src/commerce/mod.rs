@@ -78,6 +78,18 @@ fn str_param<'a>(body: &'a Map<String, Value>, k: &str) -> Result<Option<&'a str
     }
 }
 
+/// A catalog's `name`: 1 to [`MAX_CATALOG_NAME`] characters, trimmed.
+fn catalog_name(body: &Map<String, Value>) -> Result<&str, ApiError> {
+    let name = str_param(body, "name")?.map(str::trim).unwrap_or_default();
+    if name.is_empty() {
+        return Err(required("name"));
+    }
+    if name.chars().count() > MAX_CATALOG_NAME {
+        return Err(ApiError::invalid(format!("Param name must be at most {MAX_CATALOG_NAME} characters")));
+    }
+    Ok(name)
+}
+
 fn only(body: &Map<String, Value>, allowed: &[&str]) -> Result<(), ApiError> {
     match body.keys().find(|k| !allowed.contains(&k.as_str())) {
         Some(k) => Err(ApiError::invalid(format!("Unexpected key \"{k}\" (allowed: {})", allowed.join(", ")))),
@@ -117,13 +129,7 @@ impl CatalogService {
     /// `POST /{business-id}/owned_product_catalogs {name, vertical?}`.
     pub async fn create(&self, business_id: &str, body: &Map<String, Value>) -> Result<Catalog, ApiError> {
         only(body, &["name", "vertical"])?;
-        let name = str_param(body, "name")?.map(str::trim).unwrap_or_default();
-        if name.is_empty() {
-            return Err(required("name"));
-        }
-        if name.chars().count() > MAX_CATALOG_NAME {
-            return Err(ApiError::invalid(format!("Param name must be at most {MAX_CATALOG_NAME} characters")));
-        }
+        let name = catalog_name(body)?;
         let vertical = str_param(body, "vertical")?.unwrap_or("commerce").to_ascii_lowercase();
         if !VERTICALS.contains(&vertical.as_str()) {
             return Err(ApiError::invalid(format!("Param vertical must be one of: {}", VERTICALS.join(", "))));
@@ -145,13 +151,7 @@ impl CatalogService {
     /// `POST /{catalog-id} {name}`.
     pub async fn rename(&self, c: &Catalog, body: &Map<String, Value>) -> Result<Catalog, ApiError> {
         only(body, &["name"])?;
-        let name = str_param(body, "name")?.map(str::trim).unwrap_or_default();
-        if name.is_empty() {
-            return Err(required("name"));
-        }
-        if name.chars().count() > MAX_CATALOG_NAME {
-            return Err(ApiError::invalid(format!("Param name must be at most {MAX_CATALOG_NAME} characters")));
-        }
+        let name = catalog_name(body)?;
         let mut c = c.clone();
         c.name = name.to_string();
         c.updated_at = self.clock.now_ms();

@@ -31,6 +31,13 @@ async fn catalog(state: &AppState, caller: &Caller, id: &str) -> GraphResult<Cat
     Ok(state.catalogs.get(&caller.0.business_id, &obj.id).await?)
 }
 
+/// A catalog the caller may change (`whatsapp_business_management`).
+async fn managed(state: &AppState, caller: &Caller, id: &str) -> GraphResult<Catalog> {
+    let c = catalog(state, caller, id).await?;
+    caller.require(Permission::Management)?;
+    Ok(c)
+}
+
 async fn business(state: &AppState, caller: &Caller, id: &str) -> GraphResult<String> {
     Ok(resolve(state, caller, id, &[ObjectKind::Business]).await?.id)
 }
@@ -53,16 +60,14 @@ pub async fn update(
     id: &str,
     body: &serde_json::Map<String, Value>,
 ) -> GraphResult<Value> {
-    let c = catalog(state, caller, id).await?;
-    caller.require(Permission::Management)?;
+    let c = managed(state, caller, id).await?;
     state.catalogs.rename(&c, body).await?;
     Ok(json!({"success": true}))
 }
 
 /// `DELETE /{catalog-id}` (called by `objects::delete_object`).
 pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> GraphResult<Value> {
-    let c = catalog(state, caller, id).await?;
-    caller.require(Permission::Management)?;
+    let c = managed(state, caller, id).await?;
     state.catalogs.delete(&c).await?;
     Ok(json!({"success": true}))
 }
@@ -123,8 +128,7 @@ pub async fn create_product(
     Path(id): Path<String>,
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
-    let c = catalog(&state, &caller, &id).await?;
-    caller.require(Permission::Management)?;
+    let c = managed(&state, &caller, &id).await?;
     let p = state.catalogs.create_product(&c, &body).await?;
     Ok(Json(json!({"id": p.id})))
 }
@@ -136,8 +140,7 @@ pub async fn items_batch(
     Path(id): Path<String>,
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
-    let c = catalog(&state, &caller, &id).await?;
-    caller.require(Permission::Management)?;
+    let c = managed(&state, &caller, &id).await?;
     let report = state.catalogs.items_batch(&c, &body).await?;
     Ok(Json(report.to_json(&risala_core::ids::new_object_id())))
 }
@@ -149,8 +152,7 @@ pub async fn items_csv(
     Path(id): Path<String>,
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
-    let c = catalog(&state, &caller, &id).await?;
-    caller.require(Permission::Management)?;
+    let c = managed(&state, &caller, &id).await?;
     if let Some(k) = body.keys().find(|k| *k != "csv") {
         return Err(ApiError::invalid(format!("Unexpected key \"{k}\" (allowed: csv)")).into());
     }
