@@ -348,3 +348,51 @@ async fn orders(engine: Engine) {
     assert_eq!(app.queued_inbound().await.len(), 1, "no refused order reached the business");
 }
 engine_test!(orders_carry_the_catalogs_prices, super::orders);
+
+/// A catalog connected to the demo WABA with a product named like each retailer id (1.00 USD),
+/// for tests that send product messages. Returns its id.
+pub(crate) async fn catalog_with(app: &TestApp, retailer_ids: &[String]) -> String {
+    let (s, v) = app
+        .post(&format!("/v23.0/{}/owned_product_catalogs", app.demo.ids.business_id), &json!({"name": "Shop"}))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let id = v["id"].as_str().unwrap().to_string();
+    let requests: Vec<Value> = retailer_ids
+        .iter()
+        .map(|r| json!({"method": "CREATE", "data": {"id": r, "title": r, "price": 100, "currency": "USD"}}))
+        .collect();
+    if !requests.is_empty() {
+        let body = json!({"item_type": "PRODUCT_ITEM", "requests": requests});
+        let (s, v) = app.post(&format!("/v23.0/{id}/items_batch"), &body).await;
+        assert_eq!((s, v["report"]["rejected"].clone()), (200, json!([])), "{v}");
+    }
+    let (s, v) = app.post(&format!("/v23.0/{}/product_catalogs", app.waba_id()), &json!({"catalog_id": id})).await;
+    assert_eq!(s, 200, "{v}");
+    id
+}
+
+/// The retailer ids a product, product list or catalog message names.
+pub(crate) fn retailer_ids(body: &Value) -> Vec<String> {
+    let action = &body["interactive"]["action"];
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |v: &Value| {
+        if let Some(r) = v.as_str() {
+            out.push(r.to_string());
+        }
+    };
+    push(&action["product_retailer_id"]);
+    push(&action["parameters"]["thumbnail_product_retailer_id"]);
+    for sec in action["sections"].as_array().into_iter().flatten() {
+        for it in sec["product_items"].as_array().into_iter().flatten() {
+            push(&it["product_retailer_id"]);
+        }
+    }
+    out
+}
+
+/// Point a product or product list message at `catalog` (a catalog message names none).
+pub(crate) fn use_catalog(body: &mut Value, catalog: &str) {
+    if body["interactive"]["action"].get("catalog_id").is_some() {
+        body["interactive"]["action"]["catalog_id"] = json!(catalog);
+    }
+}

@@ -1,5 +1,5 @@
 //! Issue #18 "Growth, commerce and trust": one module per part.
 
-mod catalogs;
+pub(crate) mod catalogs;
 mod catalogs_browser;
 mod catalogs_console;

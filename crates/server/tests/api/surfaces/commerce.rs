@@ -14,21 +14,6 @@ fn order(catalog_id: &str) -> Value {
         {"product_retailer_id": "sku-1", "quantity": 2, "item_price": 12.5, "currency": "USD"}]}})
 }
 
-/// A catalog with product `sku-1`, connected to the demo WABA (an order names one).
-async fn catalog(app: &TestApp) -> String {
-    let (_, v) = app
-        .post(&format!("/v23.0/{}/owned_product_catalogs", app.demo.ids.business_id), &json!({"name": "Shop"}))
-        .await;
-    let id = v["id"].as_str().unwrap().to_string();
-    let product = json!({"retailer_id": "sku-1", "name": "Tea", "price": 1250, "currency": "USD"});
-    assert_eq!(app.post(&format!("/v23.0/{id}/products"), &product).await.0, 200);
-    assert_eq!(
-        app.post(&format!("/v23.0/{}/product_catalogs", app.waba_id()), &json!({"catalog_id": id})).await.0,
-        200
-    );
-    id
-}
-
 async fn commerce_settings(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
@@ -73,7 +58,8 @@ async fn commerce_settings(engine: Engine) {
 
     // The cart is off: the customer cannot send an order, other messages go through.
     let customer = app.customer(CUSTOMER, "Cora").await;
-    let catalog_id = catalog(&app).await;
+    // An order names the catalog connected to the WABA.
+    let catalog_id = crate::growth::catalogs::catalog_with(&app, &["sku-1".to_string()]).await;
     let mut o = order(&catalog_id);
     o["to"] = json!(app.business_number());
     let e = assert_graph_error(&customer.post("/customer/v1/messages", &o).await, 400, 131009);
