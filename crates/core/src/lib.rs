@@ -34,6 +34,7 @@ pub mod ads;
 pub mod audit;
 pub mod auth;
 pub mod badges;
+pub mod commerce;
 pub mod compose;
 pub mod console;
 pub mod customers;

@@ -53,6 +53,8 @@ const LAYERS: &[(&str, u32)] = &[
     ("console", 16),
     // the business tools (issue #17) send through messaging, read the inbox and quality
     ("tools", 16),
+    // catalogs and orders (issue #18) extend messaging and read CSV as the tools do
+    ("commerce", 17),
 ];
 
 /// Which workspace crates each crate may depend on (normal and dev dependencies alike, except

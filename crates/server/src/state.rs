@@ -93,6 +93,8 @@ pub struct Inner {
     pub ads: risala_core::ads::AdService,
     /// The verified badge: official business account requests and their review.
     pub badges: risala_core::badges::BadgeService,
+    /// Catalogs, products and orders (issue #18).
+    pub catalogs: risala_core::commerce::CatalogService,
 }
 
 impl AppState {
@@ -188,6 +190,7 @@ impl AppState {
         let profile = ProfileService::new(store.clone(), clock.clone(), messaging.clone());
         let hours = risala_core::tools::hours::HoursService::new(store.clone(), messaging.clone());
         let quick_replies = risala_core::tools::quick_replies::QuickReplyService::new(store.clone(), clock.clone());
+        let catalogs = risala_core::commerce::CatalogService::new(store.clone(), clock.clone());
         let faq =
             risala_core::tools::faq::FaqService::new(store.clone(), clock.clone(), messaging.clone(), notifier.clone());
         let contacts =
@@ -251,6 +254,7 @@ impl AppState {
                 broadcasts,
                 ads,
                 badges,
+                catalogs,
             }),
         }
     }

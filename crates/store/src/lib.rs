@@ -9,6 +9,7 @@ mod badges;
 pub mod billing;
 mod bots;
 mod broadcasts;
+mod catalogs;
 mod cbp;
 mod contacts;
 pub mod datadir;

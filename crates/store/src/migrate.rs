@@ -42,6 +42,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (36, "bot_steps", include_str!("../migrations/sqlite/0036_bot_steps.sql")),
     (41, "ads_status", include_str!("../migrations/sqlite/0041_ads_status.sql")),
     (42, "official_business_accounts", include_str!("../migrations/sqlite/0042_official_business_accounts.sql")),
+    (39, "catalogs", include_str!("../migrations/sqlite/0039_catalogs.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -79,6 +80,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (36, "bot_steps", include_str!("../migrations/postgres/0036_bot_steps.sql")),
     (41, "ads_status", include_str!("../migrations/postgres/0041_ads_status.sql")),
     (42, "official_business_accounts", include_str!("../migrations/postgres/0042_official_business_accounts.sql")),
+    (39, "catalogs", include_str!("../migrations/postgres/0039_catalogs.sql")),
 ];
 
 /// The highest migration version this build knows.

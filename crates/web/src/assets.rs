@@ -17,7 +17,7 @@ struct Asset {
     body: &'static str,
 }
 
-const ASSETS: [Asset; 12] = [
+const ASSETS: [Asset; 13] = [
     Asset { name: "app.css", content_type: "text/css; charset=utf-8", body: include_str!("assets/app.css") },
     Asset { name: "app.js", content_type: "text/javascript; charset=utf-8", body: include_str!("assets/app.js") },
     Asset {
@@ -65,6 +65,11 @@ const ASSETS: [Asset; 12] = [
         name: "bot-editor.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("assets/bot-editor.js"),
+    },
+    Asset {
+        name: "webchat-shop.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("assets/webchat-shop.js"),
     },
 ];
 

@@ -56,6 +56,10 @@ pub struct WebState {
     pub hours: risala_core::tools::hours::HoursService,
     /// Quick replies (issue #17): the console's page and the composer's `/` menu.
     pub quick_replies: risala_core::tools::quick_replies::QuickReplyService,
+    /// Catalogs and orders (issue #18): the console's catalog pages.
+    pub catalogs: risala_core::commerce::CatalogService,
+    /// A number's commerce switches (`whatsapp_commerce_settings`) from the console.
+    pub messaging: risala_core::messaging::MessagingService,
     /// Base of the links sent by email (`https://risala.example`). `None` (sandbox without
     /// `public_url`): the `Host` the request was sent to.
     pub link_base: Option<String>,

@@ -26,6 +26,8 @@ pub const CONSOLE_QUICK_REPLIES: &str = "/app/console/quick-replies";
 pub const CONSOLE_FAQ: &str = "/app/console/faq";
 pub const CONSOLE_BOTS: &str = "/app/console/bots";
 pub const CONSOLE_CONTACTS: &str = "/app/console/contacts";
+pub const CONSOLE_CATALOGS: &str = "/app/console/catalogs";
+pub const CONSOLE_COMMERCE: &str = "/app/console/commerce";
 pub const LABELS: &str = "/app/labels";
 pub const EVENTS: &str = "/app/events";
 pub const BROADCASTS: &str = "/app/tools/broadcasts";
@@ -134,6 +136,7 @@ fn table() -> Table {
         )
         .merge(tool_routes())
         .merge(operator_routes())
+        .merge(catalog_routes())
         .route("/app/lang/{code}", get(errors::switch_language))
         .route("/app/assets/{file}", get(crate::assets::serve))
         .route("/app/{*rest}", get(errors::not_found).post(errors::not_found))
@@ -184,4 +187,17 @@ fn composer_routes() -> Table {
         .route(&format!("{CHAT}/typing"), post(composer::typing))
         .route(&format!("{CHAT}/templates/{{template_id}}"), get(composer::template).post(composer::send_template))
         .route(&format!("{CHAT}/templates/{{template_id}}/preview"), post(composer::preview))
+}
+
+/// Catalogs and orders: the console's catalog pages and the commerce switches.
+fn catalog_routes() -> Table {
+    use crate::pages::console::catalog;
+    Table::new()
+        .route(CONSOLE_CATALOGS, get(catalog::list).post(catalog::create))
+        .route("/app/console/catalogs/{catalog_id}", get(catalog::show))
+        .route("/app/console/catalogs/{catalog_id}/connect", post(catalog::connect))
+        .route("/app/console/catalogs/{catalog_id}/disconnect", post(catalog::disconnect))
+        .route("/app/console/catalogs/{catalog_id}/products", post(catalog::save_product))
+        .route("/app/console/catalogs/{catalog_id}/upload", post(catalog::upload))
+        .route("/app/console/commerce/{phone_number_id}", post(catalog::switches))
 }

@@ -60,6 +60,8 @@ pub struct ChatView {
     pub other_chats: Vec<ChatRow>,
     /// When the customer service window closes; `None` when it is closed.
     pub window_ends_at: Option<Millis>,
+    /// The orders the customer sent in this conversation, oldest first.
+    pub orders: Vec<crate::store::Order>,
 }
 
 #[derive(Clone)]
@@ -143,6 +145,7 @@ impl InboxService {
             .filter(|end| *end > self.now());
         let view = ChatView {
             notes: self.store.notes(phone_number_id, wa_id).await?,
+            orders: self.store.conversation_orders(phone_number_id, wa_id).await?,
             labels: self.store.labels(business_id).await?,
             agents: self.agents(business_id).await?,
             chat,

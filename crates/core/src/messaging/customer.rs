@@ -24,7 +24,7 @@ impl MessagingService {
     /// A customer sends a message to a business number.
     pub async fn customer_send(&self, wa_id: &str, to: &str, body: &Value) -> Result<Message, ApiError> {
         let (phone, customer) = self.chat_target(wa_id, to).await?;
-        let msg: InboundMessage = inbound::parse_customer_message(body)?;
+        let mut msg: InboundMessage = inbound::parse_customer_message(body)?;
         // With the cart turned off WhatsApp shows no cart: there is no order to send.
         if msg.kind == inbound::InboundKind::Order && !self.commerce_settings(&phone.id).await?.is_cart_enabled {
             return Err(ApiError::bad_value(format!(
@@ -32,6 +32,11 @@ impl MessagingService {
                 phone.number
             )));
         }
+        // The business gets the catalog's prices, never the client's.
+        let priced = match msg.kind {
+            inbound::InboundKind::Order => Some(self.price_order(&phone, &mut msg.body).await?),
+            _ => None,
+        };
         let now = self.now();
         let id = new_wamid();
         let mut media_copy = None;
@@ -81,6 +86,9 @@ impl MessagingService {
             self.record_inbound(&phone, &customer, (&id, now), (kind, element), msg.context_id, media_copy).await?;
         if crate::model::is_entry_point(&message.content) {
             self.entry_points.remove(&(phone.id.clone(), wa_id.to_string()));
+        }
+        if let Some(priced) = priced {
+            self.store_order(priced, &message).await?;
         }
         Ok(message)
     }

@@ -41,6 +41,7 @@ impl MessagingService {
         }
         if msg.kind == outbound::MessageKind::Interactive {
             check_sendable(self.store.as_ref(), phone, &msg.content).await?;
+            self.check_catalog_send(phone, &msg.content).await?;
         }
         Ok(())
     }

@@ -144,6 +144,8 @@ pub enum ObjectKind {
     Template,
     /// A WhatsApp Flow (`GET /{flow-id}`).
     Flow,
+    /// A product catalog (`GET /{catalog-id}`).
+    Catalog,
 }
 
 impl ObjectKind {
@@ -156,6 +158,7 @@ impl ObjectKind {
             ObjectKind::Media => "media",
             ObjectKind::Template => "template",
             ObjectKind::Flow => "flow",
+            ObjectKind::Catalog => "catalog",
         }
     }
 
@@ -168,6 +171,7 @@ impl ObjectKind {
             "media" => ObjectKind::Media,
             "template" => ObjectKind::Template,
             "flow" => ObjectKind::Flow,
+            "catalog" => ObjectKind::Catalog,
             _ => return None,
         })
     }

@@ -8,6 +8,7 @@ mod badges;
 mod billing;
 mod bots;
 mod broadcasts;
+mod catalogs;
 mod cbp;
 mod contacts;
 mod faq;
@@ -35,6 +36,7 @@ pub use badges::{BadgeStore, ObaDecision, ObaRequest};
 pub use billing::BillingStore;
 pub use bots::{BotContext, BotRow, BotRun, BotStore};
 pub use broadcasts::{BroadcastRow, BroadcastStore, RecipientCounts, RecipientOutcome, RecipientRow, ReportRow};
+pub use catalogs::{Catalog, CatalogStore, Order, OrderItem, Product};
 pub use cbp::{CbpStore, WabaSettingsStore};
 pub use contacts::{Contact, ContactField, ContactStore, OptIn};
 pub use faq::{FaqEntry, FaqSettings, FaqStore};
@@ -116,6 +118,7 @@ pub trait Store:
     + BotStore
     + AdStore
     + BadgeStore
+    + CatalogStore
     + Send
     + Sync
     + 'static

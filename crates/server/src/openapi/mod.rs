@@ -13,6 +13,7 @@ mod ads;
 mod badges;
 mod billing;
 mod broadcasts;
+mod catalogs;
 mod customer;
 mod faults;
 mod flows;
@@ -61,6 +62,7 @@ pub fn document() -> Value {
     paths.extend(obj(broadcasts::paths()));
     paths.extend(obj(ads::paths()));
     paths.extend(obj(badges::paths()));
+    paths.extend(obj(catalogs::paths()));
     let mut schemas = obj(common_schemas());
     schemas.extend(obj(customer::schemas()));
     schemas.extend(obj(graph::schemas()));
@@ -105,6 +107,7 @@ pub fn document() -> Value {
                 "description": "A number's business tools, managed as code: business hours, away and greeting messages, quick replies, FAQ answers, contacts (`/tools/v1/{phone-number-id}/…`)."},
             {"name": "Admin", "description": "Operator tools: the webhook inspector, template review."},
             {"name": "Tools: broadcasts", "description": "Business tools: broadcasts of a template to an audience, paced within the number's limits."},
+            {"name": "Graph: catalogs", "description": "Product catalogs, their products, connecting one to a WABA, and customers' orders."},
             {"name": "Sandbox", "description": "Controls that exist only in sandbox mode."},
             {"name": "Operations", "description": "Health, readiness, metrics and this document."},
         ],

@@ -61,6 +61,8 @@ fn web_state(state: &AppState) -> risala_web::WebState {
         quick_replies: state.quick_replies.clone(),
         broadcasts: state.broadcasts.clone(),
         ads: state.ads.clone(),
+        catalogs: state.catalogs.clone(),
+        messaging: state.messaging.clone(),
         link_base,
         customer_codes: config.mode == Mode::Platform,
         secure_cookies: config.secure_cookies(),

@@ -13,7 +13,7 @@ mod errors;
 mod faults;
 mod flows;
 mod graph;
-mod growth;
+pub(crate) mod growth;
 mod input_checks;
 mod limits;
 mod log_capture;

@@ -29,6 +29,8 @@ async fn every_outbound_type(engine: Engine) {
     let interactive = |i: Value| json!({"type": "interactive", "interactive": i});
     // A flow message names a published flow of the WABA.
     let flow_id = crate::flows::published(&app, "signup").await;
+    // Product messages name products of the catalog connected to the WABA.
+    let catalog = crate::growth::catalogs::catalog_with(&app, &["sku-1".to_string()]).await;
     let cases: Vec<Value> = vec![
         json!({"type": "text", "text": {"body": "Hello https://example.com", "preview_url": true}}),
         json!({"type": "image", "image": {"id": image, "caption": "a picture"}}),
@@ -52,11 +54,11 @@ async fn every_outbound_type(engine: Engine) {
             json!({"type": "location_request_message", "body": {"text": "Where are you?"}, "action": {"name": "send_location"}}),
         ),
         interactive(
-            json!({"type": "product", "body": {"text": "Look"}, "action": {"catalog_id": "123", "product_retailer_id": "sku-1"}}),
+            json!({"type": "product", "body": {"text": "Look"}, "action": {"catalog_id": catalog, "product_retailer_id": "sku-1"}}),
         ),
         interactive(
             json!({"type": "product_list", "header": {"type": "text", "text": "Shop"}, "body": {"text": "Pick"},
-            "action": {"catalog_id": "123", "sections": [{"title": "All", "product_items": [{"product_retailer_id": "sku-1"}]}]}}),
+            "action": {"catalog_id": catalog, "sections": [{"title": "All", "product_items": [{"product_retailer_id": "sku-1"}]}]}}),
         ),
         interactive(json!({"type": "flow", "body": {"text": "Sign up"}, "action": {"name": "flow", "parameters": {
             "flow_message_version": "3", "flow_id": flow_id, "flow_cta": "Start", "flow_token": "tok", "mode": "published",

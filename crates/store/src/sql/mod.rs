@@ -18,6 +18,7 @@ pub(crate) mod badges;
 pub(crate) mod billing;
 pub(crate) mod bots;
 pub(crate) mod broadcasts;
+pub(crate) mod catalogs;
 pub(crate) mod cbp;
 pub(crate) mod contacts;
 pub(crate) mod engine;
@@ -130,6 +131,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("faq", faq::STATEMENTS),
         ("contacts", contacts::STATEMENTS),
         ("broadcasts", broadcasts::STATEMENTS),
+        ("catalogs", catalogs::STATEMENTS),
         ("bots", bots::STATEMENTS),
         ("ads", ads::STATEMENTS),
         ("badges", badges::STATEMENTS),

@@ -196,6 +196,7 @@
   }
 
   function productCard(ctx, item, catalog) {
+    if (window.WCShop) { return window.WCShop.card(ctx, item, catalog); }
     var card = el("div", "product-card");
     card.appendChild(el("span", "pin", "🛍"));
     var d = el("div");
@@ -262,7 +263,9 @@
     } else if (kind === "catalog_message") {
       var cat = action.parameters || {};
       box.appendChild(productCard(ctx, { product_retailer_id: s(cat, "thumbnail_product_retailer_id") }, ""));
-      buttons.appendChild(el("span", "btn", "🛍 " + ctx.t.view_catalog));
+      if (window.WCShop) {
+        buttons.appendChild(answer("🛍 " + ctx.t.view_catalog, function () { window.WCShop.openCatalog(); }));
+      } else { buttons.appendChild(el("span", "btn", "🛍 " + ctx.t.view_catalog)); }
     } else if (kind === "carousel") {
       var strip = el("div", "carousel");
       arr(action.cards).slice().sort(function (a, b) { return (a.card_index || 0) - (b.card_index || 0); }).forEach(function (c) {
@@ -331,6 +334,7 @@
       case "template": return template(ctx, m, o);
       case "button": return el("span", "reply-choice", "↩ " + s(o, "text"));
       case "reaction": return el("span", null, fill(ctx.t, "reacted", s(o, "emoji")));
+      case "order": if (window.WCShop) { return window.WCShop.order(ctx, o); } return el("em", "muted", fill(ctx.t, "unsupported", m.type));
       default: return el("em", "muted", fill(ctx.t, "unsupported", m.type));
     }
   }
@@ -352,6 +356,7 @@
         return s(o.body, "text") || s(o.button_reply, "title") || s(o.list_reply, "title") || t.flow_done;
       case "template": return s(o, "body") || s(o, "name");
       case "button": return s(o, "text");
+      case "order": return "🛒 " + (t.order || m.type);
       default: return "[" + m.type + "]";
     }
   }

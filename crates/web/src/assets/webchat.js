@@ -264,6 +264,11 @@
     },
   };
   var replying = null, emojiFor = null, locationFor = null;
+  // Product cards, the cart and orders (webchat-shop.js).
+  if (window.WCShop) {
+    window.WCShop.attach({ api: api, send: function (b) { return send(b); }, fail: fail, notice: notice, t: T, lang: LANG,
+      number: function () { return current; }, redraw: function () { if (current) { drawThread(); } } });
+  }
 
   function drawThread() {
     var c = chat(current);
@@ -340,6 +345,7 @@
     $("chat-status").textContent = tel(number);
     avatar($("chat-avatar"), c);
     if (text) { $("message").value = text; }
+    if (window.WCShop) { window.WCShop.chatOpened(number); }
     drawThread.first = true;
     return loadChat(number).then(function () {
       if (current !== number) { return; }

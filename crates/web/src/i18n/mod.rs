@@ -6,6 +6,7 @@ pub mod ads;
 mod ar;
 pub mod bots;
 pub mod broadcasts;
+pub mod commerce;
 mod compose;
 pub mod console;
 pub mod contacts;

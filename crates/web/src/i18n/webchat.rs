@@ -131,6 +131,20 @@ const EN: &WebchatStrings = &[
     ("close_info", "Close"),
     ("about", "About"),
     ("websites", "Websites"),
+    ("add_to_cart", "Add to cart"),
+    ("in_cart", "In cart: {n}"),
+    ("cart", "Cart"),
+    ("cart_empty", "Your cart is empty"),
+    ("send_cart", "Send cart"),
+    ("close", "Close"),
+    ("total", "Total: {text}"),
+    ("order", "Order"),
+    ("order_sent", "Order sent"),
+    ("out_of_stock", "Out of stock"),
+    ("quantity", "Quantity"),
+    ("less", "One less"),
+    ("more", "One more"),
+    ("catalog_unavailable", "This business's catalog is not available"),
 ];
 
 const AR: &WebchatStrings = &[
@@ -256,6 +270,20 @@ const AR: &WebchatStrings = &[
     ("close_info", "إغلاق"),
     ("about", "نبذة"),
     ("websites", "المواقع الإلكترونية"),
+    ("add_to_cart", "أضف إلى السلة"),
+    ("in_cart", "في السلة: {n}"),
+    ("cart", "السلة"),
+    ("cart_empty", "سلتك فارغة"),
+    ("send_cart", "أرسل السلة"),
+    ("close", "إغلاق"),
+    ("total", "المجموع: {text}"),
+    ("order", "طلب"),
+    ("order_sent", "أُرسل الطلب"),
+    ("out_of_stock", "نفد من المخزون"),
+    ("quantity", "الكمية"),
+    ("less", "واحد أقل"),
+    ("more", "واحد أكثر"),
+    ("catalog_unavailable", "كتالوج هذا النشاط التجاري غير متاح"),
 ];
 
 impl Lang {

@@ -168,6 +168,7 @@ pub async fn page(State(state): State<WebState>, Query(q): Query<ChatQuery>, hea
                 link rel="stylesheet" href=(assets::url("webchat-updates.css"));
                 script src=(assets::url("webchat-updates.js")) defer {}
                 script src=(assets::url("webchat-badge.js")) defer {}
+                script src=(assets::url("webchat-shop.js")) defer {}
                 script src=(assets::url("webchat.js")) defer {}
             }
             body.webchat {

@@ -4,6 +4,7 @@
 //! receipts.
 
 pub mod ads;
+pub mod catalog;
 pub mod chats;
 pub mod controls;
 pub mod flows;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/customer/v1/chats/{number}/marketing", post(preferences::marketing))
         .route("/customer/v1/chats/{number}/profile", get(profile::profile))
         .route("/customer/v1/chats/{number}/open", post(profile::open))
+        .route("/customer/v1/chats/{number}/catalog", get(catalog::catalog))
         .route("/customer/v1/addresses/{message_id}", post(flows::answer_address))
         .route("/customer/v1/flows/{message_id}", get(flows::open))
         .route("/customer/v1/flows/{message_id}/data_exchange", post(flows::exchange))

@@ -13,8 +13,8 @@ use crate::error::GraphResult;
 use crate::extract::{Caller, GraphBody, GraphQuery};
 use crate::state::AppState;
 
-/// The settings node. `catalog_id` (which pywa asks for) is a field of Meta's node that a
-/// number without a linked catalog lacks; Risala links no catalogs, so it is always omitted.
+/// The settings node. `catalog_id` (which pywa asks for) is the catalog connected to the
+/// number's WABA (`POST /{waba-id}/product_catalogs`); a number without one lacks the field.
 const NODE: Node = Node {
     name: "WhatsAppCommerceSettings",
     default: &["is_cart_enabled", "is_catalog_visible"],
@@ -30,7 +30,11 @@ pub async fn get(
     let fields = q.get("fields").map(parse_fields).transpose()?;
     resolve(&state, &caller, &id, &[ObjectKind::PhoneNumber]).await?;
     let s = state.messaging.commerce_settings(&id).await?;
-    let all = s.to_json(&id).as_object().cloned().unwrap_or_default();
+    let mut all = s.to_json(&id).as_object().cloned().unwrap_or_default();
+    let phone = state.tenancy.phone_number(&id, Some(&caller.0.business_id)).await?;
+    if let Some(c) = state.catalogs.waba_catalog(&phone.waba_id).await? {
+        all.insert("catalog_id".into(), c.id.into());
+    }
     let entry = project_node(&all, fields.as_deref(), &NODE)?;
     Ok(Json(json!({"data": [entry]})))
 }

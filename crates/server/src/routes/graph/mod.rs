@@ -2,6 +2,7 @@
 
 pub mod badges;
 pub mod block_users;
+pub mod catalogs;
 pub mod commerce;
 pub mod conversations;
 pub mod flows;
@@ -82,6 +83,15 @@ pub fn routes() -> Router<AppState> {
         .route("/{id}/block_users", get(block_users::list).post(block_users::block).delete(block_users::unblock))
         .route("/{id}/media", post(media::upload).layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 1024 * 1024)))
         .route("/media-download/{id}", get(media::download))
+        .route("/{id}/owned_product_catalogs", get(catalogs::list).post(catalogs::create))
+        .route("/{id}/products", get(catalogs::list_products).post(catalogs::create_product))
+        .route("/{id}/items_batch", post(catalogs::items_batch))
+        .route("/{id}/items_csv", post(catalogs::items_csv))
+        .route(
+            "/{id}/product_catalogs",
+            get(catalogs::waba_catalogs).post(catalogs::connect).delete(catalogs::disconnect),
+        )
+        .route("/{id}/orders", get(catalogs::orders))
 }
 
 /// Look up `id` for the caller. An id that does not exist and an id of another business get

@@ -1,4 +1,5 @@
-//! `GET /{id}`: a WABA, phone number, business, app, media, template or flow, with `fields=`.
+//! `GET /{id}`: a WABA, phone number, business, app, media, template, flow or catalog, with
+//! `fields=`.
 
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::HeaderMap;
@@ -79,6 +80,7 @@ pub async fn get_object(
         ObjectKind::Flow => {
             super::flows::get(&state, &caller, &id, fields.as_deref(), &base_url(&state, &headers)).await?
         }
+        ObjectKind::Catalog => super::catalogs::get(&state, &caller, &id, fields.as_deref()).await?,
     };
     Ok(Json(v))
 }
@@ -96,6 +98,9 @@ pub async fn post_object(
     let (mut parts, body) = req.into_parts();
     let caller = Caller::from_request_parts(&mut parts, &state).await?;
     let body = GraphBody::from_request(Request::from_parts(parts, body), &state).await?;
+    if state.tenancy.object(&id).await?.is_some_and(|o| o.kind == ObjectKind::Catalog) {
+        return Ok(Json(super::catalogs::update(&state, &caller, &id, &body.0).await?));
+    }
     super::templates::post_object(State(state), caller, Path(id), body).await
 }
 
@@ -128,6 +133,7 @@ pub async fn delete_object(
         ObjectKind::Media => Ok(Json(super::media::delete(&state, &caller, &id, &q).await?)),
         ObjectKind::Template => Ok(Json(super::templates::delete_by_id(&state, &caller, &id).await?)),
         ObjectKind::Flow => Ok(Json(super::flows::delete(&state, &caller, &id).await?)),
+        ObjectKind::Catalog => Ok(Json(super::catalogs::delete(&state, &caller, &id).await?)),
         _ => Err(super::unsupported(&id, "delete").into()),
     }
 }

@@ -6,4 +6,7 @@ mod ads_console_browser;
 mod badge;
 mod badge_browser;
 mod badge_console;
+pub(crate) mod catalogs;
+mod catalogs_browser;
+mod catalogs_console;
 mod status;

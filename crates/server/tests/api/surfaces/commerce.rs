@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 
 const CUSTOMER: &str = "15550003333";
 
-fn order() -> Value {
-    json!({"type": "order", "order": {"catalog_id": "194836987003835", "product_items": [
+fn order(catalog_id: &str) -> Value {
+    json!({"type": "order", "order": {"catalog_id": catalog_id, "product_items": [
         {"product_retailer_id": "sku-1", "quantity": 2, "item_price": 12.5, "currency": "USD"}]}})
 }
 
@@ -58,7 +58,9 @@ async fn commerce_settings(engine: Engine) {
 
     // The cart is off: the customer cannot send an order, other messages go through.
     let customer = app.customer(CUSTOMER, "Cora").await;
-    let mut o = order();
+    // An order names the catalog connected to the WABA.
+    let catalog_id = crate::growth::catalogs::catalog_with(&app, &["sku-1".to_string()]).await;
+    let mut o = order(&catalog_id);
     o["to"] = json!(app.business_number());
     let e = assert_graph_error(&customer.post("/customer/v1/messages", &o).await, 400, 131009);
     assert!(e["error_data"]["details"].as_str().unwrap().contains("is_cart_enabled"), "{e}");
@@ -69,7 +71,7 @@ async fn commerce_settings(engine: Engine) {
     // Back on: the order arrives.
     let (s, _) = app.post(&format!("{path}?is_cart_enabled=true&is_catalog_visible=true"), &json!({})).await;
     assert_eq!(s, 200);
-    customer.send(app.business_number(), order()).await;
+    customer.send(app.business_number(), order(&catalog_id)).await;
     let (_, chats) = customer.get("/customer/v1/chats").await;
     assert_eq!(chats["data"][0]["commerce"], json!({"cart_enabled": true, "catalog_visible": true}));
 

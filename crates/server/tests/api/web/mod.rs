@@ -6,7 +6,7 @@ pub(crate) mod browser;
 mod composer;
 mod composer_browser;
 mod console;
-mod inbox;
+pub(crate) mod inbox;
 mod inbox_browser;
 mod inbox_messages;
 mod inbox_privacy;

@@ -64,6 +64,7 @@ struct Ids {
     broadcast: String,
     ad: String,
     status: String,
+    catalog: String,
 }
 
 /// `path` with its parameters named from `ids`; `None` for a parameter the walk does not know
@@ -94,6 +95,7 @@ fn fill(path: &str, ids: &Ids) -> String {
         .replace("{bot_id}", &ids.bot)
         .replace("{ad_id}", &ids.ad)
         .replace("{status_id}", &ids.status)
+        .replace("{catalog_id}", &ids.catalog)
         .replace("{id}", id);
     assert!(!filled.contains('{'), "the walk does not know what {path} names: teach `fill`");
     filled
@@ -163,6 +165,10 @@ async fn demo(app: &TestApp) -> Ids {
     assert_eq!(s, 200, "{ad}");
     let (s, status) = app.post(&format!("{tools}/status"), &json!({"type": "text", "text": {"body": "walk"}})).await;
     assert_eq!(s, 200, "{status}");
+    let (s, catalog) = app
+        .post(&format!("/v23.0/{}/owned_product_catalogs", app.demo.ids.business_id), &json!({"name": "Walk"}))
+        .await;
+    assert_eq!(s, 200, "{catalog}");
     assert!(rcv.wait_accepted(1, Duration::from_secs(20)).await, "a webhook delivered");
     let mut web = Web::owner(app).await;
     let page = web.get("/app/console/webhooks").await;
@@ -181,6 +187,7 @@ async fn demo(app: &TestApp) -> Ids {
         broadcast: id_of(&broadcast),
         ad: id_of(&ad),
         status: id_of(&status),
+        catalog: id_of(&catalog),
     }
 }
 

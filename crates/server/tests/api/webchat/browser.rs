@@ -173,10 +173,17 @@ async fn every_example_renders_and_buttons_answer() {
     // Every example the business can send here, through /messages.
     let mut sent: Vec<(String, String, Value)> = Vec::new();
     let mut refused = Vec::new();
+    // Product messages name products of the catalog connected to the WABA.
+    let mut products: Vec<String> =
+        send_examples().iter().flat_map(|(_, b)| crate::growth::catalogs::retailer_ids(b)).collect();
+    products.sort();
+    products.dedup();
+    let catalog = crate::growth::catalogs::catalog_with(&app, &products).await;
     for (name, mut body) in send_examples() {
         if skipped(&name) {
             continue;
         }
+        crate::growth::catalogs::use_catalog(&mut body, &catalog);
         fill(&mut body, "", &media, CUSTOMER, &previous, "");
         // "Send Reply to List Message" leaves out `type` (which then means text); a client
         // sending it names the type its body holds.

@@ -3,6 +3,7 @@
 //! invoices. Every page reads through `ConsoleService`, scoped to the session's business.
 
 pub mod billing;
+pub mod catalog;
 pub mod templates;
 pub mod webhooks;
 
@@ -19,7 +20,7 @@ use crate::session::Viewer;
 use crate::WebState;
 
 /// The console's sections: path and title.
-fn sections(lang: Lang) -> [(&'static str, &'static str); 11] {
+fn sections(lang: Lang) -> [(&'static str, &'static str); 12] {
     let (c, t) = (lang.c(), lang.tools());
     [
         (routes::CONSOLE, c.numbers),
@@ -33,6 +34,7 @@ fn sections(lang: Lang) -> [(&'static str, &'static str); 11] {
         (routes::CONSOLE_CONTACTS, lang.contacts().title),
         (routes::BROADCASTS, lang.bc().broadcasts),
         (routes::CONSOLE_ADS, lang.ads().title),
+        (routes::CONSOLE_CATALOGS, lang.commerce().catalogs),
     ]
 }
 

@@ -62,6 +62,13 @@ pub fn summary(lang: Lang, m: &Message) -> String {
         "button" => first(&[s(o, "text")]),
         "template" => first(&[s(o, "body"), s(o, "name")]),
         "system" => first(&[s(o, "body")]),
+        "order" => Some(format!(
+            "🛒 {} · {}",
+            lang.commerce().order,
+            lang.commerce()
+                .items
+                .replace("{n}", &lang.number(o["product_items"].as_array().map_or(0, Vec::len) as i64))
+        )),
         _ => None,
     };
     text.unwrap_or_else(|| format!("[{}]", m.kind))
@@ -230,6 +237,7 @@ pub fn body(lang: Lang, m: &Message) -> Markup {
         "template" => template(lang, o),
         "button" => html! { span.reply-choice { "↩ " (s(o, "text")) } },
         "reaction" => html! { span { (lang.inbox().reacted.replace("{emoji}", s(o, "emoji"))) } },
+        "order" => super::orders::bubble(lang, o),
         _ => html! { em.muted { (summary(lang, m)) } },
     }
 }

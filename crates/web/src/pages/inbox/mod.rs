@@ -6,6 +6,7 @@ pub mod actions;
 pub mod labels;
 pub mod list;
 pub mod message;
+pub mod orders;
 pub mod panel;
 
 use maud::{html, Markup};

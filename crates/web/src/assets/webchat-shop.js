@@ -1,0 +1,265 @@
+// Risala web chat: shopping. Product, product list and catalog messages are drawn as product
+// cards from the business's catalog (GET /customer/v1/chats/{number}/catalog: image, name,
+// price in the reader's language, description, stock); "Add to cart" fills a cart per chat,
+// the cart dialog changes quantities and shows the total, and "Send cart" sends an `order`
+// message. The prices the page sends are only what it shows: the server prices the order from
+// the catalog. With the number's cart turned off there is no cart; with the catalog hidden
+// there is no storefront. webchat.js hands over its API and hooks with WCShop.attach.
+(function () {
+  "use strict";
+  var host = null; // {api, send, fail, notice, number, redraw, t, lang}
+  var catalogs = {}; // business number -> {data} once loaded, {loading: true} while loading
+  var carts = {}; // business number -> {catalog_id, items: [{id, qty}]}
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = text; }
+    return e;
+  }
+  function t(key, n) { return String(host.t[key] || key).replace("{n}", n).replace("{text}", n); }
+  function locale() { return host.lang === "ar" ? "ar-EG" : host.lang; }
+
+  // Minor units as money in the reader's language (Arabic-Indic digits in Arabic).
+  function money(minor, currency) {
+    try {
+      var f = new Intl.NumberFormat(locale(), { style: "currency", currency: currency });
+      var digits = f.resolvedOptions().maximumFractionDigits;
+      return f.format(minor / Math.pow(10, digits));
+    } catch (_) { return (minor / 100).toFixed(2) + " " + currency; }
+  }
+  function num(n) { try { return Number(n).toLocaleString(locale()); } catch (_) { return String(n); } }
+  function exponent(currency) {
+    try { return new Intl.NumberFormat("en", { style: "currency", currency: currency }).resolvedOptions().maximumFractionDigits; } catch (_) { return 2; }
+  }
+
+  function load(number) {
+    if (!catalogs[number]) {
+      catalogs[number] = { loading: true };
+      host.api("GET", "/chats/" + number + "/catalog").then(function (v) {
+        catalogs[number] = { data: v };
+        if (host.number() === number) { host.redraw(); drawButton(); }
+      }, function () { catalogs[number] = { data: null }; });
+    }
+    return catalogs[number].data;
+  }
+  function info(number) { return load(number) || null; }
+  function product(number, rid) {
+    var d = info(number);
+    if (!d || !d.catalog) { return null; }
+    var found = null;
+    (d.catalog.products || []).forEach(function (p) { if (p.retailer_id === rid) { found = p; } });
+    return found;
+  }
+  function orderable(p) { return p && ["in stock", "preorder", "available for order"].indexOf(p.availability) >= 0; }
+  function cart(number) {
+    if (!carts[number]) { carts[number] = { items: [] }; }
+    return carts[number];
+  }
+  function count(number) { return cart(number).items.reduce(function (a, i) { return a + i.qty; }, 0); }
+  function add(number, rid) {
+    var c = cart(number);
+    var line = c.items.filter(function (i) { return i.id === rid; })[0];
+    if (line) { line.qty += 1; } else { c.items.push({ id: rid, qty: 1 }); }
+    drawButton();
+  }
+
+  // ---- product cards ----------------------------------------------------------------------
+  function card(ctx, item, catalogId) {
+    var number = host.number();
+    var rid = item.product_retailer_id || "";
+    var p = product(number, rid);
+    var box = el("div", "product-card shop-card");
+    box.setAttribute("data-retailer-id", rid);
+    if (!p) {
+      box.appendChild(el("span", "pin", "🛍"));
+      box.appendChild(el("strong", null, rid || ctx.t.product));
+      if (catalogId) { box.appendChild(el("span", "muted", catalogId)); }
+      return box;
+    }
+    if (p.image_url) {
+      var img = el("img", "shop-img");
+      img.alt = ""; img.loading = "lazy"; img.src = p.image_url;
+      img.addEventListener("error", function () { img.replaceWith(el("span", "pin shop-img", "🛍")); });
+      box.appendChild(img);
+    } else { box.appendChild(el("span", "pin shop-img", "🛍")); }
+    var d = el("div", "shop-info");
+    d.appendChild(el("strong", "shop-name", p.name));
+    var price = el("span", "shop-price", money(p.price, p.currency));
+    price.setAttribute("dir", "auto");
+    d.appendChild(price);
+    if (p.description) { d.appendChild(el("span", "muted shop-desc", p.description)); }
+    var data = info(number) || {};
+    if (!orderable(p)) {
+      d.appendChild(el("span", "shop-stock", t("out_of_stock")));
+    } else if (data.cart_enabled) {
+      var b = el("button", "btn small shop-add", "+ " + t("add_to_cart"));
+      b.type = "button";
+      b.setAttribute("data-add", rid);
+      b.addEventListener("click", function () {
+        add(number, rid);
+        b.textContent = "✓ " + t("in_cart", num(cartQty(number, rid)));
+      });
+      d.appendChild(b);
+    }
+    box.appendChild(d);
+    return box;
+  }
+  function cartQty(number, rid) {
+    var line = cart(number).items.filter(function (i) { return i.id === rid; })[0];
+    return line ? line.qty : 0;
+  }
+
+  // An order message: its items, quantities and total.
+  function order(ctx, o) {
+    var number = host.number();
+    var box = el("div", "shop-order");
+    box.appendChild(el("strong", null, "🛒 " + t("order")));
+    var list = el("ul", "shop-lines");
+    var total = 0, currency = "";
+    (o.product_items || []).forEach(function (i) {
+      var p = product(number, i.product_retailer_id);
+      var li = el("li");
+      li.appendChild(el("span", null, (p ? p.name : i.product_retailer_id) + " × " + num(i.quantity)));
+      if (i.currency) {
+        var minor = Math.round(Number(i.item_price) * Math.pow(10, exponent(i.currency)));
+        total += minor * i.quantity; currency = i.currency;
+        li.appendChild(el("span", "shop-price", money(minor * i.quantity, i.currency)));
+      }
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    if (currency) { box.appendChild(el("strong", "shop-total", t("total", money(total, currency)))); }
+    if (o.text) { box.appendChild(el("p", "muted", o.text)); }
+    return box;
+  }
+
+  // ---- the cart and the storefront --------------------------------------------------------
+  function dialog() {
+    var d = document.getElementById("shop-dialog");
+    if (d) { return d; }
+    d = el("dialog", "shop-dialog");
+    d.id = "shop-dialog";
+    d.setAttribute("aria-labelledby", "shop-title");
+    var h = el("h2"); h.id = "shop-title"; d.appendChild(h);
+    var body = el("div", "shop-body"); body.id = "shop-body"; d.appendChild(body);
+    var actions = el("div", "actions");
+    var send = el("button", null, t("send_cart")); send.type = "button"; send.id = "shop-send";
+    send.addEventListener("click", sendCart);
+    var close = el("button", "link", t("close")); close.type = "button";
+    close.addEventListener("click", function () { d.close(); });
+    actions.appendChild(send); actions.appendChild(close);
+    d.appendChild(actions);
+    document.getElementById("content").appendChild(d);
+    return d;
+  }
+  function drawCart() {
+    var number = host.number();
+    var d = dialog();
+    d.querySelector("#shop-title").textContent = "🛒 " + t("cart");
+    var body = d.querySelector("#shop-body");
+    body.textContent = "";
+    var c = cart(number);
+    var total = 0, currency = "";
+    if (!c.items.length) { body.appendChild(el("p", "muted", t("cart_empty"))); }
+    var list = el("ul", "shop-lines");
+    c.items.forEach(function (line) {
+      var p = product(number, line.id);
+      var li = el("li", "shop-line");
+      li.setAttribute("data-line", line.id);
+      li.appendChild(el("span", "shop-name", p ? p.name : line.id));
+      var minus = el("button", "icon small", "−"); minus.type = "button"; minus.setAttribute("aria-label", t("less"));
+      var qty = el("output", "shop-qty", num(line.qty)); qty.setAttribute("aria-label", t("quantity"));
+      var plus = el("button", "icon small", "+"); plus.type = "button"; plus.setAttribute("aria-label", t("more"));
+      minus.addEventListener("click", function () {
+        line.qty -= 1;
+        if (line.qty < 1) { c.items = c.items.filter(function (i) { return i !== line; }); }
+        drawCart(); drawButton();
+      });
+      plus.addEventListener("click", function () { line.qty += 1; drawCart(); drawButton(); });
+      var stepper = el("span", "shop-stepper");
+      stepper.appendChild(minus); stepper.appendChild(qty); stepper.appendChild(plus);
+      li.appendChild(stepper);
+      if (p) {
+        total += p.price * line.qty; currency = p.currency;
+        li.appendChild(el("span", "shop-price", money(p.price * line.qty, p.currency)));
+      }
+      list.appendChild(li);
+    });
+    body.appendChild(list);
+    if (currency) {
+      var tot = el("p", "shop-total", t("total", money(total, currency)));
+      tot.id = "shop-total";
+      body.appendChild(tot);
+    }
+    var send = d.querySelector("#shop-send");
+    send.hidden = false;
+    send.disabled = !c.items.length;
+  }
+  function openCart() { drawCart(); var d = dialog(); if (!d.open) { d.showModal(); } }
+  function openCatalog() {
+    var number = host.number();
+    var data = info(number);
+    var d = dialog();
+    d.querySelector("#shop-title").textContent = data && data.catalog ? data.catalog.name : t("view_catalog");
+    var body = d.querySelector("#shop-body");
+    body.textContent = "";
+    if (!data || !data.catalog || !data.catalog_visible) {
+      body.appendChild(el("p", "muted", t("catalog_unavailable")));
+    } else {
+      data.catalog.products.forEach(function (p) { body.appendChild(card(host, { product_retailer_id: p.retailer_id }, "")); });
+    }
+    d.querySelector("#shop-send").hidden = true;
+    if (!d.open) { d.showModal(); }
+  }
+  function sendCart() {
+    var number = host.number();
+    var c = cart(number);
+    if (!c.items.length) { return; }
+    var items = c.items.map(function (line) {
+      var p = product(number, line.id) || { price: 0, currency: "USD" };
+      return { product_retailer_id: line.id, quantity: line.qty,
+        item_price: p.price / Math.pow(10, exponent(p.currency)), currency: p.currency };
+    });
+    var data = info(number);
+    var notice = document.getElementById("notice");
+    notice.classList.remove("error");
+    var order = { catalog_id: data && data.catalog ? data.catalog.id : "", text: "", product_items: items };
+    host.send({ type: "order", order: order }).then(function () {
+      // webchat.js shows a refusal itself and resolves: the cart stays for another try.
+      if (notice.classList.contains("error")) { return; }
+      delete carts[number];
+      dialog().close();
+      drawButton();
+      host.notice(t("order_sent"));
+    });
+  }
+
+  // The cart button in the chat's header: shown when the number has a cart, with a count.
+  function drawButton() {
+    var number = host.number();
+    var b = document.getElementById("cart-button");
+    if (!b) {
+      var menu = document.getElementById("menu-button");
+      if (!menu) { return; }
+      b = el("button", "icon shop-cart-button");
+      b.type = "button"; b.id = "cart-button";
+      b.addEventListener("click", openCart);
+      menu.parentNode.insertBefore(b, menu);
+    }
+    var data = number ? info(number) : null;
+    b.hidden = !(data && data.catalog && data.cart_enabled);
+    var n = number ? count(number) : 0;
+    b.textContent = n ? "🛒 " + num(n) : "🛒";
+    b.setAttribute("aria-label", t("cart") + (n ? " (" + n + ")" : ""));
+    b.title = t("cart");
+  }
+
+  window.WCShop = {
+    attach: function (h) { host = h; },
+    card: card,
+    order: order,
+    openCatalog: openCatalog,
+    chatOpened: function (number) { load(number); drawButton(); },
+  };
+})();
