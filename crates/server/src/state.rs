@@ -89,6 +89,8 @@ pub struct Inner {
     pub broadcasts: risala_core::tools::broadcasts::BroadcastService,
     /// Chatbots with hand-off (a business tool).
     pub bots: risala_core::tools::bots::BotService,
+    /// The other nodes of a fleet: the event bus, the leases of background work.
+    pub cluster: crate::cluster::Cluster,
 }
 
 impl AppState {
@@ -110,6 +112,7 @@ impl AppState {
         url_secret: String,
         code_secret: &str,
         privacy: PrivacyService,
+        cluster: crate::cluster::Cluster,
     ) -> Self {
         let auth = AuthService::new(store.clone(), clock.clone());
         let tenancy = TenancyService::new(store.clone(), clock.clone());
@@ -133,6 +136,7 @@ impl AppState {
         .unwrap_or_else(|e| panic!("webhook delivery cannot start: {e}"));
         let notifier: Arc<dyn risala_core::ports::Notifier> = Arc::new(crate::hub::ServerNotifier {
             hub: hub.clone(),
+            bus: cluster.bus.clone(),
             webhooks: delivery.clone(),
             inbox: inbox_feed.clone(),
         });
@@ -150,6 +154,7 @@ impl AppState {
                     .map(|f| Arc::new(f) as Arc<dyn risala_core::ports::MediaFetcher>)
                     .map_err(|e| tracing::error!(error = %e, "link media fetching is off"))
                     .ok(),
+                budget: cluster.budget.clone(),
                 ..MessagingConfig::default()
             },
         );
@@ -200,6 +205,21 @@ impl AppState {
             messaging.clone(),
             Arc::new(crate::broadcast_runner::FeedWatcher(inbox_feed.clone())),
         );
+        if cluster.budget.is_some() {
+            // A fleet: this node's inbox events go to the other nodes, and theirs come here.
+            crate::cluster::relay_inbox(&inbox_feed, cluster.bus.clone());
+            cluster.bus.subscribe(Arc::new(crate::cluster::Dispatch {
+                hub: hub.clone(),
+                feed: inbox_feed.clone(),
+                store: store.clone(),
+                auth: auth.clone(),
+                tenancy: tenancy.clone(),
+                messaging: messaging.clone(),
+                hours: hours.clone(),
+                faq: faq.clone(),
+                faults: faults.clone(),
+            }));
+        }
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -233,6 +253,7 @@ impl AppState {
                 bots,
                 contacts,
                 broadcasts,
+                cluster,
             }),
         }
     }

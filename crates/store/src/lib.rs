@@ -5,6 +5,7 @@ mod accounts;
 mod at_rest;
 pub mod backup;
 pub mod billing;
+pub mod cluster;
 mod bots;
 mod broadcasts;
 mod cbp;
