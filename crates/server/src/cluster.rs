@@ -68,6 +68,7 @@ pub struct Dispatch {
     pub hours: risala_core::tools::hours::HoursService,
     pub faq: risala_core::tools::faq::FaqService,
     pub faults: risala_core::sandbox::faults::FaultService,
+    pub delivery: Arc<risala_delivery::Engine>,
 }
 
 impl Dispatch {
@@ -78,6 +79,7 @@ impl Dispatch {
         self.hours.forget_all();
         self.faq.forget_all();
         self.faults.forget_all();
+        self.delivery.invalidate_targets();
     }
 }
 
@@ -116,6 +118,9 @@ impl ClusterHandler for Dispatch {
                 "tool_hours" => self.hours.forget_all(),
                 "faq_entries" | "faq_settings" => self.faq.forget_all(),
                 "sandbox_faults" => self.faults.forget_all(),
+                "webhook_app_subscriptions" | "webhook_waba_subscriptions" | "webhook_number_overrides" => {
+                    self.delivery.invalidate_targets()
+                }
                 _ => self.forget_everything(),
             },
         }

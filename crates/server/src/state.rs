@@ -218,6 +218,7 @@ impl AppState {
                 hours: hours.clone(),
                 faq: faq.clone(),
                 faults: faults.clone(),
+                delivery: delivery.clone(),
             }));
         }
         AppState {

@@ -22,7 +22,7 @@ pub struct FleetLimiter {
     capacity: u32,
     refill: u32,
     period_ms: Millis,
-    /// Tokens taken at once: what refills in [`LEASE_MS`] (at least one).
+    /// Tokens taken at once: a quarter of what refills in [`LEASE_MS`] (at least one).
     chunk: u32,
     /// Per key: tokens in hand and until when they may be spent, or (no tokens) until when
     /// the bucket was found empty and is not asked again.
@@ -40,7 +40,9 @@ enum Hand {
 
 impl FleetLimiter {
     pub fn new(budget: Arc<dyn SharedBudget>, name: &'static str, capacity: u32, refill: u32, period_ms: Millis) -> Self {
-        let per_lease = (refill as i64 * LEASE_MS / period_ms.max(1)).clamp(1, capacity.max(1) as i64) as u32;
+        // A quarter of what refills while tokens may be spent: a node sending a quarter of the
+        // limit or more spends what it takes before it lapses.
+        let per_lease = (refill as i64 * LEASE_MS / period_ms.max(1) / 4).clamp(1, capacity.max(1) as i64) as u32;
         FleetLimiter { budget, name, capacity, refill, period_ms, chunk: per_lease, held: Mutex::default() }
     }
 
@@ -112,7 +114,7 @@ mod tests {
     #[tokio::test]
     async fn two_nodes_share_one_bucket_with_a_take_per_chunk() {
         let budget = Arc::new(Memory::default());
-        // 80 a second: 16 tokens a take.
+        // 80 a second: 4 tokens a take.
         let a = FleetLimiter::new(budget.clone(), "t", 80, 80, 1000);
         let b = FleetLimiter::new(budget.clone(), "t", 80, 80, 1000);
         let mut sent = 0;
@@ -123,10 +125,10 @@ mod tests {
             }
         }
         assert_eq!(sent, 80, "the fleet sends what one bucket holds");
-        assert_eq!(budget.0.lock().unwrap().1, 5 + 2, "5 takes of 16, then one refusal a node");
+        assert_eq!(budget.0.lock().unwrap().1, 20 + 2, "20 takes of 4, then one refusal a node");
         // Refused until a token could be back (12 ms at 80 a second), then asked again.
         assert!(!a.take("n", 11).await.unwrap());
         assert!(a.take("n", 13).await.unwrap());
-        assert_eq!(budget.0.lock().unwrap().1, 8);
+        assert_eq!(budget.0.lock().unwrap().1, 23);
     }
 }

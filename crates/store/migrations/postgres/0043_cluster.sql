@@ -23,3 +23,6 @@ CREATE TRIGGER entry_points_changed AFTER INSERT OR UPDATE OR DELETE ON entry_po
 CREATE TRIGGER tool_hours_changed AFTER INSERT OR UPDATE OR DELETE ON tool_hours FOR EACH STATEMENT EXECUTE FUNCTION risala_table_changed();
 CREATE TRIGGER faq_entries_changed AFTER INSERT OR UPDATE OR DELETE ON faq_entries FOR EACH STATEMENT EXECUTE FUNCTION risala_table_changed();
 CREATE TRIGGER sandbox_faults_changed AFTER INSERT OR UPDATE OR DELETE ON sandbox_faults FOR EACH STATEMENT EXECUTE FUNCTION risala_table_changed();
+CREATE TRIGGER webhook_app_subscriptions_changed AFTER INSERT OR UPDATE OR DELETE ON webhook_app_subscriptions FOR EACH STATEMENT EXECUTE FUNCTION risala_table_changed();
+CREATE TRIGGER webhook_waba_subscriptions_changed AFTER INSERT OR UPDATE OR DELETE ON webhook_waba_subscriptions FOR EACH STATEMENT EXECUTE FUNCTION risala_table_changed();
+CREATE TRIGGER webhook_number_overrides_changed AFTER INSERT OR UPDATE OR DELETE ON webhook_number_overrides FOR EACH STATEMENT EXECUTE FUNCTION risala_table_changed();
