@@ -23,6 +23,8 @@ use tokio_postgres::{AsyncMessage, Client, NoTls};
 
 /// The largest payload a node sends (PostgreSQL's limit is 8000 bytes).
 pub const MAX_PAYLOAD: usize = 7900;
+/// The listener connections' `application_name`.
+pub const LISTENER_NAME: &str = "risala-events";
 /// How often an idle listener checks that its connection still answers.
 const PING_EVERY: Duration = Duration::from_secs(5);
 /// The wait before connecting again after a failure.
@@ -171,7 +173,9 @@ async fn publish(config: tokio_postgres::Config, node: String, mut rx: mpsc::Unb
 
 /// Hear the other nodes until the process ends: connect, `LISTEN`, deliver; when the
 /// connection is lost, connect again and tell the handler that events may have been missed.
-async fn listen(config: tokio_postgres::Config, node: String, handler: Arc<dyn ClusterHandler>) {
+async fn listen(mut config: tokio_postgres::Config, node: String, handler: Arc<dyn ClusterHandler>) {
+    // Named, so an operator sees it in `pg_stat_activity` (and a test can cut it).
+    config.application_name(LISTENER_NAME);
     let mut connected_before = false;
     loop {
         let (tx, mut rx) = mpsc::unbounded_channel();
