@@ -60,14 +60,19 @@ pub async fn undelivered(state: AppState) {
 /// Message bodies past `[retention] message_bodies` become tombstones. With retention unset it
 /// reads nothing; with it set, one look is a range of the partial index of kept bodies.
 pub async fn retention(state: AppState) {
-    every(&state, "retention", Duration::from_secs(1), "message bodies past their retention removed", || state.privacy.sweep()).await
+    every(&state, "retention", Duration::from_secs(1), "message bodies past their retention removed", || {
+        state.privacy.sweep()
+    })
+    .await
 }
 
 /// Due messaging limit upgrades, and ratings that recover as blocks and reports age (reads of a
 /// number and sends at the limit apply them at once too).
 pub async fn quality(state: AppState) {
-    every(&state, "quality", Duration::from_secs(60), "quality sweep", || async { state.messaging.quality().sweep().await.map(|()| 0u64) })
-        .await
+    every(&state, "quality", Duration::from_secs(60), "quality sweep", || async {
+        state.messaging.quality().sweep().await.map(|()| 0u64)
+    })
+    .await
 }
 
 /// Media past its retention is refused at once (reads check `expires_at`); this reclaims its

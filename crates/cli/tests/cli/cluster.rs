@@ -211,7 +211,9 @@ async fn three_nodes_share_events_tokens_limits_and_survive_a_killed_node() {
         .headers()
         .get_all("set-cookie")
         .iter()
-        .find_map(|v| v.to_str().unwrap().strip_prefix("risala_session=").map(|r| r.split(';').next().unwrap().to_string()))
+        .find_map(|v| {
+            v.to_str().unwrap().strip_prefix("risala_session=").map(|r| r.split(';').next().unwrap().to_string())
+        })
         .expect("a session cookie");
     let mut inbox = fleet
         .http
@@ -225,8 +227,7 @@ async fn three_nodes_share_events_tokens_limits_and_survive_a_killed_node() {
 
     // A customer's device connected to node 1.
     let customer = "15550007001";
-    let (s, session) =
-        fleet.post(0, "/customer/v1/session", "", &json!({"phone": customer, "name": "Nadia"})).await;
+    let (s, session) = fleet.post(0, "/customer/v1/session", "", &json!({"phone": customer, "name": "Nadia"})).await;
     assert_eq!(s, 200, "{session}");
     let ctoken = session["token"].as_str().unwrap().to_string();
     let ws_url = format!("{}/customer/v1/stream?token={ctoken}", fleet.base(0).replacen("http", "ws", 1));
@@ -265,7 +266,7 @@ async fn three_nodes_share_events_tokens_limits_and_survive_a_killed_node() {
     let read = json!({"messaging_product": "whatsapp", "status": "read", "message_id": inbound, "typing_indicator": {"type": "text"}});
     let (s, v) = fleet.post(2, &format!("/v23.0/{phone}/messages"), DEMO_TOKEN, &read).await;
     assert_eq!((s, &v), (200, &json!({"success": true})));
-    let mut frames = vec![next_frame(&mut device, "read or typing").await, next_frame(&mut device, "read or typing").await];
+    let mut frames = [next_frame(&mut device, "read or typing").await, next_frame(&mut device, "read or typing").await];
     frames.sort_by_key(|f| f["event"].as_str().unwrap().to_string());
     assert_eq!(frames[0], json!({"event": "read", "id": inbound, "from": display}));
     assert_eq!(frames[1], json!({"event": "typing", "from": display}));
@@ -288,10 +289,17 @@ async fn three_nodes_share_events_tokens_limits_and_survive_a_killed_node() {
         loop {
             let (s, v) = fleet.get(2, &format!("/v23.0/{phone}"), &token).await;
             if s == 401 {
-                assert_eq!((v["error"]["code"].as_i64(), v["error"]["error_subcode"].as_i64()), (Some(code), Some(subcode)), "{v}");
+                assert_eq!(
+                    (v["error"]["code"].as_i64(), v["error"]["error_subcode"].as_i64()),
+                    (Some(code), Some(subcode)),
+                    "{v}"
+                );
                 break;
             }
-            assert!(started.elapsed() < Duration::from_secs(1), "node 3 still accepts a token {how}d through another process");
+            assert!(
+                started.elapsed() < Duration::from_secs(1),
+                "node 3 still accepts a token {how}d through another process"
+            );
             tokio::task::yield_now().await;
         }
         eprintln!("token {how}d elsewhere refused by node 3 after {} ms", started.elapsed().as_millis());
@@ -357,11 +365,8 @@ async fn three_nodes_share_events_tokens_limits_and_survive_a_killed_node() {
     }
     assert!(acknowledged.len() < 400, "node 2 died before the run ended");
     let client = db.client().await;
-    let stored: i64 = client
-        .query_one("SELECT COUNT(*) FROM messages WHERE id = ANY($1)", &[&acknowledged])
-        .await
-        .unwrap()
-        .get(0);
+    let stored: i64 =
+        client.query_one("SELECT COUNT(*) FROM messages WHERE id = ANY($1)", &[&acknowledged]).await.unwrap().get(0);
     assert_eq!(stored, acknowledged.len() as i64, "every acknowledged message is stored");
     let expected: HashSet<String> = acknowledged.iter().cloned().collect();
     // Per (message id, status): how many times it arrived.

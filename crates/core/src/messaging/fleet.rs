@@ -39,7 +39,13 @@ enum Hand {
 }
 
 impl FleetLimiter {
-    pub fn new(budget: Arc<dyn SharedBudget>, name: &'static str, capacity: u32, refill: u32, period_ms: Millis) -> Self {
+    pub fn new(
+        budget: Arc<dyn SharedBudget>,
+        name: &'static str,
+        capacity: u32,
+        refill: u32,
+        period_ms: Millis,
+    ) -> Self {
         // A quarter of what refills while tokens may be spent: a node sending a quarter of the
         // limit or more spends what it takes before it lapses.
         let per_lease = (refill as i64 * LEASE_MS / period_ms.max(1) / 4).clamp(1, capacity.max(1) as i64) as u32;
@@ -84,9 +90,12 @@ impl FleetLimiter {
 mod tests {
     use super::*;
 
+    /// Milli-tokens and when, per key.
+    type Buckets = HashMap<String, (i64, Millis)>;
+
     /// A bucket in memory, counting the takes.
     #[derive(Default)]
-    struct Memory(Mutex<(HashMap<String, (i64, Millis)>, u32)>);
+    struct Memory(Mutex<(Buckets, u32)>);
 
     #[async_trait::async_trait]
     impl SharedBudget for Memory {
