@@ -21,6 +21,8 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use tokio_postgres::{AsyncMessage, Client, NoTls};
 
+use crate::sql::cluster as sql;
+
 /// The largest payload a node sends (PostgreSQL's limit is 8000 bytes).
 pub const MAX_PAYLOAD: usize = 7900;
 /// The listener connections' `application_name`.
@@ -38,7 +40,7 @@ struct Envelope {
 
 /// The notification channel of the database's current schema.
 async fn channel(client: &Client) -> Result<String, tokio_postgres::Error> {
-    let row = client.query_one("SELECT current_schema()", &[]).await?;
+    let row = client.query_one(sql::CURRENT_SCHEMA, &[]).await?;
     let schema: String = row.get(0);
     Ok(format!("risala_{schema}"))
 }
@@ -158,7 +160,7 @@ async fn publish(config: tokio_postgres::Config, node: String, mut rx: mpsc::Unb
                 }
             }
             if let Some((client, ch)) = &conn {
-                match client.execute("SELECT pg_notify($1, $2)", &[ch, &payload]).await {
+                match client.execute(sql::NOTIFY, &[ch, &payload]).await {
                     Ok(_) => break,
                     Err(e) => {
                         tracing::warn!(error = %e, "cluster publisher: notify failed");
@@ -214,7 +216,7 @@ async fn listen(mut config: tokio_postgres::Config, node: String, handler: Arc<d
                     }
                 }
                 _ = ping.tick() => {
-                    let alive = tokio::time::timeout(PING_EVERY, client.simple_query("SELECT 1")).await;
+                    let alive = tokio::time::timeout(PING_EVERY, client.simple_query(crate::sql::engine::PING)).await;
                     if !matches!(alive, Ok(Ok(_))) {
                         tracing::warn!("cluster listener: the connection stopped answering");
                         break;
@@ -267,15 +269,9 @@ impl Leases for PgLeases {
         let Some(client) = &s.client else { return false };
         let answer = if s.held.contains(task) {
             // Still ours while the connection answers.
-            client.simple_query("SELECT 1").await.map(|_| true)
+            client.simple_query(crate::sql::engine::PING).await.map(|_| true)
         } else {
-            client
-                .query_one(
-                    "SELECT pg_try_advisory_lock($1, hashtext(current_schema() || ':' || $2))",
-                    &[&LEASE_SPACE, &task],
-                )
-                .await
-                .map(|r| r.get::<_, bool>(0))
+            client.query_one(sql::TRY_LEASE, &[&LEASE_SPACE, &task]).await.map(|r| r.get::<_, bool>(0))
         };
         match answer {
             Ok(true) => {
@@ -295,18 +291,8 @@ impl Leases for PgLeases {
     }
 }
 
-/// Take milli-tokens from a fleet bucket in one statement: refill by the time gone by, grant
-/// whole tokens up to what was asked, report the grant in `granted`. ($1 key, $2 capacity,
-/// $3 wanted, $4 refill per period, $5 now, $6 period; all in milli-tokens and ms.)
-const TAKE_TOKENS: &str = "INSERT INTO fleet_buckets (key, tokens, at, granted) VALUES ($1, CAST($2 AS BIGINT) - CAST($3 AS BIGINT), CAST($5 AS BIGINT), CAST($3 AS BIGINT)) \
-    ON CONFLICT (key) DO UPDATE SET \
-    granted = LEAST($3, (LEAST($2, fleet_buckets.tokens + GREATEST(0, $5 - fleet_buckets.at) * $4 / $6) / 1000) * 1000), \
-    tokens = LEAST($2, fleet_buckets.tokens + GREATEST(0, $5 - fleet_buckets.at) * $4 / $6) \
-        - LEAST($3, (LEAST($2, fleet_buckets.tokens + GREATEST(0, $5 - fleet_buckets.at) * $4 / $6) / 1000) * 1000), \
-    at = GREATEST(fleet_buckets.at, $5) \
-    RETURNING granted";
-
-/// The fleet's token buckets in `fleet_buckets`, taken through the store's batching writer (a
+/// The fleet's token buckets in `fleet_buckets` (a generic cell rate per key: exact refill in
+/// integers, whatever the period), taken through the store's batching writer (a
 /// take shares its commit with the writes around it).
 pub struct PgBudget {
     db: crate::Db,
@@ -329,18 +315,17 @@ impl risala_core::ports::SharedBudget for PgBudget {
         period_ms: i64,
         now: i64,
     ) -> Result<u32, StoreError> {
-        let capacity = capacity as i64 * 1000;
-        let want = (want as i64 * 1000).min(capacity);
+        // µs a token takes to come back (at least 1).
+        let per_token = (period_ms.max(1) * 1000 / refill.max(1) as i64).max(1);
         let mut plan = crate::Plan::new();
         plan.push_returning(
-            TAKE_TOKENS,
+            sql::TAKE_TOKENS,
             vec![
                 key.to_string().into(),
-                capacity.into(),
-                want.into(),
-                (refill as i64 * 1000).into(),
-                now.into(),
-                period_ms.max(1).into(),
+                now.saturating_mul(1000).into(),
+                (want as i64).into(),
+                (capacity as i64).into(),
+                per_token.into(),
             ],
         );
         let out = self.db.write(plan.in_lane_of(key)).await?;
@@ -348,6 +333,6 @@ impl risala_core::ports::SharedBudget for PgBudget {
             Some(row) => row.i64(0)?,
             None => 0,
         };
-        Ok((granted / 1000) as u32)
+        Ok(granted.clamp(0, u32::MAX as i64) as u32)
     }
 }

@@ -1,13 +1,14 @@
 -- Several nodes on one database (issue #19).
 --
 -- The fleet's shared sending limits: one token bucket per key (a number's throughput, a
--- number and customer's pair rate), in milli-tokens at `at` (ms). Nodes lease tokens from it
+-- number and customer's pair rate). Nodes lease tokens from it
 -- in small chunks, so the fleet together never sends more than one bucket allows.
 CREATE TABLE fleet_buckets (
-    key    TEXT PRIMARY KEY,
-    tokens BIGINT NOT NULL,
-    at     BIGINT NOT NULL,
-    -- Milli-tokens the last take got (the statement that takes reports it here).
+    key     TEXT PRIMARY KEY,
+    -- The bucket as a generic cell rate: the theoretical time (µs) at which every token taken
+    -- so far would have refilled; the bucket is full when it is not later than now.
+    tat     BIGINT NOT NULL,
+    -- Tokens the last take got (the statement that takes reports it here).
     granted BIGINT NOT NULL DEFAULT 0
 );
 

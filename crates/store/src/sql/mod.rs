@@ -17,6 +17,7 @@ pub(crate) mod billing;
 pub(crate) mod bots;
 pub(crate) mod broadcasts;
 pub(crate) mod cbp;
+pub(crate) mod cluster;
 pub(crate) mod contacts;
 pub(crate) mod engine;
 pub(crate) mod faq;
@@ -104,6 +105,7 @@ pub(crate) use statements;
 pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
     [
         ("engine", engine::STATEMENTS),
+        ("cluster", cluster::STATEMENTS),
         ("tenancy", tenancy::STATEMENTS),
         ("messages", messages::STATEMENTS),
         ("numbers", numbers::STATEMENTS),
