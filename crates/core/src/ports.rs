@@ -148,6 +148,10 @@ pub trait EventBus: Send + Sync {
     fn publish(&self, event: ClusterEvent);
     /// Start hearing the other nodes' events.
     fn subscribe(&self, handler: std::sync::Arc<dyn ClusterHandler>);
+    /// Whether there are other nodes to tell (publishers skip building events when not).
+    fn shared(&self) -> bool {
+        true
+    }
 }
 
 /// One node alone (SQLite, or one server on PostgreSQL): there is nobody to tell, at no cost.
@@ -156,6 +160,9 @@ pub struct LocalBus;
 impl EventBus for LocalBus {
     fn publish(&self, _: ClusterEvent) {}
     fn subscribe(&self, _: std::sync::Arc<dyn ClusterHandler>) {}
+    fn shared(&self) -> bool {
+        false
+    }
 }
 
 /// Background work that must run on one node of a fleet at a time (sweeps): a node asks

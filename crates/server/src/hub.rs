@@ -97,6 +97,9 @@ pub struct ServerNotifier {
 
 impl Notifier for ServerNotifier {
     fn customer_event(&self, wa_id: &str, event: CustomerEvent) {
+        if !self.bus.shared() {
+            return self.hub.customer_event(wa_id, event);
+        }
         let wa_id_owned = wa_id.to_string();
         // Ids and kinds only: a node with the customer's device reads the message itself.
         let remote = match &event {
