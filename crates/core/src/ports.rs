@@ -135,3 +135,94 @@ pub trait BotCaller: Send + Sync + 'static {
 
 /// The largest answer a bot's `http` step reads.
 pub const BOT_ANSWER_MAX: usize = 64 * 1024;
+/// What one node of a fleet tells the others (several `risala` servers on one PostgreSQL).
+/// Small on purpose — ids and kinds, never message bodies: a PostgreSQL notification carries
+/// at most 8000 bytes, and the receiving node reads the details from the store.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "k", rename_all = "snake_case")]
+pub enum ClusterEvent {
+    /// A business message for `wa_id` was stored: a node with one of the customer's devices
+    /// reads it and pushes it.
+    Message { wa_id: String, id: String },
+    /// The business is typing to `wa_id`.
+    Typing { wa_id: String, from: String, phone_number_id: String },
+    /// The business read the customer's message.
+    Read { wa_id: String, message_id: String, from: String },
+    /// Something the team inbox's pages of `business_id` show changed: the web app's live
+    /// event, as JSON (the pages reload what it names).
+    Inbox { business_id: String, event: serde_json::Value },
+    /// Rows of `table` changed: what a node cached from it is dropped. Sent by the database
+    /// itself (a trigger), so a change made by any process — a node, `risala admin` — counts.
+    Changed { table: String },
+}
+
+/// Receives the events other nodes publish.
+pub trait ClusterHandler: Send + Sync {
+    fn deliver(&self, event: ClusterEvent);
+    /// Events may have been missed (the connection that hears them dropped and came back):
+    /// drop every cache and have connected devices and pages read the store again, so nothing
+    /// is lost, only late.
+    fn missed(&self);
+}
+
+/// How the nodes of a fleet hear each other. Each node delivers its own events to its own
+/// devices and pages directly; the bus carries them to the *other* nodes.
+pub trait EventBus: Send + Sync {
+    /// Tell the other nodes (fire and forget: a node that misses it catches up through
+    /// [`ClusterHandler::missed`]).
+    fn publish(&self, event: ClusterEvent);
+    /// Start hearing the other nodes' events.
+    fn subscribe(&self, handler: std::sync::Arc<dyn ClusterHandler>);
+    /// Whether there are other nodes to tell (publishers skip building events when not).
+    fn shared(&self) -> bool {
+        true
+    }
+}
+
+/// One node alone (SQLite, or one server on PostgreSQL): there is nobody to tell, at no cost.
+pub struct LocalBus;
+
+impl EventBus for LocalBus {
+    fn publish(&self, _: ClusterEvent) {}
+    fn subscribe(&self, _: std::sync::Arc<dyn ClusterHandler>) {}
+    fn shared(&self) -> bool {
+        false
+    }
+}
+
+/// Background work that must run on one node of a fleet at a time (sweeps): a node asks
+/// before each round whether it holds the task's lease.
+#[async_trait::async_trait]
+pub trait Leases: Send + Sync {
+    /// Whether this node holds (or just took) the lease of `task`; a node that dies loses its
+    /// leases, and another node takes them at its next round.
+    async fn hold(&self, task: &str) -> bool;
+}
+
+/// One node alone: every task is its own.
+pub struct SoleNode;
+
+#[async_trait::async_trait]
+impl Leases for SoleNode {
+    async fn hold(&self, _: &str) -> bool {
+        true
+    }
+}
+
+/// The fleet's token buckets (throughput 130429, pair rate 131056), kept in the database so
+/// every node draws from the same one. A node takes a few tokens at a time and spends them
+/// from memory, so a send costs no round trip of its own.
+#[async_trait::async_trait]
+pub trait SharedBudget: Send + Sync {
+    /// Take up to `want` tokens from the bucket `key` — `capacity` tokens, refilled at `refill`
+    /// tokens every `period_ms` — at `now`; how many were taken (0 when it is empty).
+    async fn take(
+        &self,
+        key: &str,
+        want: u32,
+        capacity: u32,
+        refill: u32,
+        period_ms: crate::clock::Millis,
+        now: crate::clock::Millis,
+    ) -> Result<u32, crate::StoreError>;
+}

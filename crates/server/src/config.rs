@@ -142,6 +142,8 @@ pub struct Config {
     pub retention: RetentionConfig,
     /// Media uploads and link fetches: how many may be received at once.
     pub media: MediaConfig,
+    /// Several nodes on one PostgreSQL: how they hear each other.
+    pub cluster: ClusterConfig,
     /// Webhook delivery: timeouts, retries, batching, the callback URL guard, sandbox faults.
     pub webhooks: risala_delivery::DeliveryConfig,
     /// The verified badge (official business accounts): the review delay.
@@ -164,6 +166,31 @@ impl Default for BadgeConfig {
     fn default() -> Self {
         BadgeConfig { review_days: 5 }
     }
+}
+
+/// How the nodes of a fleet (several servers on one PostgreSQL database) work together
+/// (`[cluster]`): live events, cache invalidation, shared limits and leases of background work.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClusterConfig {
+    /// `auto` (the default): `postgres` on PostgreSQL, `local` on SQLite. `postgres`: events
+    /// through `LISTEN`/`NOTIFY`, limits counted in the database, background work leased.
+    /// `local`: this node alone (a PostgreSQL database served by one node only).
+    pub events: ClusterEvents,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig { events: ClusterEvents::Auto }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClusterEvents {
+    Auto,
+    Local,
+    Postgres,
 }
 
 /// Limits on client connections (`[connections]`), so that slow or idle clients cannot hold the
@@ -300,6 +327,7 @@ impl Default for Config {
             connections: ConnectionConfig::default(),
             retention: RetentionConfig::default(),
             media: MediaConfig::default(),
+            cluster: ClusterConfig::default(),
             webhooks: risala_delivery::DeliveryConfig::default(),
             badge: BadgeConfig::default(),
         }
@@ -604,6 +632,14 @@ max_wait = "10s"
 # holds, rejected with the failing ones as reasons. 3 to 14; the operator can change it with the
 # criteria at run time.
 review_days = 5
+
+# Several nodes on one PostgreSQL database (env RISALA_CLUSTER__<KEY>).
+[cluster]
+# "auto": "postgres" with a PostgreSQL database_url, "local" with SQLite. "postgres": live
+# events (customer devices, the inbox's pages) and cache invalidation through LISTEN/NOTIFY,
+# throughput and pair rate limits counted for the fleet, background sweeps run by one node at a
+# time. "local": this node alone (SQLite, or PostgreSQL served by a single node).
+events = "auto"
 
 # Webhook delivery (env RISALA_WEBHOOKS__<KEY>, e.g. RISALA_WEBHOOKS__TIMEOUT=5s). Tables such as
 # this one come after all top-level keys.

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use risala_core::model::CustomerEvent;
-use risala_core::ports::Notifier;
+use risala_core::ports::{ClusterEvent, EventBus, Notifier};
 use tokio::sync::mpsc;
 
 /// Frames queued per device before the slowest device starts losing live pushes (it still
@@ -39,6 +39,19 @@ impl Hub {
             d.entry(wa_id.to_string()).or_default().push((id, tx));
         }
         Device { hub: self.clone(), wa_id: wa_id.to_string(), id, events: rx }
+    }
+
+    /// Whether one of the customer's devices is connected to this node.
+    pub fn has(&self, wa_id: &str) -> bool {
+        self.devices.read().is_ok_and(|d| d.contains_key(wa_id))
+    }
+
+    /// Close every device's stream (events may have been missed): each reconnects and reads
+    /// what waits for it from the store.
+    pub fn resync(&self) {
+        if let Ok(mut d) = self.devices.write() {
+            d.clear();
+        }
     }
 
     /// Number of connected devices.
@@ -76,13 +89,32 @@ impl Notifier for Hub {
 /// changed.
 pub struct ServerNotifier {
     pub hub: Arc<Hub>,
+    /// The other nodes of a fleet.
+    pub bus: Arc<dyn EventBus>,
     pub webhooks: Arc<risala_delivery::Engine>,
     pub inbox: Arc<risala_web::live::Feed>,
 }
 
 impl Notifier for ServerNotifier {
     fn customer_event(&self, wa_id: &str, event: CustomerEvent) {
-        self.hub.customer_event(wa_id, event)
+        if !self.bus.shared() {
+            return self.hub.customer_event(wa_id, event);
+        }
+        let wa_id_owned = wa_id.to_string();
+        // Ids and kinds only: a node with the customer's device reads the message itself.
+        let remote = match &event {
+            CustomerEvent::Message(m) => ClusterEvent::Message { wa_id: wa_id_owned, id: m.id.clone() },
+            CustomerEvent::Typing { from, phone_number_id } => ClusterEvent::Typing {
+                wa_id: wa_id_owned,
+                from: from.clone(),
+                phone_number_id: phone_number_id.clone(),
+            },
+            CustomerEvent::Read { message_id, from } => {
+                ClusterEvent::Read { wa_id: wa_id_owned, message_id: message_id.clone(), from: from.clone() }
+            }
+        };
+        self.hub.customer_event(wa_id, event);
+        self.bus.publish(remote);
     }
 
     fn outbox_written(&self) {

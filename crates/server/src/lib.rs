@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod bot_caller;
 pub mod broadcast_runner;
+pub mod cluster;
 mod composer_intake;
 pub mod config;
 pub mod error;
@@ -101,12 +102,14 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     if let (Some(cert), Some(key)) = (&config.tls_cert, &config.tls_key) {
         net::tls::Tls::new(cert, key).map_err(anyhow::Error::msg)?;
     }
-    let store: Arc<dyn Store> = Arc::new(open_store(&config).await?);
+    let sql = open_store(&config).await?;
+    let cluster = cluster::Cluster::for_config(&config, &sql)?;
+    let store: Arc<dyn Store> = Arc::new(sql);
     let clock = Arc::new(OffsetClock::new(risala_core::sandbox::stored_offset(&*store).await?));
     let url_secret = stored_secret(&*store, URL_SECRET_SETTING).await?;
     let code_secret = stored_secret(&*store, CODE_SECRET_SETTING).await?;
     let privacy = privacy_service(&config, store.clone(), clock.clone()).await?;
-    Ok(AppState::new(config, store, clock, url_secret, &code_secret, privacy))
+    Ok(AppState::new(config, store, clock, url_secret, &code_secret, privacy, cluster))
 }
 
 /// Retention and erasure over `store`, as the server and the CLI build it: the configured

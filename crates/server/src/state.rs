@@ -95,6 +95,8 @@ pub struct Inner {
     pub badges: risala_core::badges::BadgeService,
     /// Catalogs, products and orders (issue #18).
     pub catalogs: risala_core::commerce::CatalogService,
+    /// The other nodes of a fleet: the event bus, the leases of background work.
+    pub cluster: crate::cluster::Cluster,
 }
 
 impl AppState {
@@ -116,6 +118,7 @@ impl AppState {
         url_secret: String,
         code_secret: &str,
         privacy: PrivacyService,
+        cluster: crate::cluster::Cluster,
     ) -> Self {
         let auth = AuthService::new(store.clone(), clock.clone());
         let tenancy = TenancyService::new(store.clone(), clock.clone());
@@ -139,6 +142,7 @@ impl AppState {
         .unwrap_or_else(|e| panic!("webhook delivery cannot start: {e}"));
         let notifier: Arc<dyn risala_core::ports::Notifier> = Arc::new(crate::hub::ServerNotifier {
             hub: hub.clone(),
+            bus: cluster.bus.clone(),
             webhooks: delivery.clone(),
             inbox: inbox_feed.clone(),
         });
@@ -156,6 +160,7 @@ impl AppState {
                     .map(|f| Arc::new(f) as Arc<dyn risala_core::ports::MediaFetcher>)
                     .map_err(|e| tracing::error!(error = %e, "link media fetching is off"))
                     .ok(),
+                budget: cluster.budget.clone(),
                 ..MessagingConfig::default()
             },
         );
@@ -219,6 +224,22 @@ impl AppState {
             messaging.clone(),
             config.badge.review_days,
         );
+        if cluster.budget.is_some() {
+            // A fleet: this node's inbox events go to the other nodes, and theirs come here.
+            crate::cluster::relay_inbox(&inbox_feed, cluster.bus.clone());
+            cluster.bus.subscribe(Arc::new(crate::cluster::Dispatch {
+                hub: hub.clone(),
+                feed: inbox_feed.clone(),
+                store: store.clone(),
+                auth: auth.clone(),
+                tenancy: tenancy.clone(),
+                messaging: messaging.clone(),
+                hours: hours.clone(),
+                faq: faq.clone(),
+                faults: faults.clone(),
+                delivery: delivery.clone(),
+            }));
+        }
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -255,6 +276,7 @@ impl AppState {
                 ads,
                 badges,
                 catalogs,
+                cluster,
             }),
         }
     }

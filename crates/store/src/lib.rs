@@ -11,6 +11,7 @@ mod bots;
 mod broadcasts;
 mod catalogs;
 mod cbp;
+pub mod cluster;
 mod contacts;
 pub mod datadir;
 pub mod db;

@@ -40,9 +40,10 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (34, "broadcasts", include_str!("../migrations/sqlite/0034_broadcasts.sql")),
     (35, "bots", include_str!("../migrations/sqlite/0035_bots.sql")),
     (36, "bot_steps", include_str!("../migrations/sqlite/0036_bot_steps.sql")),
+    (39, "catalogs", include_str!("../migrations/sqlite/0039_catalogs.sql")),
     (41, "ads_status", include_str!("../migrations/sqlite/0041_ads_status.sql")),
     (42, "official_business_accounts", include_str!("../migrations/sqlite/0042_official_business_accounts.sql")),
-    (39, "catalogs", include_str!("../migrations/sqlite/0039_catalogs.sql")),
+    (43, "cluster", include_str!("../migrations/sqlite/0043_cluster.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -78,9 +79,10 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (34, "broadcasts", include_str!("../migrations/postgres/0034_broadcasts.sql")),
     (35, "bots", include_str!("../migrations/postgres/0035_bots.sql")),
     (36, "bot_steps", include_str!("../migrations/postgres/0036_bot_steps.sql")),
+    (39, "catalogs", include_str!("../migrations/postgres/0039_catalogs.sql")),
     (41, "ads_status", include_str!("../migrations/postgres/0041_ads_status.sql")),
     (42, "official_business_accounts", include_str!("../migrations/postgres/0042_official_business_accounts.sql")),
-    (39, "catalogs", include_str!("../migrations/postgres/0039_catalogs.sql")),
+    (43, "cluster", include_str!("../migrations/postgres/0043_cluster.sql")),
 ];
 
 /// The highest migration version this build knows.

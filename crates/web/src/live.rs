@@ -1,8 +1,8 @@
 //! Live updates of the team inbox: the server tells the open pages of a business that a
 //! conversation changed (a message, a status, an assignment, a note, a label, closing), and who
 //! is viewing or typing in a conversation; the pages listen on `GET /app/events`
-//! (server-sent events) and fetch what changed. The feed is this node's: a page connected to
-//! another node of a PostgreSQL cluster hears only that node's changes.
+//! (server-sent events) and fetch what changed. On a fleet of nodes the server relays each
+//! event to the other nodes ([`Feed::relay_to`]), whose pages hear it too.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::Stream;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
 use crate::session::Viewer;
@@ -26,7 +26,7 @@ pub const PRESENCE_MS: i64 = 30_000;
 pub const TYPING_MS: i64 = 6_000;
 
 /// What a page is told.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum LiveEvent {
     /// A conversation of the number changed: the list and, when it is open, the conversation
@@ -42,7 +42,7 @@ pub enum LiveEvent {
 }
 
 /// Someone with the conversation open.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Present {
     pub user_id: String,
     pub name: String,
@@ -59,16 +59,41 @@ struct Seen {
 
 type ChatKey = (String, String, String);
 
+/// Hands this node's events on to the other nodes of a fleet.
+pub type Relay = Box<dyn Fn(&str, &LiveEvent) + Send + Sync>;
+
 /// The business's channels and who is where.
 #[derive(Default)]
 pub struct Feed {
     channels: Mutex<HashMap<String, broadcast::Sender<LiveEvent>>>,
     presence: Mutex<HashMap<ChatKey, HashMap<String, Seen>>>,
+    relay: std::sync::OnceLock<Relay>,
 }
 
 impl Feed {
-    /// Tell the business's open pages.
+    /// Hand every event published on this node to `relay` too (the server's event bus).
+    pub fn relay_to(&self, relay: Relay) {
+        let _ = self.relay.set(relay);
+    }
+
+    /// Tell the business's open pages, on this node and (through the relay) the others.
     pub fn publish(&self, business_id: &str, event: LiveEvent) {
+        if let Some(relay) = self.relay.get() {
+            relay(business_id, &event);
+        }
+        self.publish_here(business_id, event);
+    }
+
+    /// Every open page of this node reloads what it shows (events may have been missed).
+    pub fn reload_all(&self) {
+        let businesses: Vec<String> = self.channels.lock().map(|c| c.keys().cloned().collect()).unwrap_or_default();
+        for b in businesses {
+            self.publish_here(&b, LiveEvent::Labels);
+        }
+    }
+
+    /// Tell the business's open pages of this node only (an event another node published).
+    pub fn publish_here(&self, business_id: &str, event: LiveEvent) {
         let Ok(mut c) = self.channels.lock() else { return };
         if let Some(tx) = c.get(business_id) {
             if tx.send(event).is_err() {

@@ -6,6 +6,7 @@
 
 mod admin;
 mod backup;
+mod cluster;
 mod config;
 mod customer;
 mod datadir;

@@ -73,6 +73,12 @@ impl Server {
         assert!(status.success(), "kill -{name} failed");
     }
 
+    /// SIGKILL: the process ends at once, without a chance to finish anything.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("SIGKILL");
+        let _ = self.child.wait();
+    }
+
     /// SIGTERM, then wait (at most 10 s) for the exit status.
     pub fn terminate(mut self) -> std::process::ExitStatus {
         self.stop().expect("risala did not stop on SIGTERM")

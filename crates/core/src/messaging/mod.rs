@@ -5,6 +5,7 @@
 mod commerce;
 mod customer;
 mod echo;
+pub mod fleet;
 mod media;
 mod references;
 mod send;
@@ -63,6 +64,9 @@ pub struct MessagingConfig {
     pub pair_rate_limit: bool,
     /// Messaging limits, quality rating and blocks ([`crate::quality`]).
     pub quality: crate::quality::QualityConfig,
+    /// A fleet's shared buckets: throughput and pair rate are counted for every node together
+    /// (besides this node's own buckets). `None`: this node alone.
+    pub budget: Option<Arc<dyn SharedBudget>>,
 }
 
 impl Default for MessagingConfig {
@@ -74,6 +78,7 @@ impl Default for MessagingConfig {
             throughput_mps: 0,
             pair_rate_limit: false,
             quality: crate::quality::QualityConfig::default(),
+            budget: None,
         }
     }
 }
@@ -104,6 +109,8 @@ pub struct MessagingService {
     /// show within the 5 s.
     entry_points: Arc<TtlCache<(String, String), Option<EntryPoint>>>,
     pair_rate: Arc<RateLimiter<(String, String)>>,
+    /// The fleet's throughput and pair rate buckets, on a fleet of nodes.
+    fleet: Option<Arc<(fleet::FleetLimiter, fleet::FleetLimiter)>>,
     /// Blocks, the RED restriction and the messaging limit at send.
     quality: crate::quality::QualityService,
     /// Conversation-based pricing for WABAs that use it (pricing model cached per WABA).
@@ -194,6 +201,19 @@ impl MessagingService {
             contacts: Arc::new(TtlCache::new(Duration::from_secs(5), 100_000)),
             throughput: Arc::new(RateLimiter::new(config.throughput_mps.max(1), config.throughput_mps.max(1) * 60)),
             pair_rate: Arc::new(RateLimiter::new(crate::limits::PAIR_BURST, crate::limits::PAIR_PER_MINUTE)),
+            fleet: config.budget.clone().map(|b| {
+                let mps = config.throughput_mps.max(1);
+                Arc::new((
+                    fleet::FleetLimiter::new(b.clone(), "throughput", mps, mps * 60, 60_000),
+                    fleet::FleetLimiter::new(
+                        b,
+                        "pair",
+                        crate::limits::PAIR_BURST,
+                        crate::limits::PAIR_PER_MINUTE,
+                        60_000,
+                    ),
+                ))
+            }),
             entry_points: Arc::new(TtlCache::new(Duration::from_secs(5), 1_000_000)),
             config,
         }

@@ -74,7 +74,7 @@ impl MessagingService {
             }
             SendRequest::Message(msg) => {
                 let now = self.now();
-                if self.config.throughput_mps > 0 && !self.throughput.take(&phone.id, now) {
+                if self.config.throughput_mps > 0 && !self.take_throughput(&phone.id, now).await? {
                     return Err(ApiError::new(
                         ErrorCode::RateLimitHit,
                         format!(
@@ -83,9 +83,7 @@ impl MessagingService {
                         ),
                     ));
                 }
-                if self.config.pair_rate_limit
-                    && !self.pair_rate.take(&(phone.id.clone(), msg.to.as_str().to_string()), now)
-                {
+                if self.config.pair_rate_limit && !self.take_pair_rate(&phone.id, msg.to.as_str(), now).await? {
                     return Err(ApiError::new(
                         ErrorCode::PairRateLimit,
                         "Too many messages sent to this customer in a short time; wait and try again.",
@@ -93,6 +91,28 @@ impl MessagingService {
                 }
                 self.send_message(phone, msg, opts, by_user_id).await
             }
+        }
+    }
+
+    /// A token of the number's throughput: this node's bucket, and on a fleet the fleet's too.
+    async fn take_throughput(&self, phone_number_id: &str, now: Millis) -> Result<bool, ApiError> {
+        if !self.throughput.take(&phone_number_id.to_string(), now) {
+            return Ok(false);
+        }
+        match &self.fleet {
+            Some(f) => f.0.take(phone_number_id, now).await,
+            None => Ok(true),
+        }
+    }
+
+    /// A token of the pair rate of the number and customer, as [`Self::take_throughput`].
+    async fn take_pair_rate(&self, phone_number_id: &str, wa_id: &str, now: Millis) -> Result<bool, ApiError> {
+        if !self.pair_rate.take(&(phone_number_id.to_string(), wa_id.to_string()), now) {
+            return Ok(false);
+        }
+        match &self.fleet {
+            Some(f) => f.1.take(&format!("{phone_number_id}:{wa_id}"), now).await,
+            None => Ok(true),
         }
     }
 

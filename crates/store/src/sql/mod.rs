@@ -20,6 +20,7 @@ pub(crate) mod bots;
 pub(crate) mod broadcasts;
 pub(crate) mod catalogs;
 pub(crate) mod cbp;
+pub(crate) mod cluster;
 pub(crate) mod contacts;
 pub(crate) mod engine;
 pub(crate) mod faq;
@@ -107,6 +108,7 @@ pub(crate) use statements;
 pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
     [
         ("engine", engine::STATEMENTS),
+        ("cluster", cluster::STATEMENTS),
         ("tenancy", tenancy::STATEMENTS),
         ("messages", messages::STATEMENTS),
         ("numbers", numbers::STATEMENTS),

@@ -13,6 +13,7 @@ mod accounts;
 mod at_rest;
 mod billing;
 mod cbp;
+mod cluster;
 mod inbox;
 mod media;
 mod messages;

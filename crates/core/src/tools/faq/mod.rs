@@ -110,6 +110,11 @@ impl FaqService {
         FaqService { store, clock, messaging, notifier, cache }
     }
 
+    /// Drop the cached entries (another node changed some).
+    pub fn forget_all(&self) {
+        self.cache.clear();
+    }
+
     /// The number's entries, oldest first.
     pub async fn entries(&self, phone: &PhoneNumber) -> Result<Vec<FaqEntry>, ApiError> {
         Ok(self.store.faq_entries(&phone.id).await?)

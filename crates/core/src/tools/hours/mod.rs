@@ -255,6 +255,11 @@ impl HoursService {
         self.messaging.now()
     }
 
+    /// Drop the cached settings (another node changed some).
+    pub fn forget_all(&self) {
+        self.cache.clear();
+    }
+
     /// A number's settings (defaults when none were saved).
     pub async fn settings(&self, phone_number_id: &str) -> Result<Arc<HoursSettings>, ApiError> {
         if let Some(s) = self.cache.get(&phone_number_id.to_string()) {

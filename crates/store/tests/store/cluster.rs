@@ -1,0 +1,152 @@
+//! Several nodes on one PostgreSQL (`cluster.rs`): the fleet's token buckets, the event bus and
+//! the leases of background work, each with two "nodes" in one process. PostgreSQL only: a
+//! SQLite database serves one node, which uses none of them.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use risala_core::ports::{ClusterEvent, ClusterHandler, EventBus, Leases, SharedBudget};
+use risala_store::cluster::{PgBudget, PgBus, PgLeases};
+use risala_store::Engine;
+
+use crate::harness::TestStore;
+
+/// A PostgreSQL-only test: its SQLite run has nothing to check.
+macro_rules! postgres_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    $crate::harness::run(risala_store::Engine::Postgres, super::$name).await;
+                }
+            }
+        )*
+    };
+}
+
+postgres_tests!(buckets_are_shared_and_refill, events_reach_the_other_nodes, leases_move_when_the_holder_goes);
+
+async fn buckets_are_shared_and_refill(db: TestStore) {
+    assert_eq!(db.engine, Engine::Postgres);
+    let (a, b) = (PgBudget::new(db.db().clone()), PgBudget::new(db.db().clone()));
+    // The pair rate's bucket: 45 tokens, 10 a minute.
+    let take = |n: &Arc<PgBudget>, want, now| {
+        let n = n.clone();
+        async move { n.take("pair:1:2", want, 45, 10, 60_000, now).await.unwrap() }
+    };
+    assert_eq!(take(&a, 20, 0).await, 20);
+    assert_eq!(take(&b, 20, 0).await, 20);
+    assert_eq!(take(&a, 20, 0).await, 5, "what is left, not more");
+    assert_eq!(take(&b, 1, 5_999).await, 0, "one token takes 6 s to come back");
+    assert_eq!(take(&b, 3, 6_000).await, 1);
+    assert_eq!(take(&a, 100, 3_600_000).await, 45, "a long pause refills to the capacity, not beyond");
+    // Keys are separate.
+    assert_eq!(a.take("throughput:9", 4, 80, 4800, 60_000, 0).await.unwrap(), 4);
+
+    // The cost of a take, one after the other (each is a commit of the batching writer).
+    let n = 200;
+    let started = Instant::now();
+    for i in 0..n {
+        a.take("throughput:cost", 4, 80, 4800, 60_000, i).await.unwrap();
+    }
+    let each = started.elapsed() / n as u32;
+    eprintln!("one take from a fleet bucket, sequentially: {} µs", each.as_micros());
+}
+
+/// Collects what a node hears.
+#[derive(Default)]
+struct Heard {
+    events: Mutex<Vec<ClusterEvent>>,
+    missed: Mutex<usize>,
+}
+
+impl ClusterHandler for Heard {
+    fn deliver(&self, event: ClusterEvent) {
+        self.events.lock().unwrap().push(event);
+    }
+    fn missed(&self) {
+        *self.missed.lock().unwrap() += 1;
+    }
+}
+
+async fn eventually(what: &str, check: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !check() {
+        assert!(Instant::now() < deadline, "{what}: not within 5 s");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+async fn events_reach_the_other_nodes(db: TestStore) {
+    let url = db.schema_url().unwrap();
+    let (a, b) = (PgBus::start(&url, "node-a").unwrap(), PgBus::start(&url, "node-b").unwrap());
+    let (heard_a, heard_b) = (Arc::new(Heard::default()), Arc::new(Heard::default()));
+    a.subscribe(heard_a.clone());
+    b.subscribe(heard_b.clone());
+    // The listeners are up once a table change reaches both (sent by the database itself).
+    let client = pg(&url).await;
+    let changed = ClusterEvent::Changed { table: "tokens".into() };
+    eventually("both listeners up", || {
+        let (a, b) = (heard_a.events.lock().unwrap().len(), heard_b.events.lock().unwrap().len());
+        if a == 0 || b == 0 {
+            let client = client.clone();
+            tokio::spawn(async move { client.batch_execute("UPDATE tokens SET revoked_at = 1 WHERE id = ''").await });
+        }
+        a > 0 && b > 0
+    })
+    .await;
+    assert_eq!(heard_b.events.lock().unwrap()[0], changed);
+    heard_a.events.lock().unwrap().clear();
+    heard_b.events.lock().unwrap().clear();
+
+    // A node's events reach the others, in order, and not itself. Many at once are gathered
+    // into notifications under PostgreSQL's 8000 bytes.
+    let sent: Vec<ClusterEvent> = (0..500)
+        .map(|i| ClusterEvent::Message { wa_id: format!("1555000{i:04}"), id: format!("wamid.{i:040}") })
+        .collect();
+    for e in &sent {
+        a.publish(e.clone());
+    }
+    // (Late table changes from the start may still come in: they are left out.)
+    let published = |h: &Heard| -> Vec<ClusterEvent> {
+        h.events.lock().unwrap().iter().filter(|e| !matches!(e, ClusterEvent::Changed { .. })).cloned().collect()
+    };
+    eventually("all 500 events heard", || published(&heard_b).len() >= 500).await;
+    assert_eq!(published(&heard_b), sent);
+    assert!(published(&heard_a).is_empty(), "a node does not hear itself");
+
+    // A listener whose connection is cut reconnects and says it may have missed events.
+    client
+        .batch_execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'risala-events' AND datname = current_database()")
+        .await
+        .unwrap();
+    eventually("both listeners reconnected", || {
+        *heard_a.missed.lock().unwrap() == 1 && *heard_b.missed.lock().unwrap() == 1
+    })
+    .await;
+    b.publish(ClusterEvent::Typing { wa_id: "1".into(), from: "2".into(), phone_number_id: "3".into() });
+    eventually("heard after the reconnection", || !published(&heard_a).is_empty()).await;
+}
+
+async fn pg(url: &str) -> Arc<tokio_postgres::Client> {
+    let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(conn);
+    Arc::new(client)
+}
+
+async fn leases_move_when_the_holder_goes(db: TestStore) {
+    let url = db.schema_url().unwrap();
+    let (a, b) = (PgLeases::new(&url).unwrap(), PgLeases::new(&url).unwrap());
+    assert!(a.hold("templates").await);
+    assert!(a.hold("templates").await, "held, held again");
+    assert!(!b.hold("templates").await, "one node at a time");
+    assert!(b.hold("media").await, "tasks are separate");
+    // The holder dies: its connection closes and the lock is released.
+    drop(a);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !b.hold("templates").await {
+        assert!(Instant::now() < deadline, "the lease did not move within 5 s");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
