@@ -39,6 +39,7 @@ pub mod flows;
 pub mod inbox;
 pub mod messaging;
 pub mod numbers;
+pub mod payments;
 pub mod pricing;
 pub mod privacy;
 pub mod profile;

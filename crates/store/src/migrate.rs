@@ -39,6 +39,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (33, "business_tools_faq_contacts", include_str!("../migrations/sqlite/0033_business_tools_faq_contacts.sql")),
     (34, "broadcasts", include_str!("../migrations/sqlite/0034_broadcasts.sql")),
     (35, "bots", include_str!("../migrations/sqlite/0035_bots.sql")),
+    (40, "payments", include_str!("../migrations/sqlite/0040_payments.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -73,6 +74,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (33, "business_tools_faq_contacts", include_str!("../migrations/postgres/0033_business_tools_faq_contacts.sql")),
     (34, "broadcasts", include_str!("../migrations/postgres/0034_broadcasts.sql")),
     (35, "bots", include_str!("../migrations/postgres/0035_bots.sql")),
+    (40, "payments", include_str!("../migrations/postgres/0040_payments.sql")),
 ];
 
 /// The highest migration version this build knows.

@@ -26,6 +26,7 @@ pub(crate) mod inbox;
 pub(crate) mod insights;
 pub(crate) mod messages;
 pub(crate) mod numbers;
+pub(crate) mod payments;
 pub(crate) mod privacy;
 pub(crate) mod profile;
 pub(crate) mod quality;
@@ -129,6 +130,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("contacts", contacts::STATEMENTS),
         ("broadcasts", broadcasts::STATEMENTS),
         ("bots", bots::STATEMENTS),
+        ("payments", payments::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))
