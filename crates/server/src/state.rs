@@ -89,6 +89,8 @@ pub struct Inner {
     pub broadcasts: risala_core::tools::broadcasts::BroadcastService,
     /// Chatbots with hand-off (a business tool).
     pub bots: risala_core::tools::bots::BotService,
+    /// Orders sent with order_details and their payments (sandbox and Stripe providers).
+    pub payments: risala_core::payments::PaymentService,
 }
 
 impl AppState {
@@ -200,6 +202,14 @@ impl AppState {
             messaging.clone(),
             Arc::new(crate::broadcast_runner::FeedWatcher(inbox_feed.clone())),
         );
+        let stripe = crate::stripe::HttpStripe::new(
+            &config.stripe_api_base,
+            format!("{}/chat/", config.public_url(&config.listen).trim_end_matches('/')),
+        )
+        .map(|s| Arc::new(s) as Arc<dyn risala_core::payments::StripeConnector>)
+        .map_err(|e| tracing::error!(error = %e, "Stripe payments are off"))
+        .ok();
+        let payments = risala_core::payments::PaymentService::new(messaging.clone(), stripe);
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -233,6 +243,7 @@ impl AppState {
                 bots,
                 contacts,
                 broadcasts,
+                payments,
             }),
         }
     }

@@ -204,6 +204,25 @@ impl SandboxOutcome {
     }
 }
 
+/// An order as the APIs show it.
+pub fn order_json(o: &PaymentOrder) -> Value {
+    json!({
+        "reference_id": o.reference_id,
+        "phone_number_id": o.phone_number_id,
+        "wa_id": o.wa_id,
+        "message_id": o.message_id,
+        "currency": o.currency,
+        "total_amount": {"value": o.total_value, "offset": currency::offset(&o.currency).unwrap_or(100)},
+        "order_status": o.order_status,
+        "payment_status": o.payment_status,
+        "provider": o.provider,
+        "checkout_url": o.checkout_url,
+        "transaction_id": o.transaction_id,
+        "created_at": o.created_at,
+        "updated_at": o.updated_at,
+    })
+}
+
 /// A payment status change to apply: what the business's webhook says.
 #[derive(Debug, Clone)]
 pub struct StatusChange {

@@ -18,6 +18,7 @@ pub mod customer;
 pub mod graph;
 pub mod links;
 pub mod ops;
+pub mod payments;
 pub mod sandbox;
 pub mod tools;
 
@@ -97,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         .merge(links::routes())
         .merge(admin::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::admin)))
         .merge(sandbox::routes())
+        .merge(payments::routes())
         .fallback(fallback)
         .method_not_allowed_fallback(graph::unsupported_method)
         .with_state(state.clone())

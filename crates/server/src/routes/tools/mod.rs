@@ -9,6 +9,7 @@ pub mod broadcasts;
 pub mod contacts;
 pub mod faq;
 mod hours;
+mod payments;
 mod quick_replies;
 
 use axum::Router;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .merge(contacts::routes())
         .merge(broadcasts::routes())
         .merge(bots::routes())
+        .merge(payments::routes())
 }
 
 /// The caller's business number `id`, for a token with `whatsapp_business_management`.
