@@ -86,7 +86,8 @@ impl PaymentProvider for StripeProvider {
             .await
             .map_err(|e| refused(format!("Stripe could not be reached: {e}")))?;
         let status = answer.status();
-        let v: Value = answer.json().await.map_err(|e| refused(format!("Stripe answered {status} without JSON: {e}")))?;
+        let v: Value =
+            answer.json().await.map_err(|e| refused(format!("Stripe answered {status} without JSON: {e}")))?;
         if !status.is_success() {
             let msg = v["error"]["message"].as_str().unwrap_or("no message");
             return Err(refused(format!("Stripe refused the checkout ({status}): {msg}")));

@@ -13,6 +13,7 @@ mod errors;
 mod faults;
 mod flows;
 mod graph;
+mod growth;
 mod input_checks;
 mod limits;
 mod log_capture;

@@ -22,7 +22,9 @@ pub async fn next_outcome(
 ) -> GraphResult<Json<Value>> {
     sandbox_only(&state)?;
     if let Some(k) = body.keys().find(|k| *k != "phone_number_id" && *k != "outcome") {
-        return Err(ApiError::invalid(format!("Unexpected key \"{k}\": the parameters are phone_number_id, outcome")).into());
+        return Err(
+            ApiError::invalid(format!("Unexpected key \"{k}\": the parameters are phone_number_id, outcome")).into()
+        );
     }
     let id = body.get("phone_number_id").and_then(Value::as_str).ok_or_else(|| ApiError::missing("phone_number_id"))?;
     let raw = body.get("outcome").ok_or_else(|| ApiError::missing("outcome"))?;

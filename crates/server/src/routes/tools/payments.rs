@@ -65,6 +65,10 @@ async fn order(
     Path((id, reference_id)): Path<(String, String)>,
 ) -> GraphResult<Json<Value>> {
     let phone = number(&state, &caller, &id).await?;
-    let o = state.payments.order(&phone.id, &reference_id).await?.ok_or_else(|| ApiError::object_not_found(&reference_id))?;
+    let o = state
+        .payments
+        .order(&phone.id, &reference_id)
+        .await?
+        .ok_or_else(|| ApiError::object_not_found(&reference_id))?;
     Ok(Json(order_json(&o)))
 }

@@ -1,0 +1,4 @@
+//! Issue #18: growth, commerce and trust.
+
+mod payments;
+mod payments_stripe;
