@@ -17,6 +17,7 @@ mod flows;
 mod graph;
 mod limits;
 mod numbers;
+mod payments;
 mod profile;
 mod state_file;
 mod surfaces;
@@ -57,6 +58,7 @@ pub fn document() -> Value {
     paths.extend(obj(tools_faq::paths()));
     paths.extend(obj(tools_bots::paths()));
     paths.extend(obj(broadcasts::paths()));
+    paths.extend(obj(payments::paths()));
     let mut schemas = obj(common_schemas());
     schemas.extend(obj(customer::schemas()));
     schemas.extend(obj(graph::schemas()));
@@ -102,6 +104,7 @@ pub fn document() -> Value {
             {"name": "Admin", "description": "Operator tools: the webhook inspector, template review."},
             {"name": "Tools: broadcasts", "description": "Business tools: broadcasts of a template to an audience, paced within the number's limits."},
             {"name": "Sandbox", "description": "Controls that exist only in sandbox mode."},
+            {"name": "Payments", "description": "Orders sent with order_details, their payments and the provider that takes them (sandbox or Stripe)."},
             {"name": "Operations", "description": "Health, readiness, metrics and this document."},
         ],
         "paths": paths,

@@ -16,8 +16,8 @@ CREATE TABLE payment_orders (
     order_status    TEXT NOT NULL,
     payment_status  TEXT NOT NULL,
     provider        TEXT NOT NULL,
-    checkout_id     TEXT,
-    checkout_url    TEXT,
+    session_id      TEXT,
+    session_url     TEXT,
     transaction_id  TEXT,
     attempts        BIGINT NOT NULL,
     event_token     TEXT,
@@ -26,7 +26,7 @@ CREATE TABLE payment_orders (
     PRIMARY KEY (phone_number_id, reference_id)
 );
 CREATE INDEX payment_orders_recent ON payment_orders(phone_number_id, created_at);
-CREATE INDEX payment_orders_checkout ON payment_orders(checkout_id);
+CREATE INDEX payment_orders_session ON payment_orders(session_id);
 
 CREATE TABLE payment_events (
     phone_number_id TEXT NOT NULL,
