@@ -17,7 +17,7 @@ struct Asset {
     body: &'static str,
 }
 
-const ASSETS: [Asset; 8] = [
+const ASSETS: [Asset; 9] = [
     Asset { name: "app.css", content_type: "text/css; charset=utf-8", body: include_str!("assets/app.css") },
     Asset { name: "app.js", content_type: "text/javascript; charset=utf-8", body: include_str!("assets/app.js") },
     Asset {
@@ -40,6 +40,11 @@ const ASSETS: [Asset; 8] = [
         name: "webchat-flow.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("assets/webchat-flow.js"),
+    },
+    Asset {
+        name: "webchat-pay.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("assets/webchat-pay.js"),
     },
     Asset {
         name: "broadcasts.js",

@@ -335,21 +335,20 @@ impl PaymentService {
                     "sbx_{}",
                     &sha256_hex(&format!("{}:{}:{attempt}", o.phone_number_id, o.reference_id))[..20]
                 );
+                // Unique per number: the order and its attempt.
+                let event_key = format!("sandbox:{}:{attempt}", o.reference_id);
                 let change = match outcome {
-                    SandboxOutcome::Success => StatusChange {
-                        event_key: format!("sandbox:{attempt}"),
-                        status: "captured",
-                        transaction_id,
-                        error: None,
-                    },
+                    SandboxOutcome::Success => {
+                        StatusChange { event_key: event_key.clone(), status: "captured", transaction_id, error: None }
+                    }
                     SandboxOutcome::Failure => StatusChange {
-                        event_key: format!("sandbox:{attempt}"),
+                        event_key: event_key.clone(),
                         status: "failed",
                         transaction_id,
                         error: Some(("card_declined", "The sandbox declined the payment.".into())),
                     },
                     SandboxOutcome::Expiry => StatusChange {
-                        event_key: format!("sandbox:{attempt}"),
+                        event_key: event_key.clone(),
                         status: "failed",
                         transaction_id,
                         error: Some(("expired", "The payment session expired before the customer paid.".into())),

@@ -45,7 +45,7 @@ pub struct PaymentOrder {
 pub struct PaymentEvent {
     pub phone_number_id: String,
     pub reference_id: String,
-    /// Unique per number: Stripe's event id, or `sandbox:{attempt}`.
+    /// Unique per number: Stripe's event id, or `sandbox:{reference_id}:{attempt}`.
     pub event_key: String,
     /// The order's payment status after it: `pending`, `captured` or `failed`.
     pub status: String,

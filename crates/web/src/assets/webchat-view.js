@@ -263,6 +263,8 @@
       var cat = action.parameters || {};
       box.appendChild(productCard(ctx, { product_retailer_id: s(cat, "thumbnail_product_retailer_id") }, ""));
       buttons.appendChild(el("span", "btn", "🛍 " + ctx.t.view_catalog));
+    } else if ((kind === "order_details" || kind === "order_status") && window.WCPay) {
+      box.appendChild(window.WCPay.card(ctx, m, o));
     } else if (kind === "carousel") {
       var strip = el("div", "carousel");
       arr(action.cards).slice().sort(function (a, b) { return (a.card_index || 0) - (b.card_index || 0); }).forEach(function (c) {

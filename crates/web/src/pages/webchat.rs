@@ -165,6 +165,7 @@ pub async fn page(State(state): State<WebState>, Query(q): Query<ChatQuery>, hea
                 link rel="stylesheet" href=(assets::url("webchat.css"));
                 script src=(assets::url("webchat-view.js")) defer {}
                 script src=(assets::url("webchat-flow.js")) defer {}
+                script src=(assets::url("webchat-pay.js")) defer {}
                 script src=(assets::url("webchat.js")) defer {}
             }
             body.webchat {

@@ -1,4 +1,5 @@
 //! Issue #18: growth, commerce and trust.
 
 mod payments;
+mod payments_browser;
 mod payments_stripe;

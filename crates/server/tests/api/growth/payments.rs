@@ -231,6 +231,12 @@ async fn sandbox_pay(engine: Engine) {
     );
     assert_eq!(details(&e), "Order ord-8 was canceled; it cannot be paid.");
     assert_eq!(payment_statuses(&app).await.len(), 3);
+    // Another order is paid on its own (its first attempt is not the first order's).
+    app.send_accepted(&order_details(ALICE, "ord-9")).await;
+    let (s, o) = alice.post(&format!("/customer/v1/chats/{num}/orders/ord-9/pay"), &json!({})).await;
+    assert_eq!((s, o["payment_status"].as_str()), (200, Some("captured")), "{o}");
+    let statuses = payment_statuses(&app).await;
+    assert_eq!((statuses.len(), statuses[3]["payment"]["reference_id"].as_str()), (4, Some("ord-9")));
     app.stop().await;
 }
 engine_test!(sandbox_payments_succeed_fail_and_expire_once, super::sandbox_pay);

@@ -3,7 +3,7 @@
 //! receives every type of Meta's example send bodies, answers buttons and lists, sends, reads,
 //! and blocks or stops marketing with their effects on the business's side.
 
-mod browser;
+pub(crate) mod browser;
 mod controls_browser;
 mod pages;
 mod sending_browser;
