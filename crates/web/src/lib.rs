@@ -54,6 +54,8 @@ pub struct WebState {
     pub hours: risala_core::tools::hours::HoursService,
     /// Quick replies (issue #17): the console's page and the composer's `/` menu.
     pub quick_replies: risala_core::tools::quick_replies::QuickReplyService,
+    /// Payments (issue #18): a number's provider settings and its orders.
+    pub payments: risala_core::payments::PaymentService,
     /// Base of the links sent by email (`https://risala.example`). `None` (sandbox without
     /// `public_url`): the `Host` the request was sent to.
     pub link_base: Option<String>,

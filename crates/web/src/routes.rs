@@ -26,6 +26,7 @@ pub const CONSOLE_QUICK_REPLIES: &str = "/app/console/quick-replies";
 pub const CONSOLE_FAQ: &str = "/app/console/faq";
 pub const CONSOLE_BOTS: &str = "/app/console/bots";
 pub const CONSOLE_CONTACTS: &str = "/app/console/contacts";
+pub const CONSOLE_PAYMENTS: &str = "/app/console/payments";
 pub const LABELS: &str = "/app/labels";
 pub const EVENTS: &str = "/app/events";
 pub const BROADCASTS: &str = "/app/tools/broadcasts";
@@ -119,6 +120,8 @@ fn table() -> Table {
         .route("/app/console/bots/{phone_number_id}/{bot_id}/export", get(tools::bots::export))
         .route("/app/console/bots/{phone_number_id}/{bot_id}/delete", post(tools::bots::delete))
         .merge(tool_routes())
+        .route(CONSOLE_PAYMENTS, get(tools::payments::show))
+        .route("/app/console/payments/{phone_number_id}", post(tools::payments::save))
         .route("/app/lang/{code}", get(errors::switch_language))
         .route("/app/assets/{file}", get(crate::assets::serve))
         .route("/app/{*rest}", get(errors::not_found).post(errors::not_found))

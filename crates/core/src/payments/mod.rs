@@ -94,7 +94,7 @@ fn next_outcome_key(phone_number_id: &str) -> String {
 }
 
 /// `sk_live_…wxyz`: enough to tell keys apart, never the key.
-fn mask(key: &str) -> String {
+pub fn mask(key: &str) -> String {
     let prefix: String = key.split('_').take(2).collect::<Vec<_>>().join("_");
     let tail: String = key.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
     format!("{prefix}_…{tail}")

@@ -61,6 +61,7 @@ fn web_state(state: &AppState) -> risala_web::WebState {
         hours: state.hours.clone(),
         quick_replies: state.quick_replies.clone(),
         broadcasts: state.broadcasts.clone(),
+        payments: state.payments.clone(),
         link_base,
         customer_codes: config.mode == Mode::Platform,
         secure_cookies: config.secure_cookies(),

@@ -11,6 +11,7 @@ pub mod contacts;
 mod en;
 pub mod faq;
 mod inbox;
+pub mod payments;
 pub mod tools;
 mod webchat;
 

@@ -19,7 +19,7 @@ use crate::session::Viewer;
 use crate::WebState;
 
 /// The console's sections: path and title.
-fn sections(lang: Lang) -> [(&'static str, &'static str); 10] {
+fn sections(lang: Lang) -> [(&'static str, &'static str); 11] {
     let (c, t) = (lang.c(), lang.tools());
     [
         (routes::CONSOLE, c.numbers),
@@ -32,6 +32,7 @@ fn sections(lang: Lang) -> [(&'static str, &'static str); 10] {
         (routes::CONSOLE_BOTS, lang.bots().title),
         (routes::CONSOLE_CONTACTS, lang.contacts().title),
         (routes::BROADCASTS, lang.bc().broadcasts),
+        (routes::CONSOLE_PAYMENTS, lang.payments().title),
     ]
 }
 
