@@ -2,4 +2,5 @@
 
 mod payments;
 mod payments_browser;
+mod payments_console;
 mod payments_stripe;

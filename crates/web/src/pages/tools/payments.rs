@@ -40,26 +40,26 @@ async fn render(
             p.muted { (p.intro) }
             (picker)
             @if let Some((error, text)) = &notice { (alert(*error, text)) }
-            form method="post" action=(format!("{CONSOLE_PAYMENTS}/{}", phone.id)) {
+            form #payments-form method="post" action=(format!("{CONSOLE_PAYMENTS}/{}", phone.id)) {
                 (csrf(v))
                 fieldset {
                     legend { (p.provider) }
                     @for (value, name) in [("sandbox", p.sandbox), ("stripe", p.stripe)] {
-                        label.choice {
+                        label.check {
                             input type="radio" name="provider" value=(value) checked[settings.provider == value];
                             " " (name)
                         }
                     }
                 }
-                p { (p.key_set) ": " code dir="ltr" { (settings.stripe_secret_key.as_deref().map(mask).unwrap_or_else(|| p.not_set.to_string())) } }
+                p { (p.key_set) ": " code.long dir="ltr" { (settings.stripe_secret_key.as_deref().map(mask).unwrap_or_else(|| p.not_set.to_string())) } }
                 label for="stripe_secret_key" { (p.secret_key) }
                 input id="stripe_secret_key" name="stripe_secret_key" type="password" autocomplete="off" dir="ltr" aria-describedby="sk-hint";
                 p.hint id="sk-hint" { (p.secret_key_hint) }
                 label for="stripe_webhook_secret" { (p.webhook_secret) }
                 input id="stripe_webhook_secret" name="stripe_webhook_secret" type="password" autocomplete="off" dir="ltr" aria-describedby="wh-hint";
                 p.hint id="wh-hint" { (p.webhook_secret_hint) }
-                p { (p.webhook_url) ": " code dir="ltr" { (webhook) } }
-                div.buttons { button type="submit" { (p.save) } }
+                p { (p.webhook_url) ": " code.long dir="ltr" { (webhook) } }
+                div.buttons { button #payments-save type="submit" { (p.save) } }
             }
         }
         section.card aria-labelledby="orders-h" {
