@@ -48,6 +48,19 @@ pub async fn sending_number(state: &AppState, caller: &Caller, id: &str) -> Grap
     Ok(phone)
 }
 
+/// The `limit` query parameter: `default` when absent, else a whole number from 1 to `max`
+/// (131009 otherwise).
+pub fn limit(q: &crate::extract::GraphQuery, default: usize, max: usize) -> Result<usize, ApiError> {
+    match q.get("limit") {
+        None => Ok(default),
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| ApiError::bad_value(format!("limit: 1 to {max}"))),
+    }
+}
+
 /// A customer's message was stored: the tools that act on inbound messages act, in order (the
 /// away message or the greeting first, then the bot, then an FAQ answer when no bot has the
 /// conversation). Their failures are logged; the customer's message stays accepted.

@@ -47,14 +47,7 @@ async fn orders(
     q: GraphQuery,
 ) -> GraphResult<Json<Value>> {
     let phone = number(&state, &caller, &id).await?;
-    let limit = match q.get("limit") {
-        None => 50,
-        Some(l) => l
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=500).contains(n))
-            .ok_or_else(|| ApiError::invalid("limit must be an integer from 1 to 500"))?,
-    };
+    let limit = super::limit(&q, 50, 500)?;
     let all = state.payments.orders(&phone.id, limit).await?;
     Ok(Json(json!({"data": all.iter().map(order_json).collect::<Vec<_>>()})))
 }
