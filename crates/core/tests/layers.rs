@@ -51,6 +51,8 @@ const LAYERS: &[(&str, u32)] = &[
     ("console", 16),
     // the business tools (issue #17) send through messaging, read the inbox and quality
     ("tools", 16),
+    // payments (issue #18): orders sent through messaging, paid with a provider
+    ("payments", 14),
 ];
 
 /// Which workspace crates each crate may depend on (normal and dev dependencies alike, except

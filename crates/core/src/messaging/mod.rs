@@ -6,6 +6,7 @@ mod commerce;
 mod customer;
 mod echo;
 mod media;
+pub mod orders;
 mod references;
 mod send;
 mod settings;

@@ -150,8 +150,8 @@ impl MessagingService {
             ));
         }
         self.check_references(phone, &wa_id, &msg).await?;
-        let order_step = crate::payments::send::prepare(self.store.as_ref(), phone, &wa_id, &msg).await?;
-        if let crate::payments::send::Step::Repeat(message_id) = order_step {
+        let order_step = super::orders::prepare(self.store.as_ref(), phone, &wa_id, &msg).await?;
+        if let super::orders::Step::Repeat(message_id) = order_step {
             // The same order_details again: the first message stands, nothing is sent twice.
             let input = by_user_id.clone().unwrap_or(msg.to_input);
             return Ok(SendOutcome::Accepted { input, wa_id, user_id: by_user_id, message_id });
@@ -351,7 +351,7 @@ impl MessagingService {
             None => self.store.record_message(&new).await?,
         }
         if failure.is_none() {
-            crate::payments::send::commit(self.store.as_ref(), order_step, &message).await?;
+            super::orders::commit(self.store.as_ref(), order_step, &message).await?;
         }
         if pricing.as_ref().is_some_and(|p| p.entry_point.is_some_and(|w| w.opens)) {
             self.entry_points.remove(&(phone.id.clone(), wa_id.clone()));

@@ -2,19 +2,18 @@
 //! payment provider chosen for the business number, `order_status` messages move an order, and
 //! payment status changes reach the business as Meta's `payment` status webhooks.
 //!
-//! - [`currency`]: ISO 4217 exponents (amounts are integer minor units with `offset` 10^e).
+//! - [`currency`] (in the model): ISO 4217 exponents (amounts are integer minor units with `offset` 10^e).
 //! - [`provider`]: the [`PaymentProvider`] trait and the sandbox provider; the Stripe provider
 //!   is an HTTP client, so it lives in the server behind [`StripeConnector`].
 //! - [`stripe`]: Stripe's webhook signature and the events that change a payment.
-//! - [`send`]: what the send path does with `order_details` and `order_status`.
+//! - [`crate::messaging`]'s `orders`: what the send path does with `order_details` and
+//!   `order_status`.
 //!
 //! A payment status changes through [`PaymentService::apply`]: one event key per change (a
 //! Stripe event id, a sandbox attempt), stored with a unique constraint, so a repeated webhook
 //! or pay click neither changes the order twice nor notifies the business twice.
 
-pub mod currency;
 pub mod provider;
-pub mod send;
 pub mod stripe;
 mod webhook;
 
@@ -27,154 +26,14 @@ use crate::messaging::MessagingService;
 use crate::model::PhoneNumber;
 use crate::store::{PaymentEvent, PaymentOrder, Store};
 
+pub use crate::messaging::orders::payment_settings as settings;
+use crate::messaging::orders::sha256_hex;
+pub use crate::model::currency;
+pub use crate::model::payments::*;
 pub use provider::{Checkout, CheckoutRequest, PaymentProvider, StripeConnector};
-
-/// An order's status, as `order_status` messages set it (Meta's values).
-pub const ORDER_STATUSES: &[&str] = &["pending", "processing", "partially-shipped", "shipped", "completed", "canceled"];
-
-/// The providers a number can take payments with.
-pub const PROVIDERS: &[&str] = &["sandbox", "stripe"];
-
-/// One line of an order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrderItem {
-    pub retailer_id: String,
-    pub name: String,
-    /// The price paid for one (its `sale_amount` when it has one), minor units.
-    pub unit_value: i64,
-    pub quantity: i64,
-}
-
-/// What a validated `order_details` message orders.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrderSummary {
-    pub reference_id: String,
-    /// `digital-goods` or `physical-goods`.
-    pub kind: String,
-    pub currency: String,
-    /// `total_amount.value`, minor units.
-    pub total_value: i64,
-    pub items: Vec<OrderItem>,
-}
-
-/// Whether an order may move from `from` to `to`: forward along pending → processing →
-/// partially-shipped → shipped → completed; canceled from any status before shipped.
-/// Completed and canceled are final.
-pub fn order_transition_allowed(from: &str, to: &str) -> bool {
-    let rank = |s: &str| ORDER_STATUSES.iter().position(|x| *x == s);
-    match (from, to) {
-        ("completed" | "canceled", _) => false,
-        (_, "canceled") => matches!(from, "pending" | "processing"),
-        _ => matches!((rank(from), rank(to)), (Some(a), Some(b)) if b > a),
-    }
-}
-
-/// A number's payment settings. Stored in the settings table, which is encrypted at rest, so
-/// the Stripe keys are sealed like every other secret.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PaymentSettings {
-    /// `sandbox` (the default) or `stripe`.
-    pub provider: String,
-    pub stripe_secret_key: Option<String>,
-    pub stripe_webhook_secret: Option<String>,
-}
-
-/// SHA-256 of `s`, hex.
-pub(crate) fn sha256_hex(s: &str) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(s.as_bytes()))
-}
-
-fn settings_key(phone_number_id: &str) -> String {
-    format!("payment_settings:{phone_number_id}")
-}
 
 fn next_outcome_key(phone_number_id: &str) -> String {
     format!("payment_sandbox_next:{phone_number_id}")
-}
-
-/// `sk_live_…wxyz`: enough to tell keys apart, never the key.
-pub fn mask(key: &str) -> String {
-    let prefix: String = key.split('_').take(2).collect::<Vec<_>>().join("_");
-    let tail: String = key.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
-    format!("{prefix}_…{tail}")
-}
-
-impl PaymentSettings {
-    /// The settings as the API shows them: keys masked.
-    pub fn to_json(&self, phone_number_id: &str) -> Value {
-        json!({
-            "phone_number_id": phone_number_id,
-            "provider": self.provider,
-            "stripe": {
-                "secret_key": self.stripe_secret_key.as_deref().map(mask),
-                "webhook_secret_set": self.stripe_webhook_secret.is_some(),
-                "webhook_path": format!("/payments/v1/stripe/{phone_number_id}/webhook"),
-            },
-        })
-    }
-
-    /// Apply `{"provider", "stripe_secret_key", "stripe_webhook_secret"}`: another key is 100; an
-    /// unknown provider, a key of the wrong form, or Stripe without both keys is 131009.
-    pub fn apply(mut self, body: &Map<String, Value>) -> Result<PaymentSettings, ApiError> {
-        const KEYS: &[&str] = &["provider", "stripe_secret_key", "stripe_webhook_secret"];
-        if let Some(k) = body.keys().find(|k| !KEYS.contains(&k.as_str())) {
-            return Err(ApiError::invalid(format!(
-                "Unexpected key \"{k}\": the payment settings are {}",
-                KEYS.join(", ")
-            )));
-        }
-        let text = |k: &str| -> Result<Option<String>, ApiError> {
-            match body.get(k) {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::String(s)) => Ok(Some(s.trim().to_string())),
-                Some(_) => Err(ApiError::invalid(format!("Param {k} must be a string"))),
-            }
-        };
-        if let Some(p) = text("provider")? {
-            if !PROVIDERS.contains(&p.as_str()) {
-                return Err(ApiError::bad_value(format!(
-                    "provider must be one of {} - got \"{p}\"",
-                    PROVIDERS.join(", ")
-                )));
-            }
-            self.provider = p;
-        }
-        if let Some(k) = text("stripe_secret_key")? {
-            if !(k.starts_with("sk_") || k.starts_with("rk_")) || k.len() < 12 {
-                return Err(ApiError::bad_value(
-                    "stripe_secret_key must be a Stripe secret or restricted key (sk_… or rk_…)",
-                ));
-            }
-            self.stripe_secret_key = Some(k);
-        }
-        if let Some(k) = text("stripe_webhook_secret")? {
-            if !k.starts_with("whsec_") || k.len() < 12 {
-                return Err(ApiError::bad_value("stripe_webhook_secret must be a Stripe signing secret (whsec_…)"));
-            }
-            self.stripe_webhook_secret = Some(k);
-        }
-        if self.provider == "stripe" && (self.stripe_secret_key.is_none() || self.stripe_webhook_secret.is_none()) {
-            return Err(ApiError::bad_value(
-                "provider stripe needs stripe_secret_key and stripe_webhook_secret (the endpoint's signing secret)",
-            ));
-        }
-        Ok(self)
-    }
-}
-
-/// A number's payment settings (the sandbox provider when never set).
-pub async fn settings(store: &dyn Store, phone_number_id: &str) -> Result<PaymentSettings, ApiError> {
-    let Some(raw) = store.setting(&settings_key(phone_number_id)).await? else {
-        return Ok(PaymentSettings { provider: "sandbox".into(), ..Default::default() });
-    };
-    let v: Value = serde_json::from_str(&raw).unwrap_or(Value::Null);
-    let s = |k: &str| v[k].as_str().map(str::to_string);
-    Ok(PaymentSettings {
-        provider: s("provider").unwrap_or_else(|| "sandbox".into()),
-        stripe_secret_key: s("stripe_secret_key"),
-        stripe_webhook_secret: s("stripe_webhook_secret"),
-    })
 }
 
 /// How the sandbox provider ends the next payment of a number.
@@ -252,7 +111,7 @@ impl PaymentService {
     }
 
     pub async fn settings(&self, phone_number_id: &str) -> Result<PaymentSettings, ApiError> {
-        settings(self.store(), phone_number_id).await
+        crate::messaging::orders::payment_settings(self.store(), phone_number_id).await
     }
 
     pub async fn update_settings(
@@ -266,7 +125,7 @@ impl PaymentService {
             "stripe_secret_key": s.stripe_secret_key,
             "stripe_webhook_secret": s.stripe_webhook_secret,
         });
-        self.store().set_setting(&settings_key(phone_number_id), &raw.to_string()).await?;
+        self.store().set_setting(&crate::messaging::orders::settings_key(phone_number_id), &raw.to_string()).await?;
         Ok(s)
     }
 

@@ -306,7 +306,7 @@ fn flow(a: &Obj<'_>) -> Res<()> {
 }
 
 /// What a validated `order_details` interactive object orders (`None` for anything else).
-pub fn order_details_summary(interactive: &Value) -> Option<crate::payments::OrderSummary> {
+pub fn order_details_summary(interactive: &Value) -> Option<crate::model::payments::OrderSummary> {
     let o = as_obj("interactive", interactive).ok()?;
     (o.opt_str("type").ok()? == Some("order_details")).then_some(())?;
     payments::order_details(&o.req_obj("action").ok()?).ok()

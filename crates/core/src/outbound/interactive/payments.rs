@@ -2,7 +2,7 @@
 //! (`action.name: "review_order"`): Meta's payment messages (India and Brazil shapes).
 //!
 //! Amounts are `{value, offset}`: `value` an integer number of minor units, `offset` the
-//! currency's 10^exponent ([`crate::payments::currency`]). The order must add up: the sum of
+//! currency's 10^exponent ([`crate::model::currency`]). The order must add up: the sum of
 //! each item's price (its `sale_amount` when it has one, else its `amount`) times its quantity
 //! is the `subtotal`, and `subtotal + tax + shipping − discount` is `total_amount`. A rule
 //! broken is 131009 naming the field; a value of the wrong JSON type is 100.
@@ -11,7 +11,8 @@ use serde_json::Value;
 
 use super::super::fields::{as_obj, check_count, index, wrong_type, Obj, Res};
 use crate::error::ApiError;
-use crate::payments::{currency, OrderItem, OrderSummary, ORDER_STATUSES};
+use crate::model::currency;
+use crate::model::payments::{OrderItem, OrderSummary, ORDER_STATUSES};
 
 const REFERENCE_ID_MAX: usize = 35;
 const ITEMS_MAX: usize = 999;

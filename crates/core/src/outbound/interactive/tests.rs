@@ -736,7 +736,7 @@ fn order_status_rules() {
 
 #[test]
 fn order_transitions() {
-    use crate::payments::order_transition_allowed as ok;
+    use crate::model::payments::order_transition_allowed as ok;
     assert!(ok("pending", "processing"));
     assert!(ok("pending", "shipped"));
     assert!(ok("processing", "canceled"));

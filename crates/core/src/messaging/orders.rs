@@ -6,15 +6,39 @@
 //! the message, with the provider the number uses now.
 //!
 //! `order_status`: names an order this number sent to this customer, and moves it along the
-//! allowed transitions ([`super::order_transition_allowed`]); else 131009.
+//! allowed transitions ([`order_transition_allowed`]); else 131009.
 
 use serde_json::Value;
 
-use super::{sha256_hex, OrderSummary};
 use crate::error::ApiError;
+use crate::model::payments::{order_transition_allowed, OrderSummary, PaymentSettings};
 use crate::model::{Message, PhoneNumber};
 use crate::outbound::{self, MessageKind, OutboundMessage};
 use crate::store::{PaymentOrder, Store};
+
+/// SHA-256 of `s`, hex.
+pub fn sha256_hex(s: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(s.as_bytes()))
+}
+
+pub(crate) fn settings_key(phone_number_id: &str) -> String {
+    format!("payment_settings:{phone_number_id}")
+}
+
+/// A number's payment settings (the sandbox provider when never set).
+pub async fn payment_settings(store: &dyn Store, phone_number_id: &str) -> Result<PaymentSettings, ApiError> {
+    let Some(raw) = store.setting(&settings_key(phone_number_id)).await? else {
+        return Ok(PaymentSettings { provider: "sandbox".into(), ..Default::default() });
+    };
+    let v: Value = serde_json::from_str(&raw).unwrap_or(Value::Null);
+    let s = |k: &str| v[k].as_str().map(str::to_string);
+    Ok(PaymentSettings {
+        provider: s("provider").unwrap_or_else(|| "sandbox".into()),
+        stripe_secret_key: s("stripe_secret_key"),
+        stripe_webhook_secret: s("stripe_webhook_secret"),
+    })
+}
 
 /// What to do once the message is stored.
 #[derive(Debug)]
@@ -56,7 +80,7 @@ pub async fn prepare(
                 summary.reference_id
             )));
         }
-        let provider = super::settings(store, &phone.id).await?.provider;
+        let provider = payment_settings(store, &phone.id).await?.provider;
         return Ok(Step::NewOrder { summary, body_hash, provider });
     }
     if let Some((reference_id, to, _)) = outbound::order_status_change(&msg.content) {
@@ -68,7 +92,7 @@ pub async fn prepare(
                 )))
             }
         };
-        if !super::order_transition_allowed(&order.order_status, &to) {
+        if !order_transition_allowed(&order.order_status, &to) {
             return Err(ApiError::bad_value(format!(
                 "interactive.action.parameters.order.status: order \"{reference_id}\" is {} and cannot become {to}",
                 order.order_status
