@@ -83,6 +83,8 @@ impl PrivacyStore for SqlStore {
         plan.push(crate::sql::broadcasts::ERASE_BROADCAST_RECIPIENTS, params![wa]);
         // Their bot runs: the answers they gave and the transcript.
         plan.push(crate::sql::bots::ERASE_BOT_RUNS, params![wa]);
+        // Their orders (payments) stay the business's records, under the pseudonym.
+        plan.push(crate::sql::payments::PSEUDONYMIZE_PAYMENT_ORDERS, params![ps, wa]);
         // Their username, business-scoped user ids and number changes (not counted).
         for sql in [ERASE_USERNAME, ERASE_USER_IDS, ERASE_NUMBER_CHANGES] {
             plan.push(sql, params![wa]);

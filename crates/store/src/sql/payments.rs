@@ -18,5 +18,7 @@ crate::sql::statements! {
     /// Applies only if the event row of this commit (its token) was inserted, and never to a
     /// captured order: a repeated event or a second capture changes nothing.
     both APPLY_PAYMENT_EVENT = "UPDATE payment_orders SET payment_status = $1, transaction_id = $2, event_token = $3, attempts = attempts + 1, updated_at = $4 WHERE phone_number_id = $5 AND reference_id = $6 AND payment_status <> 'captured' AND EXISTS (SELECT 1 FROM payment_events e WHERE e.phone_number_id = $5 AND e.event_key = $7 AND e.token = $3)";
+    /// An erased customer's orders stay the business's records, under the pseudonym.
+    both PSEUDONYMIZE_PAYMENT_ORDERS = "UPDATE payment_orders SET wa_id = $1 WHERE wa_id = $2";
     both OUTBOX_IF_PAYMENT_EVENT = outbox_insert_where!("SELECT 1 FROM payment_orders WHERE phone_number_id = $8 AND reference_id = $9 AND event_token = $10");
 }

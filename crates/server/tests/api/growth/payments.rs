@@ -240,3 +240,23 @@ async fn sandbox_pay(engine: Engine) {
     app.stop().await;
 }
 engine_test!(sandbox_payments_succeed_fail_and_expire_once, super::sandbox_pay);
+
+async fn erasure(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let mut config = db.config();
+    config.admin_token = Some("operator-secret-token".into());
+    let app = TestApp::start_with(config).await.unwrap();
+    let alice = app.customer(ALICE, "Alice").await;
+    alice.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
+    app.send_accepted(&order_details(ALICE, "ord-e1")).await;
+    let path = format!("/admin/v1/customers/{ALICE}/erase");
+    let (s, v) = app.post_as(&path, &json!({}), Some("operator-secret-token")).await;
+    assert_eq!(s, 200, "{v}");
+    // The order stays the business's, no longer under the customer's number.
+    let (s, o) = app.get(&format!("/tools/v1/{}/payments/orders/ord-e1", app.phone_number_id())).await;
+    assert_eq!((s, o["total_amount"]["value"].as_i64()), (200, Some(1950)), "{o}");
+    assert_ne!(o["wa_id"], ALICE);
+    assert!(o["wa_id"].as_str().is_some_and(|w| !w.is_empty()), "{o}");
+    app.stop().await;
+}
+engine_test!(an_erased_customer_orders_stay_under_the_pseudonym, super::erasure);
