@@ -42,6 +42,7 @@ pub mod flows;
 pub mod inbox;
 pub mod messaging;
 pub mod numbers;
+pub mod payments;
 pub mod pricing;
 pub mod privacy;
 pub mod profile;

@@ -13,6 +13,7 @@ mod fields;
 mod interactive;
 
 pub use interactive::address;
+pub use interactive::{order_details_summary, order_status_change};
 
 use std::borrow::Cow;
 use std::fmt;

@@ -55,6 +55,8 @@ const LAYERS: &[(&str, u32)] = &[
     ("tools", 16),
     // catalogs and orders (issue #18) extend messaging and read CSV as the tools do
     ("commerce", 17),
+    // payments (issue #18): orders sent through messaging, paid with a provider
+    ("payments", 14),
 ];
 
 /// Which workspace crates each crate may depend on (normal and dev dependencies alike, except

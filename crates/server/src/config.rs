@@ -109,6 +109,9 @@ pub struct Config {
     /// web app's reset and invitation links). Default unset: `http://` + `listen` (the web
     /// app's links: the host the browser used in sandbox mode; set it in platform mode).
     pub public_url: Option<String>,
+    /// Base URL of Stripe's API, for numbers that take payments with Stripe. Default
+    /// `https://api.stripe.com`.
+    pub stripe_api_base: String,
     /// Operator token for the admin API (`/admin/v1/…`, `risala webhooks`), sent as
     /// `Authorization: Bearer …`. Default unset: in sandbox mode a business's Graph token may then
     /// use the webhook inspector for its own deliveries; in platform mode the admin API is closed.
@@ -317,6 +320,7 @@ impl Default for Config {
             quality_min_messages: 250,
             quality_report_weight: 2.0,
             public_url: None,
+            stripe_api_base: "https://api.stripe.com".into(),
             admin_token: None,
             sign_in_code_file: None,
             key_file: None,
@@ -554,6 +558,9 @@ quality_report_weight = 2.0
 
 # Base URL clients use to reach this server (for links it hands out). Unset: http://<listen>.
 # public_url = ""
+
+# Base URL of Stripe's API, for numbers that take payments with Stripe.
+stripe_api_base = "https://api.stripe.com"
 
 # Operator token for the admin API (/admin/v1/...) and `risala webhooks` (env RISALA_ADMIN_TOKEN).
 # Unset: in sandbox mode a Graph token may inspect its own business's webhook deliveries; in

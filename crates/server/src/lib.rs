@@ -23,6 +23,7 @@ pub mod qr;
 pub mod routes;
 pub mod spool;
 pub mod state;
+pub mod stripe;
 pub mod sweeps;
 
 use std::future::Future;

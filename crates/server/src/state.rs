@@ -97,6 +97,8 @@ pub struct Inner {
     pub catalogs: risala_core::commerce::CatalogService,
     /// The other nodes of a fleet: the event bus, the leases of background work.
     pub cluster: crate::cluster::Cluster,
+    /// Orders sent with order_details and their payments (sandbox and Stripe providers).
+    pub payments: risala_core::payments::PaymentService,
 }
 
 impl AppState {
@@ -240,6 +242,14 @@ impl AppState {
                 delivery: delivery.clone(),
             }));
         }
+        let stripe = crate::stripe::HttpStripe::new(
+            &config.stripe_api_base,
+            format!("{}/chat/", config.public_url(&config.listen).trim_end_matches('/')),
+        )
+        .map(|s| Arc::new(s) as Arc<dyn risala_core::payments::StripeConnector>)
+        .map_err(|e| tracing::error!(error = %e, "Stripe payments are off"))
+        .ok();
+        let payments = risala_core::payments::PaymentService::new(messaging.clone(), stripe);
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -277,6 +287,7 @@ impl AppState {
                 badges,
                 catalogs,
                 cluster,
+                payments,
             }),
         }
     }

@@ -24,6 +24,7 @@ pub mod keyring;
 pub mod messages;
 pub mod migrate;
 mod numbers;
+mod payments;
 pub mod postgres;
 mod privacy;
 mod profile;

@@ -86,6 +86,8 @@ impl PrivacyStore for SqlStore {
         // Their impressions and taps on ads stay in the ads' figures under the pseudonym.
         plan.push(crate::sql::ads::PSEUDONYMIZE_AD_IMPRESSIONS, params![ps, wa])
             .push(crate::sql::ads::PSEUDONYMIZE_AD_TAPS, params![ps, wa]);
+        // Their orders (payments) stay the business's records, under the pseudonym.
+        plan.push(crate::sql::payments::PSEUDONYMIZE_PAYMENT_ORDERS, params![ps, wa]);
         // Their username, business-scoped user ids and number changes (not counted).
         for sql in [ERASE_USERNAME, ERASE_USER_IDS, ERASE_NUMBER_CHANGES] {
             plan.push(sql, params![wa]);

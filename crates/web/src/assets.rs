@@ -17,7 +17,7 @@ struct Asset {
     body: &'static str,
 }
 
-const ASSETS: [Asset; 13] = [
+const ASSETS: [Asset; 14] = [
     Asset { name: "app.css", content_type: "text/css; charset=utf-8", body: include_str!("assets/app.css") },
     Asset { name: "app.js", content_type: "text/javascript; charset=utf-8", body: include_str!("assets/app.js") },
     Asset {
@@ -55,6 +55,11 @@ const ASSETS: [Asset; 13] = [
         name: "webchat-badge.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("assets/webchat-badge.js"),
+    },
+    Asset {
+        name: "webchat-pay.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("assets/webchat-pay.js"),
     },
     Asset {
         name: "broadcasts.js",

@@ -60,6 +60,8 @@ pub struct WebState {
     pub catalogs: risala_core::commerce::CatalogService,
     /// A number's commerce switches (`whatsapp_commerce_settings`) from the console.
     pub messaging: risala_core::messaging::MessagingService,
+    /// Payments (issue #18): a number's provider settings and its orders.
+    pub payments: risala_core::payments::PaymentService,
     /// Base of the links sent by email (`https://risala.example`). `None` (sandbox without
     /// `public_url`): the `Host` the request was sent to.
     pub link_base: Option<String>,

@@ -28,6 +28,7 @@ pub const CONSOLE_BOTS: &str = "/app/console/bots";
 pub const CONSOLE_CONTACTS: &str = "/app/console/contacts";
 pub const CONSOLE_CATALOGS: &str = "/app/console/catalogs";
 pub const CONSOLE_COMMERCE: &str = "/app/console/commerce";
+pub const CONSOLE_PAYMENTS: &str = "/app/console/payments";
 pub const LABELS: &str = "/app/labels";
 pub const EVENTS: &str = "/app/events";
 pub const BROADCASTS: &str = "/app/tools/broadcasts";
@@ -137,6 +138,8 @@ fn table() -> Table {
         .merge(tool_routes())
         .merge(operator_routes())
         .merge(catalog_routes())
+        .route(CONSOLE_PAYMENTS, get(tools::payments::show))
+        .route("/app/console/payments/{phone_number_id}", post(tools::payments::save))
         .route("/app/lang/{code}", get(errors::switch_language))
         .route("/app/assets/{file}", get(crate::assets::serve))
         .route("/app/{*rest}", get(errors::not_found).post(errors::not_found))

@@ -7,6 +7,7 @@ mod customer;
 mod echo;
 pub mod fleet;
 mod media;
+pub mod orders;
 mod references;
 mod send;
 mod settings;
@@ -352,7 +353,7 @@ impl MessagingService {
         }
     }
 
-    pub(super) fn outbox(&self, phone: &PhoneNumber, wa_id: &str, field: &str, value: Value, now: Millis) -> OutboxRow {
+    pub(crate) fn outbox(&self, phone: &PhoneNumber, wa_id: &str, field: &str, value: Value, now: Millis) -> OutboxRow {
         OutboxRow {
             business_id: phone.business_id.clone(),
             waba_id: phone.waba_id.clone(),
@@ -362,6 +363,13 @@ impl MessagingService {
             value,
             created_at: now,
         }
+    }
+
+    /// Rows were queued in the outbox for a conversation: wake the delivery worker and tell
+    /// the inbox.
+    pub(crate) fn notify_outbox(&self, business_id: &str, phone_number_id: &str, wa_id: &str) {
+        self.notifier.outbox_written();
+        self.notifier.chat_changed(business_id, phone_number_id, wa_id);
     }
 
     fn status_row(

@@ -170,6 +170,12 @@ impl MessagingService {
             ));
         }
         self.check_references(phone, &wa_id, &msg).await?;
+        let order_step = super::orders::prepare(self.store.as_ref(), phone, &wa_id, &msg).await?;
+        if let super::orders::Step::Repeat(message_id) = order_step {
+            // The same order_details again: the first message stands, nothing is sent twice.
+            let input = by_user_id.clone().unwrap_or(msg.to_input);
+            return Ok(SendOutcome::Accepted { input, wa_id, user_id: by_user_id, message_id });
+        }
         let now = self.now();
         let mut content = msg.content.clone();
         let mut media_copies = Vec::new();
@@ -363,6 +369,9 @@ impl MessagingService {
         match &template_id {
             Some(t) => self.store.record_template_message(&new, t).await?,
             None => self.store.record_message(&new).await?,
+        }
+        if failure.is_none() {
+            super::orders::commit(self.store.as_ref(), order_step, &message).await?;
         }
         if pricing.as_ref().is_some_and(|p| p.entry_point.is_some_and(|w| w.opens)) {
             self.entry_points.remove(&(phone.id.clone(), wa_id.clone()));

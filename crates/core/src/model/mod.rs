@@ -62,9 +62,11 @@ pub trait WireName: Copy + Sized + 'static {
 }
 
 pub mod accounts;
+pub mod currency;
 pub mod flows;
 pub mod messages;
 pub mod numbers;
+pub mod payments;
 pub mod pricing;
 pub mod privacy;
 pub mod profile;

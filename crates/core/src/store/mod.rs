@@ -18,6 +18,7 @@ mod inbox;
 mod insights;
 mod messages;
 mod numbers;
+mod payments;
 mod privacy;
 mod profile;
 mod quality;
@@ -46,6 +47,7 @@ pub use inbox::{Assigned, ChatCursor, ChatQuery, ChatRow, ChatState, InboxStore,
 pub use insights::{InsightsStore, TemplateDayCounts};
 pub use messages::{MediaCopy, MessageStore, NewMessage, StatusChange};
 pub use numbers::{NumberStore, NumberUpdate};
+pub use payments::{PaymentEvent, PaymentOrder, PaymentStore};
 pub use privacy::PrivacyStore;
 pub use profile::{PictureCopy, ProfileStore};
 pub use quality::{QualityStore, RatingChange, TierChange};
@@ -119,6 +121,7 @@ pub trait Store:
     + AdStore
     + BadgeStore
     + CatalogStore
+    + PaymentStore
     + Send
     + Sync
     + 'static

@@ -20,6 +20,7 @@ mod flows;
 mod graph;
 mod limits;
 mod numbers;
+mod payments;
 mod profile;
 mod state_file;
 mod surfaces;
@@ -63,6 +64,7 @@ pub fn document() -> Value {
     paths.extend(obj(ads::paths()));
     paths.extend(obj(badges::paths()));
     paths.extend(obj(catalogs::paths()));
+    paths.extend(obj(payments::paths()));
     let mut schemas = obj(common_schemas());
     schemas.extend(obj(customer::schemas()));
     schemas.extend(obj(graph::schemas()));
@@ -109,6 +111,7 @@ pub fn document() -> Value {
             {"name": "Tools: broadcasts", "description": "Business tools: broadcasts of a template to an audience, paced within the number's limits."},
             {"name": "Graph: catalogs", "description": "Product catalogs, their products, connecting one to a WABA, and customers' orders."},
             {"name": "Sandbox", "description": "Controls that exist only in sandbox mode."},
+            {"name": "Payments", "description": "Orders sent with order_details, their payments and the provider that takes them (sandbox or Stripe)."},
             {"name": "Operations", "description": "Health, readiness, metrics and this document."},
         ],
         "paths": paths,

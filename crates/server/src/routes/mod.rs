@@ -18,6 +18,7 @@ pub mod customer;
 pub mod graph;
 pub mod links;
 pub mod ops;
+pub mod payments;
 pub mod sandbox;
 pub mod tools;
 
@@ -63,6 +64,7 @@ fn web_state(state: &AppState) -> risala_web::WebState {
         ads: state.ads.clone(),
         catalogs: state.catalogs.clone(),
         messaging: state.messaging.clone(),
+        payments: state.payments.clone(),
         link_base,
         customer_codes: config.mode == Mode::Platform,
         secure_cookies: config.secure_cookies(),
@@ -102,6 +104,7 @@ pub fn router(state: AppState) -> Router {
         .merge(links::routes())
         .merge(admin::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::admin)))
         .merge(sandbox::routes())
+        .merge(payments::routes())
         .fallback(fallback)
         .method_not_allowed_fallback(graph::unsupported_method)
         .with_state(state.clone())

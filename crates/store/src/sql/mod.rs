@@ -30,6 +30,7 @@ pub(crate) mod inbox;
 pub(crate) mod insights;
 pub(crate) mod messages;
 pub(crate) mod numbers;
+pub(crate) mod payments;
 pub(crate) mod privacy;
 pub(crate) mod profile;
 pub(crate) mod quality;
@@ -137,6 +138,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {
         ("bots", bots::STATEMENTS),
         ("ads", ads::STATEMENTS),
         ("badges", badges::STATEMENTS),
+        ("payments", payments::STATEMENTS),
     ]
     .into_iter()
     .flat_map(|(area, list)| list.iter().map(move |s| (area, s)))

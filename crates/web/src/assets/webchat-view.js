@@ -266,6 +266,8 @@
       if (window.WCShop) {
         buttons.appendChild(answer("🛍 " + ctx.t.view_catalog, function () { window.WCShop.openCatalog(); }));
       } else { buttons.appendChild(el("span", "btn", "🛍 " + ctx.t.view_catalog)); }
+    } else if ((kind === "order_details" || kind === "order_status") && window.WCPay) {
+      box.appendChild(window.WCPay.card(ctx, m, o));
     } else if (kind === "carousel") {
       var strip = el("div", "carousel");
       arr(action.cards).slice().sort(function (a, b) { return (a.card_index || 0) - (b.card_index || 0); }).forEach(function (c) {

@@ -242,6 +242,9 @@
   // ---- the conversation -----------------------------------------------------------------
   var ctx = {
     t: T, lang: LANG, mediaUrl: mediaUrl,
+    // Payments (webchat-pay.js): the customer API, the open chat, and whether this is the sandbox.
+    api: api, fail: function (e) { fail(e); }, number: function () { return current; },
+    sandbox: document.getElementById("content").getAttribute("data-codes") === "0",
     lookup: function (id) { return current ? chat(current).byId[id] : null; },
     answer: function (m, body) { body.context = { id: m.id }; send(body); },
     replyTo: function (m) { replying = m; $("reply-text").textContent = V.summary(T, m); $("reply-preview").hidden = false; $("message").focus(); },

@@ -14,6 +14,7 @@ mod en;
 pub mod faq;
 mod inbox;
 pub mod operator;
+pub mod payments;
 pub mod tools;
 mod webchat;
 

@@ -169,6 +169,7 @@ pub async fn page(State(state): State<WebState>, Query(q): Query<ChatQuery>, hea
                 script src=(assets::url("webchat-updates.js")) defer {}
                 script src=(assets::url("webchat-badge.js")) defer {}
                 script src=(assets::url("webchat-shop.js")) defer {}
+                script src=(assets::url("webchat-pay.js")) defer {}
                 script src=(assets::url("webchat.js")) defer {}
             }
             body.webchat {

@@ -3,6 +3,7 @@
 
 pub mod address;
 mod carousel;
+mod payments;
 
 use std::collections::HashSet;
 
@@ -25,6 +26,8 @@ pub(crate) const SUPPORTED: &[&str] = &[
     "flow",
     "carousel",
     "address_message",
+    "order_details",
+    "order_status",
 ];
 
 const BODY_MAX: usize = 1024;
@@ -58,7 +61,7 @@ pub(crate) fn parse_interactive(v: &Value) -> Res<Value> {
 
     let header = o.opt_obj("header")?;
     match (&header, ty) {
-        (Some(_), "product" | "catalog_message" | "location_request_message" | "carousel") => {
+        (Some(_), "product" | "catalog_message" | "location_request_message" | "carousel" | "order_status") => {
             return Err(ApiError::bad_value(format!("interactive.header is not allowed for interactive type {ty}")))
         }
         (None, "product_list") => return Err(ApiError::missing("interactive.header")),
@@ -99,6 +102,12 @@ pub(crate) fn parse_interactive(v: &Value) -> Res<Value> {
         "cta_url" => cta_url(&action)?,
         "carousel" => carousel::carousel(&action)?,
         "address_message" => address::address(&action)?,
+        "order_details" => {
+            payments::order_details(&action)?;
+        }
+        "order_status" => {
+            payments::order_status(&action)?;
+        }
         "location_request_message" => {
             // SDKs send `parameters.request_message` beside the documented name; it travels to
             // the customer with the rest of the message.
@@ -294,6 +303,20 @@ fn flow(a: &Obj<'_>) -> Res<()> {
         }
     }
     Ok(())
+}
+
+/// What a validated `order_details` interactive object orders (`None` for anything else).
+pub fn order_details_summary(interactive: &Value) -> Option<crate::model::payments::OrderSummary> {
+    let o = as_obj("interactive", interactive).ok()?;
+    (o.opt_str("type").ok()? == Some("order_details")).then_some(())?;
+    payments::order_details(&o.req_obj("action").ok()?).ok()
+}
+
+/// The reference id, status and description of a validated `order_status` interactive object.
+pub fn order_status_change(interactive: &Value) -> Option<(String, String, Option<String>)> {
+    let o = as_obj("interactive", interactive).ok()?;
+    (o.opt_str("type").ok()? == Some("order_status")).then_some(())?;
+    payments::order_status(&o.req_obj("action").ok()?).ok()
 }
 
 #[cfg(test)]

@@ -434,9 +434,9 @@ fn interactive_through_parse_send() {
     assert_eq!(m.content, i);
     assert_eq!(m.media_ref(), None);
     err(
-        body("interactive", json!({"type": "order_details", "action": {}})),
+        body("interactive", json!({"type": "voice_call", "action": {}})),
         ErrorCode::UnsupportedMessageType,
-        "interactive.type \"order_details\"",
+        "interactive.type \"voice_call\"",
     );
     err(
         body(

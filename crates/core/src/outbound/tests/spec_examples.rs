@@ -294,24 +294,37 @@ fn spec_example_mark_read_with_typing_indicator() {
 }
 
 #[test]
-fn spec_examples_not_supported_here() {
-    // Payments: order_details and order_status are not sent by this server.
+fn spec_examples_payments() {
+    // Payments: the spec's order_details example, whole (the sale price makes the subtotal).
     let order_details = json!({
         "interactive": {
             "action": {"name": "review_and_pay", "parameters": {
                 "currency": "INR",
-                "order": {"items": [{"amount": {"offset": 100, "value": 1500}, "name": "bread",
-                                     "quantity": 1, "retailer_id": "1234567"}],
-                          "status": "pending", "subtotal": {"offset": 100, "value": 1000}},
+                "order": {
+                    "discount": {"description": "optional_text", "discount_program_name": "optional_text",
+                                 "offset": 100, "value": 100},
+                    "items": [{"amount": {"offset": 100, "value": 1500}, "name": "bread",
+                               "quantity": 1, "retailer_id": "1234567",
+                               "sale_amount": {"offset": 100, "value": 1000}}],
+                    "shipping": {"description": "optional_text", "offset": 100, "value": 100},
+                    "status": "pending", "subtotal": {"offset": 100, "value": 1000},
+                    "tax": {"description": "optional_text", "offset": 100, "value": 100}},
                 "payment_configuration": "my-payment-config-name", "payment_type": "upi",
                 "reference_id": "unique-reference-id",
                 "total_amount": {"offset": 100, "value": 1100}, "type": "digital-goods"}},
             "body": {"text": "your-text-body-content"},
+            "footer": {"text": "your-text-footer-content"},
             "header": {"image": {"link": "https://example.com/bread.jpg"}, "type": "image"},
             "type": "order_details"},
         "messaging_product": "whatsapp", "recipient_type": "individual",
         "to": "16505551234", "type": "interactive"});
-    err(order_details, ErrorCode::UnsupportedMessageType, "order_details");
+    match parse(order_details.clone()) {
+        Ok(SendRequest::Message(m)) => assert_eq!(m.content, order_details["interactive"]),
+        other => panic!("{other:?}"),
+    }
+    let mut short = order_details.clone();
+    short["interactive"]["action"]["parameters"]["order"]["items"][0].as_object_mut().unwrap().remove("sale_amount");
+    err(short, ErrorCode::ParameterValueInvalid, "interactive.action.parameters.order.subtotal must be the sum");
     let order_status = json!({
         "interactive": {
             "action": {"name": "review_order", "parameters": {
@@ -320,7 +333,15 @@ fn spec_examples_not_supported_here() {
             "body": {"text": "your-text-body-content"}, "type": "order_status"},
         "messaging_product": "whatsapp", "recipient_type": "individual",
         "to": "16505551234", "type": "interactive"});
-    err(order_status, ErrorCode::UnsupportedMessageType, "order_status");
+    // Meta documents reference_id as at most 35 characters; the spec's own example is longer.
+    err(order_status.clone(), ErrorCode::ParameterValueInvalid, "reference_id");
+    let mut order_status = order_status;
+    order_status["interactive"]["action"]["parameters"]["reference_id"] = json!("unique-reference-id");
+    assert!(matches!(parse(order_status), Ok(SendRequest::Message(_))));
+}
+
+#[test]
+fn spec_examples_not_supported_here() {
     // "Send Reply to List Message" omits `type`, which then defaults to `text`: the
     // `interactive` key is unexpected (the example is defective as written).
     let reply_to_list = json!({

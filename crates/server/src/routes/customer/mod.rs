@@ -10,6 +10,7 @@ pub mod controls;
 pub mod flows;
 pub mod media;
 pub mod messages;
+pub mod payments;
 pub mod preferences;
 pub mod profile;
 pub mod session;
@@ -56,6 +57,8 @@ pub fn routes() -> Router<AppState> {
         .route("/customer/v1/media/{id}", get(media::download))
         .route("/customer/v1/stream", get(stream::stream))
         .merge(ads::routes())
+        .route("/customer/v1/chats/{number}/orders/{reference_id}", get(payments::order))
+        .route("/customer/v1/chats/{number}/orders/{reference_id}/pay", post(payments::pay))
 }
 
 /// The signed-in customer (`Authorization: Bearer <session token>` or `?token=`).

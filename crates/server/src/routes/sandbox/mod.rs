@@ -6,6 +6,7 @@
 //! rules ([`faults`]).
 
 pub mod faults;
+pub mod payments;
 pub mod state_file;
 
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, State};
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sandbox/v1/faults", get(faults::list).post(faults::create).delete(faults::clear))
         .route("/sandbox/v1/faults/{id}", delete(faults::delete))
         .route("/sandbox/v1/export", get(state_file::export))
+        .route("/sandbox/v1/payments/next_outcome", post(payments::next_outcome))
         .route("/sandbox/v1/import", post(state_file::import).layer(DefaultBodyLimit::max(state_file::MAX_STATE_FILE)))
 }
 

@@ -58,14 +58,7 @@ async fn list(
     q: GraphQuery,
 ) -> GraphResult<Json<Value>> {
     let phone = number(&state, &caller, &id).await?;
-    let limit = match q.get("limit") {
-        Some(l) => l
-            .parse::<usize>()
-            .ok()
-            .filter(|l| (1..=1000).contains(l))
-            .ok_or_else(|| ApiError::bad_value("limit: 1 to 1000"))?,
-        None => 100,
-    };
+    let limit = super::limit(&q, 100, 1000)?;
     let page = state.contacts.list(&phone.business_id, q.get("search"), q.get("after"), limit).await?;
     let mut out = json!({"data": page.iter().map(contact_json).collect::<Vec<_>>()});
     if let (Some(last), true) = (page.last(), page.len() == limit) {

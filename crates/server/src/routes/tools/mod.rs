@@ -10,6 +10,7 @@ pub mod broadcasts;
 pub mod contacts;
 pub mod faq;
 mod hours;
+mod payments;
 mod quick_replies;
 
 use axum::Router;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .merge(broadcasts::routes())
         .merge(bots::routes())
         .merge(ads::routes())
+        .merge(payments::routes())
 }
 
 /// The caller's business number `id`, for a token with `whatsapp_business_management`.
@@ -46,6 +48,19 @@ pub async fn sending_number(state: &AppState, caller: &Caller, id: &str) -> Grap
     let phone = number(state, caller, id).await?;
     caller.require(Permission::Messaging)?;
     Ok(phone)
+}
+
+/// The `limit` query parameter: `default` when absent, else a whole number from 1 to `max`
+/// (131009 otherwise).
+pub fn limit(q: &crate::extract::GraphQuery, default: usize, max: usize) -> Result<usize, ApiError> {
+    match q.get("limit") {
+        None => Ok(default),
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| ApiError::bad_value(format!("limit: 1 to {max}"))),
+    }
 }
 
 /// A customer's message was stored: the tools that act on inbound messages act, in order (the

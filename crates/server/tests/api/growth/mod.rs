@@ -9,4 +9,8 @@ mod badge_console;
 pub(crate) mod catalogs;
 mod catalogs_browser;
 mod catalogs_console;
+mod payments;
+mod payments_browser;
+mod payments_console;
+mod payments_stripe;
 mod status;

@@ -20,7 +20,7 @@ use crate::session::Viewer;
 use crate::WebState;
 
 /// The console's sections: path and title.
-fn sections(lang: Lang) -> [(&'static str, &'static str); 12] {
+fn sections(lang: Lang) -> [(&'static str, &'static str); 13] {
     let (c, t) = (lang.c(), lang.tools());
     [
         (routes::CONSOLE, c.numbers),
@@ -35,6 +35,7 @@ fn sections(lang: Lang) -> [(&'static str, &'static str); 12] {
         (routes::BROADCASTS, lang.bc().broadcasts),
         (routes::CONSOLE_ADS, lang.ads().title),
         (routes::CONSOLE_CATALOGS, lang.commerce().catalogs),
+        (routes::CONSOLE_PAYMENTS, lang.payments().title),
     ]
 }
 

@@ -7,6 +7,7 @@ pub mod broadcasts;
 pub mod contacts;
 pub mod faq;
 pub mod hours;
+pub mod payments;
 pub mod quick_replies;
 
 use maud::{html, Markup};
