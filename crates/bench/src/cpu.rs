@@ -34,8 +34,8 @@ fn parse_stat(stat: &str) -> Option<Duration> {
 
 /// A scenario's CPU clock: started before the measured window, read after it.
 pub struct Meter {
-    server_pid: Option<u32>,
-    server: Option<Duration>,
+    /// Each server process measured and its CPU time at the start (several with `--nodes`).
+    servers: Vec<(u32, Option<Duration>)>,
     bench: Option<Duration>,
 }
 
@@ -47,9 +47,10 @@ pub struct PerUnit {
 }
 
 impl Meter {
-    /// Start measuring the server process `server_pid` (if known) and the bench itself.
-    pub fn start(server_pid: Option<u32>) -> Meter {
-        Meter { server_pid, server: server_pid.and_then(process_cpu), bench: own_cpu() }
+    /// Start measuring the server processes `server_pids` (all the nodes whose pid is known;
+    /// their CPU is added up) and the bench itself.
+    pub fn start(server_pids: &[u32]) -> Meter {
+        Meter { servers: server_pids.iter().map(|&pid| (pid, process_cpu(pid))).collect(), bench: own_cpu() }
     }
 
     /// CPU spent since `start`, divided by `units` (messages, requests, page loads).
@@ -59,7 +60,7 @@ impl Meter {
             _ => 0.0,
         };
         PerUnit {
-            server_us: spent(self.server, self.server_pid.and_then(process_cpu)),
+            server_us: self.servers.iter().map(|&(pid, before)| spent(before, process_cpu(pid))).sum(),
             bench_us: spent(self.bench, own_cpu()),
         }
     }
@@ -79,7 +80,7 @@ mod tests {
 
     #[test]
     fn own_process_is_readable_and_counts_work() {
-        let meter = Meter::start(Some(std::process::id()));
+        let meter = Meter::start(&[std::process::id()]);
         let before = own_cpu().expect("own /proc/self/stat");
         // Spin until the kernel has counted some CPU (a few ticks), bounded in time.
         let mut x = 0u64;

@@ -32,9 +32,16 @@ struct Cli {
     #[arg(long, global = true, env = "RISALA_BENCH_DATABASE_URL")]
     database_url: Option<String>,
     /// An already running server, described by a JSON file with the fields the bench's own
-    /// server prints (base, token, phone_number_id, business_number, app_id, app_secret, engine).
+    /// server prints (base, token, phone_number_id, business_number, app_id, app_secret, engine,
+    /// and optionally pid). Give it once per node of a fleet: `send` and `baseline` spread their
+    /// connections over them and report the aggregate.
     #[arg(long, global = true)]
-    server: Option<PathBuf>,
+    server: Vec<PathBuf>,
+    /// Start this many server processes of the bench's own on one PostgreSQL database
+    /// (`--database-url`): `send` and `baseline` spread their connections over them, and the
+    /// server CPU per message adds up every node's.
+    #[arg(long, global = true, default_value_t = 1)]
+    nodes: usize,
     /// Start the bench's own server with `encrypt_at_rest` on: message bodies and webhook
     /// payloads encrypted at rest (reports name the engine `…+encrypted`). Default off, as in
     /// sandbox mode.
@@ -154,11 +161,14 @@ fn main() -> anyhow::Result<()> {
             return server::serve(data_dir, database_url, options).await;
         }
         anyhow::ensure!(
-            cli.server.is_none() || cli.webhook_batch == 100,
+            cli.server.is_empty() || cli.webhook_batch == 100,
             "--webhook-batch applies to the server the bench starts: set webhooks.batch_max_count in the configuration \
              of the server given with --server instead"
         );
-        let mut env = scenarios::Env::new(cli.server.as_deref(), cli.database_url.as_deref(), options)?;
+        let mut env = scenarios::Env::new(&cli.server, cli.nodes, cli.database_url.as_deref(), options)?;
+        if !matches!(cli.cmd, Cmd::Send { .. } | Cmd::Baseline { .. }) {
+            env.one_node("this scenario")?;
+        }
         let reports = match cli.cmd {
             Cmd::Send { duration: d, connections, customers, rate, kill_check } => {
                 vec![scenarios::send(&mut env, duration(&d)?, connections, customers, rate, kill_check).await?]

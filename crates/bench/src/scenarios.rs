@@ -1,7 +1,7 @@
 //! The scenarios. Each returns a [`Report`] carrying the baseline measured in the same run.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,8 +19,14 @@ use crate::sink::{self, Sink};
 use crate::stats::{Report, Samples};
 
 pub struct Env {
+    /// The first node: every scenario sets up through it (and most measure only it).
     pub target: Target,
+    /// Every node, the first included: `send` and `baseline` spread their connections over
+    /// them (`--nodes N` or several `--server`).
+    pub nodes: Vec<Target>,
     spawned: Option<Spawned>,
+    /// The bench's own nodes after the first (`--nodes N`).
+    more: Vec<Spawned>,
     sink: Option<(Arc<Sink>, String)>,
     /// Customers whose window is open, by number, with their session tokens.
     customers: Vec<(String, String)>,
@@ -35,26 +41,80 @@ impl Drop for Env {
 }
 
 impl Env {
-    pub fn new(server: Option<&Path>, database_url: Option<&str>, options: ServerOptions) -> anyhow::Result<Env> {
-        if let Some(file) = server {
+    /// The servers given with `--server` (one file each), or the bench's own: `nodes` processes
+    /// on one database (more than one needs PostgreSQL; they share its data directory's key).
+    pub fn new(
+        servers: &[PathBuf],
+        nodes: usize,
+        database_url: Option<&str>,
+        options: ServerOptions,
+    ) -> anyhow::Result<Env> {
+        if !servers.is_empty() {
             anyhow::ensure!(
                 !options.encrypt_at_rest,
                 "--encrypt-at-rest applies to the server the bench starts: set encrypt_at_rest in the configuration of \
                  the server given with --server instead"
             );
-            let target: Target = serde_json::from_str(&std::fs::read_to_string(file)?)?;
-            return Ok(Env { target, spawned: None, sink: None, customers: Vec::new(), dir: None });
+            anyhow::ensure!(nodes == 1, "--nodes starts the bench's own servers: give either --nodes or --server");
+            let mut targets = Vec::new();
+            for file in servers {
+                let text = std::fs::read_to_string(file).with_context(|| format!("{}", file.display()))?;
+                targets.push(serde_json::from_str::<Target>(&text).with_context(|| format!("{}", file.display()))?);
+            }
+            return Ok(Env {
+                target: targets[0].clone(),
+                nodes: targets,
+                spawned: None,
+                more: Vec::new(),
+                sink: None,
+                customers: Vec::new(),
+                dir: None,
+            });
         }
+        anyhow::ensure!(nodes >= 1, "--nodes is at least 1");
+        anyhow::ensure!(
+            nodes == 1 || database_url.is_some(),
+            "--nodes {nodes}: several nodes share one PostgreSQL database: give --database-url"
+        );
         let dir = std::env::temp_dir().join(format!("risala-bench-{:016x}", rand::random::<u64>()));
         std::fs::create_dir_all(&dir)?;
         let spawned = Spawned::start(&dir, database_url, options)?;
+        let mut more = Vec::new();
+        for n in 2..=nodes {
+            // Every node needs the first one's key to read the secrets it stored.
+            let own = dir.join(format!("node{n}"));
+            std::fs::create_dir_all(&own)?;
+            std::fs::copy(dir.join("risala.key"), own.join("risala.key"))?;
+            more.push(Spawned::start(&own, database_url, options)?);
+        }
+        let mut all = vec![spawned.target.clone()];
+        all.extend(more.iter().map(|s| s.target.clone()));
         Ok(Env {
             target: spawned.target.clone(),
+            nodes: all,
             spawned: Some(spawned),
+            more,
             sink: None,
             customers: Vec::new(),
             dir: Some(dir),
         })
+    }
+
+    /// ` nodes=N` in a scenario's name when it ran on several nodes.
+    pub fn nodes_label(&self) -> String {
+        match self.nodes.len() {
+            1 => String::new(),
+            n => format!(" nodes={n}"),
+        }
+    }
+
+    /// Refuse a scenario that measures one node only when several were asked for.
+    pub fn one_node(&self, scenario: &str) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.nodes.len() == 1,
+            "{scenario} runs against one node: several nodes (--nodes, --server) are for send and baseline"
+        );
+        Ok(())
     }
 
     /// The bench's own server: its data directory, database URL and options (none with
@@ -68,13 +128,20 @@ impl Env {
         self.spawned.as_ref().map(|s| s.pid())
     }
 
-    /// A CPU meter on the server (the bench's own, or a `--server` that named its `pid`) and
-    /// on the bench itself, started now.
+    /// A CPU meter on the servers (the bench's own, or `--server`s that named their `pid`; every
+    /// node's CPU added up) and on the bench itself, started now.
     pub fn cpu_meter(&self) -> Meter {
-        Meter::start(self.pid().or(self.target.pid))
+        let mut pids: Vec<u32> = self.spawned.iter().chain(&self.more).map(Spawned::pid).collect();
+        if pids.is_empty() {
+            pids = self.nodes.iter().filter_map(|t| t.pid).collect();
+        }
+        Meter::start(&pids)
     }
 
     pub fn finish(&mut self) {
+        for s in self.more.drain(..) {
+            s.stop();
+        }
         if let Some(s) = self.spawned.take() {
             s.stop();
         }
@@ -157,13 +224,14 @@ impl Env {
     }
 }
 
-/// Requests per second of `GET /healthz` over `connections` keep-alive connections.
-async fn baseline(target: &Target, duration: Duration, connections: usize) -> anyhow::Result<(f64, Samples)> {
+/// Requests per second of `GET /healthz` over `connections` keep-alive connections, spread over
+/// the nodes as `send` spreads its own.
+async fn baseline(nodes: &[Target], duration: Duration, connections: usize) -> anyhow::Result<(f64, Samples)> {
     let deadline = Instant::now() + duration;
     let start = Instant::now();
     let mut tasks = Vec::new();
-    for _ in 0..connections {
-        let base = target.base.clone();
+    for i in 0..connections {
+        let base = nodes[i % nodes.len()].base.clone();
         tasks.push(tokio::spawn(async move {
             let mut c = Conn::open(&base).await?;
             let mut n = 0u64;
@@ -190,10 +258,10 @@ async fn baseline(target: &Target, duration: Duration, connections: usize) -> an
 /// Baseline alone, as its own report.
 pub async fn baseline_report(env: &mut Env, duration: Duration, connections: usize) -> anyhow::Result<Report> {
     let meter = env.cpu_meter();
-    let (rps, mut lat) = baseline(&env.target, duration, connections).await?;
+    let (rps, mut lat) = baseline(&env.nodes, duration, connections).await?;
     let cpu = meter.per_unit((rps * duration.as_secs_f64()) as u64);
     Ok(Report {
-        scenario: format!("baseline c={connections}"),
+        scenario: format!("baseline c={connections}{}", env.nodes_label()),
         server_us_per_msg: cpu.server_us,
         bench_us_per_msg: cpu.bench_us,
         engine: env.target.engine.clone(),
@@ -328,12 +396,12 @@ pub async fn send(
     rate: Option<f64>,
     kill_check: bool,
 ) -> anyhow::Result<Report> {
-    if kill_check && env.spawned.is_none() {
-        bail!("--kill-check needs the bench's own server (no --server)");
+    if kill_check && (env.spawned.is_none() || env.nodes.len() > 1) {
+        bail!("--kill-check needs the bench's own server, one node (no --server, no --nodes)");
     }
     let sink = env.sink().await?;
     let numbers: Vec<String> = env.customers(customers).await?.into_iter().map(|(n, _)| n).collect();
-    let (baseline_rps, _) = baseline(&env.target, baseline_for(duration), connections).await?;
+    let (baseline_rps, _) = baseline(&env.nodes, baseline_for(duration), connections).await?;
     let meter = env.cpu_meter();
     let start = Instant::now();
     let deadline = start + duration;
@@ -343,7 +411,7 @@ pub async fn send(
     for i in 0..connections {
         let stagger = interval.map(|iv| iv.mul_f64(i as f64 / connections as f64)).unwrap_or_default();
         tasks.push(tokio::spawn(send_task(
-            env.target.base.clone(),
+            env.nodes[i % env.nodes.len()].base.clone(),
             env.target.token.clone(),
             path.clone(),
             numbers.clone(),
@@ -415,8 +483,8 @@ pub async fn send(
     };
     let scenario = match (rate, kill_check) {
         (_, true) => format!("send kill-9 c={connections}"),
-        (Some(r), _) => format!("send rate={r} c={connections}"),
-        (None, _) => format!("send c={connections}"),
+        (Some(r), _) => format!("send rate={r} c={connections}{}", env.nodes_label()),
+        (None, _) => format!("send c={connections}{}", env.nodes_label()),
     };
     Ok(Report {
         scenario,
@@ -445,7 +513,7 @@ fn ws_url(target: &Target, token: &str) -> String {
 pub async fn inbound(env: &mut Env, duration: Duration, customers: usize) -> anyhow::Result<Report> {
     let sink = env.sink().await?;
     let people = env.customers(customers).await?;
-    let (baseline_rps, _) = baseline(&env.target, baseline_for(duration), customers.min(64)).await?;
+    let (baseline_rps, _) = baseline(&env.nodes, baseline_for(duration), customers.min(64)).await?;
     let meter = env.cpu_meter();
     let start = Instant::now();
     let deadline = start + duration;

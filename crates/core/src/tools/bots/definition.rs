@@ -442,7 +442,7 @@ mod tests {
             assert!(errors.contains(&e.to_string()), "{e} not in {errors:#?}");
         }
         assert_eq!(errors.len(), 10, "{errors:#?}");
-        for kind in STEP_KINDS {
+        for (kind, _) in STEP_KINDS {
             assert!(fields(kind).is_some(), "{kind}");
         }
     }
