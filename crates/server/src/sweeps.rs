@@ -68,7 +68,7 @@ pub async fn retention(state: AppState) {
 
 /// Bot runs whose `wait` step ended go on (the sandbox clock moved past it, or time passed).
 pub async fn bot_waits(state: AppState) {
-    every(SWEEP_EVERY, "bot runs resumed after a wait", || state.bots.resume_due()).await
+    every(&state, "bot_waits", SWEEP_EVERY, "bot runs resumed after a wait", || state.bots.resume_due()).await
 }
 
 /// Due messaging limit upgrades, and ratings that recover as blocks and reports age (reads of a
@@ -93,7 +93,7 @@ pub async fn media(state: AppState) {
 /// Official business account requests nobody decided by their due time are decided by the
 /// criteria (reads of a number's status apply a due decision at once too).
 pub async fn badges(state: AppState) {
-    every(SWEEP_EVERY, "due official business account requests decided", || async {
+    every(&state, "badges", SWEEP_EVERY, "due official business account requests decided", || async {
         state.badges.apply_due().await.map(|n| n as u64)
     })
     .await
