@@ -13,7 +13,8 @@
 //! cost model charges for (impressions, taps or conversations). An ad whose spend reached its
 //! budget is no longer shown.
 //!
-//! Ads from a catalog item are the seam left for the catalog API ([`product_creative`]).
+//! An ad made from a catalog item takes its headline, body and image from the product
+//! ([`AdService::product_creative`]) unless the ad gives its own.
 
 mod fields;
 pub mod status;
@@ -101,11 +102,19 @@ impl AdService {
             return Err(ApiError::bad_value(format!("placement: one of {}, not {placement}", PLACEMENTS.join(", "))));
         }
         let mut creative = Map::new();
-        if let Some(p) = object(body, "", "product")? {
-            product_creative(p)?;
-        }
-        creative.insert("headline".into(), required_text(body, "", "headline", 100)?.into());
-        if let Some(b) = text(body, "", "body", 1024)? {
+        let product = match object(body, "", "product")? {
+            Some(p) => Some(self.product_creative(phone, p).await?),
+            None => None,
+        };
+        let headline = match (text(body, "", "headline", 100)?, &product) {
+            (Some(h), _) => h,
+            (None, Some(p)) => p.name.chars().take(100).collect(),
+            (None, None) => return Err(ApiError::missing("headline")),
+        };
+        creative.insert("headline".into(), headline.into());
+        let own_body = text(body, "", "body", 1024)?;
+        let product_body = product.as_ref().map(|p| p.description.chars().take(1024).collect::<String>());
+        if let Some(b) = own_body.or(product_body.filter(|d| !d.trim().is_empty())) {
             creative.insert("body".into(), b.into());
         }
         creative.insert("prefilled_text".into(), required_text(body, "", "prefilled_text", 1024)?.into());
@@ -114,6 +123,12 @@ impl AdService {
         }
         if let Some(m) = object(body, "", "media")? {
             creative.insert("media".into(), self.ad_media(phone, m).await?);
+        } else if let Some(image) = product.as_ref().and_then(|p| p.image_url.clone()) {
+            creative.insert("media".into(), json!({"type": "image", "link": image}));
+        }
+        if let Some(p) = &product {
+            creative
+                .insert("product".into(), json!({"catalog_id": p.catalog_id, "product_retailer_id": p.retailer_id}));
         }
         let budget = object(body, "", "budget")?.ok_or_else(|| ApiError::missing("budget"))?;
         only_keys(budget, "budget", &["amount", "currency"])?;
@@ -189,6 +204,36 @@ impl AdService {
             out["thumbnail_link"] = t.into();
         }
         Ok(out)
+    }
+
+    /// The product an ad is made from (`product: {catalog_id, product_retailer_id}`): in the
+    /// catalog connected to the number's WABA, and orderable, as a product message needs.
+    pub async fn product_creative(
+        &self,
+        phone: &PhoneNumber,
+        p: &Map<String, Value>,
+    ) -> Result<crate::store::Product, ApiError> {
+        only_keys(p, "product", &["catalog_id", "product_retailer_id"])?;
+        let catalog_id = required_text(p, "product", "catalog_id", 64)?;
+        let retailer_id = required_text(p, "product", "product_retailer_id", 100)?;
+        let connected = self.store.waba_catalog(&phone.waba_id).await?;
+        if connected.as_ref().map(|c| c.id.as_str()) != Some(catalog_id.as_str()) {
+            return Err(ApiError::bad_value(format!(
+                "product.catalog_id: catalog {catalog_id} is not connected to this number's WhatsApp Business Account"
+            )));
+        }
+        let product = self.store.product(&catalog_id, &retailer_id).await?.ok_or_else(|| {
+            ApiError::bad_value(format!(
+                "product.product_retailer_id: no product {retailer_id} in catalog {catalog_id}"
+            ))
+        })?;
+        if !crate::commerce::products::orderable(&product) {
+            return Err(ApiError::bad_value(format!(
+                "product.product_retailer_id: product {retailer_id} is {}",
+                product.availability
+            )));
+        }
+        Ok(product)
     }
 
     /// Media `id` uploaded by the business of `phone`, kept, of the kind (`image/*`, `video/*`).
@@ -371,19 +416,6 @@ impl AdService {
     pub async fn public(&self, id: &str) -> Result<AdRow, ApiError> {
         self.store.ad(id).await?.filter(|a| a.status != state::DELETED).ok_or_else(|| ApiError::object_not_found(id))
     }
-}
-
-/// An ad made from a catalog item (`product: {catalog_id, product_retailer_id}`): its image,
-/// name and description would come from the catalog. The catalog API is built beside this
-/// one; until it is here, such an ad is refused with the field named.
-pub fn product_creative(p: &Map<String, Value>) -> Result<Value, ApiError> {
-    only_keys(p, "product", &["catalog_id", "product_retailer_id"])?;
-    required_text(p, "product", "catalog_id", 64)?;
-    required_text(p, "product", "product_retailer_id", 100)?;
-    Err(ApiError::bad_value(
-        "product: ads from a catalog item need the catalog API, which this server does not have yet; \
-         give headline, body and media instead",
-    ))
 }
 
 fn currency(budget: &Map<String, Value>) -> Result<String, ApiError> {

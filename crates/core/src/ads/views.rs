@@ -94,7 +94,7 @@ pub fn ad_view(ad: &AdRow, base: &str, now: Millis) -> Value {
         },
     });
     if let Some(o) = v.as_object_mut() {
-        for k in ["body", "welcome_message", "media"] {
+        for k in ["body", "welcome_message", "media", "product"] {
             if let Some(x) = ad.creative.get(k) {
                 o.insert(k.into(), x.clone());
             }

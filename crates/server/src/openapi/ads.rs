@@ -31,14 +31,15 @@ fn money() -> Value {
 
 fn new_ad() -> Value {
     json!({"type": "object", "additionalProperties": false,
-    "required": ["name", "placement", "headline", "prefilled_text", "budget", "cost"],
+    "required": ["name", "placement", "prefilled_text", "budget", "cost"],
     "properties": {
         "name": {"type": "string", "maxLength": 120},
         "placement": {"type": "string", "enum": ["facebook", "instagram", "status"]},
-        "headline": {"type": "string", "maxLength": 100},
+        "headline": {"type": "string", "maxLength": 100,
+            "description": "Required unless the ad is made from a product (then the product's name)."},
         "body": {"type": "string", "maxLength": 1024},
         "media": media(),
-        "product": {"type": "object", "description": "An ad from a catalog item: not available yet (131009).",
+        "product": {"type": "object", "description": "An ad made from a catalog item of the catalog connected to the number's WABA: its name, description and image unless the ad gives its own.",
             "properties": {"catalog_id": {"type": "string"}, "product_retailer_id": {"type": "string"}}},
         "prefilled_text": {"type": "string", "maxLength": 1024,
             "description": "What the customer's composer holds when the chat opens."},

@@ -71,7 +71,7 @@ async fn manage(engine: Engine) {
         (
             json!({"product": {"catalog_id": "1", "product_retailer_id": "bread"}}),
             131009,
-            "product: ads from a catalog item",
+            "product.catalog_id: catalog 1 is not connected",
         ),
     ];
     for (patch, code, want) in cases {
@@ -365,3 +365,41 @@ async fn erasure(engine: Engine) {
     app.stop().await;
 }
 engine_test!(an_erased_customer_leaves_the_figures_but_not_their_number, super::erasure);
+
+/// An ad made from a catalog item takes the product's name, description and image unless it
+/// gives its own; the product must be in the catalog connected to the number's WABA, and
+/// orderable.
+async fn from_a_catalog_item(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let path = ads_path(&app);
+    let catalog = crate::growth::catalogs::shop(&app).await;
+    let mut body = spring_ad();
+    let o = body.as_object_mut().unwrap();
+    for k in ["headline", "body", "media"] {
+        o.remove(k);
+    }
+    o.insert("product".into(), json!({"catalog_id": catalog, "product_retailer_id": "tea"}));
+    let (s, ad) = app.post(&path, &body).await;
+    assert_eq!(s, 200, "{ad}");
+    let (s, ad) = app.get(&format!("{path}/{}", ad["id"].as_str().unwrap())).await;
+    assert_eq!(s, 200, "{ad}");
+    assert_eq!(ad["headline"], "Mint tea", "{ad}");
+    assert_eq!(ad["body"], "Fresh mint", "{ad}");
+    assert_eq!(ad["media"], json!({"type": "image", "link": "https://example.com/tea.png"}), "{ad}");
+    assert_eq!(ad["product"], json!({"catalog_id": catalog, "product_retailer_id": "tea"}), "{ad}");
+    // The ad's own headline wins over the product's name.
+    body["headline"] = json!("Tea time");
+    let (s, own) = app.post(&path, &body).await;
+    assert_eq!(s, 200, "{own}");
+    let (_, own) = app.get(&format!("{path}/{}", own["id"].as_str().unwrap())).await;
+    assert_eq!((own["headline"].as_str(), own["body"].as_str()), (Some("Tea time"), Some("Fresh mint")), "{own}");
+    // Out of stock, or not in the catalog: refused naming the product.
+    for (rid, want) in [("honey", "product honey is out of stock"), ("bread", "no product bread in catalog")] {
+        body["product"] = json!({"catalog_id": catalog, "product_retailer_id": rid});
+        let e = assert_graph_error(&app.post(&path, &body).await, 400, 131009);
+        assert!(details(&e).contains(want), "{rid}: {e}");
+    }
+}
+
+engine_test!(an_ad_is_made_from_a_catalog_item, super::from_a_catalog_item);
