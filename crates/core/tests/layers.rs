@@ -57,6 +57,8 @@ const LAYERS: &[(&str, u32)] = &[
     ("commerce", 17),
     // payments (issue #18): orders sent through messaging, paid with a provider
     ("payments", 14),
+    // Click-to-WhatsApp ads and Status (issue #18): an ad may be made from a catalog item
+    ("ads", 18),
 ];
 
 /// Which workspace crates each crate may depend on (normal and dev dependencies alike, except
