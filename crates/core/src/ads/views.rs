@@ -163,27 +163,14 @@ pub fn referral(ad: &AdRow, base: &str, ctwa_clid: &str) -> Value {
     Value::Object(o)
 }
 
-/// Digits after the decimal point of `currency` (ISO 4217): 0 for the yen and its kind, 3 for
-/// the dinars of Bahrain, Iraq, Jordan, Kuwait, Libya and Tunisia and the Omani rial, else 2.
+/// Digits after the decimal point of `currency` (ISO 4217).
 pub fn exponent(currency: &str) -> u32 {
-    match currency {
-        "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX" | "UYI" | "VND"
-        | "VUV" | "XAF" | "XOF" | "XPF" => 0,
-        "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
-        _ => 2,
-    }
+    crate::model::currency::digits(currency)
 }
 
 /// `amount` minor units of `currency` as `50.00 USD`.
 pub fn money(amount: i64, currency: &str) -> String {
-    let e = exponent(currency);
-    if e == 0 {
-        return format!("{amount} {currency}");
-    }
-    let unit = 10i64.pow(e);
-    let sign = if amount < 0 { "-" } else { "" };
-    let a = amount.unsigned_abs();
-    format!("{sign}{}.{:0width$} {currency}", a / unit as u64, a % unit as u64, width = e as usize)
+    format!("{} {currency}", crate::model::currency::decimal(amount, currency))
 }
 
 #[cfg(test)]

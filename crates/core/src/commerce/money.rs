@@ -6,23 +6,9 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 
-/// Currencies without minor units.
-const EXPONENT_0: &[&str] = &[
-    "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF",
-    "XPF",
-];
-/// Currencies with three decimals.
-const EXPONENT_3: &[&str] = &["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
-
-/// The number of decimals of a currency (2 unless listed).
+/// The number of decimals of a currency (2 unless ISO 4217 says otherwise).
 pub fn exponent(currency: &str) -> u32 {
-    if EXPONENT_0.contains(&currency) {
-        0
-    } else if EXPONENT_3.contains(&currency) {
-        3
-    } else {
-        2
-    }
+    crate::model::currency::digits(currency)
 }
 
 /// A currency code: three upper-case letters.
@@ -38,14 +24,7 @@ pub fn check_currency(c: &str, field: &str) -> Result<String, ApiError> {
 
 /// Minor units as the decimal amount text: `12.50`, `1250`, `1.250`.
 pub fn format_minor(minor: i64, currency: &str) -> String {
-    let e = exponent(currency);
-    if e == 0 {
-        return minor.to_string();
-    }
-    let d = 10i64.pow(e);
-    let sign = if minor < 0 { "-" } else { "" };
-    let m = minor.abs();
-    format!("{sign}{}.{:0width$}", m / d, m % d, width = e as usize)
+    crate::model::currency::decimal(minor, currency)
 }
 
 /// Minor units as a JSON number of major units, as Meta's `order` webhook carries

@@ -35,6 +35,11 @@ pub fn exponent(code: &str) -> Option<u32> {
     }
 }
 
+/// The exponent of `code`, 2 for a code this server does not know (most currencies have two).
+pub fn digits(code: &str) -> u32 {
+    exponent(code).unwrap_or(2)
+}
+
 /// The `offset` an amount in `code` carries: 10^exponent.
 pub fn offset(code: &str) -> Option<i64> {
     exponent(code).map(|e| 10i64.pow(e))
@@ -43,7 +48,7 @@ pub fn offset(code: &str) -> Option<i64> {
 /// `value` minor units of `code` as a plain decimal text (`"1234.50"`, `"500"`), for
 /// providers and logs; the pages format it for the reader's language.
 pub fn decimal(value: i64, code: &str) -> String {
-    let e = exponent(code).unwrap_or(2) as usize;
+    let e = digits(code) as usize;
     if e == 0 {
         return value.to_string();
     }

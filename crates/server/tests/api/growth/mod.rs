@@ -13,4 +13,5 @@ mod payments;
 mod payments_browser;
 mod payments_console;
 mod payments_stripe;
+mod shop_journey_browser;
 mod status;
