@@ -88,6 +88,8 @@ impl PrivacyStore for SqlStore {
             .push(crate::sql::ads::PSEUDONYMIZE_AD_TAPS, params![ps, wa]);
         // Their orders (payments) stay the business's records, under the pseudonym.
         plan.push(crate::sql::payments::PSEUDONYMIZE_PAYMENT_ORDERS, params![ps, wa]);
+        // Their catalog orders too (the note they wrote is removed).
+        plan.push(crate::sql::catalogs::PSEUDONYMIZE_ORDERS, params![ps, wa]);
         // Their username, business-scoped user ids and number changes (not counted).
         for sql in [ERASE_USERNAME, ERASE_USER_IDS, ERASE_NUMBER_CHANGES] {
             plan.push(sql, params![wa]);

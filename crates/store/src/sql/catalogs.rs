@@ -16,4 +16,7 @@ super::statements! {
     both INSERT_ORDER = "INSERT INTO orders (id, reference, business_id, phone_number_id, wa_id, message_id, catalog_id, items, note, currency, total, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
     both ORDER = "SELECT id, reference, business_id, phone_number_id, wa_id, message_id, catalog_id, items, note, currency, total, created_at FROM orders WHERE id = $1";
     both CONVERSATION_ORDERS = "SELECT id, reference, business_id, phone_number_id, wa_id, message_id, catalog_id, items, note, currency, total, created_at FROM orders WHERE phone_number_id = $1 AND wa_id = $2 ORDER BY created_at, id";
+    // An erased customer's orders stay the business's records under the pseudonym; the note
+    // they wrote goes.
+    both PSEUDONYMIZE_ORDERS = "UPDATE orders SET wa_id = $1, note = '' WHERE wa_id = $2";
 }

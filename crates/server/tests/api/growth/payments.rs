@@ -249,6 +249,18 @@ async fn erasure(engine: Engine) {
     let alice = app.customer(ALICE, "Alice").await;
     alice.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
     app.send_accepted(&order_details(ALICE, "ord-e1")).await;
+    // And a cart from the catalog, with a note.
+    let catalog = super::catalogs::shop(&app).await;
+    alice
+        .send(
+            app.business_number(),
+            json!({"type": "order", "order": {"catalog_id": catalog, "text": "Ring twice, flat 4",
+                "product_items": [{"product_retailer_id": "tea", "quantity": 1, "item_price": 12.5, "currency": "USD"}]}}),
+        )
+        .await;
+    let orders = format!("/v23.0/{}/orders?wa_id=", app.phone_number_id());
+    let (_, before) = app.get(&format!("{orders}{ALICE}")).await;
+    assert_eq!(before["data"].as_array().map(Vec::len), Some(1), "{before}");
     let path = format!("/admin/v1/customers/{ALICE}/erase");
     let (s, v) = app.post_as(&path, &json!({}), Some("operator-secret-token")).await;
     assert_eq!(s, 200, "{v}");
@@ -257,6 +269,13 @@ async fn erasure(engine: Engine) {
     assert_eq!((s, o["total_amount"]["value"].as_i64()), (200, Some(1950)), "{o}");
     assert_ne!(o["wa_id"], ALICE);
     assert!(o["wa_id"].as_str().is_some_and(|w| !w.is_empty()), "{o}");
+    // The catalog order moved to the same pseudonym, without the note.
+    let pseudonym = o["wa_id"].as_str().unwrap();
+    assert_eq!(app.get(&format!("{orders}{ALICE}")).await, (200, json!({"data": []})));
+    let (s, after) = app.get(&format!("{orders}{pseudonym}")).await;
+    assert_eq!((s, after["data"].as_array().map(Vec::len)), (200, Some(1)), "{after}");
+    assert_eq!(after["data"][0]["reference_id"], before["data"][0]["reference_id"]);
+    assert!(!after.to_string().contains("Ring twice"), "{after}");
     app.stop().await;
 }
 engine_test!(an_erased_customer_orders_stay_under_the_pseudonym, super::erasure);
