@@ -77,13 +77,13 @@ impl Env {
             "--nodes {nodes}: several nodes share one PostgreSQL database: give --database-url"
         );
         let dir = std::env::temp_dir().join(format!("risala-bench-{:016x}", rand::random::<u64>()));
-        std::fs::create_dir_all(&dir)?;
+        private_dir(&dir)?;
         let spawned = Spawned::start(&dir, database_url, options)?;
         let mut more = Vec::new();
         for n in 2..=nodes {
             // Every node needs the first one's key to read the secrets it stored.
             let own = dir.join(format!("node{n}"));
-            std::fs::create_dir_all(&own)?;
+            private_dir(&own)?;
             std::fs::copy(dir.join("risala.key"), own.join("risala.key"))?;
             more.push(Spawned::start(&own, database_url, options)?);
         }
@@ -222,6 +222,12 @@ impl Env {
         }
         Ok(self.customers[..n].to_vec())
     }
+}
+
+/// A data directory only this user reads, as the server asks of its own (it warns otherwise).
+fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
 }
 
 /// Requests per second of `GET /healthz` over `connections` keep-alive connections, spread over
