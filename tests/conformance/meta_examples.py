@@ -18,7 +18,7 @@ import yaml
 
 import base64
 
-from common import APP_ID, MEDIA, PHONE_ID, TOKEN, WABA_ID, Customer, check, graph, record
+from common import APP_ID, DEMO, MEDIA, PHONE_ID, TOKEN, WABA_ID, Customer, check, graph, record
 
 M = "Meta OpenAPI examples"
 SPEC_PATH = os.environ["RISALA_SPEC"]
@@ -143,11 +143,64 @@ def _handle_type(handle: str) -> str:
         return ""
 
 
+def retailer_id(v: str) -> str:
+    """A product SKU of an example (`<YOUR_PRODUCT1_SKU_IN_CATALOG>` or `2lc20305pt`) as the
+    retailer id of a product in the conformance catalog."""
+    return v.strip("<>").lower()
+
+
+def product_ids(v) -> set:
+    """Every product retailer id the examples name."""
+    if isinstance(v, dict):
+        out = set()
+        for k, x in v.items():
+            if k in ("product_retailer_id", "thumbnail_product_retailer_id") and isinstance(x, str):
+                out.add(retailer_id(x))
+            else:
+                out |= product_ids(x)
+        return out
+    if isinstance(v, list):
+        return set().union(*(product_ids(x) for x in v)) if v else set()
+    return set()
+
+
+def conformance_catalog(examples: dict) -> str:
+    """A catalog of the demo business with a product for every SKU the product, product list
+    and catalog examples name, connected to the demo WABA (product messages are checked against
+    the connected catalog, as on Meta's platform): its id."""
+    r = graph.post(f"/v23.0/{DEMO['business_id']}/owned_product_catalogs", json={"name": "conformance_catalog"})
+    if r.status_code != 200:
+        record(M, "fixture catalog conformance_catalog", False, f"{r.status_code} {r.text[:300]}")
+        return "0"
+    catalog = r.json()["id"]
+    requests = [
+        {"method": "CREATE", "data": {"id": rid, "title": f"Product {rid}", "price": "10.00 USD", "availability": "in stock"}}
+        for rid in sorted(product_ids(examples))
+    ]
+    r = graph.post(f"/v23.0/{catalog}/items_batch", json={"item_type": "PRODUCT_ITEM", "requests": requests})
+    if r.status_code != 200:
+        record(M, "fixture products of conformance_catalog", False, f"{r.status_code} {r.text[:300]}")
+    r = graph.post(f"/v23.0/{WABA_ID}/product_catalogs", json={"catalog_id": catalog})
+    if r.status_code != 200:
+        record(M, "fixture catalog connected to the WABA", False, f"{r.status_code} {r.text[:300]}")
+    return catalog
+
+
 class Subst:
-    def __init__(self, to: str, media_ids: dict, files_base: str, inbound: str, flow_id: str, handles: dict | None = None):
+    def __init__(
+        self,
+        to: str,
+        media_ids: dict,
+        files_base: str,
+        inbound: str,
+        flow_id: str,
+        handles: dict | None = None,
+        catalog_id: str = "0",
+    ):
         self.to, self.media_ids, self.files_base, self.inbound = to, media_ids, files_base, inbound
         self.flow_id = flow_id
         self.handles = handles or {}
+        self.catalog_id = catalog_id
 
     def __call__(self, v, kind=None, key=None):
         if isinstance(v, dict):
@@ -160,6 +213,10 @@ class Subst:
             return [self(x, kind, key) for x in v]
         if not isinstance(v, str):
             return v
+        if key == "catalog_id":
+            return self.catalog_id
+        if key in ("product_retailer_id", "thumbnail_product_retailer_id"):
+            return retailer_id(v)
         if key == "header_handle" and self.handles:
             t = _handle_type(v)
             return self.handles["document" if "pdf" in t else "video" if t.startswith("video") else "image"]
@@ -236,7 +293,8 @@ def run(alice: Customer, files, inbound: str, receiver) -> None:
         if r.status_code != 200 or r.json().get("status") != "APPROVED":
             record(M, f"fixture template {tname}", False, f"{r.status_code} {r.text[:300]}")
 
-    sub = Subst(alice.wa_id, media_ids, files.base, inbound, flow_id, handles)
+    catalog_id = conformance_catalog(_examples(MSG_PATH))
+    sub = Subst(alice.wa_id, media_ids, files.base, inbound, flow_id, handles, catalog_id)
 
     for name, body in sorted(_examples(MSG_PATH).items()):
         with check(M, f"messages: {name}"):
