@@ -35,7 +35,8 @@ fn bill(reference: &str, items: &[(&str, &str, i64, i64)]) -> Value {
             "reference_id": reference, "type": "physical-goods", "payment_type": "upi",
             "payment_configuration": "shop", "currency": "USD",
             "total_amount": {"value": total, "offset": 100},
-            "order": {"status": "pending", "items": lines, "subtotal": {"value": total, "offset": 100}}}}}})
+            "order": {"status": "pending", "items": lines, "subtotal": {"value": total, "offset": 100},
+                "tax": {"value": 0, "offset": 100, "description": "Included"}}}}}})
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -83,7 +84,8 @@ async fn a_customer_buys_two_products_and_pays_for_them() {
     assert!(reference.starts_with("ORD-"), "{orders}");
 
     // It bills that order; the customer sees the bill and pays in one tap.
-    let wamid = app.send_accepted(&bill(&reference, &[("tea", "Mint tea", 1250, 1), ("cake", "Date cake", 400, 1)])).await;
+    let wamid =
+        app.send_accepted(&bill(&reference, &[("tea", "Mint tea", 1250, 1), ("cake", "Date cake", 400, 1)])).await;
     let bill_card = format!("{} .order-card", bubble(&wamid));
     let state = format!("{bill_card} .order-state");
     let js = "var e = document.querySelector(arguments[0]); return !!e && e.textContent === arguments[1]";
