@@ -8,7 +8,8 @@
 use std::time::Duration;
 
 use risala_testkit::browser::Session;
-use risala_testkit::{Engine, DEMO_OWNER_PASSWORD};
+use risala_testkit::webhooks::WebhookReceiver;
+use risala_testkit::{Engine, TestApp, DEMO_OWNER_PASSWORD};
 use serde_json::{json, Value};
 
 use super::catalogs::shop;
@@ -18,30 +19,36 @@ use crate::webchat::browser::{inbound, sign_in, subscribe, tap, wait_for};
 
 const CUSTOMER: &str = "971500000777";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_customer_buys_two_products_from_a_product_list() {
-    let (_db, app) = app(Engine::Sqlite).await;
-    let rcv = subscribe(&app).await;
-    let catalog = shop(&app).await;
-    let s = Session::start("en", 390, 844).await;
-    sign_in(&s, &app, &format!("/chat/?phone={}", app.business_number()), CUSTOMER, "Mariam").await;
-    wait_for(&s, "the chat open", "return !document.getElementById('chat').hidden", json!([])).await;
+/// The shop's catalog (see `shop`); `customer` signs in to the web chat on `s`, asks, and the
+/// business answers with a product list of the tea ("Drinks") and the cake ("Sweets"), drawn as
+/// cards. Returns the catalog's id.
+pub(crate) async fn product_list_on_page(s: &Session, app: &TestApp, rcv: &WebhookReceiver, customer: &str) -> String {
+    let catalog = shop(app).await;
+    sign_in(s, app, &format!("/chat/?phone={}", app.business_number()), customer, "Mariam").await;
+    wait_for(s, "the chat open", "return !document.getElementById('chat').hidden", json!([])).await;
     s.fill("message", "Do you have tea?").await;
     s.find("#send-button").await.click().await;
     assert!(rcv.wait_until(Duration::from_secs(10), |r| inbound(r).len() == 1).await, "the customer's question");
-
-    // The business sends a product list.
-    let list = json!({"messaging_product": "whatsapp", "to": CUSTOMER, "type": "interactive", "interactive": {
+    let list = json!({"messaging_product": "whatsapp", "to": customer, "type": "interactive", "interactive": {
         "type": "product_list", "header": {"type": "text", "text": "Our picks"}, "body": {"text": "Fresh today"},
         "action": {"catalog_id": catalog, "sections": [
             {"title": "Drinks", "product_items": [{"product_retailer_id": "tea"}]},
             {"title": "Sweets", "product_items": [{"product_retailer_id": "cake"}]}]}}});
-    let (st, v) = app.post(&format!("/v23.0/{}/messages", app.phone_number_id()), &list).await;
-    assert_eq!(st, 200, "{v}");
-
-    // Real cards: names, prices in the reader's format, descriptions; a cart button in the header.
+    app.send_accepted(&list).await;
     let card = "[data-interactive=product_list] .shop-card[data-retailer-id=tea]";
-    wait_for(&s, "the tea card", "return !!document.querySelector(arguments[0])", json!([card])).await;
+    wait_for(s, "the tea card", "return !!document.querySelector(arguments[0])", json!([card])).await;
+    catalog
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_buys_two_products_from_a_product_list() {
+    let (_db, app) = app(Engine::Sqlite).await;
+    let rcv = subscribe(&app).await;
+    let s = Session::start("en", 390, 844).await;
+    // The business sends a product list: real cards, with names, prices in the reader's format,
+    // descriptions; a cart button in the header.
+    let catalog = product_list_on_page(&s, &app, &rcv, CUSTOMER).await;
+    let card = "[data-interactive=product_list] .shop-card[data-retailer-id=tea]";
     tap(&s, "[data-interactive=product_list] details summary").await;
     let text = s.eval("return document.querySelector('[data-interactive=product_list]').innerText", json!([])).await;
     let text = text.as_str().unwrap();

@@ -7,7 +7,7 @@ mod badge;
 mod badge_browser;
 mod badge_console;
 pub(crate) mod catalogs;
-mod catalogs_browser;
+pub(crate) mod catalogs_browser;
 mod catalogs_console;
 mod payments;
 mod payments_browser;

@@ -13,9 +13,9 @@ use risala_testkit::webhooks::WebhookReceiver;
 use risala_testkit::Engine;
 use serde_json::{json, Value};
 
-use super::catalogs::shop;
+use super::catalogs_browser::product_list_on_page;
 use crate::web::app;
-use crate::webchat::browser::{bubble, inbound, sign_in, statuses, subscribe, tap, wait_for};
+use crate::webchat::browser::{bubble, inbound, statuses, subscribe, tap, wait_for};
 
 const CUSTOMER: &str = "971500000888";
 
@@ -43,23 +43,10 @@ fn bill(reference: &str, items: &[(&str, &str, i64, i64)]) -> Value {
 async fn a_customer_buys_two_products_and_pays_for_them() {
     let (_db, app) = app(Engine::Sqlite).await;
     let rcv = subscribe(&app).await;
-    let catalog = shop(&app).await;
     let s = Session::start("en", 390, 844).await;
-    sign_in(&s, &app, &format!("/chat/?phone={}", app.business_number()), CUSTOMER, "Mariam").await;
-    wait_for(&s, "the chat open", "return !document.getElementById('chat').hidden", json!([])).await;
-    s.fill("message", "What do you have today?").await;
-    s.find("#send-button").await.click().await;
-    assert!(rcv.wait_until(Duration::from_secs(10), |r| inbound(r).len() == 1).await, "the customer's question");
-
-    // The business answers with a product list; the customer puts two products in the cart.
-    let list = json!({"messaging_product": "whatsapp", "to": CUSTOMER, "type": "interactive", "interactive": {
-        "type": "product_list", "header": {"type": "text", "text": "Today"}, "body": {"text": "Fresh"},
-        "action": {"catalog_id": catalog, "sections": [
-            {"title": "Drinks", "product_items": [{"product_retailer_id": "tea"}]},
-            {"title": "Sweets", "product_items": [{"product_retailer_id": "cake"}]}]}}});
-    app.send_accepted(&list).await;
+    // A product list answers the customer's question; two products go into the cart.
+    product_list_on_page(&s, &app, &rcv, CUSTOMER).await;
     let card = |rid: &str| format!("[data-interactive=product_list] .shop-card[data-retailer-id={rid}]");
-    wait_for(&s, "the cards", "return !!document.querySelector(arguments[0])", json!([card("cake")])).await;
     tap(&s, "[data-interactive=product_list] details summary").await;
     tap(&s, &format!("{} .shop-add", card("tea"))).await;
     tap(&s, &format!("{} .shop-add", card("cake"))).await;
