@@ -208,6 +208,16 @@ impl Resolve for GuardedResolver {
     }
 }
 
+/// A client builder for calls to a business's own endpoints (bots' `http` steps, flow data
+/// exchanges): every address it connects to passes `guard`, no redirects are followed, and a
+/// connection gets 5 seconds.
+pub fn guarded_client(guard: &Arc<Guard>) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .dns_resolver(Arc::new(GuardedResolver(guard.clone())))
+        .redirect(reqwest::redirect::Policy::none())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use risala_core::ports::{BotCaller, BotRequest, BOT_ANSWER_MAX};
-use risala_delivery::guard::{Guard, GuardedResolver};
+use risala_delivery::guard::{guarded_client, Guard};
 
 pub struct HttpBotCaller {
     client: reqwest::Client,
@@ -17,12 +17,7 @@ pub struct HttpBotCaller {
 impl HttpBotCaller {
     pub fn new(sandbox: bool, allow_private: &[String]) -> anyhow::Result<HttpBotCaller> {
         let guard = Arc::new(Guard::new(sandbox, allow_private).map_err(anyhow::Error::msg)?);
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .dns_resolver(Arc::new(GuardedResolver(guard.clone())))
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("Risala-Bot/", env!("CARGO_PKG_VERSION")))
-            .build()?;
+        let client = guarded_client(&guard).user_agent(concat!("Risala-Bot/", env!("CARGO_PKG_VERSION"))).build()?;
         Ok(HttpBotCaller { client, guard })
     }
 }

@@ -16,7 +16,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use rand::RngCore;
 use risala_core::ports::FlowEndpoint;
-use risala_delivery::guard::{Guard, GuardedResolver};
+use risala_delivery::guard::{guarded_client, Guard};
 use rsa::pkcs1::DecodeRsaPublicKey;
 use rsa::pkcs8::DecodePublicKey;
 use rsa::traits::PublicKeyParts;
@@ -52,12 +52,7 @@ pub fn flip(iv: &[u8]) -> Vec<u8> {
 impl HttpFlowEndpoint {
     pub fn new(sandbox: bool) -> anyhow::Result<HttpFlowEndpoint> {
         let guard = Arc::new(Guard::new(sandbox, &[]).map_err(anyhow::Error::msg)?);
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .connect_timeout(Duration::from_secs(5))
-            .dns_resolver(Arc::new(GuardedResolver(guard.clone())))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
+        let client = guarded_client(&guard).timeout(Duration::from_secs(10)).build()?;
         Ok(HttpFlowEndpoint { client, guard })
     }
 }
