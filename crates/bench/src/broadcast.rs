@@ -14,8 +14,8 @@ use anyhow::{bail, Context};
 use bytes::Bytes;
 use serde_json::{json, Value};
 
+use crate::env::Env;
 use crate::http::Conn;
-use crate::scenarios::Env;
 use crate::stats::Report;
 
 /// The pace the runner keeps when the server sets no throughput: Meta's default per number.

@@ -17,8 +17,8 @@ use risala_core::model::{Customer, Direction, Message, MessageStatus};
 use risala_core::store::{NewMessage, Store};
 use serde_json::json;
 
+use crate::env::Env;
 use crate::http::Conn;
-use crate::scenarios::Env;
 use crate::stats::{Report, Samples};
 
 /// Messages written at once.

@@ -3,12 +3,15 @@
 
 mod broadcast;
 mod cpu;
+mod env;
 mod http;
 mod inbox;
 mod media;
 mod scenarios;
 mod server;
 mod sink;
+mod sockets;
+mod startup;
 mod stats;
 
 use std::path::PathBuf;
@@ -165,7 +168,7 @@ fn main() -> anyhow::Result<()> {
             "--webhook-batch applies to the server the bench starts: set webhooks.batch_max_count in the configuration \
              of the server given with --server instead"
         );
-        let mut env = scenarios::Env::new(&cli.server, cli.nodes, cli.database_url.as_deref(), options)?;
+        let mut env = env::Env::new(&cli.server, cli.nodes, cli.database_url.as_deref(), options)?;
         if !matches!(cli.cmd, Cmd::Send { .. } | Cmd::Baseline { .. }) {
             env.one_node("this scenario")?;
         }
@@ -174,13 +177,13 @@ fn main() -> anyhow::Result<()> {
                 vec![scenarios::send(&mut env, duration(&d)?, connections, customers, rate, kill_check).await?]
             }
             Cmd::Inbound { duration: d, customers } => {
-                vec![scenarios::inbound(&mut env, duration(&d)?, customers).await?]
+                vec![sockets::inbound(&mut env, duration(&d)?, customers).await?]
             }
-            Cmd::Connections { count, hold } => vec![scenarios::connections(&mut env, count, duration(&hold)?).await?],
+            Cmd::Connections { count, hold } => vec![sockets::connections(&mut env, count, duration(&hold)?).await?],
             Cmd::Baseline { duration: d, connections } => {
                 vec![scenarios::baseline_report(&mut env, duration(&d)?, connections).await?]
             }
-            Cmd::Startup { runs, fill } => vec![scenarios::startup(&mut env, runs, duration(&fill)?).await?],
+            Cmd::Startup { runs, fill } => vec![startup::startup(&mut env, runs, duration(&fill)?).await?],
             Cmd::Media { size_mb } => vec![media::media(&mut env, size_mb).await?],
             Cmd::Inbox { conversations, messages, loads } => {
                 vec![inbox::inbox(&mut env, conversations, messages, loads).await?]
@@ -192,10 +195,10 @@ fn main() -> anyhow::Result<()> {
                     scenarios::baseline_report(&mut env, d, 32).await?,
                     scenarios::send(&mut env, d, 32, 200, None, false).await?,
                     scenarios::send(&mut env, d, 16, 200, Some(500.0), false).await?,
-                    scenarios::inbound(&mut env, d, 50).await?,
-                    scenarios::connections(&mut env, 500, Duration::from_secs(1)).await?,
+                    sockets::inbound(&mut env, d, 50).await?,
+                    sockets::connections(&mut env, 500, Duration::from_secs(1)).await?,
                     scenarios::send(&mut env, d, 16, 100, None, true).await?,
-                    scenarios::startup(&mut env, 3, Duration::ZERO).await?,
+                    startup::startup(&mut env, 3, Duration::ZERO).await?,
                 ]
             }
             Cmd::Serve { .. } => unreachable!("handled above"),

@@ -15,8 +15,8 @@ use bytes::Bytes;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use crate::env::Env;
 use crate::http::Conn;
-use crate::scenarios::Env;
 use crate::server::{status_bytes, Target};
 
 /// Peak RSS and peak anonymous RSS, in bytes.
