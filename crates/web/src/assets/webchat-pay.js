@@ -11,19 +11,10 @@
   function s(v, k) { return v && typeof v[k] === "string" ? v[k] : ""; }
   function arr(v) { return Array.isArray(v) ? v : []; }
 
-  // `{value, offset}` in `currency` as the reader's language writes money.
+  // `{value, offset}` in `currency` as the reader's language writes money (the server checks
+  // that `offset` is the currency's).
   function money(lang, currency, a) {
-    if (!a || typeof a.value !== "number") { return ""; }
-    var offset = typeof a.offset === "number" && a.offset > 0 ? a.offset : 100;
-    var digits = Math.round(Math.log10(offset));
-    var n = a.value / offset;
-    try {
-      return new Intl.NumberFormat(lang === "ar" ? "ar-EG" : "en-US", {
-        style: "currency", currency: currency, minimumFractionDigits: digits, maximumFractionDigits: digits,
-      }).format(n);
-    } catch (_) {
-      return n.toFixed(digits) + " " + currency;
-    }
+    return a && typeof a.value === "number" ? window.WCView.money(lang, a.value, currency) : "";
   }
 
   // The latest state of each order (by chat and reference id): the thread is redrawn as messages

@@ -11,27 +11,14 @@
   var catalogs = {}; // business number -> {data} once loaded, {loading: true} while loading
   var carts = {}; // business number -> {catalog_id, items: [{id, qty}]}
 
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) { e.className = cls; }
-    if (text !== undefined && text !== null) { e.textContent = text; }
-    return e;
-  }
+  function el(tag, cls, text) { return window.WCView.el(tag, cls, text); }
   function t(key, n) { return String(host.t[key] || key).replace("{n}", n).replace("{text}", n); }
   function locale() { return host.lang === "ar" ? "ar-EG" : host.lang; }
 
   // Minor units as money in the reader's language (Arabic-Indic digits in Arabic).
-  function money(minor, currency) {
-    try {
-      var f = new Intl.NumberFormat(locale(), { style: "currency", currency: currency });
-      var digits = f.resolvedOptions().maximumFractionDigits;
-      return f.format(minor / Math.pow(10, digits));
-    } catch (_) { return (minor / 100).toFixed(2) + " " + currency; }
-  }
+  function money(minor, currency) { return window.WCView.money(host.lang, minor, currency); }
   function num(n) { try { return Number(n).toLocaleString(locale()); } catch (_) { return String(n); } }
-  function exponent(currency) {
-    try { return new Intl.NumberFormat("en", { style: "currency", currency: currency }).resolvedOptions().maximumFractionDigits; } catch (_) { return 2; }
-  }
+  function exponent(currency) { return window.WCView.digits(currency); }
 
   function load(number) {
     if (!catalogs[number]) {

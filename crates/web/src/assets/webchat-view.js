@@ -416,5 +416,25 @@
     return b;
   }
 
-  window.WCView = { bubble: bubble, summary: summary, tick: tick, format: format, el: el, clock: clock };
+  // The decimals of `currency` (ISO 4217, as the browser knows it; 2 when it does not).
+  function digits(currency) {
+    try {
+      return new Intl.NumberFormat("en", { style: "currency", currency: currency }).resolvedOptions().maximumFractionDigits;
+    } catch (_) { return 2; }
+  }
+  // `minor` units of `currency` as the reader's language writes money (Arabic-Indic digits in
+  // Arabic): the product cards, the cart and the payment messages all show money this way.
+  function money(lang, minor, currency) {
+    var d = digits(currency);
+    var n = minor / Math.pow(10, d);
+    try {
+      return new Intl.NumberFormat(lang === "ar" ? "ar-EG" : "en-US", {
+        style: "currency", currency: currency, minimumFractionDigits: d, maximumFractionDigits: d,
+      }).format(n);
+    } catch (_) { return n.toFixed(d) + " " + currency; }
+  }
+
+  window.WCView = {
+    bubble: bubble, summary: summary, tick: tick, format: format, el: el, clock: clock, digits: digits, money: money,
+  };
 })();
