@@ -47,6 +47,15 @@ pub struct AdsStrings {
     pub delete: &'static str,
     pub deleted: &'static str,
     pub no_numbers: &'static str,
+    /// An ad's effective status (`ACTIVE`, `PAUSED`…) as the page shows it.
+    pub states: &'static [(&'static str, &'static str)],
+}
+
+impl AdsStrings {
+    /// The reader's word for an ad's effective status (the API's value when it has none).
+    pub fn state<'a>(&self, status: &'a str) -> &'a str {
+        self.states.iter().find(|(k, _)| *k == status).map(|(_, v)| *v).unwrap_or(status)
+    }
 }
 
 pub const EN: AdsStrings = AdsStrings {
@@ -96,6 +105,13 @@ pub const EN: AdsStrings = AdsStrings {
     delete: "Delete",
     deleted: "Deleted.",
     no_numbers: "This business has no phone number yet.",
+    states: &[
+        ("ACTIVE", "Active"),
+        ("PAUSED", "Paused"),
+        ("SCHEDULED", "Scheduled"),
+        ("COMPLETED", "Ended"),
+        ("BUDGET_SPENT", "Budget spent"),
+    ],
 };
 
 pub const AR: AdsStrings = AdsStrings {
@@ -144,6 +160,13 @@ pub const AR: AdsStrings = AdsStrings {
     delete: "حذف",
     deleted: "تم الحذف.",
     no_numbers: "لا يملك هذا النشاط التجاري رقم هاتف بعد.",
+    states: &[
+        ("ACTIVE", "نشط"),
+        ("PAUSED", "متوقف مؤقتًا"),
+        ("SCHEDULED", "مجدول"),
+        ("COMPLETED", "انتهى"),
+        ("BUDGET_SPENT", "نفدت الميزانية"),
+    ],
 };
 
 impl Lang {

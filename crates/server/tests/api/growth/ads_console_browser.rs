@@ -54,14 +54,14 @@ async fn an_owner_runs_an_ad_and_posts_a_status_in_the_console() {
     c.send(app.business_number(), json!({"type": "text", "text": {"body": "Hi"}, "referral": tap["referral"]})).await;
     s.goto(&app.url("/app/console/ads")).await;
     let row = s.find(&format!("tr[data-ad='{id}']")).await.text().await;
-    assert!(row.contains("ACTIVE") && row.contains("1.00 EGP / 50.00 EGP"), "{row}");
+    assert!(row.contains("Active") && row.contains("1.00 EGP / 50.00 EGP"), "{row}");
 
     // Paused, then resumed.
     submit(&s, &format!("tr[data-ad='{id}'] button")).await;
-    assert!(s.find(&format!("tr[data-ad='{id}']")).await.text().await.contains("PAUSED"));
+    assert!(s.find(&format!("tr[data-ad='{id}']")).await.text().await.contains("Paused"));
     assert_eq!(app.get(&format!("{}/{id}", ads_path(&app))).await.1["status"], "PAUSED");
     submit(&s, &format!("tr[data-ad='{id}'] button")).await;
-    assert!(s.find(&format!("tr[data-ad='{id}']")).await.text().await.contains("ACTIVE"));
+    assert!(s.find(&format!("tr[data-ad='{id}']")).await.text().await.contains("Active"));
 
     // A text Status.
     s.fill("status-text", "Fresh bread at 7!").await;

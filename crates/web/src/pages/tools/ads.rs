@@ -17,6 +17,7 @@ use serde_json::{json, Map, Value};
 
 use super::{number_picker, pick_number};
 use crate::error::{WebError, WebResult};
+use crate::i18n::ads::AdsStrings;
 use crate::layout::{alert, csrf};
 use crate::pages::console::{allowed, console_page};
 use crate::routes;
@@ -138,8 +139,8 @@ async fn render(
                             @let state_now = effective_status(ad, now);
                             tr data-ad=(ad.id) {
                                 td { bdi { (ad.name) } br; span.muted { bdi { (ad.creative["headline"].as_str().unwrap_or_default()) } } }
-                                td { (ad.placement) }
-                                td { span.badge { (state_now) } }
+                                td { (placement_name(a, &ad.placement)) }
+                                td { span.badge data-state=(state_now) { (a.state(state_now)) } }
                                 td.num { (lang.number(i.impressions)) }
                                 td.num { (lang.number(i.taps)) }
                                 td.num { (lang.number(i.conversations)) }
@@ -169,7 +170,7 @@ async fn render(
                 input id="ad-name" name="name" value=(form.name) required maxlength="120" dir="auto";
                 label for="ad-placement" { (a.placement) }
                 select id="ad-placement" name="placement" {
-                    @for (p, label) in [("facebook", "Facebook"), ("instagram", "Instagram"), ("status", a.status_title)] {
+                    @for (p, label) in placements(a) {
                         option value=(p) selected[form.placement == p] { (label) }
                     }
                 }
@@ -344,4 +345,14 @@ pub async fn delete_status(
         Err(e) if e.code.row().http_status < 500 => Err(WebError::NotFound),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The placements and their names on the page.
+fn placements(a: &AdsStrings) -> [(&'static str, &'static str); 3] {
+    [("facebook", "Facebook"), ("instagram", "Instagram"), ("status", a.status_title)]
+}
+
+/// A placement's name on the page (the API's value when unknown).
+fn placement_name<'a>(a: &AdsStrings, placement: &'a str) -> &'a str {
+    placements(a).into_iter().find(|(p, _)| *p == placement).map(|(_, name)| name).unwrap_or(placement)
 }
