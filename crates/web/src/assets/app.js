@@ -1,9 +1,14 @@
 // Risala web app: a little plain JavaScript on top of pages that work without it.
 // - forms with data-confirm ask before they submit;
 // - role selects save at once with fetch, sending the session's CSRF token in X-CSRF-Token;
-// - a template form's preview follows its body and examples as they are typed.
+// - a template form's preview follows its body and examples as they are typed;
+// - on a phone, the console's row of sections is scrolled to show the current one.
 (function () {
   "use strict";
+  var current = document.querySelector("nav.tabs a[aria-current=page]");
+  if (current && current.parentNode.scrollWidth > current.parentNode.clientWidth) {
+    current.scrollIntoView({ block: "nearest", inline: "center" });
+  }
   var meta = document.querySelector('meta[name="csrf-token"]');
   var csrf = meta ? meta.getAttribute("content") : "";
 
