@@ -43,6 +43,8 @@ pub struct Plan {
     /// commits several batches at once (PostgreSQL) keeps them in one lane: batches in
     /// different lanes never wait on each other's row locks or deadlock.
     pub lane: Option<u64>,
+    /// Plan these statements at each execution (see [`Plan::replanned`]).
+    pub replan: bool,
 }
 
 impl Plan {
@@ -51,7 +53,7 @@ impl Plan {
     }
 
     pub fn one(sql: &'static str, params: Vec<Value>) -> Self {
-        Plan { stmts: vec![Stmt::new(sql, params)], lane: None }
+        Plan { stmts: vec![Stmt::new(sql, params)], lane: None, replan: false }
     }
 
     /// Put this plan in the lane of `key` (see [`Plan::lane`]).
@@ -60,6 +62,17 @@ impl Plan {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         key.hash(&mut h);
         self.lane = Some(h.finish());
+        self
+    }
+
+    /// Have PostgreSQL plan this plan's statements each time they run, with their parameters
+    /// and the tables' current size, instead of reusing the generic plan of a prepared
+    /// statement. For statements whose best plan depends on how many rows a table holds (the
+    /// outbox's claims and ends of leases): a generic plan made while the table was nearly
+    /// empty (a new database, before autovacuum's first ANALYZE) scans instead of using the
+    /// index, and is kept until the table's statistics change. SQLite ignores it.
+    pub fn replanned(mut self) -> Self {
+        self.replan = true;
         self
     }
 

@@ -16,6 +16,7 @@ use tokio_postgres::NoTls;
 
 use crate::db::{Plan, StmtOutcome};
 use crate::migrate;
+use crate::sql::engine as sql;
 use crate::value::{Row, Value};
 
 const MAX_BATCH: usize = 512;
@@ -246,14 +247,25 @@ impl PgDb {
         Ok(PgDb { pool, lanes: Arc::new(lanes), next: Arc::new(AtomicUsize::new(0)) })
     }
 
-    pub async fn write(&self, plan: Plan) -> Result<Vec<StmtOutcome>, StoreError> {
+    pub async fn write(&self, mut plan: Plan) -> Result<Vec<StmtOutcome>, StoreError> {
+        let replan = plan.replan;
+        if replan {
+            // Only for this plan's statements: the transaction is shared with other plans.
+            plan.stmts.insert(0, crate::db::Stmt::new(sql::CUSTOM_PLANS, vec![]));
+            plan.stmts.push(crate::db::Stmt::new(sql::DEFAULT_PLANS, vec![]));
+        }
         let lane = match plan.lane {
             Some(h) => (h % self.lanes.len() as u64) as usize,
             None => self.next.fetch_add(1, Ordering::Relaxed) % self.lanes.len(),
         };
         let (tx, rx) = oneshot::channel();
         self.lanes[lane].send((plan, tx)).map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?;
-        rx.await.map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?
+        let mut out = rx.await.map_err(|_| StoreError::Unavailable("the writer has stopped".into()))??;
+        if replan && out.len() >= 2 {
+            out.pop();
+            out.remove(0);
+        }
+        Ok(out)
     }
 
     pub async fn query(&self, sql: &'static str, params: Vec<Value>) -> Result<Vec<Row>, StoreError> {

@@ -267,7 +267,7 @@ impl WebhookStore for SqlStore {
             Engine::Postgres => {
                 let mut plan = Plan::one(PG_CLAIM_LOCK, vec![]);
                 plan.push_returning(CLAIM_PG, params![lease_until, owner, now, lease_now, limit as i64]);
-                let out = self.db.write(plan).await?;
+                let out = self.db.write(plan.replanned()).await?;
                 out.last().map(|o| o.rows.iter().map(|r| delivery(self, r)).collect()).unwrap_or(Ok(Vec::new()))?
             }
             Engine::Sqlite => {
@@ -315,7 +315,7 @@ impl WebhookStore for SqlStore {
         if plan.stmts.is_empty() {
             return Ok(());
         }
-        self.db.write(plan).await?;
+        self.db.write(plan.replanned()).await?;
         self.end_leases(results.iter().flat_map(|r| r.ids.iter())).await;
         Ok(())
     }
@@ -326,7 +326,7 @@ impl WebhookStore for SqlStore {
         }
         match self.db.engine() {
             Engine::Postgres => {
-                self.db.write(Plan::one(RELEASE_PG, params![ids_json(ids), owner])).await?;
+                self.db.write(Plan::one(RELEASE_PG, params![ids_json(ids), owner]).replanned()).await?;
             }
             Engine::Sqlite => {}
         }

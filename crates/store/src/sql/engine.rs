@@ -8,6 +8,10 @@ super::statements! {
     both RECORD_MIGRATION = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
     /// Several nodes may start at once: one migrates, the others wait and then find it done.
     postgres MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(7436151)";
+    /// Plan the statements that follow at each execution (a prepared statement's generic plan
+    /// is not reused), until [`DEFAULT_PLANS`]; both end with the transaction.
+    postgres CUSTOM_PLANS = "SET LOCAL plan_cache_mode = force_custom_plan";
+    postgres DEFAULT_PLANS = "SET LOCAL plan_cache_mode TO DEFAULT";
     /// A consistent copy of the whole database (one read transaction) into an empty file.
     sqlite BACKUP_INTO = "VACUUM INTO $1";
     /// Whether a file is a sound SQLite database, before it replaces the live one.
