@@ -45,6 +45,8 @@ pub struct Plan {
     pub lane: Option<u64>,
     /// Plan these statements at each execution (see [`Plan::replanned`]).
     pub replan: bool,
+    /// Its outcomes are not read (see [`Plan::mergeable`]).
+    pub mergeable: bool,
 }
 
 impl Plan {
@@ -53,7 +55,7 @@ impl Plan {
     }
 
     pub fn one(sql: &'static str, params: Vec<Value>) -> Self {
-        Plan { stmts: vec![Stmt::new(sql, params)], lane: None, replan: false }
+        Plan { stmts: vec![Stmt::new(sql, params)], lane: None, replan: false, mergeable: false }
     }
 
     /// Put this plan in the lane of `key` (see [`Plan::lane`]).
@@ -73,6 +75,16 @@ impl Plan {
     /// index, and is kept until the table's statistics change. SQLite ignores it.
     pub fn replanned(mut self) -> Self {
         self.replan = true;
+        self
+    }
+
+    /// Let PostgreSQL run this plan's statements together with the same statements of other
+    /// plans of its batch, as one statement over arrays of their rows (see `postgres::merge`),
+    /// for plans of the same shape in different lanes. For plans that many requests commit at
+    /// once (a message and its webhook) and whose caller reads no outcome: a merged
+    /// statement's outcomes are empty.
+    pub fn mergeable(mut self) -> Self {
+        self.mergeable = true;
         self
     }
 

@@ -160,8 +160,9 @@ impl SqlStore {
     /// Everything one accepted message writes, as one plan (also used by template sends).
     pub(crate) fn record_plan(&self, new: &NewMessage<'_>) -> StoreResult<Plan> {
         let m = new.message;
-        // The conversation row is what concurrent plans contend for.
-        let mut plan = Plan::new().in_lane_of(&format!("{}:{}", m.phone_number_id, m.wa_id));
+        // The conversation row is what concurrent plans contend for. Its callers read no
+        // outcome, so many messages' rows may be written by one statement.
+        let mut plan = Plan::new().in_lane_of(&format!("{}:{}", m.phone_number_id, m.wa_id)).mergeable();
         if let Some(c) = new.new_customer {
             plan.push(INSERT_CUSTOMER, params![&c.wa_id, &c.profile_name, c.created_at]);
         }

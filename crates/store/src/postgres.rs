@@ -14,7 +14,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::NoTls;
 
-use crate::db::{Plan, StmtOutcome};
+use crate::db::{Plan, Stmt, StmtOutcome};
 use crate::migrate;
 use crate::sql::engine as sql;
 use crate::value::{Row, Value};
@@ -93,50 +93,137 @@ async fn run_stmt(
     }
 }
 
-/// Run the plans' statements pipelined: all are sent at once and PostgreSQL executes them in
-/// order, so a batch costs about one round trip instead of one per statement. Outcomes come
-/// back per plan; any failure fails the whole call (the transaction is then aborted anyway).
-/// Prepare (or take from the cache) every statement of these plans.
-async fn prepare_plans<'a>(
-    client: &deadpool_postgres::Client,
-    plans: &[&'a Plan],
-) -> Result<Vec<(tokio_postgres::Statement, &'a crate::db::Stmt)>, StoreError> {
-    let mut prepared = Vec::new();
-    for plan in plans {
-        for s in &plan.stmts {
-            prepared.push((client.prepare_cached(s.sql).await.map_err(map_err)?, s));
+/// One statement of a batch: a plan's own, or one over the rows of several plans.
+enum Unit<'a> {
+    One(&'a Stmt),
+    /// `sql` is the form over arrays (from [`crate::sql::MERGED`]) of the statement of `rows`.
+    Merged {
+        sql: &'static str,
+        rows: Vec<&'a Stmt>,
+    },
+}
+
+/// The order a batch's statements run in, and which unit answers each plan's statements.
+struct Schedule<'a> {
+    units: Vec<Unit<'a>>,
+    /// Per plan, per statement: the index of its unit.
+    of_plan: Vec<Vec<usize>>,
+}
+
+/// The form over arrays of `sql`, if it has one.
+fn merged_form(sql: &str) -> Option<&'static str> {
+    crate::sql::MERGED.iter().find(|(one, _)| std::ptr::eq(*one, sql) || *one == sql).map(|(_, many)| *many)
+}
+
+fn same_shape(a: &Plan, b: &Plan) -> bool {
+    a.stmts.len() == b.stmts.len() && a.stmts.iter().zip(&b.stmts).all(|(x, y)| x.sql == y.sql)
+}
+
+/// Plan the batch's statements. Without `merge`, each plan's statements in turn. With it,
+/// consecutive [`Plan::mergeable`] plans of the same shape, each in a lane of its own (so of
+/// another conversation: they touch different rows), run column by column: a statement that
+/// has a form over arrays runs once for the whole group, the others once per plan, in plan
+/// order. Each plan's statements keep their order, and a group behaves as its plans one after
+/// the other, since they share no rows; an upsert never meets its own row twice.
+fn schedule<'a>(plans: &[&'a Plan], merge: bool) -> Schedule<'a> {
+    let mut out = Schedule { units: Vec::new(), of_plan: plans.iter().map(|p| vec![0; p.stmts.len()]).collect() };
+    let mut i = 0;
+    while i < plans.len() {
+        // The group that starts at plan i: plans i..j.
+        let mut j = i + 1;
+        let first = plans[i];
+        if merge && first.mergeable && first.lane.is_some() && first.stmts.iter().any(|s| merged_form(s.sql).is_some())
+        {
+            let mut lanes = std::collections::HashSet::from([first.lane]);
+            while j < plans.len()
+                && plans[j].mergeable
+                && plans[j].lane.is_some()
+                && same_shape(first, plans[j])
+                && lanes.insert(plans[j].lane)
+            {
+                j += 1;
+            }
         }
+        for c in 0..first.stmts.len() {
+            match merged_form(first.stmts[c].sql).filter(|_| j - i > 1) {
+                Some(sql) => {
+                    let n = out.units.len();
+                    out.units.push(Unit::Merged { sql, rows: plans[i..j].iter().map(|p| &p.stmts[c]).collect() });
+                    for k in i..j {
+                        out.of_plan[k][c] = n;
+                    }
+                }
+                None => {
+                    for (k, plan) in plans.iter().enumerate().take(j).skip(i) {
+                        out.of_plan[k][c] = out.units.len();
+                        out.units.push(Unit::One(&plan.stmts[c]));
+                    }
+                }
+            }
+        }
+        i = j;
+    }
+    out
+}
+
+/// Prepare (or take from the cache) every statement of a schedule. Prepared first: a
+/// statement still to prepare would take a round trip of its own, and a batch's COMMIT must
+/// not go out before its statements.
+async fn prepare_units(
+    client: &deadpool_postgres::Client,
+    schedule: &Schedule<'_>,
+) -> Result<Vec<tokio_postgres::Statement>, StoreError> {
+    let mut prepared = Vec::with_capacity(schedule.units.len());
+    for u in &schedule.units {
+        let sql = match u {
+            Unit::One(s) => s.sql,
+            Unit::Merged { sql, .. } => sql,
+        };
+        prepared.push(client.prepare_cached(sql).await.map_err(map_err)?);
     }
     Ok(prepared)
 }
 
-/// Run prepared statements pipelined (each request goes out when its future is first
-/// polled), and regroup the outcomes by plan.
-async fn execute_plans(
+/// Run a merged statement: its `$N` is the array of its rows' `$N` values.
+async fn run_merged(
     client: &deadpool_postgres::Client,
-    prepared: Vec<(tokio_postgres::Statement, &crate::db::Stmt)>,
-    plans: &[&Plan],
-) -> Result<Vec<Vec<StmtOutcome>>, StoreError> {
-    let results = futures_util::future::join_all(prepared.into_iter().map(|(stmt, s)| run_stmt(client, stmt, s))).await;
-    let mut it = results.into_iter();
-    let mut out = Vec::with_capacity(plans.len());
-    for plan in plans {
-        let mut r = Vec::with_capacity(plan.stmts.len());
-        for _ in &plan.stmts {
-            r.push(it.next().ok_or_else(|| StoreError::Database("missing statement result".into()))??);
-        }
-        out.push(r);
-    }
-    Ok(out)
+    stmt: tokio_postgres::Statement,
+    rows: &[&Stmt],
+) -> Result<(), StoreError> {
+    let columns: Vec<Vec<&Value>> = (0..stmt.params().len())
+        .map(|c| rows.iter().map(|r| r.params.get(c).unwrap_or(&Value::Null)).collect())
+        .collect();
+    let params: Vec<&(dyn ToSql + Sync)> = columns.iter().map(|c| c as &(dyn ToSql + Sync)).collect();
+    client.execute(&stmt, &params).await.map_err(map_err)?;
+    Ok(())
 }
 
-async fn run_plans(client: &deadpool_postgres::Client, plans: &[&Plan]) -> Result<Vec<Vec<StmtOutcome>>, StoreError> {
-    let prepared = prepare_plans(client, plans).await?;
-    execute_plans(client, prepared, plans).await
+/// Run a schedule's statements pipelined (each request goes out when its future is first
+/// polled: PostgreSQL executes them in order, so a batch costs about one round trip instead
+/// of one per statement), and give each plan its outcomes; a merged statement's are empty.
+/// Any failure fails the whole call (the transaction is then aborted anyway).
+async fn execute_units(
+    client: &deadpool_postgres::Client,
+    prepared: Vec<tokio_postgres::Statement>,
+    schedule: &Schedule<'_>,
+) -> Result<Vec<Vec<StmtOutcome>>, StoreError> {
+    let runs = prepared.into_iter().zip(&schedule.units).map(|(stmt, u)| async move {
+        match u {
+            Unit::One(s) => run_stmt(client, stmt, s).await,
+            Unit::Merged { rows, .. } => run_merged(client, stmt, rows).await.map(|_| StmtOutcome::default()),
+        }
+    });
+    let mut results = Vec::with_capacity(schedule.units.len());
+    for r in futures_util::future::join_all(runs).await {
+        results.push(r?);
+    }
+    Ok(schedule.of_plan.iter().map(|units| units.iter().map(|&u| results[u].clone()).collect()).collect())
 }
 
 async fn run_plan(client: &deadpool_postgres::Client, plan: &Plan) -> Result<Vec<StmtOutcome>, StoreError> {
-    Ok(run_plans(client, &[plan]).await?.pop().unwrap_or_default())
+    let schedule = schedule(&[plan], false);
+    let prepared = prepare_units(client, &schedule).await?;
+    Ok(execute_units(client, prepared, &schedule).await?.pop().unwrap_or_default())
 }
 
 async fn one_transaction(client: &deadpool_postgres::Client, plan: &Plan) -> Result<Vec<StmtOutcome>, StoreError> {
@@ -169,13 +256,12 @@ async fn commit_batch(pool: Pool, batch: Vec<(Plan, Reply)>) {
     // back, and each plan is then run in a transaction of its own.
     let shared = async {
         let plans: Vec<&Plan> = batch.iter().map(|(p, _)| p).collect();
-        // Prepared first: a statement still to prepare would take a round trip of its own,
-        // and the COMMIT must not go out before the statements.
-        let prepared = prepare_plans(&client, &plans).await?;
+        let schedule = schedule(&plans, true);
+        let prepared = prepare_units(&client, &schedule).await?;
         // `join3` polls its futures in order: BEGIN, the statements, COMMIT.
         let (begun, results, committed) = futures_util::future::join3(
             client.batch_execute("BEGIN"),
-            execute_plans(&client, prepared, &plans),
+            execute_units(&client, prepared, &schedule),
             client.batch_execute("COMMIT"),
         )
         .await;
@@ -251,8 +337,8 @@ impl PgDb {
         let replan = plan.replan;
         if replan {
             // Only for this plan's statements: the transaction is shared with other plans.
-            plan.stmts.insert(0, crate::db::Stmt::new(sql::CUSTOM_PLANS, vec![]));
-            plan.stmts.push(crate::db::Stmt::new(sql::DEFAULT_PLANS, vec![]));
+            plan.stmts.insert(0, Stmt::new(sql::CUSTOM_PLANS, vec![]));
+            plan.stmts.push(Stmt::new(sql::DEFAULT_PLANS, vec![]));
         }
         let lane = match plan.lane {
             Some(h) => (h % self.lanes.len() as u64) as usize,
@@ -271,5 +357,82 @@ impl PgDb {
     pub async fn query(&self, sql: &'static str, params: Vec<Value>) -> Result<Vec<Row>, StoreError> {
         let client = self.pool.get().await.map_err(pool_err)?;
         run_query(&client, sql, &params).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::{messages, webhooks};
+
+    /// A message's plan in the lane of conversation `lane`: its row, an upsert without a
+    /// merged form (the customer), its webhook.
+    fn message_plan(lane: &str) -> Plan {
+        let mut plan = Plan::new().in_lane_of(lane).mergeable();
+        plan.push(messages::INSERT_MESSAGE, vec![Value::Text(lane.into())]);
+        plan.push(messages::INSERT_CUSTOMER, vec![Value::Text(lane.into())]);
+        plan.push(webhooks::INSERT_OUTBOX, vec![Value::Text(lane.into())]);
+        plan
+    }
+
+    /// Each unit as its SQL's first word after INSERT INTO and the lanes of its rows.
+    fn shape(s: &Schedule<'_>) -> Vec<(bool, Vec<String>)> {
+        let lane = |st: &Stmt| match &st.params[0] {
+            Value::Text(t) => t.clone(),
+            _ => unreachable!(),
+        };
+        s.units
+            .iter()
+            .map(|u| match u {
+                Unit::One(st) => (false, vec![lane(st)]),
+                Unit::Merged { rows, .. } => (true, rows.iter().map(|r| lane(r)).collect()),
+            })
+            .collect()
+    }
+
+    fn v(lanes: &[&str]) -> Vec<String> {
+        lanes.iter().map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn plans_of_one_shape_in_different_lanes_run_column_by_column() {
+        let plans = [message_plan("a"), message_plan("b"), message_plan("c")];
+        let refs: Vec<&Plan> = plans.iter().collect();
+        let s = schedule(&refs, true);
+        assert_eq!(
+            shape(&s),
+            [
+                (true, v(&["a", "b", "c"])),
+                (false, v(&["a"])),
+                (false, v(&["b"])),
+                (false, v(&["c"])),
+                (true, v(&["a", "b", "c"]))
+            ]
+        );
+        assert_eq!(s.of_plan, [vec![0, 1, 4], vec![0, 2, 4], vec![0, 3, 4]]);
+        // Without merging: each plan in turn.
+        let s = schedule(&refs, false);
+        assert_eq!(s.units.len(), 9);
+        assert_eq!(s.of_plan, [vec![0, 1, 2], vec![3, 4, 5], vec![6, 7, 8]]);
+    }
+
+    #[test]
+    fn a_lane_twice_another_shape_or_a_plan_that_reads_its_outcomes_starts_a_new_group() {
+        let mut other = message_plan("d");
+        other.push(webhooks::INSERT_OUTBOX, vec![Value::Text("d".into())]);
+        let mut read = message_plan("e");
+        read.mergeable = false;
+        let plans = [message_plan("a"), message_plan("b"), message_plan("a"), other, read, message_plan("f")];
+        let refs: Vec<&Plan> = plans.iter().collect();
+        let s = schedule(&refs, true);
+        let merged: Vec<Vec<String>> = shape(&s).into_iter().filter(|(m, _)| *m).map(|(_, l)| l).collect();
+        // Only "a" and "b" share statements; the second "a" follows them, and the rest run alone.
+        assert_eq!(merged, [v(&["a", "b"]), v(&["a", "b"])]);
+        assert_eq!(s.units.len(), 4 + 3 + 4 + 3 + 3);
+        // Every statement of every plan has a unit, and each plan's units keep its order.
+        for (plan, units) in plans.iter().zip(&s.of_plan) {
+            assert_eq!(units.len(), plan.stmts.len());
+            assert!(units.windows(2).all(|w| w[0] < w[1]));
+        }
     }
 }

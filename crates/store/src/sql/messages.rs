@@ -45,6 +45,12 @@ super::statements! {
         message_cols!(),
         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
     );
+    /// [`INSERT_MESSAGE`] for many rows at once, a column's values per array (PostgreSQL).
+    postgres INSERT_MESSAGES = concat!(
+        "INSERT INTO messages (",
+        message_cols!(),
+        ") SELECT * FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS BIGINT[]), CAST($3 AS TEXT[]), CAST($4 AS TEXT[]), CAST($5 AS TEXT[]), CAST($6 AS TEXT[]), CAST($7 AS TEXT[]), CAST($8 AS TEXT[]), CAST($9 AS TEXT[]), CAST($10 AS TEXT[]), CAST($11 AS TEXT[]), CAST($12 AS TEXT[]), CAST($13 AS BIGINT[]), CAST($14 AS BIGINT[]), CAST($15 AS BIGINT[]))"
+    );
     /// A copy of stored media under a new id (`$7` is the source); its chunks follow.
     both COPY_MEDIA = concat!(
         "INSERT INTO media (",
@@ -64,6 +70,18 @@ super::statements! {
     /// the row, never the messages).
     both TOUCH_CONVERSATION_OUTBOUND = concat!(
         "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST(NULL AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT), CAST($5 AS TEXT), 0 WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2)",
+        " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_outbound_at = excluded.last_outbound_at, last_message_at = excluded.last_message_at, last_message_id = excluded.last_message_id"
+    );
+    /// [`TOUCH_CONVERSATION_INBOUND`] for many conversations at once (PostgreSQL; each
+    /// conversation at most once).
+    postgres TOUCH_CONVERSATIONS_INBOUND = concat!(
+        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread) SELECT t.p, t.w, t.b, t.at, CAST(NULL AS BIGINT), t.at, t.at, t.m, 1 FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS TEXT[]), CAST($3 AS TEXT[]), CAST($4 AS BIGINT[]), CAST($5 AS TEXT[])) AS t(p, w, b, at, m) WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = t.w)",
+        " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, last_message_at = excluded.last_message_at, last_message_id = excluded.last_message_id, unread = conversations.unread + 1, closed_at = NULL"
+    );
+    /// [`TOUCH_CONVERSATION_OUTBOUND`] for many conversations at once (PostgreSQL; each
+    /// conversation at most once).
+    postgres TOUCH_CONVERSATIONS_OUTBOUND = concat!(
+        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread) SELECT t.p, t.w, t.b, CAST(NULL AS BIGINT), t.at, t.at, t.at, t.m, 0 FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS TEXT[]), CAST($3 AS TEXT[]), CAST($4 AS BIGINT[]), CAST($5 AS TEXT[])) AS t(p, w, b, at, m) WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = t.w)",
         " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_outbound_at = excluded.last_outbound_at, last_message_at = excluded.last_message_at, last_message_id = excluded.last_message_id"
     );
     both MESSAGE = concat!("SELECT ", message_cols!(), " FROM messages WHERE id = $1");

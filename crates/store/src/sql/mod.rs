@@ -104,6 +104,23 @@ macro_rules! statements {
 }
 pub(crate) use statements;
 
+/// The statements PostgreSQL may run for the rows of several plans of a batch at once (see
+/// [`crate::Plan::mergeable`]): each with its form over arrays, whose `$N` is the array of the
+/// rows' `$N` values.
+pub(crate) const MERGED: &[(&str, &str)] = &[
+    (messages::INSERT_MESSAGE, messages::INSERT_MESSAGES),
+    (messages::TOUCH_CONVERSATION_INBOUND, messages::TOUCH_CONVERSATIONS_INBOUND),
+    (messages::TOUCH_CONVERSATION_OUTBOUND, messages::TOUCH_CONVERSATIONS_OUTBOUND),
+    (webhooks::INSERT_OUTBOX, webhooks::INSERT_OUTBOX_ROWS),
+    (billing::INSERT_MESSAGE_PRICING, billing::INSERT_MESSAGE_PRICINGS),
+];
+
+/// The statements of [`MERGED`], each with its form over arrays (for the store's SQL check).
+#[doc(hidden)]
+pub fn merged() -> &'static [(&'static str, &'static str)] {
+    MERGED
+}
+
 /// Every statement the store runs, with its area.
 #[doc(hidden)]
 pub fn all() -> impl Iterator<Item = (&'static str, &'static Statement)> {

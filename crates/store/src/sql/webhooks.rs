@@ -67,6 +67,8 @@ macro_rules! leased {
 
 super::statements! {
     both INSERT_OUTBOX = outbox_insert!();
+    /// [`INSERT_OUTBOX`] for many rows at once (PostgreSQL), their ids in the arrays' order.
+    postgres INSERT_OUTBOX_ROWS = "INSERT INTO outbox (business_id, waba_id, phone_number_id, ordering_key, field, value, created_at, state, attempts, next_attempt_at) SELECT t.b, t.w, t.p, t.k, t.f, t.v, t.at, 'pending', 0, t.at FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS TEXT[]), CAST($3 AS TEXT[]), CAST($4 AS TEXT[]), CAST($5 AS TEXT[]), CAST($6 AS TEXT[]), CAST($7 AS BIGINT[])) AS t(b, w, p, k, f, v, at)";
     both INSERT_OUTBOX_RETURNING = concat!(outbox_insert!(), " RETURNING id");
     both PUT_APP_SUBSCRIPTION = "INSERT INTO webhook_app_subscriptions (app_id, object, business_id, callback_url, verify_token, fields, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (app_id, object) DO UPDATE SET callback_url = excluded.callback_url, verify_token = excluded.verify_token, fields = excluded.fields, updated_at = excluded.updated_at";
     /// `$1` app, `$2` business, either NULL for any.

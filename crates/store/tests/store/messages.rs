@@ -17,6 +17,7 @@ engine_tests!(
     undelivered_messages_past_their_ttl,
     customers_and_conversations,
     customer_sessions_and_codes,
+    concurrent_messages_of_many_conversations,
 );
 
 async fn outbox_values(db: &TestStore) -> Vec<serde_json::Value> {
@@ -233,4 +234,74 @@ async fn customer_sessions_and_codes(db: TestStore) {
     assert!(check("again", T0 + 501).await.unwrap());
     db.set_customer_code(wa, "late", T0 + 10).await.unwrap();
     assert!(!check("late", T0 + 10).await.unwrap());
+}
+
+/// Many conversations' messages committed at once, as a burst of sends and arrivals does: on
+/// PostgreSQL the plans of one batch share statements over arrays of their rows. Every row is
+/// written, each plan's webhooks keep their order, a conversation's later message is its last,
+/// and a plan that fails (a message id used twice) fails alone.
+async fn concurrent_messages_of_many_conversations(db: TestStore) {
+    let t = tenant(&db, 1).await;
+    let wa = |i: usize| format!("3161000{i:04}");
+    for i in 0..60 {
+        db.upsert_customer(&customer(&wa(i)), false).await.unwrap();
+    }
+    let price = crate::billing::pricing(Category::Marketing, PricingType::Regular, 1000);
+    // Two messages per conversation: arrivals in the first 30, sends in the others.
+    let mut messages = Vec::new();
+    for round in 0..2 {
+        for i in 0..60 {
+            let direction = if i < 30 { Direction::Inbound } else { Direction::Outbound };
+            messages.push(message(&t, &wa(i), 1 + round * 100 + i as i64, direction));
+        }
+    }
+    let outboxes: Vec<Vec<OutboxRow>> = messages
+        .iter()
+        .map(|m| (1..=2).map(|n| outbox_row(&t, &m.wa_id, m.created_at, json!({"id": m.id, "n": n}))).collect())
+        .collect();
+    let dup = Message { id: messages[31].id.clone(), ..message(&t, &wa(59), 999, Direction::Outbound) };
+    let news: Vec<NewMessage<'_>> = messages
+        .iter()
+        .zip(&outboxes)
+        .map(|(m, o)| NewMessage {
+            outbox: o,
+            pricing: (m.direction == Direction::Outbound).then_some(&price),
+            ..plain(m)
+        })
+        .chain([plain(&dup)])
+        .collect();
+    let results = futures_util::future::join_all(news.iter().map(|n| db.record_message(n))).await;
+    let (dup_result, results) = results.split_last().unwrap();
+    assert!(matches!(dup_result, Err(StoreError::Conflict(_))), "{dup_result:?}");
+    for r in results {
+        r.as_ref().expect("recorded");
+    }
+
+    for m in &messages {
+        assert_eq!(db.message(&m.id).await.unwrap().as_ref(), Some(m));
+    }
+    for i in 0..60 {
+        let conv = db.conversation("p1", &wa(i)).await.unwrap().expect("conversation");
+        let last = &messages[60 + i];
+        assert_eq!(conv.last_message_at, last.created_at, "{}", wa(i));
+        if i < 30 {
+            assert_eq!(conv.last_inbound_at, Some(last.created_at));
+            assert_eq!(conv.last_outbound_at, None);
+        } else {
+            assert_eq!(conv.last_outbound_at, Some(last.created_at));
+            assert_eq!(conv.last_inbound_at, None);
+        }
+    }
+    let rows = db.deliveries(&DeliveryFilter { limit: 1000, ..Default::default() }).await.unwrap();
+    let values: Vec<serde_json::Value> = rows.iter().rev().map(|d| serde_json::from_str(&d.value).unwrap()).collect();
+    assert_eq!(values.len(), 240);
+    for m in &messages {
+        let at = |n: i64| values.iter().position(|v| v["id"] == m.id.as_str() && v["n"] == n).expect("queued");
+        assert!(at(1) < at(2), "{}'s webhooks out of order", m.id);
+    }
+    // Each send's price was recorded: delivering charges it.
+    for m in messages.iter().filter(|m| m.direction == Direction::Outbound) {
+        assert!(crate::billing::deliver(&db, &m.id, &["sent"], "delivered", T0 + 500_000).await);
+    }
+    assert_eq!(db.ledger("w1", T0, T0 + 1_000_000).await.unwrap().len(), 60);
 }

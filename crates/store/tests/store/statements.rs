@@ -97,6 +97,19 @@ fn statements_are_listed_once() {
     }
 }
 
+/// A statement PostgreSQL may run for many plans' rows at once has a listed form over arrays
+/// that takes one array per parameter of the statement.
+#[test]
+fn merged_forms_match_their_statements() {
+    let postgres: BTreeSet<_> = statements(Engine::Postgres).into_iter().map(|(_, sql)| sql).collect();
+    assert!(!sql::merged().is_empty());
+    for (one, many) in sql::merged() {
+        assert!(postgres.contains(one) && postgres.contains(many), "not listed: {one} / {many}");
+        assert_eq!(parameter_count(one), parameter_count(many), "{many}");
+        assert!(many.contains("unnest("), "{many}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_statement_prepares_on_sqlite() {
     let scratch = Scratch::new(Engine::Sqlite).await;
