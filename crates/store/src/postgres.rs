@@ -240,7 +240,14 @@ async fn one_transaction(client: &deadpool_postgres::Client, plan: &Plan) -> Res
     }
 }
 
-async fn commit_batch(pool: Pool, batch: Vec<(Plan, Reply)>) {
+async fn commit_batch(pool: Pool, mut batch: Vec<(Plan, Reply)>) {
+    // Every node takes the row locks of its batches in one order: the plans with a lane key
+    // by key (the same conversation's plans keep their order), then the others in theirs.
+    // Batches of two nodes that share conversations then wait for each other instead of
+    // deadlocking (which PostgreSQL breaks only after `deadlock_timeout`, a second, and
+    // this writer then retries each plan alone). The plans of one batch are concurrent
+    // requests, so any order among different conversations is theirs.
+    batch.sort_by_key(|(p, _)| (p.lane.is_none(), p.lane));
     let client = match pool.get().await {
         Ok(c) => c,
         Err(e) => {
