@@ -130,7 +130,13 @@ impl Env {
         if pids.is_empty() {
             pids = self.nodes.iter().filter_map(|t| t.pid).collect();
         }
-        Meter::start(&pids)
+        Meter::start(&pids, self.local_postgres())
+    }
+
+    /// Whether the bench's own server runs on a PostgreSQL of this machine, whose processes a
+    /// CPU meter then measures too.
+    fn local_postgres(&self) -> bool {
+        self.spawned.as_ref().and_then(|s| s.database_url.as_deref()).is_some_and(is_local)
     }
 
     pub fn finish(&mut self) {
@@ -223,4 +229,31 @@ impl Env {
 fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+}
+
+/// Whether a PostgreSQL URL names this machine: a socket, or a loopback host.
+fn is_local(url: &str) -> bool {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = after_scheme.split(['/', '?']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host_port.split(':').next().unwrap_or(""),
+    };
+    matches!(host, "" | "localhost" | "127.0.0.1" | "::1") || url.contains("host=/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local;
+
+    #[test]
+    fn local_database_urls() {
+        assert!(is_local("postgres://postgres@127.0.0.1:5432/db"));
+        assert!(is_local("postgresql://u:p@localhost/db"));
+        assert!(is_local("postgres://u@[::1]:5432/db"));
+        assert!(is_local("postgres:///db?host=/var/run/postgresql"));
+        assert!(!is_local("postgres://u@db.example.com:5432/db"));
+        assert!(!is_local("postgres://u:p@10.0.0.5/db"));
+    }
 }

@@ -295,6 +295,7 @@ pub async fn send(
         webhooks_per_s,
         server_us_per_msg: cpu.server_us,
         bench_us_per_msg: cpu.bench_us,
+        database_us_per_msg: cpu.database_us,
         errors,
         extra,
     })

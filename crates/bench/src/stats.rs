@@ -52,6 +52,9 @@ pub struct Report {
     pub server_us_per_msg: f64,
     /// The bench's own CPU time per message, in microseconds.
     pub bench_us_per_msg: f64,
+    /// A local PostgreSQL's CPU time per message (all its processes), in microseconds; 0 on
+    /// SQLite (inside the server's figure) or when the database is on another machine.
+    pub database_us_per_msg: f64,
     pub errors: BTreeMap<String, u64>,
     /// Scenario-specific figures (RSS, bytes per connection, lost messages, …).
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -90,6 +93,7 @@ pub fn table(reports: &[Report]) -> String {
         "webhooks/s",
         "server µs/msg",
         "bench µs/msg",
+        "db µs/msg",
         "errors",
     ];
     let mut rows: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
@@ -113,6 +117,7 @@ pub fn table(reports: &[Report]) -> String {
             fmt(r.webhooks_per_s),
             cpu(r.server_us_per_msg),
             cpu(r.bench_us_per_msg),
+            cpu(r.database_us_per_msg),
             errors,
         ]);
     }
