@@ -231,16 +231,15 @@ fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
     std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
 }
 
-/// Whether a PostgreSQL URL names this machine: a socket, or a loopback host.
+/// Whether a PostgreSQL connection string names this machine only: sockets, loopback hosts,
+/// or no host at all (the default socket).
 fn is_local(url: &str) -> bool {
-    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let authority = after_scheme.split(['/', '?']).next().unwrap_or("");
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = match host_port.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or(""),
-        None => host_port.split(':').next().unwrap_or(""),
-    };
-    matches!(host, "" | "localhost" | "127.0.0.1" | "::1") || url.contains("host=/")
+    use tokio_postgres::config::Host;
+    let Ok(config) = url.parse::<tokio_postgres::Config>() else { return false };
+    config.get_hosts().iter().all(|h| match h {
+        Host::Tcp(name) => matches!(name.as_str(), "localhost" | "127.0.0.1" | "::1"),
+        Host::Unix(_) => true,
+    })
 }
 
 #[cfg(test)]
@@ -253,6 +252,7 @@ mod tests {
         assert!(is_local("postgresql://u:p@localhost/db"));
         assert!(is_local("postgres://u@[::1]:5432/db"));
         assert!(is_local("postgres:///db?host=/var/run/postgresql"));
+        assert!(is_local("host=localhost dbname=db"));
         assert!(!is_local("postgres://u@db.example.com:5432/db"));
         assert!(!is_local("postgres://u:p@10.0.0.5/db"));
     }

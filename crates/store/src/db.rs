@@ -55,7 +55,7 @@ impl Plan {
     }
 
     pub fn one(sql: &'static str, params: Vec<Value>) -> Self {
-        Plan { stmts: vec![Stmt::new(sql, params)], lane: None, replan: false, mergeable: false }
+        Plan { stmts: vec![Stmt::new(sql, params)], ..Plan::default() }
     }
 
     /// Put this plan in the lane of `key` (see [`Plan::lane`]).
@@ -79,7 +79,7 @@ impl Plan {
     }
 
     /// Let PostgreSQL run this plan's statements together with the same statements of other
-    /// plans of its batch, as one statement over arrays of their rows (see `postgres::merge`),
+    /// plans of its batch, as one statement over arrays of their rows (see `postgres::schedule`),
     /// for plans of the same shape in different lanes. For plans that many requests commit at
     /// once (a message and its webhook) and whose caller reads no outcome: a merged
     /// statement's outcomes are empty.

@@ -93,9 +93,11 @@ async fn run_stmt(
     }
 }
 
-/// One statement of a batch: a plan's own, or one over the rows of several plans.
+/// One statement of a batch: a plan's own, one over the rows of several plans, or a setting
+/// without parameters or outcome around a plan's statements.
 enum Unit<'a> {
     One(&'a Stmt),
+    Setting(&'static str),
     /// `sql` is the form over arrays (from [`crate::sql::MERGED`]) of the statement of `rows`.
     Merged {
         sql: &'static str,
@@ -112,7 +114,12 @@ struct Schedule<'a> {
 
 /// The form over arrays of `sql`, if it has one.
 fn merged_form(sql: &str) -> Option<&'static str> {
-    crate::sql::MERGED.iter().find(|(one, _)| std::ptr::eq(*one, sql) || *one == sql).map(|(_, many)| *many)
+    crate::sql::MERGED.iter().find(|(one, _)| *one == sql).map(|(_, many)| *many)
+}
+
+/// Whether `plan` may share statements with other plans of its batch.
+fn merges(plan: &Plan) -> bool {
+    plan.mergeable && !plan.replan && plan.lane.is_some()
 }
 
 fn same_shape(a: &Plan, b: &Plan) -> bool {
@@ -124,7 +131,9 @@ fn same_shape(a: &Plan, b: &Plan) -> bool {
 /// another conversation: they touch different rows), run column by column: a statement that
 /// has a form over arrays runs once for the whole group, the others once per plan, in plan
 /// order. Each plan's statements keep their order, and a group behaves as its plans one after
-/// the other, since they share no rows; an upsert never meets its own row twice.
+/// the other, since they share no rows; an upsert never meets its own row twice. A
+/// [`Plan::replanned`] plan's statements run between settings that plan them at each
+/// execution (the transaction is shared with other plans, so only for its own).
 fn schedule<'a>(plans: &[&'a Plan], merge: bool) -> Schedule<'a> {
     let mut out = Schedule { units: Vec::new(), of_plan: plans.iter().map(|p| vec![0; p.stmts.len()]).collect() };
     let mut i = 0;
@@ -132,17 +141,14 @@ fn schedule<'a>(plans: &[&'a Plan], merge: bool) -> Schedule<'a> {
         // The group that starts at plan i: plans i..j.
         let mut j = i + 1;
         let first = plans[i];
-        if merge && first.mergeable && first.lane.is_some() && first.stmts.iter().any(|s| merged_form(s.sql).is_some())
-        {
+        if merge && merges(first) && first.stmts.iter().any(|s| merged_form(s.sql).is_some()) {
             let mut lanes = std::collections::HashSet::from([first.lane]);
-            while j < plans.len()
-                && plans[j].mergeable
-                && plans[j].lane.is_some()
-                && same_shape(first, plans[j])
-                && lanes.insert(plans[j].lane)
-            {
+            while j < plans.len() && merges(plans[j]) && same_shape(first, plans[j]) && lanes.insert(plans[j].lane) {
                 j += 1;
             }
+        }
+        if first.replan {
+            out.units.push(Unit::Setting(sql::CUSTOM_PLANS));
         }
         for c in 0..first.stmts.len() {
             match merged_form(first.stmts[c].sql).filter(|_| j - i > 1) {
@@ -161,6 +167,9 @@ fn schedule<'a>(plans: &[&'a Plan], merge: bool) -> Schedule<'a> {
                 }
             }
         }
+        if first.replan {
+            out.units.push(Unit::Setting(sql::DEFAULT_PLANS));
+        }
         i = j;
     }
     out
@@ -177,7 +186,7 @@ async fn prepare_units(
     for u in &schedule.units {
         let sql = match u {
             Unit::One(s) => s.sql,
-            Unit::Merged { sql, .. } => sql,
+            Unit::Setting(sql) | Unit::Merged { sql, .. } => sql,
         };
         prepared.push(client.prepare_cached(sql).await.map_err(map_err)?);
     }
@@ -210,6 +219,7 @@ async fn execute_units(
     let runs = prepared.into_iter().zip(&schedule.units).map(|(stmt, u)| async move {
         match u {
             Unit::One(s) => run_stmt(client, stmt, s).await,
+            Unit::Setting(_) => client.execute(&stmt, &[]).await.map(|_| StmtOutcome::default()).map_err(map_err),
             Unit::Merged { rows, .. } => run_merged(client, stmt, rows).await.map(|_| StmtOutcome::default()),
         }
     });
@@ -217,7 +227,9 @@ async fn execute_units(
     for r in futures_util::future::join_all(runs).await {
         results.push(r?);
     }
-    Ok(schedule.of_plan.iter().map(|units| units.iter().map(|&u| results[u].clone()).collect()).collect())
+    // Each outcome moves to its plan; a merged statement's (empty) one is taken by the first
+    // of its plans and the others get the empty default.
+    Ok(schedule.of_plan.iter().map(|units| units.iter().map(|&u| std::mem::take(&mut results[u])).collect()).collect())
 }
 
 async fn run_plan(client: &deadpool_postgres::Client, plan: &Plan) -> Result<Vec<StmtOutcome>, StoreError> {
@@ -340,25 +352,14 @@ impl PgDb {
         Ok(PgDb { pool, lanes: Arc::new(lanes), next: Arc::new(AtomicUsize::new(0)) })
     }
 
-    pub async fn write(&self, mut plan: Plan) -> Result<Vec<StmtOutcome>, StoreError> {
-        let replan = plan.replan;
-        if replan {
-            // Only for this plan's statements: the transaction is shared with other plans.
-            plan.stmts.insert(0, Stmt::new(sql::CUSTOM_PLANS, vec![]));
-            plan.stmts.push(Stmt::new(sql::DEFAULT_PLANS, vec![]));
-        }
+    pub async fn write(&self, plan: Plan) -> Result<Vec<StmtOutcome>, StoreError> {
         let lane = match plan.lane {
             Some(h) => (h % self.lanes.len() as u64) as usize,
             None => self.next.fetch_add(1, Ordering::Relaxed) % self.lanes.len(),
         };
         let (tx, rx) = oneshot::channel();
         self.lanes[lane].send((plan, tx)).map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?;
-        let mut out = rx.await.map_err(|_| StoreError::Unavailable("the writer has stopped".into()))??;
-        if replan && out.len() >= 2 {
-            out.pop();
-            out.remove(0);
-        }
-        Ok(out)
+        rx.await.map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?
     }
 
     pub async fn query(&self, sql: &'static str, params: Vec<Value>) -> Result<Vec<Row>, StoreError> {
@@ -392,6 +393,7 @@ mod tests {
             .iter()
             .map(|u| match u {
                 Unit::One(st) => (false, vec![lane(st)]),
+                Unit::Setting(sql) => (false, vec![sql.to_string()]),
                 Unit::Merged { rows, .. } => (true, rows.iter().map(|r| lane(r)).collect()),
             })
             .collect()
@@ -421,6 +423,19 @@ mod tests {
         let s = schedule(&refs, false);
         assert_eq!(s.units.len(), 9);
         assert_eq!(s.of_plan, [vec![0, 1, 2], vec![3, 4, 5], vec![6, 7, 8]]);
+    }
+
+    #[test]
+    fn a_replanned_plan_runs_between_its_settings_and_alone() {
+        let plans = [message_plan("a"), message_plan("b").replanned(), message_plan("c")];
+        let refs: Vec<&Plan> = plans.iter().collect();
+        let s = schedule(&refs, true);
+        let units = shape(&s);
+        assert!(units.iter().all(|(merged, _)| !merged), "a replanned plan merges with none");
+        assert_eq!(units[3], (false, v(&[sql::CUSTOM_PLANS])));
+        assert_eq!(units[7], (false, v(&[sql::DEFAULT_PLANS])));
+        // Its outcomes are its own statements' only.
+        assert_eq!(s.of_plan[1], [4, 5, 6]);
     }
 
     #[test]
