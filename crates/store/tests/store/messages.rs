@@ -259,7 +259,9 @@ async fn concurrent_messages_of_many_conversations(db: TestStore) {
         .iter()
         .map(|m| (1..=2).map(|n| outbox_row(&t, &m.wa_id, m.created_at, json!({"id": m.id, "n": n}))).collect())
         .collect();
-    let dup = Message { id: messages[31].id.clone(), ..message(&t, &wa(59), 999, Direction::Outbound) };
+    // The duplicate is in the first one's conversation, so it is the later of the two there: a
+    // batch orders different conversations' plans by its own key, not by their arrival.
+    let dup = Message { id: messages[31].id.clone(), ..message(&t, &wa(31), 999, Direction::Outbound) };
     let news: Vec<NewMessage<'_>> = messages
         .iter()
         .zip(&outboxes)
