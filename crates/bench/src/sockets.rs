@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message as Ws;
 
 use crate::env::Env;
@@ -134,7 +135,12 @@ pub async fn connections(env: &mut Env, count: usize, hold: Duration) -> anyhow:
         let mut opening = Vec::new();
         for (_, token) in chunk {
             let url = ws_url(&env.target, token);
-            opening.push(tokio::spawn(async move { tokio_tungstenite::connect_async(url.as_str()).await }));
+            // Idle devices with small buffers, like the server's side of them: the bench shares
+            // the machine, and 128 KiB buffers per socket made it slower than the server.
+            let config = WebSocketConfig::default().read_buffer_size(4 * 1024).write_buffer_size(4 * 1024);
+            opening.push(tokio::spawn(async move {
+                tokio_tungstenite::connect_async_with_config(url.as_str(), Some(config), false).await
+            }));
         }
         for o in opening {
             match o.await? {

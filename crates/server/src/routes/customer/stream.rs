@@ -58,15 +58,18 @@ fn error_frame(e: &ApiError) -> String {
     json!({"event": "error", "error": envelope(e, crate::error::trace_id()).error}).to_string()
 }
 
+/// A device's connection for as long as it is open. The work a frame or an event starts is
+/// boxed for its duration: awaited inline, the largest of it (a customer's send) would be part
+/// of every idle connection's task, kilobytes each.
 async fn run(state: AppState, wa_id: String, mut socket: WebSocket) {
     // Register before loading the backlog, so nothing sent in between is missed (a message
     // may then arrive twice; devices de-duplicate by id).
     let mut device = state.hub.connect(&wa_id);
     let mut numbers = Numbers(HashMap::new());
-    match state.messaging.undelivered(&wa_id).await {
+    match Box::pin(state.messaging.undelivered(&wa_id)).await {
         Ok(backlog) => {
             for m in &backlog {
-                let frame = message_frame(&state, &mut numbers, m).await;
+                let frame = Box::pin(message_frame(&state, &mut numbers, m)).await;
                 if socket.send(WsMessage::Text(frame.into())).await.is_err() {
                     return;
                 }
@@ -82,7 +85,7 @@ async fn run(state: AppState, wa_id: String, mut socket: WebSocket) {
             event = device.events.recv() => {
                 let Some(event) = event else { return };
                 let frame = match event {
-                    CustomerEvent::Message(m) => message_frame(&state, &mut numbers, &m).await,
+                    CustomerEvent::Message(m) => Box::pin(message_frame(&state, &mut numbers, &m)).await,
                     CustomerEvent::Typing { from, .. } => json!({"event": "typing", "from": from}).to_string(),
                     CustomerEvent::Read { message_id, from } => json!({"event": "read", "id": message_id, "from": from}).to_string(),
                 };
@@ -96,7 +99,7 @@ async fn run(state: AppState, wa_id: String, mut socket: WebSocket) {
                     Some(Ok(WsMessage::Close(_))) | None | Some(Err(_)) => return,
                     Some(Ok(_)) => continue,
                 };
-                let reply = handle_frame(&state, &wa_id, &text).await;
+                let reply = Box::pin(handle_frame(&state, &wa_id, &text)).await;
                 if let Some(reply) = reply {
                     if socket.send(WsMessage::Text(reply.into())).await.is_err() {
                         return;
