@@ -452,13 +452,23 @@ impl FaultService {
         Ok(faults)
     }
 
+    /// The rules, read again once they are `RELOAD_MS` old. One request reads them; the
+    /// requests meanwhile go on with the ones read before (under load every concurrent request
+    /// read the table at once, once a second). Rules never read, or forgotten, are read by
+    /// whoever asks.
     async fn current(&self) -> Result<Arc<Vec<Fault>>, ApiError> {
-        let fresh = self
-            .cache
-            .lock()
-            .ok()
-            .and_then(|c| (system_now_ms().saturating_sub(c.loaded_at) < RELOAD_MS).then(|| c.faults.clone()));
-        match fresh {
+        let now = system_now_ms();
+        let cached = self.cache.lock().ok().and_then(|mut c| {
+            if c.loaded_at == Millis::MIN {
+                return None;
+            }
+            if now.saturating_sub(c.loaded_at) >= RELOAD_MS {
+                c.loaded_at = now;
+                return None;
+            }
+            Some(c.faults.clone())
+        });
+        match cached {
             Some(f) => Ok(f),
             None => self.reload().await,
         }

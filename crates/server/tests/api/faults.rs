@@ -223,3 +223,34 @@ async fn bad_rules_and_restart(engine: Engine) {
     app.stop().await;
 }
 engine_test!(bad_fault_rules_are_refused_and_rules_survive_a_restart, super::bad_rules_and_restart);
+
+/// A rule made through another node (another process on the same database) reaches this one
+/// within about a second, while this one goes on answering from the rules it read before.
+async fn rules_from_another_node(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    customer_in_window(&app).await;
+    // This node has read the rules (none) and answers normally.
+    assert_eq!(send(&app, text("before")).await.0, 200);
+    let other = TestApp::start(&db).await.unwrap();
+    let (s, f) = other
+        .post(FAULTS, &json!({"path": "/{phone-number-id}/messages", "mode": "next", "count": 1000, "code": 130429}))
+        .await;
+    assert_eq!(s, 200, "{f}");
+    let made = std::time::Instant::now();
+    loop {
+        // A burst of requests as the rules go stale: none fails for the rules being read.
+        let answers = futures_util::future::join_all((0..8).map(|i| send(&app, text(&format!("m{i}"))))).await;
+        for (status, body) in &answers {
+            assert!(*status == 200 || *status == 429, "{status} {body}");
+        }
+        if answers.iter().any(|(s, _)| *s == 429) {
+            break;
+        }
+        assert!(made.elapsed() < std::time::Duration::from_secs(3), "the rule did not reach this node");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    other.stop().await;
+    app.stop().await;
+}
+engine_test!(a_rule_made_on_another_node_applies_here_within_a_second, super::rules_from_another_node);
