@@ -1,7 +1,7 @@
 //! CPU time per unit of work: the server's, the bench's own and a local PostgreSQL's, read
-//! from `/proc/<pid>/stat` before and after a scenario's measured window. Throughput moves with whatever else the
-//! machine runs; CPU per message moves much less, so every change on the hot paths is judged on
-//! these figures.
+//! from `/proc/<pid>/stat` before and after a scenario's measured window. Throughput moves
+//! with whatever else the machine runs; CPU per message moves much less, so every change on
+//! the hot paths is judged on these figures.
 
 use std::collections::HashMap;
 use std::time::Duration;
