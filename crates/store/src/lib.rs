@@ -31,6 +31,7 @@ mod profile;
 pub mod quality;
 mod quick_replies;
 mod sandbox;
+mod schedule;
 mod secrets;
 #[doc(hidden)]
 pub mod sql;
@@ -70,8 +71,9 @@ pub fn sqlite_file(database_url: Option<&str>, sqlite_path: &Path) -> Result<Opt
 #[derive(Clone)]
 pub struct SqlStore {
     pub(crate) db: Db,
-    /// Webhook leases of this process (SQLite only; PostgreSQL keeps them in the rows).
-    pub(crate) leases: std::sync::Arc<webhooks::Leases>,
+    /// The outbox's schedule and webhook leases of this process (SQLite only; PostgreSQL keeps
+    /// leases in the rows).
+    pub(crate) schedule: std::sync::Arc<webhooks::OutboxSchedule>,
     /// Encrypts the secrets columns before binding and decrypts them after reading.
     pub(crate) keys: Keyring,
     /// Whether new message bodies and webhook payloads are encrypted too (`encrypt_at_rest`).
@@ -81,7 +83,7 @@ pub struct SqlStore {
 impl SqlStore {
     /// The store over `db`, once `keys` proved to be the keys its secrets are encrypted with.
     async fn over(db: Db, keys: Keyring) -> Result<SqlStore, StoreError> {
-        let store = SqlStore { db, leases: Default::default(), keys, seal_bodies: false };
+        let store = SqlStore { db, schedule: Default::default(), keys, seal_bodies: false };
         store.check_keys().await?;
         Ok(store)
     }

@@ -45,6 +45,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (41, "ads_status", include_str!("../migrations/sqlite/0041_ads_status.sql")),
     (42, "official_business_accounts", include_str!("../migrations/sqlite/0042_official_business_accounts.sql")),
     (43, "cluster", include_str!("../migrations/sqlite/0043_cluster.sql")),
+    (44, "outbox_schedule", include_str!("../migrations/sqlite/0044_outbox_schedule.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -85,6 +86,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (41, "ads_status", include_str!("../migrations/postgres/0041_ads_status.sql")),
     (42, "official_business_accounts", include_str!("../migrations/postgres/0042_official_business_accounts.sql")),
     (43, "cluster", include_str!("../migrations/postgres/0043_cluster.sql")),
+    (44, "outbox_schedule", include_str!("../migrations/postgres/0044_outbox_schedule.sql")),
 ];
 
 /// The highest migration version this build knows.

@@ -97,6 +97,10 @@ impl PrivacyStore for SqlStore {
         let triples = plan.stmts.len();
         delete_media(&mut plan, &e.media_ids); // then triples: chunks, object, media
         let out = self.db.write(plan).await?;
+        if out.first().is_some_and(|o| o.affected > 0) {
+            // Their webhooks are gone from the outbox.
+            self.reschedule().await;
+        }
         let n = |i: usize| out.get(i).map(|o| o.affected).unwrap_or(0);
         let sum = |r: std::ops::Range<usize>| r.map(n).sum::<u64>();
         let copies: u64 = (triples..out.len()).skip(2).step_by(3).map(n).sum();

@@ -14,11 +14,17 @@ use crate::sql::webhooks::*;
 use crate::value::{Row, Value};
 use crate::SqlStore;
 
-/// Outbox rows leased to this process's delivery worker, by id, with the lease's end (SQLite).
-/// The lock is held from a claim's query until its rows are recorded here, so two claims never
-/// take one row.
+/// The schedule of the outbox's pending rows and this process's leases (SQLite). The lock is
+/// held from a claim's reads until its rows are leased, so two claims never take one row.
 #[derive(Default)]
-pub(crate) struct Leases(tokio::sync::Mutex<std::collections::HashMap<i64, i64>>);
+pub(crate) struct OutboxSchedule(tokio::sync::Mutex<crate::schedule::Schedule>);
+
+impl OutboxSchedule {
+    /// Have the next claim read every pending row again (after a change made in bulk).
+    pub(crate) async fn invalidate(&self) {
+        self.0.lock().await.invalidate();
+    }
+}
 
 /// A delivery from its row, its payload opened.
 fn delivery(store: &SqlStore, r: &Row) -> StoreResult<Delivery> {
@@ -111,13 +117,63 @@ impl SqlStore {
     async fn end_leases(&self, ids: impl Iterator<Item = &i64>) {
         match self.db.engine() {
             Engine::Sqlite => {
-                let mut leases = self.leases.0.lock().await;
+                let mut schedule = self.schedule.0.lock().await;
                 for id in ids {
-                    leases.remove(id);
+                    schedule.end_lease(*id);
                 }
             }
             Engine::Postgres => {}
         }
+    }
+
+    /// Have SQLite's schedule read every pending row again: a statement changed many at once.
+    pub(crate) async fn reschedule(&self) {
+        if let Engine::Sqlite = self.db.engine() {
+            self.schedule.invalidate().await;
+        }
+    }
+
+    /// SQLite's claim: the rows chosen by the schedule, once it has learnt of every row made
+    /// since the last claim, read again and leased.
+    async fn claim_sqlite(
+        &self,
+        now: i64,
+        lease_now: i64,
+        lease_until: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<Delivery>> {
+        let mut schedule = self.schedule.0.lock().await;
+        if !schedule.loaded() {
+            let last = self.db.query_opt(OUTBOX_LAST_ID, vec![]).await?.map(|r| r.i64(0)).transpose()?.unwrap_or(0);
+            let rows = self.db.query(OUTBOX_PENDING_UPTO, params![last]).await?;
+            schedule.reset(last);
+            for r in &rows {
+                schedule.add(r.i64(0)?, &r.text(1)?, r.i64(2)?, true);
+            }
+        }
+        for r in &self.db.query(OUTBOX_AFTER, params![schedule.seen()]).await? {
+            schedule.add(r.i64(0)?, &r.text(1)?, r.i64(2)?, r.bool(3)?);
+        }
+        let picked = schedule.pick(now, lease_now, limit);
+        if picked.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self
+            .db
+            .query(OUTBOX_CLAIMED, params![ids_json(&picked)])
+            .await?
+            .iter()
+            .map(|r| delivery(self, r))
+            .collect::<StoreResult<Vec<_>>>()?;
+        // A chosen row that is gone (erased) or no longer pending leaves the schedule.
+        let found: std::collections::HashSet<i64> = rows.iter().map(|d| d.id).collect();
+        for id in picked.iter().filter(|id| !found.contains(id)) {
+            schedule.forget(*id);
+        }
+        for d in &rows {
+            schedule.lease(d.id, lease_until);
+        }
+        Ok(rows)
     }
 
     /// This engine's statement of a (SQLite, PostgreSQL) pair.
@@ -270,23 +326,7 @@ impl WebhookStore for SqlStore {
                 let out = self.db.write(plan.replanned()).await?;
                 out.last().map(|o| o.rows.iter().map(|r| delivery(self, r)).collect()).unwrap_or(Ok(Vec::new()))?
             }
-            Engine::Sqlite => {
-                let mut leases = self.leases.0.lock().await;
-                let live: Vec<i64> =
-                    leases.iter().filter(|(_, until)| **until >= lease_now).map(|(id, _)| *id).collect();
-                let all: Vec<i64> = leases.keys().copied().collect();
-                let rows = self
-                    .db
-                    .query(CLAIM_SQLITE, params![now, ids_json(&live), ids_json(&all), limit as i64])
-                    .await?
-                    .iter()
-                    .map(|r| delivery(self, r))
-                    .collect::<StoreResult<Vec<_>>>()?;
-                for d in &rows {
-                    leases.insert(d.id, lease_until);
-                }
-                rows
-            }
+            Engine::Sqlite => self.claim_sqlite(now, lease_now, lease_until, limit).await?,
         };
         rows.sort_by_key(|d: &Delivery| d.id);
         Ok(rows)
@@ -316,7 +356,18 @@ impl WebhookStore for SqlStore {
             return Ok(());
         }
         self.db.write(plan.replanned()).await?;
-        self.end_leases(results.iter().flat_map(|r| r.ids.iter())).await;
+        if let Engine::Sqlite = self.db.engine() {
+            let mut schedule = self.schedule.0.lock().await;
+            for r in results {
+                let due = match r.outcome {
+                    Outcome::Delivered | Outcome::Dead { .. } => None,
+                    Outcome::Retry { next_attempt_at } | Outcome::Defer { next_attempt_at } => Some(next_attempt_at),
+                };
+                for id in &r.ids {
+                    schedule.recorded(*id, due);
+                }
+            }
+        }
         Ok(())
     }
 
@@ -335,12 +386,7 @@ impl WebhookStore for SqlStore {
     }
 
     async fn release_all_leases(&self) -> StoreResult<u64> {
-        let held = {
-            let mut leases = self.leases.0.lock().await;
-            let n = leases.len() as u64;
-            leases.clear();
-            n
-        };
+        let held = self.schedule.0.lock().await.clear_leases();
         let out = self.db.write(Plan::one(RELEASE_ALL_LEASES, vec![])).await?;
         Ok(held + affected(&out))
     }
@@ -385,7 +431,11 @@ impl WebhookStore for SqlStore {
         } else {
             self.db.write(Plan::one(self.pick(REPLAY_IDS), params![now, ids_json(ids), business_id])).await?
         };
-        Ok(affected(&out))
+        let n = affected(&out);
+        if n > 0 {
+            self.reschedule().await;
+        }
+        Ok(n)
     }
 
     async fn set_endpoint_paused(&self, url: &str, paused: bool, now: i64) -> StoreResult<()> {
@@ -393,7 +443,11 @@ impl WebhookStore for SqlStore {
         if !paused {
             plan.push(UNDEFER_ENDPOINT, params![now, url]);
         }
-        self.db.write(plan).await.map(|_| ())
+        self.db.write(plan).await?;
+        if !paused {
+            self.reschedule().await;
+        }
+        Ok(())
     }
 
     async fn endpoints(&self) -> StoreResult<Vec<EndpointState>> {

@@ -1,7 +1,7 @@
 //! Webhook subscriptions and the outbox. The claim and the "rows by id list" statements differ
 //! per engine: PostgreSQL claims with `FOR UPDATE SKIP LOCKED` under a transaction advisory
-//! lock (so concurrent nodes never split one conversation), SQLite claims through its single
-//! writer and keeps its leases in memory.
+//! lock (so concurrent nodes never split one conversation); SQLite's one process keeps the
+//! pending rows and its leases in memory and chooses there (`schedule`).
 
 macro_rules! outbox_insert {
     () => {
@@ -100,16 +100,19 @@ super::statements! {
     /// Serialises claims across nodes for the length of one claim transaction, so two nodes
     /// never lease two events of one conversation at once.
     postgres PG_CLAIM_LOCK = "SELECT pg_advisory_xact_lock(7436152)";
-    /// SQLite: the same question as a read, with the leases this process holds as parameters
-    /// (`$2` live leases, `$3` every lease, expired or not), so a claim writes nothing.
-    sqlite CLAIM_SQLITE = concat!(
+    /// SQLite asks the same question of the pending rows it keeps in memory (one process owns
+    /// the database): these read the table only to learn of rows and to fetch the chosen ones.
+    /// The highest row id so far.
+    sqlite OUTBOX_LAST_ID = "SELECT COALESCE(MAX(id), 0) FROM outbox";
+    /// The pending rows up to id `$1`, for the schedule: id, ordering key, next attempt.
+    sqlite OUTBOX_PENDING_UPTO = "SELECT id, ordering_key, next_attempt_at FROM outbox WHERE state = 'pending' AND id <= $1 ORDER BY id";
+    /// The rows made after id `$1` (a range of the row id), with whether each is pending.
+    sqlite OUTBOX_AFTER = "SELECT id, ordering_key, next_attempt_at, state = 'pending' FROM outbox WHERE id > $1 ORDER BY id";
+    /// The chosen rows (JSON array `$1`) that are still pending.
+    sqlite OUTBOX_CLAIMED = concat!(
         "SELECT ",
         delivery_cols!(),
-        " FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= $1 ",
-        "AND o.id NOT IN (SELECT value FROM json_each($2)) ",
-        "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.ordering_key = o.ordering_key AND p.state = 'pending' ",
-        "AND p.id < o.id AND (p.next_attempt_at > $1 OR p.id IN (SELECT value FROM json_each($3)))) ",
-        "ORDER BY o.id LIMIT $4"
+        " FROM outbox WHERE id IN (SELECT value FROM json_each($1)) AND state = 'pending'"
     );
     /// Params: at, status, endpoint, ids, owner.
     pair DELIVERED = leased!(

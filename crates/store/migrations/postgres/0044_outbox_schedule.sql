@@ -1,0 +1,3 @@
+-- SQLite dropped its index for the outbox claim (its worker keeps the pending rows in
+-- memory). Several nodes share a PostgreSQL outbox and claim in SQL, so its index stays:
+-- nothing changes here.
