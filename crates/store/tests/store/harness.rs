@@ -116,6 +116,11 @@ impl TestStore {
         (self.engine == Engine::Sqlite).then(|| self._scratch.sqlite_path())
     }
 
+    /// Another store on this database, as another process would open it.
+    pub async fn another(&self) -> SqlStore {
+        self._scratch.open().await
+    }
+
     /// The URL that selects this test's schema, on PostgreSQL.
     pub fn schema_url(&self) -> Option<String> {
         self._scratch.url.clone()

@@ -7,7 +7,14 @@ use risala_store::Engine;
 use crate::fixtures::*;
 use crate::harness::{engine_tests, TestStore};
 
-engine_tests!(subscriptions, claim_lease_retry_and_replay, leases_end, listing_stats_and_purge, paused_endpoints,);
+engine_tests!(
+    subscriptions,
+    claim_lease_retry_and_replay,
+    leases_end,
+    listing_stats_and_purge,
+    paused_endpoints,
+    rows_made_or_changed_elsewhere_are_claimed,
+);
 
 /// Wall-clock lease times, apart from the service clock `T0` on purpose.
 const L0: i64 = 5_000_000_000_000;
@@ -171,6 +178,41 @@ async fn claim_lease_retry_and_replay(db: TestStore) {
     assert_eq!(db.replay(&[], Some("b1"), T0 + 2003).await.unwrap(), 1);
     assert_eq!(get(&db, c1).await.state, DeliveryState::Pending);
     assert_eq!(db.outbox_stats().await.unwrap().dead, 0);
+}
+
+/// SQLite's worker keeps the pending rows in memory: rows another process makes, and rows a
+/// replay or a resumed endpoint makes due, are claimed all the same.
+async fn rows_made_or_changed_elsewhere_are_claimed(db: TestStore) {
+    let lease = |n: i64| (L0 + n, L0 + n + 30_000);
+    let claim = |at: i64, n: i64| {
+        let (now, until) = lease(n);
+        let db = &db;
+        async move { ids(&db.claim_due(at, "w1", now, until, 10).await.unwrap()) }
+    };
+    assert!(claim(T0, 0).await.is_empty());
+    let other = db.another().await;
+    let [a, b] = other.enqueue(&[event("b1", "A", T0), event("b1", "B", T0)]).await.unwrap()[..] else {
+        panic!("two ids")
+    };
+    assert_eq!(claim(T0, 1).await, [a, b]);
+    db.record_attempts("w1", &[result(&[a, b], Outcome::Dead { counted: true }, Some(400), T0 + 1)]).await.unwrap();
+    assert!(claim(T0 + 2, 2).await.is_empty());
+    // A replay of one row, then of every dead row.
+    assert_eq!(db.replay(&[a], None, T0 + 3).await.unwrap(), 1);
+    assert_eq!(claim(T0 + 3, 3).await, [a]);
+    assert_eq!(db.replay(&[], None, T0 + 4).await.unwrap(), 1);
+    assert_eq!(claim(T0 + 4, 4).await, [b]);
+    // Deferred for a paused endpoint; resumed, they are due at once.
+    let later = Outcome::Defer { next_attempt_at: T0 + 60_000 };
+    db.record_attempts("w1", &[result(&[a, b], later, None, T0 + 5)]).await.unwrap();
+    assert!(claim(T0 + 6, 6).await.is_empty());
+    db.set_endpoint_paused(HOOK, true, T0 + 7).await.unwrap();
+    db.set_endpoint_paused(HOOK, false, T0 + 8).await.unwrap();
+    assert_eq!(claim(T0 + 8, 8).await, [a, b]);
+    // A row made after the claims began, by this store and by the other.
+    let c = db.enqueue(&[event("b1", "C", T0)]).await.unwrap()[0];
+    let d = other.enqueue(&[event("b1", "D", T0)]).await.unwrap()[0];
+    assert_eq!(claim(T0 + 9, 9).await, [c, d]);
 }
 
 async fn leases_end(db: TestStore) {
