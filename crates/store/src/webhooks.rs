@@ -133,8 +133,9 @@ impl SqlStore {
         }
     }
 
-    /// SQLite's claim: the rows chosen by the schedule, once it has learnt of every row made
-    /// since the last claim, read again and leased.
+    /// SQLite's claim: the rows chosen by the schedule, once it has learnt of the rows made
+    /// since the last claim (read whole, as they are usually the ones chosen); older chosen rows
+    /// are read again by id. The chosen rows are leased.
     async fn claim_sqlite(
         &self,
         now: i64,
@@ -151,24 +152,37 @@ impl SqlStore {
                 schedule.add(r.i64(0)?, &r.text(1)?, r.i64(2)?, true);
             }
         }
-        for r in &self.db.query(OUTBOX_AFTER, params![schedule.seen()]).await? {
-            schedule.add(r.i64(0)?, &r.text(1)?, r.i64(2)?, r.bool(3)?);
+        // The rows made since the last claim (at most a few claims' worth at a time: the rest
+        // are newer than all of these and wait for the next claim).
+        let mut fresh: std::collections::HashMap<i64, Delivery> = std::collections::HashMap::new();
+        for r in &self.db.query(OUTBOX_AFTER, params![schedule.seen(), (4 * limit.max(1)) as i64]).await? {
+            let d = delivery(self, r)?;
+            schedule.add(d.id, &d.ordering_key, d.next_attempt_at, d.state == DeliveryState::Pending);
+            fresh.insert(d.id, d);
         }
         let picked = schedule.pick(now, lease_now, limit);
-        if picked.is_empty() {
-            return Ok(Vec::new());
+        let mut rows: Vec<Delivery> = Vec::with_capacity(picked.len());
+        let mut older = Vec::new();
+        for id in picked {
+            match fresh.remove(&id) {
+                Some(d) => rows.push(d),
+                None => older.push(id),
+            }
         }
-        let rows = self
-            .db
-            .query(OUTBOX_CLAIMED, params![ids_json(&picked)])
-            .await?
-            .iter()
-            .map(|r| delivery(self, r))
-            .collect::<StoreResult<Vec<_>>>()?;
-        // A chosen row that is gone (erased) or no longer pending leaves the schedule.
-        let found: std::collections::HashSet<i64> = rows.iter().map(|d| d.id).collect();
-        for id in picked.iter().filter(|id| !found.contains(id)) {
-            schedule.forget(*id);
+        if !older.is_empty() {
+            let found = self
+                .db
+                .query(OUTBOX_CLAIMED, params![ids_json(&older)])
+                .await?
+                .iter()
+                .map(|r| delivery(self, r))
+                .collect::<StoreResult<Vec<_>>>()?;
+            // A chosen row that is gone (erased) or no longer pending leaves the schedule.
+            let ids: std::collections::HashSet<i64> = found.iter().map(|d| d.id).collect();
+            for id in older.iter().filter(|id| !ids.contains(id)) {
+                schedule.forget(*id);
+            }
+            rows.extend(found);
         }
         for d in &rows {
             schedule.lease(d.id, lease_until);

@@ -106,8 +106,9 @@ super::statements! {
     sqlite OUTBOX_LAST_ID = "SELECT COALESCE(MAX(id), 0) FROM outbox";
     /// The pending rows up to id `$1`, for the schedule: id, ordering key, next attempt.
     sqlite OUTBOX_PENDING_UPTO = "SELECT id, ordering_key, next_attempt_at FROM outbox WHERE state = 'pending' AND id <= $1 ORDER BY id";
-    /// The rows made after id `$1` (a range of the row id), with whether each is pending.
-    sqlite OUTBOX_AFTER = "SELECT id, ordering_key, next_attempt_at, state = 'pending' FROM outbox WHERE id > $1 ORDER BY id";
+    /// Up to `$2` rows made after id `$1` (a range of the row id), whole: under steady load
+    /// they are the rows a claim takes, so it reads nothing more.
+    sqlite OUTBOX_AFTER = concat!("SELECT ", delivery_cols!(), " FROM outbox WHERE id > $1 ORDER BY id LIMIT $2");
     /// The chosen rows (JSON array `$1`) that are still pending.
     sqlite OUTBOX_CLAIMED = concat!(
         "SELECT ",
