@@ -7,7 +7,7 @@
 //! they are handed out, and a change made in bulk (a replay, an endpoint resumed, an erasure)
 //! has the next claim read every pending row again.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// A pending row: its ordering key (hashed: two keys that collide only ever wait for each
@@ -25,7 +25,12 @@ pub(crate) struct Schedule {
     loaded: bool,
     /// The highest row id read so far.
     seen: i64,
-    pending: BTreeMap<i64, Pending>,
+    pending: HashMap<i64, Pending>,
+    /// Each ordering key's pending rows, oldest first.
+    keys: HashMap<u64, BTreeSet<i64>>,
+    /// Each ordering key's oldest pending row: a claim walks these, so a conversation whose
+    /// first row waits costs one step however many rows wait behind it.
+    heads: BTreeSet<(i64, u64)>,
     /// Rows leased to this process's worker, with the end of each lease.
     leases: HashMap<i64, i64>,
 }
@@ -53,6 +58,8 @@ impl Schedule {
     /// Start again from every pending row up to id `seen`.
     pub(crate) fn reset(&mut self, seen: i64) {
         self.pending.clear();
+        self.keys.clear();
+        self.heads.clear();
         self.seen = seen;
         self.loaded = true;
     }
@@ -60,8 +67,45 @@ impl Schedule {
     /// A row read from the table (made after `seen`, or read again by a reset).
     pub(crate) fn add(&mut self, id: i64, key: &str, due: i64, pending: bool) {
         self.seen = self.seen.max(id);
-        if pending {
-            self.pending.insert(id, Pending { key: key_hash(key), due });
+        if !pending {
+            return;
+        }
+        let key = key_hash(key);
+        if let Some(p) = self.pending.insert(id, Pending { key, due }) {
+            self.remove_from_key(id, p.key);
+        }
+        let ids = self.keys.entry(key).or_default();
+        let old_head = ids.first().copied();
+        ids.insert(id);
+        if old_head.is_none_or(|h| id < h) {
+            if let Some(h) = old_head {
+                self.heads.remove(&(h, key));
+            }
+            self.heads.insert((id, key));
+        }
+    }
+
+    /// Take row `id` out of its key's rows, moving the key's head on if it was the head.
+    fn remove_from_key(&mut self, id: i64, key: u64) {
+        let Some(ids) = self.keys.get_mut(&key) else { return };
+        let was_head = ids.first() == Some(&id);
+        ids.remove(&id);
+        if was_head {
+            self.heads.remove(&(id, key));
+            match ids.first() {
+                Some(next) => {
+                    self.heads.insert((*next, key));
+                }
+                None => {
+                    self.keys.remove(&key);
+                }
+            }
+        }
+    }
+
+    fn remove(&mut self, id: i64) {
+        if let Some(p) = self.pending.remove(&id) {
+            self.remove_from_key(id, p.key);
         }
     }
 
@@ -70,24 +114,31 @@ impl Schedule {
     /// waits for a retry or holds a lease — even an expired one, which is claimed again first
     /// and whose recorded outcome clears it.
     pub(crate) fn pick(&self, now: i64, lease_now: i64, limit: usize) -> Vec<i64> {
-        let mut blocked: HashSet<u64> = HashSet::new();
-        let mut picked = Vec::new();
-        for (id, p) in &self.pending {
-            if picked.len() >= limit {
+        // The `limit` oldest rows found so far, the newest of them on top.
+        let mut best: BinaryHeap<i64> = BinaryHeap::with_capacity(limit + 1);
+        let full_below = |best: &BinaryHeap<i64>, id: i64| best.len() >= limit && best.peek().is_some_and(|m| id > *m);
+        for (head, key) in &self.heads {
+            if full_below(&best, *head) {
                 break;
             }
-            if blocked.contains(&p.key) {
-                continue;
-            }
-            let lease = self.leases.get(id);
-            if p.due > now || lease.is_some() {
-                blocked.insert(p.key);
-            }
-            if p.due <= now && lease.is_none_or(|until| *until < lease_now) {
-                picked.push(*id);
+            for id in self.keys.get(key).into_iter().flatten() {
+                if full_below(&best, *id) {
+                    break;
+                }
+                let Some(p) = self.pending.get(id) else { break };
+                let lease = self.leases.get(id);
+                if p.due <= now && lease.is_none_or(|until| *until < lease_now) {
+                    best.push(*id);
+                    if best.len() > limit {
+                        best.pop();
+                    }
+                }
+                if p.due > now || lease.is_some() {
+                    break;
+                }
             }
         }
-        picked
+        best.into_sorted_vec()
     }
 
     pub(crate) fn lease(&mut self, id: i64, until: i64) {
@@ -96,7 +147,7 @@ impl Schedule {
 
     /// A row that is gone from the table or no longer pending.
     pub(crate) fn forget(&mut self, id: i64) {
-        self.pending.remove(&id);
+        self.remove(id);
         self.leases.remove(&id);
     }
 
@@ -109,9 +160,7 @@ impl Schedule {
                     p.due = due;
                 }
             }
-            None => {
-                self.pending.remove(&id);
-            }
+            None => self.remove(id),
         }
     }
 
@@ -159,5 +208,23 @@ mod tests {
         s.add(9, "a", 10, false);
         assert_eq!(s.seen(), 9);
         assert_eq!(s.pick(10, 101, 10), [3, 4, 5]);
+    }
+
+    #[test]
+    fn the_oldest_rows_go_first_across_conversations() {
+        let mut s = schedule(&[(1, "a", 10), (2, "b", 10), (3, "b", 10), (4, "a", 10), (5, "a", 10), (6, "c", 10)]);
+        assert_eq!(s.pick(10, 0, 3), [1, 2, 3]);
+        assert_eq!(s.pick(10, 0, 4), [1, 2, 3, 4]);
+        // a's head done: a's next row heads it, still in id order with b's.
+        s.recorded(1, None);
+        assert_eq!(s.pick(10, 0, 2), [2, 3]);
+        assert_eq!(s.pick(10, 0, 10), [2, 3, 4, 5, 6]);
+        // A row in the middle of a conversation done out of order; then b waits for a retry.
+        s.recorded(4, None);
+        s.recorded(2, Some(50));
+        assert_eq!(s.pick(10, 0, 10), [5, 6]);
+        s.forget(5);
+        s.forget(6);
+        assert_eq!(s.pick(60, 0, 10), [2, 3]);
     }
 }
