@@ -91,6 +91,28 @@ fn ids_json(ids: &[i64]) -> String {
     s
 }
 
+/// `results` with the deliveries that set the same values (time, status, endpoint) merged
+/// into one, so their rows take one statement: with one change per POST, every POST that
+/// finished while the previous outcomes were being written is a result of its own, and a
+/// statement per row cost the writer 16 µs per webhook.
+fn merge_delivered(results: &[AttemptResult]) -> Vec<AttemptResult> {
+    let mut out: Vec<AttemptResult> = Vec::with_capacity(results.len());
+    let mut delivered: std::collections::HashMap<(i64, Option<i64>, Option<&str>), usize> =
+        std::collections::HashMap::new();
+    for r in results {
+        if r.outcome == Outcome::Delivered {
+            let key = (r.at, r.status, r.endpoint.as_deref());
+            if let Some(&i) = delivered.get(&key) {
+                out[i].ids.extend_from_slice(&r.ids);
+                continue;
+            }
+            delivered.insert(key, out.len());
+        }
+        out.push(r.clone());
+    }
+    out
+}
+
 /// Queue figures from the row of `OUTBOX_STATS` or `BUSINESS_OUTBOX_STATS`.
 fn stats_row(row: Option<Row>) -> StoreResult<OutboxStats> {
     let Some(r) = row else { return Ok(OutboxStats::default()) };
@@ -348,7 +370,7 @@ impl WebhookStore for SqlStore {
 
     async fn record_attempts(&self, owner: &str, results: &[AttemptResult]) -> StoreResult<()> {
         let mut plan = Plan::new();
-        for r in results {
+        for r in &merge_delivered(results) {
             if r.ids.is_empty() {
                 continue;
             }
@@ -480,5 +502,29 @@ impl WebhookStore for SqlStore {
     async fn purge_delivered(&self, before: i64, limit: usize) -> StoreResult<u64> {
         let out = self.db.write(Plan::one(PURGE_DELIVERED, params![before, limit as i64])).await?;
         Ok(affected(&out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(ids: &[i64], outcome: Outcome, at: i64) -> AttemptResult {
+        AttemptResult { ids: ids.to_vec(), outcome, status: Some(200), error: None, endpoint: Some("u".into()), at }
+    }
+
+    #[test]
+    fn deliveries_with_the_same_values_share_a_statement() {
+        let retry = Outcome::Retry { next_attempt_at: 9 };
+        let merged = merge_delivered(&[
+            result(&[1], Outcome::Delivered, 5),
+            result(&[2], retry.clone(), 5),
+            result(&[3], Outcome::Delivered, 5),
+            result(&[4], Outcome::Delivered, 6),
+            result(&[5], retry.clone(), 5),
+        ]);
+        let ids: Vec<(Vec<i64>, i64)> = merged.iter().map(|r| (r.ids.clone(), r.at)).collect();
+        assert_eq!(ids, [(vec![1, 3], 5), (vec![2], 5), (vec![4], 6), (vec![5], 5)]);
+        assert_eq!(merged[1].outcome, retry);
     }
 }
