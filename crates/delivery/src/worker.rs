@@ -188,17 +188,15 @@ impl Engine {
                 }
                 Ok(Resolved::Nowhere(why)) => {
                     self.stats.events_dead.fetch_add(1, Ordering::Relaxed);
-                    push_result(&mut decided, row.id, Outcome::Dead { counted: false }, None, Some(why), None, now);
+                    decided.push(decision(row.id, Outcome::Dead { counted: false }, why, None, now));
                 }
-                Ok(Resolved::To(t)) if self.is_paused(&t.url) => push_result(
-                    &mut decided,
+                Ok(Resolved::To(t)) if self.is_paused(&t.url) => decided.push(decision(
                     row.id,
                     Outcome::Defer { next_attempt_at: now + PAUSE_RECHECK_MS },
-                    None,
-                    Some("the endpoint is paused".into()),
+                    "the endpoint is paused".into(),
                     Some(t.url),
                     now,
-                ),
+                )),
                 // One group per business and URL: a POST carries one business's changes,
                 // signed with its app's secret, under its fault settings.
                 Ok(Resolved::To(t)) => match index.get(&(row.business_id.clone(), t.url.clone())) {
@@ -379,24 +377,9 @@ impl Engine {
     }
 }
 
-fn push_result(
-    out: &mut Vec<AttemptResult>,
-    id: i64,
-    outcome: Outcome,
-    status: Option<i64>,
-    error: Option<String>,
-    endpoint: Option<String>,
-    at: i64,
-) {
-    // Merge with an earlier result of the same kind, so one statement covers many rows.
-    if let Some(r) = out
-        .iter_mut()
-        .find(|r| r.outcome == outcome && r.error == error && r.endpoint == endpoint && r.status == status)
-    {
-        r.ids.push(id);
-        return;
-    }
-    out.push(AttemptResult { ids: vec![id], outcome, status, error, endpoint, at });
+/// A row's outcome decided without a POST (the store merges alike outcomes into one statement).
+fn decision(id: i64, outcome: Outcome, error: String, endpoint: Option<String>, at: i64) -> AttemptResult {
+    AttemptResult { ids: vec![id], outcome, status: None, error: Some(error), endpoint, at }
 }
 
 /// Milliseconds since the Unix epoch on the system clock.

@@ -64,16 +64,15 @@ impl Schedule {
         self.loaded = true;
     }
 
-    /// A row read from the table (made after `seen`, or read again by a reset).
+    /// A row read from the table (made after `seen`, or read again by a reset): one the
+    /// schedule does not hold yet.
     pub(crate) fn add(&mut self, id: i64, key: &str, due: i64, pending: bool) {
         self.seen = self.seen.max(id);
         if !pending {
             return;
         }
         let key = key_hash(key);
-        if let Some(p) = self.pending.insert(id, Pending { key, due }) {
-            self.remove_from_key(id, p.key);
-        }
+        self.pending.insert(id, Pending { key, due });
         let ids = self.keys.entry(key).or_default();
         let old_head = ids.first().copied();
         ids.insert(id);

@@ -19,13 +19,6 @@ use crate::SqlStore;
 #[derive(Default)]
 pub(crate) struct OutboxSchedule(tokio::sync::Mutex<crate::schedule::Schedule>);
 
-impl OutboxSchedule {
-    /// Have the next claim read every pending row again (after a change made in bulk).
-    pub(crate) async fn invalidate(&self) {
-        self.0.lock().await.invalidate();
-    }
-}
-
 /// A delivery from its row, its payload opened.
 fn delivery(store: &SqlStore, r: &Row) -> StoreResult<Delivery> {
     let state = r.text(8)?;
@@ -91,24 +84,23 @@ fn ids_json(ids: &[i64]) -> String {
     s
 }
 
-/// `results` with the deliveries that set the same values (time, status, endpoint) merged
-/// into one, so their rows take one statement: with one change per POST, every POST that
-/// finished while the previous outcomes were being written is a result of its own, and a
-/// statement per row cost the writer 16 µs per webhook.
-fn merge_delivered(results: &[AttemptResult]) -> Vec<AttemptResult> {
+/// `results` with the outcomes that set the same values merged into one, so their rows take
+/// one statement: with one change per POST every finished POST is an outcome of its own (a
+/// statement per row cost the writer 16 µs per webhook), and the rows a claim decides at once
+/// (no callback, a paused endpoint) share their outcome.
+fn merge_alike(results: &[AttemptResult]) -> Vec<AttemptResult> {
+    type Values<'a> = (&'a Outcome, Option<i64>, Option<&'a str>, Option<&'a str>, i64);
     let mut out: Vec<AttemptResult> = Vec::with_capacity(results.len());
-    let mut delivered: std::collections::HashMap<(i64, Option<i64>, Option<&str>), usize> =
-        std::collections::HashMap::new();
+    let mut seen: std::collections::HashMap<Values<'_>, usize> = std::collections::HashMap::new();
     for r in results {
-        if r.outcome == Outcome::Delivered {
-            let key = (r.at, r.status, r.endpoint.as_deref());
-            if let Some(&i) = delivered.get(&key) {
-                out[i].ids.extend_from_slice(&r.ids);
-                continue;
+        let values = (&r.outcome, r.status, r.error.as_deref(), r.endpoint.as_deref(), r.at);
+        match seen.get(&values) {
+            Some(&i) => out[i].ids.extend_from_slice(&r.ids),
+            None => {
+                seen.insert(values, out.len());
+                out.push(r.clone());
             }
-            delivered.insert(key, out.len());
         }
-        out.push(r.clone());
     }
     out
 }
@@ -151,7 +143,7 @@ impl SqlStore {
     /// Have SQLite's schedule read every pending row again: a statement changed many at once.
     pub(crate) async fn reschedule(&self) {
         if let Engine::Sqlite = self.db.engine() {
-            self.schedule.invalidate().await;
+            self.schedule.0.lock().await.invalidate();
         }
     }
 
@@ -370,7 +362,7 @@ impl WebhookStore for SqlStore {
 
     async fn record_attempts(&self, owner: &str, results: &[AttemptResult]) -> StoreResult<()> {
         let mut plan = Plan::new();
-        for r in &merge_delivered(results) {
+        for r in &merge_alike(results) {
             if r.ids.is_empty() {
                 continue;
             }
@@ -514,17 +506,18 @@ mod tests {
     }
 
     #[test]
-    fn deliveries_with_the_same_values_share_a_statement() {
+    fn outcomes_with_the_same_values_share_a_statement() {
         let retry = Outcome::Retry { next_attempt_at: 9 };
-        let merged = merge_delivered(&[
+        let merged = merge_alike(&[
             result(&[1], Outcome::Delivered, 5),
             result(&[2], retry.clone(), 5),
             result(&[3], Outcome::Delivered, 5),
             result(&[4], Outcome::Delivered, 6),
             result(&[5], retry.clone(), 5),
+            result(&[6], Outcome::Retry { next_attempt_at: 10 }, 5),
         ]);
         let ids: Vec<(Vec<i64>, i64)> = merged.iter().map(|r| (r.ids.clone(), r.at)).collect();
-        assert_eq!(ids, [(vec![1, 3], 5), (vec![2], 5), (vec![4], 6), (vec![5], 5)]);
+        assert_eq!(ids, [(vec![1, 3], 5), (vec![2, 5], 5), (vec![4], 6), (vec![6], 5)]);
         assert_eq!(merged[1].outcome, retry);
     }
 }

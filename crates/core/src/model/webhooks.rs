@@ -128,7 +128,7 @@ pub struct Delivery {
 }
 
 /// What happened to one row after an attempt.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Outcome {
     /// 2xx: done.
     Delivered,
