@@ -136,4 +136,12 @@ impl Db {
             Db::Postgres(_) => Engine::Postgres,
         }
     }
+
+    /// This engine's statement of a `pair` (SQLite's, PostgreSQL's).
+    pub fn pick(&self, pair: (&'static str, &'static str)) -> &'static str {
+        match self.engine() {
+            Engine::Sqlite => pair.0,
+            Engine::Postgres => pair.1,
+        }
+    }
 }

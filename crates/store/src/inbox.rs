@@ -46,13 +46,6 @@ impl SqlStore {
             number_shared_at: r.opt_i64(CHAT + 16)?,
         })
     }
-
-    fn on_engine(&self, pair: (&'static str, &'static str)) -> &'static str {
-        match self.db.engine() {
-            crate::Engine::Sqlite => pair.0,
-            crate::Engine::Postgres => pair.1,
-        }
-    }
 }
 
 /// `text` as a `LIKE` pattern that finds it anywhere, lower case, its wildcards escaped.
@@ -110,7 +103,7 @@ impl InboxStore for SqlStore {
         let rows = self
             .db
             .query(
-                self.on_engine(BUSINESS_CHATS),
+                self.db.pick(BUSINESS_CHATS),
                 params![
                     &q.business_id,
                     mode,
@@ -132,7 +125,7 @@ impl InboxStore for SqlStore {
     }
 
     async fn chat_row(&self, phone_number_id: &str, wa_id: &str) -> StoreResult<Option<ChatRow>> {
-        let row = self.db.query_opt(self.on_engine(CHAT_ROW), params![phone_number_id, wa_id]).await?;
+        let row = self.db.query_opt(self.db.pick(CHAT_ROW), params![phone_number_id, wa_id]).await?;
         row.as_ref().map(|r| self.chat_row_of(r)).transpose()
     }
 

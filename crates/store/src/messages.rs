@@ -7,7 +7,7 @@ use risala_core::StoreError;
 use serde_json::Value;
 
 use crate::at_rest::{outbox_row, MESSAGE_BIZ_OPAQUE, MESSAGE_CONTENT, MESSAGE_ERROR, OUTBOX_VALUE};
-use crate::db::{Plan, Stmt};
+use crate::db::{Engine, Plan, Stmt};
 use crate::keyring::Keyring;
 use crate::params;
 use crate::sql::messages::*;
@@ -202,11 +202,16 @@ impl SqlStore {
                 m.expires_at
             ],
         );
-        let sql = match m.direction {
-            Direction::Inbound => TOUCH_CONVERSATION_INBOUND,
-            Direction::Outbound => TOUCH_CONVERSATION_OUTBOUND,
+        let mut touch = params![&m.phone_number_id, &m.wa_id, &m.business_id, m.created_at, &m.id];
+        match (m.direction, self.db.engine()) {
+            (Direction::Inbound, _) => plan.push(TOUCH_CONVERSATION_INBOUND, touch),
+            (Direction::Outbound, Engine::Postgres) => plan.push(TOUCH_CONVERSATION_OUTBOUND, touch),
+            // SQLite finds a customer's undelivered messages from their conversations.
+            (Direction::Outbound, Engine::Sqlite) => {
+                touch.push((m.status == MessageStatus::Sent).then_some(m.seq).into());
+                plan.push(TOUCH_CONVERSATION_SENT, touch)
+            }
         };
-        plan.push(sql, params![&m.phone_number_id, &m.wa_id, &m.business_id, m.created_at, &m.id]);
         if let Some(p) = new.pricing {
             plan.stmts.extend(crate::billing::pricing_stmts(m, p));
         }
@@ -268,6 +273,9 @@ impl MessageStore for SqlStore {
         );
         // A delivery charges the message in the same commit (guarded the same way).
         plan.stmts.extend(crate::billing::charge_stmt(change));
+        if self.db.engine() == Engine::Sqlite {
+            plan.push(ADVANCE_UNDELIVERED, params![&change.message_id]);
+        }
         // Queue the webhooks only if the update applied: a guarded insert per row keeps it
         // one commit without a read-then-write race.
         self.push_guarded_outbox(&mut plan, OUTBOX_IF_STATUS, outbox, || {
@@ -278,7 +286,7 @@ impl MessageStore for SqlStore {
     }
 
     async fn undelivered(&self, wa_id: &str, now: i64, limit: usize) -> StoreResult<Vec<Message>> {
-        let rows = self.db.query(UNDELIVERED, params![wa_id, now, limit as i64]).await?;
+        let rows = self.db.query(self.db.pick(UNDELIVERED), params![wa_id, now, limit as i64]).await?;
         self.messages(&rows)
     }
 

@@ -46,6 +46,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (42, "official_business_accounts", include_str!("../migrations/sqlite/0042_official_business_accounts.sql")),
     (43, "cluster", include_str!("../migrations/sqlite/0043_cluster.sql")),
     (44, "outbox_schedule", include_str!("../migrations/sqlite/0044_outbox_schedule.sql")),
+    (45, "undelivered_from", include_str!("../migrations/sqlite/0045_undelivered_from.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -87,6 +88,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (42, "official_business_accounts", include_str!("../migrations/postgres/0042_official_business_accounts.sql")),
     (43, "cluster", include_str!("../migrations/postgres/0043_cluster.sql")),
     (44, "outbox_schedule", include_str!("../migrations/postgres/0044_outbox_schedule.sql")),
+    (45, "undelivered_from", include_str!("../migrations/postgres/0045_undelivered_from.sql")),
 ];
 
 /// The highest migration version this build knows.

@@ -203,14 +203,6 @@ impl SqlStore {
         }
         Ok(rows)
     }
-
-    /// This engine's statement of a (SQLite, PostgreSQL) pair.
-    fn pick(&self, sql: (&'static str, &'static str)) -> &'static str {
-        match self.db.engine() {
-            Engine::Sqlite => sql.0,
-            Engine::Postgres => sql.1,
-        }
-    }
 }
 
 #[async_trait]
@@ -371,14 +363,20 @@ impl WebhookStore for SqlStore {
             let error = r.error.as_deref();
             let (sql, first) = match &r.outcome {
                 Outcome::Delivered => {
-                    plan.push(self.pick(DELIVERED), self.lease_params(params![r.at, r.status, endpoint, ids, owner]));
+                    plan.push(
+                        self.db.pick(DELIVERED),
+                        self.lease_params(params![r.at, r.status, endpoint, ids, owner]),
+                    );
                     continue;
                 }
                 Outcome::Retry { next_attempt_at } => (RETRY, *next_attempt_at),
                 Outcome::Dead { counted } => (DEAD, *counted as i64),
                 Outcome::Defer { next_attempt_at } => (DEFER, *next_attempt_at),
             };
-            plan.push(self.pick(sql), self.lease_params(params![first, r.at, r.status, error, endpoint, ids, owner]));
+            plan.push(
+                self.db.pick(sql),
+                self.lease_params(params![first, r.at, r.status, error, endpoint, ids, owner]),
+            );
         }
         if plan.stmts.is_empty() {
             return Ok(());
@@ -457,7 +455,7 @@ impl WebhookStore for SqlStore {
         let out = if ids.is_empty() {
             self.db.write(Plan::one(REPLAY_DEAD, params![now, business_id])).await?
         } else {
-            self.db.write(Plan::one(self.pick(REPLAY_IDS), params![now, ids_json(ids), business_id])).await?
+            self.db.write(Plan::one(self.db.pick(REPLAY_IDS), params![now, ids_json(ids), business_id])).await?
         };
         let n = affected(&out);
         if n > 0 {

@@ -67,8 +67,16 @@ super::statements! {
         " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, last_message_at = excluded.last_message_at, last_message_id = excluded.last_message_id, unread = conversations.unread + 1, closed_at = NULL"
     );
     /// An outbound message creates the row or moves the inbox's last message (the list reads
-    /// the row, never the messages).
-    both TOUCH_CONVERSATION_OUTBOUND = concat!(
+    /// the row, never the messages), on SQLite: `$6` is the message's seq when it waits for the
+    /// customer's device (`sent`), else NULL, and lowers the conversation's `undelivered_from`
+    /// to it (plans of one conversation may commit out of seq order).
+    sqlite TOUCH_CONVERSATION_SENT = concat!(
+        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread, undelivered_from) SELECT $1, $2, $3, NULL, $4, $4, $4, $5, 0, $6 WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2)",
+        " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_outbound_at = excluded.last_outbound_at, last_message_at = excluded.last_message_at, last_message_id = excluded.last_message_id,",
+        " undelivered_from = COALESCE(min(conversations.undelivered_from, excluded.undelivered_from), conversations.undelivered_from, excluded.undelivered_from)"
+    );
+    /// [`TOUCH_CONVERSATION_SENT`] on PostgreSQL, which does not keep `undelivered_from`.
+    postgres TOUCH_CONVERSATION_OUTBOUND = concat!(
         "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST(NULL AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT), CAST($5 AS TEXT), 0 WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2)",
         " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_outbound_at = excluded.last_outbound_at, last_message_at = excluded.last_message_at, last_message_id = excluded.last_message_id"
     );
@@ -91,11 +99,29 @@ super::statements! {
     both OUTBOX_IF_STATUS = super::webhooks::outbox_insert_where!(
         "SELECT 1 FROM messages WHERE id = $8 AND status = $9 AND updated_at = CAST($10 AS BIGINT)"
     );
-    both UNDELIVERED = concat!(
-        "SELECT ",
-        message_cols!(),
-        " FROM messages WHERE wa_id = $1 AND direction = 'out' AND status = 'sent' AND (expires_at IS NULL OR expires_at > $2) ORDER BY seq LIMIT $3"
+    /// A customer's messages waiting for their device, oldest first. SQLite reads each of the
+    /// customer's conversations from its `undelivered_from` on (by the chat index);
+    /// PostgreSQL, which does not keep that column, reads its index by customer.
+    pair UNDELIVERED = (
+        concat!(
+            "SELECT ",
+            message_cols!(),
+            " FROM messages WHERE rowid IN (SELECT m.rowid FROM conversations c JOIN messages m ON m.phone_number_id = c.phone_number_id AND m.wa_id = c.wa_id AND m.seq >= c.undelivered_from WHERE c.wa_id = $1)",
+            " AND direction = 'out' AND status = 'sent' AND (expires_at IS NULL OR expires_at > $2) ORDER BY seq LIMIT $3"
+        ),
+        concat!(
+            "SELECT ",
+            message_cols!(),
+            " FROM messages WHERE wa_id = $1 AND direction = 'out' AND status = 'sent' AND (expires_at IS NULL OR expires_at > $2) ORDER BY seq LIMIT $3"
+        )
     );
+    /// SQLite: after message `$1` left `sent`, a conversation whose `undelivered_from` is that
+    /// message's seq moves it to the next outbound message still `sent` (NULL when none is). A
+    /// lower bound stays correct whatever else changes; this keeps the read short.
+    sqlite ADVANCE_UNDELIVERED = "UPDATE conversations SET undelivered_from = (SELECT m.seq FROM messages m WHERE m.phone_number_id = conversations.phone_number_id AND m.wa_id = conversations.wa_id AND m.seq > conversations.undelivered_from AND m.direction = 'out' AND m.status = 'sent' ORDER BY m.seq LIMIT 1) WHERE (phone_number_id, wa_id, undelivered_from) IN (SELECT phone_number_id, wa_id, seq FROM messages WHERE id = $1 AND status <> 'sent')";
+    /// SQLite: every conversation's `undelivered_from` worked out from its messages (after a
+    /// state file's rows, which do not carry it, replaced the store's).
+    sqlite RECOUNT_UNDELIVERED = "UPDATE conversations SET undelivered_from = (SELECT MIN(m.seq) FROM messages m WHERE m.phone_number_id = conversations.phone_number_id AND m.wa_id = conversations.wa_id AND m.direction = 'out' AND m.status = 'sent')";
     /// Outbound messages still waiting for a device whose time-to-live ended at `$1`.
     both EXPIRED_UNDELIVERED = concat!(
         "SELECT ",

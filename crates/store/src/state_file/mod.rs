@@ -115,6 +115,10 @@ impl StateFileStore for SqlStore {
                 total += 1;
             }
         }
+        if self.db.engine() == crate::db::Engine::Sqlite {
+            // Not in the file (see `schema::DERIVED`): worked out from the rows.
+            plan.push(crate::sql::messages::RECOUNT_UNDELIVERED, vec![]);
+        }
         for t in &tables {
             if let Some(col) = &t.serial {
                 plan.stmts.push(Stmt::returning(schema::reset_sequence(t, col), vec![]));

@@ -72,17 +72,15 @@ impl Table {
 /// the version instead).
 const NOT_STATE: &[&str] = &["schema_migrations"];
 
+/// Columns worked out from other rows, like an index, so not in the file: SQLite's lowest seq
+/// at which a conversation's undelivered messages may start (an import works it out again;
+/// PostgreSQL does not keep it).
+const DERIVED: &[(&str, &str)] = &[("conversations", "undelivered_from")];
+
 fn text(v: &Value) -> Result<String, StoreError> {
     match v {
         Value::Text(s) => Ok(s.clone()),
         other => Err(StoreError::Database(format!("schema: expected a name, found {other:?}"))),
-    }
-}
-
-fn pick(db: &Db, pair: (&'static str, &'static str)) -> &'static str {
-    match db.engine() {
-        Engine::Sqlite => pair.0,
-        Engine::Postgres => pair.1,
     }
 }
 
@@ -101,17 +99,20 @@ pub(crate) async fn tables(db: &Db) -> Result<Vec<Table>, StoreError> {
         }
     }
     let mut by_name = BTreeMap::new();
-    for r in db.query(pick(db, STATE_TABLES), vec![]).await? {
+    for r in db.query(db.pick(STATE_TABLES), vec![]).await? {
         let name = text(r.get(0))?;
         if NOT_STATE.contains(&name.as_str()) {
             continue;
         }
         let mut columns = Vec::new();
-        for c in db.query(pick(db, STATE_COLUMNS), vec![Value::Text(name.clone())]).await? {
+        for c in db.query(db.pick(STATE_COLUMNS), vec![Value::Text(name.clone())]).await? {
+            if DERIVED.contains(&(name.as_str(), text(c.get(0))?.as_str())) {
+                continue;
+            }
             columns.push(Column { name: text(c.get(0))?, kind: Kind::of(&text(c.get(1))?), not_null: c.i64(2)? != 0 });
         }
         let mut parents = Vec::new();
-        for f in db.query(pick(db, STATE_FOREIGN_KEYS), vec![Value::Text(name.clone())]).await? {
+        for f in db.query(db.pick(STATE_FOREIGN_KEYS), vec![Value::Text(name.clone())]).await? {
             let col = text(f.get(0))?;
             let column = columns
                 .iter()

@@ -15,6 +15,7 @@ engine_tests!(
     change_status_applies_only_from_allowed_statuses,
     chat_history_pages_newest_first,
     undelivered_messages_past_their_ttl,
+    undelivered_messages_of_every_conversation,
     customers_and_conversations,
     customer_sessions_and_codes,
     concurrent_messages_of_many_conversations,
@@ -179,6 +180,48 @@ async fn undelivered_messages_past_their_ttl(db: TestStore) {
     let first = message(&t, wa, 1, Direction::Outbound);
     assert!(db.change_status(&change(&first.id, &["sent"], "failed", T0 + 10_000), &[]).await.unwrap());
     assert_eq!(seqs(db.expired_undelivered(T0 + 40_000, 10).await.unwrap()), [3]);
+}
+
+/// A customer's undelivered messages from two businesses' numbers, recorded out of seq order
+/// (concurrent sends commit in any order), delivered out of order, and after a state file
+/// replaced the store's rows.
+async fn undelivered_messages_of_every_conversation(db: TestStore) {
+    let (t1, t2) = (tenant(&db, 1).await, tenant(&db, 2).await);
+    let (wa, other) = ("31655555555", "31666666666");
+    for w in [wa, other] {
+        db.upsert_customer(&customer(w), false).await.unwrap();
+    }
+    for (t, seq, dir) in [(&t1, 5, Direction::Outbound), (&t1, 3, Direction::Outbound), (&t1, 4, Direction::Inbound)] {
+        record(&db, &message(t, wa, seq, dir)).await;
+    }
+    record(&db, &message(&t2, wa, 6, Direction::Outbound)).await;
+    let failed = Message { status: MessageStatus::Failed, ..message(&t1, wa, 7, Direction::Outbound) };
+    record(&db, &failed).await;
+    record(&db, &message(&t1, other, 8, Direction::Outbound)).await;
+    let seqs = |v: Vec<Message>| v.iter().map(|m| m.seq).collect::<Vec<_>>();
+    let now = T0 + 60_000;
+    assert_eq!(seqs(db.undelivered(wa, now, 10).await.unwrap()), [3, 5, 6]);
+    assert_eq!(seqs(db.undelivered(wa, now, 2).await.unwrap()), [3, 5]);
+
+    let deliver = |t: &Tenant, seq: i64, from: &'static [&'static str], to: &'static str| {
+        change(&message(t, wa, seq, Direction::Outbound).id, from, to, now)
+    };
+    assert!(db.change_status(&deliver(&t1, 5, &["sent"], "delivered"), &[]).await.unwrap());
+    assert_eq!(seqs(db.undelivered(wa, now, 10).await.unwrap()), [3, 6]);
+    assert!(db.change_status(&deliver(&t1, 3, &["sent"], "delivered"), &[]).await.unwrap());
+    assert_eq!(seqs(db.undelivered(wa, now, 10).await.unwrap()), [6]);
+    assert!(db.change_status(&deliver(&t2, 6, &["sent", "delivered"], "read"), &[]).await.unwrap());
+    assert_eq!(seqs(db.undelivered(wa, now, 10).await.unwrap()), Vec::<i64>::new());
+    // A change that does not apply leaves the message waiting.
+    record(&db, &message(&t1, wa, 9, Direction::Outbound)).await;
+    assert!(!db.change_status(&deliver(&t1, 9, &["delivered"], "read"), &[]).await.unwrap());
+    assert_eq!(seqs(db.undelivered(wa, now, 10).await.unwrap()), [9]);
+    assert_eq!(seqs(db.undelivered(other, now, 10).await.unwrap()), [8]);
+
+    let file = db.export_state(&[]).await.unwrap();
+    db.import_state(&file, &[]).await.unwrap();
+    assert_eq!(seqs(db.undelivered(wa, now, 10).await.unwrap()), [9]);
+    assert_eq!(seqs(db.undelivered(other, now, 10).await.unwrap()), [8]);
 }
 
 async fn customers_and_conversations(db: TestStore) {
