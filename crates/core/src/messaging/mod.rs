@@ -169,11 +169,11 @@ impl SendOutcome {
                     Some(u) => json!({"input": input, "user_id": u}),
                     None => json!({"input": input, "wa_id": wa_id}),
                 };
-                json!({
-                    "messaging_product": "whatsapp",
-                    "contacts": [contact],
-                    "messages": [{"id": message_id}],
-                })
+                inbound::webhook::object([
+                    ("messaging_product", Value::from("whatsapp")),
+                    ("contacts", Value::Array(vec![contact])),
+                    ("messages", json!([{"id": message_id}])),
+                ])
             }
             SendOutcome::Success => json!({"success": true}),
         }
