@@ -151,7 +151,10 @@
     if (c.byId[m.id]) { Object.assign(c.byId[m.id], m); return false; }
     c.byId[m.id] = m;
     c.messages.push(m);
-    c.messages.sort(function (a, b) { return Number(a.timestamp) - Number(b.timestamp); });
+    // Timestamps are whole seconds; within one, the ids tell the order (a message id starts
+    // with its time in microseconds, fixed-width hex). The history comes newest first, so
+    // without it two replies of the same second showed the wrong way round.
+    c.messages.sort(function (a, b) { return Number(a.timestamp) - Number(b.timestamp) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0); });
     return true;
   }
   function visible(c) {

@@ -308,24 +308,29 @@ async fn every_example_renders_and_buttons_answer() {
     assert_eq!(replies[1]["interactive"]["list_reply"]["id"], row["id"]);
     assert_eq!(replies[1]["context"]["id"], list.1.as_str());
 
-    // Closed and opened again: the tab gets what was sent meanwhile, and the business its read.
+    // Closed and opened again: the tab gets what was sent meanwhile, in the order it was sent
+    // (two replies of the same second too), and the business its reads.
     s.goto("about:blank").await;
-    let (st, v) = app
-        .post(
-            &format!("/v23.0/{}/messages", app.phone_number_id()),
-            &json!({
-        "messaging_product": "whatsapp", "to": CUSTOMER, "type": "text", "text": {"body": "While you were away"}}),
-        )
-        .await;
-    assert_eq!(st, 200, "{v}");
-    let missed = v["messages"][0]["id"].as_str().unwrap().to_string();
+    let mut missed = Vec::new();
+    for body in ["While you were away", "And one more thing"] {
+        let text = json!({"messaging_product": "whatsapp", "to": CUSTOMER, "type": "text", "text": {"body": body}});
+        let (st, v) = app.post(&format!("/v23.0/{}/messages", app.phone_number_id()), &text).await;
+        assert_eq!(st, 200, "{v}");
+        missed.push(v["messages"][0]["id"].as_str().unwrap().to_string());
+    }
     s.goto(&app.url(&format!("/chat/?as={CUSTOMER}"))).await;
     wait_for(&s, "signed in again", "return document.getElementById('content').dataset.ready === '1'", json!([])).await;
-    let unread = "var u = document.querySelector('#chat-list .unread'); return !!u && u.textContent === '1'";
-    wait_for(&s, "one unread", unread, json!([])).await;
+    let unread = "var u = document.querySelector('#chat-list .unread'); return !!u && u.textContent === '2'";
+    wait_for(&s, "two unread", unread, json!([])).await;
     s.find("#chat-list a[data-chat]").await.click().await;
-    wait_for(&s, "the missed message", "return !!document.querySelector(arguments[0])", json!([bubble(&missed)])).await;
-    let read = |r: &WebhookReceiver| statuses(r).iter().any(|x| x["id"] == missed.as_str() && x["status"] == "read");
+    let both = "return !!document.querySelector(arguments[0]) && !!document.querySelector(arguments[1])";
+    let (first, second) = (bubble(&missed[0]), bubble(&missed[1]));
+    wait_for(&s, "the missed messages", both, json!([first, second])).await;
+    let in_order = "return !!(document.querySelector(arguments[0]).compareDocumentPosition(document.querySelector(arguments[1])) & Node.DOCUMENT_POSITION_FOLLOWING)";
+    assert_eq!(s.eval(in_order, json!([first, second])).await, json!(true), "the missed messages in the order sent");
+    let read = |r: &WebhookReceiver| {
+        missed.iter().all(|id| statuses(r).iter().any(|x| x["id"] == id.as_str() && x["status"] == "read"))
+    };
     assert!(rcv.wait_until(Duration::from_secs(10), read).await, "read after reopening");
 }
 
