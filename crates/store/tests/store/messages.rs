@@ -197,18 +197,22 @@ async fn undelivered_messages_of_every_conversation(db: TestStore) {
     record(&db, &message(&t2, wa, 6, Direction::Outbound)).await;
     let failed = Message { status: MessageStatus::Failed, ..message(&t1, wa, 7, Direction::Outbound) };
     record(&db, &failed).await;
-    record(&db, &message(&t1, other, 8, Direction::Outbound)).await;
+    record(&db, &message(&t1, wa, 8, Direction::Outbound)).await;
+    record(&db, &message(&t1, other, 11, Direction::Outbound)).await;
     let seqs = |v: Vec<Message>| v.iter().map(|m| m.seq).collect::<Vec<_>>();
     let now = T0 + 60_000;
-    assert_eq!(seqs(db.undelivered(wa, now, 10).await.unwrap()), [3, 5, 6]);
+    assert_eq!(seqs(db.undelivered(wa, now, 10).await.unwrap()), [3, 5, 6, 8]);
     assert_eq!(seqs(db.undelivered(wa, now, 2).await.unwrap()), [3, 5]);
 
     let deliver = |t: &Tenant, seq: i64, from: &'static [&'static str], to: &'static str| {
         change(&message(t, wa, seq, Direction::Outbound).id, from, to, now)
     };
-    assert!(db.change_status(&deliver(&t1, 5, &["sent"], "delivered"), &[]).await.unwrap());
-    assert_eq!(seqs(db.undelivered(wa, now, 10).await.unwrap()), [3, 6]);
+    // The oldest first, then one behind the next still waiting, then that one.
     assert!(db.change_status(&deliver(&t1, 3, &["sent"], "delivered"), &[]).await.unwrap());
+    assert_eq!(seqs(db.undelivered(wa, now, 10).await.unwrap()), [5, 6, 8]);
+    assert!(db.change_status(&deliver(&t1, 8, &["sent"], "delivered"), &[]).await.unwrap());
+    assert_eq!(seqs(db.undelivered(wa, now, 10).await.unwrap()), [5, 6]);
+    assert!(db.change_status(&deliver(&t1, 5, &["sent"], "delivered"), &[]).await.unwrap());
     assert_eq!(seqs(db.undelivered(wa, now, 10).await.unwrap()), [6]);
     assert!(db.change_status(&deliver(&t2, 6, &["sent", "delivered"], "read"), &[]).await.unwrap());
     assert_eq!(seqs(db.undelivered(wa, now, 10).await.unwrap()), Vec::<i64>::new());
@@ -216,12 +220,12 @@ async fn undelivered_messages_of_every_conversation(db: TestStore) {
     record(&db, &message(&t1, wa, 9, Direction::Outbound)).await;
     assert!(!db.change_status(&deliver(&t1, 9, &["delivered"], "read"), &[]).await.unwrap());
     assert_eq!(seqs(db.undelivered(wa, now, 10).await.unwrap()), [9]);
-    assert_eq!(seqs(db.undelivered(other, now, 10).await.unwrap()), [8]);
+    assert_eq!(seqs(db.undelivered(other, now, 10).await.unwrap()), [11]);
 
     let file = db.export_state(&[]).await.unwrap();
     db.import_state(&file, &[]).await.unwrap();
     assert_eq!(seqs(db.undelivered(wa, now, 10).await.unwrap()), [9]);
-    assert_eq!(seqs(db.undelivered(other, now, 10).await.unwrap()), [8]);
+    assert_eq!(seqs(db.undelivered(other, now, 10).await.unwrap()), [11]);
 }
 
 async fn customers_and_conversations(db: TestStore) {
