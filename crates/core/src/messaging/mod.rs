@@ -120,11 +120,17 @@ pub struct MessagingService {
 
 /// A new `wamid.…`: opaque to clients, like Meta's, but time-ordered (16 hex digits of
 /// microseconds, then URL-safe base64 of random bytes), so new ids land at the end of the
-/// index instead of on a random page: far fewer pages written per commit.
+/// index instead of on a random page: far fewer pages written per commit. Within a process
+/// each id's time is past the last one's, so ids made one after the other sort in that order
+/// (the customer web chat orders a second's messages by id).
 pub fn new_wamid() -> String {
+    static LAST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let mut b = [0u8; 18];
     rand::thread_rng().fill_bytes(&mut b);
-    let micros = crate::clock::system_now_ms() as u64 * 1000 + (b[0] as u64 % 1000);
+    let now = crate::clock::system_now_ms() as u64 * 1000 + (b[0] as u64 % 1000);
+    let previous =
+        LAST.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |last| Some(now.max(last + 1))).unwrap_or_default();
+    let micros = now.max(previous + 1);
     format!("wamid.{micros:016x}{}", URL_SAFE.encode(b))
 }
 
@@ -412,5 +418,17 @@ impl MessagingService {
         let value =
             inbound::statuses_value(&phone.id, &phone.number, contact, vec![inbound::status_json(&update, contact)]);
         self.outbox(phone, &m.wa_id, "messages", value, now)
+    }
+}
+
+#[cfg(test)]
+mod wamid_tests {
+    #[test]
+    fn ids_made_one_after_the_other_sort_in_that_order() {
+        let ids: Vec<String> = (0..10_000).map(|_| super::new_wamid()).collect();
+        for pair in ids.windows(2) {
+            assert!(pair[0] < pair[1], "{} then {}", pair[0], pair[1]);
+            assert_eq!(pair[0].len(), pair[1].len());
+        }
     }
 }
