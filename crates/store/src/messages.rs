@@ -273,7 +273,8 @@ impl MessageStore for SqlStore {
         );
         // A delivery charges the message in the same commit (guarded the same way).
         plan.stmts.extend(crate::billing::charge_stmt(change));
-        if self.db.engine() == Engine::Sqlite {
+        // A message leaving `sent` may be the one its conversation's `undelivered_from` names.
+        if self.db.engine() == Engine::Sqlite && change.from.contains(&MessageStatus::Sent) {
             plan.push(ADVANCE_UNDELIVERED, params![&change.message_id]);
         }
         // Queue the webhooks only if the update applied: a guarded insert per row keeps it

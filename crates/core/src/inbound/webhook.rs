@@ -230,7 +230,7 @@ fn metadata(phone_number_id: &str, display_phone_number: &str) -> Value {
 /// An object of `fields`, each value moved in. (`json!` copies every value that is an
 /// expression through the serializer, nested objects whole: on the send path each status
 /// payload was built twice.)
-pub(crate) fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
+pub fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
     Value::Object(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 

@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
+use risala_core::inbound::webhook::object;
 use risala_core::model::{CustomerEvent, Message};
 use risala_core::ApiError;
 use serde_json::{json, Value};
@@ -51,11 +52,7 @@ impl Numbers {
 
 async fn message_frame(state: &AppState, numbers: &mut Numbers, m: &Message) -> String {
     let number = numbers.get(state, &m.phone_number_id).await;
-    // Built by hand: `json!` would copy the message's view through the serializer first.
-    let mut frame = serde_json::Map::new();
-    frame.insert("event".into(), Value::from("message"));
-    frame.insert("message".into(), customer_view(m, &number));
-    Value::Object(frame).to_string()
+    object([("event", Value::from("message")), ("message", customer_view(m, &number))]).to_string()
 }
 
 fn error_frame(e: &ApiError) -> String {
