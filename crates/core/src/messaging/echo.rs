@@ -17,7 +17,10 @@ impl MessagingService {
     /// what a business sends from the WhatsApp Business app, so its backend's records stay
     /// complete.
     pub async fn send_from_app(&self, phone: &PhoneNumber, body: &Map<String, Value>) -> Result<SendOutcome, ApiError> {
-        self.send_via(phone, body, super::SendOptions { echo: true, ..Default::default() }).await
+        // Boxed: the send path's state is large, and the tools that call this run on every
+        // inbound message (in a task of their own) but send only now and then; unboxed, every
+        // such task carried room for a send and cost the allocator fresh pages.
+        Box::pin(self.send_via(phone, body, super::SendOptions { echo: true, ..Default::default() })).await
     }
 
     /// The `smb_message_echoes` row of a message sent from the web app: the message as the

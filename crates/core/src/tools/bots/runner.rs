@@ -132,7 +132,9 @@ impl BotService {
                 self.save(&mut run).await?;
                 return Ok(Outcome::Ignored);
             };
-            return self.answer(&chat, m, &bot, run).await;
+            // Boxed, as the steps below: most inbound messages stop before a bot acts, and the
+            // task that runs this on every one of them should not carry a bot's state.
+            return Box::pin(self.answer(&chat, m, &bot, run)).await;
         }
         // Closing the conversation gave it back to the bot; otherwise a person holding it answers.
         if held && state != Some("closed") {
@@ -162,7 +164,7 @@ impl BotService {
             revision: run.as_ref().map_or(0, |r| r.revision),
             wake_at: None,
         };
-        self.go(&chat, &bot, run, start).await
+        Box::pin(self.go(&chat, &bot, run, start)).await
     }
 
     /// Write the run, expecting the revision it was read at.
