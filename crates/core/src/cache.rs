@@ -18,7 +18,12 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         TtlCache { ttl, max, map: RwLock::new(HashMap::new()) }
     }
 
-    pub fn get(&self, k: &K) -> Option<V> {
+    /// The entry of `k` if it is still fresh; `k` may be borrowed (`&str` for a `String` key).
+    pub fn get<Q>(&self, k: &Q) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         let map = self.map.read().ok()?;
         let (at, v) = map.get(k)?;
         (at.elapsed() < self.ttl).then(|| v.clone())

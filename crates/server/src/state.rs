@@ -111,6 +111,7 @@ impl AppState {
         self.tenancy.forget_all();
         self.messaging.forget_all();
         self.faults.forget_all();
+        self.bots.forget_all();
     }
 
     pub fn new(

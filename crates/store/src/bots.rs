@@ -100,6 +100,13 @@ impl BotStore for SqlStore {
         Ok(BotContext { bots_revision: r.opt_i64(0)?, assignee_id: r.opt_text(1)?, run })
     }
 
+    async fn bot_presence(&self, phone_number_id: &str) -> StoreResult<(Option<i64>, bool)> {
+        match self.db.query_opt(BOT_PRESENCE, params![phone_number_id]).await? {
+            Some(r) => Ok((r.opt_i64(0)?, r.i64(1)? > 0)),
+            None => Ok((None, false)),
+        }
+    }
+
     async fn put_bot_run(&self, r: &BotRun) -> StoreResult<bool> {
         let plan = Plan::one(
             PUT_BOT_RUN,

@@ -70,6 +70,9 @@ pub trait BotStore: Send + Sync {
     async fn delete_bot(&self, phone_number_id: &str, id: &str) -> StoreResult<bool>;
     /// The number's bots revision, the conversation's assignee and its run, in one read.
     async fn bot_context(&self, phone_number_id: &str, wa_id: &str) -> StoreResult<BotContext>;
+    /// The number's bots revision and whether any conversation of it has a bot run (in any
+    /// state), in one read.
+    async fn bot_presence(&self, phone_number_id: &str) -> StoreResult<(Option<i64>, bool)>;
     /// Write the conversation's run with revision `r.revision + 1`; `false` (nothing written)
     /// when the stored run's revision is no longer `r.revision` (another handler advanced it).
     async fn put_bot_run(&self, r: &BotRun) -> StoreResult<bool>;

@@ -12,6 +12,7 @@ mod fixtures;
 mod accounts;
 mod at_rest;
 mod billing;
+mod bots;
 mod cbp;
 mod cluster;
 mod inbox;

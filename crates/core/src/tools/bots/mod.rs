@@ -21,6 +21,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 
+use crate::cache::TtlCache;
 use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::messaging::MessagingService;
@@ -49,7 +50,14 @@ pub struct BotService {
     locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
     /// Each number's bots (every version) at the bots revision they were read at.
     cache: Arc<Mutex<HashMap<String, CachedBots>>>,
+    /// Whether a number has neither bots nor bot runs, as read within [`QUIET_FOR`]: a
+    /// message to such a number (most businesses have no bot) reads nothing more.
+    quiet: Arc<TtlCache<String, bool>>,
 }
+
+/// How long a number's [`BotService::quiet`] answer is kept. A bot made on this node is seen
+/// at once; one made on another node of a fleet answers within this time.
+const QUIET_FOR: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// A number's bots (every version) and the bots revision they were read at.
 type CachedBots = (i64, Arc<Vec<BotRow>>);
@@ -99,6 +107,7 @@ impl BotService {
             caller,
             locks: Arc::default(),
             cache: Arc::default(),
+            quiet: Arc::new(TtlCache::new(QUIET_FOR, 100_000)),
         }
     }
 
@@ -131,11 +140,33 @@ impl BotService {
     }
 
     /// A bot changed on this node: its number's bots are read again (other nodes see the new
-    /// revision with their next run read).
+    /// revision with their next run read, or within [`QUIET_FOR`] for a number they knew had
+    /// no bots).
     fn forget_bots(&self, phone_number_id: &str) {
         if let Ok(mut c) = self.cache.lock() {
             c.remove(phone_number_id);
         }
+        self.quiet.remove(&phone_number_id.to_string());
+    }
+
+    /// Drop what this node keeps of every number's bots (after a state import).
+    pub fn forget_all(&self) {
+        if let Ok(mut c) = self.cache.lock() {
+            c.clear();
+        }
+        self.quiet.clear();
+    }
+
+    /// Whether the number has no bots and none of its conversations has a bot run: then no
+    /// bot has anything to do with its messages. Kept for [`QUIET_FOR`].
+    async fn quiet(&self, phone_number_id: &str) -> Result<bool, ApiError> {
+        if let Some(quiet) = self.quiet.get(phone_number_id) {
+            return Ok(quiet);
+        }
+        let (revision, runs) = self.store.bot_presence(phone_number_id).await?;
+        let quiet = !runs && self.number_bots(phone_number_id, revision).await?.is_empty();
+        self.quiet.insert(phone_number_id.to_string(), quiet);
+        Ok(quiet)
     }
 
     /// The `flow` steps name flows of the number's WABA that are published (a draft or a

@@ -87,6 +87,10 @@ impl BotService {
         if m.direction != Direction::Inbound || matches!(m.kind.as_str(), "reaction" | "system") {
             return Ok(Outcome::Ignored);
         }
+        // What the read below would find for such a number: no run, no bot.
+        if self.quiet(&m.phone_number_id).await? {
+            return Ok(Outcome::Ignored);
+        }
         let lock = self.conversation_lock(&m.phone_number_id, &m.wa_id);
         let _one_at_a_time = lock.lock().await;
         for _ in 0..RACE_ATTEMPTS {
