@@ -67,6 +67,7 @@ pub struct Dispatch {
     pub messaging: risala_core::messaging::MessagingService,
     pub hours: risala_core::tools::hours::HoursService,
     pub faq: risala_core::tools::faq::FaqService,
+    pub bots: risala_core::tools::bots::BotService,
     pub faults: risala_core::sandbox::faults::FaultService,
     pub delivery: Arc<risala_delivery::Engine>,
 }
@@ -78,6 +79,7 @@ impl Dispatch {
         self.messaging.forget_all();
         self.hours.forget_all();
         self.faq.forget_all();
+        self.bots.forget_all();
         self.faults.forget_all();
         self.delivery.invalidate_targets();
     }
@@ -117,6 +119,8 @@ impl ClusterHandler for Dispatch {
                 "objects" => self.tenancy.forget_all(),
                 "tool_hours" => self.hours.forget_all(),
                 "faq_entries" | "faq_settings" => self.faq.forget_all(),
+                // A bot made on another node: numbers known to have none are asked again.
+                "bot_revisions" => self.bots.forget_all(),
                 "sandbox_faults" => self.faults.forget_all(),
                 "webhook_app_subscriptions" | "webhook_waba_subscriptions" | "webhook_number_overrides" => {
                     self.delivery.invalidate_targets()

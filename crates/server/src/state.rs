@@ -239,6 +239,7 @@ impl AppState {
                 messaging: messaging.clone(),
                 hours: hours.clone(),
                 faq: faq.clone(),
+                bots: bots.clone(),
                 faults: faults.clone(),
                 delivery: delivery.clone(),
             }));

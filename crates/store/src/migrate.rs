@@ -47,6 +47,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (43, "cluster", include_str!("../migrations/sqlite/0043_cluster.sql")),
     (44, "outbox_schedule", include_str!("../migrations/sqlite/0044_outbox_schedule.sql")),
     (45, "undelivered_from", include_str!("../migrations/sqlite/0045_undelivered_from.sql")),
+    (46, "bots_changed", include_str!("../migrations/sqlite/0046_bots_changed.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -89,6 +90,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (43, "cluster", include_str!("../migrations/postgres/0043_cluster.sql")),
     (44, "outbox_schedule", include_str!("../migrations/postgres/0044_outbox_schedule.sql")),
     (45, "undelivered_from", include_str!("../migrations/postgres/0045_undelivered_from.sql")),
+    (46, "bots_changed", include_str!("../migrations/postgres/0046_bots_changed.sql")),
 ];
 
 /// The highest migration version this build knows.

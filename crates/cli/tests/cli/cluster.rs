@@ -271,6 +271,26 @@ async fn three_nodes_share_events_tokens_limits_and_survive_a_killed_node() {
     assert_eq!(frames[0], json!({"event": "read", "id": inbound, "from": display}));
     assert_eq!(frames[1], json!({"event": "typing", "from": display}));
 
+    // A bot made through node 2 answers, within a second, a customer writing through node 1,
+    // which had just seen this number without any bot (and keeps that for a second).
+    let bot = json!({"name": "Hours", "trigger": {"on": "keywords", "keywords": ["hours"]}, "start": "s1",
+        "steps": {"s1": {"type": "end", "message": "We open at 9."}}});
+    let (s, v) = fleet.post(1, &format!("/tools/v1/{phone}/bots"), DEMO_TOKEN, &bot).await;
+    assert_eq!(s, 200, "{v}");
+    let started = Instant::now();
+    let ask = json!({"action": "send", "to": display, "type": "text", "text": {"body": "hours"}});
+    let answer = loop {
+        device.send(Ws::Text(ask.to_string().into())).await.unwrap();
+        assert_eq!(next_frame(&mut device, "sent answer").await["event"], "sent");
+        // A message that reached node 1 before the news of the bot goes unanswered.
+        match tokio::time::timeout(Duration::from_millis(250), next_frame(&mut device, "the bot's answer")).await {
+            Ok(frame) => break frame,
+            Err(_) => assert!(started.elapsed() < Duration::from_secs(1), "no answer from the bot within a second"),
+        }
+    };
+    assert_eq!(answer["message"]["text"]["body"], "We open at 9.", "{answer}");
+    eprintln!("a bot made through node 2 answered through node 1 after {} ms", started.elapsed().as_millis());
+
     // 2. A token expired through node 1 is refused by node 3 within a second; one revoked in
     // the database (`risala admin tokens revoke`) too.
     for how in ["expire", "revoke"] {

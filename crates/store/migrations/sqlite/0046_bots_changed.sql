@@ -1,0 +1,3 @@
+-- PostgreSQL tells every node of a fleet when a number's bots change (a trigger on
+-- bot_revisions). SQLite is served by one node, which drops its own cache when it makes the
+-- change: nothing to do here; the file keeps both engines' migrations numbered alike.
