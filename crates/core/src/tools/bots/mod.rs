@@ -56,7 +56,8 @@ pub struct BotService {
 }
 
 /// How long a number's [`BotService::quiet`] answer is kept. A bot made on this node is seen
-/// at once; one made on another node of a fleet answers within this time.
+/// at once; one made through another node of a fleet at the commit (PostgreSQL tells every
+/// node, which then calls [`BotService::forget_all`]), and within this time at the latest.
 const QUIET_FOR: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// A number's bots (every version) and the bots revision they were read at.
@@ -140,8 +141,7 @@ impl BotService {
     }
 
     /// A bot changed on this node: its number's bots are read again (other nodes see the new
-    /// revision with their next run read, or within [`QUIET_FOR`] for a number they knew had
-    /// no bots).
+    /// revision with their next run read, and forget which numbers had no bots when told).
     fn forget_bots(&self, phone_number_id: &str) {
         if let Ok(mut c) = self.cache.lock() {
             c.remove(phone_number_id);
@@ -149,7 +149,8 @@ impl BotService {
         self.quiet.remove(&phone_number_id.to_string());
     }
 
-    /// Drop what this node keeps of every number's bots (after a state import).
+    /// Drop what this node keeps of every number's bots (after a state import, or when another
+    /// node of a fleet changed a number's bots).
     pub fn forget_all(&self) {
         if let Ok(mut c) = self.cache.lock() {
             c.clear();
