@@ -116,8 +116,10 @@ async fn handle_frame(state: &AppState, wa_id: &str, text: &str) -> Option<Strin
         Ok(v) => v,
         Err(e) => return Some(error_frame(&ApiError::invalid(format!("frame is not valid JSON: {e}")))),
     };
+    // The frame is taken apart, not copied: a `send` becomes the message's body.
+    let action = v.get("action").and_then(Value::as_str).map(str::to_owned);
     let result: Result<Option<String>, ApiError> = async {
-        match v.get("action").and_then(Value::as_str) {
+        match action.as_deref() {
             Some("ack") => {
                 let id = v.get("id").and_then(Value::as_str).ok_or_else(|| ApiError::missing("id"))?;
                 let status = v.get("status").and_then(Value::as_str).ok_or_else(|| ApiError::missing("status"))?;
@@ -125,20 +127,22 @@ async fn handle_frame(state: &AppState, wa_id: &str, text: &str) -> Option<Strin
                 Ok(None)
             }
             Some("send") => {
-                let mut body = v.as_object().cloned().unwrap_or_default();
+                let mut body = match v {
+                    Value::Object(body) => body,
+                    _ => Default::default(),
+                };
                 body.remove("action");
                 let to = match body.remove("to") {
                     Some(Value::String(s)) => s,
                     _ => return Err(ApiError::missing("to")),
                 };
                 let m = state.messaging.customer_send(wa_id, &to, &Value::Object(body)).await?;
+                let sent =
+                    json!({"event": "sent", "id": m.id, "timestamp": (m.created_at / 1000).to_string()}).to_string();
                 // After the `sent` frame, so the device sees its message acknowledged first.
                 let tools_state = state.clone();
-                let inbound = m.clone();
-                tokio::spawn(async move { crate::routes::tools::on_inbound(&tools_state, &inbound).await });
-                Ok(Some(
-                    json!({"event": "sent", "id": m.id, "timestamp": (m.created_at / 1000).to_string()}).to_string(),
-                ))
+                tokio::spawn(async move { crate::routes::tools::on_inbound(&tools_state, &m).await });
+                Ok(Some(sent))
             }
             Some(other) => Err(ApiError::bad_value(format!("action: unknown action {other}"))),
             None => Err(ApiError::missing("action")),
