@@ -42,7 +42,12 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         }
     }
 
-    pub fn remove(&self, k: &K) {
+    /// Drop the entry of `k` (which may be borrowed, as for [`Self::get`]).
+    pub fn remove<Q>(&self, k: &Q)
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         if let Ok(mut map) = self.map.write() {
             map.remove(k);
         }

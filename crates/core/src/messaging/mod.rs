@@ -263,7 +263,7 @@ impl MessagingService {
 
     /// A business number by id, cached for a few seconds.
     pub async fn phone(&self, id: &str) -> Result<Option<PhoneNumber>, ApiError> {
-        if let Some(p) = self.phones_by_id.get(&id.to_string()) {
+        if let Some(p) = self.phones_by_id.get(id) {
             return Ok(Some(p));
         }
         let p = self.store.phone_number(id).await?;
@@ -275,7 +275,7 @@ impl MessagingService {
 
     /// A business number by its digits, cached for a few seconds.
     pub async fn phone_by_number(&self, number: &str) -> Result<Option<PhoneNumber>, ApiError> {
-        if let Some(p) = self.phones_by_number.get(&number.to_string()) {
+        if let Some(p) = self.phones_by_number.get(number) {
             return Ok(Some(p));
         }
         let p = self.store.phone_number_by_number(number).await?;
@@ -311,7 +311,7 @@ impl MessagingService {
 
     /// A customer who is writing (their session is valid): from the cache, else the store.
     async fn known_customer(&self, wa_id: &str) -> Result<Customer, ApiError> {
-        if let Some(c) = self.customers.get(&wa_id.to_string()) {
+        if let Some(c) = self.customers.get(wa_id) {
             return Ok(c);
         }
         let c = self
@@ -325,7 +325,7 @@ impl MessagingService {
 
     /// Drop a customer's cached profile after it changed.
     pub fn forget_customer(&self, wa_id: &str) {
-        self.customers.remove(&wa_id.to_string());
+        self.customers.remove(wa_id);
         // How businesses see them is cached by business too: rare enough to drop it all.
         self.contacts.clear();
     }

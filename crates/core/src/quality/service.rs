@@ -112,7 +112,7 @@ impl QualityService {
     }
 
     async fn standing(&self, phone_number_id: &str) -> Result<Arc<Standing>, ApiError> {
-        if let Some(s) = self.standing.get(&phone_number_id.to_string()) {
+        if let Some(s) = self.standing.get(phone_number_id) {
             return Ok(s);
         }
         let mut s = Standing::default();
@@ -135,7 +135,7 @@ impl QualityService {
 
     /// Drop the cached standing of a number after a change made here.
     pub(super) fn forget_number(&self, phone_number_id: &str) {
-        self.standing.remove(&phone_number_id.to_string());
+        self.standing.remove(phone_number_id);
     }
 
     /// The gate of a business send to `wa_id`. `business_initiated`: a template outside the

@@ -38,7 +38,7 @@ fn sees(scope: Option<&str>, business_id: &str) -> bool {
 impl TenancyService {
     /// The index entry of an id, cached: the kind and owner of an id never change.
     pub async fn object(&self, id: &str) -> Result<Option<ObjectRef>, ApiError> {
-        if let Some(o) = self.objects.get(&id.to_string()) {
+        if let Some(o) = self.objects.get(id) {
             return Ok(Some(o));
         }
         let o = self.store.object(id).await?;

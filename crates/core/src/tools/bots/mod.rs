@@ -146,7 +146,7 @@ impl BotService {
         if let Ok(mut c) = self.cache.lock() {
             c.remove(phone_number_id);
         }
-        self.quiet.remove(&phone_number_id.to_string());
+        self.quiet.remove(phone_number_id);
     }
 
     /// Drop what this node keeps of every number's bots (after a state import, or when another
