@@ -204,12 +204,16 @@ impl SqlStore {
         );
         let mut touch = params![&m.phone_number_id, &m.wa_id, &m.business_id, m.created_at, &m.id];
         match (m.direction, self.db.engine()) {
-            (Direction::Inbound, _) => plan.push(TOUCH_CONVERSATION_INBOUND, touch),
+            (Direction::Inbound, Engine::Postgres) => plan.push(TOUCH_CONVERSATION_INBOUND, touch),
+            (Direction::Inbound, Engine::Sqlite) => plan.push(TOUCH_CONVERSATION_RECEIVED, touch),
             (Direction::Outbound, Engine::Postgres) => plan.push(TOUCH_CONVERSATION_OUTBOUND, touch),
             // SQLite finds a customer's undelivered messages from their conversations.
             (Direction::Outbound, Engine::Sqlite) => {
                 touch.push((m.status == MessageStatus::Sent).then_some(m.seq).into());
-                plan.push(TOUCH_CONVERSATION_SENT, touch)
+                match m.status {
+                    MessageStatus::Failed => plan.push(TOUCH_CONVERSATION_FAILED, touch),
+                    _ => plan.push(TOUCH_CONVERSATION_SENT, touch),
+                }
             }
         };
         if let Some(p) = new.pricing {

@@ -30,6 +30,8 @@ pub struct MediaCopy {
 /// Everything one accepted message writes, committed together.
 #[derive(Debug, Clone)]
 pub struct NewMessage<'a> {
+    /// Its customer exists, or is `new_customer`, unless it is an outbound message that
+    /// failed: a send refused because the number is no customer opens no conversation.
     pub message: &'a Message,
     /// Create this customer first (sandbox: a message to an unknown number).
     pub new_customer: Option<&'a Customer>,

@@ -18,6 +18,21 @@ macro_rules! conversation_cols {
     };
 }
 pub(crate) use message_cols;
+/// What an inbound message changes in its conversation's existing row.
+macro_rules! touch_inbound {
+    () => {
+        " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, last_message_at = excluded.last_message_at, last_message_id = excluded.last_message_id, unread = conversations.unread + 1, closed_at = NULL"
+    };
+}
+/// What an outbound message changes in its conversation's existing row (SQLite).
+macro_rules! touch_sent {
+    () => {
+        concat!(
+            " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_outbound_at = excluded.last_outbound_at, last_message_at = excluded.last_message_at, last_message_id = excluded.last_message_id,",
+            " undelivered_from = COALESCE(min(conversations.undelivered_from, excluded.undelivered_from), conversations.undelivered_from, excluded.undelivered_from)"
+        )
+    };
+}
 
 super::statements! {
     /// Template analytics: per UTC day of sending, a template's messages in `[$2, $3)`: sent
@@ -60,20 +75,34 @@ super::statements! {
     /// The chunks of media `$2` copied under id `$1`, inside the database.
     both COPY_MEDIA_CHUNKS = "INSERT INTO media_chunks (media_id, seq, data) SELECT CAST($1 AS TEXT), seq, data FROM media_chunks WHERE media_id = $2";
     /// An inbound message moves the window and the inbox: the conversation's last message, one
-    /// more unread, and a closed conversation opens again (as in Chatwoot). A message to a number
-    /// that is not a customer (a failed send) opens no conversation.
-    both TOUCH_CONVERSATION_INBOUND = concat!(
+    /// more unread, and a closed conversation opens again (as in Chatwoot). On PostgreSQL; a
+    /// number that is not a customer gets no conversation.
+    postgres TOUCH_CONVERSATION_INBOUND = concat!(
         "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS BIGINT), CAST(NULL AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT), CAST($5 AS TEXT), 1 WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2)",
-        " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, last_message_at = excluded.last_message_at, last_message_id = excluded.last_message_id, unread = conversations.unread + 1, closed_at = NULL"
+        touch_inbound!()
+    );
+    /// [`TOUCH_CONVERSATION_INBOUND`] on SQLite, where the sender is a customer (the foreign
+    /// key refuses anything else): one row of `VALUES`, since an `INSERT … SELECT` would copy
+    /// every page it changes into a statement journal first.
+    sqlite TOUCH_CONVERSATION_RECEIVED = concat!(
+        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread) VALUES ($1, $2, $3, $4, NULL, $4, $4, $5, 1)",
+        touch_inbound!()
     );
     /// An outbound message creates the row or moves the inbox's last message (the list reads
     /// the row, never the messages), on SQLite: `$6` is the message's seq when it waits for the
     /// customer's device (`sent`), else NULL, and lowers the conversation's `undelivered_from`
-    /// to it (plans of one conversation may commit out of seq order).
+    /// to it (plans of one conversation may commit out of seq order). For a message that was
+    /// not refused, whose customer exists (the foreign key refuses anything else): one row of
+    /// `VALUES`, as for [`TOUCH_CONVERSATION_RECEIVED`].
     sqlite TOUCH_CONVERSATION_SENT = concat!(
+        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread, undelivered_from) VALUES ($1, $2, $3, NULL, $4, $4, $4, $5, 0, $6)",
+        touch_sent!()
+    );
+    /// [`TOUCH_CONVERSATION_SENT`] for a failed send, which may be to a number that is no
+    /// customer: then no conversation.
+    sqlite TOUCH_CONVERSATION_FAILED = concat!(
         "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread, undelivered_from) SELECT $1, $2, $3, NULL, $4, $4, $4, $5, 0, $6 WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2)",
-        " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_outbound_at = excluded.last_outbound_at, last_message_at = excluded.last_message_at, last_message_id = excluded.last_message_id,",
-        " undelivered_from = COALESCE(min(conversations.undelivered_from, excluded.undelivered_from), conversations.undelivered_from, excluded.undelivered_from)"
+        touch_sent!()
     );
     /// [`TOUCH_CONVERSATION_SENT`] on PostgreSQL, which does not keep `undelivered_from`.
     postgres TOUCH_CONVERSATION_OUTBOUND = concat!(

@@ -122,6 +122,8 @@ async fn feedback_signals_and_ratings(db: TestStore) {
     assert_eq!(signals, [(SignalKind::Block, T0), (SignalKind::Report, T0), (SignalKind::Report, T0 + 2)]);
     assert_eq!(db.signals("p1", T0).await.unwrap().len(), 1);
 
+    // Messages are sent to customers (a send refused for another reason has one too).
+    db.upsert_customer(&customer("31601"), false).await.unwrap();
     for seq in 1..=3 {
         let mut m = message(&t, "31601", seq, Direction::Outbound);
         if seq == 3 {

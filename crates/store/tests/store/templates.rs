@@ -164,6 +164,7 @@ async fn templates_sent(db: TestStore) {
     let t = tenant(&db, 1).await;
     let wa = "31612345678";
     assert_eq!(db.last_template_sent("p1", wa).await.unwrap(), None);
+    db.upsert_customer(&customer(wa), false).await.unwrap();
     let m1 = message(&t, wa, 1, Direction::Outbound);
     db.record_template_message(&plain(&m1), "301").await.unwrap();
     record(&db, &message(&t, wa, 2, Direction::Outbound)).await;
