@@ -39,7 +39,7 @@ impl SqlStore {
                 r.phone_number_id.as_deref(),
                 &r.ordering_key,
                 &r.field,
-                r.value.to_string(),
+                r.value.as_str().to_string(),
                 r.created_at,
             )?;
             p.extend(guard());

@@ -94,7 +94,8 @@ fn alert_row(r: &ObaRequest, now: Millis) -> OutboxRow {
                 "alert_type": if approved { "OBA_APPROVED" } else { "OBA_REJECTED" },
                 "alert_description": description,
             },
-        }),
+        })
+        .into(),
         created_at: now,
     }
 }

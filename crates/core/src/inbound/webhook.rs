@@ -4,11 +4,13 @@
 //! Timestamps inside `messages[]` and `statuses[]` are strings of Unix seconds; `entry[].time`
 //! (used by Meta on non-message fields only) is an integer of seconds.
 
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::{InboundKind, InboundMessage};
 use crate::clock::Millis;
 use crate::error::ApiError;
+use crate::model::ChangeValue;
 
 /// `href` of asynchronous errors: Meta's error-code page.
 pub const ERROR_CODES_HREF: &str = "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/";
@@ -338,6 +340,79 @@ pub fn status_json(s: &StatusUpdate, contact: &WebhookContact) -> Value {
         m.insert("errors".into(), Value::Array(s.errors.iter().map(WebhookError::to_json).collect()));
     }
     Value::Object(m)
+}
+
+/// The `value` of a `messages` change carrying one status, as JSON text: exactly the text of
+/// [`statuses_value`] with the one [`status_json`], written straight from the fields. Every
+/// message sent queues one, so it skips the maps a [`Value`] would build and walk.
+pub fn status_change(
+    phone_number_id: &str,
+    display_phone_number: &str,
+    contact: &WebhookContact,
+    s: &StatusUpdate,
+) -> ChangeValue {
+    // Fields in the order of their names, as a `Value`'s map writes them.
+    #[derive(Serialize)]
+    struct Change<'a> {
+        contacts: [Contact<'a>; 1],
+        messaging_product: &'static str,
+        metadata: Metadata<'a>,
+        statuses: [Status<'a>; 1],
+    }
+    #[derive(Serialize)]
+    struct Contact<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        profile: Option<Username<'a>>,
+        user_id: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        wa_id: Option<&'a str>,
+    }
+    #[derive(Serialize)]
+    struct Username<'a> {
+        username: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Metadata<'a> {
+        display_phone_number: String,
+        phone_number_id: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Status<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        biz_opaque_callback_data: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        conversation: Option<&'a Value>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        errors: Vec<Value>,
+        id: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pricing: Option<&'a Value>,
+        recipient_id: &'a str,
+        recipient_user_id: &'a str,
+        status: &'a str,
+        timestamp: String,
+    }
+    let username = contact.username.as_deref().filter(|_| matches!(s.status.as_str(), "delivered" | "read" | "played"));
+    ChangeValue::of(&Change {
+        contacts: [Contact {
+            profile: username.map(|username| Username { username }),
+            user_id: &contact.user_id,
+            wa_id: contact.show_number.then_some(contact.wa_id.as_str()),
+        }],
+        messaging_product: "whatsapp",
+        metadata: Metadata { display_phone_number: digits(display_phone_number), phone_number_id },
+        statuses: [Status {
+            biz_opaque_callback_data: s.biz_opaque_callback_data.as_deref(),
+            conversation: s.conversation.as_ref(),
+            errors: s.errors.iter().map(WebhookError::to_json).collect(),
+            id: &s.wamid,
+            pricing: s.pricing.as_ref(),
+            recipient_id: contact.address(),
+            recipient_user_id: &contact.user_id,
+            status: &s.status,
+            timestamp: secs_string(s.timestamp_ms),
+        }],
+    })
 }
 
 /// The `value` of a `messages` change carrying one recipient's statuses, with their `contacts`

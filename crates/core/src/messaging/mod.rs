@@ -359,14 +359,21 @@ impl MessagingService {
         }
     }
 
-    pub(crate) fn outbox(&self, phone: &PhoneNumber, wa_id: &str, field: &str, value: Value, now: Millis) -> OutboxRow {
+    pub(crate) fn outbox(
+        &self,
+        phone: &PhoneNumber,
+        wa_id: &str,
+        field: &str,
+        value: impl Into<ChangeValue>,
+        now: Millis,
+    ) -> OutboxRow {
         OutboxRow {
             business_id: phone.business_id.clone(),
             waba_id: phone.waba_id.clone(),
             phone_number_id: Some(phone.id.clone()),
             ordering_key: ordering_key(&phone.id, wa_id),
             field: field.to_string(),
-            value,
+            value: value.into(),
             created_at: now,
         }
     }
@@ -415,8 +422,7 @@ impl MessagingService {
             pricing,
             errors: error.map(|e| vec![WebhookError::from_api(e)]).unwrap_or_default(),
         };
-        let value =
-            inbound::statuses_value(&phone.id, &phone.number, contact, vec![inbound::status_json(&update, contact)]);
+        let value = inbound::status_change(&phone.id, &phone.number, contact, &update);
         self.outbox(phone, &m.wa_id, "messages", value, now)
     }
 }

@@ -143,8 +143,42 @@ pub struct OutboxRow {
     /// `changes[].field`.
     pub field: String,
     /// `changes[].value`.
-    pub value: Value,
+    pub value: ChangeValue,
     pub created_at: Millis,
+}
+
+/// A webhook change's `value` as JSON text, made once when the change is queued: the outbox
+/// stores it as text and deliveries send it as it is. The busiest producer (a sent message's
+/// status) writes its text straight from typed fields, without a [`Value`] in between.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeValue(String);
+
+impl ChangeValue {
+    /// The JSON text of `value` (keys in the order `value` serializes them).
+    pub fn of(value: &impl serde::Serialize) -> ChangeValue {
+        // Room for a status change's text at once, not regrown from 128 bytes.
+        let mut text = Vec::with_capacity(1024);
+        // Plain data serializes into a buffer without error, and as UTF-8.
+        match serde_json::to_writer(&mut text, value) {
+            Ok(()) => ChangeValue(String::from_utf8(text).unwrap_or_default()),
+            Err(_) => ChangeValue("null".into()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Parsed back into a [`Value`].
+    pub fn to_value(&self) -> Value {
+        serde_json::from_str(&self.0).unwrap_or(Value::Null)
+    }
+}
+
+impl From<Value> for ChangeValue {
+    fn from(value: Value) -> Self {
+        ChangeValue(value.to_string())
+    }
 }
 
 /// What a customer's devices are told in real time.

@@ -42,7 +42,7 @@ fn security_row(p: &PhoneNumber, event: &str, requester: &str, now: Millis) -> O
         phone_number_id: Some(p.id.clone()),
         ordering_key: p.waba_id.clone(),
         field: SECURITY_FIELD.into(),
-        value: json!({"display_phone_number": p.number, "event": event, "requester": requester}),
+        value: json!({"display_phone_number": p.number, "event": event, "requester": requester}).into(),
         created_at: now,
     }
 }

@@ -114,7 +114,8 @@ fn name_row(p: &PhoneNumber, decision: &NameDecision, requested: &str, now: Mill
             "decision": decision.as_str(),
             "requested_verified_name": requested,
             "rejection_reason": reason,
-        }),
+        })
+        .into(),
         created_at: now,
     }
 }

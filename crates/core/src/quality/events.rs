@@ -29,7 +29,7 @@ pub fn quality_update(p: &PhoneNumber, event: &str, current: Tier, old: Option<T
         phone_number_id: Some(p.id.clone()),
         ordering_key: p.waba_id.clone(),
         field: QUALITY_FIELD.into(),
-        value: v,
+        value: v.into(),
         created_at: now,
     }
 }
@@ -46,7 +46,8 @@ pub fn capability_update(business_id: &str, waba_id: &str, tier: Tier, now: Mill
             "max_daily_conversation_per_phone": tier.legacy_number(),
             "max_daily_conversations_per_business": tier.as_str(),
             "max_phone_numbers_per_business": tier.max_phone_numbers(),
-        }),
+        })
+        .into(),
         created_at: now,
     }
 }

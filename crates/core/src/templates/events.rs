@@ -19,7 +19,7 @@ pub fn row(t: &Template, field: &str, value: Value, now: Millis) -> OutboxRow {
         phone_number_id: None,
         ordering_key: t.waba_id.clone(),
         field: field.to_string(),
-        value,
+        value: value.into(),
         created_at: now,
     }
 }

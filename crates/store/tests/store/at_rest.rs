@@ -61,7 +61,7 @@ async fn bodies_are_encrypted_in_their_rows_and_open_back(db: TestStore) {
     // Through the store, with the switch on or off: as written.
     assert_eq!(sealed.message(&m1.id).await.unwrap().as_ref(), Some(&m1));
     assert_eq!(db.message(&m1.id).await.unwrap().as_ref(), Some(&m1));
-    assert_eq!(hooks(&db).await, std::slice::from_ref(&h1.value));
+    assert_eq!(hooks(&db).await, [h1.value.to_value()]);
 
     // A status change's error is encrypted too.
     let change = StatusChange {
@@ -80,7 +80,7 @@ async fn bodies_are_encrypted_in_their_rows_and_open_back(db: TestStore) {
     record_with_hook(&db, &m2, &h2).await;
     assert!(raw(&db, "messages", "content").await.iter().any(|v| v.contains("distinctive secret text 2")));
     assert_eq!(sealed.message(&m2.id).await.unwrap().as_ref(), Some(&m2));
-    assert_eq!(hooks(&sealed).await, [h1.value.clone(), h2.value.clone()]);
+    assert_eq!(hooks(&sealed).await, [h1.value.to_value(), h2.value.to_value()]);
 
     // Opaque data that reads like an encrypted value is encrypted even with the switch off,
     // so it reads back as itself instead of failing to open.

@@ -112,7 +112,7 @@ pub fn outbox_row(t: &Tenant, wa_id: &str, at: i64, value: serde_json::Value) ->
         phone_number_id: Some(t.phone.id.clone()),
         ordering_key: format!("{}:{wa_id}", t.phone.id),
         field: "messages".into(),
-        value,
+        value: value.into(),
         created_at: at,
     }
 }

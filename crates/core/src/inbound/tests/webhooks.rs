@@ -508,6 +508,51 @@ fn statuses_match_the_reference_shape() {
     assert_eq!(got, expected);
 }
 
+/// The text written straight from a status is, byte for byte, the text of the `Value` the
+/// general builders make, whatever is present: a username (only on delivered and read), a
+/// hidden number, the callback data, the conversation, the pricing, errors.
+#[test]
+fn a_status_change_written_directly_is_the_same_text() {
+    let sent = StatusUpdate {
+        wamid: "wamid.S".into(),
+        status: "sent".into(),
+        timestamp_ms: 1_750_030_073_500,
+        biz_opaque_callback_data: Some("order \"42\" ✓".into()),
+        conversation: Some(json!({"id": "72b1", "origin": {"type": "service"}})),
+        pricing: Some(
+            json!({"billable": false, "pricing_model": "PMP", "type": "free_customer_service", "category": "service"}),
+        ),
+        errors: vec![],
+    };
+    let failed = StatusUpdate {
+        status: "failed".into(),
+        biz_opaque_callback_data: None,
+        conversation: None,
+        pricing: None,
+        errors: vec![WebhookError::from_api(&ApiError::new(ErrorCode::ReEngagement, "outside the window"))],
+        ..sent.clone()
+    };
+    let plain = StatusUpdate {
+        status: "delivered".into(),
+        biz_opaque_callback_data: None,
+        conversation: None,
+        pricing: None,
+        ..sent.clone()
+    };
+    let read = StatusUpdate { status: "read".into(), ..plain.clone() };
+    let with_username = WebhookContact { username: Some("sheena".into()), ..contact() };
+    let hidden = WebhookContact { show_number: false, username: Some("sheena".into()), ..contact() };
+    let mut checked = 0;
+    for c in [contact(), with_username, hidden] {
+        for s in [&sent, &failed, &plain, &read] {
+            let general = statuses_value(PHONE_ID, "+1 555-078-3881", &c, vec![status_json(s, &c)]).to_string();
+            assert_eq!(status_change(PHONE_ID, "+1 555-078-3881", &c, s).as_str(), general, "{} for {c:?}", s.status);
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 12);
+}
+
 #[test]
 fn webhook_error_without_href_and_envelope_with_time() {
     let e = WebhookError { href: None, ..WebhookError::from_api(&ApiError::bad_value("x")) };

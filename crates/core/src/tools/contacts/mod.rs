@@ -22,7 +22,7 @@ use serde_json::{json, Map, Value};
 
 use crate::clock::Clock;
 use crate::error::ApiError;
-use crate::model::OutboxRow;
+use crate::model::{ChangeValue, OutboxRow};
 use crate::phone::WaId;
 use crate::ports::Notifier;
 use crate::store::{Contact, ContactField, Note, OptIn, Store};
@@ -415,6 +415,7 @@ impl ContactService {
             full.append(o);
             value = Value::Object(full);
         }
+        let value = ChangeValue::from(value);
         wabas
             .iter()
             .map(|waba| OutboxRow {
