@@ -109,6 +109,10 @@ impl BillingStore for SqlStore {
             .transpose()
     }
 
+    async fn has_entry_points(&self, phone_number_id: &str) -> StoreResult<bool> {
+        Ok(self.db.query_opt(ANY_ENTRY_POINT, params![phone_number_id]).await?.is_some())
+    }
+
     async fn conversation_windows(
         &self,
         phone_number_id: &str,

@@ -85,6 +85,7 @@ impl MessagingService {
         let message =
             self.record_inbound(&phone, &customer, (&id, now), (kind, element), msg.context_id, media_copy).await?;
         if crate::model::is_entry_point(&message.content) {
+            self.entry_point_numbers.remove(phone.id.as_str());
             self.entry_points.remove(&(phone.id.clone(), wa_id.to_string()));
         }
         if let Some(priced) = priced {

@@ -109,6 +109,9 @@ pub struct MessagingService {
     /// needs no extra read. This process's own changes drop the entry at once; another node's
     /// show within the 5 s.
     entry_points: Arc<TtlCache<(String, String), Option<EntryPoint>>>,
+    /// Per number, whether any customer ever arrived through an ad (5 s, dropped as the
+    /// entries above are): a number without ads reads no entry point per customer.
+    entry_point_numbers: Arc<TtlCache<String, bool>>,
     pair_rate: Arc<RateLimiter<(String, String)>>,
     /// The fleet's throughput and pair rate buckets, on a fleet of nodes.
     fleet: Option<Arc<(fleet::FleetLimiter, fleet::FleetLimiter)>>,
@@ -222,6 +225,7 @@ impl MessagingService {
                 ))
             }),
             entry_points: Arc::new(TtlCache::new(Duration::from_secs(5), 1_000_000)),
+            entry_point_numbers: Arc::new(TtlCache::new(Duration::from_secs(5), 100_000)),
             config,
         }
     }
@@ -295,6 +299,7 @@ impl MessagingService {
         self.customers.clear();
         self.contacts.clear();
         self.entry_points.clear();
+        self.entry_point_numbers.clear();
         if let Ok(mut links) = self.link_cache.lock() {
             links.clear();
         }

@@ -385,6 +385,29 @@ impl MessagingService {
         Ok(SendOutcome::Accepted { input, wa_id, user_id: by_user_id, message_id: message.id })
     }
 
+    /// The customer's entry point on the number (cached): none without a read when no customer
+    /// ever reached the number through an ad.
+    async fn entry_point(&self, phone: &PhoneNumber, wa_id: &str) -> Result<Option<EntryPoint>, ApiError> {
+        let any = match self.entry_point_numbers.get(phone.id.as_str()) {
+            Some(any) => any,
+            None => {
+                let any = self.store.has_entry_points(&phone.id).await?;
+                self.entry_point_numbers.insert(phone.id.clone(), any);
+                any
+            }
+        };
+        if !any {
+            return Ok(None);
+        }
+        let key = (phone.id.clone(), wa_id.to_string());
+        if let Some(e) = self.entry_points.get(&key) {
+            return Ok(e);
+        }
+        let e = self.store.entry_point(&phone.id, wa_id).await?;
+        self.entry_points.insert(key, e);
+        Ok(e)
+    }
+
     /// The PMP decision for a message about to be sent: category × recipient country, free
     /// inside the windows the rules name, the rate from the card in effect now.
     pub(super) async fn price(
@@ -398,15 +421,7 @@ impl MessagingService {
     ) -> Result<MessagePricing, ApiError> {
         let country = WaId::from_trusted(wa_id.to_string()).country().unwrap_or_else(|| "ZZ".to_string());
         // Inside a free entry point window (or the answer that opens one) everything is free.
-        let key = (phone.id.clone(), wa_id.to_string());
-        let entry = match self.entry_points.get(&key) {
-            Some(e) => e,
-            None => {
-                let e = self.store.entry_point(&phone.id, wa_id).await?;
-                self.entry_points.insert(key, e);
-                e
-            }
-        };
+        let entry = self.entry_point(phone, wa_id).await?;
         let entry_point = entry.and_then(|e| e.window_at(now));
         let windows = Windows {
             service: last_inbound.is_some_and(|t| now - t < SERVICE_WINDOW_MS),

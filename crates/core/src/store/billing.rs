@@ -17,6 +17,9 @@ pub trait BillingStore: Send + Sync {
     async fn rate(&self, country: &str, category: Category, at: Millis) -> StoreResult<Option<i64>>;
     /// The entry point of a customer on a business number, if they ever arrived through an ad.
     async fn entry_point(&self, phone_number_id: &str, wa_id: &str) -> StoreResult<Option<EntryPoint>>;
+    /// Whether any customer ever arrived at a business number through an ad (one read, so a
+    /// number without ads needs no read per customer).
+    async fn has_entry_points(&self, phone_number_id: &str) -> StoreResult<bool>;
     /// Conversations of a business number (one customer's when `wa_id` is given), most recent
     /// first, with what their windows need.
     async fn conversation_windows(

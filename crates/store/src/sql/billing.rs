@@ -33,6 +33,7 @@ super::statements! {
         " AND r.category = $2 AND r.country IN ($3, '*') ORDER BY CASE WHEN r.country = '*' THEN 1 ELSE 0 END LIMIT 1"
     );
     both ENTRY_POINT = "SELECT referral_at, opened_at, expires_at FROM entry_points WHERE phone_number_id = $1 AND wa_id = $2";
+    both ANY_ENTRY_POINT = "SELECT 1 FROM entry_points WHERE phone_number_id = $1 LIMIT 1";
     /// `$2` is one customer, or `''` for every customer of the number.
     both CONVERSATION_WINDOWS = concat!(
         "SELECT * FROM (SELECT c.phone_number_id, c.wa_id, c.last_inbound_at, c.last_message_at",

@@ -162,7 +162,13 @@ async fn entry_points_and_windows(db: TestStore) {
     let c = customer(WA);
     let mut ad = message(&t, WA, 1, Direction::Inbound);
     ad.content = json!({"body": "hi", "referral": {"source_type": "ad", "source_id": "1"}});
-    db.record_message(&NewMessage { new_customer: Some(&c), ..plain(&ad) }).await.unwrap();
+    // A plain message makes no entry point; the first arrival through an ad does.
+    let plain_hi = message(&t, WA, 0, Direction::Inbound);
+    db.record_message(&NewMessage { new_customer: Some(&c), ..plain(&plain_hi) }).await.unwrap();
+    assert!(!db.has_entry_points("p1").await.unwrap());
+    db.record_message(&plain(&ad)).await.unwrap();
+    assert!(db.has_entry_points("p1").await.unwrap());
+    assert!(!db.has_entry_points("p2").await.unwrap(), "another number has none");
     let arrived = EntryPoint { referral_at: ad.created_at, opened_at: None, expires_at: None };
     assert_eq!(db.entry_point("p1", WA).await.unwrap(), Some(arrived));
 

@@ -192,6 +192,12 @@ async fn free_entry_point(engine: Engine) {
     let dec = app.customer(de, "Dirk").await;
     let conversations = |wa: &str| format!("/v23.0/{}/conversations?wa_id={wa}", app.phone_number_id());
 
+    // Until a customer arrives through an ad, the number has no entry points (remembered for
+    // a few seconds, so its sends read none): an answer is priced as a service reply.
+    dec.send(&biz, json!({"type": "text", "text": {"body": "hello"}})).await;
+    let reply = send(&app, &text_body(de)).await;
+    assert_eq!(statuses(&app, &reply).await[0]["pricing"]["type"], "free_customer_service");
+
     // The customer arrives through an ad: the business has 24 hours to answer.
     brc.send(&biz, json!({"type": "text", "text": {"body": "Is this still on sale?"}, "referral": referral()})).await;
     let (s, v) = app.get(&conversations(br)).await;
