@@ -306,9 +306,11 @@ impl Engine {
     }
 
     async fn post(&self, target: &Target, business: Option<&str>, body: String) -> Attempt {
-        if let Err(e) = self.guard.check_static(&target.url) {
-            return Attempt::Failed { kind: FailureKind::Connect, status: None, error: e };
-        }
+        // Parsed once: the request takes the checked URL as it is.
+        let url = match self.guard.check_static(&target.url) {
+            Ok(url) => url,
+            Err(e) => return Attempt::Failed { kind: FailureKind::Connect, status: None, error: e },
+        };
         let mut force_timeout = false;
         if self.sandbox {
             let f = self.faults(business);
@@ -333,7 +335,7 @@ impl Engine {
         let signature = signature_header(&target.app_secret, body.as_bytes());
         let resp = self
             .client
-            .post(&target.url)
+            .post(url)
             .header("content-type", "application/json")
             .header("x-hub-signature-256", signature)
             .body(body)
