@@ -81,15 +81,7 @@ async fn seed(store: Arc<dyn Store>, env: &Env, conversations: usize, messages: 
                     updated_at: at,
                     expires_at: None,
                 };
-                let new = NewMessage {
-                    message: &m,
-                    new_customer: None,
-                    outbox: &[],
-                    media_copies: Vec::new(),
-                    pricing: None,
-                    reach: None,
-                };
-                store.record_message(&new).await?;
+                store.record_message(&NewMessage::plain(&m)).await?;
             }
             anyhow::Ok(())
         });

@@ -23,7 +23,7 @@ use crate::filename::check_filename;
 pub mod webhook;
 
 pub use webhook::{
-    address_sender, echoes_value, envelope, envelope_at, is_business_scoped_user_id, messages_value,
+    address_sender, echoes_value, envelope, envelope_at, is_business_scoped_user_id, message_change, messages_value,
     new_business_scoped_user_id, request_welcome_message, status_change, status_json, statuses_value, system_value,
     unsupported_message, webhook_message, MediaInfo, StatusUpdate, WebhookContact, WebhookError, ECHOES_FIELD,
     ERROR_CODES_HREF, REQUEST_WELCOME,

@@ -192,7 +192,11 @@ impl SqlStore {
                 &m.wa_id,
                 m.direction.as_str(),
                 &m.kind,
-                self.seal_body(MESSAGE_CONTENT, &m.id, m.content.to_string())?,
+                self.seal_body(
+                    MESSAGE_CONTENT,
+                    &m.id,
+                    new.content_json.map_or_else(|| m.content.to_string(), str::to_owned)
+                )?,
                 m.context_id.as_deref(),
                 self.seal_body_opt(MESSAGE_BIZ_OPAQUE, &m.id, m.biz_opaque.clone())?,
                 &m.status,

@@ -342,6 +342,83 @@ pub fn status_json(s: &StatusUpdate, contact: &WebhookContact) -> Value {
     Value::Object(m)
 }
 
+/// `metadata` as the typed writers below write it (the fields in the order of their names, as
+/// a `Value`'s map writes them).
+#[derive(Serialize)]
+struct TypedMetadata<'a> {
+    display_phone_number: String,
+    phone_number_id: &'a str,
+}
+
+impl<'a> TypedMetadata<'a> {
+    fn of(phone_number_id: &'a str, display_phone_number: &str) -> Self {
+        TypedMetadata { display_phone_number: digits(display_phone_number), phone_number_id }
+    }
+}
+
+/// The `value` of a `messages` change carrying one message whose JSON text is `element` (the
+/// text stored as the message's content): exactly the text of [`messages_value`] with that
+/// element, the element's text used as it is rather than written a second time.
+pub fn message_change(
+    phone_number_id: &str,
+    display_phone_number: &str,
+    contact: &WebhookContact,
+    element: &str,
+) -> ChangeValue {
+    // The keys in the order a `Value`'s map writes them: `contacts`, `messages`,
+    // `messaging_product`, `metadata`. What comes before and after the message is written
+    // whole; the message's text goes between.
+    #[derive(Serialize)]
+    struct Before<'a> {
+        contacts: [Contact<'a>; 1],
+    }
+    #[derive(Serialize)]
+    struct Contact<'a> {
+        profile: Profile<'a>,
+        user_id: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        wa_id: Option<&'a str>,
+    }
+    #[derive(Serialize)]
+    struct Profile<'a> {
+        name: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        username: Option<&'a str>,
+    }
+    #[derive(Serialize)]
+    struct After<'a> {
+        messaging_product: &'static str,
+        metadata: TypedMetadata<'a>,
+    }
+    let mut out = Vec::with_capacity(element.len() + 320);
+    let before = Before {
+        contacts: [Contact {
+            profile: Profile { name: &contact.name, username: contact.username.as_deref() },
+            user_id: &contact.user_id,
+            wa_id: contact.show_number.then_some(contact.wa_id.as_str()),
+        }],
+    };
+    let written = serde_json::to_writer(&mut out, &before).and_then(|()| {
+        out.pop();
+        out.extend_from_slice(b",\"messages\":[");
+        out.extend_from_slice(element.as_bytes());
+        out.extend_from_slice(b"],");
+        let mut after = Vec::with_capacity(128);
+        let metadata = TypedMetadata::of(phone_number_id, display_phone_number);
+        serde_json::to_writer(&mut after, &After { messaging_product: "whatsapp", metadata })?;
+        out.extend_from_slice(&after[1..]);
+        Ok(())
+    });
+    match (written, String::from_utf8(out)) {
+        (Ok(()), Ok(text)) => ChangeValue::from_text(text),
+        // Plain data always serializes; the general builder stays the reference.
+        _ => {
+            let element = serde_json::from_str(element).unwrap_or(Value::Null);
+            messages_value(phone_number_id, display_phone_number, contact, vec![element]).into()
+        }
+    }
+}
+
 /// The `value` of a `messages` change carrying one status, as JSON text: exactly the text of
 /// [`statuses_value`] with the one [`status_json`], written straight from the fields. Every
 /// message sent queues one, so it skips the maps a [`Value`] would build and walk.
@@ -356,7 +433,7 @@ pub fn status_change(
     struct Change<'a> {
         contacts: [Contact<'a>; 1],
         messaging_product: &'static str,
-        metadata: Metadata<'a>,
+        metadata: TypedMetadata<'a>,
         statuses: [Status<'a>; 1],
     }
     #[derive(Serialize)]
@@ -370,11 +447,6 @@ pub fn status_change(
     #[derive(Serialize)]
     struct Username<'a> {
         username: &'a str,
-    }
-    #[derive(Serialize)]
-    struct Metadata<'a> {
-        display_phone_number: String,
-        phone_number_id: &'a str,
     }
     #[derive(Serialize)]
     struct Status<'a> {
@@ -400,7 +472,7 @@ pub fn status_change(
             wa_id: contact.show_number.then_some(contact.wa_id.as_str()),
         }],
         messaging_product: "whatsapp",
-        metadata: Metadata { display_phone_number: digits(display_phone_number), phone_number_id },
+        metadata: TypedMetadata::of(phone_number_id, display_phone_number),
         statuses: [Status {
             biz_opaque_callback_data: s.biz_opaque_callback_data.as_deref(),
             conversation: s.conversation.as_ref(),

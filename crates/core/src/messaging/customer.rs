@@ -109,7 +109,9 @@ impl MessagingService {
         let contact = self.webhook_contact(&phone.business_id, wa_id).await?;
         let mut element = element;
         inbound::address_sender(&mut element, &contact);
-        let value = inbound::messages_value(&phone.id, &phone.number, &contact, vec![element.clone()]);
+        // One text for the stored message and its webhook.
+        let content_json = element.to_string();
+        let value = inbound::message_change(&phone.id, &phone.number, &contact, &content_json);
         let message = Message {
             id: id.to_string(),
             seq: self.next_seq(),
@@ -131,6 +133,7 @@ impl MessagingService {
         self.store
             .record_message(&NewMessage {
                 message: &message,
+                content_json: Some(&content_json),
                 new_customer: None,
                 outbox: &outbox,
                 media_copies: media_copy.into_iter().collect(),

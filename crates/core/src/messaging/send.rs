@@ -360,6 +360,7 @@ impl MessagingService {
         let media_copies = if failure.is_none() { media_copies } else { Vec::new() };
         let new = NewMessage {
             message: &message,
+            content_json: None,
             new_customer: new_customer.as_ref(),
             outbox: &outbox,
             media_copies,

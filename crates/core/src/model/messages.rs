@@ -169,6 +169,11 @@ impl ChangeValue {
         &self.0
     }
 
+    /// Text that is JSON already, made by a writer of this crate.
+    pub(crate) fn from_text(text: String) -> ChangeValue {
+        ChangeValue(text)
+    }
+
     /// Parsed back into a [`Value`].
     pub fn to_value(&self) -> Value {
         serde_json::from_str(&self.0).unwrap_or(Value::Null)

@@ -33,6 +33,9 @@ pub struct NewMessage<'a> {
     /// Its customer exists, or is `new_customer`, unless it is an outbound message that
     /// failed: a send refused because the number is no customer opens no conversation.
     pub message: &'a Message,
+    /// The message's `content` as JSON text, when the caller made it already (exactly the text
+    /// `content` serializes to); the store writes it instead of serializing `content` again.
+    pub content_json: Option<&'a str>,
     /// Create this customer first (sandbox: a message to an unknown number).
     pub new_customer: Option<&'a Customer>,
     pub outbox: &'a [OutboxRow],
@@ -42,6 +45,21 @@ pub struct NewMessage<'a> {
     pub pricing: Option<&'a MessagePricing>,
     /// A business-initiated message's count toward the messaging limit.
     pub reach: Option<&'a Reach>,
+}
+
+impl<'a> NewMessage<'a> {
+    /// The message and nothing else written with it.
+    pub fn plain(message: &'a Message) -> Self {
+        NewMessage {
+            message,
+            content_json: None,
+            new_customer: None,
+            outbox: &[],
+            media_copies: Vec::new(),
+            pricing: None,
+            reach: None,
+        }
+    }
 }
 
 /// Messaging: customers, conversations, messages, media, customer sessions.

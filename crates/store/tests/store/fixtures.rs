@@ -119,7 +119,7 @@ pub fn outbox_row(t: &Tenant, wa_id: &str, at: i64, value: serde_json::Value) ->
 
 /// What a message writes beyond itself: nothing, unless set.
 pub fn plain(m: &Message) -> NewMessage<'_> {
-    NewMessage { message: m, new_customer: None, outbox: &[], media_copies: Vec::new(), pricing: None, reach: None }
+    NewMessage::plain(m)
 }
 
 /// Record `m` with nothing else.

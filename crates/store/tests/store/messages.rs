@@ -11,6 +11,7 @@ use crate::harness::{engine_tests, TestStore};
 engine_tests!(
     record_message_with_new_customer_and_outbox,
     record_message_is_one_commit,
+    content_given_as_text_is_stored_as_given,
     message_to_a_stranger_opens_no_conversation,
     change_status_applies_only_from_allowed_statuses,
     chat_history_pages_newest_first,
@@ -54,6 +55,18 @@ async fn record_message_with_new_customer_and_outbox(db: TestStore) {
     assert_eq!(conv.last_outbound_at, Some(reply.created_at));
     assert_eq!(conv.last_message_at, reply.created_at);
     assert_eq!(db.message(&reply.id).await.unwrap().unwrap().direction, Direction::Outbound);
+}
+
+async fn content_given_as_text_is_stored_as_given(db: TestStore) {
+    let t = tenant(&db, 1).await;
+    let c = customer("31612345670");
+    let m = message(&t, &c.wa_id, 1, Direction::Inbound);
+    // The caller's text is what the store writes (callers give the text `content` serializes
+    // to; a different one here shows it is not serialized again).
+    let text = r#"{"text":{"body":"as given"},"type":"text"}"#;
+    db.record_message(&NewMessage { new_customer: Some(&c), content_json: Some(text), ..plain(&m) }).await.unwrap();
+    let stored = db.message(&m.id).await.unwrap().unwrap();
+    assert_eq!(stored.content, json!({"type": "text", "text": {"body": "as given"}}));
 }
 
 async fn record_message_is_one_commit(db: TestStore) {

@@ -553,6 +553,22 @@ fn a_status_change_written_directly_is_the_same_text() {
     assert_eq!(checked, 12);
 }
 
+/// A message's change written around the message's stored text is, byte for byte, the text
+/// of the `Value` the general builder makes, for a contact with and without a username and
+/// with the number shown or hidden.
+#[test]
+fn a_message_change_around_the_stored_text_is_the_same_text() {
+    let element = json!({"from": WA_ID, "id": "wamid.M", "timestamp": "1750030073", "type": "text",
+        "text": {"body": "مرحبا \"quoted\" ✓"}, "context": {"id": "wamid.C"}});
+    let with_username = WebhookContact { username: Some("sheena".into()), ..contact() };
+    let hidden = WebhookContact { show_number: false, ..contact() };
+    for c in [contact(), with_username, hidden] {
+        let general = messages_value(PHONE_ID, "+1 555-078-3881", &c, vec![element.clone()]).to_string();
+        let written = message_change(PHONE_ID, "+1 555-078-3881", &c, &element.to_string());
+        assert_eq!(written.as_str(), general, "{c:?}");
+    }
+}
+
 #[test]
 fn webhook_error_without_href_and_envelope_with_time() {
     let e = WebhookError { href: None, ..WebhookError::from_api(&ApiError::bad_value("x")) };
