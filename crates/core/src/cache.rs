@@ -29,6 +29,21 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         (at.elapsed() < self.ttl).then(|| v.clone())
     }
 
+    /// The entry of `k` if it is still fresh, else what `load` gives, kept for next time.
+    pub async fn get_or_load<Q, E, F>(&self, k: &Q, load: impl FnOnce() -> F) -> Result<V, E>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+        F: std::future::Future<Output = Result<V, E>>,
+    {
+        if let Some(v) = self.get(k) {
+            return Ok(v);
+        }
+        let v = load().await?;
+        self.insert(k.to_owned(), v.clone());
+        Ok(v)
+    }
+
     pub fn insert(&self, k: K, v: V) {
         if let Ok(mut map) = self.map.write() {
             if map.len() >= self.max {

@@ -389,24 +389,13 @@ impl MessagingService {
     /// The customer's entry point on the number (cached): none without a read when no customer
     /// ever reached the number through an ad.
     async fn entry_point(&self, phone: &PhoneNumber, wa_id: &str) -> Result<Option<EntryPoint>, ApiError> {
-        let any = match self.entry_point_numbers.get(phone.id.as_str()) {
-            Some(any) => any,
-            None => {
-                let any = self.store.has_entry_points(&phone.id).await?;
-                self.entry_point_numbers.insert(phone.id.clone(), any);
-                any
-            }
-        };
+        let store = &self.store;
+        let any = self.entry_point_numbers.get_or_load(phone.id.as_str(), || store.has_entry_points(&phone.id)).await?;
         if !any {
             return Ok(None);
         }
         let key = (phone.id.clone(), wa_id.to_string());
-        if let Some(e) = self.entry_points.get(&key) {
-            return Ok(e);
-        }
-        let e = self.store.entry_point(&phone.id, wa_id).await?;
-        self.entry_points.insert(key, e);
-        Ok(e)
+        Ok(self.entry_points.get_or_load(&key, || store.entry_point(&phone.id, wa_id)).await?)
     }
 
     /// The PMP decision for a message about to be sent: category × recipient country, free

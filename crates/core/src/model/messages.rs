@@ -173,11 +173,6 @@ impl ChangeValue {
     pub(crate) fn from_text(text: String) -> ChangeValue {
         ChangeValue(text)
     }
-
-    /// Parsed back into a [`Value`].
-    pub fn to_value(&self) -> Value {
-        serde_json::from_str(&self.0).unwrap_or(Value::Null)
-    }
 }
 
 impl From<Value> for ChangeValue {

@@ -161,13 +161,12 @@ impl BotService {
     /// Whether the number has no bots and none of its conversations has a bot run: then no
     /// bot has anything to do with its messages. Kept for [`QUIET_FOR`].
     async fn quiet(&self, phone_number_id: &str) -> Result<bool, ApiError> {
-        if let Some(quiet) = self.quiet.get(phone_number_id) {
-            return Ok(quiet);
-        }
-        let (revision, runs) = self.store.bot_presence(phone_number_id).await?;
-        let quiet = !runs && self.number_bots(phone_number_id, revision).await?.is_empty();
-        self.quiet.insert(phone_number_id.to_string(), quiet);
-        Ok(quiet)
+        self.quiet
+            .get_or_load(phone_number_id, || async {
+                let (revision, runs) = self.store.bot_presence(phone_number_id).await?;
+                Ok(!runs && self.number_bots(phone_number_id, revision).await?.is_empty())
+            })
+            .await
     }
 
     /// The `flow` steps name flows of the number's WABA that are published (a draft or a
