@@ -56,6 +56,9 @@ struct Shared {
     arrived: AtomicUsize,
     /// Milliseconds each POST waits before it is answered.
     delay_ms: std::sync::atomic::AtomicU64,
+    /// POSTs being answered right now, and the most there ever were at once.
+    in_flight: AtomicUsize,
+    most_in_flight: AtomicUsize,
     posts: Mutex<Vec<Post>>,
     handshakes: AtomicUsize,
     notify: Notify,
@@ -91,11 +94,14 @@ async fn verify(State(s): State<Arc<Shared>>, Query(q): Query<Vec<(String, Strin
 
 async fn receive(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> StatusCode {
     s.arrived.fetch_add(1, Ordering::SeqCst);
+    let now_in_flight = s.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    s.most_in_flight.fetch_max(now_in_flight, Ordering::SeqCst);
     s.notify.notify_waiters();
     let delay = s.delay_ms.load(Ordering::SeqCst);
     if delay > 0 {
         tokio::time::sleep(Duration::from_millis(delay)).await;
     }
+    s.in_flight.fetch_sub(1, Ordering::SeqCst);
     let signature = headers.get("x-hub-signature-256").and_then(|v| v.to_str().ok()).map(str::to_string);
     let secret = s.app_secret.lock().ok().and_then(|g| g.clone());
     let signature_valid = secret.map(|sec| signature.as_deref().is_some_and(|h| signature_matches(&sec, &body, h)));
@@ -179,6 +185,11 @@ impl WebhookReceiver {
     /// POSTs that have arrived, answered or not (a slow receiver answers them later).
     pub fn arrived(&self) -> usize {
         self.shared.arrived.load(Ordering::SeqCst)
+    }
+
+    /// The most POSTs this receiver was answering at one time.
+    pub fn most_in_flight(&self) -> usize {
+        self.shared.most_in_flight.load(Ordering::SeqCst)
     }
 
     pub fn handshakes(&self) -> usize {

@@ -196,8 +196,9 @@ backoff_max = "1h"
 # every entry and change; it saves a POST per change.
 batch_max_count = 1
 batch_max_bytes = 1000000
-# Most POSTs in flight to one callback URL (connections are kept alive and reused).
-max_in_flight_per_endpoint = 4
+# Most POSTs in flight to one callback URL (connections are kept alive and reused). With one
+# change per POST this bounds the webhooks a second: 32 / the receiver's answer time.
+max_in_flight_per_endpoint = 32
 # Fallback poll of the outbox when nothing wakes the worker.
 poll_interval = "1s"
 # Most outbox rows claimed at once.

@@ -348,6 +348,34 @@ async fn order(engine: Engine) {
 }
 engine_test!(per_conversation_order_holds_with_many_conversations, super::order);
 
+/// POSTs to one callback URL run concurrently up to `max_in_flight_per_endpoint` (32 by
+/// default), never more: a receiver that takes 300 ms to answer gets many changes of
+/// different conversations at once, and exactly the configured number when it is lower.
+async fn in_flight(engine: Engine) {
+    for (limit, changes) in [(None, 40), (Some(3), 12)] {
+        let db = Database::fresh(engine).await.unwrap();
+        let mut c = db.config();
+        if let Some(n) = limit {
+            c.webhooks.max_in_flight_per_endpoint = n;
+        }
+        let app = TestApp::start_with(c).await.unwrap();
+        assert_eq!(app.config.webhooks.batch_max_count, 1, "one change per POST");
+        let rcv = WebhookReceiver::start(TOKEN).await.unwrap();
+        subscribe(&app, &rcv).await;
+        rcv.delay(Duration::from_millis(300));
+        let events: Vec<NewOutboxEvent> = (0..changes).map(|i| event(&app, &format!("f{i}"), i)).collect();
+        enqueue(&app, events).await;
+        assert!(rcv.wait_accepted(changes, Duration::from_secs(30)).await, "{} accepted", rcv.accepted().len());
+        let most = rcv.most_in_flight();
+        match limit {
+            Some(n) => assert_eq!(most, n, "POSTs at once with a limit of {n}"),
+            None => assert!((9..=32).contains(&most), "{most} POSTs at once with the default limit"),
+        }
+        app.stop().await;
+    }
+}
+engine_test!(posts_to_one_endpoint_run_concurrently_up_to_the_limit, super::in_flight);
+
 /// Moving the sandbox clock while a POST is in flight does not end its lease: the change is
 /// not sent a second time.
 async fn clock_jump_mid_post(engine: Engine) {
