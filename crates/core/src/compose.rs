@@ -268,7 +268,7 @@ impl ComposeService {
         business_id: &str,
         phone_number_id: &str,
         customer: &str,
-    ) -> Result<(PhoneNumber, Option<Millis>, String), ApiError> {
+    ) -> Result<(std::sync::Arc<PhoneNumber>, Option<Millis>, String), ApiError> {
         let not_found = || ApiError::object_not_found(phone_number_id);
         let store = self.messaging.store();
         let wa_id =
@@ -292,7 +292,7 @@ impl ComposeService {
         let page = crate::model::PageRequest { limit: MAX_TEMPLATES, ..Default::default() };
         let mut templates = self.messaging.store().page_templates(&phone.waba_id, &filter, &page).await?.items;
         templates.sort_by(|a, b| (&a.name, &a.language).cmp(&(&b.name, &b.language)));
-        Ok(ComposeState { phone, window, templates })
+        Ok(ComposeState { phone: PhoneNumber::clone(&phone), window, templates })
     }
 
     /// An APPROVED template of the chat's number's WABA.

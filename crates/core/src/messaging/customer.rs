@@ -8,7 +8,7 @@ use super::*;
 impl MessagingService {
     /// The business number `to` a customer addresses, and the customer, when the customer may
     /// write to it (not blocked by it).
-    async fn chat_target(&self, wa_id: &str, to: &str) -> Result<(PhoneNumber, Customer), ApiError> {
+    async fn chat_target(&self, wa_id: &str, to: &str) -> Result<(Arc<PhoneNumber>, Customer), ApiError> {
         let to = WaId::parse(to, None).map_err(|e| ApiError::bad_value(format!("to: {e}")))?;
         let phone = self.phone_by_number(to.as_str()).await?.ok_or_else(|| {
             ApiError::new(ErrorCode::Undeliverable, format!("to: {to} is not a business number here"))
@@ -109,8 +109,9 @@ impl MessagingService {
         let contact = self.webhook_contact(&phone.business_id, wa_id).await?;
         let mut element = element;
         inbound::address_sender(&mut element, &contact);
-        // One text for the stored message and its webhook.
-        let content_json = element.to_string();
+        // One text for the stored message and its webhook (written straight into its buffer:
+        // `to_string` would go through `Display` a piece at a time).
+        let content_json = serde_json::to_string(&element).map_err(|_| ApiError::internal())?;
         let value = inbound::message_change(&phone.id, &phone.number, &contact, &content_json);
         let message = Message {
             id: id.to_string(),

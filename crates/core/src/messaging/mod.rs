@@ -95,8 +95,8 @@ pub struct MessagingService {
     /// Hot lookups kept off the database: business numbers by id and by digits (5 s), and the
     /// last inbound message time per (number, customer), which only ever moves forward, so a
     /// cached open window is never wrong; a miss reads the store.
-    phones_by_id: Arc<TtlCache<String, PhoneNumber>>,
-    phones_by_number: Arc<TtlCache<String, PhoneNumber>>,
+    phones_by_id: Arc<TtlCache<String, Arc<PhoneNumber>>>,
+    phones_by_number: Arc<TtlCache<String, Arc<PhoneNumber>>>,
     windows: Arc<TtlCache<(String, String), Millis>>,
     /// Customers by `wa_id` (5 s) for their messages' webhooks; a rename through this process
     /// drops the entry at once ([`MessagingService::forget_customer`]).
@@ -265,26 +265,30 @@ impl MessagingService {
         self.throughput.check(&phone_number_id.to_string(), self.now())
     }
 
-    /// A business number by id, cached for a few seconds.
-    pub async fn phone(&self, id: &str) -> Result<Option<PhoneNumber>, ApiError> {
-        if let Some(p) = self.phones_by_id.get(id) {
-            return Ok(Some(p));
-        }
-        let p = self.store.phone_number(id).await?;
-        if let Some(p) = &p {
-            self.phones_by_id.insert(id.to_string(), p.clone());
-        }
-        Ok(p)
+    /// A business number by id, cached for a few seconds. Shared, not copied: every send and
+    /// every inbound message (and each tool that answers it) looks its number up, and a copy
+    /// is 18 strings.
+    pub async fn phone(&self, id: &str) -> Result<Option<Arc<PhoneNumber>>, ApiError> {
+        Self::cached_phone(&self.phones_by_id, id, || self.store.phone_number(id)).await
     }
 
-    /// A business number by its digits, cached for a few seconds.
-    pub async fn phone_by_number(&self, number: &str) -> Result<Option<PhoneNumber>, ApiError> {
-        if let Some(p) = self.phones_by_number.get(number) {
+    /// A business number by its digits, cached for a few seconds (shared, as [`Self::phone`]).
+    pub async fn phone_by_number(&self, number: &str) -> Result<Option<Arc<PhoneNumber>>, ApiError> {
+        Self::cached_phone(&self.phones_by_number, number, || self.store.phone_number_by_number(number)).await
+    }
+
+    /// The number cached under `key`, else what `read` gives (kept when there is one).
+    async fn cached_phone<E: Into<ApiError>, F: std::future::Future<Output = Result<Option<PhoneNumber>, E>>>(
+        cache: &TtlCache<String, Arc<PhoneNumber>>,
+        key: &str,
+        read: impl FnOnce() -> F,
+    ) -> Result<Option<Arc<PhoneNumber>>, ApiError> {
+        if let Some(p) = cache.get(key) {
             return Ok(Some(p));
         }
-        let p = self.store.phone_number_by_number(number).await?;
+        let p = read().await.map_err(Into::into)?.map(Arc::new);
         if let Some(p) = &p {
-            self.phones_by_number.insert(number.to_string(), p.clone());
+            cache.insert(key.to_string(), p.clone());
         }
         Ok(p)
     }

@@ -42,7 +42,7 @@ impl Numbers {
             return n.clone();
         }
         let n = match state.messaging.phone(phone_number_id).await {
-            Ok(Some(p)) => p.number,
+            Ok(Some(p)) => p.number.clone(),
             _ => String::new(),
         };
         self.0.insert(phone_number_id.to_string(), n.clone());

@@ -8,6 +8,7 @@ use axum::Json;
 use risala_core::model::{ObjectKind, Permission, PhoneNumber};
 use risala_core::ApiError;
 use serde_json::Value;
+use std::sync::Arc;
 
 use super::resolve;
 use crate::error::GraphResult;
@@ -41,7 +42,7 @@ pub async fn send_marketing(
 }
 
 /// The caller's business number `id`, for a caller with the messaging permission.
-async fn sender(state: &AppState, caller: &Caller, id: &str) -> GraphResult<PhoneNumber> {
+async fn sender(state: &AppState, caller: &Caller, id: &str) -> GraphResult<Arc<PhoneNumber>> {
     resolve(state, caller, id, &[ObjectKind::PhoneNumber]).await?;
     caller.require(Permission::Messaging)?;
     Ok(state.messaging.phone(id).await?.ok_or_else(|| ApiError::object_not_found(id))?)

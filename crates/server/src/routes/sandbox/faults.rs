@@ -114,7 +114,7 @@ async fn usage_header(
             let first = path.split('/').find(|s| !s.is_empty()).filter(|s| risala_core::ids::is_object_id(s));
             let object = match first {
                 Some(id) => match state.messaging.phone(id).await {
-                    Ok(Some(phone)) => phone.waba_id,
+                    Ok(Some(phone)) => phone.waba_id.clone(),
                     _ => id.to_string(),
                 },
                 None => business_id.to_string(),

@@ -186,7 +186,7 @@ async fn journey(engine: Engine) {
     assert_eq!(s, 200);
     let item = json!({
         "id": id, "placement": "instagram", "sponsored": true,
-        "business": {"wa_id": app.business_number(), "name": app.state.messaging.phone(app.phone_number_id()).await.unwrap().unwrap().verified_name},
+        "business": {"wa_id": app.business_number(), "name": app.state.messaging.phone(app.phone_number_id()).await.unwrap().unwrap().verified_name.clone()},
         "headline": "Fresh bread, 20% off", "body": "Order on WhatsApp and pick up today.",
         "prefilled_text": "Hi! I saw your spring sale.",
         "media_type": "image", "image_url": image_url,

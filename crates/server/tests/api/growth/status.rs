@@ -71,7 +71,7 @@ async fn status(engine: Engine) {
     // After a chat: both updates, oldest first, with the business.
     una.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
     let (_, v) = una.get("/customer/v1/status").await;
-    let name = app.state.messaging.phone(app.phone_number_id()).await.unwrap().unwrap().verified_name;
+    let name = app.state.messaging.phone(app.phone_number_id()).await.unwrap().unwrap().verified_name.clone();
     assert_eq!(v["data"][0]["business"], json!({"wa_id": app.business_number(), "name": name}));
     assert_eq!(v["data"][0]["updates"], json!([text, image]), "{v}");
     let r = reqwest::Client::new().get(&media_url).bearer_auth(&una.token).send().await.unwrap();
