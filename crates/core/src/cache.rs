@@ -44,6 +44,24 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         Ok(v)
     }
 
+    /// As [`Self::get_or_load`] for a lookup that may find nothing: only what it finds is
+    /// kept, so something created a moment later is seen at once.
+    pub async fn get_or_find<Q, E, F>(&self, k: &Q, find: impl FnOnce() -> F) -> Result<Option<V>, E>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+        F: std::future::Future<Output = Result<Option<V>, E>>,
+    {
+        if let Some(v) = self.get(k) {
+            return Ok(Some(v));
+        }
+        let v = find().await?;
+        if let Some(v) = &v {
+            self.insert(k.to_owned(), v.clone());
+        }
+        Ok(v)
+    }
+
     pub fn insert(&self, k: K, v: V) {
         if let Ok(mut map) = self.map.write() {
             if map.len() >= self.max {
@@ -92,5 +110,16 @@ mod tests {
         assert_eq!(c.get(&4), Some("d"));
         c.remove(&4);
         assert_eq!(c.get(&4), None);
+    }
+
+    #[tokio::test]
+    async fn only_what_is_found_is_kept() {
+        let c: TtlCache<String, u32> = TtlCache::new(Duration::from_secs(60), 10);
+        let none = c.get_or_find("a", || async { Ok::<_, ()>(None) }).await;
+        assert_eq!(none, Ok(None));
+        assert_eq!(c.get("a"), None, "nothing found, nothing kept");
+        assert_eq!(c.get_or_find("a", || async { Ok::<_, ()>(Some(7)) }).await, Ok(Some(7)));
+        assert_eq!(c.get_or_find("a", || async { Ok::<_, ()>(Some(8)) }).await, Ok(Some(7)), "kept");
+        assert_eq!(c.get_or_find("b", || async { Err(()) }).await, Err(()));
     }
 }

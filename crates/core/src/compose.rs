@@ -8,6 +8,7 @@
 //! Read receipts and the typing indicator take the API's mark-as-read path.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
@@ -268,7 +269,7 @@ impl ComposeService {
         business_id: &str,
         phone_number_id: &str,
         customer: &str,
-    ) -> Result<(std::sync::Arc<PhoneNumber>, Option<Millis>, String), ApiError> {
+    ) -> Result<(Arc<PhoneNumber>, Option<Millis>, String), ApiError> {
         let not_found = || ApiError::object_not_found(phone_number_id);
         let store = self.messaging.store();
         let wa_id =

@@ -269,28 +269,14 @@ impl MessagingService {
     /// every inbound message (and each tool that answers it) looks its number up, and a copy
     /// is 18 strings.
     pub async fn phone(&self, id: &str) -> Result<Option<Arc<PhoneNumber>>, ApiError> {
-        Self::cached_phone(&self.phones_by_id, id, || self.store.phone_number(id)).await
+        let find = || async { Ok::<_, ApiError>(self.store.phone_number(id).await?.map(Arc::new)) };
+        self.phones_by_id.get_or_find(id, find).await
     }
 
     /// A business number by its digits, cached for a few seconds (shared, as [`Self::phone`]).
     pub async fn phone_by_number(&self, number: &str) -> Result<Option<Arc<PhoneNumber>>, ApiError> {
-        Self::cached_phone(&self.phones_by_number, number, || self.store.phone_number_by_number(number)).await
-    }
-
-    /// The number cached under `key`, else what `read` gives (kept when there is one).
-    async fn cached_phone<E: Into<ApiError>, F: std::future::Future<Output = Result<Option<PhoneNumber>, E>>>(
-        cache: &TtlCache<String, Arc<PhoneNumber>>,
-        key: &str,
-        read: impl FnOnce() -> F,
-    ) -> Result<Option<Arc<PhoneNumber>>, ApiError> {
-        if let Some(p) = cache.get(key) {
-            return Ok(Some(p));
-        }
-        let p = read().await.map_err(Into::into)?.map(Arc::new);
-        if let Some(p) = &p {
-            cache.insert(key.to_string(), p.clone());
-        }
-        Ok(p)
+        let find = || async { Ok::<_, ApiError>(self.store.phone_number_by_number(number).await?.map(Arc::new)) };
+        self.phones_by_number.get_or_find(number, find).await
     }
 
     /// Drop every cached row (numbers, windows, customers, contacts, entry points, fetched
@@ -320,16 +306,11 @@ impl MessagingService {
 
     /// A customer who is writing (their session is valid): from the cache, else the store.
     async fn known_customer(&self, wa_id: &str) -> Result<Customer, ApiError> {
-        if let Some(c) = self.customers.get(wa_id) {
-            return Ok(c);
-        }
-        let c = self
-            .store
-            .customer(wa_id)
+        let store = &self.store;
+        self.customers
+            .get_or_find(wa_id, || store.customer(wa_id))
             .await?
-            .ok_or_else(|| ApiError::new(ErrorCode::AccessDenied, "unknown customer"))?;
-        self.customers.insert(wa_id.to_string(), c.clone());
-        Ok(c)
+            .ok_or_else(|| ApiError::new(ErrorCode::AccessDenied, "unknown customer"))
     }
 
     /// Drop a customer's cached profile after it changed.

@@ -68,12 +68,8 @@ impl CbpPricer {
 
     /// A WABA's pricing model.
     pub async fn model(&self, waba_id: &str) -> Result<PricingModel, ApiError> {
-        if let Some(m) = self.models.get(&waba_id.to_string()) {
-            return Ok(m);
-        }
-        let m = self.store.waba_settings(waba_id).await?.pricing_model;
-        self.models.insert(waba_id.to_string(), m);
-        Ok(m)
+        let read = || async { Ok::<_, ApiError>(self.store.waba_settings(waba_id).await?.pricing_model) };
+        self.models.get_or_load(waba_id, read).await
     }
 
     /// Store a WABA's settings; sends see a new pricing model at once.

@@ -38,14 +38,8 @@ fn sees(scope: Option<&str>, business_id: &str) -> bool {
 impl TenancyService {
     /// The index entry of an id, cached: the kind and owner of an id never change.
     pub async fn object(&self, id: &str) -> Result<Option<ObjectRef>, ApiError> {
-        if let Some(o) = self.objects.get(id) {
-            return Ok(Some(o));
-        }
-        let o = self.store.object(id).await?;
-        if let Some(o) = &o {
-            self.objects.insert(id.to_string(), o.clone());
-        }
-        Ok(o)
+        let store = &self.store;
+        Ok(self.objects.get_or_find(id, || store.object(id)).await?)
     }
 
     /// `id` for a caller of `business_id`, when it is one of `kinds` (any kind when empty).

@@ -286,12 +286,8 @@ impl FaqService {
 
     /// The number's entries, from the cache when fresh.
     async fn cached_entries(&self, phone_number_id: &str) -> Result<Arc<Vec<FaqEntry>>, ApiError> {
-        if let Some(e) = self.cache.get(&phone_number_id.to_string()) {
-            return Ok(e);
-        }
-        let e = Arc::new(self.store.faq_entries(phone_number_id).await?);
-        self.cache.insert(phone_number_id.to_string(), e.clone());
-        Ok(e)
+        let read = || async { Ok::<_, ApiError>(Arc::new(self.store.faq_entries(phone_number_id).await?)) };
+        self.cache.get_or_load(phone_number_id, read).await
     }
 
     /// Send `body` to the customer of `m`, quoting `m`; the new message's id.

@@ -262,16 +262,14 @@ impl HoursService {
 
     /// A number's settings (defaults when none were saved).
     pub async fn settings(&self, phone_number_id: &str) -> Result<Arc<HoursSettings>, ApiError> {
-        if let Some(s) = self.cache.get(&phone_number_id.to_string()) {
-            return Ok(s);
-        }
-        let s = match self.store.hours(phone_number_id).await? {
-            Some(row) => HoursSettings::from_stored(&serde_json::from_str(&row.settings).unwrap_or(Value::Null)),
-            None => HoursSettings::new(),
+        let read = || async {
+            let s = match self.store.hours(phone_number_id).await? {
+                Some(row) => HoursSettings::from_stored(&serde_json::from_str(&row.settings).unwrap_or(Value::Null)),
+                None => HoursSettings::new(),
+            };
+            Ok::<_, ApiError>(Arc::new(s))
         };
-        let s = Arc::new(s);
-        self.cache.insert(phone_number_id.to_string(), s.clone());
-        Ok(s)
+        self.cache.get_or_load(phone_number_id, read).await
     }
 
     /// The settings as the API shows them, with `open_now`.

@@ -16,6 +16,7 @@ mod quick_replies;
 use axum::Router;
 use risala_core::model::{Message, ObjectKind, Permission, PhoneNumber};
 use risala_core::ApiError;
+use std::sync::Arc;
 
 use crate::error::GraphResult;
 use crate::extract::Caller;
@@ -36,7 +37,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The caller's business number `id`, for a token with `whatsapp_business_management`.
-pub async fn number(state: &AppState, caller: &Caller, id: &str) -> GraphResult<std::sync::Arc<PhoneNumber>> {
+pub async fn number(state: &AppState, caller: &Caller, id: &str) -> GraphResult<Arc<PhoneNumber>> {
     resolve(state, caller, id, &[ObjectKind::PhoneNumber]).await?;
     caller.require(Permission::Management)?;
     Ok(state.messaging.phone(id).await?.ok_or_else(|| ApiError::object_not_found(id))?)
@@ -44,7 +45,7 @@ pub async fn number(state: &AppState, caller: &Caller, id: &str) -> GraphResult<
 
 /// The caller's business number `id`, for a tool that sends messages (broadcasts): the token
 /// needs `whatsapp_business_messaging` too.
-pub async fn sending_number(state: &AppState, caller: &Caller, id: &str) -> GraphResult<std::sync::Arc<PhoneNumber>> {
+pub async fn sending_number(state: &AppState, caller: &Caller, id: &str) -> GraphResult<Arc<PhoneNumber>> {
     let phone = number(state, caller, id).await?;
     caller.require(Permission::Messaging)?;
     Ok(phone)
