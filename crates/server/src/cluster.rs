@@ -57,11 +57,10 @@ impl Cluster {
     }
 }
 
-/// What this node does with the other nodes' events.
-pub struct Dispatch {
-    pub hub: Arc<Hub>,
-    pub feed: Arc<Feed>,
-    pub store: Arc<dyn Store>,
+/// What this process keeps in memory of the store's tables, whose owners drop it: after a
+/// state import replaced the tables, or when another node of a fleet changed one.
+#[derive(Clone)]
+pub struct Caches {
     pub auth: risala_core::auth::AuthService,
     pub tenancy: risala_core::tenancy::TenancyService,
     pub messaging: risala_core::messaging::MessagingService,
@@ -72,8 +71,10 @@ pub struct Dispatch {
     pub delivery: Arc<risala_delivery::Engine>,
 }
 
-impl Dispatch {
-    fn forget_everything(&self) {
+impl Caches {
+    /// Drop everything: tokens, Graph objects, numbers, windows, pricing, quality, business
+    /// hours, FAQ entries, bots, error-injection rules and where webhooks go.
+    pub fn forget_all(&self) {
         self.auth.invalidate();
         self.tenancy.forget_all();
         self.messaging.forget_all();
@@ -83,6 +84,32 @@ impl Dispatch {
         self.faults.forget_all();
         self.delivery.invalidate_targets();
     }
+
+    /// Drop what was kept of `table` (everything for a table not named here).
+    fn forget_table(&self, table: &str) {
+        match table {
+            "tokens" => self.auth.invalidate(),
+            "phone_numbers" | "chat_blocks" | "entry_points" => self.messaging.forget_all(),
+            "objects" => self.tenancy.forget_all(),
+            "tool_hours" => self.hours.forget_all(),
+            "faq_entries" | "faq_settings" => self.faq.forget_all(),
+            // A bot made on another node: numbers known to have none are asked again.
+            "bot_revisions" => self.bots.forget_all(),
+            "sandbox_faults" => self.faults.forget_all(),
+            "webhook_app_subscriptions" | "webhook_waba_subscriptions" | "webhook_number_overrides" => {
+                self.delivery.invalidate_targets()
+            }
+            _ => self.forget_all(),
+        }
+    }
+}
+
+/// What this node does with the other nodes' events.
+pub struct Dispatch {
+    pub hub: Arc<Hub>,
+    pub feed: Arc<Feed>,
+    pub store: Arc<dyn Store>,
+    pub caches: Caches,
 }
 
 impl ClusterHandler for Dispatch {
@@ -113,25 +140,12 @@ impl ClusterHandler for Dispatch {
                 Ok(e) => self.feed.publish_here(&business_id, e),
                 Err(e) => tracing::warn!(error = %e, "cluster: unreadable inbox event"),
             },
-            ClusterEvent::Changed { table } => match table.as_str() {
-                "tokens" => self.auth.invalidate(),
-                "phone_numbers" | "chat_blocks" | "entry_points" => self.messaging.forget_all(),
-                "objects" => self.tenancy.forget_all(),
-                "tool_hours" => self.hours.forget_all(),
-                "faq_entries" | "faq_settings" => self.faq.forget_all(),
-                // A bot made on another node: numbers known to have none are asked again.
-                "bot_revisions" => self.bots.forget_all(),
-                "sandbox_faults" => self.faults.forget_all(),
-                "webhook_app_subscriptions" | "webhook_waba_subscriptions" | "webhook_number_overrides" => {
-                    self.delivery.invalidate_targets()
-                }
-                _ => self.forget_everything(),
-            },
+            ClusterEvent::Changed { table } => self.caches.forget_table(&table),
         }
     }
 
     fn missed(&self) {
-        self.forget_everything();
+        self.caches.forget_all();
         self.hub.resync();
         self.feed.reload_all();
     }

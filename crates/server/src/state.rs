@@ -102,18 +102,22 @@ pub struct Inner {
 }
 
 impl AppState {
-    /// `url_secret` signs media download URLs, `code_secret` keys the stored form of customers'
-    /// sign-in codes; `privacy` is built by [`crate::privacy_service`].
-    /// Drop every cache of this process's services (tokens, Graph objects, numbers, windows,
-    /// pricing, quality, error-injection rules), after a state import replaced what they hold.
-    pub fn forget_cached_state(&self) {
-        self.auth.invalidate();
-        self.tenancy.forget_all();
-        self.messaging.forget_all();
-        self.faults.forget_all();
-        self.bots.forget_all();
+    /// What this process's services keep in memory of the store's tables.
+    pub fn caches(&self) -> crate::cluster::Caches {
+        crate::cluster::Caches {
+            auth: self.auth.clone(),
+            tenancy: self.tenancy.clone(),
+            messaging: self.messaging.clone(),
+            hours: self.hours.clone(),
+            faq: self.faq.clone(),
+            bots: self.bots.clone(),
+            faults: self.faults.clone(),
+            delivery: self.delivery.clone(),
+        }
     }
 
+    /// `url_secret` signs media download URLs, `code_secret` keys the stored form of customers'
+    /// sign-in codes; `privacy` is built by [`crate::privacy_service`].
     pub fn new(
         config: Config,
         store: Arc<dyn Store>,
@@ -234,14 +238,16 @@ impl AppState {
                 hub: hub.clone(),
                 feed: inbox_feed.clone(),
                 store: store.clone(),
-                auth: auth.clone(),
-                tenancy: tenancy.clone(),
-                messaging: messaging.clone(),
-                hours: hours.clone(),
-                faq: faq.clone(),
-                bots: bots.clone(),
-                faults: faults.clone(),
-                delivery: delivery.clone(),
+                caches: crate::cluster::Caches {
+                    auth: auth.clone(),
+                    tenancy: tenancy.clone(),
+                    messaging: messaging.clone(),
+                    hours: hours.clone(),
+                    faq: faq.clone(),
+                    bots: bots.clone(),
+                    faults: faults.clone(),
+                    delivery: delivery.clone(),
+                },
             }));
         }
         let stripe = crate::stripe::HttpStripe::new(

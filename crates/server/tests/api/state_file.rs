@@ -7,7 +7,11 @@
 use risala_testkit::{assert_graph_error, engine_test, postgres_or_skip, Database, Engine, TestApp, DEMO_TOKEN};
 use serde_json::{json, Value};
 
-use crate::support::{customer_in_window, send_ok, CUSTOMER};
+use std::time::Duration;
+
+use risala_testkit::webhooks::WebhookReceiver;
+
+use crate::support::{customer_in_window, send_ok, subscribe, CUSTOMER};
 
 const ADMIN: &str = "operator-state-token";
 
@@ -167,6 +171,51 @@ async fn a_state_file_moves_between_sqlite_and_postgres() {
     round_trip((Engine::Sqlite, true), (Engine::Postgres, false)).await;
     round_trip((Engine::Postgres, false), (Engine::Sqlite, true)).await;
 }
+
+/// Whether `rcv` accepted a status change of message `id`.
+fn has_status(rcv: &WebhookReceiver, id: &str) -> bool {
+    rcv.accepted().iter().any(|(_, _, v)| v["statuses"].as_array().into_iter().flatten().any(|s| s["id"] == id))
+}
+
+/// An import takes effect at once: what the server kept in memory from before it (where
+/// webhooks go, the FAQ entries that answer customers) is dropped, not served until it expires.
+async fn takes_effect_at_once(engine: Engine) {
+    let (_db, app) = start(engine).await;
+    let first = WebhookReceiver::start("state-verify").await.unwrap();
+    subscribe(&app, &first, "state-verify").await;
+    let customer = customer_in_window(&app).await;
+    let file = export(&app).await;
+
+    // After the export: another callback and an FAQ entry, each used (so kept in memory).
+    let second = WebhookReceiver::start("state-verify").await.unwrap();
+    subscribe(&app, &second, "state-verify").await;
+    let faq = json!({"question": "Do you deliver?", "answer": "Yes, within the city.", "keywords": ["deliver"]});
+    let (s, v) = app.post(&format!("/tools/v1/{}/faq", app.phone_number_id()), &faq).await;
+    assert_eq!(s, 200, "{v}");
+    let chat = |app: &TestApp| {
+        let store = app.state.store.clone();
+        let phone = app.phone_number_id().to_string();
+        async move { store.chat_history(&phone, CUSTOMER, None, 100).await.unwrap() }
+    };
+    let question = json!({"type": "text", "text": {"body": "Do you deliver?"}});
+    customer.send(app.business_number(), question.clone()).await;
+    let latest = chat(&app).await;
+    assert_eq!(latest[0].content["body"]["text"], "Yes, within the city.", "answered before the import");
+    let before = send_ok(&app, json!({"type": "text", "text": {"body": "before"}})).await;
+    assert!(second.wait_until(Duration::from_secs(10), |r| has_status(r, &before)).await);
+
+    // The file's state: the first callback, no FAQ entry.
+    let (s, v) = import(&app, file).await;
+    assert_eq!(s, 200, "{v}");
+    let after = send_ok(&app, json!({"type": "text", "text": {"body": "after"}})).await;
+    assert!(first.wait_until(Duration::from_secs(10), |r| has_status(r, &after)).await, "the file's callback");
+    assert!(!has_status(&second, &after), "not the callback set after the export");
+    let asked = customer.send(app.business_number(), question).await;
+    let latest = chat(&app).await;
+    assert_eq!(latest[0].id, asked, "no answer from an entry the file does not have: {:?}", latest[0]);
+    app.stop().await;
+}
+engine_test!(an_imported_state_takes_effect_at_once, super::takes_effect_at_once);
 
 /// `file` with each line passed through `edit` (line number, parsed line).
 fn edited(file: &[u8], edit: impl Fn(usize, &mut Value) -> bool) -> Vec<u8> {

@@ -1,8 +1,18 @@
 //! Helpers several API test modules share: sends from the demo number to one customer, and a
 //! local file server for media sent by `link`.
 
+use risala_testkit::webhooks::WebhookReceiver;
 use risala_testkit::TestApp;
 use serde_json::{json, Value};
+
+/// Point the demo app's `messages` webhooks at `rcv` (which answers the handshake with
+/// `verify_token`).
+pub async fn subscribe(app: &TestApp, rcv: &WebhookReceiver, verify_token: &str) {
+    let body = json!({"object": "whatsapp_business_account", "callback_url": rcv.url(), "verify_token": verify_token, "fields": "messages"});
+    let (s, b) = app.post(&format!("/v23.0/{}/subscriptions", app.demo.ids.app_id), &body).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b, json!({"success": true}));
+}
 
 /// A local file server for `link` media.
 pub async fn file_server() -> String {

@@ -64,10 +64,7 @@ fn test_id(v: &Value) -> String {
 }
 
 async fn subscribe(app: &TestApp, rcv: &WebhookReceiver) {
-    let body = json!({"object": "whatsapp_business_account", "callback_url": rcv.url(), "verify_token": TOKEN, "fields": "messages"});
-    let (s, b) = app.post(&format!("/v23.0/{}/subscriptions", app.demo.ids.app_id), &body).await;
-    assert_eq!(s, 200, "{b}");
-    assert_eq!(b, json!({"success": true}));
+    crate::support::subscribe(app, rcv, TOKEN).await
 }
 
 /// Wait for `pred`; whenever nothing happens for a while, move the clock an hour and a half on.

@@ -57,7 +57,8 @@ pub async fn import(State(state): State<AppState>, admin: Admin, body: Bytes) ->
     sandbox_only(&state)?;
     operator_only(&admin, "import")?;
     let summary = state.sandbox.import_state(&body, SERVER_SETTINGS).await?;
-    state.forget_cached_state();
+    // What the services kept of the replaced tables, where webhooks go included.
+    state.caches().forget_all();
     // Recorded after the import (which replaced the audit log with the file's), so the log
     // says where its state came from.
     let detail = format!("tables={} rows={} media={}", summary.tables, summary.rows, summary.media);
