@@ -111,13 +111,17 @@ enum Cmd {
         #[arg(long, default_value_t = 95)]
         size_mb: usize,
     },
-    /// The team inbox's list page (`GET /app/`, signed in) with a large business: seeded
-    /// through the store, then loaded `loads` times; median and p99.
+    /// The team inbox's list page (`GET /app/`, signed in) with a large business, and the page
+    /// of one long chat: seeded through the store, then each loaded `loads` times; median and
+    /// p99.
     Inbox {
         #[arg(long, default_value_t = 10_000)]
         conversations: usize,
         #[arg(long, default_value_t = 100_000)]
         messages: usize,
+        /// Messages of the one long chat whose page is timed too.
+        #[arg(long, default_value_t = 100_000)]
+        chat_messages: usize,
         #[arg(long, default_value_t = 200)]
         loads: usize,
     },
@@ -185,8 +189,8 @@ fn main() -> anyhow::Result<()> {
             }
             Cmd::Startup { runs, fill } => vec![startup::startup(&mut env, runs, duration(&fill)?).await?],
             Cmd::Media { size_mb } => vec![media::media(&mut env, size_mb).await?],
-            Cmd::Inbox { conversations, messages, loads } => {
-                vec![inbox::inbox(&mut env, conversations, messages, loads).await?]
+            Cmd::Inbox { conversations, messages, chat_messages, loads } => {
+                vec![inbox::inbox(&mut env, conversations, messages, chat_messages, loads).await?]
             }
             Cmd::Broadcast { recipients } => vec![broadcast::broadcast(&mut env, recipients).await?],
             Cmd::Smoke { duration: d } => {
