@@ -177,7 +177,8 @@ impl InboxStore for SqlStore {
     }
 
     async fn recent_messages(&self, business_id: &str, limit: usize) -> StoreResult<Vec<Message>> {
-        let rows = self.db.query(RECENT_MESSAGES, params![business_id, limit as i64, limit as i64]).await?;
+        let rows =
+            self.db.query(self.db.pick(RECENT_MESSAGES), params![business_id, limit as i64, limit as i64]).await?;
         rows.iter().map(|r| self.message(r)).collect()
     }
 

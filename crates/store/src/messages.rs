@@ -182,8 +182,14 @@ impl SqlStore {
             );
             plan.push(COPY_MEDIA_CHUNKS, params![&copy.new_id, &copy.source_id]);
         }
+        // SQLite links the message to its chat's last; the conversation's touch below must be
+        // the next statement (it names the row just inserted as the chat's last).
+        let insert = match self.db.engine() {
+            Engine::Sqlite => INSERT_CHAT_MESSAGE,
+            Engine::Postgres => INSERT_MESSAGE,
+        };
         plan.push(
-            INSERT_MESSAGE,
+            insert,
             params![
                 &m.id,
                 m.seq,
@@ -313,7 +319,10 @@ impl MessageStore for SqlStore {
     ) -> StoreResult<Vec<Message>> {
         let rows = self
             .db
-            .query(CHAT_HISTORY, params![phone_number_id, wa_id, before.unwrap_or(i64::MAX), limit as i64])
+            .query(
+                self.db.pick(CHAT_HISTORY),
+                params![phone_number_id, wa_id, before.unwrap_or(i64::MAX), limit as i64],
+            )
             .await?;
         self.messages(&rows)
     }

@@ -48,6 +48,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (44, "outbox_schedule", include_str!("../migrations/sqlite/0044_outbox_schedule.sql")),
     (45, "undelivered_from", include_str!("../migrations/sqlite/0045_undelivered_from.sql")),
     (46, "bots_changed", include_str!("../migrations/sqlite/0046_bots_changed.sql")),
+    (47, "chat_links", include_str!("../migrations/sqlite/0047_chat_links.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -91,6 +92,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (44, "outbox_schedule", include_str!("../migrations/postgres/0044_outbox_schedule.sql")),
     (45, "undelivered_from", include_str!("../migrations/postgres/0045_undelivered_from.sql")),
     (46, "bots_changed", include_str!("../migrations/postgres/0046_bots_changed.sql")),
+    (47, "chat_links", include_str!("../migrations/postgres/0047_chat_links.sql")),
 ];
 
 /// The highest migration version this build knows.

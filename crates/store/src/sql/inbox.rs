@@ -106,10 +106,20 @@ super::statements! {
     both ADD_CHAT_LABEL = "INSERT INTO conversation_labels (phone_number_id, wa_id, label_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
     both REMOVE_CHAT_LABEL = "DELETE FROM conversation_labels WHERE phone_number_id = $1 AND wa_id = $2 AND label_id = $3";
     /// The messages of the business's latest conversations (`$1` the business, `$2` how many
-    /// conversations), the latest `$3`: what a search reads the text of.
-    /// (The conversations drive, along their index, and each one's messages are read along
-    /// `messages_chat`: never a scan of every business's messages.)
-    both RECENT_MESSAGES = concat!("SELECT ", m_cols!(), " FROM (SELECT phone_number_id, wa_id FROM conversations WHERE business_id = $1 ORDER BY last_message_at DESC LIMIT $2) r JOIN messages m ON m.phone_number_id = r.phone_number_id AND m.wa_id = r.wa_id WHERE m.erased_at IS NULL ORDER BY m.created_at DESC LIMIT $3");
+    /// conversations), the latest `$3`: what a search reads the text of. The conversations
+    /// drive, along their index; never a scan of every business's messages. SQLite walks each
+    /// chat back from its last message (at most `$3` of each, the most any can give);
+    /// PostgreSQL reads its chat index.
+    pair RECENT_MESSAGES = (
+        concat!(
+            "WITH RECURSIVE chat(r, n) AS (SELECT last_rowid, 1 FROM (SELECT last_rowid FROM conversations WHERE business_id = $1 ORDER BY last_message_at DESC LIMIT $2)",
+            " UNION ALL SELECT m.prev, chat.n + 1 FROM chat JOIN messages m ON m.rowid = chat.r WHERE m.prev IS NOT NULL AND chat.n < $3)",
+            " SELECT ",
+            m_cols!(),
+            " FROM messages m WHERE m.rowid IN (SELECT r FROM chat) AND m.erased_at IS NULL ORDER BY m.created_at DESC LIMIT $3"
+        ),
+        concat!("SELECT ", m_cols!(), " FROM (SELECT phone_number_id, wa_id FROM conversations WHERE business_id = $1 ORDER BY last_message_at DESC LIMIT $2) r JOIN messages m ON m.phone_number_id = r.phone_number_id AND m.wa_id = r.wa_id WHERE m.erased_at IS NULL ORDER BY m.created_at DESC LIMIT $3")
+    );
     both INSERT_NOTE = "INSERT INTO conversation_notes (id, business_id, phone_number_id, wa_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
     both CHAT_NOTES = "SELECT n.id, n.business_id, n.phone_number_id, n.wa_id, n.author_id, u.name, n.body, n.created_at FROM conversation_notes n JOIN users u ON u.id = n.author_id WHERE n.phone_number_id = $1 AND n.wa_id = $2 ORDER BY n.created_at, n.id";
     /// Erasure of a customer (`$1`): their notes and their conversations' labels.

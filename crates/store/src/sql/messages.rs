@@ -24,11 +24,12 @@ macro_rules! touch_inbound {
         " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, last_message_at = excluded.last_message_at, last_message_id = excluded.last_message_id, unread = conversations.unread + 1, closed_at = NULL"
     };
 }
-/// What an outbound message changes in its conversation's existing row (SQLite).
+/// What an outbound message changes in its conversation's existing row (SQLite): the message
+/// becomes the chat's last, and `undelivered_from` (a rowid) is lowered to it when it waits.
 macro_rules! touch_sent {
     () => {
         concat!(
-            " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_outbound_at = excluded.last_outbound_at, last_message_at = excluded.last_message_at, last_message_id = excluded.last_message_id,",
+            " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_outbound_at = excluded.last_outbound_at, last_message_at = excluded.last_message_at, last_message_id = excluded.last_message_id, last_rowid = excluded.last_rowid,",
             " undelivered_from = COALESCE(min(conversations.undelivered_from, excluded.undelivered_from), conversations.undelivered_from, excluded.undelivered_from)"
         )
     };
@@ -60,6 +61,14 @@ super::statements! {
         message_cols!(),
         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
     );
+    /// [`INSERT_MESSAGE`] on SQLite, linked to its chat's last message (`prev`: the rowid its
+    /// conversation names, NULL for a chat's first). The conversation's touch, the plan's next
+    /// statement, makes the new row the chat's last.
+    sqlite INSERT_CHAT_MESSAGE = concat!(
+        "INSERT INTO messages (",
+        message_cols!(),
+        ", prev) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, (SELECT last_rowid FROM conversations WHERE phone_number_id = $3 AND wa_id = $5))"
+    );
     /// [`INSERT_MESSAGE`] for many rows at once, a column's values per array (PostgreSQL).
     postgres INSERT_MESSAGES = concat!(
         "INSERT INTO messages (",
@@ -83,25 +92,27 @@ super::statements! {
     );
     /// [`TOUCH_CONVERSATION_INBOUND`] on SQLite, where the sender is a customer (the foreign
     /// key refuses anything else): one row of `VALUES`, since an `INSERT … SELECT` would copy
-    /// every page it changes into a statement journal first.
+    /// every page it changes into a statement journal first. The message just inserted (the
+    /// plan's statement before this one: `last_insert_rowid()`) becomes the chat's last.
     sqlite TOUCH_CONVERSATION_RECEIVED = concat!(
-        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread) VALUES ($1, $2, $3, $4, NULL, $4, $4, $5, 1)",
-        touch_inbound!()
+        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread, last_rowid) VALUES ($1, $2, $3, $4, NULL, $4, $4, $5, 1, last_insert_rowid())",
+        touch_inbound!(),
+        ", last_rowid = excluded.last_rowid"
     );
     /// An outbound message creates the row or moves the inbox's last message (the list reads
-    /// the row, never the messages), on SQLite: `$6` is the message's seq when it waits for the
-    /// customer's device (`sent`), else NULL, and lowers the conversation's `undelivered_from`
-    /// to it (plans of one conversation may commit out of seq order). For a message that was
-    /// not refused, whose customer exists (the foreign key refuses anything else): one row of
-    /// `VALUES`, as for [`TOUCH_CONVERSATION_RECEIVED`].
+    /// the row, never the messages), on SQLite: the message just inserted becomes the chat's
+    /// last (as in [`TOUCH_CONVERSATION_RECEIVED`]), and when `$6` is not NULL (the message waits
+    /// for the customer's device: `sent`) the conversation's `undelivered_from` is lowered to
+    /// its rowid. For a message that was not refused, whose customer exists (the foreign key
+    /// refuses anything else): one row of `VALUES`, as for [`TOUCH_CONVERSATION_RECEIVED`].
     sqlite TOUCH_CONVERSATION_SENT = concat!(
-        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread, undelivered_from) VALUES ($1, $2, $3, NULL, $4, $4, $4, $5, 0, $6)",
+        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread, undelivered_from, last_rowid) VALUES ($1, $2, $3, NULL, $4, $4, $4, $5, 0, IIF($6 IS NULL, NULL, last_insert_rowid()), last_insert_rowid())",
         touch_sent!()
     );
     /// [`TOUCH_CONVERSATION_SENT`] for a failed send, which may be to a number that is no
     /// customer: then no conversation.
     sqlite TOUCH_CONVERSATION_FAILED = concat!(
-        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread, undelivered_from) SELECT $1, $2, $3, NULL, $4, $4, $4, $5, 0, $6 WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2)",
+        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread, undelivered_from, last_rowid) SELECT $1, $2, $3, NULL, $4, $4, $4, $5, 0, IIF($6 IS NULL, NULL, last_insert_rowid()), last_insert_rowid() WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = $2)",
         touch_sent!()
     );
     /// [`TOUCH_CONVERSATION_SENT`] on PostgreSQL, which does not keep `undelivered_from`.
@@ -128,14 +139,17 @@ super::statements! {
     both OUTBOX_IF_STATUS = super::webhooks::outbox_insert_where!(
         "SELECT 1 FROM messages WHERE id = $8 AND status = $9 AND updated_at = CAST($10 AS BIGINT)"
     );
-    /// A customer's messages waiting for their device, oldest first. SQLite reads each of the
-    /// customer's conversations from its `undelivered_from` on (by the chat index);
+    /// A customer's messages waiting for their device, oldest first. SQLite walks each of the
+    /// customer's conversations back from its last message down to its `undelivered_from` (a
+    /// rowid: the links go back in rowid order, so nothing that waits lies beyond it);
     /// PostgreSQL, which does not keep that column, reads its index by customer.
     pair UNDELIVERED = (
         concat!(
-            "SELECT ",
+            "WITH RECURSIVE w(r, floor) AS (SELECT last_rowid, undelivered_from FROM conversations WHERE wa_id = $1 AND last_rowid >= undelivered_from",
+            " UNION ALL SELECT m.prev, w.floor FROM w JOIN messages m ON m.rowid = w.r WHERE m.prev >= w.floor)",
+            " SELECT ",
             message_cols!(),
-            " FROM messages WHERE rowid IN (SELECT m.rowid FROM conversations c JOIN messages m ON m.phone_number_id = c.phone_number_id AND m.wa_id = c.wa_id AND m.seq >= c.undelivered_from WHERE c.wa_id = $1)",
+            " FROM messages WHERE rowid IN (SELECT r FROM w)",
             " AND direction = 'out' AND status = 'sent' AND (expires_at IS NULL OR expires_at > $2) ORDER BY seq LIMIT $3"
         ),
         concat!(
@@ -145,22 +159,48 @@ super::statements! {
         )
     );
     /// SQLite: after message `$1` left `sent`, a conversation whose `undelivered_from` is that
-    /// message's seq moves it to the next outbound message still `sent` (NULL when none is). A
-    /// lower bound stays correct whatever else changes; this keeps the read short.
-    sqlite ADVANCE_UNDELIVERED = "UPDATE conversations SET undelivered_from = (SELECT m.seq FROM messages m WHERE m.phone_number_id = conversations.phone_number_id AND m.wa_id = conversations.wa_id AND m.seq > conversations.undelivered_from AND m.direction = 'out' AND m.status = 'sent' ORDER BY m.seq LIMIT 1) WHERE (phone_number_id, wa_id, undelivered_from) IN (SELECT phone_number_id, wa_id, seq FROM messages WHERE id = $1 AND status <> 'sent')";
+    /// message's rowid moves it to the oldest message after it that still waits (NULL when
+    /// none does), found by walking back from the chat's last message, at most 64 steps: when
+    /// the walk does not reach the message, the bound stays where it is (still a lower bound,
+    /// and any lower bound is correct; this keeps the reads short and each step cheap).
+    sqlite ADVANCE_UNDELIVERED = concat!(
+        "WITH RECURSIVE a(r, pn, wa) AS (SELECT rowid, phone_number_id, wa_id FROM messages WHERE id = $1 AND status <> 'sent'),",
+        " w(r, n) AS (SELECT c.last_rowid, 1 FROM conversations c JOIN a ON c.phone_number_id = a.pn AND c.wa_id = a.wa AND c.undelivered_from = a.r WHERE c.last_rowid > a.r",
+        " UNION ALL SELECT m.prev, w.n + 1 FROM w JOIN messages m ON m.rowid = w.r JOIN a WHERE m.prev > a.r AND w.n < 64)",
+        " UPDATE conversations SET undelivered_from = (SELECT MIN(m.rowid) FROM w JOIN messages m ON m.rowid = w.r WHERE m.direction = 'out' AND m.status = 'sent')",
+        " WHERE (phone_number_id, wa_id, undelivered_from) IN (SELECT pn, wa, r FROM a)",
+        " AND COALESCE((SELECT m.prev FROM messages m WHERE m.rowid = (SELECT MIN(r) FROM w)), 0) <= (SELECT r FROM a)"
+    );
+    /// SQLite, after a state file's rows (which do not carry the links) replaced the store's:
+    /// each message linked to the one before it in its chat, in the order of the rows.
+    sqlite RELINK_MESSAGES = "UPDATE messages SET prev = l.p FROM (SELECT rowid AS r, LAG(rowid) OVER (PARTITION BY phone_number_id, wa_id ORDER BY rowid) AS p FROM messages) AS l WHERE messages.rowid = l.r AND l.p IS NOT NULL";
+    /// SQLite: each conversation's last message, after [`RELINK_MESSAGES`].
+    sqlite RELINK_CONVERSATIONS = "UPDATE conversations SET last_rowid = l.r FROM (SELECT phone_number_id AS pn, wa_id AS wa, MAX(rowid) AS r FROM messages GROUP BY phone_number_id, wa_id) AS l WHERE conversations.phone_number_id = l.pn AND conversations.wa_id = l.wa";
     /// SQLite: every conversation's `undelivered_from` worked out from its messages (after a
     /// state file's rows, which do not carry it, replaced the store's).
-    sqlite RECOUNT_UNDELIVERED = "UPDATE conversations SET undelivered_from = (SELECT MIN(m.seq) FROM messages m WHERE m.phone_number_id = conversations.phone_number_id AND m.wa_id = conversations.wa_id AND m.direction = 'out' AND m.status = 'sent')";
+    sqlite RECOUNT_UNDELIVERED = "UPDATE conversations SET undelivered_from = w.r FROM (SELECT phone_number_id AS pn, wa_id AS wa, MIN(rowid) AS r FROM messages WHERE direction = 'out' AND status = 'sent' GROUP BY phone_number_id, wa_id) AS w WHERE conversations.phone_number_id = w.pn AND conversations.wa_id = w.wa";
     /// Outbound messages still waiting for a device whose time-to-live ended at `$1`.
     both EXPIRED_UNDELIVERED = concat!(
         "SELECT ",
         message_cols!(),
         " FROM messages WHERE status = 'sent' AND expires_at <= $1 ORDER BY expires_at LIMIT $2"
     );
-    both CHAT_HISTORY = concat!(
-        "SELECT ",
-        message_cols!(),
-        " FROM messages WHERE phone_number_id = $1 AND wa_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4"
+    /// A chat's latest `$4` messages before seq `$3`, newest first. SQLite walks back from the
+    /// chat's last message until it has passed `$4` of them and 64 more: the links are in the
+    /// order of the commits, which may differ from seq's where sends to one customer raced.
+    pair CHAT_HISTORY = (
+        concat!(
+            "WITH RECURSIVE chat(r, n) AS (SELECT last_rowid, 0 FROM conversations WHERE phone_number_id = $1 AND wa_id = $2",
+            " UNION ALL SELECT m.prev, chat.n + (m.seq < $3) FROM chat JOIN messages m ON m.rowid = chat.r WHERE m.prev IS NOT NULL AND chat.n + (m.seq < $3) < $4 + 64)",
+            " SELECT ",
+            message_cols!(),
+            " FROM messages WHERE rowid IN (SELECT r FROM chat) AND seq < $3 ORDER BY seq DESC LIMIT $4"
+        ),
+        concat!(
+            "SELECT ",
+            message_cols!(),
+            " FROM messages WHERE phone_number_id = $1 AND wa_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4"
+        )
     );
     both INSERT_MEDIA = concat!(
         "INSERT INTO media (",

@@ -72,10 +72,12 @@ impl Table {
 /// the version instead).
 const NOT_STATE: &[&str] = &["schema_migrations"];
 
-/// Columns worked out from other rows, like an index, so not in the file: SQLite's lowest seq
-/// at which a conversation's undelivered messages may start (an import works it out again;
-/// PostgreSQL does not keep it).
-const DERIVED: &[(&str, &str)] = &[("conversations", "undelivered_from")];
+/// Columns worked out from other rows, like an index, so not in the file: SQLite's links of a
+/// chat's messages (each message's previous one and each conversation's last, by rowid) and
+/// the lowest rowid at which a conversation's undelivered messages may start (an import works
+/// them out again; PostgreSQL does not keep them).
+const DERIVED: &[(&str, &str)] =
+    &[("conversations", "undelivered_from"), ("conversations", "last_rowid"), ("messages", "prev")];
 
 fn text(v: &Value) -> Result<String, StoreError> {
     match v {

@@ -17,6 +17,7 @@ engine_tests!(
     chat_history_pages_newest_first,
     undelivered_messages_past_their_ttl,
     undelivered_messages_of_every_conversation,
+    long_chats_page_and_deliver_in_any_order,
     customers_and_conversations,
     customer_sessions_and_codes,
     concurrent_messages_of_many_conversations,
@@ -166,6 +167,55 @@ async fn chat_history_pages_newest_first(db: TestStore) {
     let first = message(&t, wa, 1, Direction::Outbound);
     assert!(db.change_status(&change(&first.id, &["sent"], "delivered", now), &[]).await.unwrap());
     assert_eq!(seqs(db.undelivered(wa, now, 10).await.unwrap()), [3, 5]);
+}
+
+/// A chat longer than any walk's shortcut: 300 messages, every seventh pair recorded out of seq
+/// order (sends that raced), paged back 50 at a time with each page's oldest seq as the
+/// cursor: each message seen once, in seq order. Its 200 outbound messages delivered oldest
+/// first, then newest first: the device is always given exactly those still waiting.
+async fn long_chats_page_and_deliver_in_any_order(db: TestStore) {
+    let t = tenant(&db, 1).await;
+    let wa = "31677777777";
+    db.upsert_customer(&customer(wa), false).await.unwrap();
+    let mut order: Vec<i64> = (1..=300).collect();
+    for k in (0..299).step_by(7) {
+        order.swap(k, k + 1);
+    }
+    let direction = |seq: i64| if seq % 3 == 0 { Direction::Inbound } else { Direction::Outbound };
+    for &seq in &order {
+        record(&db, &message(&t, wa, seq, direction(seq))).await;
+    }
+    let seqs = |v: Vec<Message>| v.iter().map(|m| m.seq).collect::<Vec<_>>();
+    let (mut seen, mut before) = (Vec::new(), None);
+    loop {
+        let page = seqs(db.chat_history(&t.phone.id, wa, before, 50).await.unwrap());
+        let Some(&oldest) = page.last() else { break };
+        assert!(page.len() == 50 || oldest == 1, "a short page before the end: {page:?}");
+        before = Some(oldest);
+        seen.extend(page);
+    }
+    assert_eq!(seen, (1..=300).rev().collect::<Vec<_>>());
+
+    let now = T0 + 1_000_000;
+    let outbound: Vec<i64> = (1..=300).filter(|&s| direction(s) == Direction::Outbound).collect();
+    let deliver = |seq: i64| {
+        let id = message(&t, wa, seq, Direction::Outbound).id;
+        let db = &db;
+        async move { assert!(db.change_status(&change(&id, &["sent"], "delivered", now), &[]).await.unwrap()) }
+    };
+    for &seq in &outbound[..150] {
+        deliver(seq).await;
+    }
+    assert_eq!(seqs(db.undelivered(wa, now, 500).await.unwrap()), outbound[150..]);
+    assert_eq!(seqs(db.undelivered(wa, now, 3).await.unwrap()), outbound[150..153]);
+    for &seq in outbound[155..].iter().rev() {
+        deliver(seq).await;
+    }
+    assert_eq!(seqs(db.undelivered(wa, now, 500).await.unwrap()), outbound[150..155]);
+    for &seq in &outbound[150..155] {
+        deliver(seq).await;
+    }
+    assert!(db.undelivered(wa, now, 500).await.unwrap().is_empty());
 }
 
 async fn undelivered_messages_past_their_ttl(db: TestStore) {

@@ -106,6 +106,11 @@ pub const ONE_ENGINE_INDEXES: &[(&str, Engine)] = &[
     // (`conversations.undelivered_from`, kept by its one writer); PostgreSQL's nodes keep this
     // index by customer.
     ("messages_undelivered", Engine::Postgres),
+    // A chat's messages: SQLite walks them back from the conversation (`messages.prev`,
+    // `conversations.last_rowid`, kept by its one writer) and reads a number's messages by
+    // time; PostgreSQL's nodes, which write a chat concurrently, keep the chat index.
+    ("messages_chat", Engine::Postgres),
+    ("messages_number_time", Engine::Sqlite),
 ];
 
 /// Every difference between two schemas, one per line.
