@@ -74,6 +74,10 @@ enum Cmd {
         /// acknowledged message is in the store.
         #[arg(long)]
         kill_check: bool,
+        /// Send this approved template (language `en_US`, no parameters; the sandbox has
+        /// `hello_world`) instead of text: a notification burst.
+        #[arg(long)]
+        template: Option<String>,
     },
     /// Customers send over WebSocket; customer → webhook throughput and latency.
     Inbound {
@@ -177,8 +181,9 @@ fn main() -> anyhow::Result<()> {
             env.one_node("this scenario")?;
         }
         let reports = match cli.cmd {
-            Cmd::Send { duration: d, connections, customers, rate, kill_check } => {
-                vec![scenarios::send(&mut env, duration(&d)?, connections, customers, rate, kill_check).await?]
+            Cmd::Send { duration: d, connections, customers, rate, kill_check, template } => {
+                let what = scenarios::Payload::new(template);
+                vec![scenarios::send(&mut env, duration(&d)?, connections, customers, rate, kill_check, &what).await?]
             }
             Cmd::Inbound { duration: d, customers } => {
                 vec![sockets::inbound(&mut env, duration(&d)?, customers).await?]
@@ -197,11 +202,11 @@ fn main() -> anyhow::Result<()> {
                 let d = duration(&d)?;
                 vec![
                     scenarios::baseline_report(&mut env, d, 32).await?,
-                    scenarios::send(&mut env, d, 32, 200, None, false).await?,
-                    scenarios::send(&mut env, d, 16, 200, Some(500.0), false).await?,
+                    scenarios::send(&mut env, d, 32, 200, None, false, &scenarios::Payload::Text).await?,
+                    scenarios::send(&mut env, d, 16, 200, Some(500.0), false, &scenarios::Payload::Text).await?,
                     sockets::inbound(&mut env, d, 50).await?,
                     sockets::connections(&mut env, 500, Duration::from_secs(1)).await?,
-                    scenarios::send(&mut env, d, 16, 100, None, true).await?,
+                    scenarios::send(&mut env, d, 16, 100, None, true, &scenarios::Payload::Text).await?,
                     startup::startup(&mut env, 3, Duration::ZERO).await?,
                 ]
             }

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
@@ -74,6 +75,34 @@ pub(crate) fn baseline_for(duration: Duration) -> Duration {
     duration.min(Duration::from_secs(5))
 }
 
+/// What `send` sends.
+#[derive(Clone)]
+pub enum Payload {
+    Text,
+    /// An approved template without parameters, by name (language `en_US`).
+    Template(String),
+}
+
+impl Payload {
+    pub fn new(template: Option<String>) -> Payload {
+        template.map_or(Payload::Text, Payload::Template)
+    }
+
+    /// The request body of message `k` to `to`.
+    fn body(&self, to: &str, k: u64) -> String {
+        match self {
+            Payload::Text => format!(
+                "{{\"messaging_product\":\"whatsapp\",\"to\":\"{to}\",\"type\":\"text\",\"text\":{{\"body\":\"bench message {k}\"}}}}"
+            ),
+            Payload::Template(name) => serde_json::json!({
+                "messaging_product": "whatsapp", "to": to, "type": "template",
+                "template": {"name": name, "language": {"code": "en_US"}}
+            })
+            .to_string(),
+        }
+    }
+}
+
 struct SendOutcome {
     accepted: Vec<(String, Instant)>,
     latency: Samples,
@@ -90,6 +119,7 @@ async fn send_task(
     start: Instant,
     interval: Option<Duration>,
     offset: usize,
+    payload: Arc<Payload>,
 ) -> SendOutcome {
     let mut out = SendOutcome { accepted: Vec::new(), latency: Samples::default(), errors: BTreeMap::new() };
     let mut conn = match Conn::open(&base).await {
@@ -119,9 +149,7 @@ async fn send_task(
             }
         };
         let to = &customers[(offset + k as usize) % customers.len()];
-        let body = format!(
-            "{{\"messaging_product\":\"whatsapp\",\"to\":\"{to}\",\"type\":\"text\",\"text\":{{\"body\":\"bench message {k}\"}}}}"
-        );
+        let body = payload.body(to, k);
         k += 1;
         match conn.request("POST", &path, Some(&token), Some(Bytes::from(body))).await {
             Ok(a) if a.status == 200 => {
@@ -189,6 +217,7 @@ pub async fn send(
     customers: usize,
     rate: Option<f64>,
     kill_check: bool,
+    payload: &Payload,
 ) -> anyhow::Result<Report> {
     if kill_check && (env.spawned.is_none() || env.nodes.len() > 1) {
         bail!("--kill-check needs the bench's own server, one node (no --server, no --nodes)");
@@ -201,6 +230,7 @@ pub async fn send(
     let deadline = start + duration;
     let interval = rate.map(|r| Duration::from_secs_f64(connections as f64 / r.max(1.0)));
     let path = format!("/v23.0/{}/messages", env.target.phone_number_id);
+    let payload = Arc::new(payload.clone());
     let mut tasks = Vec::new();
     for i in 0..connections {
         let stagger = interval.map(|iv| iv.mul_f64(i as f64 / connections as f64)).unwrap_or_default();
@@ -213,6 +243,7 @@ pub async fn send(
             start + stagger,
             interval,
             i * 7,
+            payload.clone(),
         )));
     }
     let mut extra = BTreeMap::new();

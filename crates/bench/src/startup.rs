@@ -21,7 +21,7 @@ pub async fn startup(env: &mut Env, runs: usize, fill: Duration) -> anyhow::Resu
     }
     let mut extra = BTreeMap::new();
     if !fill.is_zero() {
-        let filled = send(env, fill, 32, 200, None, false).await?;
+        let filled = send(env, fill, 32, 200, None, false, &crate::scenarios::Payload::Text).await?;
         extra.insert("messages_before".into(), json!((filled.msg_per_s * fill.as_secs_f64()).round()));
     }
     let (dir, url, encrypt) = {
