@@ -112,6 +112,7 @@ impl AppState {
             faq: self.faq.clone(),
             bots: self.bots.clone(),
             faults: self.faults.clone(),
+            templates: self.templates.clone(),
             delivery: self.delivery.clone(),
         }
     }
@@ -168,12 +169,13 @@ impl AppState {
                     .map_err(|e| tracing::error!(error = %e, "link media fetching is off"))
                     .ok(),
                 budget: cluster.budget.clone(),
+                // `build_state` validated the template settings.
+                templates: config.template_config().unwrap_or_default(),
                 ..MessagingConfig::default()
             },
         );
-        // `build_state` validated the template settings.
-        let templates =
-            TemplateService::new(store.clone(), clock.clone(), config.template_config().unwrap_or_default());
+        // One template service: the one sends use, so what it keeps is dropped by every write.
+        let templates = messaging.templates().clone();
         // Only a broken TLS setup fails here, as for webhook delivery.
         let flow_endpoint = crate::flow_endpoint::HttpFlowEndpoint::new(config.mode == Mode::Sandbox)
             .unwrap_or_else(|e| panic!("flow endpoint client cannot start: {e}"));
@@ -246,6 +248,7 @@ impl AppState {
                     faq: faq.clone(),
                     bots: bots.clone(),
                     faults: faults.clone(),
+                    templates: templates.clone(),
                     delivery: delivery.clone(),
                 },
             }));

@@ -68,6 +68,9 @@ pub struct MessagingConfig {
     /// A fleet's shared buckets: throughput and pair rate are counted for every node together
     /// (besides this node's own buckets). `None`: this node alone.
     pub budget: Option<Arc<dyn SharedBudget>>,
+    /// Template review and quality settings of the service that looks up the templates sends
+    /// name ([`MessagingService::templates`]).
+    pub templates: crate::templates::TemplateConfig,
 }
 
 impl Default for MessagingConfig {
@@ -80,6 +83,7 @@ impl Default for MessagingConfig {
             pair_rate_limit: false,
             quality: crate::quality::QualityConfig::default(),
             budget: None,
+            templates: crate::templates::TemplateConfig::default(),
         }
     }
 }
@@ -117,6 +121,9 @@ pub struct MessagingService {
     fleet: Option<Arc<(fleet::FleetLimiter, fleet::FleetLimiter)>>,
     /// Blocks, the RED restriction and the messaging limit at send.
     quality: crate::quality::QualityService,
+    /// The templates sends name, looked up and rendered; the process's one template service,
+    /// so a template written on this node is seen by the next send at once.
+    templates: crate::templates::TemplateService,
     /// Conversation-based pricing for WABAs that use it (pricing model cached per WABA).
     cbp: Arc<crate::pricing::cbp::CbpPricer>,
 }
@@ -199,6 +206,7 @@ impl MessagingService {
         MessagingService {
             cbp: Arc::new(crate::pricing::cbp::CbpPricer::new(store.clone())),
             quality: crate::quality::QualityService::new(store.clone(), clock.clone(), config.quality.clone()),
+            templates: crate::templates::TemplateService::new(store.clone(), clock.clone(), config.templates.clone()),
             store,
             clock,
             notifier,
@@ -245,6 +253,10 @@ impl MessagingService {
     /// Messaging limits, quality and blocks: the same service (and caches) the send path uses.
     pub fn quality(&self) -> &crate::quality::QualityService {
         &self.quality
+    }
+
+    pub fn templates(&self) -> &crate::templates::TemplateService {
+        &self.templates
     }
 
     /// The messages per second a business number may send: the configured throughput, or

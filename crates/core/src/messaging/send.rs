@@ -185,12 +185,7 @@ impl MessagingService {
         // Meta's default time-to-live of a message; a template's own TTL replaces it.
         let mut ttl_ms = crate::model::THIRTY_DAYS_MS;
         if msg.kind == outbound::MessageKind::Template {
-            let templates = crate::templates::TemplateService::new(
-                self.store.clone(),
-                self.clock.clone(),
-                crate::templates::TemplateConfig::default(),
-            );
-            let prepared = templates.prepare_send(phone, &wa_id, &msg.content).await?;
+            let prepared = self.templates.prepare_send(phone, &wa_id, &msg.content).await?;
             content = prepared.content;
             template_category = content["category"].as_str().map(str::to_string);
             media_copies = prepared.media_copies;

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use super::review::{review, Decision};
 use super::validate::{self, parse_category, parse_components};
 use super::{events, render};
+use crate::cache::TtlCache;
 use crate::clock::{Clock, Millis};
 use crate::error::{ApiError, ErrorCode, StoreError};
 use crate::model::{
@@ -77,7 +78,15 @@ pub struct TemplateService {
     /// The last creation time handed out: templates created in one millisecond still get
     /// distinct, increasing times, so "oldest first" (the template limit) is creation order.
     last_created: Arc<std::sync::atomic::AtomicI64>,
+    /// Templates as sends name them (WABA, name, language), for [`Self::prepare_send`]: each
+    /// send read its template twice. Dropped whole when this node writes a template; kept
+    /// [`SENDABLE_TTL`], so another node's change (a pause) reaches this node's sends within
+    /// that; a change that time makes due (the end of a pause, a review) is applied on use.
+    sendable: Arc<TtlCache<String, Arc<Template>>>,
 }
+
+/// How long a template a send read is kept for the next sends.
+const SENDABLE_TTL: std::time::Duration = std::time::Duration::from_millis(500);
 
 pub use super::listing::{translations_complete, TemplateSearch, SUMMARY_FIELDS};
 
@@ -114,11 +123,22 @@ fn not_found(id: &str) -> ApiError {
 
 impl TemplateService {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: TemplateConfig) -> Self {
-        TemplateService { store, clock, config, last_created: Arc::default() }
+        TemplateService {
+            store,
+            clock,
+            config,
+            last_created: Arc::default(),
+            sendable: Arc::new(TtlCache::new(SENDABLE_TTL, 10_000)),
+        }
     }
 
     pub fn config(&self) -> &TemplateConfig {
         &self.config
+    }
+
+    /// Forget the templates kept for sends (a template written on this node, a state import).
+    pub fn forget_all(&self) {
+        self.sendable.clear();
     }
 
     pub(super) fn now(&self) -> Millis {
@@ -160,6 +180,7 @@ impl TemplateService {
             n.updated_at = now;
             let u = TemplateUpdate { template: &n, expected_version: t.version, outbox: &rows, remove_object: remove };
             if self.store.update_template(&u).await? {
+                self.forget_all();
                 return Ok(Some(n));
             }
         }
@@ -284,7 +305,10 @@ impl TemplateService {
             None => self.review_now(t, now),
         };
         match self.store.insert_template(&t, &rows).await {
-            Ok(()) => Ok(t),
+            Ok(()) => {
+                self.forget_all();
+                Ok(t)
+            }
             Err(StoreError::Conflict(_)) => Err(ApiError::new(
                 ErrorCode::TemplateExists,
                 format!(
@@ -527,6 +551,27 @@ impl TemplateService {
         .await
     }
 
+    /// The live template `name` in `language` of WABA `waba_id`, with due changes applied:
+    /// kept from a recent send when nothing has become due since.
+    async fn sendable_template(
+        &self,
+        waba_id: &str,
+        name: &str,
+        language: &str,
+    ) -> Result<Option<Arc<Template>>, ApiError> {
+        let key = format!("{waba_id}\n{name}\n{language}");
+        if let Some(t) = self.sendable.get(key.as_str()) {
+            if self.due_change(&t, self.now()).is_none() {
+                return Ok(Some(t));
+            }
+        }
+        let Some(found) = self.store.template_by_name(waba_id, name, language).await? else { return Ok(None) };
+        let Some(t) = self.get(&found.id).await? else { return Ok(None) };
+        let t = Arc::new(t);
+        self.sendable.insert(key, t.clone());
+        Ok(Some(t))
+    }
+
     /// Find the approved template a send names in the number's WABA, render it, and copy a
     /// header media sent by id for the customer.
     pub async fn prepare_send(&self, phone: &PhoneNumber, wa_id: &str, send: &Value) -> Result<PreparedSend, ApiError> {
@@ -534,8 +579,7 @@ impl TemplateService {
         let code = send["language"]["code"].as_str().unwrap_or_default();
         let missing =
             || ApiError::new(ErrorCode::TemplateMissing, format!("template name ({name}) does not exist in {code}"));
-        let found = self.store.template_by_name(&phone.waba_id, name, code).await?.ok_or_else(missing)?;
-        let t = self.get(&found.id).await?.ok_or_else(missing)?;
+        let t = self.sendable_template(&phone.waba_id, name, code).await?.ok_or_else(missing)?;
         match t.status {
             TemplateStatus::Approved => {}
             TemplateStatus::Paused => {
@@ -572,7 +616,7 @@ impl TemplateService {
                 self.copy_header_media(phone, wa_id, h, &at, &mut media_copies).await?;
             }
         }
-        Ok(PreparedSend { ttl_ms: t.delivery_ttl_ms(), template_id: t.id, content, media_copies })
+        Ok(PreparedSend { ttl_ms: t.delivery_ttl_ms(), template_id: t.id.clone(), content, media_copies })
     }
 }
 
