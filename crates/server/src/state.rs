@@ -233,26 +233,6 @@ impl AppState {
             messaging.clone(),
             config.badge.review_days,
         );
-        if cluster.budget.is_some() {
-            // A fleet: this node's inbox events go to the other nodes, and theirs come here.
-            crate::cluster::relay_inbox(&inbox_feed, cluster.bus.clone());
-            cluster.bus.subscribe(Arc::new(crate::cluster::Dispatch {
-                hub: hub.clone(),
-                feed: inbox_feed.clone(),
-                store: store.clone(),
-                caches: crate::cluster::Caches {
-                    auth: auth.clone(),
-                    tenancy: tenancy.clone(),
-                    messaging: messaging.clone(),
-                    hours: hours.clone(),
-                    faq: faq.clone(),
-                    bots: bots.clone(),
-                    faults: faults.clone(),
-                    templates: templates.clone(),
-                    delivery: delivery.clone(),
-                },
-            }));
-        }
         let stripe = crate::stripe::HttpStripe::new(
             &config.stripe_api_base,
             format!("{}/chat/", config.public_url(&config.listen).trim_end_matches('/')),
@@ -261,7 +241,7 @@ impl AppState {
         .map_err(|e| tracing::error!(error = %e, "Stripe payments are off"))
         .ok();
         let payments = risala_core::payments::PaymentService::new(messaging.clone(), stripe);
-        AppState {
+        let state = AppState {
             inner: Arc::new(Inner {
                 config,
                 store,
@@ -300,7 +280,18 @@ impl AppState {
                 cluster,
                 payments,
             }),
+        };
+        if state.cluster.budget.is_some() {
+            // A fleet: this node's inbox events go to the other nodes, and theirs come here.
+            crate::cluster::relay_inbox(&state.inbox_feed, state.cluster.bus.clone());
+            state.cluster.bus.subscribe(Arc::new(crate::cluster::Dispatch {
+                hub: state.hub.clone(),
+                feed: state.inbox_feed.clone(),
+                store: state.store.clone(),
+                caches: state.caches(),
+            }));
         }
+        state
     }
 }
 

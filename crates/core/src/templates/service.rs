@@ -78,10 +78,12 @@ pub struct TemplateService {
     /// The last creation time handed out: templates created in one millisecond still get
     /// distinct, increasing times, so "oldest first" (the template limit) is creation order.
     last_created: Arc<std::sync::atomic::AtomicI64>,
-    /// Templates as sends name them (WABA, name, language), for [`Self::prepare_send`]: each
-    /// send read its template twice. Dropped whole when this node writes a template; kept
-    /// [`SENDABLE_TTL`], so another node's change (a pause) reaches this node's sends within
-    /// that; a change that time makes due (the end of a pause, a review) is applied on use.
+    /// Approved templates as sends name them (WABA, name, language), for
+    /// [`Self::prepare_send`]: each send read its template twice. Dropped whole when this
+    /// node writes a template; kept [`SENDABLE_TTL`], so a change made elsewhere (another
+    /// node, `risala admin templates`) to an approved template reaches this node's sends
+    /// within that. Templates in any other status are read each time: an approval, which
+    /// time or another process may make, is seen by the next send.
     sendable: Arc<TtlCache<String, Arc<Template>>>,
 }
 
@@ -552,7 +554,7 @@ impl TemplateService {
     }
 
     /// The live template `name` in `language` of WABA `waba_id`, with due changes applied:
-    /// kept from a recent send when nothing has become due since.
+    /// kept from a recent send while approved.
     async fn sendable_template(
         &self,
         waba_id: &str,
@@ -561,14 +563,14 @@ impl TemplateService {
     ) -> Result<Option<Arc<Template>>, ApiError> {
         let key = format!("{waba_id}\n{name}\n{language}");
         if let Some(t) = self.sendable.get(key.as_str()) {
-            if self.due_change(&t, self.now()).is_none() {
-                return Ok(Some(t));
-            }
+            return Ok(Some(t));
         }
         let Some(found) = self.store.template_by_name(waba_id, name, language).await? else { return Ok(None) };
         let Some(t) = self.get(&found.id).await? else { return Ok(None) };
         let t = Arc::new(t);
-        self.sendable.insert(key, t.clone());
+        if t.status == TemplateStatus::Approved {
+            self.sendable.insert(key, t.clone());
+        }
         Ok(Some(t))
     }
 
