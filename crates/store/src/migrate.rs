@@ -49,6 +49,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (45, "undelivered_from", include_str!("../migrations/sqlite/0045_undelivered_from.sql")),
     (46, "bots_changed", include_str!("../migrations/sqlite/0046_bots_changed.sql")),
     (47, "chat_links", include_str!("../migrations/sqlite/0047_chat_links.sql")),
+    (48, "chat_last_template", include_str!("../migrations/sqlite/0048_chat_last_template.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -93,6 +94,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (45, "undelivered_from", include_str!("../migrations/postgres/0045_undelivered_from.sql")),
     (46, "bots_changed", include_str!("../migrations/postgres/0046_bots_changed.sql")),
     (47, "chat_links", include_str!("../migrations/postgres/0047_chat_links.sql")),
+    (48, "chat_last_template", include_str!("../migrations/postgres/0048_chat_last_template.sql")),
 ];
 
 /// The highest migration version this build knows.

@@ -221,13 +221,17 @@ impl TemplateStore for SqlStore {
     }
 
     async fn last_template_sent(&self, phone_number_id: &str, wa_id: &str) -> StoreResult<Option<String>> {
-        let row = self.db.query_opt(LAST_TEMPLATE_SENT, params![phone_number_id, wa_id]).await?;
+        let row = self.db.query_opt(self.db.pick(LAST_TEMPLATE_SENT), params![phone_number_id, wa_id]).await?;
         row.map(|r| r.text(0)).transpose()
     }
 
     async fn record_template_message(&self, new: &NewMessage<'_>, template_id: &str) -> StoreResult<()> {
         let mut plan = self.record_plan(new)?;
         plan.push(SET_MESSAGE_TEMPLATE, params![template_id, &new.message.id]);
+        if self.db.engine() == crate::db::Engine::Sqlite {
+            let m = new.message;
+            plan.push(SET_CHAT_TEMPLATE, params![template_id, &m.phone_number_id, &m.wa_id]);
+        }
         self.db.write(plan).await.map(|_| ())
     }
 }

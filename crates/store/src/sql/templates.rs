@@ -54,6 +54,16 @@ super::statements! {
         cols!(),
         " FROM templates WHERE (status IN ('PENDING', 'IN_APPEAL') AND review_due_at <= $1) OR (status = 'PAUSED' AND paused_until <= $1) ORDER BY id LIMIT $2"
     );
-    both LAST_TEMPLATE_SENT = "SELECT template_id FROM messages WHERE phone_number_id = $1 AND wa_id = $2 AND template_id IS NOT NULL AND direction = 'out' ORDER BY seq DESC LIMIT 1";
+    /// The last template sent in a chat: SQLite keeps it on the conversation's row
+    /// ([`SET_CHAT_TEMPLATE`]); PostgreSQL reads its index of templated messages by chat.
+    pair LAST_TEMPLATE_SENT = (
+        "SELECT last_template_id FROM conversations WHERE phone_number_id = $1 AND wa_id = $2 AND last_template_id IS NOT NULL",
+        "SELECT template_id FROM messages WHERE phone_number_id = $1 AND wa_id = $2 AND template_id IS NOT NULL AND direction = 'out' ORDER BY seq DESC LIMIT 1"
+    );
     both SET_MESSAGE_TEMPLATE = "UPDATE messages SET template_id = $1 WHERE id = $2";
+    /// SQLite: template `$1` is the last sent in the chat of number `$2` and customer `$3`.
+    sqlite SET_CHAT_TEMPLATE = "UPDATE conversations SET last_template_id = $1 WHERE phone_number_id = $2 AND wa_id = $3";
+    /// SQLite, after a state file's rows (which do not carry it) replaced the store's: each
+    /// conversation's last template, from its messages.
+    sqlite RECOUNT_CHAT_TEMPLATES = "UPDATE conversations SET last_template_id = t.tid FROM (SELECT phone_number_id AS pn, wa_id AS wa, template_id AS tid, MAX(rowid) FROM messages WHERE template_id IS NOT NULL AND direction = 'out' GROUP BY phone_number_id, wa_id) AS t WHERE conversations.phone_number_id = t.pn AND conversations.wa_id = t.wa";
 }

@@ -120,6 +120,7 @@ impl StateFileStore for SqlStore {
             plan.push(crate::sql::messages::RELINK_MESSAGES, vec![]);
             plan.push(crate::sql::messages::RELINK_CONVERSATIONS, vec![]);
             plan.push(crate::sql::messages::RECOUNT_UNDELIVERED, vec![]);
+            plan.push(crate::sql::templates::RECOUNT_CHAT_TEMPLATES, vec![]);
         }
         for t in &tables {
             if let Some(col) = &t.serial {

@@ -73,11 +73,15 @@ impl Table {
 const NOT_STATE: &[&str] = &["schema_migrations"];
 
 /// Columns worked out from other rows, like an index, so not in the file: SQLite's links of a
-/// chat's messages (each message's previous one and each conversation's last, by rowid) and
-/// the lowest rowid at which a conversation's undelivered messages may start (an import works
-/// them out again; PostgreSQL does not keep them).
-const DERIVED: &[(&str, &str)] =
-    &[("conversations", "undelivered_from"), ("conversations", "last_rowid"), ("messages", "prev")];
+/// chat's messages (each message's previous one and each conversation's last, by rowid), each
+/// conversation's last template, and the lowest rowid at which a conversation's undelivered
+/// messages may start (an import works them out again; PostgreSQL does not keep them).
+const DERIVED: &[(&str, &str)] = &[
+    ("conversations", "undelivered_from"),
+    ("conversations", "last_rowid"),
+    ("conversations", "last_template_id"),
+    ("messages", "prev"),
+];
 
 fn text(v: &Value) -> Result<String, StoreError> {
     match v {

@@ -173,4 +173,8 @@ async fn templates_sent(db: TestStore) {
     record(&db, &message(&t, wa, 4, Direction::Inbound)).await;
     assert_eq!(db.last_template_sent("p1", wa).await.unwrap().as_deref(), Some("302"));
     assert_eq!(db.last_template_sent("p1", "other").await.unwrap(), None);
+    // A state file carries the messages; the chat's last template is worked out again.
+    let file = db.export_state(&[]).await.unwrap();
+    db.import_state(&file, &[]).await.unwrap();
+    assert_eq!(db.last_template_sent("p1", wa).await.unwrap().as_deref(), Some("302"));
 }

@@ -110,6 +110,8 @@ pub const ONE_ENGINE_INDEXES: &[(&str, Engine)] = &[
     // `conversations.last_rowid`, kept by its one writer) and reads a number's messages by
     // time; PostgreSQL's nodes, which write a chat concurrently, keep the chat index.
     ("messages_chat", Engine::Postgres),
+    // A chat's last template: SQLite keeps it on the conversation's row.
+    ("messages_template", Engine::Postgres),
     ("messages_number_time", Engine::Sqlite),
 ];
 
