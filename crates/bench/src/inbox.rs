@@ -46,18 +46,29 @@ async fn seed(store: Arc<dyn Store>, env: &Env, conversations: usize, messages: 
     while let Some(r) = tasks.join_next().await {
         r??;
     }
-    let per_task = messages.div_ceil(IN_FLIGHT).max(1);
-    for task in 0..IN_FLIGHT {
-        let (store, phone, business) = (store.clone(), t.phone_number_id.clone(), t.business_id.clone());
-        let from = task * per_task;
-        let to = ((task + 1) * per_task).min(messages);
+    let (phone, business) = (t.phone_number_id.clone(), t.business_id.clone());
+    record_all(store, IN_FLIGHT, messages, move |n| {
+        let direction = if (n / conversations).is_multiple_of(2) { Direction::Inbound } else { Direction::Outbound };
+        message(&phone, &business, wa(n % conversations), n, start + n as i64 * 1000, direction)
+    })
+    .await
+}
+
+/// Record messages `0..count` (each made by `make`) with `writers` writers at once, writer `w`
+/// taking `w`, `w + writers`, …: about in the order of their times, as they arrive.
+async fn record_all(
+    store: Arc<dyn Store>,
+    writers: usize,
+    count: usize,
+    make: impl Fn(usize) -> Message + Send + Sync + 'static,
+) -> anyhow::Result<()> {
+    let make = Arc::new(make);
+    let mut tasks = tokio::task::JoinSet::new();
+    for w in 0..writers {
+        let (store, make) = (store.clone(), make.clone());
         tasks.spawn(async move {
-            for n in from..to {
-                let customer = wa(n % conversations);
-                let direction =
-                    if (n / conversations).is_multiple_of(2) { Direction::Inbound } else { Direction::Outbound };
-                let m = message(&phone, &business, customer, n, start + n as i64 * 1000, direction);
-                store.record_message(&NewMessage::plain(&m)).await?;
+            for n in (w..count).step_by(writers) {
+                store.record_message(&NewMessage::plain(&make(n))).await?;
             }
             anyhow::Ok(())
         });
@@ -100,31 +111,19 @@ fn message(phone: &str, business: &str, customer: String, n: usize, at: i64, dir
 
 /// The long chat: `messages` messages of customer [`LONG_CHAT`], the last written just before
 /// the seed's first (so the chat is not among the list page's), each answered. As in a chat
-/// that grew over time, its messages are written about in the order of their times: a few at
-/// once, each writer taking every few'th.
+/// that grew over time, its messages are written a few at once, about in the order of their
+/// times.
 async fn seed_chat(store: Arc<dyn Store>, env: &Env, messages: usize) -> anyhow::Result<()> {
-    const WRITERS: usize = 8;
     let t = &env.target;
     let c = Customer { wa_id: LONG_CHAT.into(), profile_name: "Long chat".into(), created_at: 0 };
     store.upsert_customer(&c, true).await?;
     let start = risala_core::clock::system_now_ms() - 10 * (messages as i64 + 1_000_000) * 1000;
-    let mut tasks = tokio::task::JoinSet::new();
-    for task in 0..WRITERS {
-        let (store, phone, business) = (store.clone(), t.phone_number_id.clone(), t.business_id.clone());
-        tasks.spawn(async move {
-            for n in (task..messages).step_by(WRITERS) {
-                let direction = if n.is_multiple_of(2) { Direction::Inbound } else { Direction::Outbound };
-                let m =
-                    message(&phone, &business, LONG_CHAT.into(), 10_000_000 + n, start + n as i64 * 1000, direction);
-                store.record_message(&NewMessage::plain(&m)).await?;
-            }
-            anyhow::Ok(())
-        });
-    }
-    while let Some(r) = tasks.join_next().await {
-        r??;
-    }
-    Ok(())
+    let (phone, business) = (t.phone_number_id.clone(), t.business_id.clone());
+    record_all(store, 8, messages, move |n| {
+        let direction = if n.is_multiple_of(2) { Direction::Inbound } else { Direction::Outbound };
+        message(&phone, &business, LONG_CHAT.into(), 10_000_000 + n, start + n as i64 * 1000, direction)
+    })
+    .await
 }
 
 /// The customer whose chat is long.

@@ -68,13 +68,13 @@ pub struct Caches {
     pub faq: risala_core::tools::faq::FaqService,
     pub bots: risala_core::tools::bots::BotService,
     pub faults: risala_core::sandbox::faults::FaultService,
-    pub templates: risala_core::templates::TemplateService,
     pub delivery: Arc<risala_delivery::Engine>,
 }
 
 impl Caches {
-    /// Drop everything: tokens, Graph objects, numbers, windows, pricing, quality, business
-    /// hours, FAQ entries, bots, error-injection rules, templates and where webhooks go.
+    /// Drop everything: tokens, Graph objects, numbers, windows, pricing, quality, templates
+    /// (all the messaging service's), business hours, FAQ entries, bots, error-injection rules
+    /// and where webhooks go.
     pub fn forget_all(&self) {
         self.auth.invalidate();
         self.tenancy.forget_all();
@@ -83,7 +83,6 @@ impl Caches {
         self.faq.forget_all();
         self.bots.forget_all();
         self.faults.forget_all();
-        self.templates.forget_all();
         self.delivery.invalidate_targets();
     }
 

@@ -112,7 +112,6 @@ impl AppState {
             faq: self.faq.clone(),
             bots: self.bots.clone(),
             faults: self.faults.clone(),
-            templates: self.templates.clone(),
             delivery: self.delivery.clone(),
         }
     }

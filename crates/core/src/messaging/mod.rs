@@ -292,8 +292,8 @@ impl MessagingService {
     }
 
     /// Drop every cached row (numbers, windows, customers, contacts, entry points, fetched
-    /// links, quality standings, pricing models): after the whole state was replaced (a state
-    /// file import), what this process serves is read from the store again.
+    /// links, quality standings, pricing models, templates): after the whole state was
+    /// replaced (a state file import), what this process serves is read from the store again.
     pub fn forget_all(&self) {
         self.phones_by_id.clear();
         self.phones_by_number.clear();
@@ -307,6 +307,7 @@ impl MessagingService {
         }
         self.quality.forget_all();
         self.cbp.forget_all();
+        self.templates.forget_all();
     }
 
     /// Drop a number from the caches after its lifecycle changed (registration, name), so this

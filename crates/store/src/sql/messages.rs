@@ -174,11 +174,11 @@ super::statements! {
     /// SQLite, after a state file's rows (which do not carry the links) replaced the store's:
     /// each message linked to the one before it in its chat, in the order of the rows.
     sqlite RELINK_MESSAGES = "UPDATE messages SET prev = l.p FROM (SELECT rowid AS r, LAG(rowid) OVER (PARTITION BY phone_number_id, wa_id ORDER BY rowid) AS p FROM messages) AS l WHERE messages.rowid = l.r AND l.p IS NOT NULL";
-    /// SQLite: each conversation's last message, after [`RELINK_MESSAGES`].
-    sqlite RELINK_CONVERSATIONS = "UPDATE conversations SET last_rowid = l.r FROM (SELECT phone_number_id AS pn, wa_id AS wa, MAX(rowid) AS r FROM messages GROUP BY phone_number_id, wa_id) AS l WHERE conversations.phone_number_id = l.pn AND conversations.wa_id = l.wa";
-    /// SQLite: every conversation's `undelivered_from` worked out from its messages (after a
-    /// state file's rows, which do not carry it, replaced the store's).
-    sqlite RECOUNT_UNDELIVERED = "UPDATE conversations SET undelivered_from = w.r FROM (SELECT phone_number_id AS pn, wa_id AS wa, MIN(rowid) AS r FROM messages WHERE direction = 'out' AND status = 'sent' GROUP BY phone_number_id, wa_id) AS w WHERE conversations.phone_number_id = w.pn AND conversations.wa_id = w.wa";
+    /// SQLite, after [`RELINK_MESSAGES`]: what each conversation's row keeps of its messages,
+    /// worked out in one pass over them: its last message (`last_rowid`), the lowest rowid at
+    /// which one may wait for the customer's device (`undelivered_from`) and its last template
+    /// (`last_template_id`, for a block or report to count against).
+    sqlite RECOUNT_CONVERSATIONS = "UPDATE conversations SET last_rowid = d.last, undelivered_from = d.waiting, last_template_id = (SELECT template_id FROM messages WHERE rowid = d.templated) FROM (SELECT phone_number_id AS pn, wa_id AS wa, MAX(rowid) AS last, MIN(CASE WHEN direction = 'out' AND status = 'sent' THEN rowid END) AS waiting, MAX(CASE WHEN direction = 'out' AND template_id IS NOT NULL THEN rowid END) AS templated FROM messages GROUP BY phone_number_id, wa_id) AS d WHERE conversations.phone_number_id = d.pn AND conversations.wa_id = d.wa";
     /// Outbound messages still waiting for a device whose time-to-live ended at `$1`.
     both EXPIRED_UNDELIVERED = concat!(
         "SELECT ",

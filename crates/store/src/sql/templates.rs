@@ -63,7 +63,4 @@ super::statements! {
     both SET_MESSAGE_TEMPLATE = "UPDATE messages SET template_id = $1 WHERE id = $2";
     /// SQLite: template `$1` is the last sent in the chat of number `$2` and customer `$3`.
     sqlite SET_CHAT_TEMPLATE = "UPDATE conversations SET last_template_id = $1 WHERE phone_number_id = $2 AND wa_id = $3";
-    /// SQLite, after a state file's rows (which do not carry it) replaced the store's: each
-    /// conversation's last template, from its messages.
-    sqlite RECOUNT_CHAT_TEMPLATES = "UPDATE conversations SET last_template_id = t.tid FROM (SELECT phone_number_id AS pn, wa_id AS wa, template_id AS tid, MAX(rowid) FROM messages WHERE template_id IS NOT NULL AND direction = 'out' GROUP BY phone_number_id, wa_id) AS t WHERE conversations.phone_number_id = t.pn AND conversations.wa_id = t.wa";
 }

@@ -118,9 +118,7 @@ impl StateFileStore for SqlStore {
         if self.db.engine() == crate::db::Engine::Sqlite {
             // Not in the file (see `schema::DERIVED`): worked out from the rows.
             plan.push(crate::sql::messages::RELINK_MESSAGES, vec![]);
-            plan.push(crate::sql::messages::RELINK_CONVERSATIONS, vec![]);
-            plan.push(crate::sql::messages::RECOUNT_UNDELIVERED, vec![]);
-            plan.push(crate::sql::templates::RECOUNT_CHAT_TEMPLATES, vec![]);
+            plan.push(crate::sql::messages::RECOUNT_CONVERSATIONS, vec![]);
         }
         for t in &tables {
             if let Some(col) = &t.serial {
