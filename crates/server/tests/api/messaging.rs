@@ -262,6 +262,40 @@ async fn status_lifecycle(engine: Engine) {
 }
 engine_test!(statuses_sent_delivered_read, super::status_lifecycle);
 
+/// A device that connects while messages are being sent gets each message once: one committed
+/// between the connection's registration and its backlog comes both ways, and the server
+/// sends only one. Many rounds, so the sends land in that gap.
+async fn connect_while_sending(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let c = app.customer(CUSTOMER, "Alice").await;
+    c.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
+    for round in 0..20 {
+        let body = |i| json!({"type": "text", "text": {"body": format!("round {round} message {i}")}});
+        let (device, ids) =
+            tokio::join!(c.connect(), futures_util::future::join_all((0..4).map(|i| send_ok(&app, body(i)))));
+        let mut device = device;
+        let mut got = Vec::new();
+        while got.len() < ids.len() {
+            let m = device.next_message().await;
+            got.push(m["id"].as_str().unwrap().to_string());
+        }
+        // Nothing more: no second copy.
+        let fence = device.frames_before_reply().await;
+        let extra = device.next_within(Duration::from_millis(200)).await;
+        assert!(fence.is_empty() && extra.is_none(), "round {round}: {got:?} then {fence:?} {extra:?}");
+        got.sort();
+        let mut want = ids.clone();
+        want.sort();
+        assert_eq!(got, want, "round {round}");
+        for id in &ids {
+            c.ack(id, "delivered").await;
+        }
+    }
+    app.stop().await;
+}
+engine_test!(a_device_connecting_during_sends_gets_each_message_once, super::connect_while_sending);
+
 async fn window(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();

@@ -10,11 +10,12 @@
 //! On connect the device first receives every business message still waiting for it, so a
 //! customer who was offline gets them on reconnect.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
+use risala_core::clock::Clock;
 use risala_core::inbound::webhook::object;
 use risala_core::model::{CustomerEvent, Message};
 use risala_core::ApiError;
@@ -32,6 +33,10 @@ pub async fn stream(
     // Small buffers: an idle device should cost kilobytes, not the 128 KiB default.
     ws.read_buffer_size(4 * 1024).write_buffer_size(4 * 1024).on_upgrade(move |socket| run(state, wa_id, socket))
 }
+
+/// How long after its making a backlog message may still arrive live: far more than a commit
+/// and its publication take.
+const LIVE_COPY_WINDOW_MS: i64 = 60_000;
 
 /// Business numbers by phone-number id, looked up once per connection.
 struct Numbers(HashMap<String, String>);
@@ -63,12 +68,17 @@ fn error_frame(e: &ApiError) -> String {
 /// boxed for its duration: awaited inline, the largest of it (a customer's send) would be part
 /// of every idle connection's task, kilobytes each.
 async fn run(state: AppState, wa_id: String, mut socket: WebSocket) {
-    // Register before loading the backlog, so nothing sent in between is missed (a message
-    // may then arrive twice; devices de-duplicate by id).
+    // Register before loading the backlog, so nothing sent in between is missed. A message
+    // committed in between comes both ways; the live copy of a backlog message is skipped.
     let mut device = state.hub.connect(&wa_id);
     let mut numbers = Numbers(HashMap::new());
+    let mut in_backlog = HashSet::new();
     match Box::pin(state.messaging.undelivered(&wa_id)).await {
         Ok(backlog) => {
+            // Only a message made just now can still be on its way live: older ones were
+            // published long ago, so the set stays small however long the backlog.
+            let recent = state.clock.now_ms() - LIVE_COPY_WINDOW_MS;
+            in_backlog.extend(backlog.iter().filter(|m| m.created_at >= recent).map(|m| m.id.clone()));
             for m in &backlog {
                 let frame = Box::pin(message_frame(&state, &mut numbers, m)).await;
                 if socket.send(WsMessage::Text(frame.into())).await.is_err() {
@@ -86,6 +96,7 @@ async fn run(state: AppState, wa_id: String, mut socket: WebSocket) {
             event = device.events.recv() => {
                 let Some(event) = event else { return };
                 let frame = match event {
+                    CustomerEvent::Message(m) if in_backlog.remove(&m.id) => continue,
                     CustomerEvent::Message(m) => Box::pin(message_frame(&state, &mut numbers, &m)).await,
                     CustomerEvent::Typing { from, .. } => json!({"event": "typing", "from": from}).to_string(),
                     CustomerEvent::Read { message_id, from } => json!({"event": "read", "id": message_id, "from": from}).to_string(),
