@@ -21,7 +21,7 @@ use std::sync::Arc;
 use base64::engine::general_purpose::URL_SAFE;
 use base64::Engine;
 use rand::RngCore;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use std::time::Duration;
 
@@ -177,21 +177,44 @@ pub enum SendOutcome {
     Success,
 }
 
-impl SendOutcome {
-    pub fn to_json(&self) -> Value {
+/// Written straight to the response, keys in the order a `Value` would write them.
+impl serde::Serialize for SendOutcome {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Contact<'a> {
+            input: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            user_id: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            wa_id: Option<&'a str>,
+        }
+        #[derive(serde::Serialize)]
+        struct Id<'a> {
+            id: &'a str,
+        }
+        #[derive(serde::Serialize)]
+        struct Accepted<'a> {
+            contacts: [Contact<'a>; 1],
+            messages: [Id<'a>; 1],
+            messaging_product: &'static str,
+        }
+        #[derive(serde::Serialize)]
+        struct Success {
+            success: bool,
+        }
         match self {
-            SendOutcome::Accepted { input, wa_id, user_id, message_id } => {
-                let contact = match user_id {
-                    Some(u) => json!({"input": input, "user_id": u}),
-                    None => json!({"input": input, "wa_id": wa_id}),
-                };
-                inbound::webhook::object([
-                    ("messaging_product", Value::from("whatsapp")),
-                    ("contacts", Value::Array(vec![contact])),
-                    ("messages", json!([{"id": message_id}])),
-                ])
+            SendOutcome::Accepted { input, wa_id, user_id, message_id } => Accepted {
+                // `{input, user_id}` to a BSUID, `{input, wa_id}` to a number.
+                contacts: [Contact {
+                    input,
+                    user_id: user_id.as_deref(),
+                    wa_id: user_id.is_none().then_some(wa_id.as_str()),
+                }],
+                messages: [Id { id: message_id }],
+                messaging_product: "whatsapp",
             }
-            SendOutcome::Success => json!({"success": true}),
+            .serialize(s),
+            SendOutcome::Success => Success { success: true }.serialize(s),
         }
     }
 }
@@ -439,5 +462,35 @@ mod wamid_tests {
             assert!(pair[0] < pair[1], "{} then {}", pair[0], pair[1]);
             assert_eq!(pair[0].len(), pair[1].len());
         }
+    }
+}
+
+#[cfg(test)]
+mod outcome_tests {
+    use super::SendOutcome;
+
+    #[test]
+    fn answers_are_written_as_the_cloud_api_writes_them() {
+        let to_number = SendOutcome::Accepted {
+            input: "+1 555 0100".into(),
+            wa_id: "15550100".into(),
+            user_id: None,
+            message_id: "wamid.A".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&to_number).unwrap(),
+            r#"{"contacts":[{"input":"+1 555 0100","wa_id":"15550100"}],"messages":[{"id":"wamid.A"}],"messaging_product":"whatsapp"}"#
+        );
+        let to_user = SendOutcome::Accepted {
+            input: "US.13491208655302741918".into(),
+            wa_id: "15550100".into(),
+            user_id: Some("US.13491208655302741918".into()),
+            message_id: "wamid.B".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&to_user).unwrap(),
+            r#"{"contacts":[{"input":"US.13491208655302741918","user_id":"US.13491208655302741918"}],"messages":[{"id":"wamid.B"}],"messaging_product":"whatsapp"}"#
+        );
+        assert_eq!(serde_json::to_string(&SendOutcome::Success).unwrap(), r#"{"success":true}"#);
     }
 }

@@ -157,7 +157,7 @@ impl MessagingService {
     pub(super) async fn send_message(
         &self,
         phone: &PhoneNumber,
-        msg: OutboundMessage,
+        mut msg: OutboundMessage,
         opts: SendOptions,
         by_user_id: Option<String>,
     ) -> Result<SendOutcome, ApiError> {
@@ -177,20 +177,20 @@ impl MessagingService {
             return Ok(SendOutcome::Accepted { input, wa_id, user_id: by_user_id, message_id });
         }
         let now = self.now();
-        let mut content = msg.content.clone();
-        let mut media_copies = Vec::new();
         // A template is looked up, checked and rendered: the customer receives the rendering.
+        let mut rendered = None;
+        let mut media_copies = Vec::new();
         let mut template_id = None;
         let mut template_category = None;
         // Meta's default time-to-live of a message; a template's own TTL replaces it.
         let mut ttl_ms = crate::model::THIRTY_DAYS_MS;
         if msg.kind == outbound::MessageKind::Template {
             let prepared = self.templates.prepare_send(phone, &wa_id, &msg.content).await?;
-            content = prepared.content;
-            template_category = content["category"].as_str().map(str::to_string);
+            template_category = prepared.content["category"].as_str().map(str::to_string);
             media_copies = prepared.media_copies;
             ttl_ms = prepared.ttl_ms;
             template_id = Some(prepared.template_id);
+            rendered = Some(prepared.content);
             // One-tap, zero-tap and copy-code authentication templates still need a number.
             if by_user_id.is_some()
                 && template_category.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("authentication"))
@@ -230,6 +230,12 @@ impl MessagingService {
                 }
             },
             other => other,
+        };
+        // The content becomes the message's; only an echo still needs what the client sent.
+        let mut content = match rendered {
+            Some(c) => c,
+            None if echo => msg.content.clone(),
+            None => std::mem::take(&mut msg.content),
         };
         if let Some(MediaRef::Id(media_id)) = media_ref {
             let media = self.store.media(&media_id).await?;
@@ -374,11 +380,12 @@ impl MessagingService {
         }
         self.notifier.outbox_written();
         self.notifier.chat_changed(&message.business_id, &message.phone_number_id, &wa_id);
+        let message_id = message.id.clone();
         if failure.is_none() {
-            self.notifier.customer_event(&wa_id, CustomerEvent::Message(Box::new(message.clone())));
+            self.notifier.customer_event(&wa_id, CustomerEvent::Message(Box::new(message)));
         }
         let input = by_user_id.clone().unwrap_or(msg.to_input);
-        Ok(SendOutcome::Accepted { input, wa_id, user_id: by_user_id, message_id: message.id })
+        Ok(SendOutcome::Accepted { input, wa_id, user_id: by_user_id, message_id })
     }
 
     /// The customer's entry point on the number (cached): none without a read when no customer

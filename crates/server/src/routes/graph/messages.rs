@@ -5,9 +5,9 @@
 use axum::extract::{Path, State};
 use axum::Extension;
 use axum::Json;
+use risala_core::messaging::SendOutcome;
 use risala_core::model::{ObjectKind, Permission, PhoneNumber};
 use risala_core::ApiError;
-use serde_json::Value;
 use std::sync::Arc;
 
 use super::resolve;
@@ -22,12 +22,12 @@ pub async fn send(
     Path(id): Path<String>,
     injected: Option<Extension<InjectedStatus>>,
     GraphBody(body): GraphBody,
-) -> GraphResult<Json<Value>> {
+) -> GraphResult<Json<SendOutcome>> {
     let phone = sender(&state, &caller, &id).await?;
     // A sandbox fault rule's `status_error`: accepted, then a failed status.
     let failure = injected.map(|Extension(InjectedStatus(e))| e);
     let outcome = Box::pin(state.messaging.send_failing(&phone, &body, failure)).await?;
-    Ok(Json(outcome.to_json()))
+    Ok(Json(outcome))
 }
 
 pub async fn send_marketing(
@@ -35,10 +35,10 @@ pub async fn send_marketing(
     caller: Caller,
     Path(id): Path<String>,
     GraphBody(body): GraphBody,
-) -> GraphResult<Json<Value>> {
+) -> GraphResult<Json<SendOutcome>> {
     let phone = sender(&state, &caller, &id).await?;
     let outcome = state.messaging.send_marketing(&phone, &body).await?;
-    Ok(Json(outcome.to_json()))
+    Ok(Json(outcome))
 }
 
 /// The caller's business number `id`, for a caller with the messaging permission.
