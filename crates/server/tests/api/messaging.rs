@@ -272,9 +272,8 @@ async fn connect_while_sending(engine: Engine) {
     c.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
     for round in 0..20 {
         let body = |i| json!({"type": "text", "text": {"body": format!("round {round} message {i}")}});
-        let (device, ids) =
+        let (mut device, ids) =
             tokio::join!(c.connect(), futures_util::future::join_all((0..4).map(|i| send_ok(&app, body(i)))));
-        let mut device = device;
         let mut got = Vec::new();
         while got.len() < ids.len() {
             let m = device.next_message().await;
