@@ -47,8 +47,10 @@ pub type InboxResult<T> = Result<T, InboxError>;
 #[derive(Debug, Clone)]
 pub struct ChatView {
     pub chat: ChatRow,
-    /// The latest messages, oldest first.
+    /// The latest messages (before the page's cursor, if it has one), oldest first.
     pub messages: Vec<Message>,
+    /// The seq to ask for the page before this one with, when there are earlier messages.
+    pub earlier: Option<i64>,
     /// The messages they reply to, when not among `messages` (for the quote).
     pub quoted: Vec<Message>,
     pub notes: Vec<Note>,
@@ -112,14 +114,25 @@ impl InboxService {
     /// An agent opens the conversation: everything the page shows, and nothing unread any
     /// more. The second value says whether something was unread (the other agents' lists
     /// change).
-    pub async fn open(&self, viewer: &User, phone_number_id: &str, wa_id: &str) -> InboxResult<(ChatView, bool)> {
+    /// `before` (a message's seq) pages back: the latest messages before it.
+    pub async fn open(
+        &self,
+        viewer: &User,
+        phone_number_id: &str,
+        wa_id: &str,
+        before: Option<i64>,
+    ) -> InboxResult<(ChatView, bool)> {
         let business_id = &viewer.business_id;
         let mut chat = self.chat(business_id, phone_number_id, wa_id).await?;
         let wa_id = chat.conversation.wa_id.clone();
         let wa_id = wa_id.as_str();
         let was_unread = chat.unread > 0 && self.store.mark_chat_read(phone_number_id, wa_id).await?;
         chat.unread = 0;
-        let mut messages = self.store.chat_history(phone_number_id, wa_id, None, CHAT_MESSAGES).await?;
+        // One more than a page: whether there is a page before this one.
+        let mut messages = self.store.chat_history(phone_number_id, wa_id, before, CHAT_MESSAGES + 1).await?;
+        let more = messages.len() > CHAT_MESSAGES;
+        messages.truncate(CHAT_MESSAGES);
+        let earlier = messages.last().map(|m| m.seq).filter(|_| more);
         messages.reverse();
         let mut quoted = Vec::new();
         for id in messages.iter().filter_map(|m| m.context_id.as_deref()) {
@@ -150,6 +163,7 @@ impl InboxService {
             agents: self.agents(business_id).await?,
             chat,
             messages,
+            earlier,
             quoted,
             other_chats,
             window_ends_at,

@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use maud::{html, Markup};
 
-use crate::error::WebResult;
+use crate::error::{WebError, WebResult};
 use crate::layout::{csrf, page};
 use crate::pages::inbox::list::{pane, ListQuery};
 use crate::pages::inbox::{message, number, panel};
@@ -70,6 +70,13 @@ async fn contact_record(state: &WebState, v: &Viewer, wa_id: &str) -> WebResult<
     Ok(panel::Record { fields: state.contacts.fields(business).await?, contact })
 }
 
+/// A chat page's own query: `before` (a message's seq) shows the messages before it.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ThreadQuery {
+    #[serde(default)]
+    before: Option<String>,
+}
+
 /// `GET /app/chats/{phone_number_id}/{wa_id}`: 404 unless the conversation is the business's.
 /// Opening it reads it: nothing is unread any more, for the whole team.
 pub async fn chat(
@@ -77,9 +84,12 @@ pub async fn chat(
     v: Viewer,
     Path((phone_number_id, wa_id)): Path<(String, String)>,
     Query(q): Query<ListQuery>,
+    Query(page_q): Query<ThreadQuery>,
 ) -> WebResult<Response> {
     let lang = v.lang;
-    let (view, was_unread) = state.inbox.open(&v.user, &phone_number_id, &wa_id).await?;
+    // A cursor that is no seq names no page of the chat.
+    let before = page_q.before.map(|b| b.parse::<i64>().map_err(|_| WebError::NotFound)).transpose()?;
+    let (view, was_unread) = state.inbox.open(&v.user, &phone_number_id, &wa_id, before).await?;
     // The customer as the pages name them: their number, or their BSUID when they hide it.
     let now = state.inbox.now();
     let wa_id = view.chat.customer_key(now).to_string();
@@ -93,6 +103,16 @@ pub async fn chat(
         true => Some(contact_record(&state, &v, &view.chat.conversation.wa_id).await?),
         false => None,
     };
+    let ti = lang.inbox();
+    // This chat with the list's filters, and a page's cursor.
+    let page_href = |before: Option<i64>| {
+        let mut href = format!("{}/{phone_number_id}/{wa_id}{}", routes::CHATS, q.query_string());
+        if let Some(seq) = before {
+            href.push(if href.contains('?') { '&' } else { '?' });
+            href.push_str(&format!("before={seq}"));
+        }
+        href
+    };
     let body = html! {
         div.inbox.has-chat data-events=(routes::EVENTS) {
             (list)
@@ -101,8 +121,10 @@ pub async fn chat(
                 data-presence=(format!("{}/{phone_number_id}/{wa_id}/presence", routes::CHATS)) {
                 (panel::head(lang, &view, &people, &v.user.id, now))
                 div.thread id="thread" data-live {
+                    @if let Some(seq) = view.earlier { a.older href=(page_href(Some(seq))) { (ti.earlier_messages) } }
                     @if view.messages.is_empty() { p.muted { (lang.t().no_messages) } }
                     (message::thread(lang, &view.messages, &view.quoted))
+                    @if before.is_some() { a.older href=(page_href(None)) { (ti.latest_messages) } }
                 }
                 (composer)
             }

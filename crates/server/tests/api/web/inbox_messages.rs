@@ -1,7 +1,8 @@
 //! A conversation shows every message type as a person expects: images inline and documents
 //! to download through `/app/media/{id}` (the business's media only), locations with a map
 //! link, contact cards, interactive buttons and lists, templates rendered, reactions under
-//! their message, replies quoting it, ticks, and failed messages with Meta's reason.
+//! their message, replies quoting it, ticks, and failed messages with Meta's reason. A long
+//! chat shows its latest messages and pages back to the first.
 
 use risala_testkit::{engine_test, template_message, Engine};
 use serde_json::json;
@@ -122,4 +123,38 @@ async fn every_type(engine: Engine) {
     let mut other = Web::signed_in(&app, "owner@b.example", "owner-b-password").await;
     assert_eq!(other.get(&format!("/app/media/{copy}")).await.status, 404);
     assert_eq!(other.get(&format!("/app/media/{doc}")).await.status, 404);
+}
+
+engine_test!(a_long_chat_pages_back_to_its_first_message, super::long_chat);
+
+/// 130 messages: the page shows the latest 100 and links to the 30 before them, which link
+/// back to the latest and to nothing earlier; a cursor that is no seq names no page.
+async fn long_chat(engine: Engine) {
+    let (_db, app) = app(engine).await;
+    let alice = app.customer(ALICE, "Alice").await;
+    for i in 0..130 {
+        alice.send(app.business_number(), json!({"type": "text", "text": {"body": format!("message m{i:03}.")}})).await;
+    }
+    let mut owner = Web::owner(&app).await;
+    let chat = chat_path(&app, ALICE);
+    let latest = owner.get(&format!("{chat}?state=open")).await;
+    assert_eq!(latest.status, 200);
+    // The messages in the thread (the list beside it, which comes first, quotes the last one).
+    let shown = |body: &str| {
+        let thread = &body[body.find("id=\"thread\"").expect("the thread")..];
+        (0..130).filter(|i| thread.contains(&format!("m{i:03}."))).collect::<Vec<_>>()
+    };
+    assert_eq!(shown(&latest.body), (30..130).collect::<Vec<_>>());
+    assert!(!latest.body.contains("Latest messages"), "the latest page links to no later one");
+    let at = latest.body.find("Earlier messages").expect("a link to the earlier messages");
+    let href = latest.body[..at].rsplit("href=\"").next().unwrap().split('"').next().unwrap().replace("&amp;", "&");
+    assert!(href.starts_with(&format!("{chat}?state=open&before=")), "{href}");
+
+    let earlier = owner.get(&href).await;
+    assert_eq!(earlier.status, 200);
+    assert_eq!(shown(&earlier.body), (0..30).collect::<Vec<_>>());
+    assert!(!earlier.body.contains("Earlier messages"), "nothing before the first message");
+    assert!(earlier.body.contains(&format!("href=\"{chat}?state=open\"")), "a link back to the latest");
+
+    assert_eq!(owner.get(&format!("{chat}?before=soon")).await.status, 404);
 }
