@@ -20,6 +20,14 @@ use crate::stats::DeliveryStats;
 
 /// How long a resolved callback is reused before it is looked up again.
 const TARGET_TTL: Duration = Duration::from_secs(5);
+/// A callback URL as the worker posts to it.
+pub(crate) struct Endpoint {
+    /// Its POSTs in flight (`max_in_flight_per_endpoint`).
+    pub slots: Arc<Semaphore>,
+    /// The URL parsed, or why it may not be called (scheme and literal-address checks).
+    pub url: Result<reqwest::Url, String>,
+}
+
 /// Most POSTs in flight from one node across all endpoints.
 pub(crate) const MAX_IN_FLIGHT: usize = 256;
 
@@ -57,7 +65,7 @@ pub struct Engine {
     business_faults: RwLock<HashMap<String, Faults>>,
     /// Lease owner name of this node.
     pub(crate) owner: String,
-    endpoints: Mutex<HashMap<String, Arc<Semaphore>>>,
+    endpoints: Mutex<HashMap<String, Arc<Endpoint>>>,
     targets: Mutex<HashMap<TargetKey, (Instant, Resolved)>>,
     pub(crate) paused: RwLock<HashSet<String>>,
     pub(crate) inflight: Arc<Semaphore>,
@@ -204,14 +212,21 @@ impl Engine {
         Ok(())
     }
 
-    pub(crate) fn endpoint_slots(&self, url: &str) -> Arc<Semaphore> {
+    /// A callback URL's POST slots and its checked, parsed form (parsed once, not per POST).
+    pub(crate) fn endpoint(&self, url: &str) -> Arc<Endpoint> {
         let mut m = match self.endpoints.lock() {
             Ok(m) => m,
             Err(p) => p.into_inner(),
         };
-        m.entry(url.to_string())
-            .or_insert_with(|| Arc::new(Semaphore::new(self.cfg.max_in_flight_per_endpoint)))
-            .clone()
+        if let Some(e) = m.get(url) {
+            return e.clone();
+        }
+        let e = Arc::new(Endpoint {
+            slots: Arc::new(Semaphore::new(self.cfg.max_in_flight_per_endpoint)),
+            url: self.guard.check_static(url),
+        });
+        m.insert(url.to_string(), e.clone());
+        e
     }
 
     /// Apply a pause or resume on this node at once (other nodes read it within a second).

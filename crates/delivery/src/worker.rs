@@ -15,7 +15,7 @@ use tokio::sync::OwnedSemaphorePermit;
 use tokio::task::JoinSet;
 
 use crate::batch;
-use crate::engine::{error_chain, Engine, Resolved, Target};
+use crate::engine::{error_chain, Endpoint, Engine, Resolved, Target};
 use crate::retry;
 use crate::signature::signature_header;
 use crate::stats::FailureKind;
@@ -240,13 +240,13 @@ impl Engine {
         permit: OwnedSemaphorePermit,
         recorder: Recorder,
     ) {
-        let slots = self.endpoint_slots(&target.url);
-        let Ok(slot) = slots.acquire_owned().await else { return };
+        let endpoint = self.endpoint(&target.url);
+        let Ok(slot) = endpoint.slots.clone().acquire_owned().await else { return };
         let body = batch::envelope(&rows);
         let started = Instant::now();
         // A chunk holds the changes of one business (its target is resolved per business).
         let business = rows.first().map(|d| d.business_id.as_str());
-        let attempt = self.post(&target, business, body).await;
+        let attempt = self.post(&endpoint, &target, business, body).await;
         // The endpoint's next POST may start while this one's outcome is being recorded.
         drop(slot);
         drop(permit);
@@ -305,11 +305,11 @@ impl Engine {
         }
     }
 
-    async fn post(&self, target: &Target, business: Option<&str>, body: String) -> Attempt {
-        // Parsed once: the request takes the checked URL as it is.
-        let url = match self.guard.check_static(&target.url) {
-            Ok(url) => url,
-            Err(e) => return Attempt::Failed { kind: FailureKind::Connect, status: None, error: e },
+    async fn post(&self, endpoint: &Endpoint, target: &Target, business: Option<&str>, body: String) -> Attempt {
+        // Checked and parsed once per endpoint: the request takes the checked URL as it is.
+        let url = match &endpoint.url {
+            Ok(url) => url.clone(),
+            Err(e) => return Attempt::Failed { kind: FailureKind::Connect, status: None, error: e.clone() },
         };
         let mut force_timeout = false;
         if self.sandbox {

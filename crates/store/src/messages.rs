@@ -201,7 +201,9 @@ impl SqlStore {
                 self.seal_body(
                     MESSAGE_CONTENT,
                     &m.id,
-                    new.content_json.map_or_else(|| m.content.to_string(), str::to_owned)
+                    // Straight into a string, not through `Display`'s formatter (a write call per token).
+                    new.content_json
+                        .map_or_else(|| serde_json::to_string(&m.content).unwrap_or_default(), str::to_owned)
                 )?,
                 m.context_id.as_deref(),
                 self.seal_body_opt(MESSAGE_BIZ_OPAQUE, &m.id, m.biz_opaque.clone())?,
