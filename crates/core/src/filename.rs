@@ -25,6 +25,13 @@ pub fn check_filename(name: &str, path: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The last part of a multipart upload's file name, as RFC 7578 (4.2) asks of a receiver: a
+/// client may send the path it read the file from (`/home/me/photo.jpg`, `C:\\photos\\a.jpg`),
+/// and only the name itself is kept. What is left is then checked like any file name.
+pub fn upload_file_name(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -35,6 +42,14 @@ mod tests {
         for ok in ["receipt.pdf", "Rechnung März 2026.pdf", "فاتورة.pdf", ".hidden", "a..b"] {
             assert!(check_filename(ok, "document.filename").is_ok(), "{ok}");
         }
+    }
+
+    #[test]
+    fn an_upload_keeps_only_the_last_part_of_its_path() {
+        assert_eq!(upload_file_name("/home/user/photo.jpg"), "photo.jpg");
+        assert_eq!(upload_file_name("C:\\photos\\a b.jpg"), "a b.jpg");
+        assert_eq!(upload_file_name("photo.jpg"), "photo.jpg");
+        assert_eq!(upload_file_name("dir/"), "", "a name that ends in a separator keeps nothing");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
 use axum::extract::{FromRequest, Multipart, Request};
-use risala_core::filename::check_filename;
+use risala_core::filename::{check_filename, upload_file_name};
 use risala_core::{ApiError, ErrorCode};
 
 use crate::error::GraphError;
@@ -81,9 +81,11 @@ impl<L: UploadLimit> FromRequest<AppState> for MediaUpload<L> {
                     );
                 }
                 let content_type = field.content_type().map(str::to_string);
-                let file_name = field.file_name().map(str::to_string);
+                // Clients send the path they read the file from (pywa's and heyoo's
+                // `upload_media("/path/to/photo.jpg")`): only its last part is the name, which
+                // then meets the rule of a document's `filename`, since it may reach a customer.
+                let file_name = field.file_name().map(|f| upload_file_name(f).to_string());
                 if let Some(f) = &file_name {
-                    // The same rule as a document's `filename`: the name may reach a customer.
                     check_filename(f, "file (its filename)")?;
                 }
                 // A `type` field before the file declares it; else the part's own type.
