@@ -33,23 +33,32 @@ impl MessagingService {
         let Some(fetcher) = &self.config.fetcher else { return Ok(Ok(None)) };
         let now = self.now();
         let key = (phone.business_id.clone(), url.to_string());
-        if let Ok(cache) = self.link_cache.lock() {
-            if let Some((id, at)) = cache.get(&key) {
-                if now - at < LINK_CACHE_MS {
-                    return Ok(Ok(Some(id.clone())));
-                }
-            }
-        }
         let fail = |why: String| ApiError::new(ErrorCode::MediaUploadError, format!("{kind}.link: {why}"));
+        // A link's media must suit the message's type whether it was fetched now or before
+        // (the same link may be sent as an image, then as a video): either way the message is
+        // accepted and fails in its status, as a fresh fetch's would.
+        let unsuitable = |mime: &str| {
+            inbound::InboundKind::parse(kind)
+                .is_some_and(|k| !k.accepts_mime(mime))
+                .then(|| fail(format!("the link serves {mime}, which cannot be sent as {kind}")))
+        };
+        let cached = self.link_cache.lock().ok().and_then(|cache| {
+            cache
+                .get(&key)
+                .filter(|(_, _, at)| now - at < LINK_CACHE_MS)
+                .map(|(id, mime, _)| (id.clone(), mime.clone()))
+        });
+        if let Some((id, mime)) = cached {
+            return Ok(unsuitable(&mime).map_or(Ok(Some(id)), Err));
+        }
         let mut body = match fetcher.fetch(url).await {
             Ok(body) => body,
             Err(FetchError::Failed(why)) => return Ok(Err(fail(why))),
             Err(FetchError::Refused(e)) => return Err(e),
         };
         let mime = body.mime_type().to_string();
-        let k = inbound::InboundKind::parse(kind);
-        if k.is_some_and(|k| !k.accepts_mime(&mime)) {
-            return Ok(Err(fail(format!("the link serves {mime}, which cannot be sent as {kind}"))));
+        if let Some(e) = unsuitable(&mime) {
+            return Ok(Err(e));
         }
         if let Err(e) = check_content(&format!("{kind}.link"), &*body) {
             return Ok(Err(e));
@@ -57,8 +66,8 @@ impl MessagingService {
         let name = url.rsplit('/').next().filter(|n| !n.is_empty() && kind == "document");
         let m = self.store_media(&phone.business_id, Some(&phone.id), None, name, &mut *body).await?;
         if let Ok(mut cache) = self.link_cache.lock() {
-            cache.retain(|_, (_, at)| now - *at < LINK_CACHE_MS);
-            cache.insert(key, (m.id.clone(), now));
+            cache.retain(|_, (_, _, at)| now - *at < LINK_CACHE_MS);
+            cache.insert(key, (m.id.clone(), m.mime_type.clone(), now));
         }
         Ok(Ok(Some(m.id)))
     }

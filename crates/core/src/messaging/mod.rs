@@ -45,7 +45,8 @@ pub const SERVICE_WINDOW_MS: Millis = 24 * 3_600_000;
 pub const MEDIA_RETENTION_MS: Millis = 30 * 86_400_000;
 
 /// (business, URL) → (media id, fetched at).
-type LinkCache = std::collections::HashMap<(String, String), (String, Millis)>;
+/// Media fetched by link, by (business, URL): its media id, its MIME type, when fetched.
+type LinkCache = std::collections::HashMap<(String, String), (String, String, Millis)>;
 
 /// Media fetched by link is reused for the same URL this long, as Meta caches it.
 pub const LINK_CACHE_MS: Millis = 10 * 60_000;

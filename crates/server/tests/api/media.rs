@@ -81,16 +81,21 @@ async fn link_media(engine: Engine) {
             app.client.get(app.url(&format!("/customer/v1/media/{media}"))).bearer_auth(&c.token).send().await.unwrap();
         assert_eq!(r.bytes().await.unwrap().as_ref(), LINKED_PNG);
     }
-    // Unreachable or wrong type: accepted, then failed with 131053.
+    // Unreachable or wrong type: accepted, then failed with 131053. The same holds for a link
+    // fetched a moment ago for another type (an image's link sent as a video).
     let missing = send_ok(&app, json!({"type": "image", "image": {"link": format!("{files}/nope.png")}})).await;
     let html = send_ok(&app, json!({"type": "image", "image": {"link": format!("{files}/page.html")}})).await;
+    let as_video = send_ok(&app, json!({"type": "video", "video": {"link": format!("{files}/cat.png")}})).await;
     let statuses = app.queued_statuses().await;
-    for id in [&missing, &html] {
+    for id in [&missing, &html, &as_video] {
         let s: Vec<_> = statuses.iter().filter(|s| s["id"] == id.as_str()).collect();
         assert_eq!(s.len(), 1, "{statuses:?}");
         assert_eq!(s[0]["status"], "failed");
         assert_eq!(s[0]["errors"][0]["code"], 131053);
     }
+    let s = statuses.iter().find(|s| s["id"] == as_video.as_str()).unwrap();
+    let details = s["errors"][0]["error_data"]["details"].as_str().unwrap_or_default();
+    assert!(details.starts_with("video.link: the link serves image/png"), "{s}");
     app.stop().await;
 
     // Platform mode: a link to a loopback address is refused.
