@@ -187,6 +187,10 @@ fn message_body(c: &Content, media: Option<(&str, String)>, customer: bool) -> a
         if let Some(cap) = &c.caption {
             o["caption"] = json!(cap);
         }
+        // A document travels with its name, as a phone sends it.
+        if let Some(name) = c.document.as_ref().filter(|_| kind == "document").and_then(|p| p.file_name()) {
+            o["filename"] = json!(name.to_string_lossy());
+        }
         json!({"type": kind, kind: o})
     } else if let Some(loc) = &c.location {
         let (lat, lon) = loc.split_once(',').context("--location must be LAT,LON")?;
