@@ -263,9 +263,10 @@ pub fn parse_send(body: &Map<String, Value>, sender_calling_code: &str) -> Resul
     let raw = decode_form_json(raw);
     let content = match kind {
         MessageKind::Text => parse_text(&raw)?,
-        MessageKind::Image | MessageKind::Video => parse_media(kind.as_str(), &raw, true, false)?,
-        MessageKind::Document => parse_media("document", &raw, true, true)?,
-        MessageKind::Audio | MessageKind::Sticker => parse_media(kind.as_str(), &raw, false, false)?,
+        MessageKind::Image | MessageKind::Video => parse_media(kind.as_str(), &raw, &["caption"])?,
+        MessageKind::Document => parse_media("document", &raw, &["caption", "filename"])?,
+        MessageKind::Audio => parse_media("audio", &raw, &["voice"])?,
+        MessageKind::Sticker => parse_media("sticker", &raw, &[])?,
         MessageKind::Location => parse_location(&raw)?,
         MessageKind::Contacts => contacts::parse_contacts(&raw)?,
         MessageKind::Reaction => parse_reaction(&raw)?,
@@ -342,17 +343,12 @@ fn parse_text(v: &Value) -> Res<Value> {
 }
 
 /// A media object at `path`: exactly one of `id` (a numeric media id) or `link` (an
-/// http(s) URL), plus `caption` and `filename` where allowed. Also used for the media
-/// headers of interactive messages.
-pub(crate) fn parse_media(path: &str, v: &Value, caption: bool, filename: bool) -> Res<Value> {
+/// http(s) URL), plus those of `caption`, `filename` and `voice` (audio) that `optional`
+/// allows. Also used for the media headers of interactive messages.
+pub(crate) fn parse_media(path: &str, v: &Value, optional: &[&str]) -> Res<Value> {
     let o = as_obj(path, v)?;
     let mut keys = vec!["id", "link"];
-    if caption {
-        keys.push("caption");
-    }
-    if filename {
-        keys.push("filename");
-    }
+    keys.extend_from_slice(optional);
     o.allow(&keys)?;
     let id = o.opt_str("id")?.filter(|s| !s.trim().is_empty());
     let link = o.opt_str("link")?.filter(|s| !s.trim().is_empty());
@@ -386,17 +382,22 @@ pub(crate) fn parse_media(path: &str, v: &Value, caption: bool, filename: bool) 
             out.insert("link".into(), Value::String(link.to_string()));
         }
     }
-    if caption {
+    if optional.contains(&"caption") {
         if let Some(c) = o.opt_str_max("caption", CAPTION_MAX)? {
             out.insert("caption".into(), Value::String(c.to_string()));
         }
     }
-    if filename {
+    if optional.contains(&"filename") {
         if let Some(f) = o.opt_str("filename")? {
             // The same rule as a customer's file names: no paths reach the other side.
             check_filename(f, &o.field("filename"))?;
             out.insert("filename".into(), Value::String(f.to_string()));
         }
+    }
+    // A voice message (an OGG/OPUS recording): the customer's app shows it as a voice note,
+    // and the first time they play it the business gets a `played` status.
+    if optional.contains(&"voice") && o.opt_bool("voice")? == Some(true) {
+        out.insert("voice".into(), Value::Bool(true));
     }
     Ok(Value::Object(out))
 }

@@ -59,7 +59,7 @@ fn pricing_stmt(m: &Message, p: &MessagePricing) -> Stmt {
 /// A message in a CBP conversation carries the conversation's charge if it is the first of it
 /// delivered (0 otherwise), and marks the conversation delivered.
 pub fn charge_stmt(change: &StatusChange) -> Vec<Stmt> {
-    if change.to != MessageStatus::Delivered && change.to != MessageStatus::Read {
+    if !matches!(change.to, MessageStatus::Delivered | MessageStatus::Read | MessageStatus::Played) {
         return Vec::new();
     }
     vec![Stmt::new(CHARGE, params![change.at, &change.message_id, &change.to]), crate::cbp::delivered_stmt(change)]

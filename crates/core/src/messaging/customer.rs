@@ -205,12 +205,20 @@ impl MessagingService {
         let (from, to): (&'static [MessageStatus], MessageStatus) = match MessageStatus::parse(to) {
             Some(MessageStatus::Delivered) => (&[MessageStatus::Sent], MessageStatus::Delivered),
             Some(MessageStatus::Read) => (&[MessageStatus::Sent, MessageStatus::Delivered], MessageStatus::Read),
-            _ => return Err(ApiError::bad_value(format!("status: must be delivered or read, not {to}"))),
+            Some(MessageStatus::Played) => {
+                (&[MessageStatus::Sent, MessageStatus::Delivered, MessageStatus::Read], MessageStatus::Played)
+            }
+            _ => return Err(ApiError::bad_value(format!("status: must be delivered, read or played, not {to}"))),
         };
         let m = match self.store.message(message_id).await? {
             Some(m) if m.wa_id == wa_id && m.direction == Direction::Outbound => m,
             _ => return Err(ApiError::bad_value(format!("id: no message {message_id} was sent to you"))),
         };
+        if to == MessageStatus::Played && !(m.kind == "audio" && m.content["voice"] == true) {
+            return Err(ApiError::bad_value(format!(
+                "status: only a voice message is played, and {message_id} is not one"
+            )));
+        }
         if m.status.rank() >= to.rank() {
             return Ok(false);
         }
@@ -224,9 +232,12 @@ impl MessagingService {
         }
         let contact = self.webhook_contact(&phone.business_id, wa_id).await?;
         let mut rows = Vec::new();
-        // A read straight from sent also reports delivered first, as a device would.
-        if to == MessageStatus::Read && m.status == MessageStatus::Sent {
-            rows.push(self.status_row(&phone, &m, &contact, MessageStatus::Delivered, None, now));
+        // The steps skipped are reported first, as a device would: a read straight from sent
+        // is delivered first, and a voice message played at once is delivered and read first.
+        for step in [MessageStatus::Delivered, MessageStatus::Read] {
+            if m.status.rank() < step.rank() && step.rank() < to.rank() {
+                rows.push(self.status_row(&phone, &m, &contact, step, None, now));
+            }
         }
         rows.push(self.status_row(&phone, &m, &contact, to, None, now));
         let change = StatusChange { message_id: m.id.clone(), from, to, error: None, at: now };

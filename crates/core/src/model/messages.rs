@@ -52,12 +52,13 @@ impl Direction {
 }
 
 wire_enum! {
-    /// A message's status. Outbound: sent → delivered → read, or failed. Inbound: received →
-    /// read (the business marked it read).
+    /// A message's status. Outbound: sent → delivered → read (→ played, a voice message the
+    /// customer played), or failed. Inbound: received → read (the business marked it read).
     MessageStatus {
         Sent => "sent",
         Delivered => "delivered",
         Read => "read",
+        Played => "played",
         Failed => "failed",
         Received => "received",
     }
@@ -70,6 +71,7 @@ impl MessageStatus {
             MessageStatus::Sent => 1,
             MessageStatus::Delivered => 2,
             MessageStatus::Read => 3,
+            MessageStatus::Played => 4,
             MessageStatus::Failed | MessageStatus::Received => 0,
         }
     }

@@ -250,17 +250,50 @@ async fn status_lifecycle(engine: Engine) {
     // A read straight from sent reports delivered first.
     let id2 = send_ok(&app, json!({"type": "text", "text": {"body": "two"}})).await;
     c.ack(&id2, "read").await;
-    let names: Vec<_> = app
-        .queued_statuses()
-        .await
-        .into_iter()
-        .filter(|s| s["id"] == id2.as_str())
-        .map(|s| s["status"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(names, ["sent", "delivered", "read"]);
+    assert_eq!(status_names(&app, &id2).await, ["sent", "delivered", "read"]);
     app.stop().await;
 }
 engine_test!(statuses_sent_delivered_read, super::status_lifecycle);
+
+/// The statuses queued for message `id`, oldest first.
+async fn status_names(app: &TestApp, id: &str) -> Vec<String> {
+    let statuses = app.queued_statuses().await.into_iter().filter(|s| s["id"] == id);
+    statuses.map(|s| s["status"].as_str().unwrap().to_string()).collect()
+}
+
+/// `audio.voice: true` sends a voice message: the device sees it as one, and playing it reports
+/// `played` (after the delivered and read it skipped); only a voice message can be played.
+async fn voice_messages(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let c = app.customer(CUSTOMER, "Alice").await;
+    c.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
+    let ogg = app.upload("audio/ogg", b"OggS\0\x02voice note").await;
+    let voice = send_ok(&app, json!({"type": "audio", "audio": {"id": ogg, "voice": true}})).await;
+    let plain = send_ok(&app, json!({"type": "audio", "audio": {"id": ogg, "voice": false}})).await;
+    let mut device = c.connect().await;
+    let m = device.next_message().await;
+    assert_eq!((m["id"].as_str(), &m["audio"]["voice"]), (Some(voice.as_str()), &json!(true)), "{m}");
+    let m = device.next_message().await;
+    assert_eq!(m["id"], plain.as_str());
+    assert!(m["audio"].get("voice").is_none(), "voice: false is a plain audio file: {m}");
+    // Not a boolean: 100, as any field of the wrong type.
+    let r = send(
+        &app,
+        json!({"messaging_product": "whatsapp", "to": CUSTOMER, "type": "audio", "audio": {"id": ogg, "voice": "yes"}}),
+    )
+    .await;
+    assert_graph_error(&r, 400, 100);
+
+    let (s, v) = c.ack(&voice, "played").await;
+    assert_eq!((s, v["changed"].as_bool()), (200, Some(true)), "{v}");
+    assert_eq!(c.ack(&voice, "played").await.1["changed"], false, "played once");
+    assert_eq!(c.ack(&voice, "read").await.1["changed"], false, "nothing goes back from played");
+    assert_graph_error(&c.ack(&plain, "played").await, 400, 131009);
+    assert_eq!(status_names(&app, &voice).await, ["sent", "delivered", "read", "played"]);
+    app.stop().await;
+}
+engine_test!(voice_messages_are_played, super::voice_messages);
 
 /// A device that connects while messages are being sent gets each message once: one committed
 /// between the connection's registration and its backlog comes both ways, and the server

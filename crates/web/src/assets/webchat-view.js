@@ -92,7 +92,7 @@
     return box;
   }
 
-  function media(ctx, kind, o) {
+  function media(ctx, kind, o, m) {
     var box = el("div", "wc-media");
     var id = s(o, "id"), link = s(o, "link"), caption = s(o, "caption");
     if (id) {
@@ -105,6 +105,8 @@
         node = el("div", "audio");
         if (o.voice) { node.appendChild(el("span", "voice", "🎤 " + ctx.t.voice)); }
         var a = el("audio"); a.controls = true; a.preload = "none"; a.src = url; node.appendChild(a);
+        // A business's voice message played for the first time: the business is told (`played`).
+        if (o.voice && m && m.from === m.chat && ctx.played) { a.addEventListener("play", function () { ctx.played(m); }, { once: true }); }
       } else {
         node = el("a", "doc");
         var name = s(o, "filename") || s(o, "mime_type") || ctx.t.document;
@@ -329,7 +331,7 @@
     var own = m.from !== m.chat;
     switch (m.type) {
       case "text": return o.preview_url ? preview(text(s(o, "body"))) : text(s(o, "body"));
-      case "image": case "video": case "audio": case "document": case "sticker": return media(ctx, m.type, o);
+      case "image": case "video": case "audio": case "document": case "sticker": return media(ctx, m.type, o, m);
       case "location": return location(ctx, o);
       case "contacts": return contacts(ctx, o, own);
       case "interactive": return interactive(ctx, m, o);

@@ -249,6 +249,7 @@
     api: api, fail: function (e) { fail(e); }, number: function () { return current; },
     sandbox: document.getElementById("content").getAttribute("data-codes") === "0",
     lookup: function (id) { return current ? chat(current).byId[id] : null; },
+    played: function (m) { if (m.status !== "played") { ack(m.id, "played"); m.status = "played"; } },
     answer: function (m, body) { body.context = { id: m.id }; send(body); },
     replyTo: function (m) { replying = m; $("reply-text").textContent = V.summary(T, m); $("reply-preview").hidden = false; $("message").focus(); },
     reactTo: function (m, button) { emojiFor = m; togglePanel(true, button); },
@@ -376,7 +377,7 @@
   function readAll() {
     if (!current || document.hidden) { return; }
     visible(chat(current)).forEach(function (m) {
-      if (m.from === m.chat && m.status !== "read" && m.status !== "failed") { ack(m.id, "read"); m.status = "read"; }
+      if (m.from === m.chat && m.status !== "read" && m.status !== "played" && m.status !== "failed") { ack(m.id, "read"); m.status = "read"; }
     });
   }
   document.addEventListener("visibilitychange", function () { if (!document.hidden && current) { readAll(); drawList(); } });

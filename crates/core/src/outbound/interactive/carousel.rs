@@ -63,7 +63,7 @@ pub(super) fn carousel(a: &Obj<'_>) -> Res<()> {
         let ty = header.req_enum("type", &["image", "video"])?;
         header.allow(&["type", ty])?;
         let media = header.get(ty).ok_or_else(|| ApiError::missing(&header.field(ty)))?;
-        parse_media(&header.field(ty), media, false, false)?;
+        parse_media(&header.field(ty), media, &[])?;
         if let Some(body) = c.opt_obj("body")? {
             body.allow(&["text"])?;
             body.req_str_max("text", CARD_BODY_MAX)?;

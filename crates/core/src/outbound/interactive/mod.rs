@@ -132,7 +132,7 @@ fn parse_header<'a>(h: &Obj<'a>) -> Res<&'a str> {
     } else {
         h.allow(&["type", ty, "sub_text"])?;
         let media = h.get(ty).ok_or_else(|| ApiError::missing(&h.field(ty)))?;
-        parse_media(&h.field(ty), media, false, ty == "document")?;
+        parse_media(&h.field(ty), media, if ty == "document" { &["filename"] } else { &[] })?;
     }
     h.opt_str_max("sub_text", HEADER_TEXT_MAX)?;
     Ok(ty)

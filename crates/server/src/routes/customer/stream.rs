@@ -4,7 +4,7 @@
 //! `{"event":"message","message":{…}}`, `{"event":"typing","from":"<business number>"}`,
 //! `{"event":"read","id":"wamid…","from":"<business number>"}`, and
 //! `{"event":"error","error":{…Graph error…}}` for a bad device frame.
-//! Device → server frames: `{"action":"ack","id":"wamid…","status":"delivered"|"read"}` and
+//! Device → server frames: `{"action":"ack","id":"wamid…","status":"delivered"|"read"|"played"}` and
 //! `{"action":"send","to":"<business number>", …message…}` (answered by `{"event":"sent","id":…}`).
 //!
 //! On connect the device first receives every business message still waiting for it, so a

@@ -254,13 +254,15 @@ fn automatic(lang: Lang, m: &Message) -> Option<&'static str> {
     }
 }
 
-/// The tick of an outbound message: ✓ sent, ✓✓ delivered, blue ✓✓ read, ⚠ failed.
+/// The tick of an outbound message: ✓ sent, ✓✓ delivered, blue ✓✓ read (a microphone before
+/// them: a voice message played), ⚠ failed.
 fn tick(lang: Lang, status: MessageStatus) -> Markup {
     let t = lang.inbox();
     let (class, mark, label) = match status {
         MessageStatus::Sent => ("tick", "✓", t.sent),
         MessageStatus::Delivered => ("tick", "✓✓", t.delivered),
         MessageStatus::Read => ("tick read", "✓✓", t.read),
+        MessageStatus::Played => ("tick read", "🎤✓✓", t.played),
         MessageStatus::Failed => ("tick failed", "⚠", t.failed),
         MessageStatus::Received => return html! {},
     };
