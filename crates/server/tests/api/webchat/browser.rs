@@ -20,6 +20,8 @@ pub const CUSTOMER: &str = "15550002222";
 const TOKEN: &str = "webchat-verify";
 /// A whole 1 × 1 lossless WebP (a sticker), which a browser draws.
 const WEBP: &[u8] = b"\x52\x49\x46\x46\x1a\x00\x00\x00\x57\x45\x42\x50\x56\x50\x38\x4c\x0d\x00\x00\x00\x2f\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00";
+/// A whole Ogg Opus file of one second of silence (50 empty 20 ms frames), which a browser plays.
+const VOICE_OGG: &[u8] = b"\x4f\x67\x67\x53\x00\x02\x00\x00\x00\x00\x00\x00\x00\x00\x41\x53\x49\x52\x00\x00\x00\x00\x25\x29\x1e\x7d\x01\x13\x4f\x70\x75\x73\x48\x65\x61\x64\x01\x01\x38\x01\x80\xbb\x00\x00\x00\x00\x00\x4f\x67\x67\x53\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x41\x53\x49\x52\x01\x00\x00\x00\x87\x21\xa0\xa9\x01\x16\x4f\x70\x75\x73\x54\x61\x67\x73\x06\x00\x00\x00\x72\x69\x73\x61\x6c\x61\x00\x00\x00\x00\x4f\x67\x67\x53\x00\x04\xb8\xbc\x00\x00\x00\x00\x00\x00\x41\x53\x49\x52\x02\x00\x00\x00\x4a\x5a\x60\x13\x32\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8\xf8";
 /// A whole 8 × 8 PNG, which a browser draws.
 pub const PNG: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x08\x00\x00\x00\x08\x08\x02\x00\x00\x00\x4b\x6d\x29\xdc\x00\x00\x00\x10\x49\x44\x41\x54\x78\x9c\x63\x60\xc8\xf0\xc7\x8e\x86\x96\x04\x00\xcd\x07\x2d\xc1\x33\x78\xb2\xd5\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
 
@@ -379,4 +381,38 @@ async fn a_flow_is_walked_and_completed() {
         serde_json::from_str(reply["interactive"]["nfm_reply"]["response_json"].as_str().unwrap()).unwrap();
     assert_eq!((&answers["full_name"], &answers["news"]), (&json!("Mona Zaki"), &json!(true)), "{answers}");
     wait_for(&s, "the dialog closes", "return !document.getElementById('flow-dialog').open", json!([])).await;
+}
+
+/// A business's voice message (`audio.voice`) is drawn as a voice note and plays (the page's
+/// policy lets media from the server load); playing it tells the business: `played`, after the
+/// `read` the open chat already sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_voice_message_played_reports_played() {
+    let (_db, app) = app(Engine::Sqlite).await;
+    let rcv = subscribe(&app).await;
+    let s = Session::start("en", 1024, 768).await;
+    sign_in(&s, &app, &format!("/chat/?phone={}&text=Hi", app.business_number()), CUSTOMER, "Mona").await;
+    wait_for(&s, "the chat open", "return !document.getElementById('chat').hidden", json!([])).await;
+    s.find("#send-button").await.click().await;
+    assert!(rcv.wait_until(Duration::from_secs(10), |r| !inbound(r).is_empty()).await, "the customer's text");
+
+    let ogg = app.upload("audio/ogg", VOICE_OGG).await;
+    let body =
+        json!({"messaging_product": "whatsapp", "to": CUSTOMER, "type": "audio", "audio": {"id": ogg, "voice": true}});
+    let (st, v) = app.post(&format!("/v23.0/{}/messages", app.phone_number_id()), &body).await;
+    assert_eq!(st, 200, "{v}");
+    let id = v["messages"][0]["id"].as_str().unwrap().to_string();
+    let note = format!("{} .audio .voice", bubble(&id));
+    wait_for(&s, "the voice note", "return !!document.querySelector(arguments[0])", json!([note])).await;
+    let has = |status: &'static str| {
+        let id = id.clone();
+        move |r: &WebhookReceiver| statuses(r).iter().any(|x| x["id"] == id.as_str() && x["status"] == status)
+    };
+    assert!(rcv.wait_until(Duration::from_secs(10), has("read")).await, "read: the chat is open");
+    assert!(!has("played")(&rcv), "not played before it is played");
+    // Muted, so that the browser lets a script start it (the page was clicked before).
+    let play =
+        "var a = document.querySelector(arguments[0]); a.muted = true; a.play().catch(function () {}); return true";
+    s.eval(play, json!([format!("{} audio", bubble(&id))])).await;
+    assert!(rcv.wait_until(Duration::from_secs(10), has("played")).await, "played: {:?}", statuses(&rcv));
 }

@@ -29,7 +29,9 @@ async fn the_page(engine: Engine) {
     assert!(en.contains("Sign in to chat") && en.contains("Your phone number") && en.contains(r#"data-codes="0""#));
     assert!(!en.contains("wc-code"), "no code field in the sandbox");
     let csp = headers.get("content-security-policy").unwrap().to_str().unwrap();
+    // Media from this server plays (audio, video, voice notes); nothing else's.
     assert!(csp.contains("script-src 'self'") && csp.contains("connect-src 'self'"), "{csp}");
+    assert!(csp.contains("media-src 'self';") && csp.contains("default-src 'none'"), "{csp}");
     assert_eq!(headers.get("cache-control").unwrap(), "no-store");
 
     // Arabic from the browser's languages, and from `?lang=` over them.
