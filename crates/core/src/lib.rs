@@ -4,7 +4,7 @@
 //!    [`limits`] (token buckets), [`filename`] (file names that travel with media), [`sniff`] (what a file is by its first
 //!    bytes), [`graph`] (`fields=` and paging);
 //! 2. [`model`]: plain data and status enums, and the wire codecs [`inbound`] and [`outbound`]
-//!    that parse and validate payloads into it;
+//!    that parse and validate payloads into it, and [`health`] (a node's messaging health);
 //! 3. [`store`]: the storage traits, and [`ports`]: what else services need from outside;
 //! 4. services, each importing only lower ones: [`audit`], [`pricing`] → [`quality`] → [`templates`] →
 //!    [`messaging`] → [`tenancy`], [`auth`], [`accounts`], [`inbox`], [`compose`], [`customers`], [`sandbox`],
@@ -22,6 +22,7 @@ pub mod limits;
 pub mod phone;
 pub mod sniff;
 
+pub mod health;
 pub mod inbound;
 pub mod model;
 pub mod outbound;

@@ -24,6 +24,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("model", 1),
     // wire codecs and Graph parameters: parse and validate into the model
     ("graph", 2),
+    ("health", 2),
     ("inbound", 2),
     ("outbound", 2),
     // storage traits and the other ports

@@ -53,6 +53,13 @@ fn customer(n: usize) -> String {
     format!("1555200{n:04}")
 }
 
+/// The demo number's `health_status`.
+async fn health(app: &TestApp) -> Value {
+    let (s, v) = app.get(&format!("/v23.0/{}?fields=health_status", app.phone_number_id())).await;
+    assert_eq!(s, 200, "{v}");
+    v["health_status"].clone()
+}
+
 async fn number_fields(app: &TestApp) -> Value {
     let (s, v) = app
         .get(&format!(
@@ -118,6 +125,14 @@ async fn tier_counts_unique_customers(engine: Engine) {
     }
     let view = limit_view(&app).await;
     assert_eq!((view["tier"].as_str(), view["unique_customers_24h"].as_i64()), (Some("TIER_250"), Some(250)));
+    // The number's health says so: its business is LIMITED (sends work, new customers do not).
+    let business =
+        |h: &Value| h["entities"].as_array().unwrap().iter().find(|e| e["entity_type"] == "BUSINESS").cloned();
+    let h = health(&app).await;
+    assert_eq!(h["can_send_message"], "LIMITED", "{h}");
+    let b = business(&h).unwrap();
+    assert_eq!(b["can_send_message"], "LIMITED");
+    assert!(b["additional_info"][0].as_str().unwrap().contains("250 unique customers"), "{b}");
     // The 251st new customer is refused; customers already reached are not.
     let e = assert_graph_error(&template_to(&app, &customer(250)).await, 400, 131048);
     let details = e["error_data"]["details"].as_str().unwrap();
@@ -131,6 +146,11 @@ async fn tier_counts_unique_customers(engine: Engine) {
     // 12 h later only the 50 reached at 12 h and customer 3 (reached again) are in the window.
     app.advance_clock("12h1m").await;
     assert_eq!(limit_view(&app).await["unique_customers_24h"], 51);
+    let h = health(&app).await;
+    assert_eq!(
+        (&h["can_send_message"], &business(&h).unwrap()["can_send_message"]),
+        (&json!("AVAILABLE"), &json!("AVAILABLE"))
+    );
     template_ok(&app, &customer(250)).await;
     assert_eq!(tier(&app).await, "TIER_250", "upgrades are off in this test");
     app.stop().await;
@@ -249,6 +269,9 @@ async fn blocks_lower_quality(engine: Engine) {
         report(i).await;
     }
     assert_eq!(number_fields(&app).await["status"], "RESTRICTED");
+    let h = health(&app).await;
+    assert_eq!((&h["can_send_message"], &h["entities"][0]["entity_type"]), (&json!("LIMITED"), &json!("PHONE_NUMBER")));
+    assert_eq!(h["entities"][0]["can_send_message"], "LIMITED", "{h}");
     let e = assert_graph_error(&template_to(&app, &customer(101)).await, 400, 131048);
     let details = e["error_data"]["details"].as_str().unwrap();
     assert!(details.contains("13 blocks and 4 spam reports"), "{details}");
@@ -264,6 +287,7 @@ async fn blocks_lower_quality(engine: Engine) {
     assert_eq!(got[1].1["event"], "UNFLAGGED");
     app.advance_clock("3d").await;
     assert_eq!(number_fields(&app).await["quality_rating"], "GREEN");
+    assert_eq!(health(&app).await["can_send_message"], "AVAILABLE");
     template_ok(&app, &customer(101)).await;
     assert_eq!(received(&rcv).len(), 2);
     app.stop().await;

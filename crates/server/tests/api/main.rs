@@ -14,6 +14,7 @@ mod faults;
 mod flows;
 mod graph;
 pub(crate) mod growth;
+mod health;
 mod input_checks;
 mod limits;
 mod log_capture;

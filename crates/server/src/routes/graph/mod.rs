@@ -6,6 +6,7 @@ pub mod catalogs;
 pub mod commerce;
 pub mod conversations;
 pub mod flows;
+pub mod health;
 pub mod library;
 pub mod media;
 pub mod messages;

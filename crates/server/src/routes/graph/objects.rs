@@ -45,6 +45,11 @@ pub async fn get_object(
                 let a = state.profile.conversational_automation(&p.id).await?;
                 all.insert("conversational_automation".into(), super::profile::automation_json(&a));
             }
+            if super::health::wanted(fields.as_deref()) {
+                let waba = state.tenancy.waba(&p.waba_id, scope).await?;
+                let node = risala_core::health::phone_number(&p);
+                all.insert("health_status".into(), super::health::health_status(&state, &waba, Some(node)).await?);
+            }
             project(&all, fields.as_deref(), repr::PHONE_DEFAULT, "WhatsAppBusinessPhoneNumber")?
         }
         ObjectKind::Waba => {
@@ -52,6 +57,9 @@ pub async fn get_object(
             let w = state.tenancy.waba(&id, scope).await?;
             let verified = state.messaging.waba_settings(&w.id).await?.verified;
             let mut all = repr::waba(&w, verified);
+            if super::health::wanted(fields.as_deref()) {
+                all.insert("health_status".into(), super::health::health_status(&state, &w, None).await?);
+            }
             if fields.as_deref().is_some_and(|f| f.iter().any(|f| f.name == "is_enabled_for_insights")) {
                 all.insert("is_enabled_for_insights".into(), state.templates.insights_enabled(&w.id).await?.into());
             }

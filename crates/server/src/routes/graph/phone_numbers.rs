@@ -37,11 +37,23 @@ pub async fn list(
     for p in &mut result.items {
         state.messaging.quality().refresh(p).await?;
     }
+    // The nodes around every number of the WABA, read once for the page.
+    let around = if super::health::wanted(fields.as_deref()) {
+        let w = state.tenancy.waba(&waba.id, Some(&caller.0.business_id)).await?;
+        Some(super::health::around(&state, &w).await?)
+    } else {
+        None
+    };
     let data = result
         .items
         .iter()
         .map(|p| {
-            project(&repr::phone_number(p), fields.as_deref(), repr::PHONE_LIST_DEFAULT, "WhatsAppBusinessPhoneNumber")
+            let mut all = repr::phone_number(p);
+            if let Some(around) = &around {
+                let health = super::health::summary(Some(risala_core::health::phone_number(p)), around);
+                all.insert("health_status".into(), health);
+            }
+            project(&all, fields.as_deref(), repr::PHONE_LIST_DEFAULT, "WhatsAppBusinessPhoneNumber")
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(GraphList {

@@ -68,7 +68,6 @@ pub fn waba(w: &Waba, verified: bool) -> Map<String, Value> {
         "business_verification_status": if verified { "verified" } else { "not_verified" },
         "ownership_type": "SELF",
         "country": "US",
-        "health_status": {"can_send_message": "AVAILABLE"},
     }))
 }
 

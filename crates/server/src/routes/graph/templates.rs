@@ -167,7 +167,18 @@ pub async fn delete(
 pub async fn get(state: &AppState, caller: &Caller, id: &str, fields: Option<&[FieldSel]>) -> GraphResult<Value> {
     caller.require(Permission::Management)?;
     let t = state.templates.get(id).await?.ok_or_else(|| ApiError::object_not_found(id))?;
-    Ok(project_node(&template_json(&t), fields, &NODE)?)
+    node_json(state, caller, &t, fields).await
+}
+
+/// A template as `fields=` selects it, with its `health_status` when asked for.
+async fn node_json(state: &AppState, caller: &Caller, t: &Template, fields: Option<&[FieldSel]>) -> GraphResult<Value> {
+    let mut all = template_json(t);
+    if super::health::wanted(fields) {
+        let waba = state.tenancy.waba(&t.waba_id, Some(&caller.0.business_id)).await?;
+        let node = risala_core::health::template(t);
+        all.insert("health_status".into(), super::health::health_status(state, &waba, Some(node)).await?);
+    }
+    Ok(project_node(&all, fields, &NODE)?)
 }
 
 /// `GET /{waba-id}/message_templates/{template-id}[?fields=]`: one template read through its
@@ -187,7 +198,7 @@ pub async fn get_in_waba(
         .await?
         .filter(|t| t.waba_id == waba.id)
         .ok_or_else(|| ApiError::object_not_found(&template_id))?;
-    Ok(Json(project_node(&template_json(&t), fields.as_deref(), &NODE)?))
+    Ok(Json(node_json(&state, &caller, &t, fields.as_deref()).await?))
 }
 
 /// `DELETE /{template-id}`: delete this one template (as `hsm_id` does).
