@@ -4,6 +4,9 @@
 
 use super::*;
 
+/// How far back a read looks for earlier unread messages of the customer (messages of the chat).
+const READ_BACK: usize = 1000;
+
 impl MessagingService {
     /// `POST /{phone-number-id}/messages`.
     pub async fn send(&self, phone: &PhoneNumber, body: &Map<String, Value>) -> Result<SendOutcome, ApiError> {
@@ -116,6 +119,29 @@ impl MessagingService {
         }
     }
 
+    /// The customer's messages in `m`'s chat before it that are not read yet, oldest first:
+    /// back to the last one read (reads mark everything before them, so nothing earlier is
+    /// unread), at most [`READ_BACK`] messages back.
+    async fn unread_before(&self, m: &Message) -> Result<Vec<String>, ApiError> {
+        let mut unread = Vec::new();
+        let mut before = Some(m.seq);
+        let mut seen = 0;
+        while let Some(seq) = before.filter(|_| seen < READ_BACK) {
+            let page = self.store.chat_history(&m.phone_number_id, &m.wa_id, Some(seq), 100).await?;
+            seen += page.len();
+            before = (page.len() == 100).then(|| page.last().map(|p| p.seq)).flatten();
+            for earlier in page.iter().filter(|e| e.direction == Direction::Inbound) {
+                if earlier.status != MessageStatus::Received {
+                    before = None;
+                    break;
+                }
+                unread.push(earlier.id.clone());
+            }
+        }
+        unread.reverse();
+        Ok(unread)
+    }
+
     pub(super) async fn mark_read(&self, phone: &PhoneNumber, message_id: &str, typing: bool) -> Result<(), ApiError> {
         let m = self.store.message(message_id).await?;
         let m = match m {
@@ -132,17 +158,27 @@ impl MessagingService {
             ));
         }
         let now = self.now();
-        let change = StatusChange {
-            message_id: m.id.clone(),
-            from: &[MessageStatus::Received],
-            to: MessageStatus::Read,
-            error: None,
-            at: now,
-        };
-        if self.store.change_status(&change, &[]).await? {
+        // Marking a message read marks the thread's earlier messages read too (Meta): the
+        // customer sees blue ticks on everything up to it, oldest first.
+        let mut ids = self.unread_before(&m).await?;
+        ids.push(m.id.clone());
+        let mut changed = false;
+        for id in ids {
+            let change = StatusChange {
+                message_id: id,
+                from: &[MessageStatus::Received],
+                to: MessageStatus::Read,
+                error: None,
+                at: now,
+            };
+            if self.store.change_status(&change, &[]).await? {
+                changed = true;
+                let read = CustomerEvent::Read { message_id: change.message_id, from: phone.number.clone() };
+                self.notifier.customer_event(&m.wa_id, read);
+            }
+        }
+        if changed {
             self.notifier.chat_changed(&m.business_id, &m.phone_number_id, &m.wa_id);
-            self.notifier
-                .customer_event(&m.wa_id, CustomerEvent::Read { message_id: m.id.clone(), from: phone.number.clone() });
         }
         if typing {
             self.notifier.customer_event(

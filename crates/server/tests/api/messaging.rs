@@ -488,6 +488,29 @@ async fn read_and_typing(engine: Engine) {
     assert_eq!(f, json!({"event": "read", "id": inbound, "from": app.business_number()}));
     let f = device.next().await;
     assert_eq!(f, json!({"event": "typing", "from": app.business_number()}));
+    // Reading a message reads the customer's earlier ones too (Meta), oldest first, and
+    // nothing before the last one read.
+    let earlier: Vec<String> = [
+        c.send(app.business_number(), json!({"type": "text", "text": {"body": "are you there?"}})).await,
+        c.send(app.business_number(), json!({"type": "image", "image": {"media_id": c.upload("image/png", b"\x89PNG\r\n\x1a\n photo".to_vec()).await}})).await,
+    ]
+    .into();
+    let answer = send_ok(&app, json!({"type": "text", "text": {"body": "yes"}})).await;
+    let last = c.send(app.business_number(), json!({"type": "text", "text": {"body": "great"}})).await;
+    let r = send(&app, json!({"messaging_product": "whatsapp", "status": "read", "message_id": last})).await;
+    assert_eq!(r, (200, json!({"success": true})));
+    let mut read = Vec::new();
+    while read.len() < 3 {
+        let f = device.next().await;
+        if f["event"] == "read" {
+            read.push(f["id"].as_str().unwrap().to_string());
+        }
+    }
+    assert_eq!(read, [earlier[0].as_str(), earlier[1].as_str(), last.as_str()]);
+    let (_, h) = c.get(&format!("/customer/v1/chats/{}/messages", app.business_number())).await;
+    for m in h["data"].as_array().unwrap().iter().filter(|m| m["id"] != answer.as_str()) {
+        assert_eq!(m["status"], "read", "{m}");
+    }
     // Only inbound messages can be marked read.
     let out = send_ok(&app, json!({"type": "text", "text": {"body": "x"}})).await;
     let r = send(&app, json!({"messaging_product": "whatsapp", "status": "read", "message_id": out})).await;
