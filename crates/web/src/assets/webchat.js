@@ -394,7 +394,9 @@
       delete body.to;
       if (extra && firstExtra === extra) { firstExtra = null; delete body.referral; }
       var m = { id: r.id, chat: number, from: me.wa_id, to: number, timestamp: r.timestamp, type: body.type, status: "sent" };
-      m[body.type] = Object.assign({}, body[body.type]);
+      // A copy of what was sent: an object's fields, or a list as a list (contacts).
+      var sent = body[body.type];
+      m[body.type] = Array.isArray(sent) ? sent.slice() : Object.assign({}, sent);
       if (m[body.type].media_id) { ownMedia(r.id, m[body.type].media_id); }
       if (body.context) { m.context = body.context; }
       add(chat(number), m);

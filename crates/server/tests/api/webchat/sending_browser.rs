@@ -101,6 +101,10 @@ async fn every_kind_the_customer_sends_reaches_the_webhook() {
     let contact = next_inbound(&rcv, 6).await;
     assert_eq!(contact["contacts"][0]["name"]["formatted_name"], "Nour Saleh");
     assert_eq!(contact["contacts"][0]["phones"][0]["phone"], "+20 100 555 0199");
+    // The customer's own bubble shows the card at once (not only after a reload).
+    let card = bubble(contact["id"].as_str().unwrap());
+    let shown = "var b = document.querySelector(arguments[0]); return !!b && b.textContent.indexOf('Nour Saleh') >= 0";
+    wait_for(&s, "the contact in the customer's bubble", shown, json!([card])).await;
 
     // A location request, answered by sharing a location.
     let request = json!({"messaging_product": "whatsapp", "to": CUSTOMER, "type": "interactive", "interactive": {
