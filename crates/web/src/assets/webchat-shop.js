@@ -10,6 +10,7 @@
   var host = null; // {api, send, fail, notice, number, redraw, t, lang}
   var catalogs = {}; // business number -> {data} once loaded, {loading: true} while loading
   var carts = {}; // business number -> {catalog_id, items: [{id, qty}]}
+  var reread = {}; // "number\nretailer id" -> true once the catalog was read again for it
 
   function el(tag, cls, text) { return window.WCView.el(tag, cls, text); }
   function t(key, n) { return String(host.t[key] || key).replace("{n}", n).replace("{text}", n); }
@@ -33,9 +34,16 @@
   function info(number) { return load(number) || null; }
   function product(number, rid) {
     var d = info(number);
-    if (!d || !d.catalog) { return null; }
     var found = null;
-    (d.catalog.products || []).forEach(function (p) { if (p.retailer_id === rid) { found = p; } });
+    ((d && d.catalog && d.catalog.products) || []).forEach(function (p) { if (p.retailer_id === rid) { found = p; } });
+    // A product the page has not seen (the business changed its catalog since): the catalog
+    // is read again once for it, and the cards drawn again when it arrives.
+    var key = number + "\n" + rid;
+    if (!found && d && !reread[key]) {
+      reread[key] = true;
+      delete catalogs[number];
+      load(number);
+    }
     return found;
   }
   function orderable(p) { return p && ["in stock", "preorder", "available for order"].indexOf(p.availability) >= 0; }

@@ -119,3 +119,30 @@ async fn a_customer_buys_two_products_from_a_product_list() {
     wait_for(&ar, "the cart in Arabic", "return document.getElementById('shop-dialog').open", json!([])).await;
     ar.screenshot("catalog-cart-ar", true).await;
 }
+
+/// A product the business adds after the customer opened the chat is drawn as a card (name and
+/// price) when it is sent, without a reload: the page reads the catalog again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_product_added_while_the_chat_is_open_is_drawn_as_a_card() {
+    let (_db, app) = app(Engine::Sqlite).await;
+    let rcv = subscribe(&app).await;
+    let s = Session::start("en", 1024, 768).await;
+    let catalog = product_list_on_page(&s, &app, &rcv, CUSTOMER).await;
+    s.eval("window.__kept = 1; return 1;", json!([])).await;
+    let (st, v) = app
+        .post(
+            &format!("/v23.0/{catalog}/items_batch"),
+            &json!({"item_type": "PRODUCT_ITEM", "requests": [{"method": "CREATE", "data": {"id": "dates",
+                "title": "Ajwa dates", "price": 900, "currency": "USD", "availability": "in stock"}}]}),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let one = json!({"messaging_product": "whatsapp", "to": CUSTOMER, "type": "interactive", "interactive": {
+        "type": "product", "body": {"text": "New in"},
+        "action": {"catalog_id": catalog, "product_retailer_id": "dates"}}});
+    app.send_accepted(&one).await;
+    let card = "[data-interactive=product] .shop-card[data-retailer-id=dates]";
+    let named = "var c = document.querySelector(arguments[0]); return !!c && c.textContent.indexOf('Ajwa dates') >= 0";
+    wait_for(&s, "the new product's card, named", named, json!([card])).await;
+    assert_eq!(s.eval("return window.__kept || 0;", json!([])).await, json!(1), "no reload");
+}
