@@ -88,6 +88,18 @@ async fn a_broadcast_to_1000_recipients_with_live_progress() {
     }
     assert!(seen.len() >= 5, "the count moved live in steps: {seen:?}");
     assert_eq!(en.eval("return window.__kept || 0;", json!([])).await, json!(1), "no reload");
+    // The rest of the live part followed too: no Cancel for a completed broadcast, and no
+    // recipient of the report's first rows still queued.
+    let done = "return !document.querySelector('.broadcast-actions form[action$=\"/cancel\"]') && \
+                document.querySelectorAll('table.report tbody tr').length > 0 && \
+                !/Queued/.test(document.querySelector('table.report').textContent)";
+    for _ in 0..50 {
+        if en.eval(done, json!([])).await == json!(true) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(en.eval(done, json!([])).await, json!(true), "{}", en.text().await);
     // 1,000 at 100 a second take about 10 s.
     assert!(started.elapsed() >= Duration::from_secs(8), "{:?}", started.elapsed());
     en.screenshot("broadcasts-done-en", true).await;

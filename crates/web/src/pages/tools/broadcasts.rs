@@ -239,25 +239,13 @@ pub async fn show(State(state): State<WebState>, v: Viewer, Path(id): Path<Strin
 async fn render_show(state: &WebState, v: &Viewer, id: &str, error: Option<String>) -> WebResult<Response> {
     let (lang, s) = (v.lang, v.lang.bc());
     let b = state.broadcasts.get(&v.user.business_id, id).await?;
-    let rows = state.broadcasts.report(&v.user.business_id, id, 0, SHOWN).await?;
     let base = format!("{}/{}", routes::BROADCASTS, id);
     let rejected = b.row.rejected.as_array().cloned().unwrap_or_default();
     let body = html! {
-        section.card aria-labelledby="broadcast-h" {
-            h1 id="broadcast-h" { bdi { (b.row.name) } " " span.muted { "(" (lang.number(b.row.total)) " " (s.total) ")" } }
-            @if let Some(e) = &error { (alert(true, e)) }
-            div #broadcast-progress aria-live="polite" data-broadcast-progress=(id) data-url=(format!("{base}/progress")) data-events=(routes::EVENTS) {
-                (progress(lang, &b))
-            }
-            div.broadcast-actions {
-                @if matches!(b.row.state.as_str(), "scheduled" | "running" | "paused") {
-                    form method="post" action=(format!("{base}/cancel")) { (csrf(v)) button.secondary type="submit" { (s.cancel) } }
-                }
-                @if matches!(b.row.state.as_str(), "cancelled" | "paused") {
-                    form method="post" action=(format!("{base}/resume")) { (csrf(v)) button type="submit" { (s.resume) } }
-                }
-                a href=(format!("{base}/export.csv")) download { (s.export) }
-            }
+        // What changes as the broadcast runs (its progress, what may be done with it, each
+        // recipient's status) is reloaded live as one part.
+        div #broadcast-progress aria-live="polite" data-broadcast-progress=(id) data-url=(format!("{base}/progress")) data-events=(routes::EVENTS) {
+            (live_part(state, v, &b, error.as_deref()).await?)
         }
         @if !rejected.is_empty() {
             section.card aria-labelledby="rejected-h" {
@@ -270,6 +258,36 @@ async fn render_show(state: &WebState, v: &Viewer, id: &str, error: Option<Strin
                         td { (r["reason"].as_str().unwrap_or("")) }
                     } } }
                 } }
+            }
+        }
+        script src=(assets::url("broadcasts.js")) defer {}
+    };
+    let mut resp = console_page(v, routes::BROADCASTS, s.broadcasts, body);
+    if error.is_some() {
+        *resp.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    Ok(resp)
+}
+
+/// The live part of a broadcast's page: its name, progress and actions (and `error`, what the
+/// last action met), and the report's first rows.
+async fn live_part(state: &WebState, v: &Viewer, b: &BroadcastView, error: Option<&str>) -> WebResult<Markup> {
+    let (lang, s) = (v.lang, v.lang.bc());
+    let rows = state.broadcasts.report(&v.user.business_id, &b.row.id, 0, SHOWN).await?;
+    let base = format!("{}/{}", routes::BROADCASTS, b.row.id);
+    Ok(html! {
+        section.card aria-labelledby="broadcast-h" {
+            h1 id="broadcast-h" { bdi { (b.row.name) } " " span.muted { "(" (lang.number(b.row.total)) " " (s.total) ")" } }
+            @if let Some(e) = error { (alert(true, e)) }
+            (progress(lang, b))
+            div.broadcast-actions {
+                @if matches!(b.row.state.as_str(), "scheduled" | "running" | "paused") {
+                    form method="post" action=(format!("{base}/cancel")) { (csrf(v)) button.secondary type="submit" { (s.cancel) } }
+                }
+                @if matches!(b.row.state.as_str(), "cancelled" | "paused") {
+                    form method="post" action=(format!("{base}/resume")) { (csrf(v)) button type="submit" { (s.resume) } }
+                }
+                a href=(format!("{base}/export.csv")) download { (s.export) }
             }
         }
         section.card aria-labelledby="report-h" {
@@ -288,20 +306,14 @@ async fn render_show(state: &WebState, v: &Viewer, id: &str, error: Option<Strin
                 } }
             } }
         }
-        script src=(assets::url("broadcasts.js")) defer {}
-    };
-    let mut resp = console_page(v, routes::BROADCASTS, s.broadcasts, body);
-    if error.is_some() {
-        *resp.status_mut() = StatusCode::BAD_REQUEST;
-    }
-    Ok(resp)
+    })
 }
 
 /// `GET /app/tools/broadcasts/{id}/progress`: the live part of the page.
 pub async fn live(State(state): State<WebState>, v: Viewer, Path(id): Path<String>) -> WebResult<Response> {
     allowed(&v)?;
     let b = state.broadcasts.get(&v.user.business_id, &id).await?;
-    Ok(axum::response::Html(progress(v.lang, &b).into_string()).into_response())
+    Ok(axum::response::Html(live_part(&state, &v, &b, None).await?.into_string()).into_response())
 }
 
 /// `GET /app/tools/broadcasts/{id}/export.csv`: the whole report.
