@@ -34,6 +34,8 @@ pub struct Strings {
     pub people: &'static str,
     pub numbers: &'static str,
     pub no_chats: &'static str,
+    /// The list is empty because of the filters or the search.
+    pub no_matching_chats: &'static str,
     pub no_numbers: &'static str,
     pub quality: &'static str,
     pub role: &'static str,
@@ -112,7 +114,8 @@ pub const EN: Strings = Strings {
     chats: "Chats",
     people: "People",
     numbers: "Numbers",
-    no_chats: "No conversations yet. When a customer writes to one of your numbers, it appears here.",
+    no_chats: "No open conversations. When a customer writes to one of your numbers, it appears here.",
+    no_matching_chats: "No conversations match these filters.",
     no_numbers: "No numbers yet.",
     quality: "Quality",
     role: "Role",

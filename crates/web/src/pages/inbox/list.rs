@@ -183,7 +183,9 @@ pub fn pane(
                 }
             }
             div id="list-more" data-live {
-                @if chats.is_empty() { p.muted { (t.no_chats) } }
+                @if chats.is_empty() {
+                    p.muted { (if q.query_string().is_empty() { t.no_chats } else { t.no_matching_chats }) }
+                }
                 @if let Some(href) = more { a.older href=(href) { (ti.older) } }
             }
         }
