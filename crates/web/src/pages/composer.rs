@@ -71,17 +71,12 @@ fn reason(r: &Refusal) -> String {
     }
 }
 
-/// A message's text for a list: its body, caption or template body, else its type; shortened.
+/// A message for a list: who wrote it and what it says (the inbox's one-line summary: the text,
+/// the choice, the file's or place's name), shortened.
 fn label(lang: Lang, m: &Message) -> String {
     let c = lang.compose();
     let who = if m.direction == Direction::Inbound { c.from_customer } else { c.from_you };
-    // Sent content is the type object; received content is the webhook's message element.
-    let typed = m.content.get(&m.kind).filter(|_| m.direction == Direction::Inbound).unwrap_or(&m.content);
-    let text = ["body", "caption", "emoji"]
-        .iter()
-        .find_map(|k| typed.get(*k).and_then(|v| v.as_str()))
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("[{}]", m.kind));
+    let text = crate::pages::inbox::message::summary(lang, m);
     let mut short: String = text.chars().take(60).collect();
     if short.len() < text.len() {
         short.push('…');
