@@ -63,10 +63,14 @@ async fn answering(engine: Engine) {
     // An API send is not echoed.
     app.send_accepted(&text_message(CUSTOMER, "from the backend")).await;
 
+    let where_ = json!({"type": "location", "location": {"latitude": 24.7, "longitude": 46.7, "name": "Olaya branch"}});
+    customer.send(app.business_number(), where_).await;
     let mut web = Web::owner(&app).await;
     let page = web.get(&chat(&app)).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("The 24-hour window is open until") && page.body.contains("id=\"compose-body\""));
+    // The reply and reaction lists say what each message is, not its type.
+    assert!(page.body.contains("Customer: 📍 Olaya branch") && !page.body.contains("[location]"), "{}", page.body);
     let csrf = page.csrf();
     let send = format!("{}/send", chat(&app));
 
