@@ -68,6 +68,7 @@ async fn every_type(engine: Engine) {
         "action": {"button": "See menu", "sections": [{"title": "Drinks", "rows": [{"id": "t", "title": "Tea", "description": "Mint tea"}]}]}}}))
     .await;
     send(json!({"type": "text", "context": {"message_id": photo}, "text": {"body": "Got your receipt"}})).await;
+    send(json!({"type": "text", "text": {"body": "*Ready* at www.shop.example/t/7"}})).await;
     send(json!({"type": "reaction", "reaction": {"message_id": photo, "emoji": "👍"}})).await;
     app.create_approved_templates(&[("order_ready", "UTILITY", "Hello {{1}}, your order is ready.")]).await;
     let (s, v) = app.post(&send_path, &template_message(ALICE, "order_ready", "Alice")).await;
@@ -95,6 +96,8 @@ async fn every_type(engine: Engine) {
         format!(r##"<a class="quote" href="#m-{photo}""##),
         r#"<span class="reactions"><span>👍</span></span>"#.into(),
         "Hello Alice, your order is ready.".into(),
+        // WhatsApp's formatting and a clickable link, as the customer sees them.
+        r#"<strong>Ready</strong> at <a href="https://www.shop.example/t/7" target="_blank""#.into(),
         "order_ready".into(),
         r#"data-status="read""#.into(),
         r#"data-status="sent""#.into(),

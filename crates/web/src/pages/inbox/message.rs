@@ -84,8 +84,9 @@ fn media_url(id: &str) -> String {
 }
 
 /// Text with its line breaks kept (the stylesheet's `white-space: pre-wrap`).
+/// A text as WhatsApp shows it: its formatting marks and links applied.
 fn text(body: &str) -> Markup {
-    html! { span.text dir="auto" { (body) } }
+    html! { span.text dir="auto" { (super::format::formatted(body)) } }
 }
 
 fn media(lang: Lang, kind: &str, o: &Value) -> Markup {
