@@ -55,6 +55,7 @@ pub const AR: Strings = Strings {
     disable: "تعطيل",
     enable: "تفعيل",
     confirm_disable: "تعطيل هذا الشخص؟ سيُسجَّل خروجه من كل الأجهزة.",
+    confirm_delete: "هل تريد الحذف؟ لا يمكن التراجع عن ذلك.",
     you: "(أنت)",
     invalid_email: "هذا ليس بريدًا إلكترونيًا صالحًا.",
     bad_password: "يجب أن تتكون كلمة المرور من ١٠ إلى ٢٥٦ حرفًا.",

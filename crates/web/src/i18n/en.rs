@@ -55,6 +55,8 @@ pub struct Strings {
     pub disable: &'static str,
     pub enable: &'static str,
     pub confirm_disable: &'static str,
+    /// Asked before anything is deleted.
+    pub confirm_delete: &'static str,
     pub you: &'static str,
     pub invalid_email: &'static str,
     pub bad_password: &'static str,
@@ -135,6 +137,7 @@ pub const EN: Strings = Strings {
     disable: "Disable",
     enable: "Enable",
     confirm_disable: "Disable this person? They are signed out everywhere.",
+    confirm_delete: "Delete it? This cannot be undone.",
     you: "(you)",
     invalid_email: "This is not a valid email address.",
     bad_password: "The password must have 10 to 256 characters.",

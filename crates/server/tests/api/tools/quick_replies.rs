@@ -176,6 +176,15 @@ async fn composer_media(engine: Engine) {
     );
 
     let mut web = crate::web::Web::owner(&app).await;
+    // Deleting a quick reply (or a label) from its page asks first: one click removes nothing.
+    for page in ["/app/console/quick-replies", "/app/labels"] {
+        let body = web.get(page).await.body;
+        let forms: Vec<&str> = body.split("<form").filter(|f| f.contains("/delete\"")).collect();
+        assert!(!forms.is_empty() || page == "/app/labels", "{page}: no delete form in {body}");
+        for f in forms {
+            assert!(f.contains(r#"data-confirm="Delete it? This cannot be undone.""#), "{page}: {f}");
+        }
+    }
     let chat = format!("/app/chats/{}/15550001111", app.phone_number_id());
     let page = web.get(&chat).await;
     // The menu offers the quick reply with what it attaches.

@@ -30,7 +30,7 @@ pub async fn list(State(state): State<WebState>, v: Viewer) -> WebResult<Respons
                     li {
                         (label_chip(lang, l))
                         @if manage {
-                            form method="post" action=(format!("{}/{}/delete", routes::LABELS, l.id)) {
+                            form method="post" action=(format!("{}/{}/delete", routes::LABELS, l.id)) data-confirm=(v.lang.t().confirm_delete) {
                                 (csrf(&v))
                                 button.small.danger type="submit" aria-label=(format!("{} {}", ti.delete, label_name(lang, &l.name))) { (ti.delete) }
                             }

@@ -211,7 +211,7 @@ async fn render(
                     li data-status=(s.id) {
                         @let text = s.content["body"].as_str().or(s.content["caption"].as_str()).unwrap_or(s.kind.as_str());
                         span.badge { (s.kind) } " " bdi { (text) } " · " span.muted { (a.expires) " " (lang.datetime(s.expires_at)) }
-                        form.inline method="post" action=(format!("/app/console/status/{}/{}/delete", phone.id, s.id)) {
+                        form.inline method="post" action=(format!("/app/console/status/{}/{}/delete", phone.id, s.id)) data-confirm=(v.lang.t().confirm_delete) {
                             (csrf(v))
                             button.small type="submit" aria-label=(format!("{}: {text}", a.delete)) { (a.delete) }
                         }

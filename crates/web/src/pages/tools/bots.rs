@@ -70,7 +70,7 @@ async fn render(
                                 td { div.actions {
                                     a.button.secondary href=(format!("{base}/{}/edit", bot.id)) aria-label=(format!("{} {}", b.edit, bot.name)) { (b.edit) }
                                     a.button.secondary href=(format!("{base}/{}/export", bot.id)) download { (b.export) }
-                                    form method="post" action=(format!("{base}/{}/delete", bot.id)) {
+                                    form method="post" action=(format!("{base}/{}/delete", bot.id)) data-confirm=(v.lang.t().confirm_delete) {
                                         (csrf(v))
                                         button.secondary type="submit" aria-label=(format!("{} {}", b.delete, bot.name)) { (b.delete) }
                                     }

@@ -196,7 +196,7 @@ async fn render(state: &WebState, v: &Viewer, search: Option<&str>, view: View) 
                     input id="source" name="source" required maxlength="200" placeholder="website_form";
                     button type="submit" { (c.record) }
                 }
-                form method="post" action=(format!("{CONSOLE_CONTACTS}/{}/delete", e.contact.wa_id)) {
+                form method="post" action=(format!("{CONSOLE_CONTACTS}/{}/delete", e.contact.wa_id)) data-confirm=(v.lang.t().confirm_delete) {
                     (csrf(v))
                     button.secondary type="submit" { (c.delete) }
                 }
@@ -240,7 +240,7 @@ async fn render(state: &WebState, v: &Viewer, search: Option<&str>, view: View) 
                     thead { tr { th { (c.key) } th { (c.label) } th { (c.kind) } th { (c.options) } th {} } }
                     tbody { @for f in &fields { tr {
                         td { code { (f.key) } } td { (f.label) } td { (f.kind) } td { (f.options.join(", ")) }
-                        td { form method="post" action=(format!("{CONSOLE_CONTACTS}/fields/{}/delete", f.id)) {
+                        td { form method="post" action=(format!("{CONSOLE_CONTACTS}/fields/{}/delete", f.id)) data-confirm=(v.lang.t().confirm_delete) {
                             (csrf(v)) button.secondary type="submit" aria-label=(format!("{} {}", c.delete, f.key)) { (c.delete) }
                         } }
                     } } }

@@ -115,7 +115,7 @@ async fn render(state: &WebState, v: &Viewer, view: View<'_>) -> WebResult<Respo
                                 td { @if e.enabled { span.badge.GREEN { (f.on) } } @else { span.badge { (f.off) } } }
                                 td { div.actions {
                                     a.button.secondary href=(format!("{}&edit={}#entry-h", page_path(phone), e.id)) { (f.edit) }
-                                    form method="post" action=(format!("{base}/{}/delete", e.id)) {
+                                    form method="post" action=(format!("{base}/{}/delete", e.id)) data-confirm=(v.lang.t().confirm_delete) {
                                         (csrf(v))
                                         button.secondary type="submit" aria-label=(format!("{} {}", f.delete, e.question)) { (f.delete) }
                                     }

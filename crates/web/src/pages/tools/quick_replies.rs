@@ -43,7 +43,7 @@ async fn render(state: &WebState, v: &Viewer, form: &NewQuickReply, note: Markup
                                 td.pre { bdi { (q.text) } }
                                 td { @if let Some(k) = &q.media_kind { span.badge { (k) } } }
                                 td {
-                                    form method="post" action=(format!("{}/{}/delete", routes::CONSOLE_QUICK_REPLIES, q.id)) {
+                                    form method="post" action=(format!("{}/{}/delete", routes::CONSOLE_QUICK_REPLIES, q.id)) data-confirm=(v.lang.t().confirm_delete) {
                                         (csrf(v))
                                         button.small type="submit" aria-label=(format!("{} /{}", t.delete, q.shortcut)) { (t.delete) }
                                     }
