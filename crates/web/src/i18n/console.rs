@@ -184,3 +184,58 @@ impl Lang {
         }
     }
 }
+
+impl Lang {
+    /// Meta's word for a number's tier, rating, status or throughput (`TIER_250`, `GREEN`,
+    /// `CONNECTED`, `STANDARD`) in this language, the word itself kept beside it; an unknown
+    /// word as it is.
+    pub fn state_word(self, word: &str) -> String {
+        let ar = self == Lang::Ar;
+        let said = match (word, ar) {
+            ("TIER_250", false) => "250 customers a day",
+            ("TIER_250", true) => "٢٥٠ عميلًا في اليوم",
+            ("TIER_2K", false) => "2,000 customers a day",
+            ("TIER_2K", true) => "٢٬٠٠٠ عميل في اليوم",
+            ("TIER_10K", false) => "10,000 customers a day",
+            ("TIER_10K", true) => "١٠٬٠٠٠ عميل في اليوم",
+            ("TIER_100K", false) => "100,000 customers a day",
+            ("TIER_100K", true) => "١٠٠٬٠٠٠ عميل في اليوم",
+            ("TIER_UNLIMITED", false) => "Unlimited",
+            ("TIER_UNLIMITED", true) => "غير محدود",
+            ("GREEN", false) => "High",
+            ("GREEN", true) => "مرتفعة",
+            ("YELLOW", false) => "Medium",
+            ("YELLOW", true) => "متوسطة",
+            ("RED", false) => "Low",
+            ("RED", true) => "منخفضة",
+            ("UNKNOWN", false) => "Not rated yet",
+            ("UNKNOWN", true) => "لم تُقيَّم بعد",
+            ("CONNECTED", false) => "Connected",
+            ("CONNECTED", true) => "متصل",
+            ("FLAGGED", false) => "Flagged",
+            ("FLAGGED", true) => "تحت المراقبة",
+            ("RESTRICTED", false) => "Restricted",
+            ("RESTRICTED", true) => "مقيَّد",
+            ("DISCONNECTED", false) => "Disconnected",
+            ("DISCONNECTED", true) => "غير متصل",
+            ("STANDARD", false) => "Standard",
+            ("STANDARD", true) => "عادية",
+            ("HIGH", false) => "High",
+            ("HIGH", true) => "مرتفعة",
+            _ => return word.to_string(),
+        };
+        format!("{said} ({word})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meta_words_are_said_in_the_language_with_the_word_beside() {
+        assert_eq!(Lang::En.state_word("TIER_250"), "250 customers a day (TIER_250)");
+        assert_eq!(Lang::Ar.state_word("GREEN"), "مرتفعة (GREEN)");
+        assert_eq!(Lang::Ar.state_word("PENDING"), "PENDING");
+    }
+}

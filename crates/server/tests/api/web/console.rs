@@ -130,6 +130,10 @@ async fn console(engine: Engine) {
     let p = owner.get("/app/console").await;
     assert!(p.body.contains(r#"dir="rtl""#) && p.body.contains("حد المراسلة"), "{}", p.body);
     assert!(p.body.contains(r#"<bdi dir="ltr">+١٥٥٥"#), "{}", p.body);
+    // Meta's words for the limit, the rating and the status are said in Arabic, kept beside.
+    for want in ["٢٥٠ عميلًا في اليوم (TIER_250)", "مرتفعة (GREEN)", "متصل (CONNECTED)"] {
+        assert!(p.body.contains(want), "{want} not in {}", p.body);
+    }
     rcv.stop().await;
     app.stop().await;
 }

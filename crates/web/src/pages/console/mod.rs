@@ -72,7 +72,7 @@ pub async fn numbers(State(state): State<WebState>, v: Viewer) -> WebResult<Resp
     let view = state.console.numbers(&v.user).await?;
     let body = html! {
         section.card aria-labelledby="limit-h" {
-            h1 id="limit-h" { (c.messaging_limit) ": " span.badge { (view.tier.as_str()) } }
+            h1 id="limit-h" { (c.messaging_limit) ": " span.badge { bdi { (lang.state_word(view.tier.as_str())) } } }
             p { (c.unique_customers) ": " strong { (lang.number(view.unique_customers_24h)) } }
             @if let Some(at) = view.upgrade_due_at { p { (c.upgrade_due) ": " (lang.datetime(at)) } }
         }
@@ -88,9 +88,9 @@ pub async fn numbers(State(state): State<WebState>, v: Viewer) -> WebResult<Resp
                         tr {
                             td { (phone(lang, &p.number)) }
                             td { bdi { (p.verified_name) } }
-                            td { span class=(format!("badge {}", p.quality_rating)) { (p.quality_rating) } }
-                            td { (p.status) }
-                            td { (p.throughput_level) }
+                            td { span class=(format!("badge {}", p.quality_rating)) { bdi { (lang.state_word(&p.quality_rating)) } } }
+                            td { bdi { (lang.state_word(&p.status)) } }
+                            td { bdi { (lang.state_word(&p.throughput_level)) } }
                             td { (lang.digits(&format!("{:.2}", score.per_1000))) }
                             td { (lang.number(score.sent)) }
                         }
