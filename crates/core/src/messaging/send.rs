@@ -6,6 +6,8 @@ use super::*;
 
 /// How far back a read looks for earlier unread messages of the customer (messages of the chat).
 const READ_BACK: usize = 1000;
+/// Messages read at a time looking back.
+const READ_PAGE: usize = 20;
 
 impl MessagingService {
     /// `POST /{phone-number-id}/messages`.
@@ -127,9 +129,10 @@ impl MessagingService {
         let mut before = Some(m.seq);
         let mut seen = 0;
         while let Some(seq) = before.filter(|_| seen < READ_BACK) {
-            let page = self.store.chat_history(&m.phone_number_id, &m.wa_id, Some(seq), 100).await?;
+            // Small pages: usually the customer's previous message is read already.
+            let page = self.store.chat_history(&m.phone_number_id, &m.wa_id, Some(seq), READ_PAGE).await?;
             seen += page.len();
-            before = (page.len() == 100).then(|| page.last().map(|p| p.seq)).flatten();
+            before = (page.len() == READ_PAGE).then(|| page.last().map(|p| p.seq)).flatten();
             for earlier in page.iter().filter(|e| e.direction == Direction::Inbound) {
                 if earlier.status != MessageStatus::Received {
                     before = None;
