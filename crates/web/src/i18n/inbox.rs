@@ -66,6 +66,8 @@ pub struct InboxStrings {
     pub read: &'static str,
     /// A voice message the customer played.
     pub played: &'static str,
+    /// An audio sent as a voice message (`voice: true`).
+    pub voice: &'static str,
     pub failed: &'static str,
     pub download: &'static str,
     pub open_map: &'static str,
@@ -135,6 +137,7 @@ pub const EN: InboxStrings = InboxStrings {
     delivered: "Delivered",
     read: "Read",
     played: "Played",
+    voice: "Voice message",
     failed: "Not delivered",
     download: "Download",
     open_map: "Open in a map",
@@ -207,6 +210,7 @@ pub const AR: InboxStrings = InboxStrings {
     delivered: "سُلّمت",
     read: "قُرئت",
     played: "تم تشغيلها",
+    voice: "رسالة صوتية",
     failed: "لم تُسلَّم",
     download: "تنزيل",
     open_map: "افتح في خريطة",

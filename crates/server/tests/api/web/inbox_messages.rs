@@ -69,6 +69,8 @@ async fn every_type(engine: Engine) {
     .await;
     send(json!({"type": "text", "context": {"message_id": photo}, "text": {"body": "Got your receipt"}})).await;
     send(json!({"type": "text", "text": {"body": "*Ready* at www.shop.example/t/7"}})).await;
+    let ogg = app.upload("audio/ogg", b"OggS\0\x02voice").await;
+    send(json!({"type": "audio", "audio": {"id": ogg, "voice": true}})).await;
     send(json!({"type": "reaction", "reaction": {"message_id": photo, "emoji": "👍"}})).await;
     app.create_approved_templates(&[("order_ready", "UTILITY", "Hello {{1}}, your order is ready.")]).await;
     let (s, v) = app.post(&send_path, &template_message(ALICE, "order_ready", "Alice")).await;
@@ -98,6 +100,7 @@ async fn every_type(engine: Engine) {
         "Hello Alice, your order is ready.".into(),
         // WhatsApp's formatting and a clickable link, as the customer sees them.
         r#"<strong>Ready</strong> at <a href="https://www.shop.example/t/7" target="_blank""#.into(),
+        r#"<span class="voice">🎤 Voice message</span><audio controls preload="none""#.into(),
         "order_ready".into(),
         r#"data-status="read""#.into(),
         r#"data-status="sent""#.into(),

@@ -104,7 +104,10 @@ fn media(lang: Lang, kind: &str, o: &Value) -> Markup {
                 "image" => { a href=(media_url(id)) target="_blank" { img.media src=(media_url(id)) alt=(caption) loading="lazy"; } }
                 "sticker" => { img.sticker src=(media_url(id)) alt="sticker" loading="lazy"; }
                 "video" => { video.media controls preload="metadata" src=(media_url(id)) {} }
-                "audio" => { audio controls preload="none" src=(media_url(id)) {} }
+                "audio" => {
+                    @if o["voice"] == true { span.voice { "🎤 " (t.voice) } }
+                    audio controls preload="none" src=(media_url(id)) {}
+                }
                 _ => {
                     @let name = if s(o, "filename").is_empty() { s(o, "mime_type") } else { s(o, "filename") };
                     a.doc href=(format!("{}?download=1", media_url(id))) download=(name) {
