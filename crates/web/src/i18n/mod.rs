@@ -15,6 +15,7 @@ pub mod faq;
 mod inbox;
 pub mod operator;
 pub mod payments;
+pub mod reasons;
 pub mod tools;
 mod webchat;
 

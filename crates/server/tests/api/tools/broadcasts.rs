@@ -98,6 +98,14 @@ async fn csv_report_statuses_and_export(engine: Engine) {
     assert!(rejected[3].1.contains("columns"), "{rejected:?}");
     // An empty parameter is refused by the template's own check, with its reason.
     assert_eq!(rejected[4].0, 8, "{rejected:?}");
+    // The broadcast's page in Arabic says the reasons in Arabic.
+    let mut web = crate::web::Web::owner(&app).await;
+    web.lang = "ar";
+    let page = web.get(&format!("/app/tools/broadcasts/{id}")).await.body;
+    for want in ["مكرر الصف ٢", "رقم الهاتف يحتوي على الحرف 'n'", "بلد غير معروف XX"]
+    {
+        assert!(page.contains(want), "{want} not in {page}");
+    }
 
     let done = wait_for(&app, &id, 20, |v| v["status"] == "completed").await;
     assert_eq!((done["counts"]["sent"].as_i64(), done["processed"].as_i64()), (Some(2), Some(2)), "{done}");

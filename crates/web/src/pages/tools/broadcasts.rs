@@ -255,7 +255,7 @@ async fn render_show(state: &WebState, v: &Viewer, id: &str, error: Option<Strin
                     tbody { @for r in rejected.iter().take(SHOWN) { tr {
                         td { (lang.number(r["row"].as_i64().unwrap_or(0))) }
                         td { bdi dir="ltr" { (r["input"].as_str().unwrap_or("")) } }
-                        td { (r["reason"].as_str().unwrap_or("")) }
+                        td { (crate::i18n::reasons::reason(lang, r["reason"].as_str().unwrap_or(""))) }
                     } } }
                 } }
             }

@@ -220,7 +220,7 @@ async fn render(state: &WebState, v: &Viewer, search: Option<&str>, view: View) 
                     h3 { (c.rejected) }
                     div.table-wrap { table.rejected {
                         thead { tr { th { (c.line) } th { (c.number) } th { (c.reason) } } }
-                        tbody { @for x in &r.rejected { tr { td { (lang.number(x.line as i64)) } td { bdi dir="ltr" { (x.wa_id) } } td { (x.reason) } } } }
+                        tbody { @for x in &r.rejected { tr { td { (lang.number(x.line as i64)) } td { bdi dir="ltr" { (x.wa_id) } } td { (crate::i18n::reasons::reason(lang, &x.reason)) } } } }
                     } }
                 }
             }
