@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::model::{Flow, FlowStatus};
+use crate::model::{Flow, FlowStatus, THIRTY_DAYS_MS};
 use crate::store::Store;
 
 use super::MessagingService;
@@ -17,12 +17,17 @@ impl MessagingService {
     /// this conversation: this number and this customer. Another customer's or another
     /// number's message id is refused with 131009 like an unknown one, so ids of other
     /// conversations cannot be probed or quoted. One read by id, only when a send names one.
+    ///
+    /// A reaction to a reaction, or to a message more than 30 days old, is accepted and then
+    /// fails (Meta: "the reaction message will not be delivered", a `failed` status with
+    /// 131009): that failure is returned.
     pub(super) async fn check_references(
         &self,
         phone: &PhoneNumber,
         wa_id: &str,
         msg: &OutboundMessage,
-    ) -> Result<(), ApiError> {
+    ) -> Result<Option<ApiError>, ApiError> {
+        let mut failure = None;
         let reaction = (msg.kind == outbound::MessageKind::Reaction)
             .then(|| msg.content.get("message_id").and_then(Value::as_str))
             .flatten();
@@ -30,20 +35,32 @@ impl MessagingService {
             [("context.message_id", msg.context_message_id.as_deref()), ("reaction.message_id", reaction)]
         {
             let Some(id) = id else { continue };
-            match self.store.message(id).await? {
-                Some(m) if m.phone_number_id == phone.id && m.wa_id == wa_id => {}
+            let m = match self.store.message(id).await? {
+                Some(m) if m.phone_number_id == phone.id && m.wa_id == wa_id => m,
                 _ => {
                     return Err(ApiError::bad_value(format!(
                         "{field}: no message {id} in this number's conversation with {wa_id}"
                     )))
                 }
+            };
+            if field == "reaction.message_id" {
+                let why = if m.kind == "reaction" {
+                    Some("is itself a reaction")
+                } else if self.now() - m.created_at > THIRTY_DAYS_MS {
+                    Some("is more than 30 days old")
+                } else {
+                    None
+                };
+                failure = why.map(|why| {
+                    ApiError::bad_value(format!("{field}: the message {id} {why}; a reaction to it is not delivered"))
+                });
             }
         }
         if msg.kind == outbound::MessageKind::Interactive {
             check_sendable(self.store.as_ref(), phone, &msg.content).await?;
             self.check_catalog_send(phone, &msg.content).await?;
         }
-        Ok(())
+        Ok(failure)
     }
 }
 

@@ -208,7 +208,7 @@ impl MessagingService {
                 "to: the recipient is this business phone number.",
             ));
         }
-        self.check_references(phone, &wa_id, &msg).await?;
+        let unreachable = self.check_references(phone, &wa_id, &msg).await?;
         let order_step = super::orders::prepare(self.store.as_ref(), phone, &wa_id, &msg).await?;
         if let super::orders::Step::Repeat(message_id) = order_step {
             // The same order_details again: the first message stands, nothing is sent twice.
@@ -251,7 +251,7 @@ impl MessagingService {
                 ),
             ));
         }
-        let mut failure: Option<ApiError> = forced;
+        let mut failure: Option<ApiError> = forced.or(unreachable);
         // A customer who stopped marketing messages does not get them: a failed status, not charged.
         if failure.is_none() && marketing && self.store.marketing_stopped(&phone.business_id, &wa_id).await? {
             failure = Some(ApiError::new(

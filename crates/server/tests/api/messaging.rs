@@ -99,9 +99,31 @@ async fn every_outbound_type(engine: Engine) {
         send_ok(&app, json!({"type": "text", "text": {"body": "answer"}, "context": {"message_id": inbound}})).await;
     let m = device.next_message().await;
     assert_eq!((m["id"].as_str(), m["context"]["id"].as_str()), (Some(id.as_str()), Some(inbound.as_str())));
-    send_ok(&app, json!({"type": "reaction", "reaction": {"message_id": inbound, "emoji": "👍"}})).await;
+    let reaction = send_ok(&app, json!({"type": "reaction", "reaction": {"message_id": inbound, "emoji": "👍"}})).await;
     let m = device.next_message().await;
     assert_eq!(m["reaction"], json!({"message_id": inbound, "emoji": "👍"}));
+
+    // A reaction to a reaction, or to a message more than 30 days old, is accepted and not
+    // delivered: a failed status with 131009 (Meta), and nothing reaches the device.
+    let failed_with_131009 = |id: String| {
+        let app = &app;
+        async move {
+            let s = app.queued_statuses().await.into_iter().filter(|s| s["id"] == id.as_str()).collect::<Vec<_>>();
+            assert_eq!((s.len(), s[0]["status"].as_str()), (1, Some("failed")), "{s:?}");
+            assert_eq!(s[0]["errors"][0]["code"], 131009, "{s:?}");
+        }
+    };
+    let on_reaction =
+        send_ok(&app, json!({"type": "reaction", "reaction": {"message_id": reaction, "emoji": "❤️"}})).await;
+    failed_with_131009(on_reaction).await;
+    let fresh = send_ok(&app, json!({"type": "text", "text": {"body": "anything else?"}})).await;
+    assert_eq!(device.next_message().await["id"], fresh.as_str(), "the failed reaction never reached the device");
+    app.advance_clock("31d").await;
+    // (The customer's session ended meanwhile: they sign in again and write.)
+    let customer = app.customer(&customer.wa_id, "Alice").await;
+    customer.send(app.business_number(), json!({"type": "text", "text": {"body": "back again"}})).await;
+    let on_old = send_ok(&app, json!({"type": "reaction", "reaction": {"message_id": inbound, "emoji": "😀"}})).await;
+    failed_with_131009(on_old).await;
     app.stop().await;
 }
 engine_test!(every_outbound_type_reaches_the_device, super::every_outbound_type);
