@@ -28,11 +28,18 @@ async fn media(engine: Engine) {
     let (s, _) = app.get(&format!("/v23.0/{id}?phone_number_id={}", app.phone_number_id())).await;
     assert_eq!(s, 200);
     assert_graph_error(&app.get(&format!("/v23.0/{id}?phone_number_id=123")).await, 400, 100);
-    // Links live five minutes.
+    // Links live five minutes: an expired one is HTTP 404 (Meta's download host), with the
+    // Graph error in the body; so is an altered one.
     app.post("/sandbox/v1/clock/advance", &json!({"by": "6m"})).await;
     assert_graph_error(
         &json_response(app.client.get(&url).bearer_auth(DEMO_TOKEN).send().await.unwrap()).await,
-        400,
+        404,
+        100,
+    );
+    let altered = url.replace("sig=", "sig=0");
+    assert_graph_error(
+        &json_response(app.client.get(&altered).bearer_auth(DEMO_TOKEN).send().await.unwrap()).await,
+        404,
         100,
     );
     // Limits: MIME type and size, 131053.

@@ -84,16 +84,26 @@ pub async fn delete(state: &AppState, caller: &Caller, id: &str, q: &GraphQuery)
     Ok(json!({"success": true}))
 }
 
-/// `GET /media-download/{id}?exp=…&sig=…` with the same bearer token: the bytes.
+/// `GET /media-download/{id}?exp=…&sig=…` with the same bearer token: the bytes. A link that
+/// expired (or was altered), or media that is gone, is HTTP 404, as Meta's download host
+/// answers, with the Graph error in the body.
 pub async fn download(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     q: GraphQuery,
 ) -> Result<Response, GraphError> {
-    verify_download(&state, &id, q.get("exp"), q.get("sig"))?;
-    let m = load(&state, &caller, &id).await?;
-    Ok(media_response(&state, m))
+    let found = async {
+        verify_download(&state, &id, q.get("exp"), q.get("sig"))?;
+        load(&state, &caller, &id).await
+    };
+    match found.await {
+        Ok(m) => Ok(media_response(&state, m)),
+        Err(GraphError(e)) if e.code == ErrorCode::ObjectNotFound => {
+            Ok(crate::error::respond(&e, 404, e.code.row().subcode))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Stored media as a response: its chunks streamed one at a time, with its length and type.
