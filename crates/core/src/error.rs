@@ -49,10 +49,14 @@ error_codes! {
     Unknown => ErrorRow { transient: true, ..row(500, 1, None, "An unknown error occurred") };
     /// 2: service temporarily unavailable.
     ServiceUnavailable => ErrorRow { transient: true, ..row(503, 2, None, "Service temporarily unavailable") };
+    /// 3: a capability or permissions issue with the method (sandbox fault injection answers it).
+    CapabilityIssue => row(400, 3, None, "Capability or permissions issue");
     /// 4: application request limit reached.
     AppRateLimit => ErrorRow { transient: true, ..row(400, 4, None, "Application request limit reached") };
     /// 10: permission not granted.
     PermissionDenied => row(403, 10, None, "Application does not have permission for this action");
+    /// 33: the business phone number has been deleted (sandbox fault injection answers it).
+    NumberDeleted => row(400, 33, None, "Parameter value is not valid");
     /// 17: the user's request limit reached (sandbox fault injection answers it).
     UserRateLimit => ErrorRow { transient: true, ..row(400, 17, None, "User request limit reached") };
     /// 368: temporarily blocked for policy violations (sandbox fault injection answers it).
@@ -130,6 +134,8 @@ error_codes! {
     UserIdRecipientUnsupported => row(400, 131062, None, "Business-scoped User ID (BSUID) recipients are not supported for this message");
     /// 131057: the business account is in maintenance mode.
     AccountMaintenance => ErrorRow { transient: true, ..row(500, 131057, None, "Account in maintenance mode") };
+    /// 131045: incorrect certificate, a registration problem (sandbox fault injection answers it).
+    IncorrectCertificate => row(500, 131045, None, "Incorrect certificate");
     /// 100/2388024: a template with this name already has content in this language.
     TemplateExists => row(400, 100, Some(2388024), "Message template already exists");
     /// 100: an APPROVED template was already edited in the last 24 hours. Meta publishes no
@@ -151,6 +157,14 @@ error_codes! {
     TemplatePaused => row(400, 132015, None, "Template is Paused");
     /// 132016: template disabled.
     TemplateDisabled => row(400, 132016, None, "Template is Disabled");
+    /// 132068: the flow is blocked (sandbox fault injection answers it).
+    FlowBlocked => row(400, 132068, None, "Flow is in blocked state");
+    /// 132069: the flow is throttled: 10 messages with it were sent in the last hour.
+    FlowThrottled => row(400, 132069, None, "Flow is in throttled state and 10 messages using this flow were already sent in the last hour");
+    /// 133000: a previous deregistration did not complete: deregister again.
+    IncompleteDeregistration => row(500, 133000, None, "Incomplete deregistration");
+    /// 133004: the registration server is temporarily unavailable.
+    RegistrationUnavailable => ErrorRow { transient: true, ..row(503, 133004, None, "Server temporarily unavailable") };
     /// 133008: too many wrong one-time codes for this number; locked for a while. Meta's code
     /// for too many two-step PIN guesses; Risala answers 429 with `Retry-After` (Meta: 400).
     CodeGuessLimit => row(429, 133008, None, "Too many two step verification PIN guesses for this phone number");
@@ -164,8 +178,12 @@ error_codes! {
     VerificationNeeded => row(400, 133006, None, "Phone number re-verification needed");
     /// 133010: the number is not registered (send, deregister).
     NotRegistered => row(400, 133010, None, "Phone number Not Registered");
+    /// 133015: the number was deleted recently: wait about five minutes before registering it.
+    NumberRecentlyDeleted => row(400, 133015, None, "Please wait a few minutes before attempting to register this phone number");
     /// 133016: more than 10 register and deregister calls for one number in 72 hours.
     RegisterRateLimit => row(400, 133016, None, "Account register deregister rate limit exceeded");
+    /// 135000: a generic user error in the request (sandbox fault injection answers it).
+    GenericUserError => row(400, 135000, None, "Generic user error");
     /// 136025: the verification code is wrong, expired, or was never requested.
     VerificationCodeError => row(400, 136025, None, "Verification code error");
     /// 139001: a flow cannot be updated (its Flow JSON once published, anything once deprecated).

@@ -110,6 +110,14 @@ async fn every_nth(engine: Engine) {
     // Another path is not matched.
     let (s, v) = app.get(&format!("/v23.0/{}", app.phone_number_id())).await;
     assert_eq!(s, 200, "{v}");
+    // Every code of Meta's table can be injected, with its own HTTP status: the registration
+    // server's 133004 is a transient 503, 135000 a 400.
+    for (code, status) in [(133004, 503), (135000, 400), (131045, 500), (132069, 400), (33, 400)] {
+        let rule = json!({"path": "GET /{phone-number-id}", "mode": "next", "count": 1, "code": code});
+        let (s, f) = app.post(FAULTS, &rule).await;
+        assert_eq!(s, 200, "{code}: {f}");
+        assert_graph_error(&app.get(&format!("/v23.0/{}", app.phone_number_id())).await, status, code);
+    }
     app.stop().await;
 }
 engine_test!(an_every_nth_rule_fails_every_nth_send_with_its_own_status_and_subcode, super::every_nth);
