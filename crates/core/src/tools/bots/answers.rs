@@ -44,7 +44,7 @@ pub(super) fn fill(v: &Value, vars: &Map<String, Value>) -> Value {
                 let text = val.as_str().map_or_else(|| val.to_string(), String::from);
                 out = out.replace(&format!("{{{{{k}}}}}"), &text);
             }
-            Value::String(out)
+            Value::String(blank_unset(&out))
         }
         Value::Array(a) => Value::Array(a.iter().map(|x| fill(x, vars)).collect()),
         Value::Object(o) => Value::Object(o.iter().map(|(k, x)| (k.clone(), fill(x, vars))).collect()),
@@ -67,6 +67,28 @@ pub(super) fn fill_url(url: &str, vars: &Map<String, Value>) -> String {
             .collect();
         out = out.replace(&format!("{{{{{k}}}}}"), &encoded);
     }
+    blank_unset(&out)
+}
+
+/// `{{name}}` of a variable this conversation has not set (its step was skipped) as nothing,
+/// not as the placeholder: the customer never reads `{{email}}`.
+fn blank_unset(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find("{{") {
+        let after = &rest[at + 2..];
+        match after.find("}}") {
+            Some(end) if !after[..end].is_empty() && after[..end].chars().all(|c| c.is_alphanumeric() || c == '_') => {
+                out.push_str(&rest[..at]);
+                rest = &after[end + 2..];
+            }
+            _ => {
+                out.push_str(&rest[..at + 2]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -154,6 +176,14 @@ pub(super) fn default_error(kind: &str) -> &'static str {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_variable_not_set_is_left_out_not_shown() {
+        let vars: Map<String, Value> = json!({"name": "Huda"}).as_object().unwrap().clone();
+        let v = fill(&json!({"text": "Thanks {{name}}, {{email}}! {{ not a var }} {{}}"}), &vars);
+        assert_eq!(v["text"], "Thanks Huda, ! {{ not a var }} {{}}");
+        assert_eq!(fill_url("https://x.example/?e={{email}}&n={{name}}", &vars), "https://x.example/?e=&n=Huda");
+    }
 
     fn message(kind: &str, content: Value) -> Message {
         Message {
