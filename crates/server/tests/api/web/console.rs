@@ -61,6 +61,19 @@ async fn console(engine: Engine) {
     let p = owner.post("/app/console/templates", &form).await;
     assert_eq!(p.status, 200, "{}", p.body);
     assert!(p.body.contains(r#"name="example_1""#) && p.body.contains(r#"name="example_2""#), "{}", p.body);
+    // Submitted without the examples: nothing is stored (review would reject it); the form
+    // asks for them, keeping what was typed.
+    let mut bare = form.clone();
+    *bare.iter_mut().find(|f| f.0 == "action").unwrap() = ("action", "create");
+    let p = owner.post("/app/console/templates", &bare).await;
+    assert_eq!(p.status, 400, "{}", p.body);
+    assert!(
+        p.body.contains("Give an example for each variable") && p.body.contains("your order {{2}} is ready"),
+        "{}",
+        p.body
+    );
+    let (_, none) = app.get(&format!("/v23.0/{}/message_templates?name=order_ready", app.waba_id())).await;
+    assert_eq!(none["data"], json!([]), "nothing stored: {none}");
     form.extend([("example_1", "Layla"), ("example_2", "#1042")]);
     let p = owner.post("/app/console/templates", &form).await;
     assert!(p.body.contains("Hi Layla, your order #1042 is ready."), "the preview: {}", p.body);

@@ -152,6 +152,14 @@ pub async fn create(State(state): State<WebState>, a: Action<BTreeMap<String, St
     if field("action") != "create" {
         return render(&state, &a.viewer, &form, None).await;
     }
+    // A variable without its example would be stored and rejected by review: the form asks
+    // for it first, with the example fields shown and what was typed kept.
+    if form.examples.iter().take(MAX_EXAMPLES).any(|e| e.trim().is_empty()) {
+        let mut resp =
+            render(&state, &a.viewer, &form, Some((true, a.viewer.lang.c().examples_needed.to_string()))).await?;
+        *resp.status_mut() = StatusCode::BAD_REQUEST;
+        return Ok(resp);
+    }
     match state.console.create_template(&a.viewer.user, &form).await {
         Ok(t) if a.fetch => Ok((StatusCode::CREATED, t.id).into_response()),
         Ok(t) => Ok(Redirect::to(&format!("{}?created={}", routes::CONSOLE_TEMPLATES, t.id)).into_response()),
