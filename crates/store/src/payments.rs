@@ -43,6 +43,16 @@ impl PaymentStore for SqlStore {
         rows.iter().map(order).collect()
     }
 
+    async fn chat_payment_orders(
+        &self,
+        phone_number_id: &str,
+        wa_id: &str,
+        limit: usize,
+    ) -> StoreResult<Vec<PaymentOrder>> {
+        let rows = self.db.query(CHAT_PAYMENT_ORDERS, params![phone_number_id, wa_id, limit as i64]).await?;
+        rows.iter().map(order).collect()
+    }
+
     async fn insert_payment_order(&self, o: &PaymentOrder) -> StoreResult<bool> {
         let plan = Plan::one(
             INSERT_PAYMENT_ORDER,

@@ -64,6 +64,9 @@ pub struct ChatView {
     pub window_ends_at: Option<Millis>,
     /// The orders the customer sent in this conversation, oldest first.
     pub orders: Vec<crate::store::Order>,
+    /// The orders the business sent for payment in this conversation (`order_details`), newest
+    /// first: their reference, total and statuses.
+    pub payment_orders: Vec<crate::store::PaymentOrder>,
 }
 
 #[derive(Clone)]
@@ -159,6 +162,7 @@ impl InboxService {
         let view = ChatView {
             notes: self.store.notes(phone_number_id, wa_id).await?,
             orders: self.store.conversation_orders(phone_number_id, wa_id).await?,
+            payment_orders: self.store.chat_payment_orders(phone_number_id, wa_id, 20).await?,
             labels: self.store.labels(business_id).await?,
             agents: self.agents(business_id).await?,
             chat,

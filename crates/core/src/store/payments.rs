@@ -58,6 +58,13 @@ pub trait PaymentStore: Send + Sync {
     async fn payment_order(&self, phone_number_id: &str, reference_id: &str) -> StoreResult<Option<PaymentOrder>>;
     /// A number's orders, newest first.
     async fn payment_orders(&self, phone_number_id: &str, limit: usize) -> StoreResult<Vec<PaymentOrder>>;
+    /// One chat's orders (this number, this customer), newest first.
+    async fn chat_payment_orders(
+        &self,
+        phone_number_id: &str,
+        wa_id: &str,
+        limit: usize,
+    ) -> StoreResult<Vec<PaymentOrder>>;
     /// `false` when the number already has an order with this reference id.
     async fn insert_payment_order(&self, o: &PaymentOrder) -> StoreResult<bool>;
     /// Move the order status from `from` to `to`; `false` when it was not `from` any more.

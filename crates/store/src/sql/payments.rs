@@ -11,6 +11,8 @@ macro_rules! order_cols {
 crate::sql::statements! {
     both PAYMENT_ORDER = concat!("SELECT ", order_cols!(), " FROM payment_orders WHERE phone_number_id = $1 AND reference_id = $2");
     both PAYMENT_ORDERS = concat!("SELECT ", order_cols!(), " FROM payment_orders WHERE phone_number_id = $1 ORDER BY created_at DESC, reference_id LIMIT $2");
+    /// One chat's orders (number `$1`, customer `$2`), newest first.
+    both CHAT_PAYMENT_ORDERS = concat!("SELECT ", order_cols!(), " FROM payment_orders WHERE phone_number_id = $1 AND wa_id = $2 ORDER BY created_at DESC, reference_id LIMIT $3");
     both INSERT_PAYMENT_ORDER = concat!("INSERT INTO payment_orders (", order_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) ON CONFLICT (phone_number_id, reference_id) DO NOTHING");
     both SET_ORDER_STATUS = "UPDATE payment_orders SET order_status = $1, updated_at = $2 WHERE phone_number_id = $3 AND reference_id = $4 AND order_status = $5";
     both SET_CHECKOUT = "UPDATE payment_orders SET session_id = $1, session_url = $2, updated_at = $3 WHERE phone_number_id = $4 AND reference_id = $5";

@@ -186,6 +186,16 @@ async fn sandbox_pay(engine: Engine) {
     // Paying again charges nothing and notifies nothing.
     let (s, again) = alice.post(&format!("{order}/pay"), &json!({})).await;
     assert_eq!((s, again), (200, o.clone()));
+    // The agent's chat lists the order with its states (in the reader's language).
+    let mut web = crate::web::Web::owner(&app).await;
+    let chat = format!("/app/chats/{}/{ALICE}", app.phone_number_id());
+    let page = web.get(&chat).await.body;
+    let item = page.split(r#"data-payment-order="ord-7""#).nth(1).unwrap_or_else(|| panic!("no order in {page}"));
+    let item = item.split("</li>").next().unwrap();
+    assert!(item.contains("paid") && item.contains("pending"), "{item}");
+    web.lang = "ar";
+    let page = web.get(&chat).await.body;
+    assert!(page.contains("مدفوع") && page.contains("قيد الانتظار"), "{page}");
     let statuses = payment_statuses(&app).await;
     assert_eq!(
         statuses

@@ -5,6 +5,7 @@
 use maud::{html, Markup};
 use risala_core::commerce::money::{exponent, format_minor};
 use risala_core::commerce::Order;
+use risala_core::store::PaymentOrder;
 use serde_json::Value;
 
 use crate::i18n::Lang;
@@ -52,13 +53,55 @@ pub fn bubble(lang: Lang, o: &Value) -> Markup {
     }
 }
 
-/// The panel's section listing the conversation's orders.
-pub fn section(lang: Lang, orders: &[Order]) -> Markup {
+/// A payment's or an order's state (Meta's word) in the reader's language.
+fn state(lang: Lang, word: &str) -> &str {
+    let ar = lang == Lang::Ar;
+    match (word, ar) {
+        ("unpaid", false) => "unpaid",
+        ("unpaid", true) => "غير مدفوع",
+        ("pending", false) => "pending",
+        ("pending", true) => "قيد الانتظار",
+        ("captured", false) => "paid",
+        ("captured", true) => "مدفوع",
+        ("failed", false) => "payment failed",
+        ("failed", true) => "فشل الدفع",
+        ("processing", false) => "processing",
+        ("processing", true) => "قيد التجهيز",
+        ("partially-shipped", false) => "partly shipped",
+        ("partially-shipped", true) => "شُحن جزئيًا",
+        ("shipped", false) => "shipped",
+        ("shipped", true) => "تم الشحن",
+        ("completed", false) => "completed",
+        ("completed", true) => "مكتمل",
+        ("canceled", false) => "canceled",
+        ("canceled", true) => "ملغى",
+        (other, _) => other,
+    }
+}
+
+/// The panel's section listing the conversation's orders: those the customer sent from the
+/// catalog, and those the business sent for payment (`order_details`) with their states.
+pub fn section(lang: Lang, orders: &[Order], payments: &[PaymentOrder]) -> Markup {
     let t = lang.commerce();
     html! {
         section aria-labelledby="orders-h" {
             h3 id="orders-h" { (t.orders) }
-            @if orders.is_empty() { p.muted { (t.no_orders) } }
+            @if orders.is_empty() && payments.is_empty() { p.muted { (t.no_orders) } }
+            @if !payments.is_empty() {
+                ul.orders id="payment-orders" {
+                    @for o in payments {
+                        li.order data-payment-order=(o.reference_id) {
+                            strong dir="ltr" { (o.reference_id) }
+                            " · " strong dir="ltr" { (money(lang, o.total_value, &o.currency)) }
+                            br;
+                            span.chat-meta {
+                                (state(lang, &o.payment_status)) " · " (state(lang, &o.order_status))
+                                " · " (lang.datetime(o.created_at))
+                            }
+                        }
+                    }
+                }
+            }
             ul.orders id="orders-list" {
                 @for o in orders.iter().rev() {
                     li.order data-order=(o.id) {

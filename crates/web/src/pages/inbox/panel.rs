@@ -180,7 +180,7 @@ pub fn panel(lang: Lang, viewer: &Viewer, v: &ChatView, contact: Option<&Record>
             }
             (team(lang, viewer, v, now))
             @if let Some(r) = contact { (record(lang, v, r)) }
-            (super::orders::section(lang, &v.orders))
+            (super::orders::section(lang, &v.orders, &v.payment_orders))
             section aria-labelledby="notes-h" {
                 h3 id="notes-h" { (ti.notes) }
                 ul.notes id="notes-list" data-live {
