@@ -68,6 +68,11 @@ pub struct InboxStrings {
     pub played: &'static str,
     /// An audio sent as a voice message (`voice: true`).
     pub voice: &'static str,
+    /// A message that came from tapping an ad, or a post.
+    pub from_ad: &'static str,
+    pub from_post: &'static str,
+    /// The link to the ad or post a message came from.
+    pub open_ad: &'static str,
     pub failed: &'static str,
     pub download: &'static str,
     pub open_map: &'static str,
@@ -138,6 +143,9 @@ pub const EN: InboxStrings = InboxStrings {
     read: "Read",
     played: "Played",
     voice: "Voice message",
+    from_ad: "From an ad",
+    from_post: "From a post",
+    open_ad: "Open it",
     failed: "Not delivered",
     download: "Download",
     open_map: "Open in a map",
@@ -211,6 +219,9 @@ pub const AR: InboxStrings = InboxStrings {
     read: "قُرئت",
     played: "تم تشغيلها",
     voice: "رسالة صوتية",
+    from_ad: "من إعلان",
+    from_post: "من منشور",
+    open_ad: "افتحه",
     failed: "لم تُسلَّم",
     download: "تنزيل",
     open_map: "افتح في خريطة",

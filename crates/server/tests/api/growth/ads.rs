@@ -233,6 +233,12 @@ async fn journey(engine: Engine) {
     let m = &inbound.last().unwrap()["messages"][0];
     assert_eq!((m["id"].as_str(), &m["referral"]), (Some(first.as_str()), &referral), "{m}");
     assert_eq!(m["text"]["body"], "Hi! I saw your spring sale.");
+    // The agent sees which ad the customer came from, above the message.
+    let mut web = crate::web::Web::owner(&app).await;
+    let page = web.get(&format!("/app/chats/{}/{BR}", app.phone_number_id())).await.body;
+    let bubble = page.split(&format!(r#"id="m-{first}""#)).nth(1).unwrap().split("</div>").collect::<Vec<_>>().join("");
+    assert!(bubble.contains("📣 From an ad") && bubble.contains("Fresh bread, 20% off"), "{bubble}");
+    assert!(bubble.contains(&format!(r#"href="{base}/wa/ads/{id}""#)), "{bubble}");
     // The conversation counts once, even if the referral comes again.
     let again = json!({"type": "text", "text": {"body": "Hello?"}, "referral": referral});
     bia.send(app.business_number(), again).await;

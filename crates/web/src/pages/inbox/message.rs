@@ -310,6 +310,7 @@ pub fn thread(lang: Lang, messages: &[Message], quoted: &[Message]) -> Markup {
                         a.quote href=(format!("#m-{}", q.id)) title=(t.reply_to) { (summary(lang, q)) }
                     }
                     @if let Some(tag) = automatic(lang, m) { span.auto-tag { (tag) } }
+                    @if let Some(r) = m.content.get("referral").filter(|_| !out) { (referral(lang, r)) }
                     (body(lang, m))
                     @if let Some(e) = m.error.as_ref().filter(|_| m.status == MessageStatus::Failed) { (failure(e)) }
                     span.meta {
@@ -320,6 +321,23 @@ pub fn thread(lang: Lang, messages: &[Message], quoted: &[Message]) -> Markup {
                         span.reactions { @for e in list { span { (e) } } }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// Where a customer's message came from, when an ad or a post opened the chat (Meta's
+/// `referral`): its headline and text, and a link to it.
+fn referral(lang: Lang, r: &Value) -> Markup {
+    let t = lang.inbox();
+    let from = if s(r, "source_type") == "post" { t.from_post } else { t.from_ad };
+    html! {
+        div.referral {
+            span.tag { "📣 " (from) }
+            @if !s(r, "headline").is_empty() { strong dir="auto" { (s(r, "headline")) } }
+            @if !s(r, "body").is_empty() { p.muted dir="auto" { (s(r, "body")) } }
+            @if !s(r, "source_url").is_empty() {
+                a href=(s(r, "source_url")) target="_blank" rel="noopener noreferrer nofollow" { (t.open_ad) }
             }
         }
     }
