@@ -381,11 +381,14 @@
     var row = el("div", { "class": "be-add" });
     row.appendChild(el("h3", { text: w("add_step") }));
     field(row, w("kind"), function (fid) {
-      return choice(fid, schema.kinds.map(function (k) { return k.type; }), "", function () {}, undefined, kindName);
+      // The first kind is chosen to begin with: a step always has one.
+      var kinds = schema.kinds.map(function (k) { return k.type; });
+      return choice(fid, kinds, kinds[0] || "", function () {}, undefined, kindName);
     }, "be-kind");
     var b = el("button", { type: "button", id: "be-add", text: w("add") });
     b.addEventListener("click", function () {
       var kind = document.getElementById("be-kind").value, n = 1;
+      if (!kind) { return; }
       while (Object.prototype.hasOwnProperty.call(def.steps, kind + n)) { n += 1; }
       var id = kind + n, step = { type: kind };
       if (kind === "ask") { step.options = [{ id: "1", title: "" }]; }

@@ -96,6 +96,8 @@ async fn an_owner_builds_a_bot_in_the_editor_and_a_customer_runs_it() {
     s.find(&format!("a[href='/app/console/bots/{pid}/new']")).await.click().await;
     wait_url(&s, &format!("/app/console/bots/{pid}/new")).await;
     wait_for(&s, "the editor", "return !!document.getElementById('bot-name')").await;
+    // The kind of a new step is chosen to begin with: never a step without one.
+    wait_for(&s, "a kind chosen", "var k = document.getElementById('be-kind'); return !!k && k.value !== ''").await;
 
     // Three steps, added and named; the first is the start.
     s.fill("bot-name", "Bakery").await;
