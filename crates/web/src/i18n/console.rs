@@ -191,8 +191,9 @@ impl Lang {
 
 impl Lang {
     /// Meta's word for a number's tier, rating, status or throughput (`TIER_250`, `GREEN`,
-    /// `CONNECTED`, `STANDARD`) in this language, the word itself kept beside it; an unknown
-    /// word as it is.
+    /// `CONNECTED`, `STANDARD`), a template's category or status, a price's type, or an
+    /// order's and its payment's state, in this language, the word itself kept beside it; an
+    /// unknown word as it is.
     pub fn state_word(self, word: &str) -> String {
         let ar = self == Lang::Ar;
         let said = match (word, ar) {
@@ -226,6 +227,52 @@ impl Lang {
             ("STANDARD", true) => "عادية",
             ("HIGH", false) => "High",
             ("HIGH", true) => "مرتفعة",
+            ("UTILITY", false) => "Utility",
+            ("UTILITY", true) => "خدمية",
+            ("MARKETING", false) => "Marketing",
+            ("MARKETING", true) => "تسويقية",
+            ("AUTHENTICATION", false) => "Authentication",
+            ("AUTHENTICATION", true) => "مصادقة",
+            ("SERVICE", false) | ("service", false) => "Service",
+            ("SERVICE", true) | ("service", true) => "خدمة",
+            ("APPROVED", false) => "Approved",
+            ("APPROVED", true) => "معتمد",
+            ("PENDING", false) => "In review",
+            ("PENDING", true) => "قيد المراجعة",
+            ("REJECTED", false) => "Rejected",
+            ("REJECTED", true) => "مرفوض",
+            ("PAUSED", false) => "Paused",
+            ("PAUSED", true) => "موقوف مؤقتًا",
+            ("DISABLED", false) => "Disabled",
+            ("DISABLED", true) => "معطَّل",
+            ("IN_APPEAL", false) => "Appealed",
+            ("IN_APPEAL", true) => "قيد الاستئناف",
+            ("regular", false) => "Charged",
+            ("regular", true) => "مدفوعة",
+            ("free_customer_service", false) => "Free: customer service",
+            ("free_customer_service", true) => "مجانية: خدمة العملاء",
+            ("free_entry_point", false) => "Free: from an ad or button",
+            ("free_entry_point", true) => "مجانية: من إعلان أو زر",
+            ("referral_conversion", false) => "Free: from an ad",
+            ("referral_conversion", true) => "مجانية: من إعلان",
+            ("unpaid", false) => "Unpaid",
+            ("unpaid", true) => "غير مدفوع",
+            ("captured", false) => "Paid",
+            ("captured", true) => "مدفوع",
+            ("failed", false) => "Payment failed",
+            ("failed", true) => "فشل الدفع",
+            ("pending", false) => "Pending",
+            ("pending", true) => "قيد الانتظار",
+            ("processing", false) => "Processing",
+            ("processing", true) => "قيد التجهيز",
+            ("partially-shipped", false) => "Partly shipped",
+            ("partially-shipped", true) => "شُحن جزئيًا",
+            ("shipped", false) => "Shipped",
+            ("shipped", true) => "تم الشحن",
+            ("completed", false) => "Completed",
+            ("completed", true) => "مكتمل",
+            ("canceled", false) => "Canceled",
+            ("canceled", true) => "ملغى",
             _ => return word.to_string(),
         };
         format!("{said} ({word})")

@@ -192,7 +192,7 @@ async fn sandbox_pay(engine: Engine) {
     let page = web.get(&chat).await.body;
     let item = page.split(r#"data-payment-order="ord-7""#).nth(1).unwrap_or_else(|| panic!("no order in {page}"));
     let item = item.split("</li>").next().unwrap();
-    assert!(item.contains("paid") && item.contains("pending"), "{item}");
+    assert!(item.contains("Paid (captured)") && item.contains("Pending (pending)"), "{item}");
     web.lang = "ar";
     let page = web.get(&chat).await.body;
     assert!(page.contains("مدفوع") && page.contains("قيد الانتظار"), "{page}");

@@ -58,7 +58,7 @@ pub async fn show(
                         tbody {
                             @for l in &inv.lines {
                                 tr {
-                                    td { (l.category) } td { (l.country) } td { (l.pricing_type) }
+                                    td { bdi { (lang.state_word(&l.category)) } } td { (l.country) } td { bdi { (lang.state_word(&l.pricing_type)) } }
                                     td { (lang.number(l.messages)) }
                                     td { bdi dir="ltr" { (lang.digits(&format_micros(l.amount_micros))) } }
                                 }

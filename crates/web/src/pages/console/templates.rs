@@ -22,7 +22,7 @@ use crate::WebState;
 /// Most example fields the form offers (a body's variables beyond it are refused by review).
 const MAX_EXAMPLES: usize = 10;
 
-fn status_badge(t: &Template) -> Markup {
+fn status_badge(lang: crate::i18n::Lang, t: &Template) -> Markup {
     let s = t.status.as_str();
     let class = match s {
         "APPROVED" => "badge GREEN",
@@ -30,7 +30,7 @@ fn status_badge(t: &Template) -> Markup {
         "PAUSED" | "PENDING" | "IN_APPEAL" => "badge YELLOW",
         _ => "badge",
     };
-    html! { span class=(class) { (s) } }
+    html! { span class=(class) { bdi { (lang.state_word(s)) } } }
 }
 
 async fn render(
@@ -56,8 +56,8 @@ async fn render(
                             tr data-template=(t.name) {
                                 td { bdi { (t.name) } }
                                 td { bdi { (t.language) } }
-                                td { (t.category.as_str()) }
-                                td { (status_badge(t)) }
+                                td { bdi { (lang.state_word(t.category.as_str())) } }
+                                td { (status_badge(lang, t)) }
                                 td { @if t.rejected_reason != "NONE" { (t.rejected_reason) } }
                                 td { (lang.datetime(t.created_at)) }
                             }
@@ -80,7 +80,7 @@ async fn render(
                 input id="language" name="language" value=(if form.language.is_empty() { "en_US" } else { &form.language }) required autocomplete="off" dir="ltr";
                 label for="category" { (c.category) }
                 select id="category" name="category" {
-                    @for cat in ["UTILITY", "MARKETING", "AUTHENTICATION"] { option value=(cat) selected[form.category == cat] { (cat) } }
+                    @for cat in ["UTILITY", "MARKETING", "AUTHENTICATION"] { option value=(cat) selected[form.category == cat] { (lang.state_word(cat)) } }
                 }
                 label for="header" { (c.header) " " span.muted { "(" (c.optional) ")" } }
                 input id="header" name="header" value=(form.header) maxlength="60" autocomplete="off";

@@ -53,32 +53,6 @@ pub fn bubble(lang: Lang, o: &Value) -> Markup {
     }
 }
 
-/// A payment's or an order's state (Meta's word) in the reader's language.
-fn state(lang: Lang, word: &str) -> &str {
-    let ar = lang == Lang::Ar;
-    match (word, ar) {
-        ("unpaid", false) => "unpaid",
-        ("unpaid", true) => "غير مدفوع",
-        ("pending", false) => "pending",
-        ("pending", true) => "قيد الانتظار",
-        ("captured", false) => "paid",
-        ("captured", true) => "مدفوع",
-        ("failed", false) => "payment failed",
-        ("failed", true) => "فشل الدفع",
-        ("processing", false) => "processing",
-        ("processing", true) => "قيد التجهيز",
-        ("partially-shipped", false) => "partly shipped",
-        ("partially-shipped", true) => "شُحن جزئيًا",
-        ("shipped", false) => "shipped",
-        ("shipped", true) => "تم الشحن",
-        ("completed", false) => "completed",
-        ("completed", true) => "مكتمل",
-        ("canceled", false) => "canceled",
-        ("canceled", true) => "ملغى",
-        (other, _) => other,
-    }
-}
-
 /// The panel's section listing the conversation's orders: those the customer sent from the
 /// catalog, and those the business sent for payment (`order_details`) with their states.
 pub fn section(lang: Lang, orders: &[Order], payments: &[PaymentOrder]) -> Markup {
@@ -95,7 +69,7 @@ pub fn section(lang: Lang, orders: &[Order], payments: &[PaymentOrder]) -> Marku
                             " · " strong dir="ltr" { (money(lang, o.total_value, &o.currency)) }
                             br;
                             span.chat-meta {
-                                (state(lang, &o.payment_status)) " · " (state(lang, &o.order_status))
+                                bdi { (lang.state_word(&o.payment_status)) } " · " bdi { (lang.state_word(&o.order_status)) }
                                 " · " (lang.datetime(o.created_at))
                             }
                         }

@@ -74,8 +74,8 @@ async fn render(
                                 td { code dir="ltr" { (o.reference_id) } }
                                 td { (phone_digits(lang, &o.wa_id)) }
                                 td { bdi dir="ltr" { (lang.digits(&currency::decimal(o.total_value, &o.currency))) " " (o.currency) } }
-                                td { span.badge { (o.order_status) } }
-                                td { span.badge class=(if o.payment_status == "captured" { "GREEN" } else { "" }) { (o.payment_status) } }
+                                td { span.badge { bdi { (lang.state_word(&o.order_status)) } } }
+                                td { span.badge class=(if o.payment_status == "captured" { "GREEN" } else { "" }) { bdi { (lang.state_word(&o.payment_status)) } } }
                             }
                         }
                     }
