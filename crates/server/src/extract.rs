@@ -17,9 +17,10 @@ use crate::state::AppState;
 /// Largest JSON or form body accepted (media uploads have their own limit).
 pub const MAX_BODY: usize = 4 * 1024 * 1024;
 
-/// Query parameters as a map (the last value wins for a repeated key).
+/// Query parameters as a map (the last value wins for a repeated key), and the Graph version
+/// the request named (`v23.0`, or the default), which paging links carry.
 #[derive(Debug, Clone, Default)]
-pub struct GraphQuery(pub HashMap<String, String>);
+pub struct GraphQuery(pub HashMap<String, String>, pub String);
 
 impl GraphQuery {
     pub fn get(&self, k: &str) -> Option<&str> {
@@ -40,7 +41,11 @@ impl<S: Send + Sync> FromRequestParts<S> for GraphQuery {
     type Rejection = GraphError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(GraphQuery(parse_query(parts.uri.query())?))
+        let version = parts.extensions.get::<crate::middleware::ApiVersion>().map(|v| v.0.clone());
+        Ok(GraphQuery(
+            parse_query(parts.uri.query())?,
+            version.unwrap_or_else(|| crate::middleware::DEFAULT_VERSION.into()),
+        ))
     }
 }
 

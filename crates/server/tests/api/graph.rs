@@ -86,6 +86,9 @@ async fn paging(engine: Engine) {
         if body["paging"]["next"].is_null() {
             break;
         }
+        // Graph's link names the version the request named, and leads to the next page.
+        let next = body["paging"]["next"].as_str().unwrap();
+        assert!(next.starts_with(&app.url("/v23.0/")) && next.contains(&format!("after={after}")), "{next}");
         path = format!("{base}?limit=3&fields=id,verified_name&after={after}");
     }
     assert_eq!(pages, 3);

@@ -84,7 +84,8 @@ pub fn paging<T>(
         pairs.sort();
         pairs.push((key.to_string(), cursor.to_string()));
         let qs = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-        format!("http://{host}{}?{qs}", uri.path())
+        // Graph's links name the version, as the request did (or the default).
+        format!("http://{host}/{}{}?{qs}", q.1, uri.path())
     };
     Some(Paging {
         next: more_after.then(|| link("after", &after)),

@@ -121,7 +121,11 @@ async fn console(engine: Engine) {
     .unwrap();
     let p = owner.get("/app/console/usage").await;
     assert_eq!(p.status, 200, "{}", p.body);
-    assert!(p.body.contains(&format!("data-waba=\"{waba}\"")) && p.body.contains("<td><bdi>Service (service)</bdi></td>"), "{}", p.body);
+    assert!(
+        p.body.contains(&format!("data-waba=\"{waba}\"")) && p.body.contains("<td><bdi>Service (service)</bdi></td>"),
+        "{}",
+        p.body
+    );
     assert_eq!(owner.get("/app/console/usage?month=2026-13").await.status, 400, "not a month");
     let p = owner.get("/app/console/usage?month=1999-01").await;
     assert!(p.body.contains("No messages were priced this month."), "{}", p.body);
