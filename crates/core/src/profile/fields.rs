@@ -121,6 +121,13 @@ pub fn apply_profile(p: &mut BusinessProfile, body: &Map<String, Value>) -> Resu
         )));
     }
     if let Some(v) = text(body, "about", MAX_ABOUT)? {
+        // Meta: the About text cannot be empty (1 to 139 characters); the other texts can be
+        // cleared with "".
+        if v.is_none() {
+            return Err(ApiError::invalid(format!(
+                "Param about must be 1 to {MAX_ABOUT} characters long: the About text cannot be empty"
+            )));
+        }
         p.about = v;
     }
     if let Some(v) = text(body, "address", MAX_ADDRESS)? {
@@ -284,8 +291,11 @@ mod tests {
             .unwrap();
         assert_eq!(p.about.as_deref(), Some("Hi"));
         assert_eq!(p.websites, vec!["https://a.example"]);
-        apply_profile(&mut p, &obj(json!({"about": ""}))).unwrap();
-        assert_eq!(p.about, None);
+        let e = apply_profile(&mut p, &obj(json!({"about": ""}))).unwrap_err();
+        assert!(e.details.contains("cannot be empty"), "{e:?}");
+        assert_eq!(p.about.as_deref(), Some("Hi"), "kept");
+        apply_profile(&mut p, &obj(json!({"address": ""}))).unwrap();
+        assert_eq!(p.address, None);
         assert_eq!(p.vertical.as_deref(), Some("RETAIL"));
         let e = apply_profile(&mut p, &obj(json!({"websites": ["https://a.x", "https://b.x", "https://c.x"]})));
         assert!(e.unwrap_err().details.contains("at most 2"));

@@ -45,7 +45,7 @@ async fn profile(engine: Engine) {
     let (_, v) = app.get(&format!("{}?fields=about,websites", profile_path(&app))).await;
     assert_eq!(v, json!({"data": [{"about": "Fresh bread daily", "websites": body["websites"]}]}));
     assert_graph_error(&app.get(&format!("{}?fields=colour", profile_path(&app))).await, 400, 100);
-    // A partial update keeps the rest; "" clears a field.
+    // A partial update keeps the rest; "" clears a field (not `about`, which cannot be empty).
     assert_eq!(update(&app, json!({"about": "Open 7-19", "address": ""})).await.0, 200);
     let (_, v) = app.get(&profile_path(&app)).await;
     assert_eq!(v["data"][0]["about"], "Open 7-19");
@@ -59,6 +59,7 @@ async fn profile(engine: Engine) {
         (json!({"vertical": "BAKERY"}), "vertical"),
         (json!({"email": "not an email"}), "email"),
         (json!({"about": "x".repeat(140)}), "about"),
+        (json!({"about": ""}), "about"),
         (json!({"address": "x".repeat(257)}), "address"),
         (json!({"description": "x".repeat(513)}), "description"),
         (json!({"favourite_colour": "red"}), "favourite_colour"),
