@@ -10,6 +10,10 @@
   var el = function (tag, cls, text) { return window.WCView.el(tag, cls, text); };
   function s(v, k) { return v && typeof v[k] === "string" ? v[k] : ""; }
   function arr(v) { return Array.isArray(v) ? v : []; }
+  // A count in the reader's digits (Arabic-Indic in Arabic), as the amounts beside it.
+  function count(lang, n) {
+    try { return Number(n).toLocaleString(lang === "ar" ? "ar-EG" : (lang || "en")); } catch (_) { return String(n); }
+  }
 
   // `{value, offset}` in `currency` as the reader's language writes money (the server checks
   // that `offset` is the currency's).
@@ -56,12 +60,14 @@
     arr(order.items).forEach(function (it) {
       var price = it.sale_amount || it.amount;
       var each = price ? { value: price.value * (it.quantity || 1), offset: price.offset } : null;
-      row(table, s(it, "name") + " × " + (it.quantity || 1), money(ctx.lang, currency, each));
+      row(table, s(it, "name") + " × " + count(ctx.lang, it.quantity || 1), money(ctx.lang, currency, each));
     });
     row(table, t.order_subtotal, money(ctx.lang, currency, order.subtotal), "sum");
-    if (order.tax && order.tax.value) { row(table, t.order_tax, money(ctx.lang, currency, order.tax)); }
-    if (order.shipping && order.shipping.value) { row(table, t.order_shipping, money(ctx.lang, currency, order.shipping)); }
-    if (order.discount && order.discount.value) { row(table, t.order_discount, "−" + money(ctx.lang, currency, order.discount)); }
+    // A line's own description (the business's "VAT 15%", "Welcome discount") beside its name.
+    var named = function (label, part) { return s(part, "description") ? label + " (" + s(part, "description") + ")" : label; };
+    if (order.tax && order.tax.value) { row(table, named(t.order_tax, order.tax), money(ctx.lang, currency, order.tax)); }
+    if (order.shipping && order.shipping.value) { row(table, named(t.order_shipping, order.shipping), money(ctx.lang, currency, order.shipping)); }
+    if (order.discount && order.discount.value) { row(table, named(t.order_discount, order.discount), "−" + money(ctx.lang, currency, order.discount)); }
     row(table, t.order_total, money(ctx.lang, currency, p.total_amount), "total");
     box.appendChild(table);
     var state = el("p", "order-state", t.payment_unpaid);

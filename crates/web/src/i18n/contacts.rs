@@ -6,6 +6,8 @@ pub struct ContactStrings {
     pub title: &'static str,
     pub intro: &'static str,
     pub search: &'static str,
+    /// The search form's button.
+    pub search_button: &'static str,
     pub number: &'static str,
     pub name: &'static str,
     pub none: &'static str,
@@ -60,6 +62,7 @@ pub const EN: ContactStrings = ContactStrings {
     intro: "The business's contacts with its own fields, their opt-ins, and the labels and notes of their \
         conversations. Every change is sent to your webhook as a “contacts” change.",
     search: "Search by name or number",
+    search_button: "Search",
     number: "WhatsApp number",
     name: "Name",
     none: "No contacts yet.",
@@ -115,6 +118,7 @@ pub const AR: ContactStrings = ContactStrings {
     intro: "جهات اتصال النشاط التجاري مع حقوله الخاصة وموافقاتها وتصنيفات محادثاتها وملاحظاتها. \
         يُرسل كل تغيير إلى الويب هوك الخاص بك كتغيير «contacts».",
     search: "ابحث بالاسم أو الرقم",
+    search_button: "بحث",
     number: "رقم واتساب",
     name: "الاسم",
     none: "لا توجد جهات اتصال بعد.",

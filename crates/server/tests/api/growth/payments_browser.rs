@@ -62,9 +62,9 @@ async fn a_customer_pays_an_order_in_the_web_chat() {
         "Cup × 1",
         "Subtotal",
         "₹20.00",
-        "Tax",
+        "Tax (GST)",
         "₹1.50",
-        "Discount",
+        "Discount (Welcome)",
         "−₹5.00",
         "Total",
         "₹19.50",
@@ -101,6 +101,9 @@ async fn a_customer_pays_an_order_in_the_web_chat() {
     let wide =
         "var e = document.querySelector(arguments[0]); return e.getBoundingClientRect().right <= window.innerWidth";
     assert_eq!(s.eval(wide, json!([card])).await, true, "the order fits a phone");
+    // Counts in the same digits as the amounts beside them.
+    let text = s.find(&card).await.text().await;
+    assert!(text.contains("× ٢") && !text.contains("× 2"), "{text}");
     s.screenshot("payments-order-ar-phone", true).await;
     tap(&s, &format!("{card} button.pay")).await;
     let state = format!("{card} .order-state");

@@ -148,7 +148,7 @@ async fn render(state: &WebState, v: &Viewer, search: Option<&str>, view: View) 
             form.inline method="get" action=(CONSOLE_CONTACTS) role="search" {
                 label.visually-hidden for="q" { (c.search) }
                 input id="q" name="q" type="search" value=(search.unwrap_or("")) placeholder=(c.search) autocomplete="off";
-                button type="submit" { (c.search) }
+                button type="submit" { (c.search_button) }
                 @if editor { a.button.secondary href=(format!("{CONSOLE_CONTACTS}/export")) download="contacts.csv" { (c.export) } }
             }
             @if contacts.is_empty() { p.muted { (c.none) } }
