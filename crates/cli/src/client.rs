@@ -157,8 +157,16 @@ fn mime_for(path: &std::path::Path) -> &'static str {
     }
 }
 
-/// The chosen media flag, as (type, path).
-fn media_choice(c: &Content) -> Option<(&'static str, &PathBuf)> {
+/// The chosen media flag, as (type, path), once the flags are known to name one message.
+fn media_choice(c: &Content) -> anyhow::Result<Option<(&'static str, &PathBuf)>> {
+    let flags = content_flags(c);
+    if flags.len() > 1 {
+        bail!("one message is one of these: give one of {}, not several", flags.join(", "));
+    }
+    Ok(media_of(c))
+}
+
+fn media_of(c: &Content) -> Option<(&'static str, &PathBuf)> {
     [("image", &c.image), ("video", &c.video), ("audio", &c.audio), ("document", &c.document), ("sticker", &c.sticker)]
         .into_iter()
         .find_map(|(k, p)| p.as_ref().map(|p| (k, p)))
@@ -173,6 +181,25 @@ async fn upload_part(path: &PathBuf, extra: &[(&str, &str)]) -> anyhow::Result<r
         form = form.text(k.to_string(), v.to_string());
     }
     Ok(form)
+}
+
+/// The content flags given: a message has exactly one of them.
+fn content_flags(c: &Content) -> Vec<&'static str> {
+    let given = [
+        ("--text", c.text.is_some()),
+        ("--image", c.image.is_some()),
+        ("--video", c.video.is_some()),
+        ("--audio", c.audio.is_some()),
+        ("--document", c.document.is_some()),
+        ("--sticker", c.sticker.is_some()),
+        ("--location", c.location.is_some()),
+        ("--reaction", c.reaction.is_some()),
+        ("--button-reply", c.button_reply.is_some()),
+        ("--list-reply", c.list_reply.is_some()),
+        ("--quick-reply", c.quick_reply.is_some()),
+        ("--json", c.json.is_some()),
+    ];
+    given.into_iter().filter(|(_, on)| *on).map(|(flag, _)| flag).collect()
 }
 
 /// Build the message object (without `to`) from the flags. `media_id` is the uploaded id.
@@ -237,7 +264,7 @@ pub async fn customer(cmd: CustomerCmd) -> anyhow::Result<()> {
         CustomerCmd::Send { as_number, name, to, content, server } => {
             let server = server.server.trim_end_matches('/').to_string();
             let token = open_session(&http, &server, &as_number, name.as_deref()).await?;
-            let media = match media_choice(&content) {
+            let media = match media_choice(&content)? {
                 Some((kind, path)) => {
                     let form = upload_part(path, &[]).await?;
                     let v = answer(
@@ -306,7 +333,7 @@ pub async fn customer(cmd: CustomerCmd) -> anyhow::Result<()> {
 pub async fn send(cmd: SendCmd) -> anyhow::Result<()> {
     let http = client()?;
     let server = cmd.server.server.trim_end_matches('/');
-    let media = match media_choice(&cmd.content) {
+    let media = match media_choice(&cmd.content)? {
         Some((kind, path)) => {
             let form = upload_part(path, &[("messaging_product", "whatsapp")]).await?;
             let v = answer(

@@ -67,7 +67,28 @@ enum ConfigCmd {
     PrintDefault,
 }
 
+/// A reader that stops reading (`risala … --json | head`) closes the pipe, and `println!`
+/// then panics with "failed printing to stdout: Broken pipe". That is not a failure of the
+/// command: end quietly, as other command-line tools do. Any other panic is reported as
+/// before.
+fn quiet_on_closed_pipe() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if text.contains("failed printing to stdout") && text.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        report(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     let _ = rustls::crypto::ring::default_provider().install_default();
     if let Some(Command::Config(ConfigCmd::PrintDefault)) = cli.command {

@@ -169,7 +169,14 @@ pub async fn run(cmd: SandboxCmd) -> anyhow::Result<()> {
                 bail!("the server did not send a state file");
             }
             let bytes = resp.bytes().await?;
-            std::fs::write(&file, &bytes).with_context(|| format!("writing {}", file.display()))?;
+            // It holds the sandbox's secrets (tokens' hashes, app secrets): its owner's only.
+            let write = || -> std::io::Result<()> {
+                use std::io::Write;
+                let mut f = risala_store::datadir::private_file(&file)?;
+                f.set_len(0)?;
+                f.write_all(&bytes)
+            };
+            write().with_context(|| format!("writing {}", file.display()))?;
             println!("exported the sandbox state to {} ({} bytes)", file.display(), bytes.len());
             return Ok(());
         }

@@ -27,7 +27,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let listener =
         risala_server::listen(&config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
     let bound = listener.local_addr()?.to_string();
-    let state = risala_server::build_state(config.clone()).await.context("opening the database")?;
+    let state = risala_server::build_state(config.clone()).await.context("starting the server")?;
     let demo = if config.mode == Mode::Sandbox && config.seed_demo {
         Some(risala_server::seed_demo(&state).await?)
     } else {

@@ -221,7 +221,7 @@ pub struct ConnectionConfig {
     pub max_per_address: u32,
 }
 
-/// How long message bodies and media are kept (`[retention]`). A sweep every minute applies it;
+/// How long message bodies and media are kept (`[retention]`). A sweep every second applies it;
 /// it reads the service clock, so moving the sandbox clock applies it too.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -33,3 +33,22 @@ fn config_print_default_and_migrate() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported database URL"));
 }
+
+/// A reader that stops reading (`… | head`) closes the pipe before the command writes: the
+/// command ends quietly, with no panic and no backtrace.
+#[test]
+fn a_closed_pipe_ends_a_command_quietly() {
+    let dir = TempDir::new();
+    let data = dir.path().join("data");
+    let mut child = Command::new(BIN)
+        .args(["admin", "apps", "list", "--json", "--data-dir"])
+        .arg(&data)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !err.contains("panicked"), "{:?}: {err}", out.status);
+}

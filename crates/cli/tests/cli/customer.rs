@@ -48,6 +48,14 @@ fn customer_listen_and_send_talk_through_a_running_server() {
         &base,
     ]);
     assert!(sent["id"].as_str().unwrap().starts_with("wamid."));
+    // Two contents for one message: refused, naming both, and nothing sent.
+    let both = Command::new(BIN)
+        .args(["customer", "send", "--as", "15550007777", "--to", "15550100001", "--text", "a"])
+        .args(["--location", "1,2", "--server", &base])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&both.stderr);
+    assert!(!both.status.success() && err.contains("--text, --location"), "{err}");
     let accepted = run_json(&[
         "send",
         "--token",

@@ -116,6 +116,12 @@ fn sandbox_export_and_import_move_the_state_between_servers() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("exported the sandbox state"));
+    // It holds secrets: readable by its owner only, as a backup is.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
     a.terminate();
 
     let b = Server::start(&db, &["--demo-token", TOKEN], &env);

@@ -143,7 +143,7 @@ idle_timeout = "60s"
 max_per_address = 256
 
 # How long message bodies and media are kept (env RISALA_RETENTION__<KEY>). A sweep applies it
-# every minute.
+# every second.
 [retention]
 # After this long a message's body (text, caption, media, location…) becomes a tombstone
 # ("deleted": {"reason": "retention"}) and its media are deleted; the message's id, type, status,
