@@ -35,7 +35,7 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
                 tracing::warn!(
                     dir = %dir.display(),
                     mode = format!("{:o}", mode & 0o777),
-                    "the data directory is readable by other users; chmod 700 it"
+                    "a directory holding Risala's files (the data, or the key file) is readable by other users; chmod 700 it"
                 );
             }
         }

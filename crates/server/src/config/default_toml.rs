@@ -54,7 +54,8 @@ template_review = "auto"
 # Delay of an automatic review decision ("0s": at once, in the create request; e.g. "1h").
 template_review_delay = "0s"
 
-# Lengths of a template's first and second pause for low quality; one more pause disables it.
+# Lengths of a template's pauses for low quality, in order (Meta's: 3 h, then 6 h); the next
+# time after the last one disables it ([] disables at once).
 template_pauses = ["3h", "6h"]
 
 # Blocks and reports after a template's messages that make it RED and pause it (YELLOW at half).
