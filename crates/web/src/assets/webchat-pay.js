@@ -10,10 +10,6 @@
   var el = function (tag, cls, text) { return window.WCView.el(tag, cls, text); };
   function s(v, k) { return v && typeof v[k] === "string" ? v[k] : ""; }
   function arr(v) { return Array.isArray(v) ? v : []; }
-  // A count in the reader's digits (Arabic-Indic in Arabic), as the amounts beside it.
-  function count(lang, n) {
-    try { return Number(n).toLocaleString(lang === "ar" ? "ar-EG" : (lang || "en")); } catch (_) { return String(n); }
-  }
 
   // `{value, offset}` in `currency` as the reader's language writes money (the server checks
   // that `offset` is the currency's).
@@ -60,7 +56,7 @@
     arr(order.items).forEach(function (it) {
       var price = it.sale_amount || it.amount;
       var each = price ? { value: price.value * (it.quantity || 1), offset: price.offset } : null;
-      row(table, s(it, "name") + " × " + count(ctx.lang, it.quantity || 1), money(ctx.lang, currency, each));
+      row(table, s(it, "name") + " × " + window.WCView.count(ctx.lang, it.quantity || 1), money(ctx.lang, currency, each));
     });
     row(table, t.order_subtotal, money(ctx.lang, currency, order.subtotal), "sum");
     // A line's own description (the business's "VAT 15%", "Welcome discount") beside its name.

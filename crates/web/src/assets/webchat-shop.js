@@ -13,7 +13,10 @@
   var reread = {}; // "number\nretailer id" -> true once the catalog was read again for it
 
   function el(tag, cls, text) { return window.WCView.el(tag, cls, text); }
-  function t(key, n) { return String(host.t[key] || key).replace("{n}", n).replace("{text}", n); }
+  function t(key, n) {
+    var v = typeof n === "number" ? window.WCView.count(host.lang, n) : n;
+    return String(host.t[key] || key).replace("{n}", v).replace("{text}", v);
+  }
   function locale() { return host.lang === "ar" ? "ar-EG" : host.lang; }
 
   // Minor units as money in the reader's language (Arabic-Indic digits in Arabic).

@@ -16,6 +16,10 @@
   function s(v, k) { return v && typeof v[k] === "string" ? v[k] : ""; }
   function arr(v) { return Array.isArray(v) ? v : []; }
   function fill(t, key, val) { return t[key].replace("{text}", val).replace("{n}", val).replace("{name}", val); }
+  // A count in the language's digits (Arabic-Indic for Arabic), as times and money are written.
+  function count(lang, n) {
+    try { return Number(n).toLocaleString(lang === "ar" ? "ar-EG" : lang); } catch (_) { return String(n); }
+  }
 
   // WhatsApp's formatting: *bold*, _italic_, ~strike~, ```mono``` and `code`; links
   // (http, https, www.) become anchors that open elsewhere.
@@ -253,14 +257,14 @@
     } else if (kind === "product") {
       box.appendChild(productCard(ctx, action, s(action, "catalog_id")));
     } else if (kind === "product_list") {
-      var count = 0;
+      var items = 0;
       var det2 = el("details", "list");
       det2.appendChild(el("summary", null, "🛍 " + ctx.t.view_items));
       arr(action.sections).forEach(function (sec) {
         if (s(sec, "title")) { det2.appendChild(el("strong", null, s(sec, "title"))); }
-        arr(sec.product_items).forEach(function (it) { count += 1; det2.appendChild(productCard(ctx, it, "")); });
+        arr(sec.product_items).forEach(function (it) { items += 1; det2.appendChild(productCard(ctx, it, "")); });
       });
-      box.appendChild(el("span", "muted", fill(ctx.t, "products", count)));
+      box.appendChild(el("span", "muted", fill(ctx.t, "products", count(ctx.lang, items))));
       buttons.appendChild(det2);
     } else if (kind === "catalog_message") {
       var cat = action.parameters || {};
@@ -437,6 +441,6 @@
   }
 
   window.WCView = {
-    bubble: bubble, summary: summary, tick: tick, format: format, el: el, clock: clock, digits: digits, money: money,
+    bubble: bubble, summary: summary, tick: tick, format: format, el: el, clock: clock, digits: digits, money: money, count: count,
   };
 })();

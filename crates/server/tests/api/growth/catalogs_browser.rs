@@ -114,6 +114,8 @@ async fn a_customer_buys_two_products_from_a_product_list() {
     let price =
         ar.eval("return document.querySelector(arguments[0] + ' .shop-price').textContent", json!([card])).await;
     assert!(price.as_str().unwrap().contains("١٢٫٥٠"), "{price}");
+    let list = ar.eval("return document.querySelector('[data-interactive=product_list]').textContent", json!([])).await;
+    assert!(list.as_str().unwrap().contains("٢ منتجات"), "the count in the same digits: {list}");
     tap(&ar, "[data-interactive=product_list] .shop-card[data-retailer-id=cake] .shop-add").await;
     tap(&ar, "#cart-button").await;
     wait_for(&ar, "the cart in Arabic", "return document.getElementById('shop-dialog').open", json!([])).await;
