@@ -1,7 +1,6 @@
 //! The team inbox's pieces: the list ([`list`]), every message type ([`message`]) and the
-//! formatting of their text ([`format`]), the
-//! conversation's header and contact panel ([`panel`]), the team's actions ([`actions`]) and
-//! the labels page ([`labels`]). The pages themselves are in [`super::chats`].
+//! formatting of their text ([`format`](mod@format)), the conversation's header and contact
+//! panel ([`panel`]), the team's actions ([`actions`]) and the labels page ([`labels`]). The pages themselves are in [`super::chats`].
 
 pub mod actions;
 pub mod format;
