@@ -287,6 +287,6 @@ mod tests {
     fn meta_words_are_said_in_the_language_with_the_word_beside() {
         assert_eq!(Lang::En.state_word("TIER_250"), "250 customers a day (TIER_250)");
         assert_eq!(Lang::Ar.state_word("GREEN"), "مرتفعة (GREEN)");
-        assert_eq!(Lang::Ar.state_word("PENDING"), "PENDING");
+        assert_eq!(Lang::Ar.state_word("SOMETHING_NEW"), "SOMETHING_NEW");
     }
 }
