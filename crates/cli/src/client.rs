@@ -25,15 +25,19 @@ pub struct Content {
     /// Text message.
     #[arg(long)]
     pub text: Option<String>,
-    /// Image file to upload and send (also --video, --audio, --document, --sticker).
+    /// Image file to upload and send.
     #[arg(long)]
     pub image: Option<PathBuf>,
+    /// Video file to upload and send.
     #[arg(long)]
     pub video: Option<PathBuf>,
+    /// Audio file to upload and send.
     #[arg(long)]
     pub audio: Option<PathBuf>,
+    /// Document to upload and send (its file name travels with it).
     #[arg(long)]
     pub document: Option<PathBuf>,
+    /// Sticker (a WebP image) to upload and send.
     #[arg(long)]
     pub sticker: Option<PathBuf>,
     /// Caption for media.
@@ -84,8 +88,10 @@ pub enum CustomerCmd {
     },
     /// Print incoming events as JSON lines, acknowledging delivery as a device does.
     Listen {
+        /// The customer's phone number.
         #[arg(long = "as")]
         as_number: String,
+        /// Profile name shown to the business.
         #[arg(long)]
         name: Option<String>,
         /// Also mark each message read.

@@ -36,14 +36,18 @@ enum Sub {
         /// Rows with a smaller id (paging).
         #[arg(long)]
         before: Option<i64>,
+        /// How many rows at most.
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        /// One JSON document instead of a table.
         #[arg(long)]
         json: bool,
     },
     /// One delivery, with the body it is sent with.
     Show {
+        /// The delivery's id (as `list` shows it).
         id: i64,
+        /// JSON instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -52,22 +56,27 @@ enum Sub {
         /// Start from the oldest recorded attempt instead of now.
         #[arg(long)]
         all: bool,
+        /// Only attempts that left a delivery in this state: pending, delivered or dead.
         #[arg(long)]
         state: Option<String>,
         /// Poll interval in milliseconds.
         #[arg(long, default_value_t = 1000)]
         interval_ms: u64,
+        /// One JSON object per line instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Deliver again: one delivery by id, or every dead letter with --dead.
     Replay {
+        /// The delivery to send again.
         id: Option<i64>,
+        /// Every dead letter instead.
         #[arg(long)]
         dead: bool,
     },
     /// Configured callback URLs and whether they are paused.
     Endpoints {
+        /// JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
@@ -77,24 +86,31 @@ enum Sub {
     Resume { url: String },
     /// Sandbox fault injection: show, or set the shares given.
     Faults {
+        /// Share of POSTs answered as failed (0 to 1).
         #[arg(long)]
         fail_rate: Option<f64>,
+        /// The HTTP status those failures get (e.g. 500).
         #[arg(long)]
         fail_status: Option<u16>,
+        /// Share of POSTs delayed (0 to 1).
         #[arg(long)]
         delay_rate: Option<f64>,
         /// e.g. 2s, 500ms.
         #[arg(long)]
         delay: Option<String>,
+        /// Share of POSTs treated as timed out (0 to 1).
         #[arg(long)]
         timeout_rate: Option<f64>,
     },
     /// Set an app's callback URL (the server performs Meta's verification GET first).
     Subscribe {
+        /// The app's id.
         #[arg(long)]
         app: String,
+        /// The callback URL.
         #[arg(long)]
         url: String,
+        /// What the server sends in the verification GET (`hub.verify_token`).
         #[arg(long)]
         verify_token: String,
         /// Comma-separated fields (default: all).
@@ -103,6 +119,7 @@ enum Sub {
     },
     /// App callbacks.
     Subscriptions {
+        /// JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
