@@ -163,19 +163,18 @@ fn mime_for(path: &std::path::Path) -> &'static str {
     }
 }
 
+/// The media flags: each message type with its flag's file.
+fn media_flags(c: &Content) -> [(&'static str, &Option<PathBuf>); 5] {
+    [("image", &c.image), ("video", &c.video), ("audio", &c.audio), ("document", &c.document), ("sticker", &c.sticker)]
+}
+
 /// The chosen media flag, as (type, path), once the flags are known to name one message.
 fn media_choice(c: &Content) -> anyhow::Result<Option<(&'static str, &PathBuf)>> {
     let flags = content_flags(c);
     if flags.len() > 1 {
         bail!("one message is one of these: give one of {}, not several", flags.join(", "));
     }
-    Ok(media_of(c))
-}
-
-fn media_of(c: &Content) -> Option<(&'static str, &PathBuf)> {
-    [("image", &c.image), ("video", &c.video), ("audio", &c.audio), ("document", &c.document), ("sticker", &c.sticker)]
-        .into_iter()
-        .find_map(|(k, p)| p.as_ref().map(|p| (k, p)))
+    Ok(media_flags(c).into_iter().find_map(|(k, p)| p.as_ref().map(|p| (k, p))))
 }
 
 async fn upload_part(path: &PathBuf, extra: &[(&str, &str)]) -> anyhow::Result<reqwest::multipart::Form> {
@@ -189,23 +188,19 @@ async fn upload_part(path: &PathBuf, extra: &[(&str, &str)]) -> anyhow::Result<r
     Ok(form)
 }
 
-/// The content flags given: a message has exactly one of them.
-fn content_flags(c: &Content) -> Vec<&'static str> {
-    let given = [
-        ("--text", c.text.is_some()),
-        ("--image", c.image.is_some()),
-        ("--video", c.video.is_some()),
-        ("--audio", c.audio.is_some()),
-        ("--document", c.document.is_some()),
-        ("--sticker", c.sticker.is_some()),
-        ("--location", c.location.is_some()),
-        ("--reaction", c.reaction.is_some()),
-        ("--button-reply", c.button_reply.is_some()),
-        ("--list-reply", c.list_reply.is_some()),
-        ("--quick-reply", c.quick_reply.is_some()),
-        ("--json", c.json.is_some()),
-    ];
-    given.into_iter().filter(|(_, on)| *on).map(|(flag, _)| flag).collect()
+/// The content flags given (`--text`, `--image`, …): a message has exactly one of them.
+fn content_flags(c: &Content) -> Vec<String> {
+    let mut given = vec![("text", c.text.is_some())];
+    given.extend(media_flags(c).map(|(kind, p)| (kind, p.is_some())));
+    given.extend([
+        ("location", c.location.is_some()),
+        ("reaction", c.reaction.is_some()),
+        ("button-reply", c.button_reply.is_some()),
+        ("list-reply", c.list_reply.is_some()),
+        ("quick-reply", c.quick_reply.is_some()),
+        ("json", c.json.is_some()),
+    ]);
+    given.into_iter().filter(|(_, on)| *on).map(|(flag, _)| format!("--{flag}")).collect()
 }
 
 /// Build the message object (without `to`) from the flags. `media_id` is the uploaded id.

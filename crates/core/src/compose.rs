@@ -378,7 +378,8 @@ impl ComposeService {
         }
     }
 
-    /// Mark the customer's latest message read (the customer sees the blue ticks), and with
+    /// Mark the customer's latest message read, and with it their earlier ones (the customer
+    /// sees the blue ticks), and with
     /// `typing` show them the typing indicator: the API's mark-as-read request. Nothing to do
     /// when the customer has not written.
     pub async fn mark_read(

@@ -7,7 +7,7 @@
 use serde_json::{json, Value};
 
 use crate::error::ErrorCode;
-use crate::model::{PhoneNumber, Template, TemplateStatus, Tier};
+use crate::model::{PhoneNumber, Template, TemplateStatus, Tier, NUMBER_RESTRICTED};
 
 /// What one node allows.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,7 +97,7 @@ pub fn phone_number(p: &PhoneNumber) -> Entity {
             description: "The phone number is not registered on the Cloud API.".into(),
             solution: format!("Register the number: POST /{}/register with its PIN.", p.id),
         }])
-    } else if p.status == "RESTRICTED" {
+    } else if p.status == NUMBER_RESTRICTED {
         CanSend::Limited(vec![format!(
             "The phone number's quality rating is {}: business-initiated messages are refused until it recovers; replies within a customer service window are delivered.",
             p.quality_rating

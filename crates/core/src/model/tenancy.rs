@@ -78,6 +78,12 @@ pub struct Waba {
     pub created_at: Millis,
 }
 
+/// The number statuses the quality rating sets (`status`); others are an operator's.
+pub const NUMBER_CONNECTED: &str = "CONNECTED";
+pub const NUMBER_FLAGGED: &str = "FLAGGED";
+/// RED past the restriction threshold: business-initiated messages are refused (131048).
+pub const NUMBER_RESTRICTED: &str = "RESTRICTED";
+
 /// A business phone number and the fields Meta reports for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhoneNumber {

@@ -218,7 +218,7 @@ impl NumberService {
                 }
                 p.registered = true;
                 if p.status == "PENDING" || p.status == "DISCONNECTED" {
-                    p.status = "CONNECTED".into();
+                    p.status = crate::model::NUMBER_CONNECTED.into();
                 }
                 Ok(())
             })

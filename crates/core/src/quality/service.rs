@@ -22,10 +22,8 @@ use crate::model::{
 };
 use crate::store::{RatingChange, Store, TierChange};
 
-/// Number statuses the rating sets; others (set by an operator) are left alone.
-const CONNECTED: &str = "CONNECTED";
-const FLAGGED: &str = "FLAGGED";
-const RESTRICTED: &str = "RESTRICTED";
+// Number statuses the rating sets; others (set by an operator) are left alone.
+use crate::model::{NUMBER_CONNECTED as CONNECTED, NUMBER_FLAGGED as FLAGGED, NUMBER_RESTRICTED as RESTRICTED};
 
 /// What the send gate needs of a number.
 #[derive(Debug, Default)]

@@ -124,7 +124,7 @@ impl TenancyService {
             quality_rating: "GREEN".into(),
             code_verification_status: "VERIFIED".into(),
             name_status: "APPROVED".into(),
-            status: "CONNECTED".into(),
+            status: crate::model::NUMBER_CONNECTED.into(),
             throughput_level: "STANDARD".into(),
             messaging_limit_tier: "TIER_250".into(),
             account_mode: mode,

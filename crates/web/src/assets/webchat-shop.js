@@ -14,14 +14,14 @@
 
   function el(tag, cls, text) { return window.WCView.el(tag, cls, text); }
   function t(key, n) {
-    var v = typeof n === "number" ? window.WCView.count(host.lang, n) : n;
+    var v = typeof n === "number" ? num(n) : n;
     return String(host.t[key] || key).replace("{n}", v).replace("{text}", v);
   }
-  function locale() { return host.lang === "ar" ? "ar-EG" : host.lang; }
 
   // Minor units as money in the reader's language (Arabic-Indic digits in Arabic).
   function money(minor, currency) { return window.WCView.money(host.lang, minor, currency); }
-  function num(n) { try { return Number(n).toLocaleString(locale()); } catch (_) { return String(n); } }
+  // A count in the reader's digits.
+  function num(n) { return window.WCView.count(host.lang, n); }
   function exponent(currency) { return window.WCView.digits(currency); }
 
   function load(number) {
