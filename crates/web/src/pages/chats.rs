@@ -44,7 +44,7 @@ pub async fn home(State(state): State<WebState>, v: Viewer, Query(q): Query<List
                             div.number {
                                 strong { (n.verified_name) } br;
                                 (number(lang, &n.number)) " "
-                                span class=(format!("badge {}", n.quality_rating)) title=(t.quality) { (n.quality_rating) }
+                                span class=(format!("badge {}", n.quality_rating)) title=(t.quality) { bdi { (lang.state_word(&n.quality_rating)) } }
                             }
                         }
                     }
