@@ -14,6 +14,15 @@ pub struct FieldSel {
     pub modifiers: String,
 }
 
+/// A string parameter of a Graph body: absent or null is `None`; another type is error 100.
+pub fn str_param<'a>(body: &'a Map<String, Value>, k: &str) -> Result<Option<&'a str>, ApiError> {
+    match body.get(k) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.as_str())),
+        Some(_) => Err(ApiError::invalid(format!("Param {k} must be a string"))),
+    }
+}
+
 /// Split a `fields=` value at top-level commas: `a,b.limit(2){c,d},e`.
 pub fn parse_fields(s: &str) -> Result<Vec<FieldSel>, ApiError> {
     let mut out = Vec::new();

@@ -3,10 +3,13 @@
 
 use std::collections::HashMap;
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::request::Parts;
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use risala_core::model::{Permission, Principal};
 use risala_core::{ApiError, ErrorCode};
 use serde_json::{Map, Value};
@@ -69,7 +72,13 @@ impl Caller {
     }
 }
 
-/// The bearer token from `Authorization: Bearer …` (or `OAuth …`), else `?access_token=`.
+/// An `access_token` a POST or DELETE carried in its body (form, JSON or multipart), as Graph
+/// takes it from any parameter: found by [`token_in_body`] before the handler runs.
+#[derive(Debug, Clone)]
+pub struct BodyToken(pub String);
+
+/// The bearer token from `Authorization: Bearer …` (or `OAuth …`), else `?access_token=`,
+/// else the body's `access_token` ([`BodyToken`]).
 pub fn bearer_token(parts: &Parts) -> Result<Option<String>, ApiError> {
     if let Some(h) = parts.headers.get(AUTHORIZATION) {
         let h = h.to_str().map_err(|_| ApiError::new(ErrorCode::TokenInvalid, "Malformed Authorization header."))?;
@@ -85,7 +94,58 @@ pub fn bearer_token(parts: &Parts) -> Result<Option<String>, ApiError> {
         ));
     }
     let q = parse_query(parts.uri.query())?;
-    Ok(q.get("access_token").filter(|t| !t.is_empty()).cloned())
+    if let Some(t) = q.get("access_token").filter(|t| !t.is_empty()) {
+        return Ok(Some(t.clone()));
+    }
+    Ok(parts.extensions.get::<BodyToken>().map(|t| t.0.clone()))
+}
+
+/// Middleware: a POST or DELETE with no token in its header or query string, whose body (up
+/// to [`MAX_BODY`]) names `access_token`, is authenticated with it, as Graph does
+/// (`curl -d access_token=…`, `-F access_token=…`). Every other request passes untouched.
+pub async fn token_in_body(req: Request, next: Next) -> Response {
+    if !may_carry_body_token(&req) {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => return GraphError(too_large()).into_response(),
+    };
+    let probe = Request::from_parts(parts.clone(), Body::from(bytes.clone()));
+    let token = match read_body(probe).await {
+        Ok(body) => body.get("access_token").and_then(Value::as_str).filter(|t| !t.is_empty()).map(str::to_owned),
+        Err(_) => None,
+    };
+    let mut req = Request::from_parts(parts, Body::from(bytes));
+    if let Some(t) = token {
+        req.extensions_mut().insert(BodyToken(t));
+    }
+    next.run(req).await
+}
+
+/// A write with neither an `Authorization` header nor `?access_token=`, and a body small enough
+/// to read twice (a large multipart upload is left to stream: its token belongs in the header).
+fn may_carry_body_token(req: &Request) -> bool {
+    if !matches!(*req.method(), Method::POST | Method::DELETE) || req.headers().contains_key(AUTHORIZATION) {
+        return false;
+    }
+    if parse_query(req.uri().query()).is_ok_and(|q| q.contains_key("access_token")) {
+        return false;
+    }
+    let length = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    match length {
+        Some(n) => n > 0 && n <= MAX_BODY,
+        None => !content_type(req).starts_with("multipart/"),
+    }
+}
+
+fn content_type(req: &Request) -> String {
+    req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase()
+}
+
+pub(crate) fn too_large() -> ApiError {
+    ApiError::invalid(format!("The request body is larger than {MAX_BODY} bytes."))
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -113,26 +173,38 @@ pub struct GraphBody(pub Map<String, Value>);
 impl<S: Send + Sync> FromRequest<S> for GraphBody {
     type Rejection = GraphError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let ct = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
-        let query = body_params_in_query(req.uri().query())?;
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            GraphError(ApiError::invalid(format!("The request body could not be read: {}", e.body_text())))
-        })?;
-        if bytes.len() > MAX_BODY {
-            return Err(ApiError::invalid(format!("The request body is larger than {MAX_BODY} bytes.")).into());
-        }
-        let mut body = parse_body(&ct, &bytes)?;
-        for (k, v) in query {
-            body.entry(k).or_insert_with(|| form_value(v));
-        }
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let mut body = read_body(req).await?;
+        body.retain(|k, _| !GRAPH_REQUEST_PARAMS.contains(&k.as_str()));
         Ok(GraphBody(body))
     }
 }
 
+/// The body's parameters (JSON, form or multipart text fields) with the query string's merged
+/// in, request-level ones (`access_token`) still among them.
+async fn read_body(req: Request) -> Result<Map<String, Value>, GraphError> {
+    let ct = content_type(&req);
+    let query = body_params_in_query(req.uri().query())?;
+    let mut body = if ct.starts_with("multipart/") {
+        crate::multipart::text_fields(req).await?
+    } else {
+        let bytes = Bytes::from_request(req, &())
+            .await
+            .map_err(|e| ApiError::invalid(format!("The request body could not be read: {}", e.body_text())))?;
+        if bytes.len() > MAX_BODY {
+            return Err(too_large().into());
+        }
+        parse_body(&ct, &bytes)?
+    };
+    for (k, v) in query {
+        body.entry(k).or_insert_with(|| form_value(v));
+    }
+    Ok(body)
+}
+
 /// Query parameters that belong to the request, not to the object it writes: they authenticate
 /// the call.
-const GRAPH_REQUEST_PARAMS: &[&str] = &["access_token", "appsecret_proof", "appsecret_time"];
+pub(crate) const GRAPH_REQUEST_PARAMS: &[&str] = &["access_token", "appsecret_proof", "appsecret_time"];
 
 /// The query-string parameters Graph merges into a POST or DELETE body (a body's own value wins
 /// over them): all but the request-level ones.
@@ -143,7 +215,7 @@ pub(crate) fn body_params_in_query(q: Option<&str>) -> Result<HashMap<String, St
 }
 
 /// A form or query value: JSON objects and arrays are parsed, anything else is a string.
-fn form_value(v: String) -> Value {
+pub(crate) fn form_value(v: String) -> Value {
     let t = v.trim_start();
     if t.starts_with('{') || t.starts_with('[') {
         serde_json::from_str(&v).unwrap_or(Value::String(v))

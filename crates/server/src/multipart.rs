@@ -12,9 +12,10 @@ use std::marker::PhantomData;
 use axum::extract::{FromRequest, Multipart, Request};
 use risala_core::filename::{check_filename, upload_file_name};
 use risala_core::{ApiError, ErrorCode};
+use serde_json::{Map, Value};
 
 use crate::error::GraphError;
-use crate::extract::body_params_in_query;
+use crate::extract::{body_params_in_query, form_value, too_large, GRAPH_REQUEST_PARAMS, MAX_BODY};
 use crate::media::{essence, over_limit, upload_limit, MAX_UPLOAD};
 use crate::spool::Spooled;
 use crate::state::AppState;
@@ -112,8 +113,31 @@ impl<L: UploadLimit> FromRequest<AppState> for MediaUpload<L> {
         for (k, v) in query {
             upload.fields.entry(k).or_insert(v);
         }
+        // A token in the form authenticated the request ([`crate::extract::token_in_body`]).
+        upload.fields.retain(|k, _| !GRAPH_REQUEST_PARAMS.contains(&k.as_str()));
         Ok(upload)
     }
+}
+
+/// A `multipart/form-data` body's text fields as a Graph body (`curl -F code_method=SMS`),
+/// each value read as a form field's; a file part is refused, since only uploads take one.
+pub(crate) async fn text_fields(req: Request) -> Result<Map<String, Value>, GraphError> {
+    let mut form = Multipart::from_request(req, &()).await.map_err(|e| unreadable("request", &e.body_text()))?;
+    let mut fields = Map::new();
+    let mut size = 0;
+    while let Some(field) = form.next_field().await.map_err(|e| unreadable("next part", &e.body_text()))? {
+        let name = field.name().unwrap_or("").to_string();
+        if field.file_name().is_some() {
+            return Err(ApiError::invalid(format!("Param {name} must be a text field, not a file.")).into());
+        }
+        let value = field.text().await.map_err(|e| unreadable(&name, &e.body_text()))?;
+        size += name.len() + value.len();
+        if size > MAX_BODY {
+            return Err(too_large().into());
+        }
+        fields.insert(name, form_value(value));
+    }
+    Ok(fields)
 }
 
 impl<L> MediaUpload<L> {

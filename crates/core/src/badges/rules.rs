@@ -162,7 +162,7 @@ fn text(body: &Map<String, Value>, field: &str, max: usize, required: bool) -> R
 
 /// A request's body, read and checked field by field: the evidence as stored.
 pub fn evidence(body: &Map<String, Value>, criteria: &Criteria) -> Result<Value, ApiError> {
-    if let Some(k) = body.keys().find(|k| !FIELDS.contains(&k.as_str()) && k.as_str() != "access_token") {
+    if let Some(k) = body.keys().find(|k| !FIELDS.contains(&k.as_str())) {
         return Err(ApiError::invalid(format!(
             "Param {k} is not supported by official_business_account; the fields are {}",
             FIELDS.join(", ")

@@ -15,6 +15,7 @@ use serde_json::{json, Map, Value};
 
 use crate::clock::Clock;
 use crate::error::{ApiError, ErrorCode};
+use crate::graph::str_param;
 use crate::model::Waba;
 use crate::store::Store;
 pub use crate::store::{Catalog, Order, OrderItem, Product};
@@ -68,14 +69,6 @@ pub fn order_json(o: &Order) -> Value {
 /// message sends).
 pub fn required(field: &str) -> ApiError {
     ApiError::invalid(format!("The parameter {field} is required."))
-}
-
-fn str_param<'a>(body: &'a Map<String, Value>, k: &str) -> Result<Option<&'a str>, ApiError> {
-    match body.get(k) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.as_str())),
-        Some(_) => Err(ApiError::invalid(format!("Param {k} must be a string"))),
-    }
 }
 
 /// A catalog's `name`: 1 to [`MAX_CATALOG_NAME`] characters, trimmed.

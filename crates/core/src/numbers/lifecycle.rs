@@ -193,7 +193,7 @@ impl NumberService {
                 "Param data_localization_region is not supported: Risala stores all data in its own database",
             ));
         }
-        if let Some(k) = body.keys().find(|k| !["messaging_product", "pin", "access_token"].contains(&k.as_str())) {
+        if let Some(k) = body.keys().find(|k| !["messaging_product", "pin"].contains(&k.as_str())) {
             return Err(ApiError::invalid(format!("Param {k} is not supported on register")));
         }
         let given = self.hash("pin", id, &pin);

@@ -122,9 +122,7 @@ impl NumberService {
     pub async fn add(&self, waba: &Waba, body: &Map<String, Value>) -> Result<PhoneNumber, ApiError> {
         let number = full_number(text_param(body, "cc")?.as_deref(), &required_param(body, "phone_number")?)?;
         let name = names::check_length("verified_name", &required_param(body, "verified_name")?)?;
-        if let Some(k) =
-            body.keys().find(|k| !["cc", "phone_number", "verified_name", "access_token"].contains(&k.as_str()))
-        {
+        if let Some(k) = body.keys().find(|k| !["cc", "phone_number", "verified_name"].contains(&k.as_str())) {
             return Err(ApiError::invalid(format!("Param {k} is not supported when adding a phone number")));
         }
         let p = PhoneNumber {

@@ -108,7 +108,7 @@ impl NumberService {
                 ApiError::invalid(format!("Param generate_qr_image must be one of {{PNG, SVG}}, not '{f}'"))
             })?),
         };
-        let known = ["prefilled_message", "generate_qr_image", "code", "access_token"];
+        let known = ["prefilled_message", "generate_qr_image", "code"];
         if let Some(k) = body.keys().find(|k| !known.contains(&k.as_str())) {
             return Err(ApiError::invalid(format!("Param {k} is not supported on message_qrdls")));
         }

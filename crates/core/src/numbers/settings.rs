@@ -71,7 +71,7 @@ fn bool_field(o: &Map<String, Value>, path: &str, k: &str) -> Result<Option<bool
 /// is read as the object.
 pub fn check_update(body: &Map<String, Value>) -> Result<(), ApiError> {
     let given: Vec<&String> = body.keys().filter(|k| FEATURES.contains(&k.as_str())).collect();
-    if let Some(k) = body.keys().find(|k| !FEATURES.contains(&k.as_str()) && *k != "access_token") {
+    if let Some(k) = body.keys().find(|k| !FEATURES.contains(&k.as_str())) {
         return Err(ApiError::invalid(format!("Param {k} is not a number setting (one of {}).", FEATURES.join(", "))));
     }
     let feature = match given.as_slice() {

@@ -217,7 +217,6 @@ const KEYS: &[&str] = &[
     "details",
     "http_status",
     "retry_after",
-    "access_token",
 ];
 
 impl FaultRule {

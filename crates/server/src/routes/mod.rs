@@ -97,9 +97,14 @@ pub fn router(state: AppState) -> Router {
         .merge(
             graph::routes()
                 .route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::graph))
-                .route_layer(axum::middleware::from_fn_with_state(state.clone(), sandbox::faults::inject)),
+                .route_layer(axum::middleware::from_fn_with_state(state.clone(), sandbox::faults::inject))
+                .route_layer(axum::middleware::from_fn(crate::extract::token_in_body)),
         )
-        .merge(tools::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::graph)))
+        .merge(
+            tools::routes()
+                .route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::graph))
+                .route_layer(axum::middleware::from_fn(crate::extract::token_in_body)),
+        )
         .merge(customer::routes())
         .merge(links::routes())
         .merge(admin::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::admin)))

@@ -229,3 +229,111 @@ async fn unknown_edges_hide_ids(engine: Engine) {
     app.stop().await;
 }
 engine_test!(unknown_edges_do_not_reveal_which_ids_exist, super::unknown_edges_hide_ids);
+
+/// Graph reads any parameter, the token too, from a form, JSON or multipart body (Meta's own
+/// examples: `curl -d access_token=…`, `curl -F code_method=SMS`), and a DELETE's from its body.
+async fn parameters_in_any_body(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let (waba, phone) = (app.waba_id().to_string(), app.phone_number_id().to_string());
+    let components = r#"[{"type":"BODY","text":"Your order is ready."}]"#;
+    let form = [
+        ("name", "form_made"),
+        ("language", "en_US"),
+        ("category", "UTILITY"),
+        ("components", components),
+        ("access_token", DEMO_TOKEN),
+    ];
+    let resp = app.client.post(app.url(&format!("/v23.0/{waba}/message_templates"))).form(&form).send().await.unwrap();
+    let (s, body) = risala_testkit::json_response(resp).await;
+    assert_eq!(s, 200, "{body}");
+    assert!(body["id"].is_string(), "{body}");
+
+    // JSON with the token in it, the token left out of what the handler sees.
+    let mut msg = risala_testkit::text_message("15550001111", "token in the body");
+    msg["access_token"] = json!(DEMO_TOKEN);
+    let resp = app.client.post(app.url(&format!("/v23.0/{phone}/messages"))).json(&msg).send().await.unwrap();
+    let (s, body) = risala_testkit::json_response(resp).await;
+    assert_eq!(s, 200, "{body}");
+    assert!(body["messages"][0]["id"].is_string(), "{body}");
+
+    // Multipart text fields, the token among them or in the header.
+    let multipart = reqwest::multipart::Form::new()
+        .text("name", "multipart_made")
+        .text("language", "en_US")
+        .text("category", "UTILITY")
+        .text("components", components)
+        .text("access_token", DEMO_TOKEN);
+    let resp = app
+        .client
+        .post(app.url(&format!("/v23.0/{waba}/message_templates")))
+        .multipart(multipart)
+        .send()
+        .await
+        .unwrap();
+    let (s, body) = risala_testkit::json_response(resp).await;
+    assert_eq!(s, 200, "{body}");
+    let about = reqwest::multipart::Form::new().text("messaging_product", "whatsapp").text("about", "Open 9 to 5");
+    let resp = app
+        .client
+        .post(app.url(&format!("/v23.0/{phone}/whatsapp_business_profile")))
+        .bearer_auth(DEMO_TOKEN)
+        .multipart(about)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(risala_testkit::json_response(resp).await.0, 200);
+    let (_, profile) = app.get(&format!("/v23.0/{phone}/whatsapp_business_profile?fields=about")).await;
+    assert_eq!(profile["data"][0]["about"], "Open 9 to 5", "{profile}");
+    // A file where only text is read.
+    let file = reqwest::multipart::Form::new()
+        .text("messaging_product", "whatsapp")
+        .part("about", reqwest::multipart::Part::bytes(b"x".to_vec()).file_name("about.txt"));
+    let resp = app
+        .client
+        .post(app.url(&format!("/v23.0/{phone}/whatsapp_business_profile")))
+        .bearer_auth(DEMO_TOKEN)
+        .multipart(file)
+        .send()
+        .await
+        .unwrap();
+    let e = assert_graph_error(&risala_testkit::json_response(resp).await, 400, 100);
+    assert!(e["error_data"]["details"].as_str().unwrap().contains("about must be a text field"), "{e}");
+
+    // A wrong token in the body is a wrong token; none at all is error 104.
+    let bad = [("name", "x"), ("access_token", "EAAnotatoken0000000000")];
+    let resp = app.client.post(app.url(&format!("/v23.0/{waba}/message_templates"))).form(&bad).send().await.unwrap();
+    assert_graph_error(&risala_testkit::json_response(resp).await, 401, 190);
+    let resp = app
+        .client
+        .post(app.url(&format!("/v23.0/{waba}/message_templates")))
+        .form(&[("name", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_graph_error(&risala_testkit::json_response(resp).await, 400, 104);
+
+    // DELETE with the template's name in a form body, then in a JSON one.
+    let resp = app
+        .client
+        .delete(app.url(&format!("/v23.0/{waba}/message_templates")))
+        .form(&[("name", "form_made"), ("access_token", DEMO_TOKEN)])
+        .send()
+        .await
+        .unwrap();
+    let (s, body) = risala_testkit::json_response(resp).await;
+    assert_eq!((s, body), (200, json!({"success": true})));
+    let resp = app
+        .client
+        .delete(app.url(&format!("/v23.0/{waba}/message_templates")))
+        .bearer_auth(DEMO_TOKEN)
+        .json(&json!({"name": "multipart_made"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(risala_testkit::json_response(resp).await.0, 200);
+    let (_, list) = app.get(&format!("/v23.0/{waba}/message_templates?name=made")).await;
+    assert_eq!(list["data"], json!([]), "{list}");
+    app.stop().await;
+}
+engine_test!(parameters_and_tokens_in_any_body, super::parameters_in_any_body);

@@ -183,11 +183,7 @@ pub async fn set_faults(
     sandbox_only(&state)?;
     let mut merged = faults_json(&state.delivery.faults(admin.scope()));
     if let Value::Object(m) = &mut merged {
-        for (k, v) in body {
-            if k != "access_token" {
-                m.insert(k, v);
-            }
-        }
+        m.extend(body);
     }
     let f: Faults = serde_json::from_value(merged).map_err(|e| ApiError::invalid(format!("faults: {e}")))?;
     state.delivery.set_faults(admin.scope(), f.clone()).map_err(ApiError::invalid)?;

@@ -110,7 +110,7 @@ pub async fn post_object(
     if text("messaging_product")?.is_some_and(|m| m != "whatsapp") {
         return Err(ApiError::invalid("Param messaging_product must be 'whatsapp'").into());
     }
-    let known = ["pin", "new_display_name", "messaging_product", "access_token"];
+    let known = ["pin", "new_display_name", "messaging_product"];
     if let Some(k) = body.keys().find(|k| !known.contains(&k.as_str())) {
         return Err(ApiError::invalid(format!("Param {k} cannot be set together with pin or new_display_name")).into());
     }

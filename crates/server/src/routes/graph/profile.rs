@@ -93,7 +93,7 @@ pub async fn update(
     let obj = resolve(&state, &caller, &id, &[ObjectKind::PhoneNumber]).await?;
     caller.require(Permission::Management)?;
     let phone = state.tenancy.phone_number(&obj.id, Some(&caller.0.business_id)).await?;
-    state.profile.update_business_profile(&phone, &without_token(body)).await?;
+    state.profile.update_business_profile(&phone, &body).await?;
     Ok(Json(json!({"success": true})))
 }
 
@@ -107,14 +107,8 @@ pub async fn update_automation(
     let obj = resolve(&state, &caller, &id, &[ObjectKind::PhoneNumber]).await?;
     caller.require(Permission::Management)?;
     let phone = state.tenancy.phone_number(&obj.id, Some(&caller.0.business_id)).await?;
-    state.profile.update_conversational_automation(&phone, &without_token(body)).await?;
+    state.profile.update_conversational_automation(&phone, &body).await?;
     Ok(Json(json!({"success": true})))
-}
-
-/// A body without `access_token` (Graph takes the token among the form fields too).
-fn without_token(mut body: Map<String, Value>) -> Map<String, Value> {
-    body.remove("access_token");
-    body
 }
 
 /// `GET /profile-picture/{phone-number-id}/{media-id}`: no token, like the CDN URLs Meta

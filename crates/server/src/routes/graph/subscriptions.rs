@@ -222,7 +222,7 @@ pub async fn post_object(
 ) -> GraphResult<Json<Value>> {
     let obj = resolve(&state, &caller, &id, &[ObjectKind::PhoneNumber]).await?;
     caller.require(Permission::Management)?;
-    if let Some(k) = body.keys().find(|k| *k != "webhook_configuration" && *k != "access_token") {
+    if let Some(k) = body.keys().find(|k| *k != "webhook_configuration") {
         return Err(ApiError::invalid(format!("Param {k} is not supported on this object")).into());
     }
     let Some(cfg) = body.get("webhook_configuration") else {

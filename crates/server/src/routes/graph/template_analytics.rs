@@ -33,7 +33,7 @@ pub async fn enable(
     body: &Map<String, Value>,
 ) -> GraphResult<Json<Value>> {
     let waba = waba_for(state, caller, id).await?;
-    if let Some(k) = body.keys().find(|k| *k != "is_enabled_for_insights" && *k != "access_token") {
+    if let Some(k) = body.keys().find(|k| *k != "is_enabled_for_insights") {
         return Err(risala_core::ApiError::invalid(format!(
             "Param {k} cannot be set together with is_enabled_for_insights"
         ))

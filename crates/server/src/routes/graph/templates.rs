@@ -5,7 +5,7 @@
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use risala_core::graph::{page_request, parse_fields, parse_summary, project_node, FieldSel, Node};
+use risala_core::graph::{page_request, parse_fields, parse_summary, project_node, str_param, FieldSel, Node};
 use risala_core::model::{ObjectKind, Permission};
 use risala_core::model::{Template, TemplateQuality, TemplateStatus};
 use risala_core::store::TemplateFilter;
@@ -156,10 +156,12 @@ pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    q: GraphQuery,
+    GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
     let waba = waba_for(&state, &caller, &id).await?;
-    state.templates.delete(&waba, q.get("name"), q.get("hsm_id")).await?;
+    // `name` and `hsm_id` in the query string (as Meta's examples) or in a form or JSON body.
+    let (name, hsm_id) = (str_param(&body, "name")?, str_param(&body, "hsm_id")?);
+    state.templates.delete(&waba, name, hsm_id).await?;
     Ok(Json(json!({"success": true})))
 }
 
