@@ -153,6 +153,9 @@ error_codes! {
     TemplatePolicy => row(400, 132007, None, "Template Format Character Policy Violated");
     /// 132012: template parameter format mismatch.
     TemplateParamFormat => row(400, 132012, None, "Parameter format does not match format in the created template");
+    /// 132018: a parameter's value breaks a rule of template parameters (a new line, a tab or
+    /// more than 4 spaces in a row in a text).
+    TemplateParamInvalid => row(400, 132018, None, "There was an issue with the parameters in your template.");
     /// 132015: template paused.
     TemplatePaused => row(400, 132015, None, "Template is Paused");
     /// 132016: template disabled.

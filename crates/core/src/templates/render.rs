@@ -120,8 +120,20 @@ fn parts(send: &Value) -> Result<SendParts<'_>, ApiError> {
     Ok(out)
 }
 
-/// The text a parameter stands for: `text`, or the fallback of `currency` / `date_time`.
+/// The text a parameter stands for: `text`, or the fallback of `currency` / `date_time`, on
+/// one line: Meta refuses a new line, a tab or more than 4 spaces in a row (132018).
 fn param_text(p: &Value, where_: &str) -> Result<String, ApiError> {
+    let text = param_value(p, where_)?;
+    if text.contains(['\n', '\r', '\t']) || text.contains("     ") {
+        return Err(ApiError::new(
+            ErrorCode::TemplateParamInvalid,
+            format!("{where_}: Param text cannot have new-line/tab characters or more than 4 consecutive spaces"),
+        ));
+    }
+    Ok(text)
+}
+
+fn param_value(p: &Value, where_: &str) -> Result<String, ApiError> {
     let ty = p["type"].as_str().ok_or_else(|| ApiError::missing(&format!("{where_}.type")))?;
     match ty {
         "text" => match &p["text"] {
@@ -484,5 +496,11 @@ pub(crate) mod tests {
             ),
             ErrorCode::TemplateTextTooLong
         );
+        // One line, at most 4 spaces in a row: a parameter is not a paragraph.
+        let with = |text: &str| json!({"components": [{"type": "body", "parameters": [{"type": "text", "parameter_name": "first_name", "text": text}]}]});
+        for bad in ["Jo\nAnn", "Jo\tAnn", "Jo\r\nAnn", "Jo     Ann"] {
+            assert_eq!(code(with(bad)), ErrorCode::TemplateParamInvalid, "{bad:?}");
+        }
+        assert_eq!(render(&t, &with("Jo    Ann")).unwrap().body, "Hello Jo    Ann, it is here.");
     }
 }

@@ -295,6 +295,15 @@ async fn named_send_errors(engine: Engine) {
             132005,
             "60",
         ),
+        // A parameter is one line with at most 4 spaces in a row, in the body and the header.
+        (body(json!([named("first_name", "Jo\n\nAnn"), named("order_id", "B-2")])), 132018, "new-line/tab"),
+        (body(json!([named("first_name", "Jo     Ann"), named("order_id", "B-2")])), 132018, "4 consecutive spaces"),
+        (
+            json!([{"type": "header", "parameters": [named("order_id", "B\t2")]},
+                   {"type": "body", "parameters": [named("first_name", "Jo"), named("order_id", "B-2")]}]),
+            132018,
+            "header.parameters[0]",
+        ),
     ];
     for (components, code, needle) in cases {
         let e = assert_graph_error(&send(&app, &template_send(to, "pickup", components.clone())).await, 400, code);
