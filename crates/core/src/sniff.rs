@@ -67,6 +67,38 @@ pub fn sniff(head: &[u8]) -> Option<Family> {
     None
 }
 
+/// Whether a page may show media of type `mime` from its own origin: pictures, sound and
+/// video, which a browser renders and never runs (SVG, a picture that can hold script, is not
+/// one). Anything else is served as a download.
+pub fn shown_inline(mime: &str) -> bool {
+    let essence = mime.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    (essence.starts_with("image/") && !essence.contains("svg"))
+        || essence.starts_with("audio/")
+        || essence.starts_with("video/")
+}
+
+/// The `Content-Type` media of type `mime` is served under: its own for media a browser shows
+/// ([`shown_inline`]) and for documents it only saves (text, PDF, office files); anything a
+/// browser could run on the origin it came from — HTML, XML, SVG, scripts, a type nobody knows
+/// — is `application/octet-stream`. A customer's file must never become a page or a script of
+/// the inbox.
+pub fn served_type(mime: &str) -> &str {
+    let essence = mime.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let document = essence == "text/plain"
+        || essence == "application/pdf"
+        || essence == "application/msword"
+        || essence.starts_with("application/vnd.");
+    if shown_inline(mime) || document {
+        mime
+    } else {
+        "application/octet-stream"
+    }
+}
+
+/// The `Content-Security-Policy` of every media response: opened as a page, it runs nothing
+/// and reaches nothing.
+pub const MEDIA_CSP: &str = "default-src 'none'; sandbox";
+
 /// Check content starting with `head` against the declared MIME type `mime`. Images, PDFs and videos must show their own signature (every such file starts
 /// with one); audio, office documents and text must not show another family's. The error says
 /// what the content looks like, for `error_data.details`.
@@ -178,6 +210,32 @@ mod tests {
             ("Audio/OGG; codecs=opus", OGG),
         ] {
             assert_eq!(check_content(mime, head), Ok(()), "{mime}");
+        }
+    }
+
+    #[test]
+    fn only_inert_types_keep_their_own() {
+        for mime in ["image/jpeg", "image/webp", "audio/ogg; codecs=opus", "video/mp4"] {
+            assert!(shown_inline(mime), "{mime}");
+            assert_eq!(served_type(mime), mime);
+        }
+        for mime in ["text/plain", "application/pdf", "application/vnd.ms-excel"] {
+            assert!(!shown_inline(mime), "{mime}");
+            assert_eq!(served_type(mime), mime);
+        }
+        for mime in [
+            "text/html",
+            "Text/HTML; charset=utf-8",
+            "application/xhtml+xml",
+            "text/xml",
+            "image/svg+xml",
+            "application/javascript",
+            "text/javascript",
+            "text/css",
+            "application/x-made-up",
+        ] {
+            assert!(!shown_inline(mime), "{mime}");
+            assert_eq!(served_type(mime), "application/octet-stream", "{mime}");
         }
     }
 

@@ -107,8 +107,8 @@ async fn shell(req: Request, next: Next) -> Response {
     }
     let h = resp.headers_mut();
     // `media-src`: the chats' audio and video (voice notes included) play from this server.
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
+    // A response with a policy of its own (media: a sandbox) keeps it.
+    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(
         HeaderValue::from_static(
             "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; \
              form-action 'self'; frame-ancestors 'none'; base-uri 'none'",

@@ -9,6 +9,7 @@ use axum::Json;
 use risala_core::model::Media;
 use risala_core::model::{ObjectKind, Permission};
 use risala_core::ports::MediaBody;
+use risala_core::sniff::{served_type, shown_inline, MEDIA_CSP};
 use risala_core::{ApiError, ErrorCode};
 use serde_json::{json, Value};
 
@@ -121,14 +122,22 @@ pub fn media_response(state: &AppState, m: Media) -> Response {
         }
     });
     let mut resp = Body::from_stream(chunks).into_response();
-    resp.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
-    if let Ok(v) = mime.parse() {
-        resp.headers_mut().insert(header::CONTENT_TYPE, v);
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    // The bytes are a customer's or a business's file on the pages' origin: a type a browser
+    // could run is served as bytes, and nothing in them runs if the link is opened.
+    if let Ok(v) = served_type(&mime).parse() {
+        h.insert(header::CONTENT_TYPE, v);
     }
-    if let Some(f) = &filename {
-        if let Ok(v) = format!("attachment; filename=\"{}\"", f.replace('"', "")).parse() {
-            resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-        }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(MEDIA_CSP));
+    let disposition = match &filename {
+        Some(f) => format!("attachment; filename=\"{}\"", f.replace(['"', '\\', '\r', '\n'], "_")),
+        None if !shown_inline(&mime) => "attachment".to_string(),
+        None => "inline".to_string(),
+    };
+    if let Ok(v) = disposition.parse() {
+        h.insert(header::CONTENT_DISPOSITION, v);
     }
     resp
 }

@@ -164,3 +164,51 @@ async fn long_chat(engine: Engine) {
 
     assert_eq!(owner.get(&format!("{chat}?before=soon")).await.status, 404);
 }
+
+engine_test!(a_customers_page_or_script_never_runs_on_the_inbox, super::active_files);
+
+/// A customer's HTML, SVG or script file reaches the inbox as a document to download: served
+/// as bytes (`application/octet-stream`, `nosniff`, attachment, a CSP that runs nothing), so a
+/// link to it in a chat can never run as a page or a script of the inbox's origin, on
+/// `/app/media/{id}` or on the customer API's own download. A photo stays inline.
+async fn active_files(engine: Engine) {
+    let (_db, app) = app(engine).await;
+    let alice = app.customer(ALICE, "Alice").await;
+    let num = app.business_number().to_string();
+    let mut owner = Web::owner(&app).await;
+    let html = b"<script>window.top.__x = 1</script>".to_vec();
+    for (mime, name) in [
+        ("text/html", "invoice.html"),
+        ("application/xhtml+xml", "invoice.xhtml"),
+        ("application/javascript", "invoice.js"),
+        ("text/xml", "invoice.xml"),
+    ] {
+        let id = alice.upload(mime, html.clone()).await;
+        alice.send(&num, json!({"type": "document", "document": {"media_id": id, "filename": name}})).await;
+        let page = owner.get(&chat_path(&app, ALICE)).await.body;
+        let before = page.split(&format!(r#"download="{name}""#)).next().expect("a download link");
+        let copy = before.rsplit("/app/media/").next().unwrap().split(['"', '?']).next().unwrap().to_string();
+        for path in [format!("/app/media/{copy}"), format!("/app/media/{copy}?download=1")] {
+            let media = owner.get(&path).await;
+            assert_eq!(media.status, 200, "{path}");
+            let h = |k: &str| media.headers[k].to_str().unwrap().to_string();
+            assert_eq!(h("content-type"), "application/octet-stream", "{mime} at {path}");
+            assert_eq!(h("x-content-type-options"), "nosniff");
+            assert!(h("content-disposition").starts_with("attachment"), "{mime}: {}", h("content-disposition"));
+            assert!(h("content-security-policy").contains("sandbox"), "{mime}");
+        }
+        let own =
+            app.client.get(app.url(&format!("/customer/v1/media/{id}?token={}", alice.token))).send().await.unwrap();
+        assert_eq!(own.status(), 200);
+        assert_eq!(own.headers()["content-type"], "application/octet-stream", "{mime} on the customer API");
+        assert!(own.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+        assert_eq!(own.headers()["x-content-type-options"], "nosniff");
+    }
+    let img = alice.upload("image/png", PNG.to_vec()).await;
+    alice.send(&num, json!({"type": "image", "image": {"media_id": img}})).await;
+    let page = owner.get(&chat_path(&app, ALICE)).await.body;
+    let copy = page.split(r#"<img class="media" src="/app/media/"#).nth(1).expect("the photo inline");
+    let media = owner.get(&format!("/app/media/{}", copy.split('"').next().unwrap())).await;
+    assert_eq!(media.headers["content-type"], "image/png");
+    assert_eq!(media.headers["content-disposition"], "inline");
+}

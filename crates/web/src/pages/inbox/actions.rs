@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use risala_core::inbox::InboxError;
+use risala_core::sniff::{served_type, shown_inline, MEDIA_CSP};
 use serde::Deserialize;
 
 use super::chat_path;
@@ -154,14 +155,21 @@ pub async fn media(
         }
     });
     let filename = m.filename.clone().unwrap_or_else(|| m.id.clone()).replace(['"', '\\', '\r', '\n'], "_");
-    let disposition =
-        if q.download.is_some() { format!("attachment; filename=\"{filename}\"") } else { "inline".to_string() };
+    // A customer's file is shown only when it is a picture, a sound or a video; anything else,
+    // HTML or a script above all, is a download that never runs on the inbox's origin.
+    let disposition = if q.download.is_none() && shown_inline(&m.mime_type) {
+        "inline".to_string()
+    } else {
+        format!("attachment; filename=\"{filename}\"")
+    };
     let mut resp = Body::from_stream(stream).into_response();
     let h = resp.headers_mut();
     for (name, value) in [
-        (header::CONTENT_TYPE, m.mime_type.as_str()),
+        (header::CONTENT_TYPE, served_type(&m.mime_type)),
         (header::CACHE_CONTROL, "private, max-age=3600"),
         (header::CONTENT_DISPOSITION, disposition.as_str()),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::CONTENT_SECURITY_POLICY, MEDIA_CSP),
     ] {
         if let Ok(v) = value.parse() {
             h.insert(name, v);
