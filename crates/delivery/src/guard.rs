@@ -66,9 +66,23 @@ fn internal_v4(ip: Ipv4Addr) -> bool {
         || ip.is_unspecified()
         || ip.is_broadcast()
         || ip.is_multicast()
-        || in_net(IpAddr::V4(ip), IpAddr::V4(Ipv4Addr::new(100, 64, 0, 0)), 10) // carrier-grade NAT
-        || in_net(IpAddr::V4(ip), IpAddr::V4(Ipv4Addr::new(0, 0, 0, 0)), 8)
+        || SPECIAL_V4.iter().any(|&(net, bits)| in_net(IpAddr::V4(ip), IpAddr::V4(Ipv4Addr::from(net)), bits))
 }
+
+/// The rest of IANA's special-purpose IPv4 registry that is not globally reachable: a host's
+/// own address can sit in a documentation or benchmarking range (test networks do this), so
+/// only the global internet counts as public.
+const SPECIAL_V4: [([u8; 4], u8); 9] = [
+    ([0, 0, 0, 0], 8),       // "this network"
+    ([100, 64, 0, 0], 10),   // carrier-grade NAT
+    ([192, 0, 0, 0], 24),    // IETF protocol assignments
+    ([192, 0, 2, 0], 24),    // TEST-NET-1
+    ([192, 88, 99, 0], 24),  // 6to4 relay anycast (deprecated)
+    ([198, 18, 0, 0], 15),   // benchmarking
+    ([198, 51, 100, 0], 24), // TEST-NET-2
+    ([203, 0, 113, 0], 24),  // TEST-NET-3
+    ([240, 0, 0, 0], 4),     // reserved, and 255.255.255.255
+];
 
 /// The IPv4 addresses an IPv6 address carries, for the forms that reach an IPv4 host:
 /// IPv4-mapped (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`, deprecated but still routed by
@@ -236,10 +250,18 @@ mod tests {
             "fd00::1",
             "::ffff:127.0.0.1",
             "100.64.0.1",
+            "192.0.0.8",
+            "192.0.2.2",
+            "198.18.0.1",
+            "198.19.255.1",
+            "198.51.100.7",
+            "203.0.113.9",
+            "240.0.0.1",
+            "::ffff:192.0.2.2",
         ] {
             assert!(is_internal(ip.parse().unwrap()), "{ip}");
         }
-        for ip in ["8.8.8.8", "157.240.1.35", "2a03:2880::1"] {
+        for ip in ["8.8.8.8", "157.240.1.35", "2a03:2880::1", "192.0.3.1", "198.20.0.1", "223.255.255.1"] {
             assert!(!is_internal(ip.parse().unwrap()), "{ip}");
         }
     }
