@@ -12,6 +12,7 @@ mod contacts;
 mod fields;
 mod interactive;
 
+pub use fields::is_http_url;
 pub use interactive::address;
 pub use interactive::{order_details_summary, order_status_change};
 
@@ -24,7 +25,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::filename::check_filename;
 use crate::phone::WaId;
 
-use fields::{as_obj, check_len, clean, is_http_url, missing_one_of, unexpected, wrong_type};
+use fields::{as_obj, check_len, clean, missing_one_of, unexpected, wrong_type};
 use fields::{Obj, Res};
 
 /// What a `POST /{phone-number-id}/messages` body asks for.

@@ -25,6 +25,12 @@ impl MessagingService {
     pub async fn customer_send(&self, wa_id: &str, to: &str, body: &Value) -> Result<Message, ApiError> {
         let (phone, customer) = self.chat_target(wa_id, to).await?;
         let mut msg: InboundMessage = inbound::parse_customer_message(body)?;
+        // A reply or a reaction points at a message of this chat, never at another's.
+        for (field, id) in [("context.id", msg.context_id.as_deref()), ("reaction.message_id", msg.reaction_target())] {
+            if let Some(id) = id {
+                self.message_of_chat(&phone, wa_id, field, id).await?;
+            }
+        }
         // With the cart turned off WhatsApp shows no cart: there is no order to send.
         if msg.kind == inbound::InboundKind::Order && !self.commerce_settings(&phone.id).await?.is_cart_enabled {
             return Err(ApiError::bad_value(format!(

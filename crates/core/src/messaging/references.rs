@@ -1,6 +1,6 @@
-//! What a send may point at: the message a reply quotes (`context.message_id`) and the
-//! message a reaction is for (`reaction.message_id`) must belong to the conversation the send
-//! goes to. A flow message names a flow of the sender's WABA that may be sent.
+//! What a send may point at: the message a reply quotes (`context.message_id`; a customer's
+//! `context.id`) and the message a reaction is for (`reaction.message_id`) must belong to the
+//! conversation the send goes to, whichever side sends it. A flow message names a flow of the sender's WABA that may be sent.
 
 use serde_json::{Map, Value};
 
@@ -9,7 +9,7 @@ use crate::store::Store;
 
 use super::MessagingService;
 use crate::error::ApiError;
-use crate::model::PhoneNumber;
+use crate::model::{Message, PhoneNumber};
 use crate::outbound::{self, OutboundMessage};
 
 impl MessagingService {
@@ -35,14 +35,7 @@ impl MessagingService {
             [("context.message_id", msg.context_message_id.as_deref()), ("reaction.message_id", reaction)]
         {
             let Some(id) = id else { continue };
-            let m = match self.store.message(id).await? {
-                Some(m) if m.phone_number_id == phone.id && m.wa_id == wa_id => m,
-                _ => {
-                    return Err(ApiError::bad_value(format!(
-                        "{field}: no message {id} in this number's conversation with {wa_id}"
-                    )))
-                }
-            };
+            let m = self.message_of_chat(phone, wa_id, field, id).await?;
             if field == "reaction.message_id" {
                 let why = if m.kind == "reaction" {
                     Some("is itself a reaction")
@@ -61,6 +54,25 @@ impl MessagingService {
             self.check_catalog_send(phone, &msg.content).await?;
         }
         Ok(failure)
+    }
+}
+
+impl MessagingService {
+    /// The message `id` of this number's conversation with `wa_id`; any other (another
+    /// customer's, another number's, none) is 131009 alike, so ids cannot be probed.
+    pub(super) async fn message_of_chat(
+        &self,
+        phone: &PhoneNumber,
+        wa_id: &str,
+        field: &str,
+        id: &str,
+    ) -> Result<Message, ApiError> {
+        match self.store.message(id).await? {
+            Some(m) if m.phone_number_id == phone.id && m.wa_id == wa_id => Ok(m),
+            _ => {
+                Err(ApiError::bad_value(format!("{field}: no message {id} in this number's conversation with {wa_id}")))
+            }
+        }
     }
 }
 

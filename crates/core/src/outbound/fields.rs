@@ -67,7 +67,7 @@ pub(crate) fn check_count(path: &str, n: usize, min: usize, max: usize) -> Res<(
 }
 
 /// An absolute `http://` or `https://` URL with a host and no whitespace.
-pub(crate) fn is_http_url(s: &str) -> bool {
+pub fn is_http_url(s: &str) -> bool {
     let rest = if let Some(r) = strip_prefix_ci(s, "https://") {
         r
     } else if let Some(r) = strip_prefix_ci(s, "http://") {

@@ -226,6 +226,28 @@ async fn every_inbound_type(engine: Engine) {
     assert_graph_error(&(s, v), 400, 104);
     let (s, v) = app.get_as("/customer/v1/chats", Some("cs_wrong")).await;
     assert_graph_error(&(s, v), 401, 190);
+
+    // A reply or a reaction points at a message of the customer's own chat: another
+    // customer's message is as unknown as a made-up id (131009), and nothing reaches the hook.
+    let eve = app.customer("16505550000", "Eve").await;
+    for body in [
+        json!({"to": to, "type": "text", "text": {"body": "q"}, "context": {"id": biz}}),
+        json!({"to": to, "type": "reaction", "reaction": {"message_id": biz, "emoji": "👍"}}),
+        json!({"to": to, "type": "text", "text": {"body": "q"}, "context": {"id": "wamid.made-up"}}),
+    ] {
+        let e = assert_graph_error(&eve.post("/customer/v1/messages", &body).await, 400, 131009);
+        assert!(e["error_data"]["details"].as_str().unwrap().contains("no message"), "{e}");
+    }
+    // A referral's links are web addresses: the inbox links them.
+    for (field, url) in [("source_url", "javascript:alert(1)"), ("image_url", "data:text/html,x")] {
+        let mut referral = json!({"source_url": "https://fb.me/ad1", "source_id": "1", "source_type": "post",
+                                  "media_type": "image", "image_url": "https://fb.me/a.jpg"});
+        referral[field] = json!(url);
+        let body = json!({"to": to, "type": "text", "text": {"body": "from ad"}, "referral": referral});
+        let e = assert_graph_error(&eve.post("/customer/v1/messages", &body).await, 400, 131009);
+        assert!(e["error_data"]["details"].as_str().unwrap().contains(field), "{e}");
+    }
+    assert_eq!(app.queued_inbound().await.len(), 9, "no refused message reached the webhook");
     app.stop().await;
 }
 engine_test!(every_inbound_type_becomes_a_webhook, super::every_inbound_type);

@@ -33,7 +33,14 @@ pub async fn switch_language(
     let back = q
         .back
         .or(referer)
-        .filter(|b| b.starts_with("/app/") && !b.starts_with("/app/lang/") && !b.contains("//") && !b.contains('\\'))
+        // A path of the app that can stand in a `Location` header as it is.
+        .filter(|b| {
+            b.starts_with("/app/")
+                && !b.starts_with("/app/lang/")
+                && !b.contains("//")
+                && !b.contains('\\')
+                && b.bytes().all(|c| c.is_ascii_graphic())
+        })
         .unwrap_or_else(|| routes::HOME.to_string());
     let cookie = format!("{LANG_COOKIE}={}; Path=/app; SameSite=Lax; Max-Age=31536000", lang.code());
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response())

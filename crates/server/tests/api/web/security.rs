@@ -205,6 +205,11 @@ async fn pages_carry_security_headers_and_errors_render_a_page() {
     assert_eq!((p.status, p.location()), (303, "/app/reset"));
     assert!(p.headers["set-cookie"].to_str().unwrap().starts_with("risala_lang=ar;"));
     assert_eq!(web.get("/app/lang/ar?back=//evil.example/").await.location(), "/app/");
+    // A path no `Location` header can carry goes home too, never a 500.
+    for back in ["/app/%0Ax", "/app/%D9%85", "/app/%7F"] {
+        let p = web.get(&format!("/app/lang/en?back={back}")).await;
+        assert_eq!((p.status, p.location()), (303, "/app/"), "{back}");
+    }
 }
 
 /// A failure inside the store renders the 500 page with the request id (the response's

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use maud::{html, Markup};
 use risala_core::model::{tombstone_of, Direction, Message, MessageStatus};
+use risala_core::outbound::is_http_url;
 use serde_json::Value;
 
 use crate::i18n::{iso, Lang};
@@ -336,7 +337,8 @@ fn referral(lang: Lang, r: &Value) -> Markup {
             span.tag { "📣 " (from) }
             @if !s(r, "headline").is_empty() { strong dir="auto" { (s(r, "headline")) } }
             @if !s(r, "body").is_empty() { p.muted dir="auto" { (s(r, "body")) } }
-            @if !s(r, "source_url").is_empty() {
+            // Only a web address becomes a link (an older server kept any string).
+            @if is_http_url(s(r, "source_url")) {
                 a href=(s(r, "source_url")) target="_blank" rel="noopener noreferrer nofollow" { (t.open_ad) }
             }
         }
