@@ -30,6 +30,11 @@ pub const INVITE_TTL_MS: Millis = 7 * 86_400_000;
 pub const FAILURES_PER_EMAIL: (u32, u32, Millis) = (5, 5, 15 * 60_000);
 /// Failed sign-ins from one client address: 20, then 20 an hour.
 pub const FAILURES_PER_ADDRESS: (u32, u32, Millis) = (20, 20, 60 * 60_000);
+/// Wrong admin tokens on the operator console's sign-in from one address: 5, then one more
+/// every 3 minutes (the console has one identity, so this is its per-email limit too).
+pub const OPERATOR_FAILURES: (u32, u32, Millis) = (5, 5, 15 * 60_000);
+/// The setting that holds when the operator last signed out: sessions issued before it ended.
+const OPERATOR_SIGNED_OUT: &str = "operator_signed_out_at";
 /// Reset links one email may be sent: 3, then 3 an hour.
 pub const RESETS_PER_EMAIL: (u32, u32, Millis) = (3, 3, 60 * 60_000);
 /// Shortest and longest password, in characters.
@@ -156,6 +161,7 @@ struct Limits {
     failures_per_email: RateLimiter<String>,
     failures_per_address: RateLimiter<IpAddr>,
     resets_per_email: RateLimiter<String>,
+    operator_failures: RateLimiter<IpAddr>,
 }
 
 fn limiter<K: Eq + std::hash::Hash + Clone>((burst, refill, period): (u32, u32, Millis)) -> RateLimiter<K> {
@@ -185,6 +191,7 @@ impl AccountService {
                 failures_per_email: limiter(FAILURES_PER_EMAIL),
                 failures_per_address: limiter(FAILURES_PER_ADDRESS),
                 resets_per_email: limiter(RESETS_PER_EMAIL),
+                operator_failures: limiter(OPERATOR_FAILURES),
             }),
             dummy_hash: hash_password("not a password of anyone").unwrap_or_default().into(),
         }
@@ -248,6 +255,31 @@ impl AccountService {
             return Err(AccountError::Disabled);
         }
         self.open_session(user).await
+    }
+
+    /// An attempt to open the operator console from `client`, `matches` telling whether the
+    /// admin token given was right: failures are limited per address ([`OPERATOR_FAILURES`]),
+    /// and past the limit the right token is refused too until the wait is over. `now` is the
+    /// system's time, as the operator's sessions keep it (not the sandbox's clock).
+    pub fn operator_sign_in(&self, client: IpAddr, matches: bool, now: Millis) -> AccountResult<()> {
+        self.limits.operator_failures.check(&client, now).map_err(AccountError::TooManyAttempts)?;
+        if !matches {
+            let _ = self.limits.operator_failures.try_take(&client, now);
+            return Err(AccountError::WrongCredentials);
+        }
+        Ok(())
+    }
+
+    /// When the operator last signed out (0: never). An operator session carries no identity
+    /// of its own, only the time it was issued, so a sign-out ends every one issued before it,
+    /// on every node.
+    pub async fn operator_signed_out_at(&self) -> AccountResult<Millis> {
+        Ok(self.store.setting(OPERATOR_SIGNED_OUT).await?.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
+    /// Sign the operator out at `now`: [`Self::operator_signed_out_at`].
+    pub async fn operator_sign_out(&self, now: Millis) -> AccountResult<()> {
+        Ok(self.store.set_setting(OPERATOR_SIGNED_OUT, &now.to_string()).await?)
     }
 
     async fn open_session(&self, user: User) -> AccountResult<NewSession> {

@@ -2,7 +2,8 @@
 //! on a form of its own and gets a separate session (cookie `risala_operator`, `HttpOnly;
 //! SameSite=Strict; Path=/app/operator`, 8 hours). The cookie holds the time it was issued and a
 //! MAC of it keyed by the admin token, so it is valid on every node, and changing the admin
-//! token ends every operator session. State changes need the same origin and the session's CSRF
+//! token ends every operator session; so does signing out (the store keeps when), and wrong
+//! tokens are limited per address. State changes need the same origin and the session's CSRF
 //! token, as the business pages do.
 //!
 //! Pages: the queue of verified-badge requests (the business, its number, the evidence, the
@@ -16,6 +17,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
+use risala_core::accounts::AccountError;
 use risala_core::badges::{Criteria, QueueEntry};
 use risala_core::clock::system_now_ms;
 use risala_core::ApiError;
@@ -27,7 +29,7 @@ use crate::i18n::{cookie, Lang};
 use crate::layout::{alert, field, page};
 use crate::pages::console::phone;
 use crate::routes::{OPERATOR_BADGES, OPERATOR_CRITERIA, OPERATOR_SIGN_IN, OPERATOR_SIGN_OUT};
-use crate::session::{same_origin, same_secret, PublicForm};
+use crate::session::{same_origin, same_secret, ClientAddr, PublicForm};
 use crate::WebState;
 
 pub const COOKIE: &str = "risala_operator";
@@ -43,11 +45,12 @@ fn session_value(token: &str, issued: i64) -> String {
     format!("{issued}.{}", mac(token, issued))
 }
 
-/// The session in `value` is one this admin token issued less than 8 hours ago.
-fn valid(token: &str, value: &str, now: i64) -> bool {
-    let Some((issued, given)) = value.split_once('.') else { return false };
-    let Ok(issued) = issued.parse::<i64>() else { return false };
-    (issued..issued + TTL_MS).contains(&now) && same_secret(given, &mac(token, issued))
+/// When the session in `value` was issued, if this admin token issued it less than 8 hours
+/// ago.
+fn issued(token: &str, value: &str, now: i64) -> Option<i64> {
+    let (issued, given) = value.split_once('.')?;
+    let issued = issued.parse::<i64>().ok()?;
+    ((issued..issued + TTL_MS).contains(&now) && same_secret(given, &mac(token, issued))).then_some(issued)
 }
 
 fn set_cookie(value: Option<&str>, secure: bool) -> HeaderValue {
@@ -89,16 +92,20 @@ impl IntoResponse for NotOperator {
     }
 }
 
-fn session_of(headers: &HeaderMap, state: &WebState) -> Option<String> {
-    let token = state.operator_token.as_deref()?;
-    cookie(headers, COOKIE).filter(|v| valid(token, v, system_now_ms()))
+/// The operator's session: a cookie this admin token issued less than 8 hours ago, after the
+/// operator last signed out.
+async fn session_of(headers: &HeaderMap, state: &WebState) -> Result<Option<String>, WebError> {
+    let Some(token) = state.operator_token.as_deref() else { return Ok(None) };
+    let Some(value) = cookie(headers, COOKIE) else { return Ok(None) };
+    let Some(issued) = issued(token, &value, system_now_ms()) else { return Ok(None) };
+    Ok((issued > state.accounts.operator_signed_out_at().await?).then_some(value))
 }
 
 impl FromRequestParts<WebState> for Operator {
     type Rejection = NotOperator;
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, NotOperator> {
-        match session_of(&parts.headers, state) {
+        match session_of(&parts.headers, state).await.map_err(NotOperator::Refused)? {
             Some(session) => Ok(Operator { session, lang: Lang::of(&parts.headers) }),
             None if matches!(parts.method, Method::GET | Method::HEAD) => Err(NotOperator::SignIn),
             None => Err(NotOperator::Refused(WebError::Unauthorized)),
@@ -176,11 +183,11 @@ fn sign_in_page(lang: Lang, state: &WebState, error: Option<&str>) -> Response {
 }
 
 /// `GET /app/operator/sign-in`; a signed-in operator goes on to the queue.
-pub async fn sign_in_form(State(state): State<WebState>, headers: HeaderMap) -> Response {
-    if session_of(&headers, &state).is_some() {
-        return Redirect::to(OPERATOR_BADGES).into_response();
+pub async fn sign_in_form(State(state): State<WebState>, headers: HeaderMap) -> Result<Response, WebError> {
+    if session_of(&headers, &state).await?.is_some() {
+        return Ok(Redirect::to(OPERATOR_BADGES).into_response());
     }
-    sign_in_page(Lang::of(&headers), &state, None)
+    Ok(sign_in_page(Lang::of(&headers), &state, None))
 }
 
 #[derive(Deserialize)]
@@ -188,25 +195,45 @@ pub struct TokenForm {
     token: String,
 }
 
-/// `POST /app/operator/sign-in`: the admin token opens an operator session (401 otherwise).
-pub async fn sign_in(State(state): State<WebState>, lang: Lang, PublicForm(f): PublicForm<TokenForm>) -> Response {
-    match state.operator_token.as_deref() {
-        Some(token) if same_secret(f.token.trim(), token) => {
-            let value = session_value(token, system_now_ms());
-            ([(header::SET_COOKIE, set_cookie(Some(&value), state.secure_cookies))], Redirect::to(OPERATOR_BADGES))
-                .into_response()
+/// `POST /app/operator/sign-in`: the admin token opens an operator session (401 otherwise;
+/// 429 with `Retry-After` once wrong tokens from the address are limited).
+pub async fn sign_in(
+    State(state): State<WebState>,
+    lang: Lang,
+    ClientAddr(ip): ClientAddr,
+    PublicForm(f): PublicForm<TokenForm>,
+) -> Result<Response, WebError> {
+    let now = system_now_ms();
+    let token = state.operator_token.as_deref().filter(|t| same_secret(f.token.trim(), t));
+    let t = lang.operator();
+    let (status, error) = match (state.accounts.operator_sign_in(ip, token.is_some(), now), token) {
+        (Ok(()), Some(token)) => {
+            let value = session_value(token, now);
+            let cookie = set_cookie(Some(&value), state.secure_cookies);
+            return Ok(([(header::SET_COOKIE, cookie)], Redirect::to(OPERATOR_BADGES)).into_response());
         }
-        _ => {
-            let mut resp = sign_in_page(lang, &state, Some(lang.operator().wrong_token));
-            *resp.status_mut() = StatusCode::UNAUTHORIZED;
-            resp
+        (Err(AccountError::TooManyAttempts(wait)), _) => {
+            let secs = (wait + 999) / 1000;
+            (StatusCode::TOO_MANY_REQUESTS, (lang.t().too_many.replace("{s}", &lang.number(secs)), Some(secs)))
         }
+        (Err(AccountError::WrongCredentials), _) | (Ok(()), None) => {
+            (StatusCode::UNAUTHORIZED, (t.wrong_token.to_string(), None))
+        }
+        (Err(e), _) => return Err(e.into()),
+    };
+    let (text, retry) = error;
+    let mut resp = sign_in_page(lang, &state, Some(&text));
+    *resp.status_mut() = status;
+    if let Some(v) = retry.and_then(|s| s.to_string().parse().ok()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
     }
+    Ok(resp)
 }
 
-/// `POST /app/operator/sign-out`.
-pub async fn sign_out(State(state): State<WebState>, _a: OperatorAction) -> Response {
-    ([(header::SET_COOKIE, set_cookie(None, state.secure_cookies))], Redirect::to(OPERATOR_SIGN_IN)).into_response()
+/// `POST /app/operator/sign-out`: ends every operator session, on every node.
+pub async fn sign_out(State(state): State<WebState>, _a: OperatorAction) -> Result<Response, WebError> {
+    state.accounts.operator_sign_out(system_now_ms()).await?;
+    Ok(([(header::SET_COOKIE, set_cookie(None, state.secure_cookies))], Redirect::to(OPERATOR_SIGN_IN)).into_response())
 }
 
 /// `GET /app/operator`.

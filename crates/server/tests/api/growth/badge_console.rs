@@ -163,10 +163,25 @@ async fn walk(engine: Engine) {
             "min_notable_links": 1, "review_days": 7})
     );
 
-    // Sign out ends the session in the browser; another admin token would end them all.
+    // Sign out ends the session on the server, not only in this browser: a copy of the cookie
+    // taken before is refused too (another admin token would also end them all).
+    let mut copy = Client::new(&app);
+    copy.cookie = op.cookie.clone();
+    assert_eq!(copy.get("/app/operator/badges").await.status, 200);
     let p = op.post("/app/operator/sign-out", &[("csrf", &token)], None).await;
     assert_eq!((p.status, p.location.as_str()), (303, "/app/operator/sign-in"));
     assert_eq!(op.get("/app/operator/badges").await.status, 303);
+    assert_eq!(copy.get("/app/operator/badges").await.status, 303);
+    assert_eq!(copy.post("/app/operator/sign-out", &[("csrf", &token)], None).await.status, 401);
+
+    // Wrong tokens from one address are limited (the one above counted): past the limit even
+    // the right token waits, told how long.
+    for _ in 0..4 {
+        assert_eq!(anonymous.post("/app/operator/sign-in", &[("token", "guess")], None).await.status, 401);
+    }
+    let p = anonymous.post("/app/operator/sign-in", &[("token", ADMIN)], None).await;
+    assert_eq!(p.status, 429, "{}", p.body);
+    assert!(p.body.contains("Too many"), "{}", p.body);
     app.stop().await;
 }
 engine_test!(the_operator_console_needs_its_session_and_the_csrf_token, super::walk);
