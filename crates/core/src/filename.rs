@@ -17,12 +17,21 @@ pub fn check_filename(name: &str, path: &str) -> Result<(), ApiError> {
     if name.chars().count() > MAX_FILENAME {
         return Err(ApiError::bad_value(format!("Param {path} must be at most {MAX_FILENAME} characters long.")));
     }
-    if name.contains(['/', '\\']) || name.chars().any(char::is_control) || name.chars().all(|c| c == '.') {
+    if name.contains(['/', '\\'])
+        || name.chars().any(|c| c.is_control() || is_bidi_control(c))
+        || name.chars().all(|c| c == '.')
+    {
         return Err(ApiError::bad_value(format!(
             "Param {path} must be a file name, without path separators or control characters."
         )));
     }
     Ok(())
+}
+
+/// The characters that reorder the text around them (embeddings, overrides, isolates): in a
+/// file name they show `invoice\u{202E}txt.exe` as "invoiceexe.txt".
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The last part of a multipart upload's file name, as RFC 7578 (4.2) asks of a receiver: a
@@ -55,7 +64,12 @@ mod tests {
     #[test]
     fn paths_and_control_characters_are_refused() {
         let long = "a".repeat(MAX_FILENAME + 1);
-        for bad in ["../../x", "..\\x", "/etc/passwd", "a/b", "a\nb", "a\u{0}b", "", "  ", ".", "..", long.as_str()] {
+        let spoofs = ["invoice\u{202E}txt.exe", "a\u{2066}b", "a\u{202A}b"];
+        for bad in ["../../x", "..\\x", "/etc/passwd", "a/b", "a\nb", "a\u{0}b", "", "  ", ".", ".."]
+            .iter()
+            .chain(&spoofs)
+            .chain([&long.as_str()])
+        {
             let e = check_filename(bad, "document.filename").unwrap_err();
             assert_eq!(e.code, ErrorCode::ParameterValueInvalid, "{bad:?}");
             assert!(e.details.contains("document.filename"), "{bad:?}: {}", e.details);
