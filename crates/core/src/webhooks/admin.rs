@@ -88,6 +88,36 @@ impl WebhookService {
         Ok(out)
     }
 
+    /// Whether a business other than `business` has `url` as a callback, at any level.
+    async fn configured_by_another(&self, url: &str, business: &str) -> Result<bool, ApiError> {
+        if self
+            .store
+            .app_subscriptions(None, None)
+            .await?
+            .iter()
+            .any(|s| s.callback_url == url && s.business_id != business)
+        {
+            return Ok(true);
+        }
+        for w in self.store.list_wabas(None).await?.iter().filter(|w| w.business_id != business) {
+            if self
+                .store
+                .waba_subscriptions(&w.id)
+                .await?
+                .iter()
+                .any(|s| s.override_callback_uri.as_deref() == Some(url))
+            {
+                return Ok(true);
+            }
+        }
+        for p in self.store.list_phone_numbers(None).await?.iter().filter(|p| p.business_id != business) {
+            if self.store.number_override(&p.id).await?.is_some_and(|o| o.callback_url == url) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// Configured callback URLs and whether each is paused; the operator also sees paused URLs
     /// that nothing configures any more.
     pub async fn endpoints(&self, scope: Option<&str>) -> Result<Vec<Endpoint>, ApiError> {
@@ -115,8 +145,17 @@ impl WebhookService {
         if url.is_empty() {
             return Err(ApiError::invalid("The parameter url is required"));
         }
-        if scope.is_some() && !self.callback_urls(scope).await?.contains_key(url) {
-            return Err(ApiError::invalid(format!("{url} is not a callback URL of this business")));
+        if let Some(business) = scope {
+            if !self.callback_urls(scope).await?.contains_key(url) {
+                return Err(ApiError::invalid(format!("{url} is not a callback URL of this business")));
+            }
+            // Holding a URL holds every business's deliveries to it.
+            if self.configured_by_another(url, business).await? {
+                return Err(ApiError::new(
+                    ErrorCode::MissingPermission,
+                    format!("{url} also receives another business's webhooks: only the operator may pause it"),
+                ));
+            }
         }
         self.store.set_endpoint_paused(url, paused, self.clock.now_ms()).await?;
         self.control.endpoint_paused(url, paused);

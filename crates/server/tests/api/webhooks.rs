@@ -580,3 +580,39 @@ async fn two_nodes(engine: Engine) {
     }
 }
 engine_test!(two_postgres_nodes_deliver_each_change_once, super::two_nodes);
+
+/// In a sandbox shared by tenants, a business's token pauses only a URL that no other
+/// business has as a callback: holding it would hold the other's deliveries too.
+async fn pause_scope(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = start(&db).await;
+    let shared = WebhookReceiver::start(TOKEN).await.unwrap();
+    let own = WebhookReceiver::start(TOKEN).await.unwrap();
+    let tenancy = &app.state.tenancy;
+    let other = tenancy.create_business("Other Shop").await.unwrap();
+    let waba = tenancy.create_waba(&other.id, "Other WABA").await.unwrap();
+    let new = risala_core::tenancy::NewPhoneNumber {
+        waba_id: &waba.id,
+        number: "+15550107777",
+        verified_name: "Other",
+        account_mode: "SANDBOX",
+    };
+    let theirs = tenancy.create_phone_number(new).await.unwrap();
+    let ours = tenancy.phone_number(app.phone_number_id(), None).await.unwrap();
+    let hooks = &app.state.webhooks;
+    hooks.set_number_override(&theirs, Some((&shared.url(), TOKEN))).await.unwrap();
+    hooks.set_number_override(&ours, Some((&shared.url(), TOKEN))).await.unwrap();
+
+    let client = &app;
+    let pause = |url: String| async move {
+        client.post_as("/admin/v1/webhooks/endpoints/pause", &json!({"url": url}), Some(DEMO_TOKEN)).await
+    };
+    let e = assert_graph_error(&pause(shared.url()).await, 403, 200);
+    assert!(e["error_data"]["details"].as_str().unwrap().contains("another business"), "{e}");
+    // Its own URL, once the number points there alone.
+    hooks.set_number_override(&ours, Some((&own.url(), TOKEN))).await.unwrap();
+    assert_eq!(pause(own.url()).await.0, 200);
+    assert_graph_error(&pause(shared.url()).await, 400, 100);
+    app.stop().await;
+}
+engine_test!(a_business_pauses_only_a_url_no_other_business_uses, super::pause_scope);
