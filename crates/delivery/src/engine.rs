@@ -280,6 +280,11 @@ impl Engine {
         field: &str,
     ) -> StoreResult<Resolved> {
         let subs = self.store.waba_subscriptions(waba_id).await?;
+        if subs.is_empty() && risala_core::webhooks::waba_unsubscribed(self.store.as_ref(), waba_id).await? {
+            return Ok(Resolved::Nowhere(
+                "no app is subscribed to the WABA (POST /{waba-id}/subscribed_apps subscribes one)".into(),
+            ));
+        }
         let app = risala_core::webhooks::signing_app(self.store.as_ref(), business_id, &subs).await?;
         let Some(app) = app else {
             return Ok(Resolved::Nowhere("the business has no app to sign webhooks with".into()));

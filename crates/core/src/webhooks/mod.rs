@@ -42,6 +42,18 @@ pub async fn signing_app(
     }
 }
 
+/// A WABA whose last subscribed app was removed (`DELETE /{waba-id}/subscribed_apps`) gets no
+/// webhooks until an app subscribes again, as on Meta's platform. A WABA that never had a
+/// subscription is not held: the sandbox delivers to its business's app callback without the
+/// step, so a first conversation needs no set-up.
+pub async fn waba_unsubscribed(store: &dyn Store, waba_id: &str) -> Result<bool, crate::error::StoreError> {
+    Ok(store.setting(&unsubscribed_key(waba_id)).await?.is_some_and(|v| v == "1"))
+}
+
+fn unsubscribed_key(waba_id: &str) -> String {
+    format!("waba_unsubscribed:{waba_id}")
+}
+
 #[derive(Clone)]
 pub struct WebhookService {
     store: Arc<dyn Store>,
@@ -121,6 +133,7 @@ impl WebhookService {
                 created_at,
             })
             .await?;
+        self.store.set_setting(&unsubscribed_key(&waba.id), "0").await?;
         self.changed();
         Ok(())
     }
@@ -137,6 +150,9 @@ impl WebhookService {
 
     pub async fn unsubscribe_waba(&self, waba: &Waba, app: &App) -> Result<(), ApiError> {
         self.store.delete_waba_subscription(&waba.id, &app.id).await?;
+        if self.store.waba_subscriptions(&waba.id).await?.is_empty() {
+            self.store.set_setting(&unsubscribed_key(&waba.id), "1").await?;
+        }
         self.control.targets_changed();
         Ok(())
     }

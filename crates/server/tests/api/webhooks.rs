@@ -616,3 +616,38 @@ async fn pause_scope(engine: Engine) {
     app.stop().await;
 }
 engine_test!(a_business_pauses_only_a_url_no_other_business_uses, super::pause_scope);
+
+/// `DELETE /{waba-id}/subscribed_apps` stops the WABA's webhooks, as on Meta's platform (events
+/// meanwhile are dead letters that say why, for a replay); subscribing again resumes them. A
+/// WABA that was never subscribed keeps the sandbox's default: its business's app callback.
+async fn unsubscribed_waba(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = start(&db).await;
+    let rcv = WebhookReceiver::start(TOKEN).await.unwrap();
+    subscribe(&app, &rcv).await;
+    enqueue(&app, vec![event(&app, "u", 0)]).await;
+    assert!(rcv.wait_accepted(1, Duration::from_secs(10)).await, "delivered before any subscribed_apps call");
+
+    let waba_path = format!("/v23.0/{}/subscribed_apps", app.waba_id());
+    assert_eq!(app.post(&waba_path, &json!({})).await.0, 200);
+    let resp = app.client.delete(app.url(&waba_path)).bearer_auth(DEMO_TOKEN).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(app.get(&waba_path).await.1, json!({"data": []}));
+    let id = enqueue(&app, vec![event(&app, "u", 1)]).await[0];
+    app.wait_deliveries("dead while unsubscribed", |rows| {
+        rows.iter().any(|d| {
+            d.id == id
+                && d.state == DeliveryState::Dead
+                && d.last_error.as_deref().is_some_and(|e| e.contains("no app is subscribed"))
+        })
+    })
+    .await;
+    assert_eq!(rcv.posts().len(), 1);
+
+    assert_eq!(app.post(&waba_path, &json!({})).await.0, 200);
+    enqueue(&app, vec![event(&app, "u", 2)]).await;
+    assert!(rcv.wait_accepted(2, Duration::from_secs(10)).await, "delivered again once subscribed");
+    assert_eq!(rcv.accepted().iter().map(|(_, _, v)| test_id(v)).collect::<Vec<_>>(), ["u/0", "u/2"]);
+    app.stop().await;
+}
+engine_test!(an_unsubscribed_waba_gets_no_webhooks, super::unsubscribed_waba);
