@@ -74,7 +74,33 @@
   function toBottom() { if (thread) { thread.scrollTop = thread.scrollHeight; } }
   toBottom();
 
+  // A page in a tab nobody looks at waits: loading a chat reads it for the team, and a
+  // message nobody saw must stay unread. It catches up when the tab is shown again.
+  var missed = false;
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && missed) { missed = false; refresh(); }
+  });
+
+  // A message that arrives in the open chat, while someone looks at it, is read: the customer
+  // gets the blue ticks, as when the chat was opened.
+  function readChat() {
+    var panel = document.getElementById("composer");
+    if (!panel) { return; }
+    fetch(panel.getAttribute("data-read"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRF-Token": csrf, "Content-Type": "application/x-www-form-urlencoded" },
+      body: ""
+    }).catch(function () {});
+  }
+
+  function lastFromCustomer() {
+    var all = thread ? thread.querySelectorAll(".bubble:not(.out)") : [];
+    return all.length ? all[all.length - 1].id : null;
+  }
+
   function refresh() {
+    if (document.hidden) { missed = true; return; }
     if (timer) { return; }
     timer = setTimeout(function () {
       timer = null;
@@ -84,6 +110,7 @@
         .then(function (html) {
           if (!html) { return; }
           var doc = new DOMParser().parseFromString(html, "text/html");
+          var before = lastFromCustomer();
           document.querySelectorAll("[data-live]").forEach(function (el) {
             var fresh = doc.getElementById(el.id);
             if (fresh && fresh.innerHTML !== el.innerHTML) {
@@ -92,6 +119,7 @@
             }
           });
           if (stick) { toBottom(); }
+          if (lastFromCustomer() !== before) { readChat(); }
           refreshes += 1;
           inbox.setAttribute("data-refreshes", String(refreshes));
         });
@@ -121,8 +149,14 @@
     }
   }
 
-  if (window.EventSource) {
-    var events = new EventSource(inbox.getAttribute("data-events"));
+  // The event stream is open only while the page is shown: a page left for the browser's
+  // back/forward cache closes it (else each kept page holds one of the six connections a
+  // browser opens to a host, and the seventh page waits for a minute). Each time it opens,
+  // the page catches up once with what changed while it loaded or was away.
+  var events = null;
+  function listen() {
+    if (!window.EventSource || events) { return; }
+    events = new EventSource(inbox.getAttribute("data-events"));
     events.onmessage = function (e) {
       var ev;
       try { ev = JSON.parse(e.data); } catch (_) { return; }
@@ -132,8 +166,17 @@
         refresh();
       }
     };
-    events.onopen = function () { inbox.setAttribute("data-live-connected", "1"); };
+    events.onopen = function () {
+      inbox.setAttribute("data-live-connected", "1");
+      refresh();
+    };
   }
+  listen();
+  window.addEventListener("pagehide", function () {
+    if (events) { events.close(); events = null; }
+    inbox.removeAttribute("data-live-connected");
+  });
+  window.addEventListener("pageshow", function (e) { if (e.persisted) { listen(); } });
 
   if (chat && conv) {
     var presenceUrl = conv.getAttribute("data-presence");

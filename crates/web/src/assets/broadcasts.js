@@ -19,12 +19,21 @@
           setTimeout(function () { busy = false; if (again) { again = false; reload(); } }, 300);
         });
     };
-    var events = new EventSource(box.getAttribute("data-events"));
-    events.onmessage = function (e) {
-      var d;
-      try { d = JSON.parse(e.data); } catch (_) { return; }
-      if ((d.kind === "broadcast" && d.id === id) || d.kind === "chat" || d.kind === "labels") { reload(); }
+    // Open only while the page is shown (see app.js), catching up on each opening.
+    var events = null;
+    var listen = function () {
+      if (events) { return; }
+      events = new EventSource(box.getAttribute("data-events"));
+      events.onmessage = function (e) {
+        var d;
+        try { d = JSON.parse(e.data); } catch (_) { return; }
+        if ((d.kind === "broadcast" && d.id === id) || d.kind === "chat" || d.kind === "labels") { reload(); }
+      };
+      events.onopen = reload;
     };
+    listen();
+    window.addEventListener("pagehide", function () { if (events) { events.close(); events = null; } });
+    window.addEventListener("pageshow", function (e) { if (e.persisted) { listen(); } });
   }
   var file = document.getElementById("csv_file");
   var text = document.getElementById("csv");

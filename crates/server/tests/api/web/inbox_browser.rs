@@ -81,3 +81,57 @@ async fn labels_notes_and_closing_reach_the_other_agent_live() {
     assert!(overflow.as_u64().unwrap() <= 375, "the page is {overflow} px wide");
     ar.screenshot("inbox-team-ar", true).await;
 }
+
+/// A long chat at desktop size opens at its newest message with the composer in view (the
+/// thread scrolls, not the page); a message that arrives while the chat is open is read for
+/// the customer (blue ticks); and a tab that moves through many pages never waits on the
+/// event streams of the pages it left (a browser keeps them for its back button, and opens at
+/// most six connections to one host).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_chat_opens_at_its_end_reads_what_arrives_and_pages_never_wait() {
+    let (_db, app) = app(Engine::Sqlite).await;
+    let alice = app.customer(ALICE, "Layla Haddad").await;
+    let num = app.business_number().to_string();
+    for i in 0..120 {
+        alice.send(&num, json!({"type": "text", "text": {"body": format!("Message number {i}")}})).await;
+    }
+    let path = chat_path(&app, ALICE);
+    let a = Session::start("en-US", 1280, 900).await;
+    sign_in(&app, &a, OWNER, DEMO_OWNER_PASSWORD).await;
+    open(&app, &a, &path).await;
+    let view = a
+        .eval(
+            "const t = document.getElementById('thread'); const c = document.getElementById('compose-body');
+             return {scrolls: t.scrollHeight > t.clientHeight + 100,
+                     at_end: t.scrollHeight - t.scrollTop - t.clientHeight < 40,
+                     composer_in_view: c.getBoundingClientRect().bottom <= window.innerHeight,
+                     page_fits: document.documentElement.scrollHeight <= window.innerHeight + 2};",
+            json!([]),
+        )
+        .await;
+    assert_eq!(view, json!({"scrolls": true, "at_end": true, "composer_in_view": true, "page_fits": true}));
+    a.screenshot("inbox-long-chat-en", true).await;
+
+    // A new message while the chat is open and shown: the customer's device hears it read.
+    let mut device = alice.connect().await;
+    let id = alice.send(&num, json!({"type": "text", "text": {"body": "One more thing"}})).await;
+    wait_text_in(&a, "#thread", "One more thing").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let f = device.next_within(std::time::Duration::from_secs(10)).await.expect("a read receipt");
+        if f["event"] == "read" && f["id"] == id.as_str() {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no read receipt for {id}");
+    }
+
+    // Nine pages in a row in one tab, each with its event stream: none waits for a connection.
+    for page in ["/app/", "/app/?state=all", "/app/contacts", "/app/", "/app/?state=open", "/app/", "/app/?state=all"]
+        .into_iter()
+        .chain([path.as_str(), "/app/"])
+    {
+        let started = std::time::Instant::now();
+        open(&app, &a, page).await;
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{page} took {:?}", started.elapsed());
+    }
+}
