@@ -26,6 +26,8 @@ pub struct InboxStrings {
     pub bsuid: &'static str,
     pub apply: &'static str,
     pub older: &'static str,
+    /// Under a search: how far back message text was read ({n}: how many messages).
+    pub searched_recent: &'static str,
     /// A chat's page before the one shown, and back to its latest messages.
     pub earlier_messages: &'static str,
     pub latest_messages: &'static str,
@@ -105,6 +107,7 @@ pub const EN: InboxStrings = InboxStrings {
     bsuid: "Business-scoped user ID",
     apply: "Show",
     older: "Older conversations",
+    searched_recent: "Message text is searched in the latest {n} messages; names and numbers in every conversation.",
     earlier_messages: "Earlier messages",
     latest_messages: "Latest messages",
     unread: "{n} unread",
@@ -177,6 +180,7 @@ pub const AR: InboxStrings = InboxStrings {
     bsuid: "معرّف المستخدم لدى النشاط",
     apply: "عرض",
     older: "محادثات أقدم",
+    searched_recent: "يُبحث عن نص الرسائل في أحدث {n} رسالة، وعن الأسماء والأرقام في كل المحادثات.",
     earlier_messages: "رسائل أقدم",
     latest_messages: "أحدث الرسائل",
     unread: "{n} غير مقروءة",

@@ -48,6 +48,9 @@ async fn list(engine: Engine) {
     // An empty result of a search says so, not that there are no conversations.
     let none = owner.get("/app/?q=nothing+like+this").await.body;
     assert!(none.contains("No conversations match these filters.") && !none.contains("No open conversations"));
+    // A search says how far back it read message text; the plain list does not.
+    assert!(none.contains("Message text is searched in the latest 5,000 messages"), "{none}");
+    assert!(!home.body.contains("Message text is searched"));
     let other_number = owner.get("/app/?number=123").await;
     assert!(!other_number.body.contains("Alice") && !other_number.body.contains("Bob"));
 

@@ -3,7 +3,7 @@
 //! labels and state.
 
 use maud::{html, Markup};
-use risala_core::inbox::list::next_cursor;
+use risala_core::inbox::list::{next_cursor, SEARCH_MESSAGES};
 use risala_core::inbox::ListFilter;
 use risala_core::model::{Direction, PhoneNumber, User};
 use risala_core::store::{ChatRow, Label};
@@ -187,6 +187,9 @@ pub fn pane(
                     p.muted { (if q.query_string().is_empty() { t.no_chats } else { t.no_matching_chats }) }
                 }
                 @if let Some(href) = more { a.older href=(href) { (ti.older) } }
+                @if q.q.as_deref().is_some_and(|q| !q.trim().is_empty()) {
+                    p.muted { (ti.searched_recent.replace("{n}", &lang.number(SEARCH_MESSAGES as i64))) }
+                }
             }
         }
     }
