@@ -19,24 +19,43 @@ pub fn essence(mime: &str) -> String {
     mime.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
 }
 
+/// The types a business may upload, with Meta's size limit of each, in the order Meta's
+/// error lists them.
+const UPLOAD_TYPES: [(&str, usize); 19] = [
+    ("audio/aac", 16 * MB),
+    ("audio/mp4", 16 * MB),
+    ("audio/mpeg", 16 * MB),
+    ("audio/amr", 16 * MB),
+    ("audio/ogg", 16 * MB),
+    ("audio/opus", 16 * MB),
+    ("application/vnd.ms-powerpoint", 100 * MB),
+    ("application/msword", 100 * MB),
+    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", 100 * MB),
+    ("application/vnd.openxmlformats-officedocument.presentationml.presentation", 100 * MB),
+    ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 100 * MB),
+    ("application/pdf", 100 * MB),
+    ("text/plain", 100 * MB),
+    ("application/vnd.ms-excel", 100 * MB),
+    ("image/jpeg", 5 * MB),
+    ("image/png", 5 * MB),
+    ("image/webp", 500 * 1024),
+    ("video/mp4", 16 * MB),
+    ("video/3gpp", 16 * MB),
+];
+
 /// Meta's size limit for a business upload of this type (its essence), when the type is one
 /// Meta accepts.
 pub fn upload_limit(essence: &str) -> Option<usize> {
-    Some(match essence {
-        "audio/aac" | "audio/amr" | "audio/mpeg" | "audio/mp4" | "audio/ogg" => 16 * MB,
-        "image/jpeg" | "image/png" => 5 * MB,
-        "image/webp" => 500 * 1024,
-        "video/mp4" | "video/3gpp" => 16 * MB,
-        "text/plain"
-        | "application/pdf"
-        | "application/msword"
-        | "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        | "application/vnd.ms-excel"
-        | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        | "application/vnd.ms-powerpoint"
-        | "application/vnd.openxmlformats-officedocument.presentationml.presentation" => 100 * MB,
-        _ => return None,
-    })
+    UPLOAD_TYPES.iter().find(|(t, _)| *t == essence).map(|(_, limit)| *limit)
+}
+
+/// Meta's answer to a type it does not take (code 100, naming the types it does).
+fn unsupported_type(essence: &str) -> ApiError {
+    let types: Vec<&str> = UPLOAD_TYPES.iter().map(|(t, _)| *t).collect();
+    ApiError::invalid(format!(
+        "Param file must be a file with one of the following types: {}. Received file of type '{essence}'.",
+        types.join(", ")
+    ))
 }
 
 /// 131053 for a file over `limit` bytes of type `essence`.
@@ -45,14 +64,11 @@ pub fn over_limit(essence: &str, limit: usize) -> ApiError {
 }
 
 /// Check a business upload against Meta's per-type MIME list and size limits; returns the
-/// normalised MIME type or 131053.
+/// normalised MIME type, 100 for a type Meta does not take, or 131053.
 pub fn check_upload(mime: &str, size: u64) -> Result<String, ApiError> {
     let essence = essence(mime);
     let Some(limit) = upload_limit(&essence) else {
-        return Err(ApiError::new(
-            ErrorCode::MediaUploadError,
-            format!("type: {essence} is not a supported media type"),
-        ));
+        return Err(unsupported_type(&essence));
     };
     if size == 0 {
         return Err(ApiError::new(ErrorCode::MediaUploadError, "file: the file is empty"));
@@ -93,7 +109,10 @@ mod tests {
     fn upload_limits() {
         assert_eq!(check_upload("image/jpeg", 10).unwrap(), "image/jpeg");
         assert_eq!(check_upload("audio/ogg; codecs=opus", 10).unwrap(), "audio/ogg");
-        assert_eq!(check_upload("image/gif", 10).unwrap_err().code, ErrorCode::MediaUploadError);
+        assert_eq!(check_upload("audio/opus", 10).unwrap(), "audio/opus");
+        let e = check_upload("image/gif", 10).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidParameter);
+        assert!(e.details.ends_with("video/3gpp. Received file of type 'image/gif'."), "{}", e.details);
         assert!(check_upload("image/png", 5 * MB as u64 + 1).is_err());
         assert!(check_upload("application/pdf", 0).is_err());
     }

@@ -76,7 +76,16 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
         None => format!("{method} unmatched"),
     };
     let version = req.extensions().get::<ApiVersion>().map(|v| v.0.clone()).unwrap_or_else(|| DEFAULT_VERSION.into());
-    let fut = TRACE_ID.scope(trace.clone(), AssertUnwindSafe(next.run(req)).catch_unwind());
+    // A path that does not decode to UTF-8 names nothing: Graph's error, not the router's
+    // plain-text rejection of the path parameter.
+    let answer = async {
+        if !decodes_to_utf8(&path) {
+            return Ok(GraphError(ApiError::invalid("The request path is not valid UTF-8 once percent-decoded."))
+                .into_response());
+        }
+        AssertUnwindSafe(next.run(req)).catch_unwind().await
+    };
+    let fut = TRACE_ID.scope(trace.clone(), answer);
     let mut resp = match fut.await {
         Ok(r) => r,
         Err(panic) => {
@@ -112,9 +121,47 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
     resp
 }
 
+/// Whether `path`, percent-decoded, is UTF-8 (a `%` not followed by two hex digits stays as
+/// it is, as the router reads it).
+fn decodes_to_utf8(path: &str) -> bool {
+    if !path.contains('%') {
+        return true;
+    }
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    std::str::from_utf8(&out).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_that_decode_to_utf8() {
+        for ok in ["/v23.0/123", "/a%20b", "/%D9%85", "/100%", "/%zz"] {
+            assert!(decodes_to_utf8(ok), "{ok}");
+        }
+        for bad in ["/v23.0/%ff%fe", "/upload:%ff", "/%D9"] {
+            assert!(!decodes_to_utf8(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn versions() {

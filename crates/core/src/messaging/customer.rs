@@ -25,10 +25,18 @@ impl MessagingService {
     pub async fn customer_send(&self, wa_id: &str, to: &str, body: &Value) -> Result<Message, ApiError> {
         let (phone, customer) = self.chat_target(wa_id, to).await?;
         let mut msg: InboundMessage = inbound::parse_customer_message(body)?;
-        // A reply or a reaction points at a message of this chat, never at another's.
+        // A reply or a reaction points at a message of this chat, never at another's; a reply
+        // may also answer one of the number's Status updates.
         for (field, id) in [("context.id", msg.context_id.as_deref()), ("reaction.message_id", msg.reaction_target())] {
-            if let Some(id) = id {
-                self.message_of_chat(&phone, wa_id, field, id).await?;
+            let Some(id) = id else { continue };
+            if let Err(e) = self.message_of_chat(&phone, wa_id, field, id).await {
+                let status = match field {
+                    "context.id" => self.store.status_update(id).await?,
+                    _ => None,
+                };
+                if !status.is_some_and(|s| s.phone_number_id == phone.id) {
+                    return Err(e);
+                }
             }
         }
         // With the cart turned off WhatsApp shows no cart: there is no order to send.

@@ -118,9 +118,16 @@ pub fn check_update(body: &Map<String, Value>) -> Result<(), ApiError> {
             }
         }
         "user_identity_change" => {
-            only(o, feature, &["enabled"])?;
-            let on = bool_field(o, feature, "enabled")?
-                .ok_or_else(|| ApiError::invalid("The parameter user_identity_change.enabled is required."))?;
+            // `enabled` in Meta's OpenAPI description, `enable_identity_key_check` in its guide.
+            only(o, feature, &["enabled", "enable_identity_key_check"])?;
+            let (a, b) = (bool_field(o, feature, "enabled")?, bool_field(o, feature, "enable_identity_key_check")?);
+            if a.is_some() && b.is_some() && a != b {
+                return Err(ApiError::invalid(
+                    "user_identity_change.enabled and enable_identity_key_check say different things; give one.",
+                ));
+            }
+            let on =
+                a.or(b).ok_or_else(|| ApiError::invalid("The parameter user_identity_change.enabled is required."))?;
             if on {
                 return Err(unsupported(
                     "user_identity_change.enabled true",
@@ -167,6 +174,7 @@ mod tests {
         assert!(check(json!({"calling": {"status": "disabled"}})).is_ok());
         assert!(check(json!({"calling": "{\"status\":\"disabled\"}"})).is_ok());
         assert!(check(json!({"user_identity_change": {"enabled": false}})).is_ok());
+        assert!(check(json!({"user_identity_change": {"enable_identity_key_check": false}})).is_ok());
         assert!(check(json!({"payload_encryption": {"status": "disabled"}})).is_ok());
         assert!(check(json!({"storage_configuration": {"enabled": false}})).is_ok());
         let details = |v: Value| check(v).unwrap_err().details;
@@ -174,6 +182,9 @@ mod tests {
         assert!(details(json!({"calling": {"status": "on"}})).contains("one of enabled, disabled"));
         assert!(details(json!({"calling": {}})).contains("calling.status is required"));
         assert!(details(json!({"user_identity_change": {"enabled": true}})).contains("identity"));
+        assert!(details(json!({"user_identity_change": {"enable_identity_key_check": true}})).contains("identity"));
+        assert!(details(json!({"user_identity_change": {"enabled": false, "enable_identity_key_check": true}}))
+            .contains("give one"));
         assert!(details(json!({"payload_encryption": {"status": "enabled", "client_encryption_key": "k"}}))
             .contains("not supported"));
         assert!(details(json!({"storage_configuration": {"enabled": true, "region": "us"}})).contains("region"));

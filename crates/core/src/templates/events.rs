@@ -1,6 +1,6 @@
 //! The webhook values template changes produce, in Meta's shapes:
 //! `message_template_status_update`, `template_category_update`,
-//! `message_template_quality_update`. Queued on the WABA's ordering key, with no phone number.
+//! `message_template_quality_update`, `message_template_components_update`. Queued on the WABA's ordering key, with no phone number.
 
 use serde_json::{json, Value};
 
@@ -10,6 +10,7 @@ use crate::model::{OutboxRow, Template, TemplateQuality};
 pub const STATUS_FIELD: &str = "message_template_status_update";
 pub const CATEGORY_FIELD: &str = "template_category_update";
 pub const QUALITY_FIELD: &str = "message_template_quality_update";
+pub const COMPONENTS_FIELD: &str = "message_template_components_update";
 
 /// An outbox row for a template event.
 pub fn row(t: &Template, field: &str, value: Value, now: Millis) -> OutboxRow {
@@ -116,4 +117,42 @@ pub fn quality_changed(t: &Template, previous: TemplateQuality, new: TemplateQua
         "message_template_language": t.language,
     });
     row(t, QUALITY_FIELD, v, now)
+}
+
+/// The components were edited: the body, and the header's text, the footer and the buttons
+/// when the template has them.
+pub fn components_changed(t: &Template, now: Millis) -> OutboxRow {
+    let mut v = json!({
+        "message_template_id": t.id_number(),
+        "message_template_name": t.name,
+        "message_template_language": t.language,
+        "message_template_element": t.body_text(),
+    });
+    if let Some(title) = t.component("HEADER").and_then(|h| h["text"].as_str()) {
+        v["message_template_title"] = json!(title);
+    }
+    if let Some(footer) = t.component("FOOTER").and_then(|f| f["text"].as_str()) {
+        v["message_template_footer"] = json!(footer);
+    }
+    if !t.buttons().is_empty() {
+        let buttons: Vec<Value> = t
+            .buttons()
+            .iter()
+            .map(|b| {
+                let mut o = json!({
+                    "message_template_button_type": b["type"],
+                    "message_template_button_text": b["text"],
+                });
+                if let Some(url) = b["url"].as_str() {
+                    o["message_template_button_url"] = json!(url);
+                }
+                if let Some(phone) = b["phone_number"].as_str() {
+                    o["message_template_button_phone_number"] = json!(phone);
+                }
+                o
+            })
+            .collect();
+        v["message_template_buttons"] = json!(buttons);
+    }
+    row(t, COMPONENTS_FIELD, v, now)
 }

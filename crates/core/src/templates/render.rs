@@ -4,6 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
+use super::validate::MAX_COUPON;
 use super::{distinct_names, placeholders, Template};
 use crate::error::{ApiError, ErrorCode};
 
@@ -344,8 +345,8 @@ fn buttons(t: &Template, parts: &SendParts<'_>, body_values: &[String]) -> Resul
             "COPY_CODE" => {
                 let code = one_text(given, &where_, &["coupon_code"])?
                     .ok_or_else(|| count(format!("{where_}: the COPY_CODE button needs a coupon_code parameter")))?;
-                if code.chars().count() > 15 {
-                    return Err(too_long(format!("{where_}: coupon_code is longer than 15 characters")));
+                if code.chars().count() > MAX_COUPON {
+                    return Err(too_long(format!("{where_}: coupon_code is longer than {MAX_COUPON} characters")));
                 }
                 json!({"type": "COPY_CODE", "text": text, "code": code})
             }
@@ -464,6 +465,14 @@ pub(crate) mod tests {
         assert_eq!(r.buttons[0], json!({"type": "QUICK_REPLY", "text": "Stop", "payload": "STOP"}));
         assert_eq!(r.buttons[1], json!({"type": "URL", "text": "Track", "url": "https://x.com/t/abc"}));
         assert_eq!(r.buttons[2]["code"], "SAVE");
+        // Meta's own coupon example is 20 characters; 21 is too long (132005).
+        let with_code = |code: &str| {
+            let mut s = send.clone();
+            s["components"][4]["parameters"][0]["coupon_code"] = json!(code);
+            render(&t, &s)
+        };
+        assert_eq!(with_code("fLBponPDsqF0KQThzkrf").unwrap().buttons[2]["code"], "fLBponPDsqF0KQThzkrf");
+        assert_eq!(with_code(&"C".repeat(21)).unwrap_err().code, ErrorCode::TemplateTextTooLong);
     }
 
     #[test]

@@ -413,7 +413,10 @@ impl TemplateService {
                 n.review_due_at = self.due_at(now);
                 n.last_edited_at = Some(now);
                 n.approved_edits = approved_edits;
-                let (n, rows) = self.review_now(n, now);
+                let (n, mut rows) = self.review_now(n, now);
+                if components.is_some() {
+                    rows.insert(0, events::components_changed(&n, now));
+                }
                 Ok(Some((n, rows, false)))
             })
             .await?;

@@ -107,7 +107,8 @@ pub const MAX_BUTTONS: usize = 10;
 pub const MAX_BUTTON_TEXT: usize = 25;
 pub const MAX_URL: usize = 2000;
 pub const MAX_PHONE: usize = 20;
-pub const MAX_COUPON: usize = 15;
+/// A coupon code (copy code button): Meta's coupon templates allow 20 characters.
+pub const MAX_COUPON: usize = 20;
 
 type Res<T> = Result<T, ApiError>;
 
@@ -270,6 +271,20 @@ pub fn parse_components(category: &str, format: &str, components: &Value) -> Res
         let kind = req_str(o, "type", &path)?.to_ascii_uppercase();
         if seen.contains(&kind) {
             return Err(invalid(format!("components: more than one {kind} component.")));
+        }
+        let keys: &[&str] = match kind.as_str() {
+            "HEADER" => &["type", "format", "text", "example"],
+            "BODY" => &["type", "text", "example", "add_security_recommendation"],
+            "FOOTER" => &["type", "text", "code_expiration_minutes"],
+            "BUTTONS" => &["type", "buttons"],
+            "CAROUSEL" => &["type", "cards"],
+            _ => &[],
+        };
+        if let Some(k) = o.keys().find(|k| !keys.is_empty() && !keys.contains(&k.as_str())) {
+            return Err(invalid(format!(
+                "components[{i}]: unexpected key \"{k}\" in a {kind} component; it takes {}.",
+                keys.join(", ")
+            )));
         }
         let normalised = match kind.as_str() {
             "HEADER" if auth => {

@@ -133,7 +133,9 @@ impl WebhookService {
                 created_at,
             })
             .await?;
-        self.store.set_setting(&unsubscribed_key(&waba.id), "0").await?;
+        if waba_unsubscribed(self.store.as_ref(), &waba.id).await? {
+            self.store.set_setting(&unsubscribed_key(&waba.id), "0").await?;
+        }
         self.changed();
         Ok(())
     }

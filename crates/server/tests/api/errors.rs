@@ -34,3 +34,19 @@ async fn a_failed_statement_is_logged_with_its_cause_and_trace_id(engine: Engine
 }
 
 engine_test!(failed_statement_logged, super::a_failed_statement_is_logged_with_its_cause_and_trace_id);
+
+/// A path that does not decode to UTF-8 is Graph's error 100 in JSON, with the trace id, never
+/// the router's plain-text rejection.
+async fn paths_not_utf8(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let phone = app.phone_number_id().to_string();
+    for path in ["/v23.0/%ff%fe".to_string(), "/v23.0/upload:%ff".into(), format!("/v23.0/{phone}/message_qrdls/%ff")] {
+        let resp = app.client.get(app.url(&path)).bearer_auth(DEMO_TOKEN).send().await.unwrap();
+        assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("application/json"), "{path}");
+        let e = assert_graph_error(&json_response(resp).await, 400, 100);
+        assert!(e["error_data"]["details"].as_str().unwrap().contains("UTF-8"), "{path}: {e}");
+    }
+    app.stop().await;
+}
+engine_test!(a_path_that_is_not_utf8_is_a_graph_error, super::paths_not_utf8);

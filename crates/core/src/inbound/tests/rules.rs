@@ -220,42 +220,61 @@ fn rejections() -> Vec<(Value, i64, &'static str)> {
         // referral
         (referral(json!("ad")), 100, "referral"),
         (referral(json!({"source_id": "1", "source_type": "post"})), 131008, "referral.source_url"),
-        (referral(json!({"source_url": "u", "source_type": "post"})), 131008, "referral.source_id"),
-        (referral(json!({"source_url": "u", "source_id": "1"})), 131008, "referral.source_type"),
+        (referral(json!({"source_url": "https://fb.me/u", "source_type": "post"})), 131008, "referral.source_id"),
+        (referral(json!({"source_url": "https://fb.me/u", "source_id": "1"})), 131008, "referral.source_type"),
         (
-            referral(json!({"source_url": "u", "source_id": "1", "source_type": "story"})),
+            referral(json!({"source_url": "https://fb.me/u", "source_id": "1", "source_type": "story"})),
             131009,
             "referral.source_type",
         ),
-        (referral(json!({"source_url": "u", "source_id": "1", "source_type": "ad"})), 131008, "referral.ctwa_clid"),
         (
-            referral(json!({"source_url": "u", "source_id": "1", "source_type": "post", "media_type": "gif"})),
+            referral(json!({"source_url": "https://fb.me/u", "source_id": "1", "source_type": "ad"})),
+            131008,
+            "referral.ctwa_clid",
+        ),
+        (
+            referral(
+                json!({"source_url": "https://fb.me/u", "source_id": "1", "source_type": "post", "media_type": "gif"}),
+            ),
             131009,
             "referral.media_type",
         ),
         (
-            referral(json!({"source_url": "u", "source_id": "1", "source_type": "post", "media_type": "video",
-            "image_url": "i"})),
+            referral(
+                json!({"source_url": "https://fb.me/u", "source_id": "1", "source_type": "post", "media_type": "video",
+            "image_url": "i"}),
+            ),
             131009,
             "referral.image_url",
         ),
         (
-            referral(json!({"source_url": "u", "source_id": "1", "source_type": "post", "thumbnail_url": "t"})),
+            referral(
+                json!({"source_url": "https://fb.me/u", "source_id": "1", "source_type": "post", "thumbnail_url": "t"}),
+            ),
             131009,
             "referral.thumbnail_url",
         ),
         (
-            referral(json!({"source_url": "u", "source_id": "1", "source_type": "post", "headline": 1})),
+            referral(json!({"source_url": "javascript:alert(1)", "source_id": "1", "source_type": "post"})),
+            131009,
+            "referral.source_url",
+        ),
+        (
+            referral(json!({"source_url": "https://fb.me/u", "source_id": "1", "source_type": "post", "headline": 1})),
             100,
             "referral.headline",
         ),
         (
-            referral(json!({"source_url": "u", "source_id": "1", "source_type": "post", "welcome_message": {}})),
+            referral(
+                json!({"source_url": "https://fb.me/u", "source_id": "1", "source_type": "post", "welcome_message": {}}),
+            ),
             131008,
             "referral.welcome_message.text",
         ),
         (
-            referral(json!({"source_url": "u", "source_id": "1", "source_type": "post", "campaign": "c"})),
+            referral(
+                json!({"source_url": "https://fb.me/u", "source_id": "1", "source_type": "post", "campaign": "c"}),
+            ),
             100,
             "campaign",
         ),

@@ -251,7 +251,7 @@ fn spec_unsupported_message() {
     let wamid = "wamid.HBgLMTQyMDU1NTA3NDkVAgASGBI5N0MwRjg0RTVBNUI1RDA2OTkA";
     let got = ours(WABA, json!({"type": "unsupported"}), wamid, 1750090702, None);
     assert_eq!(got, meta);
-    let referral = json!({"source_url": "u", "source_id": "1", "source_type": "post"});
+    let referral = json!({"source_url": "https://fb.me/u", "source_id": "1", "source_type": "post"});
     let msg = ok(json!({"type": "unsupported", "referral": referral}));
     let m = webhook_message(&msg, WA_ID, wamid, 1_750_090_702_000, BIZ, None);
     assert_eq!(m["referral"], referral);

@@ -29,7 +29,7 @@ async fn every_category_and_header(engine: Engine) {
             "MARKETING",
             json!([{"type": "HEADER", "format": "IMAGE", "example": handle}, order.clone(),
             {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "Yes"}, {"type": "QUICK_REPLY", "text": "No"},
-                                             {"type": "COPY_CODE", "example": "SAVE10"}]}]),
+                                             {"type": "COPY_CODE", "example": "fLBponPDsqF0KQThzkrf"}]}]),
         ),
         simple(
             "video_header",
@@ -186,9 +186,9 @@ async fn creation_rules(engine: Engine) {
             simple(
                 "x",
                 "MARKETING",
-                with(json!({"type": "BUTTONS", "buttons": [{"type": "COPY_CODE", "example": "C".repeat(16)}]})),
+                with(json!({"type": "BUTTONS", "buttons": [{"type": "COPY_CODE", "example": "C".repeat(21)}]})),
             ),
-            "at most 15",
+            "at most 20",
         ),
         (
             simple(

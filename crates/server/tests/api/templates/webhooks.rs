@@ -8,7 +8,7 @@ use risala_testkit::webhooks::WebhookReceiver;
 use risala_testkit::{engine_test, Database, Engine, TestApp};
 use serde_json::{json, Value};
 
-use super::{create_ok, send_then_block, template_status, utility};
+use super::{create_ok, events, send_then_block, template_status, utility};
 
 const VERIFY: &str = "template-webhooks-verify";
 
@@ -98,3 +98,40 @@ async fn template_webhooks_delivered(engine: Engine) {
     app.stop().await;
 }
 engine_test!(template_webhooks_reach_a_subscribed_receiver, super::template_webhooks_delivered);
+
+/// Editing a template's components reports them in `message_template_components_update`
+/// (Meta's shape: the body as `message_template_element`, the header's text as the title, the
+/// footer, the buttons), before the edit's review outcome.
+async fn components_update(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let t = create_ok(&app, utility("pickup_note", "Hello {{1}}, your order is ready for pickup today.")).await;
+    let id = t["id"].as_str().unwrap();
+    assert!(events(&app, "message_template_components_update").await.is_empty(), "nothing before an edit");
+    let components = json!([
+        {"type": "HEADER", "format": "TEXT", "text": "Order ready"},
+        {"type": "BODY", "text": "Hello {{1}}, your order is ready for pickup until 6 pm.", "example": {"body_text": [["Ann"]]}},
+        {"type": "FOOTER", "text": "Main street store"},
+        {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "Directions", "url": "https://shop.example/map"},
+                                        {"type": "PHONE_NUMBER", "text": "Call us", "phone_number": "+15550100001"}]}]);
+    let (s, v) = app.post(&format!("/v23.0/{id}"), &json!({"components": components})).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(
+        events(&app, "message_template_components_update").await,
+        [json!({"message_template_id": id.parse::<u64>().unwrap(), "message_template_name": "pickup_note",
+                "message_template_language": "en_US",
+                "message_template_element": "Hello {{1}}, your order is ready for pickup until 6 pm.",
+                "message_template_title": "Order ready", "message_template_footer": "Main street store",
+                "message_template_buttons": [
+                    {"message_template_button_type": "URL", "message_template_button_text": "Directions",
+                     "message_template_button_url": "https://shop.example/map"},
+                    {"message_template_button_type": "PHONE_NUMBER", "message_template_button_text": "Call us",
+                     "message_template_button_phone_number": "+15550100001"}]})]
+    );
+    // A change of the TTL alone is no change of components.
+    let (s, _) = app.post(&format!("/v23.0/{id}"), &json!({"message_send_ttl_seconds": 3600})).await;
+    assert_eq!(s, 200);
+    assert_eq!(events(&app, "message_template_components_update").await.len(), 1);
+    app.stop().await;
+}
+engine_test!(an_edit_reports_the_new_components, super::components_update);
