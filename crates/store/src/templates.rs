@@ -159,9 +159,12 @@ impl TemplateStore for SqlStore {
     ) -> StoreResult<Page<Template>> {
         let limit = page.limit as i64 + 1;
         let backwards = page.before.is_some() && page.after.is_none();
-        let statuses = (!filter.statuses.is_empty())
-            .then(|| filter.statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(","));
-        // $2 name, $3 category, $4 language, $5 comma-separated statuses; $6 cursor; $7 limit.
+        let list = |items: Vec<&str>| (!items.is_empty()).then(|| items.join(","));
+        let statuses = list(filter.statuses.iter().map(|s| s.as_str()).collect());
+        let categories = list(filter.categories.iter().map(|c| c.as_str()).collect());
+        let languages = list(filter.languages.iter().map(String::as_str).collect());
+        // $2 name; $3 categories, $4 languages, $5 statuses, each comma-separated; $6 cursor;
+        // $7 limit.
         let mut rows = if backwards {
             self.db
                 .query(
@@ -169,8 +172,8 @@ impl TemplateStore for SqlStore {
                     params![
                         waba_id,
                         filter.name.as_deref(),
-                        filter.category,
-                        filter.language.as_deref(),
+                        categories,
+                        languages,
                         statuses,
                         page.before.as_deref(),
                         limit
@@ -184,8 +187,8 @@ impl TemplateStore for SqlStore {
                     params![
                         waba_id,
                         filter.name.as_deref(),
-                        filter.category,
-                        filter.language.as_deref(),
+                        categories,
+                        languages,
                         statuses,
                         page.after.as_deref(),
                         limit

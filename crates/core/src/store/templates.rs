@@ -11,9 +11,10 @@ use crate::model::*;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TemplateFilter {
     pub name: Option<String>,
+    /// Any of these (none: every one); the same for categories and languages.
     pub statuses: Vec<TemplateStatus>,
-    pub category: Option<TemplateCategory>,
-    pub language: Option<String>,
+    pub categories: Vec<TemplateCategory>,
+    pub languages: Vec<String>,
 }
 
 /// A change to one template, applied only if the stored template still has

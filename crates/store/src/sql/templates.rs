@@ -10,7 +10,7 @@ macro_rules! cols {
 /// comma-separated statuses, each NULL for any.
 macro_rules! filters {
     () => {
-        " FROM templates WHERE waba_id = $1 AND status <> 'DELETED' AND (CAST($2 AS TEXT) IS NULL OR name = $2) AND (CAST($3 AS TEXT) IS NULL OR category = $3) AND (CAST($4 AS TEXT) IS NULL OR language = $4) AND (CAST($5 AS TEXT) IS NULL OR ',' || $5 || ',' LIKE '%,' || status || ',%')"
+        " FROM templates WHERE waba_id = $1 AND status <> 'DELETED' AND (CAST($2 AS TEXT) IS NULL OR name = $2) AND (CAST($3 AS TEXT) IS NULL OR ',' || $3 || ',' LIKE '%,' || category || ',%') AND (CAST($4 AS TEXT) IS NULL OR ',' || $4 || ',' LIKE '%,' || language || ',%') AND (CAST($5 AS TEXT) IS NULL OR ',' || $5 || ',' LIKE '%,' || status || ',%')"
     };
 }
 

@@ -134,10 +134,14 @@ async fn template_lookups_and_pages(db: TestStore) {
     };
     assert_eq!(filtered(TemplateFilter { name: Some("alpha".into()), ..Default::default() }).await, ["201", "202"]);
     assert_eq!(
-        filtered(TemplateFilter { category: Some(TemplateCategory::Utility), ..Default::default() }).await,
+        filtered(TemplateFilter { categories: vec![TemplateCategory::Utility], ..Default::default() }).await,
         ["203", "204"]
     );
-    assert_eq!(filtered(TemplateFilter { language: Some("ar".into()), ..Default::default() }).await, ["202"]);
+    assert_eq!(filtered(TemplateFilter { languages: vec!["ar".into()], ..Default::default() }).await, ["202"]);
+    // Several languages: any of them, each matched whole.
+    let two = TemplateFilter { languages: vec!["ar".into(), "en_US".into()], ..Default::default() };
+    assert_eq!(filtered(two).await.len(), 4);
+    assert!(filtered(TemplateFilter { languages: vec!["en".into()], ..Default::default() }).await.is_empty());
     let statuses =
         TemplateFilter { statuses: vec![TemplateStatus::Approved, TemplateStatus::Paused], ..Default::default() };
     assert_eq!(filtered(statuses).await, ["201", "203", "204"]);

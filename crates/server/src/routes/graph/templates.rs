@@ -70,14 +70,24 @@ pub fn template_json(t: &Template) -> Map<String, Value> {
     m
 }
 
+/// A list parameter: comma-separated (`category=UTILITY,MARKETING`) or a JSON array
+/// (`category=["UTILITY","MARKETING"]`), as Graph takes `array<enum>` and `array<string>`.
+fn list_param(q: &GraphQuery, key: &str) -> GraphResult<Vec<String>> {
+    let raw = q.get(key).unwrap_or_default().trim();
+    let items: Vec<String> = if raw.starts_with('[') {
+        serde_json::from_str::<Vec<String>>(raw)
+            .map_err(|_| ApiError::invalid(format!("{key}: must be a list of strings, as [\"A\",\"B\"] or A,B")))?
+    } else {
+        raw.split(',').map(str::to_string).collect()
+    };
+    Ok(items.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+}
+
 /// The filters applied over a template's content and quality: `content` (body text),
-/// `name_or_content`, `quality_score` (comma-separated scores).
+/// `name_or_content`, `quality_score` (a list of scores).
 fn search(q: &GraphQuery) -> GraphResult<TemplateSearch> {
     let mut quality_scores = Vec::new();
-    for s in q.get("quality_score").unwrap_or_default().split(',').map(|x| x.trim().to_ascii_uppercase()) {
-        if s.is_empty() {
-            continue;
-        }
+    for s in list_param(q, "quality_score")?.iter().map(|x| x.to_ascii_uppercase()) {
         let score = TemplateQuality::parse(&s).ok_or_else(|| {
             ApiError::invalid(format!("quality_score: '{s}' is not one of GREEN, YELLOW, RED, UNKNOWN"))
         })?;
@@ -89,20 +99,18 @@ fn search(q: &GraphQuery) -> GraphResult<TemplateSearch> {
 
 fn filter(q: &GraphQuery) -> GraphResult<TemplateFilter> {
     let mut statuses = Vec::new();
-    for s in q.get("status").unwrap_or_default().split(',').map(|x| x.trim().to_ascii_uppercase()) {
-        if s.is_empty() {
-            continue;
-        }
+    for s in list_param(q, "status")?.iter().map(|x| x.to_ascii_uppercase()) {
         let status = TemplateStatus::parse(&s)
             .ok_or_else(|| ApiError::invalid(format!("status: '{s}' is not a template status")))?;
         statuses.push(status);
     }
-    let category = q.get("category").filter(|c| !c.is_empty()).map(validate::parse_category).transpose()?;
+    let categories =
+        list_param(q, "category")?.iter().map(|c| validate::parse_category(c)).collect::<Result<Vec<_>, _>>()?;
     Ok(TemplateFilter {
         name: q.get("name").filter(|n| !n.is_empty()).map(str::to_string),
         statuses,
-        category,
-        language: q.get("language").filter(|l| !l.is_empty()).map(str::to_string),
+        categories,
+        languages: list_param(q, "language")?,
     })
 }
 

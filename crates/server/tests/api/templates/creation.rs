@@ -105,6 +105,23 @@ async fn every_category_and_header(engine: Engine) {
     assert_eq!(m["data"], json!([]));
     assert_graph_error(&app.get(&format!("{}?status=NOPE", path(&app))).await, 400, 100);
     assert_graph_error(&app.get(&format!("{}?fields=nope", path(&app))).await, 400, 100);
+    // Lists, as Meta types them (array<enum>, array<string>): comma-separated or JSON arrays.
+    let names = |m: &serde_json::Value| {
+        let mut n: Vec<String> =
+            m["data"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_string()).collect();
+        n.sort();
+        n
+    };
+    let (_, by_array) =
+        app.get(&format!("{}?category=%5B%22MARKETING%22%5D&language=%5B%22es_MX%22,%22en_US%22%5D", path(&app))).await;
+    assert_eq!(names(&by_array), ["image_header", "video_header"], "{by_array}");
+    let (_, both) = app.get(&format!("{}?language=es_MX,en_US&status=APPROVED,PAUSED", path(&app))).await;
+    assert_eq!(names(&both).len(), names(&app.get(&format!("{}?limit=100", path(&app))).await.1).len());
+    let (_, one) =
+        app.get(&format!("{}?language=%5B%22es_MX%22%5D&quality_score=%5B%22UNKNOWN%22%5D", path(&app))).await;
+    assert_eq!(names(&one), ["named_params"], "{one}");
+    assert_graph_error(&app.get(&format!("{}?category=%5B1%5D", path(&app))).await, 400, 100);
+    assert_graph_error(&app.get(&format!("{}?category=UTILITY,NOPE", path(&app))).await, 400, 100);
     app.stop().await;
 }
 engine_test!(every_category_and_header_kind_is_created_and_approved, super::every_category_and_header);
