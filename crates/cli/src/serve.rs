@@ -108,7 +108,7 @@ fn print_banner(config: &Config, base: &str, demo: Option<&risala_server::Demo>,
             d.phone.number
         ));
         out.push_str(&format!(
-            "\nSend a text message:\n  curl -s {base}/v23.0/{}/messages \\\n    -H 'Authorization: Bearer {token_var}' -H 'Content-Type: application/json' \\\n    -d '{{\"messaging_product\":\"whatsapp\",\"to\":\"15550001111\",\"type\":\"text\",\"text\":{{\"body\":\"Hello from Risala\"}}}}'\n",
+            "\nSend a text message:\n  curl -s {base}/v23.0/{}/messages \\\n    -H \"Authorization: Bearer {token_var}\" -H 'Content-Type: application/json' \\\n    -d '{{\"messaging_product\":\"whatsapp\",\"to\":\"15550001111\",\"type\":\"text\",\"text\":{{\"body\":\"Hello from Risala\"}}}}'\n",
             d.ids.phone_number_id
         ));
     }

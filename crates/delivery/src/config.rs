@@ -94,8 +94,10 @@ impl Faults {
                 return Err(format!("{name} must be between 0 and 1, not {v}"));
             }
         }
-        if !(100..=599).contains(&self.fail_status) {
-            return Err(format!("fail_status must be an HTTP status, not {}", self.fail_status));
+        // A failure the receiver could have answered: 2xx is a delivery and 3xx is never
+        // followed, so only 4xx and 5xx make a simulated failure.
+        if !(400..=599).contains(&self.fail_status) {
+            return Err(format!("fail_status must be an HTTP error status (400-599), not {}", self.fail_status));
         }
         Ok(())
     }

@@ -35,6 +35,8 @@ fn first_start_prints_a_working_sandbox_and_restart_keeps_it() {
 
     let s = Server::start(&dir, &[], &[]);
     assert!(!s.banner.contains("created now"), "{}", s.banner);
+    // The token is not printed again: the curl line names the variable, in quotes a shell fills.
+    assert!(s.banner.contains(r#"-H "Authorization: Bearer $RISALA_TOKEN""#), "{}", s.banner);
     assert_eq!(s.field("phone number id"), phone_id);
     assert_eq!(s.field("WABA id"), waba_id);
     let (status, _) = get(&format!("{}/{phone_id}", s.base()), &token);

@@ -28,6 +28,13 @@ async fn clock_needs_a_token(engine: Engine) {
     assert_eq!(app.state.clock.offset_ms(), 0, "refused moves leave the clock alone");
     // Reading the clock stays open.
     assert_eq!(app.get_as("/sandbox/v1/clock", None).await.0, 200);
+    // Two amounts, or a key nobody reads: 100 naming it, and the clock stays.
+    for body in [json!({"by": "1h", "ms": 5}), json!({"foo": 1}), json!({"by": "1h", "foo": 1})] {
+        let e = assert_graph_error(&app.post_as(advance, &body, Some(DEMO_TOKEN)).await, 400, 100);
+        let d = e["error_data"]["details"].as_str().unwrap();
+        assert!(d.contains("by, ms"), "{body}: {d}");
+    }
+    assert_eq!(app.state.clock.offset_ms(), 0);
     let (s, v) = app.post_as(advance, &by, Some(DEMO_TOKEN)).await;
     assert_eq!((s, &v["offset_ms"]), (200, &json!(25 * 3_600_000)), "{v}");
     app.stop().await;
@@ -105,6 +112,12 @@ async fn faults_per_business(engine: Engine) {
     assert_eq!(s, 200, "{v}");
     let faults = "/admin/v1/webhooks/faults";
 
+    // A success is no failure to simulate.
+    for status in [200, 302, 99] {
+        let e =
+            assert_graph_error(&app.post(faults, &json!({"fail_rate": 1.0, "fail_status": status})).await, 400, 100);
+        assert!(e["error_data"]["details"].as_str().unwrap().contains("400-599"), "{e}");
+    }
     // The demo business fails all of its own deliveries…
     let (s, f) = app.post(faults, &json!({"fail_rate": 1.0, "fail_status": 503})).await;
     assert_eq!((s, &f["fail_rate"]), (200, &json!(1.0)), "{f}");

@@ -130,6 +130,7 @@ async fn token_expiry(engine: Engine) {
     // Bad input, a token of another business, an unknown id: Graph errors.
     assert_graph_error(&expire(json!({"in": "soon"})).await, 400, 131009);
     assert_graph_error(&expire(json!({"in": 5})).await, 400, 100);
+    assert_graph_error(&expire(json!({"in": "5m", "never": true})).await, 400, 100);
     let other = app.state.tenancy.create_business("other").await.unwrap();
     let (ot, _) = app.state.tenancy.create_token(&other.id, "o", &Permission::ALL, None).await.unwrap();
     assert_graph_error(&app.post(&format!("/sandbox/v1/tokens/{}/expire", ot.id), &json!({})).await, 400, 100);

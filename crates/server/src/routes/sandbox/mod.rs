@@ -16,7 +16,7 @@ use axum::{Json, Router};
 use risala_core::clock::{iso_time, parse_duration_ms};
 use risala_core::model::Permission;
 use risala_core::{ApiError, ErrorCode};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::config::Mode;
 use crate::error::{GraphError, GraphResult};
@@ -80,6 +80,18 @@ pub async fn clock(State(state): State<AppState>) -> GraphResult<Json<Value>> {
     Ok(Json(clock_json(&state)))
 }
 
+/// A body of at most one of `keys` and nothing else: two ways of saying how much, or a key
+/// nobody reads, is 100 naming it, never one of them silently winning.
+fn only_one_of(body: &Map<String, Value>, keys: &[&str]) -> Result<(), ApiError> {
+    if let Some(k) = body.keys().find(|k| !keys.contains(&k.as_str())) {
+        return Err(ApiError::invalid(format!("Unexpected key \"{k}\"; give one of {}.", keys.join(", "))));
+    }
+    if body.len() > 1 {
+        return Err(ApiError::invalid(format!("Give one of {}, not both.", keys.join(", "))));
+    }
+    Ok(())
+}
+
 /// `POST /sandbox/v1/clock/advance {"by":"25h"}` (or `{"ms": 90000000}`).
 pub async fn advance(
     State(state): State<AppState>,
@@ -87,6 +99,7 @@ pub async fn advance(
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
     sandbox_only(&state)?;
+    only_one_of(&body, &["by", "ms"])?;
     let ms = match (body.get("by"), body.get("ms")) {
         (Some(Value::String(s)), _) => parse_duration_ms(s)
             .ok_or_else(|| ApiError::bad_value(format!("by: '{s}' is not a duration like 25h, 90m, 1h30m")))?,
@@ -108,6 +121,7 @@ pub async fn expire_token(
     GraphBody(body): GraphBody,
 ) -> GraphResult<Json<Value>> {
     sandbox_only(&state)?;
+    only_one_of(&body, &["in", "never"])?;
     let in_ms = match (body.get("in"), body.get("never")) {
         (_, Some(Value::Bool(true))) => None,
         (Some(Value::String(s)), _) => Some(
