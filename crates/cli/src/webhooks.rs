@@ -282,7 +282,8 @@ pub async fn run(cmd: WebhooksCmd) -> anyhow::Result<()> {
             let v = match (id, dead) {
                 (Some(id), false) => api.post(&format!("/admin/v1/webhooks/deliveries/{id}/replay"), json!({})).await?,
                 (None, true) => api.post("/admin/v1/webhooks/dead-letters/replay", json!({})).await?,
-                _ => bail!("give a delivery id, or --dead for every dead letter"),
+                (Some(_), true) => bail!("give a delivery id or --dead, not both"),
+                (None, false) => bail!("give a delivery id, or --dead for every dead letter"),
             };
             println!("replayed {}", v["replayed"]);
         }

@@ -143,3 +143,16 @@ fn sandbox_export_and_import_move_the_state_between_servers() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a Risala state file"), "{out:?}");
     assert_eq!(get(&numbers, TOKEN).0, 200);
 }
+
+/// `risala webhooks replay` takes a delivery id or `--dead`; both at once is refused as such,
+/// before anything is sent.
+#[test]
+fn replay_takes_an_id_or_dead_not_both() {
+    let out = Command::new(BIN)
+        .args(["webhooks", "replay", "216", "--dead", "--server", "http://127.0.0.1:9", "--token", TOKEN])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("give a delivery id or --dead, not both"), "{err}");
+}

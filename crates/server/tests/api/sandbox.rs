@@ -152,6 +152,15 @@ async fn faults_per_business(engine: Engine) {
     assert_eq!(s, 200);
     let (_, f) = app.get(faults).await;
     assert_eq!((&f["fail_rate"], &f["fail_status"]), (&json!(1.0), &json!(503)), "{f}");
+    // B asking for A's deliveries is refused, not answered with its own; a limit out of range
+    // is an error, not one row.
+    let a = &app.demo.ids.business_id;
+    let asked = format!("/admin/v1/webhooks/deliveries?business_id={a}");
+    assert_graph_error(&app.get_as(&asked, Some(&token_b)).await, 403, 200);
+    assert_eq!(app.get(&asked).await.0, 200, "its own business id is fine");
+    for limit in ["0", "-1", "1001"] {
+        assert_graph_error(&app.get(&format!("/admin/v1/webhooks/deliveries?limit={limit}")).await, 400, 100);
+    }
     app.stop().await;
 }
 engine_test!(webhook_faults_and_stats_are_per_business, super::faults_per_business);

@@ -54,6 +54,13 @@ pub async fn list(State(state): State<AppState>, admin: Admin, q: GraphQuery) ->
         .map(|s| DeliveryState::parse(s).ok_or_else(|| ApiError::invalid("state must be pending, delivered or dead")))
         .transpose()?;
     let business_id = match (admin.scope(), q.get("business_id")) {
+        (Some(b), Some(asked)) if asked != b => {
+            return Err(ApiError::new(
+                ErrorCode::MissingPermission,
+                format!("business_id {asked}: a business token sees only its own business's deliveries"),
+            )
+            .into())
+        }
         (Some(b), _) => Some(b.to_string()),
         (None, b) => b.map(str::to_string),
     };
@@ -67,7 +74,11 @@ pub async fn list(State(state): State<AppState>, admin: Admin, q: GraphQuery) ->
             }
         }
     };
-    let limit = parse_i64(&q, "limit")?.unwrap_or(50).clamp(1, 1000) as usize;
+    let limit = match parse_i64(&q, "limit")? {
+        None => 50,
+        Some(n @ 1..=1000) => n as usize,
+        Some(n) => return Err(ApiError::invalid(format!("limit must be 1 to 1000, not {n}")).into()),
+    };
     let filter = DeliveryFilter {
         business_id,
         state: st,
