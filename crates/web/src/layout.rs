@@ -20,6 +20,9 @@ pub fn page(lang: Lang, viewer: Option<&Viewer>, title: &str, body: Markup) -> R
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                // No icon to fetch: the browser's request for /favicon.ico was a 400 and an
+                // error in the console of every page.
+                link rel="icon" href="data:,";
                 @if let Some(v) = viewer { meta name="csrf-token" content=(v.csrf()); }
                 title { (title) " · " (t.app_name) }
                 link rel="stylesheet" href=(assets::url("app.css"));

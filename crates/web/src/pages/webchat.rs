@@ -160,6 +160,9 @@ pub async fn page(State(state): State<WebState>, Query(q): Query<ChatQuery>, hea
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                // No icon to fetch: the browser's request for /favicon.ico was a 400 and an
+                // error in the console of every page.
+                link rel="icon" href="data:,";
                 title { (w("title")) " · " (lang.t().app_name) }
                 link rel="stylesheet" href=(assets::url("app.css"));
                 link rel="stylesheet" href=(assets::url("webchat.css"));

@@ -189,6 +189,8 @@ async fn pages_carry_security_headers_and_errors_render_a_page() {
     assert_eq!(p.headers["x-content-type-options"], "nosniff");
     assert_eq!(p.headers["referrer-policy"], "same-origin");
     assert!(!p.body.contains("<script>") && !p.body.contains(" style="), "no inline script or style");
+    // An icon of nothing: the browser asks for no /favicon.ico (which would be an error).
+    assert!(p.body.contains(r#"<link rel="icon" href="data:,">"#), "{}", p.body);
     let p = web.get("/app/no-such-page").await;
     assert_eq!(p.status, 404);
     assert!(p.body.contains("Page not found") && p.headers.contains_key("content-security-policy"));
