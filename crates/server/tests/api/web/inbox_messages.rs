@@ -118,6 +118,10 @@ async fn every_type(engine: Engine) {
     assert_eq!(s, 200, "{v}");
     let page = owner.get(&chat_path(&app, &bob.wa_id)).await.body;
     assert!(page.contains(r#"data-status="failed""#) && page.contains("(131047)"), "{page}");
+    // The list shows the last message's own state too: a warning, not a tick.
+    let list = page.split(r#"id="chat-list""#).nth(1).unwrap().split("</ul>").next().unwrap();
+    let bob_row = list.split("<li").find(|li| li.contains("hello?")).expect("Bob's row");
+    assert!(bob_row.contains(r#"data-status="failed""#) && !bob_row.contains('✓'), "{bob_row}");
 
     // Another business's owner gets none of it.
     let b = app.state.tenancy.create_business("Other Shop").await.unwrap();

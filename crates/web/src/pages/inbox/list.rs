@@ -9,7 +9,7 @@ use risala_core::model::{Direction, PhoneNumber, User};
 use risala_core::store::{ChatRow, Label};
 use serde::{Deserialize, Serialize};
 
-use super::message::summary;
+use super::message::{summary, tick};
 use super::{avatar, chat_path, customer_id, label_chip, label_name, number, when};
 use crate::i18n::Lang;
 use crate::routes;
@@ -118,7 +118,7 @@ fn item(cx: &Context, c: &ChatRow, current: bool) -> Markup {
     let conv = &c.conversation;
     let key = c.customer_key(cx.now);
     let assignee = c.assignee_id.as_deref().and_then(|id| agents.iter().find(|u| u.id == id));
-    let preview = c.last.as_ref().map(|m| (m.direction == Direction::Outbound, summary(lang, m)));
+    let preview = c.last.as_ref().map(|m| ((m.direction == Direction::Outbound).then_some(m.status), summary(lang, m)));
     html! {
         li data-chat=(format!("{}/{key}", conv.phone_number_id)) class=[c.closed_at.map(|_| "closed")] {
             a href=(format!("{}{}", chat_path(&conv.phone_number_id, key), q.query_string()))
@@ -131,8 +131,10 @@ fn item(cx: &Context, c: &ChatRow, current: bool) -> Markup {
                     }
                     span.chat-bottom {
                         span.preview {
-                            @if let Some((out, text)) = &preview {
-                                @if *out { span.muted { "✓ " } }
+                            @if let Some((sent, text)) = &preview {
+                                // The last message's own state, as in the chat: a failed one
+                                // shows the warning, not a tick.
+                                @if let Some(status) = sent { (tick(lang, *status)) " " }
                                 bdi { (text) }
                             }
                         }

@@ -261,7 +261,7 @@ fn automatic(lang: Lang, m: &Message) -> Option<&'static str> {
 
 /// The tick of an outbound message: ✓ sent, ✓✓ delivered, blue ✓✓ read (a microphone before
 /// them: a voice message played), ⚠ failed.
-fn tick(lang: Lang, status: MessageStatus) -> Markup {
+pub(super) fn tick(lang: Lang, status: MessageStatus) -> Markup {
     let t = lang.inbox();
     let (class, mark, label) = match status {
         MessageStatus::Sent => ("tick", "✓", t.sent),
