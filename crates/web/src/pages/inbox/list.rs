@@ -130,7 +130,9 @@ fn item(cx: &Context, c: &ChatRow, current: bool) -> Markup {
                         span.chat-time { (when(lang, conv.last_message_at)) }
                     }
                     span.chat-bottom {
-                        span.preview {
+                        // Its own direction: an English preview in an Arabic list is cut at
+                        // its end, not its start.
+                        span.preview dir="auto" {
                             @if let Some((sent, text)) = &preview {
                                 // The last message's own state, as in the chat: a failed one
                                 // shows the warning, not a tick.
