@@ -19,6 +19,13 @@ pub struct ServerArg {
     pub server: String,
 }
 
+impl ServerArg {
+    /// `path` on the server.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.trim_end_matches('/'))
+    }
+}
+
 /// What to send: exactly one of the content flags.
 #[derive(Debug, Args, Default)]
 pub struct Content {
@@ -110,10 +117,10 @@ pub struct SendCmd {
     /// The customer's number.
     #[arg(long)]
     pub to: String,
-    /// Access token [env: RISALA_TOKEN].
+    /// Access token.
     #[arg(long, env = "RISALA_TOKEN")]
     pub token: String,
-    /// Sending business number's id [env: RISALA_PHONE_NUMBER_ID].
+    /// Sending business number's id.
     #[arg(long, env = "RISALA_PHONE_NUMBER_ID")]
     pub phone_number_id: String,
     #[command(flatten)]

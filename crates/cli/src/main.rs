@@ -52,8 +52,8 @@ enum Command {
     Webhooks(webhooks::WebhooksCmd),
     /// Exit 0 when the server answers /readyz.
     Healthcheck {
-        /// Server URL; default `http://<listen>`.
-        #[arg(long)]
+        /// Server URL; default `http://<listen>` (`--server` is the same flag).
+        #[arg(long, alias = "server")]
         url: Option<String>,
     },
     /// Configuration helpers.

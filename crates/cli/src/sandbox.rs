@@ -20,14 +20,14 @@ pub enum SandboxCmd {
     Export {
         file: std::path::PathBuf,
         #[command(flatten)]
-        auth: Auth,
+        auth: AdminAuth,
     },
     /// Replace the whole sandbox with FILE (made by `export`): the file is checked first and an
     /// invalid one changes nothing.
     Import {
         file: std::path::PathBuf,
         #[command(flatten)]
-        auth: Auth,
+        auth: AdminAuth,
     },
 }
 
@@ -49,18 +49,22 @@ pub enum ClockCmd {
 /// The token and server of a command that changes the sandbox.
 #[derive(Debug, Args)]
 pub struct Auth {
-    /// A business's access token with whatsapp_business_management, or the admin token
-    /// [env: RISALA_TOKEN].
+    /// A business's access token with whatsapp_business_management, or the admin token.
     #[arg(long, env = "RISALA_TOKEN")]
     token: String,
     #[command(flatten)]
     server: ServerArg,
 }
 
-impl Auth {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.server.server.trim_end_matches('/'))
-    }
+/// The token and server of a command on the whole sandbox (every business's data).
+#[derive(Debug, Args)]
+pub struct AdminAuth {
+    /// The server's admin token (`admin_token`): a business's token is refused, since the
+    /// file holds every business.
+    #[arg(long, env = "RISALA_TOKEN")]
+    token: String,
+    #[command(flatten)]
+    server: ServerArg,
 }
 
 #[derive(Debug, Subcommand)]
@@ -163,7 +167,8 @@ pub async fn run(cmd: SandboxCmd) -> anyhow::Result<()> {
     let http = client()?;
     let v = match cmd {
         SandboxCmd::Export { file, auth } => {
-            let resp = file_client()?.get(auth.url("/sandbox/v1/export")).bearer_auth(&auth.token).send().await?;
+            let resp =
+                file_client()?.get(auth.server.url("/sandbox/v1/export")).bearer_auth(&auth.token).send().await?;
             if !resp.status().is_success() {
                 answer(resp).await?;
                 bail!("the server did not send a state file");
@@ -182,29 +187,29 @@ pub async fn run(cmd: SandboxCmd) -> anyhow::Result<()> {
         }
         SandboxCmd::Import { file, auth } => {
             let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let req = file_client()?.post(auth.url("/sandbox/v1/import")).bearer_auth(&auth.token);
+            let req = file_client()?.post(auth.server.url("/sandbox/v1/import")).bearer_auth(&auth.token);
             answer(req.header("content-type", "application/x-ndjson").body(bytes).send().await?).await?
         }
         SandboxCmd::Clock(ClockCmd::Show { server }) => {
-            answer(http.get(format!("{}/sandbox/v1/clock", server.server.trim_end_matches('/'))).send().await?).await?
+            answer(http.get(server.url("/sandbox/v1/clock")).send().await?).await?
         }
         SandboxCmd::Clock(ClockCmd::Advance { by, auth }) => {
-            let req = http.post(auth.url("/sandbox/v1/clock/advance")).bearer_auth(&auth.token);
+            let req = http.post(auth.server.url("/sandbox/v1/clock/advance")).bearer_auth(&auth.token);
             answer(req.json(&json!({"by": by})).send().await?).await?
         }
         SandboxCmd::Faults(FaultsCmd::Add { rule, auth }) => {
-            let req = http.post(auth.url("/sandbox/v1/faults")).bearer_auth(&auth.token);
+            let req = http.post(auth.server.url("/sandbox/v1/faults")).bearer_auth(&auth.token);
             answer(req.json(&rule.to_json()).send().await?).await?
         }
         SandboxCmd::Faults(FaultsCmd::List { auth }) => {
-            answer(http.get(auth.url("/sandbox/v1/faults")).bearer_auth(&auth.token).send().await?).await?
+            answer(http.get(auth.server.url("/sandbox/v1/faults")).bearer_auth(&auth.token).send().await?).await?
         }
         SandboxCmd::Faults(FaultsCmd::Clear { id, auth }) => {
             let path = match &id {
                 Some(id) => format!("/sandbox/v1/faults/{id}"),
                 None => "/sandbox/v1/faults".to_string(),
             };
-            answer(http.delete(auth.url(&path)).bearer_auth(&auth.token).send().await?).await?
+            answer(http.delete(auth.server.url(&path)).bearer_auth(&auth.token).send().await?).await?
         }
     };
     println!("{v}");
