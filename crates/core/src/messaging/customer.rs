@@ -34,7 +34,7 @@ impl MessagingService {
                     "context.id" => self.store.status_update(id).await?,
                     _ => None,
                 };
-                if !status.is_some_and(|s| s.phone_number_id == phone.id) {
+                if status.is_none_or(|s| s.phone_number_id != phone.id) {
                     return Err(e);
                 }
             }
