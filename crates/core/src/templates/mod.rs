@@ -11,6 +11,7 @@ mod handles;
 pub mod library;
 pub mod lifecycle;
 pub mod listing;
+pub mod offer;
 pub mod render;
 #[cfg(test)]
 mod render_props;

@@ -27,6 +27,8 @@ pub struct RenderedTemplate {
     pub buttons: Vec<Value>,
     /// A carousel template's cards, each `{card_index, header, body?, buttons}`.
     pub cards: Vec<Value>,
+    /// A limited-time offer: `{text, expiration_time_ms?}`.
+    pub limited_time_offer: Option<Value>,
 }
 
 impl RenderedTemplate {
@@ -43,6 +45,9 @@ impl RenderedTemplate {
         });
         if !self.cards.is_empty() {
             v["cards"] = json!(self.cards);
+        }
+        if let Some(offer) = &self.limited_time_offer {
+            v["limited_time_offer"] = offer.clone();
         }
         v
     }
@@ -69,6 +74,8 @@ struct SendParts<'a> {
     buttons: Vec<(usize, String, &'a [Value])>,
     /// The `cards` of a `carousel` component.
     carousel: Option<&'a Value>,
+    /// The parameters of a `limited_time_offer` component.
+    offer: Option<&'a [Value]>,
 }
 
 fn params<'a>(c: &'a Value, path: &str) -> Result<&'a [Value], ApiError> {
@@ -95,7 +102,8 @@ fn parts(send: &Value) -> Result<SendParts<'_>, ApiError> {
             "carousel" if out.carousel.is_none() => {
                 out.carousel = Some(c.get("cards").ok_or_else(|| ApiError::missing(&format!("{path}.cards")))?)
             }
-            "header" | "body" | "carousel" => {
+            "limited_time_offer" if out.offer.is_none() => out.offer = Some(params(c, &path)?),
+            "header" | "body" | "carousel" | "limited_time_offer" => {
                 return Err(ApiError::invalid(format!("{path}: more than one {kind} component")))
             }
             "button" => {
@@ -113,7 +121,7 @@ fn parts(send: &Value) -> Result<SendParts<'_>, ApiError> {
             }
             other => {
                 return Err(ApiError::invalid(format!(
-                    "{path}.type: '{other}' is not one of header, body, button, carousel"
+                    "{path}.type: '{other}' is not one of header, body, button, carousel, limited_time_offer"
                 )))
             }
         }
@@ -345,8 +353,10 @@ fn buttons(t: &Template, parts: &SendParts<'_>, body_values: &[String]) -> Resul
             "COPY_CODE" => {
                 let code = one_text(given, &where_, &["coupon_code"])?
                     .ok_or_else(|| count(format!("{where_}: the COPY_CODE button needs a coupon_code parameter")))?;
-                if code.chars().count() > MAX_COUPON {
-                    return Err(too_long(format!("{where_}: coupon_code is longer than {MAX_COUPON} characters")));
+                let max =
+                    if t.component("LIMITED_TIME_OFFER").is_some() { super::offer::MAX_OFFER_CODE } else { MAX_COUPON };
+                if code.chars().count() > max {
+                    return Err(too_long(format!("{where_}: coupon_code is longer than {max} characters")));
                 }
                 json!({"type": "COPY_CODE", "text": text, "code": code})
             }
@@ -409,6 +419,7 @@ pub fn render(template: &Template, send: &Value) -> Result<RenderedTemplate, Api
         .collect::<Result<_, _>>()?;
     let buttons = buttons(template, &parts, &body_values)?;
     let cards = super::carousel::render_cards(template, parts.carousel)?;
+    let limited_time_offer = super::offer::render(template, parts.offer)?;
     let footer = template.component("FOOTER").and_then(|f| f["text"].as_str()).map(str::to_string);
     Ok(RenderedTemplate {
         name: template.name.clone(),
@@ -419,6 +430,7 @@ pub fn render(template: &Template, send: &Value) -> Result<RenderedTemplate, Api
         footer,
         buttons,
         cards,
+        limited_time_offer,
     })
 }
 

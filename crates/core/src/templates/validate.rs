@@ -112,7 +112,7 @@ pub const MAX_COUPON: usize = 20;
 
 type Res<T> = Result<T, ApiError>;
 
-fn req_str<'a>(o: &'a Map<String, Value>, key: &str, path: &str) -> Res<&'a str> {
+pub(super) fn req_str<'a>(o: &'a Map<String, Value>, key: &str, path: &str) -> Res<&'a str> {
     match o.get(key) {
         Some(Value::String(s)) if !s.trim().is_empty() => Ok(s),
         Some(Value::String(_)) | None | Some(Value::Null) => {
@@ -130,7 +130,7 @@ fn opt_str<'a>(o: &'a Map<String, Value>, key: &str, path: &str) -> Res<Option<&
     }
 }
 
-fn opt_bool(o: &Map<String, Value>, key: &str, path: &str) -> Res<Option<bool>> {
+pub(super) fn opt_bool(o: &Map<String, Value>, key: &str, path: &str) -> Res<Option<bool>> {
     match o.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
@@ -143,7 +143,7 @@ fn chars(s: &str) -> usize {
     s.chars().count()
 }
 
-fn max_len(s: &str, max: usize, what: &str) -> Res<()> {
+pub(super) fn max_len(s: &str, max: usize, what: &str) -> Res<()> {
     if chars(s) > max {
         return Err(invalid(format!("{what} is {} characters long; at most {max} are allowed.", chars(s))));
     }
@@ -278,6 +278,7 @@ pub fn parse_components(category: &str, format: &str, components: &Value) -> Res
             "FOOTER" => &["type", "text", "code_expiration_minutes"],
             "BUTTONS" => &["type", "buttons"],
             "CAROUSEL" => &["type", "cards"],
+            "LIMITED_TIME_OFFER" => &["type", "limited_time_offer"],
             _ => &[],
         };
         if let Some(k) = o.keys().find(|k| !keys.is_empty() && !keys.contains(&k.as_str())) {
@@ -303,9 +304,10 @@ pub fn parse_components(category: &str, format: &str, components: &Value) -> Res
             "FOOTER" => footer(o)?,
             "BUTTONS" => buttons(o, auth, &path)?,
             "CAROUSEL" => super::carousel::component(o, format, &path)?,
+            "LIMITED_TIME_OFFER" => super::offer::component(o, &path)?,
             other => {
                 return Err(invalid(format!(
-                    "components[{i}].type: '{other}' is not one of HEADER, BODY, FOOTER, BUTTONS, CAROUSEL."
+                    "components[{i}].type: '{other}' is not one of HEADER, BODY, FOOTER, BUTTONS, CAROUSEL, LIMITED_TIME_OFFER."
                 )))
             }
         };
@@ -316,6 +318,7 @@ pub fn parse_components(category: &str, format: &str, components: &Value) -> Res
         return Err(invalid("components: a BODY component is required."));
     }
     super::carousel::check_siblings(category, &seen)?;
+    super::offer::check_siblings(category, &out)?;
     if auth && !seen.iter().any(|k| k == "BUTTONS") {
         return Err(invalid("components: AUTHENTICATION templates need a BUTTONS component with one OTP button."));
     }

@@ -300,9 +300,24 @@
     return box;
   }
 
+  // A limited-time offer: its text, and when it ends, in the reader's language.
+  function offer(ctx, o) {
+    var line = el("p", "offer", "🏷 " + s(o, "text"));
+    if (o.expiration_time_ms !== undefined) {
+      var d = new Date(Number(o.expiration_time_ms));
+      var when;
+      try {
+        when = d.toLocaleString(ctx.lang === "ar" ? "ar-EG" : ctx.lang, { dateStyle: "medium", timeStyle: "short" });
+      } catch (_) { when = d.toISOString(); }
+      line.appendChild(el("span", "muted", " · " + ctx.t.offer_ends.replace("{when}", when)));
+    }
+    return line;
+  }
+
   function template(ctx, m, o) {
     var box = el("div", "template");
     if (o.header) { var h = header(ctx, o.header); if (h) { box.appendChild(h); } }
+    if (o.limited_time_offer) { box.appendChild(offer(ctx, o.limited_time_offer)); }
     if (s(o, "body")) { var p = el("p"); p.appendChild(text(s(o, "body"))); box.appendChild(p); }
     if (s(o, "footer")) { box.appendChild(el("p", "footer", s(o, "footer"))); }
     var buttons = el("div", "buttons");

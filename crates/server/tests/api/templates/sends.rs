@@ -432,3 +432,107 @@ async fn spec_send_examples(engine: Engine) {
     app.stop().await;
 }
 engine_test!(meta_spec_send_examples_are_accepted, super::spec_send_examples);
+
+/// A limited-time offer template (Meta's marketing template with an offer and its countdown):
+/// created with Meta's example, its rules refused with 100, and sent with the offer's end,
+/// which the customer's device receives with the offer's text.
+async fn limited_time_offer(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let offer = |extra: Value, body: &str| {
+        let mut components = vec![
+            json!({"type": "limited_time_offer", "limited_time_offer": {"text": "Expiring offer!", "has_expiration": true}}),
+            json!({"type": "body", "text": body, "example": {"body_text": [["Pablo", "CARIBE25"]]}}),
+            json!({"type": "buttons", "buttons": [
+                {"type": "copy_code", "example": "CARIBE25"},
+                {"type": "url", "text": "Book now!", "url": "https://www.luckyshrub.com/offers?code={{1}}",
+                 "example": ["https://www.luckyshrub.com/offers?ref=n3mtql"]}]}),
+        ];
+        if !extra.is_null() {
+            components.push(extra);
+        }
+        json!({"name": "limited_offer", "language": "en_US", "category": "marketing", "components": components})
+    };
+    let text = "Good news, {{1}}! Use code {{2}} to get 25% off all Caribbean Destination packages!";
+    let path = format!("/v23.0/{}/message_templates", app.waba_id());
+    for (bad, why) in [
+        (offer(json!({"type": "footer", "text": "Terms apply"}), text), "no FOOTER"),
+        (offer(Value::Null, &format!("{{{{1}}}} and {{{{2}}}} {}", "x".repeat(600))), "600"),
+        (
+            {
+                let mut b = offer(Value::Null, text);
+                b["category"] = json!("utility");
+                b
+            },
+            "MARKETING",
+        ),
+        (
+            {
+                let mut b = offer(Value::Null, text);
+                b["components"][0]["limited_time_offer"]["text"] = json!("An offer of seventeen");
+                b
+            },
+            "16",
+        ),
+        (
+            {
+                let mut b = offer(Value::Null, text);
+                b["components"][2]["buttons"][0]["example"] = json!("SIXTEEN-CHARS-XX");
+                b
+            },
+            "15",
+        ),
+    ] {
+        let e = assert_graph_error(&app.post(&path, &bad).await, 400, 100);
+        assert!(e["error_data"]["details"].as_str().unwrap().contains(why), "{why}: {e}");
+    }
+    let t = create_ok(&app, offer(Value::Null, text)).await;
+    assert_eq!(t["status"], "APPROVED", "{t}");
+    let (_, got) = app.get(&format!("/v23.0/{}?fields=components", t["id"].as_str().unwrap())).await;
+    assert_eq!(
+        got["components"][0],
+        json!({"type": "LIMITED_TIME_OFFER", "limited_time_offer": {"text": "Expiring offer!", "has_expiration": true}})
+    );
+
+    let c = app.customer(CUSTOMER, "Pablo").await;
+    let mut device = c.connect().await;
+    let components = |offer: Option<Value>| {
+        let mut list = vec![
+            json!({"type": "body", "parameters": [{"type": "text", "text": "Pablo"}, {"type": "text", "text": "CARIBE25"}]}),
+            json!({"type": "button", "sub_type": "copy_code", "index": 0, "parameters": [{"type": "coupon_code", "coupon_code": "CARIBE25"}]}),
+            json!({"type": "button", "sub_type": "url", "index": 1, "parameters": [{"type": "text", "text": "n3mtql"}]}),
+        ];
+        if let Some(o) = offer {
+            list.insert(0, json!({"type": "limited_time_offer", "parameters": [o]}));
+        }
+        Value::Array(list)
+    };
+    let ends =
+        json!({"type": "limited_time_offer", "limited_time_offer": {"expiration_time_ms": 1_209_600_000_000_i64}});
+    let (s, v) = send(&app, &template_send(CUSTOMER, "limited_offer", components(Some(ends)))).await;
+    assert_eq!(s, 200, "{v}");
+    let got = device.next_message().await["template"].clone();
+    assert_eq!(
+        got["limited_time_offer"],
+        json!({"text": "Expiring offer!", "expiration_time_ms": 1_209_600_000_000_i64})
+    );
+    assert_eq!(got["buttons"][0]["code"], "CARIBE25");
+
+    // An offer that counts down needs its end; a coupon code is 15 characters at most here.
+    let e =
+        assert_graph_error(&send(&app, &template_send(CUSTOMER, "limited_offer", components(None))).await, 400, 132000);
+    assert!(e["error_data"]["details"].as_str().unwrap().contains("expiration_time_ms"), "{e}");
+    let mut long =
+        components(Some(json!({"type": "limited_time_offer", "limited_time_offer": {"expiration_time_ms": 5}})));
+    long[2]["parameters"][0]["coupon_code"] = json!("SIXTEEN-CHARS-XX");
+    assert_graph_error(&send(&app, &template_send(CUSTOMER, "limited_offer", long)).await, 400, 132005);
+    // An offer for a template without one.
+    let mut plain_template = super::utility("plain_note", "Hello {{1}}, see our new shop today.");
+    plain_template["category"] = json!("MARKETING");
+    create_approved(&app, plain_template).await;
+    let plain = json!([{"type": "limited_time_offer", "parameters": [{"type": "limited_time_offer", "limited_time_offer": {"expiration_time_ms": 5}}]},
+                       {"type": "body", "parameters": [{"type": "text", "text": "Ann"}]}]);
+    assert_graph_error(&send(&app, &template_send(CUSTOMER, "plain_note", plain)).await, 400, 132000);
+    app.stop().await;
+}
+engine_test!(a_limited_time_offer_is_created_and_sent, super::limited_time_offer);
