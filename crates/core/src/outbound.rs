@@ -192,7 +192,9 @@ pub fn parse_send(body: &Map<String, Value>, sender_calling_code: &str) -> Resul
     let top = Obj { path: String::new(), map: body };
 
     match top.get("messaging_product") {
-        None => return Err(ApiError::missing("messaging_product")),
+        // Meta's answer for this one is 100, not 131008: `(#100) The parameter
+        // messaging_product is required.`
+        None | Some(Value::Null) => return Err(ApiError::invalid("The parameter messaging_product is required.")),
         Some(Value::String(s)) if s.eq_ignore_ascii_case("whatsapp") => {}
         Some(Value::String(s)) => {
             return Err(ApiError::invalid(format!("Param messaging_product must be one of {{WHATSAPP}} - got \"{s}\"")))
@@ -281,6 +283,10 @@ pub fn parse_send(body: &Map<String, Value>, sender_calling_code: &str) -> Resul
             let v = decode_form_json(v);
             let ctx = as_obj("context", &v)?;
             ctx.allow(&["message_id"])?;
+            // Meta: "You cannot send a reaction message as a contextual reply."
+            if kind == MessageKind::Reaction {
+                return Err(ApiError::bad_value("context: a reaction cannot be sent as a reply"));
+            }
             Some(ctx.req_str("message_id")?.to_string())
         }
     };

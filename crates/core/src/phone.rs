@@ -56,10 +56,13 @@ impl WaId {
         if trimmed.matches('+').count() > 1 || (trimmed.contains('+') && !has_plus) {
             return Err(PhoneError::BadCharacter('+'));
         }
-        // Without `+`, a number written with its national trunk prefix (`0…`) is national:
-        // the sender's country code goes in front. Anything else already carries its
-        // country code, as SDKs send `wa_id` digits.
-        if !has_plus && digits.starts_with('0') {
+        // Without `+`, `00…` is the international call prefix (`0044 7911 123456` is +44…),
+        // and a number written with its national trunk prefix (`0…`) is national: the
+        // sender's country code goes in front. Anything else already carries its country
+        // code, as SDKs send `wa_id` digits.
+        if !has_plus && digits.starts_with("00") {
+            digits.drain(..2);
+        } else if !has_plus && digits.starts_with('0') {
             if let Some(cc) = default_cc {
                 let national = digits.trim_start_matches('0');
                 digits = format!("{cc}{national}");
@@ -179,6 +182,9 @@ mod tests {
     fn prepends_sender_country_code_for_short_numbers() {
         assert_eq!(WaId::parse("07700 900123", Some("44")).unwrap().as_str(), "447700900123");
         assert_eq!(WaId::parse("+447700900123", Some("1")).unwrap().as_str(), "447700900123");
+        // `00` is the international call prefix, not a trunk prefix.
+        assert_eq!(WaId::parse("0044 7911 123456", Some("1")).unwrap().as_str(), "447911123456");
+        assert_eq!(WaId::parse("0016505551234", None).unwrap().as_str(), "16505551234");
     }
 
     #[test]
@@ -192,7 +198,7 @@ mod tests {
 
     #[test]
     fn refuses_numbers_no_country_code_starts() {
-        for s in ["+0016505551234", "+00 44 7700 900123", "+07700900123", "0016505551234", "07700900123"] {
+        for s in ["+0016505551234", "+00 44 7700 900123", "+07700900123", "00016505551234", "07700900123"] {
             assert_eq!(WaId::parse(s, None), Err(PhoneError::NoCountryCode), "{s}");
         }
         // With the sender's code, a national number is still read as national.

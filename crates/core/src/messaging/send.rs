@@ -40,7 +40,26 @@ impl MessagingService {
         if body.contains_key("status") || ty != Some("template") {
             return Err(ApiError::invalid("Message must be a template message."));
         }
-        self.send_via(phone, body, SendOptions { endpoint: Endpoint::MarketingMessages, ..Default::default() }).await
+        // The two settings of this endpoint alone. `product_policy` says what Meta does when
+        // the Marketing Messages Lite path cannot take a message (fall back to the Cloud API,
+        // or fail it); here that path always can, so both send alike. `message_activity_sharing`
+        // lets Meta use the message's activity to optimise delivery; a self-hosted server shares
+        // nothing with anyone. Both are checked as Meta types them, and leave the body.
+        let mut body = body.clone();
+        match body.remove("product_policy") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(p)) if p == "CLOUD_API_FALLBACK" || p == "STRICT" => {}
+            Some(other) => {
+                return Err(ApiError::invalid(format!(
+                    "Param product_policy must be one of {{CLOUD_API_FALLBACK, STRICT}} - got {other}"
+                )))
+            }
+        }
+        match body.remove("message_activity_sharing") {
+            None | Some(Value::Null) | Some(Value::Bool(_)) => {}
+            Some(_) => return Err(ApiError::invalid("Param message_activity_sharing must be a boolean")),
+        }
+        self.send_via(phone, &body, SendOptions { endpoint: Endpoint::MarketingMessages, ..Default::default() }).await
     }
 
     pub(super) async fn send_via(

@@ -5,6 +5,9 @@ use serde_json::Value;
 use super::fields::{as_obj, clean, index, missing_one_of, wrong_type, Obj, Res};
 use crate::error::ApiError;
 
+/// Cards one message may carry.
+const CONTACTS_MAX: usize = 257;
+
 /// Validate the `contacts` array; the content is the array with `null` keys dropped.
 pub(crate) fn parse_contacts(v: &Value) -> Res<Value> {
     let Value::Array(items) = v else {
@@ -12,6 +15,10 @@ pub(crate) fn parse_contacts(v: &Value) -> Res<Value> {
     };
     if items.is_empty() {
         return Err(ApiError::missing("contacts"));
+    }
+    // Meta: "Each message can include information for up to 257 contacts."
+    if items.len() > CONTACTS_MAX {
+        return Err(ApiError::bad_value(format!("contacts: at most {CONTACTS_MAX} cards (got {})", items.len())));
     }
     for (i, item) in items.iter().enumerate() {
         parse_contact(&as_obj(index("contacts", i), item)?)?;

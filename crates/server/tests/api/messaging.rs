@@ -465,7 +465,7 @@ async fn validation(engine: Engine) {
             404,
             132001,
         ),
-        (with(json!({"messaging_product": null})), 400, 131008),
+        (with(json!({"messaging_product": null})), 400, 100),
         (with(json!({"biz_opaque_callback_data": "x".repeat(513)})), 400, 131009),
     ];
     for (body, status, code) in cases {

@@ -15,6 +15,7 @@ use crate::error::ApiError;
 const CARDS_MIN: usize = 2;
 const CARDS_MAX: usize = 10;
 const CARD_BODY_MAX: usize = 160;
+const CARD_BODY_LINE_BREAKS: usize = 2;
 const CARD_QUICK_REPLIES_MAX: usize = 2;
 
 /// The buttons of a card, which every card of the message must share.
@@ -66,7 +67,14 @@ pub(super) fn carousel(a: &Obj<'_>) -> Res<()> {
         parse_media(&header.field(ty), media, &[])?;
         if let Some(body) = c.opt_obj("body")? {
             body.allow(&["text"])?;
-            body.req_str_max("text", CARD_BODY_MAX)?;
+            let text = body.req_str_max("text", CARD_BODY_MAX)?;
+            // Meta: at most 160 characters "and up to 2 line breaks".
+            if text.matches('\n').count() > CARD_BODY_LINE_BREAKS {
+                return Err(ApiError::bad_value(format!(
+                    "{}: at most {CARD_BODY_LINE_BREAKS} line breaks",
+                    body.field("text")
+                )));
+            }
         }
         let buttons = card_action(&c.req_obj("action")?)?;
         match first {
@@ -170,6 +178,12 @@ mod tests {
         let mut c = card(1);
         c["body"]["text"] = json!("x".repeat(161));
         err(msg(vec![card(0), c]), ErrorCode::ParameterValueInvalid, "at most 160");
+        let mut c = card(1);
+        c["body"]["text"] = json!("a\nb\nc\nd");
+        err(msg(vec![card(0), c]), ErrorCode::ParameterValueInvalid, "line breaks");
+        let mut c = card(1);
+        c["body"]["text"] = json!("a\nb\nc");
+        parse_interactive(&msg(vec![card(0), c])).unwrap();
         err(msg(vec![card(0), reply_card(1, 1)]), ErrorCode::ParameterValueInvalid, "same buttons");
         err(msg(vec![reply_card(0, 1), reply_card(1, 2)]), ErrorCode::ParameterValueInvalid, "same buttons");
         err(msg(vec![reply_card(0, 3), reply_card(1, 3)]), ErrorCode::ParameterValueInvalid, "at most 2");

@@ -160,6 +160,10 @@ fn buttons(a: &Obj<'_>) -> Res<()> {
         let reply = b.req_obj("reply")?;
         reply.allow(&["id", "title"])?;
         let id = reply.req_str_max("id", BUTTON_ID_MAX)?;
+        // Meta: "No leading/trailing spaces" (a reply comes back with the id as given).
+        if id.trim() != id {
+            return Err(ApiError::bad_value(format!("{}: no leading or trailing spaces", reply.field("id"))));
+        }
         let title = reply.req_str_max("title", BUTTON_TITLE_MAX)?;
         unique(&mut ids, &reply.field("id"), id)?;
         unique(&mut titles, &reply.field("title"), title)?;
@@ -218,7 +222,11 @@ fn product_list(a: &Obj<'_>) -> Res<()> {
     for (i, s) in sections.iter().enumerate() {
         let s = as_obj(index(&path, i), s)?;
         s.allow(&["title", "product_items"])?;
-        s.req_str_max("title", SECTION_TITLE_MAX)?;
+        // A title is required when there is more than one section, as for lists.
+        let title = s.opt_str_max("title", SECTION_TITLE_MAX)?;
+        if sections.len() > 1 && title.is_none_or(|t| t.trim().is_empty()) {
+            return Err(ApiError::missing(&s.field("title")));
+        }
         let items = s.req_arr("product_items")?;
         let items_path = s.field("product_items");
         check_count(&items_path, items.len(), 1, PRODUCT_ITEMS_MAX)?;

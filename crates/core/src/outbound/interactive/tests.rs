@@ -535,3 +535,17 @@ fn flow_rules() {
     );
     err(set(f, "/action/parameters/flow_json", json!("{}")), ErrorCode::InvalidParameter, "\"flow_json\"");
 }
+
+#[test]
+fn meta_s_newer_rules_for_ids_sections_and_cards() {
+    // A reply id has no leading or trailing spaces.
+    err(
+        set(button_msg(), "/action/buttons/0/reply/id", json!(" slot-am ")),
+        ErrorCode::ParameterValueInvalid,
+        "spaces",
+    );
+    // One product section needs no title; two need theirs.
+    let one = set(product_list_msg(), "/action/sections", json!([{"product_items": items("s", 3)}]));
+    ok(one);
+    err(without(product_list_msg(), "/action/sections/1", "title"), ErrorCode::RequiredParameterMissing, "title");
+}

@@ -84,11 +84,10 @@ fn type_defaults_to_text_and_recipient_type_to_individual() {
 
 #[test]
 fn messaging_product_rules() {
-    err(
-        without(text(json!({"body": "x"})), "messaging_product"),
-        ErrorCode::RequiredParameterMissing,
-        "messaging_product",
-    );
+    // Meta answers `(#100) The parameter messaging_product is required.`, not 131008.
+    let e =
+        err(without(text(json!({"body": "x"})), "messaging_product"), ErrorCode::InvalidParameter, "messaging_product");
+    assert_eq!(e.details, "The parameter messaging_product is required.");
     let e = err(
         with(text(json!({"body": "x"})), "messaging_product", json!("sms")),
         ErrorCode::InvalidParameter,
@@ -202,6 +201,16 @@ fn context_rules() {
         "Unexpected key \"from\" on param \"context\"",
     );
     err(with(base, "context", json!("wamid.A")), ErrorCode::InvalidParameter, "context");
+    // A reaction is never a reply (Meta's contextual replies: limitations).
+    let reaction = body("reaction", json!({"message_id": "wamid.A", "emoji": "👍"}));
+    err(with(reaction, "context", json!({"message_id": "wamid.A"})), ErrorCode::ParameterValueInvalid, "reaction");
+}
+
+#[test]
+fn contacts_at_most_257_cards() {
+    let card = json!({"name": {"formatted_name": "Omar Said", "first_name": "Omar"}});
+    msg(body("contacts", Value::Array(vec![card.clone(); 257])));
+    err(body("contacts", Value::Array(vec![card; 258])), ErrorCode::ParameterValueInvalid, "at most 257");
 }
 
 #[test]
@@ -524,7 +533,7 @@ fn mark_read() {
     let base = json!({"messaging_product": "whatsapp", "status": "read", "message_id": "wamid.X"});
     err(without(base.clone(), "message_id"), ErrorCode::RequiredParameterMissing, "message_id");
     err(with(base.clone(), "message_id", json!(5)), ErrorCode::InvalidParameter, "message_id");
-    err(without(base.clone(), "messaging_product"), ErrorCode::RequiredParameterMissing, "messaging_product");
+    err(without(base.clone(), "messaging_product"), ErrorCode::InvalidParameter, "messaging_product");
     err(
         with(base.clone(), "typing_indicator", json!({"type": "audio"})),
         ErrorCode::ParameterValueInvalid,

@@ -39,6 +39,21 @@ async fn marketing_messages(engine: Engine) {
     let got = device.next_message().await;
     assert_eq!(got["id"], id, "{got}");
 
+    // The endpoint's own settings, as Meta's examples set them; a value Meta does not take is 100.
+    for (policy, sharing) in [("CLOUD_API_FALLBACK", true), ("STRICT", false)] {
+        let mut body = template_body(GB, "news");
+        body["product_policy"] = json!(policy);
+        body["message_activity_sharing"] = json!(sharing);
+        let (s, v) = post_marketing(&app, &body).await;
+        assert_eq!(s, 200, "{policy}: {v}");
+        device.next_message().await;
+    }
+    for (key, value) in [("product_policy", json!("LOOSE")), ("message_activity_sharing", json!("yes"))] {
+        let mut body = template_body(GB, "news");
+        body[key] = value;
+        assert_graph_error(&post_marketing(&app, &body).await, 400, 100);
+    }
+
     // Charged on delivery at the marketing rate, in the marketing_lite category.
     assert_eq!(gb.ack(&id, "delivered").await.0, 200);
     let ledger = app.state.store.ledger(app.waba_id(), 0, i64::MAX).await.unwrap();
