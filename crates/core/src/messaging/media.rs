@@ -2,12 +2,15 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use serde_json::Value;
 
 use super::{MessagingService, LINK_CACHE_MS};
+use crate::clock::Millis;
 use crate::error::{ApiError, ErrorCode};
 use crate::inbound;
 use crate::model::{Media, PhoneNumber, MEDIA_CHUNK};
 use crate::ports::{FetchError, MediaBody};
+use crate::store::MediaCopy;
 
 /// How long a media row being written stays before expiry removes it: the chunks are written
 /// after the row, and a crash before the last one must not leave them behind for good.
@@ -142,6 +145,67 @@ impl MessagingService {
 
 impl MessagingService {
     /// Media a business uploaded (or received as a copy), while it is kept.
+    /// Media `media_id` sent as `kind` (`image`, `document`…; `at` names it in errors): the
+    /// business's own, unexpired (else 131009), and of a type `kind` takes (else 131053).
+    pub(super) async fn business_media_of_kind(
+        &self,
+        phone: &PhoneNumber,
+        media_id: &str,
+        kind: &str,
+        at: &str,
+        now: Millis,
+    ) -> Result<Media, ApiError> {
+        let media = match self.store.media(media_id).await? {
+            Some(m) if m.business_id == phone.business_id && m.owner_wa_id.is_none() && m.expires_at > now => m,
+            _ => {
+                return Err(ApiError::bad_value(format!(
+                    "{at}.id: no media with id {media_id} was uploaded by this business"
+                )))
+            }
+        };
+        if let Some(k) = crate::inbound::InboundKind::parse(kind) {
+            if !k.accepts_mime(&media.mime_type) {
+                return Err(ApiError::new(
+                    ErrorCode::MediaUploadError,
+                    format!("{at}.id: media of type {} cannot be sent as {kind}", media.mime_type),
+                ));
+            }
+        }
+        Ok(media)
+    }
+
+    /// The customer's own copy of `media`, under a new id they may download: `obj` (the media
+    /// object of the message) points at it, with its type and hash (and a document's name).
+    pub(super) fn copy_for_customer(
+        &self,
+        media: &Media,
+        wa_id: &str,
+        obj: &mut Value,
+        kind: &str,
+        now: Millis,
+    ) -> MediaCopy {
+        let copy_id = crate::ids::new_object_id();
+        if let Some(obj) = obj.as_object_mut() {
+            obj.insert("id".into(), Value::String(copy_id.clone()));
+            obj.insert("mime_type".into(), Value::String(media.mime_type.clone()));
+            obj.insert("sha256".into(), Value::String(media.sha256.clone()));
+            if kind == "document" && !obj.contains_key("filename") {
+                if let Some(f) = &media.filename {
+                    obj.insert("filename".into(), Value::String(f.clone()));
+                }
+            }
+        }
+        MediaCopy {
+            new_id: copy_id,
+            source_id: media.id.clone(),
+            business_id: media.business_id.clone(),
+            owner_wa_id: Some(wa_id.to_string()),
+            phone_number_id: None,
+            created_at: now,
+            expires_at: now + self.config.media_retention_ms,
+        }
+    }
+
     pub async fn business_media(&self, id: &str) -> Result<Media, ApiError> {
         match self.store.media(id).await? {
             Some(m) if m.expires_at > self.now() && m.owner_wa_id.is_none() => Ok(m),

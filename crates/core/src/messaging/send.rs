@@ -296,51 +296,33 @@ impl MessagingService {
             None => std::mem::take(&mut msg.content),
         };
         if let Some(MediaRef::Id(media_id)) = media_ref {
-            let media = self.store.media(&media_id).await?;
-            let media = match media {
-                Some(m) if m.business_id == phone.business_id && m.owner_wa_id.is_none() && m.expires_at > now => m,
-                _ => {
-                    return Err(ApiError::bad_value(format!(
-                        "{}.id: no media with id {media_id} was uploaded by this business",
-                        msg.kind.as_str()
-                    )))
-                }
-            };
-            let kind = inbound::InboundKind::parse(msg.kind.as_str());
-            if let Some(k) = kind {
-                if !k.accepts_mime(&media.mime_type) {
-                    return Err(ApiError::new(
-                        ErrorCode::MediaUploadError,
-                        format!(
-                            "{}.id: media of type {} cannot be sent as {}",
-                            msg.kind.as_str(),
-                            media.mime_type,
-                            msg.kind.as_str()
-                        ),
-                    ));
+            let kind = msg.kind.as_str();
+            let media = self.business_media_of_kind(phone, &media_id, kind, kind, now).await?;
+            media_copies.push(self.copy_for_customer(&media, &wa_id, &mut content, kind, now));
+        }
+        // An interactive message's header, and each carousel card's, may name uploaded media:
+        // checked and copied as a media message's.
+        if let (outbound::MessageKind::Interactive, Value::Object(obj)) = (msg.kind, &mut content) {
+            let mut headers: Vec<(String, &mut Value)> = Vec::new();
+            let mut cards = None;
+            for (key, value) in obj.iter_mut() {
+                match key.as_str() {
+                    "header" => headers.push(("interactive.header".into(), value)),
+                    "action" => cards = value.get_mut("cards").and_then(Value::as_array_mut),
+                    _ => {}
                 }
             }
-            // The customer gets their own copy, under a new id they may download.
-            let copy_id = crate::ids::new_object_id();
-            if let Some(obj) = content.as_object_mut() {
-                obj.insert("id".into(), Value::String(copy_id.clone()));
-                obj.insert("mime_type".into(), Value::String(media.mime_type.clone()));
-                obj.insert("sha256".into(), Value::String(media.sha256.clone()));
-                if msg.kind == outbound::MessageKind::Document && !obj.contains_key("filename") {
-                    if let Some(f) = &media.filename {
-                        obj.insert("filename".into(), Value::String(f.clone()));
-                    }
+            for (i, card) in cards.into_iter().flatten().enumerate() {
+                if let Some(h) = card.get_mut("header") {
+                    headers.push((format!("interactive.action.cards[{i}].header"), h));
                 }
             }
-            media_copies.push(MediaCopy {
-                new_id: copy_id,
-                source_id: media.id,
-                business_id: phone.business_id.clone(),
-                owner_wa_id: Some(wa_id.clone()),
-                phone_number_id: None,
-                created_at: now,
-                expires_at: now + self.config.media_retention_ms,
-            });
+            for (at, header) in headers {
+                let Some(kind) = header["type"].as_str().map(str::to_string) else { continue };
+                let Some(media_id) = header[&kind]["id"].as_str().map(str::to_string) else { continue };
+                let media = self.business_media_of_kind(phone, &media_id, &kind, &format!("{at}.{kind}"), now).await?;
+                media_copies.push(self.copy_for_customer(&media, &wa_id, &mut header[&kind], &kind, now));
+            }
         }
 
         let last_inbound = if failure.is_none() { self.last_inbound(&phone.id, &wa_id, now).await? } else { None };

@@ -643,3 +643,67 @@ async fn query_parameters(engine: Engine) {
     app.stop().await;
 }
 engine_test!(post_parameters_in_the_query_string_are_merged, super::query_parameters);
+
+/// An interactive message's header, and a carousel card's, may name uploaded media by id:
+/// checked as a media message's (someone else's or an unknown id 131009, the wrong type
+/// 131053), and the customer gets a copy of their own they can download.
+async fn interactive_header_media(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let c = app.customer(CUSTOMER, "Cy").await;
+    c.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
+    let mut device = c.connect().await;
+    let jpeg: &[u8] = b"\xFF\xD8\xFF\xE0 a photo";
+    let photo = app.upload("image/jpeg", jpeg).await;
+    let pdf = app.upload("application/pdf", b"%PDF-1.4 a price list").await;
+    let button = |header: Value| {
+        json!({"type": "interactive", "interactive": {"type": "button", "header": header,
+               "body": {"text": "Pick one"},
+               "action": {"buttons": [{"type": "reply", "reply": {"id": "a", "title": "A"}}]}}})
+    };
+    let with = |mut body: Value| {
+        body["messaging_product"] = json!("whatsapp");
+        body["to"] = json!(CUSTOMER);
+        body
+    };
+    for (header, code) in [
+        (json!({"type": "image", "image": {"id": "123456789"}}), 131009),
+        (json!({"type": "image", "image": {"id": pdf}}), 131053),
+        (json!({"type": "video", "video": {"id": photo}}), 131053),
+    ] {
+        let e = assert_graph_error(&send(&app, with(button(header.clone()))).await, 400, code);
+        assert!(e["error_data"]["details"].as_str().unwrap().contains("interactive.header"), "{header}: {e}");
+    }
+    send_ok(&app, button(json!({"type": "image", "image": {"id": photo}}))).await;
+    let got = device.next_message().await;
+    let copy = got["interactive"]["header"]["image"]["id"].as_str().unwrap().to_string();
+    assert_ne!(copy, photo, "the customer's own copy");
+    assert_eq!(got["interactive"]["header"]["image"]["mime_type"], "image/jpeg");
+    let (s, _) = c.get(&format!("/customer/v1/media/{copy}")).await;
+    assert_eq!(s, 200, "the customer downloads the header");
+
+    // A carousel card's header is checked the same way.
+    let card = |i: usize, id: &str| {
+        json!({"card_index": i, "type": "cta_url", "header": {"type": "image", "image": {"id": id}},
+               "body": {"text": format!("Offer {i}")},
+               "action": {"name": "cta_url", "parameters": {"display_text": "Buy", "url": "https://shop.example/o"}}})
+    };
+    let carousel = |cards: Vec<Value>| {
+        json!({"type": "interactive", "interactive": {"type": "carousel", "body": {"text": "This week"},
+               "action": {"cards": cards}}})
+    };
+    let e =
+        assert_graph_error(&send(&app, with(carousel(vec![card(0, &photo), card(1, "987654321")]))).await, 400, 131009);
+    assert!(e["error_data"]["details"].as_str().unwrap().contains("cards[1].header"), "{e}");
+    send_ok(&app, carousel(vec![card(0, &photo), card(1, &photo)])).await;
+    let got = device.next_message().await;
+    let ids: Vec<&str> = got["interactive"]["action"]["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["header"]["image"]["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.iter().all(|id| *id != photo) && ids[0] != ids[1], "{ids:?}");
+    app.stop().await;
+}
+engine_test!(interactive_headers_by_media_id_are_checked_and_copied, super::interactive_header_media);
