@@ -9,9 +9,10 @@
 //! row written before encryption: it reads as it is, and `risala admin keys rotate` encrypts it.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
 use ring::rand::{SecureRandom, SystemRandom};
@@ -34,6 +35,21 @@ pub struct Keyring {
     keys: Arc<RwLock<Vec<Key>>>,
     file: Option<PathBuf>,
     source: Arc<str>,
+    /// A key file's modification time as last read, and when it was last looked at (ms since
+    /// the epoch): a server sees another process's rotation within [`FILE_CHECK_MS`] and
+    /// seals with the new key from then on.
+    file_seen: Arc<(AtomicU64, AtomicU64)>,
+}
+
+/// How often a keyring read from a file looks at the file's modification time.
+const FILE_CHECK_MS: u64 = 5_000;
+
+fn millis(t: std::time::SystemTime) -> u64 {
+    t.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+fn modified(path: &Path) -> u64 {
+    std::fs::metadata(path).and_then(|m| m.modified()).map(millis).unwrap_or(0)
 }
 
 impl std::fmt::Debug for Keyring {
@@ -63,8 +79,13 @@ fn parse(text: &str, source: &str) -> Result<Vec<Key>, StoreError> {
         let bad = |why: &str| err(format!("{source}: a key must read <number>:<base64 of 32 bytes> ({why})"));
         let (id, b64) = entry.split_once(':').ok_or_else(|| bad("no ':'"))?;
         let id: u32 = id.trim().parse().map_err(|_| bad("the id is not a number"))?;
-        let bytes =
-            URL_SAFE_NO_PAD.decode(b64.trim().trim_end_matches('=')).map_err(|_| bad("the key is not base64"))?;
+        // Standard base64 (`head -c32 /dev/urandom | base64`, with `+`, `/` and `=`) or the
+        // URL-safe form the key file is written in.
+        let b64 = b64.trim().trim_end_matches('=');
+        let bytes = URL_SAFE_NO_PAD
+            .decode(b64)
+            .or_else(|_| STANDARD_NO_PAD.decode(b64))
+            .map_err(|_| bad("the key is not base64"))?;
         if bytes.len() != KEY_LEN {
             return Err(bad("the key is not 32 bytes long"));
         }
@@ -103,7 +124,35 @@ fn write_file(path: &Path, text: &str) -> Result<(), StoreError> {
 
 impl Keyring {
     fn over(keys: Vec<Key>, file: Option<PathBuf>, source: String) -> Keyring {
-        Keyring { keys: Arc::new(RwLock::new(keys)), file, source: source.into() }
+        let seen = file.as_deref().map(modified).unwrap_or(0);
+        let now = millis(std::time::SystemTime::now());
+        Keyring {
+            keys: Arc::new(RwLock::new(keys)),
+            file,
+            source: source.into(),
+            file_seen: Arc::new((AtomicU64::new(seen), AtomicU64::new(now))),
+        }
+    }
+
+    /// Read the key file again if it changed since it was read (looked at once per
+    /// [`FILE_CHECK_MS`]): `keys rotate` run beside a serving server adds a key, and new writes
+    /// must use it, or a later removal of the old key would leave them unreadable.
+    fn refresh_if_changed(&self) -> Result<(), StoreError> {
+        let Some(path) = &self.file else { return Ok(()) };
+        let (seen, checked) = &*self.file_seen;
+        let now = millis(std::time::SystemTime::now());
+        let last = checked.load(Ordering::Relaxed);
+        if now.saturating_sub(last) < FILE_CHECK_MS
+            || checked.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_err()
+        {
+            return Ok(());
+        }
+        let m = modified(path);
+        if m != seen.load(Ordering::Relaxed) {
+            self.reload()?;
+            seen.store(m, Ordering::Relaxed);
+        }
+        Ok(())
     }
 
     /// Keys given as text: `<id>:<base64>` entries separated by commas or new lines.
@@ -192,6 +241,7 @@ impl Keyring {
     /// (whose id it returns), bound to `bound`. The key is set up once, when the keyring is
     /// read; a call costs a random nonce and the AES-GCM pass.
     fn seal_bytes(&self, bound: &Bound<'_>, plain: &[u8]) -> Result<(u32, Vec<u8>), StoreError> {
+        self.refresh_if_changed()?;
         let keys = self.keys.read().map_err(|_| err("the keyring lock is poisoned"))?;
         let key = keys.last().ok_or_else(|| err("the keyring is empty"))?;
         let mut nonce = [0u8; NONCE_LEN];
@@ -400,5 +450,33 @@ mod tests {
         assert_eq!(both.open_row("messages.content", "wamid.B", "plain".into()).unwrap(), "plain");
         assert!(Keyring::parse("1:short", "k").is_err());
         assert!(Keyring::parse("", "k").is_err());
+    }
+
+    #[test]
+    fn keys_in_standard_base64_are_keys() {
+        // `head -c32 /dev/urandom | base64`, as the deployment notes make one: `+`, `/`, `=`.
+        let bytes: Vec<u8> = (0..32).map(|i| (i * 8 + 3) as u8).collect();
+        let standard = base64::engine::general_purpose::STANDARD.encode(&bytes);
+        assert!(standard.contains('+') || standard.contains('/'), "{standard}");
+        let k = Keyring::parse(&format!("1:{standard}"), "k").unwrap();
+        let url_safe = Keyring::parse(&format!("1:{}", URL_SAFE_NO_PAD.encode(&bytes)), "k").unwrap();
+        assert_eq!(url_safe.open("c", &k.seal("c", "same key").unwrap()).unwrap(), "same key");
+    }
+
+    #[test]
+    fn a_serving_keyring_seals_with_a_key_another_process_added() {
+        let dir = std::env::temp_dir().join(format!("risala-keyring-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("risala.key");
+        let serving = Keyring::file(&path, true).unwrap();
+        assert!(serving.seal("c", "x").unwrap().starts_with("v1:1:"));
+        // `risala admin keys rotate` in another process.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(Keyring::file(&path, false).unwrap().add_key_to_file().unwrap(), 2);
+        // Within the check interval the server keeps its key; past it, it reads the file again.
+        assert!(serving.seal("c", "x").unwrap().starts_with("v1:1:"));
+        serving.file_seen.1.store(0, Ordering::Relaxed);
+        assert!(serving.seal("c", "x").unwrap().starts_with("v1:2:"));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
