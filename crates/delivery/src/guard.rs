@@ -27,17 +27,9 @@ pub struct Guard {
 
 fn parse_allow(s: &str) -> Result<Allow, String> {
     let s = s.trim();
-    if let Some((ip, bits)) = s.split_once('/') {
-        let ip: IpAddr = ip.parse().map_err(|_| format!("'{s}' is not a network such as 10.0.0.0/8"))?;
-        let bits: u8 = bits.parse().map_err(|_| format!("'{s}' has a bad prefix length"))?;
-        let max = if ip.is_ipv4() { 32 } else { 128 };
-        if bits > max {
-            return Err(format!("'{s}' has a bad prefix length"));
-        }
+    if s.contains('/') || s.parse::<IpAddr>().is_ok() {
+        let (ip, bits) = parse_network(s)?;
         return Ok(Allow::Net(ip, bits));
-    }
-    if let Ok(ip) = s.parse::<IpAddr>() {
-        return Ok(Allow::Net(ip, if ip.is_ipv4() { 32 } else { 128 }));
     }
     if s.is_empty() {
         return Err("empty entry in webhooks.allow_private".into());
@@ -45,7 +37,24 @@ fn parse_allow(s: &str) -> Result<Allow, String> {
     Ok(Allow::Host(s.to_ascii_lowercase()))
 }
 
-fn in_net(ip: IpAddr, net: IpAddr, bits: u8) -> bool {
+/// A network written `10.0.0.0/8`, or one address (`10.1.2.3`: a /32, or /128).
+pub fn parse_network(s: &str) -> Result<(IpAddr, u8), String> {
+    let s = s.trim();
+    if let Some((ip, bits)) = s.split_once('/') {
+        let ip: IpAddr = ip.parse().map_err(|_| format!("'{s}' is not a network such as 10.0.0.0/8"))?;
+        let bits: u8 = bits.parse().map_err(|_| format!("'{s}' has a bad prefix length"))?;
+        let max = if ip.is_ipv4() { 32 } else { 128 };
+        if bits > max {
+            return Err(format!("'{s}' has a bad prefix length"));
+        }
+        return Ok((ip, bits));
+    }
+    let ip: IpAddr = s.parse().map_err(|_| format!("'{s}' is not an address or a network such as 10.0.0.0/8"))?;
+    Ok((ip, if ip.is_ipv4() { 32 } else { 128 }))
+}
+
+/// Whether `ip` is in the network `net`/`bits` (IPv4 in IPv4, IPv6 in IPv6).
+pub fn in_net(ip: IpAddr, net: IpAddr, bits: u8) -> bool {
     match (ip, net) {
         (IpAddr::V4(a), IpAddr::V4(n)) => {
             let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits as u32) };

@@ -219,6 +219,11 @@ pub struct ConnectionConfig {
     /// Most open connections (WebSockets included) from one client IP address; the next one is
     /// closed at once. Default `256`; `0`: no cap.
     pub max_per_address: u32,
+    /// Reverse proxies (addresses or networks, `10.0.0.0/8`) whose `X-Forwarded-For` names the
+    /// client: a request from one of them counts, for every per-address limit and the audit
+    /// log, as coming from the last address in that header that is not a trusted proxy itself.
+    /// Default empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<String>,
 }
 
 /// How long message bodies and media are kept (`[retention]`). A sweep every second applies it;
@@ -289,6 +294,7 @@ impl Default for ConnectionConfig {
             min_body_rate: 65536,
             idle_timeout: "60s".into(),
             max_per_address: 256,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -422,6 +428,14 @@ impl Config {
             idle_timeout: dur("idle_timeout", &c.idle_timeout)?,
             min_body_rate: c.min_body_rate,
             max_per_address: c.max_per_address,
+            trusted_proxies: c
+                .trusted_proxies
+                .iter()
+                .map(|p| {
+                    risala_delivery::guard::parse_network(p).map_err(|e| format!("connections.trusted_proxies: {e}"))
+                })
+                .collect::<Result<Vec<_>, _>>()?
+                .into(),
         })
     }
 

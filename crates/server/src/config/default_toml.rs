@@ -142,6 +142,10 @@ idle_timeout = "60s"
 # Most open connections (WebSockets included) from one client IP address; the next is closed at
 # once. 0 = no cap. Behind a reverse proxy or a NAT every client shares one address: raise it.
 max_per_address = 256
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the client: requests from
+# them count, for the per-address limits of sign-ins and codes and for the audit log, as coming
+# from the client the header names. Empty: the TCP peer is the client.
+trusted_proxies = []
 
 # How long message bodies and media are kept (env RISALA_RETENTION__<KEY>). A sweep applies it
 # every second.

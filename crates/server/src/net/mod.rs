@@ -7,7 +7,7 @@ pub mod timeouts;
 pub mod tls;
 
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,7 +28,7 @@ use self::tls::Tls;
 pub type App = tower::util::MapRequest<axum::Router, fn(axum::extract::Request) -> axum::extract::Request>;
 
 /// The connection limits (`[connections]` of the configuration); `None`: that timeout is off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
     pub header_timeout: Option<Duration>,
     pub body_timeout: Option<Duration>,
@@ -36,6 +36,26 @@ pub struct Limits {
     /// Bytes a second that extend a body's deadline (`0`: the deadline is fixed).
     pub min_body_rate: u32,
     pub max_per_address: u32,
+    /// Proxies whose `X-Forwarded-For` names the client (`connections.trusted_proxies`).
+    pub trusted_proxies: Arc<[(IpAddr, u8)]>,
+}
+
+/// The client of a request from `remote`: behind a trusted proxy, the last address of
+/// `X-Forwarded-For` that is not a trusted proxy itself (proxies append the address they saw,
+/// so the addresses before it are the client's word and not to be believed).
+fn client_addr(remote: SocketAddr, headers: &http::HeaderMap, trusted: &[(IpAddr, u8)]) -> SocketAddr {
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|&(net, bits)| risala_delivery::guard::in_net(ip, net, bits));
+    if trusted.is_empty() || !is_trusted(remote.ip()) {
+        return remote;
+    }
+    let forwarded = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>();
+    let client = forwarded
+        .iter()
+        .rev()
+        .flat_map(|v| v.rsplit(','))
+        .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+        .find(|ip| !is_trusted(*ip));
+    client.map(|ip| SocketAddr::new(ip, 0)).unwrap_or(remote)
 }
 
 /// What the accept loop hands to every connection.
@@ -129,18 +149,21 @@ async fn http<IO>(io: TimedIo<IO>, remote: SocketAddr, activity: Arc<Activity>, 
 where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let limits = shared.limits;
+    let limits = shared.limits.clone();
+    let (body_timeout, min_body_rate, trusted) =
+        (limits.body_timeout, limits.min_body_rate, limits.trusted_proxies.clone());
     let app = shared.app.clone();
     let service_activity = activity.clone();
     let service = hyper::service::service_fn(move |req: http::Request<Incoming>| {
         service_activity.request_started();
-        let mut req = match limits.body_timeout {
+        let mut req = match body_timeout {
             Some(t) if !hyper::body::Body::is_end_stream(req.body()) => {
-                req.map(|b| axum::body::Body::new(TimedBody::new(b, t, limits.min_body_rate)))
+                req.map(|b| axum::body::Body::new(TimedBody::new(b, t, min_body_rate)))
             }
             _ => req.map(axum::body::Body::new),
         };
-        req.extensions_mut().insert(ConnectInfo(remote));
+        let client = client_addr(remote, req.headers(), &trusted);
+        req.extensions_mut().insert(ConnectInfo(client));
         let app = app.clone();
         let activity = service_activity.clone();
         async move {

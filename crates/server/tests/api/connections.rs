@@ -24,6 +24,7 @@ fn limits(header: &str, body: &str, idle: &str, max: u32) -> ConnectionConfig {
         min_body_rate: 65536,
         idle_timeout: idle.into(),
         max_per_address: max,
+        trusted_proxies: Vec::new(),
     }
 }
 

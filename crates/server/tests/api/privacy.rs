@@ -271,3 +271,43 @@ async fn business_token(engine: Engine) {
 }
 
 engine_test!(erasure_and_audit_refuse_a_business_token, super::business_token);
+
+/// Behind a trusted reverse proxy the client is the last address of `X-Forwarded-For` the proxy
+/// appended; from any other peer the header is the client's word and ignored.
+async fn forwarded_clients(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let mut c = db.config();
+    c.admin_token = Some(ADMIN.into());
+    c.connections.trusted_proxies = vec!["127.0.0.0/8".into()];
+    let app = TestApp::start_with(c).await.unwrap();
+    let settings = format!("{}/admin/v1/wabas/{}/settings", app.base, app.waba_id());
+    let resp = app
+        .client
+        .post(&settings)
+        .bearer_auth(ADMIN)
+        .header("x-forwarded-for", "10.9.9.9, 203.0.113.9")
+        .json(&json!({"verified": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let (_, log) = app.get_as("/admin/v1/audit", Some(ADMIN)).await;
+    assert_eq!(log["data"][0]["address"], "203.0.113.9", "{log}");
+    app.stop().await;
+
+    // Without the setting the same header changes nothing.
+    let db = Database::fresh(engine).await.unwrap();
+    let app = start(&db, None).await;
+    let settings = format!("{}/admin/v1/wabas/{}/settings", app.base, app.waba_id());
+    let resp = app
+        .client
+        .post(&settings)
+        .bearer_auth(ADMIN)
+        .header("x-forwarded-for", "203.0.113.9")
+        .json(&json!({"verified": true}));
+    assert_eq!(resp.send().await.unwrap().status(), 200);
+    let (_, log) = app.get_as("/admin/v1/audit", Some(ADMIN)).await;
+    assert_eq!(log["data"][0]["address"], "127.0.0.1", "{log}");
+    app.stop().await;
+}
+engine_test!(behind_a_trusted_proxy_the_forwarded_client_counts, super::forwarded_clients);
