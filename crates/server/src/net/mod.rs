@@ -219,3 +219,33 @@ async fn sleep_or_pending(d: Option<Duration>) {
         None => std::future::pending().await,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_behind_a_trusted_proxy() {
+        let trusted = [("10.0.0.0".parse().unwrap(), 8u8)];
+        let proxy: SocketAddr = "10.1.1.1:5000".parse().unwrap();
+        let stranger: SocketAddr = "198.51.100.7:5000".parse().unwrap();
+        let headers = |values: &[&str]| {
+            let mut h = http::HeaderMap::new();
+            for v in values {
+                h.append("x-forwarded-for", v.parse().unwrap());
+            }
+            h
+        };
+        let ip = |remote, h: &http::HeaderMap| client_addr(remote, h, &trusted).ip().to_string();
+        // The proxy appended the address it saw; what the client wrote before it is ignored.
+        assert_eq!(ip(proxy, &headers(&["1.2.3.4, 203.0.113.9"])), "203.0.113.9");
+        // Proxies in a chain are skipped; several headers read as one list.
+        assert_eq!(ip(proxy, &headers(&["203.0.113.9", "10.2.2.2"])), "203.0.113.9");
+        // Nothing usable: the proxy itself.
+        assert_eq!(ip(proxy, &headers(&["garbage"])), "10.1.1.1");
+        assert_eq!(ip(proxy, &headers(&[])), "10.1.1.1");
+        // Anyone else's header is their own word.
+        assert_eq!(ip(stranger, &headers(&["203.0.113.9"])), "198.51.100.7");
+        assert_eq!(client_addr(proxy, &headers(&["203.0.113.9"]), &[]).ip().to_string(), "10.1.1.1");
+    }
+}
