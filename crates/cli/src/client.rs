@@ -118,7 +118,7 @@ pub struct SendCmd {
     #[arg(long)]
     pub to: String,
     /// Access token.
-    #[arg(long, env = "RISALA_TOKEN")]
+    #[arg(long, env = "RISALA_TOKEN", hide_env_values = true)]
     pub token: String,
     /// Sending business number's id.
     #[arg(long, env = "RISALA_PHONE_NUMBER_ID")]

@@ -52,7 +52,8 @@ enum Command {
     Webhooks(webhooks::WebhooksCmd),
     /// Exit 0 when the server answers /readyz.
     Healthcheck {
-        /// Server URL; default `http://<listen>` (`--server` is the same flag).
+        /// Server URL; default `http://<listen>`, or `https://<listen>` when `tls_cert` is set
+        /// (`--server` is the same flag).
         #[arg(long, alias = "server")]
         url: Option<String>,
     },
@@ -128,7 +129,13 @@ fn main() -> ExitCode {
             Some(Command::Sandbox(cmd)) => sandbox::run(cmd).await,
             Some(Command::Webhooks(cmd)) => webhooks::run(cmd).await,
             Some(Command::Healthcheck { url }) => {
-                healthcheck(url.unwrap_or_else(|| format!("http://{}", config.listen))).await
+                // Its own listen address by default, over HTTPS when the server speaks it: the
+                // certificate names the public host, not the address, so it is not checked
+                // there (this asks the server on its own port whether it is ready).
+                let tls = config.tls_cert.is_some();
+                let own = url.is_none();
+                let url = url.unwrap_or_else(|| format!("{}://{}", if tls { "https" } else { "http" }, config.listen));
+                healthcheck(url, own && tls).await
             }
             Some(Command::Config(_)) => Ok(()),
         }
@@ -142,8 +149,11 @@ fn main() -> ExitCode {
     }
 }
 
-async fn healthcheck(url: String) -> anyhow::Result<()> {
-    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build()?;
+async fn healthcheck(url: String, own_tls: bool) -> anyhow::Result<()> {
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .danger_accept_invalid_certs(own_tls)
+        .build()?;
     let resp = client.get(format!("{}/readyz", url.trim_end_matches('/'))).send().await?;
     let status = resp.status();
     let body = resp.text().await.unwrap_or_default();

@@ -50,7 +50,7 @@ pub enum ClockCmd {
 #[derive(Debug, Args)]
 pub struct Auth {
     /// A business's access token with whatsapp_business_management, or the admin token.
-    #[arg(long, env = "RISALA_TOKEN")]
+    #[arg(long, env = "RISALA_TOKEN", hide_env_values = true)]
     token: String,
     #[command(flatten)]
     server: ServerArg,
@@ -61,7 +61,7 @@ pub struct Auth {
 pub struct AdminAuth {
     /// The server's admin token (`admin_token`): a business's token is refused, since the
     /// file holds every business.
-    #[arg(long, env = "RISALA_TOKEN")]
+    #[arg(long, env = "RISALA_TOKEN", hide_env_values = true)]
     token: String,
     #[command(flatten)]
     server: ServerArg,

@@ -66,6 +66,9 @@ pub fn load(file: Option<&PathBuf>, overrides: &Overrides) -> anyhow::Result<Con
     let mut fig = Figment::from(Serialized::defaults(Config::default()));
     if let Some(path) = file {
         anyhow::ensure!(path.exists(), "config file {} does not exist", path.display());
+        // Figment reads a directory as no file at all: say so rather than run on defaults.
+        anyhow::ensure!(!path.is_dir(), "config file {} is a directory, not a TOML file", path.display());
+        std::fs::File::open(path).with_context(|| format!("config file {}", path.display()))?;
         fig = fig.merge(Toml::file(path));
     }
     let keys = env_keys();

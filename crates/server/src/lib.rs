@@ -103,6 +103,15 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     config.quality_config().map_err(anyhow::Error::msg)?;
     config.listener_limits().map_err(anyhow::Error::msg)?;
     config.retention.durations().map_err(anyhow::Error::msg)?;
+    if let Some(u) = config.public_url.as_deref().filter(|u| !u.is_empty()) {
+        if !risala_core::outbound::is_http_url(u) {
+            anyhow::bail!("public_url: '{u}' is not an http:// or https:// URL");
+        }
+    }
+    // The operator's token opens every business: in platform mode it is as long as a token.
+    if config.mode == Mode::Platform && config.admin_token.as_deref().is_some_and(|t| t.chars().count() < 16) {
+        anyhow::bail!("admin_token: at least 16 characters in platform mode");
+    }
     if !(3..=14).contains(&config.badge.review_days) {
         anyhow::bail!("badge.review_days: must be 3 to 14 days, not {}", config.badge.review_days);
     }

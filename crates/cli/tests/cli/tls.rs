@@ -54,6 +54,15 @@ fn https_serves_the_certificate_and_reloads_it_on_sighup() {
     assert!(server.banner.contains(&format!("curl -s {base}/v23.0/")), "{}", server.banner);
     let healthz = format!("{base}/healthz");
     let (a, b) = (der(&fixture("a.crt")), der(&fixture("b.crt")));
+    // `risala healthcheck` with the same configuration asks over HTTPS (its own address: the
+    // certificate names another host).
+    let hc = std::process::Command::new(crate::support::BIN)
+        .args(["healthcheck", "--listen", base.trim_start_matches("https://")])
+        .env("RISALA_TLS_CERT", &cert)
+        .env("RISALA_TLS_KEY", &key)
+        .output()
+        .unwrap();
+    assert!(hc.status.success(), "{}", String::from_utf8_lossy(&hc.stderr));
 
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
