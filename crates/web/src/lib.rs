@@ -74,6 +74,8 @@ pub struct WebState {
     pub badges: risala_core::badges::BadgeService,
     /// The admin token, which signs the operator in to the operator console; `None`: closed.
     pub operator_token: Option<String>,
+    /// The operator console's decisions are recorded here, as the admin API's are.
+    pub audit: risala_core::audit::AuditService,
 }
 
 /// The request id the server gave a request (its `fbtrace_id`), shown on a 500 page.

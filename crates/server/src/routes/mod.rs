@@ -70,6 +70,7 @@ fn web_state(state: &AppState) -> risala_web::WebState {
         secure_cookies: config.secure_cookies(),
         badges: state.badges.clone(),
         operator_token: config.admin_token.clone().filter(|t| !t.is_empty()),
+        audit: state.audit.clone(),
     }
 }
 

@@ -20,6 +20,7 @@ use maud::{html, Markup};
 use risala_core::accounts::AccountError;
 use risala_core::badges::{Criteria, QueueEntry};
 use risala_core::clock::system_now_ms;
+use risala_core::model::{Actor, Target};
 use risala_core::ApiError;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -391,6 +392,7 @@ pub async fn badges(
 pub async fn review(
     State(state): State<WebState>,
     Path(phone_number_id): Path<String>,
+    ClientAddr(ip): ClientAddr,
     a: OperatorAction,
 ) -> Result<Response, WebError> {
     let p = state.badges.phone(&phone_number_id).await?;
@@ -398,7 +400,12 @@ pub async fn review(
     let reasons: Vec<String> =
         a.form.get("reasons").map(|r| r.lines().map(str::to_string).collect()).unwrap_or_default();
     match state.badges.review(&p, decision, &reasons).await {
-        Ok(_) => Ok(Redirect::to(&format!("{OPERATOR_BADGES}?status=all&done=1")).into_response()),
+        Ok(_) => {
+            let target = Target { business_id: Some(p.business_id.clone()), id: p.id.clone() };
+            let detail = format!("decision={decision}");
+            state.audit.record(&Actor::operator(Some(ip.to_string())), "badge.review", &target, &detail).await?;
+            Ok(Redirect::to(&format!("{OPERATOR_BADGES}?status=all&done=1")).into_response())
+        }
         Err(e) if e.code == risala_core::ErrorCode::InvalidParameter => {
             let mut resp = queue_page(&state, &a.operator, Some("PENDING"), Some((true, e.details))).await?;
             *resp.status_mut() = StatusCode::BAD_REQUEST;
@@ -480,14 +487,25 @@ fn changes(form: &Form) -> Result<Map<String, Value>, ApiError> {
 }
 
 /// `POST /app/operator/criteria`.
-pub async fn save_criteria(State(state): State<WebState>, a: OperatorAction) -> Result<Response, WebError> {
+pub async fn save_criteria(
+    State(state): State<WebState>,
+    ClientAddr(ip): ClientAddr,
+    a: OperatorAction,
+) -> Result<Response, WebError> {
     let t = a.operator.lang.operator();
-    let result = match changes(&a.form) {
+    let changed = changes(&a.form);
+    let fields = changed.as_ref().map(|m| m.keys().cloned().collect::<Vec<_>>().join(",")).unwrap_or_default();
+    let result = match changed {
         Ok(m) => state.badges.set_criteria(&m).await,
         Err(e) => Err(e),
     };
     match result {
-        Ok(c) => Ok(criteria_page(&a.operator, &c, Some((false, t.saved.to_string())))),
+        Ok(c) => {
+            let target = Target { business_id: None, id: "official_business_account.criteria".into() };
+            let detail = format!("fields={fields}");
+            state.audit.record(&Actor::operator(Some(ip.to_string())), "badge.criteria", &target, &detail).await?;
+            Ok(criteria_page(&a.operator, &c, Some((false, t.saved.to_string()))))
+        }
         Err(e) if e.code == risala_core::ErrorCode::InvalidParameter => {
             let c = state.badges.criteria().await?;
             let mut resp = criteria_page(&a.operator, &c, Some((true, e.details)));

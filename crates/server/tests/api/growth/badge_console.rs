@@ -162,6 +162,16 @@ async fn walk(engine: Engine) {
             "min_days_on_platform": 30, "min_supporting_links": 2, "notable_sources": ["reuters.com", "bbc.co.uk"],
             "min_notable_links": 1, "review_days": 7})
     );
+    // Both decisions are in the audit log, as the admin API's are (the refused ones are not).
+    let (_, log) = app.get_as("/admin/v1/audit", Some(ADMIN)).await;
+    let actions: Vec<(&str, &str)> = log["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap(), e["actor"].as_str().unwrap()))
+        .filter(|(a, _)| a.starts_with("badge."))
+        .collect();
+    assert_eq!(actions, [("badge.criteria", "operator"), ("badge.review", "operator")], "{log}");
 
     // Sign out ends the session on the server, not only in this browser: a copy of the cookie
     // taken before is refused too (another admin token would also end them all).
