@@ -542,7 +542,7 @@ fn check_referral(r: &Value) -> Result<(), ApiError> {
     }
     // The inbox links them: a web address, never `javascript:` or a `data:` page.
     for f in ["source_url", "image_url", "video_url", "thumbnail_url"] {
-        if opt_str(m, p, f)?.is_some_and(|u| !crate::outbound::is_http_url(u)) {
+        if opt_str(m, p, f)?.is_some_and(|u| !crate::weburl::is_http_url(u)) {
             return Err(ApiError::bad_value(format!("Param referral.{f} must be an http:// or https:// URL.")));
         }
     }

@@ -2,7 +2,7 @@
 //!
 //! 1. foundation: [`clock`], [`ids`], [`phone`], [`error`] (the error-code table), [`cache`],
 //!    [`limits`] (token buckets), [`filename`] (file names that travel with media), [`sniff`] (what a file is by its first
-//!    bytes), [`graph`] (`fields=` and paging);
+//!    bytes), [`weburl`] (what counts as a web address), [`graph`] (`fields=` and paging);
 //! 2. [`model`]: plain data and status enums, and the wire codecs [`inbound`] and [`outbound`]
 //!    that parse and validate payloads into it, and [`health`] (a node's messaging health);
 //! 3. [`store`]: the storage traits, and [`ports`]: what else services need from outside;
@@ -21,6 +21,7 @@ pub mod ids;
 pub mod limits;
 pub mod phone;
 pub mod sniff;
+pub mod weburl;
 
 pub mod health;
 pub mod inbound;

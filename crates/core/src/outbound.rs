@@ -12,7 +12,6 @@ mod contacts;
 mod fields;
 mod interactive;
 
-pub use fields::is_http_url;
 pub use interactive::address;
 pub use interactive::{order_details_summary, order_status_change};
 
@@ -24,6 +23,7 @@ use serde_json::{json, Map, Value};
 use crate::error::{ApiError, ErrorCode};
 use crate::filename::check_filename;
 use crate::phone::WaId;
+use crate::weburl::is_http_url;
 
 use fields::{as_obj, check_len, clean, missing_one_of, unexpected, wrong_type};
 use fields::{Obj, Res};

@@ -20,6 +20,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("limits", 0),
     ("phone", 0),
     ("sniff", 0),
+    ("weburl", 0),
     // plain data
     ("model", 1),
     // wire codecs and Graph parameters: parse and validate into the model

@@ -104,7 +104,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     config.listener_limits().map_err(anyhow::Error::msg)?;
     config.retention.durations().map_err(anyhow::Error::msg)?;
     if let Some(u) = config.public_url.as_deref().filter(|u| !u.is_empty()) {
-        if !risala_core::outbound::is_http_url(u) {
+        if !risala_core::weburl::is_http_url(u) {
             anyhow::bail!("public_url: '{u}' is not an http:// or https:// URL");
         }
     }

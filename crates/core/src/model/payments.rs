@@ -87,7 +87,11 @@ impl PaymentSettings {
             )));
         }
         let text = |k: &str| -> Result<Option<String>, ApiError> {
-            Ok(crate::graph::str_param(body, k)?.map(|s| s.trim().to_string()))
+            match body.get(k) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.trim().to_string())),
+                Some(_) => Err(ApiError::invalid(format!("Param {k} must be a string"))),
+            }
         };
         if let Some(p) = text("provider")? {
             if !PROVIDERS.contains(&p.as_str()) {

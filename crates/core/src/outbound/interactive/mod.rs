@@ -10,9 +10,10 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::fields::missing_one_of;
-use super::fields::{as_obj, check_count, check_len, clean, index, is_http_url, Obj, Res};
+use super::fields::{as_obj, check_count, check_len, clean, index, Obj, Res};
 use super::parse_media;
 use crate::error::{ApiError, ErrorCode};
+use crate::weburl::is_http_url;
 
 /// The interactive types this server sends.
 pub(crate) const SUPPORTED: &[&str] = &[

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use maud::{html, Markup};
 use risala_core::model::{tombstone_of, Direction, Message, MessageStatus};
-use risala_core::outbound::is_http_url;
+use risala_core::weburl::is_http_url;
 use serde_json::Value;
 
 use crate::i18n::{iso, Lang};
