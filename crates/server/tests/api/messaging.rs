@@ -639,7 +639,7 @@ async fn query_parameters(engine: Engine) {
     // Without it anywhere, messaging_product is still required.
     let bare = app.url(&format!("/v23.0/{}/messages", app.phone_number_id()));
     let r = json_response(app.client.post(&bare).bearer_auth(DEMO_TOKEN).json(&body).send().await.unwrap()).await;
-    assert_graph_error(&r, 400, 131008);
+    assert_graph_error(&r, 400, 100);
     app.stop().await;
 }
 engine_test!(post_parameters_in_the_query_string_are_merged, super::query_parameters);
