@@ -8,7 +8,7 @@ use crate::model::{Flow, FlowStatus, THIRTY_DAYS_MS};
 use crate::store::Store;
 
 use super::MessagingService;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::model::{Message, PhoneNumber};
 use crate::outbound::{self, OutboundMessage};
 
@@ -35,7 +35,18 @@ impl MessagingService {
             [("context.message_id", msg.context_message_id.as_deref()), ("reaction.message_id", reaction)]
         {
             let Some(id) = id else { continue };
-            let m = self.message_of_chat(phone, wa_id, field, id).await?;
+            let m = match self.message_of_chat(phone, wa_id, field, id).await {
+                Ok(m) => m,
+                // Meta accepts a reaction to a message that is not in the conversation and
+                // then fails it: "the reaction message will not be delivered and you will
+                // receive a messages webhook with error code 131009". The same failure for an
+                // unknown id and another chat's, so nothing can be probed.
+                Err(e) if field == "reaction.message_id" && e.code == ErrorCode::ParameterValueInvalid => {
+                    failure = Some(ApiError::bad_value(format!("{}; a reaction to it is not delivered", e.details)));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             if field == "reaction.message_id" {
                 let why = if m.kind == "reaction" {
                     Some("is itself a reaction")
