@@ -311,3 +311,19 @@ async fn forwarded_clients(engine: Engine) {
     app.stop().await;
 }
 engine_test!(behind_a_trusted_proxy_the_forwarded_client_counts, super::forwarded_clients);
+
+/// Wrong admin tokens are limited per address, as on the operator console's sign-in: five,
+/// then even the right one waits (code 17, Meta's user request limit).
+async fn admin_token_guesses(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = start(&db, None).await;
+    assert_eq!(app.get_as("/admin/v1/audit", Some(ADMIN)).await.0, 200);
+    for i in 0..5 {
+        assert_graph_error(&app.get_as("/admin/v1/audit", Some(&format!("guess-{i}"))).await, 401, 190);
+    }
+    let e = assert_graph_error(&app.get_as("/admin/v1/audit", Some("guess-5")).await, 400, 17);
+    assert!(e["error_data"]["details"].as_str().unwrap().contains("Too many wrong admin tokens"), "{e}");
+    assert_graph_error(&app.get_as("/admin/v1/audit", Some(ADMIN)).await, 400, 17);
+    app.stop().await;
+}
+engine_test!(wrong_admin_tokens_are_limited_per_address, super::admin_token_guesses);

@@ -15,10 +15,14 @@ pub mod templates;
 pub mod wabas;
 pub mod webhooks;
 
-use axum::extract::FromRequestParts;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::routing::{get, post};
 use axum::Router;
+use risala_core::accounts::AccountError;
+use risala_core::clock::system_now_ms;
 use risala_core::model::Permission;
 use risala_core::{ApiError, ErrorCode};
 
@@ -66,8 +70,25 @@ impl FromRequestParts<AppState> for Admin {
             );
         };
         match &state.config.admin_token {
-            Some(admin) if same(&token, admin) => Ok(Admin::Operator),
-            Some(_) => Err(ApiError::new(ErrorCode::TokenInvalid, "The admin token is not valid.").into()),
+            // Wrong admin tokens are limited per address, as on the console's sign-in (the
+            // same limiter): past the limit the right one waits too.
+            Some(admin) => {
+                let client = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+                let client = client.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+                let right = same(&token, admin);
+                match state.accounts.operator_sign_in(client, right, system_now_ms()) {
+                    Ok(()) => Ok(Admin::Operator),
+                    Err(AccountError::TooManyAttempts(wait)) => Err(ApiError::new(
+                        ErrorCode::UserRateLimit,
+                        format!(
+                            "Too many wrong admin tokens from this address; try again in {} s.",
+                            (wait + 999) / 1000
+                        ),
+                    )
+                    .into()),
+                    Err(_) => Err(ApiError::new(ErrorCode::TokenInvalid, "The admin token is not valid.").into()),
+                }
+            }
             None if state.config.mode == Mode::Sandbox => {
                 let caller = Caller(state.auth.authenticate(&token).await?);
                 caller.require(Permission::Management)?;
