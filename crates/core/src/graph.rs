@@ -23,6 +23,33 @@ pub fn str_param<'a>(body: &'a Map<String, Value>, k: &str) -> Result<Option<&'a
     }
 }
 
+/// An edge asked for inside `fields=` (`phone_numbers.limit(2){id,verified_name}`): its page
+/// size (`.limit(n)`, 1 to [`MAX_LIMIT`]) and the fields of its items (`{…}`). Any other
+/// modifier is 100.
+pub fn edge_selection(name: &str, modifiers: &str) -> Result<(Option<usize>, Option<Vec<FieldSel>>), ApiError> {
+    let mut rest = modifiers.trim();
+    let mut limit = None;
+    let mut fields = None;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix(".limit(") {
+            let (n, after) = r.split_once(')').ok_or_else(|| ApiError::invalid(format!("{name}.limit: no ')'")))?;
+            let n: usize = n.trim().parse().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(|| {
+                ApiError::invalid(format!("{name}.limit({n}): the limit is a number from 1 to {MAX_LIMIT}"))
+            })?;
+            limit = Some(n);
+            rest = after.trim_start();
+        } else if rest.starts_with('{') && rest.ends_with('}') {
+            fields = Some(parse_fields(&rest[1..rest.len() - 1])?);
+            rest = "";
+        } else {
+            return Err(ApiError::invalid(format!(
+                "{name}{rest}: an edge in fields= takes .limit(n) and {{fields}} only"
+            )));
+        }
+    }
+    Ok((limit, fields))
+}
+
 /// Split a `fields=` value at top-level commas: `a,b.limit(2){c,d},e`.
 pub fn parse_fields(s: &str) -> Result<Vec<FieldSel>, ApiError> {
     let mut out = Vec::new();

@@ -337,3 +337,30 @@ async fn parameters_in_any_body(engine: Engine) {
     app.stop().await;
 }
 engine_test!(parameters_and_tokens_in_any_body, super::parameters_in_any_body);
+
+/// A WABA's edges expanded in `fields=`, as Graph does: `phone_numbers{…}` and
+/// `message_templates.limit(n){…}`, each a page with its cursors.
+async fn expanded_edges(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let waba = app.waba_id().to_string();
+    let (s, v) = app.get(&format!("/v23.0/{waba}?fields=name,phone_numbers{{id,display_phone_number}}")).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["name"], "Risala Demo WABA");
+    assert_eq!(
+        v["phone_numbers"]["data"],
+        json!([{"id": app.phone_number_id(), "display_phone_number": "+1 555-010-0001"}]),
+        "{v}"
+    );
+    assert!(v["phone_numbers"]["paging"]["cursors"]["after"].is_string(), "{v}");
+    let (s, v) = app.get(&format!("/v23.0/{waba}?fields=message_templates.limit(1){{name,status}}")).await;
+    assert_eq!(s, 200, "{v}");
+    let data = v["message_templates"]["data"].as_array().unwrap();
+    assert_eq!(data.len(), 1, "{v}");
+    assert!(data[0]["name"].is_string() && data[0]["status"].is_string() && data[0].get("components").is_none(), "{v}");
+    for bad in ["phone_numbers{nope}", "message_templates.limit(0)", "phone_numbers.since(1)"] {
+        assert_graph_error(&app.get(&format!("/v23.0/{waba}?fields={bad}")).await, 400, 100);
+    }
+    app.stop().await;
+}
+engine_test!(a_waba_s_edges_expand_in_fields, super::expanded_edges);

@@ -4,9 +4,9 @@
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use risala_core::graph::{parse_fields, project};
-use risala_core::model::{ObjectKind, Permission, UPLOAD_PREFIX};
-use serde_json::Value;
+use risala_core::graph::{edge_selection, encode_cursor, parse_fields, project, project_node, FieldSel, DEFAULT_LIMIT};
+use risala_core::model::{ObjectKind, PageRequest, Permission, UPLOAD_PREFIX};
+use serde_json::{json, Value};
 
 use super::{repr, resolve};
 use crate::error::GraphResult;
@@ -73,6 +73,13 @@ pub async fn get_object(
             if let Some(sel) = fields.as_deref().and_then(|f| f.iter().find(|f| f.name == "analytics")) {
                 all.insert("analytics".into(), state.reports.messaging_analytics(&w.id, &sel.modifiers).await?);
             }
+            // The WABA's edges, expanded in `fields=` as Graph does:
+            // `phone_numbers{id,display_phone_number}`, `message_templates.limit(5){name}`.
+            for sel in fields.as_deref().into_iter().flatten() {
+                if let Some(edge) = waba_edge(&state, &w.id, sel).await? {
+                    all.insert(sel.name.clone(), edge);
+                }
+            }
             project(&all, fields.as_deref(), repr::WABA_DEFAULT, "WhatsAppBusinessAccount")?
         }
         ObjectKind::Business => {
@@ -91,6 +98,45 @@ pub async fn get_object(
         ObjectKind::Catalog => super::catalogs::get(&state, &caller, &id, fields.as_deref()).await?,
     };
     Ok(Json(v))
+}
+
+/// A WABA edge asked for inside `fields=`: the first page of its items, each with the fields
+/// asked for (or the edge's defaults), as `{"data": […], "paging": {"cursors": …}}`.
+async fn waba_edge(state: &AppState, waba_id: &str, sel: &FieldSel) -> GraphResult<Option<Value>> {
+    if sel.name != "phone_numbers" && sel.name != "message_templates" {
+        return Ok(None);
+    }
+    let (limit, inner) = edge_selection(&sel.name, &sel.modifiers)?;
+    let page = PageRequest { limit: limit.unwrap_or(DEFAULT_LIMIT), ..Default::default() };
+    let (data, ids) = if sel.name == "phone_numbers" {
+        let (numbers, _) = state.tenancy.phone_numbers(waba_id, &[], None, &page).await?;
+        let data = numbers
+            .items
+            .iter()
+            .map(|p| {
+                project(
+                    &repr::phone_number(p),
+                    inner.as_deref(),
+                    repr::PHONE_LIST_DEFAULT,
+                    "WhatsAppBusinessPhoneNumber",
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        (data, numbers.items.iter().map(|p| p.id.clone()).collect::<Vec<_>>())
+    } else {
+        let templates = state.templates.list(waba_id, &Default::default(), &Default::default(), &page).await?;
+        let data = templates
+            .items
+            .iter()
+            .map(|t| project_node(&super::templates::template_json(t), inner.as_deref(), &super::templates::NODE))
+            .collect::<Result<Vec<_>, _>>()?;
+        (data, templates.items.iter().map(|t| t.id.clone()).collect())
+    };
+    let mut edge = json!({"data": data});
+    if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
+        edge["paging"] = json!({"cursors": {"before": encode_cursor(first), "after": encode_cursor(last)}});
+    }
+    Ok(Some(edge))
 }
 
 /// `POST /{id}`: the bytes of a resumable upload (`upload:<id>`), streamed; otherwise a

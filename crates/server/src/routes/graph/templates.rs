@@ -26,7 +26,7 @@ pub const TEMPLATE_DEFAULT: &[&str] = &["name", "components", "language", "statu
 
 /// The template node: its default fields, and the fields Meta omits when a template has no
 /// value for them (asking for them is not an error).
-const NODE: Node = Node {
+pub(super) const NODE: Node = Node {
     name: "WhatsAppBusinessHSM",
     default: TEMPLATE_DEFAULT,
     optional: &[
