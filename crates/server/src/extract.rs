@@ -77,6 +77,10 @@ impl Caller {
 #[derive(Debug, Clone)]
 pub struct BodyToken(pub String);
 
+/// The `appsecret_proof` (and `appsecret_time`) a body carried beside its token.
+#[derive(Debug, Clone)]
+pub struct BodyProof(pub String, pub Option<String>);
+
 /// The bearer token from `Authorization: Bearer …` (or `OAuth …`), else `?access_token=`,
 /// else the body's `access_token` ([`BodyToken`]).
 pub fn bearer_token(parts: &Parts) -> Result<Option<String>, ApiError> {
@@ -113,13 +117,14 @@ pub async fn token_in_body(req: Request, next: Next) -> Response {
         Err(_) => return GraphError(too_large()).into_response(),
     };
     let probe = Request::from_parts(parts.clone(), Body::from(bytes.clone()));
-    let token = match read_body(probe).await {
-        Ok(body) => body.get("access_token").and_then(Value::as_str).filter(|t| !t.is_empty()).map(str::to_owned),
-        Err(_) => None,
-    };
+    let body = read_body(probe).await.unwrap_or_default();
+    let text = |k: &str| body.get(k).and_then(Value::as_str).filter(|t| !t.is_empty()).map(str::to_owned);
     let mut req = Request::from_parts(parts, Body::from(bytes));
-    if let Some(t) = token {
+    if let Some(t) = text("access_token") {
         req.extensions_mut().insert(BodyToken(t));
+    }
+    if let Some(p) = text("appsecret_proof") {
+        req.extensions_mut().insert(BodyProof(p, text("appsecret_time")));
     }
     next.run(req).await
 }
@@ -159,8 +164,46 @@ impl FromRequestParts<AppState> for Caller {
             )
             .into());
         };
-        Ok(Caller(state.auth.authenticate(&token).await?))
+        let principal = state.auth.authenticate(&token).await?;
+        check_appsecret_proof(parts, state, &principal.business_id, &token).await?;
+        Ok(Caller(principal))
     }
+}
+
+/// Graph's `appsecret_proof`: when a request carries one (query string or body), it must be
+/// the HMAC-SHA256 of the token (or of `token|appsecret_time`) keyed by an app secret of the
+/// token's business, hex; else Meta's 100 "Invalid appsecret_proof provided in the API
+/// argument". A request without one is not asked for it.
+async fn check_appsecret_proof(
+    parts: &Parts,
+    state: &AppState,
+    business_id: &str,
+    token: &str,
+) -> Result<(), GraphError> {
+    let q = parse_query(parts.uri.query())?;
+    let (proof, time) = match (q.get("appsecret_proof"), parts.extensions.get::<BodyProof>()) {
+        (Some(p), _) => (p.clone(), q.get("appsecret_time").cloned()),
+        (None, Some(BodyProof(p, t))) => (p.clone(), t.clone()),
+        (None, None) => return Ok(()),
+    };
+    let message = match &time {
+        Some(t) => format!("{token}|{t}"),
+        None => token.to_string(),
+    };
+    let proof = proof.trim().to_ascii_lowercase();
+    let apps = state.store.list_apps(Some(business_id)).await.map_err(ApiError::from)?;
+    let valid = apps.iter().any(|a| {
+        let expected = hex::encode(risala_core::ids::hmac_sha256(a.app_secret.as_bytes(), message.as_bytes()));
+        crate::routes::admin::same(&expected, &proof)
+    });
+    if valid {
+        return Ok(());
+    }
+    Err(ApiError::invalid(
+        "appsecret_proof is not the HMAC-SHA256 of the access token with an app secret of its business",
+    )
+    .with_message("Invalid appsecret_proof provided in the API argument")
+    .into())
 }
 
 /// A request body as a JSON object: from JSON, or from form fields (values that look like

@@ -364,3 +364,51 @@ async fn expanded_edges(engine: Engine) {
     app.stop().await;
 }
 engine_test!(a_waba_s_edges_expand_in_fields, super::expanded_edges);
+
+/// `appsecret_proof`, when given, must be the HMAC-SHA256 of the token keyed by an app secret
+/// of the token's business (or of `token|appsecret_time`), in the query string or the body;
+/// a wrong one is Meta's 100 "Invalid appsecret_proof provided in the API argument".
+async fn appsecret_proofs(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let secret = app.demo.app.app_secret.clone();
+    let proof = |msg: &str| hex::encode(risala_core::ids::hmac_sha256(secret.as_bytes(), msg.as_bytes()));
+    let phone = app.phone_number_id().to_string();
+    let good = proof(DEMO_TOKEN);
+    let (s, v) = app.get(&format!("/v23.0/{phone}?appsecret_proof={good}")).await;
+    assert_eq!(s, 200, "{v}");
+    let timed = proof(&format!("{DEMO_TOKEN}|1700000000"));
+    let (s, v) = app.get(&format!("/v23.0/{phone}?appsecret_proof={timed}&appsecret_time=1700000000")).await;
+    assert_eq!(s, 200, "{v}");
+    for bad in ["00".to_string(), proof("another token"), timed.clone()] {
+        let e = assert_graph_error(&app.get(&format!("/v23.0/{phone}?appsecret_proof={bad}")).await, 400, 100);
+        assert!(e["message"].as_str().unwrap().contains("Invalid appsecret_proof"), "{e}");
+    }
+    // In a form body with the token, as the Graph SDKs send it.
+    let form =
+        [("messaging_product", "whatsapp"), ("about", "Open"), ("access_token", DEMO_TOKEN), ("appsecret_proof", "00")];
+    let resp = app
+        .client
+        .post(app.url(&format!("/v23.0/{phone}/whatsapp_business_profile")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_graph_error(&risala_testkit::json_response(resp).await, 400, 100);
+    let form = [
+        ("messaging_product", "whatsapp"),
+        ("about", "Open"),
+        ("access_token", DEMO_TOKEN),
+        ("appsecret_proof", &good),
+    ];
+    let resp = app
+        .client
+        .post(app.url(&format!("/v23.0/{phone}/whatsapp_business_profile")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(risala_testkit::json_response(resp).await.0, 200);
+    app.stop().await;
+}
+engine_test!(an_appsecret_proof_is_checked_when_given, super::appsecret_proofs);
