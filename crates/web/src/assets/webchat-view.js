@@ -181,14 +181,17 @@
   }
 
   // A button that answers the message it belongs to.
+  // A label in its own direction: "Book now!" in an Arabic chat, not "!Book now".
   function answer(label, onClick) {
     var b = el("button", "btn", label);
+    b.dir = "auto";
     b.type = "button";
     b.addEventListener("click", onClick);
     return b;
   }
   function linkButton(label, href) {
     var a = el("a", "btn", label);
+    a.dir = "auto";
     a.href = href;
     if (href.indexOf("tel:") !== 0) { a.target = "_blank"; a.rel = "noopener noreferrer nofollow"; }
     return a;
@@ -303,6 +306,7 @@
   // A limited-time offer: its text, and when it ends, in the reader's language.
   function offer(ctx, o) {
     var line = el("p", "offer", "🏷 " + s(o, "text"));
+    line.dir = "auto";
     if (o.expiration_time_ms !== undefined) {
       var d = new Date(Number(o.expiration_time_ms));
       var when;

@@ -256,7 +256,8 @@ async fn every_example_renders_and_buttons_answer() {
     let carousel = json!({"messaging_product": "whatsapp", "to": CUSTOMER, "type": "interactive", "interactive": {
         "type": "carousel", "body": {"text": "This week's deals"}, "action": {"cards": [card(0), card(1)]}}});
     for (body, check) in [
-        (cta, "a.btn[href='https://shop.example.org/menu'][target=_blank]"),
+        // Labels in their own direction (an English label in an Arabic chat keeps its "!" last).
+        (cta, "a.btn[dir=auto][href='https://shop.example.org/menu'][target=_blank]"),
         (carousel, ".carousel-card:nth-child(2) a.btn[href='https://shop.example.org/1']"),
     ] {
         let (st, v) = app.post(&format!("/v23.0/{}/messages", app.phone_number_id()), &body).await;
