@@ -31,6 +31,7 @@ mod qr_codes;
 mod route_table;
 mod sandbox;
 mod secrets;
+mod send_requests;
 mod sign_in;
 mod state_file;
 mod support;
