@@ -246,7 +246,7 @@ impl AdService {
     ) -> Result<(), ApiError> {
         let now = self.now();
         match self.store.media(id).await? {
-            Some(m) if m.business_id == phone.business_id && m.owner_wa_id.is_none() && m.expires_at > now => {
+            Some(m) if m.sendable_by(&phone.business_id, now) => {
                 if !m.mime_type.starts_with(&format!("{kind}/")) {
                     return Err(ApiError::bad_value(format!("{field}: media {id} is {}, not an {kind}", m.mime_type)));
                 }

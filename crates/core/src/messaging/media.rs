@@ -156,7 +156,7 @@ impl MessagingService {
         now: Millis,
     ) -> Result<Media, ApiError> {
         let media = match self.store.media(media_id).await? {
-            Some(m) if m.business_id == phone.business_id && m.owner_wa_id.is_none() && m.expires_at > now => m,
+            Some(m) if m.sendable_by(&phone.business_id, now) => m,
             _ => {
                 return Err(ApiError::bad_value(format!(
                     "{at}.id: no media with id {media_id} was uploaded by this business"
@@ -184,9 +184,9 @@ impl MessagingService {
         kind: &str,
         now: Millis,
     ) -> MediaCopy {
-        let copy_id = crate::ids::new_object_id();
+        let copy = MediaCopy::for_customer(media, wa_id, now, now + self.config.media_retention_ms);
         if let Some(obj) = obj.as_object_mut() {
-            obj.insert("id".into(), Value::String(copy_id.clone()));
+            obj.insert("id".into(), Value::String(copy.new_id.clone()));
             obj.insert("mime_type".into(), Value::String(media.mime_type.clone()));
             obj.insert("sha256".into(), Value::String(media.sha256.clone()));
             if kind == "document" && !obj.contains_key("filename") {
@@ -195,15 +195,7 @@ impl MessagingService {
                 }
             }
         }
-        MediaCopy {
-            new_id: copy_id,
-            source_id: media.id.clone(),
-            business_id: media.business_id.clone(),
-            owner_wa_id: Some(wa_id.to_string()),
-            phone_number_id: None,
-            created_at: now,
-            expires_at: now + self.config.media_retention_ms,
-        }
+        copy
     }
 
     pub async fn business_media(&self, id: &str) -> Result<Media, ApiError> {

@@ -127,6 +127,12 @@ pub struct Media {
 }
 
 impl Media {
+    /// Whether `business_id` may send this media at `now`: its own upload (not a customer's),
+    /// not expired.
+    pub fn sendable_by(&self, business_id: &str, now: Millis) -> bool {
+        self.business_id == business_id && self.owner_wa_id.is_none() && self.expires_at > now
+    }
+
     /// How many chunks hold the bytes: `seq` runs from 0 to this, exclusive.
     pub fn chunk_count(&self) -> i64 {
         let chunk = MEDIA_CHUNK as i64;

@@ -27,6 +27,21 @@ pub struct MediaCopy {
     pub expires_at: i64,
 }
 
+impl MediaCopy {
+    /// A copy of `media` for the customer `wa_id` under a new id, kept until `expires_at`.
+    pub fn for_customer(media: &crate::model::Media, wa_id: &str, now: i64, expires_at: i64) -> MediaCopy {
+        MediaCopy {
+            new_id: crate::ids::new_object_id(),
+            source_id: media.id.clone(),
+            business_id: media.business_id.clone(),
+            owner_wa_id: Some(wa_id.to_string()),
+            phone_number_id: None,
+            created_at: now,
+            expires_at,
+        }
+    }
+}
+
 /// Everything one accepted message writes, committed together.
 #[derive(Debug, Clone)]
 pub struct NewMessage<'a> {

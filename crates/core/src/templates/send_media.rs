@@ -27,7 +27,7 @@ impl TemplateService {
         };
         let now = self.now();
         let media = match self.store().media(&media_id).await? {
-            Some(m) if m.business_id == phone.business_id && m.owner_wa_id.is_none() && m.expires_at > now => m,
+            Some(m) if m.sendable_by(&phone.business_id, now) => m,
             _ => {
                 return Err(ApiError::bad_value(format!(
                     "{at}.parameters[0].{kind}.id: no media with id {media_id} was uploaded by this business"
@@ -42,18 +42,10 @@ impl TemplateService {
                 ));
             }
         }
-        let copy_id = crate::ids::new_object_id();
-        header[&kind]["id"] = Value::String(copy_id.clone());
+        let copy = MediaCopy::for_customer(&media, wa_id, now, media.expires_at);
+        header[&kind]["id"] = Value::String(copy.new_id.clone());
         header[&kind]["mime_type"] = Value::String(media.mime_type.clone());
-        copies.push(MediaCopy {
-            new_id: copy_id,
-            source_id: media.id,
-            business_id: phone.business_id.clone(),
-            owner_wa_id: Some(wa_id.to_string()),
-            phone_number_id: None,
-            created_at: now,
-            expires_at: media.expires_at,
-        });
+        copies.push(copy);
         Ok(())
     }
 }

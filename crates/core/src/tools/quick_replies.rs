@@ -155,9 +155,7 @@ impl QuickReplyService {
                 let id = m.get("id").and_then(Value::as_str).ok_or_else(|| ApiError::missing("media.id"))?;
                 let media = self.store.media(id).await?;
                 let now = self.clock.now_ms();
-                if !media
-                    .is_some_and(|m| m.business_id == q.business_id && m.owner_wa_id.is_none() && m.expires_at > now)
-                {
+                if !media.is_some_and(|m| m.sendable_by(&q.business_id, now)) {
                     return Err(ApiError::bad_value(format!(
                         "media.id: no media with id {id} was uploaded by this business"
                     )));

@@ -69,20 +69,26 @@ impl WebhookService {
     /// Callback URLs configured for a business (or every business): app callbacks, WABA and
     /// number overrides.
     async fn callback_urls(&self, scope: Option<&str>) -> Result<BTreeMap<String, CallbackLevel>, ApiError> {
-        let mut out = BTreeMap::new();
+        Ok(self.callbacks(scope).await?.into_iter().map(|(_, url, level)| (url, level)).collect())
+    }
+
+    /// Every callback URL of `scope`'s business (`None`: every business), at each level, with
+    /// the business that configured it.
+    async fn callbacks(&self, scope: Option<&str>) -> Result<Vec<(String, String, CallbackLevel)>, ApiError> {
+        let mut out = Vec::new();
         for s in self.store.app_subscriptions(None, scope).await? {
-            out.insert(s.callback_url, CallbackLevel::App);
+            out.push((s.business_id, s.callback_url, CallbackLevel::App));
         }
         for w in self.store.list_wabas(scope).await? {
             for s in self.store.waba_subscriptions(&w.id).await? {
                 if let Some(u) = s.override_callback_uri {
-                    out.insert(u, CallbackLevel::Waba);
+                    out.push((w.business_id.clone(), u, CallbackLevel::Waba));
                 }
             }
         }
         for p in self.store.list_phone_numbers(scope).await? {
             if let Some(o) = self.store.number_override(&p.id).await? {
-                out.insert(o.callback_url, CallbackLevel::PhoneNumber);
+                out.push((p.business_id.clone(), o.callback_url, CallbackLevel::PhoneNumber));
             }
         }
         Ok(out)
@@ -90,32 +96,7 @@ impl WebhookService {
 
     /// Whether a business other than `business` has `url` as a callback, at any level.
     async fn configured_by_another(&self, url: &str, business: &str) -> Result<bool, ApiError> {
-        if self
-            .store
-            .app_subscriptions(None, None)
-            .await?
-            .iter()
-            .any(|s| s.callback_url == url && s.business_id != business)
-        {
-            return Ok(true);
-        }
-        for w in self.store.list_wabas(None).await?.iter().filter(|w| w.business_id != business) {
-            if self
-                .store
-                .waba_subscriptions(&w.id)
-                .await?
-                .iter()
-                .any(|s| s.override_callback_uri.as_deref() == Some(url))
-            {
-                return Ok(true);
-            }
-        }
-        for p in self.store.list_phone_numbers(None).await?.iter().filter(|p| p.business_id != business) {
-            if self.store.number_override(&p.id).await?.is_some_and(|o| o.callback_url == url) {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+        Ok(self.callbacks(None).await?.iter().any(|(b, u, _)| u == url && b != business))
     }
 
     /// Configured callback URLs and whether each is paused; the operator also sees paused URLs

@@ -83,15 +83,20 @@
 
   // A message that arrives in the open chat, while someone looks at it, is read: the customer
   // gets the blue ticks, as when the chat was opened.
-  function readChat() {
-    var panel = document.getElementById("composer");
-    if (!panel) { return; }
-    fetch(panel.getAttribute("data-read"), {
+  // A POST of the page's own (CSRF token in the header), fire and forget.
+  function post(url, body, keepalive) {
+    fetch(url, {
       method: "POST",
       credentials: "same-origin",
+      keepalive: !!keepalive,
       headers: { "X-CSRF-Token": csrf, "Content-Type": "application/x-www-form-urlencoded" },
-      body: ""
+      body: body
     }).catch(function () {});
+  }
+
+  function readChat() {
+    var panel = document.getElementById("composer");
+    if (panel) { post(panel.getAttribute("data-read"), ""); }
   }
 
   function lastFromCustomer() {
@@ -180,15 +185,7 @@
 
   if (chat && conv) {
     var presenceUrl = conv.getAttribute("data-presence");
-    var say = function (state, keepalive) {
-      fetch(presenceUrl, {
-        method: "POST",
-        credentials: "same-origin",
-        keepalive: !!keepalive,
-        headers: { "X-CSRF-Token": csrf, "Content-Type": "application/x-www-form-urlencoded" },
-        body: "state=" + state
-      }).catch(function () {});
-    };
+    var say = function (state, keepalive) { post(presenceUrl, "state=" + state, keepalive); };
     say("viewing");
     setInterval(function () { if (!document.hidden) { say("viewing"); } }, 10000);
     var lastTyping = 0;
