@@ -47,7 +47,7 @@ pub async fn admin(state: State<AppState>, req: Request, next: Next) -> Response
     audited(state, req, next, Surface::Admin).await
 }
 
-/// Route layer of the Graph API.
+/// The last of the Graph layers ([`crate::routes::graph_layer`]).
 pub async fn graph(state: State<AppState>, req: Request, next: Next) -> Response {
     audited(state, req, next, Surface::Graph).await
 }

@@ -8,7 +8,6 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::Method;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use risala_core::model::{Permission, Principal};
 use risala_core::{ApiError, ErrorCode};
@@ -104,17 +103,18 @@ pub fn bearer_token(parts: &Parts) -> Result<Option<String>, ApiError> {
     Ok(parts.extensions.get::<BodyToken>().map(|t| t.0.clone()))
 }
 
-/// Middleware: a POST or DELETE with no token in its header or query string, whose body (up
-/// to [`MAX_BODY`]) names `access_token`, is authenticated with it, as Graph does
-/// (`curl -d access_token=…`, `-F access_token=…`). Every other request passes untouched.
-pub async fn token_in_body(req: Request, next: Next) -> Response {
+/// A step of the Graph layers ([`crate::routes::graph_layer`]): a POST or DELETE with no token
+/// in its header or query string, whose body (up to [`MAX_BODY`]) names `access_token`, is
+/// authenticated with it, as Graph does (`curl -d access_token=…`, `-F access_token=…`). Every
+/// other request passes untouched.
+pub async fn token_in_body(req: Request) -> Result<Request, Response> {
     if !may_carry_body_token(&req) {
-        return next.run(req).await;
+        return Ok(req);
     }
     let (parts, body) = req.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
-        Err(_) => return GraphError(too_large()).into_response(),
+        Err(_) => return Err(GraphError(too_large()).into_response()),
     };
     let probe = Request::from_parts(parts.clone(), Body::from(bytes.clone()));
     let body = read_body(probe).await.unwrap_or_default();
@@ -126,7 +126,7 @@ pub async fn token_in_body(req: Request, next: Next) -> Response {
     if let Some(p) = text("appsecret_proof") {
         req.extensions_mut().insert(BodyProof(p, text("appsecret_time")));
     }
-    next.run(req).await
+    Ok(req)
 }
 
 /// A write with neither an `Authorization` header nor `?access_token=`, and a body small enough

@@ -50,6 +50,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (46, "bots_changed", include_str!("../migrations/sqlite/0046_bots_changed.sql")),
     (47, "chat_links", include_str!("../migrations/sqlite/0047_chat_links.sql")),
     (48, "chat_last_template", include_str!("../migrations/sqlite/0048_chat_last_template.sql")),
+    (49, "outbox_due_in_memory", include_str!("../migrations/sqlite/0049_outbox_due_in_memory.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -95,6 +96,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (46, "bots_changed", include_str!("../migrations/postgres/0046_bots_changed.sql")),
     (47, "chat_links", include_str!("../migrations/postgres/0047_chat_links.sql")),
     (48, "chat_last_template", include_str!("../migrations/postgres/0048_chat_last_template.sql")),
+    (49, "outbox_due_in_memory", include_str!("../migrations/postgres/0049_outbox_due_in_memory.sql")),
 ];
 
 /// The highest migration version this build knows.

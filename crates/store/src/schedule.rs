@@ -140,6 +140,17 @@ impl Schedule {
         best.into_sorted_vec()
     }
 
+    /// When the next row may be sent: the earliest due time of a key's oldest row not under a
+    /// lease (a later row of a key waits for its oldest, and a leased row's outcome wakes the
+    /// worker when it is recorded); `None` when no row waits.
+    pub(crate) fn next_due(&self) -> Option<i64> {
+        self.heads
+            .iter()
+            .filter(|(id, _)| !self.leases.contains_key(id))
+            .filter_map(|(id, _)| self.pending.get(id).map(|p| p.due))
+            .min()
+    }
+
     pub(crate) fn lease(&mut self, id: i64, until: i64) {
         self.leases.insert(id, until);
     }
@@ -186,6 +197,21 @@ mod tests {
             s.add(*id, key, *due, true);
         }
         s
+    }
+
+    #[test]
+    fn the_next_due_row_is_the_earliest_oldest_row_of_a_key_not_in_flight() {
+        let mut s = schedule(&[(1, "a", 40), (2, "a", 10), (3, "b", 30), (4, "c", 20)]);
+        // a's second row is due first, but waits for a's first.
+        assert_eq!(s.next_due(), Some(20));
+        s.lease(4, 100);
+        assert_eq!(s.next_due(), Some(30));
+        s.recorded(4, None);
+        s.recorded(3, None);
+        s.recorded(1, None);
+        assert_eq!(s.next_due(), Some(10));
+        s.recorded(2, None);
+        assert_eq!(s.next_due(), None);
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod tools;
 
 use axum::extract::{Request, State};
 use axum::http::{header, Method};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Router;
 
@@ -92,20 +93,33 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
     graph::unknown_path(State(state), req).await.into_response()
 }
 
+/// The layer of the Graph routes, in one step (each layer of its own cost a boxed future and a
+/// move of the request per request): a token in the body, the sandbox's fault rules, the audit.
+async fn graph_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let req = match crate::extract::token_in_body(req).await {
+        Ok(req) => req,
+        Err(answer) => return answer,
+    };
+    let req = match sandbox::faults::inject(&state, req).await {
+        Ok(req) => req,
+        Err(answer) => return answer,
+    };
+    crate::audit::graph(State(state), req, next).await
+}
+
+/// The layer of the business tools' routes: [`graph_layer`] without fault rules.
+async fn tools_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    match crate::extract::token_in_body(req).await {
+        Ok(req) => crate::audit::graph(State(state), req, next).await,
+        Err(answer) => answer,
+    }
+}
+
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(ops::routes())
-        .merge(
-            graph::routes()
-                .route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::graph))
-                .route_layer(axum::middleware::from_fn_with_state(state.clone(), sandbox::faults::inject))
-                .route_layer(axum::middleware::from_fn(crate::extract::token_in_body)),
-        )
-        .merge(
-            tools::routes()
-                .route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::graph))
-                .route_layer(axum::middleware::from_fn(crate::extract::token_in_body)),
-        )
+        .merge(graph::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), graph_layer)))
+        .merge(tools::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), tools_layer)))
         .merge(customer::routes())
         .merge(links::routes())
         .merge(admin::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::admin)))

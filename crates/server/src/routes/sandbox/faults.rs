@@ -3,7 +3,6 @@
 
 use axum::extract::{Path, Request, State};
 use axum::http::HeaderValue;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use risala_core::sandbox::faults::{FaultAnswer, InjectedError, Throttle};
@@ -57,11 +56,13 @@ pub async fn clear(State(state): State<AppState>, mover: ClockMover) -> GraphRes
     Ok(Json(json!({"success": true, "deleted": n})))
 }
 
-/// The layer on the Graph routes. Only requests with a valid token are faulted (a bad token
-/// gets the handler's own 190, as at Meta, where authentication comes first).
-pub async fn inject(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// A step of the Graph layers ([`crate::routes::graph_layer`]): the request goes on (marked
+/// when a `status_error` rule matched it), or a matching rule answers it. Only requests with a
+/// valid token are faulted (a bad token gets the handler's own 190, as at Meta, where
+/// authentication comes first).
+pub async fn inject(state: &AppState, req: Request) -> Result<Request, Response> {
     if state.config.mode != Mode::Sandbox || !state.faults.any().await.unwrap_or(false) {
-        return next.run(req).await;
+        return Ok(req);
     }
     let (parts, body) = req.into_parts();
     let principal = match bearer_token(&parts) {
@@ -70,29 +71,29 @@ pub async fn inject(State(state): State<AppState>, req: Request, next: Next) -> 
     };
     let mut req = Request::from_parts(parts, body);
     let Some(principal) = principal else {
-        return next.run(req).await;
+        return Ok(req);
     };
     let method = req.method().as_str().to_string();
     let path = req.uri().path().to_string();
     let fired = match state.faults.check(&principal.business_id, &method, &path).await {
         Ok(f) => f,
-        Err(e) => return GraphError(e).into_response(),
+        Err(e) => return Err(GraphError(e).into_response()),
     };
     match fired.map(|f| (f.rule_id, f.answer)) {
-        None => next.run(req).await,
+        None => Ok(req),
         Some((id, FaultAnswer::StatusError(e))) => {
             req.extensions_mut().insert(InjectedStatus(e.api_error(&id)));
-            next.run(req).await
+            Ok(req)
         }
         Some((id, FaultAnswer::Error(e))) => {
             tracing::debug!(rule = %id, code = e.code.row().code, %path, "sandbox fault injected");
             let mut resp = respond(&e.api_error(&id), e.http_status(), e.subcode());
-            if let Some((name, value)) = usage_header(&state, &e, &path, &principal.business_id).await {
+            if let Some((name, value)) = usage_header(state, &e, &path, &principal.business_id).await {
                 if let Ok(v) = HeaderValue::from_str(&value) {
                     resp.headers_mut().insert(name, v);
                 }
             }
-            resp
+            Err(resp)
         }
     }
 }

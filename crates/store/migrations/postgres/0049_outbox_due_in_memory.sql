@@ -1,0 +1,3 @@
+-- SQLite dropped its index of pending outbox rows by due time (its worker's schedule in memory
+-- answers when the next row is due). Several nodes share a PostgreSQL outbox and ask it in SQL,
+-- so its index stays: nothing changes here.
