@@ -35,13 +35,15 @@ fn is_version(seg: &str) -> bool {
         && minor.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Strip a leading `/vNN.N` so one route table serves versioned and unversioned paths.
-/// Runs before routing.
+/// Strip a leading `/vNN.N` so one route table serves versioned and unversioned paths, and
+/// the trailing slashes of a versioned path, which Graph ignores (Meta's Business SDK asks
+/// for `/v23.0/{id}/`, its Node SDK posts a PIN to `/v23.0/{phone-number-id}/`). Runs before
+/// routing.
 pub fn strip_version(mut req: Request) -> Request {
     let path = req.uri().path();
     let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
     let version = if is_version(first) {
-        let rest = &path[1 + first.len()..];
+        let rest = path[1 + first.len()..].trim_end_matches('/');
         let new_path = if rest.is_empty() { "/" } else { rest };
         let pq = match req.uri().query() {
             Some(q) => format!("{new_path}?{q}"),
@@ -182,5 +184,13 @@ mod tests {
         assert_eq!(req.extensions().get::<ApiVersion>().unwrap().0, "v21.0");
         let req = Request::builder().uri("/123").body(axum::body::Body::empty()).unwrap();
         assert_eq!(strip_version(req).uri().path(), "/123");
+        // A versioned path's trailing slashes go; the web app's own paths keep theirs.
+        let req = Request::builder().uri("/v23.0/123/?fields=id").body(axum::body::Body::empty()).unwrap();
+        let req = strip_version(req);
+        assert_eq!((req.uri().path(), req.uri().query()), ("/123", Some("fields=id")));
+        let req = Request::builder().uri("/v23.0//").body(axum::body::Body::empty()).unwrap();
+        assert_eq!(strip_version(req).uri().path(), "/");
+        let req = Request::builder().uri("/app/").body(axum::body::Body::empty()).unwrap();
+        assert_eq!(strip_version(req).uri().path(), "/app/");
     }
 }

@@ -39,6 +39,14 @@ async fn versions_and_fields(engine: Engine) {
     let (s, body) = app.get(&format!("/v23.0/{}?fields=id,name,currency", app.waba_id())).await;
     assert_eq!(s, 200);
     assert_eq!(body, json!({"id": app.waba_id(), "name": "Risala Demo WABA", "currency": "USD"}));
+    // A trailing slash changes nothing, as at Graph (Meta's Business SDK ends every node's path
+    // with one; its Node SDK posts the two-step PIN to `/{phone-number-id}/`).
+    let (s, again) = app.get(&format!("/v23.0/{}/?fields=id,name,currency", app.waba_id())).await;
+    assert_eq!((s, again), (200, body));
+    let (s, pin) = app.post(&format!("/v23.0/{id}/"), &json!({"pin": "123456"})).await;
+    assert_eq!((s, pin), (200, json!({"success": true})));
+    let (s, qrs) = app.get(&format!("/v23.0/{id}/message_qrdls/")).await;
+    assert_eq!(s, 200, "{qrs}");
 
     // Unknown edges, aliases and methods: Graph errors, never axum's plain text.
     let e = assert_graph_error(&app.get(&format!("/v23.0/{id}/no_such_edge")).await, 400, 100);
