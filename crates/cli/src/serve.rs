@@ -27,6 +27,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let listener =
         risala_server::listen(&config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
     let bound = listener.local_addr()?.to_string();
+    // The links the server makes without a request (webhooks' media URLs, the chat's address)
+    // name the address it listens on, a port given as 0 included.
+    let config = Config { listen: bound.clone(), ..config };
     let state = risala_server::build_state(config.clone()).await.context("starting the server")?;
     let demo = if config.mode == Mode::Sandbox && config.seed_demo {
         Some(risala_server::seed_demo(&state).await?)

@@ -54,6 +54,14 @@ pub trait MediaFetcher: Send + Sync + 'static {
     async fn fetch(&self, url: &str) -> Result<Box<dyn MediaBody>, FetchError>;
 }
 
+/// Download links of stored media, as a business's webhooks carry them (inbound media's `url`,
+/// which Meta includes since November 2025). The server signs them; fetching one still takes
+/// the business's token, as `GET /{media-id}`'s `url` does.
+pub trait MediaLinks: Send + Sync {
+    /// The download URL of media `media_id`, valid until `until` (ms, on the service's clock).
+    fn download_url(&self, media_id: &str, until: crate::clock::Millis) -> String;
+}
+
 /// Wakes the delivery worker after a commit that queued webhook changes, so it does not wait
 /// for its fallback poll. Producers that hold one call [`WebhookWaker::wake`] after `write`.
 pub trait WebhookWaker: Send + Sync {

@@ -79,15 +79,31 @@ pub fn check_upload(mime: &str, size: u64) -> Result<String, ApiError> {
     Ok(essence)
 }
 
-fn signature(state: &AppState, id: &str, exp: i64) -> String {
-    let mac = risala_delivery::signature::hmac_sha256(state.url_secret.as_bytes(), format!("{id}:{exp}").as_bytes());
+fn signature(secret: &str, id: &str, exp: i64) -> String {
+    let mac = risala_delivery::signature::hmac_sha256(secret.as_bytes(), format!("{id}:{exp}").as_bytes());
     hex::encode(mac)
+}
+
+fn signed_url(secret: &str, base: &str, id: &str, exp: i64) -> String {
+    format!("{base}/media-download/{id}?exp={exp}&sig={}", signature(secret, id, exp))
 }
 
 /// A signed download URL valid for five minutes.
 pub fn download_url(state: &AppState, base: &str, id: &str) -> String {
-    let exp = state.clock.now_ms() + URL_TTL_MS;
-    format!("{base}/media-download/{id}?exp={exp}&sig={}", signature(state, id, exp))
+    signed_url(&state.url_secret, base, id, state.clock.now_ms() + URL_TTL_MS)
+}
+
+/// The download URLs inbound media's webhooks carry: valid as long as the media is kept, on
+/// the server's public URL (a webhook answers no request whose host it could use).
+pub struct WebhookMediaLinks {
+    pub secret: String,
+    pub base: String,
+}
+
+impl risala_core::ports::MediaLinks for WebhookMediaLinks {
+    fn download_url(&self, media_id: &str, until: risala_core::clock::Millis) -> String {
+        signed_url(&self.secret, &self.base, media_id, until)
+    }
 }
 
 /// Check a download URL's expiry and signature.
@@ -95,7 +111,7 @@ pub fn verify_download(state: &AppState, id: &str, exp: Option<&str>, sig: Optio
     let bad = || crate::routes::graph::media::expired_link(id);
     let exp: i64 = exp.and_then(|e| e.parse().ok()).ok_or_else(bad)?;
     let sig = sig.ok_or_else(bad)?;
-    if exp < state.clock.now_ms() || signature(state, id, exp) != sig {
+    if exp < state.clock.now_ms() || signature(&state.url_secret, id, exp) != sig {
         return Err(bad());
     }
     Ok(())

@@ -167,6 +167,10 @@ impl AppState {
                     .map(|f| Arc::new(f) as Arc<dyn risala_core::ports::MediaFetcher>)
                     .map_err(|e| tracing::error!(error = %e, "link media fetching is off"))
                     .ok(),
+                media_links: Some(Arc::new(crate::media::WebhookMediaLinks {
+                    secret: url_secret.clone(),
+                    base: config.public_url(&config.listen),
+                })),
                 budget: cluster.budget.clone(),
                 // `build_state` validated the template settings.
                 templates: config.template_config().unwrap_or_default(),

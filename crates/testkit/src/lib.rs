@@ -159,7 +159,9 @@ impl TestApp {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let listener = tokio::net::TcpListener::bind(&config.listen).await?;
         let addr = listener.local_addr()?;
-        let state = risala_server::build_state(config.clone()).await?;
+        // The state names the bound address (webhooks' media links); `config` keeps the one
+        // asked for, so a test that starts another server with it gets a port of its own.
+        let state = risala_server::build_state(Config { listen: addr.to_string(), ..config.clone() }).await?;
         let demo = risala_server::seed_demo(&state).await?.tenant;
         let (tx, rx) = oneshot::channel::<()>();
         let serve_state = state.clone();

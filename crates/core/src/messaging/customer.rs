@@ -78,11 +78,12 @@ impl MessagingService {
                 ));
             }
             let copy_id = crate::ids::new_object_id();
+            let until = now + self.config.media_retention_ms;
             media_info = Some(MediaInfo {
                 id: copy_id.clone(),
                 mime_type: media.mime_type.clone(),
                 sha256: media.sha256.clone(),
-                url: None,
+                url: self.config.media_links.as_ref().map(|l| l.download_url(&copy_id, until)),
             });
             media_copy = Some(MediaCopy {
                 new_id: copy_id,
@@ -91,7 +92,7 @@ impl MessagingService {
                 owner_wa_id: None,
                 phone_number_id: Some(phone.id.clone()),
                 created_at: now,
-                expires_at: now + self.config.media_retention_ms,
+                expires_at: until,
             });
         }
         let element = inbound::webhook_message(&msg, wa_id, &id, now, &phone.number, media_info.as_ref());

@@ -58,6 +58,8 @@ pub struct MessagingConfig {
     pub media_retention_ms: Millis,
     /// Fetches `link` media; without one, links are handed to the customer as they are.
     pub fetcher: Option<Arc<dyn MediaFetcher>>,
+    /// Signs the `url` of inbound media in webhooks; without one, webhooks carry no `url`.
+    pub media_links: Option<Arc<dyn crate::ports::MediaLinks>>,
     /// Messages per second one business number may send (130429 above); 0: no limit. Meta's
     /// default is 80 ([`crate::limits::DEFAULT_THROUGHPUT_MPS`]); Risala's default is 0 so that
     /// load tests measure the server.
@@ -80,6 +82,7 @@ impl Default for MessagingConfig {
             auto_create_customers: true,
             media_retention_ms: MEDIA_RETENTION_MS,
             fetcher: None,
+            media_links: None,
             throughput_mps: 0,
             pair_rate_limit: false,
             quality: crate::quality::QualityConfig::default(),

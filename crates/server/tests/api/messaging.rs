@@ -202,6 +202,14 @@ async fn every_inbound_type(engine: Engine) {
     let bytes = app.client.get(info["url"].as_str().unwrap()).bearer_auth(DEMO_TOKEN).send().await.unwrap();
     assert_eq!(bytes.status(), 200);
     assert_eq!(bytes.bytes().await.unwrap().as_ref(), b"\xFF\xD8\xFF jpeg bytes");
+    // The webhook carries the download URL too (Meta does since November 2025): on the
+    // server's own address, the bytes with the token, nothing without it.
+    let url = image["url"].as_str().unwrap_or_else(|| panic!("an inbound image's webhook has its url: {image}"));
+    assert!(url.starts_with(&format!("{}/media-download/{img_id}?", app.base)), "{url}");
+    let bytes = app.client.get(url).bearer_auth(DEMO_TOKEN).send().await.unwrap();
+    assert_eq!(bytes.status(), 200);
+    assert_eq!(bytes.bytes().await.unwrap().as_ref(), b"\xFF\xD8\xFF jpeg bytes");
+    assert_eq!(app.client.get(url).send().await.unwrap().status(), 400, "no token, no bytes");
 
     assert_eq!(msgs[2]["location"], json!({"latitude": 1.5, "longitude": 2.5, "name": "Home", "address": "Street"}));
     assert_eq!(msgs[3]["contacts"][0]["name"]["formatted_name"], "Bob");
