@@ -23,6 +23,11 @@ def run() -> None:
             r = graph.get(f"{prefix}/{PHONE_ID}")
             assert r.status_code == 200 and r.json()["id"] == PHONE_ID, r.text
 
+    with check(Q, "trailing slash on a versioned path (Meta's Business SDK, its Node SDK's PIN)"):
+        r = graph.get(f"/v23.0/{PHONE_ID}/")
+        assert r.status_code == 200 and r.json()["id"] == PHONE_ID, r.text
+        _ok(graph.post(f"/v23.0/{PHONE_ID}/messages/", json=msg))
+
     with check(Q, "chunked body without Content-Length"):
         import json
 
