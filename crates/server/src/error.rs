@@ -9,6 +9,36 @@ use risala_types::graph::{GraphErrorData, GraphErrorEnvelope};
 tokio::task_local! {
     /// The request id of the request being served: `fbtrace_id` in errors, `x-fb-trace-id`.
     pub static TRACE_ID: String;
+    /// The method of the request being served, lower case (`post`): Graph names it when an
+    /// object is not found ("Unsupported delete request. Object with ID …").
+    pub static REQUEST_VERB: &'static str;
+}
+
+/// The lower-case verb Graph writes for `method` in its errors.
+pub fn verb(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::POST => "post",
+        Method::DELETE => "delete",
+        Method::PUT => "put",
+        Method::PATCH => "patch",
+        Method::HEAD => "head",
+        Method::OPTIONS => "options",
+        _ => "get",
+    }
+}
+
+/// An object that is not found is "Unsupported get request" in the service's words, which do
+/// not know the method: the request's own verb, when it is another.
+fn with_request_verb(e: &ApiError) -> std::borrow::Cow<'_, ApiError> {
+    const GET: &str = "Unsupported get request.";
+    let verb = REQUEST_VERB.try_with(|v| *v).unwrap_or("get");
+    if e.code != ErrorCode::ObjectNotFound || verb == "get" || !e.details.starts_with(GET) {
+        return std::borrow::Cow::Borrowed(e);
+    }
+    let mut e = e.clone();
+    e.details = format!("Unsupported {verb} request.{}", &e.details[GET.len()..]);
+    std::borrow::Cow::Owned(e)
 }
 
 /// The current request id, or a fresh one outside a request.
@@ -60,6 +90,7 @@ impl IntoResponse for GraphError {
 /// The Graph error response for `e`, with its HTTP status and `error_subcode` given (a sandbox
 /// fault rule may answer another than the table's); [`GraphError`] gives the table's.
 pub fn respond(e: &ApiError, http_status: u16, subcode: Option<i64>) -> Response {
+    let e = &*with_request_verb(e);
     let row = e.code.row();
     let fbtrace_id = trace_id();
     // The one place an error's cause is logged: the client gets Meta's generic envelope and

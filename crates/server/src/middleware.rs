@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::FutureExt;
 use risala_core::ApiError;
 
-use crate::error::{GraphError, TRACE_ID};
+use crate::error::{GraphError, REQUEST_VERB, TRACE_ID};
 use crate::state::AppState;
 
 /// Graph version used when a path has none (the oldest we claim to support, as Graph does).
@@ -87,7 +87,7 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
         }
         AssertUnwindSafe(next.run(req)).catch_unwind().await
     };
-    let fut = TRACE_ID.scope(trace.clone(), answer);
+    let fut = TRACE_ID.scope(trace.clone(), REQUEST_VERB.scope(crate::error::verb(&method), answer));
     let mut resp = match fut.await {
         Ok(r) => r,
         Err(panic) => {

@@ -55,6 +55,16 @@ async fn versions_and_fields(engine: Engine) {
     let resp = app.client.delete(app.url(&format!("/v23.0/{id}"))).bearer_auth(DEMO_TOKEN).send().await.unwrap();
     let resp = risala_testkit::json_response(resp).await;
     assert_graph_error(&resp, 400, 100);
+    // An object that does not exist: Graph's words name the request's method.
+    for (method, verb) in
+        [(reqwest::Method::DELETE, "delete"), (reqwest::Method::POST, "post"), (reqwest::Method::GET, "get")]
+    {
+        let resp = app.client.request(method, app.url("/v23.0/999999999999999")).bearer_auth(DEMO_TOKEN).send();
+        let resp = risala_testkit::json_response(resp.await.unwrap()).await;
+        let e = assert_graph_error(&resp, 400, 100);
+        let details = e["error_data"]["details"].as_str().unwrap();
+        assert!(details.starts_with(&format!("Unsupported {verb} request. Object with ID '999999999999999'")), "{e}");
+    }
     app.stop().await;
 }
 engine_test!(version_prefixes_and_fields, super::versions_and_fields);
