@@ -140,7 +140,14 @@ async fn claim_lease_retry_and_replay(db: TestStore) {
 
     // A's second is due but waits behind the retry of A's first.
     assert!(db.claim_due(T0 + 999, "w1", L0 + 2, L0 + 30_000, 10).await.unwrap().is_empty());
-    assert_eq!(db.next_due_at().await.unwrap(), Some(T0));
+    let next = match db.engine {
+        // The earliest due row, even one that waits behind another.
+        Engine::Postgres => T0,
+        // The schedule knows that A's second waits for A's first: the worker need not wake
+        // before A's first is due again.
+        Engine::Sqlite => T0 + 1000,
+    };
+    assert_eq!(db.next_due_at().await.unwrap(), Some(next));
     assert_eq!(ids(&db.claim_due(T0 + 1000, "w1", L0 + 3, L0 + 30_000, 10).await.unwrap()), [a1, a2]);
     db.record_attempts("w1", &[result(&[a1], Outcome::Dead { counted: true }, Some(400), T0 + 1001)]).await.unwrap();
     db.release("w1", &[a2]).await.unwrap();

@@ -102,6 +102,9 @@ pub const ONE_ENGINE_INDEXES: &[(&str, Engine)] = &[
     // in SQL (several nodes share the outbox); SQLite's one process keeps the pending rows in
     // memory and asks nothing.
     ("outbox_pending_order", Engine::Postgres),
+    // When the next pending row is due: PostgreSQL asks it in SQL; SQLite's worker asks the
+    // schedule it keeps in memory.
+    ("outbox_due", Engine::Postgres),
     // A customer's undelivered messages: SQLite finds them from the customer's conversations
     // (`conversations.undelivered_from`, kept by its one writer); PostgreSQL's nodes keep this
     // index by customer.
