@@ -47,7 +47,7 @@ pub async fn admin(state: State<AppState>, req: Request, next: Next) -> Response
     audited(state, req, next, Surface::Admin).await
 }
 
-/// The last of the Graph layers ([`crate::routes::graph_layer`]).
+/// The last of the Graph layers (`graph_layer` in `routes`).
 pub async fn graph(state: State<AppState>, req: Request, next: Next) -> Response {
     audited(state, req, next, Surface::Graph).await
 }

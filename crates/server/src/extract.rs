@@ -103,7 +103,7 @@ pub fn bearer_token(parts: &Parts) -> Result<Option<String>, ApiError> {
     Ok(parts.extensions.get::<BodyToken>().map(|t| t.0.clone()))
 }
 
-/// A step of the Graph layers ([`crate::routes::graph_layer`]): a POST or DELETE with no token
+/// A step of the Graph layers (`graph_layer` in `routes`): a POST or DELETE with no token
 /// in its header or query string, whose body (up to [`MAX_BODY`]) names `access_token`, is
 /// authenticated with it, as Graph does (`curl -d access_token=…`, `-F access_token=…`). Every
 /// other request passes untouched.

@@ -56,7 +56,7 @@ pub async fn clear(State(state): State<AppState>, mover: ClockMover) -> GraphRes
     Ok(Json(json!({"success": true, "deleted": n})))
 }
 
-/// A step of the Graph layers ([`crate::routes::graph_layer`]): the request goes on (marked
+/// A step of the Graph layers (`graph_layer` in `routes`): the request goes on (marked
 /// when a `status_error` rule matched it), or a matching rule answers it. Only requests with a
 /// valid token are faulted (a bad token gets the handler's own 190, as at Meta, where
 /// authentication comes first).
