@@ -8,6 +8,7 @@ mod composer_browser;
 mod console;
 pub(crate) mod inbox;
 mod inbox_browser;
+mod inbox_input;
 mod inbox_messages;
 mod inbox_privacy;
 pub(crate) mod journey_browser;
