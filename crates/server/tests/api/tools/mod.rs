@@ -8,6 +8,7 @@ mod bots;
 mod bots_browser;
 mod broadcasts;
 mod broadcasts_browser;
+mod broadcasts_page;
 mod browser;
 mod contacts;
 mod contacts_browser;

@@ -15,6 +15,7 @@ use risala_core::ApiError;
 use serde_json::{json, Map, Value};
 
 use crate::error::WebResult;
+use crate::i18n::broadcasts::recipients;
 use crate::i18n::Lang;
 use crate::layout::{alert, csrf};
 use crate::pages::console::{allowed, console_page, phone};
@@ -240,7 +241,9 @@ async fn render_show(state: &WebState, v: &Viewer, id: &str, error: Option<Strin
     let (lang, s) = (v.lang, v.lang.bc());
     let b = state.broadcasts.get(&v.user.business_id, id).await?;
     let base = format!("{}/{}", routes::BROADCASTS, id);
-    let rejected = b.row.rejected.as_array().cloned().unwrap_or_default();
+    // By row: the service lists the rows its checks refused one check after another.
+    let mut rejected = b.row.rejected.as_array().cloned().unwrap_or_default();
+    rejected.sort_by_key(|r| r["row"].as_i64().unwrap_or(0));
     let body = html! {
         // What changes as the broadcast runs (its progress, what may be done with it, each
         // recipient's status) is reloaded live as one part.
@@ -277,7 +280,7 @@ async fn live_part(state: &WebState, v: &Viewer, b: &BroadcastView, error: Optio
     let base = format!("{}/{}", routes::BROADCASTS, b.row.id);
     Ok(html! {
         section.card aria-labelledby="broadcast-h" {
-            h1 id="broadcast-h" { bdi { (b.row.name) } " " span.muted { "(" (lang.number(b.row.total)) " " (s.total) ")" } }
+            h1 id="broadcast-h" { bdi { (b.row.name) } " " span.muted { "(" (recipients(lang, b.row.total)) ")" } }
             @if let Some(e) = error { (alert(true, e)) }
             (progress(lang, b))
             div.broadcast-actions {
@@ -292,7 +295,7 @@ async fn live_part(state: &WebState, v: &Viewer, b: &BroadcastView, error: Optio
         }
         section.card aria-labelledby="report-h" {
             h2 id="report-h" { (s.report) }
-            p.hint { (s.first_rows) }
+            p.hint { (s.first_rows.replace("{n}", &lang.number(SHOWN as i64))) }
             div.table-wrap { table.report {
                 thead { tr { th { (s.recipient) } th { (s.status) } th { (s.reason) } th { (s.replied) } } }
                 tbody { @for r in &rows {
