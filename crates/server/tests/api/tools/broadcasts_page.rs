@@ -1,6 +1,6 @@
 //! A broadcast's page as its reader reads it, in English and Arabic: the rows not imported in
 //! the order of the file (the service lists them check after check, and the API keeps that),
-//! the count of recipients in words, every number in the page's digits.
+//! the count of recipients in words, every number in the page's digits, the reasons in words.
 
 use risala_testkit::{engine_test, Engine};
 use serde_json::json;
@@ -38,4 +38,8 @@ async fn in_order(engine: Engine) {
     assert_eq!(rejected_rows(&page), ["٣", "٤"]);
     assert!(page.contains(r#"<span class="muted">(مستلم واحد)</span>"#), "{page}");
     assert!(page.contains("أول ٢٠٠ مستلم؛"), "{page}");
+    // The reasons in words, not the API's path (`body.parameters[0].text: must not be empty`).
+    assert!(page.contains("<td>المتغير {{١}}: يجب ألا يكون فارغًا.</td>"), "{page}");
+    web.lang = "en";
+    assert!(web.get(&path).await.body.contains("<td>Parameter {{1}}: must not be empty.</td>"));
 }

@@ -18,6 +18,7 @@ mod faq_browser;
 mod hours;
 mod quick_replies;
 mod quick_replies_browser;
+mod refusals_pages;
 
 use risala_core::model::Permission;
 use risala_testkit::TestApp;

@@ -16,6 +16,7 @@ use serde_json::{json, Map, Value};
 
 use crate::error::WebResult;
 use crate::i18n::broadcasts::recipients;
+use crate::i18n::refusals::say;
 use crate::i18n::Lang;
 use crate::layout::{alert, csrf};
 use crate::pages::console::{allowed, console_page, phone};
@@ -211,6 +212,22 @@ fn new_broadcast(v: &Viewer, form: &[(String, String)]) -> Result<(String, NewBr
     Ok((field("phone_number_id"), new))
 }
 
+/// A service's reason for refusing the form, with its fields as the form labels them.
+fn said(lang: Lang, english: &str) -> String {
+    let s = lang.bc();
+    let fields = [
+        ("name", s.name),
+        ("template", s.template),
+        ("text", s.text),
+        ("audience", s.csv),
+        ("csv", s.csv),
+        ("default_country", s.default_country),
+        ("send_at", s.send_at),
+        ("params", s.params),
+    ];
+    say(lang, english, &fields)
+}
+
 /// `POST /app/tools/broadcasts`: create, then its page; a refusal shows the form again with why.
 pub async fn create(State(state): State<WebState>, a: Action<Vec<(String, String)>>) -> WebResult<Response> {
     allowed(&a.viewer)?;
@@ -226,7 +243,9 @@ pub async fn create(State(state): State<WebState>, a: Action<Vec<(String, String
     .await;
     match created {
         Ok(b) => Ok(Redirect::to(&format!("{}/{}", routes::BROADCASTS, b.row.id)).into_response()),
-        Err(e) if e.code.row().http_status < 500 => render_list(&state, v, Some(e.details), &a.form).await,
+        Err(e) if e.code.row().http_status < 500 => {
+            render_list(&state, v, Some(said(v.lang, &e.details)), &a.form).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -351,7 +370,7 @@ async fn change(state: WebState, a: Action<NoFields>, id: String, resume: bool) 
         Ok(_) if a.fetch => Ok(StatusCode::NO_CONTENT.into_response()),
         Ok(_) => Ok(Redirect::to(&format!("{}/{id}", routes::BROADCASTS)).into_response()),
         Err(e) if e.code.row().http_status == 400 && e.code != risala_core::ErrorCode::ObjectNotFound => {
-            render_show(&state, &a.viewer, &id, Some(e.details)).await
+            render_show(&state, &a.viewer, &id, Some(said(a.viewer.lang, &e.details))).await
         }
         Err(e) => Err(e.into()),
     }
