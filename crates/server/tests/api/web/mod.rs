@@ -12,6 +12,7 @@ mod inbox_input;
 mod inbox_messages;
 mod inbox_privacy;
 pub(crate) mod journey_browser;
+mod labels_browser;
 mod route_walk;
 mod security;
 pub(crate) mod steps;
