@@ -32,7 +32,9 @@ async fn tools_forms(engine: Engine) {
         form.extend(f.iter().map(|(k, v)| (*k, v.to_string())));
         form
     };
-    let cases: Vec<(Vec<(&str, String)>, &str, &str)> = vec![
+    // A form, and what the page says in English and in Arabic.
+    type Case = (Vec<(&'static str, String)>, &'static str, &'static str);
+    let cases: Vec<Case> = vec![
         (
             hours(&[("time_zone", "Mars/X")]),
             "Time zone: <Mars/X> is not a time zone; write one such as Europe/London or Asia/Riyadh.",
