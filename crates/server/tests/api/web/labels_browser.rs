@@ -76,5 +76,15 @@ async fn labels_page_from_the_navigation_says_why_and_asks_before_deleting() {
     ar.screenshot("hours-refused-ar-1280", false).await;
     ar.resize(390, 844).await;
     ar.screenshot("hours-refused-ar", false).await;
+
+    // A note of spaces: said in Arabic, the way back to the conversation.
+    let alice = app.customer("15550001111", "Layla").await;
+    alice.send(app.business_number(), json!({"type": "text", "text": {"body": "مرحبا"}})).await;
+    open(&app, &ar, &super::inbox::chat_path(&app, "15550001111")).await;
+    ar.fill("note", "   ").await;
+    submit(&ar, "form[action$='/notes'] button").await;
+    assert!(alert(&ar).await.contains("الملاحظة فارغة"), "{}", ar.text().await);
+    assert_eq!(ar.count("a[href$='/15550001111']").await, 1, "the way back");
+    ar.screenshot("note-refused-ar", false).await;
     app.stop().await;
 }
