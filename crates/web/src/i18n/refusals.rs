@@ -169,6 +169,12 @@ const MESSAGES: &[Message] = &[
         "{0} is not a currency code; write one such as USD or SAR.",
         "{0} ليس رمز عملة؛ اكتب رمزًا مثل USD أو SAR.",
     ),
+    // Payments.
+    (
+        "provider stripe needs stripe_secret_key and stripe_webhook_secret (the endpoint's signing secret)",
+        "Stripe needs both its secret key and its webhook signing secret.",
+        "يحتاج Stripe إلى المفتاح السري وسر توقيع خطاف الويب كليهما.",
+    ),
 ];
 
 /// `english` said in `lang`: a known reason with its values, else as written (in Arabic, a
