@@ -35,6 +35,8 @@ pub fn page(lang: Lang, viewer: Option<&Viewer>, title: &str, body: Markup) -> R
                     nav aria-label=(t.main_nav) {
                         @if let Some(v) = viewer {
                             a href=(routes::HOME) { (t.chats) }
+                            // Labels are the team's, like its people: every role reads them.
+                            a href=(routes::LABELS) { (lang.inbox().manage_labels) }
                             @if v.user.role.manages_people() { a href=(routes::PEOPLE) { (t.people) } }
                             @if v.user.role.manages_people() { a href=(routes::CONSOLE) { (lang.c().console) } }
                             @else { a href=(routes::CONSOLE_CONTACTS) { (lang.contacts().title) } }

@@ -30,7 +30,7 @@ pub enum InboxError {
     NotAllowed,
     /// A value that cannot be used, and why.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(#[from] team::Invalid),
     #[error(transparent)]
     Internal(#[from] ApiError),
 }

@@ -15,13 +15,33 @@ pub const MAX_LABEL: usize = 40;
 pub const LABEL_COLOURS: [&str; 8] =
     ["#1f7a5c", "#1565c0", "#6a1b9a", "#b45309", "#b3261e", "#00838f", "#4b5563", "#7c5e00"];
 
+/// A value the team's work cannot use: a kind of its own, so the pages can say it in the
+/// reader's language (the message is the English one).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Invalid {
+    #[error("colour: {0:?} is not one of the palette")]
+    Colour(String),
+    /// The id given is no person of the business (or a disabled one).
+    #[error("assignee: {0} is not a person of this business")]
+    Assignee(String),
+    #[error("note: write something")]
+    EmptyNote,
+    #[error("note: at most {MAX_NOTE} characters")]
+    LongNote,
+    #[error("name: 1 to {MAX_LABEL} characters")]
+    LabelLength,
+    /// The business has a label of this name, in any case (the existing label's name).
+    #[error("name: there is a label {0:?} already")]
+    LabelTaken(String),
+}
+
 /// One of [`LABEL_COLOURS`], lower case; an error otherwise.
 fn colour(text: &str) -> InboxResult<String> {
     let t = text.trim().to_ascii_lowercase();
     if LABEL_COLOURS.contains(&t.as_str()) {
         Ok(t)
     } else {
-        Err(InboxError::Invalid(format!("colour: {t:?} is not one of {}", LABEL_COLOURS.join(", "))))
+        Err(Invalid::Colour(t).into())
     }
 }
 
@@ -43,7 +63,7 @@ impl InboxService {
                 .await?
                 .is_some_and(|u| u.business_id == viewer.business_id && u.disabled_at.is_none());
             if !ok {
-                return Err(InboxError::Invalid(format!("assignee: {id} is not a person of this business")));
+                return Err(Invalid::Assignee(id.to_string()).into());
             }
         }
         let c = &chat.conversation;
@@ -69,10 +89,10 @@ impl InboxService {
         let chat = self.chat(&viewer.business_id, phone_number_id, wa_id).await?;
         let body = body.trim();
         if body.is_empty() {
-            return Err(InboxError::Invalid("note: write something".into()));
+            return Err(Invalid::EmptyNote.into());
         }
         if body.chars().count() > MAX_NOTE {
-            return Err(InboxError::Invalid(format!("note: at most {MAX_NOTE} characters")));
+            return Err(Invalid::LongNote.into());
         }
         let note = Note {
             id: crate::ids::new_object_id(),
@@ -95,7 +115,14 @@ impl InboxService {
         }
         let name = name.trim();
         if name.is_empty() || name.chars().count() > MAX_LABEL {
-            return Err(InboxError::Invalid(format!("name: 1 to {MAX_LABEL} characters")));
+            return Err(Invalid::LabelLength.into());
+        }
+        // "VIP" and "vip" are one label, as quick replies' shortcuts are one in any case.
+        let folded = name.to_lowercase();
+        if let Some(l) =
+            self.store.labels(&viewer.business_id).await?.into_iter().find(|l| l.name.to_lowercase() == folded)
+        {
+            return Err(Invalid::LabelTaken(l.name).into());
         }
         let label = Label {
             id: crate::ids::new_object_id(),
@@ -105,7 +132,7 @@ impl InboxService {
             created_at: self.now(),
         };
         if !self.store.create_label(&label).await? {
-            return Err(InboxError::Invalid(format!("name: there is a label {name:?} already")));
+            return Err(Invalid::LabelTaken(name.to_string()).into());
         }
         Ok(label)
     }

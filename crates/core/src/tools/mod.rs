@@ -8,3 +8,4 @@ pub mod contacts;
 pub mod faq;
 pub mod hours;
 pub mod quick_replies;
+pub mod variables;

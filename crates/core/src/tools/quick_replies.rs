@@ -67,24 +67,6 @@ pub fn normalize_shortcut(s: &str) -> Result<String, ApiError> {
     Ok(s)
 }
 
-/// The `{{names}}` a text uses, each checked against [`VARIABLES`].
-fn check_variables(text: &str) -> Result<(), ApiError> {
-    let mut rest = text;
-    while let Some(i) = rest.find("{{") {
-        let after = &rest[i + 2..];
-        let Some(j) = after.find("}}") else { break };
-        let name = after[..j].trim();
-        if !VARIABLES.contains(&name) {
-            return Err(ApiError::bad_value(format!(
-                "text: unknown variable {{{{{name}}}}} (use {})",
-                VARIABLES.iter().map(|v| format!("{{{{{v}}}}}")).collect::<Vec<_>>().join(", ")
-            )));
-        }
-        rest = &after[j + 2..];
-    }
-    Ok(())
-}
-
 /// The text with its variables filled in.
 pub fn render(text: &str, customer_name: &str, agent_name: &str, business_name: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -176,7 +158,7 @@ impl QuickReplyService {
         if n > max {
             return Err(ApiError::bad_value(format!("text: at most {max} characters ({n} given)")));
         }
-        check_variables(&q.text)
+        super::variables::check("text", &q.text, VARIABLES)
     }
 
     fn taken(shortcut: &str) -> ApiError {
@@ -300,8 +282,6 @@ mod tests {
     fn variables_render_and_unknown_ones_are_refused() {
         let t = "Hi {{customer_name}}, {{ agent_name }} of {{business_name}} here. {{x";
         assert_eq!(render(t, "Ann", "Bo", "Shop"), "Hi Ann, Bo of Shop here. {{x");
-        assert!(check_variables(t).is_ok());
-        let e = check_variables("Hello {{name}}").unwrap_err();
-        assert!(e.details.contains("{{name}}"), "{}", e.details);
+        assert!(super::super::variables::check("text", t, VARIABLES).is_ok());
     }
 }

@@ -26,7 +26,6 @@ pub struct BroadcastStrings {
     pub create: &'static str,
     pub status: &'static str,
     pub progress: &'static str,
-    pub total: &'static str,
     pub queued: &'static str,
     pub sent: &'static str,
     pub delivered: &'static str,
@@ -90,7 +89,6 @@ pub const EN: BroadcastStrings = BroadcastStrings {
     create: "Create broadcast",
     status: "Status",
     progress: "Progress",
-    total: "Recipients",
     queued: "Queued",
     sent: "Sent",
     delivered: "Delivered",
@@ -109,7 +107,7 @@ pub const EN: BroadcastStrings = BroadcastStrings {
     recipient: "Recipient",
     created: "Created",
     paused_because: "Paused",
-    first_rows: "The first 200 recipients; the export has them all.",
+    first_rows: "The first {n} recipients; the export has them all.",
     yes: "Yes",
     states: [
         ("scheduled", "Scheduled"),
@@ -144,7 +142,6 @@ pub const AR: BroadcastStrings = BroadcastStrings {
     create: "إنشاء الرسالة الجماعية",
     status: "الحالة",
     progress: "التقدم",
-    total: "المستلمون",
     queued: "في الانتظار",
     sent: "أُرسلت",
     delivered: "وصلت",
@@ -163,7 +160,7 @@ pub const AR: BroadcastStrings = BroadcastStrings {
     recipient: "المستلم",
     created: "أُنشئت",
     paused_because: "متوقفة مؤقتاً",
-    first_rows: "أول 200 مستلم؛ الملف المصدَّر يضمهم جميعاً.",
+    first_rows: "أول {n} مستلم؛ الملف المصدَّر يضمهم جميعاً.",
     yes: "نعم",
     states: [
         ("scheduled", "مجدولة"),
@@ -174,6 +171,24 @@ pub const AR: BroadcastStrings = BroadcastStrings {
     ],
 };
 
+/// How many recipients, in words: `1 recipient`, `2 recipients`; in Arabic by its plural rules
+/// (one, two, three to ten, eleven to ninety-nine, a hundred…), in Arabic digits.
+pub fn recipients(lang: Lang, n: i64) -> String {
+    let num = lang.number(n);
+    match lang {
+        Lang::En if n == 1 => "1 recipient".to_string(),
+        Lang::En => format!("{num} recipients"),
+        Lang::Ar => match (n, n % 100) {
+            (0, _) => "لا مستلمين".to_string(),
+            (1, _) => "مستلم واحد".to_string(),
+            (2, _) => "مستلمان".to_string(),
+            (_, 3..=10) => format!("{num} مستلمين"),
+            (_, 11..=99) => format!("{num} مستلمًا"),
+            _ => format!("{num} مستلم"),
+        },
+    }
+}
+
 impl Lang {
     /// The broadcasts pages' strings.
     pub fn bc(self) -> &'static BroadcastStrings {
@@ -181,5 +196,21 @@ impl Lang {
             Lang::En => &EN,
             Lang::Ar => &AR,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recipients_are_counted_in_words() {
+        let en: Vec<String> = [1, 2, 1200].map(|n| recipients(Lang::En, n)).into();
+        assert_eq!(en, ["1 recipient", "2 recipients", "1,200 recipients"]);
+        let ar: Vec<String> = [0, 1, 2, 7, 11, 100, 103, 200].map(|n| recipients(Lang::Ar, n)).into();
+        assert_eq!(
+            ar,
+            ["لا مستلمين", "مستلم واحد", "مستلمان", "٧ مستلمين", "١١ مستلمًا", "١٠٠ مستلم", "١٠٣ مستلمين", "٢٠٠ مستلم"]
+        );
     }
 }

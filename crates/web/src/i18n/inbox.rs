@@ -5,7 +5,9 @@
 use risala_core::tools::bots::runner::DEFAULT_LABEL as BOT_LABEL;
 use risala_core::tools::faq::{LABEL_PERSON, LABEL_UNSURE};
 
-use super::Lang;
+use risala_core::inbox::team::{Invalid, MAX_LABEL, MAX_NOTE};
+
+use super::{isolate, Lang};
 
 /// Every string of the inbox.
 pub struct InboxStrings {
@@ -89,6 +91,18 @@ pub struct InboxStrings {
     /// The names of the label colours, in the order of `LABEL_COLOURS`.
     pub colours: [&'static str; 8],
     pub labels_intro: &'static str,
+    /// Before a label is deleted ({name}).
+    pub confirm_delete_label: &'static str,
+    /// Why a label, a note or an assignment was refused ({name}: a label's; {max}: a length).
+    pub label_taken: &'static str,
+    pub label_length: &'static str,
+    pub colour_invalid: &'static str,
+    pub note_empty: &'static str,
+    pub note_long: &'static str,
+    pub assignee_unknown: &'static str,
+    /// The page of a refused note or assignment, and its way back.
+    pub not_saved: &'static str,
+    pub back_to_chat: &'static str,
 }
 
 pub const EN: InboxStrings = InboxStrings {
@@ -162,6 +176,15 @@ pub const EN: InboxStrings = InboxStrings {
     back_to_list: "All conversations",
     colours: ["Green", "Blue", "Purple", "Orange", "Red", "Teal", "Grey", "Olive"],
     labels_intro: "Labels sort conversations; every agent can put them on and take them off.",
+    confirm_delete_label: "Delete the label “{name}”? It is taken off every conversation.",
+    label_taken: "A label named “{name}” exists already (names are the same in upper and lower case).",
+    label_length: "The label’s name must be 1 to {max} characters long.",
+    colour_invalid: "Pick one of the colours shown.",
+    note_empty: "The note is empty: write something first.",
+    note_long: "The note is too long: at most {max} characters.",
+    assignee_unknown: "That person is not on your team, or their account is disabled.",
+    not_saved: "Not saved",
+    back_to_chat: "Back to the conversation",
 };
 
 pub const AR: InboxStrings = InboxStrings {
@@ -239,7 +262,29 @@ pub const AR: InboxStrings = InboxStrings {
     back_to_list: "كل المحادثات",
     colours: ["أخضر", "أزرق", "بنفسجي", "برتقالي", "أحمر", "فيروزي", "رمادي", "زيتوني"],
     labels_intro: "التصنيفات ترتّب المحادثات؛ يضعها أي موظف ويزيلها.",
+    confirm_delete_label: "حذف التصنيف «{name}»؟ سيُزال من كل المحادثات.",
+    label_taken: "يوجد تصنيف باسم «{name}» من قبل (الأحرف الكبيرة والصغيرة سواء).",
+    label_length: "يجب أن يكون اسم التصنيف من ١ إلى {max} حرفًا.",
+    colour_invalid: "اختر أحد الألوان المعروضة.",
+    note_empty: "الملاحظة فارغة: اكتب شيئًا أولًا.",
+    note_long: "الملاحظة طويلة: {max} حرف على الأكثر.",
+    assignee_unknown: "هذا الشخص ليس من فريقك، أو حسابه معطّل.",
+    not_saved: "لم يُحفظ",
+    back_to_chat: "العودة إلى المحادثة",
 };
+
+/// Why the team's work refused a value, in `lang`.
+pub fn invalid(lang: Lang, e: &Invalid) -> String {
+    let ti = lang.inbox();
+    match e {
+        Invalid::Colour(_) => ti.colour_invalid.to_string(),
+        Invalid::Assignee(_) => ti.assignee_unknown.to_string(),
+        Invalid::EmptyNote => ti.note_empty.to_string(),
+        Invalid::LongNote => ti.note_long.replace("{max}", &lang.number(MAX_NOTE as i64)),
+        Invalid::LabelLength => ti.label_length.replace("{max}", &lang.number(MAX_LABEL as i64)),
+        Invalid::LabelTaken(name) => ti.label_taken.replace("{name}", &isolate(name)),
+    }
+}
 
 impl Lang {
     /// The inbox's strings in this language.

@@ -16,6 +16,7 @@ mod inbox;
 pub mod operator;
 pub mod payments;
 pub mod reasons;
+pub mod refusals;
 pub mod tools;
 mod webchat;
 
@@ -23,7 +24,7 @@ use axum::http::HeaderMap;
 
 pub use compose::ComposeStrings;
 pub use en::Strings;
-pub use inbox::InboxStrings;
+pub use inbox::{invalid, InboxStrings};
 pub use webchat::WebchatStrings;
 
 /// A language of the web app.
@@ -136,6 +137,13 @@ impl Lang {
         };
         self.digits(&format!("{d} {month} {y}{comma} {hh:02}:{mm:02}"))
     }
+}
+
+/// `text` set apart from the sentence around it (Unicode's first-strong isolate), so a name or
+/// value in another script keeps its own direction: a Latin "VIP" or "25:00" in an Arabic
+/// sentence, an Arabic name in an English one.
+pub fn isolate(text: &str) -> String {
+    format!("\u{2068}{text}\u{2069}")
 }
 
 /// ISO 8601 of a moment in UTC, for `<time datetime>`.

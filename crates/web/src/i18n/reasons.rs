@@ -1,14 +1,22 @@
 //! Why an imported row was not taken (a broadcast's audience, a contacts import), in the
 //! reader's language. The services write their reasons in English (the API returns them as
-//! they are); a page in Arabic says the known ones in Arabic and leaves any other as written.
+//! they are); a page says the row's own reasons here, and a reason about a field of the
+//! message (a template's parameter) as [`super::refusals`] says a form's.
 
+use super::refusals::{say, split_path};
 use super::Lang;
 
 /// `english`, a row's reason as a service wrote it, in `lang`.
 pub fn reason(lang: Lang, english: &str) -> String {
-    match lang {
-        Lang::En => english.to_string(),
-        Lang::Ar => arabic(english).unwrap_or_else(|| english.to_string()),
+    let (param, name) = match lang {
+        Lang::En => ("Parameter {{#}}", "Name"),
+        Lang::Ar => ("المتغير {{#}}", "الاسم"),
+    };
+    let fields = [("body.parameters[]", param), ("header.parameters[]", param), ("name", name)];
+    match (lang, split_path(english).0) {
+        (Lang::Ar, _) => arabic(english).unwrap_or_else(|| say(lang, english, &fields)),
+        (Lang::En, Some(_)) => say(lang, english, &fields),
+        (Lang::En, None) => english.to_string(),
     }
 }
 
@@ -77,6 +85,11 @@ mod tests {
             assert_eq!(reason(Lang::En, &r.reason), r.reason);
         }
         assert_eq!(reason(Lang::Ar, "duplicate of row 2"), "مكرر الصف ٢");
-        assert_eq!(reason(Lang::Ar, "something new"), "something new");
+        assert_eq!(reason(Lang::Ar, "something new"), "لا يمكن استخدام هذه القيمة.");
+        assert_eq!(reason(Lang::Ar, "body.parameters[0].text: must not be empty"), "المتغير {{١}}: يجب ألا يكون فارغًا.");
+        assert_eq!(
+            reason(Lang::En, "body.parameters[0].text: must not be empty"),
+            "Parameter {{1}}: must not be empty."
+        );
     }
 }

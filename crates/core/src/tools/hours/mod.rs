@@ -32,6 +32,8 @@ pub const GREETING_TAG: &str = "risala:greeting";
 pub const AWAY_TAG: &str = "risala:away";
 /// The message types an automatic message may have.
 pub const MESSAGE_TYPES: &[&str] = &["text", "image", "video", "audio", "document", "sticker"];
+/// The variables a greeting or away text (a text's body, a media's caption) may use.
+pub const VARIABLES: &[&str] = &["customer_name", "business_name"];
 /// Default days of silence after which a customer is greeted again.
 pub const DEFAULT_INACTIVE_DAYS: i64 = 14;
 const DAY_MS: Millis = 86_400_000;
@@ -180,7 +182,14 @@ fn check_message(phone: &PhoneNumber, field: &str, m: &Value) -> Result<Value, A
     let body = send_body(phone, &phone.number, m, "check");
     let cc = WaId::from_trusted(phone.number.clone()).calling_code();
     match outbound::parse_send(&body, &cc) {
-        Ok(SendRequest::Message(_)) => Ok(m.clone()),
+        Ok(SendRequest::Message(_)) => {
+            for key in ["body", "caption"] {
+                if let Some(text) = m[ty][key].as_str() {
+                    super::variables::check(&format!("{field}.{ty}.{key}"), text, VARIABLES)?;
+                }
+            }
+            Ok(m.clone())
+        }
         Ok(SendRequest::MarkRead { .. }) => Err(ApiError::bad_value(format!("{field}: not a message"))),
         Err(mut e) => {
             e.details = format!("{field}: {}", e.details);

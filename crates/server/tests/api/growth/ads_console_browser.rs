@@ -22,7 +22,8 @@ async fn an_owner_runs_an_ad_and_posts_a_status_in_the_console() {
     wait_url(&s, "/app/console/ads").await;
     assert!(s.text().await.contains("No ads yet."));
 
-    // A wrong currency: the service's reason, the form kept.
+    // A wrong currency: the service's reason in words (the field as labelled, the value set
+    // apart), the form kept.
     s.fill("ad-name", "Spring sale").await;
     s.fill("ad-headline", "Fresh bread, 20% off").await;
     s.fill("ad-body", "Order on WhatsApp and pick up today.").await;
@@ -31,7 +32,10 @@ async fn an_owner_runs_an_ad_and_posts_a_status_in_the_console() {
     s.fill("ad-countries", "20, 1").await;
     submit(&s, "#ad-new-h ~ form button[type=submit]").await;
     let text = s.text().await;
-    assert!(text.contains("budget.currency: an ISO 4217 code such as USD, not us"), "{text}");
+    assert!(
+        text.contains("Currency: \u{2068}us\u{2069} is not a currency code; write one such as USD or SAR."),
+        "{text}"
+    );
     assert_eq!(s.find("#ad-name").await.attr("value").await.as_deref(), Some("Spring sale"));
     s.eval("document.getElementById('ad-currency').value = 'EGP'", json!([])).await;
     submit(&s, "#ad-new-h ~ form button[type=submit]").await;

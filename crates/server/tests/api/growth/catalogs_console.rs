@@ -16,10 +16,14 @@ async fn console(engine: Engine) {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("No catalogs yet."), "{}", page.body);
 
-    // Create; an empty name is refused with the API's reason.
+    // Create; an empty name is refused, said in the page's language.
     let p = web.post("/app/console/catalogs", &[("csrf", &csrf), ("name", " ")]).await;
     assert_eq!(p.status, 422);
-    assert!(p.body.contains("The parameter name is required."), "{}", p.body);
+    assert!(p.body.contains(">Name: fill this in.<"), "{}", p.body);
+    web.lang = "ar";
+    let p = web.post("/app/console/catalogs", &[("csrf", &csrf), ("name", " ")]).await;
+    assert!(p.body.contains(">الاسم: هذا الحقل مطلوب.<"), "{}", p.body);
+    web.lang = "en";
     let p = web.post("/app/console/catalogs", &[("csrf", &csrf), ("name", "Souk")]).await;
     assert_eq!(p.status, 303);
     let (_, v) = app.get(&format!("/v23.0/{}/owned_product_catalogs", app.demo.ids.business_id)).await;

@@ -40,7 +40,7 @@ async fn an_owner_sets_the_payment_provider_in_the_console() {
     s.fill("stripe_secret_key", "sk_test_4eC39HqLyjWDarjtT1zdp7dc").await;
     s.find("#payments-save").await.click().await;
     wait_url(&s, &format!("/app/console/payments/{}", app.phone_number_id())).await;
-    assert!(s.text().await.contains("provider stripe needs stripe_secret_key and stripe_webhook_secret"));
+    assert!(s.text().await.contains("Stripe needs both its secret key and its webhook signing secret."));
     // With both keys: saved, the key masked.
     s.find("input[name=provider][value=stripe]").await.click().await;
     s.fill("stripe_secret_key", "sk_test_4eC39HqLyjWDarjtT1zdp7dc").await;

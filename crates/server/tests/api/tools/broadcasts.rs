@@ -12,7 +12,7 @@ use risala_core::model::Permission;
 use risala_testkit::{assert_graph_error, engine_test, Database, Engine, TestApp};
 use serde_json::{json, Value};
 
-async fn start(engine: Engine, tweak: impl FnOnce(&mut risala_server::Config)) -> (Database, TestApp) {
+pub(super) async fn start(engine: Engine, tweak: impl FnOnce(&mut risala_server::Config)) -> (Database, TestApp) {
     let db = Database::fresh(engine).await.unwrap();
     let mut config = db.config();
     config.messaging_limit_upgrades = false;
@@ -26,11 +26,11 @@ async fn start(engine: Engine, tweak: impl FnOnce(&mut risala_server::Config)) -
     (db, app)
 }
 
-fn base(app: &TestApp) -> String {
+pub(super) fn base(app: &TestApp) -> String {
     format!("/tools/v1/{}/broadcasts", app.phone_number_id())
 }
 
-fn template(name: &str) -> Value {
+pub(super) fn template(name: &str) -> Value {
     json!({"name": name, "language": {"code": "en_US"}})
 }
 

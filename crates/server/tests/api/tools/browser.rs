@@ -73,10 +73,15 @@ async fn quick_replies_from_the_composer_and_an_automatic_greeting() {
         (v["greeting_message"]["enabled"].as_bool(), v["hours"]["closures"][0]["name"].as_str()),
         (Some(true), Some("National Day"))
     );
-    // A broken range is refused with the reason, and the form keeps what was typed.
+    // A broken range is refused with the reason (the day as the form names it, not the API's
+    // `weekly.friday[0]`), and the form keeps what was typed.
     s.find("#day-friday").await.send_keys("18:00-09:00").await;
     submit(&s, "form.hours button[type=submit]").await;
-    assert!(s.text().await.contains("weekly.friday[0]: close must be after open"), "{}", s.text().await);
+    assert!(
+        s.text().await.contains("Friday: the closing time must come after the opening time."),
+        "{}",
+        s.text().await
+    );
     assert_eq!(s.find("#day-friday").await.attr("value").await.as_deref(), Some("18:00-09:00"));
 
     s.goto(&app.url("/app/console/quick-replies")).await;

@@ -259,6 +259,15 @@ async fn refused(engine: Engine) {
         (json!({"greeting_message": {"inactive_days": 0}}), "inactive_days"),
         (json!({"away_message": {"resend_after_hours": "soon"}}), "resend_after_hours"),
         (json!({"opening_hours": {}}), "opening_hours"),
+        // A variable the greeting cannot fill would reach the customer in braces.
+        (
+            json!({"greeting_message": {"message": text("Hi {{foo}}")}}),
+            "greeting_message.message.text.body: unknown variable {{foo}} (use {{customer_name}}, {{business_name}})",
+        ),
+        (
+            json!({"away_message": {"message": {"type": "image", "image": {"id": "1", "caption": "{{agent_name}}"}}}}),
+            "away_message.message.image.caption: unknown variable {{agent_name}}",
+        ),
     ];
     for (body, field) in bad {
         let r = app.post(&p, &body).await;

@@ -8,6 +8,7 @@ mod bots;
 mod bots_browser;
 mod broadcasts;
 mod broadcasts_browser;
+mod broadcasts_page;
 mod browser;
 mod contacts;
 mod contacts_browser;
@@ -17,6 +18,7 @@ mod faq_browser;
 mod hours;
 mod quick_replies;
 mod quick_replies_browser;
+mod refusals_pages;
 
 use risala_core::model::Permission;
 use risala_testkit::TestApp;

@@ -19,6 +19,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::error::{WebError, WebResult};
+use crate::i18n::refusals::say;
+use crate::i18n::Lang;
 use crate::layout::{alert, csrf};
 use crate::pages::console::{allowed, console_page, phone};
 use crate::routes;
@@ -173,11 +175,26 @@ pub async fn list(
     render_list(&state, &v, note).await
 }
 
+/// A service's reason for refusing a catalog's or a product's form, in the page's language.
+fn said(lang: Lang, e: &ApiError) -> String {
+    let t = lang.commerce();
+    let fields = [
+        ("name", t.name),
+        ("retailer_id", t.retailer_id),
+        ("description", t.description),
+        ("price", t.price),
+        ("currency", t.currency),
+        ("availability", t.availability),
+        ("image_url", t.image_url),
+    ];
+    say(lang, &e.details, &fields)
+}
+
 async fn back_or_refusal(state: &WebState, v: &Viewer, r: Result<(), ApiError>) -> WebResult<Response> {
     match r {
         Ok(()) => Ok(Redirect::to(&format!("{}?done=1", routes::CONSOLE_CATALOGS)).into_response()),
         Err(e) if refused(&e) && e.code != risala_core::ErrorCode::ObjectNotFound => {
-            let mut resp = render_list(state, v, alert(true, &e.details)).await?;
+            let mut resp = render_list(state, v, alert(true, &said(v.lang, &e))).await?;
             *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(resp)
         }
@@ -415,7 +432,8 @@ pub async fn upload(State(state): State<WebState>, Path(id): Path<String>, a: Ac
         }
         Err(e) if refused(&e) => {
             let mut resp =
-                render_catalog(&state, &a.viewer, &c, &ProductForm::default(), alert(true, &e.details)).await?;
+                render_catalog(&state, &a.viewer, &c, &ProductForm::default(), alert(true, &said(a.viewer.lang, &e)))
+                    .await?;
             *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(resp)
         }

@@ -11,11 +11,38 @@ use risala_core::inbox::InboxError;
 use risala_core::sniff::{served_type, shown_inline, MEDIA_CSP};
 use serde::Deserialize;
 
+use maud::{html, Markup};
+use risala_core::inbox::team::Invalid;
+
 use super::chat_path;
+use super::panel::note_form;
 use crate::error::{WebError, WebResult};
+use crate::i18n::invalid;
+use crate::layout::{alert, page};
 use crate::live::PresenceState;
 use crate::session::{Action, NoFields, Viewer};
 use crate::WebState;
+
+/// A value the inbox refused: for a form, a page saying why in the reader's language, with
+/// the form `again` as it was typed and the way back; for a script, 400 with the reason.
+fn refused(v: &Viewer, fetch: bool, p: &str, w: &str, e: &Invalid, again: Option<Markup>) -> Response {
+    let (lang, ti) = (v.lang, v.lang.inbox());
+    let why = invalid(lang, e);
+    if fetch {
+        return (StatusCode::BAD_REQUEST, why).into_response();
+    }
+    let body = html! {
+        section.card {
+            h1 { (ti.not_saved) }
+            (alert(true, &why))
+            @if let Some(form) = again { (form) }
+            p { a href=(chat_path(p, w)) { (ti.back_to_chat) } }
+        }
+    };
+    let mut resp = page(lang, Some(v), ti.not_saved, body);
+    *resp.status_mut() = StatusCode::BAD_REQUEST;
+    resp
+}
 
 /// After an action: back to the conversation, or 204 for a script.
 fn done(fetch: bool, phone_number_id: &str, wa_id: &str) -> Response {
@@ -42,7 +69,10 @@ pub async fn assign(
     a: Action<AssignForm>,
 ) -> WebResult<Response> {
     let assignee = Some(a.form.assignee.trim()).filter(|s| !s.is_empty());
-    state.inbox.assign(&a.viewer.user, &p, &w, assignee).await?;
+    match state.inbox.assign(&a.viewer.user, &p, &w, assignee).await {
+        Err(InboxError::Invalid(e)) => return Ok(refused(&a.viewer, a.fetch, &p, &w, &e, None)),
+        r => r?,
+    }
     state.feed.chat_changed(&a.viewer.user.business_id, &p);
     Ok(done(a.fetch, &p, &w))
 }
@@ -77,7 +107,13 @@ pub struct NoteForm {
 
 /// `POST /app/chats/{p}/{w}/notes`.
 pub async fn note(State(state): State<WebState>, Path((p, w)): ChatPath, a: Action<NoteForm>) -> WebResult<Response> {
-    state.inbox.add_note(&a.viewer.user, &p, &w, &a.form.body).await?;
+    match state.inbox.add_note(&a.viewer.user, &p, &w, &a.form.body).await {
+        Err(InboxError::Invalid(e)) => {
+            let again = note_form(a.viewer.lang, &a.viewer, &format!("{}/notes", chat_path(&p, &w)), &a.form.body);
+            return Ok(refused(&a.viewer, a.fetch, &p, &w, &e, Some(again)));
+        }
+        r => r?,
+    };
     state.feed.chat_changed(&a.viewer.user.business_id, &p);
     Ok(done(a.fetch, &p, &w))
 }

@@ -2,14 +2,17 @@
 //! delete them (agents put them on conversations and take them off).
 
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use risala_core::inbox::team::{LABEL_COLOURS, MAX_LABEL};
+use risala_core::inbox::InboxError;
 use serde::Deserialize;
 
 use super::{label_chip, label_name};
 use crate::error::{WebError, WebResult};
-use crate::layout::{csrf, page};
+use crate::i18n::{invalid, isolate};
+use crate::layout::{alert, csrf, page};
 use crate::live::LiveEvent;
 use crate::routes;
 use crate::session::{Action, NoFields, Viewer};
@@ -17,6 +20,11 @@ use crate::WebState;
 
 /// `GET /app/labels`.
 pub async fn list(State(state): State<WebState>, v: Viewer) -> WebResult<Response> {
+    render(&state, &v, &NewLabel::default(), None).await
+}
+
+/// The page, with the new label's form holding `form` and, when it was refused, why.
+async fn render(state: &WebState, v: &Viewer, form: &NewLabel, error: Option<String>) -> WebResult<Response> {
     let (lang, ti) = (v.lang, v.lang.inbox());
     let labels = state.inbox.labels(&v.user.business_id).await?;
     let manage = v.user.role.manages_people();
@@ -30,8 +38,9 @@ pub async fn list(State(state): State<WebState>, v: Viewer) -> WebResult<Respons
                     li {
                         (label_chip(lang, l))
                         @if manage {
-                            form method="post" action=(format!("{}/{}/delete", routes::LABELS, l.id)) data-confirm=(v.lang.t().confirm_delete) {
-                                (csrf(&v))
+                            form method="post" action=(format!("{}/{}/delete", routes::LABELS, l.id))
+                                data-confirm=(ti.confirm_delete_label.replace("{name}", &isolate(label_name(lang, &l.name)))) {
+                                (csrf(v))
                                 button.small.danger type="submit" aria-label=(format!("{} {}", ti.delete, label_name(lang, &l.name))) { (ti.delete) }
                             }
                         }
@@ -39,16 +48,18 @@ pub async fn list(State(state): State<WebState>, v: Viewer) -> WebResult<Respons
                 }
             }
             @if manage {
-                h2 { (ti.new_label) }
-                form method="post" action=(routes::LABELS) {
-                    (csrf(&v))
+                h2 id="new-label-h" { (ti.new_label) }
+                @if let Some(why) = &error { (alert(true, why)) }
+                form method="post" action=(routes::LABELS) aria-labelledby="new-label-h" {
+                    (csrf(v))
                     label for="label-name" { (lang.t().name) }
-                    input id="label-name" name="name" type="text" maxlength=(MAX_LABEL) required;
+                    input id="label-name" name="name" type="text" maxlength=(MAX_LABEL) required dir="auto" value=(form.name)
+                        aria-invalid=[error.as_ref().map(|_| "true")];
                     fieldset.colours {
                         legend { (ti.colour) }
                         @for (i, c) in LABEL_COLOURS.iter().enumerate() {
                             label.colour-choice {
-                                input type="radio" name="colour" value=(c) checked[i == 0];
+                                input type="radio" name="colour" value=(c) checked[*c == form.colour || (i == 0 && !LABEL_COLOURS.contains(&form.colour.as_str()))];
                                 span class=(format!("swatch lc-{i}")) aria-hidden="true" {}
                                 (ti.colours[i])
                             }
@@ -59,18 +70,29 @@ pub async fn list(State(state): State<WebState>, v: Viewer) -> WebResult<Respons
             }
         }
     };
-    Ok(page(lang, Some(&v), ti.manage_labels, body))
+    let mut resp = page(lang, Some(v), ti.manage_labels, body);
+    if error.is_some() {
+        *resp.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    Ok(resp)
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub struct NewLabel {
     name: String,
     colour: String,
 }
 
-/// `POST /app/labels` (owners and admins).
+/// `POST /app/labels` (owners and admins): created, or the page again with what was typed and
+/// why it cannot be used (400).
 pub async fn create(State(state): State<WebState>, a: Action<NewLabel>) -> WebResult<Response> {
-    state.inbox.create_label(&a.viewer.user, &a.form.name, &a.form.colour).await?;
+    match state.inbox.create_label(&a.viewer.user, &a.form.name, &a.form.colour).await {
+        Err(InboxError::Invalid(e)) => {
+            return render(&state, &a.viewer, &a.form, Some(invalid(a.viewer.lang, &e))).await
+        }
+        r => r?,
+    };
     state.feed.publish(&a.viewer.user.business_id, LiveEvent::Labels);
     Ok(Redirect::to(routes::LABELS).into_response())
 }

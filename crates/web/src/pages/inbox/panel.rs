@@ -4,6 +4,7 @@
 //! customer's other conversations with the business.
 
 use maud::{html, Markup};
+use risala_core::inbox::team::MAX_NOTE;
 use risala_core::inbox::ChatView;
 use risala_core::model::User;
 use risala_core::store::ContactField;
@@ -120,6 +121,20 @@ fn team(lang: Lang, viewer: &Viewer, v: &ChatView, now: i64) -> Markup {
     }
 }
 
+/// The form that adds a note, holding `text`.
+pub fn note_form(lang: Lang, viewer: &Viewer, action: &str, text: &str) -> Markup {
+    let ti = lang.inbox();
+    html! {
+        form method="post" action=(action) {
+            (csrf(viewer))
+            label for="note" { (ti.add_note) }
+            textarea id="note" name="body" rows="3" maxlength=(MAX_NOTE) required aria-describedby="note-hint" dir="auto" { (text) }
+            p.hint id="note-hint" { (ti.note_hint) }
+            button.small type="submit" { (ti.add_note) }
+        }
+    }
+}
+
 /// The customer's record in the business's contacts, as the panel shows it.
 pub struct Record {
     /// The defined fields, in order.
@@ -189,13 +204,7 @@ pub fn panel(lang: Lang, viewer: &Viewer, v: &ChatView, contact: Option<&Record>
                         li.note { p.note-body dir="auto" { (n.body) } span.chat-meta { bdi { (n.author_name) } " · " (when(lang, n.created_at)) } }
                     }
                 }
-                form method="post" action=(action(v, "notes", now)) {
-                    (csrf(viewer))
-                    label for="note" { (ti.add_note) }
-                    textarea id="note" name="body" rows="3" maxlength="4000" required aria-describedby="note-hint" {}
-                    p.hint id="note-hint" { (ti.note_hint) }
-                    button.small type="submit" { (ti.add_note) }
-                }
+                (note_form(lang, viewer, &action(v, "notes", now), ""))
             }
             section aria-labelledby="earlier-h" {
                 h3 id="earlier-h" { (ti.earlier) }

@@ -18,6 +18,7 @@ use serde_json::{json, Map, Value};
 use super::{number_picker, pick_number};
 use crate::error::{WebError, WebResult};
 use crate::i18n::ads::AdsStrings;
+use crate::i18n::refusals::say;
 use crate::layout::{alert, csrf};
 use crate::pages::console::{allowed, console_page};
 use crate::routes;
@@ -260,7 +261,23 @@ async fn refused(
     form: &NewAd,
     e: &risala_core::ApiError,
 ) -> WebResult<Response> {
-    let mut resp = render(state, v, Some(phone), form, alert(true, &e.details)).await?;
+    let a = v.lang.ads();
+    let fields = [
+        ("name", a.name),
+        ("placement", a.placement),
+        ("headline", a.headline),
+        ("body", a.body),
+        ("media", a.image_link),
+        ("prefilled_text", a.prefilled_text),
+        ("budget", a.budget),
+        ("budget.currency", a.currency),
+        ("cost.per", a.cost_per),
+        ("cost.amount", a.price),
+        ("target.countries", a.countries),
+        ("text", a.text),
+        ("background", a.background),
+    ];
+    let mut resp = render(state, v, Some(phone), form, alert(true, &say(v.lang, &e.details, &fields))).await?;
     *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(resp)
 }

@@ -15,6 +15,8 @@ use risala_core::ApiError;
 use serde_json::{json, Map, Value};
 
 use crate::error::WebResult;
+use crate::i18n::broadcasts::recipients;
+use crate::i18n::refusals::say;
 use crate::i18n::Lang;
 use crate::layout::{alert, csrf};
 use crate::pages::console::{allowed, console_page, phone};
@@ -210,6 +212,22 @@ fn new_broadcast(v: &Viewer, form: &[(String, String)]) -> Result<(String, NewBr
     Ok((field("phone_number_id"), new))
 }
 
+/// A service's reason for refusing the form, with its fields as the form labels them.
+fn said(lang: Lang, english: &str) -> String {
+    let s = lang.bc();
+    let fields = [
+        ("name", s.name),
+        ("template", s.template),
+        ("text", s.text),
+        ("audience", s.csv),
+        ("csv", s.csv),
+        ("default_country", s.default_country),
+        ("send_at", s.send_at),
+        ("params", s.params),
+    ];
+    say(lang, english, &fields)
+}
+
 /// `POST /app/tools/broadcasts`: create, then its page; a refusal shows the form again with why.
 pub async fn create(State(state): State<WebState>, a: Action<Vec<(String, String)>>) -> WebResult<Response> {
     allowed(&a.viewer)?;
@@ -225,7 +243,9 @@ pub async fn create(State(state): State<WebState>, a: Action<Vec<(String, String
     .await;
     match created {
         Ok(b) => Ok(Redirect::to(&format!("{}/{}", routes::BROADCASTS, b.row.id)).into_response()),
-        Err(e) if e.code.row().http_status < 500 => render_list(&state, v, Some(e.details), &a.form).await,
+        Err(e) if e.code.row().http_status < 500 => {
+            render_list(&state, v, Some(said(v.lang, &e.details)), &a.form).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -240,7 +260,9 @@ async fn render_show(state: &WebState, v: &Viewer, id: &str, error: Option<Strin
     let (lang, s) = (v.lang, v.lang.bc());
     let b = state.broadcasts.get(&v.user.business_id, id).await?;
     let base = format!("{}/{}", routes::BROADCASTS, id);
-    let rejected = b.row.rejected.as_array().cloned().unwrap_or_default();
+    // By row: the service lists the rows its checks refused one check after another.
+    let mut rejected = b.row.rejected.as_array().cloned().unwrap_or_default();
+    rejected.sort_by_key(|r| r["row"].as_i64().unwrap_or(0));
     let body = html! {
         // What changes as the broadcast runs (its progress, what may be done with it, each
         // recipient's status) is reloaded live as one part.
@@ -277,7 +299,7 @@ async fn live_part(state: &WebState, v: &Viewer, b: &BroadcastView, error: Optio
     let base = format!("{}/{}", routes::BROADCASTS, b.row.id);
     Ok(html! {
         section.card aria-labelledby="broadcast-h" {
-            h1 id="broadcast-h" { bdi { (b.row.name) } " " span.muted { "(" (lang.number(b.row.total)) " " (s.total) ")" } }
+            h1 id="broadcast-h" { bdi { (b.row.name) } " " span.muted { "(" (recipients(lang, b.row.total)) ")" } }
             @if let Some(e) = error { (alert(true, e)) }
             (progress(lang, b))
             div.broadcast-actions {
@@ -292,7 +314,7 @@ async fn live_part(state: &WebState, v: &Viewer, b: &BroadcastView, error: Optio
         }
         section.card aria-labelledby="report-h" {
             h2 id="report-h" { (s.report) }
-            p.hint { (s.first_rows) }
+            p.hint { (s.first_rows.replace("{n}", &lang.number(SHOWN as i64))) }
             div.table-wrap { table.report {
                 thead { tr { th { (s.recipient) } th { (s.status) } th { (s.reason) } th { (s.replied) } } }
                 tbody { @for r in &rows {
@@ -348,7 +370,7 @@ async fn change(state: WebState, a: Action<NoFields>, id: String, resume: bool) 
         Ok(_) if a.fetch => Ok(StatusCode::NO_CONTENT.into_response()),
         Ok(_) => Ok(Redirect::to(&format!("{}/{id}", routes::BROADCASTS)).into_response()),
         Err(e) if e.code.row().http_status == 400 && e.code != risala_core::ErrorCode::ObjectNotFound => {
-            render_show(&state, &a.viewer, &id, Some(e.details)).await
+            render_show(&state, &a.viewer, &id, Some(said(a.viewer.lang, &e.details))).await
         }
         Err(e) => Err(e.into()),
     }

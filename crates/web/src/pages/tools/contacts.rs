@@ -16,6 +16,7 @@ use risala_core::tools::contacts::{values::KINDS, ContactView, ImportReport};
 use risala_core::ApiError;
 
 use crate::error::WebResult;
+use crate::i18n::refusals::say;
 use crate::layout::{alert, csrf};
 use crate::pages::console::{allowed, console_page};
 use crate::routes::CONSOLE_CONTACTS;
@@ -274,7 +275,19 @@ async fn refused(state: &WebState, v: &Viewer, e: ApiError, view: View) -> WebRe
     if e.code.row().http_status != 400 || e.code == risala_core::ErrorCode::ObjectNotFound {
         return Err(e.into());
     }
-    let text = if e.details.is_empty() { e.code.row().title.to_string() } else { e.details.clone() };
+    let c = v.lang.contacts();
+    let fields = [
+        ("wa_id", c.number),
+        ("phone", c.number),
+        ("name", c.name),
+        ("topic", c.topic),
+        ("source", c.source),
+        ("key", c.key),
+        ("label", c.label),
+        ("kind", c.kind),
+        ("options", c.options),
+    ];
+    let text = if e.details.is_empty() { e.code.row().title.to_string() } else { say(v.lang, &e.details, &fields) };
     let mut resp = render(state, v, None, View { notice: Some((true, text)), ..view }).await?;
     *resp.status_mut() = StatusCode::BAD_REQUEST;
     Ok(resp)

@@ -16,6 +16,8 @@ use risala_core::ApiError;
 
 use super::{number_picker, pick_number};
 use crate::error::{WebError, WebResult};
+use crate::i18n::refusals::say;
+use crate::i18n::Lang;
 use crate::layout::{alert, csrf};
 use crate::pages::console::{allowed, console_page};
 use crate::routes::CONSOLE_FAQ;
@@ -68,13 +70,21 @@ fn page_path(phone: &PhoneNumber) -> String {
     format!("{CONSOLE_FAQ}?number={}", phone.id)
 }
 
-/// The error a person reads: Meta's wording for the field.
-fn message(e: &ApiError) -> String {
+/// The error a person reads: the service's reason, with the field as the form labels it, in
+/// the page's language (Meta's title when there is no reason).
+fn message(lang: Lang, e: &ApiError) -> String {
     if e.details.is_empty() {
-        e.code.row().title.to_string()
-    } else {
-        e.details.clone()
+        return e.code.row().title.to_string();
     }
+    let f = lang.faq();
+    let fields = [
+        ("question", f.question),
+        ("answer", f.answer),
+        ("keywords", f.keywords),
+        ("phrasings", f.phrasings),
+        ("threshold", f.threshold),
+    ];
+    say(lang, &e.details, &fields)
 }
 
 struct View<'a> {
@@ -217,7 +227,7 @@ async fn refused(state: &WebState, v: &Viewer, phone: &PhoneNumber, draft: Draft
     if e.code.row().http_status != 400 || e.code == risala_core::ErrorCode::ObjectNotFound {
         return Err(e.into());
     }
-    let view = View { phone, draft, notice: Some((true, message(&e))), question: None, trials: Vec::new() };
+    let view = View { phone, draft, notice: Some((true, message(v.lang, &e))), question: None, trials: Vec::new() };
     let mut resp = render(state, v, view).await?;
     *resp.status_mut() = StatusCode::BAD_REQUEST;
     Ok(resp)

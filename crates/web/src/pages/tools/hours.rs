@@ -15,6 +15,8 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::error::{WebError, WebResult};
+use crate::i18n::refusals::say;
+use crate::i18n::Lang;
 use crate::layout::{alert, csrf};
 use crate::pages::console::{allowed, console_page, phone};
 use crate::routes;
@@ -156,6 +158,25 @@ impl HoursForm {
     }
 }
 
+/// The form's fields as it labels them, for the service's reasons.
+fn fields(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    let t = lang.tools();
+    let days = ["weekly.monday", "weekly.tuesday", "weekly.wednesday", "weekly.thursday", "weekly.friday"];
+    let mut f: Vec<(&str, &str)> = days.into_iter().chain(["weekly.saturday", "weekly.sunday"]).zip(t.days).collect();
+    f.extend([
+        ("time_zone", t.time_zone),
+        ("weekly", t.weekly),
+        ("closures", t.closures),
+        ("away_message", t.away),
+        ("greeting_message", t.greeting),
+        ("away_message.resend_after_hours", t.resend_after_hours),
+        ("resend_after_hours", t.resend_after_hours),
+        ("greeting_message.inactive_days", t.inactive_days),
+        ("inactive_days", t.inactive_days),
+    ]);
+    f
+}
+
 /// The business's numbers, and the one asked for (else the first).
 async fn numbers(
     state: &WebState,
@@ -285,7 +306,8 @@ pub async fn save(State(state): State<WebState>, a: Action<HoursForm>) -> WebRes
         Err(e) if e.code.row().http_status < 500 => {
             let s = state.hours.settings(&p.id).await?;
             let open = s.schedule.as_ref().map(|h| h.is_open(state.hours.now()));
-            let mut resp = render(v, (&list, &p), &a.form, &s, open, alert(true, &e.details));
+            let mut resp =
+                render(v, (&list, &p), &a.form, &s, open, alert(true, &say(v.lang, &e.details, &fields(v.lang))));
             *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(resp)
         }

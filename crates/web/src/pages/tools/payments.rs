@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use super::{number_picker, pick_number};
 use crate::error::{WebError, WebResult};
+use crate::i18n::refusals::say;
 use crate::layout::{alert, csrf};
 use crate::pages::console::{allowed, console_page, phone as phone_digits};
 use crate::routes::CONSOLE_PAYMENTS;
@@ -112,7 +113,10 @@ pub async fn save(State(state): State<WebState>, Path(id): Path<String>, a: Acti
     match state.payments.update_settings(&phone.id, &body).await {
         Ok(_) => Ok(Redirect::to(&format!("{CONSOLE_PAYMENTS}?number={}&saved=1", phone.id)).into_response()),
         Err(e) if e.code.row().http_status == 400 => {
-            let mut resp = render(&state, &a.viewer, &phone, Some((true, e.details))).await?;
+            let p = a.viewer.lang.payments();
+            let fields = [("stripe_secret_key", p.secret_key), ("stripe_webhook_secret", p.webhook_secret)];
+            let why = say(a.viewer.lang, &e.details, &fields);
+            let mut resp = render(&state, &a.viewer, &phone, Some((true, why))).await?;
             *resp.status_mut() = StatusCode::BAD_REQUEST;
             Ok(resp)
         }

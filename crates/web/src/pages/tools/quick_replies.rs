@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::error::WebResult;
+use crate::i18n::refusals::say;
 use crate::layout::{alert, csrf};
 use crate::pages::console::{allowed, console_page};
 use crate::routes;
@@ -92,13 +93,23 @@ pub async fn list(
 /// `POST /app/console/quick-replies`: created, or the form again with the reason.
 pub async fn create(State(state): State<WebState>, a: Action<NewQuickReply>) -> WebResult<Response> {
     allowed(&a.viewer)?;
+    let t = a.viewer.lang.tools();
     let mut body = Map::new();
     body.insert("shortcut".into(), json!(a.form.shortcut));
     body.insert("text".into(), Value::String(a.form.text.clone()));
     match state.quick_replies.create(&a.viewer.user.business_id, &body).await {
         Ok(_) => Ok(Redirect::to(&format!("{}?done=created", routes::CONSOLE_QUICK_REPLIES)).into_response()),
         Err(e) if e.code.row().http_status < 500 => {
-            let mut resp = render(&state, &a.viewer, &a.form, alert(true, &e.details)).await?;
+            let mut resp = render(
+                &state,
+                &a.viewer,
+                &a.form,
+                alert(
+                    true,
+                    &say(a.viewer.lang, &e.details, &[("shortcut", t.shortcut), ("text", t.text), ("media", t.media)]),
+                ),
+            )
+            .await?;
             *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(resp)
         }
