@@ -2,7 +2,7 @@
 //! their reasons in English, naming the API's field (`weekly.monday[0].open: '25:00' is not a
 //! time…`), and the API returns them as they are; a page names the field as its form labels
 //! it and says the reason in its language, values typed set apart so they read in their own
-//! direction. The known reasons are in [`MESSAGES`]; any other is said in English as written
+//! direction. The known reasons are in `MESSAGES`; any other is said in English as written
 //! (without the field's path), and in Arabic as a value that cannot be used.
 
 use super::{isolate, Lang};
