@@ -4,6 +4,7 @@
 
 pub mod ads;
 mod ar;
+pub mod badge;
 pub mod bots;
 pub mod broadcasts;
 pub mod commerce;

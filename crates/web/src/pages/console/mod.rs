@@ -2,6 +2,7 @@
 //! their quality, limit and throughput; its templates; its webhook deliveries; its usage and
 //! invoices. Every page reads through `ConsoleService`, scoped to the session's business.
 
+pub mod badge;
 pub mod billing;
 pub mod catalog;
 pub mod templates;
@@ -20,7 +21,7 @@ use crate::session::Viewer;
 use crate::WebState;
 
 /// The console's sections: path and title.
-fn sections(lang: Lang) -> [(&'static str, &'static str); 13] {
+fn sections(lang: Lang) -> [(&'static str, &'static str); 14] {
     let (c, t) = (lang.c(), lang.tools());
     [
         (routes::CONSOLE, c.numbers),
@@ -36,6 +37,7 @@ fn sections(lang: Lang) -> [(&'static str, &'static str); 13] {
         (routes::CONSOLE_ADS, lang.ads().title),
         (routes::CONSOLE_CATALOGS, lang.commerce().catalogs),
         (routes::CONSOLE_PAYMENTS, lang.payments().title),
+        (routes::CONSOLE_BADGE, lang.badge().title),
     ]
 }
 
