@@ -14,6 +14,7 @@ pub(crate) mod journey_browser;
 mod route_walk;
 mod security;
 pub(crate) mod steps;
+mod template_form_browser;
 
 use risala_testkit::{Database, Engine, TestApp, DEMO_OWNER_PASSWORD};
 
