@@ -8,6 +8,7 @@ mod bots;
 mod bots_browser;
 mod broadcasts;
 mod broadcasts_browser;
+mod broadcasts_csv_browser;
 mod browser;
 mod contacts;
 mod contacts_browser;

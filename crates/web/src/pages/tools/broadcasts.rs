@@ -138,7 +138,8 @@ async fn render_list(
                     }
                 }
                 label for="csv_file" { (s.csv_file) }
-                input id="csv_file" type="file" accept=".csv,text/csv";
+                input id="csv_file" type="file" accept=".csv,text/csv" data-not-csv=(s.not_csv) aria-describedby="csv-file-error";
+                div.alert.error id="csv-file-error" role="alert" hidden {}
                 label for="csv" { (s.csv) }
                 textarea id="csv" name="csv" rows="5" dir="ltr" aria-describedby="csv-hint" { (field("csv")) }
                 p.hint id="csv-hint" { (s.csv_hint) }
@@ -178,6 +179,12 @@ fn utc_minute(s: &str) -> Option<i64> {
     Some(((days * 24 + hh) * 60 + mm) * 60_000)
 }
 
+/// Text a CSV file can hold: no NUL or other control characters but tab and line ends, and no
+/// U+FFFD (bytes that were not UTF-8).
+fn is_text(csv: &str) -> bool {
+    !csv.chars().any(|c| c == '\u{fffd}' || (c.is_control() && !matches!(c, '\t' | '\r' | '\n')))
+}
+
 fn new_broadcast(v: &Viewer, form: &[(String, String)]) -> Result<(String, NewBroadcast), ApiError> {
     let field = |k: &str| form.iter().find(|(f, _)| f == k).map(|(_, x)| x.trim().to_string()).unwrap_or_default();
     let template =
@@ -192,6 +199,11 @@ fn new_broadcast(v: &Viewer, form: &[(String, String)]) -> Result<(String, NewBr
         "" => None,
         s => Some(utc_minute(s).ok_or_else(|| ApiError::bad_value("send_at: a date and time"))?),
     };
+    // Binary content (a picture chosen as the CSV file, without the page's script) is not
+    // rows with bad numbers: it is the wrong file.
+    if !is_text(&field("csv")) {
+        return Err(ApiError::bad_value(v.lang.bc().not_csv));
+    }
     let some = |s: String| (!s.is_empty()).then_some(s);
     let new = NewBroadcast {
         name: field("name"),
