@@ -6,6 +6,7 @@ pub(crate) mod browser;
 pub(crate) mod composer;
 mod composer_browser;
 mod console;
+mod days;
 pub(crate) mod inbox;
 mod inbox_browser;
 mod inbox_messages;
