@@ -442,6 +442,8 @@
     if (m.context && m.context.id) {
       var q = el("a", "quote", summary(ctx.t, ctx.lookup(m.context.id)) || "…");
       q.href = "#m-" + m.context.id;
+      // A quote in another direction than the page (English in Arabic) keeps its own.
+      q.dir = "auto";
       q.title = ctx.t.replying_to;
       b.appendChild(q);
     }

@@ -65,6 +65,22 @@ impl Lang {
         }
     }
 
+    /// The arrow of a link back (to the start side): `‹` left to right, `›` right to left.
+    pub fn back_arrow(self) -> &'static str {
+        match self {
+            Lang::En => "‹",
+            Lang::Ar => "›",
+        }
+    }
+
+    /// The arrow of a link onward (to the end side): `→` left to right, `←` right to left.
+    pub fn forward_arrow(self) -> &'static str {
+        match self {
+            Lang::En => "→",
+            Lang::Ar => "←",
+        }
+    }
+
     /// This language's strings.
     pub fn t(self) -> &'static Strings {
         match self {

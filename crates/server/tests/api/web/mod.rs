@@ -7,6 +7,7 @@ pub(crate) mod composer;
 mod composer_browser;
 mod console;
 mod days;
+mod directions_browser;
 pub(crate) mod inbox;
 mod inbox_browser;
 mod inbox_messages;

@@ -67,6 +67,12 @@ pub fn phone(lang: Lang, digits: &str) -> Markup {
     html! { bdi dir="ltr" { "+" (lang.digits(digits)) } }
 }
 
+/// [`phone`] as text, for where no element may go (an `<option>`): isolated left to right
+/// with Unicode's LRI…PDI, so that `+` stays before the digits in an Arabic page.
+pub fn phone_text(lang: Lang, digits: &str) -> String {
+    format!("\u{2066}+{}\u{2069}", lang.digits(digits))
+}
+
 /// `GET /app/console`: numbers, quality, the messaging limit and throughput.
 pub async fn numbers(State(state): State<WebState>, v: Viewer) -> WebResult<Response> {
     allowed(&v)?;

@@ -325,7 +325,7 @@ pub fn thread(lang: Lang, messages: &[Message], quoted: &[Message], now: i64) ->
                 @let out = m.direction == Direction::Outbound;
                 div class=(if out { "bubble out" } else { "bubble" }) id=(format!("m-{}", m.id)) data-kind=(m.kind) {
                     @if let Some(q) = m.context_id.as_deref().and_then(|id| shown.get(id)) {
-                        a.quote href=(format!("#m-{}", q.id)) title=(t.reply_to) { (summary(lang, q)) }
+                        a.quote dir="auto" href=(format!("#m-{}", q.id)) title=(t.reply_to) { (summary(lang, q)) }
                     }
                     @if let Some(tag) = automatic(lang, m) { span.auto-tag { (tag) } }
                     @if let Some(r) = m.content.get("referral").filter(|_| !out) { (referral(lang, r)) }

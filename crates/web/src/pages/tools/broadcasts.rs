@@ -109,7 +109,7 @@ async fn render_list(
                 input id="name" name="name" required maxlength="120" value=(field("name")) autocomplete="off";
                 label for="phone_number_id" { (s.number) }
                 select id="phone_number_id" name="phone_number_id" {
-                    @for p in &numbers { option value=(p.id) selected[p.id == field("phone_number_id")] { "+" (p.number) } }
+                    @for p in &numbers { option value=(p.id) selected[p.id == field("phone_number_id")] { (crate::pages::console::phone_text(lang, &p.number)) } }
                 }
                 label for="mode" { (s.mode) }
                 select id="mode" name="mode" aria-describedby="mode-hint" {
