@@ -42,6 +42,10 @@ async fn the_owner_asks_for_the_badge_in_english_and_reads_it_in_arabic() {
     let text = en.text().await;
     assert!(text.contains("Your request was sent") && text.contains("Under review"), "{text}");
     en.screenshot("console-badge-pending-en", true).await;
+    en.resize(390, 844).await;
+    let width = en.eval("return document.documentElement.scrollWidth", json!([])).await;
+    assert!(width.as_i64().unwrap_or(9999) <= 390, "the page is {width} px wide on a 390 px phone");
+    en.screenshot("console-badge-en-phone", false).await;
     let (_, v) = app.get(&format!("/v23.0/{id}/official_business_account")).await;
     assert_eq!(v["oba_status"], "PENDING", "{v}");
 
