@@ -228,7 +228,9 @@ impl ConsoleService {
         Ok(out)
     }
 
-    async fn record(&self, user: &User, action: &str, target: &str, detail: &str) -> Result<(), ApiError> {
+    /// Record a change the person made (as `user:<id>`, in their business) in the audit log:
+    /// the console's own changes, and those a console page makes through another service.
+    pub async fn record(&self, user: &User, action: &str, target: &str, detail: &str) -> Result<(), ApiError> {
         let who = Actor { id: format!("user:{}", user.id), address: None };
         let what = Target { business_id: Some(user.business_id.clone()), id: target.to_string() };
         self.audit.record(&who, action, &what, detail).await

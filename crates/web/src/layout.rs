@@ -65,6 +65,17 @@ pub fn alert(error: bool, text: &str) -> Markup {
     }
 }
 
+/// `text` with its left-to-right fragments, marked in the catalogue with Unicode's LRI…PDI
+/// (`\u{2066}09:00-12:00\u{2069}`), each in a `<bdi dir="ltr">`: times, dates and codes in an
+/// Arabic sentence keep their order and punctuation.
+pub fn bidi(text: &str) -> Markup {
+    html! {
+        @for (i, part) in text.split(['\u{2066}', '\u{2069}']).enumerate() {
+            @if i % 2 == 1 { bdi dir="ltr" { (part) } } @else { (part) }
+        }
+    }
+}
+
 /// The page of an error status; a 500 shows the request id.
 /// `refused`: a request refused for its origin, CSRF token or form, not for the person's role.
 pub fn error_page(lang: Lang, status: u16, refused: bool, request_id: &str) -> Response {

@@ -33,6 +33,7 @@ pub const LABELS: &str = "/app/labels";
 pub const EVENTS: &str = "/app/events";
 pub const BROADCASTS: &str = "/app/tools/broadcasts";
 pub const CONSOLE_ADS: &str = "/app/console/ads";
+pub const CONSOLE_BADGE: &str = "/app/console/badge";
 pub const OPERATOR: &str = "/app/operator";
 pub const OPERATOR_SIGN_IN: &str = "/app/operator/sign-in";
 pub const OPERATOR_SIGN_OUT: &str = "/app/operator/sign-out";
@@ -108,6 +109,8 @@ fn table() -> Table {
         .route("/app/console/webhooks/{id}/replay", post(console::webhooks::replay))
         .route("/app/console/webhooks/replay-dead", post(console::webhooks::replay_dead))
         .route(CONSOLE_USAGE, get(console::billing::show))
+        .route(CONSOLE_BADGE, get(console::badge::show))
+        .route("/app/console/badge/{phone_number_id}", post(console::badge::submit))
         .route(CONSOLE_HOURS, get(tools::hours::show).post(tools::hours::save))
         .route(CONSOLE_QUICK_REPLIES, get(tools::quick_replies::list).post(tools::quick_replies::create))
         .route("/app/console/quick-replies/{id}/delete", post(tools::quick_replies::delete))

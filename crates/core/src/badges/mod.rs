@@ -108,6 +108,31 @@ pub struct QueueEntry {
     pub business_name: Option<String>,
 }
 
+/// A number's badge as a page shows it ([`BadgeService::view`]).
+#[derive(Debug, Clone)]
+pub struct BadgeView {
+    pub latest: Option<ObaRequest>,
+    /// The prerequisites, each met or not.
+    pub checks: Vec<Check>,
+    pub criteria: Criteria,
+    /// From when a new request may be submitted: `None` while one is pending or approved.
+    pub next_request_from: Option<Millis>,
+    /// The service clock's time.
+    pub now: Millis,
+}
+
+impl BadgeView {
+    /// A request may be submitted now, the prerequisites aside.
+    pub fn may_request(&self) -> bool {
+        self.next_request_from.is_some_and(|from| from <= self.now)
+    }
+
+    /// Every prerequisite is met.
+    pub fn eligible(&self) -> bool {
+        self.checks.iter().all(|c| c.passed)
+    }
+}
+
 /// Official business account requests and their review.
 #[derive(Clone)]
 pub struct BadgeService {
@@ -174,6 +199,25 @@ impl BadgeService {
             }
             r => Ok(r),
         }
+    }
+
+    /// What a page shows of a number before the business asks: its latest request (a due
+    /// decision applied), the prerequisites as `submit` checks them (notability, judged in
+    /// review, left out), and whether and from when it may ask.
+    pub async fn view(&self, p: &PhoneNumber) -> Result<BadgeView, ApiError> {
+        let criteria = self.criteria().await?;
+        let latest = self.latest(p).await?;
+        let checks = rules::checks(&criteria, p, &Value::Null, &self.facts(p).await?)
+            .into_iter()
+            .filter(|c| c.criterion != "notability")
+            .collect();
+        let next_request_from = match latest.as_ref().map(|r| (r.status.as_str(), r)) {
+            _ if p.official => None,
+            None => Some(0),
+            Some(("REJECTED", r)) => Some(r.decided_at.unwrap_or(r.submitted_at) + rules::RESUBMIT_AFTER_MS),
+            Some(_) => None,
+        };
+        Ok(BadgeView { latest, checks, criteria, next_request_from, now: self.clock.now_ms() })
     }
 
     /// `POST /{phone-number-id}/official_business_account`: a new request, checked field by

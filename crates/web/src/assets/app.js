@@ -40,7 +40,44 @@
     var source = form.querySelector("[data-preview-source]");
     var target = form.querySelector("[data-preview]");
     if (!source || !target) { return; }
+    var box = form.querySelector("[data-examples]");
+    // The body's {{…}} variables, each once, in order of first appearance (as the server
+    // reads them: TemplateForm::variables).
+    function variables(body) {
+      var out = [];
+      (body.match(/\{\{[\s\S]*?\}\}/g) || []).forEach(function (v) {
+        if (out.indexOf(v) < 0) { out.push(v); }
+      });
+      return out.slice(0, Number(box.getAttribute("data-max")) || 10);
+    }
+    // One example field per variable, the values typed kept by variable.
+    function syncExamples() {
+      if (!box) { return; }
+      var kept = {};
+      box.querySelectorAll("input[data-var]").forEach(function (i) { kept[i.getAttribute("data-var")] = i.value; });
+      var vars = variables(source.value);
+      var now = Array.prototype.map.call(box.querySelectorAll("input[data-var]"), function (i) {
+        return i.getAttribute("data-var");
+      });
+      if (now.join("\n") === vars.join("\n")) { return; }
+      box.textContent = "";
+      vars.forEach(function (v, n) {
+        var id = "example_" + (n + 1);
+        var label = document.createElement("label");
+        label.htmlFor = id;
+        label.textContent = box.getAttribute("data-label").split("{var}").join(v);
+        var input = document.createElement("input");
+        input.id = id;
+        input.name = id;
+        input.autocomplete = "off";
+        input.setAttribute("data-var", v);
+        input.value = kept[v] || "";
+        box.appendChild(label);
+        box.appendChild(input);
+      });
+    }
     function update() {
+      syncExamples();
       var text = source.value;
       form.querySelectorAll("input[data-var]").forEach(function (input) {
         if (input.value) { text = text.split(input.getAttribute("data-var")).join(input.value); }
@@ -48,6 +85,17 @@
       target.textContent = text;
     }
     form.addEventListener("input", update);
+  });
+
+  // A field with a pattern says its rule when the browser refuses it, not only "Please match
+  // the requested format.".
+  document.querySelectorAll("input[data-pattern-message]").forEach(function (input) {
+    function check() {
+      input.setCustomValidity(input.validity.patternMismatch ? input.getAttribute("data-pattern-message") : "");
+    }
+    input.addEventListener("input", check);
+    input.addEventListener("invalid", check);
+    check();
   });
 })();
 

@@ -37,13 +37,29 @@
   }
   var file = document.getElementById("csv_file");
   var text = document.getElementById("csv");
-  if (file && text && window.FileReader) {
+  var error = document.getElementById("csv-file-error");
+  // A file that is not CSV text (a picture, a spreadsheet's binary file) is refused with a
+  // message, and the import box keeps what it had.
+  var refuse = function () {
+    file.value = "";
+    if (error) { error.textContent = file.getAttribute("data-not-csv"); error.hidden = false; }
+  };
+  if (file && text && window.FileReader && window.TextDecoder) {
     file.addEventListener("change", function () {
       var f = file.files && file.files[0];
+      if (error) { error.hidden = true; error.textContent = ""; }
       if (!f) { return; }
+      var named = /\.(csv|txt)$/i.test(f.name);
+      var typed = !f.type || /^text\//.test(f.type) || /csv/.test(f.type);
+      if (!named && !typed) { refuse(); return; }
       var r = new FileReader();
-      r.onload = function () { text.value = r.result; };
-      r.readAsText(f);
+      r.onload = function () {
+        var t;
+        try { t = new TextDecoder("utf-8", { fatal: true }).decode(r.result); } catch (_) { refuse(); return; }
+        if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(t)) { refuse(); return; }
+        text.value = t.replace(/^\ufeff/, "");
+      };
+      r.readAsArrayBuffer(f);
     });
   }
 })();

@@ -407,6 +407,30 @@
     try { return d.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", hour12: false }); } catch (_) { return d.toISOString().slice(11, 16); }
   }
 
+  // The day of a message (this device's time, as its clock) as a separator names it: Today,
+  // Yesterday, else the date in the language. `key` tells days apart.
+  function day(ctx, seconds) {
+    var d = new Date(Number(seconds) * 1000);
+    var key = function (x) { return x.getFullYear() + "-" + (x.getMonth() + 1) + "-" + x.getDate(); };
+    var today = new Date(), yesterday = new Date();
+    yesterday.setDate(today.getDate() - 1);
+    var label;
+    if (key(d) === key(today)) { label = ctx.t.today; } else if (key(d) === key(yesterday)) { label = ctx.t.yesterday; } else {
+      var locale = ctx.lang === "ar" ? "ar-EG" : ctx.lang;
+      try { label = d.toLocaleDateString(locale, { day: "numeric", month: "long", year: "numeric" }); } catch (_) { label = d.toISOString().slice(0, 10); }
+    }
+    return { key: key(d), label: label };
+  }
+
+  // A separator before the first message of a day.
+  function daySeparator(ctx, seconds) {
+    var dd = day(ctx, seconds);
+    var sep = el("div", "day-sep");
+    sep.setAttribute("data-day", dd.key);
+    sep.appendChild(el("span", null, dd.label));
+    return sep;
+  }
+
   // A whole bubble: the quote it replies to, what it says, time and tick, reactions, and the
   // reply and react buttons.
   function bubble(ctx, m) {
@@ -418,6 +442,8 @@
     if (m.context && m.context.id) {
       var q = el("a", "quote", summary(ctx.t, ctx.lookup(m.context.id)) || "…");
       q.href = "#m-" + m.context.id;
+      // A quote in another direction than the page (English in Arabic) keeps its own.
+      q.dir = "auto";
       q.title = ctx.t.replying_to;
       b.appendChild(q);
     }
@@ -460,6 +486,6 @@
   }
 
   window.WCView = {
-    bubble: bubble, summary: summary, tick: tick, format: format, el: el, clock: clock, digits: digits, money: money, count: count,
+    bubble: bubble, daySeparator: daySeparator, day: day, summary: summary, tick: tick, format: format, el: el, clock: clock, digits: digits, money: money, count: count,
   };
 })();

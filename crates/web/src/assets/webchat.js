@@ -294,8 +294,12 @@
     shown.forEach(function (m) {
       if (m.type === "reaction" && m.reaction) { reactions[m.reaction.message_id] = reactions[m.reaction.message_id] || {}; reactions[m.reaction.message_id][m.from] = m.reaction.emoji; }
     });
+    var lastDay = null;
     shown.forEach(function (m) {
       if (m.type === "reaction" && c.byId[m.reaction && m.reaction.message_id]) { return; }
+      // A day separator before each day's first message, as WhatsApp draws them.
+      var d = V.day(ctx, m.timestamp).key;
+      if (d !== lastDay) { thread.appendChild(V.daySeparator(ctx, m.timestamp)); lastDay = d; }
       var b = V.bubble(ctx, m);
       var r = reactions[m.id];
       if (r) { b.querySelector(".wc-reactions").textContent = Object.keys(r).map(function (k) { return r[k]; }).filter(Boolean).join(""); }

@@ -80,6 +80,8 @@ pub const AR: Strings = Strings {
     no_messages: "لا رسائل.",
     signed_in_as: "مسجّل الدخول باسم {name}",
     main_nav: "الرئيسية",
+    today: "اليوم",
+    yesterday: "أمس",
     months: [
         "يناير",
         "فبراير",

@@ -31,6 +31,8 @@ pub struct ConsoleStrings {
     pub header: &'static str,
     pub body: &'static str,
     pub body_hint: &'static str,
+    /// The rule of a template's name, beside the field and in the browser's message.
+    pub name_hint: &'static str,
     pub footer: &'static str,
     pub example: &'static str,
     /// A template submitted with a variable that has no example.
@@ -89,6 +91,7 @@ pub const EN: ConsoleStrings = ConsoleStrings {
     account: "WhatsApp Business account",
     header: "Header",
     body: "Body",
+    name_hint: "Lower case letters, digits and underscores only (a-z, 0-9, _), for example welcome_message.",
     body_hint: "Variables are written {{1}}, {{2}}… Give an example for each: reviewers read them.",
     footer: "Footer",
     example: "Example for {var}",
@@ -147,6 +150,7 @@ pub const AR: ConsoleStrings = ConsoleStrings {
     account: "حساب واتساب للأعمال",
     header: "الترويسة",
     body: "النص",
+    name_hint: "أحرف إنجليزية صغيرة وأرقام وشرطة سفلية فقط (a-z و0-9 و_)، مثل welcome_message.",
     body_hint: "تُكتب المتغيرات هكذا {{1}}، {{2}}… أعطِ مثالًا لكل متغير: يقرؤه المراجعون.",
     footer: "التذييل",
     example: "مثال لـ {var}",

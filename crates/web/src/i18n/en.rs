@@ -83,6 +83,9 @@ pub struct Strings {
     pub main_nav: &'static str,
     /// Short month names, January first.
     pub months: [&'static str; 12],
+    /// A chat's day separators: the day of the messages below, when it is today or yesterday.
+    pub today: &'static str,
+    pub yesterday: &'static str,
 }
 
 pub const EN: Strings = Strings {
@@ -162,5 +165,7 @@ pub const EN: Strings = Strings {
     no_messages: "No messages.",
     signed_in_as: "Signed in as {name}",
     main_nav: "Main",
+    today: "Today",
+    yesterday: "Yesterday",
     months: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
 };

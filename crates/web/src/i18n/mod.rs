@@ -4,6 +4,7 @@
 
 pub mod ads;
 mod ar;
+pub mod badge;
 pub mod bots;
 pub mod broadcasts;
 pub mod commerce;
@@ -62,6 +63,22 @@ impl Lang {
         match self {
             Lang::En => "ltr",
             Lang::Ar => "rtl",
+        }
+    }
+
+    /// The arrow of a link back (to the start side): `‹` left to right, `›` right to left.
+    pub fn back_arrow(self) -> &'static str {
+        match self {
+            Lang::En => "‹",
+            Lang::Ar => "›",
+        }
+    }
+
+    /// The arrow of a link onward (to the end side): `→` left to right, `←` right to left.
+    pub fn forward_arrow(self) -> &'static str {
+        match self {
+            Lang::En => "→",
+            Lang::Ar => "←",
         }
     }
 
@@ -137,6 +154,27 @@ impl Lang {
         };
         self.digits(&format!("{d} {month} {y}{comma} {hh:02}:{mm:02}"))
     }
+
+    /// A day (UTC) as a chat's separator names it: `Today`, `Yesterday` (by `now`), else
+    /// `3 Dec 2026` / `٣ ديسمبر ٢٠٢٦`.
+    pub fn day(self, ms: i64, now: i64) -> String {
+        match now.div_euclid(DAY_MS) - ms.div_euclid(DAY_MS) {
+            0 => self.t().today.to_string(),
+            1 => self.t().yesterday.to_string(),
+            _ => {
+                let (y, m, d, _, _) = civil(ms);
+                self.digits(&format!("{d} {} {y}", self.t().months[(m - 1) as usize]))
+            }
+        }
+    }
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// The UTC day of a moment, `YYYY-MM-DD`.
+pub fn iso_day(ms: i64) -> String {
+    let (y, m, d, _, _) = civil(ms);
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// `text` set apart from the sentence around it (Unicode's first-strong isolate), so a name or
@@ -209,5 +247,13 @@ mod tests {
         assert_eq!(Lang::En.datetime(ms), "3 Dec 2026, 15:09");
         assert_eq!(Lang::Ar.datetime(ms), "٣ ديسمبر ٢٠٢٦، ١٥:٠٩");
         assert_eq!(iso(0), "1970-01-01T00:00Z");
+        // Day separators: 5 Dec 20:45 and 6 Dec 07:06 are different days.
+        let (dec5, dec6) = (1_796_503_500_000, 1_796_540_760_000);
+        assert_eq!((iso_day(dec5), iso_day(dec6)), ("2026-12-05".into(), "2026-12-06".into()));
+        assert_eq!(Lang::En.day(dec6, dec6 + 3_600_000), "Today");
+        assert_eq!(Lang::En.day(dec5, dec6), "Yesterday");
+        assert_eq!(Lang::Ar.day(dec5, dec6), "أمس");
+        assert_eq!(Lang::En.day(ms, dec6), "3 Dec 2026");
+        assert_eq!(Lang::Ar.day(ms, dec6), "٣ ديسمبر ٢٠٢٦");
     }
 }

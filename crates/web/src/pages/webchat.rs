@@ -79,7 +79,7 @@ fn composer(lang: Lang) -> Markup {
     html! {
         div #reply-preview .reply-preview hidden {
             span.muted { (w("replying_to")) } " "
-            span #reply-text {}
+            span #reply-text dir="auto" {}
             button.small.link #reply-cancel type="button" { (w("cancel")) }
         }
         div #emoji-panel .emoji-panel hidden role="group" aria-label=(w("emoji")) {}

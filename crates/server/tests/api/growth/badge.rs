@@ -8,10 +8,10 @@ use std::time::Duration;
 use risala_testkit::{assert_graph_error, engine_test, eventually, Database, Engine, TestApp, DEMO_TOKEN};
 use serde_json::{json, Value};
 
-const ADMIN: &str = "operator-secret-token";
+pub(crate) const ADMIN: &str = "operator-secret-token";
 const ALICE: &str = "15550001111";
 
-async fn start(db: &Database, review_days: i64) -> TestApp {
+pub(crate) async fn start(db: &Database, review_days: i64) -> TestApp {
     let mut config = db.config();
     config.admin_token = Some(ADMIN.into());
     config.badge.review_days = review_days;
@@ -38,7 +38,7 @@ const NOTABLE: &[&str] =
 const NOT_NOTABLE: &[&str] = &["https://www.pricklypages.com/2025/where-to-buy"];
 
 /// The demo number meets every prerequisite: a PIN, a verified business, 31 days on the platform.
-async fn eligible(app: &TestApp) {
+pub(crate) async fn eligible(app: &TestApp) {
     let (s, v) = app.post(&format!("/v23.0/{}", app.phone_number_id()), &json!({"pin": "135790"})).await;
     assert_eq!(s, 200, "{v}");
     let (s, v) = app

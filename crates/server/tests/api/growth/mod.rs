@@ -6,6 +6,8 @@ mod ads_console_browser;
 mod badge;
 mod badge_browser;
 mod badge_console;
+mod badge_page;
+mod badge_page_browser;
 pub(crate) mod catalogs;
 pub(crate) mod catalogs_browser;
 mod catalogs_console;

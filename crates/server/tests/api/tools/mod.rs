@@ -9,6 +9,7 @@ mod bots_browser;
 mod broadcasts;
 mod broadcasts_browser;
 mod broadcasts_page;
+mod broadcasts_csv_browser;
 mod browser;
 mod contacts;
 mod contacts_browser;

@@ -95,7 +95,7 @@ async fn every_type(engine: Engine) {
         r#"<span class="btn">Morning</span><span class="btn">Evening</span>"#.into(),
         "See menu".into(),
         "Mint tea".into(),
-        format!(r##"<a class="quote" href="#m-{photo}""##),
+        format!(r##"<a class="quote" dir="auto" href="#m-{photo}""##),
         r#"<span class="reactions"><span>👍</span></span>"#.into(),
         "Hello Alice, your order is ready.".into(),
         // WhatsApp's formatting and a clickable link, as the customer sees them.

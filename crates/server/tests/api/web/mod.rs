@@ -3,9 +3,11 @@
 
 mod accounts;
 pub(crate) mod browser;
-mod composer;
+pub(crate) mod composer;
 mod composer_browser;
 mod console;
+mod days;
+mod directions_browser;
 pub(crate) mod inbox;
 mod inbox_browser;
 mod inbox_input;
@@ -16,6 +18,7 @@ mod labels_browser;
 mod route_walk;
 mod security;
 pub(crate) mod steps;
+mod template_form_browser;
 
 use risala_testkit::{Database, Engine, TestApp, DEMO_OWNER_PASSWORD};
 

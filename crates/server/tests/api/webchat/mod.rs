@@ -5,6 +5,7 @@
 
 pub(crate) mod browser;
 mod controls_browser;
+mod days_browser;
 mod pages;
 mod sending_browser;
 mod spec;

@@ -2,6 +2,7 @@
 //! their quality, limit and throughput; its templates; its webhook deliveries; its usage and
 //! invoices. Every page reads through `ConsoleService`, scoped to the session's business.
 
+pub mod badge;
 pub mod billing;
 pub mod catalog;
 pub mod templates;
@@ -20,7 +21,7 @@ use crate::session::Viewer;
 use crate::WebState;
 
 /// The console's sections: path and title.
-fn sections(lang: Lang) -> [(&'static str, &'static str); 13] {
+fn sections(lang: Lang) -> [(&'static str, &'static str); 14] {
     let (c, t) = (lang.c(), lang.tools());
     [
         (routes::CONSOLE, c.numbers),
@@ -36,6 +37,7 @@ fn sections(lang: Lang) -> [(&'static str, &'static str); 13] {
         (routes::CONSOLE_ADS, lang.ads().title),
         (routes::CONSOLE_CATALOGS, lang.commerce().catalogs),
         (routes::CONSOLE_PAYMENTS, lang.payments().title),
+        (routes::CONSOLE_BADGE, lang.badge().title),
     ]
 }
 
@@ -63,6 +65,12 @@ pub fn allowed(v: &Viewer) -> WebResult<()> {
 /// `+` and the digits, kept left to right in an Arabic page.
 pub fn phone(lang: Lang, digits: &str) -> Markup {
     html! { bdi dir="ltr" { "+" (lang.digits(digits)) } }
+}
+
+/// [`phone`] as text, for where no element may go (an `<option>`): isolated left to right
+/// with Unicode's LRI…PDI, so that `+` stays before the digits in an Arabic page.
+pub fn phone_text(lang: Lang, digits: &str) -> String {
+    format!("\u{2066}+{}\u{2069}", lang.digits(digits))
 }
 
 /// `GET /app/console`: numbers, quality, the messaging limit and throughput.

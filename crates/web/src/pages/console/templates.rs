@@ -75,7 +75,8 @@ async fn render(
                     @for w in &wabas { option value=(w.id) selected[w.id == form.waba_id] { (w.name) } }
                 }
                 label for="name" { (c.name) }
-                input id="name" name="name" value=(form.name) required pattern="[a-z0-9_]+" maxlength="512" autocomplete="off" dir="ltr";
+                input id="name" name="name" value=(form.name) required pattern="[a-z0-9_]+" maxlength="512" autocomplete="off" dir="ltr" aria-describedby="name-hint" title=(c.name_hint) data-pattern-message=(c.name_hint);
+                p.hint id="name-hint" { (c.name_hint) }
                 label for="language" { (c.language) }
                 input id="language" name="language" value=(if form.language.is_empty() { "en_US" } else { &form.language }) required autocomplete="off" dir="ltr";
                 label for="category" { (c.category) }
@@ -87,10 +88,15 @@ async fn render(
                 label for="body" { (c.body) }
                 textarea id="body" name="body" rows="4" required maxlength="1024" aria-describedby="body-hint" data-preview-source { (form.body) }
                 p.hint id="body-hint" { (c.body_hint) }
-                @for (i, var) in vars.iter().enumerate().take(MAX_EXAMPLES) {
-                    @let id = format!("example_{}", i + 1);
-                    label for=(id) { (c.example.replace("{var}", var)) }
-                    input id=(id) name=(id) value=(form.examples.get(i).map(String::as_str).unwrap_or("")) data-var=(var) autocomplete="off";
+                // The script keeps one field per variable of the body as it is typed (the
+                // same variables, in the same order, as the server reads); without it the
+                // Preview button brings them.
+                div.examples data-examples data-label=(c.example) data-max=(MAX_EXAMPLES) {
+                    @for (i, var) in vars.iter().enumerate().take(MAX_EXAMPLES) {
+                        @let id = format!("example_{}", i + 1);
+                        label for=(id) { (c.example.replace("{var}", var)) }
+                        input id=(id) name=(id) value=(form.examples.get(i).map(String::as_str).unwrap_or("")) data-var=(var) autocomplete="off";
+                    }
                 }
                 label for="footer" { (c.footer) " " span.muted { "(" (c.optional) ")" } }
                 input id="footer" name="footer" value=(form.footer) maxlength="60" autocomplete="off";

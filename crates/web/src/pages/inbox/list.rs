@@ -85,7 +85,7 @@ fn filters(lang: Lang, q: &ListQuery, numbers: &[PhoneNumber], labels: &[Label])
                     select id="f-number" name="number" {
                         option value="" { (ti.all_numbers) }
                         @for n in numbers {
-                            option value=(n.id) selected[selected(&q.number, &n.id)] { (n.verified_name) " +" (lang.digits(&n.number)) }
+                            option value=(n.id) selected[selected(&q.number, &n.id)] { (n.verified_name) " " (crate::pages::console::phone_text(lang, &n.number)) }
                         }
                     }
                 }
@@ -145,7 +145,7 @@ fn item(cx: &Context, c: &ChatRow, current: bool) -> Markup {
                         }
                     }
                     span.chat-tags {
-                        span.chat-meta { (customer_id(lang, c, cx.now, true)) (if lang == Lang::Ar { " ← " } else { " → " }) (number(lang, &c.business_number)) }
+                        span.chat-meta { (customer_id(lang, c, cx.now, true)) " " (lang.forward_arrow()) " " (number(lang, &c.business_number)) }
                         @if c.closed_at.is_some() { span.badge { (ti.closed_badge) } }
                         @if let Some(u) = assignee { span.assignee title=(ti.assigned_to) { bdi { (u.name) } } }
                         @for id in &c.label_ids {

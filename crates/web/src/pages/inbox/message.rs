@@ -12,7 +12,7 @@ use risala_core::model::{tombstone_of, Direction, Message, MessageStatus};
 use risala_core::weburl::is_http_url;
 use serde_json::Value;
 
-use crate::i18n::{iso, Lang};
+use crate::i18n::{iso, iso_day, Lang};
 
 /// The type object of a message: outbound messages store it as sent, inbound ones store the
 /// webhook element, which holds it under the type's name.
@@ -288,7 +288,7 @@ fn failure(e: &Value) -> Markup {
 
 /// The conversation's messages, oldest first; `quoted` holds replied-to messages that are
 /// older than the ones shown.
-pub fn thread(lang: Lang, messages: &[Message], quoted: &[Message]) -> Markup {
+pub fn thread(lang: Lang, messages: &[Message], quoted: &[Message], now: i64) -> Markup {
     let t = lang.inbox();
     let shown: HashMap<&str, &Message> = messages.iter().chain(quoted).map(|m| (m.id.as_str(), m)).collect();
     let mut reactions: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -302,13 +302,30 @@ pub fn thread(lang: Lang, messages: &[Message], quoted: &[Message]) -> Markup {
             }
         }
     }
+    // A separator before the first message of each day (UTC, as the times), as WhatsApp
+    // draws them: Today, Yesterday, else the date.
+    let bubbles: Vec<&Message> = messages
+        .iter()
+        .filter(|m| !(m.kind == "reaction" && shown.contains_key(s(type_object(m), "message_id"))))
+        .collect();
+    let days: Vec<Option<String>> = bubbles
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let day = iso_day(m.created_at);
+            (i == 0 || iso_day(bubbles[i - 1].created_at) != day).then_some(day)
+        })
+        .collect();
     html! {
-        @for m in messages {
-            @if !(m.kind == "reaction" && shown.contains_key(s(type_object(m), "message_id"))) {
+        @for (m, day) in bubbles.iter().zip(&days) {
+            @if let Some(day) = day {
+                div.day-sep data-day=(day) { span { (lang.day(m.created_at, now)) } }
+            }
+            {
                 @let out = m.direction == Direction::Outbound;
                 div class=(if out { "bubble out" } else { "bubble" }) id=(format!("m-{}", m.id)) data-kind=(m.kind) {
                     @if let Some(q) = m.context_id.as_deref().and_then(|id| shown.get(id)) {
-                        a.quote href=(format!("#m-{}", q.id)) title=(t.reply_to) { (summary(lang, q)) }
+                        a.quote dir="auto" href=(format!("#m-{}", q.id)) title=(t.reply_to) { (summary(lang, q)) }
                     }
                     @if let Some(tag) = automatic(lang, m) { span.auto-tag { (tag) } }
                     @if let Some(r) = m.content.get("referral").filter(|_| !out) { (referral(lang, r)) }

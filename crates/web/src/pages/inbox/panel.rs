@@ -44,7 +44,7 @@ pub fn head(lang: Lang, v: &ChatView, people: &[Present], me: &str, now: i64) ->
     let c = &v.chat;
     html! {
         header.chat-head {
-            a.back href=(crate::routes::HOME) { "‹ " (ti.back_to_list) }
+            a.back href=(crate::routes::HOME) { (lang.back_arrow()) " " (ti.back_to_list) }
             (avatar(&c.profile_name))
             div.chat-main {
                 h2 { bdi { (c.profile_name) } }
@@ -116,7 +116,7 @@ fn team(lang: Lang, viewer: &Viewer, v: &ChatView, now: i64) -> Markup {
                     button.small type="submit" { (ti.add_label) }
                 }
             }
-            @if viewer.user.role.manages_people() { p { a href=(crate::routes::LABELS) { (ti.manage_labels) " →" } } }
+            @if viewer.user.role.manages_people() { p { a href=(crate::routes::LABELS) { (ti.manage_labels) " " (lang.forward_arrow()) } } }
         }
     }
 }
@@ -169,7 +169,7 @@ fn record(lang: Lang, v: &ChatView, r: &Record) -> Markup {
                             }
                         }
                     }
-                    p { a href=(format!("{}?edit={}#contact-h", crate::routes::CONSOLE_CONTACTS, e.contact.wa_id)) { (c.open_contact) " →" } }
+                    p { a href=(format!("{}?edit={}#contact-h", crate::routes::CONSOLE_CONTACTS, e.contact.wa_id)) { (c.open_contact) " " (lang.forward_arrow()) } }
                 }
             }
         }

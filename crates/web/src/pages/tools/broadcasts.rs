@@ -111,7 +111,7 @@ async fn render_list(
                 input id="name" name="name" required maxlength="120" value=(field("name")) autocomplete="off";
                 label for="phone_number_id" { (s.number) }
                 select id="phone_number_id" name="phone_number_id" {
-                    @for p in &numbers { option value=(p.id) selected[p.id == field("phone_number_id")] { "+" (p.number) } }
+                    @for p in &numbers { option value=(p.id) selected[p.id == field("phone_number_id")] { (crate::pages::console::phone_text(lang, &p.number)) } }
                 }
                 label for="mode" { (s.mode) }
                 select id="mode" name="mode" aria-describedby="mode-hint" {
@@ -140,7 +140,8 @@ async fn render_list(
                     }
                 }
                 label for="csv_file" { (s.csv_file) }
-                input id="csv_file" type="file" accept=".csv,text/csv";
+                input id="csv_file" type="file" accept=".csv,text/csv" data-not-csv=(s.not_csv) aria-describedby="csv-file-error";
+                div.alert.error id="csv-file-error" role="alert" hidden {}
                 label for="csv" { (s.csv) }
                 textarea id="csv" name="csv" rows="5" dir="ltr" aria-describedby="csv-hint" { (field("csv")) }
                 p.hint id="csv-hint" { (s.csv_hint) }
@@ -180,6 +181,12 @@ fn utc_minute(s: &str) -> Option<i64> {
     Some(((days * 24 + hh) * 60 + mm) * 60_000)
 }
 
+/// Text a CSV file can hold: no NUL or other control characters but tab and line ends, and no
+/// U+FFFD (bytes that were not UTF-8).
+fn is_text(csv: &str) -> bool {
+    !csv.chars().any(|c| c == '\u{fffd}' || (c.is_control() && !matches!(c, '\t' | '\r' | '\n')))
+}
+
 fn new_broadcast(v: &Viewer, form: &[(String, String)]) -> Result<(String, NewBroadcast), ApiError> {
     let field = |k: &str| form.iter().find(|(f, _)| f == k).map(|(_, x)| x.trim().to_string()).unwrap_or_default();
     let template =
@@ -194,6 +201,11 @@ fn new_broadcast(v: &Viewer, form: &[(String, String)]) -> Result<(String, NewBr
         "" => None,
         s => Some(utc_minute(s).ok_or_else(|| ApiError::bad_value("send_at: a date and time"))?),
     };
+    // Binary content (a picture chosen as the CSV file, without the page's script) is not
+    // rows with bad numbers: it is the wrong file.
+    if !is_text(&field("csv")) {
+        return Err(ApiError::bad_value(v.lang.bc().not_csv));
+    }
     let some = |s: String| (!s.is_empty()).then_some(s);
     let new = NewBroadcast {
         name: field("name"),

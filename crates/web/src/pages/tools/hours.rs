@@ -17,7 +17,7 @@ use serde_json::{json, Map, Value};
 use crate::error::{WebError, WebResult};
 use crate::i18n::refusals::say;
 use crate::i18n::Lang;
-use crate::layout::{alert, csrf};
+use crate::layout::{alert, bidi, csrf};
 use crate::pages::console::{allowed, console_page, phone};
 use crate::routes;
 use crate::session::{Action, Viewer};
@@ -214,7 +214,7 @@ fn render(
             form.inline method="get" action=(routes::CONSOLE_HOURS) {
                 label for="hours-number" { (t.number) }
                 select id="hours-number" name="number" {
-                    @for n in list { option value=(n.id) selected[n.id == p.id] { "+" (lang.digits(&n.number)) " · " (n.verified_name) } }
+                    @for n in list { option value=(n.id) selected[n.id == p.id] { (crate::pages::console::phone_text(lang, &n.number)) " · " (n.verified_name) } }
                 }
                 button.small type="submit" { (t.show) }
             }
@@ -232,7 +232,7 @@ fn render(
                 p.hint id="tz-hint" { (t.time_zone_hint) }
                 fieldset {
                     legend { (t.weekly) }
-                    p.hint id="ranges-hint" { (t.ranges_hint) }
+                    p.hint id="ranges-hint" { (bidi(t.ranges_hint)) }
                     @for ((day, name), value) in DAYS.iter().zip(t.days).zip(f.days()) {
                         div.day-row {
                             label for=(format!("day-{day}")) { (name) }
@@ -242,7 +242,7 @@ fn render(
                 }
                 label for="closures" { (t.closures) }
                 textarea id="closures" name="closures" rows="3" dir="ltr" aria-describedby="closures-hint" { (f.closures) }
-                p.hint id="closures-hint" { (t.closures_hint) }
+                p.hint id="closures-hint" { (bidi(t.closures_hint)) }
                 (auto_part(t.away, t.away_hint, "away", &f.away_text, (checked(&f.away_enabled), is_media(&s.away.message)), ("resend_after_hours", t.resend_after_hours, &f.resend_after_hours), t))
                 (auto_part(t.greeting, t.greeting_hint, "greeting", &f.greeting_text, (checked(&f.greeting_enabled), is_media(&s.greeting.message)), ("inactive_days", t.inactive_days, &f.inactive_days), t))
                 button type="submit" { (t.save) }

@@ -14,6 +14,7 @@ use maud::{html, Markup};
 use risala_core::model::PhoneNumber;
 
 use crate::error::{WebError, WebResult};
+use crate::pages::console::phone_text;
 use crate::session::Viewer;
 use crate::WebState;
 
@@ -36,7 +37,7 @@ pub async fn number_picker(state: &WebState, v: &Viewer, path: &str, current: &P
                 label for="number" { (f.number) }
                 select id="number" name="number" {
                     @for p in &numbers {
-                        option value=(p.id) selected[p.id == current.id] { "+" (p.number) " · " (p.verified_name) }
+                        option value=(p.id) selected[p.id == current.id] { (phone_text(v.lang, &p.number)) " · " (p.verified_name) }
                     }
                 }
                 button.secondary type="submit" { (f.show) }
