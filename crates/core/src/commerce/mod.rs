@@ -5,6 +5,7 @@
 //! catalog, never from what the client sent.
 
 pub mod batch;
+pub mod drafts;
 pub mod money;
 pub mod orders;
 pub mod products;

@@ -3,8 +3,9 @@
 // price in the reader's language, description, stock); "Add to cart" fills a cart per chat,
 // the cart dialog changes quantities and shows the total, and "Send cart" sends an `order`
 // message. The prices the page sends are only what it shows: the server prices the order from
-// the catalog. With the number's cart turned off there is no cart; with the catalog hidden
-// there is no storefront. webchat.js hands over its API and hooks with WCShop.attach.
+// the catalog. The header's button opens the storefront (every product of the connected
+// catalog) while the cart is empty, the cart otherwise, and each leads to the other. With the
+// number's cart turned off there is no cart; with the catalog hidden there is no storefront. webchat.js hands over its API and hooks with WCShop.attach.
 (function () {
   "use strict";
   var host = null; // {api, send, fail, notice, number, redraw, t, lang}
@@ -144,9 +145,14 @@
     var actions = el("div", "actions");
     var send = el("button", null, t("send_cart")); send.type = "button"; send.id = "shop-send";
     send.addEventListener("click", sendCart);
+    // The storefront from the cart, and the cart from the storefront.
+    var browse = el("button", "secondary", "🛍 " + t("browse")); browse.type = "button"; browse.id = "shop-browse";
+    browse.addEventListener("click", openCatalog);
+    var toCart = el("button", "secondary", "🛒 " + t("view_cart")); toCart.type = "button"; toCart.id = "shop-to-cart";
+    toCart.addEventListener("click", openCart);
     var close = el("button", "link", t("close")); close.type = "button";
     close.addEventListener("click", function () { d.close(); });
-    actions.appendChild(send); actions.appendChild(close);
+    actions.appendChild(send); actions.appendChild(browse); actions.appendChild(toCart); actions.appendChild(close);
     d.appendChild(actions);
     document.getElementById("content").appendChild(d);
     return d;
@@ -193,6 +199,13 @@
     var send = d.querySelector("#shop-send");
     send.hidden = false;
     send.disabled = !c.items.length;
+    d.querySelector("#shop-browse").hidden = !storefront(number);
+    d.querySelector("#shop-to-cart").hidden = true;
+  }
+  // A storefront is offered when the number's catalog is connected and visible.
+  function storefront(number) {
+    var data = info(number);
+    return !!(data && data.catalog && data.catalog_visible);
   }
   function openCart() { drawCart(); var d = dialog(); if (!d.open) { d.showModal(); } }
   function openCatalog() {
@@ -208,6 +221,8 @@
       data.catalog.products.forEach(function (p) { body.appendChild(card(host, { product_retailer_id: p.retailer_id }, "")); });
     }
     d.querySelector("#shop-send").hidden = true;
+    d.querySelector("#shop-browse").hidden = true;
+    d.querySelector("#shop-to-cart").hidden = !(data && data.cart_enabled);
     if (!d.open) { d.showModal(); }
   }
   function sendCart() {
@@ -242,15 +257,24 @@
       if (!menu) { return; }
       b = el("button", "icon shop-cart-button");
       b.type = "button"; b.id = "cart-button";
-      b.addEventListener("click", openCart);
+      // An empty cart opens the storefront, when there is one; else the cart (with a way to
+      // the storefront).
+      b.addEventListener("click", function () {
+        var n = host.number(), d = info(n) || {};
+        if (storefront(n) && (!d.cart_enabled || !count(n))) { openCatalog(); } else { openCart(); }
+      });
       menu.parentNode.insertBefore(b, menu);
     }
     var data = number ? info(number) : null;
-    b.hidden = !(data && data.catalog && data.cart_enabled);
+    b.hidden = !(data && data.catalog && (data.cart_enabled || data.catalog_visible));
     var n = number ? count(number) : 0;
-    b.textContent = n ? "🛒 " + num(n) : "🛒";
-    b.setAttribute("aria-label", t("cart") + (n ? " (" + n + ")" : ""));
-    b.title = t("cart");
+    var shopOnly = !!(data && !data.cart_enabled);
+    var label = shopOnly ? t("view_catalog") : t("cart");
+    b.textContent = shopOnly ? "🛍" : n ? "🛒 " + num(n) : "🛒";
+    b.setAttribute("aria-label", label + (n ? " (" + n + ")" : ""));
+    b.title = label;
+    var toCart = document.getElementById("shop-to-cart");
+    if (toCart) { toCart.textContent = "🛒 " + t("view_cart") + (n ? " (" + num(n) + ")" : ""); }
   }
 
   window.WCShop = {

@@ -16,6 +16,7 @@ mod inbox;
 pub mod operator;
 pub mod payments;
 pub mod reasons;
+pub mod shop;
 pub mod tools;
 mod webchat;
 

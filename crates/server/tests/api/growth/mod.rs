@@ -13,5 +13,7 @@ mod payments;
 mod payments_browser;
 mod payments_console;
 mod payments_stripe;
+mod shop_inbox;
 mod shop_journey_browser;
 mod status;
+mod storefront_browser;

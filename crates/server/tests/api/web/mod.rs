@@ -3,7 +3,7 @@
 
 mod accounts;
 pub(crate) mod browser;
-mod composer;
+pub(crate) mod composer;
 mod composer_browser;
 mod console;
 pub(crate) mod inbox;

@@ -1,0 +1,126 @@
+//! The shop without the API, in a real Chromium: the customer opens the connected catalog from
+//! the chat's header button, before the business sent any product message, and orders from it;
+//! an agent sends the catalog from the inbox's composer and bills the customer's order from
+//! there, and the customer sees the bill. Screenshots: `catalog-storefront*`,
+//! `shop-inbox-*`.
+
+use std::time::Duration;
+
+use risala_testkit::browser::Session;
+use risala_testkit::{TestApp, DEMO_OWNER_PASSWORD};
+use serde_json::json;
+
+use super::catalogs::shop;
+use crate::web::inbox::chat_path;
+use crate::web::{app, steps, OWNER};
+use crate::webchat::browser::{inbound, sign_in, subscribe, tap, wait_for};
+
+const CUSTOMER: &str = "971500000999";
+
+/// Signed in to the business's chat on `s` (in `lang`) with its header button shown.
+async fn chat_open(s: &Session, app: &TestApp, lang: &str) {
+    sign_in(s, app, &format!("/chat/?lang={lang}&phone={}", app.business_number()), CUSTOMER, "Mariam").await;
+    wait_for(s, "the chat open", "return !document.getElementById('chat').hidden", json!([])).await;
+    let shown = "var b = document.getElementById('cart-button'); return !!b && !b.hidden";
+    wait_for(s, "the shop button", shown, json!([])).await;
+}
+
+/// The storefront's card of `rid` is in the open dialog.
+const CARD: &str = "var d = document.getElementById('shop-dialog'); \
+    return !!d && d.open && !!d.querySelector('#shop-body .shop-card[data-retailer-id=' + arguments[0] + '] .shop-add')";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_browses_the_catalog_from_the_chat_and_orders() {
+    let (_db, app) = app(risala_testkit::Engine::Sqlite).await;
+    let rcv = subscribe(&app).await;
+    let catalog = shop(&app).await;
+    let s = Session::start("en", 390, 844).await;
+    chat_open(&s, &app, "en").await;
+    // An empty cart: the button opens the storefront, every product of the catalog.
+    tap(&s, "#cart-button").await;
+    wait_for(&s, "the storefront", CARD, json!(["tea"])).await;
+    let text = s.eval("return document.getElementById('shop-dialog').innerText", json!([])).await;
+    for want in ["Souk", "Mint tea", "$12.50", "Date cake", "Sidr honey", "Out of stock"] {
+        assert!(text.as_str().unwrap().contains(want), "{want} in {text}");
+    }
+    s.screenshot("catalog-storefront", true).await;
+    tap(&s, "#shop-body .shop-card[data-retailer-id=tea] .shop-add").await;
+    tap(&s, "#shop-body .shop-card[data-retailer-id=cake] .shop-add").await;
+    // From the storefront to the cart, and back.
+    tap(&s, "#shop-to-cart").await;
+    let total = "var t = document.getElementById('shop-total'); return !!t && t.textContent === arguments[0]";
+    wait_for(&s, "the cart's total", total, json!(["Total: $16.50"])).await;
+    assert_eq!(s.eval("return document.getElementById('shop-browse').hidden", json!([])).await, json!(false));
+    s.screenshot("catalog-storefront-cart", true).await;
+    tap(&s, "#shop-browse").await;
+    wait_for(&s, "the storefront again", CARD, json!(["cake"])).await;
+    tap(&s, "#shop-to-cart").await;
+    wait_for(&s, "the cart again", total, json!(["Total: $16.50"])).await;
+    tap(&s, "#shop-send").await;
+    assert!(rcv.wait_until(Duration::from_secs(10), |r| inbound(r).len() == 1).await, "the order webhook");
+    let order = inbound(&rcv)[0].clone();
+    assert_eq!(order["order"]["catalog_id"], catalog.as_str(), "{order}");
+    assert_eq!(order["order"]["product_items"].as_array().map(Vec::len), Some(2), "{order}");
+
+    // In Arabic, wide: the same storefront, right to left.
+    let ar = Session::start("ar", 1280, 900).await;
+    chat_open(&ar, &app, "ar").await;
+    tap(&ar, "#cart-button").await;
+    wait_for(&ar, "the storefront in Arabic", CARD, json!(["tea"])).await;
+    let add = ar.eval("return document.querySelector('#shop-body .shop-add').textContent", json!([])).await;
+    assert!(add.as_str().unwrap().contains("أضف إلى السلة"), "{add}");
+    ar.screenshot("catalog-storefront-ar", true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_sends_the_catalog_and_bills_the_order_from_the_inbox() {
+    let (_db, app) = app(risala_testkit::Engine::Sqlite).await;
+    let rcv = subscribe(&app).await;
+    shop(&app).await;
+    let s = Session::start("en", 390, 844).await;
+    chat_open(&s, &app, "en").await;
+    s.fill("message", "What do you have?").await;
+    s.find("#send-button").await.click().await;
+    assert!(rcv.wait_until(Duration::from_secs(10), |r| inbound(r).len() == 1).await, "the question");
+
+    // The agent sends the catalog from the composer.
+    let agent = Session::start("en", 1280, 900).await;
+    steps::sign_in(&app, &agent, OWNER, DEMO_OWNER_PASSWORD).await;
+    steps::open(&app, &agent, &chat_path(&app, CUSTOMER)).await;
+    tap(&agent, "#compose-shop summary").await;
+    agent.screenshot("shop-inbox-composer", true).await;
+    steps::submit(&agent, "#compose-shop form[action$='/catalog'] button[type=submit]").await;
+
+    // The customer opens it and sends a cart.
+    let message = "[data-interactive=catalog_message] button";
+    wait_for(&s, "the catalog message", "return !!document.querySelector(arguments[0])", json!([message])).await;
+    tap(&s, message).await;
+    wait_for(&s, "the storefront", CARD, json!(["tea"])).await;
+    tap(&s, "#shop-body .shop-card[data-retailer-id=tea] .shop-add").await;
+    tap(&s, "#shop-to-cart").await;
+    tap(&s, "#shop-send").await;
+    assert!(rcv.wait_until(Duration::from_secs(10), |r| inbound(r).len() == 2).await, "the order webhook");
+
+    // The agent bills it; the customer sees the bill for the order's items and total.
+    steps::open(&app, &agent, &chat_path(&app, CUSTOMER)).await;
+    tap(&agent, "#compose-bill summary").await;
+    steps::wait_text_in(&agent, "#compose-bill", "12.50 USD").await;
+    agent.screenshot("shop-inbox-bill", true).await;
+    steps::submit(&agent, "#compose-bill button[type=submit]").await;
+    let state = "[data-interactive=order_details] .order-state";
+    let unpaid = "var e = document.querySelector(arguments[0]); return !!e && e.textContent === 'Not paid yet'";
+    wait_for(&s, "the bill", unpaid, json!([state])).await;
+    let text = s.eval("return document.querySelector('[data-interactive=order_details]').innerText", json!([])).await;
+    for part in ["Mint tea × 1", "$12.50"] {
+        assert!(text.as_str().unwrap().contains(part), "{part} in {text}");
+    }
+    s.screenshot("shop-inbox-bill-customer", true).await;
+
+    // The composer in Arabic at phone width.
+    let ar = Session::start("ar", 390, 844).await;
+    steps::sign_in(&app, &ar, OWNER, DEMO_OWNER_PASSWORD).await;
+    steps::open(&app, &ar, &chat_path(&app, CUSTOMER)).await;
+    tap(&ar, "#compose-shop summary").await;
+    ar.eval("document.getElementById('compose-shop').scrollIntoView(); return 1", json!([])).await;
+    ar.screenshot("shop-inbox-composer-ar", true).await;
+}
