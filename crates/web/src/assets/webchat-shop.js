@@ -56,11 +56,31 @@
     return carts[number];
   }
   function count(number) { return cart(number).items.reduce(function (a, i) { return a + i.qty; }, 0); }
+  function say(text) {
+    host.notice(text, true);
+    var note = document.getElementById("shop-note");
+    if (note) { note.textContent = text; note.hidden = false; }
+  }
+  function unsay() { var note = document.getElementById("shop-note"); if (note) { note.hidden = true; } }
+
+  // The currency of the cart: its first priced line's. One cart never mixes currencies (an
+  // order is refused in several), so a product in another currency is not added.
+  function cartCurrency(number) {
+    var cur = "";
+    cart(number).items.forEach(function (i) { var p = product(number, i.id); if (p && !cur) { cur = p.currency; } });
+    return cur;
+  }
   function add(number, rid) {
     var c = cart(number);
+    var p = product(number, rid), cur = cartCurrency(number);
+    if (p && cur && p.currency !== cur) {
+      say(t("cart_one_currency").replace("{a}", cur).replace("{b}", p.currency));
+      return false;
+    }
     var line = c.items.filter(function (i) { return i.id === rid; })[0];
     if (line) { line.qty += 1; } else { c.items.push({ id: rid, qty: 1 }); }
     drawButton();
+    return true;
   }
 
   // ---- product cards ----------------------------------------------------------------------
@@ -96,7 +116,7 @@
       b.type = "button";
       b.setAttribute("data-add", rid);
       b.addEventListener("click", function () {
-        add(number, rid);
+        if (!add(number, rid)) { return; }
         b.textContent = "✓ " + t("in_cart", num(cartQty(number, rid)));
       });
       d.appendChild(b);
@@ -142,6 +162,9 @@
     d.setAttribute("aria-labelledby", "shop-title");
     var h = el("h2"); h.id = "shop-title"; d.appendChild(h);
     var body = el("div", "shop-body"); body.id = "shop-body"; d.appendChild(body);
+    // A refusal said inside the dialog too: the page's notice sits behind a modal dialog.
+    var note = el("p", "alert error shop-note"); note.id = "shop-note"; note.hidden = true;
+    note.setAttribute("role", "alert"); d.appendChild(note);
     var actions = el("div", "actions");
     var send = el("button", null, t("send_cart")); send.type = "button"; send.id = "shop-send";
     send.addEventListener("click", sendCart);
@@ -161,10 +184,11 @@
     var number = host.number();
     var d = dialog();
     d.querySelector("#shop-title").textContent = "🛒 " + t("cart");
+    unsay();
     var body = d.querySelector("#shop-body");
     body.textContent = "";
     var c = cart(number);
-    var total = 0, currency = "";
+    var total = 0, currency = "", mixed = false;
     if (!c.items.length) { body.appendChild(el("p", "muted", t("cart_empty"))); }
     var list = el("ul", "shop-lines");
     c.items.forEach(function (line) {
@@ -185,20 +209,25 @@
       stepper.appendChild(minus); stepper.appendChild(qty); stepper.appendChild(plus);
       li.appendChild(stepper);
       if (p) {
+        if (currency && p.currency !== currency) { mixed = true; }
         total += p.price * line.qty; currency = p.currency;
         li.appendChild(el("span", "shop-price", money(p.price * line.qty, p.currency)));
       }
       list.appendChild(li);
     });
     body.appendChild(list);
-    if (currency) {
+    // A total adds up one currency only: a cart kept from before a price changed currency
+    // shows none, and cannot be sent until the odd line goes.
+    if (mixed) {
+      body.appendChild(el("p", "shop-total error", t("cart_mixed")));
+    } else if (currency) {
       var tot = el("p", "shop-total", t("total", money(total, currency)));
       tot.id = "shop-total";
       body.appendChild(tot);
     }
     var send = d.querySelector("#shop-send");
     send.hidden = false;
-    send.disabled = !c.items.length;
+    send.disabled = !c.items.length || mixed;
     d.querySelector("#shop-browse").hidden = !storefront(number);
     d.querySelector("#shop-to-cart").hidden = true;
   }
@@ -213,6 +242,7 @@
     var data = info(number);
     var d = dialog();
     d.querySelector("#shop-title").textContent = data && data.catalog ? data.catalog.name : t("view_catalog");
+    unsay();
     var body = d.querySelector("#shop-body");
     body.textContent = "";
     if (!data || !data.catalog || !data.catalog_visible) {
@@ -239,8 +269,18 @@
     notice.classList.remove("error");
     var order = { catalog_id: data && data.catalog ? data.catalog.id : "", text: "", product_items: items };
     host.send({ type: "order", order: order }).then(function () {
-      // webchat.js shows a refusal itself and resolves: the cart stays for another try.
-      if (notice.classList.contains("error")) { return; }
+      // webchat.js shows a refusal itself and resolves: the cart stays for another try, the
+      // reason said in the reader's language (the server's details are for developers), and
+      // the catalog read again so the cart shows what changed.
+      if (notice.classList.contains("error")) {
+        var at = /product_items\[(\d+)\]/.exec(notice.textContent);
+        var line = at ? c.items[Number(at[1])] : null;
+        var p = line ? product(number, line.id) : null;
+        say(p || line ? t("cart_item_refused").replace("{name}", p ? p.name : line.id) : t("cart_refused"));
+        delete catalogs[number];
+        load(number);
+        return;
+      }
       delete carts[number];
       dialog().close();
       drawButton();

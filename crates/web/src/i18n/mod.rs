@@ -127,6 +127,14 @@ impl Lang {
         }
     }
 
+    /// A decimal amount in the reader's digits and decimal separator: `12.50` / `١٢٫٥٠`.
+    pub fn decimal(self, s: &str) -> String {
+        match self {
+            Lang::En => s.to_string(),
+            Lang::Ar => self.digits(s).replace('.', "\u{066B}"),
+        }
+    }
+
     /// A moment (ms since the epoch, shown in UTC): `3 Dec 2026, 15:09` / `٣ ديسمبر ٢٠٢٦، ١٥:٠٩`.
     pub fn datetime(self, ms: i64) -> String {
         let (y, m, d, hh, mm) = civil(ms);

@@ -6,6 +6,7 @@ mod ads_console_browser;
 mod badge;
 mod badge_browser;
 mod badge_console;
+mod catalog_prices;
 pub(crate) mod catalogs;
 pub(crate) mod catalogs_browser;
 mod catalogs_console;

@@ -124,3 +124,36 @@ async fn an_agent_sends_the_catalog_and_bills_the_order_from_the_inbox() {
     ar.eval("document.getElementById('compose-shop').scrollIntoView(); return 1", json!([])).await;
     ar.screenshot("shop-inbox-composer-ar", true).await;
 }
+
+/// One cart, one currency: a product priced in another currency is not added (said in the
+/// page's language, inside the dialog); a cart the server refuses says which product, in the
+/// page's language, not the API's technical details.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cart_keeps_one_currency_and_a_refusal_is_said_in_arabic() {
+    let (_db, app) = app(risala_testkit::Engine::Sqlite).await;
+    let catalog = shop(&app).await;
+    let batch = |data: serde_json::Value| json!({"item_type": "PRODUCT_ITEM", "requests": [{"method": "UPDATE", "data": data}]});
+    let items = format!("/v23.0/{catalog}/items_batch");
+    let (st, v) = app.post(&items, &batch(json!({"id": "dates", "title": "تمر عجوة", "price": "45.00 SAR"}))).await;
+    assert_eq!((st, v["report"]["created"].clone()), (200, json!(1)), "{v}");
+    let s = Session::start("ar", 390, 844).await;
+    chat_open(&s, &app, "ar").await;
+    tap(&s, "#cart-button").await;
+    wait_for(&s, "the storefront", CARD, json!(["dates"])).await;
+    tap(&s, "#shop-body .shop-card[data-retailer-id=tea] .shop-add").await;
+    tap(&s, "#shop-body .shop-card[data-retailer-id=dates] .shop-add").await;
+    let note = "var n = document.getElementById('shop-note'); return !!n && !n.hidden && n.textContent.indexOf(arguments[0]) >= 0";
+    wait_for(&s, "one currency", note, json!(["سلتك بعملة USD، وسعر هذا المنتج بعملة SAR"])).await;
+    assert_eq!(s.eval("return document.getElementById('cart-button').textContent", json!([])).await, "🛒 ١");
+    s.screenshot("catalog-cart-one-currency-ar", true).await;
+
+    // The tea runs out while it is in the cart: the refusal names it, in Arabic.
+    let (st, _) = app.post(&items, &batch(json!({"id": "tea", "availability": "out of stock"}))).await;
+    assert_eq!(st, 200);
+    tap(&s, "#shop-to-cart").await;
+    tap(&s, "#shop-send").await;
+    wait_for(&s, "the refusal", note, json!(["تعذّر إرسال سلتك: لم يعد طلب «Mint tea» ممكنًا"])).await;
+    let all = s.eval("return document.body.innerText", json!([])).await;
+    assert!(!all.as_str().unwrap().contains("product_items"), "no technical details: {all}");
+    s.screenshot("catalog-cart-refused-ar", true).await;
+}
