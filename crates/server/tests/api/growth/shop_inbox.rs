@@ -77,6 +77,10 @@ async fn shop_from_the_inbox(engine: Engine) {
         (orders["data"][0]["id"].as_str().unwrap().to_string(), orders["data"][0]["reference_id"].clone());
     let page = web.get(&chat(&app)).await;
     assert!(page.body.contains("id=\"compose-bill\""), "{}", page.body);
+    // The order's bubble names the products, as the contact panel does.
+    let bubble = &page.body[page.body.find("class=\"order-bubble\"").expect("the order's bubble")..];
+    assert!(bubble.contains("<bdi>Mint tea</bdi> × 2") && bubble.contains("<bdi>Date cake</bdi> × 1"), "{bubble}");
+    assert!(!bubble.contains("<bdi>tea</bdi>"), "{bubble}");
     assert!(page.body.contains(&format!("{} · 29.00 USD", reference.as_str().unwrap())), "{}", page.body);
     // Another chat's order (or none) is refused, not a 500.
     let p = web.post(&format!("{}/bill", chat(&app)), &[("csrf", &csrf), ("order_id", "4242"), ("body", "Pay")]).await;
