@@ -96,9 +96,11 @@
       if (catalogId) { box.appendChild(el("span", "muted", catalogId)); }
       return box;
     }
-    if (p.image_url) {
+    // The page's policy lets product images in over https only; without a referrer, the
+    // image's host does not learn the chat's address.
+    if (p.image_url && /^https:\/\//i.test(p.image_url)) {
       var img = el("img", "shop-img");
-      img.alt = ""; img.loading = "lazy"; img.src = p.image_url;
+      img.alt = ""; img.loading = "lazy"; img.referrerPolicy = "no-referrer"; img.src = p.image_url;
       img.addEventListener("error", function () { img.replaceWith(el("span", "pin shop-img", "🛍")); });
       box.appendChild(img);
     } else { box.appendChild(el("span", "pin shop-img", "🛍")); }

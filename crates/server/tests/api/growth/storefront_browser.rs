@@ -44,6 +44,15 @@ async fn a_customer_browses_the_catalog_from_the_chat_and_orders() {
         assert!(text.as_str().unwrap().contains(want), "{want} in {text}");
     }
     s.screenshot("catalog-storefront", true).await;
+    // The page's policy lets a product's https image in, and an http one not.
+    let probe = "window.__csp = []; document.addEventListener('securitypolicyviolation', function (e) { \
+        window.__csp.push(e.blockedURI); }); ['http', 'https'].forEach(function (scheme) { \
+        var i = new Image(); i.referrerPolicy = 'no-referrer'; i.src = scheme + '://127.0.0.1:9/p.png'; }); return 1";
+    s.eval(probe, json!([])).await;
+    wait_for(&s, "the http image blocked", "return window.__csp.length >= 1", json!([])).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let blocked = s.eval("return window.__csp", json!([])).await;
+    assert_eq!(blocked, json!(["http://127.0.0.1:9/p.png"]), "only the http image is refused");
     tap(&s, "#shop-body .shop-card[data-retailer-id=tea] .shop-add").await;
     tap(&s, "#shop-body .shop-card[data-retailer-id=cake] .shop-add").await;
     // From the storefront to the cart, and back.
