@@ -187,7 +187,6 @@ pub async fn panel(state: &WebState, v: &Viewer, view: &ChatView) -> WebResult<M
                         button type="submit" { (c.send_file) }
                     }
                 }
-                @if let Some(shop) = shop { (shop) }
                 @if !view.messages.is_empty() {
                     details.compose-more {
                         summary { (c.react) }
@@ -202,6 +201,7 @@ pub async fn panel(state: &WebState, v: &Viewer, view: &ChatView) -> WebResult<M
                         }
                     }
                 }
+                @if let Some(shop) = shop { (shop) }
             }
             (template_list(lang, p, w, &s.templates, s.window.open))
         }
