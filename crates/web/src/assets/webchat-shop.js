@@ -10,7 +10,7 @@
   "use strict";
   var host = null; // {api, send, fail, notice, number, redraw, t, lang}
   var catalogs = {}; // business number -> {data} once loaded, {loading: true} while loading
-  var carts = {}; // business number -> {catalog_id, items: [{id, qty}]}
+  var carts = {}; // "risala.cart.{customer}.{business number}" -> {items: [{id, qty}]}
   var reread = {}; // "number\nretailer id" -> true once the catalog was read again for it
 
   function el(tag, cls, text) { return window.WCView.el(tag, cls, text); }
@@ -51,9 +51,26 @@
     return found;
   }
   function orderable(p) { return p && ["in stock", "preorder", "available for order"].indexOf(p.availability) >= 0; }
+  // A cart is kept per customer and business on this device (localStorage), so a reload or
+  // signing in again finds it; another customer on the device has their own.
+  function key(number) { return "risala.cart." + (host.me() || "") + "." + number; }
   function cart(number) {
-    if (!carts[number]) { carts[number] = { items: [] }; }
-    return carts[number];
+    var k = key(number);
+    if (!carts[k]) {
+      var saved = null;
+      try { saved = JSON.parse(localStorage.getItem(k)); } catch (_) { saved = null; }
+      var items = saved && Array.isArray(saved.items) ? saved.items.filter(function (i) {
+        return i && typeof i.id === "string" && i.id && Number.isInteger(i.qty) && i.qty >= 1;
+      }) : [];
+      carts[k] = { items: items };
+    }
+    return carts[k];
+  }
+  function save(number) {
+    var k = key(number), c = carts[k];
+    try {
+      if (c && c.items.length) { localStorage.setItem(k, JSON.stringify({ items: c.items })); } else { localStorage.removeItem(k); }
+    } catch (_) { /* private mode: the cart lasts as long as the page */ }
   }
   function count(number) { return cart(number).items.reduce(function (a, i) { return a + i.qty; }, 0); }
   function say(text) {
@@ -79,6 +96,7 @@
     }
     var line = c.items.filter(function (i) { return i.id === rid; })[0];
     if (line) { line.qty += 1; } else { c.items.push({ id: rid, qty: 1 }); }
+    save(number);
     drawButton();
     return true;
   }
@@ -204,9 +222,9 @@
       minus.addEventListener("click", function () {
         line.qty -= 1;
         if (line.qty < 1) { c.items = c.items.filter(function (i) { return i !== line; }); }
-        drawCart(); drawButton();
+        save(number); drawCart(); drawButton();
       });
-      plus.addEventListener("click", function () { line.qty += 1; drawCart(); drawButton(); });
+      plus.addEventListener("click", function () { line.qty += 1; save(number); drawCart(); drawButton(); });
       var stepper = el("span", "shop-stepper");
       stepper.appendChild(minus); stepper.appendChild(qty); stepper.appendChild(plus);
       li.appendChild(stepper);
@@ -283,7 +301,8 @@
         load(number);
         return;
       }
-      delete carts[number];
+      c.items = [];
+      save(number);
       dialog().close();
       drawButton();
       host.notice(t("order_sent"));

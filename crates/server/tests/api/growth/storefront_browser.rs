@@ -166,3 +166,39 @@ async fn a_cart_keeps_one_currency_and_a_refusal_is_said_in_arabic() {
     assert!(!all.as_str().unwrap().contains("product_items"), "no technical details: {all}");
     s.screenshot("catalog-cart-refused-ar", true).await;
 }
+
+/// The cart is kept on the device per customer and business: a reload and signing in again
+/// find it; another customer signing in on the same device has an empty cart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cart_outlives_a_reload_and_signing_in_again() {
+    let (_db, app) = app(risala_testkit::Engine::Sqlite).await;
+    shop(&app).await;
+    let s = Session::start("en", 390, 844).await;
+    chat_open(&s, &app, "en").await;
+    tap(&s, "#cart-button").await;
+    wait_for(&s, "the storefront", CARD, json!(["tea"])).await;
+    tap(&s, "#shop-body .shop-card[data-retailer-id=tea] .shop-add").await;
+    tap(&s, "#shop-body .shop-card[data-retailer-id=tea] .shop-add").await;
+    let count =
+        "var b = document.getElementById('cart-button'); return !!b && !b.hidden && b.textContent === arguments[0]";
+    wait_for(&s, "two in the cart", count, json!(["🛒 2"])).await;
+
+    s.goto(&app.url(&format!("/chat/?phone={}", app.business_number()))).await;
+    wait_for(&s, "the cart after a reload", count, json!(["🛒 2"])).await;
+    tap(&s, "#sign-out").await;
+    let out = "return location.search.indexOf('phone') < 0 && document.readyState === 'complete'";
+    wait_for(&s, "signed out", out, json!([])).await;
+    chat_open(&s, &app, "en").await;
+    wait_for(&s, "the cart after signing in again", count, json!(["🛒 2"])).await;
+    tap(&s, "#cart-button").await;
+    let total = "var t = document.getElementById('shop-total'); return !!t && t.textContent === arguments[0]";
+    wait_for(&s, "the kept cart's total", total, json!(["Total: $25.00"])).await;
+
+    // Another customer on this device: their own, empty cart.
+    s.goto(&app.url(&format!("/chat/?phone={}", app.business_number()))).await;
+    tap(&s, "#sign-out").await;
+    let out = "return location.search.indexOf('phone') < 0 && document.readyState === 'complete'";
+    wait_for(&s, "signed out", out, json!([])).await;
+    sign_in(&s, &app, &format!("/chat/?phone={}", app.business_number()), "971500000111", "Huda").await;
+    wait_for(&s, "the other customer's empty cart", count, json!(["🛒"])).await;
+}
