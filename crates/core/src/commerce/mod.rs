@@ -5,7 +5,6 @@
 //! catalog, never from what the client sent.
 
 pub mod batch;
-pub mod drafts;
 pub mod money;
 pub mod orders;
 pub mod products;

@@ -7,13 +7,14 @@
 //! and the preview is rendered by the same renderer a send uses ([`crate::templates::render()`]).
 //! Read receipts and the typing indicator take the API's mark-as-read path.
 
+mod shop;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
 use crate::clock::Millis;
-use crate::commerce::drafts;
 use crate::error::ApiError;
 use crate::messaging::{MessagingService, SendOutcome, SERVICE_WINDOW_MS};
 use crate::model::templates::{distinct_names, placeholders};
@@ -374,19 +375,19 @@ impl ComposeService {
                 ("template", template_request(&t, values, false), None)
             }
             Draft::Catalog { body, thumbnail } => {
-                ("interactive", drafts::catalog_message(body, thumbnail.as_deref()), None)
+                ("interactive", shop::catalog_message(body, thumbnail.as_deref()), None)
             }
             Draft::Product { retailer_id, body } => {
                 let catalog = match self.messaging.store().waba_catalog(&phone.waba_id).await? {
                     Some(c) => c.id,
                     None => return Ok(Err(Refusal::from_api(&no_catalog(&phone.waba_id)))),
                 };
-                ("interactive", drafts::product_message(&catalog, retailer_id, body.as_deref()), None)
+                ("interactive", shop::product_message(&catalog, retailer_id, body.as_deref()), None)
             }
             Draft::Bill { order_id, body } => match self.messaging.store().order(order_id).await? {
                 // Only an order of this chat: another chat's order is not the customer's to pay.
                 Some(o) if o.business_id == business_id && o.phone_number_id == phone.id && o.wa_id == number => {
-                    ("interactive", drafts::order_details(&o, body), None)
+                    ("interactive", shop::order_details(&o, body), None)
                 }
                 _ => return Ok(Err(Refusal::from_api(&ApiError::object_not_found(order_id)))),
             },

@@ -7,8 +7,8 @@
 
 use serde_json::{json, Value};
 
-use super::Order;
 use crate::model::currency;
+use crate::store::Order;
 
 fn body(text: &str) -> Value {
     json!({"text": text})
