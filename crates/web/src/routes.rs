@@ -187,6 +187,9 @@ fn composer_routes() -> Table {
     Table::new()
         .route(&format!("{CHAT}/send"), post(composer::send_text))
         .route(&format!("{CHAT}/react"), post(composer::react))
+        .route(&format!("{CHAT}/catalog"), post(crate::pages::composer_shop::send_catalog))
+        .route(&format!("{CHAT}/product"), post(crate::pages::composer_shop::send_product))
+        .route(&format!("{CHAT}/bill"), post(crate::pages::composer_shop::bill))
         // The file's size is limited by its type while it streams in, as for `POST /{id}/media`.
         .route(&format!("{CHAT}/attach"), post(composer::attach).layer(DefaultBodyLimit::disable()))
         .route(&format!("{CHAT}/read"), post(composer::read))

@@ -11,15 +11,31 @@ pub fn exponent(currency: &str) -> u32 {
     crate::model::currency::digits(currency)
 }
 
-/// A currency code: three upper-case letters.
+/// A currency code of ISO 4217 that this server knows (its exponent decides how a price is
+/// read), upper-cased. `XYZ` is refused: a catalog priced in it could not be totalled or paid.
 pub fn check_currency(c: &str, field: &str) -> Result<String, ApiError> {
     let c = c.trim().to_ascii_uppercase();
-    if c.len() != 3 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
+    if crate::model::currency::exponent(&c).is_none() {
         return Err(ApiError::invalid(format!(
-            "{field} must be a 3-letter ISO 4217 currency code, e.g. USD (got '{c}')"
+            "{field} must be an ISO 4217 currency code, e.g. USD, SAR or KWD (got '{c}')"
         )));
     }
     Ok(c)
+}
+
+/// An amount as typed in Arabic: Arabic-Indic digits (٠-٩, and the Persian ۰-۹) as ASCII
+/// digits, the Arabic decimal separator `٫` as `.`; the Arabic thousands separator `٬` dropped.
+pub fn ascii_amount(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter(|c| *c != '\u{066C}')
+        .map(|c| match c {
+            '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+            '\u{066B}' => '.',
+            c => c,
+        })
+        .collect()
 }
 
 /// Minor units as the decimal amount text: `12.50`, `1250`, `1.250`.
@@ -44,7 +60,8 @@ pub fn parse_major(text: &str, currency: &str, field: &str) -> Result<i64, ApiEr
     let e = exponent(currency) as usize;
     let bad =
         || ApiError::invalid(format!("{field}: '{text}' is not an amount of {currency} with at most {e} decimals"));
-    let t = text.trim();
+    let ascii = ascii_amount(text);
+    let t = ascii.as_str();
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
     if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad());
@@ -103,6 +120,10 @@ mod tests {
         assert!(parse_major("12.505", "USD", "p").is_err());
         assert!(parse_major("1.5", "JPY", "p").is_err());
         assert!(parse_major("-1", "USD", "p").is_err());
+        assert_eq!(parse_major("١٢٫٥٠", "SAR", "p").unwrap(), 1250);
+        assert_eq!(parse_major("۱٬۲۰۰", "JPY", "p").unwrap(), 1200);
+        assert!(check_currency("XYZ", "currency").is_err());
+        assert_eq!(check_currency("sar", "currency").unwrap(), "SAR");
     }
 
     #[test]

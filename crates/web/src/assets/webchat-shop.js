@@ -3,13 +3,14 @@
 // price in the reader's language, description, stock); "Add to cart" fills a cart per chat,
 // the cart dialog changes quantities and shows the total, and "Send cart" sends an `order`
 // message. The prices the page sends are only what it shows: the server prices the order from
-// the catalog. With the number's cart turned off there is no cart; with the catalog hidden
-// there is no storefront. webchat.js hands over its API and hooks with WCShop.attach.
+// the catalog. The header's button opens the storefront (every product of the connected
+// catalog) while the cart is empty, the cart otherwise, and each leads to the other. With the
+// number's cart turned off there is no cart; with the catalog hidden there is no storefront. webchat.js hands over its API and hooks with WCShop.attach.
 (function () {
   "use strict";
   var host = null; // {api, send, fail, notice, number, redraw, t, lang}
   var catalogs = {}; // business number -> {data} once loaded, {loading: true} while loading
-  var carts = {}; // business number -> {catalog_id, items: [{id, qty}]}
+  var carts = {}; // "risala.cart.{customer}.{business number}" -> {items: [{id, qty}]}
   var reread = {}; // "number\nretailer id" -> true once the catalog was read again for it
 
   function el(tag, cls, text) { return window.WCView.el(tag, cls, text); }
@@ -50,16 +51,54 @@
     return found;
   }
   function orderable(p) { return p && ["in stock", "preorder", "available for order"].indexOf(p.availability) >= 0; }
+  // A cart is kept per customer and business on this device (localStorage), so a reload or
+  // signing in again finds it; another customer on the device has their own.
+  function key(number) { return "risala.cart." + (host.me() || "") + "." + number; }
   function cart(number) {
-    if (!carts[number]) { carts[number] = { items: [] }; }
-    return carts[number];
+    var k = key(number);
+    if (!carts[k]) {
+      var saved = null;
+      try { saved = JSON.parse(localStorage.getItem(k)); } catch (_) { saved = null; }
+      var items = saved && Array.isArray(saved.items) ? saved.items.filter(function (i) {
+        return i && typeof i.id === "string" && i.id && Number.isInteger(i.qty) && i.qty >= 1;
+      }) : [];
+      carts[k] = { items: items };
+    }
+    return carts[k];
+  }
+  function save(number) {
+    var k = key(number), c = carts[k];
+    try {
+      if (c && c.items.length) { localStorage.setItem(k, JSON.stringify({ items: c.items })); } else { localStorage.removeItem(k); }
+    } catch (_) { /* private mode: the cart lasts as long as the page */ }
   }
   function count(number) { return cart(number).items.reduce(function (a, i) { return a + i.qty; }, 0); }
+  function say(text) {
+    host.notice(text, true);
+    var note = document.getElementById("shop-note");
+    if (note) { note.textContent = text; note.hidden = false; }
+  }
+  function unsay() { var note = document.getElementById("shop-note"); if (note) { note.hidden = true; } }
+
+  // The currency of the cart: its first priced line's. One cart never mixes currencies (an
+  // order is refused in several), so a product in another currency is not added.
+  function cartCurrency(number) {
+    var cur = "";
+    cart(number).items.forEach(function (i) { var p = product(number, i.id); if (p && !cur) { cur = p.currency; } });
+    return cur;
+  }
   function add(number, rid) {
     var c = cart(number);
+    var p = product(number, rid), cur = cartCurrency(number);
+    if (p && cur && p.currency !== cur) {
+      say(t("cart_one_currency").replace("{a}", cur).replace("{b}", p.currency));
+      return false;
+    }
     var line = c.items.filter(function (i) { return i.id === rid; })[0];
     if (line) { line.qty += 1; } else { c.items.push({ id: rid, qty: 1 }); }
+    save(number);
     drawButton();
+    return true;
   }
 
   // ---- product cards ----------------------------------------------------------------------
@@ -75,9 +114,11 @@
       if (catalogId) { box.appendChild(el("span", "muted", catalogId)); }
       return box;
     }
-    if (p.image_url) {
+    // The page's policy lets product images in over https only; without a referrer, the
+    // image's host does not learn the chat's address.
+    if (p.image_url && /^https:\/\//i.test(p.image_url)) {
       var img = el("img", "shop-img");
-      img.alt = ""; img.loading = "lazy"; img.src = p.image_url;
+      img.alt = ""; img.loading = "lazy"; img.referrerPolicy = "no-referrer"; img.src = p.image_url;
       img.addEventListener("error", function () { img.replaceWith(el("span", "pin shop-img", "🛍")); });
       box.appendChild(img);
     } else { box.appendChild(el("span", "pin shop-img", "🛍")); }
@@ -95,7 +136,7 @@
       b.type = "button";
       b.setAttribute("data-add", rid);
       b.addEventListener("click", function () {
-        add(number, rid);
+        if (!add(number, rid)) { return; }
         b.textContent = "✓ " + t("in_cart", num(cartQty(number, rid)));
       });
       d.appendChild(b);
@@ -141,12 +182,20 @@
     d.setAttribute("aria-labelledby", "shop-title");
     var h = el("h2"); h.id = "shop-title"; d.appendChild(h);
     var body = el("div", "shop-body"); body.id = "shop-body"; d.appendChild(body);
+    // A refusal said inside the dialog too: the page's notice sits behind a modal dialog.
+    var note = el("p", "alert error shop-note"); note.id = "shop-note"; note.hidden = true;
+    note.setAttribute("role", "alert"); d.appendChild(note);
     var actions = el("div", "actions");
     var send = el("button", null, t("send_cart")); send.type = "button"; send.id = "shop-send";
     send.addEventListener("click", sendCart);
+    // The storefront from the cart, and the cart from the storefront.
+    var browse = el("button", "secondary", "🛍 " + t("browse")); browse.type = "button"; browse.id = "shop-browse";
+    browse.addEventListener("click", openCatalog);
+    var toCart = el("button", "secondary", "🛒 " + t("view_cart")); toCart.type = "button"; toCart.id = "shop-to-cart";
+    toCart.addEventListener("click", openCart);
     var close = el("button", "link", t("close")); close.type = "button";
     close.addEventListener("click", function () { d.close(); });
-    actions.appendChild(send); actions.appendChild(close);
+    actions.appendChild(send); actions.appendChild(browse); actions.appendChild(toCart); actions.appendChild(close);
     d.appendChild(actions);
     document.getElementById("content").appendChild(d);
     return d;
@@ -155,10 +204,11 @@
     var number = host.number();
     var d = dialog();
     d.querySelector("#shop-title").textContent = "🛒 " + t("cart");
+    unsay();
     var body = d.querySelector("#shop-body");
     body.textContent = "";
     var c = cart(number);
-    var total = 0, currency = "";
+    var total = 0, currency = "", mixed = false;
     if (!c.items.length) { body.appendChild(el("p", "muted", t("cart_empty"))); }
     var list = el("ul", "shop-lines");
     c.items.forEach(function (line) {
@@ -172,27 +222,39 @@
       minus.addEventListener("click", function () {
         line.qty -= 1;
         if (line.qty < 1) { c.items = c.items.filter(function (i) { return i !== line; }); }
-        drawCart(); drawButton();
+        save(number); drawCart(); drawButton();
       });
-      plus.addEventListener("click", function () { line.qty += 1; drawCart(); drawButton(); });
+      plus.addEventListener("click", function () { line.qty += 1; save(number); drawCart(); drawButton(); });
       var stepper = el("span", "shop-stepper");
       stepper.appendChild(minus); stepper.appendChild(qty); stepper.appendChild(plus);
       li.appendChild(stepper);
       if (p) {
+        if (currency && p.currency !== currency) { mixed = true; }
         total += p.price * line.qty; currency = p.currency;
         li.appendChild(el("span", "shop-price", money(p.price * line.qty, p.currency)));
       }
       list.appendChild(li);
     });
     body.appendChild(list);
-    if (currency) {
+    // A total adds up one currency only: a cart kept from before a price changed currency
+    // shows none, and cannot be sent until the odd line goes.
+    if (mixed) {
+      body.appendChild(el("p", "shop-total error", t("cart_mixed")));
+    } else if (currency) {
       var tot = el("p", "shop-total", t("total", money(total, currency)));
       tot.id = "shop-total";
       body.appendChild(tot);
     }
     var send = d.querySelector("#shop-send");
     send.hidden = false;
-    send.disabled = !c.items.length;
+    send.disabled = !c.items.length || mixed;
+    d.querySelector("#shop-browse").hidden = !storefront(number);
+    d.querySelector("#shop-to-cart").hidden = true;
+  }
+  // A storefront is offered when the number's catalog is connected and visible.
+  function storefront(number) {
+    var data = info(number);
+    return !!(data && data.catalog && data.catalog_visible);
   }
   function openCart() { drawCart(); var d = dialog(); if (!d.open) { d.showModal(); } }
   function openCatalog() {
@@ -200,6 +262,7 @@
     var data = info(number);
     var d = dialog();
     d.querySelector("#shop-title").textContent = data && data.catalog ? data.catalog.name : t("view_catalog");
+    unsay();
     var body = d.querySelector("#shop-body");
     body.textContent = "";
     if (!data || !data.catalog || !data.catalog_visible) {
@@ -208,6 +271,8 @@
       data.catalog.products.forEach(function (p) { body.appendChild(card(host, { product_retailer_id: p.retailer_id }, "")); });
     }
     d.querySelector("#shop-send").hidden = true;
+    d.querySelector("#shop-browse").hidden = true;
+    d.querySelector("#shop-to-cart").hidden = !(data && data.cart_enabled);
     if (!d.open) { d.showModal(); }
   }
   function sendCart() {
@@ -224,9 +289,20 @@
     notice.classList.remove("error");
     var order = { catalog_id: data && data.catalog ? data.catalog.id : "", text: "", product_items: items };
     host.send({ type: "order", order: order }).then(function () {
-      // webchat.js shows a refusal itself and resolves: the cart stays for another try.
-      if (notice.classList.contains("error")) { return; }
-      delete carts[number];
+      // webchat.js shows a refusal itself and resolves: the cart stays for another try, the
+      // reason said in the reader's language (the server's details are for developers), and
+      // the catalog read again so the cart shows what changed.
+      if (notice.classList.contains("error")) {
+        var at = /product_items\[(\d+)\]/.exec(notice.textContent);
+        var line = at ? c.items[Number(at[1])] : null;
+        var p = line ? product(number, line.id) : null;
+        say(p || line ? t("cart_item_refused").replace("{name}", p ? p.name : line.id) : t("cart_refused"));
+        delete catalogs[number];
+        load(number);
+        return;
+      }
+      c.items = [];
+      save(number);
       dialog().close();
       drawButton();
       host.notice(t("order_sent"));
@@ -242,15 +318,24 @@
       if (!menu) { return; }
       b = el("button", "icon shop-cart-button");
       b.type = "button"; b.id = "cart-button";
-      b.addEventListener("click", openCart);
+      // An empty cart opens the storefront, when there is one; else the cart (with a way to
+      // the storefront).
+      b.addEventListener("click", function () {
+        var n = host.number(), d = info(n) || {};
+        if (storefront(n) && (!d.cart_enabled || !count(n))) { openCatalog(); } else { openCart(); }
+      });
       menu.parentNode.insertBefore(b, menu);
     }
     var data = number ? info(number) : null;
-    b.hidden = !(data && data.catalog && data.cart_enabled);
+    b.hidden = !(data && data.catalog && (data.cart_enabled || data.catalog_visible));
     var n = number ? count(number) : 0;
-    b.textContent = n ? "🛒 " + num(n) : "🛒";
-    b.setAttribute("aria-label", t("cart") + (n ? " (" + n + ")" : ""));
-    b.title = t("cart");
+    var shopOnly = !!(data && !data.cart_enabled);
+    var label = shopOnly ? t("view_catalog") : t("cart");
+    b.textContent = shopOnly ? "🛍" : n ? "🛒 " + num(n) : "🛒";
+    b.setAttribute("aria-label", label + (n ? " (" + n + ")" : ""));
+    b.title = label;
+    var toCart = document.getElementById("shop-to-cart");
+    if (toCart) { toCart.textContent = "🛒 " + t("view_cart") + (n ? " (" + num(n) + ")" : ""); }
   }
 
   window.WCShop = {

@@ -274,7 +274,7 @@
   // Product cards, the cart and orders (webchat-shop.js).
   if (window.WCShop) {
     window.WCShop.attach({ api: api, send: function (b) { return send(b); }, fail: fail, notice: notice, t: T, lang: LANG,
-      number: function () { return current; }, redraw: function () { if (current) { drawThread(); } } });
+      number: function () { return current; }, me: function () { return me ? me.wa_id : ""; }, redraw: function () { if (current) { drawThread(); } } });
   }
 
   function drawThread() {

@@ -42,6 +42,9 @@ pub struct CommerceStrings {
     pub saved: &'static str,
     pub edit: &'static str,
     pub delete: &'static str,
+    pub bad_currency: &'static str,
+    pub bad_price: &'static str,
+    pub price_needs_currency: &'static str,
 }
 
 pub const EN: CommerceStrings = CommerceStrings {
@@ -66,7 +69,7 @@ pub const EN: CommerceStrings = CommerceStrings {
     no_products: "No products yet.",
     retailer_id: "Retailer id (SKU)",
     price: "Price",
-    price_hint: "In the currency's minor units (1250 for 12.50), or like 12.50 USD.",
+    price_hint: "In the currency below, like 12.50 (or ١٢٫٥٠).",
     currency: "Currency",
     availability: "Availability",
     description: "Description",
@@ -85,6 +88,9 @@ pub const EN: CommerceStrings = CommerceStrings {
     saved: "Saved.",
     edit: "Edit",
     delete: "Delete",
+    bad_currency: "“{c}” is not an ISO 4217 currency code (for example SAR, USD or KWD).",
+    bad_price: "The price “{p}” is not an amount of {c}: digits with at most {n} decimals, like {ex}.",
+    price_needs_currency: "Give the price's currency.",
 };
 
 pub const AR: CommerceStrings = CommerceStrings {
@@ -109,7 +115,7 @@ pub const AR: CommerceStrings = CommerceStrings {
     no_products: "لا منتجات بعد.",
     retailer_id: "معرّف المنتج (SKU)",
     price: "السعر",
-    price_hint: "بأصغر وحدة للعملة (1250 تعني 12.50)، أو بصيغة 12.50 USD.",
+    price_hint: "بالعملة أدناه، مثل ١٢٫٥٠ (أو 12.50).",
     currency: "العملة",
     availability: "التوفر",
     description: "الوصف",
@@ -128,6 +134,9 @@ pub const AR: CommerceStrings = CommerceStrings {
     saved: "حُفظ.",
     edit: "عدّل",
     delete: "احذف",
+    bad_currency: "«{c}» ليس رمز عملة وفق ISO 4217 (مثل SAR أو USD أو KWD).",
+    bad_price: "السعر «{p}» ليس مبلغًا بعملة {c}: أرقام بحد أقصى {n} منازل عشرية، مثل {ex}.",
+    price_needs_currency: "حدّد عملة السعر.",
 };
 
 impl Lang {

@@ -18,6 +18,7 @@ pub mod operator;
 pub mod payments;
 pub mod reasons;
 pub mod refusals;
+pub mod shop;
 pub mod tools;
 mod webchat;
 
@@ -141,6 +142,14 @@ impl Lang {
                     None => c,
                 })
                 .collect(),
+        }
+    }
+
+    /// A decimal amount in the reader's digits and decimal separator: `12.50` / `١٢٫٥٠`.
+    pub fn decimal(self, s: &str) -> String {
+        match self {
+            Lang::En => s.to_string(),
+            Lang::Ar => self.digits(s).replace('.', "\u{066B}"),
         }
     }
 

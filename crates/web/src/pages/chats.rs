@@ -123,7 +123,7 @@ pub async fn chat(
                 div.thread id="thread" data-live {
                     @if let Some(seq) = view.earlier { a.older href=(page_href(Some(seq))) { (ti.earlier_messages) } }
                     @if view.messages.is_empty() { p.muted { (lang.t().no_messages) } }
-                    (message::thread(lang, &view.messages, &view.quoted, now))
+                    (message::thread(lang, &view.messages, &view.quoted, &view.orders, now))
                     @if before.is_some() { a.older href=(page_href(None)) { (ti.latest_messages) } }
                 }
                 (composer)

@@ -59,7 +59,7 @@ fn chat_url(p: &str, w: &str) -> String {
     format!("{}/{p}/{w}", routes::CHATS)
 }
 
-fn action_url(p: &str, w: &str, action: &str) -> String {
+pub(crate) fn action_url(p: &str, w: &str, action: &str) -> String {
     format!("{}/{action}", chat_url(p, w))
 }
 
@@ -149,6 +149,10 @@ pub async fn panel(state: &WebState, v: &Viewer, view: &ChatView) -> WebResult<M
     let quick = state.quick_replies.for_chat(&v.user.business_id, p, &view.chat.profile_name, &v.user.name).await?;
     let when = |ms: i64| lang.datetime(ms);
     let csrf_q = format!("?csrf={}", v.csrf());
+    let shop = match s.window.open {
+        true => Some(super::composer_shop::forms(state, v, view, &s.phone.waba_id).await?),
+        false => None,
+    };
     Ok(html! {
         section.card.composer id="composer" aria-labelledby="composer-h"
             data-read=(action_url(p, w, "read")) data-typing=(action_url(p, w, "typing")) {
@@ -197,6 +201,7 @@ pub async fn panel(state: &WebState, v: &Viewer, view: &ChatView) -> WebResult<M
                         }
                     }
                 }
+                @if let Some(shop) = shop { (shop) }
             }
             (template_list(lang, p, w, &s.templates, s.window.open))
         }
@@ -231,7 +236,7 @@ fn template_list(lang: Lang, p: &str, w: &str, templates: &[Template], window_op
     }
 }
 
-fn send_result(v: &Viewer, p: &str, w: &str, result: Result<String, Refusal>) -> Response {
+pub(crate) fn send_result(v: &Viewer, p: &str, w: &str, result: Result<String, Refusal>) -> Response {
     match result {
         Ok(_) => Redirect::to(&format!("{}#composer", chat_url(p, w))).into_response(),
         Err(r) => refused_page(v, p, w, &r, None),

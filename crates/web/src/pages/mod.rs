@@ -3,6 +3,7 @@
 pub mod account;
 pub mod chats;
 pub mod composer;
+pub mod composer_shop;
 pub mod console;
 pub mod errors;
 pub mod inbox;

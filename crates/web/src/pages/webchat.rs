@@ -150,6 +150,13 @@ fn conversation(lang: Lang) -> Markup {
 }
 
 /// `GET /chat/`: the page, in the language of `?lang=`, else the reader's.
+/// The web chat's policy: the app's, but product cards may show the business's product
+/// images (`image_url`, on the business's own host) over `https:` only. Scripts, styles, media
+/// and connections stay on this server; plain `http:` images stay out (no mixed content), and
+/// the cards load them without a referrer, so the image host learns nothing of the chat.
+const WEBCHAT_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; \
+    media-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 pub async fn page(State(state): State<WebState>, Query(q): Query<ChatQuery>, headers: HeaderMap) -> Response {
     let lang = q.lang.as_deref().and_then(Lang::parse).unwrap_or_else(|| Lang::of(&headers));
     let other = if lang == Lang::Ar { Lang::En } else { Lang::Ar };
@@ -237,7 +244,8 @@ pub async fn page(State(state): State<WebState>, Query(q): Query<ChatQuery>, hea
             }
         }
     };
-    ([(header::CACHE_CONTROL, "no-store")], Html(markup.into_string())).into_response()
+    ([(header::CACHE_CONTROL, "no-store"), (header::CONTENT_SECURITY_POLICY, WEBCHAT_CSP)], Html(markup.into_string()))
+        .into_response()
 }
 
 #[cfg(test)]

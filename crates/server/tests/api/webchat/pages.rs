@@ -32,6 +32,8 @@ async fn the_page(engine: Engine) {
     // Media from this server plays (audio, video, voice notes); nothing else's.
     assert!(csp.contains("script-src 'self'") && csp.contains("connect-src 'self'"), "{csp}");
     assert!(csp.contains("media-src 'self';") && csp.contains("default-src 'none'"), "{csp}");
+    // Product cards show the business's images over https only.
+    assert!(csp.contains("img-src 'self' data: https:;"), "{csp}");
     assert_eq!(headers.get("cache-control").unwrap(), "no-store");
 
     // Arabic from the browser's languages, and from `?lang=` over them.

@@ -392,14 +392,17 @@ pub async fn save_product(
         ("retailer_id", &f.retailer_id),
         ("name", &f.name),
         ("description", &f.description),
-        ("price", &f.price),
-        ("currency", &f.currency),
         ("availability", &f.availability),
         ("image_url", &f.image_url),
     ] {
         if !val.trim().is_empty() {
             data.insert(k.into(), Value::String(val.trim().to_string()));
         }
+    }
+    if let Err(why) = form_price(&state, &a.viewer, &c, f, &mut data).await? {
+        let mut resp = render_catalog(&state, &a.viewer, &c, f, alert(true, &why)).await?;
+        *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(resp);
     }
     let report = state.catalogs.apply_batch(&c, vec![(0, Change::Update(data))], Vec::new(), true).await?;
     match report.rejected.first() {
@@ -410,6 +413,66 @@ pub async fn save_product(
             Ok(resp)
         }
     }
+}
+
+/// The form's price and currency into `data`: the currency an ISO 4217 code (the product's own
+/// when left empty), the price a decimal amount of it as a person writes it (`12.50`, `١٢٫٥٠`),
+/// at most the currency's decimals, stored in minor units. `Ok(Err(why))`: refused, in the
+/// page's language.
+async fn form_price(
+    state: &WebState,
+    v: &Viewer,
+    c: &Catalog,
+    f: &ProductForm,
+    data: &mut Map<String, Value>,
+) -> WebResult<Result<(), String>> {
+    let t = v.lang.commerce();
+    let mut currency = f.currency.trim().to_ascii_uppercase();
+    let mut price = f.price.trim();
+    // Meta's feed form, `12.50 USD`, names its currency.
+    if let Some((amount, code)) = price.rsplit_once(' ').filter(|(_, c)| c.chars().all(|c| c.is_ascii_alphabetic())) {
+        let code = code.to_ascii_uppercase();
+        if !currency.is_empty() && currency != code {
+            return Ok(Err(price_refusal(v, price, &currency)));
+        }
+        (price, currency) = (amount.trim(), code);
+    }
+    if !currency.is_empty() {
+        if risala_core::model::currency::exponent(&currency).is_none() {
+            return Ok(Err(t.bad_currency.replace("{c}", &currency)));
+        }
+        data.insert("currency".into(), Value::String(currency.clone()));
+    }
+    if price.is_empty() {
+        return Ok(Ok(()));
+    }
+    let currency = match currency.is_empty() {
+        false => currency,
+        true => match state.catalogs.product(&c.id, f.retailer_id.trim()).await? {
+            Some(p) => p.currency,
+            None => return Ok(Err(t.price_needs_currency.to_string())),
+        },
+    };
+    match risala_core::commerce::money::parse_major(price, &currency, "price") {
+        Ok(minor) => {
+            data.insert("price".into(), Value::from(minor));
+            data.insert("currency".into(), Value::String(currency));
+            Ok(Ok(()))
+        }
+        Err(_) => Ok(Err(price_refusal(v, price, &currency))),
+    }
+}
+
+/// `The price "x" is not an amount of SAR: digits with at most 2 decimals, like 12.50.`
+fn price_refusal(v: &Viewer, price: &str, currency: &str) -> String {
+    let n = risala_core::model::currency::digits(currency);
+    v.lang
+        .commerce()
+        .bad_price
+        .replace("{p}", price)
+        .replace("{c}", currency)
+        .replace("{n}", &v.lang.number(n as i64))
+        .replace("{ex}", &v.lang.decimal(&format_minor(1250, currency)))
 }
 
 /// `POST /app/console/catalogs/{catalog_id}/upload {data}`: a CSV, or Meta's `items_batch`

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use maud::{html, Markup};
+use risala_core::commerce::Order;
 use risala_core::model::{tombstone_of, Direction, Message, MessageStatus};
 use risala_core::weburl::is_http_url;
 use serde_json::Value;
@@ -227,8 +228,9 @@ fn template(lang: Lang, o: &Value) -> Markup {
     }
 }
 
-/// What a message says, by its type.
-pub fn body(lang: Lang, m: &Message) -> Markup {
+/// What a message says, by its type; an `order` with the stored order that it carried (the
+/// products' names), when there is one.
+pub fn body(lang: Lang, m: &Message, order: Option<&Order>) -> Markup {
     if tombstone_of(&m.content).is_some() {
         return html! { em.muted { (lang.inbox().erased) } };
     }
@@ -242,7 +244,7 @@ pub fn body(lang: Lang, m: &Message) -> Markup {
         "template" => template(lang, o),
         "button" => html! { span.reply-choice { "↩ " (s(o, "text")) } },
         "reaction" => html! { span { (lang.inbox().reacted.replace("{emoji}", s(o, "emoji"))) } },
-        "order" => super::orders::bubble(lang, o),
+        "order" => super::orders::bubble(lang, o, order),
         _ => html! { em.muted { (summary(lang, m)) } },
     }
 }
@@ -287,9 +289,11 @@ fn failure(e: &Value) -> Markup {
 }
 
 /// The conversation's messages, oldest first; `quoted` holds replied-to messages that are
-/// older than the ones shown.
-pub fn thread(lang: Lang, messages: &[Message], quoted: &[Message], now: i64) -> Markup {
+/// older than the ones shown; `orders` the conversation's orders (an order message's bubble
+/// names its products from its order).
+pub fn thread(lang: Lang, messages: &[Message], quoted: &[Message], orders: &[Order], now: i64) -> Markup {
     let t = lang.inbox();
+    let orders: HashMap<&str, &Order> = orders.iter().map(|o| (o.message_id.as_str(), o)).collect();
     let shown: HashMap<&str, &Message> = messages.iter().chain(quoted).map(|m| (m.id.as_str(), m)).collect();
     let mut reactions: HashMap<&str, Vec<&str>> = HashMap::new();
     for m in messages.iter().filter(|m| m.kind == "reaction") {
@@ -329,7 +333,7 @@ pub fn thread(lang: Lang, messages: &[Message], quoted: &[Message], now: i64) ->
                     }
                     @if let Some(tag) = automatic(lang, m) { span.auto-tag { (tag) } }
                     @if let Some(r) = m.content.get("referral").filter(|_| !out) { (referral(lang, r)) }
-                    (body(lang, m))
+                    (body(lang, m, orders.get(m.id.as_str()).copied()))
                     @if let Some(e) = m.error.as_ref().filter(|_| m.status == MessageStatus::Failed) { (failure(e)) }
                     span.meta {
                         time datetime=(iso(m.created_at)) { (lang.digits(&clock(m.created_at))) }

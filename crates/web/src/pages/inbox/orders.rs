@@ -20,8 +20,9 @@ fn minor(price: &Value, currency: &str) -> i64 {
     (price.as_f64().unwrap_or(0.0) * 10f64.powi(exponent(currency) as i32)).round() as i64
 }
 
-/// The bubble of an inbound `order` message.
-pub fn bubble(lang: Lang, o: &Value) -> Markup {
+/// The bubble of an inbound `order` message: each line by the product's name as the stored
+/// `order` priced it (the retailer id only when there is no stored order, or no such line).
+pub fn bubble(lang: Lang, o: &Value, order: Option<&Order>) -> Markup {
     let t = lang.commerce();
     let items = o["product_items"].as_array().cloned().unwrap_or_default();
     let mut total = 0i64;
@@ -34,7 +35,13 @@ pub fn bubble(lang: Lang, o: &Value) -> Markup {
             let line = minor(&i["item_price"], &c) * q;
             total += line;
             currency = c.clone();
-            (i["product_retailer_id"].as_str().unwrap_or_default().to_string(), q, money(lang, line, &c))
+            let rid = i["product_retailer_id"].as_str().unwrap_or_default();
+            let name = order
+                .and_then(|o| o.items.iter().find(|it| it.product_retailer_id == rid))
+                .map(|it| it.name.as_str())
+                .filter(|n| !n.is_empty())
+                .unwrap_or(rid);
+            (name.to_string(), q, money(lang, line, &c))
         })
         .collect();
     html! {

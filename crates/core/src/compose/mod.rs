@@ -7,6 +7,8 @@
 //! and the preview is rendered by the same renderer a send uses ([`crate::templates::render()`]).
 //! Read receipts and the typing indicator take the API's mark-as-read path.
 
+mod shop;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -56,6 +58,13 @@ impl Refusal {
 }
 
 /// A request error the person can act on becomes a [`Refusal`]; a server failure stays an error.
+/// What Meta answers a product message from a number whose WABA has no catalog.
+fn no_catalog(waba_id: &str) -> ApiError {
+    ApiError::bad_value(format!(
+        "interactive: no catalog is connected to this number's WhatsApp Business Account (POST /{waba_id}/product_catalogs)"
+    ))
+}
+
 fn refusal(e: ApiError) -> Result<Refusal, ApiError> {
     match e.code.row().http_status {
         400..=499 => Ok(Refusal::from_api(&e)),
@@ -80,6 +89,12 @@ pub enum Draft {
     },
     /// An approved template of the number's WABA, with the picker's values.
     Template { template_id: String, values: BTreeMap<String, String> },
+    /// The number's connected catalog as a `catalog_message`, with a product as thumbnail.
+    Catalog { body: String, thumbnail: Option<String> },
+    /// One product of the number's connected catalog (`interactive` `product`).
+    Product { retailer_id: String, body: Option<String> },
+    /// A payment request (`order_details`) for an order the customer sent in this chat.
+    Bill { order_id: String, body: String },
 }
 
 /// The kind of media message a file of this MIME type is sent as.
@@ -359,6 +374,23 @@ impl ComposeService {
                 let t = self.template(business_id, phone_number_id, wa_id, template_id).await?;
                 ("template", template_request(&t, values, false), None)
             }
+            Draft::Catalog { body, thumbnail } => {
+                ("interactive", shop::catalog_message(body, thumbnail.as_deref()), None)
+            }
+            Draft::Product { retailer_id, body } => {
+                let catalog = match self.messaging.store().waba_catalog(&phone.waba_id).await? {
+                    Some(c) => c.id,
+                    None => return Ok(Err(Refusal::from_api(&no_catalog(&phone.waba_id)))),
+                };
+                ("interactive", shop::product_message(&catalog, retailer_id, body.as_deref()), None)
+            }
+            Draft::Bill { order_id, body } => match self.messaging.store().order(order_id).await? {
+                // Only an order of this chat: another chat's order is not the customer's to pay.
+                Some(o) if o.business_id == business_id && o.phone_number_id == phone.id && o.wa_id == number => {
+                    ("interactive", shop::order_details(&o, body), None)
+                }
+                _ => return Ok(Err(Refusal::from_api(&ApiError::object_not_found(order_id)))),
+            },
         };
         body.insert("type".into(), json!(kind));
         body.insert(kind.into(), content);
