@@ -74,7 +74,8 @@ async fn arabic_on_a_phone_keeps_directions_and_width() {
     assert!(s.text().await.contains(LONG_LABEL));
     assert!(page_width(&s).await <= 390, "the chat is {} px wide", page_width(&s).await);
     s.screenshot("rtl-chat-ar-phone", false).await;
-    let onward = s.eval("return document.querySelector('a[href=\"/app/labels\"]').textContent", json!([])).await;
+    let onward =
+        s.eval("return document.querySelector('aside.panel a[href=\"/app/labels\"]').textContent", json!([])).await;
     assert!(onward.as_str().unwrap().ends_with('←'), "{onward}");
 
     // Labels and FAQ answers with long words: no wider than the phone.

@@ -302,7 +302,7 @@ async fn render_catalog(
     let action = catalog_path(&c.id);
     let body = html! {
         section.card aria-labelledby="prod-h" {
-            p { a href=(routes::CONSOLE_CATALOGS) { "← " (t.catalogs) } }
+            p { a href=(routes::CONSOLE_CATALOGS) { (v.lang.back_arrow()) " " (t.catalogs) } }
             h1 id="prod-h" { bdi { (c.name) } " · " (t.products) }
             (note)
             @if products.is_empty() { p.muted { (t.no_products) } }
