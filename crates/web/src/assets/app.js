@@ -152,6 +152,21 @@
     return all.length ? all[all.length - 1].id : null;
   }
 
+  // The customer wrote while the window was closed: the composer that offered templates only
+  // (nothing typed in it) becomes the one with a message box, and its script runs again for it.
+  function openedAgain(doc) {
+    var old = document.getElementById("composer");
+    var fresh = doc.getElementById("composer");
+    if (!old || !fresh || old.querySelector("textarea") || !fresh.querySelector("textarea")) { return; }
+    old.replaceWith(document.importNode(fresh, true));
+    var script = document.querySelector('script[src*="composer"]');
+    if (script) {
+      var again = document.createElement("script");
+      again.src = script.src;
+      document.body.appendChild(again);
+    }
+  }
+
   function refresh() {
     if (document.hidden) { missed = true; return; }
     if (timer) { return; }
@@ -171,6 +186,7 @@
               if (fresh.className !== el.className) { el.className = fresh.className; }
             }
           });
+          openedAgain(doc);
           if (stick) { toBottom(); }
           if (lastFromCustomer() !== before) { readChat(); }
           refreshes += 1;

@@ -65,6 +65,14 @@ async fn messages_of_two_days_are_separated_in_the_inbox_and_the_web_chat() {
     )
     .await;
     assert_eq!(separators(&inbox).await, ["Yesterday", "Today"]);
+    // The customer's message opened the window again: the composer, which offered templates
+    // only, now has its message box, without a reload.
+    steps::wait_for(
+        &inbox,
+        "the composer of an open window",
+        "return !!document.getElementById('compose-body') && !document.querySelector('#composer .window.closed')",
+    )
+    .await;
     inbox.screenshot("chat-days-en", false).await;
     app.stop().await;
 }
