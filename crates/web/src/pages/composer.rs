@@ -236,6 +236,12 @@ fn template_list(lang: Lang, p: &str, w: &str, templates: &[Template], window_op
     }
 }
 
+/// Send `draft` in the chat as the viewer's business; the chat again, or the refusal's page.
+pub(crate) async fn send_draft(state: &WebState, v: &Viewer, p: &str, w: &str, draft: Draft) -> WebResult<Response> {
+    let result = state.compose.send(&v.user.business_id, p, w, draft).await?;
+    Ok(send_result(v, p, w, result))
+}
+
 pub(crate) fn send_result(v: &Viewer, p: &str, w: &str, result: Result<String, Refusal>) -> Response {
     match result {
         Ok(_) => Redirect::to(&format!("{}#composer", chat_url(p, w))).into_response(),
@@ -317,8 +323,7 @@ pub async fn react(
     a: Action<ReactForm>,
 ) -> WebResult<Response> {
     let draft = Draft::Reaction { message_id: a.form.message_id, emoji: a.form.emoji };
-    let result = state.compose.send(&a.viewer.user.business_id, &p, &w, draft).await?;
-    Ok(send_result(&a.viewer, &p, &w, result))
+    send_draft(&state, &a.viewer, &p, &w, draft).await
 }
 
 #[derive(Deserialize)]

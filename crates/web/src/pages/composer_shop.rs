@@ -13,7 +13,7 @@ use risala_core::compose::Draft;
 use risala_core::inbox::ChatView;
 use serde::Deserialize;
 
-use super::composer::{action_url, send_result};
+use super::composer::{action_url, send_draft};
 use super::inbox::orders::money;
 use crate::error::WebResult;
 use crate::layout::csrf;
@@ -107,8 +107,7 @@ pub async fn send_catalog(
     let CatalogForm { body, thumbnail } = a.form;
     let thumbnail = Some(thumbnail.trim().to_string()).filter(|t| !t.is_empty());
     let draft = Draft::Catalog { body: body.trim().to_string(), thumbnail };
-    let result = state.compose.send(&a.viewer.user.business_id, &p, &w, draft).await?;
-    Ok(send_result(&a.viewer, &p, &w, result))
+    send_draft(&state, &a.viewer, &p, &w, draft).await
 }
 
 #[derive(Deserialize)]
@@ -128,8 +127,7 @@ pub async fn send_product(
     let ProductForm { retailer_id, body } = a.form;
     let body = Some(body.trim().to_string()).filter(|b| !b.is_empty());
     let draft = Draft::Product { retailer_id: retailer_id.trim().to_string(), body };
-    let result = state.compose.send(&a.viewer.user.business_id, &p, &w, draft).await?;
-    Ok(send_result(&a.viewer, &p, &w, result))
+    send_draft(&state, &a.viewer, &p, &w, draft).await
 }
 
 #[derive(Deserialize)]
@@ -149,6 +147,5 @@ pub async fn bill(
 ) -> WebResult<Response> {
     let BillForm { order_id, body } = a.form;
     let draft = Draft::Bill { order_id: order_id.trim().to_string(), body: body.trim().to_string() };
-    let result = state.compose.send(&a.viewer.user.business_id, &p, &w, draft).await?;
-    Ok(send_result(&a.viewer, &p, &w, result))
+    send_draft(&state, &a.viewer, &p, &w, draft).await
 }
