@@ -14,6 +14,7 @@ use risala_core::store::{Store, StoreResult};
 use risala_core::ApiError;
 use tokio::sync::{Notify, Semaphore};
 
+use crate::client::PostClient;
 use crate::config::{DeliveryConfig, Faults};
 use crate::guard::{Guard, GuardedResolver};
 use crate::stats::DeliveryStats;
@@ -25,7 +26,7 @@ pub(crate) struct Endpoint {
     /// Its POSTs in flight (`max_in_flight_per_endpoint`).
     pub slots: Arc<Semaphore>,
     /// The URL parsed, or why it may not be called (scheme and literal-address checks).
-    pub url: Result<reqwest::Url, String>,
+    pub url: Result<http::Uri, String>,
 }
 
 /// Most POSTs in flight from one node across all endpoints.
@@ -54,7 +55,10 @@ pub struct Engine {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) cfg: DeliveryConfig,
     pub(crate) sandbox: bool,
+    /// The handshake's client (a GET now and then).
     pub(crate) client: reqwest::Client,
+    /// The webhooks' POSTs.
+    pub(crate) poster: PostClient,
     pub(crate) guard: Arc<Guard>,
     pub(crate) notify: Notify,
     pub stats: Arc<DeliveryStats>,
@@ -95,6 +99,7 @@ impl Engine {
             .dns_resolver(Arc::new(GuardedResolver(guard.clone())))
             .build()
             .map_err(|e| format!("cannot build the webhook HTTP client: {e}"))?;
+        let poster = PostClient::new(guard.clone(), cfg.timeout.as_std(), cfg.max_in_flight_per_endpoint * 2)?;
         let owner = format!("node-{:016x}", rand::thread_rng().gen::<u64>());
         Ok(Arc::new(Engine {
             store,
@@ -104,6 +109,7 @@ impl Engine {
             cfg,
             sandbox,
             client,
+            poster,
             guard,
             notify: Notify::new(),
             stats,
@@ -223,7 +229,9 @@ impl Engine {
         }
         let e = Arc::new(Endpoint {
             slots: Arc::new(Semaphore::new(self.cfg.max_in_flight_per_endpoint)),
-            url: self.guard.check_static(url),
+            url: self.guard.check_static(url).and_then(|u| {
+                u.as_str().parse::<http::Uri>().map_err(|e| format!("the callback URL cannot be used: {e}"))
+            }),
         });
         m.insert(url.to_string(), e.clone());
         e

@@ -207,12 +207,26 @@ impl Guard {
     }
 }
 
+impl Guard {
+    /// The addresses `host` resolves to that a connection may use (port 0: the caller's
+    /// connector sets the URL's); an error when none is left.
+    pub(crate) async fn resolve(&self, host: &str) -> Result<Vec<SocketAddr>, String> {
+        let addrs = tokio::net::lookup_host((host, 0)).await.map_err(|e| format!("'{host}' does not resolve: {e}"))?;
+        let allowed: Vec<SocketAddr> = addrs.filter(|a| self.allows(host, a.ip())).collect();
+        if allowed.is_empty() {
+            return Err(format!("'{host}' resolves only to non-public addresses"));
+        }
+        Ok(allowed)
+    }
+}
+
 fn literal_ip(host: &str) -> Option<IpAddr> {
     host.trim_start_matches('[').trim_end_matches(']').parse().ok()
 }
 
-/// DNS for the webhook client: resolves with the system resolver, then drops addresses the
-/// guard refuses; a name left with none fails to connect.
+/// DNS for the reqwest clients that call a business's endpoints (the webhook handshake, bots'
+/// `http` steps, flow data exchanges): the system resolver, then only the addresses the guard
+/// allows; a name left with none fails to connect.
 pub struct GuardedResolver(pub Arc<Guard>);
 
 impl Resolve for GuardedResolver {
@@ -220,12 +234,7 @@ impl Resolve for GuardedResolver {
         let guard = self.0.clone();
         let host = name.as_str().to_string();
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let allowed: Vec<SocketAddr> = addrs.into_iter().filter(|a| guard.allows(&host, a.ip())).collect();
-            if allowed.is_empty() {
-                return Err(format!("'{host}' resolves only to non-public addresses").into());
-            }
-            let it: Addrs = Box::new(allowed.into_iter());
+            let it: Addrs = Box::new(guard.resolve(&host).await?.into_iter());
             Ok(it)
         })
     }

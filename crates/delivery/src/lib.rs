@@ -6,6 +6,7 @@
 //! (a conversation's later event waits until the earlier one was acknowledged or gave up).
 
 pub mod batch;
+mod client;
 pub mod config;
 pub mod engine;
 pub mod guard;

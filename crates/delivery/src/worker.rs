@@ -15,7 +15,8 @@ use tokio::sync::OwnedSemaphorePermit;
 use tokio::task::JoinSet;
 
 use crate::batch;
-use crate::engine::{error_chain, Endpoint, Engine, Resolved, Target};
+use crate::client::PostError;
+use crate::engine::{Endpoint, Engine, Resolved, Target};
 use crate::retry;
 use crate::signature::signature_header;
 use crate::stats::FailureKind;
@@ -308,7 +309,7 @@ impl Engine {
     async fn post(&self, endpoint: &Endpoint, target: &Target, business: Option<&str>, body: String) -> Attempt {
         // Checked and parsed once per endpoint: the request takes the checked URL as it is.
         let url = match &endpoint.url {
-            Ok(url) => url.clone(),
+            Ok(url) => url,
             Err(e) => return Attempt::Failed { kind: FailureKind::Connect, status: None, error: e.clone() },
         };
         let mut force_timeout = false;
@@ -333,40 +334,26 @@ impl Engine {
             }
         }
         let signature = signature_header(&target.app_secret, body.as_bytes());
-        let resp = self
-            .client
-            .post(url)
-            .header("content-type", "application/json")
-            .header("x-hub-signature-256", signature)
-            .body(body)
-            .send()
-            .await;
-        let attempt = match resp {
-            Ok(r) => {
-                let status = r.status();
-                // Read (and drop) the body so the connection goes back to the pool.
-                let text = r.text().await.unwrap_or_default();
-                if status.is_success() {
-                    Attempt::Ok(status.as_u16())
-                } else {
-                    let snippet: String = text.chars().take(200).collect();
-                    Attempt::Failed {
-                        kind: FailureKind::Status,
-                        status: Some(status.as_u16()),
-                        error: format!(
-                            "HTTP {}{}",
-                            status,
-                            if snippet.is_empty() { String::new() } else { format!(": {snippet}") }
-                        ),
-                    }
+        let attempt = match self.poster.post(url, signature, body).await {
+            Ok(answer) if answer.status.is_success() => Attempt::Ok(answer.status.as_u16()),
+            Ok(answer) => {
+                let snippet: String = String::from_utf8_lossy(&answer.body).chars().take(200).collect();
+                Attempt::Failed {
+                    kind: FailureKind::Status,
+                    status: Some(answer.status.as_u16()),
+                    error: format!(
+                        "HTTP {}{}",
+                        answer.status,
+                        if snippet.is_empty() { String::new() } else { format!(": {snippet}") }
+                    ),
                 }
             }
-            Err(e) if e.is_timeout() => Attempt::Failed {
+            Err(PostError::Timeout) => Attempt::Failed {
                 kind: FailureKind::Timeout,
                 status: None,
                 error: format!("timed out after {}", self.cfg.timeout),
             },
-            Err(e) => Attempt::Failed { kind: FailureKind::Connect, status: None, error: error_chain(&e) },
+            Err(PostError::Connect(error)) => Attempt::Failed { kind: FailureKind::Connect, status: None, error },
         };
         if force_timeout {
             return Attempt::Failed {
