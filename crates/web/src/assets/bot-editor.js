@@ -27,7 +27,6 @@
     for (var i = 0; i < schema.kinds.length; i++) { if (schema.kinds[i].type === t) { return schema.kinds[i].fields; } }
     return null;
   }
-  function stepOf(e) { var m = /^steps\.([^.\[:]+)/.exec(e); return m ? m[1] : null; }
   function ids() { return Object.keys(def.steps); }
   function set(obj, key, v) { if (v === undefined || v === "") { delete obj[key]; } else { obj[key] = v; } }
 
@@ -249,7 +248,7 @@
 
   function card(id) {
     var step = def.steps[id];
-    var mine = errors.filter(function (e) { return stepOf(e) === id; });
+    var mine = errors.filter(function (e) { return e.step === id; });
     var art = el("article", { "class": "step-card", "data-step": id, "aria-labelledby": "h-" + id });
     if (def.start === id) { art.classList.add("start"); }
     if (mine.length) { art.classList.add("has-error"); }
@@ -257,7 +256,7 @@
     summary(top, id);
     art.appendChild(top);
     if (mine.length) {
-      art.appendChild(el("ul", { "class": "errors" }, mine.map(function (e) { return el("li", { dir: "ltr", text: e }); })));
+      art.appendChild(el("ul", { "class": "errors" }, mine.map(function (e) { return el("li", { text: e.text }); })));
     }
     var box = el("div", { "class": "be-fields" });
     field(box, w("step_id"), function (fid) {
@@ -371,8 +370,8 @@
     en.checked = def.enabled !== false;
     en.addEventListener("change", function () { def.enabled = en.checked; sync(); });
     settings.appendChild(el("label", { "class": "check", "for": "bot-enabled" }, [en, w("enabled")]));
-    errors.filter(function (e) { return stepOf(e) === null; }).forEach(function (e) {
-      settings.appendChild(el("p", { "class": "field-error", dir: "ltr", text: e }));
+    errors.filter(function (e) { return !e.step; }).forEach(function (e) {
+      settings.appendChild(el("p", { "class": "field-error", text: e.text }));
     });
   }
 

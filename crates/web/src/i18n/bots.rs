@@ -132,7 +132,7 @@ pub const EDITOR_EN: EditorStrings = EditorStrings {
     json: "JSON",
     json_hint: "The whole definition, as the API takes it. Edit it and apply, or save it as it is.",
     save: "Save",
-    not_json: "the definition is not JSON",
+    not_json: "The definition is not JSON (line {line}, column {column}).",
     words: &[
         ("name", "Name"),
         ("trigger", "Starts on"),
@@ -145,6 +145,7 @@ pub const EDITOR_EN: EditorStrings = EditorStrings {
         ("kind", "Kind"),
         ("add", "Add step"),
         ("step_id", "Step id"),
+        ("step", "Step"),
         ("make_start", "Make it the start"),
         ("delete_step", "Delete step"),
         ("add_row", "Add"),
@@ -228,7 +229,7 @@ pub const EDITOR_AR: EditorStrings = EditorStrings {
     json: "JSON",
     json_hint: "التعريف كاملاً كما تأخذه الواجهة البرمجية. عدّله ثم طبّقه، أو احفظه كما هو.",
     save: "حفظ",
-    not_json: "التعريف ليس JSON",
+    not_json: "التعريف ليس JSON (السطر {line}، العمود {column}).",
     words: &[
         ("name", "الاسم"),
         ("trigger", "يبدأ عند"),
@@ -241,6 +242,7 @@ pub const EDITOR_AR: EditorStrings = EditorStrings {
         ("kind", "النوع"),
         ("add", "إضافة الخطوة"),
         ("step_id", "معرّف الخطوة"),
+        ("step", "الخطوة"),
         ("make_start", "اجعلها البداية"),
         ("delete_step", "حذف الخطوة"),
         ("add_row", "إضافة"),

@@ -18,6 +18,8 @@ pub mod operator;
 pub mod payments;
 pub mod reasons;
 pub mod refusals;
+pub mod refusals_bots;
+pub mod refusals_templates;
 pub mod shop;
 pub mod tools;
 mod webchat;

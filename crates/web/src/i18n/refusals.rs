@@ -24,12 +24,32 @@ pub fn say(lang: Lang, english: &str, fields: Fields) -> String {
         };
     }
     let (path, rest) = split_path(english);
-    let label = path.and_then(|p| label_of(lang, p, fields));
-    let text = message(lang, rest);
+    match path.and_then(|p| label_of(lang, p, fields)) {
+        Some(l) => said(lang, Some(&l), rest),
+        None => match spaced(english, fields) {
+            Some((l, rest)) => said(lang, Some(l), rest),
+            None => said(lang, None, rest),
+        },
+    }
+}
+
+/// A reason `english` (without its field's path) said in `lang`, after the field's `label`.
+pub fn said(lang: Lang, label: Option<&str>, english: &str) -> String {
+    let text = message(lang, english);
     match label {
         Some(l) => format!("{l}: {text}"),
         None => capital(lang, text),
     }
+}
+
+/// A field whose name has a space (`BODY text`, as the template rules name a component's
+/// text) and what follows it, when `english` starts with one: `BODY text: …`, `BODY text is …`.
+fn spaced<'a, 'f>(english: &'a str, fields: Fields<'f>) -> Option<(&'f str, &'a str)> {
+    fields.iter().filter(|(f, _)| f.contains(' ')).find_map(|(f, label)| {
+        let rest = english.strip_prefix(f)?;
+        let rest = rest.strip_prefix(": ").or_else(|| rest.strip_prefix(' ').filter(|r| r.starts_with("is ")))?;
+        Some((*label, rest))
+    })
 }
 
 /// `weekly.monday[0].open: rest` → (`weekly.monday[0].open`, `rest`); no path when the text
@@ -69,7 +89,10 @@ fn inside(after: &str) -> bool {
 
 /// A reason (`%` for each value in it), and how each language says it (`{0}`, `{1}`: the
 /// values, set apart; a number in the language's digits).
-type Message = (&'static str, &'static str, &'static str);
+pub type Message = (&'static str, &'static str, &'static str);
+
+/// Every area's reasons: the tools' forms here, the bots' and the templates' in their own files.
+const TABLES: [&[Message]; 3] = [MESSAGES, super::refusals_bots::MESSAGES, super::refusals_templates::MESSAGES];
 
 const MESSAGES: &[Message] = &[
     // Business hours.
@@ -181,7 +204,7 @@ const MESSAGES: &[Message] = &[
 /// value that cannot be used).
 fn message(lang: Lang, english: &str) -> String {
     let bare = english.strip_suffix('.').unwrap_or(english);
-    for (pattern, en, ar) in MESSAGES {
+    for (pattern, en, ar) in TABLES.iter().flat_map(|t| t.iter()) {
         if let Some(values) = matches(pattern, bare) {
             let mut out = match lang {
                 Lang::En => en.to_string(),
@@ -217,7 +240,9 @@ fn matches<'a>(pattern: &str, s: &'a str) -> Option<Vec<&'a str>> {
         values.push(&rest[..at]);
         rest = &rest[at + lit.len()..];
     }
-    Some(values)
+    // A pattern without a value is the whole reason, not its start (`required` is not
+    // `required, 1 to 100 characters`).
+    rest.is_empty().then_some(values)
 }
 
 /// An English sentence starts with a capital letter.
@@ -259,5 +284,6 @@ mod tests {
         assert_eq!(s(Lang::Ar, "something new"), "لا يمكن استخدام هذه القيمة.");
         assert_eq!(matches("a % b % c", "a 1 b 2 c"), Some(vec!["1", "2"]));
         assert_eq!(matches("a % b", "a 1 c"), None);
+        assert_eq!(matches("required", "required, 1 to 100 characters"), None);
     }
 }

@@ -72,7 +72,9 @@ fn reason(r: &Refusal) -> String {
 }
 
 /// A message for a list: who wrote it and what it says (the inbox's one-line summary: the text,
-/// the choice, the file's or place's name), shortened.
+/// the choice, the file's or place's name), shortened. An `<option>` holds text only, no
+/// `<bdi>`: what was said is set apart with Unicode's isolates instead, so an Arabic message
+/// in an English page (or the reverse) keeps its punctuation where it was written.
 fn label(lang: Lang, m: &Message) -> String {
     let c = lang.compose();
     let who = if m.direction == Direction::Inbound { c.from_customer } else { c.from_you };
@@ -81,7 +83,7 @@ fn label(lang: Lang, m: &Message) -> String {
     if short.len() < text.len() {
         short.push('…');
     }
-    format!("{who}: {short}")
+    format!("{who}: {}", crate::i18n::isolate(&short))
 }
 
 fn message_options(lang: Lang, view: &ChatView, empty: Option<&str>) -> Markup {

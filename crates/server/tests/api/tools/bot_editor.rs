@@ -37,12 +37,13 @@ async fn editor(engine: Engine) {
     let p = owner.post(&new, &[("csrf", &csrf), ("definition", &bad)]).await;
     assert_eq!(p.status, 400, "{}", p.body);
     assert!(p.body.contains(r#"<article class="step-card start has-error" data-step="ask1">"#), "{}", p.body);
-    assert!(p.body.contains(r#"<li dir="ltr">steps.ask1.options[0].next: no such step</li>"#), "{}", p.body);
+    let said = "<li>Step \u{2068}ask1\u{2069} › Options 1 › Next step: there is no step with this id.</li>";
+    assert!(p.body.contains(said), "{}", p.body);
     assert!(p.body.contains(r#"<article class="step-card" data-step="human">"#), "{}", p.body);
     assert!(p.body.contains("&quot;next&quot;:&quot;nowhere&quot;"), "what was typed is kept: {}", p.body);
     let p = owner.post(&new, &[("csrf", &csrf), ("definition", "{not json")]).await;
     assert_eq!(p.status, 400);
-    assert!(p.body.contains("the definition is not JSON: key must be a string"), "{}", p.body);
+    assert!(p.body.contains("The definition is not JSON (line 1, column 2)."), "{}", p.body);
     assert_eq!(app.get(&format!("/tools/v1/{pid}/bots")).await.1, json!({"data": []}));
 
     // Saved: the edit page of the new bot; its cards name the connections.

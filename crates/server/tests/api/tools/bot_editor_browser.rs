@@ -120,11 +120,14 @@ async fn an_owner_builds_a_bot_in_the_editor_and_a_customer_runs_it() {
     // Saved without the options' connections: refused, the error on the card it names, and
     // every edit still there.
     submit(&s, "#bot-save").await;
-    let text = s.text().await;
-    assert!(text.contains("steps.ask1.options[0].next: required"), "{text}");
+    let text = s.text().await.replace(['\u{2068}', '\u{2069}'], "");
+    assert!(text.contains("Step ask1 › Options 1 › Next step: fill this in."), "{text}");
     assert_eq!(s.count(".step-card.has-error").await, 1);
-    let errors = s.find(&card("ask1", "ul.errors")).await.text().await;
-    assert_eq!(errors, "steps.ask1.options[0].next: required\nsteps.ask1.options[1].next: required");
+    let errors = s.find(&card("ask1", "ul.errors")).await.text().await.replace(['\u{2068}', '\u{2069}'], "");
+    assert_eq!(
+        errors,
+        "Step ask1 › Options 1 › Next step: fill this in.\nStep ask1 › Options 2 › Next step: fill this in."
+    );
     assert_eq!(s.eval("return document.getElementById('bot-name').value", json!([])).await, "Bakery");
     assert_eq!(s.count("[data-step=human]").await, 1);
     s.eval("window.scrollTo(0, 0)", json!([])).await;

@@ -46,8 +46,8 @@ async fn an_owner_imports_a_bot_in_the_console() {
     // An error names the step; what was pasted is kept.
     import(&s, &definition("nowhere")).await;
     wait_url(&s, &format!("/app/console/bots/{}", app.phone_number_id())).await;
-    let text = s.text().await;
-    assert!(text.contains("steps.ask1.options[1].next: no such step"), "{text}");
+    let text = s.text().await.replace(['\u{2068}', '\u{2069}'], "");
+    assert!(text.contains("Step ask1 › Options 2 › Next step: there is no step with this id."), "{text}");
     assert!(s.find("#definition").await.text().await.contains("nowhere"));
 
     // Fixed: listed as version 1; a second upload is version 2 of the same bot.

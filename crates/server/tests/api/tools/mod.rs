@@ -19,6 +19,7 @@ mod faq_browser;
 mod hours;
 mod quick_replies;
 mod quick_replies_browser;
+mod refusals_bots_templates;
 mod refusals_pages;
 
 use risala_core::model::Permission;

@@ -10,12 +10,12 @@ const FSI: char = '\u{2068}';
 const PDI: char = '\u{2069}';
 
 /// `s` with each `<…>` set apart as the pages set a typed value apart.
-fn iso(s: &str) -> String {
+pub fn iso(s: &str) -> String {
     s.replace('<', &FSI.to_string()).replace('>', &PDI.to_string())
 }
 
 /// The page's error alert, or a failure showing the page.
-fn alert(page: &str) -> String {
+pub fn alert(page: &str) -> String {
     let at = page.find(r#"role="alert">"#).unwrap_or_else(|| panic!("no alert in {page}")) + 13;
     page[at..at + page[at..].find("</div>").unwrap()].to_string()
 }

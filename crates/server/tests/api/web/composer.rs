@@ -70,7 +70,17 @@ async fn answering(engine: Engine) {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("The 24-hour window is open until") && page.body.contains("id=\"compose-body\""));
     // The reply and reaction lists say what each message is, not its type.
-    assert!(page.body.contains("Customer: 📍 Olaya branch") && !page.body.contains("[location]"), "{}", page.body);
+    assert!(
+        page.body.contains("Customer: \u{2068}📍 Olaya branch\u{2069}") && !page.body.contains("[location]"),
+        "{}",
+        page.body
+    );
+    // In Arabic, the customer's English question quoted in the list keeps its own direction
+    // (its `?` at its end), set apart as the bubbles' `<bdi>` sets it.
+    web.lang = "ar";
+    let ar = web.get(&chat(&app)).await;
+    assert!(ar.body.contains("العميل: \u{2068}Is my order ready?\u{2069}</option>"), "{}", ar.body);
+    web.lang = "en";
     let csrf = page.csrf();
     let send = format!("{}/send", chat(&app));
 

@@ -102,6 +102,20 @@ async fn arabic_on_a_phone_keeps_directions_and_width() {
         )
         .await;
     assert_eq!(in_order, json!(["13:00", true]));
+    // The number picker shows the whole number and name: the select is wider than the chosen
+    // option's text (with its padding and arrow), and the page no wider than the phone.
+    let fits = s
+        .eval(
+            "var sel = document.getElementById('hours-number'), cs = getComputedStyle(sel); \
+             var c = document.createElement('canvas').getContext('2d'); c.font = cs.font; \
+             var text = c.measureText(sel.options[sel.selectedIndex].text).width; \
+             var room = sel.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20; \
+             return [Math.round(text), Math.round(room), text <= room]",
+            json!([]),
+        )
+        .await;
+    assert_eq!(fits[2], json!(true), "the number's name is cut: [text px, room px] {fits}");
+    assert!(page_width(&s).await <= 390, "the hours page is {} px wide", page_width(&s).await);
     s.screenshot("rtl-hours-ar-phone", false).await;
     open(&app, &s, "/app/tools/broadcasts").await;
     let option = s.eval("return document.querySelector('#phone_number_id option').textContent", json!([])).await;

@@ -14,6 +14,7 @@ use risala_core::ErrorCode;
 
 use super::{allowed, console_page};
 use crate::error::WebResult;
+use crate::i18n::refusals::say;
 use crate::layout::{alert, csrf};
 use crate::routes;
 use crate::session::{Action, Viewer};
@@ -170,13 +171,22 @@ pub async fn create(State(state): State<WebState>, a: Action<BTreeMap<String, St
         Ok(t) if a.fetch => Ok((StatusCode::CREATED, t.id).into_response()),
         Ok(t) => Ok(Redirect::to(&format!("{}?created={}", routes::CONSOLE_TEMPLATES, t.id)).into_response()),
         Err(e) if e.code != ErrorCode::ObjectNotFound && e.code.row().http_status == 400 => {
-            let message = e.user_msg.clone().unwrap_or_else(|| {
-                if e.details.is_empty() {
-                    e.code.row().title.to_string()
-                } else {
-                    e.details.clone()
-                }
-            });
+            // The rule's details (the API's words, naming `BODY text`) said as the form labels
+            // its fields, in the page's language.
+            let c = a.viewer.lang.c();
+            let english = if e.details.is_empty() { e.code.row().title } else { e.details.as_str() };
+            let fields = [
+                ("name", c.name),
+                ("language", c.language),
+                ("category", c.category),
+                ("HEADER", c.header),
+                ("HEADER text", c.header),
+                ("BODY", c.body),
+                ("BODY text", c.body),
+                ("FOOTER", c.footer),
+                ("FOOTER text", c.footer),
+            ];
+            let message = say(a.viewer.lang, english, &fields);
             let mut resp = render(&state, &a.viewer, &form, Some((true, message))).await?;
             *resp.status_mut() = StatusCode::BAD_REQUEST;
             Ok(resp)

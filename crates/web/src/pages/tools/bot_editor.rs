@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use risala_core::model::PhoneNumber;
+use risala_core::store::BotRow;
 use risala_core::tools::bots::definition::{COLLECT_KINDS, STEP_KINDS};
 use risala_core::tools::bots::BotService;
 use risala_core::ErrorCode;
@@ -23,6 +24,8 @@ use super::bots::number;
 use crate::assets;
 use crate::error::WebResult;
 use crate::i18n::bots::EditorStrings;
+use crate::i18n::refusals_bots::{say_bot, split, BotError};
+use crate::i18n::Lang;
 use crate::layout::{alert, csrf};
 use crate::pages::console::console_page;
 use crate::routes::CONSOLE_BOTS;
@@ -50,13 +53,6 @@ impl Target<'_> {
             None => format!("{CONSOLE_BOTS}/{}/new", self.phone.id),
         }
     }
-}
-
-/// The step an error names (`steps.ask1.options[2].next: …` → `ask1`).
-fn step_of(error: &str) -> Option<&str> {
-    let rest = error.strip_prefix("steps.")?;
-    let end = rest.find(['.', '[', ':']).unwrap_or(rest.len());
-    Some(&rest[..end])
 }
 
 fn word(list: &'static [(&'static str, &'static str)], key: &str) -> Option<&'static str> {
@@ -111,7 +107,7 @@ fn ordered<'a>(steps: &'a Map<String, Value>, start: &'a str, e: &EditorStrings)
 }
 
 /// The cards, drawn on the server: how the bot reads without JavaScript.
-fn cards(def: &Value, errors: &[String], e: &EditorStrings) -> Markup {
+fn cards(def: &Value, errors: &[BotError], e: &EditorStrings) -> Markup {
     let empty = Map::new();
     let steps = def["steps"].as_object().unwrap_or(&empty);
     let start = def["start"].as_str().unwrap_or_default();
@@ -122,7 +118,7 @@ fn cards(def: &Value, errors: &[String], e: &EditorStrings) -> Markup {
             @let step = &steps[id.as_str()];
             @let step = step.as_object().unwrap_or(&empty);
             @let kind = step.get("type").and_then(Value::as_str).unwrap_or_default();
-            @let mine: Vec<&String> = errors.iter().filter(|x| step_of(x) == Some(id.as_str())).collect();
+            @let mine: Vec<&BotError> = errors.iter().filter(|x| x.step.as_deref() == Some(id.as_str())).collect();
             article.step-card.start[id == start].has-error[!mine.is_empty()] data-step=(id) {
                 header {
                     h3 { bdi dir="ltr" { (id) } }
@@ -136,7 +132,7 @@ fn cards(def: &Value, errors: &[String], e: &EditorStrings) -> Markup {
                     }
                 }
                 @if !mine.is_empty() {
-                    ul.errors { @for x in mine { li dir="ltr" { (x) } } }
+                    ul.errors { @for x in mine { li { (x.text) } } }
                 }
             }
         }
@@ -158,11 +154,17 @@ fn strings(e: &EditorStrings) -> Value {
     json!({"words": map(e.words), "fields": map(e.fields), "kinds": map(e.kinds), "values": map(e.values)})
 }
 
-fn render(v: &Viewer, target: &Target<'_>, text: &str, errors: &[String], notice: Option<&str>) -> WebResult<Response> {
+fn render(
+    v: &Viewer,
+    target: &Target<'_>,
+    text: &str,
+    errors: &[BotError],
+    notice: Option<&str>,
+) -> WebResult<Response> {
     let (lang, b, e) = (v.lang, v.lang.bots(), v.lang.bot_editor());
     let title = if target.bot_id.is_some() { e.edit_title } else { e.new_title };
     let def: Value = serde_json::from_str(text).unwrap_or(Value::Null);
-    let top: Vec<&String> = errors.iter().filter(|x| step_of(x).is_none()).collect();
+    let top: Vec<&BotError> = errors.iter().filter(|x| x.step.is_none()).collect();
     let list = format!("{CONSOLE_BOTS}?number={}", target.phone.id);
     let body = html! {
         section.card aria-labelledby="editor-h" {
@@ -172,7 +174,7 @@ fn render(v: &Viewer, target: &Target<'_>, text: &str, errors: &[String], notice
             @if !errors.is_empty() {
                 div.alert.error role="alert" id="bot-errors" {
                     p { (e.errors) }
-                    ul { @for x in errors { li dir="ltr" { (x) } } }
+                    ul { @for x in errors { li { (x.text) } } }
                 }
             }
         }
@@ -192,7 +194,7 @@ fn render(v: &Viewer, target: &Target<'_>, text: &str, errors: &[String], notice
                             } @else { (b.new_conversation) }
                         }
                     }
-                    @for x in &top { p.field-error dir="ltr" { (x) } }
+                    @for x in &top { p.field-error { (x.text) } }
                 }
             }
             section.card aria-labelledby="steps-h" {
@@ -222,6 +224,45 @@ fn render(v: &Viewer, target: &Target<'_>, text: &str, errors: &[String], notice
     Ok(console_page(v, CONSOLE_BOTS, title, body))
 }
 
+/// Save the typed definition as a new bot or (with `bot_id`) a new version of one: the row,
+/// or why not (not JSON, the validator's errors, the number's refusal) said in `lang`. The bots
+/// page's import and the editor both save through it.
+pub(super) async fn save_typed(
+    state: &WebState,
+    lang: Lang,
+    phone: &PhoneNumber,
+    bot_id: Option<&str>,
+    typed: &str,
+) -> WebResult<Result<BotRow, Vec<BotError>>> {
+    let def = match serde_json::from_str::<Value>(typed) {
+        Ok(def) => def,
+        Err(err) => {
+            let text = lang
+                .bot_editor()
+                .not_json
+                .replace("{line}", &lang.number(err.line() as i64))
+                .replace("{column}", &lang.number(err.column() as i64));
+            return Ok(Err(vec![BotError { step: None, text }]));
+        }
+    };
+    let errors = state.bots.validate(&def);
+    if !errors.is_empty() {
+        return Ok(Err(errors.iter().map(|x| say_bot(lang, x)).collect()));
+    }
+    let saved = match bot_id {
+        Some(id) => state.bots.new_version(phone, id, def).await,
+        None => state.bots.create(phone, def).await,
+    };
+    match saved {
+        Ok(row) => Ok(Ok(row)),
+        // Refused for the number (too many bots, a flow not published, a version raced).
+        Err(err) if err.code.row().http_status == 400 && err.code != ErrorCode::ObjectNotFound => {
+            Ok(Err(split(&err.details).iter().map(|x| say_bot(lang, x)).collect()))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
 fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default()
 }
@@ -247,36 +288,20 @@ pub async fn edit_form(
 }
 
 /// Save the posted definition as a new bot or a new version; refused, the page again with what
-/// was typed and the errors.
+/// was typed and the errors, said in the page's language.
 async fn save_as(state: &WebState, a: Action<Form>, phone: &PhoneNumber, bot_id: Option<&str>) -> WebResult<Response> {
     let typed = a.form.get("definition").cloned().unwrap_or_default();
-    let e = a.viewer.lang.bot_editor();
-    let errors = match serde_json::from_str::<Value>(&typed) {
-        Err(err) => vec![format!("{}: {err}", e.not_json)],
-        Ok(def) => match state.bots.validate(&def) {
-            errors if !errors.is_empty() => errors,
-            _ => {
-                let saved = match bot_id {
-                    Some(id) => state.bots.new_version(phone, id, def).await,
-                    None => state.bots.create(phone, def).await,
-                };
-                match saved {
-                    Ok(row) => {
-                        let to = format!("{CONSOLE_BOTS}/{}/{}/edit?saved=1", phone.id, row.id);
-                        return Ok(Redirect::to(&to).into_response());
-                    }
-                    // Refused for the number (too many bots, a version raced): said on the page.
-                    Err(err) if err.code.row().http_status == 400 && err.code != ErrorCode::ObjectNotFound => {
-                        vec![err.details]
-                    }
-                    Err(err) => return Err(err.into()),
-                }
-            }
-        },
-    };
-    let mut resp = render(&a.viewer, &Target { phone, bot_id }, &typed, &errors, None)?;
-    *resp.status_mut() = StatusCode::BAD_REQUEST;
-    Ok(resp)
+    match save_typed(state, a.viewer.lang, phone, bot_id, &typed).await? {
+        Ok(row) => {
+            let to = format!("{CONSOLE_BOTS}/{}/{}/edit?saved=1", phone.id, row.id);
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(errors) => {
+            let mut resp = render(&a.viewer, &Target { phone, bot_id }, &typed, &errors, None)?;
+            *resp.status_mut() = StatusCode::BAD_REQUEST;
+            Ok(resp)
+        }
+    }
 }
 
 /// `POST /app/console/bots/{phone_number_id}/new`: create the bot.

@@ -11,11 +11,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use risala_core::model::PhoneNumber;
 use risala_core::tools::bots::BotService;
-use risala_core::ApiError;
 use serde_json::Value;
 
+use super::bot_editor::save_typed;
 use super::{number_picker, pick_number};
 use crate::error::{WebError, WebResult};
+use crate::i18n::refusals_bots::BotError;
 use crate::layout::{alert, csrf};
 use crate::pages::console::{allowed, console_page};
 use crate::routes::CONSOLE_BOTS;
@@ -23,6 +24,13 @@ use crate::session::{Action, Viewer};
 use crate::WebState;
 
 type Form = BTreeMap<String, String>;
+
+/// What the page says above the list: nothing, a change done, or why an import was refused.
+enum Notice<'a> {
+    None,
+    Done(&'static str),
+    Refused(&'a [BotError]),
+}
 
 fn page_path(phone: &PhoneNumber) -> String {
     format!("{CONSOLE_BOTS}?number={}", phone.id)
@@ -32,7 +40,7 @@ async fn render(
     state: &WebState,
     v: &Viewer,
     phone: &PhoneNumber,
-    notice: Option<(bool, String)>,
+    notice: Notice<'_>,
     typed: &str,
 ) -> WebResult<Response> {
     let (lang, b) = (v.lang, v.lang.bots());
@@ -46,7 +54,14 @@ async fn render(
             p.hint { (b.editor_hint) }
             (picker)
             p { a.button href=(format!("{base}/new")) { (b.new_bot_button) } }
-            @if let Some((error, text)) = &notice { (alert(*error, text)) }
+            @match notice {
+                Notice::None => {}
+                Notice::Done(text) => (alert(false, text)),
+                Notice::Refused(errors) => div.alert.error role="alert" {
+                    @if let [one] = errors { (one.text) }
+                    @else { ul { @for x in errors { li { (x.text) } } } }
+                },
+            }
         }
         section.card aria-labelledby="list-h" {
             h2 id="list-h" { (b.bots) }
@@ -109,9 +124,11 @@ pub async fn show(State(state): State<WebState>, v: Viewer, Query(q): Query<Form
         return Ok(console_page(&v, CONSOLE_BOTS, b.title, body));
     };
     let notice = if q.contains_key("saved") {
-        Some((false, b.saved.to_string()))
+        Notice::Done(b.saved)
+    } else if q.contains_key("deleted") {
+        Notice::Done(b.deleted)
     } else {
-        q.contains_key("deleted").then(|| (false, b.deleted.to_string()))
+        Notice::None
     };
     render(&state, &v, &phone, notice, "").await
 }
@@ -127,21 +144,14 @@ pub(super) async fn number(state: &WebState, v: &Viewer, id: &str) -> WebResult<
 pub async fn import(State(state): State<WebState>, Path(id): Path<String>, a: Action<Form>) -> WebResult<Response> {
     let phone = number(&state, &a.viewer, &id).await?;
     let typed = a.form.get("definition").cloned().unwrap_or_default();
-    let result = match serde_json::from_str::<Value>(&typed) {
-        Err(e) => Err(ApiError::invalid(format!("the definition is not JSON: {e}"))),
-        Ok(def) => match a.form.get("bot_id").map(|s| s.trim()).filter(|s| !s.is_empty()) {
-            Some(bot_id) => state.bots.new_version(&phone, bot_id, def).await,
-            None => state.bots.create(&phone, def).await,
-        },
-    };
-    match result {
+    let bot_id = a.form.get("bot_id").map(|s| s.trim()).filter(|s| !s.is_empty());
+    match save_typed(&state, a.viewer.lang, &phone, bot_id, &typed).await? {
         Ok(_) => Ok(Redirect::to(&format!("{}&saved=1", page_path(&phone))).into_response()),
-        Err(e) if e.code.row().http_status == 400 && e.code != risala_core::ErrorCode::ObjectNotFound => {
-            let mut resp = render(&state, &a.viewer, &phone, Some((true, e.details)), &typed).await?;
+        Err(errors) => {
+            let mut resp = render(&state, &a.viewer, &phone, Notice::Refused(&errors), &typed).await?;
             *resp.status_mut() = StatusCode::BAD_REQUEST;
             Ok(resp)
         }
-        Err(e) => Err(e.into()),
     }
 }
 
