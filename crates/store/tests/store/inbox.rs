@@ -238,7 +238,10 @@ async fn concurrent_label_creates_make_one(db: TestStore) {
     };
     for round in 0..10 {
         let (a, b) = (db.store.clone(), db.store.clone());
-        let (la, lb) = (label(format!("a{round}"), format!("Sales {round}")), label(format!("b{round}"), format!("SALES {round}")));
+        let (la, lb) = (
+            label(format!("a{round}"), format!("Sales {round}")),
+            label(format!("b{round}"), format!("SALES {round}")),
+        );
         let ta = tokio::spawn(async move { a.create_label(&la).await });
         let tb = tokio::spawn(async move { b.create_label(&lb).await });
         let results = [ta.await.unwrap(), tb.await.unwrap()];
@@ -248,6 +251,9 @@ async fn concurrent_label_creates_make_one(db: TestStore) {
     let labels = db.labels("b1").await.unwrap();
     assert_eq!(labels.len(), 10, "one label per name: {labels:?}");
 }
+
+/// A label as the migration test reads it back: id, business, name, name key.
+type LabelRow = (String, String, String, String);
 
 /// Migration 0050 on labels that already share a name in some case (as the race left them):
 /// each business's first label of the name (oldest, then lowest id) stays, the conversations
@@ -274,7 +280,7 @@ async fn migration_merges_labels_of_one_name(db: TestStore) {
     let links_sql = "SELECT phone_number_id || '/' || wa_id || ' ' || label_id FROM cl50 ORDER BY 1";
     let again = "INSERT INTO il50 (id, business_id, name, name_key, colour, created_at) \
                  VALUES ('new', 'b1', 'VIP', 'vip', '#1f7a5c', 9000)";
-    let (labels, links, refused): (Vec<(String, String, String, String)>, Vec<String>, bool) = match db.engine {
+    let (labels, links, refused): (Vec<LabelRow>, Vec<String>, bool) = match db.engine {
         Engine::Sqlite => {
             let conn = rusqlite::Connection::open(db.sqlite_file().expect("a SQLite file")).unwrap();
             conn.execute_batch(&create.replace("BIGINT", "INTEGER")).unwrap();
@@ -301,7 +307,10 @@ async fn migration_merges_labels_of_one_name(db: TestStore) {
         }
     };
     let t = |a: &str, b: &str, c: &str, d: &str| (a.to_string(), b.to_string(), c.to_string(), d.to_string());
-    assert_eq!(labels, [t("bill", "b1", "Billing", "billing"), t("k0", "b1", "vIp", "vip"), t("x", "b2", "vip", "vip")]);
+    assert_eq!(
+        labels,
+        [t("bill", "b1", "Billing", "billing"), t("k0", "b1", "vIp", "vip"), t("x", "b2", "vip", "vip")]
+    );
     assert_eq!(links, ["p/1 k0", "p/2 k0", "p/3 k0", "p/4 bill"]);
     assert!(refused, "the name is unique per business after the migration");
 }
