@@ -79,6 +79,27 @@ fn order(r: &Row) -> StoreResult<Order> {
     })
 }
 
+/// A product's columns, in the order INSERT_PRODUCT and UPSERT_PRODUCT take them.
+fn product_params(catalog_id: &str, p: &Product) -> Vec<crate::value::Value> {
+    params![
+        &p.id,
+        catalog_id,
+        &p.retailer_id,
+        &p.name,
+        &p.description,
+        p.price,
+        &p.currency,
+        &p.availability,
+        &p.condition,
+        p.image_url.as_deref(),
+        p.url.as_deref(),
+        p.item_group_id.as_deref(),
+        p.variant.to_string(),
+        p.created_at,
+        p.updated_at
+    ]
+}
+
 #[async_trait]
 impl CatalogStore for SqlStore {
     async fn insert_catalog(&self, c: &Catalog) -> StoreResult<()> {
@@ -127,29 +148,14 @@ impl CatalogStore for SqlStore {
         row.as_ref().map(product).transpose()
     }
 
+    async fn create_product(&self, p: &Product) -> StoreResult<()> {
+        self.db.write(Plan::one(INSERT_PRODUCT, product_params(&p.catalog_id, p))).await.map(|_| ())
+    }
+
     async fn write_products(&self, catalog_id: &str, upserts: &[Product], deletes: &[String]) -> StoreResult<()> {
         let mut plan = Plan::new();
         for p in upserts {
-            plan.push(
-                UPSERT_PRODUCT,
-                params![
-                    &p.id,
-                    catalog_id,
-                    &p.retailer_id,
-                    &p.name,
-                    &p.description,
-                    p.price,
-                    &p.currency,
-                    &p.availability,
-                    &p.condition,
-                    p.image_url.as_deref(),
-                    p.url.as_deref(),
-                    p.item_group_id.as_deref(),
-                    p.variant.to_string(),
-                    p.created_at,
-                    p.updated_at
-                ],
-            );
+            plan.push(UPSERT_PRODUCT, product_params(catalog_id, p));
         }
         for r in deletes {
             plan.push(DELETE_PRODUCT, params![catalog_id, r]);

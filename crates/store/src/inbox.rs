@@ -160,9 +160,12 @@ impl InboxStore for SqlStore {
         rows.iter().map(label).collect()
     }
 
-    async fn create_label(&self, l: &Label) -> StoreResult<bool> {
-        let plan = Plan::one(INSERT_LABEL, params![&l.id, &l.business_id, &l.name, &l.colour, l.created_at]);
-        self.changed(plan, 0).await
+    async fn create_label(&self, l: &Label) -> StoreResult<()> {
+        // No ON CONFLICT: the unique (business, name key) index refuses a name the business has
+        // in any case, and the engine's unique violation comes back as Conflict.
+        let key = label_key(&l.name);
+        let plan = Plan::one(INSERT_LABEL, params![&l.id, &l.business_id, &l.name, &key, &l.colour, l.created_at]);
+        self.db.write(plan).await.map(|_| ())
     }
 
     async fn delete_label(&self, business_id: &str, id: &str) -> StoreResult<bool> {

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value};
 
 use crate::clock::Clock;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, StoreError};
 use crate::graph::str_param;
 use crate::model::Waba;
 use crate::store::Store;
@@ -223,14 +223,22 @@ impl CatalogService {
     pub async fn create_product(&self, c: &Catalog, body: &Map<String, Value>) -> Result<Product, ApiError> {
         let now = self.clock.now_ms();
         let p = products::apply(&products::blank(&c.id, now), body, true, "")?;
-        if self.store.product(&c.id, &p.retailer_id).await?.is_some() {
-            return Err(ApiError::invalid(format!(
+        let taken = || {
+            ApiError::invalid(format!(
                 "retailer_id: catalog {} already has a product '{}' (change it with items_batch UPDATE)",
                 c.id, p.retailer_id
-            )));
+            ))
+        };
+        if self.store.product(&c.id, &p.retailer_id).await?.is_some() {
+            return Err(taken());
         }
-        self.store.write_products(&c.id, std::slice::from_ref(&p), &[]).await?;
-        Ok(p)
+        // A plain insert, not the batch's upsert: a create of the same retailer id that passed
+        // the read at the same moment is refused by the unique key instead of overwriting it.
+        match self.store.create_product(&p).await {
+            Ok(()) => Ok(p),
+            Err(StoreError::Conflict(_)) => Err(taken()),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// The orders of a conversation, oldest first.

@@ -2,8 +2,9 @@
 //! close and reopen it, internal notes (never sent to the customer), and labels with colours.
 
 use super::{InboxError, InboxResult, InboxService};
+use crate::error::StoreError;
 use crate::model::User;
-use crate::store::{Label, Note};
+use crate::store::{label_key, Label, Note};
 
 /// Longest note, in characters.
 pub const MAX_NOTE: usize = 4000;
@@ -117,11 +118,10 @@ impl InboxService {
         if name.is_empty() || name.chars().count() > MAX_LABEL {
             return Err(Invalid::LabelLength.into());
         }
-        // "VIP" and "vip" are one label, as quick replies' shortcuts are one in any case.
-        let folded = name.to_lowercase();
-        if let Some(l) =
-            self.store.labels(&viewer.business_id).await?.into_iter().find(|l| l.name.to_lowercase() == folded)
-        {
+        // "VIP" and "vip" are one label, as quick replies' shortcuts are one in any case. The
+        // read is the fast path with the existing label's own spelling; the database's unique
+        // key is what holds when two people create the label at the same moment.
+        if let Some(l) = self.label_named(&viewer.business_id, name).await? {
             return Err(Invalid::LabelTaken(l.name).into());
         }
         let label = Label {
@@ -131,10 +131,21 @@ impl InboxService {
             colour: colour(colour_text)?,
             created_at: self.now(),
         };
-        if !self.store.create_label(&label).await? {
-            return Err(Invalid::LabelTaken(name.to_string()).into());
+        match self.store.create_label(&label).await {
+            Ok(()) => {}
+            Err(StoreError::Conflict(_)) => {
+                let taken = self.label_named(&viewer.business_id, name).await?.map_or(label.name, |l| l.name);
+                return Err(Invalid::LabelTaken(taken).into());
+            }
+            Err(e) => return Err(e.into()),
         }
         Ok(label)
+    }
+
+    /// The business's label of this name, in any case.
+    async fn label_named(&self, business_id: &str, name: &str) -> InboxResult<Option<Label>> {
+        let key = label_key(name);
+        Ok(self.store.labels(business_id).await?.into_iter().find(|l| label_key(&l.name) == key))
     }
 
     /// Delete a label of the business from every conversation (owners and admins).

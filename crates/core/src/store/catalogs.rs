@@ -94,6 +94,9 @@ pub trait CatalogStore: Send + Sync {
     /// A catalog's products by retailer id.
     async fn products(&self, catalog_id: &str) -> StoreResult<Vec<Product>>;
     async fn product(&self, catalog_id: &str, retailer_id: &str) -> StoreResult<Option<Product>>;
+    /// A new product; [`StoreError::Conflict`](crate::error::StoreError::Conflict) when its
+    /// catalog has one of that retailer id.
+    async fn create_product(&self, p: &Product) -> StoreResult<()>;
     /// Creates or replaces products (by retailer id; a replaced product keeps its id and
     /// creation time) and deletes products by retailer id, in one commit.
     async fn write_products(&self, catalog_id: &str, upserts: &[Product], deletes: &[String]) -> StoreResult<()>;

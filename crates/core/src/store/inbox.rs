@@ -124,6 +124,14 @@ pub struct Label {
     pub created_at: Millis,
 }
 
+/// What makes two label names one label: the same text in any case ("VIP" and "vip"). The
+/// store keeps it beside the name and the database holds it unique per business, so two
+/// concurrent creates cannot both pass (folded here rather than by SQL's `lower()`, which
+/// SQLite applies to ASCII only).
+pub fn label_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
 /// An internal note on a conversation: seen by the business's people, never by the customer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
@@ -167,8 +175,9 @@ pub trait InboxStore: Send + Sync {
     ) -> StoreResult<bool>;
     /// The business's labels, by name.
     async fn labels(&self, business_id: &str) -> StoreResult<Vec<Label>>;
-    /// A new label; `false` when the business has one of that name.
-    async fn create_label(&self, label: &Label) -> StoreResult<bool>;
+    /// A new label; [`StoreError::Conflict`](crate::error::StoreError::Conflict) when the
+    /// business has one of that name in any case (the same [`label_key`]).
+    async fn create_label(&self, label: &Label) -> StoreResult<()>;
     /// Delete the business's label from every conversation and the list; whether it was there.
     async fn delete_label(&self, business_id: &str, id: &str) -> StoreResult<bool>;
     /// Put the label on the conversation (`on`) or take it off; whether it changed.

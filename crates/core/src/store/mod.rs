@@ -43,7 +43,7 @@ pub use contacts::{Contact, ContactField, ContactStore, OptIn};
 pub use faq::{FaqEntry, FaqSettings, FaqStore};
 pub use flows::FlowStore;
 pub use hours::{AutoReplyState, HoursRow, HoursStore};
-pub use inbox::{Assigned, ChatCursor, ChatQuery, ChatRow, ChatState, InboxStore, Label, Note};
+pub use inbox::{label_key, Assigned, ChatCursor, ChatQuery, ChatRow, ChatState, InboxStore, Label, Note};
 pub use insights::{InsightsStore, TemplateDayCounts};
 pub use messages::{MediaCopy, MessageStore, NewMessage, StatusChange};
 pub use numbers::{NumberStore, NumberUpdate};

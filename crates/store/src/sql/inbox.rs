@@ -100,7 +100,7 @@ super::statements! {
     both ASSIGN_CHAT = "UPDATE conversations SET assignee_id = $1 WHERE business_id = $2 AND phone_number_id = $3 AND wa_id = $4";
     both CLOSE_CHAT = "UPDATE conversations SET closed_at = $1 WHERE business_id = $2 AND phone_number_id = $3 AND wa_id = $4";
     both LABELS = "SELECT id, business_id, name, colour, created_at FROM inbox_labels WHERE business_id = $1 ORDER BY name";
-    both INSERT_LABEL = "INSERT INTO inbox_labels (id, business_id, name, colour, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (business_id, name) DO NOTHING";
+    both INSERT_LABEL = "INSERT INTO inbox_labels (id, business_id, name, name_key, colour, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
     both UNLABEL_ALL = "DELETE FROM conversation_labels WHERE label_id IN (SELECT id FROM inbox_labels WHERE id = $1 AND business_id = $2)";
     both DELETE_LABEL = "DELETE FROM inbox_labels WHERE id = $1 AND business_id = $2";
     both ADD_CHAT_LABEL = "INSERT INTO conversation_labels (phone_number_id, wa_id, label_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";

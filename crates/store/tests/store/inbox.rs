@@ -5,11 +5,19 @@
 
 use risala_core::model::*;
 use risala_core::store::*;
+use risala_core::StoreError;
+use risala_store::Engine;
 
 use crate::fixtures::*;
 use crate::harness::{engine_tests, TestStore};
 
-engine_tests!(the_list_follows_every_message, filters_and_paging, labels_and_notes);
+engine_tests!(
+    the_list_follows_every_message,
+    filters_and_paging,
+    labels_and_notes,
+    concurrent_label_creates_make_one,
+    migration_merges_labels_of_one_name
+);
 
 fn user(id: &str, business_id: &str) -> User {
     User {
@@ -178,10 +186,13 @@ async fn labels_and_notes(db: TestStore) {
         colour: "#1f7a5c".into(),
         created_at: T0,
     };
-    assert!(db.create_label(&label("l1", "b1", "VIP")).await.unwrap());
-    assert!(db.create_label(&label("l2", "b1", "Billing")).await.unwrap());
-    assert!(!db.create_label(&label("l3", "b1", "VIP")).await.unwrap(), "one name per business");
-    assert!(db.create_label(&label("l4", "b2", "VIP")).await.unwrap(), "another business may");
+    db.create_label(&label("l1", "b1", "VIP")).await.unwrap();
+    db.create_label(&label("l2", "b1", "Billing")).await.unwrap();
+    for name in ["VIP", "vip", " Vip "] {
+        let again = db.create_label(&label("l3", "b1", name)).await;
+        assert!(matches!(again, Err(StoreError::Conflict(_))), "one name per business in any case: {name:?} {again:?}");
+    }
+    db.create_label(&label("l4", "b2", "vip")).await.unwrap();
     let names_b1: Vec<_> = db.labels("b1").await.unwrap().into_iter().map(|l| l.name).collect();
     assert_eq!(names_b1, ["Billing", "VIP"]);
 
@@ -211,4 +222,95 @@ async fn labels_and_notes(db: TestStore) {
     let notes = db.notes(&t1.phone.id, "15550001").await.unwrap();
     assert_eq!(notes, [Note { author_name: "Name u1".into(), ..note }]);
     assert!(db.notes(&t1.phone.id, "15550002").await.unwrap().is_empty());
+}
+
+/// Two creates of one name in different cases at the same moment (two people, a form sent
+/// twice): the database lets exactly one in and answers the other Conflict, whatever order the
+/// writer commits them in.
+async fn concurrent_label_creates_make_one(db: TestStore) {
+    tenant(&db, 1).await;
+    let label = |id: String, name: String| Label {
+        id,
+        business_id: "b1".into(),
+        name,
+        colour: "#1f7a5c".into(),
+        created_at: T0,
+    };
+    for round in 0..10 {
+        let (a, b) = (db.store.clone(), db.store.clone());
+        let (la, lb) = (
+            label(format!("a{round}"), format!("Sales {round}")),
+            label(format!("b{round}"), format!("SALES {round}")),
+        );
+        let ta = tokio::spawn(async move { a.create_label(&la).await });
+        let tb = tokio::spawn(async move { b.create_label(&lb).await });
+        let results = [ta.await.unwrap(), tb.await.unwrap()];
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "round {round}: {results:?}");
+        assert!(results.iter().any(|r| matches!(r, Err(StoreError::Conflict(_)))), "round {round}: {results:?}");
+    }
+    let labels = db.labels("b1").await.unwrap();
+    assert_eq!(labels.len(), 10, "one label per name: {labels:?}");
+}
+
+/// A label as the migration test reads it back: id, business, name, name key.
+type LabelRow = (String, String, String, String);
+
+/// Migration 0050 on labels that already share a name in some case (as the race left them):
+/// each business's first label of the name (oldest, then lowest id) stays, the conversations
+/// of the later ones move to it (once), the later ones go, and the unique key then refuses the
+/// name. Run on the engine's own SQL over tables of the old shape under other names.
+async fn migration_merges_labels_of_one_name(db: TestStore) {
+    let (sqlite, postgres) = (
+        include_str!("../../migrations/sqlite/0050_label_names_unique.sql"),
+        include_str!("../../migrations/postgres/0050_label_names_unique.sql"),
+    );
+    let rename = |sql: &str| sql.replace("inbox_labels", "il50").replace("conversation_labels", "cl50");
+    let create = "CREATE TABLE il50 (id TEXT PRIMARY KEY, business_id TEXT NOT NULL, name TEXT NOT NULL, \
+                  colour TEXT NOT NULL, created_at BIGINT NOT NULL, UNIQUE (business_id, name)); \
+                  CREATE TABLE cl50 (phone_number_id TEXT NOT NULL, wa_id TEXT NOT NULL, label_id TEXT NOT NULL \
+                  REFERENCES il50(id), PRIMARY KEY (phone_number_id, wa_id, label_id));";
+    // b1: "VIP" four times (k0 and k1 of the same moment: k0 is first), "Billing" once; b2 its
+    // own "vip". Chats: p/1 has k1 and k2 (one link after), p/2 k2, p/3 k0 and k3, p/4 Billing.
+    let rows = "INSERT INTO il50 VALUES ('k1', 'b1', 'VIP', '#1f7a5c', 1000), ('k0', 'b1', 'vIp', '#1565c0', 1000), \
+                ('k2', 'b1', 'vip', '#6a1b9a', 2000), ('k3', 'b1', ' Vip ', '#b45309', 500000), \
+                ('bill', 'b1', 'Billing', '#1f7a5c', 3000), ('x', 'b2', 'vip', '#1f7a5c', 4000); \
+                INSERT INTO cl50 VALUES ('p', '1', 'k1'), ('p', '1', 'k2'), ('p', '2', 'k2'), ('p', '3', 'k0'), \
+                ('p', '3', 'k3'), ('p', '4', 'bill');";
+    let labels_sql = "SELECT id, business_id, name, name_key FROM il50 ORDER BY id";
+    let links_sql = "SELECT phone_number_id || '/' || wa_id || ' ' || label_id FROM cl50 ORDER BY 1";
+    let again = "INSERT INTO il50 (id, business_id, name, name_key, colour, created_at) \
+                 VALUES ('new', 'b1', 'VIP', 'vip', '#1f7a5c', 9000)";
+    let (labels, links, refused): (Vec<LabelRow>, Vec<String>, bool) = match db.engine {
+        Engine::Sqlite => {
+            let conn = rusqlite::Connection::open(db.sqlite_file().expect("a SQLite file")).unwrap();
+            conn.execute_batch(&create.replace("BIGINT", "INTEGER")).unwrap();
+            conn.execute_batch(rows).unwrap();
+            conn.execute_batch(&rename(sqlite)).unwrap();
+            let mut q = conn.prepare(labels_sql).unwrap();
+            let labels = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap();
+            let labels = labels.map(Result::unwrap).collect();
+            let mut q = conn.prepare(links_sql).unwrap();
+            let links = q.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+            (labels, links, conn.execute(again, []).is_err())
+        }
+        Engine::Postgres => {
+            let url = db.schema_url().expect("a PostgreSQL URL");
+            let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+            tokio::spawn(conn);
+            client.batch_execute(create).await.unwrap();
+            client.batch_execute(rows).await.unwrap();
+            client.batch_execute(&rename(postgres)).await.unwrap();
+            let labels = client.query(labels_sql, &[]).await.unwrap();
+            let labels = labels.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect();
+            let links = client.query(links_sql, &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
+            (labels, links, client.execute(again, &[]).await.is_err())
+        }
+    };
+    let t = |a: &str, b: &str, c: &str, d: &str| (a.to_string(), b.to_string(), c.to_string(), d.to_string());
+    assert_eq!(
+        labels,
+        [t("bill", "b1", "Billing", "billing"), t("k0", "b1", "vIp", "vip"), t("x", "b2", "vip", "vip")]
+    );
+    assert_eq!(links, ["p/1 k0", "p/2 k0", "p/3 k0", "p/4 bill"]);
+    assert!(refused, "the name is unique per business after the migration");
 }

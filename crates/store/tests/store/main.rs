@@ -13,6 +13,7 @@ mod accounts;
 mod at_rest;
 mod billing;
 mod bots;
+mod catalogs;
 mod cbp;
 mod cluster;
 mod inbox;

@@ -549,10 +549,14 @@ impl BotService {
             colour: LABEL_COLOUR.to_string(),
             created_at: self.clock.now_ms(),
         };
-        if self.store.create_label(&l).await? {
-            return Ok(l);
+        match self.store.create_label(&l).await {
+            Ok(()) => Ok(l),
+            // Created by a concurrent message in between: read it back.
+            Err(StoreError::Conflict(e)) => {
+                let found = self.store.labels(business_id).await?.into_iter().find(|x| same(&x.name, name));
+                found.ok_or_else(|| StoreError::Conflict(e).into())
+            }
+            Err(e) => Err(e.into()),
         }
-        // Created by a concurrent message in between: read it back.
-        Ok(self.store.labels(business_id).await?.into_iter().find(|x| same(&x.name, name)).unwrap_or(l))
     }
 }

@@ -15,10 +15,10 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value};
 
 use crate::clock::Clock;
-use crate::error::ApiError;
+use crate::error::{ApiError, StoreError};
 use crate::messaging::MessagingService;
 use crate::model::{Direction, Message, PhoneNumber};
-use crate::store::{FaqEntry, FaqSettings, Label, Store};
+use crate::store::{label_key, FaqEntry, FaqSettings, Label, Store};
 
 pub use input::{FaqInput, SettingsInput};
 
@@ -309,8 +309,9 @@ impl FaqService {
     /// created the first time).
     async fn mark(&self, phone: &PhoneNumber, wa_id: &str, label_name: &str) -> Result<(), ApiError> {
         let business_id = &phone.business_id;
-        let existing = self.store.labels(business_id).await?.into_iter().find(|l| l.name == label_name);
-        let label = match existing {
+        // The business's label of that name in any case: label names are one in any case.
+        let find = |labels: Vec<Label>| labels.into_iter().find(|l| label_key(&l.name) == label_key(label_name));
+        let label = match find(self.store.labels(business_id).await?) {
             Some(l) => l,
             None => {
                 let l = Label {
@@ -320,11 +321,13 @@ impl FaqService {
                     colour: LABEL_COLOUR.to_string(),
                     created_at: self.clock.now_ms(),
                 };
-                if !self.store.create_label(&l).await? {
+                match self.store.create_label(&l).await {
+                    Ok(()) => l,
                     // Created by a concurrent message in between: read it back.
-                    self.store.labels(business_id).await?.into_iter().find(|x| x.name == label_name).unwrap_or(l)
-                } else {
-                    l
+                    Err(StoreError::Conflict(e)) => {
+                        find(self.store.labels(business_id).await?).ok_or(StoreError::Conflict(e))?
+                    }
+                    Err(e) => return Err(e.into()),
                 }
             }
         };

@@ -396,3 +396,30 @@ pub(crate) fn use_catalog(body: &mut Value, catalog: &str) {
         body["interactive"]["action"]["catalog_id"] = json!(catalog);
     }
 }
+
+/// Two creates of one retailer id at the same moment: one is created, the other is refused as
+/// a retailer id the catalog has (never a silent overwrite of the first one's product).
+async fn concurrent_creates(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let business = app.demo.ids.business_id.clone();
+    let (_, v) = app.post(&format!("/v23.0/{business}/owned_product_catalogs"), &json!({"name": "Race"})).await;
+    let products = format!("/v23.0/{}/products", v["id"].as_str().unwrap());
+    for round in 0..8 {
+        let retailer_id = format!("lamp-{round}");
+        let body = |name: &str| json!({"retailer_id": retailer_id, "name": name, "price": 100, "currency": "USD"});
+        let (body_a, body_b) = (body("Lamp A"), body("Lamp B"));
+        let (a, b) = tokio::join!(app.post(&products, &body_a), app.post(&products, &body_b));
+        let (winner, refused) = match (a.0, b.0) {
+            (200, 400) => ("Lamp A", b),
+            (400, 200) => ("Lamp B", a),
+            other => panic!("round {round}: one create, one refusal, not {other:?}"),
+        };
+        let e = assert_graph_error(&refused, 400, 100);
+        assert!(e["error_data"]["details"].as_str().unwrap().contains("already has a product"), "{e}");
+        let (_, v) = app.get(&format!("{products}?retailer_id={retailer_id}")).await;
+        assert_eq!(v["data"][0]["name"], winner, "the created product is the one answered 200: {v}");
+    }
+}
+
+engine_test!(two_creates_of_one_retailer_id_at_once_make_one_product, super::concurrent_creates);

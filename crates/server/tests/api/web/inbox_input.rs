@@ -1,7 +1,8 @@
 //! Bad input on the team's work, over HTTP: a label name that is taken (in any case), empty or
 //! too long, an empty or too long note, an assignee who is no one of the business — each a 400
 //! page that says what is wrong in the reader's language and keeps what was typed, never the
-//! page of a refused (expired or cross-site) form. And the labels page is in the navigation,
+//! page of a refused (expired or cross-site) form; two creates of one name at once make one
+//! label. And the labels page is in the navigation,
 //! its delete buttons asking first.
 
 use risala_core::model::Role;
@@ -103,4 +104,36 @@ async fn navigation(engine: Engine) {
         page.contains("data-confirm=\"Delete the label “\u{2068}VIP\u{2069}”? It is taken off every conversation.\""),
         "{page}"
     );
+}
+
+engine_test!(two_creates_of_one_label_name_at_once_make_one_label, super::concurrent_creates);
+
+/// Two people create the same label (in different cases) at the same moment: whichever way
+/// the two requests interleave (the service's read before either write, or the database's
+/// unique key after both reads), exactly one is created and the other gets the same page a
+/// taken name always gets, naming the label that won.
+async fn concurrent_creates(engine: Engine) {
+    let (_db, app) = app(engine).await;
+    let business = app.demo.ids.business_id.clone();
+    let (mut a, mut b) = (Web::owner(&app).await, Web::owner(&app).await);
+    let (ac, bc) = (a.csrf().await, b.csrf().await);
+    const ROUNDS: usize = 12;
+    for round in 0..ROUNDS {
+        let (name_a, name_b) = (format!("Rush {round}"), format!("RUSH {round}"));
+        let form_a = [("csrf", ac.as_str()), ("name", name_a.as_str()), ("colour", "#b3261e")];
+        let form_b = [("csrf", bc.as_str()), ("name", name_b.as_str()), ("colour", "#1565c0")];
+        let (pa, pb) = tokio::join!(a.post("/app/labels", &form_a), b.post("/app/labels", &form_b));
+        let (won, lost, winner, loser) = match (pa.status, pb.status) {
+            (303, 400) => (pa, pb, &name_a, &name_b),
+            (400, 303) => (pb, pa, &name_b, &name_a),
+            other => panic!("round {round}: one create, one refusal, not {other:?}"),
+        };
+        assert_eq!(won.location(), "/app/labels");
+        let said = format!("A label named “\u{2068}{winner}\u{2069}” exists already");
+        assert!(lost.body.contains(&said), "round {round}: {}", lost.body);
+        assert!(lost.body.contains(&format!(r#"value="{loser}""#)), "the name typed is kept");
+        assert!(!lost.body.contains(REFUSED));
+    }
+    let labels = app.state.store.labels(&business).await.unwrap();
+    assert_eq!(labels.len(), ROUNDS, "one label per name: {labels:?}");
 }
