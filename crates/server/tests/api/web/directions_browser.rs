@@ -1,8 +1,9 @@
 //! Right-to-left details in Chromium, in Arabic on a 390 px phone: the inbox's back link points
-//! to the start side (›) and its onward links to the end side (←); left-to-right fragments keep
-//! their order (the business hours' hints in a `<bdi dir="ltr">`, `+` before a number's digits
-//! in a select, an English quote with its punctuation at its end); and long words with no space
-//! (a label, an FAQ question) wrap instead of widening the page. Screenshots: `rtl-*`.
+//! to the start side (›) and its onward links and the list's assignee arrow to the end side (←);
+//! left-to-right fragments keep their order (the business hours' hints in a `<bdi dir="ltr">`,
+//! `+` before a number's digits in a select, an English quote with its punctuation at its end);
+//! and long words with no space (a label, an FAQ question) wrap instead of widening the page.
+//! Screenshots: `rtl-*`.
 
 use risala_testkit::browser::Session;
 use risala_testkit::{Engine, DEMO_OWNER_PASSWORD};
@@ -44,10 +45,18 @@ async fn arabic_on_a_phone_keeps_directions_and_width() {
     let chat = format!("/app/chats/{}/{CUSTOMER}", app.phone_number_id());
     let p = owner.post(&format!("{chat}/labels"), &[("csrf", &csrf), ("label", &label.id), ("on", "1")]).await;
     assert_eq!(p.status, 303, "{}", p.body);
+    let p = owner.post(&format!("{chat}/take"), &[("csrf", &csrf)]).await;
+    assert_eq!(p.status, 303, "{}", p.body);
 
     let s = Session::start("ar", 390, 844).await;
     sign_in(&app, &s, OWNER, DEMO_OWNER_PASSWORD).await;
     wait_url(&s, "/app/").await;
+
+    // The list: the arrow before a chat's assignee points to the end side (left).
+    let assignee = s
+        .eval("return getComputedStyle(document.querySelector('.chat-tags .assignee'), '::before').content", json!([]))
+        .await;
+    assert_eq!(assignee, json!("\"← \""));
 
     // The chat: the back link points right (the start side), the quote reads left to right.
     open(&app, &s, &chat).await;
