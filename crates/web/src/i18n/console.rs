@@ -195,7 +195,7 @@ impl Lang {
 
 impl Lang {
     /// Meta's word for a number's tier, rating, status or throughput (`TIER_250`, `GREEN`,
-    /// `CONNECTED`, `STANDARD`), a template's category or status, a price's type, or an
+    /// `CONNECTED`, `STANDARD`), a template's category, status or rejection reason, a price's type, or an
     /// order's and its payment's state, in this language, the word itself kept beside it; an
     /// unknown word as it is.
     pub fn state_word(self, word: &str) -> String {
@@ -251,6 +251,19 @@ impl Lang {
             ("DISABLED", true) => "معطَّل",
             ("IN_APPEAL", false) => "Appealed",
             ("IN_APPEAL", true) => "قيد الاستئناف",
+            // Why a template was rejected (`rejected_reason`).
+            ("ABUSIVE_CONTENT", false) => "Abusive content",
+            ("ABUSIVE_CONTENT", true) => "محتوى مسيء",
+            ("INCORRECT_CATEGORY", false) => "Wrong category",
+            ("INCORRECT_CATEGORY", true) => "فئة غير صحيحة",
+            ("INVALID_FORMAT", false) => "Invalid format",
+            ("INVALID_FORMAT", true) => "تنسيق غير صالح",
+            ("PROMOTIONAL", false) => "Promotional content",
+            ("PROMOTIONAL", true) => "محتوى ترويجي",
+            ("SCAM", false) => "Looks like a scam",
+            ("SCAM", true) => "يبدو احتيالًا",
+            ("TAG_CONTENT_MISMATCH", false) => "Content does not match the category",
+            ("TAG_CONTENT_MISMATCH", true) => "المحتوى لا يطابق الفئة",
             ("regular", false) => "Charged",
             ("regular", true) => "مدفوعة",
             ("free_customer_service", false) => "Free: customer service",
@@ -291,6 +304,11 @@ mod tests {
     fn meta_words_are_said_in_the_language_with_the_word_beside() {
         assert_eq!(Lang::En.state_word("TIER_250"), "250 customers a day (TIER_250)");
         assert_eq!(Lang::Ar.state_word("GREEN"), "مرتفعة (GREEN)");
+        assert_eq!(Lang::Ar.state_word("INVALID_FORMAT"), "تنسيق غير صالح (INVALID_FORMAT)");
+        assert_eq!(
+            Lang::En.state_word("TAG_CONTENT_MISMATCH"),
+            "Content does not match the category (TAG_CONTENT_MISMATCH)"
+        );
         assert_eq!(Lang::Ar.state_word("SOMETHING_NEW"), "SOMETHING_NEW");
     }
 }

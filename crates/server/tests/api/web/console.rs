@@ -45,8 +45,14 @@ async fn console(engine: Engine) {
 
     // Templates: the seeded one is listed; the form previews, refuses with Meta's reason,
     // creates through review, and the Graph API lists what the form made.
+    // A template review rejected: its reason said in words, Meta's code beside it.
+    let bad = json!({"name": "starts_with_a_variable", "language": "en_US", "category": "UTILITY", "components": [
+        {"type": "BODY", "text": "{{1}}, your order has shipped.", "example": {"body_text": [["Ann"]]}}]});
+    let (s, v) = app.post(&format!("/v23.0/{}/message_templates", app.waba_id()), &bad).await;
+    assert_eq!((s, v["status"].as_str()), (200, Some("REJECTED")), "{v}");
     let p = owner.get("/app/console/templates").await;
     assert!(p.body.contains("hello_world"), "{}", p.body);
+    assert!(p.body.contains("<bdi>Invalid format (INVALID_FORMAT)</bdi>"), "{}", p.body);
     let mut form = vec![
         ("csrf", csrf.as_str()),
         ("waba_id", app.waba_id()),

@@ -59,7 +59,7 @@ async fn render(
                                 td { bdi { (t.language) } }
                                 td { bdi { (lang.state_word(t.category.as_str())) } }
                                 td { (status_badge(lang, t)) }
-                                td { @if t.rejected_reason != "NONE" { (t.rejected_reason) } }
+                                td { @if t.rejected_reason != "NONE" { bdi { (lang.state_word(&t.rejected_reason)) } } }
                                 td { (lang.datetime(t.created_at)) }
                             }
                         }
