@@ -474,14 +474,20 @@
     } catch (_) { return 2; }
   }
   // `minor` units of `currency` as the reader's language writes money (Arabic-Indic digits in
-  // Arabic): the product cards, the cart and the payment messages all show money this way.
+  // Arabic): the product cards, the cart and the payment messages all show money this way. In
+  // Arabic the currency's symbol is set apart (Unicode isolates): in right-to-left text the `$`
+  // of `US$` would otherwise be drawn before the letters (`$US`).
   function money(lang, minor, currency) {
     var d = digits(currency);
     var n = minor / Math.pow(10, d);
     try {
-      return new Intl.NumberFormat(lang === "ar" ? "ar-EG" : "en-US", {
+      var f = new Intl.NumberFormat(lang === "ar" ? "ar-EG" : "en-US", {
         style: "currency", currency: currency, minimumFractionDigits: d, maximumFractionDigits: d,
-      }).format(n);
+      });
+      if (lang !== "ar") { return f.format(n); }
+      return f.formatToParts(n).map(function (p) {
+        return p.type === "currency" ? "\u2066" + p.value + "\u2069" : p.value;
+      }).join("");
     } catch (_) { return n.toFixed(d) + " " + currency; }
   }
 

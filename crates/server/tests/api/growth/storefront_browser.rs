@@ -60,7 +60,7 @@ async fn a_customer_browses_the_catalog_from_the_chat_and_orders() {
     let total = "var t = document.getElementById('shop-total'); return !!t && t.textContent === arguments[0]";
     wait_for(&s, "the cart's total", total, json!(["Total: $16.50"])).await;
     assert_eq!(s.eval("return document.getElementById('shop-browse').hidden", json!([])).await, json!(false));
-    s.screenshot("catalog-storefront-cart", true).await;
+    s.screenshot("catalog-storefront-cart", false).await;
     tap(&s, "#shop-browse").await;
     wait_for(&s, "the storefront again", CARD, json!(["cake"])).await;
     tap(&s, "#shop-to-cart").await;
@@ -78,6 +78,17 @@ async fn a_customer_browses_the_catalog_from_the_chat_and_orders() {
     wait_for(&ar, "the storefront in Arabic", CARD, json!(["tea"])).await;
     let add = ar.eval("return document.querySelector('#shop-body .shop-add').textContent", json!([])).await;
     assert!(add.as_str().unwrap().contains("أضف إلى السلة"), "{add}");
+    // A price's currency keeps its letters in order: `US$`, not `$US`.
+    let us_dollar_in_order = ar
+        .eval(
+            "var t = document.querySelector('#shop-body .shop-price').firstChild, s = t.textContent, \
+               i = s.indexOf('US$'), r = document.createRange(); \
+             r.setStart(t, i); r.setEnd(t, i + 1); var u = r.getBoundingClientRect().left; \
+             r.setStart(t, i + 2); r.setEnd(t, i + 3); return [s.slice(i, i + 3), u < r.getBoundingClientRect().left]",
+            json!([]),
+        )
+        .await;
+    assert_eq!(us_dollar_in_order, json!(["US$", true]));
     ar.screenshot("catalog-storefront-ar", true).await;
 }
 
@@ -123,7 +134,7 @@ async fn an_agent_sends_the_catalog_and_bills_the_order_from_the_inbox() {
     for part in ["Mint tea × 1", "$12.50"] {
         assert!(text.as_str().unwrap().contains(part), "{part} in {text}");
     }
-    s.screenshot("shop-inbox-bill-customer", true).await;
+    s.screenshot("shop-inbox-bill-customer", false).await;
 
     // The composer in Arabic at phone width.
     let ar = Session::start("ar", 390, 844).await;
@@ -131,7 +142,7 @@ async fn an_agent_sends_the_catalog_and_bills_the_order_from_the_inbox() {
     steps::open(&app, &ar, &chat_path(&app, CUSTOMER)).await;
     tap(&ar, "#compose-shop summary").await;
     ar.eval("document.getElementById('compose-shop').scrollIntoView(); return 1", json!([])).await;
-    ar.screenshot("shop-inbox-composer-ar", true).await;
+    ar.screenshot("shop-inbox-composer-ar", false).await;
 }
 
 /// One cart, one currency: a product priced in another currency is not added (said in the
@@ -154,7 +165,7 @@ async fn a_cart_keeps_one_currency_and_a_refusal_is_said_in_arabic() {
     let note = "var n = document.getElementById('shop-note'); return !!n && !n.hidden && n.textContent.indexOf(arguments[0]) >= 0";
     wait_for(&s, "one currency", note, json!(["سلتك بعملة USD، وسعر هذا المنتج بعملة SAR"])).await;
     assert_eq!(s.eval("return document.getElementById('cart-button').textContent", json!([])).await, "🛒 ١");
-    s.screenshot("catalog-cart-one-currency-ar", true).await;
+    s.screenshot("catalog-cart-one-currency-ar", false).await;
 
     // The tea runs out while it is in the cart: the refusal names it, in Arabic.
     let (st, _) = app.post(&items, &batch(json!({"id": "tea", "availability": "out of stock"}))).await;
@@ -164,7 +175,7 @@ async fn a_cart_keeps_one_currency_and_a_refusal_is_said_in_arabic() {
     wait_for(&s, "the refusal", note, json!(["تعذّر إرسال سلتك: لم يعد طلب «Mint tea» ممكنًا"])).await;
     let all = s.eval("return document.body.innerText", json!([])).await;
     assert!(!all.as_str().unwrap().contains("product_items"), "no technical details: {all}");
-    s.screenshot("catalog-cart-refused-ar", true).await;
+    s.screenshot("catalog-cart-refused-ar", false).await;
 }
 
 /// The cart is kept on the device per customer and business: a reload and signing in again

@@ -38,7 +38,7 @@ async fn labels_page_from_the_navigation_says_why_and_asks_before_deleting() {
     let why = alert(&en).await;
     assert!(why.contains("VIP") && why.contains("exists already"), "{why}");
     assert_eq!(en.find("#label-name").await.attr("value").await.as_deref(), Some("vip"), "the name typed is kept");
-    en.screenshot("labels-refused-en", true).await;
+    en.screenshot("labels-refused-en", false).await;
     en.resize(390, 844).await;
     en.screenshot("labels-refused-en-390", false).await;
     en.resize(1280, 900).await;
