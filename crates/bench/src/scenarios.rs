@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use bytes::Bytes;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::env::Env;
 use crate::http::{error_label, Conn};
@@ -155,9 +155,9 @@ async fn send_task(
             Ok(a) if a.status == 200 => {
                 let done = Instant::now();
                 out.latency.push((done - scheduled).as_micros());
-                let id = serde_json::from_slice::<Value>(&a.body)
+                let id = serde_json::from_slice::<crate::sink::Accepted>(&a.body)
                     .ok()
-                    .and_then(|v| v["messages"][0]["id"].as_str().map(str::to_string));
+                    .and_then(|v| v.messages.into_iter().next().map(|m| m.id.into_owned()));
                 match id {
                     Some(id) => out.accepted.push((id, done)),
                     None => *out.errors.entry("no id".into()).or_default() += 1,

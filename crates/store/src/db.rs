@@ -1,11 +1,12 @@
 //! The database handle both engines share: reads, and writes as plans that a batching writer
 //! commits together (group commit), acknowledging each plan only after its commit.
 
+use risala_core::model::Delivery;
 pub use risala_core::store::Engine;
 use risala_core::StoreError;
 
 use crate::postgres::PgDb;
-use crate::sqlite::SqliteDb;
+use crate::sqlite::{FreshRows, SqliteDb};
 use crate::value::{Row, Value};
 
 /// One statement of a write plan.
@@ -15,15 +16,19 @@ pub struct Stmt {
     pub params: Vec<Value>,
     /// Collect the rows a `RETURNING` clause gives.
     pub returning: bool,
+    /// The outbox row this statement inserts (if it inserts one), without its id: SQLite's
+    /// writer hands it to the process's webhook claims once committed (see
+    /// `SqliteDb::take_fresh`), so they need not read it back.
+    pub outbox: Option<Box<Delivery>>,
 }
 
 impl Stmt {
     pub fn new(sql: &'static str, params: Vec<Value>) -> Self {
-        Stmt { sql, params, returning: false }
+        Stmt { sql, params, returning: false, outbox: None }
     }
 
     pub fn returning(sql: &'static str, params: Vec<Value>) -> Self {
-        Stmt { sql, params, returning: true }
+        Stmt { sql, params, returning: true, outbox: None }
     }
 }
 
@@ -123,6 +128,24 @@ impl Db {
         match self {
             Db::Sqlite(d) => d.write(plan).await,
             Db::Postgres(d) => d.write(plan).await,
+        }
+    }
+
+    /// The outbox rows committed since the last take (SQLite; PostgreSQL's nodes share the
+    /// outbox, so none is kept there).
+    pub fn take_fresh(&self) -> Option<FreshRows> {
+        match self {
+            Db::Sqlite(d) => Some(d.take_fresh()),
+            Db::Postgres(_) => None,
+        }
+    }
+
+    /// Whether the outbox rows committed after id `seen` are more than a claim has seen
+    /// (SQLite; `None` on PostgreSQL).
+    pub fn fresh_waiting(&self, seen: i64) -> Option<bool> {
+        match self {
+            Db::Sqlite(d) => Some(d.fresh_waiting(seen)),
+            Db::Postgres(_) => None,
         }
     }
 

@@ -16,6 +16,16 @@ use crate::sql::webhooks::INSERT_OUTBOX;
 use crate::value::Row;
 use crate::SqlStore;
 
+/// The columns of an outbox row besides its payload.
+pub(crate) struct OutboxFields<'a> {
+    pub business_id: &'a str,
+    pub waba_id: &'a str,
+    pub phone_number_id: Option<&'a str>,
+    pub ordering_key: &'a str,
+    pub field: &'a str,
+    pub created_at: i64,
+}
+
 impl SqlStore {
     /// The outbox inserts of `rows`, for producers to put in their own plan (the payloads
     /// encrypted at rest when the store does).
@@ -33,35 +43,53 @@ impl SqlStore {
         guard: impl Fn() -> Vec<crate::value::Value>,
     ) -> StoreResult<()> {
         for r in rows {
-            let mut p = self.outbox_params(
-                &r.business_id,
-                &r.waba_id,
-                r.phone_number_id.as_deref(),
-                &r.ordering_key,
-                &r.field,
+            let mut stmt = self.outbox_stmt(
+                Stmt::new(sql, Vec::new()),
+                OutboxFields {
+                    business_id: &r.business_id,
+                    waba_id: &r.waba_id,
+                    phone_number_id: r.phone_number_id.as_deref(),
+                    ordering_key: &r.ordering_key,
+                    field: &r.field,
+                    created_at: r.created_at,
+                },
                 r.value.as_str().to_string(),
-                r.created_at,
             )?;
-            p.extend(guard());
-            plan.stmts.push(Stmt::new(sql, p));
+            stmt.params.extend(guard());
+            plan.stmts.push(stmt);
         }
         Ok(())
     }
 
-    /// The parameters `$1`–`$7` of an outbox insert.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn outbox_params(
-        &self,
-        business_id: &str,
-        waba_id: &str,
-        phone_number_id: Option<&str>,
-        ordering_key: &str,
-        field: &str,
-        value: String,
-        created_at: i64,
-    ) -> StoreResult<Vec<crate::value::Value>> {
+    /// `stmt`, an insert of one outbox row, with the row's parameters `$1`–`$7` (the payload
+    /// encrypted at rest when the store does). On SQLite the statement also carries the row,
+    /// for the writer to hand to this process's webhook claims once it is committed.
+    pub(crate) fn outbox_stmt(&self, mut stmt: Stmt, row: OutboxFields<'_>, value: String) -> StoreResult<Stmt> {
+        let OutboxFields { business_id, waba_id, phone_number_id, ordering_key, field, created_at } = row;
+        if let Engine::Sqlite = self.db.engine() {
+            stmt.outbox = Some(Box::new(Delivery {
+                id: 0,
+                business_id: business_id.to_string(),
+                waba_id: waba_id.to_string(),
+                phone_number_id: phone_number_id.map(str::to_string),
+                ordering_key: ordering_key.to_string(),
+                field: field.to_string(),
+                value: value.clone(),
+                created_at,
+                state: DeliveryState::Pending,
+                attempts: 0,
+                next_attempt_at: created_at,
+                last_status: None,
+                last_error: None,
+                delivered_at: None,
+                endpoint: None,
+                updated_at: None,
+                retry_from: created_at,
+            }));
+        }
         let value = self.seal_body(OUTBOX_VALUE, &outbox_row(business_id, ordering_key, created_at), value)?;
-        Ok(params![business_id, waba_id, phone_number_id, ordering_key, field, value, created_at])
+        stmt.params = params![business_id, waba_id, phone_number_id, ordering_key, field, value, created_at];
+        Ok(stmt)
     }
 
     /// A message from its row, its bodies opened.

@@ -2,13 +2,18 @@
 //! that process's leases. A claim chooses its rows here instead of asking the table, so the
 //! table needs no index for the question "is an earlier row of this conversation still
 //! waiting?", and a claim no longer walks, row by row in SQL, the rows in flight and the rows
-//! blocked behind them. The table stays the truth: rows made since the last claim are read by
-//! their ids (a range of the row id, which only grows), the chosen rows are read again before
-//! they are handed out, and a change made in bulk (a replay, an endpoint resumed, an erasure)
-//! has the next claim read every pending row again.
+//! blocked behind them. The table stays the truth: rows made since the last claim come from
+//! this process's writer, which hands over every outbox row it commits, or are read by their
+//! ids (a range of the row id, which only grows) when the writer cannot vouch for them (another
+//! process wrote, too many piled up) and at least once a second; chosen rows made before the
+//! last claim are read again before they are handed out; and a change made in bulk (a replay,
+//! an endpoint resumed, an erasure) has the next claim read every pending row again.
 
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::time::{Duration, Instant};
+
+use risala_core::model::Delivery;
 
 /// A pending row: its ordering key (hashed: two keys that collide only ever wait for each
 /// other, which keeps order) and when it is next due.
@@ -33,7 +38,21 @@ pub(crate) struct Schedule {
     heads: BTreeSet<(i64, u64)>,
     /// Rows leased to this process's worker, with the end of each lease.
     leases: HashMap<i64, i64>,
+    /// When the rows made since a claim were last read from the table rather than taken from
+    /// the writer.
+    read_at: Option<Instant>,
+    /// New rows as they were made, not yet chosen (at most [`KEEP_MAX`], none older than the
+    /// last read of the table): until chosen, only a change made in bulk (which resets the
+    /// schedule) or another process (which the next read covers) changes them.
+    kept: HashMap<i64, Delivery>,
 }
+
+/// Most new rows kept whole for a later claim; past it they are read again when chosen.
+const KEEP_MAX: usize = 4096;
+
+/// How long claims may go on taking new rows from the writer alone: a row another process
+/// made (`risala admin …`) is read within this, as the worker's poll would find it.
+const READ_EVERY: Duration = Duration::from_secs(1);
 
 fn key_hash(key: &str) -> u64 {
     let mut h = DefaultHasher::new();
@@ -50,6 +69,33 @@ impl Schedule {
         self.seen
     }
 
+    /// Whether a claim should read the rows made since the last one from the table.
+    pub(crate) fn read_due(&self) -> bool {
+        self.read_at.is_none_or(|at| at.elapsed() >= READ_EVERY)
+    }
+
+    pub(crate) fn read_now(&mut self) {
+        self.read_at = Some(Instant::now());
+        self.kept.clear();
+    }
+
+    /// Keep a new row whole until it is chosen, if there is room.
+    pub(crate) fn keep(&mut self, d: Delivery) {
+        if self.kept.len() < KEEP_MAX {
+            self.kept.insert(d.id, d);
+        }
+    }
+
+    /// The kept row `id`, if it was kept.
+    pub(crate) fn take_kept(&mut self, id: i64) -> Option<Delivery> {
+        self.kept.remove(&id)
+    }
+
+    /// Every row up to id `id` is known (the ones not held were deleted or are not pending).
+    pub(crate) fn saw(&mut self, id: i64) {
+        self.seen = self.seen.max(id);
+    }
+
     /// Read every pending row again at the next claim.
     pub(crate) fn invalidate(&mut self) {
         self.loaded = false;
@@ -60,6 +106,7 @@ impl Schedule {
         self.pending.clear();
         self.keys.clear();
         self.heads.clear();
+        self.kept.clear();
         self.seen = seen;
         self.loaded = true;
     }
@@ -103,6 +150,7 @@ impl Schedule {
     }
 
     fn remove(&mut self, id: i64) {
+        self.kept.remove(&id);
         if let Some(p) = self.pending.remove(&id) {
             self.remove_from_key(id, p.key);
         }

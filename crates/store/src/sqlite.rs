@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 
+use risala_core::model::Delivery;
 use risala_core::StoreError;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
@@ -20,6 +21,9 @@ const MAX_BATCH: usize = 1024;
 const READERS: usize = 4;
 /// How often the checkpoint thread copies committed log frames into the database file.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+/// Most committed outbox rows kept for the webhook claims (see [`Fresh`]); past it they read
+/// the rows from the database, as after a restart.
+const FRESH_MAX: usize = 8192;
 
 type Reply = oneshot::Sender<Result<Vec<StmtOutcome>, StoreError>>;
 
@@ -29,6 +33,51 @@ pub struct SqliteDb {
     writer: mpsc::Sender<(Plan, Reply)>,
     readers: Arc<Mutex<Vec<Connection>>>,
     permits: Arc<Semaphore>,
+    fresh: Arc<Mutex<Fresh>>,
+}
+
+/// The outbox rows committed since the webhook claims last took them, whole, in the order of
+/// their ids: the writer knows every row it inserts, so a claim needs no read to learn of them.
+/// Every outbox insert carries its row ([`crate::db::Stmt::outbox`]).
+struct Fresh {
+    rows: Vec<Delivery>,
+    /// Every committed outbox row with a greater id is in `rows`; unknown (`None`) after
+    /// `rows` overflowed, until the next take.
+    base: Option<i64>,
+    /// The greatest outbox id committed.
+    last: i64,
+}
+
+impl Fresh {
+    /// Another process wrote: the claims read the rows until the next take.
+    fn forget(&mut self) {
+        self.rows = Vec::new();
+        self.base = None;
+    }
+
+    fn committed(&mut self, rows: Vec<Delivery>) {
+        for d in rows {
+            self.last = self.last.max(d.id);
+            if self.base.is_none() {
+                continue;
+            }
+            if self.rows.len() >= FRESH_MAX {
+                self.forget();
+                continue;
+            }
+            self.rows.push(d);
+        }
+    }
+}
+
+/// What [`SqliteDb::take_fresh`] gives: `rows` holds every committed outbox row with an id
+/// greater than `base`, or `base` is `None` and the rows must be read. `last` is the greatest
+/// outbox id committed before the take: a read made after it that finds no more rows has
+/// seen everything up to it (rows between were deleted).
+pub struct FreshRows {
+    pub rows: Vec<Delivery>,
+    pub base: Option<i64>,
+    pub last: i64,
 }
 
 fn map_err(e: rusqlite::Error) -> StoreError {
@@ -81,30 +130,49 @@ fn run_query(conn: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Row>,
     Ok(out)
 }
 
-fn run_plan(conn: &Connection, plan: &Plan) -> Result<Vec<StmtOutcome>, StoreError> {
+/// A plan's outcomes, and the outbox rows it inserted: which statement, and the row's id.
+type PlanRun = (Vec<StmtOutcome>, Vec<(usize, i64)>);
+
+fn run_plan(conn: &Connection, plan: &Plan) -> Result<PlanRun, StoreError> {
     let mut out = Vec::with_capacity(plan.stmts.len());
-    for s in &plan.stmts {
-        if s.returning {
+    let mut inserted = Vec::new();
+    for (i, s) in plan.stmts.iter().enumerate() {
+        let outcome = if s.returning {
             let rows = run_query(conn, s.sql, &s.params)?;
-            out.push(StmtOutcome { affected: rows.len() as u64, rows });
+            StmtOutcome { affected: rows.len() as u64, rows }
         } else {
             let mut stmt = conn.prepare_cached(s.sql).map_err(map_err)?;
             let n = stmt.execute(rusqlite::params_from_iter(s.params.iter())).map_err(map_err)?;
-            out.push(StmtOutcome { affected: n as u64, rows: Vec::new() });
+            StmtOutcome { affected: n as u64, rows: Vec::new() }
+        };
+        if s.outbox.is_some() && outcome.affected == 1 {
+            inserted.push((i, conn.last_insert_rowid()));
         }
+        out.push(outcome);
     }
-    Ok(out)
+    Ok((out, inserted))
+}
+
+/// Whether another connection (another process: `risala admin …`) committed since the
+/// writer last asked; asked inside the writer's transaction, so before any row it inserts.
+fn written_elsewhere(conn: &Connection, version: &mut Option<i64>) -> bool {
+    let now = conn.prepare_cached("PRAGMA data_version").and_then(|mut s| s.query_row([], |r| r.get::<_, i64>(0)));
+    match now {
+        Ok(v) => version.replace(v).is_some_and(|old| old != v),
+        Err(_) => true,
+    }
 }
 
 /// Commit a batch in one transaction. Plans run back to back; only if one fails is the batch
 /// rolled back and run again with each plan in its own savepoint, so one failing plan does not
 /// sink the rest (savepoints cost a journal frame each, and failures are rare).
-fn commit_batch(conn: &Connection, batch: Vec<(Plan, Reply)>) {
+fn commit_batch(conn: &Connection, fresh: &Mutex<Fresh>, version: &mut Option<i64>, batch: Vec<(Plan, Reply)>) {
     let results = match run_batch(conn, &batch, false) {
         Ok(results) => Ok(results),
         Err(BatchError::PlanFailed) => run_batch(conn, &batch, true),
         Err(e) => Err(e),
     };
+    let elsewhere = results.is_ok() && written_elsewhere(conn, version);
     let results = results.and_then(|results| match conn.execute_batch("COMMIT") {
         Ok(()) => Ok(results),
         Err(e) => {
@@ -114,7 +182,30 @@ fn commit_batch(conn: &Connection, batch: Vec<(Plan, Reply)>) {
     });
     match results {
         Ok(results) => {
-            for ((_, reply), res) in batch.into_iter().zip(results) {
+            let mut outcomes = Vec::with_capacity(results.len());
+            let mut inserted = Vec::new();
+            let mut replies = Vec::with_capacity(results.len());
+            for ((mut plan, reply), res) in batch.into_iter().zip(results) {
+                outcomes.push(res.map(|(out, rows)| {
+                    for (i, id) in rows {
+                        if let Some(row) = plan.stmts[i].outbox.take() {
+                            inserted.push(Delivery { id, ..*row });
+                        }
+                    }
+                    out
+                }));
+                replies.push(reply);
+            }
+            // Before any reply: whoever learns of a commit and claims finds its rows.
+            if elsewhere || !inserted.is_empty() {
+                if let Ok(mut f) = fresh.lock() {
+                    if elsewhere {
+                        f.forget();
+                    }
+                    f.committed(inserted);
+                }
+            }
+            for (reply, res) in replies.into_iter().zip(outcomes) {
                 let _ = reply.send(res);
             }
         }
@@ -142,7 +233,7 @@ fn run_batch(
     conn: &Connection,
     batch: &[(Plan, Reply)],
     savepoints: bool,
-) -> Result<Vec<Result<Vec<StmtOutcome>, StoreError>>, BatchError> {
+) -> Result<Vec<Result<PlanRun, StoreError>>, BatchError> {
     conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| BatchError::Store(map_err(e)))?;
     let mut results = Vec::with_capacity(batch.len());
     for (plan, _) in batch {
@@ -186,6 +277,12 @@ impl SqliteDb {
         };
         let mut writer = open(path, &synchronous)?;
         migrate::sqlite(&mut writer)?;
+        let last: i64 =
+            writer.query_row("SELECT COALESCE(MAX(id), 0) FROM outbox", [], |r| r.get(0)).map_err(map_err)?;
+        let fresh = Arc::new(Mutex::new(Fresh { rows: Vec::new(), base: Some(last), last }));
+        let committed = fresh.clone();
+        let mut version = None;
+        written_elsewhere(&writer, &mut version);
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let c = open(path, &synchronous)?;
@@ -235,7 +332,7 @@ impl SqliteDb {
                             Err(_) => break,
                         }
                     }
-                    commit_batch(&writer, batch);
+                    commit_batch(&writer, &committed, &mut version, batch);
                 }
                 // All senders gone: checkpoint so the WAL does not linger.
                 stop.store(true, Ordering::Relaxed);
@@ -247,7 +344,25 @@ impl SqliteDb {
             writer: tx,
             readers: Arc::new(Mutex::new(readers)),
             permits: Arc::new(Semaphore::new(READERS)),
+            fresh,
         })
+    }
+
+    /// Whether a claim would learn of rows made after id `seen`: rows kept since the last
+    /// take, or rows it must read (see [`Fresh`]).
+    pub fn fresh_waiting(&self, seen: i64) -> bool {
+        self.fresh
+            .lock()
+            .map_or(true, |f| f.base.is_none_or(|b| b > seen) || f.rows.last().is_some_and(|d| d.id > seen))
+    }
+
+    /// The outbox rows committed since the last take (see [`Fresh`]). From this take on, the
+    /// rows kept are complete after the greatest id committed so far.
+    pub fn take_fresh(&self) -> FreshRows {
+        let Ok(mut f) = self.fresh.lock() else { return FreshRows { rows: Vec::new(), base: None, last: 0 } };
+        let taken = FreshRows { rows: std::mem::take(&mut f.rows), base: f.base, last: f.last };
+        f.base = Some(f.last);
+        taken
     }
 
     /// Copy the whole log into the database and truncate it (at a clean shutdown, when

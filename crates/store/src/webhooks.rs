@@ -7,10 +7,12 @@ use risala_core::store::*;
 use risala_core::StoreError;
 
 use crate::at_rest::{outbox_row, OUTBOX_VALUE};
-use crate::db::{Engine, Plan};
+use crate::db::{Engine, Plan, Stmt};
+use crate::messages::OutboxFields;
 use crate::params;
 use crate::secrets::{APP_SUBSCRIPTION_TOKEN, NUMBER_OVERRIDE_TOKEN, WABA_SUBSCRIPTION_TOKEN};
 use crate::sql::webhooks::*;
+use crate::sqlite::FreshRows;
 use crate::value::{Row, Value};
 use crate::SqlStore;
 
@@ -148,8 +150,9 @@ impl SqlStore {
     }
 
     /// SQLite's claim: the rows chosen by the schedule, once it has learnt of the rows made
-    /// since the last claim (read whole, as they are usually the ones chosen); older chosen rows
-    /// are read again by id. The chosen rows are leased.
+    /// since the last claim (whole, as they are usually the ones chosen: from the writer, or
+    /// read, and kept until chosen); chosen rows not kept are read again by id. The chosen
+    /// rows are leased.
     async fn claim_sqlite(
         &self,
         now: i64,
@@ -159,6 +162,8 @@ impl SqlStore {
     ) -> StoreResult<Vec<Delivery>> {
         let mut schedule = self.schedule.0.lock().await;
         if !schedule.loaded() {
+            // The rows the writer kept are read with the rest (and one erased since is not).
+            let _ = self.db.take_fresh();
             let last = self.db.query_opt(OUTBOX_LAST_ID, vec![]).await?.map(|r| r.i64(0)).transpose()?.unwrap_or(0);
             let rows = self.db.query(OUTBOX_PENDING_UPTO, params![last]).await?;
             schedule.reset(last);
@@ -166,19 +171,45 @@ impl SqlStore {
                 schedule.add(r.i64(0)?, &r.text(1)?, r.i64(2)?, true);
             }
         }
-        // The rows made since the last claim (at most a few claims' worth at a time: the rest
-        // are newer than all of these and wait for the next claim).
-        let mut fresh: std::collections::HashMap<i64, Delivery> = std::collections::HashMap::new();
-        for r in &self.db.query(OUTBOX_AFTER, params![schedule.seen(), (4 * limit.max(1)) as i64]).await? {
-            let d = delivery(self, r)?;
-            schedule.add(d.id, &d.ordering_key, d.next_attempt_at, d.state == DeliveryState::Pending);
-            fresh.insert(d.id, d);
+        // The rows made since the last claim: as the writer handed them over when it has them
+        // all, else read (at most a few claims' worth at a time: the rest are newer than all of
+        // these and wait for the next claim).
+        let seen = schedule.seen();
+        let taken = self.db.take_fresh();
+        let made = match taken {
+            Some(FreshRows { rows, base: Some(base), .. }) if base <= seen && !schedule.read_due() => {
+                rows.into_iter().filter(|d| d.id > seen).collect::<Vec<_>>()
+            }
+            _ => {
+                schedule.read_now();
+                let most = 4 * limit.max(1);
+                let read = self
+                    .db
+                    .query(OUTBOX_AFTER, params![seen, most as i64])
+                    .await?
+                    .iter()
+                    .map(|r| delivery(self, r))
+                    .collect::<StoreResult<Vec<_>>>()?;
+                // Read to the end: every row the writer had committed before the take is seen,
+                // even the greatest ids if they were deleted since.
+                if let (Some(taken), true) = (&taken, read.len() < most) {
+                    schedule.saw(taken.last);
+                }
+                read
+            }
+        };
+        for d in made {
+            let pending = d.state == DeliveryState::Pending;
+            schedule.add(d.id, &d.ordering_key, d.next_attempt_at, pending);
+            if pending {
+                schedule.keep(d);
+            }
         }
         let picked = schedule.pick(now, lease_now, limit);
         let mut rows: Vec<Delivery> = Vec::with_capacity(picked.len());
         let mut older = Vec::new();
         for id in picked {
-            match fresh.remove(&id) {
+            match schedule.take_kept(id) {
                 Some(d) => rows.push(d),
                 None => older.push(id),
             }
@@ -316,16 +347,19 @@ impl WebhookStore for SqlStore {
         }
         let mut plan = Plan::new();
         for e in events {
-            let params = self.outbox_params(
-                &e.business_id,
-                &e.waba_id,
-                e.phone_number_id.as_deref(),
-                &e.ordering_key,
-                &e.field,
+            let fields = OutboxFields {
+                business_id: &e.business_id,
+                waba_id: &e.waba_id,
+                phone_number_id: e.phone_number_id.as_deref(),
+                ordering_key: &e.ordering_key,
+                field: &e.field,
+                created_at: e.created_at,
+            };
+            plan.stmts.push(self.outbox_stmt(
+                Stmt::returning(INSERT_OUTBOX_RETURNING, Vec::new()),
+                fields,
                 e.value.clone(),
-                e.created_at,
-            )?;
-            plan.push_returning(INSERT_OUTBOX_RETURNING, params);
+            )?);
         }
         let out = self.db.write(plan).await?;
         out.iter().map(|o| o.rows.first().ok_or(StoreError::NotFound).and_then(|r| r.i64(0))).collect()
@@ -419,12 +453,13 @@ impl WebhookStore for SqlStore {
 
     async fn next_due_at(&self) -> StoreResult<Option<i64>> {
         if let Engine::Sqlite = self.db.engine() {
-            // The schedule knows every pending row up to the last it read; a row made since then
-            // is due at once (it is due when made).
+            // The schedule knows every pending row up to the last it saw; a row made since then
+            // is due at once (it is due when made). This process's writer says whether there
+            // are such rows; another process's are read by a claim within a second (and the
+            // worker sleeps no longer than its poll interval).
             let schedule = self.schedule.0.lock().await;
             if schedule.loaded() {
-                let last = self.db.query_opt(OUTBOX_LAST_ID, vec![]).await?.map(|r| r.i64(0)).transpose()?;
-                if last.unwrap_or(0) > schedule.seen() {
+                if self.db.fresh_waiting(schedule.seen()).unwrap_or(true) {
                     return Ok(Some(0));
                 }
                 return Ok(schedule.next_due());

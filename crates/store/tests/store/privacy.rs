@@ -8,7 +8,12 @@ use crate::billing::{deliver, pricing, send_priced};
 use crate::fixtures::*;
 use crate::harness::{engine_tests, TestStore};
 
-engine_tests!(retention_tombstones_old_bodies, erasure_removes_one_customer, audit_log_filters_and_pages);
+engine_tests!(
+    retention_tombstones_old_bodies,
+    erasure_removes_one_customer,
+    erased_webhooks_are_not_claimed,
+    audit_log_filters_and_pages
+);
 
 const WA: &str = "31611111111";
 const OTHER: &str = "31622222222";
@@ -63,6 +68,44 @@ async fn retention_tombstones_old_bodies(db: TestStore) {
     let newest = db.message(&message(&t, WA, 3, Direction::Inbound).id).await.unwrap().unwrap();
     assert_eq!(newest.content, json!({"body": "message 3"}));
     assert_eq!(db.chat_history(&t.phone.id, WA, None, 10).await.unwrap().len(), 3, "no message left the history");
+}
+
+/// A customer's webhooks erased before a claim took them are not delivered: SQLite's writer
+/// hands its new rows to the claims, and an erasure has the next claim read the table instead.
+async fn erased_webhooks_are_not_claimed(db: TestStore) {
+    const LEASE: i64 = 5_000_000_000_000;
+    let t = tenant(&db, 1).await;
+    assert!(db.claim_due(T0, "w1", LEASE, LEASE + 30_000, 10).await.unwrap().is_empty());
+    // The erased customer's row is the newest.
+    for wa in [OTHER, WA] {
+        db.upsert_customer(&customer(wa), false).await.unwrap();
+        let row = outbox_row(&t, wa, T0, json!({"text": "hello"}));
+        let out = message(&t, wa, 1, Direction::Outbound);
+        db.record_message(&NewMessage { outbox: std::slice::from_ref(&row), ..plain(&out) }).await.unwrap();
+    }
+    let erasure = Erasure {
+        wa_id: WA.into(),
+        pseudonym: "erased-abc".into(),
+        tombstone: tombstone(BodyRemoval::Erasure, T0 + 5000),
+        media_ids: vec![],
+        at: T0 + 5000,
+    };
+    assert_eq!(db.erase_customer(&erasure).await.unwrap().webhook_deliveries, 1);
+    let claimed = db.claim_due(T0 + 6000, "w1", LEASE + 1, LEASE + 30_001, 10).await.unwrap();
+    let keys: Vec<&str> = claimed.iter().map(|d| d.ordering_key.as_str()).collect();
+    assert!(keys.len() == 1 && keys[0].ends_with(OTHER), "{keys:?}");
+    // Delivered, nothing is left to do: the erased row's id is not waited for.
+    let done = AttemptResult {
+        ids: vec![claimed[0].id],
+        outcome: Outcome::Delivered,
+        status: Some(200),
+        error: None,
+        endpoint: None,
+        at: T0 + 6001,
+    };
+    db.record_attempts("w1", &[done]).await.unwrap();
+    assert!(db.claim_due(T0 + 6002, "w1", LEASE + 2, LEASE + 30_002, 10).await.unwrap().is_empty());
+    assert_eq!(db.next_due_at().await.unwrap(), None);
 }
 
 async fn erasure_removes_one_customer(db: TestStore) {
