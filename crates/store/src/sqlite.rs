@@ -349,14 +349,14 @@ impl SqliteDb {
     }
 
     /// Whether a claim would learn of rows made after id `seen`: rows kept since the last
-    /// take, or rows it must read (see [`Fresh`]).
+    /// take, or rows it must read.
     pub fn fresh_waiting(&self, seen: i64) -> bool {
         self.fresh
             .lock()
             .map_or(true, |f| f.base.is_none_or(|b| b > seen) || f.rows.last().is_some_and(|d| d.id > seen))
     }
 
-    /// The outbox rows committed since the last take (see [`Fresh`]). From this take on, the
+    /// The outbox rows committed since the last take. From this take on, the
     /// rows kept are complete after the greatest id committed so far.
     pub fn take_fresh(&self) -> FreshRows {
         let Ok(mut f) = self.fresh.lock() else { return FreshRows { rows: Vec::new(), base: None, last: 0 } };
