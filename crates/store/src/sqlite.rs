@@ -2,6 +2,8 @@
 //! not per request), and a small pool of reader connections (WAL lets them read while the
 //! writer writes).
 
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
@@ -9,7 +11,7 @@ use std::sync::{mpsc, Arc, Mutex};
 use risala_core::model::Delivery;
 use risala_core::StoreError;
 use rusqlite::config::DbConfig;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, PrepFlags, Statement};
 use tokio::sync::{oneshot, Semaphore};
 
 use crate::db::{Plan, StmtOutcome};
@@ -117,6 +119,10 @@ fn open(path: &Path, synchronous: &str) -> Result<Connection, StoreError> {
 
 fn run_query(conn: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
     let mut stmt = conn.prepare_cached(sql).map_err(map_err)?;
+    rows_of(&mut stmt, params)
+}
+
+fn rows_of(stmt: &mut Statement<'_>, params: &[Value]) -> Result<Vec<Row>, StoreError> {
     let n = stmt.column_count();
     let mut rows = stmt.query(rusqlite::params_from_iter(params.iter())).map_err(map_err)?;
     let mut out = Vec::new();
@@ -133,91 +139,156 @@ fn run_query(conn: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Row>,
 /// A plan's outcomes, and the outbox rows it inserted: which statement, and the row's id.
 type PlanRun = (Vec<StmtOutcome>, Vec<(usize, i64)>);
 
-fn run_plan(conn: &Connection, plan: &Plan) -> Result<PlanRun, StoreError> {
-    let mut out = Vec::with_capacity(plan.stmts.len());
-    let mut inserted = Vec::new();
-    for (i, s) in plan.stmts.iter().enumerate() {
-        let outcome = if s.returning {
-            let rows = run_query(conn, s.sql, &s.params)?;
-            StmtOutcome { affected: rows.len() as u64, rows }
-        } else {
-            let mut stmt = conn.prepare_cached(s.sql).map_err(map_err)?;
-            let n = stmt.execute(rusqlite::params_from_iter(s.params.iter())).map_err(map_err)?;
-            StmtOutcome { affected: n as u64, rows: Vec::new() }
-        };
-        if s.outbox.is_some() && outcome.affected == 1 {
-            inserted.push((i, conn.last_insert_rowid()));
-        }
-        out.push(outcome);
-    }
-    Ok((out, inserted))
+/// The writer thread's connection, its statements, and what it tells the webhook claims.
+struct Writer<'c> {
+    conn: &'c Connection,
+    /// Prepared statements by the address and length of their text. Every plan's SQL is a
+    /// `&'static str`, so a lookup hashes two words; rusqlite's own cache trims, hashes and
+    /// compares the whole text and copies it into a new key on every use, and hashes it again
+    /// when the statement goes back (3 % of the server's CPU on `send`).
+    prepared: HashMap<(usize, usize), Statement<'c>>,
+    fresh: Arc<Mutex<Fresh>>,
+    /// SQLite's `data_version` when the writer last asked (see [`Writer::written_elsewhere`]).
+    version: Option<i64>,
 }
 
-/// Whether another connection (another process: `risala admin …`) committed since the
-/// writer last asked; asked inside the writer's transaction, so before any row it inserts.
-fn written_elsewhere(conn: &Connection, version: &mut Option<i64>) -> bool {
-    let now = conn.prepare_cached("PRAGMA data_version").and_then(|mut s| s.query_row([], |r| r.get::<_, i64>(0)));
-    match now {
-        Ok(v) => version.replace(v).is_some_and(|old| old != v),
-        Err(_) => true,
+impl<'c> Writer<'c> {
+    fn new(conn: &'c Connection, fresh: Arc<Mutex<Fresh>>) -> Self {
+        let mut w = Writer { conn, prepared: HashMap::new(), fresh, version: None };
+        w.written_elsewhere();
+        w
     }
-}
 
-/// Commit a batch in one transaction. Plans run back to back; only if one fails is the batch
-/// rolled back and run again with each plan in its own savepoint, so one failing plan does not
-/// sink the rest (savepoints cost a journal frame each, and failures are rare).
-fn commit_batch(conn: &Connection, fresh: &Mutex<Fresh>, version: &mut Option<i64>, batch: Vec<(Plan, Reply)>) {
-    let results = match run_batch(conn, &batch, false) {
-        Ok(results) => Ok(results),
-        Err(BatchError::PlanFailed) => run_batch(conn, &batch, true),
-        Err(e) => Err(e),
-    };
-    let elsewhere = results.is_ok() && written_elsewhere(conn, version);
-    let results = results.and_then(|results| match conn.execute_batch("COMMIT") {
-        Ok(()) => Ok(results),
-        Err(e) => {
-            let _ = conn.execute_batch("ROLLBACK");
-            Err(BatchError::Store(map_err(e)))
-        }
-    });
-    match results {
-        Ok(results) => {
-            let mut outcomes = Vec::with_capacity(results.len());
-            let mut inserted = Vec::new();
-            let mut replies = Vec::with_capacity(results.len());
-            for ((mut plan, reply), res) in batch.into_iter().zip(results) {
-                outcomes.push(res.map(|(out, rows)| {
-                    for (i, id) in rows {
-                        if let Some(row) = plan.stmts[i].outbox.take() {
-                            inserted.push(Delivery { id, ..*row });
-                        }
-                    }
-                    out
-                }));
-                replies.push(reply);
+    fn statement(&mut self, sql: &'static str) -> Result<&mut Statement<'c>, StoreError> {
+        let conn = self.conn;
+        match self.prepared.entry((sql.as_ptr() as usize, sql.len())) {
+            Entry::Occupied(e) => Ok(e.into_mut()),
+            Entry::Vacant(e) => {
+                Ok(e.insert(conn.prepare_with_flags(sql, PrepFlags::SQLITE_PREPARE_PERSISTENT).map_err(map_err)?))
             }
-            // Before any reply: whoever learns of a commit and claims finds its rows.
-            if elsewhere || !inserted.is_empty() {
-                if let Ok(mut f) = fresh.lock() {
-                    if elsewhere {
-                        f.forget();
+        }
+    }
+
+    fn run_plan(&mut self, plan: &Plan) -> Result<PlanRun, StoreError> {
+        let mut out = Vec::with_capacity(plan.stmts.len());
+        let mut inserted = Vec::new();
+        for (i, s) in plan.stmts.iter().enumerate() {
+            let stmt = self.statement(s.sql)?;
+            let outcome = if s.returning {
+                let rows = rows_of(stmt, &s.params)?;
+                StmtOutcome { affected: rows.len() as u64, rows }
+            } else {
+                let n = stmt.execute(rusqlite::params_from_iter(s.params.iter())).map_err(map_err)?;
+                StmtOutcome { affected: n as u64, rows: Vec::new() }
+            };
+            if s.outbox.is_some() && outcome.affected == 1 {
+                inserted.push((i, self.conn.last_insert_rowid()));
+            }
+            out.push(outcome);
+        }
+        Ok((out, inserted))
+    }
+
+    /// Whether another connection (another process: `risala admin …`) committed since the
+    /// writer last asked; asked inside the writer's transaction, so before any row it inserts.
+    fn written_elsewhere(&mut self) -> bool {
+        let now = self
+            .statement("PRAGMA data_version")
+            .and_then(|s| s.query_row([], |r| r.get::<_, i64>(0)).map_err(map_err));
+        match now {
+            Ok(v) => self.version.replace(v).is_some_and(|old| old != v),
+            Err(_) => true,
+        }
+    }
+
+    /// Commit a batch in one transaction. Plans run back to back; only if one fails is the
+    /// batch rolled back and run again with each plan in its own savepoint, so one failing plan
+    /// does not sink the rest (savepoints cost a journal frame each, and failures are rare).
+    fn commit_batch(&mut self, batch: Vec<(Plan, Reply)>) {
+        let results = match self.run_batch(&batch, false) {
+            Ok(results) => Ok(results),
+            Err(BatchError::PlanFailed) => self.run_batch(&batch, true),
+            Err(e) => Err(e),
+        };
+        let elsewhere = results.is_ok() && self.written_elsewhere();
+        let conn = self.conn;
+        let results = results.and_then(|results| match conn.execute_batch("COMMIT") {
+            Ok(()) => Ok(results),
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                Err(BatchError::Store(map_err(e)))
+            }
+        });
+        match results {
+            Ok(results) => {
+                let mut outcomes = Vec::with_capacity(results.len());
+                let mut inserted = Vec::new();
+                let mut replies = Vec::with_capacity(results.len());
+                for ((mut plan, reply), res) in batch.into_iter().zip(results) {
+                    outcomes.push(res.map(|(out, rows)| {
+                        for (i, id) in rows {
+                            if let Some(row) = plan.stmts[i].outbox.take() {
+                                inserted.push(Delivery { id, ..*row });
+                            }
+                        }
+                        out
+                    }));
+                    replies.push(reply);
+                }
+                // Before any reply: whoever learns of a commit and claims finds its rows.
+                if elsewhere || !inserted.is_empty() {
+                    if let Ok(mut f) = self.fresh.lock() {
+                        if elsewhere {
+                            f.forget();
+                        }
+                        f.committed(inserted);
                     }
-                    f.committed(inserted);
+                }
+                for (reply, res) in replies.into_iter().zip(outcomes) {
+                    let _ = reply.send(res);
                 }
             }
-            for (reply, res) in replies.into_iter().zip(outcomes) {
-                let _ = reply.send(res);
+            Err(e) => {
+                let e = match e {
+                    BatchError::Store(e) => e,
+                    BatchError::PlanFailed => StoreError::Database("a plan failed without savepoints".into()),
+                };
+                for (_, reply) in batch {
+                    let _ = reply.send(Err(clone_err(&e)));
+                }
             }
         }
-        Err(e) => {
-            let e = match e {
-                BatchError::Store(e) => e,
-                BatchError::PlanFailed => StoreError::Database("a plan failed without savepoints".into()),
+    }
+
+    /// Run every plan of a batch inside `BEGIN IMMEDIATE`, leaving the transaction open.
+    fn run_batch(
+        &mut self,
+        batch: &[(Plan, Reply)],
+        savepoints: bool,
+    ) -> Result<Vec<Result<PlanRun, StoreError>>, BatchError> {
+        let conn = self.conn;
+        conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| BatchError::Store(map_err(e)))?;
+        let mut results = Vec::with_capacity(batch.len());
+        for (plan, _) in batch {
+            // A single statement is atomic by itself: it needs no savepoint.
+            let res = if !savepoints || plan.stmts.len() == 1 {
+                self.run_plan(plan)
+            } else {
+                let _ = conn.execute_batch("SAVEPOINT p");
+                let r = self.run_plan(plan);
+                if r.is_err() {
+                    let _ = conn.execute_batch("ROLLBACK TO p");
+                }
+                let _ = conn.execute_batch("RELEASE p");
+                r
             };
-            for (_, reply) in batch {
-                let _ = reply.send(Err(clone_err(&e)));
+            if res.is_err() && !savepoints && plan.stmts.len() > 1 {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(BatchError::PlanFailed);
             }
+            results.push(res);
         }
+        Ok(results)
     }
 }
 
@@ -226,36 +297,6 @@ enum BatchError {
     PlanFailed,
     /// The transaction could not begin.
     Store(StoreError),
-}
-
-/// Run every plan of a batch inside `BEGIN IMMEDIATE`, leaving the transaction open.
-fn run_batch(
-    conn: &Connection,
-    batch: &[(Plan, Reply)],
-    savepoints: bool,
-) -> Result<Vec<Result<PlanRun, StoreError>>, BatchError> {
-    conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| BatchError::Store(map_err(e)))?;
-    let mut results = Vec::with_capacity(batch.len());
-    for (plan, _) in batch {
-        // A single statement is atomic by itself: it needs no savepoint.
-        let res = if !savepoints || plan.stmts.len() == 1 {
-            run_plan(conn, plan)
-        } else {
-            let _ = conn.execute_batch("SAVEPOINT p");
-            let r = run_plan(conn, plan);
-            if r.is_err() {
-                let _ = conn.execute_batch("ROLLBACK TO p");
-            }
-            let _ = conn.execute_batch("RELEASE p");
-            r
-        };
-        if res.is_err() && !savepoints && plan.stmts.len() > 1 {
-            let _ = conn.execute_batch("ROLLBACK");
-            return Err(BatchError::PlanFailed);
-        }
-        results.push(res);
-    }
-    Ok(results)
 }
 
 fn clone_err(e: &StoreError) -> StoreError {
@@ -277,12 +318,9 @@ impl SqliteDb {
         };
         let mut writer = open(path, &synchronous)?;
         migrate::sqlite(&mut writer)?;
-        let last: i64 =
-            writer.query_row("SELECT COALESCE(MAX(id), 0) FROM outbox", [], |r| r.get(0)).map_err(map_err)?;
+        let last: i64 = writer.query_row(crate::sql::webhooks::OUTBOX_LAST_ID, [], |r| r.get(0)).map_err(map_err)?;
         let fresh = Arc::new(Mutex::new(Fresh { rows: Vec::new(), base: Some(last), last }));
         let committed = fresh.clone();
-        let mut version = None;
-        written_elsewhere(&writer, &mut version);
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let c = open(path, &synchronous)?;
@@ -323,6 +361,7 @@ impl SqliteDb {
         std::thread::Builder::new()
             .name("risala-sqlite-writer".into())
             .spawn(move || {
+                let mut w = Writer::new(&writer, committed);
                 while let Ok(first) = rx.recv() {
                     let mut batch = Vec::with_capacity(64);
                     batch.push(first);
@@ -332,8 +371,9 @@ impl SqliteDb {
                             Err(_) => break,
                         }
                     }
-                    commit_batch(&writer, &committed, &mut version, batch);
+                    w.commit_batch(batch);
                 }
+                drop(w);
                 // All senders gone: checkpoint so the WAL does not linger.
                 stop.store(true, Ordering::Relaxed);
                 let _ = writer.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
