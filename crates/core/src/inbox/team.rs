@@ -2,9 +2,10 @@
 //! close and reopen it, internal notes (never sent to the customer), and labels with colours.
 
 use super::{InboxError, InboxResult, InboxService};
+use crate::clock::Millis;
 use crate::error::StoreError;
 use crate::model::User;
-use crate::store::{label_key, Label, Note};
+use crate::store::{label_key, Label, Note, Store};
 
 /// Longest note, in characters.
 pub const MAX_NOTE: usize = 4000;
@@ -121,7 +122,7 @@ impl InboxService {
         // "VIP" and "vip" are one label, as quick replies' shortcuts are one in any case. The
         // read is the fast path with the existing label's own spelling; the database's unique
         // key is what holds when two people create the label at the same moment.
-        if let Some(l) = self.label_named(&viewer.business_id, name).await? {
+        if let Some(l) = label_named(self.store.as_ref(), &viewer.business_id, name).await? {
             return Err(Invalid::LabelTaken(l.name).into());
         }
         let label = Label {
@@ -134,18 +135,13 @@ impl InboxService {
         match self.store.create_label(&label).await {
             Ok(()) => {}
             Err(StoreError::Conflict(_)) => {
-                let taken = self.label_named(&viewer.business_id, name).await?.map_or(label.name, |l| l.name);
+                let taken =
+                    label_named(self.store.as_ref(), &viewer.business_id, name).await?.map_or(label.name, |l| l.name);
                 return Err(Invalid::LabelTaken(taken).into());
             }
             Err(e) => return Err(e.into()),
         }
         Ok(label)
-    }
-
-    /// The business's label of this name, in any case.
-    async fn label_named(&self, business_id: &str, name: &str) -> InboxResult<Option<Label>> {
-        let key = label_key(name);
-        Ok(self.store.labels(business_id).await?.into_iter().find(|l| label_key(&l.name) == key))
     }
 
     /// Delete a label of the business from every conversation (owners and admins).
@@ -175,6 +171,39 @@ impl InboxService {
         let c = &chat.conversation;
         self.store.set_chat_label(&c.phone_number_id, &c.wa_id, label_id, on).await?;
         Ok(())
+    }
+}
+
+/// The business's label of this name, in any case (the same [`label_key`]).
+pub(crate) async fn label_named(store: &dyn Store, business_id: &str, name: &str) -> Result<Option<Label>, StoreError> {
+    let key = label_key(name);
+    Ok(store.labels(business_id).await?.into_iter().find(|l| label_key(&l.name) == key))
+}
+
+/// The business's label of this name, created in `colour` the first time: what the automatic
+/// tools (bots, the FAQ's hand-off) put on a conversation. A label made by a concurrent
+/// message in between is read back.
+pub(crate) async fn label_for(
+    store: &dyn Store,
+    business_id: &str,
+    name: &str,
+    colour: &str,
+    now: Millis,
+) -> Result<Label, StoreError> {
+    if let Some(l) = label_named(store, business_id, name).await? {
+        return Ok(l);
+    }
+    let l = Label {
+        id: crate::ids::new_object_id(),
+        business_id: business_id.to_string(),
+        name: name.trim().to_string(),
+        colour: colour.to_string(),
+        created_at: now,
+    };
+    match store.create_label(&l).await {
+        Ok(()) => Ok(l),
+        Err(StoreError::Conflict(e)) => label_named(store, business_id, name).await?.ok_or(StoreError::Conflict(e)),
+        Err(e) => Err(e),
     }
 }
 

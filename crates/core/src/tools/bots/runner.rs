@@ -538,25 +538,7 @@ impl BotService {
 
     /// The business's label `name`, created the first time.
     async fn label(&self, phone: &PhoneNumber, name: &str) -> Result<Label, ApiError> {
-        let business_id = &phone.business_id;
-        if let Some(l) = self.store.labels(business_id).await?.into_iter().find(|l| same(&l.name, name)) {
-            return Ok(l);
-        }
-        let l = Label {
-            id: crate::ids::new_object_id(),
-            business_id: business_id.clone(),
-            name: name.trim().to_string(),
-            colour: LABEL_COLOUR.to_string(),
-            created_at: self.clock.now_ms(),
-        };
-        match self.store.create_label(&l).await {
-            Ok(()) => Ok(l),
-            // Created by a concurrent message in between: read it back.
-            Err(StoreError::Conflict(e)) => {
-                let found = self.store.labels(business_id).await?.into_iter().find(|x| same(&x.name, name));
-                found.ok_or_else(|| StoreError::Conflict(e).into())
-            }
-            Err(e) => Err(e.into()),
-        }
+        let now = self.clock.now_ms();
+        Ok(crate::inbox::team::label_for(self.store.as_ref(), &phone.business_id, name, LABEL_COLOUR, now).await?)
     }
 }

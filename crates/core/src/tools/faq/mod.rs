@@ -15,10 +15,10 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value};
 
 use crate::clock::Clock;
-use crate::error::{ApiError, StoreError};
+use crate::error::ApiError;
 use crate::messaging::MessagingService;
 use crate::model::{Direction, Message, PhoneNumber};
-use crate::store::{label_key, FaqEntry, FaqSettings, Label, Store};
+use crate::store::{FaqEntry, FaqSettings, Store};
 
 pub use input::{FaqInput, SettingsInput};
 
@@ -309,28 +309,9 @@ impl FaqService {
     /// created the first time).
     async fn mark(&self, phone: &PhoneNumber, wa_id: &str, label_name: &str) -> Result<(), ApiError> {
         let business_id = &phone.business_id;
-        // The business's label of that name in any case: label names are one in any case.
-        let find = |labels: Vec<Label>| labels.into_iter().find(|l| label_key(&l.name) == label_key(label_name));
-        let label = match find(self.store.labels(business_id).await?) {
-            Some(l) => l,
-            None => {
-                let l = Label {
-                    id: crate::ids::new_object_id(),
-                    business_id: business_id.clone(),
-                    name: label_name.to_string(),
-                    colour: LABEL_COLOUR.to_string(),
-                    created_at: self.clock.now_ms(),
-                };
-                match self.store.create_label(&l).await {
-                    Ok(()) => l,
-                    // Created by a concurrent message in between: read it back.
-                    Err(StoreError::Conflict(e)) => {
-                        find(self.store.labels(business_id).await?).ok_or(StoreError::Conflict(e))?
-                    }
-                    Err(e) => return Err(e.into()),
-                }
-            }
-        };
+        let now = self.clock.now_ms();
+        let label =
+            crate::inbox::team::label_for(self.store.as_ref(), business_id, label_name, LABEL_COLOUR, now).await?;
         self.store.set_chat_label(&phone.id, wa_id, &label.id, true).await?;
         self.store.close_chat(business_id, &phone.id, wa_id, None).await?;
         self.notifier.chat_changed(business_id, &phone.id, wa_id);
