@@ -105,7 +105,10 @@ impl Engine {
             // Leases run on the wall clock: a sandbox clock moved forward must not end the
             // lease of a POST in flight (the change would be sent twice).
             let wall = wall_clock_ms();
-            let rows = match self.store.claim_due(now, &self.owner, wall, wall + self.cfg.lease.0, limit).await {
+            let until = wall + self.cfg.lease.0;
+            // At most one POST's worth of a conversation: the rest of it waits for that POST.
+            let per_key = self.cfg.batch_max_count;
+            let rows = match self.store.claim_due(now, &self.owner, wall, until, limit, per_key).await {
                 Ok(rows) => rows,
                 Err(e) => {
                     tracing::warn!(error = %e, "claiming webhook deliveries failed");

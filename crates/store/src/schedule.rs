@@ -159,8 +159,9 @@ impl Schedule {
     /// Up to `limit` rows to send now, oldest first: due (on the clock `now`), not under a live
     /// lease (on the wall clock `lease_now`), and with no earlier pending row of their key that
     /// waits for a retry or holds a lease — even an expired one, which is claimed again first
-    /// and whose recorded outcome clears it.
-    pub(crate) fn pick(&self, now: i64, lease_now: i64, limit: usize) -> Vec<i64> {
+    /// and whose recorded outcome clears it; at most `per_key` of one key (the first of a key's
+    /// rows not chosen waits for those that were, as if leased).
+    pub(crate) fn pick(&self, now: i64, lease_now: i64, limit: usize, per_key: usize) -> Vec<i64> {
         // The `limit` oldest rows found so far, the newest of them on top.
         let mut best: BinaryHeap<i64> = BinaryHeap::with_capacity(limit + 1);
         let full_below = |best: &BinaryHeap<i64>, id: i64| best.len() >= limit && best.peek().is_some_and(|m| id > *m);
@@ -168,8 +169,8 @@ impl Schedule {
             if full_below(&best, *head) {
                 break;
             }
-            for id in self.keys.get(key).into_iter().flatten() {
-                if full_below(&best, *id) {
+            for (n, id) in self.keys.get(key).into_iter().flatten().enumerate() {
+                if n >= per_key || full_below(&best, *id) {
                     break;
                 }
                 let Some(p) = self.pending.get(id) else { break };
@@ -266,38 +267,47 @@ mod tests {
     fn a_conversation_waits_for_its_earlier_rows() {
         let mut s = schedule(&[(1, "a", 10), (2, "a", 10), (3, "b", 50), (4, "b", 10), (5, "c", 10)]);
         // b's first row is not due: b's later row waits; a's rows go together.
-        assert_eq!(s.pick(10, 0, 10), [1, 2, 5]);
-        assert_eq!(s.pick(10, 0, 2), [1, 2]);
+        assert_eq!(s.pick(10, 0, 10, usize::MAX), [1, 2, 5]);
+        assert_eq!(s.pick(10, 0, 2, usize::MAX), [1, 2]);
         s.lease(1, 100);
         // A live lease is not claimed again and holds back a's next row.
-        assert_eq!(s.pick(10, 50, 10), [5]);
+        assert_eq!(s.pick(10, 50, 10, usize::MAX), [5]);
         // An expired lease is claimed again and still holds back a's next row.
-        assert_eq!(s.pick(10, 101, 10), [1, 5]);
+        assert_eq!(s.pick(10, 101, 10, usize::MAX), [1, 5]);
         s.recorded(1, None);
-        assert_eq!(s.pick(10, 101, 10), [2, 5]);
+        assert_eq!(s.pick(10, 101, 10, usize::MAX), [2, 5]);
         s.recorded(3, Some(5));
-        assert_eq!(s.pick(10, 101, 10), [2, 3, 4, 5]);
+        assert_eq!(s.pick(10, 101, 10, usize::MAX), [2, 3, 4, 5]);
         s.forget(2);
         s.add(9, "a", 10, false);
         assert_eq!(s.seen(), 9);
-        assert_eq!(s.pick(10, 101, 10), [3, 4, 5]);
+        assert_eq!(s.pick(10, 101, 10, usize::MAX), [3, 4, 5]);
+    }
+
+    #[test]
+    fn a_claim_takes_at_most_per_key_rows_of_a_conversation() {
+        let s = schedule(&[(1, "a", 10), (2, "a", 10), (3, "a", 10), (4, "b", 10), (5, "b", 10)]);
+        assert_eq!(s.pick(10, 0, 10, 1), [1, 4]);
+        assert_eq!(s.pick(10, 0, 10, 2), [1, 2, 4, 5]);
+        assert_eq!(s.pick(10, 0, 3, 2), [1, 2, 4]);
+        assert_eq!(s.pick(10, 0, 10, usize::MAX), [1, 2, 3, 4, 5]);
     }
 
     #[test]
     fn the_oldest_rows_go_first_across_conversations() {
         let mut s = schedule(&[(1, "a", 10), (2, "b", 10), (3, "b", 10), (4, "a", 10), (5, "a", 10), (6, "c", 10)]);
-        assert_eq!(s.pick(10, 0, 3), [1, 2, 3]);
-        assert_eq!(s.pick(10, 0, 4), [1, 2, 3, 4]);
+        assert_eq!(s.pick(10, 0, 3, usize::MAX), [1, 2, 3]);
+        assert_eq!(s.pick(10, 0, 4, usize::MAX), [1, 2, 3, 4]);
         // a's head done: a's next row heads it, still in id order with b's.
         s.recorded(1, None);
-        assert_eq!(s.pick(10, 0, 2), [2, 3]);
-        assert_eq!(s.pick(10, 0, 10), [2, 3, 4, 5, 6]);
+        assert_eq!(s.pick(10, 0, 2, usize::MAX), [2, 3]);
+        assert_eq!(s.pick(10, 0, 10, usize::MAX), [2, 3, 4, 5, 6]);
         // A row in the middle of a conversation done out of order; then b waits for a retry.
         s.recorded(4, None);
         s.recorded(2, Some(50));
-        assert_eq!(s.pick(10, 0, 10), [5, 6]);
+        assert_eq!(s.pick(10, 0, 10, usize::MAX), [5, 6]);
         s.forget(5);
         s.forget(6);
-        assert_eq!(s.pick(60, 0, 10), [2, 3]);
+        assert_eq!(s.pick(60, 0, 10, usize::MAX), [2, 3]);
     }
 }

@@ -159,6 +159,7 @@ impl SqlStore {
         lease_now: i64,
         lease_until: i64,
         limit: usize,
+        per_key: usize,
     ) -> StoreResult<Vec<Delivery>> {
         let mut schedule = self.schedule.0.lock().await;
         if !schedule.loaded() {
@@ -205,7 +206,7 @@ impl SqlStore {
                 schedule.keep(d);
             }
         }
-        let picked = schedule.pick(now, lease_now, limit);
+        let picked = schedule.pick(now, lease_now, limit, per_key);
         let mut rows: Vec<Delivery> = Vec::with_capacity(picked.len());
         let mut older = Vec::new();
         for id in picked {
@@ -372,15 +373,18 @@ impl WebhookStore for SqlStore {
         lease_now: i64,
         lease_until: i64,
         limit: usize,
+        per_key: usize,
     ) -> StoreResult<Vec<Delivery>> {
+        let per_key = per_key.max(1);
         let mut rows = match self.db.engine() {
             Engine::Postgres => {
                 let mut plan = Plan::one(PG_CLAIM_LOCK, vec![]);
-                plan.push_returning(CLAIM_PG, params![lease_until, owner, now, lease_now, limit as i64]);
+                let per_key = i64::try_from(per_key).unwrap_or(i64::MAX);
+                plan.push_returning(CLAIM_PG, params![lease_until, owner, now, lease_now, limit as i64, per_key]);
                 let out = self.db.write(plan.replanned()).await?;
                 out.last().map(|o| o.rows.iter().map(|r| delivery(self, r)).collect()).unwrap_or(Ok(Vec::new()))?
             }
-            Engine::Sqlite => self.claim_sqlite(now, lease_now, lease_until, limit).await?,
+            Engine::Sqlite => self.claim_sqlite(now, lease_now, lease_until, limit, per_key).await?,
         };
         rows.sort_by_key(|d: &Delivery| d.id);
         Ok(rows)

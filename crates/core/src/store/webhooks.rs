@@ -53,7 +53,9 @@ pub trait WebhookStore: Send + Sync {
     /// `lease_now`), and no earlier pending row of its ordering key is waiting for a retry or
     /// holds a lease. `now` is the service clock (the sandbox clock moves it); leases are in
     /// wall-clock milliseconds (`lease_now`, `lease_until`), so moving the sandbox clock never
-    /// ends a lease while its POST is in flight.
+    /// ends a lease while its POST is in flight. At most `per_key` rows of one ordering key are
+    /// leased (the most one POST carries): its later rows wait for them, so the worker never
+    /// leases rows it cannot send yet.
     async fn claim_due(
         &self,
         now: Millis,
@@ -61,6 +63,7 @@ pub trait WebhookStore: Send + Sync {
         lease_now: Millis,
         lease_until: Millis,
         limit: usize,
+        per_key: usize,
     ) -> StoreResult<Vec<Delivery>>;
     /// Apply attempt results (only rows still leased by `owner`).
     async fn record_attempts(&self, owner: &str, results: &[AttemptResult]) -> StoreResult<()>;

@@ -87,14 +87,16 @@ super::statements! {
     // right now is skipped by SKIP LOCKED, and the statement's snapshot still shows its lease.)
 
     /// PostgreSQL: lease due rows in the rows themselves, so several nodes can share the
-    /// outbox. Params: lease_until, owner, now, lease_now, limit.
+    /// outbox. Params: lease_until, owner, now, lease_now, limit, per_key (of the `limit` rows
+    /// found, at most `per_key` of one ordering key are leased: the first ones).
     postgres CLAIM_PG = concat!(
         "UPDATE outbox SET lease_until = $1, lease_owner = $2 WHERE id IN (",
-        "SELECT o.id FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= $3 ",
+        "SELECT c.id FROM (SELECT f.id, ROW_NUMBER() OVER (PARTITION BY f.ordering_key ORDER BY f.id) AS n FROM (",
+        "SELECT o.id, o.ordering_key FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= $3 ",
         "AND (o.lease_until IS NULL OR o.lease_until < $4) ",
         "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.ordering_key = o.ordering_key AND p.state = 'pending' ",
         "AND p.id < o.id AND (p.next_attempt_at > $3 OR p.lease_owner IS NOT NULL)) ",
-        "ORDER BY o.id LIMIT $5 FOR UPDATE SKIP LOCKED) RETURNING ",
+        "ORDER BY o.id LIMIT $5 FOR UPDATE SKIP LOCKED) f) c WHERE c.n <= $6) RETURNING ",
         delivery_cols!()
     );
     /// Serialises claims across nodes for the length of one claim transaction, so two nodes

@@ -75,7 +75,7 @@ async fn retention_tombstones_old_bodies(db: TestStore) {
 async fn erased_webhooks_are_not_claimed(db: TestStore) {
     const LEASE: i64 = 5_000_000_000_000;
     let t = tenant(&db, 1).await;
-    assert!(db.claim_due(T0, "w1", LEASE, LEASE + 30_000, 10).await.unwrap().is_empty());
+    assert!(db.claim_due(T0, "w1", LEASE, LEASE + 30_000, 10, 100).await.unwrap().is_empty());
     // The erased customer's row is the newest.
     for wa in [OTHER, WA] {
         db.upsert_customer(&customer(wa), false).await.unwrap();
@@ -91,7 +91,7 @@ async fn erased_webhooks_are_not_claimed(db: TestStore) {
         at: T0 + 5000,
     };
     assert_eq!(db.erase_customer(&erasure).await.unwrap().webhook_deliveries, 1);
-    let claimed = db.claim_due(T0 + 6000, "w1", LEASE + 1, LEASE + 30_001, 10).await.unwrap();
+    let claimed = db.claim_due(T0 + 6000, "w1", LEASE + 1, LEASE + 30_001, 10, 100).await.unwrap();
     let keys: Vec<&str> = claimed.iter().map(|d| d.ordering_key.as_str()).collect();
     assert!(keys.len() == 1 && keys[0].ends_with(OTHER), "{keys:?}");
     // Delivered, nothing is left to do: the erased row's id is not waited for.
@@ -104,7 +104,7 @@ async fn erased_webhooks_are_not_claimed(db: TestStore) {
         at: T0 + 6001,
     };
     db.record_attempts("w1", &[done]).await.unwrap();
-    assert!(db.claim_due(T0 + 6002, "w1", LEASE + 2, LEASE + 30_002, 10).await.unwrap().is_empty());
+    assert!(db.claim_due(T0 + 6002, "w1", LEASE + 2, LEASE + 30_002, 10, 100).await.unwrap().is_empty());
     assert_eq!(db.next_due_at().await.unwrap(), None);
 }
 

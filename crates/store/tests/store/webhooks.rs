@@ -11,6 +11,7 @@ engine_tests!(
     subscriptions,
     claim_lease_retry_and_replay,
     leases_end,
+    a_claim_leases_at_most_per_key_rows_of_a_conversation,
     listing_stats_and_purge,
     paused_endpoints,
     rows_made_or_changed_elsewhere_are_claimed,
@@ -111,10 +112,13 @@ async fn claim_lease_retry_and_replay(db: TestStore) {
     assert!(a1 < a2 && a2 < b1);
 
     // One claim takes a conversation's due rows together, in order; the worker sends them so.
-    let claimed = db.claim_due(T0, "w1", L0, L0 + 30_000, 10).await.unwrap();
+    let claimed = db.claim_due(T0, "w1", L0, L0 + 30_000, 10, 100).await.unwrap();
     assert_eq!(ids(&claimed), [a1, a2, b1]);
     assert_eq!(claimed[0].value, "{\"key\":\"A\"}");
-    assert!(db.claim_due(T0, "w2", L0 + 1, L0 + 30_000, 10).await.unwrap().is_empty(), "leased rows are not claimed");
+    assert!(
+        db.claim_due(T0, "w2", L0 + 1, L0 + 30_000, 10, 100).await.unwrap().is_empty(),
+        "leased rows are not claimed"
+    );
 
     // A's first fails and waits for a retry; the worker gives A's second back unsent.
     let at = T0 + 10;
@@ -140,7 +144,7 @@ async fn claim_lease_retry_and_replay(db: TestStore) {
     assert_eq!(get(&db, a2).await.attempts, 0, "released without an attempt");
 
     // A's second is due but waits behind the retry of A's first.
-    assert!(db.claim_due(T0 + 999, "w1", L0 + 2, L0 + 30_000, 10).await.unwrap().is_empty());
+    assert!(db.claim_due(T0 + 999, "w1", L0 + 2, L0 + 30_000, 10, 100).await.unwrap().is_empty());
     let next = match db.engine {
         // The earliest due row, even one that waits behind another.
         Engine::Postgres => T0,
@@ -149,14 +153,14 @@ async fn claim_lease_retry_and_replay(db: TestStore) {
         Engine::Sqlite => T0 + 1000,
     };
     assert_eq!(db.next_due_at().await.unwrap(), Some(next));
-    assert_eq!(ids(&db.claim_due(T0 + 1000, "w1", L0 + 3, L0 + 30_000, 10).await.unwrap()), [a1, a2]);
+    assert_eq!(ids(&db.claim_due(T0 + 1000, "w1", L0 + 3, L0 + 30_000, 10, 100).await.unwrap()), [a1, a2]);
     db.record_attempts("w1", &[result(&[a1], Outcome::Dead { counted: true }, Some(400), T0 + 1001)]).await.unwrap();
     db.release("w1", &[a2]).await.unwrap();
     let d = get(&db, a1).await;
     assert_eq!((d.state, d.attempts, d.last_status), (DeliveryState::Dead, 2, Some(400)));
 
     // A dead letter no longer holds its conversation back.
-    assert_eq!(ids(&db.claim_due(T0 + 1001, "w2", L0 + 5, L0 + 30_000, 10).await.unwrap()), [a2]);
+    assert_eq!(ids(&db.claim_due(T0 + 1001, "w2", L0 + 5, L0 + 30_000, 10, 100).await.unwrap()), [a2]);
     // A paused endpoint defers without counting an attempt.
     db.record_attempts("w2", &[result(&[a2], Outcome::Defer { next_attempt_at: T0 + 5000 }, None, T0 + 1002)])
         .await
@@ -166,7 +170,7 @@ async fn claim_lease_retry_and_replay(db: TestStore) {
     assert_eq!(db.next_due_at().await.unwrap(), Some(T0 + 5000));
     // Not counted: dead without an attempt.
     db.enqueue(&[event("b1", "C", T0)]).await.unwrap();
-    let c1 = db.claim_due(T0 + 1003, "w1", L0 + 6, L0 + 30_000, 10).await.unwrap()[0].id;
+    let c1 = db.claim_due(T0 + 1003, "w1", L0 + 6, L0 + 30_000, 10, 100).await.unwrap()[0].id;
     db.record_attempts("w1", &[result(&[c1], Outcome::Dead { counted: false }, None, T0 + 1004)]).await.unwrap();
     assert_eq!((get(&db, c1).await.state, get(&db, c1).await.attempts), (DeliveryState::Dead, 0));
 
@@ -195,7 +199,7 @@ async fn rows_made_or_changed_elsewhere_are_claimed(db: TestStore) {
     let claim = |at: i64, n: i64| {
         let (now, until) = lease(n);
         let db = &db;
-        async move { ids(&db.claim_due(at, "w1", now, until, 10).await.unwrap()) }
+        async move { ids(&db.claim_due(at, "w1", now, until, 10, 100).await.unwrap()) }
     };
     // Rows another process made are read within a second (SQLite's claims learn of their own
     // process's rows from its writer, and read the table at least once a second).
@@ -243,7 +247,7 @@ async fn rows_made_or_changed_elsewhere_are_claimed(db: TestStore) {
 async fn rows_made_elsewhere_between_own_rows_keep_their_order(db: TestStore) {
     let claim = |at: i64| {
         let db = &db;
-        async move { ids(&db.claim_due(at, "w1", L0 + at, L0 + at + 30_000, 10).await.unwrap()) }
+        async move { ids(&db.claim_due(at, "w1", L0 + at, L0 + at + 30_000, 10, 100).await.unwrap()) }
     };
     assert!(claim(T0).await.is_empty());
     let other = db.another().await;
@@ -257,13 +261,13 @@ async fn rows_made_elsewhere_between_own_rows_keep_their_order(db: TestStore) {
 
 async fn leases_end(db: TestStore) {
     let e1 = db.enqueue(&[event("b1", "A", T0)]).await.unwrap()[0];
-    assert_eq!(ids(&db.claim_due(T0, "w1", L0, L0 + 10, 10).await.unwrap()), [e1]);
+    assert_eq!(ids(&db.claim_due(T0, "w1", L0, L0 + 10, 10, 100).await.unwrap()), [e1]);
     // A later row of the conversation waits while an earlier one is leased.
     let e2 = db.enqueue(&[event("b1", "A", T0)]).await.unwrap()[0];
-    assert!(db.claim_due(T0, "w2", L0 + 10, L0 + 100, 10).await.unwrap().is_empty(), "live until its end");
+    assert!(db.claim_due(T0, "w2", L0 + 10, L0 + 100, 10, 100).await.unwrap().is_empty(), "live until its end");
     // The lease ran out (the worker died): another worker takes the row, and the later row
     // still waits, until the earlier one's outcome is recorded.
-    assert_eq!(ids(&db.claim_due(T0, "w2", L0 + 11, L0 + 100, 10).await.unwrap()), [e1]);
+    assert_eq!(ids(&db.claim_due(T0, "w2", L0 + 11, L0 + 100, 10, 100).await.unwrap()), [e1]);
     match db.engine {
         // Leases live in the rows: the first worker's late result does not apply.
         Engine::Postgres => {
@@ -275,19 +279,32 @@ async fn leases_end(db: TestStore) {
     }
     // At start every lease is dropped (the previous process is gone).
     assert!(db.release_all_leases().await.unwrap() >= 1);
-    assert_eq!(ids(&db.claim_due(T0, "w3", L0 + 12, L0 + 100, 10).await.unwrap()), [e1, e2]);
+    assert_eq!(ids(&db.claim_due(T0, "w3", L0 + 12, L0 + 100, 10, 100).await.unwrap()), [e1, e2]);
     db.record_attempts("w3", &[result(&[e1, e2], Outcome::Delivered, Some(200), T0 + 2)]).await.unwrap();
     assert_eq!(get(&db, e2).await.state, DeliveryState::Delivered);
     // At most `limit` rows per claim, oldest first.
     let more = db.enqueue(&[event("b1", "X", T0), event("b1", "Y", T0), event("b1", "Z", T0)]).await.unwrap();
-    assert_eq!(ids(&db.claim_due(T0, "w3", L0 + 13, L0 + 100, 2).await.unwrap()), more[..2]);
+    assert_eq!(ids(&db.claim_due(T0, "w3", L0 + 13, L0 + 100, 2, 100).await.unwrap()), more[..2]);
+}
+
+/// A conversation's rows beyond what one POST carries are not leased with it: they wait, as
+/// behind a lease, and go once the leased ones' outcome is recorded.
+async fn a_claim_leases_at_most_per_key_rows_of_a_conversation(db: TestStore) {
+    let a = db
+        .enqueue(&[event("b1", "A", T0), event("b1", "A", T0), event("b1", "B", T0), event("b1", "A", T0)])
+        .await
+        .unwrap();
+    assert_eq!(ids(&db.claim_due(T0, "w1", L0, L0 + 100, 10, 1).await.unwrap()), [a[0], a[2]]);
+    assert!(db.claim_due(T0, "w1", L0 + 1, L0 + 100, 10, 1).await.unwrap().is_empty(), "A's next waits");
+    db.record_attempts("w1", &[result(&[a[0], a[2]], Outcome::Delivered, Some(200), T0 + 1)]).await.unwrap();
+    assert_eq!(ids(&db.claim_due(T0, "w1", L0 + 2, L0 + 100, 10, 2).await.unwrap()), [a[1], a[3]]);
 }
 
 async fn listing_stats_and_purge(db: TestStore) {
     assert_eq!(db.outbox_stats().await.unwrap(), OutboxStats::default());
     assert_eq!(db.next_due_at().await.unwrap(), None);
     let q = db.enqueue(&[event("b1", "A", T0), event("b2", "B", T0 + 1), event("b1", "C", T0 + 2)]).await.unwrap();
-    assert_eq!(ids(&db.claim_due(T0 + 5, "w", L0, L0 + 100, 10).await.unwrap()), q);
+    assert_eq!(ids(&db.claim_due(T0 + 5, "w", L0, L0 + 100, 10, 100).await.unwrap()), q);
     db.record_attempts(
         "w",
         &[
@@ -336,7 +353,7 @@ async fn paused_endpoints(db: TestStore) {
     assert_eq!(got, [("https://hook.example/webhook", true, T0), ("https://other.example", false, T0)]);
 
     let q = db.enqueue(&[event("b1", "A", T0), event("b1", "B", T0)]).await.unwrap();
-    db.claim_due(T0, "w", L0, L0 + 100, 10).await.unwrap();
+    db.claim_due(T0, "w", L0, L0 + 100, 10, 100).await.unwrap();
     db.record_attempts("w", &[result(&q, Outcome::Defer { next_attempt_at: T0 + 60_000 }, None, T0 + 1)])
         .await
         .unwrap();
