@@ -1,9 +1,9 @@
 //! Rate cards, per-message pricing and the ledger, written once for both engines.
 //!
-//! The pricing a message gets is stored in the message's own plan (`pricing_stmt`); the
+//! The pricing a message gets is stored on the message's own row (`price_params`); the
 //! charge is copied into the ledger in the plan of the status change that delivers it
 //! (`charge_stmt`), guarded so it applies only if that change did, and keyed by the message id
-//! so a message is charged at most once. A failed message has no pricing row: never charged.
+//! so a message is charged at most once. A failed message has no price: never charged.
 
 use async_trait::async_trait;
 use risala_core::clock::Millis;
@@ -15,10 +15,10 @@ use crate::params;
 use crate::sql::billing::*;
 use crate::SqlStore;
 
-/// The pricing row of a message that was sent, and the free entry point window it opens, for
-/// the message's own plan.
+/// What a priced message opens besides its own row (which carries the price, see
+/// [`price_params`]): its CBP conversation and the free entry point window it answers.
 pub fn pricing_stmts(m: &Message, p: &MessagePricing) -> Vec<Stmt> {
-    let mut out = vec![pricing_stmt(m, p)];
+    let mut out = Vec::new();
     out.extend(crate::cbp::open_stmt(m, p));
     if let Some(w) = p.entry_point.filter(|w| w.opens) {
         out.push(Stmt::new(OPEN_ENTRY_POINT, params![w.opened_at, w.expires_at, &m.phone_number_id, &m.wa_id]));
@@ -35,23 +35,20 @@ pub fn referral_stmt(m: &Message) -> Option<Stmt> {
     Some(Stmt::new(RECORD_REFERRAL, params![&m.phone_number_id, &m.wa_id, m.created_at]))
 }
 
-fn pricing_stmt(m: &Message, p: &MessagePricing) -> Stmt {
-    Stmt::new(
-        INSERT_MESSAGE_PRICING,
-        params![
-            &m.id,
-            &m.business_id,
-            &m.phone_number_id,
-            &m.wa_id,
+/// A message's price as its row's `$16`–`$21` (country, category, type, amount in micros, tier,
+/// CBP conversation), all NULL for a message that carries none (inbound, failed).
+pub fn price_params(p: Option<&MessagePricing>) -> Vec<crate::value::Value> {
+    match p {
+        Some(p) => params![
             &p.country,
             p.category.as_str(),
             p.kind.as_str(),
             p.amount_micros,
-            m.created_at,
             &p.tier,
             p.cbp.as_ref().map(|c| c.id.as_str())
         ],
-    )
+        None => vec![crate::value::Value::Null; 6],
+    }
 }
 
 /// The ledger row of a message this status change delivers (or reads straight from sent),

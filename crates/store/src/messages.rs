@@ -216,32 +216,30 @@ impl SqlStore {
             Engine::Sqlite => INSERT_CHAT_MESSAGE,
             Engine::Postgres => INSERT_MESSAGE,
         };
-        plan.push(
-            insert,
-            params![
+        let mut row = params![
+            &m.id,
+            m.seq,
+            &m.phone_number_id,
+            &m.business_id,
+            &m.wa_id,
+            m.direction.as_str(),
+            &m.kind,
+            self.seal_body(
+                MESSAGE_CONTENT,
                 &m.id,
-                m.seq,
-                &m.phone_number_id,
-                &m.business_id,
-                &m.wa_id,
-                m.direction.as_str(),
-                &m.kind,
-                self.seal_body(
-                    MESSAGE_CONTENT,
-                    &m.id,
-                    // Straight into a string, not through `Display`'s formatter (a write call per token).
-                    new.content_json
-                        .map_or_else(|| serde_json::to_string(&m.content).unwrap_or_default(), str::to_owned)
-                )?,
-                m.context_id.as_deref(),
-                self.seal_body_opt(MESSAGE_BIZ_OPAQUE, &m.id, m.biz_opaque.clone())?,
-                &m.status,
-                self.seal_body_opt(MESSAGE_ERROR, &m.id, m.error.as_ref().map(|e| e.to_string()))?,
-                m.created_at,
-                m.updated_at,
-                m.expires_at
-            ],
-        );
+                // Straight into a string, not through `Display`'s formatter (a write call per token).
+                new.content_json.map_or_else(|| serde_json::to_string(&m.content).unwrap_or_default(), str::to_owned)
+            )?,
+            m.context_id.as_deref(),
+            self.seal_body_opt(MESSAGE_BIZ_OPAQUE, &m.id, m.biz_opaque.clone())?,
+            &m.status,
+            self.seal_body_opt(MESSAGE_ERROR, &m.id, m.error.as_ref().map(|e| e.to_string()))?,
+            m.created_at,
+            m.updated_at,
+            m.expires_at
+        ];
+        row.extend(crate::billing::price_params(new.pricing));
+        plan.push(insert, row);
         let mut touch = params![&m.phone_number_id, &m.wa_id, &m.business_id, m.created_at, &m.id];
         match (m.direction, self.db.engine()) {
             (Direction::Inbound, Engine::Postgres) => plan.push(TOUCH_CONVERSATION_INBOUND, touch),

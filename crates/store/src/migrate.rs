@@ -52,6 +52,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (48, "chat_last_template", include_str!("../migrations/sqlite/0048_chat_last_template.sql")),
     (49, "outbox_due_in_memory", include_str!("../migrations/sqlite/0049_outbox_due_in_memory.sql")),
     (50, "label_names_unique", include_str!("../migrations/sqlite/0050_label_names_unique.sql")),
+    (51, "price_on_message", include_str!("../migrations/sqlite/0051_price_on_message.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -99,6 +100,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (48, "chat_last_template", include_str!("../migrations/postgres/0048_chat_last_template.sql")),
     (49, "outbox_due_in_memory", include_str!("../migrations/postgres/0049_outbox_due_in_memory.sql")),
     (50, "label_names_unique", include_str!("../migrations/postgres/0050_label_names_unique.sql")),
+    (51, "price_on_message", include_str!("../migrations/postgres/0051_price_on_message.sql")),
 ];
 
 /// The highest migration version this build knows.

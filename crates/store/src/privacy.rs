@@ -60,7 +60,8 @@ impl PrivacyStore for SqlStore {
             .push(ERASE_OWNED_MEDIA_CHUNKS, params![wa]) // 1
             .push(ERASE_OWNED_MEDIA_OBJECTS, params![wa]) // 2
             .push(ERASE_OWNED_MEDIA, params![wa]) // 3
-            .push(ERASE_MESSAGES, params![e.tombstone.to_string(), e.at, ps, wa]) // 4
+            // Each message's price category (NULL for none): a price is kept for billing.
+            .push_returning(ERASE_MESSAGES, params![e.tombstone.to_string(), e.at, ps, wa]) // 4
             .push(ERASE_SESSIONS, params![wa]) // 5
             .push(ERASE_CODES, params![wa]) // 6
             .push(ERASE_BLOCKS, params![wa]) // 7
@@ -68,10 +69,8 @@ impl PrivacyStore for SqlStore {
             .push(ERASE_ENTRY_POINTS, params![wa]) // 9
             .push(ERASE_CONVERSATIONS, params![wa]) // 10
             .push(ERASE_CUSTOMER, params![wa]); // 11
-        for sql in
-            [PSEUDONYMIZE_PRICING, PSEUDONYMIZE_LEDGER, PSEUDONYMIZE_CBP, PSEUDONYMIZE_REACH, PSEUDONYMIZE_SIGNALS]
-        {
-            plan.push(sql, params![ps, wa]); // 12–16
+        for sql in [PSEUDONYMIZE_LEDGER, PSEUDONYMIZE_CBP, PSEUDONYMIZE_REACH, PSEUDONYMIZE_SIGNALS] {
+            plan.push(sql, params![ps, wa]); // 12–15
         }
         // The inbox's notes on their conversations and the labels on them go with them.
         plan.push(crate::sql::inbox::ERASE_NOTES, params![wa]).push(crate::sql::inbox::ERASE_CHAT_LABELS, params![wa]);
@@ -104,6 +103,7 @@ impl PrivacyStore for SqlStore {
         let n = |i: usize| out.get(i).map(|o| o.affected).unwrap_or(0);
         let sum = |r: std::ops::Range<usize>| r.map(n).sum::<u64>();
         let copies: u64 = (triples..out.len()).skip(2).step_by(3).map(n).sum();
+        let priced = out.get(4).map_or(0, |o| o.rows.iter().filter(|r| matches!(r.opt_text(0), Ok(Some(_)))).count());
         Ok(ErasureCounts {
             messages: n(4),
             media: n(3) + copies,
@@ -113,7 +113,8 @@ impl PrivacyStore for SqlStore {
             sign_in_codes: n(6),
             contacts: sum(7..10),
             webhook_deliveries: n(0),
-            pseudonymized: sum(12..17),
+            // The messages' prices stay with them, under the pseudonym.
+            pseudonymized: priced as u64 + sum(12..16),
             code_file_lines: 0,
         })
     }

@@ -5,6 +5,19 @@ macro_rules! message_cols {
         "id, seq, phone_number_id, business_id, wa_id, direction, type, content, context_id, biz_opaque, status, error, created_at, updated_at, expires_at"
     };
 }
+/// A message's price columns in inserts, `$16`–`$21` (NULL when it carries no price), and the
+/// number's WABA when it does (computed, not a parameter).
+macro_rules! price_cols {
+    () => {
+        "price_country, price_category, price_type, price_micros, price_tier, price_conversation_id, price_waba_id"
+    };
+}
+/// The WABA of the message's number (`$3`) when it carries a price (`$17`, its category).
+macro_rules! price_waba {
+    () => {
+        "CASE WHEN CAST($17 AS TEXT) IS NULL THEN NULL ELSE (SELECT waba_id FROM phone_numbers WHERE id = $3) END"
+    };
+}
 macro_rules! media_cols {
     () => {
         "id, business_id, phone_number_id, owner_wa_id, mime_type, sha256, file_size, filename, created_at, expires_at"
@@ -56,10 +69,16 @@ super::statements! {
         conversation_cols!(),
         " FROM conversations c WHERE c.wa_id = $1) t ORDER BY last_message_at DESC"
     );
+    /// A message with its price (`$16`–`$21`: country, category, type, amount in micros, tier,
+    /// CBP conversation; NULL for none).
     both INSERT_MESSAGE = concat!(
         "INSERT INTO messages (",
         message_cols!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+        ", ",
+        price_cols!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, ",
+        price_waba!(),
+        ")"
     );
     /// [`INSERT_MESSAGE`] on SQLite, linked to its chat's last message (`prev`: the rowid its
     /// conversation names, NULL for a chat's first). The conversation's touch, the plan's next
@@ -67,13 +86,19 @@ super::statements! {
     sqlite INSERT_CHAT_MESSAGE = concat!(
         "INSERT INTO messages (",
         message_cols!(),
-        ", prev) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, (SELECT last_rowid FROM conversations WHERE phone_number_id = $3 AND wa_id = $5))"
+        ", ",
+        price_cols!(),
+        ", prev) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, ",
+        price_waba!(),
+        ", (SELECT last_rowid FROM conversations WHERE phone_number_id = $3 AND wa_id = $5))"
     );
     /// [`INSERT_MESSAGE`] for many rows at once, a column's values per array (PostgreSQL).
     postgres INSERT_MESSAGES = concat!(
         "INSERT INTO messages (",
         message_cols!(),
-        ") SELECT * FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS BIGINT[]), CAST($3 AS TEXT[]), CAST($4 AS TEXT[]), CAST($5 AS TEXT[]), CAST($6 AS TEXT[]), CAST($7 AS TEXT[]), CAST($8 AS TEXT[]), CAST($9 AS TEXT[]), CAST($10 AS TEXT[]), CAST($11 AS TEXT[]), CAST($12 AS TEXT[]), CAST($13 AS BIGINT[]), CAST($14 AS BIGINT[]), CAST($15 AS BIGINT[]))"
+        ", ",
+        price_cols!(),
+        ") SELECT t.*, CASE WHEN t.c17 IS NULL THEN NULL ELSE n.waba_id END FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS BIGINT[]), CAST($3 AS TEXT[]), CAST($4 AS TEXT[]), CAST($5 AS TEXT[]), CAST($6 AS TEXT[]), CAST($7 AS TEXT[]), CAST($8 AS TEXT[]), CAST($9 AS TEXT[]), CAST($10 AS TEXT[]), CAST($11 AS TEXT[]), CAST($12 AS TEXT[]), CAST($13 AS BIGINT[]), CAST($14 AS BIGINT[]), CAST($15 AS BIGINT[]), CAST($16 AS TEXT[]), CAST($17 AS TEXT[]), CAST($18 AS TEXT[]), CAST($19 AS BIGINT[]), CAST($20 AS TEXT[]), CAST($21 AS TEXT[])) AS t(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21) LEFT JOIN phone_numbers n ON n.id = t.c3"
     );
     /// A copy of stored media under a new id (`$7` is the source); its chunks follow.
     both COPY_MEDIA = concat!(

@@ -112,7 +112,6 @@ pub(crate) const MERGED: &[(&str, &str)] = &[
     (messages::TOUCH_CONVERSATION_INBOUND, messages::TOUCH_CONVERSATIONS_INBOUND),
     (messages::TOUCH_CONVERSATION_OUTBOUND, messages::TOUCH_CONVERSATIONS_OUTBOUND),
     (webhooks::INSERT_OUTBOX, webhooks::INSERT_OUTBOX_ROWS),
-    (billing::INSERT_MESSAGE_PRICING, billing::INSERT_MESSAGE_PRICINGS),
 ];
 
 /// The statements of [`MERGED`], each with its form over arrays (for the store's SQL check).

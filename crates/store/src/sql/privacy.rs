@@ -21,7 +21,7 @@ super::statements! {
     both ERASE_OWNED_MEDIA = "DELETE FROM media WHERE owner_wa_id = $1";
     /// Every body becomes the tombstone (`$1`), expired ones too; the number becomes the
     /// pseudonym (`$3`).
-    both ERASE_MESSAGES = "UPDATE messages SET content = $1, biz_opaque = NULL, erased_at = COALESCE(erased_at, $2), wa_id = $3 WHERE wa_id = $4";
+    both ERASE_MESSAGES = "UPDATE messages SET content = $1, biz_opaque = NULL, erased_at = COALESCE(erased_at, $2), wa_id = $3 WHERE wa_id = $4 RETURNING price_category";
     both ERASE_SESSIONS = "DELETE FROM customer_sessions WHERE wa_id = $1";
     both ERASE_CODES = "DELETE FROM customer_codes WHERE wa_id = $1";
     both ERASE_BLOCKS = "DELETE FROM chat_blocks WHERE wa_id = $1";
@@ -30,7 +30,6 @@ super::statements! {
     both ERASE_CONVERSATIONS = "DELETE FROM conversations WHERE wa_id = $1";
     both ERASE_CUSTOMER = "DELETE FROM customers WHERE wa_id = $1";
     // Rows a business keeps (billing, limits, quality): the pseudonym (`$1`) for the number.
-    both PSEUDONYMIZE_PRICING = "UPDATE message_pricing SET wa_id = $1 WHERE wa_id = $2";
     both PSEUDONYMIZE_LEDGER = "UPDATE ledger SET wa_id = $1 WHERE wa_id = $2";
     both PSEUDONYMIZE_CBP = "UPDATE cbp_conversations SET wa_id = $1 WHERE wa_id = $2";
     both PSEUDONYMIZE_REACH = "UPDATE limit_reach SET wa_id = $1 WHERE wa_id = $2";

@@ -5,12 +5,19 @@ use std::collections::BTreeMap;
 use risala_core::model::*;
 use risala_core::pricing::invoice_lines;
 use risala_core::store::*;
+use risala_store::Engine;
 use serde_json::json;
 
 use crate::fixtures::*;
 use crate::harness::{engine_tests, TestStore};
 
-engine_tests!(rate_cards, delivery_charges_once, entry_points_and_windows, marketing_preferences);
+engine_tests!(
+    rate_cards,
+    delivery_charges_once,
+    entry_points_and_windows,
+    marketing_preferences,
+    migration_moves_prices_onto_their_messages,
+);
 
 const WA: &str = "31612345678";
 const FAR: i64 = T0 + 365 * 86_400_000;
@@ -219,4 +226,51 @@ async fn marketing_preferences(db: TestStore) {
     let queued = db.deliveries(&DeliveryFilter { limit: 10, ..Default::default() }).await.unwrap();
     assert_eq!(queued.len(), 1, "the stop's webhook row was queued with it");
     assert_eq!(queued[0].value, row.value.as_str());
+}
+
+/// Migration 0051 on rows of the old shape (under other names): a message's price moves onto
+/// its row with the WABA it was priced under, a message without one keeps NULLs, a price whose
+/// message is gone is dropped with the old table.
+async fn migration_moves_prices_onto_their_messages(db: TestStore) {
+    let (sqlite, postgres) = (
+        include_str!("../../migrations/sqlite/0051_price_on_message.sql"),
+        include_str!("../../migrations/postgres/0051_price_on_message.sql"),
+    );
+    let rename = |sql: &str| sql.replace("message_pricing", "mp51").replace("messages", "m51");
+    let create = "CREATE TABLE m51 (id TEXT PRIMARY KEY, wa_id TEXT NOT NULL); \
+                  CREATE TABLE mp51 (message_id TEXT PRIMARY KEY, waba_id TEXT NOT NULL, country TEXT NOT NULL, \
+                  category TEXT NOT NULL, pricing_type TEXT NOT NULL, amount_micros BIGINT NOT NULL, \
+                  tier TEXT NOT NULL, conversation_id TEXT);";
+    let rows = "INSERT INTO m51 VALUES ('m1', '31'), ('m2', '31'); \
+                INSERT INTO mp51 VALUES ('m1', 'waba1', 'NL', 'marketing', 'regular', 500, '0:MAX', 'c1'), \
+                ('gone', 'waba1', 'NL', 'utility', 'regular', 7, '0:MAX', NULL);";
+    let read = "SELECT id || ' ' || COALESCE(price_country, '-') || ' ' || COALESCE(price_category, '-') || ' ' || \
+                COALESCE(price_type, '-') || ' ' || COALESCE(CAST(price_micros AS TEXT), '-') || ' ' || \
+                COALESCE(price_tier, '-') || ' ' || COALESCE(price_conversation_id, '-') || ' ' || \
+                COALESCE(price_waba_id, '-') FROM m51 ORDER BY id";
+    let old = "SELECT count(*) FROM mp51";
+    let (rows_after, old_gone): (Vec<String>, bool) = match db.engine {
+        Engine::Sqlite => {
+            let conn = rusqlite::Connection::open(db.sqlite_file().expect("a SQLite file")).unwrap();
+            conn.execute_batch(&create.replace("BIGINT", "INTEGER")).unwrap();
+            conn.execute_batch(rows).unwrap();
+            conn.execute_batch(&rename(sqlite)).unwrap();
+            let mut q = conn.prepare(read).unwrap();
+            let after = q.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+            let gone = conn.query_row(old, [], |r| r.get::<_, i64>(0)).is_err();
+            (after, gone)
+        }
+        Engine::Postgres => {
+            let url = db.schema_url().expect("a PostgreSQL URL");
+            let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+            tokio::spawn(conn);
+            client.batch_execute(create).await.unwrap();
+            client.batch_execute(rows).await.unwrap();
+            client.batch_execute(&rename(postgres)).await.unwrap();
+            let after = client.query(read, &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
+            (after, client.query(old, &[]).await.is_err())
+        }
+    };
+    assert_eq!(rows_after, ["m1 NL marketing regular 500 0:MAX c1 waba1", "m2 - - - - - - -"]);
+    assert!(old_gone, "the old table is dropped");
 }
