@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use risala_core::model::*;
 use risala_core::pricing::invoice_lines;
 use risala_core::store::*;
-use risala_store::Engine;
 use serde_json::json;
 
 use crate::fixtures::*;
@@ -248,29 +247,12 @@ async fn migration_moves_prices_onto_their_messages(db: TestStore) {
                 COALESCE(price_type, '-') || ' ' || COALESCE(CAST(price_micros AS TEXT), '-') || ' ' || \
                 COALESCE(price_tier, '-') || ' ' || COALESCE(price_conversation_id, '-') || ' ' || \
                 COALESCE(price_waba_id, '-') FROM m51 ORDER BY id";
-    let old = "SELECT count(*) FROM mp51";
-    let (rows_after, old_gone): (Vec<String>, bool) = match db.engine {
-        Engine::Sqlite => {
-            let conn = rusqlite::Connection::open(db.sqlite_file().expect("a SQLite file")).unwrap();
-            conn.execute_batch(&create.replace("BIGINT", "INTEGER")).unwrap();
-            conn.execute_batch(rows).unwrap();
-            conn.execute_batch(&rename(sqlite)).unwrap();
-            let mut q = conn.prepare(read).unwrap();
-            let after = q.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
-            let gone = conn.query_row(old, [], |r| r.get::<_, i64>(0)).is_err();
-            (after, gone)
-        }
-        Engine::Postgres => {
-            let url = db.schema_url().expect("a PostgreSQL URL");
-            let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
-            tokio::spawn(conn);
-            client.batch_execute(create).await.unwrap();
-            client.batch_execute(rows).await.unwrap();
-            client.batch_execute(&rename(postgres)).await.unwrap();
-            let after = client.query(read, &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
-            (after, client.query(old, &[]).await.is_err())
-        }
-    };
+    let raw = db.raw().await;
+    raw.create(create).await;
+    raw.batch(rows).await.unwrap();
+    raw.batch(&rename(raw.pick(sqlite, postgres))).await.unwrap();
+    let rows_after: Vec<String> = raw.texts(read).await.unwrap().into_iter().flatten().collect();
+    let old_gone = raw.texts("SELECT message_id FROM mp51").await.is_err();
     assert_eq!(rows_after, ["m1 NL marketing regular 500 0:MAX c1 waba1", "m2 - - - - - - -"]);
     assert!(old_gone, "the old table is dropped");
 }

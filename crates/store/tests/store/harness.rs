@@ -125,6 +125,72 @@ impl TestStore {
     pub fn schema_url(&self) -> Option<String> {
         self._scratch.url.clone()
     }
+
+    /// A plain connection to this test's database, outside the store: for a migration's test,
+    /// which builds tables of the old shape and runs the migration's own SQL on them.
+    pub async fn raw(&self) -> RawDb {
+        match self.engine {
+            Engine::Sqlite => {
+                RawDb::Sqlite(rusqlite::Connection::open(self.sqlite_file().expect("a SQLite file")).unwrap())
+            }
+            Engine::Postgres => {
+                let url = self.schema_url().expect("a PostgreSQL URL");
+                let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+                tokio::spawn(conn);
+                RawDb::Postgres(client)
+            }
+        }
+    }
+}
+
+/// See [`TestStore::raw`].
+pub enum RawDb {
+    Sqlite(rusqlite::Connection),
+    Postgres(tokio_postgres::Client),
+}
+
+impl RawDb {
+    /// Of a migration's two files, this engine's.
+    pub fn pick<'a>(&self, sqlite: &'a str, postgres: &'a str) -> &'a str {
+        match self {
+            RawDb::Sqlite(_) => sqlite,
+            RawDb::Postgres(_) => postgres,
+        }
+    }
+
+    /// Create tables of an old shape (SQLite gets `BIGINT` columns as `INTEGER`, its own
+    /// spelling).
+    pub async fn create(&self, ddl: &str) {
+        match self {
+            RawDb::Sqlite(_) => self.batch(&ddl.replace("BIGINT", "INTEGER")).await,
+            RawDb::Postgres(_) => self.batch(ddl).await,
+        }
+        .unwrap()
+    }
+
+    /// Run statements.
+    pub async fn batch(&self, sql: &str) -> Result<(), String> {
+        match self {
+            RawDb::Sqlite(c) => c.execute_batch(sql).map_err(|e| e.to_string()),
+            RawDb::Postgres(c) => c.batch_execute(sql).await.map_err(|e| e.to_string()),
+        }
+    }
+
+    /// The rows of a query whose columns are all text.
+    pub async fn texts(&self, sql: &str) -> Result<Vec<Vec<String>>, String> {
+        match self {
+            RawDb::Sqlite(c) => {
+                let mut q = c.prepare(sql).map_err(|e| e.to_string())?;
+                let n = q.column_count();
+                let rows = q.query_map([], |r| (0..n).map(|i| r.get(i)).collect()).map_err(|e| e.to_string())?;
+                rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+            }
+            RawDb::Postgres(c) => {
+                let rows = c.query(sql, &[]).await.map_err(|e| e.to_string())?;
+                Ok(rows.iter().map(|r| (0..r.len()).map(|i| r.get(i)).collect()).collect())
+            }
+        }
+    }
 }
 
 /// Run `body` on a fresh store on `engine`, if that engine is available here.

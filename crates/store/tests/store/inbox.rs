@@ -6,7 +6,6 @@
 use risala_core::model::*;
 use risala_core::store::*;
 use risala_core::StoreError;
-use risala_store::Engine;
 
 use crate::fixtures::*;
 use crate::harness::{engine_tests, TestStore};
@@ -280,32 +279,19 @@ async fn migration_merges_labels_of_one_name(db: TestStore) {
     let links_sql = "SELECT phone_number_id || '/' || wa_id || ' ' || label_id FROM cl50 ORDER BY 1";
     let again = "INSERT INTO il50 (id, business_id, name, name_key, colour, created_at) \
                  VALUES ('new', 'b1', 'VIP', 'vip', '#1f7a5c', 9000)";
-    let (labels, links, refused): (Vec<LabelRow>, Vec<String>, bool) = match db.engine {
-        Engine::Sqlite => {
-            let conn = rusqlite::Connection::open(db.sqlite_file().expect("a SQLite file")).unwrap();
-            conn.execute_batch(&create.replace("BIGINT", "INTEGER")).unwrap();
-            conn.execute_batch(rows).unwrap();
-            conn.execute_batch(&rename(sqlite)).unwrap();
-            let mut q = conn.prepare(labels_sql).unwrap();
-            let labels = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap();
-            let labels = labels.map(Result::unwrap).collect();
-            let mut q = conn.prepare(links_sql).unwrap();
-            let links = q.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
-            (labels, links, conn.execute(again, []).is_err())
-        }
-        Engine::Postgres => {
-            let url = db.schema_url().expect("a PostgreSQL URL");
-            let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
-            tokio::spawn(conn);
-            client.batch_execute(create).await.unwrap();
-            client.batch_execute(rows).await.unwrap();
-            client.batch_execute(&rename(postgres)).await.unwrap();
-            let labels = client.query(labels_sql, &[]).await.unwrap();
-            let labels = labels.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect();
-            let links = client.query(links_sql, &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
-            (labels, links, client.execute(again, &[]).await.is_err())
-        }
-    };
+    let raw = db.raw().await;
+    raw.create(create).await;
+    raw.batch(rows).await.unwrap();
+    raw.batch(&rename(raw.pick(sqlite, postgres))).await.unwrap();
+    let labels: Vec<LabelRow> = raw
+        .texts(labels_sql)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone()))
+        .collect();
+    let links: Vec<String> = raw.texts(links_sql).await.unwrap().into_iter().flatten().collect();
+    let refused = raw.batch(again).await.is_err();
     let t = |a: &str, b: &str, c: &str, d: &str| (a.to_string(), b.to_string(), c.to_string(), d.to_string());
     assert_eq!(
         labels,
