@@ -67,8 +67,9 @@ const LAYERS: &[(&str, u32)] = &[
 /// `testkit`, which only tests use).
 const CRATES: &[(&str, &[&str])] = &[
     ("risala-types", &[]),
+    ("risala-walbuf", &[]),
     ("risala-core", &["risala-types"]),
-    ("risala-store", &["risala-types", "risala-core"]),
+    ("risala-store", &["risala-types", "risala-core", "risala-walbuf"]),
     ("risala-delivery", &["risala-types", "risala-core"]),
     ("risala-web", &["risala-types", "risala-core"]),
     ("risala-server", &["risala-types", "risala-core", "risala-store", "risala-delivery", "risala-web"]),
