@@ -69,7 +69,9 @@ impl Scratch {
     pub async fn open(&self) -> SqlStore {
         match self.engine {
             Engine::Sqlite => {
-                SqlStore::sqlite(&self.sqlite_path(), "NORMAL", self.keys.clone()).await.expect("open SQLite")
+                // FULL, as a server runs by default: the writer's log goes through
+                // `risala_walbuf`, so every SQLite test here also tests it.
+                SqlStore::sqlite(&self.sqlite_path(), "FULL", self.keys.clone()).await.expect("open SQLite")
             }
             Engine::Postgres => {
                 SqlStore::postgres(self.url.as_deref().expect("url"), self.keys.clone()).await.expect("open PostgreSQL")
