@@ -44,6 +44,15 @@ fn writer(dir: &Dir, synchronous: &str) -> Connection {
     c
 }
 
+/// A test's start: the others wait, a new directory, the writer (FULL) and its table.
+fn start(name: &str) -> (std::sync::MutexGuard<'static, ()>, Dir, Connection) {
+    let serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = Dir::new(name);
+    let w = writer(&dir, "FULL");
+    w.execute_batch(TABLE).unwrap();
+    (serial, dir, w)
+}
+
 fn reader(dir: &Dir) -> Connection {
     Connection::open(dir.db()).unwrap()
 }
@@ -69,10 +78,7 @@ fn check_rows(c: &Connection, rows: i64, version: impl Fn(i64) -> i64, n: usize)
 
 #[test]
 fn each_commit_reaches_the_log_in_one_write_and_another_connection_reads_it_at_once() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = Dir::new("commits");
-    let w = writer(&dir, "FULL");
-    w.execute_batch(TABLE).unwrap();
+    let (_serial, dir, w) = start("commits");
     let r = reader(&dir);
     let mut rows = 0;
     for commit in 0..40 {
@@ -95,13 +101,10 @@ fn each_commit_reaches_the_log_in_one_write_and_another_connection_reads_it_at_o
 
 #[test]
 fn spilled_rewritten_and_restarted_logs_read_back_what_was_committed() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = Dir::new("rewrites");
-    let w = writer(&dir, "FULL");
+    let (_serial, dir, w) = start("rewrites");
     // A cache of 10 pages: a transaction spills frames into the log before its commit, reads
     // them back and writes some of them again in place.
     w.execute_batch("PRAGMA cache_size=10").unwrap();
-    w.execute_batch(TABLE).unwrap();
     let r = reader(&dir);
     let rows = 300;
     let tx = w.unchecked_transaction().unwrap();
@@ -139,10 +142,7 @@ fn spilled_rewritten_and_restarted_logs_read_back_what_was_committed() {
 
 #[test]
 fn what_a_commit_returned_for_survives_a_process_that_stops_without_closing() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = Dir::new("stop");
-    let w = writer(&dir, "FULL");
-    w.execute_batch(TABLE).unwrap();
+    let (_serial, dir, w) = start("stop");
     for id in 1..=50 {
         w.execute("INSERT INTO t (id, v, body) VALUES (?1, 7, ?2)", rusqlite::params![id, body(id, 7, 3000)]).unwrap();
     }

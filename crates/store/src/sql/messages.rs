@@ -12,10 +12,11 @@ macro_rules! price_cols {
         "price_country, price_category, price_type, price_micros, price_tier, price_conversation_id, price_waba_id"
     };
 }
-/// The WABA of the message's number (`$3`) when it carries a price (`$17`, its category).
-macro_rules! price_waba {
+/// The values of a message's [`message_cols!`] and [`price_cols!`]: `$1`–`$21`, then the WABA
+/// of the message's number (`$3`) when it carries a price (`$17`, its category).
+macro_rules! message_values {
     () => {
-        "CASE WHEN CAST($17 AS TEXT) IS NULL THEN NULL ELSE (SELECT waba_id FROM phone_numbers WHERE id = $3) END"
+        "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, CASE WHEN CAST($17 AS TEXT) IS NULL THEN NULL ELSE (SELECT waba_id FROM phone_numbers WHERE id = $3) END"
     };
 }
 macro_rules! media_cols {
@@ -76,8 +77,8 @@ super::statements! {
         message_cols!(),
         ", ",
         price_cols!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, ",
-        price_waba!(),
+        ") VALUES (",
+        message_values!(),
         ")"
     );
     /// [`INSERT_MESSAGE`] on SQLite, linked to its chat's last message (`prev`: the rowid its
@@ -88,8 +89,8 @@ super::statements! {
         message_cols!(),
         ", ",
         price_cols!(),
-        ", prev) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, ",
-        price_waba!(),
+        ", prev) VALUES (",
+        message_values!(),
         ", (SELECT last_rowid FROM conversations WHERE phone_number_id = $3 AND wa_id = $5))"
     );
     /// [`INSERT_MESSAGE`] for many rows at once, a column's values per array (PostgreSQL).
