@@ -258,7 +258,9 @@ async fn commit_batch(pool: Pool, mut batch: Vec<(Plan, Reply)>) {
     // Batches of two nodes that share conversations then wait for each other instead of
     // deadlocking (which PostgreSQL breaks only after `deadlock_timeout`, a second, and
     // this writer then retries each plan alone). The plans of one batch are concurrent
-    // requests, so any order among different conversations is theirs.
+    // requests, so any order among different conversations is theirs. A merged statement
+    // writes its rows in the order of its arrays (`WITH ORDINALITY … ORDER BY`), whatever plan
+    // PostgreSQL chose for it.
     batch.sort_by_key(|(p, _)| (p.lane.is_none(), p.lane));
     let client = match pool.get().await {
         Ok(c) => c,

@@ -147,15 +147,17 @@ super::statements! {
         " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_outbound_at = excluded.last_outbound_at, last_message_at = excluded.last_message_at, last_message_id = excluded.last_message_id"
     );
     /// [`TOUCH_CONVERSATION_INBOUND`] for many conversations at once (PostgreSQL; each
-    /// conversation at most once).
+    /// conversation at most once), written in the arrays' order: a batch takes its row locks
+    /// in the order of its lanes on every node, whatever plan joins the customers (a generic
+    /// plan would yield them in the table's order, and two nodes' batches then deadlock).
     postgres TOUCH_CONVERSATIONS_INBOUND = concat!(
-        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread) SELECT t.p, t.w, t.b, t.at, CAST(NULL AS BIGINT), t.at, t.at, t.m, 1 FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS TEXT[]), CAST($3 AS TEXT[]), CAST($4 AS BIGINT[]), CAST($5 AS TEXT[])) AS t(p, w, b, at, m) WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = t.w)",
+        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread) SELECT t.p, t.w, t.b, t.at, CAST(NULL AS BIGINT), t.at, t.at, t.m, 1 FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS TEXT[]), CAST($3 AS TEXT[]), CAST($4 AS BIGINT[]), CAST($5 AS TEXT[])) WITH ORDINALITY AS t(p, w, b, at, m, n) WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = t.w) ORDER BY t.n",
         " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, last_message_at = excluded.last_message_at, last_message_id = excluded.last_message_id, unread = conversations.unread + 1, closed_at = NULL"
     );
     /// [`TOUCH_CONVERSATION_OUTBOUND`] for many conversations at once (PostgreSQL; each
-    /// conversation at most once).
+    /// conversation at most once), in the arrays' order (as [`TOUCH_CONVERSATIONS_INBOUND`]).
     postgres TOUCH_CONVERSATIONS_OUTBOUND = concat!(
-        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread) SELECT t.p, t.w, t.b, CAST(NULL AS BIGINT), t.at, t.at, t.at, t.m, 0 FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS TEXT[]), CAST($3 AS TEXT[]), CAST($4 AS BIGINT[]), CAST($5 AS TEXT[])) AS t(p, w, b, at, m) WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = t.w)",
+        "INSERT INTO conversations (phone_number_id, wa_id, business_id, last_inbound_at, last_outbound_at, last_message_at, created_at, last_message_id, unread) SELECT t.p, t.w, t.b, CAST(NULL AS BIGINT), t.at, t.at, t.at, t.m, 0 FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS TEXT[]), CAST($3 AS TEXT[]), CAST($4 AS BIGINT[]), CAST($5 AS TEXT[])) WITH ORDINALITY AS t(p, w, b, at, m, n) WHERE EXISTS (SELECT 1 FROM customers WHERE wa_id = t.w) ORDER BY t.n",
         " ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_outbound_at = excluded.last_outbound_at, last_message_at = excluded.last_message_at, last_message_id = excluded.last_message_id"
     );
     both MESSAGE = concat!("SELECT ", message_cols!(), " FROM messages WHERE id = $1");

@@ -9,6 +9,7 @@ use risala_core::ports::{ClusterEvent, ClusterHandler, EventBus, Leases, SharedB
 use risala_store::cluster::{PgBudget, PgBus, PgLeases};
 use risala_store::Engine;
 
+use crate::fixtures;
 use crate::harness::TestStore;
 
 /// A PostgreSQL-only test: its SQLite run has nothing to check.
@@ -25,7 +26,12 @@ macro_rules! postgres_tests {
     };
 }
 
-postgres_tests!(buckets_are_shared_and_refill, events_reach_the_other_nodes, leases_move_when_the_holder_goes);
+postgres_tests!(
+    buckets_are_shared_and_refill,
+    events_reach_the_other_nodes,
+    leases_move_when_the_holder_goes,
+    merged_upserts_keep_their_rows_order
+);
 
 async fn buckets_are_shared_and_refill(db: TestStore) {
     assert_eq!(db.engine, Engine::Postgres);
@@ -148,5 +154,48 @@ async fn leases_move_when_the_holder_goes(db: TestStore) {
     while !b.hold("templates").await {
         assert!(Instant::now() < deadline, "the lease did not move within 5 s");
         tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Nodes take the conversations' row locks in one order (their batches' plans sorted by lane,
+/// a merged statement's rows in that order), so two nodes' batches that share conversations
+/// wait for each other instead of deadlocking. A merged upsert must therefore write its rows in
+/// the order of its arrays whatever plan PostgreSQL picks: a generic plan may join the
+/// customers first and yield their rows in the table's order (three-node runs deadlocked so,
+/// one node on a custom plan and another on the generic one).
+async fn merged_upserts_keep_their_rows_order(db: TestStore) {
+    let client = pg(&db.schema_url().unwrap()).await;
+    // The customers stored in the reverse of the order the batches name them in.
+    let ids: Vec<String> = (0..2000).map(|i| format!("1999{i:07}")).collect();
+    client
+        .execute(
+            "INSERT INTO customers (wa_id, profile_name, created_at) SELECT id, 'c', 0 FROM unnest(CAST($1 AS TEXT[])) WITH ORDINALITY AS t(id, n) ORDER BY n DESC",
+            &[&ids],
+        )
+        .await
+        .unwrap();
+    client.batch_execute("ANALYZE customers; SET plan_cache_mode = force_generic_plan").await.unwrap();
+    let upserts: Vec<&str> = risala_store::sql::merged()
+        .iter()
+        .map(|(_, many)| *many)
+        .filter(|many| many.starts_with("INSERT INTO conversations"))
+        .collect();
+    assert_eq!(upserts.len(), 2, "inbound and outbound");
+    for (n, sql) in upserts.into_iter().enumerate() {
+        let t = fixtures::tenant(&db, n as u32 + 1).await;
+        let batch: Vec<String> = ids.iter().step_by(7).cloned().collect();
+        let phones = vec![t.phone.id.clone(); batch.len()];
+        let businesses = vec![t.business.id.clone(); batch.len()];
+        let times = vec![1_i64; batch.len()];
+        let stmt = client.prepare(sql).await.unwrap();
+        client.execute(&stmt, &[&phones, &batch, &businesses, &times, &batch]).await.unwrap();
+        let written: Vec<String> = client
+            .query("SELECT wa_id FROM conversations WHERE phone_number_id = $1 ORDER BY ctid", &[&t.phone.id])
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert_eq!(written, batch, "{sql}");
     }
 }
