@@ -1,5 +1,6 @@
-//! The client that POSTs webhooks: hyper's pooled client over rustls (HTTP/1.1, or HTTP/2
-//! when the endpoint offers it), each connection's addresses checked by the guard, no
+//! The client that POSTs webhooks: to `https` callbacks hyper's pooled client over rustls
+//! (HTTP/1.1, or HTTP/2 when the endpoint offers it), to plain `http` ones (the sandbox's)
+//! HTTP/1.1 with pipelining (`h1`); each connection's addresses checked by the guard, no
 //! redirects, no proxy. reqwest, which carried them before, parsed every POST's URL twice and
 //! ran a redirect and a retry layer around each request, about 7 % of the server's CPU with one
 //! change per POST; the endpoint's URL is parsed here once, when the endpoint is first used.
@@ -20,10 +21,11 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use crate::guard::Guard;
+use crate::h1;
 
 /// The most of an answer's body read (its start is kept for a failed attempt's error); a
 /// longer body ends the connection instead of being read to its end.
-const MAX_ANSWER: usize = 1 << 20;
+pub(crate) const MAX_ANSWER: usize = 1 << 20;
 
 type Connector = hyper_rustls::HttpsConnector<HttpConnector<GuardedDns>>;
 
@@ -41,6 +43,7 @@ pub(crate) struct Answer {
 
 pub(crate) struct PostClient {
     client: Client<Connector, Full<Bytes>>,
+    plain: h1::Pool,
     timeout: Duration,
 }
 
@@ -58,6 +61,7 @@ impl PostClient {
         idle_per_host: usize,
         roots: rustls::RootCertStore,
     ) -> Result<PostClient, String> {
+        let plain = h1::Pool::new(guard.clone(), timeout.min(Duration::from_secs(5)), idle_per_host);
         let mut http = HttpConnector::new_with_resolver(GuardedDns(guard));
         http.enforce_http(false);
         http.set_nodelay(true);
@@ -78,12 +82,16 @@ impl PostClient {
             .pool_idle_timeout(Duration::from_secs(90))
             .pool_timer(TokioTimer::new())
             .build(https);
-        Ok(PostClient { client, timeout })
+        Ok(PostClient { client, plain, timeout })
     }
 
     /// POST `body` to `uri` with the signature header; the time limit covers connecting,
     /// sending and reading the answer.
     pub(crate) async fn post(&self, uri: &Uri, signature: String, body: String) -> Result<Answer, PostError> {
+        if pipelines(uri) {
+            let train = self.plain.post(uri, &[h1::Post { signature, body }], self.timeout).await;
+            return train.answers.into_iter().next().unwrap_or(Err(PostError::Connect("no answer".into())));
+        }
         let req = Request::post(uri.clone())
             .header(header::CONTENT_TYPE, "application/json")
             .header(header::USER_AGENT, "facebookexternalua")
@@ -102,6 +110,19 @@ impl PostClient {
             Ok(Answer { status, body })
         };
         tokio::time::timeout(self.timeout, exchange).await.unwrap_or(Err(PostError::Timeout))
+    }
+}
+
+/// Whether POSTs to `uri` may share a connection and a write ([`PostClient::post_train`]).
+pub(crate) fn pipelines(uri: &Uri) -> bool {
+    uri.scheme() == Some(&http::uri::Scheme::HTTP)
+}
+
+impl PostClient {
+    /// POST each of `posts` to `uri`, an `http` URL ([`pipelines`]), down one connection
+    /// where the receiver allows; the time limit covers the whole train.
+    pub(crate) async fn post_train(&self, uri: &Uri, posts: &[h1::Post]) -> h1::Train {
+        self.plain.post(uri, posts, self.timeout).await
     }
 }
 

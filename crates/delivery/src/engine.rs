@@ -2,7 +2,7 @@
 //! verification handshake, fault settings, and the handle the server keeps in its state.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -27,6 +27,49 @@ pub(crate) struct Endpoint {
     pub slots: Arc<Semaphore>,
     /// The URL parsed, or why it may not be called (scheme and literal-address checks).
     pub url: Result<http::Uri, String>,
+    /// How many POSTs go down one connection in one write (`http` callbacks only; see `h1`).
+    depth: AtomicUsize,
+    /// Whether POSTs may share a connection: an `http` callback whose receiver has not closed
+    /// a connection on POSTs still waiting for their answers.
+    pipelining: AtomicBool,
+    /// The most POSTs one train may carry.
+    max_train: usize,
+}
+
+/// The most POSTs that share one connection and one write.
+const MAX_TRAIN: usize = 16;
+/// How long a train may take for the next one to carry a POST more.
+const TRAIN_BUDGET: Duration = Duration::from_millis(10);
+
+impl Endpoint {
+    /// How many POSTs the next train to this endpoint may carry.
+    pub(crate) fn train_len(&self) -> usize {
+        if self.pipelining.load(Ordering::Relaxed) {
+            self.depth.load(Ordering::Relaxed)
+        } else {
+            1
+        }
+    }
+
+    /// Learn from a train of `len` POSTs that took `took`: a full train answered within
+    /// `TRAIN_BUDGET` lets the next carry one more, a slower one halves the length (a
+    /// receiver that answers a connection's POSTs one at a time, slowly, gets them spread over
+    /// connections instead); a receiver that closed a connection on waiting POSTs gets one
+    /// POST per connection from then on.
+    pub(crate) fn trained(&self, len: usize, took: Duration, closed_early: bool) {
+        if closed_early {
+            self.pipelining.store(false, Ordering::Relaxed);
+        }
+        let depth = self.depth.load(Ordering::Relaxed);
+        let next = if took > TRAIN_BUDGET {
+            (depth / 2).max(1)
+        } else if len >= depth {
+            (depth + 1).min(self.max_train)
+        } else {
+            depth
+        };
+        self.depth.store(next, Ordering::Relaxed);
+    }
 }
 
 /// Most POSTs in flight from one node across all endpoints.
@@ -227,11 +270,16 @@ impl Engine {
         if let Some(e) = m.get(url) {
             return e.clone();
         }
+        let parsed = self
+            .guard
+            .check_static(url)
+            .and_then(|u| u.as_str().parse::<http::Uri>().map_err(|e| format!("the callback URL cannot be used: {e}")));
         let e = Arc::new(Endpoint {
             slots: Arc::new(Semaphore::new(self.cfg.max_in_flight_per_endpoint)),
-            url: self.guard.check_static(url).and_then(|u| {
-                u.as_str().parse::<http::Uri>().map_err(|e| format!("the callback URL cannot be used: {e}"))
-            }),
+            pipelining: AtomicBool::new(parsed.as_ref().is_ok_and(crate::client::pipelines)),
+            url: parsed,
+            depth: AtomicUsize::new(1),
+            max_train: MAX_TRAIN.min(self.cfg.max_in_flight_per_endpoint).max(1),
         });
         m.insert(url.to_string(), e.clone());
         e
@@ -373,5 +421,58 @@ impl WebhookControl for Engine {
 
     fn endpoint_paused(&self, url: &str, paused: bool) {
         self.set_paused_local(url, paused);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn endpoint(url: &str, max_train: usize) -> Endpoint {
+        let url: http::Uri = url.parse().unwrap();
+        Endpoint {
+            slots: Arc::new(Semaphore::new(32)),
+            pipelining: AtomicBool::new(crate::client::pipelines(&url)),
+            url: Ok(url),
+            depth: AtomicUsize::new(1),
+            max_train,
+        }
+    }
+
+    #[test]
+    fn trains_grow_while_answered_quickly_and_shrink_when_not() {
+        let e = endpoint("http://127.0.0.1:9/hook", 16);
+        let quick = Duration::from_millis(1);
+        assert_eq!(e.train_len(), 1);
+        for want in 2..=16 {
+            e.trained(e.train_len(), quick, false);
+            assert_eq!(e.train_len(), want);
+        }
+        e.trained(16, quick, false);
+        assert_eq!(e.train_len(), 16, "at most MAX_TRAIN");
+        // A train shorter than allowed says nothing about a longer one.
+        e.trained(3, quick, false);
+        assert_eq!(e.train_len(), 16);
+        e.trained(16, TRAIN_BUDGET * 2, false);
+        assert_eq!(e.train_len(), 8);
+        for _ in 0..5 {
+            e.trained(1, Duration::from_millis(300), false);
+        }
+        assert_eq!(e.train_len(), 1);
+        // A receiver that closed a connection on waiting POSTs gets one per connection.
+        e.trained(1, quick, true);
+        for _ in 0..5 {
+            e.trained(e.train_len(), quick, false);
+        }
+        assert_eq!(e.train_len(), 1);
+        // `https` callbacks multiplex over HTTP/2 instead; a low in-flight limit caps trains.
+        let tls = endpoint("https://example.com/hook", 16);
+        tls.trained(1, quick, false);
+        assert_eq!(tls.train_len(), 1);
+        let capped = endpoint("http://127.0.0.1:9/hook", 3);
+        for _ in 0..5 {
+            capped.trained(capped.train_len(), quick, false);
+        }
+        assert_eq!(capped.train_len(), 3);
     }
 }

@@ -1,6 +1,6 @@
 //! Webhook delivery: the outbox worker and what it needs — Meta's envelope and batching,
-//! `X-Hub-Signature-256` signing, the retry schedule, the callback URL guard, a pooled HTTP
-//! client, delivery metrics.
+//! `X-Hub-Signature-256` signing, the retry schedule, the callback URL guard, pooled HTTP
+//! clients (HTTP/1.1 with pipelining for `http` callbacks), delivery metrics.
 //!
 //! Guarantees: at least once (rows leave the outbox only after a 2xx), in order per ordering key
 //! (a conversation's later event waits until the earlier one was acknowledged or gave up).
@@ -10,6 +10,7 @@ mod client;
 pub mod config;
 pub mod engine;
 pub mod guard;
+mod h1;
 pub mod retry;
 pub mod signature;
 pub mod stats;

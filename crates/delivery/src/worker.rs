@@ -15,8 +15,9 @@ use tokio::sync::OwnedSemaphorePermit;
 use tokio::task::JoinSet;
 
 use crate::batch;
-use crate::client::PostError;
+use crate::client::{Answer, PostError};
 use crate::engine::{Endpoint, Engine, Resolved, Target};
+use crate::h1::Post;
 use crate::retry;
 use crate::signature::signature_header;
 use crate::stats::FailureKind;
@@ -222,12 +223,18 @@ impl Engine {
         for (target, rows) in groups {
             let (chunks, overflow) = batch::chunk(rows, self.cfg.batch_max_count, self.cfg.batch_max_bytes);
             release.extend(overflow);
-            for chunk in chunks {
-                let Ok(permit) = self.inflight.clone().acquire_owned().await else { return };
+            let endpoint = self.endpoint(&target.url);
+            // POSTs to one endpoint go in trains that share a connection and a write (see
+            // `h1`); sandbox faults are applied POST by POST, one POST a train.
+            let business = chunks.first().and_then(|c| c.first()).map(|d| d.business_id.as_str());
+            let len = if self.sandbox && self.faults(business).any() { 1 } else { endpoint.train_len() };
+            let mut chunks = chunks.into_iter().peekable();
+            while chunks.peek().is_some() {
+                let train: Vec<Vec<Delivery>> = chunks.by_ref().take(len).collect();
+                let Ok(permit) = self.inflight.clone().acquire_many_owned(train.len() as u32).await else { return };
                 let engine = self.clone();
-                let target = target.clone();
-                let recorder = recorder.clone();
-                tasks.spawn(async move { engine.send_chunk(target, chunk, permit, recorder).await });
+                let (target, endpoint, recorder) = (target.clone(), endpoint.clone(), recorder.clone());
+                tasks.spawn(async move { engine.send_train(target, endpoint, train, permit, recorder).await });
             }
         }
         if !release.is_empty() {
@@ -237,27 +244,54 @@ impl Engine {
         }
     }
 
-    async fn send_chunk(
+    /// POST each chunk of `train` (one POST each) to `target`, down one connection where the
+    /// endpoint allows, and hand the outcomes to the recorder.
+    async fn send_train(
         self: Arc<Self>,
         target: Target,
-        rows: Vec<Delivery>,
+        endpoint: Arc<Endpoint>,
+        train: Vec<Vec<Delivery>>,
         permit: OwnedSemaphorePermit,
         recorder: Recorder,
     ) {
-        let endpoint = self.endpoint(&target.url);
-        let Ok(slot) = endpoint.slots.clone().acquire_owned().await else { return };
-        let body = batch::envelope(&rows);
+        let Ok(slots) = endpoint.slots.clone().acquire_many_owned(train.len() as u32).await else { return };
         let started = Instant::now();
-        // A chunk holds the changes of one business (its target is resolved per business).
-        let business = rows.first().map(|d| d.business_id.as_str());
-        let attempt = self.post(&endpoint, &target, business, body).await;
-        // The endpoint's next POST may start while this one's outcome is being recorded.
-        drop(slot);
+        let (attempts, closed_early) = match &train[..] {
+            [rows] => {
+                // A chunk holds the changes of one business (its target is resolved per business).
+                let business = rows.first().map(|d| d.business_id.as_str());
+                (vec![self.post(&endpoint, &target, business, batch::envelope(rows)).await], false)
+            }
+            chunks => self.post_train(&endpoint, &target, chunks).await,
+        };
+        // The endpoint's next POSTs may start while these outcomes are being recorded.
+        drop(slots);
         drop(permit);
-        self.stats.observe_attempt(started.elapsed().as_secs_f64());
+        let took = started.elapsed();
+        endpoint.trained(train.len(), took, closed_early);
         let at = self.clock.now_ms();
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut results = Vec::new();
+        for (rows, attempt) in train.into_iter().zip(attempts) {
+            self.stats.observe_attempt(took.as_secs_f64());
+            self.outcomes(&target, rows, attempt, at, &mut results);
+        }
+        if recorder.send(results).is_err() {
+            // Only when the worker is gone: the rows stay leased and are tried again when the
+            // lease ends.
+            tracing::warn!("the webhook recorder has stopped; an attempt's outcome was not recorded");
+        }
+    }
+
+    /// What is to be recorded of one POST's `attempt` for its `rows`.
+    fn outcomes(
+        &self,
+        target: &Target,
+        rows: Vec<Delivery>,
+        attempt: Attempt,
+        at: i64,
+        results: &mut Vec<AttemptResult>,
+    ) {
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         match attempt {
             Attempt::Ok(status) => {
                 self.stats.posts_ok.fetch_add(1, Ordering::Relaxed);
@@ -302,11 +336,6 @@ impl Engine {
                 }
             }
         }
-        if recorder.send(results).is_err() {
-            // Only when the worker is gone: the rows stay leased and are tried again when the
-            // lease ends.
-            tracing::warn!("the webhook recorder has stopped; an attempt's outcome was not recorded");
-        }
     }
 
     async fn post(&self, endpoint: &Endpoint, target: &Target, business: Option<&str>, body: String) -> Attempt {
@@ -337,7 +366,44 @@ impl Engine {
             }
         }
         let signature = signature_header(&target.app_secret, body.as_bytes());
-        let attempt = match self.poster.post(url, signature, body).await {
+        let attempt = self.attempt(self.poster.post(url, signature, body).await);
+        if force_timeout {
+            return Attempt::Failed {
+                kind: FailureKind::Injected,
+                status: None,
+                error: "sandbox fault injection: the answer was treated as a timeout".into(),
+            };
+        }
+        attempt
+    }
+}
+
+impl Engine {
+    /// POST each chunk of `train` to `endpoint`, an `http` callback, down one connection where
+    /// the receiver allows (see `h1`); the attempts in order, and whether the receiver closed
+    /// a connection on POSTs still waiting.
+    async fn post_train(&self, endpoint: &Endpoint, target: &Target, train: &[Vec<Delivery>]) -> (Vec<Attempt>, bool) {
+        let url = match &endpoint.url {
+            Ok(url) => url,
+            Err(e) => {
+                let failed = || Attempt::Failed { kind: FailureKind::Connect, status: None, error: e.clone() };
+                return (train.iter().map(|_| failed()).collect(), false);
+            }
+        };
+        let posts: Vec<Post> = train
+            .iter()
+            .map(|rows| {
+                let body = batch::envelope(rows);
+                Post { signature: signature_header(&target.app_secret, body.as_bytes()), body }
+            })
+            .collect();
+        let done = self.poster.post_train(url, &posts).await;
+        (done.answers.into_iter().map(|a| self.attempt(a)).collect(), done.closed_early)
+    }
+
+    /// How a POST that was sent went.
+    fn attempt(&self, answer: Result<Answer, PostError>) -> Attempt {
+        match answer {
             Ok(answer) if answer.status.is_success() => Attempt::Ok(answer.status.as_u16()),
             Ok(answer) => {
                 let snippet: String = String::from_utf8_lossy(&answer.body).chars().take(200).collect();
@@ -357,15 +423,7 @@ impl Engine {
                 error: format!("timed out after {}", self.cfg.timeout),
             },
             Err(PostError::Connect(error)) => Attempt::Failed { kind: FailureKind::Connect, status: None, error },
-        };
-        if force_timeout {
-            return Attempt::Failed {
-                kind: FailureKind::Injected,
-                status: None,
-                error: "sandbox fault injection: the answer was treated as a timeout".into(),
-            };
         }
-        attempt
     }
 }
 
