@@ -111,7 +111,8 @@ impl Faults {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DeliveryConfig {
-    /// Time limit of one POST (connect + answer). Default `10s`.
+    /// Time limit of one POST (connect + answer; for POSTs sharing a connection to an `http`
+    /// callback, of them all). Default `10s`.
     pub timeout: Duration,
     /// How long a change is retried before it becomes a dead letter. Default `7d`.
     pub max_retry_age: Duration,

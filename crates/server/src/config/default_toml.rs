@@ -188,7 +188,7 @@ events = "auto"
 # Webhook delivery (env RISALA_WEBHOOKS__<KEY>, e.g. RISALA_WEBHOOKS__TIMEOUT=5s). Tables such as
 # this one come after all top-level keys.
 [webhooks]
-# Time limit of one POST (connect + answer).
+# Time limit of one POST (connect + answer; for POSTs sharing a connection, of them all).
 timeout = "10s"
 # How long a change is retried before it becomes a dead letter.
 max_retry_age = "7d"
@@ -201,7 +201,8 @@ backoff_max = "1h"
 # every entry and change; it saves a POST per change.
 batch_max_count = 1
 batch_max_bytes = 1000000
-# Most POSTs in flight to one callback URL (connections are kept alive and reused). With one
+# Most POSTs in flight to one callback URL (connections are kept alive and reused; to an http
+# callback that answers quickly up to 16 share one connection, answered in order). With one
 # change per POST this bounds the webhooks a second: 32 / the receiver's answer time.
 max_in_flight_per_endpoint = 32
 # Fallback poll of the outbox when nothing wakes the worker.
