@@ -30,6 +30,7 @@ pub(crate) const MAX_ANSWER: usize = 1 << 20;
 type Connector = hyper_rustls::HttpsConnector<HttpConnector<GuardedDns>>;
 
 /// How a POST that got no answer failed.
+#[derive(Clone)]
 pub(crate) enum PostError {
     Timeout,
     Connect(String),

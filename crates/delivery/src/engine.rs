@@ -14,7 +14,7 @@ use risala_core::store::{Store, StoreResult};
 use risala_core::ApiError;
 use tokio::sync::{Notify, Semaphore};
 
-use crate::client::PostClient;
+use crate::client::{PostClient, PostError};
 use crate::config::{DeliveryConfig, Faults};
 use crate::guard::{Guard, GuardedResolver};
 use crate::stats::DeliveryStats;
@@ -26,7 +26,7 @@ pub(crate) struct Endpoint {
     /// Its POSTs in flight (`max_in_flight_per_endpoint`).
     pub slots: Arc<Semaphore>,
     /// The URL parsed, or why it may not be called (scheme and literal-address checks).
-    pub url: Result<http::Uri, String>,
+    url: Result<http::Uri, String>,
     /// How many POSTs go down one connection in one write (`http` callbacks only; see `h1`).
     depth: AtomicUsize,
     /// Whether POSTs may share a connection: an `http` callback whose receiver has not closed
@@ -42,6 +42,11 @@ const MAX_TRAIN: usize = 16;
 const TRAIN_BUDGET: Duration = Duration::from_millis(10);
 
 impl Endpoint {
+    /// The URL to POST to, checked and parsed once per endpoint, or why it cannot be called.
+    pub(crate) fn uri(&self) -> Result<&http::Uri, PostError> {
+        self.url.as_ref().map_err(|e| PostError::Connect(e.clone()))
+    }
+
     /// How many POSTs the next train to this endpoint may carry.
     pub(crate) fn train_len(&self) -> usize {
         if self.pipelining.load(Ordering::Relaxed) {

@@ -88,10 +88,7 @@ impl Pool {
         };
         if let Some(e) = failed {
             while answers.len() < posts.len() {
-                answers.push(Err(match &e {
-                    PostError::Timeout => PostError::Timeout,
-                    PostError::Connect(m) => PostError::Connect(m.clone()),
-                }));
+                answers.push(Err(e.clone()));
             }
         }
         Train { answers, closed_early }
@@ -164,9 +161,12 @@ impl Pool {
         }
         conn.idle_since = Instant::now();
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
-        let conns = idle.entry(key.clone()).or_default();
-        if conns.len() < self.max_idle {
-            conns.push(conn);
+        match idle.get_mut(key) {
+            Some(conns) if conns.len() >= self.max_idle => {}
+            Some(conns) => conns.push(conn),
+            None => {
+                idle.insert(key.clone(), vec![conn]);
+            }
         }
     }
 
@@ -249,6 +249,10 @@ fn invalid(msg: impl Into<String>) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, msg.into())
 }
 
+fn cut_short() -> io::Error {
+    io::Error::new(io::ErrorKind::UnexpectedEof, "the receiver closed the connection in the middle of an answer")
+}
+
 /// Read more of the answer; `false` at the end of the stream.
 async fn fill(conn: &mut Conn) -> io::Result<bool> {
     conn.buf.reserve(8192);
@@ -279,7 +283,7 @@ async fn read_answer(conn: &mut Conn) -> io::Result<Option<(Answer, bool)>> {
                 if conn.buf.is_empty() {
                     return Ok(None);
                 }
-                return Err(invalid("the receiver closed the connection in the middle of an answer"));
+                return Err(cut_short());
             }
         };
         conn.buf.advance(head_len);
@@ -303,7 +307,7 @@ async fn read_answer(conn: &mut Conn) -> io::Result<Option<(Answer, bool)>> {
             Framing::Length(n) => {
                 while conn.buf.len() < n {
                     if !fill(conn).await? {
-                        return Err(invalid("the receiver closed the connection in the middle of an answer"));
+                        return Err(cut_short());
                     }
                 }
                 conn.buf.split_to(n).freeze()
@@ -379,7 +383,7 @@ async fn read_chunked(conn: &mut Conn) -> io::Result<Option<Bytes>> {
         }
         while conn.buf.len() < size + 2 {
             if !fill(conn).await? {
-                return Err(invalid("the receiver closed the connection in the middle of an answer"));
+                return Err(cut_short());
             }
         }
         body.extend_from_slice(&conn.buf[..size]);
@@ -402,7 +406,7 @@ async fn read_line(conn: &mut Conn) -> io::Result<String> {
             return Err(invalid("a chunk line is too long"));
         }
         if !fill(conn).await? {
-            return Err(invalid("the receiver closed the connection in the middle of an answer"));
+            return Err(cut_short());
         }
     }
 }

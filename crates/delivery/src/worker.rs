@@ -339,10 +339,9 @@ impl Engine {
     }
 
     async fn post(&self, endpoint: &Endpoint, target: &Target, business: Option<&str>, body: String) -> Attempt {
-        // Checked and parsed once per endpoint: the request takes the checked URL as it is.
-        let url = match &endpoint.url {
+        let url = match endpoint.uri() {
             Ok(url) => url,
-            Err(e) => return Attempt::Failed { kind: FailureKind::Connect, status: None, error: e.clone() },
+            Err(e) => return self.attempt(Err(e)),
         };
         let mut force_timeout = false;
         if self.sandbox {
@@ -383,12 +382,9 @@ impl Engine {
     /// the receiver allows (see `h1`); the attempts in order, and whether the receiver closed
     /// a connection on POSTs still waiting.
     async fn post_train(&self, endpoint: &Endpoint, target: &Target, train: &[Vec<Delivery>]) -> (Vec<Attempt>, bool) {
-        let url = match &endpoint.url {
+        let url = match endpoint.uri() {
             Ok(url) => url,
-            Err(e) => {
-                let failed = || Attempt::Failed { kind: FailureKind::Connect, status: None, error: e.clone() };
-                return (train.iter().map(|_| failed()).collect(), false);
-            }
+            Err(e) => return (train.iter().map(|_| self.attempt(Err(e.clone()))).collect(), false),
         };
         let posts: Vec<Post> = train
             .iter()
