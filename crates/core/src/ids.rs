@@ -66,7 +66,21 @@ pub fn hash_token(token: &str) -> String {
 
 /// A request id, used as `fbtrace_id` in errors and logs.
 pub fn new_trace_id() -> String {
-    format!("A{}", new_secret(22))
+    // `A` and 22 alphanumeric characters, as `new_secret(22)` draws them, from random bytes
+    // drawn 32 at a time (a byte of 248 or more is drawn again, so each character is uniform):
+    // every request gets one.
+    const DIGITS: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut rng = rand::thread_rng();
+    let mut id = String::with_capacity(23);
+    id.push('A');
+    while id.len() < 23 {
+        let mut bytes = [0u8; 32];
+        rng.fill(&mut bytes);
+        for b in bytes.into_iter().filter(|b| *b < 248).take(23 - id.len()) {
+            id.push(char::from(DIGITS[usize::from(b % 62)]));
+        }
+    }
+    id
 }
 
 #[cfg(test)]
@@ -91,5 +105,24 @@ mod tests {
         assert_eq!(hash_token(&t), hash_token(&t));
         assert_ne!(hash_token(&t), t);
         assert_ne!(hash_token(&t), hash_token(&new_access_token()));
+    }
+
+    #[test]
+    fn trace_ids_are_an_a_and_22_alphanumerics_drawn_evenly() {
+        let mut seen = std::collections::HashSet::new();
+        let mut counts = [0u32; 128];
+        for _ in 0..2000 {
+            let id = new_trace_id();
+            assert_eq!(id.len(), 23, "{id}");
+            assert!(id.starts_with('A') && id[1..].bytes().all(|b| b.is_ascii_alphanumeric()), "{id}");
+            for b in id[1..].bytes() {
+                counts[usize::from(b)] += 1;
+            }
+            assert!(seen.insert(id));
+        }
+        // 44,000 characters over 62: about 710 each; every character is drawn, none twice as often.
+        let used: Vec<u32> = counts.iter().copied().filter(|n| *n > 0).collect();
+        assert_eq!(used.len(), 62);
+        assert!(used.iter().all(|n| (450..1000).contains(n)), "{used:?}");
     }
 }

@@ -19,10 +19,18 @@ struct Histogram {
     count: u64,
 }
 
+/// One operation's requests: how many answered each status, and their latency.
+#[derive(Default)]
+struct Operation {
+    statuses: Vec<(u16, u64)>,
+    latency: Histogram,
+}
+
 #[derive(Default)]
 pub struct Metrics {
-    requests: Mutex<HashMap<(String, u16), u64>>,
-    latency: Mutex<HashMap<String, Histogram>>,
+    /// By operation (`POST /{id}/messages`): every request passes here, so one lock, and no
+    /// allocation once the operation has been seen.
+    operations: Mutex<HashMap<String, Operation>>,
     gauges: Mutex<HashMap<&'static str, (String, f64)>>,
     /// Webhook delivery figures, shared with the delivery worker.
     pub webhooks: Arc<DeliveryStats>,
@@ -30,19 +38,23 @@ pub struct Metrics {
 
 impl Metrics {
     pub fn observe_request(&self, operation: &str, status: u16, seconds: f64) {
-        if let Ok(mut m) = self.requests.lock() {
-            *m.entry((operation.to_string(), status)).or_default() += 1;
+        let Ok(mut m) = self.operations.lock() else { return };
+        let op = match m.get_mut(operation) {
+            Some(op) => op,
+            None => m.entry(operation.to_string()).or_default(),
+        };
+        match op.statuses.iter_mut().find(|(s, _)| *s == status) {
+            Some((_, n)) => *n += 1,
+            None => op.statuses.push((status, 1)),
         }
-        if let Ok(mut m) = self.latency.lock() {
-            let h = m.entry(operation.to_string()).or_default();
-            for (i, b) in BUCKETS.iter().enumerate() {
-                if seconds <= *b {
-                    h.counts[i] += 1;
-                }
+        let h = &mut op.latency;
+        for (i, b) in BUCKETS.iter().enumerate() {
+            if seconds <= *b {
+                h.counts[i] += 1;
             }
-            h.sum += seconds;
-            h.count += 1;
         }
+        h.sum += seconds;
+        h.count += 1;
     }
 
     /// Set a gauge (name, help, value).
@@ -57,37 +69,38 @@ impl Metrics {
         let mut out = String::new();
         out.push_str("# HELP risala_http_requests_total HTTP requests by operation and status.\n");
         out.push_str("# TYPE risala_http_requests_total counter\n");
-        if let Ok(m) = self.requests.lock() {
-            let mut rows: Vec<_> = m.iter().collect();
-            rows.sort();
-            for ((op, status), n) in rows {
+        let operations = self.operations.lock();
+        let mut ops: Vec<_> = operations.as_ref().map(|m| m.iter().collect()).unwrap_or_default();
+        ops.sort_by(|a, b| a.0.cmp(b.0));
+        for (op, o) in &ops {
+            let mut statuses = o.statuses.clone();
+            statuses.sort();
+            for (status, n) in statuses {
                 let _ =
                     writeln!(out, "risala_http_requests_total{{operation=\"{}\",status=\"{status}\"}} {n}", esc(op));
             }
         }
         out.push_str("# HELP risala_http_request_duration_seconds Request latency by operation.\n");
         out.push_str("# TYPE risala_http_request_duration_seconds histogram\n");
-        if let Ok(m) = self.latency.lock() {
-            let mut rows: Vec<_> = m.iter().collect();
-            rows.sort_by(|a, b| a.0.cmp(b.0));
-            for (op, h) in rows {
-                let op = esc(op);
-                for (i, b) in BUCKETS.iter().enumerate() {
-                    let _ = writeln!(
-                        out,
-                        "risala_http_request_duration_seconds_bucket{{operation=\"{op}\",le=\"{b}\"}} {}",
-                        h.counts[i]
-                    );
-                }
+        for (op, o) in &ops {
+            let (op, h) = (esc(op), &o.latency);
+            for (i, b) in BUCKETS.iter().enumerate() {
                 let _ = writeln!(
                     out,
-                    "risala_http_request_duration_seconds_bucket{{operation=\"{op}\",le=\"+Inf\"}} {}",
-                    h.count
+                    "risala_http_request_duration_seconds_bucket{{operation=\"{op}\",le=\"{b}\"}} {}",
+                    h.counts[i]
                 );
-                let _ = writeln!(out, "risala_http_request_duration_seconds_sum{{operation=\"{op}\"}} {}", h.sum);
-                let _ = writeln!(out, "risala_http_request_duration_seconds_count{{operation=\"{op}\"}} {}", h.count);
             }
+            let _ = writeln!(
+                out,
+                "risala_http_request_duration_seconds_bucket{{operation=\"{op}\",le=\"+Inf\"}} {}",
+                h.count
+            );
+            let _ = writeln!(out, "risala_http_request_duration_seconds_sum{{operation=\"{op}\"}} {}", h.sum);
+            let _ = writeln!(out, "risala_http_request_duration_seconds_count{{operation=\"{op}\"}} {}", h.count);
         }
+        drop(ops);
+        drop(operations);
         render_webhooks(&mut out, &self.webhooks);
         if let Ok(g) = self.gauges.lock() {
             let mut rows: Vec<_> = g.iter().collect();

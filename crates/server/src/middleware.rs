@@ -4,7 +4,7 @@ use std::panic::AssertUnwindSafe;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, Uri};
+use axum::http::{HeaderName, HeaderValue, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::FutureExt;
@@ -65,6 +65,11 @@ pub fn strip_version(mut req: Request) -> Request {
     req
 }
 
+/// The headers Graph answers with (named once, not parsed from text on every request).
+const TRACE_ID_HEADER: HeaderName = HeaderName::from_static("x-fb-trace-id");
+const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-fb-request-id");
+const VERSION_HEADER: HeaderName = HeaderName::from_static("facebook-api-version");
+
 /// Request id, panic guard, access log, metrics and Graph response headers.
 pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let started = Instant::now();
@@ -105,11 +110,11 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
     let elapsed = started.elapsed();
     state.metrics.observe_request(&operation, status, elapsed.as_secs_f64());
     if let Ok(v) = HeaderValue::from_str(&trace) {
-        resp.headers_mut().insert("x-fb-trace-id", v.clone());
-        resp.headers_mut().insert("x-fb-request-id", v);
+        resp.headers_mut().insert(TRACE_ID_HEADER, v.clone());
+        resp.headers_mut().insert(REQUEST_ID_HEADER, v);
     }
     if let Ok(v) = HeaderValue::from_str(&version) {
-        resp.headers_mut().insert("facebook-api-version", v);
+        resp.headers_mut().insert(VERSION_HEADER, v);
     }
     // One line per request: at debug level for answers, warn for server errors, so a busy
     // server does not spend its time writing logs (`log_level = "risala_server=debug"` shows

@@ -312,7 +312,7 @@ pub struct StatusUpdate {
     /// `{"id","expiration_timestamp"?,"origin":{"type"}}`, as built by the caller.
     pub conversation: Option<Value>,
     /// `{"billable","pricing_model","type"?,"category"}`, as built by the caller.
-    pub pricing: Option<Value>,
+    pub pricing: Option<crate::model::StatusPricing>,
     /// Only on `failed`.
     pub errors: Vec<WebhookError>,
 }
@@ -334,7 +334,7 @@ pub fn status_json(s: &StatusUpdate, contact: &WebhookContact) -> Value {
         m.insert("conversation".into(), c.clone());
     }
     if let Some(p) = &s.pricing {
-        m.insert("pricing".into(), p.clone());
+        m.insert("pricing".into(), serde_json::to_value(p).unwrap_or_default());
     }
     if !s.errors.is_empty() {
         m.insert("errors".into(), Value::Array(s.errors.iter().map(WebhookError::to_json).collect()));
@@ -458,7 +458,7 @@ pub fn status_change(
         errors: Vec<Value>,
         id: &'a str,
         #[serde(skip_serializing_if = "Option::is_none")]
-        pricing: Option<&'a Value>,
+        pricing: Option<&'a crate::model::StatusPricing>,
         recipient_id: &'a str,
         recipient_user_id: &'a str,
         status: &'a str,

@@ -111,7 +111,7 @@ pub struct MessagingService {
     customers: Arc<TtlCache<String, Customer>>,
     /// Customers as each business sees them (BSUID, username, hidden number) by (business,
     /// number), 5 s; dropped at once when this process changes one.
-    contacts: Arc<TtlCache<(String, String), crate::model::ContactRow>>,
+    contacts: Arc<TtlCache<(String, String), Arc<crate::model::ContactRow>>>,
     throughput: Arc<RateLimiter<String>>,
     /// Entry points (ad arrivals) per (number, customer), mostly none: kept 5 s so a send
     /// needs no extra read. This process's own changes drop the entry at once; another node's
@@ -442,7 +442,7 @@ impl MessagingService {
     ) -> OutboxRow {
         let pricing = pricing.filter(|_| status == MessageStatus::Sent);
         let conversation = pricing.and_then(|p| p.conversation_json(&phone.id, &m.wa_id));
-        let pricing = pricing.map(MessagePricing::to_json);
+        let pricing = pricing.map(MessagePricing::status_pricing);
         let update = StatusUpdate {
             wamid: m.id.clone(),
             status: status.as_str().to_string(),

@@ -71,7 +71,7 @@ pub async fn customer_number(
 impl MessagingService {
     /// What the store holds about customer `wa_id` at business `business_id` (cached a few
     /// seconds), their BSUID given when they had none; `None` when no such customer.
-    async fn contact_row(&self, business_id: &str, wa_id: &str) -> Result<Option<ContactRow>, ApiError> {
+    async fn contact_row(&self, business_id: &str, wa_id: &str) -> Result<Option<Arc<ContactRow>>, ApiError> {
         let key = (business_id.to_string(), wa_id.to_string());
         if let Some(r) = self.contacts.get(&key) {
             return Ok(Some(r));
@@ -80,6 +80,7 @@ impl MessagingService {
         if row.user_id.is_none() {
             row.user_id = Some(self.user_id_of(business_id, wa_id).await?);
         }
+        let row = Arc::new(row);
         self.contacts.insert(key, row.clone());
         Ok(Some(row))
     }
@@ -118,7 +119,7 @@ impl MessagingService {
         let Some(mut row) = self.contact_row(&phone.business_id, wa_id).await? else { return Ok(None) };
         if by_number && row.hide_number && row.number_shared_at.is_none_or(|t| now - t >= SHARE_RENEW_MS) {
             self.store.share_number(&phone.business_id, wa_id, now).await?;
-            row.number_shared_at = Some(now);
+            Arc::make_mut(&mut row).number_shared_at = Some(now);
             self.contacts.insert((phone.business_id.clone(), wa_id.to_string()), row.clone());
         }
         Ok(Some(shown(&row, now)))

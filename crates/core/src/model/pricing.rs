@@ -208,16 +208,30 @@ impl MessagePricing {
 
     /// The `pricing` object of a status webhook (CBP: no `type`, the conversation's category).
     pub fn to_json(&self) -> Value {
-        if self.cbp.is_some() {
-            return json!({"billable": self.billable(), "pricing_model": "CBP", "category": self.category.as_str()});
-        }
-        json!({
-            "billable": self.billable(),
-            "pricing_model": "PMP",
-            "type": self.kind.as_str(),
-            "category": self.category.as_str(),
-        })
+        serde_json::to_value(self.status_pricing()).unwrap_or_default()
     }
+
+    /// [`Self::to_json`] as a typed value, written straight into a status webhook's text.
+    pub fn status_pricing(&self) -> StatusPricing {
+        let cbp = self.cbp.is_some();
+        StatusPricing {
+            billable: self.billable(),
+            category: self.category.as_str(),
+            pricing_model: if cbp { "CBP" } else { "PMP" },
+            kind: (!cbp).then(|| self.kind.as_str()),
+        }
+    }
+}
+
+/// The `pricing` object of a status webhook: `{billable, category, pricing_model, type?}`, its
+/// fields in the order of their names, as a JSON object's map writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StatusPricing {
+    pub billable: bool,
+    pub category: &'static str,
+    pub pricing_model: &'static str,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
 }
 
 /// The windows a message is sent in.

@@ -1,3 +1,4 @@
+use crate::model::StatusPricing;
 use serde_json::{json, Value};
 
 use super::*;
@@ -441,8 +442,12 @@ fn statuses_match_the_reference_shape() {
         biz_opaque_callback_data: Some("order-42".into()),
         conversation: Some(json!({"id": "72b1", "expiration_timestamp": "1750116480",
             "origin": {"type": "marketing"}})),
-        pricing: Some(json!({"billable": true, "pricing_model": "PMP", "type": "regular",
-            "category": "marketing"})),
+        pricing: Some(StatusPricing {
+            billable: true,
+            pricing_model: "PMP",
+            kind: Some("regular"),
+            category: "marketing",
+        }),
         errors: vec![],
     };
     let failed = StatusUpdate {
@@ -519,9 +524,12 @@ fn a_status_change_written_directly_is_the_same_text() {
         timestamp_ms: 1_750_030_073_500,
         biz_opaque_callback_data: Some("order \"42\" ✓".into()),
         conversation: Some(json!({"id": "72b1", "origin": {"type": "service"}})),
-        pricing: Some(
-            json!({"billable": false, "pricing_model": "PMP", "type": "free_customer_service", "category": "service"}),
-        ),
+        pricing: Some(StatusPricing {
+            billable: false,
+            pricing_model: "PMP",
+            kind: Some("free_customer_service"),
+            category: "service",
+        }),
         errors: vec![],
     };
     let failed = StatusUpdate {
