@@ -69,38 +69,42 @@ impl Metrics {
         let mut out = String::new();
         out.push_str("# HELP risala_http_requests_total HTTP requests by operation and status.\n");
         out.push_str("# TYPE risala_http_requests_total counter\n");
-        let operations = self.operations.lock();
-        let mut ops: Vec<_> = operations.as_ref().map(|m| m.iter().collect()).unwrap_or_default();
-        ops.sort_by(|a, b| a.0.cmp(b.0));
-        for (op, o) in &ops {
-            let mut statuses = o.statuses.clone();
-            statuses.sort();
-            for (status, n) in statuses {
+        // Counters first, then the latency histograms, both from one look at the operations.
+        let mut latency = String::new();
+        if let Ok(operations) = self.operations.lock() {
+            let mut ops: Vec<_> = operations.iter().collect();
+            ops.sort_by(|a, b| a.0.cmp(b.0));
+            for (op, o) in ops {
+                let mut statuses = o.statuses.clone();
+                statuses.sort();
+                for (status, n) in statuses {
+                    let _ = writeln!(
+                        out,
+                        "risala_http_requests_total{{operation=\"{}\",status=\"{status}\"}} {n}",
+                        esc(op)
+                    );
+                }
+                let (op, h) = (esc(op), &o.latency);
+                for (i, b) in BUCKETS.iter().enumerate() {
+                    let _ = writeln!(
+                        latency,
+                        "risala_http_request_duration_seconds_bucket{{operation=\"{op}\",le=\"{b}\"}} {}",
+                        h.counts[i]
+                    );
+                }
+                let _ = writeln!(
+                    latency,
+                    "risala_http_request_duration_seconds_bucket{{operation=\"{op}\",le=\"+Inf\"}} {}",
+                    h.count
+                );
+                let _ = writeln!(latency, "risala_http_request_duration_seconds_sum{{operation=\"{op}\"}} {}", h.sum);
                 let _ =
-                    writeln!(out, "risala_http_requests_total{{operation=\"{}\",status=\"{status}\"}} {n}", esc(op));
+                    writeln!(latency, "risala_http_request_duration_seconds_count{{operation=\"{op}\"}} {}", h.count);
             }
         }
         out.push_str("# HELP risala_http_request_duration_seconds Request latency by operation.\n");
         out.push_str("# TYPE risala_http_request_duration_seconds histogram\n");
-        for (op, o) in &ops {
-            let (op, h) = (esc(op), &o.latency);
-            for (i, b) in BUCKETS.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "risala_http_request_duration_seconds_bucket{{operation=\"{op}\",le=\"{b}\"}} {}",
-                    h.counts[i]
-                );
-            }
-            let _ = writeln!(
-                out,
-                "risala_http_request_duration_seconds_bucket{{operation=\"{op}\",le=\"+Inf\"}} {}",
-                h.count
-            );
-            let _ = writeln!(out, "risala_http_request_duration_seconds_sum{{operation=\"{op}\"}} {}", h.sum);
-            let _ = writeln!(out, "risala_http_request_duration_seconds_count{{operation=\"{op}\"}} {}", h.count);
-        }
-        drop(ops);
-        drop(operations);
+        out.push_str(&latency);
         render_webhooks(&mut out, &self.webhooks);
         if let Ok(g) = self.gauges.lock() {
             let mut rows: Vec<_> = g.iter().collect();

@@ -206,12 +206,8 @@ impl MessagePricing {
         }))
     }
 
-    /// The `pricing` object of a status webhook (CBP: no `type`, the conversation's category).
-    pub fn to_json(&self) -> Value {
-        serde_json::to_value(self.status_pricing()).unwrap_or_default()
-    }
-
-    /// [`Self::to_json`] as a typed value, written straight into a status webhook's text.
+    /// The `pricing` object of a status webhook (CBP: no `type`, the conversation's category),
+    /// written straight into the status's text.
     pub fn status_pricing(&self) -> StatusPricing {
         let cbp = self.cbp.is_some();
         StatusPricing {

@@ -134,7 +134,7 @@ mod tests {
             cbp: None,
         };
         assert_eq!(
-            p.to_json(),
+            serde_json::to_value(p.status_pricing()).unwrap(),
             json!({"billable": true, "pricing_model": "PMP", "type": "regular", "category": "authentication-international"})
         );
         assert_eq!(format_micros(28_000), "0.028000");
