@@ -1,11 +1,12 @@
-//! SQLite: one writer thread that commits plans in shared transactions (one fsync per batch,
-//! not per request), and a small pool of reader connections (WAL lets them read while the
+//! SQLite: one writer thread that commits plans in shared transactions, a syncer thread that
+//! makes each commit durable (one fsync per batch or fewer, not per request) before its
+//! requests are answered, and a small pool of reader connections (WAL lets them read while the
 //! writer writes).
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 
 use risala_core::model::Delivery;
@@ -152,13 +153,22 @@ struct Writer<'c> {
     /// when the statement goes back (3 % of the server's CPU on `send`).
     prepared: HashMap<(usize, usize), Statement<'c>>,
     fresh: Arc<Mutex<Fresh>>,
+    /// Where commits whose log sync was left out go to be synced and answered.
+    syncer: mpsc::Sender<Committed>,
+    /// Commits sent to the syncer and not yet answered.
+    syncing: Arc<AtomicUsize>,
     /// SQLite's `data_version` when the writer last asked (see [`Writer::written_elsewhere`]).
     version: Option<i64>,
 }
 
 impl<'c> Writer<'c> {
-    fn new(conn: &'c Connection, fresh: Arc<Mutex<Fresh>>) -> Self {
-        let mut w = Writer { conn, prepared: HashMap::new(), fresh, version: None };
+    fn new(
+        conn: &'c Connection,
+        fresh: Arc<Mutex<Fresh>>,
+        syncer: mpsc::Sender<Committed>,
+        syncing: Arc<AtomicUsize>,
+    ) -> Self {
+        let mut w = Writer { conn, prepared: HashMap::new(), fresh, syncer, syncing, version: None };
         w.written_elsewhere();
         w
     }
@@ -216,42 +226,19 @@ impl<'c> Writer<'c> {
         };
         let elsewhere = results.is_ok() && self.written_elsewhere();
         let conn = self.conn;
-        let results = results.and_then(|results| match conn.execute_batch("COMMIT") {
-            Ok(()) => Ok(results),
-            Err(e) => {
-                let _ = conn.execute_batch("ROLLBACK");
-                Err(BatchError::Store(map_err(e)))
-            }
+        // The commit's log sync is left to the syncer thread, so the writer can run the next
+        // batch's statements meanwhile; nothing of this batch is answered before that sync.
+        let (results, unsynced) = risala_walbuf::deferring(|| {
+            results.and_then(|results| match conn.execute_batch("COMMIT") {
+                Ok(()) => Ok(results),
+                Err(e) => {
+                    let _ = conn.execute_batch("ROLLBACK");
+                    Err(BatchError::Store(map_err(e)))
+                }
+            })
         });
-        match results {
-            Ok(results) => {
-                let mut outcomes = Vec::with_capacity(results.len());
-                let mut inserted = Vec::new();
-                let mut replies = Vec::with_capacity(results.len());
-                for ((mut plan, reply), res) in batch.into_iter().zip(results) {
-                    outcomes.push(res.map(|(out, rows)| {
-                        for (i, id) in rows {
-                            if let Some(row) = plan.stmts[i].outbox.take() {
-                                inserted.push(Delivery { id, ..*row });
-                            }
-                        }
-                        out
-                    }));
-                    replies.push(reply);
-                }
-                // Before any reply: whoever learns of a commit and claims finds its rows.
-                if elsewhere || !inserted.is_empty() {
-                    if let Ok(mut f) = self.fresh.lock() {
-                        if elsewhere {
-                            f.forget();
-                        }
-                        f.committed(inserted);
-                    }
-                }
-                for (reply, res) in replies.into_iter().zip(outcomes) {
-                    let _ = reply.send(res);
-                }
-            }
+        let results = match results {
+            Ok(results) => results,
             Err(e) => {
                 let e = match e {
                     BatchError::Store(e) => e,
@@ -260,7 +247,33 @@ impl<'c> Writer<'c> {
                 for (_, reply) in batch {
                     let _ = reply.send(Err(clone_err(&e)));
                 }
+                return;
             }
+        };
+        let mut inserted = Vec::new();
+        let mut replies = Vec::with_capacity(results.len());
+        for ((mut plan, reply), res) in batch.into_iter().zip(results) {
+            let res = res.map(|(out, rows)| {
+                for (i, id) in rows {
+                    if let Some(row) = plan.stmts[i].outbox.take() {
+                        inserted.push(Delivery { id, ..*row });
+                    }
+                }
+                out
+            });
+            replies.push((reply, res));
+        }
+        let committed = Committed { inserted, elsewhere, replies, unsynced };
+        // A commit that needs no sync still waits for those before it: its answers may rest
+        // on what they wrote.
+        if !unsynced && self.syncing.load(Ordering::Acquire) == 0 {
+            committed.finish(&self.fresh, None);
+            return;
+        }
+        self.syncing.fetch_add(1, Ordering::AcqRel);
+        if let Err(mpsc::SendError(c)) = self.syncer.send(committed) {
+            self.syncing.fetch_sub(1, Ordering::AcqRel);
+            c.finish(&self.fresh, Some(&StoreError::Unavailable("the log's syncer has stopped".into())));
         }
     }
 
@@ -294,6 +307,79 @@ impl<'c> Writer<'c> {
         }
         Ok(results)
     }
+}
+
+/// A committed batch: its outbox rows for the webhook claims and its answers, given out once
+/// its log is on disk.
+struct Committed {
+    inserted: Vec<Delivery>,
+    /// Another process committed before this batch (see [`Writer::written_elsewhere`]).
+    elsewhere: bool,
+    replies: Vec<(Reply, Result<Vec<StmtOutcome>, StoreError>)>,
+    /// Its log sync was left out (see [`risala_walbuf::deferring`]).
+    unsynced: bool,
+}
+
+impl Committed {
+    /// Tell the claims of the batch's rows, then answer each plan (with `unsynced`, the
+    /// error of a log that could not be synced, instead of a success).
+    fn finish(self, fresh: &Mutex<Fresh>, unsynced: Option<&StoreError>) {
+        // Before any reply: whoever learns of a commit and claims finds its rows.
+        if self.elsewhere || !self.inserted.is_empty() {
+            if let Ok(mut f) = fresh.lock() {
+                if self.elsewhere {
+                    f.forget();
+                }
+                f.committed(self.inserted);
+            }
+        }
+        for (reply, res) in self.replies {
+            let res = match (res, unsynced) {
+                (Ok(_), Some(e)) => Err(clone_err(e)),
+                (res, _) => res,
+            };
+            let _ = reply.send(res);
+        }
+    }
+}
+
+/// The syncer thread: syncs the log once for every commit that arrived since its last sync
+/// (several, when a sync takes longer than a batch), then finishes them in commit order.
+fn sync_commits(
+    rx: mpsc::Receiver<Committed>,
+    wal: std::path::PathBuf,
+    fresh: Arc<Mutex<Fresh>>,
+    syncing: Arc<AtomicUsize>,
+) {
+    let mut file = None;
+    while let Ok(first) = rx.recv() {
+        let mut done = vec![first];
+        done.extend(rx.try_iter());
+        let synced = if done.iter().any(|c| c.unsynced) { sync_log(&mut file, &wal) } else { Ok(()) };
+        let synced = synced.map_err(|e| {
+            tracing::error!(error = %e, "SQLite's log could not be synced; its last commits are answered with an error");
+            file = None;
+            StoreError::Unavailable(format!("the database log could not be synced: {e}"))
+        });
+        let n = done.len();
+        for c in done {
+            c.finish(&fresh, synced.as_ref().err());
+        }
+        syncing.fetch_sub(n, Ordering::AcqRel);
+    }
+}
+
+/// `fsync` the log, as SQLite's unix VFS does; the first time also its directory, where the
+/// log's entry was made.
+fn sync_log(file: &mut Option<std::fs::File>, wal: &Path) -> std::io::Result<()> {
+    if file.is_none() {
+        let f = std::fs::File::open(wal)?;
+        if let Some(dir) = wal.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::File::open(dir)?.sync_all()?;
+        }
+        *file = Some(f);
+    }
+    file.as_ref().map_or(Ok(()), std::fs::File::sync_all)
 }
 
 enum BatchError {
@@ -362,10 +448,19 @@ impl SqliteDb {
             })
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let (tx, rx) = mpsc::channel::<(Plan, Reply)>();
+        let (to_sync, commits) = mpsc::channel::<Committed>();
+        let [_, wal, _] = crate::datadir::database_files(path);
+        let synced = committed.clone();
+        let syncing = Arc::new(AtomicUsize::new(0));
+        let counted = syncing.clone();
+        let syncer = std::thread::Builder::new()
+            .name("risala-sqlite-sync".into())
+            .spawn(move || sync_commits(commits, wal, synced, counted))
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         std::thread::Builder::new()
             .name("risala-sqlite-writer".into())
             .spawn(move || {
-                let mut w = Writer::new(&writer, committed);
+                let mut w = Writer::new(&writer, committed, to_sync, syncing);
                 while let Ok(first) = rx.recv() {
                     let mut batch = Vec::with_capacity(64);
                     batch.push(first);
@@ -378,6 +473,8 @@ impl SqliteDb {
                     w.commit_batch(batch);
                 }
                 drop(w);
+                // Every commit answered before the log is cut back.
+                let _ = syncer.join();
                 // All senders gone: checkpoint so the WAL does not linger.
                 stop.store(true, Ordering::Relaxed);
                 let _ = writer.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");

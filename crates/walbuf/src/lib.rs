@@ -21,6 +21,7 @@
 #![allow(unsafe_code)]
 
 use rusqlite::ffi;
+use std::cell::Cell;
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::ptr::{null, null_mut};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -40,6 +41,39 @@ const KEEP: usize = 4 << 20;
 
 /// Writes this VFS made to logs (each gathered run of writes counts once per `CHUNK`).
 static LOG_WRITES: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// Set by [`deferring`]: the next sync of a gathered log on this thread is left to the caller.
+    static DEFER: Cell<bool> = const { Cell::new(false) };
+    /// Whether a sync was left to the caller since [`deferring`] began.
+    static DEFERRED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Run `f` (a `COMMIT`) with the first sync of a gathered log on this thread left to the
+/// caller: the commit's frames reach the kernel in one write as always, but the `fsync` is
+/// not made, so the thread can go on to its next transaction while another thread syncs the
+/// log file (`fsync` on `<database>-wal`, as SQLite's unix VFS syncs). Returns `f`'s result and whether a sync was left out, in which
+/// case nothing `f` committed may be acknowledged before the log is synced. Syncs after the
+/// first (a checkpoint the commit runs) are made as usual.
+///
+/// Readers see such a commit before it is on disk; a commit lost to a power cut before its
+/// sync was never acknowledged, and SQLite's recovery keeps the log up to its last whole
+/// commit, as with `synchronous = NORMAL`.
+pub fn deferring<T>(f: impl FnOnce() -> T) -> (T, bool) {
+    DEFER.with(|d| d.set(true));
+    DEFERRED.with(|d| d.set(false));
+    let out = f();
+    DEFER.with(|d| d.set(false));
+    (out, DEFERRED.with(|d| d.replace(false)))
+}
+
+/// Syncs of logs this VFS passed to the default VFS (not those [`deferring`] left out).
+static LOG_SYNCS: AtomicU64 = AtomicU64::new(0);
+
+/// How many times this VFS has synced write-ahead logs since the process started.
+pub fn log_syncs() -> u64 {
+    LOG_SYNCS.load(Ordering::Relaxed)
+}
 
 /// How many writes this VFS has made to write-ahead logs since the process started, all
 /// files together: a commit that wrote N frames counts 1, not 2N.
@@ -315,6 +349,20 @@ unsafe extern "C" fn truncate(file: *mut ffi::sqlite3_file, size: i64) -> c_int 
 }
 
 unsafe extern "C" fn sync(file: *mut ffi::sqlite3_file, flags: c_int) -> c_int {
+    // SAFETY: SQLite calls this method on a file `open_file` opened as a log.
+    let on = unsafe { parts(file) }.2.on;
+    if on && DEFER.with(|d| d.replace(false)) {
+        // SAFETY: as above; `real` and `m` belong together and are open.
+        let rc = unsafe {
+            let (real, m, g) = parts(file);
+            flush(real, m, g)
+        };
+        if rc == ffi::SQLITE_OK {
+            DEFERRED.with(|d| d.set(true));
+        }
+        return rc;
+    }
+    LOG_SYNCS.fetch_add(1, Ordering::Relaxed);
     flushed!(file, xSync, ffi::SQLITE_IOERR_FSYNC, flags)
 }
 

@@ -175,3 +175,61 @@ fn without_a_sync_at_each_commit_nothing_is_held_back() {
         check_rows(&r, 1, |_| 1, 100);
     }
 }
+
+#[test]
+fn a_deferred_commit_is_in_the_log_for_readers_and_only_its_own_sync_is_left_out() {
+    let (_serial, dir, w) = start("deferred");
+    let r = reader(&dir);
+    let commit = |id: i64| {
+        w.execute_batch("BEGIN").unwrap();
+        w.execute("INSERT INTO t (id, v, body) VALUES (?1, 3, ?2)", rusqlite::params![id, body(id, 3, 2000)]).unwrap();
+        w.execute_batch("COMMIT")
+    };
+    // Deferred: written (another connection reads it), not synced.
+    let (syncs, len) = (risala_walbuf::log_syncs(), dir.log_len());
+    let (done, deferred) = risala_walbuf::deferring(|| commit(1));
+    done.unwrap();
+    assert!(deferred);
+    assert_eq!(risala_walbuf::log_syncs(), syncs);
+    assert!(dir.log_len() > len);
+    check_rows(&r, 1, |_| 3, 2000);
+    // The next commit outside `deferring` syncs as usual.
+    commit(2).unwrap();
+    assert_eq!(risala_walbuf::log_syncs(), syncs + 1);
+    // Only the first sync inside is left out: the checkpoint after the commit syncs the log.
+    let (done, deferred) = risala_walbuf::deferring(|| {
+        commit(3)?;
+        w.execute_batch("PRAGMA wal_checkpoint(FULL)")
+    });
+    done.unwrap();
+    assert!(deferred);
+    assert!(risala_walbuf::log_syncs() > syncs + 1);
+    // Nothing to sync: nothing left out.
+    let syncs = risala_walbuf::log_syncs();
+    let (n, deferred) = risala_walbuf::deferring(|| w.query_row("SELECT count(*) FROM t", [], |x| x.get::<_, i64>(0)));
+    assert_eq!((n.unwrap(), deferred), (3, false));
+    // A failed commit leaves nothing behind and nothing left out.
+    w.execute_batch("BEGIN").unwrap();
+    let (e, deferred) = risala_walbuf::deferring(|| {
+        w.execute("INSERT INTO t (id, v, body) VALUES (1, 0, x'00')", [])?;
+        w.execute_batch("COMMIT")
+    });
+    assert!(e.is_err() && !deferred);
+    w.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(risala_walbuf::log_syncs(), syncs);
+    check_rows(&r, 3, |_| 3, 2000);
+}
+
+#[test]
+fn without_a_sync_at_each_commit_nothing_is_deferred() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = Dir::new("deferred-normal");
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
+    let w = risala_walbuf::open(&dir.db(), flags, "NORMAL").unwrap();
+    w.execute_batch("PRAGMA journal_mode=WAL").unwrap();
+    w.execute_batch(TABLE).unwrap();
+    let insert = || w.execute("INSERT INTO t (id, v, body) VALUES (1, 1, ?1)", [body(1, 1, 10)]);
+    let (done, deferred) = risala_walbuf::deferring(insert);
+    assert_eq!((done.unwrap(), deferred), (1, false));
+    check_rows(&reader(&dir), 1, |_| 1, 10);
+}
