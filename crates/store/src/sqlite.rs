@@ -6,7 +6,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 
 use risala_core::model::Delivery;
@@ -153,22 +153,16 @@ struct Writer<'c> {
     /// when the statement goes back (3 % of the server's CPU on `send`).
     prepared: HashMap<(usize, usize), Statement<'c>>,
     fresh: Arc<Mutex<Fresh>>,
-    /// Where commits whose log sync was left out go to be synced and answered.
-    syncer: mpsc::Sender<Committed>,
-    /// Commits sent to the syncer and not yet answered.
-    syncing: Arc<AtomicUsize>,
+    /// Where every commit goes to be synced and answered, in order, when commits are synced
+    /// (`synchronous` FULL or EXTRA); without it each is answered at once.
+    syncer: Option<mpsc::Sender<Committed>>,
     /// SQLite's `data_version` when the writer last asked (see [`Writer::written_elsewhere`]).
     version: Option<i64>,
 }
 
 impl<'c> Writer<'c> {
-    fn new(
-        conn: &'c Connection,
-        fresh: Arc<Mutex<Fresh>>,
-        syncer: mpsc::Sender<Committed>,
-        syncing: Arc<AtomicUsize>,
-    ) -> Self {
-        let mut w = Writer { conn, prepared: HashMap::new(), fresh, syncer, syncing, version: None };
+    fn new(conn: &'c Connection, fresh: Arc<Mutex<Fresh>>, syncer: Option<mpsc::Sender<Committed>>) -> Self {
+        let mut w = Writer { conn, prepared: HashMap::new(), fresh, syncer, version: None };
         w.written_elsewhere();
         w
     }
@@ -264,16 +258,15 @@ impl<'c> Writer<'c> {
             replies.push((reply, res));
         }
         let committed = Committed { inserted, elsewhere, replies, unsynced };
-        // A commit that needs no sync still waits for those before it: its answers may rest
-        // on what they wrote.
-        if !unsynced && self.syncing.load(Ordering::Acquire) == 0 {
-            committed.finish(&self.fresh, None);
-            return;
-        }
-        self.syncing.fetch_add(1, Ordering::AcqRel);
-        if let Err(mpsc::SendError(c)) = self.syncer.send(committed) {
-            self.syncing.fetch_sub(1, Ordering::AcqRel);
-            c.finish(&self.fresh, Some(&StoreError::Unavailable("the log's syncer has stopped".into())));
+        // Even a commit that needed no sync goes through the syncer: its answers may rest on
+        // what the commits before it wrote.
+        match &self.syncer {
+            Some(syncer) => {
+                if let Err(mpsc::SendError(c)) = syncer.send(committed) {
+                    c.finish(&self.fresh, Some(&StoreError::Unavailable("the log's syncer has stopped".into())));
+                }
+            }
+            None => committed.finish(&self.fresh, None),
         }
     }
 
@@ -345,12 +338,7 @@ impl Committed {
 
 /// The syncer thread: syncs the log once for every commit that arrived since its last sync
 /// (several, when a sync takes longer than a batch), then finishes them in commit order.
-fn sync_commits(
-    rx: mpsc::Receiver<Committed>,
-    wal: std::path::PathBuf,
-    fresh: Arc<Mutex<Fresh>>,
-    syncing: Arc<AtomicUsize>,
-) {
+fn sync_commits(rx: mpsc::Receiver<Committed>, wal: std::path::PathBuf, fresh: Arc<Mutex<Fresh>>) {
     let mut file = None;
     while let Ok(first) = rx.recv() {
         let mut done = vec![first];
@@ -361,25 +349,26 @@ fn sync_commits(
             file = None;
             StoreError::Unavailable(format!("the database log could not be synced: {e}"))
         });
-        let n = done.len();
         for c in done {
             c.finish(&fresh, synced.as_ref().err());
         }
-        syncing.fetch_sub(n, Ordering::AcqRel);
     }
 }
 
 /// `fsync` the log, as SQLite's unix VFS does; the first time also its directory, where the
 /// log's entry was made.
 fn sync_log(file: &mut Option<std::fs::File>, wal: &Path) -> std::io::Result<()> {
-    if file.is_none() {
-        let f = std::fs::File::open(wal)?;
-        if let Some(dir) = wal.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::File::open(dir)?.sync_all()?;
+    let log = match file {
+        Some(log) => log,
+        None => {
+            let log = std::fs::File::open(wal)?;
+            if let Some(dir) = wal.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::File::open(dir)?.sync_all()?;
+            }
+            file.insert(log)
         }
-        *file = Some(f);
-    }
-    file.as_ref().map_or(Ok(()), std::fs::File::sync_all)
+    };
+    log.sync_all()
 }
 
 enum BatchError {
@@ -448,19 +437,23 @@ impl SqliteDb {
             })
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let (tx, rx) = mpsc::channel::<(Plan, Reply)>();
-        let (to_sync, commits) = mpsc::channel::<Committed>();
-        let [_, wal, _] = crate::datadir::database_files(path);
-        let synced = committed.clone();
-        let syncing = Arc::new(AtomicUsize::new(0));
-        let counted = syncing.clone();
-        let syncer = std::thread::Builder::new()
-            .name("risala-sqlite-sync".into())
-            .spawn(move || sync_commits(commits, wal, synced, counted))
-            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        // With every commit synced, the syncer makes the syncs the writer leaves out.
+        let (to_sync, syncer) = if risala_walbuf::gathers(&synchronous) {
+            let (to_sync, commits) = mpsc::channel::<Committed>();
+            let [_, wal, _] = crate::datadir::database_files(path);
+            let fresh = committed.clone();
+            let syncer = std::thread::Builder::new()
+                .name("risala-sqlite-sync".into())
+                .spawn(move || sync_commits(commits, wal, fresh))
+                .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            (Some(to_sync), Some(syncer))
+        } else {
+            (None, None)
+        };
         std::thread::Builder::new()
             .name("risala-sqlite-writer".into())
             .spawn(move || {
-                let mut w = Writer::new(&writer, committed, to_sync, syncing);
+                let mut w = Writer::new(&writer, committed, to_sync);
                 while let Ok(first) = rx.recv() {
                     let mut batch = Vec::with_capacity(64);
                     batch.push(first);
@@ -474,7 +467,9 @@ impl SqliteDb {
                 }
                 drop(w);
                 // Every commit answered before the log is cut back.
-                let _ = syncer.join();
+                if let Some(syncer) = syncer {
+                    let _ = syncer.join();
+                }
                 // All senders gone: checkpoint so the WAL does not linger.
                 stop.store(true, Ordering::Relaxed);
                 let _ = writer.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");

@@ -52,9 +52,10 @@ thread_local! {
 /// Run `f` (a `COMMIT`) with the first sync of a gathered log on this thread left to the
 /// caller: the commit's frames reach the kernel in one write as always, but the `fsync` is
 /// not made, so the thread can go on to its next transaction while another thread syncs the
-/// log file (`fsync` on `<database>-wal`, as SQLite's unix VFS syncs). Returns `f`'s result and whether a sync was left out, in which
-/// case nothing `f` committed may be acknowledged before the log is synced. Syncs after the
-/// first (a checkpoint the commit runs) are made as usual.
+/// log file (`fsync` on `<database>-wal`, as SQLite's unix VFS syncs). Returns `f`'s result
+/// and whether a sync was left out, in which case nothing `f` committed may be acknowledged
+/// before the log is synced. Syncs after the first (a checkpoint the commit runs) are made as
+/// usual.
 ///
 /// Readers see such a commit before it is on disk; a commit lost to a power cut before its
 /// sync was never acknowledged, and SQLite's recovery keeps the log up to its last whole
@@ -88,14 +89,19 @@ pub fn open(
     flags: rusqlite::OpenFlags,
     synchronous: &str,
 ) -> rusqlite::Result<rusqlite::Connection> {
-    let synced = ["FULL", "EXTRA"].iter().any(|s| s.eq_ignore_ascii_case(synchronous));
-    let conn = match synced.then(register) {
+    let conn = match gathers(synchronous).then(register) {
         Some(Err(e)) => return Err(rusqlite::Error::SqliteFailure(ffi::Error::new(ffi::SQLITE_CANTOPEN), Some(e))),
         Some(Ok(())) => rusqlite::Connection::open_with_flags_and_vfs(path, flags, NAME)?,
         None => rusqlite::Connection::open_with_flags(path, flags)?,
     };
     conn.pragma_update(None, "synchronous", synchronous)?;
     Ok(conn)
+}
+
+/// Whether [`open`] gathers a log's writes (and [`deferring`] can leave a sync out) with this
+/// `synchronous` setting: FULL or EXTRA, where every commit is synced.
+pub fn gathers(synchronous: &str) -> bool {
+    ["FULL", "EXTRA"].iter().any(|s| s.eq_ignore_ascii_case(synchronous))
 }
 
 /// Register the VFS (once per process; later calls return the first call's outcome).
@@ -350,13 +356,10 @@ unsafe extern "C" fn truncate(file: *mut ffi::sqlite3_file, size: i64) -> c_int 
 
 unsafe extern "C" fn sync(file: *mut ffi::sqlite3_file, flags: c_int) -> c_int {
     // SAFETY: SQLite calls this method on a file `open_file` opened as a log.
-    let on = unsafe { parts(file) }.2.on;
-    if on && DEFER.with(|d| d.replace(false)) {
-        // SAFETY: as above; `real` and `m` belong together and are open.
-        let rc = unsafe {
-            let (real, m, g) = parts(file);
-            flush(real, m, g)
-        };
+    let (real, m, g) = unsafe { parts(file) };
+    if g.on && DEFER.with(|d| d.replace(false)) {
+        // SAFETY: `real` and `m` belong together and are open.
+        let rc = unsafe { flush(real, m, g) };
         if rc == ffi::SQLITE_OK {
             DEFERRED.with(|d| d.set(true));
         }

@@ -53,6 +53,14 @@ fn start(name: &str) -> (std::sync::MutexGuard<'static, ()>, Dir, Connection) {
     (serial, dir, w)
 }
 
+/// A connection as the store opens its writer, with `synchronous` (in WAL mode).
+fn opened(dir: &Dir, synchronous: &str) -> Connection {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
+    let w = risala_walbuf::open(&dir.db(), flags, synchronous).unwrap();
+    w.execute_batch("PRAGMA journal_mode=WAL").unwrap();
+    w
+}
+
 fn reader(dir: &Dir) -> Connection {
     Connection::open(dir.db()).unwrap()
 }
@@ -158,10 +166,10 @@ fn what_a_commit_returned_for_survives_a_process_that_stops_without_closing() {
 fn without_a_sync_at_each_commit_nothing_is_held_back() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let dir = Dir::new("normal");
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
     for (synchronous, gathered) in [("normal", false), ("OFF", false), ("extra", true), ("FULL", true)] {
-        let w = risala_walbuf::open(&dir.db(), flags, synchronous).unwrap();
-        w.execute_batch("PRAGMA journal_mode=WAL; DROP TABLE IF EXISTS t").unwrap();
+        let w = opened(&dir, synchronous);
+        assert_eq!(risala_walbuf::gathers(synchronous), gathered);
+        w.execute_batch("DROP TABLE IF EXISTS t").unwrap();
         w.execute_batch(TABLE).unwrap();
         let mode: i64 = w.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
         assert_eq!(
@@ -224,9 +232,7 @@ fn a_deferred_commit_is_in_the_log_for_readers_and_only_its_own_sync_is_left_out
 fn without_a_sync_at_each_commit_nothing_is_deferred() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let dir = Dir::new("deferred-normal");
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
-    let w = risala_walbuf::open(&dir.db(), flags, "NORMAL").unwrap();
-    w.execute_batch("PRAGMA journal_mode=WAL").unwrap();
+    let w = opened(&dir, "NORMAL");
     w.execute_batch(TABLE).unwrap();
     let insert = || w.execute("INSERT INTO t (id, v, body) VALUES (1, 1, ?1)", [body(1, 1, 10)]);
     let (done, deferred) = risala_walbuf::deferring(insert);
