@@ -195,6 +195,19 @@ async fn erasure(engine: Engine) {
 
     // Bad input is a Graph error.
     assert_graph_error(&erase(&app, "not-a-number").await, 400, 131009);
+    // A send to the erased number right after: what the server had cached of her (her name as
+    // the business saw it, from the send before, and her conversation's window) is gone with
+    // her, so the send is answered (not a 500 over rows that are gone) and no webhook brings
+    // her name back.
+    let (s, v) = app
+        .post(
+            &format!("/v23.0/{}/messages", app.phone_number_id()),
+            &json!({"messaging_product": "whatsapp", "to": ALICE, "type": "text", "text": {"body": "Hello again"}}),
+        )
+        .await;
+    assert!(s == 200 || s == 400, "{v}");
+    let queued = serde_json::to_string(&app.outbox().await).unwrap();
+    assert!(!queued.contains("Zephyrine Quillfeather"), "{queued}");
     app.stop().await;
 }
 

@@ -41,6 +41,10 @@ pub async fn erase(
     operator_only(&admin)?;
     let actor = Actor::operator(crate::audit::client_address(&parts));
     let report = state.privacy.erase(&actor, &wa_id).await?;
+    // What this process keeps of the customer (their profile and how businesses see them, the
+    // windows of their conversations) went with them: a send to the number right after is
+    // answered from the store as it is now, not from rows that no longer exist.
+    state.messaging.forget_all();
     Ok(Json(json!({"pseudonym": report.pseudonym, "erased": report.erased})))
 }
 
