@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
@@ -11,11 +12,14 @@ pub struct TtlCache<K, V> {
     ttl: Duration,
     max: usize,
     map: RwLock<HashMap<K, (Instant, V)>>,
+    /// Counts the entries dropped ([`Self::remove`], [`Self::clear`]): a value read from the
+    /// store before a drop may be older than the change that caused it, and is not kept.
+    dropped: AtomicU64,
 }
 
 impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
     pub fn new(ttl: Duration, max: usize) -> Self {
-        TtlCache { ttl, max, map: RwLock::new(HashMap::new()) }
+        TtlCache { ttl, max, map: RwLock::new(HashMap::new()), dropped: AtomicU64::new(0) }
     }
 
     /// The entry of `k` if it is still fresh; `k` may be borrowed (`&str` for a `String` key).
@@ -39,8 +43,9 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         if let Some(v) = self.get(k) {
             return Ok(v);
         }
+        let since = self.mark();
         let v = load().await?;
-        self.insert(k.to_owned(), v.clone());
+        self.insert_since(since, k.to_owned(), v.clone());
         Ok(v)
     }
 
@@ -55,15 +60,35 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         if let Some(v) = self.get(k) {
             return Ok(Some(v));
         }
+        let since = self.mark();
         let v = find().await?;
         if let Some(v) = &v {
-            self.insert(k.to_owned(), v.clone());
+            self.insert_since(since, k.to_owned(), v.clone());
         }
         Ok(v)
     }
 
+    /// Taken before reading a value from the store, for [`Self::insert_since`].
+    pub fn mark(&self) -> u64 {
+        self.dropped.load(Ordering::Acquire)
+    }
+
+    /// Keep `v` unless an entry was dropped since `mark`: the drop may stand for a change
+    /// that `v`, read before it, does not show.
+    pub fn insert_since(&self, mark: u64, k: K, v: V) {
+        self.insert_if(Some(mark), k, v)
+    }
+
     pub fn insert(&self, k: K, v: V) {
+        self.insert_if(None, k, v)
+    }
+
+    fn insert_if(&self, mark: Option<u64>, k: K, v: V) {
         if let Ok(mut map) = self.map.write() {
+            // Checked under the lock that drops take too.
+            if mark.is_some_and(|m| m != self.dropped.load(Ordering::Acquire)) {
+                return;
+            }
             if map.len() >= self.max {
                 let ttl = self.ttl;
                 map.retain(|_, (at, _)| at.elapsed() < ttl);
@@ -82,12 +107,14 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         Q: Hash + Eq + ?Sized,
     {
         if let Ok(mut map) = self.map.write() {
+            self.dropped.fetch_add(1, Ordering::AcqRel);
             map.remove(k);
         }
     }
 
     pub fn clear(&self) {
         if let Ok(mut map) = self.map.write() {
+            self.dropped.fetch_add(1, Ordering::AcqRel);
             map.clear();
         }
     }
@@ -121,5 +148,26 @@ mod tests {
         assert_eq!(c.get_or_find("a", || async { Ok::<_, ()>(Some(7)) }).await, Ok(Some(7)));
         assert_eq!(c.get_or_find("a", || async { Ok::<_, ()>(Some(8)) }).await, Ok(Some(7)), "kept");
         assert_eq!(c.get_or_find("b", || async { Err(()) }).await, Err(()));
+    }
+
+    #[tokio::test]
+    async fn what_was_read_before_a_drop_is_not_kept() {
+        let c: TtlCache<String, u32> = TtlCache::new(Duration::from_secs(60), 10);
+        // The store answered 1, then the row changed and the cache was told before the answer
+        // arrived: the old answer is given to this caller, not kept for the next.
+        let old = c
+            .get_or_find("a", || async {
+                c.clear();
+                Ok::<_, ()>(Some(1))
+            })
+            .await;
+        assert_eq!(old, Ok(Some(1)));
+        assert_eq!(c.get("a"), None);
+        let mark = c.mark();
+        c.remove("b");
+        c.insert_since(mark, "a".into(), 1);
+        assert_eq!(c.get("a"), None, "any drop since the mark counts");
+        assert_eq!(c.get_or_load("a", || async { Ok::<_, ()>(2) }).await, Ok(2));
+        assert_eq!(c.get("a"), Some(2), "kept when nothing was dropped meanwhile");
     }
 }

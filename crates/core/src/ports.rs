@@ -159,8 +159,9 @@ pub enum ClusterEvent {
     /// Something the team inbox's pages of `business_id` show changed: the web app's live
     /// event, as JSON (the pages reload what it names).
     Inbox { business_id: String, event: serde_json::Value },
-    /// Rows of `table` changed: what a node cached from it is dropped. Sent by the database
-    /// itself (a trigger), so a change made by any process — a node, `risala admin` — counts.
+    /// Rows of `table` changed (`*`: of any table): what a node cached from it is dropped.
+    /// Sent by the database itself (a trigger; SQLite's writer noticing another process's
+    /// commit), so a change made by any process — a node, `risala admin` — counts.
     Changed { table: String },
 }
 
@@ -184,6 +185,13 @@ pub trait EventBus: Send + Sync {
     /// Whether there are other nodes to tell (publishers skip building events when not).
     fn shared(&self) -> bool {
         true
+    }
+    /// Whether the subscribed handler hears of every change another process (a node,
+    /// `risala admin`) makes to customers (profiles, usernames, business-scoped ids), as
+    /// [`ClusterEvent::Changed`] or [`ClusterHandler::missed`]: then this process may keep
+    /// them long.
+    fn hears_changes(&self) -> bool {
+        false
     }
 }
 

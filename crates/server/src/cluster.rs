@@ -43,10 +43,15 @@ impl Cluster {
     }
 
     /// The bus, leases and budget the configuration asks for (must run inside the runtime:
-    /// the bus starts its publisher).
+    /// the bus starts its publisher). One server on SQLite hears other processes' commits to
+    /// its file through its bus ([`risala_store::sqlite::SqliteWatch`]).
     pub fn for_config(config: &Config, store: &risala_store::SqlStore) -> anyhow::Result<Cluster> {
         if !Cluster::is_fleet(config)? {
-            return Ok(Cluster::single());
+            let mut single = Cluster::single();
+            if let risala_store::db::Db::Sqlite(db) = store.db() {
+                single.bus = Arc::new(db.watch());
+            }
+            return Ok(single);
         }
         let url = config.database_url.as_deref().unwrap_or_default();
         let node = risala_core::ids::new_object_id();
@@ -58,7 +63,8 @@ impl Cluster {
 }
 
 /// What this process keeps in memory of the store's tables, whose owners drop it: after a
-/// state import replaced the tables, or when another node of a fleet changed one.
+/// state import replaced the tables, or when another process (a node of a fleet, `risala
+/// admin`) changed one.
 #[derive(Clone)]
 pub struct Caches {
     pub auth: risala_core::auth::AuthService,
@@ -90,7 +96,11 @@ impl Caches {
     fn forget_table(&self, table: &str) {
         match table {
             "tokens" => self.auth.invalidate(),
-            "phone_numbers" | "chat_blocks" | "entry_points" => self.messaging.forget_all(),
+            // Customers are rarely changed elsewhere (a rename, a username, an erasure, a number
+            // change), and what depends on them is spread over the messaging service's caches.
+            "phone_numbers" | "chat_blocks" | "entry_points" | "customers" | "customer_usernames" | "user_ids" => {
+                self.messaging.forget_all()
+            }
             "objects" => self.tenancy.forget_all(),
             "tool_hours" => self.hours.forget_all(),
             "faq_entries" | "faq_settings" => self.faq.forget_all(),

@@ -174,6 +174,7 @@ impl AppState {
                 budget: cluster.budget.clone(),
                 // `build_state` validated the template settings.
                 templates: config.template_config().unwrap_or_default(),
+                hears_changes: cluster.bus.hears_changes(),
                 ..MessagingConfig::default()
             },
         );
@@ -285,15 +286,16 @@ impl AppState {
             }),
         };
         if state.cluster.budget.is_some() {
-            // A fleet: this node's inbox events go to the other nodes, and theirs come here.
+            // A fleet: this node's inbox events go to the other nodes.
             crate::cluster::relay_inbox(&state.inbox_feed, state.cluster.bus.clone());
-            state.cluster.bus.subscribe(Arc::new(crate::cluster::Dispatch {
-                hub: state.hub.clone(),
-                feed: state.inbox_feed.clone(),
-                store: state.store.clone(),
-                caches: state.caches(),
-            }));
         }
+        // The other nodes' events, or other processes' changes to one server's SQLite file.
+        state.cluster.bus.subscribe(Arc::new(crate::cluster::Dispatch {
+            hub: state.hub.clone(),
+            feed: state.inbox_feed.clone(),
+            store: state.store.clone(),
+            caches: state.caches(),
+        }));
         state
     }
 }

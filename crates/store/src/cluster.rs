@@ -113,6 +113,12 @@ impl EventBus for PgBus {
             tokio::spawn(listen(self.config.clone(), self.node.clone(), handler));
         }
     }
+
+    /// The customers' tables notify as the other cached tables do (migration 52), and a
+    /// listener that lost its connection reports [`ClusterHandler::missed`].
+    fn hears_changes(&self) -> bool {
+        true
+    }
 }
 
 /// Send what was published, gathered into payloads of at most [`MAX_PAYLOAD`] bytes, in the

@@ -7,9 +7,10 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
 
 use risala_core::model::Delivery;
+use risala_core::ports::{ClusterEvent, ClusterHandler, EventBus};
 use risala_core::StoreError;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, PrepFlags, Statement};
@@ -24,6 +25,9 @@ const MAX_BATCH: usize = 1024;
 const READERS: usize = 4;
 /// How often the checkpoint thread copies committed log frames into the database file.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+/// How soon an idle writer notices another process's commit (see [`SqliteWatch`]); a busy
+/// one notices it at its next batch.
+const WATCH_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 /// Most committed outbox rows kept for the webhook claims (see [`Fresh`]); past it they read
 /// the rows from the database, as after a restart.
 const FRESH_MAX: usize = 8192;
@@ -37,6 +41,33 @@ pub struct SqliteDb {
     readers: Arc<Mutex<Vec<Connection>>>,
     permits: Arc<Semaphore>,
     fresh: Arc<Mutex<Fresh>>,
+    /// Who hears of other processes' commits ([`SqliteDb::watch`]).
+    watcher: Watcher,
+}
+
+type Watcher = Arc<OnceLock<Arc<dyn ClusterHandler>>>;
+
+/// How one server on SQLite hears of the commits other processes make to its file (`risala
+/// admin` beside it): its writer asks SQLite whether anyone else committed (`data_version`)
+/// at every batch and every [`WATCH_EVERY`] while idle, and tells the subscribed handler that
+/// any table may have changed ([`ClusterEvent::Changed`] for `*`). There are no other nodes
+/// to tell: publishing is a no-op.
+pub struct SqliteWatch(Watcher);
+
+impl EventBus for SqliteWatch {
+    fn publish(&self, _: ClusterEvent) {}
+
+    fn subscribe(&self, handler: Arc<dyn ClusterHandler>) {
+        let _ = self.0.set(handler);
+    }
+
+    fn shared(&self) -> bool {
+        false
+    }
+
+    fn hears_changes(&self) -> bool {
+        true
+    }
 }
 
 /// The outbox rows committed since the webhook claims last took them, whole, in the order of
@@ -158,11 +189,17 @@ struct Writer<'c> {
     syncer: Option<mpsc::Sender<Committed>>,
     /// SQLite's `data_version` when the writer last asked (see [`Writer::written_elsewhere`]).
     version: Option<i64>,
+    watcher: Watcher,
 }
 
 impl<'c> Writer<'c> {
-    fn new(conn: &'c Connection, fresh: Arc<Mutex<Fresh>>, syncer: Option<mpsc::Sender<Committed>>) -> Self {
-        let mut w = Writer { conn, prepared: HashMap::new(), fresh, syncer, version: None };
+    fn new(
+        conn: &'c Connection,
+        fresh: Arc<Mutex<Fresh>>,
+        syncer: Option<mpsc::Sender<Committed>>,
+        watcher: Watcher,
+    ) -> Self {
+        let mut w = Writer { conn, prepared: HashMap::new(), fresh, syncer, version: None, watcher };
         w.written_elsewhere();
         w
     }
@@ -199,13 +236,30 @@ impl<'c> Writer<'c> {
 
     /// Whether another connection (another process: `risala admin …`) committed since the
     /// writer last asked; asked inside the writer's transaction, so before any row it inserts.
+    /// The watcher hears of it at once.
     fn written_elsewhere(&mut self) -> bool {
         let now = self
             .statement("PRAGMA data_version")
             .and_then(|s| s.query_row([], |r| r.get::<_, i64>(0)).map_err(map_err));
-        match now {
+        let elsewhere = match now {
             Ok(v) => self.version.replace(v).is_some_and(|old| old != v),
             Err(_) => true,
+        };
+        if elsewhere {
+            if let Some(watcher) = self.watcher.get() {
+                watcher.deliver(ClusterEvent::Changed { table: "*".into() });
+            }
+        }
+        elsewhere
+    }
+
+    /// Between batches: another process's outbox rows are read by the next claim, and the
+    /// watcher hears of its commit now rather than at the next batch.
+    fn idle(&mut self) {
+        if self.written_elsewhere() {
+            if let Ok(mut f) = self.fresh.lock() {
+                f.forget();
+            }
         }
     }
 
@@ -437,6 +491,8 @@ impl SqliteDb {
             })
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let (tx, rx) = mpsc::channel::<(Plan, Reply)>();
+        let watcher = Watcher::default();
+        let watcher_here = watcher.clone();
         // With every commit synced, the syncer makes the syncs the writer leaves out.
         let (to_sync, syncer) = if risala_walbuf::gathers(&synchronous) {
             let (to_sync, commits) = mpsc::channel::<Committed>();
@@ -453,8 +509,16 @@ impl SqliteDb {
         std::thread::Builder::new()
             .name("risala-sqlite-writer".into())
             .spawn(move || {
-                let mut w = Writer::new(&writer, committed, to_sync);
-                while let Ok(first) = rx.recv() {
+                let mut w = Writer::new(&writer, committed, to_sync, watcher);
+                loop {
+                    let first = match rx.recv_timeout(WATCH_EVERY) {
+                        Ok(first) => first,
+                        Err(mpsc::RecvTimeoutError::Timeout) => {
+                            w.idle();
+                            continue;
+                        }
+                        Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                    };
                     let mut batch = Vec::with_capacity(64);
                     batch.push(first);
                     while batch.len() < MAX_BATCH {
@@ -481,7 +545,13 @@ impl SqliteDb {
             readers: Arc::new(Mutex::new(readers)),
             permits: Arc::new(Semaphore::new(READERS)),
             fresh,
+            watcher: watcher_here,
         })
+    }
+
+    /// How this server hears of other processes' commits to the file (see [`SqliteWatch`]).
+    pub fn watch(&self) -> SqliteWatch {
+        SqliteWatch(self.watcher.clone())
     }
 
     /// Whether a claim would learn of rows made after id `seen`: rows kept since the last

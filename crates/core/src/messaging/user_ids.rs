@@ -76,12 +76,13 @@ impl MessagingService {
         if let Some(r) = self.contacts.get(&key) {
             return Ok(Some(r));
         }
+        let mark = self.contacts.mark();
         let Some(mut row) = self.store.contact(business_id, wa_id).await? else { return Ok(None) };
         if row.user_id.is_none() {
             row.user_id = Some(self.user_id_of(business_id, wa_id).await?);
         }
         let row = Arc::new(row);
-        self.contacts.insert(key, row.clone());
+        self.contacts.insert_since(mark, key, row.clone());
         Ok(Some(row))
     }
 
@@ -116,11 +117,12 @@ impl MessagingService {
         by_number: bool,
         now: Millis,
     ) -> Result<Option<WebhookContact>, ApiError> {
+        let mark = self.contacts.mark();
         let Some(mut row) = self.contact_row(&phone.business_id, wa_id).await? else { return Ok(None) };
         if by_number && row.hide_number && row.number_shared_at.is_none_or(|t| now - t >= SHARE_RENEW_MS) {
             self.store.share_number(&phone.business_id, wa_id, now).await?;
             Arc::make_mut(&mut row).number_shared_at = Some(now);
-            self.contacts.insert((phone.business_id.clone(), wa_id.to_string()), row.clone());
+            self.contacts.insert_since(mark, (phone.business_id.clone(), wa_id.to_string()), row.clone());
         }
         Ok(Some(shown(&row, now)))
     }

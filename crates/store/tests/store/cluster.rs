@@ -1,13 +1,16 @@
 //! Several nodes on one PostgreSQL (`cluster.rs`): the fleet's token buckets, the event bus and
 //! the leases of background work, each with two "nodes" in one process. PostgreSQL only: a
-//! SQLite database serves one node, which uses none of them.
+//! SQLite database serves one node, which uses none of them; it hears other processes' commits
+//! to its file (`SqliteWatch`), tested last.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use risala_core::model::{Customer, UsernameSetting};
 use risala_core::ports::{ClusterEvent, ClusterHandler, EventBus, Leases, SharedBudget};
+use risala_core::store::{MessageStore, UserIdStore};
 use risala_store::cluster::{PgBudget, PgBus, PgLeases};
-use risala_store::Engine;
+use risala_store::{Db, Engine};
 
 use crate::fixtures;
 use crate::harness::TestStore;
@@ -30,8 +33,16 @@ postgres_tests!(
     buckets_are_shared_and_refill,
     events_reach_the_other_nodes,
     leases_move_when_the_holder_goes,
-    merged_upserts_keep_their_rows_order
+    merged_upserts_keep_their_rows_order,
+    customer_changes_reach_every_node
 );
+
+mod sqlite_hears_other_processes {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        crate::harness::run(risala_store::Engine::Sqlite, super::sqlite_hears_other_processes).await;
+    }
+}
 
 async fn buckets_are_shared_and_refill(db: TestStore) {
     assert_eq!(db.engine, Engine::Postgres);
@@ -198,4 +209,77 @@ async fn merged_upserts_keep_their_rows_order(db: TestStore) {
             .collect();
         assert_eq!(written, batch, "{sql}");
     }
+}
+
+/// What nodes cache of customers (a webhook's contact: profile name, username, hidden number,
+/// business-scoped id) is dropped when any process changes it: each change notifies, in
+/// commit order; a new customer, an upsert that keeps the name and a first business-scoped id
+/// change nothing cached and do not.
+async fn customer_changes_reach_every_node(db: TestStore) {
+    let url = db.schema_url().unwrap();
+    let bus = PgBus::start(&url, "node-a").unwrap();
+    let heard = Arc::new(Heard::default());
+    bus.subscribe(heard.clone());
+    let client = pg(&url).await;
+    eventually("the listener up", || {
+        if heard.events.lock().unwrap().is_empty() {
+            let client = client.clone();
+            tokio::spawn(async move { client.batch_execute("UPDATE tokens SET revoked_at = 1 WHERE id = ''").await });
+        }
+        !heard.events.lock().unwrap().is_empty()
+    })
+    .await;
+    // Late marks from the start may still come in: wait for one, then start afresh.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    heard.events.lock().unwrap().clear();
+
+    let wa = "15550001111";
+    let customer = |name: &str| Customer { wa_id: wa.into(), profile_name: name.into(), created_at: 1 };
+    db.upsert_customer(&customer("Amal"), true).await.unwrap();
+    db.upsert_customer(&customer("Amal"), true).await.unwrap();
+    db.ensure_user_id("b1", wa, "US.1111", 2).await.unwrap();
+    db.upsert_customer(&customer("Amal Haddad"), true).await.unwrap();
+    let setting = UsernameSetting { wa_id: wa.into(), username: Some("amal".into()), hide_number: true, at: 3 };
+    db.set_username(&setting).await.unwrap();
+    db.share_number("b1", wa, 4).await.unwrap();
+    let tables = || -> Vec<String> {
+        heard
+            .events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|e| match e {
+                ClusterEvent::Changed { table } => Some(table.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    eventually("three changes heard", || tables().len() >= 3).await;
+    assert_eq!(tables(), ["customers", "customer_usernames", "user_ids"]);
+}
+
+/// One server on SQLite hears when another process (`risala admin`) commits to its file, busy
+/// or idle, and not its own commits.
+async fn sqlite_hears_other_processes(db: TestStore) {
+    let Db::Sqlite(sqlite) = db.db() else { panic!("SQLite") };
+    let heard = Arc::new(Heard::default());
+    let watch = sqlite.watch();
+    assert!(watch.hears_changes() && !watch.shared());
+    watch.subscribe(heard.clone());
+    let customer = |wa: &str| Customer { wa_id: wa.into(), profile_name: "Amal".into(), created_at: 1 };
+    db.upsert_customer(&customer("15550001111"), true).await.unwrap();
+    // Longer than an idle writer waits between looks.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(heard.events.lock().unwrap().is_empty(), "its own commit is not another's");
+
+    let other = db.another().await;
+    other.upsert_customer(&customer("15550002222"), true).await.unwrap();
+    eventually("the other process's commit heard while idle", || !heard.events.lock().unwrap().is_empty()).await;
+    assert_eq!(heard.events.lock().unwrap()[0], ClusterEvent::Changed { table: "*".into() });
+    heard.events.lock().unwrap().clear();
+
+    // Busy: heard at the next batch.
+    other.upsert_customer(&customer("15550003333"), true).await.unwrap();
+    db.upsert_customer(&customer("15550004444"), true).await.unwrap();
+    assert!(!heard.events.lock().unwrap().is_empty(), "heard by the batch after it at the latest");
 }

@@ -1,0 +1,4 @@
+-- PostgreSQL tells every node of a fleet when customers change (triggers on customers,
+-- customer_usernames and user_ids). SQLite is served by one server, whose writer notices every
+-- commit another process (`risala admin`) makes to the file: nothing to do here; the file keeps
+-- both engines' migrations numbered alike.
