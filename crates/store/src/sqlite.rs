@@ -49,7 +49,7 @@ type Watcher = Arc<OnceLock<Arc<dyn ClusterHandler>>>;
 
 /// How one server on SQLite hears of the commits other processes make to its file (`risala
 /// admin` beside it): its writer asks SQLite whether anyone else committed (`data_version`)
-/// at every batch and every [`WATCH_EVERY`] while idle, and tells the subscribed handler that
+/// at every batch and every 0.1 s while idle, and tells the subscribed handler that
 /// any table may have changed ([`ClusterEvent::Changed`] for `*`). There are no other nodes
 /// to tell: publishing is a no-op.
 pub struct SqliteWatch(Watcher);
