@@ -253,13 +253,11 @@ impl<'c> Writer<'c> {
         elsewhere
     }
 
-    /// Between batches: another process's outbox rows are read by the next claim, and the
-    /// watcher hears of its commit now rather than at the next batch.
+    /// Between batches: the watcher hears of another process's commit now rather than at the
+    /// next batch, and the claims learn of it in commit order, as from a batch's commit.
     fn idle(&mut self) {
         if self.written_elsewhere() {
-            if let Ok(mut f) = self.fresh.lock() {
-                f.forget();
-            }
+            self.hand_over(Committed { inserted: Vec::new(), elsewhere: true, replies: Vec::new(), unsynced: false });
         }
     }
 
@@ -311,7 +309,11 @@ impl<'c> Writer<'c> {
             });
             replies.push((reply, res));
         }
-        let committed = Committed { inserted, elsewhere, replies, unsynced };
+        self.hand_over(Committed { inserted, elsewhere, replies, unsynced });
+    }
+
+    /// Finish `committed` after the commits before it: through the syncer when there is one.
+    fn hand_over(&self, committed: Committed) {
         // Even a commit that needed no sync goes through the syncer: its answers may rest on
         // what the commits before it wrote.
         match &self.syncer {

@@ -101,19 +101,9 @@ async fn events_reach_the_other_nodes(db: TestStore) {
     let (heard_a, heard_b) = (Arc::new(Heard::default()), Arc::new(Heard::default()));
     a.subscribe(heard_a.clone());
     b.subscribe(heard_b.clone());
-    // The listeners are up once a table change reaches both (sent by the database itself).
     let client = pg(&url).await;
-    let changed = ClusterEvent::Changed { table: "tokens".into() };
-    eventually("both listeners up", || {
-        let (a, b) = (heard_a.events.lock().unwrap().len(), heard_b.events.lock().unwrap().len());
-        if a == 0 || b == 0 {
-            let client = client.clone();
-            tokio::spawn(async move { client.batch_execute("UPDATE tokens SET revoked_at = 1 WHERE id = ''").await });
-        }
-        a > 0 && b > 0
-    })
-    .await;
-    assert_eq!(heard_b.events.lock().unwrap()[0], changed);
+    listening(&client, &[&heard_a, &heard_b]).await;
+    assert_eq!(heard_b.events.lock().unwrap()[0], ClusterEvent::Changed { table: "tokens".into() });
     heard_a.events.lock().unwrap().clear();
     heard_b.events.lock().unwrap().clear();
 
@@ -144,6 +134,20 @@ async fn events_reach_the_other_nodes(db: TestStore) {
     .await;
     b.publish(ClusterEvent::Typing { wa_id: "1".into(), from: "2".into(), phone_number_id: "3".into() });
     eventually("heard after the reconnection", || !published(&heard_a).is_empty()).await;
+}
+
+/// Until every listener hears: the listeners are up once a table change reaches them all (sent
+/// by the database itself, a trigger on `tokens`).
+async fn listening(client: &Arc<tokio_postgres::Client>, heard: &[&Heard]) {
+    let all = || heard.iter().all(|h| !h.events.lock().unwrap().is_empty());
+    eventually("the listeners up", || {
+        if !all() {
+            let client = client.clone();
+            tokio::spawn(async move { client.batch_execute("UPDATE tokens SET revoked_at = 1 WHERE id = ''").await });
+        }
+        all()
+    })
+    .await;
 }
 
 async fn pg(url: &str) -> Arc<tokio_postgres::Client> {
@@ -220,15 +224,7 @@ async fn customer_changes_reach_every_node(db: TestStore) {
     let bus = PgBus::start(&url, "node-a").unwrap();
     let heard = Arc::new(Heard::default());
     bus.subscribe(heard.clone());
-    let client = pg(&url).await;
-    eventually("the listener up", || {
-        if heard.events.lock().unwrap().is_empty() {
-            let client = client.clone();
-            tokio::spawn(async move { client.batch_execute("UPDATE tokens SET revoked_at = 1 WHERE id = ''").await });
-        }
-        !heard.events.lock().unwrap().is_empty()
-    })
-    .await;
+    listening(&pg(&url).await, &[&heard]).await;
     // Late marks from the start may still come in: wait for one, then start afresh.
     tokio::time::sleep(Duration::from_millis(200)).await;
     heard.events.lock().unwrap().clear();
