@@ -2,8 +2,9 @@
 //! database on every request. Expiry is checked against the clock on every request, cached or
 //! not. A revoke through this process clears the cache at once
 //! ([`AuthService::invalidate`]); other nodes and processes (`risala admin tokens revoke` works
-//! on the database) see it within the cache lifetime, one second: a busy token costs one read
-//! of the tokens table per second and node.
+//! on the database) see it within the cache lifetime, one second (a busy token costs one read
+//! of the tokens table per second and node), or, in a process that hears of their changes
+//! ([`AuthService::keeping`]), as soon as it hears of it.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,26 +37,30 @@ impl AuthService {
         AuthService { store, clock, cache: Arc::new(TtlCache::new(CACHE_TTL, CACHE_MAX)) }
     }
 
+    /// Keep answers `ttl` instead of [`CACHE_TTL`]: for a process that hears of every other
+    /// process's change to the tokens ([`crate::ports::EventBus::hears_changes`]) and drops
+    /// them then ([`AuthService::invalidate`]).
+    pub fn keeping(mut self, ttl: Duration) -> Self {
+        self.cache = Arc::new(TtlCache::new(ttl, CACHE_MAX));
+        self
+    }
+
     /// Resolve a bearer token to its principal, or the Graph error for a bad one: 190 without a
     /// subcode for a token this server never issued, 190/467 for a revoked one, 190/463 for an
     /// expired one (judged by the clock, so moving the sandbox clock expires tokens too).
     pub async fn authenticate(&self, token: &str) -> Result<Principal, ApiError> {
         let hash = hash_token(token);
-        let res = match self.cache.get(&hash) {
-            Some(res) => res,
-            None => {
-                let res = match self.store.token_by_hash(&hash).await? {
-                    None => Err(ErrorCode::TokenInvalid),
-                    Some(t) if t.revoked_at.is_some() => Err(ErrorCode::TokenRevoked),
-                    Some(t) => Ok((
-                        Principal { token_id: t.id, business_id: t.business_id, permissions: t.permissions },
-                        t.expires_at,
-                    )),
-                };
-                self.cache.insert(hash, res.clone());
-                res
-            }
+        let read = || async {
+            Ok::<Resolved, ApiError>(match self.store.token_by_hash(&hash).await? {
+                None => Err(ErrorCode::TokenInvalid),
+                Some(t) if t.revoked_at.is_some() => Err(ErrorCode::TokenRevoked),
+                Some(t) => Ok((
+                    Principal { token_id: t.id, business_id: t.business_id, permissions: t.permissions },
+                    t.expires_at,
+                )),
+            })
         };
+        let res = self.cache.get_or_load(hash.as_str(), read).await?;
         let now = self.clock.now_ms();
         match res {
             Ok((_, Some(at))) if at <= now => Err(expired(at, now)),

@@ -1,6 +1,10 @@
 //! A small map whose entries expire, for hot lookups that would otherwise hit the database on
 //! every request (tokens, objects, phone numbers). Entries live a few seconds so changes made
 //! by other nodes are seen soon; changes made on this node remove the entry at once.
+//!
+//! When an entry expires under load, every request in flight would read it again at once (a
+//! busy number's entry: dozens of reads of the same row); the first one to find it expired
+//! reads it, and the others keep the expired value meanwhile ([`TtlCache::get_or_load`]).
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -34,13 +38,18 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
     }
 
     /// The entry of `k` if it is still fresh, else what `load` gives, kept for next time.
+    ///
+    /// One caller reloads an expired entry; callers that come while it reads get the expired
+    /// value (for at most [`Self::reloading_for`]: a reload that fails or hangs leaves the
+    /// next caller to try), so an entry that expires under load is read once, not once per
+    /// request in flight. A dropped entry is gone: nobody gets it again.
     pub async fn get_or_load<Q, E, F>(&self, k: &Q, load: impl FnOnce() -> F) -> Result<V, E>
     where
         K: std::borrow::Borrow<Q>,
         Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
         F: std::future::Future<Output = Result<V, E>>,
     {
-        if let Some(v) = self.get(k) {
+        if let Some(v) = self.get_or_reload(k) {
             return Ok(v);
         }
         let since = self.mark();
@@ -57,15 +66,55 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
         F: std::future::Future<Output = Result<Option<V>, E>>,
     {
-        if let Some(v) = self.get(k) {
+        if let Some(v) = self.get_or_reload(k) {
             return Ok(Some(v));
         }
         let since = self.mark();
         let v = find().await?;
-        if let Some(v) = &v {
-            self.insert_since(since, k.to_owned(), v.clone());
+        match &v {
+            Some(v) => self.insert_since(since, k.to_owned(), v.clone()),
+            // Gone: not given to anyone as being reloaded either.
+            None => {
+                if let Ok(mut map) = self.map.write() {
+                    map.remove(k);
+                }
+            }
         }
         Ok(v)
+    }
+
+    /// The entry of `k` if it is fresh, or if another caller is reloading it; `None` when the
+    /// caller is to read it (missing, or expired: then it is marked as being reloaded).
+    fn get_or_reload<Q>(&self, k: &Q) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        {
+            let map = self.map.read().ok()?;
+            let (at, v) = map.get(k)?;
+            if at.elapsed() < self.ttl {
+                return Some(v.clone());
+            }
+        }
+        let mut map = self.map.write().ok()?;
+        let (at, v) = map.get_mut(k)?;
+        if at.elapsed() < self.ttl {
+            // Another caller is reloading it.
+            return Some(v.clone());
+        }
+        // Fresh again for the others while this caller reads (an `Instant` before the process
+        // started cannot be made: then everyone reads, as before).
+        if let Some(reloading) = Instant::now().checked_sub(self.ttl.saturating_sub(self.reloading_for())) {
+            *at = reloading;
+        }
+        None
+    }
+
+    /// How long the others keep an expired entry while one caller reloads it: a tenth of
+    /// the lifetime, at most 0.1 s.
+    pub fn reloading_for(&self) -> Duration {
+        (self.ttl / 10).min(Duration::from_millis(100))
     }
 
     /// Taken before reading a value from the store, for [`Self::insert_since`].
@@ -169,5 +218,60 @@ mod tests {
         assert_eq!(c.get("a"), None, "any drop since the mark counts");
         assert_eq!(c.get_or_load("a", || async { Ok::<_, ()>(2) }).await, Ok(2));
         assert_eq!(c.get("a"), Some(2), "kept when nothing was dropped meanwhile");
+    }
+
+    #[tokio::test]
+    async fn an_expired_entry_is_read_once_while_the_others_keep_it() {
+        // A lifetime long enough that the others' 0.1 s cannot pass between two lines.
+        let c: TtlCache<String, u32> = TtlCache::new(Duration::from_secs(1), 10);
+        c.insert("a".into(), 1);
+        std::thread::sleep(Duration::from_millis(1010));
+        let (tx, rx) = tokio::sync::oneshot::channel::<u32>();
+        let first = c.get_or_load("a", || async { Ok::<_, ()>(rx.await.unwrap_or(0)) });
+        tokio::pin!(first);
+        // The first caller found it expired and is reading it.
+        assert!(futures_poll_once(first.as_mut()).await.is_none());
+        let other = c.get_or_load("a", || async { panic!("read twice") }).await;
+        assert_eq!(other, Ok::<_, ()>(1), "the others keep the old value meanwhile");
+        tx.send(2).unwrap();
+        assert_eq!(first.await, Ok(2));
+        assert_eq!(c.get("a"), Some(2));
+        // A reload that fails leaves the next caller to try, a moment later.
+        std::thread::sleep(Duration::from_millis(1010));
+        assert_eq!(c.get_or_load("a", || async { Err(()) }).await, Err(()));
+        std::thread::sleep(c.reloading_for() + Duration::from_millis(1));
+        assert_eq!(c.get_or_load("a", || async { Ok::<_, ()>(3) }).await, Ok(3));
+    }
+
+    #[tokio::test]
+    async fn what_is_gone_is_not_kept_for_the_others() {
+        let c: TtlCache<String, u32> = TtlCache::new(Duration::from_millis(30), 10);
+        c.insert("a".into(), 1);
+        std::thread::sleep(Duration::from_millis(40));
+        assert_eq!(c.get_or_find("a", || async { Ok::<_, ()>(None) }).await, Ok(None));
+        assert_eq!(c.get_or_find("a", || async { Ok::<_, ()>(None) }).await, Ok(None), "not the old value");
+        // A drop removes an expired entry being reloaded too.
+        c.insert("b".into(), 1);
+        std::thread::sleep(Duration::from_millis(40));
+        let (tx, rx) = tokio::sync::oneshot::channel::<Option<u32>>();
+        let first = c.get_or_find("b", || async { Ok::<_, ()>(rx.await.unwrap_or(None)) });
+        tokio::pin!(first);
+        assert!(futures_poll_once(first.as_mut()).await.is_none());
+        c.remove("b");
+        assert_eq!(c.get_or_find("b", || async { Ok::<_, ()>(Some(5)) }).await, Ok(Some(5)));
+        tx.send(Some(4)).unwrap();
+        assert_eq!(first.await, Ok(Some(4)));
+        assert_eq!(c.get("b"), Some(5), "the read from before the drop is not kept");
+    }
+
+    /// Poll `f` once: its output if it is ready.
+    async fn futures_poll_once<F: std::future::Future + Unpin>(mut f: F) -> Option<F::Output> {
+        std::future::poll_fn(|cx| {
+            std::task::Poll::Ready(match std::pin::Pin::new(&mut f).poll(cx) {
+                std::task::Poll::Ready(v) => Some(v),
+                std::task::Poll::Pending => None,
+            })
+        })
+        .await
     }
 }

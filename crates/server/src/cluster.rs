@@ -98,9 +98,8 @@ impl Caches {
             "tokens" => self.auth.invalidate(),
             // Customers are rarely changed elsewhere (a rename, a username, an erasure, a number
             // change), and what depends on them is spread over the messaging service's caches.
-            "phone_numbers" | "chat_blocks" | "entry_points" | "customers" | "customer_usernames" | "user_ids" => {
-                self.messaging.forget_all()
-            }
+            "phone_numbers" | "chat_blocks" | "entry_points" | "waba_settings" | "customers" | "customer_usernames"
+            | "user_ids" => self.messaging.forget_all(),
             "objects" => self.tenancy.forget_all(),
             "tool_hours" => self.hours.forget_all(),
             "faq_entries" | "faq_settings" => self.faq.forget_all(),

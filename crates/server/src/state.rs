@@ -127,7 +127,9 @@ impl AppState {
         privacy: PrivacyService,
         cluster: crate::cluster::Cluster,
     ) -> Self {
-        let auth = AuthService::new(store.clone(), clock.clone());
+        let hears_changes = cluster.bus.hears_changes();
+        let auth = AuthService::new(store.clone(), clock.clone())
+            .keeping(risala_core::messaging::kept(hears_changes, risala_core::auth::CACHE_TTL));
         let tenancy = TenancyService::new(store.clone(), clock.clone());
         let hub = Arc::new(Hub::default());
         let inbox_feed = Arc::new(risala_web::live::Feed::default());
@@ -174,7 +176,7 @@ impl AppState {
                 budget: cluster.budget.clone(),
                 // `build_state` validated the template settings.
                 templates: config.template_config().unwrap_or_default(),
-                hears_changes: cluster.bus.hears_changes(),
+                hears_changes,
                 ..MessagingConfig::default()
             },
         );

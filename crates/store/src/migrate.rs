@@ -54,6 +54,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (50, "label_names_unique", include_str!("../migrations/sqlite/0050_label_names_unique.sql")),
     (51, "price_on_message", include_str!("../migrations/sqlite/0051_price_on_message.sql")),
     (52, "customers_changed", include_str!("../migrations/sqlite/0052_customers_changed.sql")),
+    (53, "waba_settings_changed", include_str!("../migrations/sqlite/0053_waba_settings_changed.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "tenancy", include_str!("../migrations/postgres/0001_tenancy.sql")),
@@ -103,6 +104,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (50, "label_names_unique", include_str!("../migrations/postgres/0050_label_names_unique.sql")),
     (51, "price_on_message", include_str!("../migrations/postgres/0051_price_on_message.sql")),
     (52, "customers_changed", include_str!("../migrations/postgres/0052_customers_changed.sql")),
+    (53, "waba_settings_changed", include_str!("../migrations/postgres/0053_waba_settings_changed.sql")),
 ];
 
 /// The highest migration version this build knows.

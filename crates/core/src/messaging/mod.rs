@@ -76,16 +76,28 @@ pub struct MessagingConfig {
     pub templates: crate::templates::TemplateConfig,
     /// This process hears of every change other processes make to the store's rows (SQLite's
     /// watch on the file, a fleet's notifications: [`crate::ports::EventBus::hears_changes`]):
-    /// customers are then cached [`CUSTOMERS_HEARD_TTL`] instead of [`CUSTOMERS_TTL`].
+    /// customers, entry points, blocks and pricing models are then kept [`HEARD_TTL`] instead
+    /// of a few seconds ([`CUSTOMERS_TTL`]).
     pub hears_changes: bool,
 }
 
 /// How long a process keeps customers (profiles, how each business sees them) when it would
 /// not hear of another process's change to them.
 pub const CUSTOMERS_TTL: Duration = Duration::from_secs(5);
-/// ... and when it would: what it keeps is dropped when another process changes it, so the
-/// time only bounds memory for customers who stopped writing.
-pub const CUSTOMERS_HEARD_TTL: Duration = Duration::from_secs(600);
+/// How long a process keeps what it would hear of another process changing: what it keeps is
+/// dropped when another process changes it, so the time only bounds memory for entries
+/// nobody asks for any more.
+pub const HEARD_TTL: Duration = Duration::from_secs(600);
+
+/// How long to keep rows that change elsewhere: `ttl` when this process would not hear of it,
+/// [`HEARD_TTL`] when it would.
+pub fn kept(hears_changes: bool, ttl: Duration) -> Duration {
+    if hears_changes {
+        HEARD_TTL
+    } else {
+        ttl
+    }
+}
 
 impl Default for MessagingConfig {
     fn default() -> Self {
@@ -112,14 +124,15 @@ pub struct MessagingService {
     config: MessagingConfig,
     last_seq: Arc<AtomicI64>,
     link_cache: Arc<std::sync::Mutex<LinkCache>>,
-    /// Hot lookups kept off the database: business numbers by id and by digits (5 s), and the
+    /// Hot lookups kept off the database: business numbers by id and by digits (5 s even where
+    /// changes are heard: the quality service's rating and tier changes do not drop them), and the
     /// last inbound message time per (number, customer), which only ever moves forward, so a
     /// cached open window is never wrong; a miss reads the store.
     phones_by_id: Arc<TtlCache<String, Arc<PhoneNumber>>>,
     phones_by_number: Arc<TtlCache<String, Arc<PhoneNumber>>>,
     windows: Arc<TtlCache<(String, String), Millis>>,
     /// Customers by `wa_id` for their messages' webhooks ([`CUSTOMERS_TTL`], or
-    /// [`CUSTOMERS_HEARD_TTL`]); a rename through this process drops the entry at once
+    /// [`HEARD_TTL`]); a rename through this process drops the entry at once
     /// ([`MessagingService::forget_customer`]), another process's when this one hears of it.
     customers: Arc<TtlCache<String, Customer>>,
     /// Customers as each business sees them (BSUID, username, hidden number) by (business,
@@ -127,11 +140,11 @@ pub struct MessagingService {
     /// 1,000 customers were this lookup when it was kept 5 s.
     contacts: Arc<TtlCache<(String, String), Arc<crate::model::ContactRow>>>,
     throughput: Arc<RateLimiter<String>>,
-    /// Entry points (ad arrivals) per (number, customer), mostly none: kept 5 s so a send
-    /// needs no extra read. This process's own changes drop the entry at once; another node's
-    /// show within the 5 s.
+    /// Entry points (ad arrivals) per (number, customer), mostly none: kept 5 s (or
+    /// [`HEARD_TTL`]) so a send needs no extra read. This process's own changes drop the entry
+    /// at once; another process's within the 5 s, or when this one hears of it.
     entry_points: Arc<TtlCache<(String, String), Option<EntryPoint>>>,
-    /// Per number, whether any customer ever arrived through an ad (5 s, dropped as the
+    /// Per number, whether any customer ever arrived through an ad (as `entry_points`, dropped as the
     /// entries above are): a number without ads reads no entry point per customer.
     entry_point_numbers: Arc<TtlCache<String, bool>>,
     pair_rate: Arc<RateLimiter<(String, String)>>,
@@ -244,10 +257,14 @@ impl MessagingService {
         notifier: Arc<dyn Notifier>,
         config: MessagingConfig,
     ) -> Self {
-        let customers_ttl = if config.hears_changes { CUSTOMERS_HEARD_TTL } else { CUSTOMERS_TTL };
+        let customers_ttl = kept(config.hears_changes, CUSTOMERS_TTL);
+        // Changes made here drop these at once; blocks and the number's restriction are the
+        // quality service's, pricing models the CBP pricer's.
+        let five_s = kept(config.hears_changes, Duration::from_secs(5));
         MessagingService {
-            cbp: Arc::new(crate::pricing::cbp::CbpPricer::new(store.clone())),
-            quality: crate::quality::QualityService::new(store.clone(), clock.clone(), config.quality.clone()),
+            cbp: Arc::new(crate::pricing::cbp::CbpPricer::new(store.clone(), five_s)),
+            quality: crate::quality::QualityService::new(store.clone(), clock.clone(), config.quality.clone())
+                .keeping(five_s),
             templates: crate::templates::TemplateService::new(store.clone(), clock.clone(), config.templates.clone()),
             store,
             clock,
@@ -274,8 +291,8 @@ impl MessagingService {
                     ),
                 ))
             }),
-            entry_points: Arc::new(TtlCache::new(Duration::from_secs(5), 1_000_000)),
-            entry_point_numbers: Arc::new(TtlCache::new(Duration::from_secs(5), 100_000)),
+            entry_points: Arc::new(TtlCache::new(five_s, 1_000_000)),
+            entry_point_numbers: Arc::new(TtlCache::new(five_s, 100_000)),
             config,
         }
     }

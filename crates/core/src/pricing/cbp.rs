@@ -42,9 +42,10 @@ pub fn joinable(category: Category, open: &[OpenConversation], now: Millis) -> O
 }
 
 /// The CBP side of the send path: each WABA's pricing model and each pair's open
-/// conversations, cached 5 s so a PMP send costs a cache hit and a CBP send usually no read.
+/// conversations, cached so a PMP send costs a cache hit and a CBP send usually no read.
 /// This process's own changes update the caches at once; another node's show within 5 s (its
-/// conversations cannot be charged twice: the store opens one per category at a time).
+/// conversations cannot be charged twice: the store opens one per category at a time), or,
+/// for pricing models, as soon as this process hears of it.
 pub struct CbpPricer {
     store: Arc<dyn Store>,
     models: TtlCache<String, PricingModel>,
@@ -52,10 +53,12 @@ pub struct CbpPricer {
 }
 
 impl CbpPricer {
-    pub fn new(store: Arc<dyn Store>) -> Self {
+    /// `models_for`: how long pricing models are kept (5 s, or longer where another
+    /// process's change is heard: [`crate::messaging::kept`]).
+    pub fn new(store: Arc<dyn Store>, models_for: Duration) -> Self {
         CbpPricer {
             store,
-            models: TtlCache::new(Duration::from_secs(5), 100_000),
+            models: TtlCache::new(models_for, 100_000),
             open: TtlCache::new(Duration::from_secs(5), 1_000_000),
         }
     }

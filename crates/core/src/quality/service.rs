@@ -109,22 +109,27 @@ impl QualityService {
         &self.config
     }
 
+    /// Keep standings `ttl` (5 s by default; longer where another process's change to blocks
+    /// or a number is heard: [`crate::messaging::kept`]). Changes made here drop them at once.
+    pub fn keeping(mut self, ttl: Duration) -> Self {
+        self.standing = Arc::new(TtlCache::new(ttl, 100_000));
+        self
+    }
+
     async fn standing(&self, phone_number_id: &str) -> Result<Arc<Standing>, ApiError> {
-        if let Some(s) = self.standing.get(phone_number_id) {
-            return Ok(s);
-        }
-        let mut s = Standing::default();
-        for (wa_id, side) in self.store.number_blocks(phone_number_id).await? {
-            let e = s.blocks.entry(wa_id).or_default();
-            match side {
-                BlockSide::Customer => e.0 = true,
-                BlockSide::Business => e.1 = true,
+        let read = || async {
+            let mut s = Standing::default();
+            for (wa_id, side) in self.store.number_blocks(phone_number_id).await? {
+                let e = s.blocks.entry(wa_id).or_default();
+                match side {
+                    BlockSide::Customer => e.0 = true,
+                    BlockSide::Business => e.1 = true,
+                }
             }
-        }
-        s.restricted = self.store.phone_number(phone_number_id).await?.is_some_and(|p| p.status == RESTRICTED);
-        let s = Arc::new(s);
-        self.standing.insert(phone_number_id.to_string(), s.clone());
-        Ok(s)
+            s.restricted = self.store.phone_number(phone_number_id).await?.is_some_and(|p| p.status == RESTRICTED);
+            Ok::<_, ApiError>(Arc::new(s))
+        };
+        self.standing.get_or_load(phone_number_id, read).await
     }
 
     pub(super) fn store(&self) -> &Arc<dyn Store> {

@@ -6,9 +6,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use risala_core::model::{Customer, UsernameSetting};
+use risala_core::model::{Customer, PricingModel, UsernameSetting, WabaSettings};
 use risala_core::ports::{ClusterEvent, ClusterHandler, EventBus, Leases, SharedBudget};
-use risala_core::store::{MessageStore, UserIdStore};
+use risala_core::store::{MessageStore, UserIdStore, WabaSettingsStore};
 use risala_store::cluster::{PgBudget, PgBus, PgLeases};
 use risala_store::{Db, Engine};
 
@@ -252,6 +252,13 @@ async fn customer_changes_reach_every_node(db: TestStore) {
     };
     eventually("three changes heard", || tables().len() >= 3).await;
     assert_eq!(tables(), ["customers", "customer_usernames", "user_ids"]);
+
+    // A WABA's pricing model, which sends keep as long as customers (migration 53).
+    fixtures::tenant(&db, 1).await;
+    heard.events.lock().unwrap().clear();
+    let cbp = WabaSettings { pricing_model: PricingModel::Cbp, verified: false };
+    db.set_waba_settings("w1", &cbp, 5).await.unwrap();
+    eventually("the settings' change heard", || tables().contains(&"waba_settings".to_string())).await;
 }
 
 /// One server on SQLite hears when another process (`risala admin`) commits to its file, busy

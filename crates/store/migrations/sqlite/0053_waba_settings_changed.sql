@@ -1,0 +1,4 @@
+-- PostgreSQL tells every node of a fleet when a WABA's settings change (a trigger on
+-- waba_settings). SQLite is served by one server, whose writer notices every commit another
+-- process makes to the file: nothing to do here; the file keeps both engines' migrations
+-- numbered alike.
