@@ -90,12 +90,8 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         K: std::borrow::Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        {
-            let map = self.map.read().ok()?;
-            let (at, v) = map.get(k)?;
-            if at.elapsed() < self.ttl {
-                return Some(v.clone());
-            }
+        if let Some(v) = self.get(k) {
+            return Some(v);
         }
         let mut map = self.map.write().ok()?;
         let (at, v) = map.get_mut(k)?;

@@ -257,10 +257,9 @@ impl MessagingService {
         notifier: Arc<dyn Notifier>,
         config: MessagingConfig,
     ) -> Self {
-        let customers_ttl = kept(config.hears_changes, CUSTOMERS_TTL);
         // Changes made here drop these at once; blocks and the number's restriction are the
         // quality service's, pricing models the CBP pricer's.
-        let five_s = kept(config.hears_changes, Duration::from_secs(5));
+        let five_s = kept(config.hears_changes, CUSTOMERS_TTL);
         MessagingService {
             cbp: Arc::new(crate::pricing::cbp::CbpPricer::new(store.clone(), five_s)),
             quality: crate::quality::QualityService::new(store.clone(), clock.clone(), config.quality.clone())
@@ -274,8 +273,8 @@ impl MessagingService {
             phones_by_id: Arc::new(TtlCache::new(Duration::from_secs(5), 100_000)),
             phones_by_number: Arc::new(TtlCache::new(Duration::from_secs(5), 100_000)),
             windows: Arc::new(TtlCache::new(Duration::from_secs(3600), 1_000_000)),
-            customers: Arc::new(TtlCache::new(customers_ttl, 100_000)),
-            contacts: Arc::new(TtlCache::new(customers_ttl, 100_000)),
+            customers: Arc::new(TtlCache::new(five_s, 100_000)),
+            contacts: Arc::new(TtlCache::new(five_s, 100_000)),
             throughput: Arc::new(RateLimiter::new(config.throughput_mps.max(1), config.throughput_mps.max(1) * 60)),
             pair_rate: Arc::new(RateLimiter::new(crate::limits::PAIR_BURST, crate::limits::PAIR_PER_MINUTE)),
             fleet: config.budget.clone().map(|b| {
