@@ -22,7 +22,7 @@ pub const CACHE_TTL: Duration = Duration::from_secs(1);
 const CACHE_MAX: usize = 100_000;
 
 /// What a token resolved to: its principal and when it expires, or the error it fails with.
-type Resolved = Result<(Principal, Option<Millis>), ErrorCode>;
+type Resolved = Result<(Arc<Principal>, Option<Millis>), ErrorCode>;
 
 #[derive(Clone)]
 pub struct AuthService {
@@ -48,14 +48,14 @@ impl AuthService {
     /// Resolve a bearer token to its principal, or the Graph error for a bad one: 190 without a
     /// subcode for a token this server never issued, 190/467 for a revoked one, 190/463 for an
     /// expired one (judged by the clock, so moving the sandbox clock expires tokens too).
-    pub async fn authenticate(&self, token: &str) -> Result<Principal, ApiError> {
+    pub async fn authenticate(&self, token: &str) -> Result<Arc<Principal>, ApiError> {
         let hash = hash_token(token);
         let read = || async {
             Ok::<Resolved, ApiError>(match self.store.token_by_hash(&hash).await? {
                 None => Err(ErrorCode::TokenInvalid),
                 Some(t) if t.revoked_at.is_some() => Err(ErrorCode::TokenRevoked),
                 Some(t) => Ok((
-                    Principal { token_id: t.id, business_id: t.business_id, permissions: t.permissions },
+                    Arc::new(Principal { token_id: t.id, business_id: t.business_id, permissions: t.permissions }),
                     t.expires_at,
                 )),
             })

@@ -98,38 +98,16 @@ impl WaId {
 
     /// The country calling code (`1`, `44`, `91`, …).
     pub fn calling_code(&self) -> String {
-        self.region().0
+        calling_code_of(&self.0).to_owned()
     }
 
     /// The ISO country (`US`, `GB`, `CA`, …) the number belongs to, if known.
     pub fn country(&self) -> Option<String> {
-        self.region().1
-    }
-
-    /// Calling code and country, remembered per number: parsing with the full metadata costs
-    /// tens of microseconds, and every send and status prices by country.
-    fn region(&self) -> (String, Option<String>) {
-        use std::collections::HashMap;
-        use std::sync::{OnceLock, RwLock};
-        type Regions = RwLock<HashMap<String, (String, Option<String>)>>;
-        /// Beyond this many numbers the memory starts over (each entry is a few dozen bytes).
-        const MAX: usize = 200_000;
-        static REGIONS: OnceLock<Regions> = OnceLock::new();
-        let regions = REGIONS.get_or_init(Default::default);
-        if let Some(r) = regions.read().ok().and_then(|m| m.get(&self.0).cloned()) {
-            return r;
-        }
-        let r = self.parse_region();
-        if let Ok(mut m) = regions.write() {
-            if m.len() >= MAX {
-                m.clear();
-            }
-            m.insert(self.0.clone(), r.clone());
-        }
-        r
+        country_of(&self.0).map(str::to_owned)
     }
 
     fn parse_region(&self) -> (String, Option<String>) {
+        // Parsed once per number (see `region_of`).
         let Some(p) = self.parsed() else {
             return (self.0.chars().take(1).collect(), None);
         };
@@ -165,6 +143,57 @@ impl fmt::Display for WaId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// The country calling code of a number's digits (`1`, `44`, `91`, …), as [`WaId::calling_code`]
+/// without copying the number or the code.
+pub fn calling_code_of(digits: &str) -> &'static str {
+    region_of(digits).0
+}
+
+/// The ISO country of a number's digits (`US`, `GB`, `CA`, …), as [`WaId::country`] without
+/// copying the number or the country.
+pub fn country_of(digits: &str) -> Option<&'static str> {
+    region_of(digits).1
+}
+
+/// Calling code and country, remembered per number: parsing with the full metadata costs
+/// tens of microseconds, and every send and status prices by country. Both are kept once for
+/// the process (a few hundred codes and countries exist), so a number's costs no copy.
+fn region_of(digits: &str) -> (&'static str, Option<&'static str>) {
+    use std::collections::{HashMap, HashSet};
+    use std::sync::{Mutex, OnceLock, RwLock};
+    type Region = (&'static str, Option<&'static str>);
+    /// Beyond this many numbers the memory starts over (each entry is a few dozen bytes).
+    const MAX: usize = 200_000;
+    static REGIONS: OnceLock<RwLock<HashMap<String, Region>>> = OnceLock::new();
+    static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let regions = REGIONS.get_or_init(Default::default);
+    if let Some(r) = regions.read().ok().and_then(|m| m.get(digits).copied()) {
+        return r;
+    }
+    // Calling codes and countries are few (the first digit of an unparsable number at worst):
+    // each is leaked once and shared by every number with it.
+    let keep = |name: String| -> &'static str {
+        let Ok(mut names) = NAMES.get_or_init(Default::default).lock() else { return "" };
+        match names.get(name.as_str()) {
+            Some(kept) => kept,
+            None => {
+                let kept: &'static str = Box::leak(name.into_boxed_str());
+                names.insert(kept);
+                kept
+            }
+        }
+    };
+    let (code, country) = WaId(digits.to_owned()).parse_region();
+    let r = (keep(code), country.map(keep));
+    if let Ok(mut m) = regions.write() {
+        if m.len() >= MAX {
+            m.clear();
+        }
+        m.insert(digits.to_owned(), r);
+    }
+    r
 }
 
 #[cfg(test)]
@@ -212,5 +241,18 @@ mod tests {
         assert_eq!(WaId::parse("+12125550199", None).unwrap().country().as_deref(), Some("US"));
         assert_eq!(WaId::parse("+16315555555", None).unwrap().display(), "+1 631-555-5555");
         assert_eq!(WaId::parse("+447700900123", None).unwrap().calling_code(), "44");
+    }
+
+    #[test]
+    fn a_country_is_kept_once_for_every_number_of_it() {
+        let (a, b) = (country_of("447700900123"), country_of("447700900456"));
+        assert_eq!((a, b), (Some("GB"), Some("GB")));
+        assert!(std::ptr::eq(a.unwrap(), b.unwrap()), "one copy of GB for both numbers");
+        assert!(std::ptr::eq(calling_code_of("14165550199"), calling_code_of("12125550199")));
+        assert_eq!(calling_code_of("14165550199"), "1");
+        // Asked again, a number gives the same answers (from memory).
+        assert_eq!(country_of("14165550199"), Some("CA"));
+        assert_eq!(country_of("14165550199"), Some("CA"));
+        assert_eq!(WaId::from_trusted("12125550199".into()).country().as_deref(), Some("US"));
     }
 }

@@ -141,5 +141,5 @@ async fn token_actor(
     address: Option<String>,
 ) -> Result<(Actor, Option<String>), GraphError> {
     let caller = Caller::from_request_parts(parts, state).await?;
-    Ok((Actor::token(&caller.0.token_id, address), Some(caller.0.business_id)))
+    Ok((Actor::token(&caller.0.token_id, address), Some(caller.0.business_id.clone())))
 }

@@ -53,7 +53,7 @@ impl<S: Send + Sync> FromRequestParts<S> for GraphQuery {
 
 /// The authenticated caller.
 #[derive(Debug, Clone)]
-pub struct Caller(pub Principal);
+pub struct Caller(pub std::sync::Arc<Principal>);
 
 impl Caller {
     /// Error 200 unless the token carries `p`.

@@ -32,7 +32,9 @@ const WATCH_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 /// the rows from the database, as after a restart.
 const FRESH_MAX: usize = 8192;
 
-type Reply = oneshot::Sender<Result<Vec<StmtOutcome>, StoreError>>;
+/// A plan's answer, and the plan itself when it ran: the plan's values were made by the
+/// requesting thread, which frees them (a free from another thread costs the allocator more).
+type Reply = oneshot::Sender<(Result<Vec<StmtOutcome>, StoreError>, Option<Plan>)>;
 
 #[derive(Clone)]
 pub struct SqliteDb {
@@ -131,6 +133,7 @@ fn map_err(e: rusqlite::Error) -> StoreError {
 /// Open a connection. The writer's (`writes_log`) hands each commit's log frames to the kernel
 /// in one write, not two per page, when every commit is synced (`risala_walbuf`).
 fn open(path: &Path, synchronous: &str, writes_log: bool) -> Result<Connection, StoreError> {
+    risala_walbuf::uncounted();
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = if writes_log {
         risala_walbuf::open(path, flags, synchronous)
@@ -291,7 +294,7 @@ impl<'c> Writer<'c> {
                     BatchError::PlanFailed => StoreError::Database("a plan failed without savepoints".into()),
                 };
                 for (_, reply) in batch {
-                    let _ = reply.send(Err(clone_err(&e)));
+                    let _ = reply.send((Err(clone_err(&e)), None));
                 }
                 return;
             }
@@ -307,7 +310,7 @@ impl<'c> Writer<'c> {
                 }
                 out
             });
-            replies.push((reply, res));
+            replies.push((reply, res, plan));
         }
         self.hand_over(Committed { inserted, elsewhere, replies, unsynced });
     }
@@ -364,7 +367,7 @@ struct Committed {
     inserted: Vec<Delivery>,
     /// Another process committed before this batch (see [`Writer::written_elsewhere`]).
     elsewhere: bool,
-    replies: Vec<(Reply, Result<Vec<StmtOutcome>, StoreError>)>,
+    replies: Vec<(Reply, Result<Vec<StmtOutcome>, StoreError>, Plan)>,
     /// Its log sync was left out (see [`risala_walbuf::deferring`]).
     unsynced: bool,
 }
@@ -382,12 +385,12 @@ impl Committed {
                 f.committed(self.inserted);
             }
         }
-        for (reply, res) in self.replies {
+        for (reply, res, plan) in self.replies {
             let res = match (res, unsynced) {
                 (Ok(_), Some(e)) => Err(clone_err(e)),
                 (res, _) => res,
             };
-            let _ = reply.send(res);
+            let _ = reply.send((res, Some(plan)));
         }
     }
 }
@@ -589,7 +592,9 @@ impl SqliteDb {
     pub async fn write(&self, plan: Plan) -> Result<Vec<StmtOutcome>, StoreError> {
         let (tx, rx) = oneshot::channel();
         self.writer.send((plan, tx)).map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?;
-        rx.await.map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?
+        let (res, plan) = rx.await.map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?;
+        drop(plan);
+        res
     }
 
     pub async fn query(&self, sql: &'static str, params: Vec<Value>) -> Result<Vec<Row>, StoreError> {

@@ -115,6 +115,19 @@ pub fn register() -> Result<(), String> {
     .clone()
 }
 
+/// Stop SQLite counting the memory it allocates, when this runs before SQLite is first used
+/// in the process (later it changes nothing). The count (`sqlite3_memory_used`, which Risala
+/// never reads) takes a lock shared by every connection around each of SQLite's allocations
+/// and frees.
+pub fn uncounted() {
+    static DONE: std::sync::Once = std::sync::Once::new();
+    DONE.call_once(|| {
+        // SAFETY: `sqlite3_config` may be called before SQLite is initialised; after that it
+        // returns SQLITE_MISUSE and changes nothing, which is fine. The option takes one int.
+        let _ = unsafe { ffi::sqlite3_config(ffi::SQLITE_CONFIG_MEMSTATUS, 0 as c_int) };
+    });
+}
+
 /// Our part of a log's file object; the default VFS's file follows it, at `REAL_AT`.
 #[repr(C)]
 struct File {
@@ -136,6 +149,7 @@ const REAL_AT: usize = std::mem::size_of::<File>().next_multiple_of(8);
 /// # Safety
 /// Call once, after which SQLite keeps the returned VFS for the rest of the process.
 unsafe fn install() -> Result<(), String> {
+    uncounted();
     // SAFETY: initialising SQLite is allowed at any time and from any thread.
     let rc = unsafe { ffi::sqlite3_initialize() };
     if rc != ffi::SQLITE_OK {

@@ -394,7 +394,7 @@ impl MessagingService {
     /// When the customer last wrote to this number, if ever: from the cache when it shows an
     /// open window, else from the store.
     async fn last_inbound(&self, phone_number_id: &str, wa_id: &str, now: Millis) -> Result<Option<Millis>, ApiError> {
-        let key = (phone_number_id.to_string(), wa_id.to_string());
+        let key = crate::cache::Pair(phone_number_id, wa_id);
         if let Some(t) = self.windows.get(&key) {
             if now - t < SERVICE_WINDOW_MS {
                 return Ok(Some(t));
@@ -402,7 +402,7 @@ impl MessagingService {
         }
         let t = self.store.conversation(phone_number_id, wa_id).await?.and_then(|c| c.last_inbound_at);
         if let Some(t) = t {
-            self.windows.insert(key, t);
+            self.windows.insert(key.to_key(), t);
         }
         Ok(t)
     }

@@ -78,7 +78,7 @@ impl MessagingService {
                 ),
             ));
         }
-        let cc = WaId::from_trusted(phone.number.clone()).calling_code();
+        let cc = crate::phone::calling_code_of(&phone.number);
         // `recipient` (a business-scoped user id) addresses the customer when there is no `to`;
         // with both, `to` wins, as Meta documents.
         let mut by_user_id = None;
@@ -91,7 +91,7 @@ impl MessagingService {
             body = &addressed;
             by_user_id = Some(user_id);
         }
-        match outbound::parse_send(body, &cc)? {
+        match outbound::parse_send(body, cc)? {
             SendRequest::MarkRead { message_id, typing_indicator } => {
                 self.mark_read(phone, &message_id, typing_indicator).await?;
                 Ok(SendOutcome::Success)
@@ -451,7 +451,7 @@ impl MessagingService {
         last_inbound: Option<Millis>,
         now: Millis,
     ) -> Result<MessagePricing, ApiError> {
-        let country = WaId::from_trusted(wa_id.to_string()).country().unwrap_or_else(|| "ZZ".to_string());
+        let country = crate::phone::country_of(wa_id).unwrap_or("ZZ");
         // Inside a free entry point window (or the answer that opens one) everything is free.
         let entry = self.entry_point(phone, wa_id).await?;
         let entry_point = entry.and_then(|e| e.window_at(now));
@@ -462,15 +462,23 @@ impl MessagingService {
         // Authentication to a country other than the business's own is priced at the
         // authentication-international rate where the card has one for that country.
         let foreign_auth = template_category.is_some_and(|c| c.eq_ignore_ascii_case("authentication"))
-            && WaId::from_trusted(phone.number.clone()).country().as_deref() != Some(country.as_str());
+            && crate::phone::country_of(&phone.number) != Some(country);
         let international =
-            foreign_auth && self.store.rate(&country, Category::AuthenticationInternational, now).await?.is_some();
+            foreign_auth && self.store.rate(country, Category::AuthenticationInternational, now).await?.is_some();
         let (mut category, kind) = crate::pricing::classify(template_category, windows, international);
         if endpoint == Endpoint::MarketingMessages && category == Category::Marketing {
             category = Category::MarketingLite;
         }
         let tier = crate::model::BASE_TIER.to_string();
-        let mut pricing = MessagePricing { category, kind, country, amount_micros: 0, entry_point, tier, cbp: None };
+        let mut pricing = MessagePricing {
+            category,
+            kind,
+            country: country.to_owned(),
+            amount_micros: 0,
+            entry_point,
+            tier,
+            cbp: None,
+        };
         if pricing.billable() {
             pricing.amount_micros =
                 crate::pricing::category_rate(&*self.store, &pricing.country, category, now).await?.unwrap_or(0);

@@ -72,7 +72,7 @@ impl MessagingService {
     /// What the store holds about customer `wa_id` at business `business_id` (cached a few
     /// seconds), their BSUID given when they had none; `None` when no such customer.
     async fn contact_row(&self, business_id: &str, wa_id: &str) -> Result<Option<Arc<ContactRow>>, ApiError> {
-        let key = (business_id.to_string(), wa_id.to_string());
+        let key = crate::cache::Pair(business_id, wa_id);
         if let Some(r) = self.contacts.get(&key) {
             return Ok(Some(r));
         }
@@ -82,7 +82,7 @@ impl MessagingService {
             row.user_id = Some(self.user_id_of(business_id, wa_id).await?);
         }
         let row = Arc::new(row);
-        self.contacts.insert_since(mark, key, row.clone());
+        self.contacts.insert_since(mark, key.to_key(), row.clone());
         Ok(Some(row))
     }
 

@@ -9,6 +9,8 @@ use super::TenancyService;
 use crate::error::{ApiError, ErrorCode};
 use crate::graph::{page_in_memory, Filter};
 use crate::model::{App, Business, ObjectKind, ObjectRef, Page, PageRequest, PhoneNumber, Waba};
+use crate::StoreError;
+use std::sync::Arc;
 
 /// Graph's answer to an id that is not a number (a username or alias it does not know).
 pub fn alias_not_found(alias: &str) -> ApiError {
@@ -37,13 +39,16 @@ fn sees(scope: Option<&str>, business_id: &str) -> bool {
 
 impl TenancyService {
     /// The index entry of an id, cached: the kind and owner of an id never change.
-    pub async fn object(&self, id: &str) -> Result<Option<ObjectRef>, ApiError> {
+    pub async fn object(&self, id: &str) -> Result<Option<Arc<ObjectRef>>, ApiError> {
         let store = &self.store;
-        Ok(self.objects.get_or_find(id, || store.object(id)).await?)
+        Ok(self
+            .objects
+            .get_or_find(id, || async { Ok::<_, StoreError>(store.object(id).await?.map(Arc::new)) })
+            .await?)
     }
 
     /// `id` for a caller of `business_id`, when it is one of `kinds` (any kind when empty).
-    pub async fn resolve(&self, business_id: &str, id: &str, kinds: &[ObjectKind]) -> Result<ObjectRef, ApiError> {
+    pub async fn resolve(&self, business_id: &str, id: &str, kinds: &[ObjectKind]) -> Result<Arc<ObjectRef>, ApiError> {
         if !crate::ids::is_object_id(id) {
             return Err(alias_not_found(id));
         }

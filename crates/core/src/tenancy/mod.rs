@@ -58,7 +58,7 @@ pub struct TenancyService {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     /// Graph object index entries: the kind and owner of an id never change, so a minute is safe.
-    objects: Arc<TtlCache<String, ObjectRef>>,
+    objects: Arc<TtlCache<String, Arc<ObjectRef>>>,
 }
 
 fn conflict_or(e: StoreError, what: &str) -> ApiError {

@@ -92,7 +92,7 @@ impl FromRequestParts<AppState> for Admin {
             None if state.config.mode == Mode::Sandbox => {
                 let caller = Caller(state.auth.authenticate(&token).await?);
                 caller.require(Permission::Management)?;
-                Ok(Admin::Business(caller.0.business_id))
+                Ok(Admin::Business(caller.0.business_id.clone()))
             }
             None => Err(ApiError::new(
                 ErrorCode::PermissionDenied,

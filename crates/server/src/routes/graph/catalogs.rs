@@ -39,7 +39,7 @@ async fn managed(state: &AppState, caller: &Caller, id: &str) -> GraphResult<Cat
 }
 
 async fn business(state: &AppState, caller: &Caller, id: &str) -> GraphResult<String> {
-    Ok(resolve(state, caller, id, &[ObjectKind::Business]).await?.id)
+    Ok(resolve(state, caller, id, &[ObjectKind::Business]).await?.id.clone())
 }
 
 async fn catalog_value(state: &AppState, c: &Catalog, fields: Option<&[FieldSel]>) -> GraphResult<Value> {

@@ -97,7 +97,12 @@ pub fn routes() -> Router<AppState> {
 
 /// Look up `id` for the caller. An id that does not exist and an id of another business get
 /// the same answer, so ids of other tenants cannot be probed.
-pub async fn resolve(state: &AppState, caller: &Caller, id: &str, kinds: &[ObjectKind]) -> GraphResult<ObjectRef> {
+pub async fn resolve(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    kinds: &[ObjectKind],
+) -> GraphResult<std::sync::Arc<ObjectRef>> {
     Ok(state.tenancy.resolve(&caller.0.business_id, id, kinds).await?)
 }
 

@@ -30,7 +30,7 @@ pub async fn add(
 async fn number(state: &AppState, caller: &Caller, id: &str) -> GraphResult<String> {
     let obj = resolve(state, caller, id, &[ObjectKind::PhoneNumber]).await?;
     caller.require(Permission::Management)?;
-    Ok(obj.id)
+    Ok(obj.id.clone())
 }
 
 /// Drop the messaging caches' copy of the number, so sends see the change at once.

@@ -65,7 +65,7 @@ impl FromRequestParts<AppState> for ClockMover {
         }
         let caller = Caller(state.auth.authenticate(&token).await?);
         caller.require(Permission::Management)?;
-        Ok(ClockMover { business: Some(caller.0.business_id) })
+        Ok(ClockMover { business: Some(caller.0.business_id.clone()) })
     }
 }
 
