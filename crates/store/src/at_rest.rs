@@ -84,10 +84,21 @@ impl SqlStore {
 
     /// `plain`, a body of `column` in the row `row`, as it is to be stored.
     pub(crate) fn seal_body(&self, column: &str, row: &str, plain: String) -> Result<String, StoreError> {
+        self.seal_body_of(column, || row.to_owned(), plain)
+    }
+
+    /// [`Self::seal_body`] for a row whose identity is made only when the body is sealed (an
+    /// outbox row's: its business, ordering key and time, written out).
+    pub(crate) fn seal_body_of(
+        &self,
+        column: &str,
+        row: impl FnOnce() -> String,
+        plain: String,
+    ) -> Result<String, StoreError> {
         // A plain value that reads like an encrypted one (a business's `biz_opaque_callback_data`
         // may be any string) is encrypted even with the switch off, so it reads back as itself.
         if self.seal_bodies || Keyring::is_sealed(&plain) {
-            self.keys.seal_row(column, row, &plain)
+            self.keys.seal_row(column, &row(), &plain)
         } else {
             Ok(plain)
         }

@@ -87,7 +87,7 @@ impl SqlStore {
                 retry_from: created_at,
             }));
         }
-        let value = self.seal_body(OUTBOX_VALUE, &outbox_row(business_id, ordering_key, created_at), value)?;
+        let value = self.seal_body_of(OUTBOX_VALUE, || outbox_row(business_id, ordering_key, created_at), value)?;
         stmt.params = params![business_id, waba_id, phone_number_id, ordering_key, field, value, created_at];
         Ok(stmt)
     }

@@ -171,8 +171,19 @@ pub fn new_wamid() -> String {
     let now = crate::clock::system_now_ms() as u64 * 1000 + (b[0] as u64 % 1000);
     let previous =
         LAST.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |last| Some(now.max(last + 1))).unwrap_or_default();
-    let micros = now.max(previous + 1);
-    format!("wamid.{micros:016x}{}", URL_SAFE.encode(b))
+    wamid_of(now.max(previous + 1), &b)
+}
+
+/// `wamid.`, 16 hex digits of `micros`, then `random` in URL-safe base64, written straight
+/// into one string (`format!` goes through the formatter part by part).
+fn wamid_of(micros: u64, random: &[u8; 18]) -> String {
+    let mut id = String::with_capacity(6 + 16 + 24);
+    id.push_str("wamid.");
+    for shift in (0..16).rev() {
+        id.push(char::from(b"0123456789abcdef"[((micros >> (shift * 4)) & 0xf) as usize]));
+    }
+    URL_SAFE.encode_string(random, &mut id);
+    id
 }
 
 fn ordering_key(phone_number_id: &str, wa_id: &str) -> String {
@@ -490,6 +501,17 @@ impl MessagingService {
 
 #[cfg(test)]
 mod wamid_tests {
+    use base64::{engine::general_purpose::URL_SAFE, Engine};
+
+    #[test]
+    fn an_id_is_its_time_in_hex_then_its_random_part() {
+        let random: [u8; 18] = std::array::from_fn(|i| (i * 37 + 250) as u8);
+        for micros in [0, 1, 0xabc, 1_796_620_233_000_123, u64::MAX] {
+            let expected = format!("wamid.{micros:016x}{}", URL_SAFE.encode(random));
+            assert_eq!(super::wamid_of(micros, &random), expected);
+        }
+    }
+
     #[test]
     fn ids_made_one_after_the_other_sort_in_that_order() {
         let ids: Vec<String> = (0..10_000).map(|_| super::new_wamid()).collect();
