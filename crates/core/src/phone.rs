@@ -172,12 +172,15 @@ fn region_of(digits: &str) -> (&'static str, Option<&'static str>) {
     if let Some(r) = regions.read().ok().and_then(|m| m.get(digits).copied()) {
         return r;
     }
-    // Calling codes and countries are few (the first digit of an unparsable number at worst):
-    // each is leaked once and shared by every number with it.
+    // Calling codes and countries are few (about 500; the first character of a number that
+    // does not parse at worst): each is leaked once and shared by every number with it. Past
+    // `NAMES_MAX`, which only made-up input reaches, a new one is not kept and reads as empty.
+    const NAMES_MAX: usize = 4096;
     let keep = |name: String| -> &'static str {
-        let Ok(mut names) = NAMES.get_or_init(Default::default).lock() else { return "" };
+        let mut names = NAMES.get_or_init(Default::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         match names.get(name.as_str()) {
             Some(kept) => kept,
+            None if names.len() >= NAMES_MAX => "",
             None => {
                 let kept: &'static str = Box::leak(name.into_boxed_str());
                 names.insert(kept);
