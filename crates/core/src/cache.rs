@@ -12,6 +12,21 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
+/// How long a process keeps what it would hear of another process changing: what it keeps is
+/// dropped when another process changes it, so the time only bounds memory for entries
+/// nobody asks for any more.
+pub const HEARD_TTL: Duration = Duration::from_secs(600);
+
+/// How long to keep rows that change elsewhere: `ttl` when this process would not hear of it
+/// ([`crate::ports::EventBus::hears_changes`]), [`HEARD_TTL`] when it would.
+pub fn kept(hears_changes: bool, ttl: Duration) -> Duration {
+    if hears_changes {
+        HEARD_TTL
+    } else {
+        ttl
+    }
+}
+
 /// A key of two parts looked up without copying either (`&(String, String)` would need both
 /// copied into a new key): it hashes as the pair of strings does.
 #[derive(Clone, Copy)]

@@ -129,7 +129,7 @@ impl AppState {
     ) -> Self {
         let hears_changes = cluster.bus.hears_changes();
         let auth = AuthService::new(store.clone(), clock.clone())
-            .keeping(risala_core::messaging::kept(hears_changes, risala_core::auth::CACHE_TTL));
+            .keeping(risala_core::cache::kept(hears_changes, risala_core::auth::CACHE_TTL));
         let tenancy = TenancyService::new(store.clone(), clock.clone());
         let hub = Arc::new(Hub::default());
         let inbox_feed = Arc::new(risala_web::live::Feed::default());

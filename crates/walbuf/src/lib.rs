@@ -149,7 +149,6 @@ const REAL_AT: usize = std::mem::size_of::<File>().next_multiple_of(8);
 /// # Safety
 /// Call once, after which SQLite keeps the returned VFS for the rest of the process.
 unsafe fn install() -> Result<(), String> {
-    uncounted();
     // SAFETY: initialising SQLite is allowed at any time and from any thread.
     let rc = unsafe { ffi::sqlite3_initialize() };
     if rc != ffi::SQLITE_OK {

@@ -76,28 +76,14 @@ pub struct MessagingConfig {
     pub templates: crate::templates::TemplateConfig,
     /// This process hears of every change other processes make to the store's rows (SQLite's
     /// watch on the file, a fleet's notifications: [`crate::ports::EventBus::hears_changes`]):
-    /// customers, entry points, blocks and pricing models are then kept [`HEARD_TTL`] instead
-    /// of a few seconds ([`CUSTOMERS_TTL`]).
+    /// customers, entry points, blocks and pricing models are then kept
+    /// [`crate::cache::HEARD_TTL`] instead of a few seconds ([`CUSTOMERS_TTL`]).
     pub hears_changes: bool,
 }
 
 /// How long a process keeps customers (profiles, how each business sees them) when it would
 /// not hear of another process's change to them.
 pub const CUSTOMERS_TTL: Duration = Duration::from_secs(5);
-/// How long a process keeps what it would hear of another process changing: what it keeps is
-/// dropped when another process changes it, so the time only bounds memory for entries
-/// nobody asks for any more.
-pub const HEARD_TTL: Duration = Duration::from_secs(600);
-
-/// How long to keep rows that change elsewhere: `ttl` when this process would not hear of it,
-/// [`HEARD_TTL`] when it would.
-pub fn kept(hears_changes: bool, ttl: Duration) -> Duration {
-    if hears_changes {
-        HEARD_TTL
-    } else {
-        ttl
-    }
-}
 
 impl Default for MessagingConfig {
     fn default() -> Self {
@@ -132,7 +118,7 @@ pub struct MessagingService {
     phones_by_number: Arc<TtlCache<String, Arc<PhoneNumber>>>,
     windows: Arc<TtlCache<(String, String), Millis>>,
     /// Customers by `wa_id` for their messages' webhooks ([`CUSTOMERS_TTL`], or
-    /// [`HEARD_TTL`]); a rename through this process drops the entry at once
+    /// [`crate::cache::HEARD_TTL`]); a rename through this process drops the entry at once
     /// ([`MessagingService::forget_customer`]), another process's when this one hears of it.
     customers: Arc<TtlCache<String, Customer>>,
     /// Customers as each business sees them (BSUID, username, hidden number) by (business,
@@ -141,7 +127,7 @@ pub struct MessagingService {
     contacts: Arc<TtlCache<(String, String), Arc<crate::model::ContactRow>>>,
     throughput: Arc<RateLimiter<String>>,
     /// Entry points (ad arrivals) per (number, customer), mostly none: kept 5 s (or
-    /// [`HEARD_TTL`]) so a send needs no extra read. This process's own changes drop the entry
+    /// [`crate::cache::HEARD_TTL`]) so a send needs no extra read. This process's own changes drop the entry
     /// at once; another process's within the 5 s, or when this one hears of it.
     entry_points: Arc<TtlCache<(String, String), Option<EntryPoint>>>,
     /// Per number, whether any customer ever arrived through an ad (as `entry_points`, dropped as the
@@ -177,11 +163,12 @@ pub fn new_wamid() -> String {
 /// `wamid.`, 16 hex digits of `micros`, then `random` in URL-safe base64, written straight
 /// into one string (`format!` goes through the formatter part by part).
 fn wamid_of(micros: u64, random: &[u8; 18]) -> String {
+    let mut time = [0u8; 16];
+    // Cannot fail: 8 bytes make 16 hex digits.
+    let _ = hex::encode_to_slice(micros.to_be_bytes(), &mut time);
     let mut id = String::with_capacity(6 + 16 + 24);
     id.push_str("wamid.");
-    for shift in (0..16).rev() {
-        id.push(char::from(b"0123456789abcdef"[((micros >> (shift * 4)) & 0xf) as usize]));
-    }
+    id.extend(time.iter().map(|&d| char::from(d)));
     URL_SAFE.encode_string(random, &mut id);
     id
 }
@@ -270,11 +257,11 @@ impl MessagingService {
     ) -> Self {
         // Changes made here drop these at once; blocks and the number's restriction are the
         // quality service's, pricing models the CBP pricer's.
-        let five_s = kept(config.hears_changes, CUSTOMERS_TTL);
+        let changing = crate::cache::kept(config.hears_changes, CUSTOMERS_TTL);
         MessagingService {
-            cbp: Arc::new(crate::pricing::cbp::CbpPricer::new(store.clone(), five_s)),
+            cbp: Arc::new(crate::pricing::cbp::CbpPricer::new(store.clone(), changing)),
             quality: crate::quality::QualityService::new(store.clone(), clock.clone(), config.quality.clone())
-                .keeping(five_s),
+                .keeping(changing),
             templates: crate::templates::TemplateService::new(store.clone(), clock.clone(), config.templates.clone()),
             store,
             clock,
@@ -284,8 +271,8 @@ impl MessagingService {
             phones_by_id: Arc::new(TtlCache::new(Duration::from_secs(5), 100_000)),
             phones_by_number: Arc::new(TtlCache::new(Duration::from_secs(5), 100_000)),
             windows: Arc::new(TtlCache::new(Duration::from_secs(3600), 1_000_000)),
-            customers: Arc::new(TtlCache::new(five_s, 100_000)),
-            contacts: Arc::new(TtlCache::new(five_s, 100_000)),
+            customers: Arc::new(TtlCache::new(changing, 100_000)),
+            contacts: Arc::new(TtlCache::new(changing, 100_000)),
             throughput: Arc::new(RateLimiter::new(config.throughput_mps.max(1), config.throughput_mps.max(1) * 60)),
             pair_rate: Arc::new(RateLimiter::new(crate::limits::PAIR_BURST, crate::limits::PAIR_PER_MINUTE)),
             fleet: config.budget.clone().map(|b| {
@@ -301,8 +288,8 @@ impl MessagingService {
                     ),
                 ))
             }),
-            entry_points: Arc::new(TtlCache::new(five_s, 1_000_000)),
-            entry_point_numbers: Arc::new(TtlCache::new(five_s, 100_000)),
+            entry_points: Arc::new(TtlCache::new(changing, 1_000_000)),
+            entry_point_numbers: Arc::new(TtlCache::new(changing, 100_000)),
             config,
         }
     }

@@ -54,7 +54,7 @@ pub struct CbpPricer {
 
 impl CbpPricer {
     /// `models_for`: how long pricing models are kept (5 s, or longer where another
-    /// process's change is heard: [`crate::messaging::kept`]).
+    /// process's change is heard: [`crate::cache::kept`]).
     pub fn new(store: Arc<dyn Store>, models_for: Duration) -> Self {
         CbpPricer {
             store,

@@ -110,7 +110,7 @@ impl QualityService {
     }
 
     /// Keep standings `ttl` (5 s by default; longer where another process's change to blocks
-    /// or a number is heard: [`crate::messaging::kept`]). Changes made here drop them at once.
+    /// or a number is heard: [`crate::cache::kept`]). Changes made here drop them at once.
     pub fn keeping(mut self, ttl: Duration) -> Self {
         self.standing = Arc::new(TtlCache::new(ttl, 100_000));
         self
