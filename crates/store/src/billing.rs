@@ -177,10 +177,10 @@ impl BillingStore for SqlStore {
         rows.iter()
             .map(|r| {
                 let status = r.text(3)?;
-                let wa_id = risala_core::phone::WaId::from_trusted(r.text(1)?);
+                let country = risala_core::phone::country_of(&r.text(1)?).unwrap_or("ZZ").to_owned();
                 Ok(OutboundStat {
                     phone_number: r.text(0)?,
-                    country: wa_id.country().unwrap_or_else(|| "ZZ".into()),
+                    country,
                     created_at: r.i64(2)?,
                     sent: status != "failed",
                     delivered: status == "delivered" || status == "read",

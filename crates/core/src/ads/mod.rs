@@ -27,7 +27,6 @@ use serde_json::{json, Map, Value};
 use crate::clock::{Clock, Millis};
 use crate::error::ApiError;
 use crate::model::{Message, PhoneNumber};
-use crate::phone::WaId;
 use crate::store::{AdRow, AdTap, Store};
 use fields::{integer, join, link, object, only_keys, required_text, text, unix_time};
 pub use views::{ad_view, effective_status, exponent, feed_item, insights, money, referral, Insights};
@@ -328,7 +327,7 @@ impl AdService {
             && ad.start_at <= now
             && ad.end_at.is_none_or(|e| e > now)
             && insights(ad).spend < ad.budget
-            && (ad.countries.is_empty() || ad.countries.contains(&WaId::from_trusted(wa_id.to_string()).calling_code()))
+            && (ad.countries.is_empty() || ad.countries.iter().any(|c| c == crate::phone::calling_code_of(wa_id)))
     }
 
     /// The ads customer `wa_id` sees now in `placements`, each with its business number.

@@ -136,7 +136,7 @@ pub fn unsupported_message(from_wa_id: &str, wamid: &str, timestamp_ms: Millis) 
 /// Meta's (`US.13491208655302741918`), the country the number's, the digits random, so the id
 /// tells nothing of the number and a business cannot work the number out of it.
 pub fn new_business_scoped_user_id(wa_id: &str) -> String {
-    let country = crate::phone::WaId::from_trusted(digits(wa_id)).country().unwrap_or_else(|| "US".to_owned());
+    let country = crate::phone::country_of(&digits(wa_id)).unwrap_or("US");
     let n = 1_000_000_000_000_000_000u64 + rand::random::<u64>() % 8_000_000_000_000_000_000;
     format!("{country}.{n}")
 }

@@ -98,11 +98,11 @@ impl QualityService {
         now: crate::clock::Millis,
     ) -> Result<Vec<UserResult>, ApiError> {
         let store = self.store();
-        let cc = WaId::from_trusted(phone.number.clone()).calling_code();
+        let cc = crate::phone::calling_code_of(&phone.number);
         let mut listed = if block { store.count_blocks(&phone.id, BlockSide::Business).await? } else { 0 };
         let mut out = Vec::with_capacity(users.len());
         for input in users {
-            let wa = match WaId::parse(input, Some(&cc)) {
+            let wa = match WaId::parse(input, Some(cc)) {
                 Ok(w) => w.into_string(),
                 Err(e) => {
                     let e =

@@ -22,7 +22,6 @@ use crate::error::ApiError;
 use crate::messaging::MessagingService;
 use crate::model::{Direction, Message, PhoneNumber};
 use crate::outbound::{self, SendRequest};
-use crate::phone::WaId;
 use crate::store::{AutoReplyState, HoursRow, Store};
 use schedule::Schedule;
 
@@ -180,8 +179,7 @@ fn check_message(phone: &PhoneNumber, field: &str, m: &Value) -> Result<Value, A
         return Err(ApiError::bad_value(format!("{field}: only type and {ty} are allowed")));
     }
     let body = send_body(phone, &phone.number, m, "check");
-    let cc = WaId::from_trusted(phone.number.clone()).calling_code();
-    match outbound::parse_send(&body, &cc) {
+    match outbound::parse_send(&body, crate::phone::calling_code_of(&phone.number)) {
         Ok(SendRequest::Message(_)) => {
             for key in ["body", "caption"] {
                 if let Some(text) = m[ty][key].as_str() {
