@@ -11,9 +11,11 @@
 mod contacts;
 mod fields;
 mod interactive;
+mod plain;
 
 pub use interactive::address;
 pub use interactive::{order_details_summary, order_status_change};
+pub use plain::PlainText;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -346,7 +348,12 @@ fn parse_text(v: &Value) -> Res<Value> {
     o.allow(&["body", "preview_url"])?;
     let body = o.req_str_max("body", TEXT_BODY_MAX)?;
     let preview_url = o.opt_bool("preview_url")?.unwrap_or(false);
-    Ok(json!({"body": body, "preview_url": preview_url}))
+    Ok(text_content(body, preview_url))
+}
+
+/// What a checked `text` object becomes (also [`PlainText`]'s).
+fn text_content(body: &str, preview_url: bool) -> Value {
+    json!({"body": body, "preview_url": preview_url})
 }
 
 /// A media object at `path`: exactly one of `id` (a numeric media id) or `link` (an

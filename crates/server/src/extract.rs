@@ -10,6 +10,7 @@ use axum::http::request::Parts;
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use risala_core::model::{Permission, Principal};
+use risala_core::outbound::PlainText;
 use risala_core::{ApiError, ErrorCode};
 use serde_json::{Map, Value};
 
@@ -223,6 +224,53 @@ impl<S: Send + Sync> FromRequest<S> for GraphBody {
     }
 }
 
+/// A body that is not multipart, up to [`MAX_BODY`].
+async fn body_bytes(req: Request) -> Result<Bytes, GraphError> {
+    let bytes = Bytes::from_request(req, &())
+        .await
+        .map_err(|e| ApiError::invalid(format!("The request body could not be read: {}", e.body_text())))?;
+    if bytes.len() > MAX_BODY {
+        return Err(too_large().into());
+    }
+    Ok(bytes)
+}
+
+/// The body of `POST /{phone-number-id}/messages`: a plain text message read straight into
+/// its fields ([`PlainText`]) when it is exactly one, with the body it came in, otherwise its
+/// parameters as [`GraphBody`] reads them (and rejects them).
+pub enum SendBody {
+    Plain(PlainText, PlainBody),
+    Params(Map<String, Value>),
+}
+
+/// The JSON body a [`PlainText`] was read from (no parameters came in the query string).
+pub struct PlainBody(String, Bytes);
+
+impl PlainBody {
+    /// The body's parameters, as [`GraphBody`] reads them.
+    pub fn params(&self) -> Result<Map<String, Value>, GraphError> {
+        let mut body = parse_body(&self.0, &self.1)?;
+        body.retain(|k, _| !GRAPH_REQUEST_PARAMS.contains(&k.as_str()));
+        Ok(body)
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for SendBody {
+    type Rejection = GraphError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let ct = content_type(&req);
+        if ct.starts_with("multipart/") || !body_params_in_query(req.uri().query())?.is_empty() {
+            return GraphBody::from_request(req, state).await.map(|GraphBody(b)| SendBody::Params(b));
+        }
+        let raw = PlainBody(ct, body_bytes(req).await?);
+        match read_as_json(&raw.0, &raw.1).then(|| serde_json::from_slice::<PlainText>(&raw.1).ok()).flatten() {
+            Some(plain) => Ok(SendBody::Plain(plain, raw)),
+            None => raw.params().map(SendBody::Params),
+        }
+    }
+}
+
 /// The body's parameters (JSON, form or multipart text fields) with the query string's merged
 /// in, request-level ones (`access_token`) still among them.
 async fn read_body(req: Request) -> Result<Map<String, Value>, GraphError> {
@@ -231,13 +279,7 @@ async fn read_body(req: Request) -> Result<Map<String, Value>, GraphError> {
     let mut body = if ct.starts_with("multipart/") {
         crate::multipart::text_fields(req).await?
     } else {
-        let bytes = Bytes::from_request(req, &())
-            .await
-            .map_err(|e| ApiError::invalid(format!("The request body could not be read: {}", e.body_text())))?;
-        if bytes.len() > MAX_BODY {
-            return Err(too_large().into());
-        }
-        parse_body(&ct, &bytes)?
+        parse_body(&ct, &body_bytes(req).await?)?
     };
     for (k, v) in query {
         body.entry(k).or_insert_with(|| form_value(v));
@@ -267,14 +309,20 @@ pub(crate) fn form_value(v: String) -> Value {
     }
 }
 
+/// Whether a body (not empty) is read as JSON rather than as a form: a JSON content type, or
+/// none that says form and a body that starts as JSON does.
+fn read_as_json(content_type: &str, bytes: &[u8]) -> bool {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    !content_type.starts_with("application/x-www-form-urlencoded")
+        && (content_type.contains("json") || matches!(first, Some(b'{' | b'[')))
+}
+
 fn parse_body(content_type: &str, bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
     let trimmed = bytes.iter().position(|b| !b.is_ascii_whitespace()).map(|i| &bytes[i..]).unwrap_or(&[]);
     if trimmed.is_empty() {
         return Ok(Map::new());
     }
-    let is_form = content_type.starts_with("application/x-www-form-urlencoded")
-        || (!content_type.contains("json") && trimmed[0] != b'{' && trimmed[0] != b'[');
-    if is_form {
+    if !read_as_json(content_type, trimmed) {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes)
             .map_err(|e| ApiError::invalid(format!("The form body could not be parsed: {e}")))?;
         let mut m = Map::new();

@@ -62,22 +62,26 @@ impl MessagingService {
         self.send_via(phone, &body, SendOptions { endpoint: Endpoint::MarketingMessages, ..Default::default() }).await
     }
 
+    /// A plain text message read without a JSON map ([`outbound::PlainText`]), with what
+    /// [`Self::send_failing`] takes besides: the same checks, the same answers.
+    pub async fn send_plain_failing(
+        &self,
+        phone: &PhoneNumber,
+        msg: OutboundMessage,
+        failure: Option<ApiError>,
+    ) -> Result<SendOutcome, ApiError> {
+        check_registered(phone)?;
+        let opts = SendOptions { forced: failure, ..Default::default() };
+        self.send_parsed(phone, SendRequest::Message(msg), opts, None).await
+    }
+
     pub(super) async fn send_via(
         &self,
         phone: &PhoneNumber,
         body: &Map<String, Value>,
         opts: SendOptions,
     ) -> Result<SendOutcome, ApiError> {
-        // Meta answers 133010 to any send from a number that is not registered.
-        if !phone.registered {
-            return Err(ApiError::new(
-                ErrorCode::NotRegistered,
-                format!(
-                    "+{} is not registered: register it (POST /{}/register) before sending.",
-                    phone.number, phone.id
-                ),
-            ));
-        }
+        check_registered(phone)?;
         let cc = crate::phone::calling_code_of(&phone.number);
         // `recipient` (a business-scoped user id) addresses the customer when there is no `to`;
         // with both, `to` wins, as Meta documents.
@@ -91,7 +95,19 @@ impl MessagingService {
             body = &addressed;
             by_user_id = Some(user_id);
         }
-        match outbound::parse_send(body, cc)? {
+        let request = outbound::parse_send(body, cc)?;
+        self.send_parsed(phone, request, opts, by_user_id).await
+    }
+
+    /// A parsed send body: a mark-read, or a message past the number's throughput and pair rate.
+    async fn send_parsed(
+        &self,
+        phone: &PhoneNumber,
+        request: SendRequest,
+        opts: SendOptions,
+        by_user_id: Option<String>,
+    ) -> Result<SendOutcome, ApiError> {
+        match request {
             SendRequest::MarkRead { message_id, typing_indicator } => {
                 self.mark_read(phone, &message_id, typing_indicator).await?;
                 Ok(SendOutcome::Success)
@@ -500,4 +516,15 @@ impl MessagingService {
         self.cbp.apply(phone, wa_id, &mut pricing, now).await?;
         Ok(pricing)
     }
+}
+
+/// Meta answers 133010 to any send from a number that is not registered.
+fn check_registered(phone: &PhoneNumber) -> Result<(), ApiError> {
+    if phone.registered {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        ErrorCode::NotRegistered,
+        format!("+{} is not registered: register it (POST /{}/register) before sending.", phone.number, phone.id),
+    ))
 }

@@ -127,6 +127,59 @@ async fn query_parameters(engine: Engine) {
 }
 engine_test!(post_parameters_in_the_query_string_are_merged, super::query_parameters);
 
+/// A plain text body is read straight into its fields; the same body in any other shape (a
+/// `null` key, a repeated key, a key in another case) is read through the map. Both readings
+/// answer alike: the same contacts for a message sent, the same error for a rule broken.
+async fn plain_text_reading(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let c = app.customer(CUSTOMER, "Alice").await;
+    c.send(app.business_number(), json!({"type": "text", "text": {"body": "hi"}})).await;
+    let raw = |body: String| {
+        app.client
+            .post(app.url(&send_path(&app)))
+            .bearer_auth(DEMO_TOKEN)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let plain = |to: &str, text: &str| {
+        format!(r#"{{"messaging_product":"WhatsApp","to":"{to}","type":"text","text":{{"body":"{text}"}}}}"#)
+    };
+    let mapped = |to: &str, text: &str| {
+        format!(
+            r#"{{"messaging_product":"whatsapp","to":"{to}","type":"text","text":{{"body":"{text}"}},"context":null}}"#
+        )
+    };
+    let without_ids = |mut v: Value| {
+        if let Some(m) = v.pointer_mut("/messages/0/id") {
+            *m = json!("wamid");
+        }
+        if let Some(t) = v.pointer_mut("/error/fbtrace_id") {
+            *t = json!("trace");
+        }
+        v
+    };
+    for (to, text) in [(CUSTOMER, "hello"), ("  ", "hello"), (CUSTOMER, "   "), ("12ab", "hello")] {
+        let (s1, v1) = json_response(raw(plain(to, text)).await.unwrap()).await;
+        let (s2, v2) = json_response(raw(mapped(to, text)).await.unwrap()).await;
+        assert_eq!((s1, without_ids(v1.clone())), (s2, without_ids(v2)), "to {to:?}, body {text:?}");
+        if to == CUSTOMER && text == "hello" {
+            assert_eq!(s1, 200, "{v1}");
+            assert_eq!(v1["contacts"][0]["wa_id"], CUSTOMER, "{v1}");
+        } else {
+            assert_eq!(s1, 400, "{v1}");
+        }
+    }
+    // A repeated key: the last value, as the map keeps it.
+    let twice =
+        format!(r#"{{"messaging_product":"whatsapp","to":"15550000001","to":"{CUSTOMER}","text":{{"body":"x"}}}}"#);
+    let (s, v) = json_response(raw(twice).await.unwrap()).await;
+    assert_eq!((s, &v["contacts"][0]["input"]), (200, &json!(CUSTOMER)), "{v}");
+    app.stop().await;
+}
+engine_test!(plain_text_bodies_answer_as_any_other, super::plain_text_reading);
+
 /// An interactive message's header, and a carousel card's, may name uploaded media by id:
 /// checked as a media message's (someone else's or an unknown id 131009, the wrong type
 /// 131053), and the customer gets a copy of their own they can download.

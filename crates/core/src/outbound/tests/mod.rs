@@ -1,6 +1,7 @@
 //! Tests of `parse_send`: the envelope, every message type, mark-read, form posts, and
 //! request bodies taken from the examples of Meta's OpenAPI file (placeholders filled in).
 
+mod plain;
 mod spec_examples;
 
 use super::*;

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use super::resolve;
 use crate::error::GraphResult;
-use crate::extract::{Caller, GraphBody};
+use crate::extract::{Caller, GraphBody, SendBody};
 use crate::routes::sandbox::faults::InjectedStatus;
 use crate::state::AppState;
 
@@ -21,12 +21,20 @@ pub async fn send(
     caller: Caller,
     Path(id): Path<String>,
     injected: Option<Extension<InjectedStatus>>,
-    GraphBody(body): GraphBody,
+    body: SendBody,
 ) -> GraphResult<Json<SendOutcome>> {
     let phone = sender(&state, &caller, &id).await?;
     // A sandbox fault rule's `status_error`: accepted, then a failed status.
     let failure = injected.map(|Extension(InjectedStatus(e))| e);
-    let outcome = Box::pin(state.messaging.send_failing(&phone, &body, failure)).await?;
+    let messaging = &state.messaging;
+    let outcome = match body {
+        SendBody::Plain(plain, raw) => match plain.message(risala_core::phone::calling_code_of(&phone.number)) {
+            Ok(msg) => Box::pin(messaging.send_plain_failing(&phone, msg, failure)).await?,
+            // A rule broken: the answer of the usual reading.
+            Err(_) => Box::pin(messaging.send_failing(&phone, &raw.params()?, failure)).await?,
+        },
+        SendBody::Params(body) => Box::pin(messaging.send_failing(&phone, &body, failure)).await?,
+    };
     Ok(Json(outcome))
 }
 
