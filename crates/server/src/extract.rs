@@ -264,10 +264,12 @@ impl<S: Send + Sync> FromRequest<S> for SendBody {
             return GraphBody::from_request(req, state).await.map(|GraphBody(b)| SendBody::Params(b));
         }
         let raw = PlainBody(ct, body_bytes(req).await?);
-        match read_as_json(&raw.0, &raw.1).then(|| serde_json::from_slice::<PlainText>(&raw.1).ok()).flatten() {
-            Some(plain) => Ok(SendBody::Plain(plain, raw)),
-            None => raw.params().map(SendBody::Params),
+        if read_as_json(&raw.0, &raw.1) {
+            if let Ok(plain) = serde_json::from_slice::<PlainText>(&raw.1) {
+                return Ok(SendBody::Plain(plain, raw));
+            }
         }
+        raw.params().map(SendBody::Params)
     }
 }
 

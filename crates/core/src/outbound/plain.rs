@@ -7,7 +7,7 @@
 //! its two strings. Only a body that is exactly this shape, with values of exactly these JSON
 //! types, is read here: anything else (another type, another key, `null`, a number for `to`, a
 //! repeated key) is not a [`PlainText`], and a body that is one but breaks a rule (a blank or
-//! invalid `to`, a blank or too long body) is [`PlainText::message`]'s `Err`: both go through
+//! invalid `to`, a blank or too long body) has no [`PlainText::message`]: both go through
 //! [`parse_send`](super::parse_send), which answers them as it always has.
 
 use serde::de::{self, Deserializer, Visitor};
@@ -17,7 +17,8 @@ use super::{check_len, text_content, MessageKind, OutboundMessage, TEXT_BODY_MAX
 use crate::phone::WaId;
 
 /// A body that has the shape of a plain text send (see the module).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Deserialize)]
+#[expect(dead_code, reason = "the three word fields are checked as they are read and hold nothing")]
 #[serde(deny_unknown_fields)]
 pub struct PlainText {
     /// `whatsapp`, in any case, as [`parse_send`](super::parse_send) takes it.
@@ -33,7 +34,7 @@ pub struct PlainText {
     text: Text,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Text {
     body: String,
@@ -43,18 +44,16 @@ struct Text {
 
 impl PlainText {
     /// The message to send, as [`parse_send`](super::parse_send) would make it of the same
-    /// body; `Err` (the body back) when a rule is broken, for `parse_send` to answer.
-    pub fn message(self, sender_calling_code: &str) -> Result<OutboundMessage, PlainText> {
-        let cc = Some(sender_calling_code).filter(|c| !c.is_empty());
-        let body_ok =
-            !self.text.body.trim().is_empty() && check_len("text.body", &self.text.body, TEXT_BODY_MAX).is_ok();
-        let to = match WaId::parse(&self.to, cc) {
-            Ok(to) if body_ok && !self.to.trim().is_empty() => to,
-            _ => return Err(self),
-        };
-        Ok(OutboundMessage {
+    /// body; `None` when a rule is broken, for `parse_send` to answer.
+    pub fn message(self, sender_calling_code: &str) -> Option<OutboundMessage> {
+        let body = &self.text.body;
+        if self.to.trim().is_empty() || body.trim().is_empty() || check_len("text.body", body, TEXT_BODY_MAX).is_err() {
+            return None;
+        }
+        let to = WaId::parse(&self.to, Some(sender_calling_code).filter(|c| !c.is_empty())).ok()?;
+        Some(OutboundMessage {
             to,
-            content: text_content(&self.text.body, self.text.preview_url.unwrap_or(false)),
+            content: text_content(body, self.text.preview_url.unwrap_or(false)),
             to_input: self.to,
             recipient_type: "individual".to_string(),
             kind: MessageKind::Text,

@@ -29,9 +29,9 @@ pub async fn send(
     let messaging = &state.messaging;
     let outcome = match body {
         SendBody::Plain(plain, raw) => match plain.message(risala_core::phone::calling_code_of(&phone.number)) {
-            Ok(msg) => Box::pin(messaging.send_plain_failing(&phone, msg, failure)).await?,
+            Some(msg) => Box::pin(messaging.send_plain_failing(&phone, msg, failure)).await?,
             // A rule broken: the answer of the usual reading.
-            Err(_) => Box::pin(messaging.send_failing(&phone, &raw.params()?, failure)).await?,
+            None => Box::pin(messaging.send_failing(&phone, &raw.params()?, failure)).await?,
         },
         SendBody::Params(body) => Box::pin(messaging.send_failing(&phone, &body, failure)).await?,
     };
