@@ -47,9 +47,10 @@ impl PlainText {
     /// body; `None` when a rule is broken, for `parse_send` to answer.
     pub fn message(self, sender_calling_code: &str) -> Option<OutboundMessage> {
         let body = &self.text.body;
-        if self.to.trim().is_empty() || body.trim().is_empty() || check_len("text.body", body, TEXT_BODY_MAX).is_err() {
+        if body.trim().is_empty() || check_len("text.body", body, TEXT_BODY_MAX).is_err() {
             return None;
         }
+        // A blank `to` is refused here too (`WaId::parse` answers it as empty).
         let to = WaId::parse(&self.to, Some(sender_calling_code).filter(|c| !c.is_empty())).ok()?;
         Some(OutboundMessage {
             to,
