@@ -69,8 +69,12 @@ impl PrivacyStore for SqlStore {
             .push(ERASE_ENTRY_POINTS, params![wa]) // 9
             .push(ERASE_CONVERSATIONS, params![wa]) // 10
             .push(ERASE_CUSTOMER, params![wa]); // 11
-        for sql in [PSEUDONYMIZE_LEDGER, PSEUDONYMIZE_CBP, PSEUDONYMIZE_REACH, PSEUDONYMIZE_SIGNALS] {
+                                                // A customer erased before already has rows under the pseudonym: merged, not doubled.
+        for sql in [MERGE_REACH_TO, MERGE_REACH_FROM, MERGE_SIGNALS_TO, MERGE_SIGNALS_FROM] {
             plan.push(sql, params![ps, wa]); // 12–15
+        }
+        for sql in [PSEUDONYMIZE_LEDGER, PSEUDONYMIZE_CBP, PSEUDONYMIZE_REACH, PSEUDONYMIZE_SIGNALS] {
+            plan.push(sql, params![ps, wa]); // 16–19
         }
         // The inbox's notes on their conversations and the labels on them go with them.
         plan.push(crate::sql::inbox::ERASE_NOTES, params![wa]).push(crate::sql::inbox::ERASE_CHAT_LABELS, params![wa]);
@@ -83,7 +87,9 @@ impl PrivacyStore for SqlStore {
         // Their bot runs: the answers they gave and the transcript.
         plan.push(crate::sql::bots::ERASE_BOT_RUNS, params![wa]);
         // Their impressions and taps on ads stay in the ads' figures under the pseudonym.
-        plan.push(crate::sql::ads::PSEUDONYMIZE_AD_IMPRESSIONS, params![ps, wa])
+        plan.push(crate::sql::ads::MERGE_AD_IMPRESSIONS_TO, params![ps, wa])
+            .push(crate::sql::ads::MERGE_AD_IMPRESSIONS_FROM, params![ps, wa])
+            .push(crate::sql::ads::PSEUDONYMIZE_AD_IMPRESSIONS, params![ps, wa])
             .push(crate::sql::ads::PSEUDONYMIZE_AD_TAPS, params![ps, wa]);
         // Their orders (payments) stay the business's records, under the pseudonym.
         plan.push(crate::sql::payments::PSEUDONYMIZE_PAYMENT_ORDERS, params![ps, wa]);
@@ -114,7 +120,7 @@ impl PrivacyStore for SqlStore {
             contacts: sum(7..10),
             webhook_deliveries: n(0),
             // The messages' prices stay with them, under the pseudonym.
-            pseudonymized: priced as u64 + sum(12..16),
+            pseudonymized: priced as u64 + sum(16..20),
             code_file_lines: 0,
         })
     }

@@ -7,7 +7,10 @@ use risala_core::store::*;
 
 use crate::db::Plan;
 use crate::params;
-use crate::sql::privacy::{ERASE_CODES, ERASE_CUSTOMER, PSEUDONYMIZE_REACH, PSEUDONYMIZE_SIGNALS};
+use crate::sql::privacy::{
+    ERASE_CODES, ERASE_CUSTOMER, MERGE_REACH_FROM, MERGE_REACH_TO, MERGE_SIGNALS_FROM, MERGE_SIGNALS_TO,
+    PSEUDONYMIZE_REACH, PSEUDONYMIZE_SIGNALS,
+};
 use crate::sql::user_ids::*;
 use crate::SqlStore;
 
@@ -74,6 +77,10 @@ impl UserIdStore for SqlStore {
             MOVE_BLOCKS,
             MOVE_PREFERENCES,
             MOVE_ENTRY_POINTS,
+            MERGE_REACH_TO,
+            MERGE_REACH_FROM,
+            MERGE_SIGNALS_TO,
+            MERGE_SIGNALS_FROM,
             PSEUDONYMIZE_REACH,
             PSEUDONYMIZE_SIGNALS,
             MOVE_USERNAME,

@@ -13,6 +13,7 @@ mod send;
 mod settings;
 mod user_ids;
 
+pub use send::went_stale;
 pub use user_ids::{customer_number, normalize_username, USERNAME_LEN};
 
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -179,7 +180,7 @@ fn ordering_key(phone_number_id: &str, wa_id: &str) -> String {
 
 /// How a message is sent: the endpoint, whether a person sent it from the web app (it is
 /// echoed to the business's webhook), and a failure a sandbox fault rule forces on it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct SendOptions {
     endpoint: Endpoint,
     echo: bool,

@@ -3,6 +3,7 @@
 //! the typing indicator, the checks a message passes before it is stored, and its price.
 
 use super::*;
+use crate::error::StoreError;
 
 /// How far back a read looks for earlier unread messages of the customer (messages of the chat).
 const READ_BACK: usize = 1000;
@@ -96,7 +97,14 @@ impl MessagingService {
             by_user_id = Some(user_id);
         }
         let request = outbound::parse_send(body, cc)?;
-        self.send_parsed(phone, request, opts, by_user_id).await
+        match self.send_parsed(phone, request, opts.clone(), by_user_id.clone()).await {
+            // What the send read changed before its rows were written (see [`went_stale`]):
+            // once more, from the store.
+            Err(e) if went_stale(&e) => {
+                self.send_parsed(phone, outbound::parse_send(body, cc)?, opts, by_user_id).await
+            }
+            outcome => outcome,
+        }
     }
 
     /// A parsed send body: a mark-read, or a message past the number's throughput and pair rate.
@@ -424,10 +432,21 @@ impl MessagingService {
             pricing: pricing.as_ref(),
             reach: reach.as_ref(),
         };
-        match &template_id {
-            Some(t) => self.store.record_template_message(&new, t).await?,
-            None => self.store.record_message(&new).await?,
-        }
+        let recorded = match &template_id {
+            Some(t) => self.store.record_template_message(&new, t).await,
+            None => self.store.record_message(&new).await,
+        };
+        // A constraint the rows broke was kept when the send read what it checked: what it
+        // read changed meanwhile (its customer erased by `risala admin` in another process,
+        // heard of only at this commit). Nothing was written; the send may run again, reading
+        // past this process's caches.
+        recorded.map_err(|e| match e {
+            StoreError::Conflict(_) => {
+                self.forget_all();
+                ApiError::internal().with_cause(StaleView(e))
+            }
+            e => e.into(),
+        })?;
         if failure.is_none() {
             super::orders::commit(self.store.as_ref(), order_step, &message).await?;
         }
@@ -527,4 +546,17 @@ fn check_registered(phone: &PhoneNumber) -> Result<(), ApiError> {
         ErrorCode::NotRegistered,
         format!("+{} is not registered: register it (POST /{}/register) before sending.", phone.number, phone.id),
     ))
+}
+
+/// A send's rows refused at commit because what the send read went stale before they were
+/// written (see [`MessagingService::send_message`]).
+#[derive(Debug, thiserror::Error)]
+#[error("what the send read changed before its rows were written: {0}")]
+struct StaleView(StoreError);
+
+/// Whether `e` is a send refused because what it read changed before its rows were written:
+/// nothing of it was written, and a send that reads again may succeed (or fail as the changed
+/// data says). [`MessagingService::send`] and its kin try once more themselves.
+pub fn went_stale(e: &ApiError) -> bool {
+    e.cause.as_deref().is_some_and(|c| c.is::<StaleView>())
 }

@@ -213,6 +213,74 @@ async fn erasure(engine: Engine) {
 
 engine_test!(erasure_removes_every_trace_of_one_customer, super::erasure);
 
+/// A customer who comes back after an erasure (reached by a template again, reporting the
+/// number again) is erased again like the first time: what is kept of both visits under the
+/// pseudonym (the messaging limit's reach, the quality signals: one row a customer each) is
+/// merged, not refused.
+async fn erased_twice(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = start(&db, None).await;
+    let number = app.business_number().to_string();
+    let hello =
+        json!({"to": ALICE, "type": "template", "template": {"name": "hello_world", "language": {"code": "en_US"}}});
+    let mut pseudonyms = Vec::new();
+    for visit in 1..=2 {
+        let alice = app.customer(ALICE, "Alice").await;
+        send_ok(&app, hello.clone()).await;
+        let (s, v) = alice.post(&format!("/customer/v1/chats/{number}/report"), &json!({})).await;
+        assert_eq!(s, 200, "{v}");
+        let (s, v) = erase(&app, ALICE).await;
+        assert_eq!(s, 200, "erasure after visit {visit}: {v}");
+        assert_eq!((v["erased"]["profiles"].as_u64(), v["erased"]["messages"].as_u64()), (Some(1), Some(1)), "{v}");
+        // The reach and the report at least (and the template's price).
+        assert!(v["erased"]["pseudonymized"].as_u64().unwrap() >= 2, "{v}");
+        pseudonyms.push(v["pseudonym"].clone());
+    }
+    assert_eq!(pseudonyms[0], pseudonyms[1]);
+    let after = raw_database(&app).await;
+    assert!(!contains(&after, ALICE), "the number is nowhere in the database");
+    app.stop().await;
+}
+
+engine_test!(a_customer_erased_before_is_erased_again, super::erased_twice);
+
+/// Another process (`risala admin customers erase` beside the server) erases a customer the
+/// server has cached: a send to them right after is answered as a send to a number with no
+/// customer (the server hears of the erasure at that send's commit, and reads again), not a 500.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_right_after_another_process_erased_its_customer_reads_again() {
+    use risala_core::model::Erasure;
+    use risala_core::store::PrivacyStore;
+    let db = Database::fresh(Engine::Sqlite).await.unwrap();
+    let app = start(&db, None).await;
+    let other = risala_server::open_store(&app.config).await.unwrap();
+    for round in 0..5 {
+        let wa_id = format!("1555000{round:04}");
+        let customer = app.customer(&wa_id, "Rafiq").await;
+        customer.send(app.business_number(), json!({"type": "text", "text": {"body": "hello"}})).await;
+        // The server has them cached as this business sees them.
+        send_ok(&app, text_message(&wa_id, "first")).await;
+        let erasure = Erasure {
+            wa_id: wa_id.clone(),
+            pseudonym: format!("erased-test-{round}"),
+            tombstone: json!({"erased": true}),
+            media_ids: Vec::new(),
+            at: 1,
+        };
+        assert_eq!(other.erase_customer(&erasure).await.unwrap().profiles, 1);
+        let (s, v) =
+            app.post(&format!("/v23.0/{}/messages", app.phone_number_id()), &text_message(&wa_id, "again")).await;
+        // The sandbox makes the customer anew; the window their erased message opened is
+        // gone with it, so the text is accepted and then fails as outside the window.
+        assert_eq!(s, 200, "round {round}: {v}");
+        let id = v["messages"][0]["id"].as_str().unwrap().to_string();
+        let statuses: Vec<Value> = app.queued_statuses().await.into_iter().filter(|s| s["id"] == id.as_str()).collect();
+        assert_eq!(statuses[0]["status"], "failed", "{statuses:?}");
+        assert_eq!(statuses[0]["errors"][0]["code"], 131047, "{statuses:?}");
+    }
+    app.stop().await;
+}
+
 async fn audit(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = start(&db, None).await;

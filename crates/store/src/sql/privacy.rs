@@ -33,6 +33,14 @@ super::statements! {
     both PSEUDONYMIZE_LEDGER = "UPDATE ledger SET wa_id = $1 WHERE wa_id = $2";
     both PSEUDONYMIZE_CBP = "UPDATE cbp_conversations SET wa_id = $1 WHERE wa_id = $2";
     both PSEUDONYMIZE_REACH = "UPDATE limit_reach SET wa_id = $1 WHERE wa_id = $2";
+    // Before rows kept one per customer move from the number `$2` to `$1` (its pseudonym at an
+    // erasure, which a customer erased before already has; the new number at a number
+    // change): where both have a row for the same key, the earlier goes, so the move breaks
+    // no key. First `$1`'s rows no later than `$2`'s, then `$2`'s rows `$1` still has.
+    both MERGE_REACH_TO = "DELETE FROM limit_reach WHERE wa_id = $1 AND EXISTS (SELECT 1 FROM limit_reach o WHERE o.wa_id = $2 AND o.business_id = limit_reach.business_id AND o.reached_at >= limit_reach.reached_at)";
+    both MERGE_REACH_FROM = "DELETE FROM limit_reach WHERE EXISTS (SELECT 1 FROM limit_reach n WHERE n.wa_id = $1 AND n.business_id = limit_reach.business_id) AND wa_id = $2";
+    both MERGE_SIGNALS_TO = "DELETE FROM quality_signals WHERE wa_id = $1 AND EXISTS (SELECT 1 FROM quality_signals o WHERE o.wa_id = $2 AND o.phone_number_id = quality_signals.phone_number_id AND o.kind = quality_signals.kind AND o.at >= quality_signals.at)";
+    both MERGE_SIGNALS_FROM = "DELETE FROM quality_signals WHERE EXISTS (SELECT 1 FROM quality_signals n WHERE n.wa_id = $1 AND n.phone_number_id = quality_signals.phone_number_id AND n.kind = quality_signals.kind) AND wa_id = $2";
     both PSEUDONYMIZE_SIGNALS = "UPDATE quality_signals SET wa_id = $1 WHERE wa_id = $2";
 
     both INSERT_AUDIT = "INSERT INTO audit_log (at, business_id, actor, action, target, detail, address) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";

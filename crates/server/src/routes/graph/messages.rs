@@ -5,7 +5,7 @@
 use axum::extract::{Path, State};
 use axum::Extension;
 use axum::Json;
-use risala_core::messaging::SendOutcome;
+use risala_core::messaging::{went_stale, SendOutcome};
 use risala_core::model::{ObjectKind, Permission, PhoneNumber};
 use risala_core::ApiError;
 use std::sync::Arc;
@@ -29,7 +29,12 @@ pub async fn send(
     let messaging = &state.messaging;
     let outcome = match body {
         SendBody::Plain(plain, raw) => match plain.message(risala_core::phone::calling_code_of(&phone.number)) {
-            Some(msg) => Box::pin(messaging.send_plain_failing(&phone, msg, failure)).await?,
+            Some(msg) => match Box::pin(messaging.send_plain_failing(&phone, msg, failure.clone())).await {
+                // What the send read changed meanwhile: once more by the usual reading, which
+                // reads it again.
+                Err(e) if went_stale(&e) => Box::pin(messaging.send_failing(&phone, &raw.params()?, failure)).await?,
+                outcome => outcome?,
+            },
             // A rule broken: the answer of the usual reading.
             None => Box::pin(messaging.send_failing(&phone, &raw.params()?, failure)).await?,
         },
