@@ -34,8 +34,13 @@ impl QuickReplyStore for SqlStore {
         rows.first().map(quick_reply).transpose()
     }
 
-    async fn create_quick_reply(&self, q: &QuickReply) -> StoreResult<bool> {
-        let plan = Plan::one(
+    async fn create_quick_reply(&self, q: &QuickReply, max: usize) -> StoreResult<bool> {
+        let mut plan = Plan::new();
+        if let Engine::Postgres = self.db.engine() {
+            plan.push(QUICK_REPLIES_LOCK, params![&q.business_id]);
+        }
+        let insert = plan.stmts.len();
+        plan.push(
             INSERT_QUICK_REPLY,
             params![
                 &q.id,
@@ -45,10 +50,11 @@ impl QuickReplyStore for SqlStore {
                 q.media_kind.clone(),
                 q.media_id.clone(),
                 q.created_at,
-                q.updated_at
+                q.updated_at,
+                i64::try_from(max).unwrap_or(i64::MAX)
             ],
         );
-        self.changed(plan, 0).await
+        self.changed(plan, insert).await
     }
 
     async fn update_quick_reply(&self, q: &QuickReply) -> StoreResult<bool> {

@@ -27,8 +27,9 @@ pub trait QuickReplyStore: Send + Sync {
     /// A business's quick replies by shortcut.
     async fn quick_replies(&self, business_id: &str) -> StoreResult<Vec<QuickReply>>;
     async fn quick_reply(&self, business_id: &str, id: &str) -> StoreResult<Option<QuickReply>>;
-    /// `false` when the business already has the shortcut.
-    async fn create_quick_reply(&self, q: &QuickReply) -> StoreResult<bool>;
+    /// `false` when the business already has the shortcut, or `max` quick replies (counted
+    /// with the insert, so creates at the same moment never pass it).
+    async fn create_quick_reply(&self, q: &QuickReply, max: usize) -> StoreResult<bool>;
     /// `Conflict` when another of the business's quick replies has the shortcut; `false` when
     /// there is no such quick reply.
     async fn update_quick_reply(&self, q: &QuickReply) -> StoreResult<bool>;

@@ -181,13 +181,14 @@ impl QuickReplyService {
             updated_at: now,
         };
         self.apply(&mut q, body).await?;
+        if self.store.create_quick_reply(&q, MAX_QUICK_REPLIES).await? {
+            return Ok(q);
+        }
+        // Not made: the business has them all already, or this shortcut.
         if self.store.quick_replies(business_id).await?.len() >= MAX_QUICK_REPLIES {
             return Err(ApiError::bad_value(format!("a business keeps at most {MAX_QUICK_REPLIES} quick replies")));
         }
-        if !self.store.create_quick_reply(&q).await? {
-            return Err(Self::taken(&q.shortcut));
-        }
-        Ok(q)
+        Err(Self::taken(&q.shortcut))
     }
 
     pub async fn update(&self, business_id: &str, id: &str, body: &Map<String, Value>) -> Result<QuickReply, ApiError> {

@@ -96,6 +96,34 @@ async fn validation(engine: Engine) {
 }
 engine_test!(broken_quick_replies_are_refused_naming_the_field, super::validation);
 
+/// A business keeps at most 500 quick replies, also when creates arrive at the same moment:
+/// each is counted with its insert, so 30 at once past 490 make exactly ten.
+async fn at_most_500(engine: Engine) {
+    let db = Database::fresh(engine).await.unwrap();
+    let app = TestApp::start(&db).await.unwrap();
+    let b = base(&app);
+    for i in 0..490 {
+        create(&app, json!({"shortcut": format!("s{i}"), "text": "x"})).await;
+    }
+    let answers = futures_util::future::join_all((0..30).map(|i| {
+        let (app, b) = (&app, &b);
+        async move { app.post(b, &json!({"shortcut": format!("t{i}"), "text": "x"})).await }
+    }))
+    .await;
+    assert_eq!(answers.iter().filter(|(s, _)| *s == 200).count(), 10, "{answers:?}");
+    for refused in answers.iter().filter(|(s, _)| *s != 200) {
+        let e = assert_graph_error(refused, 400, 131009);
+        assert!(e["error_data"]["details"].as_str().unwrap().contains("at most 500"), "{e}");
+    }
+    let (_, list) = app.get(&b).await;
+    assert_eq!(list["data"].as_array().unwrap().len(), 500);
+    // Full, the shortcut already used is still refused as full.
+    let e = assert_graph_error(&app.post(&b, &json!({"shortcut": "s1", "text": "x"})).await, 400, 131009);
+    assert!(e["error_data"]["details"].as_str().unwrap().contains("at most 500"), "{e}");
+}
+
+engine_test!(at_most_500_quick_replies_even_at_once, super::at_most_500);
+
 async fn render_and_tenancy(engine: Engine) {
     let db = Database::fresh(engine).await.unwrap();
     let app = TestApp::start(&db).await.unwrap();
