@@ -14,6 +14,19 @@ use crate::sql::privacy::*;
 use crate::sql::user_ids::{ERASE_NUMBER_CHANGES, ERASE_USERNAME, ERASE_USER_IDS};
 use crate::SqlStore;
 
+/// Move the rows kept one per customer (the messaging limit's reach, the quality signals)
+/// from the number `from` to `to` (its pseudonym at an erasure, the new number at a number
+/// change), merging them with the rows `to` already has (see `MERGE_REACH_TO`). Returns the
+/// positions of the two moves in `plan`.
+pub(crate) fn move_kept_rows(plan: &mut Plan, to: &str, from: &str) -> [usize; 2] {
+    for sql in [MERGE_REACH_TO, MERGE_REACH_FROM, MERGE_SIGNALS_TO, MERGE_SIGNALS_FROM] {
+        plan.push(sql, params![to, from]);
+    }
+    let reach = plan.stmts.len();
+    plan.push(PSEUDONYMIZE_REACH, params![to, from]).push(PSEUDONYMIZE_SIGNALS, params![to, from]);
+    [reach, reach + 1]
+}
+
 /// Delete media by id, with its chunks and its entry in the object index: three statements
 /// each, the media row's last.
 fn delete_media(plan: &mut Plan, ids: &[String]) {
@@ -68,14 +81,11 @@ impl PrivacyStore for SqlStore {
             .push(ERASE_PREFERENCES, params![wa]) // 8
             .push(ERASE_ENTRY_POINTS, params![wa]) // 9
             .push(ERASE_CONVERSATIONS, params![wa]) // 10
-            .push(ERASE_CUSTOMER, params![wa]); // 11
-                                                // A customer erased before already has rows under the pseudonym: merged, not doubled.
-        for sql in [MERGE_REACH_TO, MERGE_REACH_FROM, MERGE_SIGNALS_TO, MERGE_SIGNALS_FROM] {
-            plan.push(sql, params![ps, wa]); // 12–15
-        }
-        for sql in [PSEUDONYMIZE_LEDGER, PSEUDONYMIZE_CBP, PSEUDONYMIZE_REACH, PSEUDONYMIZE_SIGNALS] {
-            plan.push(sql, params![ps, wa]); // 16–19
-        }
+            .push(ERASE_CUSTOMER, params![wa]) // 11
+            .push(PSEUDONYMIZE_LEDGER, params![ps, wa]) // 12
+            .push(PSEUDONYMIZE_CBP, params![ps, wa]); // 13
+                                                      // A customer erased before already has rows under the pseudonym: merged, not doubled.
+        let kept = move_kept_rows(&mut plan, ps, wa);
         // The inbox's notes on their conversations and the labels on them go with them.
         plan.push(crate::sql::inbox::ERASE_NOTES, params![wa]).push(crate::sql::inbox::ERASE_CHAT_LABELS, params![wa]);
         // When the away message and the greeting last answered them.
@@ -120,7 +130,7 @@ impl PrivacyStore for SqlStore {
             contacts: sum(7..10),
             webhook_deliveries: n(0),
             // The messages' prices stay with them, under the pseudonym.
-            pseudonymized: priced as u64 + sum(16..20),
+            pseudonymized: priced as u64 + sum(12..14) + kept.into_iter().map(n).sum::<u64>(),
             code_file_lines: 0,
         })
     }

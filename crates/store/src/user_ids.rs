@@ -7,10 +7,7 @@ use risala_core::store::*;
 
 use crate::db::Plan;
 use crate::params;
-use crate::sql::privacy::{
-    ERASE_CODES, ERASE_CUSTOMER, MERGE_REACH_FROM, MERGE_REACH_TO, MERGE_SIGNALS_FROM, MERGE_SIGNALS_TO,
-    PSEUDONYMIZE_REACH, PSEUDONYMIZE_SIGNALS,
-};
+use crate::sql::privacy::{ERASE_CODES, ERASE_CUSTOMER};
 use crate::sql::user_ids::*;
 use crate::SqlStore;
 
@@ -77,16 +74,11 @@ impl UserIdStore for SqlStore {
             MOVE_BLOCKS,
             MOVE_PREFERENCES,
             MOVE_ENTRY_POINTS,
-            MERGE_REACH_TO,
-            MERGE_REACH_FROM,
-            MERGE_SIGNALS_TO,
-            MERGE_SIGNALS_FROM,
-            PSEUDONYMIZE_REACH,
-            PSEUDONYMIZE_SIGNALS,
             MOVE_USERNAME,
         ] {
             plan.push(sql, params![new, old]);
         }
+        crate::privacy::move_kept_rows(&mut plan, new, old);
         // The old number's BSUIDs go; the new number gets new ones.
         plan.push(ERASE_USER_IDS, params![old]);
         for (business_id, user_id) in &c.new_user_ids {

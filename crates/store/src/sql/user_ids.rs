@@ -14,7 +14,7 @@ super::statements! {
 
     // A number change: `$1` the new number, `$2` the old one, unless said otherwise. The new
     // customer row first, the old one last, children in between (with the statements erasure
-    // shares: `privacy::{PSEUDONYMIZE_REACH, PSEUDONYMIZE_SIGNALS, ERASE_CODES, ERASE_CUSTOMER}`).
+    // shares: `privacy::{ERASE_CODES, ERASE_CUSTOMER}`, and the kept rows it moves as erasure does).
     both MOVE_CUSTOMER = "INSERT INTO customers (wa_id, profile_name, created_at) SELECT CAST($1 AS TEXT), profile_name, created_at FROM customers WHERE wa_id = $2";
     both MOVE_SESSIONS = "UPDATE customer_sessions SET wa_id = $1 WHERE wa_id = $2";
     both MOVE_CONVERSATIONS = "UPDATE conversations SET wa_id = $1 WHERE wa_id = $2";
