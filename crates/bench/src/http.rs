@@ -9,6 +9,9 @@ use hyper_util::rt::TokioIo;
 pub struct Conn {
     sender: SendRequest<Full<Bytes>>,
     host: String,
+    /// The last token's `authorization` value: a load task sends every request with the same
+    /// token, so it is built once.
+    auth: Option<(String, hyper::header::HeaderValue)>,
 }
 
 pub struct Answer {
@@ -25,7 +28,7 @@ impl Conn {
         tokio::spawn(async move {
             let _ = conn.await;
         });
-        Ok(Conn { sender, host })
+        Ok(Conn { sender, host, auth: None })
     }
 
     pub async fn request(
@@ -38,7 +41,15 @@ impl Conn {
         self.sender.ready().await?;
         let mut b = hyper::Request::builder().method(method).uri(path).header("host", &self.host);
         if let Some(t) = token {
-            b = b.header("authorization", format!("Bearer {t}"));
+            let value = match &self.auth {
+                Some((last, value)) if last == t => value.clone(),
+                _ => {
+                    let value = hyper::header::HeaderValue::try_from(format!("Bearer {t}"))?;
+                    self.auth = Some((t.to_string(), value.clone()));
+                    value
+                }
+            };
+            b = b.header(hyper::header::AUTHORIZATION, value);
         }
         if body.is_some() {
             b = b.header("content-type", "application/json");

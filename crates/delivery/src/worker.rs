@@ -2,7 +2,6 @@
 //! send (bounded per endpoint), and record each attempt. It sleeps until woken (a producer's
 //! commit, a finished POST, a clock move) or until its fallback poll, never in a hot loop.
 
-use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -182,35 +181,46 @@ impl Engine {
         let mut decided: Vec<AttemptResult> = Vec::new();
         let mut release = Vec::new();
         let mut groups: Vec<(Target, Vec<Delivery>)> = Vec::new();
-        let mut index: HashMap<(String, String), usize> = HashMap::new();
+        // A claim's rows mostly share one callback (one WABA, number and field): it is
+        // resolved once per run of alike rows, not once per row.
+        let mut last: Option<(String, Option<String>, String, Resolved)> = None;
         for row in rows {
-            let resolved =
-                self.resolve(&row.business_id, &row.waba_id, row.phone_number_id.as_deref(), &row.field).await;
+            let alike = matches!(&last, Some((waba, phone, field, _))
+                if *waba == row.waba_id && phone.as_deref() == row.phone_number_id.as_deref() && *field == row.field);
+            if !alike {
+                last = None;
+                match self.resolve(&row.business_id, &row.waba_id, row.phone_number_id.as_deref(), &row.field).await {
+                    Ok(r) => last = Some((row.waba_id.clone(), row.phone_number_id.clone(), row.field.clone(), r)),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "resolving a webhook callback failed");
+                        release.push(row.id);
+                        continue;
+                    }
+                }
+            }
+            let Some((_, _, _, resolved)) = &last else { continue };
             match resolved {
-                Err(e) => {
-                    tracing::warn!(error = %e, "resolving a webhook callback failed");
-                    release.push(row.id);
-                }
-                Ok(Resolved::Nowhere(why)) => {
+                Resolved::Nowhere(why) => {
                     self.stats.events_dead.fetch_add(1, Ordering::Relaxed);
-                    decided.push(decision(row.id, Outcome::Dead { counted: false }, why, None, now));
+                    decided.push(decision(row.id, Outcome::Dead { counted: false }, why.clone(), None, now));
                 }
-                Ok(Resolved::To(t)) if self.is_paused(&t.url) => decided.push(decision(
+                Resolved::To(t) if self.is_paused(&t.url) => decided.push(decision(
                     row.id,
                     Outcome::Defer { next_attempt_at: now + PAUSE_RECHECK_MS },
                     "the endpoint is paused".into(),
-                    Some(t.url),
+                    Some(t.url.clone()),
                     now,
                 )),
                 // One group per business and URL: a POST carries one business's changes,
-                // signed with its app's secret, under its fault settings.
-                Ok(Resolved::To(t)) => match index.get(&(row.business_id.clone(), t.url.clone())) {
-                    Some(&i) => groups[i].1.push(row),
-                    None => {
-                        index.insert((row.business_id.clone(), t.url.clone()), groups.len());
-                        groups.push((t, vec![row]));
+                // signed with its app's secret, under its fault settings. Groups are few, and
+                // a row's is most often the last one made.
+                Resolved::To(t) => {
+                    match groups.iter().rposition(|(g, rows)| g.url == t.url && rows[0].business_id == row.business_id)
+                    {
+                        Some(i) => groups[i].1.push(row),
+                        None => groups.push((t.clone(), vec![row])),
                     }
-                },
+                }
             }
         }
         if !decided.is_empty() {
