@@ -292,7 +292,10 @@ mod tests {
 
     fn post(secret: &str, body: &str) -> String {
         let sig = risala_delivery::signature::signature_header(secret, body.as_bytes());
-        format!("POST / HTTP/1.1\r\nhost: x\r\nx-hub-signature-256: {sig}\r\ncontent-length: {}\r\n\r\n{body}", body.len())
+        format!(
+            "POST / HTTP/1.1\r\nhost: x\r\nx-hub-signature-256: {sig}\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        )
     }
 
     fn status_body(id: &str) -> String {
