@@ -85,20 +85,13 @@ impl Sink {
     }
 }
 
-/// The verification handshake's answer: the challenge when the token is ours.
+/// The verification handshake's answer: the challenge when the token is ours (the query
+/// decoded as a form, as the server's own handshake encodes it).
 fn handshake(target: &str) -> (u16, String) {
     let query = target.split_once('?').map(|(_, q)| q).unwrap_or("");
-    let mut token = None;
-    let mut challenge = String::new();
-    for pair in query.split('&') {
-        match pair.split_once('=') {
-            Some(("hub.verify_token", v)) => token = Some(v),
-            Some(("hub.challenge", v)) => challenge = v.to_string(),
-            _ => {}
-        }
-    }
-    if token == Some(VERIFY_TOKEN) {
-        (200, challenge)
+    let q: HashMap<String, String> = serde_urlencoded::from_str(query).unwrap_or_default();
+    if q.get("hub.verify_token").map(String::as_str) == Some(VERIFY_TOKEN) {
+        (200, q.get("hub.challenge").cloned().unwrap_or_default())
     } else {
         (403, "wrong verify token".into())
     }

@@ -84,7 +84,8 @@ impl PrivacyStore for SqlStore {
             .push(ERASE_CUSTOMER, params![wa]) // 11
             .push(PSEUDONYMIZE_LEDGER, params![ps, wa]) // 12
             .push(PSEUDONYMIZE_CBP, params![ps, wa]); // 13
-                                                      // A customer erased before already has rows under the pseudonym: merged, not doubled.
+
+        // A customer erased before already has rows under the pseudonym: merged, not doubled.
         let kept = move_kept_rows(&mut plan, ps, wa);
         // The inbox's notes on their conversations and the labels on them go with them.
         plan.push(crate::sql::inbox::ERASE_NOTES, params![wa]).push(crate::sql::inbox::ERASE_CHAT_LABELS, params![wa]);

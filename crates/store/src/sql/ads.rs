@@ -11,10 +11,10 @@ crate::sql::statements! {
     both AD_TAP = "SELECT ctwa_clid, ad_id, wa_id, tapped_at, message_id, conversation_at FROM ad_taps WHERE ctwa_clid = $1";
     both RECORD_AD_CONVERSATION = "UPDATE ad_taps SET message_id = $1, conversation_at = $2 WHERE ctwa_clid = $3 AND wa_id = $4 AND conversation_at IS NULL";
     both PSEUDONYMIZE_AD_IMPRESSIONS = "UPDATE ad_impressions SET wa_id = $1 WHERE wa_id = $2";
-    /// Before [`PSEUDONYMIZE_AD_IMPRESSIONS`], as `privacy::MERGE_REACH_TO` and `_FROM`: one
-    /// impression a customer a day, the later kept.
-    both MERGE_AD_IMPRESSIONS_TO = "DELETE FROM ad_impressions WHERE wa_id = $1 AND EXISTS (SELECT 1 FROM ad_impressions o WHERE o.wa_id = $2 AND o.ad_id = ad_impressions.ad_id AND o.day = ad_impressions.day AND o.at >= ad_impressions.at)";
-    both MERGE_AD_IMPRESSIONS_FROM = "DELETE FROM ad_impressions WHERE EXISTS (SELECT 1 FROM ad_impressions n WHERE n.wa_id = $1 AND n.ad_id = ad_impressions.ad_id AND n.day = ad_impressions.day) AND wa_id = $2";
+    /// Before [`PSEUDONYMIZE_AD_IMPRESSIONS`] (see `privacy::merge_kept!`): one impression a
+    /// customer an ad a day, the later kept.
+    both MERGE_AD_IMPRESSIONS_TO = super::privacy::merge_kept!("ad_impressions", "at", "ad_id", "day").0;
+    both MERGE_AD_IMPRESSIONS_FROM = super::privacy::merge_kept!("ad_impressions", "at", "ad_id", "day").1;
     both PSEUDONYMIZE_AD_TAPS = "UPDATE ad_taps SET wa_id = $1 WHERE wa_id = $2";
     both PUT_STATUS = "INSERT INTO status_updates (id, business_id, phone_number_id, kind, content, created_at, expires_at, deleted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)";
     both STATUS_UPDATE = "SELECT id, business_id, phone_number_id, kind, content, created_at, expires_at, deleted_at FROM status_updates WHERE id = $1";

@@ -2,6 +2,29 @@
 
 use super::messages::message_cols;
 
+/// The two statements that make room before rows kept one per customer and key (`$keys`)
+/// of `$table` move from the number `$2` to `$1` (its pseudonym at an erasure, which a
+/// customer erased before already has; the new number at a number change): where both have a
+/// row for the same key, the earlier (by `$at`) goes, so the move breaks no key. First `$1`'s
+/// rows no later than `$2`'s, then `$2`'s rows that `$1` still has.
+macro_rules! merge_kept {
+    ($table:literal, $at:literal, $($key:literal),+) => {
+        (
+            concat!(
+                "DELETE FROM ", $table, " WHERE wa_id = $1 AND EXISTS (SELECT 1 FROM ", $table, " o WHERE o.wa_id = $2",
+                $(" AND o.", $key, " = ", $table, ".", $key,)+
+                " AND o.", $at, " >= ", $table, ".", $at, ")"
+            ),
+            concat!(
+                "DELETE FROM ", $table, " WHERE EXISTS (SELECT 1 FROM ", $table, " n WHERE n.wa_id = $1",
+                $(" AND n.", $key, " = ", $table, ".", $key,)+
+                ") AND wa_id = $2"
+            ),
+        )
+    };
+}
+pub(crate) use merge_kept;
+
 super::statements! {
     /// Bodies still kept, created before `$1`, oldest first (the partial index of 0017).
     both BODIES_BEFORE = concat!(
@@ -33,14 +56,11 @@ super::statements! {
     both PSEUDONYMIZE_LEDGER = "UPDATE ledger SET wa_id = $1 WHERE wa_id = $2";
     both PSEUDONYMIZE_CBP = "UPDATE cbp_conversations SET wa_id = $1 WHERE wa_id = $2";
     both PSEUDONYMIZE_REACH = "UPDATE limit_reach SET wa_id = $1 WHERE wa_id = $2";
-    // Before rows kept one per customer move from the number `$2` to `$1` (its pseudonym at an
-    // erasure, which a customer erased before already has; the new number at a number
-    // change): where both have a row for the same key, the earlier goes, so the move breaks
-    // no key. First `$1`'s rows no later than `$2`'s, then `$2`'s rows `$1` still has.
-    both MERGE_REACH_TO = "DELETE FROM limit_reach WHERE wa_id = $1 AND EXISTS (SELECT 1 FROM limit_reach o WHERE o.wa_id = $2 AND o.business_id = limit_reach.business_id AND o.reached_at >= limit_reach.reached_at)";
-    both MERGE_REACH_FROM = "DELETE FROM limit_reach WHERE EXISTS (SELECT 1 FROM limit_reach n WHERE n.wa_id = $1 AND n.business_id = limit_reach.business_id) AND wa_id = $2";
-    both MERGE_SIGNALS_TO = "DELETE FROM quality_signals WHERE wa_id = $1 AND EXISTS (SELECT 1 FROM quality_signals o WHERE o.wa_id = $2 AND o.phone_number_id = quality_signals.phone_number_id AND o.kind = quality_signals.kind AND o.at >= quality_signals.at)";
-    both MERGE_SIGNALS_FROM = "DELETE FROM quality_signals WHERE EXISTS (SELECT 1 FROM quality_signals n WHERE n.wa_id = $1 AND n.phone_number_id = quality_signals.phone_number_id AND n.kind = quality_signals.kind) AND wa_id = $2";
+    // Before rows kept one per customer move from the number `$2` to `$1` (see `merge_kept!`).
+    both MERGE_REACH_TO = merge_kept!("limit_reach", "reached_at", "business_id").0;
+    both MERGE_REACH_FROM = merge_kept!("limit_reach", "reached_at", "business_id").1;
+    both MERGE_SIGNALS_TO = merge_kept!("quality_signals", "at", "phone_number_id", "kind").0;
+    both MERGE_SIGNALS_FROM = merge_kept!("quality_signals", "at", "phone_number_id", "kind").1;
     both PSEUDONYMIZE_SIGNALS = "UPDATE quality_signals SET wa_id = $1 WHERE wa_id = $2";
 
     both INSERT_AUDIT = "INSERT INTO audit_log (at, business_id, actor, action, target, detail, address) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";

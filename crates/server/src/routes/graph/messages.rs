@@ -28,16 +28,21 @@ pub async fn send(
     let failure = injected.map(|Extension(InjectedStatus(e))| e);
     let messaging = &state.messaging;
     let outcome = match body {
-        SendBody::Plain(plain, raw) => match plain.message(risala_core::phone::calling_code_of(&phone.number)) {
-            Some(msg) => match Box::pin(messaging.send_plain_failing(&phone, msg, failure.clone())).await {
-                // What the send read changed meanwhile: once more by the usual reading, which
-                // reads it again.
-                Err(e) if went_stale(&e) => Box::pin(messaging.send_failing(&phone, &raw.params()?, failure)).await?,
-                outcome => outcome?,
-            },
-            // A rule broken: the answer of the usual reading.
-            None => Box::pin(messaging.send_failing(&phone, &raw.params()?, failure)).await?,
-        },
+        SendBody::Plain(plain, raw) => {
+            // A plain text read straight; a rule broken, or what the send read changed meanwhile
+            // (`went_stale`), goes by the usual reading, which answers it or reads all again.
+            let straight = match plain.message(risala_core::phone::calling_code_of(&phone.number)) {
+                Some(msg) => match Box::pin(messaging.send_plain_failing(&phone, msg, failure.clone())).await {
+                    Err(e) if went_stale(&e) => None,
+                    outcome => Some(outcome?),
+                },
+                None => None,
+            };
+            match straight {
+                Some(outcome) => outcome,
+                None => Box::pin(messaging.send_failing(&phone, &raw.params()?, failure)).await?,
+            }
+        }
         SendBody::Params(body) => Box::pin(messaging.send_failing(&phone, &body, failure)).await?,
     };
     Ok(Json(outcome))
