@@ -27,3 +27,4 @@ mod statements;
 mod templates;
 mod tenancy;
 mod webhooks;
+mod writer;
