@@ -283,8 +283,8 @@ impl<'c> Writer<'c> {
     /// batch rolled back and run again with each plan in its own savepoint, so one failing plan
     /// does not sink the rest (savepoints cost a journal frame each, and failures are rare).
     fn commit_batch(&mut self, mut batch: Vec<(Plan, Reply)>, rx: &mpsc::Receiver<ToWriter>) {
-        let results = match self.run_batch(&batch, false) {
-            Ok(results) => self.run_while_syncing(&mut batch, results, rx),
+        let results = match self.run_batch(&batch, false).and_then(|r| self.run_while_syncing(&mut batch, r, rx)) {
+            Ok(results) => Ok(results),
             Err(BatchError::PlanFailed) => self.run_batch(&batch, true),
             Err(e) => Err(e),
         };
@@ -351,17 +351,23 @@ impl<'c> Writer<'c> {
                 Ok(ToWriter::Synced) => continue,
                 Err(_) => break,
             };
-            let res = self.run_plan(&plan);
-            let failed = res.is_err() && plan.stmts.len() > 1;
+            let res = self.run_unguarded(&plan);
             batch.push((plan, reply));
-            if failed {
-                // As in `run_batch`: the whole transaction again, each plan in its savepoint.
-                let _ = self.conn.execute_batch("ROLLBACK");
-                return self.run_batch(batch, true);
-            }
-            results.push(res);
+            results.push(res?);
         }
         Ok(results)
+    }
+
+    /// Run a plan without a savepoint. A plan of several statements that fails leaves part
+    /// of itself behind: the transaction is rolled back, for the batch to run again with a
+    /// savepoint per plan.
+    fn run_unguarded(&mut self, plan: &Plan) -> Result<Result<PlanRun, StoreError>, BatchError> {
+        let res = self.run_plan(plan);
+        if res.is_err() && plan.stmts.len() > 1 {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            return Err(BatchError::PlanFailed);
+        }
+        Ok(res)
     }
 
     /// Finish `committed` after the commits before it: through the syncer when there is one.
@@ -391,7 +397,9 @@ impl<'c> Writer<'c> {
         let mut results = Vec::with_capacity(batch.len());
         for (plan, _) in batch {
             // A single statement is atomic by itself: it needs no savepoint.
-            let res = if !savepoints || plan.stmts.len() == 1 {
+            let res = if !savepoints {
+                self.run_unguarded(plan)?
+            } else if plan.stmts.len() == 1 {
                 self.run_plan(plan)
             } else {
                 let _ = conn.execute_batch("SAVEPOINT p");
@@ -402,10 +410,6 @@ impl<'c> Writer<'c> {
                 let _ = conn.execute_batch("RELEASE p");
                 r
             };
-            if res.is_err() && !savepoints && plan.stmts.len() > 1 {
-                let _ = conn.execute_batch("ROLLBACK");
-                return Err(BatchError::PlanFailed);
-            }
             results.push(res);
         }
         Ok(results)
